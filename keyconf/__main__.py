@@ -1,0 +1,5 @@
+import sys
+
+from keyconf.cli.main import main
+
+sys.exit(main())

@@ -1,0 +1,36 @@
+"""The contract every `keyconf` subcommand module fulfils.
+
+Each subcommand lives in its own module under `keyconf.cli.commands` and exposes a
+module-level ``COMMAND = Subcommand(...)``. `keyconf.cli.main` discovers them, so adding
+a command never means editing a shared table.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from dataclasses import dataclass
+
+# Exit codes shared by every subcommand.
+EXIT_OK = 0
+EXIT_PROBLEMS = 1  # the command ran, and found problems (invalid file, differences, failed build…)
+EXIT_USAGE = 2  # wrong arguments, missing files
+
+
+class CommandError(Exception):
+    """A failure to show the user as one clean message (no traceback), with an exit code."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_PROBLEMS, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.exit_code = exit_code
+        self.hint = hint
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    name: str
+    help: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+    description: str | None = None

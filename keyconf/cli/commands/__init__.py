@@ -1,0 +1,1 @@
+"""One module per `keyconf` subcommand; each defines ``COMMAND: Subcommand``."""

@@ -1,0 +1,79 @@
+"""Entry point of the `keyconf` command.
+
+`keyconf SUBCOMMAND ...` runs a subcommand (discovered in `keyconf.cli.commands`);
+anything else (`keyconf`, `keyconf FILE`, `keyconf --screenshot OUT.png`) starts the
+desktop application through `keyconf.cli.app`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+from keyconf import __version__
+from keyconf.cli import commands as commands_package
+from keyconf.cli.command import EXIT_USAGE, CommandError, Subcommand
+
+
+def discover_subcommands() -> dict[str, Subcommand]:
+    found: dict[str, Subcommand] = {}
+    for info in pkgutil.iter_modules(commands_package.__path__):
+        module = importlib.import_module(f"{commands_package.__name__}.{info.name}")
+        command = getattr(module, "COMMAND", None)
+        if isinstance(command, Subcommand):
+            found[command.name] = command
+    return dict(sorted(found.items()))
+
+
+def build_parser(subcommands: dict[str, Subcommand]) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="keyconf",
+        description="Keyboard layout configurator for QMK keyboards. "
+        "Without a subcommand, opens the desktop editor.",
+    )
+    parser.add_argument("--version", action="version", version=f"keyconf {__version__}")
+    sub = parser.add_subparsers(dest="subcommand", metavar="SUBCOMMAND")
+    for command in subcommands.values():
+        p = sub.add_parser(command.name, help=command.help, description=command.description or command.help)
+        command.add_arguments(p)
+        p.set_defaults(_run=command.run)
+    return parser
+
+
+def report_error(error: CommandError) -> None:
+    print(f"keyconf: error: {error.message}", file=sys.stderr)
+    if error.hint:
+        print(f"  hint: {error.hint}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    subcommands = discover_subcommands()
+    first = next((a for a in args if not a.startswith("-")), None)
+    wants_cli = (first in subcommands) or any(a in ("-h", "--help", "--version") for a in args[:1])
+    try:
+        if not wants_cli:
+            from keyconf.cli import app
+
+            return app.run(args)
+        parser = build_parser(subcommands)
+        ns = parser.parse_args(args)
+        if not getattr(ns, "subcommand", None):
+            parser.print_help()
+            return EXIT_USAGE
+        return int(ns._run(ns))
+    except CommandError as error:
+        report_error(error)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("keyconf: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,136 @@
+"""A layout: named layers of keycodes for one keyboard, plus macros, tap dances, combos,
+key overrides, encoders and settings.
+
+Keycodes are kept as the text the user wrote (`"LT(nav, KC_SPC)"`); the keycode registry
+(`keyconf.model.keycodes`) parses, validates, formats and encodes them. Keeping text
+means a hand-written file round-trips exactly and layer names stay symbolic; rewriting
+to canonical spelling is an explicit operation (`keyconf validate --fix`).
+
+Pure data: no files, no Qt. The YAML reader/writer lives in `keyconf.formats.yaml_layout`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from keyconf.model.keyboard import Keyboard
+
+FORMAT_VERSION = 1
+
+MacroStepKind = Literal["text", "tap", "down", "up", "delay"]
+
+
+@dataclass
+class MacroStep:
+    """One step of a macro.
+
+    - text: `value` is the string to type;
+    - tap: `value` is a list of keycodes pressed together then released in reverse (a chord);
+    - down / up: `value` is a list of keycodes pressed / released;
+    - delay: `value` is milliseconds (int).
+    """
+
+    kind: MacroStepKind
+    value: str | int | list[str]
+
+
+@dataclass
+class Macro:
+    """A macro bound to `QK_MACRO_<index>` (alias `MC_<index>`); `name` is optional, for people."""
+
+    steps: list[MacroStep] = field(default_factory=list)
+    name: str | None = None
+
+
+@dataclass
+class TapDance:
+    """A tap dance bound to `TD(<index>)` or `TD(<name>)`: actions per gesture (keycode text)."""
+
+    name: str
+    tap: str = "KC_NO"
+    hold: str | None = None
+    double_tap: str | None = None
+    tap_hold: str | None = None
+    tapping_term: int | None = None
+
+
+@dataclass
+class Combo:
+    """Pressing all `keys` (keycodes, as QMK defines combos) together sends `action`."""
+
+    keys: list[str]
+    action: str
+    name: str | None = None
+    layers: list[str] | None = None  # None: every layer
+    term: int | None = None
+
+
+@dataclass
+class KeyOverride:
+    """While `mods` are held, `trigger` sends `replacement` instead (QMK key overrides)."""
+
+    trigger: str
+    replacement: str
+    mods: list[str] = field(default_factory=list)  # e.g. ["MOD_LSFT"] or ["MOD_MASK_SHIFT"]
+    name: str | None = None
+    layers: list[str] | None = None
+    negative_mods: list[str] = field(default_factory=list)
+    suppressed_mods: list[str] | None = None  # None: suppress the trigger mods (QMK default)
+
+
+@dataclass
+class EncoderAction:
+    ccw: str = "KC_TRNS"
+    cw: str = "KC_TRNS"
+
+
+@dataclass
+class Layer:
+    name: str
+    keys: list[str]
+    encoders: list[EncoderAction] = field(default_factory=list)
+
+
+@dataclass
+class Layout:
+    """A whole layout file, version 1.
+
+    `keyboard` is the QMK keyboard path (e.g. `planck/rev6`); `layout_macro` the QMK macro
+    (e.g. `LAYOUT_ortho_4x12`). `geometry` is the embedded keyboard definition, present when
+    the file carries its own geometry so it opens without the keyboard's definition."""
+
+    keyboard: str
+    layout_macro: str
+    layers: list[Layer] = field(default_factory=list)
+    name: str | None = None
+    author: str | None = None
+    notes: str | None = None
+    layout_options: dict[str, int] = field(default_factory=dict)
+    macros: list[Macro] = field(default_factory=list)
+    tap_dances: list[TapDance] = field(default_factory=list)
+    combos: list[Combo] = field(default_factory=list)
+    key_overrides: list[KeyOverride] = field(default_factory=list)
+    settings: dict[str, int | bool | str] = field(default_factory=dict)  # tapping_term, combo_term…
+    geometry: Keyboard | None = None
+    version: int = FORMAT_VERSION
+
+    @property
+    def layer_names(self) -> list[str]:
+        return [layer.name for layer in self.layers]
+
+    def layer_index(self, name: str) -> int | None:
+        for index, layer in enumerate(self.layers):
+            if layer.name == name:
+                return index
+        return None
+
+    def layer(self, name: str) -> Layer:
+        index = self.layer_index(name)
+        if index is None:
+            raise KeyError(name)
+        return self.layers[index]
+
+    @property
+    def tap_dance_names(self) -> list[str]:
+        return [td.name for td in self.tap_dances]
