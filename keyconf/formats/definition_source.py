@@ -9,8 +9,10 @@ file is plain JSON; HJSON is the fallback and the grammar errors are reported in
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +65,49 @@ class KeyboardDefinitionError(ValueError):
         if self.hint:
             text = f"{text} (hint: {self.hint})"
         return text
+
+
+@dataclass
+class DataSource:
+    """Where definition data came from, to turn a bad value into a message with file, line and
+    column: `where` paths are located in `text` (when given) only when an error is raised."""
+
+    path: str | None = None
+    text: str | None = None
+
+    @classmethod
+    def of(cls, path: str | os.PathLike[str] | None, text: str | None = None) -> DataSource:
+        return cls(str(path) if path is not None else None, text)
+
+    def error(self, message: str, where: JsonPath, hint: str | None = None) -> KeyboardDefinitionError:
+        line = column = None
+        if self.text is not None:
+            position = locate(self.text, where)
+            if position is not None:
+                line, column = position
+        return KeyboardDefinitionError(
+            message, self.path, line, column, where=format_json_path(where) or None, hint=hint
+        )
+
+
+def describe_value(value: Any) -> str:
+    """A short phrase for a JSON value in an error message ("the string 'x'", "a list")."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, str):
+        return f"the string {value!r}" if len(value) < 30 else "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def is_number(value: Any) -> bool:
+    """A finite JSON number (booleans are not numbers here, though Python says they are)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def format_json_path(path: JsonPath) -> str:

@@ -16,15 +16,15 @@ import math
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from keyconf.formats.definition_source import (
+    DataSource,
     JsonPath,
     KeyboardDefinitionError,
-    format_json_path,
-    locate,
+    describe_value,
+    is_number,
     parse_definition_json,
     read_definition_text,
 )
@@ -60,29 +60,9 @@ def iso_enter_secondary(w: float, h: float) -> SecondaryRect | None:
     return None
 
 
-@dataclass
-class _Source:
-    """Where data came from, to turn a bad value into a message with file, line and column."""
-
-    path: str | None = None
-    text: str | None = None
-
-    def error(self, message: str, where: JsonPath, hint: str | None = None) -> KeyboardDefinitionError:
-        line = column = None
-        if self.text is not None:
-            position = locate(self.text, where)
-            if position is not None:
-                line, column = position
-        return KeyboardDefinitionError(
-            message, self.path, line, column, where=format_json_path(where) or None, hint=hint
-        )
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _number(src: _Source, obj: Mapping[str, Any], name: str, where: JsonPath, default: float | None) -> float:
+def _number(
+    src: DataSource, obj: Mapping[str, Any], name: str, where: JsonPath, default: float | None
+) -> float:
     if name not in obj:
         if default is None:
             raise src.error(
@@ -90,28 +70,14 @@ def _number(src: _Source, obj: Mapping[str, Any], name: str, where: JsonPath, de
             )
         return default
     value = obj[name]
-    if not _is_number(value):
-        raise src.error(f"{name!r} must be a number, not {_describe(value)}", [*where, name])
+    if not is_number(value):
+        raise src.error(f"{name!r} must be a number, not {describe_value(value)}", [*where, name])
     return float(value)
 
 
-def _describe(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, str):
-        return f"the string {value!r}" if len(value) < 30 else "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
-
-
-def _parse_key(src: _Source, raw: Any, where: JsonPath) -> Key:
+def _parse_key(src: DataSource, raw: Any, where: JsonPath) -> Key:
     if not isinstance(raw, Mapping):
-        raise src.error(f'a key must be an object like {{"x": 0, "y": 0}}, not {_describe(raw)}', where)
+        raise src.error(f'a key must be an object like {{"x": 0, "y": 0}}, not {describe_value(raw)}', where)
     x = _number(src, raw, "x", where, None)
     y = _number(src, raw, "y", where, None)
     w = _number(src, raw, "w", where, 1.0)
@@ -139,12 +105,12 @@ def _parse_key(src: _Source, raw: Any, where: JsonPath) -> Key:
         value = raw["encoder"]
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise src.error(
-                f"'encoder' must be a whole number ≥ 0, not {_describe(value)}", [*where, "encoder"]
+                f"'encoder' must be a whole number ≥ 0, not {describe_value(value)}", [*where, "encoder"]
             )
         encoder = value
     label = raw.get("label")
     if label is not None and not isinstance(label, str):
-        raise src.error(f"'label' must be a string, not {_describe(label)}", [*where, "label"])
+        raise src.error(f"'label' must be a string, not {describe_value(label)}", [*where, "label"])
     return Key(
         x=x,
         y=y,
@@ -160,7 +126,7 @@ def _parse_key(src: _Source, raw: Any, where: JsonPath) -> Key:
     )
 
 
-def _parse_usb_id(src: _Source, usb: Mapping[str, Any], name: str) -> int | None:
+def _parse_usb_id(src: DataSource, usb: Mapping[str, Any], name: str) -> int | None:
     value = usb.get(name)
     if value is None:
         return None
@@ -174,7 +140,7 @@ def _parse_usb_id(src: _Source, usb: Mapping[str, Any], name: str) -> int | None
 def _matrix_size(data: Mapping[str, Any]) -> tuple[int, int] | None:
     """Rows and columns as QMK's `_matrix_size` computes them (split keyboards double the rows)."""
     size = data.get("matrix_size")
-    if isinstance(size, Mapping) and _is_number(size.get("rows")) and _is_number(size.get("cols")):
+    if isinstance(size, Mapping) and is_number(size.get("rows")) and is_number(size.get("cols")):
         return int(size["rows"]), int(size["cols"])
     pins = data.get("matrix_pins")
     if not isinstance(pins, Mapping):
@@ -213,16 +179,16 @@ def _encoder_count(data: Mapping[str, Any]) -> int:
     return left + right
 
 
-def _string_field(src: _Source, data: Mapping[str, Any], name: str) -> str | None:
+def _string_field(src: DataSource, data: Mapping[str, Any], name: str) -> str | None:
     value = data.get(name)
     if value is None:
         return None
     if not isinstance(value, str):
-        raise src.error(f"{name!r} must be a string, not {_describe(value)}", [name])
+        raise src.error(f"{name!r} must be a string, not {describe_value(value)}", [name])
     return value
 
 
-def _string_list(src: _Source, data: Mapping[str, Any], name: str) -> list[str]:
+def _string_list(src: DataSource, data: Mapping[str, Any], name: str) -> list[str]:
     value = data.get(name, [])
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise src.error(f"{name!r} must be a list of strings", [name])
@@ -240,9 +206,9 @@ def keyboard_from_info(
 
     `name` (the QMK keyboard path) wins over the data's `keyboard_folder`. `path`/`text`
     only serve error messages (file, line, column)."""
-    src = _Source(str(path) if path is not None else None, text)
+    src = DataSource.of(path, text)
     if not isinstance(data, Mapping):
-        raise src.error(f"a keyboard definition must be a JSON object, not {_describe(data)}", [])
+        raise src.error(f"a keyboard definition must be a JSON object, not {describe_value(data)}", [])
     folder = _string_field(src, data, "keyboard_folder")
     keyboard_name = name or folder or ""
     display = _string_field(src, data, "keyboard_name") or keyboard_name
@@ -295,7 +261,7 @@ def keyboard_from_info(
 
 
 def _checked_matrix(
-    src: _Source, data: Mapping[str, Any], layouts: Mapping[str, LayoutMacro]
+    src: DataSource, data: Mapping[str, Any], layouts: Mapping[str, LayoutMacro]
 ) -> tuple[int, int]:
     """The matrix size, checked against every key (QMK's `_check_matrix` refuses keys outside it)."""
     used_rows = used_cols = 0
@@ -456,7 +422,7 @@ def merged_info_json(qmk_home: str | os.PathLike[str], keyboard: str) -> dict[st
         new = parse_definition_json(text, file)
         if not isinstance(new, dict):
             raise KeyboardDefinitionError("the root of an info.json must be an object", file)
-        _check_layout_keys(_Source(str(file), text), new)
+        _check_layout_keys(DataSource(str(file), text), new)
         new = dict(new)
         if "layout_aliases" in new:
             aliases = new.pop("layout_aliases")
@@ -478,7 +444,7 @@ def merged_info_json(qmk_home: str | os.PathLike[str], keyboard: str) -> dict[st
     return info
 
 
-def _check_layout_keys(src: _Source, data: Mapping[str, Any]) -> None:
+def _check_layout_keys(src: DataSource, data: Mapping[str, Any]) -> None:
     """Check one file's keys while its text is at hand, so errors point at the right line."""
     layouts = data.get("layouts")
     if not isinstance(layouts, Mapping):
