@@ -6,7 +6,7 @@ import difflib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
+from pathlib import Path
 
 from keyconf.model.keycodes.codec import Codec
 from keyconf.model.keycodes.forms import (
@@ -85,10 +85,11 @@ class FormerName:
 
 
 NO_CONTEXT = ParseContext()
+DATA_DIR = Path(__file__).resolve().parent / "data"  # package data: generated facts and legends
 
 
 def _load_data() -> dict[str, object]:
-    text = resources.files("keyconf.model.keycodes").joinpath("data/keycodes.json").read_text("utf-8")
+    text = (DATA_DIR / "keycodes.json").read_text("utf-8")
     return json.loads(text)  # type: ignore[no-any-return]
 
 
