@@ -230,7 +230,7 @@ def test_unknown_values_round_trip() -> None:
 
 def test_every_value_decodes_and_reencodes() -> None:
     for numbering in Numbering:
-        for value in range(0, 0x10000, 7):
+        for value in range(0x10000):
             kc = REGISTRY.decode(value, numbering)
             assert REGISTRY.encode(kc, numbering=numbering) == value, (hex(value), kc)
 
