@@ -159,7 +159,7 @@ class KeycapPainter:
         top_rects = [_inset(r, side_inset, top_inset, side_inset, bottom_inset) for r in rects]
         top = _rounded_union(top_rects, radius * 0.8)
 
-        colours = pal.cap(face.group)
+        colours = pal.cap(face.group, face.tap)
         side = self._colour(colours.side)
         top_colour = self._colour(colours.top)
         if face.kind in ("transparent", "empty"):

@@ -14,9 +14,9 @@ FAMILIES = ("basic", "modifier", "navigation", "layer", "media", "lighting", "ma
 
 _FAMILY_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("layer", ("layer",)),
-    ("lighting", ("light", "rgb", "backlight", "led")),
+    ("lighting", ("light", "rgb", "backlight", "led", "underglow")),
     ("macro", ("macro", "dance", "combo", "user", "leader", "key_override", "dynamic")),
-    ("media", ("media", "mouse", "audio", "consumer", "volume", "joystick", "midi", "haptic")),
+    ("media", ("media", "mouse", "audio", "consumer", "volume", "joystick", "midi", "haptic", "sequencer")),
     (
         "quantum",
         (
@@ -37,6 +37,7 @@ _FAMILY_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "swap_hands",
             "steno",
             "programmable",
+            "connection",
             "unicode",
             "auto_shift",
             "one_shot",
@@ -47,9 +48,14 @@ _FAMILY_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+_EXACT = {"kb": "macro", "user": "macro", "internal": "basic", "modifiers": "modifier"}
+
+
 def family_for_group(group: str) -> str:
     """The colour family of a registry group name ("" and unknown groups are basic)."""
     g = group.lower()
+    if g in _EXACT:
+        return _EXACT[g]
     for family, words in _FAMILY_WORDS:
         if any(word in g for word in words):
             return family
@@ -76,8 +82,13 @@ class KeycapPalette:
     marked: str
     families: dict[str, CapColours] = field(default_factory=dict)
 
-    def cap(self, group: str) -> CapColours:
-        return self.families.get(family_for_group(group), self.families["basic"])
+    def cap(self, group: str, legend: str = "") -> CapColours:
+        """Colours for a keycap; basic keys with a word legend (Enter, F5, Home) get the
+        darker 'modifier' shade as on a real keyboard, single characters stay light."""
+        family = family_for_group(group)
+        if family == "basic" and len(legend) > 1:
+            family = "modifier"
+        return self.families.get(family, self.families["basic"])
 
 
 LIGHT = KeycapPalette(
