@@ -95,13 +95,15 @@ def layer_references(layout: Layout, name: str) -> list[KeycodeSite]:
     from keyconf.model.keycodes import REGISTRY, KeycodeError
 
     ctx = parse_context(layout)
+    index = layout.layer_index(name)
     found = []
     for site in keycode_sites(layout):
         try:
             kc = REGISTRY.parse(site.text, ctx)
         except KeycodeError:
             continue
-        if name in kc.layer_refs():
+        # A reference is a name, or a layer number (LT(2, KC_A)) that is this layer's index.
+        if any(ref == name or (isinstance(ref, int) and ref == index) for ref in kc.layer_refs()):
             found.append(site)
     for i, combo in enumerate(layout.combos):
         if combo.layers and name in combo.layers:
