@@ -30,7 +30,9 @@ def app_dirs() -> AppDirs:
     home = os.environ.get("KEYCONF_HOME")
     if home:
         root = Path(home)
-        return AppDirs(root / "config", root / "data", root / "data" / "backups", root / "logs", root / "cache")
+        return AppDirs(
+            root / "config", root / "data", root / "data" / "backups", root / "logs", root / "cache"
+        )
     import platformdirs
 
     data = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))

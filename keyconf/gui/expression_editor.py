@@ -30,12 +30,16 @@ class ExpressionEditor(QWidget):
 
     assignRequested = Signal(str)
 
-    def __init__(self, context: Callable[[], Any], layers: Callable[[], list[str]], parent: QWidget | None = None):
+    def __init__(
+        self, context: Callable[[], Any], layers: Callable[[], list[str]], parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self._context = context
         self._layers = layers
         self.line = QLineEdit()
-        self.line.setPlaceholderText("Keycode expression, e.g. LT(nav, KC_SPC) or MT(MOD_LCTL | MOD_LSFT, KC_ESC)")
+        self.line.setPlaceholderText(
+            "Keycode expression, e.g. LT(nav, KC_SPC) or MT(MOD_LCTL | MOD_LSFT, KC_ESC)"
+        )
         self.line.setClearButtonEnabled(True)
         self.line.setAccessibleName("Keycode expression")
         self.assign_button = QPushButton("Assign")
@@ -122,7 +126,9 @@ class ExpressionEditor(QWidget):
         self.status.setToolTip(message)
         palette = self.status.palette()
         if ok is False:
-            colour = "#d93025" if self.palette().color(QPalette.ColorRole.Window).lightness() > 127 else "#ff8a80"
+            colour = (
+                "#d93025" if self.palette().color(QPalette.ColorRole.Window).lightness() > 127 else "#ff8a80"
+            )
             self.status.setStyleSheet(f"color: {colour};")
         else:
             self.status.setStyleSheet("")
@@ -140,7 +146,9 @@ class KeycodeBuilderDialog(QDialog):
         "mods": "Modifiers + key",
     }
 
-    def __init__(self, kind: str, layers: list[str], context: Callable[[], Any], parent: QWidget | None = None):
+    def __init__(
+        self, kind: str, layers: list[str], context: Callable[[], Any], parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.kind = kind
         self._context = context
@@ -179,7 +187,9 @@ class KeycodeBuilderDialog(QDialog):
         self.preview = QLabel()
         self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow("Keycode:", self.preview)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -219,7 +229,9 @@ class KeycodeBuilderDialog(QDialog):
             self.layer.setEnabled(as_layer)
             for box in self.mod_boxes.values():
                 box.setEnabled(not as_layer)
-        ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok) if hasattr(self, "buttons") else None
+        ok_button = (
+            self.buttons.button(QDialogButtonBox.StandardButton.Ok) if hasattr(self, "buttons") else None
+        )
         try:
             text = self.build()
             REGISTRY.parse(text, self._context())

@@ -25,7 +25,19 @@ TAP_DANCE = "Tap dance"
 INTERNATIONAL = "International"
 OTHER = "Other"
 
-CATEGORIES = (RECENT, BASIC, MODIFIERS, LAYERS, MEDIA, QUANTUM, LIGHTING, MACROS, TAP_DANCE, INTERNATIONAL, OTHER)
+CATEGORIES = (
+    RECENT,
+    BASIC,
+    MODIFIERS,
+    LAYERS,
+    MEDIA,
+    QUANTUM,
+    LIGHTING,
+    MACROS,
+    TAP_DANCE,
+    INTERNATIONAL,
+    OTHER,
+)
 
 # Registry group -> picker category. Unlisted groups land in Other.
 _GROUP_CATEGORY = {
@@ -75,9 +87,7 @@ class PickerEntry:
 
     def matches(self, query: str) -> bool:
         q = query.lower()
-        return any(
-            q in field.lower() for field in (self.code, self.legend, self.description, *self.aliases)
-        )
+        return any(q in field.lower() for field in (self.code, self.legend, self.description, *self.aliases))
 
 
 class PickerModel:
@@ -122,8 +132,11 @@ class PickerModel:
             if entry.code not in seen:
                 seen.add(entry.code)
                 found.append(entry)
-        for entry in [*self._layer_entries(layout), *self._tap_dance_entries(layout),
-                      *(self._macro_entries(layout) if layout else [])]:
+        for entry in [
+            *self._layer_entries(layout),
+            *self._tap_dance_entries(layout),
+            *(self._macro_entries(layout) if layout else []),
+        ]:
             if entry.code not in seen and entry.matches(query):
                 seen.add(entry.code)
                 found.append(entry)
@@ -147,7 +160,9 @@ class PickerModel:
             return PickerEntry(code, code)
         legend = self.registry.legend(kc)
         text = legend.tap if not legend.hold else f"{legend.tap} / {legend.hold}"
-        return PickerEntry(code, text or code, self.registry.describe(kc) or "", _group(self.registry.group(kc)))
+        return PickerEntry(
+            code, text or code, self.registry.describe(kc) or "", _group(self.registry.group(kc))
+        )
 
     # ---- sources --------------------------------------------------------------------------
 

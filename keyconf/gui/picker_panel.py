@@ -65,7 +65,11 @@ class PickerListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return entry.legend
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"<b>{_escape(entry.code)}</b><br>{_escape(entry.description)}" if entry.description else entry.code
+            return (
+                f"<b>{_escape(entry.code)}</b><br>{_escape(entry.description)}"
+                if entry.description
+                else entry.code
+            )
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{entry.legend} ({entry.code})"
         if role == self.EntryRole:
@@ -125,7 +129,9 @@ class KeycapTileDelegate(QStyledItemDelegate):
         painter.setFont(small)
         painter.setPen(QColor(caps.dim_legend))
         name_rect = QRectF(top.left() + 2, top.bottom() - 13, top.width() - 4, 12)
-        name = painter.fontMetrics().elidedText(entry.code, Qt.TextElideMode.ElideMiddle, int(name_rect.width()))
+        name = painter.fontMetrics().elidedText(
+            entry.code, Qt.TextElideMode.ElideMiddle, int(name_rect.width())
+        )
         painter.drawText(name_rect, Qt.AlignmentFlag.AlignCenter, name)
         painter.restore()
 
@@ -136,8 +142,13 @@ class PickerPanel(QWidget):
     keycodeChosen = Signal(str)
     hintChanged = Signal(str)
 
-    def __init__(self, model: PickerModel, layout: Callable[[], Layout | None], context: Callable[[], Any],
-                 parent: QWidget | None = None):
+    def __init__(
+        self,
+        model: PickerModel,
+        layout: Callable[[], Layout | None],
+        context: Callable[[], Any],
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.model = model
         self._layout = layout
