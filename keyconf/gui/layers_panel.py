@@ -44,10 +44,10 @@ class LayersPanel(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(2)
         for name, text, tip, slot in (
-            ("add", "+", "Add a layer after the current one", self.add_layer),
-            ("duplicate", "⧉", "Duplicate the current layer", self.duplicate_layer),
-            ("rename", "✎", "Rename the current layer (references follow) — F2", self.rename_layer),
-            ("delete", "−", "Delete the current layer", self.delete_layer),
+            ("add", "Add", "Add a layer after the current one", self.add_layer),
+            ("duplicate", "Copy", "Duplicate the current layer", self.duplicate_layer),
+            ("rename", "Rename", "Rename the current layer (references follow)", self.rename_layer),
+            ("delete", "Delete", "Delete the current layer", self.delete_layer),
             ("up", "↑", "Move the current layer up (lower number)", lambda: self.move_layer(-1)),
             ("down", "↓", "Move the current layer down (higher number)", lambda: self.move_layer(1)),
         ):

@@ -134,9 +134,11 @@ class MainWindow(QMainWindow):
             "Features", self.editors, Qt.DockWidgetArea.RightDockWidgetArea, "features"
         )
         self.problems_panel.featureRequested.connect(self.show_feature)
-        self.resizeDocks([self.layers_dock], [170], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.problems_dock, self.editors_dock], [340, 340], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.picker_dock], [290], Qt.Orientation.Vertical)
+        self.tabifyDockWidget(self.problems_dock, self.editors_dock)
+        self.problems_dock.raise_()
+        self.resizeDocks([self.layers_dock], [190], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.problems_dock], [330], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.picker_dock], [270], Qt.Orientation.Vertical)
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea, name: str) -> QDockWidget:
         dock = QDockWidget(title, self)

@@ -161,7 +161,7 @@ class PickerPanel(QWidget):
         self.tabs.setDrawBase(False)
         self.tabs.setUsesScrollButtons(True)
         for category in CATEGORIES:
-            self.tabs.addTab(category)
+            self.tabs.addTab(category.replace("&", "&&"))
         self.list_model = PickerListModel(self)
         self.view = QListView()
         self.view.setViewMode(QListView.ViewMode.IconMode)
