@@ -1,8 +1,8 @@
 """Build hook: carry the checkout's data folders into the wheel as package data.
 
 Everything else about the package is in pyproject.toml. The source tree keeps `resources/`
-(bundled keyboards, icons) and `layouts/` (example layouts) at the repository root, where
-people look for them; an installed keyconf finds them in `keyconf/_resources/`, where
+(bundled keyboards, icons), `layouts/` (example layouts) and `docs/` at the repository root,
+where people look for them; an installed keyconf finds them in `keyconf/_resources/`, where
 `keyconf.resources` looks. Editable installs need no copy: they find the checkout's folders.
 """
 
@@ -16,8 +16,8 @@ from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).resolve().parent
 
-# checkout folder -> folder inside keyconf/_resources
-DATA_TREES = {"resources": ".", "layouts": "layouts"}
+# checkout folder -> folder inside keyconf/_resources (docs: the user guide Help opens)
+DATA_TREES = {"resources": ".", "layouts": "layouts", "docs": "docs"}
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".*")
 
 

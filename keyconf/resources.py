@@ -1,11 +1,11 @@
-"""Where keyconf's data files (bundled keyboards, icons, example layouts) are, in a checkout and
+"""Where keyconf's data files (bundled keyboards, icons, example layouts, docs) are, in a checkout and
 when installed.
 
-In a source checkout they are in `resources/` at the repository root, and the example layouts
-in `layouts/` beside it. An installed wheel (and the PyInstaller bundle) carries both as package
-data in one tree, `keyconf/_resources/` with `layouts/` inside it: setup.py's build step copies
-them there. `KEYCONF_RESOURCES` points elsewhere (packagers, tests), laid out like the installed
-tree.
+In a source checkout they are in `resources/` at the repository root, with the example layouts
+(`layouts/`) and the documentation (`docs/`, the user guide) beside it. An installed wheel (and
+the PyInstaller bundle) carries all three as package data in one tree, `keyconf/_resources/`
+with `layouts/` and `docs/` inside it: setup.py's build step copies them there.
+`KEYCONF_RESOURCES` points elsewhere (packagers, tests), laid out like the installed tree.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 _CHECKOUT_DIR = _PACKAGE_DIR.parent
 
 # Top-level folders that live at the checkout's root instead of under resources/.
-CHECKOUT_ROOT_FOLDERS = ("layouts",)
+CHECKOUT_ROOT_FOLDERS = ("layouts", "docs")
 
 
 def resource_roots() -> list[Path]:
@@ -39,7 +39,8 @@ def _candidates(name: str) -> list[Path]:
 
 
 def resource_path(name: str) -> Path:
-    """The path of resource `name` (a file or folder, e.g. "keyboards", "layouts/planck.yaml").
+    """The path of resource `name` (a file or folder: "keyboards", "layouts/planck.yaml",
+    "docs/user-guide.md", "icons/<APP_ID>.svg").
 
     Raises FileNotFoundError naming every place looked at: a broken install must say so."""
     candidates = _candidates(name)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import struct
 import subprocess
 import sys
 import sysconfig
@@ -62,7 +63,9 @@ class Installed:
         )
         return env
 
-    def keyconf_cmd(self, *args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    def keyconf_cmd(
+        self, *args: str, cwd: Path | None = None, timeout: float = 120
+    ) -> subprocess.CompletedProcess[str]:
         return run([str(self.keyconf), *args], cwd=cwd or self.home, env=self.env(), timeout=timeout)
 
     def python_cmd(self, code: str) -> subprocess.CompletedProcess[str]:
@@ -107,3 +110,10 @@ def install_into_fresh_venv(built: Built, work: Path) -> Installed:
 def wheel_names(wheel: Path) -> list[str]:
     with zipfile.ZipFile(wheel) as archive:
         return archive.namelist()
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height

@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from package_build import png_size
 
 from keyconf import APP_ID, __version__
 
@@ -69,12 +70,14 @@ def test_metainfo_names_the_same_app_version_and_launcher() -> None:
 
 
 def test_metainfo_screenshots_are_files_in_the_repository() -> None:
-    images = [i.text or "" for i in ET.parse(METAINFO).getroot().iter("image")]
+    images = list(ET.parse(METAINFO).getroot().iter("image"))
     assert images
-    for url in images:
+    for image in images:
+        url = image.text or ""
         assert url.startswith(SCREENSHOT_URL_PREFIX), url
         path = ROOT / url.removeprefix(SCREENSHOT_URL_PREFIX)
         assert path.is_file(), f"{url}: {path.relative_to(ROOT)} is missing (docs/images/update-screenshots.sh)"
+        assert png_size(path) == (int(image.get("width", 0)), int(image.get("height", 0))), url
 
 
 def test_icon_is_a_square_svg_that_qt_renders(qapp: object) -> None:

@@ -143,7 +143,9 @@ def test_without_pkexec_it_prints_the_sudo_commands(
     assert "udevadm" not in captured.out  # a staging folder is not udev's: nothing to reload
 
 
-def test_no_prompt_never_runs_pkexec(tmp_path: Path, tools: Path, locked: None, capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_prompt_never_runs_pkexec(
+    tmp_path: Path, tools: Path, locked: None, capsys: pytest.CaptureFixture[str]
+) -> None:
     write_tool(tools, "pkexec", 'exec "$@"')
     assert main(["udev", "--install", "--no-prompt", "--rules-dir", str(tmp_path)]) == 1
     assert calls(tools, "pkexec") == []

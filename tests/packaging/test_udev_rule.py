@@ -19,7 +19,8 @@ SHIPPED = ROOT / "packaging" / "linux" / RULES_FILE_NAME
 
 def test_shipped_file_is_the_generated_rule() -> None:
     assert SHIPPED.read_text(encoding="utf-8") == udev_rules_text(), (
-        "packaging/linux/70-keyconf.rules is stale: regenerate it with `keyconf udev > packaging/linux/70-keyconf.rules`"
+        "packaging/linux/70-keyconf.rules is stale: regenerate it with "
+        "`keyconf udev > packaging/linux/70-keyconf.rules`"
     )
 
 
@@ -79,7 +80,9 @@ def _udevadm_has_verify() -> bool:
     return probe.returncode == 0
 
 
-@pytest.mark.skipif(not _udevadm_has_verify(), reason="udevadm verify needs systemd 254 or newer (this udevadm has none)")
+@pytest.mark.skipif(
+    not _udevadm_has_verify(), reason="udevadm verify needs systemd 254 or newer (this udevadm has none)"
+)
 def test_udevadm_verify_accepts_the_rule(tmp_path: Path) -> None:
     path = tmp_path / RULES_FILE_NAME
     path.write_text(udev_rules_text(), encoding="utf-8")

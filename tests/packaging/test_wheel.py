@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import struct
 import tarfile
 from pathlib import Path
 
 import pytest
+from package_build import ROOT, Built, Installed, png_size, wheel_names
 
 from keyconf import __version__
-from package_build import ROOT, Built, Installed, wheel_names
 
 pytestmark = pytest.mark.slow
 
@@ -18,7 +17,7 @@ SHIPPED_LAYOUTS = sorted(p.name for p in (ROOT / "layouts").glob("*.yaml"))
 SHIPPED_ICONS = sorted(p.name for p in (ROOT / "resources" / "icons").iterdir() if p.is_file())
 
 
-def test_wheel_carries_keyboards_layouts_and_icons(built: Built) -> None:
+def test_wheel_carries_keyboards_layouts_icons_and_the_guide(built: Built) -> None:
     names = set(wheel_names(built.wheel))
     assert SHIPPED_KEYBOARDS and SHIPPED_LAYOUTS and SHIPPED_ICONS
     for name in SHIPPED_KEYBOARDS:
@@ -27,6 +26,8 @@ def test_wheel_carries_keyboards_layouts_and_icons(built: Built) -> None:
         assert f"keyconf/_resources/layouts/{name}" in names
     for name in SHIPPED_ICONS:
         assert f"keyconf/_resources/icons/{name}" in names
+    assert "keyconf/_resources/docs/user-guide.md" in names  # Help → User guide in an installed copy
+    assert "keyconf/_resources/docs/images/main-window.png" in names
     assert "keyconf/model/keycodes/data/keycodes.json" in names
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
     assert built.wheel.name.startswith(f"keyconf-{__version__}-")
@@ -51,7 +52,8 @@ def test_installed_version_is_the_one_in_the_package(installed: Installed) -> No
 def test_installed_keyconf_is_the_wheel_not_the_checkout(installed: Installed) -> None:
     result = installed.python_cmd(
         "import keyconf, keyconf.resources as r; print(keyconf.__file__); print(r.resource_path('layouts')); "
-        "print(r.resource_path('keyboards')); print(r.resource_path('icons'))"
+        "print(r.resource_path('keyboards')); print(r.resource_path('icons')); "
+        "print(r.resource_path('docs/user-guide.md'))"
     )
     assert result.returncode == 0, result.stderr
     paths = [Path(line) for line in result.stdout.split()]
@@ -81,15 +83,8 @@ def test_installed_keyconf_opens_the_default_layout_and_screenshots_it(installed
     if not (installed.site_packages / "keyconf" / "gui" / "main_window.py").exists():
         pytest.skip("the GUI (keyconf/gui/main_window.py) is not in this tree yet")
     out = installed.home / "shot.png"
-    result = installed.keyconf_cmd("--screenshot", str(out), "--size", "1000x700", timeout=180)
+    result = installed.keyconf_cmd("--screenshot", str(out), "--size", "1400x860", timeout=180)
     assert result.returncode == 0, result.stdout + result.stderr
     width, height = png_size(out)
-    assert (width, height) == (1000, 700)
+    assert (width, height) == (1400, 860)
     assert out.stat().st_size > 10_000  # a drawn window, not an empty image
-
-
-def png_size(path: Path) -> tuple[int, int]:
-    data = path.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
-    width, height = struct.unpack(">II", data[16:24])
-    return width, height

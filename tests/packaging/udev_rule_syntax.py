@@ -22,7 +22,9 @@ KEYS = {
     "SECLABEL": (False, True, True), "RUN": (False, True, True), "LABEL": (False, True, False),
     "GOTO": (False, True, False), "IMPORT": (False, True, True), "OPTIONS": (False, True, False),
 }
-_PAIR = re.compile(r'\s*(?P<key>[A-Z_]+)(?:\{(?P<attr>[^}]*)\})?\s*(?P<op>==|!=|\+=|-=|:=|=)\s*"(?P<value>(?:[^"\\]|\\.)*)"\s*')
+_PAIR = re.compile(
+    r'\s*(?P<key>[A-Z_]+)(?:\{(?P<attr>[^}]*)\})?\s*(?P<op>==|!=|\+=|-=|:=|=)\s*"(?P<value>(?:[^"\\]|\\.)*)"\s*'
+)
 
 
 class UdevSyntaxError(ValueError):
@@ -71,7 +73,8 @@ def _parse_line(line: str, number: int) -> tuple[Term, ...]:
     while True:
         found = _PAIR.match(line, position)
         if found is None:
-            raise UdevSyntaxError(f"line {number}, column {position + 1}: expected KEY op \"value\": {line[position:]!r}")
+            rest = line[position:]
+            raise UdevSyntaxError(f"line {number}, column {position + 1}: expected KEY op \"value\": {rest!r}")
         terms.append(_term(found, number))
         position = found.end()
         if position == len(line):
