@@ -366,7 +366,6 @@ def _find_device(
     env: FlashEnvironment,
 ) -> Detected:
     detector = env.detector
-    wanted = expected.bootloader.name if expected.bootloader else None
     if expected.bootloader is not None and not expected.bootloader.auto_detect:
         detector = dataclasses.replace(
             detector, include_manual=(*detector.include_manual, expected.bootloader.name)
@@ -374,19 +373,8 @@ def _find_device(
     found = detector.scan()
     for error in detector.errors:
         warn(error)
-    device = choose(found, wanted)
-    if device is None and found and force:
-        warn(f"forced: using {found[0].describe()}, though the firmware is for {wanted}")
-        return found[0]
-    if device is not None:
-        return device
     if found:
-        others = "; ".join(d.describe() for d in found)
-        warn(
-            f"found {others}, but the firmware is for the "
-            f"{expected.bootloader.title if expected.bootloader else ''} "
-            "bootloader; waiting for that one"
-        )
+        return _pick(found, expected, force, warn)
     instructions = reset_instructions(expected.bootloader, layout, keyboard)
     if enter_bootloader is not None:
         jump = enter_bootloader()
@@ -412,16 +400,17 @@ def _find_device(
         last_tick[0] = left
 
     try:
-        return wait_for_bootloader(
+        appeared = wait_for_bootloader(
             detector,
             timeout=wait,
-            wanted=wanted,
+            wanted=None,  # any bootloader: the wrong board is refused at once, not waited past
             cancelled=is_cancelled,
             on_tick=tick,
             interval=env.poll_interval,
             clock=env.clock,
             sleep=env.sleep,
         )
+        return _pick([appeared], expected, force, warn)
     except WaitTimeout:
         hint = instructions
         if os.name == "posix" and not detector.errors:
@@ -440,6 +429,31 @@ def _find_device(
         raise FlashError(
             "cancelled while waiting for the bootloader; nothing was flashed", stage="cancelled"
         ) from None
+
+
+def _pick(
+    found: list[Detected], expected: _Expectation, force: bool, warn: Callable[[str], None]
+) -> Detected:
+    """The found device the firmware is for; a different bootloader is refused unless forced."""
+    wanted = expected.bootloader.name if expected.bootloader else None
+    device = choose(found, wanted)
+    if device is not None:
+        return device
+    other = found[0]
+    if expected.metadata is not None:
+        mismatches = compare(expected.metadata, bootloader=other.bootloader.name, mcu=other.mcu_hint)
+        text = "; ".join(m.message for m in mismatches)
+    else:
+        text = f"the keyboard is in the {other.bootloader.title} bootloader, not {wanted}"
+    if force:
+        warn(f"forced: {text}")
+        return other
+    raise FlashError(
+        text,
+        stage="metadata" if expected.metadata is not None else "check",
+        hint="this firmware is for another keyboard: flash the right file, "
+        "or pass --force if you are certain",
+    )
 
 
 def _board_mcu(device: Detected, expected: _Expectation, firmware: FirmwareFile) -> mcus.Mcu | None:

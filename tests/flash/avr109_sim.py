@@ -16,8 +16,15 @@ import tty
 
 
 class Avr109Simulator:
-    def __init__(self, flash_size: int = 32 * 1024, eeprom_size: int = 1024,
-                 signature: bytes = b"\x1e\x95\x87", device_code: int = 0x44, ident: bytes = b"CATERIN", block_delay: float = 0.0):
+    def __init__(
+        self,
+        flash_size: int = 32 * 1024,
+        eeprom_size: int = 1024,
+        signature: bytes = b"\x1e\x95\x87",
+        device_code: int = 0x44,
+        ident: bytes = b"CATERIN",
+        block_delay: float = 0.0,
+    ):
         self.flash = bytearray(b"\xff" * flash_size)
         self.eeprom = bytearray(b"\xff" * eeprom_size)
         self.signature = signature

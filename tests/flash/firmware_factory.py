@@ -61,8 +61,15 @@ def uf2(data: bytes, base: int, family: int | None, payload: int = 256) -> bytes
     for index, chunk in enumerate(blocks):
         flags = 0x2000 if family is not None else 0
         header = struct.pack(
-            "<8I", UF2_MAGIC_START0, UF2_MAGIC_START1, flags, base + index * payload, len(chunk), index,
-            len(blocks), family or 0,
+            "<8I",
+            UF2_MAGIC_START0,
+            UF2_MAGIC_START1,
+            flags,
+            base + index * payload,
+            len(chunk),
+            index,
+            len(blocks),
+            family or 0,
         )
         block = header + chunk + b"\x00" * (476 - len(chunk)) + struct.pack("<I", UF2_MAGIC_END)
         assert len(block) == 512
