@@ -119,6 +119,7 @@ class FlashEnvironment:
     settle: float = 1.0  # seconds between seeing the bootloader and talking to it (it is still enumerating)
     poll_interval: float = 0.25
     serial_wait: float = 8.0  # Caterina gives up after 8 s
+    mount_wait: float = 10.0  # a UF2 / LUFA drive is mounted by the desktop a moment after it appears
     reboot_grace: float = 3.0
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
@@ -187,6 +188,8 @@ def flash_firmware(
     device = _find_device(
         expected, wait, force, enter_bootloader, layout, keyboard, emit, warn, is_cancelled, env
     )
+    if device.bootloader.mass_storage is not None and device.volume is None:
+        device = _wait_for_drive(device, env, emit, is_cancelled)
     emit(DetectedEvent(device))
     emit(StatusEvent(f"found {device.describe()}"))
 
@@ -453,6 +456,27 @@ def _pick(
         stage="metadata" if expected.metadata is not None else "check",
         hint="this firmware is for another keyboard: flash the right file, "
         "or pass --force if you are certain",
+    )
+
+
+def _wait_for_drive(
+    device: Detected, env: FlashEnvironment, emit: EventSink, is_cancelled: Callable[[], bool]
+) -> Detected:
+    """The bootloader is on USB; its drive must be mounted before a file can be copied onto it."""
+    emit(StatusEvent(f"found {device.describe()}; waiting for its drive to be mounted…"))
+    deadline = env.clock() + env.mount_wait
+    while env.clock() < deadline and not is_cancelled():
+        for candidate in env.detector.scan():
+            if candidate.volume is not None and bootloaders.same_family(
+                candidate.bootloader.name, device.bootloader.name
+            ):
+                return candidate
+        env.sleep(env.poll_interval)
+    raise FlashError(
+        f"the {device.bootloader.title} bootloader is connected, but its drive was not mounted",
+        hint="open the drive in your file manager (or mount it: udisksctl mount -b /dev/sdX1), "
+        "then flash again",
+        stage="plan",
     )
 
 

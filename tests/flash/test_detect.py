@@ -86,10 +86,17 @@ def test_uf2_drives(tmp_path: Path) -> None:
     found = detector.scan()
     assert [d.bootloader.name for d in found] == ["rp2040", "tinyuf2"]
     assert found[0].usb is not None and found[0].usb.ids == "2E8A:0003"  # the boot ROM matched to its drive
+    assert found[1].usb is None
     assert found[0].uf2_info is not None and found[0].uf2_info.families() == (mcus.UF2_FAMILIES["RP2040"],)
     assert found[1].uf2_info is not None
     assert mcus.UF2_FAMILIES["STM32F4"] in found[1].uf2_info.families()
     assert "board STM32F411CE-BlackPill-v3" in found[1].describe()
+
+
+def test_a_drive_bootloader_before_its_drive_is_mounted() -> None:
+    [found] = Detector(usb=FakeBus(UsbDevice(0x2E8A, 0x0003)), volumes=lambda: []).scan()
+    assert found.bootloader.name == "rp2040" and found.volume is None
+    assert found.describe() == "RP2040 boot ROM (UF2), 2E8A:0003, drive not mounted yet, RP2040"
 
 
 def test_lufa_mass_storage_drive(tmp_path: Path) -> None:

@@ -25,8 +25,8 @@ from keyconf.flash.job import (
 from keyconf.flash.metadata import for_firmware, sidecar_path, write_metadata
 from keyconf.model.layout import Layer, Layout
 from tests.flash.avr109_sim import Avr109Simulator
-from tests.flash.fakes import FakeBus, finder_in, replay_tool
-from tests.flash.firmware_factory import arm_image, avr_program, intel_hex
+from tests.flash.fakes import RP2040_INFO, FakeBus, finder_in, replay_tool, uf2_drive
+from tests.flash.firmware_factory import arm_image, avr_program, intel_hex, uf2
 
 STM32_DFU = UsbDevice(0x0483, 0xDF11, 0x2200)
 APM32_DFU = UsbDevice(0x314B, 0x0106, 0x0100)
@@ -273,3 +273,50 @@ def test_real_avrdude_end_to_end_with_metadata(tmp_path: Path) -> None:
         assert bytes(sim.flash[: len(program)]) == program
     assert spy.percents()[-1] == 100
     assert "-c avr109" in result.log and sim.port in result.log
+
+
+RP2_BOOT = UsbDevice(0x2E8A, 0x0003, 0x0100)
+
+
+def test_uf2_waits_for_the_drive_to_mount_then_copies(tmp_path: Path) -> None:
+    firmware = tmp_path / "kb2040_default.uf2"
+    data = uf2(b"\x5a" * 3000, 0x10000000, 0xE48BFF56)
+    firmware.write_bytes(data)
+    drive = uf2_drive(tmp_path / "RPI-RP2", RP2040_INFO)
+    scans = {"count": 0}
+
+    def volumes():
+        scans["count"] += 1
+        return [drive] if scans["count"] > 3 else []  # the desktop mounts it a moment later
+
+    spy = Spy()
+    env = environment(
+        FakeBus(RP2_BOOT), detector=Detector(usb=FakeBus(RP2_BOOT), volumes=volumes), reboot_grace=0
+    )
+    result = flash_firmware(firmware, wait=0, on_event=spy, environment=env)
+    assert result.ok
+    assert (drive.mount_point / "NEW.UF2").read_bytes() == data
+    assert any("waiting for its drive to be mounted" in s for s in spy.statuses())
+    assert "the UF2 drive is still there" in " ".join(result.warnings)  # this fake board never reboots
+
+
+def test_uf2_for_another_chip_is_refused_by_family(tmp_path: Path) -> None:
+    firmware = tmp_path / "blackpill.uf2"
+    firmware.write_bytes(uf2(b"\x5a" * 3000, 0x08010000, 0x57755A57))
+    drive = uf2_drive(tmp_path / "RPI-RP2", RP2040_INFO)
+    env = environment(FakeBus(), detector=Detector(usb=FakeBus(RP2_BOOT), volumes=lambda: [drive]))
+    with pytest.raises(FlashError) as info:
+        flash_firmware(firmware, wait=0, environment=env)
+    assert (
+        "the UF2 file is for STM32F4 (0x57755a57), but the board takes RP2040 (0xe48bff56)"
+        in info.value.message
+    )
+    assert not (drive.mount_point / "NEW.UF2").exists()
+
+
+def test_uf2_drive_that_never_mounts(tmp_path: Path) -> None:
+    firmware = tmp_path / "kb2040_default.uf2"
+    firmware.write_bytes(uf2(b"\x5a" * 600, 0x10000000, 0xE48BFF56))
+    env = environment(FakeBus(RP2_BOOT), mount_wait=0.1)
+    with pytest.raises(FlashError, match="its drive was not mounted"):
+        flash_firmware(firmware, wait=0, environment=env)

@@ -116,7 +116,8 @@ def test_cancel_stops_the_tool(tmp_path: Path) -> None:
     runner.on_output = lambda text: (recorder.output.append(text), cancel.set() if "3\n" in text else None)
     result = runner.run(stm32_plan([str(tool)]))
     assert result.cancelled and not result.ok
-    assert "99" not in result.log
+    printed = [line for line in result.log.splitlines() if line.isdigit()]
+    assert 4 <= len(printed) < 50  # stopped soon after the cancel, long before the tool's end
 
 
 @posix_only
