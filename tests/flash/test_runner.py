@@ -120,6 +120,34 @@ def test_cancel_stops_the_tool(tmp_path: Path) -> None:
     assert 4 <= len(printed) < 50  # stopped soon after the cancel, long before the tool's end
 
 
+class InterruptedRunner(PlanRunner):
+    """Ctrl+C arrives while the tool runs (as KeyboardInterrupt in the main thread)."""
+
+    interrupts = 1
+
+    def _next_chunk(self, chunks):  # type: ignore[no-untyped-def]
+        if self.interrupts:
+            self.interrupts -= 1
+            raise KeyboardInterrupt
+        return super()._next_chunk(chunks)
+
+
+def test_one_ctrl_c_lets_the_tool_finish_writing(tmp_path: Path) -> None:
+    tool = replay_tool(tmp_path, "dfu-util", "dfu_util_dfuse.out", delay=0.001)
+    result = InterruptedRunner().run(stm32_plan([str(tool)]))
+    assert result.ok
+    assert "interrupted: letting the tool finish" in result.log
+    assert "File downloaded successfully" in result.log
+
+
+def test_a_second_ctrl_c_stops_the_tool(tmp_path: Path) -> None:
+    tool = make_tool(tmp_path, "slow", "import time\nprint('writing', flush=True)\ntime.sleep(30)\n")
+    runner = InterruptedRunner()
+    runner.interrupts = 2
+    with pytest.raises(KeyboardInterrupt):
+        runner.run(stm32_plan([str(tool)]))
+
+
 @posix_only
 @pytest.mark.skipif(
     shutil.which("avrdude") is None, reason="avrdude is not installed (Debian package avrdude)"
