@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -147,3 +148,21 @@ def test_missing_tool_is_a_command_error_with_the_install_hint(tmp_path: Path) -
     assert info.value.exit_code == 1
     assert info.value.message == "dfu-util is not installed (it is needed to flash this bootloader)"
     assert info.value.hint
+
+
+@pytest.mark.skipif(
+    shutil.which("dfu-util") is None, reason="dfu-util is not installed (Debian package dfu-util)"
+)
+def test_real_dfu_util_failure_reaches_the_user(tmp_path: Path) -> None:
+    """Detection says an STM32 is there (fake bus); the real dfu-util finds none and says so."""
+    firmware = tmp_path / "planck.bin"
+    firmware.write_bytes(arm_image(40000))
+    env = FlashEnvironment(
+        detector=Detector(usb=FakeBus(UsbDevice(0x0483, 0xDF11)), volumes=lambda: []), settle=0
+    )
+    out = io.StringIO()
+    result = flash_and_report(firmware, wait=0, environment=env, out=out)
+    assert not result.ok
+    text = out.getvalue()
+    assert "failed: dfu-util failed (exit code 74): dfu-util: No DFU capable USB device available" in text
+    assert f"  $ {shutil.which('dfu-util')} -a 0 -d 0483:DF11 -s 0x08000000:leave -D {firmware}" in text
