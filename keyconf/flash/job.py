@@ -424,7 +424,8 @@ def _find_device(
         elif detector.errors:
             hint += "\n" + "; ".join(detector.errors)
         raise FlashError(
-            f"no keyboard in bootloader mode appeared within {wait:g} seconds; nothing was flashed",
+            f"no keyboard in bootloader mode appeared within {wait:g} second{'' if wait == 1 else 's'}; "
+            "nothing was flashed",
             hint=hint,
             stage="wait",
         ) from None
