@@ -70,10 +70,11 @@ class InstalledRule:
     diff: list[str] = field(default_factory=list)  # unified diff installed -> current, when outdated
 
 
-def installed_rule(search_dirs: Sequence[Path] = RULES_SEARCH_DIRS) -> InstalledRule:
-    """Which copy of the rule udev reads, and whether it matches this keyconf's rule."""
+def installed_rule(search_dirs: Sequence[Path] | None = None) -> InstalledRule:
+    """Which copy of the rule udev reads (from `search_dirs`, udev's folders by default), and
+    whether it matches this keyconf's rule."""
     expected = udev_rules_text()
-    for folder in search_dirs:
+    for folder in RULES_SEARCH_DIRS if search_dirs is None else search_dirs:
         path = folder / RULES_FILE_NAME
         if not path.is_file():
             continue
@@ -127,6 +128,10 @@ def install_rule(rules_dir: Path = Path(INSTALL_DIR), *, allow_pkexec: bool = Tr
     reload = rules_dir in SYSTEM_RULES_DIRS
     if _read(target) == text:
         return InstallResult(InstallOutcome.ALREADY_CURRENT, target)
+    if rules_dir == Path(INSTALL_DIR):
+        effective = installed_rule()  # e.g. a distribution package's copy in /usr/lib/udev/rules.d
+        if effective.status is RuleStatus.CURRENT and effective.path is not None:
+            return InstallResult(InstallOutcome.ALREADY_CURRENT, effective.path)
     if _may_write(rules_dir):
         try:
             rules_dir.mkdir(parents=True, exist_ok=True)

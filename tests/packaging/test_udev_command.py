@@ -84,6 +84,20 @@ def test_the_copy_udev_uses_is_the_highest_precedence_one(tmp_path: Path) -> Non
     assert (found.status, found.path) == (RuleStatus.OUTDATED, etc / RULES_FILE_NAME)
 
 
+def test_a_current_packaged_copy_is_not_installed_again(
+    tmp_path: Path, locked: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    etc, lib = tmp_path / "etc", tmp_path / "usr-lib"
+    lib.mkdir()
+    (lib / RULES_FILE_NAME).write_text(udev_rules_text())
+    monkeypatch.setattr(udev_install, "RULES_SEARCH_DIRS", (etc, lib))
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # no pkexec: nothing could be written anyway
+    assert main(["udev", "--install"]) == 0
+    assert capsys.readouterr().out.strip() == f"{lib / RULES_FILE_NAME} is installed and current; nothing to do"
+    assert main(["udev", "--check"]) == 0
+    assert capsys.readouterr().out.strip() == f"{lib / RULES_FILE_NAME}: current"
+
+
 def test_install_asks_through_pkexec_once_for_copy_and_reload(
     tmp_path: Path, tools: Path, locked: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
