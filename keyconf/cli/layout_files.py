@@ -35,11 +35,8 @@ def check_layout_file(path: str) -> CheckedLayout:
         keyboard = resolve_keyboard(loaded.layout)
     except UnknownKeyboardError as exc:
         keyboard = None
-        hint = (
-            f"did you mean {', '.join(exc.suggestions)}?"
-            if exc.suggestions
-            else "use a keyboard from `keyconf keyboards`, or embed the geometry (`geometry:`) in the layout"
-        )
+        hint = (f"did you mean {', '.join(exc.suggestions)}?" if exc.suggestions else
+                "use a keyboard from `keyconf keyboards`, or embed the geometry (`geometry:`) in the layout")
         problems.append(error(f"unknown keyboard `{exc.name}`", ("keyboard",), hint, code="unknown-keyboard"))
     problems.extend(validate(loaded.layout, keyboard))
     return CheckedLayout(loaded, keyboard, loaded.locate(problems))

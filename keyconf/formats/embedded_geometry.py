@@ -41,8 +41,7 @@ def geometry_to_data(keyboard: Keyboard) -> dict[str, Any]:
     if keyboard.layout_aliases:
         data["layout_aliases"] = dict(keyboard.layout_aliases)
     data["layouts"] = {
-        name: {"layout": [_key_to_data(key) for key in macro.keys]}
-        for name, macro in keyboard.layouts.items()
+        name: {"layout": [_key_to_data(key) for key in macro.keys]} for name, macro in keyboard.layouts.items()
     }
     return data
 
@@ -98,8 +97,7 @@ def geometry_from_data(data: Any, name: str) -> Keyboard:
         if len(keys_data) > MAX_KEYS:
             raise ValueError(f"layout {macro_name} has more than {MAX_KEYS} keys")
         layouts[str(macro_name)] = LayoutMacro(
-            str(macro_name),
-            [_key_from_data(k, f"layout {macro_name} key {i}") for i, k in enumerate(keys_data)],
+            str(macro_name), [_key_from_data(k, f"layout {macro_name} key {i}") for i, k in enumerate(keys_data)]
         )
     rows = cols = 0
     size = data.get("matrix_size")
@@ -114,9 +112,7 @@ def geometry_from_data(data: Any, name: str) -> Keyboard:
     options = []
     for option in data.get("layout_options", []) or []:
         if isinstance(option, dict) and "label" in option:
-            options.append(
-                LayoutOption(str(option["label"]), tuple(str(c) for c in option.get("choices", [])))
-            )
+            options.append(LayoutOption(str(option["label"]), tuple(str(c) for c in option.get("choices", []))))
     encoder_count = _int(data.get("encoder_count", 0), "encoder_count")
     aliases = data.get("layout_aliases") if isinstance(data.get("layout_aliases"), dict) else {}
     return Keyboard(

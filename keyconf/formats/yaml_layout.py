@@ -189,10 +189,8 @@ class _Reader:
 
     def text(self, value: Any, path: DocPath, what: str, allow_empty: bool = False) -> str:
         if isinstance(value, (dict, list)):
-            raise self.fail(
-                f"{what} must be a single value, not a {'mapping' if isinstance(value, dict) else 'list'}",
-                path,
-            )
+            raise self.fail(f"{what} must be a single value, not a {'mapping' if isinstance(value, dict) else 'list'}",
+                            path)
         text = str(value).strip() if value is not None else ""
         if isinstance(value, Scalar) and value.kind == "null" and value in ("", "~", "null", "Null", "NULL"):
             text = ""
@@ -202,20 +200,13 @@ class _Reader:
 
     def keycode(self, value: Any, path: DocPath, what: str = "a keycode") -> str:
         if isinstance(value, (dict, list)):
-            raise self.fail(
-                f"{what} must be a keycode such as KC_A or MO(nav), not a "
-                f"{'mapping' if isinstance(value, dict) else 'list'}",
-                path,
-                hint="a keycode with a comma must be quoted: 'LT(nav, KC_SPC)'",
-            )
+            raise self.fail(f"{what} must be a keycode such as KC_A or MO(nav), not a "
+                            f"{'mapping' if isinstance(value, dict) else 'list'}", path,
+                            hint="a keycode with a comma must be quoted: 'LT(nav, KC_SPC)'")
         text = str(value).strip()
         if not text:
-            raise self.fail(
-                f"{what} is empty",
-                path,
-                hint="write KC_NO for a key that does nothing, "
-                "KC_TRNS (or _______) for one that falls through",
-            )
+            raise self.fail(f"{what} is empty", path, hint="write KC_NO for a key that does nothing, "
+                            "KC_TRNS (or _______) for one that falls through")
         return text
 
     def integer(self, value: Any, path: DocPath, what: str, minimum: int = 0, maximum: int = 65535) -> int:
@@ -245,42 +236,26 @@ class _Reader:
     def read(self) -> Layout:
         data = self.doc.data
         if not isinstance(data, dict):
-            raise self.fail(
-                "a layout file is a mapping with `keyboard:`, `layout:` and `layers:`",
-                (),
-                hint="see docs/layout-format.md for an example",
-            )
+            raise self.fail("a layout file is a mapping with `keyboard:`, `layout:` and `layers:`", (),
+                            hint="see docs/layout-format.md for an example")
         for key in data:
             if key not in KNOWN_SECTIONS:
                 suggestion = _closest(key, KNOWN_SECTIONS)
-                raise self.fail(
-                    f"unknown section `{key}`",
-                    (key,),
-                    key=True,
-                    hint=f"did you mean `{suggestion}`?"
-                    if suggestion
-                    else f"known sections: {', '.join(SECTION_ORDER)}",
-                )
+                raise self.fail(f"unknown section `{key}`", (key,), key=True,
+                                hint=f"did you mean `{suggestion}`?" if suggestion else
+                                f"known sections: {', '.join(SECTION_ORDER)}")
         version = FORMAT_VERSION
         if "keyconf" in data:
             version = self.integer(data["keyconf"], ("keyconf",), "the format version `keyconf`", 1, 1000)
             if version > FORMAT_VERSION:
-                raise self.fail(
-                    f"this file uses layout format {version}; this keyconf reads format {FORMAT_VERSION}",
-                    ("keyconf",),
-                    hint="update keyconf",
-                )
+                raise self.fail(f"this file uses layout format {version}; this keyconf reads format "
+                                f"{FORMAT_VERSION}", ("keyconf",), hint="update keyconf")
         for required in ("keyboard", "layout", "layers"):
             if required not in data:
-                raise self.fail(
-                    f"the layout has no `{required}:` section",
-                    (),
-                    hint={
-                        "keyboard": "add e.g. `keyboard: planck/rev6` (the QMK keyboard path)",
-                        "layout": "add e.g. `layout: LAYOUT_ortho_4x12` (the QMK layout macro)",
-                        "layers": "add `layers:` with at least one named layer",
-                    }[required],
-                )
+                raise self.fail(f"the layout has no `{required}:` section", (),
+                                hint={"keyboard": "add e.g. `keyboard: planck/rev6` (the QMK keyboard path)",
+                                      "layout": "add e.g. `layout: LAYOUT_ortho_4x12` (the QMK layout macro)",
+                                      "layers": "add `layers:` with at least one named layer"}[required])
         layout = Layout(
             keyboard=self.text(data["keyboard"], ("keyboard",), "`keyboard`"),
             layout_macro=self.text(data["layout"], ("layout",), "`layout`"),
@@ -352,12 +327,9 @@ class _Reader:
         for layer_index, (name, rows) in enumerate(layers_data.items()):
             path: DocPath = ("layers", name)
             if not LAYER_NAME_RE.match(name):
-                raise self.fail(
-                    f"layer name `{name}` is not a plain name",
-                    path,
-                    key=True,
-                    hint="use letters, digits and _ only, starting with a letter, e.g. `nav` or `sym_2`",
-                )
+                raise self.fail(f"layer name `{name}` is not a plain name", path, key=True,
+                                hint="use letters, digits and _ only, starting with a letter, e.g. `nav` or "
+                                "`sym_2`")
             key_span = self.doc.key_spans.get(path)
             if key_span:
                 self.positions[("layers", layer_index)] = (key_span.line + 1, key_span.column + 1)
@@ -377,10 +349,8 @@ class _Reader:
                     key_path = (*row_path, col_index)
                     keys.append(self.keycode(item, key_path))
                     self.mark(("layers", layer_index, len(keys) - 1), key_path)
-                    self.positions.setdefault(
-                        ("layers", layer_index, "row", row_index),
-                        self.positions[("layers", layer_index, len(keys) - 1)],
-                    )
+                    self.positions.setdefault(("layers", layer_index, "row", row_index), self.positions[
+                        ("layers", layer_index, len(keys) - 1)])
                 lengths.append(len(row))
             if lengths and all(n == 1 for n in lengths) and not any(isinstance(r, list) for r in rows):
                 lengths = [len(keys)]
@@ -394,12 +364,8 @@ class _Reader:
             path: DocPath = ("encoders", name)
             index = layout.layer_index(name)
             if index is None:
-                raise self.fail(
-                    f"encoders are given for layer `{name}`, which is not in `layers`",
-                    path,
-                    key=True,
-                    hint=f"layers: {', '.join(layout.layer_names)}",
-                )
+                raise self.fail(f"encoders are given for layer `{name}`, which is not in `layers`", path, key=True,
+                                hint=f"layers: {', '.join(layout.layer_names)}")
             actions: list[EncoderAction] = []
             for i, pair in enumerate(self.sequence(encoders, path, f"encoders of layer `{name}`")):
                 item_path = (*path, i)
@@ -412,9 +378,8 @@ class _Reader:
                     cw = self.keycode(pair[1], (*item_path, 1))
                     ccw_path, cw_path = (*item_path, 0), (*item_path, 1)
                 else:
-                    raise self.fail(
-                        "an encoder is `[counter-clockwise, clockwise]`, e.g. [KC_VOLD, KC_VOLU]", item_path
-                    )
+                    raise self.fail("an encoder is `[counter-clockwise, clockwise]`, e.g. [KC_VOLD, KC_VOLU]",
+                                    item_path)
                 self.mark(("encoders", index, i, "ccw"), ccw_path)
                 self.mark(("encoders", index, i, "cw"), cw_path)
                 actions.append(EncoderAction(ccw=ccw, cw=cw))
@@ -432,9 +397,7 @@ class _Reader:
             _check_fields(self, data, path, {"name", "steps"}, "a macro")
             name = self.optional_text(data, "name", path)
             steps_data = self.sequence(data.get("steps", []), (*path, "steps"), "macro `steps`")
-            steps = [
-                self.read_macro_step(step, (*path, "steps", j), (i, j)) for j, step in enumerate(steps_data)
-            ]
+            steps = [self.read_macro_step(step, (*path, "steps", j), (i, j)) for j, step in enumerate(steps_data)]
             macros.append(Macro(steps=steps, name=name))
         return macros
 
@@ -448,16 +411,10 @@ class _Reader:
         kind, value = next(iter(data.items()))
         value_path = (*path, kind)
         if kind == "text":
-            return MacroStep(
-                "text",
-                self.text(value, value_path, "macro text", allow_empty=True)
-                if not isinstance(value, Scalar)
-                else str(value),
-            )
+            return MacroStep("text", self.text(value, value_path, "macro text", allow_empty=True)
+                             if not isinstance(value, Scalar) else str(value))
         if kind == "delay":
-            return MacroStep(
-                "delay", self.integer(value, value_path, "a macro delay (milliseconds)", 0, 60000)
-            )
+            return MacroStep("delay", self.integer(value, value_path, "a macro delay (milliseconds)", 0, 60000))
         if kind in ("tap", "down", "up"):
             if isinstance(value, list):
                 codes = [self.keycode(v, (*value_path, k)) for k, v in enumerate(value)]
@@ -466,36 +423,22 @@ class _Reader:
             if not codes:
                 raise self.fail(f"macro `{kind}` needs at least one keycode", value_path)
             return MacroStep(kind, codes)  # type: ignore[arg-type]
-        raise self.fail(
-            f"unknown macro step `{kind}`",
-            path,
-            key=True,
-            hint="a step is one of: text, tap, down, up, delay",
-        )
+        raise self.fail(f"unknown macro step `{kind}`", path, key=True,
+                        hint="a step is one of: text, tap, down, up, delay")
 
     def read_tap_dances(self, value: Any) -> list[TapDance]:
         dances: list[TapDance] = []
         for i, item in enumerate(self.sequence(value, ("tap_dances",), "`tap_dances`")):
             path: DocPath = ("tap_dances", i)
             data = self.mapping(item, path, "a tap dance")
-            _check_fields(
-                self,
-                data,
-                path,
-                {"name", "tap", "hold", "double_tap", "tap_hold", "tapping_term"},
-                "a tap dance",
-            )
+            _check_fields(self, data, path, {"name", "tap", "hold", "double_tap", "tap_hold", "tapping_term"},
+                          "a tap dance")
             if "name" not in data:
-                raise self.fail(
-                    "a tap dance needs a `name`", path, hint="e.g. `name: esc_caps`; keys use TD(esc_caps)"
-                )
+                raise self.fail("a tap dance needs a `name`", path, hint="e.g. `name: esc_caps`; keys use TD(esc_caps)")
             name = self.text(data["name"], (*path, "name"), "tap dance `name`")
             if not LAYER_NAME_RE.match(name):
-                raise self.fail(
-                    f"tap dance name `{name}` is not a plain name",
-                    (*path, "name"),
-                    hint="use letters, digits and _ only",
-                )
+                raise self.fail(f"tap dance name `{name}` is not a plain name", (*path, "name"),
+                                hint="use letters, digits and _ only")
             self.mark(path, path)
             dance = TapDance(name=name)
             for action in ("tap", "hold", "double_tap", "tap_hold"):
@@ -503,9 +446,8 @@ class _Reader:
                     setattr(dance, action, self.keycode(data[action], (*path, action)))
                     self.mark((*path, action), (*path, action))
             if "tapping_term" in data:
-                dance.tapping_term = self.integer(
-                    data["tapping_term"], (*path, "tapping_term"), "`tapping_term`", 1, 10000
-                )
+                dance.tapping_term = self.integer(data["tapping_term"], (*path, "tapping_term"),
+                                                  "`tapping_term`", 1, 10000)
             dances.append(dance)
         return dances
 
@@ -517,11 +459,8 @@ class _Reader:
             _check_fields(self, data, path, {"name", "keys", "action", "layers", "term"}, "a combo")
             for required in ("keys", "action"):
                 if required not in data:
-                    raise self.fail(
-                        f"a combo needs `{required}`",
-                        path,
-                        hint="e.g. `keys: [KC_J, KC_K]` and `action: KC_ESC`",
-                    )
+                    raise self.fail(f"a combo needs `{required}`", path,
+                                    hint="e.g. `keys: [KC_J, KC_K]` and `action: KC_ESC`")
             self.mark(path, path)
             keys_data = self.sequence(data["keys"], (*path, "keys"), "combo `keys`")
             keys = []
@@ -548,11 +487,8 @@ class _Reader:
             _check_fields(self, data, path, fields, "a key override")
             for required in ("trigger", "replacement"):
                 if required not in data:
-                    raise self.fail(
-                        f"a key override needs `{required}`",
-                        path,
-                        hint="e.g. `mods: [MOD_MASK_SHIFT]`, `trigger: KC_BSPC`, `replacement: KC_DEL`",
-                    )
+                    raise self.fail(f"a key override needs `{required}`", path,
+                                    hint="e.g. `mods: [MOD_MASK_SHIFT]`, `trigger: KC_BSPC`, `replacement: KC_DEL`")
             self.mark(path, path)
             override = KeyOverride(
                 trigger=self.keycode(data["trigger"], (*path, "trigger")),
@@ -565,13 +501,11 @@ class _Reader:
                 override.mods = self.name_list(data["mods"], (*path, "mods"), "`mods`")
                 self.mark((*path, "mods"), (*path, "mods"))
             if "negative_mods" in data:
-                override.negative_mods = self.name_list(
-                    data["negative_mods"], (*path, "negative_mods"), "`negative_mods`"
-                )
+                override.negative_mods = self.name_list(data["negative_mods"], (*path, "negative_mods"),
+                                                        "`negative_mods`")
             if "suppressed_mods" in data:
-                override.suppressed_mods = self.name_list(
-                    data["suppressed_mods"], (*path, "suppressed_mods"), "`suppressed_mods`"
-                )
+                override.suppressed_mods = self.name_list(data["suppressed_mods"], (*path, "suppressed_mods"),
+                                                          "`suppressed_mods`")
             if "layers" in data:
                 override.layers = self.name_list(data["layers"], (*path, "layers"), "key override `layers`")
                 self.mark((*path, "layers"), (*path, "layers"))
@@ -583,14 +517,9 @@ def _check_fields(reader: _Reader, data: dict[str, Any], path: DocPath, allowed:
     for key in data:
         if key not in allowed:
             suggestion = _closest(key, allowed)
-            raise reader.fail(
-                f"unknown field `{key}` in {what}",
-                (*path, key),
-                key=True,
-                hint=f"did you mean `{suggestion}`?"
-                if suggestion
-                else f"fields: {', '.join(sorted(allowed))}",
-            )
+            raise reader.fail(f"unknown field `{key}` in {what}", (*path, key), key=True,
+                              hint=f"did you mean `{suggestion}`?" if suggestion else
+                              f"fields: {', '.join(sorted(allowed))}")
 
 
 def _closest(word: str, options: Sequence[str] | frozenset[str] | set[str]) -> str | None:
@@ -625,9 +554,8 @@ def _plain(value: Any) -> Any:
 RowPlanner = Callable[[Layout, Layer], list[int] | None]
 
 
-def dumps_layout(
-    layout: Layout, keyboard: Keyboard | None = None, row_lengths: dict[str, list[int]] | None = None
-) -> str:
+def dumps_layout(layout: Layout, keyboard: Keyboard | None = None,
+                 row_lengths: dict[str, list[int]] | None = None) -> str:
     """The whole file text for `layout`, laid out fresh."""
     sections = _SectionWriter(layout, keyboard, row_lengths or {})
     parts = [HEADER]
@@ -640,21 +568,15 @@ def dumps_layout(
     return "".join(parts)
 
 
-def render_layout(
-    layout: Layout, loaded: LoadedLayout | None = None, keyboard: Keyboard | None = None
-) -> str:
+def render_layout(layout: Layout, loaded: LoadedLayout | None = None, keyboard: Keyboard | None = None) -> str:
     """The text to save: surgical against `loaded` when given, fresh otherwise."""
     if loaded is None:
         return dumps_layout(layout, keyboard)
     return _SurgicalSave(layout, loaded, keyboard).text()
 
 
-def save_layout(
-    layout: Layout,
-    path: str | os.PathLike[str],
-    loaded: LoadedLayout | None = None,
-    keyboard: Keyboard | None = None,
-) -> LoadedLayout:
+def save_layout(layout: Layout, path: str | os.PathLike[str], loaded: LoadedLayout | None = None,
+                keyboard: Keyboard | None = None) -> LoadedLayout:
     """Write `layout` atomically; returns the new LoadedLayout (for the next surgical save)."""
     text = render_layout(layout, loaded, keyboard)
     write_atomic(path, text)
@@ -664,16 +586,7 @@ def save_layout(
 _PLAIN_KEYCODE = re.compile(r"^[A-Za-z_][A-Za-z0-9_()|]*$")
 _PLAIN_TEXT = re.compile(r"^[A-Za-z_][A-Za-z0-9_ ./+-]*$")
 _YAML_WORDS = {
-    "y",
-    "yes",
-    "n",
-    "no",
-    "true",
-    "false",
-    "on",
-    "off",
-    "null",
-    "~",
+    "y", "yes", "n", "no", "true", "false", "on", "off", "null", "~",
 }
 
 
@@ -969,11 +882,7 @@ def _step_value(step: MacroStep) -> str:
 
 
 def _mapping_key(key: str) -> str:
-    if (
-        re.match(r"^[A-Za-z_][A-Za-z0-9_ -]*$", key)
-        and key.lower() not in _YAML_WORDS
-        and not key.endswith(" ")
-    ):
+    if re.match(r"^[A-Za-z_][A-Za-z0-9_ -]*$", key) and key.lower() not in _YAML_WORDS and not key.endswith(" "):
         return key
     return _double_quoted(key)
 
@@ -1039,10 +948,8 @@ class _SurgicalSave:
     def section_ranges(self) -> dict[str, tuple[int, int]]:
         """Top-level key -> [first line, end line) it occupies, comments before the next key excluded."""
         data = self.loaded.document.data
-        starts = sorted(
-            (span.line, key)
-            for (key,), span in ((p, s) for p, s in self.loaded.document.key_spans.items() if len(p) == 1)
-        )
+        starts = sorted((span.line, key) for (key,), span in
+                        ((p, s) for p, s in self.loaded.document.key_spans.items() if len(p) == 1))
         ranges: dict[str, tuple[int, int]] = {}
         for index, (line, key) in enumerate(starts):
             end = starts[index + 1][0] if index + 1 < len(starts) else len(self.lines)
@@ -1051,9 +958,7 @@ class _SurgicalSave:
                 end -= 1
             value_span = self.loaded.document.spans.get((key,))
             if value_span is not None:
-                end = max(
-                    end, min(value_span.end_line + (1 if value_span.end_column else 0), len(self.lines))
-                )
+                end = max(end, min(value_span.end_line + (1 if value_span.end_column else 0), len(self.lines)))
             ranges[key] = (line, end)
         del data
         return ranges
@@ -1096,15 +1001,8 @@ class _SurgicalSave:
         for name in additions:
             text = self.writer.section(name)
             # Insert after the section that precedes it in the canonical order, if present.
-            out.append(
-                (
-                    "\n"
-                    if name
-                    in ("layers", "encoders", "macros", "tap_dances", "combos", "key_overrides", "geometry")
-                    else ""
-                )
-                + text
-            )
+            out.append(("\n" if name in ("layers", "encoders", "macros", "tap_dances", "combos", "key_overrides",
+                                         "geometry") else "") + text)
         return "".join(out)
 
     def patch_in_place(self, name: str, line_range: tuple[int, int]) -> str | None:
@@ -1115,9 +1013,7 @@ class _SurgicalSave:
         if name == "layers":
             if old.layer_names != self.layout.layer_names:
                 return None
-            for layer_index, (old_layer, new_layer) in enumerate(
-                zip(old.layers, self.layout.layers, strict=True)
-            ):
+            for layer_index, (old_layer, new_layer) in enumerate(zip(old.layers, self.layout.layers, strict=True)):
                 if len(old_layer.keys) != len(new_layer.keys):
                     return None
                 lengths = self.loaded.row_lengths.get(old_layer.name, [])
@@ -1170,7 +1066,7 @@ def _replace_keeping_alignment(line: str, start: int, end: int, replacement: str
     if match and delta:
         spaces = len(match.group(2))
         new_spaces = max(1, spaces - delta)
-        after = match.group(1) + " " * new_spaces + after[match.end() :]
+        after = match.group(1) + " " * new_spaces + after[match.end():]
     return before + replacement + after
 
 
@@ -1217,18 +1113,10 @@ def _same_except_keycodes(section: str, old: Layout, new: Layout) -> bool:
         if section == "combos":
             return [(c.name, len(c.keys), c.layers, c.term) for c in layout.combos]
         if section == "tap_dances":
-            return [
-                (
-                    d.name,
-                    d.tapping_term,
-                    [getattr(d, a) is None for a in ("tap", "hold", "double_tap", "tap_hold")],
-                )
-                for d in layout.tap_dances
-            ]
+            return [(d.name, d.tapping_term, [getattr(d, a) is None for a in ("tap", "hold", "double_tap", "tap_hold")])
+                    for d in layout.tap_dances]
         if section == "key_overrides":
-            return [
-                (o.name, o.mods, o.layers, o.negative_mods, o.suppressed_mods) for o in layout.key_overrides
-            ]
+            return [(o.name, o.mods, o.layers, o.negative_mods, o.suppressed_mods) for o in layout.key_overrides]
         if section == "encoders":
             return [(layer.name, len(layer.encoders)) for layer in layout.layers]
         return None
@@ -1242,13 +1130,10 @@ def _section_equal(name: str, old: Layout, new: Layout) -> bool:
     if name == "layout":
         return old.layout_macro == new.layout_macro
     if name == "layers":
-        return [(layer.name, layer.keys) for layer in old.layers] == [
-            (layer.name, layer.keys) for layer in new.layers
-        ]
+        return [(layer.name, layer.keys) for layer in old.layers] == [(layer.name, layer.keys) for layer in new.layers]
     if name == "encoders":
         return [(layer.name, layer.encoders) for layer in old.layers if layer.encoders] == [
-            (layer.name, layer.encoders) for layer in new.layers if layer.encoders
-        ]
+            (layer.name, layer.encoders) for layer in new.layers if layer.encoders]
     if name == "geometry":
         return (old.geometry is None) == (new.geometry is None) and (
             old.geometry is None or geometry_to_data(old.geometry) == geometry_to_data(new.geometry)  # type: ignore[arg-type]

@@ -105,10 +105,7 @@ def decode_text(raw: bytes, file: str | None) -> str:
         )
     if b"\x00" in raw[:8192]:
         raise SourceError(
-            "this is a binary file, not a YAML layout",
-            file,
-            1,
-            1,
+            "this is a binary file, not a YAML layout", file, 1, 1,
             hint="open a .yaml layout; to bring in a VIA, Vial or QMK file use `keyconf import`",
         )
     try:
@@ -118,10 +115,7 @@ def decode_text(raw: bytes, file: str | None) -> str:
         line = before.count(b"\n") + 1
         column = len(before) - (before.rfind(b"\n") + 1) + 1
         raise SourceError(
-            f"not valid UTF-8 text (byte 0x{raw[exc.start]:02x})",
-            file,
-            line,
-            column,
+            f"not valid UTF-8 text (byte 0x{raw[exc.start]:02x})", file, line, column,
             hint="save the file as UTF-8",
         ) from None
     if text.startswith("\ufeff"):
@@ -138,17 +132,10 @@ def parse_yaml(text: str, file: str | None = None) -> YamlDocument:
     except yaml.YAMLError as exc:  # pragma: no cover - errors without a mark
         raise SourceError(f"not valid YAML: {exc}", file) from None
     if not nodes:
-        raise SourceError(
-            "the file is empty",
-            file,
-            1,
-            1,
-            hint="a layout needs at least `keyboard:`, `layout:` and `layers:`; see docs/layout-format.md",
-        )
+        raise SourceError("the file is empty", file, 1, 1, hint="a layout needs at least `keyboard:`, "
+                          "`layout:` and `layers:`; see docs/layout-format.md")
     if len(nodes) > 1:
-        raise SourceError(
-            "the file holds more than one YAML document (`---`)", file, hint="keep one layout per file"
-        )
+        raise SourceError("the file holds more than one YAML document (`---`)", file, hint="keep one layout per file")
     _check_expanded_size(nodes[0], file)
     walker = _Walker(file)
     data = walker.walk(nodes[0], ())
@@ -171,18 +158,15 @@ def _check_expanded_size(root: yaml.Node, file: str | None) -> None:
             if sizes[key] > MAX_NODES:
                 raise SourceError(
                     "the file expands to too many values (YAML aliases nested too deep?)",
-                    file,
-                    node.start_mark.line + 1,
-                    node.start_mark.column + 1,
+                    file, node.start_mark.line + 1, node.start_mark.column + 1,
                     hint="a layout never needs this many values; remove the `*alias` references",
                 )
             continue
         if state.get(key) == 2:
             continue
         if state.get(key) == 1:
-            raise SourceError(
-                "a YAML alias refers to itself", file, node.start_mark.line + 1, node.start_mark.column + 1
-            )
+            raise SourceError("a YAML alias refers to itself", file, node.start_mark.line + 1,
+                              node.start_mark.column + 1)
         state[key] = 1
         stack.append((node, True))
         for child in _children(node):
@@ -235,18 +219,12 @@ class _Walker:
         if self.count > MAX_NODES:
             raise SourceError(
                 "the file expands to too many values (YAML aliases nested too deep?)",
-                self.file,
-                node.start_mark.line + 1,
-                node.start_mark.column + 1,
+                self.file, node.start_mark.line + 1, node.start_mark.column + 1,
                 hint="a layout never needs this many values; remove the `*alias` references",
             )
         if id(node) in self._active:
-            raise SourceError(
-                "a YAML alias refers to itself",
-                self.file,
-                node.start_mark.line + 1,
-                node.start_mark.column + 1,
-            )
+            raise SourceError("a YAML alias refers to itself", self.file, node.start_mark.line + 1,
+                              node.start_mark.column + 1)
         if path not in self.spans:
             self.spans[path] = self._span(node)
         if isinstance(node, yaml.ScalarNode):
@@ -259,28 +237,18 @@ class _Walker:
                 result: dict[str, Any] = {}
                 for key_node, value_node in node.value:
                     if not isinstance(key_node, yaml.ScalarNode):
-                        raise SourceError(
-                            "a mapping key must be a plain name",
-                            self.file,
-                            key_node.start_mark.line + 1,
-                            key_node.start_mark.column + 1,
-                        )
+                        raise SourceError("a mapping key must be a plain name", self.file,
+                                          key_node.start_mark.line + 1, key_node.start_mark.column + 1)
                     key = key_node.value
                     if key == "<<" and key_node.tag == "tag:yaml.org,2002:merge":
-                        raise SourceError(
-                            "YAML merge keys (`<<:`) are not supported in layouts",
-                            self.file,
-                            key_node.start_mark.line + 1,
-                            key_node.start_mark.column + 1,
-                            hint="write the values out",
-                        )
+                        raise SourceError("YAML merge keys (`<<:`) are not supported in layouts", self.file,
+                                          key_node.start_mark.line + 1, key_node.start_mark.column + 1,
+                                          hint="write the values out")
                     if key in result:
                         first = self.key_spans[(*path, key)]
                         raise SourceError(
                             f"`{key}` appears twice in the same mapping (first on line {first.line + 1})",
-                            self.file,
-                            key_node.start_mark.line + 1,
-                            key_node.start_mark.column + 1,
+                            self.file, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
                             hint="merge the two entries or rename one; YAML keeps only the last",
                         )
                     self.key_spans[(*path, key)] = self._span(key_node)

@@ -35,7 +35,7 @@ def validate(layout: Layout, keyboard: Keyboard | None = None) -> list[Problem]:
     """Every problem in `layout`, errors first, in file order within each severity."""
     checker = _Checker(layout, keyboard)
     problems = list(checker.run())
-    problems.sort(key=lambda p: not p.is_error)
+    problems.sort(key=lambda p: (not p.is_error))
     return problems
 
 
@@ -61,20 +61,12 @@ class _Checker:
         seen: dict[str, int] = {}
         for index, layer in enumerate(self.layout.layers):
             if layer.name in seen:
-                yield error(
-                    f"layer `{layer.name}` is defined twice (layers {seen[layer.name]} and {index})",
-                    ("layers", index),
-                    "give each layer its own name",
-                    code="duplicate-layer",
-                )
+                yield error(f"layer `{layer.name}` is defined twice (layers {seen[layer.name]} and {index})",
+                            ("layers", index), "give each layer its own name", code="duplicate-layer")
             seen.setdefault(layer.name, index)
         if len(self.layout.layers) > 32:
-            yield error(
-                f"{len(self.layout.layers)} layers: QMK supports at most 32",
-                ("layers",),
-                "merge or remove layers",
-                code="too-many-layers",
-            )
+            yield error(f"{len(self.layout.layers)} layers: QMK supports at most 32", ("layers",),
+                        "merge or remove layers", code="too-many-layers")
 
     def macro(self) -> LayoutMacro | None:
         if self.keyboard is None:
@@ -90,12 +82,8 @@ class _Checker:
         macro = self.macro()
         if macro is None:
             known = ", ".join(self.keyboard.layouts) or "none"
-            yield error(
-                f"keyboard `{self.keyboard.name}` has no layout `{self.layout.layout_macro}`",
-                ("layout",),
-                f"its layouts: {known}",
-                code="unknown-layout-macro",
-            )
+            yield error(f"keyboard `{self.keyboard.name}` has no layout `{self.layout.layout_macro}`",
+                        ("layout",), f"its layouts: {known}", code="unknown-layout-macro")
             return
         expected = len(macro.keys)
         for index, layer in enumerate(self.layout.layers):
@@ -116,12 +104,8 @@ class _Checker:
         encoder_count = len(self.keyboard.encoders)
         for index, layer in enumerate(self.layout.layers):
             if layer.encoders and encoder_count and len(layer.encoders) > encoder_count:
-                yield error(
-                    f"layer `{layer.name}` maps {len(layer.encoders)} encoders; the keyboard has "
-                    f"{encoder_count}",
-                    ("encoders", index),
-                    code="encoder-count",
-                )
+                yield error(f"layer `{layer.name}` maps {len(layer.encoders)} encoders; the keyboard has "
+                            f"{encoder_count}", ("encoders", index), code="encoder-count")
 
     # -- keycodes
     def all_keycodes(self) -> Iterator[tuple[Location, str, int | None]]:
@@ -160,12 +144,8 @@ class _Checker:
             self.parsed[location] = keycode
             replacement = self.registry.deprecated_replacement(text, self.ctx)
             if replacement is not None and replacement != text:
-                yield warning(
-                    f"`{text}` is a deprecated name, will be saved as {replacement}",
-                    location,
-                    "run `keyconf validate --fix FILE` to rewrite old names",
-                    code="deprecated",
-                )
+                yield warning(f"`{text}` is a deprecated name, will be saved as {replacement}", location,
+                              "run `keyconf validate --fix FILE` to rewrite old names", code="deprecated")
             for ref in _layer_refs(keycode, self.ctx):
                 self.refs.append(_Ref(ref[0], ref[1], location, source_layer))
 
@@ -181,18 +161,14 @@ class _Checker:
                         parsed = self.registry.parse(code, self.ctx)
                         value = self.registry.encode(parsed, self.ctx)
                     except kc.KeycodeError as exc:
-                        yield error(
-                            f"macro step `{code}`: {exc.message}", location, exc.hint, code="unknown-keycode"
-                        )
+                        yield error(f"macro step `{code}`: {exc.message}", location, exc.hint,
+                                    code="unknown-keycode")
                         continue
                     if not 0x04 <= value <= 0xE7:
-                        yield error(
-                            f"macro step `{code}`: a macro can only press basic keys (letters, "
-                            "digits, modifiers…)",
-                            location,
-                            "use e.g. `down: KC_LCTL`, `tap: KC_C`, `up: KC_LCTL` for Ctrl+C",
-                            code="macro-keycode",
-                        )
+                        yield error(f"macro step `{code}`: a macro can only press basic keys (letters, "
+                                    "digits, modifiers…)", location,
+                                    "use e.g. `down: KC_LCTL`, `tap: KC_C`, `up: KC_LCTL` for Ctrl+C",
+                                    code="macro-keycode")
 
     def check_definitions(self) -> Iterator[Problem]:
         macro_count = len(self.layout.macros)
@@ -204,40 +180,27 @@ class _Checker:
                 continue
             if 0x7700 <= value <= 0x777F and value - 0x7700 >= macro_count:
                 n = value - 0x7700
-                yield error(
-                    f"`{self.registry.format(keycode)}` plays macro {n}, but the layout defines "
-                    f"{macro_count} macro{'s' if macro_count != 1 else ''}",
-                    location,
-                    "add it under `macros:` (the first macro is QK_MACRO_0)",
-                    code="undefined-macro",
-                )
+                yield error(f"`{self.registry.format(keycode)}` plays macro {n}, but the layout defines "
+                            f"{macro_count} macro{'s' if macro_count != 1 else ''}", location,
+                            "add it under `macros:` (the first macro is QK_MACRO_0)", code="undefined-macro")
             elif 0x5700 <= value <= 0x57FF and value - 0x5700 >= dance_count:
                 n = value - 0x5700
-                yield error(
-                    f"`{self.registry.format(keycode)}` uses tap dance {n}, but the layout defines "
-                    f"{dance_count} tap dance{'s' if dance_count != 1 else ''}",
-                    location,
-                    "add it under `tap_dances:` with a name, then write TD(name)",
-                    code="undefined-tap-dance",
-                )
+                yield error(f"`{self.registry.format(keycode)}` uses tap dance {n}, but the layout defines "
+                            f"{dance_count} tap dance{'s' if dance_count != 1 else ''}", location,
+                            "add it under `tap_dances:` with a name, then write TD(name)",
+                            code="undefined-tap-dance")
         for ci, combo in enumerate(self.layout.combos):
             if len(combo.keys) < 2:
                 yield error("a combo needs at least two keys", ("combos", ci), code="combo-keys")
             for name in combo.layers or []:
                 if self.layout.layer_index(name) is None:
-                    yield error(
-                        f"combo names layer `{name}`, which is not in `layers`",
-                        ("combos", ci, "layers"),
-                        code="unknown-layer",
-                    )
+                    yield error(f"combo names layer `{name}`, which is not in `layers`", ("combos", ci, "layers"),
+                                code="unknown-layer")
         for oi, override in enumerate(self.layout.key_overrides):
             for name in override.layers or []:
                 if self.layout.layer_index(name) is None:
-                    yield error(
-                        f"key override names layer `{name}`, which is not in `layers`",
-                        ("key_overrides", oi, "layers"),
-                        code="unknown-layer",
-                    )
+                    yield error(f"key override names layer `{name}`, which is not in `layers`",
+                                ("key_overrides", oi, "layers"), code="unknown-layer")
 
     # -- lint: how layers are entered and left
     def effective(self, layer: int, key: int) -> kc.Keycode | None:
@@ -277,28 +240,17 @@ class _Checker:
                         frontier.append(ref.layer)
         for index, layer in enumerate(self.layout.layers):
             if index not in reachable:
-                yield warning(
-                    f"nothing can reach layer `{layer.name}`",
-                    ("layers", index),
-                    f"add a layer key such as MO({layer.name}) or LT({layer.name}, KC_SPC) on a layer "
-                    "you can reach",
-                    code="unreachable-layer",
-                )
+                yield warning(f"nothing can reach layer `{layer.name}`", ("layers", index),
+                              f"add a layer key such as MO({layer.name}) or LT({layer.name}, KC_SPC) on a layer "
+                              "you can reach", code="unreachable-layer")
         # A hold key on the layer it activates does nothing more.
         for ref in self.refs:
-            if (
-                ref.head in MOMENTARY
-                and ref.source_layer is not None
-                and ref.source_layer == ref.layer
-                and ref.layer != 0
-            ):
+            if ref.head in MOMENTARY and ref.source_layer is not None and ref.source_layer == ref.layer \
+                    and ref.layer != 0:
                 name = self.layout.layers[ref.layer].name
-                yield warning(
-                    f"this key activates layer `{name}`, which it is already on",
-                    ref.location,
-                    "make it transparent (_______) so it falls through to the key that holds the layer",
-                    code="self-shadowing",
-                )
+                yield warning(f"this key activates layer `{name}`, which it is already on", ref.location,
+                              "make it transparent (_______) so it falls through to the key that holds the layer",
+                              code="self-shadowing")
         # Entered by toggling but no way out.
         toggled: dict[int, _Ref] = {}
         for ref in self.refs:
@@ -307,12 +259,10 @@ class _Checker:
         for target, ref in toggled.items():
             if not self.can_leave(target, ref):
                 name = self.layout.layers[target].name
-                yield warning(
-                    f"`{ref.head}({name})` enters layer `{name}`, but nothing on it leads back",
-                    ref.location,
-                    f"put TG({name}) or TO(<base>) on `{name}` (or leave that key transparent)",
-                    code="no-way-back",
-                )
+                yield warning(f"`{ref.head}({name})` enters layer `{name}`, but nothing on it leads back",
+                              ref.location,
+                              f"put TG({name}) or TO(<base>) on `{name}` (or leave that key transparent)",
+                              code="no-way-back")
 
     def can_leave(self, target: int, entry: _Ref) -> bool:
         macro_len = len(self.layout.layers[target].keys)
@@ -332,8 +282,7 @@ class _Checker:
         # Combos and tap dances count as ways out too.
         for ref in self.refs:
             if ref.source_layer is None and (
-                (ref.head in ("TG", "TT") and ref.layer == target)
-                or (ref.head == "TO" and ref.layer != target)
+                (ref.head in ("TG", "TT") and ref.layer == target) or (ref.head == "TO" and ref.layer != target)
             ):
                 return True
         return False

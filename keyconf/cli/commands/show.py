@@ -31,11 +31,8 @@ def run(args: argparse.Namespace) -> int:
     wanted = args.layer or layout.layer_names
     unknown = [name for name in wanted if layout.layer_index(name) is None]
     if unknown:
-        raise CommandError(
-            f"no layer named {', '.join(unknown)}",
-            EXIT_USAGE,
-            hint=f"layers: {', '.join(layout.layer_names)}",
-        )
+        raise CommandError(f"no layer named {', '.join(unknown)}", EXIT_USAGE,
+                           hint=f"layers: {', '.join(layout.layer_names)}")
     title = layout.name or args.file
     print(f"{title} — {layout.keyboard} ({layout.layout_macro})")
     for name in wanted:

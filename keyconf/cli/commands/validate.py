@@ -13,11 +13,8 @@ from keyconf.model.validation import fix_deprecated_names
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE", help="layout files (.yaml)")
-    parser.add_argument(
-        "--fix",
-        action="store_true",
-        help="rewrite deprecated and dialect keycode names to their canonical spelling",
-    )
+    parser.add_argument("--fix", action="store_true",
+                        help="rewrite deprecated and dialect keycode names to their canonical spelling")
     parser.add_argument("--strict", action="store_true", help="fail on warnings too")
     parser.add_argument("-q", "--quiet", action="store_true", help="print problems only, no summary")
 
@@ -44,10 +41,8 @@ def _validate_one(path: str, args: argparse.Namespace) -> int:
     errors, warnings = len(checked.errors), len(checked.warnings)
     if not args.quiet:
         if errors or warnings:
-            print(
-                f"{path}: {errors} error{'s' if errors != 1 else ''}, "
-                f"{warnings} warning{'s' if warnings != 1 else ''}"
-            )
+            print(f"{path}: {errors} error{'s' if errors != 1 else ''}, "
+                  f"{warnings} warning{'s' if warnings != 1 else ''}")
         else:
             layout = checked.loaded.layout
             print(f"{path}: ok ({layout.keyboard}, {len(layout.layers)} layers)")
