@@ -138,6 +138,11 @@ def _screenshot(window: object, ns: argparse.Namespace, file: Path | None, size:
     failures: list[object] = []
     window.fileOpenFailed.connect(failures.append)
     window.show_file_problem = lambda title, problem: None  # type: ignore[method-assign]
+    from PySide6.QtWidgets import QLayout
+
+    # The picture has exactly the asked size, even below the window's comfortable minimum.
+    window.layout().setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+    window.setMinimumSize(1, 1)
     window.resize(*size)
     window.show()
     window.open_path(target, wait=True)
