@@ -111,9 +111,16 @@ def _run_gui(ns: argparse.Namespace, file: Path | None, size: tuple[int, int] | 
 
     from keyconf.gui.main_window import MainWindow
 
-    window = MainWindow()
     if ns.screenshot:
-        return _screenshot(window, ns, file, size or (1400, 860))
+        import tempfile
+
+        from keyconf.gui.settings import EditorSettings
+
+        # A picture of the default window: the user's saved window state is neither used nor changed.
+        with tempfile.TemporaryDirectory(prefix="keyconf-shot-") as scratch:
+            window = MainWindow(EditorSettings(Path(scratch) / "settings.ini"))
+            return _screenshot(window, ns, file, size or (1400, 860))
+    window = MainWindow()
     window.show()
     target = file
     if target is None:

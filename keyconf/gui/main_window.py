@@ -137,9 +137,7 @@ class MainWindow(QMainWindow):
         self.problems_panel.featureRequested.connect(self.show_feature)
         self.tabifyDockWidget(self.problems_dock, self.editors_dock)
         self.problems_dock.raise_()
-        self.resizeDocks([self.layers_dock], [190], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.problems_dock], [330], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.picker_dock], [270], Qt.Orientation.Vertical)
+        self._default_dock_sizes = True
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea, name: str) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -325,6 +323,8 @@ class MainWindow(QMainWindow):
         self.board_label.setText(f"{name} · {doc.macro.name} · {doc.macro.key_count} keys")
         self._update_title()
         self._update_actions()
+        if self._default_dock_sizes:
+            QTimer.singleShot(0, self.apply_default_dock_sizes)
         self.documentChanged.emit()
 
     def open_path(self, path: str | Path, wait: bool = False) -> None:
@@ -463,6 +463,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("New layout: save it to keep it (Ctrl+S)", 6000)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self._default_dock_sizes = False
         if not self.maybe_save():
             event.ignore()
             return
@@ -694,8 +695,25 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1320, 860)
-        if state is not None:
-            self.restoreState(state)
+        if state is not None and self.restoreState(state):
+            self._default_dock_sizes = False
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if self._default_dock_sizes and self.isVisible():
+            QTimer.singleShot(0, self.apply_default_dock_sizes)
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._default_dock_sizes:
+            QTimer.singleShot(0, self.apply_default_dock_sizes)
+
+    def apply_default_dock_sizes(self) -> None:
+        """Docks as narrow as their content allows, so the keyboard gets the room."""
+        width = self.width()
+        self.resizeDocks([self.layers_dock], [max(140, min(180, width // 9))], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.problems_dock], [max(220, min(320, width // 5))], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.picker_dock], [max(200, min(290, self.height() // 3))], Qt.Orientation.Vertical)
 
     # ---- drops ----------------------------------------------------------------------------
 

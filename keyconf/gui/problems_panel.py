@@ -49,6 +49,7 @@ class ProblemsPanel(QWidget):
         self.tree.itemClicked.connect(self._on_item)
         self.summary = QLabel("No problems")
         self.summary.setContentsMargins(2, 0, 0, 0)
+        self.summary.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 6)
         layout.setSpacing(2)
