@@ -65,7 +65,10 @@ class ProblemsPanel(QWidget):
             self.doc.changed.disconnect(self.schedule)
         self.doc, self.selection, self.loaded = doc, selection, loaded
         doc.changed.connect(self.schedule)
-        self.recheck()
+        self.problems = []
+        self.tree.clear()
+        self.summary.setText("Checking…")
+        QTimer.singleShot(0, self.recheck)  # after the keyboard is on screen
 
     def schedule(self) -> None:
         self._timer.start()
