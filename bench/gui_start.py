@@ -58,8 +58,14 @@ sys.exit(main(sys.argv[1:]))
 
 def time_to_paint(script: str, args: list[str], env: dict[str, str]) -> float:
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", script, *args], cwd=REPO, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, *args],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     assert proc.stdout is not None
     line = proc.stdout.readline()
     elapsed = time.perf_counter() - start
@@ -73,8 +79,12 @@ def bench_start(runs: int) -> None:
     import tempfile
 
     with tempfile.TemporaryDirectory() as home:
-        env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"), KEYCONF_HOME=home,
-                   PYTHONPATH=str(REPO))
+        env = dict(
+            os.environ,
+            QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+            KEYCONF_HOME=home,
+            PYTHONPATH=str(REPO),
+        )
         layout = str(REPO / "layouts" / "planck.yaml")
         time_to_paint(BARE, [], env)  # warm the disk cache for both
         time_to_paint(KEYCONF, [layout], env)
@@ -90,8 +100,14 @@ def hundred_key_board():
     from keyconf.model.keyboard import Key, Keyboard, LayoutMacro
 
     keys = []
-    widths = [[1.0] * 15, [1.0] * 14 + [2.0], [1.5] + [1.0] * 13 + [1.5], [1.75] + [1.0] * 12 + [2.25],
-              [2.25] + [1.0] * 11 + [2.75], [1.25, 1.25, 1.25, 6.25, 1.25, 1.25, 1.25, 1.25]]
+    widths = [
+        [1.0] * 15,
+        [1.0] * 14 + [2.0],
+        [1.5] + [1.0] * 13 + [1.5],
+        [1.75] + [1.0] * 12 + [2.25],
+        [2.25] + [1.0] * 11 + [2.75],
+        [1.25, 1.25, 1.25, 6.25, 1.25, 1.25, 1.25, 1.25],
+    ]
     for row, ws in enumerate(widths):
         x = 0.0
         for w in ws:
@@ -116,10 +132,27 @@ def bench_layer_switch(repeats: int) -> None:
     app = QApplication.instance() or QApplication([])
     keyboard = hundred_key_board()
     n = keyboard.layout().key_count
-    pool = ["KC_A", "KC_SPC", "LT(nav, KC_ESC)", "MT(MOD_LCTL | MOD_LSFT, KC_Z)", "KC_TRNS", "KC_VOLU", "RGB_TOG",
-            "QK_BOOT", "KC_F5", "LCTL(KC_C)", "KC_NO", "OSM(MOD_LSFT)", "MO(sym)", "KC_PGUP", "KC_MS_U"]
-    layers = [Layer(name, [pool[(i * (li + 3)) % len(pool)] for i in range(n)])
-              for li, name in enumerate(["base", "nav", "sym", "fn"])]
+    pool = [
+        "KC_A",
+        "KC_SPC",
+        "LT(nav, KC_ESC)",
+        "MT(MOD_LCTL | MOD_LSFT, KC_Z)",
+        "KC_TRNS",
+        "KC_VOLU",
+        "RGB_TOG",
+        "QK_BOOT",
+        "KC_F5",
+        "LCTL(KC_C)",
+        "KC_NO",
+        "OSM(MOD_LSFT)",
+        "MO(sym)",
+        "KC_PGUP",
+        "KC_MS_U",
+    ]
+    layers = [
+        Layer(name, [pool[(i * (li + 3)) % len(pool)] for i in range(n)])
+        for li, name in enumerate(["base", "nav", "sym", "fn"])
+    ]
     layout = Layout(keyboard="bench/100", layout_macro="LAYOUT", layers=layers, geometry=keyboard)
     doc = LayoutDocument(layout, keyboard)
     selection = SelectionModel()
@@ -142,8 +175,10 @@ def bench_layer_switch(repeats: int) -> None:
         cold.append(switch(1))
     warm = [switch(i % 4) for i in range(repeats)]
     print(f"layer switch, {n}-key board, cold: {statistics.median(cold) * 1000:6.2f} ms median")
-    print(f"layer switch, {n}-key board, warm: {statistics.median(warm) * 1000:6.2f} ms median, "
-          f"{sorted(warm)[int(len(warm) * 0.95) - 1] * 1000:6.2f} ms p95  (goal <= 8 ms)")
+    print(
+        f"layer switch, {n}-key board, warm: {statistics.median(warm) * 1000:6.2f} ms median, "
+        f"{sorted(warm)[int(len(warm) * 0.95) - 1] * 1000:6.2f} ms p95  (goal <= 8 ms)"
+    )
     view.close()
 
 

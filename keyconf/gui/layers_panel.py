@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
-    QInputDialog,
     QListWidget,
     QListWidgetItem,
     QMessageBox,

@@ -113,17 +113,11 @@ class MainWindow(QMainWindow):
 
     def _build_docks(self) -> None:
         self.layers_panel = LayersPanel()
-        self.layers_dock = self._dock(
-            "Layers", self.layers_panel, Qt.DockWidgetArea.LeftDockWidgetArea, "layers"
-        )
-        self.picker = PickerPanel(
-            self.picker_model, lambda: self.doc.layout if self.doc else None, self._parse_context
-        )
+        self.layers_dock = self._dock("Layers", self.layers_panel, Qt.DockWidgetArea.LeftDockWidgetArea, "layers")
+        self.picker = PickerPanel(self.picker_model, lambda: self.doc.layout if self.doc else None, self._parse_context)
         self.picker.keycodeChosen.connect(self.assign_to_selection)
         self.picker.hintChanged.connect(lambda text: self.statusBar().showMessage(text, 4000))
-        self.picker_dock = self._dock(
-            "Keycodes", self.picker, Qt.DockWidgetArea.BottomDockWidgetArea, "picker"
-        )
+        self.picker_dock = self._dock("Keycodes", self.picker, Qt.DockWidgetArea.BottomDockWidgetArea, "picker")
         self.problems_panel = ProblemsPanel()
         self.problems_panel.countsChanged.connect(self._on_problem_counts)
         self.problems_dock = self._dock(
@@ -131,9 +125,12 @@ class MainWindow(QMainWindow):
         )
         self.editors = QTabWidget()
         self.editors.setDocumentMode(True)
-        self.editors_dock = self._dock(
-            "Features", self.editors, Qt.DockWidgetArea.RightDockWidgetArea, "features"
-        )
+        from keyconf.gui.feature_editors import build_feature_editors
+
+        self.feature_editors = build_feature_editors(lambda: self.doc, self.keyboard_view, self.selection)
+        for title, editor in self.feature_editors:
+            self.editors.addTab(editor, title)
+        self.editors_dock = self._dock("Features", self.editors, Qt.DockWidgetArea.RightDockWidgetArea, "features")
         self.problems_panel.featureRequested.connect(self.show_feature)
         self.tabifyDockWidget(self.problems_dock, self.editors_dock)
         self.problems_dock.raise_()
@@ -170,9 +167,7 @@ class MainWindow(QMainWindow):
         self.act_new = self._action("&New Layout…", self.new_layout, std.New, "Start a layout for a keyboard")
         self.act_open = self._action("&Open…", self.open_dialog, std.Open, "Open a layout file")
         self.act_save = self._action("&Save", self.save, std.Save, "Save the layout")
-        self.act_save_as = self._action(
-            "Save &As…", self.save_as, std.SaveAs, "Save the layout to another file"
-        )
+        self.act_save_as = self._action("Save &As…", self.save_as, std.SaveAs, "Save the layout to another file")
         self.act_quit = self._action("&Quit", self.close, std.Quit, "Quit keyconf")
         self.act_undo = self._action("&Undo", self._undo, std.Undo, "Undo the last edit")
         self.act_redo = self._action(
@@ -182,9 +177,7 @@ class MainWindow(QMainWindow):
             "Redo the edit undone last",
         )
         self.act_copy = self._action("&Copy", self.copy_keys, std.Copy, "Copy the selected keys' keycodes")
-        self.act_paste = self._action(
-            "&Paste", self.paste_keys, std.Paste, "Paste keycodes onto the selected keys"
-        )
+        self.act_paste = self._action("&Paste", self.paste_keys, std.Paste, "Paste keycodes onto the selected keys")
         self.act_clear = self._action(
             "C&lear Key",
             lambda: self.clear_selection(False),
@@ -197,12 +190,8 @@ class MainWindow(QMainWindow):
             QKeySequence("Shift+Delete"),
             "Set the selected keys to KC_TRNS (fall through to the layer below)",
         )
-        self.act_select_all = self._action(
-            "Select &All Keys", self.select_all, std.SelectAll, "Select every key"
-        )
-        self.act_find = self._action(
-            "&Find Keycode", self._focus_search, std.Find, "Search the keycode picker"
-        )
+        self.act_select_all = self._action("Select &All Keys", self.select_all, std.SelectAll, "Select every key")
+        self.act_find = self._action("&Find Keycode", self._focus_search, std.Find, "Search the keycode picker")
         self.act_edit_expr = self._action(
             "Edit &Expression",
             lambda: self._edit_expression(None),
@@ -218,9 +207,7 @@ class MainWindow(QMainWindow):
             QKeySequence("Ctrl+PgUp"),
             "Show the previous layer",
         )
-        self.act_guide = self._action(
-            "keyconf &Guide", self.open_guide, std.HelpContents, "Open the user guide"
-        )
+        self.act_guide = self._action("keyconf &Guide", self.open_guide, std.HelpContents, "Open the user guide")
         self.act_about = self._action("&About keyconf", self.show_about, None, "Version and licences")
         self.act_about_qt = self._action("About &Qt", QApplication.aboutQt, None, "About the Qt toolkit")
 
@@ -316,6 +303,8 @@ class MainWindow(QMainWindow):
         self.keyboard_view.set_document(doc, self.selection)
         self.layers_panel.set_document(doc, self.selection)
         self.problems_panel.set_document(doc, self.selection, opened.loaded)
+        for _title, editor in self.feature_editors:
+            editor.set_document(doc)
         self.picker.refresh()
         self._refresh_layer_tabs()
         keyboard = opened.keyboard
@@ -357,9 +346,7 @@ class MainWindow(QMainWindow):
         self.show_file_problem("Cannot open layout", problem)
 
     def show_file_problem(self, title: str, problem: FileProblem) -> None:
-        box = QMessageBox(
-            QMessageBox.Icon.Critical, title, problem.message, QMessageBox.StandardButton.Ok, self
-        )
+        box = QMessageBox(QMessageBox.Icon.Critical, title, problem.message, QMessageBox.StandardButton.Ok, self)
         details = []
         if problem.location():
             details.append(problem.location())
@@ -386,9 +373,7 @@ class MainWindow(QMainWindow):
     def save_as(self, wait: bool = False) -> bool:
         if self.doc is None:
             return False
-        suggested = (
-            self.doc.path or Path.cwd() / f"{(self.doc.layout.name or 'layout').replace(' ', '_')}.yaml"
-        )
+        suggested = self.doc.path or Path.cwd() / f"{(self.doc.layout.name or 'layout').replace(' ', '_')}.yaml"
         name, _ = QFileDialog.getSaveFileName(self, "Save layout as", str(suggested), LAYOUT_FILTER)
         if not name:
             return False
@@ -443,9 +428,7 @@ class MainWindow(QMainWindow):
             self,
             "Unsaved changes",
             f"“{self.doc.display_name}” has changes that are not saved.\nSave them first?",
-            QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Save,
         )
         if answer == QMessageBox.StandardButton.Save:
