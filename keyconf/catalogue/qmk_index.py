@@ -41,6 +41,7 @@ from keyconf.catalogue.qmk_summary import (
     summarise_definition,
     usb_id,
 )
+from keyconf.catalogue.search import SearchIndex
 from keyconf.catalogue.tree_scan import (
     NEVER_MATCHES,
     Stamp,
@@ -54,7 +55,7 @@ from keyconf.catalogue.tree_scan import (
 )
 from keyconf.formats.atomic import write_atomic
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 TREE_KEYMAPS = frozenset({"via", "vial"})
 ALIASES_FILE = "data/mappings/keyboard_aliases.hjson"
 DEFAULTS_FILE = "data/mappings/defaults.hjson"
@@ -84,10 +85,19 @@ class QmkIndex:
     entries: list[KeyboardEntry]
     aliases: dict[str, str]  # other name -> keyboard path (keyboard_aliases, DEFAULT_FOLDER)
     stats: IndexStats = field(default_factory=lambda: IndexStats("cold", 0, 0.0))
+    search_state: tuple[Any, ...] | None = field(default=None, repr=False)  # cached SearchIndex.state()
     _by_path: dict[str, KeyboardEntry] = field(default_factory=dict, init=False, repr=False)
+    _search: SearchIndex | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._by_path = {entry.path: entry for entry in self.entries}
+
+    def search_index(self) -> SearchIndex:
+        """The search structures over these entries (restored from the cache when it had them)."""
+        if self._search is None:
+            self._search = SearchIndex(self.entries, self.search_state)
+            self.search_state = self._search.state()
+        return self._search
 
     def resolve(self, name: str) -> str | None:
         """The keyboard path `name` means (itself, or where an alias leads), or None."""
@@ -142,7 +152,7 @@ def load_qmk_index(
                 entries = None
             if entries is not None:
                 stats = IndexStats("warm", 0, time.perf_counter() - started)
-                return QmkIndex(tree, userspace, head, entries, dict(cached.aliases), stats)
+                return QmkIndex(tree, userspace, head, entries, dict(cached.aliases), stats, cached.search_state)
 
     previous: dict[str, list[Any]] = {}
     if use_cache and not refresh and cached is not None:
@@ -152,6 +162,7 @@ def load_qmk_index(
     stats = IndexStats(how, build.parsed, time.perf_counter() - started)
     index = QmkIndex(tree, userspace, head, build.entries, build.aliases, stats)
     if use_cache:
+        index.search_index()  # built now so that warm loads find it ready
         _write_cache(index_file, summaries_file, index, build)
     return index
 
@@ -165,7 +176,7 @@ class _Build:
     aliases: dict[str, str]
     tree_stamps: dict[str, Stamp]
     userspace_stamps: dict[str, Stamp]
-    payloads: dict[str, list[Any]]  # rel -> [mtime, size, payload]
+    payloads: dict[str, list[Any]]  # rel -> [mtime, payload]
     parsed: int
 
 
@@ -183,17 +194,16 @@ def _build(tree: Path, userspace: Path | None, previous: Mapping[str, list[Any]]
     for rel in wanted:
         stamp = tree_stamps[rel]
         old = previous.get(rel)
-        if stamp != NEVER_MATCHES and old is not None and (old[0], old[1]) == stamp:
+        if stamp != NEVER_MATCHES and old is not None and old[0] == stamp:
             payloads[rel] = old
         else:
             to_parse.append(rel)
     for rel, payload in _parse_files(tree, to_parse, workers):
-        mtime, size = tree_stamps[rel]
-        payloads[rel] = [mtime, size, payload]
+        payloads[rel] = [tree_stamps[rel], payload]
 
     def data(rel: str) -> Payload | None:
         found = payloads.get(rel)
-        return None if found is None else found[2]
+        return None if found is None else found[1]
 
     entries, aliases = build_entries(
         folders=definition_files(tree_stamps),
@@ -442,19 +452,22 @@ class _CachedIndex:
     userspace_stamps: tuple[tuple[str, ...], tuple[int, ...]]
     aliases: dict[str, str]
     rows: tuple[tuple[Any, ...], ...]
+    search_state: tuple[Any, ...] | None
 
 
 def _read_cache(index_file: Path, tree: Path, userspace: Path | None) -> _CachedIndex | None:
     data = _read_marshal(index_file)
-    if not (isinstance(data, tuple) and len(data) == 11 and data[0] == _INDEX_MAGIC and data[1] == _cache_tag()):
+    if not (isinstance(data, tuple) and len(data) == 12 and data[0] == _INDEX_MAGIC and data[1] == _cache_tag()):
         return None
-    _, _, cached_tree, cached_userspace, head, tree_paths, tree_numbers, us_paths, us_numbers, aliases, rows = data
+    (_, _, cached_tree, cached_userspace, head, tree_paths, tree_numbers, us_paths, us_numbers,
+     aliases, rows, search_state) = data
     if cached_tree != str(tree) or cached_userspace != (str(userspace) if userspace else None):
         return None
     if not (isinstance(head, str | None) and isinstance(aliases, dict) and isinstance(rows, tuple)
             and all(isinstance(x, tuple) for x in (tree_paths, tree_numbers, us_paths, us_numbers))):
         return None
-    return _CachedIndex(head, (tree_paths, tree_numbers), (us_paths, us_numbers), aliases, rows)
+    return _CachedIndex(head, (tree_paths, tree_numbers), (us_paths, us_numbers), aliases, rows,
+                        search_state if isinstance(search_state, tuple) else None)
 
 
 def _cache_still_valid(cached: _CachedIndex, tree: Path, userspace: Path | None) -> bool:
@@ -469,7 +482,7 @@ def _read_summaries(path: Path) -> dict[str, list[Any]]:
             and data[1] == _cache_tag() and isinstance(data[2], dict)):
         return {}
     return {rel: item for rel, item in data[2].items()
-            if isinstance(item, list) and len(item) == 3 and isinstance(item[2], list) and len(item[2]) == 2}
+            if isinstance(item, list) and len(item) == 2 and isinstance(item[1], list) and len(item[1]) == 2}
 
 
 def _write_cache(index_file: Path, summaries_file: Path, index: QmkIndex, build: _Build) -> None:
@@ -477,7 +490,7 @@ def _write_cache(index_file: Path, summaries_file: Path, index: QmkIndex, build:
     index_data = (
         _INDEX_MAGIC, _cache_tag(), str(index.tree), str(index.userspace) if index.userspace else None,
         index.head, *flatten(build.tree_stamps), *flatten(build.userspace_stamps),
-        dict(index.aliases), tuple(entry.to_row() for entry in index.entries),
+        dict(index.aliases), tuple(entry.to_row() for entry in index.entries), index.search_state,
     )
     try:
         index_file.parent.mkdir(parents=True, exist_ok=True)
