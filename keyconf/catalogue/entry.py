@@ -11,6 +11,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, NamedTuple
 
+from keyconf.model.keyboard import Keyboard
+
 
 class Source(StrEnum):
     """Where an entry comes from; also the order of preference when two sources know a board."""
@@ -97,3 +99,24 @@ class KeyboardEntry(NamedTuple):
 
 def _hex(value: int | None) -> str | None:
     return None if value is None else f"0x{value:04X}"
+
+
+def entry_from_keyboard(board: Keyboard, path: str, source: Source, location: str = "") -> KeyboardEntry:
+    """An entry for a keyboard that is already loaded (a VIA definition file)."""
+    return KeyboardEntry(
+        path=path,
+        name=board.display_name or board.name or path,
+        source=source,
+        manufacturer=board.manufacturer,
+        layouts=tuple(LayoutSummary(name, macro.key_count) for name, macro in board.layouts.items()),
+        layout_aliases=tuple(sorted(board.layout_aliases.items())),
+        matrix_rows=board.matrix_rows,
+        matrix_cols=board.matrix_cols,
+        processor=board.processor,
+        bootloader=board.bootloader,
+        usb_vid=board.usb_vid,
+        usb_pid=board.usb_pid,
+        community_layouts=tuple(board.community_layouts),
+        aliases=tuple(board.keyboard_aliases),
+        location=location,
+    )

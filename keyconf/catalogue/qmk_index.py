@@ -31,8 +31,9 @@ from typing import Any
 
 from keyconf.catalogue.entry import KeyboardEntry, LayoutSummary, Source
 from keyconf.catalogue.qmk_home import userspace_build_targets
-from keyconf.catalogue.qmk_json import DataFileError, read_qmk_json
+from keyconf.catalogue.qmk_json import KeyboardDefinitionError, read_qmk_json
 from keyconf.catalogue.qmk_summary import (
+    Summary,
     apply_rules,
     matrix_size,
     merge_summaries,
@@ -227,7 +228,7 @@ def parse_file(tree: str, rel: str) -> Payload:
             return ["error", f"{rel}: cannot read: {error.strerror or error}"]
     try:
         data = read_qmk_json(path)
-    except DataFileError as error:
+    except KeyboardDefinitionError as error:
         return ["error", str(error).replace(path, rel, 1)]
     if rel == ALIASES_FILE:
         return ["ok", _alias_targets(data)]
@@ -405,10 +406,16 @@ def _entry(keyboard: str, folders: Mapping[str, set[str]], payload_of: Any, rule
         if payload[0] != "ok":
             return KeyboardEntry(keyboard, keyboard, Source.QMK, location=location, broken=payload[1])
         summaries.append(payload[1])
-    merged, problems = merge_summaries(summaries)
     rules = apply_rules(rules_of(keyboard))
     for prefix in _prefixes(keyboard):
         rules = apply_rules(rules_of(prefix), rules)
+    return entry_from_summaries(keyboard, summaries, rules, board_defaults, Source.QMK, location)
+
+
+def entry_from_summaries(path: str, summaries: list[Summary], rules: Mapping[str, str],
+                         board_defaults: Mapping[str, Any], source: Source, location: str) -> KeyboardEntry:
+    """An entry from a keyboard's definition file summaries (most specific first)."""
+    merged, problems = merge_summaries(summaries)
     processor, bootloader = resolve_hardware(merged, rules, board_defaults)
     rows, cols = matrix_size(merged)
     layouts = tuple(LayoutSummary(name, body[0]) for name, body in merged["layouts"].items())
@@ -416,9 +423,9 @@ def _entry(keyboard: str, folders: Mapping[str, set[str]], payload_of: Any, rule
     if not layouts:
         broken = "; ".join(problems) if problems else "defines no layouts"
     usb = merged.get("usb") or {}
-    name = merged.get("keyboard_name") or keyboard
+    name = merged.get("keyboard_name") or path
     return KeyboardEntry(
-        path=keyboard, name=str(name), source=Source.QMK, manufacturer=str(merged.get("manufacturer") or ""),
+        path=path, name=str(name), source=source, manufacturer=str(merged.get("manufacturer") or ""),
         layouts=layouts, layout_aliases=tuple(sorted(merged["layout_aliases"].items())),
         matrix_rows=rows, matrix_cols=cols, processor=processor, bootloader=bootloader,
         usb_vid=usb_id(usb.get("vid")), usb_pid=usb_id(usb.get("pid")),
