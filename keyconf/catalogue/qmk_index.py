@@ -187,7 +187,8 @@ def _build(tree: Path, userspace: Path | None, previous: Mapping[str, list[Any]]
     userspace_stamps: dict[str, Stamp] = {}
     if userspace is not None:
         userspace_stamps = scan_keyboards(userspace, None)
-        userspace_stamps.update(stamp_files(userspace, ["qmk.json"]))
+        # The folder itself too: a `keyboards/` folder created later must be noticed.
+        userspace_stamps.update(stamp_files(userspace, [".", "qmk.json"]))
 
     wanted = [rel for rel in tree_stamps if rel.endswith((".json", "rules.mk", ".hjson")) and "/keymaps/" not in rel]
     payloads: dict[str, list[Any]] = {}

@@ -3,8 +3,13 @@ local QMK tree (through the catalogue)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from keyconf.model.keyboard import Keyboard
 from keyconf.model.layout import Layout
+
+if TYPE_CHECKING:
+    from keyconf.catalogue.catalogue import Catalogue
 
 
 class UnknownKeyboardError(LookupError):
@@ -21,18 +26,21 @@ def resolve_keyboard(layout: Layout) -> Keyboard:
     return find_keyboard(layout.keyboard)
 
 
-def find_keyboard(name: str) -> Keyboard:
+def find_keyboard(name: str, catalogue: Catalogue | None = None) -> Keyboard:
+    """A keyboard by QMK name: bundled boards first (no tree is touched for them), then the
+    catalogue (the user's qmk_firmware tree, VIA definitions they added).
+
+    A definition that exists but cannot be read raises `KeyboardDefinitionError`."""
     from keyconf.catalogue import bundled
 
     try:
         return bundled.load_bundled(name)
-    except (KeyError, LookupError):
+    except KeyError:
         pass
-    suggestions: list[str] = []
-    try:
-        import difflib
+    from keyconf.catalogue.catalogue import Catalogue
 
-        suggestions = difflib.get_close_matches(name, list(bundled.bundled_keyboards()), n=3, cutoff=0.5)
-    except Exception:  # noqa: BLE001 - suggestions are a courtesy
-        suggestions = []
-    raise UnknownKeyboardError(name, suggestions)
+    catalogue = Catalogue.open() if catalogue is None else catalogue
+    entry = catalogue.get(name)
+    if entry is None:
+        raise UnknownKeyboardError(name, catalogue.suggestions(name))
+    return catalogue.load(entry)

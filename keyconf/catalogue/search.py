@@ -103,7 +103,11 @@ class SearchIndex:
             for word in set(words(maker)):
                 self._maker.setdefault(word, []).append(i)
             self._hay.append("\n".join((path, name, maker, *others)))
-            bonus = _SOURCE_BONUS[entry.source] - 0.5 * path.count("/")
+            # Tie-breakers: a shallower, shorter path, and the revision QMK's old names lead
+            # to (`crkbd` -> crkbd/rev1) are the likelier choice among boards matching alike.
+            bonus = _SOURCE_BONUS[entry.source] - 0.5 * path.count("/") - 0.01 * len(path)
+            if entry.aliases:
+                bonus += 1.0
             if entry.user_keymaps:
                 bonus += _USER_KEYMAP_BONUS
             if entry.broken:
