@@ -366,9 +366,9 @@ def build_entries(
 
     user_targets: dict[str, set[str]] = {}
     for keyboard, keymap in build_targets:
-        target = keyboard if keyboard in known else aliases.get(keyboard)
-        if target is not None:
-            user_targets.setdefault(target, set()).add(keymap)
+        built = keyboard if keyboard in known else aliases.get(keyboard)
+        if built is not None:
+            user_targets.setdefault(built, set()).add(keymap)
 
     entries = []
     for keyboard in keyboards:

@@ -123,9 +123,10 @@ def _add_definition(file: str, catalogue: Catalogue) -> int:
     try:
         entry = add_via_definition(file, catalogue.definitions_dir)
     except KeyboardDefinitionError as error:
-        raise CommandError(f"{error}", EXIT_PROBLEMS, hint="only VIA definition files (v2 or v3 JSON) can be added")
+        raise CommandError(f"{error}", EXIT_PROBLEMS,
+                           hint="only VIA definition files (v2 or v3 JSON) can be added") from None
     except OSError as error:
-        raise CommandError(f"cannot add {file}: {error.strerror or error}", EXIT_PROBLEMS)
+        raise CommandError(f"cannot add {file}: {error.strerror or error}", EXIT_PROBLEMS) from None
     counts = ", ".join(str(c) for c in sorted(set(entry.key_counts))) or "no"
     print(f"added {entry.path}: {entry.name} ({counts} keys) to {catalogue.definitions_dir}")
     return EXIT_OK
