@@ -80,7 +80,8 @@ def test_new_and_removed_keyboards(small_tree: SyntheticTree, cache: Path) -> No
     folder = small_tree.root / "keyboards/newmaker/fresh"
     folder.mkdir(parents=True)
     layout = [{"matrix": [0, i], "x": i, "y": 0} for i in range(5)]
-    data = {"keyboard_name": "Fresh", "usb": {"vid": "0xABCD", "pid": "0x0042"}, "layouts": {"LAYOUT": {"layout": layout}}}
+    data = {"keyboard_name": "Fresh", "usb": {"vid": "0xABCD", "pid": "0x0042"},
+            "layouts": {"LAYOUT": {"layout": layout}}}
     (folder / "keyboard.json").write_text(json.dumps(data))
     age_tree(small_tree.root / "keyboards/newmaker")  # not "just written" (see the racy test): read once only
     index = load(small_tree, cache)
