@@ -8,8 +8,9 @@ several times faster. `Catalogue.load` turns an entry into a full
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, overload
 
 from keyconf.model.keyboard import Keyboard
 
@@ -120,3 +121,43 @@ def entry_from_keyboard(board: Keyboard, path: str, source: Source, location: st
         aliases=tuple(board.keyboard_aliases),
         location=location,
     )
+
+
+class LazyEntries(Sequence[KeyboardEntry]):
+    """Cached rows that become entries when first looked at.
+
+    A warm start hands thousands of rows to the search index; only the few a search returns
+    are ever turned into entries, so the start does not pay for building them all."""
+
+    def __init__(self, rows: Sequence[tuple[Any, ...]]):
+        self._rows = rows
+        self._built: list[KeyboardEntry | None] = [None] * len(rows)
+
+    @staticmethod
+    def well_formed(rows: Any) -> bool:
+        """A cheap shape check of cached rows (a malformed cache is rebuilt, not trusted)."""
+        size = len(KeyboardEntry._fields)
+        return isinstance(rows, tuple) and all(
+            type(row) is tuple and len(row) == size and row[2] in _SOURCES for row in rows
+        )
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> KeyboardEntry: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[KeyboardEntry]: ...
+
+    def __getitem__(self, index: int | slice) -> KeyboardEntry | list[KeyboardEntry]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self._rows)))]
+        entry = self._built[index]
+        if entry is None:
+            entry = self._built[index] = KeyboardEntry.from_row(self._rows[index])
+        return entry
+
+    def path(self, index: int) -> str:
+        """The path of an entry without building it."""
+        return str(self._rows[index][0])

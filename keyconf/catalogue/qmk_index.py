@@ -7,9 +7,10 @@ folder it names (`qmk.keyboard.list_keyboards`). Its data comes from the `info.j
 `qmk_summary`). QMK's keyboard aliases (`data/mappings/keyboard_aliases.hjson`) and the
 `DEFAULT_FOLDER` parents become other names of the keyboards they lead to.
 
-The index is cached in the user cache folder, in two JSON files per (tree, userspace):
+The index is cached in the user cache folder, in three files per (tree, userspace):
   - `<key>.index`: the entries and the stamps of everything they were built from; when every
     stamp still matches (and git HEAD is the same) this file is the whole answer (warm load);
+  - `<key>.search`: the search structures over those entries, read on the first search;
   - `<key>.summaries`: each definition file's summary; on a change the tree is walked
     again and only files whose stamp changed are parsed.
 The cache holds only plain builtins (str, int, bool, None, tuples, dicts) written with
@@ -24,12 +25,13 @@ import marshal
 import os
 import sys
 import time
-from collections.abc import Iterable, Mapping
+from array import array
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from keyconf.catalogue.entry import KeyboardEntry, LayoutSummary, Source
+from keyconf.catalogue.entry import KeyboardEntry, LayoutSummary, LazyEntries, Source
 from keyconf.catalogue.qmk_home import userspace_build_targets
 from keyconf.catalogue.qmk_json import KeyboardDefinitionError, read_qmk_json
 from keyconf.catalogue.qmk_summary import (
@@ -56,7 +58,7 @@ from keyconf.catalogue.tree_scan import (
 )
 from keyconf.formats.atomic import write_atomic
 
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 TREE_KEYMAPS = frozenset({"via", "vial"})
 ALIASES_FILE = "data/mappings/keyboard_aliases.hjson"
 DEFAULTS_FILE = "data/mappings/defaults.hjson"
@@ -83,21 +85,27 @@ class QmkIndex:
     tree: Path
     userspace: Path | None
     head: str | None
-    entries: list[KeyboardEntry]
+    entries: Sequence[KeyboardEntry]  # a list, or cached rows built on first look (LazyEntries)
     aliases: dict[str, str]  # other name -> keyboard path (keyboard_aliases, DEFAULT_FOLDER)
     stats: IndexStats = field(default_factory=lambda: IndexStats("cold", 0, 0.0))
-    search_state: tuple[Any, ...] | None = field(default=None, repr=False)  # cached SearchIndex.state()
-    _by_path: dict[str, KeyboardEntry] = field(default_factory=dict, init=False, repr=False)
+    build_id: str = ""  # ties the cached search structures to these entries
+    search_file: Path | None = field(default=None, repr=False)  # where they are cached
+    _by_path: dict[str, int] = field(default_factory=dict, init=False, repr=False)
     _search: SearchIndex | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._by_path = {entry.path: entry for entry in self.entries}
+        entries = self.entries
+        if isinstance(entries, LazyEntries):
+            self._by_path = {entries.path(i): i for i in range(len(entries))}
+        else:
+            self._by_path = {entry.path: i for i, entry in enumerate(entries)}
 
     def search_index(self) -> SearchIndex:
-        """The search structures over these entries (restored from the cache when it had them)."""
+        """The search structures over these entries: read from the cache on first use (a few
+        ms, so a warm start does not pay for them until the first search), else built."""
         if self._search is None:
-            self._search = SearchIndex(self.entries, self.search_state)
-            self.search_state = self._search.state()
+            state = _read_search_state(self.search_file, self.build_id) if self.search_file else None
+            self._search = SearchIndex(self.entries, state)
         return self._search
 
     def resolve(self, name: str) -> str | None:
@@ -110,7 +118,7 @@ class QmkIndex:
 
     def get(self, name: str) -> KeyboardEntry | None:
         path = self.resolve(name)
-        return None if path is None else self._by_path[path]
+        return None if path is None else self.entries[self._by_path[path]]
 
 
 def default_cache_dir() -> Path:
@@ -119,10 +127,16 @@ def default_cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("keyconf")) / "qmk-index"
 
 
-def cache_files(tree: Path, userspace: Path | None, cache_dir: Path | None = None) -> tuple[Path, Path]:
+class CacheFiles(NamedTuple):
+    index: Path  # entries and stamps: all a warm start reads
+    search: Path  # the search structures, read on the first search
+    summaries: Path  # each definition file's summary, read only to refresh
+
+
+def cache_files(tree: Path, userspace: Path | None, cache_dir: Path | None = None) -> CacheFiles:
     folder = default_cache_dir() if cache_dir is None else cache_dir
     key = hashlib.sha256(f"{tree}\0{userspace or ''}".encode()).hexdigest()[:24]
-    return folder / f"{key}.index", folder / f"{key}.summaries"
+    return CacheFiles(folder / f"{key}.index", folder / f"{key}.search", folder / f"{key}.summaries")
 
 
 def load_qmk_index(
@@ -141,30 +155,26 @@ def load_qmk_index(
     started = time.perf_counter()
     tree = tree.resolve()
     userspace = userspace.resolve() if userspace is not None else None
-    index_file, summaries_file = cache_files(tree, userspace, cache_dir)
+    files = cache_files(tree, userspace, cache_dir)
     head = git_head(tree)
     cached: _CachedIndex | None = None
     if use_cache and not refresh:
-        cached = _read_cache(index_file, tree, userspace)
-        if cached is not None and cached.head == head and _cache_still_valid(cached, tree, userspace):
-            try:
-                entries = [KeyboardEntry.from_row(row) for row in cached.rows]
-            except (TypeError, ValueError, KeyError):
-                entries = None
-            if entries is not None:
-                stats = IndexStats("warm", 0, time.perf_counter() - started)
-                return QmkIndex(tree, userspace, head, entries, dict(cached.aliases), stats, cached.search_state)
+        cached = _read_cache(files.index, tree, userspace)
+        if (cached is not None and cached.head == head and LazyEntries.well_formed(cached.rows)
+                and _cache_still_valid(cached, tree, userspace)):
+            stats = IndexStats("warm", 0, time.perf_counter() - started)
+            return QmkIndex(tree, userspace, head, LazyEntries(cached.rows), dict(cached.aliases), stats,
+                            cached.build_id, files.search)
 
     previous: dict[str, list[Any]] = {}
     if use_cache and not refresh and cached is not None:
-        previous = _read_summaries(summaries_file)
+        previous = _read_summaries(files.summaries)
     build = _build(tree, userspace, previous, workers)
     how = "refreshed" if previous else "cold"
     stats = IndexStats(how, build.parsed, time.perf_counter() - started)
-    index = QmkIndex(tree, userspace, head, build.entries, build.aliases, stats)
+    index = QmkIndex(tree, userspace, head, build.entries, build.aliases, stats, os.urandom(8).hex())
     if use_cache:
-        index.search_index()  # built now so that warm loads find it ready
-        _write_cache(index_file, summaries_file, index, build)
+        _write_cache(files, index, build)
     return index
 
 
@@ -438,6 +448,7 @@ def entry_from_summaries(path: str, summaries: list[Summary], rules: Mapping[str
 
 _INDEX_MAGIC = "keyconf-qmk-index"
 _SUMMARIES_MAGIC = "keyconf-qmk-summaries"
+_SEARCH_MAGIC = "keyconf-qmk-search"
 
 
 def _cache_tag() -> str:
@@ -456,32 +467,58 @@ def _read_marshal(path: Path) -> Any:
 @dataclass(frozen=True)
 class _CachedIndex:
     head: str | None
-    tree_stamps: tuple[tuple[str, ...], tuple[int, ...]]
-    userspace_stamps: tuple[tuple[str, ...], tuple[int, ...]]
+    build_id: str
+    tree_stamps: tuple[list[str], list[int]]
+    userspace_stamps: tuple[list[str], list[int]]
     aliases: dict[str, str]
     rows: tuple[tuple[Any, ...], ...]
-    search_state: tuple[Any, ...] | None
+
+
+def _pack_stamps(stamps: Mapping[str, Stamp]) -> tuple[str, bytes]:
+    """Stamps as one NUL-joined string of paths and the times as 64-bit integers: this is the
+    form that loads fastest (two objects instead of tens of thousands)."""
+    paths, mtimes = flatten(stamps)
+    return "\0".join(paths), array("q", mtimes).tobytes()
+
+
+def _unpack_stamps(paths: str, mtimes: bytes) -> tuple[list[str], list[int]]:
+    numbers = array("q")
+    numbers.frombytes(mtimes)
+    return (paths.split("\0") if paths else []), numbers.tolist()
 
 
 def _read_cache(index_file: Path, tree: Path, userspace: Path | None) -> _CachedIndex | None:
     data = _read_marshal(index_file)
     if not (isinstance(data, tuple) and len(data) == 12 and data[0] == _INDEX_MAGIC and data[1] == _cache_tag()):
         return None
-    (_, _, cached_tree, cached_userspace, head, tree_paths, tree_numbers, us_paths, us_numbers,
-     aliases, rows, search_state) = data
+    (_, _, cached_tree, cached_userspace, head, build_id, tree_paths, tree_mtimes, us_paths, us_mtimes,
+     aliases, rows) = data
     if cached_tree != str(tree) or cached_userspace != (str(userspace) if userspace else None):
         return None
-    if not (isinstance(head, str | None) and isinstance(aliases, dict) and isinstance(rows, tuple)
-            and all(isinstance(x, tuple) for x in (tree_paths, tree_numbers, us_paths, us_numbers))):
+    if not (isinstance(head, str | None) and isinstance(build_id, str) and isinstance(aliases, dict)
+            and isinstance(rows, tuple) and isinstance(tree_paths, str) and isinstance(us_paths, str)
+            and isinstance(tree_mtimes, bytes) and isinstance(us_mtimes, bytes)):
         return None
-    return _CachedIndex(head, (tree_paths, tree_numbers), (us_paths, us_numbers), aliases, rows,
-                        search_state if isinstance(search_state, tuple) else None)
+    try:
+        tree_stamps = _unpack_stamps(tree_paths, tree_mtimes)
+        userspace_stamps = _unpack_stamps(us_paths, us_mtimes)
+    except ValueError:
+        return None
+    return _CachedIndex(head, build_id, tree_stamps, userspace_stamps, aliases, rows)
 
 
 def _cache_still_valid(cached: _CachedIndex, tree: Path, userspace: Path | None) -> bool:
     if not stamps_unchanged(tree, *cached.tree_stamps):
         return False
     return userspace is None or stamps_unchanged(userspace, *cached.userspace_stamps)
+
+
+def _read_search_state(path: Path, build_id: str) -> tuple[Any, ...] | None:
+    data = _read_marshal(path)
+    if (isinstance(data, tuple) and len(data) == 4 and data[0] == _SEARCH_MAGIC and data[1] == _cache_tag()
+            and data[2] == build_id and isinstance(data[3], tuple)):
+        return data[3]
+    return None
 
 
 def _read_summaries(path: Path) -> dict[str, list[Any]]:
@@ -493,16 +530,19 @@ def _read_summaries(path: Path) -> dict[str, list[Any]]:
             if isinstance(item, list) and len(item) == 2 and isinstance(item[1], list) and len(item[1]) == 2}
 
 
-def _write_cache(index_file: Path, summaries_file: Path, index: QmkIndex, build: _Build) -> None:
+def _write_cache(files: CacheFiles, index: QmkIndex, build: _Build) -> None:
     """Save the index; a cache that cannot be written only costs speed next time."""
     index_data = (
         _INDEX_MAGIC, _cache_tag(), str(index.tree), str(index.userspace) if index.userspace else None,
-        index.head, *flatten(build.tree_stamps), *flatten(build.userspace_stamps),
-        dict(index.aliases), tuple(entry.to_row() for entry in index.entries), index.search_state,
+        index.head, index.build_id, *_pack_stamps(build.tree_stamps), *_pack_stamps(build.userspace_stamps),
+        dict(index.aliases), tuple(entry.to_row() for entry in index.entries),
     )
+    search_data = (_SEARCH_MAGIC, _cache_tag(), index.build_id, index.search_index().state())
     try:
-        index_file.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(summaries_file, marshal.dumps((_SUMMARIES_MAGIC, _cache_tag(), build.payloads)))
-        write_atomic(index_file, marshal.dumps(index_data))
+        files.index.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(files.summaries, marshal.dumps((_SUMMARIES_MAGIC, _cache_tag(), build.payloads)))
+        write_atomic(files.search, marshal.dumps(search_data))
+        write_atomic(files.index, marshal.dumps(index_data))
     except (OSError, ValueError):
         pass
+    index.search_file = files.search

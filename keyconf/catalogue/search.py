@@ -72,7 +72,7 @@ class SearchIndex:
 
     def __init__(self, entries: Sequence[KeyboardEntry], state: tuple[Any, ...] | None = None):
         """`state` is what `state()` returned for the same entries (a cache), or None."""
-        self.entries: list[KeyboardEntry] = list(entries)
+        self.entries: Sequence[KeyboardEntry] = entries  # may build entries lazily: only results are read
         self._sorted_words: list[str] | None = None
         self._alphabet = ""
         if state is not None and self._restore(state):
@@ -157,8 +157,9 @@ class SearchIndex:
     def search(self, query: str, limit: int | None = 50) -> list[Match]:
         """Entries matching every term of `query`, best first (all entries for an empty query)."""
         terms = query.strip().lower().split()
+        hay = self._hay  # starts with the path: the tie-breaker, without building entries
         if not terms:
-            ranked = sorted(range(len(self.entries)), key=lambda i: (-self._bonus[i], self.entries[i].path))
+            ranked = sorted(range(len(self.entries)), key=lambda i: (-self._bonus[i], hay[i]))
             chosen = ranked if limit is None else ranked[:limit]
             return [Match(self.entries[i], self._bonus[i]) for i in chosen]
         total: dict[int, float] | None = None
@@ -175,12 +176,9 @@ class SearchIndex:
         entries = self.entries
 
         def rank(i: int) -> tuple[float, str]:
-            return (total[i] + bonus[i], entries[i].path)
+            return (-(total[i] + bonus[i]), hay[i])
 
-        if limit is None:
-            best = sorted(total, key=lambda i: (-rank(i)[0], rank(i)[1]))
-        else:
-            best = heapq.nsmallest(limit, total, key=lambda i: (-rank(i)[0], rank(i)[1]))
+        best = sorted(total, key=rank) if limit is None else heapq.nsmallest(limit, total, key=rank)
         return [Match(entries[i], total[i] + bonus[i]) for i in best]
 
     def _term_scores(self, term: str) -> dict[int, int]:

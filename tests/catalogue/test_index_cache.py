@@ -45,7 +45,7 @@ def test_second_load_is_warm_and_identical(small_tree: SyntheticTree, cache: Pat
     assert all(path.exists() for path in cache_files(small_tree.root.resolve(), None, cache))
     warm = load(small_tree, cache)
     assert warm.stats.how == "warm" and warm.stats.parsed_files == 0
-    assert warm.entries == cold.entries and warm.aliases == cold.aliases
+    assert list(warm.entries) == list(cold.entries) and warm.aliases == cold.aliases
     assert [m.entry.path for m in warm.search_index().search("planck")] == \
         [m.entry.path for m in cold.search_index().search("planck")]
 
@@ -159,12 +159,28 @@ def test_userspace_changes_refresh(small_tree: SyntheticTree, tmp_path: Path, ca
 @pytest.mark.parametrize("damage", [b"", b"not marshal at all", b"\xe3" * 100])
 def test_a_damaged_cache_is_rebuilt(small_tree: SyntheticTree, cache: Path, damage: bytes) -> None:
     good = load(small_tree, cache)
-    index_file, summaries_file = cache_files(small_tree.root.resolve(), None, cache)
-    index_file.write_bytes(damage)
-    summaries_file.write_bytes(damage)
+    for file in cache_files(small_tree.root.resolve(), None, cache):
+        file.write_bytes(damage)
     rebuilt = load(small_tree, cache)
-    assert rebuilt.stats.how == "cold" and rebuilt.entries == good.entries
-    assert load(small_tree, cache).stats.how == "warm"
+    assert rebuilt.stats.how == "cold" and list(rebuilt.entries) == list(good.entries)
+    warm = load(small_tree, cache)
+    assert warm.stats.how == "warm"
+    assert warm.search_index().search("planck")[0].entry.path == "planck/rev6"
+
+
+def test_search_structures_from_another_build_are_not_used(small_tree: SyntheticTree, cache: Path) -> None:
+    load(small_tree, cache)
+    files = cache_files(small_tree.root.resolve(), None, cache)
+    stale = files.search.read_bytes()
+    board = lone_board(small_tree)
+    file = small_tree.root / "keyboards" / board / "keyboard.json"
+    rewrite_json(file, lambda d: d.update(keyboard_name="Zyxwv"))
+    os.utime(file, (PAST + 1, PAST + 1))
+    assert load(small_tree, cache).stats.how == "refreshed"
+    files.search.write_bytes(stale)  # a search file left from the previous build
+    index = load(small_tree, cache)
+    assert index.stats.how == "warm"
+    assert index.search_index().search("zyxwv")[0].entry.path == board
 
 
 def test_refresh_and_no_cache(small_tree: SyntheticTree, cache: Path, tmp_path: Path) -> None:
@@ -179,7 +195,7 @@ def test_refresh_and_no_cache(small_tree: SyntheticTree, cache: Path, tmp_path: 
 def test_parallel_and_serial_parsing_agree(big_tree: SyntheticTree, big_index, tmp_path: Path) -> None:
     serial = load_qmk_index(big_tree.root, use_cache=False, workers=1)
     parallel = load_qmk_index(big_tree.root, use_cache=False, workers=2)
-    assert serial.entries == parallel.entries == big_index.entries
+    assert list(serial.entries) == list(parallel.entries) == list(big_index.entries)
 
 
 def test_stamps_ignore_an_untouched_tree_even_when_read(small_tree: SyntheticTree, cache: Path) -> None:
