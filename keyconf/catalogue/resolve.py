@@ -13,10 +13,14 @@ if TYPE_CHECKING:
 
 
 class UnknownKeyboardError(LookupError):
-    def __init__(self, name: str, suggestions: list[str] | None = None):
+    """No usable keyboard of that name: `suggestions` are close names; `reason` is set when a
+    definition exists but cannot be read (file, line, column and what is wrong)."""
+
+    def __init__(self, name: str, suggestions: list[str] | None = None, reason: str | None = None):
         super().__init__(name)
         self.name = name
         self.suggestions = suggestions or []
+        self.reason = reason
 
 
 def resolve_keyboard(layout: Layout) -> Keyboard:
@@ -28,9 +32,7 @@ def resolve_keyboard(layout: Layout) -> Keyboard:
 
 def find_keyboard(name: str, catalogue: Catalogue | None = None) -> Keyboard:
     """A keyboard by QMK name: bundled boards first (no tree is touched for them), then the
-    catalogue (the user's qmk_firmware tree, VIA definitions they added).
-
-    A definition that exists but cannot be read raises `KeyboardDefinitionError`."""
+    catalogue (the user's qmk_firmware tree, VIA definitions they added)."""
     from keyconf.catalogue import bundled
 
     try:
@@ -40,7 +42,12 @@ def find_keyboard(name: str, catalogue: Catalogue | None = None) -> Keyboard:
     from keyconf.catalogue.catalogue import Catalogue
 
     catalogue = Catalogue.open() if catalogue is None else catalogue
+    from keyconf.formats.definition_source import KeyboardDefinitionError
+
     entry = catalogue.get(name)
     if entry is None:
         raise UnknownKeyboardError(name, catalogue.suggestions(name))
-    return catalogue.load(entry)
+    try:
+        return catalogue.load(entry)
+    except KeyboardDefinitionError as error:
+        raise UnknownKeyboardError(name, [], reason=str(error)) from None

@@ -114,3 +114,24 @@ def test_the_installed_entry_point_runs(home: Path, tree: SyntheticTree) -> None
                           capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     assert "lily58/rev1" in done.stdout and "bundled" in done.stdout
+
+
+def test_layouts_for_tree_keyboards_validate(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             capsys) -> None:
+    tree = make_qmk_tree(tmp_path / "qmk_firmware", 20, seed=2)
+    five = tree.root / "keyboards/acme/five"
+    five.mkdir(parents=True)
+    (five / "keyboard.json").write_text(json.dumps({"keyboard_name": "Five", "layouts": {"LAYOUT": {"layout": [
+        {"matrix": [0, i], "x": i, "y": 0} for i in range(5)]}}}))
+    broken = tree.root / "keyboards/acme/broken"
+    broken.mkdir()
+    (broken / "keyboard.json").write_text('{"keyboard_name": "Broken", "layouts": {')
+    monkeypatch.setenv("QMK_HOME", str(tree.root))
+    layout = tmp_path / "five.yaml"
+    layout.write_text("keyboard: acme/five\nlayout: LAYOUT\nlayers:\n  base:\n    - [KC_A, KC_B, KC_C, KC_D, KC_E]\n")
+    assert main(["validate", str(layout)]) == 0, capsys.readouterr()
+    capsys.readouterr()
+    layout.write_text(layout.read_text().replace("acme/five", "acme/broken"))
+    assert main(["validate", str(layout)]) == 1
+    err = capsys.readouterr().err
+    assert "keyboard `acme/broken` cannot be loaded" in err and "keyboards/acme/broken/keyboard.json" in err
