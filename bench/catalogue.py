@@ -125,7 +125,8 @@ def main() -> None:
             start = time.perf_counter()
             make_qmk_tree(tree, args.keyboards)
             print(f"generated {args.keyboards:,}-keyboard tree in {time.perf_counter() - start:.1f} s: {tree}")
-        print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}, Python {sys.version.split()[0]}")
+        print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}, "
+              f"Python {sys.version.split()[0]}")
         print("== generated tree ==")
         bench_tree(tree, work / "cache-generated", args.cold_runs)
         line("keyconf keyboards corne (process)", cli_times(tree, env))
@@ -151,7 +152,8 @@ def main() -> None:
         line("qmk list-keyboards (process)", times)
         qmk_names = set(listing.stdout.split())
         ours = {e.path for e in load_qmk_index(real, cache_dir=work / "cache-real").entries}
-        same = "same set" if ours == qmk_names else f"differ: {len(ours - qmk_names)} extra, {len(qmk_names - ours)} missing"
+        same = ("same set" if ours == qmk_names
+                else f"differ: {len(ours - qmk_names)} extra, {len(qmk_names - ours)} missing")
         print(f"keyboards: keyconf {len(ours):,}, qmk list-keyboards {len(qmk_names):,} ({same})")
 
 
