@@ -128,7 +128,7 @@ def default_cache_dir() -> Path:
 
 
 class CacheFiles(NamedTuple):
-    index: Path  # entries and stamps: all a warm start reads
+    entries: Path  # entries and stamps: all a warm start reads
     search: Path  # the search structures, read on the first search
     summaries: Path  # each definition file's summary, read only to refresh
 
@@ -159,7 +159,7 @@ def load_qmk_index(
     head = git_head(tree)
     cached: _CachedIndex | None = None
     if use_cache and not refresh:
-        cached = _read_cache(files.index, tree, userspace)
+        cached = _read_cache(files.entries, tree, userspace)
         if (cached is not None and cached.head == head and LazyEntries.well_formed(cached.rows)
                 and _cache_still_valid(cached, tree, userspace)):
             stats = IndexStats("warm", 0, time.perf_counter() - started)
@@ -539,10 +539,10 @@ def _write_cache(files: CacheFiles, index: QmkIndex, build: _Build) -> None:
     )
     search_data = (_SEARCH_MAGIC, _cache_tag(), index.build_id, index.search_index().state())
     try:
-        files.index.parent.mkdir(parents=True, exist_ok=True)
+        files.entries.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(files.summaries, marshal.dumps((_SUMMARIES_MAGIC, _cache_tag(), build.payloads)))
         write_atomic(files.search, marshal.dumps(search_data))
-        write_atomic(files.index, marshal.dumps(index_data))
+        write_atomic(files.entries, marshal.dumps(index_data))
     except (OSError, ValueError):
         pass
     index.search_file = files.search

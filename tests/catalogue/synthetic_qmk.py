@@ -126,9 +126,18 @@ def _pins(n: int, start: int) -> list[str]:
     return [f"{'BCDF'[(start + i) // 8 % 4]}{(start + i) % 8}" for i in range(n)]
 
 
+_made_folders: set[Path] = set()
+
+
 def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    if path.parent not in _made_folders:  # thousands of files: skip the mkdir calls already done
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _made_folders.add(path.parent)
+    try:
+        path.write_text(text, encoding="utf-8")
+    except FileNotFoundError:  # the folder was removed since
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
 
 
 def make_skeleton(root: Path) -> None:
