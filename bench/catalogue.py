@@ -101,7 +101,7 @@ def qmk_cli() -> str | None:
 
 def find_real_tree(given: str | None) -> Path | None:
     candidates = [given, os.environ.get("KEYCONF_TEST_QMK_HOME"), os.environ.get("QMK_HOME"),
-                  str(Path.home() / "qmk_firmware"), "/work/qmk_firmware"]
+                  str(Path.home() / "qmk_firmware")]
     for candidate in candidates:
         if candidate and (Path(candidate) / "keyboards").is_dir() and (Path(candidate) / "quantum").is_dir():
             return Path(candidate)

@@ -155,7 +155,13 @@ class LazyEntries(Sequence[KeyboardEntry]):
             return [self[i] for i in range(*index.indices(len(self._rows)))]
         entry = self._built[index]
         if entry is None:
-            entry = self._built[index] = KeyboardEntry.from_row(self._rows[index])
+            row = self._rows[index]
+            try:
+                entry = KeyboardEntry.from_row(row)
+            except (TypeError, ValueError, KeyError):  # only a damaged cache gets here
+                entry = KeyboardEntry(str(row[0]), str(row[0]), _SOURCES[row[2]],
+                                      broken="the cached index is damaged: run `keyconf keyboards --refresh`")
+            self._built[index] = entry
         return entry
 
     def path(self, index: int) -> str:

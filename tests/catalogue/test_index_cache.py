@@ -206,3 +206,16 @@ def test_stamps_ignore_an_untouched_tree_even_when_read(small_tree: SyntheticTre
     assert load(small_tree, cache).stats.how == "warm"
     age_tree(small_tree.root, PAST - 10)  # a checkout of older files is a change
     assert load(small_tree, cache).stats.how == "refreshed"
+
+
+def test_a_damaged_cached_row_shows_as_broken_not_as_a_crash() -> None:
+    from keyconf.catalogue.entry import KeyboardEntry, LazyEntries, LayoutSummary, Source
+
+    good = KeyboardEntry("a/b", "AB", Source.QMK, layouts=(LayoutSummary("LAYOUT", 4),)).to_row()
+    damaged = ("c/d", "CD", "qmk", "", (("LAYOUT", 4, "extra"),), *good[5:])
+    rows = (good, damaged)
+    assert LazyEntries.well_formed(rows)
+    entries = LazyEntries(rows)
+    assert entries[0].key_counts == (4,) and entries[0].broken is None
+    assert entries[1].path == "c/d" and "--refresh" in (entries[1].broken or "")
+    assert not LazyEntries.well_formed((good[:-1],)) and not LazyEntries.well_formed([good])

@@ -105,7 +105,7 @@ def test_userspace_adds_keymaps_and_build_targets(small_tree: SyntheticTree, tmp
 
 
 def real_tree() -> Path | None:
-    for candidate in (os.environ.get("KEYCONF_TEST_QMK_HOME"), os.environ.get("QMK_HOME"), "/work/qmk_firmware",
+    for candidate in (os.environ.get("KEYCONF_TEST_QMK_HOME"), os.environ.get("QMK_HOME"),
                       str(Path.home() / "qmk_firmware")):
         if candidate and (Path(candidate) / "keyboards").is_dir() and (Path(candidate) / "quantum").is_dir():
             return Path(candidate)

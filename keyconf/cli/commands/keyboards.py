@@ -96,6 +96,7 @@ def _print_footer(catalogue: Catalogue, query: str, matches: list[Match], total_
     if status.via_definitions:
         where.append(f"{status.via_definitions} from VIA definitions in {status.definitions_dir}")
     summary = f"{shown} for {query.strip()!r}" if query.strip() else f"{len(matches):,} keyboards"
+    sys.stdout.flush()  # the list first, then the summary, also when both go to one pipe
     print(f"{summary} ({'; '.join(where) or 'no keyboards'})", file=sys.stderr)
     if catalogue.notice:
         print(f"note: {catalogue.notice}", file=sys.stderr)
