@@ -209,7 +209,7 @@ def test_stamps_ignore_an_untouched_tree_even_when_read(small_tree: SyntheticTre
 
 
 def test_a_damaged_cached_row_shows_as_broken_not_as_a_crash() -> None:
-    from keyconf.catalogue.entry import KeyboardEntry, LazyEntries, LayoutSummary, Source
+    from keyconf.catalogue.entry import KeyboardEntry, LayoutSummary, LazyEntries, Source
 
     good = KeyboardEntry("a/b", "AB", Source.QMK, layouts=(LayoutSummary("LAYOUT", 4),)).to_row()
     damaged = ("c/d", "CD", "qmk", "", (("LAYOUT", 4, "extra"),), *good[5:])
