@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -57,8 +56,7 @@ def test_a_wrong_configured_tree_is_reported_and_bundled_boards_still_work(tmp_p
 
 
 def test_with_a_tree(big_tree: SyntheticTree, tmp_path: Path) -> None:
-    shutil.copytree(big_tree.root.parent / "qmk_firmware", tmp_path / "qmk_firmware", symlinks=True)
-    catalogue = open_catalogue(tmp_path, tmp_path / "qmk_firmware")
+    catalogue = open_catalogue(tmp_path, big_tree.root)
     status = catalogue.status
     assert status.qmk_home is not None and status.qmk_keyboards == len(big_tree.keyboards)
     assert catalogue.notice is None
