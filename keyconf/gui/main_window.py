@@ -246,7 +246,10 @@ class MainWindow(QMainWindow):
             view.addAction(dock.toggleViewAction())
         self.view_menu = view
         self.keyboard_menu = bar.addMenu("&Keyboard")
-        self.keyboard_menu.menuAction().setVisible(False)  # filled by device/build/flash parts
+        self.act_flash = QAction("&Flash Firmware…", self)
+        self.act_flash.setStatusTip("Write a firmware file to a keyboard in its bootloader")
+        self.act_flash.triggered.connect(self.open_flash_dialog)
+        self.keyboard_menu.addAction(self.act_flash)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.act_guide)
         help_menu.addSeparator()
@@ -737,6 +740,13 @@ class MainWindow(QMainWindow):
         AboutDialog(self).exec()
 
     # ---- extension points for the device, build and flash parts --------------------------
+
+    def open_flash_dialog(self) -> None:
+        from keyconf.gui.flash_dialog import FlashDialog
+
+        doc = self.doc
+        dialog = FlashDialog(self, keyboard=doc.keyboard if doc else None, layout=doc.layout if doc else None)
+        dialog.exec()
 
     def add_keyboard_action(self, action: QAction) -> None:
         """Device, build and flash parts add their commands to the Keyboard menu."""
