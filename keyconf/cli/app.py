@@ -100,7 +100,8 @@ def run(args: Sequence[str]) -> int:
 def _run_gui(ns: argparse.Namespace, file: Path | None, size: tuple[int, int] | None) -> int:
     from PySide6.QtWidgets import QApplication
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("keyconf")
     app.setOrganizationName("keyconf")
     app.setApplicationDisplayName("keyconf")
@@ -148,7 +149,9 @@ def _screenshot(window: object, ns: argparse.Namespace, file: Path | None, size:
     from PySide6.QtWidgets import QLayout
 
     # The picture has exactly the asked size, even below the window's comfortable minimum.
-    window.layout().setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+    layout = window.layout()
+    if layout is not None:
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
     window.setMinimumSize(1, 1)
     window.resize(*size)
     window.show()

@@ -44,12 +44,20 @@ def keycode_checker(doc_of: Callable[[], LayoutDocument | None]) -> Callable[[st
         if not text:
             raise ValueError("type a keycode, e.g. KC_ESC")
         try:
-            REGISTRY.parse(text, doc.parse_context() if doc else None)
+            if doc is not None:
+                REGISTRY.parse(text, doc.parse_context())
+            else:
+                REGISTRY.parse(text)
         except KeycodeError as error:
             raise ValueError(str(error)) from None
         return text
 
     return check
+
+
+def _cell_text(table: QTableWidget, row: int, column: int) -> str:
+    item = table.item(row, column)
+    return item.text().strip() if item is not None else ""
 
 
 def _names(text: str) -> list[str]:
@@ -411,8 +419,8 @@ class EncodersEditor(QWidget):
             return
         row = cell.row()
         try:
-            ccw = self._check(self.table.item(row, 1).text().strip())
-            cw = self._check(self.table.item(row, 2).text().strip())
+            ccw = self._check(_cell_text(self.table, row, 1))
+            cw = self._check(_cell_text(self.table, row, 2))
         except ValueError as error:
             self.message.setText(f"✗ {error}")
             self.refresh()

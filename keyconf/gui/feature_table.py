@@ -85,8 +85,8 @@ class FeatureTable(QWidget):
         for text, slot in (
             ("Add", self.add),
             ("Remove", self.remove),
-            ("Up", lambda: self.move(-1)),
-            ("Down", lambda: self.move(1)),
+            ("Up", lambda: self.move_item(-1)),
+            ("Down", lambda: self.move_item(1)),
         ):
             button = QPushButton(text)
             button.setAutoDefault(False)
@@ -168,7 +168,7 @@ class FeatureTable(QWidget):
         del items[row]
         self.doc.replace_feature(self.feature, items, f"Remove from {self.title.lower()}")
 
-    def move(self, delta: int) -> None:
+    def move_item(self, delta: int) -> None:
         row = self.current_index()
         items = self.items()
         target = row + delta
