@@ -173,6 +173,9 @@ def _screenshot(window: object, ns: argparse.Namespace, file: Path | None, size:
     window.resize(*size)
     for _ in range(5):
         QApplication.processEvents()
+    window.apply_default_dock_sizes()
+    for _ in range(3):
+        QApplication.processEvents()
     window.problems_panel.recheck()
     QApplication.processEvents()
     image = window.grab()

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHeaderView,
     QLabel,
-    QPushButton,
+    QToolButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -232,7 +232,8 @@ class CombosEditor(QWidget):
             lambda doc: Combo(keys=[], action="KC_NO"),
             "Keys are keycodes: the combo fires when keys sending them are pressed together.",
         )
-        self.pick = QPushButton("Pick keys on the keyboard")
+        self.pick = QToolButton()
+        self.pick.setText("Pick keys")
         self.pick.setCheckable(True)
         self.pick.setToolTip("Click keys on the keyboard to add or remove them from the selected combo")
         self.pick.toggled.connect(self._toggle_pick)

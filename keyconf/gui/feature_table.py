@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPushButton,
+    QToolButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -65,9 +65,11 @@ class FeatureTable(QWidget):
             header_item = self.table.horizontalHeaderItem(i)
             if header_item is not None and column.tip:
                 header_item.setToolTip(column.tip)
-            mode = QHeaderView.ResizeMode.Stretch if column.stretch else QHeaderView.ResizeMode.ResizeToContents
+            mode = QHeaderView.ResizeMode.Stretch if column.stretch else QHeaderView.ResizeMode.Interactive
             self.table.horizontalHeader().setSectionResizeMode(i, mode)
         self.table.verticalHeader().setVisible(False)
+        self.table.setMinimumWidth(160)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(
@@ -88,8 +90,8 @@ class FeatureTable(QWidget):
             ("Up", lambda: self.move_item(-1)),
             ("Down", lambda: self.move_item(1)),
         ):
-            button = QPushButton(text)
-            button.setAutoDefault(False)
+            button = QToolButton()
+            button.setText(text)
             button.clicked.connect(slot)
             self.buttons.addWidget(button)
         self.buttons.addStretch(1)
@@ -125,6 +127,7 @@ class FeatureTable(QWidget):
                 self.table.setItem(row, col, cell)
         if items:
             self.table.setCurrentCell(min(max(current, 0), len(items) - 1), 0)
+        self.table.resizeColumnsToContents()
         self._filling = False
 
     def select_item(self, index: int) -> None:
