@@ -180,9 +180,7 @@ def test_rename_layer_in_the_panel_updates_references(opened, qtbot):
     doc = window.doc
     layout = doc.layout
     nav = layout.layer_index("nav")
-    referencing = [
-        (i, s) for i, layer in enumerate(layout.layers) for s, t in enumerate(layer.keys) if "MO(nav)" in t
-    ]
+    referencing = [(i, s) for i, layer in enumerate(layout.layers) for s, t in enumerate(layer.keys) if "MO(nav)" in t]
     assert referencing
     item = window.layers_panel.list.item(nav)
     item.setText("arrows")  # what finishing an inline edit does
@@ -251,9 +249,7 @@ def test_closing_with_unsaved_changes_asks(opened, qtbot, monkeypatch):
 
 def test_a_broken_file_shows_the_error_not_a_traceback(window, qtbot, tmp_path, monkeypatch):
     broken = tmp_path / "broken.yaml"
-    broken.write_text(
-        "keyconf: 1\nkeyboard: crkbd/rev1\nlayout: LAYOUT_split_3x6_3\nlayers:\n  base: [KC_A, [\n"
-    )
+    broken.write_text("keyconf: 1\nkeyboard: crkbd/rev1\nlayout: LAYOUT_split_3x6_3\nlayers:\n  base: [KC_A, [\n")
     shown = []
 
     def exec_(box):
@@ -301,9 +297,7 @@ def test_problems_panel_lists_and_selects_the_key(opened, qtbot):
     item = next(
         window.problems_panel.tree.topLevelItem(i)
         for i in range(window.problems_panel.tree.topLevelItemCount())
-        if window.problems_panel.problems[
-            window.problems_panel.tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole)
-        ]
+        if window.problems_panel.problems[window.problems_panel.tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole)]
         is target
     )
     window.selection.set_layer(0)
