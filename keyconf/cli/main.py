@@ -51,10 +51,12 @@ def report_error(error: CommandError) -> None:
 
 
 def subcommand_module_names() -> set[str]:
-    """Subcommand names without importing them (a module per subcommand, named after it)."""
-    return {info.name.replace("_", "-") for info in pkgutil.iter_modules(commands_package.__path__)} | {
-        info.name for info in pkgutil.iter_modules(commands_package.__path__)
-    }
+    """Subcommand names without importing them: a module per subcommand, named after it
+    (`import_` for `import`, which is a Python keyword; `_` for `-` in longer names)."""
+    names: set[str] = set()
+    for info in pkgutil.iter_modules(commands_package.__path__):
+        names.update({info.name, info.name.rstrip("_"), info.name.rstrip("_").replace("_", "-")})
+    return names
 
 
 def main(argv: Sequence[str] | None = None) -> int:
