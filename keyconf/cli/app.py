@@ -94,6 +94,12 @@ def run(args: Sequence[str]) -> int:
         import os
 
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    else:
+        from keyconf.gui.display_check import display_problem
+
+        problem = display_problem()
+        if problem is not None:
+            raise CommandError(problem[0], EXIT_PROBLEMS, hint=problem[1])
     return _run_gui(ns, file, size)
 
 
