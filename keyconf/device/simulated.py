@@ -75,8 +75,14 @@ _DEFAULT_LIGHTING_VALUES: dict[Channel, dict[int, bytes]] = {
     Channel.AUDIO: {1: b"\x01", 2: b"\x00"},
 }
 # Legacy (protocol <= 11) flat value ids -> (channel, channel value id)
-_LEGACY_IDS = {0x09: (Channel.BACKLIGHT, 1), 0x0A: (Channel.BACKLIGHT, 2), 0x80: (Channel.RGBLIGHT, 1),
-               0x81: (Channel.RGBLIGHT, 2), 0x82: (Channel.RGBLIGHT, 3), 0x83: (Channel.RGBLIGHT, 4)}
+_LEGACY_IDS = {
+    0x09: (Channel.BACKLIGHT, 1),
+    0x0A: (Channel.BACKLIGHT, 2),
+    0x80: (Channel.RGBLIGHT, 1),
+    0x81: (Channel.RGBLIGHT, 2),
+    0x82: (Channel.RGBLIGHT, 3),
+    0x83: (Channel.RGBLIGHT, 4),
+}
 
 
 class SimulatedKeyboard:
@@ -491,8 +497,12 @@ def _pack_keycodes(values: Sequence[int] | None, count: int) -> bytes:
 
 
 _ALLOWED_DURING_UNLOCK = {
-    vl.VialCommand.GET_KEYBOARD_ID, vl.VialCommand.GET_SIZE, vl.VialCommand.GET_DEFINITION,
-    vl.VialCommand.GET_UNLOCK_STATUS, vl.VialCommand.UNLOCK_START, vl.VialCommand.UNLOCK_POLL,
+    vl.VialCommand.GET_KEYBOARD_ID,
+    vl.VialCommand.GET_SIZE,
+    vl.VialCommand.GET_DEFINITION,
+    vl.VialCommand.GET_UNLOCK_STATUS,
+    vl.VialCommand.UNLOCK_START,
+    vl.VialCommand.UNLOCK_POLL,
 }
 
 
@@ -526,8 +536,8 @@ class SimulatedVialKeyboard(SimulatedKeyboard):
         self.keyboard_uid = keyboard_uid
         if definition is None:
             definition = grid_vial_definition(self.rows, self.cols, self.encoders)
-        self.definition_blob = definition_blob if definition_blob is not None else lzma.compress(
-            json.dumps(definition).encode()
+        self.definition_blob = (
+            definition_blob if definition_blob is not None else lzma.compress(json.dumps(definition).encode())
         )
         self.unlock_keys = list(unlock_keys)
         self.unlock_polls = unlock_polls
@@ -672,14 +682,23 @@ def _firewalled(entry: Any, unlocked: bool) -> Any:
     if unlocked:
         return entry
     if isinstance(entry, vl.VialTapDance):
-        tap, hold, double, tap_hold = (0 if v == QK_BOOT else v for v in (
-            entry.on_tap, entry.on_hold, entry.on_double_tap, entry.on_tap_hold))
+        tap, hold, double, tap_hold = (
+            0 if v == QK_BOOT else v
+            for v in (entry.on_tap, entry.on_hold, entry.on_double_tap, entry.on_tap_hold)
+        )
         return vl.VialTapDance(tap, hold, double, tap_hold, entry.tapping_term)
     if isinstance(entry, vl.VialCombo):
         return vl.VialCombo(entry.keys, 0 if entry.output == QK_BOOT else entry.output)
     if isinstance(entry, vl.VialKeyOverride) and entry.replacement == QK_BOOT:
-        return vl.VialKeyOverride(entry.trigger, 0, entry.layers, entry.trigger_mods, entry.negative_mods,
-                                  entry.suppressed_mods, entry.options)
+        return vl.VialKeyOverride(
+            entry.trigger,
+            0,
+            entry.layers,
+            entry.trigger_mods,
+            entry.negative_mods,
+            entry.suppressed_mods,
+            entry.options,
+        )
     return entry
 
 
@@ -689,8 +708,14 @@ def grid_vial_definition(
     """A minimal vial.json for a rows x cols grid (KLE rows of "row,col" legends)."""
     keymap: list[list[Any]] = [[f"{r},{c}" for c in range(cols)] for r in range(rows)]
     if encoders:
-        keymap.append([{"y": 0.5}] + [item for e in range(encoders) for item in (f"{e},0\n\n\n\n\n\n\n\n\ne",
-                                                                                  f"{e},1\n\n\n\n\n\n\n\n\ne")])
+        keymap.append(
+            [{"y": 0.5}]
+            + [
+                item
+                for e in range(encoders)
+                for item in (f"{e},0\n\n\n\n\n\n\n\n\ne", f"{e},1\n\n\n\n\n\n\n\n\ne")
+            ]
+        )
     return {
         "name": name,
         "matrix": {"rows": rows, "cols": cols},
