@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+import keyconf.model.keycodes as keycodes
+from keyconf.model.keycodes import KeycodeError, Numbering, ParseContext
+
 
 class KeycodeEncodeError(ValueError):
     def __init__(self, text: str, message: str, hint: str | None = None):
@@ -33,26 +36,20 @@ class RegistryCodec:
     """The keycode registry (`keyconf.model.keycodes`) in one numbering."""
 
     def __init__(self, current_numbering: bool):
-        from keyconf.model import keycodes as kc
-
-        self._kc = kc
-        self.numbering = kc.Numbering.CURRENT if current_numbering else kc.Numbering.LEGACY
-
-    def _context(self, layers: Sequence[str], tap_dances: Sequence[str]) -> object:
-        return self._kc.ParseContext(layers=tuple(layers), tap_dances=tuple(tap_dances))
+        self.numbering = Numbering.CURRENT if current_numbering else Numbering.LEGACY
 
     def decode(self, value: int, layers: Sequence[str], tap_dances: Sequence[str] = ()) -> str:
-        registry = self._kc.REGISTRY
-        keycode = registry.decode(value, self.numbering, self._context(layers, tap_dances))
-        return str(registry.format(keycode))
+        registry = keycodes.REGISTRY
+        ctx = ParseContext(layers=tuple(layers), tap_dances=tuple(tap_dances))
+        return registry.format(registry.decode(value, self.numbering, ctx))
 
     def encode(self, text: str, layers: Sequence[str], tap_dances: Sequence[str] = ()) -> int:
-        registry = self._kc.REGISTRY
-        ctx = self._context(layers, tap_dances)
+        registry = keycodes.REGISTRY
+        ctx = ParseContext(layers=tuple(layers), tap_dances=tuple(tap_dances))
         try:
-            return int(registry.encode(registry.parse(text, ctx), ctx, self.numbering))
-        except self._kc.KeycodeError as error:
-            raise KeycodeEncodeError(text, error.message, getattr(error, "hint", None)) from error
+            return registry.encode(registry.parse(text, ctx), ctx, self.numbering)
+        except KeycodeError as error:
+            raise KeycodeEncodeError(text, error.message, error.hint) from error
 
 
 def codec_for(current_numbering: bool) -> KeycodeCodec:
