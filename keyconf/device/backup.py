@@ -85,23 +85,24 @@ class BackupStore:
             return []
         return sorted(self.folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
 
-    def latest(self, identity: BoardIdentity | None = None) -> Path | None:
+    def latest(self, device: BoardIdentity | None = None) -> Path | None:
+        """The newest backup (of `device`, when given: same Vial uid, or same USB ids and serial)."""
         for path in reversed(self.list()):
-            if identity is None:
+            if device is None:
                 return path
             try:
                 found = load_backup(path).identity
             except BackupError:
                 continue
-            if _same_board(found, identity):
+            if same_device(found, device):
                 return path
         return None
 
 
-def _same_board(a: BoardIdentity, b: BoardIdentity) -> bool:
+def same_device(a: BoardIdentity, b: BoardIdentity) -> bool:
     if a.vial_uid is not None and b.vial_uid is not None:
         return a.vial_uid == b.vial_uid
-    return (a.vendor_id, a.product_id) == (b.vendor_id, b.product_id) and a.slug == b.slug
+    return (a.vendor_id, a.product_id, a.serial) == (b.vendor_id, b.product_id, b.serial)
 
 
 def _to_data(identity: BoardIdentity, state: BoardState) -> dict[str, Any]:
@@ -123,18 +124,13 @@ def _to_data(identity: BoardIdentity, state: BoardState) -> dict[str, Any]:
         "keymap": [
             [
                 f"{v:04X}"
-                for v in image.values()[
-                    layer * image.rows * image.cols : (layer + 1) * image.rows * image.cols
-                ]
+                for v in image.values()[layer * image.rows * image.cols : (layer + 1) * image.rows * image.cols]
             ]
             for layer in range(image.layers)
         ],
         "encoders": None
         if state.encoders is None
-        else [
-            [layer, index, int(cw), f"{value:04X}"]
-            for (layer, index, cw), value in sorted(state.encoders.items())
-        ],
+        else [[layer, index, int(cw), f"{value:04X}"] for (layer, index, cw), value in sorted(state.encoders.items())],
         "macros": None
         if state.macros is None
         else {"count": state.macro_count, "size": state.macro_buffer_size, "data": state.macros.hex()},
@@ -147,9 +143,7 @@ def load_backup(path: str | os.PathLike[str]) -> Backup:
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise BackupError(
-            f"{file}: no such backup", hint="`keyconf restore --list` shows the backups"
-        ) from None
+        raise BackupError(f"{file}: no such backup", hint="`keyconf restore --list` shows the backups") from None
     except (OSError, ValueError) as error:
         raise BackupError(f"{file}: not a readable keyconf backup ({error})") from error
     try:

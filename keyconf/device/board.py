@@ -71,8 +71,7 @@ class Board:
             ) from error
         if protocol < OLDEST_VIA_PROTOCOL:
             raise ProtocolError(
-                f"this keyboard speaks VIA protocol {protocol}; "
-                f"keyconf needs protocol {OLDEST_VIA_PROTOCOL} or newer",
+                f"this keyboard speaks VIA protocol {protocol}; keyconf needs protocol {OLDEST_VIA_PROTOCOL} or newer",
                 hint="flash newer QMK firmware with VIA enabled",
             )
         if protocol > NEWEST_VIA_PROTOCOL:
@@ -86,9 +85,7 @@ class Board:
                 vial = VialClient(client).identity()
             except UnsupportedCommand:
                 if info is not None and info.is_vial:
-                    warnings.append(
-                        "the keyboard's serial number says Vial, but it does not answer Vial commands"
-                    )
+                    warnings.append("the keyboard's serial number says Vial, but it does not answer Vial commands")
         layers = client.layer_count()
         return cls(client, protocol, layers, info, vial, warnings)
 

@@ -41,9 +41,7 @@ class KeymapImage:
     def index(self, layer: int, row: int, col: int) -> int:
         """The key's position in the flat keymap (its byte offset is twice this)."""
         if not (0 <= layer < self.layers and 0 <= row < self.rows and 0 <= col < self.cols):
-            raise IndexError(
-                f"layer {layer} row {row} col {col} is outside the {self.rows}x{self.cols} matrix"
-            )
+            raise IndexError(f"layer {layer} row {row} col {col} is outside the {self.rows}x{self.cols} matrix")
         return (layer * self.rows + row) * self.cols + col
 
     def position(self, index: int) -> tuple[int, int, int]:
@@ -74,9 +72,7 @@ class KeymapImage:
         """Flat indexes of keys whose value differs between the two images."""
         if (self.layers, self.rows, self.cols) != (other.layers, other.rows, other.cols):
             raise ValueError("keymaps of different shapes")
-        return [
-            i for i in range(self.key_count) if self.data[2 * i : 2 * i + 2] != other.data[2 * i : 2 * i + 2]
-        ]
+        return [i for i in range(self.key_count) if self.data[2 * i : 2 * i + 2] != other.data[2 * i : 2 * i + 2]]
 
 
 EncoderKey = tuple[int, int, bool]  # (layer, encoder, clockwise)

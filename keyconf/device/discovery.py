@@ -25,6 +25,7 @@ RAW_USAGE_PAGE = 0xFF60
 RAW_USAGE = 0x61
 VIAL_SERIAL_MAGIC = "vial:f64c2b3c"
 
+
 def udev_hint(node: str) -> str:
     """The fix for a hidraw node we may not open: install keyconf's udev rule."""
     from keyconf.flash.udev import INSTALL_DIR, RULES_FILE_NAME
@@ -152,8 +153,7 @@ def select_device(spec: str | None, devices: Sequence[DeviceInfo]) -> DeviceInfo
     if not devices:
         raise DeviceNotFound(
             "no VIA or Vial keyboard is connected",
-            hint="plug in a keyboard running VIA- or Vial-enabled QMK firmware, "
-            "or try `--demo` for a simulated one",
+            hint="plug in a keyboard running VIA- or Vial-enabled QMK firmware, or try `--demo` for a simulated one",
         )
     if not spec:
         if len(devices) == 1:

@@ -51,6 +51,23 @@ class LayoutMismatch(DeviceError):
         self.problems = problems
 
 
+def board_identity(board: Board, keyboard: str = "", layout_macro: str = "") -> BoardIdentity:
+    """What a backup records about the board it came from."""
+    info = board.info
+    vial = board.vial_identity
+    return BoardIdentity(
+        name=board.name,
+        vendor_id=info.vendor_id if info else 0,
+        product_id=info.product_id if info else 0,
+        serial=info.serial if info else "",
+        via_protocol=board.via_protocol,
+        vial_protocol=vial.protocol if vial else None,
+        vial_uid=vial.keyboard_uid if vial else None,
+        keyboard=keyboard,
+        layout_macro=layout_macro,
+    )
+
+
 def default_layer_names(count: int) -> list[str]:
     return ["base" if i == 0 else f"layer{i}" for i in range(count)]
 
@@ -69,7 +86,13 @@ class KeyMapping:
 
     def __init__(self, keyboard: Keyboard, layout_macro: str | None = None):
         self.keyboard = keyboard
-        self.macro: LayoutMacro = keyboard.layout(layout_macro)
+        try:
+            self.macro: LayoutMacro = keyboard.layout(layout_macro)
+        except KeyError:
+            raise DeviceError(
+                f"{keyboard.name} has no layout {layout_macro}",
+                hint=f"its layouts: {', '.join(keyboard.layouts) or 'none'}",
+            ) from None
         keys = [k for k in self.macro.keys if not k.decal]
         self.slots = [KeySlot(i, k.matrix, k.option) for i, k in enumerate(keys)]
         cells = [s.cell for s in self.slots if s.cell is not None]
@@ -277,9 +300,7 @@ class KeymapSync:
         state.macro_count, state.macro_buffer_size = count, size
         state.macros = read_macro_buffer(self.client, count, size) if count and size else b""
 
-    def read_keymap(
-        self, progress: Progress | None = None, layer_names: Sequence[str] | None = None
-    ) -> Layout:
+    def read_keymap(self, progress: Progress | None = None, layer_names: Sequence[str] | None = None) -> Layout:
         """The board's keymap as a layout for this keyboard definition."""
         return self.layout_from_state(self.read_state(progress), layer_names)
 
@@ -314,9 +335,7 @@ class KeymapSync:
         if state.layout_options is not None and self.keyboard.layout_options:
             counts = [o.choice_count for o in self.keyboard.layout_options]
             choices = unpack_layout_options(counts, state.layout_options)
-            layout.layout_options = {
-                o.label: c for o, c in zip(self.keyboard.layout_options, choices, strict=True)
-            }
+            layout.layout_options = {o.label: c for o, c in zip(self.keyboard.layout_options, choices, strict=True)}
         return layout
 
     def _decode_macros(self, state: BoardState, names: list[str]) -> list[Macro]:
@@ -333,9 +352,7 @@ class KeymapSync:
                 elif step.kind == "delay":
                     model_steps.append(MacroStep("delay", step.delay_ms))
                 else:
-                    model_steps.append(
-                        MacroStep(step.kind, [self.codec.decode(k, names) for k in step.keycodes])
-                    )
+                    model_steps.append(MacroStep(step.kind, [self.codec.decode(k, names) for k in step.keycodes]))
             out.append(Macro(steps=model_steps))
         return out
 
@@ -408,9 +425,7 @@ class KeymapSync:
 
     def _option_choices(self, layout: Layout) -> dict[int, int]:
         by_label = {o.label: i for i, o in enumerate(self.keyboard.layout_options)}
-        return {
-            by_label[label]: choice for label, choice in layout.layout_options.items() if label in by_label
-        }
+        return {by_label[label]: choice for label, choice in layout.layout_options.items() if label in by_label}
 
     def _plan_encoders(
         self, layout: Layout, plan: PushPlan, names: list[str], tap_dances: list[str], problems: list[str]
@@ -475,9 +490,7 @@ class KeymapSync:
         board_macros = split_macros(current.macros, current.macro_count)
         data = join_macros(encoded + [b""] * (current.macro_count - len(encoded)))
         if len(data) > current.macro_buffer_size:
-            problems.append(
-                f"the macros need {len(data)} bytes; the keyboard has room for {current.macro_buffer_size}"
-            )
+            problems.append(f"the macros need {len(data)} bytes; the keyboard has room for {current.macro_buffer_size}")
             return
         if data != join_macros(board_macros):
             plan.target.macros = data
@@ -508,19 +521,7 @@ class KeymapSync:
     # --- pushing -------------------------------------------------------------------------
 
     def identity(self) -> BoardIdentity:
-        info = self.board.info
-        vial = self.board.vial_identity
-        return BoardIdentity(
-            name=self.board.name,
-            vendor_id=info.vendor_id if info else 0,
-            product_id=info.product_id if info else 0,
-            serial=info.serial if info else "",
-            via_protocol=self.board.via_protocol,
-            vial_protocol=vial.protocol if vial else None,
-            vial_uid=vial.keyboard_uid if vial else None,
-            keyboard=self.keyboard.name,
-            layout_macro=self.mapping.macro.name,
-        )
+        return board_identity(self.board, self.keyboard.name, self.mapping.macro.name)
 
     def push(self, layout: Layout, progress: Progress | None = None, *, refresh: bool = True) -> PushResult:
         """Put `layout` on the board. `refresh=False` diffs against this session's snapshot
@@ -597,7 +598,7 @@ class KeymapSync:
             return PushResult(plan, None, 0)
         self._check_vial_lock(plan)
         before = self.client.round_trips
-        backup = self.backups.save(self.identity(), plan.current, self._backup_text(plan.current))
+        backup = self.save_backup(plan.current)
         current, target = plan.current.keymap, plan.target.keymap
         acknowledged: list[int] = []
         changed = set(current.changed_keys(target))
@@ -641,8 +642,7 @@ class KeymapSync:
                 unconfirmed=unsure,
                 backup=str(backup),
                 cause=error,
-                hint=f"reconnect the keyboard and restore it with `keyconf restore {backup}`, "
-                "or push the layout again",
+                hint=f"reconnect the keyboard and restore it with `keyconf restore {backup}`, or push the layout again",
             ) from error
         self.snapshot = plan.target.copy()
         return PushResult(plan, backup, self.client.round_trips - before)
@@ -659,8 +659,7 @@ class KeymapSync:
         except KeycodeEncodeError:
             boot = None
         needs_unlock = plan.macros_changed or (
-            boot is not None
-            and (any(c.new == boot for c in plan.keys) or any(e.new == boot for e in plan.encoders))
+            boot is not None and (any(c.new == boot for c in plan.keys) or any(e.new == boot for e in plan.encoders))
         )
         if needs_unlock:
             self.board.vial.require_unlocked("store QK_BOOT or macros")
@@ -675,16 +674,12 @@ class KeymapSync:
                 self.client.set_encoder(change.layer, change.encoder, change.clockwise, change.new)
                 back = self.client.get_encoder(change.layer, change.encoder, change.clockwise)
             if back != change.new:
-                raise VerifyError(
-                    f"encoder {change.encoder} on layer {change.layer} did not keep {change.new_text}"
-                )
+                raise VerifyError(f"encoder {change.encoder} on layer {change.layer} did not keep {change.new_text}")
 
     def _apply_macros(self, plan: PushPlan) -> None:
         if not plan.macros_changed or plan.target.macros is None:
             return
-        write_macro_buffer(
-            self.client, plan.target.macros, plan.current.macros or b"", plan.current.macro_buffer_size
-        )
+        write_macro_buffer(self.client, plan.target.macros, plan.current.macros or b"", plan.current.macro_buffer_size)
 
     def _apply_layout_options(self, plan: PushPlan) -> None:
         if plan.layout_options is None:
@@ -693,6 +688,10 @@ class KeymapSync:
         self.client.set_layout_options(new)
         if self.client.layout_options() != new:
             raise VerifyError("the keyboard did not keep the layout options")
+
+    def save_backup(self, state: BoardState) -> Path:
+        """Keep `state` (what the board holds) in the backup folder; returns the backup file."""
+        return self.backups.save(self.identity(), state, self._backup_text(state))
 
     def _backup_text(self, state: BoardState) -> str | None:
         """The readable copy of a backup; a decoding problem must never block the backup itself."""

@@ -49,11 +49,7 @@ class VialClient:
     def identity(self) -> VialIdentity:
         reply = self._ask(vl.vial_request(VialCommand.GET_KEYBOARD_ID))
         # VIA firmware marks the unknown 0xFE command unhandled; an echo means it was ignored
-        if (
-            reply[0] in (UNHANDLED, VIAL_PREFIX)
-            and reply[1] == VialCommand.GET_KEYBOARD_ID
-            and not any(reply[2:])
-        ):
+        if reply[0] in (UNHANDLED, VIAL_PREFIX) and reply[1] == VialCommand.GET_KEYBOARD_ID and not any(reply[2:]):
             raise UnsupportedCommand("this keyboard does not speak Vial", VIAL_PREFIX)
         protocol, uid = struct.unpack_from("<IQ", reply, 0)
         if protocol > 0xFFFF:

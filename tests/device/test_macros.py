@@ -99,9 +99,7 @@ def test_split_and_join():
 keycodes = st.integers(min_value=1, max_value=0xFF)
 steps_strategy = st.lists(
     st.one_of(
-        st.builds(
-            lambda t: RawStep("text", text=t), st.text(alphabet="abcXYZ 019!?\n", min_size=1, max_size=6)
-        ),
+        st.builds(lambda t: RawStep("text", text=t), st.text(alphabet="abcXYZ 019!?\n", min_size=1, max_size=6)),
         st.builds(lambda k: RawStep("tap", keycodes=tuple(k)), st.lists(keycodes, min_size=1, max_size=3)),
         st.builds(lambda k: RawStep("down", keycodes=tuple(k)), st.lists(keycodes, min_size=1, max_size=2)),
         st.builds(lambda k: RawStep("up", keycodes=tuple(k)), st.lists(keycodes, min_size=1, max_size=2)),

@@ -242,9 +242,7 @@ def test_disconnect_at_every_report_of_a_push_loses_nothing(tmp_path):
     for cut in range(reports):
         sim = SimulatedKeyboard(rows=ROWS, cols=COLS, layers=LAYERS, keymap=base)
         board = Board.connect(sim, sim.info(), timeout_ms=20)
-        sync = KeymapSync(
-            board, grid_keyboard(ROWS, COLS), codec=HexCodec(), backups=BackupStore(tmp_path / "b")
-        )
+        sync = KeymapSync(board, grid_keyboard(ROWS, COLS), codec=HexCodec(), backups=BackupStore(tmp_path / "b"))
         sync.read_state()
         sim.faults.disconnect_after = sim.reports + cut
         with pytest.raises(PushError) as caught:
@@ -259,9 +257,7 @@ def test_disconnect_at_every_report_of_a_push_loses_nothing(tmp_path):
         sim.plug_in()
         sim.faults = Faults()
         board = Board.connect(sim, sim.info(), timeout_ms=20)
-        fresh = KeymapSync(
-            board, grid_keyboard(ROWS, COLS), codec=HexCodec(), backups=BackupStore(tmp_path / "b")
-        )
+        fresh = KeymapSync(board, grid_keyboard(ROWS, COLS), codec=HexCodec(), backups=BackupStore(tmp_path / "b"))
         fresh.restore(error.backup)
         assert sim.keycodes() == base
 

@@ -155,9 +155,7 @@ def test_macro_commands():
 
 def test_layer_count_and_buffers():
     data = bytes(range(28))
-    client, t = client_with(
-        reply(0x11, 4), reply(0x12, 0x01, 0x18, 28, *data), reply(0x13, 0x00, 0x02, 2, 0x00, 0x29)
-    )
+    client, t = client_with(reply(0x11, 4), reply(0x12, 0x01, 0x18, 28, *data), reply(0x13, 0x00, 0x02, 2, 0x00, 0x29))
     assert client.layer_count() == 4
     assert sent(t, 0) == bytes([0x11]) + bytes(31)
     assert client.get_buffer(0x118, 28) == data
