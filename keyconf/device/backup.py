@@ -1,6 +1,6 @@
 """Backups of a keyboard's contents, taken before keyconf writes anything to it.
 
-Each backup is two files in the user data folder (`backups/`):
+Each backup is two files in the user's backup folder (`keyconf.app_dirs`, `backups/`):
 - `<board>-<time>.json`: the raw stored values (keymap bytes, encoders, macro buffer, layout
   options) with the board's identity. Restoring writes exactly these values back, so a
   backup restores faithfully even if keycode names change between keyconf versions.
@@ -22,16 +22,12 @@ from keyconf.device.errors import DeviceError
 from keyconf.formats.atomic import write_atomic
 
 BACKUP_FORMAT = 1
-BACKUP_DIR_ENV = "KEYCONF_BACKUP_DIR"
 
 
 def default_backup_folder() -> Path:
-    override = os.environ.get(BACKUP_DIR_ENV)
-    if override:
-        return Path(override)
-    import platformdirs
+    from keyconf.app_dirs import app_dirs
 
-    return Path(platformdirs.user_data_dir("keyconf", appauthor=False)) / "backups"
+    return app_dirs().backups
 
 
 @dataclass(frozen=True)

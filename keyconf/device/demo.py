@@ -22,7 +22,6 @@ from keyconf.model.keyboard import Keyboard
 DEMO_KEYBOARD = "planck/rev6"
 DEMO_LAYOUT = "demo/planck.yaml"
 DEMO_SERIAL = "KEYCONF-DEMO"
-DEMO_STATE_ENV = "KEYCONF_DEMO_STATE"
 # Unplug the demo keyboard after this many reports: try a failed push by hand.
 DEMO_UNPLUG_ENV = "KEYCONF_DEMO_UNPLUG_AFTER"
 
@@ -34,12 +33,9 @@ def demo_geometry() -> Keyboard:
 
 
 def default_state_file() -> Path:
-    override = os.environ.get(DEMO_STATE_ENV)
-    if override:
-        return Path(override)
-    import platformdirs
+    from keyconf.app_dirs import app_dirs
 
-    return Path(platformdirs.user_data_dir("keyconf", appauthor=False)) / "demo-keyboard.json"
+    return app_dirs().data / "demo-keyboard.json"
 
 
 def demo_keyboard(*, state_file: Path | None = None, latency_ms: float = 0.0) -> SimulatedKeyboard:

@@ -228,6 +228,9 @@ class KeymapSync:
         self.codec = codec or codec_for(board.current_numbering)
         self.backups = backups or BackupStore()
         self.snapshot: BoardState | None = None  # the board's contents as last read or pushed
+        # Live editing pushes every keystroke: one backup, from before the first, covers them all.
+        self.backup_once = False
+        self.session_backup: Path | None = None
         size = board.layer_count * self.mapping.rows * self.mapping.cols * KEY_BYTES
         if size > MAX_KEYMAP_BYTES:
             raise DeviceError(
@@ -598,7 +601,10 @@ class KeymapSync:
             return PushResult(plan, None, 0)
         self._check_vial_lock(plan)
         before = self.client.round_trips
-        backup = self.save_backup(plan.current)
+        if self.backup_once and self.session_backup is not None:
+            backup = self.session_backup
+        else:
+            backup = self.session_backup = self.save_backup(plan.current)
         current, target = plan.current.keymap, plan.target.keymap
         acknowledged: list[int] = []
         changed = set(current.changed_keys(target))

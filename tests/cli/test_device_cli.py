@@ -9,8 +9,7 @@ from keyconf.cli.main import main
 
 @pytest.fixture(autouse=True)
 def demo_env(tmp_path, monkeypatch):
-    monkeypatch.setenv("KEYCONF_DEMO_STATE", str(tmp_path / "demo-state.json"))
-    monkeypatch.setenv("KEYCONF_BACKUP_DIR", str(tmp_path / "backups"))
+    monkeypatch.setenv("KEYCONF_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("KEYCONF_DEMO_UNPLUG_AFTER", raising=False)
 
 

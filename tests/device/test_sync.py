@@ -286,3 +286,19 @@ def test_layout_option_keys_share_a_matrix_cell(tmp_path):
     layout.layers[0].keys = ["0x0004", "0x0010", "0x0011"]
     sync.push(layout)
     assert sim.keycode(0, 0, 1) == 0x11  # option choice 1 is active on the board
+
+
+def test_live_mode_keeps_one_backup_for_the_session(tmp_path):
+    sim, sync = make(tmp_path)
+    sync.backup_once = True
+    layout = sync.read_keymap()
+    original = sim.keycodes()
+    first = None
+    for value in ("0x0010", "0x0011", "0x0012"):
+        layout.layers[0].keys[0] = value
+        result = sync.push(layout, refresh=False)
+        assert result.reports == 2
+        first = first or result.backup
+        assert result.backup == first
+    assert len(list((tmp_path / "backups").glob("*.json"))) == 1
+    assert load_backup(first).state.keymap.values() == original
