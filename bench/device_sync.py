@@ -87,7 +87,9 @@ def main() -> None:
         before, start = board.client.round_trips, time.perf_counter()
         result = sync.push(layout, refresh=True)
         row(
-            "push after a fresh read (+macros)", board.client.round_trips - before, 3 * minimum,
+            "push after a fresh read (+macros)",
+            board.client.round_trips - before,
+            3 * minimum,
             time.perf_counter() - start,
         )
 
