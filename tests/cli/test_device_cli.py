@@ -115,3 +115,14 @@ def test_missing_hidapi_is_a_clean_error(capsys, monkeypatch):
     assert main(["devices"]) == 1
     err = capsys.readouterr().err
     assert "hidapi library is not installed" in err and "libhidapi-hidraw0" in err
+
+
+def test_devices_explains_a_permission_problem(capsys, monkeypatch):
+    import keyconf.cli.commands.devices as devices
+    from keyconf.device.discovery import DeviceInfo
+
+    blocked = DeviceInfo(b"/dev/hidraw5", 0x4653, 0x0001, product="Corne", accessible=False)
+    monkeypatch.setattr(devices, "list_devices", lambda demo=False: [blocked])
+    assert main(["devices"]) == 0
+    out = capsys.readouterr().out
+    assert "Corne" in out and "no permission" in out and "70-keyconf.rules" in out and "udevadm" in out
