@@ -94,6 +94,33 @@ def board_geometry(
     )
 
 
+def known_geometry(board: Board) -> Keyboard | None:
+    """The board's own geometry when keyconf can tell it (Vial definition, bundled USB ids)."""
+    try:
+        return board_geometry(board)
+    except DeviceError:
+        return None
+
+
+def check_same_keyboard(board: Board, board_keyboard: Keyboard | None, layout_keyboard: Keyboard) -> None:
+    """Refuse to write a layout made for another keyboard: its matrix positions would land on
+    the wrong keys. Vial boards name themselves freely, so for them only the matrix counts."""
+    if board_keyboard is None:
+        return
+    same_matrix = (board_keyboard.matrix_rows, board_keyboard.matrix_cols) == (
+        layout_keyboard.matrix_rows,
+        layout_keyboard.matrix_cols,
+    )
+    aliases = {board_keyboard.name, *board_keyboard.keyboard_aliases}
+    if not same_matrix or (not board.is_vial and layout_keyboard.name not in aliases):
+        raise DeviceError(
+            f"this layout is for {layout_keyboard.name} ({layout_keyboard.matrix_rows}x{layout_keyboard.matrix_cols} "
+            f"matrix), but the connected keyboard is {board_keyboard.name} "
+            f"({board_keyboard.matrix_rows}x{board_keyboard.matrix_cols})",
+            hint="open a layout made for this keyboard (`keyconf pull` writes one)",
+        )
+
+
 @dataclass
 class BoardLayout:
     """A keyboard's keymap as a layout, with the definition it was read with."""

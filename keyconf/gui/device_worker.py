@@ -18,7 +18,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from keyconf.device.board import Board
-from keyconf.device.connection import board_geometry
+from keyconf.device.connection import board_geometry, check_same_keyboard
 from keyconf.device.discovery import DeviceInfo, open_transport
 from keyconf.device.errors import DeviceDisconnected, DeviceError
 from keyconf.device.sync import KeymapSync, PushPlan
@@ -90,6 +90,8 @@ class _Runner(QObject):
     def sync_for(self, keyboard: Keyboard | None, layout_macro: str | None) -> KeymapSync:
         board = self.require_board()
         geometry = keyboard or self.geometry
+        if keyboard is not None:
+            check_same_keyboard(board, self.geometry, keyboard)
         if geometry is None:
             raise DeviceError(
                 f"keyconf does not know what {board.name} looks like",

@@ -126,3 +126,12 @@ def test_devices_explains_a_permission_problem(capsys, monkeypatch):
     assert main(["devices"]) == 0
     out = capsys.readouterr().out
     assert "Corne" in out and "no permission" in out and "70-keyconf.rules" in out and "udevadm" in out
+
+
+def test_push_of_another_keyboards_layout_is_refused(tmp_path, capsys):
+    layout = tmp_path / "sweep.yaml"
+    keys = ", ".join(["KC_A"] * 34)
+    layout.write_text(f"keyconf: 1\nkeyboard: ferris/sweep\nlayout: LAYOUT_split_3x5_2\nlayers:\n  base: [{keys}]\n")
+    assert main(["push", str(layout), "--demo"]) == 1
+    err = capsys.readouterr().err
+    assert "this layout is for ferris/sweep" in err and "planck/rev6" in err

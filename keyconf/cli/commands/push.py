@@ -11,6 +11,7 @@ import sys
 from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, CommandError, Subcommand
 from keyconf.cli.device_options import ProgressLine, add_device_arguments, device_errors, open_from_args
 from keyconf.cli.layout_files import LayoutFileError, check_layout_file
+from keyconf.device.connection import check_same_keyboard, known_geometry
 from keyconf.device.sync import KeymapSync
 
 
@@ -42,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         for warning in board.warnings:
             print(f"keyconf: warning: {warning}", file=sys.stderr)
+        check_same_keyboard(board, known_geometry(board), checked.keyboard)
         sync = KeymapSync(board, checked.keyboard, layout.layout_macro)
         try:
             sync.read_state(progress)
