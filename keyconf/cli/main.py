@@ -36,6 +36,15 @@ def build_parser(subcommands: dict[str, Subcommand]) -> argparse.ArgumentParser:
         "Without a subcommand, opens the desktop editor.",
     )
     parser.add_argument("--version", action="version", version=f"keyconf {__version__}")
+    # `keyconf --demo pull` as well as `keyconf pull --demo`: the device commands' own --demo
+    # is set from this one after parsing (a separate name, or the subcommand's default would
+    # overwrite it).
+    parser.add_argument(
+        "--demo",
+        dest="global_demo",
+        action="store_true",
+        help="device commands use keyconf's simulated keyboard; without a subcommand, the editor connects it",
+    )
     sub = parser.add_subparsers(dest="subcommand", metavar="SUBCOMMAND")
     for command in subcommands.values():
         p = sub.add_parser(command.name, help=command.help, description=command.description or command.help)
@@ -48,6 +57,19 @@ def report_error(error: CommandError) -> None:
     print(f"keyconf: error: {error.message}", file=sys.stderr)
     if error.hint:
         print(f"  hint: {error.hint}", file=sys.stderr)
+
+
+def apply_global_demo(ns: argparse.Namespace) -> None:
+    """Hand a `--demo` given before the subcommand to the subcommand's own `--demo`."""
+    if not getattr(ns, "global_demo", False):
+        return
+    if not hasattr(ns, "demo"):
+        raise CommandError(
+            f"--demo does not apply to `keyconf {ns.subcommand}`",
+            EXIT_USAGE,
+            hint="--demo works with the commands that talk to a keyboard (devices, pull, push, restore, …)",
+        )
+    ns.demo = True
 
 
 def subcommand_module_names() -> set[str]:
@@ -75,6 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not getattr(ns, "subcommand", None):
             parser.print_help()
             return EXIT_USAGE
+        apply_global_demo(ns)
         return int(ns._run(ns))
     except CommandError as error:
         report_error(error)
