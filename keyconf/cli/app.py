@@ -10,10 +10,16 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError
 
+if TYPE_CHECKING:
+    from keyconf.gui.main_window import MainWindow
+    from keyconf.gui.settings import EditorSettings
+
 DEFAULT_LAYOUT = "planck.yaml"
+SHOW_WITHIN_MS = 400  # the window shows by then even when its layout is still opening
 
 # Set by the device part: called with the main window when `--demo` is given, to connect
 # the simulated keyboard.
@@ -108,20 +114,17 @@ def _run_gui(ns: argparse.Namespace, file: Path | None, size: tuple[int, int] | 
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
-    app.setApplicationName("keyconf")
-    app.setOrganizationName("keyconf")
-    app.setApplicationDisplayName("keyconf")
+    set_app_identity(app)
     if ns.dark or ns.light:
         from keyconf.gui.theme import apply_palette
 
         apply_palette(app, dark=bool(ns.dark))
 
-    from keyconf.gui.device_features import install_device_features
-    from keyconf.gui.main_window import MainWindow
-
     if ns.screenshot:
         import tempfile
 
+        from keyconf.gui.device_features import install_device_features
+        from keyconf.gui.main_window import MainWindow
         from keyconf.gui.settings import EditorSettings
 
         # A picture of the default window: the user's saved window state is neither used nor changed.
@@ -132,18 +135,69 @@ def _run_gui(ns: argparse.Namespace, file: Path | None, size: tuple[int, int] | 
                 return _screenshot(window, ns, file, size or (1400, 860))
             finally:
                 features.shutdown()
-    window = MainWindow()
-    install_device_features(window)
-    window.show()
-    target = file
+    open_editor(file, demo=bool(ns.demo))
+    return int(app.exec())
+
+
+def open_editor(file: Path | None, *, demo: bool = False, settings: EditorSettings | None = None) -> MainWindow:
+    """The main window on `file`, the last file, or (the first time) an untitled copy of the
+    bundled example; the device features follow once the keyboard has been painted."""
+    from PySide6.QtCore import QTimer
+
+    from keyconf.gui.main_window import MainWindow
+
+    window = MainWindow(settings)
+    # The window appears with its layout (one paint instead of an empty window first); a slow
+    # open (a keyboard found only by indexing a QMK tree) shows it, waiting, after SHOW_WITHIN_MS.
+    show_once = window.show_once
+    window.documentChanged.connect(show_once)
+    window.fileOpenFailed.connect(show_once)
+    QTimer.singleShot(SHOW_WITHIN_MS, show_once)
+    target, untitled = file, False
     if target is None:
         last = window.settings.last_file()
-        target = last if last is not None and last.exists() else default_layout_path()
+        if last is not None and last.exists():
+            target = last
+        else:
+            target, untitled = default_layout_path(), True
     if target is not None:
-        window.open_path(target)
-    if ns.demo and demo_hook is not None:
-        demo_hook(window)
-    return int(app.exec())
+        if untitled:
+            window.open_untitled_copy(target)
+        else:
+            window.open_path(target)
+
+    def install_later() -> None:
+        # The device bar, its docks and the device layer come after the keyboard is on screen.
+        from keyconf.gui.device_features import install_device_features
+
+        install_device_features(window)
+        if demo and demo_hook is not None:
+            demo_hook(window)
+
+    from keyconf.gui.startup import after_first_paint
+
+    after_first_paint(window.keyboard_view, install_later, ready=lambda: window.doc is not None)
+    return window
+
+
+def set_app_identity(app: object) -> None:
+    """Names, the desktop entry (Wayland matches windows to it) and the icon."""
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    from keyconf import APP_ID
+
+    assert isinstance(app, QApplication)
+    app.setApplicationName("keyconf")
+    app.setOrganizationName("keyconf")
+    app.setApplicationDisplayName("keyconf")
+    app.setDesktopFileName(APP_ID)
+    from keyconf.resources import resource_path
+
+    try:
+        app.setWindowIcon(QIcon(str(resource_path(f"icons/{APP_ID}.svg"))))
+    except FileNotFoundError:
+        pass  # a broken install still starts; the desktop shows its generic icon
 
 
 def _connect_demo_and_wait(window: object, timeout_s: float = 10.0) -> None:

@@ -24,33 +24,37 @@ def dependency_licences() -> list[tuple[str, str, str]]:
         except metadata.PackageNotFoundError:
             rows.append((name, "not installed", ""))
             continue
-        licence = meta.get("License-Expression") or ""
+        licence = _field(meta, "License-Expression")
         if not licence:
-            raw = (meta.get("License") or "").strip()
+            raw = _field(meta, "License").strip()
             licence = raw if raw and len(raw) < 60 and "\n" not in raw else ""
         if not licence:
             classifiers = [
                 c.split("::")[-1].strip() for c in meta.get_all("Classifier") or [] if c.startswith("License")
             ]
             licence = ", ".join(classifiers)
-        rows.append((name, meta.get("Version") or "?", licence or "see the package"))
+        rows.append((name, _field(meta, "Version") or "?", licence or "see the package"))
     return rows
 
 
-def docs_folder() -> Path | None:
-    """The docs/ folder of a source checkout (installed copies carry none)."""
-    candidate = Path(__file__).resolve().parents[2] / "docs"
-    return candidate if candidate.is_dir() else None
+def _field(meta: metadata.PackageMetadata, name: str) -> str:
+    values = meta.get_all(name)
+    return str(values[0]) if values else ""
+
+
+def guide_path() -> Path | None:
+    """The user guide: docs/ of a checkout, or the copy an installed keyconf carries."""
+    from keyconf.resources import resource_path
+
+    try:
+        return resource_path("docs/user-guide.md")
+    except FileNotFoundError:
+        return None
 
 
 def guide_url() -> QUrl:
-    folder = docs_folder()
-    if folder is not None:
-        for name in ("user-guide.md", "guide.md", "index.md", "README.md"):
-            if (folder / name).exists():
-                return QUrl.fromLocalFile(str(folder / name))
-        return QUrl.fromLocalFile(str(folder))
-    return QUrl()
+    path = guide_path()
+    return QUrl.fromLocalFile(str(path)) if path is not None else QUrl()
 
 
 def about_html() -> str:

@@ -227,5 +227,6 @@ def install_device_features(window: Any) -> DeviceFeatures:
     from keyconf.cli import app
 
     features = DeviceFeatures(window)
+    window.device_features = features
     app.demo_hook = lambda _window: features.connect_demo()
     return features

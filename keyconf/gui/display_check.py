@@ -6,7 +6,7 @@ sentence instead, with what to do."""
 
 from __future__ import annotations
 
-import ctypes.util
+import glob
 import os
 import sys
 
@@ -42,13 +42,30 @@ def display_problem(environ: dict[str, str] | None = None, platform: str | None 
                 f"no X server is running on display {env['DISPLAY']}",
                 "start keyconf from your desktop session, or set DISPLAY to a running display",
             )
-        missing = [package for library, package in XCB_LIBRARIES.items() if ctypes.util.find_library(library) is None]
+        missing = [package for library, package in XCB_LIBRARIES.items() if not _has_library(library)]
         if missing:
             return (
                 "Qt cannot open a window on this X11 display: system libraries are missing",
                 f"install them, e.g. `sudo apt install {' '.join(missing)}` (Debian/Ubuntu)",
             )
     return None
+
+
+# Where distributions keep shared libraries; looking there is quicker than `ldconfig -p`.
+LIBRARY_DIRS = (
+    "/usr/lib/*-linux-gnu", "/lib/*-linux-gnu", "/usr/lib64", "/lib64", "/usr/lib", "/lib", "/usr/local/lib",
+)
+
+
+def _has_library(name: str) -> bool:
+    """Whether lib`name`.so is installed: a quick look in the usual folders first (start-up
+    time), then ctypes' search (ldconfig), which knows every configured folder."""
+    for folder in LIBRARY_DIRS:
+        if glob.glob(os.path.join(folder, f"lib{name}.so*")):
+            return True
+    import ctypes.util
+
+    return ctypes.util.find_library(name) is not None
 
 
 def _local_x11_socket(display: str) -> str | None:

@@ -51,6 +51,8 @@ class LayoutDocument(QObject):
         self.layout = layout
         self.keyboard = keyboard
         self.path = path
+        # An untitled copy of a file (the bundled example on first start): Save asks for a name.
+        self.origin: Path | None = None
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
         self._context: Any = None
@@ -70,6 +72,8 @@ class LayoutDocument(QObject):
     def display_name(self) -> str:
         if self.path is not None:
             return self.path.name
+        if self.origin is not None:
+            return f"Untitled (copy of {self.origin.name})"
         return self.layout.name or "Untitled layout"
 
     def parse_context(self) -> Any:

@@ -89,13 +89,13 @@ class ExpressionEditor(QWidget):
 
     def validate(self) -> bool:
         """Parse the text; show the legend and description, or the error with its column."""
-        from keyconf.model.keycodes import REGISTRY, KeycodeError
-
         text = self.text()
         if not text:
             self._show("", ok=None)
             self.assign_button.setEnabled(False)
             return False
+        from keyconf.model.keycodes import REGISTRY, KeycodeError  # built on first use, not at start
+
         try:
             kc = REGISTRY.parse(text, self._context())
         except KeycodeError as error:

@@ -70,6 +70,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.settings = settings or EditorSettings()
         self.doc: LayoutDocument | None = None
+        self.device_features: Any = None  # set by keyconf.gui.device_features when installed
         self.loaded: Any = None  # LoadedLayout of the open file, for surgical saves
         self.selection = SelectionModel(self)
         self.picker_model = PickerModel(recent=self.settings.recent_keycodes())
@@ -123,18 +124,29 @@ class MainWindow(QMainWindow):
         self.problems_dock = self._dock(
             "Problems", self.problems_panel, Qt.DockWidgetArea.RightDockWidgetArea, "problems"
         )
+        # The feature editors sit behind the Problems tab: they are built when first shown.
         self.editors = QTabWidget()
         self.editors.setDocumentMode(True)
-        from keyconf.gui.feature_editors import build_feature_editors
-
-        self.feature_editors = build_feature_editors(lambda: self.doc, self.keyboard_view, self.selection)
-        for title, editor in self.feature_editors:
-            self.editors.addTab(editor, title)
+        self._feature_editors: list[tuple[str, Any]] | None = None
         self.editors_dock = self._dock("Features", self.editors, Qt.DockWidgetArea.RightDockWidgetArea, "features")
+        self.editors_dock.visibilityChanged.connect(lambda shown: shown and self.feature_editors)
         self.problems_panel.featureRequested.connect(self.show_feature)
         self.tabifyDockWidget(self.problems_dock, self.editors_dock)
         self.problems_dock.raise_()
         self._default_dock_sizes = True
+
+    @property
+    def feature_editors(self) -> list[tuple[str, Any]]:
+        """(title, editor) of the Features dock, built on first use."""
+        if self._feature_editors is None:
+            from keyconf.gui.feature_editors import build_feature_editors
+
+            self._feature_editors = build_feature_editors(lambda: self.doc, self.keyboard_view, self.selection)
+            for title, editor in self._feature_editors:
+                self.editors.addTab(editor, title)
+                if self.doc is not None:
+                    editor.set_document(self.doc)
+        return self._feature_editors
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea, name: str) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -207,7 +219,7 @@ class MainWindow(QMainWindow):
             QKeySequence("Ctrl+PgUp"),
             "Show the previous layer",
         )
-        self.act_guide = self._action("keyconf &Guide", self.open_guide, std.HelpContents, "Open the user guide")
+        self.act_guide = self._action("&User Guide", self.open_guide, std.HelpContents, "Open the user guide")
         self.act_about = self._action("&About keyconf", self.show_about, None, "Version and licences")
         self.act_about_qt = self._action("About &Qt", QApplication.aboutQt, None, "About the Qt toolkit")
 
@@ -306,7 +318,7 @@ class MainWindow(QMainWindow):
         self.keyboard_view.set_document(doc, self.selection)
         self.layers_panel.set_document(doc, self.selection)
         self.problems_panel.set_document(doc, self.selection, opened.loaded)
-        for _title, editor in self.feature_editors:
+        for _title, editor in self._feature_editors or ():
             editor.set_document(doc)
         self.picker.refresh()
         self._refresh_layer_tabs()
@@ -334,6 +346,33 @@ class MainWindow(QMainWindow):
             return
         self._set_busy(True, f"Opening {path.name}…")
         run_file_job(lambda: open_layout_file(path), self._opened, self._open_failed)
+
+    def show_once(self, *_args: object) -> None:
+        """Show the window unless it already is (start-up shows it with its first layout)."""
+        if not self.isVisible():
+            self.show()
+
+    def open_untitled_copy(self, path: str | Path) -> None:
+        """Open a file as a new, untitled layout: Save asks where to keep it, so the original
+        (the bundled example, inside the installation) is never written."""
+        path = Path(path)
+
+        def work() -> OpenedLayout:
+            opened = open_layout_file(path)
+            return OpenedLayout(opened.layout, opened.keyboard, None, opened.loaded)
+
+        def done(opened: OpenedLayout) -> None:
+            self._set_busy(False)
+            self.set_opened(opened)
+            assert self.doc is not None
+            self.doc.origin = path
+            self._update_title()
+            self.statusBar().showMessage(
+                f"A copy of the example {path.name}: Save (Ctrl+S) asks where to keep your layout", 8000
+            )
+
+        self._set_busy(True, f"Opening {path.name}…")
+        run_file_job(work, done, self._open_failed)
 
     def _opened(self, opened: OpenedLayout) -> None:
         self._set_busy(False)
@@ -376,14 +415,24 @@ class MainWindow(QMainWindow):
     def save_as(self, wait: bool = False) -> bool:
         if self.doc is None:
             return False
-        suggested = self.doc.path or Path.cwd() / f"{(self.doc.layout.name or 'layout').replace(' ', '_')}.yaml"
-        name, _ = QFileDialog.getSaveFileName(self, "Save layout as", str(suggested), LAYOUT_FILTER)
-        if not name:
+        name = (self.doc.layout.name or "layout").replace(" ", "_")
+        suggested = self.doc.path or self._save_folder() / f"{name}.yaml"
+        chosen, _ = QFileDialog.getSaveFileName(self, "Save layout as", str(suggested), LAYOUT_FILTER)
+        if not chosen:
             return False
-        path = Path(name)
+        path = Path(chosen)
         if path.suffix.lower() not in (".yaml", ".yml"):
             path = path.with_suffix(".yaml")
         return self._save_to(path, wait)
+
+    def _save_folder(self) -> Path:
+        """Where Save As starts for a new layout: the folder of the last file, else home
+        (never the installation a bundled example came from)."""
+        last = self.settings.last_file()
+        if last is not None and last.parent.is_dir():
+            return last.parent
+        cwd = Path.cwd()
+        return cwd if self.doc is None or self.doc.origin is None else Path.home()
 
     def _save_to(self, path: Path, wait: bool) -> bool:
         assert self.doc is not None
@@ -608,6 +657,7 @@ class MainWindow(QMainWindow):
         """Show the editor for one feature (macros, combos…) and its item `index`."""
         self.editors_dock.show()
         self.editors_dock.raise_()
+        self.feature_editors  # noqa: B018 - built on first use
         for i in range(self.editors.count()):
             widget = self.editors.widget(i)
             if getattr(widget, "feature", None) == name:
@@ -728,10 +778,16 @@ class MainWindow(QMainWindow):
 
         url = guide_url()
         if not url.isValid() or not QDesktopServices.openUrl(url):
+            from keyconf.gui.about_dialog import guide_path
+
+            path = guide_path()
             QMessageBox.information(
                 self,
-                "keyconf guide",
-                "The user guide is the docs/ folder of keyconf's source (docs/user-guide.md).",
+                "keyconf user guide",
+                f"Open {path} in a Markdown viewer or text editor."
+                if path is not None
+                else "The user guide (docs/user-guide.md) is missing from this installation; "
+                "it is also on keyconf's project page.",
             )
 
     def show_about(self) -> None:

@@ -6,7 +6,7 @@ keyboard assigns it to the key it is dropped on. The lists come from `PickerMode
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -84,7 +84,7 @@ class PickerListModel(QAbstractListModel):
     def mimeTypes(self) -> list[str]:  # noqa: N802
         return [KEYCODE_MIME, "text/plain"]
 
-    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:  # noqa: N802
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:  # noqa: N802
         entry = self.entries[indexes[0].row()]
         return keycode_mime(entry.code)
 
@@ -135,6 +135,9 @@ class KeycapTileDelegate(QStyledItemDelegate):
         )
         painter.drawText(name_rect, Qt.AlignmentFlag.AlignCenter, name)
         painter.restore()
+
+
+FILL_DELAY_MS = 400  # when no layout opens first, the list is filled this long after showing
 
 
 class PickerPanel(QWidget):
@@ -203,18 +206,25 @@ class PickerPanel(QWidget):
         self.view.activated.connect(self._on_clicked)
         self.view.entered.connect(self._on_entered)
         self.expression.assignRequested.connect(self._on_expression)
+        self.tabs.blockSignals(True)
         self.tabs.setCurrentIndex(CATEGORIES.index("Basic"))
-        self._shown_once = False
+        self.tabs.blockSignals(False)
+        self._filled = False
 
     def showEvent(self, event: Any) -> None:  # noqa: N802
         super().showEvent(event)
-        if not self._shown_once:
-            # Filled once the window is up: listing ~1000 keycodes need not delay the first paint.
-            self._shown_once = True
-            QTimer.singleShot(0, self.refresh)
+        if not self._filled:
+            # Listing ~1000 keycodes (and building the keycode registry) need not delay the
+            # first paint: the window fills the list when a layout opens, or soon after showing.
+            QTimer.singleShot(FILL_DELAY_MS, self._fill_once)
+
+    def _fill_once(self) -> None:
+        if not self._filled:
+            self.refresh()
 
     def refresh(self) -> None:
         """Rebuild the shown list (layers or macros of the layout may have changed)."""
+        self._filled = True
         query = self.search.text().strip()
         if query:
             entries = self.model.search(query, self._layout())

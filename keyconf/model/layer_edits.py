@@ -44,9 +44,9 @@ def keycode_sites(layout: Layout) -> Iterator[KeycodeSite]:
             yield KeycodeSite("encoder", action.ccw, li, ei)
             yield KeycodeSite("encoder", action.cw, li, ei)
     for i, td in enumerate(layout.tap_dances):
-        for text in (td.tap, td.hold, td.double_tap, td.tap_hold):
-            if text is not None:
-                yield KeycodeSite("tap_dance", text, None, i)
+        for gesture in (td.tap, td.hold, td.double_tap, td.tap_hold):
+            if gesture is not None:
+                yield KeycodeSite("tap_dance", gesture, None, i)
     for i, combo in enumerate(layout.combos):
         for text in [*combo.keys, combo.action]:
             yield KeycodeSite("combo", text, None, i)
@@ -149,9 +149,12 @@ def rename_layer(layout: Layout, old: str, new: str) -> int:
         raise KeyError(old)
     changed = map_keycodes(layout, lambda text: REGISTRY.rename_layer(text, old, new, ctx))
     layout.layers[index].name = new
-    for item in [*layout.combos, *layout.key_overrides]:
-        if item.layers:
-            item.layers = [new if name == old else name for name in item.layers]
+    for combo in layout.combos:
+        if combo.layers:
+            combo.layers = [new if name == old else name for name in combo.layers]
+    for override in layout.key_overrides:
+        if override.layers:
+            override.layers = [new if name == old else name for name in override.layers]
     return changed
 
 

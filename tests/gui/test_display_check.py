@@ -40,3 +40,23 @@ def test_keyconf_without_display_exits_cleanly():
     assert result.returncode == 1
     assert "no desktop session" in result.stderr
     assert "Traceback" not in result.stderr and "Aborted" not in result.stderr
+
+
+def test_missing_xcb_libraries_are_named(monkeypatch, tmp_path):
+    from keyconf.gui import display_check
+
+    socket_dir = tmp_path / "x"
+    socket_dir.mkdir()
+    monkeypatch.setattr(display_check, "_local_x11_socket", lambda display: None)
+    monkeypatch.setattr(display_check, "_has_library", lambda name: name != "xcb-cursor")
+    problem = display_problem({"DISPLAY": "remote:0"}, "linux")
+    assert problem is not None and "libxcb-cursor0" in problem[1]
+    monkeypatch.setattr(display_check, "_has_library", lambda name: True)
+    assert display_problem({"DISPLAY": "remote:0"}, "linux") is None
+
+
+def test_library_lookup_finds_an_installed_library():
+    from keyconf.gui.display_check import _has_library
+
+    assert _has_library("c")  # libc is everywhere
+    assert not _has_library("keyconf-no-such-library")

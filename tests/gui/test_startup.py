@@ -1,0 +1,87 @@
+"""Starting the editor: the first start opens an untitled copy of the bundled example, the
+window shows with its layout, and the keyboard features arrive after the first paint."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication, QFileDialog
+
+from keyconf import APP_ID
+from keyconf.cli import app
+from keyconf.gui.settings import EditorSettings
+
+
+@pytest.fixture
+def started(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setattr(app, "demo_hook", None)
+    windows = []
+
+    def start(file=None, demo=False):
+        window = app.open_editor(file, demo=demo, settings=EditorSettings(tmp_path / "settings.ini"))
+        windows.append(window)
+        qtbot.addWidget(window)
+        qtbot.waitUntil(lambda: window.doc is not None and window.isVisible(), timeout=10_000)
+        return window
+
+    yield start
+    for window in windows:
+        features = getattr(window, "device_features", None)
+        if features is not None:
+            features.shutdown()
+        if window.doc is not None:
+            window.doc.undo_stack.setClean()
+        window.close()
+
+
+def test_first_start_opens_the_example_as_an_untitled_copy(started, qtbot, tmp_path, monkeypatch):
+    example = app.default_layout_path()
+    assert example is not None
+    before = example.read_text()
+    window = started()
+    doc = window.doc
+    assert doc.path is None and doc.origin == example
+    assert window.windowTitle().startswith("Untitled (copy of planck.yaml)")
+    assert "Save" in window.statusBar().currentMessage()
+    assert window.settings.recent_files() == []  # the installation's file is not a "recent file"
+    # Edit and save: Save asks where, and the example stays as it was.
+    doc.assign(0, [0], "KC_F13")
+    target = tmp_path / "mine.yaml"
+    asked = []
+
+    def ask(parent, title, start, filters):
+        asked.append(Path(start))
+        return str(target), filters.split(";;")[0]
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", ask)
+    window.act_save.trigger()
+    qtbot.waitUntil(lambda: target.exists() and not doc.is_modified, timeout=10_000)
+    assert asked and asked[0].parent != example.parent
+    assert "KC_F13" in target.read_text()
+    assert example.read_text() == before
+    assert window.windowTitle().startswith("mine.yaml")
+
+
+def test_a_later_start_opens_the_last_file(started, tmp_path):
+    first = started()
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(app.default_layout_path().read_text())
+    first.settings.add_recent_file(mine)
+    first.settings.sync()
+    window = started()
+    assert window.doc.path == mine.resolve() or window.doc.path == mine
+
+
+def test_device_features_arrive_after_the_first_paint(started, qtbot):
+    window = started()
+    qtbot.waitUntil(lambda: getattr(window, "device_features", None) is not None, timeout=10_000)
+    texts = [a.text() for a in window.keyboard_menu.actions()]
+    assert "&Read from keyboard" in texts and any("Flash" in t for t in texts)
+
+
+def test_app_identity():
+    qt_app = QApplication.instance()
+    app.set_app_identity(qt_app)
+    assert qt_app.desktopFileName() == APP_ID
+    assert not qt_app.windowIcon().isNull()
