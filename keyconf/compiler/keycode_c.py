@@ -1,0 +1,373 @@
+"""Keycodes as C for one QMK tree: expressions, send-string keys, tap-dance actions.
+
+Every keycode a layout holds is parsed by the keycode registry and written back out from
+the parsed form, never copied from the file: identifiers in generated C come only from the
+registry (in the spelling the target tree's keycode spec knows, e.g. `RGB_TOG` for a 0.0.3
+tree and `UG_TOGG` after) or from layer and tap-dance names already validated as C
+identifiers. Numbers are formatted by Python, so nothing else can reach the output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from keyconf.compiler.dialect import QmkDialect
+from keyconf.compiler.qmk_tree import version_tuple
+from keyconf.compiler.source_map import SourceProblem, SourceRef
+from keyconf.model.keycodes import REGISTRY, Keycode, KeycodeError, Numbering, ParseContext
+from keyconf.model.keycodes import mods as modbits
+from keyconf.model.keycodes.types import (
+    LAYER_OPS,
+    OP_KEYCODE,
+    OP_LAYER_MOD,
+    OP_LAYER_TAP,
+    OP_MOD_TAP,
+    OP_MODS,
+    OP_ONE_SHOT_MOD,
+    OP_RAW,
+    OP_SWAP_HANDS_TAP,
+    OP_TAP_DANCE,
+    OP_UNICODE,
+    OP_UNICODE_MAP,
+    OP_UNICODE_PAIR,
+    KeycodeDef,
+)
+
+# Keycode forms that arrived after the 0.19 renumbering (spec 0.0.1), by the spec that added them.
+_FORM_SINCE = {"PDF": "0.0.6"}
+
+# Modifier order QMK's own wrappers nest in: Ctrl, Shift, Alt, GUI.
+_WRAPPER_ORDER = (
+    (modbits.LCTL, "LCTL"),
+    (modbits.LSFT, "LSFT"),
+    (modbits.LALT, "LALT"),
+    (modbits.LGUI, "LGUI"),
+    (modbits.RCTL, "RCTL"),
+    (modbits.RSFT, "RSFT"),
+    (modbits.RALT, "RALT"),
+    (modbits.RGUI, "RGUI"),
+)
+# The 5-bit MOD_* names QMK's MT/LM/OSM take.
+_MOD5_NAMES = (
+    (modbits.LCTL, "MOD_LCTL"),
+    (modbits.LSFT, "MOD_LSFT"),
+    (modbits.LALT, "MOD_LALT"),
+    (modbits.LGUI, "MOD_LGUI"),
+    (modbits.RCTL, "MOD_RCTL"),
+    (modbits.RSFT, "MOD_RSFT"),
+    (modbits.RALT, "MOD_RALT"),
+    (modbits.RGUI, "MOD_RGUI"),
+)
+# HID usages of the eight modifier keys, left control first (the HID usage table's order).
+_FIRST_MODIFIER_USAGE = 0xE0
+
+# Features a keycode needs compiled in, by the prefix of its QMK spec name (not a keycode
+# table: which feature owns a family of keycodes). Hardware features (RGB, audio, backlight)
+# are the board's business and never switched on here.
+_FEATURE_BY_SPEC_PREFIX = (
+    ("QK_CAPS_WORD", "CAPS_WORD_ENABLE"),
+    ("QK_REPEAT_KEY", "REPEAT_KEY_ENABLE"),
+    ("QK_ALT_REPEAT_KEY", "REPEAT_KEY_ENABLE"),
+    ("QK_AUTOCORRECT", "AUTOCORRECT_ENABLE"),
+    ("QK_DYNAMIC_MACRO", "DYNAMIC_MACRO_ENABLE"),
+    ("QK_LAYER_LOCK", "LAYER_LOCK_ENABLE"),
+    ("QK_LOCK", "KEY_LOCK_ENABLE"),
+    ("QK_TRI_LAYER", "TRI_LAYER_ENABLE"),
+)
+_FEATURE_BY_GROUP = {"mouse": "MOUSEKEY_ENABLE", "media": "EXTRAKEY_ENABLE", "system": "EXTRAKEY_ENABLE"}
+
+
+def spec_knows(since: str | None, until: str | None, version: str) -> bool:
+    v = version_tuple(version)
+    if since and version_tuple(since) > v:
+        return False
+    return not (until and version_tuple(until) <= v)
+
+
+def name_in_spec(definition: KeycodeDef, version: str) -> str | None:
+    """The spelling of `definition` that a tree with keycode spec `version` knows.
+
+    keyconf's canonical name when that tree knows it, else QMK's spec name, else any other
+    name the tree knows (e.g. RGB_TOG for UG_TOGG on a 0.0.3 tree); None when the keycode
+    did not exist yet."""
+    known = [name for name, since, until in definition.name_versions if spec_knows(since, until, version)]
+    if not definition.name_versions:
+        known = list(definition.names) if spec_knows(definition.since, None, version) else []
+    for preferred in (definition.name, definition.qmk_name):
+        if preferred and preferred in known:
+            return preferred
+    return known[0] if known else None
+
+
+def _basic_definition(value: int) -> KeycodeDef | None:
+    """The registry's definition of a fixed keycode by value (modifier keys, here)."""
+    keycode = REGISTRY.decode(value, Numbering.CURRENT, ParseContext())
+    return REGISTRY.get(keycode.name) if keycode.op == OP_KEYCODE and keycode.name else None
+
+
+@dataclass(frozen=True)
+class TapDanceAction:
+    """C statements for one tap-dance gesture: `press` when it is decided, `release` on reset."""
+
+    press: tuple[str, ...]
+    release: tuple[str, ...]
+    tap: tuple[str, ...]  # press-and-release at once (a repeated tap)
+
+
+class KeycodeC:
+    """Writes a layout's keycodes as C for one tree.
+
+    `layer_ids` and `tap_dance_ids` map layout names to the C enum identifiers the
+    generator declared (already validated)."""
+
+    def __init__(
+        self,
+        context: ParseContext,
+        dialect: QmkDialect,
+        layer_ids: list[str],
+        tap_dance_ids: Mapping[str, str],
+    ):
+        self.context = context
+        self.dialect = dialect
+        self.layer_ids = layer_ids
+        self.tap_dance_ids = dict(tap_dance_ids)
+        self.features: set[str] = set()
+
+    # -- parsing ---------------------------------------------------------------------------
+
+    def parse(self, text: str, ref: SourceRef) -> Keycode:
+        try:
+            return REGISTRY.parse(text, self.context)
+        except KeycodeError as error:
+            raise SourceProblem(f"{error.message} in {text!r}", ref, error.hint) from error
+
+    def _definition(self, keycode: Keycode, ref: SourceRef) -> KeycodeDef:
+        definition = REGISTRY.get(keycode.name or "")
+        if definition is None:
+            raise SourceProblem(f"unknown keycode {keycode.name!r}", ref)
+        return definition
+
+    def _name(self, keycode: Keycode, ref: SourceRef) -> str:
+        definition = self._definition(keycode, ref)
+        name = name_in_spec(definition, self.dialect.keycode_spec_version)
+        if name is None:
+            raise SourceProblem(
+                f"{definition.name} does not exist in this QMK tree (keycode spec "
+                f"{self.dialect.keycode_spec_version}; it arrived in {definition.since})",
+                ref,
+                "update the QMK tree (`git pull` in qmk_firmware) or use another keycode",
+            )
+        self._note_feature(definition)
+        return name
+
+    def _note_feature(self, definition: KeycodeDef) -> None:
+        spec_name = definition.qmk_name or definition.name
+        for prefix, feature in _FEATURE_BY_SPEC_PREFIX:
+            if spec_name.startswith(prefix):
+                self.features.add(feature)
+        feature = _FEATURE_BY_GROUP.get(definition.group)
+        if feature:
+            self.features.add(feature)
+
+    def _layer(self, keycode: Keycode, ref: SourceRef) -> str:
+        index = self.context.layer_index(keycode.layer) if keycode.layer is not None else None
+        if index is None or not 0 <= index < len(self.layer_ids):
+            raise SourceProblem(f"layer {keycode.layer!r} does not exist", ref)
+        return self.layer_ids[index]
+
+    def _requires(self, form: str, ref: SourceRef) -> None:
+        since = _FORM_SINCE.get(form)
+        if since and not spec_knows(since, None, self.dialect.keycode_spec_version):
+            raise SourceProblem(
+                f"{form}() does not exist in this QMK tree (keycode spec "
+                f"{self.dialect.keycode_spec_version}; it arrived in {since})",
+                ref,
+                "update the QMK tree (`git pull` in qmk_firmware)",
+            )
+
+    # -- expressions -----------------------------------------------------------------------
+
+    def expression(self, text: str, ref: SourceRef) -> str:
+        """The C expression for the keycode `text`, in this tree's names."""
+        return self.render(self.parse(text, ref), ref)
+
+    def render(self, keycode: Keycode, ref: SourceRef) -> str:
+        op = keycode.op
+        if op == OP_KEYCODE:
+            return self._name(keycode, ref)
+        if op == OP_MODS:
+            inner = self._inner(keycode, ref)
+            return self._wrap_mods(keycode.mods, inner, ref)
+        if op == OP_MOD_TAP:
+            return f"MT({self.mod5(keycode.mods, ref)}, {self._inner(keycode, ref)})"
+        if op == OP_LAYER_TAP:
+            return f"LT({self._layer(keycode, ref)}, {self._inner(keycode, ref)})"
+        if op == OP_LAYER_MOD:
+            return f"LM({self._layer(keycode, ref)}, {self.mod5(keycode.mods, ref)})"
+        if op in LAYER_OPS:
+            self._requires(op, ref)
+            return f"{op}({self._layer(keycode, ref)})"
+        if op == OP_ONE_SHOT_MOD:
+            return f"OSM({self.mod5(keycode.mods, ref)})"
+        if op == OP_TAP_DANCE:
+            return f"TD({self._tap_dance(keycode, ref)})"
+        if op == OP_SWAP_HANDS_TAP:
+            self.features.add("SWAP_HANDS_ENABLE")
+            return f"SH_T({self._inner(keycode, ref)})"
+        if op == OP_UNICODE:
+            self.features.add("UNICODE_ENABLE")
+            return f"UC(0x{int(keycode.number or 0):04X})"
+        if op in (OP_UNICODE_MAP, OP_UNICODE_PAIR):
+            raise SourceProblem(
+                f"{op}() needs a unicode map, which keyconf layouts cannot define yet",
+                ref,
+                "use UC(0x…) for a single character",
+            )
+        if op == OP_RAW:
+            return f"0x{int(keycode.number or 0) & 0xFFFF:04X}"
+        raise SourceProblem(f"keycode form {op} cannot be compiled", ref)
+
+    def _inner(self, keycode: Keycode, ref: SourceRef) -> str:
+        if keycode.inner is None:
+            raise SourceProblem("keycode lacks the key it wraps", ref)
+        return self.render(keycode.inner, ref)
+
+    def _tap_dance(self, keycode: Keycode, ref: SourceRef) -> str:
+        number = keycode.number
+        names = list(self.context.tap_dances)
+        if isinstance(number, int) and 0 <= number < len(names):
+            number = names[number]
+        if isinstance(number, str) and number in self.tap_dance_ids:
+            return self.tap_dance_ids[number]
+        raise SourceProblem(f"tap dance {keycode.number!r} is not defined in this layout", ref)
+
+    def _wrap_mods(self, mods: int, inner: str, ref: SourceRef) -> str:
+        self._check_hands(mods, ref)
+        text = inner
+        for bit, wrapper in reversed(_WRAPPER_ORDER):
+            if mods & bit:
+                text = f"{wrapper}({text})"
+        return text
+
+    def _check_hands(self, mods: int, ref: SourceRef) -> None:
+        try:
+            modbits.to_qmk5(mods)
+        except modbits.ModsError as error:
+            raise SourceProblem(str(error), ref, "use only left-hand or only right-hand modifiers") from error
+
+    def mod5(self, mods: int, ref: SourceRef) -> str:
+        """Modifiers as QMK's 5-bit MOD_* names (`MOD_LCTL | MOD_LSFT`), for MT/LM/OSM."""
+        self._check_hands(mods, ref)
+        return " | ".join(name for bit, name in _MOD5_NAMES if mods & bit)
+
+    def mod_bits(self, mods: int, ref: SourceRef) -> str:
+        """An 8-bit modifier mask as `MOD_BIT(KC_LSFT) | …` (key overrides take this form)."""
+        parts = []
+        for bit_number in range(8):
+            if mods & (1 << bit_number):
+                definition = _basic_definition(_FIRST_MODIFIER_USAGE + bit_number)
+                name = name_in_spec(definition, self.dialect.keycode_spec_version) if definition else None
+                if name is None:
+                    raise SourceProblem("modifier keycode unknown to this QMK tree", ref)
+                parts.append(f"MOD_BIT({name})")
+        return " | ".join(parts) if parts else "0"
+
+    # -- macros ----------------------------------------------------------------------------
+
+    def send_string_keys(self, text: str, ref: SourceRef) -> tuple[list[str], str]:
+        """(`X_` names of the modifiers to hold, `X_` name of the key) for a macro key.
+
+        SEND_STRING can press only one-byte (basic) keycodes; a modified key such as
+        LCTL(KC_C) becomes its modifiers held around the key."""
+        keycode = self.parse(text, ref)
+        mods = 0
+        if keycode.op == OP_MODS and keycode.inner is not None:
+            mods = keycode.mods
+            keycode = keycode.inner
+        if keycode.op != OP_KEYCODE:
+            raise SourceProblem(
+                f"{text!r} cannot be typed by a macro: macros press basic keys (letters, "
+                "digits, F-keys, modifiers…), optionally with modifiers like LCTL(KC_C)",
+                ref,
+            )
+        definition = self._definition(keycode, ref)
+        if definition.value > 0xFF:
+            raise SourceProblem(
+                f"{definition.name} cannot be typed by a macro: macros press basic keys only",
+                ref,
+                "bind it to a key on a layer instead",
+            )
+        self._name(keycode, ref)  # refuses keycodes this tree does not know
+        modifier_names = []
+        for bit_number in range(8):
+            if mods & (1 << bit_number):
+                modifier = _basic_definition(_FIRST_MODIFIER_USAGE + bit_number)
+                if modifier is None:
+                    raise SourceProblem("modifier keycode unknown to the registry", ref)
+                modifier_names.append(self._send_string_name(modifier, ref))
+        return modifier_names, self._send_string_name(definition, ref)
+
+    def _send_string_name(self, definition: KeycodeDef, ref: SourceRef) -> str:
+        version = self.dialect.keycode_spec_version
+        candidates = []
+        for name in (definition.qmk_name, definition.name, *definition.aliases):
+            if name:
+                candidates.append(name[3:] if name.startswith("KC_") else name)
+        for name, since, until in definition.name_versions:
+            if spec_knows(since, until, version):
+                candidates.append(name[3:] if name.startswith("KC_") else name)
+        known = self.dialect.send_string_names
+        for candidate in candidates:
+            if not known or candidate in known:
+                return f"X_{candidate}"
+        raise SourceProblem(f"{definition.name} has no SEND_STRING name in this QMK tree", ref)
+
+    # -- tap dances --------------------------------------------------------------------------
+
+    def tap_dance_action(self, text: str, ref: SourceRef) -> TapDanceAction:
+        """What a tap dance does for a gesture bound to `text`.
+
+        Tap dances run C, not keycodes, so only what C can do directly is allowed: keys
+        with or without modifiers (register/unregister), and the layer keys MO, TG, TO, DF."""
+        keycode = self.parse(text, ref)
+        op = keycode.op
+        if op in (OP_KEYCODE, OP_MODS):
+            if op == OP_KEYCODE:
+                definition = self._definition(keycode, ref)
+                if definition.name in ("KC_NO", "KC_TRNS"):
+                    return TapDanceAction((), (), ())
+                if definition.value > 0xFF:
+                    return self._quantum_action(definition, ref)
+            code = self.render(keycode, ref)
+            return TapDanceAction(
+                (f"register_code16({code});",), (f"unregister_code16({code});",), (f"tap_code16({code});",)
+            )
+        if op == "MO":
+            layer = self._layer(keycode, ref)
+            return TapDanceAction((f"layer_on({layer});",), (f"layer_off({layer});",), ())
+        if op == "TG":
+            layer = self._layer(keycode, ref)
+            return TapDanceAction((f"layer_invert({layer});",), (), (f"layer_invert({layer});",))
+        if op == "TO":
+            layer = self._layer(keycode, ref)
+            return TapDanceAction((f"layer_move({layer});",), (), (f"layer_move({layer});",))
+        if op == "DF":
+            layer = self._layer(keycode, ref)
+            statement = f"default_layer_set((layer_state_t)1 << {layer});"
+            return TapDanceAction((statement,), (), (statement,))
+        raise SourceProblem(
+            f"{text!r} cannot be a tap-dance action: tap dances send keys (optionally with "
+            "modifiers) or switch layers with MO, TG, TO or DF",
+            ref,
+        )
+
+    def _quantum_action(self, definition: KeycodeDef, ref: SourceRef) -> TapDanceAction:
+        spec_name = definition.qmk_name or definition.name
+        if spec_name in ("QK_BOOT", "QK_BOOTLOADER", "RESET"):
+            return TapDanceAction(("reset_keyboard();",), (), ("reset_keyboard();",))
+        raise SourceProblem(
+            f"{definition.name} cannot be a tap-dance action: tap dances send basic keys "
+            "(optionally with modifiers), QK_BOOT, or switch layers with MO, TG, TO or DF",
+            ref,
+        )
