@@ -195,7 +195,7 @@ class _Generator:
         for index, layer in enumerate(self.layout.layers):
             layer_ref = SourceRef.of("layers", index)
             w.line(f"[{self.names.layers[index]}] = {self.macro_name}(", layer_ref, depth=1)
-            cells = [self.keycode(text, layer_ref.child("keys", k)) for k, text in enumerate(layer.keys)]
+            cells = [self.keycode(text, layer_ref.child(k)) for k, text in enumerate(layer.keys)]
             self.layer_rows(cells, layer_ref)
             w.line("),", layer_ref, depth=1)
         w.line("};")
@@ -226,7 +226,7 @@ class _Generator:
                 elif column in by_column:
                     index = by_column[column]
                     text = texts[index]
-                    parts.append((text, layer_ref.child("keys", index)))
+                    parts.append((text, layer_ref.child(index)))
                     if column != last_column:
                         parts.append((" " * (width - len(text)), None))
                 else:
@@ -243,7 +243,7 @@ class _Generator:
             self.problems.append(
                 SourceProblem(
                     "this QMK tree is too old for encoder maps (ENCODER_CCW_CW is missing)",
-                    SourceRef.of("layers", 0, "encoders"),
+                    SourceRef.of("encoders"),
                     "update the QMK tree (`git pull` in qmk_firmware)",
                 )
             )
@@ -255,7 +255,7 @@ class _Generator:
         for index, layer in enumerate(layers):
             parts: list[tuple[str, SourceRef | None]] = [(f"[{self.names.layers[index]}] = {{ ", None)]
             for encoder in range(count):
-                ref = SourceRef.of("layers", index, "encoders", encoder)
+                ref = SourceRef.of("encoders", index, encoder)
                 if encoder < len(layer.encoders):
                     action = layer.encoders[encoder]
                     ccw = self.keycode(action.ccw, ref.child("ccw"))

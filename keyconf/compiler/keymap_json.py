@@ -57,7 +57,7 @@ def keymap_json_data(
             return "KC_NO"
 
     layers = [
-        [render(text, SourceRef.of("layers", i, "keys", k)) for k, text in enumerate(layer.keys)]
+        [render(text, SourceRef.of("layers", i, k)) for k, text in enumerate(layer.keys)]
         for i, layer in enumerate(layout.layers)
     ]
     data: dict[str, Any] = {
@@ -73,8 +73,8 @@ def keymap_json_data(
         data["encoders"] = [
             [
                 {
-                    "ccw": render(action.ccw, SourceRef.of("layers", i, "encoders", e, "ccw")),
-                    "cw": render(action.cw, SourceRef.of("layers", i, "encoders", e, "cw")),
+                    "ccw": render(action.ccw, SourceRef.of("encoders", i, e, "ccw")),
+                    "cw": render(action.cw, SourceRef.of("encoders", i, e, "cw")),
                 }
                 for e, action in enumerate(layer.encoders)
             ]

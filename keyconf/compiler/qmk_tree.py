@@ -13,16 +13,15 @@ import subprocess
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
-
-import hjson
 
 from keyconf.compiler.dialect import QmkDialect
+from keyconf.formats.definition_source import KeyboardDefinitionError
+from keyconf.formats.qmk_info import load_qmk_keyboard, merged_info_json, resolve_keyboard_name
+from keyconf.model.keyboard import Keyboard
 
 _SPEC_FILE = re.compile(r"keycodes_(\d+)\.(\d+)\.(\d+)(?:_[a-z0-9_]+)?\.hjson")
 _LAYOUT_DEFINE = re.compile(r"^\s*#\s*define\s+(LAYOUT\w*)\s*\(([^)]*)\)", re.MULTILINE)
 _SEND_STRING_NAME = re.compile(r"^\s*#\s*define\s+X_([A-Z0-9_]+)\b", re.MULTILINE)
-_RULES_ASSIGN = re.compile(r"^\s*([A-Z_][A-Z0-9_]*)\s*[:?+]?=\s*(.*?)\s*(?:#.*)?$", re.MULTILINE)
 
 AVR_PROCESSORS = frozenset(
     "atmega16u2 atmega32u2 atmega16u4 atmega32u4 at90usb162 at90usb646 at90usb647 at90usb1286 "
@@ -74,7 +73,7 @@ class TreeKeyboard:
     bootloader: str | None = None
     encoder_count: int = 0
     has_via_keymap: bool = False
-    info: dict[str, Any] = field(default_factory=dict)
+    geometry: Keyboard | None = None  # from the tree's info.json files, when it has them
 
     def resolve_layout(self, name: str) -> str | None:
         """The macro `name` refers to in this tree (following `layout_aliases`), or None."""
@@ -164,35 +163,18 @@ class QmkTree:
 
     # -- keyboards ------------------------------------------------------------------------
 
-    @cached_property
-    def keyboard_aliases(self) -> dict[str, str]:
-        path = self.root / "data" / "mappings" / "keyboard_aliases.hjson"
-        data = _load_hjson(path) if path.is_file() else {}
-        aliases: dict[str, str] = {}
-        for alias, entry in data.items():
-            if isinstance(entry, dict) and isinstance(entry.get("target"), str):
-                aliases[alias] = entry["target"]
-        return aliases
-
     def _is_keyboard_folder(self, folder: str) -> bool:
         path = self.root / "keyboards" / folder
         return (path / "rules.mk").is_file() or (path / "keyboard.json").is_file()
 
     def resolve_keyboard(self, name: str) -> str | None:
-        """The folder QMK builds for `name` (aliases, then DEFAULT_FOLDER), or None."""
+        """The folder QMK builds for `name` (keyboard aliases, then DEFAULT_FOLDER), or None."""
         if not name or Path(name).is_absolute() or ".." in Path(name).parts:
             return None
-        seen: set[str] = set()
-        while name in self.keyboard_aliases and name not in seen:
-            seen.add(name)
-            name = self.keyboard_aliases[name]
-        for _ in range(8):
-            rules = _parse_rules_mk(self.root / "keyboards" / name / "rules.mk")
-            default = rules.get("DEFAULT_FOLDER")
-            if not default or default == name:
-                break
-            name = default
-        return name if self._is_keyboard_folder(name) else None
+        folder = resolve_keyboard_name(self.root, name)
+        if Path(folder).is_absolute() or ".." in Path(folder).parts:
+            return None
+        return folder if self._is_keyboard_folder(folder) else None
 
     def keyboard(self, name: str) -> TreeKeyboard:
         """The keyboard `name` as this tree builds it; TreeError when the tree has no such keyboard."""
@@ -203,23 +185,28 @@ class QmkTree:
                 hint="check the keyboard name (it is the folder under keyboards/, e.g. crkbd/rev1), "
                 "or update the tree with `git pull` if the keyboard is newer than it",
             )
-        info = self._merged_info(folder)
-        rules = self._merged_rules(folder)
+        try:
+            geometry: Keyboard | None = load_qmk_keyboard(self.root, folder)
+        except (KeyboardDefinitionError, OSError, ValueError):
+            geometry = None  # a board described only in C headers and rules.mk
         layouts: dict[str, int | None] = {}
-        for macro, body in (info.get("layouts") or {}).items():
-            if isinstance(body, dict) and isinstance(body.get("layout"), list):
-                layouts[macro] = len(body["layout"])
+        aliases: dict[str, str] = {}
+        processor = bootloader = None
+        encoder_count = 0
+        if geometry is not None:
+            layouts = {macro: layout.key_count for macro, layout in geometry.layouts.items()}
+            aliases = dict(geometry.layout_aliases)
+            processor, bootloader = geometry.processor, geometry.bootloader
+            encoder_count = len(geometry.encoders)
+        else:
+            try:
+                info = merged_info_json(self.root, folder)
+            except (KeyboardDefinitionError, OSError, ValueError):
+                info = {}
+            processor = _text_or_none(info.get("processor"))
+            bootloader = _text_or_none(info.get("bootloader"))
         for macro, count in self._c_layout_macros(folder).items():
             layouts.setdefault(macro, count)
-        aliases = {k: v for k, v in (info.get("layout_aliases") or {}).items() if isinstance(v, str)}
-        processor, bootloader = self._processor_and_bootloader(info, rules)
-        encoder = info.get("encoder") or {}
-        rotary = encoder.get("rotary") if isinstance(encoder, dict) else None
-        encoder_count = len(rotary) if isinstance(rotary, list) else 0
-        split = info.get("split") or {}
-        if encoder_count and isinstance(split, dict) and split.get("enabled"):
-            right = ((split.get("encoder") or {}).get("right") or {}).get("rotary")
-            encoder_count += len(right) if isinstance(right, list) else encoder_count
         return TreeKeyboard(
             requested=name,
             folder=folder,
@@ -229,7 +216,7 @@ class QmkTree:
             bootloader=bootloader,
             encoder_count=encoder_count,
             has_via_keymap=self._has_keymap(folder, "via"),
-            info=info,
+            geometry=geometry,
         )
 
     def _folder_chain(self, folder: str) -> list[Path]:
@@ -240,23 +227,6 @@ class QmkTree:
             chain.append(path)
         return chain
 
-    def _merged_info(self, folder: str) -> dict[str, Any]:
-        merged: dict[str, Any] = {}
-        for level in self._folder_chain(folder):
-            for name in ("info.json", "keyboard.json"):
-                path = level / name
-                if path.is_file():
-                    data = _load_hjson(path)
-                    if isinstance(data, dict):
-                        _deep_update(merged, data)
-        return merged
-
-    def _merged_rules(self, folder: str) -> dict[str, str]:
-        merged: dict[str, str] = {}
-        for level in self._folder_chain(folder):
-            merged.update(_parse_rules_mk(level / "rules.mk"))
-        return merged
-
     def _c_layout_macros(self, folder: str) -> dict[str, int | None]:
         """Layout macros defined in C headers (keyboards not yet moved to info.json layouts)."""
         found: dict[str, int | None] = {}
@@ -264,25 +234,9 @@ class QmkTree:
             for header in sorted(level.glob("*.h")):
                 text = _read_text(header)
                 for macro, params in _LAYOUT_DEFINE.findall(text):
-                    names = [p.strip() for p in params.split(",") if p.strip()]
+                    names = [p.strip() for p in params.replace("\\", " ").split(",") if p.strip()]
                     found[macro] = None if any(p == "..." for p in names) else len(names)
         return found
-
-    def _processor_and_bootloader(
-        self, info: dict[str, Any], rules: dict[str, str]
-    ) -> tuple[str | None, str | None]:
-        processor = info.get("processor") or rules.get("MCU")
-        bootloader = info.get("bootloader") or rules.get("BOOTLOADER")
-        board = info.get("development_board") or rules.get("DEVELOPMENT_BOARD")
-        if board and (processor is None or bootloader is None):
-            defaults_path = self.root / "data" / "mappings" / "defaults.hjson"
-            defaults = _load_hjson(defaults_path) if defaults_path.is_file() else {}
-            entry = (defaults.get("development_board") or {}).get(board) or {}
-            processor = processor or entry.get("processor")
-            bootloader = bootloader or entry.get("bootloader")
-        converter = rules.get("CONVERT_TO")
-        del converter  # converters change the processor at build time; not handled here
-        return (str(processor) if processor else None, str(bootloader) if bootloader else None)
 
     def _has_keymap(self, folder: str, keymap: str) -> bool:
         return any((level / "keymaps" / keymap).is_dir() for level in self._folder_chain(folder))
@@ -295,20 +249,5 @@ def _read_text(path: Path) -> str:
         return ""
 
 
-def _load_hjson(path: Path) -> Any:
-    try:
-        return hjson.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, hjson.HjsonDecodeError):
-        return {}
-
-
-def _parse_rules_mk(path: Path) -> dict[str, str]:
-    return {name: value for name, value in _RULES_ASSIGN.findall(_read_text(path))}
-
-
-def _deep_update(target: dict[str, Any], source: dict[str, Any]) -> None:
-    for key, value in source.items():
-        if isinstance(value, dict) and isinstance(target.get(key), dict):
-            _deep_update(target[key], value)
-        else:
-            target[key] = value
+def _text_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None

@@ -1,40 +1,28 @@
 """Where generated code comes from: references into the layout, and problems pointing at them.
 
-A `SourceRef` is a path into the layout document, in the YAML file's own terms
-(`("layers", 1, "keys", 12)`, `("macros", 0, "steps", 2)`, `("combos", 3, "keys", 0)`), so
-the YAML loader's source positions can turn it into file, line and column. The generators
-record, for every line of keymap.c they write, which refs each span of the line came from
-(`LineMap`), so a compiler error about keymap.c line 40 column 31 becomes "layer nav,
-key 13" and then "mine.yaml:18:27".
+A `SourceRef` holds a model location in the convention of `keyconf.model.problems`
+(`("layers", 1, 12)` is layer 1 key 12, `("macros", 0, "steps", 2)`, `("combos", 3, "keys", 0)`,
+`("encoders", 1, 0, "cw")`), so the YAML loader's positions turn it into file, line and
+column. The generators record, for every line of keymap.c they write, which refs each span
+of the line came from (`LineMap`), so a compiler error about keymap.c line 40 column 31
+becomes "layer 'nav', key 13" and then "mine.yaml:18:27".
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from keyconf.model.layout import Layout
+from keyconf.model.problems import Location, Problem, error
 
 PathPart = str | int
 
 
 @dataclass(frozen=True)
-class SourcePosition:
-    """A place in a file, 1-based as editors and compilers count."""
-
-    file: str
-    line: int
-    column: int | None = None
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}" + (f":{self.column}" if self.column else "")
-
-
-@dataclass(frozen=True)
 class SourceRef:
-    """A path into the layout document, e.g. ("layers", 1, "keys", 12)."""
+    """A model location, e.g. ("layers", 1, 12) for layer 1, key 12."""
 
-    path: tuple[PathPart, ...]
+    path: Location
 
     @staticmethod
     def of(*parts: PathPart) -> SourceRef:
@@ -48,29 +36,27 @@ class SourceRef:
         return describe_path(self.path, layout, rows)
 
 
-# Resolves a ref to a position in the layout file; supplied by whoever loaded the file.
-PositionLookup = Callable[[SourceRef], SourcePosition | None]
-
-
-def describe_path(path: tuple[PathPart, ...], layout: Layout | None, rows: list[list[int]] | None) -> str:
+def describe_path(path: Location, layout: Layout | None, rows: list[list[int]] | None) -> str:
     if not path:
         return "the layout"
     head = path[0]
     index = path[1] if len(path) > 1 and isinstance(path[1], int) else None
     rest = path[2:]
     if head == "layers" and index is not None:
-        name = _layer_name(layout, index)
-        text = f"layer {name}"
-        if len(rest) >= 2 and rest[0] == "keys" and isinstance(rest[1], int):
-            key = rest[1]
+        text = f"layer {_layer_name(layout, index)}"
+        if rest and isinstance(rest[0], int):
+            key = rest[0]
             text += f", key {key + 1}"
             where = _row_of(rows, key)
             if where is not None:
                 text += f" (row {where[0] + 1}, key {where[1] + 1} of the row)"
-        elif len(rest) >= 2 and rest[0] == "encoders" and isinstance(rest[1], int):
-            text += f", encoder {rest[1]}"
-            if len(rest) >= 3:
-                text += f" {rest[2]}"
+        return text
+    if head == "encoders" and index is not None:
+        text = f"layer {_layer_name(layout, index)}"
+        if rest and isinstance(rest[0], int):
+            text += f", encoder {rest[0]}"
+            if len(rest) > 1:
+                text += f" {rest[1]}"
         return text
     singular = {
         "macros": "macro",
@@ -128,12 +114,19 @@ class SourceProblem(Exception):
         super().__init__(self.message)
 
 
+    def to_problem(self, code: str = "compile") -> Problem:
+        return error(self.message, self.ref.path if self.ref else (), self.hint, code=code)
+
+
 class GenerationError(Exception):
     """The layout cannot be turned into QMK sources; `problems` lists every reason found."""
 
     def __init__(self, problems: list[SourceProblem]):
         super().__init__("; ".join(p.message for p in problems))
         self.problems = problems
+
+    def to_problems(self) -> list[Problem]:
+        return [problem.to_problem() for problem in self.problems]
 
 
 @dataclass

@@ -66,7 +66,7 @@ def key_count_problems(layout: Layout, macro_name: str, macro: LayoutMacro) -> l
                 SourceProblem(
                     f"layer {layer.name!r} has {len(layer.keys)} keys, {fewer_or_more}: "
                     f"{macro_name} takes {expected}",
-                    SourceRef.of("layers", index, "keys"),
+                    SourceRef.of("layers", index),
                     "give the layer one keycode per key of the layout (KC_TRNS for a key that "
                     "falls through, KC_NO for none)",
                 )
