@@ -228,8 +228,8 @@ class _Checker:
             else:
                 key_refs.setdefault(ref.source_layer, []).append(ref)
         while frontier:
-            layer = frontier.pop()
-            for ref in key_refs.get(layer, []):
+            current = frontier.pop()
+            for ref in key_refs.get(current, []):
                 if 0 <= ref.layer < layer_count and ref.layer not in reachable:
                     reachable.add(ref.layer)
                     frontier.append(ref.layer)
@@ -291,7 +291,7 @@ class _Checker:
 def _layer_refs(keycode: kc.Keycode, ctx: kc.ParseContext) -> list[tuple[str, int]]:
     """(head, layer index) pairs for every layer a keycode moves to."""
     refs: list[tuple[str, int]] = []
-    head = keycode.name
+    head = (keycode.name or "") if keycode.op == "KC" else keycode.op
     if head in TRI_LAYER_TARGETS:
         refs.extend((head, layer) for layer in TRI_LAYER_TARGETS[head])
     if head in LAYER_HEADS:
