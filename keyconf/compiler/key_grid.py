@@ -7,37 +7,15 @@ sits under the columns it belongs to). Pure functions of the geometry.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
+from keyconf.model.geometry import column_slots, physical_rows
 from keyconf.model.keyboard import Key
-
-# A jump down (or up) by this much between consecutive keys in macro order starts a new row;
-# smaller steps are column stagger (a Corne's columns differ by up to 0.5u).
-ROW_STEP = 0.75
 
 
 def macro_keys(keys: list[Key]) -> list[Key]:
     """The keys that are macro arguments, in order (decals are drawn, not wired)."""
     return [key for key in keys if not key.decal]
-
-
-def physical_rows(keys: list[Key]) -> list[list[int]]:
-    """Key indices (macro order) grouped into physical rows.
-
-    A row ends when the next key is to the left of the previous one (the macro moved to
-    a new row) or clearly above or below it."""
-    rows: list[list[int]] = []
-    previous: Key | None = None
-    for index, key in enumerate(keys):
-        starts_row = (
-            previous is None or key.x < previous.x - 1e-6 or abs(key.y - previous.y) >= ROW_STEP
-        )
-        if starts_row:
-            rows.append([])
-        rows[-1].append(index)
-        previous = key
-    return rows
 
 
 @dataclass(frozen=True)
@@ -50,27 +28,12 @@ class Grid:
     gaps: frozenset[int]  # columns left empty in every row (e.g. between split halves)
 
 
-def column_slots(keys: list[Key], rows: list[list[int]]) -> list[int]:
-    """A whole-unit column per key from its x position, strictly increasing along each row."""
-    if not keys:
-        return []
-    left = min(key.x for key in keys)
-    slots = [0] * len(keys)
-    for row in rows:
-        last = -1
-        for index in row:
-            slot = max(math.floor(keys[index].x - left + 0.5), last + 1)
-            slots[index] = slot
-            last = slot
-    return slots
-
-
 def key_grid(keys: list[Key]) -> Grid:
-    """Rows and aligned columns for `keys`.
+    """Rows and aligned columns for `keys`, as the YAML writer lays out a layer's rows.
 
-    Columns follow whole-unit x positions, so ortho and split boards line up and a thumb
-    row sits under its columns. Runs of columns empty in every row (the space between
-    split halves) collapse into one gap column."""
+    Rows and columns come from the geometry (`physical_rows`, `column_slots`), so ortho and
+    split boards line up and a thumb row sits under its columns. Runs of columns empty in
+    every row (the space between split halves) collapse into one gap column."""
     rows = physical_rows(keys)
     slots = column_slots(keys, rows)
     used = sorted(set(slots))

@@ -13,19 +13,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from keyconf.compiler.dialect import QmkDialect
-from keyconf.compiler.qmk_tree import version_tuple
 from keyconf.compiler.source_map import SourceProblem, SourceRef
-from keyconf.model.keycodes import REGISTRY, Keycode, KeycodeError, Numbering, ParseContext
+from keyconf.model.keycodes import REGISTRY, Keycode, KeycodeError, ParseContext
 from keyconf.model.keycodes import mods as modbits
 from keyconf.model.keycodes.types import (
     LAYER_OPS,
     OP_KEYCODE,
     OP_LAYER_MOD,
     OP_LAYER_TAP,
-    OP_MOD_TAP,
     OP_MODS,
-    OP_ONE_SHOT_MOD,
-    OP_RAW,
     OP_SWAP_HANDS_TAP,
     OP_TAP_DANCE,
     OP_UNICODE,
@@ -34,31 +30,6 @@ from keyconf.model.keycodes.types import (
     KeycodeDef,
 )
 
-# Keycode forms that arrived after the 0.19 renumbering (spec 0.0.1), by the spec that added them.
-_FORM_SINCE = {"PDF": "0.0.6"}
-
-# Modifier order QMK's own wrappers nest in: Ctrl, Shift, Alt, GUI.
-_WRAPPER_ORDER = (
-    (modbits.LCTL, "LCTL"),
-    (modbits.LSFT, "LSFT"),
-    (modbits.LALT, "LALT"),
-    (modbits.LGUI, "LGUI"),
-    (modbits.RCTL, "RCTL"),
-    (modbits.RSFT, "RSFT"),
-    (modbits.RALT, "RALT"),
-    (modbits.RGUI, "RGUI"),
-)
-# The 5-bit MOD_* names QMK's MT/LM/OSM take.
-_MOD5_NAMES = (
-    (modbits.LCTL, "MOD_LCTL"),
-    (modbits.LSFT, "MOD_LSFT"),
-    (modbits.LALT, "MOD_LALT"),
-    (modbits.LGUI, "MOD_LGUI"),
-    (modbits.RCTL, "MOD_RCTL"),
-    (modbits.RSFT, "MOD_RSFT"),
-    (modbits.RALT, "MOD_RALT"),
-    (modbits.RGUI, "MOD_RGUI"),
-)
 # HID usages of the eight modifier keys, left control first (the HID usage table's order).
 _FIRST_MODIFIER_USAGE = 0xE0
 
@@ -78,32 +49,16 @@ _FEATURE_BY_SPEC_PREFIX = (
 _FEATURE_BY_GROUP = {"mouse": "MOUSEKEY_ENABLE", "media": "EXTRAKEY_ENABLE", "system": "EXTRAKEY_ENABLE"}
 
 
-def spec_knows(since: str | None, until: str | None, version: str) -> bool:
-    v = version_tuple(version)
-    if since and version_tuple(since) > v:
-        return False
-    return not (until and version_tuple(until) <= v)
-
-
-def name_in_spec(definition: KeycodeDef, version: str) -> str | None:
-    """The spelling of `definition` that a tree with keycode spec `version` knows.
-
-    keyconf's canonical name when that tree knows it, else QMK's spec name, else any other
-    name the tree knows (e.g. RGB_TOG for UG_TOGG on a 0.0.3 tree); None when the keycode
-    did not exist yet."""
-    known = [name for name, since, until in definition.name_versions if spec_knows(since, until, version)]
-    if not definition.name_versions:
-        known = list(definition.names) if spec_knows(definition.since, None, version) else []
-    for preferred in (definition.name, definition.qmk_name):
-        if preferred and preferred in known:
-            return preferred
-    return known[0] if known else None
-
-
 def _basic_definition(value: int) -> KeycodeDef | None:
-    """The registry's definition of a fixed keycode by value (modifier keys, here)."""
-    keycode = REGISTRY.decode(value, Numbering.CURRENT, ParseContext())
-    return REGISTRY.get(keycode.name) if keycode.op == OP_KEYCODE and keycode.name else None
+    """The registry's definition of a fixed keycode by value (the modifier keys, here)."""
+    return REGISTRY.by_value(value)
+
+
+def _keycode_names(keycode: Keycode) -> list[str]:
+    names = [keycode.name] if keycode.op == OP_KEYCODE and keycode.name else []
+    if keycode.inner is not None:
+        names += _keycode_names(keycode.inner)
+    return names
 
 
 @dataclass(frozen=True)
@@ -130,6 +85,7 @@ class KeycodeC:
     ):
         self.context = context
         self.dialect = dialect
+        self.spec = REGISTRY.names_for_spec(dialect.keycode_spec_version)
         self.layer_ids = layer_ids
         self.tap_dance_ids = dict(tap_dance_ids)
         self.features: set[str] = set()
@@ -148,18 +104,26 @@ class KeycodeC:
             raise SourceProblem(f"unknown keycode {keycode.name!r}", ref)
         return definition
 
-    def _name(self, keycode: Keycode, ref: SourceRef) -> str:
-        definition = self._definition(keycode, ref)
-        name = name_in_spec(definition, self.dialect.keycode_spec_version)
-        if name is None:
+    def _spec_text(self, keycode: Keycode, ref: SourceRef) -> str:
+        """The registry's text for `keycode` in this tree's names; refused when the tree lacks it."""
+        try:
+            text = self.spec.text(keycode)
+        except KeycodeError as error:
             raise SourceProblem(
-                f"{definition.name} does not exist in this QMK tree (keycode spec "
-                f"{self.dialect.keycode_spec_version}; it arrived in {definition.since})",
-                ref,
-                "update the QMK tree (`git pull` in qmk_firmware) or use another keycode",
-            )
-        self._note_feature(definition)
-        return name
+                error.message, ref, "update the QMK tree (`git pull` in qmk_firmware) or use another keycode"
+            ) from error
+        for name in _keycode_names(keycode):
+            definition = REGISTRY.get(name)
+            if definition is not None:
+                self._note_feature(definition)
+        return text
+
+    def fixed_name(self, name: str, ref: SourceRef) -> str:
+        """This tree's spelling of the fixed keycode `name` (e.g. MC_0 for QK_MACRO_0)."""
+        definition = REGISTRY.get(name)
+        if definition is None:
+            raise SourceProblem(f"unknown keycode {name!r}", ref)
+        return self._spec_text(Keycode(OP_KEYCODE, name=definition.name), ref)
 
     def _note_feature(self, definition: KeycodeDef) -> None:
         spec_name = definition.qmk_name or definition.name
@@ -176,16 +140,6 @@ class KeycodeC:
             raise SourceProblem(f"layer {keycode.layer!r} does not exist", ref)
         return self.layer_ids[index]
 
-    def _requires(self, form: str, ref: SourceRef) -> None:
-        since = _FORM_SINCE.get(form)
-        if since and not spec_knows(since, None, self.dialect.keycode_spec_version):
-            raise SourceProblem(
-                f"{form}() does not exist in this QMK tree (keycode spec "
-                f"{self.dialect.keycode_spec_version}; it arrived in {since})",
-                ref,
-                "update the QMK tree (`git pull` in qmk_firmware)",
-            )
-
     # -- expressions -----------------------------------------------------------------------
 
     def expression(self, text: str, ref: SourceRef) -> str:
@@ -194,39 +148,30 @@ class KeycodeC:
 
     def render(self, keycode: Keycode, ref: SourceRef) -> str:
         op = keycode.op
-        if op == OP_KEYCODE:
-            return self._name(keycode, ref)
-        if op == OP_MODS:
-            inner = self._inner(keycode, ref)
-            return self._wrap_mods(keycode.mods, inner, ref)
-        if op == OP_MOD_TAP:
-            return f"MT({self.mod5(keycode.mods, ref)}, {self._inner(keycode, ref)})"
         if op == OP_LAYER_TAP:
             return f"LT({self._layer(keycode, ref)}, {self._inner(keycode, ref)})"
         if op == OP_LAYER_MOD:
             return f"LM({self._layer(keycode, ref)}, {self.mod5(keycode.mods, ref)})"
         if op in LAYER_OPS:
-            self._requires(op, ref)
+            self._spec_text(keycode, ref)  # refuses forms this tree lacks (PDF before 0.0.6)
             return f"{op}({self._layer(keycode, ref)})"
-        if op == OP_ONE_SHOT_MOD:
-            return f"OSM({self.mod5(keycode.mods, ref)})"
         if op == OP_TAP_DANCE:
             return f"TD({self._tap_dance(keycode, ref)})"
-        if op == OP_SWAP_HANDS_TAP:
-            self.features.add("SWAP_HANDS_ENABLE")
-            return f"SH_T({self._inner(keycode, ref)})"
-        if op == OP_UNICODE:
-            self.features.add("UNICODE_ENABLE")
-            return f"UC(0x{int(keycode.number or 0):04X})"
         if op in (OP_UNICODE_MAP, OP_UNICODE_PAIR):
             raise SourceProblem(
                 f"{op}() needs a unicode map, which keyconf layouts cannot define yet",
                 ref,
                 "use UC(0x…) for a single character",
             )
-        if op == OP_RAW:
-            return f"0x{int(keycode.number or 0) & 0xFFFF:04X}"
-        raise SourceProblem(f"keycode form {op} cannot be compiled", ref)
+        if op == OP_UNICODE:
+            self.features.add("UNICODE_ENABLE")
+        if op == OP_SWAP_HANDS_TAP:
+            self.features.add("SWAP_HANDS_ENABLE")
+        if op in (OP_MODS, "MT", "OSM"):
+            self._check_hands(keycode.mods, ref)
+        # Fixed keycodes, modifier wrappers, mod-taps, one-shot mods, Unicode, raw values:
+        # the registry writes them from the parsed form, in the names this tree knows.
+        return self._spec_text(keycode, ref)
 
     def _inner(self, keycode: Keycode, ref: SourceRef) -> str:
         if keycode.inner is None:
@@ -242,14 +187,6 @@ class KeycodeC:
             return self.tap_dance_ids[number]
         raise SourceProblem(f"tap dance {keycode.number!r} is not defined in this layout", ref)
 
-    def _wrap_mods(self, mods: int, inner: str, ref: SourceRef) -> str:
-        self._check_hands(mods, ref)
-        text = inner
-        for bit, wrapper in reversed(_WRAPPER_ORDER):
-            if mods & bit:
-                text = f"{wrapper}({text})"
-        return text
-
     def _check_hands(self, mods: int, ref: SourceRef) -> None:
         try:
             modbits.to_qmk5(mods)
@@ -259,7 +196,7 @@ class KeycodeC:
     def mod5(self, mods: int, ref: SourceRef) -> str:
         """Modifiers as QMK's 5-bit MOD_* names (`MOD_LCTL | MOD_LSFT`), for MT/LM/OSM."""
         self._check_hands(mods, ref)
-        return " | ".join(name for bit, name in _MOD5_NAMES if mods & bit)
+        return modbits.format_mods(mods)
 
     def mod_bits(self, mods: int, ref: SourceRef) -> str:
         """An 8-bit modifier mask as `MOD_BIT(KC_LSFT) | …` (key overrides take this form)."""
@@ -267,10 +204,9 @@ class KeycodeC:
         for bit_number in range(8):
             if mods & (1 << bit_number):
                 definition = _basic_definition(_FIRST_MODIFIER_USAGE + bit_number)
-                name = name_in_spec(definition, self.dialect.keycode_spec_version) if definition else None
-                if name is None:
-                    raise SourceProblem("modifier keycode unknown to this QMK tree", ref)
-                parts.append(f"MOD_BIT({name})")
+                if definition is None:
+                    raise SourceProblem("modifier keycode unknown to the registry", ref)
+                parts.append(f"MOD_BIT({self.fixed_name(definition.name, ref)})")
         return " | ".join(parts) if parts else "0"
 
     # -- macros ----------------------------------------------------------------------------
@@ -298,24 +234,21 @@ class KeycodeC:
                 ref,
                 "bind it to a key on a layer instead",
             )
-        self._name(keycode, ref)  # refuses keycodes this tree does not know
+        spec_name = self._spec_text(keycode, ref)  # refuses keycodes this tree does not know
         modifier_names = []
         for bit_number in range(8):
             if mods & (1 << bit_number):
                 modifier = _basic_definition(_FIRST_MODIFIER_USAGE + bit_number)
                 if modifier is None:
                     raise SourceProblem("modifier keycode unknown to the registry", ref)
-                modifier_names.append(self._send_string_name(modifier, ref))
-        return modifier_names, self._send_string_name(definition, ref)
+                modifier_names.append(self._send_string_name(modifier, None, ref))
+        return modifier_names, self._send_string_name(definition, spec_name, ref)
 
-    def _send_string_name(self, definition: KeycodeDef, ref: SourceRef) -> str:
-        version = self.dialect.keycode_spec_version
+    def _send_string_name(self, definition: KeycodeDef, spec_name: str | None, ref: SourceRef) -> str:
+        """`X_<name>` as the tree's send_string_keycodes.h spells the key."""
         candidates = []
-        for name in (definition.qmk_name, definition.name, *definition.aliases):
+        for name in (definition.qmk_name, spec_name, definition.name, *definition.aliases):
             if name:
-                candidates.append(name[3:] if name.startswith("KC_") else name)
-        for name, since, until in definition.name_versions:
-            if spec_knows(since, until, version):
                 candidates.append(name[3:] if name.startswith("KC_") else name)
         known = self.dialect.send_string_names
         for candidate in candidates:

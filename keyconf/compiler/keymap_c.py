@@ -17,7 +17,7 @@ from keyconf.compiler.c_literals import c_comment_text, c_identifier, c_string_l
 from keyconf.compiler.c_writer import CWriter
 from keyconf.compiler.dialect import QmkDialect
 from keyconf.compiler.key_grid import Grid, key_grid, macro_keys
-from keyconf.compiler.keycode_c import KeycodeC, TapDanceAction, name_in_spec
+from keyconf.compiler.keycode_c import KeycodeC, TapDanceAction
 from keyconf.compiler.source_map import LineMap, SourceProblem, SourceRef
 from keyconf.model.keyboard import LayoutMacro
 from keyconf.model.keycodes import REGISTRY, ParseContext
@@ -111,6 +111,12 @@ class _Generator:
         self.features: set[str] = set()
         self.config: dict[str, str | None] = {}
         self.grid: Grid = key_grid(macro_keys(macro.keys))
+        # Hand-written keymaps spell "fall through" and "nothing" as QMK's _______ and XXXXXXX.
+        self.grid_spelling: dict[str, str] = {}
+        for name, idiom in (("KC_TRNS", "_______"), ("KC_NO", "XXXXXXX")):
+            definition = REGISTRY.get(name)
+            if definition is not None and idiom in definition.aliases:
+                self.grid_spelling[self.keycodes.fixed_name(name, SourceRef.of())] = idiom
 
     def attempt(self, action: Callable[[], T], fallback: T) -> T:
         """Run one conversion; a problem is recorded and `fallback` stands in so all are found."""
@@ -196,6 +202,7 @@ class _Generator:
             layer_ref = SourceRef.of("layers", index)
             w.line(f"[{self.names.layers[index]}] = {self.macro_name}(", layer_ref, depth=1)
             cells = [self.keycode(text, layer_ref.child(k)) for k, text in enumerate(layer.keys)]
+            cells = [self.grid_spelling.get(cell, cell) for cell in cells]
             self.layer_rows(cells, layer_ref)
             w.line("),", layer_ref, depth=1)
         w.line("};")
@@ -210,12 +217,13 @@ class _Generator:
             rows = [list(range(start, min(start + 12, len(cells)))) for start in range(0, len(cells), 12)]
             columns = {index: index % 12 for index in range(len(cells))}
             gaps: frozenset[int] = frozenset()
-            column_count = 12
         else:
-            columns, gaps, column_count = grid.columns, grid.gaps, grid.column_count
+            columns, gaps = grid.columns, grid.gaps
         last = len(cells) - 1
         texts = [cell + ("," if index != last else "") for index, cell in enumerate(cells)]
-        width = max((len(text) for text in texts), default=0) + 1
+        widths: dict[int, int] = {}
+        for index, text in enumerate(texts):
+            widths[columns[index]] = max(widths.get(columns[index], 0), len(text) + 1)
         for row in rows:
             by_column = {columns[index]: index for index in row}
             last_column = max(by_column)
@@ -228,11 +236,10 @@ class _Generator:
                     text = texts[index]
                     parts.append((text, layer_ref.child(index)))
                     if column != last_column:
-                        parts.append((" " * (width - len(text)), None))
+                        parts.append((" " * (widths[column] - len(text)), None))
                 else:
-                    parts.append((" " * width, None))
+                    parts.append((" " * widths.get(column, 0), None))
             self.out.spans(parts, depth=2)
-        del column_count
 
     def encoder_map(self) -> None:
         layers = self.layout.layers
@@ -284,11 +291,9 @@ class _Generator:
         w.blank()
 
     def macro_keycode_name(self, index: int, ref: SourceRef) -> str:
-        definition = REGISTRY.get(f"QK_MACRO_{index}")
-        name = name_in_spec(definition, self.dialect.keycode_spec_version) if definition else None
-        if name is None:
+        if REGISTRY.get(f"QK_MACRO_{index}") is None:
             raise SourceProblem(f"QMK has no keycode for macro {index}", ref, "QMK offers macros 0 to 31")
-        return name
+        return self.keycodes.fixed_name(f"QK_MACRO_{index}", ref)
 
     def macro_case(self, index: int, macro: Macro) -> None:
         w = self.out
@@ -353,19 +358,19 @@ class _Generator:
         w.line("// Tap dances. A dance ends when the tapping term passes or another key is pressed;")
         w.line("// then the number of taps and whether the key is still held pick the action.")
         w.line("typedef enum {")
-        for gesture in ("TD_NONE", "TD_TAP", "TD_HOLD", "TD_DOUBLE_TAP", "TD_TAP_HOLD", "TD_MORE_TAPS"):
+        for gesture in ("GESTURE_NONE", "GESTURE_TAP", "GESTURE_HOLD", "GESTURE_DOUBLE_TAP", "GESTURE_TAP_HOLD", "GESTURE_MORE_TAPS"):
             w.line(f"{gesture},", depth=1)
         w.line("} td_gesture_t;")
         w.blank()
         w.line(f"static td_gesture_t td_gesture({state_type} *state) {{")
         w.line("bool held = state->pressed && !state->interrupted;", depth=1)
         w.line("if (state->count == 1) {", depth=1)
-        w.line("return held ? TD_HOLD : TD_TAP;", depth=2)
+        w.line("return held ? GESTURE_HOLD : GESTURE_TAP;", depth=2)
         w.line("}", depth=1)
         w.line("if (state->count == 2) {", depth=1)
-        w.line("return held ? TD_TAP_HOLD : TD_DOUBLE_TAP;", depth=2)
+        w.line("return held ? GESTURE_TAP_HOLD : GESTURE_DOUBLE_TAP;", depth=2)
         w.line("}", depth=1)
-        w.line("return TD_MORE_TAPS;", depth=1)
+        w.line("return GESTURE_MORE_TAPS;", depth=1)
         w.line("}")
         w.blank()
         terms: list[tuple[str, int, SourceRef]] = []
@@ -424,23 +429,23 @@ class _Generator:
         # Undefined gestures fall back to what a plain key would do: tapping it twice, or
         # tapping it then holding it (the hold action when there is one).
         plans: list[tuple[str, tuple[str, ...], tuple[str, ...], SourceRef]] = [
-            ("TD_TAP", tap.press, tap.release, ref.child("tap")),
-            ("TD_HOLD", hold.press, hold.release, ref.child("hold" if actions["hold"] else "tap")),
+            ("GESTURE_TAP", tap.press, tap.release, ref.child("tap")),
+            ("GESTURE_HOLD", hold.press, hold.release, ref.child("hold" if actions["hold"] else "tap")),
         ]
         double = actions["double_tap"]
         if double is not None:
-            plans.append(("TD_DOUBLE_TAP", double.press, double.release, ref.child("double_tap")))
+            plans.append(("GESTURE_DOUBLE_TAP", double.press, double.release, ref.child("double_tap")))
         else:
-            plans.append(("TD_DOUBLE_TAP", tap_once + tap.press, tap.release, ref.child("tap")))
+            plans.append(("GESTURE_DOUBLE_TAP", tap_once + tap.press, tap.release, ref.child("tap")))
         tap_hold = actions["tap_hold"]
         if tap_hold is not None:
-            plans.append(("TD_TAP_HOLD", tap_hold.press, tap_hold.release, ref.child("tap_hold")))
+            plans.append(("GESTURE_TAP_HOLD", tap_hold.press, tap_hold.release, ref.child("tap_hold")))
         else:
-            plans.append(("TD_TAP_HOLD", tap_once + hold.press, hold.release, ref.child("tap")))
+            plans.append(("GESTURE_TAP_HOLD", tap_once + hold.press, hold.release, ref.child("tap")))
 
         comment = c_comment_text(dance.name, 60)
         w.line(f"// Tap dance {comment}", ref)
-        w.line(f"static td_gesture_t {prefix}_gesture = TD_NONE;", ref)
+        w.line(f"static td_gesture_t {prefix}_gesture = GESTURE_NONE;", ref)
         w.blank()
         w.line(f"static void {prefix}_finished({state_type} *state, void *user_data) {{", ref)
         w.line(f"{prefix}_gesture = td_gesture(state);", ref, depth=1)
@@ -470,14 +475,14 @@ class _Generator:
                 for statement in release:
                     w.line(statement, gesture_ref, depth=3)
                 w.line("break;", depth=3)
-        w.line("case TD_MORE_TAPS:", ref.child("tap"), depth=2)
+        w.line("case GESTURE_MORE_TAPS:", ref.child("tap"), depth=2)
         for statement in tap.release:
             w.line(statement, ref.child("tap"), depth=3)
         w.line("break;", depth=3)
         w.line("default:", depth=2)
         w.line("break;", depth=3)
         w.line("}", depth=1)
-        w.line(f"{prefix}_gesture = TD_NONE;", ref, depth=1)
+        w.line(f"{prefix}_gesture = GESTURE_NONE;", ref, depth=1)
         w.line("}")
         w.blank()
 
