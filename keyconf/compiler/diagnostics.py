@@ -36,8 +36,12 @@ class Diagnostic:
         return self.kind in ("error", "fatal error")
 
 
-def parse_diagnostic(line: str, keymap_c: Path | None, line_map: LineMap | None) -> Diagnostic | None:
-    """The diagnostic on `line`, with its layout ref when it is about `keymap_c`."""
+def parse_diagnostic(
+    line: str, keymap_c: Path | None, line_map: LineMap | None, base: Path | None = None
+) -> Diagnostic | None:
+    """The diagnostic on `line`, with its layout ref when it is about `keymap_c`.
+
+    Relative paths are relative to `base` (make runs in the QMK tree)."""
     text = strip_ansi(line).rstrip()
     # QMK prints "Compiling: file   <first diagnostic>" on one line: look past the prefix.
     for start in _candidate_starts(text):
@@ -50,7 +54,7 @@ def parse_diagnostic(line: str, keymap_c: Path | None, line_map: LineMap | None)
     line_number = int(match.group("line"))
     column = int(match.group("column")) if match.group("column") else None
     ref = None
-    if keymap_c is not None and line_map is not None and _same_file(file, keymap_c):
+    if keymap_c is not None and line_map is not None and _same_file(file, keymap_c, base):
         ref = line_map.lookup(line_number, column)
     return Diagnostic(
         file=file,
@@ -70,10 +74,12 @@ def _candidate_starts(text: str) -> list[int]:
     return starts
 
 
-def _same_file(reported: str, keymap_c: Path) -> bool:
+def _same_file(reported: str, keymap_c: Path, base: Path | None) -> bool:
     if reported == str(keymap_c):
         return True
     reported_path = Path(reported)
+    if not reported_path.is_absolute() and base is not None:
+        reported_path = base / reported_path
     if reported_path.name != keymap_c.name:
         return False
     try:

@@ -335,7 +335,7 @@ class _Generator:
                 raise SourceProblem(f"a {kind} step holds one or more keycodes", ref)
             resolved = [self.keycodes.send_string_keys(k, ref.child(i)) for i, k in enumerate(keys)]
             held: list[str] = []
-            for mods, key in resolved:
+            for mods, _key in resolved:
                 held += [m for m in mods if m not in held]
             if kind == "down":
                 return " ".join(f"SS_DOWN({name})" for name in held + [key for _, key in resolved])
@@ -358,8 +358,8 @@ class _Generator:
         w.line("// Tap dances. A dance ends when the tapping term passes or another key is pressed;")
         w.line("// then the number of taps and whether the key is still held pick the action.")
         w.line("typedef enum {")
-        for gesture in ("GESTURE_NONE", "GESTURE_TAP", "GESTURE_HOLD", "GESTURE_DOUBLE_TAP", "GESTURE_TAP_HOLD", "GESTURE_MORE_TAPS"):
-            w.line(f"{gesture},", depth=1)
+        for gesture in ("NONE", "TAP", "HOLD", "DOUBLE_TAP", "TAP_HOLD", "MORE_TAPS"):
+            w.line(f"GESTURE_{gesture},", depth=1)
         w.line("} td_gesture_t;")
         w.blank()
         w.line(f"static td_gesture_t td_gesture({state_type} *state) {{")
@@ -563,7 +563,9 @@ class _Generator:
             return
         w = self.out
         self.config["COMBO_SHOULD_TRIGGER"] = None
-        w.line("bool combo_should_trigger(uint16_t combo_index, combo_t *combo, uint16_t keycode, keyrecord_t *record) {")
+        w.line(
+            "bool combo_should_trigger(uint16_t combo_index, combo_t *combo, uint16_t keycode, keyrecord_t *record) {"
+        )
         w.line("uint8_t layer = get_highest_layer(layer_state | default_layer_state);", depth=1)
         w.line("switch (combo_index) {", depth=1)
         for index, combo in limited:

@@ -48,7 +48,7 @@ def resolve_macro(layout: Layout, keyboard: Keyboard) -> tuple[str, LayoutMacro]
             [
                 SourceProblem(
                     f"{keyboard.name or layout.keyboard} has no layout macro {layout.layout_macro}",
-                    SourceRef.of("layout_macro"),
+                    SourceRef.of("layout"),
                     f"its layout macros: {known}",
                 )
             ]
@@ -85,7 +85,8 @@ def generate_sources(
     macro_name, macro = resolve_macro(layout, keyboard)
     problems: list[SourceProblem] = []
     if not is_c_identifier(macro_name):
-        raise GenerationError([SourceProblem(f"{macro_name!r} is not a layout macro name", SourceRef.of("layout_macro"))])
+        problem = SourceProblem(f"{macro_name!r} is not a layout macro name", SourceRef.of("layout"))
+        raise GenerationError([problem])
     if not layout.layers:
         problems.append(SourceProblem("the layout has no layers", SourceRef.of("layers")))
     problems += key_count_problems(layout, macro_name, macro)

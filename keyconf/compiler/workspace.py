@@ -131,14 +131,22 @@ class Workspace:
                 _unlock_folder(self._lock)
                 self._lock = None
 
-    def firmware_candidates(self) -> list[Path]:
-        """Firmware files this build may have produced, newest first."""
+    def firmware(self, log: list[str]) -> Path | None:
+        """The firmware file the build made, in the board's format.
+
+        ChibiOS builds leave both a .hex and a .bin in the build folder; the one QMK copies
+        out ("Copying <target>.bin to qmk_firmware folder") is the board's format."""
+        for line in reversed(log):
+            for suffix in FIRMWARE_SUFFIXES:
+                if f"Copying {self.target}{suffix} " in line:
+                    path = self.build_dir / f"{self.target}{suffix}"
+                    return path if path.is_file() else None
         found = [
             self.build_dir / f"{self.target}{suffix}"
             for suffix in FIRMWARE_SUFFIXES
             if (self.build_dir / f"{self.target}{suffix}").is_file()
         ]
-        return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
+        return max(found, key=lambda p: p.stat().st_mtime) if found else None
 
     def object_dir(self) -> Path:
         return self.build_dir / f"obj_{self.target}"
