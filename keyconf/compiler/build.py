@@ -256,17 +256,24 @@ class FirmwareBuild:
         if self.cancelled:
             _terminate(process)
         assert process.stdout is not None
-        for raw in process.stdout:
-            line = strip_ansi(raw.rstrip("\r\n"))
-            self._emit(result, line)
-            if tracker.feed(line):
-                self.on_progress(tracker.snapshot())
-            diagnostic = parse_diagnostic(line, keymap_c, plan.sources.line_map, base=plan.tree.root)
-            if diagnostic is not None:
-                diagnostics.append(diagnostic)
-        returncode = process.wait()
-        with self._lock:
-            self._process = None
+        try:
+            for raw in process.stdout:
+                line = strip_ansi(raw.rstrip("\r\n"))
+                self._emit(result, line)
+                if tracker.feed(line):
+                    self.on_progress(tracker.snapshot())
+                diagnostic = parse_diagnostic(line, keymap_c, plan.sources.line_map, base=plan.tree.root)
+                if diagnostic is not None:
+                    diagnostics.append(diagnostic)
+            returncode = process.wait()
+        except BaseException:
+            # Ctrl-C, or a callback failed: make runs in its own process group, so stop it here.
+            self._cancel.set()
+            _terminate(process, in_background=False)
+            raise
+        finally:
+            with self._lock:
+                self._process = None
         result.returncode = returncode
         if self.cancelled:
             result.status = "cancelled"
@@ -345,7 +352,7 @@ def _problems_from(diagnostics: list[Diagnostic], log: list[str], returncode: in
     return problems
 
 
-def _terminate(process: subprocess.Popen[str]) -> None:
+def _terminate(process: subprocess.Popen[str], in_background: bool = True) -> None:
     """Stop `process` and its children (make, gcc): TERM to the group, KILL if it lingers."""
 
     def stop() -> None:
@@ -367,7 +374,10 @@ def _terminate(process: subprocess.Popen[str]) -> None:
             except (ProcessLookupError, PermissionError):
                 pass
 
-    threading.Thread(target=stop, name="keyconf-build-cancel", daemon=True).start()
+    if in_background:
+        threading.Thread(target=stop, name="keyconf-build-cancel", daemon=True).start()
+    else:
+        stop()
 
 
 def _is_keymap_name(name: str) -> bool:
