@@ -246,11 +246,14 @@ class KeycodeC:
 
     def _send_string_name(self, definition: KeycodeDef, spec_name: str | None, ref: SourceRef) -> str:
         """`X_<name>` as the tree's send_string_keycodes.h spells the key."""
+        known = self.dialect.send_string_names
+        # With the tree's header at hand, the short names (X_LCTL) hand-written macros use;
+        # without it, QMK's full names (X_LEFT_CTRL), which the header always defines.
+        order = (spec_name, definition.name, definition.qmk_name) if known else (definition.qmk_name, spec_name)
         candidates = []
-        for name in (definition.qmk_name, spec_name, definition.name, *definition.aliases):
+        for name in (*order, *definition.aliases):
             if name:
                 candidates.append(name[3:] if name.startswith("KC_") else name)
-        known = self.dialect.send_string_names
         for candidate in candidates:
             if not known or candidate in known:
                 return f"X_{candidate}"

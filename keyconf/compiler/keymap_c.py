@@ -451,37 +451,40 @@ class _Generator:
         w.line(f"{prefix}_gesture = td_gesture(state);", ref, depth=1)
         w.line(f"switch ({prefix}_gesture) {{", ref, depth=1)
         for gesture, press, _release, gesture_ref in plans:
-            w.line(f"case {gesture}:", gesture_ref, depth=2)
-            for statement in press:
-                w.line(statement, gesture_ref, depth=3)
+            if press:
+                w.line(f"case {gesture}:", gesture_ref, depth=2)
+                for statement in press:
+                    w.line(statement, gesture_ref, depth=3)
+                w.line("break;", depth=3)
+        if tap_once or tap.press:
+            w.line("case GESTURE_MORE_TAPS:  // three taps or more: repeat the tap", ref.child("tap"), depth=2)
+            if tap_once:
+                w.line("for (uint8_t i = 1; i < state->count; i++) {", ref.child("tap"), depth=3)
+                for statement in tap_once:
+                    w.line(statement, ref.child("tap"), depth=4)
+                w.line("}", depth=3)
+            for statement in tap.press:
+                w.line(statement, ref.child("tap"), depth=3)
             w.line("break;", depth=3)
-        w.line("default:  // three taps or more: repeat the tap", ref, depth=2)
-        if tap_once:
-            w.line("for (uint8_t i = 1; i < state->count; i++) {", ref.child("tap"), depth=3)
-            for statement in tap_once:
-                w.line(statement, ref.child("tap"), depth=4)
-            w.line("}", depth=3)
-        for statement in tap.press:
-            w.line(statement, ref.child("tap"), depth=3)
+        w.line("default:", depth=2)
         w.line("break;", depth=3)
         w.line("}", depth=1)
         w.line("}")
         w.blank()
         w.line(f"static void {prefix}_reset({state_type} *state, void *user_data) {{", ref)
-        w.line(f"switch ({prefix}_gesture) {{", ref, depth=1)
-        for gesture, _press, release, gesture_ref in plans:
-            if release:
+        releases = [(gesture, release, gesture_ref) for gesture, _press, release, gesture_ref in plans if release]
+        if tap.release:
+            releases.append(("GESTURE_MORE_TAPS", tap.release, ref.child("tap")))
+        if releases:
+            w.line(f"switch ({prefix}_gesture) {{", ref, depth=1)
+            for gesture, release, gesture_ref in releases:
                 w.line(f"case {gesture}:", gesture_ref, depth=2)
                 for statement in release:
                     w.line(statement, gesture_ref, depth=3)
                 w.line("break;", depth=3)
-        w.line("case GESTURE_MORE_TAPS:", ref.child("tap"), depth=2)
-        for statement in tap.release:
-            w.line(statement, ref.child("tap"), depth=3)
-        w.line("break;", depth=3)
-        w.line("default:", depth=2)
-        w.line("break;", depth=3)
-        w.line("}", depth=1)
+            w.line("default:", depth=2)
+            w.line("break;", depth=3)
+            w.line("}", depth=1)
         w.line(f"{prefix}_gesture = GESTURE_NONE;", ref, depth=1)
         w.line("}")
         w.blank()
@@ -626,7 +629,9 @@ class _Generator:
         mods = self.attempt(lambda: self.override_mods(override.mods, ref.child("mods")), "0")
         negative = self.attempt(lambda: self.override_mods(override.negative_mods, ref.child("negative_mods")), "0")
         layers = self.layer_mask(override.layers, ref.child("layers"))
-        comment = f"  // {c_comment_text(override.name, 60)}" if override.name else ""
+        comment = ""
+        if override.name and identifier_part(override.name).lower() not in name:
+            comment = f"  // {c_comment_text(override.name, 60)}"
         w = self.out
         if override.suppressed_mods is None:
             w.line(f"const key_override_t {name} ={comment}", ref)
