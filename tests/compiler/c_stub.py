@@ -8,6 +8,7 @@ of the wrong type fails to compile.
 
 from __future__ import annotations
 
+import functools
 import shutil
 import subprocess
 from pathlib import Path
@@ -21,6 +22,7 @@ GCC = shutil.which("gcc")
 MAKE = shutil.which("make")
 
 
+@functools.lru_cache(maxsize=4)
 def keycode_header(spec_version: str) -> str:
     """`#define NAME value` for every name a tree of `spec_version` knows, plus X_ names."""
     spec = REGISTRY.names_for_spec(spec_version)
