@@ -46,7 +46,7 @@ def keymap_json_data(
         ParseContext(layers=layout.layer_names, tap_dances=layout.tap_dance_names),
         dialect,
         [str(index) for index in range(len(layout.layers))],
-        {},
+        {name: str(index) for index, name in enumerate(layout.tap_dance_names)},  # refused above anyway
     )
 
     def render(text: str, ref: SourceRef) -> str:
@@ -61,7 +61,6 @@ def keymap_json_data(
         for i, layer in enumerate(layout.layers)
     ]
     data: dict[str, Any] = {
-        "version": 1,
         "notes": layout.notes or "",
         "keyboard": layout.keyboard,
         "keymap": keymap_name,
