@@ -130,9 +130,9 @@ class KeycodeC:
         for prefix, feature in _FEATURE_BY_SPEC_PREFIX:
             if spec_name.startswith(prefix):
                 self.features.add(feature)
-        feature = _FEATURE_BY_GROUP.get(definition.group)
-        if feature:
-            self.features.add(feature)
+        group_feature = _FEATURE_BY_GROUP.get(definition.group)
+        if group_feature:
+            self.features.add(group_feature)
 
     def _layer(self, keycode: Keycode, ref: SourceRef) -> str:
         index = self.context.layer_index(keycode.layer) if keycode.layer is not None else None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TypeVar
 
 from keyconf.compiler.c_literals import c_comment_text, c_identifier, c_string_literal, identifier_part
@@ -305,7 +306,7 @@ class _Generator:
         pieces: list[tuple[str, SourceRef]] = []
         for step_index, step in enumerate(macro.steps):
             step_ref = ref.child("steps", step_index)
-            piece = self.attempt(lambda s=step, r=step_ref: self.macro_step(s.kind, s.value, r), None)
+            piece = self.attempt(partial(self.macro_step, step.kind, step.value, step_ref), None)
             if piece:
                 pieces.append((piece, step_ref))
         if not pieces:
@@ -378,7 +379,7 @@ class _Generator:
             self.tap_dance(index, dance)
             if dance.tapping_term is not None:
                 ref = SourceRef.of("tap_dances", index, "tapping_term")
-                term = self.attempt(lambda d=dance, r=ref: _term(d.tapping_term, r), None)
+                term = self.attempt(partial(_term, dance.tapping_term, ref), None)
                 if term is not None:
                     terms.append((self.names.tap_dances[dance.name], term, ref))
         w.line(f"{self.dialect.tap_dance_action_type} tap_dance_actions[] = {{")
@@ -421,7 +422,7 @@ class _Generator:
                 continue
             gesture_ref = ref.child(gesture)
             actions[gesture] = self.attempt(
-                lambda t=text, r=gesture_ref: self.keycodes.tap_dance_action(t, r), empty
+                partial(self.keycodes.tap_dance_action, text, gesture_ref), empty
             )
         tap = actions["tap"] or empty
         tap_once = tap.tap or tap.press + tap.release
@@ -549,7 +550,7 @@ class _Generator:
         w.line("switch (combo_index) {", depth=1)
         for index, combo in timed:
             ref = SourceRef.of("combos", index, "term")
-            term = self.attempt(lambda c=combo, r=ref: _term(c.term, r), None)
+            term = self.attempt(partial(_term, combo.term, ref), None)
             if term is None:
                 continue
             w.line(f"case {self.names.combos[index]}:", ref, depth=2)
@@ -573,7 +574,7 @@ class _Generator:
         w.line("switch (combo_index) {", depth=1)
         for index, combo in limited:
             ref = SourceRef.of("combos", index, "layers")
-            layers = [self.attempt(lambda n=n, r=ref: self.layer_id(n, r), None) for n in combo.layers or []]
+            layers = [self.attempt(partial(self.layer_id, n, ref), None) for n in combo.layers or []]
             condition = " || ".join(f"layer == {layer}" for layer in layers if layer) or "false"
             w.line(f"case {self.names.combos[index]}:", ref, depth=2)
             w.line(f"return {condition};", ref, depth=3)
@@ -592,7 +593,7 @@ class _Generator:
     def layer_mask(self, layers: list[str] | None, ref: SourceRef) -> str:
         if layers is None:
             return "~0"
-        ids = [self.attempt(lambda n=n: self.layer_id(n, ref), None) for n in layers]
+        ids = [self.attempt(partial(self.layer_id, n, ref), None) for n in layers]
         terms = [f"((layer_state_t)1 << {identifier})" for identifier in ids if identifier]
         return " | ".join(terms) if terms else "0"
 

@@ -15,8 +15,8 @@ import pytest
 from keyconf.compiler.build import BuildRequest, FirmwareBuild
 from keyconf.compiler.qmk_tree import QmkTree, compilers_for_processor
 from keyconf.compiler.toolchain import find_program
-from keyconf.formats.yaml_layout import load_layout
 from keyconf.flash.metadata import read_metadata
+from keyconf.formats.yaml_layout import load_layout
 
 ROOT = Path(__file__).resolve().parents[2]
 LAYOUTS = sorted((ROOT / "layouts").glob("*.yaml"))
