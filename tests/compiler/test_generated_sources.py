@@ -163,3 +163,23 @@ def test_wrong_key_count_is_a_problem_not_broken_c() -> None:
         generate_sources(layout, layouts.board(), GenerateOptions())
     assert [p.ref.path for p in caught.value.problems if p.ref] == [("layers", 1)]
     assert "5 keys" in caught.value.problems[0].message
+
+
+@needs_gcc
+@pytest.mark.parametrize(("token", "location"), [("KC_EXLM", ("layers", 0, 3)), ("KC_RGHT", ("layers", 1, 2))])
+def test_real_gcc_errors_map_back_to_the_key(token: str, location: tuple[object, ...], tmp_path: Path) -> None:
+    """A name the tree lacks (here: removed from the stub) fails in gcc; the error finds the key."""
+    from keyconf.compiler.diagnostics import parse_diagnostic
+
+    sources = generate(layouts.layers_only)
+    folder = write_build_dir(tmp_path, sources, CURRENT_QMK.keycode_spec_version, {layouts.MACRO: 6})
+    header = folder / "stub_keycodes.h"
+    header.write_text(
+        "\n".join(line for line in header.read_text().splitlines() if not line.startswith(f"#define {token} "))
+    )
+    result = syntax_check(folder)
+    assert result.returncode != 0
+    diagnostics = [parse_diagnostic(line, folder / "keymap.c", sources.line_map) for line in result.stderr.splitlines()]
+    errors = [d for d in diagnostics if d is not None and d.is_error]
+    assert errors, result.stderr
+    assert errors[0].ref == SourceRef(location), result.stderr
