@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     assert result.firmware is not None
     print(f"built {result.firmware.name} in {result.seconds:.1f} s "
-          f"(QMK tree {home.path}, via {home.source})", file=sys.stderr)
+          f"(QMK tree {home.path}, found by {home.source})", file=sys.stderr)
     if args.flash:
         _flash(result.firmware, loaded, build)
     print(result.firmware)
