@@ -71,7 +71,7 @@ class TreeKeyboard:
     layout_aliases: dict[str, str] = field(default_factory=dict)
     processor: str | None = None
     bootloader: str | None = None
-    encoder_count: int = 0
+    encoder_count: int | None = 0  # None: the board has encoders set up in C, count unknown
     has_via_keymap: bool = False
     geometry: Keyboard | None = None  # from the tree's info.json files, when it has them
 
@@ -192,7 +192,7 @@ class QmkTree:
         layouts: dict[str, int | None] = {}
         aliases: dict[str, str] = {}
         processor = bootloader = None
-        encoder_count = 0
+        encoder_count: int | None = 0
         if geometry is not None:
             layouts = {macro: layout.key_count for macro, layout in geometry.layouts.items()}
             aliases = dict(geometry.layout_aliases)
@@ -207,6 +207,8 @@ class QmkTree:
             bootloader = _text_or_none(info.get("bootloader"))
         for macro, count in self._c_layout_macros(folder).items():
             layouts.setdefault(macro, count)
+        if encoder_count == 0 and self._encoders_in_c(folder):
+            encoder_count = None
         return TreeKeyboard(
             requested=name,
             folder=folder,
@@ -237,6 +239,17 @@ class QmkTree:
                     names = [p.strip() for p in params.replace("\\", " ").split(",") if p.strip()]
                     found[macro] = None if any(p == "..." for p in names) else len(names)
         return found
+
+    def _encoders_in_c(self, folder: str) -> bool:
+        """Encoders configured the pre-info.json way (config.h pads, rules.mk ENCODER_ENABLE)."""
+        for level in self._folder_chain(folder):
+            config = _read_text(level / "config.h")
+            rules = _read_text(level / "rules.mk")
+            if "ENCODERS_PAD_A" in config or "ENCODER_A_PINS" in config:
+                return True
+            if re.search(r"^\s*ENCODER_ENABLE\s*[:?]?=\s*yes", rules, re.MULTILINE):
+                return True
+        return False
 
     def _has_keymap(self, folder: str, keymap: str) -> bool:
         return any((level / "keymaps" / keymap).is_dir() for level in self._folder_chain(folder))

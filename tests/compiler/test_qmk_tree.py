@@ -87,3 +87,11 @@ def test_processor_toolchains() -> None:
     assert compilers_for_processor("STM32F411") == ("arm-none-eabi-gcc",)
     assert compilers_for_processor("RP2040") == ("arm-none-eabi-gcc",)
     assert compilers_for_processor("GD32VF103")[0] == "riscv32-unknown-elf-gcc"
+
+
+def test_encoders_set_up_in_c_count_as_unknown(tree: QmkTree) -> None:
+    assert tree.keyboard("testco/split").encoder_count == 0
+    (tree.root / "keyboards" / "testco" / "split" / "rev2" / "config.h").write_text(
+        "#define ENCODERS_PAD_A { D1 }\n#define ENCODERS_PAD_B { D2 }\n"
+    )
+    assert tree.keyboard("testco/split").encoder_count is None
