@@ -85,3 +85,34 @@ def test_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     layout = tmp_path / "tiny.yaml"
     layout.write_text(LAYOUT)
     assert main(["compile", str(layout), "-j", "0"]) == 2
+
+
+def test_flash_after_build_hands_the_firmware_to_the_flasher(
+    tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from keyconf.flash import job
+
+    flashed: list[tuple[Path, object]] = []
+
+    class Outcome:
+        ok = True
+        message = "flashed"
+
+    def fake_flash(path: Path, **options: object) -> Outcome:
+        flashed.append((Path(path), options.get("keyboard")))
+        on_event = options["on_event"]
+        assert callable(on_event)
+        on_event(job.StatusEvent("flashing for pretend"))
+        return Outcome()
+
+    monkeypatch.setattr(job, "flash_firmware", fake_flash)
+    layout = tmp_path / "tiny.yaml"
+    layout.write_text(LAYOUT)
+    out = tmp_path / "out"
+    assert main(["compile", str(layout), "--qmk-home", str(tree), "-o", str(out), "-q", "--flash"]) == 0
+    captured = capsys.readouterr()
+    ((path, keyboard),) = flashed
+    assert path == out / "testco_ortho_keyconf.bin"
+    assert getattr(keyboard, "name", None) == "testco/ortho"  # the tree's geometry, for the flasher's checks
+    assert "flashing for pretend" in captured.err
+    assert captured.out.strip() == str(path)
