@@ -167,11 +167,13 @@ class FirmwareBuild:
         if self.cancelled:
             result.status = "cancelled"
             return result
+        # `git describe --dirty` scans the whole tree (0.2 s on a big one): ask while make runs.
+        version = _Background(plan.tree.qmk_version)
         try:
             with workspace:
                 result = self._run_make(plan, workspace)
                 if result.status == "ok":
-                    self._deliver(plan, workspace, result)
+                    self._deliver(plan, workspace, result, version.result() or "")
         except OSError as problem:
             result.status = "failed"
             result.problems.append(error(f"the build could not run: {problem}", code="build-io"))
@@ -291,7 +293,7 @@ class FirmwareBuild:
         result.log.append(line)
         self.on_line(line)
 
-    def _deliver(self, plan: BuildPlan, workspace: Workspace, result: BuildResult) -> None:
+    def _deliver(self, plan: BuildPlan, workspace: Workspace, result: BuildResult, qmk_version: str) -> None:
         """Copy the firmware to the output folder under the requested keymap's name, with metadata."""
         built = workspace.firmware(result.log)
         assert built is not None
@@ -311,11 +313,30 @@ class FirmwareBuild:
             bootloader=plan.board.bootloader or "",
             keymap=self.request.keymap,
             layout_hash=layout_hash(plan),
-            qmk_version=plan.tree.qmk_version() or "",
+            qmk_version=qmk_version,
             keyconf_version=__version__,
             built_at=_dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
         )
         result.metadata = write_metadata(target, metadata)
+
+
+class _Background:
+    """A function run on a thread now, its result collected later."""
+
+    def __init__(self, function: Callable[[], str | None]):
+        self._value: str | None = None
+        self._thread = threading.Thread(target=self._run, args=(function,), name="keyconf-build-info", daemon=True)
+        self._thread.start()
+
+    def _run(self, function: Callable[[], str | None]) -> None:
+        try:
+            self._value = function()
+        except Exception:  # noqa: BLE001 - the version is informative only
+            self._value = None
+
+    def result(self, timeout: float = 15.0) -> str | None:
+        self._thread.join(timeout)
+        return self._value
 
 
 def _problems_from(diagnostics: list[Diagnostic], log: list[str], returncode: int) -> list[Problem]:
