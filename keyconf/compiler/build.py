@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import os
+import re
 import signal
 import subprocess
 import threading
@@ -167,13 +168,12 @@ class FirmwareBuild:
         if self.cancelled:
             result.status = "cancelled"
             return result
-        # `git describe --dirty` scans the whole tree (0.2 s on a big one): ask while make runs.
-        version = _Background(plan.tree.qmk_version)
         try:
             with workspace:
                 result = self._run_make(plan, workspace)
                 if result.status == "ok":
-                    self._deliver(plan, workspace, result, version.result() or "")
+                    version = _built_qmk_version(workspace) or plan.tree.qmk_version() or ""
+                    self._deliver(plan, workspace, result, version)
         except OSError as problem:
             result.status = "failed"
             result.problems.append(error(f"the build could not run: {problem}", code="build-io"))
@@ -320,23 +320,17 @@ class FirmwareBuild:
         result.metadata = write_metadata(target, metadata)
 
 
-class _Background:
-    """A function run on a thread now, its result collected later."""
+_QMK_VERSION_DEFINE = re.compile(r'^#define QMK_VERSION "([^"\n]*)"', re.MULTILINE)
 
-    def __init__(self, function: Callable[[], str | None]):
-        self._value: str | None = None
-        self._thread = threading.Thread(target=self._run, args=(function,), name="keyconf-build-info", daemon=True)
-        self._thread.start()
 
-    def _run(self, function: Callable[[], str | None]) -> None:
-        try:
-            self._value = function()
-        except Exception:  # noqa: BLE001 - the version is informative only
-            self._value = None
-
-    def result(self, timeout: float = 15.0) -> str | None:
-        self._thread.join(timeout)
-        return self._value
+def _built_qmk_version(workspace: Workspace) -> str | None:
+    """The QMK version the build stamped into its version.h (QMK runs `git describe` itself)."""
+    try:
+        text = (workspace.object_dir() / "src" / "version.h").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    match = _QMK_VERSION_DEFINE.search(text)
+    return match.group(1) if match else None
 
 
 def _problems_from(diagnostics: list[Diagnostic], log: list[str], returncode: int) -> list[Problem]:

@@ -49,6 +49,7 @@ def test_build_through_userspace_leaves_the_tree_untouched(tmp_path: Path, calls
     assert metadata is not None
     assert (metadata.keyboard, metadata.processor, metadata.bootloader) == ("testco/ortho", "STM32F411", "stm32-dfu")
     assert metadata.keymap == "keyconf" and len(metadata.layout_hash) == 64
+    assert metadata.qmk_version == "0.99.1-fake"  # what the build stamped into version.h
     assert snapshot(tree) == before  # no keymap folder, no firmware copy left in the root
     (call,) = read_calls(calls)
     assert call["env"]["QMK_USERSPACE"] and call["env"]["QMK_HOME"] == str(tree.resolve())  # type: ignore[index]
@@ -59,14 +60,17 @@ def test_build_through_userspace_leaves_the_tree_untouched(tmp_path: Path, calls
     assert [p.compiled for p in progress if p.phase == "compiling"] == list(range(1, 13))
 
 
-def test_second_build_learns_the_object_count(tmp_path: Path, calls: Path) -> None:
+def test_later_builds_learn_the_object_count(tmp_path: Path, calls: Path) -> None:
     tree = make_fake_tree(tmp_path / "qmk_firmware")
-    assert FirmwareBuild(request(tree, tmp_path / "out")).run().ok
-    progress: list[Progress] = []
-    second = FirmwareBuild(request(tree, tmp_path / "out"), on_progress=progress.append)
-    assert second.run().ok
-    # The fake's object folder never appears, so this is a "clean" build again: 12 expected.
-    assert progress[0].expected == 12
+    first: list[Progress] = []
+    assert FirmwareBuild(request(tree, tmp_path / "out"), on_progress=first.append).run().ok
+    assert first[0].expected == 160  # nothing known yet: the estimate for an ARM board
+    second: list[Progress] = []
+    assert FirmwareBuild(request(tree, tmp_path / "out"), on_progress=second.append).run().ok
+    assert second[0].expected == 8  # objects are there now: an incremental build, first of its kind
+    third: list[Progress] = []
+    assert FirmwareBuild(request(tree, tmp_path / "out"), on_progress=third.append).run().ok
+    assert third[0].expected == 12  # learnt from the previous incremental build
 
 
 def test_old_tree_builds_in_a_temporary_keymap_folder(tmp_path: Path, calls: Path) -> None:
