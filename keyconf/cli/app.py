@@ -94,13 +94,20 @@ def run(args: Sequence[str]) -> int:
         import os
 
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    else:
+        from keyconf.gui.display_check import display_problem
+
+        problem = display_problem()
+        if problem is not None:
+            raise CommandError(problem[0], EXIT_PROBLEMS, hint=problem[1])
     return _run_gui(ns, file, size)
 
 
 def _run_gui(ns: argparse.Namespace, file: Path | None, size: tuple[int, int] | None) -> int:
     from PySide6.QtWidgets import QApplication
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("keyconf")
     app.setOrganizationName("keyconf")
     app.setApplicationDisplayName("keyconf")
@@ -109,11 +116,24 @@ def _run_gui(ns: argparse.Namespace, file: Path | None, size: tuple[int, int] | 
 
         apply_palette(app, dark=bool(ns.dark))
 
+    from keyconf.gui.device_features import install_device_features
     from keyconf.gui.main_window import MainWindow
 
-    window = MainWindow()
     if ns.screenshot:
-        return _screenshot(window, ns, file, size or (1400, 860))
+        import tempfile
+
+        from keyconf.gui.settings import EditorSettings
+
+        # A picture of the default window: the user's saved window state is neither used nor changed.
+        with tempfile.TemporaryDirectory(prefix="keyconf-shot-") as scratch:
+            window = MainWindow(EditorSettings(Path(scratch) / "settings.ini"))
+            features = install_device_features(window)
+            try:
+                return _screenshot(window, ns, file, size or (1400, 860))
+            finally:
+                features.shutdown()
+    window = MainWindow()
+    install_device_features(window)
     window.show()
     target = file
     if target is None:
@@ -124,6 +144,24 @@ def _run_gui(ns: argparse.Namespace, file: Path | None, size: tuple[int, int] | 
     if ns.demo and demo_hook is not None:
         demo_hook(window)
     return int(app.exec())
+
+
+def _connect_demo_and_wait(window: object, timeout_s: float = 10.0) -> None:
+    """Connect the simulated keyboard and let the connection settle before the picture."""
+    import time
+
+    from PySide6.QtWidgets import QApplication
+
+    assert demo_hook is not None
+    demo_hook(window)
+    deadline = time.monotonic() + timeout_s
+    status = getattr(window, "statusBar", None)
+    while time.monotonic() < deadline:
+        QApplication.processEvents()
+        message = status().currentMessage() if status is not None else ""
+        if message.startswith("Connected"):
+            break
+        time.sleep(0.02)
 
 
 def _screenshot(window: object, ns: argparse.Namespace, file: Path | None, size: tuple[int, int]) -> int:
@@ -138,6 +176,13 @@ def _screenshot(window: object, ns: argparse.Namespace, file: Path | None, size:
     failures: list[object] = []
     window.fileOpenFailed.connect(failures.append)
     window.show_file_problem = lambda title, problem: None  # type: ignore[method-assign]
+    from PySide6.QtWidgets import QLayout
+
+    # The picture has exactly the asked size, even below the window's comfortable minimum.
+    layout = window.layout()
+    if layout is not None:
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+    window.setMinimumSize(1, 1)
     window.resize(*size)
     window.show()
     window.open_path(target, wait=True)
@@ -155,8 +200,13 @@ def _screenshot(window: object, ns: argparse.Namespace, file: Path | None, size:
             raise CommandError(
                 f"--layer {ns.layer}: no such layer", EXIT_USAGE, hint=f"layers: {', '.join(names)}"
             )
+    if ns.demo and demo_hook is not None:
+        _connect_demo_and_wait(window)
     window.resize(*size)
     for _ in range(5):
+        QApplication.processEvents()
+    window.apply_default_dock_sizes()
+    for _ in range(3):
         QApplication.processEvents()
     window.problems_panel.recheck()
     QApplication.processEvents()

@@ -34,6 +34,9 @@ def build_parser(subcommands: dict[str, Subcommand]) -> argparse.ArgumentParser:
         prog="keyconf",
         description="Keyboard layout configurator for QMK keyboards. "
         "Without a subcommand, opens the desktop editor.",
+        epilog="The desktop editor: keyconf [FILE] [--demo] [--dark|--light] "
+        "[--screenshot OUT.png [--layer NAME] [--size WxH]] [--paths] (see `keyconf --app-help`). "
+        "Each subcommand has its own --help.",
     )
     parser.add_argument("--version", action="version", version=f"keyconf {__version__}")
     sub = parser.add_subparsers(dest="subcommand", metavar="SUBCOMMAND")
@@ -50,11 +53,23 @@ def report_error(error: CommandError) -> None:
         print(f"  hint: {error.hint}", file=sys.stderr)
 
 
+def subcommand_module_names() -> set[str]:
+    """Subcommand names without importing them: a module per subcommand, named after it
+    (`import_` for `import`, which is a Python keyword; `_` for `-` in longer names)."""
+    names: set[str] = set()
+    for info in pkgutil.iter_modules(commands_package.__path__):
+        names.update({info.name, info.name.rstrip("_"), info.name.rstrip("_").replace("_", "-")})
+    return names
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    subcommands = discover_subcommands()
     first = next((a for a in args if not a.startswith("-")), None)
-    wants_cli = (first in subcommands) or any(a in ("-h", "--help", "--version") for a in args[:1])
+    wants_cli = (first in subcommand_module_names()) or any(a in ("-h", "--help", "--version") for a in args[:1])
+    if args[:1] == ["--app-help"]:  # the desktop editor's own options
+        args, wants_cli = ["--help"], False
+    # The desktop editor starts without importing every subcommand (start-up time).
+    subcommands = discover_subcommands() if wants_cli else {}
     try:
         if not wants_cli:
             from keyconf.cli import app
@@ -90,9 +105,9 @@ def write_crash_log() -> str | None:
     import traceback
 
     try:
-        from platformdirs import user_log_dir
+        from keyconf.app_dirs import app_dirs
 
-        folder = user_log_dir("keyconf", appauthor=False)
+        folder = app_dirs().logs  # where `keyconf --paths` says logs are
         os.makedirs(folder, exist_ok=True)
         path = os.path.join(folder, f"crash-{datetime.datetime.now():%Y%m%d-%H%M%S}.log")
         with open(path, "w", encoding="utf-8") as handle:

@@ -35,9 +35,7 @@ def firmware(tmp_path: Path) -> Path:
 
 
 def make_dialog(qtbot, bus: FakeBus, **options) -> FlashDialog:
-    environment = FlashEnvironment(
-        detector=Detector(usb=bus, volumes=lambda: []), settle=0, poll_interval=0.02
-    )
+    environment = FlashEnvironment(detector=Detector(usb=bus, volumes=lambda: []), settle=0, poll_interval=0.02)
     dialog = FlashDialog(environment=environment, auto_detect_ms=0, **options)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -93,9 +91,7 @@ def qtbot_timer(parent, sink: list[int]):
 
 
 def test_waits_then_times_out_showing_what_to_press(qtbot, tools_on_path: Path, firmware: Path) -> None:
-    layout = Layout(
-        keyboard="planck/rev6", layout_macro="LAYOUT", layers=[Layer("adjust", ["KC_A", "QK_BOOT"])]
-    )
+    layout = Layout(keyboard="planck/rev6", layout_macro="LAYOUT", layers=[Layer("adjust", ["KC_A", "QK_BOOT"])])
     dialog = make_dialog(qtbot, FakeBus(), firmware=firmware, layout=layout, wait_seconds=0.6)
     assert dialog.device_label.text().startswith("No keyboard in bootloader mode")
     with qtbot.waitSignal(dialog.flash_finished, timeout=10000) as finished:
