@@ -164,10 +164,12 @@ class _Checker:
                         yield error(f"macro step `{code}`: {exc.message}", location, exc.hint,
                                     code="unknown-keycode")
                         continue
-                    if not 0x04 <= value <= 0xE7:
-                        yield error(f"macro step `{code}`: a macro can only press basic keys (letters, "
-                                    "digits, modifiers…)", location,
-                                    "use e.g. `down: KC_LCTL`, `tap: KC_C`, `up: KC_LCTL` for Ctrl+C",
+                    # Basic keys, optionally with modifiers held around them (LCTL(KC_C)): what
+                    # SEND_STRING and dynamic macros can press.
+                    if not (0x04 <= (value & 0xFF) <= 0xE7 and value <= 0x1FFF):
+                        yield error(f"macro step `{code}`: a macro can only press keys (letters, digits, "
+                                    "modifiers…, optionally with modifiers such as LCTL(KC_C))", location,
+                                    "use e.g. `tap: LCTL(KC_C)` or `down: KC_LCTL`, `tap: KC_C`, `up: KC_LCTL`",
                                     code="macro-keycode")
 
     def check_definitions(self) -> Iterator[Problem]:
