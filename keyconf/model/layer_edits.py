@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from keyconf.model.layout import Layer, Layout
+from keyconf.model.layout import Combo, KeyOverride, Layer, Layout
 
 _LAYER_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -44,9 +44,9 @@ def keycode_sites(layout: Layout) -> Iterator[KeycodeSite]:
             yield KeycodeSite("encoder", action.ccw, li, ei)
             yield KeycodeSite("encoder", action.cw, li, ei)
     for i, td in enumerate(layout.tap_dances):
-        for text in (td.tap, td.hold, td.double_tap, td.tap_hold):
-            if text is not None:
-                yield KeycodeSite("tap_dance", text, None, i)
+        for action in (td.tap, td.hold, td.double_tap, td.tap_hold):
+            if action is not None:
+                yield KeycodeSite("tap_dance", action, None, i)
     for i, combo in enumerate(layout.combos):
         for text in [*combo.keys, combo.action]:
             yield KeycodeSite("combo", text, None, i)
@@ -149,7 +149,8 @@ def rename_layer(layout: Layout, old: str, new: str) -> int:
         raise KeyError(old)
     changed = map_keycodes(layout, lambda text: REGISTRY.rename_layer(text, old, new, ctx))
     layout.layers[index].name = new
-    for item in [*layout.combos, *layout.key_overrides]:
+    items: list[Combo | KeyOverride] = [*layout.combos, *layout.key_overrides]
+    for item in items:
         if item.layers:
             item.layers = [new if name == old else name for name in item.layers]
     return changed
