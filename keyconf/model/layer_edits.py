@@ -44,9 +44,9 @@ def keycode_sites(layout: Layout) -> Iterator[KeycodeSite]:
             yield KeycodeSite("encoder", action.ccw, li, ei)
             yield KeycodeSite("encoder", action.cw, li, ei)
     for i, td in enumerate(layout.tap_dances):
-        for action in (td.tap, td.hold, td.double_tap, td.tap_hold):
-            if action is not None:
-                yield KeycodeSite("tap_dance", action, None, i)
+        for gesture in (td.tap, td.hold, td.double_tap, td.tap_hold):
+            if gesture is not None:
+                yield KeycodeSite("tap_dance", gesture, None, i)
     for i, combo in enumerate(layout.combos):
         for text in [*combo.keys, combo.action]:
             yield KeycodeSite("combo", text, None, i)
