@@ -136,6 +136,7 @@ def _run_gui(ns: argparse.Namespace, file: Path | None, size: tuple[int, int] | 
             finally:
                 features.shutdown()
     open_editor(file, demo=bool(ns.demo))
+    app.aboutToQuit.connect(_release_clipboard)
     return int(app.exec())
 
 
@@ -198,6 +199,16 @@ def set_app_identity(app: object) -> None:
         app.setWindowIcon(QIcon(str(resource_path(f"icons/{APP_ID}.svg"))))
     except FileNotFoundError:
         pass  # a broken install still starts; the desktop shows its generic icon
+
+
+def _release_clipboard() -> None:
+    """Keys copied in keyconf leave a QMimeData made by Python on the clipboard, which PySide6
+    frees twice when the interpreter exits (a crash on quit). Empty it while Qt is alive."""
+    from PySide6.QtGui import QClipboard, QGuiApplication
+
+    clipboard = QGuiApplication.clipboard()
+    if clipboard.ownsClipboard():
+        clipboard.clear(QClipboard.Mode.Clipboard)
 
 
 def _connect_demo_and_wait(window: object, timeout_s: float = 10.0) -> None:
