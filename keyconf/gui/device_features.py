@@ -29,6 +29,7 @@ class DeviceFeatures(QObject):
     def __init__(self, window: Any, worker: DeviceWorker | None = None, bar: DeviceBar | None = None):
         super().__init__(window)
         self.window = window
+        window.device_features = self  # the flash dialog reaches the keyboard through it
         if worker is None:
             from keyconf.device.demo import default_state_file
 
@@ -227,6 +228,5 @@ def install_device_features(window: Any) -> DeviceFeatures:
     from keyconf.cli import app
 
     features = DeviceFeatures(window)
-    window.device_features = features
     app.demo_hook = lambda _window: features.connect_demo()
     return features

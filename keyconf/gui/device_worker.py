@@ -9,6 +9,7 @@ failing or vanishing keyboard therefore costs the window nothing: the job ends w
 
 from __future__ import annotations
 
+import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,11 +21,14 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from keyconf.device.board import Board
 from keyconf.device.connection import board_geometry, check_same_keyboard
 from keyconf.device.discovery import DeviceInfo, open_transport
-from keyconf.device.errors import DeviceDisconnected, DeviceError
+from keyconf.device.errors import DeviceDisconnected, DeviceError, UnsupportedCommand
 from keyconf.device.sync import KeymapSync, PushPlan
 from keyconf.device.via_protocol import Channel
+from keyconf.flash.entry import JumpOutcome, JumpResult
 from keyconf.model.keyboard import Keyboard
 from keyconf.model.layout import Layout
+
+BOOTLOADER_WAIT_S = 15.0  # how long the flash job waits for the worker to send the jump
 
 
 @dataclass(frozen=True)
@@ -114,6 +118,23 @@ class _Runner(QObject):
         self.board, self.geometry, self.sync = None, None, None
 
 
+def _jump(runner: _Runner) -> JumpResult:
+    """Send the bootloader jump; the keyboard then leaves USB, so the board is closed."""
+    board = runner.board
+    if board is None:
+        return JumpResult(JumpOutcome.NO_DEVICE)
+    try:
+        acknowledged = board.jump_to_bootloader()
+    except UnsupportedCommand as error:
+        return JumpResult(JumpOutcome.UNSUPPORTED, error.message)
+    except DeviceError as error:  # locked Vial keyboard, permissions, a vanished device
+        return JumpResult(JumpOutcome.FAILED, error.message + (f" ({error.hint})" if error.hint else ""))
+    runner.close()
+    if acknowledged:
+        return JumpResult(JumpOutcome.JUMPED)
+    return JumpResult(JumpOutcome.JUMPED, "the keyboard left without answering; it is probably restarting")
+
+
 def _matrix_size(keyboard: Keyboard) -> tuple[int, int] | None:
     cells = [k.matrix for macro in keyboard.layouts.values() for k in macro.keys if k.matrix is not None]
     rows = keyboard.matrix_rows or (max(r for r, _ in cells) + 1 if cells else 0)
@@ -136,6 +157,7 @@ class DeviceWorker(QObject):
     unlockChanged = Signal(object)  # UnlockStatus or UnlockProgress
     busyChanged = Signal(bool)
     _submit = Signal(object)
+    _jumpRequested = Signal(object)  # from the flash job's thread: (event, result box)
 
     def __init__(self, parent: QObject | None = None, *, demo_state: Path | None = None):
         super().__init__(parent)
@@ -150,6 +172,7 @@ class DeviceWorker(QObject):
         self._runner.done.connect(self._on_done)
         self._runner.failed.connect(self._on_failed)
         self._runner.progress.connect(self.progress)
+        self._jumpRequested.connect(self._submit_jump)
         self._thread.start()
 
     # --- plumbing -------------------------------------------------------------------------
@@ -308,6 +331,44 @@ class DeviceWorker(QObject):
 
     def save_lighting(self, channel: Channel) -> None:
         self.submit("lighting", lambda r: r.require_board().lighting.save(channel))
+
+    # --- flashing ---------------------------------------------------------------------------
+
+    def enter_bootloader(self, timeout: float = BOOTLOADER_WAIT_S) -> JumpResult:
+        """Ask the connected keyboard to restart into its bootloader (VIA/Vial) and wait for
+        its answer: the `enter_bootloader` callable the flash job runs on its own thread.
+        Never call it on the GUI thread (it waits for work the GUI thread hands over)."""
+        if self.summary is None:
+            return JumpResult(JumpOutcome.NO_DEVICE)
+        if threading.current_thread() is threading.main_thread():
+            return JumpResult(JumpOutcome.FAILED, "internal error: the bootloader jump was asked for on the GUI thread")
+        done = threading.Event()
+        box: list[JumpResult] = []
+        self._jumpRequested.emit((done, box))
+        if not done.wait(timeout) or not box:
+            return JumpResult(JumpOutcome.FAILED, "the keyboard did not answer the bootloader request in time")
+        return box[0]
+
+    @Slot(object)
+    def _submit_jump(self, request: tuple[threading.Event, list[JumpResult]]) -> None:
+        done, box = request
+
+        def run(runner: _Runner) -> JumpResult:
+            # The waiting flash job is woken here, on the worker thread, not by `deliver`.
+            try:
+                box.append(_jump(runner))
+                return box[0]
+            finally:
+                if not box:
+                    box.append(JumpResult(JumpOutcome.FAILED, "internal error sending the bootloader request"))
+                done.set()
+
+        def deliver(result: JumpResult) -> None:
+            if result.outcome is JumpOutcome.JUMPED and self.summary is not None:
+                self.summary = None
+                self.disconnected.emit("it restarted into its bootloader for flashing")
+
+        self.submit("bootloader", run, deliver)
 
     def unlock_status(self) -> None:
         self.submit("unlock", lambda r: r.require_board().vial.unlock_status(), self.unlockChanged.emit)

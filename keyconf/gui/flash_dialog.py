@@ -167,6 +167,7 @@ class FlashDialog(QDialog):
         environment: FlashEnvironment | None = None,
         wait_seconds: float = 60.0,
         auto_detect_ms: int = 1500,
+        jump_note: str = "",
     ):
         super().__init__(parent)
         self.setWindowTitle("Flash firmware")
@@ -174,6 +175,7 @@ class FlashDialog(QDialog):
         self.keyboard = keyboard
         self.layout_model = layout
         self.enter_bootloader = enter_bootloader
+        self.jump_note = jump_note  # e.g. which connected keyboard Flash will send to its bootloader
         self.environment = environment or FlashEnvironment()
         self.wait_seconds = wait_seconds
         self.last_result: FlashResult | None = None
@@ -330,7 +332,8 @@ class FlashDialog(QDialog):
         elif detector.errors:
             self.device_label.setText("Cannot look for keyboards: " + "; ".join(detector.errors))
         else:
-            self.device_label.setText("No keyboard in bootloader mode. Flash will wait for one.")
+            text = "No keyboard in bootloader mode. Flash will wait for one."
+            self.device_label.setText(f"{text}\n{self.jump_note}" if self.jump_note else text)
 
     @Slot()
     def start(self) -> None:

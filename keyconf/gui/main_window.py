@@ -71,6 +71,8 @@ class MainWindow(QMainWindow):
         self.settings = settings or EditorSettings()
         self.doc: LayoutDocument | None = None
         self.device_features: Any = None  # set by keyconf.gui.device_features when installed
+        self.build_dialog: Any = None  # the last Build firmware dialog (keyconf.gui.firmware_actions)
+        self.flash_dialog: Any = None
         self.loaded: Any = None  # LoadedLayout of the open file, for surgical saves
         self.selection = SelectionModel(self)
         self.picker_model = PickerModel(recent=self.settings.recent_keycodes())
@@ -219,6 +221,15 @@ class MainWindow(QMainWindow):
             QKeySequence("Ctrl+PgUp"),
             "Show the previous layer",
         )
+        self.act_build = self._action(
+            "&Build Firmware…",
+            self.open_build_dialog,
+            QKeySequence("Ctrl+B"),
+            "Build this layout into firmware with your qmk_firmware tree",
+        )
+        self.act_flash = self._action(
+            "&Flash Firmware…", self.open_flash_dialog, None, "Write a firmware file to a keyboard in its bootloader"
+        )
         self.act_guide = self._action("&User Guide", self.open_guide, std.HelpContents, "Open the user guide")
         self.act_about = self._action("&About keyconf", self.show_about, None, "Version and licences")
         self.act_about_qt = self._action("About &Qt", QApplication.aboutQt, None, "About the Qt toolkit")
@@ -258,10 +269,9 @@ class MainWindow(QMainWindow):
             view.addAction(dock.toggleViewAction())
         self.view_menu = view
         self.keyboard_menu = bar.addMenu("&Keyboard")
-        self.act_flash = QAction("&Flash Firmware…", self)
-        self.act_flash.setStatusTip("Write a firmware file to a keyboard in its bootloader")
-        self.act_flash.triggered.connect(self.open_flash_dialog)
+        self.keyboard_menu.addAction(self.act_build)
         self.keyboard_menu.addAction(self.act_flash)
+        self.keyboard_menu.addSeparator()
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.act_guide)
         help_menu.addSeparator()
@@ -686,6 +696,7 @@ class MainWindow(QMainWindow):
         for action in (
             self.act_save,
             self.act_save_as,
+            self.act_build,
             self.act_select_all,
             self.act_next_layer,
             self.act_prev_layer,
@@ -797,12 +808,22 @@ class MainWindow(QMainWindow):
 
     # ---- extension points for the device, build and flash parts --------------------------
 
-    def open_flash_dialog(self) -> None:
-        from keyconf.gui.flash_dialog import FlashDialog
+    def open_build_dialog(self) -> None:
+        from keyconf.gui.firmware_actions import open_build_dialog
 
-        doc = self.doc
-        dialog = FlashDialog(self, keyboard=doc.keyboard if doc else None, layout=doc.layout if doc else None)
-        dialog.exec()
+        open_build_dialog(self)
+
+    def open_flash_dialog(self) -> None:
+        from keyconf.gui.firmware_actions import open_flash_dialog
+
+        open_flash_dialog(self)
+
+    def go_to_problem(self, problem: Any) -> None:
+        """Show where a problem (from the build, say) is: its key or its feature editor."""
+        self.raise_()
+        self.activateWindow()
+        if self.doc is not None:
+            self.problems_panel.go_to(problem)
 
     def add_keyboard_action(self, action: QAction) -> None:
         """Device, build and flash parts add their commands to the Keyboard menu."""
