@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QProgressBar, QPus
 from keyconf.device.discovery import DeviceInfo, enumerate_devices, hidraw_node, udev_hint
 from keyconf.device.errors import DeviceError
 from keyconf.gui.device_worker import BoardSummary, DeviceWorker
+from keyconf.gui.udev_button import Installer, UdevInstallButton
 
 DEMO_LABEL = "Demo keyboard (simulated Planck)"
 SCAN_INTERVAL_MS = 1000
@@ -58,6 +59,8 @@ class DeviceBar(QWidget):
         lister: Lister | None = None,
         interval_ms: int = SCAN_INTERVAL_MS,
         offer_demo: bool = True,
+        udev_installer: Installer | None = None,
+        udev_applies: bool | None = None,
     ):
         super().__init__(parent)
         self.worker = worker
@@ -72,18 +75,29 @@ class DeviceBar(QWidget):
         self.progress = QProgressBar(self)
         self.progress.setMaximumWidth(160)
         self.progress.hide()
+        # Shown while Linux refuses keyconf a keyboard (no udev rule yet).
+        self.udev_button = UdevInstallButton(self, installer=udev_installer)
+        self.udev_button.hide()
+        self.udev_button.finished.connect(lambda _report: self.rescan())
+        if udev_applies is None:
+            from keyconf.flash.udev_install import udev_needed
+
+            udev_applies = udev_needed()
+        self.udev_applies = udev_applies
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 2)
         layout.addWidget(self.combo)
         layout.addWidget(self.connect_button)
         layout.addWidget(self.progress)
         layout.addWidget(self.status, 1)
+        layout.addWidget(self.udev_button)
         self.connect_button.clicked.connect(self.toggle_connection)
         worker.connected.connect(self._on_connected)
         worker.disconnected.connect(self._on_disconnected)
         worker.failed.connect(self._on_failed)
         worker.progress.connect(self._on_progress)
         worker.busyChanged.connect(self._on_busy)
+        worker.permissionDenied.connect(lambda _message, _hint: self._show_udev(True))
 
         self._thread = QThread()
         self._thread.setObjectName("keyconf-scan")
@@ -140,16 +154,22 @@ class DeviceBar(QWidget):
             self.devices = list(devices)
             self._fill(self.devices)
         if not self.worker.is_connected and not self.worker.busy:
+            blocked = [d for d in devices if not d.accessible]
+            self._show_udev(bool(blocked))
             if not devices:
                 self.status.setText("No VIA or Vial keyboard connected.")
             else:
-                blocked = [d for d in devices if not d.accessible]
                 if blocked:
                     node = hidraw_node(blocked[0].path) or blocked[0].path_text
                     self.status.setText(f"{blocked[0].name}: no permission. {udev_hint(node)}")
+                    self.status.setToolTip(self.status.text())
                 else:
                     count = len(devices)
                     self.status.setText(f"{count} keyboard{'s' if count != 1 else ''} found.")
+
+    def _show_udev(self, needed: bool) -> None:
+        """Offer the udev rule while a keyboard is refused (Linux only)."""
+        self.udev_button.setVisible(needed and self.udev_applies)
 
     def _on_unavailable(self, message: str, hint: str) -> None:
         first = self.unavailable is None
@@ -178,6 +198,7 @@ class DeviceBar(QWidget):
         self.connect_button.setEnabled(False)
 
     def _on_connected(self, summary: BoardSummary) -> None:
+        self._show_udev(False)
         self.connect_button.setEnabled(True)
         self.connect_button.setText("Disconnect")
         self.combo.setEnabled(False)

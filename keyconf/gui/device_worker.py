@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from keyconf.device.board import Board
 from keyconf.device.connection import board_geometry, check_same_keyboard
 from keyconf.device.discovery import DeviceInfo, open_transport
-from keyconf.device.errors import DeviceDisconnected, DeviceError, UnsupportedCommand
+from keyconf.device.errors import DeviceDisconnected, DeviceError, DevicePermissionError, UnsupportedCommand
 from keyconf.device.sync import KeymapSync, PushPlan
 from keyconf.device.via_protocol import Channel
 from keyconf.flash.entry import JumpOutcome, JumpResult
@@ -57,7 +57,7 @@ class _Runner(QObject):
     """Lives in the worker thread; owns the Board. Nothing here touches a widget."""
 
     done = Signal(object, object)  # (job, result)
-    failed = Signal(object, str, str, bool)  # (job, message, hint, board lost)
+    failed = Signal(object, str, str, bool, bool)  # (job, message, hint, board lost, permission denied)
     progress = Signal(str, int, int)
 
     def __init__(self) -> None:
@@ -75,11 +75,11 @@ class _Runner(QObject):
             lost = isinstance(error, DeviceDisconnected)
             if lost:
                 self.close()
-            self.failed.emit(job, error.message, error.hint or "", lost)
+            self.failed.emit(job, error.message, error.hint or "", lost, isinstance(error, DevicePermissionError))
             return
         except Exception as error:  # noqa: BLE001 - a bug must not kill the worker thread
             traceback.print_exc()
-            self.failed.emit(job, f"internal error: {error}", "please report this", False)
+            self.failed.emit(job, f"internal error: {error}", "please report this", False, False)
             return
         self.done.emit(job, result)
 
@@ -156,6 +156,7 @@ class DeviceWorker(QObject):
     lightingRead = Signal(object)  # {Channel: {value name: setting}}
     unlockChanged = Signal(object)  # UnlockStatus or UnlockProgress
     busyChanged = Signal(bool)
+    permissionDenied = Signal(str, str)  # (message, hint): the OS refused to open the keyboard
     _submit = Signal(object)
     _jumpRequested = Signal(object)  # from the flash job's thread: (event, result box)
 
@@ -203,10 +204,12 @@ class DeviceWorker(QObject):
         if job.deliver is not None:
             job.deliver(result)
 
-    @Slot(object, str, str, bool)
-    def _on_failed(self, job: _Job, message: str, hint: str, lost: bool) -> None:
+    @Slot(object, str, str, bool, bool)
+    def _on_failed(self, job: _Job, message: str, hint: str, lost: bool, permission: bool) -> None:
         self._finish()
         self.failed.emit(job.action, message, hint)
+        if permission:
+            self.permissionDenied.emit(message, hint)
         if lost and self.summary is not None:
             self.summary = None
             self.disconnected.emit(message)
