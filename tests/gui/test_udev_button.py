@@ -41,7 +41,9 @@ class StubInstaller:
 
 
 def make_bar(qtbot, worker, devices, installer=None, applies=True) -> DeviceBar:
-    bar = DeviceBar(worker, lister=lambda: list(devices), interval_ms=30, udev_installer=installer, udev_applies=applies)
+    bar = DeviceBar(
+        worker, lister=lambda: list(devices), interval_ms=30, udev_installer=installer, udev_applies=applies
+    )
     qtbot.addWidget(bar)
     bar.show()
     return bar
