@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from keyconf.model.keyboard import Keyboard
@@ -69,12 +70,7 @@ def open_layout_file(path: Path) -> OpenedLayout:
     try:
         keyboard = resolve_keyboard(loaded.layout)
     except UnknownKeyboardError as error:
-        hint = (
-            f"did you mean {', '.join(error.suggestions)}?"
-            if error.suggestions
-            else "use a bundled keyboard (keyconf keyboards) or embed the geometry in the layout"
-        )
-        raise FileProblem(f"unknown keyboard “{error.name}”", str(path), hint=hint) from None
+        raise unknown_keyboard_problem(error, path) from None
     layout = loaded.layout
     from keyconf.model.keycodes import REGISTRY
 
@@ -87,6 +83,25 @@ def open_layout_file(path: Path) -> OpenedLayout:
             hint=f"use one of: {known}",
         )
     return OpenedLayout(layout, keyboard, path, loaded)
+
+
+def unknown_keyboard_problem(error: Any, path: Path | None) -> FileProblem:
+    """What to say about a keyboard keyconf cannot find (`UnknownKeyboardError`): why, when
+    its definition exists but is broken; otherwise the closest names and where more come from."""
+    where = str(path) if path is not None else None
+    if error.reason:
+        return FileProblem(
+            f"keyboard “{error.name}” cannot be used: {error.reason}",
+            where,
+            hint="fix or update that keyboard's definition, or embed the geometry in the layout",
+        )
+    hint = (
+        "`keyconf keyboards` lists the keyboards keyconf knows; "
+        "with a qmk_firmware tree (`qmk setup`) it knows every QMK board"
+    )
+    if error.suggestions:
+        hint = f"did you mean {', '.join(error.suggestions)}? ({hint})"
+    return FileProblem(f"unknown keyboard “{error.name}”", where, hint=hint)
 
 
 def save_layout_file(layout: Layout, keyboard: Keyboard, path: Path, loaded: Any = None) -> Any:
@@ -132,19 +147,28 @@ class FileJob(QRunnable):
 
 
 def run_file_job(
-    work: Callable[[], Any], done: Callable[[Any], None], failed: Callable[[FileProblem], None]
+    work: Callable[[], Any],
+    done: Callable[[Any], None],
+    failed: Callable[[FileProblem], None],
+    owner: QObject | None = None,
 ) -> FileJob:
-    """Start `work` in the background; `done` or `failed` is called on the GUI thread."""
+    """Start `work` in the background; `done` or `failed` is called on the GUI thread, unless
+    `owner` (the widget that asked) has been deleted meanwhile."""
     job = FileJob(work)
     _RUNNING.add(job)
 
+    def alive() -> bool:
+        return owner is None or shiboken6.isValid(owner)
+
     def finish(result: Any) -> None:
         _RUNNING.discard(job)
-        done(result)
+        if alive():
+            done(result)
 
     def fail(problem: FileProblem) -> None:
         _RUNNING.discard(job)
-        failed(problem)
+        if alive():
+            failed(problem)
 
     job.signals.finished.connect(finish)
     job.signals.failed.connect(fail)

@@ -84,7 +84,7 @@ class UdevInstallButton(QPushButton):
             installer = install_rule
         self.setEnabled(False)
         self.setText("Installing…")
-        run_file_job(installer, self._done, self._failed)
+        run_file_job(installer, self._done, self._failed, owner=self)
 
     def _done(self, result: Any) -> None:
         self._show(install_report(result))
