@@ -53,6 +53,7 @@ class LayoutDocument(QObject):
         self.path = path
         # An untitled copy of a file (the bundled example on first start): Save asks for a name.
         self.origin: Path | None = None
+        self.untitled_title: str | None = None  # what the title says until it is saved (an import)
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
         self._context: Any = None
@@ -72,6 +73,8 @@ class LayoutDocument(QObject):
     def display_name(self) -> str:
         if self.path is not None:
             return self.path.name
+        if self.untitled_title:
+            return self.untitled_title
         if self.origin is not None:
             return f"Untitled (copy of {self.origin.name})"
         return self.layout.name or "Untitled layout"

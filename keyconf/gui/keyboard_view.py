@@ -30,7 +30,7 @@ from keyconf.gui.drag_data import dropped_keycode, dropped_slot
 from keyconf.gui.selection import SelectionModel
 from keyconf.render.keycap_faces import EncoderFace, FaceBuilder, KeycapFace
 from keyconf.render.keycap_painter import KeycapPainter, PaintState
-from keyconf.render.keycap_palette import palette_for
+from keyconf.render.keycap_palette import KeycapPalette, palette_for
 from keyconf.render.scene import KeyboardScene, build_scene, fit_unit, option_choices_for
 
 MAX_UNIT = 78.0  # pixels per key unit: beyond this a small board just looks blown up
@@ -68,6 +68,9 @@ class KeyboardView(QWidget):
         self._band: QRectF | None = None
         self._pick_mode = False
         self.marked: set[int] = set()
+        # Keys that differ from a compared layout: layer -> slots, and (layer, slot) -> what was there.
+        self.changed: dict[int, set[int]] = {}
+        self.change_notes: dict[tuple[int, int], str] = {}
         self._connections: list[tuple[Any, Any]] = []
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(True)
@@ -106,6 +109,12 @@ class KeyboardView(QWidget):
 
     def set_marked(self, slots: set[int]) -> None:
         self.marked = set(slots)
+        self.update()
+
+    def set_changed(self, changed: dict[int, set[int]], notes: dict[tuple[int, int], str] | None = None) -> None:
+        """Outline the keys that differ from a compared layout ({} clears)."""
+        self.changed = {layer: set(slots) for layer, slots in changed.items() if slots}
+        self.change_notes = dict(notes or {})
         self.update()
 
     # ---- what is shown --------------------------------------------------------------------
@@ -192,6 +201,7 @@ class KeyboardView(QWidget):
             hovered=self._hover,
             drop_target=self._drop_target,
             marked=self.marked,
+            changed=self.changed.get(layer, ()),
         )
         self._painter.paint(
             painter, scene, self.faces(layer), encoder_faces=self.encoder_faces(layer), state=state
@@ -331,6 +341,9 @@ class KeyboardView(QWidget):
         lines = [f"<b>{_escape(face.text)}</b>"]
         if face.description:
             lines.append(_escape(face.description))
+        note = self.change_notes.get((self.selection.layer, slot))
+        if note:
+            lines.append(f"<i>{_escape(note)}</i>")
         return "<br>".join(lines)
 
     # ---- keyboard -------------------------------------------------------------------------
@@ -446,6 +459,14 @@ class KeyboardView(QWidget):
 
     def _is_dark(self) -> bool:
         return self.palette().color(QPalette.ColorRole.Window).lightness() < 128
+
+    def is_dark(self) -> bool:
+        """Whether the window is drawn dark (pictures follow it)."""
+        return self._is_dark()
+
+    def palette_colours(self) -> KeycapPalette:
+        """The keycap colours in use (other widgets match them)."""
+        return self._painter.palette
 
 
 def _escape(text: str) -> str:

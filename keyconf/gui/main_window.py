@@ -16,6 +16,7 @@ from PySide6.QtCore import QMimeData, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
+    QColor,
     QDesktopServices,
     QDragEnterEvent,
     QDragMoveEvent,
@@ -65,6 +66,7 @@ class MainWindow(QMainWindow):
     documentChanged = Signal()  # a different file / layout is now open
     fileOpenFailed = Signal(object)  # FileProblem (tests and the status bar listen)
     fileSaved = Signal(str)
+    exported = Signal(str)  # an export or picture written (its path)
 
     def __init__(self, settings: EditorSettings | None = None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -73,6 +75,10 @@ class MainWindow(QMainWindow):
         self.device_features: Any = None  # set by keyconf.gui.device_features when installed
         self.build_dialog: Any = None  # the last Build firmware dialog (keyconf.gui.firmware_actions)
         self.flash_dialog: Any = None
+        self.comparison: Any = None  # File → Compare with File (keyconf.gui.layout_compare), made on first use
+        self.import_notes: Any = None  # the last "Imported with notes" box
+        self.keyboard_question: Any = None  # the import's "which keyboard?" dialog, while open
+        self._layer_marks: set[int] = set()
         self.loaded: Any = None  # LoadedLayout of the open file, for surgical saves
         self.selection = SelectionModel(self)
         self.picker_model = PickerModel(recent=self.settings.recent_keycodes())
@@ -182,6 +188,31 @@ class MainWindow(QMainWindow):
         self.act_open = self._action("&Open…", self.open_dialog, std.Open, "Open a layout file")
         self.act_save = self._action("&Save", self.save, std.Save, "Save the layout")
         self.act_save_as = self._action("Save &As…", self.save_as, std.SaveAs, "Save the layout to another file")
+        self.act_import = self._action(
+            "&Import…",
+            self.import_layout,
+            QKeySequence("Ctrl+I"),
+            "Open a VIA or Vial save, a QMK keymap.json or keymap.c as a new layout",
+        )
+        self.act_export = self._action(
+            "&Export…",
+            self.export_layout,
+            QKeySequence("Ctrl+E"),
+            "Write the layout as QMK keymap.json or keymap.c, a VIA or Vial save, or keymap-drawer YAML",
+        )
+        self.act_export_picture = self._action(
+            "Export &Picture…",
+            self.export_picture,
+            QKeySequence("Ctrl+Shift+E"),
+            "Draw every layer to an SVG, a PNG or a one-page PDF cheat sheet",
+        )
+        self.act_print = self._action("&Print…", self.print_layout, std.Print, "Print every layer on one page")
+        self.act_compare = self._action(
+            "&Compare with File…",
+            self.compare_with_file,
+            QKeySequence("Ctrl+Shift+D"),
+            "Show which keys differ from another layout file (any format keyconf imports)",
+        )
         self.act_quit = self._action("&Quit", self.close, std.Quit, "Quit keyconf")
         self.act_undo = self._action("&Undo", self._undo, std.Undo, "Undo the last edit")
         self.act_redo = self._action(
@@ -244,9 +275,15 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.act_save)
         file_menu.addAction(self.act_save_as)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_import)
+        file_menu.addAction(self.act_export)
+        file_menu.addAction(self.act_export_picture)
+        file_menu.addAction(self.act_print)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_compare)
         self.file_menu = file_menu
         self.file_extras = file_menu.addSeparator()
-        file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         edit = bar.addMenu("&Edit")
         edit.addAction(self.act_undo)
@@ -312,8 +349,8 @@ class MainWindow(QMainWindow):
         doc = LayoutDocument(opened.layout, opened.keyboard, opened.path, self)
         self.doc = doc
         self.loaded = opened.loaded
-        doc.modifiedChanged.connect(self._update_title)
-        doc.pathChanged.connect(self._update_title)
+        doc.modifiedChanged.connect(self.update_title)
+        doc.pathChanged.connect(self.update_title)
         doc.layersChanged.connect(self._refresh_layer_tabs)
         doc.layersChanged.connect(self.picker.refresh)
         doc.featuresChanged.connect(self.picker.refresh)
@@ -335,7 +372,7 @@ class MainWindow(QMainWindow):
         keyboard = opened.keyboard
         name = keyboard.display_name or keyboard.name
         self.board_label.setText(f"{name} · {doc.macro.name} · {doc.macro.key_count} keys")
-        self._update_title()
+        self.update_title()
         self._update_actions()
         if self._default_dock_sizes:
             QTimer.singleShot(0, self.apply_default_dock_sizes)
@@ -354,8 +391,22 @@ class MainWindow(QMainWindow):
                 return
             self._opened(opened)
             return
-        self._set_busy(True, f"Opening {path.name}…")
+        self.set_busy(True, f"Opening {path.name}…")
         run_file_job(lambda: open_layout_file(path), self._opened, self._open_failed)
+
+    def set_layer_marks(self, layers: set[int]) -> None:
+        """Mark layer tabs (the layers that differ from a compared file)."""
+        if layers != self._layer_marks:
+            self._layer_marks = set(layers)
+            self._refresh_layer_tabs()
+
+    def last_folder(self) -> Path:
+        """Where file dialogs start: the open layout's folder, the last file's, or home."""
+        if self.doc is not None and self.doc.path is not None:
+            return self.doc.path.parent
+        if self.doc is not None and self.doc.origin is not None and self.doc.untitled_title:
+            return self.doc.origin.parent  # an import: beside the file it came from
+        return self._save_folder()
 
     def show_once(self, *_args: object) -> None:
         """Show the window unless it already is (start-up shows it with its first layout)."""
@@ -372,27 +423,27 @@ class MainWindow(QMainWindow):
             return OpenedLayout(opened.layout, opened.keyboard, None, opened.loaded)
 
         def done(opened: OpenedLayout) -> None:
-            self._set_busy(False)
+            self.set_busy(False)
             self.set_opened(opened)
             assert self.doc is not None
             self.doc.origin = path
-            self._update_title()
+            self.update_title()
             self.statusBar().showMessage(
                 f"A copy of the example {path.name}: Save (Ctrl+S) asks where to keep your layout", 8000
             )
 
-        self._set_busy(True, f"Opening {path.name}…")
+        self.set_busy(True, f"Opening {path.name}…")
         run_file_job(work, done, self._open_failed)
 
     def _opened(self, opened: OpenedLayout) -> None:
-        self._set_busy(False)
+        self.set_busy(False)
         self.set_opened(opened)
         if opened.path is not None:
             self.settings.add_recent_file(opened.path)
         self.statusBar().showMessage(f"Opened {opened.path}", 4000)
 
     def _open_failed(self, problem: FileProblem) -> None:
-        self._set_busy(False)
+        self.set_busy(False)
         self.statusBar().showMessage("Could not open the file", 6000)
         self.fileOpenFailed.emit(problem)
         self.show_file_problem("Cannot open layout", problem)
@@ -455,7 +506,7 @@ class MainWindow(QMainWindow):
             return save_layout_file(layout, keyboard, path, loaded)
 
         def done(new_loaded: Any) -> None:
-            self._set_busy(False)
+            self.set_busy(False)
             if doc is not self.doc:
                 return
             self.loaded = new_loaded
@@ -468,7 +519,7 @@ class MainWindow(QMainWindow):
             self.fileSaved.emit(str(path))
 
         def failed(problem: FileProblem) -> None:
-            self._set_busy(False)
+            self.set_busy(False)
             self.show_file_problem("Cannot save layout", problem)
 
         if wait:
@@ -478,7 +529,7 @@ class MainWindow(QMainWindow):
                 failed(problem)
                 return False
             return True
-        self._set_busy(True, f"Saving {path.name}…")
+        self.set_busy(True, f"Saving {path.name}…")
         run_file_job(work, done, failed)
         return True
 
@@ -639,8 +690,13 @@ class MainWindow(QMainWindow):
         while tabs.count():
             tabs.removeTab(0)
         for index, layer in enumerate(self.doc.layout.layers):
-            tabs.addTab(f"{index}  {layer.name}")
-            tabs.setTabToolTip(index, f"Layer {index}: {layer.name}")
+            marked = index in self._layer_marks
+            tabs.addTab(f"{index}  {layer.name}" + ("  •" if marked else ""))
+            tabs.setTabToolTip(
+                index, f"Layer {index}: {layer.name}" + (" (differs from the compared file)" if marked else "")
+            )
+            if marked:
+                tabs.setTabTextColor(index, QColor(self.keyboard_view.palette_colours().changed))
         self.selection.clamp(self.doc.macro.key_count, len(self.doc.layout.layers))
         tabs.setCurrentIndex(self.selection.layer)
         tabs.blockSignals(False)
@@ -677,7 +733,7 @@ class MainWindow(QMainWindow):
                     select(index)
                 return
 
-    def _update_title(self, *_args: object) -> None:
+    def update_title(self, *_args: object) -> None:
         if self.doc is None:
             self.setWindowTitle(APP_TITLE)
             return
@@ -696,6 +752,10 @@ class MainWindow(QMainWindow):
         for action in (
             self.act_save,
             self.act_save_as,
+            self.act_export,
+            self.act_export_picture,
+            self.act_print,
+            self.act_compare,
             self.act_build,
             self.act_select_all,
             self.act_next_layer,
@@ -711,7 +771,7 @@ class MainWindow(QMainWindow):
         ):
             action.setEnabled(has_selection)
 
-    def _set_busy(self, busy: bool, message: str = "") -> None:
+    def set_busy(self, busy: bool, message: str = "") -> None:
         self._busy = busy
         if busy:
             QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
@@ -807,6 +867,31 @@ class MainWindow(QMainWindow):
         AboutDialog(self).exec()
 
     # ---- extension points for the device, build and flash parts --------------------------
+
+    def import_layout(self) -> None:
+        from keyconf.gui.layout_exchange import import_dialog
+
+        import_dialog(self)
+
+    def export_layout(self) -> None:
+        from keyconf.gui.layout_exchange import export_dialog
+
+        export_dialog(self)
+
+    def export_picture(self) -> None:
+        from keyconf.gui.picture_export import export_picture_dialog
+
+        export_picture_dialog(self)
+
+    def print_layout(self) -> None:
+        from keyconf.gui.picture_export import print_dialog
+
+        print_dialog(self)
+
+    def compare_with_file(self) -> None:
+        from keyconf.gui.layout_compare import start_comparison
+
+        start_comparison(self)
 
     def open_build_dialog(self) -> None:
         from keyconf.gui.firmware_actions import open_build_dialog

@@ -27,6 +27,7 @@ class PaintState:
     hovered: int | None = None
     drop_target: int | None = None
     marked: Collection[int] = ()  # e.g. the keys of a combo being edited, or a problem's key
+    changed: Collection[int] = ()  # keys that differ from a layout being compared with
 
 
 class KeycapPainter:
@@ -68,6 +69,7 @@ class KeycapPainter:
             self._paint_plate(painter, scene)
         selected = set(state.selected)
         marked = set(state.marked)
+        changed = set(state.changed)
         for shape in scene.shapes:
             face = faces[shape.slot] if shape.slot is not None and shape.slot < len(faces) else None
             enc_face = None
@@ -83,6 +85,7 @@ class KeycapPainter:
                 hovered=shape.slot is not None and shape.slot == state.hovered,
                 drop_target=shape.slot is not None and shape.slot == state.drop_target,
                 marked=shape.slot is not None and shape.slot in marked,
+                changed=shape.slot is not None and shape.slot in changed,
             )
         painter.restore()
 
@@ -123,6 +126,7 @@ class KeycapPainter:
         hovered: bool = False,
         drop_target: bool = False,
         marked: bool = False,
+        changed: bool = False,
     ) -> None:
         painter.save()
         if shape.angle:
@@ -133,7 +137,7 @@ class KeycapPainter:
         if shape.encoder is not None:
             self._paint_encoder(painter, shape, face, encoder_face, unit, selected, hovered, drop_target)
         else:
-            self._paint_cap(painter, shape, face, unit, selected, hovered, drop_target, marked)
+            self._paint_cap(painter, shape, face, unit, selected, hovered, drop_target, marked, changed)
         painter.restore()
 
     def _paint_cap(
@@ -146,6 +150,7 @@ class KeycapPainter:
         hovered: bool,
         drop_target: bool,
         marked: bool,
+        changed: bool = False,
     ) -> None:
         pal = self.palette
         face = face or KeycapFace(kind="empty")
@@ -189,6 +194,9 @@ class KeycapPainter:
 
         if face.kind == "invalid":
             self._outline(painter, outer, pal.invalid, unit * 0.035, dashed=False)
+        if changed:
+            self._outline(painter, outer, pal.changed, max(2.0, unit * 0.06), dashed=False)
+            self._paint_changed_mark(painter, shape.rect, unit)
         if marked:
             self._outline(painter, outer, pal.marked, unit * 0.04, dashed=True)
         if selected or drop_target:
@@ -234,6 +242,14 @@ class KeycapPainter:
             top_y = y + max(0.0, (tap_area_h - block_h) / 2)
             for i, line in enumerate(lines):
                 painter.drawText(QRectF(x, top_y + i * line_h, w, line_h), Qt.AlignmentFlag.AlignCenter, line)
+
+    def _paint_changed_mark(self, painter: QPainter, rect: Rect, unit: float) -> None:
+        """A dot in the top-left corner: changed keys read as changed without colour too."""
+        x, y, _w, _h = rect
+        r = unit * 0.06
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self._colour(self.palette.changed))
+        painter.drawEllipse(QPointF(x + unit * 0.17, y + unit * 0.15), r, r)
 
     def _paint_transparent_mark(self, painter: QPainter, rect: Rect, unit: float) -> None:
         x, y, w, h = rect

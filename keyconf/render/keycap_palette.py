@@ -80,6 +80,7 @@ class KeycapPalette:
     invalid: str
     selection: str
     marked: str
+    changed: str  # keys that differ from the layout being compared with
     families: dict[str, CapColours] = field(default_factory=dict)
 
     def cap(self, group: str, legend: str = "") -> CapColours:
@@ -102,6 +103,7 @@ LIGHT = KeycapPalette(
     invalid="#c62828",
     selection="#1a73e8",
     marked="#e37400",
+    changed="#c2185b",
     families={
         "basic": CapColours("#fdfdfe", "#cfd3da"),
         "modifier": CapColours("#e8ebef", "#b8bec8"),
@@ -125,6 +127,7 @@ DARK = KeycapPalette(
     invalid="#ff7b72",
     selection="#8ab4f8",
     marked="#f9ab00",
+    changed="#f06292",
     families={
         "basic": CapColours("#464b53", "#33373d"),
         "modifier": CapColours("#3b3f46", "#2c2f35"),

@@ -108,3 +108,24 @@ def opened(window, qtbot, layout_file):
     window.open_path(layout_file)
     qtbot.waitUntil(lambda: window.doc is not None, timeout=10000)
     return window
+
+
+@pytest.fixture
+def isolated_user(tmp_path, monkeypatch):
+    """A user with no qmk_firmware tree and empty data and cache folders: the catalogue (and
+    the window's keyboard chooser) sees only the bundled boards and writes nothing outside."""
+    home = tmp_path / "user"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    for name, folder in (
+        ("XDG_CONFIG_HOME", ".config"),
+        ("XDG_CACHE_HOME", ".cache"),
+        ("XDG_DATA_HOME", ".local/share"),
+    ):
+        monkeypatch.setenv(name, str(home / folder))
+    for name in ("QMK_HOME", "QMK_USERSPACE"):
+        monkeypatch.delenv(name, raising=False)
+    from keyconf.gui import keyboard_chooser
+
+    monkeypatch.setattr(keyboard_chooser, "_SHARED", {})
+    return home
