@@ -165,7 +165,9 @@ class Preprocessed:
 
 
 def preprocess(
-    tokens: Sequence[Token], path: str | Path | None = None, assume_defined: Callable[[str], bool] = lambda _: False
+    tokens: Sequence[Token],
+    path: str | Path | None = None,
+    assume_defined: Callable[[str], bool] = lambda _: False,
 ) -> Preprocessed:
     """Apply `#define`/`#undef` and `#if` family directives; drop includes and pragmas.
 
@@ -273,11 +275,15 @@ def _condition(
         assumed = {t.text: 1 for t in expanded if t.kind == "ident" and is_defined(t.text)}
         return bool(IntExpression(expanded, assumed).evaluate(unknown_as_zero=True))
     except ValueError:
-        pre.warnings.append(f"line {token.line}: could not judge `#{token.text.lstrip('#').strip()}`; took it as false")
+        pre.warnings.append(
+            f"line {token.line}: could not judge `#{token.text.lstrip('#').strip()}`; took it as false"
+        )
         return False
 
 
-def expand(tokens: Sequence[Token], defines: dict[str, Define], keep: frozenset[str] = frozenset()) -> list[Token]:
+def expand(
+    tokens: Sequence[Token], defines: dict[str, Define], keep: frozenset[str] = frozenset()
+) -> list[Token]:
     """Macro-expand `tokens` with `defines` (names in `keep` are left alone)."""
     return _expand(list(tokens), defines, keep, frozenset(), 0)
 
@@ -436,8 +442,10 @@ def render(tokens: Sequence[Token]) -> str:
             word_now = t.kind in ("ident", "number")
             if previous.is_(","):
                 out.append(" ")
-            elif (word_before and word_now) or t.text in ("|", "&", "+", "<<", ">>", "||", "&&") or (
-                previous.text in ("|", "&", "+", "<<", ">>", "||", "&&") and previous.kind == "punct"
+            elif (
+                (word_before and word_now)
+                or t.text in ("|", "&", "+", "<<", ">>", "||", "&&")
+                or (previous.text in ("|", "&", "+", "<<", ">>", "||", "&&") and previous.kind == "punct")
             ):
                 out.append(" ")
         out.append(t.text)

@@ -89,8 +89,11 @@ class _Reader:
         self.defines: dict[str, Define] = pre.defines
         # Expand as the compiler would, except names for plain numbers (`#define _LOWER 1`):
         # those may name layers, and are resolved where a number is needed.
-        numeric = frozenset(name for name, d in pre.defines.items()
-                            if d.params is None and len(d.body) == 1 and d.body[0].kind == "number")
+        numeric = frozenset(
+            name
+            for name, d in pre.defines.items()
+            if d.params is None and len(d.body) == 1 and d.body[0].kind == "number"
+        )
         self.tokens = expand(pre.tokens, pre.defines, numeric)
         self.warnings: list[str] = list(pre.warnings)
         self.enums: list[dict[str, int | None]] = []
@@ -115,7 +118,9 @@ class _Reader:
             )
         entries = self._entries(keymaps)
         if not entries:
-            raise FormatError("the `keymaps[]` array is empty", self.path, keymaps[0].line if keymaps else None)
+            raise FormatError(
+                "the `keymaps[]` array is empty", self.path, keymaps[0].line if keymaps else None
+            )
         layer_idents, indices = self._layer_indices(entries)
         count = max(indices) + 1
         names = self._layer_names(layer_idents, indices, count)
@@ -129,8 +134,8 @@ class _Reader:
         for entry, index in zip(entries, indices, strict=True):
             if layers[index] is not None:
                 self.warnings.append(
-                    f"line {entry.line}: layer {index} ({names[index]}) is given twice; the later one counts, "
-                    "as in C"
+                    f"line {entry.line}: layer {index} ({names[index]}) is given twice; "
+                    "the later one counts, as in C"
                 )
             macro, keys = self._layout_call(entry, symbols)
             macro_names.add(macro)
@@ -153,7 +158,9 @@ class _Reader:
         full_layers: list[Layer] = []
         for index, maybe in enumerate(layers):
             if maybe is None:
-                self.warnings.append(f"layer {index} ({names[index]}) is missing from keymaps[]; filled with KC_NO")
+                self.warnings.append(
+                    f"layer {index} ({names[index]}) is missing from keymaps[]; filled with KC_NO"
+                )
                 maybe = Layer(names[index], ["KC_NO"] * key_count)
             full_layers.append(maybe)
         layout = Layout(keyboard=self.keyboard, layout_macro=macro_names.pop(), layers=full_layers)
@@ -171,7 +178,11 @@ class _Reader:
         code = [f for f in self.functions if f.endswith("_user") or f.endswith("_kb")]
         if code:
             shown = ", ".join(f"{f}()" for f in code[:_FUNCTIONS_WORTH_NAMING])
-            more = f" and {len(code) - _FUNCTIONS_WORTH_NAMING} more" if len(code) > _FUNCTIONS_WORTH_NAMING else ""
+            more = (
+                f" and {len(code) - _FUNCTIONS_WORTH_NAMING} more"
+                if len(code) > _FUNCTIONS_WORTH_NAMING
+                else ""
+            )
             self.warnings.append(f"C code is not part of a layout and was not imported: {shown}{more}")
         return KeymapC(layout, self.warnings, custom)
 
@@ -240,7 +251,9 @@ class _Reader:
                     j = find_matching(statement, j) + 1
                 if j >= len(statement) or not statement[j].is_("{"):
                     where = statement[j] if j < len(statement) else t
-                    raise FormatError(f"`{name}` is not initialized with {{...}}", self.path, where.line, where.column)
+                    raise FormatError(
+                        f"`{name}` is not initialized with {{...}}", self.path, where.line, where.column
+                    )
                 close = find_matching(statement, j)
                 return statement[j + 1 : close]
         return None
@@ -282,8 +295,14 @@ class _Reader:
         idents: list[str] = []
         indices: list[int] = []
         next_index = 0
-        unresolved = [e.designator[0].text for e in entries if e.designator is not None and len(e.designator) == 1
-                      and e.designator[0].kind == "ident" and not self._resolvable(e.designator)]
+        unresolved = [
+            e.designator[0].text
+            for e in entries
+            if e.designator is not None
+            and len(e.designator) == 1
+            and e.designator[0].kind == "ident"
+            and not self._resolvable(e.designator)
+        ]
         if unresolved and len(unresolved) == len(entries) and len(set(unresolved)) == len(unresolved):
             # The layer enum lives in a header this file includes: number layers in order.
             self.warnings.append(
@@ -362,7 +381,8 @@ class _Reader:
                 self.path,
                 value[0].line,
                 value[0].column,
-                hint="rewrite the layer with the keyboard's LAYOUT_* macro, or import the VIA/Vial save instead",
+                hint="rewrite the layer with the keyboard's LAYOUT_* macro, "
+                "or import the VIA/Vial save instead",
             )
         if len(value) < 3 or value[0].kind != "ident" or not value[1].is_("("):
             t = value[0] if value else Token("punct", "", entry.line, 1)
@@ -375,7 +395,9 @@ class _Reader:
         args, end = split_call_arguments(value, 1)
         if end != len(value):
             t = value[end]
-            raise FormatError(f"unexpected `{t.text}` after the layout macro call", self.path, t.line, t.column)
+            raise FormatError(
+                f"unexpected `{t.text}` after the layout macro call", self.path, t.line, t.column
+            )
         keys: list[str] = []
         for number, arg in enumerate(args, start=1):
             if not arg:
@@ -390,8 +412,10 @@ class _Reader:
 
     def _keycode_text(self, tokens: list[Token], symbols: dict[str, str]) -> str:
         tokens = unwrap_parentheses(tokens)
-        renamed = [Token(t.kind, symbols[t.text], t.line, t.column) if t.kind == "ident" and t.text in symbols
-                   else t for t in tokens]
+        renamed = [
+            Token(t.kind, symbols[t.text], t.line, t.column) if t.kind == "ident" and t.text in symbols else t
+            for t in tokens
+        ]
         for t in renamed:
             if t.kind in ("string", "char") or (t.kind == "punct" and t.text in "{};="):
                 raise FormatError(
@@ -411,11 +435,14 @@ class _Reader:
             indices = self._designated_range(entry, positional)
             positional = indices[-1] + 1
             if indices[-1] >= len(layout.layers):
-                raise FormatError(f"encoder_map has a layer {indices[-1]} that keymaps[] lacks", self.path,
-                                  entry.line)
+                raise FormatError(
+                    f"encoder_map has a layer {indices[-1]} that keymaps[] lacks", self.path, entry.line
+                )
             value = entry.value
             if not value[0].is_("{"):
-                raise FormatError("expected { ENCODER_CCW_CW(...), ... }", self.path, value[0].line, value[0].column)
+                raise FormatError(
+                    "expected { ENCODER_CCW_CW(...), ... }", self.path, value[0].line, value[0].column
+                )
             close = find_matching(value, 0)
             actions: list[EncoderAction] = []
             for part in split_top_level(value[1:close]):
@@ -429,8 +456,9 @@ class _Reader:
                     raise FormatError("expected ENCODER_CCW_CW(ccw, cw)", self.path, t.line, t.column)
                 if len(pair) != 2:
                     raise FormatError("an encoder takes two keycodes (ccw, cw)", self.path, part[0].line)
-                actions.append(EncoderAction(self._keycode_text(pair[0], symbols),
-                                             self._keycode_text(pair[1], symbols)))
+                actions.append(
+                    EncoderAction(self._keycode_text(pair[0], symbols), self._keycode_text(pair[1], symbols))
+                )
             for index in indices:
                 layout.layers[index].encoders = [EncoderAction(a.ccw, a.cw) for a in actions]
 
@@ -448,7 +476,11 @@ class _Reader:
             index = positional if entry.designator is None else self._int(entry.designator)
             positional = index + 1
             designator = entry.designator
-            ident = designator[0].text if designator and len(designator) == 1 and designator[0].kind == "ident" else None
+            ident = (
+                designator[0].text
+                if designator and len(designator) == 1 and designator[0].kind == "ident"
+                else None
+            )
             name = layout_name_for_c_identifier(ident) if ident else f"td{index}"
             value = expand(entry.value, self.defines, keep)
             call = value[0].text if value else ""
@@ -465,8 +497,8 @@ class _Reader:
                 dance.double_tap = f"{verb}({self._keycode_text(args[1], symbols)})"
             else:
                 self.warnings.append(
-                    f"line {entry.line}: tap dance {name} uses {call or 'C code'}, which a layout cannot hold; "
-                    "it was imported as a tap dance that sends nothing"
+                    f"line {entry.line}: tap dance {name} uses {call or 'C code'}, "
+                    "which a layout cannot hold; it was imported as a tap dance that sends nothing"
                 )
             found[index] = dance
             if ident:
@@ -487,30 +519,46 @@ class _Reader:
                 if t.kind != "ident":
                     continue
                 after = i + 1
-                if i > 0 and statement[i - 1].is_("(") and after < len(statement) and statement[after].is_(")"):
+                if (
+                    i > 0
+                    and statement[i - 1].is_("(")
+                    and after < len(statement)
+                    and statement[after].is_(")")
+                ):
                     after += 1  # `(name)[]`, as macro-made arrays write it
                 if after < len(statement) and statement[after].is_("["):
                     inner = self._find_array_in(statement, after - 1)
                     if inner is not None:
-                        parts = [p for p in split_top_level(inner) if not (len(p) == 1 and p[0].is_("COMBO_END"))]
-                        key_arrays[t.text] = [self._keycode_text(expand(p, self.defines, keep), symbols)
-                                              for p in parts]
+                        parts = [
+                            p for p in split_top_level(inner) if not (len(p) == 1 and p[0].is_("COMBO_END"))
+                        ]
+                        key_arrays[t.text] = [
+                            self._keycode_text(expand(p, self.defines, keep), symbols) for p in parts
+                        ]
                     break
         combos: list[Combo] = []
         for entry in self._entries(body):
             value = expand(entry.value, self.defines, keep | frozenset(key_arrays))
             call = value[0].text if value else ""
             if call != "COMBO" or len(value) < 2 or not value[1].is_("("):
-                self.warnings.append(f"line {entry.line}: combo {render(value[:1])}(...) runs C code; not imported")
+                self.warnings.append(
+                    f"line {entry.line}: combo {render(value[:1])}(...) runs C code; not imported"
+                )
                 continue
             args, _ = split_call_arguments(value, 1)
             if len(args) != 2 or len(args[0]) != 1 or args[0][0].text not in key_arrays:
-                raise FormatError("COMBO(keys, action) must name a key array ending in COMBO_END", self.path,
-                                  entry.line)
+                raise FormatError(
+                    "COMBO(keys, action) must name a key array ending in COMBO_END", self.path, entry.line
+                )
             array = args[0][0].text
             ident = entry.designator[0].text if entry.designator and len(entry.designator) == 1 else array
-            combos.append(Combo(key_arrays[array], self._keycode_text(args[1], symbols),
-                                name=layout_name_for_c_identifier(ident)))
+            combos.append(
+                Combo(
+                    key_arrays[array],
+                    self._keycode_text(args[1], symbols),
+                    name=layout_name_for_c_identifier(ident),
+                )
+            )
         return combos
 
     def _find_array_in(self, statement: list[Token], name_index: int) -> list[Token] | None:
@@ -528,8 +576,12 @@ class _Reader:
         keep = frozenset(symbols)
         for statement in self.statements:
             for i, t in enumerate(statement):
-                if not (t.kind == "ident" and t.text.startswith("ko_make_") and i + 1 < len(statement)
-                        and statement[i + 1].is_("(")):
+                if not (
+                    t.kind == "ident"
+                    and t.text.startswith("ko_make_")
+                    and i + 1 < len(statement)
+                    and statement[i + 1].is_("(")
+                ):
                     continue
                 name_token = next((statement[k - 1] for k in range(i, 0, -1) if statement[k].is_("=")), None)
                 args, _ = split_call_arguments(statement, i + 1)
@@ -572,7 +624,9 @@ class _Reader:
         if len(args) >= 5 and render(args[4]) not in ("0", "0x00", "0x0"):
             override.negative_mods = [render(p) for p in split_top_level(args[4], "|")]
         if len(args) == 6:
-            self.warnings.append(f"line {call.line}: key override options `{render(args[5])}` were not imported")
+            self.warnings.append(
+                f"line {call.line}: key override options `{render(args[5])}` were not imported"
+            )
         return override
 
 
