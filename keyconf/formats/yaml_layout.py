@@ -1,0 +1,1165 @@
+"""The keyconf YAML layout format, version 1: read with positions, write aligned and atomic.
+
+Reading never executes anything (see `yaml_source`). Writing has two modes:
+- a fresh layout is written whole, each layer as rows that follow the keyboard's physical
+  rows, aligned into a grid, so the file looks like the keyboard;
+- a layout that was loaded from a file is saved *surgically*: sections that did not change
+  keep their text byte for byte (comments included); a changed keycode is replaced in place;
+  only a section whose structure changed (a layer added, a macro rewritten) is re-written.
+So a file keyconf wrote reloads and re-saves byte-identical, and a hand-written file keeps its
+comments and row layout when one key is edited.
+
+The format is documented in docs/layout-format.md.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from keyconf.formats.atomic import write_atomic
+from keyconf.formats.embedded_geometry import geometry_from_data, geometry_to_data
+from keyconf.formats.yaml_source import (
+    DocPath,
+    Scalar,
+    SourceError,
+    Span,
+    YamlDocument,
+    decode_text,
+    parse_yaml,
+)
+from keyconf.model.keyboard import Keyboard, LayoutMacro
+from keyconf.model.layout import (
+    FORMAT_VERSION,
+    Combo,
+    EncoderAction,
+    KeyOverride,
+    Layer,
+    Layout,
+    Macro,
+    MacroStep,
+    TapDance,
+)
+from keyconf.model.problems import Location, Problem
+
+__all__ = [
+    "LayoutFileError",
+    "LoadedLayout",
+    "load_layout",
+    "loads_layout",
+    "dumps_layout",
+    "save_layout",
+    "render_layout",
+]
+
+LayoutFileError = SourceError
+
+SECTION_ORDER = (
+    "keyconf",
+    "name",
+    "author",
+    "notes",
+    "keyboard",
+    "layout",
+    "layout_options",
+    "settings",
+    "layers",
+    "encoders",
+    "macros",
+    "tap_dances",
+    "combos",
+    "key_overrides",
+    "geometry",
+)
+KNOWN_SECTIONS = frozenset(SECTION_ORDER)
+HEADER = "# keyconf layout (format 1): see docs/layout-format.md\n"
+LAYER_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+@dataclass
+class LoadedLayout:
+    """A layout as read from a file, with what is needed to point into it and save it back."""
+
+    layout: Layout
+    path: str | None
+    text: str
+    document: YamlDocument
+    # Model location -> (line, column), 1-based, for problems and "go to key".
+    positions: dict[Location, tuple[int, int]] = field(default_factory=dict)
+    # Layer name -> the row lengths the file used (kept when saving).
+    row_lengths: dict[str, list[int]] = field(default_factory=dict)
+    # The layout as loaded, to see what changed at save time.
+    original: Layout | None = None
+
+    def locate(self, problems: Iterable[Problem]) -> list[Problem]:
+        """The problems with this file's name, line and column filled in."""
+        located = []
+        for problem in problems:
+            position = self.position(problem.location)
+            located.append(problem.at(self.path, *(position or (None, None))))
+        return located
+
+    def position(self, location: Location) -> tuple[int, int] | None:
+        """The file position of `location` or of its nearest enclosing location."""
+        loc = tuple(location)
+        while True:
+            if loc in self.positions:
+                return self.positions[loc]
+            if not loc:
+                return None
+            loc = loc[:-1]
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def load_layout(path: str | os.PathLike[str]) -> LoadedLayout:
+    """Read a layout file. Raises `LayoutFileError` (with file, line, column, hint)."""
+    file = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise LayoutFileError("no such file", file, hint="check the path") from None
+    except IsADirectoryError:
+        raise LayoutFileError("this is a folder, not a layout file", file) from None
+    except OSError as exc:
+        raise LayoutFileError(f"cannot read the file: {exc.strerror}", file) from None
+    return loads_layout(decode_text(raw, file), file)
+
+
+def loads_layout(text: str, file: str | None = None) -> LoadedLayout:
+    document = parse_yaml(text, file)
+    reader = _Reader(document, file)
+    layout = reader.read()
+    return LoadedLayout(
+        layout=layout,
+        path=file,
+        text=text,
+        document=document,
+        positions=reader.positions,
+        row_lengths=reader.row_lengths,
+        original=copy.deepcopy(layout),
+    )
+
+
+class _Reader:
+    def __init__(self, document: YamlDocument, file: str | None):
+        self.doc = document
+        self.file = file
+        self.positions: dict[Location, tuple[int, int]] = {}
+        self.row_lengths: dict[str, list[int]] = {}
+
+    # -- helpers
+    def span(self, path: DocPath) -> Span | None:
+        return self.doc.spans.get(path)
+
+    def fail(self, message: str, path: DocPath, hint: str | None = None, key: bool = False) -> SourceError:
+        span = (self.doc.key_spans.get(path) if key else None) or self._nearest_span(path)
+        line = span.line + 1 if span else None
+        column = span.column + 1 if span else None
+        return SourceError(message, self.file, line, column, hint)
+
+    def _nearest_span(self, path: DocPath) -> Span | None:
+        while True:
+            span = self.doc.spans.get(path)
+            if span is not None or not path:
+                return span
+            path = path[:-1]
+
+    def mark(self, location: Location, path: DocPath) -> None:
+        span = self.doc.spans.get(path)
+        if span is not None:
+            self.positions[location] = (span.line + 1, span.column + 1)
+
+    def mapping(self, value: Any, path: DocPath, what: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(f"{what} must be a mapping of `name: value` entries", path)
+        return value
+
+    def sequence(self, value: Any, path: DocPath, what: str) -> list[Any]:
+        if not isinstance(value, list):
+            raise self.fail(f"{what} must be a list (`- item` lines or `[a, b]`)", path)
+        return value
+
+    def text(self, value: Any, path: DocPath, what: str, allow_empty: bool = False) -> str:
+        if isinstance(value, (dict, list)):
+            raise self.fail(f"{what} must be a single value, not a {'mapping' if isinstance(value, dict) else 'list'}",
+                            path)
+        text = str(value).strip() if value is not None else ""
+        if isinstance(value, Scalar) and value.kind == "null" and value in ("", "~", "null", "Null", "NULL"):
+            text = ""
+        if not text and not allow_empty:
+            raise self.fail(f"{what} is empty", path)
+        return text
+
+    def keycode(self, value: Any, path: DocPath, what: str = "a keycode") -> str:
+        if isinstance(value, (dict, list)):
+            raise self.fail(f"{what} must be a keycode such as KC_A or MO(nav), not a "
+                            f"{'mapping' if isinstance(value, dict) else 'list'}", path,
+                            hint="a keycode with a comma must be quoted: 'LT(nav, KC_SPC)'")
+        text = str(value).strip()
+        if not text:
+            raise self.fail(f"{what} is empty", path, hint="write KC_NO for a key that does nothing, "
+                            "KC_TRNS (or _______) for one that falls through")
+        return text
+
+    def integer(self, value: Any, path: DocPath, what: str, minimum: int = 0, maximum: int = 65535) -> int:
+        try:
+            if isinstance(value, (dict, list)):
+                raise ValueError
+            number = int(str(value), 0)
+        except ValueError:
+            raise self.fail(f"{what} must be a whole number", path) from None
+        if not minimum <= number <= maximum:
+            raise self.fail(f"{what} must be between {minimum} and {maximum}", path)
+        return number
+
+    def optional_text(self, data: dict[str, Any], key: str, path: DocPath) -> str | None:
+        if key not in data:
+            return None
+        text = self.text(data[key], (*path, key), f"`{key}`", allow_empty=True)
+        return text or None
+
+    def name_list(self, value: Any, path: DocPath, what: str) -> list[str]:
+        if isinstance(value, (str, Scalar)) and not isinstance(value, (dict, list)):
+            return [self.text(value, path, what)]
+        items = self.sequence(value, path, what)
+        return [self.text(item, (*path, i), what) for i, item in enumerate(items)]
+
+    # -- sections
+    def read(self) -> Layout:
+        data = self.doc.data
+        if not isinstance(data, dict):
+            raise self.fail("a layout file is a mapping with `keyboard:`, `layout:` and `layers:`", (),
+                            hint="see docs/layout-format.md for an example")
+        for key in data:
+            if key not in KNOWN_SECTIONS:
+                suggestion = _closest(key, KNOWN_SECTIONS)
+                raise self.fail(f"unknown section `{key}`", (key,), key=True,
+                                hint=f"did you mean `{suggestion}`?" if suggestion else
+                                f"known sections: {', '.join(SECTION_ORDER)}")
+        version = FORMAT_VERSION
+        if "keyconf" in data:
+            version = self.integer(data["keyconf"], ("keyconf",), "the format version `keyconf`", 1, 1000)
+            if version > FORMAT_VERSION:
+                raise self.fail(f"this file uses layout format {version}; this keyconf reads format "
+                                f"{FORMAT_VERSION}", ("keyconf",), hint="update keyconf")
+        for required in ("keyboard", "layout", "layers"):
+            if required not in data:
+                raise self.fail(f"the layout has no `{required}:` section", (),
+                                hint={"keyboard": "add e.g. `keyboard: planck/rev6` (the QMK keyboard path)",
+                                      "layout": "add e.g. `layout: LAYOUT_ortho_4x12` (the QMK layout macro)",
+                                      "layers": "add `layers:` with at least one named layer"}[required])
+        layout = Layout(
+            keyboard=self.text(data["keyboard"], ("keyboard",), "`keyboard`"),
+            layout_macro=self.text(data["layout"], ("layout",), "`layout`"),
+            version=version,
+        )
+        self.mark(("keyboard",), ("keyboard",))
+        self.mark(("layout",), ("layout",))
+        layout.name = self.optional_text(data, "name", ())
+        layout.author = self.optional_text(data, "author", ())
+        if "notes" in data:  # kept exactly: notes may end in a newline or hold indentation
+            notes = data["notes"]
+            if isinstance(notes, (dict, list)):
+                raise self.fail("`notes` must be text", ("notes",))
+            layout.notes = str(notes) if not (isinstance(notes, Scalar) and notes.kind == "null") else None
+        if "layout_options" in data:
+            layout.layout_options = self.read_layout_options(data["layout_options"])
+        if "settings" in data:
+            layout.settings = self.read_settings(data["settings"])
+        layout.layers = self.read_layers(data["layers"])
+        if "encoders" in data:
+            self.read_encoders(data["encoders"], layout)
+        if "macros" in data:
+            layout.macros = self.read_macros(data["macros"])
+        if "tap_dances" in data:
+            layout.tap_dances = self.read_tap_dances(data["tap_dances"])
+        if "combos" in data:
+            layout.combos = self.read_combos(data["combos"])
+        if "key_overrides" in data:
+            layout.key_overrides = self.read_key_overrides(data["key_overrides"])
+        if "geometry" in data:
+            try:
+                layout.geometry = geometry_from_data(_plain(data["geometry"]), layout.keyboard)
+            except ValueError as exc:
+                raise self.fail(f"embedded geometry: {exc}", ("geometry",)) from None
+        return layout
+
+    def read_layout_options(self, value: Any) -> dict[str, int]:
+        options: dict[str, int] = {}
+        for label, choice in self.mapping(value, ("layout_options",), "`layout_options`").items():
+            path = ("layout_options", label)
+            if isinstance(choice, Scalar) and choice.kind == "bool":
+                options[label] = 1 if choice.lower() in ("true", "yes", "on", "y") else 0
+            else:
+                options[label] = self.integer(choice, path, f"layout option `{label}`", 0, 255)
+            self.mark(path, path)
+        return options
+
+    def read_settings(self, value: Any) -> dict[str, int | bool | str]:
+        settings: dict[str, int | bool | str] = {}
+        for key, item in self.mapping(value, ("settings",), "`settings`").items():
+            path = ("settings", key)
+            if isinstance(item, (dict, list)):
+                raise self.fail(f"setting `{key}` must be a single value", path)
+            kind = item.kind if isinstance(item, Scalar) else "str"
+            if kind == "int":
+                settings[key] = int(str(item), 0)
+            elif kind == "bool":
+                settings[key] = str(item).lower() in ("true", "yes", "on", "y")
+            else:
+                settings[key] = str(item)
+            self.mark(path, path)
+        return settings
+
+    def read_layers(self, value: Any) -> list[Layer]:
+        layers_data = self.mapping(value, ("layers",), "`layers`")
+        if not layers_data:
+            raise self.fail("`layers` is empty", ("layers",), hint="add at least one named layer")
+        layers: list[Layer] = []
+        for layer_index, (name, rows) in enumerate(layers_data.items()):
+            path: DocPath = ("layers", name)
+            if not LAYER_NAME_RE.match(name):
+                raise self.fail(f"layer name `{name}` is not a plain name", path, key=True,
+                                hint="use letters, digits and _ only, starting with a letter, e.g. `nav` or "
+                                "`sym_2`")
+            key_span = self.doc.key_spans.get(path)
+            if key_span:
+                self.positions[("layers", layer_index)] = (key_span.line + 1, key_span.column + 1)
+            keys: list[str] = []
+            lengths: list[int] = []
+            if rows is None or (isinstance(rows, Scalar) and rows.kind == "null"):
+                rows = []
+            for row_index, row in enumerate(self.sequence(rows, path, f"layer `{name}`")):
+                row_path = (*path, row_index)
+                if not isinstance(row, list):
+                    # A layer may also be written as one flat list of keycodes.
+                    keys.append(self.keycode(row, row_path))
+                    self.mark(("layers", layer_index, len(keys) - 1), row_path)
+                    lengths.append(1)
+                    continue
+                for col_index, item in enumerate(row):
+                    key_path = (*row_path, col_index)
+                    keys.append(self.keycode(item, key_path))
+                    self.mark(("layers", layer_index, len(keys) - 1), key_path)
+                    self.positions.setdefault(("layers", layer_index, "row", row_index), self.positions[
+                        ("layers", layer_index, len(keys) - 1)])
+                lengths.append(len(row))
+            if lengths and all(n == 1 for n in lengths) and not any(isinstance(r, list) for r in rows):
+                lengths = [len(keys)]
+            layers.append(Layer(name=name, keys=keys))
+            self.row_lengths[name] = lengths
+        return layers
+
+    def read_encoders(self, value: Any, layout: Layout) -> None:
+        data = self.mapping(value, ("encoders",), "`encoders`")
+        for name, encoders in data.items():
+            path: DocPath = ("encoders", name)
+            index = layout.layer_index(name)
+            if index is None:
+                raise self.fail(f"encoders are given for layer `{name}`, which is not in `layers`", path, key=True,
+                                hint=f"layers: {', '.join(layout.layer_names)}")
+            actions: list[EncoderAction] = []
+            for i, pair in enumerate(self.sequence(encoders, path, f"encoders of layer `{name}`")):
+                item_path = (*path, i)
+                if isinstance(pair, dict):
+                    ccw = self.keycode(pair.get("ccw", "KC_TRNS"), (*item_path, "ccw"))
+                    cw = self.keycode(pair.get("cw", "KC_TRNS"), (*item_path, "cw"))
+                    ccw_path, cw_path = (*item_path, "ccw"), (*item_path, "cw")
+                elif isinstance(pair, list) and len(pair) == 2:
+                    ccw = self.keycode(pair[0], (*item_path, 0))
+                    cw = self.keycode(pair[1], (*item_path, 1))
+                    ccw_path, cw_path = (*item_path, 0), (*item_path, 1)
+                else:
+                    raise self.fail("an encoder is `[counter-clockwise, clockwise]`, e.g. [KC_VOLD, KC_VOLU]",
+                                    item_path)
+                self.mark(("encoders", index, i, "ccw"), ccw_path)
+                self.mark(("encoders", index, i, "cw"), cw_path)
+                actions.append(EncoderAction(ccw=ccw, cw=cw))
+            layout.layers[index].encoders = actions
+
+    def read_macros(self, value: Any) -> list[Macro]:
+        macros: list[Macro] = []
+        for i, item in enumerate(self.sequence(value, ("macros",), "`macros`")):
+            path: DocPath = ("macros", i)
+            self.mark(("macros", i), path)
+            if isinstance(item, Scalar):  # shorthand: a macro that types a text
+                macros.append(Macro(steps=[MacroStep("text", str(item))]))
+                continue
+            data = self.mapping(item, path, "a macro")
+            _check_fields(self, data, path, {"name", "steps"}, "a macro")
+            name = self.optional_text(data, "name", path)
+            steps_data = self.sequence(data.get("steps", []), (*path, "steps"), "macro `steps`")
+            steps = [self.read_macro_step(step, (*path, "steps", j), (i, j)) for j, step in enumerate(steps_data)]
+            macros.append(Macro(steps=steps, name=name))
+        return macros
+
+    def read_macro_step(self, step: Any, path: DocPath, where: tuple[int, int]) -> MacroStep:
+        self.mark(("macros", where[0], "steps", where[1]), path)
+        if isinstance(step, Scalar):
+            return MacroStep("text", str(step))
+        data = self.mapping(step, path, "a macro step")
+        if len(data) != 1:
+            raise self.fail("a macro step has exactly one of `text`, `tap`, `down`, `up`, `delay`", path)
+        kind, value = next(iter(data.items()))
+        value_path = (*path, kind)
+        if kind == "text":
+            return MacroStep("text", self.text(value, value_path, "macro text", allow_empty=True)
+                             if not isinstance(value, Scalar) else str(value))
+        if kind == "delay":
+            return MacroStep("delay", self.integer(value, value_path, "a macro delay (milliseconds)", 0, 60000))
+        if kind in ("tap", "down", "up"):
+            if isinstance(value, list):
+                codes = [self.keycode(v, (*value_path, k)) for k, v in enumerate(value)]
+            else:
+                codes = [self.keycode(value, value_path)]
+            if not codes:
+                raise self.fail(f"macro `{kind}` needs at least one keycode", value_path)
+            return MacroStep(kind, codes)  # type: ignore[arg-type]
+        raise self.fail(f"unknown macro step `{kind}`", path, key=True,
+                        hint="a step is one of: text, tap, down, up, delay")
+
+    def read_tap_dances(self, value: Any) -> list[TapDance]:
+        dances: list[TapDance] = []
+        for i, item in enumerate(self.sequence(value, ("tap_dances",), "`tap_dances`")):
+            path: DocPath = ("tap_dances", i)
+            data = self.mapping(item, path, "a tap dance")
+            _check_fields(self, data, path, {"name", "tap", "hold", "double_tap", "tap_hold", "tapping_term"},
+                          "a tap dance")
+            if "name" not in data:
+                raise self.fail("a tap dance needs a `name`", path, hint="e.g. `name: esc_caps`; keys use TD(esc_caps)")
+            name = self.text(data["name"], (*path, "name"), "tap dance `name`")
+            if not LAYER_NAME_RE.match(name):
+                raise self.fail(f"tap dance name `{name}` is not a plain name", (*path, "name"),
+                                hint="use letters, digits and _ only")
+            self.mark(path, path)
+            dance = TapDance(name=name)
+            for action in ("tap", "hold", "double_tap", "tap_hold"):
+                if action in data:
+                    setattr(dance, action, self.keycode(data[action], (*path, action)))
+                    self.mark((*path, action), (*path, action))
+            if "tapping_term" in data:
+                dance.tapping_term = self.integer(data["tapping_term"], (*path, "tapping_term"),
+                                                  "`tapping_term`", 1, 10000)
+            dances.append(dance)
+        return dances
+
+    def read_combos(self, value: Any) -> list[Combo]:
+        combos: list[Combo] = []
+        for i, item in enumerate(self.sequence(value, ("combos",), "`combos`")):
+            path: DocPath = ("combos", i)
+            data = self.mapping(item, path, "a combo")
+            _check_fields(self, data, path, {"name", "keys", "action", "layers", "term"}, "a combo")
+            for required in ("keys", "action"):
+                if required not in data:
+                    raise self.fail(f"a combo needs `{required}`", path,
+                                    hint="e.g. `keys: [KC_J, KC_K]` and `action: KC_ESC`")
+            self.mark(path, path)
+            keys_data = self.sequence(data["keys"], (*path, "keys"), "combo `keys`")
+            keys = []
+            for j, key in enumerate(keys_data):
+                keys.append(self.keycode(key, (*path, "keys", j)))
+                self.mark((*path, "keys", j), (*path, "keys", j))
+            action = self.keycode(data["action"], (*path, "action"))
+            self.mark((*path, "action"), (*path, "action"))
+            combo = Combo(keys=keys, action=action, name=self.optional_text(data, "name", path))
+            if "layers" in data:
+                combo.layers = self.name_list(data["layers"], (*path, "layers"), "combo `layers`")
+                self.mark((*path, "layers"), (*path, "layers"))
+            if "term" in data:
+                combo.term = self.integer(data["term"], (*path, "term"), "combo `term`", 1, 10000)
+            combos.append(combo)
+        return combos
+
+    def read_key_overrides(self, value: Any) -> list[KeyOverride]:
+        overrides: list[KeyOverride] = []
+        fields = {"name", "trigger", "replacement", "mods", "layers", "negative_mods", "suppressed_mods"}
+        for i, item in enumerate(self.sequence(value, ("key_overrides",), "`key_overrides`")):
+            path: DocPath = ("key_overrides", i)
+            data = self.mapping(item, path, "a key override")
+            _check_fields(self, data, path, fields, "a key override")
+            for required in ("trigger", "replacement"):
+                if required not in data:
+                    raise self.fail(f"a key override needs `{required}`", path,
+                                    hint="e.g. `mods: [MOD_MASK_SHIFT]`, `trigger: KC_BSPC`, `replacement: KC_DEL`")
+            self.mark(path, path)
+            override = KeyOverride(
+                trigger=self.keycode(data["trigger"], (*path, "trigger")),
+                replacement=self.keycode(data["replacement"], (*path, "replacement")),
+                name=self.optional_text(data, "name", path),
+            )
+            for key in ("trigger", "replacement"):
+                self.mark((*path, key), (*path, key))
+            if "mods" in data:
+                override.mods = self.name_list(data["mods"], (*path, "mods"), "`mods`")
+                self.mark((*path, "mods"), (*path, "mods"))
+            if "negative_mods" in data:
+                override.negative_mods = self.name_list(data["negative_mods"], (*path, "negative_mods"),
+                                                        "`negative_mods`")
+            if "suppressed_mods" in data:
+                override.suppressed_mods = self.name_list(data["suppressed_mods"], (*path, "suppressed_mods"),
+                                                          "`suppressed_mods`")
+            if "layers" in data:
+                override.layers = self.name_list(data["layers"], (*path, "layers"), "key override `layers`")
+                self.mark((*path, "layers"), (*path, "layers"))
+            overrides.append(override)
+        return overrides
+
+
+def _check_fields(reader: _Reader, data: dict[str, Any], path: DocPath, allowed: set[str], what: str) -> None:
+    for key in data:
+        if key not in allowed:
+            suggestion = _closest(key, allowed)
+            raise reader.fail(f"unknown field `{key}` in {what}", (*path, key), key=True,
+                              hint=f"did you mean `{suggestion}`?" if suggestion else
+                              f"fields: {', '.join(sorted(allowed))}")
+
+
+def _closest(word: str, options: Sequence[str] | frozenset[str] | set[str]) -> str | None:
+    import difflib
+
+    matches = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def _plain(value: Any) -> Any:
+    """Scalars typed as YAML would type them (for embedded geometry, which is JSON-like data)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, Scalar):
+        kind = value.kind
+        if kind == "int":
+            return int(str(value).replace("_", ""), 0)
+        if kind == "float":
+            return float(str(value).replace("_", ""))
+        if kind == "bool":
+            return str(value).lower() in ("true", "yes", "on", "y")
+        if kind == "null":
+            return None
+        return str(value)
+    return value
+
+
+# --------------------------------------------------------------------------- writing
+
+RowPlanner = Callable[[Layout, Layer], list[int] | None]
+
+
+def dumps_layout(layout: Layout, keyboard: Keyboard | None = None,
+                 row_lengths: dict[str, list[int]] | None = None) -> str:
+    """The whole file text for `layout`, laid out fresh."""
+    sections = _SectionWriter(layout, keyboard, row_lengths or {})
+    parts = [HEADER]
+    for name in SECTION_ORDER:
+        text = sections.section(name)
+        if text:
+            if name in ("layers", "encoders", "macros", "tap_dances", "combos", "key_overrides", "geometry"):
+                parts.append("\n")
+            parts.append(text)
+    return "".join(parts)
+
+
+def render_layout(layout: Layout, loaded: LoadedLayout | None = None, keyboard: Keyboard | None = None) -> str:
+    """The text to save: surgical against `loaded` when given, fresh otherwise."""
+    if loaded is None:
+        return dumps_layout(layout, keyboard)
+    return _SurgicalSave(layout, loaded, keyboard).text()
+
+
+def save_layout(layout: Layout, path: str | os.PathLike[str], loaded: LoadedLayout | None = None,
+                keyboard: Keyboard | None = None) -> LoadedLayout:
+    """Write `layout` atomically; returns the new LoadedLayout (for the next surgical save)."""
+    text = render_layout(layout, loaded, keyboard)
+    write_atomic(path, text)
+    return loads_layout(text, str(path))
+
+
+_PLAIN_KEYCODE = re.compile(r"^[A-Za-z_][A-Za-z0-9_()|]*$")
+_PLAIN_TEXT = re.compile(r"^[A-Za-z_][A-Za-z0-9_ ./+-]*$")
+_YAML_WORDS = {
+    "y", "yes", "n", "no", "true", "false", "on", "off", "null", "~",
+}
+
+
+def format_keycode_scalar(text: str) -> str:
+    """A keycode as a YAML scalar that reads back as the same text in any YAML reader."""
+    if _PLAIN_KEYCODE.match(text) and text.lower() not in _YAML_WORDS:
+        return text
+    return format_text_scalar(text, force_quotes=True)
+
+
+def format_text_scalar(text: str, force_quotes: bool = False) -> str:
+    if (
+        not force_quotes
+        and _PLAIN_TEXT.match(text)
+        and text.lower() not in _YAML_WORDS
+        and not text.endswith((" ", "-", ":"))
+        and " #" not in text
+    ):
+        return text
+    if all(ch.isprintable() for ch in text) and "\\" not in text and '"' not in text and "'" not in text:
+        return f'"{text}"'
+    return _double_quoted(text)
+
+
+def _double_quoted(text: str) -> str:
+    out = ['"']
+    for ch in text:
+        code = ord(ch)
+        if ch == '"':
+            out.append('\\"')
+        elif ch == "\\":
+            out.append("\\\\")
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ch == "\r":
+            out.append("\\r")
+        elif code < 0x20 or code == 0x7F or (0x80 <= code < 0xA0):
+            out.append(f"\\x{code:02x}")
+        elif not ch.isprintable() or 0xD800 <= code <= 0xDFFF or code in (0xFEFF,):
+            out.append(f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def _multiline_block(text: str, indent: str) -> str | None:
+    """A `|` block for readable multi-line notes, when that represents `text` exactly."""
+    if "\n" not in text or not all(ch.isprintable() or ch == "\n" for ch in text):
+        return None
+    lines = text.split("\n")
+    if any(line != line.rstrip() for line in lines) or lines[0].startswith(" ") or "\t" in text:
+        return None
+    if text.endswith("\n"):
+        if text.endswith("\n\n"):
+            return None
+        body, chomp = lines[:-1], "|"
+    else:
+        body, chomp = lines, "|-"
+    if not body or not body[0]:
+        return None
+    return chomp + "\n" + "".join(f"{indent}{line}\n" if line else "\n" for line in body)
+
+
+def rows_for_keys(keyboard_layout: LayoutMacro | None, count: int) -> list[int]:
+    """Row lengths that follow the physical rows of the keys, in the macro's key order."""
+    if keyboard_layout is not None and len(keyboard_layout.keys) == count:
+        try:
+            from keyconf.model.geometry import physical_row_lengths  # type: ignore[attr-defined]
+        except ImportError:  # geometry helper not available: a local, simpler rule
+            physical_row_lengths = None
+        if physical_row_lengths is not None:
+            lengths = list(physical_row_lengths(keyboard_layout))
+            if sum(lengths) == count:
+                return lengths
+        return _row_breaks(keyboard_layout)
+    width = 12 if count % 12 == 0 else 10 if count % 10 == 0 else 14
+    lengths = [width] * (count // width)
+    if count % width:
+        lengths.append(count % width)
+    return lengths or [0]
+
+
+def _row_breaks(keyboard_layout: LayoutMacro) -> list[int]:
+    """Start a new row whenever the next key (in macro order) lies left of and below the last."""
+    import math
+
+    def centre(key: Any) -> tuple[float, float]:
+        cx, cy = key.x + key.w / 2, key.y + key.h / 2
+        if key.r:
+            angle = math.radians(key.r)
+            dx, dy = cx - key.rx, cy - key.ry
+            cx = key.rx + dx * math.cos(angle) - dy * math.sin(angle)
+            cy = key.ry + dx * math.sin(angle) + dy * math.cos(angle)
+        return cx, cy
+
+    lengths: list[int] = []
+    current = 0
+    previous: tuple[float, float] | None = None
+    for key in keyboard_layout.keys:
+        point = centre(key)
+        if previous is not None and point[0] < previous[0] - 0.5 and point[1] > previous[1] - 0.25:
+            lengths.append(current)
+            current = 0
+        current += 1
+        previous = point
+    if current:
+        lengths.append(current)
+    return lengths
+
+
+class _SectionWriter:
+    """Emits each top-level section as text."""
+
+    def __init__(self, layout: Layout, keyboard: Keyboard | None, row_lengths: dict[str, list[int]]):
+        self.layout = layout
+        self.keyboard = keyboard or layout.geometry
+        self.row_hints = row_lengths
+
+    def section(self, name: str) -> str:
+        method = getattr(self, f"s_{name}")
+        return str(method())
+
+    # simple scalars
+    def s_keyconf(self) -> str:
+        return f"keyconf: {self.layout.version}\n"
+
+    def s_name(self) -> str:
+        return f"name: {format_text_scalar(self.layout.name)}\n" if self.layout.name else ""
+
+    def s_author(self) -> str:
+        return f"author: {format_text_scalar(self.layout.author)}\n" if self.layout.author else ""
+
+    def s_notes(self) -> str:
+        notes = self.layout.notes
+        if not notes:
+            return ""
+        block = _multiline_block(notes, "  ")
+        return f"notes: {block}" if block else f"notes: {format_text_scalar(notes)}\n"
+
+    def s_keyboard(self) -> str:
+        return f"keyboard: {format_text_scalar(self.layout.keyboard)}\n"
+
+    def s_layout(self) -> str:
+        return f"layout: {format_text_scalar(self.layout.layout_macro)}\n"
+
+    def s_layout_options(self) -> str:
+        if not self.layout.layout_options:
+            return ""
+        lines = ["layout_options:\n"]
+        for label, choice in self.layout.layout_options.items():
+            lines.append(f"  {_mapping_key(label)}: {choice}\n")
+        return "".join(lines)
+
+    def s_settings(self) -> str:
+        if not self.layout.settings:
+            return ""
+        lines = ["settings:\n"]
+        for key, value in self.layout.settings.items():
+            if isinstance(value, bool):
+                text = "true" if value else "false"
+            elif isinstance(value, int):
+                text = str(value)
+            else:
+                text = format_text_scalar(str(value), force_quotes=not _PLAIN_TEXT.match(str(value)))
+            lines.append(f"  {_mapping_key(key)}: {text}\n")
+        return "".join(lines)
+
+    # layers: aligned grid
+    def layer_rows(self, layer: Layer) -> list[list[str]]:
+        count = len(layer.keys)
+        hint = self.row_hints.get(layer.name)
+        if hint is None or sum(hint) != count:
+            hint = None
+            # Another layer of the same length may carry a hand-made row structure: reuse it.
+            for other in self.row_hints.values():
+                if sum(other) == count:
+                    hint = other
+                    break
+        if hint is None:
+            macro = None
+            if self.keyboard is not None:
+                try:
+                    macro = self.keyboard.layout(self.layout.layout_macro)
+                except KeyError:
+                    macro = None
+            hint = rows_for_keys(macro, count)
+        rows: list[list[str]] = []
+        start = 0
+        for length in hint:
+            rows.append([format_keycode_scalar(k) for k in layer.keys[start:start + length]])
+            start += length
+        return rows
+
+    def s_layers(self) -> str:
+        all_rows = {layer.name: self.layer_rows(layer) for layer in self.layout.layers}
+        widths: dict[int, int] = {}
+        for rows in all_rows.values():
+            for row in rows:
+                for col, token in enumerate(row):
+                    widths[col] = max(widths.get(col, 0), len(token))
+        lines = ["layers:\n"]
+        for layer in self.layout.layers:
+            lines.append(f"  {layer.name}:\n")
+            rows = all_rows[layer.name]
+            if not any(rows):
+                lines[-1] = f"  {layer.name}: []\n"
+                continue
+            for row in rows:
+                cells = []
+                for col, token in enumerate(row):
+                    if col < len(row) - 1:
+                        cells.append((token + ",").ljust(widths[col] + 2))
+                    else:
+                        cells.append(token)
+                lines.append("    - [" + "".join(cells).rstrip() + "]\n")
+        return "".join(lines)
+
+    def s_encoders(self) -> str:
+        layers = [layer for layer in self.layout.layers if layer.encoders]
+        if not layers:
+            return ""
+        width = max(len(format_keycode_scalar(e.ccw)) for layer in layers for e in layer.encoders)
+        lines = ["encoders:  # per layer: [counter-clockwise, clockwise] for each encoder\n"]
+        for layer in layers:
+            lines.append(f"  {layer.name}:\n")
+            for encoder in layer.encoders:
+                ccw = (format_keycode_scalar(encoder.ccw) + ",").ljust(width + 2)
+                lines.append(f"    - [{ccw}{format_keycode_scalar(encoder.cw)}]\n")
+        return "".join(lines)
+
+    def s_macros(self) -> str:
+        if not self.layout.macros:
+            return ""
+        lines = ["macros:  # QK_MACRO_0, QK_MACRO_1, ... in this order\n"]
+        for macro in self.layout.macros:
+            first = "  - "
+            if macro.name:
+                lines.append(f"{first}name: {format_text_scalar(macro.name)}\n")
+                first = "    "
+            if not macro.steps:
+                lines.append(f"{first}steps: []\n")
+                continue
+            lines.append(f"{first}steps:\n")
+            for step in macro.steps:
+                lines.append(f"      - {step.kind}: {_step_value(step)}\n")
+        return "".join(lines)
+
+    def s_tap_dances(self) -> str:
+        if not self.layout.tap_dances:
+            return ""
+        lines = ["tap_dances:  # TD(name)\n"]
+        for dance in self.layout.tap_dances:
+            lines.append(f"  - name: {dance.name}\n")
+            for action in ("tap", "hold", "double_tap", "tap_hold"):
+                value = getattr(dance, action)
+                if value is not None and not (action == "tap" and value == "KC_NO" and dance.hold):
+                    lines.append(f"    {action}: {format_keycode_scalar(value)}\n")
+            if dance.tapping_term is not None:
+                lines.append(f"    tapping_term: {dance.tapping_term}\n")
+        return "".join(lines)
+
+    def s_combos(self) -> str:
+        if not self.layout.combos:
+            return ""
+        lines = ["combos:\n"]
+        for combo in self.layout.combos:
+            first = "  - "
+            if combo.name:
+                lines.append(f"{first}name: {format_text_scalar(combo.name)}\n")
+                first = "    "
+            keys = ", ".join(format_keycode_scalar(k) for k in combo.keys)
+            lines.append(f"{first}keys: [{keys}]\n")
+            lines.append(f"    action: {format_keycode_scalar(combo.action)}\n")
+            if combo.layers is not None:
+                lines.append(f"    layers: [{', '.join(combo.layers)}]\n")
+            if combo.term is not None:
+                lines.append(f"    term: {combo.term}\n")
+        return "".join(lines)
+
+    def s_key_overrides(self) -> str:
+        if not self.layout.key_overrides:
+            return ""
+        lines = ["key_overrides:\n"]
+        for override in self.layout.key_overrides:
+            first = "  - "
+            if override.name:
+                lines.append(f"{first}name: {format_text_scalar(override.name)}\n")
+                first = "    "
+            lines.append(f"{first}mods: [{', '.join(format_keycode_scalar(m) for m in override.mods)}]\n")
+            lines.append(f"    trigger: {format_keycode_scalar(override.trigger)}\n")
+            lines.append(f"    replacement: {format_keycode_scalar(override.replacement)}\n")
+            if override.layers is not None:
+                lines.append(f"    layers: [{', '.join(override.layers)}]\n")
+            if override.negative_mods:
+                lines.append(f"    negative_mods: [{', '.join(override.negative_mods)}]\n")
+            if override.suppressed_mods is not None:
+                lines.append(f"    suppressed_mods: [{', '.join(override.suppressed_mods)}]\n")
+        return "".join(lines)
+
+    def s_geometry(self) -> str:
+        if self.layout.geometry is None:
+            return ""
+        return "geometry:\n" + _emit_block(geometry_to_data(self.layout.geometry), "  ")
+
+
+def _step_value(step: MacroStep) -> str:
+    if step.kind == "delay":
+        return str(step.value)
+    if step.kind == "text":
+        return format_text_scalar(str(step.value), force_quotes=True)
+    codes = step.value if isinstance(step.value, list) else [str(step.value)]
+    if len(codes) == 1:
+        return format_keycode_scalar(codes[0])
+    return "[" + ", ".join(format_keycode_scalar(c) for c in codes) + "]"
+
+
+def _mapping_key(key: str) -> str:
+    if re.match(r"^[A-Za-z_][A-Za-z0-9_ -]*$", key) and key.lower() not in _YAML_WORDS and not key.endswith(" "):
+        return key
+    return _double_quoted(key)
+
+
+def _emit_block(data: Any, indent: str) -> str:
+    """Block-style YAML for JSON-like data; lists of small mappings go one per line (flow)."""
+    lines: list[str] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(value, (dict, list)) and value:
+                if isinstance(value, list) and all(not isinstance(v, (dict, list)) for v in value):
+                    lines.append(f"{indent}{_mapping_key(str(key))}: {_flow(value)}\n")
+                else:
+                    lines.append(f"{indent}{_mapping_key(str(key))}:\n")
+                    lines.append(_emit_block(value, indent + "  "))
+            else:
+                lines.append(f"{indent}{_mapping_key(str(key))}: {_flow(value)}\n")
+    elif isinstance(data, list):
+        for value in data:
+            if isinstance(value, dict) and value and not all(not isinstance(v, dict) for v in value.values()):
+                inner = _emit_block(value, indent + "  ")
+                lines.append(f"{indent}- {inner.lstrip()}")
+            else:
+                lines.append(f"{indent}- {_flow(value)}\n")
+    return "".join(lines)
+
+
+def _flow(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_mapping_key(str(k))}: {_flow(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_flow(v) for v in value) + "]"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value) if value != int(value) else str(int(value))
+    text = str(value)
+    if _PLAIN_KEYCODE.match(text) and text.lower() not in _YAML_WORDS:
+        return text
+    return _double_quoted(text)
+
+
+# --------------------------------------------------------------------------- surgical save
+
+
+class _SurgicalSave:
+    """Re-uses the loaded file's text for every section that did not change."""
+
+    def __init__(self, layout: Layout, loaded: LoadedLayout, keyboard: Keyboard | None):
+        self.layout = layout
+        self.loaded = loaded
+        self.old = loaded.original
+        self.keyboard = keyboard
+        self.writer = _SectionWriter(layout, keyboard, loaded.row_lengths)
+        self.lines = loaded.text.splitlines(keepends=True)
+        if self.lines and not self.lines[-1].endswith("\n"):
+            self.lines[-1] += "\n"
+
+    def section_ranges(self) -> dict[str, tuple[int, int]]:
+        """Top-level key -> [first line, end line) it occupies, comments before the next key excluded."""
+        data = self.loaded.document.data
+        starts = sorted((span.line, key) for (key,), span in
+                        ((p, s) for p, s in self.loaded.document.key_spans.items() if len(p) == 1))
+        ranges: dict[str, tuple[int, int]] = {}
+        for index, (line, key) in enumerate(starts):
+            end = starts[index + 1][0] if index + 1 < len(starts) else len(self.lines)
+            # Leave trailing blank/comment lines to whatever follows.
+            while end > line + 1 and _is_blank_or_comment(self.lines[end - 1]):
+                end -= 1
+            value_span = self.loaded.document.spans.get((key,))
+            if value_span is not None:
+                end = max(end, min(value_span.end_line + (1 if value_span.end_column else 0), len(self.lines)))
+            ranges[key] = (line, end)
+        del data
+        return ranges
+
+    def text(self) -> str:
+        old = self.old
+        if old is None or not isinstance(self.loaded.document.data, dict):
+            return dumps_layout(self.layout, self.keyboard, self.loaded.row_lengths)
+        ranges = self.section_ranges()
+        replacements: dict[str, str | None] = {}  # key -> new text (None: delete)
+        additions: list[str] = []
+        for name in SECTION_ORDER:
+            new_text = self.writer.section(name)
+            if name not in ranges:
+                if new_text and not (name == "keyconf"):
+                    additions.append(name)
+                continue
+            if _section_equal(name, old, self.layout):
+                continue
+            if not new_text:
+                replacements[name] = None
+                continue
+            patched = self.patch_in_place(name, ranges[name])
+            replacements[name] = patched if patched is not None else new_text
+        if not replacements and not additions:
+            return "".join(self.lines)
+        out: list[str] = []
+        by_start = {start: (key, end) for key, (start, end) in ranges.items()}
+        i = 0
+        while i < len(self.lines):
+            if i in by_start and by_start[i][0] in replacements:
+                key, end = by_start[i]
+                text = replacements[key]
+                if text:
+                    out.append(text)
+                i = end
+                continue
+            out.append(self.lines[i])
+            i += 1
+        for name in additions:
+            text = self.writer.section(name)
+            # Insert after the section that precedes it in the canonical order, if present.
+            out.append(("\n" if name in ("layers", "encoders", "macros", "tap_dances", "combos", "key_overrides",
+                                         "geometry") else "") + text)
+        return "".join(out)
+
+    def patch_in_place(self, name: str, line_range: tuple[int, int]) -> str | None:
+        """Replace changed keycodes inside the original text of a section; None if not possible."""
+        old = self.old
+        assert old is not None
+        edits: list[tuple[Span, str]] = []
+        if name == "layers":
+            if old.layer_names != self.layout.layer_names:
+                return None
+            for layer_index, (old_layer, new_layer) in enumerate(zip(old.layers, self.layout.layers, strict=True)):
+                if len(old_layer.keys) != len(new_layer.keys):
+                    return None
+                lengths = self.loaded.row_lengths.get(old_layer.name, [])
+                paths = _key_doc_paths(old_layer.name, lengths, self.loaded.document)
+                if len(paths) != len(new_layer.keys):
+                    return None
+                for key_index, (a, b) in enumerate(zip(old_layer.keys, new_layer.keys, strict=True)):
+                    if a != b:
+                        span = self.loaded.document.spans.get(paths[key_index])
+                        if span is None or span.line != span.end_line:
+                            return None
+                        edits.append((span, format_keycode_scalar(b)))
+        elif name in ("combos", "tap_dances", "key_overrides", "encoders"):
+            leaves_old = _keycode_leaves(name, old)
+            leaves_new = _keycode_leaves(name, self.layout)
+            if leaves_old.keys() != leaves_new.keys() or not _same_except_keycodes(name, old, self.layout):
+                return None
+            for doc_path, value in leaves_new.items():
+                if leaves_old[doc_path] != value:
+                    span = self.loaded.document.spans.get(doc_path)
+                    if span is None or span.line != span.end_line:
+                        return None
+                    edits.append((span, format_keycode_scalar(value)))
+        else:
+            return None
+        start, end = line_range
+        section_lines = self.lines[start:end]
+        # Apply right-to-left per line so earlier columns stay valid.
+        edits.sort(key=lambda e: (e[0].line, e[0].column), reverse=True)
+        for span, replacement in edits:
+            row = span.line - start
+            if not 0 <= row < len(section_lines):
+                return None
+            line = section_lines[row]
+            section_lines[row] = _replace_keeping_alignment(line, span.column, span.end_column, replacement)
+        return "".join(section_lines)
+
+
+def _is_blank_or_comment(line: str) -> bool:
+    stripped = line.strip()
+    return not stripped or stripped.startswith("#")
+
+
+def _replace_keeping_alignment(line: str, start: int, end: int, replacement: str) -> str:
+    """Swap line[start:end] for `replacement`, absorbing the length change in the padding that
+    follows the next comma, so aligned columns stay aligned when there is room."""
+    before, after = line[:start], line[end:]
+    delta = len(replacement) - (end - start)
+    match = re.match(r"^(\s*,)( +)(?=\S)", after)
+    if match and delta:
+        spaces = len(match.group(2))
+        new_spaces = max(1, spaces - delta)
+        after = match.group(1) + " " * new_spaces + after[match.end():]
+    return before + replacement + after
+
+
+def _key_doc_paths(layer_name: str, lengths: list[int], document: YamlDocument) -> list[DocPath]:
+    rows = document.data.get("layers", {}).get(layer_name) if isinstance(document.data, dict) else None
+    paths: list[DocPath] = []
+    if not isinstance(rows, list):
+        return paths
+    for row_index, row in enumerate(rows):
+        if isinstance(row, list):
+            paths.extend(("layers", layer_name, row_index, col) for col in range(len(row)))
+        else:
+            paths.append(("layers", layer_name, row_index))
+    return paths
+
+
+def _keycode_leaves(section: str, layout: Layout) -> dict[DocPath, str]:
+    leaves: dict[DocPath, str] = {}
+    if section == "combos":
+        for i, combo in enumerate(layout.combos):
+            for j, key in enumerate(combo.keys):
+                leaves[("combos", i, "keys", j)] = key
+            leaves[("combos", i, "action")] = combo.action
+    elif section == "tap_dances":
+        for i, dance in enumerate(layout.tap_dances):
+            for action in ("tap", "hold", "double_tap", "tap_hold"):
+                value = getattr(dance, action)
+                if value is not None and not (action == "tap" and value == "KC_NO"):
+                    leaves[("tap_dances", i, action)] = value
+    elif section == "key_overrides":
+        for i, override in enumerate(layout.key_overrides):
+            leaves[("key_overrides", i, "trigger")] = override.trigger
+            leaves[("key_overrides", i, "replacement")] = override.replacement
+    elif section == "encoders":
+        for layer in layout.layers:
+            for i, encoder in enumerate(layer.encoders):
+                leaves[("encoders", layer.name, i, 0)] = encoder.ccw
+                leaves[("encoders", layer.name, i, 1)] = encoder.cw
+    return leaves
+
+
+def _same_except_keycodes(section: str, old: Layout, new: Layout) -> bool:
+    def strip(layout: Layout) -> Any:
+        if section == "combos":
+            return [(c.name, len(c.keys), c.layers, c.term) for c in layout.combos]
+        if section == "tap_dances":
+            return [(d.name, d.tapping_term, [getattr(d, a) is None for a in ("tap", "hold", "double_tap", "tap_hold")])
+                    for d in layout.tap_dances]
+        if section == "key_overrides":
+            return [(o.name, o.mods, o.layers, o.negative_mods, o.suppressed_mods) for o in layout.key_overrides]
+        if section == "encoders":
+            return [(layer.name, len(layer.encoders)) for layer in layout.layers]
+        return None
+
+    return bool(strip(old) == strip(new))
+
+
+def _section_equal(name: str, old: Layout, new: Layout) -> bool:
+    if name == "keyconf":
+        return old.version == new.version
+    if name == "layout":
+        return old.layout_macro == new.layout_macro
+    if name == "layers":
+        return [(layer.name, layer.keys) for layer in old.layers] == [(layer.name, layer.keys) for layer in new.layers]
+    if name == "encoders":
+        return [(layer.name, layer.encoders) for layer in old.layers if layer.encoders] == [
+            (layer.name, layer.encoders) for layer in new.layers if layer.encoders]
+    if name == "geometry":
+        return (old.geometry is None) == (new.geometry is None) and (
+            old.geometry is None or geometry_to_data(old.geometry) == geometry_to_data(new.geometry)  # type: ignore[arg-type]
+        )
+    return bool(getattr(old, name) == getattr(new, name))

@@ -1,0 +1,259 @@
+"""Reading YAML safely, with positions.
+
+Layout files come from strangers: this module turns text into plain Python data without
+constructing any object, bounds alias expansion and size, rejects duplicate keys, and
+remembers where every node sits so errors and surgical saves can point into the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+try:  # libyaml is much faster; it ships in PyYAML's wheels
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - pure-Python PyYAML build
+    _Loader = yaml.SafeLoader
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+MAX_NODES = 500_000  # after alias expansion; a layout of 32 layers x 200 keys has ~7,000
+
+DocPath = tuple[str | int, ...]
+
+
+class Scalar(str):
+    """A scalar's text exactly as written, with the type YAML would give it (`tag`).
+
+    Keycodes must stay text (`NO`, `0x7C00` and `ON` are not booleans or numbers here), while
+    settings want numbers: the reader decides per field."""
+
+    tag: str = ""
+
+    def __new__(cls, value: str, tag: str = "") -> Scalar:
+        obj = super().__new__(cls, value)
+        obj.tag = tag
+        return obj
+
+    @property
+    def kind(self) -> str:
+        """`str`, `int`, `float`, `bool` or `null` as YAML 1.1 resolves the plain scalar."""
+        return self.tag.rsplit(":", 1)[-1] if self.tag.startswith("tag:yaml.org,2002:") else "str"
+
+
+class SourceError(Exception):
+    """A file that cannot be read as a YAML layout, with a position and a fix."""
+
+    def __init__(
+        self,
+        message: str,
+        file: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        hint: str | None = None,
+    ):
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.line = line
+        self.column = column
+        self.hint = hint
+
+    def format(self) -> str:
+        where = self.file or "<input>"
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        text = f"{where}: error: {self.message}"
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where a node sits: 0-based line/column of its first and one-past-last character."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    style: str | None = None  # scalar style: None (plain), "'", '"', "|", ">"
+
+
+@dataclass
+class YamlDocument:
+    """Plain data (dict/list/str) plus the span of every node by document path."""
+
+    data: Any
+    spans: dict[DocPath, Span] = field(default_factory=dict)
+    # Mapping keys' own spans (for messages about a key rather than its value).
+    key_spans: dict[DocPath, Span] = field(default_factory=dict)
+
+
+def decode_text(raw: bytes, file: str | None) -> str:
+    if len(raw) > MAX_FILE_BYTES:
+        raise SourceError(
+            f"file is {len(raw) / 1e6:.1f} MB; a layout file is at most {MAX_FILE_BYTES // 2**20} MiB",
+            file,
+            hint="is this really a keyconf layout? Layout files are small text files.",
+        )
+    if b"\x00" in raw[:8192]:
+        raise SourceError(
+            "this is a binary file, not a YAML layout", file, 1, 1,
+            hint="open a .yaml layout; to bring in a VIA, Vial or QMK file use `keyconf import`",
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        raise SourceError(
+            f"not valid UTF-8 text (byte 0x{raw[exc.start]:02x})", file, line, column,
+            hint="save the file as UTF-8",
+        ) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text
+
+
+def parse_yaml(text: str, file: str | None = None) -> YamlDocument:
+    """Parse one YAML document into plain data with spans; never constructs objects."""
+    try:
+        nodes = list(yaml.compose_all(text, Loader=_Loader))
+    except yaml.MarkedYAMLError as exc:
+        raise _from_yaml_error(exc, text, file) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - errors without a mark
+        raise SourceError(f"not valid YAML: {exc}", file) from None
+    if not nodes:
+        raise SourceError("the file is empty", file, 1, 1, hint="a layout needs at least `keyboard:`, "
+                          "`layout:` and `layers:`; see docs/layout-format.md")
+    if len(nodes) > 1:
+        raise SourceError("the file holds more than one YAML document (`---`)", file, hint="keep one layout per file")
+    _check_expanded_size(nodes[0], file)
+    walker = _Walker(file)
+    data = walker.walk(nodes[0], ())
+    return YamlDocument(data, walker.spans, walker.key_spans)
+
+
+def _check_expanded_size(root: yaml.Node, file: str | None) -> None:
+    """Reject alias bombs before expanding anything: sizes are summed over the node graph,
+    each distinct node once, so the check costs as little as the file is long."""
+    sizes: dict[int, int] = {}
+    state: dict[int, int] = {}  # 1 = on the stack, 2 = done
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if children_done:
+            children = _children(node)
+            sizes[key] = 1 + sum(sizes[id(c)] for c in children)
+            state[key] = 2
+            if sizes[key] > MAX_NODES:
+                raise SourceError(
+                    "the file expands to too many values (YAML aliases nested too deep?)",
+                    file, node.start_mark.line + 1, node.start_mark.column + 1,
+                    hint="a layout never needs this many values; remove the `*alias` references",
+                )
+            continue
+        if state.get(key) == 2:
+            continue
+        if state.get(key) == 1:
+            raise SourceError("a YAML alias refers to itself", file, node.start_mark.line + 1,
+                              node.start_mark.column + 1)
+        state[key] = 1
+        stack.append((node, True))
+        for child in _children(node):
+            if state.get(id(child)) != 2:
+                stack.append((child, False))
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def _from_yaml_error(exc: yaml.MarkedYAMLError, text: str, file: str | None) -> SourceError:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else None
+    column = mark.column + 1 if mark else None
+    problem = (exc.problem or exc.context or "not valid YAML").strip()
+    hint = "check the indentation and brackets around this position"
+    if mark is not None:
+        lines = text.splitlines()
+        source_line = lines[mark.line] if mark.line < len(lines) else ""
+        if "\t" in source_line[: max(mark.column, 0) + 1] or "'\\t'" in problem:
+            problem = "a tab character is used for indentation"
+            hint = "YAML indents with spaces only: replace the tabs with spaces"
+    if "found unexpected end of stream" in problem or "expected ',' or ']'" in problem:
+        hint = "a bracket or quote is not closed: is the file complete?"
+    if problem.startswith("found undefined alias"):
+        hint = "an `*alias` refers to an `&anchor` that is not defined earlier in the file"
+    return SourceError(f"not valid YAML: {problem}", file, line, column, hint=hint)
+
+
+class _Walker:
+    def __init__(self, file: str | None):
+        self.file = file
+        self.count = 0
+        self.spans: dict[DocPath, Span] = {}
+        self.key_spans: dict[DocPath, Span] = {}
+        self._active: set[int] = set()
+
+    def _span(self, node: yaml.Node) -> Span:
+        start, end = node.start_mark, node.end_mark
+        style = getattr(node, "style", None) if isinstance(node, yaml.ScalarNode) else None
+        return Span(start.line, start.column, end.line, end.column, style)
+
+    def walk(self, node: yaml.Node, path: DocPath) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise SourceError(
+                "the file expands to too many values (YAML aliases nested too deep?)",
+                self.file, node.start_mark.line + 1, node.start_mark.column + 1,
+                hint="a layout never needs this many values; remove the `*alias` references",
+            )
+        if id(node) in self._active:
+            raise SourceError("a YAML alias refers to itself", self.file, node.start_mark.line + 1,
+                              node.start_mark.column + 1)
+        if path not in self.spans:
+            self.spans[path] = self._span(node)
+        if isinstance(node, yaml.ScalarNode):
+            return Scalar(node.value, node.tag)
+        self._active.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                return [self.walk(child, (*path, i)) for i, child in enumerate(node.value)]
+            if isinstance(node, yaml.MappingNode):
+                result: dict[str, Any] = {}
+                for key_node, value_node in node.value:
+                    if not isinstance(key_node, yaml.ScalarNode):
+                        raise SourceError("a mapping key must be a plain name", self.file,
+                                          key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                    key = key_node.value
+                    if key == "<<" and key_node.tag == "tag:yaml.org,2002:merge":
+                        raise SourceError("YAML merge keys (`<<:`) are not supported in layouts", self.file,
+                                          key_node.start_mark.line + 1, key_node.start_mark.column + 1,
+                                          hint="write the values out")
+                    if key in result:
+                        first = self.key_spans[(*path, key)]
+                        raise SourceError(
+                            f"`{key}` appears twice in the same mapping (first on line {first.line + 1})",
+                            self.file, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
+                            hint="merge the two entries or rename one; YAML keeps only the last",
+                        )
+                    self.key_spans[(*path, key)] = self._span(key_node)
+                    result[key] = self.walk(value_node, (*path, key))
+                return result
+        finally:
+            self._active.discard(id(node))
+        raise SourceError("unsupported YAML node", self.file)  # pragma: no cover

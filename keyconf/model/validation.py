@@ -1,0 +1,360 @@
+"""Validation and lint of a layout against its keyboard.
+
+Errors make a layout unusable (it cannot be built or sent to a board); warnings point at
+things that work but are probably not what the author meant. Every problem names a logical
+location (see `keyconf.model.problems`); loaders turn locations into file positions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from keyconf.model import keycodes as kc
+from keyconf.model.keyboard import Keyboard, LayoutMacro
+from keyconf.model.layout import Layout
+from keyconf.model.problems import Location, Problem, error, warning
+
+# Keycode heads that move to another layer, by how they do it.
+MOMENTARY = frozenset({"MO", "LT", "LM", "OSL", "TT"})
+TOGGLING = frozenset({"TG", "TO", "DF", "PDF"})
+LAYER_HEADS = MOMENTARY | TOGGLING
+# Tri-layer keys reach these layers (QMK's defaults: TRI_LAYER_LOWER/UPPER/ADJUST_LAYER).
+TRI_LAYER_TARGETS = {"TL_LOWR": (1, 3), "TL_UPPR": (2, 3)}
+
+
+@dataclass
+class _Ref:
+    head: str
+    layer: int
+    location: Location
+    source_layer: int | None  # the layer the key sits on; None for combos/tap dances
+
+
+def validate(layout: Layout, keyboard: Keyboard | None = None) -> list[Problem]:
+    """Every problem in `layout`, errors first, in file order within each severity."""
+    checker = _Checker(layout, keyboard)
+    problems = list(checker.run())
+    problems.sort(key=lambda p: (not p.is_error))
+    return problems
+
+
+class _Checker:
+    def __init__(self, layout: Layout, keyboard: Keyboard | None):
+        self.layout = layout
+        self.keyboard = keyboard
+        self.registry = kc.REGISTRY
+        self.ctx = kc.ParseContext(layers=tuple(layout.layer_names), tap_dances=tuple(layout.tap_dance_names))
+        self.parsed: dict[Location, kc.Keycode] = {}
+        self.refs: list[_Ref] = []
+
+    def run(self) -> Iterator[Problem]:
+        yield from self.check_layer_names()
+        yield from self.check_key_counts()
+        yield from self.check_keycodes()
+        yield from self.check_macros()
+        yield from self.check_definitions()
+        yield from self.check_layer_flow()
+
+    # -- structure
+    def check_layer_names(self) -> Iterator[Problem]:
+        seen: dict[str, int] = {}
+        for index, layer in enumerate(self.layout.layers):
+            if layer.name in seen:
+                yield error(f"layer `{layer.name}` is defined twice (layers {seen[layer.name]} and {index})",
+                            ("layers", index), "give each layer its own name", code="duplicate-layer")
+            seen.setdefault(layer.name, index)
+        if len(self.layout.layers) > 32:
+            yield error(f"{len(self.layout.layers)} layers: QMK supports at most 32", ("layers",),
+                        "merge or remove layers", code="too-many-layers")
+
+    def macro(self) -> LayoutMacro | None:
+        if self.keyboard is None:
+            return None
+        try:
+            return self.keyboard.layout(self.layout.layout_macro)
+        except KeyError:
+            return None
+
+    def check_key_counts(self) -> Iterator[Problem]:
+        if self.keyboard is None:
+            return
+        macro = self.macro()
+        if macro is None:
+            known = ", ".join(self.keyboard.layouts) or "none"
+            yield error(f"keyboard `{self.keyboard.name}` has no layout `{self.layout.layout_macro}`",
+                        ("layout",), f"its layouts: {known}", code="unknown-layout-macro")
+            return
+        expected = len(macro.keys)
+        for index, layer in enumerate(self.layout.layers):
+            count = len(layer.keys)
+            if count == expected:
+                continue
+            where: Location = ("layers", index)
+            detail = ""
+            if count > expected:
+                where = ("layers", index, expected)
+                detail = f"; the first extra key is key {expected + 1}"
+            yield error(
+                f"layer `{layer.name}` has {count} keys, but {macro.name} has {expected}{detail}",
+                where,
+                "each layer lists one keycode per key, row by row; write KC_NO for a key that does nothing",
+                code="key-count",
+            )
+        encoder_count = len(self.keyboard.encoders)
+        for index, layer in enumerate(self.layout.layers):
+            if layer.encoders and encoder_count and len(layer.encoders) > encoder_count:
+                yield error(f"layer `{layer.name}` maps {len(layer.encoders)} encoders; the keyboard has "
+                            f"{encoder_count}", ("encoders", index), code="encoder-count")
+
+    # -- keycodes
+    def all_keycodes(self) -> Iterator[tuple[Location, str, int | None]]:
+        """(location, text, layer index the key sits on) for every keycode in the layout."""
+        for li, layer in enumerate(self.layout.layers):
+            for ki, text in enumerate(layer.keys):
+                yield ("layers", li, ki), text, li
+            for ei, encoder in enumerate(layer.encoders):
+                yield ("encoders", li, ei, "ccw"), encoder.ccw, li
+                yield ("encoders", li, ei, "cw"), encoder.cw, li
+        for ci, combo in enumerate(self.layout.combos):
+            for ji, text in enumerate(combo.keys):
+                yield ("combos", ci, "keys", ji), text, None
+            yield ("combos", ci, "action"), combo.action, None
+        for ti, dance in enumerate(self.layout.tap_dances):
+            for action in ("tap", "hold", "double_tap", "tap_hold"):
+                value = getattr(dance, action)
+                if value is not None:
+                    yield ("tap_dances", ti, action), value, None
+        for oi, override in enumerate(self.layout.key_overrides):
+            yield ("key_overrides", oi, "trigger"), override.trigger, None
+            yield ("key_overrides", oi, "replacement"), override.replacement, None
+
+    def check_keycodes(self) -> Iterator[Problem]:
+        for location, text, source_layer in self.all_keycodes():
+            try:
+                keycode = self.registry.parse(text, self.ctx)
+            except kc.KeycodeError as exc:
+                yield error(f"`{text}`: {exc.message}", location, exc.hint, code="unknown-keycode")
+                continue
+            try:
+                self.registry.encode(keycode, self.ctx)
+            except kc.KeycodeError as exc:
+                yield error(f"`{text}`: {exc.message}", location, exc.hint, code="unencodable")
+                continue
+            self.parsed[location] = keycode
+            replacement = self.registry.deprecated_replacement(text, self.ctx)
+            if replacement is not None and replacement != text:
+                yield warning(f"`{text}` is a deprecated name, will be saved as {replacement}", location,
+                              "run `keyconf validate --fix FILE` to rewrite old names", code="deprecated")
+            for ref in _layer_refs(keycode, self.ctx):
+                self.refs.append(_Ref(ref[0], ref[1], location, source_layer))
+
+    def check_macros(self) -> Iterator[Problem]:
+        for mi, macro in enumerate(self.layout.macros):
+            for si, step in enumerate(macro.steps):
+                if step.kind not in ("tap", "down", "up"):
+                    continue
+                codes = step.value if isinstance(step.value, list) else [str(step.value)]
+                for code in codes:
+                    location = ("macros", mi, "steps", si)
+                    try:
+                        parsed = self.registry.parse(code, self.ctx)
+                        value = self.registry.encode(parsed, self.ctx)
+                    except kc.KeycodeError as exc:
+                        yield error(f"macro step `{code}`: {exc.message}", location, exc.hint,
+                                    code="unknown-keycode")
+                        continue
+                    if not 0x04 <= value <= 0xE7:
+                        yield error(f"macro step `{code}`: a macro can only press basic keys (letters, "
+                                    "digits, modifiers…)", location,
+                                    "use e.g. `down: KC_LCTL`, `tap: KC_C`, `up: KC_LCTL` for Ctrl+C",
+                                    code="macro-keycode")
+
+    def check_definitions(self) -> Iterator[Problem]:
+        macro_count = len(self.layout.macros)
+        dance_count = len(self.layout.tap_dances)
+        for location, keycode in self.parsed.items():
+            try:
+                value = self.registry.encode(keycode, self.ctx)
+            except kc.KeycodeError:
+                continue
+            if 0x7700 <= value <= 0x777F and value - 0x7700 >= macro_count:
+                n = value - 0x7700
+                yield error(f"`{self.registry.format(keycode)}` plays macro {n}, but the layout defines "
+                            f"{macro_count} macro{'s' if macro_count != 1 else ''}", location,
+                            "add it under `macros:` (the first macro is QK_MACRO_0)", code="undefined-macro")
+            elif 0x5700 <= value <= 0x57FF and value - 0x5700 >= dance_count:
+                n = value - 0x5700
+                yield error(f"`{self.registry.format(keycode)}` uses tap dance {n}, but the layout defines "
+                            f"{dance_count} tap dance{'s' if dance_count != 1 else ''}", location,
+                            "add it under `tap_dances:` with a name, then write TD(name)",
+                            code="undefined-tap-dance")
+        for ci, combo in enumerate(self.layout.combos):
+            if len(combo.keys) < 2:
+                yield error("a combo needs at least two keys", ("combos", ci), code="combo-keys")
+            for name in combo.layers or []:
+                if self.layout.layer_index(name) is None:
+                    yield error(f"combo names layer `{name}`, which is not in `layers`", ("combos", ci, "layers"),
+                                code="unknown-layer")
+        for oi, override in enumerate(self.layout.key_overrides):
+            for name in override.layers or []:
+                if self.layout.layer_index(name) is None:
+                    yield error(f"key override names layer `{name}`, which is not in `layers`",
+                                ("key_overrides", oi, "layers"), code="unknown-layer")
+
+    # -- lint: how layers are entered and left
+    def effective(self, layer: int, key: int) -> kc.Keycode | None:
+        """The keycode a key really has on `layer` when only it and the default layer are on."""
+        for candidate in (layer, 0):
+            keycode = self.parsed.get(("layers", candidate, key))
+            if keycode is None:
+                return None
+            if not _is_transparent(self.registry, keycode, self.ctx):
+                return keycode
+        return None
+
+    def check_layer_flow(self) -> Iterator[Problem]:
+        layer_count = len(self.layout.layers)
+        if layer_count <= 1:
+            return
+        # Reachability from the default layer through any layer key.
+        reachable = {0}
+        frontier = [0]
+        key_refs: dict[int, list[_Ref]] = {}
+        floating: list[_Ref] = []
+        for ref in self.refs:
+            if ref.source_layer is None:
+                floating.append(ref)
+            else:
+                key_refs.setdefault(ref.source_layer, []).append(ref)
+        while frontier:
+            layer = frontier.pop()
+            for ref in key_refs.get(layer, []):
+                if 0 <= ref.layer < layer_count and ref.layer not in reachable:
+                    reachable.add(ref.layer)
+                    frontier.append(ref.layer)
+            if not frontier:
+                for ref in floating:  # combos and tap dances: assume they fire from a reachable layer
+                    if 0 <= ref.layer < layer_count and ref.layer not in reachable:
+                        reachable.add(ref.layer)
+                        frontier.append(ref.layer)
+        for index, layer in enumerate(self.layout.layers):
+            if index not in reachable:
+                yield warning(f"nothing can reach layer `{layer.name}`", ("layers", index),
+                              f"add a layer key such as MO({layer.name}) or LT({layer.name}, KC_SPC) on a layer "
+                              "you can reach", code="unreachable-layer")
+        # A hold key on the layer it activates does nothing more.
+        for ref in self.refs:
+            if ref.head in MOMENTARY and ref.source_layer is not None and ref.source_layer == ref.layer \
+                    and ref.layer != 0:
+                name = self.layout.layers[ref.layer].name
+                yield warning(f"this key activates layer `{name}`, which it is already on", ref.location,
+                              "make it transparent (_______) so it falls through to the key that holds the layer",
+                              code="self-shadowing")
+        # Entered by toggling but no way out.
+        toggled: dict[int, _Ref] = {}
+        for ref in self.refs:
+            if ref.head in TOGGLING and ref.layer != 0 and 0 <= ref.layer < layer_count:
+                toggled.setdefault(ref.layer, ref)
+        for target, ref in toggled.items():
+            if not self.can_leave(target, ref):
+                name = self.layout.layers[target].name
+                yield warning(f"`{ref.head}({name})` enters layer `{name}`, but nothing on it leads back",
+                              ref.location,
+                              f"put TG({name}) or TO(<base>) on `{name}` (or leave that key transparent)",
+                              code="no-way-back")
+
+    def can_leave(self, target: int, entry: _Ref) -> bool:
+        macro_len = len(self.layout.layers[target].keys)
+        for key in range(macro_len):
+            keycode = self.effective(target, key)
+            if keycode is None:
+                continue
+            for head, layer in _layer_refs(keycode, self.ctx):
+                if head == "TG" and layer == target:
+                    return True
+                if head == "TT" and layer == target:
+                    return True
+                if head == "TO" and layer != target:
+                    return True
+                if head in ("DF", "PDF") and entry.head in ("DF", "PDF") and layer != target:
+                    return True
+        # Combos and tap dances count as ways out too.
+        for ref in self.refs:
+            if ref.source_layer is None and (
+                (ref.head in ("TG", "TT") and ref.layer == target) or (ref.head == "TO" and ref.layer != target)
+            ):
+                return True
+        return False
+
+
+def _layer_refs(keycode: kc.Keycode, ctx: kc.ParseContext) -> list[tuple[str, int]]:
+    """(head, layer index) pairs for every layer a keycode moves to."""
+    refs: list[tuple[str, int]] = []
+    head = keycode.name
+    if head in TRI_LAYER_TARGETS:
+        refs.extend((head, layer) for layer in TRI_LAYER_TARGETS[head])
+    if head in LAYER_HEADS:
+        for ref in keycode.layer_refs():
+            index = _layer_index(ref, ctx)
+            if index is not None:
+                refs.append((head, index))
+    return refs
+
+
+def _layer_index(ref: str | int, ctx: kc.ParseContext) -> int | None:
+    if isinstance(ref, int):
+        return ref
+    try:
+        return list(ctx.layers).index(ref)
+    except ValueError:
+        return int(ref) if str(ref).isdigit() else None
+
+
+def _is_transparent(registry: kc.KeycodeRegistry, keycode: kc.Keycode, ctx: kc.ParseContext) -> bool:
+    try:
+        return registry.encode(keycode, ctx) == 0x0001
+    except kc.KeycodeError:
+        return False
+
+
+def fix_deprecated_names(layout: Layout) -> list[tuple[Location, str, str]]:
+    """Rewrite old and dialect keycode spellings to their canonical names, in place.
+
+    Returns (location, old text, new text) for each rewrite. Only keycodes that parse are
+    touched; everything else in the layout stays as written."""
+    registry = kc.REGISTRY
+    ctx = kc.ParseContext(layers=tuple(layout.layer_names), tap_dances=tuple(layout.tap_dance_names))
+    changes: list[tuple[Location, str, str]] = []
+
+    def fixed(text: str, location: Location) -> str:
+        try:
+            replacement = registry.deprecated_replacement(text, ctx)
+        except kc.KeycodeError:
+            return text
+        if replacement is None or replacement == text:
+            return text
+        changes.append((location, text, replacement))
+        return replacement
+
+    for li, layer in enumerate(layout.layers):
+        layer.keys = [fixed(text, ("layers", li, ki)) for ki, text in enumerate(layer.keys)]
+        for ei, encoder in enumerate(layer.encoders):
+            encoder.ccw = fixed(encoder.ccw, ("encoders", li, ei, "ccw"))
+            encoder.cw = fixed(encoder.cw, ("encoders", li, ei, "cw"))
+    for ci, combo in enumerate(layout.combos):
+        combo.keys = [fixed(text, ("combos", ci, "keys", ji)) for ji, text in enumerate(combo.keys)]
+        combo.action = fixed(combo.action, ("combos", ci, "action"))
+    for ti, dance in enumerate(layout.tap_dances):
+        for action in ("tap", "hold", "double_tap", "tap_hold"):
+            value = getattr(dance, action)
+            if value is not None:
+                setattr(dance, action, fixed(value, ("tap_dances", ti, action)))
+    for oi, override in enumerate(layout.key_overrides):
+        override.trigger = fixed(override.trigger, ("key_overrides", oi, "trigger"))
+        override.replacement = fixed(override.replacement, ("key_overrides", oi, "replacement"))
+    for mi, macro in enumerate(layout.macros):
+        for si, step in enumerate(macro.steps):
+            if step.kind in ("tap", "down", "up") and isinstance(step.value, list):
+                step.value = [fixed(code, ("macros", mi, "steps", si)) for code in step.value]
+    return changes
