@@ -1,0 +1,121 @@
+"""Keycodes as other tools write and read them, translated through the keycode registry.
+
+VIA, Vial and QMK Configurator each spell keycodes their own way (`LT1(KC_SPC)`, `M0`,
+`MACRO(3)`, `"0x7e05"`, integers, `ANY(...)`), and number layers where a keyconf layout
+names them. Importers pass what they read through `from_tool` / `from_author`; exporters ask
+`to_value` for the 16-bit value a device holds. All keycode knowledge stays in
+`keyconf.model.keycodes`; this module only decides which of its answers each direction needs.
+Text the registry cannot read is kept exactly as written, never dropped."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from keyconf.model.keycodes import REGISTRY, Keycode, KeycodeError, Numbering, ParseContext
+from keyconf.model.layout import Layout
+
+
+def context(layout: Layout) -> ParseContext:
+    """How layer and tap-dance names in `layout`'s keycodes resolve."""
+    return ParseContext(layers=layout.layer_names, tap_dances=layout.tap_dance_names)
+
+
+def named_context(layer_names: Sequence[str], tap_dances: Sequence[str] = ()) -> ParseContext:
+    return ParseContext(layers=list(layer_names), tap_dances=list(tap_dances))
+
+
+def from_tool(value: str | int, ctx: ParseContext, numbering: Numbering = Numbering.CURRENT) -> str:
+    """keyconf text for a keycode a tool wrote (a name in its dialect, a hex string or an integer).
+
+    Layer numbers become layer names, raw values become names where the registry knows them
+    (decoded in `numbering`), and text the registry cannot read comes back unchanged."""
+    if isinstance(value, bool):
+        raise TypeError("a keycode cannot be a boolean")
+    if isinstance(value, int):
+        if value == -1:
+            return "KC_NO"
+        return REGISTRY.format(REGISTRY.decode(value & 0xFFFF, numbering, ctx))
+    text = value.strip()
+    try:
+        kc = REGISTRY.parse(text, ctx)
+    except KeycodeError:
+        return text
+    if kc.op == "RAW" and isinstance(kc.number, int):
+        kc = REGISTRY.decode(kc.number, numbering, ctx)
+    return REGISTRY.format(_layers_by_name(kc, ctx))
+
+
+def from_author(text: str, ctx: ParseContext) -> str:
+    """keyconf text for a keycode a person wrote (keymap.c, keymap.json): their spelling is kept
+    unless it is an old name, another tool's dialect or refers to a layer by number."""
+    stripped = text.strip()
+    try:
+        parsed = REGISTRY.parse_full(stripped, ctx)
+    except KeycodeError:
+        return stripped
+    kc = parsed.keycode
+    named = _layers_by_name(kc, ctx)
+    if parsed.deprecated or named != kc or kc.op == "RAW":
+        if kc.op == "RAW" and isinstance(kc.number, int):
+            named = REGISTRY.decode(kc.number, Numbering.CURRENT, ctx)
+        return REGISTRY.format(named)
+    return stripped
+
+
+def _layers_by_name(kc: Keycode, ctx: ParseContext) -> Keycode:
+    """The same keycode with layer numbers replaced by the layer names `ctx` gives them."""
+    layer = kc.layer
+    if isinstance(layer, int) and 0 <= layer < len(ctx.layers):
+        layer = ctx.layers[layer]
+    inner = _layers_by_name(kc.inner, ctx) if kc.inner is not None else None
+    if layer == kc.layer and inner == kc.inner:
+        return kc
+    return dataclasses.replace(kc, layer=layer, inner=inner)
+
+
+def is_known(text: str, ctx: ParseContext) -> bool:
+    try:
+        REGISTRY.parse(text, ctx)
+    except KeycodeError:
+        return False
+    return True
+
+
+def to_value(text: str, ctx: ParseContext, numbering: Numbering = Numbering.CURRENT) -> int:
+    """The 16-bit value of keycode text; raises KeycodeError when it has none (custom C keycodes)."""
+    return REGISTRY.encode(REGISTRY.parse(text, ctx), ctx, numbering)
+
+
+def canonical(text: str, ctx: ParseContext) -> str:
+    """Canonical text, or the text itself when the registry cannot read it."""
+    try:
+        return REGISTRY.format(REGISTRY.parse(text, ctx))
+    except KeycodeError:
+        return text.strip()
+
+
+def same_keycode(a: str, ctx_a: ParseContext, b: str, ctx_b: ParseContext) -> bool:
+    """Whether two keycode texts do the same thing: same spelling, same canonical form, or the
+    same value once layer and tap-dance names are resolved (each in its own layout)."""
+    if a.strip() == b.strip():
+        return True
+    try:
+        ka, kb = REGISTRY.parse(a, ctx_a), REGISTRY.parse(b, ctx_b)
+    except KeycodeError:
+        return "".join(a.split()) == "".join(b.split())
+    if REGISTRY.format(ka) == REGISTRY.format(kb):
+        return True
+    try:
+        return REGISTRY.encode(ka, ctx_a) == REGISTRY.encode(kb, ctx_b)
+    except KeycodeError:
+        return False
+
+
+def legend_text(text: str, ctx: ParseContext) -> str:
+    """A short human label for keycode text: `A`, `Space/nav`; the text itself when unknown."""
+    try:
+        legend = REGISTRY.legend(REGISTRY.parse(text, ctx))
+    except KeycodeError:
+        return text.strip()
+    return f"{legend.tap}/{legend.hold}" if legend.hold else legend.tap
