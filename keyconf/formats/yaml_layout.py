@@ -33,6 +33,7 @@ from keyconf.formats.yaml_source import (
     decode_text,
     parse_yaml,
 )
+from keyconf.model.geometry import column_slots, physical_rows
 from keyconf.model.keyboard import Keyboard, LayoutMacro
 from keyconf.model.layout import (
     FORMAT_VERSION,
@@ -655,48 +656,12 @@ def _multiline_block(text: str, indent: str) -> str | None:
 def rows_for_keys(keyboard_layout: LayoutMacro | None, count: int) -> list[int]:
     """Row lengths that follow the physical rows of the keys, in the macro's key order."""
     if keyboard_layout is not None and len(keyboard_layout.keys) == count:
-        try:
-            from keyconf.model.geometry import physical_row_lengths  # type: ignore[attr-defined]
-        except ImportError:  # geometry helper not available: a local, simpler rule
-            physical_row_lengths = None
-        if physical_row_lengths is not None:
-            lengths = list(physical_row_lengths(keyboard_layout))
-            if sum(lengths) == count:
-                return lengths
-        return _row_breaks(keyboard_layout)
+        return [len(row) for row in physical_rows(keyboard_layout.keys)]
     width = 12 if count % 12 == 0 else 10 if count % 10 == 0 else 14
     lengths = [width] * (count // width)
     if count % width:
         lengths.append(count % width)
     return lengths or [0]
-
-
-def _row_breaks(keyboard_layout: LayoutMacro) -> list[int]:
-    """Start a new row whenever the next key (in macro order) lies left of and below the last."""
-    import math
-
-    def centre(key: Any) -> tuple[float, float]:
-        cx, cy = key.x + key.w / 2, key.y + key.h / 2
-        if key.r:
-            angle = math.radians(key.r)
-            dx, dy = cx - key.rx, cy - key.ry
-            cx = key.rx + dx * math.cos(angle) - dy * math.sin(angle)
-            cy = key.ry + dx * math.sin(angle) + dy * math.cos(angle)
-        return cx, cy
-
-    lengths: list[int] = []
-    current = 0
-    previous: tuple[float, float] | None = None
-    for key in keyboard_layout.keys:
-        point = centre(key)
-        if previous is not None and point[0] < previous[0] - 0.5 and point[1] > previous[1] - 0.25:
-            lengths.append(current)
-            current = 0
-        current += 1
-        previous = point
-    if current:
-        lengths.append(current)
-    return lengths
 
 
 class _SectionWriter:
@@ -757,52 +722,63 @@ class _SectionWriter:
         return "".join(lines)
 
     # layers: aligned grid
-    def layer_rows(self, layer: Layer) -> list[list[str]]:
+    def macro(self) -> LayoutMacro | None:
+        if self.keyboard is None:
+            return None
+        try:
+            return self.keyboard.layout(self.layout.layout_macro)
+        except KeyError:
+            return None
+
+    def row_lengths(self, layer: Layer) -> list[int]:
         count = len(layer.keys)
         hint = self.row_hints.get(layer.name)
-        if hint is None or sum(hint) != count:
-            hint = None
-            # Another layer of the same length may carry a hand-made row structure: reuse it.
-            for other in self.row_hints.values():
-                if sum(other) == count:
-                    hint = other
-                    break
-        if hint is None:
-            macro = None
-            if self.keyboard is not None:
-                try:
-                    macro = self.keyboard.layout(self.layout.layout_macro)
-                except KeyError:
-                    macro = None
-            hint = rows_for_keys(macro, count)
-        rows: list[list[str]] = []
-        start = 0
-        for length in hint:
-            rows.append([format_keycode_scalar(k) for k in layer.keys[start:start + length]])
-            start += length
-        return rows
+        if hint is not None and sum(hint) == count:
+            return hint
+        # Another layer of the same length may carry a hand-made row structure: reuse it.
+        for other in self.row_hints.values():
+            if sum(other) == count:
+                return other
+        return rows_for_keys(self.macro(), count)
 
     def s_layers(self) -> str:
-        all_rows = {layer.name: self.layer_rows(layer) for layer in self.layout.layers}
+        macro = self.macro()
+        plans: dict[str, tuple[list[list[int]], list[int]]] = {}
         widths: dict[int, int] = {}
-        for rows in all_rows.values():
-            for row in rows:
-                for col, token in enumerate(row):
-                    widths[col] = max(widths.get(col, 0), len(token))
+        for layer in self.layout.layers:
+            rows: list[list[int]] = []
+            start = 0
+            for length in self.row_lengths(layer):
+                rows.append(list(range(start, start + length)))
+                start += length
+            if macro is not None and len(macro.keys) == len(layer.keys):
+                slots = column_slots(macro.keys, rows)  # keys line up like on the board
+            else:
+                slots = [0] * len(layer.keys)
+                for row in rows:
+                    for position, index in enumerate(row):
+                        slots[index] = position
+            plans[layer.name] = (rows, slots)
+            for index, text in enumerate(layer.keys):
+                widths[slots[index]] = max(widths.get(slots[index], 0), len(format_keycode_scalar(text)))
         lines = ["layers:\n"]
         for layer in self.layout.layers:
-            lines.append(f"  {layer.name}:\n")
-            rows = all_rows[layer.name]
-            if not any(rows):
-                lines[-1] = f"  {layer.name}: []\n"
+            rows, slots = plans[layer.name]
+            if not layer.keys:
+                lines.append(f"  {layer.name}: []\n")
                 continue
+            lines.append(f"  {layer.name}:\n")
             for row in rows:
-                cells = []
-                for col, token in enumerate(row):
-                    if col < len(row) - 1:
-                        cells.append((token + ",").ljust(widths[col] + 2))
-                    else:
-                        cells.append(token)
+                cells: list[str] = []
+                next_slot = min(widths)  # rows that start further right are indented to their first key
+                for position, index in enumerate(row):
+                    slot = slots[index]
+                    # Skipped slots (the gap between split halves) become spaces.
+                    cells.extend(" " * (widths.get(s, 0) + 2) for s in range(next_slot, slot) if s in widths)
+                    token = format_keycode_scalar(layer.keys[index])
+                    last = position == len(row) - 1
+                    cells.append(token if last else (token + ",").ljust(widths[slot] + 2))
+                    next_slot = slot + 1
                 lines.append("    - [" + "".join(cells).rstrip() + "]\n")
         return "".join(lines)
 

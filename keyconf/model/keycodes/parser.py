@@ -1,0 +1,351 @@
+"""Parse keycode text into Keycode trees.
+
+Accepts QMK's spelling (`LT(nav, KC_SPC)`, `MT(MOD_LCTL | MOD_LSFT, KC_A)`, `C(S(KC_T))`),
+whitespace anywhere, and the dialects other tools write: Vial's `LT1(KC_SPC)` and `M0`, hex
+and decimal raw values (`"0x7c4f"`), Vial's `-1` holes, QMK Configurator's `ANY(...)`
+wrapper, VIA's `MACRO(n)`/`CUSTOM(n)`, and lower case. Such spellings parse with
+`deprecated=True` so callers can offer the canonical text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from keyconf.model.keycodes.forms import (
+    DEPRECATED_FORMS,
+    LAYER_FUNCTIONS,
+    MOD_TAPS,
+    MOD_WRAPPERS,
+)
+from keyconf.model.keycodes.mods import ModsError, parse_mods
+from keyconf.model.keycodes.types import (
+    OP_KEYCODE,
+    OP_LAYER_MOD,
+    OP_LAYER_TAP,
+    OP_MOD_TAP,
+    OP_MODS,
+    OP_ONE_SHOT_MOD,
+    OP_RAW,
+    OP_SWAP_HANDS_TAP,
+    OP_TAP_DANCE,
+    OP_UNICODE,
+    OP_UNICODE_MAP,
+    OP_UNICODE_PAIR,
+    Keycode,
+    KeycodeError,
+    LayerRef,
+    ParseContext,
+    ParsedText,
+)
+
+_TOKEN_RE = re.compile(
+    r"\s*(?:(?P<num>-?(?:0[xX][0-9a-fA-F]+|\d+))|(?P<ident>[A-Za-z_][A-Za-z0-9_]*)|(?P<punct>[(),|]))"
+)
+_VIAL_LT_RE = re.compile(r"^LT(\d{1,2})$")
+_VIAL_MACRO_RE = re.compile(r"^M(\d{1,3})$")
+MAX_TEXT = 512  # longer text is not a keycode; refuse before doing any work
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # "num", "ident", "(", ")", ",", "|", "end"
+    text: str
+    pos: int
+
+
+def tokenize(text: str) -> list[Token]:
+    tokens: list[Token] = []
+    pos = 0
+    while pos < len(text):
+        if text[pos:].strip() == "":
+            break
+        match = _TOKEN_RE.match(text, pos)
+        if not match:
+            bad = pos + len(text[pos:]) - len(text[pos:].lstrip())
+            raise KeycodeError(f"unexpected character {text[bad]!r}", bad)
+        kind = match.lastgroup or "punct"
+        start = match.start(kind)
+        value = match.group(kind)
+        tokens.append(Token(value if kind == "punct" else kind, value, start))
+        pos = match.end()
+    tokens.append(Token("end", "", len(text.rstrip())))
+    return tokens
+
+
+NameResolver = Callable[[str], "tuple[Keycode, bool] | None"]
+BasicCheck = Callable[[Keycode], bool]
+Suggester = Callable[[str], Sequence[str]]
+
+
+class Parser:
+    """Recursive-descent parser over one text; names come from the registry's resolver."""
+
+    def __init__(
+        self,
+        text: str,
+        ctx: ParseContext,
+        resolve: NameResolver,
+        is_basic: BasicCheck,
+        suggest: Suggester,
+    ) -> None:
+        if len(text) > MAX_TEXT:
+            raise KeycodeError(f"keycode text is too long ({len(text)} characters)", 0)
+        self.text = text
+        self.ctx = ctx
+        self.resolve = resolve
+        self.is_basic = is_basic
+        self.suggest = suggest
+        self.tokens = tokenize(text)
+        self.index = 0
+        self.deprecated = False
+        self.notes: list[str] = []
+
+    # -- token helpers
+    def peek(self) -> Token:
+        return self.tokens[self.index]
+
+    def take(self) -> Token:
+        token = self.tokens[self.index]
+        if token.kind != "end":
+            self.index += 1
+        return token
+
+    def expect(self, kind: str, what: str) -> Token:
+        token = self.take()
+        if token.kind != kind:
+            found = "the end" if token.kind == "end" else repr(token.text)
+            raise KeycodeError(f"expected {what}, found {found}", token.pos)
+        return token
+
+    def note(self, message: str) -> None:
+        self.deprecated = True
+        self.notes.append(message)
+
+    # -- grammar
+    def parse(self) -> ParsedText:
+        if not self.text.strip():
+            raise KeycodeError("empty keycode", 0, "use KC_NO for a key that does nothing")
+        keycode = self.expr()
+        token = self.peek()
+        if token.kind != "end":
+            raise KeycodeError(f"unexpected {token.text!r} after the keycode", token.pos)
+        return ParsedText(keycode, self.deprecated, tuple(self.notes))
+
+    def expr(self) -> Keycode:
+        token = self.take()
+        if token.kind == "num":
+            return self.number(token)
+        if token.kind != "ident":
+            found = "the end" if token.kind == "end" else repr(token.text)
+            raise KeycodeError(f"expected a keycode, found {found}", token.pos)
+        if self.peek().kind == "(":
+            return self.call(token)
+        return self.name(token)
+
+    def number(self, token: Token) -> Keycode:
+        if token.text == "-1":
+            self.note("-1 (an empty position in Vial) is KC_NO")
+            found = self.resolve("KC_NO")
+            assert found is not None
+            return found[0]
+        value = int(token.text, 0)
+        if not 0 <= value <= 0xFFFF:
+            raise KeycodeError(f"{token.text} is not a 16-bit keycode value", token.pos)
+        canonical = f"0x{value:04X}"
+        if token.text != canonical:
+            self.note(f"raw value written as {canonical}")
+        return Keycode(OP_RAW, number=value)
+
+    def name(self, token: Token) -> Keycode:
+        found = self.resolve(token.text)
+        if found is None and token.text.upper() != token.text:
+            found = self.resolve(token.text.upper())
+            if found is not None:
+                self.note(f"{token.text} written in upper case")
+        if found is None:
+            vial_macro = _VIAL_MACRO_RE.match(token.text.upper())
+            if vial_macro:
+                found = self.resolve(f"QK_MACRO_{int(vial_macro.group(1))}")
+                if found is not None:
+                    self.note(f"Vial's {token.text} is QK_MACRO_{int(vial_macro.group(1))}")
+        if found is None:
+            if token.text.upper() in MOD_WRAPPERS or token.text.upper() in MOD_TAPS:
+                raise KeycodeError(f"{token.text} needs a keycode: {token.text}(KC_A)", token.pos)
+            if token.text.upper() in LAYER_FUNCTIONS or token.text.upper() in ("LT", "LM", "MT", "OSM", "TD"):
+                raise KeycodeError(f"{token.text} needs arguments, e.g. {token.text}(1)", token.pos)
+            raise KeycodeError(
+                f"unknown keycode {token.text!r}", token.pos, _did_you_mean(self.suggest(token.text))
+            )
+        keycode, deprecated = found
+        if deprecated:
+            self.note(f"{token.text} is an old name")
+        return keycode
+
+    def call(self, token: Token) -> Keycode:
+        func = token.text.upper()
+        if func != token.text:
+            self.note(f"{token.text} written in upper case")
+        self.expect("(", "'('")
+        result = self.call_body(func, token)
+        self.expect(")", f"')' to close {token.text}(")
+        return result
+
+    def call_body(self, func: str, token: Token) -> Keycode:
+        if func == "ANY":
+            self.note("ANY(...) is QMK Configurator's wrapper")
+            return self.expr()
+        if func in MOD_WRAPPERS:
+            return self.mod_wrapper(func, MOD_WRAPPERS[func])
+        if func in MOD_TAPS:
+            if func in DEPRECATED_FORMS:
+                self.note(f"{func} is now {DEPRECATED_FORMS[func]}")
+            return Keycode(OP_MOD_TAP, mods=MOD_TAPS[func], inner=self.basic_arg(func))
+        if func == "MT":
+            mods = self.mods_arg()
+            self.expect(",", "',' between the modifiers and the keycode")
+            return Keycode(OP_MOD_TAP, mods=mods, inner=self.basic_arg("MT"))
+        vial_lt = _VIAL_LT_RE.match(func)
+        if func == "LT" or vial_lt:
+            if vial_lt:
+                self.note(f"Vial's {func}(kc) is LT({int(vial_lt.group(1))}, kc)")
+                layer: LayerRef = int(vial_lt.group(1))
+            else:
+                layer = self.layer_arg()
+                self.expect(",", "',' between the layer and the keycode")
+            return Keycode(OP_LAYER_TAP, layer=layer, inner=self.basic_arg("LT"))
+        if func == "LM":
+            layer = self.layer_arg()
+            self.expect(",", "',' between the layer and the modifiers")
+            return Keycode(OP_LAYER_MOD, layer=layer, mods=self.mods_arg())
+        if func in LAYER_FUNCTIONS:
+            return Keycode(func, layer=self.layer_arg())
+        if func == "OSM":
+            return Keycode(OP_ONE_SHOT_MOD, mods=self.mods_arg())
+        if func == "TD":
+            return Keycode(OP_TAP_DANCE, number=self.tap_dance_arg())
+        if func == "SH_T":
+            return Keycode(OP_SWAP_HANDS_TAP, inner=self.basic_arg("SH_T"))
+        if func == "UC":
+            return Keycode(OP_UNICODE, number=self.int_arg("a code point", 0x7FFF))
+        if func in ("UM", "X"):
+            if func == "X":
+                self.note("X(i) is now UM(i)")
+            return Keycode(OP_UNICODE_MAP, number=self.int_arg("a Unicode map index", 0x3FFF))
+        if func in ("UP", "XP"):
+            if func == "XP":
+                self.note("XP(i, j) is now UP(i, j)")
+            first = self.int_arg("a Unicode map index", 0x7F)
+            self.expect(",", "',' between the two indices")
+            return Keycode(OP_UNICODE_PAIR, number=first, number2=self.int_arg("a Unicode map index", 0x7F))
+        if func in ("MACRO", "CUSTOM", "USER", "QK_MACRO", "QK_KB", "QK_USER"):
+            return self.indexed(func)
+        raise KeycodeError(
+            f"unknown keycode function {token.text}()",
+            token.pos,
+            _did_you_mean(self.suggest(func)),
+        )
+
+    def indexed(self, func: str) -> Keycode:
+        start = self.peek().pos
+        index = self.int_arg("an index", 255)
+        family = {"MACRO": "QK_MACRO", "CUSTOM": "QK_KB", "USER": "QK_KB"}.get(func, func)
+        if family != func:
+            self.note(f"VIA's {func}(n) is {family}_n")
+        found = self.resolve(f"{family}_{index}")
+        if found is None:
+            raise KeycodeError(f"{family}_{index} does not exist", start)
+        return found[0]
+
+    # -- arguments
+    def mod_wrapper(self, func: str, mods: int) -> Keycode:
+        start = self.peek().pos
+        inner = self.expr()
+        if inner.op == OP_MODS and inner.inner is not None:
+            return Keycode(OP_MODS, mods=mods | inner.mods, inner=inner.inner)
+        if not self.is_basic(inner):
+            raise KeycodeError(f"{func}() wraps a basic keycode (KC_A ... KC_RGUI)", start)
+        return Keycode(OP_MODS, mods=mods, inner=inner)
+
+    def basic_arg(self, func: str) -> Keycode:
+        start = self.peek().pos
+        inner = self.expr()
+        if not self.is_basic(inner):
+            raise KeycodeError(
+                f"{func}() can only tap a basic keycode (KC_A ... KC_RGUI)",
+                start,
+                "use a tap dance or a macro for anything else",
+            )
+        return inner
+
+    def mods_arg(self) -> int:
+        start = self.peek().pos
+        parts: list[str] = []
+        while True:
+            token = self.take()
+            if token.kind not in ("ident", "num"):
+                raise KeycodeError("expected a modifier such as MOD_LCTL", token.pos)
+            parts.append(token.text)
+            if self.peek().kind != "|":
+                break
+            self.take()
+        try:
+            return parse_mods("|".join(parts))
+        except ModsError as exc:
+            raise KeycodeError(
+                str(exc), start, "modifiers: MOD_LCTL, MOD_LSFT, MOD_LALT, MOD_LGUI, MOD_RCTL ..."
+            ) from exc
+
+    def layer_arg(self) -> LayerRef:
+        token = self.take()
+        if token.kind == "num":
+            value = int(token.text, 0)
+            if value < 0:
+                raise KeycodeError("a layer number cannot be negative", token.pos)
+            if value > 255:
+                raise KeycodeError(f"layer {value} does not exist (QMK has at most 32 layers)", token.pos)
+            return value
+        if token.kind == "ident":
+            if token.text in self.ctx.layers:
+                return token.text
+            known = ", ".join(self.ctx.layers) if self.ctx.layers else "none named"
+            close = [n for n in self.ctx.layers if n.lower() == token.text.lower()]
+            hint = f"did you mean {close[0]}?" if close else f"layers: {known}"
+            raise KeycodeError(f"unknown layer {token.text!r}", token.pos, hint)
+        raise KeycodeError("expected a layer name or number", token.pos)
+
+    def tap_dance_arg(self) -> int | str:
+        token = self.take()
+        if token.kind == "num":
+            value = int(token.text, 0)
+            if not 0 <= value <= 255:
+                raise KeycodeError("a tap dance index is 0 to 255", token.pos)
+            return value
+        if token.kind == "ident":
+            if token.text in self.ctx.tap_dances:
+                return token.text
+            known = ", ".join(self.ctx.tap_dances) if self.ctx.tap_dances else "none defined"
+            raise KeycodeError(f"unknown tap dance {token.text!r}", token.pos, f"tap dances: {known}")
+        raise KeycodeError("expected a tap dance name or number", token.pos)
+
+    def int_arg(self, what: str, maximum: int) -> int:
+        token = self.take()
+        if token.kind != "num":
+            raise KeycodeError(f"expected {what}", token.pos)
+        value = int(token.text, 0)
+        if not 0 <= value <= maximum:
+            raise KeycodeError(f"{what} must be 0 to {maximum}", token.pos)
+        return value
+
+
+def _did_you_mean(candidates: Sequence[str]) -> str | None:
+    if not candidates:
+        return None
+    if len(candidates) == 1:
+        return f"did you mean {candidates[0]}?"
+    return f"did you mean {', '.join(candidates[:-1])} or {candidates[-1]}?"
+
+
+def keycode_name(name: str) -> Keycode:
+    return Keycode(OP_KEYCODE, name=name)

@@ -1,0 +1,591 @@
+"""The keycode registry: every keycode fact keyconf has, and the operations on keycode text."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+
+from keyconf.model.keycodes.codec import Codec
+from keyconf.model.keycodes.forms import (
+    CANONICAL_MOD_TAP,
+    CANONICAL_WRAPPER,
+    DEPRECATED_FORMS,
+    LAYER_FUNCTIONS,
+    MOD_TAPS,
+    MOD_WRAPPERS,
+    OLD_TREE_MOD_TAPS,
+    ONE_SHOT_MODS,
+    PDF_SINCE,
+    SINGLE_MOD_WRAPPERS,
+)
+from keyconf.model.keycodes.legends import LegendBook
+from keyconf.model.keycodes.mods import HYPR, LSFT, MEH, describe_mods, format_mods, is_mixed
+from keyconf.model.keycodes.parser import Parser
+from keyconf.model.keycodes.types import (
+    OP_KEYCODE,
+    OP_LAYER_MOD,
+    OP_LAYER_TAP,
+    OP_MOD_TAP,
+    OP_MODS,
+    OP_ONE_SHOT_MOD,
+    OP_RAW,
+    OP_SWAP_HANDS_TAP,
+    OP_TAP_DANCE,
+    OP_UNICODE,
+    OP_UNICODE_MAP,
+    OP_UNICODE_PAIR,
+    Keycode,
+    KeycodeDef,
+    KeycodeError,
+    LayerRef,
+    Legend,
+    Numbering,
+    ParseContext,
+    ParsedText,
+)
+
+_MODS_GROUP = "modified"
+_OP_GROUPS = {
+    OP_MODS: _MODS_GROUP,
+    OP_MOD_TAP: "mod_tap",
+    OP_LAYER_TAP: "layer",
+    OP_LAYER_MOD: "layer",
+    OP_ONE_SHOT_MOD: "one_shot",
+    OP_TAP_DANCE: "tap_dance",
+    OP_SWAP_HANDS_TAP: "swap_hands",
+    OP_UNICODE: "unicode",
+    OP_UNICODE_MAP: "unicode",
+    OP_UNICODE_PAIR: "unicode",
+    OP_RAW: "raw",
+    **{op: "layer" for op in LAYER_FUNCTIONS},
+}
+_LAYER_FUNC_TEXT = {
+    "TO": "Switch to layer {layer}",
+    "MO": "Layer {layer} while held",
+    "DF": "Make layer {layer} the default",
+    "PDF": "Make layer {layer} the default and save it",
+    "TG": "Toggle layer {layer}",
+    "OSL": "Layer {layer} for the next key",
+    "TT": "Layer {layer} while held, toggled by taps",
+}
+
+
+@dataclass(frozen=True)
+class FormerName:
+    """A name QMK (or VIA) used before: the canonical name it became, and the spec versions that
+    knew it (None when it predates the keycode spec)."""
+
+    name: str
+    to: str
+    since: str | None = None
+    until: str | None = None
+
+
+NO_CONTEXT = ParseContext()
+
+
+def _load_data() -> dict[str, object]:
+    text = resources.files("keyconf.model.keycodes").joinpath("data/keycodes.json").read_text("utf-8")
+    return json.loads(text)  # type: ignore[no-any-return]
+
+
+def _vkey(version: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in version.split("."))
+
+
+class KeycodeRegistry:
+    """Every QMK keycode keyconf knows, and parse/format/encode/decode/legend for keycode text.
+
+    Canonical text: QMK's short names (KC_SPC), `NAME(arg, arg)` with ", " between arguments,
+    `MOD_LCTL | MOD_LSFT` for modifier sets, hex raw values as 0x1234."""
+
+    def __init__(self, data: Mapping[str, object] | None = None, legends: LegendBook | None = None) -> None:
+        data = data if data is not None else _load_data()
+        book = legends if legends is not None else LegendBook.load()
+        self.spec_versions: tuple[str, ...] = tuple(data["spec_versions"])  # type: ignore[arg-type]
+        self._defs: list[KeycodeDef] = []
+        self._by_name: dict[str, KeycodeDef] = {}
+        by_current: dict[int, KeycodeDef] = {}
+        by_legacy: dict[int, KeycodeDef] = {}
+        for item in data["keycodes"]:  # type: ignore[attr-defined]
+            name = item["name"]
+            names = list(item["names"])
+            spans = tuple((n, *item["names"][n]) for n in names)
+            since = min((s[1] for s in spans if s[1]), key=_vkey, default=self.spec_versions[0])
+            legend, description = book.lookup(name, item["key"], item["group"], item.get("label"))
+            definition = KeycodeDef(
+                name=name,
+                value=item["value"],
+                aliases=tuple(n for n in names if n != name),
+                group=item["group"],
+                legend=legend,
+                description=description,
+                since=since,
+                qmk_name=item["key"],
+                legacy_value=item.get("legacy"),
+                name_versions=spans,
+            )
+            self._defs.append(definition)
+            for n in names:
+                self._by_name[n] = definition
+            by_current[definition.value] = definition
+            if definition.legacy_value is not None:
+                by_legacy.setdefault(definition.legacy_value, definition)
+        self._by_value = {Numbering.CURRENT: by_current, Numbering.LEGACY: by_legacy}
+        self._codec = Codec(self._by_name, self._by_value)
+        self._groups = list(dict.fromkeys(d.group for d in self._defs))
+
+        # Names that parse to expressions: US shifted symbols, KC_HYPR/KC_MEH, one-shot mods.
+        self._named_exprs: dict[str, Keycode] = {}
+        self._expr_names: dict[Keycode, str] = {}
+        self._expr_legends: dict[Keycode, str] = {}
+        for item in data.get("shifted", []):  # type: ignore[attr-defined]
+            inner_name = item["expr"][2:-1]  # "S(KC_GRAVE)"
+            inner = self._by_name.get(inner_name)
+            if inner is None:
+                continue
+            kc = Keycode(OP_MODS, mods=LSFT, inner=Keycode(OP_KEYCODE, name=inner.name))
+            all_names = [item["key"], *item["aliases"]]
+            short = min(all_names, key=lambda n: (len(n), all_names.index(n)))
+            for n in all_names:
+                self._named_exprs[n] = kc
+            self._expr_names[kc] = short
+            self._expr_legends[kc] = item.get("label") or short
+        no = Keycode(OP_KEYCODE, name="KC_NO")
+        for n, mods in (("KC_HYPR", HYPR), ("KC_MEH", MEH)):
+            kc = Keycode(OP_MODS, mods=mods, inner=no)
+            self._named_exprs[n] = kc
+            self._expr_names[kc] = n
+            self._expr_legends[kc] = describe_mods(mods)
+        for n, mods in ONE_SHOT_MODS.items():
+            self._named_exprs[n] = Keycode(OP_ONE_SHOT_MOD, mods=mods)
+
+        self._former: dict[str, FormerName] = {}
+        for old, info in data.get("former_names", {}).items():  # type: ignore[attr-defined]
+            span = info.get("spec") or [None, None]
+            self._former[old] = FormerName(old, info["to"], span[0], span[1])
+        self._search_index: list[tuple[KeycodeDef, str, str, str]] | None = None
+        self._all_names: list[str] | None = None
+
+    # ---- lookups
+    def get(self, name: str) -> KeycodeDef | None:
+        """A fixed keycode by canonical name, alias, or former (deprecated) name."""
+        definition = self._by_name.get(name)
+        if definition is None and name in self._former:
+            definition = self._by_name.get(self._former[name].to)
+        return definition
+
+    def by_value(self, value: int, numbering: Numbering = Numbering.CURRENT) -> KeycodeDef | None:
+        return self._by_value[numbering].get(value)
+
+    def all(self) -> Sequence[KeycodeDef]:
+        return tuple(self._defs)
+
+    def groups(self) -> list[str]:
+        return list(self._groups)
+
+    def former_names(self) -> Mapping[str, FormerName]:
+        """Every old name keyconf reads, with the canonical name it stands for."""
+        return dict(self._former)
+
+    # ---- text
+    def _resolve(self, name: str) -> tuple[Keycode, bool] | None:
+        definition = self._by_name.get(name)
+        if definition is not None:
+            return Keycode(OP_KEYCODE, name=definition.name), False
+        if name in self._named_exprs:
+            return self._named_exprs[name], False
+        former = self._former.get(name)
+        if former is not None:
+            target = self._by_name.get(former.to)
+            if target is not None:
+                return Keycode(OP_KEYCODE, name=target.name), True
+        return None
+
+    def _is_basic(self, kc: Keycode) -> bool:
+        if kc.op == OP_KEYCODE:
+            definition = self._by_name.get(kc.name or "")
+            return definition is not None and definition.value <= 0xFF
+        return kc.op == OP_RAW and isinstance(kc.number, int) and kc.number <= 0xFF
+
+    def parse_full(self, text: str, ctx: ParseContext = NO_CONTEXT) -> ParsedText:
+        """Parse, also telling whether the text used an old or dialect spelling."""
+        return Parser(text, ctx, self._resolve, self._is_basic, self.suggest).parse()
+
+    def parse(self, text: str, ctx: ParseContext = NO_CONTEXT) -> Keycode:
+        """Parse keycode text; raises KeycodeError (with column and hint) when it is not one."""
+        return self.parse_full(text, ctx).keycode
+
+    def format(self, kc: Keycode) -> str:
+        """Canonical text, e.g. `LT(nav, KC_SPC)`, `MT(MOD_LCTL | MOD_LSFT, KC_A)`, `LCS(KC_T)`."""
+        op = kc.op
+        if op == OP_KEYCODE:
+            assert kc.name is not None
+            return kc.name
+        if op == OP_RAW:
+            return f"0x{kc.number:04X}"
+        if op == OP_MODS:
+            if kc in self._expr_names:
+                return self._expr_names[kc]
+            assert kc.inner is not None
+            inner = self.format(kc.inner)
+            name = CANONICAL_WRAPPER.get(kc.mods)
+            if name is not None:
+                return f"{name}({inner})"
+            return self._nested_wrappers(kc.mods, inner)
+        if op == OP_MOD_TAP:
+            assert kc.inner is not None
+            name = CANONICAL_MOD_TAP.get(kc.mods)
+            if name is not None:
+                return f"{name}({self.format(kc.inner)})"
+            return f"MT({format_mods(kc.mods)}, {self.format(kc.inner)})"
+        if op == OP_LAYER_TAP:
+            assert kc.inner is not None
+            return f"LT({kc.layer}, {self.format(kc.inner)})"
+        if op == OP_LAYER_MOD:
+            return f"LM({kc.layer}, {format_mods(kc.mods)})"
+        if op in LAYER_FUNCTIONS:
+            return f"{op}({kc.layer})"
+        if op == OP_ONE_SHOT_MOD:
+            return f"OSM({format_mods(kc.mods)})"
+        if op == OP_TAP_DANCE:
+            return f"TD({kc.number})"
+        if op == OP_SWAP_HANDS_TAP:
+            assert kc.inner is not None
+            return f"SH_T({self.format(kc.inner)})"
+        if op == OP_UNICODE:
+            return f"UC(0x{kc.number:04X})"
+        if op == OP_UNICODE_MAP:
+            return f"UM({kc.number})"
+        if op == OP_UNICODE_PAIR:
+            return f"UP({kc.number}, {kc.number2})"
+        raise KeycodeError(f"cannot format {op}")
+
+    @staticmethod
+    def _nested_wrappers(mods: int, inner: str) -> str:
+        text = inner
+        for name in reversed(SINGLE_MOD_WRAPPERS):
+            if mods & MOD_WRAPPERS[name]:
+                text = f"{name}({text})"
+        return text
+
+    def canonical_text(self, text: str, ctx: ParseContext = NO_CONTEXT) -> str:
+        return self.format(self.parse(text, ctx))
+
+    def deprecated_replacement(self, text: str, ctx: ParseContext = NO_CONTEXT) -> str | None:
+        """The canonical spelling when `text` uses an old name or another tool's dialect, else None.
+        Raises KeycodeError when the text is not a keycode at all."""
+        parsed = self.parse_full(text, ctx)
+        return self.format(parsed.keycode) if parsed.deprecated else None
+
+    def rename_layer(self, text: str, old: str, new: str, ctx: ParseContext = NO_CONTEXT) -> str:
+        """Rewrite references to layer `old` as `new` (the GUI renames a layer). Text that does not
+        name `old` comes back unchanged; text that does comes back canonical."""
+        kc = self.parse(text, ctx)
+        if old not in kc.layer_refs():
+            return text
+        return self.format(_replace_layer(kc, old, new))
+
+    # ---- values
+    def encode(
+        self, kc: Keycode, ctx: ParseContext = NO_CONTEXT, numbering: Numbering = Numbering.CURRENT
+    ) -> int:
+        """The 16-bit value; layer and tap-dance names resolve through `ctx`. Raises KeycodeError
+        when the keycode cannot be encoded (LT beyond layer 15, mixed-hand mods, ...)."""
+        return self._codec.encode(kc, ctx, numbering)
+
+    def decode(
+        self, value: int, numbering: Numbering = Numbering.CURRENT, ctx: ParseContext | None = None
+    ) -> Keycode:
+        """The keycode a 16-bit value holds; layer numbers become names through `ctx`. A value
+        nothing explains decodes to RAW, which encodes back to the same value."""
+        return self._codec.decode(value, numbering, ctx)
+
+    # ---- presentation
+    def legend(self, kc: Keycode) -> Legend:
+        op = kc.op
+        if op == OP_KEYCODE:
+            definition = self._by_name.get(kc.name or "")
+            return Legend(definition.legend if definition else str(kc.name))
+        if op == OP_RAW:
+            return Legend(f"0x{kc.number:04X}")
+        if op == OP_MODS:
+            if kc in self._expr_legends:
+                return Legend(self._expr_legends[kc])
+            assert kc.inner is not None
+            return Legend(f"{describe_mods(kc.mods)}+{self.legend(kc.inner).tap}")
+        if op == OP_MOD_TAP:
+            assert kc.inner is not None
+            return Legend(self.legend(kc.inner).tap, describe_mods(kc.mods))
+        if op == OP_LAYER_TAP:
+            assert kc.inner is not None
+            return Legend(self.legend(kc.inner).tap, _layer_label(kc.layer))
+        if op == OP_LAYER_MOD:
+            return Legend(f"LM {_layer_label(kc.layer)}", describe_mods(kc.mods))
+        if op in LAYER_FUNCTIONS:
+            return Legend(f"{op} {_layer_label(kc.layer)}")
+        if op == OP_ONE_SHOT_MOD:
+            return Legend(f"OS {describe_mods(kc.mods)}")
+        if op == OP_TAP_DANCE:
+            return Legend(f"TD {kc.number}")
+        if op == OP_SWAP_HANDS_TAP:
+            assert kc.inner is not None
+            return Legend(self.legend(kc.inner).tap, "Swap")
+        if op == OP_UNICODE:
+            assert isinstance(kc.number, int)
+            char = chr(kc.number)
+            return Legend(char if char.isprintable() and not char.isspace() else f"U+{kc.number:04X}")
+        if op == OP_UNICODE_MAP:
+            return Legend(f"UM {kc.number}")
+        if op == OP_UNICODE_PAIR:
+            return Legend(f"UP {kc.number}/{kc.number2}")
+        return Legend(self.format(kc))
+
+    def group(self, kc: Keycode) -> str:
+        if kc.op == OP_KEYCODE:
+            definition = self._by_name.get(kc.name or "")
+            return definition.group if definition else "raw"
+        if kc.op == OP_MODS and kc in self._expr_names:
+            return "shifted"
+        return _OP_GROUPS.get(kc.op, "raw")
+
+    def describe(self, kc: Keycode) -> str:
+        """One line saying what the keycode does."""
+        op = kc.op
+        if op == OP_KEYCODE:
+            definition = self._by_name.get(kc.name or "")
+            return definition.description if definition else str(kc.name)
+        if op == OP_RAW:
+            return f"Raw keycode value 0x{kc.number:04X} (no name known)"
+        inner = self.legend(kc.inner).tap if kc.inner is not None else ""
+        layer = f"'{kc.layer}'" if isinstance(kc.layer, str) else str(kc.layer)
+        mods = describe_mods(kc.mods) if kc.mods else ""
+        mixed = " (left and right mixed: cannot be encoded)" if is_mixed(kc.mods) else ""
+        if op == OP_MODS:
+            if kc in self._expr_names:
+                return f"{self._expr_legends[kc]} ({mods} + {inner})"
+            return f"{inner} with {mods} held{mixed}"
+        if op == OP_MOD_TAP:
+            return f"{mods} when held, {inner} when tapped{mixed}"
+        if op == OP_LAYER_TAP:
+            return f"Layer {layer} when held, {inner} when tapped"
+        if op == OP_LAYER_MOD:
+            return f"Layer {layer} with {mods} held{mixed}"
+        if op in LAYER_FUNCTIONS:
+            return _LAYER_FUNC_TEXT[op].format(layer=layer)
+        if op == OP_ONE_SHOT_MOD:
+            return f"{mods} held for the next key{mixed}"
+        if op == OP_TAP_DANCE:
+            return f"Tap dance {kc.number}"
+        if op == OP_SWAP_HANDS_TAP:
+            return f"Swap hands when held, {inner} when tapped"
+        if op == OP_UNICODE:
+            return f"Type U+{kc.number:04X}"
+        if op == OP_UNICODE_MAP:
+            return f"Type entry {kc.number} of the Unicode map"
+        if op == OP_UNICODE_PAIR:
+            return f"Type Unicode map entry {kc.number} ({kc.number2} when shifted)"
+        return self.format(kc)
+
+    # ---- search
+    def _index(self) -> list[tuple[KeycodeDef, str, str, str]]:
+        if self._search_index is None:
+            self._search_index = [
+                (d, " ".join(n.lower() for n in d.names), d.legend.lower(), d.description.lower())
+                for d in self._defs
+            ]
+        return self._search_index
+
+    def search(self, query: str) -> list[KeycodeDef]:
+        """Fixed keycodes matching `query` in a name, alias, legend or description, best first."""
+        q = query.strip().lower()
+        if not q:
+            return []
+        words = q.split()
+        scored: list[tuple[int, int, KeycodeDef]] = []
+        for position, (definition, names, legend, description) in enumerate(self._index()):
+            score = _score(q, words, definition, names, legend, description)
+            if score:
+                scored.append((-score, position, definition))
+        scored.sort(key=lambda item: (item[0], item[1]))
+        return [d for _, _, d in scored]
+
+    def _names(self) -> list[str]:
+        if self._all_names is None:
+            self._all_names = [*self._by_name, *self._named_exprs, *self._former]
+        return self._all_names
+
+    def suggest(self, name: str) -> list[str]:
+        """Did-you-mean: canonical names close to `name`."""
+        probe = name.strip().upper()
+        if not probe:
+            return []
+        out: list[str] = []
+
+        def add(candidate: str) -> None:
+            canonical = self._canonical_name(candidate)
+            if canonical and canonical not in out:
+                out.append(canonical)
+
+        for prefix in ("", "KC_", "QK_"):
+            if (
+                prefix + probe in self._by_name
+                or prefix + probe in self._former
+                or prefix + probe in self._named_exprs
+            ):
+                add(prefix + probe)
+        functions = [
+            *MOD_WRAPPERS,
+            *MOD_TAPS,
+            *LAYER_FUNCTIONS,
+            "LT",
+            "LM",
+            "MT",
+            "OSM",
+            "TD",
+            "SH_T",
+            "UC",
+            "UM",
+            "UP",
+        ]
+        pool = self._names() + functions
+        for candidate in difflib.get_close_matches(probe, pool, n=6, cutoff=0.75):
+            add(candidate)
+        if not out:
+            for candidate in difflib.get_close_matches("KC_" + probe, pool, n=3, cutoff=0.75):
+                add(candidate)
+        return out[:5]
+
+    def _canonical_name(self, name: str) -> str | None:
+        if name in self._by_name:
+            return self._by_name[name].name
+        if name in self._named_exprs:
+            kc = self._named_exprs[name]
+            return self._expr_names.get(kc, name)
+        if name in self._former:
+            target = self._by_name.get(self._former[name].to)
+            return target.name if target else None
+        if name in MOD_TAPS and name in DEPRECATED_FORMS:
+            return DEPRECATED_FORMS[name]
+        return name
+
+    # ---- QMK trees of older keycode specs
+    def names_for_spec(self, version: str) -> SpecNames:
+        """What a QMK tree with keycode spec `version` knows, and text for keycodes it accepts."""
+        if _vkey(version) < _vkey(self.spec_versions[0]):
+            raise KeycodeError(f"keycode spec {version} predates the versions keyconf knows")
+        return SpecNames(self, version)
+
+    def _spec_name(self, definition: KeycodeDef, version: str) -> str | None:
+        v = _vkey(version)
+
+        def known(since: str | None, until: str | None) -> bool:
+            return since is not None and _vkey(since) <= v and (until is None or v < _vkey(until))
+
+        usable = [n for n, since, until in definition.name_versions if known(since, until)]
+        if definition.name in usable:
+            return definition.name
+        if usable:
+            return min(usable, key=len)
+        olds = [f.name for f in self._former.values() if f.to == definition.name and known(f.since, f.until)]
+        return min(olds, key=len) if olds else None
+
+
+class SpecNames:
+    """The names a QMK tree of one keycode spec version knows, and translation to its text."""
+
+    def __init__(self, registry: KeycodeRegistry, version: str) -> None:
+        self.registry = registry
+        self.version = version
+        names: dict[str, str] = {}
+        for definition in registry.all():
+            name = registry._spec_name(definition, version)
+            if name is not None:
+                names[definition.name] = name
+        self._names = names
+
+    @property
+    def names(self) -> frozenset[str]:
+        """Every fixed keycode name this tree's spec knows (one per keycode: the one `text` uses)."""
+        return frozenset(self._names.values())
+
+    def knows(self, kc: Keycode) -> bool:
+        try:
+            self.text(kc)
+        except KeycodeError:
+            return False
+        return True
+
+    def text(self, kc: Keycode) -> str:
+        """Text this tree accepts for `kc` (names it knows, forms it has); raises KeycodeError
+        when the tree cannot build the keycode at all."""
+        reg = self.registry
+        op = kc.op
+        if op == OP_KEYCODE:
+            assert kc.name is not None
+            name = self._names.get(kc.name)
+            if name is None:
+                definition = reg.get(kc.name)
+                since = definition.since if definition else "?"
+                raise KeycodeError(
+                    f"{kc.name} needs a QMK tree with keycode spec {since} or newer "
+                    f"(this one has {self.version})"
+                )
+            return name
+        if op == OP_MODS:
+            assert kc.inner is not None
+            if kc in reg._expr_names:
+                return reg._expr_names[kc]
+            inner = self.text(kc.inner)
+            return (
+                KeycodeRegistry._nested_wrappers(kc.mods, inner)
+                if kc.mods not in (MEH, HYPR)
+                else (f"{CANONICAL_WRAPPER[kc.mods]}({inner})")
+            )
+        if op == OP_MOD_TAP:
+            assert kc.inner is not None
+            name = CANONICAL_MOD_TAP.get(kc.mods)
+            if name is not None and name in OLD_TREE_MOD_TAPS:
+                return f"{name}({self.text(kc.inner)})"
+            return f"MT({format_mods(kc.mods)}, {self.text(kc.inner)})"
+        if op == OP_LAYER_TAP:
+            assert kc.inner is not None
+            return f"LT({kc.layer}, {self.text(kc.inner)})"
+        if op == OP_SWAP_HANDS_TAP:
+            assert kc.inner is not None
+            return f"SH_T({self.text(kc.inner)})"
+        if op == "PDF" and _vkey(self.version) < _vkey(PDF_SINCE):
+            raise KeycodeError(f"PDF() needs a QMK tree with keycode spec {PDF_SINCE} or newer")
+        return reg.format(kc)
+
+
+def _layer_label(layer: LayerRef | None) -> str:
+    return layer if isinstance(layer, str) else f"L{layer}"
+
+
+def _replace_layer(kc: Keycode, old: str, new: str) -> Keycode:
+    from dataclasses import replace
+
+    inner = _replace_layer(kc.inner, old, new) if kc.inner is not None else None
+    layer = new if kc.layer == old else kc.layer
+    return replace(kc, layer=layer, inner=inner)
+
+
+def _score(q: str, words: Iterable[str], d: KeycodeDef, names: str, legend: str, description: str) -> int:
+    lowered = [n.lower() for n in d.names]
+    if q in lowered:
+        return 1000 if q == d.name.lower() else 900
+    if q == legend:
+        return 800
+    if any(n.startswith(q) or n.startswith("kc_" + q) for n in lowered):
+        return 700
+    if legend.startswith(q):
+        return 600
+    if q in names:
+        return 500
+    if all(w in description or w in legend or w in names for w in words):
+        return 300 if any(w in legend or w in names for w in words) else 200
+    return 0

@@ -1,0 +1,143 @@
+"""The value types of the keycode registry: numberings, keycode definitions, parsed expressions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+
+LayerRef = int | str  # a layer number, or a layer name resolved through a ParseContext
+
+
+class Numbering(Enum):
+    """How keycodes map to 16-bit values on a device.
+
+    CURRENT: QMK >= 0.19 (keycode spec 0.0.x), VIA protocol 11-13, Vial >= 6.
+    LEGACY: QMK before the November 2022 renumbering, as VIA protocol <= 10 firmware holds them."""
+
+    CURRENT = "current"
+    LEGACY = "legacy"
+
+
+@dataclass(frozen=True)
+class KeycodeDef:
+    """One fixed keycode (a name with one value), as QMK's keycode spec defines it.
+
+    `name` is keyconf's canonical spelling (QMK's short alias, e.g. KC_SPC); `qmk_name` is the
+    spec's key (KC_SPACE). `aliases` holds every other current name. `since` is the first keycode
+    spec version knowing the keycode; `name_versions` says, for each current name, the spec
+    versions that know it as (since, until) with until exclusive or None."""
+
+    name: str
+    value: int
+    aliases: tuple[str, ...]
+    group: str
+    legend: str
+    description: str
+    since: str
+    qmk_name: str = ""
+    legacy_value: int | None = None
+    name_versions: tuple[tuple[str, str | None, str | None], ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+# Expression kinds a Keycode can be.
+OP_KEYCODE = "KC"  # a fixed keycode (name)
+OP_MODS = "MODS"  # modifiers held with a basic keycode: LCTL(kc), C(S(kc)), HYPR(kc) ...
+OP_MOD_TAP = "MT"  # mods when held, basic keycode when tapped
+OP_LAYER_TAP = "LT"
+OP_LAYER_MOD = "LM"
+OP_ONE_SHOT_MOD = "OSM"
+OP_TAP_DANCE = "TD"
+OP_SWAP_HANDS_TAP = "SH_T"
+OP_UNICODE = "UC"
+OP_UNICODE_MAP = "UM"
+OP_UNICODE_PAIR = "UP"
+OP_RAW = "RAW"  # a 16-bit value no name covers: kept so nothing is lost
+LAYER_OPS = ("TO", "MO", "DF", "TG", "OSL", "TT", "PDF")  # functions of one layer
+
+
+@dataclass(frozen=True)
+class Keycode:
+    """An immutable parsed keycode expression.
+
+    - KC: `name` is the canonical name of a fixed keycode.
+    - MODS / MT: `mods` (8-bit mask, see keyconf.model.keycodes.mods) and `inner` (a basic keycode).
+    - LT: `layer` and `inner`; LM: `layer` and `mods`; TO/MO/DF/TG/OSL/TT/PDF: `layer`.
+    - OSM: `mods`; TD: `number` (index or tap-dance name); SH_T: `inner`.
+    - UC: `number` (code point); UM: `number` (index); UP: `number`, `number2`.
+    - RAW: `number` (the 16-bit value).
+    """
+
+    op: str
+    name: str | None = None
+    mods: int = 0
+    layer: LayerRef | None = None
+    inner: Keycode | None = None
+    number: int | str | None = None
+    number2: int | None = None
+
+    def layer_refs(self) -> list[LayerRef]:
+        """The layers this keycode names (numbers or names), outermost first."""
+        refs: list[LayerRef] = [] if self.layer is None else [self.layer]
+        if self.inner is not None:
+            refs += self.inner.layer_refs()
+        return refs
+
+    def tap_dance_refs(self) -> list[int | str]:
+        """The tap dances this keycode names (indices or names)."""
+        if self.op == OP_TAP_DANCE and self.number is not None:
+            return [self.number]
+        return []
+
+
+@dataclass(frozen=True)
+class ParseContext:
+    """How names inside expressions resolve: layer names (index = layer number), tap-dance names."""
+
+    layers: Sequence[str] = ()
+    tap_dances: Sequence[str] = ()
+
+    def layer_index(self, ref: LayerRef) -> int | None:
+        if isinstance(ref, int):
+            return ref
+        try:
+            return list(self.layers).index(ref)
+        except ValueError:
+            return None
+
+
+class KeycodeError(ValueError):
+    """A keycode that cannot be parsed or encoded: `message`, `column` (0-based offset into the
+    text, or None), `hint` (e.g. "did you mean KC_SPC?")."""
+
+    def __init__(self, message: str, column: int | None = None, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.column = column
+        self.hint = hint
+
+    def __str__(self) -> str:
+        where = f" (column {self.column + 1})" if self.column is not None else ""
+        hint = f"; {self.hint}" if self.hint else ""
+        return f"{self.message}{where}{hint}"
+
+
+@dataclass(frozen=True)
+class Legend:
+    """What a keycap shows: the tap action and, for dual-role keys, the hold action."""
+
+    tap: str
+    hold: str | None = None
+
+
+@dataclass(frozen=True)
+class ParsedText:
+    """A parse result with how it was spelled: whether it used a former or dialect spelling."""
+
+    keycode: Keycode
+    deprecated: bool = False
+    notes: tuple[str, ...] = field(default_factory=tuple)

@@ -1,0 +1,319 @@
+"""Keycode registry: golden values, round trips, parsing, errors, legends."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from keyconf.model.keycodes import (
+    MOD_TAPS,
+    MOD_WRAPPERS,
+    REGISTRY,
+    Keycode,
+    KeycodeError,
+    KeycodeRegistry,
+    Legend,
+    Numbering,
+    ParseContext,
+    format_mods,
+    parse_mods,
+    to_qmk5,
+)
+
+CTX = ParseContext(
+    layers=["base", "nav", "sym", "num"] + [f"l{i}" for i in range(4, 32)], tap_dances=["esc_caps", "quote"]
+)
+
+GOLDEN = [
+    ("LT(2,KC_SPC)", 0x422C),
+    ("LCTL_T(KC_A)", 0x2104),
+    ("RSFT_T(KC_ENT)", 0x3228),
+    ("MO(1)", 0x5221),
+    ("TG(2)", 0x5262),
+    ("TO(3)", 0x5203),
+    ("OSM(MOD_LSFT)", 0x52A2),
+    ("TT(1)", 0x52C1),
+    ("PDF(1)", 0x52E1),
+    ("LM(1,MOD_LSFT)", 0x5022),
+    ("C(S(KC_T))", 0x0317),
+    ("QK_BOOT", 0x7C00),
+    ("KC_NO", 0x0000),
+    ("KC_TRNS", 0x0001),
+    ("_______", 0x0001),
+    ("XXXXXXX", 0x0000),
+    ("KC_A", 0x0004),
+    ("KC_ENTER", 0x0028),
+    ("DF(2)", 0x5242),
+    ("OSL(3)", 0x5283),
+    ("TD(0)", 0x5700),
+    ("SH_T(KC_SPC)", 0x562C),
+    ("SH_TOGG", 0x56F0),
+    ("MEH_T(KC_ESC)", 0x2729),
+    ("HYPR(KC_A)", 0x0F04),
+    ("RCTL(KC_A)", 0x1104),
+    ("RALT_T(KC_X)", 0x341B),
+    ("MC_0", 0x7700),
+    ("QK_KB_0", 0x7E00),
+    ("QK_USER_0", 0x7E40),
+    ("UG_TOGG", 0x7820),
+    ("MS_BTN1", 0x00D1),
+    ("KC_TILD", 0x0235),
+    ("UC(0x00E9)", 0x80E9),
+    ("TL_LOWR", 0x7C77),
+    ("QK_REP", 0x7C79),
+]
+
+LEGACY_GOLDEN = [
+    ("QK_BOOT", 0x5C00),
+    ("LT(2, KC_SPC)", 0x422C),
+    ("LCTL_T(KC_A)", 0x6104),
+    ("MO(1)", 0x5101),
+    ("TO(3)", 0x5003),
+    ("DF(2)", 0x5202),
+    ("TG(2)", 0x5302),
+    ("OSL(1)", 0x5401),
+    ("OSM(MOD_LSFT)", 0x5502),
+    ("TT(1)", 0x5801),
+    ("LM(1, MOD_LSFT)", 0x5912),
+    ("UG_TOGG", 0x5CC2),
+    ("BL_ON", 0x5CBB),
+    ("SC_LSPO", 0x5CD7),
+    ("MS_UP", 0x00F0),
+    ("MS_BTN1", 0x00F4),
+    ("LCTL(MS_BTN1)", 0x01F4),
+    ("MC_0", 0x5F12),
+    ("MC_15", 0x5F21),
+    ("QK_KB_0", 0x5F80),
+    ("TL_LOWR", 0x5F10),
+    ("TL_UPPR", 0x5F11),
+    ("QK_GESC", 0x5C16),
+    ("KC_A", 0x0004),
+]
+
+
+@pytest.mark.parametrize(("text", "value"), GOLDEN)
+def test_golden_values(text: str, value: int) -> None:
+    kc = REGISTRY.parse(text, CTX)
+    assert REGISTRY.encode(kc, CTX) == value
+    assert REGISTRY.decode(value) == kc  # the texts use layer numbers, as decode does without a context
+    assert REGISTRY.encode(REGISTRY.decode(value, ctx=CTX), CTX) == value
+
+
+@pytest.mark.parametrize(("text", "value"), LEGACY_GOLDEN)
+def test_legacy_golden_values(text: str, value: int) -> None:
+    kc = REGISTRY.parse(text, CTX)
+    assert REGISTRY.encode(kc, CTX, Numbering.LEGACY) == value
+    assert REGISTRY.format(REGISTRY.decode(value, Numbering.LEGACY)) == REGISTRY.format(
+        REGISTRY.decode(REGISTRY.encode(kc, CTX), Numbering.CURRENT)
+    )
+
+
+def test_unicode_ranges_overlap_and_decode_as_uc() -> None:
+    assert REGISTRY.encode(REGISTRY.parse("UP(1, 2)")) == 0xC101
+    assert REGISTRY.encode(REGISTRY.parse("UM(5)")) == 0x8005
+    assert REGISTRY.format(REGISTRY.decode(0xC101)) == "UC(0x4101)"  # same value: UC covers it all
+
+
+def test_layer_names_resolve_through_context() -> None:
+    kc = REGISTRY.parse("LT(nav, KC_SPC)", CTX)
+    assert kc.layer_refs() == ["nav"]
+    assert REGISTRY.encode(kc, CTX) == 0x412C
+    assert REGISTRY.format(REGISTRY.decode(0x412C, ctx=CTX)) == "LT(nav, KC_SPC)"
+    assert REGISTRY.format(REGISTRY.decode(0x412C)) == "LT(1, KC_SPC)"
+    assert REGISTRY.parse("TD(quote)", CTX).tap_dance_refs() == ["quote"]
+    assert REGISTRY.encode(REGISTRY.parse("TD(quote)", CTX), CTX) == 0x5701
+
+
+def test_whitespace_tolerant_and_canonical_spacing() -> None:
+    assert REGISTRY.canonical_text("  LT( nav ,KC_SPC )", CTX) == "LT(nav, KC_SPC)"
+    assert REGISTRY.canonical_text("MT( MOD_LCTL|MOD_LSFT , KC_A )") == "LCS_T(KC_A)"
+    assert REGISTRY.canonical_text("MT(MOD_LCTL | MOD_LGUI | MOD_LSFT | MOD_LALT, KC_A)") == "HYPR_T(KC_A)"
+    assert REGISTRY.canonical_text("LM(1,MOD_LCTL|MOD_LALT)") == "LM(1, MOD_LCTL | MOD_LALT)"
+    assert REGISTRY.canonical_text("KC_SPACE") == "KC_SPC"
+    assert REGISTRY.canonical_text("S(KC_GRAVE)") == "KC_TILD"
+    assert REGISTRY.canonical_text("LCTL(LSFT(LALT(KC_A)))") == "MEH(KC_A)"
+
+
+def test_mixed_hand_mods_parse_but_do_not_encode() -> None:
+    kc = REGISTRY.parse("MT( MOD_LALT | MOD_RALT , KC_ESC )")
+    assert REGISTRY.format(kc) == "MT(MOD_LALT | MOD_RALT, KC_ESC)"
+    with pytest.raises(KeycodeError, match="left- and right-hand"):
+        REGISTRY.encode(kc)
+    with pytest.raises(KeycodeError):
+        REGISTRY.encode(REGISTRY.parse("LCTL(RSFT(KC_A))"))
+
+
+def test_layer_limits() -> None:
+    with pytest.raises(KeycodeError, match="0-15"):
+        REGISTRY.encode(REGISTRY.parse("LT(16, KC_A)"))
+    with pytest.raises(KeycodeError, match="0-15"):
+        REGISTRY.encode(REGISTRY.parse("LT(l16, KC_A)", CTX), CTX)
+    assert REGISTRY.encode(REGISTRY.parse("MO(31)")) == 0x523F
+    with pytest.raises(KeycodeError, match="0-31"):
+        REGISTRY.encode(REGISTRY.parse("MO(32)"))
+    with pytest.raises(KeycodeError, match="0-15"):
+        REGISTRY.encode(REGISTRY.parse("LM(16, MOD_LCTL)"))
+    with pytest.raises(KeycodeError, match="does not exist"):
+        REGISTRY.encode(REGISTRY.parse("PDF(1)"), numbering=Numbering.LEGACY)
+
+
+@pytest.mark.parametrize(
+    ("text", "column", "hint_part"),
+    [
+        ("KC_SPCE", 0, "KC_SPC"),
+        ("LT(nav, KC_SPCE)", 8, "KC_SPC"),
+        ("LT(nva, KC_SPC)", 3, "layers"),
+        ("LT(nav KC_SPC)", 7, None),
+        ("LT(nav, QK_BOOT)", 8, None),
+        ("MT(MOD_LCTRL | MOD_FOO, KC_A)", 3, "MOD_LCTL"),
+        ("KC_A)", 4, None),
+        ("LCTL(KC_A", 9, None),
+        ("", 0, "KC_NO"),
+        ("KC_A $", 5, None),
+        ("LT_(1, KC_A)", 0, None),
+    ],
+)
+def test_errors_have_column_and_hint(text: str, column: int, hint_part: str | None) -> None:
+    with pytest.raises(KeycodeError) as info:
+        REGISTRY.parse(text, CTX)
+    assert info.value.column == column, info.value
+    if hint_part is not None:
+        assert info.value.hint is not None and hint_part in info.value.hint
+
+
+def test_did_you_mean() -> None:
+    assert "KC_SPC" in REGISTRY.suggest("KC_SPCE")
+    assert "KC_ESC" in REGISTRY.suggest("ESC")
+    assert "KC_LSFT" in REGISTRY.suggest("KC_LSHFT")
+    assert REGISTRY.suggest("") == []
+
+
+def test_unknown_values_round_trip() -> None:
+    for value in (0x7C4F, 0x7FFF, 0x5300, 0x1000 | 0x04, 0x2000, 0x52A0, 0x7E3F, 0x0003):
+        for numbering in Numbering:
+            kc = REGISTRY.decode(value, numbering)
+            assert REGISTRY.encode(kc, numbering=numbering) == value
+            text = REGISTRY.format(kc)
+            assert REGISTRY.encode(REGISTRY.parse(text), numbering=numbering) == value
+    assert REGISTRY.format(REGISTRY.decode(0x7C4F)) == "0x7C4F"
+
+
+def test_every_value_decodes_and_reencodes() -> None:
+    for numbering in Numbering:
+        for value in range(0, 0x10000, 7):
+            kc = REGISTRY.decode(value, numbering)
+            assert REGISTRY.encode(kc, numbering=numbering) == value, (hex(value), kc)
+
+
+def test_every_fixed_keycode_round_trips_in_both_numberings() -> None:
+    for definition in REGISTRY.all():
+        for name in definition.names:
+            kc = REGISTRY.parse(name)
+            assert REGISTRY.format(kc) == definition.name
+        kc = REGISTRY.parse(definition.name)
+        assert REGISTRY.encode(kc) == definition.value
+        assert REGISTRY.decode(definition.value) == kc
+        assert REGISTRY.by_value(definition.value) == definition
+        if definition.legacy_value is None:
+            with pytest.raises(KeycodeError):
+                REGISTRY.encode(kc, numbering=Numbering.LEGACY)
+        else:
+            assert REGISTRY.decode(REGISTRY.encode(kc, numbering=Numbering.LEGACY), Numbering.LEGACY) == kc
+
+
+_basic_names = [d.name for d in REGISTRY.all() if d.value <= 0xFF]
+_any_names = [d.name for d in REGISTRY.all()]
+_layer = st.one_of(st.integers(0, 15), st.sampled_from(CTX.layers[:16]))
+_mods = st.sampled_from([1, 2, 4, 8, 3, 5, 7, 15, 0x10, 0x20, 0x30, 0x50, 0xF0, 0x90])
+
+
+def _basic() -> st.SearchStrategy[str]:
+    return st.sampled_from(_basic_names)
+
+
+_expressions = st.one_of(
+    st.sampled_from(_any_names),
+    st.builds(lambda w, k: f"{w}({k})", st.sampled_from(sorted(MOD_WRAPPERS)), _basic()),
+    st.builds(lambda w, k: f"{w}({k})", st.sampled_from(sorted(MOD_TAPS)), _basic()),
+    st.builds(lambda m, k: f"MT({format_mods(m)}, {k})", _mods, _basic()),
+    st.builds(lambda layer, k: f"LT({layer}, {k})", _layer, _basic()),
+    st.builds(lambda layer, m: f"LM({layer}, {format_mods(m)})", _layer, _mods),
+    st.builds(lambda f, layer: f"{f}({layer})", st.sampled_from(["TO", "MO", "DF", "TG", "OSL", "TT", "PDF"]),
+              st.one_of(st.integers(0, 31), st.sampled_from(CTX.layers))),
+    st.builds(lambda m: f"OSM({format_mods(m)})", _mods),
+    st.builds(lambda i: f"TD({i})", st.one_of(st.integers(0, 255), st.sampled_from(CTX.tap_dances))),
+    st.builds(lambda k: f"SH_T({k})", st.sampled_from([n for n in _basic_names if REGISTRY.parse(n).name
+                                                       and REGISTRY.encode(REGISTRY.parse(n)) < 0xF0])),
+    st.builds(lambda v: f"0x{v:04X}", st.integers(0, 0xFFFF)),
+)  # fmt: skip
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(_expressions)
+def test_format_parse_encode_decode_round_trip(text: str) -> None:
+    kc = REGISTRY.parse(text, CTX)
+    canonical = REGISTRY.format(kc)
+    again = REGISTRY.parse(canonical, CTX)
+    assert again == kc
+    assert REGISTRY.format(again) == canonical
+    for numbering in Numbering:
+        try:
+            value = REGISTRY.encode(kc, CTX, numbering)
+        except KeycodeError:
+            continue  # not encodable here (mixed mods, legacy gaps): the error is the behaviour
+        decoded = REGISTRY.decode(value, numbering, CTX)
+        assert REGISTRY.encode(decoded, CTX, numbering) == value
+        if kc.op != "RAW":
+            assert REGISTRY.format(decoded) == REGISTRY.format(
+                REGISTRY.decode(REGISTRY.encode(kc, CTX), ctx=CTX)
+            )
+
+
+def test_mods_helpers() -> None:
+    assert parse_mods(" MOD_LCTL |MOD_LSFT ") == 0x03
+    assert format_mods(0x03) == "MOD_LCTL | MOD_LSFT"
+    assert to_qmk5(parse_mods("MOD_RCTL | MOD_RALT")) == 0x15
+    assert to_qmk5(parse_mods("MOD_MEH")) == 0x07
+
+
+def test_registry_builds_fresh_and_lookups() -> None:
+    registry = KeycodeRegistry()
+    assert registry.get("KC_SPACE") is registry.get("KC_SPC")
+    assert registry.get("RESET") is registry.get("QK_BOOT")
+    assert registry.get("NOPE") is None
+    assert "basic" in registry.groups()
+    assert registry.by_value(0x7C00, Numbering.LEGACY) is None
+    assert registry.by_value(0x5C00, Numbering.LEGACY) is registry.get("QK_BOOT")
+    assert len(registry.all()) >= 815
+
+
+def test_search_ranks_exact_matches_first() -> None:
+    assert REGISTRY.search("KC_SPC")[0].name == "KC_SPC"
+    assert REGISTRY.search("space")[0].name == "KC_SPC"
+    assert REGISTRY.search("vol")[0].name in ("KC_VOLU", "KC_VOLD")
+    assert REGISTRY.search("boot")[0].name == "QK_BOOT"
+    assert REGISTRY.search("") == []
+    assert all(isinstance(d.name, str) for d in REGISTRY.search("mouse"))
+
+
+def test_group_and_describe() -> None:
+    assert REGISTRY.group(REGISTRY.parse("KC_A")) == "basic"
+    assert REGISTRY.group(REGISTRY.parse("LT(1, KC_A)")) == "layer"
+    assert REGISTRY.group(REGISTRY.parse("LCTL_T(KC_A)")) == "mod_tap"
+    assert "held" in REGISTRY.describe(REGISTRY.parse("LT(nav, KC_SPC)", CTX))
+    assert "nav" in REGISTRY.describe(REGISTRY.parse("LT(nav, KC_SPC)", CTX))
+
+
+def test_rename_layer() -> None:
+    assert REGISTRY.rename_layer("LT( nav ,KC_SPC)", "nav", "arrows", CTX) == "LT(arrows, KC_SPC)"
+    assert REGISTRY.rename_layer("KC_A", "nav", "arrows", CTX) == "KC_A"
+    assert REGISTRY.rename_layer("MO(sym)", "nav", "arrows", CTX) == "MO(sym)"
+
+
+def test_keycode_is_hashable_and_immutable() -> None:
+    kc = REGISTRY.parse("LT(1, KC_A)")
+    assert {kc: 1}[REGISTRY.parse("LT(1,KC_A)")] == 1
+    with pytest.raises(AttributeError):
+        kc.op = "MO"  # type: ignore[misc]
+    assert isinstance(kc, Keycode)

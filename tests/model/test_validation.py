@@ -1,0 +1,152 @@
+"""Validation and lint: each problem with its location, message and hint."""
+
+from __future__ import annotations
+
+from keyconf.model.keyboard import Key, Keyboard, LayoutMacro
+from keyconf.model.layout import Combo, Layer, Layout, Macro, MacroStep, TapDance
+from keyconf.model.validation import fix_deprecated_names, validate
+
+N = 12
+
+
+def keyboard() -> Keyboard:
+    keys = [Key(x=i, y=0, matrix=(0, i)) for i in range(N)]
+    return Keyboard("test/board", matrix_rows=1, matrix_cols=N, layouts={"LAYOUT": LayoutMacro("LAYOUT", keys)})
+
+
+def layer(name: str, *keys: str) -> Layer:
+    keycodes = list(keys) + ["KC_TRNS"] * (N - len(keys))
+    return Layer(name, keycodes)
+
+
+def codes(problems):
+    return [(p.code, p.location) for p in problems]
+
+
+def test_clean_layout_has_no_problems():
+    layout = Layout("test/board", "LAYOUT", layers=[
+        layer("base", "KC_A", "MO(nav)", "LT(sym, KC_SPC)"),
+        layer("nav", "KC_LEFT"),
+        layer("sym", "KC_1"),
+    ])
+    assert validate(layout, keyboard()) == []
+
+
+def test_unknown_keycode_with_did_you_mean():
+    layout = Layout("test/board", "LAYOUT", layers=[layer("base", "KC_SPACEE")])
+    problems = validate(layout, keyboard())
+    assert codes(problems) == [("unknown-keycode", ("layers", 0, 0))]
+    assert problems[0].is_error
+    assert "KC_SPACE" in (problems[0].hint or "") or "KC_SPC" in (problems[0].hint or "")
+
+
+def test_unknown_layer_name():
+    layout = Layout("test/board", "LAYOUT", layers=[layer("base", "MO(nva)")])
+    problems = validate(layout, keyboard())
+    assert codes(problems) == [("unknown-keycode", ("layers", 0, 0))]
+    assert "nva" in problems[0].message
+
+
+def test_wrong_key_count_names_the_layer():
+    layout = Layout("test/board", "LAYOUT", layers=[Layer("base", ["KC_A"] * (N + 1)), Layer("two", ["KC_A"] * 3)])
+    problems = validate(layout, keyboard())
+    assert ("key-count", ("layers", 0, N)) in codes(problems)
+    assert ("key-count", ("layers", 1)) in codes(problems)
+    assert any("has 3 keys, but LAYOUT has 12" in p.message for p in problems)
+
+
+def test_duplicate_layer_names():
+    layout = Layout("test/board", "LAYOUT", layers=[layer("base"), layer("base")])
+    assert ("duplicate-layer", ("layers", 1)) in codes(validate(layout, keyboard()))
+
+
+def test_layer_numbers_a_keycode_cannot_encode():
+    names = [f"l{i}" for i in range(20)]
+    layers = [layer(names[0], "MO(l19)", "LT(l16, KC_A)", "LT(l15, KC_A)")] + [layer(n) for n in names[1:]]
+    problems = validate(Layout("test/board", "LAYOUT", layers=layers), keyboard())
+    errors = [p for p in problems if p.is_error]
+    assert [p.location for p in errors] == [("layers", 0, 1)]
+    assert "15" in errors[0].message or "15" in (errors[0].hint or "")
+
+
+def test_mixed_left_and_right_mods_in_mt():
+    layout = Layout("test/board", "LAYOUT", layers=[layer("base", "MT(MOD_LCTL | MOD_RSFT, KC_A)")])
+    problems = validate(layout, keyboard())
+    assert [p.location for p in problems if p.is_error] == [("layers", 0, 0)]
+
+
+def test_undefined_macro_and_tap_dance():
+    layout = Layout("test/board", "LAYOUT", layers=[layer("base", "QK_MACRO_1", "TD(0)", "QK_MACRO_0")],
+                    macros=[Macro([MacroStep("text", "hi")])])
+    problems = validate(layout, keyboard())
+    assert ("undefined-macro", ("layers", 0, 0)) in codes(problems)
+    assert ("undefined-tap-dance", ("layers", 0, 1)) in codes(problems)
+    assert not any(p.location == ("layers", 0, 2) for p in problems)
+
+
+def test_tap_dance_by_name():
+    layout = Layout("test/board", "LAYOUT", layers=[layer("base", "TD(esc_caps)")],
+                    tap_dances=[TapDance("esc_caps", tap="KC_ESC", double_tap="KC_CAPS")])
+    assert validate(layout, keyboard()) == []
+
+
+def test_macro_steps_press_basic_keys_only():
+    layout = Layout("test/board", "LAYOUT", layers=[layer("base", "QK_MACRO_0")],
+                    macros=[Macro([MacroStep("tap", ["KC_LCTL", "KC_C"]), MacroStep("tap", ["MO(1)"])])])
+    problems = validate(layout, keyboard())
+    assert codes(problems) == [("macro-keycode", ("macros", 0, "steps", 1))]
+
+
+def test_unreachable_layer_warning():
+    layout = Layout("test/board", "LAYOUT", layers=[layer("base", "MO(nav)"), layer("nav"), layer("lost")])
+    problems = validate(layout, keyboard())
+    assert codes(problems) == [("unreachable-layer", ("layers", 2))]
+    assert not problems[0].is_error
+
+
+def test_reachable_through_combo_or_tri_layer():
+    layout = Layout("test/board", "LAYOUT", layers=[
+        layer("base", "TL_LOWR", "TL_UPPR"), layer("lower"), layer("upper"), layer("adjust"), layer("game")],
+        combos=[Combo(["KC_J", "KC_K"], "TG(game)")])
+    problems = [p for p in validate(layout, keyboard()) if p.code == "unreachable-layer"]
+    assert problems == []
+
+
+def test_toggle_without_way_back():
+    layout = Layout("test/board", "LAYOUT", layers=[
+        layer("base", "TG(game)", "TO(locked)"),
+        layer("game", "KC_W"),  # TG position is KC_W: no way back
+        layer("locked", "KC_NO", "KC_NO"),
+    ])
+    problems = validate(layout, keyboard())
+    assert ("no-way-back", ("layers", 0, 0)) in codes(problems)
+    assert ("no-way-back", ("layers", 0, 1)) in codes(problems)
+
+
+def test_toggle_with_transparent_key_is_fine():
+    layout = Layout("test/board", "LAYOUT", layers=[
+        layer("base", "TG(game)"),
+        layer("game"),  # all transparent: the TG key falls through
+    ])
+    assert not any(p.code == "no-way-back" for p in validate(layout, keyboard()))
+
+
+def test_hold_key_on_its_own_layer():
+    layout = Layout("test/board", "LAYOUT", layers=[layer("base", "MO(nav)"), layer("nav", "MO(nav)")])
+    assert ("self-shadowing", ("layers", 1, 0)) in codes(validate(layout, keyboard()))
+
+
+def test_deprecated_names_warn_and_fix():
+    layout = Layout("test/board", "LAYOUT", layers=[layer("base", "RESET", "KC_LSHIFT", "KC_A")])
+    problems = validate(layout, keyboard())
+    assert codes(problems) == [("deprecated", ("layers", 0, 0)), ("deprecated", ("layers", 0, 1))]
+    assert "QK_BOOT" in problems[0].message
+    changes = fix_deprecated_names(layout)
+    assert [c[2] for c in changes] == ["QK_BOOT", "KC_LSFT"]
+    assert layout.layers[0].keys[:3] == ["QK_BOOT", "KC_LSFT", "KC_A"]
+    assert validate(layout, keyboard()) == []
+
+
+def test_without_keyboard_checks_keycodes_only():
+    layout = Layout("x", "LAYOUT", layers=[Layer("base", ["KC_A", "KC_NOPE"])])
+    assert [p.code for p in validate(layout, None)] == ["unknown-keycode"]
