@@ -291,7 +291,7 @@ class _Checker:
 def _layer_refs(keycode: kc.Keycode, ctx: kc.ParseContext) -> list[tuple[str, int]]:
     """(head, layer index) pairs for every layer a keycode moves to."""
     refs: list[tuple[str, int]] = []
-    head = keycode.name
+    head = (keycode.name or "") if keycode.op == "KC" else keycode.op
     if head in TRI_LAYER_TARGETS:
         refs.extend((head, layer) for layer in TRI_LAYER_TARGETS[head])
     if head in LAYER_HEADS:

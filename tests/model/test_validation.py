@@ -115,7 +115,7 @@ def test_reachable_through_combo_or_tri_layer():
 def test_toggle_without_way_back():
     layout = Layout("test/board", "LAYOUT", layers=[
         layer("base", "TG(game)", "TO(locked)"),
-        layer("game", "KC_W"),  # TG position is KC_W: no way back
+        layer("game", "KC_W", "KC_E"),  # the TG and TO keys are covered: no way back
         layer("locked", "KC_NO", "KC_NO"),
     ])
     problems = validate(layout, keyboard())
