@@ -43,7 +43,7 @@ def from_tool(value: str | int, ctx: ParseContext, numbering: Numbering = Number
         return text
     if kc.op == "RAW" and isinstance(kc.number, int):
         kc = REGISTRY.decode(kc.number, numbering, ctx)
-    return REGISTRY.format(_layers_by_name(kc, ctx))
+    return REGISTRY.format(_names_from_context(kc, ctx))
 
 
 def from_author(text: str, ctx: ParseContext) -> str:
@@ -55,7 +55,7 @@ def from_author(text: str, ctx: ParseContext) -> str:
     except KeycodeError:
         return stripped
     kc = parsed.keycode
-    named = _layers_by_name(kc, ctx)
+    named = _names_from_context(kc, ctx)
     if parsed.deprecated or named != kc or kc.op == "RAW":
         if kc.op == "RAW" and isinstance(kc.number, int):
             named = REGISTRY.decode(kc.number, Numbering.CURRENT, ctx)
@@ -63,15 +63,18 @@ def from_author(text: str, ctx: ParseContext) -> str:
     return stripped
 
 
-def _layers_by_name(kc: Keycode, ctx: ParseContext) -> Keycode:
-    """The same keycode with layer numbers replaced by the layer names `ctx` gives them."""
+def _names_from_context(kc: Keycode, ctx: ParseContext) -> Keycode:
+    """The same keycode with layer and tap-dance numbers replaced by the names `ctx` gives them."""
     layer = kc.layer
     if isinstance(layer, int) and 0 <= layer < len(ctx.layers):
         layer = ctx.layers[layer]
-    inner = _layers_by_name(kc.inner, ctx) if kc.inner is not None else None
-    if layer == kc.layer and inner == kc.inner:
+    number = kc.number
+    if kc.op == "TD" and isinstance(number, int) and 0 <= number < len(ctx.tap_dances):
+        number = ctx.tap_dances[number]
+    inner = _names_from_context(kc.inner, ctx) if kc.inner is not None else None
+    if layer == kc.layer and inner == kc.inner and number == kc.number:
         return kc
-    return dataclasses.replace(kc, layer=layer, inner=inner)
+    return dataclasses.replace(kc, layer=layer, inner=inner, number=number)
 
 
 def is_known(text: str, ctx: ParseContext) -> bool:

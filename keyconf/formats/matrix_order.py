@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from keyconf.model.keyboard import Key, Keyboard, LayoutMacro
 
 GRID_MACRO = "LAYOUT_matrix"
-_UNUSED = ("KC_NO", "XXXXXXX", "")
+_UNUSED = ("KC_NO", "XXXXXXX", "KC_TRNS", "_______", "")
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,9 @@ def macro_positions(macro: LayoutMacro) -> list[tuple[int, int] | None]:
     return [None if key.decal else key.matrix for key in macro.keys]
 
 
-def choose_macro(keyboard: Keyboard, used: Iterable[tuple[int, int]], requested: str | None = None) -> LayoutMacro:
+def choose_macro(
+    keyboard: Keyboard, used: Iterable[tuple[int, int]], requested: str | None = None
+) -> LayoutMacro:
     """The layout macro that loses the fewest `used` matrix positions; ties go to the macro with more keys.
 
     `requested` (a `--layout` option) wins when given; KeyError if the keyboard lacks it."""
@@ -73,7 +75,8 @@ def matrix_to_macro_order(
 def lost_positions(
     matrix_layers: Sequence[dict[tuple[int, int], str]], macro: LayoutMacro
 ) -> list[tuple[int, tuple[int, int], str]]:
-    """(layer, position, keycode) of assigned keycodes at matrix positions the macro has no key for."""
+    """(layer, position, keycode) of assigned keycodes at matrix positions the macro has no key for
+    (KC_NO and KC_TRNS there carry nothing)."""
     covered = {p for p in macro_positions(macro) if p is not None}
     lost: list[tuple[int, tuple[int, int], str]] = []
     for index, layer in enumerate(matrix_layers):
@@ -159,3 +162,21 @@ def _bits(choice_count: int) -> int:
 def option_groups(keyboard: Keyboard, choices: dict[str, int]) -> dict[int, int]:
     """Layout option choices by group index, as `Key.option` refers to them."""
     return {i: choices.get(o.label, 0) for i, o in enumerate(keyboard.layout_options)}
+
+
+def describe_lost(
+    lost: Sequence[tuple[int, tuple[int, int], str]],
+    layer_names: Sequence[str],
+    macro: LayoutMacro,
+    shown: int = 8,
+) -> str | None:
+    """One warning for keycodes left behind at matrix positions `macro` has no key for."""
+    if not lost:
+        return None
+    items = [f"{layer_names[i]} r{row}c{col} {keycode}" for i, (row, col), keycode in lost[:shown]]
+    more = f" and {len(lost) - shown} more" if len(lost) > shown else ""
+    return (
+        f"{len(lost)} keycode(s) sit at matrix positions {macro.name} has no key for and were left out: "
+        + ", ".join(items)
+        + more
+    )

@@ -22,6 +22,7 @@ Written files carry keycodes as integers, which every Vial version reads unambig
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ from keyconf.formats.layer_names import default_layer_name
 from keyconf.formats.matrix_order import (
     MatrixSize,
     choose_macro,
+    describe_lost,
     grid_keyboard,
     lost_positions,
     macro_order_to_matrix,
@@ -93,6 +95,18 @@ BOOLEAN_SETTINGS = frozenset({22, 23, 24, 26})
 # Packed bit fields with no single QMK name: kept under these names, value as Vial stores it.
 PACKED_SETTING_PREFIX = "vial_setting_"
 SETTING_IDS = {name: qsid for qsid, name in SETTING_NAMES.items()}
+# A keyboard known only from a Vial save is named after the save's keyboard id.
+_UID_NAME = re.compile(r"vial_([0-9a-f]{16})")
+
+
+def keyboard_name_for_uid(uid: int) -> str:
+    return f"vial_{uid & 0xFFFFFFFFFFFFFFFF:016x}"
+
+
+def uid_from_keyboard_name(name: str) -> int:
+    """The Vial keyboard id a `vial_<hex>` name carries (0 for other names: Vial then asks before loading)."""
+    m = _UID_NAME.fullmatch(name)
+    return int(m.group(1), 16) if m else 0
 
 
 @dataclass
@@ -120,7 +134,9 @@ class VialSave:
 
     @property
     def numbering(self) -> Numbering:
-        return Numbering.CURRENT if self.vial_protocol >= FIRST_CURRENT_NUMBERING_PROTOCOL else Numbering.LEGACY
+        return (
+            Numbering.CURRENT if self.vial_protocol >= FIRST_CURRENT_NUMBERING_PROTOCOL else Numbering.LEGACY
+        )
 
     def positions(self) -> set[tuple[int, int]]:
         """Matrix positions with a key (Vial writes -1 where its definition has none)."""
@@ -167,15 +183,21 @@ def read_vil(text: str, path: str | Path | None = None) -> VialSave:
     save.encoders = _list_field(data, "encoder_layout", fail)
     for li, layer in enumerate(save.encoders):
         if not isinstance(layer, list) or not all(isinstance(e, list) and len(e) == 2 for e in layer):
-            raise fail("encoder_layout", f"encoder_layout[{li}] must list [counter-clockwise, clockwise] pairs")
+            raise fail(
+                "encoder_layout", f"encoder_layout[{li}] must list [counter-clockwise, clockwise] pairs"
+            )
     save.macros = _list_field(data, "macro", fail)
     for mi, macro in enumerate(save.macros):
-        if not isinstance(macro, list) or not all(isinstance(a, list) and a and isinstance(a[0], str) for a in macro):
-            raise fail("macro", f"macro[{mi}] must be a list of actions like [\"tap\", \"KC_A\"]")
+        if not isinstance(macro, list) or not all(
+            isinstance(a, list) and a and isinstance(a[0], str) for a in macro
+        ):
+            raise fail("macro", f'macro[{mi}] must be a list of actions like ["tap", "KC_A"]')
     save.tap_dances = _list_field(data, "tap_dance", fail)
     for ti, entry in enumerate(save.tap_dances):
         if not isinstance(entry, list) or len(entry) != 5:
-            raise fail("tap_dance", f"tap_dance[{ti}] must be [on_tap, on_hold, on_double_tap, on_tap_hold, term]")
+            raise fail(
+                "tap_dance", f"tap_dance[{ti}] must be [on_tap, on_hold, on_double_tap, on_tap_hold, term]"
+            )
     save.combos = _list_field(data, "combo", fail)
     for ci, entry in enumerate(save.combos):
         if not isinstance(entry, list) or len(entry) != 5:
@@ -225,20 +247,17 @@ def vil_to_layout(save: VialSave, keyboard: Keyboard | None, layout_macro: str |
     positions = save.positions()
     embedded = keyboard is None
     if keyboard is None:
-        keyboard = grid_keyboard(f"vial_{save.uid:016x}", positions, size)
+        keyboard = grid_keyboard(keyboard_name_for_uid(save.uid), positions, size)
         warnings.append(
             "the keyboard of this Vial save is not known; the layout carries a matrix-shaped geometry "
             "(pass --keyboard to use the keyboard's real layout)"
         )
     else:
         known = matrix_size(keyboard)
-        if (known.rows, known.cols) != (size.rows, size.cols) and not positions <= {
-            (r, c) for r in range(known.rows) for c in range(known.cols)
-        }:
-            raise FormatError(
-                f"this Vial save has a {size.rows}×{size.cols} matrix, but {keyboard.name} has "
-                f"{known.rows}×{known.cols}",
-                hint="check --keyboard: the save belongs to another keyboard",
+        if (known.rows, known.cols) != (size.rows, size.cols):
+            warnings.append(
+                f"this Vial save has a {size.rows}×{size.cols} matrix, "
+                f"{keyboard.name} has {known.rows}×{known.cols}"
             )
     try:
         macro = choose_macro(keyboard, positions, layout_macro)
@@ -247,6 +266,13 @@ def vil_to_layout(save: VialSave, keyboard: Keyboard | None, layout_macro: str |
             f"keyboard {keyboard.name} has no layout {layout_macro}",
             hint=f"layouts: {', '.join(keyboard.layouts)}",
         ) from None
+    covered = {k.matrix for k in macro.keys if k.matrix is not None}
+    if positions and len(positions & covered) * 2 < len(positions):
+        raise FormatError(
+            f"only {len(positions & covered)} of the {len(positions)} keys of this Vial save have a place in "
+            f"{keyboard.name} {macro.name}",
+            hint="check --keyboard: the save belongs to another keyboard",
+        )
     names = [default_layer_name(i) for i in range(len(save.layers))]
     td_names = [f"td{i}" for i in range(_used_length(save.tap_dances, _tap_dance_empty))]
     ctx = ParseContext(layers=names, tap_dances=td_names)
@@ -263,8 +289,9 @@ def vil_to_layout(save: VialSave, keyboard: Keyboard | None, layout_macro: str |
             {(r, c): kc(v) for r, row in enumerate(layer) for c, v in enumerate(row) if v != -1}
         )
     layers = [Layer(names[i], matrix_to_macro_order(m, macro)) for i, m in enumerate(matrix_layers)]
-    for index, (row, col), keycode in lost_positions(matrix_layers, macro):
-        warnings.append(f"{names[index]}: {keycode} at matrix row {row}, column {col} has no key in {macro.name}")
+    lost = describe_lost(lost_positions(matrix_layers, macro), names, macro)
+    if lost:
+        warnings.append(lost + " (pass --layout to pick another layout macro)")
     for index, layer_encoders in enumerate(save.encoders[: len(layers)]):
         layers[index].encoders = [EncoderAction(ccw=kc(pair[0]), cw=kc(pair[1])) for pair in layer_encoders]
     layout = Layout(keyboard=keyboard.name, layout_macro=macro.name, layers=layers)
@@ -273,7 +300,9 @@ def vil_to_layout(save: VialSave, keyboard: Keyboard | None, layout_macro: str |
     if save.layout_options != -1 and keyboard.layout_options:
         layout.layout_options = unpack_layout_options(keyboard, save.layout_options)
     elif save.layout_options not in (-1, 0):
-        warnings.append(f"layout options {save.layout_options} kept only as a number: the keyboard lists none")
+        warnings.append(
+            f"layout options {save.layout_options} kept only as a number: the keyboard lists none"
+        )
         layout.settings[f"{PACKED_SETTING_PREFIX}layout_options"] = save.layout_options
     layout.macros = _macros(save, kc)
     layout.tap_dances = _tap_dances(save, td_names, kc)
@@ -320,7 +349,9 @@ def _macros(save: VialSave, kc: Any) -> list[Macro]:
             elif tag == "delay":
                 steps.append(MacroStep("delay", int(args[0]) if args else 0))
             else:
-                raise FormatError(f"unknown macro action {tag!r}", hint="Vial writes text, tap, down, up and delay")
+                raise FormatError(
+                    f"unknown macro action {tag!r}", hint="Vial writes text, tap, down, up and delay"
+                )
         macros.append(Macro(steps))
     return macros
 
@@ -402,10 +433,14 @@ def _settings(raw: dict[str, Any], warnings: list[str]) -> dict[str, int | bool 
 # --------------------------------------------------------------------------- from a Layout
 
 
-def layout_to_vil(layout: Layout, keyboard: Keyboard, uid: int = 0) -> str:
+def layout_to_vil(layout: Layout, keyboard: Keyboard, uid: int | None = None) -> str:
     """The .vil text Vial loads for `layout` on `keyboard` (its matrix and layout macro).
 
+    `uid` is the Vial keyboard id (Vial asks before loading a save whose id differs); by
+    default the one a keyboard known only from a Vial save carries in its name.
     Raises FormatError for what Vial cannot hold (a keycode with no 16-bit value)."""
+    if uid is None:
+        uid = uid_from_keyboard_name(layout.keyboard)
     ctx = fk.context(layout)
     try:
         macro = keyboard.layout(layout.layout_macro)
@@ -429,7 +464,10 @@ def layout_to_vil(layout: Layout, keyboard: Keyboard, uid: int = 0) -> str:
         grid = macro_order_to_matrix(layer.keys, macro, size, option_choices=groups)
         layers.append(
             [
-                [value(grid[r][c], f"layer {layer.name}") if (r, c) in covered else -1 for c in range(size.cols)]
+                [
+                    value(grid[r][c], f"layer {layer.name}") if (r, c) in covered else -1
+                    for c in range(size.cols)
+                ]
                 for r in range(size.rows)
             ]
         )
@@ -456,7 +494,7 @@ def layout_to_vil(layout: Layout, keyboard: Keyboard, uid: int = 0) -> str:
         "macro": [_macro_actions(m, lambda t: value(t, "a macro")) for m in layout.macros],
         "vial_protocol": WRITTEN_VIAL_PROTOCOL,
         "via_protocol": WRITTEN_VIA_PROTOCOL,
-        "tap_dance": [_tap_dance_entry(td, lambda t: value(t, f"tap dance {td.name}")) for td in layout.tap_dances],
+        "tap_dance": [_tap_dance_entry(td, value) for td in layout.tap_dances],
         "combo": [_combo_entry(c, lambda t: value(t, "a combo")) for c in layout.combos],
         "key_override": [_key_override_entry(o, layout) for o in layout.key_overrides],
         "alt_repeat_key": [],
@@ -483,25 +521,28 @@ def _macro_actions(macro: Macro, value: Any) -> list[list[Any]]:
                 actions.append(["tap", value(keys[-1])])
                 actions.append(["up", *[value(k) for k in reversed(keys[:-1])]])
             elif step.kind == "tap" and actions and actions[-1][0] == "tap":
-                actions[-1].append(value(keys[0]))  # one-key taps in a row share an action, as Vial writes them
+                actions[-1].append(value(keys[0]))  # taps in a row share one action, as Vial writes them
             else:
                 actions.append([step.kind, *[value(k) for k in keys]])
     return actions
 
 
 def _tap_dance_entry(td: TapDance, value: Any) -> list[Any]:
+    where = f"tap dance {td.name}"
     return [
-        value(td.tap),
-        value(td.hold or "KC_NO"),
-        value(td.double_tap or "KC_NO"),
-        value(td.tap_hold or "KC_NO"),
+        value(td.tap, where),
+        value(td.hold or "KC_NO", where),
+        value(td.double_tap or "KC_NO", where),
+        value(td.tap_hold or "KC_NO", where),
         td.tapping_term if td.tapping_term is not None else DEFAULT_TAPPING_TERM,
     ]
 
 
 def _combo_entry(combo: Combo, value: Any) -> list[Any]:
     if len(combo.keys) > 4:
-        raise FormatError(f"combo {combo.name or combo.keys} has {len(combo.keys)} keys; Vial combos take at most 4")
+        raise FormatError(
+            f"combo {combo.name or combo.keys} has {len(combo.keys)} keys; Vial combos take at most 4"
+        )
     keys = [value(k) for k in combo.keys] + [0] * (4 - len(combo.keys))
     return [*keys, value(combo.action)]
 
