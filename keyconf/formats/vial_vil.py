@@ -203,8 +203,8 @@ def read_vil(text: str, path: str | Path | None = None) -> VialSave:
         if not isinstance(entry, list) or len(entry) != 5:
             raise fail("combo", f"combo[{ci}] must be [key1, key2, key3, key4, output]")
     save.key_overrides = _list_field(data, "key_override", fail)
-    for ki, entry in enumerate(save.key_overrides):
-        if not isinstance(entry, dict) or "trigger" not in entry or "replacement" not in entry:
+    for ki, override in enumerate(save.key_overrides):
+        if not isinstance(override, dict) or "trigger" not in override or "replacement" not in override:
             raise fail("key_override", f"key_override[{ki}] must be an object with trigger and replacement")
     save.alt_repeat_keys = _list_field(data, "alt_repeat_key", fail)
     settings = data.get("settings", {})
@@ -513,9 +513,9 @@ def _macro_actions(macro: Macro, value: Any) -> list[list[Any]]:
         if step.kind == "text":
             actions.append(["text", str(step.value)])
         elif step.kind == "delay":
-            actions.append(["delay", int(step.value)])  # type: ignore[call-overload]
+            actions.append(["delay", step.value if isinstance(step.value, int) else int(str(step.value))])
         else:
-            keys = [step.value] if isinstance(step.value, str) else list(step.value)  # type: ignore[arg-type]
+            keys = [step.value] if isinstance(step.value, str) else [str(k) for k in step.value]  # type: ignore[union-attr]
             if step.kind == "tap" and len(keys) > 1:
                 actions.append(["down", *[value(k) for k in keys[:-1]]])
                 actions.append(["tap", value(keys[-1])])
