@@ -226,7 +226,7 @@ write("lily58", Layout(
         Layer("lower", rows(
             f"{T}; {T}; {T}; {T}; {T}; {T}; {T}; {T}; {T}; {T}; {T}; {T}",
             "KC_F1; KC_F2; KC_F3; KC_F4; KC_F5; KC_F6; KC_F7; KC_F8; KC_F9; KC_F10; KC_F11; KC_F12",
-            f"KC_GRV; KC_EXLM; KC_AT; KC_HASH; KC_DLR; KC_PERC; KC_CIRC; KC_AMPR; KC_ASTR; KC_LPRN; KC_RPRN; KC_TILD",
+            "KC_GRV; KC_EXLM; KC_AT; KC_HASH; KC_DLR; KC_PERC; KC_CIRC; KC_AMPR; KC_ASTR; KC_LPRN; KC_RPRN; KC_TILD",
             f"{T}; {T}; {T}; {T}; {T}; {T}; {T}; {T}; {X}; KC_UNDS; KC_PLUS; KC_LCBR; KC_RCBR; KC_PIPE",
             f"{T}; {T}; {T}; {T}; {T}; {T}; {T}; {T}",
         )),

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import math
-
 from keyconf.model import keycodes as kc
-from keyconf.model.keyboard import Key, LayoutMacro
+from keyconf.model.geometry import bounding_box, key_center, physical_rows
+from keyconf.model.keyboard import LayoutMacro
 from keyconf.model.layout import Layer, Layout
 
 CELL = 7  # characters per key unit
-
-
-def _centre(key: Key) -> tuple[float, float]:
-    cx, cy = key.x + key.w / 2, key.y + key.h / 2
-    if key.r:
-        angle = math.radians(key.r)
-        dx, dy = cx - key.rx, cy - key.ry
-        cx = key.rx + dx * math.cos(angle) - dy * math.sin(angle)
-        cy = key.ry + dx * math.sin(angle) + dy * math.cos(angle)
-    return cx, cy
 
 
 def legends_for(layout: Layout, layer: Layer) -> list[tuple[str, str]]:
@@ -34,35 +23,39 @@ def legends_for(layout: Layout, layer: Layer) -> list[tuple[str, str]]:
 
 
 def draw_layer(layout: Layout, layer: Layer, macro: LayoutMacro | None) -> str:
-    """The layer as lines of text, keys placed by their geometry (or in rows of 12 without)."""
+    """The layer as lines of text: one line of tap legends and one of hold legends per
+    physical row, each key at its horizontal place (or in rows of 12 without geometry)."""
     legends = legends_for(layout, layer)
     if macro is None or len(macro.keys) != len(legends):
-        positions = [((i % 12) + 0.5, (i // 12) + 0.5, 1.0) for i in range(len(legends))]
+        rows = [list(range(i, min(i + 12, len(legends)))) for i in range(0, len(legends), 12)]
+        lefts = [float(i % 12) for i in range(len(legends))]
+        widths = [1.0] * len(legends)
     else:
-        positions = [(*_centre(key), key.w if not key.r else 1.0) for key in macro.keys]
-    # One text row per half key unit: keys sit on row = round(cy), two lines each.
-    rows: dict[int, list[tuple[float, float, str, str]]] = {}
-    for (cx, cy, w), (tap, hold) in zip(positions, legends, strict=False):
-        rows.setdefault(round(cy * 2) // 2, []).append((cx, w, tap, hold))
+        rows = physical_rows(macro.keys)
+        origin = bounding_box(macro.keys).left
+        lefts, widths = [], []
+        for key in macro.keys:
+            cx, _ = key_center(key)
+            width = key.w if not key.r else 1.0
+            lefts.append(cx - width / 2 - origin)
+            widths.append(width)
     lines: list[str] = []
-    for row in sorted(rows):
+    for row in rows:
         top: list[str] = []
         bottom: list[str] = []
-        for cx, w, tap, hold in sorted(rows[row]):
-            width = max(5, int(round(w * CELL)) - 1)
-            start = max(0, int(round((cx - w / 2) * CELL)))
+        for index in sorted(row, key=lambda i: lefts[i]):
+            tap, hold = legends[index]
+            width = max(5, int(round(widths[index] * CELL)) - 1)
+            start = max(0, int(round(lefts[index] * CELL)))
             for buffer, text in ((top, tap), (bottom, hold)):
-                current = len("".join(buffer))
+                current = sum(len(part) for part in buffer)
                 if current < start:
                     buffer.append(" " * (start - current))
-                elif current > start and buffer:
+                elif buffer:
                     buffer.append(" ")
                 buffer.append(_fit(text, width))
         lines.append("".join(top).rstrip())
-        if any(h for _, _, _, h in rows[row]):
-            lines.append("".join(bottom).rstrip())
-        else:
-            lines.append("")
+        lines.append("".join(bottom).rstrip())
     return "\n".join(lines).rstrip("\n")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 from collections.abc import Sequence
@@ -73,6 +74,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # noqa: BLE001 - the last guard: no traceback reaches a user
+        if os.environ.get("KEYCONF_DEBUG"):
+            raise
+        log = write_crash_log()
+        print(f"keyconf: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"  this is a bug in keyconf; the details are in {log}" if log else
+              "  this is a bug in keyconf; run with KEYCONF_DEBUG=1 for the details", file=sys.stderr)
+        return 70
+
+
+def write_crash_log() -> str | None:
+    """Save the current exception's traceback in the user log folder; its path, or None."""
+    import datetime
+    import traceback
+
+    try:
+        from platformdirs import user_log_dir
+
+        folder = user_log_dir("keyconf", appauthor=False)
+        os.makedirs(folder, exist_ok=True)
+        path = os.path.join(folder, f"crash-{datetime.datetime.now():%Y%m%d-%H%M%S}.log")
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(f"keyconf {__version__}\n{' '.join(sys.argv)}\n\n{traceback.format_exc()}")
+        return path
+    except Exception:  # noqa: BLE001 - never fail while reporting a failure
+        return None
 
 
 if __name__ == "__main__":  # pragma: no cover

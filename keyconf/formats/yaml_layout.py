@@ -947,9 +947,8 @@ class _SurgicalSave:
 
     def section_ranges(self) -> dict[str, tuple[int, int]]:
         """Top-level key -> [first line, end line) it occupies, comments before the next key excluded."""
-        data = self.loaded.document.data
-        starts = sorted((span.line, key) for (key,), span in
-                        ((p, s) for p, s in self.loaded.document.key_spans.items() if len(p) == 1))
+        starts = sorted((span.line, str(path[0])) for path, span in self.loaded.document.key_spans.items()
+                        if len(path) == 1)
         ranges: dict[str, tuple[int, int]] = {}
         for index, (line, key) in enumerate(starts):
             end = starts[index + 1][0] if index + 1 < len(starts) else len(self.lines)
@@ -960,7 +959,6 @@ class _SurgicalSave:
             if value_span is not None:
                 end = max(end, min(value_span.end_line + (1 if value_span.end_column else 0), len(self.lines)))
             ranges[key] = (line, end)
-        del data
         return ranges
 
     def text(self) -> str:
@@ -1013,7 +1011,7 @@ class _SurgicalSave:
         if name == "layers":
             if old.layer_names != self.layout.layer_names:
                 return None
-            for layer_index, (old_layer, new_layer) in enumerate(zip(old.layers, self.layout.layers, strict=True)):
+            for old_layer, new_layer in zip(old.layers, self.layout.layers, strict=True):
                 if len(old_layer.keys) != len(new_layer.keys):
                     return None
                 lengths = self.loaded.row_lengths.get(old_layer.name, [])

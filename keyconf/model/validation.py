@@ -228,8 +228,8 @@ class _Checker:
             else:
                 key_refs.setdefault(ref.source_layer, []).append(ref)
         while frontier:
-            layer = frontier.pop()
-            for ref in key_refs.get(layer, []):
+            current = frontier.pop()
+            for ref in key_refs.get(current, []):
                 if 0 <= ref.layer < layer_count and ref.layer not in reachable:
                     reachable.add(ref.layer)
                     frontier.append(ref.layer)
