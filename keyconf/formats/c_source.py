@@ -275,15 +275,11 @@ def _condition(
         assumed = {t.text: 1 for t in expanded if t.kind == "ident" and is_defined(t.text)}
         return bool(IntExpression(expanded, assumed).evaluate(unknown_as_zero=True))
     except ValueError:
-        pre.warnings.append(
-            f"line {token.line}: could not judge `#{token.text.lstrip('#').strip()}`; took it as false"
-        )
+        pre.warnings.append(f"line {token.line}: could not judge `#{token.text.lstrip('#').strip()}`; took it as false")
         return False
 
 
-def expand(
-    tokens: Sequence[Token], defines: dict[str, Define], keep: frozenset[str] = frozenset()
-) -> list[Token]:
+def expand(tokens: Sequence[Token], defines: dict[str, Define], keep: frozenset[str] = frozenset()) -> list[Token]:
     """Macro-expand `tokens` with `defines` (names in `keep` are left alone)."""
     return _expand(list(tokens), defines, keep, frozenset(), 0)
 

@@ -10,9 +10,23 @@ Text the registry cannot read is kept exactly as written, never dropped."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Sequence
 
-from keyconf.model.keycodes import REGISTRY, Keycode, KeycodeError, Numbering, ParseContext
+from keyconf.model.keycodes import (
+    REGISTRY,
+    Keycode,
+    KeycodeError,
+    ModsError,
+    Numbering,
+    ParseContext,
+    format_mods,
+    from_qmk5,
+    parse_mods,
+    to_qmk5,
+)
+
+_MOD_SET = re.compile(r"MOD_[A-Z]+(?:\s*\|\s*MOD_[A-Z]+)+")
 from keyconf.model.layout import Layout
 
 
@@ -36,7 +50,7 @@ def from_tool(value: str | int, ctx: ParseContext, numbering: Numbering = Number
         if value == -1:
             return "KC_NO"
         return REGISTRY.format(REGISTRY.decode(value & 0xFFFF, numbering, ctx))
-    text = value.strip()
+    text = qmk_mod_sets(value.strip())
     try:
         kc = REGISTRY.parse(text, ctx)
     except KeycodeError:
@@ -51,7 +65,7 @@ def from_author(text: str, ctx: ParseContext) -> str:
     unless it is an old name, another tool's dialect or refers to a layer by number."""
     stripped = text.strip()
     try:
-        parsed = REGISTRY.parse_full(stripped, ctx)
+        parsed = REGISTRY.parse_full(qmk_mod_sets(stripped), ctx)
     except KeycodeError:
         return stripped
     kc = parsed.keycode
@@ -61,6 +75,30 @@ def from_author(text: str, ctx: ParseContext) -> str:
             named = REGISTRY.decode(kc.number, Numbering.CURRENT, ctx)
         return REGISTRY.format(named)
     return stripped
+
+
+def qmk_mod_sets(text: str) -> str:
+    """Modifier sets as QMK's C evaluates them: `MOD_LCTL | MOD_RCTL` is 0x01 | 0x11 = right Ctrl.
+
+    VIA writes right-hand modifiers that way, and keymaps compiled with such sets meant the
+    same. A set that mixes hands only by this accident is rewritten to what it encodes."""
+
+    def fix(match: re.Match[str]) -> str:
+        try:
+            if not _mixed(parse_mods(match.group(0))):
+                return match.group(0)
+            bits = 0
+            for part in match.group(0).split("|"):
+                bits |= to_qmk5(parse_mods(part))
+            return format_mods(from_qmk5(bits))
+        except ModsError:
+            return match.group(0)
+
+    return _MOD_SET.sub(fix, text)
+
+
+def _mixed(mods: int) -> bool:
+    return bool(mods & 0x0F) and bool(mods & 0xF0)
 
 
 def _names_from_context(kc: Keycode, ctx: ParseContext) -> Keycode:

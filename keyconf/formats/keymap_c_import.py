@@ -118,9 +118,7 @@ class _Reader:
             )
         entries = self._entries(keymaps)
         if not entries:
-            raise FormatError(
-                "the `keymaps[]` array is empty", self.path, keymaps[0].line if keymaps else None
-            )
+            raise FormatError("the `keymaps[]` array is empty", self.path, keymaps[0].line if keymaps else None)
         layer_idents, indices = self._layer_indices(entries)
         count = max(indices) + 1
         names = self._layer_names(layer_idents, indices, count)
@@ -134,8 +132,7 @@ class _Reader:
         for entry, index in zip(entries, indices, strict=True):
             if layers[index] is not None:
                 self.warnings.append(
-                    f"line {entry.line}: layer {index} ({names[index]}) is given twice; "
-                    "the later one counts, as in C"
+                    f"line {entry.line}: layer {index} ({names[index]}) is given twice; the later one counts, as in C"
                 )
             macro, keys = self._layout_call(entry, symbols)
             macro_names.add(macro)
@@ -158,9 +155,7 @@ class _Reader:
         full_layers: list[Layer] = []
         for index, maybe in enumerate(layers):
             if maybe is None:
-                self.warnings.append(
-                    f"layer {index} ({names[index]}) is missing from keymaps[]; filled with KC_NO"
-                )
+                self.warnings.append(f"layer {index} ({names[index]}) is missing from keymaps[]; filled with KC_NO")
                 maybe = Layer(names[index], ["KC_NO"] * key_count)
             full_layers.append(maybe)
         layout = Layout(keyboard=self.keyboard, layout_macro=macro_names.pop(), layers=full_layers)
@@ -172,17 +167,12 @@ class _Reader:
         custom = sorted(n for n in self.custom_keycode_names if any(re.search(rf"\b{n}\b", k) for k in used))
         if custom:
             self.warnings.append(
-                "custom keycodes defined in C are kept by name (their behaviour lives in C code): "
-                + ", ".join(custom)
+                "custom keycodes defined in C are kept by name (their behaviour lives in C code): " + ", ".join(custom)
             )
         code = [f for f in self.functions if f.endswith("_user") or f.endswith("_kb")]
         if code:
             shown = ", ".join(f"{f}()" for f in code[:_FUNCTIONS_WORTH_NAMING])
-            more = (
-                f" and {len(code) - _FUNCTIONS_WORTH_NAMING} more"
-                if len(code) > _FUNCTIONS_WORTH_NAMING
-                else ""
-            )
+            more = f" and {len(code) - _FUNCTIONS_WORTH_NAMING} more" if len(code) > _FUNCTIONS_WORTH_NAMING else ""
             self.warnings.append(f"C code is not part of a layout and was not imported: {shown}{more}")
         return KeymapC(layout, self.warnings, custom)
 
@@ -251,9 +241,7 @@ class _Reader:
                     j = find_matching(statement, j) + 1
                 if j >= len(statement) or not statement[j].is_("{"):
                     where = statement[j] if j < len(statement) else t
-                    raise FormatError(
-                        f"`{name}` is not initialized with {{...}}", self.path, where.line, where.column
-                    )
+                    raise FormatError(f"`{name}` is not initialized with {{...}}", self.path, where.line, where.column)
                 close = find_matching(statement, j)
                 return statement[j + 1 : close]
         return None
@@ -381,8 +369,7 @@ class _Reader:
                 self.path,
                 value[0].line,
                 value[0].column,
-                hint="rewrite the layer with the keyboard's LAYOUT_* macro, "
-                "or import the VIA/Vial save instead",
+                hint="rewrite the layer with the keyboard's LAYOUT_* macro, or import the VIA/Vial save instead",
             )
         if len(value) < 3 or value[0].kind != "ident" or not value[1].is_("("):
             t = value[0] if value else Token("punct", "", entry.line, 1)
@@ -395,9 +382,7 @@ class _Reader:
         args, end = split_call_arguments(value, 1)
         if end != len(value):
             t = value[end]
-            raise FormatError(
-                f"unexpected `{t.text}` after the layout macro call", self.path, t.line, t.column
-            )
+            raise FormatError(f"unexpected `{t.text}` after the layout macro call", self.path, t.line, t.column)
         keys: list[str] = []
         for number, arg in enumerate(args, start=1):
             if not arg:
@@ -418,9 +403,7 @@ class _Reader:
         ]
         for t in renamed:
             if t.kind in ("string", "char") or (t.kind == "punct" and t.text in "{};="):
-                raise FormatError(
-                    f"`{render(tokens)}` is not a keycode expression", self.path, t.line, t.column
-                )
+                raise FormatError(f"`{render(tokens)}` is not a keycode expression", self.path, t.line, t.column)
         return render(renamed)
 
     # -- encoders ----------------------------------------------------------------------------
@@ -435,14 +418,10 @@ class _Reader:
             indices = self._designated_range(entry, positional)
             positional = indices[-1] + 1
             if indices[-1] >= len(layout.layers):
-                raise FormatError(
-                    f"encoder_map has a layer {indices[-1]} that keymaps[] lacks", self.path, entry.line
-                )
+                raise FormatError(f"encoder_map has a layer {indices[-1]} that keymaps[] lacks", self.path, entry.line)
             value = entry.value
             if not value[0].is_("{"):
-                raise FormatError(
-                    "expected { ENCODER_CCW_CW(...), ... }", self.path, value[0].line, value[0].column
-                )
+                raise FormatError("expected { ENCODER_CCW_CW(...), ... }", self.path, value[0].line, value[0].column)
             close = find_matching(value, 0)
             actions: list[EncoderAction] = []
             for part in split_top_level(value[1:close]):
@@ -477,9 +456,7 @@ class _Reader:
             positional = index + 1
             designator = entry.designator
             ident = (
-                designator[0].text
-                if designator and len(designator) == 1 and designator[0].kind == "ident"
-                else None
+                designator[0].text if designator and len(designator) == 1 and designator[0].kind == "ident" else None
             )
             name = layout_name_for_c_identifier(ident) if ident else f"td{index}"
             value = expand(entry.value, self.defines, keep)
@@ -519,31 +496,20 @@ class _Reader:
                 if t.kind != "ident":
                     continue
                 after = i + 1
-                if (
-                    i > 0
-                    and statement[i - 1].is_("(")
-                    and after < len(statement)
-                    and statement[after].is_(")")
-                ):
+                if i > 0 and statement[i - 1].is_("(") and after < len(statement) and statement[after].is_(")"):
                     after += 1  # `(name)[]`, as macro-made arrays write it
                 if after < len(statement) and statement[after].is_("["):
                     inner = self._find_array_in(statement, after - 1)
                     if inner is not None:
-                        parts = [
-                            p for p in split_top_level(inner) if not (len(p) == 1 and p[0].is_("COMBO_END"))
-                        ]
-                        key_arrays[t.text] = [
-                            self._keycode_text(expand(p, self.defines, keep), symbols) for p in parts
-                        ]
+                        parts = [p for p in split_top_level(inner) if not (len(p) == 1 and p[0].is_("COMBO_END"))]
+                        key_arrays[t.text] = [self._keycode_text(expand(p, self.defines, keep), symbols) for p in parts]
                     break
         combos: list[Combo] = []
         for entry in self._entries(body):
             value = expand(entry.value, self.defines, keep | frozenset(key_arrays))
             call = value[0].text if value else ""
             if call != "COMBO" or len(value) < 2 or not value[1].is_("("):
-                self.warnings.append(
-                    f"line {entry.line}: combo {render(value[:1])}(...) runs C code; not imported"
-                )
+                self.warnings.append(f"line {entry.line}: combo {render(value[:1])}(...) runs C code; not imported")
                 continue
             args, _ = split_call_arguments(value, 1)
             if len(args) != 2 or len(args[0]) != 1 or args[0][0].text not in key_arrays:
@@ -624,9 +590,7 @@ class _Reader:
         if len(args) >= 5 and render(args[4]) not in ("0", "0x00", "0x0"):
             override.negative_mods = [render(p) for p in split_top_level(args[4], "|")]
         if len(args) == 6:
-            self.warnings.append(
-                f"line {call.line}: key override options `{render(args[5])}` were not imported"
-            )
+            self.warnings.append(f"line {call.line}: key override options `{render(args[5])}` were not imported")
         return override
 
 

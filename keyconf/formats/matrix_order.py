@@ -44,9 +44,7 @@ def macro_positions(macro: LayoutMacro) -> list[tuple[int, int] | None]:
     return [None if key.decal else key.matrix for key in macro.keys]
 
 
-def choose_macro(
-    keyboard: Keyboard, used: Iterable[tuple[int, int]], requested: str | None = None
-) -> LayoutMacro:
+def choose_macro(keyboard: Keyboard, used: Iterable[tuple[int, int]], requested: str | None = None) -> LayoutMacro:
     """The layout macro that loses the fewest `used` matrix positions; ties go to the macro with more keys.
 
     `requested` (a `--layout` option) wins when given; KeyError if the keyboard lacks it."""

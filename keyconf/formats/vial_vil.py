@@ -134,18 +134,12 @@ class VialSave:
 
     @property
     def numbering(self) -> Numbering:
-        return (
-            Numbering.CURRENT if self.vial_protocol >= FIRST_CURRENT_NUMBERING_PROTOCOL else Numbering.LEGACY
-        )
+        return Numbering.CURRENT if self.vial_protocol >= FIRST_CURRENT_NUMBERING_PROTOCOL else Numbering.LEGACY
 
     def positions(self) -> set[tuple[int, int]]:
         """Matrix positions with a key (Vial writes -1 where its definition has none)."""
         return {
-            (r, c)
-            for layer in self.layers
-            for r, row in enumerate(layer)
-            for c, value in enumerate(row)
-            if value != -1
+            (r, c) for layer in self.layers for r, row in enumerate(layer) for c, value in enumerate(row) if value != -1
         }
 
 
@@ -183,21 +177,15 @@ def read_vil(text: str, path: str | Path | None = None) -> VialSave:
     save.encoders = _list_field(data, "encoder_layout", fail)
     for li, layer in enumerate(save.encoders):
         if not isinstance(layer, list) or not all(isinstance(e, list) and len(e) == 2 for e in layer):
-            raise fail(
-                "encoder_layout", f"encoder_layout[{li}] must list [counter-clockwise, clockwise] pairs"
-            )
+            raise fail("encoder_layout", f"encoder_layout[{li}] must list [counter-clockwise, clockwise] pairs")
     save.macros = _list_field(data, "macro", fail)
     for mi, macro in enumerate(save.macros):
-        if not isinstance(macro, list) or not all(
-            isinstance(a, list) and a and isinstance(a[0], str) for a in macro
-        ):
+        if not isinstance(macro, list) or not all(isinstance(a, list) and a and isinstance(a[0], str) for a in macro):
             raise fail("macro", f'macro[{mi}] must be a list of actions like ["tap", "KC_A"]')
     save.tap_dances = _list_field(data, "tap_dance", fail)
     for ti, entry in enumerate(save.tap_dances):
         if not isinstance(entry, list) or len(entry) != 5:
-            raise fail(
-                "tap_dance", f"tap_dance[{ti}] must be [on_tap, on_hold, on_double_tap, on_tap_hold, term]"
-            )
+            raise fail("tap_dance", f"tap_dance[{ti}] must be [on_tap, on_hold, on_double_tap, on_tap_hold, term]")
     save.combos = _list_field(data, "combo", fail)
     for ci, entry in enumerate(save.combos):
         if not isinstance(entry, list) or len(entry) != 5:
@@ -256,8 +244,7 @@ def vil_to_layout(save: VialSave, keyboard: Keyboard | None, layout_macro: str |
         known = matrix_size(keyboard)
         if (known.rows, known.cols) != (size.rows, size.cols):
             warnings.append(
-                f"this Vial save has a {size.rows}×{size.cols} matrix, "
-                f"{keyboard.name} has {known.rows}×{known.cols}"
+                f"this Vial save has a {size.rows}×{size.cols} matrix, {keyboard.name} has {known.rows}×{known.cols}"
             )
     try:
         macro = choose_macro(keyboard, positions, layout_macro)
@@ -285,9 +272,7 @@ def vil_to_layout(save: VialSave, keyboard: Keyboard | None, layout_macro: str |
 
     matrix_layers: list[dict[tuple[int, int], str]] = []
     for layer in save.layers:
-        matrix_layers.append(
-            {(r, c): kc(v) for r, row in enumerate(layer) for c, v in enumerate(row) if v != -1}
-        )
+        matrix_layers.append({(r, c): kc(v) for r, row in enumerate(layer) for c, v in enumerate(row) if v != -1})
     layers = [Layer(names[i], matrix_to_macro_order(m, macro)) for i, m in enumerate(matrix_layers)]
     lost = describe_lost(lost_positions(matrix_layers, macro), names, macro)
     if lost:
@@ -300,9 +285,7 @@ def vil_to_layout(save: VialSave, keyboard: Keyboard | None, layout_macro: str |
     if save.layout_options != -1 and keyboard.layout_options:
         layout.layout_options = unpack_layout_options(keyboard, save.layout_options)
     elif save.layout_options not in (-1, 0):
-        warnings.append(
-            f"layout options {save.layout_options} kept only as a number: the keyboard lists none"
-        )
+        warnings.append(f"layout options {save.layout_options} kept only as a number: the keyboard lists none")
         layout.settings[f"{PACKED_SETTING_PREFIX}layout_options"] = save.layout_options
     layout.macros = _macros(save, kc)
     layout.tap_dances = _tap_dances(save, td_names, kc)
@@ -349,9 +332,7 @@ def _macros(save: VialSave, kc: Any) -> list[Macro]:
             elif tag == "delay":
                 steps.append(MacroStep("delay", int(args[0]) if args else 0))
             else:
-                raise FormatError(
-                    f"unknown macro action {tag!r}", hint="Vial writes text, tap, down, up and delay"
-                )
+                raise FormatError(f"unknown macro action {tag!r}", hint="Vial writes text, tap, down, up and delay")
         macros.append(Macro(steps))
     return macros
 
@@ -405,8 +386,7 @@ def _key_overrides(save: VialSave, layer_names: list[str], kc: Any, warnings: li
             warnings.append(f"key override {index} is switched off in Vial; imported as an active one")
         if options & ~KEY_OVERRIDE_ENABLED != KEY_OVERRIDE_DEFAULT_OPTIONS:
             warnings.append(
-                f"key override {index}: options 0x{options:02X} differ from QMK's defaults; keyconf keeps "
-                "the defaults"
+                f"key override {index}: options 0x{options:02X} differ from QMK's defaults; keyconf keeps the defaults"
             )
         overrides.append(override)
     return overrides
@@ -464,10 +444,7 @@ def layout_to_vil(layout: Layout, keyboard: Keyboard, uid: int | None = None) ->
         grid = macro_order_to_matrix(layer.keys, macro, size, option_choices=groups)
         layers.append(
             [
-                [
-                    value(grid[r][c], f"layer {layer.name}") if (r, c) in covered else -1
-                    for c in range(size.cols)
-                ]
+                [value(grid[r][c], f"layer {layer.name}") if (r, c) in covered else -1 for c in range(size.cols)]
                 for r in range(size.rows)
             ]
         )
@@ -540,9 +517,7 @@ def _tap_dance_entry(td: TapDance, value: Any) -> list[Any]:
 
 def _combo_entry(combo: Combo, value: Any) -> list[Any]:
     if len(combo.keys) > 4:
-        raise FormatError(
-            f"combo {combo.name or combo.keys} has {len(combo.keys)} keys; Vial combos take at most 4"
-        )
+        raise FormatError(f"combo {combo.name or combo.keys} has {len(combo.keys)} keys; Vial combos take at most 4")
     keys = [value(k) for k in combo.keys] + [0] * (4 - len(combo.keys))
     return [*keys, value(combo.action)]
 
