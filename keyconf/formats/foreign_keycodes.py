@@ -25,9 +25,9 @@ from keyconf.model.keycodes import (
     parse_mods,
     to_qmk5,
 )
+from keyconf.model.layout import Layout
 
 _MOD_SET = re.compile(r"MOD_[A-Z]+(?:\s*\|\s*MOD_[A-Z]+)+")
-from keyconf.model.layout import Layout
 
 
 def context(layout: Layout) -> ParseContext:
