@@ -43,6 +43,7 @@ from keyconf.formats.matrix_order import (
     pack_layout_options,
     unpack_layout_options,
 )
+from keyconf.formats.qmk_settings import BY_NAME, BY_VIAL_ID, VIAL_PACKED_PREFIX
 from keyconf.model.keyboard import Keyboard
 from keyconf.model.keycodes import KeycodeError, Numbering, ParseContext, format_mods, parse_mods
 from keyconf.model.layout import (
@@ -65,36 +66,6 @@ ALL_LAYERS_MASK = 0xFFFF
 KEY_OVERRIDE_ENABLED = 0x80
 KEY_OVERRIDE_DEFAULT_OPTIONS = 0x07  # activate on trigger down, required mod down, negative mod up
 
-# Vial's QMK settings (qmk_settings.json "qsid"), by the QMK config name keyconf layouts use.
-SETTING_NAMES: dict[int, str] = {
-    2: "combo_term",
-    4: "auto_shift_timeout",
-    5: "oneshot_tap_toggle",
-    6: "oneshot_timeout",
-    7: "tapping_term",
-    9: "mousekey_delay",
-    10: "mousekey_interval",
-    11: "mousekey_move_delta",
-    12: "mousekey_max_speed",
-    13: "mousekey_time_to_max",
-    14: "mousekey_wheel_delay",
-    15: "mousekey_wheel_interval",
-    16: "mousekey_wheel_max_speed",
-    17: "mousekey_wheel_time_to_max",
-    18: "tap_code_delay",
-    19: "tap_hold_caps_delay",
-    20: "tapping_toggle",
-    22: "permissive_hold",
-    23: "hold_on_other_key_press",
-    24: "retro_tapping",
-    25: "quick_tap_term",
-    26: "chordal_hold",
-    27: "flow_tap_term",
-}
-BOOLEAN_SETTINGS = frozenset({22, 23, 24, 26})
-# Packed bit fields with no single QMK name: kept under these names, value as Vial stores it.
-PACKED_SETTING_PREFIX = "vial_setting_"
-SETTING_IDS = {name: qsid for qsid, name in SETTING_NAMES.items()}
 # A keyboard known only from a Vial save is named after the save's keyboard id.
 _UID_NAME = re.compile(r"vial_([0-9a-f]{16})")
 
@@ -286,7 +257,7 @@ def vil_to_layout(save: VialSave, keyboard: Keyboard | None, layout_macro: str |
         layout.layout_options = unpack_layout_options(keyboard, save.layout_options)
     elif save.layout_options not in (-1, 0):
         warnings.append(f"layout options {save.layout_options} kept only as a number: the keyboard lists none")
-        layout.settings[f"{PACKED_SETTING_PREFIX}layout_options"] = save.layout_options
+        layout.settings[f"{VIAL_PACKED_PREFIX}layout_options"] = save.layout_options
     layout.macros = _macros(save, kc)
     layout.tap_dances = _tap_dances(save, td_names, kc)
     layout.combos = [
@@ -403,10 +374,11 @@ def _settings(raw: dict[str, Any], warnings: list[str]) -> dict[str, int | bool 
         if isinstance(value, bool) or not isinstance(value, int):
             warnings.append(f"setting {qsid} has a value {value!r} that is not a number; skipped")
             continue
-        if qsid in SETTING_NAMES:
-            settings[SETTING_NAMES[qsid]] = bool(value) if qsid in BOOLEAN_SETTINGS else value
+        setting = BY_VIAL_ID.get(qsid)
+        if setting is not None:
+            settings[setting.name] = bool(value) if setting.flag else value
         else:
-            settings[f"{PACKED_SETTING_PREFIX}{qsid}"] = value
+            settings[f"{VIAL_PACKED_PREFIX}{qsid}"] = value
     return settings
 
 
@@ -457,7 +429,7 @@ def layout_to_vil(layout: Layout, keyboard: Keyboard, uid: int | None = None) ->
         ]
         for layer in layout.layers
     ]
-    packed = layout.settings.get(f"{PACKED_SETTING_PREFIX}layout_options")
+    packed = layout.settings.get(f"{VIAL_PACKED_PREFIX}layout_options")
     if keyboard.layout_options:
         options = pack_layout_options(keyboard, layout.layout_options)
     else:
@@ -562,10 +534,11 @@ def _key_override_entry(override: KeyOverride, layout: Layout) -> dict[str, Any]
 def _settings_out(layout: Layout) -> dict[str, int]:
     out: dict[str, int] = {}
     for name, value in layout.settings.items():
-        if name in SETTING_IDS:
-            qsid = SETTING_IDS[name]
-        elif name.startswith(PACKED_SETTING_PREFIX) and name[len(PACKED_SETTING_PREFIX) :].isdigit():
-            qsid = int(name[len(PACKED_SETTING_PREFIX) :])
+        setting = BY_NAME.get(name)
+        if setting is not None and setting.vial_id is not None:
+            qsid = setting.vial_id
+        elif name.startswith(VIAL_PACKED_PREFIX) and name[len(VIAL_PACKED_PREFIX) :].isdigit():
+            qsid = int(name[len(VIAL_PACKED_PREFIX) :])
         else:
             continue
         if isinstance(value, bool):
