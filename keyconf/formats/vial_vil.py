@@ -364,6 +364,7 @@ def _key_overrides(save: VialSave, layer_names: list[str], kc: Any, warnings: li
 
 
 def _settings(raw: dict[str, Any], warnings: list[str]) -> dict[str, int | bool | str]:
+    """Settings that differ from what a board has anyway (Vial saves list every one)."""
     settings: dict[str, int | bool | str] = {}
     for key, value in raw.items():
         try:
@@ -376,8 +377,10 @@ def _settings(raw: dict[str, Any], warnings: list[str]) -> dict[str, int | bool 
             continue
         setting = BY_VIAL_ID.get(qsid)
         if setting is not None:
-            settings[setting.name] = bool(value) if setting.flag else value
-        else:
+            typed = bool(value) if setting.flag else value
+            if typed != setting.default:
+                settings[setting.name] = typed
+        elif value:
             settings[f"{VIAL_PACKED_PREFIX}{qsid}"] = value
     return settings
 
