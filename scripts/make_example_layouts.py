@@ -280,3 +280,30 @@ write("sofle", Layout(
         )),
     ],
 ))
+
+write("splite", Layout(
+    keyboard="whale/sk/v3", layout_macro="LAYOUT_all", name="Splite v3: split with fanned thumb clusters",
+    author="keyconf",
+    layers=[
+        Layer("base", rows(
+            "KC_ESC; KC_1; KC_2; KC_3; KC_4; KC_5; KC_6; KC_HOME; KC_END; KC_7; KC_8; KC_9; KC_0; KC_MINS; KC_EQL; KC_BSPC",
+            "KC_TAB; KC_Q; KC_W; KC_E; KC_R; KC_T; KC_LBRC; KC_RBRC; KC_Y; KC_U; KC_I; KC_O; KC_P; KC_QUOT",
+            "KC_CAPS; KC_A; KC_S; KC_D; KC_F; KC_G; KC_PGUP; KC_PGDN; KC_H; KC_J; KC_K; KC_L; KC_SCLN; KC_ENT",
+            "KC_LSFT; KC_Z; KC_X; KC_C; KC_V; KC_B; KC_DEL; KC_BSLS; KC_N; KC_M; KC_COMM; KC_DOT; KC_SLSH; KC_RSFT",
+            "KC_LCTL; KC_LGUI; KC_LALT; MO(fn); KC_LEFT; KC_RGHT; KC_DOWN; KC_UP; MO(fn); KC_RALT; KC_APP; KC_RCTL",
+            "KC_LGUI; KC_GRV; KC_GRV; KC_RGUI",
+            "KC_SPC; KC_BSPC; KC_LALT; KC_RALT; KC_ENT; KC_SPC",
+            "KC_LSFT; KC_LCTL; KC_RCTL; KC_RSFT",
+        )),
+        Layer("fn", rows(
+            f"KC_GRV; KC_F1; KC_F2; KC_F3; KC_F4; KC_F5; KC_F6; {T}; {T}; KC_F7; KC_F8; KC_F9; KC_F10; KC_F11; KC_F12; KC_DEL",
+            f"{T}; {X}; KC_UP; {X}; {X}; {X}; {T}; {T}; {X}; {X}; KC_INS; {X}; KC_PSCR; QK_BOOT",
+            f"{T}; KC_LEFT; KC_DOWN; KC_RGHT; {X}; {X}; {T}; {T}; {X}; {X}; {X}; {X}; {X}; {T}",
+            f"{T}; {X}; {X}; {X}; {X}; {X}; {T}; {T}; {X}; KC_MUTE; KC_VOLD; KC_VOLU; {X}; {T}",
+            f"{T}; {T}; {T}; {T}; KC_HOME; KC_END; KC_PGDN; KC_PGUP; {T}; {T}; {T}; {T}",
+            f"{T}; {T}; {T}; {T}",
+            f"{T}; {T}; {T}; {T}; {T}; {T}",
+            f"{T}; {T}; {T}; {T}",
+        )),
+    ],
+))

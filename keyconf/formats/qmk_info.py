@@ -33,6 +33,7 @@ from keyconf.model.keyboard import Encoder, Key, Keyboard, LayoutMacro, Secondar
 __all__ = [
     "KeyboardDefinitionError",
     "keyboard_from_info",
+    "load_community_layout",
     "load_info_file",
     "load_qmk_keyboard",
     "merged_info_json",
@@ -75,7 +76,61 @@ def _number(
     return float(value)
 
 
+_NUMBER_TYPES = (int, float)
+_ISO_SIZES = {(1.25, 2.0), (1.5, 2.0)}
+
+
 def _parse_key(src: DataSource, raw: Any, where: JsonPath) -> Key:
+    """One key of a layout. The common case (plain numbers, a [row, col] matrix) takes a fast
+    path: a catalogue parses hundreds of thousands of keys."""
+    if type(raw) is dict:
+        get = raw.get
+        x: Any = get("x")
+        y: Any = get("y")
+        w: Any = get("w", 1.0)
+        h: Any = get("h", 1.0)
+        r: Any = get("r", 0.0)
+        rx: Any = get("rx", 0.0)
+        ry: Any = get("ry", 0.0)
+        matrix_raw: Any = get("matrix")
+        label: Any = get("label")
+        if (
+            type(x) in _NUMBER_TYPES
+            and type(y) in _NUMBER_TYPES
+            and type(w) in _NUMBER_TYPES
+            and type(h) in _NUMBER_TYPES
+            and type(r) in _NUMBER_TYPES
+            and type(rx) in _NUMBER_TYPES
+            and type(ry) in _NUMBER_TYPES
+            and w > 0
+            and h > 0
+            and (label is None or type(label) is str)
+            and "encoder" not in raw
+            and type(matrix_raw) is list
+            and len(matrix_raw) == 2
+            and type(matrix_raw[0]) is int
+            and type(matrix_raw[1]) is int
+            and matrix_raw[0] >= 0
+            and matrix_raw[1] >= 0
+            and math.isfinite(x + y + w + h + r + rx + ry)
+        ):
+            return Key(
+                float(x),
+                float(y),
+                float(w),
+                float(h),
+                float(r),
+                float(rx),
+                float(ry),
+                (matrix_raw[0], matrix_raw[1]),
+                None,
+                label,
+                iso_enter_secondary(w, h) if (w, h) in _ISO_SIZES else None,
+            )
+    return _parse_key_checked(src, raw, where)
+
+
+def _parse_key_checked(src: DataSource, raw: Any, where: JsonPath) -> Key:
     if not isinstance(raw, Mapping):
         raise src.error(f'a key must be an object like {{"x": 0, "y": 0}}, not {describe_value(raw)}', where)
     x = _number(src, raw, "x", where, None)
@@ -327,6 +382,26 @@ def _read_json_file(path: Path) -> Any:
     return parse_definition_json(read_definition_text(path), path)
 
 
+# QMK's data/mappings files are large HJSON (slow to parse) and shared by every keyboard:
+# parse each once per version of the file.
+_MAPPING_CACHE: dict[str, tuple[tuple[int, int], Any]] = {}
+
+
+def _mapping_file(path: Path) -> Any:
+    """A data/mappings file, parsed once while its size and modification time stay the same."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    cached = _MAPPING_CACHE.get(str(path))
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    data = _read_json_file(path)
+    _MAPPING_CACHE[str(path)] = (stamp, data)
+    return data
+
+
 def _rules_mk(folder: Path) -> dict[str, str]:
     """Plain `NAME = value` assignments of a rules.mk (no make evaluation)."""
     rules: dict[str, str] = {}
@@ -347,12 +422,8 @@ def resolve_keyboard_name(qmk_home: str | os.PathLike[str], keyboard: str) -> st
     `DEFAULT_FOLDER` entries in rules.mk."""
     home = Path(qmk_home)
     keyboard = keyboard.strip("/")
-    aliases_file = home / "data" / "mappings" / "keyboard_aliases.hjson"
-    aliases: Mapping[str, Any] = {}
-    if aliases_file.is_file():
-        loaded = _read_json_file(aliases_file)
-        if isinstance(loaded, Mapping):
-            aliases = loaded
+    loaded = _mapping_file(home / "data" / "mappings" / "keyboard_aliases.hjson")
+    aliases: Mapping[str, Any] = loaded if isinstance(loaded, Mapping) else {}
     for _ in range(10):  # alias chains are short; never loop forever on a cycle
         target = aliases.get(keyboard)
         if isinstance(target, Mapping) and isinstance(target.get("target"), str):
@@ -422,7 +493,6 @@ def merged_info_json(qmk_home: str | os.PathLike[str], keyboard: str) -> dict[st
         new = parse_definition_json(text, file)
         if not isinstance(new, dict):
             raise KeyboardDefinitionError("the root of an info.json must be an object", file)
-        _check_layout_keys(DataSource(str(file), text), new)
         new = dict(new)
         if "layout_aliases" in new:
             aliases = new.pop("layout_aliases")
@@ -445,7 +515,7 @@ def merged_info_json(qmk_home: str | os.PathLike[str], keyboard: str) -> dict[st
 
 
 def _check_layout_keys(src: DataSource, data: Mapping[str, Any]) -> None:
-    """Check one file's keys while its text is at hand, so errors point at the right line."""
+    """Check one file's keys with its text at hand, so an error points at the right line."""
     layouts = data.get("layouts")
     if not isinstance(layouts, Mapping):
         return
@@ -485,10 +555,7 @@ def _merge_layouts(info: dict[str, Any], layouts: Mapping[str, Any], file: Path)
 
 def _apply_board_defaults(home: Path, info: dict[str, Any]) -> None:
     """QMK's `_process_defaults`: a `development_board` implies processor, bootloader, board."""
-    defaults_file = home / "data" / "mappings" / "defaults.hjson"
-    if not defaults_file.is_file():
-        return
-    defaults = _read_json_file(defaults_file)
+    defaults = _mapping_file(home / "data" / "mappings" / "defaults.hjson")
     if not isinstance(defaults, Mapping):
         return
     for default_type, table in defaults.items():
@@ -503,7 +570,42 @@ def load_qmk_keyboard(qmk_home: str | os.PathLike[str], keyboard: str) -> Keyboa
     """A keyboard of a qmk_firmware tree by QMK name (aliases such as `crkbd` followed)."""
     resolved = resolve_keyboard_name(qmk_home, keyboard)
     info = merged_info_json(qmk_home, resolved)
-    board = keyboard_from_info(info, resolved, path=Path(qmk_home) / "keyboards" / resolved)
+    try:
+        board = keyboard_from_info(info, resolved, path=Path(qmk_home) / "keyboards" / resolved)
+    except KeyboardDefinitionError:
+        _raise_from_file(qmk_home, resolved)  # a bad key: name the file and line it is on
+        raise
     if keyboard != resolved and keyboard not in board.keyboard_aliases:
         board.keyboard_aliases.append(keyboard)
     return board
+
+
+def _raise_from_file(qmk_home: str | os.PathLike[str], keyboard: str) -> None:
+    """Re-check each merged file on its own; raises the first key error with its position."""
+    for file in find_info_files(qmk_home, keyboard):
+        text = read_definition_text(file)
+        data = parse_definition_json(text, file)
+        if isinstance(data, Mapping):
+            _check_layout_keys(DataSource(str(file), text), data)
+
+
+def load_community_layout(qmk_home: str | os.PathLike[str], name: str) -> LayoutMacro:
+    """A QMK community layout (`layouts/default/<name>/info.json`, e.g. `split_3x5_2`): the
+    shared geometry of `LAYOUT_<name>`, without matrix positions (each keyboard has its own)."""
+    path = Path(qmk_home) / "layouts" / "default" / name / "info.json"
+    if not path.is_file():
+        raise KeyboardDefinitionError(
+            f"no community layout {name!r}", path, hint="names are folders of layouts/default, e.g. 60_ansi"
+        )
+    text = read_definition_text(path)
+    data = parse_definition_json(text, path)
+    src = DataSource.of(path, text)
+    macro_name = f"LAYOUT_{name}"
+    layouts = data.get("layouts") if isinstance(data, Mapping) else None
+    macro = layouts.get(macro_name) if isinstance(layouts, Mapping) else None
+    if not isinstance(macro, Mapping) or not isinstance(macro.get("layout"), list):
+        raise src.error(f"the community layout defines no {macro_name} with a 'layout' list", ["layouts"])
+    keys = [
+        _parse_key(src, raw, ["layouts", macro_name, "layout", i]) for i, raw in enumerate(macro["layout"])
+    ]
+    return LayoutMacro(macro_name, keys)

@@ -21,7 +21,7 @@ _WRAP_LEFT = 0.25
 _NEW_ROW_DROP = 0.3
 # How far above the current row's mean height a key must be to start a new row on its own
 # (a macro that lists the left half's rows, then the right half's). Column stagger stays below it.
-_NEW_ROW_RISE = 0.75
+_NEW_ROW_RISE = 0.95
 
 
 @dataclass(frozen=True)

@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from keyconf.formats.definition_source import MAX_DEFINITION_BYTES
+from keyconf.formats.definition_source import MAX_DEFINITION_BYTES, DataSource
 from keyconf.formats.qmk_info import (
     KeyboardDefinitionError,
+    _parse_key,
+    _parse_key_checked,
     find_info_files,
     keyboard_from_info,
+    load_community_layout,
     load_info_file,
     load_qmk_keyboard,
     merged_info_json,
     resolve_keyboard_name,
 )
+from keyconf.model.keyboard import Key
 
 
 def ortho(rows: int, cols: int, row_offset: int = 0) -> list[dict[str, Any]]:
@@ -349,3 +356,72 @@ def test_tree_layout_key_count_mismatch(qmk_tree: Path) -> None:
     parent.write_text(parent.read_text().replace('{"x": 1, "y": 0}, ', ""))
     with pytest.raises(KeyboardDefinitionError, match="has 5 keys here but 6"):
         load_qmk_keyboard(qmk_tree, "acme/split42/rev1")
+
+
+def test_tree_key_error_has_line(qmk_tree: Path) -> None:
+    child = qmk_tree / "keyboards" / "acme" / "split42" / "rev1" / "keyboard.json"
+    data = json.loads(child.read_text())
+    data["layouts"]["LAYOUT_split_2x3"]["layout"][3]["matrix"] = [1, "x"]
+    child.write_text(json.dumps(data, indent=2))
+    with pytest.raises(KeyboardDefinitionError) as caught:
+        load_qmk_keyboard(qmk_tree, "acme/split42/rev1")
+    err = caught.value
+    assert err.path == str(child) and err.line is not None
+    assert err.where == "layouts.LAYOUT_split_2x3.layout[3].matrix"
+
+
+def test_mapping_files_are_reread_when_they_change(qmk_tree: Path) -> None:
+    aliases = qmk_tree / "data" / "mappings" / "keyboard_aliases.hjson"
+    assert resolve_keyboard_name(qmk_tree, "s42") == "s42"
+    aliases.write_text('{"s42": {"target": "acme/split42/rev2"}, "extra": {"target": "x"}}')
+    assert resolve_keyboard_name(qmk_tree, "s42") == "acme/split42/rev2"
+
+
+scalar = st.one_of(
+    st.integers(-3, 30),
+    st.floats(-5, 30),
+    st.sampled_from([math.nan, math.inf, -math.inf]),
+    st.booleans(),
+    st.none(),
+    st.text(max_size=3),
+)
+raw_key = st.dictionaries(
+    st.sampled_from(["x", "y", "w", "h", "r", "rx", "ry", "label", "encoder"]), scalar, max_size=9
+).flatmap(
+    lambda d: st.one_of(
+        st.just(d),
+        st.builds(
+            lambda m: {**d, "matrix": m}, st.lists(st.one_of(st.integers(-1, 9), st.booleans()), max_size=3)
+        ),
+    )
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(raw_key)
+def test_fast_key_path_agrees_with_checked_path(raw: dict[str, Any]) -> None:
+    """The fast path for plain keys must accept and build exactly what the careful path does."""
+    src = DataSource()
+    try:
+        expected: Key | str = _parse_key_checked(src, raw, ["k"])
+    except KeyboardDefinitionError as exc:
+        expected = exc.message
+    try:
+        got: Key | str = _parse_key(src, raw, ["k"])
+    except KeyboardDefinitionError as exc:
+        got = exc.message
+    assert got == expected
+
+
+def test_community_layout(tmp_path: Path) -> None:
+    folder = tmp_path / "layouts" / "default" / "split_1x2"
+    folder.mkdir(parents=True)
+    (folder / "info.json").write_text(
+        "{\n  // shared geometry, no matrix\n"
+        '  "layouts": {"LAYOUT_split_1x2": {"layout": [{"x": 0, "y": 0}, {"x": 3, "y": 0}]}}\n}'
+    )
+    macro = load_community_layout(tmp_path, "split_1x2")
+    assert macro.name == "LAYOUT_split_1x2" and macro.key_count == 2
+    assert all(k.matrix is None for k in macro.keys)
+    with pytest.raises(KeyboardDefinitionError, match="no community layout 'nope'"):
+        load_community_layout(tmp_path, "nope")

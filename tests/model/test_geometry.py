@@ -127,3 +127,9 @@ def test_rows_partition_the_key_order(keys: list[Key]) -> None:
     slots = column_slots(keys, rows)
     for row in rows:
         assert all(slots[a] < slots[b] for a, b in zip(row, row[1:], strict=False))
+
+
+def test_strong_stagger_between_neighbours_stays_one_row() -> None:
+    stagger = [0.8, 0.8, 0, 0, 0.5, 0.5]  # an ADM42-like column stagger
+    keys = [Key(x=c, y=r + stagger[c]) for r in range(3) for c in range(6)]
+    assert [len(row) for row in physical_rows(keys)] == [6, 6, 6]
