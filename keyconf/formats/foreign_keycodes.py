@@ -26,6 +26,7 @@ from keyconf.model.keycodes import (
     to_qmk5,
 )
 from keyconf.model.layout import Layout
+from keyconf.model.layout_diff import legend_text, same_keycode
 
 _MOD_SET = re.compile(r"MOD_[A-Z]+(?:\s*\|\s*MOD_[A-Z]+)+")
 
@@ -136,27 +137,15 @@ def canonical(text: str, ctx: ParseContext) -> str:
         return text.strip()
 
 
-def same_keycode(a: str, ctx_a: ParseContext, b: str, ctx_b: ParseContext) -> bool:
-    """Whether two keycode texts do the same thing: same spelling, same canonical form, or the
-    same value once layer and tap-dance names are resolved (each in its own layout)."""
-    if a.strip() == b.strip():
-        return True
-    try:
-        ka, kb = REGISTRY.parse(a, ctx_a), REGISTRY.parse(b, ctx_b)
-    except KeycodeError:
-        return "".join(a.split()) == "".join(b.split())
-    if REGISTRY.format(ka) == REGISTRY.format(kb):
-        return True
-    try:
-        return REGISTRY.encode(ka, ctx_a) == REGISTRY.encode(kb, ctx_b)
-    except KeycodeError:
-        return False
-
-
-def legend_text(text: str, ctx: ParseContext) -> str:
-    """A short human label for keycode text: `A`, `Space/nav`; the text itself when unknown."""
-    try:
-        legend = REGISTRY.legend(REGISTRY.parse(text, ctx))
-    except KeycodeError:
-        return text.strip()
-    return f"{legend.tap}/{legend.hold}" if legend.hold else legend.tap
+__all__ = [
+    "canonical",
+    "context",
+    "from_author",
+    "from_tool",
+    "is_known",
+    "legend_text",
+    "named_context",
+    "qmk_mod_sets",
+    "same_keycode",
+    "to_value",
+]

@@ -38,6 +38,8 @@ class FormatError(ValueError):
         return ":".join(parts)
 
     def __str__(self) -> str:
+        if self.path is None and self.line is None:
+            return self.message
         return f"{self.location}: {self.message}"
 
     def with_path(self, path: str | Path) -> FormatError:

@@ -186,9 +186,7 @@ def _import_keymap_json(
     result = read_keymap_json(text, path)
     layout, warnings = result.layout, list(result.warnings)
     found = keyboard or (finder.by_name(layout.keyboard) if layout.keyboard else None)
-    if layout_macro and not layout.layout_macro:
-        layout.layout_macro = layout_macro
-    _match_keyboard(layout, found, warnings)
+    _match_keyboard(layout, found, warnings, layout_macro)
     return Imported(layout, KEYMAP_JSON, found, warnings)
 
 
@@ -201,7 +199,7 @@ def _import_keymap_c(
     found = keyboard or (finder.by_name(name) if name else None)
     if not layout.keyboard:
         warnings.append("a keymap.c does not name its keyboard; pass --keyboard")
-    _match_keyboard(layout, found, warnings)
+    _match_keyboard(layout, found, warnings, layout_macro)
     return Imported(layout, KEYMAP_C, found, warnings)
 
 
@@ -238,8 +236,17 @@ _IMPORTERS: dict[str, _Importer] = {
 }
 
 
-def _match_keyboard(layout: Layout, keyboard: Keyboard | None, warnings: list[str]) -> None:
-    """Follow layout macro aliases and check the key count against the keyboard, when it is known."""
+def _match_keyboard(
+    layout: Layout, keyboard: Keyboard | None, warnings: list[str], requested: str | None = None
+) -> None:
+    """Follow layout macro aliases and check the key count against the keyboard, when it is known.
+
+    `requested` (--layout) replaces the file's macro: the same keys under the keyboard's name
+    for them (a VIA definition calls its one macro LAYOUT)."""
+    if requested and requested != layout.layout_macro:
+        if layout.layout_macro:
+            warnings.append(f"the file's layout {layout.layout_macro} is read as {requested} (--layout)")
+        layout.layout_macro = requested
     if keyboard is None:
         if layout.keyboard:
             warnings.append(f"keyboard {layout.keyboard} is not in the catalogue; its geometry is unknown")
@@ -249,9 +256,7 @@ def _match_keyboard(layout: Layout, keyboard: Keyboard | None, warnings: list[st
         return
     current = keyboard.resolve_layout_name(layout.layout_macro)
     if current is None:
-        warnings.append(
-            f"{keyboard.name} has no layout {layout.layout_macro} (it has {', '.join(keyboard.layouts)})"
-        )
+        warnings.append(f"{keyboard.name} has no layout {layout.layout_macro} (it has {', '.join(keyboard.layouts)})")
         return
     if current != layout.layout_macro:
         warnings.append(f"layout {layout.layout_macro} is now called {current}")

@@ -1,0 +1,84 @@
+"""Keyboards for the import/export/diff/render commands: by name, by USB id, or from a file.
+
+`--keyboard` takes a QMK keyboard name (`crkbd/rev1`, an alias such as `crkbd`) or the path
+of a keyboard definition file (a VIA or Vial definition, or a QMK info.json/keyboard.json).
+A keyboard from a file is not in the catalogue, so layouts made with it carry its geometry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from keyconf.catalogue import bundled
+from keyconf.catalogue.resolve import UnknownKeyboardError, find_keyboard
+from keyconf.cli.command import EXIT_USAGE, CommandError
+from keyconf.formats.definition_source import (
+    DataSource,
+    KeyboardDefinitionError,
+    parse_definition_json,
+    read_definition_text,
+)
+from keyconf.formats.qmk_info import keyboard_from_info
+from keyconf.formats.via_definition import via_definition_from_data
+from keyconf.model.keyboard import Keyboard
+
+
+class CatalogueKeyboards:
+    """The `KeyboardFinder` the commands use: keyboards keyconf knows (bundled and catalogued)."""
+
+    def by_name(self, name: str) -> Keyboard | None:
+        try:
+            return find_keyboard(name)
+        except UnknownKeyboardError:
+            return None
+
+    def by_usb_id(self, vid: int, pid: int, name: str = "") -> Keyboard | None:
+        found: list[Keyboard] = []
+        for qmk_name in bundled.bundled_keyboards():
+            keyboard = bundled.load_bundled(qmk_name)
+            if keyboard.usb_vid == vid and keyboard.usb_pid == pid:
+                found.append(keyboard)
+        if not found:
+            return None
+        wanted = name.lower().replace(" ", "")
+        for keyboard in found:
+            if wanted and wanted in (keyboard.display_name or keyboard.name).lower().replace(" ", ""):
+                return keyboard
+        return found[0]
+
+
+@dataclass
+class ChosenKeyboard:
+    keyboard: Keyboard
+    from_file: bool  # a definition file the catalogue does not know: embed its geometry
+
+
+def keyboard_option(value: str | None) -> ChosenKeyboard | None:
+    """The keyboard `--keyboard VALUE` names; CommandError (usage) when there is none."""
+    if not value:
+        return None
+    path = Path(value)
+    if path.is_file():
+        return ChosenKeyboard(load_definition_file(path), True)
+    try:
+        return ChosenKeyboard(find_keyboard(value), False)
+    except UnknownKeyboardError as error:
+        hint = (
+            f"did you mean {', '.join(error.suggestions)}?"
+            if error.suggestions
+            else "give a QMK keyboard name, or the path of its VIA/Vial definition or info.json"
+        )
+        raise CommandError(f"unknown keyboard {value}", EXIT_USAGE, hint) from None
+
+
+def load_definition_file(path: Path) -> Keyboard:
+    """A keyboard from a VIA/Vial definition or a QMK info.json-shaped file."""
+    try:
+        text = read_definition_text(path)
+        data: Any = parse_definition_json(text, path)
+        if isinstance(data, dict) and isinstance(data.get("layouts"), dict) and "keymap" in data["layouts"]:
+            return via_definition_from_data(data, DataSource.of(path, text)).keyboard
+        return keyboard_from_info(data, None, path=path, text=text)
+    except KeyboardDefinitionError as error:
+        raise CommandError(str(error), EXIT_USAGE, getattr(error, "hint", None)) from None
