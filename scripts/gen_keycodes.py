@@ -473,10 +473,10 @@ def main(argv: list[str] | None = None) -> int:
     text = dump(data)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text, encoding="utf-8")
-    print(
-        f"wrote {args.output}: {len(data['keycodes'])} keycodes, {len(data['former_names'])} former names, "
-        f"spec {data['spec_versions'][0]}..{data['spec_versions'][-1]}"
-    )
+    keycodes, former, versions = data["keycodes"], data["former_names"], data["spec_versions"]
+    assert isinstance(keycodes, list) and isinstance(former, dict) and isinstance(versions, list)
+    span = f"{versions[0]}..{versions[-1]}"
+    print(f"wrote {args.output}: {len(keycodes)} keycodes, {len(former)} former names, spec {span}")
     return 0
 
 

@@ -69,6 +69,9 @@ MOD_TAPS: dict[str, int] = {
 # Names QMK itself deprecates (quantum_keycodes_legacy.h); they parse but are rewritten.
 DEPRECATED_FORMS = {"C_S_T": "LCS_T"}
 
+# Names VIA's old dictionaries had for whole expressions (the-via/app deprecated-keycodes.ts).
+DIALECT_NAMES = {"SPC_FN1": "LT(1, KC_SPC)", "SPC_FN2": "LT(2, KC_SPC)", "SPC_FN3": "LT(3, KC_SPC)"}
+
 # One-shot-mod shorthands: OS_LCTL = OSM(MOD_LCTL) ...
 ONE_SHOT_MODS: dict[str, int] = {
     "OS_LCTL": LCTL, "OS_LSFT": LSFT, "OS_LALT": LALT, "OS_LGUI": LGUI,
@@ -132,6 +135,9 @@ LAYER_FUNCTIONS: dict[str, tuple[int, int]] = {
 }
 LAYER_TAP_MAX = 15  # LT and LM reach layers 0-15 only
 PDF_SINCE = "0.0.6"  # QK_PERSISTENT_DEF_LAYER arrived with keycode spec 0.0.6
+# Trees of this spec or newer (September 2025 on) postdate QMK #25399 (June 2025), which added the
+# combined wrappers and mod-taps (LCS, LCG_T ...); older trees get the long-standing forms.
+COMBINED_FORMS_SINCE = "0.0.8"
 
 
 @dataclass(frozen=True)

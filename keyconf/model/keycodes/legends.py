@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from importlib import resources
+from pathlib import Path
 
 _NOTE_NAMES = {"C": "C", "CS": "C♯", "D": "D", "DS": "D♯", "E": "E", "F": "F", "FS": "F♯", "G": "G",
                "GS": "G♯",
@@ -18,8 +18,8 @@ _NOTE_NAMES = {"C": "C", "CS": "C♯", "D": "D", "DS": "D♯", "E": "E", "F": "F
 
 
 def _midi_note(m: re.Match[str]) -> tuple[str, str]:
-    note = _NOTE_NAMES[m.group(1)]
-    octave = int(m.group(2) or 0)
+    note = _NOTE_NAMES[m.group(1) + ("S" if m.group(2) else "")]
+    octave = int(m.group(3))
     return f"{note}{octave}", f"MIDI note {note} in octave {octave} (relative to the current octave)"
 
 
@@ -28,7 +28,18 @@ def _signed(text: str) -> int:
 
 
 _RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], tuple[str, str]]]] = [
-    (re.compile(r"^QK_MIDI_NOTE_([A-G]S?)_(\d)$"), _midi_note),
+    (re.compile(r"^KC_([A-Z])$"), lambda m: (m.group(1), f"Letter {m.group(1)}")),
+    (re.compile(r"^KC_(\d)$"), lambda m: (m.group(1), f"Digit {m.group(1)} on the number row")),
+    (re.compile(r"^KC_F(\d+)$"), lambda m: (f"F{m.group(1)}", f"Function key F{m.group(1)}")),
+    (re.compile(r"^KC_KP_(\d)$"), lambda m: (m.group(1), f"Keypad {m.group(1)}")),
+    (re.compile(r"^KC_INTERNATIONAL_(\d)$"),
+     lambda m: (f"Int{m.group(1)}", f"International key {m.group(1)} (Japanese and other layouts)")),
+    (re.compile(r"^KC_LANGUAGE_(\d)$"),
+     lambda m: (f"Lang{m.group(1)}", f"Language key {m.group(1)} (input method switching)")),
+    (re.compile(r"^QK_MOUSE_BUTTON_(\d)$"), lambda m: (f"Btn{m.group(1)}", f"Mouse button {m.group(1)}")),
+    (re.compile(r"^QK_MOUSE_ACCELERATION_(\d)$"),
+     lambda m: (f"Acc{m.group(1)}", f"Mouse keys: acceleration level {m.group(1)}")),
+    (re.compile(r"^QK_MIDI_NOTE_([A-G])(_SHARP)?_(\d)$"), _midi_note),
     (re.compile(r"^QK_MIDI_OCTAVE_(N?\d)$"),
      lambda m: (f"Oct {_signed(m.group(1))}", f"MIDI: set the octave to {_signed(m.group(1))}")),
     (re.compile(r"^QK_MIDI_TRANSPOSE_(N?\d)$"),
@@ -76,7 +87,7 @@ class LegendBook:
 
     @classmethod
     def load(cls) -> LegendBook:
-        text = resources.files("keyconf.model.keycodes").joinpath("data/legends.txt").read_text("utf-8")
+        text = (Path(__file__).resolve().parent / "data" / "legends.txt").read_text("utf-8")
         return cls(parse_legends(text))
 
     def lookup(self, name: str, key: str, group: str, label: str | None) -> tuple[str, str]:

@@ -19,7 +19,7 @@ from keyconf.model.keycodes.forms import (
     MOD_TAPS,
     MOD_WRAPPERS,
 )
-from keyconf.model.keycodes.mods import ModsError, parse_mods
+from keyconf.model.keycodes.mods import MOD_NAME_ALIASES, ModsError, parse_mods
 from keyconf.model.keycodes.types import (
     OP_KEYCODE,
     OP_LAYER_MOD,
@@ -290,6 +290,8 @@ class Parser:
             if self.peek().kind != "|":
                 break
             self.take()
+        if any(p.upper() in MOD_NAME_ALIASES or p != p.upper() or p[0].isdigit() for p in parts):
+            self.note("modifiers written as " + " | ".join(parts))
         try:
             return parse_mods("|".join(parts))
         except ModsError as exc:

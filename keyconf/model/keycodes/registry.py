@@ -6,13 +6,15 @@ import difflib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
+from pathlib import Path
 
 from keyconf.model.keycodes.codec import Codec
 from keyconf.model.keycodes.forms import (
     CANONICAL_MOD_TAP,
     CANONICAL_WRAPPER,
+    COMBINED_FORMS_SINCE,
     DEPRECATED_FORMS,
+    DIALECT_NAMES,
     LAYER_FUNCTIONS,
     MOD_TAPS,
     MOD_WRAPPERS,
@@ -85,10 +87,11 @@ class FormerName:
 
 
 NO_CONTEXT = ParseContext()
+DATA_DIR = Path(__file__).resolve().parent / "data"  # package data: generated facts and legends
 
 
 def _load_data() -> dict[str, object]:
-    text = resources.files("keyconf.model.keycodes").joinpath("data/keycodes.json").read_text("utf-8")
+    text = (DATA_DIR / "keycodes.json").read_text("utf-8")
     return json.loads(text)  # type: ignore[no-any-return]
 
 
@@ -149,11 +152,10 @@ class KeycodeRegistry:
                 continue
             kc = Keycode(OP_MODS, mods=LSFT, inner=Keycode(OP_KEYCODE, name=inner.name))
             all_names = [item["key"], *item["aliases"]]
-            short = min(all_names, key=lambda n: (len(n), all_names.index(n)))
             for n in all_names:
                 self._named_exprs[n] = kc
-            self._expr_names[kc] = short
-            self._expr_legends[kc] = item.get("label") or short
+            self._expr_names[kc] = item["key"]  # QMK's documented name (KC_DQUO, not KC_DQT)
+            self._expr_legends[kc] = item.get("label") or item["key"]
         no = Keycode(OP_KEYCODE, name="KC_NO")
         for n, mods in (("KC_HYPR", HYPR), ("KC_MEH", MEH)):
             kc = Keycode(OP_MODS, mods=mods, inner=no)
@@ -167,6 +169,9 @@ class KeycodeRegistry:
         for old, info in data.get("former_names", {}).items():  # type: ignore[attr-defined]
             span = info.get("spec") or [None, None]
             self._former[old] = FormerName(old, info["to"], span[0], span[1])
+        self._dialect: dict[str, Keycode] = {}
+        for n, text in DIALECT_NAMES.items():
+            self._dialect[n] = self.parse(text)
         self._search_index: list[tuple[KeycodeDef, str, str, str]] | None = None
         self._all_names: list[str] | None = None
 
@@ -203,6 +208,8 @@ class KeycodeRegistry:
             target = self._by_name.get(former.to)
             if target is not None:
                 return Keycode(OP_KEYCODE, name=target.name), True
+        if name in self._dialect:
+            return self._dialect[name], True
         return None
 
     def _is_basic(self, kc: Keycode) -> bool:
@@ -506,11 +513,24 @@ class SpecNames:
             if name is not None:
                 names[definition.name] = name
         self._names = names
+        self._combined_forms = _vkey(version) >= _vkey(COMBINED_FORMS_SINCE)
 
     @property
     def names(self) -> frozenset[str]:
-        """Every fixed keycode name this tree's spec knows (one per keycode: the one `text` uses)."""
+        """One name per fixed keycode this tree knows: the one `text` emits."""
         return frozenset(self._names.values())
+
+    @property
+    def known_names(self) -> frozenset[str]:
+        """Every fixed keycode name (key, alias or since-dropped name) this tree's spec knows."""
+        v = _vkey(self.version)
+
+        def known(since: str | None, until: str | None) -> bool:
+            return since is not None and _vkey(since) <= v and (until is None or v < _vkey(until))
+
+        out = {n for d in self.registry.all() for n, s, u in d.name_versions if known(s, u)}
+        out |= {f.name for f in self.registry.former_names().values() if known(f.since, f.until)}
+        return frozenset(out)
 
     def knows(self, kc: Keycode) -> bool:
         try:
@@ -535,6 +555,10 @@ class SpecNames:
                     f"(this one has {self.version})"
                 )
             return name
+        if self._combined_forms and op in (OP_MODS, OP_MOD_TAP):
+            assert kc.inner is not None
+            if self.text(kc.inner) == reg.format(kc.inner):  # the tree knows the canonical inner name
+                return reg.format(kc)
         if op == OP_MODS:
             assert kc.inner is not None
             if kc in reg._expr_names:

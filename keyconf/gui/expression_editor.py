@@ -1,0 +1,248 @@
+"""Type any keycode expression, see at once whether it is valid and what it does, and build
+mod-taps, layer-taps, one-shots and modifier combinations from a small dialog."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from keyconf.gui import keycode_builders as builders
+
+
+class ExpressionEditor(QWidget):
+    """A line edit validating as you type against the layout's parse context."""
+
+    assignRequested = Signal(str)
+
+    def __init__(
+        self, context: Callable[[], Any], layers: Callable[[], list[str]], parent: QWidget | None = None
+    ):
+        super().__init__(parent)
+        self._context = context
+        self._layers = layers
+        self.line = QLineEdit()
+        self.line.setPlaceholderText(
+            "Keycode expression, e.g. LT(nav, KC_SPC) or MT(MOD_LCTL | MOD_LSFT, KC_ESC)"
+        )
+        self.line.setClearButtonEnabled(True)
+        self.line.setAccessibleName("Keycode expression")
+        self.assign_button = QPushButton("Assign")
+        self.assign_button.setToolTip("Assign this keycode to the selected keys (Enter)")
+        self.status = QLabel()
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setWordWrap(False)
+        self.status.setMinimumWidth(120)
+
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(QLabel("Expression:"))
+        row.addWidget(self.line, 1)
+        row.addWidget(self.assign_button)
+        builder_row = QHBoxLayout()
+        builder_row.setContentsMargins(0, 0, 0, 0)
+        builder_row.addWidget(self.status, 1)
+        for kind, title, tip in (
+            ("mod_tap", "Mod-tap…", "Modifiers when held, a key when tapped"),
+            ("layer_tap", "Layer-tap…", "A layer when held, a key when tapped"),
+            ("one_shot", "One-shot…", "Modifiers or a layer for the next key only"),
+            ("mods", "Modifiers + key…", "A key sent with modifiers held (e.g. Ctrl+Shift+T)"),
+        ):
+            button = QPushButton(title)
+            button.setToolTip(tip)
+            button.setAutoDefault(False)
+            button.clicked.connect(lambda _=False, k=kind: self.open_builder(k))
+            builder_row.addWidget(button)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(4)
+        outer.addLayout(row)
+        outer.addLayout(builder_row)
+
+        self.line.textChanged.connect(self.validate)
+        self.line.returnPressed.connect(self.request_assign)
+        self.assign_button.clicked.connect(self.request_assign)
+        self.validate()
+
+    def set_text(self, text: str) -> None:
+        """Show a key's current expression (when the selection changes)."""
+        if self.line.text() != text:
+            self.line.setText(text)
+
+    def text(self) -> str:
+        return self.line.text().strip()
+
+    def validate(self) -> bool:
+        """Parse the text; show the legend and description, or the error with its column."""
+        from keyconf.model.keycodes import REGISTRY, KeycodeError
+
+        text = self.text()
+        if not text:
+            self._show("", ok=None)
+            self.assign_button.setEnabled(False)
+            return False
+        try:
+            kc = REGISTRY.parse(text, self._context())
+        except KeycodeError as error:
+            where = f" at column {error.column + 1}" if error.column is not None else ""
+            hint = f" — {error.hint}" if error.hint else ""
+            self._show(f"✗ {error.message}{where}{hint}", ok=False)
+            self.assign_button.setEnabled(False)
+            return False
+        legend = REGISTRY.legend(kc)
+        shown = legend.tap if not legend.hold else f"{legend.tap} / {legend.hold}"
+        description = REGISTRY.describe(kc) or ""
+        self._show(f"✓ {shown}" + (f" — {description}" if description else ""), ok=True)
+        self.assign_button.setEnabled(True)
+        return True
+
+    def request_assign(self) -> None:
+        if self.validate():
+            self.assignRequested.emit(self.text())
+
+    def open_builder(self, kind: str) -> None:
+        dialog = KeycodeBuilderDialog(kind, self._layers(), self._context, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.result_text:
+            self.line.setText(dialog.result_text)
+            self.line.setFocus()
+
+    def _show(self, message: str, ok: bool | None) -> None:
+        self.status.setText(message)
+        self.status.setToolTip(message)
+        palette = self.status.palette()
+        if ok is False:
+            colour = (
+                "#d93025" if self.palette().color(QPalette.ColorRole.Window).lightness() > 127 else "#ff8a80"
+            )
+            self.status.setStyleSheet(f"color: {colour};")
+        else:
+            self.status.setStyleSheet("")
+        self.status.setPalette(palette)
+        self.line.setProperty("invalid", ok is False)
+
+
+class KeycodeBuilderDialog(QDialog):
+    """Pick modifiers, a layer and a key; the dialog spells the keycode and validates it."""
+
+    TITLES = {
+        "mod_tap": "Mod-tap",
+        "layer_tap": "Layer-tap",
+        "one_shot": "One-shot",
+        "mods": "Modifiers + key",
+    }
+
+    def __init__(
+        self, kind: str, layers: list[str], context: Callable[[], Any], parent: QWidget | None = None
+    ):
+        super().__init__(parent)
+        self.kind = kind
+        self._context = context
+        self.result_text = ""
+        self.setWindowTitle(self.TITLES[kind])
+        form = QFormLayout()
+        self.mod_boxes: dict[str, QCheckBox] = {}
+        if kind in ("mod_tap", "one_shot", "mods"):
+            mods_row = QHBoxLayout()
+            for mod in builders.MODIFIERS:
+                box = QCheckBox(builders.MOD_LABELS[mod])
+                box.toggled.connect(self._update)
+                self.mod_boxes[mod] = box
+                mods_row.addWidget(box)
+            self.right = QCheckBox("Right-hand modifiers")
+            self.right.toggled.connect(self._update)
+            mods_row.addWidget(self.right)
+            form.addRow("Modifiers:", mods_row)
+        self.layer = QComboBox()
+        self.layer.addItems(layers)
+        self.layer.currentIndexChanged.connect(self._update)
+        if kind == "one_shot":
+            self.one_shot_layer = QCheckBox("A layer instead of modifiers")
+            self.one_shot_layer.toggled.connect(self._update)
+            form.addRow("", self.one_shot_layer)
+            form.addRow("Layer:", self.layer)
+        if kind == "layer_tap":
+            form.addRow("Layer when held:", self.layer)
+        self.key = QLineEdit()
+        self.key.setPlaceholderText("KC_SPC")
+        self.key.textChanged.connect(self._update)
+        if kind in ("mod_tap", "layer_tap"):
+            form.addRow("Key when tapped:", self.key)
+        elif kind == "mods":
+            form.addRow("Key:", self.key)
+        self.preview = QLabel()
+        self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow("Keycode:", self.preview)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        self._update()
+
+    def chosen_mods(self) -> list[str]:
+        return [m for m, box in self.mod_boxes.items() if box.isChecked()]
+
+    def build(self) -> str:
+        """The keycode text for the current choices (raises ValueError when incomplete)."""
+        mods = self.chosen_mods()
+        right = bool(self.mod_boxes) and self.right.isChecked()
+        key = self.key.text().strip()
+        if self.kind == "mod_tap":
+            if not key:
+                raise ValueError("type the key to send when tapped")
+            return builders.mod_tap(mods, key, right)
+        if self.kind == "layer_tap":
+            if not key:
+                raise ValueError("type the key to send when tapped")
+            return builders.layer_tap(self.layer.currentText(), key)
+        if self.kind == "one_shot":
+            if self.one_shot_layer.isChecked():
+                return builders.one_shot_layer(self.layer.currentText())
+            return builders.one_shot_mods(mods, right)
+        if not key:
+            raise ValueError("type the key to send")
+        return builders.with_mods(mods, key, right)
+
+    def _update(self) -> None:
+        from keyconf.model.keycodes import REGISTRY, KeycodeError
+
+        if self.kind == "one_shot":
+            as_layer = self.one_shot_layer.isChecked()
+            self.layer.setEnabled(as_layer)
+            for box in self.mod_boxes.values():
+                box.setEnabled(not as_layer)
+        ok_button = (
+            self.buttons.button(QDialogButtonBox.StandardButton.Ok) if hasattr(self, "buttons") else None
+        )
+        try:
+            text = self.build()
+            REGISTRY.parse(text, self._context())
+        except ValueError as error:  # KeycodeError is a ValueError
+            message = error.message if isinstance(error, KeycodeError) else str(error)
+            self.preview.setText(f"✗ {message}")
+            self.result_text = ""
+            if ok_button:
+                ok_button.setEnabled(False)
+            return
+        self.preview.setText(text)
+        self.result_text = text
+        if ok_button:
+            ok_button.setEnabled(True)

@@ -1,0 +1,452 @@
+"""The keyboard drawn to scale: one painted widget over the shared keycap painter.
+
+Clicks, rubber band, drag-to-swap, drops from the picker and arrow keys all turn into
+calls on the `SelectionModel` and the `LayoutDocument`; the widget keeps only what it
+needs to paint (the scene for its size and the faces of the shown layer).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QHelpEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+)
+from PySide6.QtWidgets import QApplication, QSizePolicy, QToolTip, QWidget
+
+from keyconf.gui.document import LayoutDocument
+from keyconf.gui.drag_data import dropped_keycode, dropped_slot
+from keyconf.gui.selection import SelectionModel
+from keyconf.render.keycap_faces import EncoderFace, FaceBuilder, KeycapFace
+from keyconf.render.keycap_painter import KeycapPainter, PaintState
+from keyconf.render.keycap_palette import palette_for
+from keyconf.render.scene import KeyboardScene, build_scene, fit_unit, option_choices_for
+
+MAX_UNIT = 78.0  # pixels per key unit: beyond this a small board just looks blown up
+MARGIN = 18.0
+
+_ARROWS = {
+    Qt.Key.Key_Left: (-1, 0),
+    Qt.Key.Key_Right: (1, 0),
+    Qt.Key.Key_Up: (0, -1),
+    Qt.Key.Key_Down: (0, 1),
+}
+
+
+class KeyboardView(QWidget):
+    searchRequested = Signal(str)  # typing on the board starts a picker search
+    keyHovered = Signal(int)  # slot, -1 when leaving keys (status bar hints)
+    keyActivated = Signal(int)  # double click: edit this key's expression
+    keyPicked = Signal(int)  # a click while in pick mode (combo editor)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.doc: LayoutDocument | None = None
+        self.selection: SelectionModel | None = None
+        self._painter = KeycapPainter(palette_for(self._is_dark()), self.font())
+        self._faces_builder: FaceBuilder | None = None
+        self._faces: dict[int, list[KeycapFace]] = {}
+        self._encoder_faces: dict[int, list[EncoderFace]] = {}
+        self._scene: KeyboardScene | None = None
+        self._scene_size: QSize | None = None
+        self._hover: int | None = None
+        self._press_pos: QPointF | None = None
+        self._press_slot: int | None = None
+        self._dragging = False
+        self._drop_target: int | None = None
+        self._band: QRectF | None = None
+        self._pick_mode = False
+        self.marked: set[int] = set()
+        self._connections: list[tuple[Any, Any]] = []
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMouseTracking(True)
+        self.setAcceptDrops(True)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(320, 160)
+        self.setAccessibleName("Keyboard")
+
+    # ---- wiring ---------------------------------------------------------------------------
+
+    def set_document(self, doc: LayoutDocument, selection: SelectionModel) -> None:
+        for signal, slot in self._connections:
+            signal.disconnect(slot)
+        self.doc = doc
+        self.selection = selection
+        self._connections = [
+            (doc.keysChanged, self._on_keys_changed),
+            (doc.layersChanged, self._on_context_changed),
+            (doc.featuresChanged, self._on_context_changed),
+            (doc.optionsChanged, self._on_options_changed),
+            (selection.layerChanged, self._on_layer_changed),
+            (selection.selectionChanged, self.update),
+        ]
+        for signal, slot in self._connections:
+            signal.connect(slot)
+        self._faces_builder = None
+        self._faces.clear()
+        self._encoder_faces.clear()
+        self._scene = None
+        self.update()
+
+    def set_pick_mode(self, on: bool) -> None:
+        """While on, clicks emit `keyPicked` instead of selecting (combo key picking)."""
+        self._pick_mode = on
+        self.setCursor(Qt.CursorShape.CrossCursor if on else Qt.CursorShape.ArrowCursor)
+
+    def set_marked(self, slots: set[int]) -> None:
+        self.marked = set(slots)
+        self.update()
+
+    # ---- what is shown --------------------------------------------------------------------
+
+    def scene(self) -> KeyboardScene | None:
+        """The scene for the current widget size (built on demand)."""
+        if self.doc is None:
+            return None
+        if self._scene is None or self._scene_size != self.size():
+            doc = self.doc
+            choices = option_choices_for(doc.keyboard, doc.layout.layout_options)
+            macro = doc.macro
+            unit = fit_unit(
+                macro,
+                self.width(),
+                self.height(),
+                margin=MARGIN,
+                option_choices=choices,
+                encoders=doc.keyboard.encoders,
+            )
+            unit = min(unit, MAX_UNIT)
+            self._scene = build_scene(
+                macro, unit, margin=MARGIN, option_choices=choices, encoders=doc.keyboard.encoders
+            )
+            self._scene_size = QSize(self.size())
+        return self._scene
+
+    def faces(self, layer: int) -> list[KeycapFace]:
+        cached = self._faces.get(layer)
+        if cached is None and self.doc is not None and 0 <= layer < len(self.doc.layout.layers):
+            cached = self._faces[layer] = self._builder().layer_faces(self.doc.layout, layer)
+        return cached or []
+
+    def encoder_faces(self, layer: int) -> list[EncoderFace]:
+        cached = self._encoder_faces.get(layer)
+        if cached is None and self.doc is not None and 0 <= layer < len(self.doc.layout.layers):
+            cached = self._encoder_faces[layer] = self._builder().encoder_faces(self.doc.layout, layer)
+        return cached or []
+
+    def offset(self) -> QPointF:
+        """Where the scene's origin sits in the widget (the board is centred)."""
+        scene = self.scene()
+        if scene is None:
+            return QPointF(0, 0)
+        return QPointF(
+            max(0.0, (self.width() - scene.width) / 2), max(0.0, (self.height() - scene.height) / 2)
+        )
+
+    def slot_at(self, pos: QPointF | QPoint) -> int | None:
+        scene = self.scene()
+        if scene is None:
+            return None
+        p = QPointF(pos) - self.offset()
+        shape = scene.hit(p.x(), p.y())
+        return shape.slot if shape is not None else None
+
+    def slot_center(self, slot: int) -> QPoint:
+        """Widget coordinates of a key's centre (tests click there)."""
+        scene = self.scene()
+        assert scene is not None
+        shape = scene.shape_for_slot(slot)
+        if shape is None:
+            raise KeyError(slot)
+        o = self.offset()
+        return QPoint(round(shape.center[0] + o.x()), round(shape.center[1] + o.y()))
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt naming)
+        return QSize(900, 360)
+
+    # ---- painting -------------------------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), self.palette().color(QPalette.ColorRole.Base))
+        scene = self.scene()
+        if scene is None or self.selection is None:
+            painter.end()
+            return
+        layer = self.selection.layer
+        o = self.offset()
+        painter.translate(o)
+        state = PaintState(
+            selected=self.selection.slots,
+            hovered=self._hover,
+            drop_target=self._drop_target,
+            marked=self.marked,
+        )
+        self._painter.paint(
+            painter, scene, self.faces(layer), encoder_faces=self.encoder_faces(layer), state=state
+        )
+        painter.translate(-o)
+        if self._band is not None:
+            accent = QColor(self._painter.palette.selection)
+            painter.setPen(QPen(accent, 1.0, Qt.PenStyle.DashLine))
+            painter.setBrush(QColor(accent.red(), accent.green(), accent.blue(), 40))
+            painter.drawRect(self._band.normalized())
+        painter.end()
+
+    # ---- mouse ----------------------------------------------------------------------------
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if event.button() != Qt.MouseButton.LeftButton or self.selection is None:
+            return super().mousePressEvent(event)
+        self.setFocus(Qt.FocusReason.MouseFocusReason)
+        pos = event.position()
+        slot = self.slot_at(pos)
+        mods = event.modifiers()
+        self._press_pos = pos
+        self._press_slot = slot
+        self._dragging = False
+        if self._pick_mode:
+            if slot is not None:
+                self.keyPicked.emit(slot)
+            self._press_pos = None
+            return
+        if slot is None:
+            self._band = QRectF(pos, pos)
+            if not mods & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier):
+                self.selection.clear()
+            self.update()
+            return
+        if mods & Qt.KeyboardModifier.ControlModifier:
+            self.selection.toggle(slot)
+            self._press_slot = None  # no drag from a toggle
+        elif mods & Qt.KeyboardModifier.ShiftModifier:
+            self.selection.extend([slot])
+            self._press_slot = None
+        elif not self.selection.is_selected(slot) or len(self.selection.slots) == 1:
+            self.selection.select(slot)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        pos = event.position()
+        if self._band is not None:
+            self._band.setBottomRight(pos)
+            self.update()
+            return
+        if self._press_pos is not None and self._press_slot is not None and event.buttons():
+            if not self._dragging:
+                distance = (pos - self._press_pos).manhattanLength()
+                if distance >= QApplication.startDragDistance():
+                    self._dragging = True
+                    self.setCursor(Qt.CursorShape.ClosedHandCursor)
+            if self._dragging:
+                target = self.slot_at(pos)
+                target = None if target == self._press_slot else target
+                if target != self._drop_target:
+                    self._drop_target = target
+                    self.update()
+            return
+        hover = self.slot_at(pos)
+        if hover != self._hover:
+            self._hover = hover
+            self.keyHovered.emit(-1 if hover is None else hover)
+            self.update()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if event.button() != Qt.MouseButton.LeftButton or self.selection is None:
+            return super().mouseReleaseEvent(event)
+        if self._band is not None:
+            scene = self.scene()
+            if scene is not None:
+                band = self._band.normalized().translated(-self.offset())
+                slots = [
+                    s.slot
+                    for s in scene.shapes_in_rect((band.x(), band.y(), band.width(), band.height()))
+                    if s.slot is not None
+                ]
+                if event.modifiers() & (
+                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+                ):
+                    self.selection.extend(slots)
+                else:
+                    self.selection.select_many(slots)
+            self._band = None
+            self.update()
+        elif self._dragging and self._press_slot is not None:
+            target = self._drop_target
+            if target is not None and self.doc is not None:
+                self.doc.swap(self.selection.layer, self._press_slot, target)
+                self.selection.select(target)
+            self.unsetCursor()
+        elif self._press_slot is not None and len(self.selection.slots) > 1:
+            # A plain click inside a multi-selection (no drag) selects just that key.
+            self.selection.select(self._press_slot)
+        self._press_pos = None
+        self._press_slot = None
+        self._dragging = False
+        self._drop_target = None
+        self.update()
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        slot = self.slot_at(event.position())
+        if slot is not None and not self._pick_mode:
+            self.keyActivated.emit(slot)
+
+    def leaveEvent(self, event: QEvent) -> None:  # noqa: N802
+        if self._hover is not None:
+            self._hover = None
+            self.keyHovered.emit(-1)
+            self.update()
+        super().leaveEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            slot = self.slot_at(event.pos())
+            if slot is None or self.selection is None:
+                QToolTip.hideText()
+                event.ignore()
+                return True
+            QToolTip.showText(event.globalPos(), self.tooltip_for(slot), self)
+            return True
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._painter.set_palette(palette_for(self._is_dark()))
+            self.update()
+        return super().event(event)
+
+    def tooltip_for(self, slot: int) -> str:
+        assert self.selection is not None
+        faces = self.faces(self.selection.layer)
+        if slot >= len(faces):
+            return ""
+        face = faces[slot]
+        lines = [f"<b>{_escape(face.text)}</b>"]
+        if face.description:
+            lines.append(_escape(face.description))
+        return "<br>".join(lines)
+
+    # ---- keyboard -------------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        scene = self.scene()
+        if self.selection is not None and scene is not None and event.key() in _ARROWS:
+            dx, dy = _ARROWS[Qt.Key(event.key())]
+            extend = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+            self.selection.move(scene, dx, dy, extend=extend)
+            return
+        if event.key() == Qt.Key.Key_Escape and self.selection is not None:
+            self.selection.clear()
+            return
+        if (
+            event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and self.selection
+            and self.selection.current is not None
+        ):
+            self.keyActivated.emit(self.selection.current)
+            return
+        text = event.text()
+        if (
+            text
+            and text.isprintable()
+            and not text.isspace()
+            and not (
+                event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+            )
+        ):
+            self.searchRequested.emit(text)
+            return
+        super().keyPressEvent(event)
+
+    # ---- drops from the picker ------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        data = event.mimeData()
+        if dropped_keycode(data) is not None or dropped_slot(data) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
+        data = event.mimeData()
+        if dropped_keycode(data) is None and dropped_slot(data) is None:
+            event.ignore()
+            return
+        target = self.slot_at(event.position())
+        if target != self._drop_target:
+            self._drop_target = target
+            self.update()
+        if target is None:
+            event.ignore()
+        else:
+            event.acceptProposedAction()
+
+    def dragLeaveEvent(self, event: QEvent) -> None:  # noqa: N802
+        self._drop_target = None
+        self.update()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        self._drop_target = None
+        self.update()
+        if self.doc is None or self.selection is None:
+            return
+        target = self.slot_at(event.position())
+        if target is None:
+            event.ignore()
+            return
+        layer = self.selection.layer
+        text = dropped_keycode(event.mimeData())
+        if text is not None:
+            self.doc.assign(layer, [target], text)
+            self.selection.select(target)
+            event.acceptProposedAction()
+            return
+        source = dropped_slot(event.mimeData())
+        if source is not None and source[0] == layer:
+            self.doc.swap(layer, source[1], target)
+            self.selection.select(target)
+            event.acceptProposedAction()
+
+    # ---- reacting to the document ---------------------------------------------------------
+
+    def _builder(self) -> FaceBuilder:
+        if self._faces_builder is None:
+            assert self.doc is not None
+            self._faces_builder = FaceBuilder(self.doc.layout)
+        return self._faces_builder
+
+    def _on_keys_changed(self, layer: int) -> None:
+        # Transparent keys above `layer` show what falls through, so they change too.
+        for index in list(self._faces):
+            if index >= layer:
+                del self._faces[index]
+        self._encoder_faces.pop(layer, None)
+        self.update()
+
+    def _on_context_changed(self) -> None:
+        self._faces_builder = None
+        self._faces.clear()
+        self._encoder_faces.clear()
+        self.update()
+
+    def _on_options_changed(self) -> None:
+        self._scene = None
+        self.update()
+
+    def _on_layer_changed(self, layer: int) -> None:
+        self._hover = None
+        self.update()
+
+    def _is_dark(self) -> bool:
+        return self.palette().color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

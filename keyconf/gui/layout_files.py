@@ -1,0 +1,157 @@
+"""Opening and saving layout files for the editor, off the GUI thread.
+
+`open_layout_file` and `save_layout_file` are plain functions (the work); `FileJob` runs
+one on Qt's thread pool and reports back on the GUI thread. Failures come back as a
+`FileProblem` — a message with file:line:col and a hint — never as a traceback.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from keyconf.model.keyboard import Keyboard
+from keyconf.model.layout import Layout
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class OpenedLayout:
+    layout: Layout
+    keyboard: Keyboard
+    path: Path | None
+    loaded: Any  # keyconf.formats.yaml_layout.LoadedLayout, for surgical saves and positions
+
+
+@dataclass(frozen=True)
+class FileProblem(Exception):
+    """Why a file could not be opened or saved, ready to show."""
+
+    message: str
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    hint: str | None = None
+
+    def location(self) -> str:
+        where = self.file or ""
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return where
+
+    def __str__(self) -> str:
+        where = self.location()
+        text = f"{where}: {self.message}" if where else self.message
+        return text + (f"\nHint: {self.hint}" if self.hint else "")
+
+
+def open_layout_file(path: Path) -> OpenedLayout:
+    """Read a layout and find its keyboard. Raises FileProblem."""
+    from keyconf.catalogue.resolve import UnknownKeyboardError, resolve_keyboard
+    from keyconf.formats.yaml_layout import LayoutFileError, load_layout
+
+    try:
+        loaded = load_layout(path)
+    except LayoutFileError as error:
+        raise FileProblem(
+            error.message, error.file or str(path), error.line, error.column, error.hint
+        ) from None
+    try:
+        keyboard = resolve_keyboard(loaded.layout)
+    except UnknownKeyboardError as error:
+        hint = (
+            f"did you mean {', '.join(error.suggestions)}?"
+            if error.suggestions
+            else "use a bundled keyboard (keyconf keyboards) or embed the geometry in the layout"
+        )
+        raise FileProblem(f"unknown keyboard “{error.name}”", str(path), hint=hint) from None
+    layout = loaded.layout
+    if keyboard.resolve_layout_name(layout.layout_macro) is None:
+        known = ", ".join(keyboard.layouts)
+        raise FileProblem(
+            f"keyboard {keyboard.name} has no layout macro {layout.layout_macro}",
+            str(path),
+            hint=f"use one of: {known}",
+        )
+    return OpenedLayout(layout, keyboard, path, loaded)
+
+
+def save_layout_file(layout: Layout, keyboard: Keyboard, path: Path, loaded: Any = None) -> Any:
+    """Write atomically (surgically when `loaded` came from the same file). Raises FileProblem."""
+    from keyconf.formats.yaml_layout import save_layout
+
+    same_file = loaded is not None and getattr(loaded, "path", None) is not None and Path(loaded.path) == path
+    try:
+        return save_layout(layout, path, loaded if same_file else None, keyboard)
+    except OSError as error:
+        raise FileProblem(
+            f"cannot save: {error.strerror or error}",
+            str(path),
+            hint="check the folder exists and you may write to it",
+        ) from None
+
+
+class _JobSignals(QObject):
+    finished = Signal(object)
+    failed = Signal(object)
+
+
+class FileJob(QRunnable):
+    """Run `work()` on the thread pool; `done(result)` or `failed(FileProblem)` on the GUI thread."""
+
+    def __init__(self, work: Callable[[], Any]):
+        super().__init__()
+        self.work = work
+        self.signals = _JobSignals()
+        self.setAutoDelete(False)  # Python keeps it (in _RUNNING) until its result is delivered
+
+    def run(self) -> None:
+        try:
+            result = self.work()
+        except FileProblem as problem:
+            self.signals.failed.emit(problem)
+            return
+        except Exception as error:  # noqa: BLE001 - the user sees a message, the log the traceback
+            log.error("unexpected error in a file job:\n%s", traceback.format_exc())
+            self.signals.failed.emit(FileProblem(f"unexpected error: {error}", hint="please report this"))
+            return
+        self.signals.finished.emit(result)
+
+
+def run_file_job(
+    work: Callable[[], Any], done: Callable[[Any], None], failed: Callable[[FileProblem], None]
+) -> FileJob:
+    """Start `work` in the background; `done` or `failed` is called on the GUI thread."""
+    job = FileJob(work)
+    _RUNNING.add(job)
+
+    def finish(result: Any) -> None:
+        _RUNNING.discard(job)
+        done(result)
+
+    def fail(problem: FileProblem) -> None:
+        _RUNNING.discard(job)
+        failed(problem)
+
+    job.signals.finished.connect(finish)
+    job.signals.failed.connect(fail)
+    QThreadPool.globalInstance().start(job)
+    return job
+
+
+_RUNNING: set[FileJob] = set()
+
+
+def snapshot(layout: Layout) -> Layout:
+    """A copy to hand to a background save while the user keeps editing."""
+    return copy.deepcopy(layout)

@@ -1,0 +1,231 @@
+"""What the keycode picker offers: categories, search and recently used keycodes.
+
+Qt-free so tests can ask "what does a search for 'vol' show" without widgets. Fixed
+keycodes come from the registry (its groups decide the category); layer keys, macros and
+tap dances come from the open layout, since they name its layers and items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from keyconf.model.layout import Layout
+
+RECENT = "Recently used"
+BASIC = "Basic"
+MODIFIERS = "Modifiers"
+LAYERS = "Layers"
+MEDIA = "Media & Mouse"
+QUANTUM = "Quantum"
+LIGHTING = "Lighting"
+MACROS = "Macros"
+TAP_DANCE = "Tap dance"
+INTERNATIONAL = "International"
+OTHER = "Other"
+
+CATEGORIES = (
+    RECENT,
+    BASIC,
+    MODIFIERS,
+    LAYERS,
+    MEDIA,
+    QUANTUM,
+    LIGHTING,
+    MACROS,
+    TAP_DANCE,
+    INTERNATIONAL,
+    OTHER,
+)
+
+# Registry group -> picker category. Unlisted groups land in Other.
+_GROUP_CATEGORY = {
+    "basic": BASIC,
+    "internal": BASIC,
+    "modifiers": MODIFIERS,
+    "media": MEDIA,
+    "mouse": MEDIA,
+    "system": MEDIA,
+    "audio": QUANTUM,
+    "quantum": QUANTUM,
+    "magic": QUANTUM,
+    "connection": QUANTUM,
+    "swap_hands": QUANTUM,
+    "kb": QUANTUM,
+    "user": QUANTUM,
+    "rgb": LIGHTING,
+    "rgb_matrix": LIGHTING,
+    "led_matrix": LIGHTING,
+    "underglow": LIGHTING,
+    "backlight": LIGHTING,
+    "macro": MACROS,
+}
+
+# Basic keycodes that exist for non-US layouts and input methods.
+_INTERNATIONAL_PREFIXES = ("KC_INT", "KC_LNG", "KC_NUHS", "KC_NUBS", "KC_INTERNATIONAL", "KC_LANGUAGE")
+
+LAYER_FUNCTIONS = (
+    ("MO", "Momentary: the layer while held"),
+    ("TG", "Toggle the layer on or off"),
+    ("TO", "Switch to the layer (turning others off)"),
+    ("TT", "Momentary when held, toggle when tapped repeatedly"),
+    ("OSL", "One-shot: the layer for the next key"),
+    ("DF", "Make the layer the default (base) layer"),
+)
+
+MAX_RECENT = 24
+
+
+@dataclass(frozen=True)
+class PickerEntry:
+    code: str  # the keycode text assigned when picked
+    legend: str
+    description: str = ""
+    group: str = ""
+    aliases: tuple[str, ...] = ()
+
+    def matches(self, query: str) -> bool:
+        q = query.lower()
+        return any(q in field.lower() for field in (self.code, self.legend, self.description, *self.aliases))
+
+
+class PickerModel:
+    def __init__(self, registry: Any = None, recent: Iterable[str] = ()) -> None:
+        if registry is None:
+            from keyconf.model.keycodes import REGISTRY
+
+            registry = REGISTRY
+        self.registry = registry
+        self.recent: list[str] = list(dict.fromkeys(recent))[:MAX_RECENT]
+        self._fixed: dict[str, list[PickerEntry]] | None = None
+
+    # ---- categories -----------------------------------------------------------------------
+
+    def categories(self) -> Sequence[str]:
+        return CATEGORIES
+
+    def entries(self, category: str, layout: Layout | None = None) -> list[PickerEntry]:
+        if category == RECENT:
+            return [self.entry_for(code, layout) for code in self.recent]
+        if category == LAYERS:
+            return self._layer_entries(layout)
+        if category == TAP_DANCE:
+            return self._tap_dance_entries(layout)
+        fixed = list(self._fixed_entries().get(category, []))
+        if category == MACROS and layout is not None:
+            named = self._macro_entries(layout)
+            codes = {e.code for e in named}
+            fixed = named + [e for e in fixed if e.code not in codes]
+        return fixed
+
+    def search(self, query: str, layout: Layout | None = None, limit: int = 300) -> list[PickerEntry]:
+        """Keycodes whose name, alias, legend or description contains `query`; the
+        registry's own ranking first, then layout-specific keys (layers, macros…)."""
+        query = query.strip()
+        if not query:
+            return []
+        found: list[PickerEntry] = []
+        seen: set[str] = set()
+        for definition in self.registry.search(query):
+            entry = _entry_from_definition(definition)
+            if entry.code not in seen:
+                seen.add(entry.code)
+                found.append(entry)
+        for entry in [
+            *self._layer_entries(layout),
+            *self._tap_dance_entries(layout),
+            *(self._macro_entries(layout) if layout else []),
+        ]:
+            if entry.code not in seen and entry.matches(query):
+                seen.add(entry.code)
+                found.append(entry)
+        return found[:limit]
+
+    def use(self, code: str) -> None:
+        """Remember a keycode as recently used (most recent first)."""
+        self.recent = [code] + [c for c in self.recent if c != code]
+        del self.recent[MAX_RECENT:]
+
+    def entry_for(self, code: str, layout: Layout | None = None) -> PickerEntry:
+        """An entry for any keycode text (recent list, expression editor preview)."""
+        from keyconf.model.keycodes import KeycodeError, ParseContext
+
+        ctx = ParseContext(
+            layers=layout.layer_names if layout else (), tap_dances=layout.tap_dance_names if layout else ()
+        )
+        try:
+            kc = self.registry.parse(code, ctx)
+        except KeycodeError:
+            return PickerEntry(code, code)
+        legend = self.registry.legend(kc)
+        text = legend.tap if not legend.hold else f"{legend.tap} / {legend.hold}"
+        return PickerEntry(
+            code, text or code, self.registry.describe(kc) or "", _group(self.registry.group(kc))
+        )
+
+    # ---- sources --------------------------------------------------------------------------
+
+    def _fixed_entries(self) -> dict[str, list[PickerEntry]]:
+        if self._fixed is None:
+            by_category: dict[str, list[PickerEntry]] = {}
+            for definition in _all_definitions(self.registry):
+                entry = _entry_from_definition(definition)
+                category = _GROUP_CATEGORY.get(entry.group, OTHER)
+                if category == BASIC and entry.code.startswith(_INTERNATIONAL_PREFIXES):
+                    category = INTERNATIONAL
+                if entry.code in ("KC_NO", "KC_TRNS"):
+                    category = BASIC
+                by_category.setdefault(category, []).append(entry)
+            self._fixed = by_category
+        return self._fixed
+
+    def _layer_entries(self, layout: Layout | None) -> list[PickerEntry]:
+        if layout is None:
+            return []
+        entries = []
+        for name in layout.layer_names:
+            for function, what in LAYER_FUNCTIONS:
+                entries.append(PickerEntry(f"{function}({name})", f"{function} {name}", what, "layer"))
+        return entries
+
+    def _tap_dance_entries(self, layout: Layout | None) -> list[PickerEntry]:
+        if layout is None:
+            return []
+        return [
+            PickerEntry(f"TD({td.name})", f"TD {td.name}", f"Tap dance {td.name}", "tap_dance")
+            for td in layout.tap_dances
+        ]
+
+    def _macro_entries(self, layout: Layout) -> list[PickerEntry]:
+        entries = []
+        for index, macro in enumerate(layout.macros):
+            label = macro.name or f"Macro {index}"
+            entries.append(PickerEntry(f"QK_MACRO_{index}", label, f"Plays macro {index} ({label})", "macro"))
+        return entries
+
+
+def _all_definitions(registry: Any) -> list[Any]:
+    for attribute in ("definitions", "all", "keycodes"):
+        source = getattr(registry, attribute, None)
+        if source is None:
+            continue
+        items = source() if callable(source) else source
+        items = items.values() if isinstance(items, dict) else items
+        return list(items)
+    return list(registry.search(""))
+
+
+def _entry_from_definition(definition: Any) -> PickerEntry:
+    legend = getattr(definition, "legend", None) or getattr(definition, "label", "") or definition.name
+    return PickerEntry(
+        code=definition.name,
+        legend=str(legend),
+        description=getattr(definition, "description", "") or "",
+        group=_group(getattr(definition, "group", "")),
+        aliases=tuple(getattr(definition, "aliases", ())),
+    )
+
+
+def _group(group: object) -> str:
+    return str(getattr(group, "value", group) or "").lower()

@@ -1,0 +1,185 @@
+"""Whole-layout edits around layers: rename (following every reference), duplicate, remove,
+reorder, and finding what refers to a layer.
+
+Layers are referred to by name in keycode expressions (`LT(nav, KC_SPC)`, `MO(sym)`) and
+in combo / key override layer lists. The keycode registry rewrites expressions; this
+module knows where in a `Layout` keycodes live. Pure: edits the given Layout in place.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from keyconf.model.layout import Layer, Layout
+
+_LAYER_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class KeycodeSite:
+    """Where one keycode text lives in a layout, for messages and selection."""
+
+    where: str  # "layer", "encoder", "tap_dance", "combo", "key_override", "macro"
+    text: str
+    layer: int | None = None
+    slot: int | None = None  # key slot in a layer, encoder index, or item index for the others
+
+    def describe(self, layout: Layout) -> str:
+        if self.where == "layer" and self.layer is not None:
+            return f"layer {layout.layers[self.layer].name}, key {self.slot}"
+        if self.where == "encoder" and self.layer is not None:
+            return f"layer {layout.layers[self.layer].name}, encoder {self.slot}"
+        return f"{self.where.replace('_', ' ')} {self.slot}"
+
+
+def keycode_sites(layout: Layout) -> Iterator[KeycodeSite]:
+    """Every keycode text of the layout with where it is."""
+    for li, layer in enumerate(layout.layers):
+        for slot, text in enumerate(layer.keys):
+            yield KeycodeSite("layer", text, li, slot)
+        for ei, action in enumerate(layer.encoders):
+            yield KeycodeSite("encoder", action.ccw, li, ei)
+            yield KeycodeSite("encoder", action.cw, li, ei)
+    for i, td in enumerate(layout.tap_dances):
+        for text in (td.tap, td.hold, td.double_tap, td.tap_hold):
+            if text is not None:
+                yield KeycodeSite("tap_dance", text, None, i)
+    for i, combo in enumerate(layout.combos):
+        for text in [*combo.keys, combo.action]:
+            yield KeycodeSite("combo", text, None, i)
+    for i, override in enumerate(layout.key_overrides):
+        yield KeycodeSite("key_override", override.trigger, None, i)
+        yield KeycodeSite("key_override", override.replacement, None, i)
+
+
+def map_keycodes(layout: Layout, change: Callable[[str], str]) -> int:
+    """Replace every keycode text `t` of the layout by `change(t)`; returns how many changed."""
+    changed = 0
+
+    def apply(text: str) -> str:
+        nonlocal changed
+        new = change(text)
+        if new != text:
+            changed += 1
+        return new
+
+    for layer in layout.layers:
+        layer.keys = [apply(t) for t in layer.keys]
+        for action in layer.encoders:
+            action.ccw, action.cw = apply(action.ccw), apply(action.cw)
+    for td in layout.tap_dances:
+        td.tap = apply(td.tap)
+        td.hold = apply(td.hold) if td.hold is not None else None
+        td.double_tap = apply(td.double_tap) if td.double_tap is not None else None
+        td.tap_hold = apply(td.tap_hold) if td.tap_hold is not None else None
+    for combo in layout.combos:
+        combo.keys = [apply(t) for t in combo.keys]
+        combo.action = apply(combo.action)
+    for override in layout.key_overrides:
+        override.trigger = apply(override.trigger)
+        override.replacement = apply(override.replacement)
+    return changed
+
+
+def parse_context(layout: Layout):  # -> keycodes.ParseContext (imported lazily: the registry is big)
+    from keyconf.model.keycodes import ParseContext
+
+    return ParseContext(layers=layout.layer_names, tap_dances=layout.tap_dance_names)
+
+
+def layer_references(layout: Layout, name: str) -> list[KeycodeSite]:
+    """Keycodes and combo / key override layer lists that name layer `name`."""
+    from keyconf.model.keycodes import REGISTRY, KeycodeError
+
+    ctx = parse_context(layout)
+    index = layout.layer_index(name)
+    found = []
+    for site in keycode_sites(layout):
+        try:
+            kc = REGISTRY.parse(site.text, ctx)
+        except KeycodeError:
+            continue
+        # A reference is a name, or a layer number (LT(2, KC_A)) that is this layer's index.
+        if any(ref == name or (isinstance(ref, int) and ref == index) for ref in kc.layer_refs()):
+            found.append(site)
+    for i, combo in enumerate(layout.combos):
+        if combo.layers and name in combo.layers:
+            found.append(KeycodeSite("combo", name, None, i))
+    for i, override in enumerate(layout.key_overrides):
+        if override.layers and name in override.layers:
+            found.append(KeycodeSite("key_override", name, None, i))
+    return found
+
+
+def layer_name_problem(layout: Layout, name: str, *, renaming: str | None = None) -> str | None:
+    """Why `name` cannot name a layer of `layout` (None when it can)."""
+    if not _LAYER_NAME.match(name):
+        return "A layer name is letters, digits and _ and does not start with a digit"
+    if name != renaming and name in layout.layer_names:
+        return f"There is already a layer named {name}"
+    from keyconf.model.keycodes import REGISTRY
+
+    if REGISTRY.get(name) is not None:
+        return f"{name} is a keycode name; choose another layer name"
+    return None
+
+
+def unique_layer_name(layout: Layout, base: str) -> str:
+    stem = re.sub(r"[^A-Za-z0-9_]", "_", base) or "layer"
+    if stem[0].isdigit():
+        stem = "layer_" + stem
+    if stem not in layout.layer_names:
+        return stem
+    n = 2
+    while f"{stem}{n}" in layout.layer_names:
+        n += 1
+    return f"{stem}{n}"
+
+
+def rename_layer(layout: Layout, old: str, new: str) -> int:
+    """Rename a layer and every reference to it; returns how many keycodes changed."""
+    from keyconf.model.keycodes import REGISTRY
+
+    ctx = parse_context(layout)
+    index = layout.layer_index(old)
+    if index is None:
+        raise KeyError(old)
+    changed = map_keycodes(layout, lambda text: REGISTRY.rename_layer(text, old, new, ctx))
+    layout.layers[index].name = new
+    for item in [*layout.combos, *layout.key_overrides]:
+        if item.layers:
+            item.layers = [new if name == old else name for name in item.layers]
+    return changed
+
+
+def add_layer(layout: Layout, name: str, index: int | None = None, fill: str = "KC_TRNS") -> int:
+    """Insert an empty (all `fill`) layer; returns its index."""
+    keys = len(layout.layers[0].keys) if layout.layers else 0
+    encoders = len(layout.layers[0].encoders) if layout.layers else 0
+    from keyconf.model.layout import EncoderAction
+
+    layer = Layer(name, [fill] * keys, [EncoderAction(fill, fill) for _ in range(encoders)])
+    position = len(layout.layers) if index is None else max(0, min(index, len(layout.layers)))
+    layout.layers.insert(position, layer)
+    return position
+
+
+def duplicate_layer(layout: Layout, index: int, name: str) -> int:
+    copy_ = copy.deepcopy(layout.layers[index])
+    copy_.name = name
+    layout.layers.insert(index + 1, copy_)
+    return index + 1
+
+
+def remove_layer(layout: Layout, index: int) -> Layer:
+    return layout.layers.pop(index)
+
+
+def move_layer(layout: Layout, index: int, to: int) -> int:
+    to = max(0, min(to, len(layout.layers) - 1))
+    layer = layout.layers.pop(index)
+    layout.layers.insert(to, layer)
+    return to
