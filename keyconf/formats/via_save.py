@@ -34,6 +34,7 @@ from keyconf.formats.matrix_order import (
 from keyconf.model.keyboard import Keyboard
 from keyconf.model.keycodes import REGISTRY, Keycode, KeycodeError, Numbering, ParseContext, format_mods
 from keyconf.model.layout import EncoderAction, Layer, Layout, Macro
+from keyconf.model.macro_text import MacroTextError, format_macro_text, parse_macro_text
 
 DEFAULT_MACRO_COUNT = 16  # QMK's DYNAMIC_KEYMAP_MACRO_COUNT default; VIA wants the board's exact count
 _QK_MACRO, _QK_MACRO_MAX = 0x7700, 0x777F
@@ -163,8 +164,6 @@ def _macros(texts: list[str], warnings: list[str]) -> list[Macro]:
         length -= 1
     if not length:
         return []
-    from keyconf.model.macro_text import MacroTextError, parse_macro_text
-
     macros: list[Macro] = []
     for index, text in enumerate(texts[:length]):
         try:
@@ -210,7 +209,7 @@ def layout_to_via(layout: Layout, keyboard: Keyboard, macro_count: int | None = 
     count = DEFAULT_MACRO_COUNT if macro_count is None else macro_count
     if len(layout.macros) > count:
         raise FormatError(f"the layout has {len(layout.macros)} macros; the board holds {count}")
-    texts = [_macro_text(m) for m in layout.macros] + [""] * (count - len(layout.macros))
+    texts = [format_macro_text(m.steps) for m in layout.macros] + [""] * (count - len(layout.macros))
     encoder_count = max([len(layer.encoders) for layer in layout.layers] + [len(keyboard.encoders)])
     data: dict[str, Any] = {
         "name": keyboard.display_name or keyboard.name,
@@ -227,12 +226,6 @@ def layout_to_via(layout: Layout, keyboard: Keyboard, macro_count: int | None = 
             for e in range(encoder_count)
         ]
     return _compact_json(data)
-
-
-def _macro_text(macro: Macro) -> str:
-    from keyconf.model.macro_text import format_macro_text
-
-    return format_macro_text(macro.steps)
 
 
 def via_keycode(text: str, ctx: ParseContext) -> str:
