@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from keyconf.formats import foreign_keycodes as fk
 from keyconf.formats.format_error import FormatError
 from keyconf.formats.keymap_c_import import keyboard_from_path, looks_like_keymap_c, read_keymap_c
 from keyconf.formats.keymap_drawer import layout_to_keymap_drawer
@@ -22,7 +23,7 @@ from keyconf.formats.via_save import layout_to_via, looks_like_via_save, read_vi
 from keyconf.formats.vial_vil import layout_to_vil, looks_like_vil, read_vil, vil_to_layout
 from keyconf.formats.yaml_layout import LayoutFileError, dumps_layout, loads_layout
 from keyconf.model.keyboard import Keyboard
-from keyconf.model.layout import Layout
+from keyconf.model.layout import EncoderAction, Layout
 
 YAML = "yaml"
 KEYMAP_JSON = "keymap.json"
@@ -196,11 +197,29 @@ def _import_keymap_c(
     name = keyboard.name if keyboard is not None else keyboard_from_path(path) or ""
     result = read_keymap_c(text, path, name)
     layout, warnings = result.layout, list(result.warnings)
+    _spell_as_keyconf(layout)
     found = keyboard or (finder.by_name(name) if name else None)
     if not layout.keyboard:
         warnings.append("a keymap.c does not name its keyboard; pass --keyboard")
     _match_keyboard(layout, found, warnings, layout_macro)
     return Imported(layout, KEYMAP_C, found, warnings)
+
+
+def _spell_as_keyconf(layout: Layout) -> None:
+    """Keycodes as a person wrote them in C, with layer numbers named and old names updated."""
+    ctx = fk.context(layout)
+    for layer in layout.layers:
+        layer.keys = [fk.from_author(k, ctx) for k in layer.keys]
+        layer.encoders = [EncoderAction(fk.from_author(a.ccw, ctx), fk.from_author(a.cw, ctx)) for a in layer.encoders]
+    for td in layout.tap_dances:
+        td.tap = fk.from_author(td.tap, ctx)
+        td.double_tap = fk.from_author(td.double_tap, ctx) if td.double_tap else None
+    for combo in layout.combos:
+        combo.keys = [fk.from_author(k, ctx) for k in combo.keys]
+        combo.action = fk.from_author(combo.action, ctx)
+    for override in layout.key_overrides:
+        override.trigger = fk.from_author(override.trigger, ctx)
+        override.replacement = fk.from_author(override.replacement, ctx)
 
 
 def _import_via(

@@ -497,11 +497,29 @@ def _combo_entry(combo: Combo, value: Any) -> list[Any]:
     return [*keys, value(combo.action)]
 
 
+_MASK_NAME = re.compile(r"MOD_MASK_(CTRL|SHIFT|ALT|GUI|[CSAG]+)")
+_MASK_LETTERS = {"CTRL": "C", "SHIFT": "S", "ALT": "A", "GUI": "G"}
+_LETTER_MOD = {"C": "CTL", "S": "SFT", "A": "ALT", "G": "GUI"}
+
+
 def _mods_mask(names: list[str], what: str) -> int:
-    try:
-        return parse_mods(" | ".join(names)) if names else 0
-    except ValueError as error:
-        raise FormatError(f"{what}: {error}", hint="write modifiers as MOD_LSFT, MOD_RCTL, ...") from None
+    """The 8-bit modifier mask of key override modifiers: MOD_LSFT, MOD_BIT_LSHIFT, MOD_MASK_SHIFT, MOD_MASK_CS…"""
+    mask = 0
+    for name in names:
+        text = name.strip().upper()
+        if text.startswith("MOD_BIT_"):
+            text = "MOD_" + text[len("MOD_BIT_") :]
+        match = _MASK_NAME.fullmatch(text)
+        try:
+            if match:
+                letters = _MASK_LETTERS.get(match.group(1), match.group(1))
+                for letter in letters:
+                    mask |= parse_mods(f"MOD_L{_LETTER_MOD[letter]} | MOD_R{_LETTER_MOD[letter]}")
+            else:
+                mask |= parse_mods(text)
+        except ValueError as error:
+            raise FormatError(f"{what}: {error}", hint="write modifiers as MOD_LSFT, MOD_MASK_SHIFT, ...") from None
+    return mask
 
 
 def _key_override_entry(override: KeyOverride, layout: Layout) -> dict[str, Any]:
