@@ -42,7 +42,7 @@ def read_keymap_json(text: str, path: str | Path | None = None) -> KeymapJsonImp
         raise FormatError("a keymap.json file is a JSON object", path, 1)
 
     def fail(key: str, message: str, hint: str | None = None) -> FormatError:
-        return FormatError(message, path, json_location(text, f'"{key}"'), hint=hint)
+        return FormatError(message, path, json_location(text, f'"{key}"') or 1, hint=hint)
 
     warnings: list[str] = []
     layers_data = data.get("layers")

@@ -75,7 +75,7 @@ def read_via_save(text: str, path: str | Path | None = None) -> ViaSave:
         raise FormatError("a VIA save is a JSON object", path, 1)
 
     def fail(key: str, message: str) -> FormatError:
-        return FormatError(message, path, json_location(text, f'"{key}"'))
+        return FormatError(message, path, json_location(text, f'"{key}"') or 1)
 
     vpid = data.get("vendorProductId")
     if isinstance(vpid, bool) or not isinstance(vpid, int) or vpid <= 0:

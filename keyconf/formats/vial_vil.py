@@ -125,7 +125,7 @@ def read_vil(text: str, path: str | Path | None = None) -> VialSave:
         raise FormatError("a .vil file is a JSON object", path, 1)
 
     def fail(key: str, message: str) -> FormatError:
-        return FormatError(message, path, json_location(text, f'"{key}"'))
+        return FormatError(message, path, json_location(text, f'"{key}"') or 1)
 
     layers = data.get("layout")
     if not isinstance(layers, list) or not layers:
