@@ -300,7 +300,7 @@ def _write_png(target: Path, sheet: Sheet, sheet_painter: SheetPainter, scale: f
         sheet_painter.paint(painter, sheet)
     finally:
         painter.end()
-    if not image.save(str(target), b"PNG"):
+    if not image.save(str(target)):
         raise PictureError(f"cannot write {target}")
 
 

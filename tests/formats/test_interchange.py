@@ -67,8 +67,14 @@ def test_unknown_json_is_refused() -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["corne.layout.json", "kyria.layout.json", "corne.vil", "corne_configurator.json", "kyria_macros.keymap.json",
-     "corne_layers.keymap.c"],
+    [
+        "corne.layout.json",
+        "kyria.layout.json",
+        "corne.vil",
+        "corne_configurator.json",
+        "kyria_macros.keymap.json",
+        "corne_layers.keymap.c",
+    ],
 )
 def test_every_import_survives_the_yaml_round_trip(name: str) -> None:
     keyboard = load_bundled("crkbd/rev1") if name.endswith(".keymap.c") else None

@@ -131,7 +131,9 @@ def test_layer_names_from_a_header_are_numbered_in_order() -> None:
 def test_tap_dance_layer_move_and_unreadable_kinds() -> None:
     text = """
     enum { TD_A, TD_FN };
-    const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = { [0] = LAYOUT(TD(TD_A), TD(TD_FN)), [1] = LAYOUT(KC_1, KC_2) };
+    const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+        [0] = LAYOUT(TD(TD_A), TD(TD_FN)), [1] = LAYOUT(KC_1, KC_2)
+    };
     tap_dance_action_t tap_dance_actions[] = {
         [TD_A] = ACTION_TAP_DANCE_LAYER_MOVE(KC_A, 1),
         [TD_FN] = ACTION_TAP_DANCE_FN(dance_fn),
@@ -165,11 +167,17 @@ def test_key_override_with_layers_mask() -> None:
         ),
         ("const uint16_t PROGMEM keymaps[][2][2] = {\n  [0] = LAYOUT(KC_A,, KC_B),\n};", 2, "empty"),
         ("const uint16_t PROGMEM keymaps[][2][2] = {\n  [UNKNOWN + 1] = LAYOUT(KC_A),\n};", 2, "UNKNOWN"),
-        ("const uint16_t PROGMEM keymaps[][2][2] = {\n  [0] = LAYOUT(KC_A),\n  [1] = LAYOUT(KC_A, KC_B)\n};", 2,
-         "different key counts"),
+        (
+            "const uint16_t PROGMEM keymaps[][2][2] = {\n  [0] = LAYOUT(KC_A),\n  [1] = LAYOUT(KC_A, KC_B)\n};",
+            2,
+            "different key counts",
+        ),
         ("/* never closed\nconst int x = 1;", 1, "comment never closed"),
-        ("const uint16_t PROGMEM keymaps[][2][2] = {\n  [0] = LAYOUT(KC_A, \"text\"),\n};", 2,
-         "not a keycode expression"),
+        (
+            'const uint16_t PROGMEM keymaps[][2][2] = {\n  [0] = LAYOUT(KC_A, "text"),\n};',
+            2,
+            "not a keycode expression",
+        ),
         ("#if 1\nconst uint16_t PROGMEM keymaps[][2][2] = { LAYOUT(KC_A) };\n", None, "#if without"),
     ],
 )

@@ -46,7 +46,11 @@ def test_lost_positions_ignore_empty_and_transparent() -> None:
 
 def test_options_share_matrix_positions() -> None:
     """A VIA definition's two choices for one spot share its matrix position: the chosen one wins."""
-    keys = [Key(0, 0, 2, matrix=(0, 0), option=(0, 0)), Key(0, 0, matrix=(0, 0), option=(0, 1)), Key(2, 0, matrix=(0, 1))]
+    keys = [
+        Key(0, 0, 2, matrix=(0, 0), option=(0, 0)),
+        Key(0, 0, matrix=(0, 0), option=(0, 1)),
+        Key(2, 0, matrix=(0, 1)),
+    ]
     macro = LayoutMacro("LAYOUT", keys)
     size = MatrixSize(1, 2)
     assert macro_order_to_matrix(["BIG", "SMALL", "X"], macro, size, option_choices={0: 0}) == [["BIG", "X"]]

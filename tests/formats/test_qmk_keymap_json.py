@@ -77,8 +77,7 @@ def test_import_resolves_layout_aliases_and_checks_key_count(tmp_path: Path) -> 
         ('{\n "keyboard": 7,\n "layout": "LAYOUT",\n "layers": [["KC_A"]]\n}', "`keyboard` must be text", 2),
         ('{"layout": "L", "layers": [["KC_A"]],\n "encoders": [[{"ccw": "KC_A"}]]}', "encoders[0][0]", 2),
         ('{"layout": "L", "layers": [["KC_A"]],\n "macros": [[{"action": "tap"}]]}', "keycodes", 2),
-        ('{"layout": "L", "layers": [["KC_A"]],\n "macros": [[{"action": "delay", "duration": -3}]]}',
-         "duration", 2),
+        ('{"layout": "L", "layers": [["KC_A"]],\n "macros": [[{"action": "delay", "duration": -3}]]}', "duration", 2),
         ('{"layout": "L", "layers": [["KC_A"]]', "not valid JSON", 1),
     ],
 )

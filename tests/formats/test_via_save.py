@@ -36,8 +36,20 @@ def test_reads_layers_in_layout_macro_order(crkbd) -> None:
     assert result.warnings == []
     assert (layout.keyboard, layout.layout_macro) == ("crkbd/rev1", "LAYOUT_split_3x6_3")
     base, lower, adjust, _ = layout.layers
-    assert base.keys[:12] == ["KC_TAB", "KC_Q", "KC_W", "KC_E", "KC_R", "KC_T",
-                              "KC_Y", "KC_U", "KC_I", "KC_O", "KC_P", "KC_BSPC"]
+    assert base.keys[:12] == [
+        "KC_TAB",
+        "KC_Q",
+        "KC_W",
+        "KC_E",
+        "KC_R",
+        "KC_T",
+        "KC_Y",
+        "KC_U",
+        "KC_I",
+        "KC_O",
+        "KC_P",
+        "KC_BSPC",
+    ]
     # VIA's spellings become keyconf's: layer numbers named, "MOD_LCTL | MOD_RCTL" is right Ctrl
     assert base.keys[13] == "LGUI_T(KC_A)"
     assert base.keys[22] == "RCTL_T(KC_SCLN)"

@@ -60,7 +60,8 @@ def test_tap_dances_combos_overrides_macros_settings(crkbd) -> None:
     assert [(s.kind, s.value) for s in text.steps] == [("text", "git status"), ("tap", ["KC_ENT"])]
     # Vial's ["tap", a, b] taps one key after the other: two keyconf taps, not a chord
     assert [(s.kind, s.value) for s in copy.steps] == [
-        ("down", ["KC_LCTL"]), ("tap", ["KC_C"]), ("up", ["KC_LCTL"]), ("delay", 50), ("tap", ["KC_A"]), ("tap", ["KC_B"]),
+        ("down", ["KC_LCTL"]), ("tap", ["KC_C"]), ("up", ["KC_LCTL"]),
+        ("delay", 50), ("tap", ["KC_A"]), ("tap", ["KC_B"]),
     ]  # fmt: skip
     # only settings that differ from a board's defaults
     assert layout.settings == {"combo_term": 40, "tapping_term": 180, "permissive_hold": True, "quick_tap_term": 180}
