@@ -311,7 +311,31 @@ def export_layout(layout: Layout, fmt: str, keyboard: Keyboard | None) -> str:
 
 def _compiled(layout: Layout, fmt: str, keyboard: Keyboard | None) -> str:
     """keymap.json and keymap.c come from the compiler's generator, the one that builds firmware."""
-    raise FormatError(f"{FORMAT_NAMES[fmt]} export needs keyconf's compiler, which is not installed")
+    if keyboard is None:
+        raise FormatError(
+            f"{FORMAT_NAMES[fmt]} export needs the keyboard's layout macros, and keyboard {layout.keyboard} is unknown",
+            hint="pass --keyboard, or embed the geometry in the layout",
+        )
+    try:
+        from keyconf.compiler.keymap_json import generate_keymap_json
+        from keyconf.compiler.source_map import GenerationError
+        from keyconf.compiler.sources import GenerateOptions, generate_sources
+    except ImportError:
+        raise FormatError(f"{FORMAT_NAMES[fmt]} export needs keyconf's compiler, which is not installed") from None
+    try:
+        if fmt == KEYMAP_JSON:
+            return generate_keymap_json(layout, keyboard, keymap_name=_keymap_name(layout))
+        return generate_sources(layout, keyboard, GenerateOptions(source_name=layout.name)).keymap_c
+    except GenerationError as error:
+        first = error.problems[0]
+        more = f" (and {len(error.problems) - 1} more)" if len(error.problems) > 1 else ""
+        raise FormatError(f"{first.message}{more}", hint=getattr(first, "hint", None)) from None
+
+
+def _keymap_name(layout: Layout) -> str:
+    """keymap.json's `keymap`: the layout's name as QMK accepts a keymap folder name."""
+    name = "".join(c if c.isalnum() or c in "_-" else "_" for c in (layout.name or "")).strip("_")
+    return name or "keyconf"
 
 
 __all__ = [

@@ -34,7 +34,14 @@ from keyconf.model.layout_diff import LayerDiff, LayoutDiff, diff_layouts
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("a", metavar="A", help="the old layout (any format keyconf imports)")
     parser.add_argument("b", metavar="B", nargs="?", help="the new layout (default: the connected keyboard)")
-    parser.add_argument("--device", action="store_true", help="compare A with the connected keyboard")
+    parser.add_argument(
+        "--device",
+        nargs="?",
+        const="",
+        metavar="SPEC",
+        help="compare A with the connected keyboard (SPEC picks one when several are connected)",
+    )
+    parser.add_argument("--demo", action="store_true", help="compare with keyconf's simulated keyboard")
     parser.add_argument("--keyboard", metavar="NAME", help="the keyboard, for files that do not name it")
     parser.add_argument("--layout", metavar="MACRO", help="the layout macro, for VIA and Vial saves")
 
@@ -43,8 +50,8 @@ def run(args: argparse.Namespace) -> int:
     chosen = keyboard_option(args.keyboard)
     keyboard = chosen.keyboard if chosen else None
     old = _read(args.a, keyboard, args.layout)
-    if args.device or args.b is None:
-        new_layout, new_name = _read_device(old), "the connected keyboard"
+    if args.device is not None or args.demo or args.b is None:
+        new_layout, new_name = _read_device(old, args.device or None, args.demo)
     else:
         # Read B in A's terms: its keyboard and layout macro, so matrix-ordered saves line up.
         fallback = keyboard or old.keyboard
@@ -79,9 +86,10 @@ def _read(path: str, keyboard: Keyboard | None, layout_macro: str | None, fallba
         raise CommandError(error.format().splitlines()[0], EXIT_USAGE, error.hint) from None
 
 
-def _read_device(old: Imported) -> Layout:
+def _read_device(old: Imported, spec: str | None, demo: bool) -> tuple[Layout, str]:
+    """The keymap the keyboard holds, read in A's terms (its keyboard, layout macro and layer names)."""
     try:
-        from keyconf.device import read_board_layout  # type: ignore[attr-defined]
+        from keyconf.device.connection import read_board_layout
     except ImportError:
         raise CommandError(
             "reading the connected keyboard is not available in this build",
@@ -89,9 +97,16 @@ def _read_device(old: Imported) -> Layout:
             "give a second file to compare with: keyconf diff A B",
         ) from None
     try:
-        return read_board_layout(old.layout, old.keyboard)  # type: ignore[no-any-return]
+        board = read_board_layout(
+            spec,
+            keyboard=old.keyboard,
+            layout_macro=old.layout.layout_macro or None,
+            layer_names=old.layout.layer_names,
+            demo=demo,
+        )
     except Exception as error:  # noqa: BLE001 - device errors become one clean message
         raise CommandError(f"cannot read the keyboard: {error}", EXIT_USAGE) from None
+    return board.layout, board.description
 
 
 def report_lines(result: LayoutDiff, old: Layout, new: Layout, keyboard: Keyboard | None) -> list[str]:
