@@ -210,7 +210,10 @@ def layout_to_via(layout: Layout, keyboard: Keyboard, macro_count: int | None = 
     if len(layout.macros) > count:
         raise FormatError(f"the layout has {len(layout.macros)} macros; the board holds {count}")
     texts = [format_macro_text(m.steps) for m in layout.macros] + [""] * (count - len(layout.macros))
-    encoder_count = max([len(layer.encoders) for layer in layout.layers] + [len(keyboard.encoders)])
+    # Encoders only when the layout sets some: a save without them leaves the board's as they are.
+    encoder_count = max(len(layer.encoders) for layer in layout.layers)
+    if encoder_count:
+        encoder_count = max(encoder_count, len(keyboard.encoders))
     data: dict[str, Any] = {
         "name": keyboard.display_name or keyboard.name,
         "vendorProductId": (keyboard.usb_vid << 16) | keyboard.usb_pid,

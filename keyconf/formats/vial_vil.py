@@ -423,8 +423,10 @@ def layout_to_vil(layout: Layout, keyboard: Keyboard, uid: int | None = None) ->
                 for r in range(size.rows)
             ]
         )
+    # Encoders only when the layout sets some: Vial then leaves the board's as they are.
     encoder_count = max((len(layer.encoders) for layer in layout.layers), default=0)
-    encoder_count = max(encoder_count, len(keyboard.encoders))
+    if encoder_count:
+        encoder_count = max(encoder_count, len(keyboard.encoders))
     encoders = [
         [
             [value(a.ccw, f"layer {layer.name} encoder {i}"), value(a.cw, f"layer {layer.name} encoder {i}")]

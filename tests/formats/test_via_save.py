@@ -181,3 +181,13 @@ def test_export_needs_usb_ids(crkbd) -> None:
     crkbd_without_ids.usb_vid = None
     with pytest.raises(FormatError, match="USB"):
         layout_to_via(layout, crkbd_without_ids)
+
+
+def test_encoders_are_written_only_when_the_layout_sets_them(kyria) -> None:
+    layout = via_to_layout(read_via_save((DATA / "kyria.layout.json").read_text()), kyria).layout
+    assert len(json.loads(layout_to_via(layout, kyria))["encoders"]) == 2
+    for layer in layout.layers:
+        layer.encoders = []
+    data = json.loads(layout_to_via(layout, kyria))
+    assert "encoders" not in data  # VIA then leaves the board's encoders as they are
+    assert via_to_layout(read_via_save(json.dumps(data)), kyria).layout == layout
