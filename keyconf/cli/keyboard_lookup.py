@@ -6,6 +6,7 @@ A keyboard from a file is not in the catalogue, so layouts made with it carry it
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from keyconf.formats.definition_source import (
     parse_definition_json,
     read_definition_text,
 )
+from keyconf.formats.matrix_order import matrix_size
 from keyconf.formats.qmk_info import keyboard_from_info
 from keyconf.formats.via_definition import via_definition_from_data
 from keyconf.model.keyboard import Keyboard
@@ -33,19 +35,59 @@ class CatalogueKeyboards:
         except UnknownKeyboardError:
             return None
 
-    def by_usb_id(self, vid: int, pid: int, name: str = "") -> Keyboard | None:
-        found: list[Keyboard] = []
+    def by_usb_id(self, vid: int, pid: int, name: str = "", matrix_keys: int | None = None) -> Keyboard | None:
+        """The keyboard with this USB id; among several (ids are often shared), the one whose
+        matrix holds `matrix_keys` positions and whose name is closest to `name`."""
+        candidates = [
+            (entry_name, rows * cols, loader)
+            for entry_name, rows, cols, loader in self._usb_candidates(vid, pid)
+            if matrix_keys is None or rows * cols in (0, matrix_keys)
+        ]
+        wanted = _squeeze(name)
+        candidates.sort(key=lambda c: (c[1] != matrix_keys, not (wanted and wanted in _squeeze(c[0]))))
+        for _, _, loader in candidates:
+            keyboard = loader()
+            if keyboard is not None and (keyboard.usb_vid, keyboard.usb_pid) == (vid, pid):
+                return keyboard
+        return None
+
+    def _usb_candidates(self, vid: int, pid: int) -> list[tuple[str, int, int, Callable[[], Keyboard | None]]]:
+        try:
+            from keyconf.catalogue.catalogue import Catalogue  # type: ignore[import-not-found]
+        except ImportError:
+            Catalogue = None  # noqa: N806 - the catalogue is optional until it is installed
+        found: list[tuple[str, int, int, Callable[[], Keyboard | None]]] = []
+        if Catalogue is not None:
+            catalogue = Catalogue.open()
+            for entry in catalogue.by_usb(vid, pid):
+                found.append(
+                    (entry.name or entry.path, entry.matrix_rows, entry.matrix_cols, _loader(catalogue, entry))
+                )
+            return found
         for qmk_name in bundled.bundled_keyboards():
             keyboard = bundled.load_bundled(qmk_name)
-            if keyboard.usb_vid == vid and keyboard.usb_pid == pid:
-                found.append(keyboard)
-        if not found:
+            if (keyboard.usb_vid, keyboard.usb_pid) == (vid, pid):
+                size = matrix_size(keyboard)
+                found.append((keyboard.display_name or keyboard.name, size.rows, size.cols, _given(keyboard)))
+        return found
+
+
+def _loader(catalogue: Any, entry: Any) -> Callable[[], Keyboard | None]:
+    def load() -> Keyboard | None:
+        try:
+            return catalogue.load(entry)  # type: ignore[no-any-return]
+        except Exception:  # noqa: BLE001 - a broken definition is skipped, the next candidate tried
             return None
-        wanted = name.lower().replace(" ", "")
-        for keyboard in found:
-            if wanted and wanted in (keyboard.display_name or keyboard.name).lower().replace(" ", ""):
-                return keyboard
-        return found[0]
+
+    return load
+
+
+def _given(keyboard: Keyboard) -> Callable[[], Keyboard | None]:
+    return lambda: keyboard
+
+
+def _squeeze(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
 
 
 @dataclass

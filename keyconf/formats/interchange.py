@@ -59,8 +59,9 @@ class KeyboardFinder(Protocol):
     def by_name(self, name: str) -> Keyboard | None:
         """The keyboard with this QMK path or alias."""
 
-    def by_usb_id(self, vid: int, pid: int, name: str = "") -> Keyboard | None:
-        """The keyboard with this USB id (`name`, as VIA wrote it, breaks ties)."""
+    def by_usb_id(self, vid: int, pid: int, name: str = "", matrix_keys: int | None = None) -> Keyboard | None:
+        """The keyboard with this USB id; `name` (as VIA wrote it) and `matrix_keys` (rows × cols
+        of the save) choose among boards that share an id."""
 
 
 class NoKeyboards:
@@ -69,7 +70,7 @@ class NoKeyboards:
     def by_name(self, name: str) -> Keyboard | None:
         return None
 
-    def by_usb_id(self, vid: int, pid: int, name: str = "") -> Keyboard | None:
+    def by_usb_id(self, vid: int, pid: int, name: str = "", matrix_keys: int | None = None) -> Keyboard | None:
         return None
 
 
@@ -226,7 +227,7 @@ def _import_via(
     text: str, path: str | Path, keyboard: Keyboard | None, layout_macro: str | None, finder: KeyboardFinder
 ) -> Imported:
     save = read_via_save(text, path)
-    found = keyboard or finder.by_usb_id(save.vid, save.pid, save.name)
+    found = keyboard or finder.by_usb_id(save.vid, save.pid, save.name, len(save.layers[0]))
     if found is None:
         raise FormatError(
             f"no keyboard with USB id {save.usb_id} ({save.name or 'unnamed'}) is known, and a VIA save "

@@ -33,7 +33,7 @@ class BundledBoards:
         except KeyError:
             return None
 
-    def by_usb_id(self, vid: int, pid: int, name: str = "") -> Keyboard | None:
+    def by_usb_id(self, vid: int, pid: int, name: str = "", matrix_keys: int | None = None) -> Keyboard | None:
         for candidate in ("crkbd/rev1", "splitkb/kyria/rev3"):
             keyboard = load_bundled(candidate)
             if (keyboard.usb_vid, keyboard.usb_pid) == (vid, pid):
