@@ -171,3 +171,29 @@ def test_other_matrix_size_is_a_warning_and_lost_keys_are_listed(crkbd) -> None:
     result = vil_to_layout(read_vil(json.dumps(data)), crkbd)
     assert any("8×7" in w for w in result.warnings)
     assert any("KC_MUTE" in w and "r0c6" in w for w in result.warnings)
+
+
+def test_layout_options_follow_the_keyboard_definition() -> None:
+    """A Vial board whose definition has an option: Split Backspace (one 2u key or two 1u keys)."""
+    from keyconf.formats.via_definition import via_definition_from_data
+
+    definition = {
+        "name": "Options board",
+        "vendorId": "0x1234",
+        "productId": "0x0001",
+        "matrix": {"rows": 1, "cols": 3},
+        "layouts": {
+            "labels": ["Split Backspace"],
+            "keymap": [["0,0", {"w": 2}, "0,1\n\n\n0,0"], [{"x": 3}, "0,1\n\n\n0,1", "0,2\n\n\n0,1"]],
+        },
+    }
+    keyboard = via_definition_from_data(definition).keyboard
+    save = {
+        "version": 1, "uid": 5, "vial_protocol": 6, "via_protocol": 9, "layout_options": 1,
+        "layout": [[["KC_A", "KC_BSPC", "KC_DEL"]]], "encoder_layout": [[]],
+    }  # fmt: skip
+    layout = vil_to_layout(read_vil(json.dumps(save)), keyboard).layout
+    assert layout.layout_options == {"Split Backspace": 1}
+    written = json.loads(layout_to_vil(layout, keyboard))
+    assert written["layout_options"] == 1
+    assert written["layout"] == [[[0x04, 0x2A, 0x4C]]]
