@@ -290,8 +290,11 @@ def _match_keyboard(
             )
 
 
-def export_layout(layout: Layout, fmt: str, keyboard: Keyboard | None) -> str:
-    """The text of `layout` in format `fmt`. VIA and Vial need the keyboard's matrix."""
+def export_layout(layout: Layout, fmt: str, keyboard: Keyboard | None, *, macro_count: int | None = None) -> str:
+    """The text of `layout` in format `fmt`. VIA and Vial need the keyboard's matrix.
+
+    `macro_count` is the board's number of dynamic macros, for VIA (which refuses a save with
+    another count)."""
     if fmt == YAML:
         return dumps_layout(layout, keyboard)
     if fmt == KEYMAP_DRAWER:
@@ -304,7 +307,7 @@ def export_layout(layout: Layout, fmt: str, keyboard: Keyboard | None) -> str:
             hint="pass --keyboard, or embed the geometry in the layout",
         )
     if fmt == VIA:
-        return layout_to_via(layout, keyboard)
+        return layout_to_via(layout, keyboard, macro_count)
     if fmt == VIL:
         return layout_to_vil(layout, keyboard)
     raise FormatError(f"unknown format {fmt}", hint=f"formats: {', '.join(EXPORT_FORMATS)}")

@@ -90,6 +90,12 @@ def test_export_vil_to_via_and_keymap_drawer(work: Path, capsys: pytest.CaptureF
     assert main(["export", str(DATA / "corne.vil"), "--keyboard", "crkbd/rev1", "--format", "via", "-o", "c.json"]) == 0
     data = json.loads((work / "c.json").read_text())
     assert data["vendorProductId"] == 0x46530001 and len(data["layers"][0]) == 48
+    assert len(data["macros"]) == 16
+    args = ["export", str(DATA / "corne.vil"), "--keyboard", "crkbd/rev1", "--format", "via", "--macro-count", "4"]
+    assert main([*args, "-o", "c4.json"]) == 0
+    assert len(json.loads((work / "c4.json").read_text())["macros"]) == 4
+    assert main([*args[:-1], "1"]) == 1  # two macros do not fit in one
+    assert "board holds 1" in capsys.readouterr().err
     assert main(["export", str(DATA / "corne_configurator.json"), "--format", "keymap-drawer"]) == 0
     out = capsys.readouterr().out
     assert "qmk_keyboard: crkbd/rev1" in out and "layer0:" in out

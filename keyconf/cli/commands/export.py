@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, CommandError, Subcommand
+from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand
 from keyconf.cli.keyboard_lookup import CatalogueKeyboards, keyboard_option
 from keyconf.formats.atomic import write_atomic
 from keyconf.formats.interchange import EXPORT_FORMATS, FORMAT_NAMES, FormatError, export_layout, import_layout
@@ -24,9 +24,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", metavar="OUT", help="the file to write (default: standard output)")
     parser.add_argument("--keyboard", metavar="NAME", help="the keyboard: a QMK name or a VIA/Vial/QMK definition file")
     parser.add_argument("--layout-macro", dest="layout_macro", metavar="MACRO", help="layout macro for saves")
+    parser.add_argument(
+        "--macro-count",
+        type=int,
+        metavar="N",
+        help="the board's number of macros, for --format via (default 16, QMK's default)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.macro_count is not None and not 0 <= args.macro_count <= 255:
+        raise CommandError("--macro-count must be from 0 to 255", EXIT_USAGE)
     chosen = keyboard_option(args.keyboard)
     try:
         imported = import_layout(
@@ -37,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         )
         for warning in imported.warnings:
             print(f"keyconf: warning: {warning}", file=sys.stderr)
-        text = export_layout(imported.layout, args.format, imported.keyboard)
+        text = export_layout(imported.layout, args.format, imported.keyboard, macro_count=args.macro_count)
     except (FormatError, LayoutFileError) as error:
         message = str(error) if isinstance(error, FormatError) else error.format().splitlines()[0]
         raise CommandError(message, EXIT_PROBLEMS, error.hint) from None
