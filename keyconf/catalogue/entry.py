@@ -8,8 +8,11 @@ several times faster. `Catalogue.load` turns an entry into a full
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, overload
+
+from keyconf.model.keyboard import Keyboard
 
 
 class Source(StrEnum):
@@ -97,3 +100,70 @@ class KeyboardEntry(NamedTuple):
 
 def _hex(value: int | None) -> str | None:
     return None if value is None else f"0x{value:04X}"
+
+
+def entry_from_keyboard(board: Keyboard, path: str, source: Source, location: str = "") -> KeyboardEntry:
+    """An entry for a keyboard that is already loaded (a VIA definition file)."""
+    return KeyboardEntry(
+        path=path,
+        name=board.display_name or board.name or path,
+        source=source,
+        manufacturer=board.manufacturer,
+        layouts=tuple(LayoutSummary(name, macro.key_count) for name, macro in board.layouts.items()),
+        layout_aliases=tuple(sorted(board.layout_aliases.items())),
+        matrix_rows=board.matrix_rows,
+        matrix_cols=board.matrix_cols,
+        processor=board.processor,
+        bootloader=board.bootloader,
+        usb_vid=board.usb_vid,
+        usb_pid=board.usb_pid,
+        community_layouts=tuple(board.community_layouts),
+        aliases=tuple(board.keyboard_aliases),
+        location=location,
+    )
+
+
+class LazyEntries(Sequence[KeyboardEntry]):
+    """Cached rows that become entries when first looked at.
+
+    A warm start hands thousands of rows to the search index; only the few a search returns
+    are ever turned into entries, so the start does not pay for building them all."""
+
+    def __init__(self, rows: Sequence[tuple[Any, ...]]):
+        self._rows = rows
+        self._built: list[KeyboardEntry | None] = [None] * len(rows)
+
+    @staticmethod
+    def well_formed(rows: Any) -> bool:
+        """A cheap shape check of cached rows (a malformed cache is rebuilt, not trusted)."""
+        size = len(KeyboardEntry._fields)
+        return isinstance(rows, tuple) and all(
+            type(row) is tuple and len(row) == size and row[2] in _SOURCES for row in rows
+        )
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> KeyboardEntry: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[KeyboardEntry]: ...
+
+    def __getitem__(self, index: int | slice) -> KeyboardEntry | list[KeyboardEntry]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self._rows)))]
+        entry = self._built[index]
+        if entry is None:
+            row = self._rows[index]
+            try:
+                entry = KeyboardEntry.from_row(row)
+            except (TypeError, ValueError, KeyError):  # only a damaged cache gets here
+                entry = KeyboardEntry(str(row[0]), str(row[0]), _SOURCES[row[2]],
+                                      broken="the cached index is damaged: run `keyconf keyboards --refresh`")
+            self._built[index] = entry
+        return entry
+
+    def path(self, index: int) -> str:
+        """The path of an entry without building it."""
+        return str(self._rows[index][0])

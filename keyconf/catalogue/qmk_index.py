@@ -7,9 +7,10 @@ folder it names (`qmk.keyboard.list_keyboards`). Its data comes from the `info.j
 `qmk_summary`). QMK's keyboard aliases (`data/mappings/keyboard_aliases.hjson`) and the
 `DEFAULT_FOLDER` parents become other names of the keyboards they lead to.
 
-The index is cached in the user cache folder, in two JSON files per (tree, userspace):
+The index is cached in the user cache folder, in three files per (tree, userspace):
   - `<key>.index`: the entries and the stamps of everything they were built from; when every
     stamp still matches (and git HEAD is the same) this file is the whole answer (warm load);
+  - `<key>.search`: the search structures over those entries, read on the first search;
   - `<key>.summaries`: each definition file's summary; on a change the tree is walked
     again and only files whose stamp changed are parsed.
 The cache holds only plain builtins (str, int, bool, None, tuples, dicts) written with
@@ -24,15 +25,17 @@ import marshal
 import os
 import sys
 import time
-from collections.abc import Iterable, Mapping
+from array import array
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from keyconf.catalogue.entry import KeyboardEntry, LayoutSummary, Source
+from keyconf.catalogue.entry import KeyboardEntry, LayoutSummary, LazyEntries, Source
 from keyconf.catalogue.qmk_home import userspace_build_targets
-from keyconf.catalogue.qmk_json import DataFileError, read_qmk_json
+from keyconf.catalogue.qmk_json import KeyboardDefinitionError, read_qmk_json
 from keyconf.catalogue.qmk_summary import (
+    Summary,
     apply_rules,
     matrix_size,
     merge_summaries,
@@ -41,6 +44,7 @@ from keyconf.catalogue.qmk_summary import (
     summarise_definition,
     usb_id,
 )
+from keyconf.catalogue.search import SearchIndex
 from keyconf.catalogue.tree_scan import (
     NEVER_MATCHES,
     Stamp,
@@ -54,7 +58,7 @@ from keyconf.catalogue.tree_scan import (
 )
 from keyconf.formats.atomic import write_atomic
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 3
 TREE_KEYMAPS = frozenset({"via", "vial"})
 ALIASES_FILE = "data/mappings/keyboard_aliases.hjson"
 DEFAULTS_FILE = "data/mappings/defaults.hjson"
@@ -81,13 +85,28 @@ class QmkIndex:
     tree: Path
     userspace: Path | None
     head: str | None
-    entries: list[KeyboardEntry]
+    entries: Sequence[KeyboardEntry]  # a list, or cached rows built on first look (LazyEntries)
     aliases: dict[str, str]  # other name -> keyboard path (keyboard_aliases, DEFAULT_FOLDER)
     stats: IndexStats = field(default_factory=lambda: IndexStats("cold", 0, 0.0))
-    _by_path: dict[str, KeyboardEntry] = field(default_factory=dict, init=False, repr=False)
+    build_id: str = ""  # ties the cached search structures to these entries
+    search_file: Path | None = field(default=None, repr=False)  # where they are cached
+    _by_path: dict[str, int] = field(default_factory=dict, init=False, repr=False)
+    _search: SearchIndex | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._by_path = {entry.path: entry for entry in self.entries}
+        entries = self.entries
+        if isinstance(entries, LazyEntries):
+            self._by_path = {entries.path(i): i for i in range(len(entries))}
+        else:
+            self._by_path = {entry.path: i for i, entry in enumerate(entries)}
+
+    def search_index(self) -> SearchIndex:
+        """The search structures over these entries: read from the cache on first use (a few
+        ms, so a warm start does not pay for them until the first search), else built."""
+        if self._search is None:
+            state = _read_search_state(self.search_file, self.build_id) if self.search_file else None
+            self._search = SearchIndex(self.entries, state)
+        return self._search
 
     def resolve(self, name: str) -> str | None:
         """The keyboard path `name` means (itself, or where an alias leads), or None."""
@@ -99,7 +118,7 @@ class QmkIndex:
 
     def get(self, name: str) -> KeyboardEntry | None:
         path = self.resolve(name)
-        return None if path is None else self._by_path[path]
+        return None if path is None else self.entries[self._by_path[path]]
 
 
 def default_cache_dir() -> Path:
@@ -108,10 +127,16 @@ def default_cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("keyconf")) / "qmk-index"
 
 
-def cache_files(tree: Path, userspace: Path | None, cache_dir: Path | None = None) -> tuple[Path, Path]:
+class CacheFiles(NamedTuple):
+    entries: Path  # entries and stamps: all a warm start reads
+    search: Path  # the search structures, read on the first search
+    summaries: Path  # each definition file's summary, read only to refresh
+
+
+def cache_files(tree: Path, userspace: Path | None, cache_dir: Path | None = None) -> CacheFiles:
     folder = default_cache_dir() if cache_dir is None else cache_dir
     key = hashlib.sha256(f"{tree}\0{userspace or ''}".encode()).hexdigest()[:24]
-    return folder / f"{key}.index", folder / f"{key}.summaries"
+    return CacheFiles(folder / f"{key}.index", folder / f"{key}.search", folder / f"{key}.summaries")
 
 
 def load_qmk_index(
@@ -130,29 +155,26 @@ def load_qmk_index(
     started = time.perf_counter()
     tree = tree.resolve()
     userspace = userspace.resolve() if userspace is not None else None
-    index_file, summaries_file = cache_files(tree, userspace, cache_dir)
+    files = cache_files(tree, userspace, cache_dir)
     head = git_head(tree)
     cached: _CachedIndex | None = None
     if use_cache and not refresh:
-        cached = _read_cache(index_file, tree, userspace)
-        if cached is not None and cached.head == head and _cache_still_valid(cached, tree, userspace):
-            try:
-                entries = [KeyboardEntry.from_row(row) for row in cached.rows]
-            except (TypeError, ValueError, KeyError):
-                entries = None
-            if entries is not None:
-                stats = IndexStats("warm", 0, time.perf_counter() - started)
-                return QmkIndex(tree, userspace, head, entries, dict(cached.aliases), stats)
+        cached = _read_cache(files.entries, tree, userspace)
+        if (cached is not None and cached.head == head and LazyEntries.well_formed(cached.rows)
+                and _cache_still_valid(cached, tree, userspace)):
+            stats = IndexStats("warm", 0, time.perf_counter() - started)
+            return QmkIndex(tree, userspace, head, LazyEntries(cached.rows), dict(cached.aliases), stats,
+                            cached.build_id, files.search)
 
     previous: dict[str, list[Any]] = {}
     if use_cache and not refresh and cached is not None:
-        previous = _read_summaries(summaries_file)
+        previous = _read_summaries(files.summaries)
     build = _build(tree, userspace, previous, workers)
     how = "refreshed" if previous else "cold"
     stats = IndexStats(how, build.parsed, time.perf_counter() - started)
-    index = QmkIndex(tree, userspace, head, build.entries, build.aliases, stats)
+    index = QmkIndex(tree, userspace, head, build.entries, build.aliases, stats, os.urandom(8).hex())
     if use_cache:
-        _write_cache(index_file, summaries_file, index, build)
+        _write_cache(files, index, build)
     return index
 
 
@@ -165,7 +187,7 @@ class _Build:
     aliases: dict[str, str]
     tree_stamps: dict[str, Stamp]
     userspace_stamps: dict[str, Stamp]
-    payloads: dict[str, list[Any]]  # rel -> [mtime, size, payload]
+    payloads: dict[str, list[Any]]  # rel -> [mtime, payload]
     parsed: int
 
 
@@ -175,7 +197,8 @@ def _build(tree: Path, userspace: Path | None, previous: Mapping[str, list[Any]]
     userspace_stamps: dict[str, Stamp] = {}
     if userspace is not None:
         userspace_stamps = scan_keyboards(userspace, None)
-        userspace_stamps.update(stamp_files(userspace, ["qmk.json"]))
+        # The folder itself too: a `keyboards/` folder created later must be noticed.
+        userspace_stamps.update(stamp_files(userspace, [".", "qmk.json"]))
 
     wanted = [rel for rel in tree_stamps if rel.endswith((".json", "rules.mk", ".hjson")) and "/keymaps/" not in rel]
     payloads: dict[str, list[Any]] = {}
@@ -183,17 +206,16 @@ def _build(tree: Path, userspace: Path | None, previous: Mapping[str, list[Any]]
     for rel in wanted:
         stamp = tree_stamps[rel]
         old = previous.get(rel)
-        if stamp != NEVER_MATCHES and old is not None and (old[0], old[1]) == stamp:
+        if stamp != NEVER_MATCHES and old is not None and old[0] == stamp:
             payloads[rel] = old
         else:
             to_parse.append(rel)
     for rel, payload in _parse_files(tree, to_parse, workers):
-        mtime, size = tree_stamps[rel]
-        payloads[rel] = [mtime, size, payload]
+        payloads[rel] = [tree_stamps[rel], payload]
 
     def data(rel: str) -> Payload | None:
         found = payloads.get(rel)
-        return None if found is None else found[2]
+        return None if found is None else found[1]
 
     entries, aliases = build_entries(
         folders=definition_files(tree_stamps),
@@ -217,7 +239,7 @@ def parse_file(tree: str, rel: str) -> Payload:
             return ["error", f"{rel}: cannot read: {error.strerror or error}"]
     try:
         data = read_qmk_json(path)
-    except DataFileError as error:
+    except KeyboardDefinitionError as error:
         return ["error", str(error).replace(path, rel, 1)]
     if rel == ALIASES_FILE:
         return ["ok", _alias_targets(data)]
@@ -354,9 +376,9 @@ def build_entries(
 
     user_targets: dict[str, set[str]] = {}
     for keyboard, keymap in build_targets:
-        target = keyboard if keyboard in known else aliases.get(keyboard)
-        if target is not None:
-            user_targets.setdefault(target, set()).add(keymap)
+        built = keyboard if keyboard in known else aliases.get(keyboard)
+        if built is not None:
+            user_targets.setdefault(built, set()).add(keymap)
 
     entries = []
     for keyboard in keyboards:
@@ -395,10 +417,16 @@ def _entry(keyboard: str, folders: Mapping[str, set[str]], payload_of: Any, rule
         if payload[0] != "ok":
             return KeyboardEntry(keyboard, keyboard, Source.QMK, location=location, broken=payload[1])
         summaries.append(payload[1])
-    merged, problems = merge_summaries(summaries)
     rules = apply_rules(rules_of(keyboard))
     for prefix in _prefixes(keyboard):
         rules = apply_rules(rules_of(prefix), rules)
+    return entry_from_summaries(keyboard, summaries, rules, board_defaults, Source.QMK, location)
+
+
+def entry_from_summaries(path: str, summaries: list[Summary], rules: Mapping[str, str],
+                         board_defaults: Mapping[str, Any], source: Source, location: str) -> KeyboardEntry:
+    """An entry from a keyboard's definition file summaries (most specific first)."""
+    merged, problems = merge_summaries(summaries)
     processor, bootloader = resolve_hardware(merged, rules, board_defaults)
     rows, cols = matrix_size(merged)
     layouts = tuple(LayoutSummary(name, body[0]) for name, body in merged["layouts"].items())
@@ -406,9 +434,9 @@ def _entry(keyboard: str, folders: Mapping[str, set[str]], payload_of: Any, rule
     if not layouts:
         broken = "; ".join(problems) if problems else "defines no layouts"
     usb = merged.get("usb") or {}
-    name = merged.get("keyboard_name") or keyboard
+    name = merged.get("keyboard_name") or path
     return KeyboardEntry(
-        path=keyboard, name=str(name), source=Source.QMK, manufacturer=str(merged.get("manufacturer") or ""),
+        path=path, name=str(name), source=source, manufacturer=str(merged.get("manufacturer") or ""),
         layouts=layouts, layout_aliases=tuple(sorted(merged["layout_aliases"].items())),
         matrix_rows=rows, matrix_cols=cols, processor=processor, bootloader=bootloader,
         usb_vid=usb_id(usb.get("vid")), usb_pid=usb_id(usb.get("pid")),
@@ -420,6 +448,7 @@ def _entry(keyboard: str, folders: Mapping[str, set[str]], payload_of: Any, rule
 
 _INDEX_MAGIC = "keyconf-qmk-index"
 _SUMMARIES_MAGIC = "keyconf-qmk-summaries"
+_SEARCH_MAGIC = "keyconf-qmk-search"
 
 
 def _cache_tag() -> str:
@@ -438,23 +467,44 @@ def _read_marshal(path: Path) -> Any:
 @dataclass(frozen=True)
 class _CachedIndex:
     head: str | None
-    tree_stamps: tuple[tuple[str, ...], tuple[int, ...]]
-    userspace_stamps: tuple[tuple[str, ...], tuple[int, ...]]
+    build_id: str
+    tree_stamps: tuple[list[str], list[int]]
+    userspace_stamps: tuple[list[str], list[int]]
     aliases: dict[str, str]
     rows: tuple[tuple[Any, ...], ...]
 
 
+def _pack_stamps(stamps: Mapping[str, Stamp]) -> tuple[str, bytes]:
+    """Stamps as one NUL-joined string of paths and the times as 64-bit integers: this is the
+    form that loads fastest (two objects instead of tens of thousands)."""
+    paths, mtimes = flatten(stamps)
+    return "\0".join(paths), array("q", mtimes).tobytes()
+
+
+def _unpack_stamps(paths: str, mtimes: bytes) -> tuple[list[str], list[int]]:
+    numbers = array("q")
+    numbers.frombytes(mtimes)
+    return (paths.split("\0") if paths else []), numbers.tolist()
+
+
 def _read_cache(index_file: Path, tree: Path, userspace: Path | None) -> _CachedIndex | None:
     data = _read_marshal(index_file)
-    if not (isinstance(data, tuple) and len(data) == 11 and data[0] == _INDEX_MAGIC and data[1] == _cache_tag()):
+    if not (isinstance(data, tuple) and len(data) == 12 and data[0] == _INDEX_MAGIC and data[1] == _cache_tag()):
         return None
-    _, _, cached_tree, cached_userspace, head, tree_paths, tree_numbers, us_paths, us_numbers, aliases, rows = data
+    (_, _, cached_tree, cached_userspace, head, build_id, tree_paths, tree_mtimes, us_paths, us_mtimes,
+     aliases, rows) = data
     if cached_tree != str(tree) or cached_userspace != (str(userspace) if userspace else None):
         return None
-    if not (isinstance(head, str | None) and isinstance(aliases, dict) and isinstance(rows, tuple)
-            and all(isinstance(x, tuple) for x in (tree_paths, tree_numbers, us_paths, us_numbers))):
+    if not (isinstance(head, str | None) and isinstance(build_id, str) and isinstance(aliases, dict)
+            and isinstance(rows, tuple) and isinstance(tree_paths, str) and isinstance(us_paths, str)
+            and isinstance(tree_mtimes, bytes) and isinstance(us_mtimes, bytes)):
         return None
-    return _CachedIndex(head, (tree_paths, tree_numbers), (us_paths, us_numbers), aliases, rows)
+    try:
+        tree_stamps = _unpack_stamps(tree_paths, tree_mtimes)
+        userspace_stamps = _unpack_stamps(us_paths, us_mtimes)
+    except ValueError:
+        return None
+    return _CachedIndex(head, build_id, tree_stamps, userspace_stamps, aliases, rows)
 
 
 def _cache_still_valid(cached: _CachedIndex, tree: Path, userspace: Path | None) -> bool:
@@ -463,25 +513,36 @@ def _cache_still_valid(cached: _CachedIndex, tree: Path, userspace: Path | None)
     return userspace is None or stamps_unchanged(userspace, *cached.userspace_stamps)
 
 
+def _read_search_state(path: Path, build_id: str) -> tuple[Any, ...] | None:
+    data = _read_marshal(path)
+    if (isinstance(data, tuple) and len(data) == 4 and data[0] == _SEARCH_MAGIC and data[1] == _cache_tag()
+            and data[2] == build_id and isinstance(data[3], tuple)):
+        return data[3]
+    return None
+
+
 def _read_summaries(path: Path) -> dict[str, list[Any]]:
     data = _read_marshal(path)
     if not (isinstance(data, tuple) and len(data) == 3 and data[0] == _SUMMARIES_MAGIC
             and data[1] == _cache_tag() and isinstance(data[2], dict)):
         return {}
     return {rel: item for rel, item in data[2].items()
-            if isinstance(item, list) and len(item) == 3 and isinstance(item[2], list) and len(item[2]) == 2}
+            if isinstance(item, list) and len(item) == 2 and isinstance(item[1], list) and len(item[1]) == 2}
 
 
-def _write_cache(index_file: Path, summaries_file: Path, index: QmkIndex, build: _Build) -> None:
+def _write_cache(files: CacheFiles, index: QmkIndex, build: _Build) -> None:
     """Save the index; a cache that cannot be written only costs speed next time."""
     index_data = (
         _INDEX_MAGIC, _cache_tag(), str(index.tree), str(index.userspace) if index.userspace else None,
-        index.head, *flatten(build.tree_stamps), *flatten(build.userspace_stamps),
+        index.head, index.build_id, *_pack_stamps(build.tree_stamps), *_pack_stamps(build.userspace_stamps),
         dict(index.aliases), tuple(entry.to_row() for entry in index.entries),
     )
+    search_data = (_SEARCH_MAGIC, _cache_tag(), index.build_id, index.search_index().state())
     try:
-        index_file.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(summaries_file, marshal.dumps((_SUMMARIES_MAGIC, _cache_tag(), build.payloads)))
-        write_atomic(index_file, marshal.dumps(index_data))
+        files.entries.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(files.summaries, marshal.dumps((_SUMMARIES_MAGIC, _cache_tag(), build.payloads)))
+        write_atomic(files.search, marshal.dumps(search_data))
+        write_atomic(files.entries, marshal.dumps(index_data))
     except (OSError, ValueError):
         pass
+    index.search_file = files.search

@@ -1,18 +1,33 @@
-"""Reading QMK's data files, which QMK parses as HJSON (JSON plus comments and relaxed syntax).
+"""Reading a qmk_firmware tree's data files fast enough to index thousands of them.
 
-The `hjson` parser is pure Python and many times slower than `json`, and almost every file in a
-qmk_firmware tree is plain JSON, so strict JSON is tried first. Most of the rest is JSON with
-comments and trailing commas: with those removed (strings left alone) `json` reads it, and
-gives what HJSON would, since any other HJSON syntax (quoteless keys or strings, multi-line
-strings, missing commas) is not JSON and still fails. Only then is `hjson` used.
+QMK parses its files as HJSON. The strict reader keyconf uses to load a keyboard
+(`keyconf.formats.definition_source.parse_definition_json`) also rejects duplicate keys, which
+makes every JSON object pass through Python code; the index, which reads every file of a tree,
+cannot afford that. So here:
+
+1. plain `json` is tried first (nearly every file);
+2. then the same text with comments and trailing commas removed (strings left alone): most of
+   the remaining files are JSON with comments, and `json` reads them as HJSON would, since any
+   other HJSON syntax (quoteless keys or strings, multi-line strings, missing commas) is not
+   JSON and still fails;
+3. only then the strict reader, with its HJSON parser and its file:line:column errors.
+
+Duplicate keys in plain JSON files go unnoticed here (the last one wins); loading that keyboard
+through `keyconf.formats.qmk_info` reports them, as QMK does.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
-from pathlib import Path
 from typing import Any
+
+from keyconf.formats.definition_source import (
+    KeyboardDefinitionError,
+    parse_definition_json,
+    read_definition_text,
+)
 
 # A JSON string (kept), or a comment, or a comma before a closing bracket (both dropped).
 _COMMENTS_AND_TRAILING_COMMAS = re.compile(
@@ -27,50 +42,27 @@ def _keep_strings(match: re.Match[str]) -> str:
     return text if text[0] == '"' else ""
 
 
-class DataFileError(ValueError):
-    """A file QMK would refuse to read: the message names the file, line and column."""
-
-    def __init__(self, path: str | Path, message: str, line: int | None = None, column: int | None = None):
-        where = f"{path}:{line}:{column}" if line is not None and column is not None else str(path)
-        super().__init__(f"{where}: {message}")
-        self.path = str(path)
-        self.line = line
-        self.column = column
-        self.reason = message
+def strip_comments(text: str) -> str:
+    """`text` without comments and trailing commas; strings are left untouched."""
+    return _COMMENTS_AND_TRAILING_COMMAS.sub(_keep_strings, text)
 
 
-def parse_qmk_json(text: str, path: str | Path = "<text>") -> Any:
-    """Parse JSON, falling back to HJSON as QMK's own loader does; raises `DataFileError`."""
+def parse_qmk_json(text: str, path: str | os.PathLike[str] | None = None) -> Any:
+    """Parse a QMK data file's text; raises `KeyboardDefinitionError` naming file, line, column."""
     try:
         return json.loads(text)
-    except ValueError as json_error:
-        first_error = json_error
-    try:
-        return json.loads(_COMMENTS_AND_TRAILING_COMMAS.sub(_keep_strings, text))
     except (ValueError, RecursionError):
         pass
-    import hjson  # only the rare file with comments or trailing commas pays for it
-
     try:
-        return hjson.loads(text)
-    except hjson.HjsonDecodeError as error:
-        raise DataFileError(path, f"not valid JSON or HJSON: {error.msg}", error.lineno, error.colno) from None
-    except (ValueError, RecursionError) as error:
-        if isinstance(first_error, json.JSONDecodeError):
-            raise DataFileError(path, f"not valid JSON or HJSON: {first_error.msg}",
-                                first_error.lineno, first_error.colno) from None
-        raise DataFileError(path, f"not valid JSON or HJSON: {error}") from None
+        return json.loads(strip_comments(text))
+    except (ValueError, RecursionError):
+        pass
+    return parse_definition_json(text, path)
 
 
-def read_qmk_json(path: str | Path) -> Any:
-    """Read and parse one data file; raises `DataFileError` (also for unreadable files)."""
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-    except OSError as error:
-        raise DataFileError(path, f"cannot read: {error.strerror or error}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise DataFileError(path, f"not UTF-8 text (byte {error.start})") from None
-    return parse_qmk_json(text, path)
+def read_qmk_json(path: str | os.PathLike[str]) -> Any:
+    """Read and parse one data file; raises `KeyboardDefinitionError` (also when unreadable)."""
+    return parse_qmk_json(read_definition_text(path), path)
+
+
+__all__ = ["KeyboardDefinitionError", "parse_qmk_json", "read_qmk_json", "strip_comments"]

@@ -1,6 +1,6 @@
 """Walking a qmk_firmware (or userspace) `keyboards/` folder, and telling later whether it changed.
 
-A scan records a *stamp* (modification time in ns, size) for every folder, every definition
+A scan records a *stamp* (modification time in ns) for every folder, every definition
 file (`info.json`, `keyboard.json`, `rules.mk`), every `keymaps` folder and the keymaps found
 in it. Paths are relative to the tree root with `/` separators. A later check stats exactly
 these paths: a folder's time moves when an entry is added, removed or renamed in it, a file's
@@ -22,9 +22,9 @@ DEFINITION_FILES = frozenset({"info.json", "keyboard.json", "rules.mk"})
 KEYMAP_FILES = ("keymap.c", "keymap.json")
 # Wide enough for file systems that keep times in whole (or even two) seconds.
 RACY_WINDOW_NS = 2_000_000_000
-NEVER_MATCHES = (-1, -1)
+NEVER_MATCHES = -1
 
-Stamp = tuple[int, int]
+Stamp = int  # st_mtime_ns
 
 
 def scan_keyboards(root: Path, keymap_names: frozenset[str] | None = None) -> dict[str, Stamp]:
@@ -39,7 +39,7 @@ def scan_keyboards(root: Path, keymap_names: frozenset[str] | None = None) -> di
         top = os.stat(os.path.join(base, "keyboards"))
     except OSError:
         return stamps
-    stamps["keyboards"] = (top.st_mtime_ns, top.st_size)
+    stamps["keyboards"] = top.st_mtime_ns
     pending = ["keyboards"]
     scandir = os.scandir
     while pending:
@@ -57,14 +57,14 @@ def scan_keyboards(root: Path, keymap_names: frozenset[str] | None = None) -> di
                         continue
                     child = f"{rel}/{name}"
                     st = entry.stat(follow_symlinks=False)
-                    stamps[child] = (st.st_mtime_ns, st.st_size)
+                    stamps[child] = st.st_mtime_ns
                     if name == "keymaps":
                         _scan_keymaps(entry.path, child, keymap_names, stamps)
                     else:
                         pending.append(child)
                 elif name in DEFINITION_FILES:
                     st = entry.stat()
-                    stamps[f"{rel}/{name}"] = (st.st_mtime_ns, st.st_size)
+                    stamps[f"{rel}/{name}"] = st.st_mtime_ns
             except OSError:
                 continue
     return mark_racy(stamps, started)
@@ -82,13 +82,13 @@ def _scan_keymaps(path: str, rel: str, names: frozenset[str] | None, stamps: dic
             st = keymap.stat()
         except OSError:
             continue
-        stamps[keymap_rel] = (st.st_mtime_ns, st.st_size)
+        stamps[keymap_rel] = st.st_mtime_ns
         for file in KEYMAP_FILES:
             try:
                 fst = os.stat(os.path.join(keymap.path, file))
             except OSError:
                 continue
-            stamps[f"{keymap_rel}/{file}"] = (fst.st_mtime_ns, fst.st_size)
+            stamps[f"{keymap_rel}/{file}"] = fst.st_mtime_ns
 
 
 def stamp_files(root: Path, rels: Iterable[str]) -> dict[str, Stamp]:
@@ -100,40 +100,35 @@ def stamp_files(root: Path, rels: Iterable[str]) -> dict[str, Stamp]:
             st = os.stat(os.path.join(os.fspath(root), rel))
         except OSError:
             continue
-        stamps[rel] = (st.st_mtime_ns, st.st_size)
+        stamps[rel] = st.st_mtime_ns
     return mark_racy(stamps, started)
 
 
 def mark_racy(stamps: dict[str, Stamp], scan_started_ns: int) -> dict[str, Stamp]:
     limit = scan_started_ns - RACY_WINDOW_NS
-    for rel, (mtime, _size) in stamps.items():
+    for rel, mtime in stamps.items():
         if mtime >= limit:
             stamps[rel] = NEVER_MATCHES
     return stamps
 
 
-def stamps_unchanged(root: Path, paths: Sequence[str], numbers: Sequence[int]) -> bool:
+def stamps_unchanged(root: Path, paths: Sequence[str], mtimes: Sequence[int]) -> bool:
     """True when every stamped path still has its stamp (the warm path: only stats).
 
-    `paths` and `numbers` are a scan in the cache's flat form (see `flatten`): numbers holds
-    mtime and size for each path in turn."""
-    if len(numbers) != 2 * len(paths):
+    `paths` and `mtimes` are a scan in the cache's flat form (see `flatten`)."""
+    if len(paths) != len(mtimes):
         return False
     base = os.fspath(root) + os.sep
-    stat = os.stat
     try:
-        for i, rel in enumerate(paths):
-            st = stat(base + rel)
-            if st.st_mtime_ns != numbers[2 * i] or st.st_size != numbers[2 * i + 1]:
-                return False
+        # One pass of stat calls and one list comparison: the per-path Python work is the cost.
+        return [st.st_mtime_ns for st in map(os.stat, [base + rel for rel in paths])] == list(mtimes)
     except (OSError, ValueError):
         return False
-    return True
 
 
 def flatten(stamps: Mapping[str, Stamp]) -> tuple[tuple[str, ...], tuple[int, ...]]:
     """Stamps as two flat tuples, the form that loads fastest from the cache."""
-    return tuple(stamps), tuple(n for stamp in stamps.values() for n in stamp)
+    return tuple(stamps), tuple(stamps.values())
 
 
 def definition_files(stamps: Mapping[str, Stamp]) -> dict[str, set[str]]:

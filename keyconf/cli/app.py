@@ -94,13 +94,20 @@ def run(args: Sequence[str]) -> int:
         import os
 
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    else:
+        from keyconf.gui.display_check import display_problem
+
+        problem = display_problem()
+        if problem is not None:
+            raise CommandError(problem[0], EXIT_PROBLEMS, hint=problem[1])
     return _run_gui(ns, file, size)
 
 
 def _run_gui(ns: argparse.Namespace, file: Path | None, size: tuple[int, int] | None) -> int:
     from PySide6.QtWidgets import QApplication
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("keyconf")
     app.setOrganizationName("keyconf")
     app.setApplicationDisplayName("keyconf")
@@ -111,9 +118,16 @@ def _run_gui(ns: argparse.Namespace, file: Path | None, size: tuple[int, int] | 
 
     from keyconf.gui.main_window import MainWindow
 
-    window = MainWindow()
     if ns.screenshot:
-        return _screenshot(window, ns, file, size or (1400, 860))
+        import tempfile
+
+        from keyconf.gui.settings import EditorSettings
+
+        # A picture of the default window: the user's saved window state is neither used nor changed.
+        with tempfile.TemporaryDirectory(prefix="keyconf-shot-") as scratch:
+            window = MainWindow(EditorSettings(Path(scratch) / "settings.ini"))
+            return _screenshot(window, ns, file, size or (1400, 860))
+    window = MainWindow()
     window.show()
     target = file
     if target is None:
@@ -138,6 +152,13 @@ def _screenshot(window: object, ns: argparse.Namespace, file: Path | None, size:
     failures: list[object] = []
     window.fileOpenFailed.connect(failures.append)
     window.show_file_problem = lambda title, problem: None  # type: ignore[method-assign]
+    from PySide6.QtWidgets import QLayout
+
+    # The picture has exactly the asked size, even below the window's comfortable minimum.
+    layout = window.layout()
+    if layout is not None:
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+    window.setMinimumSize(1, 1)
     window.resize(*size)
     window.show()
     window.open_path(target, wait=True)
@@ -157,6 +178,9 @@ def _screenshot(window: object, ns: argparse.Namespace, file: Path | None, size:
             )
     window.resize(*size)
     for _ in range(5):
+        QApplication.processEvents()
+    window.apply_default_dock_sizes()
+    for _ in range(3):
         QApplication.processEvents()
     window.problems_panel.recheck()
     QApplication.processEvents()

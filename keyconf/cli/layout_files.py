@@ -37,7 +37,10 @@ def check_layout_file(path: str) -> CheckedLayout:
         keyboard = None
         hint = (f"did you mean {', '.join(exc.suggestions)}?" if exc.suggestions else
                 "use a keyboard from `keyconf keyboards`, or embed the geometry (`geometry:`) in the layout")
-        problems.append(error(f"unknown keyboard `{exc.name}`", ("keyboard",), hint, code="unknown-keyboard"))
+        message = f"unknown keyboard `{exc.name}`"
+        if exc.reason:
+            message, hint = f"keyboard `{exc.name}` cannot be loaded: {exc.reason}", "fix the definition file"
+        problems.append(error(message, ("keyboard",), hint, code="unknown-keyboard"))
     problems.extend(validate(loaded.layout, keyboard))
     return CheckedLayout(loaded, keyboard, loaded.locate(problems))
 

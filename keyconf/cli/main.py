@@ -50,11 +50,21 @@ def report_error(error: CommandError) -> None:
         print(f"  hint: {error.hint}", file=sys.stderr)
 
 
+def subcommand_module_names() -> set[str]:
+    """Subcommand names without importing them: a module per subcommand, named after it
+    (`import_` for `import`, which is a Python keyword; `_` for `-` in longer names)."""
+    names: set[str] = set()
+    for info in pkgutil.iter_modules(commands_package.__path__):
+        names.update({info.name, info.name.rstrip("_"), info.name.rstrip("_").replace("_", "-")})
+    return names
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    subcommands = discover_subcommands()
     first = next((a for a in args if not a.startswith("-")), None)
-    wants_cli = (first in subcommands) or any(a in ("-h", "--help", "--version") for a in args[:1])
+    wants_cli = (first in subcommand_module_names()) or any(a in ("-h", "--help", "--version") for a in args[:1])
+    # The desktop editor starts without importing every subcommand (start-up time).
+    subcommands = discover_subcommands() if wants_cli else {}
     try:
         if not wants_cli:
             from keyconf.cli import app

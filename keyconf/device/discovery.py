@@ -25,15 +25,15 @@ RAW_USAGE_PAGE = 0xFF60
 RAW_USAGE = 0x61
 VIAL_SERIAL_MAGIC = "vial:f64c2b3c"
 
-UDEV_RULE_FILE = "packaging/linux/70-keyconf.rules"
-
 
 def udev_hint(node: str) -> str:
     """The fix for a hidraw node we may not open: install keyconf's udev rule."""
+    from keyconf.flash.udev import INSTALL_DIR, RULES_FILE_NAME
+
     return (
         f"Linux lets only root open {node} until a udev rule grants access to keyboards. "
-        "`keyconf udev` prints keyconf's rule and installs it; by hand: "
-        f"`sudo cp {UDEV_RULE_FILE} /etc/udev/rules.d/ && sudo udevadm control --reload-rules "
+        f"`keyconf udev` prints keyconf's rule ({RULES_FILE_NAME}) and how to install it; by hand: "
+        f"`sudo cp packaging/linux/{RULES_FILE_NAME} {INSTALL_DIR}/ && sudo udevadm control --reload "
         "&& sudo udevadm trigger`, then unplug and replug the keyboard"
     )
 
@@ -153,8 +153,7 @@ def select_device(spec: str | None, devices: Sequence[DeviceInfo]) -> DeviceInfo
     if not devices:
         raise DeviceNotFound(
             "no VIA or Vial keyboard is connected",
-            hint="plug in a keyboard running VIA- or Vial-enabled QMK firmware, "
-            "or try `--demo` for a simulated one",
+            hint="plug in a keyboard running VIA- or Vial-enabled QMK firmware, or try `--demo` for a simulated one",
         )
     if not spec:
         if len(devices) == 1:

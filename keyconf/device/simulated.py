@@ -20,7 +20,7 @@ import struct
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -75,8 +75,14 @@ _DEFAULT_LIGHTING_VALUES: dict[Channel, dict[int, bytes]] = {
     Channel.AUDIO: {1: b"\x01", 2: b"\x00"},
 }
 # Legacy (protocol <= 11) flat value ids -> (channel, channel value id)
-_LEGACY_IDS = {0x09: (Channel.BACKLIGHT, 1), 0x0A: (Channel.BACKLIGHT, 2), 0x80: (Channel.RGBLIGHT, 1),
-               0x81: (Channel.RGBLIGHT, 2), 0x82: (Channel.RGBLIGHT, 3), 0x83: (Channel.RGBLIGHT, 4)}
+_LEGACY_IDS = {
+    0x09: (Channel.BACKLIGHT, 1),
+    0x0A: (Channel.BACKLIGHT, 2),
+    0x80: (Channel.RGBLIGHT, 1),
+    0x81: (Channel.RGBLIGHT, 2),
+    0x82: (Channel.RGBLIGHT, 3),
+    0x83: (Channel.RGBLIGHT, 4),
+}
 
 
 class SimulatedKeyboard:
@@ -125,9 +131,7 @@ class SimulatedKeyboard:
         self.layout_options_size = layout_options_size
         self.default_layout_options = layout_options
         self.layout_options = layout_options
-        self.lighting = {
-            Channel(c): LightingState(dict(_DEFAULT_LIGHTING_VALUES[Channel(c)])) for c in lighting
-        }
+        self.lighting = {Channel(c): LightingState(dict(_DEFAULT_LIGHTING_VALUES[Channel(c)])) for c in lighting}
         self.supports_bootloader_jump = bootloader_jump
         self.supports_eeprom_reset = eeprom_reset
         self.firmware_version = firmware_version
@@ -138,6 +142,7 @@ class SimulatedKeyboard:
         self.vendor_id, self.product_id, self.serial = vendor_id, product_id, serial
         self.path = f"{SIM_PATH_PREFIX}{serial}"
 
+        self.on_close: Callable[[SimulatedKeyboard], None] | None = None
         self.reports = 0  # reports received
         self.indications: list[int] = []
         self.in_bootloader = False
@@ -204,7 +209,41 @@ class SimulatedKeyboard:
         return reply[:size]
 
     def close(self) -> None:
-        pass
+        if self.on_close is not None:
+            self.on_close(self)
+
+    # --- state, for keeping a demo keyboard's contents between runs ------------------------
+
+    def export_state(self) -> dict[str, Any]:
+        with self._lock:
+            return {
+                "shape": [self.layers, self.rows, self.cols, self.encoders, len(self.macros)],
+                "keymap": self.keymap.hex(),
+                "encoders": self.encoder_eeprom.hex(),
+                "macros": self.macros.hex(),
+                "layout_options": self.layout_options,
+            }
+
+    def import_state(self, state: dict[str, Any]) -> bool:
+        """Load exported contents; False (and nothing changed) when they do not fit this board."""
+        try:
+            shape = [self.layers, self.rows, self.cols, self.encoders, len(self.macros)]
+            keymap = bytes.fromhex(state["keymap"])
+            encoders = bytes.fromhex(state["encoders"])
+            macros = bytes.fromhex(state["macros"])
+            options = int(state["layout_options"])
+        except (KeyError, TypeError, ValueError):
+            return False
+        if list(state.get("shape", [])) != shape or len(keymap) != len(self.keymap):
+            return False
+        if len(encoders) != len(self.encoder_eeprom) or len(macros) != len(self.macros):
+            return False
+        with self._lock:
+            self.keymap[:] = keymap
+            self.encoder_eeprom[:] = encoders
+            self.macros[:] = macros
+            self.layout_options = options
+        return True
 
     # --- test controls ---------------------------------------------------------------------
 
@@ -491,8 +530,12 @@ def _pack_keycodes(values: Sequence[int] | None, count: int) -> bytes:
 
 
 _ALLOWED_DURING_UNLOCK = {
-    vl.VialCommand.GET_KEYBOARD_ID, vl.VialCommand.GET_SIZE, vl.VialCommand.GET_DEFINITION,
-    vl.VialCommand.GET_UNLOCK_STATUS, vl.VialCommand.UNLOCK_START, vl.VialCommand.UNLOCK_POLL,
+    vl.VialCommand.GET_KEYBOARD_ID,
+    vl.VialCommand.GET_SIZE,
+    vl.VialCommand.GET_DEFINITION,
+    vl.VialCommand.GET_UNLOCK_STATUS,
+    vl.VialCommand.UNLOCK_START,
+    vl.VialCommand.UNLOCK_POLL,
 }
 
 
@@ -526,8 +569,8 @@ class SimulatedVialKeyboard(SimulatedKeyboard):
         self.keyboard_uid = keyboard_uid
         if definition is None:
             definition = grid_vial_definition(self.rows, self.cols, self.encoders)
-        self.definition_blob = definition_blob if definition_blob is not None else lzma.compress(
-            json.dumps(definition).encode()
+        self.definition_blob = (
+            definition_blob if definition_blob is not None else lzma.compress(json.dumps(definition).encode())
         )
         self.unlock_keys = list(unlock_keys)
         self.unlock_polls = unlock_polls
@@ -672,25 +715,33 @@ def _firewalled(entry: Any, unlocked: bool) -> Any:
     if unlocked:
         return entry
     if isinstance(entry, vl.VialTapDance):
-        tap, hold, double, tap_hold = (0 if v == QK_BOOT else v for v in (
-            entry.on_tap, entry.on_hold, entry.on_double_tap, entry.on_tap_hold))
+        tap, hold, double, tap_hold = (
+            0 if v == QK_BOOT else v for v in (entry.on_tap, entry.on_hold, entry.on_double_tap, entry.on_tap_hold)
+        )
         return vl.VialTapDance(tap, hold, double, tap_hold, entry.tapping_term)
     if isinstance(entry, vl.VialCombo):
         return vl.VialCombo(entry.keys, 0 if entry.output == QK_BOOT else entry.output)
     if isinstance(entry, vl.VialKeyOverride) and entry.replacement == QK_BOOT:
-        return vl.VialKeyOverride(entry.trigger, 0, entry.layers, entry.trigger_mods, entry.negative_mods,
-                                  entry.suppressed_mods, entry.options)
+        return vl.VialKeyOverride(
+            entry.trigger,
+            0,
+            entry.layers,
+            entry.trigger_mods,
+            entry.negative_mods,
+            entry.suppressed_mods,
+            entry.options,
+        )
     return entry
 
 
-def grid_vial_definition(
-    rows: int, cols: int, encoders: int = 0, name: str = "Simulated Vial"
-) -> dict[str, Any]:
+def grid_vial_definition(rows: int, cols: int, encoders: int = 0, name: str = "Simulated Vial") -> dict[str, Any]:
     """A minimal vial.json for a rows x cols grid (KLE rows of "row,col" legends)."""
     keymap: list[list[Any]] = [[f"{r},{c}" for c in range(cols)] for r in range(rows)]
     if encoders:
-        keymap.append([{"y": 0.5}] + [item for e in range(encoders) for item in (f"{e},0\n\n\n\n\n\n\n\n\ne",
-                                                                                  f"{e},1\n\n\n\n\n\n\n\n\ne")])
+        keymap.append(
+            [{"y": 0.5}]
+            + [item for e in range(encoders) for item in (f"{e},0\n\n\n\n\n\n\n\n\ne", f"{e},1\n\n\n\n\n\n\n\n\ne")]
+        )
     return {
         "name": name,
         "matrix": {"rows": rows, "cols": cols},

@@ -95,8 +95,7 @@ class ViaClient:
             )
         if len(reply) < REPORT_SIZE:
             raise ProtocolError(
-                f"the keyboard sent a {len(reply)}-byte reply to {request.what}; "
-                f"a reply is {REPORT_SIZE} bytes"
+                f"the keyboard sent a {len(reply)}-byte reply to {request.what}; a reply is {REPORT_SIZE} bytes"
             )
         reply = reply[:REPORT_SIZE]
         echo = request.echo

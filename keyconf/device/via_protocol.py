@@ -165,7 +165,11 @@ def get_keycode_request(layer: int, row: int, col: int) -> Request:
 
 def set_keycode_request(layer: int, row: int, col: int, keycode: int) -> Request:
     payload = struct.pack(
-        ">BBBBH", Command.SET_KEYCODE, _u8("layer", layer), _u8("row", row), _u8("col", col),
+        ">BBBBH",
+        Command.SET_KEYCODE,
+        _u8("layer", layer),
+        _u8("row", row),
+        _u8("col", col),
         _u16("keycode", keycode),
     )
     return Request(payload, len(payload), "set keycode")
@@ -219,7 +223,11 @@ def get_encoder_request(layer: int, encoder: int, clockwise: bool) -> Request:
 
 def set_encoder_request(layer: int, encoder: int, clockwise: bool, keycode: int) -> Request:
     payload = struct.pack(
-        ">BBBBH", Command.SET_ENCODER, _u8("layer", layer), _u8("encoder", encoder), int(clockwise),
+        ">BBBBH",
+        Command.SET_ENCODER,
+        _u8("layer", layer),
+        _u8("encoder", encoder),
+        int(clockwise),
         _u16("keycode", keycode),
     )
     return Request(payload, len(payload), "set encoder keycode")

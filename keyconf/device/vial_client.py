@@ -42,16 +42,14 @@ class VialClient:
         self.via = via
 
     def _ask(self, request: vl.Request) -> bytes:
-        reply = self.via.exchange(request)
-        if reply[0] == UNHANDLED and reply[1] == VIAL_PREFIX:
-            raise UnsupportedCommand("this keyboard does not speak Vial", VIAL_PREFIX)
-        return reply
+        return self.via.exchange(request)
 
     # --- identity and definition ----------------------------------------------------------
 
     def identity(self) -> VialIdentity:
         reply = self._ask(vl.vial_request(VialCommand.GET_KEYBOARD_ID))
-        if reply[0] == VIAL_PREFIX and reply[1] == VialCommand.GET_KEYBOARD_ID and not any(reply[2:]):
+        # VIA firmware marks the unknown 0xFE command unhandled; an echo means it was ignored
+        if reply[0] in (UNHANDLED, VIAL_PREFIX) and reply[1] == VialCommand.GET_KEYBOARD_ID and not any(reply[2:]):
             raise UnsupportedCommand("this keyboard does not speak Vial", VIAL_PREFIX)
         protocol, uid = struct.unpack_from("<IQ", reply, 0)
         if protocol > 0xFFFF:

@@ -136,8 +136,14 @@ class VialKeyOverride:
 
     def pack(self) -> bytes:
         return struct.pack(
-            KEY_OVERRIDE_FORMAT, self.trigger, self.replacement, self.layers, self.trigger_mods,
-            self.negative_mods, self.suppressed_mods, self.options,
+            KEY_OVERRIDE_FORMAT,
+            self.trigger,
+            self.replacement,
+            self.layers,
+            self.trigger_mods,
+            self.negative_mods,
+            self.suppressed_mods,
+            self.options,
         )
 
     @classmethod

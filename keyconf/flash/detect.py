@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from keyconf.flash import bootloaders, mcus
-from keyconf.flash.bootloaders import ATMEL_DFU_TARGETS, Bootloader, MassStorage
+from keyconf.flash.bootloaders import ATMEL_DFU_TARGETS, Bootloader
 
 SYSFS_USB = Path("/sys/bus/usb/devices")
 SYSFS_TTY = Path("/sys/class/tty")
@@ -149,6 +149,8 @@ class Detected:
                 parts.append(f"“{name}”")
         if self.volume is not None:
             parts.append(f"drive {self.volume.mount_point}")
+        elif self.bootloader.mass_storage is not None:
+            parts.append("drive not mounted yet")
         if self.uf2_info is not None and (self.uf2_info.board_id or self.uf2_info.model):
             parts.append(f"board {self.uf2_info.board_id or self.uf2_info.model}")
         if self.mcu_hint:
@@ -396,7 +398,7 @@ class Detector:
             if not bootloader.auto_detect and bootloader.name not in self.include_manual:
                 continue
             if bootloader.mass_storage is not None:
-                continue  # flashed through its drive, found below
+                continue  # flashed through its drive: matched to it below
             hint = None
             if bootloader.tool is bootloaders.Tool.DFU_PROGRAMMER:
                 hint = ATMEL_DFU_TARGETS.get(device.pid, (None,))[0]
@@ -411,18 +413,38 @@ class Detector:
         except OSError as error:
             volumes = []
             self.errors.append(f"cannot list drives: {error}")
+        claimed: set[int] = set()  # mass-storage USB devices already matched to a drive
+
+        def claim(name: str) -> UsbDevice | None:
+            for index, (usb_device, bootloader) in enumerate(mass_storage_usb):
+                if bootloader.name == name and index not in claimed:
+                    claimed.add(index)
+                    return usb_device
+            return None
+
         for volume in volumes:
             info = read_uf2_info(volume)
             if info is not None:
                 bootloader = bootloaders.get(info.bootloader_name())
-                usb = next((d for d, b in mass_storage_usb if b.mass_storage is MassStorage.UF2), None)
                 hint = "RP2040" if bootloader.name == "rp2040" else None
                 found.append(
-                    Detected(bootloader=bootloader, usb=usb, volume=volume, uf2_info=info, mcu_hint=hint)
+                    Detected(
+                        bootloader=bootloader,
+                        usb=claim(bootloader.name),
+                        volume=volume,
+                        uf2_info=info,
+                        mcu_hint=hint,
+                    )
                 )
             elif is_lufa_ms(volume):
-                usb = next((d for d, b in mass_storage_usb if b.mass_storage is MassStorage.LUFA_MS), None)
-                found.append(Detected(bootloader=bootloaders.get("lufa-ms"), usb=usb, volume=volume))
+                found.append(
+                    Detected(bootloader=bootloaders.get("lufa-ms"), usb=claim("lufa-ms"), volume=volume)
+                )
+        # a drive bootloader whose drive is not (yet) mounted: found, but not flashable until it is
+        for index, (usb_device, bootloader) in enumerate(mass_storage_usb):
+            if index not in claimed:
+                hint = "RP2040" if bootloader.name == "rp2040" else None
+                found.append(Detected(bootloader=bootloader, usb=usb_device, mcu_hint=hint))
         return found
 
 

@@ -154,8 +154,11 @@ def sniff_format(data: bytes) -> FirmwareFormat:
         if magic0 == UF2_MAGIC_START0 and magic1 == UF2_MAGIC_START1:
             return FirmwareFormat.UF2
     head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if head.startswith(b":") and all(32 <= b < 127 or b in (9, 10, 13) for b in data[:4096]):
-        return FirmwareFormat.HEX
+    if head.startswith(b":"):
+        sample = data[:4096]
+        binary = sum(1 for b in sample if not (32 <= b < 127 or b in (9, 10, 13)))
+        if binary * 100 <= len(sample):  # text with a stray byte is a damaged HEX file, not a binary
+            return FirmwareFormat.HEX
     return FirmwareFormat.BIN
 
 

@@ -353,9 +353,11 @@ def required_tool(bootloader: bootloaders.Bootloader) -> Tool | None:
 
 
 def firmware_mcu_default(bootloader: bootloaders.Bootloader, firmware: FirmwareFile) -> str | None:
-    """An MCU implied by the bootloader alone (RP2040's boot ROM)."""
+    """An MCU implied by the bootloader alone (RP2040's boot ROM, Caterina's ATmega32U4)."""
     if bootloader.name == "rp2040":
         return "RP2040"
+    if bootloader.name == "caterina":
+        return "atmega32u4"  # every Caterina board QMK supports; QMK's own flasher assumes it too
     if firmware.format is FirmwareFormat.UF2 and firmware.uf2 and firmware.uf2.family_ids:
         if firmware.uf2.family_ids[0] == mcus.UF2_FAMILIES["RP2040"]:
             return "RP2040"

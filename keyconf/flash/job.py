@@ -119,6 +119,7 @@ class FlashEnvironment:
     settle: float = 1.0  # seconds between seeing the bootloader and talking to it (it is still enumerating)
     poll_interval: float = 0.25
     serial_wait: float = 8.0  # Caterina gives up after 8 s
+    mount_wait: float = 10.0  # a UF2 / LUFA drive is mounted by the desktop a moment after it appears
     reboot_grace: float = 3.0
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
@@ -187,6 +188,8 @@ def flash_firmware(
     device = _find_device(
         expected, wait, force, enter_bootloader, layout, keyboard, emit, warn, is_cancelled, env
     )
+    if device.bootloader.mass_storage is not None and device.volume is None:
+        device = _wait_for_drive(device, env, emit, is_cancelled)
     emit(DetectedEvent(device))
     emit(StatusEvent(f"found {device.describe()}"))
 
@@ -366,7 +369,6 @@ def _find_device(
     env: FlashEnvironment,
 ) -> Detected:
     detector = env.detector
-    wanted = expected.bootloader.name if expected.bootloader else None
     if expected.bootloader is not None and not expected.bootloader.auto_detect:
         detector = dataclasses.replace(
             detector, include_manual=(*detector.include_manual, expected.bootloader.name)
@@ -374,19 +376,8 @@ def _find_device(
     found = detector.scan()
     for error in detector.errors:
         warn(error)
-    device = choose(found, wanted)
-    if device is None and found and force:
-        warn(f"forced: using {found[0].describe()}, though the firmware is for {wanted}")
-        return found[0]
-    if device is not None:
-        return device
     if found:
-        others = "; ".join(d.describe() for d in found)
-        warn(
-            f"found {others}, but the firmware is for the "
-            f"{expected.bootloader.title if expected.bootloader else ''} "
-            "bootloader; waiting for that one"
-        )
+        return _pick(found, expected, force, warn)
     instructions = reset_instructions(expected.bootloader, layout, keyboard)
     if enter_bootloader is not None:
         jump = enter_bootloader()
@@ -412,16 +403,17 @@ def _find_device(
         last_tick[0] = left
 
     try:
-        return wait_for_bootloader(
+        appeared = wait_for_bootloader(
             detector,
             timeout=wait,
-            wanted=wanted,
+            wanted=None,  # any bootloader: the wrong board is refused at once, not waited past
             cancelled=is_cancelled,
             on_tick=tick,
             interval=env.poll_interval,
             clock=env.clock,
             sleep=env.sleep,
         )
+        return _pick([appeared], expected, force, warn)
     except WaitTimeout:
         hint = instructions
         if os.name == "posix" and not detector.errors:
@@ -432,7 +424,8 @@ def _find_device(
         elif detector.errors:
             hint += "\n" + "; ".join(detector.errors)
         raise FlashError(
-            f"no keyboard in bootloader mode appeared within {wait:g} seconds; nothing was flashed",
+            f"no keyboard in bootloader mode appeared within {wait:g} second{'' if wait == 1 else 's'}; "
+            "nothing was flashed",
             hint=hint,
             stage="wait",
         ) from None
@@ -440,6 +433,52 @@ def _find_device(
         raise FlashError(
             "cancelled while waiting for the bootloader; nothing was flashed", stage="cancelled"
         ) from None
+
+
+def _pick(
+    found: list[Detected], expected: _Expectation, force: bool, warn: Callable[[str], None]
+) -> Detected:
+    """The found device the firmware is for; a different bootloader is refused unless forced."""
+    wanted = expected.bootloader.name if expected.bootloader else None
+    device = choose(found, wanted)
+    if device is not None:
+        return device
+    other = found[0]
+    if expected.metadata is not None:
+        mismatches = compare(expected.metadata, bootloader=other.bootloader.name, mcu=other.mcu_hint)
+        text = "; ".join(m.message for m in mismatches)
+    else:
+        text = f"the keyboard is in the {other.bootloader.title} bootloader, not {wanted}"
+    if force:
+        warn(f"forced: {text}")
+        return other
+    raise FlashError(
+        text,
+        stage="metadata" if expected.metadata is not None else "check",
+        hint="this firmware is for another keyboard: flash the right file, "
+        "or pass --force if you are certain",
+    )
+
+
+def _wait_for_drive(
+    device: Detected, env: FlashEnvironment, emit: EventSink, is_cancelled: Callable[[], bool]
+) -> Detected:
+    """The bootloader is on USB; its drive must be mounted before a file can be copied onto it."""
+    emit(StatusEvent(f"found {device.describe()}; waiting for its drive to be mounted…"))
+    deadline = env.clock() + env.mount_wait
+    while env.clock() < deadline and not is_cancelled():
+        for candidate in env.detector.scan():
+            if candidate.volume is not None and bootloaders.same_family(
+                candidate.bootloader.name, device.bootloader.name
+            ):
+                return candidate
+        env.sleep(env.poll_interval)
+    raise FlashError(
+        f"the {device.bootloader.title} bootloader is connected, but its drive was not mounted",
+        hint="open the drive in your file manager (or mount it: udisksctl mount -b /dev/sdX1), "
+        "then flash again",
+        stage="plan",
+    )
 
 
 def _board_mcu(device: Detected, expected: _Expectation, firmware: FirmwareFile) -> mcus.Mcu | None:

@@ -180,10 +180,20 @@ class PlanRunner:
         timed_out = False
         eof = False
         try:
+            interrupted = False
             while not eof:
                 try:
-                    chunk = chunks.get(timeout=0.1)
-                except queue.Empty:
+                    chunk = self._next_chunk(chunks)
+                except KeyboardInterrupt:
+                    # Ctrl+C mid-write would leave the keyboard half-written: the tool runs in its
+                    # own session (it did not get the signal); let it finish unless asked twice.
+                    if interrupted:
+                        raise
+                    interrupted = True
+                    self._emit(
+                        "\ninterrupted: letting the tool finish so the keyboard is not left half-written "
+                        "(press Ctrl+C again to stop it anyway)\n"
+                    )
                     chunk = b""
                 if chunk is None:
                     eof = True
@@ -238,6 +248,13 @@ class PlanRunner:
                 ),
             )
         return False, code, None
+
+    def _next_chunk(self, chunks: queue.Queue[bytes | None]) -> bytes | None:
+        """The tool's next output (b"" when none came within 0.1 s, None at its end)."""
+        try:
+            return chunks.get(timeout=0.1)
+        except queue.Empty:
+            return b""
 
     # ------------------------------------------------------------ drive copies
 

@@ -67,8 +67,8 @@ def udev_rules_text() -> str:
         if bootloader.name != current:
             current = bootloader.name
             note = ", ModemManager ignores it" if bootloader.modem_manager_ignore else ""
-            names = ", ".join(sharing[key])
-            lines.append(f"\n# {bootloader.title} [{names}]{note}\n")
+            shared = ", ".join(sharing[key])
+            lines.append(f"\n# {bootloader.title} [{shared}]{note}\n")
         if usb_id.label:
             lines.append(f"## {usb_id.label}\n")
         lines.append(_rule(usb_id, bootloader) + "\n")

@@ -9,8 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
-    QInputDialog,
+    QGridLayout,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
@@ -40,7 +39,7 @@ class LayersPanel(QWidget):
         self.list.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.list.setUniformItemSizes(True)
         self.buttons: dict[str, QToolButton] = {}
-        row = QHBoxLayout()
+        row = QGridLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(2)
         for name, text, tip, slot in (
@@ -48,8 +47,8 @@ class LayersPanel(QWidget):
             ("duplicate", "Copy", "Duplicate the current layer", self.duplicate_layer),
             ("rename", "Rename", "Rename the current layer (references follow)", self.rename_layer),
             ("delete", "Delete", "Delete the current layer", self.delete_layer),
-            ("up", "↑", "Move the current layer up (lower number)", lambda: self.move_layer(-1)),
-            ("down", "↓", "Move the current layer down (higher number)", lambda: self.move_layer(1)),
+            ("up", "Up", "Move the current layer up (lower number)", lambda: self.move_layer(-1)),
+            ("down", "Down", "Move the current layer down (higher number)", lambda: self.move_layer(1)),
         ):
             button = QToolButton()
             button.setText(text)
@@ -57,9 +56,9 @@ class LayersPanel(QWidget):
             button.setAccessibleName(tip.split(" (")[0])
             button.setAutoRaise(True)
             button.clicked.connect(slot)
+            position = len(self.buttons)
             self.buttons[name] = button
-            row.addWidget(button)
-        row.addStretch(1)
+            row.addWidget(button, position // 3, position % 3)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(6, 4, 6, 6)
         outer.setSpacing(2)

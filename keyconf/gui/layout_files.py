@@ -76,6 +76,9 @@ def open_layout_file(path: Path) -> OpenedLayout:
         )
         raise FileProblem(f"unknown keyboard “{error.name}”", str(path), hint=hint) from None
     layout = loaded.layout
+    from keyconf.model.keycodes import REGISTRY
+
+    REGISTRY.get("KC_A")  # build the registry here, off the GUI thread: the keycaps need it next
     if keyboard.resolve_layout_name(layout.layout_macro) is None:
         known = ", ".join(keyboard.layouts)
         raise FileProblem(

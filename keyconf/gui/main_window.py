@@ -18,6 +18,7 @@ from PySide6.QtGui import (
     QCloseEvent,
     QDesktopServices,
     QDragEnterEvent,
+    QDragMoveEvent,
     QDropEvent,
     QGuiApplication,
     QKeySequence,
@@ -112,17 +113,11 @@ class MainWindow(QMainWindow):
 
     def _build_docks(self) -> None:
         self.layers_panel = LayersPanel()
-        self.layers_dock = self._dock(
-            "Layers", self.layers_panel, Qt.DockWidgetArea.LeftDockWidgetArea, "layers"
-        )
-        self.picker = PickerPanel(
-            self.picker_model, lambda: self.doc.layout if self.doc else None, self._parse_context
-        )
+        self.layers_dock = self._dock("Layers", self.layers_panel, Qt.DockWidgetArea.LeftDockWidgetArea, "layers")
+        self.picker = PickerPanel(self.picker_model, lambda: self.doc.layout if self.doc else None, self._parse_context)
         self.picker.keycodeChosen.connect(self.assign_to_selection)
         self.picker.hintChanged.connect(lambda text: self.statusBar().showMessage(text, 4000))
-        self.picker_dock = self._dock(
-            "Keycodes", self.picker, Qt.DockWidgetArea.BottomDockWidgetArea, "picker"
-        )
+        self.picker_dock = self._dock("Keycodes", self.picker, Qt.DockWidgetArea.BottomDockWidgetArea, "picker")
         self.problems_panel = ProblemsPanel()
         self.problems_panel.countsChanged.connect(self._on_problem_counts)
         self.problems_dock = self._dock(
@@ -130,15 +125,16 @@ class MainWindow(QMainWindow):
         )
         self.editors = QTabWidget()
         self.editors.setDocumentMode(True)
-        self.editors_dock = self._dock(
-            "Features", self.editors, Qt.DockWidgetArea.RightDockWidgetArea, "features"
-        )
+        from keyconf.gui.feature_editors import build_feature_editors
+
+        self.feature_editors = build_feature_editors(lambda: self.doc, self.keyboard_view, self.selection)
+        for title, editor in self.feature_editors:
+            self.editors.addTab(editor, title)
+        self.editors_dock = self._dock("Features", self.editors, Qt.DockWidgetArea.RightDockWidgetArea, "features")
         self.problems_panel.featureRequested.connect(self.show_feature)
         self.tabifyDockWidget(self.problems_dock, self.editors_dock)
         self.problems_dock.raise_()
-        self.resizeDocks([self.layers_dock], [190], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.problems_dock], [330], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.picker_dock], [270], Qt.Orientation.Vertical)
+        self._default_dock_sizes = True
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea, name: str) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -171,9 +167,7 @@ class MainWindow(QMainWindow):
         self.act_new = self._action("&New Layout…", self.new_layout, std.New, "Start a layout for a keyboard")
         self.act_open = self._action("&Open…", self.open_dialog, std.Open, "Open a layout file")
         self.act_save = self._action("&Save", self.save, std.Save, "Save the layout")
-        self.act_save_as = self._action(
-            "Save &As…", self.save_as, std.SaveAs, "Save the layout to another file"
-        )
+        self.act_save_as = self._action("Save &As…", self.save_as, std.SaveAs, "Save the layout to another file")
         self.act_quit = self._action("&Quit", self.close, std.Quit, "Quit keyconf")
         self.act_undo = self._action("&Undo", self._undo, std.Undo, "Undo the last edit")
         self.act_redo = self._action(
@@ -183,9 +177,7 @@ class MainWindow(QMainWindow):
             "Redo the edit undone last",
         )
         self.act_copy = self._action("&Copy", self.copy_keys, std.Copy, "Copy the selected keys' keycodes")
-        self.act_paste = self._action(
-            "&Paste", self.paste_keys, std.Paste, "Paste keycodes onto the selected keys"
-        )
+        self.act_paste = self._action("&Paste", self.paste_keys, std.Paste, "Paste keycodes onto the selected keys")
         self.act_clear = self._action(
             "C&lear Key",
             lambda: self.clear_selection(False),
@@ -198,12 +190,8 @@ class MainWindow(QMainWindow):
             QKeySequence("Shift+Delete"),
             "Set the selected keys to KC_TRNS (fall through to the layer below)",
         )
-        self.act_select_all = self._action(
-            "Select &All Keys", self.select_all, std.SelectAll, "Select every key"
-        )
-        self.act_find = self._action(
-            "&Find Keycode", self._focus_search, std.Find, "Search the keycode picker"
-        )
+        self.act_select_all = self._action("Select &All Keys", self.select_all, std.SelectAll, "Select every key")
+        self.act_find = self._action("&Find Keycode", self._focus_search, std.Find, "Search the keycode picker")
         self.act_edit_expr = self._action(
             "Edit &Expression",
             lambda: self._edit_expression(None),
@@ -219,9 +207,7 @@ class MainWindow(QMainWindow):
             QKeySequence("Ctrl+PgUp"),
             "Show the previous layer",
         )
-        self.act_guide = self._action(
-            "keyconf &Guide", self.open_guide, std.HelpContents, "Open the user guide"
-        )
+        self.act_guide = self._action("keyconf &Guide", self.open_guide, std.HelpContents, "Open the user guide")
         self.act_about = self._action("&About keyconf", self.show_about, None, "Version and licences")
         self.act_about_qt = self._action("About &Qt", QApplication.aboutQt, None, "About the Qt toolkit")
 
@@ -260,7 +246,10 @@ class MainWindow(QMainWindow):
             view.addAction(dock.toggleViewAction())
         self.view_menu = view
         self.keyboard_menu = bar.addMenu("&Keyboard")
-        self.keyboard_menu.menuAction().setVisible(False)  # filled by device/build/flash parts
+        self.act_flash = QAction("&Flash Firmware…", self)
+        self.act_flash.setStatusTip("Write a firmware file to a keyboard in its bootloader")
+        self.act_flash.triggered.connect(self.open_flash_dialog)
+        self.keyboard_menu.addAction(self.act_flash)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.act_guide)
         help_menu.addSeparator()
@@ -317,6 +306,8 @@ class MainWindow(QMainWindow):
         self.keyboard_view.set_document(doc, self.selection)
         self.layers_panel.set_document(doc, self.selection)
         self.problems_panel.set_document(doc, self.selection, opened.loaded)
+        for _title, editor in self.feature_editors:
+            editor.set_document(doc)
         self.picker.refresh()
         self._refresh_layer_tabs()
         keyboard = opened.keyboard
@@ -324,6 +315,8 @@ class MainWindow(QMainWindow):
         self.board_label.setText(f"{name} · {doc.macro.name} · {doc.macro.key_count} keys")
         self._update_title()
         self._update_actions()
+        if self._default_dock_sizes:
+            QTimer.singleShot(0, self.apply_default_dock_sizes)
         self.documentChanged.emit()
 
     def open_path(self, path: str | Path, wait: bool = False) -> None:
@@ -356,9 +349,7 @@ class MainWindow(QMainWindow):
         self.show_file_problem("Cannot open layout", problem)
 
     def show_file_problem(self, title: str, problem: FileProblem) -> None:
-        box = QMessageBox(
-            QMessageBox.Icon.Critical, title, problem.message, QMessageBox.StandardButton.Ok, self
-        )
+        box = QMessageBox(QMessageBox.Icon.Critical, title, problem.message, QMessageBox.StandardButton.Ok, self)
         details = []
         if problem.location():
             details.append(problem.location())
@@ -385,9 +376,7 @@ class MainWindow(QMainWindow):
     def save_as(self, wait: bool = False) -> bool:
         if self.doc is None:
             return False
-        suggested = (
-            self.doc.path or Path.cwd() / f"{(self.doc.layout.name or 'layout').replace(' ', '_')}.yaml"
-        )
+        suggested = self.doc.path or Path.cwd() / f"{(self.doc.layout.name or 'layout').replace(' ', '_')}.yaml"
         name, _ = QFileDialog.getSaveFileName(self, "Save layout as", str(suggested), LAYOUT_FILTER)
         if not name:
             return False
@@ -442,9 +431,7 @@ class MainWindow(QMainWindow):
             self,
             "Unsaved changes",
             f"“{self.doc.display_name}” has changes that are not saved.\nSave them first?",
-            QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Save,
         )
         if answer == QMessageBox.StandardButton.Save:
@@ -462,6 +449,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("New layout: save it to keep it (Ctrl+S)", 6000)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self._default_dock_sizes = False
         if not self.maybe_save():
             event.ignore()
             return
@@ -693,12 +681,35 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1320, 860)
-        if state is not None:
-            self.restoreState(state)
+        if state is not None and self.restoreState(state):
+            self._default_dock_sizes = False
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if self._default_dock_sizes and self.isVisible():
+            QTimer.singleShot(0, self.apply_default_dock_sizes)
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._default_dock_sizes:
+            QTimer.singleShot(0, self.apply_default_dock_sizes)
+
+    def apply_default_dock_sizes(self) -> None:
+        """Docks as narrow as their content allows, so the keyboard gets the room."""
+        width = self.width()
+        self.resizeDocks([self.layers_dock], [max(140, min(180, width // 9))], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.problems_dock], [max(220, min(320, width // 5))], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.picker_dock], [max(200, min(290, self.height() // 3))], Qt.Orientation.Vertical)
 
     # ---- drops ----------------------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if _dropped_layout(event.mimeData()) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
         if _dropped_layout(event.mimeData()) is not None:
             event.acceptProposedAction()
         else:
@@ -729,6 +740,13 @@ class MainWindow(QMainWindow):
         AboutDialog(self).exec()
 
     # ---- extension points for the device, build and flash parts --------------------------
+
+    def open_flash_dialog(self) -> None:
+        from keyconf.gui.flash_dialog import FlashDialog
+
+        doc = self.doc
+        dialog = FlashDialog(self, keyboard=doc.keyboard if doc else None, layout=doc.layout if doc else None)
+        dialog.exec()
 
     def add_keyboard_action(self, action: QAction) -> None:
         """Device, build and flash parts add their commands to the Keyboard menu."""

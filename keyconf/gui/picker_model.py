@@ -92,13 +92,18 @@ class PickerEntry:
 
 class PickerModel:
     def __init__(self, registry: Any = None, recent: Iterable[str] = ()) -> None:
-        if registry is None:
-            from keyconf.model.keycodes import REGISTRY
-
-            registry = REGISTRY
-        self.registry = registry
+        self._registry = registry
         self.recent: list[str] = list(dict.fromkeys(recent))[:MAX_RECENT]
         self._fixed: dict[str, list[PickerEntry]] | None = None
+
+    @property
+    def registry(self) -> Any:
+        """The keycode registry, built on first use (not while the window is being made)."""
+        if self._registry is None:
+            from keyconf.model.keycodes import REGISTRY
+
+            self._registry = REGISTRY
+        return self._registry
 
     # ---- categories -----------------------------------------------------------------------
 

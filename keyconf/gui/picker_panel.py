@@ -17,6 +17,7 @@ from PySide6.QtCore import (
     QRectF,
     QSize,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette
@@ -203,7 +204,14 @@ class PickerPanel(QWidget):
         self.view.entered.connect(self._on_entered)
         self.expression.assignRequested.connect(self._on_expression)
         self.tabs.setCurrentIndex(CATEGORIES.index("Basic"))
-        self.refresh()
+        self._shown_once = False
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802
+        super().showEvent(event)
+        if not self._shown_once:
+            # Filled once the window is up: listing ~1000 keycodes need not delay the first paint.
+            self._shown_once = True
+            QTimer.singleShot(0, self.refresh)
 
     def refresh(self) -> None:
         """Rebuild the shown list (layers or macros of the layout may have changed)."""

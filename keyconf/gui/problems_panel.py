@@ -49,6 +49,7 @@ class ProblemsPanel(QWidget):
         self.tree.itemClicked.connect(self._on_item)
         self.summary = QLabel("No problems")
         self.summary.setContentsMargins(2, 0, 0, 0)
+        self.summary.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 6)
         layout.setSpacing(2)
@@ -64,7 +65,10 @@ class ProblemsPanel(QWidget):
             self.doc.changed.disconnect(self.schedule)
         self.doc, self.selection, self.loaded = doc, selection, loaded
         doc.changed.connect(self.schedule)
-        self.recheck()
+        self.problems = []
+        self.tree.clear()
+        self.summary.setText("Checking…")
+        QTimer.singleShot(0, self.recheck)  # after the keyboard is on screen
 
     def schedule(self) -> None:
         self._timer.start()

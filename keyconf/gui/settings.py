@@ -22,7 +22,7 @@ class EditorSettings:
 
     def recent_files(self) -> list[Path]:
         value = self._qs.value("files/recent", [])
-        items = [value] if isinstance(value, str) else list(value or [])
+        items = [value] if isinstance(value, str) else list(value) if isinstance(value, (list, tuple)) else []
         return [Path(p) for p in items if p]
 
     def add_recent_file(self, path: Path) -> None:
@@ -43,7 +43,9 @@ class EditorSettings:
 
     def recent_keycodes(self) -> list[str]:
         value = self._qs.value("picker/recent", [])
-        return [value] if isinstance(value, str) else [str(v) for v in (value or [])]
+        if isinstance(value, str):
+            return [value]
+        return [str(v) for v in value] if isinstance(value, (list, tuple)) else []
 
     def set_recent_keycodes(self, codes: list[str]) -> None:
         self._qs.setValue("picker/recent", list(codes))

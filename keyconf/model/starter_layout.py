@@ -195,7 +195,7 @@ def _split_halves(row: list[int], keys: Sequence[Key]) -> tuple[list[int], list[
     if len(row) < 4:
         return None
     gaps = [(g, n) for g, n in _gaps(row, keys) if g >= 0.45]
-    for gap, n in sorted(gaps, reverse=True):
+    for _gap, n in sorted(gaps, reverse=True):
         if 2 <= n + 1 <= len(row) - 2 and abs((n + 1) - len(row) / 2) <= len(row) * 0.2:
             return row[: n + 1], row[n + 1 :]
     return None

@@ -224,7 +224,7 @@ class KeycapPainter:
             tap_area_h = h - line_h - unit * 0.02
         if face.tap:
             short = len(face.tap) <= 2
-            preferred = unit * (0.3 if short else 0.21)
+            preferred = max(unit * (0.3 if short else 0.21), min(10.0, unit * 0.25))
             size, lines = self._fit(face.tap, w, tap_area_h, preferred, bold=short)
             font, metrics = self._font(size, bold=short)
             painter.setFont(font)

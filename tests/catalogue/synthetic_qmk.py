@@ -126,9 +126,18 @@ def _pins(n: int, start: int) -> list[str]:
     return [f"{'BCDF'[(start + i) // 8 % 4]}{(start + i) % 8}" for i in range(n)]
 
 
+_made_folders: set[Path] = set()
+
+
 def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    if path.parent not in _made_folders:  # thousands of files: skip the mkdir calls already done
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _made_folders.add(path.parent)
+    try:
+        path.write_text(text, encoding="utf-8")
+    except FileNotFoundError:  # the folder was removed since
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
 
 
 def make_skeleton(root: Path) -> None:
@@ -191,10 +200,10 @@ def make_qmk_tree(root: Path, count: int = 3000, seed: int = 8) -> SyntheticTree
 
 def age_tree(root: Path, when: float = PAST) -> None:
     """Give every file and folder an old time, as a checkout made a while ago has."""
-    for folder, dirs, files in os.walk(root):
+    for folder, _dirs, files in os.walk(root):
         for name in files:
             os.utime(os.path.join(folder, name), (when, when))
-    for folder, dirs, _files in os.walk(root, topdown=False):
+    for folder, _dirs, _files in os.walk(root, topdown=False):
         os.utime(folder, (when, when))
 
 
@@ -367,8 +376,8 @@ def _write_famous(kb_root: Path, expected: dict[str, Expected], aliases: dict[st
     planck = {
         "manufacturer": "OLKB", "url": "https://olkb.com/planck", "community_layouts": ["ortho_4x12"],
         "layout_aliases": {"LAYOUT_planck_grid": "LAYOUT_ortho_4x12"},
-        "layouts": {"LAYOUT_ortho_4x12": {"layout": _layout(48, 4, 12)},
-                    "LAYOUT_planck_mit": {"layout": _layout(47, 4, 12)}},
+        "layouts": {"LAYOUT_ortho_4x12": {"layout": _layout(48, 8, 6)},
+                    "LAYOUT_planck_mit": {"layout": _layout(47, 8, 6)}},
     }
     _write(kb_root / "planck/info.json", qmk_json_text(planck))
     _write(kb_root / "planck/rules.mk", "DEFAULT_FOLDER = planck/rev6\n")
@@ -386,8 +395,8 @@ def _write_famous(kb_root: Path, expected: dict[str, Expected], aliases: dict[st
     crkbd = {
         "manufacturer": "foostan", "usb": {"vid": "0x4653"}, "split": {"enabled": True},
         "layout_aliases": {"LAYOUT": "LAYOUT_split_3x6_3"}, "community_layouts": ["split_3x5_3", "split_3x6_3"],
-        "layouts": {"LAYOUT_split_3x5_3": {"layout": _layout(36, 4, 10)},
-                    "LAYOUT_split_3x6_3": {"layout": _layout(42, 4, 12)}},
+        "layouts": {"LAYOUT_split_3x5_3": {"layout": _layout(36, 8, 6)},
+                    "LAYOUT_split_3x6_3": {"layout": _layout(42, 8, 6)}},
     }
     _write(kb_root / "crkbd/info.json", qmk_json_text(crkbd, hjson_comments=True))
     _write(kb_root / "crkbd/keymaps/via/keymap.c", "// via\n")

@@ -35,3 +35,35 @@ class ScriptedTransport:
 def reply(*values: int) -> bytes:
     """A 32-byte reply starting with `values`."""
     return bytes(values) + bytes(32 - len(values))
+
+
+class HexCodec:
+    """Keycodes as hex text ("0x0004"): exercises the sync engine without the keycode registry."""
+
+    def decode(self, value: int, layers, tap_dances=()) -> str:  # noqa: ANN001
+        return f"0x{value:04X}"
+
+    def encode(self, text: str, layers, tap_dances=()) -> int:  # noqa: ANN001
+        from keyconf.device.keycode_codec import KeycodeEncodeError
+
+        try:
+            value = int(text, 16)
+        except ValueError:
+            raise KeycodeEncodeError(text, "not a hex keycode") from None
+        if not 0 <= value <= 0xFFFF:
+            raise KeycodeEncodeError(text, "out of range")
+        return value
+
+
+def grid_keyboard(rows: int, cols: int, encoders: int = 0, name: str = "test/grid"):  # noqa: ANN201
+    """A keyboard definition whose keys are a plain rows x cols grid, in row order."""
+    from keyconf.model.keyboard import Encoder, Key, Keyboard, LayoutMacro
+
+    keys = [Key(x=float(c), y=float(r), matrix=(r, c)) for r in range(rows) for c in range(cols)]
+    return Keyboard(
+        name=name,
+        matrix_rows=rows,
+        matrix_cols=cols,
+        layouts={"LAYOUT": LayoutMacro("LAYOUT", keys)},
+        encoders=[Encoder(i) for i in range(encoders)],
+    )

@@ -33,8 +33,12 @@ def test_protocol_version():
 
 @pytest.mark.parametrize(
     ("method", "value_id", "expected"),
-    [("uptime_ms", 0x01, 0x01020304), ("layout_options", 0x02, 0x00000005), ("firmware_version", 0x04, 7),
-     ("keycodes_version", 0x06, 0x00000009)],
+    [
+        ("uptime_ms", 0x01, 0x01020304),
+        ("layout_options", 0x02, 0x00000005),
+        ("firmware_version", 0x04, 7),
+        ("keycodes_version", 0x06, 0x00000009),
+    ],
 )
 def test_keyboard_values(method, value_id, expected):
     client, t = client_with(reply(0x02, value_id, *expected.to_bytes(4, "big")))
@@ -136,7 +140,9 @@ def test_bootloader_jump_acknowledged():
 
 def test_macro_commands():
     client, t = client_with(
-        reply(0x0C, 16), reply(0x0D, 0x03, 0x00), reply(0x0E, 0x00, 0x1C, 3, 0x41, 0x42, 0x00),
+        reply(0x0C, 16),
+        reply(0x0D, 0x03, 0x00),
+        reply(0x0E, 0x00, 0x1C, 3, 0x41, 0x42, 0x00),
         reply(0x0F, 0x01, 0x00, 2, 0x43, 0x00),
     )
     assert client.macro_count() == 16
@@ -149,9 +155,7 @@ def test_macro_commands():
 
 def test_layer_count_and_buffers():
     data = bytes(range(28))
-    client, t = client_with(
-        reply(0x11, 4), reply(0x12, 0x01, 0x18, 28, *data), reply(0x13, 0x00, 0x02, 2, 0x00, 0x29)
-    )
+    client, t = client_with(reply(0x11, 4), reply(0x12, 0x01, 0x18, 28, *data), reply(0x13, 0x00, 0x02, 2, 0x00, 0x29))
     assert client.layer_count() == 4
     assert sent(t, 0) == bytes([0x11]) + bytes(31)
     assert client.get_buffer(0x118, 28) == data

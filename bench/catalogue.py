@@ -1,0 +1,161 @@
+"""Benchmark: index a generated 3,000-keyboard qmk_firmware tree; prints milliseconds and the goals.
+
+Run: .venv/bin/python bench/catalogue.py [--keyboards 3000] [--real PATH] [--keep DIR]
+
+Figures:
+  cold   - index the whole tree with no keyconf cache (files are in the OS page cache, as
+           they are after any recent use of the tree), every file parsed;
+  warm   - load the cached index when nothing changed (stat every stamped path, read the
+           cache) and restore the search index, in a running process;
+  search - one query against the loaded catalogue, for several kinds of query;
+  cli    - a whole `keyconf keyboards QUERY` process, beside `qmk list-keyboards` when the
+           qmk CLI and a real tree are present.
+Goals (issue 8): cold <= 2 s, warm <= 50 ms, search <= 10 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "catalogue"))
+
+from synthetic_qmk import make_qmk_tree  # noqa: E402
+
+from keyconf.catalogue.qmk_index import load_qmk_index  # noqa: E402
+from keyconf.catalogue.search import SearchIndex  # noqa: E402
+
+GOAL_COLD_MS, GOAL_WARM_MS, GOAL_SEARCH_MS = 2000.0, 50.0, 10.0
+QUERIES = ["planck", "crkbd", "corne", "planck rev6", "plank", "crkdb", "c", "a", "4653:0001", "keys:42",
+           "zzqxjv", "olkb", "split", "rev1"]
+
+
+def timed(action: Callable[[], object], runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def verdict(value: float, goal: float) -> str:
+    return "ok" if value <= goal else "MISSED"
+
+
+def line(label: str, times: list[float], goal: float | None = None) -> None:
+    text = f"{label:<34} median {statistics.median(times):8.1f} ms   min {min(times):8.1f} ms"
+    if goal is not None:
+        text += f"   goal <= {goal:g} ms: {verdict(statistics.median(times), goal)}"
+    print(text)
+
+
+def bench_tree(tree: Path, cache: Path, cold_runs: int) -> SearchIndex:
+    cold = timed(lambda: load_qmk_index(tree, cache_dir=cache, refresh=True), cold_runs)
+    index = load_qmk_index(tree, cache_dir=cache)
+    broken = sum(1 for entry in index.entries if entry.broken)
+    print(f"keyboards indexed: {len(index.entries):,} ({broken} broken)")
+    line("cold index (all processes)", cold, GOAL_COLD_MS)
+    line("cold index (one process)", timed(lambda: load_qmk_index(tree, cache_dir=cache, refresh=True,
+                                                                      workers=1), cold_runs))
+
+    def warm() -> None:
+        loaded = load_qmk_index(tree, cache_dir=cache)
+        assert loaded.stats.how == "warm", loaded.stats
+        loaded.search_index()
+
+    line("warm load (cached) + search index", timed(warm, 25), GOAL_WARM_MS)
+    search = load_qmk_index(tree, cache_dir=cache).search_index()
+    worst = []
+    for query in QUERIES:
+        times = timed(lambda q=query: search.search(q, 50), 30)
+        worst.append(statistics.median(times))
+        hits = len(search.search(query, None))
+        print(f"  search {query!r:<16} median {statistics.median(times):6.2f} ms  max {max(times):6.2f} ms"
+              f"  ({hits} matches)")
+    print(f"{'search (slowest query, median)':<34} {max(worst):8.2f} ms   goal <= {GOAL_SEARCH_MS:g} ms: "
+          f"{verdict(max(worst), GOAL_SEARCH_MS)}")
+    return search
+
+
+def cli_times(tree: Path, env: dict[str, str], runs: int = 5) -> list[float]:
+    command = [sys.executable, "-m", "keyconf", "keyboards", "corne", "--qmk-home", str(tree)]
+    subprocess.run(command, cwd=ROOT, env=env, capture_output=True, check=True)  # fill the cache
+    return timed(lambda: subprocess.run(command, cwd=ROOT, env=env, capture_output=True, check=True), runs)
+
+
+def qmk_cli() -> str | None:
+    beside = Path(sys.executable).parent / "qmk"
+    return str(beside) if beside.exists() else shutil.which("qmk")
+
+
+def find_real_tree(given: str | None) -> Path | None:
+    candidates = [given, os.environ.get("KEYCONF_TEST_QMK_HOME"), os.environ.get("QMK_HOME"),
+                  str(Path.home() / "qmk_firmware")]
+    for candidate in candidates:
+        if candidate and (Path(candidate) / "keyboards").is_dir() and (Path(candidate) / "quantum").is_dir():
+            return Path(candidate)
+    return None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--keyboards", type=int, default=3000)
+    parser.add_argument("--real", help="a real qmk_firmware tree to measure too")
+    parser.add_argument("--keep", help="generate the tree here and keep it (reused when present)")
+    parser.add_argument("--cold-runs", type=int, default=3)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as scratch:
+        work = Path(scratch)
+        env = {**os.environ, "XDG_CACHE_HOME": str(work / "xdg-cache"), "XDG_DATA_HOME": str(work / "xdg-data"),
+               "XDG_CONFIG_HOME": str(work / "xdg-config")}
+        tree = Path(args.keep) / "qmk_firmware" if args.keep else work / "qmk_firmware"
+        if not (tree / "keyboards").is_dir():
+            start = time.perf_counter()
+            make_qmk_tree(tree, args.keyboards)
+            print(f"generated {args.keyboards:,}-keyboard tree in {time.perf_counter() - start:.1f} s: {tree}")
+        print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}, "
+              f"Python {sys.version.split()[0]}")
+        print("== generated tree ==")
+        bench_tree(tree, work / "cache-generated", args.cold_runs)
+        line("keyconf keyboards corne (process)", cli_times(tree, env))
+
+        real = find_real_tree(args.real)
+        if real is None:
+            print("== real tree: none found (--real PATH, KEYCONF_TEST_QMK_HOME or QMK_HOME) ==")
+            return
+        print(f"== real tree: {real} ==")
+        bench_tree(real, work / "cache-real", args.cold_runs)
+        line("keyconf keyboards corne (process)", cli_times(real, env))
+        qmk = qmk_cli()
+        if qmk is None:
+            print("qmk CLI not found: no `qmk list-keyboards` figure")
+            return
+        listing = subprocess.run([qmk, "list-keyboards"], cwd=real, env={**env, "QMK_HOME": str(real)},
+                                 capture_output=True, text=True)
+        if listing.returncode != 0:
+            print(f"`qmk list-keyboards` failed: {listing.stderr.strip()[:200]}")
+            return
+        times = timed(lambda: subprocess.run([qmk, "list-keyboards"], cwd=real, env={**env, "QMK_HOME": str(real)},
+                                             capture_output=True, check=True), 5)
+        line("qmk list-keyboards (process)", times)
+        qmk_names = set(listing.stdout.split())
+        ours = {e.path for e in load_qmk_index(real, cache_dir=work / "cache-real").entries}
+        same = ("same set" if ours == qmk_names
+                else f"differ: {len(ours - qmk_names)} extra, {len(qmk_names - ours)} missing")
+        print(f"keyboards: keyconf {len(ours):,}, qmk list-keyboards {len(qmk_names):,} ({same})")
+
+
+if __name__ == "__main__":
+    main()

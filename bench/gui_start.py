@@ -1,0 +1,197 @@
+"""How fast the editor starts and switches layers.
+
+1. Start: wall time from launching a process to the first paint of the main window's keyboard
+   with the default layout, against a bare PySide6 QMainWindow launched the same way in the
+   same run (median of several runs each; the ratio is the figure to watch, goal <= 2x).
+2. Layer switch: time to repaint the keyboard view after switching layers on a 100-key board
+   (goal <= 8 ms), cold (faces not yet built for that layer) and warm.
+
+Run: QT_QPA_PLATFORM=offscreen python bench/gui_start.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+BARE = """
+import sys
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication, QMainWindow, QLabel
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+window.setCentralWidget(QLabel("hello"))
+window.resize(1400, 860)
+class Painted(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint:
+            print("painted", flush=True)
+            import os; os._exit(0)
+        return False
+watcher = Painted()
+window.centralWidget().installEventFilter(watcher)
+window.show()
+app.exec()
+"""
+
+KEYCONF = """
+import os, sys
+from keyconf.gui import keyboard_view
+original = keyboard_view.KeyboardView.paintEvent
+def paint(self, event):
+    original(self, event)
+    if self.doc is not None:
+        print("painted", flush=True)
+        os._exit(0)
+keyboard_view.KeyboardView.paintEvent = paint
+from keyconf.cli.main import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def time_to_paint(script: str, args: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, *args],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    elapsed = time.perf_counter() - start
+    proc.wait(timeout=60)
+    if "painted" not in line:
+        raise SystemExit(f"the window never painted ({script[:30]}…)")
+    return elapsed
+
+
+def bench_start(runs: int) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as home:
+        env = dict(
+            os.environ,
+            QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+            KEYCONF_HOME=home,
+            PYTHONPATH=str(REPO),
+        )
+        layout = str(REPO / "layouts" / "planck.yaml")
+        time_to_paint(BARE, [], env)  # warm the disk cache for both
+        time_to_paint(KEYCONF, [layout], env)
+        bare = [time_to_paint(BARE, [], env) for _ in range(runs)]
+        ours = [time_to_paint(KEYCONF, [layout], env) for _ in range(runs)]
+    b, k = statistics.median(bare), statistics.median(ours)
+    print(f"start, bare QMainWindow:          {b * 1000:7.0f} ms (median of {runs})")
+    print(f"start, keyconf with planck.yaml:  {k * 1000:7.0f} ms (median of {runs})")
+    print(f"ratio keyconf / bare:             {k / b:7.2f}x  (goal <= 2x)")
+
+
+def hundred_key_board():
+    from keyconf.model.keyboard import Key, Keyboard, LayoutMacro
+
+    keys = []
+    widths = [
+        [1.0] * 15,
+        [1.0] * 14 + [2.0],
+        [1.5] + [1.0] * 13 + [1.5],
+        [1.75] + [1.0] * 12 + [2.25],
+        [2.25] + [1.0] * 11 + [2.75],
+        [1.25, 1.25, 1.25, 6.25, 1.25, 1.25, 1.25, 1.25],
+    ]
+    for row, ws in enumerate(widths):
+        x = 0.0
+        for w in ws:
+            keys.append(Key(x, float(row), w))
+            x += w
+    x = 15.5
+    for row in range(1, 6):  # a block on the right up to 100 keys
+        for col in range(4):
+            if len(keys) < 100:
+                keys.append(Key(x + col, float(row)))
+    return Keyboard("bench/100", layouts={"LAYOUT": LayoutMacro("LAYOUT", keys)})
+
+
+def bench_layer_switch(repeats: int) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from keyconf.gui.document import LayoutDocument
+    from keyconf.gui.keyboard_view import KeyboardView
+    from keyconf.gui.selection import SelectionModel
+    from keyconf.model.layout import Layer, Layout
+
+    app = QApplication.instance() or QApplication([])
+    keyboard = hundred_key_board()
+    n = keyboard.layout().key_count
+    pool = [
+        "KC_A",
+        "KC_SPC",
+        "LT(nav, KC_ESC)",
+        "MT(MOD_LCTL | MOD_LSFT, KC_Z)",
+        "KC_TRNS",
+        "KC_VOLU",
+        "RGB_TOG",
+        "QK_BOOT",
+        "KC_F5",
+        "LCTL(KC_C)",
+        "KC_NO",
+        "OSM(MOD_LSFT)",
+        "MO(sym)",
+        "KC_PGUP",
+        "KC_MS_U",
+    ]
+    layers = [
+        Layer(name, [pool[(i * (li + 3)) % len(pool)] for i in range(n)])
+        for li, name in enumerate(["base", "nav", "sym", "fn"])
+    ]
+    layout = Layout(keyboard="bench/100", layout_macro="LAYOUT", layers=layers, geometry=keyboard)
+    doc = LayoutDocument(layout, keyboard)
+    selection = SelectionModel()
+    view = KeyboardView()
+    view.resize(1400, 520)
+    view.set_document(doc, selection)
+    view.show()
+    app.processEvents()
+    view.repaint()
+
+    def switch(layer: int) -> float:
+        start = time.perf_counter()
+        selection.set_layer(layer)
+        view.repaint()
+        return time.perf_counter() - start
+
+    cold = []
+    for _ in range(repeats // 4 or 1):
+        view._on_context_changed()  # forget every layer's faces
+        cold.append(switch(1))
+    warm = [switch(i % 4) for i in range(repeats)]
+    print(f"layer switch, {n}-key board, cold: {statistics.median(cold) * 1000:6.2f} ms median")
+    print(
+        f"layer switch, {n}-key board, warm: {statistics.median(warm) * 1000:6.2f} ms median, "
+        f"{sorted(warm)[int(len(warm) * 0.95) - 1] * 1000:6.2f} ms p95  (goal <= 8 ms)"
+    )
+    view.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=80)
+    args = parser.parse_args()
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    sys.path.insert(0, str(REPO))
+    bench_start(args.runs)
+    bench_layer_switch(args.repeats)
+
+
+if __name__ == "__main__":
+    main()

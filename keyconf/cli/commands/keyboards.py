@@ -1,0 +1,144 @@
+"""`keyconf keyboards [QUERY]`: find keyboards in the bundled set, the user's qmk_firmware tree
+and the VIA definitions the user added."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from keyconf.catalogue.catalogue import Catalogue
+from keyconf.catalogue.entry import KeyboardEntry
+from keyconf.catalogue.qmk_home import HOW_TO_GET_A_TREE
+from keyconf.catalogue.search import Match, parse_usb_id
+from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand
+
+DEFAULT_LIMIT = 25
+_MAX_LAYOUTS_SHOWN = 4
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("query", nargs="*", metavar="QUERY",
+                        help="words to look for in names, QMK paths and old QMK names (typos are forgiven); "
+                        "`keys:N` keeps boards with an N-key layout, `VVVV:PPPP` a USB id. "
+                        "Without a query, every keyboard is listed")
+    parser.add_argument("--json", action="store_true", help="print the matches as JSON")
+    parser.add_argument("--qmk-home", metavar="PATH",
+                        help="the qmk_firmware tree to index (default: as QMK finds it: QMK_HOME, "
+                        "`qmk config user.qmk_home`, ~/qmk_firmware)")
+    parser.add_argument("--refresh", action="store_true", help="re-read the whole tree instead of using the cache")
+    parser.add_argument("--usb", metavar="VID:PID", help="only boards with this USB id (hex, as lsusb prints it)")
+    parser.add_argument("--keys", type=int, metavar="N", help="only boards with a layout of N keys")
+    parser.add_argument("-n", "--limit", type=int, metavar="N",
+                        help=f"show at most N matches (default {DEFAULT_LIMIT} for a query, all without one)")
+    parser.add_argument("--add-via-definition", metavar="FILE",
+                        help="check a VIA definition file (.json) and add it to keyconf's keyboards")
+
+
+def run(args: argparse.Namespace) -> int:
+    catalogue = Catalogue.open(args.qmk_home, cwd=Path.cwd(), refresh=args.refresh)
+    if args.qmk_home and catalogue.status.qmk_problem:
+        raise CommandError(catalogue.status.qmk_problem.split("; ")[0], EXIT_USAGE, hint=HOW_TO_GET_A_TREE)
+    if args.add_via_definition:
+        return _add_definition(args.add_via_definition, catalogue)
+
+    terms = list(args.query)
+    if args.usb:
+        if parse_usb_id(args.usb) is None:
+            raise CommandError(f"--usb {args.usb!r} is not a USB id", EXIT_USAGE,
+                               hint="give vendor and product id in hex, e.g. --usb 4653:0001")
+        terms.append(args.usb if ":" in args.usb else f"{args.usb}:")
+    if args.keys is not None:
+        terms.append(f"keys:{args.keys}")
+    query = " ".join(terms)
+    limit = args.limit if args.limit is not None else (DEFAULT_LIMIT if query.strip() else None)
+    if limit is not None and limit < 1:
+        raise CommandError("--limit must be at least 1", EXIT_USAGE)
+    matches = catalogue.search(query, limit)
+    total_found = len(matches) if limit is None or len(matches) < limit else len(catalogue.search(query, None))
+
+    if args.json:
+        _print_json(catalogue, query, matches, total_found)
+    else:
+        _print_table(matches)
+        _print_footer(catalogue, query, matches, total_found)
+    return EXIT_OK if matches else EXIT_PROBLEMS
+
+
+def _layouts_text(entry: KeyboardEntry) -> str:
+    if entry.broken:
+        return f"broken: {entry.broken}"
+    shown = [f"{layout.name} {layout.key_count}" for layout in entry.layouts[:_MAX_LAYOUTS_SHOWN]]
+    more = len(entry.layouts) - len(shown)
+    return ", ".join(shown) + (f", +{more} more" if more > 0 else "")
+
+
+def _print_table(matches: list[Match]) -> None:
+    if not matches:
+        return
+    rows = [(m.entry.path, m.entry.name, _layouts_text(m.entry), m.entry.source.value) for m in matches]
+    widths = [min(40, max(len(row[i]) for row in rows)) for i in range(2)]
+    print(f"{'KEYBOARD':<{widths[0]}}  {'NAME':<{widths[1]}}  SOURCE   LAYOUTS (keys)")
+    for path, name, layouts, source in rows:
+        print(f"{path:<{widths[0]}}  {name:<{widths[1]}}  {source:<7}  {layouts}")
+
+
+def _print_footer(catalogue: Catalogue, query: str, matches: list[Match], total_found: int) -> None:
+    status = catalogue.status
+    shown = f"{len(matches)} of {total_found:,} matches" if total_found > len(matches) else (
+        f"{len(matches)} match" + ("" if len(matches) == 1 else "es"))
+    where = []
+    if status.qmk_home is not None:
+        where.append(f"{status.qmk_keyboards:,} in qmk_firmware at {status.qmk_home.path} ({status.qmk_home.source})")
+    if status.bundled_keyboards:
+        where.append(f"{status.bundled_keyboards} bundled")
+    if status.via_definitions:
+        where.append(f"{status.via_definitions} from VIA definitions in {status.definitions_dir}")
+    summary = f"{shown} for {query.strip()!r}" if query.strip() else f"{len(matches):,} keyboards"
+    sys.stdout.flush()  # the list first, then the summary, also when both go to one pipe
+    print(f"{summary} ({'; '.join(where) or 'no keyboards'})", file=sys.stderr)
+    if catalogue.notice:
+        print(f"note: {catalogue.notice}", file=sys.stderr)
+
+
+def _print_json(catalogue: Catalogue, query: str, matches: list[Match], total_found: int) -> None:
+    status = catalogue.status
+    data = {
+        "query": query,
+        "qmk_home": str(status.qmk_home.path) if status.qmk_home else None,
+        "qmk_home_source": status.qmk_home.source if status.qmk_home else None,
+        "userspace": str(status.userspace) if status.userspace else None,
+        "notice": catalogue.notice,
+        "matches": total_found,
+        "keyboards": [{**m.entry.as_json(), "score": round(m.score, 2)} for m in matches],
+    }
+    json.dump(data, sys.stdout, indent=2)
+    print()
+
+
+def _add_definition(file: str, catalogue: Catalogue) -> int:
+    from keyconf.catalogue.user_definitions import add_via_definition
+    from keyconf.formats.definition_source import KeyboardDefinitionError
+
+    try:
+        entry = add_via_definition(file, catalogue.definitions_dir)
+    except KeyboardDefinitionError as error:
+        raise CommandError(f"{error}", EXIT_PROBLEMS,
+                           hint="only VIA definition files (v2 or v3 JSON) can be added") from None
+    except OSError as error:
+        raise CommandError(f"cannot add {file}: {error.strerror or error}", EXIT_PROBLEMS) from None
+    counts = ", ".join(str(c) for c in sorted(set(entry.key_counts))) or "no"
+    print(f"added {entry.path}: {entry.name} ({counts} keys) to {catalogue.definitions_dir}")
+    return EXIT_OK
+
+
+COMMAND = Subcommand(
+    name="keyboards",
+    help="find keyboards: bundled ones, your qmk_firmware tree's, and VIA definitions you added",
+    add_arguments=add_arguments,
+    run=run,
+    description="Search the keyboards keyconf knows by name, QMK path, old QMK name, USB id or key "
+    "count. With a qmk_firmware tree (found as QMK finds it, or --qmk-home) every keyboard in it "
+    "is listed; the tree is indexed once and cached. Exit status: 0 matches found, 1 none, 2 usage error.",
+)
