@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from keyconf.catalogue import bundled
+from keyconf.catalogue.catalogue import Catalogue
 from keyconf.catalogue.resolve import UnknownKeyboardError, find_keyboard
 from keyconf.cli.command import EXIT_USAGE, CommandError
 from keyconf.formats.definition_source import (
@@ -20,7 +20,6 @@ from keyconf.formats.definition_source import (
     parse_definition_json,
     read_definition_text,
 )
-from keyconf.formats.matrix_order import matrix_size
 from keyconf.formats.qmk_info import keyboard_from_info
 from keyconf.formats.via_definition import via_definition_from_data
 from keyconf.model.keyboard import Keyboard
@@ -52,38 +51,22 @@ class CatalogueKeyboards:
         return None
 
     def _usb_candidates(self, vid: int, pid: int) -> list[tuple[str, int, int, Callable[[], Keyboard | None]]]:
-        try:
-            from keyconf.catalogue.catalogue import Catalogue  # type: ignore[import-not-found]
-        except ImportError:
-            Catalogue = None  # noqa: N806 - the catalogue is optional until it is installed
-        found: list[tuple[str, int, int, Callable[[], Keyboard | None]]] = []
-        if Catalogue is not None:
-            catalogue = Catalogue.open()
-            for entry in catalogue.by_usb(vid, pid):
-                found.append(
-                    (entry.name or entry.path, entry.matrix_rows, entry.matrix_cols, _loader(catalogue, entry))
-                )
-            return found
-        for qmk_name in bundled.bundled_keyboards():
-            keyboard = bundled.load_bundled(qmk_name)
-            if (keyboard.usb_vid, keyboard.usb_pid) == (vid, pid):
-                size = matrix_size(keyboard)
-                found.append((keyboard.display_name or keyboard.name, size.rows, size.cols, _given(keyboard)))
-        return found
+        catalogue = Catalogue.open()
+        return [
+            (entry.name or entry.path, entry.matrix_rows, entry.matrix_cols, _loader(catalogue, entry))
+            for entry in catalogue.by_usb(vid, pid)
+            if not entry.broken
+        ]
 
 
-def _loader(catalogue: Any, entry: Any) -> Callable[[], Keyboard | None]:
+def _loader(catalogue: Catalogue, entry: Any) -> Callable[[], Keyboard | None]:
     def load() -> Keyboard | None:
         try:
-            return catalogue.load(entry)  # type: ignore[no-any-return]
+            return catalogue.load(entry)
         except Exception:  # noqa: BLE001 - a broken definition is skipped, the next candidate tried
             return None
 
     return load
-
-
-def _given(keyboard: Keyboard) -> Callable[[], Keyboard | None]:
-    return lambda: keyboard
 
 
 def _squeeze(text: str) -> str:

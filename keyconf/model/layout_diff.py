@@ -8,7 +8,7 @@ Pure: faces (the `keyconf diff` command, the GUI's diff view) decide how to show
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -139,8 +139,12 @@ class LayoutDiff:
         return "; ".join(parts)
 
 
-def diff_layouts(old: Layout, new: Layout) -> LayoutDiff:
-    """Everything that differs from `old` to `new`."""
+BOARD_ONLY_KEYMAP = frozenset({"settings", "tap_dances", "combos", "key_overrides"})
+
+
+def diff_layouts(old: Layout, new: Layout, skip: Collection[str] = ()) -> LayoutDiff:
+    """Everything that differs from `old` to `new`, leaving out the sections named in `skip`
+    (e.g. `BOARD_ONLY_KEYMAP` when `new` was read from a VIA board, which holds none of them)."""
     ctx_old, ctx_new = layout_context(old), layout_context(new)
     result = LayoutDiff()
     pairs = _match_layers(old, new, ctx_old, ctx_new)
@@ -157,7 +161,7 @@ def diff_layouts(old: Layout, new: Layout) -> LayoutDiff:
             entry.keys = _key_changes(old_layer, new_layer, ctx_old, ctx_new)
             entry.encoders = _encoder_changes(old_layer, new_layer, ctx_old, ctx_new)
         result.layers.append(entry)
-    result.other = _other_changes(old, new, ctx_old, ctx_new)
+    result.other = _other_changes(old, new, ctx_old, ctx_new, frozenset(skip))
     return result
 
 
@@ -223,7 +227,9 @@ def _encoder_changes(old: Layer, new: Layer, ctx_old: ParseContext, ctx_new: Par
     return changes
 
 
-def _other_changes(old: Layout, new: Layout, ctx_old: ParseContext, ctx_new: ParseContext) -> list[str]:
+def _other_changes(
+    old: Layout, new: Layout, ctx_old: ParseContext, ctx_new: ParseContext, skip: frozenset[str]
+) -> list[str]:
     lines: list[str] = []
     for what, a, b in (
         ("keyboard", old.keyboard, new.keyboard),
@@ -232,25 +238,29 @@ def _other_changes(old: Layout, new: Layout, ctx_old: ParseContext, ctx_new: Par
         if a != b:
             lines.append(f"{what}: {a or '—'} → {b or '—'}")
     lines += _mapping_changes("layout option", old.layout_options, new.layout_options)
-    lines += _mapping_changes("setting", old.settings, new.settings)
+    if "settings" not in skip:
+        lines += _mapping_changes("setting", old.settings, new.settings)
     lines += _list_changes("macro", old.macros, new.macros, _macro_text, lambda x, y: x.steps == y.steps)
-    lines += _list_changes(
-        "tap dance",
-        old.tap_dances,
-        new.tap_dances,
-        _tap_dance_text,
-        lambda x, y: _same_tap_dance(x, y, ctx_old, ctx_new),
-    )
-    lines += _list_changes(
-        "combo", old.combos, new.combos, _combo_text, lambda x, y: _same_combo(x, y, ctx_old, ctx_new)
-    )
-    lines += _list_changes(
-        "key override",
-        old.key_overrides,
-        new.key_overrides,
-        _override_text,
-        lambda x, y: _same_override(x, y, ctx_old, ctx_new),
-    )
+    if "tap_dances" not in skip:
+        lines += _list_changes(
+            "tap dance",
+            old.tap_dances,
+            new.tap_dances,
+            _tap_dance_text,
+            lambda x, y: _same_tap_dance(x, y, ctx_old, ctx_new),
+        )
+    if "combos" not in skip:
+        lines += _list_changes(
+            "combo", old.combos, new.combos, _combo_text, lambda x, y: _same_combo(x, y, ctx_old, ctx_new)
+        )
+    if "key_overrides" not in skip:
+        lines += _list_changes(
+            "key override",
+            old.key_overrides,
+            new.key_overrides,
+            _override_text,
+            lambda x, y: _same_override(x, y, ctx_old, ctx_new),
+        )
     return lines
 
 

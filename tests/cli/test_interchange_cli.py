@@ -147,3 +147,18 @@ def test_diff_without_b_explains_the_device_is_needed(work: Path, capsys: pytest
     code = main(["diff", str(DATA / "corne_configurator.json")])
     assert code == 2
     assert "keyboard" in capsys.readouterr().err
+
+
+def test_diff_with_the_simulated_keyboard(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["pull", "--demo", "-o", "board.yaml"]) == 0
+    capsys.readouterr()
+    assert main(["diff", "board.yaml", "--demo"]) == 0
+    assert capsys.readouterr().out.rstrip().endswith("no differences")
+    text = (work / "board.yaml").read_text()
+    (work / "mine.yaml").write_text(text.replace("KC_TAB,", "KC_GRV,", 1) + "settings:\n  tapping_term: 180\n")
+    assert main(["diff", "mine.yaml", "--demo"]) == 1
+    out = capsys.readouterr().out
+    assert "+++ keyconf demo" in out
+    assert "r1 c1" in out and "(KC_GRV)" in out and "(KC_TAB)" in out
+    assert "tapping_term" not in out  # a VIA board holds no settings: nothing to compare
+    assert out.rstrip().splitlines()[-1] == "1 key changed in 1 layer"

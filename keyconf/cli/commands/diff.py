@@ -28,7 +28,7 @@ from keyconf.formats.interchange import (
 from keyconf.formats.yaml_layout import LayoutFileError, rows_for_keys
 from keyconf.model.keyboard import Keyboard
 from keyconf.model.layout import Layout
-from keyconf.model.layout_diff import LayerDiff, LayoutDiff, diff_layouts
+from keyconf.model.layout_diff import BOARD_ONLY_KEYMAP, LayerDiff, LayoutDiff, diff_layouts
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -50,14 +50,17 @@ def run(args: argparse.Namespace) -> int:
     chosen = keyboard_option(args.keyboard)
     keyboard = chosen.keyboard if chosen else None
     old = _read(args.a, keyboard, args.layout)
+    skip: frozenset[str] = frozenset()
     if args.device is not None or args.demo or args.b is None:
         new_layout, new_name = _read_device(old, args.device or None, args.demo)
+        if "Vial protocol" not in new_name:
+            skip = BOARD_ONLY_KEYMAP  # a VIA board holds no settings, tap dances, combos or overrides
     else:
         # Read B in A's terms: its keyboard and layout macro, so matrix-ordered saves line up.
         fallback = keyboard or old.keyboard
         new = _read(args.b, keyboard, args.layout or old.layout.layout_macro, fallback)
         new_layout, new_name = new.layout, f"{args.b} ({FORMAT_NAMES[new.format]})"
-    result = diff_layouts(old.layout, new_layout)
+    result = diff_layouts(old.layout, new_layout, skip)
     print(f"--- {args.a} ({FORMAT_NAMES[old.format]})")
     print(f"+++ {new_name}")
     for line in report_lines(result, old.layout, new_layout, old.keyboard):
