@@ -100,9 +100,9 @@ def write_crash_log() -> str | None:
     import traceback
 
     try:
-        from platformdirs import user_log_dir
+        from keyconf.app_dirs import app_dirs
 
-        folder = user_log_dir("keyconf", appauthor=False)
+        folder = app_dirs().logs  # where `keyconf --paths` says logs are
         os.makedirs(folder, exist_ok=True)
         path = os.path.join(folder, f"crash-{datetime.datetime.now():%Y%m%d-%H%M%S}.log")
         with open(path, "w", encoding="utf-8") as handle:

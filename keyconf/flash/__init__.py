@@ -9,5 +9,6 @@
 - `entry`: entering the bootloader (the device layer's jump, or instructions: QK_BOOT, reset).
 - `tools`, `flashers`, `runner`, `progress`: finding the tools, their arguments, running
   them on a pseudo-terminal, and reading their progress.
-- `udev`: the Linux udev rule generated from the table.
+- `udev`: the Linux udev rule generated from the table; `udev_install`: installing it (pkexec,
+  or the sudo commands) and checking the installed copy (`keyconf udev`).
 """
