@@ -150,6 +150,8 @@ def _macro(items: Any, index: int, fail: Any, warnings: list[str]) -> Macro:
 
 
 def _macro_keycode(name: str) -> str:
-    """QMK macro JSON names keys without `KC_` (`LCTL`, `A`): the keycode is `KC_` + name."""
+    """QMK macro JSON names keys without `KC_` (`LCTL`, `LEFT_CTRL`, `A`): the keycode is `KC_` + name,
+    in keyconf's canonical spelling (both of those are KC_LCTL)."""
     name = name.strip()
-    return name if name.upper().startswith("KC_") else f"KC_{name.upper()}"
+    text = name if name.upper().startswith("KC_") else f"KC_{name.upper()}"
+    return fk.canonical(text, fk.named_context([]))

@@ -240,7 +240,9 @@ def _other_changes(
     lines += _mapping_changes("layout option", old.layout_options, new.layout_options)
     if "settings" not in skip:
         lines += _mapping_changes("setting", old.settings, new.settings)
-    lines += _list_changes("macro", old.macros, new.macros, _macro_text, lambda x, y: x.steps == y.steps)
+    lines += _list_changes(
+        "macro", old.macros, new.macros, _macro_text, lambda x, y: _same_macro(x, y, ctx_old, ctx_new)
+    )
     if "tap_dances" not in skip:
         lines += _list_changes(
             "tap dance",
@@ -305,6 +307,23 @@ def _macro_text(macro: Macro) -> str:
             keys = [step.value] if isinstance(step.value, str) else list(step.value)  # type: ignore[arg-type]
             parts.append(f"{step.kind} {'+'.join(str(k) for k in keys)}")
     return ", ".join(parts) or "(empty)"
+
+
+def _same_macro(a: Macro, b: Macro, ctx_a: ParseContext, ctx_b: ParseContext) -> bool:
+    if len(a.steps) != len(b.steps):
+        return False
+    for x, y in zip(a.steps, b.steps, strict=True):
+        if x.kind != y.kind:
+            return False
+        if x.kind in ("text", "delay"):
+            if x.value != y.value:
+                return False
+            continue
+        xs = [x.value] if isinstance(x.value, str) else list(x.value)  # type: ignore[arg-type]
+        ys = [y.value] if isinstance(y.value, str) else list(y.value)  # type: ignore[arg-type]
+        if len(xs) != len(ys) or not all(same_keycode(p, ctx_a, q, ctx_b) for p, q in zip(xs, ys, strict=True)):
+            return False
+    return True
 
 
 def _tap_dance_text(td: TapDance) -> str:

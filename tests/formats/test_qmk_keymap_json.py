@@ -37,7 +37,7 @@ def test_macros_encoders_and_config() -> None:
     assert layout.layers[0].keys[43] == "LT(layer1, KC_SPC)"
     assert [(a.ccw, a.cw) for a in layout.layers[1].encoders] == [("KC_TRNS", "KC_TRNS"), ("LCTL(KC_Z)", "LCTL(KC_Y)")]
     push, paste = layout.macros
-    assert [(s.kind, s.value) for s in push.steps] == [("text", "git push"), ("tap", ["KC_ENTER"])]
+    assert [(s.kind, s.value) for s in push.steps] == [("text", "git push"), ("tap", ["KC_ENT"])]
     assert [(s.kind, s.value) for s in paste.steps] == [
         ("down", ["KC_LCTL"]), ("tap", ["KC_C"]), ("up", ["KC_LCTL"]), ("delay", 100), ("tap", ["KC_LCTL", "KC_V"]),
     ]  # fmt: skip
