@@ -116,6 +116,7 @@ def _run_gui(ns: argparse.Namespace, file: Path | None, size: tuple[int, int] | 
 
         apply_palette(app, dark=bool(ns.dark))
 
+    from keyconf.gui.device_features import install_device_features
     from keyconf.gui.main_window import MainWindow
 
     if ns.screenshot:
@@ -126,8 +127,13 @@ def _run_gui(ns: argparse.Namespace, file: Path | None, size: tuple[int, int] | 
         # A picture of the default window: the user's saved window state is neither used nor changed.
         with tempfile.TemporaryDirectory(prefix="keyconf-shot-") as scratch:
             window = MainWindow(EditorSettings(Path(scratch) / "settings.ini"))
-            return _screenshot(window, ns, file, size or (1400, 860))
+            features = install_device_features(window)
+            try:
+                return _screenshot(window, ns, file, size or (1400, 860))
+            finally:
+                features.shutdown()
     window = MainWindow()
+    install_device_features(window)
     window.show()
     target = file
     if target is None:
@@ -138,6 +144,24 @@ def _run_gui(ns: argparse.Namespace, file: Path | None, size: tuple[int, int] | 
     if ns.demo and demo_hook is not None:
         demo_hook(window)
     return int(app.exec())
+
+
+def _connect_demo_and_wait(window: object, timeout_s: float = 10.0) -> None:
+    """Connect the simulated keyboard and let the connection settle before the picture."""
+    import time
+
+    from PySide6.QtWidgets import QApplication
+
+    assert demo_hook is not None
+    demo_hook(window)
+    deadline = time.monotonic() + timeout_s
+    status = getattr(window, "statusBar", None)
+    while time.monotonic() < deadline:
+        QApplication.processEvents()
+        message = status().currentMessage() if status is not None else ""
+        if message.startswith("Connected"):
+            break
+        time.sleep(0.02)
 
 
 def _screenshot(window: object, ns: argparse.Namespace, file: Path | None, size: tuple[int, int]) -> int:
@@ -176,6 +200,8 @@ def _screenshot(window: object, ns: argparse.Namespace, file: Path | None, size:
             raise CommandError(
                 f"--layer {ns.layer}: no such layer", EXIT_USAGE, hint=f"layers: {', '.join(names)}"
             )
+    if ns.demo and demo_hook is not None:
+        _connect_demo_and_wait(window)
     window.resize(*size)
     for _ in range(5):
         QApplication.processEvents()

@@ -34,6 +34,9 @@ def build_parser(subcommands: dict[str, Subcommand]) -> argparse.ArgumentParser:
         prog="keyconf",
         description="Keyboard layout configurator for QMK keyboards. "
         "Without a subcommand, opens the desktop editor.",
+        epilog="The desktop editor: keyconf [FILE] [--demo] [--dark|--light] "
+        "[--screenshot OUT.png [--layer NAME] [--size WxH]] [--paths] (see `keyconf --app-help`). "
+        "Each subcommand has its own --help.",
     )
     parser.add_argument("--version", action="version", version=f"keyconf {__version__}")
     sub = parser.add_subparsers(dest="subcommand", metavar="SUBCOMMAND")
@@ -63,6 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     first = next((a for a in args if not a.startswith("-")), None)
     wants_cli = (first in subcommand_module_names()) or any(a in ("-h", "--help", "--version") for a in args[:1])
+    if args[:1] == ["--app-help"]:  # the desktop editor's own options
+        args, wants_cli = ["--help"], False
     # The desktop editor starts without importing every subcommand (start-up time).
     subcommands = discover_subcommands() if wants_cli else {}
     try:

@@ -19,6 +19,7 @@ from typing import Any
 
 from keyconf.device.board_state import BoardState, KeymapImage
 from keyconf.device.errors import DeviceError
+from keyconf.device.vial_protocol import VialCombo, VialKeyOverride, VialTapDance
 from keyconf.formats.atomic import write_atomic
 
 BACKUP_FORMAT = 1
@@ -131,7 +132,22 @@ def _to_data(identity: BoardIdentity, state: BoardState) -> dict[str, Any]:
         if state.macros is None
         else {"count": state.macro_count, "size": state.macro_buffer_size, "data": state.macros.hex()},
         "layout_options": state.layout_options,
+        "vial_entries": {
+            "tap_dances": _packed(state.tap_dances),
+            "combos": _packed(state.combos),
+            "key_overrides": _packed(state.key_overrides),
+        },
     }
+
+
+def _packed(entries: list[Any] | None) -> list[str] | None:
+    return None if entries is None else [entry.pack().hex() for entry in entries]
+
+
+def _unpacked(kind: Any, data: Any) -> list[Any] | None:
+    if data is None:
+        return None
+    return [kind.unpack(bytes.fromhex(text)) for text in data]
 
 
 def load_backup(path: str | os.PathLike[str]) -> Backup:
@@ -178,6 +194,10 @@ def load_backup(path: str | os.PathLike[str]) -> Backup:
             macros=bytes.fromhex(macros["data"]) if macros else None,
             layout_options=None if data.get("layout_options") is None else int(data["layout_options"]),
         )
+        entries = data.get("vial_entries") or {}
+        state.tap_dances = _unpacked(VialTapDance, entries.get("tap_dances"))
+        state.combos = _unpacked(VialCombo, entries.get("combos"))
+        state.key_overrides = _unpacked(VialKeyOverride, entries.get("key_overrides"))
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise BackupError(f"{file}: damaged keyconf backup ({error})") from error
     return Backup(file, identity, state, str(data.get("created", "")))

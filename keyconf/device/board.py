@@ -137,5 +137,12 @@ class Board:
         protocol = min(self.via_protocol, NEWEST_VIA_PROTOCOL)
         return self.client.switch_matrix_state(rows, cols, protocol)
 
+    def jump_to_bootloader(self) -> bool:
+        """Reboot into the bootloader for flashing (see ViaClient.bootloader_jump). A locked Vial
+        keyboard would ignore the command silently, so that is checked and said first."""
+        if self.is_vial:
+            self.vial.require_unlocked("enter its bootloader")
+        return self.client.bootloader_jump()
+
     def close(self) -> None:
         self.client.close()

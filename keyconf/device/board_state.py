@@ -10,6 +10,7 @@ import struct
 from dataclasses import dataclass, field
 
 from keyconf.device.via_protocol import CHUNK
+from keyconf.device.vial_protocol import VialCombo, VialKeyOverride, VialTapDance
 
 KEY_BYTES = 2
 KEYS_PER_REPORT = CHUNK // KEY_BYTES  # 14
@@ -88,6 +89,10 @@ class BoardState:
     macro_buffer_size: int = 0
     macros: bytes | None = None  # the buffer up to the end of the last macro
     layout_options: int | None = None
+    # Vial's dynamic entries (None: not a Vial keyboard, or firmware without them)
+    tap_dances: list[VialTapDance] | None = None
+    combos: list[VialCombo] | None = None
+    key_overrides: list[VialKeyOverride] | None = None
 
     def copy(self) -> BoardState:
         return BoardState(
@@ -97,6 +102,9 @@ class BoardState:
             self.macro_buffer_size,
             self.macros,
             self.layout_options,
+            None if self.tap_dances is None else list(self.tap_dances),
+            None if self.combos is None else list(self.combos),
+            None if self.key_overrides is None else list(self.key_overrides),
         )
 
 

@@ -577,7 +577,7 @@ class SimulatedVialKeyboard(SimulatedKeyboard):
         self.unlocked = unlocked
         self.unlock_in_progress = False
         self.unlock_counter = 0
-        self.tap_dances = [vl.VialTapDance() for _ in range(tap_dances)]
+        self.tap_dances = [vl.VialTapDance(tapping_term=200) for _ in range(tap_dances)]  # TAPPING_TERM
         self.combos = [vl.VialCombo() for _ in range(combos)]
         default_override = vl.VialKeyOverride(options=0b111)
         self.key_overrides = [default_override for _ in range(key_overrides)]

@@ -36,6 +36,16 @@ from keyconf.device.macros import (
     split_macros,
 )
 from keyconf.device.via_protocol import MAX_MACROS, pack_layout_options, unpack_layout_options
+from keyconf.device.vial_sync import (
+    EntryChange,
+    entries_into_layout,
+    entry_changes_between,
+    entry_values,
+    plan_entries,
+    read_entries,
+    used_tap_dance_names,
+    write_entries,
+)
 from keyconf.model.keyboard import Keyboard, LayoutMacro
 from keyconf.model.layout import EncoderAction, Layer, Layout, Macro, MacroStep
 
@@ -165,12 +175,13 @@ class PushPlan:
     encoders: list[EncoderChange] = field(default_factory=list)
     macros_changed: bool = False
     layout_options: tuple[int, int] | None = None  # (old, new)
+    entries: list[EntryChange] = field(default_factory=list)  # Vial tap dances, combos, key overrides
     windows: list[tuple[int, int]] = field(default_factory=list)  # (first key, count) per write
     warnings: list[str] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not (self.keys or self.encoders or self.macros_changed or self.layout_options)
+        return not (self.keys or self.encoders or self.macros_changed or self.layout_options or self.entries)
 
     def describe(self) -> list[str]:
         """The changes as lines, grouped by layer."""
@@ -191,6 +202,7 @@ class PushPlan:
         if self.layout_options is not None:
             old, new = self.layout_options
             lines.append(f"layout options: 0x{old:X} -> 0x{new:X}")
+        lines += [change.describe() for change in self.entries]
         return lines
 
 
@@ -208,6 +220,7 @@ class ReadParts:
     encoders: bool = True
     macros: bool = True
     layout_options: bool = True
+    vial_entries: bool = True  # tap dances, combos, key overrides
 
 
 class KeymapSync:
@@ -266,6 +279,8 @@ class KeymapSync:
             self._read_macros(state)
         if parts.layout_options and self.keyboard.layout_options:
             state.layout_options = self._optional(self.client.layout_options)
+        if parts.vial_entries:
+            read_entries(self.board, state)
         self.snapshot = state.copy()
         return state
 
@@ -316,19 +331,20 @@ class KeymapSync:
                 name += "_"
             names.append(name)
             taken.add(name)
+        dances = used_tap_dance_names(state)
         layers: list[Layer] = []
         for layer in range(image.layers):
             keys = []
             for slot in self.mapping.slots:
                 value = image.get(layer, *slot.cell) if slot.cell is not None else 0
-                keys.append(self.codec.decode(value, names))
+                keys.append(self.codec.decode(value, names, dances))
             encoders = []
             if state.encoders is not None:
                 for index in self.encoder_indexes:
                     encoders.append(
                         EncoderAction(
-                            ccw=self.codec.decode(state.encoders[(layer, index, False)], names),
-                            cw=self.codec.decode(state.encoders[(layer, index, True)], names),
+                            ccw=self.codec.decode(state.encoders[(layer, index, False)], names, dances),
+                            cw=self.codec.decode(state.encoders[(layer, index, True)], names, dances),
                         )
                     )
             layers.append(Layer(name=names[layer], keys=keys, encoders=encoders))
@@ -339,6 +355,7 @@ class KeymapSync:
             counts = [o.choice_count for o in self.keyboard.layout_options]
             choices = unpack_layout_options(counts, state.layout_options)
             layout.layout_options = {o.label: c for o, c in zip(self.keyboard.layout_options, choices, strict=True)}
+        entries_into_layout(layout, state, self.codec)
         return layout
 
     def _decode_macros(self, state: BoardState, names: list[str]) -> list[Macro]:
@@ -398,6 +415,7 @@ class KeymapSync:
         self._plan_encoders(layout, plan, names, tap_dances, problems)
         self._plan_macros(layout, plan, names, tap_dances, problems)
         self._plan_layout_options(layout, plan, choices)
+        plan.entries = plan_entries(layout, current, target, self.codec, problems, plan.warnings)
         if problems:
             raise LayoutMismatch(
                 f"the layout cannot be written to the keyboard ({len(problems)} problem"
@@ -593,6 +611,12 @@ class KeymapSync:
             assert current.layout_options is not None
             target.layout_options = saved.layout_options
             plan.layout_options = (current.layout_options, saved.layout_options)
+        plan.entries = entry_changes_between(current, saved)
+        for change in plan.entries:
+            table = {"tap dance": target.tap_dances, "combo": target.combos, "key override": target.key_overrides}
+            found = table[change.kind]
+            assert found is not None
+            found[change.index] = change.new  # type: ignore[assignment]
         return self.apply(plan, progress)
 
     def apply(self, plan: PushPlan, progress: Progress | None = None) -> PushResult:
@@ -637,6 +661,8 @@ class KeymapSync:
             self._apply_encoders(plan)
             self._apply_macros(plan)
             self._apply_layout_options(plan)
+            if plan.entries:
+                write_entries(self.board, plan.entries)
         except DeviceError as error:
             self.snapshot = None  # the board is no longer what we last knew
             written = [current.position(i) for i in acknowledged]
@@ -665,10 +691,15 @@ class KeymapSync:
         except KeycodeEncodeError:
             boot = None
         needs_unlock = plan.macros_changed or (
-            boot is not None and (any(c.new == boot for c in plan.keys) or any(e.new == boot for e in plan.encoders))
+            boot is not None
+            and (
+                any(c.new == boot for c in plan.keys)
+                or any(e.new == boot for e in plan.encoders)
+                or any(boot in entry_values(e) for e in plan.entries)
+            )
         )
         if needs_unlock:
-            self.board.vial.require_unlocked("store QK_BOOT or macros")
+            self.board.vial.require_unlocked("store QK_BOOT or macros")  # it would drop them silently
 
     def _apply_encoders(self, plan: PushPlan) -> None:
         for change in plan.encoders:

@@ -419,7 +419,7 @@ def _find_device(
         if os.name == "posix" and not detector.errors:
             hint += (
                 "\nIf the keyboard is in its bootloader but not seen, install keyconf's udev rule "
-                "(packaging/linux/70-keyconf.rules) or check `lsusb`."
+                "(`keyconf udev --install`) or check `lsusb`."
             )
         elif detector.errors:
             hint += "\n" + "; ".join(detector.errors)
@@ -531,7 +531,7 @@ def _serial_port(device: Detected, env: FlashEnvironment, is_cancelled: Callable
     if port and os.path.exists(port) and not os.access(port, os.W_OK):
         raise FlashError(
             f"{port} appeared but you may not write to it",
-            hint="install keyconf's udev rule (packaging/linux/70-keyconf.rules) or add yourself to the "
+            hint="install keyconf's udev rule (`keyconf udev --install`) or add yourself to the "
             "'dialout' group, then log in again",
             stage="plan",
         )

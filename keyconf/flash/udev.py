@@ -53,10 +53,10 @@ def udev_rules_text() -> str:
     lines = [_HEADER]
     sharing: dict[tuple[int, int], list[str]] = {}
     for bootloader, usb_id in all_usb_ids():
-        names = sharing.setdefault((usb_id.vid, usb_id.pid), [])
+        sharers = sharing.setdefault((usb_id.vid, usb_id.pid), [])
         for name in (bootloader.name, *bootloader.aliases):
-            if name not in names:
-                names.append(name)
+            if name not in sharers:
+                sharers.append(name)
     seen: set[tuple[int, int]] = set()
     current: str | None = None
     for bootloader, usb_id in all_usb_ids():

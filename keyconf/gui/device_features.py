@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMessageBox, QToolBar
+from PySide6.QtWidgets import QApplication, QMessageBox, QToolBar
 
 from keyconf.device.sync import PushPlan, PushResult
 from keyconf.gui.device_bar import DeviceBar
@@ -71,7 +71,10 @@ class DeviceFeatures(QObject):
         if hasattr(window, "documentChanged"):
             window.documentChanged.connect(self._watch_document)
         self._watch_document()
-        window.destroyed.connect(self.shutdown)
+        self._shut_down = False
+        application = QApplication.instance()
+        if application is not None:
+            application.aboutToQuit.connect(self.shutdown)
 
     def _action(self, text: str, slot: Any, tip: str) -> QAction:
         action = QAction(text, self.window)
@@ -88,6 +91,10 @@ class DeviceFeatures(QObject):
             action.setEnabled(connected)
 
     def shutdown(self) -> None:
+        """Stop polling and close the keyboard (once; the app calls it when quitting)."""
+        if self._shut_down:
+            return
+        self._shut_down = True
         self.bar.shutdown()
         self.worker.shutdown()
 

@@ -26,6 +26,7 @@ UNLOCK = QColor("#fb8c00")
 IDLE = QColor("#eceff1")
 OUTLINE = QColor("#546e7a")
 UNLOCK_POLL_MS = 150
+LABEL_MIN_UNIT = 34.0  # pixels per key unit below which "row,col" labels do not fit
 
 
 def pressed_cells(rows: list[int], cols: int) -> set[tuple[int, int]]:
@@ -89,7 +90,7 @@ class MatrixCanvas(QWidget):
             painter.setBrush(self.colour(shape.key.matrix))
             for outline in shape.outlines:
                 painter.drawPolygon(QPolygonF([QPointF(x, y) for x, y in outline]))
-            if shape.key.matrix is not None:
+            if shape.key.matrix is not None and scene.unit >= LABEL_MIN_UNIT:
                 row, col = shape.key.matrix
                 x, y, w, h = shape.bounds()
                 painter.drawText(int(x), int(y), int(w), int(h), Qt.AlignmentFlag.AlignCenter, f"{row},{col}")

@@ -210,3 +210,22 @@ def test_plain_via_board_does_not_get_vial_requests():
     sim = SimulatedKeyboard(rows=2, cols=2, layers=2)
     board = Board.connect(sim, sim.info())
     assert not board.is_vial and sim.reports == 2  # protocol version + layer count
+
+
+def test_bootloader_jump_needs_an_unlocked_vial_keyboard():
+    sim, board = vial_board()
+    with pytest.raises(DeviceLocked, match="bootloader"):
+        board.jump_to_bootloader()
+    assert not sim.in_bootloader
+    sim.unlocked = True
+    assert board.jump_to_bootloader() is True
+    assert sim.in_bootloader
+
+
+def test_bootloader_jump_on_via_firmware_with_and_without_it():
+    sim = SimulatedKeyboard(bootloader_jump=True)
+    assert Board.connect(sim, sim.info()).jump_to_bootloader() and sim.in_bootloader
+    plain = SimulatedKeyboard()
+    with pytest.raises(UnsupportedCommand) as caught:
+        Board.connect(plain, plain.info()).jump_to_bootloader()
+    assert "cannot be told to enter its bootloader" in caught.value.message

@@ -1,0 +1,210 @@
+"""Vial's dynamic entries (tap dances, combos, key overrides) <-> the layout's own.
+
+Vial stores these in EEPROM as fixed tables of raw values; a layout names them and writes
+keycodes as text. Modifier masks are 8-bit (one bit per modifier, left hand in the low
+nibble, as the HID report has them); the layout writes them as QMK names: `MOD_LSFT` for one
+modifier of one hand, `MOD_MASK_SHIFT` (or `MOD_MASK_CS`…) for either hand.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from keyconf.device.keycode_codec import KeycodeCodec, KeycodeEncodeError
+from keyconf.device.vial_protocol import KeyOverrideOption, VialCombo, VialKeyOverride, VialTapDance
+from keyconf.model.keycodes.mods import LALT, LCTL, LGUI, LSFT, ModsError, parse_mods
+from keyconf.model.layout import Combo, KeyOverride, TapDance
+
+DEFAULT_TAPPING_TERM = 200  # QMK's TAPPING_TERM default, for a new tap dance without a term
+DEFAULT_OVERRIDE_OPTIONS = (
+    KeyOverrideOption.ACTIVATION_TRIGGER_DOWN
+    | KeyOverrideOption.ACTIVATION_REQUIRED_MOD_DOWN
+    | KeyOverrideOption.ACTIVATION_NEGATIVE_MOD_UP
+)
+ALL_LAYERS = 0xFFFF
+_MASK_LETTERS = {"C": LCTL, "S": LSFT, "A": LALT, "G": LGUI}
+_MASK_WORDS = {"CTRL": "C", "SHIFT": "S", "ALT": "A", "GUI": "G"}
+_MASK_NAME = re.compile(r"^MOD_MASK_(SHIFT|CTRL|ALT|GUI|[CSAG]{2,4})$")
+
+
+class EntryError(ValueError):
+    pass
+
+
+def mods_mask(names: Sequence[str]) -> int:
+    """The 8-bit mask for mod names: MOD_LSFT / MOD_RALT… (one hand), MOD_MASK_SHIFT / MOD_MASK_CS… (both)."""
+    mask = 0
+    for name in names:
+        found = _MASK_NAME.match(name.strip().upper())
+        if found:
+            letters = _MASK_WORDS.get(found.group(1), found.group(1))
+            for letter in letters:
+                bit = _MASK_LETTERS[letter]
+                mask |= bit | bit << 4
+            continue
+        try:
+            mask |= parse_mods(name)
+        except (ModsError, ValueError) as error:
+            raise EntryError(f"{name}: {error}") from None
+    return mask
+
+
+def mods_names(mask: int) -> list[str]:
+    """Names for an 8-bit mask: MOD_MASK_* where both hands of a modifier are set, MOD_* otherwise."""
+    both = "".join(letter for letter, bit in _MASK_LETTERS.items() if mask & bit and mask & bit << 4)
+    names: list[str] = []
+    if both:
+        word = {v: k for k, v in _MASK_WORDS.items()}.get(both, both) if len(both) == 1 else both
+        names.append(f"MOD_MASK_{word}")
+    single = mask & ~sum(bit | bit << 4 for letter, bit in _MASK_LETTERS.items() if letter in both)
+    order = (
+        ("MOD_LCTL", 0x01),
+        ("MOD_LSFT", 0x02),
+        ("MOD_LALT", 0x04),
+        ("MOD_LGUI", 0x08),
+        ("MOD_RCTL", 0x10),
+        ("MOD_RSFT", 0x20),
+        ("MOD_RALT", 0x40),
+        ("MOD_RGUI", 0x80),
+    )
+    names += [name for name, bit in order if single & bit]
+    return names
+
+
+@dataclass(frozen=True)
+class Names:
+    """Name contexts for keycode text: layers and tap dances."""
+
+    layers: Sequence[str]
+    tap_dances: Sequence[str]
+
+
+# --- tap dances ------------------------------------------------------------------------------
+
+
+def tap_dance_names(count: int) -> list[str]:
+    return [f"td{i}" for i in range(count)]
+
+
+def tap_dance_from_entry(name: str, entry: VialTapDance, codec: KeycodeCodec, names: Names) -> TapDance:
+    def text(value: int) -> str | None:
+        return codec.decode(value, names.layers, names.tap_dances) if value else None
+
+    return TapDance(
+        name=name,
+        tap=codec.decode(entry.on_tap, names.layers, names.tap_dances),
+        hold=text(entry.on_hold),
+        double_tap=text(entry.on_double_tap),
+        tap_hold=text(entry.on_tap_hold),
+        tapping_term=entry.tapping_term or None,  # 0: never set (a term of 0 is meaningless)
+    )
+
+
+def tap_dance_entry(dance: TapDance, current: VialTapDance | None, codec: KeycodeCodec, names: Names) -> VialTapDance:
+    def value(text: str | None) -> int:
+        return codec.encode(text, names.layers, names.tap_dances) if text else 0
+
+    term = dance.tapping_term
+    if term is None:
+        term = current.tapping_term if current is not None and current.tapping_term else DEFAULT_TAPPING_TERM
+    return VialTapDance(value(dance.tap), value(dance.hold), value(dance.double_tap), value(dance.tap_hold), term)
+
+
+def is_empty_tap_dance(entry: VialTapDance) -> bool:
+    return not (entry.on_tap or entry.on_hold or entry.on_double_tap or entry.on_tap_hold)
+
+
+# --- combos ----------------------------------------------------------------------------------
+
+
+def combo_from_entry(entry: VialCombo, codec: KeycodeCodec, names: Names) -> Combo:
+    keys = [codec.decode(k, names.layers, names.tap_dances) for k in entry.keys if k]
+    return Combo(keys=keys, action=codec.decode(entry.output, names.layers, names.tap_dances))
+
+
+def combo_entry(combo: Combo, codec: KeycodeCodec, names: Names) -> VialCombo:
+    if not 2 <= len(combo.keys) <= 4:
+        raise EntryError(f"a Vial combo takes 2 to 4 keys, this one has {len(combo.keys)}")
+    keys = [codec.encode(k, names.layers, names.tap_dances) for k in combo.keys] + [0, 0, 0]
+    return VialCombo((keys[0], keys[1], keys[2], keys[3]), codec.encode(combo.action, names.layers, names.tap_dances))
+
+
+def is_empty_combo(entry: VialCombo) -> bool:
+    return not entry.output and not any(entry.keys)
+
+
+# --- key overrides ---------------------------------------------------------------------------
+
+
+def key_override_from_entry(entry: VialKeyOverride, codec: KeycodeCodec, names: Names) -> KeyOverride:
+    layers = None
+    if entry.layers & ALL_LAYERS != ALL_LAYERS:
+        layers = [names.layers[i] if i < len(names.layers) else str(i) for i in range(16) if entry.layers >> i & 1]
+    return KeyOverride(
+        trigger=codec.decode(entry.trigger, names.layers, names.tap_dances),
+        replacement=codec.decode(entry.replacement, names.layers, names.tap_dances),
+        mods=mods_names(entry.trigger_mods),
+        layers=layers,
+        negative_mods=mods_names(entry.negative_mods),
+        suppressed_mods=None if entry.suppressed_mods == entry.trigger_mods else mods_names(entry.suppressed_mods),
+    )
+
+
+def key_override_entry(
+    override: KeyOverride, current: VialKeyOverride | None, codec: KeycodeCodec, names: Names
+) -> VialKeyOverride:
+    layers = ALL_LAYERS
+    if override.layers is not None:
+        layers = 0
+        for name in override.layers:
+            index = list(names.layers).index(name) if name in names.layers else None
+            if index is None or index >= 16:
+                raise EntryError(f"layer {name}: Vial key overrides reach layers 0-15 of this layout only")
+            layers |= 1 << index
+    trigger_mods = mods_mask(override.mods)
+    suppressed = trigger_mods if override.suppressed_mods is None else mods_mask(override.suppressed_mods)
+    options = current.options if current is not None and current.enabled else DEFAULT_OVERRIDE_OPTIONS
+    return VialKeyOverride(
+        trigger=codec.encode(override.trigger, names.layers, names.tap_dances),
+        replacement=codec.encode(override.replacement, names.layers, names.tap_dances),
+        layers=layers,
+        trigger_mods=trigger_mods,
+        negative_mods=mods_mask(override.negative_mods),
+        suppressed_mods=suppressed,
+        options=options | KeyOverrideOption.ENABLED,
+    )
+
+
+def disabled_key_override(current: VialKeyOverride | None) -> VialKeyOverride:
+    if current is None or not current.enabled:
+        return current or VialKeyOverride(options=DEFAULT_OVERRIDE_OPTIONS)
+    return VialKeyOverride(
+        current.trigger,
+        current.replacement,
+        current.layers,
+        current.trigger_mods,
+        current.negative_mods,
+        current.suppressed_mods,
+        current.options & ~KeyOverrideOption.ENABLED,
+    )
+
+
+__all__ = [
+    "EntryError",
+    "KeycodeEncodeError",
+    "Names",
+    "combo_entry",
+    "combo_from_entry",
+    "disabled_key_override",
+    "is_empty_combo",
+    "is_empty_tap_dance",
+    "key_override_entry",
+    "key_override_from_entry",
+    "mods_mask",
+    "mods_names",
+    "tap_dance_entry",
+    "tap_dance_from_entry",
+    "tap_dance_names",
+]

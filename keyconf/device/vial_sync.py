@@ -1,0 +1,241 @@
+"""Reading and writing a Vial keyboard's tap dances, combos and key overrides with the keymap.
+
+Each table has a fixed number of entries (the firmware says how many). A layout's lists map
+onto them in order; entries past the layout's list are cleared (a layout without any of a
+kind leaves that table alone). Every written entry is read back and compared.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from keyconf.device.board import Board
+from keyconf.device.board_state import BoardState
+from keyconf.device.errors import UnsupportedCommand, VerifyError
+from keyconf.device.keycode_codec import KeycodeCodec, KeycodeEncodeError
+from keyconf.device.vial_entries import (
+    EntryError,
+    Names,
+    combo_entry,
+    combo_from_entry,
+    disabled_key_override,
+    is_empty_combo,
+    is_empty_tap_dance,
+    key_override_entry,
+    key_override_from_entry,
+    tap_dance_entry,
+    tap_dance_from_entry,
+    tap_dance_names,
+)
+from keyconf.device.vial_protocol import (
+    VIAL_PROTOCOL_DYNAMIC,
+    VIAL_PROTOCOL_KEY_OVERRIDE,
+    VialCombo,
+    VialKeyOverride,
+    VialTapDance,
+)
+from keyconf.model.layout import Layout
+
+EntryKind = Literal["tap dance", "combo", "key override"]
+Entry = VialTapDance | VialCombo | VialKeyOverride
+
+
+@dataclass(frozen=True)
+class EntryChange:
+    kind: EntryKind
+    index: int
+    old: Entry
+    new: Entry
+    label: str  # the layout's name for it, when it has one
+
+    def describe(self) -> str:
+        name = f" ({self.label})" if self.label else ""
+        return f"{self.kind} {self.index}{name}: rewritten"
+
+
+def supports_entries(board: Board) -> bool:
+    return board.is_vial and (board.vial_protocol or 0) >= VIAL_PROTOCOL_DYNAMIC
+
+
+def read_entries(board: Board, state: BoardState) -> None:
+    """Fill the state's Vial tables (left None on firmware without them)."""
+    if not supports_entries(board):
+        return
+    vial = board.vial
+    try:
+        counts = vial.dynamic_counts()
+    except UnsupportedCommand:
+        return
+    state.tap_dances = [vial.get_tap_dance(i) for i in range(counts.tap_dance)]
+    state.combos = [vial.get_combo(i) for i in range(counts.combo)]
+    if (board.vial_protocol or 0) >= VIAL_PROTOCOL_KEY_OVERRIDE:
+        state.key_overrides = [vial.get_key_override(i) for i in range(counts.key_override)]
+
+
+def used_tap_dance_names(state: BoardState) -> list[str]:
+    """Names for the tap dances up to the last one in use (td0, td1, …)."""
+    dances = state.tap_dances or []
+    used = [i for i, entry in enumerate(dances) if not is_empty_tap_dance(entry)]
+    return tap_dance_names(used[-1] + 1 if used else 0)
+
+
+def entries_into_layout(layout: Layout, state: BoardState, codec: KeycodeCodec) -> None:
+    names = Names(layout.layer_names, used_tap_dance_names(state))
+    if state.tap_dances is not None:
+        layout.tap_dances = [
+            tap_dance_from_entry(name, state.tap_dances[i], codec, names) for i, name in enumerate(names.tap_dances)
+        ]
+    if state.combos is not None:
+        layout.combos = [combo_from_entry(e, codec, names) for e in state.combos if not is_empty_combo(e)]
+    if state.key_overrides is not None:
+        layout.key_overrides = [key_override_from_entry(e, codec, names) for e in state.key_overrides if e.enabled]
+
+
+def plan_entries(
+    layout: Layout,
+    current: BoardState,
+    target: BoardState,
+    codec: KeycodeCodec,
+    problems: list[str],
+    warnings: list[str],
+) -> list[EntryChange]:
+    """The entry writes `layout` needs; problems and warnings are appended to the lists given."""
+    names = Names(layout.layer_names, layout.tap_dance_names)
+    changes: list[EntryChange] = []
+
+    def unsupported(kind: str, present: bool) -> None:
+        if present:
+            warnings.append(
+                f"this keyboard keeps its {kind} in its firmware: the layout's {kind} are not written "
+                "(build the firmware to change them)"
+            )
+
+    if current.tap_dances is None:
+        unsupported("tap dances", bool(layout.tap_dances))
+    elif layout.tap_dances:
+        if len(layout.tap_dances) > len(current.tap_dances):
+            problems.append(
+                f"the layout has {len(layout.tap_dances)} tap dances; the keyboard has room for "
+                f"{len(current.tap_dances)}"
+            )
+        else:
+            wanted: list[Entry] = []
+            for i, old in enumerate(current.tap_dances):
+                if i < len(layout.tap_dances):
+                    wanted.append(
+                        _entry(
+                            problems,
+                            f"tap dance {layout.tap_dances[i].name}",
+                            lambda d=layout.tap_dances[i], o=old: tap_dance_entry(d, o, codec, names),
+                        )
+                    )
+                else:
+                    wanted.append(VialTapDance(tapping_term=old.tapping_term))
+            _diff("tap dance", current.tap_dances, wanted, layout.tap_dance_names, changes)
+    if current.combos is None:
+        unsupported("combos", bool(layout.combos))
+    elif layout.combos:
+        if len(layout.combos) > len(current.combos):
+            problems.append(
+                f"the layout has {len(layout.combos)} combos; the keyboard has room for {len(current.combos)}"
+            )
+        else:
+            if any(c.layers is not None or c.term is not None for c in layout.combos):
+                warnings.append(
+                    "Vial combos work on every layer with the global combo term: "
+                    "combo `layers` and `term` are not written"
+                )
+            combos: list[Entry] = [
+                _entry(problems, f"combo {i}", lambda c=combo: combo_entry(c, codec, names))
+                for i, combo in enumerate(layout.combos)
+            ]
+            combos += [VialCombo()] * (len(current.combos) - len(combos))
+            _diff("combo", current.combos, combos, [c.name or "" for c in layout.combos], changes)
+    if current.key_overrides is None:
+        unsupported("key overrides", bool(layout.key_overrides))
+    elif layout.key_overrides:
+        if len(layout.key_overrides) > len(current.key_overrides):
+            problems.append(
+                f"the layout has {len(layout.key_overrides)} key overrides; the keyboard has room for "
+                f"{len(current.key_overrides)}"
+            )
+        else:
+            overrides: list[Entry] = []
+            for i, present in enumerate(current.key_overrides):
+                if i < len(layout.key_overrides):
+                    overrides.append(
+                        _entry(
+                            problems,
+                            f"key override {i}",
+                            lambda o=layout.key_overrides[i], c=present: key_override_entry(o, c, codec, names),
+                        )
+                    )
+                else:
+                    overrides.append(disabled_key_override(present))
+            _diff(
+                "key override", current.key_overrides, overrides, [o.name or "" for o in layout.key_overrides], changes
+            )
+    for change in changes:
+        table = {"tap dance": target.tap_dances, "combo": target.combos, "key override": target.key_overrides}
+        found = table[change.kind]
+        assert found is not None
+        found[change.index] = change.new  # type: ignore[assignment]
+    return changes
+
+
+def _entry(problems: list[str], what: str, build) -> Entry:  # noqa: ANN001
+    try:
+        return build()
+    except (KeycodeEncodeError, EntryError) as error:
+        problems.append(f"{what}: {error}")
+        return VialTapDance()
+
+
+def _diff(kind: EntryKind, old: list, new: list[Entry], labels: list[str], changes: list[EntryChange]) -> None:
+    for index, (before, after) in enumerate(zip(old, new, strict=True)):
+        if before != after:
+            changes.append(EntryChange(kind, index, before, after, labels[index] if index < len(labels) else ""))
+
+
+def entry_changes_between(current: BoardState, saved: BoardState) -> list[EntryChange]:
+    """What restoring `saved` rewrites (tables present in both, same sizes)."""
+    changes: list[EntryChange] = []
+    for kind, old, new in (
+        ("tap dance", current.tap_dances, saved.tap_dances),
+        ("combo", current.combos, saved.combos),
+        ("key override", current.key_overrides, saved.key_overrides),
+    ):
+        if old is not None and new is not None and len(old) == len(new):
+            _diff(kind, old, list(new), [], changes)  # type: ignore[arg-type]
+    return changes
+
+
+def write_entries(board: Board, changes: list[EntryChange]) -> None:
+    """Write each changed entry and read it back."""
+    vial = board.vial
+    for change in changes:
+        if isinstance(change.new, VialTapDance):
+            vial.set_tap_dance(change.index, change.new)
+            back: Entry = vial.get_tap_dance(change.index)
+        elif isinstance(change.new, VialCombo):
+            vial.set_combo(change.index, change.new)
+            back = vial.get_combo(change.index)
+        else:
+            vial.set_key_override(change.index, change.new)
+            back = vial.get_key_override(change.index)
+        if back != change.new:
+            raise VerifyError(
+                f"{change.kind} {change.index} did not keep what was written",
+                hint="a locked Vial keyboard stores no QK_BOOT in tap dances, combos or key overrides",
+            )
+
+
+def entry_values(change: EntryChange) -> list[int]:
+    """The keycodes an entry holds (for the Vial QK_BOOT lock check)."""
+    new = change.new
+    if isinstance(new, VialTapDance):
+        return [new.on_tap, new.on_hold, new.on_double_tap, new.on_tap_hold]
+    if isinstance(new, VialCombo):
+        return [*new.keys, new.output]
+    return [new.trigger, new.replacement]
