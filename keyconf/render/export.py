@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -28,6 +29,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtSvg import QSvgGenerator
 
+from keyconf.formats.atomic import write_atomic
 from keyconf.model.keyboard import Keyboard
 from keyconf.model.keycodes import ParseContext
 from keyconf.model.layout import Combo, Layout
@@ -273,8 +275,10 @@ def write_picture(
 
 
 def _write_svg(target: Path, sheet: Sheet, sheet_painter: SheetPainter) -> None:
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     generator = QSvgGenerator()
-    generator.setFileName(str(target))
+    generator.setOutputDevice(buffer)
     size = QSize(math.ceil(sheet.width), math.ceil(sheet.height))
     generator.setSize(size)
     generator.setViewBox(QRect(0, 0, size.width(), size.height()))
@@ -282,12 +286,17 @@ def _write_svg(target: Path, sheet: Sheet, sheet_painter: SheetPainter) -> None:
     generator.setDescription("Drawn by keyconf")
     painter = QPainter()
     if not painter.begin(generator):
-        raise PictureError(f"cannot write {target}")
+        raise PictureError(f"cannot draw {target}")
     try:
         sheet_painter.paint(painter, sheet)
     finally:
         painter.end()
-    _check_written(target)
+    text = bytes(buffer.data().data()).decode("utf-8")
+    # Qt sizes the drawing in millimetres; pixels (as the view box) suit screens and web pages.
+    text = re.sub(
+        r'<svg width="[^"]*" height="[^"]*"', f'<svg width="{size.width()}" height="{size.height()}"', text, count=1
+    )
+    _save(target, text.encode("utf-8"))
 
 
 def _write_png(target: Path, sheet: Sheet, sheet_painter: SheetPainter, scale: float) -> None:
@@ -300,8 +309,11 @@ def _write_png(target: Path, sheet: Sheet, sheet_painter: SheetPainter, scale: f
         sheet_painter.paint(painter, sheet)
     finally:
         painter.end()
-    if not image.save(str(target)):
-        raise PictureError(f"cannot write {target}")
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, "PNG"):  # type: ignore[call-overload]
+        raise PictureError(f"cannot draw {target}")
+    _save(target, bytes(buffer.data().data()))
 
 
 def _page_layout() -> QPageLayout:
@@ -326,14 +338,16 @@ def best_columns(sheet: Sheet, aspect: float) -> int:
 
 
 def _write_pdf(target: Path, sheet: Sheet, sheet_painter: SheetPainter) -> None:
-    writer = QPdfWriter(str(target))
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
     writer.setResolution(PDF_RESOLUTION)
     writer.setPageLayout(_page_layout())
     writer.setTitle(sheet.title)
     writer.setCreator("keyconf")
     painter = QPainter()
     if not painter.begin(writer):
-        raise PictureError(f"cannot write {target}")
+        raise PictureError(f"cannot draw {target}")
     try:
         page = writer.pageLayout().paintRectPixels(PDF_RESOLUTION)
         scale = min(page.width() / sheet.width, page.height() / sheet.height)
@@ -342,9 +356,16 @@ def _write_pdf(target: Path, sheet: Sheet, sheet_painter: SheetPainter) -> None:
         sheet_painter.paint(painter, sheet)
     finally:
         painter.end()
-    _check_written(target)
+    del writer  # the PDF is complete once its writer is gone
+    _save(target, bytes(buffer.data().data()))
 
 
-def _check_written(target: Path) -> None:
-    if not target.exists() or target.stat().st_size == 0:
-        raise PictureError(f"cannot write {target}", hint="check that the folder exists and is writable")
+def _save(target: Path, data: bytes) -> None:
+    if not data:
+        raise PictureError(f"cannot draw {target}")
+    try:
+        write_atomic(target, data)
+    except OSError as error:
+        raise PictureError(
+            f"cannot write {target}: {error.strerror}", hint="check that the folder exists and is writable"
+        ) from None

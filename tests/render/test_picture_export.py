@@ -85,3 +85,15 @@ def test_unknown_layer_and_suffix(tmp_path: Path, corne) -> None:
         write_picture(tmp_path / "x.svg", layout, keyboard, layers=["nope"])
     with pytest.raises(PictureError, match=r"\.gif"):
         write_picture(tmp_path / "x.gif", layout, keyboard)
+
+
+def test_svg_size_is_in_pixels_and_files_are_replaced_whole(tmp_path: Path, corne) -> None:
+    layout, keyboard = corne
+    target = tmp_path / "corne.svg"
+    target.write_text("old picture")
+    sheet = write_picture(target, layout, keyboard, layers=["base"])
+    root = ET.parse(target).getroot()
+    assert (root.get("width"), root.get("height")) == (str(math.ceil(sheet.width)), str(math.ceil(sheet.height)))
+    assert [p.name for p in tmp_path.iterdir()] == ["corne.svg"]  # no temporary file left behind
+    with pytest.raises(PictureError, match="cannot write"):
+        write_picture(tmp_path / "missing" / "x.png", layout, keyboard)
