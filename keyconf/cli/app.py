@@ -134,6 +134,7 @@ def _run_gui(ns: argparse.Namespace, file: Path | None, size: tuple[int, int] | 
                 features.shutdown()
     window = MainWindow()
     install_device_features(window)
+    app.aboutToQuit.connect(_release_clipboard)
     window.show()
     target = file
     if target is None:
@@ -144,6 +145,16 @@ def _run_gui(ns: argparse.Namespace, file: Path | None, size: tuple[int, int] | 
     if ns.demo and demo_hook is not None:
         demo_hook(window)
     return int(app.exec())
+
+
+def _release_clipboard() -> None:
+    """Keys copied in keyconf leave a QMimeData made by Python on the clipboard, which PySide6
+    frees twice when the interpreter exits (a crash on quit). Empty it while Qt is alive."""
+    from PySide6.QtGui import QClipboard, QGuiApplication
+
+    clipboard = QGuiApplication.clipboard()
+    if clipboard.ownsClipboard():
+        clipboard.clear(QClipboard.Mode.Clipboard)
 
 
 def _connect_demo_and_wait(window: object, timeout_s: float = 10.0) -> None:

@@ -68,7 +68,28 @@ class RawStep:
     delay_ms: int = 0
 
 
+MOD_KEYCODES = (0xE0, 0xE1, 0xE2, 0xE3)  # KC_LCTL, KC_LSFT, KC_LALT, KC_LGUI; right-hand ones are +4
+
+
+def _held_modifiers(key: int) -> list[int]:
+    """The modifier keycodes of a QK_MODS keycode such as LCTL(KC_C) (0x0106): [KC_LCTL]."""
+    mods = (key >> 8) & 0x1F
+    offset = 4 if mods & 0x10 else 0
+    return [MOD_KEYCODES[bit] + offset for bit in range(4) if mods & (1 << bit)]
+
+
 def _key_bytes(code: int, key: int, fmt: MacroFormat) -> bytes:
+    if 0x0100 <= key <= 0x1FFF and fmt.max_keycode == 0xFF and 0x04 <= key & 0xFF <= 0xE7:
+        # A key with modifiers held (LCTL(KC_C)) on a board whose macros take basic keycodes
+        # only: press the modifiers around it, as QMK's SEND_STRING does.
+        held = _held_modifiers(key)
+        basic = key & 0xFF
+        if code == SS_TAP:
+            return (b"".join(_key_bytes(SS_DOWN, m, fmt) for m in held) + _key_bytes(SS_TAP, basic, fmt)
+                    + b"".join(_key_bytes(SS_UP, m, fmt) for m in reversed(held)))
+        if code == SS_DOWN:
+            return b"".join(_key_bytes(SS_DOWN, m, fmt) for m in held) + _key_bytes(SS_DOWN, basic, fmt)
+        return _key_bytes(SS_UP, basic, fmt) + b"".join(_key_bytes(SS_UP, m, fmt) for m in reversed(held))
     if key <= 0 or key > fmt.max_keycode:
         limit = "16-bit keycodes" if fmt is MacroFormat.VIAL else "basic keycodes (0x01-0xFF)"
         raise MacroEncodingError(f"keycode 0x{key:04X} cannot be in a macro: this keyboard takes {limit}")

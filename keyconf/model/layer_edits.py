@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from keyconf.model.layout import Layer, Layout
+from keyconf.model.layout import Combo, KeyOverride, Layer, Layout, keycode_fields
 
 _LAYER_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -37,50 +37,25 @@ class KeycodeSite:
 
 def keycode_sites(layout: Layout) -> Iterator[KeycodeSite]:
     """Every keycode text of the layout with where it is."""
-    for li, layer in enumerate(layout.layers):
-        for slot, text in enumerate(layer.keys):
-            yield KeycodeSite("layer", text, li, slot)
-        for ei, action in enumerate(layer.encoders):
-            yield KeycodeSite("encoder", action.ccw, li, ei)
-            yield KeycodeSite("encoder", action.cw, li, ei)
-    for i, td in enumerate(layout.tap_dances):
-        for text in (td.tap, td.hold, td.double_tap, td.tap_hold):
-            if text is not None:
-                yield KeycodeSite("tap_dance", text, None, i)
-    for i, combo in enumerate(layout.combos):
-        for text in [*combo.keys, combo.action]:
-            yield KeycodeSite("combo", text, None, i)
-    for i, override in enumerate(layout.key_overrides):
-        yield KeycodeSite("key_override", override.trigger, None, i)
-        yield KeycodeSite("key_override", override.replacement, None, i)
+    for field in keycode_fields(layout, macros=False):
+        section, index = field.location[0], field.location[1]
+        assert isinstance(index, int)
+        if section == "layers":
+            yield KeycodeSite("layer", field.text, index, int(field.location[2]))
+        elif section == "encoders":
+            yield KeycodeSite("encoder", field.text, index, int(field.location[2]))
+        else:
+            yield KeycodeSite(str(section).rstrip("s"), field.text, None, index)
 
 
 def map_keycodes(layout: Layout, change: Callable[[str], str]) -> int:
     """Replace every keycode text `t` of the layout by `change(t)`; returns how many changed."""
     changed = 0
-
-    def apply(text: str) -> str:
-        nonlocal changed
-        new = change(text)
-        if new != text:
+    for field in list(keycode_fields(layout)):
+        new = change(field.text)
+        if new != field.text:
+            field.set(new)
             changed += 1
-        return new
-
-    for layer in layout.layers:
-        layer.keys = [apply(t) for t in layer.keys]
-        for action in layer.encoders:
-            action.ccw, action.cw = apply(action.ccw), apply(action.cw)
-    for td in layout.tap_dances:
-        td.tap = apply(td.tap)
-        td.hold = apply(td.hold) if td.hold is not None else None
-        td.double_tap = apply(td.double_tap) if td.double_tap is not None else None
-        td.tap_hold = apply(td.tap_hold) if td.tap_hold is not None else None
-    for combo in layout.combos:
-        combo.keys = [apply(t) for t in combo.keys]
-        combo.action = apply(combo.action)
-    for override in layout.key_overrides:
-        override.trigger = apply(override.trigger)
-        override.replacement = apply(override.replacement)
     return changed
 
 
@@ -149,7 +124,8 @@ def rename_layer(layout: Layout, old: str, new: str) -> int:
         raise KeyError(old)
     changed = map_keycodes(layout, lambda text: REGISTRY.rename_layer(text, old, new, ctx))
     layout.layers[index].name = new
-    for item in [*layout.combos, *layout.key_overrides]:
+    items: list[Combo | KeyOverride] = [*layout.combos, *layout.key_overrides]
+    for item in items:
         if item.layers:
             item.layers = [new if name == old else name for name in item.layers]
     return changed

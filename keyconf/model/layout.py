@@ -11,7 +11,9 @@ Pure data: no files, no Qt. The YAML reader/writer lives in `keyconf.formats.yam
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Literal
 
 from keyconf.model.keyboard import Keyboard
@@ -134,3 +136,53 @@ class Layout:
     @property
     def tap_dance_names(self) -> list[str]:
         return [td.name for td in self.tap_dances]
+
+
+@dataclass(frozen=True)
+class KeycodeField:
+    """One place in a layout that holds keycode text, and how to change it.
+
+    `location` uses the path scheme of `keyconf.model.problems` (("layers", 2, 17): layer 2,
+    key 17); `layer` is the layer the keycode sits on (None for combos, tap dances, key
+    overrides and macros)."""
+
+    location: tuple[str | int, ...]
+    text: str
+    layer: int | None
+    set: Callable[[str], None]
+
+
+def keycode_fields(layout: Layout, macros: bool = True) -> Iterator[KeycodeField]:
+    """Every keycode text in the layout, in file order: the one walk that validation, renames
+    and rewrites share."""
+    for li, layer in enumerate(layout.layers):
+        for ki, text in enumerate(layer.keys):
+            yield KeycodeField(("layers", li, ki), text, li, partial(_set_item, layer.keys, ki))
+        for ei, encoder in enumerate(layer.encoders):
+            yield KeycodeField(("encoders", li, ei, "ccw"), encoder.ccw, li, partial(setattr, encoder, "ccw"))
+            yield KeycodeField(("encoders", li, ei, "cw"), encoder.cw, li, partial(setattr, encoder, "cw"))
+    if macros:
+        for mi, macro in enumerate(layout.macros):
+            for si, step in enumerate(macro.steps):
+                if step.kind in ("tap", "down", "up") and isinstance(step.value, list):
+                    for ci, text in enumerate(step.value):
+                        yield KeycodeField(("macros", mi, "steps", si), text, None,
+                                           partial(_set_item, step.value, ci))
+    for ti, dance in enumerate(layout.tap_dances):
+        for action in ("tap", "hold", "double_tap", "tap_hold"):
+            value = getattr(dance, action)
+            if value is not None:
+                yield KeycodeField(("tap_dances", ti, action), value, None, partial(setattr, dance, action))
+    for ci, combo in enumerate(layout.combos):
+        for ji, text in enumerate(combo.keys):
+            yield KeycodeField(("combos", ci, "keys", ji), text, None, partial(_set_item, combo.keys, ji))
+        yield KeycodeField(("combos", ci, "action"), combo.action, None, partial(setattr, combo, "action"))
+    for oi, override in enumerate(layout.key_overrides):
+        yield KeycodeField(("key_overrides", oi, "trigger"), override.trigger, None,
+                           partial(setattr, override, "trigger"))
+        yield KeycodeField(("key_overrides", oi, "replacement"), override.replacement, None,
+                           partial(setattr, override, "replacement"))
+
+
+def _set_item(items: list[str], index: int, value: str) -> None:
+    items[index] = value

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from keyconf.model import keycodes as kc
 from keyconf.model.keyboard import Keyboard, LayoutMacro
-from keyconf.model.layout import Layout
+from keyconf.model.layout import Layout, keycode_fields
 from keyconf.model.problems import Location, Problem, error, warning
 
 # Keycode heads that move to another layer, by how they do it.
@@ -108,29 +108,9 @@ class _Checker:
                             f"{encoder_count}", ("encoders", index), code="encoder-count")
 
     # -- keycodes
-    def all_keycodes(self) -> Iterator[tuple[Location, str, int | None]]:
-        """(location, text, layer index the key sits on) for every keycode in the layout."""
-        for li, layer in enumerate(self.layout.layers):
-            for ki, text in enumerate(layer.keys):
-                yield ("layers", li, ki), text, li
-            for ei, encoder in enumerate(layer.encoders):
-                yield ("encoders", li, ei, "ccw"), encoder.ccw, li
-                yield ("encoders", li, ei, "cw"), encoder.cw, li
-        for ci, combo in enumerate(self.layout.combos):
-            for ji, text in enumerate(combo.keys):
-                yield ("combos", ci, "keys", ji), text, None
-            yield ("combos", ci, "action"), combo.action, None
-        for ti, dance in enumerate(self.layout.tap_dances):
-            for action in ("tap", "hold", "double_tap", "tap_hold"):
-                value = getattr(dance, action)
-                if value is not None:
-                    yield ("tap_dances", ti, action), value, None
-        for oi, override in enumerate(self.layout.key_overrides):
-            yield ("key_overrides", oi, "trigger"), override.trigger, None
-            yield ("key_overrides", oi, "replacement"), override.replacement, None
-
     def check_keycodes(self) -> Iterator[Problem]:
-        for location, text, source_layer in self.all_keycodes():
+        for field in keycode_fields(self.layout, macros=False):
+            location, text, source_layer = field.location, field.text, field.layer
             try:
                 keycode = self.registry.parse(text, self.ctx)
             except kc.KeycodeError as exc:
@@ -164,10 +144,12 @@ class _Checker:
                         yield error(f"macro step `{code}`: {exc.message}", location, exc.hint,
                                     code="unknown-keycode")
                         continue
-                    if not 0x04 <= value <= 0xE7:
-                        yield error(f"macro step `{code}`: a macro can only press basic keys (letters, "
-                                    "digits, modifiers…)", location,
-                                    "use e.g. `down: KC_LCTL`, `tap: KC_C`, `up: KC_LCTL` for Ctrl+C",
+                    # Basic keys, optionally with modifiers held around them (LCTL(KC_C)): what
+                    # SEND_STRING and dynamic macros can press.
+                    if not (0x04 <= (value & 0xFF) <= 0xE7 and value <= 0x1FFF):
+                        yield error(f"macro step `{code}`: a macro can only press keys (letters, digits, "
+                                    "modifiers…, optionally with modifiers such as LCTL(KC_C))", location,
+                                    "use e.g. `tap: LCTL(KC_C)` or `down: KC_LCTL`, `tap: KC_C`, `up: KC_LCTL`",
                                     code="macro-keycode")
 
     def check_definitions(self) -> Iterator[Problem]:
@@ -326,35 +308,12 @@ def fix_deprecated_names(layout: Layout) -> list[tuple[Location, str, str]]:
     registry = kc.REGISTRY
     ctx = kc.ParseContext(layers=tuple(layout.layer_names), tap_dances=tuple(layout.tap_dance_names))
     changes: list[tuple[Location, str, str]] = []
-
-    def fixed(text: str, location: Location) -> str:
+    for field in keycode_fields(layout):
         try:
-            replacement = registry.deprecated_replacement(text, ctx)
+            replacement = registry.deprecated_replacement(field.text, ctx)
         except kc.KeycodeError:
-            return text
-        if replacement is None or replacement == text:
-            return text
-        changes.append((location, text, replacement))
-        return replacement
-
-    for li, layer in enumerate(layout.layers):
-        layer.keys = [fixed(text, ("layers", li, ki)) for ki, text in enumerate(layer.keys)]
-        for ei, encoder in enumerate(layer.encoders):
-            encoder.ccw = fixed(encoder.ccw, ("encoders", li, ei, "ccw"))
-            encoder.cw = fixed(encoder.cw, ("encoders", li, ei, "cw"))
-    for ci, combo in enumerate(layout.combos):
-        combo.keys = [fixed(text, ("combos", ci, "keys", ji)) for ji, text in enumerate(combo.keys)]
-        combo.action = fixed(combo.action, ("combos", ci, "action"))
-    for ti, dance in enumerate(layout.tap_dances):
-        for action in ("tap", "hold", "double_tap", "tap_hold"):
-            value = getattr(dance, action)
-            if value is not None:
-                setattr(dance, action, fixed(value, ("tap_dances", ti, action)))
-    for oi, override in enumerate(layout.key_overrides):
-        override.trigger = fixed(override.trigger, ("key_overrides", oi, "trigger"))
-        override.replacement = fixed(override.replacement, ("key_overrides", oi, "replacement"))
-    for mi, macro in enumerate(layout.macros):
-        for si, step in enumerate(macro.steps):
-            if step.kind in ("tap", "down", "up") and isinstance(step.value, list):
-                step.value = [fixed(code, ("macros", mi, "steps", si)) for code in step.value]
+            continue
+        if replacement is not None and replacement != field.text:
+            field.set(replacement)
+            changes.append((field.location, field.text, replacement))
     return changes

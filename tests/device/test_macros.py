@@ -146,3 +146,15 @@ def test_guard_is_set_while_writing():
     with pytest.raises(DeviceDisconnected):
         write_macro_buffer(client, join_macros([b"x" * 30, b"y"]), b"", 60)
     assert sim.macros[-1] == 0xFF
+
+
+def test_modified_key_is_pressed_with_its_modifiers_on_basic_keycode_boards():
+    from keyconf.device.macros import MacroFormat, RawStep, encode_step
+
+    ctrl_shift_c = 0x0306  # LCTL(LSFT(KC_C))
+    assert encode_step(RawStep("tap", keycodes=(ctrl_shift_c,)), MacroFormat.VIA) == bytes(
+        [1, 2, 0xE0, 1, 2, 0xE1, 1, 1, 0x06, 1, 3, 0xE1, 1, 3, 0xE0])
+    assert encode_step(RawStep("tap", keycodes=(0x1104,)), MacroFormat.LEGACY) == bytes(
+        [2, 0xE4, 1, 0x04, 3, 0xE4])  # RCTL(KC_A)
+    # Vial takes the 16-bit keycode as it is
+    assert encode_step(RawStep("tap", keycodes=(0x0106,)), MacroFormat.VIAL) == bytes([1, 5, 0x06, 0x01])

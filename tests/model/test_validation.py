@@ -150,3 +150,9 @@ def test_deprecated_names_warn_and_fix():
 def test_without_keyboard_checks_keycodes_only():
     layout = Layout("x", "LAYOUT", layers=[Layer("base", ["KC_A", "KC_NOPE"])])
     assert [p.code for p in validate(layout, None)] == ["unknown-keycode"]
+
+
+def test_macro_steps_may_hold_modifiers_around_a_key():
+    layout = Layout("test/board", "LAYOUT", layers=[layer("base", "QK_MACRO_0")],
+                    macros=[Macro([MacroStep("tap", ["LCTL(KC_C)"]), MacroStep("tap", ["LT(0, KC_A)"])])])
+    assert codes(validate(layout, keyboard())) == [("macro-keycode", ("macros", 0, "steps", 1))]

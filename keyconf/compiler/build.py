@@ -1,0 +1,411 @@
+"""Building firmware: checks, sources into a workspace, `qmk compile`, the firmware out.
+
+`FirmwareBuild` is what the CLI and the GUI's build dialog drive. It never touches Qt and
+never prints: output lines and progress go to callbacks (called on the thread that runs
+`run()`), and `cancel()` may be called from any thread.
+
+    build = FirmwareBuild(BuildRequest(layout, qmk_home, output_dir), on_line=print)
+    result = build.run()   # raises BuildRefused before make runs when the layout cannot build
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import os
+import re
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from keyconf import __version__
+from keyconf.compiler.checks import BuildPlan, BuildRefused, plan_build
+from keyconf.compiler.diagnostics import Diagnostic, parse_diagnostic
+from keyconf.compiler.progress import ObjectCountHistory, Progress, ProgressTracker, strip_ansi
+from keyconf.compiler.qmk_tree import QmkTree, is_qmk_tree
+from keyconf.compiler.toolchain import build_path, find_program
+from keyconf.compiler.workspace import Workspace, cache_root, make_workspace
+from keyconf.flash.metadata import for_firmware, write_metadata
+from keyconf.formats.atomic import write_atomic
+from keyconf.model.layout import Layout
+from keyconf.model.problems import Problem, error
+
+DEFAULT_KEYMAP = "keyconf"
+# `qmk` runs with an empty configuration: the user's qmk.ini may point at another tree or
+# userspace (user.qmk_home, user.overlay_dir); keyconf passes everything it means explicitly.
+_EMPTY_QMK_CONFIG = "# keyconf runs `qmk` with this empty configuration\n"
+_TERMINATE_GRACE = 5.0
+_TAIL_LINES = 25
+
+
+@dataclass
+class BuildRequest:
+    layout: Layout
+    qmk_home: Path
+    output_dir: Path
+    keymap: str = DEFAULT_KEYMAP
+    via: bool | None = None  # None: with VIA when the board's stock `via` keymap exists
+    jobs: int | None = None  # None: one job per CPU
+    source_name: str | None = None  # the layout file's name, for generated headers
+    row_lengths: Mapping[str, list[int]] | None = None  # from the loaded file, to locate key counts
+
+
+@dataclass
+class BuildResult:
+    status: str  # "ok", "failed" or "cancelled"
+    firmware: Path | None = None
+    metadata: Path | None = None
+    problems: list[Problem] = field(default_factory=list)
+    log: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    returncode: int | None = None
+    command: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+LineSink = Callable[[str], None]
+ProgressSink = Callable[[Progress], None]
+
+
+def default_jobs() -> int:
+    return max(os.cpu_count() or 1, 1)
+
+
+def layout_hash(plan: BuildPlan) -> str:
+    """A hash of exactly what was built (the generated sources), for the firmware metadata."""
+    digest = hashlib.sha256()
+    for name, text in sorted(plan.sources.files().items()):
+        digest.update(name.encode("utf-8") + b"\0" + text.encode("utf-8") + b"\0")
+    return digest.hexdigest()
+
+
+class FirmwareBuild:
+    """One build of one layout. `prepare()` checks (raising BuildRefused); `run()` builds."""
+
+    def __init__(
+        self,
+        request: BuildRequest,
+        on_line: LineSink | None = None,
+        on_progress: ProgressSink | None = None,
+    ):
+        self.request = request
+        self.on_line: LineSink = on_line or (lambda line: None)
+        self.on_progress: ProgressSink = on_progress or (lambda progress: None)
+        self.plan: BuildPlan | None = None
+        self._cancel = threading.Event()
+        self._process: subprocess.Popen[str] | None = None
+        self._lock = threading.Lock()
+
+    # -- before make -------------------------------------------------------------------------
+
+    def prepare(self) -> BuildPlan:
+        """Run every check and generate the sources; BuildRefused when the layout cannot build."""
+        if self.plan is None:
+            request = self.request
+            if not is_qmk_tree(request.qmk_home):
+                raise BuildRefused(
+                    [
+                        error(
+                            f"{request.qmk_home} is not a qmk_firmware tree",
+                            hint="point --qmk-home at a qmk_firmware checkout (get one with `qmk setup`)",
+                            code="no-qmk-tree",
+                        )
+                    ]
+                )
+            if not _is_keymap_name(request.keymap):
+                raise BuildRefused(
+                    [
+                        error(
+                            f"keymap name {request.keymap!r} is not usable",
+                            hint="use letters, digits, `_` and `-` (e.g. mine)",
+                            code="keymap-name",
+                        )
+                    ]
+                )
+            self.plan = plan_build(
+                request.layout,
+                QmkTree(request.qmk_home),
+                via=request.via,
+                source_name=request.source_name,
+                row_lengths=request.row_lengths,
+            )
+        return self.plan
+
+    # -- make ----------------------------------------------------------------------------------
+
+    def cancel(self) -> None:
+        """Stop the build (from any thread). The process group is terminated, then killed."""
+        self._cancel.set()
+        with self._lock:
+            process = self._process
+        if process is not None and process.poll() is None:
+            _terminate(process)
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def run(self) -> BuildResult:
+        """Build. Raises BuildRefused (checks failed, nothing ran); otherwise returns the result."""
+        started = time.monotonic()
+        plan = self.prepare()
+        request = self.request
+        workspace = make_workspace(
+            plan.tree.root,
+            plan.board.folder,
+            request.keymap,
+            plan.sources.files(),
+            use_userspace=plan.tree.supports_userspace,
+        )
+        result = BuildResult(status="failed")
+        if self.cancelled:
+            result.status = "cancelled"
+            return result
+        try:
+            with workspace:
+                result = self._run_make(plan, workspace)
+                if result.status == "ok":
+                    version = _built_qmk_version(workspace) or plan.tree.qmk_version() or ""
+                    self._deliver(plan, workspace, result, version)
+        except OSError as problem:
+            result.status = "failed"
+            result.problems.append(error(f"the build could not run: {problem}", code="build-io"))
+        except RuntimeError as problem:  # the build folder is locked by another build
+            result.status = "failed"
+            result.problems.append(error(str(problem), code="build-busy"))
+        result.seconds = time.monotonic() - started
+        return result
+
+    def command(self, plan: BuildPlan, workspace: Workspace) -> list[str]:
+        qmk = find_program("qmk") or "qmk"
+        config = cache_root() / "qmk-empty.ini"
+        if not config.is_file():
+            config.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(config, _EMPTY_QMK_CONFIG)
+        jobs = self.request.jobs or default_jobs()
+        return [
+            qmk,
+            "--no-color",
+            "--config-file",
+            str(config),
+            "compile",
+            "-kb",
+            plan.board.folder,
+            "-km",
+            workspace.keymap,
+            "-j",
+            str(jobs),
+            "-e",
+            f"BUILD_DIR={workspace.build_dir}",
+        ]
+
+    def _environment(self, workspace: Workspace) -> dict[str, str]:
+        env = dict(os.environ)
+        for name in ("QMK_USERSPACE", "QMK_HOME", "QMK_FIRMWARE", "BUILD_DIR", "MAKEFLAGS", "MFLAGS"):
+            env.pop(name, None)
+        env.update(workspace.environment())
+        env["PATH"] = build_path()
+        env.setdefault("PYTHONUNBUFFERED", "1")
+        return env
+
+    def _run_make(self, plan: BuildPlan, workspace: Workspace) -> BuildResult:
+        command = self.command(plan, workspace)
+        history = ObjectCountHistory(cache_root() / "object-counts.json")
+        incremental = workspace.object_dir().is_dir()
+        history_key = f"{plan.tree.root}|{workspace.target}"
+        tracker = ProgressTracker(history.expected(history_key, incremental, plan.board.processor))
+        self.on_progress(tracker.snapshot())
+        result = BuildResult(status="failed", command=command)
+        cwd = workspace.userspace if workspace.userspace is not None else plan.tree.root
+        keymap_c = workspace.keymap_dir / "keymap.c"
+        diagnostics: list[Diagnostic] = []
+        self._emit(result, "$ " + " ".join(command))
+        popen_extra: dict[str, object] = {}
+        if os.name == "posix":
+            popen_extra["start_new_session"] = True
+        else:  # pragma: no cover - Windows
+            popen_extra["creationflags"] = getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
+        try:
+            process = subprocess.Popen(
+                command,
+                cwd=str(cwd),
+                env=self._environment(workspace),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                encoding="utf-8",
+                errors="replace",
+                bufsize=1,
+                **popen_extra,  # type: ignore[call-overload]
+            )
+        except OSError as problem:
+            result.problems.append(
+                error(
+                    f"could not start the QMK CLI: {problem}", hint="install it with `pip install qmk`", code="no-qmk"
+                )
+            )
+            return result
+        with self._lock:
+            self._process = process
+        if self.cancelled:
+            _terminate(process)
+        assert process.stdout is not None
+        try:
+            for raw in process.stdout:
+                line = strip_ansi(raw.rstrip("\r\n"))
+                self._emit(result, line)
+                if tracker.feed(line):
+                    self.on_progress(tracker.snapshot())
+                diagnostic = parse_diagnostic(line, keymap_c, plan.sources.line_map, base=plan.tree.root)
+                if diagnostic is not None:
+                    diagnostics.append(diagnostic)
+            returncode = process.wait()
+        except BaseException:
+            # Ctrl-C, or a callback failed: make runs in its own process group, so stop it here.
+            self._cancel.set()
+            _terminate(process, in_background=False)
+            raise
+        finally:
+            with self._lock:
+                self._process = None
+        result.returncode = returncode
+        if self.cancelled:
+            result.status = "cancelled"
+            return result
+        if returncode == 0 and workspace.firmware(result.log) is not None:
+            result.status = "ok"
+            tracker.finish()
+            self.on_progress(tracker.snapshot())
+            history.record(history_key, incremental, tracker.compiled)
+            return result
+        result.problems += _problems_from(diagnostics, result.log, returncode)
+        return result
+
+    def _emit(self, result: BuildResult, line: str) -> None:
+        result.log.append(line)
+        self.on_line(line)
+
+    def _deliver(self, plan: BuildPlan, workspace: Workspace, result: BuildResult, qmk_version: str) -> None:
+        """Copy the firmware to the output folder under the requested keymap's name, with metadata."""
+        built = workspace.firmware(result.log)
+        assert built is not None
+        output_dir = self.request.output_dir
+        output_dir.mkdir(parents=True, exist_ok=True)
+        name = f"{plan.board.folder.replace('/', '_')}_{self.request.keymap}{built.suffix}"
+        target = output_dir / name
+        data = built.read_bytes()
+        write_atomic(target, data)
+        result.firmware = target
+        # Flash metadata sidecar (format owned by keyconf.flash.metadata).
+        metadata = for_firmware(
+            target,
+            data,
+            keyboard=plan.board.folder,
+            processor=plan.board.processor or "",
+            bootloader=plan.board.bootloader or "",
+            keymap=self.request.keymap,
+            layout_hash=layout_hash(plan),
+            qmk_version=qmk_version,
+            keyconf_version=__version__,
+            built_at=_dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
+        )
+        result.metadata = write_metadata(target, metadata)
+
+
+_QMK_VERSION_DEFINE = re.compile(r'^#define QMK_VERSION "([^"\n]*)"', re.MULTILINE)
+
+
+def _built_qmk_version(workspace: Workspace) -> str | None:
+    """The QMK version the build stamped into its version.h (QMK runs `git describe` itself)."""
+    try:
+        text = (workspace.object_dir() / "src" / "version.h").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    match = _QMK_VERSION_DEFINE.search(text)
+    return match.group(1) if match else None
+
+
+def _problems_from(diagnostics: list[Diagnostic], log: list[str], returncode: int) -> list[Problem]:
+    """Compiler errors as problems: those about keymap.c at their layout location, others whole."""
+    problems: list[Problem] = []
+    seen: set[tuple[object, ...]] = set()
+    for diagnostic in diagnostics:
+        if not diagnostic.is_error:
+            continue
+        key = (diagnostic.file, diagnostic.line, diagnostic.message)
+        if key in seen:
+            continue
+        seen.add(key)
+        if diagnostic.ref is not None:
+            problems.append(
+                error(
+                    f"QMK could not build this: {diagnostic.message}",
+                    diagnostic.ref.path,
+                    f"generated keymap.c line {diagnostic.line}",
+                    code="qmk-error",
+                )
+            )
+        else:
+            problems.append(error(diagnostic.text, code="qmk-error"))
+    if not problems:
+        tail = "\n".join(line for line in log[-_TAIL_LINES:] if line.strip())
+        problems.append(
+            error(
+                f"the QMK build failed (exit status {returncode}); its last lines:\n{tail}",
+                hint="the whole log is above (or in the build dialog's log)",
+                code="qmk-failed",
+            )
+        )
+    return problems
+
+
+def _terminate(process: subprocess.Popen[str], in_background: bool = True) -> None:
+    """Stop `process` and its children (make, gcc): TERM to the group, KILL if it lingers."""
+
+    def stop() -> None:
+        try:
+            if os.name == "posix":
+                os.killpg(process.pid, signal.SIGTERM)
+            else:  # pragma: no cover - Windows
+                process.terminate()
+        except (ProcessLookupError, PermissionError):
+            return
+        try:
+            process.wait(timeout=_TERMINATE_GRACE)
+        except subprocess.TimeoutExpired:
+            try:
+                if os.name == "posix":
+                    os.killpg(process.pid, signal.SIGKILL)
+                else:  # pragma: no cover - Windows
+                    process.kill()
+            except (ProcessLookupError, PermissionError):
+                pass
+
+    if in_background:
+        threading.Thread(target=stop, name="keyconf-build-cancel", daemon=True).start()
+    else:
+        stop()
+
+
+def _is_keymap_name(name: str) -> bool:
+    return bool(name) and len(name) <= 64 and all(ch.isascii() and (ch.isalnum() or ch in "_-") for ch in name)
+
+
+__all__ = [
+    "DEFAULT_KEYMAP",
+    "BuildPlan",
+    "BuildRefused",
+    "BuildRequest",
+    "BuildResult",
+    "FirmwareBuild",
+    "default_jobs",
+    "layout_hash",
+]

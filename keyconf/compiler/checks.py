@@ -1,0 +1,179 @@
+"""Everything checked before `make` runs, and the sources to build when all is well.
+
+A build that will fail should fail here, in a second, with a message that names the YAML
+line, rather than after a minute of compiling with an error about generated C. Checked: the
+tree's QMK version, the keyboard (QMK's aliases followed), the layout macro (its
+`layout_aliases` followed), the key count of every layer (down to the row that is off),
+encoder counts, every keycode against the tree's keycode spec, and the toolchain for the
+board's processor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from keyconf.compiler.key_grid import key_grid, macro_keys
+from keyconf.compiler.qmk_tree import QmkTree, TreeError, TreeKeyboard
+from keyconf.compiler.source_map import GenerationError
+from keyconf.compiler.sources import GeneratedSources, GenerateOptions, generate_sources
+from keyconf.compiler.toolchain import missing_tools
+from keyconf.model.keyboard import Key, Keyboard, LayoutMacro
+from keyconf.model.layout import Layout
+from keyconf.model.problems import Problem, error
+from keyconf.model.validation import validate
+
+
+class BuildRefused(Exception):
+    """The layout cannot be built with this tree; `problems` says why (with layout locations)."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(problem.message for problem in problems))
+        self.problems = problems
+
+
+@dataclass
+class BuildPlan:
+    """What the checks found: the tree, the board as the tree builds it, the sources."""
+
+    tree: QmkTree
+    board: TreeKeyboard
+    keyboard: Keyboard  # geometry the sources were laid out with
+    macro_name: str
+    sources: GeneratedSources
+    via: bool
+
+
+def plan_build(
+    layout: Layout,
+    tree: QmkTree,
+    *,
+    via: bool | None = None,
+    source_name: str | None = None,
+    row_lengths: Mapping[str, list[int]] | None = None,
+    check_toolchain: bool = True,
+) -> BuildPlan:
+    """Check `layout` against `tree` and generate its sources; BuildRefused lists every problem.
+
+    `via`: None builds with VIA when the board's stock `via` keymap exists. `row_lengths`
+    (layer name -> keys per row, as the file wrote them) lets a wrong key count point at
+    the row that is off."""
+    if tree.keycode_spec_version is None:
+        raise BuildRefused(
+            [
+                error(
+                    f"the QMK tree at {tree.root} is older than QMK 0.19 (it has no data/constants/keycodes)",
+                    hint="update it (`git pull` in the tree, then `qmk git-submodule`) or point keyconf at a newer one",
+                    code="qmk-too-old",
+                )
+            ]
+        )
+    try:
+        board = tree.keyboard(layout.keyboard)
+    except TreeError as problem:
+        raise BuildRefused([error(problem.message, ("keyboard",), problem.hint, code="unknown-keyboard")]) from None
+    macro_name = board.resolve_layout(layout.layout_macro)
+    if macro_name is None:
+        known = ", ".join(sorted(board.layouts)) or "none"
+        raise BuildRefused(
+            [
+                error(
+                    f"{board.folder} has no layout macro {layout.layout_macro} in this QMK tree",
+                    ("layout",),
+                    f"its layout macros: {known}",
+                    code="unknown-layout-macro",
+                )
+            ]
+        )
+    keyboard = _geometry_for(layout, board, macro_name)
+    problems = [p for p in validate(layout, keyboard) if p.is_error]
+    problems = [_row_of_key_count(p, layout, keyboard, macro_name, row_lengths) for p in problems]
+    if board.encoder_count == 0 and any(layer.encoders for layer in layout.layers):
+        index = next(i for i, layer in enumerate(layout.layers) if layer.encoders)
+        problems.append(
+            error(
+                f"{board.folder} has no rotary encoders in this QMK tree, but the layout maps some",
+                ("encoders", index),
+                "remove the `encoders` section",
+                code="encoder-count",
+            )
+        )
+    use_via = board.has_via_keymap if via is None else via
+    sources: GeneratedSources | None = None
+    if not problems:
+        options = GenerateOptions(dialect=tree.dialect, via=use_via, source_name=source_name)
+        try:
+            sources = generate_sources(layout, keyboard, options)
+        except GenerationError as failure:
+            problems += failure.to_problems()
+    if check_toolchain:
+        for tool in missing_tools(board.processor):
+            problems.append(
+                error(f"`{tool.name}` is not installed or not on PATH: {tool.why}", hint=tool.hint, code="toolchain")
+            )
+    if problems or sources is None:
+        raise BuildRefused(problems)
+    return BuildPlan(tree, board, keyboard, macro_name, sources, use_via)
+
+
+def _geometry_for(layout: Layout, board: TreeKeyboard, macro_name: str) -> Keyboard:
+    """The board's geometry as the tree describes it; for a layout macro only defined in C, the
+    layout's embedded geometry when it matches, else a plain grid with the macro's key count."""
+    if board.geometry is not None and macro_name in board.geometry.layouts:
+        return board.geometry
+    count = board.layouts.get(macro_name)
+    embedded = layout.geometry
+    if embedded is not None:
+        resolved = embedded.resolve_layout_name(macro_name)
+        if resolved is not None and (count is None or embedded.layouts[resolved].key_count == count):
+            return replace(
+                embedded,
+                name=board.folder,
+                layouts={macro_name: embedded.layouts[resolved]},
+                layout_aliases={**board.layout_aliases, layout.layout_macro: macro_name},
+            )
+    if count is None:
+        count = max((len(layer.keys) for layer in layout.layers), default=0)
+    keys = [Key(x=float(index % 12), y=float(index // 12)) for index in range(count)]
+    return Keyboard(
+        name=board.folder,
+        layouts={macro_name: LayoutMacro(macro_name, keys)},
+        layout_aliases={**board.layout_aliases, layout.layout_macro: macro_name},
+        processor=board.processor,
+        bootloader=board.bootloader,
+    )
+
+
+def _row_of_key_count(
+    problem: Problem,
+    layout: Layout,
+    keyboard: Keyboard,
+    macro_name: str,
+    row_lengths: Mapping[str, list[int]] | None,
+) -> Problem:
+    """A key-count problem pointed at the first row whose length differs from the board's row."""
+    if problem.code != "key-count" or row_lengths is None or len(problem.location) < 2:
+        return problem
+    layer_index = problem.location[1]
+    if not isinstance(layer_index, int) or not 0 <= layer_index < len(layout.layers):
+        return problem
+    layer = layout.layers[layer_index]
+    written = row_lengths.get(layer.name)
+    board_rows = [len(row) for row in key_grid(macro_keys(keyboard.layouts[macro_name].keys)).rows]
+    if not written or len(written) != len(board_rows):
+        return problem
+    for row_index, (have, want) in enumerate(zip(written, board_rows, strict=True)):
+        if have != want:
+            fewer_or_more = "missing" if have < want else "extra"
+            count = abs(want - have)
+            noun = "key" if count == 1 else "keys"
+            return replace(
+                problem,
+                message=(
+                    f"layer `{layer.name}` row {row_index + 1} has {have} keys where the keyboard's row has "
+                    f"{want} ({count} {noun} {fewer_or_more}); {macro_name} takes "
+                    f"{sum(board_rows)} keys in all"
+                ),
+                location=("layers", layer_index, "row", row_index),
+            )
+    return problem

@@ -1,0 +1,309 @@
+"""Keycodes as C for one QMK tree: expressions, send-string keys, tap-dance actions.
+
+Every keycode a layout holds is parsed by the keycode registry and written back out from
+the parsed form, never copied from the file: identifiers in generated C come only from the
+registry (in the spelling the target tree's keycode spec knows, e.g. `RGB_TOG` for a 0.0.3
+tree and `UG_TOGG` after) or from layer and tap-dance names already validated as C
+identifiers. Numbers are formatted by Python, so nothing else can reach the output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from keyconf.compiler.dialect import QmkDialect
+from keyconf.compiler.source_map import SourceProblem, SourceRef
+from keyconf.model.keycodes import REGISTRY, Keycode, KeycodeError, ParseContext
+from keyconf.model.keycodes import mods as modbits
+from keyconf.model.keycodes.types import (
+    LAYER_OPS,
+    OP_KEYCODE,
+    OP_LAYER_MOD,
+    OP_LAYER_TAP,
+    OP_MODS,
+    OP_SWAP_HANDS_TAP,
+    OP_TAP_DANCE,
+    OP_UNICODE,
+    OP_UNICODE_MAP,
+    OP_UNICODE_PAIR,
+    KeycodeDef,
+)
+
+# HID usages of the eight modifier keys, left control first (the HID usage table's order).
+_FIRST_MODIFIER_USAGE = 0xE0
+
+# Features a keycode needs compiled in, by the prefix of its QMK spec name (not a keycode
+# table: which feature owns a family of keycodes). Hardware features (RGB, audio, backlight)
+# are the board's business and never switched on here.
+_FEATURE_BY_SPEC_PREFIX = (
+    ("QK_CAPS_WORD", "CAPS_WORD_ENABLE"),
+    ("QK_REPEAT_KEY", "REPEAT_KEY_ENABLE"),
+    ("QK_ALT_REPEAT_KEY", "REPEAT_KEY_ENABLE"),
+    ("QK_AUTOCORRECT", "AUTOCORRECT_ENABLE"),
+    ("QK_DYNAMIC_MACRO", "DYNAMIC_MACRO_ENABLE"),
+    ("QK_LAYER_LOCK", "LAYER_LOCK_ENABLE"),
+    ("QK_LOCK", "KEY_LOCK_ENABLE"),
+    ("QK_TRI_LAYER", "TRI_LAYER_ENABLE"),
+)
+_FEATURE_BY_GROUP = {"mouse": "MOUSEKEY_ENABLE", "media": "EXTRAKEY_ENABLE", "system": "EXTRAKEY_ENABLE"}
+
+
+def _basic_definition(value: int) -> KeycodeDef | None:
+    """The registry's definition of a fixed keycode by value (the modifier keys, here)."""
+    return REGISTRY.by_value(value)
+
+
+def _keycode_names(keycode: Keycode) -> list[str]:
+    names = [keycode.name] if keycode.op == OP_KEYCODE and keycode.name else []
+    if keycode.inner is not None:
+        names += _keycode_names(keycode.inner)
+    return names
+
+
+@dataclass(frozen=True)
+class TapDanceAction:
+    """C statements for one tap-dance gesture: `press` when it is decided, `release` on reset."""
+
+    press: tuple[str, ...]
+    release: tuple[str, ...]
+    tap: tuple[str, ...]  # press-and-release at once (a repeated tap)
+
+
+class KeycodeC:
+    """Writes a layout's keycodes as C for one tree.
+
+    `layer_ids` and `tap_dance_ids` map layout names to the C enum identifiers the
+    generator declared (already validated)."""
+
+    def __init__(
+        self,
+        context: ParseContext,
+        dialect: QmkDialect,
+        layer_ids: list[str],
+        tap_dance_ids: Mapping[str, str],
+    ):
+        self.context = context
+        self.dialect = dialect
+        self.spec = REGISTRY.names_for_spec(dialect.keycode_spec_version)
+        self.layer_ids = layer_ids
+        self.tap_dance_ids = dict(tap_dance_ids)
+        self.features: set[str] = set()
+
+    # -- parsing ---------------------------------------------------------------------------
+
+    def parse(self, text: str, ref: SourceRef) -> Keycode:
+        try:
+            return REGISTRY.parse(text, self.context)
+        except KeycodeError as error:
+            raise SourceProblem(f"{error.message} in {text!r}", ref, error.hint) from error
+
+    def _definition(self, keycode: Keycode, ref: SourceRef) -> KeycodeDef:
+        definition = REGISTRY.get(keycode.name or "")
+        if definition is None:
+            raise SourceProblem(f"unknown keycode {keycode.name!r}", ref)
+        return definition
+
+    def _spec_text(self, keycode: Keycode, ref: SourceRef) -> str:
+        """The registry's text for `keycode` in this tree's names; refused when the tree lacks it."""
+        try:
+            text = self.spec.text(keycode)
+        except KeycodeError as error:
+            raise SourceProblem(
+                error.message, ref, "update the QMK tree (`git pull` in qmk_firmware) or use another keycode"
+            ) from error
+        for name in _keycode_names(keycode):
+            definition = REGISTRY.get(name)
+            if definition is not None:
+                self._note_feature(definition)
+        return text
+
+    def fixed_name(self, name: str, ref: SourceRef) -> str:
+        """This tree's spelling of the fixed keycode `name` (e.g. MC_0 for QK_MACRO_0)."""
+        definition = REGISTRY.get(name)
+        if definition is None:
+            raise SourceProblem(f"unknown keycode {name!r}", ref)
+        return self._spec_text(Keycode(OP_KEYCODE, name=definition.name), ref)
+
+    def _note_feature(self, definition: KeycodeDef) -> None:
+        spec_name = definition.qmk_name or definition.name
+        for prefix, feature in _FEATURE_BY_SPEC_PREFIX:
+            if spec_name.startswith(prefix):
+                self.features.add(feature)
+        group_feature = _FEATURE_BY_GROUP.get(definition.group)
+        if group_feature:
+            self.features.add(group_feature)
+
+    def _layer(self, keycode: Keycode, ref: SourceRef) -> str:
+        index = self.context.layer_index(keycode.layer) if keycode.layer is not None else None
+        if index is None or not 0 <= index < len(self.layer_ids):
+            raise SourceProblem(f"layer {keycode.layer!r} does not exist", ref)
+        return self.layer_ids[index]
+
+    # -- expressions -----------------------------------------------------------------------
+
+    def expression(self, text: str, ref: SourceRef) -> str:
+        """The C expression for the keycode `text`, in this tree's names."""
+        return self.render(self.parse(text, ref), ref)
+
+    def render(self, keycode: Keycode, ref: SourceRef) -> str:
+        op = keycode.op
+        if op == OP_LAYER_TAP:
+            return f"LT({self._layer(keycode, ref)}, {self._inner(keycode, ref)})"
+        if op == OP_LAYER_MOD:
+            return f"LM({self._layer(keycode, ref)}, {self.mod5(keycode.mods, ref)})"
+        if op in LAYER_OPS:
+            self._spec_text(keycode, ref)  # refuses forms this tree lacks (PDF before 0.0.6)
+            return f"{op}({self._layer(keycode, ref)})"
+        if op == OP_TAP_DANCE:
+            return f"TD({self._tap_dance(keycode, ref)})"
+        if op in (OP_UNICODE_MAP, OP_UNICODE_PAIR):
+            raise SourceProblem(
+                f"{op}() needs a unicode map, which keyconf layouts cannot define yet",
+                ref,
+                "use UC(0x…) for a single character",
+            )
+        if op == OP_UNICODE:
+            self.features.add("UNICODE_ENABLE")
+        if op == OP_SWAP_HANDS_TAP:
+            self.features.add("SWAP_HANDS_ENABLE")
+        if op in (OP_MODS, "MT", "OSM"):
+            self._check_hands(keycode.mods, ref)
+        # Fixed keycodes, modifier wrappers, mod-taps, one-shot mods, Unicode, raw values:
+        # the registry writes them from the parsed form, in the names this tree knows.
+        return self._spec_text(keycode, ref)
+
+    def _inner(self, keycode: Keycode, ref: SourceRef) -> str:
+        if keycode.inner is None:
+            raise SourceProblem("keycode lacks the key it wraps", ref)
+        return self.render(keycode.inner, ref)
+
+    def _tap_dance(self, keycode: Keycode, ref: SourceRef) -> str:
+        number = keycode.number
+        names = list(self.context.tap_dances)
+        if isinstance(number, int) and 0 <= number < len(names):
+            number = names[number]
+        if isinstance(number, str) and number in self.tap_dance_ids:
+            return self.tap_dance_ids[number]
+        raise SourceProblem(f"tap dance {keycode.number!r} is not defined in this layout", ref)
+
+    def _check_hands(self, mods: int, ref: SourceRef) -> None:
+        try:
+            modbits.to_qmk5(mods)
+        except modbits.ModsError as error:
+            raise SourceProblem(str(error), ref, "use only left-hand or only right-hand modifiers") from error
+
+    def mod5(self, mods: int, ref: SourceRef) -> str:
+        """Modifiers as QMK's 5-bit MOD_* names (`MOD_LCTL | MOD_LSFT`), for MT/LM/OSM."""
+        self._check_hands(mods, ref)
+        return modbits.format_mods(mods)
+
+    def mod_bits(self, mods: int, ref: SourceRef) -> str:
+        """An 8-bit modifier mask as `MOD_BIT(KC_LSFT) | …` (key overrides take this form)."""
+        parts = []
+        for bit_number in range(8):
+            if mods & (1 << bit_number):
+                definition = _basic_definition(_FIRST_MODIFIER_USAGE + bit_number)
+                if definition is None:
+                    raise SourceProblem("modifier keycode unknown to the registry", ref)
+                parts.append(f"MOD_BIT({self.fixed_name(definition.name, ref)})")
+        return " | ".join(parts) if parts else "0"
+
+    # -- macros ----------------------------------------------------------------------------
+
+    def send_string_keys(self, text: str, ref: SourceRef) -> tuple[list[str], str]:
+        """(`X_` names of the modifiers to hold, `X_` name of the key) for a macro key.
+
+        SEND_STRING can press only one-byte (basic) keycodes; a modified key such as
+        LCTL(KC_C) becomes its modifiers held around the key."""
+        keycode = self.parse(text, ref)
+        mods = 0
+        if keycode.op == OP_MODS and keycode.inner is not None:
+            mods = keycode.mods
+            keycode = keycode.inner
+        if keycode.op != OP_KEYCODE:
+            raise SourceProblem(
+                f"{text!r} cannot be typed by a macro: macros press basic keys (letters, "
+                "digits, F-keys, modifiers…), optionally with modifiers like LCTL(KC_C)",
+                ref,
+            )
+        definition = self._definition(keycode, ref)
+        if definition.value > 0xFF:
+            raise SourceProblem(
+                f"{definition.name} cannot be typed by a macro: macros press basic keys only",
+                ref,
+                "bind it to a key on a layer instead",
+            )
+        spec_name = self._spec_text(keycode, ref)  # refuses keycodes this tree does not know
+        modifier_names = []
+        for bit_number in range(8):
+            if mods & (1 << bit_number):
+                modifier = _basic_definition(_FIRST_MODIFIER_USAGE + bit_number)
+                if modifier is None:
+                    raise SourceProblem("modifier keycode unknown to the registry", ref)
+                modifier_names.append(self._send_string_name(modifier, None, ref))
+        return modifier_names, self._send_string_name(definition, spec_name, ref)
+
+    def _send_string_name(self, definition: KeycodeDef, spec_name: str | None, ref: SourceRef) -> str:
+        """`X_<name>` as the tree's send_string_keycodes.h spells the key."""
+        known = self.dialect.send_string_names
+        # With the tree's header at hand, the short names (X_LCTL) hand-written macros use;
+        # without it, QMK's full names (X_LEFT_CTRL), which the header always defines.
+        order = (spec_name, definition.name, definition.qmk_name) if known else (definition.qmk_name, spec_name)
+        candidates = []
+        for name in (*order, *definition.aliases):
+            if name:
+                candidates.append(name[3:] if name.startswith("KC_") else name)
+        for candidate in candidates:
+            if not known or candidate in known:
+                return f"X_{candidate}"
+        raise SourceProblem(f"{definition.name} has no SEND_STRING name in this QMK tree", ref)
+
+    # -- tap dances --------------------------------------------------------------------------
+
+    def tap_dance_action(self, text: str, ref: SourceRef) -> TapDanceAction:
+        """What a tap dance does for a gesture bound to `text`.
+
+        Tap dances run C, not keycodes, so only what C can do directly is allowed: keys
+        with or without modifiers (register/unregister), and the layer keys MO, TG, TO, DF."""
+        keycode = self.parse(text, ref)
+        op = keycode.op
+        if op in (OP_KEYCODE, OP_MODS):
+            if op == OP_KEYCODE:
+                definition = self._definition(keycode, ref)
+                if definition.name in ("KC_NO", "KC_TRNS"):
+                    return TapDanceAction((), (), ())
+                if definition.value > 0xFF:
+                    return self._quantum_action(definition, ref)
+            code = self.render(keycode, ref)
+            return TapDanceAction(
+                (f"register_code16({code});",), (f"unregister_code16({code});",), (f"tap_code16({code});",)
+            )
+        if op == "MO":
+            layer = self._layer(keycode, ref)
+            return TapDanceAction((f"layer_on({layer});",), (f"layer_off({layer});",), ())
+        if op == "TG":
+            layer = self._layer(keycode, ref)
+            return TapDanceAction((f"layer_invert({layer});",), (), (f"layer_invert({layer});",))
+        if op == "TO":
+            layer = self._layer(keycode, ref)
+            return TapDanceAction((f"layer_move({layer});",), (), (f"layer_move({layer});",))
+        if op == "DF":
+            layer = self._layer(keycode, ref)
+            statement = f"default_layer_set((layer_state_t)1 << {layer});"
+            return TapDanceAction((statement,), (), (statement,))
+        raise SourceProblem(
+            f"{text!r} cannot be a tap-dance action: tap dances send keys (optionally with "
+            "modifiers) or switch layers with MO, TG, TO or DF",
+            ref,
+        )
+
+    def _quantum_action(self, definition: KeycodeDef, ref: SourceRef) -> TapDanceAction:
+        spec_name = definition.qmk_name or definition.name
+        if spec_name in ("QK_BOOT", "QK_BOOTLOADER", "RESET"):
+            return TapDanceAction(("reset_keyboard();",), (), ("reset_keyboard();",))
+        raise SourceProblem(
+            f"{definition.name} cannot be a tap-dance action: tap dances send basic keys "
+            "(optionally with modifiers), QK_BOOT, or switch layers with MO, TG, TO or DF",
+            ref,
+        )

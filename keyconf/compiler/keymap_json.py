@@ -1,0 +1,125 @@
+"""QMK keymap.json (schema qmk.keymap.v1) for plain layouts: layers, macros and encoders.
+
+keymap.json is what QMK Configurator reads and what `qmk compile keymap.json` builds.
+It cannot hold tap dances, combos, key overrides or settings (those need C), so a layout
+using them is refused here with a pointer to keymap.c export. Keycodes are written in the
+target tree's spelling, layers by number (json2c declares no layer enum).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from keyconf.compiler.dialect import CURRENT_QMK, QmkDialect
+from keyconf.compiler.keycode_c import KeycodeC
+from keyconf.compiler.keymap_c import send_string_text
+from keyconf.compiler.source_map import GenerationError, SourceProblem, SourceRef
+from keyconf.compiler.sources import key_count_problems, resolve_macro
+from keyconf.model.keyboard import Keyboard
+from keyconf.model.keycodes import ParseContext
+from keyconf.model.layout import Layout, MacroStep
+
+
+def _needs_c(layout: Layout) -> list[SourceProblem]:
+    hint = "export as keymap.c instead (keyconf export --format keymap.c)"
+    problems = []
+    for section, words in (
+        ("tap_dances", "tap dances"),
+        ("combos", "combos"),
+        ("key_overrides", "key overrides"),
+    ):
+        if getattr(layout, section):
+            problems.append(SourceProblem(f"keymap.json cannot hold {words}", SourceRef.of(section), hint))
+    if layout.settings:
+        problems.append(SourceProblem("keymap.json export does not carry settings", SourceRef.of("settings"), hint))
+    return problems
+
+
+def keymap_json_data(
+    layout: Layout, keyboard: Keyboard, dialect: QmkDialect = CURRENT_QMK, keymap_name: str = "keyconf"
+) -> dict[str, Any]:
+    """The keymap.json document for `layout`; GenerationError when it needs C."""
+    macro_name, macro = resolve_macro(layout, keyboard)
+    problems = _needs_c(layout) + key_count_problems(layout, macro_name, macro)
+    keycodes = KeycodeC(
+        ParseContext(layers=layout.layer_names, tap_dances=layout.tap_dance_names),
+        dialect,
+        [str(index) for index in range(len(layout.layers))],
+        {name: str(index) for index, name in enumerate(layout.tap_dance_names)},  # refused above anyway
+    )
+
+    def render(text: str, ref: SourceRef) -> str:
+        try:
+            return keycodes.expression(text, ref)
+        except SourceProblem as problem:
+            problems.append(problem)
+            return "KC_NO"
+
+    layers = [
+        [render(text, SourceRef.of("layers", i, k)) for k, text in enumerate(layer.keys)]
+        for i, layer in enumerate(layout.layers)
+    ]
+    data: dict[str, Any] = {
+        "notes": layout.notes or "",
+        "keyboard": layout.keyboard,
+        "keymap": keymap_name,
+        "layout": macro_name,
+        "layers": layers,
+        "author": layout.author or "",
+    }
+    if any(layer.encoders for layer in layout.layers):
+        data["encoders"] = [
+            [
+                {
+                    "ccw": render(action.ccw, SourceRef.of("encoders", i, e, "ccw")),
+                    "cw": render(action.cw, SourceRef.of("encoders", i, e, "cw")),
+                }
+                for e, action in enumerate(layer.encoders)
+            ]
+            for i, layer in enumerate(layout.layers)
+        ]
+    if layout.macros:
+        macros = []
+        for m, macro_def in enumerate(layout.macros):
+            items: list[Any] = []
+            for s, step in enumerate(macro_def.steps):
+                ref = SourceRef.of("macros", m, "steps", s)
+                try:
+                    items.append(_macro_item(keycodes, step, ref))
+                except SourceProblem as problem:
+                    problems.append(problem)
+            macros.append(items)
+        data["macros"] = macros
+    if problems:
+        raise GenerationError(problems)
+    return data
+
+
+def _macro_item(keycodes: KeycodeC, step: MacroStep, ref: SourceRef) -> Any:
+    if step.kind == "text":
+        if not isinstance(step.value, str):
+            raise SourceProblem("a text step holds a string", ref)
+        return send_string_text(step.value, ref)
+    if step.kind == "delay":
+        if isinstance(step.value, bool) or not isinstance(step.value, int) or step.value < 0:
+            raise SourceProblem("a delay is a whole number of milliseconds", ref)
+        return {"action": "delay", "duration": step.value}
+    keys = [step.value] if isinstance(step.value, str) else step.value
+    if not isinstance(keys, list) or not keys:
+        raise SourceProblem(f"a {step.kind} step holds one or more keycodes", ref)
+    names: list[str] = []
+    for index, text in enumerate(keys):
+        mods, key = keycodes.send_string_keys(str(text), ref.child(index))
+        for name in [*mods, key]:
+            bare = name[2:]  # json2c adds the X_ back
+            if bare not in names:
+                names.append(bare)
+    return {"action": step.kind, "keycodes": names}
+
+
+def generate_keymap_json(
+    layout: Layout, keyboard: Keyboard, dialect: QmkDialect = CURRENT_QMK, keymap_name: str = "keyconf"
+) -> str:
+    """keymap.json text for `layout` (see `keymap_json_data`)."""
+    return json.dumps(keymap_json_data(layout, keyboard, dialect, keymap_name), indent=4) + "\n"

@@ -1,0 +1,266 @@
+"""What a qmk_firmware tree can build: read from its files, never written to.
+
+Facts the compiler needs before it runs `make`: the tree's keycode spec version, which
+keyboards and layout macros exist (with QMK's aliases), each board's processor, and the
+C dialect of that QMK version (key override array shape, combo counting, tap dance type
+names, the send-string key names). Everything is read lazily and cached per tree.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from keyconf.compiler.dialect import QmkDialect
+from keyconf.formats.definition_source import KeyboardDefinitionError
+from keyconf.formats.qmk_info import load_qmk_keyboard, merged_info_json, resolve_keyboard_name
+from keyconf.model.keyboard import Keyboard
+
+_SPEC_FILE = re.compile(r"keycodes_(\d+)\.(\d+)\.(\d+)(?:_[a-z0-9_]+)?\.hjson")
+_LAYOUT_DEFINE = re.compile(r"^\s*#\s*define\s+(LAYOUT\w*)\s*\(([^)]*)\)", re.MULTILINE)
+_SEND_STRING_NAME = re.compile(r"^\s*#\s*define\s+X_([A-Z0-9_]+)\b", re.MULTILINE)
+
+AVR_PROCESSORS = frozenset(
+    "atmega16u2 atmega32u2 atmega16u4 atmega32u4 at90usb162 at90usb646 at90usb647 at90usb1286 "
+    "at90usb1287 atmega32a atmega328p atmega328 attiny85".split()
+)
+RISCV_PROCESSORS = frozenset({"GD32VF103"})
+
+
+class TreeError(Exception):
+    """The tree lacks something the build needs; `message` says what, `hint` how to fix it."""
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+def is_qmk_tree(path: Path) -> bool:
+    """The test QMK's own CLI applies to decide a folder is a qmk_firmware checkout."""
+    return (
+        (path / "quantum").is_dir()
+        and (path / "requirements.txt").is_file()
+        and (path / "lib" / "python" / "qmk" / "cli" / "__init__.py").is_file()
+    )
+
+
+def version_tuple(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+def compilers_for_processor(processor: str | None) -> tuple[str, ...]:
+    """The C compilers QMK accepts for `processor`, preferred first (any one will do)."""
+    if processor in AVR_PROCESSORS:
+        return ("avr-gcc",)
+    if processor in RISCV_PROCESSORS:
+        return ("riscv32-unknown-elf-gcc", "riscv64-unknown-elf-gcc")
+    return ("arm-none-eabi-gcc",)
+
+
+@dataclass
+class TreeKeyboard:
+    """One buildable keyboard of a tree, as QMK resolves it."""
+
+    requested: str
+    folder: str  # after keyboard aliases and DEFAULT_FOLDER
+    layouts: dict[str, int | None]  # macro name -> key count (None: a C macro we could not count)
+    layout_aliases: dict[str, str] = field(default_factory=dict)
+    processor: str | None = None
+    bootloader: str | None = None
+    encoder_count: int | None = 0  # None: the board has encoders set up in C, count unknown
+    has_via_keymap: bool = False
+    geometry: Keyboard | None = None  # from the tree's info.json files, when it has them
+
+    def resolve_layout(self, name: str) -> str | None:
+        """The macro `name` refers to in this tree (following `layout_aliases`), or None."""
+        seen: set[str] = set()
+        while name not in self.layouts and name in self.layout_aliases and name not in seen:
+            seen.add(name)
+            name = self.layout_aliases[name]
+        return name if name in self.layouts else None
+
+
+class QmkTree:
+    """A qmk_firmware checkout, inspected read-only."""
+
+    def __init__(self, root: str | Path):
+        self.root = Path(root).expanduser().resolve()
+
+    def __repr__(self) -> str:
+        return f"QmkTree({str(self.root)!r})"
+
+    # -- versions and dialect -------------------------------------------------------------
+
+    @cached_property
+    def keycode_spec_version(self) -> str | None:
+        """The newest keycode spec in `data/constants/keycodes/` (e.g. "0.0.7"); None before QMK 0.19."""
+        folder = self.root / "data" / "constants" / "keycodes"
+        if not folder.is_dir():
+            return None
+        versions = []
+        for entry in folder.iterdir():
+            match = _SPEC_FILE.fullmatch(entry.name)
+            if match:
+                versions.append(tuple(int(g) for g in match.groups()))
+        if not versions:
+            return None
+        return ".".join(str(n) for n in max(versions))
+
+    @cached_property
+    def supports_userspace(self) -> bool:
+        """External userspace (QMK_USERSPACE) arrived with `lib/python/qmk/userspace.py` (QMK 0.23.x, 2024)."""
+        userspace_py = self.root / "lib" / "python" / "qmk" / "userspace.py"
+        rules = self.root / "builddefs" / "build_keyboard.mk"
+        return userspace_py.is_file() and "QMK_USERSPACE" in _read_text(rules)
+
+    @cached_property
+    def dialect(self) -> QmkDialect:
+        introspection = _read_text(self.root / "quantum" / "keymap_introspection.c")
+        tap_dance_h = _read_text(self.root / "quantum" / "process_keycode" / "process_tap_dance.h")
+        encoder_h = _read_text(self.root / "quantum" / "encoder.h")
+        old_tap_dance = "qk_tap_dance_action_t" in tap_dance_h and not re.search(
+            r"\}\s*tap_dance_action_t\s*;", tap_dance_h
+        )
+        return QmkDialect(
+            keycode_spec_version=self.keycode_spec_version or "0.0.1",
+            key_overrides_array="key_override_count_raw" in introspection,
+            combo_count_from_array="combo_count_raw" in introspection,
+            tap_dance_type_prefix="qk_" if old_tap_dance else "",
+            send_string_names=self.send_string_names,
+            encoder_ccw_cw="ENCODER_CCW_CW" in encoder_h,
+        )
+
+    @cached_property
+    def send_string_names(self) -> frozenset[str]:
+        """Key names usable as `X_<name>` in SEND_STRING, as this tree's header defines them."""
+        for candidate in (
+            self.root / "quantum" / "send_string" / "send_string_keycodes.h",
+            self.root / "quantum" / "send_string_keycodes.h",
+        ):
+            text = _read_text(candidate)
+            if text:
+                return frozenset(_SEND_STRING_NAME.findall(text))
+        return frozenset()
+
+    def qmk_version(self) -> str | None:
+        """`git describe` of the tree, as QMK's own version.h uses; None when git cannot tell."""
+        try:
+            result = subprocess.run(
+                ["git", "-C", str(self.root), "describe", "--abbrev=6", "--dirty", "--always", "--tags"],
+                capture_output=True,
+                text=True,
+                timeout=10,
+                check=False,
+            )
+        except (OSError, subprocess.SubprocessError):
+            return None
+        version = result.stdout.strip()
+        return version if result.returncode == 0 and version else None
+
+    # -- keyboards ------------------------------------------------------------------------
+
+    def _is_keyboard_folder(self, folder: str) -> bool:
+        path = self.root / "keyboards" / folder
+        return (path / "rules.mk").is_file() or (path / "keyboard.json").is_file()
+
+    def resolve_keyboard(self, name: str) -> str | None:
+        """The folder QMK builds for `name` (keyboard aliases, then DEFAULT_FOLDER), or None."""
+        if not name or Path(name).is_absolute() or ".." in Path(name).parts:
+            return None
+        folder = resolve_keyboard_name(self.root, name)
+        if Path(folder).is_absolute() or ".." in Path(folder).parts:
+            return None
+        return folder if self._is_keyboard_folder(folder) else None
+
+    def keyboard(self, name: str) -> TreeKeyboard:
+        """The keyboard `name` as this tree builds it; TreeError when the tree has no such keyboard."""
+        folder = self.resolve_keyboard(name)
+        if folder is None:
+            raise TreeError(
+                f"keyboard '{name}' does not exist in the QMK tree at {self.root}",
+                hint="check the keyboard name (it is the folder under keyboards/, e.g. crkbd/rev1), "
+                "or update the tree with `git pull` if the keyboard is newer than it",
+            )
+        try:
+            geometry: Keyboard | None = load_qmk_keyboard(self.root, folder)
+        except (KeyboardDefinitionError, OSError, ValueError):
+            geometry = None  # a board described only in C headers and rules.mk
+        layouts: dict[str, int | None] = {}
+        aliases: dict[str, str] = {}
+        processor = bootloader = None
+        encoder_count: int | None = 0
+        if geometry is not None:
+            layouts = {macro: layout.key_count for macro, layout in geometry.layouts.items()}
+            aliases = dict(geometry.layout_aliases)
+            processor, bootloader = geometry.processor, geometry.bootloader
+            encoder_count = len(geometry.encoders)
+        else:
+            try:
+                info = merged_info_json(self.root, folder)
+            except (KeyboardDefinitionError, OSError, ValueError):
+                info = {}
+            processor = _text_or_none(info.get("processor"))
+            bootloader = _text_or_none(info.get("bootloader"))
+        for macro, count in self._c_layout_macros(folder).items():
+            layouts.setdefault(macro, count)
+        if encoder_count == 0 and self._encoders_in_c(folder):
+            encoder_count = None
+        return TreeKeyboard(
+            requested=name,
+            folder=folder,
+            layouts=layouts,
+            layout_aliases=aliases,
+            processor=processor,
+            bootloader=bootloader,
+            encoder_count=encoder_count,
+            has_via_keymap=self._has_keymap(folder, "via"),
+            geometry=geometry,
+        )
+
+    def _folder_chain(self, folder: str) -> list[Path]:
+        path = self.root / "keyboards"
+        chain = []
+        for part in Path(folder).parts:
+            path = path / part
+            chain.append(path)
+        return chain
+
+    def _c_layout_macros(self, folder: str) -> dict[str, int | None]:
+        """Layout macros defined in C headers (keyboards not yet moved to info.json layouts)."""
+        found: dict[str, int | None] = {}
+        for level in self._folder_chain(folder):
+            for header in sorted(level.glob("*.h")):
+                text = _read_text(header)
+                for macro, params in _LAYOUT_DEFINE.findall(text):
+                    names = [p.strip() for p in params.replace("\\", " ").split(",") if p.strip()]
+                    found[macro] = None if any(p == "..." for p in names) else len(names)
+        return found
+
+    def _encoders_in_c(self, folder: str) -> bool:
+        """Encoders configured the pre-info.json way (config.h pads, rules.mk ENCODER_ENABLE)."""
+        for level in self._folder_chain(folder):
+            config = _read_text(level / "config.h")
+            rules = _read_text(level / "rules.mk")
+            if "ENCODERS_PAD_A" in config or "ENCODER_A_PINS" in config:
+                return True
+            if re.search(r"^\s*ENCODER_ENABLE\s*[:?]?=\s*yes", rules, re.MULTILINE):
+                return True
+        return False
+
+    def _has_keymap(self, folder: str, keymap: str) -> bool:
+        return any((level / "keymaps" / keymap).is_dir() for level in self._folder_chain(folder))
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def _text_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None

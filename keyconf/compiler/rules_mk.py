@@ -1,0 +1,47 @@
+"""rules.mk for a generated keymap: exactly the features the layout uses, nothing else.
+
+Features the board already enables stay as the board has them; a keymap's rules.mk can
+only add to them here, so a layout never switches off something the board relies on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+# The order features are written in (the rest follow alphabetically), with a note each.
+FEATURE_NOTES: dict[str, str] = {
+    "VIA_ENABLE": "remap from VIA / keyconf without reflashing",
+    "TAP_DANCE_ENABLE": "tap dances",
+    "COMBO_ENABLE": "combos",
+    "KEY_OVERRIDE_ENABLE": "key overrides",
+    "ENCODER_ENABLE": "rotary encoders",
+    "ENCODER_MAP_ENABLE": "encoder actions per layer",
+    "MOUSEKEY_ENABLE": "mouse keys",
+    "EXTRAKEY_ENABLE": "media and system keys",
+    "CAPS_WORD_ENABLE": "Caps Word",
+    "REPEAT_KEY_ENABLE": "repeat key",
+    "AUTOCORRECT_ENABLE": "autocorrect",
+    "DYNAMIC_MACRO_ENABLE": "dynamic macros",
+    "LAYER_LOCK_ENABLE": "layer lock",
+    "KEY_LOCK_ENABLE": "key lock",
+    "TRI_LAYER_ENABLE": "tri layer",
+    "UNICODE_ENABLE": "Unicode input",
+    "SWAP_HANDS_ENABLE": "swap hands",
+}
+
+
+def generate_rules_mk(features: Iterable[str], header: str) -> str:
+    """rules.mk text: `header` comment lines, then `FEATURE = yes` for each feature."""
+    wanted = set(features)
+    order = [name for name in FEATURE_NOTES if name in wanted] + sorted(wanted - set(FEATURE_NOTES))
+    lines = [f"# {line}" if line else "#" for line in header.splitlines()]
+    if order:
+        lines.append("")
+        width = max(len(name) for name in order)
+        for name in order:
+            note = FEATURE_NOTES.get(name)
+            lines.append(f"{name.ljust(width)} = yes" + (f"  # {note}" if note else ""))
+    else:
+        lines.append("")
+        lines.append("# No extra features: the board's own settings apply.")
+    return "\n".join(lines) + "\n"

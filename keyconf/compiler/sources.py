@@ -1,0 +1,124 @@
+"""A layout as QMK keymap sources: keymap.c, rules.mk and config.h, plus the line map.
+
+This is what `keyconf compile` builds from and what `keyconf export --format keymap.c`
+writes. Pure: no files, no tree; what the target QMK accepts comes in as a `QmkDialect`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from keyconf.compiler.c_literals import c_comment_text, is_c_identifier
+from keyconf.compiler.config_h import VIA_DEFAULT_LAYERS, generate_config_h, settings_defines
+from keyconf.compiler.dialect import CURRENT_QMK, QmkDialect
+from keyconf.compiler.keymap_c import generate_keymap_c
+from keyconf.compiler.rules_mk import generate_rules_mk
+from keyconf.compiler.source_map import GenerationError, LineMap, SourceProblem, SourceRef
+from keyconf.model.keyboard import Keyboard, LayoutMacro
+from keyconf.model.layout import Layout
+
+
+@dataclass(frozen=True)
+class GenerateOptions:
+    dialect: QmkDialect = CURRENT_QMK
+    via: bool = False
+    source_name: str | None = None  # the layout file's name, for the header comments
+
+
+@dataclass
+class GeneratedSources:
+    keymap_c: str
+    rules_mk: str
+    config_h: str
+    line_map: LineMap  # keymap.c line -> layout refs
+    features: frozenset[str] = field(default_factory=frozenset)
+    macro_name: str = ""
+    rows: list[list[int]] = field(default_factory=list)  # physical rows of the layout macro's keys
+
+    def files(self) -> dict[str, str]:
+        return {"keymap.c": self.keymap_c, "rules.mk": self.rules_mk, "config.h": self.config_h}
+
+
+def resolve_macro(layout: Layout, keyboard: Keyboard) -> tuple[str, LayoutMacro]:
+    """The layout macro `layout` names on `keyboard` (aliases followed), as (name, geometry)."""
+    resolved = keyboard.resolve_layout_name(layout.layout_macro)
+    if resolved is None:
+        known = ", ".join(keyboard.layouts) or "none"
+        raise GenerationError(
+            [
+                SourceProblem(
+                    f"{keyboard.name or layout.keyboard} has no layout macro {layout.layout_macro}",
+                    SourceRef.of("layout"),
+                    f"its layout macros: {known}",
+                )
+            ]
+        )
+    return resolved, keyboard.layouts[resolved]
+
+
+def key_count_problems(layout: Layout, macro_name: str, macro: LayoutMacro) -> list[SourceProblem]:
+    problems = []
+    expected = macro.key_count
+    for index, layer in enumerate(layout.layers):
+        if len(layer.keys) != expected:
+            fewer_or_more = "too few" if len(layer.keys) < expected else "too many"
+            problems.append(
+                SourceProblem(
+                    f"layer {layer.name!r} has {len(layer.keys)} keys, {fewer_or_more}: "
+                    f"{macro_name} takes {expected}",
+                    SourceRef.of("layers", index),
+                    "give the layer one keycode per key of the layout (KC_TRNS for a key that "
+                    "falls through, KC_NO for none)",
+                )
+            )
+    return problems
+
+
+def generate_sources(
+    layout: Layout, keyboard: Keyboard, options: GenerateOptions | None = None
+) -> GeneratedSources:
+    """keymap.c, rules.mk and config.h for `layout` on `keyboard`.
+
+    Raises GenerationError listing every problem found (unknown keycodes, wrong key counts,
+    settings QMK cannot take…), each with the layout ref it concerns."""
+    options = options or GenerateOptions()
+    macro_name, macro = resolve_macro(layout, keyboard)
+    problems: list[SourceProblem] = []
+    if not is_c_identifier(macro_name):
+        problem = SourceProblem(f"{macro_name!r} is not a layout macro name", SourceRef.of("layout"))
+        raise GenerationError([problem])
+    if not layout.layers:
+        problems.append(SourceProblem("the layout has no layers", SourceRef.of("layers")))
+    problems += key_count_problems(layout, macro_name, macro)
+    keymap, keymap_problems = generate_keymap_c(
+        layout, macro, macro_name, options.dialect, options.source_name
+    )
+    problems += keymap_problems
+    defines, setting_problems = settings_defines(layout.settings)
+    problems += setting_problems
+    defines.update(keymap.config)
+    features = set(keymap.features)
+    if options.via:
+        features.add("VIA_ENABLE")
+        if "DYNAMIC_KEYMAP_LAYER_COUNT" not in defines:
+            defines["DYNAMIC_KEYMAP_LAYER_COUNT"] = str(max(len(layout.layers), VIA_DEFAULT_LAYERS))
+    if problems:
+        raise GenerationError(problems)
+    header = _header(layout, options)
+    return GeneratedSources(
+        keymap_c=keymap.text,
+        rules_mk=generate_rules_mk(features, header),
+        config_h=generate_config_h(defines, header),
+        line_map=keymap.line_map,
+        features=frozenset(features),
+        macro_name=macro_name,
+        rows=keymap.rows,
+    )
+
+
+def _header(layout: Layout, options: GenerateOptions) -> str:
+    title = c_comment_text(layout.name or layout.keyboard, 60)
+    line = f"Generated by keyconf for {title}"
+    if options.source_name:
+        line += f" from {c_comment_text(options.source_name, 60)}"
+    return line + ".\nEdit the layout and rebuild rather than editing this file."

@@ -1,0 +1,450 @@
+"""The Build dialog: build the open layout into firmware with the local qmk_firmware tree.
+
+A thin face over `keyconf.compiler.build.FirmwareBuild`, which runs on a worker thread: a
+progress bar (objects compiled over objects expected), the problems (double-click one to go
+to its key), a collapsible log of QMK's output, and the result with "Show in folder" and
+"Flash". The main window opens it:
+
+    dialog = BuildDialog(window, layout=document.layout, source_path=path,
+                         locate=loaded.locate, row_lengths=loaded.row_lengths)
+    dialog.problem_activated.connect(window.go_to_problem)
+    dialog.exec()
+
+"Flash" calls `flash_handler(firmware_path)` when one is given, else opens the Flash dialog.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import platformdirs
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, QUrl, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QFontDatabase
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from keyconf.catalogue.qmk_home import QmkHomeNotFound, find_qmk_home
+from keyconf.compiler.build import DEFAULT_KEYMAP, BuildRequest, BuildResult, FirmwareBuild
+from keyconf.compiler.checks import BuildRefused
+from keyconf.compiler.progress import Progress
+from keyconf.model.layout import Layout
+from keyconf.model.problems import Problem
+
+MAX_LOG_LINES = 50_000  # a runaway build cannot grow the log without bound
+PROGRESS_STEPS = 1000
+
+Locate = Callable[[list[Problem]], list[Problem]]
+
+
+def default_output_dir() -> Path:
+    """Where the GUI puts firmware it builds: keyconf's data folder, `firmware/`."""
+    return Path(platformdirs.user_data_dir("keyconf")) / "firmware"
+
+
+class BuildWorker(QObject):
+    """Runs one build on its thread; everything it learns arrives as signals."""
+
+    line = Signal(str)
+    progressed = Signal(object)  # Progress
+    refused = Signal(object)  # list[Problem]: checks failed, make did not run
+    built = Signal(object)  # BuildResult (ok, failed or cancelled)
+    crashed = Signal(str)
+    done = Signal()
+
+    def __init__(self, request: BuildRequest):
+        super().__init__()
+        self.build = FirmwareBuild(request, on_line=self.line.emit, on_progress=self.progressed.emit)
+
+    def cancel(self) -> None:
+        self.build.cancel()
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            result = self.build.run()
+        except BuildRefused as refused:
+            self.refused.emit(refused.problems)
+        except Exception as error:  # never let a bug kill the thread silently: show it
+            self.crashed.emit(f"unexpected error: {error!r}")
+        else:
+            self.built.emit(result)
+        finally:
+            self.done.emit()
+
+
+class BuildDialog(QDialog):
+    """Standalone build dialog for one layout.
+
+    `qmk_home` defaults to QMK's own discovery (QMK_HOME, `qmk config user.qmk_home`,
+    ~/qmk_firmware); `locate` adds file positions to problems (a LoadedLayout's `locate`);
+    `open_folder` and `flash_handler` replace the desktop integrations (tests)."""
+
+    build_finished = Signal(object)  # BuildResult, or None when nothing was built (refused, no tree)
+    problem_activated = Signal(object)  # Problem (with its location) the user double-clicked
+    flash_requested = Signal(object)  # Path of the firmware to flash
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        layout: Layout,
+        source_path: str | Path | None = None,
+        qmk_home: str | Path | None = None,
+        output_dir: str | Path | None = None,
+        keymap: str = DEFAULT_KEYMAP,
+        via: bool | None = None,
+        jobs: int | None = None,
+        row_lengths: dict[str, list[int]] | None = None,
+        locate: Locate | None = None,
+        open_folder: Callable[[Path], None] | None = None,
+        flash_handler: Callable[[Path], None] | None = None,
+        autostart: bool = True,
+    ):
+        super().__init__(parent)
+        self.setWindowTitle("Build firmware")
+        self.setObjectName("buildDialog")
+        self.layout_model = layout
+        self.source_path = Path(source_path) if source_path is not None else None
+        self.qmk_home = Path(qmk_home).expanduser() if qmk_home is not None else None
+        self.output_dir = Path(output_dir).expanduser() if output_dir is not None else default_output_dir()
+        self.keymap = keymap
+        self.via = via
+        self.jobs = jobs
+        self.row_lengths = row_lengths
+        self.locate: Locate = locate or (lambda problems: problems)
+        self.open_folder = open_folder or _open_folder
+        self.flash_handler = flash_handler
+        self.last_result: BuildResult | None = None
+        self.problems: list[Problem] = []
+        self._thread: QThread | None = None
+        self._worker: BuildWorker | None = None
+        self._log: list[str] = []
+        self._pending: list[str] = []  # lines not yet shown in the log view
+        self._log_timer = QTimer(self)
+        self._log_timer.setInterval(100)
+        self._log_timer.timeout.connect(self._render_log)
+        self._build_ui()
+        if autostart:
+            QTimer.singleShot(0, self.start)
+
+    # ------------------------------------------------------------ layout
+
+    def _build_ui(self) -> None:
+        outer = QVBoxLayout(self)
+        title = self.layout_model.name or self.layout_model.keyboard
+        self.heading = QLabel(f"<b>{_escape(title)}</b> for {_escape(self.layout_model.keyboard)}")
+        self.heading.setObjectName("buildHeading")
+        outer.addWidget(self.heading)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("buildProgress")
+        self.progress.setRange(0, PROGRESS_STEPS)
+        self.progress.setValue(0)
+        self.progress.setTextVisible(True)
+        self.progress.setFormat("%p%")
+        outer.addWidget(self.progress)
+        self.status = QLabel("Ready.")
+        self.status.setObjectName("statusLabel")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        outer.addWidget(self.status)
+
+        self.problem_list = QListWidget()
+        self.problem_list.setObjectName("problemList")
+        self.problem_list.setWordWrap(True)
+        self.problem_list.itemActivated.connect(self._on_problem_activated)
+        self.problem_list.hide()
+        outer.addWidget(self.problem_list, 1)
+
+        result_row = QHBoxLayout()
+        self.result_label = QLabel()
+        self.result_label.setObjectName("resultLabel")
+        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.result_label.setWordWrap(True)
+        self.show_button = QPushButton("Show in folder")
+        self.show_button.setObjectName("showInFolder")
+        self.show_button.clicked.connect(self.show_in_folder)
+        self.flash_button = QPushButton("Flash…")
+        self.flash_button.setObjectName("flashButton")
+        self.flash_button.clicked.connect(self.flash)
+        result_row.addWidget(self.result_label, 1)
+        result_row.addWidget(self.show_button)
+        result_row.addWidget(self.flash_button)
+        self.result_widget = QWidget()
+        self.result_widget.setLayout(result_row)
+        self.result_widget.hide()
+        outer.addWidget(self.result_widget)
+
+        log_row = QHBoxLayout()
+        self.log_toggle = QToolButton()
+        self.log_toggle.setObjectName("logToggle")
+        self.log_toggle.setText("Build log")
+        self.log_toggle.setCheckable(True)
+        self.log_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.log_toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.log_toggle.toggled.connect(self._toggle_log)
+        log_row.addWidget(self.log_toggle)
+        log_row.addStretch(1)
+        outer.addLayout(log_row)
+        self.log_view = QPlainTextEdit()
+        self.log_view.setObjectName("logView")
+        self.log_view.setReadOnly(True)
+        self.log_view.setMaximumBlockCount(MAX_LOG_LINES)
+        self.log_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.log_view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.log_view.hide()
+        outer.addWidget(self.log_view, 1)
+
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.build_button = QPushButton("Build")
+        self.build_button.setObjectName("buildButton")
+        self.build_button.clicked.connect(self.start)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setObjectName("cancelButton")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.close_button = QPushButton("Close")
+        self.close_button.clicked.connect(self.close)
+        for button in (self.build_button, self.cancel_button, self.close_button):
+            buttons.addWidget(button)
+        outer.addLayout(buttons)
+        self.resize(620, 260)
+
+    # ------------------------------------------------------------ actions
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None
+
+    @Slot()
+    def start(self) -> None:
+        """Check and build on a worker thread."""
+        if self.running:
+            return
+        self.last_result = None
+        self.problems = []
+        self.problem_list.clear()
+        self.problem_list.hide()
+        self.result_widget.hide()
+        self._log = []
+        self._pending = []
+        self.log_view.clear()
+        self.progress.setRange(0, PROGRESS_STEPS)
+        self.progress.setValue(0)
+        self._set_status("Checking the layout against the QMK tree…")
+        home = self._qmk_home()
+        if home is None:
+            return
+        request = BuildRequest(
+            layout=self.layout_model,
+            qmk_home=home,
+            output_dir=self.output_dir,
+            keymap=self.keymap,
+            via=self.via,
+            jobs=self.jobs,
+            source_name=self.source_path.name if self.source_path else None,
+            row_lengths=self.row_lengths,
+        )
+        worker = BuildWorker(request)
+        thread = QThread(self)
+        worker.moveToThread(thread)
+        thread.started.connect(worker.run)
+        worker.line.connect(self._on_line)
+        worker.progressed.connect(self._on_progress)
+        worker.refused.connect(self._on_refused)
+        worker.built.connect(self._on_built)
+        worker.crashed.connect(self._on_crashed)
+        worker.done.connect(thread.quit)
+        thread.finished.connect(self._on_thread_finished)
+        self._worker, self._thread = worker, thread
+        self._set_running(True)
+        self._log_timer.start()
+        thread.start()
+
+    @Slot()
+    def cancel(self) -> None:
+        if self._worker is not None:
+            self._worker.cancel()
+            self._set_status("Cancelling…")
+
+    @Slot()
+    def show_in_folder(self) -> None:
+        if self.last_result is not None and self.last_result.firmware is not None:
+            self.open_folder(self.last_result.firmware.parent)
+
+    @Slot()
+    def flash(self) -> None:
+        if self.last_result is None or self.last_result.firmware is None:
+            return
+        firmware = self.last_result.firmware
+        self.flash_requested.emit(firmware)
+        if self.flash_handler is not None:
+            self.flash_handler(firmware)
+            return
+        from keyconf.gui.flash_dialog import FlashDialog
+
+        plan = self._worker.build.plan if self._worker is not None else None
+        dialog = FlashDialog(
+            self,
+            firmware=firmware,
+            layout=self.layout_model,
+            keyboard=plan.keyboard if plan is not None else None,
+        )
+        dialog.exec()
+
+    def log_text(self) -> str:
+        return "\n".join(self._log[-MAX_LOG_LINES:])
+
+    def _qmk_home(self) -> Path | None:
+        if self.qmk_home is not None:
+            return self.qmk_home
+        try:
+            return find_qmk_home().path
+        except QmkHomeNotFound as missing:
+            self._show_outcome(False, f"No QMK tree to build with: {missing.message}\n{missing.hint}")
+            self.build_finished.emit(None)
+            return None
+
+    # ------------------------------------------------------------ events from the worker
+
+    @Slot(str)
+    def _on_line(self, line: str) -> None:
+        self._log.append(line)
+        self._pending.append(line)
+        if len(self._log) > 2 * MAX_LOG_LINES:
+            del self._log[: len(self._log) - MAX_LOG_LINES]
+
+    @Slot(object)
+    def _on_progress(self, progress: Progress) -> None:
+        self.progress.setValue(round(progress.fraction * PROGRESS_STEPS))
+        if progress.phase == "compiling":
+            self._set_status(f"Compiling… {progress.compiled} of about {progress.expected} files")
+        elif progress.phase == "linking":
+            self._set_status("Linking…")
+        elif progress.phase == "preparing":
+            self._set_status("Running qmk compile…")
+
+    @Slot(object)
+    def _on_refused(self, problems: list[Problem]) -> None:
+        self._show_problems(problems)
+        count = len(problems)
+        self._show_outcome(False, f"Not built: {count} problem{'s' if count != 1 else ''} to fix first.")
+
+    @Slot(object)
+    def _on_built(self, result: BuildResult) -> None:
+        self.last_result = result
+        if result.ok and result.firmware is not None:
+            self.progress.setValue(PROGRESS_STEPS)
+            self._show_outcome(True, f"Built {result.firmware.name} in {result.seconds:.1f} s.")
+            self.result_label.setText(str(result.firmware))
+            self.result_widget.show()
+        elif result.status == "cancelled":
+            self._show_outcome(False, "Cancelled.")
+        else:
+            self._show_problems(result.problems)
+            self._show_outcome(False, "The build failed.")
+            self.log_toggle.setChecked(True)
+
+    @Slot(str)
+    def _on_crashed(self, message: str) -> None:
+        self._show_outcome(False, f"The build stopped: {message}")
+        self.log_toggle.setChecked(True)
+
+    @Slot()
+    def _on_thread_finished(self) -> None:
+        if self._thread is not None:
+            self._thread.deleteLater()
+        self._thread = None
+        self._log_timer.stop()
+        self._render_log()
+        self._set_running(False)
+        # Announced once the worker thread is over, so listeners may close or rebuild at once.
+        self.build_finished.emit(self.last_result)
+
+    @Slot(QListWidgetItem)
+    def _on_problem_activated(self, item: QListWidgetItem) -> None:
+        index = self.problem_list.row(item)
+        if 0 <= index < len(self.problems):
+            self.problem_activated.emit(self.problems[index])
+
+    # ------------------------------------------------------------ view helpers
+
+    def _show_problems(self, problems: list[Problem]) -> None:
+        self.problems = self.locate(list(problems))
+        self.problem_list.clear()
+        for problem in self.problems:
+            where = f"line {problem.line}: " if problem.line is not None else ""
+            text = where + problem.message + (f"\n{problem.hint}" if problem.hint else "")
+            item = QListWidgetItem(text)
+            item.setToolTip(problem.format())
+            self.problem_list.addItem(item)
+        self.problem_list.setVisible(bool(self.problems))
+        if self.problems:
+            self.resize(self.width(), max(self.height(), 420))
+
+    def _set_running(self, running: bool) -> None:
+        self.build_button.setEnabled(not running)
+        self.build_button.setText("Build again" if self.last_result is not None or self.problems else "Build")
+        self.cancel_button.setEnabled(running)
+
+    def _set_status(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.setProperty("outcome", "")
+        self.status.setStyleSheet("")
+
+    def _show_outcome(self, ok: bool, text: str) -> None:
+        self.status.setText(text)
+        self.status.setProperty("outcome", "ok" if ok else "error")
+        self.status.setStyleSheet(f"color: {'#1b7a1b' if ok else '#b00020'};")
+
+    @Slot()
+    def _render_log(self) -> None:
+        """Append what arrived since the last render (batched: a build prints fast)."""
+        if not self._pending:
+            return
+        lines, self._pending = self._pending[-MAX_LOG_LINES:], []
+        self.log_view.appendPlainText("\n".join(lines))
+        bar = self.log_view.verticalScrollBar()
+        bar.setValue(bar.maximum())
+
+    @Slot(bool)
+    def _toggle_log(self, shown: bool) -> None:
+        self.log_toggle.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+        self.log_view.setVisible(shown)
+        if shown:
+            self._render_log()
+            self.resize(self.width(), max(self.height(), 560))
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        if self._worker is not None:
+            self._worker.cancel()
+        if self._thread is not None:
+            self._thread.quit()
+            self._thread.wait(10_000)
+        self._log_timer.stop()
+        super().closeEvent(event)
+
+    def reject(self) -> None:  # Escape: cancel a running build, then close
+        self.close()
+        super().reject()
+
+
+def _open_folder(folder: Path) -> None:
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

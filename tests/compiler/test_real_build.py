@@ -1,0 +1,62 @@
+"""Real builds with a real qmk_firmware tree and toolchain (KEYCONF_TEST_QMK_HOME).
+
+Every bundled layout must build to a firmware file, and the tree must be left exactly as it
+was. Skipped (with the reason) when no tree is configured or its toolchain is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from keyconf.compiler.build import BuildRequest, FirmwareBuild
+from keyconf.compiler.qmk_tree import QmkTree, compilers_for_processor, is_qmk_tree
+from keyconf.compiler.toolchain import find_program
+from keyconf.flash.metadata import read_metadata
+from keyconf.formats.yaml_layout import load_layout
+
+ROOT = Path(__file__).resolve().parents[2]
+LAYOUTS = sorted((ROOT / "layouts").glob("*.yaml"))
+HOME = os.environ.get("KEYCONF_TEST_QMK_HOME")
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not HOME, reason="KEYCONF_TEST_QMK_HOME is not set (a qmk_firmware tree with its toolchain)"),
+]
+
+
+def tree_state(home: Path) -> str:
+    """Everything git sees in the tree, ignored files included (firmware copies, keymaps)."""
+    return subprocess.run(
+        ["git", "-C", str(home), "status", "--porcelain", "--ignored", "--untracked-files=all"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
+@pytest.mark.parametrize("layout_path", LAYOUTS, ids=[p.stem for p in LAYOUTS])
+def test_bundled_layout_builds_for_real(layout_path: Path, tmp_path: Path) -> None:
+    assert HOME is not None
+    home = Path(HOME).expanduser().resolve()
+    if not is_qmk_tree(home):
+        pytest.skip(f"{home} is not a checked-out qmk_firmware tree (a bare repository cannot build)")
+    loaded = load_layout(layout_path)
+    tree = QmkTree(home)
+    if tree.resolve_keyboard(loaded.layout.keyboard) is None:
+        pytest.skip(f"{loaded.layout.keyboard} is not in the tree at {home}")
+    processor = tree.keyboard(loaded.layout.keyboard).processor
+    if not any(find_program(name) for name in compilers_for_processor(processor)) or not find_program("qmk"):
+        pytest.skip(f"no toolchain for {processor} on PATH")
+    before = tree_state(home)
+    result = FirmwareBuild(
+        BuildRequest(loaded.layout, home, tmp_path, source_name=layout_path.name, row_lengths=loaded.row_lengths)
+    ).run()
+    assert result.ok, "\n".join(p.message for p in result.problems) + "\n" + "\n".join(result.log[-40:])
+    assert result.firmware is not None and result.firmware.stat().st_size > 1000
+    metadata = read_metadata(result.firmware)
+    assert metadata is not None and metadata.processor == processor
+    assert tree_state(home) == before
