@@ -23,7 +23,7 @@ from keyconf.formats.via_save import layout_to_via, looks_like_via_save, read_vi
 from keyconf.formats.vial_vil import layout_to_vil, looks_like_vil, read_vil, vil_to_layout
 from keyconf.formats.yaml_layout import LayoutFileError, dumps_layout, loads_layout
 from keyconf.model.keyboard import Keyboard
-from keyconf.model.layout import EncoderAction, Layout
+from keyconf.model.layout import Layout, keycode_fields
 
 YAML = "yaml"
 KEYMAP_JSON = "keymap.json"
@@ -209,18 +209,10 @@ def _import_keymap_c(
 def _spell_as_keyconf(layout: Layout) -> None:
     """Keycodes as a person wrote them in C, with layer numbers named and old names updated."""
     ctx = fk.context(layout)
-    for layer in layout.layers:
-        layer.keys = [fk.from_author(k, ctx) for k in layer.keys]
-        layer.encoders = [EncoderAction(fk.from_author(a.ccw, ctx), fk.from_author(a.cw, ctx)) for a in layer.encoders]
-    for td in layout.tap_dances:
-        td.tap = fk.from_author(td.tap, ctx)
-        td.double_tap = fk.from_author(td.double_tap, ctx) if td.double_tap else None
-    for combo in layout.combos:
-        combo.keys = [fk.from_author(k, ctx) for k in combo.keys]
-        combo.action = fk.from_author(combo.action, ctx)
-    for override in layout.key_overrides:
-        override.trigger = fk.from_author(override.trigger, ctx)
-        override.replacement = fk.from_author(override.replacement, ctx)
+    for field in keycode_fields(layout):
+        spelled = fk.from_author(field.text, ctx)
+        if spelled != field.text:
+            field.set(spelled)
 
 
 def _import_via(
