@@ -209,10 +209,10 @@ def _import_keymap_c(
 def _spell_as_keyconf(layout: Layout) -> None:
     """Keycodes as a person wrote them in C, with layer numbers named and old names updated."""
     ctx = fk.context(layout)
-    for field in keycode_fields(layout):
-        spelled = fk.from_author(field.text, ctx)
-        if spelled != field.text:
-            field.set(spelled)
+    for place in keycode_fields(layout):
+        spelled = fk.from_author(place.text, ctx)
+        if spelled != place.text:
+            place.set(spelled)
 
 
 def _import_via(
