@@ -1,0 +1,169 @@
+"""`keyconf diff A [B]`: what changed between two layouts, key by key.
+
+A and B may be in any format keyconf imports (a YAML layout, keymap.json, keymap.c, VIA or
+Vial save). Without B (or with --device) A is compared with the connected keyboard.
+Changed keys are listed per layer by their row and column in the YAML layout's grid, with
+their legends; layers added, removed, renamed or moved, and changed macros, combos, tap
+dances, key overrides and settings follow; a summary line ends the report.
+Exit status: 0 same, 1 different, 2 a file could not be read. As a git difftool:
+
+    git difftool -x 'keyconf diff' -y layout.yaml"""
+
+from __future__ import annotations
+
+import argparse
+
+from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand
+from keyconf.cli.keyboard_lookup import CatalogueKeyboards, keyboard_option
+from keyconf.formats.interchange import (
+    FORMAT_NAMES,
+    VIA,
+    VIL,
+    FormatError,
+    Imported,
+    import_layout,
+    read_text,
+    sniff_format,
+)
+from keyconf.formats.yaml_layout import LayoutFileError, rows_for_keys
+from keyconf.model.keyboard import Keyboard
+from keyconf.model.layout import Layout
+from keyconf.model.layout_diff import BOARD_ONLY_KEYMAP, LayerDiff, LayoutDiff, diff_layouts
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("a", metavar="A", help="the old layout (any format keyconf imports)")
+    parser.add_argument("b", metavar="B", nargs="?", help="the new layout (default: the connected keyboard)")
+    parser.add_argument(
+        "--device",
+        nargs="?",
+        const="",
+        metavar="SPEC",
+        help="compare A with the connected keyboard (SPEC picks one when several are connected)",
+    )
+    parser.add_argument("--demo", action="store_true", help="compare with keyconf's simulated keyboard")
+    parser.add_argument("--keyboard", metavar="NAME", help="the keyboard, for files that do not name it")
+    parser.add_argument("--layout", metavar="MACRO", help="the layout macro, for VIA and Vial saves")
+
+
+def run(args: argparse.Namespace) -> int:
+    chosen = keyboard_option(args.keyboard)
+    keyboard = chosen.keyboard if chosen else None
+    old = _read(args.a, keyboard, args.layout)
+    skip: frozenset[str] = frozenset()
+    if args.device is not None or args.demo or args.b is None:
+        new_layout, new_name = _read_device(old, args.device or None, args.demo)
+        if "Vial protocol" not in new_name:
+            skip = BOARD_ONLY_KEYMAP  # a VIA board holds no settings, tap dances, combos or overrides
+    else:
+        # Read B in A's terms: its keyboard and layout macro, so matrix-ordered saves line up.
+        fallback = keyboard or old.keyboard
+        new = _read(args.b, keyboard, args.layout or old.layout.layout_macro, fallback)
+        new_layout, new_name = new.layout, f"{args.b} ({FORMAT_NAMES[new.format]})"
+    result = diff_layouts(old.layout, new_layout, skip)
+    print(f"--- {args.a} ({FORMAT_NAMES[old.format]})")
+    print(f"+++ {new_name}")
+    for line in report_lines(result, old.layout, new_layout, old.keyboard):
+        print(line)
+    print(result.summary())
+    return EXIT_OK if result.same else EXIT_PROBLEMS
+
+
+def _read(path: str, keyboard: Keyboard | None, layout_macro: str | None, fallback: Keyboard | None = None) -> Imported:
+    """Import one side. A VIA or Vial save with no keyboard of its own is read with `fallback`
+    (the other side's keyboard), so both sides list keys in the same order."""
+    finder = CatalogueKeyboards()
+    try:
+        fmt = sniff_format(path, read_text(path))
+        if keyboard is None and fallback is not None and fmt == VIL:
+            keyboard = fallback
+        try:
+            return import_layout(path, keyboard=keyboard, layout_macro=layout_macro, finder=finder, format=fmt)
+        except FormatError:
+            if keyboard is not None or fallback is None or fmt != VIA:
+                raise
+            return import_layout(path, keyboard=fallback, layout_macro=layout_macro, finder=finder, format=fmt)
+    except FormatError as error:
+        raise CommandError(str(error), EXIT_USAGE, error.hint) from None
+    except LayoutFileError as error:
+        raise CommandError(error.format().splitlines()[0], EXIT_USAGE, error.hint) from None
+
+
+def _read_device(old: Imported, spec: str | None, demo: bool) -> tuple[Layout, str]:
+    """The keymap the keyboard holds, read in A's terms (its keyboard, layout macro and layer names)."""
+    try:
+        from keyconf.device.connection import read_board_layout
+    except ImportError:
+        raise CommandError(
+            "reading the connected keyboard is not available in this build",
+            EXIT_USAGE,
+            "give a second file to compare with: keyconf diff A B",
+        ) from None
+    try:
+        board = read_board_layout(
+            spec,
+            keyboard=old.keyboard,
+            layout_macro=old.layout.layout_macro or None,
+            layer_names=old.layout.layer_names,
+            demo=demo,
+        )
+    except Exception as error:  # noqa: BLE001 - device errors become one clean message
+        raise CommandError(f"cannot read the keyboard: {error}", EXIT_USAGE) from None
+    return board.layout, board.description
+
+
+def report_lines(result: LayoutDiff, old: Layout, new: Layout, keyboard: Keyboard | None) -> list[str]:
+    """The diff as lines of text, layer by layer."""
+    lines: list[str] = []
+    for layer in result.changed_layers:
+        lines.append(_layer_heading(layer))
+        if layer.added or layer.removed:
+            continue
+        positions = _grid_positions(old, keyboard, len(old.layers[layer.old_index or 0].keys))
+        width = max((len(f"{c.old_legend} ({c.old})") for c in layer.keys), default=0)
+        for change in layer.keys:
+            where = positions[change.index] if change.index < len(positions) else f"key {change.index + 1}"
+            before = f"{change.old_legend} ({change.old})" if change.old else "—"
+            after = f"{change.new_legend} ({change.new})" if change.new else "—"
+            lines.append(f"  {where:<8} {before:<{width}}  →  {after}")
+        for enc in layer.encoders:
+            lines.append(f"  encoder {enc.encoder} {enc.direction}: {enc.old} → {enc.new}")
+    for line in result.other:
+        lines.append(line)
+    return lines
+
+
+def _layer_heading(layer: LayerDiff) -> str:
+    if layer.added:
+        return f"layer {layer.new_name} added (position {layer.new_index})"
+    if layer.removed:
+        return f"layer {layer.old_name} removed (was position {layer.old_index})"
+    words = [f"layer {layer.old_name}"]
+    if layer.renamed:
+        words.append(f"renamed to {layer.new_name}")
+    if layer.moved:
+        words.append(f"moved from position {layer.old_index} to {layer.new_index}")
+    return ", ".join(words) + ":"
+
+
+def _grid_positions(layout: Layout, keyboard: Keyboard | None, count: int) -> list[str]:
+    """`r2 c5` for each key: its row and column in the YAML layout's grid (1-based)."""
+    macro = None
+    if keyboard is not None:
+        try:
+            macro = keyboard.layout(layout.layout_macro)
+        except KeyError:
+            macro = None
+    labels: list[str] = []
+    for row, length in enumerate(rows_for_keys(macro, count), start=1):
+        labels.extend(f"r{row} c{col}" for col in range(1, length + 1))
+    return labels
+
+
+COMMAND = Subcommand(
+    name="diff",
+    help="compare two layouts (any formats) key by key; exit 1 when they differ",
+    add_arguments=add_arguments,
+    run=run,
+    description=__doc__,
+)

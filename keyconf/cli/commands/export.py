@@ -1,0 +1,69 @@
+"""`keyconf export LAYOUT --format FORMAT [-o OUT]`: write a layout for another tool.
+
+FORMAT is keymap.json (QMK Configurator, `qmk compile`), keymap.c, via (a VIA save to load
+with "Load saved layout"), vil (a Vial save), keymap-drawer (YAML for keymap-drawer) or
+yaml. LAYOUT may itself be in any format keyconf imports, so this also converts, e.g. a
+Vial save to a VIA save. Without -o the result goes to standard output."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand
+from keyconf.cli.keyboard_lookup import CatalogueKeyboards, keyboard_option
+from keyconf.formats.atomic import write_atomic
+from keyconf.formats.interchange import EXPORT_FORMATS, FORMAT_NAMES, FormatError, export_layout, import_layout
+from keyconf.formats.yaml_layout import LayoutFileError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("layout", metavar="LAYOUT", help="a layout (.yaml, or any format keyconf imports)")
+    parser.add_argument("--format", required=True, choices=EXPORT_FORMATS, help="what to write")
+    parser.add_argument("-o", "--output", metavar="OUT", help="the file to write (default: standard output)")
+    parser.add_argument("--keyboard", metavar="NAME", help="the keyboard: a QMK name or a VIA/Vial/QMK definition file")
+    parser.add_argument("--layout-macro", dest="layout_macro", metavar="MACRO", help="layout macro for saves")
+    parser.add_argument(
+        "--macro-count",
+        type=int,
+        metavar="N",
+        help="the board's number of macros, for --format via (default 16, QMK's default)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.macro_count is not None and not 0 <= args.macro_count <= 255:
+        raise CommandError("--macro-count must be from 0 to 255", EXIT_USAGE)
+    chosen = keyboard_option(args.keyboard)
+    try:
+        imported = import_layout(
+            args.layout,
+            keyboard=chosen.keyboard if chosen else None,
+            layout_macro=args.layout_macro,
+            finder=CatalogueKeyboards(),
+        )
+        for warning in imported.warnings:
+            print(f"keyconf: warning: {warning}", file=sys.stderr)
+        text = export_layout(imported.layout, args.format, imported.keyboard, macro_count=args.macro_count)
+    except (FormatError, LayoutFileError) as error:
+        message = str(error) if isinstance(error, FormatError) else error.format().splitlines()[0]
+        raise CommandError(message, EXIT_PROBLEMS, error.hint) from None
+    if not args.output or args.output == "-":
+        sys.stdout.write(text)
+        return EXIT_OK
+    target = Path(args.output)
+    try:
+        write_atomic(target, text)
+    except OSError as error:
+        raise CommandError(f"cannot write {target}: {error.strerror}", EXIT_PROBLEMS) from None
+    print(f"{target}: {FORMAT_NAMES[args.format]}", file=sys.stderr)
+    return EXIT_OK
+
+
+COMMAND = Subcommand(
+    name="export",
+    help="write a layout as keymap.json, keymap.c, a VIA or Vial save, or keymap-drawer YAML",
+    add_arguments=add_arguments,
+    run=run,
+)

@@ -1,0 +1,91 @@
+"""`keyconf import FILE [-o OUT.yaml] [--keyboard NAME] [--layout MACRO]`: any layout file to YAML.
+
+Reads a QMK keymap.json (Configurator export or `qmk c2json`), a keymap.c, a VIA save
+(.layout.json) or a Vial save (.vil), and writes a keyconf YAML layout. The format is told
+from the file. Anything the file holds that a layout cannot is reported, never dropped
+silently."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand
+from keyconf.cli.keyboard_lookup import CatalogueKeyboards, keyboard_option
+from keyconf.formats.atomic import write_atomic
+from keyconf.formats.interchange import FORMAT_NAMES, IMPORT_FORMATS, FormatError, import_layout
+from keyconf.formats.yaml_layout import LayoutFileError, dumps_layout
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE", help="keymap.json, keymap.c, VIA .layout.json or Vial .vil")
+    parser.add_argument("-o", "--output", metavar="OUT.yaml", help="where to write the layout (- for stdout)")
+    parser.add_argument("--keyboard", metavar="NAME", help="the keyboard: a QMK name or a VIA/Vial/QMK definition file")
+    parser.add_argument("--layout", metavar="MACRO", help="the layout macro, e.g. LAYOUT_split_3x6_3")
+    parser.add_argument("--format", choices=IMPORT_FORMATS, help="read the file as this format")
+    parser.add_argument("-f", "--force", action="store_true", help="overwrite OUT if it exists")
+
+
+def default_output(source: Path) -> Path:
+    """`foo.layout.json` → `foo.yaml`, `keymap.c` → `keymap.yaml`, beside the current folder."""
+    name = source.name
+    for suffix in (".layout.json", ".json", ".vil", ".c", ".yaml", ".yml"):
+        if name.lower().endswith(suffix):
+            name = name[: -len(suffix)]
+            break
+    return Path(f"{name or 'layout'}.yaml")
+
+
+def run(args: argparse.Namespace) -> int:
+    chosen = keyboard_option(args.keyboard)
+    try:
+        imported = import_layout(
+            args.file,
+            keyboard=chosen.keyboard if chosen else None,
+            layout_macro=args.layout,
+            finder=CatalogueKeyboards(),
+            embed_geometry=bool(chosen and chosen.from_file),
+            format=args.format,
+        )
+    except (FormatError, LayoutFileError) as error:
+        raise CommandError(_located(error), EXIT_PROBLEMS, error.hint) from None
+    layout = imported.layout
+    for warning in imported.warnings:
+        print(f"keyconf: warning: {warning}", file=sys.stderr)
+    if not layout.keyboard:
+        raise CommandError(
+            f"{args.file} does not say which keyboard it is for",
+            EXIT_USAGE,
+            "pass --keyboard with the keyboard's QMK name (e.g. crkbd/rev1) or its definition file",
+        )
+    text = dumps_layout(layout, imported.keyboard)
+    output = args.output or str(default_output(Path(args.file)))
+    if output == "-":
+        sys.stdout.write(text)
+        return EXIT_OK
+    target = Path(output)
+    if target.exists() and not args.force:
+        raise CommandError(f"{target} exists", EXIT_USAGE, "pass --force to overwrite it, or -o another file")
+    try:
+        write_atomic(target, text)
+    except OSError as error:
+        raise CommandError(f"cannot write {target}: {error.strerror}", EXIT_PROBLEMS) from None
+    keys = sum(len(layer.keys) for layer in layout.layers)
+    print(
+        f"{target}: {len(layout.layers)} layers, {keys} keys from {FORMAT_NAMES[imported.format]} "
+        f"({layout.keyboard}, {layout.layout_macro})"
+    )
+    return EXIT_OK
+
+
+def _located(error: FormatError | LayoutFileError) -> str:
+    return str(error) if isinstance(error, FormatError) else error.format().splitlines()[0]
+
+
+COMMAND = Subcommand(
+    name="import",
+    help="turn a keymap.json, keymap.c, VIA or Vial save into a keyconf layout",
+    add_arguments=add_arguments,
+    run=run,
+)

@@ -1,0 +1,630 @@
+"""Just enough C to read a QMK keymap.c: tokens, a small preprocessor, and initializer lists.
+
+keymap.c files are C, but the part a layout lives in is data: `#define`s, enums and array
+initializers of macro calls. This module turns the text into tokens with line numbers,
+follows `#define` / `#if` the way the C preprocessor would for names the file itself
+defines, and offers the helpers the keymap reader walks initializers with. It never
+compiles or runs anything."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from keyconf.formats.format_error import FormatError
+
+_IDENT_START = re.compile(r"[A-Za-z_]")
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_NUMBER = re.compile(r"[0-9][A-Za-z0-9_.]*|\.[0-9][A-Za-z0-9_.]*")
+_PUNCT3 = ("...", "<<=", ">>=")
+_PUNCT2 = ("<<", ">>", "||", "&&", "==", "!=", "<=", ">=", "->", "##", "++", "--", "+=", "-=", "|=", "&=")
+_MAX_EXPANSION_DEPTH = 64
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # "ident", "number", "string", "char", "punct", "directive"
+    text: str
+    line: int
+    column: int
+
+    def is_(self, text: str) -> bool:
+        return self.text == text and self.kind != "string"
+
+
+@dataclass
+class Define:
+    name: str
+    body: list[Token]
+    params: list[str] | None = None  # None: object-like
+    line: int = 0
+
+
+def tokenize(text: str, path: str | Path | None = None, first_line: int = 1) -> list[Token]:
+    """C tokens of `text`, comments dropped; each preprocessor line becomes one "directive" token."""
+    tokens: list[Token] = []
+    i = 0
+    n = len(text)
+    line = first_line
+    line_start = 0
+    at_line_start = True
+    while i < n:
+        ch = text[i]
+        if ch == "\n":
+            line += 1
+            i += 1
+            line_start = i
+            at_line_start = True
+            continue
+        if ch in " \t\r\f\v":
+            i += 1
+            continue
+        if ch == "\\" and text.startswith("\n", i + 1):
+            i += 2
+            line += 1
+            line_start = i
+            continue
+        if text.startswith("//", i):
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        if text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            if end < 0:
+                raise FormatError("comment never closed (missing */)", path, line, i - line_start + 1)
+            line += text.count("\n", i, end)
+            last_nl = text.rfind("\n", i, end)
+            if last_nl >= 0:
+                line_start = last_nl + 1
+            i = end + 2
+            continue
+        column = i - line_start + 1
+        if ch == "#" and at_line_start:
+            start_line = line
+            j = i + 1
+            parts: list[str] = []
+            segment_start = j
+            while j < n:
+                if text.startswith("\\\n", j):
+                    parts.append(text[segment_start:j])
+                    j += 2
+                    line += 1
+                    line_start = j
+                    segment_start = j
+                    continue
+                if text.startswith("/*", j):
+                    end = text.find("*/", j + 2)
+                    if end < 0:
+                        raise FormatError("comment never closed (missing */)", path, line, j - line_start + 1)
+                    parts.append(text[segment_start:j] + " ")
+                    line += text.count("\n", j, end)
+                    last_nl = text.rfind("\n", j, end)
+                    if last_nl >= 0:
+                        line_start = last_nl + 1
+                    j = end + 2
+                    segment_start = j
+                    continue
+                if text.startswith("//", j):
+                    parts.append(text[segment_start:j])
+                    end = text.find("\n", j)
+                    j = n if end < 0 else end
+                    segment_start = j
+                    break
+                if text[j] == "\n":
+                    break
+                j += 1
+            parts.append(text[segment_start:j])
+            tokens.append(Token("directive", "".join(parts).strip(), start_line, column))
+            i = j
+            continue
+        at_line_start = False
+        if _IDENT_START.match(ch):
+            m = _IDENT.match(text, i)
+            assert m is not None
+            tokens.append(Token("ident", m.group(0), line, column))
+            i = m.end()
+            continue
+        m = _NUMBER.match(text, i)
+        if m:
+            tokens.append(Token("number", m.group(0), line, column))
+            i = m.end()
+            continue
+        if ch in "\"'":
+            j = i + 1
+            while j < n and text[j] != ch:
+                if text[j] == "\\":
+                    j += 1
+                if j < n and text[j] == "\n":
+                    raise FormatError("string never closed on its line", path, line, column)
+                j += 1
+            if j >= n:
+                raise FormatError("string never closed", path, line, column)
+            tokens.append(Token("string" if ch == '"' else "char", text[i : j + 1], line, column))
+            i = j + 1
+            continue
+        for punct in _PUNCT3 + _PUNCT2:
+            if text.startswith(punct, i):
+                tokens.append(Token("punct", punct, line, column))
+                i += len(punct)
+                break
+        else:
+            tokens.append(Token("punct", ch, line, column))
+            i += 1
+    return tokens
+
+
+@dataclass
+class Preprocessed:
+    """The tokens the compiler would see for names this file defines, and what it defined."""
+
+    tokens: list[Token]
+    defines: dict[str, Define] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def preprocess(
+    tokens: Sequence[Token],
+    path: str | Path | None = None,
+    assume_defined: Callable[[str], bool] = lambda _: False,
+) -> Preprocessed:
+    """Apply `#define`/`#undef` and `#if` family directives; drop includes and pragmas.
+
+    Conditions are judged on what this file defines, plus names `assume_defined` vouches for
+    (a keymap reader assumes the features it guards are on): any other name defined
+    elsewhere (config.h, rules.mk) counts as undefined."""
+    result = Preprocessed(tokens=[])
+
+    def is_defined(name: str) -> bool:
+        return name in result.defines or assume_defined(name)
+
+    # Each frame: (this branch active, some branch of this #if already taken, enclosing active)
+    stack: list[tuple[bool, bool, bool]] = []
+    active = True
+    for token in tokens:
+        if token.kind != "directive":
+            if active:
+                result.tokens.append(token)
+            continue
+        body = token.text[1:].strip() if token.text.startswith("#") else token.text
+        m = re.match(r"([A-Za-z_]+)\s*(.*)", body, re.S)
+        if not m:
+            continue  # a lone "#" is a null directive
+        name, rest = m.group(1), m.group(2).strip()
+        if name in ("if", "ifdef", "ifndef"):
+            if name == "ifdef":
+                value = is_defined(_single_name(rest))
+            elif name == "ifndef":
+                value = not is_defined(_single_name(rest))
+            else:
+                value = _condition(rest, result, token, path, is_defined)
+            stack.append((active and value, value, active))
+            active = active and value
+        elif name == "elif":
+            if not stack:
+                raise FormatError("#elif without #if", path, token.line, token.column)
+            _, taken, outer = stack[-1]
+            value = (not taken) and _condition(rest, result, token, path, is_defined)
+            stack[-1] = (outer and value, taken or value, outer)
+            active = outer and value
+        elif name == "else":
+            if not stack:
+                raise FormatError("#else without #if", path, token.line, token.column)
+            _, taken, outer = stack[-1]
+            stack[-1] = (outer and not taken, True, outer)
+            active = outer and not taken
+        elif name == "endif":
+            if not stack:
+                raise FormatError("#endif without #if", path, token.line, token.column)
+            _, _, outer = stack.pop()
+            active = outer
+        elif not active:
+            continue
+        elif name == "define":
+            define = _parse_define(rest, token, path)
+            result.defines[define.name] = define
+        elif name == "undef":
+            result.defines.pop(_single_name(rest), None)
+        # include, pragma, error, warning, line: nothing to do for reading data
+    if stack:
+        raise FormatError("#if without a matching #endif", path, tokens[-1].line if tokens else None)
+    return result
+
+
+def _single_name(rest: str) -> str:
+    m = _IDENT.match(rest)
+    return m.group(0) if m else rest
+
+
+def _parse_define(rest: str, token: Token, path: str | Path | None) -> Define:
+    m = re.match(r"([A-Za-z_][A-Za-z0-9_]*)(\(([^)]*)\))?", rest)
+    if not m:
+        raise FormatError("#define without a name", path, token.line, token.column)
+    body_text = rest[m.end() :]
+    params: list[str] | None = None
+    if m.group(2) is not None:
+        params = [p.strip() for p in m.group(3).split(",") if p.strip()]
+        params = ["__VA_ARGS__" if p == "..." else p for p in params]
+    body = [t for t in tokenize(body_text, path, token.line) if t.kind != "directive"]
+    return Define(m.group(1), body, params, token.line)
+
+
+def _condition(
+    text: str, pre: Preprocessed, token: Token, path: str | Path | None, is_defined: Callable[[str], bool]
+) -> bool:
+    tokens = [t for t in tokenize(text, path, token.line) if t.kind != "directive"]
+    # Resolve defined(X) / defined X before macro expansion, as cpp does.
+    resolved: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        if t.is_("defined"):
+            if i + 1 < len(tokens) and tokens[i + 1].is_("("):
+                name = tokens[i + 2].text if i + 2 < len(tokens) else ""
+                i += 4
+            else:
+                name = tokens[i + 1].text if i + 1 < len(tokens) else ""
+                i += 2
+            resolved.append(Token("number", "1" if is_defined(name) else "0", t.line, t.column))
+            continue
+        resolved.append(t)
+        i += 1
+    expanded = expand(resolved, pre.defines)
+    try:
+        assumed = {t.text: 1 for t in expanded if t.kind == "ident" and is_defined(t.text)}
+        return bool(IntExpression(expanded, assumed).evaluate(unknown_as_zero=True))
+    except ValueError:
+        pre.warnings.append(f"line {token.line}: could not judge `#{token.text.lstrip('#').strip()}`; took it as false")
+        return False
+
+
+def expand(tokens: Sequence[Token], defines: dict[str, Define], keep: frozenset[str] = frozenset()) -> list[Token]:
+    """Macro-expand `tokens` with `defines` (names in `keep` are left alone)."""
+    return _expand(list(tokens), defines, keep, frozenset(), 0)
+
+
+def _expand(
+    tokens: list[Token], defines: dict[str, Define], keep: frozenset[str], hidden: frozenset[str], depth: int
+) -> list[Token]:
+    if depth > _MAX_EXPANSION_DEPTH:
+        line = tokens[0].line if tokens else None
+        raise FormatError(f"macros expand more than {_MAX_EXPANSION_DEPTH} levels deep", None, line)
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        define = defines.get(t.text) if t.kind == "ident" else None
+        if define is None or t.text in keep or t.text in hidden:
+            out.append(t)
+            i += 1
+            continue
+        if define.params is None:
+            body = [_relocate(b, t) for b in define.body]
+            out.extend(_expand(body, defines, keep, hidden | {t.text}, depth + 1))
+            i += 1
+            continue
+        if i + 1 >= len(tokens) or not tokens[i + 1].is_("("):
+            out.append(t)  # a function-like macro name not being called
+            i += 1
+            continue
+        args, end = split_call_arguments(tokens, i + 1)
+        substituted: list[Token] = []
+        for b in define.body:
+            if b.kind == "ident" and b.text in define.params:
+                index = define.params.index(b.text)
+                if b.text == "__VA_ARGS__":
+                    rest = args[index:]
+                    for k, arg in enumerate(rest):
+                        if k:
+                            substituted.append(Token("punct", ",", t.line, t.column))
+                        substituted.extend(_expand(arg, defines, keep, hidden, depth + 1))
+                elif index < len(args):
+                    substituted.extend(_expand(args[index], defines, keep, hidden, depth + 1))
+            else:
+                substituted.append(_relocate(b, t))
+        out.extend(_expand(substituted, defines, keep, hidden | {t.text}, depth + 1))
+        i = end
+    return out
+
+
+def _relocate(token: Token, at: Token) -> Token:
+    """A macro body token reported at the place the macro was used (what a user can find)."""
+    return Token(token.kind, token.text, at.line, at.column)
+
+
+def split_call_arguments(tokens: Sequence[Token], open_index: int) -> tuple[list[list[Token]], int]:
+    """The comma-separated arguments of a call whose "(" is at `open_index`; and the index after ")"."""
+    assert tokens[open_index].is_("(")
+    args: list[list[Token]] = [[]]
+    depth = 0
+    i = open_index + 1
+    while i < len(tokens):
+        t = tokens[i]
+        if t.kind == "punct" and t.text in "([{":
+            depth += 1
+        elif t.kind == "punct" and t.text in ")]}":
+            if depth == 0:
+                if not t.is_(")"):
+                    raise FormatError(f"unbalanced '{t.text}'", None, t.line, t.column)
+                if args == [[]]:
+                    args = []
+                return args, i + 1
+            depth -= 1
+        elif t.is_(",") and depth == 0:
+            args.append([])
+            i += 1
+            continue
+        args[-1].append(t)
+        i += 1
+    start = tokens[open_index]
+    raise FormatError("'(' never closed", None, start.line, start.column)
+
+
+def find_matching(tokens: Sequence[Token], open_index: int) -> int:
+    """Index of the bracket closing the one at `open_index`."""
+    pairs = {"(": ")", "[": "]", "{": "}"}
+    opening = tokens[open_index].text
+    closing = pairs[opening]
+    depth = 0
+    for i in range(open_index, len(tokens)):
+        t = tokens[i]
+        if t.kind != "punct":
+            continue
+        if t.text in pairs:
+            depth += 1
+        elif t.text in pairs.values():
+            depth -= 1
+            if depth == 0:
+                if t.text != closing:
+                    raise FormatError(f"'{opening}' closed by '{t.text}'", None, t.line, t.column)
+                return i
+    start = tokens[open_index]
+    raise FormatError(f"'{opening}' never closed", None, start.line, start.column)
+
+
+def split_top_level(tokens: Sequence[Token], separator: str = ",") -> list[list[Token]]:
+    """Split a token run at `separator`s that are not inside brackets; a trailing separator is allowed."""
+    parts: list[list[Token]] = [[]]
+    depth = 0
+    for t in tokens:
+        if t.kind == "punct" and t.text in "([{":
+            depth += 1
+        elif t.kind == "punct" and t.text in ")]}":
+            depth -= 1
+        elif t.is_(separator) and depth == 0:
+            parts.append([])
+            continue
+        parts[-1].append(t)
+    if parts and not parts[-1]:
+        parts.pop()
+    return parts
+
+
+def unwrap_parentheses(tokens: Sequence[Token]) -> list[Token]:
+    """Drop parentheses around a whole expression or a whole call argument: `MT(M, (KC_A))` → `MT(M, KC_A)`.
+
+    Macro bodies parenthesize their parameters for safety; a keycode expression reads
+    better without them and means the same."""
+    items = list(tokens)
+    while len(items) > 2 and items[0].is_("(") and find_matching(items, 0) == len(items) - 1:
+        items = items[1:-1]
+    out: list[Token] = []
+    i = 0
+    while i < len(items):
+        t = items[i]
+        if t.is_("(") and i > 0 and items[i - 1].kind == "ident":
+            args, end = split_call_arguments(items, i)
+            out.append(t)
+            for k, arg in enumerate(args):
+                if k:
+                    out.append(Token("punct", ",", t.line, t.column))
+                out.extend(unwrap_parentheses(arg))
+            out.append(items[end - 1])
+            i = end
+            continue
+        out.append(t)
+        i += 1
+    return out
+
+
+def render(tokens: Sequence[Token]) -> str:
+    """Tokens back to compact C text: `LT(_LOWER, KC_SPC)`, `MOD_LCTL | MOD_LSFT`."""
+    out: list[str] = []
+    previous: Token | None = None
+    for t in tokens:
+        if previous is not None:
+            word_before = previous.kind in ("ident", "number")
+            word_now = t.kind in ("ident", "number")
+            if previous.is_(","):
+                out.append(" ")
+            elif (
+                (word_before and word_now)
+                or t.text in ("|", "&", "+", "<<", ">>", "||", "&&")
+                or (previous.text in ("|", "&", "+", "<<", ">>", "||", "&&") and previous.kind == "punct")
+            ):
+                out.append(" ")
+        out.append(t.text)
+        previous = t
+    return "".join(out)
+
+
+class IntExpression:
+    """Integer constant expressions as they appear in designators, enum values and `#if`."""
+
+    _BINARY = [
+        ("||",),
+        ("&&",),
+        ("|",),
+        ("^",),
+        ("&",),
+        ("==", "!="),
+        ("<", ">", "<=", ">="),
+        ("<<", ">>"),
+        ("+", "-"),
+        ("*", "/", "%"),
+    ]
+
+    def __init__(self, tokens: Sequence[Token], names: dict[str, int]) -> None:
+        self.tokens = list(tokens)
+        self.names = names
+        self.pos = 0
+        self.unknown_as_zero = False
+
+    def evaluate(self, unknown_as_zero: bool = False) -> int:
+        self.unknown_as_zero = unknown_as_zero
+        if not self.tokens:
+            raise ValueError("empty expression")
+        value = self._ternary()
+        if self.pos != len(self.tokens):
+            raise ValueError(f"unexpected '{self.tokens[self.pos].text}'")
+        return value
+
+    def _peek(self) -> Token | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def _ternary(self) -> int:
+        condition = self._binary(0)
+        t = self._peek()
+        if t is not None and t.is_("?"):
+            self.pos += 1
+            a = self._ternary()
+            colon = self._peek()
+            if colon is None or not colon.is_(":"):
+                raise ValueError("expected ':'")
+            self.pos += 1
+            b = self._ternary()
+            return a if condition else b
+        return condition
+
+    def _binary(self, level: int) -> int:
+        if level == len(self._BINARY):
+            return self._unary()
+        value = self._binary(level + 1)
+        while True:
+            t = self._peek()
+            if t is None or t.kind != "punct" or t.text not in self._BINARY[level]:
+                return value
+            self.pos += 1
+            rhs = self._binary(level + 1)
+            value = _apply(t.text, value, rhs)
+
+    def _unary(self) -> int:
+        t = self._peek()
+        if t is None:
+            raise ValueError("expression ends early")
+        if t.kind == "punct" and t.text in ("-", "+", "!", "~"):
+            self.pos += 1
+            operand = self._unary()
+            return {"-": -operand, "+": operand, "!": int(not operand), "~": ~operand}[t.text]
+        if t.is_("("):
+            self.pos += 1
+            value = self._ternary()
+            close = self._peek()
+            if close is None or not close.is_(")"):
+                raise ValueError("expected ')'")
+            self.pos += 1
+            return value
+        self.pos += 1
+        if t.kind == "number":
+            return parse_c_integer(t.text)
+        if t.kind == "char" and len(t.text) == 3:
+            return ord(t.text[1])
+        if t.kind == "ident":
+            if t.text in self.names:
+                return self.names[t.text]
+            if t.text in ("true", "false"):
+                return int(t.text == "true")
+            if self.unknown_as_zero:
+                return 0
+            raise ValueError(f"unknown name {t.text}")
+        raise ValueError(f"unexpected '{t.text}'")
+
+
+def _apply(op: str, a: int, b: int) -> int:
+    if op in ("/", "%") and b == 0:
+        raise ValueError("division by zero")
+    return {
+        "||": lambda: int(bool(a) or bool(b)),
+        "&&": lambda: int(bool(a) and bool(b)),
+        "|": lambda: a | b,
+        "^": lambda: a ^ b,
+        "&": lambda: a & b,
+        "==": lambda: int(a == b),
+        "!=": lambda: int(a != b),
+        "<": lambda: int(a < b),
+        ">": lambda: int(a > b),
+        "<=": lambda: int(a <= b),
+        ">=": lambda: int(a >= b),
+        "<<": lambda: a << b if 0 <= b < 64 else 0,
+        ">>": lambda: a >> b if 0 <= b < 64 else 0,
+        "+": lambda: a + b,
+        "-": lambda: a - b,
+        "*": lambda: a * b,
+        "/": lambda: int(a / b),
+        "%": lambda: a % b,
+    }[op]()
+
+
+def parse_c_integer(text: str) -> int:
+    """`12`, `0x1F`, `0b101`, `010`, with any `u`/`l` suffix."""
+    body = text.rstrip("uUlL")
+    try:
+        if body.lower().startswith("0x"):
+            return int(body[2:], 16)
+        if body.lower().startswith("0b"):
+            return int(body[2:], 2)
+        if len(body) > 1 and body.startswith("0"):
+            return int(body[1:], 8)
+        return int(body)
+    except ValueError:
+        raise ValueError(f"not an integer: {text}") from None
+
+
+def iter_statements(tokens: Sequence[Token]) -> Iterator[tuple[int, int]]:
+    """(start, end) index ranges of top-level declarations and function bodies.
+
+    A declaration ends at a ';' outside brackets; a function definition ends at the '}' that
+    closes its body. Used to find `keymaps[] = {...};`, enums and function names."""
+    start = 0
+    i = 0
+    n = len(tokens)
+    while i < n:
+        t = tokens[i]
+        if t.kind == "punct" and t.text in "([":
+            i = find_matching(tokens, i) + 1
+            continue
+        if t.is_("{"):
+            close = find_matching(tokens, i)
+            following = tokens[close + 1] if close + 1 < n else None
+            previous = tokens[i - 1] if i > 0 else None
+            if previous is not None and previous.is_(")") and not _is_initializer(tokens, start, i):
+                yield start, close + 1  # a function body
+                start = i = close + 1
+                continue
+            i = close + 1
+            if following is None:
+                yield start, i
+                start = i
+            continue
+        if t.is_(";"):
+            yield start, i
+            start = i = i + 1
+            continue
+        i += 1
+    if start < n:
+        yield start, n
+
+
+def _is_initializer(tokens: Sequence[Token], start: int, brace: int) -> bool:
+    """True when the '{' at `brace` follows an '=' in the same statement (data, not code)."""
+    depth = 0
+    for i in range(start, brace):
+        t = tokens[i]
+        if t.kind == "punct" and t.text in "([{":
+            depth += 1
+        elif t.kind == "punct" and t.text in ")]}":
+            depth -= 1
+        elif t.is_("=") and depth == 0:
+            return True
+    return False

@@ -1,0 +1,151 @@
+"""Keycodes as other tools write and read them, translated through the keycode registry.
+
+VIA, Vial and QMK Configurator each spell keycodes their own way (`LT1(KC_SPC)`, `M0`,
+`MACRO(3)`, `"0x7e05"`, integers, `ANY(...)`), and number layers where a keyconf layout
+names them. Importers pass what they read through `from_tool` / `from_author`; exporters ask
+`to_value` for the 16-bit value a device holds. All keycode knowledge stays in
+`keyconf.model.keycodes`; this module only decides which of its answers each direction needs.
+Text the registry cannot read is kept exactly as written, never dropped."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+
+from keyconf.model.keycodes import (
+    REGISTRY,
+    Keycode,
+    KeycodeError,
+    ModsError,
+    Numbering,
+    ParseContext,
+    format_mods,
+    from_qmk5,
+    parse_mods,
+    to_qmk5,
+)
+from keyconf.model.layout import Layout
+from keyconf.model.layout_diff import legend_text, same_keycode
+
+_MOD_SET = re.compile(r"MOD_[A-Z]+(?:\s*\|\s*MOD_[A-Z]+)+")
+
+
+def context(layout: Layout) -> ParseContext:
+    """How layer and tap-dance names in `layout`'s keycodes resolve."""
+    return ParseContext(layers=layout.layer_names, tap_dances=layout.tap_dance_names)
+
+
+def named_context(layer_names: Sequence[str], tap_dances: Sequence[str] = ()) -> ParseContext:
+    return ParseContext(layers=list(layer_names), tap_dances=list(tap_dances))
+
+
+def from_tool(value: str | int, ctx: ParseContext, numbering: Numbering = Numbering.CURRENT) -> str:
+    """keyconf text for a keycode a tool wrote (a name in its dialect, a hex string or an integer).
+
+    Layer numbers become layer names, raw values become names where the registry knows them
+    (decoded in `numbering`), and text the registry cannot read comes back unchanged."""
+    if isinstance(value, bool):
+        raise TypeError("a keycode cannot be a boolean")
+    if isinstance(value, int):
+        if value == -1:
+            return "KC_NO"
+        return REGISTRY.format(REGISTRY.decode(value & 0xFFFF, numbering, ctx))
+    text = qmk_mod_sets(value.strip())
+    try:
+        kc = REGISTRY.parse(text, ctx)
+    except KeycodeError:
+        return text
+    if kc.op == "RAW" and isinstance(kc.number, int):
+        kc = REGISTRY.decode(kc.number, numbering, ctx)
+    return REGISTRY.format(_names_from_context(kc, ctx))
+
+
+def from_author(text: str, ctx: ParseContext) -> str:
+    """keyconf text for a keycode a person wrote (keymap.c, keymap.json): their spelling is kept
+    unless it is an old name, another tool's dialect or refers to a layer by number."""
+    stripped = text.strip()
+    try:
+        parsed = REGISTRY.parse_full(qmk_mod_sets(stripped), ctx)
+    except KeycodeError:
+        return stripped
+    kc = parsed.keycode
+    named = _names_from_context(kc, ctx)
+    if parsed.deprecated or named != kc or kc.op == "RAW":
+        if kc.op == "RAW" and isinstance(kc.number, int):
+            named = REGISTRY.decode(kc.number, Numbering.CURRENT, ctx)
+        return REGISTRY.format(named)
+    return stripped
+
+
+def qmk_mod_sets(text: str) -> str:
+    """Modifier sets as QMK's C evaluates them: `MOD_LCTL | MOD_RCTL` is 0x01 | 0x11 = right Ctrl.
+
+    VIA writes right-hand modifiers that way, and keymaps compiled with such sets meant the
+    same. A set that mixes hands only by this accident is rewritten to what it encodes."""
+
+    def fix(match: re.Match[str]) -> str:
+        try:
+            if not _mixed(parse_mods(match.group(0))):
+                return match.group(0)
+            bits = 0
+            for part in match.group(0).split("|"):
+                bits |= to_qmk5(parse_mods(part))
+            return format_mods(from_qmk5(bits))
+        except ModsError:
+            return match.group(0)
+
+    return _MOD_SET.sub(fix, text)
+
+
+def _mixed(mods: int) -> bool:
+    return bool(mods & 0x0F) and bool(mods & 0xF0)
+
+
+def _names_from_context(kc: Keycode, ctx: ParseContext) -> Keycode:
+    """The same keycode with layer and tap-dance numbers replaced by the names `ctx` gives them."""
+    layer = kc.layer
+    if isinstance(layer, int) and 0 <= layer < len(ctx.layers):
+        layer = ctx.layers[layer]
+    number = kc.number
+    if kc.op == "TD" and isinstance(number, int) and 0 <= number < len(ctx.tap_dances):
+        number = ctx.tap_dances[number]
+    inner = _names_from_context(kc.inner, ctx) if kc.inner is not None else None
+    if layer == kc.layer and inner == kc.inner and number == kc.number:
+        return kc
+    return dataclasses.replace(kc, layer=layer, inner=inner, number=number)
+
+
+def is_known(text: str, ctx: ParseContext) -> bool:
+    try:
+        REGISTRY.parse(text, ctx)
+    except KeycodeError:
+        return False
+    return True
+
+
+def to_value(text: str, ctx: ParseContext, numbering: Numbering = Numbering.CURRENT) -> int:
+    """The 16-bit value of keycode text; raises KeycodeError when it has none (custom C keycodes)."""
+    return REGISTRY.encode(REGISTRY.parse(text, ctx), ctx, numbering)
+
+
+def canonical(text: str, ctx: ParseContext) -> str:
+    """Canonical text, or the text itself when the registry cannot read it."""
+    try:
+        return REGISTRY.format(REGISTRY.parse(text, ctx))
+    except KeycodeError:
+        return text.strip()
+
+
+__all__ = [
+    "canonical",
+    "context",
+    "from_author",
+    "from_tool",
+    "is_known",
+    "legend_text",
+    "named_context",
+    "qmk_mod_sets",
+    "same_keycode",
+    "to_value",
+]

@@ -1,0 +1,69 @@
+"""The one error type every importer raises for a file it cannot read.
+
+A user seeing it should learn which file, where in it, what is wrong and what to do, so the
+message carries the path, an optional line and column, and an optional hint."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+
+class FormatError(ValueError):
+    """A file that is not what its format promises (bad JSON, a wrong shape, C we do not understand)."""
+
+    def __init__(
+        self,
+        message: str,
+        path: str | Path | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+        self.column = column
+        self.hint = hint
+
+    @property
+    def location(self) -> str:
+        """`file:line:column` as far as known, for the front of a message."""
+        parts = [self.path or "<input>"]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+    def __str__(self) -> str:
+        if self.path is None and self.line is None:
+            return self.message
+        return f"{self.location}: {self.message}"
+
+    def with_path(self, path: str | Path) -> FormatError:
+        """The same error attributed to `path` (readers working on text learn the name late)."""
+        return FormatError(self.message, path, self.line, self.column, self.hint)
+
+
+def parse_json(text: str, path: str | Path | None, what: str) -> object:
+    """`json.loads` whose failure names the file, line and column."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise FormatError(
+            f"not valid JSON ({error.msg})",
+            path,
+            error.lineno,
+            error.colno,
+            hint=f"a {what} is a JSON file; was it truncated or edited by hand?",
+        ) from None
+
+
+def json_location(text: str, needle: str) -> int | None:
+    """The 1-based line where `needle` (a JSON key, quoted) first appears, to point at a bad value."""
+    index = text.find(needle)
+    if index < 0:
+        return None
+    return text.count("\n", 0, index) + 1

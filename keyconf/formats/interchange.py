@@ -1,0 +1,350 @@
+"""Every layout file format keyconf reads or writes, behind one pair of calls.
+
+`import_layout(path)` tells the format from the file (extension, then content), reads it,
+and matches the keyboard: by name (keymap.json, keymap.c, YAML), by USB id (VIA saves), or
+not at all (Vial saves carry only Vial's keyboard id; the layout then carries a geometry
+made from the matrix). `export_layout(layout, format)` writes one. Finding keyboards is the
+catalogue's job; callers pass a `KeyboardFinder` so this module stays free of it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from keyconf.formats import foreign_keycodes as fk
+from keyconf.formats.format_error import FormatError
+from keyconf.formats.keymap_c_import import keyboard_from_path, looks_like_keymap_c, read_keymap_c
+from keyconf.formats.keymap_drawer import layout_to_keymap_drawer
+from keyconf.formats.qmk_keymap_json import looks_like_keymap_json, read_keymap_json
+from keyconf.formats.via_save import layout_to_via, looks_like_via_save, read_via_save, via_to_layout
+from keyconf.formats.vial_vil import layout_to_vil, looks_like_vil, read_vil, vil_to_layout
+from keyconf.formats.yaml_layout import LayoutFileError, dumps_layout, loads_layout
+from keyconf.model.keyboard import Keyboard
+from keyconf.model.layout import Layout, keycode_fields
+
+YAML = "yaml"
+KEYMAP_JSON = "keymap.json"
+KEYMAP_C = "keymap.c"
+VIA = "via"
+VIL = "vil"
+KEYMAP_DRAWER = "keymap-drawer"
+IMPORT_FORMATS = (YAML, KEYMAP_JSON, KEYMAP_C, VIA, VIL)
+EXPORT_FORMATS = (YAML, KEYMAP_JSON, KEYMAP_C, VIA, VIL, KEYMAP_DRAWER)
+FORMAT_NAMES = {
+    YAML: "keyconf YAML layout",
+    KEYMAP_JSON: "QMK keymap.json",
+    KEYMAP_C: "QMK keymap.c",
+    VIA: "VIA saved layout (.layout.json)",
+    VIL: "Vial saved layout (.vil)",
+    KEYMAP_DRAWER: "keymap-drawer YAML",
+}
+# The file name an export gets when the caller names none: <stem><suffix>.
+EXPORT_SUFFIXES = {
+    YAML: ".yaml",
+    KEYMAP_JSON: ".keymap.json",
+    KEYMAP_C: ".keymap.c",
+    VIA: ".layout.json",
+    VIL: ".vil",
+    KEYMAP_DRAWER: ".keymap-drawer.yaml",
+}
+MAX_FILE_BYTES = 16 * 1024 * 1024  # no layout file is this big; refuse rather than read it
+
+
+class KeyboardFinder(Protocol):
+    """Where keyboards come from (the catalogue, in the application)."""
+
+    def by_name(self, name: str) -> Keyboard | None:
+        """The keyboard with this QMK path or alias."""
+
+    def by_usb_id(self, vid: int, pid: int, name: str = "", matrix_keys: int | None = None) -> Keyboard | None:
+        """The keyboard with this USB id; `name` (as VIA wrote it) and `matrix_keys` (rows × cols
+        of the save) choose among boards that share an id."""
+
+
+class NoKeyboards:
+    """A finder that knows no keyboard: imports then rely on --keyboard or embedded geometry."""
+
+    def by_name(self, name: str) -> Keyboard | None:
+        return None
+
+    def by_usb_id(self, vid: int, pid: int, name: str = "", matrix_keys: int | None = None) -> Keyboard | None:
+        return None
+
+
+@dataclass
+class Imported:
+    """A layout read from another format, the keyboard it was matched with, and what to tell the user."""
+
+    layout: Layout
+    format: str
+    keyboard: Keyboard | None
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_text(path: str | Path) -> str:
+    """A layout file's text; FormatError (never OSError) when it cannot be read."""
+    file = Path(path)
+    try:
+        size = file.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise FormatError(f"the file is {size} bytes; layout files are far smaller", path)
+        data = file.read_bytes()
+    except FileNotFoundError:
+        raise FormatError("no such file", path, hint="check the path") from None
+    except IsADirectoryError:
+        raise FormatError("this is a folder, not a layout file", path) from None
+    except OSError as error:
+        raise FormatError(f"cannot read the file: {error.strerror}", path) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise FormatError("the file is not UTF-8 text", path, line, hint="is it a layout file?") from None
+
+
+def sniff_format(path: str | Path, text: str) -> str:
+    """Which format a file holds, by its name and then by its content."""
+    name = Path(path).name.lower()
+    if name.endswith(".vil"):
+        return VIL
+    if name.endswith(".c") or name.endswith(".h"):
+        return KEYMAP_C
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if stripped.startswith("{") or name.endswith(".json"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError:
+            if name.endswith(".json") or stripped.startswith("{"):
+                # Let the format's own reader report where the JSON breaks.
+                return VIA if name.endswith(".layout.json") else KEYMAP_JSON
+            data = None
+        if looks_like_via_save(data):
+            return VIA
+        if looks_like_vil(data):
+            return VIL
+        if looks_like_keymap_json(data):
+            return KEYMAP_JSON
+        raise FormatError(
+            "this JSON file is not a layout keyconf knows",
+            path,
+            hint="keyconf imports QMK keymap.json, VIA saves (.layout.json) and Vial saves (.vil); "
+            "keyboard definitions go to --keyboard",
+        )
+    if looks_like_keymap_c(text):
+        return KEYMAP_C
+    if name.endswith((".yaml", ".yml")) or "layers:" in text:
+        return YAML
+    raise FormatError(
+        "cannot tell what kind of layout file this is",
+        path,
+        hint="keyconf imports .yaml layouts, keymap.json, keymap.c, VIA .layout.json and Vial .vil files",
+    )
+
+
+def import_layout(
+    path: str | Path,
+    *,
+    keyboard: Keyboard | None = None,
+    layout_macro: str | None = None,
+    finder: KeyboardFinder | None = None,
+    embed_geometry: bool = False,
+    format: str | None = None,
+) -> Imported:
+    """Read any importable layout file into a Layout.
+
+    `keyboard` (from --keyboard) overrides what the file says; `layout_macro` (from --layout)
+    picks the layout macro for matrix-ordered saves; `embed_geometry` makes the layout carry
+    the keyboard's geometry (for keyboards given as a definition file, not the catalogue).
+    Raises FormatError (or LayoutFileError for YAML) naming the file and line."""
+    finder = finder or NoKeyboards()
+    text = read_text(path)
+    fmt = format or sniff_format(path, text)
+    try:
+        imported = _IMPORTERS[fmt](text, path, keyboard, layout_macro, finder)
+    except FormatError as error:
+        raise error if error.path else error.with_path(path) from None
+    if embed_geometry and imported.keyboard is not None and imported.layout.geometry is None:
+        imported.layout.geometry = imported.keyboard
+    return imported
+
+
+_Importer = Callable[[str, "str | Path", "Keyboard | None", "str | None", KeyboardFinder], Imported]
+
+
+def _import_yaml(
+    text: str, path: str | Path, keyboard: Keyboard | None, layout_macro: str | None, finder: KeyboardFinder
+) -> Imported:
+    layout = loads_layout(text, str(path)).layout
+    found = keyboard or layout.geometry or finder.by_name(layout.keyboard)
+    return Imported(layout, YAML, found)
+
+
+def _import_keymap_json(
+    text: str, path: str | Path, keyboard: Keyboard | None, layout_macro: str | None, finder: KeyboardFinder
+) -> Imported:
+    result = read_keymap_json(text, path)
+    layout, warnings = result.layout, list(result.warnings)
+    found = keyboard or (finder.by_name(layout.keyboard) if layout.keyboard else None)
+    _match_keyboard(layout, found, warnings, layout_macro)
+    return Imported(layout, KEYMAP_JSON, found, warnings)
+
+
+def _import_keymap_c(
+    text: str, path: str | Path, keyboard: Keyboard | None, layout_macro: str | None, finder: KeyboardFinder
+) -> Imported:
+    name = keyboard.name if keyboard is not None else keyboard_from_path(path) or ""
+    result = read_keymap_c(text, path, name)
+    layout, warnings = result.layout, list(result.warnings)
+    _spell_as_keyconf(layout)
+    found = keyboard or (finder.by_name(name) if name else None)
+    if not layout.keyboard:
+        warnings.append("a keymap.c does not name its keyboard; pass --keyboard")
+    _match_keyboard(layout, found, warnings, layout_macro)
+    return Imported(layout, KEYMAP_C, found, warnings)
+
+
+def _spell_as_keyconf(layout: Layout) -> None:
+    """Keycodes as a person wrote them in C, with layer numbers named and old names updated."""
+    ctx = fk.context(layout)
+    for place in keycode_fields(layout):
+        spelled = fk.from_author(place.text, ctx)
+        if spelled != place.text:
+            place.set(spelled)
+
+
+def _import_via(
+    text: str, path: str | Path, keyboard: Keyboard | None, layout_macro: str | None, finder: KeyboardFinder
+) -> Imported:
+    save = read_via_save(text, path)
+    found = keyboard or finder.by_usb_id(save.vid, save.pid, save.name, len(save.layers[0]))
+    if found is None:
+        raise FormatError(
+            f"no keyboard with USB id {save.usb_id} ({save.name or 'unnamed'}) is known, and a VIA save "
+            "cannot be read without its keyboard's matrix",
+            path,
+            hint="pass --keyboard with the keyboard's QMK name or its VIA definition (.json) file",
+        )
+    result = via_to_layout(save, found, layout_macro)
+    return Imported(result.layout, VIA, found, result.warnings)
+
+
+def _import_vil(
+    text: str, path: str | Path, keyboard: Keyboard | None, layout_macro: str | None, finder: KeyboardFinder
+) -> Imported:
+    save = read_vil(text, path)
+    result = vil_to_layout(save, keyboard, layout_macro)
+    return Imported(result.layout, VIL, keyboard or result.layout.geometry, result.warnings)
+
+
+_IMPORTERS: dict[str, _Importer] = {
+    YAML: _import_yaml,
+    KEYMAP_JSON: _import_keymap_json,
+    KEYMAP_C: _import_keymap_c,
+    VIA: _import_via,
+    VIL: _import_vil,
+}
+
+
+def _match_keyboard(
+    layout: Layout, keyboard: Keyboard | None, warnings: list[str], requested: str | None = None
+) -> None:
+    """Follow layout macro aliases and check the key count against the keyboard, when it is known.
+
+    `requested` (--layout) replaces the file's macro: the same keys under the keyboard's name
+    for them (a VIA definition calls its one macro LAYOUT)."""
+    if requested and requested != layout.layout_macro:
+        if layout.layout_macro:
+            warnings.append(f"the file's layout {layout.layout_macro} is read as {requested} (--layout)")
+        layout.layout_macro = requested
+    if keyboard is None:
+        if layout.keyboard:
+            warnings.append(f"keyboard {layout.keyboard} is not in the catalogue; its geometry is unknown")
+        return
+    layout.keyboard = keyboard.name
+    if not layout.layout_macro:
+        return
+    current = keyboard.resolve_layout_name(layout.layout_macro)
+    if current is None:
+        warnings.append(f"{keyboard.name} has no layout {layout.layout_macro} (it has {', '.join(keyboard.layouts)})")
+        return
+    if current != layout.layout_macro:
+        warnings.append(f"layout {layout.layout_macro} is now called {current}")
+        layout.layout_macro = current
+    count = keyboard.layouts[current].key_count
+    for layer in layout.layers:
+        if len(layer.keys) != count:
+            raise FormatError(
+                f"layer {layer.name} has {len(layer.keys)} keys, but {keyboard.name} {current} has {count}",
+                hint="check the keyboard and the layout macro (--keyboard, --layout)",
+            )
+
+
+def export_layout(layout: Layout, fmt: str, keyboard: Keyboard | None, *, macro_count: int | None = None) -> str:
+    """The text of `layout` in format `fmt`. VIA and Vial need the keyboard's matrix.
+
+    `macro_count` is the board's number of dynamic macros, for VIA (which refuses a save with
+    another count)."""
+    if fmt == YAML:
+        return dumps_layout(layout, keyboard)
+    if fmt == KEYMAP_DRAWER:
+        return layout_to_keymap_drawer(layout, keyboard)
+    if fmt in (KEYMAP_JSON, KEYMAP_C):
+        return _compiled(layout, fmt, keyboard)
+    if keyboard is None:
+        raise FormatError(
+            f"{FORMAT_NAMES[fmt]} needs the keyboard's matrix, and keyboard {layout.keyboard} is unknown",
+            hint="pass --keyboard, or embed the geometry in the layout",
+        )
+    if fmt == VIA:
+        return layout_to_via(layout, keyboard, macro_count)
+    if fmt == VIL:
+        return layout_to_vil(layout, keyboard)
+    raise FormatError(f"unknown format {fmt}", hint=f"formats: {', '.join(EXPORT_FORMATS)}")
+
+
+def _compiled(layout: Layout, fmt: str, keyboard: Keyboard | None) -> str:
+    """keymap.json and keymap.c come from the compiler's generator, the one that builds firmware."""
+    if keyboard is None:
+        raise FormatError(
+            f"{FORMAT_NAMES[fmt]} export needs the keyboard's layout macros, and keyboard {layout.keyboard} is unknown",
+            hint="pass --keyboard, or embed the geometry in the layout",
+        )
+    try:
+        from keyconf.compiler.keymap_json import generate_keymap_json
+        from keyconf.compiler.source_map import GenerationError
+        from keyconf.compiler.sources import GenerateOptions, generate_sources
+    except ImportError:
+        raise FormatError(f"{FORMAT_NAMES[fmt]} export needs keyconf's compiler, which is not installed") from None
+    try:
+        if fmt == KEYMAP_JSON:
+            return generate_keymap_json(layout, keyboard, keymap_name=_keymap_name(layout))
+        return generate_sources(layout, keyboard, GenerateOptions(source_name=layout.name)).keymap_c
+    except GenerationError as error:
+        first = error.problems[0]
+        more = f" (and {len(error.problems) - 1} more)" if len(error.problems) > 1 else ""
+        raise FormatError(f"{first.message}{more}", hint=getattr(first, "hint", None)) from None
+
+
+def _keymap_name(layout: Layout) -> str:
+    """keymap.json's `keymap`: the layout's name as QMK accepts a keymap folder name."""
+    name = "".join(c if c.isalnum() or c in "_-" else "_" for c in (layout.name or "")).strip("_")
+    return name or "keyconf"
+
+
+__all__ = [
+    "EXPORT_FORMATS",
+    "FORMAT_NAMES",
+    "IMPORT_FORMATS",
+    "FormatError",
+    "Imported",
+    "KeyboardFinder",
+    "LayoutFileError",
+    "NoKeyboards",
+    "export_layout",
+    "import_layout",
+    "read_text",
+    "sniff_format",
+]

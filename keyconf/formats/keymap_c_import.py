@@ -1,0 +1,603 @@
+"""Read a QMK keymap.c into a Layout: the `LAYOUT…(…)` blocks of an ordinary static keymap.
+
+What is read: `keymaps[]` (each layer a layout macro call, designated `[_BASE] = …` or in
+order), the layer enum or `#define`s naming layers, `encoder_map[]`, combos
+(`COMBO(keys, action)` with their `…[] = {…, COMBO_END}` arrays), tap dances built from
+QMK's `ACTION_TAP_DANCE_DOUBLE` / `_LAYER_MOVE` / `_LAYER_TOGGLE`, and key overrides made
+with `ko_make_basic` / `ko_make_with_layers` / `ko_make_with_layers_and_negmods`.
+Macros the file `#define`s are expanded the way the compiler would, so wrapper macros
+and row defines work. Keycodes stay as written (custom keycodes from the file's own enums
+included); layer and tap-dance identifiers become layout names. C code (functions such as
+`process_record_user`) cannot become a layout and is reported as a warning, never run."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from keyconf.formats.c_source import (
+    Define,
+    IntExpression,
+    Token,
+    expand,
+    find_matching,
+    iter_statements,
+    preprocess,
+    render,
+    split_call_arguments,
+    split_top_level,
+    tokenize,
+    unwrap_parentheses,
+)
+from keyconf.formats.format_error import FormatError
+from keyconf.formats.layer_names import default_layer_name, layout_name_for_c_identifier
+from keyconf.model.layout import Combo, EncoderAction, KeyOverride, Layer, Layout, TapDance
+
+_TAP_DANCE_TYPES = ("tap_dance_action_t", "qk_tap_dance_action_t")
+_FUNCTIONS_WORTH_NAMING = 12
+
+
+@dataclass
+class KeymapC:
+    """What was read from a keymap.c, before matching it with a keyboard."""
+
+    layout: Layout
+    warnings: list[str] = field(default_factory=list)
+    custom_keycodes: list[str] = field(default_factory=list)
+
+
+def looks_like_keymap_c(text: str) -> bool:
+    return bool(re.search(r"\bkeymaps\s*\[", text)) and "LAYOUT" in text or "QMK_KEYBOARD_H" in text
+
+
+def read_keymap_c(text: str, path: str | Path | None = None, keyboard: str = "") -> KeymapC:
+    """Parse keymap.c `text`. `keyboard` is the QMK keyboard path when the caller knows it.
+
+    Raises FormatError naming the line of a construct it does not understand."""
+    try:
+        return _Reader(text, path, keyboard).read()
+    except FormatError as error:
+        raise error if error.path else error.with_path(path or "<keymap.c>") from None
+
+
+def keyboard_from_path(path: str | Path) -> str | None:
+    """`keyboards/<kb>/keymaps/<name>/keymap.c` tells the keyboard: `<kb>`."""
+    parts = Path(path).resolve().parts if Path(path).exists() else Path(path).parts
+    if "keyboards" in parts and "keymaps" in parts:
+        start = len(parts) - 1 - parts[::-1].index("keyboards")
+        end = len(parts) - 1 - parts[::-1].index("keymaps")
+        if end > start + 1:
+            return "/".join(parts[start + 1 : end])
+    return None
+
+
+@dataclass
+class _Entry:
+    """One designated (or positional) element of an array initializer."""
+
+    designator: list[Token] | None
+    value: list[Token]
+    line: int
+
+
+class _Reader:
+    def __init__(self, text: str, path: str | Path | None, keyboard: str) -> None:
+        self.path = path
+        self.keyboard = keyboard
+        pre = preprocess(tokenize(text, path), path, assume_defined=_is_feature_flag)
+        self.defines: dict[str, Define] = pre.defines
+        # Expand as the compiler would, except names for plain numbers (`#define _LOWER 1`):
+        # those may name layers, and are resolved where a number is needed.
+        numeric = frozenset(
+            name
+            for name, d in pre.defines.items()
+            if d.params is None and len(d.body) == 1 and d.body[0].kind == "number"
+        )
+        self.tokens = expand(pre.tokens, pre.defines, numeric)
+        self.warnings: list[str] = list(pre.warnings)
+        self.enums: list[dict[str, int | None]] = []
+        self.enum_values: dict[str, int] = {}
+        self.custom_keycode_names: set[str] = set()
+        self.functions: list[str] = []
+        self.statements: list[list[Token]] = [self.tokens[a:b] for a, b in iter_statements(self.tokens)]
+
+    # -- top level ---------------------------------------------------------------------------
+
+    def read(self) -> KeymapC:
+        for statement in self.statements:
+            self._collect_enums(statement)
+            self._collect_function(statement)
+        keymaps = self._find_array("keymaps")
+        if keymaps is None:
+            raise FormatError(
+                "no `keymaps[]` array found",
+                self.path,
+                hint="keyconf reads the `const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {...}` "
+                "array of a QMK keymap.c",
+            )
+        entries = self._entries(keymaps)
+        if not entries:
+            raise FormatError("the `keymaps[]` array is empty", self.path, keymaps[0].line if keymaps else None)
+        layer_idents, indices = self._layer_indices(entries)
+        count = max(indices) + 1
+        names = self._layer_names(layer_idents, indices, count)
+        symbols: dict[str, str] = {ident: names[self._int(ident_tokens(ident))] for ident in layer_idents}
+        symbols.update(self._other_layer_symbols(layer_idents, names))
+        tap_dances, td_symbols = self._tap_dances(symbols)
+        symbols.update(td_symbols)
+
+        macro_names: set[str] = set()
+        layers: list[Layer | None] = [None] * count
+        for entry, index in zip(entries, indices, strict=True):
+            if layers[index] is not None:
+                self.warnings.append(
+                    f"line {entry.line}: layer {index} ({names[index]}) is given twice; the later one counts, as in C"
+                )
+            macro, keys = self._layout_call(entry, symbols)
+            macro_names.add(macro)
+            layers[index] = Layer(names[index], keys)
+        lengths = {len(layer.keys) for layer in layers if layer is not None}
+        if len(macro_names) > 1:
+            raise FormatError(
+                f"layers use different layout macros: {', '.join(sorted(macro_names))}",
+                self.path,
+                entries[0].line,
+                hint="keyconf layouts use one layout macro for every layer",
+            )
+        if len(lengths) > 1:
+            raise FormatError(
+                f"layers have different key counts: {', '.join(str(n) for n in sorted(lengths))}",
+                self.path,
+                entries[0].line,
+            )
+        key_count = lengths.pop()
+        full_layers: list[Layer] = []
+        for index, maybe in enumerate(layers):
+            if maybe is None:
+                self.warnings.append(f"layer {index} ({names[index]}) is missing from keymaps[]; filled with KC_NO")
+                maybe = Layer(names[index], ["KC_NO"] * key_count)
+            full_layers.append(maybe)
+        layout = Layout(keyboard=self.keyboard, layout_macro=macro_names.pop(), layers=full_layers)
+        self._encoders(layout, symbols)
+        layout.tap_dances = tap_dances
+        layout.combos = self._combos(symbols)
+        layout.key_overrides = self._key_overrides(symbols, names)
+        used = {k for layer in layout.layers for k in layer.keys}
+        custom = sorted(n for n in self.custom_keycode_names if any(re.search(rf"\b{n}\b", k) for k in used))
+        if custom:
+            self.warnings.append(
+                "custom keycodes defined in C are kept by name (their behaviour lives in C code): " + ", ".join(custom)
+            )
+        code = [f for f in self.functions if f.endswith("_user") or f.endswith("_kb")]
+        if code:
+            shown = ", ".join(f"{f}()" for f in code[:_FUNCTIONS_WORTH_NAMING])
+            more = f" and {len(code) - _FUNCTIONS_WORTH_NAMING} more" if len(code) > _FUNCTIONS_WORTH_NAMING else ""
+            self.warnings.append(f"C code is not part of a layout and was not imported: {shown}{more}")
+        return KeymapC(layout, self.warnings, custom)
+
+    # -- declarations ------------------------------------------------------------------------
+
+    def _collect_enums(self, statement: list[Token]) -> None:
+        for i, t in enumerate(statement):
+            if not t.is_("enum"):
+                continue
+            brace = next((j for j in range(i + 1, min(i + 3, len(statement))) if statement[j].is_("{")), None)
+            if brace is None:
+                continue
+            close = find_matching(statement, brace)
+            members: dict[str, int | None] = {}
+            next_value: int | None = 0
+            for part in split_top_level(statement[brace + 1 : close]):
+                if not part or part[0].kind != "ident":
+                    continue
+                name = part[0].text
+                value: int | None = next_value
+                if len(part) > 2 and part[1].is_("="):
+                    expression = part[2:]
+                    try:
+                        value = IntExpression(expand(expression, self.defines), self.enum_values).evaluate()
+                    except (ValueError, FormatError):
+                        value = None
+                        if not members:
+                            # `= SAFE_RANGE`, `= QK_KB_0`, `= QK_USER`: a custom keycode enum
+                            self.custom_keycode_names.update(
+                                p[0].text for p in split_top_level(statement[brace + 1 : close]) if p
+                            )
+                members[name] = value
+                if value is not None:
+                    self.enum_values[name] = value
+                next_value = value + 1 if value is not None else None
+            self.enums.append(members)
+            return
+
+    def _collect_function(self, statement: list[Token]) -> None:
+        if not statement or not statement[-1].is_("}"):
+            return
+        for i, t in enumerate(statement):
+            if t.is_("("):
+                if i > 0 and statement[i - 1].kind == "ident" and not any(s.is_("=") for s in statement[:i]):
+                    self.functions.append(statement[i - 1].text)
+                return
+
+    def _find_array(self, name: str, type_names: tuple[str, ...] = ()) -> list[Token] | None:
+        """The tokens inside `{…}` of the array initializer `name[…] = {…}`."""
+        for statement in self.statements:
+            for i, t in enumerate(statement):
+                if not (t.kind == "ident" and t.text == name):
+                    continue
+                if type_names and not any(s.text in type_names for s in statement[:i]):
+                    continue
+                j = i + 1
+                while j < len(statement) and statement[j].is_("["):
+                    j = find_matching(statement, j) + 1
+                while j < len(statement) and statement[j].kind == "ident":
+                    j += 1  # PROGMEM after the brackets
+                if j >= len(statement) or not statement[j].is_("="):
+                    continue
+                j += 1
+                if j < len(statement) and statement[j].is_("("):
+                    # `(const key_override_t *[]){ ... }` compound literal
+                    j = find_matching(statement, j) + 1
+                if j >= len(statement) or not statement[j].is_("{"):
+                    where = statement[j] if j < len(statement) else t
+                    raise FormatError(f"`{name}` is not initialized with {{...}}", self.path, where.line, where.column)
+                close = find_matching(statement, j)
+                return statement[j + 1 : close]
+        return None
+
+    def _entries(self, body: list[Token]) -> list[_Entry]:
+        entries: list[_Entry] = []
+        for part in split_top_level(body):
+            if not part:
+                continue
+            if part[0].is_("["):
+                close = find_matching(part, 0)
+                if close + 1 >= len(part) or not part[close + 1].is_("="):
+                    t = part[close + 1] if close + 1 < len(part) else part[close]
+                    raise FormatError("expected '=' after the designator", self.path, t.line, t.column)
+                value = part[close + 2 :]
+                if not value:
+                    raise FormatError("designator without a value", self.path, part[0].line, part[0].column)
+                entries.append(_Entry(part[1:close], value, part[0].line))
+            else:
+                entries.append(_Entry(None, part, part[0].line))
+        return entries
+
+    def _int(self, tokens: list[Token]) -> int:
+        try:
+            return IntExpression(expand(tokens, self.defines), self.enum_values).evaluate()
+        except ValueError as error:
+            t = tokens[0]
+            raise FormatError(
+                f"cannot work out the index `{render(tokens)}` ({error})",
+                self.path,
+                t.line,
+                t.column,
+                hint="layer indices must be numbers, or names from an enum or #define in this file",
+            ) from None
+
+    # -- layers ------------------------------------------------------------------------------
+
+    def _layer_indices(self, entries: list[_Entry]) -> tuple[list[str], list[int]]:
+        idents: list[str] = []
+        indices: list[int] = []
+        next_index = 0
+        unresolved = [
+            e.designator[0].text
+            for e in entries
+            if e.designator is not None
+            and len(e.designator) == 1
+            and e.designator[0].kind == "ident"
+            and not self._resolvable(e.designator)
+        ]
+        if unresolved and len(unresolved) == len(entries) and len(set(unresolved)) == len(unresolved):
+            # The layer enum lives in a header this file includes: number layers in order.
+            self.warnings.append(
+                f"layer names {', '.join(unresolved)} are defined outside this file; "
+                "numbered them in the order keymaps[] lists them"
+            )
+            for index, ident in enumerate(unresolved):
+                self.enum_values[ident] = index
+        for entry in entries:
+            if entry.designator is None:
+                index = next_index
+            else:
+                index = self._int(entry.designator)
+                if len(entry.designator) == 1 and entry.designator[0].kind == "ident":
+                    idents.append(entry.designator[0].text)
+            if index < 0 or index > 31:
+                raise FormatError(f"layer index {index} is out of range 0..31", self.path, entry.line)
+            indices.append(index)
+            next_index = index + 1
+        return idents, indices
+
+    def _resolvable(self, tokens: list[Token]) -> bool:
+        try:
+            IntExpression(expand(tokens, self.defines), self.enum_values).evaluate()
+        except (ValueError, FormatError):
+            return False
+        return True
+
+    def _designated_range(self, entry: _Entry, positional: int) -> range:
+        """Indices an entry sets: its designator, a GNU range `[1 ... 7]`, or the next position."""
+        if entry.designator is None:
+            return range(positional, positional + 1)
+        parts = split_top_level(entry.designator, "...")
+        if len(parts) == 2:
+            low, high = self._int(parts[0]), self._int(parts[1])
+            if high < low or high - low > 255:
+                raise FormatError(f"bad index range {low} ... {high}", self.path, entry.line)
+            return range(low, high + 1)
+        index = self._int(entry.designator)
+        return range(index, index + 1)
+
+    def _layer_names(self, idents: list[str], indices: list[int], count: int) -> list[str]:
+        names = [default_layer_name(i) for i in range(count)]
+        by_index = {self._int(ident_tokens(ident)): ident for ident in idents}
+        # A layer enum also names layers the array leaves out.
+        layer_enum = next((e for e in self.enums if any(i in e for i in idents)), {})
+        for member, value in layer_enum.items():
+            if value is not None and value < count and value not in by_index:
+                by_index[value] = member
+        taken: set[str] = set()
+        for index, ident in sorted(by_index.items()):
+            if index >= count:
+                continue
+            name = layout_name_for_c_identifier(ident)
+            if name in taken:
+                name = ident
+            names[index] = name
+            taken.add(name)
+        return names
+
+    def _other_layer_symbols(self, idents: list[str], names: list[str]) -> dict[str, str]:
+        """Enum members of the layer enum that the array does not designate still name layers."""
+        layer_enum = next((e for e in self.enums if any(i in e for i in idents)), {})
+        symbols: dict[str, str] = {}
+        for member, value in layer_enum.items():
+            if value is not None and value < len(names) and member not in idents:
+                symbols[member] = names[value]
+        return symbols
+
+    def _layout_call(self, entry: _Entry, symbols: dict[str, str]) -> tuple[str, list[str]]:
+        keep = frozenset(symbols)
+        value = expand(entry.value, self.defines, keep)
+        if value and value[0].is_("{"):
+            raise FormatError(
+                "this layer is a raw matrix initializer ({...}), not a LAYOUT macro call",
+                self.path,
+                value[0].line,
+                value[0].column,
+                hint="rewrite the layer with the keyboard's LAYOUT_* macro, or import the VIA/Vial save instead",
+            )
+        if len(value) < 3 or value[0].kind != "ident" or not value[1].is_("("):
+            t = value[0] if value else Token("punct", "", entry.line, 1)
+            raise FormatError(
+                f"expected a layout macro call like LAYOUT_xxx(...), found `{render(value[:6])}`",
+                self.path,
+                t.line,
+                t.column,
+            )
+        args, end = split_call_arguments(value, 1)
+        if end != len(value):
+            t = value[end]
+            raise FormatError(f"unexpected `{t.text}` after the layout macro call", self.path, t.line, t.column)
+        keys: list[str] = []
+        for number, arg in enumerate(args, start=1):
+            if not arg:
+                raise FormatError(
+                    f"key {number} of {value[0].text}(...) is empty (two commas in a row?)",
+                    self.path,
+                    value[0].line,
+                    value[0].column,
+                )
+            keys.append(self._keycode_text(arg, symbols))
+        return value[0].text, keys
+
+    def _keycode_text(self, tokens: list[Token], symbols: dict[str, str]) -> str:
+        tokens = unwrap_parentheses(tokens)
+        renamed = [
+            Token(t.kind, symbols[t.text], t.line, t.column) if t.kind == "ident" and t.text in symbols else t
+            for t in tokens
+        ]
+        for t in renamed:
+            if t.kind in ("string", "char") or (t.kind == "punct" and t.text in "{};="):
+                raise FormatError(f"`{render(tokens)}` is not a keycode expression", self.path, t.line, t.column)
+        return render(renamed)
+
+    # -- encoders ----------------------------------------------------------------------------
+
+    def _encoders(self, layout: Layout, symbols: dict[str, str]) -> None:
+        body = self._find_array("encoder_map")
+        if body is None:
+            return
+        keep = frozenset(symbols)
+        positional = 0
+        for entry in self._entries(body):
+            indices = self._designated_range(entry, positional)
+            positional = indices[-1] + 1
+            if indices[-1] >= len(layout.layers):
+                raise FormatError(f"encoder_map has a layer {indices[-1]} that keymaps[] lacks", self.path, entry.line)
+            value = entry.value
+            if not value[0].is_("{"):
+                raise FormatError("expected { ENCODER_CCW_CW(...), ... }", self.path, value[0].line, value[0].column)
+            close = find_matching(value, 0)
+            actions: list[EncoderAction] = []
+            for part in split_top_level(value[1:close]):
+                part = expand(part, self.defines, keep)
+                if part and part[0].is_("{"):
+                    pair = split_top_level(part[1 : find_matching(part, 0)])
+                elif len(part) > 2 and part[0].is_("ENCODER_CCW_CW") and part[1].is_("("):
+                    pair, _ = split_call_arguments(part, 1)
+                else:
+                    t = part[0]
+                    raise FormatError("expected ENCODER_CCW_CW(ccw, cw)", self.path, t.line, t.column)
+                if len(pair) != 2:
+                    raise FormatError("an encoder takes two keycodes (ccw, cw)", self.path, part[0].line)
+                actions.append(
+                    EncoderAction(self._keycode_text(pair[0], symbols), self._keycode_text(pair[1], symbols))
+                )
+            for index in indices:
+                layout.layers[index].encoders = [EncoderAction(a.ccw, a.cw) for a in actions]
+
+    # -- tap dances, combos, key overrides ---------------------------------------------------
+
+    def _tap_dances(self, symbols: dict[str, str]) -> tuple[list[TapDance], dict[str, str]]:
+        body = self._find_array("tap_dance_actions", _TAP_DANCE_TYPES)
+        if body is None:
+            return [], {}
+        found: dict[int, TapDance] = {}
+        td_symbols: dict[str, str] = {}
+        positional = 0
+        keep = frozenset(symbols)
+        for entry in self._entries(body):
+            index = positional if entry.designator is None else self._int(entry.designator)
+            positional = index + 1
+            designator = entry.designator
+            ident = (
+                designator[0].text if designator and len(designator) == 1 and designator[0].kind == "ident" else None
+            )
+            name = layout_name_for_c_identifier(ident) if ident else f"td{index}"
+            value = expand(entry.value, self.defines, keep)
+            call = value[0].text if value else ""
+            args: list[list[Token]] = []
+            if len(value) > 1 and value[1].is_("("):
+                args, _ = split_call_arguments(value, 1)
+            dance = TapDance(name)
+            if call == "ACTION_TAP_DANCE_DOUBLE" and len(args) == 2:
+                dance.tap = self._keycode_text(args[0], symbols)
+                dance.double_tap = self._keycode_text(args[1], symbols)
+            elif call in ("ACTION_TAP_DANCE_LAYER_MOVE", "ACTION_TAP_DANCE_LAYER_TOGGLE") and len(args) == 2:
+                dance.tap = self._keycode_text(args[0], symbols)
+                verb = "TO" if call.endswith("MOVE") else "TG"
+                dance.double_tap = f"{verb}({self._keycode_text(args[1], symbols)})"
+            else:
+                self.warnings.append(
+                    f"line {entry.line}: tap dance {name} uses {call or 'C code'}, "
+                    "which a layout cannot hold; it was imported as a tap dance that sends nothing"
+                )
+            found[index] = dance
+            if ident:
+                td_symbols[ident] = name
+        dances = [found.get(i, TapDance(f"td{i}")) for i in range(max(found) + 1)] if found else []
+        return dances, td_symbols
+
+    def _combos(self, symbols: dict[str, str]) -> list[Combo]:
+        body = self._find_array("key_combos", ("combo_t",))
+        if body is None:
+            return []
+        key_arrays: dict[str, list[str]] = {}
+        keep = frozenset(symbols)
+        for statement in self.statements:
+            if not any(t.is_("COMBO_END") for t in statement):
+                continue
+            for i, t in enumerate(statement):
+                if t.kind != "ident":
+                    continue
+                after = i + 1
+                if i > 0 and statement[i - 1].is_("(") and after < len(statement) and statement[after].is_(")"):
+                    after += 1  # `(name)[]`, as macro-made arrays write it
+                if after < len(statement) and statement[after].is_("["):
+                    inner = self._find_array_in(statement, after - 1)
+                    if inner is not None:
+                        parts = [p for p in split_top_level(inner) if not (len(p) == 1 and p[0].is_("COMBO_END"))]
+                        key_arrays[t.text] = [self._keycode_text(expand(p, self.defines, keep), symbols) for p in parts]
+                    break
+        combos: list[Combo] = []
+        for entry in self._entries(body):
+            value = expand(entry.value, self.defines, keep | frozenset(key_arrays))
+            call = value[0].text if value else ""
+            if call != "COMBO" or len(value) < 2 or not value[1].is_("("):
+                self.warnings.append(f"line {entry.line}: combo {render(value[:1])}(...) runs C code; not imported")
+                continue
+            args, _ = split_call_arguments(value, 1)
+            if len(args) != 2 or len(args[0]) != 1 or args[0][0].text not in key_arrays:
+                raise FormatError(
+                    "COMBO(keys, action) must name a key array ending in COMBO_END", self.path, entry.line
+                )
+            array = args[0][0].text
+            ident = entry.designator[0].text if entry.designator and len(entry.designator) == 1 else array
+            combos.append(
+                Combo(
+                    key_arrays[array],
+                    self._keycode_text(args[1], symbols),
+                    name=layout_name_for_c_identifier(ident),
+                )
+            )
+        return combos
+
+    def _find_array_in(self, statement: list[Token], name_index: int) -> list[Token] | None:
+        j = name_index + 1
+        while j < len(statement) and statement[j].is_("["):
+            j = find_matching(statement, j) + 1
+        while j < len(statement) and statement[j].kind == "ident":
+            j += 1
+        if j + 1 < len(statement) and statement[j].is_("=") and statement[j + 1].is_("{"):
+            return statement[j + 2 : find_matching(statement, j + 1)]
+        return None
+
+    def _key_overrides(self, symbols: dict[str, str], layer_names: list[str]) -> list[KeyOverride]:
+        made: dict[str, KeyOverride] = {}
+        keep = frozenset(symbols)
+        for statement in self.statements:
+            for i, t in enumerate(statement):
+                if not (
+                    t.kind == "ident"
+                    and t.text.startswith("ko_make_")
+                    and i + 1 < len(statement)
+                    and statement[i + 1].is_("(")
+                ):
+                    continue
+                name_token = next((statement[k - 1] for k in range(i, 0, -1) if statement[k].is_("=")), None)
+                args, _ = split_call_arguments(statement, i + 1)
+                args = [expand(a, self.defines, keep) for a in args]
+                override = self._key_override(t, args, symbols, layer_names)
+                if override is not None and name_token is not None:
+                    override.name = layout_name_for_c_identifier(name_token.text)
+                    made[name_token.text] = override
+                break
+        body = self._find_array("key_overrides")
+        if body is None:
+            return list(made.values())
+        chosen: list[KeyOverride] = []
+        for part in split_top_level(body):
+            names = [t.text for t in part if t.kind == "ident" and t.text in made]
+            chosen.extend(made[n] for n in names)
+        return chosen
+
+    def _key_override(
+        self, call: Token, args: list[list[Token]], symbols: dict[str, str], layer_names: list[str]
+    ) -> KeyOverride | None:
+        shapes = {
+            "ko_make_basic": 3,
+            "ko_make_with_layers": 4,
+            "ko_make_with_layers_and_negmods": 5,
+            "ko_make_with_layers_negmods_and_options": 6,
+        }
+        if call.text not in shapes or len(args) != shapes[call.text]:
+            self.warnings.append(f"line {call.line}: {call.text}(...) is not a key override keyconf reads")
+            return None
+        override = KeyOverride(
+            trigger=self._keycode_text(args[1], symbols),
+            replacement=self._keycode_text(args[2], symbols),
+            mods=[render(p) for p in split_top_level(args[0], "|")],
+        )
+        if len(args) >= 4:
+            mask = self._int(args[3])
+            if mask & 0xFFFFFFFF != 0xFFFFFFFF and mask != -1:
+                override.layers = [n for i, n in enumerate(layer_names) if mask >> i & 1]
+        if len(args) >= 5 and render(args[4]) not in ("0", "0x00", "0x0"):
+            override.negative_mods = [render(p) for p in split_top_level(args[4], "|")]
+        if len(args) == 6:
+            self.warnings.append(f"line {call.line}: key override options `{render(args[5])}` were not imported")
+        return override
+
+
+def _is_feature_flag(name: str) -> bool:
+    """`COMBO_ENABLE`, `ENCODER_MAP_ENABLE`: rules.mk switches; code they guard belongs to the layout."""
+    return name.endswith("_ENABLE")
+
+
+def ident_tokens(ident: str) -> list[Token]:
+    return [Token("ident", ident, 0, 0)]

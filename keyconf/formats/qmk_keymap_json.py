@@ -1,0 +1,157 @@
+"""Read a QMK keymap.json (a QMK Configurator export, `qmk c2json` output, or one written by
+hand) into a keyconf Layout.
+
+The schema is QMK's `qmk.keymap.v1`: `keyboard`, `keymap`, `layout`, `layers` (lists of
+keycode expressions), optional `encoders` (per layer, `{"ccw", "cw"}` per encoder), `macros`
+(per macro a list of strings to type and `{"action": tap|down|up|delay|beep, "keycodes",
+"duration"}` objects, keycodes without their `KC_` prefix), `config`, `author`, `notes`.
+Configurator adds `version` and `documentation`. Writing keymap.json is the compiler's job
+(`keyconf.compiler`); this module only reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from keyconf.formats import foreign_keycodes as fk
+from keyconf.formats.format_error import FormatError, json_location, parse_json
+from keyconf.formats.layer_names import default_layer_name
+from keyconf.formats.qmk_settings import settings_from_config
+from keyconf.model.layout import EncoderAction, Layer, Layout, Macro, MacroStep
+
+# Keys of qmk.keymap.v1 (and Configurator's additions) that a keyconf layout takes in.
+_READ = {"keyboard", "keymap", "layout", "layers", "encoders", "macros", "config", "author", "notes"}
+_IGNORED = {"version", "documentation"}  # Configurator's export header: nothing to keep
+
+
+@dataclass
+class KeymapJsonImport:
+    layout: Layout
+    warnings: list[str] = field(default_factory=list)
+
+
+def looks_like_keymap_json(data: object) -> bool:
+    return isinstance(data, dict) and "layers" in data and ("layout" in data or "keyboard" in data)
+
+
+def read_keymap_json(text: str, path: str | Path | None = None) -> KeymapJsonImport:
+    """Parse keymap.json text; FormatError names the file, the line of the bad part and a fix."""
+    data = parse_json(text, path, "QMK keymap.json")
+    if not isinstance(data, dict):
+        raise FormatError("a keymap.json file is a JSON object", path, 1)
+
+    def fail(key: str, message: str, hint: str | None = None) -> FormatError:
+        return FormatError(message, path, json_location(text, f'"{key}"') or 1, hint=hint)
+
+    warnings: list[str] = []
+    layers_data = data.get("layers")
+    if not isinstance(layers_data, list) or not layers_data:
+        raise fail(
+            "layers" if "layers" in data else "{",
+            "this keymap.json holds no layers" if "layers" not in data else "`layers` must be a non-empty list",
+            hint="a keymap.json with only `config` leaves its layers to a keymap.c beside it: import that file"
+            if "layers" not in data
+            else "each layer is a list of keycodes",
+        )
+    for li, layer in enumerate(layers_data):
+        if not isinstance(layer, list):
+            raise fail("layers", f"layers[{li}] must be a list of keycodes")
+        for ki, key in enumerate(layer):
+            if not isinstance(key, str):
+                raise fail("layers", f"layers[{li}][{ki}] is {key!r}, not a keycode (write it as text)")
+    counts = {len(layer) for layer in layers_data}
+    if len(counts) > 1:
+        raise fail("layers", f"layers hold different numbers of keys: {sorted(counts)}")
+    for key in ("keyboard", "layout", "keymap", "author", "notes"):
+        if key in data and not isinstance(data[key], str):
+            raise fail(key, f"`{key}` must be text")
+    keyboard = data.get("keyboard", "")
+    if not keyboard:
+        warnings.append("the file names no keyboard; pass --keyboard")
+    layout_macro = data.get("layout", "")
+    if not layout_macro:
+        warnings.append("the file names no layout macro; pass --layout")
+
+    names = [default_layer_name(i) for i in range(len(layers_data))]
+    ctx = fk.named_context(names)
+    layers = [Layer(names[i], [fk.from_author(k, ctx) for k in layer]) for i, layer in enumerate(layers_data)]
+    layout = Layout(keyboard=keyboard, layout_macro=layout_macro, layers=layers)
+    layout.name = data.get("keymap") or None
+    layout.author = data.get("author") or None
+    layout.notes = data.get("notes") or None
+
+    encoders = data.get("encoders")
+    if encoders is not None:
+        if not isinstance(encoders, list) or len(encoders) > len(layers):
+            raise fail("encoders", "`encoders` must hold one list per layer")
+        for li, per_layer in enumerate(encoders):
+            if not isinstance(per_layer, list):
+                raise fail("encoders", f'encoders[{li}] must be a list of {{"ccw": ..., "cw": ...}}')
+            actions = []
+            for ei, item in enumerate(per_layer):
+                if (
+                    not isinstance(item, dict)
+                    or not isinstance(item.get("ccw"), str)
+                    or not isinstance(item.get("cw"), str)
+                ):
+                    raise fail("encoders", f'encoders[{li}][{ei}] must be {{"ccw": keycode, "cw": keycode}}')
+                actions.append(EncoderAction(ccw=fk.from_author(item["ccw"], ctx), cw=fk.from_author(item["cw"], ctx)))
+            layers[li].encoders = actions
+
+    macros = data.get("macros")
+    if macros is not None:
+        if not isinstance(macros, list):
+            raise fail("macros", "`macros` must be a list of macros")
+        layout.macros = [_macro(m, i, fail, warnings) for i, m in enumerate(macros)]
+
+    config = data.get("config")
+    if config is not None:
+        if not isinstance(config, dict):
+            raise fail("config", "`config` must be an object")
+        settings, left = settings_from_config(config)
+        layout.settings.update(settings)
+        if left:
+            warnings.append(f"config entries keyconf layouts do not hold were not imported: {', '.join(left)}")
+    extra = sorted(set(data) - _READ - _IGNORED)
+    if extra:
+        warnings.append(f"keymap.json keys keyconf layouts do not hold were not imported: {', '.join(extra)}")
+    return KeymapJsonImport(layout, warnings)
+
+
+def _macro(items: Any, index: int, fail: Any, warnings: list[str]) -> Macro:
+    if not isinstance(items, list):
+        raise fail("macros", f"macros[{index}] must be a list of texts and actions")
+    steps: list[MacroStep] = []
+    for item in items:
+        if isinstance(item, str):
+            steps.append(MacroStep("text", item))
+            continue
+        if not isinstance(item, dict) or item.get("action") not in ("tap", "down", "up", "delay", "beep"):
+            raise fail(
+                "macros",
+                f"macros[{index}] holds {item!r}; items are texts or "
+                '{"action": "tap"|"down"|"up"|"delay"|"beep", ...}',
+            )
+        action = item["action"]
+        if action == "delay":
+            duration = item.get("duration")
+            if isinstance(duration, bool) or not isinstance(duration, int) or duration < 0:
+                raise fail("macros", f"macros[{index}]: a delay needs a whole-number `duration` in milliseconds")
+            steps.append(MacroStep("delay", duration))
+        elif action == "beep":
+            warnings.append(f"macro {index}: a beep has no place in a keyconf macro and was left out")
+        else:
+            keycodes = item.get("keycodes")
+            if not isinstance(keycodes, list) or not keycodes or not all(isinstance(k, str) for k in keycodes):
+                raise fail("macros", f'macros[{index}]: a {action} needs `keycodes`, e.g. ["LCTL", "C"]')
+            steps.append(MacroStep(action, [_macro_keycode(k) for k in keycodes]))
+    return Macro(steps)
+
+
+def _macro_keycode(name: str) -> str:
+    """QMK macro JSON names keys without `KC_` (`LCTL`, `LEFT_CTRL`, `A`): the keycode is `KC_` + name,
+    in keyconf's canonical spelling (both of those are KC_LCTL)."""
+    name = name.strip()
+    text = name if name.upper().startswith("KC_") else f"KC_{name.upper()}"
+    return fk.canonical(text, fk.named_context([]))

@@ -1,0 +1,305 @@
+"""VIA's saved layouts (`*.layout.json`): read into a keyconf Layout and write back for VIA to load.
+
+The shape is what VIA's "Save + Load" pane writes (the-via/app save-load.tsx):
+
+    {"name": "<keyboard name>", "vendorProductId": <VID << 16 | PID>,
+     "macros": ["<macro in VIA's text notation>", ...],
+     "layers": [["KC_ESC", "KC_1", ...], ...],          # each layer: rows × cols, row by row
+     "encoders": [[[ccw, cw] per layer] per encoder]}   # newer VIA only
+
+VIA's "Load" checks `vendorProductId` against the connected keyboard, that each layer has
+exactly rows × cols keycodes, and (when the board has macros) that the macro count matches
+the board's; keycode names must be ones VIA's dictionary knows. The layer lists carry no
+row length, so reading one needs the keyboard definition (found by VID:PID or --keyboard)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from keyconf.formats import foreign_keycodes as fk
+from keyconf.formats.format_error import FormatError, json_location, parse_json
+from keyconf.formats.layer_names import default_layer_name
+from keyconf.formats.matrix_order import (
+    choose_macro,
+    describe_lost,
+    lost_positions,
+    macro_order_to_matrix,
+    matrix_size,
+    matrix_to_macro_order,
+    option_groups,
+)
+from keyconf.model.keyboard import Keyboard
+from keyconf.model.keycodes import REGISTRY, Keycode, KeycodeError, Numbering, ParseContext, format_mods
+from keyconf.model.layout import EncoderAction, Layer, Layout, Macro
+from keyconf.model.macro_text import MacroTextError, format_macro_text, parse_macro_text
+
+DEFAULT_MACRO_COUNT = 16  # QMK's DYNAMIC_KEYMAP_MACRO_COUNT default; VIA wants the board's exact count
+_QK_MACRO, _QK_MACRO_MAX = 0x7700, 0x777F
+_QK_KB, _QK_KB_MAX = 0x7E00, 0x7EFF
+
+
+@dataclass
+class ViaSave:
+    """A VIA save as written (keycodes untranslated)."""
+
+    name: str
+    vendor_product_id: int
+    layers: list[list[str]]
+    macros: list[str] = field(default_factory=list)
+    encoders: list[list[list[str]]] | None = None
+
+    @property
+    def vid(self) -> int:
+        return (self.vendor_product_id >> 16) & 0xFFFF
+
+    @property
+    def pid(self) -> int:
+        return self.vendor_product_id & 0xFFFF
+
+    @property
+    def usb_id(self) -> str:
+        return f"{self.vid:04X}:{self.pid:04X}"
+
+
+def looks_like_via_save(data: object) -> bool:
+    return isinstance(data, dict) and "vendorProductId" in data and "layers" in data
+
+
+def read_via_save(text: str, path: str | Path | None = None) -> ViaSave:
+    """Parse VIA save text and check its shape; FormatError names what is wrong and where."""
+    data = parse_json(text, path, "VIA layout save")
+    if not isinstance(data, dict):
+        raise FormatError("a VIA save is a JSON object", path, 1)
+
+    def fail(key: str, message: str) -> FormatError:
+        return FormatError(message, path, json_location(text, f'"{key}"') or 1)
+
+    vpid = data.get("vendorProductId")
+    if isinstance(vpid, bool) or not isinstance(vpid, int) or vpid <= 0:
+        raise fail("vendorProductId", "`vendorProductId` must be the keyboard's USB VID << 16 | PID")
+    layers = data.get("layers")
+    if not isinstance(layers, list) or not layers:
+        raise fail("layers", "`layers` must be a non-empty list of layers")
+    for li, layer in enumerate(layers):
+        if not isinstance(layer, list):
+            raise fail("layers", f"layers[{li}] must be a list of keycodes")
+        for ki, key in enumerate(layer):
+            if not isinstance(key, str):
+                raise fail("layers", f"layers[{li}][{ki}] is {key!r}, not a keycode name")
+    if len({len(layer) for layer in layers}) > 1:
+        raise fail("layers", f"layers hold different numbers of keys: {sorted({len(x) for x in layers})}")
+    macros = data.get("macros", []) or []
+    if not isinstance(macros, list) or not all(isinstance(m, str) for m in macros):
+        raise fail("macros", "`macros` must be a list of texts")
+    encoders = data.get("encoders")
+    if encoders is not None:
+        ok = isinstance(encoders, list) and all(
+            isinstance(enc, list)
+            and all(isinstance(pair, list) and len(pair) == 2 and all(isinstance(k, str) for k in pair) for pair in enc)
+            for enc in encoders
+        )
+        if not ok:
+            raise fail("encoders", "`encoders` must list, per encoder, a [counter-clockwise, clockwise] pair per layer")
+    name = data.get("name")
+    return ViaSave(str(name) if name is not None else "", vpid, layers, macros, encoders)
+
+
+@dataclass
+class ViaImport:
+    layout: Layout
+    warnings: list[str]
+
+
+def via_to_layout(save: ViaSave, keyboard: Keyboard, layout_macro: str | None = None) -> ViaImport:
+    """The Layout a VIA save holds, in one of `keyboard`'s layout macros."""
+    warnings: list[str] = []
+    size = matrix_size(keyboard)
+    count = len(save.layers[0])
+    if count != size.count:
+        raise FormatError(
+            f"each layer of this VIA save has {count} keycodes, but {keyboard.name}'s matrix is "
+            f"{size.rows}×{size.cols} = {size.count}",
+            hint="the save belongs to another keyboard (or revision); check --keyboard",
+        )
+    names = [default_layer_name(i) for i in range(len(save.layers))]
+    ctx = ParseContext(layers=names)
+
+    def kc(text: str) -> str:
+        if not text.strip():
+            warnings.append("VIA wrote an empty keycode (a value it has no name for); imported as KC_NO")
+            return "KC_NO"
+        return fk.from_tool(text, ctx, Numbering.CURRENT)
+
+    matrix_layers = [
+        {(i // size.cols, i % size.cols): kc(text) for i, text in enumerate(layer)} for layer in save.layers
+    ]
+    used = {p for layer in matrix_layers for p, text in layer.items() if text not in ("KC_NO", "KC_TRNS")}
+    try:
+        macro = choose_macro(keyboard, used, layout_macro)
+    except KeyError:
+        raise FormatError(
+            f"keyboard {keyboard.name} has no layout {layout_macro}", hint=f"layouts: {', '.join(keyboard.layouts)}"
+        ) from None
+    layers = [Layer(names[i], matrix_to_macro_order(m, macro)) for i, m in enumerate(matrix_layers)]
+    lost = describe_lost(lost_positions(matrix_layers, macro), names, macro)
+    if lost:
+        warnings.append(lost + " (pass --layout to pick another layout macro)")
+    for encoder_index, per_layer in enumerate(save.encoders or []):
+        for layer_index, (ccw, cw) in enumerate(per_layer[: len(layers)]):
+            encoders = layers[layer_index].encoders
+            while len(encoders) <= encoder_index:
+                encoders.append(EncoderAction())
+            encoders[encoder_index] = EncoderAction(ccw=kc(ccw), cw=kc(cw))
+    layout = Layout(keyboard=keyboard.name, layout_macro=macro.name, layers=layers)
+    layout.macros = _macros(save.macros, warnings)
+    return ViaImport(layout, warnings)
+
+
+def _macros(texts: list[str], warnings: list[str]) -> list[Macro]:
+    length = len(texts)
+    while length and not texts[length - 1]:
+        length -= 1
+    if not length:
+        return []
+    macros: list[Macro] = []
+    for index, text in enumerate(texts[:length]):
+        try:
+            macros.append(Macro(parse_macro_text(text)))
+        except MacroTextError as error:
+            raise FormatError(
+                f"macro {index}: {error}", hint="VIA macros read like `Hi{KC_ENT}{+KC_LCTL}v{-KC_LCTL}`"
+            ) from None
+    return macros
+
+
+# --------------------------------------------------------------------------- from a Layout
+
+
+def layout_to_via(layout: Layout, keyboard: Keyboard, macro_count: int | None = None) -> str:
+    """The save VIA loads for `layout` on `keyboard`.
+
+    `macro_count` must match the board's dynamic macro count (VIA refuses another count);
+    by default the layout's macros are padded to QMK's default of 16."""
+    if not keyboard.usb_vid or not keyboard.usb_pid:
+        raise FormatError(
+            f"keyboard {keyboard.name} has no USB vendor/product id; VIA matches saves to boards by them",
+            hint="use a keyboard definition that lists usb.vid and usb.pid",
+        )
+    ctx = fk.context(layout)
+    try:
+        macro = keyboard.layout(layout.layout_macro)
+    except KeyError:
+        raise FormatError(f"keyboard {keyboard.name} has no layout {layout.layout_macro}") from None
+    size = matrix_size(keyboard)
+    groups = option_groups(keyboard, layout.layout_options)
+
+    def name(text: str, where: str) -> str:
+        try:
+            return via_keycode(text, ctx)
+        except KeycodeError as error:
+            raise FormatError(f"{where}: {text} cannot be stored in VIA ({error.message})") from None
+
+    layers = []
+    for layer in layout.layers:
+        grid = macro_order_to_matrix(layer.keys, macro, size, option_choices=groups)
+        layers.append([name(text, f"layer {layer.name}") for row in grid for text in row])
+    count = DEFAULT_MACRO_COUNT if macro_count is None else macro_count
+    if len(layout.macros) > count:
+        raise FormatError(f"the layout has {len(layout.macros)} macros; the board holds {count}")
+    texts = [format_macro_text(m.steps) for m in layout.macros] + [""] * (count - len(layout.macros))
+    # Encoders only when the layout sets some: a save without them leaves the board's as they are.
+    encoder_count = max(len(layer.encoders) for layer in layout.layers)
+    if encoder_count:
+        encoder_count = max(encoder_count, len(keyboard.encoders))
+    data: dict[str, Any] = {
+        "name": keyboard.display_name or keyboard.name,
+        "vendorProductId": (keyboard.usb_vid << 16) | keyboard.usb_pid,
+        "macros": texts,
+        "layers": layers,
+    }
+    if encoder_count:
+        data["encoders"] = [
+            [
+                [name(a.ccw, f"encoder {e}"), name(a.cw, f"encoder {e}")]
+                for a in (layer.encoders[e] if e < len(layer.encoders) else EncoderAction() for layer in layout.layers)
+            ]
+            for e in range(encoder_count)
+        ]
+    return _compact_json(data)
+
+
+def via_keycode(text: str, ctx: ParseContext) -> str:
+    """VIA's spelling of a keycode: the forms VIA parses (`MO(1)`, `LT(1,KC_SPC)`, `LCTL(KC_A)`,
+    `MT(MOD_LCTL,KC_A)`, `MACRO(0)`, `CUSTOM(2)`), with layers as numbers."""
+    kc = REGISTRY.parse(text, ctx)
+    value = REGISTRY.encode(kc, ctx)
+    if _QK_MACRO <= value <= _QK_MACRO_MAX:
+        return f"MACRO({value - _QK_MACRO})"
+    if _QK_KB <= value <= _QK_KB_MAX:
+        return f"CUSTOM({value - _QK_KB})"
+    return _via_text(REGISTRY.decode(value), ctx)
+
+
+def _via_text(kc: Keycode, ctx: ParseContext) -> str:
+    op = kc.op
+    if op == "MODS" and kc.inner is not None:
+        text = _via_text(kc.inner, ctx)
+        right = kc.mods & 0xF0
+        bits = (kc.mods >> 4) if right else kc.mods
+        for bit, left_name, right_name in (
+            (8, "LGUI", "RGUI"),
+            (4, "LALT", "RALT"),
+            (2, "LSFT", "RSFT"),
+            (1, "LCTL", "RCTL"),
+        ):
+            if bits & bit:
+                text = f"{right_name if right else left_name}({text})"
+        return text
+    if op == "MT" and kc.inner is not None:
+        return f"MT({format_mods(kc.mods)},{_via_text(kc.inner, ctx)})"
+    if op == "LT" and kc.inner is not None:
+        return f"LT({ctx.layer_index(kc.layer) if kc.layer is not None else 0},{_via_text(kc.inner, ctx)})"
+    if op == "LM":
+        return f"LM({ctx.layer_index(kc.layer) if kc.layer is not None else 0},{format_mods(kc.mods)})"
+    if op in ("TO", "MO", "DF", "TG", "OSL", "TT"):
+        return f"{op}({ctx.layer_index(kc.layer) if kc.layer is not None else 0})"
+    if op == "OSM":
+        return f"OSM({format_mods(kc.mods)})"
+    if op == "KC" and kc.name is not None:
+        return _via_name(kc.name)
+    return REGISTRY.format(kc)
+
+
+def _via_name(canonical: str) -> str:
+    """The name VIA's dictionary most likely uses for a fixed keycode.
+
+    VIA's dictionary (key-to-byte/v12) froze QMK's names from before the keycode spec. The
+    registry does not record VIA's own choice, so this picks, from the registry's names, the
+    one VIA's pattern favours: for basic keycodes the current short name when QMK had it by
+    spec 0.0.1, else the longest name of that time; for quantum keycodes the name QMK used
+    before the spec. Letters, digits, punctuation, F-keys, navigation, modifiers, media and
+    RESET come out as VIA writes them; some rarer keys VIA names differently."""
+    definition = REGISTRY.get(canonical)
+    if definition is None:
+        return canonical
+    former = [f for f in REGISTRY.former_names().values() if f.to == canonical]
+    if definition.value <= 0xFF:
+        since = next((s for n, s, _ in definition.name_versions if n == canonical), None)
+        if since is None or _version(since) <= (0, 0, 1):
+            return canonical
+        old = [f.name for f in former if f.since in (None, "0.0.1")]
+        return max(old, key=len) if old else canonical
+    before_spec = [f.name for f in former if f.since is None]
+    return before_spec[0] if before_spec else canonical
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split("."))
+
+
+def _compact_json(data: dict[str, Any]) -> str:
+    """JSON laid out like VIA's own saves: one key per line inside layers, short lists on one line."""
+    return json.dumps(data, indent=2) + "\n"

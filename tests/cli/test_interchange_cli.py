@@ -1,0 +1,164 @@
+"""`keyconf import`, `keyconf export` and `keyconf diff` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from keyconf.cli.main import main
+from keyconf.formats.yaml_layout import load_layout
+
+DATA = Path(__file__).parents[1] / "formats" / "data" / "interchange"
+
+
+@pytest.fixture
+def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_import_via_save_finds_the_keyboard_by_usb_id(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["import", str(DATA / "corne.layout.json")]) == 0
+    out = capsys.readouterr().out
+    assert "corne.yaml: 4 layers, 168 keys" in out and "crkbd/rev1" in out
+    layout = load_layout(work / "corne.yaml").layout
+    assert layout.keyboard == "crkbd/rev1" and layout.layers[0].keys[1] == "KC_Q"
+
+
+def test_import_refuses_to_overwrite(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (work / "corne.yaml").write_text("mine")
+    assert main(["import", str(DATA / "corne.layout.json")]) == 2
+    assert "exists" in capsys.readouterr().err
+    assert (work / "corne.yaml").read_text() == "mine"
+    assert main(["import", str(DATA / "corne.layout.json"), "--force"]) == 0
+
+
+def test_import_keymap_c_needs_a_keyboard(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["import", str(DATA / "corne_layers.keymap.c")]) == 2
+    err = capsys.readouterr().err
+    assert "does not say which keyboard" in err and "--keyboard" in err
+    assert main(["import", str(DATA / "corne_layers.keymap.c"), "--keyboard", "crkbd", "-o", "c.yaml"]) == 0
+    warnings = capsys.readouterr().err
+    assert "custom keycodes" in warnings and "process_record_user" in warnings
+    assert load_layout(work / "c.yaml").layout.layer_names == ["base", "lower", "raise", "adjust"]
+
+
+def test_import_vial_save_of_unknown_board_embeds_geometry(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["import", str(DATA / "corne.vil"), "-o", "-"]) == 0
+    captured = capsys.readouterr()
+    assert "geometry:" in captured.out and "not known" in captured.err
+
+
+def test_import_with_a_definition_file_as_keyboard(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    definition = {
+        "name": "Tiny",
+        "vendorId": "0x1234",
+        "productId": "0x5678",
+        "matrix": {"rows": 1, "cols": 2},
+        "layouts": {"keymap": [["0,0", "0,1"]]},
+    }
+    (work / "tiny.json").write_text(json.dumps(definition))
+    save = {"name": "Tiny", "vendorProductId": 0x12345678, "layers": [["KC_A", "MO(1)"], ["KC_1", "KC_TRNS"]]}
+    (work / "tiny.layout.json").write_text(json.dumps(save))
+    assert main(["import", "tiny.layout.json", "--keyboard", "tiny.json"]) == 0
+    layout = load_layout(work / "tiny.yaml").layout
+    assert layout.geometry is not None  # a keyboard from a file travels with the layout
+    assert layout.layers[0].keys == ["KC_A", "MO(layer1)"]
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "words"),
+    [
+        (["import", "missing.vil"], 1, "no such file"),
+        (["import", "broken.vil"], 1, "broken.vil:1"),
+        (["import", str(DATA / "corne.vil"), "--keyboard", "no_such_board"], 2, "unknown keyboard no_such_board"),
+    ],
+)
+def test_import_errors_are_one_clean_message(
+    work: Path, capsys: pytest.CaptureFixture[str], args: list[str], code: int, words: str
+) -> None:
+    (work / "broken.vil").write_text('{"layout": ')
+    assert main(args) == code
+    err = capsys.readouterr().err
+    assert words in err and "Traceback" not in err
+
+
+def test_export_vil_to_via_and_keymap_drawer(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export", str(DATA / "corne.vil"), "--keyboard", "crkbd/rev1", "--format", "via", "-o", "c.json"]) == 0
+    data = json.loads((work / "c.json").read_text())
+    assert data["vendorProductId"] == 0x46530001 and len(data["layers"][0]) == 48
+    assert len(data["macros"]) == 16
+    args = ["export", str(DATA / "corne.vil"), "--keyboard", "crkbd/rev1", "--format", "via", "--macro-count", "4"]
+    assert main([*args, "-o", "c4.json"]) == 0
+    assert len(json.loads((work / "c4.json").read_text())["macros"]) == 4
+    assert main([*args[:-1], "1"]) == 1  # two macros do not fit in one
+    assert "board holds 1" in capsys.readouterr().err
+    assert main(["export", str(DATA / "corne_configurator.json"), "--format", "keymap-drawer"]) == 0
+    out = capsys.readouterr().out
+    assert "qmk_keyboard: crkbd/rev1" in out and "layer0:" in out
+
+
+def test_export_error_names_the_key(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.copy(DATA / "corne_layers.keymap.c", work / "keymap.c")
+    assert main(["export", "keymap.c", "--keyboard", "crkbd/rev1", "--format", "vil"]) == 1
+    err = capsys.readouterr().err
+    assert "EMAIL cannot be stored in Vial" in err
+
+
+def test_diff_same_layout_in_two_formats_exits_0(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["import", str(DATA / "corne.layout.json"), "-o", "a.yaml"]) == 0
+    assert main(["export", "a.yaml", "--format", "via", "-o", "b.layout.json"]) == 0
+    capsys.readouterr()
+    assert main(["diff", "a.yaml", "b.layout.json"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("--- a.yaml") and out[1].startswith("+++ b.layout.json")
+    assert out[-1] == "no differences"
+
+
+def test_diff_reports_keys_by_grid_position_and_exits_1(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["import", str(DATA / "corne.layout.json"), "-o", "a.yaml"]) == 0
+    text = (work / "a.yaml").read_text()
+    (work / "b.yaml").write_text(text.replace("layer1:", "numbers:").replace("KC_ESC", "KC_GRV", 1))
+    capsys.readouterr()
+    assert main(["diff", "a.yaml", "b.yaml"]) == 1
+    out = capsys.readouterr().out
+    assert "layer layer0:" in out
+    assert "r3 c12" in out and "(KC_ESC)" in out and "(KC_GRV)" in out  # row 3, last key: Esc → `
+    assert "layer layer1, renamed to numbers:" in out
+    assert out.rstrip().splitlines()[-1] == "1 key changed in 1 layer; 1 layer renamed"
+
+
+def test_diff_against_a_vial_save_of_the_same_board(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["import", str(DATA / "corne.vil"), "--keyboard", "crkbd/rev1", "-o", "a.yaml"]) == 0
+    capsys.readouterr()
+    assert main(["diff", "a.yaml", str(DATA / "corne.vil")]) == 0
+    assert capsys.readouterr().out.rstrip().endswith("no differences")
+
+
+def test_diff_unreadable_file_exits_2(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["diff", str(DATA / "corne.vil"), "nothing.yaml"]) == 2
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_diff_without_b_explains_the_device_is_needed(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["diff", str(DATA / "corne_configurator.json")])
+    assert code == 2
+    assert "keyboard" in capsys.readouterr().err
+
+
+def test_diff_with_the_simulated_keyboard(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["pull", "--demo", "-o", "board.yaml"]) == 0
+    capsys.readouterr()
+    assert main(["diff", "board.yaml", "--demo"]) == 0
+    assert capsys.readouterr().out.rstrip().endswith("no differences")
+    text = (work / "board.yaml").read_text()
+    (work / "mine.yaml").write_text(text.replace("KC_TAB,", "KC_GRV,", 1) + "settings:\n  tapping_term: 180\n")
+    assert main(["diff", "mine.yaml", "--demo"]) == 1
+    out = capsys.readouterr().out
+    assert "+++ keyconf demo" in out
+    assert "r1 c1" in out and "(KC_GRV)" in out and "(KC_TAB)" in out
+    assert "tapping_term" not in out  # a VIA board holds no settings: nothing to compare
+    assert out.rstrip().splitlines()[-1] == "1 key changed in 1 layer"

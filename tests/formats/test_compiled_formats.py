@@ -1,0 +1,58 @@
+"""keymap.json and keymap.c export (the compiler's generators) read back by the importers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from keyconf.catalogue.bundled import load_bundled
+from keyconf.formats.format_error import FormatError
+from keyconf.formats.interchange import KEYMAP_C, KEYMAP_JSON, export_layout, import_layout
+from keyconf.model.layout_diff import diff_layouts
+
+pytest.importorskip("keyconf.compiler.keymap_json", reason="keyconf's compiler is not installed")
+
+DATA = Path(__file__).parent / "data" / "interchange"
+
+
+def round_trip(layout, keyboard, fmt: str, tmp_path: Path):
+    target = tmp_path / ("keymap.json" if fmt == KEYMAP_JSON else "keymap.c")
+    target.write_text(export_layout(layout, fmt, keyboard))
+    return import_layout(target, keyboard=keyboard).layout
+
+
+def test_configurator_export_round_trips_through_keymap_json(tmp_path: Path) -> None:
+    crkbd = load_bundled("crkbd/rev1")
+    first = import_layout(DATA / "corne_configurator.json", keyboard=crkbd).layout
+    second = round_trip(first, crkbd, KEYMAP_JSON, tmp_path)
+    assert diff_layouts(first, second).same
+    assert (second.keyboard, second.layout_macro) == ("crkbd/rev1", "LAYOUT_split_3x6_3")
+
+
+def test_macros_and_encoders_round_trip_through_keymap_json(tmp_path: Path) -> None:
+    kyria = load_bundled("splitkb/kyria/rev3")
+    first = import_layout(DATA / "kyria_macros.keymap.json", keyboard=kyria).layout
+    first.settings = {}  # keymap.json export leaves settings to config.h (keymap.c export)
+    second = round_trip(first, kyria, KEYMAP_JSON, tmp_path)
+    assert diff_layouts(first, second).same
+    assert [m.steps for m in second.macros] == [m.steps for m in first.macros]
+    assert [layer.encoders for layer in second.layers] == [layer.encoders for layer in first.layers]
+
+
+def test_keymap_c_round_trips_with_combos_tap_dances_and_overrides(tmp_path: Path) -> None:
+    crkbd = load_bundled("crkbd/rev1")
+    first = import_layout(DATA / "corne_layers.keymap.c", keyboard=crkbd).layout
+    for layer in first.layers:  # custom keycodes live in C code a layout does not carry
+        layer.keys = ["KC_NO" if k in ("EMAIL", "SMTD") else k for k in layer.keys]
+    second = round_trip(first, crkbd, KEYMAP_C, tmp_path)
+    result = diff_layouts(first, second)
+    assert not any(layer.keys for layer in result.layers), result
+    assert len(second.combos) == 2 and len(second.tap_dances) == 1 and len(second.key_overrides) == 1
+
+
+def test_keymap_json_cannot_hold_tap_dances(tmp_path: Path) -> None:
+    crkbd = load_bundled("crkbd/rev1")
+    layout = import_layout(DATA / "corne_layers.keymap.c", keyboard=crkbd).layout
+    with pytest.raises(FormatError, match="keymap.json cannot hold"):
+        export_layout(layout, KEYMAP_JSON, crkbd)

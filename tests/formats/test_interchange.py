@@ -1,0 +1,147 @@
+"""Format sniffing, import through one entry point, YAML round trips, self-contained layouts."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from keyconf.catalogue.bundled import load_bundled
+from keyconf.formats.format_error import FormatError
+from keyconf.formats.interchange import (
+    KEYMAP_C,
+    KEYMAP_JSON,
+    VIA,
+    VIL,
+    YAML,
+    export_layout,
+    import_layout,
+    sniff_format,
+)
+from keyconf.formats.yaml_layout import loads_layout
+from keyconf.model.keyboard import Keyboard
+from keyconf.model.layout_diff import layout_context, same_keycode
+
+DATA = Path(__file__).parent / "data" / "interchange"
+
+
+class BundledBoards:
+    def by_name(self, name: str) -> Keyboard | None:
+        try:
+            return load_bundled(name)
+        except KeyError:
+            return None
+
+    def by_usb_id(self, vid: int, pid: int, name: str = "", matrix_keys: int | None = None) -> Keyboard | None:
+        for candidate in ("crkbd/rev1", "splitkb/kyria/rev3"):
+            keyboard = load_bundled(candidate)
+            if (keyboard.usb_vid, keyboard.usb_pid) == (vid, pid):
+                return keyboard
+        return None
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("corne.layout.json", VIA),
+        ("kyria.layout.json", VIA),
+        ("corne.vil", VIL),
+        ("corne_configurator.json", KEYMAP_JSON),
+        ("kyria_macros.keymap.json", KEYMAP_JSON),
+        ("corne_layers.keymap.c", KEYMAP_C),
+    ],
+)
+def test_sniff_by_name_and_content(name: str, expected: str, tmp_path: Path) -> None:
+    text = (DATA / name).read_text()
+    assert sniff_format(DATA / name, text) == expected
+    renamed = tmp_path / "download"  # no telling extension: the content decides
+    renamed.write_text(text)
+    assert sniff_format(renamed, text) == expected
+
+
+def test_unknown_json_is_refused() -> None:
+    with pytest.raises(FormatError, match="not a layout keyconf knows"):
+        sniff_format("x.json", '{"keyboard_name": "A VIA definition"}')
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "corne.layout.json",
+        "kyria.layout.json",
+        "corne.vil",
+        "corne_configurator.json",
+        "kyria_macros.keymap.json",
+        "corne_layers.keymap.c",
+    ],
+)
+def test_every_import_survives_the_yaml_round_trip(name: str) -> None:
+    keyboard = load_bundled("crkbd/rev1") if name.endswith(".keymap.c") else None
+    imported = import_layout(DATA / name, finder=BundledBoards(), keyboard=keyboard)
+    text = export_layout(imported.layout, YAML, imported.keyboard)
+    again = loads_layout(text).layout
+    assert again == imported.layout
+
+
+def test_vial_save_of_unknown_keyboard_is_self_contained(tmp_path: Path) -> None:
+    imported = import_layout(DATA / "corne.vil", finder=BundledBoards())
+    text = export_layout(imported.layout, YAML, imported.keyboard)
+    assert "geometry:" in text
+    reloaded = loads_layout(text).layout
+    assert reloaded.geometry is not None
+    # the YAML file alone is enough to go back to Vial
+    vil = export_layout(reloaded, VIL, reloaded.geometry)
+    path = tmp_path / "again.vil"
+    path.write_text(vil)
+    assert import_layout(path).layout.layers == imported.layout.layers
+
+
+def test_keyboard_from_a_definition_file_can_be_embedded(tmp_path: Path) -> None:
+    keyboard = load_bundled("crkbd/rev1")
+    imported = import_layout(DATA / "corne.vil", keyboard=keyboard, embed_geometry=True)
+    assert imported.layout.geometry is keyboard
+
+
+def test_via_save_of_unknown_keyboard_asks_for_it(tmp_path: Path) -> None:
+    with pytest.raises(FormatError, match="no keyboard with USB id 4653:0001") as caught:
+        import_layout(DATA / "corne.layout.json")
+    assert caught.value.hint and "--keyboard" in caught.value.hint
+    assert caught.value.path is not None and caught.value.path.endswith("corne.layout.json")
+
+
+def test_read_errors_are_format_errors(tmp_path: Path) -> None:
+    with pytest.raises(FormatError, match="no such file"):
+        import_layout(tmp_path / "missing.vil")
+    binary = tmp_path / "blob.vil"
+    binary.write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(FormatError, match="not UTF-8"):
+        import_layout(binary)
+
+
+def test_export_to_via_and_vial_needs_the_keyboard() -> None:
+    imported = import_layout(DATA / "corne_configurator.json")
+    with pytest.raises(FormatError, match="needs the keyboard's matrix"):
+        export_layout(imported.layout, VIA, None)
+
+
+def test_cross_format_conversion_keeps_the_layers(tmp_path: Path) -> None:
+    """A Vial save becomes a VIA save for the same board and back, layers unchanged."""
+    crkbd = load_bundled("crkbd/rev1")
+    from_vial = import_layout(DATA / "corne.vil", keyboard=crkbd)
+    via_file = tmp_path / "corne.layout.json"
+    via_file.write_text(export_layout(from_vial.layout, VIA, crkbd))
+    from_via = import_layout(via_file, finder=BundledBoards())
+    # VIA saves hold no tap dances, so TD(td0) comes back as TD(0): the same keycode
+    old, new = layout_context(from_vial.layout), layout_context(from_via.layout)
+    for before, after in zip(from_vial.layout.layers, from_via.layout.layers, strict=True):
+        assert all(same_keycode(a, old, b, new) for a, b in zip(before.keys, after.keys, strict=True))
+    assert [m.steps for m in from_via.layout.macros] == [m.steps for m in from_vial.layout.macros]
+
+
+def test_keymap_c_beside_a_qmk_tree_knows_its_keyboard(tmp_path: Path) -> None:
+    folder = tmp_path / "keyboards" / "crkbd" / "rev1" / "keymaps" / "mine"
+    folder.mkdir(parents=True)
+    shutil.copy(DATA / "corne_layers.keymap.c", folder / "keymap.c")
+    imported = import_layout(folder / "keymap.c", finder=BundledBoards())
+    assert imported.layout.keyboard == "crkbd/rev1" and imported.keyboard is not None

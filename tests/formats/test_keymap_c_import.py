@@ -1,0 +1,212 @@
+"""keymap.c import: layout blocks, layer enums, defines, combos, tap dances, key overrides, errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from keyconf.catalogue.bundled import load_bundled
+from keyconf.formats.format_error import FormatError
+from keyconf.formats.interchange import import_layout
+from keyconf.formats.keymap_c_import import keyboard_from_path, read_keymap_c
+
+DATA = Path(__file__).parent / "data" / "interchange"
+
+
+def read(text: str, keyboard: str = "test/board"):
+    return read_keymap_c(text, "keymap.c", keyboard)
+
+
+def test_fixture_with_layer_enum_and_transparent_keys() -> None:
+    result = read((DATA / "corne_layers.keymap.c").read_text())
+    layout = result.layout
+    assert layout.layout_macro == "LAYOUT_split_3x6_3"
+    assert layout.layer_names == ["base", "lower", "raise", "adjust"]
+    assert all(len(layer.keys) == 42 for layer in layout.layers)
+    base, lower = layout.layers[0].keys, layout.layers[1].keys
+    # #defines are expanded as the compiler would; layer identifiers become layer names
+    assert base[13:17] == ["LGUI_T(KC_A)", "LALT_T(KC_S)", "LCTL_T(KC_D)", "LSFT_T(KC_F)"]
+    assert base[12] == "TD(td_esc_caps)"
+    assert base[36:] == ["KC_LGUI", "MO(lower)", "KC_SPC", "KC_ENT", "MO(raise)", "LT(adjust, KC_RALT)"]
+    # a row define expands to five keys; `_______` and `XXXXXXX` are kept as written
+    assert lower[:6] == ["_______", "KC_1", "KC_2", "KC_3", "KC_4", "KC_5"]
+    assert lower[13] == "XXXXXXX"
+    assert lower[40] == "TG(adjust)"
+    # custom keycodes from the file's own enum are kept by name, with a warning
+    assert base[35] == "EMAIL" and lower[35] == "SMTD"
+    assert result.custom_keycodes == ["EMAIL", "SMTD"]
+    assert any("process_record_user" in w for w in result.warnings)
+
+
+def test_fixture_tap_dances_combos_and_key_overrides() -> None:
+    layout = read((DATA / "corne_layers.keymap.c").read_text()).layout
+    assert [(td.name, td.tap, td.double_tap) for td in layout.tap_dances] == [("td_esc_caps", "KC_ESC", "KC_CAPS")]
+    assert [(c.name, c.keys, c.action) for c in layout.combos] == [
+        ("jk_combo", ["KC_J", "KC_K"], "KC_ESC"),
+        ("df_combo", ["LCTL_T(KC_D)", "LSFT_T(KC_F)"], "LCTL(KC_S)"),
+    ]
+    [override] = layout.key_overrides
+    assert (override.trigger, override.replacement, override.mods) == ("KC_BSPC", "KC_DEL", ["MOD_MASK_SHIFT"])
+
+
+def test_positional_layers_and_numeric_designators() -> None:
+    text = """
+    const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+        LAYOUT(KC_A, MO(1)),
+        LAYOUT(KC_1, KC_TRNS),
+        [3] = LAYOUT(KC_NO, TO(0)),
+    };"""
+    result = read(text)
+    layout = result.layout
+    assert layout.layer_names == ["layer0", "layer1", "layer2", "layer3"]
+    assert layout.layers[2].keys == ["KC_NO", "KC_NO"]
+    assert any("layer 2" in w and "missing" in w for w in result.warnings)
+
+
+def test_layer_defines_instead_of_an_enum() -> None:
+    text = """
+    #define _QWERTY 0
+    #define _FN 1
+    const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+        [_QWERTY] = LAYOUT(LT(_FN, KC_SPC)),
+        [_FN] = LAYOUT(TO(_QWERTY)),
+    };"""
+    layout = read(text).layout
+    assert layout.layer_names == ["qwerty", "fn"]
+    assert layout.layers[0].keys == ["LT(fn, KC_SPC)"]
+    assert layout.layers[1].keys == ["TO(qwerty)"]
+
+
+def test_wrapper_macro_and_conditionals() -> None:
+    text = """
+    #define LAYOUT_wrapper(...) LAYOUT(__VA_ARGS__)
+    #define ROW KC_A, KC_B
+    #ifdef SOMETHING_NOT_DEFINED
+    #   define EXTRA KC_X
+    #else
+    #   define EXTRA KC_Y
+    #endif
+    #if defined(COMBO_ENABLE) && !defined(NO_SUCH_THING)
+    #   define C_KEY KC_C
+    #endif
+    const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+        [0] = LAYOUT_wrapper(ROW, EXTRA, C_KEY, MT(MOD_LCTL | MOD_LSFT, (KC_D))),
+    };"""
+    layout = read(text).layout
+    assert layout.layout_macro == "LAYOUT"
+    assert layout.layers[0].keys == ["KC_A", "KC_B", "KC_Y", "KC_C", "MT(MOD_LCTL | MOD_LSFT, KC_D)"]
+
+
+def test_encoder_map_with_gnu_ranges() -> None:
+    text = """
+    enum layers { BASE, FN, NUM };
+    const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+        [BASE] = LAYOUT(MO(FN)), [FN] = LAYOUT(KC_TRNS), [NUM] = LAYOUT(KC_TRNS),
+    };
+    #if defined(ENCODER_MAP_ENABLE)
+    const uint16_t PROGMEM encoder_map[][NUM_ENCODERS][NUM_DIRECTIONS] = {
+        [BASE] = { ENCODER_CCW_CW(KC_VOLD, KC_VOLU) },
+        [FN ... NUM] = { ENCODER_CCW_CW(_______, _______) },
+    };
+    #endif"""
+    layout = read(text).layout
+    assert [(a.ccw, a.cw) for a in layout.layers[0].encoders] == [("KC_VOLD", "KC_VOLU")]
+    assert [(a.ccw, a.cw) for a in layout.layers[2].encoders] == [("_______", "_______")]
+
+
+def test_layer_names_from_a_header_are_numbered_in_order() -> None:
+    text = """
+    #include "layers.h"
+    const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+        [_ALPHA] = LAYOUT(MO(_SYM)),
+        [_SYM] = LAYOUT(KC_TRNS),
+    };"""
+    result = read(text)
+    assert result.layout.layer_names == ["alpha", "sym"]
+    assert result.layout.layers[0].keys == ["MO(sym)"]
+    assert any("outside this file" in w for w in result.warnings)
+
+
+def test_tap_dance_layer_move_and_unreadable_kinds() -> None:
+    text = """
+    enum { TD_A, TD_FN };
+    const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+        [0] = LAYOUT(TD(TD_A), TD(TD_FN)), [1] = LAYOUT(KC_1, KC_2)
+    };
+    tap_dance_action_t tap_dance_actions[] = {
+        [TD_A] = ACTION_TAP_DANCE_LAYER_MOVE(KC_A, 1),
+        [TD_FN] = ACTION_TAP_DANCE_FN(dance_fn),
+    };"""
+    result = read(text)
+    dances = result.layout.tap_dances
+    assert [(d.name, d.tap, d.double_tap) for d in dances] == [("td_a", "KC_A", "TO(1)"), ("td_fn", "KC_NO", None)]
+    assert result.layout.layers[0].keys == ["TD(td_a)", "TD(td_fn)"]
+    assert any("ACTION_TAP_DANCE_FN" in w for w in result.warnings)
+
+
+def test_key_override_with_layers_mask() -> None:
+    text = """
+    enum layers { BASE, NAV };
+    const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = { [BASE] = LAYOUT(KC_A), [NAV] = LAYOUT(KC_B) };
+    const key_override_t nav_override = ko_make_with_layers(MOD_MASK_CTRL, KC_H, KC_LEFT, 1 << NAV);
+    const key_override_t **key_overrides = (const key_override_t *[]){ &nav_override, NULL };
+    """
+    [override] = read(text).layout.key_overrides
+    assert (override.trigger, override.replacement, override.layers) == ("KC_H", "KC_LEFT", ["nav"])
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("int x;\n", None, "no `keymaps[]`"),
+        (
+            "const uint16_t PROGMEM keymaps[][2][2] = {\n  [0] = { {KC_A, KC_B}, {KC_C, KC_D} },\n};",
+            2,
+            "raw matrix",
+        ),
+        ("const uint16_t PROGMEM keymaps[][2][2] = {\n  [0] = LAYOUT(KC_A,, KC_B),\n};", 2, "empty"),
+        ("const uint16_t PROGMEM keymaps[][2][2] = {\n  [UNKNOWN + 1] = LAYOUT(KC_A),\n};", 2, "UNKNOWN"),
+        (
+            "const uint16_t PROGMEM keymaps[][2][2] = {\n  [0] = LAYOUT(KC_A),\n  [1] = LAYOUT(KC_A, KC_B)\n};",
+            2,
+            "different key counts",
+        ),
+        ("/* never closed\nconst int x = 1;", 1, "comment never closed"),
+        (
+            'const uint16_t PROGMEM keymaps[][2][2] = {\n  [0] = LAYOUT(KC_A, "text"),\n};',
+            2,
+            "not a keycode expression",
+        ),
+        ("#if 1\nconst uint16_t PROGMEM keymaps[][2][2] = { LAYOUT(KC_A) };\n", None, "#if without"),
+    ],
+)
+def test_constructs_it_does_not_understand_name_the_line(text: str, line: int | None, words: str) -> None:
+    with pytest.raises(FormatError) as caught:
+        read(text)
+    error = caught.value
+    assert words in error.message
+    assert error.path == "keymap.c"
+    if line is not None:
+        assert error.line == line
+        assert f"keymap.c:{line}" in str(error)
+
+
+def test_keyboard_from_qmk_tree_path() -> None:
+    assert keyboard_from_path("qmk/keyboards/crkbd/rev1/keymaps/mine/keymap.c") == "crkbd/rev1"
+    assert keyboard_from_path("keymap.c") is None
+
+
+def test_import_through_interchange_matches_the_keyboard() -> None:
+    crkbd = load_bundled("crkbd/rev1")
+    imported = import_layout(DATA / "corne_layers.keymap.c", keyboard=crkbd)
+    assert imported.format == "keymap.c"
+    assert imported.layout.keyboard == "crkbd/rev1"
+    assert imported.keyboard is crkbd
+
+
+def test_key_count_that_does_not_fit_the_keyboard_is_an_error(tmp_path: Path) -> None:
+    source = tmp_path / "keymap.c"
+    source.write_text("const uint16_t PROGMEM keymaps[][2][2] = { [0] = LAYOUT_split_3x6_3(KC_A, KC_B) };")
+    with pytest.raises(FormatError, match="has 2 keys"):
+        import_layout(source, keyboard=load_bundled("crkbd/rev1"))

@@ -1,0 +1,89 @@
+"""QMK keymap.json import: Configurator exports, c2json-style files with macros, encoders and config."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from keyconf.catalogue.bundled import load_bundled
+from keyconf.formats.format_error import FormatError
+from keyconf.formats.interchange import import_layout
+from keyconf.formats.qmk_keymap_json import read_keymap_json
+
+DATA = Path(__file__).parent / "data" / "interchange"
+
+
+def test_configurator_export() -> None:
+    result = read_keymap_json((DATA / "corne_configurator.json").read_text(), "corne.json")
+    layout = result.layout
+    assert result.warnings == []  # version and documentation are Configurator's header, nothing lost
+    assert (layout.keyboard, layout.layout_macro) == ("crkbd/rev1", "LAYOUT_split_3x6_3")
+    assert layout.name == "crkbd_rev1_layout_split_3x6_3_mine"
+    assert layout.author == "someone" and layout.notes == "Home row mods on the base layer"
+    assert layout.layer_names == ["layer0", "layer1", "layer2", "layer3"]
+    base = layout.layers[0].keys
+    assert base[13] == "LGUI_T(KC_A)"
+    # layer numbers become layer names; spellings the author chose are kept
+    assert base[36:41] == ["KC_LGUI", "MO(layer1)", "KC_SPC", "KC_ENT", "MO(layer2)"]
+    assert layout.layers[3].keys[0] == "QK_BOOT"
+
+
+def test_macros_encoders_and_config() -> None:
+    result = read_keymap_json((DATA / "kyria_macros.keymap.json").read_text(), "kyria.json")
+    layout = result.layout
+    assert layout.layers[0].keys[32] == "KC_F5"  # ANY(...) is Configurator's wrapper
+    assert layout.layers[0].keys[43] == "LT(layer1, KC_SPC)"
+    assert [(a.ccw, a.cw) for a in layout.layers[1].encoders] == [("KC_TRNS", "KC_TRNS"), ("LCTL(KC_Z)", "LCTL(KC_Y)")]
+    push, paste = layout.macros
+    assert [(s.kind, s.value) for s in push.steps] == [("text", "git push"), ("tap", ["KC_ENT"])]
+    assert [(s.kind, s.value) for s in paste.steps] == [
+        ("down", ["KC_LCTL"]), ("tap", ["KC_C"]), ("up", ["KC_LCTL"]), ("delay", 100), ("tap", ["KC_LCTL", "KC_V"]),
+    ]  # fmt: skip
+    assert layout.settings == {"tapping_term": 180, "permissive_hold": True}
+    assert result.warnings == ["config entries keyconf layouts do not hold were not imported: features.encoder_map"]
+
+
+def test_keys_outside_the_schema_are_reported(tmp_path: Path) -> None:
+    data = json.loads((DATA / "corne_configurator.json").read_text())
+    data["host_language"] = "german"
+    data["macros"] = [[{"action": "beep"}, "x"]]
+    result = read_keymap_json(json.dumps(data))
+    assert any("host_language" in w for w in result.warnings)
+    assert any("beep" in w for w in result.warnings)
+    assert [(s.kind, s.value) for s in result.layout.macros[0].steps] == [("text", "x")]
+
+
+def test_import_resolves_layout_aliases_and_checks_key_count(tmp_path: Path) -> None:
+    data = json.loads((DATA / "corne_configurator.json").read_text())
+    data["layers"][1] = data["layers"][1][:40]
+    source = tmp_path / "short.json"
+    source.write_text(json.dumps(data))
+    with pytest.raises(FormatError, match="layers hold different numbers of keys"):
+        import_layout(source, keyboard=load_bundled("crkbd/rev1"))
+    data["layers"] = [layer[:40] for layer in data["layers"]]
+    source.write_text(json.dumps(data))
+    with pytest.raises(FormatError, match="has 40 keys, but crkbd/rev1 LAYOUT_split_3x6_3 has 42"):
+        import_layout(source, keyboard=load_bundled("crkbd/rev1"))
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "line"),
+    [
+        ('{\n "keyboard": "x",\n "layout": "LAYOUT",\n "layers": 5\n}', "`layers`", 4),
+        ('{\n "keyboard": "x",\n "config": {"features": {}}\n}', "holds no layers", 1),
+        ('{\n "keyboard": "x",\n "layout": "LAYOUT",\n "layers": [["KC_A", 4]]\n}', "layers[0][1]", 4),
+        ('{\n "keyboard": 7,\n "layout": "LAYOUT",\n "layers": [["KC_A"]]\n}', "`keyboard` must be text", 2),
+        ('{"layout": "L", "layers": [["KC_A"]],\n "encoders": [[{"ccw": "KC_A"}]]}', "encoders[0][0]", 2),
+        ('{"layout": "L", "layers": [["KC_A"]],\n "macros": [[{"action": "tap"}]]}', "keycodes", 2),
+        ('{"layout": "L", "layers": [["KC_A"]],\n "macros": [[{"action": "delay", "duration": -3}]]}', "duration", 2),
+        ('{"layout": "L", "layers": [["KC_A"]]', "not valid JSON", 1),
+    ],
+)
+def test_corrupted_files_name_the_line(text: str, words: str, line: int) -> None:
+    with pytest.raises(FormatError) as caught:
+        read_keymap_json(text, "keymap.json")
+    assert words in caught.value.message
+    assert caught.value.line == line
+    assert str(caught.value).startswith(f"keymap.json:{line}")
