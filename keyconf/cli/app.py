@@ -44,6 +44,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--demo", action="store_true", help="connect a simulated keyboard (try live remapping)"
     )
     parser.add_argument(
+        "--compare",
+        metavar="OTHER",
+        help="open FILE compared with OTHER (any layout format): changed keys are outlined",
+    )
+    parser.add_argument(
         "--paths", action="store_true", help="print the settings, data, backup and log folders"
     )
     return parser
@@ -96,6 +101,8 @@ def run(args: Sequence[str]) -> int:
         raise CommandError(
             f"{file}: no such file", EXIT_USAGE, hint="check the path, or run keyconf without FILE"
         )
+    if ns.compare is not None and not Path(ns.compare).exists():
+        raise CommandError(f"--compare {ns.compare}: no such file", EXIT_USAGE)
     if ns.screenshot:
         import os
 
@@ -135,7 +142,15 @@ def _run_gui(ns: argparse.Namespace, file: Path | None, size: tuple[int, int] | 
                 return _screenshot(window, ns, file, size or (1400, 860))
             finally:
                 features.shutdown()
-    open_editor(file, demo=bool(ns.demo))
+    window = open_editor(file, demo=bool(ns.demo))
+    if ns.compare is not None:
+        other = Path(ns.compare)
+
+        def compare_once() -> None:
+            window.documentChanged.disconnect(compare_once)
+            window.compare_with(other)
+
+        window.documentChanged.connect(compare_once)
     app.aboutToQuit.connect(_release_clipboard)
     return int(app.exec())
 
@@ -229,6 +244,22 @@ def _connect_demo_and_wait(window: object, timeout_s: float = 10.0) -> None:
         time.sleep(0.02)
 
 
+def _compare_and_wait(window: MainWindow, other: Path, timeout_s: float = 15.0) -> None:
+    """Compare with `other` and let the comparison arrive before the picture."""
+    import time
+
+    from PySide6.QtWidgets import QApplication
+
+    window.compare_with(other)
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        QApplication.processEvents()
+        if window.comparison is not None and window.comparison.diff is not None:
+            return
+        time.sleep(0.02)
+    raise CommandError(f"--compare {other}: the comparison did not finish", EXIT_PROBLEMS)
+
+
 def _screenshot(window: object, ns: argparse.Namespace, file: Path | None, size: tuple[int, int]) -> int:
     from PySide6.QtWidgets import QApplication
 
@@ -267,6 +298,8 @@ def _screenshot(window: object, ns: argparse.Namespace, file: Path | None, size:
             )
     if ns.demo and demo_hook is not None:
         _connect_demo_and_wait(window)
+    if ns.compare is not None:
+        _compare_and_wait(window, Path(ns.compare))
     window.resize(*size)
     for _ in range(5):
         QApplication.processEvents()

@@ -93,6 +93,8 @@ class KeyboardChooserPanel(QWidget):
         self.notice = QLabel()
         self.notice.setObjectName("chooser-notice")
         self.notice.setWordWrap(True)
+        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notice.setStyleSheet("QLabel { border: 1px solid palette(mid); border-radius: 4px; padding: 6px; }")
         self.notice.hide()
         self.preview = QLabel()
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -163,7 +165,7 @@ class KeyboardChooserPanel(QWidget):
         self.chooser = chooser
         self.setEnabled(True)
         notice = chooser.notice
-        self.notice.setText(f"ⓘ {notice[0].upper()}{notice[1:]}." if notice else "")
+        self.notice.setText(f"Note: {notice}." if notice else "")
         self.notice.setVisible(bool(notice))
         self._refill()
         self.search.setFocus()

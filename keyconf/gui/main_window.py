@@ -329,6 +329,8 @@ class MainWindow(QMainWindow):
         bar.addSeparator()
         bar.addAction(self.act_clear)
         bar.addAction(self.act_transparent)
+        bar.addSeparator()
+        bar.addAction(self.act_build)
         self.toolbar = bar
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
 
@@ -892,6 +894,12 @@ class MainWindow(QMainWindow):
         from keyconf.gui.layout_compare import start_comparison
 
         start_comparison(self)
+
+    def compare_with(self, path: Path) -> None:
+        """Compare the open layout with the file at `path` (`keyconf FILE --compare OTHER`)."""
+        from keyconf.gui.layout_compare import start_comparison
+
+        start_comparison(self, path)
 
     def open_build_dialog(self) -> None:
         from keyconf.gui.firmware_actions import open_build_dialog

@@ -104,12 +104,20 @@ def _fill_row(
         return
     left, right = halves
     half = 5 if len(letters) >= 10 else len(letters) // 2
-    # Left half: outer keys, then the first five letters at its inner edge.
+    # Left half: the outer key, then the first five letters; keys beyond them sit at the inner
+    # edge (a Kyria's or Lily58's extra inner keys) and stay empty. A half with no room for
+    # the outer key holds the letters nearest the split.
     inner_left = letters[:half]
-    fill = [outer] + [NO] * max(0, len(left) - len(inner_left) - 1) + inner_left
-    for slot, code in zip(left, fill[-len(left) :] if len(left) <= len(fill) else fill, strict=False):
+    if len(left) > len(inner_left):
+        fill = [outer] + inner_left + [NO] * (len(left) - len(inner_left) - 1)
+    else:
+        fill = inner_left[len(inner_left) - len(left) :]
+    for slot, code in zip(left, fill, strict=False):
         result[slot] = code
-    _fill_run(result, right, None, letters[half:], end, first_outer=False, letters_first=5)
+    # Right half, mirrored: letters then the end key at the outer edge, extra keys inside empty.
+    codes = _run_codes(len(right), letters[half:], end, letters_first=5)
+    for slot, code in zip(right, [NO] * (len(right) - len(codes)) + codes, strict=False):
+        result[slot] = code
 
 
 def _fill_run(
@@ -126,17 +134,19 @@ def _fill_run(
     slots = list(row)
     if outer is not None and first_outer and slots:
         result[slots.pop(0)] = outer
-    room = len(slots)
-    if room <= letters_first:
-        codes = letters[:room]
-    elif room >= len(letters) + 1:
-        codes = letters + [end]
-    elif room == len(letters):
-        codes = letters
-    else:
-        codes = letters[: max(0, room - 1)] + ([end] if room else [])
-    for slot, code in zip(slots, codes, strict=False):
+    for slot, code in zip(slots, _run_codes(len(slots), letters, end, letters_first), strict=False):
         result[slot] = code
+
+
+def _run_codes(room: int, letters: list[str], end: str, letters_first: int = 0) -> list[str]:
+    """What a run of `room` keys holds, left to right (maybe fewer codes than keys)."""
+    if room <= letters_first:
+        return letters[:room]
+    if room >= len(letters) + 1:
+        return letters + [end]
+    if room == len(letters):
+        return list(letters)
+    return letters[: max(0, room - 1)] + ([end] if room else [])
 
 
 def _fill_bottom(

@@ -41,7 +41,7 @@ def test_bundled_boards_search_choose_and_create(qtbot, tmp_path):
     dialog = ready_dialog(qtbot, tmp_path)
     panel = dialog.panel
     assert panel.notice.isVisible()
-    assert "No qmk_firmware tree found, so only the 9 bundled keyboards are listed" in panel.notice.text()
+    assert "no qmk_firmware tree found, so only the 9 bundled keyboards are listed" in panel.notice.text()
     assert "qmk setup" in panel.notice.text()
     assert "bundled" in panel.list.item(0).text()
     assert dialog.search.hasFocus()
