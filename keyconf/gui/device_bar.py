@@ -78,7 +78,8 @@ class DeviceBar(QWidget):
         # Shown while Linux refuses keyconf a keyboard (no udev rule yet).
         self.udev_button = UdevInstallButton(self, installer=udev_installer)
         self.udev_button.hide()
-        self.udev_button.finished.connect(lambda _report: self.rescan())
+        self.udev_button.finished.connect(self._on_udev_installed)
+        self.permission_denied = False  # the last connection attempt was refused by the OS
         if udev_applies is None:
             from keyconf.flash.udev_install import udev_needed
 
@@ -97,7 +98,7 @@ class DeviceBar(QWidget):
         worker.failed.connect(self._on_failed)
         worker.progress.connect(self._on_progress)
         worker.busyChanged.connect(self._on_busy)
-        worker.permissionDenied.connect(lambda _message, _hint: self._show_udev(True))
+        worker.permissionDenied.connect(self._on_permission_denied)
 
         self._thread = QThread()
         self._thread.setObjectName("keyconf-scan")
@@ -153,7 +154,7 @@ class DeviceBar(QWidget):
         ]:
             self.devices = list(devices)
             self._fill(self.devices)
-        if not self.worker.is_connected and not self.worker.busy:
+        if not self.worker.is_connected and not self.worker.busy and not self.permission_denied:
             blocked = [d for d in devices if not d.accessible]
             self._show_udev(bool(blocked))
             if not devices:
@@ -167,9 +168,18 @@ class DeviceBar(QWidget):
                     count = len(devices)
                     self.status.setText(f"{count} keyboard{'s' if count != 1 else ''} found.")
 
-    def _show_udev(self, needed: bool) -> None:
+    def _show_udev(self, blocked: bool) -> None:
         """Offer the udev rule while a keyboard is refused (Linux only)."""
-        self.udev_button.setVisible(needed and self.udev_applies)
+        self.udev_button.setVisible((blocked or self.permission_denied) and self.udev_applies)
+
+    def _on_permission_denied(self, _message: str, _hint: str) -> None:
+        self.permission_denied = True
+        self._show_udev(True)
+
+    def _on_udev_installed(self, report: object) -> None:
+        if getattr(report, "ok", False):
+            self.permission_denied = False  # try again after replugging; a refusal shows it again
+        self.rescan()
 
     def _on_unavailable(self, message: str, hint: str) -> None:
         first = self.unavailable is None
@@ -198,6 +208,7 @@ class DeviceBar(QWidget):
         self.connect_button.setEnabled(False)
 
     def _on_connected(self, summary: BoardSummary) -> None:
+        self.permission_denied = False
         self._show_udev(False)
         self.connect_button.setEnabled(True)
         self.connect_button.setText("Disconnect")
@@ -216,6 +227,8 @@ class DeviceBar(QWidget):
         self.status.setText(f"Disconnected: {reason}" if reason else "Disconnected.")
 
     def _on_failed(self, action: str, message: str, hint: str) -> None:
+        if action == "connect":
+            self.permission_denied = False  # set again right after when the OS refused it
         self.connect_button.setEnabled(True)
         self.status.setText(f"{action.capitalize()} failed: {message}" + (f" — {hint}" if hint else ""))
 
