@@ -85,3 +85,35 @@ def test_app_identity():
     app.set_app_identity(qt_app)
     assert qt_app.desktopFileName() == APP_ID
     assert not qt_app.windowIcon().isNull()
+
+
+def test_screenshot_of_a_comparison(tmp_path):
+    """`keyconf FILE --compare OTHER` (here with --screenshot): the picture shows the outlines."""
+    import os
+    import subprocess
+    import sys
+
+    from PySide6.QtGui import QImage
+
+    from keyconf.formats.yaml_layout import load_layout, save_layout
+
+    repo = Path(__file__).resolve().parents[2]
+    other = load_layout(repo / "layouts" / "planck.yaml").layout
+    other.layers[0].keys[1] = "KC_F13"
+    save_layout(other, tmp_path / "other.yaml")
+    out = tmp_path / "diff.png"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", KEYCONF_HOME=str(tmp_path / "home"))
+    command = [sys.executable, "-m", "keyconf", "--screenshot", str(out), str(repo / "layouts" / "planck.yaml"),
+               "--compare", str(tmp_path / "other.yaml"), "--size", "1000x700"]
+    result = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1000, 700)
+    from keyconf.render.keycap_palette import LIGHT, palette_for
+
+    wanted = {palette_for(False).changed, palette_for(True).changed, LIGHT.changed}
+    seen = {image.pixelColor(x, y).name() for x in range(0, 1000, 2) for y in range(0, 700, 2)}
+    assert seen & wanted, "the changed key's outline is in the picture"
+    missing = subprocess.run(command[:-3] + ["--compare", str(tmp_path / "nope.yaml")], cwd=repo, env=env,
+                             capture_output=True, text=True, timeout=120)
+    assert missing.returncode == 2 and "--compare" in missing.stderr and "Traceback" not in missing.stderr
