@@ -33,6 +33,7 @@ from keyconf.model.keyboard import Keyboard
 if TYPE_CHECKING:
     from keyconf.catalogue.catalogue import Catalogue
     from keyconf.catalogue.chooser import ChooserRow, KeyboardChooser
+    from keyconf.catalogue.entry import KeyboardEntry
 
 PREVIEW_SIZE = (560, 250)
 
@@ -77,6 +78,9 @@ class KeyboardChooserPanel(QWidget):
         super().__init__(parent)
         self.chooser: KeyboardChooser | None = None
         self.keyboard: Keyboard | None = None
+        # The layout macro (or key count) to pick when a board offers it: what an import needs.
+        self.wanted_macro: str | None = None
+        self.wanted_keys: int | None = None
         self._loading_path: str | None = None
         self._boards: dict[str, Keyboard] = {}
         self.search = QLineEdit(query)
@@ -225,6 +229,7 @@ class KeyboardChooserPanel(QWidget):
         self.macro.blockSignals(True)
         for layout in entry.layouts:
             self.macro.addItem(f"{layout.name}  ({layout.key_count} keys)", layout.name)
+        self.macro.setCurrentIndex(self._wanted_index(entry))
         self.macro.blockSignals(False)
         cached = self._boards.get(entry.path)
         if cached is not None:
@@ -248,6 +253,20 @@ class KeyboardChooserPanel(QWidget):
             load, lambda board: self._show_board(path, board), lambda p: self._board_failed(path, p), owner=self
         )
         self.choiceChanged.emit()
+
+    def _wanted_index(self, entry: KeyboardEntry) -> int:
+        """The layout to preselect: the wanted macro (or its alias), else one with the wanted
+        number of keys, else the first."""
+        names = [layout.name for layout in entry.layouts]
+        if self.wanted_macro:
+            target = dict(entry.layout_aliases).get(self.wanted_macro, self.wanted_macro)
+            if target in names:
+                return names.index(target)
+        if self.wanted_keys is not None:
+            for index, layout in enumerate(entry.layouts):
+                if layout.key_count == self.wanted_keys:
+                    return index
+        return 0
 
     def _show_board(self, path: str, board: Keyboard) -> None:
         self._boards[path] = board
@@ -326,11 +345,15 @@ class ChooseKeyboardDialog(QDialog):
         query: str = "",
         ok_text: str = "Choose",
         catalogue: Catalogue | None = None,
+        layout_macro: str | None = None,
+        key_count: int | None = None,
     ):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.resize(1000, 580)
         self.panel = KeyboardChooserPanel(self, catalogue=catalogue, query=query)
+        self.panel.wanted_macro = layout_macro
+        self.panel.wanted_keys = key_count
         self.message = QLabel(message)
         self.message.setWordWrap(True)
         self.message.setVisible(bool(message))

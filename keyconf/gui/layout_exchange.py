@@ -63,6 +63,8 @@ class NeedsKeyboard:
     reason: str
     query: str = ""
     fallback: ImportedLayout | None = None  # what to open if the user does not choose (a Vial matrix grid)
+    layout_macro: str | None = None  # the macro the file names, to preselect
+    key_count: int | None = None  # the keys per layer the file has
 
 
 def import_format(selected_filter: str) -> str | None:
@@ -130,21 +132,24 @@ def import_for_editor(
     layout, board = imported.layout, imported.keyboard
     warnings = list(imported.warnings)
     format_name = FORMAT_NAMES[fmt]
+    count = len(layout.layers[0].keys) if layout.layers else 0
     if board is None:
         return NeedsKeyboard(
             f"{path.name} does not say which keyboard it is for"
             + (f" (it names “{layout.keyboard}”, which keyconf does not know)" if layout.keyboard else "")
-            + ". Which keyboard is it?",
+            + f". Which keyboard is it? (Its layers have {count} keys.)",
             layout.keyboard.replace("/", " ") if layout.keyboard else "",
+            layout_macro=layout.layout_macro or None,
+            key_count=count or None,
         )
     macro = board.resolve_layout_name(layout.layout_macro) if layout.layout_macro else None
     if macro is None:
-        count = len(layout.layers[0].keys) if layout.layers else 0
         fits = [name for name, candidate in board.layouts.items() if candidate.key_count == count]
         if not fits:
             return NeedsKeyboard(
                 f"{board.name} has no layout with the {count} keys of {path.name}. Which keyboard and layout is it?",
                 board.name,
+                key_count=count or None,
             )
         if layout.layout_macro:
             warnings.append(f"{board.name} has no layout {layout.layout_macro}; using {fits[0]} ({count} keys)")
@@ -154,7 +159,7 @@ def import_for_editor(
     if not layout.keyboard:
         layout.keyboard = board.name
     if not layout.name:
-        layout.name = f"Imported from {path.name}"
+        layout.name = _stem(path)
     from keyconf.model.keycodes import REGISTRY
 
     REGISTRY.get("KC_A")  # built here, off the GUI thread: the keycaps need it next
@@ -167,6 +172,18 @@ def import_for_editor(
             fallback=result,
         )
     return result
+
+
+def _stem(path: Path) -> str:
+    """`corne.layout.json` → `corne`, `keymap.c` → `keymap`."""
+    name = path.name
+    for suffix in (".layout.json", ".json", ".vil", ".c", ".h", ".yaml", ".yml"):
+        if name.lower().endswith(suffix):
+            name = name[: -len(suffix)] or name
+            break
+    if name.lower().endswith(".keymap") and len(name) > len(".keymap"):
+        name = name[: -len(".keymap")]
+    return name
 
 
 def export_text(layout: Any, keyboard: Keyboard, fmt: str) -> str:
@@ -250,7 +267,13 @@ def _ask_keyboard(window: MainWindow, path: Path, fmt: str | None, need: NeedsKe
     from keyconf.gui.keyboard_chooser import ChooseKeyboardDialog
 
     dialog = ChooseKeyboardDialog(
-        window, title="Which keyboard is this layout for?", message=need.reason, query=need.query, ok_text="Import"
+        window,
+        title="Which keyboard is this layout for?",
+        message=need.reason,
+        query=need.query,
+        ok_text="Import",
+        layout_macro=need.layout_macro,
+        key_count=need.key_count,
     )
     dialog.setObjectName("import-keyboard-chooser")
     fallback = need.fallback

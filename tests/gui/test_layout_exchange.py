@@ -105,14 +105,15 @@ def test_a_keymap_c_asks_which_keyboard(window, qtbot, isolated_user, tmp_path, 
     qtbot.waitUntil(lambda: dialog.panel.chooser is not None, timeout=15_000)
     qtbot.keyClicks(dialog.search, "corne")
     qtbot.waitUntil(lambda: dialog.keyboard is not None and dialog.keyboard.name == "crkbd/rev1", timeout=10_000)
-    macros = [dialog.panel.macro.itemData(i) for i in range(dialog.panel.macro.count())]
-    dialog.panel.macro.setCurrentIndex(macros.index("LAYOUT_split_3x6_3"))
+    # The layout the file names is preselected (the Corne's first layout has 36 keys, the file 42).
+    assert dialog.macro_name == "LAYOUT_split_3x6_3"
     assert dialog.ok_button.text() == "Import" and dialog.ok_button.isEnabled()
     dialog.ok_button.click()
     qtbot.waitUntil(lambda: window.doc is not None, timeout=15_000)
     doc = window.doc
     assert doc.keyboard.name == "crkbd/rev1" and doc.layout.layout_macro == "LAYOUT_split_3x6_3"
     assert [layer.name for layer in doc.layout.layers][:2] == ["base", "lower"]
+    assert window.windowTitle().startswith("corne_layers (imported from corne_layers.keymap.c)")
 
 
 def test_an_unknown_via_keyboard_asks_and_cancel_opens_nothing(window, qtbot, isolated_user, tmp_path, answer_open):
