@@ -51,9 +51,9 @@ class DeviceFeatures(QObject):
         self.tester_dock.hide()
         self.lighting_dock.hide()
 
-        self.read_action = self._action("&Read from keyboard", self.read, "Open the connected keyboard's keymap")
-        self.apply_action = self._action("&Apply to keyboard…", self.preview, "Write this layout to the keyboard")
-        self.live_action = self._action("&Live mode", self.set_live, "Send each edit to the keyboard at once")
+        self.read_action = self._action("&Read from Keyboard", self.read, "Open the connected keyboard's keymap")
+        self.apply_action = self._action("&Apply to Keyboard…", self.preview, "Write this layout to the keyboard")
+        self.live_action = self._action("&Live Mode", self.set_live, "Send each edit to the keyboard at once")
         self.live_action.setCheckable(True)
         self._live_timer = QTimer(self)
         self._live_timer.setSingleShot(True)

@@ -77,7 +77,7 @@ def test_device_features_arrive_after_the_first_paint(started, qtbot):
     window = started()
     qtbot.waitUntil(lambda: getattr(window, "device_features", None) is not None, timeout=10_000)
     texts = [a.text() for a in window.keyboard_menu.actions()]
-    assert "&Read from keyboard" in texts and any("Flash" in t for t in texts)
+    assert "&Read from Keyboard" in texts and any("Flash" in t for t in texts)
 
 
 def test_app_identity():
