@@ -117,3 +117,12 @@ def test_screenshot_of_a_comparison(tmp_path):
     missing = subprocess.run(command[:-3] + ["--compare", str(tmp_path / "nope.yaml")], cwd=repo, env=env,
                              capture_output=True, text=True, timeout=120)
     assert missing.returncode == 2 and "--compare" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_demo_connects_the_simulated_keyboard_after_the_first_paint(started, qtbot):
+    window = started(demo=True)
+    qtbot.waitUntil(lambda: window.device_features is not None, timeout=10_000)
+    worker = window.device_features.worker
+    qtbot.waitUntil(lambda: worker.is_connected, timeout=10_000)
+    assert "simulated" in worker.summary.description.lower() or "demo" in worker.summary.description.lower()
+    assert window.device_features.read_action.isEnabled()
