@@ -195,7 +195,7 @@ class SheetPainter:
         self._text(
             painter,
             sheet.title,
-            QRectF(sheet.margin, sheet.margin, sheet.width, sheet.heading_height),
+            QRectF(sheet.margin, sheet.margin, sheet.width - 2 * sheet.margin, sheet.heading_height),
             size=sheet.heading_height * 0.5,
             bold=True,
             colour=self.palette.legend,
@@ -240,6 +240,11 @@ class SheetPainter:
         font.setPixelSize(max(1, round(size)))
         font.setBold(bold)
         metrics = QFontMetricsF(font)
+        # A long title first shrinks (down to 60 %) to fit, and only then loses its end.
+        if metrics.horizontalAdvance(text) > rect.width() > 0:
+            smaller = max(size * 0.6, size * rect.width() / metrics.horizontalAdvance(text))
+            font.setPixelSize(max(1, round(smaller)))
+            metrics = QFontMetricsF(font)
         painter.setFont(font)
         painter.setPen(QColor(colour))
         elided = metrics.elidedText(text, Qt.TextElideMode.ElideRight, rect.width())
