@@ -408,7 +408,9 @@ class BuildDialog(QDialog):
     def _show_outcome(self, ok: bool, text: str) -> None:
         self.status.setText(text)
         self.status.setProperty("outcome", "ok" if ok else "error")
-        self.status.setStyleSheet(f"color: {'#1b7a1b' if ok else '#b00020'};")
+        from keyconf.gui.theme import outcome_colour
+
+        self.status.setStyleSheet(f"color: {outcome_colour(self, ok)};")
 
     @Slot()
     def _render_log(self) -> None:

@@ -472,8 +472,9 @@ class FlashDialog(QDialog):
         self.instructions.hide()
         self.status.setText(text)
         self.status.setProperty("outcome", "ok" if ok else "error")
-        color = "#1b7a1b" if ok else "#b00020"
-        self.status.setStyleSheet(f"color: {color};")
+        from keyconf.gui.theme import outcome_colour
+
+        self.status.setStyleSheet(f"color: {outcome_colour(self, ok)};")
 
     @Slot()
     def _render_log(self) -> None:

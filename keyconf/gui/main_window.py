@@ -59,6 +59,8 @@ log = logging.getLogger(__name__)
 
 LAYOUT_FILTER = "keyconf layouts (*.yaml *.yml);;All files (*)"
 KEYCODES_MIME = "application/x-keyconf-keycodes"
+# Layouts (opened) and other tools' files (imported) that may be dropped on the window.
+DROPPABLE_SUFFIXES = (".yaml", ".yml", ".json", ".vil", ".c")
 APP_TITLE = "keyconf"
 
 
@@ -842,7 +844,10 @@ class MainWindow(QMainWindow):
         path = _dropped_layout(event.mimeData())
         if path is not None:
             event.acceptProposedAction()
-            QTimer.singleShot(0, lambda: self.open_path(path))
+            if path.suffix.lower() in (".yaml", ".yml"):
+                QTimer.singleShot(0, lambda: self.open_path(path))
+            else:
+                QTimer.singleShot(0, lambda: self.import_file(path))
 
     # ---- help -----------------------------------------------------------------------------
 
@@ -874,6 +879,13 @@ class MainWindow(QMainWindow):
         from keyconf.gui.layout_exchange import import_dialog
 
         import_dialog(self)
+
+    def import_file(self, path: Path) -> None:
+        """Import another tool's layout file (dropped on the window) as a new layout."""
+        from keyconf.gui.layout_exchange import import_path
+
+        if self.maybe_save():
+            import_path(self, path)
 
     def export_layout(self) -> None:
         from keyconf.gui.layout_exchange import export_dialog
@@ -935,7 +947,7 @@ def _dropped_layout(data: QMimeData | None) -> Path | None:
     for url in data.urls():
         if isinstance(url, QUrl) and url.isLocalFile():
             path = Path(url.toLocalFile())
-            if path.suffix.lower() in (".yaml", ".yml"):
+            if path.suffix.lower() in DROPPABLE_SUFFIXES:
                 return path
     return None
 

@@ -6,7 +6,7 @@ palette is in force (see `keyconf.render.keycap_palette`)."""
 from __future__ import annotations
 
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QStyleFactory
+from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget
 
 _DARK = {
     QPalette.ColorRole.Window: "#2b2d31",
@@ -58,3 +58,11 @@ def apply_palette(app: QApplication, dark: bool) -> None:
     for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):
         palette.setColor(QPalette.ColorGroup.Disabled, role, disabled)
     app.setPalette(palette)
+
+
+def outcome_colour(widget: QWidget, ok: bool) -> str:
+    """A readable green or red for a result line on `widget`'s background (light or dark)."""
+    dark = widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
+    if ok:
+        return "#6ccf7a" if dark else "#1b7a1b"
+    return "#ff7b72" if dark else "#b00020"

@@ -197,3 +197,17 @@ def test_a_vial_save_offers_its_matrix_when_no_keyboard_is_chosen(isolated_user)
     assert isinstance(outcome, NeedsKeyboard)
     assert outcome.fallback is not None
     assert outcome.fallback.opened.layout.geometry is outcome.fallback.opened.keyboard
+
+
+def test_dropping_a_via_save_on_the_window_imports_it(window, qtbot, isolated_user, tmp_path):
+    from PySide6.QtCore import QMimeData, QPoint, QUrl
+
+    from tests.gui.test_main_window import drag_and_drop
+
+    source = copy_data(tmp_path, "corne.layout.json")
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(source))])
+    assert drag_and_drop(window, QPoint(100, 100), data)
+    qtbot.waitUntil(lambda: window.doc is not None, timeout=15_000)
+    assert window.doc.keyboard.name == "crkbd/rev1" and window.doc.path is None
+    assert "(imported from corne.layout.json)" in window.windowTitle()

@@ -126,3 +126,18 @@ def test_demo_connects_the_simulated_keyboard_after_the_first_paint(started, qtb
     qtbot.waitUntil(lambda: worker.is_connected, timeout=10_000)
     assert "simulated" in worker.summary.description.lower() or "demo" in worker.summary.description.lower()
     assert window.device_features.read_action.isEnabled()
+
+
+def test_unknown_keyboard_messages():
+    from keyconf.catalogue.resolve import UnknownKeyboardError
+    from keyconf.gui.layout_files import unknown_keyboard_problem
+
+    broken = unknown_keyboard_problem(
+        UnknownKeyboardError("acme/pad", reason="keyboards/acme/pad/keyboard.json:3:5: invalid JSON"), Path("x.yaml")
+    )
+    assert "acme/pad" in broken.message and "keyboard.json:3:5" in broken.message
+    assert broken.file == "x.yaml" and "definition" in broken.hint
+    close = unknown_keyboard_problem(UnknownKeyboardError("crkb", ["crkbd/rev1"]), Path("x.yaml"))
+    assert close.message == "unknown keyboard “crkb”" and close.hint.startswith("did you mean crkbd/rev1?")
+    nothing = unknown_keyboard_problem(UnknownKeyboardError("zz"), None)
+    assert "qmk setup" in nothing.hint and nothing.file is None
