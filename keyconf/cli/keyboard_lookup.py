@@ -6,12 +6,10 @@ A keyboard from a file is not in the catalogue, so layouts made with it carry it
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from keyconf.catalogue.catalogue import Catalogue
 from keyconf.catalogue.resolve import UnknownKeyboardError, find_keyboard
 from keyconf.cli.command import EXIT_USAGE, CommandError
 from keyconf.formats.definition_source import (
@@ -23,54 +21,6 @@ from keyconf.formats.definition_source import (
 from keyconf.formats.qmk_info import keyboard_from_info
 from keyconf.formats.via_definition import via_definition_from_data
 from keyconf.model.keyboard import Keyboard
-
-
-class CatalogueKeyboards:
-    """The `KeyboardFinder` the commands use: keyboards keyconf knows (bundled and catalogued)."""
-
-    def by_name(self, name: str) -> Keyboard | None:
-        try:
-            return find_keyboard(name)
-        except UnknownKeyboardError:
-            return None
-
-    def by_usb_id(self, vid: int, pid: int, name: str = "", matrix_keys: int | None = None) -> Keyboard | None:
-        """The keyboard with this USB id; among several (ids are often shared), the one whose
-        matrix holds `matrix_keys` positions and whose name is closest to `name`."""
-        candidates = [
-            (entry_name, rows * cols, loader)
-            for entry_name, rows, cols, loader in self._usb_candidates(vid, pid)
-            if matrix_keys is None or rows * cols in (0, matrix_keys)
-        ]
-        wanted = _squeeze(name)
-        candidates.sort(key=lambda c: (c[1] != matrix_keys, not (wanted and wanted in _squeeze(c[0]))))
-        for _, _, loader in candidates:
-            keyboard = loader()
-            if keyboard is not None and (keyboard.usb_vid, keyboard.usb_pid) == (vid, pid):
-                return keyboard
-        return None
-
-    def _usb_candidates(self, vid: int, pid: int) -> list[tuple[str, int, int, Callable[[], Keyboard | None]]]:
-        catalogue = Catalogue.open()
-        return [
-            (entry.name or entry.path, entry.matrix_rows, entry.matrix_cols, _loader(catalogue, entry))
-            for entry in catalogue.by_usb(vid, pid)
-            if not entry.broken
-        ]
-
-
-def _loader(catalogue: Catalogue, entry: Any) -> Callable[[], Keyboard | None]:
-    def load() -> Keyboard | None:
-        try:
-            return catalogue.load(entry)
-        except Exception:  # noqa: BLE001 - a broken definition is skipped, the next candidate tried
-            return None
-
-    return load
-
-
-def _squeeze(text: str) -> str:
-    return "".join(ch for ch in text.lower() if ch.isalnum())
 
 
 @dataclass

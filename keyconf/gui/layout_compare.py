@@ -145,7 +145,7 @@ def difference_rows(
 def read_for_comparison(path: Path, keyboard: Keyboard, layout: Layout) -> LayoutComparison:
     """Read `path` in the window layout's terms: VIA and Vial saves hold only a matrix, so they
     are read with the window's keyboard and layout macro. Raises FileProblem."""
-    from keyconf.cli.keyboard_lookup import CatalogueKeyboards
+    from keyconf.catalogue.resolve import CatalogueKeyboards
     from keyconf.formats.interchange import FORMAT_NAMES, VIA, VIL, FormatError, import_layout, read_text, sniff_format
     from keyconf.formats.yaml_layout import LayoutFileError
 

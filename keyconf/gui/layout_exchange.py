@@ -91,7 +91,7 @@ def export_target(file_name: str, selected_filter: str) -> tuple[str, Path]:
 
 
 def _finder() -> Any:
-    from keyconf.cli.keyboard_lookup import CatalogueKeyboards
+    from keyconf.catalogue.resolve import CatalogueKeyboards
 
     return CatalogueKeyboards()
 

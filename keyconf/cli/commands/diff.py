@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import argparse
 
+from keyconf.catalogue.resolve import CatalogueKeyboards
 from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand
-from keyconf.cli.keyboard_lookup import CatalogueKeyboards, keyboard_option
+from keyconf.cli.keyboard_lookup import keyboard_option
 from keyconf.formats.interchange import (
     FORMAT_NAMES,
     VIA,

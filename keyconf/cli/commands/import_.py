@@ -11,8 +11,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from keyconf.catalogue.resolve import CatalogueKeyboards
 from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand
-from keyconf.cli.keyboard_lookup import CatalogueKeyboards, keyboard_option
+from keyconf.cli.keyboard_lookup import keyboard_option
 from keyconf.formats.atomic import write_atomic
 from keyconf.formats.interchange import FORMAT_NAMES, IMPORT_FORMATS, FormatError, import_layout
 from keyconf.formats.yaml_layout import LayoutFileError, dumps_layout
