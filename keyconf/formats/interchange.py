@@ -328,6 +328,24 @@ def _compiled(layout: Layout, fmt: str, keyboard: Keyboard | None) -> str:
         raise FormatError(f"{first.message}{more}", hint=getattr(first, "hint", None)) from None
 
 
+def keymap_c_sources(layout: Layout, keyboard: Keyboard | None, source_name: str | None = None) -> dict[str, str]:
+    """keymap.c with the rules.mk and config.h it needs (features, tapping terms), by file name."""
+    if keyboard is None:
+        raise FormatError(
+            f"keymap.c export needs the keyboard's layout macros, and keyboard {layout.keyboard} is unknown",
+            hint="pass --keyboard, or embed the geometry in the layout",
+        )
+    from keyconf.compiler.source_map import GenerationError
+    from keyconf.compiler.sources import GenerateOptions, generate_sources
+
+    try:
+        options = GenerateOptions(source_name=source_name or layout.name)
+        return generate_sources(layout, keyboard, options).files()
+    except GenerationError as error:
+        first = error.problems[0]
+        raise FormatError(first.message, hint=getattr(first, "hint", None)) from None
+
+
 def _keymap_name(layout: Layout) -> str:
     """keymap.json's `keymap`: the layout's name as QMK accepts a keymap folder name."""
     name = "".join(c if c.isalnum() or c in "_-" else "_" for c in (layout.name or "")).strip("_")
@@ -335,6 +353,7 @@ def _keymap_name(layout: Layout) -> str:
 
 
 __all__ = [
+    "keymap_c_sources",
     "EXPORT_FORMATS",
     "FORMAT_NAMES",
     "IMPORT_FORMATS",

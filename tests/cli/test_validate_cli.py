@@ -83,3 +83,16 @@ def test_show_prints_each_layer(capsys):
 def test_version():
     result = subprocess.run([sys.executable, "-m", "keyconf", "--version"], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0 and result.stdout.startswith("keyconf ")
+
+
+def test_export_keymap_c_to_a_folder_writes_its_rules_and_config(tmp_path, capsys):
+    out = tmp_path / "keymap"
+    assert main(["export", str(ROOT / "layouts" / "planck.yaml"), "--format", "keymap.c", "-o", f"{out}/"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["config.h", "keymap.c", "rules.mk"]
+    assert "TAP_DANCE_ENABLE = yes" in (out / "rules.mk").read_text()
+    assert "tap_dance_action_t" in (out / "keymap.c").read_text()
+    # a single file gets a note that the companions exist
+    single = tmp_path / "keymap.c"
+    assert main(["export", str(ROOT / "layouts" / "planck.yaml"), "--format", "keymap.c", "-o", str(single)]) == 0
+    assert "rules.mk and config.h" in capsys.readouterr().err
+    assert single.read_text() == (out / "keymap.c").read_text()

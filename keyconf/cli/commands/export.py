@@ -15,14 +15,23 @@ from keyconf.catalogue.resolve import CatalogueKeyboards
 from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand
 from keyconf.cli.keyboard_lookup import keyboard_option
 from keyconf.formats.atomic import write_atomic
-from keyconf.formats.interchange import EXPORT_FORMATS, FORMAT_NAMES, FormatError, export_layout, import_layout
+from keyconf.formats.interchange import (
+    EXPORT_FORMATS,
+    FORMAT_NAMES,
+    FormatError,
+    Imported,
+    export_layout,
+    import_layout,
+    keymap_c_sources,
+)
 from keyconf.formats.yaml_layout import LayoutFileError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("layout", metavar="LAYOUT", help="a layout (.yaml, or any format keyconf imports)")
     parser.add_argument("--format", required=True, choices=EXPORT_FORMATS, help="what to write")
-    parser.add_argument("-o", "--output", metavar="OUT", help="the file to write (default: standard output)")
+    parser.add_argument("-o", "--output", metavar="OUT", help="the file to write (default: standard output); for "
+                        "keymap.c a folder (ending in /) gets keymap.c, rules.mk and config.h")
     parser.add_argument("--keyboard", metavar="NAME", help="the keyboard: a QMK name or a VIA/Vial/QMK definition file")
     parser.add_argument("--layout-macro", dest="layout_macro", metavar="MACRO", help="layout macro for saves")
     parser.add_argument(
@@ -50,6 +59,8 @@ def run(args: argparse.Namespace) -> int:
     except (FormatError, LayoutFileError) as error:
         message = str(error) if isinstance(error, FormatError) else error.format().splitlines()[0]
         raise CommandError(message, EXIT_PROBLEMS, error.hint) from None
+    if args.format == "keymap.c":
+        return _write_keymap_c(args, imported)
     if not args.output or args.output == "-":
         sys.stdout.write(text)
         return EXIT_OK
@@ -60,6 +71,43 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(f"cannot write {target}: {error.strerror}", EXIT_PROBLEMS) from None
     print(f"{target}: {FORMAT_NAMES[args.format]}", file=sys.stderr)
     return EXIT_OK
+
+
+def _write_keymap_c(args: argparse.Namespace, imported: Imported) -> int:
+    """keymap.c alone to a file or standard output; with -o FOLDER, its rules.mk and config.h too
+    (tap dances, combos, key overrides and settings need them)."""
+    try:
+        files = keymap_c_sources(imported.layout, imported.keyboard, Path(args.layout).name)
+    except FormatError as error:
+        raise CommandError(str(error), EXIT_PROBLEMS, error.hint) from None
+    needs_companions = any(_has_content(files[name]) for name in ("rules.mk", "config.h"))
+    folder = Path(args.output) if args.output and args.output != "-" else None
+    if folder is not None and (folder.is_dir() or args.output.endswith(("/", "\\"))):
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, content in files.items():
+            try:
+                write_atomic(folder / name, content)
+            except OSError as error:
+                raise CommandError(f"cannot write {folder / name}: {error.strerror}", EXIT_PROBLEMS) from None
+            print(f"{folder / name}", file=sys.stderr)
+        return EXIT_OK
+    if folder is None:
+        sys.stdout.write(files["keymap.c"])
+    else:
+        try:
+            write_atomic(folder, files["keymap.c"])
+        except OSError as error:
+            raise CommandError(f"cannot write {folder}: {error.strerror}", EXIT_PROBLEMS) from None
+        print(f"{folder}: {FORMAT_NAMES[args.format]}", file=sys.stderr)
+    if needs_companions:
+        print("keyconf: note: this keymap also needs its rules.mk and config.h (features and settings it "
+              "uses); give a folder (-o FOLDER/) to write all three", file=sys.stderr)
+    return EXIT_OK
+
+
+def _has_content(text: str) -> bool:
+    return any(line.strip() and not line.lstrip().startswith(("#", "//", "/*", "*")) for line in text.splitlines()
+               if not line.startswith("#pragma once"))
 
 
 COMMAND = Subcommand(
