@@ -33,6 +33,7 @@ from keyconf.formats.matrix_order import (
 )
 from keyconf.model.keyboard import Keyboard
 from keyconf.model.keycodes import REGISTRY, Keycode, KeycodeError, Numbering, ParseContext, format_mods
+from keyconf.model.keycodes.via_dictionary import via_name
 from keyconf.model.layout import EncoderAction, Layer, Layout, Macro
 from keyconf.model.macro_text import MacroTextError, format_macro_text, parse_macro_text
 
@@ -274,30 +275,19 @@ def _via_text(kc: Keycode, ctx: ParseContext) -> str:
 
 
 def _via_name(canonical: str) -> str:
-    """The name VIA's dictionary most likely uses for a fixed keycode.
+    """The name VIA's dictionary has for a fixed keycode (VIA reads unknown names as KC_NO).
 
-    VIA's dictionary (key-to-byte/v12) froze QMK's names from before the keycode spec. The
-    registry does not record VIA's own choice, so this picks, from the registry's names, the
-    one VIA's pattern favours: for basic keycodes the current short name when QMK had it by
-    spec 0.0.1, else the longest name of that time; for quantum keycodes the name QMK used
-    before the spec. Letters, digits, punctuation, F-keys, navigation, modifiers, media and
-    RESET come out as VIA writes them; some rarer keys VIA names differently."""
+    Looked up by value, so VIA sends the board exactly this keycode's value. A keycode VIA's
+    dictionary lacks keeps the name QMK used when VIA froze its table (before the keycode spec)
+    when there is one, else its current name."""
     definition = REGISTRY.get(canonical)
     if definition is None:
         return canonical
-    former = [f for f in REGISTRY.former_names().values() if f.to == canonical]
-    if definition.value <= 0xFF:
-        since = next((s for n, s, _ in definition.name_versions if n == canonical), None)
-        if since is None or _version(since) <= (0, 0, 1):
-            return canonical
-        old = [f.name for f in former if f.since in (None, "0.0.1")]
-        return max(old, key=len) if old else canonical
-    before_spec = [f.name for f in former if f.since is None]
+    known = via_name(definition.value)
+    if known is not None:
+        return known
+    before_spec = [f.name for f in REGISTRY.former_names().values() if f.to == canonical and f.since is None]
     return before_spec[0] if before_spec else canonical
-
-
-def _version(text: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in text.split("."))
 
 
 def _compact_json(data: dict[str, Any]) -> str:

@@ -11,6 +11,7 @@ from keyconf.catalogue.bundled import load_bundled
 from keyconf.formats.format_error import FormatError
 from keyconf.formats.via_save import layout_to_via, read_via_save, via_keycode, via_to_layout
 from keyconf.model.keycodes import REGISTRY, ParseContext
+from keyconf.model.keycodes.via_dictionary import via_dictionary
 
 DATA = Path(__file__).parent / "data" / "interchange"
 MODEL_DATA = Path(__file__).parents[1] / "model" / "data"
@@ -115,13 +116,21 @@ def test_export_uses_forms_via_parses(crkbd) -> None:
     assert via_keycode("OSM(MOD_LSFT)", ctx) == "OSM(MOD_LSFT)"
 
 
-def via_dictionary() -> dict[str, int]:
-    pairs = {}
-    for line in (MODEL_DATA / "via_v12_keycodes.txt").read_text().splitlines():
-        if line and not line.startswith("#"):
-            name, value = line.split()
-            pairs[name] = int(value, 16)
-    return pairs
+def test_every_value_vias_dictionary_knows_is_written_with_a_name_via_reads_back() -> None:
+    """VIA reads unknown names as KC_NO: each keycode VIA can hold must come out in VIA's words,
+    naming the same value (so VIA sends the board exactly the keycode the layout means)."""
+    from keyconf.model.keycodes import REGISTRY
+
+    via = via_dictionary()
+    for value in sorted(set(via.values())):
+        definition = REGISTRY.by_value(value)
+        if definition is None:
+            continue
+        written = via_keycode(definition.name, ParseContext())
+        if written.startswith(("MACRO(", "CUSTOM(")):
+            continue
+        assert written in via, (definition.name, written)
+        assert via[written] == value, (definition.name, written)
 
 
 def test_common_keys_are_written_with_names_in_vias_dictionary() -> None:

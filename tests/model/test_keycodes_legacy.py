@@ -147,7 +147,9 @@ def test_every_pre_renumbering_keycode() -> None:
 
 
 def test_via_v12_dictionary() -> None:
-    rows = _pairs("via_v12_keycodes.txt")
+    from keyconf.model.keycodes.via_dictionary import via_dictionary
+
+    rows = [(name, f"0x{value:04x}") for name, value in via_dictionary().items()]
     for name, value_text in rows:
         kc = REGISTRY.parse(name)
         definition = REGISTRY.get(REGISTRY.format(kc))
