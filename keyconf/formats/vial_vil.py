@@ -43,7 +43,6 @@ from keyconf.formats.matrix_order import (
     pack_layout_options,
     unpack_layout_options,
 )
-from keyconf.formats.qmk_settings import BY_NAME, BY_VIAL_ID, VIAL_PACKED_PREFIX
 from keyconf.model.keyboard import Keyboard
 from keyconf.model.keycodes import KeycodeError, Numbering, ParseContext, format_mods, parse_mods
 from keyconf.model.layout import (
@@ -56,6 +55,7 @@ from keyconf.model.layout import (
     MacroStep,
     TapDance,
 )
+from keyconf.model.qmk_settings import BY_NAME, BY_VIAL_ID, VIAL_PACKED_PREFIX
 
 VIL_VERSION = 1
 WRITTEN_VIAL_PROTOCOL = 6
