@@ -1,8 +1,9 @@
 """QMK keymap.json (schema qmk.keymap.v1) for plain layouts: layers, macros and encoders.
 
 keymap.json is what QMK Configurator reads and what `qmk compile keymap.json` builds.
-It cannot hold tap dances, combos, key overrides or settings (those need C), so a layout
-using them is refused here with a pointer to keymap.c export. Keycodes are written in the
+It cannot hold tap dances, combos, key overrides, or settings QMK has no info.json key for
+(those need C), so a layout using them is refused here with a pointer to keymap.c export;
+settings with an info.json key go under `config`, which QMK merges into the board's info. Keycodes are written in the
 target tree's spelling, layers by number (json2c declares no layer enum).
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from keyconf.compiler.config_h import settings_defines
 from keyconf.compiler.dialect import CURRENT_QMK, QmkDialect
 from keyconf.compiler.keycode_c import KeycodeC
 from keyconf.compiler.keymap_c import send_string_text
@@ -19,6 +21,7 @@ from keyconf.compiler.sources import key_count_problems, resolve_macro
 from keyconf.model.keyboard import Keyboard
 from keyconf.model.keycodes import ParseContext
 from keyconf.model.layout import Layout, MacroStep
+from keyconf.model.qmk_settings import BY_NAME, config_from_settings
 
 
 def _needs_c(layout: Layout) -> list[SourceProblem]:
@@ -31,8 +34,13 @@ def _needs_c(layout: Layout) -> list[SourceProblem]:
     ):
         if getattr(layout, section):
             problems.append(SourceProblem(f"keymap.json cannot hold {words}", SourceRef.of(section), hint))
-    if layout.settings:
-        problems.append(SourceProblem("keymap.json export does not carry settings", SourceRef.of("settings"), hint))
+    _, problems_of_settings = settings_defines(layout.settings)
+    problems += problems_of_settings
+    for name in layout.settings:
+        setting = BY_NAME.get(name)
+        if setting is not None and setting.info_key is None:
+            message = f"keymap.json cannot hold setting {name!r}: QMK has no info.json key for it"
+            problems.append(SourceProblem(message, SourceRef.of("settings", name), hint))
     return problems
 
 
@@ -68,6 +76,8 @@ def keymap_json_data(
         "layers": layers,
         "author": layout.author or "",
     }
+    if layout.settings:
+        data["config"] = config_from_settings(layout.settings)
     if any(layer.encoders for layer in layout.layers):
         data["encoders"] = [
             [

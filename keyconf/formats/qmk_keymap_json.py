@@ -17,8 +17,8 @@ from typing import Any
 from keyconf.formats import foreign_keycodes as fk
 from keyconf.formats.format_error import FormatError, json_location, parse_json
 from keyconf.formats.layer_names import default_layer_name
-from keyconf.formats.qmk_settings import settings_from_config
 from keyconf.model.layout import EncoderAction, Layer, Layout, Macro, MacroStep
+from keyconf.model.qmk_settings import settings_from_config
 
 # Keys of qmk.keymap.v1 (and Configurator's additions) that a keyconf layout takes in.
 _READ = {"keyboard", "keymap", "layout", "layers", "encoders", "macros", "config", "author", "notes"}

@@ -11,6 +11,7 @@ produces is one the compiler can build. Pure data: no Qt, no files.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -80,3 +81,38 @@ BY_INFO_KEY: dict[str, QmkSetting] = {s.info_key: s for s in SETTINGS if s.info_
 # Vial settings that pack several switches into one number (and Vial's layout options) keep
 # Vial's number under this name prefix, so a Vial save round-trips; no config.h define exists.
 VIAL_PACKED_PREFIX = "vial_setting_"
+
+
+def settings_from_config(config: dict[str, Any]) -> tuple[dict[str, int | bool | str], list[str]]:
+    """Layout settings from a keymap.json `config` object; and the config paths that have none."""
+    settings: dict[str, int | bool | str] = {}
+    left: list[str] = []
+
+    def walk(node: Any, path: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, f"{path}.{key}" if path else str(key))
+            return
+        setting = BY_INFO_KEY.get(path)
+        if setting is not None and (isinstance(node, bool) if setting.flag else type(node) is int):
+            settings[setting.name] = node
+        else:
+            left.append(path)
+
+    walk(config, "")
+    return settings, left
+
+
+def config_from_settings(settings: dict[str, int | bool | str]) -> dict[str, Any]:
+    """The keymap.json `config` object for the settings keymap.json can hold."""
+    config: dict[str, Any] = {}
+    for name, value in settings.items():
+        setting = BY_NAME.get(name)
+        if setting is None or setting.info_key is None:
+            continue
+        node = config
+        *parents, leaf = setting.info_key.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = bool(value) if setting.flag else value
+    return config
