@@ -148,16 +148,19 @@ def test_a_broken_file_shows_where_not_a_traceback(window, qtbot, isolated_user,
 def test_keymap_json_refuses_settings_it_cannot_carry(opened, qtbot, isolated_user, tmp_path, answer_save, boxes):
     window = opened
     assert window.doc.layout.settings  # the Corne example sets a tapping term
+    window.doc.layout.settings["quick_tap_term"] = 120  # QMK has no info.json key for it
     answer_save(tmp_path / "out", "QMK keymap.json (*.json)")
     window.act_export.trigger()
     qtbot.waitUntil(lambda: bool(boxes), timeout=15_000)
     title, text, details = boxes[0]
-    assert title == "Cannot export as QMK keymap.json" and "settings" in text and "keymap.c" in details
+    assert title == "Cannot export as QMK keymap.json" and "quick_tap_term" in text and "keymap.c" in details
     assert not (tmp_path / "out.json").exists()
-    window.doc.layout.settings.clear()
+    del window.doc.layout.settings["quick_tap_term"]
     with qtbot.waitSignal(window.exported, timeout=15_000):
         window.act_export.trigger()
-    assert json.loads((tmp_path / "out.json").read_text())["keyboard"] == "crkbd/rev1"
+    data = json.loads((tmp_path / "out.json").read_text())
+    assert data["keyboard"] == "crkbd/rev1"
+    assert data["config"]["tapping"]["term"] == window.doc.layout.settings["tapping_term"]
 
 
 @pytest.mark.parametrize(
