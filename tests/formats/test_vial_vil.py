@@ -53,7 +53,7 @@ def test_tap_dances_combos_overrides_macros_settings(crkbd) -> None:
     ]
     shift_bspc, comma = layout.key_overrides
     assert (shift_bspc.trigger, shift_bspc.replacement) == ("KC_BSPC", "KC_DEL")
-    assert shift_bspc.mods == ["MOD_LSFT", "MOD_RSFT"] and shift_bspc.layers is None
+    assert shift_bspc.mods == ["MOD_MASK_SHIFT"] and shift_bspc.layers is None
     assert shift_bspc.suppressed_mods is None  # the same as the trigger mods: QMK's default
     assert comma.layers == ["layer0"] and comma.negative_mods == ["MOD_LCTL"]
     text, copy = layout.macros[:2]
