@@ -8,7 +8,6 @@ layout, the board geometry and the target's `QmkDialect`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -27,8 +26,6 @@ from keyconf.model.layout import Combo, KeyOverride, Layout, Macro, TapDance
 
 T = TypeVar("T")
 
-# MOD_MASK_* names QMK's modifiers.h defines (8-bit masks, either hand), as key overrides use.
-_MOD_MASK = re.compile(r"MOD_MASK_(CTRL|SHIFT|ALT|GUI|CS|CA|CG|SA|SG|AG|CSA|CSG|CAG|SAG|CSAG)")
 _MAX_DELAY_MS = 60_000
 
 GESTURES = ("tap", "hold", "double_tap", "tap_hold")
@@ -679,12 +676,12 @@ class _Generator:
         parts: list[str] = []
         bits = 0
         for index, name in enumerate(names):
-            text = name.strip()
-            if _MOD_MASK.fullmatch(text):
+            text = name.strip().upper()
+            if text in modbits.MOD_MASK_NAMES:
                 parts.append(text)
                 continue
             try:
-                bits |= modbits.parse_mods(text)
+                bits |= modbits.parse_mod_mask(text)
             except modbits.ModsError as error:
                 raise SourceProblem(
                     f"{name!r} is not a modifier", ref.child(index), "use MOD_LSFT, MOD_RCTL, MOD_MASK_SHIFT…"

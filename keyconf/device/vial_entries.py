@@ -8,13 +8,12 @@ modifier of one hand, `MOD_MASK_SHIFT` (or `MOD_MASK_CS`…) for either hand.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from keyconf.device.keycode_codec import KeycodeCodec, KeycodeEncodeError
 from keyconf.device.vial_protocol import KeyOverrideOption, VialCombo, VialKeyOverride, VialTapDance
-from keyconf.model.keycodes.mods import LALT, LCTL, LGUI, LSFT, ModsError, parse_mods
+from keyconf.model.keycodes.mods import ModsError, mod_mask_names, parse_mod_mask
 from keyconf.model.layout import Combo, KeyOverride, TapDance
 
 DEFAULT_TAPPING_TERM = 200  # QMK's TAPPING_TERM default, for a new tap dance without a term
@@ -24,9 +23,6 @@ DEFAULT_OVERRIDE_OPTIONS = (
     | KeyOverrideOption.ACTIVATION_NEGATIVE_MOD_UP
 )
 ALL_LAYERS = 0xFFFF
-_MASK_LETTERS = {"C": LCTL, "S": LSFT, "A": LALT, "G": LGUI}
-_MASK_WORDS = {"CTRL": "C", "SHIFT": "S", "ALT": "A", "GUI": "G"}
-_MASK_NAME = re.compile(r"^MOD_MASK_(SHIFT|CTRL|ALT|GUI|[CSAG]{2,4})$")
 
 
 class EntryError(ValueError):
@@ -37,40 +33,16 @@ def mods_mask(names: Sequence[str]) -> int:
     """The 8-bit mask for mod names: MOD_LSFT / MOD_RALT… (one hand), MOD_MASK_SHIFT / MOD_MASK_CS… (both)."""
     mask = 0
     for name in names:
-        found = _MASK_NAME.match(name.strip().upper())
-        if found:
-            letters = _MASK_WORDS.get(found.group(1), found.group(1))
-            for letter in letters:
-                bit = _MASK_LETTERS[letter]
-                mask |= bit | bit << 4
-            continue
         try:
-            mask |= parse_mods(name)
-        except (ModsError, ValueError) as error:
+            mask |= parse_mod_mask(name)
+        except ModsError as error:
             raise EntryError(f"{name}: {error}") from None
     return mask
 
 
 def mods_names(mask: int) -> list[str]:
     """Names for an 8-bit mask: MOD_MASK_* where both hands of a modifier are set, MOD_* otherwise."""
-    both = "".join(letter for letter, bit in _MASK_LETTERS.items() if mask & bit and mask & bit << 4)
-    names: list[str] = []
-    if both:
-        word = {v: k for k, v in _MASK_WORDS.items()}.get(both, both) if len(both) == 1 else both
-        names.append(f"MOD_MASK_{word}")
-    single = mask & ~sum(bit | bit << 4 for letter, bit in _MASK_LETTERS.items() if letter in both)
-    order = (
-        ("MOD_LCTL", 0x01),
-        ("MOD_LSFT", 0x02),
-        ("MOD_LALT", 0x04),
-        ("MOD_LGUI", 0x08),
-        ("MOD_RCTL", 0x10),
-        ("MOD_RSFT", 0x20),
-        ("MOD_RALT", 0x40),
-        ("MOD_RGUI", 0x80),
-    )
-    names += [name for name, bit in order if single & bit]
-    return names
+    return mod_mask_names(mask)
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ from keyconf.formats.matrix_order import (
     unpack_layout_options,
 )
 from keyconf.model.keyboard import Keyboard
-from keyconf.model.keycodes import KeycodeError, Numbering, ParseContext, format_mods, parse_mods
+from keyconf.model.keycodes import KeycodeError, ModsError, Numbering, ParseContext, mod_mask_names, parse_mod_mask
 from keyconf.model.layout import (
     Combo,
     EncoderAction,
@@ -330,10 +330,6 @@ def _tap_dances(save: VialSave, names: list[str], kc: Any) -> list[TapDance]:
     return dances
 
 
-def _mod_names(mask: int) -> list[str]:
-    return format_mods(mask).split(" | ") if mask else []
-
-
 def _key_overrides(save: VialSave, layer_names: list[str], kc: Any, warnings: list[str]) -> list[KeyOverride]:
     overrides: list[KeyOverride] = []
     for index, entry in enumerate(save.key_overrides):
@@ -347,9 +343,9 @@ def _key_overrides(save: VialSave, layer_names: list[str], kc: Any, warnings: li
         override = KeyOverride(
             trigger=trigger,
             replacement=replacement,
-            mods=_mod_names(trigger_mods),
-            negative_mods=_mod_names(int(entry.get("negative_mod_mask", 0))),
-            suppressed_mods=None if suppressed == trigger_mods else _mod_names(suppressed),
+            mods=mod_mask_names(trigger_mods),
+            negative_mods=mod_mask_names(int(entry.get("negative_mod_mask", 0))),
+            suppressed_mods=None if suppressed == trigger_mods else mod_mask_names(suppressed),
         )
         if layers_mask & ALL_LAYERS_MASK != ALL_LAYERS_MASK:
             override.layers = [n for i, n in enumerate(layer_names) if layers_mask >> i & 1]
@@ -499,27 +495,13 @@ def _combo_entry(combo: Combo, value: Any) -> list[Any]:
     return [*keys, value(combo.action)]
 
 
-_MASK_NAME = re.compile(r"MOD_MASK_(CTRL|SHIFT|ALT|GUI|[CSAG]+)")
-_MASK_LETTERS = {"CTRL": "C", "SHIFT": "S", "ALT": "A", "GUI": "G"}
-_LETTER_MOD = {"C": "CTL", "S": "SFT", "A": "ALT", "G": "GUI"}
-
-
 def _mods_mask(names: list[str], what: str) -> int:
-    """The 8-bit modifier mask of key override modifiers: MOD_LSFT, MOD_BIT_LSHIFT, MOD_MASK_SHIFT, MOD_MASK_CS…"""
+    """The 8-bit modifier mask of key override modifiers (MOD_LSFT, MOD_MASK_SHIFT, MOD_BIT_LSHIFT…)."""
     mask = 0
     for name in names:
-        text = name.strip().upper()
-        if text.startswith("MOD_BIT_"):
-            text = "MOD_" + text[len("MOD_BIT_") :]
-        match = _MASK_NAME.fullmatch(text)
         try:
-            if match:
-                letters = _MASK_LETTERS.get(match.group(1), match.group(1))
-                for letter in letters:
-                    mask |= parse_mods(f"MOD_L{_LETTER_MOD[letter]} | MOD_R{_LETTER_MOD[letter]}")
-            else:
-                mask |= parse_mods(text)
-        except ValueError as error:
+            mask |= parse_mod_mask(name)
+        except ModsError as error:
             raise FormatError(f"{what}: {error}", hint="write modifiers as MOD_LSFT, MOD_MASK_SHIFT, ...") from None
     return mask
 

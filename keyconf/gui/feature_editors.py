@@ -31,7 +31,6 @@ from keyconf.gui.selection import SelectionModel
 from keyconf.model.layout import Combo, KeyOverride, Macro, TapDance
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_MOD_MASK = re.compile(r"^MOD_MASK_(SHIFT|CTRL|ALT|GUI|[CSAG]{2,4})$")
 
 
 def keycode_checker(doc_of: Callable[[], LayoutDocument | None]) -> Callable[[str], str]:
@@ -309,17 +308,15 @@ def key_overrides_editor(doc_of: Callable[[], LayoutDocument | None]) -> Feature
     check = keycode_checker(doc_of)
 
     def write_mods(item: KeyOverride, text: str) -> None:
-        from keyconf.model.keycodes import ModsError, parse_mods
+        from keyconf.model.keycodes import ModsError, parse_mod_mask
 
         mods = [m for m in re.split(r"[\s,|]+", text) if m]
         if not mods:
             raise ValueError("choose the modifiers that trigger it, e.g. MOD_MASK_SHIFT")
         for m in mods:
-            if _MOD_MASK.match(m):  # QMK's MOD_MASK_SHIFT, MOD_MASK_CS…: either hand
-                continue
             try:
-                parse_mods(m)
-            except (ModsError, ValueError) as error:
+                parse_mod_mask(m)  # MOD_LSFT (one hand), MOD_MASK_SHIFT / MOD_MASK_CS… (either hand)
+            except ModsError as error:
                 raise ValueError(f"{m}: {error}") from None
         item.mods = mods
 

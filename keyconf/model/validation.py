@@ -183,6 +183,16 @@ class _Checker:
                 if self.layout.layer_index(name) is None:
                     yield error(f"key override names layer `{name}`, which is not in `layers`",
                                 ("key_overrides", oi, "layers"), code="unknown-layer")
+            fields = (("mods", override.mods), ("negative_mods", override.negative_mods),
+                      ("suppressed_mods", override.suppressed_mods or []))
+            for field_name, names in fields:
+                for mi, mod in enumerate(names):
+                    try:
+                        kc.parse_mod_mask(mod)
+                    except kc.ModsError as exc:
+                        yield error(f"key override: {exc}", ("key_overrides", oi, field_name, mi),
+                                    "modifiers: MOD_MASK_SHIFT (either hand), MOD_LSFT, MOD_RCTL ...",
+                                    code="unknown-modifier")
 
     # -- lint: how layers are entered and left
     def effective(self, layer: int, key: int) -> kc.Keycode | None:

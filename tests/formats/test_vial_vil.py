@@ -53,7 +53,7 @@ def test_tap_dances_combos_overrides_macros_settings(crkbd) -> None:
     ]
     shift_bspc, comma = layout.key_overrides
     assert (shift_bspc.trigger, shift_bspc.replacement) == ("KC_BSPC", "KC_DEL")
-    assert shift_bspc.mods == ["MOD_LSFT", "MOD_RSFT"] and shift_bspc.layers is None
+    assert shift_bspc.mods == ["MOD_MASK_SHIFT"] and shift_bspc.layers is None
     assert shift_bspc.suppressed_mods is None  # the same as the trigger mods: QMK's default
     assert comma.layers == ["layer0"] and comma.negative_mods == ["MOD_LCTL"]
     text, copy = layout.macros[:2]
@@ -197,3 +197,17 @@ def test_layout_options_follow_the_keyboard_definition() -> None:
     written = json.loads(layout_to_vil(layout, keyboard))
     assert written["layout_options"] == 1
     assert written["layout"] == [[[0x04, 0x2A, 0x4C]]]
+
+
+def test_key_override_masks_use_the_registry_names(crkbd) -> None:
+    layout = corne(crkbd).layout
+    override = layout.key_overrides[0]
+    override.mods = ["MOD_MASK_CS", "MOD_BIT_RALT"]
+    override.negative_mods = ["MOD_RGUI"]
+    entry = json.loads(layout_to_vil(layout, crkbd))["key_override"][0]
+    assert (entry["trigger_mods"], entry["negative_mod_mask"]) == (0x73, 0x80)
+    back = vil_to_layout(read_vil(layout_to_vil(layout, crkbd)), crkbd).layout.key_overrides[0]
+    assert (back.mods, back.negative_mods) == (["MOD_MASK_CS", "MOD_RALT"], ["MOD_RGUI"])
+    override.mods = ["MOD_MASK_SC"]  # not a QMK name: QMK has MOD_MASK_CS only
+    with pytest.raises(FormatError, match="MOD_MASK_SC"):
+        layout_to_vil(layout, crkbd)

@@ -21,7 +21,17 @@ from keyconf.model.keycodes.forms import (
     PARAMETERISED_FORMS,
     FormSpec,
 )
-from keyconf.model.keycodes.mods import MOD_NAMES, ModsError, format_mods, from_qmk5, parse_mods, to_qmk5
+from keyconf.model.keycodes.mods import (
+    MOD_MASK_NAMES,
+    MOD_NAMES,
+    ModsError,
+    format_mods,
+    from_qmk5,
+    mod_mask_names,
+    parse_mod_mask,
+    parse_mods,
+    to_qmk5,
+)
 from keyconf.model.keycodes.registry import FormerName, KeycodeRegistry, SpecNames
 from keyconf.model.keycodes.types import (
     Keycode,
@@ -34,6 +44,7 @@ from keyconf.model.keycodes.types import (
 )
 
 __all__ = [
+    "MOD_MASK_NAMES",
     "MOD_NAMES",
     "MOD_TAPS",
     "MOD_WRAPPERS",
@@ -54,6 +65,8 @@ __all__ = [
     "SpecNames",
     "format_mods",
     "from_qmk5",
+    "mod_mask_names",
+    "parse_mod_mask",
     "parse_mods",
     "to_qmk5",
 ]

@@ -69,8 +69,17 @@ MOD_TAPS: dict[str, int] = {
 # Names QMK itself deprecates (quantum_keycodes_legacy.h); they parse but are rewritten.
 DEPRECATED_FORMS = {"C_S_T": "LCS_T"}
 
-# Names VIA's old dictionaries had for whole expressions (the-via/app deprecated-keycodes.ts).
-DIALECT_NAMES = {"SPC_FN1": "LT(1, KC_SPC)", "SPC_FN2": "LT(2, KC_SPC)", "SPC_FN3": "LT(3, KC_SPC)"}
+# Wrapper names other tools write: Vial's keycode list spells LCS(kc) as C_S(kc).
+DIALECT_WRAPPERS = {"C_S": "LCS"}
+
+# Names other tools have for whole expressions: VIA's old dictionaries (the-via/app
+# deprecated-keycodes.ts) and Vial's keycode list (GUI_TOGG, its alias of MAGIC_TOGGLE_GUI).
+DIALECT_NAMES = {
+    "SPC_FN1": "LT(1, KC_SPC)",
+    "SPC_FN2": "LT(2, KC_SPC)",
+    "SPC_FN3": "LT(3, KC_SPC)",
+    "GUI_TOGG": "GU_TOGG",
+}
 
 # One-shot-mod shorthands: OS_LCTL = OSM(MOD_LCTL) ...
 ONE_SHOT_MODS: dict[str, int] = {

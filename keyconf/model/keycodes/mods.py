@@ -4,6 +4,10 @@ keyconf keeps modifiers as an 8-bit mask, one bit per modifier (the HID report's
 text like `MOD_LALT | MOD_RALT` can be held and reported even though QMK cannot encode it: QMK's
 5-bit form (LCTL=1, LSFT=2, LALT=4, LGUI=8, 0x10 = "all of these are right-hand") cannot mix
 hands. `to_qmk5` raises for such a mix; callers turn that into a KeycodeError.
+
+Key overrides take a different thing: an 8-bit HID-report mask (`MOD_MASK_SHIFT` is both Shift
+bits, 0x22). `parse_mod_mask`/`mod_mask_names` read and write those; `parse_mods` is for the
+5-bit places (MT, OSM, LM), where QMK keeps only the low five bits of a MOD_MASK_* value.
 """
 
 from __future__ import annotations
@@ -40,6 +44,24 @@ MOD_NAME_ALIASES: dict[str, str] = {
     "MOD_RCMD": "MOD_RGUI",
     "MOD_LWIN": "MOD_LGUI",
     "MOD_RWIN": "MOD_RGUI",
+}
+# QMK's MOD_MASK_* names (quantum/modifiers.h): 8-bit masks holding both hands of each modifier.
+_BOTH = {"C": LCTL | RCTL, "S": LSFT | RSFT, "A": LALT | RALT, "G": LGUI | RGUI}
+_WORDS = {"C": "CTRL", "S": "SHIFT", "A": "ALT", "G": "GUI"}
+_MASK_LETTERS = ("C", "S", "A", "G", "CS", "CA", "CG", "SA", "SG", "AG", "CSA", "CSG", "CAG", "SAG", "CSAG")
+MOD_MASK_NAMES: dict[str, int] = {
+    "MOD_MASK_" + _WORDS.get(letters, letters): sum(_BOTH[letter] for letter in letters) for letters in _MASK_LETTERS
+}
+# QMK's MOD_BIT_* names (modifiers.h enum mods_8bit): one bit each.
+MOD_BIT_NAMES: dict[str, int] = {
+    "MOD_BIT_LCTRL": LCTL,
+    "MOD_BIT_LSHIFT": LSFT,
+    "MOD_BIT_LALT": LALT,
+    "MOD_BIT_LGUI": LGUI,
+    "MOD_BIT_RCTRL": RCTL,
+    "MOD_BIT_RSHIFT": RSFT,
+    "MOD_BIT_RALT": RALT,
+    "MOD_BIT_RGUI": RGUI,
 }
 _ORDER = (
     ("MOD_LCTL", LCTL),
@@ -80,22 +102,93 @@ def from_qmk5(bits: int) -> int:
     return (bits & 0x0F) << 4 if bits & 0x10 else bits & 0x0F
 
 
+def _split(text: str) -> list[str]:
+    names = [part.strip().upper() for part in text.split("|")]
+    if not all(names):
+        raise ModsError(f"empty modifier in {text!r}")
+    return [MOD_NAME_ALIASES.get(name, name) for name in names]
+
+
+def _is_number(name: str) -> bool:
+    return name.startswith("0X") or name.isdigit()
+
+
 def parse_mods(text: str) -> int:
-    """Parse `MOD_LCTL | MOD_LSFT` (whitespace anywhere; a number is QMK's 5-bit form)."""
+    """Parse `MOD_LCTL | MOD_LSFT` for MT/OSM/LM (whitespace anywhere; a number is QMK's 5-bit form).
+
+    A MOD_MASK_* name is an 8-bit mask; QMK compiles it here but keeps only the low five bits of
+    the whole expression, so `MT(MOD_MASK_CTRL, kc)` is right Ctrl (0x11) and `MOD_MASK_SHIFT` is
+    left Shift (0x02). Text holding one is therefore evaluated exactly as QMK does.
+    """
+    names = _split(text)
+    if any(name in MOD_MASK_NAMES for name in names):
+        return _parse_as_qmk(names, text)
     mods = 0
-    parts = text.split("|")
-    for part in parts:
-        name = part.strip().upper()
-        if not name:
-            raise ModsError(f"empty modifier in {text!r}")
-        name = MOD_NAME_ALIASES.get(name, name)
+    for name in names:
         if name in MOD_NAMES:
             mods |= MOD_NAMES[name]
-        elif name.startswith("0X") or name.isdigit():
+        elif _is_number(name):
             mods |= from_qmk5(int(name, 0))
         else:
-            raise ModsError(f"unknown modifier {part.strip()!r}")
+            raise ModsError(_unknown(name))
     return mods
+
+
+def _parse_as_qmk(names: list[str], text: str) -> int:
+    raw = 0
+    for name in names:
+        if name in MOD_MASK_NAMES:
+            raw |= MOD_MASK_NAMES[name]
+        elif name in MOD_NAMES:
+            raw |= to_qmk5(MOD_NAMES[name])
+        elif _is_number(name):
+            raw |= int(name, 0)
+        else:
+            raise ModsError(_unknown(name))
+    mods = from_qmk5(raw)
+    if not mods:
+        raise ModsError(f"{text.strip()} keeps no modifier in QMK's 5-bit form")
+    return mods
+
+
+def _unknown(name: str) -> str:
+    return f"unknown modifier {name!r}"
+
+
+def parse_mod_mask(text: str) -> int:
+    """The 8-bit mask key overrides take: `MOD_MASK_SHIFT | MOD_LCTL`, `MOD_BIT_LSHIFT`, `0x22`.
+
+    MOD_* names mean their one modifier of one hand (`MOD_RCTL` is 0x10, the right Ctrl bit), a
+    number is the 8-bit mask itself.
+    """
+    mask = 0
+    for name in _split(text):
+        if name in MOD_MASK_NAMES:
+            mask |= MOD_MASK_NAMES[name]
+        elif name in MOD_BIT_NAMES:
+            mask |= MOD_BIT_NAMES[name]
+        elif name in MOD_NAMES:
+            mask |= MOD_NAMES[name]
+        elif _is_number(name):
+            value = int(name, 0)
+            if value > 0xFF:
+                raise ModsError(f"{name} is not an 8-bit modifier mask")
+            mask |= value
+        else:
+            raise ModsError(_unknown(name))
+    return mask
+
+
+def mod_mask_names(mask: int) -> list[str]:
+    """Names for an 8-bit mask: one MOD_MASK_* for modifiers held on both hands, MOD_* for the rest."""
+    both = "".join(letter for letter, bits in _BOTH.items() if mask & bits == bits)
+    names = [_mask_name(both)] if both else []
+    single = mask & 0xFF & ~sum(_BOTH[letter] for letter in both)
+    return names + [name for name, bit in _ORDER if single & bit]
+
+
+def _mask_name(letters: str) -> str:
+    return "MOD_MASK_" + _WORDS.get(letters, letters)
 
 
 def format_mods(mods: int) -> str:

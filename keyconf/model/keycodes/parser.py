@@ -15,11 +15,12 @@ from dataclasses import dataclass
 
 from keyconf.model.keycodes.forms import (
     DEPRECATED_FORMS,
+    DIALECT_WRAPPERS,
     LAYER_FUNCTIONS,
     MOD_TAPS,
     MOD_WRAPPERS,
 )
-from keyconf.model.keycodes.mods import MOD_NAME_ALIASES, ModsError, parse_mods
+from keyconf.model.keycodes.mods import MOD_MASK_NAMES, MOD_NAME_ALIASES, ModsError, format_mods, parse_mods
 from keyconf.model.keycodes.types import (
     OP_KEYCODE,
     OP_LAYER_MOD,
@@ -196,6 +197,9 @@ class Parser:
         if func == "ANY":
             self.note("ANY(...) is QMK Configurator's wrapper")
             return self.expr()
+        if func in DIALECT_WRAPPERS:
+            self.note(f"Vial's {func}(kc) is {DIALECT_WRAPPERS[func]}(kc)")
+            func = DIALECT_WRAPPERS[func]
         if func in MOD_WRAPPERS:
             return self.mod_wrapper(func, MOD_WRAPPERS[func])
         if func in MOD_TAPS:
@@ -293,11 +297,17 @@ class Parser:
         if any(p.upper() in MOD_NAME_ALIASES or p != p.upper() or p[0].isdigit() for p in parts):
             self.note("modifiers written as " + " | ".join(parts))
         try:
-            return parse_mods("|".join(parts))
+            mods = parse_mods("|".join(parts))
         except ModsError as exc:
             raise KeycodeError(
                 str(exc), start, "modifiers: MOD_LCTL, MOD_LSFT, MOD_LALT, MOD_LGUI, MOD_RCTL ..."
             ) from exc
+        if any(p.upper() in MOD_MASK_NAMES for p in parts):
+            self.note(
+                " | ".join(parts) + " is an 8-bit key-override mask; QMK keeps its low 5 bits here: "
+                + format_mods(mods)
+            )
+        return mods
 
     def layer_arg(self) -> LayerRef:
         token = self.take()
