@@ -7,8 +7,9 @@ kind leaves that table alone). Every written entry is read back and compared.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from keyconf.device.board import Board
 from keyconf.device.board_state import BoardState
@@ -103,85 +104,75 @@ def plan_entries(
     """The entry writes `layout` needs; problems and warnings are appended to the lists given."""
     names = Names(layout.layer_names, layout.tap_dance_names)
     changes: list[EntryChange] = []
-
-    def unsupported(kind: str, present: bool) -> None:
-        if present:
-            warnings.append(
-                f"this keyboard keeps its {kind} in its firmware: the layout's {kind} are not written "
-                "(build the firmware to change them)"
-            )
-
-    if current.tap_dances is None:
-        unsupported("tap dances", bool(layout.tap_dances))
-    elif layout.tap_dances:
-        if len(layout.tap_dances) > len(current.tap_dances):
-            problems.append(
-                f"the layout has {len(layout.tap_dances)} tap dances; the keyboard has room for "
-                f"{len(current.tap_dances)}"
-            )
-        else:
-            wanted: list[Entry] = []
-            for i, old in enumerate(current.tap_dances):
-                if i < len(layout.tap_dances):
-                    wanted.append(
-                        _entry(
-                            problems,
-                            f"tap dance {layout.tap_dances[i].name}",
-                            lambda d=layout.tap_dances[i], o=old: tap_dance_entry(d, o, codec, names),
-                        )
-                    )
-                else:
-                    wanted.append(VialTapDance(tapping_term=old.tapping_term))
-            _diff("tap dance", current.tap_dances, wanted, layout.tap_dance_names, changes)
-    if current.combos is None:
-        unsupported("combos", bool(layout.combos))
-    elif layout.combos:
-        if len(layout.combos) > len(current.combos):
-            problems.append(
-                f"the layout has {len(layout.combos)} combos; the keyboard has room for {len(current.combos)}"
-            )
-        else:
-            if any(c.layers is not None or c.term is not None for c in layout.combos):
-                warnings.append(
-                    "Vial combos work on every layer with the global combo term: "
-                    "combo `layers` and `term` are not written"
-                )
-            combos: list[Entry] = [
-                _entry(problems, f"combo {i}", lambda c=combo: combo_entry(c, codec, names))
-                for i, combo in enumerate(layout.combos)
-            ]
-            combos += [VialCombo()] * (len(current.combos) - len(combos))
-            _diff("combo", current.combos, combos, [c.name or "" for c in layout.combos], changes)
-    if current.key_overrides is None:
-        unsupported("key overrides", bool(layout.key_overrides))
-    elif layout.key_overrides:
-        if len(layout.key_overrides) > len(current.key_overrides):
-            problems.append(
-                f"the layout has {len(layout.key_overrides)} key overrides; the keyboard has room for "
-                f"{len(current.key_overrides)}"
-            )
-        else:
-            overrides: list[Entry] = []
-            for i, present in enumerate(current.key_overrides):
-                if i < len(layout.key_overrides):
-                    overrides.append(
-                        _entry(
-                            problems,
-                            f"key override {i}",
-                            lambda o=layout.key_overrides[i], c=present: key_override_entry(o, c, codec, names),
-                        )
-                    )
-                else:
-                    overrides.append(disabled_key_override(present))
-            _diff(
-                "key override", current.key_overrides, overrides, [o.name or "" for o in layout.key_overrides], changes
-            )
+    _plan_table(
+        "tap dance", "tap dances", current.tap_dances, layout.tap_dances, layout.tap_dance_names,
+        lambda i: f"tap dance {layout.tap_dances[i].name}",
+        lambda dance, present: tap_dance_entry(dance, present, codec, names),
+        lambda present: VialTapDance(tapping_term=present.tapping_term),
+        problems, warnings, changes,
+    )
+    if current.combos is not None and any(c.layers is not None or c.term is not None for c in layout.combos):
+        warnings.append(
+            "Vial combos work on every layer with the global combo term: combo `layers` and `term` are not written"
+        )
+    _plan_table(
+        "combo", "combos", current.combos, layout.combos, [c.name or "" for c in layout.combos],
+        lambda i: f"combo {i}",
+        lambda combo, present: combo_entry(combo, codec, names),
+        lambda present: VialCombo(),
+        problems, warnings, changes,
+    )
+    _plan_table(
+        "key override", "key overrides", current.key_overrides, layout.key_overrides,
+        [o.name or "" for o in layout.key_overrides],
+        lambda i: f"key override {i}",
+        lambda override, present: key_override_entry(override, present, codec, names),
+        disabled_key_override,
+        problems, warnings, changes,
+    )
     for change in changes:
         table = {"tap dance": target.tap_dances, "combo": target.combos, "key override": target.key_overrides}
         found = table[change.kind]
         assert found is not None
         found[change.index] = change.new  # type: ignore[assignment]
     return changes
+
+
+def _plan_table(
+    kind: EntryKind,
+    plural: str,
+    present_entries: list[Any] | None,
+    items: list[Any],
+    labels: list[str],
+    describe: Callable[[int], str],
+    build: Callable[[Any, Any], Entry],
+    filler: Callable[[Any], Entry],
+    problems: list[str],
+    warnings: list[str],
+    changes: list[EntryChange],
+) -> None:
+    """Plan one Vial table (tap dances, combos or key overrides): the layout's items fill the
+    board's entries in order, the entries left over are emptied (`filler`), and only entries
+    that differ become changes. A board without the table keeps its firmware's."""
+    if present_entries is None:
+        if items:
+            warnings.append(
+                f"this keyboard keeps its {plural} in its firmware: the layout's {plural} are not written "
+                "(build the firmware to change them)"
+            )
+        return
+    if not items:
+        return
+    if len(items) > len(present_entries):
+        problems.append(f"the layout has {len(items)} {plural}; the keyboard has room for {len(present_entries)}")
+        return
+    wanted: list[Entry] = [
+        _entry(problems, describe(i), lambda item=items[i], present=present: build(item, present))
+        if i < len(items)
+        else filler(present)
+        for i, present in enumerate(present_entries)
+    ]
+    _diff(kind, present_entries, wanted, labels, changes)
 
 
 def _entry(problems: list[str], what: str, build) -> Entry:  # noqa: ANN001
