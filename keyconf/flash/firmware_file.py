@@ -16,6 +16,7 @@ from pathlib import Path
 from keyconf.flash import mcus
 from keyconf.flash.bootloaders import Bootloader, FirmwareFormat, format_advice
 from keyconf.flash.mcus import Mcu
+from keyconf.model.problems import format_position
 
 MAX_FIRMWARE_BYTES = 64 * 1024 * 1024  # larger than any QMK target's flash; bounds what we read
 
@@ -51,15 +52,9 @@ class FirmwareError(Exception):
         self.forcible = forcible  # --force may override (a judgement, not a broken file)
 
     def __str__(self) -> str:
-        where = ""
-        if self.path is not None:
-            where = str(self.path)
-            if self.line is not None:
-                where += f":{self.line}"
-                if self.column is not None:
-                    where += f":{self.column}"
-            where += ": "
-        return where + self.message
+        if self.path is None:
+            return self.message
+        return f"{format_position(str(self.path), self.line, self.column)}: {self.message}"
 
 
 @dataclass(frozen=True)

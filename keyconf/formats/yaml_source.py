@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from keyconf.model.problems import format_diagnostic
+
 try:  # libyaml is much faster; it ships in PyYAML's wheels
     _Loader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - pure-Python PyYAML build
@@ -61,15 +63,7 @@ class SourceError(Exception):
         self.hint = hint
 
     def format(self) -> str:
-        where = self.file or "<input>"
-        if self.line is not None:
-            where += f":{self.line}"
-            if self.column is not None:
-                where += f":{self.column}"
-        text = f"{where}: error: {self.message}"
-        if self.hint:
-            text += f"\n  hint: {self.hint}"
-        return text
+        return format_diagnostic("error", self.message, self.hint, self.file or "<input>", self.line, self.column)
 
     def __str__(self) -> str:
         return self.format()

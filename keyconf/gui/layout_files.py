@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from keyconf.model.keyboard import Keyboard
 from keyconf.model.layout import Layout
+from keyconf.model.problems import format_position
 
 log = logging.getLogger(__name__)
 
@@ -43,12 +44,7 @@ class FileProblem(Exception):
     hint: str | None = None
 
     def location(self) -> str:
-        where = self.file or ""
-        if self.line is not None:
-            where += f":{self.line}"
-            if self.column is not None:
-                where += f":{self.column}"
-        return where
+        return format_position(self.file, self.line, self.column)
 
     def __str__(self) -> str:
         where = self.location()

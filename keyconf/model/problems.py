@@ -37,15 +37,27 @@ class Problem:
 
     def format(self) -> str:
         """`FILE:LINE:COL: error|warning: message` with the hint on the next line."""
-        where = self.file or "<layout>"
-        if self.line is not None:
-            where += f":{self.line}"
-            if self.column is not None:
-                where += f":{self.column}"
-        text = f"{where}: {self.severity.value}: {self.message}"
-        if self.hint:
-            text += f"\n  hint: {self.hint}"
-        return text
+        return format_diagnostic(self.severity.value, self.message, self.hint, self.file or "<layout>",
+                                 self.line, self.column)
+
+
+def format_position(file: str | None, line: int | None, column: int | None) -> str:
+    """`FILE:LINE:COL`, as far as each part is known (the shape editors and terminals link)."""
+    where = file or ""
+    if line is not None:
+        where += f":{line}"
+        if column is not None:
+            where += f":{column}"
+    return where
+
+
+def format_diagnostic(severity: str, message: str, hint: str | None, file: str | None, line: int | None,
+                      column: int | None) -> str:
+    """`FILE:LINE:COL: severity: message`, then `  hint: …` on its own line."""
+    text = f"{format_position(file, line, column)}: {severity}: {message}"
+    if hint:
+        text += f"\n  hint: {hint}"
+    return text
 
 
 def error(message: str, location: Location = (), hint: str | None = None, code: str = "") -> Problem:
