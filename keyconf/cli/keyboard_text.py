@@ -26,15 +26,16 @@ def draw_layer(layout: Layout, layer: Layer, macro: LayoutMacro | None) -> str:
     """The layer as lines of text: one line of tap legends and one of hold legends per
     physical row, each key at its horizontal place (or in rows of 12 without geometry)."""
     legends = legends_for(layout, layer)
-    if macro is None or len(macro.keys) != len(legends):
+    if macro is None or macro.key_count != len(legends):
         rows = [list(range(i, min(i + 12, len(legends)))) for i in range(0, len(legends), 12)]
         lefts = [float(i % 12) for i in range(len(legends))]
         widths = [1.0] * len(legends)
     else:
-        rows = physical_rows(macro.keys)
-        origin = bounding_box(macro.keys).left
+        keys = macro.slot_keys
+        rows = physical_rows(keys)
+        origin = bounding_box(keys).left
         lefts, widths = [], []
-        for key in macro.keys:
+        for key in keys:
             cx, _ = key_center(key)
             width = key.w if not key.r else 1.0
             lefts.append(cx - width / 2 - origin)

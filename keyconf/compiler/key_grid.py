@@ -14,8 +14,8 @@ from keyconf.model.keyboard import Key
 
 
 def macro_keys(keys: list[Key]) -> list[Key]:
-    """The keys that are macro arguments, in order (decals are drawn, not wired)."""
-    return [key for key in keys if not key.decal]
+    """The keys that are macro arguments, in order (decals and encoder knobs are drawn, not wired)."""
+    return [key for key in keys if key.takes_slot]
 
 
 @dataclass(frozen=True)

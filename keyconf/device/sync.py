@@ -103,7 +103,7 @@ class KeyMapping:
                 f"{keyboard.name} has no layout {layout_macro}",
                 hint=f"its layouts: {', '.join(keyboard.layouts) or 'none'}",
             ) from None
-        keys = [k for k in self.macro.keys if not k.decal]
+        keys = self.macro.slot_keys
         self.slots = [KeySlot(i, k.matrix, k.option) for i, k in enumerate(keys)]
         cells = [s.cell for s in self.slots if s.cell is not None]
         self.rows = keyboard.matrix_rows or (max(r for r, _ in cells) + 1 if cells else 0)

@@ -74,7 +74,7 @@ def find_boot_keys(layout: Layout, keyboard: Keyboard | None = None) -> list[Boo
     macro_keys = None
     if geometry is not None:
         try:
-            macro_keys = geometry.layout(layout.layout_macro).keys
+            macro_keys = geometry.layout(layout.layout_macro).slot_keys
         except KeyError:
             macro_keys = None
     found: list[BootKey] = []

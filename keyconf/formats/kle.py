@@ -37,7 +37,8 @@ from keyconf.formats.definition_source import (
     parse_definition_json,
     read_definition_text,
 )
-from keyconf.model.keyboard import Key, Keyboard, LayoutMacro, SecondaryRect
+from keyconf.model.geometry import key_center
+from keyconf.model.keyboard import Encoder, Key, Keyboard, LayoutMacro, SecondaryRect
 
 LEGEND_POSITIONS = 12
 
@@ -59,6 +60,10 @@ DEFAULT_ALIGNMENT = 4
 _NUMBER_PROPS = ("x", "y", "w", "h", "x2", "y2", "w2", "h2", "r", "rx", "ry")
 _MAX_KEYS = 5000  # far beyond any keyboard; stops pathological files early
 _MATRIX_PAIR = re.compile(r"^\s*(\d{1,3})\s*[,，]\s*(\d{1,3})\s*$")
+# VIA's legend conventions, which KLE files made for VIA carry too.
+MATRIX_LEGEND = 0  # "row,col"
+ENCODER_LEGEND = 4  # "e<n>": rotary encoder n
+_ENCODER = re.compile(r"^[eE](\d+)\s*$")
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,11 @@ class KleKey:
 
     def legend(self, position: int) -> str:
         return self.legends[position]
+
+    def encoder_index(self) -> int | None:
+        """The rotary encoder this key marks (VIA's `e<n>` centre legend), if any."""
+        match = _ENCODER.match(self.legends[ENCODER_LEGEND])
+        return int(match.group(1)) if match else None
 
 
 @dataclass
@@ -265,13 +275,14 @@ def parse_kle_text(text: str, path: str | os.PathLike[str] | None = None) -> Any
 
 
 def _matrix_from_legends(keys: list[KleKey]) -> list[tuple[int, int] | None] | None:
-    """Matrix positions when every real key has a VIA-style "row,col" top-left legend."""
+    """Matrix positions when every real key has a VIA-style "row,col" top-left legend (a key
+    that is only an encoder, `e<n>` and no position, has none)."""
     positions: list[tuple[int, int] | None] = []
     for kle_key in keys:
-        if kle_key.key.decal:
+        match = _MATRIX_PAIR.match(kle_key.legends[MATRIX_LEGEND])
+        if kle_key.key.decal or (not match and kle_key.encoder_index() is not None):
             positions.append(None)
             continue
-        match = _MATRIX_PAIR.match(kle_key.legends[0])
         if not match:
             return None
         positions.append((int(match.group(1)), int(match.group(2))))
@@ -282,14 +293,18 @@ def keyboard_from_kle(layout: KleLayout, name: str = "") -> Keyboard:
     """A `Keyboard` with one layout macro `LAYOUT` holding every key in KLE order.
 
     The label of each key is its first legend in reading order. When every key carries a
-    `row,col` top-left legend (KLE files made for VIA), those become matrix positions."""
+    `row,col` top-left legend (KLE files made for VIA), those become matrix positions and
+    `e<n>` centre legends mark encoders; which keys take a keymap slot is `Key.takes_slot`."""
     matrix = _matrix_from_legends(layout.keys)
     keys: list[Key] = []
     for index, kle_key in enumerate(layout.keys):
         label = next((legend for legend in kle_key.legends if legend), None)
         position = matrix[index] if matrix else None
-        keys.append(_with(kle_key.key, label=label, matrix=position))
+        encoder = kle_key.encoder_index() if matrix else None
+        keys.append(_with(kle_key.key, label=label, matrix=position, encoder=encoder))
     used = [k.matrix for k in keys if k.matrix is not None]
+    centres = {k.encoder: key_center(k) for k in reversed(keys) if k.encoder is not None}
+    encoders = [Encoder(i, *centres[i]) if i in centres else Encoder(i) for i in range(max(centres, default=-1) + 1)]
     display = layout.name or name
     return Keyboard(
         name=name or layout.name,
@@ -298,6 +313,7 @@ def keyboard_from_kle(layout: KleLayout, name: str = "") -> Keyboard:
         matrix_rows=max((m[0] for m in used), default=-1) + 1,
         matrix_cols=max((m[1] for m in used), default=-1) + 1,
         layouts={"LAYOUT": LayoutMacro("LAYOUT", keys)},
+        encoders=encoders,
     )
 
 

@@ -40,8 +40,8 @@ def matrix_size(keyboard: Keyboard) -> MatrixSize:
 
 
 def macro_positions(macro: LayoutMacro) -> list[tuple[int, int] | None]:
-    """Matrix position of each key of the macro, in argument order (None for decals and unwired keys)."""
-    return [None if key.decal else key.matrix for key in macro.keys]
+    """Matrix position of each keymap slot of the macro, in argument order (None for unwired keys)."""
+    return [key.matrix for key in macro.slot_keys]
 
 
 def choose_macro(keyboard: Keyboard, used: Iterable[tuple[int, int]], requested: str | None = None) -> LayoutMacro:
@@ -97,8 +97,8 @@ def macro_order_to_matrix(
     options), the key of the chosen option (`option_choices`: group → choice) wins."""
     grid = [[fill] * size.cols for _ in range(size.rows)]
     owner: dict[tuple[int, int], Key] = {}
-    for key, keycode in zip(macro.keys, keys, strict=False):
-        if key.decal or key.matrix is None:
+    for key, keycode in zip(macro.slot_keys, keys, strict=False):
+        if key.matrix is None:
             continue
         row, col = key.matrix
         if row >= size.rows or col >= size.cols:

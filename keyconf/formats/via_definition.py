@@ -35,19 +35,16 @@ from keyconf.formats.definition_source import (
     parse_definition_json,
     read_definition_text,
 )
-from keyconf.formats.kle import KleKey, parse_kle
+from keyconf.formats.kle import ENCODER_LEGEND, MATRIX_LEGEND, KleKey, parse_kle
 from keyconf.model.geometry import bounding_box, key_center
 from keyconf.model.keyboard import Encoder, Key, Keyboard, LayoutMacro, LayoutOption
 
-# Legend positions VIA reads (KLE reading order).
-MATRIX_LEGEND = 0
-ENCODER_LEGEND = 4
+# Legend positions VIA reads (KLE reading order); the matrix and encoder ones are kle's.
 OPTION_LEGEND = 8
 
 LAYOUT_NAME = "LAYOUT"
 
 _PAIR = re.compile(r"^\s*(-?\d+)\s*[,，]\s*(-?\d+)\s*$")
-_ENCODER = re.compile(r"^[eE](\d+)\s*$")
 _USB_ID = re.compile(r"^\s*0[xX]([0-9a-fA-F]{1,4})\s*$")
 _MAX_MATRIX = 255  # VIA addresses rows and columns with one byte each
 
@@ -127,10 +124,7 @@ class _ViaKey:
 
 def _read_key(src: DataSource, kle_key: KleKey, where: JsonPath) -> _ViaKey:
     legends = kle_key.legends
-    encoder = None
-    encoder_match = _ENCODER.match(legends[ENCODER_LEGEND])
-    if encoder_match:
-        encoder = int(encoder_match.group(1))
+    encoder = kle_key.encoder_index()
     matrix: tuple[int, int] | None = None
     matrix_text = legends[MATRIX_LEGEND]
     if not matrix_text and not kle_key.key.decal and encoder is None:

@@ -655,8 +655,8 @@ def _multiline_block(text: str, indent: str) -> str | None:
 
 def rows_for_keys(keyboard_layout: LayoutMacro | None, count: int) -> list[int]:
     """Row lengths that follow the physical rows of the keys, in the macro's key order."""
-    if keyboard_layout is not None and len(keyboard_layout.keys) == count:
-        return [len(row) for row in physical_rows(keyboard_layout.keys)]
+    if keyboard_layout is not None and keyboard_layout.key_count == count:
+        return [len(row) for row in physical_rows(keyboard_layout.slot_keys)]
     width = 12 if count % 12 == 0 else 10 if count % 10 == 0 else 14
     lengths = [width] * (count // width)
     if count % width:
@@ -751,8 +751,8 @@ class _SectionWriter:
             for length in self.row_lengths(layer):
                 rows.append(list(range(start, start + length)))
                 start += length
-            if macro is not None and len(macro.keys) == len(layer.keys):
-                slots = column_slots(macro.keys, rows)  # keys line up like on the board
+            if macro is not None and macro.key_count == len(layer.keys):
+                slots = column_slots(macro.slot_keys, rows)  # keys line up like on the board
             else:
                 slots = [0] * len(layer.keys)
                 for row in rows:

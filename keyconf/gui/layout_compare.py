@@ -96,7 +96,7 @@ def key_positions(keyboard: Keyboard, macro_name: str) -> dict[int, tuple[int, i
     from keyconf.model.geometry import physical_rows
 
     try:
-        keys = keyboard.layout(macro_name).keys
+        keys = keyboard.layout(macro_name).slot_keys
     except KeyError:
         return {}
     return {slot: (r + 1, c + 1) for r, row in enumerate(physical_rows(keys)) for c, slot in enumerate(row)}

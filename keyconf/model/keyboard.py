@@ -39,6 +39,15 @@ class Key:
     option: tuple[int, int] | None = None
     decal: bool = False  # drawn but not a key (KLE decals)
 
+    @property
+    def takes_slot(self) -> bool:
+        """Whether this key has a keycode of its own in every layer (a layout macro argument).
+
+        The one rule every definition reader shares: a decal is only drawn, and a key that is
+        only a rotary encoder (an encoder index, no matrix position) turns rather than presses,
+        so its actions live in the layer's `encoders`, not its keys."""
+        return not self.decal and not (self.encoder is not None and self.matrix is None)
+
 
 @dataclass(frozen=True)
 class LayoutOption:
@@ -63,14 +72,20 @@ class Encoder:
 class LayoutMacro:
     """One physical arrangement of the keys, named after its QMK `LAYOUT_*` macro.
 
-    `keys` is in the macro's argument order: layer keycode lists in a layout follow it."""
+    `keys` is in the macro's argument order and includes what is only drawn (decals,
+    encoder knobs); layer keycode lists follow `slot_keys`."""
 
     name: str
     keys: list[Key]
 
     @property
+    def slot_keys(self) -> list[Key]:
+        """The keys that take a keymap slot, in order: layer `keys[i]` belongs to `slot_keys[i]`."""
+        return [k for k in self.keys if k.takes_slot]
+
+    @property
     def key_count(self) -> int:
-        return sum(1 for k in self.keys if not k.decal)
+        return sum(1 for k in self.keys if k.takes_slot)
 
 
 @dataclass

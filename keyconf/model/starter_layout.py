@@ -45,9 +45,9 @@ _CLUSTER = {
 
 def starter_layout(keyboard: Keyboard, macro_name: str | None = None, name: str | None = None) -> Layout:
     macro = keyboard.layout(macro_name)
-    keys = [k for k in macro.keys if not k.decal]
+    keys = macro.slot_keys
     base = starter_keys(keys)
-    encoders = _encoder_count(keyboard, keys)
+    encoders = _encoder_count(keyboard, macro.keys)
     layer = Layer("base", base, [EncoderAction("KC_VOLD", "KC_VOLU") for _ in range(encoders)])
     return Layout(
         keyboard=keyboard.name,

@@ -85,7 +85,7 @@ class _Checker:
             yield error(f"keyboard `{self.keyboard.name}` has no layout `{self.layout.layout_macro}`",
                         ("layout",), f"its layouts: {known}", code="unknown-layout-macro")
             return
-        expected = len(macro.keys)
+        expected = macro.key_count
         for index, layer in enumerate(self.layout.layers):
             count = len(layer.keys)
             if count == expected:

@@ -86,11 +86,12 @@ class KeyboardScene:
 
 
 def layer_slots(macro: LayoutMacro) -> list[int | None]:
-    """For each key of the macro, its position in a layer's keycode list (None for decals)."""
+    """For each key of the macro, its position in a layer's keycode list (None for decals and
+    encoder knobs, `Key.takes_slot`)."""
     slots: list[int | None] = []
     next_slot = 0
     for key in macro.keys:
-        if key.decal:
+        if not key.takes_slot:
             slots.append(None)
         else:
             slots.append(next_slot)

@@ -78,7 +78,7 @@ def test_v3_definition() -> None:
         LayoutOption("Bottom Row", ("ANSI", "7U", "HHKB")),
     ]
     layout = kb.layout("LAYOUT")
-    assert len(layout.keys) == 29 and layout.key_count == 28  # one blocker decal
+    assert len(layout.keys) == 29 and layout.key_count == 27  # one blocker decal, one bare knob
 
 
 def test_option_choices_are_moved_onto_the_board() -> None:
@@ -143,7 +143,7 @@ def test_v2_definition_and_file(tmp_path: Path) -> None:
     path.write_text(json.dumps(v2, indent=2))
     definition = load_via_definition(path)
     assert definition.version == 2 and definition.lighting == "qmk_backlight"
-    assert definition.keyboard.layout().key_count == 28
+    assert definition.keyboard.layout().key_count == 27
 
 
 def test_unlabelled_option_groups_get_names() -> None:
