@@ -48,9 +48,15 @@ def command_error(error: DeviceError) -> CommandError:
             shown = ", ".join(f"layer {layer} row {row} col {col}" for layer, row, col in error.written[:10])
             more = f" and {len(error.written) - 10} more" if len(error.written) > 10 else ""
             lines.append(f"  written and confirmed: {shown}{more}")
+        if error.torn:
+            shown = ", ".join(f"layer {layer} row {row} col {col} = 0x{v:04X}" for layer, row, col, v in error.torn)
+            lines.append(f"  damaged (torn: neither the old nor the new keycode): {shown}")
         if error.unconfirmed:
             shown = ", ".join(f"layer {layer} row {row} col {col}" for layer, row, col in error.unconfirmed)
-            lines.append(f"  sent but not confirmed (old or new): {shown}")
+            lines.append(
+                f"  sent but not confirmed (each holds its old or new keycode, or is torn: QMK writes EEPROM "
+                f"byte by byte): {shown}"
+            )
         if error.backup:
             lines.append(f"  backup of the keyboard from before the push: {error.backup}")
         return CommandError("\n".join(lines), EXIT_PROBLEMS, error.hint)

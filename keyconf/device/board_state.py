@@ -7,6 +7,7 @@ big-endian per key), so a push can compare and send byte ranges directly.
 from __future__ import annotations
 
 import struct
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from keyconf.device.via_protocol import CHUNK
@@ -108,17 +109,28 @@ class BoardState:
         )
 
 
-def write_windows(changed: list[int], span: int = KEYS_PER_REPORT) -> list[tuple[int, int]]:
+def write_windows(
+    changed: list[int], span: int = KEYS_PER_REPORT, avoid: frozenset[int] | set[int] = frozenset()
+) -> list[tuple[int, int]]:
     """The fewest reports that cover every changed key: (first key, key count) windows of at
     most `span` keys. Greedy from the left is optimal for covering points with fixed-length
     intervals; unchanged keys inside a window are rewritten with their current value, which
-    costs nothing and saves a report whenever two changes are less than `span` keys apart."""
+    costs nothing and saves a report whenever two changes are less than `span` keys apart.
+
+    No window covers a key in `avoid` (an unchanged key the firmware would refuse to store, such
+    as QK_BOOT on a locked Vial board, which rewrites it as 0xFFFF): the changes on either side
+    of it go in separate windows, greedy again within each stretch, so still the fewest."""
     windows: list[tuple[int, int]] = []
+    blocked = sorted(avoid)
     i = 0
     while i < len(changed):
         start = changed[i]
+        limit = start + span
+        at = bisect_right(blocked, start)
+        if at < len(blocked):
+            limit = min(limit, blocked[at])
         end = start
-        while i < len(changed) and changed[i] < start + span:
+        while i < len(changed) and changed[i] < limit:
             end = changed[i]
             i += 1
         windows.append((start, end - start + 1))

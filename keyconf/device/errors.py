@@ -65,7 +65,10 @@ class VerifyError(DeviceError):
 
 class PushError(DeviceError):
     """A push stopped part-way. `written` lists what reached the keyboard (and was confirmed),
-    `backup` is the file holding the keymap from before the push, to restore from."""
+    `unconfirmed` the keys sent when the keyboard stopped answering (each old, new, or torn:
+    QMK writes EEPROM a byte at a time), `torn` the keys read back holding neither their old
+    nor their new keycode, with the value found, and `backup` the file holding the keymap from
+    before the push, to restore from."""
 
     def __init__(
         self,
@@ -74,11 +77,13 @@ class PushError(DeviceError):
         written: list[tuple[int, int, int]],
         unconfirmed: list[tuple[int, int, int]],
         backup: str | None,
+        torn: list[tuple[int, int, int, int]] | None = None,
         cause: BaseException | None = None,
         hint: str | None = None,
     ):
         super().__init__(message, hint)
         self.written = written
         self.unconfirmed = unconfirmed
+        self.torn = torn or []
         self.backup = backup
         self.cause = cause

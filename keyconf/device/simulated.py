@@ -619,10 +619,27 @@ class SimulatedVialKeyboard(SimulatedKeyboard):
         if size > CHUNK or offset >= len(self.keymap) or len(self.keymap) - offset < size:
             return
         if not self.unlocked:
-            for i in range(offset % 2, size - 1, 2):
-                if (data[4 + i] << 8 | data[5 + i]) == QK_BOOT:
-                    data[4 + i] = data[5 + i] = 0xFF
+            self._refuse_qk_boot(data, offset, size)
         super()._set_buffer(data)
+
+    def _refuse_qk_boot(self, data: bytearray, offset: int, size: int) -> None:
+        """vial-qmk's check, in the request buffer (so the reply echoes it): every QK_BOOT the
+        write would store becomes 0xFFFF, a key the write only half covers judged together with
+        the byte already stored next to it."""
+        payload = 4
+        first, last = 0, size
+        if offset % 2:
+            if (self.keymap[offset - 1] << 8 | data[payload]) == QK_BOOT:
+                data[payload] = 0xFF
+            first = 1
+        if (offset + size) % 2:
+            after = self.keymap[offset + size] if offset + size < len(self.keymap) else 0
+            if (data[payload + size - 1] << 8 | after) == QK_BOOT:
+                data[payload + size - 1] = 0xFF
+            last -= 1
+        for i in range(first, last - 1, 2):
+            if (data[payload + i] << 8 | data[payload + i + 1]) == QK_BOOT:
+                data[payload + i] = data[payload + i + 1] = 0xFF
 
     def _bootloader_jump(self, data: bytearray) -> bool:
         return self.unlocked

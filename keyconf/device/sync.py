@@ -6,10 +6,13 @@ A read is one 28-byte get_buffer per 14 keys, the fewest reports possible. A pus
    session's last read or push);
 2. saves that board state as a backup before anything is written;
 3. writes only the changed keys, grouped so each report covers as many as it can
-   (`write_windows`): one changed key is one report; reports never split a key, so a key is
-   always either old or new, even when the keyboard is unplugged mid-push;
-4. reads back every written range and compares, so a write the firmware ignored is reported
-   instead of claimed as done.
+   (`write_windows`): one changed key is one report; reports never split a key. On a Vial
+   board no report covers an unchanged key holding QK_BOOT (a locked board would store 0xFFFF
+   there), and a change *to* QK_BOOT asks for the board to be unlocked first;
+4. reads back every written range and sorts each key: written, still old, or torn (neither:
+   QMK writes EEPROM byte by byte, so a cut inside a report can leave half a key, and a
+   firmware may replace a value). A write the firmware ignored is reported, never claimed
+   done; after a failure the same read-back says exactly which keys reached the board.
 
 A failure after the backup raises `PushError`, which names the keys that reached the board
 and the backup to restore from (`restore`).
@@ -21,6 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from keyconf.device import vial_protocol as vl
 from keyconf.device.backup import Backup, BackupStore, BoardIdentity, load_backup
 from keyconf.device.board import Board
 from keyconf.device.board_state import KEY_BYTES, BoardState, EncoderKey, KeymapImage, write_windows
@@ -211,6 +215,29 @@ class PushResult:
     plan: PushPlan
     backup: Path | None
     reports: int
+
+
+@dataclass
+class WriteSurvey:
+    """What a read-back found in the written windows (flat key indexes)."""
+
+    written: list[int] = field(default_factory=list)  # changed keys holding their new keycode
+    refused: list[int] = field(default_factory=list)  # changed keys still holding the old one
+    torn: list[tuple[int, int]] = field(default_factory=list)  # (key, value found): neither old nor new
+
+    @property
+    def complete(self) -> bool:
+        return not (self.refused or self.torn)
+
+    def describe_failures(self, image: KeymapImage) -> list[str]:
+        lines = []
+        for index in self.refused:
+            layer, row, col = image.position(index)
+            lines.append(f"layer {layer} row {row} col {col} kept its old keycode")
+        for index, value in self.torn:
+            layer, row, col = image.position(index)
+            lines.append(f"layer {layer} row {row} col {col} holds 0x{value:04X} (torn: neither old nor new)")
+        return lines
 
 
 @dataclass
@@ -441,7 +468,7 @@ class KeymapSync:
                     self.codec.decode(new, names),
                 )
             )
-        plan.windows = write_windows(changed)
+        plan.windows = self._windows(current.keymap, target.keymap)
         return plan
 
     def _option_choices(self, layout: Layout) -> dict[int, int]:
@@ -587,7 +614,7 @@ class KeymapSync:
                     self.codec.decode(new, names),
                 )
             )
-        plan.windows = write_windows(current.keymap.changed_keys(target.keymap))
+        plan.windows = self._windows(current.keymap, target.keymap)
         if saved.encoders is not None and current.encoders is not None and target.encoders is not None:
             for key, value in saved.encoders.items():
                 if key in current.encoders and current.encoders[key] != value:
@@ -633,9 +660,12 @@ class KeymapSync:
         acknowledged: list[int] = []
         changed = set(current.changed_keys(target))
         in_flight: list[int] = []
+        sent: list[tuple[int, int]] = []  # windows sent (or being sent): what a survey reads back
+        survey: WriteSurvey | None = None
         try:
             for done, (first, count) in enumerate(plan.windows, 1):
                 in_flight = [i for i in range(first, first + count) if i in changed]
+                sent.append((first, count))
                 self.client.set_buffer(
                     first * KEY_BYTES, bytes(target.data[first * KEY_BYTES : (first + count) * KEY_BYTES])
                 )
@@ -643,19 +673,11 @@ class KeymapSync:
                 in_flight = []
                 if progress is not None:
                     progress("write", done, len(plan.windows))
-            mismatched: list[int] = []
-            for done, (first, count) in enumerate(plan.windows, 1):
-                back = self.client.get_buffer(first * KEY_BYTES, count * KEY_BYTES)
-                expected = target.data[first * KEY_BYTES : (first + count) * KEY_BYTES]
-                mismatched += [
-                    first + k for k in range(count) if back[2 * k : 2 * k + 2] != expected[2 * k : 2 * k + 2]
-                ]
-                if progress is not None:
-                    progress("verify", done, len(plan.windows))
-            if mismatched:
-                keys = ", ".join(self._describe_index(i, current) for i in mismatched[:8])
+            survey = self._survey(plan, plan.windows, changed, progress)
+            if not survey.complete:
                 raise VerifyError(
-                    f"{len(mismatched)} key(s) did not keep the written keycode: {keys}",
+                    f"{len(survey.refused) + len(survey.torn)} key(s) did not keep the written keycode: "
+                    + ", ".join(survey.describe_failures(current)[:8]),
                     hint="the firmware rejected them (a locked Vial keyboard refuses QK_BOOT)",
                 )
             self._apply_encoders(plan)
@@ -665,13 +687,28 @@ class KeymapSync:
                 write_entries(self.board, plan.entries)
         except DeviceError as error:
             self.snapshot = None  # the board is no longer what we last knew
-            written = [current.position(i) for i in acknowledged]
-            unsure = [current.position(i) for i in in_flight]
+            if survey is None:
+                survey = self._try_survey(plan, sent, changed)
+            if survey is not None:
+                # What the keyboard holds now, read back: exact even when a write's reply was lost
+                written = [current.position(i) for i in survey.written]
+                unsure: list[tuple[int, int, int]] = []
+                torn = [(*current.position(i), value) for i, value in survey.torn]
+                reached = len(survey.written)
+            else:
+                written = [current.position(i) for i in acknowledged]
+                unsure = [current.position(i) for i in in_flight]
+                torn = []
+                reached = len(written)
+            detail = f", {len(unsure)} may have" if unsure else ""
+            if torn:
+                detail += f"; {len(torn)} key(s) hold neither the old nor the new keycode (torn or refused)"
             raise PushError(
-                f"the push stopped part-way: {error.message}. {len(written)} of {len(changed)} changed keys "
-                f"reached the keyboard{f', {len(unsure)} may have' if unsure else ''}",
+                f"the push stopped part-way: {error.message}. {reached} of {len(changed)} changed keys "
+                f"reached the keyboard{detail}",
                 written=written,
                 unconfirmed=unsure,
+                torn=torn,
                 backup=str(backup),
                 cause=error,
                 hint=f"reconnect the keyboard and restore it with `keyconf restore {backup}`, or push the layout again",
@@ -679,27 +716,79 @@ class KeymapSync:
         self.snapshot = plan.target.copy()
         return PushResult(plan, backup, self.client.round_trips - before)
 
+    def _windows(self, current: KeymapImage, target: KeymapImage) -> list[tuple[int, int]]:
+        """The write reports for the changed keys. On a Vial board no report covers an unchanged
+        key holding a keycode the firmware refuses while locked: it would come back 0xFFFF."""
+        changed = current.changed_keys(target)
+        refused = self._refused_while_locked()
+        avoid = {i for i in range(current.key_count) if current.value(i) in refused} - set(changed)
+        return write_windows(changed, avoid=avoid)
+
+    def _refused_while_locked(self) -> frozenset[int]:
+        if not self.board.is_vial:
+            return frozenset()
+        registry = codec_for(self.board.current_numbering)
+        values = set()
+        for name in vl.REFUSED_WHILE_LOCKED:
+            try:
+                values.add(registry.encode(name, []))
+            except KeycodeEncodeError:
+                continue
+        return frozenset(values)
+
+    def _survey(
+        self,
+        plan: PushPlan,
+        windows: Sequence[tuple[int, int]],
+        changed: set[int],
+        progress: Progress | None = None,
+    ) -> WriteSurvey:
+        """Read back every key the windows covered and sort them: written (new value), not
+        written (old value), or torn (neither: a cut inside a report, since QMK writes EEPROM
+        byte by byte, or a value the firmware replaced, such as Vial's 0xFFFF for QK_BOOT)."""
+        current, target = plan.current.keymap, plan.target.keymap
+        survey = WriteSurvey()
+        for done, (first, count) in enumerate(windows, 1):
+            back = self.client.get_buffer(first * KEY_BYTES, count * KEY_BYTES)
+            for k in range(count):
+                index = first + k
+                value = int.from_bytes(back[2 * k : 2 * k + 2], "big")
+                old, new = current.value(index), target.value(index)
+                if value == new:
+                    if index in changed:
+                        survey.written.append(index)
+                elif value == old:
+                    survey.refused.append(index)
+                else:
+                    survey.torn.append((index, value))
+            if progress is not None:
+                progress("verify", done, len(windows))
+        return survey
+
+    def _try_survey(self, plan: PushPlan, windows: list[tuple[int, int]], changed: set[int]) -> WriteSurvey | None:
+        """The survey after a failure, when the keyboard still answers; None when it does not."""
+        try:
+            return self._survey(plan, windows, changed)
+        except DeviceError:
+            return None
+
     def _describe_index(self, index: int, image: KeymapImage) -> str:
         layer, row, col = image.position(index)
         return f"layer {layer} row {row} col {col}"
 
     def _check_vial_lock(self, plan: PushPlan) -> None:
+        """A locked Vial board drops macros and QK_BOOT silently (or stores 0xFFFF): ask first."""
         if not self.board.is_vial:
             return
-        try:
-            boot = self.codec.encode("QK_BOOT", [])
-        except KeycodeEncodeError:
-            boot = None
-        needs_unlock = plan.macros_changed or (
-            boot is not None
-            and (
-                any(c.new == boot for c in plan.keys)
-                or any(e.new == boot for e in plan.encoders)
-                or any(boot in entry_values(e) for e in plan.entries)
-            )
+        refused = self._refused_while_locked()
+        needs_unlock = (
+            plan.macros_changed
+            or any(c.new in refused for c in plan.keys)
+            or any(e.new in refused for e in plan.encoders)
+            or any(refused.intersection(entry_values(e)) for e in plan.entries)
         )
         if needs_unlock:
-            self.board.vial.require_unlocked("store QK_BOOT or macros")  # it would drop them silently
+            self.board.vial.require_unlocked("store QK_BOOT or macros")
 
     def _apply_encoders(self, plan: PushPlan) -> None:
         for change in plan.encoders:

@@ -22,6 +22,11 @@ VIAL_PROTOCOL_DYNAMIC = 4  # tap dance, combos
 VIAL_PROTOCOL_KEY_OVERRIDE = 5  # key overrides, 16-bit macro keycodes
 VIAL_PROTOCOL_CURRENT_KEYCODES = 6  # QMK's renumbered (>= 0.19) keycodes
 DEFINITION_BLOCK = 32
+# Keycodes a locked board refuses inside a keymap buffer write (0x13): vial-qmk's
+# dynamic_keymap_set_buffer stores 0xFFFF in their place and echoes `ff ff`, even when the key
+# held that keycode already. The single-key write (0x05) has no such check.
+REFUSED_WHILE_LOCKED = ("QK_BOOT",)
+REFUSED_MARK = 0xFFFF
 
 
 class VialCommand(IntEnum):

@@ -11,7 +11,7 @@ from device_doubles import HexCodec, ScriptedTransport, grid_keyboard, reply
 from keyconf.device import via_protocol as vp
 from keyconf.device.backup import BackupStore
 from keyconf.device.board import Board, uses_current_numbering
-from keyconf.device.errors import DefinitionError, DeviceLocked, PushError, UnsupportedCommand
+from keyconf.device.errors import DefinitionError, DeviceLocked, UnsupportedCommand
 from keyconf.device.macros import MacroFormat
 from keyconf.device.simulated import QK_BOOT, SimulatedKeyboard, SimulatedVialKeyboard
 from keyconf.device.sync import KeymapSync
@@ -183,15 +183,16 @@ def test_locked_vial_refuses_qk_boot_and_macros_up_front(tmp_path):
     assert sim.keycode(0, 0, 0) == QK_BOOT and sim.macros[:2] == b"x\x00"
 
 
-def test_vial_silently_dropping_qk_boot_is_caught(tmp_path):
-    """Without the up-front check, the firmware rewrites QK_BOOT to 0xFFFF: never claimed done."""
+def test_vial_qk_boot_written_as_a_number_is_still_refused_up_front(tmp_path):
+    """The lock check goes by value, not by name: 0x7C00 is QK_BOOT however it is spelt."""
     sim, board = vial_board()
     sync = KeymapSync(board, grid_keyboard(4, 6, 1), codec=HexCodec(), backups=BackupStore(tmp_path))
     layout = sync.read_keymap()
     layout.layers[0].keys[3] = f"0x{QK_BOOT:04X}"
-    with pytest.raises(PushError):
+    before = bytes(sim.keymap)
+    with pytest.raises(DeviceLocked):
         sync.push(layout, refresh=False)
-    assert sim.keycode(0, 0, 3) != QK_BOOT
+    assert bytes(sim.keymap) == before
 
 
 def test_vial_read_and_push_keymap_and_encoders(tmp_path):
