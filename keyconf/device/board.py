@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from keyconf.device.discovery import DeviceInfo
-from keyconf.device.errors import DeviceError, ProtocolError, UnsupportedCommand
+from keyconf.device.errors import DeviceError, DeviceLocked, ProtocolError, UnsupportedCommand
 from keyconf.device.lighting import Lighting
 from keyconf.device.macros import MacroFormat, macro_format
 from keyconf.device.transport import Transport
@@ -19,11 +19,36 @@ from keyconf.device.vial_client import VialClient
 from keyconf.device.vial_protocol import (
     VIAL_PROTOCOL_CURRENT_KEYCODES,
     VIAL_PROTOCOL_MATRIX_TESTER,
+    VialCommand,
     VialIdentity,
+    parse_unlock_status,
+    vial_request,
 )
 
 OLDEST_VIA_PROTOCOL = 8  # layer count and bulk buffer commands arrived in protocol 8
 NEWEST_VIA_PROTOCOL = 13
+
+
+def _refuse_unlock_in_progress(client: ViaClient, info: DeviceInfo | None) -> None:
+    """While a Vial unlock runs, the firmware answers only identity, definition and unlock
+    commands and hands every other request back unchanged, so the protocol version reads as 0.
+    Ask the unlock status (allowed then) and say what is going on."""
+    if info is not None and not info.is_vial:
+        return
+    try:
+        reply = client.exchange(vial_request(VialCommand.GET_UNLOCK_STATUS))
+    except DeviceError:
+        return
+    if reply[0] not in (0, 1) or reply[1] != 1:
+        return  # not Vial (0xFF: unhandled), or no unlock running
+    status = parse_unlock_status(reply)
+    name = info.name if info is not None else "the keyboard"
+    keys = ", ".join(f"row {r} col {c}" for r, c in status.keys) or "its unlock keys"
+    raise DeviceLocked(
+        f"{name} is in the middle of a Vial unlock (started by another program, such as Vial): "
+        "until it ends the keyboard answers nothing else",
+        hint=f"finish it by holding {keys} for a few seconds, or close the other program and replug the keyboard",
+    )
 
 
 def uses_current_numbering(via_protocol: int, vial_protocol: int | None) -> bool:
@@ -70,6 +95,7 @@ class Board:
                 "this device does not answer VIA commands", hint="flash VIA- or Vial-enabled QMK firmware"
             ) from error
         if protocol < OLDEST_VIA_PROTOCOL:
+            _refuse_unlock_in_progress(client, info)
             raise ProtocolError(
                 f"this keyboard speaks VIA protocol {protocol}; keyconf needs protocol {OLDEST_VIA_PROTOCOL} or newer",
                 hint="flash newer QMK firmware with VIA enabled",
@@ -99,7 +125,7 @@ class Board:
     def vial(self) -> VialClient:
         if self.vial_identity is None:
             raise UnsupportedCommand("this is not a Vial keyboard", 0xFE)
-        return VialClient(self.client)
+        return VialClient(self.client, self.name)
 
     @property
     def vial_protocol(self) -> int | None:

@@ -35,11 +35,13 @@ MAX_COMPRESSED_DEFINITION = 256 * 1024  # real ones are a few KB
 MAX_DEFINITION_JSON = 2 * 1024 * 1024
 MAX_MATRIX_ROWS = 64
 MAX_MATRIX_COLS = 32
+MAX_DEFINITION_DEPTH = 32  # real vial.json nests 5 deep (layouts.keymap rows of key objects)
 
 
 class VialClient:
-    def __init__(self, via: ViaClient):
+    def __init__(self, via: ViaClient, name: str = "the keyboard"):
         self.via = via
+        self.name = name  # for messages: which device a refusal is about
 
     def _ask(self, request: vl.Request) -> bytes:
         return self.via.exchange(request)
@@ -66,7 +68,15 @@ class VialClient:
         max_json: int = MAX_DEFINITION_JSON,
         progress: Callable[[int, int], None] | None = None,
     ) -> dict[str, Any]:
-        """The keyboard's vial.json, decoded and sanity-checked."""
+        """The keyboard's vial.json, decoded and sanity-checked; a refusal names the device."""
+        try:
+            return self._fetch_definition(max_compressed, max_json, progress)
+        except DefinitionError as error:
+            raise DefinitionError(f"{self.name}: {error.message}", error.hint) from error
+
+    def _fetch_definition(
+        self, max_compressed: int, max_json: int, progress: Callable[[int, int], None] | None
+    ) -> dict[str, Any]:
         size = self.definition_size()
         if size == 0:
             raise DefinitionError("the keyboard's Vial definition is empty", hint="reflash the firmware")
@@ -107,9 +117,16 @@ class VialClient:
                 progress(block + 1, blocks)
         if not decompressor.eof:
             raise DefinitionError("the keyboard's Vial definition is truncated", hint="reflash the firmware")
+        text = b"".join(pieces)
+        depth = json_nesting_depth(text)
+        if depth > MAX_DEFINITION_DEPTH:
+            raise DefinitionError(
+                f"the keyboard's Vial definition nests {depth} levels deep; keyconf reads up to {MAX_DEFINITION_DEPTH}",
+                hint="the firmware is broken or hostile; reflash it",
+            )
         try:
-            definition = json.loads(b"".join(pieces))
-        except (ValueError, UnicodeDecodeError) as error:
+            definition = json.loads(text)
+        except (ValueError, UnicodeDecodeError, RecursionError) as error:
             raise DefinitionError(f"the keyboard's Vial definition is not valid JSON ({error})") from error
         check_definition(definition)
         return definition
@@ -185,6 +202,29 @@ class VialClient:
 
     def set_key_override(self, index: int, entry: VialKeyOverride) -> None:
         self._set_entry(DynamicOp.KEY_OVERRIDE_SET, index, entry.pack(), "key override")
+
+
+def json_nesting_depth(text: bytes) -> int:
+    """How deep the arrays and objects of a JSON text nest, counted without parsing (brackets
+    inside strings skipped), so a hostile `[[[[…` is measured in linear time, never recursed."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # closing quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):  # ] }
+            depth -= 1
+    return deepest
 
 
 def check_definition(definition: Any) -> None:

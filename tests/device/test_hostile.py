@@ -115,3 +115,36 @@ def test_unsupported_commands_are_reported_by_name():
     board = connect(sim)
     with pytest.raises(UnsupportedCommand, match="macro count"):
         board.client.macro_count()
+
+
+@pytest.mark.parametrize("text", [b"[" * 200_000, b"[" * 5000 + b"]" * 5000, b'{"a":' * 3000 + b"1" + b"}" * 3000])
+def test_deeply_nested_definition_is_a_clear_error_naming_the_device(text):
+    """Issue 15: a Vial definition made of nested `[` crashed keyconf."""
+    import lzma
+
+    from keyconf.device.connection import board_geometry
+
+    sim = SimulatedVialKeyboard(definition_blob=lzma.compress(text), name="Hostile Vial")
+    board = connect(sim)
+    error, seconds = timed(lambda: board_geometry(board))
+    assert isinstance(error, DefinitionError)
+    assert "Hostile Vial:" in error.message and "nests" in error.message
+    assert seconds < 2
+
+
+def test_unlock_in_progress_is_reported_as_such():
+    """Issue 18: an unlock another program started made keyconf say 'VIA protocol 0'."""
+    from keyconf.device.errors import DeviceLocked
+
+    sim = SimulatedVialKeyboard(name="Busy Vial")
+    sim.unlock_in_progress = True
+    with pytest.raises(DeviceLocked) as caught:
+        connect(sim)
+    assert "in the middle of a Vial unlock" in caught.value.message and "protocol 0" not in str(caught.value)
+    assert "row 0 col 0" in (caught.value.hint or "")
+
+
+def test_old_via_board_is_still_reported_by_protocol():
+    sim = SimulatedKeyboard(protocol=7)
+    with pytest.raises(ProtocolError, match="protocol 7"):
+        connect(sim)
