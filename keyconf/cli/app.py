@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,10 +20,6 @@ if TYPE_CHECKING:
 
 DEFAULT_LAYOUT = "planck.yaml"
 SHOW_WITHIN_MS = 400  # the window shows by then even when its layout is still opening
-
-# Set by the device part: called with the main window when `--demo` is given, to connect
-# the simulated keyboard.
-demo_hook: Callable[[object], None] | None = None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -186,9 +182,9 @@ def open_editor(file: Path | None, *, demo: bool = False, settings: EditorSettin
         # The device bar, its docks and the device layer come after the keyboard is on screen.
         from keyconf.gui.device_features import install_device_features
 
-        install_device_features(window)
-        if demo and demo_hook is not None:
-            demo_hook(window)
+        features = install_device_features(window)
+        if demo:
+            features.connect_demo()
 
     from keyconf.gui.startup import after_first_paint
 
@@ -232,8 +228,9 @@ def _connect_demo_and_wait(window: object, timeout_s: float = 10.0) -> None:
 
     from PySide6.QtWidgets import QApplication
 
-    assert demo_hook is not None
-    demo_hook(window)
+    features = getattr(window, "device_features", None)
+    assert features is not None
+    features.connect_demo()
     deadline = time.monotonic() + timeout_s
     status = getattr(window, "statusBar", None)
     while time.monotonic() < deadline:
@@ -296,7 +293,7 @@ def _screenshot(window: object, ns: argparse.Namespace, file: Path | None, size:
             raise CommandError(
                 f"--layer {ns.layer}: no such layer", EXIT_USAGE, hint=f"layers: {', '.join(names)}"
             )
-    if ns.demo and demo_hook is not None:
+    if ns.demo:
         _connect_demo_and_wait(window)
     if ns.compare is not None:
         _compare_and_wait(window, Path(ns.compare))

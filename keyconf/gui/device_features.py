@@ -2,7 +2,8 @@
 tester and lighting docks, and `keyconf --demo`.
 
 `install_device_features(window)` adds them through the window's extension points
-(`add_keyboard_action`, `add_dock`, a toolbar) and sets `keyconf.cli.app.demo_hook`. All
+(`add_keyboard_action`, `add_dock`, a toolbar) and is reachable as `window.device_features`
+(`keyconf --demo` calls its `connect_demo`). All
 keyboard traffic goes through one `DeviceWorker`, off the GUI thread.
 """
 
@@ -224,9 +225,5 @@ class DeviceFeatures(QObject):
 
 
 def install_device_features(window: Any) -> DeviceFeatures:
-    """Add the keyboard features to a MainWindow; `keyconf --demo` then connects the demo."""
-    from keyconf.cli import app
-
-    features = DeviceFeatures(window)
-    app.demo_hook = lambda _window: features.connect_demo()
-    return features
+    """Add the keyboard features to a MainWindow (then `window.device_features`)."""
+    return DeviceFeatures(window)

@@ -19,8 +19,8 @@ from keyconf.flash.entry import BootloaderJump, JumpOutcome, JumpResult
 
 if TYPE_CHECKING:
     from keyconf.gui.build_dialog import BuildDialog
+    from keyconf.gui.editor_window import EditorWindow
     from keyconf.gui.flash_dialog import FlashDialog
-    from keyconf.gui.main_window import MainWindow
 
 
 def firmware_folder() -> Path:
@@ -28,7 +28,7 @@ def firmware_folder() -> Path:
     return app_dirs().data / "firmware"
 
 
-def bootloader_jump(window: MainWindow) -> BootloaderJump | None:
+def bootloader_jump(window: EditorWindow) -> BootloaderJump | None:
     """The flash job's way into the bootloader: through the device worker, which answers
     "no device" by itself while no keyboard is connected. None without device features."""
     features = window.device_features
@@ -46,7 +46,7 @@ def bootloader_jump(window: MainWindow) -> BootloaderJump | None:
 
 
 def open_flash_dialog(
-    window: MainWindow, firmware: Path | None = None, parent: Any = None, **options: Any
+    window: EditorWindow, firmware: Path | None = None, parent: Any = None, **options: Any
 ) -> FlashDialog:
     """The flash dialog for the open layout's keyboard (and `firmware`, e.g. just built)."""
     from keyconf.gui.flash_dialog import FlashDialog
@@ -59,7 +59,7 @@ def open_flash_dialog(
             "jump_note", f"{summary.name} is connected: Flash asks it to restart into its bootloader first."
         )
     dialog = FlashDialog(
-        parent or window,
+        parent or window.window(),
         firmware=firmware,
         keyboard=doc.keyboard if doc else None,
         layout=copy.deepcopy(doc.layout) if doc else None,
@@ -72,7 +72,7 @@ def open_flash_dialog(
     return dialog
 
 
-def open_build_dialog(window: MainWindow, **options: Any) -> BuildDialog | None:
+def open_build_dialog(window: EditorWindow, **options: Any) -> BuildDialog | None:
     """The build dialog for the layout in the window; its Flash… button opens the flash dialog
     with the firmware it built (the metadata sidecar beside it tells the flasher the board)."""
     from keyconf.gui.build_dialog import BuildDialog
@@ -96,7 +96,7 @@ def open_build_dialog(window: MainWindow, **options: Any) -> BuildDialog | None:
         open_flash_dialog(window, firmware, parent=window.build_dialog)
 
     dialog = BuildDialog(
-        window,
+        window.window(),
         layout=copy.deepcopy(doc.layout),
         source_path=doc.path,
         row_lengths=dict(loaded.row_lengths) if saved else None,

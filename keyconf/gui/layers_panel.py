@@ -1,4 +1,5 @@
-"""The layer list: pick the layer shown, add, rename, duplicate, delete and reorder layers.
+"""The one layer control: a tab per layer above the keyboard, with add, copy, rename,
+reorder (drag a tab, or the arrows) and delete beside the tabs and on each tab's menu.
 
 Renaming follows every reference (the document asks the registry to rewrite them);
 deleting a layer other keys refer to asks first.
@@ -6,15 +7,15 @@ deleting a layer other keys refer to asks first.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
+from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QGridLayout,
-    QListWidget,
-    QListWidgetItem,
+    QHBoxLayout,
+    QLineEdit,
+    QMenu,
     QMessageBox,
+    QTabBar,
     QToolButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -30,25 +31,31 @@ class LayersPanel(QWidget):
         super().__init__(parent)
         self.doc: LayoutDocument | None = None
         self.selection: SelectionModel | None = None
-        self.list = QListWidget()
-        self.list.setAccessibleName("Layers")
-        self.list.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
-        )
-        self.list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
-        self.list.setDefaultDropAction(Qt.DropAction.MoveAction)
-        self.list.setUniformItemSizes(True)
+        self.marks: set[int] = set()
+        self.mark_colour = QColor("#d08000")
+        self.tabs = QTabBar()
+        self.tabs.setDocumentMode(True)
+        self.tabs.setExpanding(False)
+        self.tabs.setDrawBase(False)
+        self.tabs.setMovable(True)
+        self.tabs.setUsesScrollButtons(True)
+        self.tabs.setElideMode(Qt.TextElideMode.ElideNone)
+        self.tabs.setAccessibleName("Layers")
+        self.tabs.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tabs.customContextMenuRequested.connect(self._tab_menu)
+        self.tabs.tabBarDoubleClicked.connect(self._rename_at)
         self.buttons: dict[str, QToolButton] = {}
-        row = QGridLayout()
-        row.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(4, 2, 4, 0)
         row.setSpacing(2)
+        row.addWidget(self.tabs, 1)
         for name, text, tip, slot in (
-            ("add", "Add", "Add a layer after the current one", self.add_layer),
+            ("add", "+", "Add a layer after the current one", self.add_layer),
             ("duplicate", "Copy", "Duplicate the current layer", self.duplicate_layer),
             ("rename", "Rename", "Rename the current layer (references follow)", self.rename_layer),
+            ("up", "◀", "Move the current layer left (lower number)", lambda: self.move_layer(-1)),
+            ("down", "▶", "Move the current layer right (higher number)", lambda: self.move_layer(1)),
             ("delete", "Delete", "Delete the current layer", self.delete_layer),
-            ("up", "Up", "Move the current layer up (lower number)", lambda: self.move_layer(-1)),
-            ("down", "Down", "Move the current layer down (higher number)", lambda: self.move_layer(1)),
         ):
             button = QToolButton()
             button.setText(text)
@@ -56,18 +63,12 @@ class LayersPanel(QWidget):
             button.setAccessibleName(tip.split(" (")[0])
             button.setAutoRaise(True)
             button.clicked.connect(slot)
-            position = len(self.buttons)
             self.buttons[name] = button
-            row.addWidget(button, position // 3, position % 3)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(6, 4, 6, 6)
-        outer.setSpacing(2)
-        outer.addWidget(self.list, 1)
-        outer.addLayout(row)
+            row.addWidget(button)
         self._refreshing = False
-        self.list.currentRowChanged.connect(self._on_row)
-        self.list.itemChanged.connect(self._on_item_changed)
-        self.list.model().rowsMoved.connect(self._on_rows_moved)
+        self._editor: QLineEdit | None = None
+        self.tabs.currentChanged.connect(self._on_tab)
+        self.tabs.tabMoved.connect(self._on_tab_moved)
 
     def set_document(self, doc: LayoutDocument, selection: SelectionModel) -> None:
         if self.doc is not None:
@@ -79,18 +80,35 @@ class LayersPanel(QWidget):
         selection.layerChanged.connect(self._on_layer_changed)
         self.refresh()
 
+    def set_marks(self, layers: set[int], colour: QColor) -> None:
+        """Mark layers (those that differ from a compared file)."""
+        self.marks, self.mark_colour = set(layers), colour
+        self.refresh()
+
     def refresh(self) -> None:
         if self.doc is None or self.selection is None:
             return
         self._refreshing = True
-        self.list.clear()
-        for index, layer in enumerate(self.doc.layout.layers):
-            item = QListWidgetItem(layer.name)
-            item.setData(Qt.ItemDataRole.UserRole, index)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable | Qt.ItemFlag.ItemIsDragEnabled)
-            item.setToolTip(f"Layer {index}: {layer.name}")
-            self.list.addItem(item)
-        self.list.setCurrentRow(min(self.selection.layer, self.list.count() - 1))
+        tabs = self.tabs
+        layers = self.doc.layout.layers
+        while tabs.count() > len(layers):
+            tabs.removeTab(tabs.count() - 1)
+        default_colour = self.palette().windowText().color()
+        for index, layer in enumerate(layers):
+            marked = index in self.marks
+            text = f"{index}  {layer.name}" + ("  •" if marked else "")
+            if index >= tabs.count():
+                tabs.addTab(text)
+            elif tabs.tabText(index) != text:
+                tabs.setTabText(index, text)
+            tabs.setTabToolTip(
+                index,
+                f"Layer {index}: {layer.name}" + (" (differs from the compared file)" if marked else "")
+                + "\nDouble-click to rename, drag to reorder, right-click for more",
+            )
+            tabs.setTabTextColor(index, self.mark_colour if marked else default_colour)
+        self.selection.clamp(self.doc.macro.key_count, len(layers))
+        tabs.setCurrentIndex(self.selection.layer)
         self._refreshing = False
         self._update_buttons()
 
@@ -103,7 +121,7 @@ class LayersPanel(QWidget):
         index = self.doc.add_layer(name, self.selection.layer + 1)
         self.selection.set_layer(index)
         self.refresh()
-        self.list.editItem(self.list.item(index))
+        self._rename_at(index)
 
     def duplicate_layer(self) -> None:
         if self.doc is None or self.selection is None:
@@ -113,11 +131,8 @@ class LayersPanel(QWidget):
         self.refresh()
 
     def rename_layer(self) -> None:
-        if self.doc is None or self.selection is None:
-            return
-        item = self.list.item(self.selection.layer)
-        if item is not None:
-            self.list.editItem(item)
+        if self.selection is not None:
+            self._rename_at(self.selection.layer)
 
     def rename_to(self, index: int, name: str) -> bool:
         """Rename with checks; shows why when the name cannot be used."""
@@ -170,38 +185,84 @@ class LayersPanel(QWidget):
         self.selection.set_layer(target)
         self.refresh()
 
+    # ---- in-place rename --------------------------------------------------------------------
+
+    def _rename_at(self, index: int) -> None:
+        if self.doc is None or not 0 <= index < len(self.doc.layout.layers):
+            return
+        self._close_editor()
+        editor = QLineEdit(self.doc.layout.layers[index].name, self.tabs)
+        editor.setAccessibleName("Layer name")
+        editor.setGeometry(self.tabs.tabRect(index).adjusted(2, 2, -2, -2))
+        editor.setMinimumWidth(90)
+        editor.selectAll()
+        editor.installEventFilter(self)
+        editor.editingFinished.connect(lambda: self._finish_rename(index))
+        self._editor = editor
+        editor.show()
+        editor.setFocus()
+
+    def _finish_rename(self, index: int) -> None:
+        editor = self._editor
+        if editor is None:
+            return
+        self._editor = None
+        text = editor.text()
+        editor.deleteLater()
+        if self.doc is not None and index < len(self.doc.layout.layers):
+            self.rename_to(index, text)
+        self.refresh()
+
+    def _close_editor(self) -> None:
+        if self._editor is not None:
+            self._editor.deleteLater()
+            self._editor = None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if watched is self._editor and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() == Qt.Key.Key_Escape:
+                self._close_editor()
+                return True
+        return False
+
     # ---- reactions ------------------------------------------------------------------------
 
-    def _on_row(self, row: int) -> None:
-        if not self._refreshing and row >= 0 and self.selection is not None:
-            self.selection.set_layer(row)
+    def _tab_menu(self, pos: QPoint) -> None:
+        index = self.tabs.tabAt(pos)
+        if index >= 0 and self.selection is not None:
+            self.selection.set_layer(index)
+        menu = QMenu(self)
+        for name, label in (
+            ("add", "Add Layer"),
+            ("duplicate", "Copy Layer"),
+            ("rename", "Rename Layer…"),
+            ("up", "Move Left"),
+            ("down", "Move Right"),
+            ("delete", "Delete Layer…"),
+        ):
+            action = menu.addAction(label, self.buttons[name].click)
+            action.setEnabled(self.buttons[name].isEnabled())
+        menu.exec(self.tabs.mapToGlobal(pos))
+
+    def _on_tab(self, index: int) -> None:
+        if not self._refreshing and index >= 0 and self.selection is not None:
+            self.selection.set_layer(index)
         self._update_buttons()
 
     def _on_layer_changed(self, layer: int) -> None:
-        if self.list.currentRow() != layer:
+        if self.tabs.currentIndex() != layer:
             self._refreshing = True
-            self.list.setCurrentRow(layer)
+            self.tabs.setCurrentIndex(layer)
             self._refreshing = False
         self._update_buttons()
 
-    def _on_item_changed(self, item: QListWidgetItem) -> None:
-        if self._refreshing or self.doc is None:
-            return
-        index = self.list.row(item)
-        if not self.rename_to(index, item.text()):
-            self.refresh()
-
-    def _on_rows_moved(self, *_args: object) -> None:
-        """Drag-reordering in the list: find where the moved layer went and do it as an edit."""
+    def _on_tab_moved(self, source: int, target: int) -> None:
+        """A tab dragged to another place: do it as an (undoable) edit."""
         if self._refreshing or self.doc is None or self.selection is None:
             return
-        order = [self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count())]
-        for target, source in enumerate(order):
-            rest = order[:target] + order[target + 1 :]
-            if source != target and rest == sorted(rest):  # the one layer that moved
-                self.doc.move_layer(source, target)
-                self.selection.set_layer(target)
-                break
+        self.doc.move_layer(source, target)
+        self.selection.set_layer(target)
         self.refresh()
 
     def _update_buttons(self) -> None:

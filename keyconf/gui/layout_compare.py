@@ -29,7 +29,7 @@ from keyconf.model.keyboard import Keyboard
 from keyconf.model.layout import Layout
 
 if TYPE_CHECKING:
-    from keyconf.gui.main_window import MainWindow
+    from keyconf.gui.editor_window import EditorWindow
     from keyconf.model.layout_diff import LayoutDiff
 
 RECOMPUTE_DELAY_MS = 120  # edits arriving faster than this are compared once
@@ -239,8 +239,8 @@ class LayoutCompare(QObject):
 
     updated = Signal(object)  # LayoutDiff, after each comparison
 
-    def __init__(self, window: MainWindow):
-        super().__init__(window)
+    def __init__(self, window: EditorWindow):
+        super().__init__(window.window())
         self.window = window
         self.comparison: LayoutComparison | None = None
         self.diff: Any = None
@@ -270,7 +270,7 @@ class LayoutCompare(QObject):
         if doc is None:
             return
         start = str(self.comparison.path.parent if self.comparison else (doc.path.parent if doc.path else Path.cwd()))
-        name, _ = QFileDialog.getOpenFileName(self.window, "Compare with file", start, IMPORT_FILTER)
+        name, _ = QFileDialog.getOpenFileName(self.window.window(), "Compare with file", start, IMPORT_FILTER)
         if name:
             self.compare_with(Path(name))
 
@@ -357,7 +357,7 @@ class LayoutCompare(QObject):
         self.window.selection.set_layer(layer)
 
 
-def start_comparison(window: MainWindow, path: Path | None = None) -> LayoutCompare:
+def start_comparison(window: EditorWindow, path: Path | None = None) -> LayoutCompare:
     """The window's comparison controller (made on first use); asks for a file unless given."""
     controller = window.comparison
     if controller is None:

@@ -19,7 +19,7 @@ from keyconf.gui.layout_files import FileProblem, OpenedLayout, run_file_job
 from keyconf.model.keyboard import Keyboard
 
 if TYPE_CHECKING:
-    from keyconf.gui.main_window import MainWindow
+    from keyconf.gui.editor_window import EditorWindow
 
 # The import dialog's file types; "All layouts" lets the content decide.
 IMPORT_TYPES: tuple[tuple[str, str | None], ...] = (
@@ -199,20 +199,20 @@ def export_text(layout: Any, keyboard: Keyboard, fmt: str) -> str:
 # ---- the flows ------------------------------------------------------------------------------
 
 
-def import_dialog(window: MainWindow) -> None:
+def import_dialog(window: EditorWindow) -> None:
     """Ask for a file, import it in the background, open the result untitled."""
     from PySide6.QtWidgets import QFileDialog
 
     if not window.maybe_save():
         return
     start = str(window.last_folder())
-    name, chosen = QFileDialog.getOpenFileName(window, "Import layout", start, IMPORT_FILTER)
+    name, chosen = QFileDialog.getOpenFileName(window.window(), "Import layout", start, IMPORT_FILTER)
     if name:
         import_path(window, Path(name), import_format(chosen))
 
 
 def import_path(
-    window: MainWindow,
+    window: EditorWindow,
     path: Path,
     fmt: str | None = None,
     keyboard: Keyboard | None = None,
@@ -232,11 +232,14 @@ def import_path(
         window.show_file_problem("Cannot import layout", problem)
 
     run_file_job(
-        lambda: import_for_editor(path, fmt, keyboard=keyboard, layout_macro=layout_macro), done, failed, owner=window
+        lambda: import_for_editor(path, fmt, keyboard=keyboard, layout_macro=layout_macro),
+        done,
+        failed,
+        owner=window.window(),
     )
 
 
-def open_imported(window: MainWindow, imported: ImportedLayout) -> None:
+def open_imported(window: EditorWindow, imported: ImportedLayout) -> None:
     window.set_opened(imported.opened)
     doc = window.doc
     assert doc is not None
@@ -253,7 +256,7 @@ def open_imported(window: MainWindow, imported: ImportedLayout) -> None:
             "Imported with notes",
             f"{imported.source.name} was imported; keyconf noticed:",
             QMessageBox.StandardButton.Ok,
-            window,
+            window.window(),
         )
         box.setObjectName("import-notes")
         box.setInformativeText("\n".join(f"• {w}" for w in imported.warnings))
@@ -261,13 +264,13 @@ def open_imported(window: MainWindow, imported: ImportedLayout) -> None:
         box.open()
 
 
-def _ask_keyboard(window: MainWindow, path: Path, fmt: str | None, need: NeedsKeyboard) -> None:
+def _ask_keyboard(window: EditorWindow, path: Path, fmt: str | None, need: NeedsKeyboard) -> None:
     from PySide6.QtWidgets import QDialogButtonBox
 
     from keyconf.gui.keyboard_chooser import ChooseKeyboardDialog
 
     dialog = ChooseKeyboardDialog(
-        window,
+        window.window(),
         title="Which keyboard is this layout for?",
         message=need.reason,
         query=need.query,
@@ -296,7 +299,7 @@ def _ask_keyboard(window: MainWindow, path: Path, fmt: str | None, need: NeedsKe
     dialog.open()
 
 
-def export_dialog(window: MainWindow) -> None:
+def export_dialog(window: EditorWindow) -> None:
     """Ask where and as what, then write the export in the background."""
     from PySide6.QtWidgets import QFileDialog
 
@@ -305,14 +308,14 @@ def export_dialog(window: MainWindow) -> None:
         return
     stem = doc.path.stem if doc.path else (doc.layout.name or "layout").replace(" ", "_")
     suggested = str(window.last_folder() / f"{stem}.json")
-    name, chosen = QFileDialog.getSaveFileName(window, "Export layout", suggested, EXPORT_FILTER)
+    name, chosen = QFileDialog.getSaveFileName(window.window(), "Export layout", suggested, EXPORT_FILTER)
     if not name:
         return
     fmt, path = export_target(name, chosen)
     export_to(window, path, fmt)
 
 
-def export_to(window: MainWindow, path: Path, fmt: str) -> None:
+def export_to(window: EditorWindow, path: Path, fmt: str) -> None:
     from keyconf.formats.interchange import FORMAT_NAMES
 
     doc = window.doc
@@ -339,4 +342,4 @@ def export_to(window: MainWindow, path: Path, fmt: str) -> None:
         window.show_file_problem(f"Cannot export as {FORMAT_NAMES[fmt]}", problem)
 
     window.set_busy(True, f"Exporting {path.name}…")
-    run_file_job(work, done, failed, owner=window)
+    run_file_job(work, done, failed, owner=window.window())

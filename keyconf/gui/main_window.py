@@ -1,18 +1,19 @@
-"""The editor's main window: the keyboard in the middle, layers on the left, the keycode
-picker below, problems and feature editors on the right; menus, shortcuts and files.
+"""The editor's main window: the layer tabs and the keyboard in the middle, the keycode
+picker below, problems and feature editors on the right; menus, shortcuts, the toolbar.
 
-The window wires parts together and handles files; editing logic lives in
-`LayoutDocument`, `SelectionModel` and `PickerModel`.
+The window builds and wires its parts; it does no editing or file work itself. Editing
+logic lives in `LayoutDocument`, `SelectionModel` and `PickerModel`; the commands in
+`window_files` (open, save…) and `key_commands` (assign, copy…); the layer control in
+`layers_panel`. The parts see the window as an `EditorWindow` and never import this module.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QMimeData, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -21,17 +22,14 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
-    QGuiApplication,
     QKeySequence,
 )
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
-    QTabBar,
     QTabWidget,
     QToolBar,
     QVBoxLayout,
@@ -40,27 +38,19 @@ from PySide6.QtWidgets import (
 
 from keyconf import __version__
 from keyconf.gui.document import LayoutDocument
+from keyconf.gui.key_commands import KEYCODES_MIME, KeyCommands
 from keyconf.gui.keyboard_view import KeyboardView
 from keyconf.gui.layers_panel import LayersPanel
-from keyconf.gui.layout_files import (
-    FileProblem,
-    OpenedLayout,
-    open_layout_file,
-    run_file_job,
-    save_layout_file,
-)
+from keyconf.gui.layout_files import FileProblem, OpenedLayout
 from keyconf.gui.picker_model import PickerModel
 from keyconf.gui.picker_panel import PickerPanel
 from keyconf.gui.problems_panel import ProblemsPanel
 from keyconf.gui.selection import SelectionModel
 from keyconf.gui.settings import EditorSettings
+from keyconf.gui.window_files import DROPPABLE_SUFFIXES, LAYOUT_FILTER, LayoutFileCommands, dropped_layout
 
 log = logging.getLogger(__name__)
 
-LAYOUT_FILTER = "keyconf layouts (*.yaml *.yml);;All files (*)"
-KEYCODES_MIME = "application/x-keyconf-keycodes"
-# Layouts (opened) and other tools' files (imported) that may be dropped on the window.
-DROPPABLE_SUFFIXES = (".yaml", ".yml", ".json", ".vil", ".c")
 APP_TITLE = "keyconf"
 
 
@@ -80,11 +70,12 @@ class MainWindow(QMainWindow):
         self.comparison: Any = None  # File → Compare with File (keyconf.gui.layout_compare), made on first use
         self.import_notes: Any = None  # the last "Imported with notes" box
         self.keyboard_question: Any = None  # the import's "which keyboard?" dialog, while open
-        self._layer_marks: set[int] = set()
         self.loaded: Any = None  # LoadedLayout of the open file, for surgical saves
         self.selection = SelectionModel(self)
         self.picker_model = PickerModel(recent=self.settings.recent_keycodes())
         self._busy = False
+        self.files = LayoutFileCommands(self)
+        self.keys = KeyCommands(self)
         self.setWindowTitle(APP_TITLE)
         self.setAcceptDrops(True)
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
@@ -96,6 +87,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_toolbar()
         self._build_status_bar()
+        self.fileSaved.connect(self._on_saved)
         self.selection.selectionChanged.connect(self._on_selection_changed)
         self.selection.layerChanged.connect(self._on_layer_changed)
         self._restore_window_state()
@@ -108,23 +100,17 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        self.layer_tabs = QTabBar()
-        self.layer_tabs.setDocumentMode(True)
-        self.layer_tabs.setExpanding(False)
-        self.layer_tabs.setDrawBase(True)
-        self.layer_tabs.setAccessibleName("Layer tabs")
-        self.layer_tabs.currentChanged.connect(self._on_layer_tab)
+        self.layers_panel = LayersPanel()
+        self.layer_tabs = self.layers_panel.tabs
         self.keyboard_view = KeyboardView()
         self.keyboard_view.searchRequested.connect(self._start_search)
         self.keyboard_view.keyHovered.connect(self._on_key_hovered)
         self.keyboard_view.keyActivated.connect(self._edit_expression)
-        layout.addWidget(self.layer_tabs)
+        layout.addWidget(self.layers_panel)
         layout.addWidget(self.keyboard_view, 1)
         self.setCentralWidget(central)
 
     def _build_docks(self) -> None:
-        self.layers_panel = LayersPanel()
-        self.layers_dock = self._dock("Layers", self.layers_panel, Qt.DockWidgetArea.LeftDockWidgetArea, "layers")
         self.picker = PickerPanel(self.picker_model, lambda: self.doc.layout if self.doc else None, self._parse_context)
         self.picker.keycodeChosen.connect(self.assign_to_selection)
         self.picker.hintChanged.connect(lambda text: self.statusBar().showMessage(text, 4000))
@@ -216,28 +202,28 @@ class MainWindow(QMainWindow):
             "Show which keys differ from another layout file (any format keyconf imports)",
         )
         self.act_quit = self._action("&Quit", self.close, std.Quit, "Quit keyconf")
-        self.act_undo = self._action("&Undo", self._undo, std.Undo, "Undo the last edit")
+        self.act_undo = self._action("&Undo", self.keys.undo, std.Undo, "Undo the last edit")
         self.act_redo = self._action(
             "&Redo",
-            self._redo,
+            self.keys.redo,
             [QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")],
             "Redo the edit undone last",
         )
-        self.act_copy = self._action("&Copy", self.copy_keys, std.Copy, "Copy the selected keys' keycodes")
-        self.act_paste = self._action("&Paste", self.paste_keys, std.Paste, "Paste keycodes onto the selected keys")
+        self.act_copy = self._action("&Copy", self.keys.copy, std.Copy, "Copy the selected keys' keycodes")
+        self.act_paste = self._action("&Paste", self.keys.paste, std.Paste, "Paste keycodes onto the selected keys")
         self.act_clear = self._action(
             "C&lear Key",
-            lambda: self.clear_selection(False),
+            lambda: self.keys.clear(False),
             [QKeySequence(Qt.Key.Key_Delete), QKeySequence(Qt.Key.Key_Backspace)],
             "Set the selected keys to KC_NO (do nothing)",
         )
         self.act_transparent = self._action(
             "Make &Transparent",
-            lambda: self.clear_selection(True),
+            lambda: self.keys.clear(True),
             QKeySequence("Shift+Delete"),
             "Set the selected keys to KC_TRNS (fall through to the layer below)",
         )
-        self.act_select_all = self._action("Select &All Keys", self.select_all, std.SelectAll, "Select every key")
+        self.act_select_all = self._action("Select &All Keys", self.keys.select_all, std.SelectAll, "Select every key")
         self.act_find = self._action("&Find Keycode", self._focus_search, std.Find, "Search the keycode picker")
         self.act_edit_expr = self._action(
             "Edit &Expression",
@@ -273,7 +259,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.act_new)
         file_menu.addAction(self.act_open)
         self.recent_menu = file_menu.addMenu("Open &Recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.recent_menu.aboutToShow.connect(lambda: self.files.fill_recent_menu(self.recent_menu))
         file_menu.addSeparator()
         file_menu.addAction(self.act_save)
         file_menu.addAction(self.act_save_as)
@@ -304,7 +290,7 @@ class MainWindow(QMainWindow):
         view.addAction(self.act_prev_layer)
         view.addAction(self.act_next_layer)
         view.addSeparator()
-        for dock in (self.layers_dock, self.picker_dock, self.problems_dock, self.editors_dock):
+        for dock in (self.picker_dock, self.problems_dock, self.editors_dock):
             view.addAction(dock.toggleViewAction())
         self.view_menu = view
         self.keyboard_menu = bar.addMenu("&Keyboard")
@@ -355,7 +341,6 @@ class MainWindow(QMainWindow):
         self.loaded = opened.loaded
         doc.modifiedChanged.connect(self.update_title)
         doc.pathChanged.connect(self.update_title)
-        doc.layersChanged.connect(self._refresh_layer_tabs)
         doc.layersChanged.connect(self.picker.refresh)
         doc.featuresChanged.connect(self.picker.refresh)
         doc.focusRequested.connect(self._on_focus_requested)
@@ -372,7 +357,6 @@ class MainWindow(QMainWindow):
         for _title, editor in self._feature_editors or ():
             editor.set_document(doc)
         self.picker.refresh()
-        self._refresh_layer_tabs()
         keyboard = opened.keyboard
         name = keyboard.display_name or keyboard.name
         self.board_label.setText(f"{name} · {doc.macro.name} · {doc.macro.key_count} keys")
@@ -384,73 +368,43 @@ class MainWindow(QMainWindow):
 
     def open_path(self, path: str | Path, wait: bool = False) -> None:
         """Open a layout file in the background (or right away with `wait`, for --screenshot)."""
-        path = Path(path).expanduser()
-        if not self.maybe_save():
-            return
-        if wait:
-            try:
-                opened = open_layout_file(path)
-            except FileProblem as problem:
-                self._open_failed(problem)
-                return
-            self._opened(opened)
-            return
-        self.set_busy(True, f"Opening {path.name}…")
-        run_file_job(lambda: open_layout_file(path), self._opened, self._open_failed)
+        self.files.open_path(path, wait)
 
-    def set_layer_marks(self, layers: set[int]) -> None:
-        """Mark layer tabs (the layers that differ from a compared file)."""
-        if layers != self._layer_marks:
-            self._layer_marks = set(layers)
-            self._refresh_layer_tabs()
+    def open_untitled_copy(self, path: str | Path) -> None:
+        """Open a file as a new, untitled layout: Save asks where to keep it, so the original
+        (the bundled example, inside the installation) is never written."""
+        self.files.open_untitled_copy(path)
+
+    def open_dialog(self) -> None:
+        self.files.open_dialog()
+
+    def save(self, wait: bool = False) -> bool:
+        """Save to the layout's file (asks for a name the first time). Returns False if cancelled."""
+        return self.files.save(wait)
+
+    def save_as(self, wait: bool = False) -> bool:
+        return self.files.save_as(wait)
+
+    def maybe_save(self) -> bool:
+        """Before closing or replacing a modified layout: save, discard or cancel."""
+        return self.files.maybe_save()
+
+    def new_layout(self) -> None:
+        self.files.new_layout()
 
     def last_folder(self) -> Path:
         """Where file dialogs start: the open layout's folder, the last file's, or home."""
-        if self.doc is not None and self.doc.path is not None:
-            return self.doc.path.parent
-        if self.doc is not None and self.doc.origin is not None and self.doc.untitled_title:
-            return self.doc.origin.parent  # an import: beside the file it came from
-        return self._save_folder()
+        return self.files.last_folder()
+
+    def set_layer_marks(self, layers: set[int]) -> None:
+        """Mark layer tabs (the layers that differ from a compared file)."""
+        if layers != self.layers_panel.marks:
+            self.layers_panel.set_marks(layers, QColor(self.keyboard_view.palette_colours().changed))
 
     def show_once(self, *_args: object) -> None:
         """Show the window unless it already is (start-up shows it with its first layout)."""
         if not self.isVisible():
             self.show()
-
-    def open_untitled_copy(self, path: str | Path) -> None:
-        """Open a file as a new, untitled layout: Save asks where to keep it, so the original
-        (the bundled example, inside the installation) is never written."""
-        path = Path(path)
-
-        def work() -> OpenedLayout:
-            opened = open_layout_file(path)
-            return OpenedLayout(opened.layout, opened.keyboard, None, opened.loaded)
-
-        def done(opened: OpenedLayout) -> None:
-            self.set_busy(False)
-            self.set_opened(opened)
-            assert self.doc is not None
-            self.doc.origin = path
-            self.update_title()
-            self.statusBar().showMessage(
-                f"A copy of the example {path.name}: Save (Ctrl+S) asks where to keep your layout", 8000
-            )
-
-        self.set_busy(True, f"Opening {path.name}…")
-        run_file_job(work, done, self._open_failed)
-
-    def _opened(self, opened: OpenedLayout) -> None:
-        self.set_busy(False)
-        self.set_opened(opened)
-        if opened.path is not None:
-            self.settings.add_recent_file(opened.path)
-        self.statusBar().showMessage(f"Opened {opened.path}", 4000)
-
-    def _open_failed(self, problem: FileProblem) -> None:
-        self.set_busy(False)
-        self.statusBar().showMessage("Could not open the file", 6000)
-        self.fileOpenFailed.emit(problem)
-        self.show_file_problem("Cannot open layout", problem)
 
     def show_file_problem(self, title: str, problem: FileProblem) -> None:
         box = QMessageBox(QMessageBox.Icon.Critical, title, problem.message, QMessageBox.StandardButton.Ok, self)
@@ -463,104 +417,8 @@ class MainWindow(QMainWindow):
         box.setObjectName("file-problem")
         box.exec()
 
-    def open_dialog(self) -> None:
-        start = str(self.doc.path.parent) if self.doc and self.doc.path else str(Path.cwd())
-        name, _ = QFileDialog.getOpenFileName(self, "Open layout", start, LAYOUT_FILTER)
-        if name:
-            self.open_path(name)
-
-    def save(self, wait: bool = False) -> bool:
-        """Save to the layout's file (asks for a name the first time). Returns False if cancelled."""
-        if self.doc is None:
-            return False
-        if self.doc.path is None:
-            return self.save_as(wait=wait)
-        return self._save_to(self.doc.path, wait)
-
-    def save_as(self, wait: bool = False) -> bool:
-        if self.doc is None:
-            return False
-        name = (self.doc.layout.name or "layout").replace(" ", "_")
-        suggested = self.doc.path or self._save_folder() / f"{name}.yaml"
-        chosen, _ = QFileDialog.getSaveFileName(self, "Save layout as", str(suggested), LAYOUT_FILTER)
-        if not chosen:
-            return False
-        path = Path(chosen)
-        if path.suffix.lower() not in (".yaml", ".yml"):
-            path = path.with_suffix(".yaml")
-        return self._save_to(path, wait)
-
-    def _save_folder(self) -> Path:
-        """Where Save As starts for a new layout: the folder of the last file, else home
-        (never the installation a bundled example came from)."""
-        last = self.settings.last_file()
-        if last is not None and last.parent.is_dir():
-            return last.parent
-        cwd = Path.cwd()
-        return cwd if self.doc is None or self.doc.origin is None else Path.home()
-
-    def _save_to(self, path: Path, wait: bool) -> bool:
-        assert self.doc is not None
-        doc = self.doc
-        layout = _copy_layout(doc.layout)
-        keyboard, loaded = doc.keyboard, self.loaded
-        index = doc.undo_stack.index()
-
-        def work() -> Any:
-            return save_layout_file(layout, keyboard, path, loaded)
-
-        def done(new_loaded: Any) -> None:
-            self.set_busy(False)
-            if doc is not self.doc:
-                return
-            self.loaded = new_loaded
-            doc.set_path(path)
-            if doc.undo_stack.index() == index:
-                doc.mark_saved()
-            self.problems_panel.loaded = new_loaded
-            self.settings.add_recent_file(path)
-            self.statusBar().showMessage(f"Saved {path}", 4000)
-            self.fileSaved.emit(str(path))
-
-        def failed(problem: FileProblem) -> None:
-            self.set_busy(False)
-            self.show_file_problem("Cannot save layout", problem)
-
-        if wait:
-            try:
-                done(work())
-            except FileProblem as problem:
-                failed(problem)
-                return False
-            return True
-        self.set_busy(True, f"Saving {path.name}…")
-        run_file_job(work, done, failed)
-        return True
-
-    def maybe_save(self) -> bool:
-        """Before closing or replacing a modified layout: save, discard or cancel."""
-        if self.doc is None or not self.doc.is_modified:
-            return True
-        answer = QMessageBox.warning(
-            self,
-            "Unsaved changes",
-            f"“{self.doc.display_name}” has changes that are not saved.\nSave them first?",
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Save,
-        )
-        if answer == QMessageBox.StandardButton.Save:
-            return self.save(wait=True) and not self.doc.is_modified
-        return answer == QMessageBox.StandardButton.Discard
-
-    def new_layout(self) -> None:
-        if not self.maybe_save():
-            return
-        from keyconf.gui.new_layout_dialog import NewLayoutDialog
-
-        dialog = NewLayoutDialog(self)
-        if dialog.exec() and dialog.result_layout is not None:
-            self.set_opened(dialog.result_layout)
-            self.statusBar().showMessage("New layout: save it to keep it (Ctrl+S)", 6000)
+    def _on_saved(self, _path: str) -> None:
+        self.problems_panel.loaded = self.loaded
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self._default_dock_sizes = False
@@ -575,57 +433,20 @@ class MainWindow(QMainWindow):
     # ---- editing --------------------------------------------------------------------------
 
     def assign_to_selection(self, text: str) -> None:
-        if self.doc is None:
-            return
-        slots = self.selection.slots
-        if not slots:
-            self.statusBar().showMessage("Select a key first: click it on the keyboard.", 4000)
-            return
-        if self.doc.assign(self.selection.layer, slots, text):
-            self.statusBar().showMessage(f"{text} → {len(slots)} key{'s' if len(slots) > 1 else ''}", 3000)
+        self.keys.assign(text)
         self.settings.set_recent_keycodes(self.picker_model.recent)
 
     def clear_selection(self, transparent: bool) -> None:
-        if self.doc is not None and self.selection.slots:
-            self.doc.clear(self.selection.layer, self.selection.slots, transparent)
+        self.keys.clear(transparent)
 
     def select_all(self) -> None:
-        scene = self.keyboard_view.scene()
-        if scene is not None:
-            self.selection.select_many(s.slot for s in scene.shapes if s.slot is not None)
+        self.keys.select_all()
 
     def copy_keys(self) -> None:
-        if self.doc is None or not self.selection.slots:
-            return
-        texts = [self.doc.key_text(self.selection.layer, s) for s in self.selection.slots]
-        data = QMimeData()
-        data.setData(KEYCODES_MIME, json.dumps(texts).encode("utf-8"))
-        data.setText("\n".join(texts))
-        QGuiApplication.clipboard().setMimeData(data)
-        self.statusBar().showMessage(f"Copied {len(texts)} keycode{'s' if len(texts) > 1 else ''}", 3000)
+        self.keys.copy()
 
     def paste_keys(self) -> None:
-        if self.doc is None or not self.selection.slots:
-            return
-        data = QGuiApplication.clipboard().mimeData()
-        texts: list[str] = []
-        if data is not None and data.hasFormat(KEYCODES_MIME):
-            try:
-                texts = [str(t) for t in json.loads(bytes(data.data(KEYCODES_MIME).data()).decode("utf-8"))]
-            except ValueError:
-                texts = []
-        elif data is not None and data.hasText():
-            texts = [line.strip() for line in data.text().splitlines() if line.strip()]
-        if texts:
-            self.doc.paste(self.selection.layer, self.selection.slots, texts)
-
-    def _undo(self) -> None:
-        if self.doc is not None:
-            self.doc.undo_stack.undo()
-
-    def _redo(self) -> None:
-        if self.doc is not None:
-            self.doc.undo_stack.redo()
+        self.keys.paste()
 
     def _parse_context(self) -> Any:
         if self.doc is None:
@@ -661,16 +482,8 @@ class MainWindow(QMainWindow):
             self.picker.expression.set_text(self.doc.key_text(self.selection.layer, slot))
         self._update_actions()
 
-    def _on_layer_changed(self, layer: int) -> None:
-        if self.layer_tabs.currentIndex() != layer:
-            self.layer_tabs.blockSignals(True)
-            self.layer_tabs.setCurrentIndex(layer)
-            self.layer_tabs.blockSignals(False)
+    def _on_layer_changed(self, _layer: int) -> None:
         self._on_selection_changed()
-
-    def _on_layer_tab(self, index: int) -> None:
-        if index >= 0:
-            self.selection.set_layer(index)
 
     def _on_focus_requested(self, layer: int, slots: list[int]) -> None:
         """Undo/redo show where they changed something."""
@@ -685,25 +498,6 @@ class MainWindow(QMainWindow):
         if self.doc is not None:
             count = len(self.doc.layout.layers)
             self.selection.set_layer((self.selection.layer + delta) % count)
-
-    def _refresh_layer_tabs(self) -> None:
-        if self.doc is None:
-            return
-        tabs = self.layer_tabs
-        tabs.blockSignals(True)
-        while tabs.count():
-            tabs.removeTab(0)
-        for index, layer in enumerate(self.doc.layout.layers):
-            marked = index in self._layer_marks
-            tabs.addTab(f"{index}  {layer.name}" + ("  •" if marked else ""))
-            tabs.setTabToolTip(
-                index, f"Layer {index}: {layer.name}" + (" (differs from the compared file)" if marked else "")
-            )
-            if marked:
-                tabs.setTabTextColor(index, QColor(self.keyboard_view.palette_colours().changed))
-        self.selection.clamp(self.doc.macro.key_count, len(self.doc.layout.layers))
-        tabs.setCurrentIndex(self.selection.layer)
-        tabs.blockSignals(False)
 
     def _on_key_hovered(self, slot: int) -> None:
         if slot < 0 or self.doc is None:
@@ -751,8 +545,12 @@ class MainWindow(QMainWindow):
         stack = self.doc.undo_stack if self.doc else None
         self.act_undo.setEnabled(bool(stack and stack.canUndo()))
         self.act_redo.setEnabled(bool(stack and stack.canRedo()))
-        self.act_undo.setText(f"&Undo {stack.undoText()}" if stack and stack.canUndo() else "&Undo")
-        self.act_redo.setText(f"&Redo {stack.redoText()}" if stack and stack.canRedo() else "&Redo")
+        # The text stays "Undo"/"Redo" (the toolbar never moves); the tooltip names the command.
+        undo_tip = f"Undo {stack.undoText()}" if stack and stack.canUndo() else "Undo the last edit"
+        redo_tip = f"Redo {stack.redoText()}" if stack and stack.canRedo() else "Redo the edit undone last"
+        for action, tip in ((self.act_undo, undo_tip), (self.act_redo, redo_tip)):
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
         for action in (
             self.act_save,
             self.act_save_as,
@@ -784,22 +582,6 @@ class MainWindow(QMainWindow):
             QApplication.restoreOverrideCursor()
         self._update_actions()
 
-    def _fill_recent_menu(self) -> None:
-        menu = self.recent_menu
-        menu.clear()
-        recent = self.settings.recent_files()
-        for path in recent:
-            action = menu.addAction(path.name)
-            action.setToolTip(str(path))
-            action.setStatusTip(str(path))
-            action.triggered.connect(lambda _=False, p=path: self.open_path(p))
-        if not recent:
-            empty = menu.addAction("No recent files")
-            empty.setEnabled(False)
-        else:
-            menu.addSeparator()
-            menu.addAction("Clear Recent Files", self.settings.clear_recent_files)
-
     def _restore_window_state(self) -> None:
         geometry, state = self.settings.window_state()
         if geometry is not None:
@@ -822,26 +604,25 @@ class MainWindow(QMainWindow):
     def apply_default_dock_sizes(self) -> None:
         """Docks as narrow as their content allows, so the keyboard gets the room."""
         width = self.width()
-        self.resizeDocks([self.layers_dock], [max(140, min(180, width // 9))], Qt.Orientation.Horizontal)
         self.resizeDocks([self.problems_dock], [max(220, min(320, width // 5))], Qt.Orientation.Horizontal)
         self.resizeDocks([self.picker_dock], [max(200, min(290, self.height() // 3))], Qt.Orientation.Vertical)
 
     # ---- drops ----------------------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
-        if _dropped_layout(event.mimeData()) is not None:
+        if dropped_layout(event.mimeData()) is not None:
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
-        if _dropped_layout(event.mimeData()) is not None:
+        if dropped_layout(event.mimeData()) is not None:
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
-        path = _dropped_layout(event.mimeData())
+        path = dropped_layout(event.mimeData())
         if path is not None:
             event.acceptProposedAction()
             if path.suffix.lower() in (".yaml", ".yml"):
@@ -941,21 +722,4 @@ class MainWindow(QMainWindow):
         return dock
 
 
-def _dropped_layout(data: QMimeData | None) -> Path | None:
-    if data is None or not data.hasUrls():
-        return None
-    for url in data.urls():
-        if isinstance(url, QUrl) and url.isLocalFile():
-            path = Path(url.toLocalFile())
-            if path.suffix.lower() in DROPPABLE_SUFFIXES:
-                return path
-    return None
-
-
-def _copy_layout(layout: Any) -> Any:
-    import copy
-
-    return copy.deepcopy(layout)
-
-
-__all__ = ["MainWindow", "__version__"]
+__all__ = ["DROPPABLE_SUFFIXES", "KEYCODES_MIME", "LAYOUT_FILTER", "MainWindow", "__version__"]

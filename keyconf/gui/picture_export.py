@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from keyconf.gui.layout_files import FileProblem, run_file_job
 
 if TYPE_CHECKING:
-    from keyconf.gui.main_window import MainWindow
+    from keyconf.gui.editor_window import EditorWindow
 
 # (filter, suffix) of the picture types, in the dialog's order.
 PICTURE_TYPES: tuple[tuple[str, str], ...] = (
@@ -34,7 +34,7 @@ def picture_target(file_name: str, selected_filter: str) -> Path:
     return path.with_name(path.name + suffix)
 
 
-def export_picture_dialog(window: MainWindow) -> None:
+def export_picture_dialog(window: EditorWindow) -> None:
     from PySide6.QtWidgets import QFileDialog
 
     doc = window.doc
@@ -42,12 +42,12 @@ def export_picture_dialog(window: MainWindow) -> None:
         return
     stem = doc.path.stem if doc.path else (doc.layout.name or "layout").replace(" ", "_")
     suggested = str(window.last_folder() / f"{stem}.svg")
-    name, chosen = QFileDialog.getSaveFileName(window, "Export picture", suggested, PICTURE_FILTER)
+    name, chosen = QFileDialog.getSaveFileName(window.window(), "Export picture", suggested, PICTURE_FILTER)
     if name:
         export_picture(window, picture_target(name, chosen))
 
 
-def export_picture(window: MainWindow, path: Path, dark: bool | None = None) -> None:
+def export_picture(window: EditorWindow, path: Path, dark: bool | None = None) -> None:
     """Write every layer to `path` in the background. SVG and PNG follow the window's
     light or dark look; the PDF is always light (it is for printing)."""
     doc = window.doc
@@ -75,10 +75,10 @@ def export_picture(window: MainWindow, path: Path, dark: bool | None = None) -> 
         window.show_file_problem("Cannot write the picture", problem)
 
     window.set_busy(True, f"Drawing {path.name}…")
-    run_file_job(work, done, failed, owner=window)
+    run_file_job(work, done, failed, owner=window.window())
 
 
-def print_dialog(window: MainWindow, printer: Any = None) -> bool:
+def print_dialog(window: EditorWindow, printer: Any = None) -> bool:
     """Ask how to print, then print every layer on one page. False when cancelled."""
     from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
@@ -90,7 +90,7 @@ def print_dialog(window: MainWindow, printer: Any = None) -> bool:
     from PySide6.QtGui import QPageLayout
 
     printer.setPageOrientation(QPageLayout.Orientation.Landscape)
-    dialog = QPrintDialog(printer, window)
+    dialog = QPrintDialog(printer, window.window())
     dialog.setWindowTitle("Print layout")
     if dialog.exec() != QPrintDialog.DialogCode.Accepted:
         return False

@@ -89,15 +89,12 @@ def test_live_mode_sends_each_edit_and_undo(qtbot, features, window):
     assert sim.keycode(0, 0, 1) == 0x14  # KC_Q again
 
 
-def test_demo_hook_connects_the_demo_keyboard(qtbot, window, monkeypatch):
-    from keyconf.cli import app
-
-    monkeypatch.setattr(app, "demo_hook", None)
+def test_installed_features_connect_the_demo_keyboard(qtbot, window):
     installed = install_device_features(window)
     try:
-        assert app.demo_hook is not None
+        assert window.device_features is installed
         with qtbot.waitSignal(installed.worker.connected, timeout=5000) as connected:
-            app.demo_hook(window)
+            window.device_features.connect_demo()
         assert "Planck" in connected.args[0].name
     finally:
         installed.shutdown()

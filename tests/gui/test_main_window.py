@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QImage
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QDockWidget, QMessageBox
 
 from keyconf.gui.drag_data import keycode_mime
 from keyconf.gui.layout_files import open_layout_file
@@ -182,8 +182,11 @@ def test_rename_layer_in_the_panel_updates_references(opened, qtbot):
     nav = layout.layer_index("nav")
     referencing = [(i, s) for i, layer in enumerate(layout.layers) for s, t in enumerate(layer.keys) if "MO(nav)" in t]
     assert referencing
-    item = window.layers_panel.list.item(nav)
-    item.setText("arrows")  # what finishing an inline edit does
+    window.layers_panel.tabs.tabBarDoubleClicked.emit(nav)  # a double-click opens the name editor
+    editor = window.layers_panel._editor
+    assert editor is not None and editor.text() == "nav"
+    editor.setText("arrows")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
     assert layout.layer_names[nav] == "arrows"
     for layer, slot in referencing:
         assert doc.key_text(layer, slot) == "MO(arrows)"
@@ -228,6 +231,28 @@ def test_add_and_move_layers_from_the_panel(opened, qtbot):
     doc.undo_stack.undo()
     doc.undo_stack.undo()
     assert len(doc.layout.layers) == count
+
+
+def test_layers_have_one_control_above_the_keyboard(opened, qtbot):
+    window = opened
+    doc = window.doc
+    panel = window.layers_panel
+    assert not any(d.objectName() == "dock-layers" for d in window.findChildren(QDockWidget))
+    assert panel.tabs.count() == len(doc.layout.layers)
+    assert panel.geometry().bottom() <= window.keyboard_view.geometry().top()
+    # Dragging a tab reorders the layers (as one undoable edit per step).
+    first, second = doc.layout.layer_names[:2]
+    panel.tabs.moveTab(0, 1)
+    assert doc.layout.layer_names[:2] == [second, first]
+    assert panel.tabs.tabText(0).endswith(second) and window.selection.layer == 1
+    doc.undo_stack.undo()
+    assert doc.layout.layer_names[:2] == [first, second]
+    assert panel.tabs.tabText(0).endswith(first)
+    # Escape leaves a name as it was.
+    panel.rename_layer()
+    panel._editor.setText("zzz")
+    qtbot.keyClick(panel._editor, Qt.Key.Key_Escape)
+    assert "zzz" not in doc.layout.layer_names
 
 
 def test_closing_with_unsaved_changes_asks(opened, qtbot, monkeypatch):
@@ -353,3 +378,19 @@ def test_screenshot_with_a_bad_layer_is_a_clean_error(tmp_path):
     )
     assert result.returncode == 2
     assert "no such layer" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_toolbar_stays_still_through_edits(opened, qtbot):
+    window = opened
+    buttons = [window.toolbar.widgetForAction(a) for a in window.toolbar.actions() if not a.isSeparator()]
+    before = [b.geometry() for b in buttons]
+    codes = ["KC_VOLU", "KC_A", "LT(nav, KC_SPC)", "RGB_TOG", "MT(MOD_LCTL | MOD_LSFT, KC_Z)"]
+    for i in range(20):
+        window.selection.select(i % 5)
+        window.assign_to_selection(codes[i % len(codes)])
+        qtbot.wait(1)
+        assert [b.geometry() for b in buttons] == before
+    assert window.act_undo.text() == "&Undo"
+    assert window.act_undo.toolTip().startswith("Undo Assign")
+    window.act_undo.trigger()
+    assert window.act_redo.text() == "&Redo" and window.act_redo.toolTip().startswith("Redo Assign")

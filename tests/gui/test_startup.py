@@ -15,7 +15,6 @@ from keyconf.gui.settings import EditorSettings
 
 @pytest.fixture
 def started(qtbot, tmp_path, monkeypatch):
-    monkeypatch.setattr(app, "demo_hook", None)
     windows = []
 
     def start(file=None, demo=False):
