@@ -2,8 +2,12 @@
 reorder, and finding what refers to a layer.
 
 Layers are referred to by name in keycode expressions (`LT(nav, KC_SPC)`, `MO(sym)`) and
-in combo / key override layer lists. The keycode registry rewrites expressions; this
-module knows where in a `Layout` keycodes live. Pure: edits the given Layout in place.
+in combo / key override layer lists, or by number (`MO(1)`, as imported files have). Every
+edit keeps each reference on the layer it named: renames rewrite names, and edits that
+change layer numbers (add, duplicate, remove, move) renumber numeric references — one to a
+removed layer becomes that layer's name, which validation reports as unknown. The keycode
+registry rewrites expressions; this module knows where in a `Layout` keycodes live. Pure:
+edits the given Layout in place.
 """
 
 from __future__ import annotations
@@ -139,23 +143,60 @@ def add_layer(layout: Layout, name: str, index: int | None = None, fill: str = "
 
     layer = Layer(name, [fill] * keys, [EncoderAction(fill, fill) for _ in range(encoders)])
     position = len(layout.layers) if index is None else max(0, min(index, len(layout.layers)))
+    before = list(layout.layers)
     layout.layers.insert(position, layer)
+    keep_numbered_references(layout, before)
     return position
 
 
 def duplicate_layer(layout: Layout, index: int, name: str) -> int:
     copy_ = copy.deepcopy(layout.layers[index])
     copy_.name = name
+    before = list(layout.layers)
     layout.layers.insert(index + 1, copy_)
+    keep_numbered_references(layout, before)
     return index + 1
 
 
 def remove_layer(layout: Layout, index: int) -> Layer:
-    return layout.layers.pop(index)
+    before = list(layout.layers)
+    removed = layout.layers.pop(index)
+    keep_numbered_references(layout, before)
+    return removed
 
 
 def move_layer(layout: Layout, index: int, to: int) -> int:
     to = max(0, min(to, len(layout.layers) - 1))
+    before = list(layout.layers)
     layer = layout.layers.pop(index)
     layout.layers.insert(to, layer)
+    keep_numbered_references(layout, before)
     return to
+
+
+def keep_numbered_references(layout: Layout, before: list[Layer]) -> int:
+    """After the layers were added, removed or reordered (`before`: the layer objects as they
+    were), point every numeric layer reference at the layer it meant. A number that named a
+    layer now gone becomes its name; a number past the old layers stays. Returns how many
+    keycodes changed; text that does not parse is left for validation to report."""
+    from keyconf.model.keycodes import REGISTRY, KeycodeError
+    from keyconf.model.keycodes.types import LayerRef
+
+    now = {id(layer): index for index, layer in enumerate(layout.layers)}
+    if all(now.get(id(layer)) == index for index, layer in enumerate(before)):
+        return 0
+
+    def relink(ref: LayerRef) -> LayerRef:
+        if not isinstance(ref, int) or not 0 <= ref < len(before):
+            return ref
+        return now.get(id(before[ref]), before[ref].name)
+
+    ctx = parse_context(layout)
+
+    def change(text: str) -> str:
+        try:
+            return REGISTRY.relink_layers(text, relink, ctx)
+        except KeycodeError:
+            return text
+
+    return map_keycodes(layout, change)

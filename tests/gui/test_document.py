@@ -77,6 +77,16 @@ def test_add_duplicate_move_remove_layers_are_undoable(doc):
     assert doc.layout.layer_names == ["base", "nav"]
 
 
+def test_moving_layers_keeps_numeric_references_and_undoes(doc):
+    doc.add_layer("sym")
+    doc.set_keys(0, {0: "MO(1)", 1: "LT(2, KC_A)"}, "numbers")
+    doc.move_layer(2, 1)  # sym before nav
+    assert doc.layout.layer_names == ["base", "sym", "nav"]
+    assert doc.layout.layers[0].keys[:2] == ["MO(2)", "LT(1, KC_A)"]  # still nav and sym
+    doc.undo_stack.undo()
+    assert doc.layout.layers[0].keys[:2] == ["MO(1)", "LT(2, KC_A)"]
+
+
 def test_last_layer_cannot_be_removed(doc):
     doc.remove_layer(1)
     assert not doc.remove_layer(0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -291,10 +291,17 @@ class KeycodeRegistry:
     def rename_layer(self, text: str, old: str, new: str, ctx: ParseContext = NO_CONTEXT) -> str:
         """Rewrite references to layer `old` as `new` (the GUI renames a layer). Text that does not
         name `old` comes back unchanged; text that does comes back canonical."""
+        return self.relink_layers(text, lambda ref: new if ref == old else ref, ctx)
+
+    def relink_layers(self, text: str, relink: Callable[[LayerRef], LayerRef], ctx: ParseContext = NO_CONTEXT) -> str:
+        """Rewrite each layer reference `ref` in `text` (a number or a name, at any depth) as
+        `relink(ref)`. Text whose references all stay comes back unchanged; text that changes
+        comes back canonical. Raises KeycodeError for text that does not parse."""
         kc = self.parse(text, ctx)
-        if old not in kc.layer_refs():
+        if not kc.layer_refs():
             return text
-        return self.format(_replace_layer(kc, old, new))
+        relinked = _relink_layers(kc, relink)
+        return text if relinked == kc else self.format(relinked)
 
     # ---- values
     def encode(
@@ -590,11 +597,11 @@ def _layer_label(layer: LayerRef | None) -> str:
     return layer if isinstance(layer, str) else f"L{layer}"
 
 
-def _replace_layer(kc: Keycode, old: str, new: str) -> Keycode:
+def _relink_layers(kc: Keycode, relink: Callable[[LayerRef], LayerRef]) -> Keycode:
     from dataclasses import replace
 
-    inner = _replace_layer(kc.inner, old, new) if kc.inner is not None else None
-    layer = new if kc.layer == old else kc.layer
+    inner = _relink_layers(kc.inner, relink) if kc.inner is not None else None
+    layer = relink(kc.layer) if kc.layer is not None else None
     return replace(kc, layer=layer, inner=inner)
 
 
