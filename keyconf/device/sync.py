@@ -40,10 +40,12 @@ from keyconf.device.macros import (
     split_macros,
 )
 from keyconf.device.via_protocol import MAX_MACROS, pack_layout_options, unpack_layout_options
+from keyconf.device.vial_entries import tap_dance_names
 from keyconf.device.vial_sync import (
     EntryChange,
     entries_into_layout,
     entry_changes_between,
+    entry_keycodes,
     entry_values,
     plan_entries,
     read_entries,
@@ -55,6 +57,8 @@ from keyconf.model.layout import EncoderAction, Layer, Layout, Macro, MacroStep
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 MAX_KEYMAP_BYTES = 0x10000  # buffer offsets are 16-bit
+# QMK's current numbering (keycode spec 0.0.1+): MC_0 and TD(0), the ranges a keymap reaches
+QK_MACRO, QK_TAP_DANCE, QK_TAP_DANCE_MAX = 0x7700, 0x5700, 0x57FF
 
 
 class LayoutMismatch(DeviceError):
@@ -358,7 +362,10 @@ class KeymapSync:
                 name += "_"
             names.append(name)
             taken.add(name)
+        macros_used, dances_used = self._referenced_slots(state, names)
         dances = used_tap_dance_names(state)
+        if state.tap_dances is not None and len(dances) < dances_used <= len(state.tap_dances):
+            dances = tap_dance_names(dances_used)  # a factory keymap's TD(n) on empty entries: keep them
         layers: list[Layer] = []
         for layer in range(image.layers):
             keys = []
@@ -378,12 +385,37 @@ class KeymapSync:
         layout = Layout(keyboard=self.keyboard.name, layout_macro=self.mapping.macro.name, layers=layers)
         if state.macros is not None:
             layout.macros = self._decode_macros(state, names)
+            if len(layout.macros) < macros_used <= state.macro_count:
+                layout.macros += [Macro(steps=[]) for _ in range(macros_used - len(layout.macros))]
         if state.layout_options is not None and self.keyboard.layout_options:
             counts = [o.choice_count for o in self.keyboard.layout_options]
             choices = unpack_layout_options(counts, state.layout_options)
             layout.layout_options = {o.label: c for o, c in zip(self.keyboard.layout_options, choices, strict=True)}
-        entries_into_layout(layout, state, self.codec)
+        entries_into_layout(layout, state, self.codec, dances)
         return layout
+
+    def _referenced_slots(self, state: BoardState, names: list[str]) -> tuple[int, int]:
+        """How many macros and tap dances the board's keys reach (highest MC_n / TD(n) + 1), so
+        a pull keeps the empty entries a factory keymap points at and the file pushes back."""
+        values = set(state.keymap.values())
+        values.update((state.encoders or {}).values())
+        for table in (state.tap_dances, state.combos, state.key_overrides):
+            for entry in table or []:
+                values.update(entry_keycodes(entry))
+        macros = dances = 0
+        current = codec_for(True)
+        for value in values:
+            if not value:
+                continue
+            try:
+                number = current.encode(self.codec.decode(value, names), names)
+            except KeycodeEncodeError:
+                continue
+            if QK_MACRO <= number < QK_MACRO + MAX_MACROS:
+                macros = max(macros, number - QK_MACRO + 1)
+            elif QK_TAP_DANCE <= number <= QK_TAP_DANCE_MAX:
+                dances = max(dances, number - QK_TAP_DANCE + 1)
+        return macros, dances
 
     def _decode_macros(self, state: BoardState, names: list[str]) -> list[Macro]:
         fmt = self.board.macro_format

@@ -81,8 +81,12 @@ def used_tap_dance_names(state: BoardState) -> list[str]:
     return tap_dance_names(used[-1] + 1 if used else 0)
 
 
-def entries_into_layout(layout: Layout, state: BoardState, codec: KeycodeCodec) -> None:
-    names = Names(layout.layer_names, used_tap_dance_names(state))
+def entries_into_layout(
+    layout: Layout, state: BoardState, codec: KeycodeCodec, tap_dances: list[str] | None = None
+) -> None:
+    """The board's tables into the layout; `tap_dances` names the entries to keep (default:
+    up to the last one in use)."""
+    names = Names(layout.layer_names, used_tap_dance_names(state) if tap_dances is None else tap_dances)
     if state.tap_dances is not None:
         layout.tap_dances = [
             tap_dance_from_entry(name, state.tap_dances[i], codec, names) for i, name in enumerate(names.tap_dances)
@@ -223,10 +227,14 @@ def write_entries(board: Board, changes: list[EntryChange]) -> None:
 
 
 def entry_values(change: EntryChange) -> list[int]:
-    """The keycodes an entry holds (for the Vial QK_BOOT lock check)."""
-    new = change.new
-    if isinstance(new, VialTapDance):
-        return [new.on_tap, new.on_hold, new.on_double_tap, new.on_tap_hold]
-    if isinstance(new, VialCombo):
-        return [*new.keys, new.output]
-    return [new.trigger, new.replacement]
+    """The keycodes an entry change writes (for the Vial QK_BOOT lock check)."""
+    return entry_keycodes(change.new)
+
+
+def entry_keycodes(entry: Entry) -> list[int]:
+    """The keycodes an entry holds."""
+    if isinstance(entry, VialTapDance):
+        return [entry.on_tap, entry.on_hold, entry.on_double_tap, entry.on_tap_hold]
+    if isinstance(entry, VialCombo):
+        return [*entry.keys, entry.output]
+    return [entry.trigger, entry.replacement]
