@@ -1,0 +1,133 @@
+"""Gathers the real-file corpus for bench/import_corpus.py from snapshots of public users' repositories.
+
+How the corpus is made (nothing of it is committed but the manifest):
+1. Find users' repositories holding layout files: the search tools' `find_files` with paths such as
+   keymap.vil, layout.vil, corne.vil, vial.vil, keymap.json, keymap.c, via.json; `find_repos` for
+   names like keychron, via-layout. QMK's, VIA's and Vial's own repositories and forks of
+   qmk_firmware / vial-qmk (a tree with quantum/) are left out: their files are fixtures and defaults.
+2. Bring each repository here with the `fetch` tool (a bare git snapshot in /work/.mirror/OWNER+NAME/repo).
+3. Run: .venv/bin/python bench/gather_corpus.py [OUT] [MIRROR...]   (OUT default /work/corpus; the
+   mirrors default to every /work/.mirror/*/repo). Each file of a snapshot's HEAD is sorted by content
+   into OUT/via, OUT/vil, OUT/keymap.json, OUT/keymap.c (at most 4 of a kind per repository,
+   duplicates by content dropped), and bench/corpus/manifest.tsv lists kind, repo, path, commit and
+   the licence the repository declares.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MANIFEST = ROOT / "bench" / "corpus" / "manifest.tsv"
+MIRRORS = Path("/work/.mirror")
+PER_REPO = 4
+# Projects whose files are their own fixtures and defaults, not users' layouts.
+LICENCES = (
+    (r"GNU GENERAL PUBLIC LICENSE", "GPL"), (r"MIT License|Permission is hereby granted", "MIT"),
+    (r"Apache License", "Apache-2.0"), (r"Unlicense|unlicense.org", "Unlicense"), (r"BSD", "BSD"),
+    (r"Creative Commons|CC0", "CC"),
+)  # fmt: skip
+NOT_USERS = ("qmk", "the-via", "vial-kb", "MiguelRoldao", "zsa", "keychron", "Keychron")
+
+
+def git(repo: Path, *args: str) -> bytes:
+    return subprocess.run(["git", "--git-dir", str(repo), *args], capture_output=True, check=True).stdout
+
+
+def classify(path: str, text: str) -> str | None:
+    """The corpus kind of a file, told from its content as the importers tell it."""
+    if path.endswith(".c"):
+        return "keymap.c" if re.search(r"keymaps\s*\[", text) and "LAYOUT" in text else None
+    if not path.endswith((".json", ".vil")):
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    if "layout" in data and ("vial_protocol" in data or "uid" in data) and isinstance(data["layout"], list):
+        return "vil"
+    if "vendorProductId" in data and isinstance(data.get("layers"), list):
+        return "via"
+    if isinstance(data.get("layers"), list) and "keyboard" in data and "layout" in data:
+        return "keymap.json"
+    return None
+
+
+def licence(repo: Path, names: list[str]) -> str:
+    for name in names:
+        if "/" in name or not re.match(r"(?i)(licen[cs]e|copying)", name):
+            continue
+        text = git(repo, "show", f"HEAD:{name}").decode("utf-8", "replace")[:3000]
+        for pattern, spdx in LICENCES:
+            if re.search(pattern, text):
+                return spdx
+        return "other"
+    return "none declared"
+
+
+def gather(out: Path, mirrors: list[Path]) -> list[tuple[str, str, str, str, str]]:
+    rows: list[tuple[str, str, str, str, str]] = []
+    seen: set[str] = set()
+    for repo in mirrors:
+        slug = repo.parent.name
+        if (repo / ".git").is_dir():
+            repo = repo / ".git"
+        owner, _, name = slug.partition("+")
+        if owner in NOT_USERS or not name:
+            continue
+        try:
+            commit = git(repo, "rev-parse", "HEAD").decode().strip()
+            names = git(repo, "ls-tree", "-r", "--name-only", "HEAD").decode("utf-8", "replace").splitlines()
+        except subprocess.CalledProcessError:
+            continue
+        if any(n.startswith("quantum/") for n in names):
+            continue  # a fork of qmk_firmware or vial-qmk
+        taken: dict[str, int] = {}
+        lic = licence(repo, names)
+        for path in names:
+            if not path.endswith((".json", ".vil", "keymap.c")):
+                continue
+            try:
+                blob = git(repo, "show", f"HEAD:{path}")
+            except subprocess.CalledProcessError:
+                continue
+            if len(blob) > 2_000_000:
+                continue
+            text = blob.decode("utf-8", "replace")
+            kind = classify(path, text)
+            digest = hashlib.sha1(blob).hexdigest()
+            if kind is None or digest in seen or taken.get(kind, 0) >= PER_REPO:
+                continue
+            seen.add(digest)
+            taken[kind] = taken.get(kind, 0) + 1
+            target = out / kind / f"{owner}__{name}__{path.replace('/', '__')}"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(blob)
+            rows.append((kind, f"{owner}/{name}", path, commit, lic))
+    return rows
+
+
+def main() -> None:
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/work/corpus")
+    mirrors = [Path(a) for a in sys.argv[2:]] or sorted(MIRRORS.glob("*/repo"))
+    rows = gather(out, mirrors)
+    MANIFEST.parent.mkdir(parents=True, exist_ok=True)
+    with MANIFEST.open("w") as handle:
+        handle.write("kind\trepo\tpath\tcommit\tlicense\n")
+        for row in sorted(rows):
+            handle.write("\t".join(row) + "\n")
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row[0]] = counts.get(row[0], 0) + 1
+    print(", ".join(f"{kind}: {n}" for kind, n in sorted(counts.items())), f"({len(rows)} files) → {out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,146 @@
+"""Coverage: real users' layout files of all four kinds imported and validated; prints figures.
+
+Run: .venv/bin/python bench/import_corpus.py [DIR] [-v]   (DIR default /work/corpus, holding via/,
+vil/, keymap.json/ and keymap.c/; bench/gather_corpus.py says how it is gathered and
+bench/corpus/manifest.tsv lists where each file comes from).
+
+Each file goes the way a user's file goes: `import_layout` (keyboards from keyconf's catalogue,
+no QMK tree needed when the board is bundled), the layout written as YAML, read back and
+validated against its keyboard. A file passes when all of that raises nothing and validation
+finds no error. Files whose keyboard keyconf does not know are counted apart ("unknown
+keyboard"): they say nothing about the format readers. A keymap.c names its keyboard only by
+its folder (keyboards/<kb>/keymaps/...); bench/corpus/keyboards.tsv gives the keyboard for
+files that do not (the --keyboard a user would pass). -v lists every failing file.
+"""
+
+from __future__ import annotations
+
+import collections
+import re
+import sys
+import time
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from keyconf.catalogue.resolve import CatalogueKeyboards  # noqa: E402
+from keyconf.formats.interchange import FormatError, import_layout  # noqa: E402
+from keyconf.formats.keymap_c_import import keyboard_from_path  # noqa: E402
+from keyconf.formats.yaml_layout import LayoutFileError, dumps_layout, loads_layout  # noqa: E402
+from keyconf.model.keyboard import Keyboard  # noqa: E402
+from keyconf.model.validation import validate  # noqa: E402
+
+KINDS = ("via", "vil", "keymap.json", "keymap.c")
+MANIFEST = ROOT / "bench" / "corpus" / "manifest.tsv"
+KEYBOARDS = ROOT / "bench" / "corpus" / "keyboards.tsv"
+UNKNOWN = "unknown keyboard"
+
+
+def manifest_paths() -> dict[str, str]:
+    """Corpus file name → its path in the user's repository (which tells a keymap.c's keyboard)."""
+    paths: dict[str, str] = {}
+    if MANIFEST.exists():
+        for line in MANIFEST.read_text().splitlines()[1:]:
+            kind, repo, path, *_ = line.split("\t")
+            paths[f"{repo.replace('/', '__', 1)}__{path.replace('/', '__')}"] = path
+    return paths
+
+
+def keyboard_hints() -> dict[str, str]:
+    hints: dict[str, str] = {}
+    if KEYBOARDS.exists():
+        for line in KEYBOARDS.read_text().splitlines():
+            if line.strip() and not line.startswith("#"):
+                name, keyboard = line.split("\t")[:2]
+                hints[name] = keyboard
+    return hints
+
+
+def reason_of(message: str) -> str:
+    """A failure message without what varies from file to file, so like failures count together."""
+    message = re.sub(r"^\S+?:(\d+:)*\d* ?", "", message) if message.startswith("/") else message
+    message = re.sub(r"`[^`]*`", "`…`", message)
+    message = re.sub(r"\b\d+\b", "N", message)
+    return message[:110]
+
+
+def check(path: Path, kind: str, finder: CatalogueKeyboards, keyboard: Keyboard | None) -> str | None:
+    """None when the file imports and validates; else why not (UNKNOWN for an unknown keyboard)."""
+    try:
+        imported = import_layout(path, keyboard=keyboard, finder=finder, format=kind)
+    except (FormatError, LayoutFileError) as error:
+        message = error.message if isinstance(error, FormatError) else str(error)
+        if "USB id" in message and "is known" in message:
+            return UNKNOWN
+        return message
+    if imported.keyboard is None:
+        return UNKNOWN
+    try:
+        loaded = loads_layout(dumps_layout(imported.layout, imported.keyboard), str(path))
+    except LayoutFileError as error:
+        return f"written YAML does not read back: {error.message}"
+    errors = [p for p in validate(loaded.layout, imported.keyboard) if p.is_error]
+    if errors:
+        more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
+        return f"validate: {errors[0].message}{more}"
+    return None
+
+
+def main() -> None:
+    args = [a for a in sys.argv[1:] if not a.startswith("-")]
+    verbose = "-v" in sys.argv
+    corpus = Path(args[0]) if args else Path("/work/corpus")
+    if not corpus.is_dir():
+        print(f"usage: bench/import_corpus.py [DIR]   ({corpus} is not a folder; see bench/gather_corpus.py)")
+        return
+    finder = CatalogueKeyboards()
+    origins, hints = manifest_paths(), keyboard_hints()
+    totals: collections.Counter[str] = collections.Counter()
+    passed: collections.Counter[str] = collections.Counter()
+    unknown: collections.Counter[str] = collections.Counter()
+    reasons: dict[str, collections.Counter[str]] = {kind: collections.Counter() for kind in KINDS}
+    examples: dict[str, str] = {}
+    failures: list[str] = []
+    start = time.perf_counter()
+    warnings.simplefilter("ignore")
+    for kind in KINDS:
+        for path in sorted((corpus / kind).glob("*")):
+            totals[kind] += 1
+            name = hints.get(path.name) or (keyboard_from_path(origins.get(path.name, "")) or "")
+            keyboard = finder.by_name(name) if name else None
+            try:
+                why = check(path, kind, finder, keyboard)
+            except Exception as error:  # noqa: BLE001 - a crash is the worst failure; count it, go on
+                why = f"CRASH {type(error).__name__}: {error}"
+            if why is None:
+                passed[kind] += 1
+            elif why == UNKNOWN:
+                unknown[kind] += 1
+            else:
+                reason = reason_of(why)
+                reasons[kind][reason] += 1
+                examples.setdefault(f"{kind}: {reason}", f"{path.name}: {why[:160]}")
+                failures.append(f"{kind}\t{path.name}\t{why[:200]}")
+    seconds = time.perf_counter() - start
+    print(f"corpus {corpus}: {sum(totals.values())} files in {seconds:.1f} s")
+    print(f"{'kind':<12} {'pass':>5} {'of known':>8} {'rate':>6} {UNKNOWN:>17} {'files':>6}")
+    for kind in KINDS:
+        known = totals[kind] - unknown[kind]
+        rate = f"{100 * passed[kind] / known:.0f}%" if known else "-"
+        print(f"{kind:<12} {passed[kind]:>5} {known:>8} {rate:>6} {unknown[kind]:>17} {totals[kind]:>6}")
+    print("\ntop failure reasons (known keyboards):")
+    merged = collections.Counter[str]()
+    for kind in KINDS:
+        for reason, count in reasons[kind].items():
+            merged[f"{kind}: {reason}"] += count
+    for reason, count in merged.most_common(15):
+        print(f"{count:>4}  {reason}\n        e.g. {examples[reason]}")
+    if verbose:
+        print("\nevery failure:")
+        print("\n".join(failures))
+
+
+if __name__ == "__main__":
+    main()
