@@ -5,17 +5,17 @@ from __future__ import annotations
 from keyconf.model import keycodes as kc
 from keyconf.model.geometry import bounding_box, key_center, physical_rows
 from keyconf.model.keyboard import LayoutMacro
-from keyconf.model.layout import Layer, Layout
+from keyconf.model.layout import Layer, Layout, keycode_context
 
 CELL = 7  # characters per key unit
 
 
 def legends_for(layout: Layout, layer: Layer) -> list[tuple[str, str]]:
-    ctx = kc.ParseContext(layers=tuple(layout.layer_names), tap_dances=tuple(layout.tap_dance_names))
+    ctx = keycode_context(layout)
     result = []
     for text in layer.keys:
         try:
-            legend = kc.REGISTRY.legend(kc.REGISTRY.parse(text, ctx))
+            legend = kc.REGISTRY.legend(kc.REGISTRY.parse(text, ctx), ctx)
             result.append((legend.tap, legend.hold or ""))
         except kc.KeycodeError:
             result.append(("?" + text[:5], ""))

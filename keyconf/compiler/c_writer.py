@@ -39,6 +39,11 @@ class CWriter:
             raise ValueError("one line at a time")
         self._lines.append(text.rstrip())
 
+    def verbatim(self, text: str) -> None:
+        """Lines of someone else's C, kept exactly (the layout's own C code)."""
+        body = text.replace("\r\n", "\n")
+        self._lines.extend(body[:-1].split("\n") if body.endswith("\n") else body.split("\n"))
+
     def blank(self) -> None:
         if self._lines and self._lines[-1] != "":
             self._lines.append("")

@@ -12,12 +12,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from keyconf.compiler.c_literals import is_c_identifier
 from keyconf.compiler.dialect import QmkDialect
 from keyconf.compiler.source_map import SourceProblem, SourceRef
 from keyconf.model.keycodes import REGISTRY, Keycode, KeycodeError, ParseContext
 from keyconf.model.keycodes import mods as modbits
 from keyconf.model.keycodes.types import (
     LAYER_OPS,
+    OP_CUSTOM,
     OP_KEYCODE,
     OP_LAYER_MOD,
     OP_LAYER_TAP,
@@ -89,6 +91,7 @@ class KeycodeC:
         self.layer_ids = layer_ids
         self.tap_dance_ids = dict(tap_dance_ids)
         self.features: set[str] = set()
+        self.sends_custom_keycodes = False  # a tap dance presses a custom keycode
 
     # -- parsing ---------------------------------------------------------------------------
 
@@ -157,6 +160,8 @@ class KeycodeC:
             return f"{op}({self._layer(keycode, ref)})"
         if op == OP_TAP_DANCE:
             return f"TD({self._tap_dance(keycode, ref)})"
+        if op == OP_CUSTOM:
+            return self.custom_name(keycode, ref)
         if op in (OP_UNICODE_MAP, OP_UNICODE_PAIR):
             raise SourceProblem(
                 f"{op}() needs a unicode map, which keyconf layouts cannot define yet",
@@ -172,6 +177,13 @@ class KeycodeC:
         # Fixed keycodes, modifier wrappers, mod-taps, one-shot mods, Unicode, raw values:
         # the registry writes them from the parsed form, in the names this tree knows.
         return self._spec_text(keycode, ref)
+
+    def custom_name(self, keycode: Keycode, ref: SourceRef) -> str:
+        """A custom keycode's C name: the enum constant the generator declares for it."""
+        name = keycode.name or ""
+        if self.context.custom(name) is None or not is_c_identifier(name):
+            raise SourceProblem(f"custom keycode {name!r} is not defined in this layout", ref)
+        return name
 
     def _inner(self, keycode: Keycode, ref: SourceRef) -> str:
         if keycode.inner is None:
@@ -268,6 +280,16 @@ class KeycodeC:
         with or without modifiers (register/unregister), and the layer keys MO, TG, TO, DF."""
         keycode = self.parse(text, ref)
         op = keycode.op
+        if op == OP_CUSTOM:
+            # C cannot "press" a custom keycode; its handler can: the gesture goes through
+            # process_record_user as a key press would.
+            name = self.custom_name(keycode, ref)
+            self.sends_custom_keycodes = True
+            return TapDanceAction(
+                (f"keyconf_custom_keycode({name}, true);",),
+                (f"keyconf_custom_keycode({name}, false);",),
+                (f"keyconf_custom_keycode({name}, true);", f"keyconf_custom_keycode({name}, false);"),
+            )
         if op in (OP_KEYCODE, OP_MODS):
             if op == OP_KEYCODE:
                 definition = self._definition(keycode, ref)

@@ -13,22 +13,33 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TypeVar
 
-from keyconf.compiler.c_literals import c_comment_text, c_identifier, c_string_literal, identifier_part
+from keyconf.compiler.c_literals import (
+    c_comment_text,
+    c_identifier,
+    c_string_literal,
+    identifier_part,
+    is_c_identifier,
+)
 from keyconf.compiler.c_writer import CWriter
 from keyconf.compiler.dialect import QmkDialect
 from keyconf.compiler.key_grid import Grid, key_grid, macro_keys
 from keyconf.compiler.keycode_c import KeycodeC, TapDanceAction
 from keyconf.compiler.source_map import LineMap, SourceProblem, SourceRef
+from keyconf.formats.c_source import defined_functions
 from keyconf.model.keyboard import LayoutMacro
-from keyconf.model.keycodes import REGISTRY, ParseContext
+from keyconf.model.keycodes import REGISTRY
 from keyconf.model.keycodes import mods as modbits
-from keyconf.model.layout import Combo, KeyOverride, Layout, Macro, TapDance
+from keyconf.model.layout import Combo, KeyOverride, Layout, Macro, TapDance, keycode_context
 
 T = TypeVar("T")
 
 _MAX_DELAY_MS = 60_000
 
 GESTURES = ("tap", "hold", "double_tap", "tap_hold")
+
+# The layout's own process_record_user, renamed while its C code is compiled, when keyconf's
+# macros need a process_record_user of their own: keyconf's calls it after the macros.
+_USER_PROCESS_RECORD = "keyconf_c_source_process_record_user"
 
 
 @dataclass
@@ -100,12 +111,17 @@ class _Generator:
         self.problems: list[SourceProblem] = []
         self.names = plan_names(layout, self.problems)
         self.keycodes = KeycodeC(
-            ParseContext(layers=layout.layer_names, tap_dances=layout.tap_dance_names),
+            keycode_context(layout),
             dialect,
             self.names.layers,
             self.names.tap_dances,
         )
         self.out = CWriter()
+        source = layout.c_source
+        self.c_code = source.code if source is not None else None
+        self.c_functions = defined_functions(self.c_code) if self.c_code else set()
+        # keyconf's macros and the layout's C both want process_record_user: keyconf's calls the C's.
+        self.wrap_process_record = bool(layout.macros) and "process_record_user" in self.c_functions
         self.features: set[str] = set()
         self.config: dict[str, str | None] = {}
         self.grid: Grid = key_grid(macro_keys(macro.keys))
@@ -132,6 +148,8 @@ class _Generator:
     def generate(self) -> KeymapC:
         self.header()
         self.layer_enum()
+        if self.layout.custom_keycodes:
+            self.custom_keycode_enum()
         if self.layout.tap_dances:
             self.tap_dance_enum()
         self.keymaps()
@@ -144,6 +162,8 @@ class _Generator:
             self.combos()
         if self.layout.key_overrides:
             self.key_overrides()
+        if self.layout.c_source is not None:
+            self.c_source()
         self.features |= self.keycodes.features
         return KeymapC(
             text=self.out.text(),
@@ -181,6 +201,81 @@ class _Generator:
             w.line(f"{identifier},{comment}", SourceRef.of("layers", index, "name"), depth=1)
         w.line("};")
         w.blank()
+
+    def custom_keycode_enum(self) -> None:
+        """The layout's own keycodes, numbered as keyconf numbers them (from SAFE_RANGE)."""
+        w = self.out
+        w.line("enum custom_keycodes {")
+        for index, custom in enumerate(self.layout.custom_keycodes):
+            ref = SourceRef.of("custom_keycodes", index)
+            if not is_c_identifier(custom.name):
+                self.problems.append(SourceProblem(f"custom keycode {custom.name!r} is not a C name", ref))
+                continue
+            if custom.value is not None:
+                value = f" = 0x{custom.value & 0xFFFF:04X}"
+            else:
+                value = " = SAFE_RANGE" if index == 0 else ""
+            label = custom.legend or custom.description
+            comment = f"  // {c_comment_text(label, 60)}" if label else ""
+            w.line(f"{custom.name}{value},{comment}", ref, depth=1)
+        w.line("};")
+        w.blank()
+
+    def c_source(self) -> None:
+        """The layout's own C code, verbatim, after everything it may refer to (layer names,
+        custom keycodes, tap dance names). `#line` makes compiler messages name its own lines."""
+        source = self.layout.c_source
+        assert source is not None
+        ref = SourceRef.of("c_source")
+        if self.c_code is None:
+            self.problems.append(
+                SourceProblem(
+                    f"the layout's C file {source.file!r} was not found next to the layout",
+                    ref,
+                    "put the file in the layout's folder, or remove `c_source:`",
+                )
+            )
+            return
+        clashes = sorted(self.c_functions & self.generated_functions())
+        for name in clashes:
+            self.problems.append(
+                SourceProblem(
+                    f"both the layout and its C code define {name}()",
+                    ref,
+                    "keep one: remove the C function, or the layout feature that generates it",
+                )
+            )
+        w = self.out
+        shown = source.file or "c_source"
+        w.line(f"// ---- {c_comment_text(shown, 60)}: the layout's own C code, kept as written.", ref)
+        if self.wrap_process_record:
+            w.line(f"bool {_USER_PROCESS_RECORD}(uint16_t keycode, keyrecord_t *record);", ref)
+            w.line(f"#define process_record_user {_USER_PROCESS_RECORD}", ref)
+        w.line(f"#line 1 {c_string_literal(shown)}", ref)
+        w.verbatim(self.c_code)
+        w.line(f'#line {w.next_line + 1} "keymap.c"')
+        if self.wrap_process_record:
+            w.line("#undef process_record_user")
+            w.blank()
+            w.line("bool process_record_user(uint16_t keycode, keyrecord_t *record) {")
+            w.line("if (!keyconf_macros(keycode, record)) {", depth=1)
+            w.line("return false;", depth=2)
+            w.line("}", depth=1)
+            w.line(f"return {_USER_PROCESS_RECORD}(keycode, record);", depth=1)
+            w.line("}")
+
+    def generated_functions(self) -> set[str]:
+        """The QMK callbacks keyconf's own code defines for this layout."""
+        names: set[str] = set()
+        if self.layout.macros and not self.wrap_process_record:
+            names.add("process_record_user")
+        if any(d.tapping_term is not None for d in self.layout.tap_dances):
+            names.add("get_tapping_term")
+        if any(c.term is not None for c in self.layout.combos):
+            names.add("get_combo_term")
+        if any(c.layers is not None for c in self.layout.combos):
+            names.add("combo_should_trigger")
+        return names
 
     def tap_dance_enum(self) -> None:
         w = self.out
@@ -279,7 +374,10 @@ class _Generator:
 
     def macros(self) -> None:
         w = self.out
-        w.line("bool process_record_user(uint16_t keycode, keyrecord_t *record) {")
+        if self.wrap_process_record:
+            w.line("static bool keyconf_macros(uint16_t keycode, keyrecord_t *record) {")
+        else:
+            w.line("bool process_record_user(uint16_t keycode, keyrecord_t *record) {")
         w.line("switch (keycode) {", depth=1)
         for index, macro in enumerate(self.layout.macros):
             self.macro_case(index, macro)
@@ -371,6 +469,14 @@ class _Generator:
         w.line("return GESTURE_MORE_TAPS;", depth=1)
         w.line("}")
         w.blank()
+        if self.layout.custom_keycodes:
+            w.line("// A custom keycode in a tap dance reaches process_record_user as a key press would.")
+            w.line("static inline __attribute__((unused)) void keyconf_custom_keycode(uint16_t keycode,")
+            w.line("bool pressed) {", depth=2)
+            w.line("keyrecord_t record = {.event = MAKE_KEYEVENT(0, 0, pressed)};", depth=1)
+            w.line("process_record_user(keycode, &record);", depth=1)
+            w.line("}")
+            w.blank()
         terms: list[tuple[str, int, SourceRef]] = []
         for index, dance in enumerate(self.layout.tap_dances):
             self.tap_dance(index, dance)

@@ -10,6 +10,7 @@ target tree's spelling, layers by number (json2c declares no layer enum).
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from keyconf.compiler.config_h import settings_defines
@@ -19,9 +20,11 @@ from keyconf.compiler.keymap_c import send_string_text
 from keyconf.compiler.source_map import GenerationError, SourceProblem, SourceRef
 from keyconf.compiler.sources import key_count_problems, resolve_macro
 from keyconf.model.keyboard import Keyboard
-from keyconf.model.keycodes import ParseContext
-from keyconf.model.layout import Layout, MacroStep
+from keyconf.model.keycodes import REGISTRY
+from keyconf.model.layout import Layout, MacroStep, custom_keycode_values, keycode_context
 from keyconf.model.qmk_settings import BY_NAME, config_from_settings
+
+_KEYMAP_JSON_KEYCODE = re.compile(r"^[A-Z][A-Z_0-9]*$")  # QMK's schema for a declared keycode name
 
 
 def _needs_c(layout: Layout) -> list[SourceProblem]:
@@ -34,6 +37,15 @@ def _needs_c(layout: Layout) -> list[SourceProblem]:
     ):
         if getattr(layout, section):
             problems.append(SourceProblem(f"keymap.json cannot hold {words}", SourceRef.of(section), hint))
+    if layout.c_source is not None:
+        problems.append(
+            SourceProblem(
+                "keymap.json cannot hold the layout's C code (`c_source`), and custom keycodes do "
+                "nothing without it: their names only work with a keymap.c",
+                SourceRef.of("c_source"),
+                hint,
+            )
+        )
     _, problems_of_settings = settings_defines(layout.settings)
     problems += problems_of_settings
     for name in layout.settings:
@@ -51,7 +63,7 @@ def keymap_json_data(
     macro_name, macro = resolve_macro(layout, keyboard)
     problems = _needs_c(layout) + key_count_problems(layout, macro_name, macro)
     keycodes = KeycodeC(
-        ParseContext(layers=layout.layer_names, tap_dances=layout.tap_dance_names),
+        keycode_context(layout),
         dialect,
         [str(index) for index in range(len(layout.layers))],
         {name: str(index) for index, name in enumerate(layout.tap_dance_names)},  # refused above anyway
@@ -78,6 +90,8 @@ def keymap_json_data(
     }
     if layout.settings:
         data["config"] = config_from_settings(layout.settings)
+    if layout.custom_keycodes:
+        data["keycodes"] = _keycode_declarations(layout, problems)
     if any(layer.encoders for layer in layout.layers):
         data["encoders"] = [
             [
@@ -104,6 +118,37 @@ def keymap_json_data(
     if problems:
         raise GenerationError(problems)
     return data
+
+
+def _keycode_declarations(layout: Layout, problems: list[SourceProblem]) -> list[dict[str, str]]:
+    """keymap.json's `keycodes`: QMK declares them `enum { FIRST = QK_USER_0, … }`, so they keep
+    keyconf's numbering only when none pins a value of its own."""
+    declarations = []
+    start = REGISTRY.get("QK_USER_0")
+    first = start.value if start is not None else 0
+    for index, (custom, value) in enumerate(zip(layout.custom_keycodes, custom_keycode_values(layout), strict=True)):
+        ref = SourceRef.of("custom_keycodes", index)
+        if value != first + index:
+            problems.append(
+                SourceProblem(
+                    f"keymap.json numbers custom keycodes from QK_USER_0; {custom.name} is pinned to 0x{value:04X}",
+                    ref,
+                    "remove its `value:`, or export as keymap.c",
+                )
+            )
+        if not _KEYMAP_JSON_KEYCODE.match(custom.name):
+            problems.append(
+                SourceProblem(
+                    f"keymap.json takes custom keycode names in capitals, digits and _ only, not {custom.name!r}",
+                    ref,
+                    "rename it in capitals (e.g. ALT_TAB), or export as keymap.c",
+                )
+            )
+        item = {"key": custom.name}
+        if custom.legend:
+            item["label"] = custom.legend
+        declarations.append(item)
+    return declarations
 
 
 def _macro_item(keycodes: KeycodeC, step: MacroStep, ref: SourceRef) -> Any:

@@ -628,3 +628,26 @@ def _is_initializer(tokens: Sequence[Token], start: int, brace: int) -> bool:
         elif t.is_("=") and depth == 0:
             return True
     return False
+
+
+def defined_functions(text: str) -> set[str]:
+    """Names of the functions `text` defines (with a body), read as tokens, never compiled.
+
+    C that does not tokenize (a comment left open) defines nothing as far as this goes;
+    the compiler reports such code itself."""
+    try:
+        tokens = [t for t in tokenize(text) if t.kind != "directive"]
+        names: set[str] = set()
+        for start, end in iter_statements(tokens):
+            statement = tokens[start:end]
+            if not statement or not statement[-1].is_("}"):
+                continue
+            for i, t in enumerate(statement):
+                if t.is_("=") or t.is_("{"):
+                    break
+                if t.is_("(") and i > 0 and statement[i - 1].kind == "ident":
+                    names.add(statement[i - 1].text)
+                    break
+        return names
+    except FormatError:
+        return set()

@@ -25,7 +25,7 @@ from keyconf.model.keycodes import (
     parse_mods,
     to_qmk5,
 )
-from keyconf.model.layout import Layout
+from keyconf.model.layout import Layout, keycode_context
 from keyconf.model.layout_diff import legend_text, same_keycode
 
 _MOD_SET = re.compile(r"MOD_[A-Z]+(?:\s*\|\s*MOD_[A-Z]+)+")
@@ -33,7 +33,7 @@ _MOD_SET = re.compile(r"MOD_[A-Z]+(?:\s*\|\s*MOD_[A-Z]+)+")
 
 def context(layout: Layout) -> ParseContext:
     """How layer and tap-dance names in `layout`'s keycodes resolve."""
-    return ParseContext(layers=layout.layer_names, tap_dances=layout.tap_dance_names)
+    return keycode_context(layout)
 
 
 def named_context(layer_names: Sequence[str], tap_dances: Sequence[str] = ()) -> ParseContext:

@@ -66,7 +66,7 @@ def key_spec(text: str, ctx: ParseContext) -> Any:
         return dict(TRANSPARENT)
     if REGISTRY.format(kc) == "KC_NO":
         return ""
-    legend = REGISTRY.legend(kc)
+    legend = REGISTRY.legend(kc, ctx)
     if legend.hold:
         return {"t": legend.tap, "h": legend.hold}
     return legend.tap

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from keyconf.formats.atomic import write_atomic
+from keyconf.formats.c_source_file import CSourceFileError, read_c_source_file
 from keyconf.formats.embedded_geometry import geometry_from_data, geometry_to_data
 from keyconf.formats.yaml_source import (
     DocPath,
@@ -38,6 +39,8 @@ from keyconf.model.keyboard import Keyboard, LayoutMacro
 from keyconf.model.layout import (
     FORMAT_VERSION,
     Combo,
+    CSource,
+    CustomKeycode,
     EncoderAction,
     KeyOverride,
     Layer,
@@ -75,11 +78,17 @@ SECTION_ORDER = (
     "tap_dances",
     "combos",
     "key_overrides",
+    "custom_keycodes",
+    "c_source",
     "geometry",
 )
+_BLOCK_SECTIONS = ("layers", "encoders", "macros", "tap_dances", "combos", "key_overrides", "custom_keycodes",
+                   "c_source", "geometry")
 KNOWN_SECTIONS = frozenset(SECTION_ORDER)
 HEADER = "# keyconf layout (format 1): see docs/layout-format.md\n"
 LAYER_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+C_IDENTIFIER_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+C_SOURCE_SUFFIXES = (".c", ".h", ".inc")
 
 
 @dataclass
@@ -137,6 +146,12 @@ def loads_layout(text: str, file: str | None = None) -> LoadedLayout:
     document = parse_yaml(text, file)
     reader = _Reader(document, file)
     layout = reader.read()
+    if layout.c_source is not None and layout.c_source.file is not None and file is not None:
+        try:
+            layout.c_source.code = read_c_source_file(file, layout.c_source.file)
+        except (CSourceFileError, OSError) as exc:
+            raise reader.fail(f"`c_source`: {exc}", ("c_source",),
+                              hint="keep the C file as plain text in the layout's folder") from None
     return LoadedLayout(
         layout=layout,
         path=file,
@@ -285,6 +300,10 @@ class _Reader:
             layout.combos = self.read_combos(data["combos"])
         if "key_overrides" in data:
             layout.key_overrides = self.read_key_overrides(data["key_overrides"])
+        if "custom_keycodes" in data:
+            layout.custom_keycodes = self.read_custom_keycodes(data["custom_keycodes"])
+        if "c_source" in data:
+            layout.c_source = self.read_c_source(data["c_source"])
         if "geometry" in data:
             try:
                 layout.geometry = geometry_from_data(_plain(data["geometry"]), layout.keyboard)
@@ -512,6 +531,68 @@ class _Reader:
             overrides.append(override)
         return overrides
 
+    def read_custom_keycodes(self, value: Any) -> list[CustomKeycode]:
+        customs: list[CustomKeycode] = []
+        seen: set[str] = set()
+        for i, item in enumerate(self.sequence(value, ("custom_keycodes",), "`custom_keycodes`")):
+            path: DocPath = ("custom_keycodes", i)
+            if isinstance(item, (str, Scalar)) and not isinstance(item, (dict, list)):
+                data: dict[str, Any] = {"name": item}
+                name_path: DocPath = path
+            else:
+                data = self.mapping(item, path, "a custom keycode")
+                _check_fields(self, data, path, {"name", "legend", "description", "value"}, "a custom keycode")
+                if "name" not in data:
+                    raise self.fail("a custom keycode needs a `name`", path,
+                                    hint="e.g. `name: ALTTAB`; keys then use ALTTAB")
+                name_path = (*path, "name")
+            name = self.text(data["name"], name_path, "custom keycode `name`")
+            if not C_IDENTIFIER_RE.match(name):
+                raise self.fail(f"custom keycode name `{name}` is not a C name", name_path,
+                                hint="use letters, digits and _ (not starting with a digit), e.g. ALT_TAB")
+            if name in seen:
+                raise self.fail(f"custom keycode `{name}` is defined twice", name_path)
+            seen.add(name)
+            self.mark(path, name_path)
+            custom = CustomKeycode(name=name, legend=self.optional_text(data, "legend", path),
+                                   description=self.optional_text(data, "description", path))
+            if "value" in data:
+                custom.value = self.integer(data["value"], (*path, "value"), "custom keycode `value`", 0, 0xFFFF)
+            customs.append(custom)
+        return customs
+
+    def read_c_source(self, value: Any) -> CSource:
+        """`c_source: mine.c` names a file next to the layout; a multi-line block is the C itself."""
+        path: DocPath = ("c_source",)
+        if isinstance(value, (dict, list)):
+            raise self.fail("`c_source` is a file name (`c_source: mine.c`) or a block of C (`c_source: |`)", path)
+        text = str(value) if value is not None else ""
+        self.mark(path, path)
+        if "\n" in text:
+            return CSource(code=text)
+        name = text.strip()
+        if not name:
+            raise self.fail("`c_source` is empty", path, hint="name a C file next to the layout, e.g. mine.c")
+        problem = c_source_path_problem(name)
+        if problem:
+            raise self.fail(problem, path, hint="keep the C file in the layout's folder, e.g. `c_source: mine.c`")
+        return CSource(file=name)
+
+
+def c_source_path_problem(name: str) -> str | None:
+    """Why `name` cannot be a layout's C file (None when it can): the file must sit in the layout's
+    folder or below it, so a layout from a stranger cannot make keyconf read other files."""
+    if "\\" in name or name.startswith("/") or re.match(r"^[A-Za-z]:", name):
+        return f"`c_source: {name}` must be a path relative to the layout's folder"
+    parts = name.split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        return f"`c_source: {name}` must stay inside the layout's folder (no `..`, no empty parts)"
+    if not name.endswith(C_SOURCE_SUFFIXES):
+        return f"`c_source: {name}` is not a C file ({', '.join(C_SOURCE_SUFFIXES)})"
+    if any(ch.isspace() or ch in '"<>|*?' or not ch.isprintable() for ch in name):
+        return f"`c_source: {name}` holds characters a build cannot take"
+    return None
+
 
 def _check_fields(reader: _Reader, data: dict[str, Any], path: DocPath, allowed: set[str], what: str) -> None:
     for key in data:
@@ -562,7 +643,7 @@ def dumps_layout(layout: Layout, keyboard: Keyboard | None = None,
     for name in SECTION_ORDER:
         text = sections.section(name)
         if text:
-            if name in ("layers", "encoders", "macros", "tap_dances", "combos", "key_overrides", "geometry"):
+            if name in _BLOCK_SECTIONS:
                 parts.append("\n")
             parts.append(text)
     return "".join(parts)
@@ -864,6 +945,30 @@ class _SectionWriter:
                 lines.append(f"    suppressed_mods: [{', '.join(override.suppressed_mods)}]\n")
         return "".join(lines)
 
+    def s_custom_keycodes(self) -> str:
+        if not self.layout.custom_keycodes:
+            return ""
+        lines = ["custom_keycodes:  # keycodes this layout defines; c_source says what they do\n"]
+        for custom in self.layout.custom_keycodes:
+            lines.append(f"  - name: {custom.name}\n")
+            if custom.legend:
+                lines.append(f"    legend: {format_text_scalar(custom.legend)}\n")
+            if custom.description:
+                lines.append(f"    description: {format_text_scalar(custom.description)}\n")
+            if custom.value is not None:
+                lines.append(f"    value: 0x{custom.value:04X}\n")
+        return "".join(lines)
+
+    def s_c_source(self) -> str:
+        source = self.layout.c_source
+        if source is None:
+            return ""
+        if source.file is not None:
+            return f"c_source: {format_text_scalar(source.file)}\n"
+        code = source.code or ""
+        block = _multiline_block(code, "  ")
+        return f"c_source: {block}" if block else f"c_source: {_double_quoted(code)}\n"
+
     def s_geometry(self) -> str:
         if self.layout.geometry is None:
             return ""
@@ -999,8 +1104,7 @@ class _SurgicalSave:
         for name in additions:
             text = self.writer.section(name)
             # Insert after the section that precedes it in the canonical order, if present.
-            out.append(("\n" if name in ("layers", "encoders", "macros", "tap_dances", "combos", "key_overrides",
-                                         "geometry") else "") + text)
+            out.append(("\n" if name in _BLOCK_SECTIONS else "") + text)
         return "".join(out)
 
     def patch_in_place(self, name: str, line_range: tuple[int, int]) -> str | None:

@@ -96,17 +96,18 @@ class ExpressionEditor(QWidget):
             return False
         from keyconf.model.keycodes import REGISTRY, KeycodeError  # built on first use, not at start
 
+        context = self._context()
         try:
-            kc = REGISTRY.parse(text, self._context())
+            kc = REGISTRY.parse(text, context)
         except KeycodeError as error:
             where = f" at column {error.column + 1}" if error.column is not None else ""
             hint = f" — {error.hint}" if error.hint else ""
             self._show(f"✗ {error.message}{where}{hint}", ok=False)
             self.assign_button.setEnabled(False)
             return False
-        legend = REGISTRY.legend(kc)
+        legend = REGISTRY.legend(kc, context)
         shown = legend.tap if not legend.hold else f"{legend.tap} / {legend.hold}"
-        description = REGISTRY.describe(kc) or ""
+        description = REGISTRY.describe(kc, context) or ""
         self._show(f"✓ {shown}" + (f" — {description}" if description else ""), ok=True)
         self.assign_button.setEnabled(True)
         return True

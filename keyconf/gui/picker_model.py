@@ -22,6 +22,7 @@ QUANTUM = "Quantum"
 LIGHTING = "Lighting"
 MACROS = "Macros"
 TAP_DANCE = "Tap dance"
+CUSTOM = "Custom"
 INTERNATIONAL = "International"
 OTHER = "Other"
 
@@ -35,6 +36,7 @@ CATEGORIES = (
     LIGHTING,
     MACROS,
     TAP_DANCE,
+    CUSTOM,
     INTERNATIONAL,
     OTHER,
 )
@@ -117,6 +119,8 @@ class PickerModel:
             return self._layer_entries(layout)
         if category == TAP_DANCE:
             return self._tap_dance_entries(layout)
+        if category == CUSTOM:
+            return self._custom_entries(layout)
         fixed = list(self._fixed_entries().get(category, []))
         if category == MACROS and layout is not None:
             named = self._macro_entries(layout)
@@ -140,6 +144,7 @@ class PickerModel:
         for entry in [
             *self._layer_entries(layout),
             *self._tap_dance_entries(layout),
+            *self._custom_entries(layout),
             *(self._macro_entries(layout) if layout else []),
         ]:
             if entry.code not in seen and entry.matches(query):
@@ -155,18 +160,17 @@ class PickerModel:
     def entry_for(self, code: str, layout: Layout | None = None) -> PickerEntry:
         """An entry for any keycode text (recent list, expression editor preview)."""
         from keyconf.model.keycodes import KeycodeError, ParseContext
+        from keyconf.model.layout import keycode_context
 
-        ctx = ParseContext(
-            layers=layout.layer_names if layout else (), tap_dances=layout.tap_dance_names if layout else ()
-        )
+        ctx = keycode_context(layout) if layout is not None else ParseContext()
         try:
             kc = self.registry.parse(code, ctx)
         except KeycodeError:
             return PickerEntry(code, code)
-        legend = self.registry.legend(kc)
+        legend = self.registry.legend(kc, ctx)
         text = legend.tap if not legend.hold else f"{legend.tap} / {legend.hold}"
         return PickerEntry(
-            code, text or code, self.registry.describe(kc) or "", _group(self.registry.group(kc))
+            code, text or code, self.registry.describe(kc, ctx) or "", _group(self.registry.group(kc))
         )
 
     # ---- sources --------------------------------------------------------------------------
@@ -200,6 +204,20 @@ class PickerModel:
         return [
             PickerEntry(f"TD({td.name})", f"TD {td.name}", f"Tap dance {td.name}", "tap_dance")
             for td in layout.tap_dances
+        ]
+
+    def _custom_entries(self, layout: Layout | None) -> list[PickerEntry]:
+        """The layout's own keycodes, shown with the legend and description it gives them."""
+        if layout is None:
+            return []
+        return [
+            PickerEntry(
+                custom.name,
+                custom.legend or custom.name,
+                custom.description or f"Custom keycode {custom.name} (the layout's C code says what it does)",
+                "custom",
+            )
+            for custom in layout.custom_keycodes
         ]
 
     def _macro_entries(self, layout: Layout) -> list[PickerEntry]:

@@ -64,9 +64,9 @@ def map_keycodes(layout: Layout, change: Callable[[str], str]) -> int:
 
 
 def parse_context(layout: Layout):  # -> keycodes.ParseContext (imported lazily: the registry is big)
-    from keyconf.model.keycodes import ParseContext
+    from keyconf.model.layout import keycode_context
 
-    return ParseContext(layers=layout.layer_names, tap_dances=layout.tap_dance_names)
+    return keycode_context(layout)
 
 
 def layer_references(layout: Layout, name: str) -> list[KeycodeSite]:

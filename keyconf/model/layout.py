@@ -17,6 +17,7 @@ from functools import partial
 from typing import Literal
 
 from keyconf.model.keyboard import Keyboard
+from keyconf.model.keycodes.types import ParseContext, UserKeycode
 
 FORMAT_VERSION = 1
 
@@ -82,6 +83,31 @@ class KeyOverride:
 
 
 @dataclass
+class CustomKeycode:
+    """A keycode the layout defines itself (`ALTTAB`), used like any other keycode; what it does
+    is written in the layout's C code (`process_record_user`).
+
+    `value` pins its 16-bit value; without one it takes the value after the custom keycode
+    before it, the first taking QK_USER_0 (QMK's SAFE_RANGE), as a C enum would."""
+
+    name: str
+    legend: str | None = None
+    description: str | None = None
+    value: int | None = None
+
+
+@dataclass
+class CSource:
+    """The layout's own C code, which keyconf hands to QMK's build and never runs.
+
+    Either `file`, a path relative to the layout file's folder (and confined to it), or
+    `code`, the C text written in the layout itself."""
+
+    file: str | None = None
+    code: str | None = None
+
+
+@dataclass
 class EncoderAction:
     ccw: str = "KC_TRNS"
     cw: str = "KC_TRNS"
@@ -114,6 +140,8 @@ class Layout:
     combos: list[Combo] = field(default_factory=list)
     key_overrides: list[KeyOverride] = field(default_factory=list)
     settings: dict[str, int | bool | str] = field(default_factory=dict)  # tapping_term, combo_term…
+    custom_keycodes: list[CustomKeycode] = field(default_factory=list)
+    c_source: CSource | None = None
     geometry: Keyboard | None = None
     version: int = FORMAT_VERSION
 
@@ -136,6 +164,36 @@ class Layout:
     @property
     def tap_dance_names(self) -> list[str]:
         return [td.name for td in self.tap_dances]
+
+    @property
+    def custom_keycode_names(self) -> list[str]:
+        return [custom.name for custom in self.custom_keycodes]
+
+
+def custom_keycode_values(layout: Layout) -> list[int]:
+    """The firmware value of each custom keycode, counted as the C enum keyconf writes counts
+    (from QK_USER_0, which QMK's SAFE_RANGE equals)."""
+    from keyconf.model.keycodes import REGISTRY
+
+    first = REGISTRY.get("QK_USER_0")
+    assert first is not None
+    values: list[int] = []
+    following = first.value
+    for custom in layout.custom_keycodes:
+        value = custom.value if custom.value is not None else following
+        values.append(value)
+        following = value + 1
+    return values
+
+
+def keycode_context(layout: Layout) -> ParseContext:
+    """How keycode text in `layout` resolves: its layers, tap dances and custom keycodes."""
+    users = tuple(
+        UserKeycode(custom.name, value & 0xFFFF, custom.legend or "", custom.description or "")
+        for custom, value in zip(layout.custom_keycodes, custom_keycode_values(layout), strict=True)
+    )
+    return ParseContext(layers=tuple(layout.layer_names), tap_dances=tuple(layout.tap_dance_names),
+                        custom_keycodes=users)
 
 
 @dataclass(frozen=True)

@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from keyconf.model.keycodes import REGISTRY, KeycodeError, ParseContext
-from keyconf.model.layout import Combo, KeyOverride, Layer, Layout, Macro, TapDance
+from keyconf.model.layout import Combo, KeyOverride, Layer, Layout, Macro, TapDance, keycode_context
 
 # A layer is taken for a renamed one when at least this share of its keys is unchanged.
 RENAME_SIMILARITY = 0.5
 
 
 def layout_context(layout: Layout) -> ParseContext:
-    return ParseContext(layers=layout.layer_names, tap_dances=layout.tap_dance_names)
+    return keycode_context(layout)
 
 
 def same_keycode(a: str, ctx_a: ParseContext, b: str, ctx_b: ParseContext) -> bool:
@@ -43,7 +43,7 @@ def same_keycode(a: str, ctx_a: ParseContext, b: str, ctx_b: ParseContext) -> bo
 def legend_text(text: str, ctx: ParseContext) -> str:
     """A short label for keycode text (`A`, `Space/nav`); the text itself when it is not a keycode."""
     try:
-        legend = REGISTRY.legend(REGISTRY.parse(text, ctx))
+        legend = REGISTRY.legend(REGISTRY.parse(text, ctx), ctx)
     except KeycodeError:
         return text.strip()
     return f"{legend.tap}/{legend.hold}" if legend.hold else legend.tap

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from keyconf.model import keycodes as kc
 from keyconf.model.keyboard import Keyboard, LayoutMacro
-from keyconf.model.layout import Layout, keycode_fields
+from keyconf.model.layout import Layout, keycode_context, keycode_fields
 from keyconf.model.problems import Location, Problem, error, warning
 
 # Keycode heads that move to another layer, by how they do it.
@@ -44,7 +44,7 @@ class _Checker:
         self.layout = layout
         self.keyboard = keyboard
         self.registry = kc.REGISTRY
-        self.ctx = kc.ParseContext(layers=tuple(layout.layer_names), tap_dances=tuple(layout.tap_dance_names))
+        self.ctx = keycode_context(layout)
         self.parsed: dict[Location, kc.Keycode] = {}
         self.refs: list[_Ref] = []
 
@@ -53,6 +53,7 @@ class _Checker:
         yield from self.check_key_counts()
         yield from self.check_keycodes()
         yield from self.check_macros()
+        yield from self.check_custom_keycodes()
         yield from self.check_definitions()
         yield from self.check_layer_flow()
 
@@ -152,10 +153,39 @@ class _Checker:
                                     "use e.g. `tap: LCTL(KC_C)` or `down: KC_LCTL`, `tap: KC_C`, `up: KC_LCTL`",
                                     code="macro-keycode")
 
+    def check_custom_keycodes(self) -> Iterator[Problem]:
+        """Custom keycodes become C enum constants: their names must not be QMK's, nor repeat,
+        and two of them must not share a value."""
+        layout = self.layout
+        values: dict[int, str] = {}
+        for index, (custom, user) in enumerate(zip(layout.custom_keycodes, self.ctx.custom_keycodes, strict=True)):
+            location: Location = ("custom_keycodes", index)
+            if self.registry.get(custom.name) is not None:
+                yield error(f"custom keycode `{custom.name}` has the name of a QMK keycode", location,
+                            "give it a name of its own, e.g. MY_" + custom.name, code="custom-keycode-name")
+            if custom.name in layout.layer_names or custom.name in layout.tap_dance_names:
+                yield error(f"custom keycode `{custom.name}` has the name of a layer or tap dance", location,
+                            code="custom-keycode-name")
+            if user.value in values:
+                yield error(f"custom keycodes `{values[user.value]}` and `{custom.name}` have the same value "
+                            f"0x{user.value:04X}", location, "remove the `value:` of one", code="custom-keycode-value")
+            values.setdefault(user.value, custom.name)
+        if layout.custom_keycodes and layout.c_source is None:
+            used = {n for n in layout.custom_keycode_names
+                    if any(k.op == kc.OP_CUSTOM and k.name == n for k in self.parsed.values())}
+            for name in sorted(used):
+                index = layout.custom_keycode_names.index(name)
+                yield warning(f"custom keycode `{name}` does nothing: the layout has no C code (`c_source:`)",
+                              ("custom_keycodes", index),
+                              "add `c_source: mine.c` with a process_record_user that handles it",
+                              code="custom-keycode-without-c")
+
     def check_definitions(self) -> Iterator[Problem]:
         macro_count = len(self.layout.macros)
         dance_count = len(self.layout.tap_dances)
         for location, keycode in self.parsed.items():
+            if keycode.op == kc.OP_CUSTOM:
+                continue
             try:
                 value = self.registry.encode(keycode, self.ctx)
             except kc.KeycodeError:
@@ -316,7 +346,7 @@ def fix_deprecated_names(layout: Layout) -> list[tuple[Location, str, str]]:
     Returns (location, old text, new text) for each rewrite. Only keycodes that parse are
     touched; everything else in the layout stays as written."""
     registry = kc.REGISTRY
-    ctx = kc.ParseContext(layers=tuple(layout.layer_names), tap_dances=tuple(layout.tap_dance_names))
+    ctx = keycode_context(layout)
     changes: list[tuple[Location, str, str]] = []
     for field in keycode_fields(layout):
         try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from keyconf.model.layout import Layout
+from keyconf.model.layout import Layout, keycode_context
 
 FaceKind = Literal["normal", "transparent", "empty", "invalid"]
 
@@ -52,7 +52,7 @@ class FaceBuilder:
 
         self._keycodes = keycodes
         self.registry = registry if registry is not None else keycodes.REGISTRY
-        self.context = keycodes.ParseContext(layers=layout.layer_names, tap_dances=layout.tap_dance_names)
+        self.context = keycode_context(layout)
         self._cache: dict[str, KeycapFace] = {}
 
     def face(self, text: str) -> KeycapFace:
@@ -80,13 +80,13 @@ class FaceBuilder:
             )
         if canonical in EMPTY_NAMES:
             return KeycapFace(kind="empty", text=text, description="No action")
-        legend = self.registry.legend(kc)
+        legend = self.registry.legend(kc, self.context)
         return KeycapFace(
             tap=legend.tap or "",
             hold=legend.hold or "",
             group=_group_name(self.registry.group(kc)),
             text=text,
-            description=self.registry.describe(kc) or "",
+            description=self.registry.describe(kc, self.context) or "",
         )
 
     def layer_faces(self, layout: Layout, layer_index: int) -> list[KeycapFace]:

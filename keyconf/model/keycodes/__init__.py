@@ -34,6 +34,7 @@ from keyconf.model.keycodes.mods import (
 )
 from keyconf.model.keycodes.registry import FormerName, KeycodeRegistry, SpecNames
 from keyconf.model.keycodes.types import (
+    OP_CUSTOM,
     Keycode,
     KeycodeDef,
     KeycodeError,
@@ -41,11 +42,13 @@ from keyconf.model.keycodes.types import (
     Numbering,
     ParseContext,
     ParsedText,
+    UserKeycode,
 )
 
 __all__ = [
     "MOD_MASK_NAMES",
     "MOD_NAMES",
+    "OP_CUSTOM",
     "MOD_TAPS",
     "MOD_WRAPPERS",
     "ONE_SHOT_MODS",
@@ -69,6 +72,7 @@ __all__ = [
     "parse_mod_mask",
     "parse_mods",
     "to_qmk5",
+    "UserKeycode",
 ]
 
 if TYPE_CHECKING:

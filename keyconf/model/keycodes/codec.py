@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from keyconf.model.keycodes.forms import LAYER_FUNCTIONS, LAYER_TAP_MAX
 from keyconf.model.keycodes.mods import LEFT_MASK, ModsError, from_qmk5, to_qmk5
 from keyconf.model.keycodes.types import (
+    OP_CUSTOM,
     OP_KEYCODE,
     OP_LAYER_MOD,
     OP_LAYER_TAP,
@@ -151,6 +152,13 @@ class Codec:
             return layout.swap_hands | basic
         if op in (OP_UNICODE, OP_UNICODE_MAP, OP_UNICODE_PAIR):
             return self._unicode(kc, layout)
+        if op == OP_CUSTOM:
+            user = ctx.custom(kc.name or "")
+            if user is None:
+                raise KeycodeError(f"unknown custom keycode {kc.name!r}")
+            if numbering is Numbering.LEGACY:
+                raise KeycodeError(f"custom keycode {kc.name} has no value on {_NUMBERING_NAME[numbering]}")
+            return user.value
         raise KeycodeError(f"cannot encode {op}")
 
     def _fixed(self, kc: Keycode, numbering: Numbering) -> int:
@@ -217,6 +225,9 @@ class Codec:
     def decode(self, value: int, numbering: Numbering, ctx: ParseContext | None) -> Keycode:
         if not 0 <= value <= 0xFFFF:
             raise KeycodeError(f"{value} is not a 16-bit keycode value")
+        user = ctx.custom_by_value(value) if ctx is not None and numbering is Numbering.CURRENT else None
+        if user is not None:
+            return Keycode(OP_CUSTOM, name=user.name)
         fixed = self.by_value[numbering].get(value)
         if fixed is not None:
             return Keycode(OP_KEYCODE, name=fixed.name)

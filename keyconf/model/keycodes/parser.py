@@ -22,6 +22,7 @@ from keyconf.model.keycodes.forms import (
 )
 from keyconf.model.keycodes.mods import MOD_MASK_NAMES, MOD_NAME_ALIASES, ModsError, format_mods, parse_mods
 from keyconf.model.keycodes.types import (
+    OP_CUSTOM,
     OP_KEYCODE,
     OP_LAYER_MOD,
     OP_LAYER_TAP,
@@ -160,6 +161,9 @@ class Parser:
         return Keycode(OP_RAW, number=value)
 
     def name(self, token: Token) -> Keycode:
+        # The layout's own keycodes come first: their names are the layout's to choose.
+        if self.ctx.custom(token.text) is not None:
+            return Keycode(OP_CUSTOM, name=token.text)
         found = self.resolve(token.text)
         if found is None and token.text.upper() != token.text:
             found = self.resolve(token.text.upper())

@@ -27,6 +27,7 @@ from keyconf.model.keycodes.legends import LegendBook
 from keyconf.model.keycodes.mods import HYPR, LSFT, MEH, describe_mods, format_mods, is_mixed
 from keyconf.model.keycodes.parser import Parser
 from keyconf.model.keycodes.types import (
+    OP_CUSTOM,
     OP_KEYCODE,
     OP_LAYER_MOD,
     OP_LAYER_TAP,
@@ -62,6 +63,7 @@ _OP_GROUPS = {
     OP_UNICODE_MAP: "unicode",
     OP_UNICODE_PAIR: "unicode",
     OP_RAW: "raw",
+    OP_CUSTOM: "custom",
     **{op: "layer" for op in LAYER_FUNCTIONS},
 }
 _LAYER_FUNC_TEXT = {
@@ -229,7 +231,7 @@ class KeycodeRegistry:
     def format(self, kc: Keycode) -> str:
         """Canonical text, e.g. `LT(nav, KC_SPC)`, `MT(MOD_LCTL | MOD_LSFT, KC_A)`, `LCS(KC_T)`."""
         op = kc.op
-        if op == OP_KEYCODE:
+        if op in (OP_KEYCODE, OP_CUSTOM):
             assert kc.name is not None
             return kc.name
         if op == OP_RAW:
@@ -319,8 +321,12 @@ class KeycodeRegistry:
         return self._codec.decode(value, numbering, ctx)
 
     # ---- presentation
-    def legend(self, kc: Keycode) -> Legend:
+    def legend(self, kc: Keycode, ctx: ParseContext = NO_CONTEXT) -> Legend:
+        """What the keycap shows; custom keycodes show the legend their layout gives them (`ctx`)."""
         op = kc.op
+        if op == OP_CUSTOM:
+            user = ctx.custom(kc.name or "")
+            return Legend(user.legend if user is not None and user.legend else str(kc.name))
         if op == OP_KEYCODE:
             definition = self._by_name.get(kc.name or "")
             return Legend(definition.legend if definition else str(kc.name))
@@ -366,9 +372,14 @@ class KeycodeRegistry:
             return "shifted"
         return _OP_GROUPS.get(kc.op, "raw")
 
-    def describe(self, kc: Keycode) -> str:
+    def describe(self, kc: Keycode, ctx: ParseContext = NO_CONTEXT) -> str:
         """One line saying what the keycode does."""
         op = kc.op
+        if op == OP_CUSTOM:
+            user = ctx.custom(kc.name or "")
+            if user is not None and user.description:
+                return user.description
+            return f"Custom keycode {kc.name}: what it does is in the layout's C code"
         if op == OP_KEYCODE:
             definition = self._by_name.get(kc.name or "")
             return definition.description if definition else str(kc.name)

@@ -57,6 +57,7 @@ OP_UNICODE = "UC"
 OP_UNICODE_MAP = "UM"
 OP_UNICODE_PAIR = "UP"
 OP_RAW = "RAW"  # a 16-bit value no name covers: kept so nothing is lost
+OP_CUSTOM = "CUSTOM"  # a keycode the layout defines itself (`custom_keycodes:`), by name
 LAYER_OPS = ("TO", "MO", "DF", "TG", "OSL", "TT", "PDF")  # functions of one layer
 
 
@@ -69,6 +70,7 @@ class Keycode:
     - LT: `layer` and `inner`; LM: `layer` and `mods`; TO/MO/DF/TG/OSL/TT/PDF: `layer`.
     - OSM: `mods`; TD: `number` (index or tap-dance name); SH_T: `inner`.
     - UC: `number` (code point); UM: `number` (index); UP: `number`, `number2`.
+    - CUSTOM: `name`, a custom keycode of the layout (its value comes from the ParseContext).
     - RAW: `number` (the 16-bit value).
     """
 
@@ -95,11 +97,36 @@ class Keycode:
 
 
 @dataclass(frozen=True)
+class UserKeycode:
+    """A custom keycode a layout defines: its name (a C identifier), its 16-bit value in the
+    firmware, and how people see it. Its behaviour lives in the layout's C code."""
+
+    name: str
+    value: int
+    legend: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class ParseContext:
-    """How names inside expressions resolve: layer names (index = layer number), tap-dance names."""
+    """How names inside expressions resolve: layer names (index = layer number), tap-dance names,
+    and the layout's custom keycodes."""
 
     layers: Sequence[str] = ()
     tap_dances: Sequence[str] = ()
+    custom_keycodes: Sequence[UserKeycode] = ()
+
+    def custom(self, name: str) -> UserKeycode | None:
+        for user in self.custom_keycodes:
+            if user.name == name:
+                return user
+        return None
+
+    def custom_by_value(self, value: int) -> UserKeycode | None:
+        for user in self.custom_keycodes:
+            if user.value == value:
+                return user
+        return None
 
     def layer_index(self, ref: LayerRef) -> int | None:
         if isinstance(ref, int):

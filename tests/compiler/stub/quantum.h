@@ -76,6 +76,8 @@ typedef struct {
 typedef struct {
     keyevent_t event;
 } keyrecord_t;
+#define SAFE_RANGE 0x7E40 /* QK_USER */
+#define MAKE_KEYEVENT(row, col, press) ((keyevent_t){.pressed = (press), .time = 1})
 extern layer_state_t layer_state;
 extern layer_state_t default_layer_state;
 uint8_t get_highest_layer(layer_state_t state);

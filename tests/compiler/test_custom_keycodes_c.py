@@ -1,0 +1,106 @@
+"""Custom keycodes and the layout's own C code in generated sources: enum, verbatim C, gcc."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from keyconf.compiler.dialect import CURRENT_QMK
+from keyconf.compiler.keymap_json import generate_keymap_json
+from keyconf.compiler.source_map import GenerationError
+from keyconf.compiler.sources import GenerateOptions, generate_sources
+from keyconf.model.layout import Combo, CSource, CustomKeycode, Macro, MacroStep, TapDance
+from tests.compiler import layouts
+from tests.compiler.c_stub import GCC, syntax_check, write_build_dir
+
+USER_C = """\
+static bool alt_tab_active;
+
+bool process_record_user(uint16_t keycode, keyrecord_t *record) {
+\tswitch (keycode) {
+\tcase ALTTAB:
+\t\talt_tab_active = record->event.pressed;
+\t\treturn false;
+\t}
+\treturn layer_state != _NAV;
+}
+"""
+
+
+def custom_layout(c_code: str | None = USER_C, **extra: object):  # type: ignore[no-untyped-def]
+    result = layouts.layout(
+        custom_keycodes=[CustomKeycode("ALTTAB", legend="Alt⇥"), CustomKeycode("PINNED", value=0x7E50)],
+        c_source=CSource(file="mine.c", code=c_code),
+        combos=[Combo(["KC_A", "KC_ENT"], "ALTTAB", name="alt tab")],
+        **extra,
+    )
+    result.layers[0].keys[3] = "ALTTAB"
+    result.layers[1].keys[3] = "PINNED"
+    return result
+
+
+def generate(layout):  # type: ignore[no-untyped-def]
+    return generate_sources(layout, layouts.board(), GenerateOptions(source_name="test.yaml"))
+
+
+def test_custom_keycodes_become_an_enum_from_safe_range_and_keys_use_their_names() -> None:
+    keymap_c = generate(custom_layout()).keymap_c
+    assert "enum custom_keycodes {\n    ALTTAB = SAFE_RANGE,  // Alt?\n    PINNED = 0x7E50,\n};" in keymap_c
+    assert " ".join(keymap_c.split()).count("ALTTAB, MO(_NAV), KC_ENT") == 1
+    assert "COMBO(cmb_alt_tab_keys, ALTTAB)" in keymap_c
+
+
+def test_the_c_code_comes_last_verbatim_with_its_own_line_numbers() -> None:
+    keymap_c = generate(custom_layout()).keymap_c
+    assert '#line 1 "mine.c"\n' + USER_C in keymap_c
+    assert keymap_c.index("enum custom_keycodes") < keymap_c.index(USER_C)
+
+
+def test_macros_and_the_c_codes_process_record_user_both_run() -> None:
+    layout = custom_layout(macros=[Macro(name="hi", steps=[MacroStep("text", "hi")])])
+    layout.layers[1].keys[0] = "QK_MACRO_0"
+    keymap_c = generate(layout).keymap_c
+    assert "static bool keyconf_macros(uint16_t keycode, keyrecord_t *record) {" in keymap_c
+    assert "#define process_record_user keyconf_c_source_process_record_user" in keymap_c
+    assert "return keyconf_c_source_process_record_user(keycode, record);" in keymap_c
+
+
+def test_a_missing_c_file_and_a_clashing_callback_are_problems() -> None:
+    with pytest.raises(GenerationError, match="mine.c' was not found"):
+        generate(custom_layout(c_code=None))
+    clashing = custom_layout(c_code="uint16_t get_tapping_term(uint16_t k, keyrecord_t *r) { return 1; }\n")
+    clashing.tap_dances = [TapDance("x", tap="KC_A", tapping_term=150)]
+    with pytest.raises(GenerationError, match="define get_tapping_term"):
+        generate(clashing)
+
+
+@pytest.mark.skipif(GCC is None, reason="gcc is not installed")
+def test_the_generated_keymap_compiles_with_the_c_code_and_tap_dance_custom_keys(tmp_path: Path) -> None:
+    layout = custom_layout(
+        macros=[Macro(name="hi", steps=[MacroStep("text", "hi")])],
+        tap_dances=[TapDance("alt", tap="ALTTAB", double_tap="KC_ESC")],
+    )
+    layout.layers[1].keys[0] = "QK_MACRO_0"
+    layout.layers[1].keys[1] = "TD(alt)"
+    sources = generate(layout)
+    assert "keyconf_custom_keycode(ALTTAB, true);" in sources.keymap_c
+    folder = write_build_dir(tmp_path, sources, CURRENT_QMK.keycode_spec_version, {layouts.MACRO: 6}, encoders=1)
+    result = syntax_check(folder)
+    assert result.returncode == 0, result.stderr + "\n" + sources.keymap_c
+
+
+def test_keymap_json_declares_custom_keycodes_and_refuses_c_code() -> None:
+    layout = custom_layout()
+    layout.custom_keycodes[1].value = None
+    layout.combos = []
+    with pytest.raises(GenerationError, match="custom keycodes do nothing without it"):
+        generate_keymap_json(layout, layouts.board())
+    layout.c_source = None
+    data = json.loads(generate_keymap_json(layout, layouts.board()))
+    assert data["keycodes"] == [{"key": "ALTTAB", "label": "Alt⇥"}, {"key": "PINNED"}]
+    assert data["layers"][0][3] == "ALTTAB"
+    layout.custom_keycodes[1].value = 0x7E50
+    with pytest.raises(GenerationError, match="pinned to 0x7E50"):
+        generate_keymap_json(layout, layouts.board())
