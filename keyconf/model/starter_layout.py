@@ -47,7 +47,7 @@ def starter_layout(keyboard: Keyboard, macro_name: str | None = None, name: str 
     macro = keyboard.layout(macro_name)
     keys = macro.slot_keys
     base = starter_keys(keys)
-    encoders = _encoder_count(keyboard, macro.keys)
+    encoders = encoder_count(keyboard, macro.keys)
     layer = Layer("base", base, [EncoderAction("KC_VOLD", "KC_VOLU") for _ in range(encoders)])
     return Layout(
         keyboard=keyboard.name,
@@ -219,6 +219,7 @@ def _split_cluster(row: list[int], keys: Sequence[Key]) -> tuple[list[int], list
     return row, []
 
 
-def _encoder_count(keyboard: Keyboard, keys: Sequence[Key]) -> int:
+def encoder_count(keyboard: Keyboard, keys: Sequence[Key]) -> int:
+    """How many encoders a layer of this board holds actions for."""
     indices = [e.index for e in keyboard.encoders] + [k.encoder for k in keys if k.encoder is not None]
     return max(indices) + 1 if indices else 0

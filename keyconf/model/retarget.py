@@ -1,0 +1,189 @@
+"""Take a layout to another keyboard: every layer's keys moved to the keys that play their part.
+
+One match (`keyconf.model.key_matching.match_keys`) serves every layer, encoders included.
+Nothing is lost silently: keys with no place are listed per layer (dropped), target keys
+nothing lands on are `KC_NO` and listed (unfilled), combos whose keys left the board are
+reported, and the result is validated against the new board. Layer keys, macros, tap dances,
+key overrides, custom keycodes and settings come along unchanged: they name layers and keys
+by meaning, not by position. Pure: the faces (`keyconf retarget`, the window) read and write.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from keyconf.model.key_matching import KeyMatch, match_keys
+from keyconf.model.keyboard import Keyboard, LayoutMacro
+from keyconf.model.keycodes import REGISTRY, KeycodeError, ParseContext
+from keyconf.model.layout import Combo, EncoderAction, Layer, Layout
+from keyconf.model.problems import Problem
+from keyconf.model.starter_layout import encoder_count
+from keyconf.model.validation import validate
+
+UNFILLED = "KC_NO"
+
+
+@dataclass
+class LayerMove:
+    """What happened to one layer: source key index → target key index for every key that
+    found a place, source keys that did not (dropped), target keys nothing landed on (unfilled)."""
+
+    name: str
+    moved: list[tuple[int, int]] = field(default_factory=list)
+    dropped: list[int] = field(default_factory=list)
+    unfilled: list[int] = field(default_factory=list)
+    encoders_dropped: list[int] = field(default_factory=list)  # source encoder indices
+    encoders_unfilled: list[int] = field(default_factory=list)  # target encoder indices
+
+
+@dataclass
+class Retargeted:
+    """The moved layout and the account of the move."""
+
+    layout: Layout
+    source_macro: LayoutMacro
+    target_macro: LayoutMacro
+    match: KeyMatch
+    layers: list[LayerMove]
+    combos: list[str] = field(default_factory=list)  # combos some of whose keys left the board
+    layout_options: list[str] = field(default_factory=list)  # options the new board does not have
+    problems: list[Problem] = field(default_factory=list)  # validation of the result
+
+    @property
+    def dropped_count(self) -> int:
+        return sum(len(layer.dropped) for layer in self.layers)
+
+
+def letter_keys(keys: Sequence[str], ctx: ParseContext) -> list[int]:
+    """Indices of the keys whose tap action types a letter (`KC_A`, `LGUI_T(KC_A)`, `DE_Z`)."""
+    found: list[int] = []
+    for index, text in enumerate(keys):
+        try:
+            tap = REGISTRY.legend(REGISTRY.parse(text, ctx)).tap
+        except KeycodeError:
+            continue
+        if len(tap) == 1 and tap.isalpha():
+            found.append(index)
+    return found
+
+
+def best_macro(layout: Layout, source: Keyboard, target: Keyboard) -> str:
+    """The target's layout macro that gives the layout's keys the most places (fewest keys
+    dropped, then fewest left unfilled; the board's first macro on a tie)."""
+    source_keys = source.layout(layout.layout_macro).slot_keys
+    letters = _base_letters(layout)
+    best: tuple[int, int, int] | None = None
+    chosen = next(iter(target.layouts))
+    for order, (name, macro) in enumerate(target.layouts.items()):
+        match = match_keys(source_keys, macro.slot_keys, letters)
+        score = (len(match.dropped), len(match.unfilled), order)
+        if best is None or score < best:
+            best, chosen = score, name
+    return chosen
+
+
+def retarget_layout(
+    layout: Layout,
+    source: Keyboard,
+    target: Keyboard,
+    macro: str | None = None,
+    embed_geometry: bool = False,
+    lint: bool = True,
+) -> Retargeted:
+    """`layout` (for `source`) moved onto `target`'s macro `macro` (None: `best_macro`).
+
+    `embed_geometry` stores the target's geometry in the result, for boards that come from a
+    definition file rather than the catalogue; `lint` False leaves `problems` empty (a caller
+    that validates the result itself). Raises KeyError for an unknown macro."""
+    source_macro = source.layout(layout.layout_macro)
+    target_macro = target.layout(macro if macro is not None else best_macro(layout, source, target))
+    source_keys, target_keys = source_macro.slot_keys, target_macro.slot_keys
+    match = match_keys(source_keys, target_keys, _base_letters(layout))
+    target_encoders = encoder_count(target, target_macro.keys)
+
+    # Layers are rebuilt below; everything else is copied whole.
+    result = copy.deepcopy(dataclasses.replace(layout, layers=[], geometry=None))
+    result.keyboard = target.name
+    result.layout_macro = target_macro.name
+    result.geometry = target if embed_geometry else None
+    known_options = {option.label for option in target.layout_options}
+    gone_options = sorted(label for label in layout.layout_options if label not in known_options)
+    result.layout_options = {k: v for k, v in layout.layout_options.items() if k in known_options}
+
+    moves: list[LayerMove] = []
+    for layer in layout.layers:
+        keys, move = _move_layer(layer, match, len(target_keys))
+        encoders = [copy.copy(e) for e in layer.encoders[:target_encoders]]
+        move.encoders_dropped = list(range(target_encoders, len(layer.encoders)))
+        if layer.encoders:  # a layer with no encoder actions keeps none
+            move.encoders_unfilled = list(range(len(encoders), target_encoders))
+            encoders += [EncoderAction(UNFILLED, UNFILLED) for _ in move.encoders_unfilled]
+        result.layers.append(Layer(layer.name, keys, encoders))
+        moves.append(move)
+    retargeted = Retargeted(result, source_macro, target_macro, match, moves, layout_options=gone_options)
+    retargeted.combos = _stranded_combos(layout, result)
+    if lint:
+        retargeted.problems = validate(result, target)
+    return retargeted
+
+
+def _base_letters(layout: Layout) -> list[int]:
+    if not layout.layers:
+        return []
+    ctx = ParseContext(layers=layout.layer_names, tap_dances=layout.tap_dance_names)
+    return letter_keys(layout.layers[0].keys, ctx)
+
+
+def _move_layer(layer: Layer, match: KeyMatch, size: int) -> tuple[list[str], LayerMove]:
+    keys = [UNFILLED] * size
+    move = LayerMove(layer.name)
+    for i, j in enumerate(match.target_of):
+        if i >= len(layer.keys):
+            break
+        if j is None:
+            move.dropped.append(i)
+        else:
+            keys[j] = layer.keys[i]
+            move.moved.append((i, j))
+    filled = {j for _, j in move.moved}
+    move.unfilled = [j for j in range(size) if j not in filled]
+    return keys, move
+
+
+def _stranded_combos(before: Layout, after: Layout) -> list[str]:
+    """Combos fire on keycodes found on keys: one whose keys were on the old board but are on
+    no key of its layers now can no longer be pressed."""
+    ctx_before = ParseContext(layers=before.layer_names, tap_dances=before.tap_dance_names)
+    ctx_after = ParseContext(layers=after.layer_names, tap_dances=after.tap_dance_names)
+    lines: list[str] = []
+    for index, combo in enumerate(before.combos):
+        had = _combo_layer_keycodes(before, combo, ctx_before)
+        has = _combo_layer_keycodes(after, combo, ctx_after)
+        missing = [k for k in combo.keys if _canonical(k, ctx_before) in had and _canonical(k, ctx_after) not in has]
+        if missing:
+            name = combo.name or f"combo {index}"
+            lines.append(
+                f"{name} ({' + '.join(combo.keys)} → {combo.action}): "
+                f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} on no key any more"
+            )
+    return lines
+
+
+def _combo_layer_keycodes(layout: Layout, combo: Combo, ctx: ParseContext) -> set[str]:
+    names = set(combo.layers) if combo.layers else None
+    return {
+        _canonical(text, ctx)
+        for layer in layout.layers
+        if names is None or layer.name in names
+        for text in layer.keys
+    }
+
+
+def _canonical(text: str, ctx: ParseContext) -> str:
+    try:
+        return REGISTRY.format(REGISTRY.parse(text, ctx))
+    except KeycodeError:
+        return "".join(text.split())
