@@ -1073,6 +1073,7 @@ class _SurgicalSave:
         ranges = self.section_ranges()
         replacements: dict[str, str | None] = {}  # key -> new text (None: delete)
         additions: list[str] = []
+        entry_patched: list[str] = []  # sections rebuilt entry by entry: checked below
         for name in SECTION_ORDER:
             new_text = self.writer.section(name)
             if name not in ranges:
@@ -1085,9 +1086,24 @@ class _SurgicalSave:
                 replacements[name] = None
                 continue
             patched = self.patch_in_place(name, ranges[name])
+            if patched is None and name in _ENTRY_SECTIONS:
+                patched = self.patch_entries(name, ranges[name], new_text)
+                if patched is not None:
+                    entry_patched.append(name)
             replacements[name] = patched if patched is not None else new_text
         if not replacements and not additions:
             return "".join(self.lines)
+        result = self._assemble(ranges, replacements, additions)
+        if entry_patched and not self._reads_back(result, entry_patched):
+            # Whatever the entry surgery missed, a fresh section is always right.
+            for name in entry_patched:
+                replacements[name] = self.writer.section(name)
+            return self._assemble(ranges, replacements, additions)
+        return result
+
+    def _assemble(
+        self, ranges: dict[str, tuple[int, int]], replacements: dict[str, str | None], additions: list[str]
+    ) -> str:
         out: list[str] = []
         by_start = {start: (key, end) for key, (start, end) in ranges.items()}
         i = 0
@@ -1106,6 +1122,13 @@ class _SurgicalSave:
             # Insert after the section that precedes it in the canonical order, if present.
             out.append(("\n" if name in _BLOCK_SECTIONS else "") + text)
         return "".join(out)
+
+    def _reads_back(self, text: str, sections: list[str]) -> bool:
+        try:
+            reread = loads_layout(text).layout
+        except SourceError:
+            return False
+        return all(_section_equal(name, reread, self.layout) for name in sections)
 
     def patch_in_place(self, name: str, line_range: tuple[int, int]) -> str | None:
         """Replace changed keycodes inside the original text of a section; None if not possible."""
@@ -1152,6 +1175,200 @@ class _SurgicalSave:
             line = section_lines[row]
             section_lines[row] = _replace_keeping_alignment(line, span.column, span.end_column, replacement)
         return "".join(section_lines)
+
+
+    def patch_entries(self, name: str, line_range: tuple[int, int], new_text: str) -> str | None:
+        """Rebuild a section of entries (layers, encoders per layer, macros, tap dances, combos,
+        key overrides) keeping the original text — comments and blank lines included — of
+        every entry that did not change, patching keycodes in those that did where possible,
+        and writing fresh only what is new or reshaped. None when the section is not in
+        block style (one entry per line group)."""
+        old = self.old
+        assert old is not None
+        document = self.loaded.document
+        data = document.data.get(name) if isinstance(document.data, dict) else None
+        start, end = line_range
+        if isinstance(data, dict):
+            keys: list[str | int] = list(data)
+            starts = [document.key_spans[(name, key)].line for key in keys]
+        elif isinstance(data, list):
+            keys = list(range(len(data)))
+            starts = [document.spans[(name, key)].line for key in keys]
+        else:
+            return None
+        olds, news = _entries(name, old), _entries(name, self.layout)
+        if len(olds) != len(keys) or any(b <= a for a, b in zip([start, *starts], starts, strict=False)):
+            return None
+        if starts and starts[-1] >= end:
+            return None
+        # Each entry owns the comments and blank lines just above it.
+        leads = []
+        for index, first in enumerate(starts):
+            floor = starts[index - 1] if index else start
+            while first - 1 > floor and _is_blank_or_comment(self.lines[first - 1]):
+                first -= 1
+            leads.append(first)
+        bounds = [*leads, end]
+        old_chunks = [(leads[i], starts[i], bounds[i + 1]) for i in range(len(keys))]
+        fresh = _split_entries(new_text)
+        if fresh is None or len(fresh) != len(news):
+            return None
+        indent = len(self.lines[starts[0]]) - len(self.lines[starts[0]].lstrip(" ")) if starts else 2
+        out = self.lines[start : leads[0] if leads else end]
+        for new_index, old_index in enumerate(_match_entries(name, olds, news)):
+            if old_index is None:
+                chunk = _reindent(fresh[new_index], indent - 2)
+                if chunk is None:
+                    return None
+                out.append(chunk)
+                continue
+            lead, first, stop = old_chunks[old_index]
+            if olds[old_index] == news[new_index]:
+                out.extend(self.lines[lead:stop])
+                continue
+            patched = self._patch_entry(name, keys[old_index], olds[old_index], news[new_index], first, stop)
+            if patched is not None:
+                out.extend(self.lines[lead:first])
+                out.append(patched)
+                continue
+            chunk = _reindent(fresh[new_index], indent - 2)
+            if chunk is None:
+                return None
+            out.extend(self.lines[lead:first])  # the entry's comments stay above it
+            out.append(chunk)
+        return "".join(out)
+
+    def _patch_entry(self, name: str, key: str | int, old: Any, new: Any, first: int, stop: int) -> str | None:
+        """The entry's original lines with its changed keycodes (and a renamed layer's name)
+        replaced in place; None when its shape changed."""
+        document = self.loaded.document
+        edits: list[tuple[Span, str]] = []
+        if name in ("layers", "encoders"):
+            if name == "layers":
+                if len(old.keys) != len(new.keys):
+                    return None
+                paths = _key_doc_paths(old.name, self.loaded.row_lengths.get(old.name, []), document)
+                pairs = list(zip(old.keys, new.keys, strict=True))
+            else:
+                if len(old.encoders) != len(new.encoders):
+                    return None
+                paths = [("encoders", old.name, i, j) for i in range(len(old.encoders)) for j in (0, 1)]
+                pairs = [(getattr(a, side), getattr(b, side)) for a, b in zip(old.encoders, new.encoders, strict=True)
+                         for side in ("ccw", "cw")]
+            if len(paths) != len(pairs):
+                return None
+            for path, (a, b) in zip(paths, pairs, strict=True):
+                if a != b:
+                    span = document.spans.get(path)
+                    if span is None or span.line != span.end_line:
+                        return None
+                    edits.append((span, format_keycode_scalar(b)))
+            if old.name != new.name:
+                span = document.key_spans.get((name, old.name))
+                if span is None or span.line != span.end_line or document.spans.get((name, old.name)) is None:
+                    return None
+                edits.append((span, new.name))
+        elif name in ("combos", "tap_dances", "key_overrides"):
+            single_old = Layout("", "", **{name: [old]})  # type: ignore[arg-type]
+            single_new = Layout("", "", **{name: [new]})  # type: ignore[arg-type]
+            if not _same_except_keycodes(name, single_old, single_new):
+                return None
+            leaves_old = _keycode_leaves(name, single_old)
+            leaves_new = _keycode_leaves(name, single_new)
+            if leaves_old.keys() != leaves_new.keys():
+                return None
+            for leaf, value in leaves_new.items():
+                if leaves_old[leaf] != value:
+                    span = document.spans.get((name, key, *leaf[2:]))
+                    if span is None or span.line != span.end_line:
+                        return None
+                    edits.append((span, format_keycode_scalar(value)))
+        else:
+            return None
+        lines = self.lines[first:stop]
+        edits.sort(key=lambda e: (e[0].line, e[0].column), reverse=True)
+        for span, replacement in edits:
+            row = span.line - first
+            if not 0 <= row < len(lines):
+                return None
+            lines[row] = _replace_keeping_alignment(lines[row], span.column, span.end_column, replacement)
+        return "".join(lines)
+
+
+_ENTRY_SECTIONS = ("layers", "encoders", "macros", "tap_dances", "combos", "key_overrides")
+
+
+def _entries(name: str, layout: Layout) -> list[Any]:
+    """The entries of a section, in file order."""
+    if name == "layers":
+        return list(layout.layers)
+    if name == "encoders":
+        return [layer for layer in layout.layers if layer.encoders]
+    return list(getattr(layout, name))
+
+
+def _entry_name(name: str, entry: Any) -> str | None:
+    return entry.name if name in ("layers", "encoders") else getattr(entry, "name", None)
+
+
+def _entry_value(name: str, entry: Any) -> Any:
+    if name == "layers":
+        return (entry.name, entry.keys)
+    if name == "encoders":
+        return (entry.name, entry.encoders)
+    return entry
+
+
+def _match_entries(name: str, olds: list[Any], news: list[Any]) -> list[int | None]:
+    """For each new entry, the old entry it continues (None: a new one). Unchanged entries
+    first, then the same name, then what is left pairs up in order when as many remain
+    (a rename, an edit)."""
+    matched: list[int | None] = [None] * len(news)
+    free = set(range(len(olds)))
+    for j, entry in enumerate(news):
+        value = _entry_value(name, entry)
+        found = next((i for i in sorted(free) if _entry_value(name, olds[i]) == value), None)
+        if found is not None:
+            matched[j] = found
+            free.discard(found)
+    for j, entry in enumerate(news):
+        label = _entry_name(name, entry)
+        if matched[j] is None and label is not None:
+            found = next((i for i in sorted(free) if _entry_name(name, olds[i]) == label), None)
+            if found is not None:
+                matched[j] = found
+                free.discard(found)
+    left = [j for j in range(len(news)) if matched[j] is None]
+    if len(left) == len(free):
+        for j, i in zip(left, sorted(free), strict=True):
+            matched[j] = i
+    return matched
+
+
+def _split_entries(section_text: str) -> list[str] | None:
+    """A freshly written section's entries: each starts at a line indented by two spaces."""
+    lines = section_text.splitlines(keepends=True)[1:]
+    chunks: list[list[str]] = []
+    for line in lines:
+        if re.match(r"^  \S", line):
+            chunks.append([line])
+        elif chunks:
+            chunks[-1].append(line)
+        else:
+            return None
+    return ["".join(chunk) for chunk in chunks]
+
+
+def _reindent(chunk: str, shift: int) -> str | None:
+    """Move a block of lines right (or left) by `shift` spaces to match the file's indentation."""
+    if shift == 0:
+        return chunk
+    lines = chunk.splitlines(keepends=True)
+    if shift > 0:
+        return "".join(" " * shift + line if line.strip() else line for line in lines)
+    if any(line.strip() and not line.startswith(" " * -shift) for line in lines):
+        return None
+    return "".join(line[-shift:] if line.strip() else line for line in lines)
 
 
 def _is_blank_or_comment(line: str) -> bool:
