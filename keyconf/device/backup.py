@@ -137,6 +137,9 @@ def _to_data(identity: BoardIdentity, state: BoardState) -> dict[str, Any]:
             "combos": _packed(state.combos),
             "key_overrides": _packed(state.key_overrides),
         },
+        "qmk_settings": None
+        if state.qmk_settings is None
+        else {str(qsid): value for qsid, value in sorted(state.qmk_settings.items())},
     }
 
 
@@ -198,6 +201,9 @@ def load_backup(path: str | os.PathLike[str]) -> Backup:
         state.tap_dances = _unpacked(VialTapDance, entries.get("tap_dances"))
         state.combos = _unpacked(VialCombo, entries.get("combos"))
         state.key_overrides = _unpacked(VialKeyOverride, entries.get("key_overrides"))
+        settings = data.get("qmk_settings")
+        if settings is not None:
+            state.qmk_settings = {int(qsid): int(value) for qsid, value in settings.items()}
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise BackupError(f"{file}: damaged keyconf backup ({error})") from error
     return Backup(file, identity, state, str(data.get("created", "")))

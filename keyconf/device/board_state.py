@@ -94,6 +94,7 @@ class BoardState:
     tap_dances: list[VialTapDance] | None = None
     combos: list[VialCombo] | None = None
     key_overrides: list[VialKeyOverride] | None = None
+    qmk_settings: dict[int, int] | None = None  # Vial QMK settings by id (None: not offered)
 
     def copy(self) -> BoardState:
         return BoardState(
@@ -106,6 +107,7 @@ class BoardState:
             None if self.tap_dances is None else list(self.tap_dances),
             None if self.combos is None else list(self.combos),
             None if self.key_overrides is None else list(self.key_overrides),
+            None if self.qmk_settings is None else dict(self.qmk_settings),
         )
 
 

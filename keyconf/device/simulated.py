@@ -559,6 +559,8 @@ class SimulatedVialKeyboard(SimulatedKeyboard):
         tap_dances: int = 4,
         combos: int = 4,
         key_overrides: int = 4,
+        qmk_settings: dict[int, int] | None = None,
+        auto_hold_unlock_keys: bool = False,
         **kwargs: Any,
     ):
         kwargs.setdefault("protocol", 9)
@@ -581,6 +583,54 @@ class SimulatedVialKeyboard(SimulatedKeyboard):
         self.combos = [vl.VialCombo() for _ in range(combos)]
         default_override = vl.VialKeyOverride(options=0b111)
         self.key_overrides = [default_override for _ in range(key_overrides)]
+        # what a keymap reset brings back (the firmware's own: empty tables)
+        self.default_tap_dances = list(self.tap_dances)
+        self.default_combos = list(self.combos)
+        self.default_key_overrides = list(self.key_overrides)
+        # QMK settings by id (None: firmware built without them); reset brings the defaults back
+        self.default_qmk_settings = dict(default_qmk_settings() if qmk_settings is None else qmk_settings)
+        self.qmk_settings = dict(self.default_qmk_settings)
+        # The demo's stand-in for a person: once an unlock starts, its keys count as held
+        self.auto_hold_unlock_keys = auto_hold_unlock_keys
+
+    def export_state(self) -> dict[str, Any]:
+        state = super().export_state()
+        with self._lock:
+            state["vial"] = {
+                "tap_dances": [e.pack().hex() for e in self.tap_dances],
+                "combos": [e.pack().hex() for e in self.combos],
+                "key_overrides": [e.pack().hex() for e in self.key_overrides],
+                "qmk_settings": {str(k): v for k, v in sorted(self.qmk_settings.items())},
+            }
+        return state
+
+    def import_state(self, state: dict[str, Any]) -> bool:
+        """Also the Vial tables and settings; False (nothing changed) when they do not fit."""
+        try:
+            vial = state["vial"]
+            dances = [vl.VialTapDance.unpack(bytes.fromhex(t)) for t in vial["tap_dances"]]
+            combos = [vl.VialCombo.unpack(bytes.fromhex(t)) for t in vial["combos"]]
+            overrides = [vl.VialKeyOverride.unpack(bytes.fromhex(t)) for t in vial["key_overrides"]]
+            settings = {int(k): int(v) for k, v in vial["qmk_settings"].items()}
+        except (KeyError, TypeError, ValueError, AttributeError, struct.error):
+            return False
+        shapes = (len(dances), len(combos), len(overrides), sorted(settings))
+        if shapes != (len(self.tap_dances), len(self.combos), len(self.key_overrides), sorted(self.qmk_settings)):
+            return False
+        if not super().import_state(state):
+            return False
+        with self._lock:
+            self.tap_dances, self.combos, self.key_overrides = dances, combos, overrides
+            self.qmk_settings = settings
+        return True
+
+    def _reset_keymap(self, data: bytearray) -> None:
+        """vial-qmk's dynamic_keymap_reset also empties the tables and resets the settings."""
+        super()._reset_keymap(data)
+        self.tap_dances = list(self.default_tap_dances)
+        self.combos = list(self.default_combos)
+        self.key_overrides = list(self.default_key_overrides)
+        self.qmk_settings = dict(self.default_qmk_settings)
 
     def _handle(self, data: bytearray) -> tuple[bool, bool]:
         if self.unlock_in_progress:
@@ -680,7 +730,8 @@ class SimulatedVialKeyboard(SimulatedKeyboard):
             self.unlock_counter = self.unlock_polls
         elif command == vl.VialCommand.UNLOCK_POLL:
             if self.unlock_in_progress:
-                if all(key in self._pressed for key in self.unlock_keys):
+                held = self.auto_hold_unlock_keys or all(key in self._pressed for key in self.unlock_keys)
+                if held:
                     self.unlock_counter -= 1
                     if self.unlock_counter <= 0:
                         self.unlock_in_progress = False
@@ -692,8 +743,39 @@ class SimulatedVialKeyboard(SimulatedKeyboard):
             self.unlocked = False
         elif command == vl.VialCommand.DYNAMIC_ENTRY_OP:
             self._dynamic(data)
-        elif command == vl.VialCommand.QMK_SETTINGS_QUERY:
+        elif command in (
+            vl.VialCommand.QMK_SETTINGS_QUERY,
+            vl.VialCommand.QMK_SETTINGS_GET,
+            vl.VialCommand.QMK_SETTINGS_SET,
+            vl.VialCommand.QMK_SETTINGS_RESET,
+        ):
+            self._qmk_settings_command(data)
+
+    def _qmk_settings_command(self, data: bytearray) -> None:
+        """vial-qmk's qmk_settings: query answers ids above the one asked, 0xFF-filled; get and
+        set answer a status byte (0 done, 0xFF unknown id) and move the setting's own width."""
+        command, qsid = data[1], data[2] | data[3] << 8
+        if command == vl.VialCommand.QMK_SETTINGS_QUERY:
+            ids = [q for q in sorted(self.qmk_settings) if q > qsid][: REPORT_SIZE // 2]
             data[:] = b"\xff" * REPORT_SIZE
+            for i, found in enumerate(ids):
+                struct.pack_into("<H", data, 2 * i, found)
+        elif command == vl.VialCommand.QMK_SETTINGS_GET:
+            if qsid not in self.qmk_settings:
+                data[0] = 0xFF
+                return
+            width = vl.SETTING_WIDTHS.get(qsid, 1)
+            data[0] = 0
+            data[1 : 1 + width] = self.qmk_settings[qsid].to_bytes(width, "little")
+        elif command == vl.VialCommand.QMK_SETTINGS_SET:
+            if qsid not in self.qmk_settings:
+                data[0] = 0xFF
+                return
+            width = vl.SETTING_WIDTHS.get(qsid, 1)
+            self.qmk_settings[qsid] = int.from_bytes(data[4 : 4 + width], "little")
+            data[0] = 0
+        else:
+            self.qmk_settings = dict(self.default_qmk_settings)
 
     def _encoder_value(self, layer: int, index: int, clockwise: bool) -> int:
         at = self._encoder_at(layer, index, clockwise)
@@ -725,6 +807,16 @@ class SimulatedVialKeyboard(SimulatedKeyboard):
             entry = kind.unpack(bytes(data[4:14]))
             table[index] = _firewalled(entry, self.unlocked)
             data[0] = 0
+
+
+def default_qmk_settings() -> dict[int, int]:
+    """The settings a Vial board offers by default: every one keyconf's table gives a Vial id,
+    at QMK's default, plus the packed switch sets (grave escape, auto shift, tapping, magic)."""
+    from keyconf.model.qmk_settings import SETTINGS
+
+    values = {s.vial_id: int(s.default) for s in SETTINGS if s.vial_id is not None}
+    values.update({1: 0, 3: 0, 8: 0, 21: 0})
+    return values
 
 
 def _firewalled(entry: Any, unlocked: bool) -> Any:

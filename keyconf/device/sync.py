@@ -41,6 +41,13 @@ from keyconf.device.macros import (
 )
 from keyconf.device.via_protocol import MAX_MACROS, pack_layout_options, unpack_layout_options
 from keyconf.device.vial_entries import tap_dance_names
+from keyconf.device.vial_settings import (
+    SettingChange,
+    plan_qmk_settings,
+    read_qmk_settings,
+    setting_changes_between,
+    write_qmk_settings,
+)
 from keyconf.device.vial_sync import (
     EntryChange,
     entries_into_layout,
@@ -54,6 +61,7 @@ from keyconf.device.vial_sync import (
 )
 from keyconf.model.keyboard import Keyboard, LayoutMacro
 from keyconf.model.layout import EncoderAction, Layer, Layout, Macro, MacroStep
+from keyconf.model.qmk_settings import settings_from_vial
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 MAX_KEYMAP_BYTES = 0x10000  # buffer offsets are 16-bit
@@ -184,12 +192,15 @@ class PushPlan:
     macros_changed: bool = False
     layout_options: tuple[int, int] | None = None  # (old, new)
     entries: list[EntryChange] = field(default_factory=list)  # Vial tap dances, combos, key overrides
+    settings: list[SettingChange] = field(default_factory=list)  # Vial QMK settings
     windows: list[tuple[int, int]] = field(default_factory=list)  # (first key, count) per write
     warnings: list[str] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not (self.keys or self.encoders or self.macros_changed or self.layout_options or self.entries)
+        return not (
+            self.keys or self.encoders or self.macros_changed or self.layout_options or self.entries or self.settings
+        )
 
     def describe(self) -> list[str]:
         """The changes as lines, grouped by layer."""
@@ -211,6 +222,7 @@ class PushPlan:
             old, new = self.layout_options
             lines.append(f"layout options: 0x{old:X} -> 0x{new:X}")
         lines += [change.describe() for change in self.entries]
+        lines += [change.describe() for change in self.settings]
         return lines
 
 
@@ -252,6 +264,7 @@ class ReadParts:
     macros: bool = True
     layout_options: bool = True
     vial_entries: bool = True  # tap dances, combos, key overrides
+    qmk_settings: bool = True  # Vial's QMK settings (tapping term…)
 
 
 class KeymapSync:
@@ -312,6 +325,8 @@ class KeymapSync:
             state.layout_options = self._optional(self.client.layout_options)
         if parts.vial_entries:
             read_entries(self.board, state)
+        if parts.qmk_settings:
+            state.qmk_settings = read_qmk_settings(self.board)
         self.snapshot = state.copy()
         return state
 
@@ -392,6 +407,8 @@ class KeymapSync:
             choices = unpack_layout_options(counts, state.layout_options)
             layout.layout_options = {o.label: c for o, c in zip(self.keyboard.layout_options, choices, strict=True)}
         entries_into_layout(layout, state, self.codec, dances)
+        if state.qmk_settings is not None:
+            layout.settings = settings_from_vial(state.qmk_settings)
         return layout
 
     def _referenced_slots(self, state: BoardState, names: list[str]) -> tuple[int, int]:
@@ -475,6 +492,7 @@ class KeymapSync:
         self._plan_macros(layout, plan, names, tap_dances, problems)
         self._plan_layout_options(layout, plan, choices)
         plan.entries = plan_entries(layout, current, target, self.codec, problems, plan.warnings)
+        plan.settings = plan_qmk_settings(layout.settings, current, target, problems, plan.warnings)
         if problems:
             raise LayoutMismatch(
                 f"the layout cannot be written to the keyboard ({len(problems)} problem"
@@ -676,6 +694,9 @@ class KeymapSync:
             found = table[change.kind]
             assert found is not None
             found[change.index] = change.new  # type: ignore[assignment]
+        plan.settings = setting_changes_between(current, saved)
+        if target.qmk_settings is not None:
+            target.qmk_settings.update({c.qsid: c.new for c in plan.settings})
         return self.apply(plan, progress)
 
     def apply(self, plan: PushPlan, progress: Progress | None = None) -> PushResult:
@@ -717,6 +738,8 @@ class KeymapSync:
             self._apply_layout_options(plan)
             if plan.entries:
                 write_entries(self.board, plan.entries)
+            if plan.settings:
+                write_qmk_settings(self.board, plan.settings)
         except DeviceError as error:
             self.snapshot = None  # the board is no longer what we last knew
             if survey is None:

@@ -166,6 +166,35 @@ class VialClient:
                 hint=f"unlock it: hold {keys or 'its unlock keys'} while keyconf polls",
             )
 
+    # --- QMK settings ---------------------------------------------------------------------
+
+    def qmk_setting_ids(self) -> list[int]:
+        """The setting ids the firmware offers, ascending ([] without QMK settings)."""
+        ids: list[int] = []
+        after = 0
+        while len(ids) < vl.MAX_SETTING_IDS:
+            found = [q for q in vl.parse_settings_query(self._ask(vl.settings_query_request(after))) if q > after]
+            if not found:
+                break
+            ids += found
+            after = max(found)
+        else:
+            raise ProtocolError(f"{self.name} lists more than {vl.MAX_SETTING_IDS} QMK settings")
+        return sorted(set(ids))
+
+    def get_qmk_setting(self, qsid: int, width: int) -> int:
+        value = vl.parse_setting_value(self._ask(vl.settings_get_request(qsid)), width)
+        if value is None:
+            raise UnsupportedCommand(f"{self.name} has no QMK setting {qsid}", VIAL_PREFIX)
+        return value
+
+    def set_qmk_setting(self, qsid: int, width: int, value: int) -> None:
+        if self._ask(vl.settings_set_request(qsid, value, width))[0] != 0:
+            raise UnsupportedCommand(f"{self.name} refused QMK setting {qsid} = {value}", VIAL_PREFIX)
+
+    def reset_qmk_settings(self) -> None:
+        self._ask(vl.vial_request(VialCommand.QMK_SETTINGS_RESET))
+
     # --- dynamic entries ------------------------------------------------------------------
 
     def dynamic_counts(self) -> DynamicCounts:

@@ -197,3 +197,54 @@ def parse_unlock_status(reply: bytes) -> UnlockStatus:
             break
         keys.append((row, col))
     return UnlockStatus(bool(reply[0]), bool(reply[1]), tuple(keys))
+
+
+# --- QMK settings (FE 09-0C): numbered settings ("qsid"), little-endian values ------------------
+#
+# Query [FE 09 after_lo after_hi] answers the ids greater than `after` as u16 in the whole
+# buffer, the rest 0xFF (0xFFFF ends the list; a board without QMK settings answers all 0xFF).
+# Get [FE 0A id_lo id_hi] answers [status, value...] (status 0: done). Set [FE 0B id_lo id_hi
+# value...] answers [status]. Reset [FE 0C] puts every setting back to the firmware's defaults.
+
+SETTINGS_END = 0xFFFF
+MAX_SETTING_IDS = 256  # real firmware offers about 30: more is a broken or hostile answer
+# Bytes each setting takes on the wire (vial-gui's qmk_settings.json "width"; 1 when it says none)
+SETTING_WIDTHS: dict[int, int] = {
+    1: 1, 2: 2, 3: 1, 4: 2, 5: 1, 6: 2, 7: 2, 8: 1,
+    9: 2, 10: 2, 11: 2, 12: 2, 13: 2, 14: 2, 15: 2, 16: 2, 17: 2,
+    18: 2, 19: 2, 20: 1, 21: 4, 22: 1, 23: 1, 24: 1, 25: 2, 26: 1, 27: 2,
+    30: 1, 31: 1, 32: 2, 33: 1,
+}  # fmt: skip
+
+
+def settings_query_request(after: int) -> Request:
+    return vial_request(VialCommand.QMK_SETTINGS_QUERY, struct.pack("<H", after), "Vial QMK settings list")
+
+
+def settings_get_request(qsid: int) -> Request:
+    return vial_request(VialCommand.QMK_SETTINGS_GET, struct.pack("<H", qsid), f"Vial get QMK setting {qsid}")
+
+
+def settings_set_request(qsid: int, value: int, width: int) -> Request:
+    if not 0 <= value < 1 << (8 * width):
+        raise ValueError(f"QMK setting {qsid}: {value} does not fit {width} byte(s)")
+    args = struct.pack("<H", qsid) + value.to_bytes(width, "little")
+    return vial_request(VialCommand.QMK_SETTINGS_SET, args, f"Vial set QMK setting {qsid}")
+
+
+def parse_settings_query(reply: bytes) -> list[int]:
+    """The setting ids in one query reply, up to the 0xFFFF end mark."""
+    ids = []
+    for at in range(0, len(reply) - 1, 2):
+        qsid = reply[at] | reply[at + 1] << 8
+        if qsid == SETTINGS_END:
+            break
+        ids.append(qsid)
+    return ids
+
+
+def parse_setting_value(reply: bytes, width: int) -> int | None:
+    """The value of a get reply; None when the firmware refused (status not 0)."""
+    if reply[0] != 0:
+        return None
+    return int.from_bytes(reply[1 : 1 + width], "little")

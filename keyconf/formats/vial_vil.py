@@ -55,7 +55,7 @@ from keyconf.model.layout import (
     MacroStep,
     TapDance,
 )
-from keyconf.model.qmk_settings import BY_NAME, BY_VIAL_ID, VIAL_PACKED_PREFIX
+from keyconf.model.qmk_settings import VIAL_PACKED_PREFIX, settings_from_vial, vial_values
 
 VIL_VERSION = 1
 WRITTEN_VIAL_PROTOCOL = 6
@@ -361,7 +361,7 @@ def _key_overrides(save: VialSave, layer_names: list[str], kc: Any, warnings: li
 
 def _settings(raw: dict[str, Any], warnings: list[str]) -> dict[str, int | bool | str]:
     """Settings that differ from what a board has anyway (Vial saves list every one)."""
-    settings: dict[str, int | bool | str] = {}
+    values: dict[int, int] = {}
     for key, value in raw.items():
         try:
             qsid = int(key)
@@ -371,14 +371,8 @@ def _settings(raw: dict[str, Any], warnings: list[str]) -> dict[str, int | bool 
         if isinstance(value, bool) or not isinstance(value, int):
             warnings.append(f"setting {qsid} has a value {value!r} that is not a number; skipped")
             continue
-        setting = BY_VIAL_ID.get(qsid)
-        if setting is not None:
-            typed = bool(value) if setting.flag else value
-            if typed != setting.default:
-                settings[setting.name] = typed
-        elif value:
-            settings[f"{VIAL_PACKED_PREFIX}{qsid}"] = value
-    return settings
+        values[qsid] = value
+    return settings_from_vial(values)
 
 
 # --------------------------------------------------------------------------- from a Layout
@@ -537,17 +531,4 @@ def _key_override_entry(override: KeyOverride, layout: Layout) -> dict[str, Any]
 
 
 def _settings_out(layout: Layout) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for name, value in layout.settings.items():
-        setting = BY_NAME.get(name)
-        if setting is not None and setting.vial_id is not None:
-            qsid = setting.vial_id
-        elif name.startswith(VIAL_PACKED_PREFIX) and name[len(VIAL_PACKED_PREFIX) :].isdigit():
-            qsid = int(name[len(VIAL_PACKED_PREFIX) :])
-        else:
-            continue
-        if isinstance(value, bool):
-            out[str(qsid)] = int(value)
-        elif isinstance(value, int):
-            out[str(qsid)] = value
-    return dict(sorted(out.items(), key=lambda item: int(item[0])))
+    return {str(qsid): value for qsid, value in vial_values(layout.settings).items()}

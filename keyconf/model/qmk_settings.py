@@ -83,6 +83,38 @@ BY_INFO_KEY: dict[str, QmkSetting] = {s.info_key: s for s in SETTINGS if s.info_
 VIAL_PACKED_PREFIX = "vial_setting_"
 
 
+def settings_from_vial(values: dict[int, int]) -> dict[str, int | bool | str]:
+    """Layout settings from Vial's numbered ones (a Vial save or a board lists every setting):
+    the named ones that differ from QMK's default, and any other non-zero id as
+    `vial_setting_N`, so nothing a board holds is dropped."""
+    settings: dict[str, int | bool | str] = {}
+    for qsid, value in sorted(values.items()):
+        setting = BY_VIAL_ID.get(qsid)
+        if setting is not None:
+            typed = bool(value) if setting.flag else value
+            if typed != setting.default:
+                settings[setting.name] = typed
+        elif value:
+            settings[f"{VIAL_PACKED_PREFIX}{qsid}"] = value
+    return settings
+
+
+def vial_values(settings: dict[str, int | bool | str]) -> dict[int, int]:
+    """Vial ids and values for the layout settings Vial can hold (others are left out)."""
+    out: dict[int, int] = {}
+    for name, value in settings.items():
+        setting = BY_NAME.get(name)
+        if setting is not None and setting.vial_id is not None:
+            qsid = setting.vial_id
+        elif name.startswith(VIAL_PACKED_PREFIX) and name[len(VIAL_PACKED_PREFIX) :].isdigit():
+            qsid = int(name[len(VIAL_PACKED_PREFIX) :])
+        else:
+            continue
+        if isinstance(value, bool | int):
+            out[qsid] = int(value)
+    return dict(sorted(out.items()))
+
+
 def settings_from_config(config: dict[str, Any]) -> tuple[dict[str, int | bool | str], list[str]]:
     """Layout settings from a keymap.json `config` object; and the config paths that have none."""
     settings: dict[str, int | bool | str] = {}
