@@ -88,6 +88,26 @@ def bench_tree(tree: Path, cache: Path, cold_runs: int) -> SearchIndex:
     return search
 
 
+def load_failures(tree: Path, cache: Path) -> None:
+    """Load every keyboard the tree lists with the full loader (what import, validate and
+    compile use): the count of failures, goal 0 (issue 13)."""
+    from keyconf.formats.qmk_info import load_qmk_keyboard
+
+    index = load_qmk_index(tree, cache_dir=cache)
+    failures: list[tuple[str, str]] = []
+    start = time.perf_counter()
+    for entry in index.entries:
+        try:
+            load_qmk_keyboard(tree, entry.path)
+        except Exception as error:  # noqa: BLE001 - every kind of failure is counted and shown
+            failures.append((entry.path, str(error)))
+    seconds = time.perf_counter() - start
+    print(f"load failures in {tree}: {len(failures)} of {len(index.entries):,} keyboards "
+          f"(goal 0: {'ok' if not failures else 'MISSED'}; {seconds:.1f} s)")
+    for path, reason in failures[:10]:
+        print(f"  {path}: {reason[:160]}")
+
+
 def cli_times(tree: Path, env: dict[str, str], runs: int = 5) -> list[float]:
     command = [sys.executable, "-m", "keyconf", "keyboards", "corne", "--qmk-home", str(tree)]
     subprocess.run(command, cwd=ROOT, env=env, capture_output=True, check=True)  # fill the cache
@@ -112,9 +132,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keyboards", type=int, default=3000)
     parser.add_argument("--real", help="a real qmk_firmware tree to measure too")
+    parser.add_argument("--load-failures", nargs="*", metavar="TREE", default=None,
+                        help="only count the keyboards of these real trees that fail to load "
+                             "(default: KEYCONF_TEST_QMK_HOME and KEYCONF_TEST_QMK_HOME_2024)")
     parser.add_argument("--keep", help="generate the tree here and keep it (reused when present)")
     parser.add_argument("--cold-runs", type=int, default=3)
     args = parser.parse_args()
+    if args.load_failures is not None:
+        given = args.load_failures or [os.environ.get(v, "") for v in ("KEYCONF_TEST_QMK_HOME",
+                                                                        "KEYCONF_TEST_QMK_HOME_2024")]
+        with tempfile.TemporaryDirectory() as scratch:
+            for tree in (Path(t) for t in given if t and (Path(t) / "keyboards").is_dir()):
+                load_failures(tree, Path(scratch) / tree.name)
+        return
 
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
@@ -137,6 +167,7 @@ def main() -> None:
             return
         print(f"== real tree: {real} ==")
         bench_tree(real, work / "cache-real", args.cold_runs)
+        load_failures(real, work / "cache-real")
         line("keyconf keyboards corne (process)", cli_times(real, env))
         qmk = qmk_cli()
         if qmk is None:

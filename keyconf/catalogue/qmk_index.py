@@ -35,6 +35,7 @@ from keyconf.catalogue.entry import KeyboardEntry, LayoutSummary, LazyEntries, S
 from keyconf.catalogue.qmk_home import userspace_build_targets
 from keyconf.catalogue.qmk_json import KeyboardDefinitionError, read_qmk_json
 from keyconf.catalogue.qmk_summary import (
+    CONFIG_KEYS,
     Summary,
     apply_rules,
     matrix_size,
@@ -57,8 +58,9 @@ from keyconf.catalogue.tree_scan import (
     stamps_unchanged,
 )
 from keyconf.formats.atomic import write_atomic
+from keyconf.formats.qmk_build_files import parse_config_h
 
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 TREE_KEYMAPS = frozenset({"via", "vial"})
 ALIASES_FILE = "data/mappings/keyboard_aliases.hjson"
 DEFAULTS_FILE = "data/mappings/defaults.hjson"
@@ -200,7 +202,8 @@ def _build(tree: Path, userspace: Path | None, previous: Mapping[str, list[Any]]
         # The folder itself too: a `keyboards/` folder created later must be noticed.
         userspace_stamps.update(stamp_files(userspace, [".", "qmk.json"]))
 
-    wanted = [rel for rel in tree_stamps if rel.endswith((".json", "rules.mk", ".hjson")) and "/keymaps/" not in rel]
+    wanted = [rel for rel in tree_stamps
+              if rel.endswith((".json", "rules.mk", "config.h", ".hjson")) and "/keymaps/" not in rel]
     payloads: dict[str, list[Any]] = {}
     to_parse: list[str] = []
     for rel in wanted:
@@ -231,6 +234,13 @@ def _build(tree: Path, userspace: Path | None, previous: Mapping[str, list[Any]]
 def parse_file(tree: str, rel: str) -> Payload:
     """Read one file of the tree into what the index keeps of it (runs in worker processes)."""
     path = os.path.join(tree, rel)
+    if rel.endswith("config.h"):
+        try:
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                defines = parse_config_h(handle.read())
+        except OSError as error:
+            return ["error", f"{rel}: cannot read: {error.strerror or error}"]
+        return ["ok", {k: v for k, v in defines.items() if k in CONFIG_KEYS}]
     if rel.endswith("rules.mk"):
         try:
             with open(path, encoding="utf-8", errors="replace") as handle:
@@ -418,17 +428,23 @@ def _entry(keyboard: str, folders: Mapping[str, set[str]], payload_of: Any, rule
             return KeyboardEntry(keyboard, keyboard, Source.QMK, location=location, broken=payload[1])
         summaries.append(payload[1])
     rules = apply_rules(rules_of(keyboard))
+    config: dict[str, str] = {}
     for prefix in _prefixes(keyboard):
         rules = apply_rules(rules_of(prefix), rules)
-    return entry_from_summaries(keyboard, summaries, rules, board_defaults, Source.QMK, location)
+        if "config.h" in folders.get(prefix, ()):
+            payload = payload_of(f"keyboards/{prefix}/config.h")
+            if payload and payload[0] == "ok":
+                config.update(payload[1])
+    return entry_from_summaries(keyboard, summaries, rules, board_defaults, Source.QMK, location, config)
 
 
 def entry_from_summaries(path: str, summaries: list[Summary], rules: Mapping[str, str],
-                         board_defaults: Mapping[str, Any], source: Source, location: str) -> KeyboardEntry:
+                         board_defaults: Mapping[str, Any], source: Source, location: str,
+                         config: Mapping[str, str] | None = None) -> KeyboardEntry:
     """An entry from a keyboard's definition file summaries (most specific first)."""
     merged, problems = merge_summaries(summaries)
     processor, bootloader = resolve_hardware(merged, rules, board_defaults)
-    rows, cols = matrix_size(merged)
+    rows, cols = matrix_size(merged, rules, config)
     layouts = tuple(LayoutSummary(name, body[0]) for name, body in merged["layouts"].items())
     broken = None
     if not layouts:

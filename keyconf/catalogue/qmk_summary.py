@@ -18,8 +18,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from keyconf.formats.qmk_build_files import apply_build_files, apply_rules, matrix_size_from_pins
+from keyconf.formats.qmk_build_files import parse_rules_mk as parse_build_rules
+
+__all__ = ["apply_rules", "matrix_size", "merge_summaries", "parse_rules_mk", "resolve_hardware",
+           "summarise_definition", "usb_id"]
+
 # Keys of interest in rules.mk (QMK maps MCU and BOOTLOADER onto processor and bootloader).
-RULES_KEYS = ("DEFAULT_FOLDER", "MCU", "BOOTLOADER")
+RULES_KEYS = ("DEFAULT_FOLDER", "MCU", "BOOTLOADER", "SPLIT_KEYBOARD", "CUSTOM_MATRIX")
+# config.h defines that change the matrix size.
+CONFIG_KEYS = ("MATRIX_ROWS", "MATRIX_COLS", "MATRIX_ROW_PINS", "MATRIX_COL_PINS", "DIRECT_PINS", "CUSTOM_MATRIX")
 # QMK's fallback when nothing names the MCU (`qmk.info._extract_rules_mk`).
 DEFAULT_PROCESSOR = "atmega32u4"
 
@@ -60,8 +68,17 @@ def summarise_definition(data: Any) -> Summary:
         if counted:
             summary["matrix_pins"] = counted
     split = data.get("split")
-    if isinstance(split, dict) and isinstance(split.get("enabled"), bool):
-        summary["split"] = {"enabled": split["enabled"]}
+    if isinstance(split, dict):
+        split_summary: dict[str, Any] = {}
+        if isinstance(split.get("enabled"), bool):
+            split_summary["enabled"] = split["enabled"]
+        right = (split.get("matrix_pins") or {}).get("right") if isinstance(split.get("matrix_pins"), dict) else None
+        if isinstance(right, dict):
+            right_size = matrix_size_from_pins({"matrix_pins": right})
+            if right_size is not None:
+                split_summary["right_pins"] = list(right_size)
+        if split_summary:
+            summary["split"] = split_summary
     aliases = data.get("layout_aliases")
     if aliases is not None:
         if not isinstance(aliases, dict) or not all(isinstance(v, str) for v in aliases.values()):
@@ -117,45 +134,8 @@ def _summarise_layout(name: str, body: Any) -> list[Any]:
 
 
 def parse_rules_mk(text: str) -> list[list[str]]:
-    """The assignments to `RULES_KEYS` in a rules.mk, in order, as `[operator, key, value]`.
-
-    Mirrors `qmk.makefile.parse_rules_mk_file`: comments are dropped, `+=` appends, `?=` sets
-    only when unset, `=` and `:=` set."""
-    found: list[list[str]] = []
-    for line in text.split("\n"):
-        if line.strip().startswith("#"):
-            continue
-        if "#" in line:
-            line = line[: line.index("#")].strip()
-        if "=" not in line:
-            continue
-        if "+=" in line:
-            key, value = line.split("+=", 1)
-            op = "+="
-        elif "?=" in line:
-            key, value = line.split("?=", 1)
-            op = "?="
-        else:
-            key, value = line.split("=", 1)
-            op = "="
-            key = key.rstrip(":")
-        key = key.strip()
-        if key in RULES_KEYS:
-            found.append([op, key, value.strip()])
-    return found
-
-
-def apply_rules(assignments: Iterable[list[str]], rules: dict[str, str] | None = None) -> dict[str, str]:
-    """Fold rules.mk assignments into `rules` (a new dict when None), as QMK's parser does."""
-    merged = {} if rules is None else rules
-    for op, key, value in assignments:
-        if op == "+=":
-            merged[key] = f"{merged[key]} {value}" if key in merged else value
-        elif op == "?=":
-            merged.setdefault(key, value)
-        else:
-            merged[key] = value
-    return merged
+    """The assignments to `RULES_KEYS` in a rules.mk, in order, as `[operator, key, value]`."""
+    return parse_build_rules(text, RULES_KEYS)
 
 
 def _deep_update(target: dict[str, Any], update: Mapping[str, Any]) -> dict[str, Any]:
@@ -198,21 +178,30 @@ def merge_summaries(summaries: Iterable[Summary]) -> tuple[Summary, list[str]]:
     return merged, problems
 
 
-def matrix_size(merged: Summary) -> tuple[int, int]:
-    """(rows, cols) as QMK derives `matrix_size`, else from the highest matrix position used."""
-    size = merged.get("matrix_size") or {}
+def matrix_size(merged: Summary, rules: Mapping[str, str] | None = None,
+                config: Mapping[str, str] | None = None) -> tuple[int, int]:
+    """(rows, cols) as `qmk info` derives `matrix_size` (config.h's MATRIX_ROWS/COLS win over
+    the files; else the pins, the larger half, rows doubled on split keyboards, rules.mk's
+    SPLIT_KEYBOARD counting), else from the highest matrix position used."""
+    rules = rules or {}
+    config = config or {}
+    info: dict[str, Any] = {}
+    if merged.get("matrix_size"):
+        info["matrix_size"] = dict(merged["matrix_size"])
+    split = dict(merged.get("split") or {})
+    pins = merged.get("matrix_pins") or {}
+    if "direct" in pins:
+        info["matrix_pins"] = {"direct": [[""] * pins["direct"][1]] * pins["direct"][0]}
+    elif "rows" in pins and "cols" in pins:
+        info["matrix_pins"] = {"rows": [""] * pins["rows"], "cols": [""] * pins["cols"]}
+    if "right_pins" in split:
+        rows, cols = split.pop("right_pins")
+        split["matrix_pins"] = {"right": {"rows": [""] * rows, "cols": [""] * cols}}
+    info["split"] = split
+    apply_build_files(info, rules, config)
+    size = info.get("matrix_size") or {}
     if "rows" in size and "cols" in size:
         return int(size["rows"]), int(size["cols"])
-    pins = merged.get("matrix_pins") or {}
-    rows = cols = None
-    if "direct" in pins:
-        rows, cols = pins["direct"]
-    elif "rows" in pins and "cols" in pins:
-        rows, cols = pins["rows"], pins["cols"]
-    if rows is not None and cols is not None:
-        if (merged.get("split") or {}).get("enabled"):
-            rows *= 2
-        return rows, cols
     layouts = merged.get("layouts") or {}
     max_row = max((layout[2] for layout in layouts.values()), default=-1)
     max_col = max((layout[3] for layout in layouts.values()), default=-1)

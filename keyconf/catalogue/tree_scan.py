@@ -18,7 +18,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-DEFINITION_FILES = frozenset({"info.json", "keyboard.json", "rules.mk"})
+DEFINITION_FILES = frozenset({"info.json", "keyboard.json", "rules.mk", "config.h"})
 KEYMAP_FILES = ("keymap.c", "keymap.json")
 # Wide enough for file systems that keep times in whole (or even two) seconds.
 RACY_WINDOW_NS = 2_000_000_000

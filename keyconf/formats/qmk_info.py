@@ -28,6 +28,14 @@ from keyconf.formats.definition_source import (
     parse_definition_json,
     read_definition_text,
 )
+from keyconf.formats.qmk_build_files import (
+    apply_build_files,
+    apply_rules,
+    header_layouts,
+    matrix_size_from_pins,
+    parse_config_h,
+    parse_rules_mk,
+)
 from keyconf.model.keyboard import Encoder, Key, Keyboard, LayoutMacro, SecondaryRect
 
 __all__ = [
@@ -45,7 +53,6 @@ __all__ = [
 # QMK looks at most this many parent folders up for info.json files (qmk.info.find_info_json).
 _MAX_PARENT_LEVELS = 5
 _USB_ID = re.compile(r"^(0x)?[0-9a-fA-F]{1,4}$")
-_RULES_LINE = re.compile(r"^\s*([A-Z_][A-Z0-9_]*)\s*(?::|\?|\+)?=\s*(.*?)\s*(?:#.*)?$")
 
 
 def iso_enter_secondary(w: float, h: float) -> SecondaryRect | None:
@@ -197,22 +204,7 @@ def _matrix_size(data: Mapping[str, Any]) -> tuple[int, int] | None:
     size = data.get("matrix_size")
     if isinstance(size, Mapping) and is_number(size.get("rows")) and is_number(size.get("cols")):
         return int(size["rows"]), int(size["cols"])
-    pins = data.get("matrix_pins")
-    if not isinstance(pins, Mapping):
-        return None
-    rows: int | None = None
-    cols: int | None = None
-    direct = pins.get("direct")
-    if isinstance(direct, list) and direct and isinstance(direct[0], list):
-        rows, cols = len(direct), len(direct[0])
-    elif isinstance(pins.get("rows"), list) and isinstance(pins.get("cols"), list):
-        rows, cols = len(pins["rows"]), len(pins["cols"])
-    if rows is None or cols is None:
-        return None
-    split = data.get("split")
-    if isinstance(split, Mapping) and split.get("enabled") is True:
-        rows *= 2
-    return rows, cols
+    return matrix_size_from_pins(data)
 
 
 def _encoder_count(data: Mapping[str, Any]) -> int:
@@ -402,18 +394,34 @@ def _mapping_file(path: Path) -> Any:
     return data
 
 
-def _rules_mk(folder: Path) -> dict[str, str]:
-    """Plain `NAME = value` assignments of a rules.mk (no make evaluation)."""
-    rules: dict[str, str] = {}
+def _rules_mk(folder: Path, rules: dict[str, str] | None = None) -> dict[str, str]:
+    """A rules.mk's assignments folded into `rules` (no make evaluation)."""
     try:
-        lines = (folder / "rules.mk").read_text(encoding="utf-8", errors="replace").splitlines()
+        text = (folder / "rules.mk").read_text(encoding="utf-8", errors="replace")
     except OSError:
-        return rules
-    for line in lines:
-        match = _RULES_LINE.match(line)
-        if match:
-            rules[match.group(1)] = match.group(2)
-    return rules
+        return {} if rules is None else rules
+    return apply_rules(parse_rules_mk(text), rules)
+
+
+def _config_h(folder: Path) -> dict[str, str]:
+    try:
+        return parse_config_h((folder / "config.h").read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        return {}
+
+
+def build_files(qmk_home: str | os.PathLike[str], keyboard: str) -> tuple[dict[str, str], dict[str, str]]:
+    """(rules.mk, config.h) of a keyboard as `qmk info` merges them: the keyboard's own rules.mk,
+    then each folder from the top down (the deepest wins); config.h from the top down."""
+    base = Path(qmk_home) / "keyboards"
+    rules = _rules_mk(base / keyboard)
+    config: dict[str, str] = {}
+    folder = base
+    for part in keyboard.split("/"):
+        folder = folder / part
+        rules = _rules_mk(folder, rules)
+        config.update(_config_h(folder))
+    return rules, config
 
 
 def resolve_keyboard_name(qmk_home: str | os.PathLike[str], keyboard: str) -> str:
@@ -488,6 +496,7 @@ def merged_info_json(qmk_home: str | os.PathLike[str], keyboard: str) -> dict[st
             hint="is it a keyboard folder?",
         )
     info: dict[str, Any] = {"keyboard_name": keyboard, "keyboard_folder": keyboard, "layouts": {}}
+    info["layouts"].update(_header_layouts(home, keyboard))
     for file in files:
         text = read_definition_text(file)
         new = parse_definition_json(text, file)
@@ -504,7 +513,8 @@ def merged_info_json(qmk_home: str | os.PathLike[str], keyboard: str) -> dict[st
         _deep_update(info, new)
 
     _apply_board_defaults(home, info)
-    rules = _rules_mk(folder)
+    rules, config = build_files(home, keyboard)
+    apply_build_files(info, rules, config)
     if "MCU" in rules:
         info["processor"] = rules["MCU"]
     if "BOOTLOADER" in rules and "bootloader" not in info:
@@ -541,6 +551,9 @@ def _merge_layouts(info: dict[str, Any], layouts: Mapping[str, Any], file: Path)
                 "layout": [dict(k) if isinstance(k, Mapping) else k for k in layout["layout"]]
             }
             continue
+        if existing.get("from_header") and len(existing["layout"]) != len(layout["layout"]):
+            info["layouts"][name] = {"layout": [dict(k) if isinstance(k, Mapping) else k for k in layout["layout"]]}
+            continue
         if len(existing["layout"]) != len(layout["layout"]):
             raise KeyboardDefinitionError(
                 f"layout {name} has {len(layout['layout'])} keys here but {len(existing['layout'])} "
@@ -551,6 +564,24 @@ def _merge_layouts(info: dict[str, Any], layouts: Mapping[str, Any], file: Path)
         for old_key, new_key in zip(existing["layout"], layout["layout"], strict=True):
             if isinstance(old_key, dict) and isinstance(new_key, Mapping):
                 old_key.update(new_key)
+
+
+def _header_layouts(home: Path, keyboard: str) -> dict[str, Any]:
+    """Layouts old trees define as C macros in `<folder>/<folder>.h` (qmk.info._search_keyboard_h),
+    the starting point that info.json files then update key by key."""
+    layouts: dict[str, Any] = {}
+    folder = home / "keyboards"
+    for part in keyboard.split("/"):
+        folder = folder / part
+        header = folder / f"{part}.h"
+        try:
+            text = header.read_text(encoding="utf-8", errors="replace") if header.is_file() else ""
+        except OSError:
+            continue
+        if "LAYOUT" in text:
+            for name, keys in header_layouts(text).items():
+                layouts[name] = {"layout": keys, "from_header": True}
+    return layouts
 
 
 def _apply_board_defaults(home: Path, info: dict[str, Any]) -> None:
