@@ -26,7 +26,10 @@ from keyconf.gui import keycode_builders as builders
 
 
 class ExpressionEditor(QWidget):
-    """A line edit validating as you type against the layout's parse context."""
+    """A line edit validating as you type against the layout's parse context.
+
+    It shows what the selected key holds (`show_key`); Assign is enabled only when the text
+    is valid and differs from that, so it can never put back an older keycode."""
 
     assignRequested = Signal(str)
 
@@ -36,6 +39,7 @@ class ExpressionEditor(QWidget):
         super().__init__(parent)
         self._context = context
         self._layers = layers
+        self.key_text: str | None = None  # what the selected key holds (None: no key selected)
         self.line = QLineEdit()
         self.line.setPlaceholderText(
             "Keycode expression, e.g. LT(nav, KC_SPC) or MT(MOD_LCTL | MOD_LSFT, KC_ESC)"
@@ -79,10 +83,24 @@ class ExpressionEditor(QWidget):
         self.assign_button.clicked.connect(self.request_assign)
         self.validate()
 
+    def show_key(self, text: str | None) -> None:
+        """The selected key now holds `text` (None: no key selected): show it."""
+        self.key_text = text
+        if text is not None and self.line.text() != text:
+            self.line.setText(text)
+        else:
+            self.validate()
+
     def set_text(self, text: str) -> None:
-        """Show a key's current expression (when the selection changes)."""
+        """Put `text` in the box (the key's content is unchanged: Assign becomes possible)."""
         if self.line.text() != text:
             self.line.setText(text)
+
+    def differs_from_key(self) -> bool:
+        """Whether assigning the box would change the selected key."""
+        if self.key_text is None:
+            return True
+        return " ".join(self.text().split()) != " ".join(self.key_text.split())
 
     def text(self) -> str:
         return self.line.text().strip()
@@ -108,12 +126,14 @@ class ExpressionEditor(QWidget):
         legend = REGISTRY.legend(kc, context)
         shown = legend.tap if not legend.hold else f"{legend.tap} / {legend.hold}"
         description = REGISTRY.describe(kc, context) or ""
-        self._show(f"✓ {shown}" + (f" — {description}" if description else ""), ok=True)
-        self.assign_button.setEnabled(True)
+        differs = self.differs_from_key()
+        note = "" if differs else " (the selected key holds this)"
+        self._show(f"✓ {shown}" + (f" — {description}" if description else "") + note, ok=True)
+        self.assign_button.setEnabled(differs)
         return True
 
     def request_assign(self) -> None:
-        if self.validate():
+        if self.validate() and self.differs_from_key():
             self.assignRequested.emit(self.text())
 
     def open_builder(self, kind: str) -> None:

@@ -345,6 +345,7 @@ class MainWindow(QMainWindow):
         doc.featuresChanged.connect(self.picker.refresh)
         doc.focusRequested.connect(self._on_focus_requested)
         doc.changed.connect(self._update_actions)
+        doc.changed.connect(lambda: self._show_selected_key())
         doc.undo_stack.canUndoChanged.connect(self._update_actions)
         doc.undo_stack.canRedoChanged.connect(self._update_actions)
         doc.undo_stack.undoTextChanged.connect(self._update_actions)
@@ -477,10 +478,16 @@ class MainWindow(QMainWindow):
     def _on_selection_changed(self) -> None:
         if self.doc is None:
             return
-        slot = self.selection.current
-        if slot is not None:
-            self.picker.expression.set_text(self.doc.key_text(self.selection.layer, slot))
+        self._show_selected_key(always=True)
         self._update_actions()
+
+    def _show_selected_key(self, always: bool = False) -> None:
+        """The expression box shows what the selected key holds — after a selection, a layer
+        switch, or any edit (a picker click, undo, paste) that changed it."""
+        slot = self.selection.current
+        text = None if self.doc is None or slot is None else self.doc.key_text(self.selection.layer, slot)
+        if always or text != self.picker.expression.key_text:
+            self.picker.expression.show_key(text)
 
     def _on_layer_changed(self, _layer: int) -> None:
         self._on_selection_changed()

@@ -80,6 +80,37 @@ def test_expression_editor_validates_and_assigns(opened, qtbot):
     assert "LT(sym, KC_ESC)" in window.picker_model.recent
 
 
+def test_picker_box_and_selected_key_share_one_state(opened, qtbot):
+    """Picking a keycode shows it in the Expression box; Assign then has nothing to do (it
+    used to put the old keycode back)."""
+    window = opened
+    doc = window.doc
+    editor = window.picker.expression
+    click_key(qtbot, window, 1)
+    held = doc.key_text(0, 1)
+    assert editor.line.text() == held and not editor.assign_button.isEnabled()
+    window.picker.search.setText("volume up")
+    click_picker_entry(qtbot, window, "KC_VOLU")
+    assert doc.key_text(0, 1) == "KC_VOLU"
+    assert editor.line.text() == "KC_VOLU" and not editor.assign_button.isEnabled()
+    assert "selected key holds" in editor.status.text()
+    qtbot.keyClick(editor.line, Qt.Key.Key_Return)  # Enter on an unchanged box changes nothing
+    qtbot.mouseClick(editor.assign_button, Qt.MouseButton.LeftButton)
+    assert doc.key_text(0, 1) == "KC_VOLU"
+    # Typing something else enables Assign; undo brings the box back to the key.
+    editor.line.setText("KC_MUTE")
+    assert editor.assign_button.isEnabled()
+    qtbot.mouseClick(editor.assign_button, Qt.MouseButton.LeftButton)
+    assert doc.key_text(0, 1) == "KC_MUTE" and not editor.assign_button.isEnabled()
+    doc.undo_stack.undo()
+    assert doc.key_text(0, 1) == "KC_VOLU" and editor.line.text() == "KC_VOLU"
+    doc.undo_stack.undo()
+    assert editor.line.text() == held
+    # Another layer: the box shows that layer's key.
+    window.selection.set_layer(1)
+    assert editor.line.text() == doc.key_text(1, 1)
+
+
 def test_multi_select_assign_is_one_undo_step(opened, qtbot):
     window = opened
     doc = window.doc
