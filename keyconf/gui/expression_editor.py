@@ -17,7 +17,10 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
+    QSizePolicy,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -51,32 +54,33 @@ class ExpressionEditor(QWidget):
         self.status = QLabel()
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setWordWrap(False)
-        self.status.setMinimumWidth(120)
 
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(QLabel("Expression:"))
-        row.addWidget(self.line, 1)
-        row.addWidget(self.assign_button)
-        builder_row = QHBoxLayout()
-        builder_row.setContentsMargins(0, 0, 0, 0)
-        builder_row.addWidget(self.status, 1)
+        # One row: the box, what it means (elided; the full text is the tooltip), Assign, and
+        # a menu of builders for the two-part keycodes.
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.build_button = QToolButton()
+        self.build_button.setText("Build…")
+        self.build_button.setToolTip("Build a mod-tap, layer-tap, one-shot or modifier combination")
+        self.build_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.build_button)
         for kind, title, tip in (
             ("mod_tap", "Mod-tap…", "Modifiers when held, a key when tapped"),
             ("layer_tap", "Layer-tap…", "A layer when held, a key when tapped"),
             ("one_shot", "One-shot…", "Modifiers or a layer for the next key only"),
             ("mods", "Modifiers + key…", "A key sent with modifiers held (e.g. Ctrl+Shift+T)"),
         ):
-            button = QPushButton(title)
-            button.setToolTip(tip)
-            button.setAutoDefault(False)
-            button.clicked.connect(lambda _=False, k=kind: self.open_builder(k))
-            builder_row.addWidget(button)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.setSpacing(4)
-        outer.addLayout(row)
-        outer.addLayout(builder_row)
+            action = menu.addAction(title)
+            action.triggered.connect(lambda _=False, k=kind: self.open_builder(k))
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        self.build_button.setMenu(menu)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(QLabel("Expression:"))
+        row.addWidget(self.line, 3)
+        row.addWidget(self.status, 2)
+        row.addWidget(self.assign_button)
+        row.addWidget(self.build_button)
 
         self.line.textChanged.connect(self.validate)
         self.line.returnPressed.connect(self.request_assign)
@@ -132,6 +136,15 @@ class ExpressionEditor(QWidget):
         self.assign_button.setEnabled(differs)
         return True
 
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._elide_status()
+
+    def _elide_status(self) -> None:
+        text = getattr(self, "status_text", "")
+        width = max(0, self.status.width())
+        self.status.setText(self.status.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, width))
+
     def request_assign(self) -> None:
         if self.validate() and self.differs_from_key():
             self.assignRequested.emit(self.text())
@@ -143,7 +156,8 @@ class ExpressionEditor(QWidget):
             self.line.setFocus()
 
     def _show(self, message: str, ok: bool | None) -> None:
-        self.status.setText(message)
+        self.status_text = message
+        self._elide_status()
         self.status.setToolTip(message)
         palette = self.status.palette()
         if ok is False:

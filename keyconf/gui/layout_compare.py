@@ -93,13 +93,13 @@ class LayoutComparison:
 
 def key_positions(keyboard: Keyboard, macro_name: str) -> dict[int, tuple[int, int]]:
     """Slot -> (row, column), 1-based, as the keys sit on the board (and in the YAML grid)."""
-    from keyconf.model.geometry import physical_rows
+    from keyconf.model.geometry import key_positions as positions
 
     try:
         keys = keyboard.layout(macro_name).slot_keys
     except KeyError:
         return {}
-    return {slot: (r + 1, c + 1) for r, row in enumerate(physical_rows(keys)) for c, slot in enumerate(row)}
+    return positions(keys)
 
 
 def difference_rows(

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QStyle,
     QTabWidget,
     QToolBar,
     QVBoxLayout,
@@ -52,6 +53,7 @@ from keyconf.gui.window_files import DROPPABLE_SUFFIXES, LAYOUT_FILTER, LayoutFi
 log = logging.getLogger(__name__)
 
 APP_TITLE = "keyconf"
+PICKER_ROWS = 6  # rows of keycodes the picker shows at least
 
 
 class MainWindow(QMainWindow):
@@ -80,6 +82,8 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
         self.setDocumentMode(True)
+        # Problems and Features take the full height on the right; the picker sits under the keyboard.
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
 
         self._build_central()
         self._build_docks()
@@ -611,8 +615,12 @@ class MainWindow(QMainWindow):
     def apply_default_dock_sizes(self) -> None:
         """Docks as narrow as their content allows, so the keyboard gets the room."""
         width = self.width()
-        self.resizeDocks([self.problems_dock], [max(220, min(320, width // 5))], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.picker_dock], [max(200, min(290, self.height() // 3))], Qt.Orientation.Vertical)
+        self.resizeDocks([self.problems_dock], [max(240, min(360, width // 5))], Qt.Orientation.Horizontal)
+        # The picker shows at least PICKER_ROWS rows of keycodes and grows with the window.
+        title = self.picker_dock.titleBarWidget() or self.picker_dock
+        title_height = self.picker_dock.style().pixelMetric(QStyle.PixelMetric.PM_TitleBarHeight, None, title)
+        least = self.picker.height_for_rows(PICKER_ROWS) + title_height
+        self.resizeDocks([self.picker_dock], [max(least, int(self.height() * 0.45))], Qt.Orientation.Vertical)
 
     # ---- drops ----------------------------------------------------------------------------
 

@@ -136,10 +136,15 @@ class PickerModel:
             return []
         found: list[PickerEntry] = []
         seen: set[str] = set()
+        shown: set[tuple[str, str]] = set()
         for definition in self.registry.search(query):
             entry = _entry_from_definition(definition)
-            if entry.code not in seen:
+            # One entry per keycode (its aliases fold into it), and none that would look and
+            # read exactly like one already listed.
+            if entry.code not in seen and (entry.legend, entry.description) not in shown:
                 seen.add(entry.code)
+                seen.update(entry.aliases)
+                shown.add((entry.legend, entry.description))
                 found.append(entry)
         for entry in [
             *self._layer_entries(layout),
@@ -150,6 +155,9 @@ class PickerModel:
             if entry.code not in seen and entry.matches(query):
                 seen.add(entry.code)
                 found.append(entry)
+        # What the query names exactly ("volume up": KC_VOLU) comes before what merely contains it.
+        q = query.lower()
+        found.sort(key=lambda e: q not in (e.code.lower(), e.legend.lower(), e.description.lower()))
         return found[:limit]
 
     def use(self, code: str) -> None:

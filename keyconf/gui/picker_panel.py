@@ -38,9 +38,10 @@ from keyconf.gui.drag_data import KEYCODE_MIME, keycode_mime
 from keyconf.gui.expression_editor import ExpressionEditor
 from keyconf.gui.picker_model import CATEGORIES, RECENT, PickerEntry, PickerModel
 from keyconf.model.layout import Layout
+from keyconf.render.keycap_painter import is_glyph
 from keyconf.render.keycap_palette import palette_for
 
-TILE = QSize(84, 58)
+TILE = QSize(78, 46)
 _ModelIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -118,7 +119,7 @@ class KeycapTileDelegate(QStyledItemDelegate):
             painter.drawRoundedRect(rect, 5, 5)
         font = QFont(option.font)  # type: ignore[attr-defined]
         legend = entry.legend or entry.code
-        font.setPixelSize(15 if len(legend) <= 2 else 12)
+        font.setPixelSize(14 if is_glyph(legend) else 11)
         painter.setFont(font)
         painter.setPen(QColor(caps.legend))
         text_rect = top.adjusted(3, 1, -3, -12)
@@ -210,6 +211,23 @@ class PickerPanel(QWidget):
         self.tabs.setCurrentIndex(CATEGORIES.index("Basic"))
         self.tabs.blockSignals(False)
         self._filled = False
+
+    def height_for_rows(self, rows: int) -> int:
+        """The panel's height that shows `rows` rows of tiles (the window sizes its dock so)."""
+        outer = self.layout()
+        assert outer is not None
+        margins, spacing = outer.contentsMargins(), outer.spacing()
+        grid = self.view.gridSize().height()
+        frame = 2 * self.view.frameWidth()
+        top = max(self.tabs.sizeHint().height(), self.search.sizeHint().height())
+        return (
+            margins.top() + margins.bottom() + top + rows * grid + frame + self.expression.sizeHint().height()
+            + 2 * spacing
+        )
+
+    def rows_shown(self) -> int:
+        """How many rows of tiles fit in the list now."""
+        return max(0, self.view.viewport().height() // self.view.gridSize().height())
 
     def showEvent(self, event: Any) -> None:  # noqa: N802
         super().showEvent(event)

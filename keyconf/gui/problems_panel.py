@@ -14,6 +14,43 @@ from keyconf.gui.selection import SelectionModel
 RECHECK_DELAY_MS = 250
 
 
+_SECTION_NAMES = {
+    "macros": "macro",
+    "tap_dances": "tap dance",
+    "combos": "combo",
+    "key_overrides": "key override",
+    "encoders": "encoder",
+    "settings": "setting",
+}
+
+
+def describe_location(
+    location: tuple[Any, ...], layer_names: list[str], positions: dict[int, tuple[int, int]]
+) -> str:
+    """Where a problem is, as a person says it: "layer nav, row 2, key 5", "combo 3"."""
+    if not location:
+        return ""
+    section = location[0]
+    index = location[1] if len(location) > 1 and isinstance(location[1], int) else None
+    if section in ("layers", "encoders") and index is not None:
+        layer = f"layer {layer_names[index]}" if index < len(layer_names) else f"layer {index}"
+        if len(location) < 3 or not isinstance(location[2], int):
+            return layer
+        if section == "encoders":
+            return f"{layer}, encoder {location[2] + 1}"
+        if location[2] in positions:
+            row, key = positions[location[2]]
+            return f"{layer}, row {row}, key {key}"
+        return f"{layer}, key {location[2] + 1}"
+    name = _SECTION_NAMES.get(str(section), str(section).replace("_", " "))
+    if index is None:
+        return name
+    where = f"{name} {index + 1}"
+    if len(location) >= 4 and location[2] == "steps" and isinstance(location[3], int):
+        where += f", step {location[3] + 1}"
+    return where
+
+
 def key_of(location: tuple[Any, ...]) -> tuple[int, int] | None:
     """(layer, slot) when a problem location points at a key of a layer."""
     if (
@@ -36,15 +73,20 @@ class ProblemsPanel(QWidget):
         self.selection: SelectionModel | None = None
         self.loaded: Any = None
         self.problems: list[Any] = []
+        self._positions: dict[int, tuple[int, int]] | None = None
         self.tree = QTreeWidget()
         self.tree.setAccessibleName("Problems")
         self.tree.setRootIsDecorated(False)
-        self.tree.setUniformRowHeights(True)
-        self.tree.setHeaderLabels(["", "Problem", "Where"])
+        # Messages wrap to the panel's width (never cut short); the full text is also the tooltip.
+        self.tree.setUniformRowHeights(False)
+        self.tree.setWordWrap(True)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.tree.setHeaderHidden(True)
+        self.tree.setColumnCount(2)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.tree.header().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        self.tree.header().setStretchLastSection(False)
+        self.tree.header().setStretchLastSection(True)
         self.tree.itemActivated.connect(self._on_item)
         self.tree.itemClicked.connect(self._on_item)
         self.summary = QLabel("No problems")
@@ -63,12 +105,18 @@ class ProblemsPanel(QWidget):
     def set_document(self, doc: LayoutDocument, selection: SelectionModel, loaded: Any = None) -> None:
         if self.doc is not None:
             self.doc.changed.disconnect(self.schedule)
+            self.doc.optionsChanged.disconnect(self._forget_positions)
         self.doc, self.selection, self.loaded = doc, selection, loaded
+        self._positions = None
         doc.changed.connect(self.schedule)
+        doc.optionsChanged.connect(self._forget_positions)
         self.problems = []
         self.tree.clear()
         self.summary.setText("Checking…")
         QTimer.singleShot(0, self.recheck)  # after the keyboard is on screen
+
+    def _forget_positions(self) -> None:
+        self._positions = None
 
     def schedule(self) -> None:
         self._timer.start()
@@ -95,10 +143,13 @@ class ProblemsPanel(QWidget):
             is_error = problem.is_error
             errors += is_error
             warnings += not is_error
+            where = self._where(problem)
             text = problem.message + (f" — {problem.hint}" if problem.hint else "")
-            item = QTreeWidgetItem(["", text, self._where(problem)])
+            item = QTreeWidgetItem(["", f"{text}\n{where}" if where else text])
             item.setIcon(0, error_icon if is_error else warning_icon)
-            item.setToolTip(1, problem.format())
+            tip = f"{where}: {text}" if where else text
+            item.setToolTip(1, tip)
+            item.setToolTip(0, tip)
             item.setData(0, Qt.ItemDataRole.UserRole, index)
             self.tree.addTopLevelItem(item)
         if not self.problems:
@@ -113,13 +164,15 @@ class ProblemsPanel(QWidget):
         self.countsChanged.emit(errors, warnings)
 
     def _where(self, problem: Any) -> str:
-        key = key_of(tuple(problem.location))
-        if key is not None and self.doc is not None and key[0] < len(self.doc.layout.layers):
-            where = f"{self.doc.layout.layers[key[0]].name}, key {key[1]}"
-        else:
-            where = " ".join(str(part) for part in problem.location[:2]) if problem.location else ""
+        if self.doc is None:
+            return ""
+        if self._positions is None:
+            from keyconf.model.geometry import key_positions
+
+            self._positions = key_positions(self.doc.macro.slot_keys)
+        where = describe_location(tuple(problem.location), self.doc.layout.layer_names, self._positions)
         if problem.line is not None:
-            where += f"  (line {problem.line})"
+            where += f" (line {problem.line})" if where else f"line {problem.line}"
         return where
 
     def _on_item(self, item: QTreeWidgetItem, _column: int = 0) -> None:

@@ -114,6 +114,11 @@ def physical_rows(keys: Sequence[Key]) -> list[list[int]]:
     return rows
 
 
+def key_positions(keys: Sequence[Key]) -> dict[int, tuple[int, int]]:
+    """Slot -> (row, key in that row), 1-based, as a person counts keys on the board."""
+    return {slot: (r + 1, c + 1) for r, row in enumerate(physical_rows(keys)) for c, slot in enumerate(row)}
+
+
 def column_slots(keys: Sequence[Key], rows: Sequence[Sequence[int]] | None = None) -> list[int]:
     """A grid column for every key, so printed rows line up under each other like the keys do.
 

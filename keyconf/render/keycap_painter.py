@@ -231,7 +231,7 @@ class KeycapPainter:
             )
             tap_area_h = h - line_h - unit * 0.02
         if face.tap:
-            short = len(face.tap) <= 2
+            short = is_glyph(face.tap)
             preferred = max(unit * (0.3 if short else 0.21), min(10.0, unit * 0.25))
             size, lines = self._fit(face.tap, w, tap_area_h, preferred, bold=short)
             font, metrics = self._font(size, bold=short)
@@ -448,3 +448,9 @@ def _mix(a: QColor, b: QColor, t: float) -> QColor:
 def faces_by_slot(faces: Mapping[int, KeycapFace], count: int) -> list[KeycapFace]:
     """A dense face list from a sparse mapping (missing slots are blank)."""
     return [faces.get(i, KeycapFace(kind="empty")) for i in range(count)]
+
+
+def is_glyph(legend: str) -> bool:
+    """The one size rule for legends: a single character (a letter, digit, symbol, arrow) is
+    set large and bold; every word or name (F1…F12 alike, Esc, Vol+) at one smaller size."""
+    return len(legend) == 1

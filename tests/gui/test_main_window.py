@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QImage
 from PySide6.QtWidgets import QApplication, QDockWidget, QMessageBox
@@ -425,3 +426,60 @@ def test_the_toolbar_stays_still_through_edits(opened, qtbot):
     assert window.act_undo.toolTip().startswith("Undo Assign")
     window.act_undo.trigger()
     assert window.act_redo.text() == "&Redo" and window.act_redo.toolTip().startswith("Redo Assign")
+
+
+def test_problems_wrap_with_human_locations(opened, qtbot):
+    from keyconf.gui.problems_panel import describe_location
+    from keyconf.model.geometry import key_positions
+
+    window = opened
+    doc = window.doc
+    nav = doc.layout.layer_index("nav")
+    positions = key_positions(doc.macro.slot_keys)
+    slot = next(s for s, (row, key) in positions.items() if row == 2 and key == 5)
+    doc.set_keys(nav, {slot: "KC_WW"}, "typo")
+    panel = window.problems_panel
+    panel.recheck()
+    items = [panel.tree.topLevelItem(i) for i in range(panel.tree.topLevelItemCount())]
+    item = next(i for i in items if "KC_WW" in i.text(1))
+    assert item.text(1).split("\n")[1].startswith("layer nav, row 2, key 5")
+    assert "KC_WW" in item.toolTip(1) and "layer nav, row 2, key 5" in item.toolTip(1)
+    assert panel.tree.wordWrap() and panel.tree.textElideMode() == Qt.TextElideMode.ElideNone
+    names = doc.layout.layer_names
+    assert describe_location(("layers", 2), names, positions) == f"layer {names[2]}"
+    assert describe_location(("combos", 0, "keys"), names, positions) == "combo 1"
+    assert describe_location(("macros", 1, "steps", 3), names, positions) == "macro 2, step 4"
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+def test_the_picker_shows_six_rows_and_grows_with_the_window(window, qtbot, layout_file, size):
+    window.resize(*size)
+    window.open_path(layout_file)
+    qtbot.waitUntil(lambda: window.doc is not None, timeout=10000)
+    window.picker.refresh()
+    window.apply_default_dock_sizes()
+    qtbot.wait(50)
+    rows = window.picker.rows_shown()
+    assert rows >= (6 if size[1] <= 800 else 8)
+    assert window.keyboard_view.height() >= 150  # the board keeps room too
+
+
+def test_search_lists_each_keycode_once_and_exact_names_first(window):
+    model = window.picker_model
+    found = model.search("volume up")
+    assert found[0].code == "KC_VOLU"
+    for query in ("volume up", "vol", "mute", "caps", "power"):
+        legends = [e.legend for e in model.search(query)]
+        assert len(legends) == len(set(legends)), query
+
+
+def test_legends_one_size_rule_and_readable_lighting():
+    from keyconf.model.keycodes import REGISTRY
+    from keyconf.render.keycap_painter import is_glyph
+
+    legends = {n: REGISTRY.legend(REGISTRY.parse(n)).tap for n in [f"KC_F{i}" for i in range(1, 13)]}
+    assert len({is_glyph(t) for t in legends.values()}) == 1  # F1…F12 set alike
+    assert is_glyph(REGISTRY.legend(REGISTRY.parse("KC_A")).tap)
+    readable = {"UG_TOGG": "RGB on/off", "RGB_TOG": "RGB on/off", "UG_HUEU": "Hue +", "RM_VALD": "Bright -"}
+    for name, legend in readable.items():
+        assert REGISTRY.legend(REGISTRY.parse(name)).tap == legend
