@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from keyconf.formats.yaml_layout import rows_for_keys
 from keyconf.model import keycodes as kc
 from keyconf.model.geometry import bounding_box, key_center, physical_rows
 from keyconf.model.keyboard import LayoutMacro
@@ -64,3 +65,12 @@ def _fit(text: str, width: int) -> str:
     if len(text) > width:
         text = text[: width - 1] + "…"
     return text.center(width)
+
+
+def grid_positions(macro: LayoutMacro | None, count: int) -> list[str]:
+    """`r2 c5` for each of `count` keys: its row and column (1-based) in the YAML layout's grid,
+    the way the file prints a layer."""
+    labels: list[str] = []
+    for row, length in enumerate(rows_for_keys(macro, count), start=1):
+        labels.extend(f"r{row} c{col}" for col in range(1, length + 1))
+    return labels

@@ -69,7 +69,7 @@ class KeyRole:
         if row is None:
             row = "number row" if self.zone == "number" else f"F-key row {-self.row - 2}"
         if self.column < 0:
-            return f"{side}{row}, {-self.column} inside the alpha block"
+            return f"{side}{row}, {-self.column} key{'s' if self.column < -1 else ''} in from the letter columns"
         return f"{side}{row}, column {self.column + 1} from the inside"
 
 

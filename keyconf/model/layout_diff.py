@@ -4,6 +4,10 @@ Keys are compared by meaning, not spelling: `KC_ENT` and `KC_ENTER` are the same
 are `MO(1)` and `MO(nav)` when layer 1 is `nav`. Layers are matched by name; layers whose
 names appear on one side only are matched by content, so a renamed layer shows as a rename
 with its few changed keys rather than as one layer removed and another added.
+Layouts for different boards (a layout and its `keyconf retarget` copy) are compared key by
+key through a pairing of the old board's keys with the new one's (`key_pairs`, the match the
+move used): keys that kept their keycode at their new place are counted, keys that changed,
+found no place, or appeared are listed with both places.
 Pure: faces (the `keyconf diff` command, the GUI's diff view) decide how to show it."""
 
 from __future__ import annotations
@@ -51,11 +55,18 @@ def legend_text(text: str, ctx: ParseContext) -> str:
 
 @dataclass(frozen=True)
 class KeyChange:
-    index: int  # position in the layout macro's key order
+    """One key that differs. `old` "" : the key is only in the new layout; `new` "": only in the old.
+
+    `index` is the key's position in the old layout's key order (in the new one's for a key only
+    the new layout has); `new_index` its position in the new layout's, which differs only when
+    the two layouts are for different boards (None: the key has no place on the new board)."""
+
+    index: int
     old: str
     new: str
     old_legend: str
     new_legend: str
+    new_index: int | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +87,7 @@ class LayerDiff:
     new_index: int | None
     keys: list[KeyChange] = field(default_factory=list)
     encoders: list[EncoderChange] = field(default_factory=list)
+    relocated: int = 0  # keys with the same keycode at their place on another board
 
     @property
     def added(self) -> bool:
@@ -116,6 +128,9 @@ class LayoutDiff:
         if self.same:
             return "no differences"
         parts: list[str] = []
+        relocated = sum(layer.relocated for layer in self.layers)
+        if relocated:
+            parts.append(f"{relocated} key{'s' if relocated != 1 else ''} moved to the new board unchanged")
         keys = sum(len(layer.keys) for layer in self.layers if not layer.added and not layer.removed)
         with_keys = sum(1 for layer in self.layers if layer.keys and not layer.added and not layer.removed)
         if keys:
@@ -142,12 +157,18 @@ class LayoutDiff:
 BOARD_ONLY_KEYMAP = frozenset({"settings", "tap_dances", "combos", "key_overrides"})
 
 
-def diff_layouts(old: Layout, new: Layout, skip: Collection[str] = ()) -> LayoutDiff:
+def diff_layouts(
+    old: Layout, new: Layout, skip: Collection[str] = (), key_pairs: Sequence[int | None] | None = None
+) -> LayoutDiff:
     """Everything that differs from `old` to `new`, leaving out the sections named in `skip`
-    (e.g. `BOARD_ONLY_KEYMAP` when `new` was read from a VIA board, which holds none of them)."""
+    (e.g. `BOARD_ONLY_KEYMAP` when `new` was read from a VIA board, which holds none of them).
+
+    `key_pairs[i]` is where old key i sits in the new layout (None: nowhere), for layouts of
+    different boards (`keyconf.model.key_matching.match_keys(...).target_of`); without it keys
+    are compared position by position."""
     ctx_old, ctx_new = layout_context(old), layout_context(new)
     result = LayoutDiff()
-    pairs = _match_layers(old, new, ctx_old, ctx_new)
+    pairs = _match_layers(old, new, ctx_old, ctx_new, key_pairs)
     for old_index, new_index in pairs:
         old_layer = old.layers[old_index] if old_index is not None else None
         new_layer = new.layers[new_index] if new_index is not None else None
@@ -157,7 +178,10 @@ def diff_layouts(old: Layout, new: Layout, skip: Collection[str] = ()) -> Layout
             old_index,
             new_index,
         )
-        if old_layer is not None and new_layer is not None:
+        if old_layer is not None and new_layer is not None and key_pairs is not None:
+            entry.keys, entry.relocated = _paired_key_changes(old_layer, new_layer, ctx_old, ctx_new, key_pairs)
+            entry.encoders = _encoder_changes(old_layer, new_layer, ctx_old, ctx_new)
+        elif old_layer is not None and new_layer is not None:
             entry.keys = _key_changes(old_layer, new_layer, ctx_old, ctx_new)
             entry.encoders = _encoder_changes(old_layer, new_layer, ctx_old, ctx_new)
         result.layers.append(entry)
@@ -166,7 +190,7 @@ def diff_layouts(old: Layout, new: Layout, skip: Collection[str] = ()) -> Layout
 
 
 def _match_layers(
-    old: Layout, new: Layout, ctx_old: ParseContext, ctx_new: ParseContext
+    old: Layout, new: Layout, ctx_old: ParseContext, ctx_new: ParseContext, key_pairs: Sequence[int | None] | None
 ) -> list[tuple[int | None, int | None]]:
     pairs: dict[int, int] = {}
     for i, layer in enumerate(old.layers):
@@ -176,7 +200,11 @@ def _match_layers(
     left = [i for i in range(len(old.layers)) if i not in pairs]
     right = [j for j in range(len(new.layers)) if j not in pairs.values()]
     scored = sorted(
-        ((_similarity(old.layers[i], new.layers[j], ctx_old, ctx_new), -abs(i - j), i, j) for i in left for j in right),
+        (
+            (_similarity(old.layers[i], new.layers[j], ctx_old, ctx_new, key_pairs), -abs(i - j), i, j)
+            for i in left
+            for j in right
+        ),
         reverse=True,
     )
     for score, _, i, j in scored:
@@ -195,12 +223,45 @@ def _match_layers(
     return ordered
 
 
-def _similarity(a: Layer, b: Layer, ctx_a: ParseContext, ctx_b: ParseContext) -> float:
+def _similarity(
+    a: Layer, b: Layer, ctx_a: ParseContext, ctx_b: ParseContext, key_pairs: Sequence[int | None] | None = None
+) -> float:
     length = max(len(a.keys), len(b.keys))
     if not length:
         return 1.0
-    same = sum(1 for x, y in zip(a.keys, b.keys, strict=False) if same_keycode(x, ctx_a, y, ctx_b))
+    if key_pairs is None:
+        pairs = list(zip(a.keys, b.keys, strict=False))
+    else:
+        pairs = [
+            (a.keys[i], b.keys[j]) for i, j in enumerate(key_pairs[: len(a.keys)]) if j is not None and j < len(b.keys)
+        ]
+    same = sum(1 for x, y in pairs if same_keycode(x, ctx_a, y, ctx_b))
     return same / length
+
+
+def _paired_key_changes(
+    old: Layer, new: Layer, ctx_old: ParseContext, ctx_new: ParseContext, key_pairs: Sequence[int | None]
+) -> tuple[list[KeyChange], int]:
+    """Changes between layers of different boards, old key i compared with new key
+    `key_pairs[i]`; and how many keys kept their keycode at their new place."""
+    changes: list[KeyChange] = []
+    relocated = 0
+    landed: set[int] = set()
+    for i, a in enumerate(old.keys):
+        j = key_pairs[i] if i < len(key_pairs) else None
+        if j is None or j >= len(new.keys):
+            changes.append(KeyChange(i, a, "", legend_text(a, ctx_old), "—", None))
+            continue
+        landed.add(j)
+        b = new.keys[j]
+        if same_keycode(a, ctx_old, b, ctx_new):
+            relocated += 1
+        else:
+            changes.append(KeyChange(i, a, b, legend_text(a, ctx_old), legend_text(b, ctx_new), j))
+    for j, b in enumerate(new.keys):
+        if j not in landed:
+            changes.append(KeyChange(j, "", b, "—", legend_text(b, ctx_new), j))
+    return changes, relocated
 
 
 def _key_changes(old: Layer, new: Layer, ctx_old: ParseContext, ctx_new: ParseContext) -> list[KeyChange]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from keyconf.model.key_matching import KeyMatch, match_keys
 from keyconf.model.keyboard import Keyboard, LayoutMacro
 from keyconf.model.keycodes import REGISTRY, KeycodeError, ParseContext
-from keyconf.model.layout import Combo, EncoderAction, Layer, Layout
+from keyconf.model.layout import Combo, EncoderAction, Layer, Layout, keycode_context
 from keyconf.model.problems import Problem
 from keyconf.model.starter_layout import encoder_count
 from keyconf.model.validation import validate
@@ -62,7 +62,7 @@ def letter_keys(keys: Sequence[str], ctx: ParseContext) -> list[int]:
     found: list[int] = []
     for index, text in enumerate(keys):
         try:
-            tap = REGISTRY.legend(REGISTRY.parse(text, ctx)).tap
+            tap = REGISTRY.legend(REGISTRY.parse(text, ctx), ctx).tap
         except KeycodeError:
             continue
         if len(tap) == 1 and tap.isalpha():
@@ -130,11 +130,25 @@ def retarget_layout(
     return retargeted
 
 
+def layouts_match(old: Layout, old_board: Keyboard, new: Layout, new_board: Keyboard) -> KeyMatch | None:
+    """How the keys of two layouts for different boards pair up: the match `retarget_layout`
+    uses for `old` moved to `new`'s board. None when both are for the same board and macro,
+    or a macro is unknown (then keys compare position by position)."""
+    if (old.keyboard, old.layout_macro) == (new.keyboard, new.layout_macro):
+        return None
+    try:
+        old_macro, new_macro = old_board.layout(old.layout_macro), new_board.layout(new.layout_macro)
+    except KeyError:
+        return None
+    if old_macro.slot_keys == new_macro.slot_keys:
+        return None
+    return match_keys(old_macro.slot_keys, new_macro.slot_keys, _base_letters(old))
+
+
 def _base_letters(layout: Layout) -> list[int]:
     if not layout.layers:
         return []
-    ctx = ParseContext(layers=layout.layer_names, tap_dances=layout.tap_dance_names)
-    return letter_keys(layout.layers[0].keys, ctx)
+    return letter_keys(layout.layers[0].keys, keycode_context(layout))
 
 
 def _move_layer(layer: Layer, match: KeyMatch, size: int) -> tuple[list[str], LayerMove]:
@@ -156,8 +170,7 @@ def _move_layer(layer: Layer, match: KeyMatch, size: int) -> tuple[list[str], La
 def _stranded_combos(before: Layout, after: Layout) -> list[str]:
     """Combos fire on keycodes found on keys: one whose keys were on the old board but are on
     no key of its layers now can no longer be pressed."""
-    ctx_before = ParseContext(layers=before.layer_names, tap_dances=before.tap_dance_names)
-    ctx_after = ParseContext(layers=after.layer_names, tap_dances=after.tap_dance_names)
+    ctx_before, ctx_after = keycode_context(before), keycode_context(after)
     lines: list[str] = []
     for index, combo in enumerate(before.combos):
         had = _combo_layer_keycodes(before, combo, ctx_before)

@@ -16,6 +16,7 @@ import argparse
 from keyconf.catalogue.resolve import CatalogueKeyboards
 from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand
 from keyconf.cli.keyboard_lookup import keyboard_option
+from keyconf.cli.keyboard_text import grid_positions
 from keyconf.formats.interchange import (
     FORMAT_NAMES,
     VIA,
@@ -26,10 +27,11 @@ from keyconf.formats.interchange import (
     read_text,
     sniff_format,
 )
-from keyconf.formats.yaml_layout import LayoutFileError, rows_for_keys
+from keyconf.formats.yaml_layout import LayoutFileError
 from keyconf.model.keyboard import Keyboard
 from keyconf.model.layout import Layout
 from keyconf.model.layout_diff import BOARD_ONLY_KEYMAP, LayerDiff, LayoutDiff, diff_layouts
+from keyconf.model.retarget import layouts_match
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -61,10 +63,14 @@ def run(args: argparse.Namespace) -> int:
         fallback = keyboard or old.keyboard
         new = _read(args.b, keyboard, args.layout or old.layout.layout_macro, fallback)
         new_layout, new_name = new.layout, f"{args.b} ({FORMAT_NAMES[new.format]})"
-    result = diff_layouts(old.layout, new_layout, skip)
+    new_keyboard = None if args.device is not None or args.demo or args.b is None else new.keyboard
+    match = None
+    if old.keyboard is not None and new_keyboard is not None:
+        match = layouts_match(old.layout, old.keyboard, new_layout, new_keyboard)
+    result = diff_layouts(old.layout, new_layout, skip, match.target_of if match else None)
     print(f"--- {args.a} ({FORMAT_NAMES[old.format]})")
     print(f"+++ {new_name}")
-    for line in report_lines(result, old.layout, new_layout, old.keyboard):
+    for line in report_lines(result, old.layout, new_layout, old.keyboard, new_keyboard if match else None):
         print(line)
     print(result.summary())
     return EXIT_OK if result.same else EXIT_PROBLEMS
@@ -113,8 +119,13 @@ def _read_device(old: Imported, spec: str | None, demo: bool) -> tuple[Layout, s
     return board.layout, board.description
 
 
-def report_lines(result: LayoutDiff, old: Layout, new: Layout, keyboard: Keyboard | None) -> list[str]:
-    """The diff as lines of text, layer by layer."""
+def report_lines(
+    result: LayoutDiff, old: Layout, new: Layout, keyboard: Keyboard | None, new_keyboard: Keyboard | None = None
+) -> list[str]:
+    """The diff as lines of text, layer by layer. With `new_keyboard` (layouts of different
+    boards) each key is named by its place on both boards."""
+    if new_keyboard is not None:
+        return _cross_board_lines(result, old, new, keyboard, new_keyboard)
     lines: list[str] = []
     for layer in result.changed_layers:
         lines.append(_layer_heading(layer))
@@ -134,6 +145,47 @@ def report_lines(result: LayoutDiff, old: Layout, new: Layout, keyboard: Keyboar
     return lines
 
 
+def _cross_board_lines(
+    result: LayoutDiff, old: Layout, new: Layout, keyboard: Keyboard | None, new_keyboard: Keyboard
+) -> list[str]:
+    """Keys named by their place on the old board and on the new: dropped (no place on the new
+    board), changed at their new place, and keys only the new board has."""
+    lines: list[str] = []
+    board = new.keyboard or new_keyboard.name
+    for layer in result.layers:
+        if layer.added or layer.removed:
+            lines.append(_layer_heading(layer))
+            continue
+        heading = _layer_heading(layer) if layer.renamed or layer.moved else f"layer {layer.old_name}:"
+        dropped = sum(1 for c in layer.keys if not c.new)
+        only_new = sum(1 for c in layer.keys if not c.old)
+        changed = len(layer.keys) - dropped - only_new
+        lines.append(
+            f"{heading} {layer.relocated} key{'s' if layer.relocated != 1 else ''} moved unchanged, "
+            f"{changed} changed, {dropped} with no place on {board}, {only_new} only on {board}"
+        )
+        old_places = _grid_positions(old, keyboard, len(old.layers[layer.old_index or 0].keys))
+        new_places = _grid_positions(new, new_keyboard, len(new.layers[layer.new_index or 0].keys))
+        rows = []
+        for change in layer.keys:
+            before = f"{change.old_legend} ({change.old})" if change.old else "—"
+            after = f"{change.new_legend} ({change.new})" if change.new else f"— (no place on {board})"
+            where_old = _place(old_places, change.index) if change.old else "—"
+            where_new = _place(new_places, change.new_index) if change.new_index is not None else "—"
+            rows.append((f"{where_old} → {where_new}", before, after))
+        width = max((len(r[0]) for r in rows), default=0)
+        left = max((len(r[1]) for r in rows), default=0)
+        lines.extend(f"  {where:<{width}}  {before:<{left}}  →  {after}" for where, before, after in rows)
+        for enc in layer.encoders:
+            lines.append(f"  encoder {enc.encoder} {enc.direction}: {enc.old} → {enc.new}")
+    lines.extend(result.other)
+    return lines
+
+
+def _place(places: list[str], index: int) -> str:
+    return places[index] if 0 <= index < len(places) else f"key {index + 1}"
+
+
 def _layer_heading(layer: LayerDiff) -> str:
     if layer.added:
         return f"layer {layer.new_name} added (position {layer.new_index})"
@@ -148,17 +200,13 @@ def _layer_heading(layer: LayerDiff) -> str:
 
 
 def _grid_positions(layout: Layout, keyboard: Keyboard | None, count: int) -> list[str]:
-    """`r2 c5` for each key: its row and column in the YAML layout's grid (1-based)."""
     macro = None
     if keyboard is not None:
         try:
             macro = keyboard.layout(layout.layout_macro)
         except KeyError:
             macro = None
-    labels: list[str] = []
-    for row, length in enumerate(rows_for_keys(macro, count), start=1):
-        labels.extend(f"r{row} c{col}" for col in range(1, length + 1))
-    return labels
+    return grid_positions(macro, count)
 
 
 COMMAND = Subcommand(
