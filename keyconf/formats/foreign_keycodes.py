@@ -25,9 +25,10 @@ from keyconf.model.keycodes import (
     parse_mods,
     to_qmk5,
 )
-from keyconf.model.layout import Layout, keycode_context
+from keyconf.model.layout import Layout, Macro, keycode_context, keycode_fields
 from keyconf.model.layout_diff import legend_text, same_keycode
 
+_MACRO_FIRST, _MACRO_LAST = 0x7700, 0x777F  # QK_MACRO_0 ..: the dynamic macro range of QMK's spec
 _MOD_SET = re.compile(r"MOD_[A-Z]+(?:\s*\|\s*MOD_[A-Z]+)+")
 
 
@@ -58,7 +59,7 @@ def from_tool(value: str | int, ctx: ParseContext, numbering: Numbering = Number
         return text
     if kc.op == "RAW" and isinstance(kc.number, int):
         kc = REGISTRY.decode(kc.number, numbering, ctx)
-    return REGISTRY.format(_names_from_context(kc, ctx))
+    return REGISTRY.format(_names_from_context(_as_qmk_encodes(kc), ctx))
 
 
 def from_author(text: str, ctx: ParseContext) -> str:
@@ -102,6 +103,22 @@ def _mixed(mods: int) -> bool:
     return bool(mods & 0x0F) and bool(mods & 0xF0)
 
 
+def _as_qmk_encodes(kc: Keycode) -> Keycode:
+    """Modifiers of both hands (VIA writes `A(ALGR(KC_1))`) as QMK encodes them: the 5-bit forms
+    OR together, so any right-hand modifier makes them all right-hand (RALT(KC_1) here)."""
+    inner = _as_qmk_encodes(kc.inner) if kc.inner is not None else None
+    mods = kc.mods
+    if mods and _mixed(mods):
+        bits = 0
+        for bit in range(8):
+            if mods & (1 << bit):
+                bits |= to_qmk5(1 << bit)
+        mods = from_qmk5(bits)
+    if inner == kc.inner and mods == kc.mods:
+        return kc
+    return dataclasses.replace(kc, inner=inner, mods=mods)
+
+
 def _names_from_context(kc: Keycode, ctx: ParseContext) -> Keycode:
     """The same keycode with layer and tap-dance numbers replaced by the names `ctx` gives them."""
     layer = kc.layer
@@ -114,6 +131,24 @@ def _names_from_context(kc: Keycode, ctx: ParseContext) -> Keycode:
     if layer == kc.layer and inner == kc.inner and number == kc.number:
         return kc
     return dataclasses.replace(kc, layer=layer, inner=inner, number=number)
+
+
+def keep_played_macros(layout: Layout) -> int:
+    """Give every macro a key plays its slot: VIA and Vial keep all their slots, empty ones too, so
+    a key may play a macro after the last one recorded. Empty macros are added up to the highest
+    one played; returns how many were added."""
+    ctx = context(layout)
+    highest = -1
+    for place in keycode_fields(layout):
+        try:
+            value = REGISTRY.encode(REGISTRY.parse(place.text, ctx), ctx)
+        except KeycodeError:
+            continue
+        if _MACRO_FIRST <= value <= _MACRO_LAST:
+            highest = max(highest, value - _MACRO_FIRST)
+    added = max(0, highest + 1 - len(layout.macros))
+    layout.macros.extend(Macro() for _ in range(added))
+    return added
 
 
 def is_known(text: str, ctx: ParseContext) -> bool:
@@ -143,6 +178,7 @@ __all__ = [
     "from_author",
     "from_tool",
     "is_known",
+    "keep_played_macros",
     "legend_text",
     "named_context",
     "qmk_mod_sets",

@@ -10,6 +10,7 @@ Configurator adds `version` and `documentation`. Writing keymap.json is the comp
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,9 @@ from keyconf.model.qmk_settings import settings_from_config
 # Keys of qmk.keymap.v1 (and Configurator's additions) that a keyconf layout takes in.
 _READ = {"keyboard", "keymap", "layout", "layers", "encoders", "macros", "config", "author", "notes"}
 _IGNORED = {"version", "documentation"}  # Configurator's export header: nothing to keep
+# `___QWERTY_L1___`, `__BASE__`: userspace wrapper macros, each several keys, left unexpanded by c2json.
+_WRAPPER_NAME = re.compile(r"^_{2,}[A-Za-z0-9_]*[A-Za-z0-9]_*_{2,}$")
+_ANY = re.compile(r"^ANY\((.*)\)$", re.S)  # Configurator's free text, kept when it is no keycode
 
 
 @dataclass
@@ -60,9 +64,27 @@ def read_keymap_json(text: str, path: str | Path | None = None) -> KeymapJsonImp
         for ki, key in enumerate(layer):
             if not isinstance(key, str):
                 raise fail("layers", f"layers[{li}][{ki}] is {key!r}, not a keycode (write it as text)")
-    counts = {len(layer) for layer in layers_data}
+    wrappers = sorted({k.strip() for layer in layers_data for k in layer if _WRAPPER_NAME.match(k.strip())})
+    if wrappers:
+        raise fail(
+            "layers",
+            f"the layers hold layout wrapper names that stand for several keys each: {', '.join(wrappers[:4])}"
+            + (f" and {len(wrappers) - 4} more" if len(wrappers) > 4 else ""),
+            hint="this file came from `qmk c2json` of a keymap that uses userspace wrappers; import the keymap.c "
+            "(with its userspace) or expand the wrappers with `qmk c2json` run in your qmk_firmware tree",
+        )
+    counts = {len(layer) for layer in layers_data if layer}
     if len(counts) > 1:
         raise fail("layers", f"layers hold different numbers of keys: {sorted(counts)}")
+    empty = [li for li, layer in enumerate(layers_data) if not layer]
+    if empty and counts:
+        # Configurator exports the layers a user never filled as []; QMK reads them as falling through.
+        width = counts.pop()
+        layers_data = [layer or ["KC_TRNS"] * width for layer in layers_data]
+        warnings.append(f"layer{'s' if len(empty) > 1 else ''} {', '.join(map(str, empty))} "
+                        f"{'are' if len(empty) > 1 else 'is'} empty in the file: filled with KC_TRNS")
+    elif empty:
+        raise fail("layers", "every layer is empty", hint="a keymap.json layer lists the keycode of each key")
     for key in ("keyboard", "layout", "keymap", "author", "notes"):
         if key in data and not isinstance(data[key], str):
             raise fail(key, f"`{key}` must be text")
@@ -76,6 +98,12 @@ def read_keymap_json(text: str, path: str | Path | None = None) -> KeymapJsonImp
     names = [default_layer_name(i) for i in range(len(layers_data))]
     ctx = fk.named_context(names)
     layers = [Layer(names[i], [fk.from_author(k, ctx) for k in layer]) for i, layer in enumerate(layers_data)]
+    free_text = sorted({m.group(1).strip() for layer in layers for k in layer.keys if (m := _ANY.match(k))})
+    for name in free_text:
+        warnings.append(
+            f"ANY({name}): `{name}` is not a keycode keyconf knows; it is kept as written, and the layout will "
+            "not validate until it is declared (a custom keycode from the keymap's C code?)"
+        )
     layout = Layout(keyboard=keyboard, layout_macro=layout_macro, layers=layers)
     layout.name = data.get("keymap") or None
     layout.author = data.get("author") or None

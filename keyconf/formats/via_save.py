@@ -156,6 +156,7 @@ def via_to_layout(save: ViaSave, keyboard: Keyboard, layout_macro: str | None = 
             encoders[encoder_index] = EncoderAction(ccw=kc(ccw), cw=kc(cw))
     layout = Layout(keyboard=keyboard.name, layout_macro=macro.name, layers=layers)
     layout.macros = _macros(save.macros, warnings)
+    fk.keep_played_macros(layout)
     return ViaImport(layout, warnings)
 
 

@@ -263,12 +263,18 @@ def vil_to_layout(save: VialSave, keyboard: Keyboard | None, layout_macro: str |
     layout.combos = [
         Combo(keys=[kc(k) for k in entry[:4] if kc(k) != "KC_NO"], action=kc(entry[4]))
         for entry in save.combos
-        if not all(kc(k) == "KC_NO" for k in entry)
+        if not all(kc(k) == "KC_NO" for k in entry[:4])
     ]
+    keyless = [i for i, entry in enumerate(save.combos)
+               if all(kc(k) == "KC_NO" for k in entry[:4]) and kc(entry[4]) != "KC_NO"]
+    if keyless:
+        warnings.append(f"combo{'s' if len(keyless) > 1 else ''} {', '.join(map(str, keyless))} "
+                        "name no keys (Vial never plays them): left out")
     layout.key_overrides = _key_overrides(save, names, kc, warnings)
     if any(not _alt_repeat_empty(e) for e in save.alt_repeat_keys):
         warnings.append("alt repeat key entries are not part of a keyconf layout and were not imported")
     layout.settings.update(_settings(save.settings, warnings))
+    fk.keep_played_macros(layout)
     return VialImport(layout, warnings)
 
 

@@ -145,13 +145,15 @@ class _Checker:
                         yield error(f"macro step `{code}`: {exc.message}", location, exc.hint,
                                     code="unknown-keycode")
                         continue
-                    # Basic keys, optionally with modifiers held around them (LCTL(KC_C)): what
-                    # SEND_STRING and dynamic macros can press.
+                    # Basic keys, optionally with modifiers held around them (LCTL(KC_C)), are what
+                    # SEND_STRING presses. Vial's macros also play any other 16-bit keycode
+                    # (OSM(MOD_LSFT), TO(0)) on the board; a keymap.c build cannot.
                     if not (0x04 <= (value & 0xFF) <= 0xE7 and value <= 0x1FFF):
-                        yield error(f"macro step `{code}`: a macro can only press keys (letters, digits, "
-                                    "modifiers…, optionally with modifiers such as LCTL(KC_C))", location,
-                                    "use e.g. `tap: LCTL(KC_C)` or `down: KC_LCTL`, `tap: KC_C`, `up: KC_LCTL`",
-                                    code="macro-keycode")
+                        yield warning(f"macro step `{code}`: only Vial's macros can play this keycode; a "
+                                      "firmware build (keymap.c SEND_STRING) presses keys (letters, digits, "
+                                      "modifiers…, optionally with modifiers such as LCTL(KC_C)) only", location,
+                                      "keep it for Vial, or use e.g. `tap: LCTL(KC_C)` to build the firmware",
+                                      code="macro-keycode")
 
     def check_custom_keycodes(self) -> Iterator[Problem]:
         """Custom keycodes become C enum constants: their names must not be QMK's, nor repeat,
@@ -202,8 +204,12 @@ class _Checker:
                             "add it under `tap_dances:` with a name, then write TD(name)",
                             code="undefined-tap-dance")
         for ci, combo in enumerate(self.layout.combos):
-            if len(combo.keys) < 2:
-                yield error("a combo needs at least two keys", ("combos", ci), code="combo-keys")
+            if not combo.keys:
+                yield error("a combo needs keys", ("combos", ci), code="combo-keys")
+            elif len(combo.keys) == 1:  # Vial and QMK accept it; it fires whenever that key is pressed
+                yield warning("a combo of one key replaces that key everywhere it is pressed", ("combos", ci),
+                              "give the combo a second key, or bind the action to the key itself",
+                              code="combo-keys")
             for name in combo.layers or []:
                 if self.layout.layer_index(name) is None:
                     yield error(f"combo names layer `{name}`, which is not in `layers`", ("combos", ci, "layers"),

@@ -79,7 +79,15 @@ DIALECT_NAMES = {
     "SPC_FN2": "LT(2, KC_SPC)",
     "SPC_FN3": "LT(3, KC_SPC)",
     "GUI_TOGG": "GU_TOGG",
-}
+    # VIA's wilba.tech lighting keys (VIA "Lighting" menu); QMK's wilba_tech boards define them
+    # from QK_KB_0 on, in this order (keyboards/wilba_tech/wt_rgb_backlight_keycodes.h).
+    **{name: f"QK_KB_{n}" for n, name in enumerate((
+        "BR_INC", "BR_DEC", "EF_INC", "EF_DEC", "ES_INC", "ES_DEC", "H1_INC", "H1_DEC",
+        "S1_INC", "S1_DEC", "H2_INC", "H2_DEC", "S2_INC", "S2_DEC"))},
+    # Vial's USER00..USER63 are QK_KB_0 + n (vial-gui keycodes_v6); QMK names only the first 32
+    # (USER00..USER15 come with VIA's old names).
+    **{f"USER{n:02d}": f"QK_KB_{n}" if n < 32 else f"0x{0x7E00 + n:04X}" for n in range(16, 64)},
+}  # fmt: skip
 
 # One-shot-mod shorthands: OS_LCTL = OSM(MOD_LCTL) ...
 ONE_SHOT_MODS: dict[str, int] = {
