@@ -268,8 +268,15 @@ def _match_keyboard(
         return
     current = keyboard.resolve_layout_name(layout.layout_macro)
     if current is None:
-        warnings.append(f"{keyboard.name} has no layout {layout.layout_macro} (it has {', '.join(keyboard.layouts)})")
-        return
+        # Keys in another macro's order would land on the wrong switches: a wrong board, or a
+        # macro the user must choose.
+        keys = len(layout.layers[0].keys) if layout.layers else 0
+        theirs = ", ".join(f"{name} ({macro.key_count} keys)" for name, macro in keyboard.layouts.items())
+        raise FormatError(
+            f"the file is for layout {layout.layout_macro} ({keys} keys), which {keyboard.name} does not have",
+            hint=f"{keyboard.name} has {theirs or 'no layouts'}; check --keyboard, or pass --layout to read "
+            "the keys in one of its macros",
+        )
     if current != layout.layout_macro:
         warnings.append(f"layout {layout.layout_macro} is now called {current}")
         layout.layout_macro = current

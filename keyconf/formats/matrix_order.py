@@ -84,6 +84,20 @@ def lost_positions(
     return lost
 
 
+def misfit(matrix_layers: Sequence[dict[tuple[int, int], str]], macro: LayoutMacro) -> str | None:
+    """Why a matrix-ordered save (VIA, Vial) belongs to another keyboard, or None: more keycodes
+    of its base layer have no place in `macro` than choosing a layout explains (an ISO key on an
+    ANSI macro, a definition's extra encoder column) — more than two, and more than a tenth."""
+    if not matrix_layers:
+        return None
+    covered = {p for p in macro_positions(macro) if p is not None}
+    used = [p for p, keycode in matrix_layers[0].items() if keycode not in _UNUSED]
+    lost = [p for p in used if p not in covered]
+    if len(lost) <= max(2, len(used) // 10):
+        return None
+    return f"{len(lost)} of the {len(used)} keys of its base layer have no place in {macro.name}"
+
+
 def macro_order_to_matrix(
     keys: Sequence[str],
     macro: LayoutMacro,

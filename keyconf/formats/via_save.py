@@ -29,6 +29,7 @@ from keyconf.formats.matrix_order import (
     macro_order_to_matrix,
     matrix_size,
     matrix_to_macro_order,
+    misfit,
     option_groups,
 )
 from keyconf.model.keyboard import Keyboard
@@ -144,6 +145,12 @@ def via_to_layout(save: ViaSave, keyboard: Keyboard, layout_macro: str | None = 
         raise FormatError(
             f"keyboard {keyboard.name} has no layout {layout_macro}", hint=f"layouts: {', '.join(keyboard.layouts)}"
         ) from None
+    wrong = None if layout_macro else misfit(matrix_layers, macro)
+    if wrong:
+        raise FormatError(
+            f"this VIA save is not for {keyboard.name}: {wrong}",
+            hint="check --keyboard (or pass --layout to take only the keys that fit)",
+        )
     layers = [Layer(names[i], matrix_to_macro_order(m, macro)) for i, m in enumerate(matrix_layers)]
     lost = describe_lost(lost_positions(matrix_layers, macro), names, macro)
     if lost:

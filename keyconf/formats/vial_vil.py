@@ -39,6 +39,7 @@ from keyconf.formats.matrix_order import (
     macro_order_to_matrix,
     matrix_size,
     matrix_to_macro_order,
+    misfit,
     option_groups,
     pack_layout_options,
     unpack_layout_options,
@@ -244,6 +245,12 @@ def vil_to_layout(save: VialSave, keyboard: Keyboard | None, layout_macro: str |
     matrix_layers: list[dict[tuple[int, int], str]] = []
     for layer in save.layers:
         matrix_layers.append({(r, c): kc(v) for r, row in enumerate(layer) for c, v in enumerate(row) if v != -1})
+    wrong = None if embedded or layout_macro else misfit(matrix_layers, macro)
+    if wrong:
+        raise FormatError(
+            f"this Vial save is not for {keyboard.name}: {wrong}",
+            hint="check --keyboard (or pass --layout to take only the keys that fit)",
+        )
     layers = [Layer(names[i], matrix_to_macro_order(m, macro)) for i, m in enumerate(matrix_layers)]
     lost = describe_lost(lost_positions(matrix_layers, macro), names, macro)
     if lost:

@@ -162,3 +162,21 @@ def test_diff_with_the_simulated_keyboard(work: Path, capsys: pytest.CaptureFixt
     assert "r1 c1" in out and "(KC_GRV)" in out and "(KC_TAB)" in out
     assert "tapping_term" not in out  # a VIA board holds no settings: nothing to compare
     assert out.rstrip().splitlines()[-1] == "1 key changed in 1 layer"
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("corne_configurator.json", "does not have"),
+        ("corne_layers.keymap.c", "does not have"),
+        ("corne.vil", "not for ferris/sweep"),
+        ("corne.layout.json", "belongs to another keyboard"),
+    ],
+)
+def test_import_to_the_wrong_board_fails_and_writes_nothing(
+    work: Path, capsys: pytest.CaptureFixture[str], source: str, expected: str
+) -> None:
+    assert main(["import", str(DATA / source), "--keyboard", "ferris/sweep", "-o", "sweep.yaml"]) == 1
+    err = capsys.readouterr().err
+    assert expected in err and "--keyboard" in err
+    assert not (work / "sweep.yaml").exists()
