@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError
+from keyconf.cli.demo_option import add_demo_argument
 
 if TYPE_CHECKING:
     from keyconf.gui.main_window import MainWindow
@@ -36,8 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--size", metavar="WxH", default="1400x860", help="with --screenshot: window size")
     parser.add_argument("--dark", action="store_true", help="use a dark palette")
     parser.add_argument("--light", action="store_true", help="use a light palette")
-    parser.add_argument(
-        "--demo", action="store_true", help="connect a simulated keyboard (try live remapping)"
+    add_demo_argument(
+        parser, help="connect a simulated keyboard (try live remapping); `--demo vial`: a locked Vial board"
     )
     parser.add_argument(
         "--compare",
@@ -138,7 +139,7 @@ def _run_gui(ns: argparse.Namespace, file: Path | None, size: tuple[int, int] | 
                 return _screenshot(window, ns, file, size or (1400, 860))
             finally:
                 features.shutdown()
-    window = open_editor(file, demo=bool(ns.demo))
+    window = open_editor(file, demo=ns.demo)
     if ns.compare is not None:
         other = Path(ns.compare)
 
@@ -151,7 +152,9 @@ def _run_gui(ns: argparse.Namespace, file: Path | None, size: tuple[int, int] | 
     return int(app.exec())
 
 
-def open_editor(file: Path | None, *, demo: bool = False, settings: EditorSettings | None = None) -> MainWindow:
+def open_editor(
+    file: Path | None, *, demo: bool | str | None = False, settings: EditorSettings | None = None
+) -> MainWindow:
     """The main window on `file`, the last file, or (the first time) an untitled copy of the
     bundled example; the device features follow once the keyboard has been painted."""
     from PySide6.QtCore import QTimer
@@ -184,7 +187,7 @@ def open_editor(file: Path | None, *, demo: bool = False, settings: EditorSettin
 
         features = install_device_features(window)
         if demo:
-            features.connect_demo()
+            features.connect_demo(demo if isinstance(demo, str) else "planck")
 
     from keyconf.gui.startup import after_first_paint
 
@@ -222,7 +225,7 @@ def _release_clipboard() -> None:
         clipboard.clear(QClipboard.Mode.Clipboard)
 
 
-def _connect_demo_and_wait(window: object, timeout_s: float = 10.0) -> None:
+def _connect_demo_and_wait(window: object, board: str = "planck", timeout_s: float = 10.0) -> None:
     """Connect the simulated keyboard and let the connection settle before the picture."""
     import time
 
@@ -230,7 +233,7 @@ def _connect_demo_and_wait(window: object, timeout_s: float = 10.0) -> None:
 
     features = getattr(window, "device_features", None)
     assert features is not None
-    features.connect_demo()
+    features.connect_demo(board)
     deadline = time.monotonic() + timeout_s
     status = getattr(window, "statusBar", None)
     while time.monotonic() < deadline:
@@ -294,7 +297,7 @@ def _screenshot(window: object, ns: argparse.Namespace, file: Path | None, size:
                 f"--layer {ns.layer}: no such layer", EXIT_USAGE, hint=f"layers: {', '.join(names)}"
             )
     if ns.demo:
-        _connect_demo_and_wait(window)
+        _connect_demo_and_wait(window, ns.demo)
     if ns.compare is not None:
         _compare_and_wait(window, Path(ns.compare))
     window.resize(*size)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from keyconf.cli.command import EXIT_PROBLEMS, CommandError
+from keyconf.cli.demo_option import add_demo_argument
 from keyconf.device.board import Board
 from keyconf.device.connection import open_board
 from keyconf.device.errors import DeviceError, PushError
@@ -22,11 +23,7 @@ def add_device_arguments(parser: argparse.ArgumentParser, keyboard: bool = True)
         help="which keyboard, when several are connected: its path, serial number, VID:PID or name "
         "(see `keyconf devices`)",
     )
-    parser.add_argument(
-        "--demo",
-        action="store_true",
-        help="use keyconf's simulated demo keyboard (a Planck) instead of real hardware",
-    )
+    add_demo_argument(parser)
     if keyboard:
         parser.add_argument(
             "--keyboard",
@@ -38,7 +35,7 @@ def add_device_arguments(parser: argparse.ArgumentParser, keyboard: bool = True)
 def open_from_args(args: argparse.Namespace) -> Board:
     from keyconf.device.demo import default_state_file
 
-    return open_board(args.device, demo=args.demo, demo_state=default_state_file() if args.demo else None)
+    return open_board(args.device, demo=args.demo, demo_state=default_state_file(args.demo) if args.demo else None)
 
 
 def command_error(error: DeviceError) -> CommandError:

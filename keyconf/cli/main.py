@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from keyconf import __version__
 from keyconf.cli import commands as commands_package
 from keyconf.cli.command import EXIT_USAGE, CommandError, Subcommand
+from keyconf.cli.demo_option import add_demo_argument, normalize_demo_args
 
 
 def discover_subcommands() -> dict[str, Subcommand]:
@@ -42,11 +43,11 @@ def build_parser(subcommands: dict[str, Subcommand]) -> argparse.ArgumentParser:
     # `keyconf --demo pull` as well as `keyconf pull --demo`: the device commands' own --demo
     # is set from this one after parsing (a separate name, or the subcommand's default would
     # overwrite it).
-    parser.add_argument(
-        "--demo",
+    add_demo_argument(
+        parser,
         dest="global_demo",
-        action="store_true",
-        help="device commands use keyconf's simulated keyboard; without a subcommand, the editor connects it",
+        help="device commands use keyconf's simulated keyboard (`--demo vial`: the Vial one); without a "
+        "subcommand, the editor connects it",
     )
     sub = parser.add_subparsers(dest="subcommand", metavar="SUBCOMMAND")
     for command in subcommands.values():
@@ -64,7 +65,7 @@ def report_error(error: CommandError) -> None:
 
 def apply_global_demo(ns: argparse.Namespace) -> None:
     """Hand a `--demo` given before the subcommand to the subcommand's own `--demo`."""
-    if not getattr(ns, "global_demo", False):
+    if not getattr(ns, "global_demo", None):
         return
     if not hasattr(ns, "demo"):
         raise CommandError(
@@ -72,7 +73,7 @@ def apply_global_demo(ns: argparse.Namespace) -> None:
             EXIT_USAGE,
             hint="--demo works with the commands that talk to a keyboard (devices, pull, push, restore, …)",
         )
-    ns.demo = True
+    ns.demo = ns.global_demo
 
 
 def subcommand_module_names() -> set[str]:
@@ -85,7 +86,7 @@ def subcommand_module_names() -> set[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
+    args = normalize_demo_args(sys.argv[1:] if argv is None else argv)
     first = next((a for a in args if not a.startswith("-")), None)
     wants_cli = (first in subcommand_module_names()) or any(a in ("-h", "--help", "--version") for a in args[:1])
     if args[:1] == ["--app-help"]:  # the desktop editor's own options

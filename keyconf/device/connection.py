@@ -22,31 +22,31 @@ from keyconf.model.layout import Layout
 DEMO_SPEC = "demo"
 
 
-def list_devices(demo: bool = False) -> list[DeviceInfo]:
-    """Connected VIA/Vial keyboards (the demo keyboard alone with `demo`)."""
+def list_devices(demo: bool | str = False) -> list[DeviceInfo]:
+    """Connected VIA/Vial keyboards (the demo keyboard alone with `demo`: True or a board name)."""
     if demo:
-        from keyconf.device.demo import demo_keyboard
+        from keyconf.device.demo import DEMO_BOARDS, demo_keyboard
 
-        return [demo_keyboard().info()]
+        return [demo_keyboard(demo if isinstance(demo, str) else DEMO_BOARDS[0]).info()]
     return enumerate_devices()
 
 
 def open_board(
     spec: str | None = None,
     *,
-    demo: bool = False,
+    demo: bool | str = False,
     demo_state: Path | None = None,
     timeout_ms: int | None = None,
 ) -> Board:
     """Open and identify a keyboard chosen by path, serial, VID:PID or name (`--device`).
 
-    `demo` (or the spec "demo") opens the simulated demo keyboard instead; `demo_state` is
-    where it keeps its contents between runs (None: start fresh each time)."""
+    `demo` (True or a demo board name, or the spec "demo") opens a simulated demo keyboard
+    instead; `demo_state` is where it keeps its contents between runs (None: start fresh)."""
     kwargs = {"timeout_ms": timeout_ms} if timeout_ms else {}
     if demo or spec == DEMO_SPEC:
-        from keyconf.device.demo import demo_keyboard
+        from keyconf.device.demo import DEMO_BOARDS, demo_keyboard
 
-        sim = demo_keyboard(state_file=demo_state)
+        sim = demo_keyboard(demo if isinstance(demo, str) else DEMO_BOARDS[0], state_file=demo_state)
         return Board.connect(sim, sim.info(), **kwargs)
     info = select_device(spec, enumerate_devices())
     return Board.connect(open_transport(info), info, **kwargs)
@@ -137,7 +137,7 @@ def read_board_layout(
     keyboard: str | Keyboard | None = None,
     layout_macro: str | None = None,
     layer_names: Sequence[str] | None = None,
-    demo: bool = False,
+    demo: bool | str = False,
     demo_state: Path | None = None,
     progress: Progress | None = None,
 ) -> BoardLayout:

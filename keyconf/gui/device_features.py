@@ -102,8 +102,8 @@ class DeviceFeatures(QObject):
 
     # --- connection -----------------------------------------------------------------------
 
-    def connect_demo(self) -> None:
-        self.worker.connect_demo()
+    def connect_demo(self, board: str = "planck") -> None:
+        self.worker.connect_demo(board)
 
     def _on_connected(self, summary: BoardSummary) -> None:
         self._update_actions(True)

@@ -227,14 +227,17 @@ class DeviceWorker(QObject):
         """Open a real keyboard (found by discovery)."""
         self.connect_board(lambda: Board.connect(open_transport(info), info), keyboard)
 
-    def connect_demo(self) -> None:
-        """Open keyconf's simulated demo keyboard."""
+    def connect_demo(self, board: str = "planck") -> None:
+        """Open one of keyconf's simulated demo keyboards (`board`: planck or vial). Each keeps
+        its contents in its own file beside `demo_state` (the Planck's)."""
         demo_state = self.demo_state
+        if demo_state is not None and board != "planck":
+            demo_state = demo_state.with_name(f"demo-{board}-keyboard.json")
 
         def open_demo() -> Board:
             from keyconf.device.demo import demo_keyboard
 
-            sim = demo_keyboard(state_file=demo_state)
+            sim = demo_keyboard(board, state_file=demo_state)
             return Board.connect(sim, sim.info())
 
         self.connect_board(open_demo)

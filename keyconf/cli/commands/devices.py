@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from keyconf.cli.command import EXIT_OK, Subcommand
+from keyconf.cli.demo_option import add_demo_argument
 from keyconf.cli.device_options import device_errors
 from keyconf.device.board import Board
 from keyconf.device.connection import list_devices, open_board
@@ -13,15 +14,15 @@ from keyconf.device.errors import DeviceError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--demo", action="store_true", help="list keyconf's simulated demo keyboard")
+    add_demo_argument(parser, help="list keyconf's simulated demo keyboard (`--demo vial`: the Vial one)")
     parser.add_argument(
         "--no-probe", action="store_true", help="only list; do not open each keyboard to ask its protocol"
     )
 
 
-def _probe(info: DeviceInfo, demo: bool) -> str:
+def _probe(info: DeviceInfo, demo: str | None) -> str:
     try:
-        board = open_board(demo=True) if demo else Board.connect(open_transport(info), info, timeout_ms=500)
+        board = open_board(demo=demo) if demo else Board.connect(open_transport(info), info, timeout_ms=500)
     except DeviceError as error:
         return f"cannot talk to it: {error.message}"
     try:
@@ -34,7 +35,7 @@ def _probe(info: DeviceInfo, demo: bool) -> str:
 
 @device_errors
 def run(args: argparse.Namespace) -> int:
-    devices = list_devices(demo=args.demo)
+    devices = list_devices(demo=args.demo or False)
     if not devices:
         print("No VIA or Vial keyboard is connected.")
         print("  Plug one in (its firmware must have VIA or Vial enabled), or try `keyconf devices --demo`.")

@@ -15,6 +15,7 @@ import argparse
 
 from keyconf.catalogue.resolve import CatalogueKeyboards
 from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand
+from keyconf.cli.demo_option import add_demo_argument
 from keyconf.cli.keyboard_lookup import keyboard_option
 from keyconf.cli.keyboard_text import grid_positions
 from keyconf.formats.interchange import (
@@ -44,7 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="SPEC",
         help="compare A with the connected keyboard (SPEC picks one when several are connected)",
     )
-    parser.add_argument("--demo", action="store_true", help="compare with keyconf's simulated keyboard")
+    add_demo_argument(parser, help="compare with keyconf's simulated keyboard (`--demo vial`: the Vial one)")
     parser.add_argument("--keyboard", metavar="NAME", help="the keyboard, for files that do not name it")
     parser.add_argument("--layout", metavar="MACRO", help="the layout macro, for VIA and Vial saves")
 
@@ -96,7 +97,7 @@ def _read(path: str, keyboard: Keyboard | None, layout_macro: str | None, fallba
         raise CommandError(error.format().splitlines()[0], EXIT_USAGE, error.hint) from None
 
 
-def _read_device(old: Imported, spec: str | None, demo: bool) -> tuple[Layout, str]:
+def _read_device(old: Imported, spec: str | None, demo: str | None) -> tuple[Layout, str]:
     """The keymap the keyboard holds, read in A's terms (its keyboard, layout macro and layer names)."""
     try:
         from keyconf.device.connection import read_board_layout
@@ -106,13 +107,16 @@ def _read_device(old: Imported, spec: str | None, demo: bool) -> tuple[Layout, s
             EXIT_USAGE,
             "give a second file to compare with: keyconf diff A B",
         ) from None
+    from keyconf.device.demo import default_state_file
+
     try:
         board = read_board_layout(
             spec,
             keyboard=old.keyboard,
             layout_macro=old.layout.layout_macro or None,
             layer_names=old.layout.layer_names,
-            demo=demo,
+            demo=demo or False,
+            demo_state=default_state_file(demo) if demo else None,  # the demo board as the last command left it
         )
     except Exception as error:  # noqa: BLE001 - device errors become one clean message
         raise CommandError(f"cannot read the keyboard: {error}", EXIT_USAGE) from None

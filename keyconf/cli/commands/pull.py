@@ -55,7 +55,7 @@ def _demo_state(args: argparse.Namespace) -> Path | None:
         return None
     from keyconf.device.demo import default_state_file
 
-    return default_state_file()
+    return default_state_file(args.demo)
 
 
 COMMAND = Subcommand(

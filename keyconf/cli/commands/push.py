@@ -1,6 +1,9 @@
-"""`keyconf push FILE [--dry-run]`: write a layout onto a keyboard, changed keys only.
+"""`keyconf push FILE [--dry-run] [--unlock]`: write a layout onto a keyboard, changed keys only.
 
 Prints the changes layer by layer, backs the keyboard up, writes, and reads back to verify.
+A locked Vial keyboard refuses QK_BOOT and macros: in a terminal keyconf offers to unlock it
+(hold its unlock keys while keyconf polls); `--unlock` does so without asking, and without a
+terminal or `--unlock` the push stops with nothing written.
 """
 
 from __future__ import annotations
@@ -11,13 +14,29 @@ import sys
 from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, CommandError, Subcommand
 from keyconf.cli.device_options import ProgressLine, add_device_arguments, device_errors, open_from_args
 from keyconf.cli.layout_files import LayoutFileError, check_layout_file
+from keyconf.device.board import Board
 from keyconf.device.connection import check_same_keyboard, known_geometry
+from keyconf.device.errors import DeviceLocked
 from keyconf.device.sync import KeymapSync
+from keyconf.device.unlock import DEFAULT_TIMEOUT_S, UnlockState, keys_text, unlock
+from keyconf.model.layout import Layout
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE", help="the layout file (.yaml) to write to the keyboard")
     parser.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
+    parser.add_argument(
+        "--unlock",
+        action="store_true",
+        help="if a Vial keyboard is locked, unlock it without asking (hold its unlock keys when told)",
+    )
+    parser.add_argument(
+        "--unlock-timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT_S,
+        metavar="SECONDS",
+        help=f"how long to wait for the unlock keys (default {DEFAULT_TIMEOUT_S:g})",
+    )
     add_device_arguments(parser, keyboard=False)
 
 
@@ -62,7 +81,14 @@ def run(args: argparse.Namespace) -> int:
             print(f"Dry run: nothing written ({len(plan.windows)} write reports would be needed).")
             return EXIT_OK
         try:
-            result = sync.apply(plan, progress)
+            try:
+                result = sync.apply(plan, progress)
+            except DeviceLocked as error:
+                if not board.is_vial:
+                    raise
+                progress.done()
+                unlock_for_push(board, sync, layout, args, error)
+                result = sync.apply(plan, progress)
         finally:
             progress.done()
         keys = len(plan.keys)
@@ -74,6 +100,44 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     finally:
         board.close()
+
+
+def unlock_for_push(
+    board: Board, sync: KeymapSync, layout: Layout, args: argparse.Namespace, refused: DeviceLocked
+) -> None:
+    """Unlock a Vial keyboard that refused the push (nothing was written yet), or stop."""
+    status = board.vial.unlock_status()
+    base = layout.layers[0].keys if layout.layers else []
+
+    def legend(row: int, col: int) -> str:
+        slots = sync.mapping.by_cell.get((row, col), [])
+        return base[slots[0].key] if slots and slots[0].key < len(base) else ""
+
+    keys = keys_text(status.keys, legend)
+    interactive = sys.stdin is not None and sys.stdin.isatty()
+    if not (args.unlock or interactive):
+        raise CommandError(
+            f"{refused.message}; nothing was written",
+            EXIT_PROBLEMS,
+            hint=f"run `keyconf push` in a terminal to unlock it, or add --unlock and hold {keys} when told",
+        )
+    if not args.unlock:
+        answer = input(f"{board.name} is locked: it refuses QK_BOOT and macros. Unlock it now? [Y/n] ")
+        if answer.strip().lower() not in ("", "y", "yes"):
+            raise CommandError(f"{refused.message}; nothing was written", EXIT_PROBLEMS, hint="push again to unlock")
+    print(f"Hold {keys} until the keyboard unlocks (up to {args.unlock_timeout:g} s)…", file=sys.stderr)
+
+    def show(state: UnlockState) -> None:
+        if state.remaining is not None and sys.stderr.isatty():
+            sys.stderr.write(f"\r  unlocking… {state.remaining} polls to go\033[K")
+            sys.stderr.flush()
+
+    try:
+        unlock(board.vial, on_update=show, timeout_s=args.unlock_timeout)
+    finally:
+        if sys.stderr.isatty():
+            sys.stderr.write("\r\033[K")
+    print("Unlocked.", file=sys.stderr)
 
 
 COMMAND = Subcommand(
