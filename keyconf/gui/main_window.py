@@ -250,6 +250,12 @@ class MainWindow(QMainWindow):
             QKeySequence("Ctrl+B"),
             "Build this layout into firmware with your qmk_firmware tree",
         )
+        self.act_retarget = self._action(
+            "&Move Layout to Another Keyboard…",
+            self.move_to_keyboard,
+            None,
+            "Take this layout to another keyboard: keys go where your fingers find them",
+        )
         self.act_flash = self._action(
             "&Flash Firmware…", self.open_flash_dialog, None, "Write a firmware file to a keyboard in its bootloader"
         )
@@ -300,6 +306,8 @@ class MainWindow(QMainWindow):
         self.keyboard_menu = bar.addMenu("&Keyboard")
         self.keyboard_menu.addAction(self.act_build)
         self.keyboard_menu.addAction(self.act_flash)
+        self.keyboard_menu.addSeparator()
+        self.keyboard_menu.addAction(self.act_retarget)
         self.keyboard_menu.addSeparator()
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.act_guide)
@@ -570,6 +578,7 @@ class MainWindow(QMainWindow):
             self.act_print,
             self.act_compare,
             self.act_build,
+            self.act_retarget,
             self.act_select_all,
             self.act_next_layer,
             self.act_prev_layer,
@@ -713,6 +722,11 @@ class MainWindow(QMainWindow):
         from keyconf.gui.firmware_actions import open_build_dialog
 
         open_build_dialog(self)
+
+    def move_to_keyboard(self) -> None:
+        from keyconf.gui.retarget_dialog import start_retarget
+
+        start_retarget(self)
 
     def open_flash_dialog(self) -> None:
         from keyconf.gui.firmware_actions import open_flash_dialog
