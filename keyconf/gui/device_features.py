@@ -16,11 +16,13 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QMessageBox, QToolBar
 
 from keyconf.device.sync import PushPlan, PushResult
+from keyconf.device.unlock import keys_text
 from keyconf.gui.device_bar import DeviceBar
 from keyconf.gui.device_worker import BoardSummary, DeviceWorker
 from keyconf.gui.layout_files import OpenedLayout
 from keyconf.gui.lighting_panel import LightingPanel
 from keyconf.gui.matrix_tester import MatrixTester
+from keyconf.gui.unlock_dialog import UnlockDialog
 from keyconf.model.layout import Layout
 
 LIVE_DELAY_MS = 40  # edits arriving faster than this go to the keyboard together
@@ -70,6 +72,11 @@ class DeviceFeatures(QObject):
         worker.planned.connect(self._on_planned)
         worker.pushed.connect(self._on_pushed)
         worker.failed.connect(self._on_failed)
+        worker.lockRefused.connect(self._on_locked)
+        self._retry: Any = None  # the refused write, to run again once the keyboard is unlocked
+        self.lock_box: QMessageBox | None = None
+        self._unlock_offered = False
+        self.unlock_dialog: UnlockDialog | None = None
         if hasattr(window, "documentChanged"):
             window.documentChanged.connect(self._watch_document)
         self._watch_document()
@@ -118,6 +125,9 @@ class DeviceFeatures(QObject):
         self._status(f"Keyboard disconnected{': ' + reason if reason else ''}")
 
     def _on_failed(self, action: str, message: str, hint: str) -> None:
+        if self._unlock_offered:
+            self._unlock_offered = False  # _on_locked offers the unlock instead of this error
+            return
         if action in ("read", "preview", "apply"):
             box = QMessageBox(QMessageBox.Icon.Warning, f"Keyboard {action} failed", message, parent=self.window)
             if hint:
@@ -126,6 +136,53 @@ class DeviceFeatures(QObject):
         if action == "apply" and self.live_action.isChecked():
             self.live_action.setChecked(False)
             self.worker.set_live(False)
+
+    # --- a write refused by a locked Vial keyboard -----------------------------------------
+
+    def _on_locked(self, action: str, message: str, hint: str) -> None:
+        if action != "apply" or self._retry is None:
+            return
+        self._unlock_offered = True
+        if self.live_action.isChecked():
+            self.live_action.setChecked(False)
+            self.worker.set_live(False)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Keyboard locked",
+            f"{message}. Nothing was written.",
+            QMessageBox.StandardButton.Cancel,
+            self.window,
+        )
+        box.setInformativeText("Unlock it by holding its unlock keys, then the layout is applied again.")
+        unlock_button = box.addButton("Unlock…", QMessageBox.ButtonRole.AcceptRole)
+        box.buttonClicked.connect(lambda button: self.unlock() if button is unlock_button else None)
+        self.lock_box = box
+        box.open()
+
+    def unlock(self) -> None:
+        """Unlock the keyboard (the one flow, in a dialog), then retry the refused write."""
+        dialog = UnlockDialog(self.worker, self._describe_unlock_keys, self.window)
+        dialog.accepted.connect(self._after_unlock)
+        self.unlock_dialog = dialog
+        dialog.start()
+
+    def _after_unlock(self) -> None:
+        self._status("Keyboard unlocked")
+        retry, self._retry = self._retry, None
+        if retry is not None:
+            retry()
+
+    def _describe_unlock_keys(self, keys: tuple[tuple[int, int], ...]) -> str:
+        """The unlock keys by their legends on the open layout's first layer, where known."""
+        doc = self.window.doc
+        legends: dict[tuple[int, int], str] = {}
+        if doc is not None and doc.layout.layers:
+            physical = [k for k in doc.macro.keys if not k.decal]
+            base = doc.layout.layers[0].keys
+            for key, text in zip(physical, base, strict=False):
+                if key.matrix is not None:
+                    legends.setdefault(key.matrix, text)
+        return keys_text(keys, lambda row, col: legends.get((row, col), ""))
 
     # --- read / apply ---------------------------------------------------------------------
 
@@ -187,9 +244,11 @@ class DeviceFeatures(QObject):
 
     def _maybe_apply(self, box: QMessageBox, button: Any, plan: PushPlan) -> None:
         if box.standardButton(button) == QMessageBox.StandardButton.Apply:
+            self._retry = lambda: self.worker.apply_plan(plan)
             self.worker.apply_plan(plan)
 
     def _on_pushed(self, result: PushResult) -> None:
+        self._retry = None
         if result.plan.empty:
             return
         keys = len(result.plan.keys)
@@ -203,6 +262,7 @@ class DeviceFeatures(QObject):
         doc = self.window.doc
         if on and doc is not None:
             self._status("Live mode: every edit goes to the keyboard", 0)
+            self._retry = self._retry_live
             self.worker.push(doc.layout, doc.keyboard, refresh=True)
         elif not on:
             self._status("Live mode off")
@@ -221,7 +281,13 @@ class DeviceFeatures(QObject):
     def _push_live(self) -> None:
         doc = self.window.doc
         if doc is not None and self.live_action.isChecked():
+            self._retry = self._retry_live
             self.worker.push(doc.layout, doc.keyboard, refresh=False)
+
+    def _retry_live(self) -> None:
+        """After an unlock, live mode resumes where the refused edit left it."""
+        self.live_action.setChecked(True)
+        self.set_live(True)
 
 
 def install_device_features(window: Any) -> DeviceFeatures:

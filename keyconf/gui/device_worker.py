@@ -21,8 +21,16 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from keyconf.device.board import Board
 from keyconf.device.connection import board_geometry, check_same_keyboard
 from keyconf.device.discovery import DeviceInfo, open_transport
-from keyconf.device.errors import DeviceDisconnected, DeviceError, DevicePermissionError, UnsupportedCommand
+from keyconf.device.errors import (
+    DeviceDisconnected,
+    DeviceError,
+    DeviceLocked,
+    DevicePermissionError,
+    UnsupportedCommand,
+)
 from keyconf.device.sync import KeymapSync, PushPlan
+from keyconf.device.unlock import DEFAULT_TIMEOUT_S as UNLOCK_TIMEOUT_S
+from keyconf.device.unlock import unlock
 from keyconf.device.via_protocol import Channel
 from keyconf.flash.entry import JumpOutcome, JumpResult
 from keyconf.model.keyboard import Keyboard
@@ -57,7 +65,7 @@ class _Runner(QObject):
     """Lives in the worker thread; owns the Board. Nothing here touches a widget."""
 
     done = Signal(object, object)  # (job, result)
-    failed = Signal(object, str, str, bool, bool)  # (job, message, hint, board lost, permission denied)
+    failed = Signal(object, str, str, bool, bool, bool)  # (job, message, hint, lost, permission denied, locked)
     progress = Signal(str, int, int)
 
     def __init__(self) -> None:
@@ -75,11 +83,12 @@ class _Runner(QObject):
             lost = isinstance(error, DeviceDisconnected)
             if lost:
                 self.close()
-            self.failed.emit(job, error.message, error.hint or "", lost, isinstance(error, DevicePermissionError))
+            permission, locked = isinstance(error, DevicePermissionError), isinstance(error, DeviceLocked)
+            self.failed.emit(job, error.message, error.hint or "", lost, permission, locked)
             return
         except Exception as error:  # noqa: BLE001 - a bug must not kill the worker thread
             traceback.print_exc()
-            self.failed.emit(job, f"internal error: {error}", "please report this", False, False)
+            self.failed.emit(job, f"internal error: {error}", "please report this", False, False, False)
             return
         self.done.emit(job, result)
 
@@ -155,6 +164,9 @@ class DeviceWorker(QObject):
     matrixState = Signal(object)  # list[int]: one bitmask per matrix row
     lightingRead = Signal(object)  # {Channel: {value name: setting}}
     unlockChanged = Signal(object)  # UnlockStatus or UnlockProgress
+    lockRefused = Signal(str, str, str)  # (action, message, hint): a locked Vial board said no
+    unlockUpdate = Signal(object)  # UnlockState, while `unlock()` runs
+    unlockDone = Signal(bool)  # unlocked (False: failed or cancelled; `failed` says why)
     busyChanged = Signal(bool)
     permissionDenied = Signal(str, str)  # (message, hint): the OS refused to open the keyboard
     _submit = Signal(object)
@@ -204,9 +216,11 @@ class DeviceWorker(QObject):
         if job.deliver is not None:
             job.deliver(result)
 
-    @Slot(object, str, str, bool, bool)
-    def _on_failed(self, job: _Job, message: str, hint: str, lost: bool, permission: bool) -> None:
+    @Slot(object, str, str, bool, bool, bool)
+    def _on_failed(self, job: _Job, message: str, hint: str, lost: bool, permission: bool, locked: bool) -> None:
         self._finish()
+        if locked:  # first, so the window can offer the unlock instead of a plain error
+            self.lockRefused.emit(job.action, message, hint)
         self.failed.emit(job.action, message, hint)
         if permission:
             self.permissionDenied.emit(message, hint)
@@ -375,6 +389,26 @@ class DeviceWorker(QObject):
                 self.disconnected.emit("it restarted into its bootloader for flashing")
 
         self.submit("bootloader", run, deliver)
+
+    def unlock(self, cancel: threading.Event, timeout_s: float = UNLOCK_TIMEOUT_S) -> None:
+        """Run the one unlock flow (keyconf.device.unlock) on the worker thread: start or join
+        the unlock, poll while the user holds the keys; `unlockUpdate` as it goes, `unlockDone`
+        at the end. Setting `cancel` stops the waiting (the keyboard keeps waiting for its keys)."""
+
+        def run(runner: _Runner) -> bool:
+            try:
+                unlock(
+                    runner.require_board().vial,
+                    on_update=self.unlockUpdate.emit,
+                    timeout_s=timeout_s,
+                    cancelled=cancel.is_set,
+                )
+            except DeviceError:
+                self.unlockDone.emit(False)
+                raise
+            return True
+
+        self.submit("unlock", run, self.unlockDone.emit)
 
     def unlock_status(self) -> None:
         self.submit("unlock", lambda r: r.require_board().vial.unlock_status(), self.unlockChanged.emit)
