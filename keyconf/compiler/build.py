@@ -52,6 +52,9 @@ class BuildRequest:
     jobs: int | None = None  # None: one job per CPU
     source_name: str | None = None  # the layout file's name, for generated headers
     row_lengths: Mapping[str, list[int]] | None = None  # from the loaded file, to locate key counts
+    # Before make: find a `qmk` whose Python has the tree's requirements, installing them into
+    # keyconf's environment when none has (keyconf.compiler.qmk_python).
+    prepare_python: bool = True
 
 
 @dataclass
@@ -102,6 +105,7 @@ class FirmwareBuild:
         self._cancel = threading.Event()
         self._process: subprocess.Popen[str] | None = None
         self._lock = threading.Lock()
+        self._qmk: str | None = None  # the `qmk` chosen for the tree (None: the build PATH's)
 
     # -- before make -------------------------------------------------------------------------
 
@@ -170,6 +174,10 @@ class FirmwareBuild:
             return result
         try:
             with workspace:
+                refused = self._prepare_python(plan) if request.prepare_python else None
+                if refused is not None:
+                    refused.seconds = time.monotonic() - started
+                    return refused
                 result = self._run_make(plan, workspace)
                 if result.status == "ok":
                     version = _built_qmk_version(workspace) or plan.tree.qmk_version() or ""
@@ -183,8 +191,44 @@ class FirmwareBuild:
         result.seconds = time.monotonic() - started
         return result
 
+    def _prepare_python(self, plan: BuildPlan) -> BuildResult | None:
+        """Choose the `qmk` to run and install what the tree needs into keyconf's environment;
+        a result (failed or cancelled) when the build cannot go on."""
+        from keyconf.compiler.qmk_python import QmkPythonError, choose_qmk, install_requirements
+
+        choice = choose_qmk(plan.tree.root)
+        if choice is None:
+            return None  # no qmk at all: the toolchain check reports it
+        self._qmk = choice.program.path
+        if not choice.missing:
+            return None
+        self.on_progress(Progress(0, 0, "preparing"))
+        self.on_line(
+            f"qmk's Python lacks what this qmk_firmware tree needs ({', '.join(choice.missing)}): installing…"
+        )
+
+        def track(process: subprocess.Popen[str] | None) -> None:
+            with self._lock:
+                self._process = process
+            if process is not None and self.cancelled:
+                _terminate(process)
+
+        result = BuildResult(status="failed")
+        try:
+            install_requirements(choice.missing, self.on_line, track, python=choice.program.python)
+        except QmkPythonError as problem:
+            if self.cancelled:
+                result.status = "cancelled"
+                return result
+            result.problems.append(error(problem.message, hint=problem.hint, code="qmk-python"))
+            return result
+        if self.cancelled:
+            result.status = "cancelled"
+            return result
+        return None
+
     def command(self, plan: BuildPlan, workspace: Workspace) -> list[str]:
-        qmk = find_program("qmk") or "qmk"
+        qmk = self._qmk or find_program("qmk") or "qmk"
         config = cache_root() / "qmk-empty.ini"
         if not config.is_file():
             config.parent.mkdir(parents=True, exist_ok=True)
