@@ -100,6 +100,30 @@ def read_qmk_cli_config(path: Path | None = None) -> QmkCliConfig:
     )
 
 
+def remember_qmk_home(tree: Path, path: Path | None = None) -> Path:
+    """Make `tree` the qmk_firmware tree keyconf and the `qmk` CLI use (`user.qmk_home` in
+    qmk.ini, as `qmk setup` records it), keeping the file's other settings. Returns the file."""
+    from keyconf.formats.atomic import write_atomic
+
+    file = qmk_cli_config_file() if path is None else path
+    parser = configparser.RawConfigParser()
+    try:
+        with open(file, encoding="utf-8") as handle:
+            parser.read_file(handle)
+    except (OSError, UnicodeDecodeError, configparser.Error):
+        parser = configparser.RawConfigParser()
+    if not parser.has_section("user"):
+        parser.add_section("user")
+    parser.set("user", "qmk_home", str(tree.expanduser().resolve()))
+    import io
+
+    text = io.StringIO()
+    parser.write(text)
+    file.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(file, text.getvalue())
+    return file
+
+
 def _config_path(value: str | None) -> Path | None:
     # milc stores an unset value as the text "None".
     if value is None or not value.strip() or value.strip().lower() == "none":

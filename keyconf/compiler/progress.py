@@ -35,7 +35,7 @@ def strip_ansi(line: str) -> str:
 class Progress:
     compiled: int
     expected: int
-    phase: str  # "preparing", "compiling", "linking", "done"
+    phase: str  # "installing" (qmk's Python packages), "preparing", "compiling", "linking", "done"
 
     @property
     def fraction(self) -> float:

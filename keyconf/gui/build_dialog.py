@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, QUrl, Signal, Slot
@@ -112,6 +113,7 @@ class BuildDialog(QDialog):
         open_folder: Callable[[Path], None] | None = None,
         flash_handler: Callable[[Path], None] | None = None,
         autostart: bool = True,
+        choose_folder: Callable[[QWidget, str, str], str] | None = None,
     ):
         super().__init__(parent)
         self.setWindowTitle("Build firmware")
@@ -127,6 +129,8 @@ class BuildDialog(QDialog):
         self.locate: Locate = locate or (lambda problems: problems)
         self.open_folder = open_folder or _open_folder
         self.flash_handler = flash_handler
+        self.choose_folder = choose_folder  # the folder dialog of the set-up panel (tests)
+        self.setup_panel: Any = None  # keyconf.gui.qmk_setup.QmkSetupPanel, when there is no tree
         self.last_result: BuildResult | None = None
         self.problems: list[Problem] = []
         self._thread: QThread | None = None
@@ -314,9 +318,43 @@ class BuildDialog(QDialog):
         try:
             return find_qmk_home().path
         except QmkHomeNotFound as missing:
-            self._show_outcome(False, f"No QMK tree to build with: {missing.message}\n{missing.hint}")
+            wrong = [t for t in missing.tried if t.source != "~/qmk_firmware"]
+            text = "No qmk_firmware folder to build with yet."
+            if wrong:
+                text = f"{wrong[0].path} is set as the qmk_firmware folder, but it {wrong[0].reason}."
+            self._show_outcome(False, text)
+            self.offer_setup()
             self.build_finished.emit(None)
             return None
+
+    def offer_setup(self) -> None:
+        """No tree: Build waits while the person picks a qmk_firmware folder or has one made."""
+        if self.setup_panel is None:
+            from keyconf.gui.qmk_setup import QmkSetupPanel
+
+            panel = QmkSetupPanel(self, choose_folder=self.choose_folder)
+            panel.treeReady.connect(self._on_tree_ready)
+            panel.busyChanged.connect(lambda busy: self.close_button.setEnabled(not busy))
+            layout = self.layout()
+            assert isinstance(layout, QVBoxLayout)
+            layout.insertWidget(3, panel, 1)
+            self.setup_panel = panel
+        self.setup_panel.show()
+        self.progress.hide()
+        self.build_button.setEnabled(False)
+        self.build_button.setToolTip("Choose or download a qmk_firmware folder first")
+        self.resize(max(self.width(), 640), max(self.height(), 360))
+
+    @Slot(object)
+    def _on_tree_ready(self, path: Path) -> None:
+        self.qmk_home = path
+        if self.setup_panel is not None:
+            self.setup_panel.hide()
+        self.progress.show()
+        self.build_button.setEnabled(True)
+        self.build_button.setToolTip("")
+        self._set_status(f"Building with {path}.")
+        self.start()
 
     # ------------------------------------------------------------ events from the worker
 
@@ -330,6 +368,12 @@ class BuildDialog(QDialog):
     @Slot(object)
     def _on_progress(self, progress: Progress) -> None:
         self.progress.setValue(round(progress.fraction * PROGRESS_STEPS))
+        if progress.phase == "installing":
+            self.progress.setRange(0, 0)  # busy: pip does not say how far it is
+            self._set_status("Installing the Python packages this qmk_firmware tree needs…")
+            return
+        if self.progress.maximum() == 0:
+            self.progress.setRange(0, PROGRESS_STEPS)
         if progress.phase == "compiling":
             self._set_status(f"Compiling… {progress.compiled} of about {progress.expected} files")
         elif progress.phase == "linking":
@@ -431,6 +475,8 @@ class BuildDialog(QDialog):
             self.resize(self.width(), max(self.height(), 560))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        if self.setup_panel is not None and self.setup_panel.running:
+            self.setup_panel.cancel()
         if self._worker is not None:
             self._worker.cancel()
         if self._thread is not None:

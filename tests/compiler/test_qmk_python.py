@@ -46,7 +46,8 @@ def user_environment(folder: Path, packages: dict[str, str]) -> Path:
 
 
 def test_requirements_are_read_like_pip_reads_them(tmp_path):
-    tree = tree_needing(tmp_path / "t", "# Python requirements\n# platformdirs\nappdirs\n\njsonschema>=4  # x\n-r more.txt\n")
+    text = "# Python requirements\n# platformdirs\nappdirs\n\njsonschema>=4  # x\n-r more.txt\n"
+    tree = tree_needing(tmp_path / "t", text)
     assert tree_requirements(tree) == ["appdirs", "jsonschema>=4"]
     assert tree_requirements(tmp_path / "nowhere") == []
 

@@ -112,7 +112,9 @@ def test_without_a_qmk_tree_the_dialog_says_how_to_get_one(ortho, qtbot, tmp_pat
     window.act_build.trigger()
     dialog = window.build_dialog
     qtbot.waitUntil(lambda: dialog.status.property("outcome") == "error", timeout=10_000)
-    assert "QMK" in dialog.status.text()
+    assert str(tmp_path / "nowhere") in dialog.status.text() and "does not exist" in dialog.status.text()
+    assert "--" not in dialog.status.text()
+    assert dialog.setup_panel.isVisible() and not dialog.build_button.isEnabled()
     dialog.close()
 
 

@@ -1,0 +1,200 @@
+"""Getting a qmk_firmware tree from the window: pick an existing folder, or have keyconf run
+`qmk setup` (the `qmk` of its own environment) into a folder the person chooses, with its
+output, a busy bar and Cancel. The chosen tree is recorded where `qmk` and keyconf look
+(`user.qmk_home` in qmk.ini)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QProcess, QProcessEnvironment, Qt, Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from keyconf.catalogue.qmk_home import missing_qmk_firmware_parts, remember_qmk_home
+
+INTRO = (
+    "To build firmware, keyconf needs QMK's firmware source: a folder usually called "
+    "qmk_firmware (about 1 GB once downloaded). Use one you already have, or let keyconf "
+    "download it into a folder you choose."
+)
+
+ChooseFolder = Callable[[QWidget, str, str], str]
+
+
+class QmkSetupPanel(QWidget):
+    """Emits `treeReady(path)` once a usable qmk_firmware tree is chosen or made."""
+
+    treeReady = Signal(object)  # Path
+    busyChanged = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None, choose_folder: ChooseFolder | None = None):
+        super().__init__(parent)
+        self.choose_folder: ChooseFolder = choose_folder or _choose_folder
+        self.process: QProcess | None = None
+        self.target: Path | None = None
+        self._output: list[str] = []
+        self.intro = QLabel(INTRO)
+        self.intro.setWordWrap(True)
+        self.use_button = QPushButton("Use an Existing Folder…")
+        self.use_button.setObjectName("useExistingTree")
+        self.use_button.setToolTip("Choose a qmk_firmware folder already on this computer")
+        self.use_button.clicked.connect(self.use_existing)
+        self.create_button = QPushButton("Download QMK…")
+        self.create_button.setObjectName("createTree")
+        self.create_button.setToolTip("Choose a folder; keyconf runs QMK's set-up there (needs the internet)")
+        self.create_button.clicked.connect(self.create_tree)
+        self.cancel_button = QPushButton("Cancel Download")
+        self.cancel_button.clicked.connect(self.cancel)
+        self.cancel_button.hide()
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 0)  # busy: `qmk setup` does not say how far it is
+        self.bar.hide()
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.output = QPlainTextEdit()
+        self.output.setReadOnly(True)
+        self.output.setMaximumBlockCount(5000)
+        self.output.hide()
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.use_button)
+        buttons.addWidget(self.create_button)
+        buttons.addWidget(self.cancel_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.intro)
+        layout.addLayout(buttons)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.message)
+        layout.addWidget(self.output, 1)
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None
+
+    # ---- an existing tree -------------------------------------------------------------------
+
+    def use_existing(self) -> None:
+        chosen = self.choose_folder(self, "Choose your qmk_firmware folder", str(Path.home()))
+        if chosen:
+            self.accept_tree(Path(chosen))
+
+    def accept_tree(self, path: Path) -> bool:
+        missing = missing_qmk_firmware_parts(path)
+        if missing:
+            self.message.setText(
+                f"{path} is not a qmk_firmware folder: it lacks {', '.join(missing)}. "
+                "Choose the folder that holds quantum/ and keyboards/."
+            )
+            return False
+        remember_qmk_home(path)
+        self.message.setText(f"Using {path}.")
+        self.treeReady.emit(path)
+        return True
+
+    # ---- a new tree ----------------------------------------------------------------------------
+
+    def create_tree(self) -> None:
+        chosen = self.choose_folder(self, "Choose where to put qmk_firmware", str(Path.home()))
+        if not chosen:
+            return
+        folder = Path(chosen)
+        empty = folder.is_dir() and not any(folder.iterdir())
+        target = folder if empty and folder.name == "qmk_firmware" else folder / "qmk_firmware"
+        if target.exists() and any(target.iterdir()):
+            if not missing_qmk_firmware_parts(target):
+                self.accept_tree(target)
+                return
+            self.message.setText(f"{target} already exists and is not a qmk_firmware folder: choose another place.")
+            return
+        self.start_setup(target)
+
+    def start_setup(self, target: Path) -> None:
+        from keyconf.compiler.toolchain import build_path, find_program
+
+        qmk = find_program("qmk")
+        if qmk is None:
+            self.message.setText("The qmk program that comes with keyconf is missing: reinstall keyconf.")
+            return
+        self.target = target
+        self._output = []
+        self.output.clear()
+        process = QProcess(self)
+        env = QProcessEnvironment.systemEnvironment()
+        env.insert("PATH", build_path())
+        env.insert("PYTHONUNBUFFERED", "1")
+        env.remove("QMK_HOME")
+        process.setProcessEnvironment(env)
+        process.setProcessChannelMode(QProcess.ProcessChannelMode.MergedChannels)
+        process.readyReadStandardOutput.connect(self._read_output)
+        process.finished.connect(self._finished)
+        process.errorOccurred.connect(self._failed_to_start)
+        self.process = process
+        self._set_busy(True)
+        self.message.setText(f"Downloading QMK into {target}… this takes a few minutes.")
+        process.start(qmk, ["--no-color", "setup", "--yes", "--home", str(target)])
+
+    def cancel(self) -> None:
+        process = self.process
+        if process is not None:
+            self.message.setText("Cancelling…")
+            process.terminate()
+            if not process.waitForFinished(3000):
+                process.kill()
+
+    def output_text(self) -> str:
+        return "\n".join(self._output)
+
+    def _read_output(self) -> None:
+        process = self.process
+        if process is None:
+            return
+        text = bytes(process.readAllStandardOutput().data()).decode("utf-8", errors="replace")
+        lines = [line for line in text.replace("\r", "\n").split("\n") if line.strip()]
+        self._output.extend(lines)
+        if lines:
+            self.output.show()
+            self.output.appendPlainText("\n".join(lines))
+
+    def _finished(self, code: int, status: QProcess.ExitStatus) -> None:
+        self._read_output()
+        self.process = None
+        self._set_busy(False)
+        target = self.target
+        if status != QProcess.ExitStatus.NormalExit:
+            self.message.setText("The download was cancelled.")
+            return
+        if target is not None and not missing_qmk_firmware_parts(target):
+            self.accept_tree(target)
+            return
+        self.message.setText(
+            f"QMK's set-up stopped (exit status {code}) before {target} was complete: see its output above."
+        )
+
+    def _failed_to_start(self, error: QProcess.ProcessError) -> None:
+        if error == QProcess.ProcessError.FailedToStart:
+            self.process = None
+            self._set_busy(False)
+            self.message.setText("The qmk program could not start: reinstall keyconf.")
+
+    def _set_busy(self, busy: bool) -> None:
+        self.bar.setVisible(busy)
+        self.cancel_button.setVisible(busy)
+        self.use_button.setEnabled(not busy)
+        self.create_button.setEnabled(not busy)
+        self.busyChanged.emit(busy)
+
+
+def _choose_folder(parent: QWidget, title: str, start: str) -> str:
+    return QFileDialog.getExistingDirectory(parent, title, start)

@@ -1,0 +1,114 @@
+"""With no qmk_firmware tree, the Build dialog leads to one: pick an existing folder, or have
+keyconf run `qmk setup` (a fake one here: no network in tests) into a folder of one's choice."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from keyconf.catalogue.qmk_home import read_qmk_cli_config
+from keyconf.gui.build_dialog import BuildDialog
+from tests.compiler import layouts
+from tests.compiler.fake_toolchain import install_fake_toolchain
+from tests.compiler.fake_tree import make_fake_tree
+
+# `qmk setup --yes --home DIR` as keyconf drives it: prints, then makes a tree (FAKE_SETUP=slow waits).
+FAKE_SETUP = """
+import os, sys, time
+from pathlib import Path
+args = sys.argv[1:]
+if "setup" not in args:
+    import runpy
+    runpy.run_path(os.environ["FAKE_QMK_COMPILE"], run_name="__main__")
+    sys.exit(0)
+home = Path(args[args.index("--home") + 1])
+print("Ψ Cloning qmk/qmk_firmware into", home, flush=True)
+if os.environ.get("FAKE_SETUP") == "slow":
+    time.sleep(30)
+if os.environ.get("FAKE_SETUP") == "fail":
+    print("fatal: unable to access 'https://github.com/qmk/qmk_firmware/'", flush=True)
+    sys.exit(1)
+sys.path.insert(0, os.environ["FAKE_TREE_MODULE"])
+from fake_tree import make_fake_tree
+make_fake_tree(home)
+print("Ψ QMK is ready to go", flush=True)
+"""
+
+
+@pytest.fixture
+def no_tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated_user: Path) -> Path:
+    """A user with no tree, a fake toolchain, and a `qmk` that can also run `setup`."""
+    install_fake_toolchain(tmp_path / "tools", monkeypatch)
+    qmk = tmp_path / "tools" / "bin" / "qmk"
+    qmk.write_text(f"#!{sys.executable}\n{FAKE_SETUP}")
+    compile_script = Path(__file__).parents[1] / "compiler" / "fake_qmk.py"
+    monkeypatch.setenv("FAKE_QMK_COMPILE", str(compile_script))
+    monkeypatch.setenv("FAKE_TREE_MODULE", str(compile_script.parent))
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).parents[2]))
+    return isolated_user
+
+
+def open_dialog(qtbot, chosen: list[Path]) -> BuildDialog:  # type: ignore[no-untyped-def]
+    answers = iter(chosen)
+    dialog = BuildDialog(
+        layout=layouts.with_combos(),
+        output_dir=Path(str(chosen[0])).parent / "out" if chosen else None,
+        choose_folder=lambda parent, title, start: str(next(answers)),
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.setup_panel is not None and dialog.setup_panel.isVisible(), timeout=5000)
+    return dialog
+
+
+def test_no_tree_offers_a_folder_and_builds_once_one_is_chosen(qtbot, no_tree, tmp_path):
+    wrong = tmp_path / "Downloads"
+    wrong.mkdir()
+    tree = make_fake_tree(tmp_path / "src" / "qmk_firmware")
+    dialog = open_dialog(qtbot, [wrong, tree])
+    assert not dialog.build_button.isEnabled()
+    assert "--" not in dialog.status.text() and "QMK_HOME" not in dialog.status.text()
+    panel = dialog.setup_panel
+    qtbot.mouseClick(panel.use_button, Qt.MouseButton.LeftButton)
+    assert "not a qmk_firmware folder" in panel.message.text() and not dialog.build_button.isEnabled()
+    with qtbot.waitSignal(dialog.build_finished, timeout=20_000) as finished:
+        qtbot.mouseClick(panel.use_button, Qt.MouseButton.LeftButton)
+    assert finished.args[0] is not None and finished.args[0].ok
+    assert read_qmk_cli_config().qmk_home == tree.resolve()  # remembered where qmk and keyconf look
+    assert not panel.isVisible()
+
+
+def test_download_runs_qmk_setup_into_the_chosen_folder(qtbot, no_tree, tmp_path):
+    parent = tmp_path / "code"
+    parent.mkdir()
+    dialog = open_dialog(qtbot, [parent])
+    panel = dialog.setup_panel
+    with qtbot.waitSignal(dialog.build_finished, timeout=30_000) as finished:
+        qtbot.mouseClick(panel.create_button, Qt.MouseButton.LeftButton)
+        assert panel.running and panel.bar.isVisible() and panel.cancel_button.isVisible()
+    assert "Cloning" in panel.output_text() and "ready" in panel.output_text()
+    assert (parent / "qmk_firmware" / "quantum").is_dir()
+    assert read_qmk_cli_config().qmk_home == (parent / "qmk_firmware").resolve()
+    assert finished.args[0] is not None and finished.args[0].ok
+
+
+def test_download_can_be_cancelled_and_failures_are_shown(qtbot, no_tree, tmp_path, monkeypatch):
+    parent = tmp_path / "code"
+    parent.mkdir()
+    monkeypatch.setenv("FAKE_SETUP", "slow")
+    dialog = open_dialog(qtbot, [parent, parent])
+    panel = dialog.setup_panel
+    qtbot.mouseClick(panel.create_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Cloning" in panel.output_text(), timeout=10_000)
+    assert not dialog.close_button.isEnabled()
+    qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not panel.running, timeout=10_000)
+    assert "cancelled" in panel.message.text() and not dialog.build_button.isEnabled()
+    monkeypatch.setenv("FAKE_SETUP", "fail")
+    qtbot.mouseClick(panel.create_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not panel.running, timeout=10_000)
+    assert "exit status 1" in panel.message.text() and "unable to access" in panel.output_text()
+    assert not dialog.build_button.isEnabled() and panel.create_button.isEnabled()
