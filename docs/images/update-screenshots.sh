@@ -28,3 +28,31 @@ shot() {  # shot OUT.png [keyconf arguments…], run where the layout's relative
 mkdir -p "$scratch/layouts"
 sed '0,/KC_Q,/s//KC_QQ,/' "$root/layouts/planck.yaml" > "$scratch/layouts/my-planck.yaml"
 (cd "$scratch" && shot problems.png layouts/my-planck.yaml --light)
+
+# docs/retarget.md: a layout before and after `keyconf retarget`, drawn by `keyconf render`.
+(cd "$root" && "$python" -m keyconf retarget layouts/corne.yaml --keyboard ferris/sweep -o "$scratch/sweep.yaml" >/dev/null)
+(cd "$root" && "$python" -m keyconf retarget layouts/dz60.yaml --keyboard kbdfans/kbd8x_mk2 --layout LAYOUT_tkl_ansi \
+    -o "$scratch/tkl.yaml" >/dev/null)
+"$python" -m keyconf render "$root/layouts/corne.yaml" --layers base -o "$images/retarget-corne.png" >/dev/null
+"$python" -m keyconf render "$scratch/sweep.yaml" --layers base -o "$images/retarget-sweep.png" >/dev/null
+"$python" -m keyconf render "$root/layouts/dz60.yaml" --layers base -o "$images/retarget-dz60.png" >/dev/null
+"$python" -m keyconf render "$scratch/tkl.yaml" --layers base -o "$images/retarget-tkl.png" >/dev/null
+# The window's preview of a move (Keyboard → Move Layout to Another Keyboard…): Kyria → Lily58.
+(cd "$root" && "$python" - "$images/retarget-preview.png" <<'PY'
+import sys
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from keyconf.catalogue.resolve import find_keyboard
+from keyconf.formats.yaml_layout import load_layout
+from keyconf.gui.retarget_dialog import RetargetPreview
+from keyconf.model.retarget import retarget_layout
+layout = load_layout("layouts/kyria.yaml").layout
+source, target = find_keyboard(layout.keyboard), find_keyboard("lily58/rev1")
+preview = RetargetPreview(retarget_layout(layout, source, target), layout, source, target)
+preview.show()
+for _ in range(20):
+    app.processEvents()
+preview.grab().save(sys.argv[1])
+print(sys.argv[1])
+PY
+)
