@@ -28,6 +28,7 @@ from keyconf.formats.definition_source import (
     parse_definition_json,
     read_definition_text,
 )
+from keyconf.formats.document_limits import json_limits
 
 # A JSON string (kept), or a comment, or a comma before a closing bracket (both dropped).
 _COMMENTS_AND_TRAILING_COMMAS = re.compile(
@@ -49,6 +50,9 @@ def strip_comments(text: str) -> str:
 
 def parse_qmk_json(text: str, path: str | os.PathLike[str] | None = None) -> Any:
     """Parse a QMK data file's text; raises `KeyboardDefinitionError` naming file, line, column."""
+    passed = json_limits(text)
+    if passed is not None:
+        raise KeyboardDefinitionError(passed.message, path, passed.line, passed.column, hint=passed.hint)
     try:
         return json.loads(text)
     except (ValueError, RecursionError):

@@ -75,6 +75,7 @@ class SearchIndex:
         self.entries: Sequence[KeyboardEntry] = entries  # may build entries lazily: only results are read
         self._sorted_words: list[str] | None = None
         self._alphabet = ""
+        self._longest_word = 0
         if state is not None and self._restore(state):
             return
         self._hay: list[str] = []  # all searchable text of an entry, lower case, for "inside" matches
@@ -215,6 +216,7 @@ class SearchIndex:
         if self._sorted_words is None:
             self._sorted_words = sorted(self._word)
             self._alphabet = "".join(sorted({c for w in self._word for c in w}))
+            self._longest_word = max(map(len, self._word), default=0)
         return self._sorted_words
 
     def _prefixed(self, prefix: str) -> Iterable[str]:
@@ -231,6 +233,10 @@ class SearchIndex:
         ordered = self._words_sorted()
         exact: set[str] = set()
         starts: set[str] = set()
+        if len(term) > self._longest_word + 1:
+            # One edit changes the length by at most one: no known word (or word start) can be
+            # that close, and generating the edits would cost the square of the term's length.
+            return starts, exact
         for candidate in _one_edit(term, self._alphabet):
             if candidate in self._word:
                 exact.add(candidate)

@@ -28,7 +28,11 @@ class CheckedLayout:
 
 def check_layout_file(path: str) -> CheckedLayout:
     """Load, resolve the keyboard and validate. Raises LayoutFileError for unreadable files."""
-    loaded = load_layout(path)
+    return check_loaded_layout(load_layout(path))
+
+
+def check_loaded_layout(loaded: LoadedLayout) -> CheckedLayout:
+    """Resolve the keyboard of a loaded layout and validate it, problems located in its file."""
     problems: list[Problem] = []
     keyboard: Keyboard | None
     try:
@@ -45,4 +49,4 @@ def check_layout_file(path: str) -> CheckedLayout:
     return CheckedLayout(loaded, keyboard, loaded.locate(problems))
 
 
-__all__ = ["CheckedLayout", "LayoutFileError", "check_layout_file"]
+__all__ = ["CheckedLayout", "LayoutFileError", "check_layout_file", "check_loaded_layout"]

@@ -25,6 +25,7 @@ from typing import Any
 
 from keyconf.flash import bootloaders
 from keyconf.formats.atomic import write_atomic
+from keyconf.formats.document_limits import JsonError, load_json
 
 FORMAT_NAME = "keyconf-firmware"
 FORMAT_VERSION = 1
@@ -106,10 +107,10 @@ def read_metadata(firmware: str | Path) -> FirmwareMetadata | None:
     except (OSError, UnicodeDecodeError) as error:
         raise MetadataError(f"cannot read: {error}", path) from None
     try:
-        document = json.loads(raw)
-    except json.JSONDecodeError as error:
+        document = load_json(raw)
+    except JsonError as error:
         raise MetadataError(
-            f"line {error.lineno}, column {error.colno}: {error.msg}",
+            f"line {error.line}, column {error.column}: {error.message}",
             path,
             hint="delete the file to flash without its checks, or rebuild the firmware",
         ) from None

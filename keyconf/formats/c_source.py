@@ -21,6 +21,8 @@ _NUMBER = re.compile(r"[0-9][A-Za-z0-9_.]*|\.[0-9][A-Za-z0-9_.]*")
 _PUNCT3 = ("...", "<<=", ">>=")
 _PUNCT2 = ("<<", ">>", "||", "&&", "==", "!=", "<=", ">=", "->", "##", "++", "--", "+=", "-=", "|=", "&=")
 _MAX_EXPANSION_DEPTH = 64
+MAX_NESTING = 200  # brackets inside brackets; QMK keymaps nest ~10 deep
+MAX_EXPANDED_TOKENS = 200_000  # what macro expansion may produce; a large keymap.c expands to ~30,000
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ def tokenize(text: str, path: str | Path | None = None, first_line: int = 1) -> 
     line = first_line
     line_start = 0
     at_line_start = True
+    nesting = 0
     while i < n:
         ch = text[i]
         if ch == "\n":
@@ -152,6 +155,12 @@ def tokenize(text: str, path: str | Path | None = None, first_line: int = 1) -> 
         else:
             tokens.append(Token("punct", ch, line, column))
             i += 1
+            if ch in "([{":
+                nesting += 1
+                if nesting > MAX_NESTING:
+                    check_nesting(tokens, path)  # raises, naming the bracket
+            elif ch in ")]}":
+                nesting -= 1
     return tokens
 
 
@@ -279,17 +288,45 @@ def _condition(
         return False
 
 
+def check_nesting(tokens: Sequence[Token], path: str | Path | None = None) -> None:
+    """Refuse brackets nested deeper than MAX_NESTING, at the bracket that passes the limit:
+    the readers walk brackets recursively, and no keymap nests this deep."""
+    depth = 0
+    for t in tokens:
+        if t.kind != "punct":
+            continue
+        if t.text in "([{":
+            depth += 1
+            if depth > MAX_NESTING:
+                raise FormatError(f"brackets are nested more than {MAX_NESTING} deep here", path, t.line, t.column,
+                                  hint="no keymap nests this deep: is a bracket not closed?")
+        elif t.text in ")]}":
+            depth -= 1
+
+
 def expand(tokens: Sequence[Token], defines: dict[str, Define], keep: frozenset[str] = frozenset()) -> list[Token]:
-    """Macro-expand `tokens` with `defines` (names in `keep` are left alone)."""
-    return _expand(list(tokens), defines, keep, frozenset(), 0)
+    """Macro-expand `tokens` with `defines` (names in `keep` are left alone).
+
+    What expansion produces is bounded (MAX_EXPANDED_TOKENS): macros that double their
+    argument at each level would otherwise grow exponentially."""
+    return _expand(list(tokens), defines, keep, frozenset(), 0, [MAX_EXPANDED_TOKENS])
 
 
 def _expand(
-    tokens: list[Token], defines: dict[str, Define], keep: frozenset[str], hidden: frozenset[str], depth: int
+    tokens: list[Token], defines: dict[str, Define], keep: frozenset[str], hidden: frozenset[str], depth: int,
+    budget: list[int],
 ) -> list[Token]:
     if depth > _MAX_EXPANSION_DEPTH:
         line = tokens[0].line if tokens else None
-        raise FormatError(f"macros expand more than {_MAX_EXPANSION_DEPTH} levels deep", None, line)
+        column = tokens[0].column if tokens else None
+        raise FormatError(f"macros expand more than {_MAX_EXPANSION_DEPTH} levels deep", None, line, column)
+    budget[0] -= len(tokens)
+    if budget[0] < 0:
+        raise FormatError(
+            f"macros here expand to more than {MAX_EXPANDED_TOKENS:,} tokens", None,
+            tokens[0].line if tokens else None, tokens[0].column if tokens else None,
+            hint="a macro that uses its argument several times, nested, grows exponentially",
+        )
     out: list[Token] = []
     i = 0
     while i < len(tokens):
@@ -301,7 +338,7 @@ def _expand(
             continue
         if define.params is None:
             body = [_relocate(b, t) for b in define.body]
-            out.extend(_expand(body, defines, keep, hidden | {t.text}, depth + 1))
+            out.extend(_expand(body, defines, keep, hidden | {t.text}, depth + 1, budget))
             i += 1
             continue
         if i + 1 >= len(tokens) or not tokens[i + 1].is_("("):
@@ -318,12 +355,12 @@ def _expand(
                     for k, arg in enumerate(rest):
                         if k:
                             substituted.append(Token("punct", ",", t.line, t.column))
-                        substituted.extend(_expand(arg, defines, keep, hidden, depth + 1))
+                        substituted.extend(_expand(arg, defines, keep, hidden, depth + 1, budget))
                 elif index < len(args):
-                    substituted.extend(_expand(args[index], defines, keep, hidden, depth + 1))
+                    substituted.extend(_expand(args[index], defines, keep, hidden, depth + 1, budget))
             else:
                 substituted.append(_relocate(b, t))
-        out.extend(_expand(substituted, defines, keep, hidden | {t.text}, depth + 1))
+        out.extend(_expand(substituted, defines, keep, hidden | {t.text}, depth + 1, budget))
         i = end
     return out
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from keyconf.formats.document_limits import json_limits
+
 # A keyboard definition is a few kB to a few hundred kB; refuse anything absurd before reading it.
 MAX_DEFINITION_BYTES = 8 * 1024 * 1024
 
@@ -167,7 +169,12 @@ class _DuplicateKey(ValueError):
 def parse_definition_json(
     text: str, path: str | os.PathLike[str] | None = None, *, allow_hjson: bool = True
 ) -> Any:
-    """Parse JSON (or, failing that, HJSON as QMK does) with duplicate keys rejected."""
+    """Parse JSON (or, failing that, HJSON as QMK does) with duplicate keys rejected.
+
+    The document limits (depth, number of values) are checked first, for JSON and HJSON alike."""
+    passed = json_limits(text)
+    if passed is not None:
+        raise KeyboardDefinitionError(passed.message, path, passed.line, passed.column, hint=passed.hint)
     try:
         return json.loads(text, object_pairs_hook=_reject_duplicates)
     except _DuplicateKey as dup:
@@ -181,8 +188,8 @@ def parse_definition_json(
                 f"invalid JSON: {json_error.msg}", path, json_error.lineno, json_error.colno
             ) from None
         return _parse_hjson(text, path, json_error)
-    except RecursionError:
-        raise KeyboardDefinitionError("JSON nested too deeply", path) from None
+    except RecursionError:  # unreachable after json_limits; the last guard
+        raise KeyboardDefinitionError("JSON nested too deeply", path, 1, 1) from None
 
 
 def _parse_hjson(text: str, path: str | os.PathLike[str] | None, json_error: json.JSONDecodeError) -> Any:
@@ -200,8 +207,8 @@ def _parse_hjson(text: str, path: str | os.PathLike[str] | None, json_error: jso
             getattr(exc, "lineno", None),
             getattr(exc, "colno", None),
         ) from None
-    except RecursionError:
-        raise KeyboardDefinitionError("JSON nested too deeply", path) from None
+    except RecursionError:  # unreachable after json_limits; the last guard
+        raise KeyboardDefinitionError("JSON nested too deeply", path, 1, 1) from None
     except Exception as exc:  # the hjson parser raises assorted errors on garbage
         raise KeyboardDefinitionError(
             f"invalid JSON: {json_error.msg}", path, json_error.lineno, json_error.colno

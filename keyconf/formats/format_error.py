@@ -5,8 +5,9 @@ message carries the path, an optional line and column, and an optional hint."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+
+from keyconf.formats.document_limits import JsonError, load_json
 
 
 class FormatError(ValueError):
@@ -48,16 +49,16 @@ class FormatError(ValueError):
 
 
 def parse_json(text: str, path: str | Path | None, what: str) -> object:
-    """`json.loads` whose failure names the file, line and column."""
+    """JSON read within `document_limits`, whose failure names the file, line and column."""
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
+        return load_json(text)
+    except JsonError as error:
         raise FormatError(
-            f"not valid JSON ({error.msg})",
+            error.message,
             path,
-            error.lineno,
-            error.colno,
-            hint=f"a {what} is a JSON file; was it truncated or edited by hand?",
+            error.line,
+            error.column,
+            hint=error.hint or f"a {what} is a JSON file; was it truncated or edited by hand?",
         ) from None
 
 

@@ -8,13 +8,13 @@ catalogue's job; callers pass a `KeyboardFinder` so this module stays free of it
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from keyconf.formats import foreign_keycodes as fk
+from keyconf.formats.document_limits import MAX_DOCUMENT_BYTES, JsonError, load_json
 from keyconf.formats.format_error import FormatError
 from keyconf.formats.keymap_c_import import keyboard_from_path, looks_like_keymap_c, read_keymap_c
 from keyconf.formats.keymap_drawer import layout_to_keymap_drawer
@@ -50,7 +50,7 @@ EXPORT_SUFFIXES = {
     VIL: ".vil",
     KEYMAP_DRAWER: ".keymap-drawer.yaml",
 }
-MAX_FILE_BYTES = 16 * 1024 * 1024  # no layout file is this big; refuse rather than read it
+MAX_FILE_BYTES = MAX_DOCUMENT_BYTES  # no layout file is this big; refuse rather than read it
 
 
 class KeyboardFinder(Protocol):
@@ -88,21 +88,27 @@ def read_text(path: str | Path) -> str:
     """A layout file's text; FormatError (never OSError) when it cannot be read."""
     file = Path(path)
     try:
-        size = file.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise FormatError(f"the file is {size} bytes; layout files are far smaller", path)
-        data = file.read_bytes()
+        with file.open("rb") as handle:  # never more than the limit (and a byte) is read
+            data = handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise FormatError("no such file", path, hint="check the path") from None
     except IsADirectoryError:
         raise FormatError("this is a folder, not a layout file", path) from None
     except OSError as error:
         raise FormatError(f"cannot read the file: {error.strerror}", path) from None
+    if len(data) > MAX_FILE_BYTES:
+        kept = data[:MAX_FILE_BYTES]
+        raise FormatError(
+            f"the file is larger than {MAX_FILE_BYTES // 2**20} MiB, far more than a layout file; the limit is "
+            "passed here", path, kept.count(b"\n") + 1, len(kept) - (kept.rfind(b"\n") + 1) + 1,
+            hint="is it the right file?",
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise FormatError("the file is not UTF-8 text", path, line, hint="is it a layout file?") from None
+        before = data[: error.start]
+        line, column = before.count(b"\n") + 1, len(before) - (before.rfind(b"\n") + 1) + 1
+        raise FormatError("the file is not UTF-8 text", path, line, column, hint="is it a layout file?") from None
 
 
 def sniff_format(path: str | Path, text: str) -> str:
@@ -115,8 +121,8 @@ def sniff_format(path: str | Path, text: str) -> str:
     stripped = text.lstrip("\ufeff \t\r\n")
     if stripped.startswith("{") or name.endswith(".json"):
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError:
+            data = load_json(text)
+        except JsonError:
             if name.endswith(".json") or stripped.startswith("{"):
                 # Let the format's own reader report where the JSON breaks.
                 return VIA if name.endswith(".layout.json") else KEYMAP_JSON
@@ -159,8 +165,22 @@ def import_layout(
     picks the layout macro for matrix-ordered saves; `embed_geometry` makes the layout carry
     the keyboard's geometry (for keyboards given as a definition file, not the catalogue).
     Raises FormatError (or LayoutFileError for YAML) naming the file and line."""
+    return import_text(read_text(path), path, keyboard=keyboard, layout_macro=layout_macro, finder=finder,
+                       embed_geometry=embed_geometry, format=format)
+
+
+def import_text(
+    text: str,
+    path: str | Path,
+    *,
+    keyboard: Keyboard | None = None,
+    layout_macro: str | None = None,
+    finder: KeyboardFinder | None = None,
+    embed_geometry: bool = False,
+    format: str | None = None,
+) -> Imported:
+    """`import_layout` for text already read (`path` names it in messages and tells the format)."""
     finder = finder or NoKeyboards()
-    text = read_text(path)
     fmt = format or sniff_format(path, text)
     try:
         imported = _IMPORTERS[fmt](text, path, keyboard, layout_macro, finder)
@@ -169,6 +189,22 @@ def import_layout(
     if embed_geometry and imported.keyboard is not None and imported.layout.geometry is None:
         imported.layout.geometry = imported.keyboard
     return imported
+
+
+def layout_text(imported: Imported, path: str | Path) -> str:
+    """The YAML text of an imported layout, checked to reopen: an import never writes a file
+    keyconf cannot read back. Raises FormatError (naming `path`, the imported file) when the
+    file holds something the layout format cannot carry."""
+    text = dumps_layout(imported.layout, imported.keyboard)
+    try:
+        loads_layout(text, "<imported>")
+    except LayoutFileError as error:
+        raise FormatError(
+            f"the file's contents cannot be written as a keyconf layout: {error.message}",
+            path,
+            hint="nothing was written; this is a keyconf bug worth reporting, with the file",
+        ) from None
+    return text
 
 
 _Importer = Callable[[str, "str | Path", "Keyboard | None", "str | None", KeyboardFinder], Imported]
@@ -371,6 +407,8 @@ __all__ = [
     "NoKeyboards",
     "export_layout",
     "import_layout",
+    "import_text",
+    "layout_text",
     "read_text",
     "sniff_format",
 ]

@@ -20,6 +20,7 @@ from keyconf.formats.c_source import (
     Define,
     IntExpression,
     Token,
+    check_nesting,
     expand,
     find_matching,
     iter_statements,
@@ -30,10 +31,12 @@ from keyconf.formats.c_source import (
     tokenize,
     unwrap_parentheses,
 )
+from keyconf.formats.document_limits import position
 from keyconf.formats.format_error import FormatError
 from keyconf.formats.layer_names import default_layer_name, layout_name_for_c_identifier
 from keyconf.model.layout import Combo, EncoderAction, KeyOverride, Layer, Layout, TapDance
 
+MAX_KEYMAP_C_CHARS = 256 * 1024
 _TAP_DANCE_TYPES = ("tap_dance_action_t", "qk_tap_dance_action_t")
 _FUNCTIONS_WORTH_NAMING = 12
 
@@ -85,7 +88,16 @@ class _Reader:
     def __init__(self, text: str, path: str | Path | None, keyboard: str) -> None:
         self.path = path
         self.keyboard = keyboard
-        pre = preprocess(tokenize(text, path), path, assume_defined=_is_feature_flag)
+        if len(text) > MAX_KEYMAP_C_CHARS:
+            line, column = position(text, MAX_KEYMAP_C_CHARS)
+            raise FormatError(
+                f"the file is longer than {MAX_KEYMAP_C_CHARS // 1024} KiB of text, far more than a keymap.c; "
+                "the limit is passed here", path, line, column,
+                hint="the largest keymap.c files in QMK are ~55 KB: is it the right file?",
+            )
+        tokens = tokenize(text, path)
+        check_nesting(tokens, path)
+        pre = preprocess(tokens, path, assume_defined=_is_feature_flag)
         self.defines: dict[str, Define] = pre.defines
         # Expand as the compiler would, except names for plain numbers (`#define _LOWER 1`):
         # those may name layers, and are resolved where a number is needed.
@@ -95,6 +107,7 @@ class _Reader:
             if d.params is None and len(d.body) == 1 and d.body[0].kind == "number"
         )
         self.tokens = expand(pre.tokens, pre.defines, numeric)
+        check_nesting(self.tokens, path)
         self.warnings: list[str] = list(pre.warnings)
         self.enums: list[dict[str, int | None]] = []
         self.enum_values: dict[str, int] = {}

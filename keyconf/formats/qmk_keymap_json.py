@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from keyconf.formats import foreign_keycodes as fk
+from keyconf.formats.document_limits import MAX_LAYER_KEYS, MAX_LAYERS, MAX_TABLE_ENTRIES, too_many
 from keyconf.formats.format_error import FormatError, json_location, parse_json
 from keyconf.formats.layer_names import default_layer_name
 from keyconf.model.layout import EncoderAction, Layer, Layout, Macro, MacroStep
@@ -58,9 +59,15 @@ def read_keymap_json(text: str, path: str | Path | None = None) -> KeymapJsonImp
             if "layers" not in data
             else "each layer is a list of keycodes",
         )
+    problem = too_many(len(layers_data), MAX_LAYERS, "layers")
+    if problem:
+        raise fail("layers", problem)
     for li, layer in enumerate(layers_data):
         if not isinstance(layer, list):
             raise fail("layers", f"layers[{li}] must be a list of keycodes")
+        problem = too_many(len(layer), MAX_LAYER_KEYS, f"keys in layers[{li}]")
+        if problem:
+            raise fail("layers", problem)
         for ki, key in enumerate(layer):
             if not isinstance(key, str):
                 raise fail("layers", f"layers[{li}][{ki}] is {key!r}, not a keycode (write it as text)")
@@ -131,6 +138,9 @@ def read_keymap_json(text: str, path: str | Path | None = None) -> KeymapJsonImp
     if macros is not None:
         if not isinstance(macros, list):
             raise fail("macros", "`macros` must be a list of macros")
+        problem = too_many(len(macros), MAX_TABLE_ENTRIES, "macros")
+        if problem:
+            raise fail("macros", problem)
         layout.macros = [_macro(m, i, fail, warnings) for i, m in enumerate(macros)]
 
     config = data.get("config")

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from keyconf.formats import foreign_keycodes as fk
+from keyconf.formats.document_limits import MAX_LAYER_KEYS, MAX_LAYERS, MAX_TABLE_ENTRIES, too_many
 from keyconf.formats.format_error import FormatError, json_location, parse_json
 from keyconf.formats.layer_names import default_layer_name
 from keyconf.formats.matrix_order import (
@@ -85,9 +86,15 @@ def read_via_save(text: str, path: str | Path | None = None) -> ViaSave:
     layers = data.get("layers")
     if not isinstance(layers, list) or not layers:
         raise fail("layers", "`layers` must be a non-empty list of layers")
+    problem = too_many(len(layers), MAX_LAYERS, "layers")
+    if problem:
+        raise fail("layers", problem)
     for li, layer in enumerate(layers):
         if not isinstance(layer, list):
             raise fail("layers", f"layers[{li}] must be a list of keycodes")
+        problem = too_many(len(layer), MAX_LAYER_KEYS, f"keys in layers[{li}]")
+        if problem:
+            raise fail("layers", problem)
         for ki, key in enumerate(layer):
             if not isinstance(key, str):
                 raise fail("layers", f"layers[{li}][{ki}] is {key!r}, not a keycode name")
@@ -96,6 +103,9 @@ def read_via_save(text: str, path: str | Path | None = None) -> ViaSave:
     macros = data.get("macros", []) or []
     if not isinstance(macros, list) or not all(isinstance(m, str) for m in macros):
         raise fail("macros", "`macros` must be a list of texts")
+    problem = too_many(len(macros), MAX_TABLE_ENTRIES, "macros")
+    if problem:
+        raise fail("macros", problem)
     encoders = data.get("encoders")
     if encoders is not None:
         ok = isinstance(encoders, list) and all(

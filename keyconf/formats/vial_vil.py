@@ -28,6 +28,13 @@ from pathlib import Path
 from typing import Any
 
 from keyconf.formats import foreign_keycodes as fk
+from keyconf.formats.document_limits import (
+    MAX_LAYERS,
+    MAX_MATRIX_COLS,
+    MAX_MATRIX_ROWS,
+    MAX_TABLE_ENTRIES,
+    too_many,
+)
 from keyconf.formats.format_error import FormatError, json_location, parse_json
 from keyconf.formats.layer_names import default_layer_name
 from keyconf.formats.matrix_order import (
@@ -119,6 +126,9 @@ def looks_like_vil(data: object) -> bool:
     return isinstance(data, dict) and "layout" in data and ("vial_protocol" in data or "uid" in data)
 
 
+_MACRO_ACTIONS = ("text", "tap", "down", "up", "delay")
+
+
 def read_vil(text: str, path: str | Path | None = None) -> VialSave:
     """Parse .vil text and check its shape; FormatError names what is wrong and where."""
     data = parse_json(text, path, "Vial layout (.vil)")
@@ -131,9 +141,17 @@ def read_vil(text: str, path: str | Path | None = None) -> VialSave:
     layers = data.get("layout")
     if not isinstance(layers, list) or not layers:
         raise fail("layout", "`layout` must be a non-empty list of layers (each a list of matrix rows)")
+    problem = too_many(len(layers), MAX_LAYERS, "layers")
+    if problem:
+        raise fail("layout", problem)
     for li, layer in enumerate(layers):
         if not isinstance(layer, list) or not all(isinstance(row, list) for row in layer):
             raise fail("layout", f"layout[{li}] must be a list of rows, each a list of keycodes")
+        problem = too_many(len(layer), MAX_MATRIX_ROWS, f"matrix rows in layout[{li}]") or next(
+            (too_many(len(row), MAX_MATRIX_COLS, f"matrix columns in layout[{li}][{ri}]")
+             for ri, row in enumerate(layer) if len(row) > MAX_MATRIX_COLS), None)
+        if problem:
+            raise fail("layout", problem)
         for ri, row in enumerate(layer):
             for ci, value in enumerate(row):
                 if isinstance(value, bool) or not isinstance(value, (str, int)):
@@ -154,6 +172,14 @@ def read_vil(text: str, path: str | Path | None = None) -> VialSave:
     for mi, macro in enumerate(save.macros):
         if not isinstance(macro, list) or not all(isinstance(a, list) and a and isinstance(a[0], str) for a in macro):
             raise fail("macro", f'macro[{mi}] must be a list of actions like ["tap", "KC_A"]')
+        for action in macro:
+            if action[0] not in _MACRO_ACTIONS:
+                error = fail("macro", f"macro[{mi}] has an unknown action {action[0]!r}")
+                error.hint = "Vial writes text, tap, down, up and delay"
+                raise error
+            if action[0] == "delay" and not all(isinstance(a, int) and not isinstance(a, bool) and 0 <= a <= 65535
+                                                for a in action[1:]):
+                raise fail("macro", f"macro[{mi}]: a delay is a number of milliseconds, 0 to 65535")
     save.tap_dances = _list_field(data, "tap_dance", fail)
     for ti, entry in enumerate(save.tap_dances):
         if not isinstance(entry, list) or len(entry) != 5:
@@ -187,6 +213,9 @@ def _list_field(data: dict[str, Any], key: str, fail: Any) -> list[Any]:
         return []
     if not isinstance(value, list):
         raise fail(key, f"`{key}` must be a list")
+    problem = too_many(len(value), MAX_TABLE_ENTRIES if key != "encoder_layout" else MAX_LAYERS, f"entries in `{key}`")
+    if problem:
+        raise fail(key, problem)
     return value
 
 

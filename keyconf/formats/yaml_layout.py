@@ -19,13 +19,13 @@ import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from keyconf.formats.atomic import write_atomic
 from keyconf.formats.c_source_file import CSourceFileError, read_c_source_file
 from keyconf.formats.embedded_geometry import geometry_from_data, geometry_to_data
 from keyconf.formats.yaml_source import (
+    MAX_FILE_BYTES,
     DocPath,
     Scalar,
     SourceError,
@@ -132,7 +132,8 @@ def load_layout(path: str | os.PathLike[str]) -> LoadedLayout:
     """Read a layout file. Raises `LayoutFileError` (with file, line, column, hint)."""
     file = str(path)
     try:
-        raw = Path(path).read_bytes()
+        with open(path, "rb") as handle:  # no more than the limit (and a byte) is read
+            raw = handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise LayoutFileError("no such file", file, hint="check the path") from None
     except IsADirectoryError:

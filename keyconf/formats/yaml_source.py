@@ -7,8 +7,9 @@ remembers where every node sits so errors and surgical saves can point into the 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -19,8 +20,11 @@ try:  # libyaml is much faster; it ships in PyYAML's wheels
 except AttributeError:  # pragma: no cover - pure-Python PyYAML build
     _Loader = yaml.SafeLoader
 
-MAX_FILE_BYTES = 8 * 1024 * 1024
-MAX_NODES = 500_000  # after alias expansion; a layout of 32 layers x 200 keys has ~7,000
+MAX_FILE_BYTES = 4 * 1024 * 1024
+# A layout of 32 layers x 200 keys with its geometry embedded has ~12,000 values.
+MAX_NODES = 25_000  # values, after alias expansion; also places a value can start, before reading
+MAX_DEPTH = 64  # a layout nests 4 levels (layers: name: rows: keys); embedded geometry ~6
+_VALUE_STARTS = re.compile(r"[,\n\[{:]|- |\? ")
 
 DocPath = tuple[str | int, ...]
 
@@ -69,8 +73,7 @@ class SourceError(Exception):
         return self.format()
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     """Where a node sits: 0-based line/column of its first and one-past-last character."""
 
     line: int
@@ -91,10 +94,12 @@ class YamlDocument:
 
 
 def decode_text(raw: bytes, file: str | None) -> str:
+    """A layout file's bytes as text; SourceError (with a position) for what is not a layout."""
     if len(raw) > MAX_FILE_BYTES:
+        before = raw[:MAX_FILE_BYTES]
         raise SourceError(
-            f"file is {len(raw) / 1e6:.1f} MB; a layout file is at most {MAX_FILE_BYTES // 2**20} MiB",
-            file,
+            f"the file is larger than {MAX_FILE_BYTES // 2**20} MiB, the most a layout file may be; "
+            "the limit is passed here", file, before.count(b"\n") + 1, len(before) - (before.rfind(b"\n") + 1) + 1,
             hint="is this really a keyconf layout? Layout files are small text files.",
         )
     if b"\x00" in raw[:8192]:
@@ -118,53 +123,97 @@ def decode_text(raw: bytes, file: str | None) -> str:
 
 
 def parse_yaml(text: str, file: str | None = None) -> YamlDocument:
-    """Parse one YAML document into plain data with spans; never constructs objects."""
+    """Parse one YAML document into plain data with spans; never constructs objects.
+
+    Limits are checked before anything is expanded: libyaml refuses nesting deeper than 1,000
+    while it reads; the node graph is then measured (each distinct node once) so an alias
+    bomb or nesting built from aliases is refused in time proportional to the file."""
+    _check_value_count(text, file)
+    loader = _Loader(text)
     try:
-        nodes = list(yaml.compose_all(text, Loader=_Loader))
+        root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         raise _from_yaml_error(exc, text, file) from None
-    except yaml.YAMLError as exc:  # pragma: no cover - errors without a mark
-        raise SourceError(f"not valid YAML: {exc}", file) from None
-    if not nodes:
+    except yaml.reader.ReaderError as exc:
+        raise _from_reader_error(exc, text, file) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - libyaml errors all carry a mark
+        raise SourceError(f"not valid YAML: {exc}", file, 1, 1) from None
+    finally:
+        loader.dispose()
+    if root is None:
         raise SourceError("the file is empty", file, 1, 1, hint="a layout needs at least `keyboard:`, "
                           "`layout:` and `layers:`; see docs/layout-format.md")
-    if len(nodes) > 1:
-        raise SourceError("the file holds more than one YAML document (`---`)", file, hint="keep one layout per file")
-    _check_expanded_size(nodes[0], file)
+    _check_expanded_size(root, file)
     walker = _Walker(file)
-    data = walker.walk(nodes[0], ())
+    data = walker.walk(root, ())
     return YamlDocument(data, walker.spans, walker.key_spans)
 
 
+def _check_value_count(text: str, file: str | None) -> None:
+    """Refuse, before libyaml builds a node for each, text with room for more values than a
+    layout has: every value starts after a comma, line break, bracket, colon or `- `, so their
+    count bounds the number of nodes (at most two per place) in one pass over the text."""
+    count = sum(text.count(c) for c in ",\n[{:") + text.count("- ") + text.count("? ")
+    if count <= MAX_NODES:
+        return
+    line, column = 1, 1
+    for index, match in enumerate(_VALUE_STARTS.finditer(text)):
+        if index == MAX_NODES:
+            line = text.count("\n", 0, match.start()) + 1
+            column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+            break
+    raise SourceError(
+        f"the file has room for more than {MAX_NODES:,} values (lines, list items, entries); the limit "
+        "is passed here", file, line, column,
+        hint="a layout has a few thousand values: is this really a keyconf layout?",
+    )
+
+
 def _check_expanded_size(root: yaml.Node, file: str | None) -> None:
-    """Reject alias bombs before expanding anything: sizes are summed over the node graph,
-    each distinct node once, so the check costs as little as the file is long."""
+    """Reject alias bombs and deep nesting before expanding anything: sizes and depths are
+    computed over the node graph, each distinct collection once, so the check costs as
+    little as the file is long."""
+    scalar = yaml.ScalarNode
     sizes: dict[int, int] = {}
-    state: dict[int, int] = {}  # 1 = on the stack, 2 = done
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    depths: dict[int, int] = {}
+    active: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)] if root.__class__ is not scalar else []
     while stack:
         node, children_done = stack.pop()
         key = id(node)
         if children_done:
-            children = _children(node)
-            sizes[key] = 1 + sum(sizes[id(c)] for c in children)
-            state[key] = 2
-            if sizes[key] > MAX_NODES:
+            size, depth = 1, 1
+            for child in _children(node):
+                if child.__class__ is scalar:
+                    size += 1
+                    depth = max(depth, 2)
+                else:
+                    size += sizes[id(child)]
+                    depth = max(depth, depths[id(child)] + 1)
+            sizes[key], depths[key] = size, depth
+            active.discard(key)
+            if size > MAX_NODES:
                 raise SourceError(
-                    "the file expands to too many values (YAML aliases nested too deep?)",
+                    f"the file expands to more than {MAX_NODES:,} values (YAML aliases repeated too often?)",
                     file, node.start_mark.line + 1, node.start_mark.column + 1,
                     hint="a layout never needs this many values; remove the `*alias` references",
                 )
+            if depth > MAX_DEPTH:
+                raise SourceError(
+                    f"values are nested more than {MAX_DEPTH} levels deep here",
+                    file, node.start_mark.line + 1, node.start_mark.column + 1,
+                    hint="a layout nests a few levels (layers, rows, keys); is a bracket not closed?",
+                )
             continue
-        if state.get(key) == 2:
+        if key in sizes:
             continue
-        if state.get(key) == 1:
+        if key in active:
             raise SourceError("a YAML alias refers to itself", file, node.start_mark.line + 1,
                               node.start_mark.column + 1)
-        state[key] = 1
+        active.add(key)
         stack.append((node, True))
         for child in _children(node):
-            if state.get(id(child)) != 2:
+            if child.__class__ is not scalar and id(child) not in sizes:
                 stack.append((child, False))
 
 
@@ -174,6 +223,18 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     if isinstance(node, yaml.MappingNode):
         return [n for pair in node.value for n in pair]
     return []
+
+
+def _from_reader_error(exc: yaml.reader.ReaderError, text: str, file: str | None) -> SourceError:
+    """A character YAML does not allow (control characters), at its line and column."""
+    position = max(0, min(exc.position, len(text)))
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    character = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+    return SourceError(
+        f"the character U+{character:04X} is not allowed in YAML ({exc.reason})", file, line, column,
+        hint="remove it; a control character in a layout usually means the file is damaged or not text",
+    )
 
 
 def _from_yaml_error(exc: yaml.MarkedYAMLError, text: str, file: str | None) -> SourceError:
@@ -190,6 +251,9 @@ def _from_yaml_error(exc: yaml.MarkedYAMLError, text: str, file: str | None) -> 
             hint = "YAML indents with spaces only: replace the tabs with spaces"
     if "found unexpected end of stream" in problem or "expected ',' or ']'" in problem:
         hint = "a bracket or quote is not closed: is the file complete?"
+    if exc.context == "expected a single document in the stream":
+        return SourceError("the file holds more than one YAML document (`---` starts another here)", file, line,
+                           column, hint="keep one layout per file")
     if problem.startswith("found undefined alias"):
         hint = "an `*alias` refers to an `&anchor` that is not defined earlier in the file"
     return SourceError(f"not valid YAML: {problem}", file, line, column, hint=hint)

@@ -103,3 +103,11 @@ def test_cached_state_gives_the_same_answers(big_index: QmkIndex) -> None:
         assert [m.entry for m in restored.search(query)] == [m.entry for m in fresh.search(query)]
     assert SearchIndex(big_index.entries[:10], fresh.state()).search("planck") == \
         SearchIndex(big_index.entries[:10]).search("planck")  # a state for other entries is ignored
+
+
+def test_a_very_long_name_finds_nothing_without_generating_its_typos(index: SearchIndex):
+    """One edit changes a name's length by one: a 4,000-letter term can be no typo of a known
+    word, and generating its edits would cost the square of its length (~1 GB)."""
+    assert index.search("x" * 4000, 3) == []
+    assert index.search("planck" + "q" * 4000) == []
+    assert index._typo_words("q" * 4000) == (set(), set())

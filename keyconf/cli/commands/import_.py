@@ -15,8 +15,8 @@ from keyconf.catalogue.resolve import CatalogueKeyboards
 from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand
 from keyconf.cli.keyboard_lookup import keyboard_option
 from keyconf.formats.atomic import write_atomic
-from keyconf.formats.interchange import FORMAT_NAMES, IMPORT_FORMATS, FormatError, import_layout
-from keyconf.formats.yaml_layout import LayoutFileError, dumps_layout
+from keyconf.formats.interchange import FORMAT_NAMES, IMPORT_FORMATS, FormatError, import_layout, layout_text
+from keyconf.formats.yaml_layout import LayoutFileError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -60,7 +60,10 @@ def run(args: argparse.Namespace) -> int:
             EXIT_USAGE,
             "pass --keyboard with the keyboard's QMK name (e.g. crkbd/rev1) or its definition file",
         )
-    text = dumps_layout(layout, imported.keyboard)
+    try:
+        text = layout_text(imported, args.file)
+    except FormatError as error:
+        raise CommandError(_located(error), EXIT_PROBLEMS, error.hint) from None
     output = args.output or str(default_output(Path(args.file)))
     if output == "-":
         sys.stdout.write(text)

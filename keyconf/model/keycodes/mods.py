@@ -113,6 +113,18 @@ def _is_number(name: str) -> bool:
     return name.startswith("0X") or name.isdigit()
 
 
+def _number(name: str) -> int:
+    """A number as C reads it (`0x12`, `18`, octal `022`); ModsError for one C would refuse."""
+    try:
+        if name.startswith("0X"):
+            return int(name[2:], 16)
+        if len(name) > 1 and name.startswith("0"):
+            return int(name[1:], 8)
+        return int(name)
+    except ValueError:
+        raise ModsError(f"{name} is not a number C reads") from None
+
+
 def parse_mods(text: str) -> int:
     """Parse `MOD_LCTL | MOD_LSFT` for MT/OSM/LM (whitespace anywhere; a number is QMK's 5-bit form).
 
@@ -128,7 +140,7 @@ def parse_mods(text: str) -> int:
         if name in MOD_NAMES:
             mods |= MOD_NAMES[name]
         elif _is_number(name):
-            mods |= from_qmk5(int(name, 0))
+            mods |= from_qmk5(_number(name))
         else:
             raise ModsError(_unknown(name))
     return mods
@@ -142,7 +154,7 @@ def _parse_as_qmk(names: list[str], text: str) -> int:
         elif name in MOD_NAMES:
             raw |= to_qmk5(MOD_NAMES[name])
         elif _is_number(name):
-            raw |= int(name, 0)
+            raw |= _number(name)
         else:
             raise ModsError(_unknown(name))
     mods = from_qmk5(raw)
@@ -170,7 +182,7 @@ def parse_mod_mask(text: str) -> int:
         elif name in MOD_NAMES:
             mask |= MOD_NAMES[name]
         elif _is_number(name):
-            value = int(name, 0)
+            value = _number(name)
             if value > 0xFF:
                 raise ModsError(f"{name} is not an 8-bit modifier mask")
             mask |= value

@@ -121,6 +121,19 @@ class Parser:
             raise KeycodeError(f"expected {what}, found {found}", token.pos)
         return token
 
+    def integer(self, token: Token) -> int:
+        """A number token's value as C reads it: a leading 0 means octal (`017` is 15)."""
+        text = token.text.lstrip("-")
+        sign = -1 if token.text.startswith("-") else 1
+        if len(text) > 1 and text[0] == "0" and text[1] not in "xX":
+            if any(c in "89" for c in text):
+                raise KeycodeError(f"{token.text} is not a number: a leading 0 makes it octal, which has no "
+                                   f"8 or 9", token.pos, f"write {int(text)} without the leading 0")
+            value = sign * int(text, 8)
+            self.note(f"{token.text} is octal (C reads a leading 0 so): {value}")
+            return value
+        return int(token.text, 0)
+
     def note(self, message: str) -> None:
         self.deprecated = True
         self.notes.append(message)
@@ -152,7 +165,7 @@ class Parser:
             found = self.resolve("KC_NO")
             assert found is not None
             return found[0]
-        value = int(token.text, 0)
+        value = self.integer(token)
         if not 0 <= value <= 0xFFFF:
             raise KeycodeError(f"{token.text} is not a 16-bit keycode value", token.pos)
         canonical = f"0x{value:04X}"
@@ -316,7 +329,7 @@ class Parser:
     def layer_arg(self) -> LayerRef:
         token = self.take()
         if token.kind == "num":
-            value = int(token.text, 0)
+            value = self.integer(token)
             if value < 0:
                 raise KeycodeError("a layer number cannot be negative", token.pos)
             if value > 255:
@@ -334,7 +347,7 @@ class Parser:
     def tap_dance_arg(self) -> int | str:
         token = self.take()
         if token.kind == "num":
-            value = int(token.text, 0)
+            value = self.integer(token)
             if not 0 <= value <= 255:
                 raise KeycodeError("a tap dance index is 0 to 255", token.pos)
             return value
@@ -349,7 +362,7 @@ class Parser:
         token = self.take()
         if token.kind != "num":
             raise KeycodeError(f"expected {what}", token.pos)
-        value = int(token.text, 0)
+        value = self.integer(token)
         if not 0 <= value <= maximum:
             raise KeycodeError(f"{what} must be 0 to {maximum}", token.pos)
         return value

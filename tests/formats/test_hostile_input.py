@@ -1,0 +1,205 @@
+"""Hostile documents: every reader refuses them with one positioned error, in bounded time.
+
+Each case is a shape a fuzzer or a hostile user found crashing or stalling a reader: deep
+nesting, alias bombs, control characters, a second YAML document, octal keycodes, files
+passing the size limits, huge layer or row counts, exponential C macros."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from keyconf.cli.layout_files import check_loaded_layout
+from keyconf.formats.c_source import MAX_EXPANDED_TOKENS, MAX_NESTING
+from keyconf.formats.definition_source import KeyboardDefinitionError, parse_definition_json
+from keyconf.formats.document_limits import MAX_JSON_DEPTH, MAX_JSON_VALUES, json_limits
+from keyconf.formats.format_error import FormatError
+from keyconf.formats.interchange import NoKeyboards, import_text
+from keyconf.formats.keymap_c_import import MAX_KEYMAP_C_CHARS, read_keymap_c
+from keyconf.formats.qmk_keymap_json import read_keymap_json
+from keyconf.formats.via_save import read_via_save
+from keyconf.formats.vial_vil import read_vil
+from keyconf.formats.yaml_layout import LayoutFileError, loads_layout
+from keyconf.formats.yaml_source import MAX_DEPTH, MAX_NODES
+from keyconf.model.keycodes import REGISTRY, KeycodeError, ParseContext
+
+DATA = Path(__file__).parent / "data" / "interchange"
+GOOD = "keyboard: crkbd/rev1\nlayout: LAYOUT_split_3x6_3\nlayers:\n  base: [[KC_A]]\n"
+
+
+def yaml_error(text: str) -> LayoutFileError:
+    with pytest.raises(LayoutFileError) as info:
+        loads_layout(text, "hostile.yaml")
+    error = info.value
+    assert error.line is not None and error.column is not None, error.format()
+    assert error.format().startswith(f"hostile.yaml:{error.line}:{error.column}: error: ")
+    return error
+
+
+# -- YAML layouts
+
+
+def test_nesting_deeper_than_libyaml_allows_is_positioned():
+    error = yaml_error(GOOD + "notes: " + "[" * 5000 + "]" * 5000 + "\n")
+    assert error.line == 5
+
+
+def test_nesting_past_the_limit_is_refused_before_walking():
+    depth = MAX_DEPTH + 5
+    error = yaml_error(GOOD + "notes: " + "[" * depth + "x" + "]" * depth + "\n")
+    assert f"more than {MAX_DEPTH} levels" in error.message
+
+
+def test_nesting_built_from_aliases_is_refused():
+    """Each alias adds 20 levels: the text is shallow, the expanded document is not."""
+    lines = ["a0: &a0 " + "[" * 20 + "x" + "]" * 20]
+    lines += [f"a{k}: &a{k} " + "[" * 20 + f"*a{k - 1}" + "]" * 20 for k in range(1, 8)]
+    error = yaml_error("\n".join(lines) + "\n")
+    assert "levels deep" in error.message
+
+
+def test_alias_bomb_is_refused_at_its_anchor():
+    lines = ["a0: &a0 [" + ", ".join(["KC_A"] * 10) + "]"]
+    lines += [f"a{k}: &a{k} [" + ", ".join([f"*a{k - 1}"] * 10) + "]" for k in range(1, 9)]
+    error = yaml_error("\n".join(lines) + "\n")
+    assert f"more than {MAX_NODES:,} values" in error.message
+
+
+def test_too_many_values_refused_before_reading_them():
+    error = yaml_error(GOOD + "notes: [" + "a," * (MAX_NODES + 10) + "]\n")
+    assert "room for more than" in error.message
+    assert error.line == 5
+
+
+@pytest.mark.parametrize("char", ["\x01", "\x1b", "\x7f", "\x1f"])
+def test_control_characters_are_positioned(char: str):
+    error = yaml_error(f"keyboard: crkbd/rev1\nlayout: LAY{char}OUT\n")
+    assert (error.line, error.column) == (2, 12)
+    assert f"U+{ord(char):04X}" in error.message
+
+
+def test_second_document_is_positioned():
+    error = yaml_error(GOOD + "---\n" + GOOD)
+    assert "more than one YAML document" in error.message
+    assert error.line == 5
+
+
+def test_octal_keycode_is_read_as_c_reads_it():
+    kc = REGISTRY.parse("017", ParseContext())
+    assert REGISTRY.format(kc) == "0x000F"
+    with pytest.raises(KeycodeError) as info:
+        REGISTRY.parse("09", ParseContext())
+    assert "octal" in info.value.message
+    assert REGISTRY.format(REGISTRY.parse("MT(017, KC_A)", ParseContext())) == "HYPR_T(KC_A)"
+    with pytest.raises(KeycodeError):
+        REGISTRY.parse("MT(09, KC_A)", ParseContext())
+
+
+def test_octal_keycode_in_a_layout_validates_without_a_crash():
+    loaded = loads_layout(GOOD.replace("KC_A", "017"), "octal.yaml")
+    checked = check_loaded_layout(loaded)
+    assert all(p.line is not None for p in checked.problems)
+
+
+def test_keycode_did_you_mean_stays_useful():
+    assert REGISTRY.suggest("KC_ENTR")[0] == "KC_ENT"
+    assert REGISTRY.suggest("QK_BOOTT")[0] == "QK_BOOT"
+    assert REGISTRY.suggest("X" * 5000) == []
+
+
+# -- JSON of every format
+
+
+@pytest.mark.parametrize("reader", [read_via_save, read_vil, read_keymap_json])
+def test_json_nested_brackets_give_one_positioned_error(reader):
+    text = '{"layers": ' + "[" * 100_000
+    with pytest.raises(FormatError) as info:
+        reader(text, "deep.json")
+    assert info.value.line == 1 and info.value.column == 11 + MAX_JSON_DEPTH
+    assert "nested more than" in info.value.message
+
+
+def test_json_with_too_many_values_is_refused_at_the_limit():
+    passed = json_limits("[" + "0,\n" * MAX_JSON_VALUES + "0]")
+    assert passed is not None and passed.line == MAX_JSON_VALUES - 1
+
+
+def test_json_limits_ignore_brackets_inside_strings():
+    assert json_limits(json.dumps({"macro": "[" * 500})) is None
+
+
+def test_definition_json_and_hjson_are_bounded():
+    for text in ("[" * 50_000, "{a: " * 50_000):
+        with pytest.raises(KeyboardDefinitionError) as info:
+            parse_definition_json(text, "info.json")
+        assert info.value.line == 1
+
+
+def test_vil_with_a_million_rows_is_refused_fast():
+    text = '{"version": 1, "uid": 1, "layout": [[' + "[-1]," * 10**6 + "[-1]]]}"
+    with pytest.raises(FormatError) as info:
+        read_vil(text, "big.vil")
+    assert info.value.line == 1 and "values" in info.value.message
+    rows = ",".join(["[-1]"] * 300)
+    with pytest.raises(FormatError) as info:
+        read_vil('{"uid": 1, "layout": [[' + rows + "]]}", "rows.vil")
+    assert "300 matrix rows" in info.value.message
+
+
+def test_too_many_layers_refused_in_every_json_format():
+    via = json.loads((DATA / "corne.layout.json").read_text())
+    via["layers"] = via["layers"] * 17
+    with pytest.raises(FormatError) as info:
+        read_via_save(json.dumps(via), "many.layout.json")
+    assert "layers; QMK and VIA hold at most 32" in info.value.message and info.value.line is not None
+    keymap = json.loads((DATA / "kyria_macros.keymap.json").read_text())
+    keymap["layers"] = [keymap["layers"][0]] * 40
+    with pytest.raises(FormatError) as info:
+        read_keymap_json(json.dumps(keymap), "many.json")
+    assert "40 layers" in info.value.message
+
+
+def test_vil_unknown_macro_action_is_positioned():
+    vil = json.loads((DATA / "corne.vil").read_text())
+    vil["macro"] = [[["jump", "KC_A"]]]
+    with pytest.raises(FormatError) as info:
+        read_vil(json.dumps(vil, indent=1), "macro.vil")
+    assert "unknown action 'jump'" in info.value.message and info.value.line is not None
+
+
+# -- keymap.c
+
+
+def keymap_c_with(replacement: str, prefix: str = "") -> str:
+    source = (DATA / "corne_layers.keymap.c").read_text()
+    return prefix + source.replace("KC_Q", replacement, 1)
+
+
+def test_keymap_c_nested_parentheses_refused_at_the_limit():
+    depth = 10_000
+    with pytest.raises(FormatError) as info:
+        read_keymap_c(keymap_c_with("(" * depth + "KC_Q" + ")" * depth), "keymap.c")
+    assert f"more than {MAX_NESTING} deep" in info.value.message
+    assert info.value.line is not None and info.value.column is not None
+
+
+def test_keymap_c_exponential_macros_are_bounded():
+    defines = "".join(f"#define B{k} B{k + 1} B{k + 1}\n" for k in range(60)) + "#define B60 KC_Q\n"
+    with pytest.raises(FormatError) as info:
+        read_keymap_c(keymap_c_with("B0", defines), "keymap.c")
+    assert f"{MAX_EXPANDED_TOKENS:,} tokens" in info.value.message and info.value.line is not None
+
+
+def test_keymap_c_too_long_is_refused_with_position():
+    text = "// " + "x" * (MAX_KEYMAP_C_CHARS + 10)
+    with pytest.raises(FormatError) as info:
+        read_keymap_c(text, "keymap.c")
+    assert (info.value.line, info.value.column) == (1, MAX_KEYMAP_C_CHARS + 1)
+
+
+def test_keymap_c_octal_keycode_imports_as_c_reads_it():
+    """`017` is octal 15 in C, the value of KC_L."""
+    imported = import_text(keymap_c_with("017"), "keymap.c", finder=NoKeyboards(), format="keymap.c")
+    assert imported.layout.layers[0].keys[:3] == ["KC_TAB", "KC_L", "KC_W"]
