@@ -29,6 +29,7 @@ from keyconf.formats.c_source import defined_functions
 from keyconf.model.keyboard import LayoutMacro
 from keyconf.model.keycodes import REGISTRY
 from keyconf.model.keycodes import mods as modbits
+from keyconf.model.keycodes.languages import host_language
 from keyconf.model.layout import Combo, KeyOverride, Layout, Macro, TapDance, keycode_context
 
 T = TypeVar("T")
@@ -189,6 +190,13 @@ class _Generator:
             w.line(f"// Layout by {c_comment_text(self.layout.author, 80)}.")
         w.blank()
         w.line("#include QMK_KEYBOARD_H")
+        language = host_language(self.layout.host_language) if self.layout.host_language else None
+        if language is not None:
+            # The computer types in this language: its keycode aliases, and SEND_STRING typing
+            # text as that language's layout needs (as QMK's keymap.json `host_language` does).
+            for header in (language.header, language.sendstring_header):
+                if header:
+                    w.line(f'#include "{header}"', SourceRef.of("host_language"))
         w.blank()
 
     def layer_enum(self) -> None:

@@ -88,6 +88,8 @@ def keymap_json_data(
         "layers": layers,
         "author": layout.author or "",
     }
+    if layout.host_language:
+        data["host_language"] = layout.host_language  # QMK includes keymap_<it>.h and sendstring_<it>.h
     if layout.settings:
         data["config"] = config_from_settings(layout.settings)
     if layout.custom_keycodes:

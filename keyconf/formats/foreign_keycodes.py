@@ -25,10 +25,13 @@ from keyconf.model.keycodes import (
     parse_mods,
     to_qmk5,
 )
+from keyconf.model.keycodes.languages import host_language
 from keyconf.model.layout import Layout, Macro, keycode_context, keycode_fields
 from keyconf.model.layout_diff import legend_text, same_keycode
 
 _MACRO_FIRST, _MACRO_LAST = 0x7700, 0x777F  # QK_MACRO_0 ..: the dynamic macro range of QMK's spec
+_LANGUAGE_INCLUDE = re.compile(r'#\s*include\s*[<"](?:keymap|sendstring)_([a-z0-9_]+)\.h[>"]')
+_NAME = re.compile(r"\b[A-Z][A-Z0-9]{1,3}_[A-Z0-9_]+\b")
 _MOD_SET = re.compile(r"MOD_[A-Z]+(?:\s*\|\s*MOD_[A-Z]+)+")
 
 
@@ -104,19 +107,8 @@ def _mixed(mods: int) -> bool:
 
 
 def _as_qmk_encodes(kc: Keycode) -> Keycode:
-    """Modifiers of both hands (VIA writes `A(ALGR(KC_1))`) as QMK encodes them: the 5-bit forms
-    OR together, so any right-hand modifier makes them all right-hand (RALT(KC_1) here)."""
-    inner = _as_qmk_encodes(kc.inner) if kc.inner is not None else None
-    mods = kc.mods
-    if mods and _mixed(mods):
-        bits = 0
-        for bit in range(8):
-            if mods & (1 << bit):
-                bits |= to_qmk5(1 << bit)
-        mods = from_qmk5(bits)
-    if inner == kc.inner and mods == kc.mods:
-        return kc
-    return dataclasses.replace(kc, inner=inner, mods=mods)
+    """Modifiers of both hands (VIA writes `A(ALGR(KC_1))`) as QMK encodes them (RALT(KC_1))."""
+    return REGISTRY.as_qmk_encodes(kc)
 
 
 def _names_from_context(kc: Keycode, ctx: ParseContext) -> Keycode:
@@ -151,6 +143,26 @@ def keep_played_macros(layout: Layout) -> int:
     return added
 
 
+def detect_host_language(layout: Layout, source: str = "") -> tuple[str, str] | None:
+    """The host language a file implies, and why: a keymap_<language>.h (or sendstring_) the C
+    `source` includes, else the one language every alias the keycodes use belongs to (NO_AE)."""
+    for match in _LANGUAGE_INCLUDE.finditer(source):
+        language = host_language(match.group(1))
+        if language is not None:
+            return language.name, match.group(0)
+    ctx = context(layout)
+    used: dict[str, str] = {}
+    for place in keycode_fields(layout):
+        for name in _NAME.findall(place.text):
+            owner = REGISTRY.language_of_alias(name) if REGISTRY.get(name) is None else None
+            if owner is not None and is_known(place.text, ctx):
+                used.setdefault(owner, name)
+    if len(used) == 1:
+        language_name, example = next(iter(used.items()))
+        return language_name, f"names such as {example}"
+    return None
+
+
 def is_known(text: str, ctx: ParseContext) -> bool:
     try:
         REGISTRY.parse(text, ctx)
@@ -175,6 +187,7 @@ def canonical(text: str, ctx: ParseContext) -> str:
 __all__ = [
     "canonical",
     "context",
+    "detect_host_language",
     "from_author",
     "from_tool",
     "is_known",

@@ -23,6 +23,7 @@ from keyconf.formats.via_save import layout_to_via, looks_like_via_save, read_vi
 from keyconf.formats.vial_vil import layout_to_vil, looks_like_vil, read_vil, vil_to_layout
 from keyconf.formats.yaml_layout import LayoutFileError, dumps_layout, loads_layout
 from keyconf.model.keyboard import Keyboard
+from keyconf.model.keycodes.languages import host_language
 from keyconf.model.layout import Layout, keycode_fields
 
 YAML = "yaml"
@@ -223,6 +224,7 @@ def _import_keymap_json(
 ) -> Imported:
     result = read_keymap_json(text, path)
     layout, warnings = result.layout, list(result.warnings)
+    _set_host_language(layout, warnings)
     found = keyboard or (finder.by_name(layout.keyboard) if layout.keyboard else None)
     _match_keyboard(layout, found, warnings, layout_macro)
     return Imported(layout, KEYMAP_JSON, found, warnings)
@@ -235,11 +237,23 @@ def _import_keymap_c(
     result = read_keymap_c(text, path, name)
     layout, warnings = result.layout, list(result.warnings)
     _spell_as_keyconf(layout)
+    _set_host_language(layout, warnings, text)
     found = keyboard or (finder.by_name(name) if name else None)
     if not layout.keyboard:
         warnings.append("a keymap.c does not name its keyboard; pass --keyboard")
     _match_keyboard(layout, found, warnings, layout_macro)
     return Imported(layout, KEYMAP_C, found, warnings)
+
+
+def _set_host_language(layout: Layout, warnings: list[str], source: str = "") -> None:
+    """A layout whose file implies a host language (an #include, DE_ names) says so."""
+    if layout.host_language:
+        return
+    found = fk.detect_host_language(layout, source)
+    if found is not None:
+        layout.host_language = found[0]
+        title = host_language(found[0]).title  # type: ignore[union-attr]
+        warnings.append(f"the computer types in {title} ({found[1]}): the layout's host_language is {found[0]}")
 
 
 def _spell_as_keyconf(layout: Layout) -> None:

@@ -19,11 +19,13 @@ from keyconf.formats import foreign_keycodes as fk
 from keyconf.formats.document_limits import MAX_LAYER_KEYS, MAX_LAYERS, MAX_TABLE_ENTRIES, too_many
 from keyconf.formats.format_error import FormatError, json_location, parse_json
 from keyconf.formats.layer_names import default_layer_name
+from keyconf.model.keycodes.languages import host_language
 from keyconf.model.layout import EncoderAction, Layer, Layout, Macro, MacroStep
 from keyconf.model.qmk_settings import settings_from_config
 
 # Keys of qmk.keymap.v1 (and Configurator's additions) that a keyconf layout takes in.
-_READ = {"keyboard", "keymap", "layout", "layers", "encoders", "macros", "config", "author", "notes"}
+_READ = {"keyboard", "keymap", "layout", "layers", "encoders", "macros", "config", "author", "notes",
+         "host_language"}
 _IGNORED = {"version", "documentation"}  # Configurator's export header: nothing to keep
 # `___QWERTY_L1___`, `__BASE__`: userspace wrapper macros, each several keys, left unexpanded by c2json.
 _WRAPPER_NAME = re.compile(r"^_{2,}[A-Za-z0-9_]*[A-Za-z0-9]_*_{2,}$")
@@ -115,6 +117,13 @@ def read_keymap_json(text: str, path: str | Path | None = None) -> KeymapJsonImp
     layout.name = data.get("keymap") or None
     layout.author = data.get("author") or None
     layout.notes = data.get("notes") or None
+    language = data.get("host_language")
+    if isinstance(language, str) and language:
+        found = host_language(language)
+        if found is None:
+            warnings.append(f"host_language {language!r} is not a language keyconf knows; it was left out")
+        else:
+            layout.host_language = found.name
 
     encoders = data.get("encoders")
     if encoders is not None:

@@ -36,6 +36,7 @@ from keyconf.formats.yaml_source import (
 )
 from keyconf.model.geometry import column_slots, physical_rows
 from keyconf.model.keyboard import Keyboard, LayoutMacro
+from keyconf.model.keycodes.languages import host_language, host_languages
 from keyconf.model.layout import (
     FORMAT_VERSION,
     Combo,
@@ -70,6 +71,7 @@ SECTION_ORDER = (
     "notes",
     "keyboard",
     "layout",
+    "host_language",
     "layout_options",
     "settings",
     "layers",
@@ -236,6 +238,18 @@ class _Reader:
             raise self.fail(f"{what} must be between {minimum} and {maximum}", path)
         return number
 
+    def read_host_language(self, data: dict[str, Any]) -> str | None:
+        name = self.optional_text(data, "host_language", ())
+        if name is None:
+            return None
+        language = host_language(name)
+        if language is None:
+            close = _closest(name.lower(), list(host_languages()))
+            raise self.fail(f"unknown host language `{name}`", ("host_language",),
+                            hint=f"did you mean `{close}`?" if close else
+                            "use QMK's name of the language, as in keymap_<name>.h: german, french, norwegian, uk…")
+        return language.name
+
     def optional_text(self, data: dict[str, Any], key: str, path: DocPath) -> str | None:
         if key not in data:
             return None
@@ -281,6 +295,7 @@ class _Reader:
         self.mark(("layout",), ("layout",))
         layout.name = self.optional_text(data, "name", ())
         layout.author = self.optional_text(data, "author", ())
+        layout.host_language = self.read_host_language(data)
         if "notes" in data:  # kept exactly: notes may end in a newline or hold indentation
             notes = data["notes"]
             if isinstance(notes, (dict, list)):
@@ -780,6 +795,10 @@ class _SectionWriter:
 
     def s_layout(self) -> str:
         return f"layout: {format_text_scalar(self.layout.layout_macro)}\n"
+
+    def s_host_language(self) -> str:
+        language = self.layout.host_language
+        return f"host_language: {format_text_scalar(language)}\n" if language else ""
 
     def s_layout_options(self) -> str:
         if not self.layout.layout_options:

@@ -134,6 +134,7 @@ class Layout:
     name: str | None = None
     author: str | None = None
     notes: str | None = None
+    host_language: str | None = None  # the language the computer types in (QMK's name: german); None = US
     layout_options: dict[str, int] = field(default_factory=dict)
     macros: list[Macro] = field(default_factory=list)
     tap_dances: list[TapDance] = field(default_factory=list)
@@ -193,7 +194,7 @@ def keycode_context(layout: Layout) -> ParseContext:
         for custom, value in zip(layout.custom_keycodes, custom_keycode_values(layout), strict=True)
     )
     return ParseContext(layers=tuple(layout.layer_names), tap_dances=tuple(layout.tap_dance_names),
-                        custom_keycodes=users)
+                        custom_keycodes=users, language=layout.host_language)
 
 
 @dataclass(frozen=True)

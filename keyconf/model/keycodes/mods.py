@@ -96,6 +96,18 @@ def to_qmk5(mods: int) -> int:
     return mods
 
 
+def as_qmk_encodes(mods: int) -> int:
+    """A set mixing hands as QMK's C encodes it (`S(ALGR(kc))`, `MOD_LALT | MOD_RALT`): the 5-bit
+    forms OR together, so one right-hand modifier makes them all right-hand."""
+    if not is_mixed(mods):
+        return mods
+    bits = 0
+    for bit in range(8):
+        if mods & (1 << bit):
+            bits |= to_qmk5(1 << bit)
+    return from_qmk5(bits)
+
+
 def from_qmk5(bits: int) -> int:
     """8-bit mask from QMK's 5-bit form (0 when no modifier bit is set)."""
     bits &= 0x1F

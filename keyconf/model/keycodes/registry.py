@@ -5,8 +5,9 @@ from __future__ import annotations
 import difflib
 import heapq
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from keyconf.model.keycodes.codec import Codec
@@ -24,8 +25,9 @@ from keyconf.model.keycodes.forms import (
     PDF_SINCE,
     SINGLE_MOD_WRAPPERS,
 )
+from keyconf.model.keycodes.languages import HostLanguage, alias_owners, host_language, legend_of
 from keyconf.model.keycodes.legends import LegendBook
-from keyconf.model.keycodes.mods import HYPR, LSFT, MEH, describe_mods, format_mods, is_mixed
+from keyconf.model.keycodes.mods import HYPR, LSFT, MEH, as_qmk_encodes, describe_mods, format_mods, is_mixed
 from keyconf.model.keycodes.parser import Parser
 from keyconf.model.keycodes.types import (
     OP_CUSTOM,
@@ -90,6 +92,7 @@ class FormerName:
 
 
 NO_CONTEXT = ParseContext()
+_ALIAS_SHAPE = re.compile(r"^[A-Z][A-Z0-9]{1,3}_[A-Z0-9_]+$")  # DE_Z, NO_AE, JP_YEN: a language alias could be
 DATA_DIR = Path(__file__).resolve().parent / "data"  # package data: generated facts and legends
 
 
@@ -184,6 +187,7 @@ class KeycodeRegistry:
         self._dialect: dict[str, Keycode] = {}
         for n, text in DIALECT_NAMES.items():
             self._dialect[n] = self.parse(text)
+        self._languages: dict[str, LanguageTable | None] = {}
         self._search_index: list[tuple[KeycodeDef, str, str, str]] | None = None
         self._all_names: list[str] | None = None
         self._trigram_pool: list[str] | None = None
@@ -235,14 +239,57 @@ class KeycodeRegistry:
 
     def parse_full(self, text: str, ctx: ParseContext = NO_CONTEXT) -> ParsedText:
         """Parse, also telling whether the text used an old or dialect spelling."""
-        return Parser(text, ctx, self._resolve, self._is_basic, self.suggest).parse()
+        language = ctx.language
+
+        def resolve(name: str) -> tuple[Keycode, bool] | None:
+            found = self._resolve(name)
+            if found is None and _ALIAS_SHAPE.match(name):
+                alias = self._language_alias(name, language)
+                found = (alias, False) if alias is not None else None
+            return found
+
+        return Parser(text, ctx, resolve, self._is_basic, self.suggest).parse()
+
+    # ---- host languages
+    def language_table(self, language: str) -> LanguageTable | None:
+        """A host language's aliases as keycodes (None for a language keyconf does not know)."""
+        if language not in self._languages:
+            found = host_language(language)
+            self._languages[language] = LanguageTable.build(self, found) if found is not None else None
+        return self._languages[language]
+
+    def _language_alias(self, name: str, language: str | None) -> Keycode | None:
+        """A language alias: in the layout's language first, else in the language that owns the name."""
+        for owner in (language, alias_owners().get(name)):
+            table = self.language_table(owner) if owner else None
+            if table is not None and name in table.by_alias:
+                return table.by_alias[name]
+        return None
+
+    def as_qmk_encodes(self, kc: Keycode) -> Keycode:
+        """The keycode with every modifier set that mixes hands as QMK's C encodes it
+        (`S(ALGR(KC_8))` is RSFT(RALT(KC_8))): what a keymap.c or a language header means."""
+        inner = self.as_qmk_encodes(kc.inner) if kc.inner is not None else None
+        mods = as_qmk_encodes(kc.mods) if kc.mods else kc.mods
+        if inner == kc.inner and mods == kc.mods:
+            return kc
+        return replace(kc, inner=inner, mods=mods)
+
+    def language_of_alias(self, name: str) -> str | None:
+        """The language an alias name belongs to when no language is given (DE_Z → german)."""
+        return alias_owners().get(name)
 
     def parse(self, text: str, ctx: ParseContext = NO_CONTEXT) -> Keycode:
         """Parse keycode text; raises KeycodeError (with column and hint) when it is not one."""
         return self.parse_full(text, ctx).keycode
 
-    def format(self, kc: Keycode) -> str:
-        """Canonical text, e.g. `LT(nav, KC_SPC)`, `MT(MOD_LCTL | MOD_LSFT, KC_A)`, `LCS(KC_T)`."""
+    def format(self, kc: Keycode, language: str | None = None) -> str:
+        """Canonical text, e.g. `LT(nav, KC_SPC)`, `MT(MOD_LCTL | MOD_LSFT, KC_A)`, `LCS(KC_T)`;
+        with a host `language`, keys it has an alias for are written with it (`LT(nav, DE_Z)`)."""
+        if language is not None:
+            table = self.language_table(language)
+            if table is not None:
+                return self._format_in(kc, table)
         op = kc.op
         if op in (OP_KEYCODE, OP_CUSTOM):
             assert kc.name is not None
@@ -285,6 +332,17 @@ class KeycodeRegistry:
         if op == OP_UNICODE_PAIR:
             return f"UP({kc.number}, {kc.number2})"
         raise KeycodeError(f"cannot format {op}")
+
+    def _format_in(self, kc: Keycode, table: LanguageTable) -> str:
+        if kc in table.names:
+            return table.names[kc]
+        if kc.inner is None or kc.op not in (OP_MODS, OP_MOD_TAP, OP_LAYER_TAP, OP_SWAP_HANDS_TAP):
+            return self.format(kc)
+        canonical_inner = self.format(kc.inner)
+        text = self.format(kc)
+        inner = self._format_in(kc.inner, table)
+        # The outer form is canonical; only its innermost keycode changes spelling.
+        return text[: text.rindex(canonical_inner)] + inner + text[text.rindex(canonical_inner) + len(canonical_inner):]
 
     @staticmethod
     def _nested_wrappers(mods: int, inner: str) -> str:
@@ -337,6 +395,10 @@ class KeycodeRegistry:
     def legend(self, kc: Keycode, ctx: ParseContext = NO_CONTEXT) -> Legend:
         """What the keycap shows; custom keycodes show the legend their layout gives them (`ctx`)."""
         op = kc.op
+        if ctx.language is not None and op in (OP_KEYCODE, OP_MODS):
+            table = self.language_table(ctx.language)
+            if table is not None and kc in table.legends:
+                return Legend(table.legends[kc])
         if op == OP_CUSTOM:
             user = ctx.custom(kc.name or "")
             return Legend(user.legend if user is not None and user.legend else str(kc.name))
@@ -349,13 +411,13 @@ class KeycodeRegistry:
             if kc in self._expr_legends:
                 return Legend(self._expr_legends[kc])
             assert kc.inner is not None
-            return Legend(f"{describe_mods(kc.mods)}+{self.legend(kc.inner).tap}")
+            return Legend(f"{describe_mods(kc.mods)}+{self.legend(kc.inner, ctx).tap}")
         if op == OP_MOD_TAP:
             assert kc.inner is not None
-            return Legend(self.legend(kc.inner).tap, describe_mods(kc.mods))
+            return Legend(self.legend(kc.inner, ctx).tap, describe_mods(kc.mods))
         if op == OP_LAYER_TAP:
             assert kc.inner is not None
-            return Legend(self.legend(kc.inner).tap, _layer_label(kc.layer))
+            return Legend(self.legend(kc.inner, ctx).tap, _layer_label(kc.layer))
         if op == OP_LAYER_MOD:
             return Legend(f"LM {_layer_label(kc.layer)}", describe_mods(kc.mods))
         if op in LAYER_FUNCTIONS:
@@ -366,7 +428,7 @@ class KeycodeRegistry:
             return Legend(f"TD {kc.number}")
         if op == OP_SWAP_HANDS_TAP:
             assert kc.inner is not None
-            return Legend(self.legend(kc.inner).tap, "Swap")
+            return Legend(self.legend(kc.inner, ctx).tap, "Swap")
         if op == OP_UNICODE:
             assert isinstance(kc.number, int)
             char = chr(kc.number)
@@ -644,6 +706,35 @@ class SpecNames:
         if op == "PDF" and _vkey(self.version) < _vkey(PDF_SINCE):
             raise KeycodeError(f"PDF() needs a QMK tree with keycode spec {PDF_SINCE} or newer")
         return reg.format(kc)
+
+
+@dataclass(frozen=True)
+class LanguageTable:
+    """One host language as keycodes: alias → keycode, keycode → its alias and legend."""
+
+    language: HostLanguage
+    by_alias: Mapping[str, Keycode]
+    names: Mapping[Keycode, str]
+    legends: Mapping[Keycode, str]
+
+    @classmethod
+    def build(cls, registry: KeycodeRegistry, language: HostLanguage) -> LanguageTable:
+        by_alias: dict[str, Keycode] = {}
+        names: dict[Keycode, str] = {}
+        legends: dict[Keycode, str] = {}
+        for alias in language.aliases:
+            try:
+                kc = registry.as_qmk_encodes(registry.parse(alias.target))
+            except KeycodeError:
+                continue  # a keycode this registry does not know: the alias stays unreadable
+            by_alias[alias.name] = kc
+            names.setdefault(kc, alias.name)  # QMK's first alias of a keycode is its name
+            if alias.label:
+                legends.setdefault(kc, legend_of(alias.label))
+        for other, name in language.extra_names.items():
+            if name in by_alias:
+                by_alias[other] = by_alias[name]
+        return cls(language, by_alias, names, legends)
 
 
 def _layer_label(layer: LayerRef | None) -> str:

@@ -110,11 +110,14 @@ class UserKeycode:
 @dataclass(frozen=True)
 class ParseContext:
     """How names inside expressions resolve: layer names (index = layer number), tap-dance names,
-    and the layout's custom keycodes."""
+    the layout's custom keycodes and its host language."""
 
     layers: Sequence[str] = ()
     tap_dances: Sequence[str] = ()
     custom_keycodes: Sequence[UserKeycode] = ()
+    # The host language (QMK's name: german, norwegian): its aliases read first, legends show
+    # what a key types in it. None: US English, and language aliases read in their own language.
+    language: str | None = None
 
     def custom(self, name: str) -> UserKeycode | None:
         for user in self.custom_keycodes:
