@@ -227,6 +227,29 @@ class _Reader:
                             "KC_TRNS (or _______) for one that falls through")
         return text
 
+    def check_unsplit(self, items: list[Any], path: DocPath) -> None:
+        """A keycode with a comma written unquoted in a flow list (`[KC_A, LT(nav, KC_SPC)]`) is
+        cut by YAML into `LT(nav` and `KC_SPC)`: one error that says to quote it, rather than
+        three about the pieces and the key count."""
+        for index, item in enumerate(items):
+            if not isinstance(item, Scalar) or item.count("(") <= item.count(")"):
+                continue
+            span = self.doc.spans.get((*path, index))
+            if span is not None and span.style:
+                continue  # quoted: YAML did not cut it
+            pieces, depth = [], 0
+            for piece in items[index:]:
+                if not isinstance(piece, Scalar):
+                    break
+                pieces.append(str(piece).strip())
+                depth += piece.count("(") - piece.count(")")
+                if depth <= 0:
+                    break
+            joined = ", ".join(pieces)
+            if depth == 0 and len(pieces) > 1:
+                raise self.fail(f"`{joined}` is one keycode, but YAML split it at its comma into "
+                                f"{len(pieces)} items", (*path, index), hint=f"quote it: '{joined}'")
+
     def integer(self, value: Any, path: DocPath, what: str, minimum: int = 0, maximum: int = 65535) -> int:
         try:
             if isinstance(value, (dict, list)):
@@ -380,6 +403,7 @@ class _Reader:
                     self.mark(("layers", layer_index, len(keys) - 1), row_path)
                     lengths.append(1)
                     continue
+                self.check_unsplit(row, row_path)
                 for col_index, item in enumerate(row):
                     key_path = (*row_path, col_index)
                     keys.append(self.keycode(item, key_path))
@@ -404,6 +428,8 @@ class _Reader:
             actions: list[EncoderAction] = []
             for i, pair in enumerate(self.sequence(encoders, path, f"encoders of layer `{name}`")):
                 item_path = (*path, i)
+                if isinstance(pair, list):
+                    self.check_unsplit(pair, item_path)
                 if isinstance(pair, dict):
                     ccw = self.keycode(pair.get("ccw", "KC_TRNS"), (*item_path, "ccw"))
                     cw = self.keycode(pair.get("cw", "KC_TRNS"), (*item_path, "cw"))
@@ -498,6 +524,7 @@ class _Reader:
                                     hint="e.g. `keys: [KC_J, KC_K]` and `action: KC_ESC`")
             self.mark(path, path)
             keys_data = self.sequence(data["keys"], (*path, "keys"), "combo `keys`")
+            self.check_unsplit(keys_data, (*path, "keys"))
             keys = []
             for j, key in enumerate(keys_data):
                 keys.append(self.keycode(key, (*path, "keys", j)))

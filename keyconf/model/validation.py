@@ -124,7 +124,9 @@ class _Checker:
                 continue
             self.parsed[location] = keycode
             replacement = self.registry.deprecated_replacement(text, self.ctx)
-            if replacement is not None and replacement != text:
+            if keycode.op == kc.OP_RAW:
+                yield from self.check_raw_value(text, keycode, replacement, location)
+            elif replacement is not None and replacement != text:
                 yield warning(f"`{text}` is a deprecated name, will be saved as {replacement}", location,
                               "run `keyconf validate --fix FILE` to rewrite old names", code="deprecated")
             for ref in _layer_refs(keycode, self.ctx):
@@ -214,6 +216,7 @@ class _Checker:
                 if self.layout.layer_index(name) is None:
                     yield error(f"combo names layer `{name}`, which is not in `layers`", ("combos", ci, "layers"),
                                 code="unknown-layer")
+        yield from self.check_duplicate_combos()
         for oi, override in enumerate(self.layout.key_overrides):
             for name in override.layers or []:
                 if self.layout.layer_index(name) is None:
@@ -229,6 +232,51 @@ class _Checker:
                         yield error(f"key override: {exc}", ("key_overrides", oi, field_name, mi),
                                     "modifiers: MOD_MASK_SHIFT (either hand), MOD_LSFT, MOD_RCTL ...",
                                     code="unknown-modifier")
+
+    def check_raw_value(
+        self, text: str, keycode: kc.Keycode, replacement: str | None, location: Location
+    ) -> Iterator[Problem]:
+        """A raw value with a name reads better as the name; one that names nothing today but did
+        in VIA's old numbering (0x5C00 was RESET) is most likely a leftover from an old export."""
+        if replacement is not None and not replacement.startswith("0x"):
+            yield warning(f"`{text}` is the raw value of {replacement}", location,
+                          "run `keyconf validate --fix FILE` to write keycode names", code="raw-value")
+            return
+        if replacement is not None and replacement != text:
+            yield warning(f"`{text}` is written {replacement} in keyconf layouts", location,
+                          "run `keyconf validate --fix FILE` to rewrite it", code="deprecated")
+        assert isinstance(keycode.number, int)
+        legacy = self.registry.decode(keycode.number, kc.Numbering.LEGACY, self.ctx)
+        if legacy.op != kc.OP_RAW:
+            name = self.registry.format(legacy)
+            yield warning(f"`{text}` is no keycode in QMK 0.19 and later; in the old numbering (VIA protocol "
+                          f"10 and earlier) it was {name}", location,
+                          f"write {name} if that is what this key should do", code="raw-value")
+
+    def check_duplicate_combos(self) -> Iterator[Problem]:
+        """Two combos on the same keys (in any order) fire on the same press where their layers
+        overlap: QMK runs only one of them, so the other is dead."""
+        seen: list[tuple[frozenset[str], set[str] | None, int]] = []
+        for ci, combo in enumerate(self.layout.combos):
+            if len(combo.keys) < 2:
+                continue
+            keys = frozenset(self._canonical(("combos", ci, "keys", ji), text) for ji, text in enumerate(combo.keys))
+            layers = set(combo.layers) if combo.layers is not None else None
+            for other_keys, other_layers, other in seen:
+                if keys == other_keys and (layers is None or other_layers is None or layers & other_layers):
+                    yield warning(
+                        f"combo {ci + 1} has the same keys as combo {other + 1} ({' + '.join(combo.keys)}); "
+                        "only one of them can fire",
+                        ("combos", ci, "keys"),
+                        "give one of them another key, limit them to different `layers:`, or remove one",
+                        code="duplicate-combo",
+                    )
+                    break
+            seen.append((keys, layers, ci))
+
+    def _canonical(self, location: Location, text: str) -> str:
+        parsed = self.parsed.get(location)
+        return self.registry.format(parsed) if parsed is not None else text
 
     # -- lint: how layers are entered and left
     def effective(self, layer: int, key: int) -> kc.Keycode | None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from keyconf.cli.main import main
+from keyconf.formats.yaml_layout import load_layout
 
 ROOT = Path(__file__).resolve().parents[2]
 LAYOUTS = sorted((ROOT / "layouts").glob("*.yaml"))
@@ -96,3 +97,49 @@ def test_export_keymap_c_to_a_folder_writes_its_rules_and_config(tmp_path, capsy
     assert main(["export", str(ROOT / "layouts" / "planck.yaml"), "--format", "keymap.c", "-o", str(single)]) == 0
     assert "rules.mk and config.h" in capsys.readouterr().err
     assert single.read_text() == (out / "keymap.c").read_text()
+
+
+def test_fix_writes_raw_values_as_their_names(tmp_path, capsys):
+    original = (ROOT / "layouts" / "planck.yaml").read_text()
+    assert "QK_BOOT" in original and "KC_TAB," in original
+    raw = original.replace("QK_BOOT", "0x7c00").replace("KC_TAB,", "0x002b,", 1)
+    path = tmp_path / "raw.yaml"
+    path.write_text(raw)
+    assert main(["validate", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "`0x7c00` is the raw value of QK_BOOT" in out and "`0x002b` is the raw value of KC_TAB" in out
+    assert main(["validate", "--fix", "--strict", str(path)]) == 0
+    fixed = path.read_text()
+    assert "0x7C00" not in fixed and "0x7c00" not in fixed and "0x002" not in fixed
+    assert load_layout(path).layout == load_layout(ROOT / "layouts" / "planck.yaml").layout
+
+
+def test_a_value_only_the_old_numbering_names_is_explained(tmp_path, capsys):
+    original = (ROOT / "layouts" / "planck.yaml").read_text()
+    path = tmp_path / "old.yaml"
+    path.write_text(original.replace("QK_BOOT", "0x5c00"))
+    assert main(["validate", "--strict", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "`0x5c00` is no keycode in QMK 0.19 and later" in out and "it was QK_BOOT" in out
+
+
+def test_duplicate_combos_warn_and_fail_under_strict(tmp_path, capsys):
+    original = (ROOT / "layouts" / "corne.yaml").read_text()
+    assert "combos:" not in original
+    path = tmp_path / "combos.yaml"
+    path.write_text(original + "\ncombos:\n  - keys: [KC_J, KC_K]\n    action: KC_ESC\n"
+                    "  - keys: [KC_K, KC_J]\n    action: KC_CAPS\n")
+    assert main(["validate", str(path)]) == 0
+    assert "combo 2 has the same keys as combo 1" in capsys.readouterr().out
+    assert main(["validate", "--strict", str(path)]) == 1
+
+
+def test_unquoted_layer_tap_in_a_row_is_one_error_with_a_hint(tmp_path, capsys):
+    original = (ROOT / "layouts" / "kyria.yaml").read_text()
+    quoted = '"LT(nav, KC_SPC)"'
+    assert quoted in original
+    path = tmp_path / "lt.yaml"
+    path.write_text(original.replace(quoted, "LT(nav, KC_SPC)", 1))
+    assert main(["validate", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("error:") == 1 and "split it at its comma" in err and "quote it: 'LT(" in err

@@ -333,3 +333,21 @@ def test_random_layouts_survive_save_and_load(layout):
     loaded = loads_layout(text)
     assert loaded.layout == layout
     assert render_layout(loaded.layout, loaded) == text
+
+
+@pytest.mark.parametrize("written", ["LT(nav, KC_SPC)", "LM(nav,MOD_LSFT)", "LT(nav, LCTL(KC_A))"])
+def test_unquoted_comma_keycode_in_a_flow_row_is_one_error_with_a_hint(written):
+    text = HAND_WRITTEN.replace("'LT(nav, KC_SPC)'", written)
+    with pytest.raises(LayoutFileError) as caught:
+        loads_layout(text, "my.yaml")
+    error = caught.value
+    assert "is one keycode, but YAML split it at its comma" in error.message
+    assert error.hint and error.hint.startswith("quote it: 'LT(" if written.startswith("LT") else "quote it: 'LM(")
+    assert (error.line, error.column) == (11, 53)
+
+
+def test_quoted_and_comma_free_keycodes_are_not_flagged():
+    assert loads_layout(HAND_WRITTEN).layout.layers[0].keys[41] == "LT(nav, KC_SPC)"
+    text = HAND_WRITTEN.replace("  - keys: [KC_J, KC_K]", "  - keys: [KC_J, LT(nav, KC_K)]")
+    with pytest.raises(LayoutFileError, match="split it at its comma"):
+        loads_layout(text)

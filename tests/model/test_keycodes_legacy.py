@@ -198,7 +198,7 @@ def test_via_deprecated_names(name: str, expression: str) -> None:
         ("M0", "MC_0"),
         ("M31", "MC_31"),
         ("0x7c4f", "0x7C4F"),
-        ("0X0004", "0x0004"),
+        ("0X5A00", "0x5A00"),
         ("31823", "0x7C4F"),
         ("-1", "KC_NO"),
         ("ANY(KC_A)", "KC_A"),

@@ -156,3 +156,24 @@ def test_macro_steps_may_hold_modifiers_around_a_key():
     layout = Layout("test/board", "LAYOUT", layers=[layer("base", "QK_MACRO_0")],
                     macros=[Macro([MacroStep("tap", ["LCTL(KC_C)"]), MacroStep("tap", ["LT(0, KC_A)"])])])
     assert codes(validate(layout, keyboard())) == [("macro-keycode", ("macros", 0, "steps", 1))]
+
+
+def test_duplicate_combos_are_reported():
+    layout = Layout("test/board", "LAYOUT", layers=[layer("base", "KC_J", "KC_K", "KC_L")], combos=[
+        Combo(["KC_J", "KC_K"], "KC_ESC"),
+        Combo(["KC_J", "KC_L"], "KC_TAB"),
+        Combo(["KC_K", "KC_J"], "KC_CAPS"),  # the same keys in another order
+        Combo(["KC_L", "KC_J"], "KC_ENT", layers=["base"]),  # the same keys as combo 2, on base: clashes
+    ])
+    problems = [p for p in validate(layout, keyboard()) if p.code == "duplicate-combo"]
+    assert [(p.location, p.is_error) for p in problems] == [(("combos", 2, "keys"), False),
+                                                            (("combos", 3, "keys"), False)]
+    assert "combo 3 has the same keys as combo 1" in problems[0].message
+
+
+def test_same_keys_on_different_layers_are_no_duplicate():
+    layout = Layout("test/board", "LAYOUT", layers=[layer("base", "KC_J", "KC_K", "MO(nav)"), layer("nav")], combos=[
+        Combo(["KC_J", "KC_K"], "KC_ESC", layers=["base"]),
+        Combo(["KC_J", "KC_K"], "KC_TAB", layers=["nav"]),
+    ])
+    assert [p for p in validate(layout, keyboard()) if p.code == "duplicate-combo"] == []

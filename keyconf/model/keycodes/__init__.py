@@ -35,6 +35,7 @@ from keyconf.model.keycodes.mods import (
 from keyconf.model.keycodes.registry import FormerName, KeycodeRegistry, SpecNames
 from keyconf.model.keycodes.types import (
     OP_CUSTOM,
+    OP_RAW,
     Keycode,
     KeycodeDef,
     KeycodeError,
@@ -49,6 +50,7 @@ __all__ = [
     "MOD_MASK_NAMES",
     "MOD_NAMES",
     "OP_CUSTOM",
+    "OP_RAW",
     "MOD_TAPS",
     "MOD_WRAPPERS",
     "ONE_SHOT_MODS",

@@ -356,9 +356,15 @@ class KeycodeRegistry:
         return self.format(self.parse(text, ctx))
 
     def deprecated_replacement(self, text: str, ctx: ParseContext = NO_CONTEXT) -> str | None:
-        """The canonical spelling when `text` uses an old name or another tool's dialect, else None.
-        Raises KeycodeError when the text is not a keycode at all."""
+        """The canonical spelling when `text` uses an old name or another tool's dialect, or is a
+        raw value (`0x7c00`) that has a name (QK_BOOT), else None. A raw value without a name is
+        written as canonical hex. Raises KeycodeError when the text is not a keycode at all."""
         parsed = self.parse_full(text, ctx)
+        if parsed.keycode.op == OP_RAW:
+            assert isinstance(parsed.keycode.number, int)
+            named = self.decode(parsed.keycode.number, Numbering.CURRENT, ctx)
+            if named.op != OP_RAW:
+                return self.format(named)
         return self.format(parsed.keycode) if parsed.deprecated else None
 
     def rename_layer(self, text: str, old: str, new: str, ctx: ParseContext = NO_CONTEXT) -> str:
