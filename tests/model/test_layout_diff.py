@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
+from keyconf.catalogue.resolve import find_keyboard
+from keyconf.formats.yaml_layout import load_layout
 from keyconf.model.keycodes import REGISTRY, ParseContext
 from keyconf.model.layout import Combo, EncoderAction, Layer, Layout, Macro, MacroStep, TapDance
 from keyconf.model.layout_diff import diff_layouts, same_keycode
+from keyconf.model.retarget import layouts_match, retarget_layout
 
 
 def layout() -> Layout:
@@ -98,3 +102,23 @@ def test_same_keycode_resolves_names_in_each_layout() -> None:
     assert not same_keycode("MO(nav)", a, "MO(base)", b)
     assert same_keycode("CUSTOM_THING", a, " CUSTOM_THING ", b)
     assert not same_keycode("CUSTOM_THING", a, "OTHER_THING", b)
+
+
+def test_layouts_of_different_boards_compare_through_the_key_pairing():
+    corne = load_layout(Path(__file__).resolve().parents[2] / "layouts" / "corne.yaml").layout
+    source, target = find_keyboard("crkbd/rev1"), find_keyboard("ferris/sweep")
+    sweep = retarget_layout(corne, source, target).layout
+    sweep.layers[0].keys[31] = "KC_BSPC"  # Space (Corne key 38) changed after the move
+    match = layouts_match(corne, source, sweep, target)
+    assert match is not None
+    result = diff_layouts(corne, sweep, key_pairs=match.target_of)
+    base = result.layers[0]
+    assert base.relocated == 42 - 8 - 1
+    changed = [c for c in base.keys if c.old and c.new]
+    assert [(c.index, c.new_index, c.old, c.new) for c in changed] == [(38, 31, "KC_SPC", "KC_BSPC")]
+    dropped = [c.index for c in base.keys if not c.new]
+    assert dropped == [0, 11, 12, 23, 24, 35, 36, 41]
+    assert "keyboard: crkbd/rev1 → ferris/sweep" in result.other
+    assert "moved to the new board unchanged" in result.summary()
+    # The same board and macro: no pairing, keys compare by position as before.
+    assert layouts_match(corne, source, corne, source) is None

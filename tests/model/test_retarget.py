@@ -11,7 +11,18 @@ import pytest
 from keyconf.catalogue.resolve import find_keyboard
 from keyconf.formats.qmk_info import load_qmk_keyboard
 from keyconf.formats.yaml_layout import load_layout
-from keyconf.model.layout import Combo, EncoderAction, KeyOverride, Layer, Layout, Macro, MacroStep, TapDance
+from keyconf.model.layout import (
+    Combo,
+    CSource,
+    CustomKeycode,
+    EncoderAction,
+    KeyOverride,
+    Layer,
+    Layout,
+    Macro,
+    MacroStep,
+    TapDance,
+)
 from keyconf.model.retarget import best_macro, retarget_layout
 from keyconf.model.validation import validate
 
@@ -71,14 +82,20 @@ def test_definitions_and_settings_come_along_unchanged():
     layout.key_overrides = [KeyOverride("KC_BSPC", "KC_DEL", ["MOD_MASK_SHIFT"])]
     layout.combos = [Combo(["KC_W", "KC_E"], "KC_ESC", name="we")]
     layout.settings = {"tapping_term": 180, "permissive_hold": True}
+    layout.custom_keycodes = [CustomKeycode("ALTTAB", legend="Alt⇥")]
+    layout.c_source = CSource(code="bool process_record_user(uint16_t k, keyrecord_t *r) { return true; }")
+    layout.layers[0].keys[1] = "ALTTAB"  # the Q key: it moves like any other
     original = copy.deepcopy(layout)
     moved = retarget_layout(layout, find_keyboard("crkbd/rev1"), find_keyboard("lily58/rev1"))
     result = moved.layout
-    for field in ("macros", "tap_dances", "key_overrides", "combos", "settings", "name", "author", "notes"):
+    for field in ("macros", "tap_dances", "key_overrides", "combos", "settings", "name", "author", "notes",
+                  "custom_keycodes", "c_source"):
         assert getattr(result, field) == getattr(original, field), field
     assert result.layer_names == original.layer_names
     assert layout == original  # the source is not touched
     assert moved.combos == []
+    assert result.layers[0].keys[result.layers[0].keys.index("ALTTAB")] == "ALTTAB"
+    assert [p for p in moved.problems if p.is_error] == []
 
 
 def test_combos_whose_keys_left_the_board_are_reported():
