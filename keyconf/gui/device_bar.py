@@ -19,6 +19,8 @@ from keyconf.gui.device_worker import BoardSummary, DeviceWorker
 from keyconf.gui.udev_button import Installer, UdevInstallButton
 
 DEMO_LABEL = "Demo keyboard (simulated Planck)"
+VIAL_DEMO_LABEL = "Demo Vial board (simulated, locked)"
+VIAL_DEMO = "vial"  # the item's data: the demo board to connect
 SCAN_INTERVAL_MS = 1000
 PHASES = {"read": "Reading", "write": "Writing", "verify": "Verifying"}
 
@@ -134,6 +136,7 @@ class DeviceBar(QWidget):
             self.combo.addItem(label, info)
         if self.offer_demo:
             self.combo.addItem(DEMO_LABEL, None)
+            self.combo.addItem(VIAL_DEMO_LABEL, VIAL_DEMO)
         keep = next((i for i in range(self.combo.count()) if self._same(self.combo.itemData(i), chosen)), 0)
         self.combo.setCurrentIndex(keep)
         self.combo.blockSignals(False)
@@ -141,6 +144,14 @@ class DeviceBar(QWidget):
     @staticmethod
     def _same(a: DeviceInfo | None, b: DeviceInfo | None) -> bool:
         return a is b if a is None or b is None else a.path == b.path
+
+    def show_demo(self, board: str) -> None:
+        """Select the demo board's entry (when the demo is connected from elsewhere: `--demo`)."""
+        wanted = VIAL_DEMO if board == VIAL_DEMO else None
+        for index in range(self.combo.count()):
+            if self.combo.itemData(index) == wanted and self.combo.itemText(index) in (DEMO_LABEL, VIAL_DEMO_LABEL):
+                self.combo.setCurrentIndex(index)
+                return
 
     def selected(self) -> DeviceInfo | None:
         """The chosen keyboard; None for the demo keyboard (or nothing)."""
@@ -201,7 +212,8 @@ class DeviceBar(QWidget):
             if not self.offer_demo:
                 return
             self.status.setText("Connecting to the demo keyboard…")
-            self.worker.connect_demo()
+            board = self.combo.currentData()
+            self.worker.connect_demo(board if isinstance(board, str) else "planck")
         else:
             self.status.setText(f"Connecting to {info.name}…")
             self.worker.connect_device(info)

@@ -110,6 +110,7 @@ class DeviceFeatures(QObject):
     # --- connection -----------------------------------------------------------------------
 
     def connect_demo(self, board: str = "planck") -> None:
+        self.bar.show_demo(board)
         self.worker.connect_demo(board)
 
     def _on_connected(self, summary: BoardSummary) -> None:
@@ -149,7 +150,7 @@ class DeviceFeatures(QObject):
         box = QMessageBox(
             QMessageBox.Icon.Warning,
             "Keyboard locked",
-            f"{message}. Nothing was written.",
+            f"{message[:1].upper()}{message[1:]}. Nothing was written.",
             QMessageBox.StandardButton.Cancel,
             self.window,
         )

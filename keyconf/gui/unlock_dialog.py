@@ -24,11 +24,13 @@ class UnlockDialog(QDialog):
     ):
         super().__init__(parent)
         self.setWindowTitle("Unlock keyboard")
+        self.setMinimumWidth(440)
         self.worker = worker
         self.describe_keys = describe_keys
         self.cancel_event = threading.Event()
         self.message = QLabel("Asking the keyboard…", self)
         self.message.setWordWrap(True)
+        self.message.setMinimumHeight(self.message.fontMetrics().lineSpacing() * 3)
         self.bar = QProgressBar(self)
         self.bar.setRange(0, 0)  # busy until the first poll says how many remain
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)

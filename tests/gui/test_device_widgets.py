@@ -13,7 +13,7 @@ from keyconf.device.discovery import DeviceInfo
 from keyconf.device.errors import HidUnavailable
 from keyconf.device.simulated import Faults, SimulatedKeyboard, SimulatedVialKeyboard
 from keyconf.device.via_protocol import Channel
-from keyconf.gui.device_bar import DEMO_LABEL, DeviceBar
+from keyconf.gui.device_bar import DEMO_LABEL, VIAL_DEMO_LABEL, DeviceBar
 from keyconf.gui.device_worker import DeviceWorker
 from keyconf.gui.lighting_panel import LightingPanel
 from keyconf.gui.matrix_tester import MatrixTester
@@ -128,14 +128,15 @@ def test_device_bar_lists_and_follows_hotplug(qtbot, worker):
     bar = DeviceBar(worker, lister=lambda: list(connected), interval_ms=30)
     qtbot.addWidget(bar)
     try:
-        qtbot.waitUntil(lambda: bar.combo.count() == 2, timeout=3000)
-        assert bar.combo.itemText(0) == "Corne" and bar.combo.itemText(1) == DEMO_LABEL
-        connected.append(info("/dev/hidraw2", "Kyria", accessible=False))
         qtbot.waitUntil(lambda: bar.combo.count() == 3, timeout=3000)
+        assert bar.combo.itemText(0) == "Corne" and bar.combo.itemText(1) == DEMO_LABEL
+        assert bar.combo.itemText(2) == VIAL_DEMO_LABEL
+        connected.append(info("/dev/hidraw2", "Kyria", accessible=False))
+        qtbot.waitUntil(lambda: bar.combo.count() == 4, timeout=3000)
         assert bar.combo.itemText(1) == "Kyria (no permission)"
         qtbot.waitUntil(lambda: "no permission" in bar.status.text() and "udev" in bar.status.text(), timeout=3000)
         connected.clear()
-        qtbot.waitUntil(lambda: bar.combo.count() == 1, timeout=3000)
+        qtbot.waitUntil(lambda: bar.combo.count() == 2, timeout=3000)
         assert bar.selected() is None
     finally:
         bar.shutdown()
@@ -149,7 +150,8 @@ def test_device_bar_without_hidapi_still_offers_the_demo(qtbot, worker):
     qtbot.addWidget(bar)
     try:
         qtbot.waitUntil(lambda: "libhidapi-hidraw0" in bar.status.text(), timeout=3000)
-        assert bar.combo.count() == 1 and bar.combo.itemText(0) == DEMO_LABEL
+        assert bar.combo.count() == 2 and bar.combo.itemText(0) == DEMO_LABEL
+        assert bar.combo.itemText(1) == VIAL_DEMO_LABEL
         with qtbot.waitSignal(worker.connected, timeout=5000):
             bar.connect_button.click()
         assert bar.connect_button.text() == "Disconnect" and "Connected" in bar.status.text()
@@ -157,6 +159,12 @@ def test_device_bar_without_hidapi_still_offers_the_demo(qtbot, worker):
         with qtbot.waitSignal(worker.disconnected, timeout=5000):
             bar.connect_button.click()
         assert bar.connect_button.text() == "Connect"
+        bar.combo.setCurrentIndex(1)  # the Vial demo board
+        with qtbot.waitSignal(worker.connected, timeout=5000):
+            bar.connect_button.click()
+        assert "Vial demo board" in bar.status.text()
+        with qtbot.waitSignal(worker.disconnected, timeout=5000):
+            bar.connect_button.click()
     finally:
         bar.shutdown()
 
