@@ -30,7 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Subcommands (keyconf validate, keyconf show, …): keyconf --help",
     )
     parser.add_argument("file", nargs="?", help="layout file to open (.yaml)")
-    parser.add_argument("--screenshot", metavar="OUT.png", help="render the main window to a PNG and exit")
+    parser.add_argument(
+        "--screenshot", metavar="OUT.png", help="render the main window to a picture (.png, .jpg, .bmp, .webp) and exit"
+    )
     parser.add_argument(
         "--layer", metavar="NAME", help="with --screenshot: the layer to show (name or number)"
     )
@@ -64,6 +66,21 @@ def default_layout_path() -> Path | None:
     return next((c for c in candidates if c.is_file()), None)
 
 
+SCREENSHOT_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".bmp": "BMP", ".webp": "WEBP"}
+
+
+def picture_format(path: Path) -> str:
+    """The image format a screenshot's file name asks for; an unknown suffix is a usage error."""
+    fmt = SCREENSHOT_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise CommandError(
+            f"--screenshot {path}: keyconf cannot write {path.suffix or 'a file without a suffix'}",
+            EXIT_USAGE,
+            hint="name the picture .png, .jpg, .bmp or .webp",
+        )
+    return fmt
+
+
 def parse_size(text: str) -> tuple[int, int]:
     try:
         w, h = (int(part) for part in text.lower().split("x"))
@@ -93,6 +110,8 @@ def run(args: Sequence[str]) -> int:
     if ns.paths:
         return print_paths()
     size = parse_size(ns.size) if ns.screenshot else None
+    if ns.screenshot:
+        picture_format(Path(ns.screenshot))  # refused before any window is made
     file = Path(ns.file) if ns.file else None
     if file is not None and not file.exists():
         raise CommandError(
@@ -312,7 +331,7 @@ def _screenshot(window: object, ns: argparse.Namespace, file: Path | None, size:
     out = Path(ns.screenshot)
     if out.parent and not out.parent.exists():
         raise CommandError(f"{out.parent}: no such folder", EXIT_USAGE)
-    if not image.save(str(out), "PNG"):
+    if not image.save(str(out), picture_format(out)):
         raise CommandError(f"cannot write {out}", EXIT_PROBLEMS)
     print(f"{out} ({image.width()}x{image.height()})")
     window.doc.undo_stack.setClean()

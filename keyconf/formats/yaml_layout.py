@@ -1096,6 +1096,7 @@ class _SurgicalSave:
         self.lines = loaded.text.splitlines(keepends=True)
         if self.lines and not self.lines[-1].endswith("\n"):
             self.lines[-1] += "\n"
+        self.realign_layers = False  # a keycode outgrew its column: the layer grid is rewritten
 
     def section_ranges(self) -> dict[str, tuple[int, int]]:
         """Top-level key -> [first line, end line) it occupies, comments before the next key excluded."""
@@ -1133,7 +1134,7 @@ class _SurgicalSave:
                 replacements[name] = None
                 continue
             patched = self.patch_in_place(name, ranges[name])
-            if patched is None and name in _ENTRY_SECTIONS:
+            if patched is None and name in _ENTRY_SECTIONS and not (name == "layers" and self.realign_layers):
                 patched = self.patch_entries(name, ranges[name], new_text)
                 if patched is not None:
                     entry_patched.append(name)
@@ -1213,6 +1214,14 @@ class _SurgicalSave:
             return None
         start, end = line_range
         section_lines = self.lines[start:end]
+        if name == "layers" and not all(
+            _fits_cell(self.lines[span.line], span.column, span.end_column, text) for span, text in edits
+        ):
+            # A longer keycode ("LT(nav, KC_W)") would push its row out of line: the grid is
+            # written afresh, aligned, unless the section holds comments that would be lost.
+            if not any("#" in line for line in section_lines):
+                self.realign_layers = True
+                return None
         # Apply right-to-left per line so earlier columns stay valid.
         edits.sort(key=lambda e: (e[0].line, e[0].column), reverse=True)
         for span, replacement in edits:
@@ -1421,6 +1430,14 @@ def _reindent(chunk: str, shift: int) -> str | None:
 def _is_blank_or_comment(line: str) -> bool:
     stripped = line.strip()
     return not stripped or stripped.startswith("#")
+
+
+def _fits_cell(line: str, start: int, end: int, replacement: str) -> bool:
+    """Whether `replacement` fits the padding of its cell (or is the row's last cell)."""
+    match = re.match(r"^(\s*,)( +)(?=\S)", line[end:])
+    if match is None:
+        return True
+    return len(replacement) - (end - start) < len(match.group(2))
 
 
 def _replace_keeping_alignment(line: str, start: int, end: int, replacement: str) -> str:

@@ -351,3 +351,21 @@ def test_quoted_and_comma_free_keycodes_are_not_flagged():
     text = HAND_WRITTEN.replace("  - keys: [KC_J, KC_K]", "  - keys: [KC_J, LT(nav, KC_K)]")
     with pytest.raises(LayoutFileError, match="split it at its comma"):
         loads_layout(text)
+
+
+def test_a_keycode_with_spaces_keeps_the_columns_aligned():
+    """Saving `LT(nav, KC_W)` (quoted: it holds a comma) over `KC_W` used to push the rest of its
+    row out of line; the grid is written aligned again."""
+    from keyconf.catalogue.resolve import resolve_keyboard
+    from keyconf.formats.yaml_layout import loads_layout, render_layout
+
+    source = Path(__file__).resolve().parents[2] / "layouts" / "corne.yaml"
+    loaded = loads_layout(source.read_text(), str(source))
+    keyboard = resolve_keyboard(loaded.layout)
+    loaded.layout.layers[0].keys[2] = "LT(nav, KC_W)"
+    text = render_layout(loaded.layout, loaded, keyboard)
+    rows = [line for line in text.splitlines() if line.startswith("    - [")]
+    third = [line.index("KC_E") for line in rows[:1]] + [line.index("LCTL_T(KC_D)") for line in rows[1:2]]
+    assert third[0] == third[1]  # the key after the new one starts in the same column in both rows
+    assert loads_layout(text).layout.layers[0].keys[2] == "LT(nav, KC_W)"
+    assert text.splitlines()[:9] == source.read_text().splitlines()[:9]  # the rest of the file kept

@@ -389,6 +389,27 @@ def test_screenshot_command_writes_a_png_of_the_asked_size(tmp_path):
     assert (image.width(), image.height()) == (900, 600)
 
 
+def test_screenshot_writes_the_format_its_suffix_names(tmp_path):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", KEYCONF_HOME=str(tmp_path / "home"))
+
+    def shot(name: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "keyconf", "--screenshot", str(tmp_path / name), "--size", "640x400"],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    result = shot("shot.jpg")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "shot.jpg").read_bytes()[:3] == b"\xff\xd8\xff"  # a JPEG, not a PNG
+    result = shot("shot.gif2")
+    assert result.returncode == 2 and ".gif2" in result.stderr and ".jpg" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "shot.gif2").exists()
+
+
 def test_screenshot_with_a_bad_layer_is_a_clean_error(tmp_path):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", KEYCONF_HOME=str(tmp_path / "home"))
     result = subprocess.run(
