@@ -154,13 +154,12 @@ def _base_letters(layout: Layout) -> list[int]:
 def _move_layer(layer: Layer, match: KeyMatch, size: int) -> tuple[list[str], LayerMove]:
     keys = [UNFILLED] * size
     move = LayerMove(layer.name)
-    for i, j in enumerate(match.target_of):
-        if i >= len(layer.keys):
-            break
+    for i, text in enumerate(layer.keys):
+        j = match.target_of[i] if i < len(match.target_of) else None  # keys beyond the macro: no place
         if j is None:
             move.dropped.append(i)
         else:
-            keys[j] = layer.keys[i]
+            keys[j] = text
             move.moved.append((i, j))
     filled = {j for _, j in move.moved}
     move.unfilled = [j for j in range(size) if j not in filled]

@@ -173,3 +173,11 @@ def test_planck_to_a_real_preonic_lands_every_key_one_row_down():
         assert move.dropped == []
         assert move.unfilled == list(range(12))
         assert after.keys[12:] == before.keys
+
+
+def test_keys_beyond_the_macro_are_listed_as_dropped_not_lost():
+    layout = shipped("sweep")
+    layout.layers[0].keys.append("KC_F24")  # one key too many (validation reports it too)
+    moved = retarget_layout(layout, find_keyboard("ferris/sweep"), find_keyboard("crkbd/rev1"), "LAYOUT_split_3x6_3")
+    assert moved.layers[0].dropped == [34]
+    assert len(moved.layout.layers[0].keys) == 42

@@ -62,20 +62,25 @@ def run(args: argparse.Namespace) -> int:
             EXIT_USAGE,
             "pass --from-keyboard with its QMK name or definition file",
         )
+    if source.resolve_layout_name(imported.layout.layout_macro) is None:
+        raise CommandError(
+            f"{source.name} has no layout macro {imported.layout.layout_macro or '(none)'}, so the layout's keys "
+            "cannot be placed",
+            EXIT_USAGE,
+            f"the layout's `layout:` should be one of: {', '.join(source.layouts)}",
+        )
     chosen = keyboard_option(args.keyboard)
     assert chosen is not None
     target = chosen.keyboard
+    if not target.layouts:
+        raise CommandError(f"{target.name} defines no layout macros", EXIT_USAGE)
     if args.macro is not None and target.resolve_layout_name(args.macro) is None:
         raise CommandError(
             f"{target.name} has no layout macro {args.macro}",
             EXIT_USAGE,
             f"choose one of: {', '.join(target.layouts)}",
         )
-    try:
-        moved = retarget_layout(imported.layout, source, target, args.macro, embed_geometry=chosen.from_file)
-    except KeyError as error:
-        raise CommandError(f"{imported.layout.layout_macro or 'the layout macro'} is not a macro of "
-                           f"{source.name}: {error}", EXIT_USAGE) from None
+    moved = retarget_layout(imported.layout, source, target, args.macro, embed_geometry=chosen.from_file)
     text = dumps_layout(moved.layout, target)
     output = args.output or str(_default_output(Path(args.layout), target.name))
     if output != "-":
