@@ -62,7 +62,7 @@ def from_tool(value: str | int, ctx: ParseContext, numbering: Numbering = Number
         return text
     if kc.op == "RAW" and isinstance(kc.number, int):
         kc = REGISTRY.decode(kc.number, numbering, ctx)
-    return REGISTRY.format(_names_from_context(_as_qmk_encodes(kc), ctx))
+    return REGISTRY.format(_names_from_context(_as_qmk_encodes(kc), ctx), ctx.language)
 
 
 def from_author(text: str, ctx: ParseContext) -> str:
@@ -163,6 +163,27 @@ def detect_host_language(layout: Layout, source: str = "") -> tuple[str, str] | 
     return None
 
 
+def respell_in_language(layout: Layout) -> int:
+    """Write the layout's keycodes in its host language (KC_Y → DE_Z for German) where they are
+    spelled canonically; a person's own spelling stays. Returns how many changed."""
+    if not layout.host_language:
+        return 0
+    ctx = context(layout)
+    changed = 0
+    for place in keycode_fields(layout):
+        try:
+            kc = REGISTRY.parse(place.text, ctx)
+        except KeycodeError:
+            continue
+        if REGISTRY.format(kc) != place.text.strip():
+            continue
+        spelled = REGISTRY.format(kc, layout.host_language)
+        if spelled != place.text:
+            place.set(spelled)
+            changed += 1
+    return changed
+
+
 def is_known(text: str, ctx: ParseContext) -> bool:
     try:
         REGISTRY.parse(text, ctx)
@@ -195,6 +216,7 @@ __all__ = [
     "legend_text",
     "named_context",
     "qmk_mod_sets",
+    "respell_in_language",
     "same_keycode",
     "to_value",
 ]

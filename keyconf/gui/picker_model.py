@@ -7,6 +7,7 @@ tap dances come from the open layout, since they name its layers and items.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -126,7 +127,33 @@ class PickerModel:
             named = self._macro_entries(layout)
             codes = {e.code for e in named}
             fixed = named + [e for e in fixed if e.code not in codes]
-        return fixed
+        return self._in_language(fixed, layout)
+
+    def _in_language(self, entries: list[PickerEntry], layout: Layout | None) -> list[PickerEntry]:
+        """For a layout whose computer types another language, keys it has an alias for are
+        offered under it (DE_Z, legend Z for KC_Y): a pick writes the layout's language."""
+        language = layout.host_language if layout is not None else None
+        table = self.registry.language_table(language) if language else None
+        if table is None:
+            return entries
+        from keyconf.model.keycodes import KeycodeError
+
+        out = []
+        for entry in entries:
+            try:
+                kc = self.registry.parse(entry.code)
+            except KeycodeError:
+                out.append(entry)
+                continue
+            alias = table.names.get(kc)
+            if alias is None:
+                out.append(entry)
+                continue
+            out.append(dataclasses.replace(
+                entry, code=alias, legend=table.legends.get(kc, entry.legend), aliases=(*entry.aliases, entry.code),
+                description=f"{entry.description} ({entry.code} on a {table.language.title} computer)".strip(),
+            ))  # fmt: skip
+        return out
 
     def search(self, query: str, layout: Layout | None = None, limit: int = 300) -> list[PickerEntry]:
         """Keycodes whose name, alias, legend or description contains `query`; the
@@ -158,7 +185,7 @@ class PickerModel:
         # What the query names exactly ("volume up": KC_VOLU) comes before what merely contains it.
         q = query.lower()
         found.sort(key=lambda e: q not in (e.code.lower(), e.legend.lower(), e.description.lower()))
-        return found[:limit]
+        return self._in_language(found[:limit], layout)
 
     def use(self, code: str) -> None:
         """Remember a keycode as recently used (most recent first)."""

@@ -117,3 +117,32 @@ def test_importers_set_the_language_a_file_implies(tmp_path) -> None:
 def test_language_names_qmk_and_people_use() -> None:
     assert host_language("keymap_german.h") is host_language("german") is host_language("German")
     assert host_language("klingon") is None
+
+
+def test_the_picker_offers_the_layouts_language() -> None:
+    from keyconf.gui.picker_model import BASIC, PickerModel
+
+    layout = Layout("crkbd/rev1", "LAYOUT_split_3x6_3", [Layer("base", ["KC_A"] * 42)])
+    picker = PickerModel()
+    us = {e.code: e.legend for e in picker.entries(BASIC, layout)}
+    assert us["KC_Y"] == "Y" and "DE_Z" not in us
+    layout.host_language = "german"
+    german = {e.code: e for e in picker.entries(BASIC, layout)}
+    assert german["DE_Z"].legend == "Z" and "KC_Y" in german["DE_Z"].aliases  # picking writes DE_Z
+    assert german["DE_SS"].legend == "ß" and german["KC_ENT"].legend == "Enter"
+    assert [e.code for e in picker.search("KC_Y", layout)][:1] == ["DE_Z"]
+
+
+def test_import_writes_a_via_save_in_the_language_asked_for(tmp_path, capsys) -> None:
+    from pathlib import Path
+
+    from keyconf.cli.main import main
+
+    save = Path(__file__).parents[1] / "formats" / "data" / "interchange" / "corne.layout.json"
+    out = tmp_path / "corne.yaml"
+    assert main(["import", str(save), "--keyboard", "crkbd/rev1", "--host-language", "german", "-o", str(out)]) == 0
+    layout = loads_layout(out.read_text()).layout
+    assert layout.host_language == "german"
+    assert layout.layers[0].keys[6] == "DE_Z" and "KC_Y" not in layout.layers[0].keys
+    assert main(["import", str(save), "--keyboard", "crkbd/rev1", "--host-language", "klingon", "-o", "-"]) != 0
+    assert "unknown host language" in capsys.readouterr().err

@@ -15,8 +15,10 @@ from keyconf.catalogue.resolve import CatalogueKeyboards
 from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand
 from keyconf.cli.keyboard_lookup import keyboard_option
 from keyconf.formats.atomic import write_atomic
+from keyconf.formats.foreign_keycodes import respell_in_language
 from keyconf.formats.interchange import FORMAT_NAMES, IMPORT_FORMATS, FormatError, import_layout, layout_text
 from keyconf.formats.yaml_layout import LayoutFileError
+from keyconf.model.keycodes.languages import host_language, host_languages
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,6 +27,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--keyboard", metavar="NAME", help="the keyboard: a QMK name or a VIA/Vial/QMK definition file")
     parser.add_argument("--layout", metavar="MACRO", help="the layout macro, e.g. LAYOUT_split_3x6_3")
     parser.add_argument("--format", choices=IMPORT_FORMATS, help="read the file as this format")
+    parser.add_argument("--host-language", metavar="LANGUAGE",
+                        help="the language the computer types in (QMK's name: german, french, norwegian…); "
+                        "keys are written with its aliases (DE_Z)")
     parser.add_argument("-f", "--force", action="store_true", help="overwrite OUT if it exists")
 
 
@@ -52,6 +57,13 @@ def run(args: argparse.Namespace) -> int:
     except (FormatError, LayoutFileError) as error:
         raise CommandError(_located(error), EXIT_PROBLEMS, error.hint) from None
     layout = imported.layout
+    if args.host_language:
+        language = host_language(args.host_language)
+        if language is None:
+            raise CommandError(f"unknown host language {args.host_language!r}", EXIT_USAGE,
+                               f"languages: {', '.join(host_languages())}")
+        layout.host_language = language.name
+    respell_in_language(layout)
     for warning in imported.warnings:
         print(f"keyconf: warning: {warning}", file=sys.stderr)
     if not layout.keyboard:
