@@ -3,7 +3,8 @@
 Each layer becomes a block: its number and name as a title, the keyboard drawn with the
 same keycap painter as the window (tap legend, hold legend, colour by keycode group), keys
 that start a combo outlined, and the combos listed under the board. SVG and PNG stack the
-blocks; the PDF arranges them in columns on one landscape page, a cheat sheet to print.
+blocks; the PDF arranges them in columns on one A4 page (landscape or portrait, whichever
+the sheet fills more of), a cheat sheet to print.
 Works headless: a QGuiApplication is made on the offscreen platform when none exists."""
 
 from __future__ import annotations
@@ -274,8 +275,7 @@ def write_picture(
     elif suffix == ".png":
         _write_png(target, sheet, painter_for, scale)
     else:
-        sheet.columns = best_columns(sheet, _page_aspect())
-        _write_pdf(target, sheet, painter_for)
+        _write_pdf(target, sheet, painter_for, best_page(sheet))
     return sheet
 
 
@@ -321,13 +321,28 @@ def _write_png(target: Path, sheet: Sheet, sheet_painter: SheetPainter, scale: f
     _save(target, bytes(buffer.data().data()))
 
 
-def _page_layout() -> QPageLayout:
-    return QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Landscape, QMarginsF(10, 10, 10, 10))
+def _page_layout(orientation: QPageLayout.Orientation = QPageLayout.Orientation.Landscape) -> QPageLayout:
+    return QPageLayout(QPageSize(QPageSize.PageSizeId.A4), orientation, QMarginsF(10, 10, 10, 10))
 
 
-def _page_aspect() -> float:
-    rect = _page_layout().paintRect(QPageLayout.Unit.Point)
+def _page_aspect(orientation: QPageLayout.Orientation = QPageLayout.Orientation.Landscape) -> float:
+    rect = _page_layout(orientation).paintRect(QPageLayout.Unit.Point)
     return rect.width() / rect.height()
+
+
+def best_page(sheet: Sheet) -> QPageLayout.Orientation:
+    """Landscape or portrait, with the column count, whichever lets the sheet fill more of an A4
+    page (a wide board prints landscape; a small one's layers stack on a portrait page)."""
+    best: tuple[float, QPageLayout.Orientation, int] | None = None
+    for orientation in (QPageLayout.Orientation.Landscape, QPageLayout.Orientation.Portrait):
+        rect = _page_layout(orientation).paintRect(QPageLayout.Unit.Point)
+        columns = best_columns(sheet, rect.width() / rect.height())
+        scale = min(rect.width() / sheet.width, rect.height() / sheet.height)
+        if best is None or scale > best[0] * 1.001:
+            best = (scale, orientation, columns)
+    assert best is not None
+    sheet.columns = best[2]
+    return best[1]
 
 
 def best_columns(sheet: Sheet, aspect: float) -> int:
@@ -342,12 +357,17 @@ def best_columns(sheet: Sheet, aspect: float) -> int:
     return best
 
 
-def _write_pdf(target: Path, sheet: Sheet, sheet_painter: SheetPainter) -> None:
+def _write_pdf(
+    target: Path,
+    sheet: Sheet,
+    sheet_painter: SheetPainter,
+    orientation: QPageLayout.Orientation = QPageLayout.Orientation.Landscape,
+) -> None:
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(buffer)
     writer.setResolution(PDF_RESOLUTION)
-    writer.setPageLayout(_page_layout())
+    writer.setPageLayout(_page_layout(orientation))
     writer.setTitle(sheet.title)
     writer.setCreator("keyconf")
     painter = QPainter()
@@ -356,7 +376,9 @@ def _write_pdf(target: Path, sheet: Sheet, sheet_painter: SheetPainter) -> None:
     try:
         page = writer.pageLayout().paintRectPixels(PDF_RESOLUTION)
         scale = min(page.width() / sheet.width, page.height() / sheet.height)
-        painter.translate(QPointF((page.width() - sheet.width * scale) / 2, 0))
+        painter.translate(
+            QPointF((page.width() - sheet.width * scale) / 2, (page.height() - sheet.height * scale) / 2)
+        )
         painter.scale(scale, scale)
         sheet_painter.paint(painter, sheet)
     finally:

@@ -60,16 +60,46 @@ def test_png_size_and_background(tmp_path: Path, corne) -> None:
     assert len(colours) > 5
 
 
-def test_pdf_is_one_a4_landscape_page(tmp_path: Path, corne) -> None:
+def page_fill(sheet, orientation) -> tuple[float, float]:
+    """(width, height) of an A4 page's printable area the sheet covers, as fractions."""
+    from PySide6.QtGui import QPageLayout
+
+    from keyconf.render.export import _page_layout
+
+    rect = _page_layout(orientation).paintRect(QPageLayout.Unit.Point)
+    scale = min(rect.width() / sheet.width, rect.height() / sheet.height)
+    return sheet.width * scale / rect.width(), sheet.height * scale / rect.height()
+
+
+def test_pdf_is_one_a4_page_the_sheet_fills(tmp_path: Path, corne) -> None:
+    from keyconf.render.export import best_page
+
     layout, keyboard = corne
     sheet = write_picture(tmp_path / "corne.pdf", layout, keyboard)
     data = (tmp_path / "corne.pdf").read_bytes()
     assert data.startswith(b"%PDF-")
     assert len(re.findall(rb"/Type\s*/Page\b(?!s)", data)) == 1
-    assert sheet.columns == 2  # four layers of a wide board fill a landscape page best in two columns
+    # Four layers of a split board stack on a portrait page and cover most of it.
+    orientation = best_page(sheet)
+    width, height = page_fill(sheet, orientation)
+    assert max(width, height) > 0.99 and width * height > 0.75
     if shutil.which("pdfinfo"):
         info = subprocess.run(["pdfinfo", str(tmp_path / "corne.pdf")], capture_output=True, text=True).stdout
-        assert "Pages:           1" in info and "842 x 595 pts (A4)" in info
+        assert "Pages:           1" in info and "595 x 842 pts (A4)" in info
+
+
+def test_a_wide_board_prints_landscape(tmp_path: Path) -> None:
+    from keyconf.catalogue.resolve import resolve_keyboard
+    from keyconf.formats.yaml_layout import load_layout
+    from keyconf.render.export import best_page
+
+    layout = load_layout(Path(__file__).resolve().parents[2] / "layouts" / "kbd8x.yaml").layout
+    sheet = write_picture(tmp_path / "tkl.pdf", layout, resolve_keyboard(layout))
+    width, height = page_fill(sheet, best_page(sheet))
+    assert max(width, height) > 0.99 and width * height > 0.75
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(tmp_path / "tkl.pdf")], capture_output=True, text=True).stdout
+        assert "842 x 595 pts (A4)" in info
 
 
 def test_columns_follow_the_page_shape(corne) -> None:
