@@ -13,7 +13,7 @@ from keyconf.cli.command import EXIT_PROBLEMS, CommandError
 from keyconf.cli.demo_option import add_demo_argument
 from keyconf.device.board import Board
 from keyconf.device.connection import open_board
-from keyconf.device.errors import DeviceError, PushError
+from keyconf.device.errors import DeviceError, DeviceLocked, PushError
 
 
 def add_device_arguments(parser: argparse.ArgumentParser, keyboard: bool = True) -> None:
@@ -30,6 +30,62 @@ def add_device_arguments(parser: argparse.ArgumentParser, keyboard: bool = True)
             metavar="NAME",
             help="the keyboard's QMK name (e.g. planck/rev6) when keyconf cannot tell it from the device",
         )
+
+
+def add_unlock_arguments(parser: argparse.ArgumentParser) -> None:
+    from keyconf.device.unlock import DEFAULT_TIMEOUT_S
+
+    parser.add_argument(
+        "--unlock",
+        action="store_true",
+        help="if a Vial keyboard is locked, unlock it without asking (hold its unlock keys when told)",
+    )
+    parser.add_argument(
+        "--unlock-timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT_S,
+        metavar="SECONDS",
+        help=f"how long to wait for the unlock keys (default {DEFAULT_TIMEOUT_S:g})",
+    )
+
+
+def unlock_refused_write(
+    board: Board,
+    args: argparse.Namespace,
+    refused: DeviceLocked,
+    legend: Callable[[int, int], str] | None = None,
+) -> None:
+    """A locked Vial keyboard refused a write (before anything was written): unlock it through
+    the one unlock flow, asking first in a terminal (`--unlock`: without asking), or stop with
+    a clear error and what to do. `legend` names a key by its matrix position."""
+    from keyconf.device.unlock import UnlockState, keys_text, unlock
+
+    keys = keys_text(board.vial.unlock_status().keys, legend)
+    interactive = sys.stdin is not None and sys.stdin.isatty()
+    if not (args.unlock or interactive):
+        raise CommandError(
+            f"{refused.message}; nothing was written",
+            EXIT_PROBLEMS,
+            hint=f"run it in a terminal to unlock the keyboard, or add --unlock and hold {keys} when told",
+        )
+    if not args.unlock:
+        answer = input(f"{board.name} is locked: it refuses QK_BOOT and macros. Unlock it now? [Y/n] ")
+        if answer.strip().lower() not in ("", "y", "yes"):
+            raise CommandError(f"{refused.message}; nothing was written", EXIT_PROBLEMS, hint="run it again to unlock")
+    print(f"Hold {keys} until the keyboard unlocks (up to {args.unlock_timeout:g} s)…", file=sys.stderr)
+    live = sys.stderr.isatty()
+
+    def show(state: UnlockState) -> None:
+        if state.remaining is not None and live:
+            sys.stderr.write(f"\r  unlocking… {state.remaining} polls to go\033[K")
+            sys.stderr.flush()
+
+    try:
+        unlock(board.vial, on_update=show, timeout_s=args.unlock_timeout)
+    finally:
+        if live:
+            sys.stderr.write("\r\033[K")
+    print("Unlocked.", file=sys.stderr)
 
 
 def open_from_args(args: argparse.Namespace) -> Board:

@@ -82,3 +82,20 @@ def test_an_unknown_demo_board_is_a_usage_error(capsys):
     assert caught.value.code == 2
     err = capsys.readouterr().err
     assert "invalid choice" in err and "vial" in err
+
+
+def test_restore_of_qk_boot_to_the_locked_board_unlocks_too(tmp_path, capsys, monkeypatch):
+    """A backup holding QK_BOOT where the board now has something else: restore needs the unlock."""
+    path = pull(tmp_path, capsys)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("[KC_TRNS, QK_BOOT, QK_RBT,", "[KC_TRNS, KC_NO,   QK_RBT,", 1), encoding="utf-8")
+    assert main(["push", str(path), "--demo", "vial"]) == 0  # QK_BOOT replaced: no unlock needed
+    out = capsys.readouterr().out
+    backup = out.split("Backup of the previous keymap: ")[1].strip()
+    monkeypatch.setattr("sys.stdin", None)
+    assert main(["restore", backup, "--demo", "vial"]) == 1
+    assert "--unlock" in capsys.readouterr().err
+    assert main(["restore", backup, "--demo", "vial", "--unlock"]) == 0
+    capsys.readouterr()
+    original = pull(tmp_path, capsys, name="after.yaml").read_text(encoding="utf-8")
+    assert "[KC_TRNS, QK_BOOT, QK_RBT," in original

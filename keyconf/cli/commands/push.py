@@ -12,31 +12,26 @@ import argparse
 import sys
 
 from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, CommandError, Subcommand
-from keyconf.cli.device_options import ProgressLine, add_device_arguments, device_errors, open_from_args
+from keyconf.cli.device_options import (
+    ProgressLine,
+    add_device_arguments,
+    add_unlock_arguments,
+    device_errors,
+    open_from_args,
+    unlock_refused_write,
+)
 from keyconf.cli.layout_files import LayoutFileError, check_layout_file
 from keyconf.device.board import Board
 from keyconf.device.connection import check_same_keyboard, known_geometry
 from keyconf.device.errors import DeviceLocked
 from keyconf.device.sync import KeymapSync
-from keyconf.device.unlock import DEFAULT_TIMEOUT_S, UnlockState, keys_text, unlock
 from keyconf.model.layout import Layout
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE", help="the layout file (.yaml) to write to the keyboard")
     parser.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
-    parser.add_argument(
-        "--unlock",
-        action="store_true",
-        help="if a Vial keyboard is locked, unlock it without asking (hold its unlock keys when told)",
-    )
-    parser.add_argument(
-        "--unlock-timeout",
-        type=float,
-        default=DEFAULT_TIMEOUT_S,
-        metavar="SECONDS",
-        help=f"how long to wait for the unlock keys (default {DEFAULT_TIMEOUT_S:g})",
-    )
+    add_unlock_arguments(parser)
     add_device_arguments(parser, keyboard=False)
 
 
@@ -105,39 +100,14 @@ def run(args: argparse.Namespace) -> int:
 def unlock_for_push(
     board: Board, sync: KeymapSync, layout: Layout, args: argparse.Namespace, refused: DeviceLocked
 ) -> None:
-    """Unlock a Vial keyboard that refused the push (nothing was written yet), or stop."""
-    status = board.vial.unlock_status()
+    """Unlock a Vial keyboard that refused the push, naming its keys by the layout's legends."""
     base = layout.layers[0].keys if layout.layers else []
 
     def legend(row: int, col: int) -> str:
         slots = sync.mapping.by_cell.get((row, col), [])
         return base[slots[0].key] if slots and slots[0].key < len(base) else ""
 
-    keys = keys_text(status.keys, legend)
-    interactive = sys.stdin is not None and sys.stdin.isatty()
-    if not (args.unlock or interactive):
-        raise CommandError(
-            f"{refused.message}; nothing was written",
-            EXIT_PROBLEMS,
-            hint=f"run `keyconf push` in a terminal to unlock it, or add --unlock and hold {keys} when told",
-        )
-    if not args.unlock:
-        answer = input(f"{board.name} is locked: it refuses QK_BOOT and macros. Unlock it now? [Y/n] ")
-        if answer.strip().lower() not in ("", "y", "yes"):
-            raise CommandError(f"{refused.message}; nothing was written", EXIT_PROBLEMS, hint="push again to unlock")
-    print(f"Hold {keys} until the keyboard unlocks (up to {args.unlock_timeout:g} s)…", file=sys.stderr)
-
-    def show(state: UnlockState) -> None:
-        if state.remaining is not None and sys.stderr.isatty():
-            sys.stderr.write(f"\r  unlocking… {state.remaining} polls to go\033[K")
-            sys.stderr.flush()
-
-    try:
-        unlock(board.vial, on_update=show, timeout_s=args.unlock_timeout)
-    finally:
-        if sys.stderr.isatty():
-            sys.stderr.write("\r\033[K")
-    print("Unlocked.", file=sys.stderr)
+    unlock_refused_write(board, args, refused, legend)
 
 
 COMMAND = Subcommand(

@@ -11,10 +11,17 @@ import sys
 from pathlib import Path
 
 from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, CommandError, Subcommand
-from keyconf.cli.device_options import ProgressLine, add_device_arguments, device_errors, open_from_args
+from keyconf.cli.device_options import (
+    ProgressLine,
+    add_device_arguments,
+    add_unlock_arguments,
+    device_errors,
+    open_from_args,
+    unlock_refused_write,
+)
 from keyconf.device.backup import BackupStore, load_backup
 from keyconf.device.connection import board_geometry
-from keyconf.device.errors import DeviceError
+from keyconf.device.errors import DeviceError, DeviceLocked
 from keyconf.device.sync import KeymapSync, board_identity
 from keyconf.model.keyboard import Key, Keyboard, LayoutMacro
 
@@ -25,6 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--list", action="store_true", help="list the backups and exit")
     add_device_arguments(parser)
+    add_unlock_arguments(parser)
 
 
 def _list(store: BackupStore) -> int:
@@ -78,7 +86,14 @@ def run(args: argparse.Namespace) -> int:
             geometry = _grid(backup.identity.keyboard, image.rows, image.cols)
         sync = KeymapSync(board, geometry)
         try:
-            result = sync.restore(backup, progress)
+            try:
+                result = sync.restore(backup, progress)
+            except DeviceLocked as error:
+                if not board.is_vial:
+                    raise
+                progress.done()
+                unlock_refused_write(board, args, error)
+                result = sync.restore(backup, progress)
         finally:
             progress.done()
         if result.plan.empty:
