@@ -19,6 +19,34 @@ from keyconf.model.retarget import retarget_layout
 LAYOUTS = Path(__file__).resolve().parents[2] / "layouts"
 
 
+def test_the_menu_moves_the_open_corne_layout_to_a_lily58(opened, qtbot, monkeypatch, isolated_user):
+    window = opened
+
+    def choose(dialog: ChooseKeyboardDialog) -> int:
+        dialog.show()
+        qtbot.waitUntil(lambda: dialog.panel.chooser is not None, timeout=20_000)
+        qtbot.keyClicks(dialog.search, "lily58")
+        assert dialog.panel.select_path("lily58/rev1")
+        qtbot.waitUntil(lambda: dialog.keyboard is not None and dialog.keyboard.name == "lily58/rev1", timeout=10_000)
+        return QDialog.DialogCode.Accepted.value
+
+    def review(preview: RetargetPreview) -> int:
+        preview.show()
+        qtbot.waitExposed(preview)
+        # Nothing is dropped; the number row, the inner keys and the outer thumbs are outlined.
+        assert preview.dropped.count() == 0 and preview.dropped_title.text().endswith("0 to place")
+        assert len(preview.view.changed[0]) == 16
+        return QDialog.DialogCode.Accepted.value
+
+    monkeypatch.setattr(ChooseKeyboardDialog, "exec", choose)
+    monkeypatch.setattr(RetargetPreview, "exec", review)
+    window.act_retarget.trigger()
+    doc = window.doc
+    assert doc.keyboard.name == "lily58/rev1"
+    assert doc.layout.layers[0].keys[:12] == ["KC_NO"] * 12
+    assert doc.layout.layers[0].keys[12] == "KC_TAB"
+
+
 def test_the_menu_moves_the_open_corne_layout_to_a_sweep(opened, qtbot, monkeypatch, isolated_user):
     window = opened
     assert window.act_retarget.isEnabled()
