@@ -124,9 +124,9 @@ class QmkIndex:
 
 
 def default_cache_dir() -> Path:
-    import platformdirs
+    from keyconf.app_dirs import app_dirs
 
-    return Path(platformdirs.user_cache_dir("keyconf")) / "qmk-index"
+    return app_dirs().cache / "qmk-index"
 
 
 class CacheFiles(NamedTuple):

@@ -24,9 +24,9 @@ _NAME_CHARS = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
 def default_definitions_dir() -> Path:
-    import platformdirs
+    from keyconf.app_dirs import app_dirs
 
-    return Path(platformdirs.user_data_dir("keyconf")) / "definitions"
+    return app_dirs().data / "definitions"
 
 
 def entry_path(file: Path) -> str:

@@ -14,7 +14,13 @@ from dataclasses import dataclass
 # Exit codes shared by every subcommand.
 EXIT_OK = 0
 EXIT_PROBLEMS = 1  # the command ran, and found problems (invalid file, differences, failed build…)
-EXIT_USAGE = 2  # wrong arguments, missing files
+EXIT_USAGE = 2  # wrong arguments, and input that cannot be read at all (missing, a folder, no permission)
+
+
+def input_exit_code(error: Exception) -> int:
+    """The exit code for an error reading a command's input: EXIT_USAGE when the file could not
+    be read at all (the error says `unreadable`), EXIT_PROBLEMS when it was read and is wrong."""
+    return EXIT_USAGE if getattr(error, "unreadable", False) else EXIT_PROBLEMS
 
 
 class CommandError(Exception):

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
-from keyconf.cli.command import EXIT_PROBLEMS, CommandError
+from keyconf.cli.command import EXIT_PROBLEMS, CommandError, input_exit_code
 from keyconf.cli.demo_option import add_demo_argument
 from keyconf.device.board import Board
 from keyconf.device.connection import open_board
@@ -117,7 +117,7 @@ def command_error(error: DeviceError) -> CommandError:
     message = error.message
     if problems:
         message += "".join(f"\n  {p}" for p in problems)
-    return CommandError(message, EXIT_PROBLEMS, error.hint)
+    return CommandError(message, input_exit_code(error), error.hint)
 
 
 def device_errors(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:

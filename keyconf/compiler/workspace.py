@@ -26,8 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
-import platformdirs
-
 from keyconf.formats.atomic import write_atomic
 
 FIRMWARE_SUFFIXES = (".hex", ".bin", ".uf2")
@@ -35,9 +33,12 @@ USERSPACE_JSON = {"userspace_version": "1.0", "build_targets": []}
 
 
 def cache_root() -> Path:
-    """keyconf's build cache; KEYCONF_BUILD_CACHE overrides it (tests, CI, bench)."""
+    """keyconf's build cache (under KEYCONF_HOME when set); KEYCONF_BUILD_CACHE overrides it
+    (tests, CI, bench)."""
+    from keyconf.app_dirs import app_dirs
+
     configured = os.environ.get("KEYCONF_BUILD_CACHE")
-    return Path(configured) if configured else Path(platformdirs.user_cache_dir("keyconf")) / "build"
+    return Path(configured) if configured else app_dirs().cache / "build"
 
 
 def tree_key(tree: Path) -> str:

@@ -60,7 +60,9 @@ class Backup:
 
 
 class BackupError(DeviceError):
-    pass
+    def __init__(self, message: str, hint: str | None = None, *, unreadable: bool = False):
+        super().__init__(message, hint)
+        self.unreadable = unreadable  # the backup file could not be read at all
 
 
 class BackupStore:
@@ -158,7 +160,13 @@ def load_backup(path: str | os.PathLike[str]) -> Backup:
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise BackupError(f"{file}: no such backup", hint="`keyconf restore --list` shows the backups") from None
+        raise BackupError(f"{file}: no such backup", hint="`keyconf restore --list` shows the backups",
+                          unreadable=True) from None
+    except IsADirectoryError:
+        raise BackupError(f"{file}: is a folder, not a backup", hint="`keyconf restore --list` shows the backups",
+                          unreadable=True) from None
+    except PermissionError as error:
+        raise BackupError(f"{file}: cannot read it ({error.strerror})", unreadable=True) from None
     except (OSError, ValueError) as error:
         raise BackupError(f"{file}: not a readable keyconf backup ({error})") from error
     try:

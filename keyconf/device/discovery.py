@@ -32,8 +32,8 @@ def udev_hint(node: str) -> str:
 
     return (
         f"Linux lets only root open {node} until a udev rule grants access to keyboards. "
-        f"`keyconf udev` prints keyconf's rule ({RULES_FILE_NAME}) and how to install it; by hand: "
-        f"`sudo cp packaging/linux/{RULES_FILE_NAME} {INSTALL_DIR}/ && sudo udevadm control --reload "
+        f"`keyconf udev --install` installs keyconf's rule as {INSTALL_DIR}/{RULES_FILE_NAME}; by hand: "
+        f"`keyconf udev | sudo tee {INSTALL_DIR}/{RULES_FILE_NAME} && sudo udevadm control --reload "
         "&& sudo udevadm trigger`, then unplug and replug the keyboard"
     )
 

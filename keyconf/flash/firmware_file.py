@@ -42,6 +42,7 @@ class FirmwareError(Exception):
         column: int | None = None,
         hint: str | None = None,
         forcible: bool = False,
+        unreadable: bool = False,
     ):
         super().__init__(message)
         self.message = message
@@ -50,6 +51,7 @@ class FirmwareError(Exception):
         self.column = column
         self.hint = hint
         self.forcible = forcible  # --force may override (a judgement, not a broken file)
+        self.unreadable = unreadable  # the file could not be read at all (missing, a folder, no permission)
 
     def __str__(self) -> str:
         if self.path is None:
@@ -173,12 +175,12 @@ def read_firmware(path: str | Path) -> FirmwareFile:
         size = file_path.stat().st_size
     except FileNotFoundError:
         raise FirmwareError(
-            "no such file", path=file_path, hint="check the path; build the firmware first"
+            "no such file", path=file_path, hint="check the path; build the firmware first", unreadable=True
         ) from None
     except OSError as error:
-        raise FirmwareError(f"cannot read: {error.strerror}", path=file_path) from None
+        raise FirmwareError(f"cannot read: {error.strerror}", path=file_path, unreadable=True) from None
     if file_path.is_dir():
-        raise FirmwareError("is a folder, not a firmware file", path=file_path)
+        raise FirmwareError("is a folder, not a firmware file", path=file_path, unreadable=True)
     if size == 0:
         raise FirmwareError("the file is empty", path=file_path, hint="rebuild the firmware")
     if size > MAX_FIRMWARE_BYTES:
@@ -190,7 +192,7 @@ def read_firmware(path: str | Path) -> FirmwareFile:
     try:
         data = file_path.read_bytes()
     except OSError as error:
-        raise FirmwareError(f"cannot read: {error.strerror}", path=file_path) from None
+        raise FirmwareError(f"cannot read: {error.strerror}", path=file_path, unreadable=True) from None
     return parse_firmware(data, file_path)
 
 

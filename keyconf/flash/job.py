@@ -261,7 +261,8 @@ def _read_firmware(path: Path) -> FirmwareFile:
     try:
         return read_firmware(path)
     except FirmwareError as error:
-        raise FlashError(str(error), hint=error.hint, stage="file") from None
+        # Input that cannot be read at all is a usage error (exit 2), as in every keyconf command.
+        raise FlashError(str(error), hint=error.hint, stage="file", exit_code=2 if error.unreadable else 1) from None
 
 
 def _expectation(

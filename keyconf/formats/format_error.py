@@ -20,6 +20,8 @@ class FormatError(ValueError):
         line: int | None = None,
         column: int | None = None,
         hint: str | None = None,
+        *,
+        unreadable: bool = False,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -27,6 +29,7 @@ class FormatError(ValueError):
         self.line = line
         self.column = column
         self.hint = hint
+        self.unreadable = unreadable  # the file could not be read at all (missing, a folder, no permission)
 
     @property
     def location(self) -> str:
@@ -45,7 +48,7 @@ class FormatError(ValueError):
 
     def with_path(self, path: str | Path) -> FormatError:
         """The same error attributed to `path` (readers working on text learn the name late)."""
-        return FormatError(self.message, path, self.line, self.column, self.hint)
+        return FormatError(self.message, path, self.line, self.column, self.hint, unreadable=self.unreadable)
 
 
 def parse_json(text: str, path: str | Path | None, what: str) -> object:

@@ -92,11 +92,11 @@ def read_text(path: str | Path) -> str:
         with file.open("rb") as handle:  # never more than the limit (and a byte) is read
             data = handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
-        raise FormatError("no such file", path, hint="check the path") from None
+        raise FormatError("no such file", path, hint="check the path", unreadable=True) from None
     except IsADirectoryError:
-        raise FormatError("this is a folder, not a layout file", path) from None
+        raise FormatError("this is a folder, not a layout file", path, unreadable=True) from None
     except OSError as error:
-        raise FormatError(f"cannot read the file: {error.strerror}", path) from None
+        raise FormatError(f"cannot read the file: {error.strerror}", path, unreadable=True) from None
     if len(data) > MAX_FILE_BYTES:
         kept = data[:MAX_FILE_BYTES]
         raise FormatError(

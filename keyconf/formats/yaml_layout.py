@@ -137,11 +137,11 @@ def load_layout(path: str | os.PathLike[str]) -> LoadedLayout:
         with open(path, "rb") as handle:  # no more than the limit (and a byte) is read
             raw = handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
-        raise LayoutFileError("no such file", file, hint="check the path") from None
+        raise LayoutFileError("no such file", file, hint="check the path", unreadable=True) from None
     except IsADirectoryError:
-        raise LayoutFileError("this is a folder, not a layout file", file) from None
+        raise LayoutFileError("this is a folder, not a layout file", file, unreadable=True) from None
     except OSError as exc:
-        raise LayoutFileError(f"cannot read the file: {exc.strerror}", file) from None
+        raise LayoutFileError(f"cannot read the file: {exc.strerror}", file, unreadable=True) from None
     return loads_layout(decode_text(raw, file), file)
 
 

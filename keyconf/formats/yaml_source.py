@@ -58,6 +58,8 @@ class SourceError(Exception):
         line: int | None = None,
         column: int | None = None,
         hint: str | None = None,
+        *,
+        unreadable: bool = False,
     ):
         super().__init__(message)
         self.message = message
@@ -65,6 +67,7 @@ class SourceError(Exception):
         self.line = line
         self.column = column
         self.hint = hint
+        self.unreadable = unreadable  # the file could not be read at all (missing, a folder, no permission)
 
     def format(self) -> str:
         return format_diagnostic("error", self.message, self.hint, self.file or "<input>", self.line, self.column)

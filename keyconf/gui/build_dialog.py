@@ -19,7 +19,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QFontDatabase
 from PySide6.QtWidgets import (
@@ -52,7 +51,9 @@ Locate = Callable[[list[Problem]], list[Problem]]
 
 def default_output_dir() -> Path:
     """Where the GUI puts firmware it builds: keyconf's data folder, `firmware/`."""
-    return Path(platformdirs.user_data_dir("keyconf")) / "firmware"
+    from keyconf.app_dirs import app_dirs
+
+    return app_dirs().data / "firmware"
 
 
 class BuildWorker(QObject):

@@ -74,7 +74,7 @@ def test_usage_errors(tmp_path: Path) -> None:
     unknown = keyconf("flash", "x.bin", "--bootloader", "nope", cwd=tmp_path)
     assert unknown.returncode == 2 and "unknown bootloader 'nope'" in unknown.stderr
     missing = keyconf("flash", "missing.bin", cwd=tmp_path)
-    assert missing.returncode == 1 and "missing.bin: no such file" in missing.stderr
+    assert missing.returncode == 2 and "missing.bin: no such file" in missing.stderr
 
 
 def test_list_runs_without_a_board(tmp_path: Path) -> None:

@@ -72,7 +72,7 @@ def test_import_with_a_definition_file_as_keyboard(work: Path, capsys: pytest.Ca
 @pytest.mark.parametrize(
     ("args", "code", "words"),
     [
-        (["import", "missing.vil"], 1, "no such file"),
+        (["import", "missing.vil"], 2, "no such file"),
         (["import", "broken.vil"], 1, "broken.vil:1"),
         (["import", str(DATA / "corne.vil"), "--keyboard", "no_such_board"], 2, "unknown keyboard no_such_board"),
     ],

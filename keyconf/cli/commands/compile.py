@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from keyconf.catalogue.qmk_home import QmkHomeNotFound, find_qmk_home
-from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand
+from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand, input_exit_code
 from keyconf.compiler.build import DEFAULT_KEYMAP, BuildRefused, BuildRequest, FirmwareBuild, default_jobs
 from keyconf.compiler.progress import Progress
 from keyconf.formats.yaml_layout import LayoutFileError, LoadedLayout, load_layout
@@ -84,8 +84,7 @@ def _load(path: str) -> LoadedLayout:
     try:
         return load_layout(path)
     except LayoutFileError as problem:
-        exit_code = EXIT_USAGE if not Path(path).is_file() else EXIT_PROBLEMS
-        raise CommandError(problem.format(), exit_code) from None
+        raise CommandError(problem.format(), input_exit_code(problem)) from None
 
 
 def _print_problems(loaded: LoadedLayout, problems: list) -> None:  # type: ignore[type-arg]

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from keyconf.catalogue.resolve import CatalogueKeyboards
-from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand
+from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand, input_exit_code
 from keyconf.cli.keyboard_lookup import keyboard_option
 from keyconf.formats.atomic import write_atomic
 from keyconf.formats.interchange import (
@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         text = export_layout(imported.layout, args.format, imported.keyboard, macro_count=args.macro_count)
     except (FormatError, LayoutFileError) as error:
         message = str(error) if isinstance(error, FormatError) else error.format().splitlines()[0]
-        raise CommandError(message, EXIT_PROBLEMS, error.hint) from None
+        raise CommandError(message, input_exit_code(error), error.hint) from None
     if args.format == "keymap.c":
         return _write_keymap_c(args, imported)
     if not args.output or args.output == "-":

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from keyconf.catalogue.resolve import CatalogueKeyboards
-from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand
+from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand, input_exit_code
 from keyconf.cli.keyboard_lookup import keyboard_option
 from keyconf.formats.atomic import write_atomic
 from keyconf.formats.foreign_keycodes import respell_in_language
@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
             format=args.format,
         )
     except (FormatError, LayoutFileError) as error:
-        raise CommandError(_located(error), EXIT_PROBLEMS, error.hint) from None
+        raise CommandError(_located(error), input_exit_code(error), error.hint) from None
     layout = imported.layout
     if args.host_language:
         language = host_language(args.host_language)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, CommandError, Subcommand
+from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, CommandError, Subcommand, input_exit_code
 from keyconf.cli.device_options import (
     ProgressLine,
     add_device_arguments,
@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         checked = check_layout_file(args.file)
     except LayoutFileError as error:
         print(error.format(), file=sys.stderr)
-        return EXIT_PROBLEMS
+        return input_exit_code(error)
     if checked.errors:
         for problem in checked.errors:
             print(problem.format(), file=sys.stderr)

@@ -10,7 +10,7 @@ import argparse
 import sys
 
 from keyconf.catalogue.resolve import CatalogueKeyboards
-from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand
+from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand, input_exit_code
 from keyconf.cli.keyboard_lookup import keyboard_option
 from keyconf.formats.interchange import FormatError, import_layout
 from keyconf.formats.yaml_layout import LayoutFileError
@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
         imported = import_layout(args.layout, keyboard=chosen.keyboard if chosen else None, finder=CatalogueKeyboards())
     except (FormatError, LayoutFileError) as error:
         message = str(error) if isinstance(error, FormatError) else error.format().splitlines()[0]
-        raise CommandError(message, EXIT_PROBLEMS, error.hint) from None
+        raise CommandError(message, input_exit_code(error), error.hint) from None
     for warning in imported.warnings:
         print(f"keyconf: warning: {warning}", file=sys.stderr)
     keyboard = imported.keyboard or imported.layout.geometry

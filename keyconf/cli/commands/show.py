@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand
+from keyconf.cli.command import EXIT_OK, EXIT_USAGE, CommandError, Subcommand, input_exit_code
 from keyconf.cli.keyboard_text import draw_layer
 from keyconf.cli.layout_files import LayoutFileError, check_layout_file
 
@@ -20,7 +20,7 @@ def run(args: argparse.Namespace) -> int:
         checked = check_layout_file(args.file)
     except LayoutFileError as exc:
         print(exc.format(), file=sys.stderr)
-        return EXIT_PROBLEMS
+        return input_exit_code(exc)
     layout = checked.loaded.layout
     macro = None
     if checked.keyboard is not None:

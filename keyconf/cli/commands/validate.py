@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, Subcommand
+from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, Subcommand, input_exit_code
 from keyconf.cli.layout_files import LayoutFileError, check_layout_file
 from keyconf.formats.yaml_layout import save_layout
 from keyconf.model.validation import fix_deprecated_names
@@ -29,7 +29,7 @@ def _validate_one(path: str, args: argparse.Namespace) -> int:
         checked = check_layout_file(path)
     except LayoutFileError as exc:
         print(exc.format(), file=sys.stderr)
-        return EXIT_PROBLEMS
+        return input_exit_code(exc)
     if args.fix:
         changes = fix_deprecated_names(checked.loaded.layout)
         if changes:
@@ -57,5 +57,5 @@ COMMAND = Subcommand(
     add_arguments=add_arguments,
     run=run,
     description="Check layout files: unknown keycodes, key counts, layer references, macros, tap "
-    "dances… Exit status: 0 ok, 1 problems found, 2 usage error.",
+    "dances… Exit status: 0 ok, 1 problems found, 2 usage error or a file that cannot be read.",
 )
