@@ -212,7 +212,10 @@ def _json_mutant(rng: random.Random, data: bytes) -> bytes | None:
     for _ in range(rng.randrange(1, 4)):
         node, key = rng.choice(slots)
         node[key] = _json_value(rng, node[key])
-    return json.dumps(tree).encode()
+    try:
+        return json.dumps(tree).encode()
+    except (RecursionError, ValueError):  # nested past what json.dumps itself can write
+        return None
 
 
 def _json_value(rng: random.Random, old: Any) -> Any:
@@ -227,7 +230,7 @@ def _json_value(rng: random.Random, old: Any) -> Any:
         return [old] * rng.choice((2, 50, 300))
     if choice == 4:
         nested: Any = old
-        for _ in range(rng.choice((10, 100, 900))):
+        for _ in range(rng.choice((10, 100, 600))):
             nested = [nested]
         return nested
     if choice == 5:

@@ -109,21 +109,30 @@ class _Checker:
                             f"{encoder_count}", ("encoders", index), code="encoder-count")
 
     # -- keycodes
+    def _judge(self, text: str) -> tuple[kc.Keycode | None, str, kc.KeycodeError | None, str | None]:
+        """(keycode, problem code, error, replacement) for one keycode text."""
+        try:
+            keycode = self.registry.parse(text, self.ctx)
+        except kc.KeycodeError as exc:
+            return None, "unknown-keycode", exc, None
+        try:
+            self.registry.encode(keycode, self.ctx)
+        except kc.KeycodeError as exc:
+            return None, "unencodable", exc, None
+        return keycode, "", None, self.registry.deprecated_replacement(text, self.ctx)
+
     def check_keycodes(self) -> Iterator[Problem]:
+        judged: dict[str, tuple[kc.Keycode | None, str, kc.KeycodeError | None, str | None]] = {}
         for field in keycode_fields(self.layout, macros=False):
             location, text, source_layer = field.location, field.text, field.layer
-            try:
-                keycode = self.registry.parse(text, self.ctx)
-            except kc.KeycodeError as exc:
-                yield error(f"`{text}`: {exc.message}", location, exc.hint, code="unknown-keycode")
-                continue
-            try:
-                self.registry.encode(keycode, self.ctx)
-            except kc.KeycodeError as exc:
-                yield error(f"`{text}`: {exc.message}", location, exc.hint, code="unencodable")
+            if text not in judged:  # layouts repeat keycodes (KC_TRNS…): judge each text once
+                judged[text] = self._judge(text)
+            keycode, code, exc, replacement = judged[text]
+            if exc is not None or keycode is None:
+                assert exc is not None
+                yield error(f"`{text}`: {exc.message}", location, exc.hint, code=code)
                 continue
             self.parsed[location] = keycode
-            replacement = self.registry.deprecated_replacement(text, self.ctx)
             if keycode.op == kc.OP_RAW:
                 yield from self.check_raw_value(text, keycode, replacement, location)
             elif replacement is not None and replacement != text:

@@ -57,12 +57,16 @@ class Token:
     pos: int
 
 
+_PLAIN_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
 def tokenize(text: str) -> list[Token]:
+    if _PLAIN_NAME_RE.fullmatch(text):  # most keycodes are one name: KC_A, KC_TRNS, _______
+        return [Token("ident", text, 0), Token("end", "", len(text))]
     tokens: list[Token] = []
     pos = 0
-    while pos < len(text):
-        if text[pos:].strip() == "":
-            break
+    end = len(text.rstrip())
+    while pos < end:
         match = _TOKEN_RE.match(text, pos)
         if not match:
             bad = pos + len(text[pos:]) - len(text[pos:].lstrip())
