@@ -370,6 +370,10 @@ class KeymapSync:
 
     def layout_from_state(self, state: BoardState, layer_names: Sequence[str] | None = None) -> Layout:
         image = state.keymap
+        if not layer_names:
+            from keyconf.formats.layer_names import known_layer_names
+
+            layer_names = known_layer_names(self.keyboard.name)  # a Planck's: base, lower, raise…
         names = list(layer_names or [])[: image.layers]
         taken = set(names)
         for name in default_layer_names(image.layers)[len(names) :]:

@@ -135,3 +135,17 @@ def test_push_of_another_keyboards_layout_is_refused(tmp_path, capsys):
     assert main(["push", str(layout), "--demo"]) == 1
     err = capsys.readouterr().err
     assert "this layout is for ferris/sweep" in err and "planck/rev6" in err
+
+
+def test_pull_names_layers_as_keyconf_knows_that_board(tmp_path, capsys):
+    """The demo is a Planck: its layers get the bundled Planck layout's names, not layer1…"""
+    from keyconf.cli.main import main
+    from keyconf.formats.layer_names import known_layer_names
+
+    out = tmp_path / "pulled.yaml"
+    assert main(["pull", "--demo", "-o", str(out)]) == 0
+    from keyconf.formats.yaml_layout import load_layout
+
+    layout = load_layout(out).layout
+    assert layout.layer_names == ["base", "lower", "raise", "adjust"] == known_layer_names("planck/rev6")
+    assert known_layer_names("nobody/knows") == []
