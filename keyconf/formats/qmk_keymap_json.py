@@ -20,16 +20,17 @@ from keyconf.formats.document_limits import MAX_LAYER_KEYS, MAX_LAYERS, MAX_TABL
 from keyconf.formats.format_error import FormatError, json_location, parse_json
 from keyconf.formats.layer_names import default_layer_name
 from keyconf.model.keycodes.languages import host_language
-from keyconf.model.layout import EncoderAction, Layer, Layout, Macro, MacroStep
+from keyconf.model.layout import CustomKeycode, EncoderAction, Layer, Layout, Macro, MacroStep
 from keyconf.model.qmk_settings import settings_from_config
 
 # Keys of qmk.keymap.v1 (and Configurator's additions) that a keyconf layout takes in.
 _READ = {"keyboard", "keymap", "layout", "layers", "encoders", "macros", "config", "author", "notes",
-         "host_language"}
+         "host_language", "keycodes"}
 _IGNORED = {"version", "documentation"}  # Configurator's export header: nothing to keep
 # `___QWERTY_L1___`, `__BASE__`: userspace wrapper macros, each several keys, left unexpanded by c2json.
 _WRAPPER_NAME = re.compile(r"^_{2,}[A-Za-z0-9_]*[A-Za-z0-9]_*_{2,}$")
 _ANY = re.compile(r"^ANY\((.*)\)$", re.S)  # Configurator's free text, kept when it is no keycode
+_C_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 @dataclass
@@ -105,15 +106,31 @@ def read_keymap_json(text: str, path: str | Path | None = None) -> KeymapJsonImp
         warnings.append("the file names no layout macro; pass --layout")
 
     names = [default_layer_name(i) for i in range(len(layers_data))]
-    ctx = fk.named_context(names)
-    layers = [Layer(names[i], [fk.from_author(k, ctx) for k in layer]) for i, layer in enumerate(layers_data)]
-    free_text = sorted({m.group(1).strip() for layer in layers for k in layer.keys if (m := _ANY.match(k))})
-    for name in free_text:
-        warnings.append(
-            f"ANY({name}): `{name}` is not a keycode keyconf knows; it is kept as written, and the layout will "
-            "not validate until it is declared (a custom keycode from the keymap's C code?)"
-        )
+    customs = _declared_keycodes(data.get("keycodes"), fail)
+    layers = [Layer(names[i], list(layer)) for i, layer in enumerate(layers_data)]
+    # Configurator's ANY(NAME) of a name keyconf does not know is a keycode of the keymap's own
+    # C code (SELWORD): it becomes one of the layout's custom keycodes, said once per name.
+    probe = fk.named_context(names)
+    for layer in layers:
+        for ki, key in enumerate(layer.keys):
+            match = _ANY.match(key.strip())
+            if match is None or fk.is_known(match.group(1), probe):
+                continue
+            name = match.group(1).strip()
+            if not _C_NAME.match(name):
+                continue  # free text that is no name stays as written; validation points at it
+            layer.keys[ki] = name
+            if name not in {c.name for c in customs}:
+                customs.append(CustomKeycode(name))
+                warnings.append(
+                    f"ANY({name}): `{name}` is a keycode of the keymap's own C code; it is now a custom keycode "
+                    "of the layout, and what it does needs that C code (c_source) to build the firmware"
+                )
     layout = Layout(keyboard=keyboard, layout_macro=layout_macro, layers=layers)
+    layout.custom_keycodes = customs
+    ctx = fk.context(layout)
+    for layer in layers:
+        layer.keys = [fk.from_author(k, ctx) for k in layer.keys]
     layout.name = data.get("keymap") or None
     layout.author = data.get("author") or None
     layout.notes = data.get("notes") or None
@@ -164,6 +181,22 @@ def read_keymap_json(text: str, path: str | Path | None = None) -> KeymapJsonImp
     if extra:
         warnings.append(f"keymap.json keys keyconf layouts do not hold were not imported: {', '.join(extra)}")
     return KeymapJsonImport(layout, warnings)
+
+
+def _declared_keycodes(items: Any, fail: Any) -> list[CustomKeycode]:
+    """keymap.json's `keycodes` ([{"key": "ALTTAB", "label": "Alt-Tab"}]): QMK numbers them from QK_USER_0."""
+    if items is None:
+        return []
+    if not isinstance(items, list) or not all(isinstance(i, dict) and isinstance(i.get("key"), str) for i in items):
+        raise fail("keycodes", '`keycodes` must be a list of {"key": NAME, "label": ...}')
+    declared = []
+    for item in items:
+        name = item["key"].strip()
+        if not _C_NAME.match(name):
+            raise fail("keycodes", f"custom keycode {name!r} is not a C name")
+        label = item.get("label")
+        declared.append(CustomKeycode(name, legend=label if isinstance(label, str) and label else None))
+    return declared
 
 
 def _macro(items: Any, index: int, fail: Any, warnings: list[str]) -> Macro:

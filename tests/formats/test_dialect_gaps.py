@@ -131,9 +131,20 @@ def test_configurator_free_text_is_one_warning_per_name(tmp_path: Path, crkbd: K
     layers = [["KC_A"] * 42 for _ in range(3)]
     for layer, index in ((0, 3), (1, 3), (1, 9), (2, 20)):
         layers[layer][index] = "ANY(SELWORD)"
-    imported = import_layout(_write(tmp_path / "hrm.json", configurator_export(layers)), keyboard=crkbd)
+    imported, layout, problems = imported_problems(tmp_path, "hrm.json", configurator_export(layers), crkbd)
     about = [w for w in imported.warnings if "SELWORD" in w]
-    assert len(about) == 1 and "ANY(SELWORD)" in about[0]
+    assert len(about) == 1 and "ANY(SELWORD)" in about[0] and "custom keycode" in about[0]
+    assert [c.name for c in layout.custom_keycodes] == ["SELWORD"]
+    assert layout.layers[1].keys[3] == layout.layers[2].keys[20] == "SELWORD"
+    assert errors(problems) == []
+
+
+def test_configurator_keycodes_declarations_are_custom_keycodes(tmp_path: Path, crkbd: Keyboard) -> None:
+    data = configurator_export([["ALTTAB"] + ["KC_A"] * 41])
+    data["keycodes"] = [{"key": "ALTTAB", "label": "Alt-Tab"}]
+    imported, layout, problems = imported_problems(tmp_path, "alttab.json", data, crkbd)
+    assert [(c.name, c.legend) for c in layout.custom_keycodes] == [("ALTTAB", "Alt-Tab")]
+    assert errors(problems) == [] and layout.layers[0].keys[0] == "ALTTAB"
 
 
 def test_unexpanded_wrapper_names_are_one_clear_error(tmp_path: Path, crkbd: Keyboard) -> None:
