@@ -92,6 +92,7 @@ class KeycodeC:
         self.tap_dance_ids = dict(tap_dance_ids)
         self.features: set[str] = set()
         self.sends_custom_keycodes = False  # a tap dance presses a custom keycode
+        self.c_tap_dances = False  # the layout's C code defines tap dances keys may name by number
 
     # -- parsing ---------------------------------------------------------------------------
 
@@ -197,6 +198,9 @@ class KeycodeC:
             number = names[number]
         if isinstance(number, str) and number in self.tap_dance_ids:
             return self.tap_dance_ids[number]
+        if isinstance(number, int) and self.c_tap_dances:
+            self.features.add("TAP_DANCE_ENABLE")
+            return str(number)  # a tap dance of the layout's own C code
         raise SourceProblem(f"tap dance {keycode.number!r} is not defined in this layout", ref)
 
     def _check_hands(self, mods: int, ref: SourceRef) -> None:

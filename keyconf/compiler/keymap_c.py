@@ -25,7 +25,7 @@ from keyconf.compiler.dialect import QmkDialect
 from keyconf.compiler.key_grid import Grid, key_grid, macro_keys
 from keyconf.compiler.keycode_c import KeycodeC, TapDanceAction
 from keyconf.compiler.source_map import LineMap, SourceProblem, SourceRef
-from keyconf.formats.c_source import defined_functions
+from keyconf.formats.c_source import c_tables, defined_functions
 from keyconf.model.keyboard import LayoutMacro
 from keyconf.model.keycodes import REGISTRY
 from keyconf.model.keycodes import mods as modbits
@@ -41,6 +41,12 @@ GESTURES = ("tap", "hold", "double_tap", "tap_hold")
 # The layout's own process_record_user, renamed while its C code is compiled, when keyconf's
 # macros need a process_record_user of their own: keyconf's calls it after the macros.
 _USER_PROCESS_RECORD = "keyconf_c_source_process_record_user"
+_C_TABLE_FEATURES = {
+    "tap_dance_actions": "TAP_DANCE_ENABLE",
+    "key_combos": "COMBO_ENABLE",
+    "key_overrides": "KEY_OVERRIDE_ENABLE",
+    "encoder_map": "ENCODER_MAP_ENABLE",
+}
 
 
 @dataclass
@@ -123,6 +129,8 @@ class _Generator:
         self.c_functions = defined_functions(self.c_code) if self.c_code else set()
         # keyconf's macros and the layout's C both want process_record_user: keyconf's calls the C's.
         self.wrap_process_record = bool(layout.macros) and "process_record_user" in self.c_functions
+        self.c_tables = c_tables(self.c_code) if self.c_code else set()
+        self.keycodes.c_tap_dances = "tap_dance_actions" in self.c_tables
         self.features: set[str] = set()
         self.config: dict[str, str | None] = {}
         self.grid: Grid = key_grid(macro_keys(macro.keys))
@@ -262,6 +270,8 @@ class _Generator:
         w.line(f"#line 1 {c_string_literal(shown)}", ref)
         w.verbatim(self.c_code)
         w.line(f'#line {w.next_line + 1} "keymap.c"')
+        # QMK features the C code's own tables need, as keyconf's would.
+        self.features |= {_C_TABLE_FEATURES[table] for table in self.c_tables}
         if self.wrap_process_record:
             w.line("#undef process_record_user")
             w.blank()

@@ -177,13 +177,25 @@ def preprocess(
     tokens: Sequence[Token],
     path: str | Path | None = None,
     assume_defined: Callable[[str], bool] = lambda _: False,
+    expand_unless: Callable[[Define], bool] | None = None,
 ) -> Preprocessed:
     """Apply `#define`/`#undef` and `#if` family directives; drop includes and pragmas.
 
     Conditions are judged on what this file defines, plus names `assume_defined` vouches for
     (a keymap reader assumes the features it guards are on): any other name defined
-    elsewhere (config.h, rules.mk) counts as undefined."""
+    elsewhere (config.h, rules.mk) counts as undefined. With `expand_unless`, the tokens come
+    out macro-expanded as the compiler sees them: each run of code with the defines made
+    before it (a define applies from its line on), except defines `expand_unless` keeps."""
     result = Preprocessed(tokens=[])
+    run: list[Token] = []
+
+    def flush() -> None:
+        if expand_unless is None:
+            result.tokens.extend(run)
+        elif run:
+            keep = frozenset(name for name, d in result.defines.items() if expand_unless(d))
+            result.tokens.extend(expand(run, result.defines, keep))
+        run.clear()
 
     def is_defined(name: str) -> bool:
         return name in result.defines or assume_defined(name)
@@ -194,7 +206,7 @@ def preprocess(
     for token in tokens:
         if token.kind != "directive":
             if active:
-                result.tokens.append(token)
+                run.append(token)
             continue
         body = token.text[1:].strip() if token.text.startswith("#") else token.text
         m = re.match(r"([A-Za-z_]+)\s*(.*)", body, re.S)
@@ -231,11 +243,14 @@ def preprocess(
         elif not active:
             continue
         elif name == "define":
+            flush()
             define = _parse_define(rest, token, path)
             result.defines[define.name] = define
         elif name == "undef":
+            flush()
             result.defines.pop(_single_name(rest), None)
         # include, pragma, error, warning, line: nothing to do for reading data
+    flush()
     if stack:
         raise FormatError("#if without a matching #endif", path, tokens[-1].line if tokens else None)
     return result
@@ -688,3 +703,21 @@ def defined_functions(text: str) -> set[str]:
         return names
     except FormatError:
         return set()
+
+
+_QMK_TABLES = ("tap_dance_actions", "key_combos", "key_overrides", "encoder_map")
+
+
+def c_tables(text: str) -> set[str]:
+    """Which of QMK's feature tables (`tap_dance_actions[]`, `key_combos[]` …) `text` defines."""
+    try:
+        tokens = [t for t in tokenize(text) if t.kind != "directive"]
+    except FormatError:
+        return set()
+    found: set[str] = set()
+    for i, t in enumerate(tokens[:-1]):
+        if t.kind == "ident" and t.text in _QMK_TABLES:
+            following = tokens[i + 1]
+            if following.is_("[") or following.is_("="):
+                found.add(t.text)
+    return found

@@ -234,7 +234,8 @@ def _import_keymap_c(
     text: str, path: str | Path, keyboard: Keyboard | None, layout_macro: str | None, finder: KeyboardFinder
 ) -> Imported:
     name = keyboard.name if keyboard is not None else keyboard_from_path(path) or ""
-    result = read_keymap_c(text, path, name)
+    config_h = _config_h_beside(path)
+    result = read_keymap_c(text, path, name, config_h)
     layout, warnings = result.layout, list(result.warnings)
     _spell_as_keyconf(layout)
     _set_host_language(layout, warnings, text)
@@ -254,6 +255,17 @@ def _set_host_language(layout: Layout, warnings: list[str], source: str = "") ->
         layout.host_language = found[0]
         title = host_language(found[0]).title  # type: ignore[union-attr]
         warnings.append(f"the computer types in {title} ({found[1]}): the layout's host_language is {found[0]}")
+
+
+def _config_h_beside(path: str | Path) -> str | None:
+    """The text of the config.h in a keymap's folder (its TAPPING_TERM and such), if there is one."""
+    config = Path(path).with_name("config.h")
+    if not config.is_file():
+        return None
+    try:
+        return read_text(config)
+    except FormatError:
+        return None
 
 
 def _spell_as_keyconf(layout: Layout) -> None:

@@ -33,17 +33,44 @@ from keyconf.formats.c_source import (
 )
 from keyconf.formats.document_limits import position
 from keyconf.formats.format_error import FormatError
+from keyconf.formats.keymap_c_carry import CarriedC, carry_c
 from keyconf.formats.layer_names import default_layer_name, layout_name_for_c_identifier
-from keyconf.model.layout import Combo, EncoderAction, KeyOverride, Layer, Layout, TapDance
+from keyconf.formats.qmk_config_h import read_config_h
+from keyconf.model.keycodes import REGISTRY, KeycodeError
+from keyconf.model.layout import (
+    Combo,
+    CSource,
+    CustomKeycode,
+    EncoderAction,
+    KeyOverride,
+    Layer,
+    Layout,
+    TapDance,
+    keycode_context,
+)
 
 MAX_KEYMAP_C_CHARS = 256 * 1024
 _TAP_DANCE_TYPES = ("tap_dance_action_t", "qk_tap_dance_action_t")
-_FUNCTIONS_WORTH_NAMING = 12
+# Where custom keycode enums start. SAFE_RANGE is QK_USER in QMK since 0.19; the rest were
+# keyboard-level range ends in older QMK, where a keymap's own keycodes now start at SAFE_RANGE.
+_USER_RANGE = frozenset({"SAFE_RANGE", "QK_USER"})
+_OLD_RANGE_SUFFIX = "_SAFE_RANGE"
+# Headers QMK itself provides: names from them are keyconf's to know; any other quoted
+# include is the user's own (a userspace), which keyconf cannot see.
+_QMK_HEADER_PREFIXES = ("keymap_", "sendstring_", "quantum", "action", "process_", "keycode")
+_QMK_HEADERS = frozenset(
+    """version.h eeconfig.h print.h debug.h timer.h wait.h host.h report.h raw_hid.h os_detection.h
+    transactions.h split_util.h rgb_matrix.h rgblight.h led.h oled_driver.h encoder.h pointing_device.h
+    send_string.h keymap_us.h config.h progmem.h util.h color.h caps_word.h repeat_key.h""".split()
+)
 
 
 @dataclass
 class KeymapC:
-    """What was read from a keymap.c, before matching it with a keyboard."""
+    """What was read from a keymap.c, before matching it with a keyboard.
+
+    `layout.c_source`, when set, holds (inline) everything of the file that is not the keymap
+    data keyconf read; `custom_keycodes` names the layout's custom keycodes."""
 
     layout: Layout
     warnings: list[str] = field(default_factory=list)
@@ -54,14 +81,28 @@ def looks_like_keymap_c(text: str) -> bool:
     return bool(re.search(r"\bkeymaps\s*\[", text)) and "LAYOUT" in text or "QMK_KEYBOARD_H" in text
 
 
-def read_keymap_c(text: str, path: str | Path | None = None, keyboard: str = "") -> KeymapC:
-    """Parse keymap.c `text`. `keyboard` is the QMK keyboard path when the caller knows it.
+def read_keymap_c(
+    text: str, path: str | Path | None = None, keyboard: str = "", config_h: str | None = None
+) -> KeymapC:
+    """Parse keymap.c `text`. `keyboard` is the QMK keyboard path when the caller knows it;
+    `config_h` the text of the config.h next to it, whose settings the layout takes.
 
     Raises FormatError naming the line of a construct it does not understand."""
     try:
-        return _Reader(text, path, keyboard).read()
+        result = _Reader(text, path, keyboard).read()
     except FormatError as error:
         raise error if error.path else error.with_path(path or "<keymap.c>") from None
+    if config_h is not None:
+        config = read_config_h(config_h)
+        result.layout.settings.update(config.settings)
+        result.warnings += config.problems
+        if config.left:
+            shown = ", ".join(config.left[:8]) + (f" and {len(config.left) - 8} more" if len(config.left) > 8 else "")
+            result.warnings.append(
+                f"config.h: {shown} {'is not a layout setting' if len(config.left) == 1 else 'are not layout settings'}"
+                "; the layout does not keep them"
+            )
+    return result
 
 
 def keyboard_from_path(path: str | Path) -> str | None:
@@ -95,23 +136,31 @@ class _Reader:
                 "the limit is passed here", path, line, column,
                 hint="the largest keymap.c files in QMK are ~55 KB: is it the right file?",
             )
-        tokens = tokenize(text, path)
-        check_nesting(tokens, path)
-        pre = preprocess(tokens, path, assume_defined=_is_feature_flag)
-        self.defines: dict[str, Define] = pre.defines
+        self.text = text
+        raw = tokenize(text, path)
+        check_nesting(raw, path)
+        self.includes = [t for t in raw if t.kind == "directive" and re.match(r"#?\s*include\b", t.text)]
         # Expand as the compiler would, except names for plain numbers (`#define _LOWER 1`):
         # those may name layers, and are resolved where a number is needed.
-        numeric = frozenset(
-            name
-            for name, d in pre.defines.items()
-            if d.params is None and len(d.body) == 1 and d.body[0].kind == "number"
-        )
-        self.tokens = expand(pre.tokens, pre.defines, numeric)
+        pre = preprocess(raw, path, assume_defined=_is_feature_flag, expand_unless=_is_number_define)
+        self.defines: dict[str, Define] = pre.defines
+        # The tokens are expanded already; later passes resolve only what was kept for them:
+        # numbers that may name layers, and enum constants that alias keycodes.
+        self.late_defines: dict[str, Define] = {n: d for n, d in pre.defines.items() if _is_number_define(d)}
+        self.tokens = pre.tokens
         check_nesting(self.tokens, path)
         self.warnings: list[str] = list(pre.warnings)
         self.enums: list[dict[str, int | None]] = []
         self.enum_values: dict[str, int] = {}
         self.custom_keycode_names: set[str] = set()
+        self.customs: list[CustomKeycode] = []
+        self._custom_absolute: list[int] = []
+        self.custom_enum_statements: list[list[Token]] = []
+        self.enum_statements: list[tuple[dict[str, int | None], list[Token]]] = []
+        self.consumed: list[list[Token]] = []  # statements the layout now holds
+        self.consumed_defines: set[str] = set()
+        self.found: dict[str, list[Token]] = {}
+        self.renamed: dict[str, str] = {}  # C identifier -> layout name (layers, tap dances)
         self.functions: list[str] = []
         self.statements: list[list[Token]] = [self.tokens[a:b] for a, b in iter_statements(self.tokens)]
 
@@ -172,26 +221,93 @@ class _Reader:
                 maybe = Layer(names[index], ["KC_NO"] * key_count)
             full_layers.append(maybe)
         layout = Layout(keyboard=self.keyboard, layout_macro=macro_names.pop(), layers=full_layers)
+        layout.custom_keycodes = self.customs
+        self.consume_statement("keymaps")
+        self._consume_layer_names(layer_idents, symbols)
         self._encoders(layout, symbols)
         layout.tap_dances = tap_dances
         layout.combos = self._combos(symbols)
         layout.key_overrides = self._key_overrides(symbols, names)
-        used = {k for layer in layout.layers for k in layer.keys}
-        custom = sorted(n for n in self.custom_keycode_names if any(re.search(rf"\b{n}\b", k) for k in used))
-        if custom:
+        for statement in self.custom_enum_statements:
+            self.consumed.append(statement)
+        self._report_unseen_names(layout)
+        carried = self._carry(layout)
+        if carried.code is not None:
+            layout.c_source = CSource(code=carried.code)
+        self.warnings += carried.warnings
+        return KeymapC(layout, self.warnings, [c.name for c in self.customs])
+
+    # -- what stays C ------------------------------------------------------------------------
+
+    def consume_statement(self, array: str) -> None:
+        statement = self.found.get(array)
+        if statement is not None:
+            self.consumed.append(statement)
+
+    def _consume_layer_names(self, layer_idents: list[str], symbols: dict[str, str]) -> None:
+        """The layer enum or #defines become the layout's layer names (keyconf declares its own)."""
+        for members, statement in self.enum_statements:
+            if any(ident in members for ident in layer_idents) and statement not in self.custom_enum_statements:
+                self.consumed.append(statement)
+                for member in members:
+                    if member in symbols:
+                        self.renamed[member] = symbols[member]
+        for ident in layer_idents:
+            if ident in self.defines:
+                self.consumed_defines.add(ident)
+            self.renamed.setdefault(ident, symbols.get(ident, ident))
+
+    def _report_unseen_names(self, layout: Layout) -> None:
+        """Names on keys that nothing here defines: from the user's own headers, said once."""
+        ctx = keycode_context(layout)
+        unknown: list[str] = []
+        for layer in layout.layers:
+            for text in layer.keys:
+                try:
+                    REGISTRY.parse(text, ctx)
+                except KeycodeError as error:
+                    found = re.search(r"unknown keycode '([A-Za-z_][A-Za-z0-9_]*)'", error.message)
+                    if found and found.group(1) not in unknown:
+                        unknown.append(found.group(1))
+        headers = [h for h in (self._header_name(d.text) for d in self.includes) if h and not _is_qmk_header(h)]
+        if unknown and headers:
+            shown = ", ".join(unknown[:8]) + (f" and {len(unknown) - 8} more" if len(unknown) > 8 else "")
+            where = ", ".join(headers)
             self.warnings.append(
-                "custom keycodes defined in C are kept by name (their behaviour lives in C code): " + ", ".join(custom)
+                f"{shown} come from {where}, which keyconf cannot see: the layout cannot use them until they are "
+                f"defined (copy their #defines and enums from {headers[0]} into the keymap.c and import again)"
             )
-        code = [f for f in self.functions if f.endswith("_user") or f.endswith("_kb")]
-        if code:
-            shown = ", ".join(f"{f}()" for f in code[:_FUNCTIONS_WORTH_NAMING])
-            more = f" and {len(code) - _FUNCTIONS_WORTH_NAMING} more" if len(code) > _FUNCTIONS_WORTH_NAMING else ""
-            self.warnings.append(f"C code is not part of a layout and was not imported: {shown}{more}")
-        return KeymapC(layout, self.warnings, custom)
+
+    @staticmethod
+    def _header_name(directive: str) -> str | None:
+        found = re.match(r'#?\s*include\s*"([^"]+)"', directive)
+        return found.group(1) if found else None
+
+    def _carry(self, layout: Layout) -> CarriedC:
+        from keyconf.compiler.keymap_c import plan_names  # the names keyconf's keymap.c gives things
+
+        problems: list[object] = []
+        planned = plan_names(layout, problems)  # type: ignore[arg-type]
+        generated: dict[str, str] = {}
+        for ident, name in self.renamed.items():
+            index = layout.layer_index(name)
+            if index is not None:
+                generated[ident] = planned.layers[index]
+            elif name in planned.tap_dances:
+                generated[ident] = planned.tap_dances[name]
+        return carry_c(
+            self.text,
+            self.path,
+            self.consumed,
+            self.consumed_defines,
+            generated,
+        )
 
     # -- declarations ------------------------------------------------------------------------
 
     def _collect_enums(self, statement: list[Token]) -> None:
+        """Enums: layer names (plain numbers), custom keycodes (from SAFE_RANGE and kin), and
+        keycode aliases (`OSM_SFT = OSM(MOD_LSFT)`, read like an object-like #define)."""
         for i, t in enumerate(statement):
             if not t.is_("enum"):
                 continue
@@ -201,28 +317,94 @@ class _Reader:
             close = find_matching(statement, brace)
             members: dict[str, int | None] = {}
             next_value: int | None = 0
+            custom_run = False  # members follow a custom keycode: they are custom keycodes too
+            is_custom_enum = False
             for part in split_top_level(statement[brace + 1 : close]):
                 if not part or part[0].kind != "ident":
                     continue
                 name = part[0].text
                 value: int | None = next_value
                 if len(part) > 2 and part[1].is_("="):
-                    expression = part[2:]
-                    try:
-                        value = IntExpression(expand(expression, self.defines), self.enum_values).evaluate()
-                    except (ValueError, FormatError):
-                        value = None
-                        if not members:
-                            # `= SAFE_RANGE`, `= QK_KB_0`, `= QK_USER`: a custom keycode enum
-                            self.custom_keycode_names.update(
-                                p[0].text for p in split_top_level(statement[brace + 1 : close]) if p
-                            )
+                    expression = expand(part[2:], self.late_defines)
+                    start = self._custom_range_start(expression)
+                    if start is not None:
+                        custom_run = is_custom_enum = True
+                        value = start
+                    else:
+                        custom_run = False
+                        try:
+                            value = IntExpression(expression, self.enum_values).evaluate()
+                        except (ValueError, FormatError):
+                            value = None
+                            if self._is_keycode(expression):
+                                self.late_defines[name] = Define(name, list(expression), None, part[0].line)
                 members[name] = value
-                if value is not None:
+                if custom_run and value is not None:
+                    self._add_custom(name, value)
+                elif value is not None:
                     self.enum_values[name] = value
                 next_value = value + 1 if value is not None else None
             self.enums.append(members)
+            self.enum_statements.append((members, statement))
+            if is_custom_enum:
+                self.custom_enum_statements.append(statement)
             return
+
+    def _custom_range_start(self, expression: list[Token]) -> int | None:
+        """The value a custom keycode range starts at, when `expression` is one
+        (`SAFE_RANGE`, `QK_USER`, `QK_KB_0`, `USER00`, `NEW_SAFE_RANGE`, `SAFE_RANGE + 2`)."""
+        names = [t.text for t in expression if t.kind == "ident"]
+        if not names:
+            return None
+        first = REGISTRY.get("QK_USER_0")
+        assert first is not None
+        values: dict[str, int] = {}
+        for name in names:
+            definition = REGISTRY.get(name)
+            if name in _USER_RANGE:
+                values[name] = first.value
+            elif name.endswith(_OLD_RANGE_SUFFIX):
+                values[name] = first.value
+                self.warnings.append(
+                    f"{name} was a keyboard's range end in old QMK; custom keycodes after it are numbered "
+                    "from SAFE_RANGE (QMK's QK_USER), where QMK puts a keymap's own keycodes now"
+                )
+            elif name in self.custom_values:
+                values[name] = self.custom_values[name]
+            elif definition is not None and definition.group in ("user", "kb"):
+                values[name] = definition.value
+            else:
+                return None
+        try:
+            return IntExpression(expression, values).evaluate() & 0xFFFF
+        except ValueError:
+            return None
+
+    @property
+    def custom_values(self) -> dict[str, int]:
+        return {c.name: v for c, v in zip(self.customs, self._custom_absolute, strict=True)}
+
+    def _add_custom(self, name: str, value: int) -> None:
+        """A custom keycode with its firmware value; pinned only where C-enum counting from
+        SAFE_RANGE would give another value."""
+        first = REGISTRY.get("QK_USER_0")
+        assert first is not None
+        expected = self._custom_absolute[-1] + 1 if self._custom_absolute else first.value
+        self.customs.append(CustomKeycode(name, value=None if value == expected else value))
+        self._custom_absolute.append(value)
+        self.custom_keycode_names.add(name)
+
+    def _is_keycode(self, expression: list[Token]) -> bool:
+        """Whether `expression` reads as a keycode (layer identifiers allowed: resolved later)."""
+        text = render(unwrap_parentheses(expression))
+        if not text or any(t.kind in ("string", "char") for t in expression):
+            return False
+        try:
+            REGISTRY.parse(text)
+            return True
+        except KeycodeError as error:
+            # A layer identifier (`LT(_NAV, KC_SPC)`) is resolved once the layer names are known.
+            return "layer" in error.message
 
     def _collect_function(self, statement: list[Token]) -> None:
         if not statement or not statement[-1].is_("}"):
@@ -234,7 +416,8 @@ class _Reader:
                 return
 
     def _find_array(self, name: str, type_names: tuple[str, ...] = ()) -> list[Token] | None:
-        """The tokens inside `{…}` of the array initializer `name[…] = {…}`."""
+        """The tokens inside `{…}` of the array initializer `name[…] = {…}` (its statement is
+        remembered in `found`)."""
         for statement in self.statements:
             for i, t in enumerate(statement):
                 if not (t.kind == "ident" and t.text == name):
@@ -256,6 +439,7 @@ class _Reader:
                     where = statement[j] if j < len(statement) else t
                     raise FormatError(f"`{name}` is not initialized with {{...}}", self.path, where.line, where.column)
                 close = find_matching(statement, j)
+                self.found[name] = statement
                 return statement[j + 1 : close]
         return None
 
@@ -279,7 +463,7 @@ class _Reader:
 
     def _int(self, tokens: list[Token]) -> int:
         try:
-            return IntExpression(expand(tokens, self.defines), self.enum_values).evaluate()
+            return IntExpression(expand(tokens, self.late_defines), self.enum_values).evaluate()
         except ValueError as error:
             t = tokens[0]
             raise FormatError(
@@ -327,7 +511,7 @@ class _Reader:
 
     def _resolvable(self, tokens: list[Token]) -> bool:
         try:
-            IntExpression(expand(tokens, self.defines), self.enum_values).evaluate()
+            IntExpression(expand(tokens, self.late_defines), self.enum_values).evaluate()
         except (ValueError, FormatError):
             return False
         return True
@@ -375,7 +559,7 @@ class _Reader:
 
     def _layout_call(self, entry: _Entry, symbols: dict[str, str]) -> tuple[str, list[str]]:
         keep = frozenset(symbols)
-        value = expand(entry.value, self.defines, keep)
+        value = expand(entry.value, self.late_defines, keep)
         if value and value[0].is_("{"):
             raise FormatError(
                 "this layer is a raw matrix initializer ({...}), not a LAYOUT macro call",
@@ -438,7 +622,7 @@ class _Reader:
             close = find_matching(value, 0)
             actions: list[EncoderAction] = []
             for part in split_top_level(value[1:close]):
-                part = expand(part, self.defines, keep)
+                part = expand(part, self.late_defines, keep)
                 if part and part[0].is_("{"):
                     pair = split_top_level(part[1 : find_matching(part, 0)])
                 elif len(part) > 2 and part[0].is_("ENCODER_CCW_CW") and part[1].is_("("):
@@ -453,6 +637,7 @@ class _Reader:
                 )
             for index in indices:
                 layout.layers[index].encoders = [EncoderAction(a.ccw, a.cw) for a in actions]
+        self.consume_statement("encoder_map")
 
     # -- tap dances, combos, key overrides ---------------------------------------------------
 
@@ -462,6 +647,8 @@ class _Reader:
             return [], {}
         found: dict[int, TapDance] = {}
         td_symbols: dict[str, str] = {}
+        idents: dict[str, int] = {}
+        unreadable: list[str] = []
         positional = 0
         keep = frozenset(symbols)
         for entry in self._entries(body):
@@ -472,7 +659,7 @@ class _Reader:
                 designator[0].text if designator and len(designator) == 1 and designator[0].kind == "ident" else None
             )
             name = layout_name_for_c_identifier(ident) if ident else f"td{index}"
-            value = expand(entry.value, self.defines, keep)
+            value = expand(entry.value, self.late_defines, keep)
             call = value[0].text if value else ""
             args: list[list[Token]] = []
             if len(value) > 1 and value[1].is_("("):
@@ -486,25 +673,41 @@ class _Reader:
                 verb = "TO" if call.endswith("MOVE") else "TG"
                 dance.double_tap = f"{verb}({self._keycode_text(args[1], symbols)})"
             else:
-                self.warnings.append(
-                    f"line {entry.line}: tap dance {name} uses {call or 'C code'}, "
-                    "which a layout cannot hold; it was imported as a tap dance that sends nothing"
-                )
+                unreadable.append(f"line {entry.line}: {name} ({call or 'C code'})")
             found[index] = dance
             if ident:
                 td_symbols[ident] = name
+                idents[ident] = index
+        if unreadable:
+            # Tap dances index one C table: it stays C whole, and keys name dances by number.
+            self.warnings.append(
+                "tap dances written in C are kept as C code (the layout's c_source), with keys naming them "
+                "by number: " + "; ".join(unreadable)
+            )
+            return [], {ident: str(index) for ident, index in idents.items()}
+        self.consume_statement("tap_dance_actions")
+        self._consume_enum_of(list(idents))
+        self.renamed.update(td_symbols)
         dances = [found.get(i, TapDance(f"td{i}")) for i in range(max(found) + 1)] if found else []
         return dances, td_symbols
+
+    def _consume_enum_of(self, idents: list[str]) -> None:
+        """The enum naming the entries of a table keyconf took over (tap dances, combos)."""
+        for members, statement in self.enum_statements:
+            if idents and all(ident in members for ident in idents) and all(m in idents for m in members):
+                self.consumed.append(statement)
 
     def _combos(self, symbols: dict[str, str]) -> list[Combo]:
         body = self._find_array("key_combos", ("combo_t",))
         if body is None:
             return []
         key_arrays: dict[str, list[str]] = {}
+        array_statements: list[list[Token]] = []
         keep = frozenset(symbols)
         for statement in self.statements:
             if not any(t.is_("COMBO_END") for t in statement):
                 continue
+            array_statements.append(statement)
             for i, t in enumerate(statement):
                 if t.kind != "ident":
                     continue
@@ -515,15 +718,21 @@ class _Reader:
                     inner = self._find_array_in(statement, after - 1)
                     if inner is not None:
                         parts = [p for p in split_top_level(inner) if not (len(p) == 1 and p[0].is_("COMBO_END"))]
-                        key_arrays[t.text] = [self._keycode_text(expand(p, self.defines, keep), symbols) for p in parts]
+                        key_arrays[t.text] = [
+                            self._keycode_text(expand(p, self.late_defines, keep), symbols) for p in parts
+                        ]
                     break
         combos: list[Combo] = []
+        combo_idents: list[str] = []
         for entry in self._entries(body):
-            value = expand(entry.value, self.defines, keep | frozenset(key_arrays))
+            value = expand(entry.value, self.late_defines, keep | frozenset(key_arrays))
             call = value[0].text if value else ""
             if call != "COMBO" or len(value) < 2 or not value[1].is_("("):
-                self.warnings.append(f"line {entry.line}: combo {render(value[:1])}(...) runs C code; not imported")
-                continue
+                self.warnings.append(
+                    f"line {entry.line}: combo {render(value[:1])}(...) runs C code, so the combos stay C code "
+                    "(the layout's c_source)"
+                )
+                return []
             args, _ = split_call_arguments(value, 1)
             if len(args) != 2 or len(args[0]) != 1 or args[0][0].text not in key_arrays:
                 raise FormatError(
@@ -531,6 +740,8 @@ class _Reader:
                 )
             array = args[0][0].text
             ident = entry.designator[0].text if entry.designator and len(entry.designator) == 1 else array
+            if entry.designator and len(entry.designator) == 1:
+                combo_idents.append(entry.designator[0].text)
             combos.append(
                 Combo(
                     key_arrays[array],
@@ -538,6 +749,9 @@ class _Reader:
                     name=layout_name_for_c_identifier(ident),
                 )
             )
+        self.consume_statement("key_combos")
+        self.consumed.extend(array_statements)
+        self._consume_enum_of(combo_idents)
         return combos
 
     def _find_array_in(self, statement: list[Token], name_index: int) -> list[Token] | None:
@@ -552,6 +766,8 @@ class _Reader:
 
     def _key_overrides(self, symbols: dict[str, str], layer_names: list[str]) -> list[KeyOverride]:
         made: dict[str, KeyOverride] = {}
+        override_statements: list[list[Token]] = []
+        unread = False
         keep = frozenset(symbols)
         for statement in self.statements:
             for i, t in enumerate(statement):
@@ -564,19 +780,30 @@ class _Reader:
                     continue
                 name_token = next((statement[k - 1] for k in range(i, 0, -1) if statement[k].is_("=")), None)
                 args, _ = split_call_arguments(statement, i + 1)
-                args = [expand(a, self.defines, keep) for a in args]
+                args = [expand(a, self.late_defines, keep) for a in args]
                 override = self._key_override(t, args, symbols, layer_names)
                 if override is not None and name_token is not None:
                     override.name = layout_name_for_c_identifier(name_token.text)
                     made[name_token.text] = override
+                    override_statements.append(statement)
+                else:
+                    unread = True
                 break
         body = self._find_array("key_overrides")
+        if unread:
+            self.warnings.append("key overrides keyconf cannot read stay C code (the layout's c_source), all of them")
+            return []
         if body is None:
             return list(made.values())
         chosen: list[KeyOverride] = []
         for part in split_top_level(body):
             names = [t.text for t in part if t.kind == "ident" and t.text in made]
+            if not names and any(t.kind == "ident" and t.text != "NULL" for t in part):
+                self.warnings.append("key_overrides[] lists overrides keyconf cannot read; they stay C code")
+                return []
             chosen.extend(made[n] for n in names)
+        self.consumed.extend(override_statements)
+        self.consume_statement("key_overrides")
         return chosen
 
     def _key_override(
@@ -605,6 +832,15 @@ class _Reader:
         if len(args) == 6:
             self.warnings.append(f"line {call.line}: key override options `{render(args[5])}` were not imported")
         return override
+
+
+def _is_number_define(define: Define) -> bool:
+    return define.params is None and len(define.body) == 1 and define.body[0].kind == "number"
+
+
+def _is_qmk_header(name: str) -> bool:
+    base = name.rsplit("/", 1)[-1]
+    return base in _QMK_HEADERS or base.startswith(_QMK_HEADER_PREFIXES)
 
 
 def _is_feature_flag(name: str) -> bool:

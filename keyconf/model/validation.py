@@ -208,6 +208,9 @@ class _Checker:
                 yield error(f"`{self.registry.format(keycode)}` plays macro {n}, but the layout defines "
                             f"{macro_count} macro{'s' if macro_count != 1 else ''}", location,
                             "add it under `macros:` (the first macro is QK_MACRO_0)", code="undefined-macro")
+            elif 0x5700 <= value <= 0x57FF and value - 0x5700 >= dance_count and self.layout.c_source is not None:
+                yield warning(f"`{self.registry.format(keycode)}` uses tap dance {value - 0x5700}, which is not in "
+                              "the layout: its C code must define it", location, code="tap-dance-in-c")
             elif 0x5700 <= value <= 0x57FF and value - 0x5700 >= dance_count:
                 n = value - 0x5700
                 yield error(f"`{self.registry.format(keycode)}` uses tap dance {n}, but the layout defines "

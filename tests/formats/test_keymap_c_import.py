@@ -33,10 +33,15 @@ def test_fixture_with_layer_enum_and_transparent_keys() -> None:
     assert lower[:6] == ["_______", "KC_1", "KC_2", "KC_3", "KC_4", "KC_5"]
     assert lower[13] == "XXXXXXX"
     assert lower[40] == "TG(adjust)"
-    # custom keycodes from the file's own enum are kept by name, with a warning
+    # custom keycodes from the file's own enum become the layout's, in enum order (their values)
     assert base[35] == "EMAIL" and lower[35] == "SMTD"
-    assert result.custom_keycodes == ["EMAIL", "SMTD"]
-    assert any("process_record_user" in w for w in result.warnings)
+    assert result.custom_keycodes == ["SMTD", "EMAIL"]
+    assert [(c.name, c.value) for c in layout.custom_keycodes] == [("SMTD", None), ("EMAIL", None)]
+    # the C code that handles them is carried, verbatim, into the layout's c_source
+    assert layout.c_source is not None and layout.c_source.code is not None
+    assert 'SEND_STRING("someone@example.org");' in layout.c_source.code
+    assert "keymaps[]" not in layout.c_source.code and "enum custom_keycodes" not in layout.c_source.code
+    assert any("process_record_user() is kept as C code" in w for w in result.warnings)
 
 
 def test_fixture_tap_dances_combos_and_key_overrides() -> None:
@@ -139,10 +144,17 @@ def test_tap_dance_layer_move_and_unreadable_kinds() -> None:
         [TD_FN] = ACTION_TAP_DANCE_FN(dance_fn),
     };"""
     result = read(text)
-    dances = result.layout.tap_dances
-    assert [(d.name, d.tap, d.double_tap) for d in dances] == [("td_a", "KC_A", "TO(1)"), ("td_fn", "KC_NO", None)]
-    assert result.layout.layers[0].keys == ["TD(td_a)", "TD(td_fn)"]
+    # One dance keyconf cannot read keeps the whole table C; keys name the dances by number.
+    assert result.layout.tap_dances == []
+    assert result.layout.layers[0].keys == ["TD(0)", "TD(1)"]
     assert any("ACTION_TAP_DANCE_FN" in w for w in result.warnings)
+    code = result.layout.c_source.code if result.layout.c_source else ""
+    assert "tap_dance_action_t tap_dance_actions[] = {" in code and "enum { TD_A, TD_FN };" in code
+    readable = read(text.replace("ACTION_TAP_DANCE_FN(dance_fn)", "ACTION_TAP_DANCE_DOUBLE(KC_X, KC_Y)"))
+    dances = readable.layout.tap_dances
+    assert [(d.name, d.tap, d.double_tap) for d in dances] == [("td_a", "KC_A", "TO(1)"), ("td_fn", "KC_X", "KC_Y")]
+    assert readable.layout.layers[0].keys == ["TD(td_a)", "TD(td_fn)"]
+    assert readable.layout.c_source is None  # nothing but the keymap was there
 
 
 def test_key_override_with_layers_mask() -> None:

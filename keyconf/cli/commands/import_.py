@@ -8,6 +8,7 @@ silently."""
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from keyconf.formats.foreign_keycodes import respell_in_language
 from keyconf.formats.interchange import FORMAT_NAMES, IMPORT_FORMATS, FormatError, import_layout, layout_text
 from keyconf.formats.yaml_layout import LayoutFileError
 from keyconf.model.keycodes.languages import host_language, host_languages
+from keyconf.model.layout import Layout
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -72,18 +74,23 @@ def run(args: argparse.Namespace) -> int:
             EXIT_USAGE,
             "pass --keyboard with the keyboard's QMK name (e.g. crkbd/rev1) or its definition file",
         )
+    output = args.output or str(default_output(Path(args.file)))
+    target = Path(output)
+    if output != "-" and target.exists() and not args.force:
+        raise CommandError(f"{target} exists", EXIT_USAGE, "pass --force to overwrite it, or -o another file")
+    # The file's own C code goes beside the layout (to standard output, it stays inline).
+    companion = _companion_c(layout, target, args.force) if output != "-" else None
     try:
         text = layout_text(imported, args.file)
     except FormatError as error:
         raise CommandError(_located(error), EXIT_PROBLEMS, error.hint) from None
-    output = args.output or str(default_output(Path(args.file)))
     if output == "-":
         sys.stdout.write(text)
         return EXIT_OK
-    target = Path(output)
-    if target.exists() and not args.force:
-        raise CommandError(f"{target} exists", EXIT_USAGE, "pass --force to overwrite it, or -o another file")
     try:
+        if companion is not None and layout.c_source is not None and layout.c_source.code is not None:
+            write_atomic(companion, layout.c_source.code)
+            print(f"{companion}: the keymap's own C code, which {target.name} builds with (c_source)")
         write_atomic(target, text)
     except OSError as error:
         raise CommandError(f"cannot write {target}: {error.strerror}", EXIT_PROBLEMS) from None
@@ -93,6 +100,18 @@ def run(args: argparse.Namespace) -> int:
         f"({layout.keyboard}, {layout.layout_macro})"
     )
     return EXIT_OK
+
+
+def _companion_c(layout: Layout, target: Path, force: bool) -> Path | None:
+    """The layout's C code goes to `<name>_user.c` beside the layout file, which names it."""
+    if layout.c_source is None or layout.c_source.code is None:
+        return None
+    stem = re.sub(r"[^A-Za-z0-9_.-]", "_", target.stem) or "layout"
+    companion = target.with_name(f"{stem}_user.c")
+    if companion.exists() and not force:
+        raise CommandError(f"{companion} exists", EXIT_USAGE, "pass --force to overwrite it, or -o another file")
+    layout.c_source.file = companion.name
+    return companion
 
 
 def _located(error: FormatError | LayoutFileError) -> str:

@@ -1,0 +1,56 @@
+"""Settings from a keymap's config.h: the `#define`s keyconf has a setting for.
+
+A QMK keymap folder keeps TAPPING_TERM and friends in config.h next to keymap.c. The file
+is read as C tokens with the same small preprocessor as keymap.c (never compiled); each
+define naming a setting of `keyconf.model.qmk_settings` becomes that setting, and the
+names keyconf has no setting for are listed so the importer can say what it left."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from keyconf.formats.c_source import IntExpression, preprocess, render, tokenize
+from keyconf.formats.format_error import FormatError
+from keyconf.model.qmk_settings import BY_NAME
+
+# Defines every keymap config.h may carry that are not settings of a layout.
+_HOUSEKEEPING = frozenset({"MASTER_LEFT", "MASTER_RIGHT", "EE_HANDS"})
+
+
+@dataclass
+class ConfigSettings:
+    settings: dict[str, int | bool | str] = field(default_factory=dict)
+    left: list[str] = field(default_factory=list)  # defines with no setting (kept in no layout)
+    problems: list[str] = field(default_factory=list)
+
+
+def read_config_h(text: str, path: str | Path | None = None) -> ConfigSettings:
+    """The layout settings `text` (a config.h) defines."""
+    result = ConfigSettings()
+    try:
+        pre = preprocess(tokenize(text, path), path)
+    except FormatError as error:
+        result.problems.append(f"config.h: {error.message}; its settings were not imported")
+        return result
+    for name, define in pre.defines.items():
+        setting = BY_NAME.get(name.lower())
+        if setting is None:
+            if define.params is None and name not in _HOUSEKEEPING and not name.startswith("_"):
+                result.left.append(name)
+            continue
+        if setting.flag:
+            if define.body and render(define.body) in ("0", "false"):
+                continue
+            result.settings[setting.name] = True
+            continue
+        try:
+            value = IntExpression(define.body, {}).evaluate()
+        except ValueError:
+            result.problems.append(f"config.h: {name} is `{render(define.body)}`, not a number; not imported")
+            continue
+        if setting.accepts(value):
+            result.settings[setting.name] = value
+        else:
+            result.problems.append(f"config.h: {name} {value} is out of range ({setting.describe()}); not imported")
+    return result
