@@ -86,6 +86,8 @@ def _statement_span(source: str, starts: list[int], statement: list[Token]) -> t
     if not source.startswith(first.text, start):
         return None  # made by a macro: leave the text alone rather than cut the wrong bytes
     after = _offset(starts, last)
+    if last.is_(";") and source.startswith(";", after):
+        return start, after + 1
     if last.is_("}") and source.startswith("}", after):
         end = after + 1
     else:
@@ -113,10 +115,20 @@ def _directive_end(source: str, start: int) -> int:
         return newline + 1
 
 
+def _whole_lines(source: str, start: int, end: int) -> tuple[int, int]:
+    """A span that is alone on its lines takes the lines with it (no blank line left behind)."""
+    line_start = source.rfind("\n", 0, start) + 1
+    line_end = source.find("\n", end)
+    line_end = len(source) if line_end < 0 else line_end
+    if source[line_start:start].strip() == "" and source[end:line_end].strip() == "":
+        return line_start, min(line_end + 1, len(source))
+    return start, end
+
+
 def _cut(source: str, spans: list[tuple[int, int]]) -> str:
     out: list[str] = []
     position = 0
-    for start, end in sorted(spans):
+    for start, end in sorted(_whole_lines(source, a, b) for a, b in spans):
         if end <= position:
             continue
         out.append(source[position:max(start, position)])

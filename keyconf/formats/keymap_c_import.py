@@ -36,6 +36,7 @@ from keyconf.formats.format_error import FormatError
 from keyconf.formats.keymap_c_carry import CarriedC, carry_c
 from keyconf.formats.layer_names import default_layer_name, layout_name_for_c_identifier
 from keyconf.formats.qmk_config_h import read_config_h
+from keyconf.formats.send_string_c import NotAMacro, send_string_steps
 from keyconf.model.keycodes import REGISTRY, KeycodeError
 from keyconf.model.layout import (
     Combo,
@@ -45,8 +46,10 @@ from keyconf.model.layout import (
     KeyOverride,
     Layer,
     Layout,
+    Macro,
     TapDance,
     keycode_context,
+    keycode_fields,
 )
 
 MAX_KEYMAP_C_CHARS = 256 * 1024
@@ -75,6 +78,8 @@ class KeymapC:
     layout: Layout
     warnings: list[str] = field(default_factory=list)
     custom_keycodes: list[str] = field(default_factory=list)
+    # Custom keycodes whose only code was a SEND_STRING: now the layout's macros (name -> index).
+    macro_keycodes: dict[str, int] = field(default_factory=dict)
 
 
 def looks_like_keymap_c(text: str) -> bool:
@@ -99,8 +104,9 @@ def read_keymap_c(
         if config.left:
             shown = ", ".join(config.left[:8]) + (f" and {len(config.left) - 8} more" if len(config.left) > 8 else "")
             result.warnings.append(
-                f"config.h: {shown} {'is not a layout setting' if len(config.left) == 1 else 'are not layout settings'}"
-                "; the layout does not keep them"
+                f"config.h: {shown} "
+                + ("is not a layout setting; the layout does not keep it" if len(config.left) == 1
+                   else "are not layout settings; the layout does not keep them")
             )
     return result
 
@@ -228,6 +234,7 @@ class _Reader:
         layout.tap_dances = tap_dances
         layout.combos = self._combos(symbols)
         layout.key_overrides = self._key_overrides(symbols, names)
+        macro_keycodes = self._macros_from_process_record(layout)
         for statement in self.custom_enum_statements:
             self.consumed.append(statement)
         self._report_unseen_names(layout)
@@ -235,7 +242,65 @@ class _Reader:
         if carried.code is not None:
             layout.c_source = CSource(code=carried.code)
         self.warnings += carried.warnings
-        return KeymapC(layout, self.warnings, [c.name for c in self.customs])
+        return KeymapC(layout, self.warnings, [c.name for c in layout.custom_keycodes], macro_keycodes)
+
+    # -- SEND_STRING macros ------------------------------------------------------------------
+
+    def _macros_from_process_record(self, layout: Layout) -> dict[str, int]:
+        """`case EMAIL: if (record->event.pressed) { SEND_STRING("..."); } return false;` in
+        process_record_user is a macro: the key plays a layout macro and the case leaves the C.
+        Only custom keycodes nothing else in the C mentions are converted."""
+        function = next((st for st in self.statements if _defines_function(st, "process_record_user")), None)
+        if function is None or not self.customs:
+            return {}
+        names = {c.name for c in self.customs}
+        converted: dict[str, int] = {}
+        removed: list[list[Token]] = []
+        for i, token in enumerate(function):
+            if not (token.is_("case") and i + 2 < len(function) and function[i + 1].text in names
+                    and function[i + 2].is_(":")):
+                continue
+            name = function[i + 1].text
+            found = _send_string_case(function, i + 3)
+            if found is None:
+                continue
+            steps_tokens, end = found
+            try:
+                steps = [step for part in steps_tokens for step in send_string_steps(part)]
+            except NotAMacro:
+                continue
+            if self._mentions(name, function[i:end]):
+                continue
+            converted[name] = len(layout.macros)
+            layout.macros.append(Macro(steps=steps, name=name.lower()))
+            removed.append(function[i:end])
+        if not converted:
+            return {}
+        for place in keycode_fields(layout, macros=False):
+            if place.text in converted:
+                place.set(f"QK_MACRO_{converted[place.text]}")
+        kept = [(c, v) for c, v in zip(self.customs, self._custom_absolute, strict=True) if c.name not in converted]
+        self.customs, self._custom_absolute = [], []
+        for custom, value in kept:
+            self._add_custom(custom.name, value)  # the values stay: later ones get pinned if needed
+        layout.custom_keycodes = self.customs
+        self.consumed.extend(removed)
+        self.warnings.append(
+            "SEND_STRING keys became layout macros: "
+            + ", ".join(f"{name} → QK_MACRO_{index}" for name, index in converted.items())
+        )
+        return converted
+
+    def _mentions(self, name: str, inside: list[Token]) -> bool:
+        """Whether C outside `inside` (and outside the custom keycode enums) uses `name`."""
+        skip = {id(t) for t in inside}
+        for statement in self.statements:
+            if any(statement is enum for enum in self.custom_enum_statements) or statement is self.found.get("keymaps"):
+                continue
+            for t in statement:
+                if t.kind == "ident" and t.text == name and id(t) not in skip:
+                    return True
+        return False
 
     # -- what stays C ------------------------------------------------------------------------
 
@@ -832,6 +897,57 @@ class _Reader:
         if len(args) == 6:
             self.warnings.append(f"line {call.line}: key override options `{render(args[5])}` were not imported")
         return override
+
+
+def _defines_function(statement: list[Token], name: str) -> bool:
+    if not statement or not statement[-1].is_("}"):
+        return False
+    for i, t in enumerate(statement[:-1]):
+        if t.is_("=") or t.is_("{"):
+            return False
+        if t.kind == "ident" and t.text == name and statement[i + 1].is_("("):
+            return True
+    return False
+
+
+def _send_string_case(tokens: list[Token], start: int) -> tuple[list[list[Token]], int] | None:
+    """At `start` (after `case X:`): `if (record->event.pressed) { SEND_STRING(...); ... }` then
+    `return false;` or `break;`, and nothing else before the next label. The SEND_STRING
+    arguments, and the index after the closing `;`."""
+    i = start
+    braced = i < len(tokens) and tokens[i].is_("{")
+    if braced:
+        i += 1
+    head = ["if", "(", "record", "->", "event", ".", "pressed", ")", "{"]
+    if [t.text for t in tokens[i : i + len(head)]] != head:
+        return None
+    i += len(head)
+    arguments: list[list[Token]] = []
+    while i < len(tokens) and tokens[i].is_("SEND_STRING"):
+        if i + 1 >= len(tokens) or not tokens[i + 1].is_("("):
+            return None
+        args, after = split_call_arguments(tokens, i + 1)
+        if len(args) != 1 or after >= len(tokens) or not tokens[after].is_(";"):
+            return None
+        arguments.append(args[0])
+        i = after + 1
+    if not arguments or i >= len(tokens) or not tokens[i].is_("}"):
+        return None
+    i += 1
+    tail = [t.text for t in tokens[i : i + 3]]
+    if tail == ["return", "false", ";"]:
+        i += 3
+    elif tail[:2] == ["break", ";"]:
+        i += 2
+    else:
+        return None
+    if braced:
+        if i >= len(tokens) or not tokens[i].is_("}"):
+            return None
+        i += 1
+    if i >= len(tokens) or not (tokens[i].is_("case") or tokens[i].is_("default") or tokens[i].is_("}")):
+        return None
+    return arguments, i
 
 
 def _is_number_define(define: Define) -> bool:

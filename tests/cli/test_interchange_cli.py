@@ -42,7 +42,7 @@ def test_import_keymap_c_needs_a_keyboard(work: Path, capsys: pytest.CaptureFixt
     assert "does not say which keyboard" in err and "--keyboard" in err
     assert main(["import", str(DATA / "corne_layers.keymap.c"), "--keyboard", "crkbd", "-o", "c.yaml"]) == 0
     warnings = capsys.readouterr().err
-    assert "custom keycodes" in warnings and "process_record_user" in warnings
+    assert "SEND_STRING keys became layout macros: EMAIL" in warnings and "process_record_user" in warnings
     assert load_layout(work / "c.yaml").layout.layer_names == ["base", "lower", "raise", "adjust"]
 
 
@@ -103,9 +103,14 @@ def test_export_vil_to_via_and_keymap_drawer(work: Path, capsys: pytest.CaptureF
 
 def test_export_error_names_the_key(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
     shutil.copy(DATA / "corne_layers.keymap.c", work / "keymap.c")
+    # SMTD is the layout's custom keycode now: Vial stores it by value, QK_USER_0 (USER00).
+    assert main(["export", "keymap.c", "--keyboard", "crkbd/rev1", "--format", "vil"]) == 0
+    assert "32320" in capsys.readouterr().out
+    text = (work / "keymap.c").read_text().replace("KC_TAB,    KC_Q", "MY_OWN,    KC_Q", 1)
+    (work / "keymap.c").write_text(text)
     assert main(["export", "keymap.c", "--keyboard", "crkbd/rev1", "--format", "vil"]) == 1
     err = capsys.readouterr().err
-    assert "EMAIL cannot be stored in Vial" in err
+    assert "MY_OWN cannot be stored in Vial" in err
 
 
 def test_diff_same_layout_in_two_formats_exits_0(work: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -30,20 +30,50 @@ def test_aliases_wrappers_and_enum_constants_become_keycodes(tmp_path: Path) -> 
     assert base[36:] == ["KC_LGUI", "MO(nav)", "LT(nav, KC_SPC)", "LT(sym, KC_ENT)", "ALTTAB", "KC_RALT"]
 
 
-def test_custom_keycodes_keep_their_enum_order_and_the_layout_validates(tmp_path: Path) -> None:
+def test_custom_keycodes_keep_their_enum_order_values_and_the_layout_validates(tmp_path: Path) -> None:
     result = imported(tmp_path)
     layout = result.layout
-    assert [(c.name, c.value) for c in layout.custom_keycodes] == [
-        ("ALTTAB", None), ("EMAIL", None), ("CAPS_WORDISH", None)
-    ]
+    # EMAIL only typed a SEND_STRING: it became a macro; CAPS_WORDISH keeps its value 0x7E42.
+    assert [(c.name, c.value) for c in layout.custom_keycodes] == [("ALTTAB", None), ("CAPS_WORDISH", 0x7E42)]
     assert layout.layers[1].keys[35] == "CAPS_WORDISH"
     assert [p for p in validate(layout, result.keyboard) if p.is_error] == []
+
+
+def test_send_string_cases_become_macros_and_leave_the_c(tmp_path: Path) -> None:
+    from keyconf.model.layout import MacroStep
+
+    result = imported(tmp_path)
+    layout = result.layout
+    assert [(m.name, m.steps) for m in layout.macros] == [("email", [MacroStep("text", "me@example.org")])]
+    assert layout.layers[0].keys[35] == "QK_MACRO_0"
+    code = layout.c_source.code if layout.c_source else ""
+    assert "case EMAIL" not in code and "SEND_STRING" not in code
+    assert "        return false;\n    }\n    return true;\n}" in code  # the ALTTAB case is left as it was
+    assert any("EMAIL → QK_MACRO_0" in w for w in result.warnings)
+
+
+def test_send_string_notation_reads_as_steps() -> None:
+    from keyconf.formats.c_source import tokenize
+    from keyconf.formats.send_string_c import NotAMacro, send_string_steps
+    from keyconf.model.layout import MacroStep
+
+    steps = send_string_steps(tokenize('"git " "push\\n" SS_TAP(X_ENTER) SS_LCTL("c") SS_DELAY(50) SS_DOWN(X_LSFT)'))
+    assert steps == [
+        MacroStep("text", "git push\n"), MacroStep("tap", ["KC_ENT"]), MacroStep("down", ["KC_LCTL"]),
+        MacroStep("text", "c"), MacroStep("up", ["KC_LCTL"]), MacroStep("delay", 50), MacroStep("down", ["KC_LSFT"]),
+    ]
+    for text in ('my_string', 'SS_TAP(KC_A)', '"caf\\xe9"'):
+        try:
+            send_string_steps(tokenize(text))
+        except NotAMacro:
+            continue
+        raise AssertionError(f"{text} read as a macro")
 
 
 def test_config_h_settings_are_read_and_the_rest_named(tmp_path: Path) -> None:
     result = imported(tmp_path)
     assert result.layout.settings == {"tapping_term": 180, "permissive_hold": True, "quick_tap_term": 0}
-    assert any("OLED_TIMEOUT is not a layout setting" in w for w in result.warnings)
+    assert any("OLED_TIMEOUT is not a layout setting; the layout does not keep it" in w for w in result.warnings)
 
 
 def test_everything_else_is_carried_verbatim_with_one_warning_per_piece(tmp_path: Path) -> None:
@@ -55,12 +85,13 @@ def test_everything_else_is_carried_verbatim_with_one_warning_per_piece(tmp_path
     for piece in ("bool process_record_user(", "void matrix_scan_user(void) {", "#ifdef OLED_ENABLE",
                   "enum key_aliases {", '#include "muse.h"'):
         assert piece in code
-    start = original.index("bool process_record_user(")
-    assert original[start:original.index("#ifdef OLED_ENABLE")] in code  # byte for byte
+    start = original.index("void matrix_scan_user(void)")
+    assert original[start:] in code  # byte for byte, to the end of the file
     for gone in ("keymaps[]", "enum custom_keycodes", "#define BASE 0", "QMK_KEYBOARD_H"):
         assert gone not in code
     # The C says NAV for the layer keyconf's keymap.c calls _NAV.
     assert code.startswith("// Names this code uses") and "#define NAV _NAV\n" in code
+    assert "SEND_STRING" not in code  # the EMAIL case became a macro
     pieces = [w for w in result.warnings if "is kept as C code" in w]
     assert [w.split(" is kept")[0] for w in pieces] == [
         "`enum key_aliases`", "`bool is_alt_tab_active`", "`uint16_t alt_tab_timer`",
@@ -75,7 +106,8 @@ def test_the_imported_layout_writes_reads_and_generates(tmp_path: Path) -> None:
     layout = loads_layout(dumps_layout(result.layout, result.keyboard)).layout
     assert layout.c_source == result.layout.c_source and layout.custom_keycodes == result.layout.custom_keycodes
     keymap_c = generate_sources(layout, result.keyboard).keymap_c
-    assert "enum custom_keycodes {\n    ALTTAB = SAFE_RANGE,\n    EMAIL,\n    CAPS_WORDISH,\n};" in keymap_c
+    assert "enum custom_keycodes {\n    ALTTAB = SAFE_RANGE,\n    CAPS_WORDISH = 0x7E42,\n};" in keymap_c
+    assert "static bool keyconf_macros(" in keymap_c  # keyconf's macros, then the C's process_record_user
     assert "register_code(KC_TAB);" in keymap_c
 
 

@@ -34,12 +34,14 @@ def test_fixture_with_layer_enum_and_transparent_keys() -> None:
     assert lower[13] == "XXXXXXX"
     assert lower[40] == "TG(adjust)"
     # custom keycodes from the file's own enum become the layout's, in enum order (their values)
-    assert base[35] == "EMAIL" and lower[35] == "SMTD"
-    assert result.custom_keycodes == ["SMTD", "EMAIL"]
-    assert [(c.name, c.value) for c in layout.custom_keycodes] == [("SMTD", None), ("EMAIL", None)]
-    # the C code that handles them is carried, verbatim, into the layout's c_source
+    # (EMAIL only typed a SEND_STRING: it became the layout's macro 0)
+    assert base[35] == "QK_MACRO_0" and lower[35] == "SMTD"
+    assert result.custom_keycodes == ["SMTD"] and result.macro_keycodes == {"EMAIL": 0}
+    assert [(c.name, c.value) for c in layout.custom_keycodes] == [("SMTD", None)]
+    assert [m.steps[0].value for m in layout.macros] == ["someone@example.org"]
+    # the C code around them is carried, verbatim, into the layout's c_source
     assert layout.c_source is not None and layout.c_source.code is not None
-    assert 'SEND_STRING("someone@example.org");' in layout.c_source.code
+    assert "bool process_record_user(uint16_t keycode, keyrecord_t *record) {" in layout.c_source.code
     assert "keymaps[]" not in layout.c_source.code and "enum custom_keycodes" not in layout.c_source.code
     assert any("process_record_user() is kept as C code" in w for w in result.warnings)
 
