@@ -188,13 +188,14 @@ def preprocess(
     before it (a define applies from its line on), except defines `expand_unless` keeps."""
     result = Preprocessed(tokens=[])
     run: list[Token] = []
+    budget = [MAX_EXPANDED_TOKENS]  # one for the whole file
 
     def flush() -> None:
         if expand_unless is None:
             result.tokens.extend(run)
         elif run:
             keep = frozenset(name for name, d in result.defines.items() if expand_unless(d))
-            result.tokens.extend(expand(run, result.defines, keep))
+            result.tokens.extend(expand(run, result.defines, keep, budget))
         run.clear()
 
     def is_defined(name: str) -> bool:
@@ -319,12 +320,17 @@ def check_nesting(tokens: Sequence[Token], path: str | Path | None = None) -> No
             depth -= 1
 
 
-def expand(tokens: Sequence[Token], defines: dict[str, Define], keep: frozenset[str] = frozenset()) -> list[Token]:
+def expand(
+    tokens: Sequence[Token],
+    defines: dict[str, Define],
+    keep: frozenset[str] = frozenset(),
+    budget: list[int] | None = None,
+) -> list[Token]:
     """Macro-expand `tokens` with `defines` (names in `keep` are left alone).
 
-    What expansion produces is bounded (MAX_EXPANDED_TOKENS): macros that double their
-    argument at each level would otherwise grow exponentially."""
-    return _expand(list(tokens), defines, keep, frozenset(), 0, [MAX_EXPANDED_TOKENS])
+    What expansion produces is bounded (MAX_EXPANDED_TOKENS, or a `budget` shared by several
+    calls): macros that double their argument at each level would otherwise grow exponentially."""
+    return _expand(list(tokens), defines, keep, frozenset(), 0, budget if budget is not None else [MAX_EXPANDED_TOKENS])
 
 
 def _expand(
