@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from keyconf.formats import foreign_keycodes as fk
 from keyconf.formats.document_limits import MAX_DOCUMENT_BYTES, JsonError, load_json
@@ -23,6 +23,9 @@ from keyconf.formats.via_save import layout_to_via, looks_like_via_save, read_vi
 from keyconf.formats.vial_vil import layout_to_vil, looks_like_vil, read_vil, vil_to_layout
 from keyconf.formats.yaml_layout import LayoutFileError, dumps_layout, loads_layout
 from keyconf.model.keyboard import Keyboard
+
+if TYPE_CHECKING:
+    from keyconf.compiler.dialect import QmkDialect
 from keyconf.model.keycodes.languages import host_language
 from keyconf.model.layout import Layout, keycode_fields
 
@@ -351,17 +354,25 @@ def _match_keyboard(
             )
 
 
-def export_layout(layout: Layout, fmt: str, keyboard: Keyboard | None, *, macro_count: int | None = None) -> str:
+def export_layout(
+    layout: Layout,
+    fmt: str,
+    keyboard: Keyboard | None,
+    *,
+    macro_count: int | None = None,
+    dialect: QmkDialect | None = None,
+) -> str:
     """The text of `layout` in format `fmt`. VIA and Vial need the keyboard's matrix.
 
     `macro_count` is the board's number of dynamic macros, for VIA (which refuses a save with
-    another count)."""
+    another count); `dialect` the QMK version keymap.json and keymap.c are written for
+    (current QMK when None)."""
     if fmt == YAML:
         return dumps_layout(layout, keyboard)
     if fmt == KEYMAP_DRAWER:
         return layout_to_keymap_drawer(layout, keyboard)
     if fmt in (KEYMAP_JSON, KEYMAP_C):
-        return _compiled(layout, fmt, keyboard)
+        return _compiled(layout, fmt, keyboard, dialect)
     if keyboard is None:
         raise FormatError(
             f"{FORMAT_NAMES[fmt]} needs the keyboard's matrix, and keyboard {layout.keyboard} is unknown",
@@ -374,7 +385,7 @@ def export_layout(layout: Layout, fmt: str, keyboard: Keyboard | None, *, macro_
     raise FormatError(f"unknown format {fmt}", hint=f"formats: {', '.join(EXPORT_FORMATS)}")
 
 
-def _compiled(layout: Layout, fmt: str, keyboard: Keyboard | None) -> str:
+def _compiled(layout: Layout, fmt: str, keyboard: Keyboard | None, dialect: QmkDialect | None = None) -> str:
     """keymap.json and keymap.c come from the compiler's generator, the one that builds firmware."""
     if keyboard is None:
         raise FormatError(
@@ -382,33 +393,38 @@ def _compiled(layout: Layout, fmt: str, keyboard: Keyboard | None) -> str:
             hint="pass --keyboard, or embed the geometry in the layout",
         )
     try:
+        from keyconf.compiler.dialect import CURRENT_QMK
         from keyconf.compiler.keymap_json import generate_keymap_json
         from keyconf.compiler.source_map import GenerationError
         from keyconf.compiler.sources import GenerateOptions, generate_sources
     except ImportError:
         raise FormatError(f"{FORMAT_NAMES[fmt]} export needs keyconf's compiler, which is not installed") from None
+    dialect = dialect or CURRENT_QMK
     try:
         if fmt == KEYMAP_JSON:
-            return generate_keymap_json(layout, keyboard, keymap_name=_keymap_name(layout))
-        return generate_sources(layout, keyboard, GenerateOptions(source_name=layout.name)).keymap_c
+            return generate_keymap_json(layout, keyboard, dialect, keymap_name=_keymap_name(layout))
+        return generate_sources(layout, keyboard, GenerateOptions(dialect=dialect, source_name=layout.name)).keymap_c
     except GenerationError as error:
         first = error.problems[0]
         more = f" (and {len(error.problems) - 1} more)" if len(error.problems) > 1 else ""
         raise FormatError(f"{first.message}{more}", hint=getattr(first, "hint", None)) from None
 
 
-def keymap_c_sources(layout: Layout, keyboard: Keyboard | None, source_name: str | None = None) -> dict[str, str]:
+def keymap_c_sources(
+    layout: Layout, keyboard: Keyboard | None, source_name: str | None = None, dialect: QmkDialect | None = None
+) -> dict[str, str]:
     """keymap.c with the rules.mk and config.h it needs (features, tapping terms), by file name."""
     if keyboard is None:
         raise FormatError(
             f"keymap.c export needs the keyboard's layout macros, and keyboard {layout.keyboard} is unknown",
             hint="pass --keyboard, or embed the geometry in the layout",
         )
+    from keyconf.compiler.dialect import CURRENT_QMK
     from keyconf.compiler.source_map import GenerationError
     from keyconf.compiler.sources import GenerateOptions, generate_sources
 
     try:
-        options = GenerateOptions(source_name=source_name or layout.name)
+        options = GenerateOptions(dialect=dialect or CURRENT_QMK, source_name=source_name or layout.name)
         return generate_sources(layout, keyboard, options).files()
     except GenerationError as error:
         first = error.problems[0]

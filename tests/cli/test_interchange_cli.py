@@ -185,3 +185,40 @@ def test_import_to_the_wrong_board_fails_and_writes_nothing(
     err = capsys.readouterr().err
     assert expected in err and "--keyboard" in err
     assert not (work / "sweep.yaml").exists()
+
+
+@pytest.fixture
+def no_tree(work: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A user without a qmk_firmware tree anywhere keyconf looks."""
+    monkeypatch.setenv("HOME", str(work))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(work / ".config"))
+    for name in ("QMK_HOME", "QMK_USERSPACE"):
+        monkeypatch.delenv(name, raising=False)
+    return work
+
+
+CORNE = Path(__file__).parents[2] / "layouts" / "corne.yaml"
+
+
+def test_export_without_a_tree_says_which_spec_and_how_to_choose(
+    no_tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["export", str(CORNE), "--format", "keymap.c", "-o", "current.c"]) == 0
+    err = capsys.readouterr().err
+    assert "no qmk_firmware tree found: written for QMK keycode spec 0.0.7" in err
+    assert "--qmk-home" in err and "--keycode-spec" in err
+    assert "UG_TOGG" in (no_tree / "current.c").read_text()
+    assert main(["export", str(CORNE), "--format", "keymap.c", "--keycode-spec", "0.0.3", "-o", "old.c"]) == 0
+    assert "written for QMK keycode spec 0.0.3 (--keycode-spec)" in capsys.readouterr().err
+    old = (no_tree / "old.c").read_text()
+    assert "RGB_TOG" in old and "UG_TOGG" not in old
+
+
+def test_export_for_a_tree_uses_its_spec(no_tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+
+    home = os.environ.get("KEYCONF_TEST_QMK_HOME")
+    if not home or not Path(home, "quantum").is_dir():
+        pytest.skip("KEYCONF_TEST_QMK_HOME is not set (a qmk_firmware checkout)")
+    assert main(["export", str(CORNE), "--format", "keymap.json", "--qmk-home", home, "-o", "c.json"]) == 0
+    assert f"written for {Path(home)}" in capsys.readouterr().err

@@ -11,9 +11,12 @@ import argparse
 import sys
 from pathlib import Path
 
+from keyconf.catalogue.qmk_home import QmkHomeNotFound, find_qmk_home_or_none
 from keyconf.catalogue.resolve import CatalogueKeyboards
 from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand, input_exit_code
 from keyconf.cli.keyboard_lookup import keyboard_option
+from keyconf.compiler.dialect import NEWEST_KNOWN_SPEC, QmkDialect
+from keyconf.compiler.qmk_tree import QmkTree
 from keyconf.formats.atomic import write_atomic
 from keyconf.formats.interchange import (
     EXPORT_FORMATS,
@@ -25,6 +28,7 @@ from keyconf.formats.interchange import (
     keymap_c_sources,
 )
 from keyconf.formats.yaml_layout import LayoutFileError
+from keyconf.model.keycodes import REGISTRY
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -34,6 +38,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "keymap.c a folder (ending in /) gets keymap.c, rules.mk and config.h")
     parser.add_argument("--keyboard", metavar="NAME", help="the keyboard: a QMK name or a VIA/Vial/QMK definition file")
     parser.add_argument("--layout-macro", dest="layout_macro", metavar="MACRO", help="layout macro for saves")
+    parser.add_argument(
+        "--qmk-home",
+        metavar="PATH",
+        help="keymap.json / keymap.c: write for this qmk_firmware tree's QMK version (default: the tree "
+        "`keyconf compile` would use, if any)",
+    )
+    parser.add_argument(
+        "--keycode-spec",
+        metavar="VERSION",
+        choices=REGISTRY.spec_versions,
+        help=f"keymap.json / keymap.c without a tree: the QMK keycode spec to write for, e.g. 0.0.3 for QMK of "
+        f"early 2024 (default {NEWEST_KNOWN_SPEC}, current QMK)",
+    )
     parser.add_argument(
         "--macro-count",
         type=int,
@@ -55,12 +72,15 @@ def run(args: argparse.Namespace) -> int:
         )
         for warning in imported.warnings:
             print(f"keyconf: warning: {warning}", file=sys.stderr)
-        text = export_layout(imported.layout, args.format, imported.keyboard, macro_count=args.macro_count)
+        dialect = _dialect(args)
+        text = export_layout(
+            imported.layout, args.format, imported.keyboard, macro_count=args.macro_count, dialect=dialect
+        )
     except (FormatError, LayoutFileError) as error:
         message = str(error) if isinstance(error, FormatError) else error.format().splitlines()[0]
         raise CommandError(message, input_exit_code(error), error.hint) from None
     if args.format == "keymap.c":
-        return _write_keymap_c(args, imported)
+        return _write_keymap_c(args, imported, dialect)
     if not args.output or args.output == "-":
         sys.stdout.write(text)
         return EXIT_OK
@@ -73,11 +93,34 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _write_keymap_c(args: argparse.Namespace, imported: Imported) -> int:
+def _dialect(args: argparse.Namespace) -> QmkDialect | None:
+    """Which QMK keymap.json / keymap.c are written for, said on standard error: --keycode-spec,
+    else the tree (--qmk-home, or the one keyconf finds), else current QMK."""
+    if args.format not in ("keymap.json", "keymap.c"):
+        return None
+    how = "pass --qmk-home PATH (your qmk_firmware) or --keycode-spec VERSION to write for another QMK"
+    if args.keycode_spec:
+        print(f"keyconf: note: written for QMK keycode spec {args.keycode_spec} (--keycode-spec)", file=sys.stderr)
+        return QmkDialect(keycode_spec_version=args.keycode_spec)
+    try:
+        home = find_qmk_home_or_none(args.qmk_home)
+    except QmkHomeNotFound as missing:
+        raise CommandError(missing.message, EXIT_USAGE, missing.hint) from None
+    if home is None:
+        print(f"keyconf: note: no qmk_firmware tree found: written for QMK keycode spec {NEWEST_KNOWN_SPEC} "
+              f"(current QMK); {how}", file=sys.stderr)
+        return None
+    dialect = QmkTree(home.path).dialect
+    print(f"keyconf: note: written for {home.path} (QMK keycode spec {dialect.keycode_spec_version}, "
+          f"from {home.source})", file=sys.stderr)
+    return dialect
+
+
+def _write_keymap_c(args: argparse.Namespace, imported: Imported, dialect: QmkDialect | None = None) -> int:
     """keymap.c alone to a file or standard output; with -o FOLDER, its rules.mk and config.h too
     (tap dances, combos, key overrides and settings need them)."""
     try:
-        files = keymap_c_sources(imported.layout, imported.keyboard, Path(args.layout).name)
+        files = keymap_c_sources(imported.layout, imported.keyboard, Path(args.layout).name, dialect)
     except FormatError as error:
         raise CommandError(str(error), EXIT_PROBLEMS, error.hint) from None
     needs_companions = any(_has_content(files[name]) for name in ("rules.mk", "config.h"))
