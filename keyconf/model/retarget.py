@@ -75,11 +75,20 @@ def best_macro(layout: Layout, source: Keyboard, target: Keyboard) -> str:
     dropped, then fewest left unfilled; the board's first macro on a tie)."""
     source_keys = source.layout(layout.layout_macro).slot_keys
     letters = _base_letters(layout)
+    macros = list(target.layouts.items())
+    # Try the macros closest in size first; skip one that cannot beat the best so far (a macro
+    # with k keys fewer than the source drops at least k), which leaves the answer unchanged.
+    order = sorted(range(len(macros)), key=lambda n: (abs(macros[n][1].key_count - len(source_keys)), n))
     best: tuple[int, int, int] | None = None
-    chosen = next(iter(target.layouts))
-    for order, (name, macro) in enumerate(target.layouts.items()):
+    chosen = macros[0][0]
+    for n in order:
+        name, macro = macros[n]
+        count = macro.key_count
+        bound = (max(0, len(source_keys) - count), max(0, count - len(source_keys)), n)
+        if best is not None and bound > best:
+            continue
         match = match_keys(source_keys, macro.slot_keys, letters)
-        score = (len(match.dropped), len(match.unfilled), order)
+        score = (len(match.dropped), len(match.unfilled), n)
         if best is None or score < best:
             best, chosen = score, name
     return chosen
