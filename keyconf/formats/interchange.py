@@ -332,6 +332,11 @@ def _match_keyboard(
     if not layout.layout_macro:
         return
     current = keyboard.resolve_layout_name(layout.layout_macro)
+    if current is None and layout.layout_macro.startswith("KEYMAP"):
+        current = _pre_2017_macro(layout, keyboard)
+        if current is not None:
+            warnings.append(f"{layout.layout_macro}, QMK's name before 2017, is read as {current}")
+            layout.layout_macro = current
     if current is None:
         # Keys in another macro's order would land on the wrong switches: a wrong board, or a
         # macro the user must choose.
@@ -352,6 +357,17 @@ def _match_keyboard(
                 f"layer {layer.name} has {len(layer.keys)} keys, but {keyboard.name} {current} has {count}",
                 hint="check the keyboard and the layout macro (--keyboard, --layout)",
             )
+
+
+def _pre_2017_macro(layout: Layout, keyboard: Keyboard) -> str | None:
+    """QMK's layout macros were KEYMAP, KEYMAP_<x> until 2017, when they became LAYOUT, LAYOUT_<x>:
+    the renamed macro, else the board's only layout with the file's number of keys."""
+    renamed = keyboard.resolve_layout_name("LAYOUT" + layout.layout_macro[len("KEYMAP"):])
+    if renamed is not None:
+        return renamed
+    keys = len(layout.layers[0].keys) if layout.layers else 0
+    fitting = [name for name, macro in keyboard.layouts.items() if macro.key_count == keys]
+    return fitting[0] if len(fitting) == 1 else None
 
 
 def export_layout(

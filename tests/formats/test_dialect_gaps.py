@@ -160,3 +160,13 @@ def test_unexpanded_wrapper_names_are_one_clear_error(tmp_path: Path, crkbd: Key
 def _write(path: Path, data: object) -> Path:
     path.write_text(json.dumps(data))
     return path
+
+
+def test_keymap_json_with_qmks_pre_2017_macro_name(tmp_path: Path) -> None:
+    # rtwayland/qmk-layouts planck.json: "layout": "KEYMAP", 48 keys a layer.
+    data = {"keyboard": "planck/rev6", "keymap": "rt", "layout": "KEYMAP", "layers": [["KC_A"] * 48, ["KC_TRNS"] * 48]}
+    planck = load_bundled("planck/rev6")
+    imported, layout, problems = imported_problems(tmp_path, "planck.json", data, planck)
+    assert errors(problems) == [] and layout.layout_macro in planck.layouts
+    assert planck.layouts[layout.layout_macro].key_count == 48
+    assert any("KEYMAP" in w and "2017" in w for w in imported.warnings)
