@@ -176,6 +176,11 @@ class RetargetPreview(QDialog):
 
     def _notes_text(self) -> str:
         lines = [f"Combo {c}" for c in self.moved.combos]
+        for move, layer in zip(self.moved.layers, self.original.layers, strict=True):
+            for e in move.encoders_dropped:
+                action = layer.encoders[e]
+                lines.append(f"Encoder {e} of layer {layer.name} ({action.ccw} / {action.cw}): "
+                             f"{self.target.name} has no encoder {e}")
         lines += [f"Layout option {label!r} is not on {self.target.name}" for label in self.moved.layout_options]
         lines += [
             p.message for p in self.moved.problems if p.is_error or p.code in ("no-way-back", "unreachable-layer")

@@ -177,3 +177,8 @@ def test_cancelling_the_preview_keeps_the_open_layout(opened, qtbot, monkeypatch
     qtbot.addWidget(preview)
     assert preview.result_layout.keyboard == "planck/rev6"
     assert window.doc is before and window.doc.layout.keyboard == "crkbd/rev1"
+
+
+def test_encoder_actions_with_no_encoder_on_the_new_board_are_shown(qtbot):
+    preview = preview_for(qtbot, "kyria", "planck/rev6")
+    assert "Encoder 1 of layer base (KC_PGDN / KC_PGUP): planck/rev6 has no encoder 1" in preview.notes.text()
