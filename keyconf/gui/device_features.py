@@ -230,8 +230,8 @@ class DeviceFeatures(QObject):
             "Apply to keyboard",
             f"{len(plan.keys)} key(s) will change on the keyboard"
             + (
-                " (and encoders, macros or options)"
-                if plan.encoders or plan.macros_changed or plan.layout_options
+                " (and encoders, macros, options, Vial tables or settings)"
+                if plan.encoders or plan.macros_changed or plan.layout_options or plan.entries or plan.settings
                 else ""
             )
             + ". A backup is kept.",

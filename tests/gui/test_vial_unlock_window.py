@@ -84,3 +84,16 @@ def test_an_unlock_that_times_out_says_why_and_writes_nothing(qtbot, features, w
     assert dialog.finished_ok is False and dialog.isVisible()
     assert dialog.buttons.button(QDialogButtonBox.StandardButton.Close) is not None
     assert sim.keycode(0, 0, 2) != QK_BOOT
+
+
+def test_apply_preview_lists_setting_changes(qtbot, features, window):
+    sim = read_vial_demo(qtbot, features, window)
+    assert window.doc.layout.settings["tapping_term"] == 180  # read from the board
+    window.doc.layout.settings["tapping_term"] = 150
+    with qtbot.waitSignal(features.worker.planned, timeout=5000):
+        features.preview()
+    box = features.preview_box
+    assert "settings" in box.text() and "setting tapping_term: 180 -> 150" in box.detailedText()
+    with qtbot.waitSignal(features.worker.pushed, timeout=5000):
+        box.button(QMessageBox.StandardButton.Apply).click()
+    assert sim.qmk_settings[7] == 150
