@@ -196,7 +196,16 @@ def read_firmware(path: str | Path) -> FirmwareFile:
     return parse_firmware(data, file_path)
 
 
+ELF_MAGIC = b"\x7fELF"
+
+
 def parse_firmware(data: bytes, path: Path) -> FirmwareFile:
+    if data.startswith(ELF_MAGIC):
+        raise FirmwareError(
+            "this is an ELF file (the compiler's output), not an image a bootloader can write",
+            path=path,
+            hint="flash the .bin, .hex or .uf2 file QMK made from it (qmk compile writes it beside the .elf)",
+        )
     fmt = sniff_format(data)
     claimed = _EXTENSIONS.get(path.suffix.lower())
     if claimed is not None and claimed is not fmt:
@@ -545,6 +554,43 @@ def _check_vector_table(
             "rebuild it for this one",
             forcible=True,
         )
+
+
+def candidate_mcus(bootloader: Bootloader) -> list[Mcu]:
+    """The Cortex-M chips a bootloader may sit on, to judge a raw image when the MCU is unknown:
+    the ROM DFU bootloaders that write at 0x08000000 serve chips whose flash starts there."""
+    if bootloader.name == "gd32v-dfu":
+        return []  # RISC-V images carry no Cortex-M vector table
+    arm = [m for m in mcus.MCUS.values() if m.arch == "arm" and m.ram_ranges]
+    address = bootloader.dfu_util.dfuse_address if bootloader.dfu_util else None
+    if address and address.startswith("0x08000000"):
+        return [m for m in arm if m.flash_base == 0x08000000]
+    return arm
+
+
+def check_plausible(firmware: FirmwareFile, bootloader: Bootloader) -> None:
+    """With the MCU unknown, refuse a raw image no candidate chip could run (random data, a
+    file for another architecture): FirmwareError, not forcible, before any tool runs."""
+    if firmware.format is not FirmwareFormat.BIN:
+        return
+    candidates = candidate_mcus(bootloader)
+    if not candidates:
+        return
+    for mcu in candidates:
+        region = mcus.application_region(bootloader.name, mcu)
+        try:
+            _check_vector_table(firmware.data, firmware.path, mcu, region, bootloader)
+        except FirmwareError:
+            continue
+        if region.end is None or firmware.size <= region.end - region.start:
+            return
+    stack, reset = struct.unpack_from("<II", firmware.data.ljust(8, b"\0"), 0)
+    raise FirmwareError(
+        f"this is no firmware image for any chip the {bootloader.title} bootloader serves: it starts with "
+        f"0x{stack:08X} 0x{reset:08X}, not a stack pointer into RAM and a reset address in flash",
+        path=firmware.path,
+        hint="pick the .bin QMK built for this keyboard",
+    )
 
 
 # ---------------------------------------------------------------- EEPROM images

@@ -36,6 +36,7 @@ from keyconf.flash.firmware_file import (
     Target,
     check_eeprom_file,
     check_for_target,
+    check_plausible,
     read_firmware,
 )
 from keyconf.flash.flashers import (
@@ -258,6 +259,12 @@ def flash_firmware(
 
 
 def _read_firmware(path: Path) -> FirmwareFile:
+    if path.suffix.lower() == ".eep":
+        raise FlashError(
+            f"{path}: this is an EEPROM image (.eep), not firmware",
+            hint="flash the .hex (or .bin/.uf2) QMK built; an EEPROM image goes with --eeprom, beside the firmware",
+            stage="file",
+        )
     try:
         return read_firmware(path)
     except FirmwareError as error:
@@ -332,15 +339,37 @@ def _precheck(
     advice = format_advice(expected.bootloader, firmware.format)
     if advice is not None:
         raise FlashError(f"{firmware.path}: {advice.message}", hint=advice.hint, stage="file")
+    mcu = mcus.find(expected.mcu)
+    if mcu is not None:
+        _target_check(firmware, Target(expected.bootloader, mcu), force, warn)
+    else:
+        _check_unknown_mcu(firmware, expected.bootloader, expected.mcu)
     tool = required_tool(expected.bootloader)
     if tool is not None:
         try:
             find_tool(tool, env.finder)
         except ToolMissing as error:
             raise FlashError(str(error), hint=error.hint, stage="tool") from None
-    mcu = mcus.find(expected.mcu)
-    if mcu is not None:
-        _target_check(firmware, Target(expected.bootloader, mcu), force, warn)
+
+
+def _check_unknown_mcu(firmware: FirmwareFile, bootloader: Bootloader, named: str | None) -> None:
+    """With the MCU unknown: refuse an image no chip behind `bootloader` could run, and ask for
+    --mcu where the bootloader is a chip's ROM DFU (dfu-util would write anything it is given)."""
+    try:
+        check_plausible(firmware, bootloader)
+    except FirmwareError as error:
+        raise FlashError(str(error), hint=error.hint, stage="file") from None
+    args = bootloader.dfu_util
+    if bootloader.tool is Tool.DFU_UTIL and args is not None and args.dfuse_address:
+        raise FlashError(
+            f"the board is in the {bootloader.title} bootloader, and the MCU it should get firmware for is "
+            + (f"{named!r}, which keyconf does not know" if named else "not known"),
+            hint="name the keyboard's processor (`keyconf flash --mcu STM32F303`, as in its keyboard.json; in the "
+            "window, open the keyboard's layout first), or flash a firmware keyconf built (its .keyconf.json "
+            "names the MCU)",
+            stage="usage",
+            exit_code=2,
+        )
 
 
 def _target_check(firmware: FirmwareFile, target: Target, force: bool, warn: Callable[[str], None]) -> None:
@@ -515,6 +544,8 @@ def _check_against_device(
                 )
             warn(f"forced: {text}")
     families = device.uf2_info.families() if device.uf2_info is not None else ()
+    if board_mcu is None:
+        _check_unknown_mcu(firmware, device.bootloader, expected.mcu)
     _target_check(firmware, Target(device.bootloader, board_mcu, families), force, warn)
 
 

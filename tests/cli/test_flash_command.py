@@ -106,6 +106,7 @@ def test_flash_and_report_prints_progress_and_the_result(tmp_path: Path) -> None
     log = tmp_path / "flash.log"
     result = flash_and_report(
         firmware,
+        mcu="STM32F303",
         wait=0,
         log_file=log,
         environment=environment(tmp_path / "tools", UsbDevice(0x0483, 0xDF11)),
@@ -127,7 +128,8 @@ def test_failed_flash_shows_the_tools_last_words(tmp_path: Path) -> None:
     replay_tool(tmp_path / "tools", "dfu-util", "dfu_util_no_device.out", exit_code=74)
     out = io.StringIO()
     result = flash_and_report(
-        firmware, wait=0, environment=environment(tmp_path / "tools", UsbDevice(0x0483, 0xDF11)), out=out
+        firmware, mcu="STM32F303", wait=0, environment=environment(tmp_path / "tools", UsbDevice(0x0483, 0xDF11)),
+        out=out,
     )
     assert not result.ok
     text = out.getvalue()
@@ -141,6 +143,7 @@ def test_missing_tool_is_a_command_error_with_the_install_hint(tmp_path: Path) -
     with pytest.raises(CommandError) as info:
         flash_and_report(
             firmware,
+            mcu="STM32F303",
             wait=0,
             environment=environment(tmp_path / "none", UsbDevice(0x0483, 0xDF11)),
             out=io.StringIO(),

@@ -120,7 +120,7 @@ def test_bootloader_jump_then_the_board_appears(planck_bin: Path, tmp_path: Path
 
     spy = Spy()
     result = flash_firmware(
-        planck_bin, wait=5, enter_bootloader=jump, on_event=spy, environment=environment(bus, tools)
+        planck_bin, mcu="STM32F303", wait=5, enter_bootloader=jump, on_event=spy, environment=environment(bus, tools)
     )
     assert result.ok, result.log
     assert jumps == ["sent"]
@@ -193,7 +193,7 @@ def test_stale_metadata_is_ignored_with_a_warning(planck_bin: Path, tmp_path: Pa
     replay_tool(tools, "dfu-util", "dfu_util_dfuse.out")
     spy = Spy()
     result = flash_firmware(
-        planck_bin, wait=0, on_event=spy, environment=environment(FakeBus(STM32_DFU), tools)
+        planck_bin, mcu="STM32F303", wait=0, on_event=spy, environment=environment(FakeBus(STM32_DFU), tools)
     )
     assert result.ok
     assert any("describes another build" in s for s in spy.statuses())
@@ -202,13 +202,13 @@ def test_stale_metadata_is_ignored_with_a_warning(planck_bin: Path, tmp_path: Pa
 def test_broken_metadata_stops_unless_forced(planck_bin: Path) -> None:
     sidecar_path(planck_bin).write_text("{not json")
     with pytest.raises(FlashError) as info:
-        flash_firmware(planck_bin, wait=0, environment=environment(FakeBus(STM32_DFU)))
+        flash_firmware(planck_bin, mcu="STM32F303", wait=0, environment=environment(FakeBus(STM32_DFU)))
     assert info.value.stage == "metadata" and "line 1, column 2" in info.value.message
 
 
 def test_missing_tool_gives_the_install_command(planck_bin: Path) -> None:
     with pytest.raises(FlashError) as info:
-        flash_firmware(planck_bin, wait=0, environment=environment(FakeBus(STM32_DFU)))
+        flash_firmware(planck_bin, mcu="STM32F303", wait=0, environment=environment(FakeBus(STM32_DFU)))
     assert info.value.stage == "tool"
     assert info.value.message == "dfu-util is not installed (it is needed to flash this bootloader)"
     assert info.value.hint
@@ -224,7 +224,7 @@ def test_eeprom_only_when_the_bootloader_can(planck_bin: Path, tmp_path: Path) -
     eeprom = tmp_path / "reset.eep"
     eeprom.write_text(intel_hex(b"\x00" * 64))
     with pytest.raises(FlashError, match="cannot write EEPROM"):
-        flash_firmware(planck_bin, eeprom=eeprom, wait=0, environment=environment(FakeBus(STM32_DFU)))
+        flash_firmware(planck_bin, mcu="STM32F303", eeprom=eeprom, wait=0, environment=environment(FakeBus(STM32_DFU)))
 
 
 def test_cancel_while_waiting(planck_bin: Path) -> None:
@@ -320,3 +320,69 @@ def test_uf2_drive_that_never_mounts(tmp_path: Path) -> None:
     env = environment(FakeBus(RP2_BOOT), mount_wait=0.1)
     with pytest.raises(FlashError, match="its drive was not mounted"):
         flash_firmware(firmware, wait=0, environment=env)
+
+
+# -- hostile files: refused before any tool runs
+
+
+def _nothing_ran(bus: FakeBus, tools: Path) -> bool:
+    return not (tools / "dfu-util.argv").exists()
+
+
+def test_an_eeprom_image_is_not_firmware(tmp_path: Path) -> None:
+    eeprom = tmp_path / "crkbd_rev1_default.eep"
+    eeprom.write_text(intel_hex(b"\x00" * 64))
+    bus = FakeBus(STM32_DFU)
+    with pytest.raises(FlashError) as info:
+        flash_firmware(eeprom, wait=0, environment=environment(bus))
+    assert "EEPROM image (.eep), not firmware" in info.value.message and "--eeprom" in (info.value.hint or "")
+    assert bus.scans == 0
+
+
+def test_an_elf_named_bin_never_reaches_dfu_util(tmp_path: Path) -> None:
+    elf = tmp_path / "planck.bin"
+    elf.write_bytes(b"\x7fELF\x01\x01\x01" + bytes(4000))
+    tools = tmp_path / "tools"
+    replay_tool(tools, "dfu-util", "dfu_util_dfuse.out")
+    with pytest.raises(FlashError) as info:
+        flash_firmware(elf, wait=0, environment=environment(FakeBus(STM32_DFU), tools))
+    assert "ELF file" in info.value.message and _nothing_ran(FakeBus(), tools)
+
+
+@pytest.mark.parametrize("mcu", [None, "STM32F303"])
+def test_random_data_never_reaches_dfu_util(tmp_path: Path, mcu: str | None) -> None:
+    noise = tmp_path / "noise.bin"
+    noise.write_bytes(os.urandom(1) + bytes(range(256)) * 40)  # no stack pointer, no reset vector
+    tools = tmp_path / "tools"
+    replay_tool(tools, "dfu-util", "dfu_util_dfuse.out")
+    with pytest.raises(FlashError) as info:
+        flash_firmware(noise, mcu=mcu, wait=0, environment=environment(FakeBus(STM32_DFU), tools))
+    assert "firmware image" in info.value.message and _nothing_ran(FakeBus(), tools)
+
+
+def test_random_data_is_refused_before_waiting_when_the_bootloader_is_named(tmp_path: Path) -> None:
+    noise = tmp_path / "noise.bin"
+    noise.write_bytes(bytes(range(256)) * 40)
+    bus = FakeBus(STM32_DFU)
+    with pytest.raises(FlashError, match="no firmware image for any chip the STM32 DFU bootloader serves"):
+        flash_firmware(noise, bootloader="stm32-dfu", wait=5, environment=environment(bus))
+    assert bus.scans == 0
+
+
+def test_unknown_mcu_on_stm32_dfu_asks_for_mcu(planck_bin: Path, tmp_path: Path) -> None:
+    tools = tmp_path / "tools"
+    replay_tool(tools, "dfu-util", "dfu_util_dfuse.out")
+    with pytest.raises(FlashError) as info:
+        flash_firmware(planck_bin, wait=0, environment=environment(FakeBus(STM32_DFU), tools))
+    assert info.value.exit_code == 2 and "MCU" in info.value.message and "--mcu" in (info.value.hint or "")
+    assert _nothing_ran(FakeBus(), tools)
+    result = flash_firmware(planck_bin, mcu="STM32F303", wait=0, environment=environment(FakeBus(STM32_DFU), tools))
+    assert result.ok
+
+
+def test_a_sidecar_of_nested_brackets_is_a_clear_error(planck_bin: Path) -> None:
+    sidecar_path(planck_bin).write_text("[" * 60_000)
+    with pytest.raises(FlashError) as info:
+        flash_firmware(planck_bin, mcu="STM32F303", wait=0, environment=environment(FakeBus(STM32_DFU)))
+    assert info.value.stage == "metadata"
+    assert "line 1, column 65: values are nested more than 64 levels deep" in info.value.message

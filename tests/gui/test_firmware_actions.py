@@ -17,7 +17,7 @@ from keyconf.device.simulated import SimulatedKeyboard
 from keyconf.flash.detect import Detector, UsbDevice
 from keyconf.flash.entry import JumpOutcome
 from keyconf.flash.job import FlashEnvironment
-from keyconf.flash.metadata import sidecar_path
+from keyconf.flash.metadata import for_firmware, sidecar_path, write_metadata
 from keyconf.gui.device_features import DeviceFeatures
 from keyconf.gui.device_worker import DeviceWorker
 from keyconf.gui.firmware_actions import bootloader_jump, open_flash_dialog
@@ -129,6 +129,7 @@ def test_flash_enters_the_bootloader_over_via(window, features, qtbot, tmp_path,
         features.worker.connect_board(lambda: Board.connect(sim, sim.info()))
     firmware = tmp_path / "board.bin"
     firmware.write_bytes(arm_image(30000))
+    write_metadata(firmware, for_firmware(firmware, keyboard="x", processor="STM32F303", bootloader="stm32-dfu"))
 
     def bus() -> list[UsbDevice]:
         return [STM32_DFU] if sim.in_bootloader else []

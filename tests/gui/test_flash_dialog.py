@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 
 from keyconf.flash.detect import Detector, UsbDevice
 from keyconf.flash.job import FlashEnvironment
+from keyconf.flash.metadata import for_firmware, write_metadata
 from keyconf.gui.flash_dialog import ConsoleText, FlashDialog
 from keyconf.model.layout import Layer, Layout
 from tests.flash.fakes import FakeBus, replay_tool
@@ -31,6 +32,8 @@ def tools_on_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def firmware(tmp_path: Path) -> Path:
     path = tmp_path / "planck_rev6_default.bin"
     path.write_bytes(arm_image(41236))
+    # keyconf's sidecar names the MCU: an STM32 DFU board gets no file for an unknown MCU
+    write_metadata(path, for_firmware(path, keyboard="planck/rev6", processor="STM32F303", bootloader="stm32-dfu"))
     return path
 
 
