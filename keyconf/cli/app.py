@@ -146,18 +146,24 @@ def _run_gui(ns: argparse.Namespace, file: Path | None, size: tuple[int, int] | 
     if ns.screenshot:
         import tempfile
 
-        from keyconf.gui.device_features import install_device_features
         from keyconf.gui.main_window import MainWindow
         from keyconf.gui.settings import EditorSettings
 
         # A picture of the default window: the user's saved window state is neither used nor changed.
+        # The keyboard features (and the device layer) only come with --demo: without a keyboard
+        # the editor is the picture.
         with tempfile.TemporaryDirectory(prefix="keyconf-shot-") as scratch:
             window = MainWindow(EditorSettings(Path(scratch) / "settings.ini"))
-            features = install_device_features(window)
+            features = None
+            if ns.demo:
+                from keyconf.gui.device_features import install_device_features
+
+                features = install_device_features(window)
             try:
                 return _screenshot(window, ns, file, size or (1400, 860))
             finally:
-                features.shutdown()
+                if features is not None:
+                    features.shutdown()
     window = open_editor(file, demo=ns.demo)
     if ns.compare is not None:
         other = Path(ns.compare)

@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPalette,
     QPen,
+    QPixmap,
 )
 from PySide6.QtWidgets import QApplication, QSizePolicy, QToolTip, QWidget
 
@@ -57,6 +58,7 @@ class KeyboardView(QWidget):
         self._painter = KeycapPainter(palette_for(self._is_dark()), self.font())
         self._faces_builder: FaceBuilder | None = None
         self._faces: dict[int, list[KeycapFace]] = {}
+        self._frames: dict[int, tuple[tuple[Any, ...], QPixmap]] = {}  # layer -> (what was drawn, image)
         self._encoder_faces: dict[int, list[EncoderFace]] = {}
         self._scene: KeyboardScene | None = None
         self._scene_size: QSize | None = None
@@ -152,7 +154,7 @@ class KeyboardView(QWidget):
         cached = self._encoder_faces.get(layer)
         if cached is None and self.doc is not None and 0 <= layer < len(self.doc.layout.layers):
             cached = self._encoder_faces[layer] = self._builder().encoder_faces(self.doc.layout, layer)
-        return cached or []
+        return cached if cached is not None else _NO_ENCODER_FACES
 
     def offset(self) -> QPointF:
         """Where the scene's origin sits in the widget (the board is centred)."""
@@ -195,7 +197,20 @@ class KeyboardView(QWidget):
             return
         layer = self.selection.layer
         o = self.offset()
-        painter.translate(o)
+        painter.drawPixmap(o, self._frame(scene, layer))
+
+        if self._band is not None:
+            accent = QColor(self._painter.palette.selection)
+            painter.setPen(QPen(accent, 1.0, Qt.PenStyle.DashLine))
+            painter.setBrush(QColor(accent.red(), accent.green(), accent.blue(), 40))
+            painter.drawRect(self._band.normalized())
+        painter.end()
+
+    def _frame(self, scene: KeyboardScene, layer: int) -> QPixmap:
+        """The board as drawn for this layer and state, kept per layer: switching back to a layer
+        whose keys, selection and marks are unchanged is one image copy, not 100 keycaps."""
+        assert self.selection is not None
+        faces, encoder_faces = self.faces(layer), self.encoder_faces(layer)
         state = PaintState(
             selected=self.selection.slots,
             hovered=self._hover,
@@ -203,16 +218,35 @@ class KeyboardView(QWidget):
             marked=self.marked,
             changed=self.changed.get(layer, ()),
         )
-        self._painter.paint(
-            painter, scene, self.faces(layer), encoder_faces=self.encoder_faces(layer), state=state
+        ratio = self.devicePixelRatioF()
+        key = (
+            scene,
+            faces,
+            encoder_faces,
+            self._painter.palette,
+            ratio,
+            tuple(state.selected),
+            state.hovered,
+            state.drop_target,
+            frozenset(state.marked),
+            frozenset(state.changed),
         )
-        painter.translate(-o)
-        if self._band is not None:
-            accent = QColor(self._painter.palette.selection)
-            painter.setPen(QPen(accent, 1.0, Qt.PenStyle.DashLine))
-            painter.setBrush(QColor(accent.red(), accent.green(), accent.blue(), 40))
-            painter.drawRect(self._band.normalized())
-        painter.end()
+        cached = self._frames.get(layer)
+        if cached is not None and _same_key(cached[0], key):
+            return cached[1]
+        pixmap = QPixmap(max(1, round(scene.width * ratio)), max(1, round(scene.height * ratio)))
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        frame_painter = QPainter(pixmap)
+        try:
+            self._painter.paint(frame_painter, scene, faces, encoder_faces=encoder_faces, state=state)
+        finally:
+            frame_painter.end()
+        self._frames.pop(layer, None)
+        self._frames[layer] = (key, pixmap)
+        while len(self._frames) > MAX_FRAMES:
+            self._frames.pop(next(iter(self._frames)))
+        return pixmap
 
     # ---- mouse ----------------------------------------------------------------------------
 
@@ -471,3 +505,13 @@ class KeyboardView(QWidget):
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_NO_ENCODER_FACES: list[EncoderFace] = []
+MAX_FRAMES = 8  # layers whose drawn board is kept (about 3 MB each at 1400x520)
+
+
+def _same_key(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
+    """Objects (scene, faces, palette) compare by identity — a rebuilt list is a new drawing —
+    the rest by value."""
+    return all(x is y for x, y in zip(a[:4], b[:4], strict=True)) and a[4:] == b[4:]

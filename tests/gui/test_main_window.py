@@ -504,3 +504,22 @@ def test_legends_one_size_rule_and_readable_lighting():
     readable = {"UG_TOGG": "RGB on/off", "RGB_TOG": "RGB on/off", "UG_HUEU": "Hue +", "RM_VALD": "Bright -"}
     for name, legend in readable.items():
         assert REGISTRY.legend(REGISTRY.parse(name)).tap == legend
+
+
+def test_switching_back_to_a_layer_shows_it_as_edited(opened, qtbot):
+    """The board drawn for a layer is kept for quick switching, never shown stale."""
+    window = opened
+    view = window.keyboard_view
+    first = view.grab().toImage()
+    window.selection.set_layer(1)
+    assert view.grab().toImage() != first
+    window.selection.set_layer(0)
+    assert view.grab().toImage() == first
+    window.doc.assign(0, [0], "KC_VOLU")
+    edited = view.grab().toImage()
+    assert edited != first
+    window.selection.select(3)
+    assert view.grab().toImage() != edited  # the selection outline is drawn too
+    window.doc.undo_stack.undo()
+    window.selection.clear()
+    assert view.grab().toImage() == first
