@@ -25,8 +25,16 @@ from pathlib import Path
 from keyconf import __version__
 from keyconf.compiler.checks import BuildPlan, BuildRefused, plan_build
 from keyconf.compiler.diagnostics import Diagnostic, parse_diagnostic
+from keyconf.compiler.firmware_size import (
+    SizeOverflow,
+    describe_overflow,
+    feature_costs,
+    find_overflow,
+    flash_symbols,
+    size_hint,
+)
 from keyconf.compiler.progress import ObjectCountHistory, Progress, ProgressTracker, strip_ansi
-from keyconf.compiler.qmk_tree import QmkTree, is_qmk_tree
+from keyconf.compiler.qmk_tree import QmkTree, compilers_for_processor, is_qmk_tree
 from keyconf.compiler.toolchain import build_path, find_program
 from keyconf.compiler.workspace import Workspace, cache_root, make_workspace
 from keyconf.flash.metadata import for_firmware, write_metadata
@@ -49,6 +57,7 @@ class BuildRequest:
     output_dir: Path
     keymap: str = DEFAULT_KEYMAP
     via: bool | None = None  # None: with VIA when the board's stock `via` keymap exists
+    lto: bool = False  # add LTO_ENABLE = yes (smaller firmware, slower link)
     jobs: int | None = None  # None: one job per CPU
     source_name: str | None = None  # the layout file's name, for generated headers
     row_lengths: Mapping[str, list[int]] | None = None  # from the loaded file, to locate key counts
@@ -137,6 +146,7 @@ class FirmwareBuild:
                 request.layout,
                 QmkTree(request.qmk_home),
                 via=request.via,
+                lto=request.lto,
                 source_name=request.source_name,
                 row_lengths=request.row_lengths,
             )
@@ -330,7 +340,12 @@ class FirmwareBuild:
             self.on_progress(tracker.snapshot())
             history.record(history_key, incremental, tracker.compiled)
             return result
-        result.problems += _problems_from(diagnostics, result.log, returncode)
+        problems = _problems_from(diagnostics, result.log, returncode)
+        overflow = find_overflow(result.log)
+        if overflow is not None:
+            # The size is the failure: it replaces "the build failed" (the log is shown anyway).
+            problems = [_size_problem(plan, workspace, overflow)] + [p for p in problems if p.code != "qmk-failed"]
+        result.problems += problems
         return result
 
     def _emit(self, result: BuildResult, line: str) -> None:
@@ -375,6 +390,19 @@ def _built_qmk_version(workspace: Workspace) -> str | None:
         return None
     match = _QMK_VERSION_DEFINE.search(text)
     return match.group(1) if match else None
+
+
+def _size_problem(plan: BuildPlan, workspace: Workspace, overflow: SizeOverflow) -> Problem:
+    """The build did not fit: by how much, which features of it take the room, what to turn off."""
+    compiler = compilers_for_processor(plan.board.processor)[0]
+    costs = feature_costs(flash_symbols(workspace.build_dir / f"{workspace.target}.elf", compiler))
+    lto = True if "LTO_ENABLE" in plan.sources.features else plan.tree.uses_lto(plan.board.folder)
+    layout_features = set(plan.sources.features) - {"VIA_ENABLE"}
+    return error(
+        describe_overflow(overflow, plan.board.processor),
+        hint=size_hint(overflow, costs, lto=lto, layout_features=layout_features),
+        code="firmware-too-large",
+    )
 
 
 def _problems_from(diagnostics: list[Diagnostic], log: list[str], returncode: int) -> list[Problem]:

@@ -49,6 +49,7 @@ def plan_build(
     tree: QmkTree,
     *,
     via: bool | None = None,
+    lto: bool = False,
     source_name: str | None = None,
     row_lengths: Mapping[str, list[int]] | None = None,
     check_toolchain: bool = True,
@@ -101,7 +102,7 @@ def plan_build(
     use_via = board.has_via_keymap if via is None else via
     sources: GeneratedSources | None = None
     if not problems:
-        options = GenerateOptions(dialect=tree.dialect, via=use_via, source_name=source_name)
+        options = GenerateOptions(dialect=tree.dialect, via=use_via, lto=lto, source_name=source_name)
         try:
             sources = generate_sources(layout, keyboard, options)
         except GenerationError as failure:

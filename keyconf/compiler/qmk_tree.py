@@ -221,6 +221,16 @@ class QmkTree:
             geometry=geometry,
         )
 
+    def uses_lto(self, folder: str) -> bool | None:
+        """Whether the board builds with link-time optimisation (None: it does not say)."""
+        from keyconf.compiler.firmware_size import board_uses_lto
+
+        try:
+            info = merged_info_json(self.root, folder)
+        except (KeyboardDefinitionError, OSError, ValueError):
+            info = {}
+        return board_uses_lto(info, [_read_text(path / "rules.mk") for path in reversed(self._folder_chain(folder))])
+
     def _folder_chain(self, folder: str) -> list[Path]:
         path = self.root / "keyboards"
         chain = []

@@ -27,6 +27,7 @@ FEATURE_NOTES: dict[str, str] = {
     "TRI_LAYER_ENABLE": "tri layer",
     "UNICODE_ENABLE": "Unicode input",
     "SWAP_HANDS_ENABLE": "swap hands",
+    "LTO_ENABLE": "link-time optimisation: smaller firmware",
 }
 
 

@@ -22,6 +22,7 @@ from keyconf.model.layout import Layout
 class GenerateOptions:
     dialect: QmkDialect = CURRENT_QMK
     via: bool = False
+    lto: bool = False  # link-time optimisation: LTO_ENABLE = yes in rules.mk
     source_name: str | None = None  # the layout file's name, for the header comments
 
 
@@ -98,6 +99,8 @@ def generate_sources(
     problems += setting_problems
     defines.update(keymap.config)
     features = set(keymap.features)
+    if options.lto:
+        features.add("LTO_ENABLE")
     if options.via:
         features.add("VIA_ENABLE")
         if "DYNAMIC_KEYMAP_LAYER_COUNT" not in defines:

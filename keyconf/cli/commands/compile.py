@@ -25,6 +25,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     via.add_argument("--via", dest="via", action="store_true", default=None,
                      help="build with VIA support (default: when the board has a stock VIA keymap)")
     via.add_argument("--no-via", dest="via", action="store_false", help="build without VIA support")
+    parser.add_argument("--lto", action="store_true",
+                        help="link-time optimisation (LTO_ENABLE = yes): a smaller firmware, for boards it overfills")
     parser.add_argument("-j", "--jobs", type=int, metavar="N", default=None,
                         help=f"parallel compile jobs (default: the CPU count, here {default_jobs()})")
     parser.add_argument("--flash", action="store_true", help="flash the firmware onto the keyboard after building")
@@ -46,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
         output_dir=Path(args.output).expanduser(),
         keymap=args.keymap,
         via=args.via,
+        lto=args.lto,
         jobs=args.jobs,
         source_name=Path(args.layout).name,
         row_lengths=loaded.row_lengths,
