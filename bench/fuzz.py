@@ -9,7 +9,8 @@ keyboard, write the YAML text and check it reopens). Mutations stack byte edits,
 tokens (`017`, control characters, `---`, quotes, huge numbers), deep nesting, repeated
 chunks, YAML alias bombs and, for JSON, edits of the parsed tree.
 
-Per input it watches time (an alarm stops an input after --hang seconds), and memory: the
+Per input it watches time (CPU time, which other users' load on a shared machine does not
+inflate, and wall time; an alarm stops an input after --hang seconds), and memory: the
 process's peak RSS is checked after every input (an input that raises it is named), and
 tracemalloc measures the peak of every --trace-every'th input and of every slow one. The
 address space is capped (--max-memory-mb) so a memory bomb fails with MemoryError instead
@@ -265,7 +266,8 @@ class Tally:
     outcomes: Counter[str] = field(default_factory=Counter)
     crashes: Counter[str] = field(default_factory=Counter)
     unplaced: Counter[str] = field(default_factory=Counter)
-    slow: list[tuple[float, int, str]] = field(default_factory=list)
+    slow: list[tuple[float, int, str]] = field(default_factory=list)  # over 1 s of CPU time
+    slow_wall: int = 0  # over 1 s of wall time (the machine's load counts here)
     times: list[float] = field(default_factory=list)
     traced_peak: tuple[int, int] = (0, 0)  # bytes, input size
     rss_raisers: list[tuple[int, int]] = field(default_factory=list)  # (max RSS KiB, input size)
@@ -281,6 +283,7 @@ def run_one(tally: Tally, target: Callable[[bytes], str], data: bytes, trace: bo
         tracemalloc.start()
     signal.setitimer(signal.ITIMER_REAL, hang)
     start = time.perf_counter()
+    cpu_start = time.process_time()
     outcome = ""
     try:
         outcome = target(data)
@@ -304,7 +307,10 @@ def run_one(tally: Tally, target: Callable[[bytes], str], data: bytes, trace: bo
         _save(out, tally.fmt, "crash", data)
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
-    elapsed = time.perf_counter() - start
+    wall = time.perf_counter() - start
+    elapsed = time.process_time() - cpu_start
+    if wall > 1.0:
+        tally.slow_wall += 1
     if outcome.startswith("unplaced:"):
         tally.unplaced[outcome[9:]] += 1
         outcome = "unplaced"
@@ -363,8 +369,8 @@ def report(tally: Tally) -> bool:
     for what, count in tally.unplaced.most_common(8):
         print(f"     {count:6d}  without: {what}")
     p99 = times[int(0.99 * (len(times) - 1))]
-    print(f"   time per input: median {1000 * statistics.median(times):.1f} ms, p99 {1000 * p99:.1f} ms, "
-          f"max {1000 * times[-1]:.0f} ms; over 1 s: {len(tally.slow)}")
+    print(f"   CPU time per input: median {1000 * statistics.median(times):.1f} ms, p99 {1000 * p99:.1f} ms, "
+          f"max {1000 * times[-1]:.0f} ms; over 1 s: {len(tally.slow)} (of wall time: {tally.slow_wall})")
     for elapsed, size, path in sorted(tally.slow, reverse=True)[:5]:
         print(f"     {elapsed:6.2f} s  {size} bytes  {path}")
     peak, size = tally.traced_peak

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from keyconf.formats import foreign_keycodes as fk
-from keyconf.formats.document_limits import MAX_DOCUMENT_BYTES, JsonError, load_json
+from keyconf.formats.document_limits import MAX_DOCUMENT_BYTES, JsonError, load_json, position
 from keyconf.formats.format_error import FormatError
 from keyconf.formats.keymap_c_import import keyboard_from_path, looks_like_keymap_c, read_keymap_c
 from keyconf.formats.keymap_drawer import layout_to_keymap_drawer
@@ -189,10 +189,23 @@ def import_text(
     try:
         imported = _IMPORTERS[fmt](text, path, keyboard, layout_macro, finder)
     except FormatError as error:
+        if error.line is None:
+            error = _anchored(error, text, _ANCHORS.get(fmt, ""))
         raise error if error.path else error.with_path(path) from None
     if embed_geometry and imported.keyboard is not None and imported.layout.geometry is None:
         imported.layout.geometry = imported.keyboard
     return imported
+
+
+# Where a problem with the layers as a whole (their key count against the keyboard's) points.
+_ANCHORS = {VIA: '"layers"', VIL: '"layout"', KEYMAP_JSON: '"layers"', KEYMAP_C: "keymaps"}
+
+
+def _anchored(error: FormatError, text: str, anchor: str) -> FormatError:
+    """`error` placed at `anchor` (the part of the file it is about), or at the file's start."""
+    index = text.find(anchor) if anchor else -1
+    line, column = position(text, index) if index >= 0 else (1, 1)
+    return FormatError(error.message, error.path, line, column, error.hint)
 
 
 def layout_text(imported: Imported, path: str | Path) -> str:
@@ -286,10 +299,12 @@ def _import_via(
     save = read_via_save(text, path)
     found = keyboard or finder.by_usb_id(save.vid, save.pid, save.name, len(save.layers[0]))
     if found is None:
+        where = max(text.find('"vendorProductId"'), 0)
         raise FormatError(
             f"no keyboard with USB id {save.usb_id} ({save.name or 'unnamed'}) is known, and a VIA save "
             "cannot be read without its keyboard's matrix",
             path,
+            *position(text, where),
             hint="pass --keyboard with the keyboard's QMK name or its VIA definition (.json) file",
         )
     result = via_to_layout(save, found, layout_macro)

@@ -23,6 +23,7 @@ from typing import Any
 
 from keyconf.formats.atomic import write_atomic
 from keyconf.formats.c_source_file import CSourceFileError, read_c_source_file
+from keyconf.formats.document_limits import MAX_LAYERS
 from keyconf.formats.embedded_geometry import geometry_from_data, geometry_to_data
 from keyconf.formats.yaml_source import (
     MAX_FILE_BYTES,
@@ -381,6 +382,10 @@ class _Reader:
         layers_data = self.mapping(value, ("layers",), "`layers`")
         if not layers_data:
             raise self.fail("`layers` is empty", ("layers",), hint="add at least one named layer")
+        if len(layers_data) > MAX_LAYERS:
+            extra = list(layers_data)[MAX_LAYERS]
+            raise self.fail(f"{len(layers_data)} layers; QMK holds at most {MAX_LAYERS} (its layer state is 32 bits)",
+                            ("layers", extra), key=True, hint="merge or remove layers")
         layers: list[Layer] = []
         for layer_index, (name, rows) in enumerate(layers_data.items()):
             path: DocPath = ("layers", name)

@@ -86,6 +86,13 @@ def test_second_document_is_positioned():
     assert error.line == 5
 
 
+def test_more_layers_than_qmk_holds_are_refused_at_the_first_too_many():
+    layers = "".join(f"  l{i}: [[KC_A]]\n" for i in range(40))
+    error = yaml_error("keyboard: crkbd/rev1\nlayout: LAYOUT_split_3x6_3\nlayers:\n" + layers)
+    assert "40 layers; QMK holds at most 32" in error.message
+    assert (error.line, error.column) == (4 + 32, 3)
+
+
 def test_octal_keycode_is_read_as_c_reads_it():
     kc = REGISTRY.parse("017", ParseContext())
     assert REGISTRY.format(kc) == "0x000F"
