@@ -39,6 +39,7 @@ class KeyboardDefinitionError(ValueError):
         *,
         where: str | None = None,
         hint: str | None = None,
+        unreadable: bool = False,
     ):
         super().__init__(message)
         self.message = message
@@ -47,6 +48,7 @@ class KeyboardDefinitionError(ValueError):
         self.column = column
         self.where = where
         self.hint = hint
+        self.unreadable = unreadable  # the file could not be read at all (missing, a folder, no permission)
 
     @property
     def location(self) -> str:
@@ -129,7 +131,7 @@ def read_definition_text(path: str | os.PathLike[str]) -> str:
     try:
         size = file.stat().st_size
     except OSError as exc:
-        raise KeyboardDefinitionError(f"cannot read file: {exc.strerror or exc}", path) from exc
+        raise KeyboardDefinitionError(f"cannot read file: {exc.strerror or exc}", path, unreadable=True) from exc
     if size > MAX_DEFINITION_BYTES:
         raise KeyboardDefinitionError(
             f"file is {size // 1024} KiB, more than any keyboard definition "
@@ -140,7 +142,7 @@ def read_definition_text(path: str | os.PathLike[str]) -> str:
     try:
         raw = file.read_bytes()
     except OSError as exc:
-        raise KeyboardDefinitionError(f"cannot read file: {exc.strerror or exc}", path) from exc
+        raise KeyboardDefinitionError(f"cannot read file: {exc.strerror or exc}", path, unreadable=True) from exc
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

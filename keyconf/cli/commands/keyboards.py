@@ -12,7 +12,7 @@ from keyconf.catalogue.catalogue import Catalogue
 from keyconf.catalogue.entry import KeyboardEntry
 from keyconf.catalogue.qmk_home import HOW_TO_GET_A_TREE
 from keyconf.catalogue.search import Match, parse_usb_id
-from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand
+from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand, input_exit_code
 
 DEFAULT_LIMIT = 25
 _MAX_LAYOUTS_SHOWN = 4
@@ -124,7 +124,7 @@ def _add_definition(file: str, catalogue: Catalogue) -> int:
     try:
         entry = add_via_definition(file, catalogue.definitions_dir)
     except KeyboardDefinitionError as error:
-        raise CommandError(f"{error}", EXIT_PROBLEMS,
+        raise CommandError(f"{error}", input_exit_code(error),
                            hint="only VIA definition files (v2 or v3 JSON) can be added") from None
     except OSError as error:
         raise CommandError(f"cannot add {file}: {error.strerror or error}", EXIT_PROBLEMS) from None
