@@ -193,7 +193,7 @@ def _roles(keys: Sequence[Key], letters: Collection[int]) -> list[KeyRole | None
     split_x = _split(in_block, keys, centres)
     # Row stagger, chained from the home row: how far each main row sits right of the one below it.
     staggers = _staggers(main, home_at, keys, centres, main_end)
-    hands = _hands(in_block, keys, centres, split_x)
+    hands = _hands(in_block, keys, centres, split_x, frozenset(letters))
     cluster_blocks = _cluster_blocks(main, keys, centres, main_end)
     for offset_index, row in enumerate(main):
         r = offset_index - home_at
@@ -389,9 +389,15 @@ class _Hand:
 
 
 def _hands(
-    home: list[int], keys: Sequence[Key], centres: Sequence[tuple[float, float]], split_x: float
+    home: list[int],
+    keys: Sequence[Key],
+    centres: Sequence[tuple[float, float]],
+    split_x: float,
+    letters: frozenset[int] = frozenset(),
 ) -> dict[int, _Hand]:
-    """Each side's column 0 (the x of the home row's innermost key on that side) and middle."""
+    """Each side's column 0 and middle. Column 0 is the home row's innermost letter on that side
+    when the base layer has letters there (a Planck used as a 3x5 board, its middle columns
+    empty, keeps its letter block together), else the home row's innermost key."""
     hands: dict[int, _Hand] = {}
     for side in (-1, 1):
         members = [i for i in home if (centres[i][0] < split_x) == (side < 0)]
@@ -399,7 +405,9 @@ def _hands(
             hands[side] = _Hand(split_x + 0.5 * side, split_x + 3 * side)
             continue
         middle = sum(centres[i][0] for i in members) / len(members)
-        xs = [_column_x(keys[i], centres[i], side, middle) for i in members]
+        lettered = [i for i in members if i in letters]
+        inner_keys = lettered if len(lettered) >= 3 else members
+        xs = [_column_x(keys[i], centres[i], side, middle) for i in inner_keys]
         hands[side] = _Hand(max(xs) if side < 0 else min(xs), middle)
     return hands
 

@@ -178,11 +178,15 @@ def _move_layer(layer: Layer, match: KeyMatch, size: int) -> tuple[list[str], La
 def _stranded_combos(before: Layout, after: Layout) -> list[str]:
     """Combos fire on keycodes found on keys: one whose keys were on the old board but are on
     no key of its layers now can no longer be pressed."""
+    if not before.combos:
+        return []
     ctx_before, ctx_after = keycode_context(before), keycode_context(after)
+    had_by_layer = _layer_keycodes(before, ctx_before)
+    has_by_layer = _layer_keycodes(after, ctx_after)
     lines: list[str] = []
     for index, combo in enumerate(before.combos):
-        had = _combo_layer_keycodes(before, combo, ctx_before)
-        has = _combo_layer_keycodes(after, combo, ctx_after)
+        had = _union(had_by_layer, combo)
+        has = _union(has_by_layer, combo)
         missing = [k for k in combo.keys if _canonical(k, ctx_before) in had and _canonical(k, ctx_after) not in has]
         if missing:
             name = combo.name or f"combo {index}"
@@ -193,14 +197,25 @@ def _stranded_combos(before: Layout, after: Layout) -> list[str]:
     return lines
 
 
-def _combo_layer_keycodes(layout: Layout, combo: Combo, ctx: ParseContext) -> set[str]:
-    names = set(combo.layers) if combo.layers else None
-    return {
-        _canonical(text, ctx)
-        for layer in layout.layers
-        if names is None or layer.name in names
-        for text in layer.keys
-    }
+def _layer_keycodes(layout: Layout, ctx: ParseContext) -> dict[str, set[str]]:
+    """Layer name → the canonical keycodes on its keys (each spelling parsed once)."""
+    seen: dict[str, str] = {}
+    result: dict[str, set[str]] = {}
+    for layer in layout.layers:
+        codes = result.setdefault(layer.name, set())
+        for text in layer.keys:
+            if text not in seen:
+                seen[text] = _canonical(text, ctx)
+            codes.add(seen[text])
+    return result
+
+
+def _union(by_layer: dict[str, set[str]], combo: Combo) -> set[str]:
+    names = combo.layers if combo.layers else list(by_layer)
+    result: set[str] = set()
+    for name in names:
+        result |= by_layer.get(name, set())
+    return result
 
 
 def _canonical(text: str, ctx: ParseContext) -> str:

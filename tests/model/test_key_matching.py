@@ -128,3 +128,15 @@ def test_matching_is_one_to_one_and_deterministic(source, target):
     for i, j in enumerate(first.target_of):
         if j is not None:
             assert first.source_of[j] == i
+
+
+def test_the_letter_block_moves_together_when_the_middle_columns_are_left_empty():
+    # A Planck used as a 3x5+3 board: letters in columns 1-5 and 8-12, the middle two empty.
+    planck = board_keys("planck/rev6", "LAYOUT_ortho_4x12")
+    letters = [r * 12 + c for r in range(3) for c in (0, 1, 2, 3, 4, 7, 8, 9, 10, 11)]
+    match = match_keys(planck, board_keys(*SWEEP), source_letters=letters)
+    assert [match.target_of[i] for i in letters] == list(range(30))
+    assert all(match.target_of[r * 12 + c] is None for r in range(3) for c in (5, 6))
+    # A QWERTY Planck (letters up to the middle) keeps its usual columns.
+    qwerty = [r * 12 + c for r in range(3) for c in range(1, 11)]
+    assert match_keys(planck, board_keys(*SWEEP), source_letters=qwerty).target_of[0] is None
