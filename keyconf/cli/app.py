@@ -332,6 +332,7 @@ def _screenshot(window: object, ns: argparse.Namespace, file: Path | None, size:
     for _ in range(3):
         QApplication.processEvents()
     window.problems_panel.recheck()
+    window.picker.fill()
     QApplication.processEvents()
     image = window.grab()
     out = Path(ns.screenshot)

@@ -369,7 +369,12 @@ class MainWindow(QMainWindow):
         self.problems_panel.set_document(doc, self.selection, opened.loaded)
         for _title, editor in self._feature_editors or ():
             editor.set_document(doc)
-        self.picker.refresh()
+        if self.picker.filled:
+            self.picker.refresh()
+        else:  # the first layout: list ~1000 keycodes once the keyboard is on screen
+            from keyconf.gui.startup import after_first_paint
+
+            after_first_paint(self.keyboard_view, self.picker.fill, fallback_ms=300)
         keyboard = opened.keyboard
         name = keyboard.display_name or keyboard.name
         self.board_label.setText(f"{name} · {doc.macro.name} · {doc.macro.key_count} keys")

@@ -240,6 +240,14 @@ class PickerPanel(QWidget):
         if not self._filled:
             self.refresh()
 
+    @property
+    def filled(self) -> bool:
+        return self._filled
+
+    def fill(self) -> None:
+        """List the keycodes now, unless that happened already."""
+        self._fill_once()
+
     def refresh(self) -> None:
         """Rebuild the shown list (layers or macros of the layout may have changed)."""
         self._filled = True

@@ -113,7 +113,7 @@ class ProblemsPanel(QWidget):
         self.problems = []
         self.tree.clear()
         self.summary.setText("Checking…")
-        QTimer.singleShot(0, self.recheck)  # after the keyboard is on screen
+        self._timer.start()  # after the keyboard is on screen
 
     def _forget_positions(self) -> None:
         self._positions = None
