@@ -163,19 +163,23 @@ def detect_host_language(layout: Layout, source: str = "") -> tuple[str, str] | 
     return None
 
 
-def respell_in_language(layout: Layout) -> int:
+def respell_in_language(layout: Layout, previous: str | None = None) -> int:
     """Write the layout's keycodes in its host language (KC_Y → DE_Z for German) where they are
-    spelled canonically; a person's own spelling stays. Returns how many changed."""
-    if not layout.host_language:
+    spelled canonically or in the `previous` language's aliases (the language just replaced);
+    a person's own spelling stays. Without a language they go back to KC_ names. Returns how
+    many changed."""
+    if not layout.host_language and not previous:
         return 0
     ctx = context(layout)
+    old_ctx = dataclasses.replace(ctx, language=previous)
     changed = 0
     for place in keycode_fields(layout):
+        text = place.text.strip()
         try:
-            kc = REGISTRY.parse(place.text, ctx)
+            kc = REGISTRY.parse(place.text, old_ctx if previous else ctx)
         except KeycodeError:
             continue
-        if REGISTRY.format(kc) != place.text.strip():
+        if text != REGISTRY.format(kc) and not (previous and text == REGISTRY.format(kc, previous)):
             continue
         spelled = REGISTRY.format(kc, layout.host_language)
         if spelled != place.text:

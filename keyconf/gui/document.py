@@ -31,6 +31,7 @@ _SNAPSHOT_FIELDS = (
     "name",
     "author",
     "notes",
+    "host_language",
 )
 
 
@@ -204,6 +205,17 @@ class LayoutDocument(QObject):
             layout.layout_options[label] = choice
 
         return self.edit_layout(edit, f"Layout option {label}")
+
+    def set_host_language(self, language: str | None) -> bool:
+        """The language the computer types in, as one undo step; keys spelled in KC_ names or the
+        old language's aliases are rewritten in the new one's (KC_Y → DE_Z)."""
+        from keyconf.formats.foreign_keycodes import respell_in_language
+
+        def edit(layout: Layout) -> None:
+            previous, layout.host_language = layout.host_language, language
+            respell_in_language(layout, previous)
+
+        return self.edit_layout(edit, "Host language")
 
     def replace_feature(self, attribute: str, items: list[Any], label: str) -> bool:
         """Replace one of macros / tap_dances / combos / key_overrides as a single undo step."""

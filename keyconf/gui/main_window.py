@@ -256,6 +256,12 @@ class MainWindow(QMainWindow):
             None,
             "Take this layout to another keyboard: keys go where your fingers find them",
         )
+        self.act_host_language = self._action(
+            "Host &Language…",
+            self.choose_host_language,
+            None,
+            "The language the computer types in: legends show what keys type there, keys use its names",
+        )
         self.act_flash = self._action(
             "&Flash Firmware…", self.open_flash_dialog, None, "Write a firmware file to a keyboard in its bootloader"
         )
@@ -308,6 +314,7 @@ class MainWindow(QMainWindow):
         self.keyboard_menu.addAction(self.act_flash)
         self.keyboard_menu.addSeparator()
         self.keyboard_menu.addAction(self.act_retarget)
+        self.keyboard_menu.addAction(self.act_host_language)
         self.keyboard_menu.addSeparator()
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.act_guide)
@@ -584,6 +591,7 @@ class MainWindow(QMainWindow):
             self.act_compare,
             self.act_build,
             self.act_retarget,
+            self.act_host_language,
             self.act_select_all,
             self.act_next_layer,
             self.act_prev_layer,
@@ -732,6 +740,25 @@ class MainWindow(QMainWindow):
         from keyconf.gui.retarget_dialog import start_retarget
 
         start_retarget(self)
+
+    def choose_host_language(self) -> None:
+        """Keyboard → Host Language…: pick the language the computer types in (US English: none)."""
+        if self.doc is None:
+            return
+        from PySide6.QtWidgets import QInputDialog
+
+        from keyconf.model.keycodes.languages import host_languages
+
+        languages = sorted(host_languages().values(), key=lambda language: language.title)
+        titles = ["US English"] + [f"{language.title} ({language.name})" for language in languages]
+        current = self.doc.layout.host_language
+        index = next((i + 1 for i, language in enumerate(languages) if language.name == current), 0)
+        title, ok = QInputDialog.getItem(
+            self, "Host Language", "The computer this keyboard is plugged into types in:", titles, index, False
+        )
+        if ok:
+            chosen = None if titles.index(title) == 0 else languages[titles.index(title) - 1].name
+            self.doc.set_host_language(chosen)
 
     def open_flash_dialog(self) -> None:
         from keyconf.gui.firmware_actions import open_flash_dialog

@@ -336,13 +336,12 @@ class KeycodeRegistry:
     def _format_in(self, kc: Keycode, table: LanguageTable) -> str:
         if kc in table.names:
             return table.names[kc]
-        if kc.inner is None or kc.op not in (OP_MODS, OP_MOD_TAP, OP_LAYER_TAP, OP_SWAP_HANDS_TAP):
+        if kc.inner is None or kc in self._expr_names:
             return self.format(kc)
-        canonical_inner = self.format(kc.inner)
-        text = self.format(kc)
-        inner = self._format_in(kc.inner, table)
-        # The outer form is canonical; only its innermost keycode changes spelling.
-        return text[: text.rindex(canonical_inner)] + inner + text[text.rindex(canonical_inner) + len(canonical_inner):]
+        # The outer form is written canonically around a stand-in, then the inner keycode goes in
+        # in the language's spelling.
+        stand_in = Keycode(OP_KEYCODE, name="\x00")
+        return self.format(replace(kc, inner=stand_in)).replace("\x00", self._format_in(kc.inner, table))
 
     @staticmethod
     def _nested_wrappers(mods: int, inner: str) -> str:
