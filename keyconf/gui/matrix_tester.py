@@ -5,15 +5,19 @@ is asked only when the last answer arrived, so a slow keyboard is never flooded)
 now are filled; keys seen pressed at least once keep a tint, so a dead switch stands out.
 
 Vial keyboards (Vial protocol 3+) refuse the matrix state while locked: the tester then shows
-the keys to hold and drives the unlock (start, then poll while the user holds them).
+the keys to hold and runs the one unlock flow (keyconf.device.unlock, on the worker thread:
+start or join the unlock, poll while the user holds them).
 """
 
 from __future__ import annotations
+
+import threading
 
 from PySide6.QtCore import QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
+from keyconf.device.unlock import UnlockState
 from keyconf.device.vial_protocol import UnlockProgress, UnlockStatus
 from keyconf.gui.device_worker import BoardSummary, DeviceWorker
 from keyconf.model.keyboard import Keyboard
@@ -25,7 +29,6 @@ SEEN = QColor("#c8e6c9")
 UNLOCK = QColor("#fb8c00")
 IDLE = QColor("#eceff1")
 OUTLINE = QColor("#546e7a")
-UNLOCK_POLL_MS = 150
 LABEL_MIN_UNIT = 34.0  # pixels per key unit below which "row,col" labels do not fit
 
 
@@ -127,14 +130,14 @@ class MatrixTester(QWidget):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._poll)
-        self._unlock_timer = QTimer(self)
-        self._unlock_timer.setInterval(UNLOCK_POLL_MS)
-        self._unlock_timer.timeout.connect(self.worker.unlock_poll)
+        self._unlock_cancel = threading.Event()
         self.start_button.clicked.connect(self.toggle)
         self.reset_button.clicked.connect(self.reset)
         self.unlock_button.clicked.connect(self.begin_unlock)
         worker.matrixState.connect(self._on_state)
         worker.unlockChanged.connect(self._on_unlock)
+        worker.unlockUpdate.connect(self._on_unlock_update)
+        worker.unlockDone.connect(self._on_unlock_done)
         worker.failed.connect(self._on_failed)
         worker.connected.connect(self._on_connected)
         worker.disconnected.connect(self._on_disconnected)
@@ -227,17 +230,18 @@ class MatrixTester(QWidget):
             self._waiting = False
             self.stop()
             self._show(f"Matrix test stopped: {message}" + (f" ({hint})" if hint else ""))
-        elif action == "unlock":
-            self._unlock_timer.stop()
+        elif action == "unlock" and self.unlocking:
             self.unlocking = False
-            self._show(f"Unlock failed: {message}")
+            self._show(f"Unlock failed: {message}" + (f" ({hint})" if hint else ""))
 
     # --- Vial unlock ----------------------------------------------------------------------
 
     def begin_unlock(self) -> None:
+        """The one unlock flow (keyconf.device.unlock), run by the worker: it starts the unlock
+        (or joins one already running) and polls while the orange keys are held."""
         self.unlocking = True
-        self.worker.unlock_start()
-        self._unlock_timer.start()
+        self._unlock_cancel = threading.Event()
+        self.worker.unlock(self._unlock_cancel)
         self._show("Hold the orange keys until the keyboard unlocks…")
 
     def _on_unlock(self, state: UnlockStatus | UnlockProgress) -> None:
@@ -247,15 +251,21 @@ class MatrixTester(QWidget):
             if not state.unlocked:
                 self.stop()
                 self._show("This Vial keyboard is locked: it hides its matrix until unlocked.")
-        else:
-            if state.unlocked:
-                self._unlock_timer.stop()
-                self.unlocking = False
-                self.canvas.unlock_keys = set()
-                self.unlock_button.hide()
-                self._show("Unlocked. Press Start, then press keys on the keyboard.")
-            else:
-                self._show(f"Keep holding the orange keys… ({state.remaining})")
+        self.canvas.update()
+
+    def _on_unlock_update(self, state: UnlockState) -> None:
+        self.canvas.unlock_keys = set(state.keys) if not state.unlocked else set()
+        if not state.unlocked and state.remaining is not None:
+            self._show(f"Keep holding the orange keys… ({state.remaining})")
+        self.canvas.update()
+
+    def _on_unlock_done(self, unlocked: bool) -> None:
+        if not unlocked:
+            return  # `failed` says why (shown when this tester started the unlock)
+        self.unlocking = False
+        self.canvas.unlock_keys = set()
+        self.unlock_button.hide()
+        self._show("Unlocked. Press Start, then press keys on the keyboard.")
         self.canvas.update()
 
     def hideEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override: no polling while hidden
