@@ -90,8 +90,9 @@ def _statement_span(source: str, starts: list[int], statement: list[Token]) -> t
         return start, after + 1
     if last.is_("}") and source.startswith("}", after):
         end = after + 1
-    else:
-        end = after
+        semicolon = re.compile(r"[ \t]*;").match(source, end)  # `};` of an initializer; a function has none
+        return start, semicolon.end() if semicolon else end
+    end = after
     semicolon = re.compile(r"\s*;").match(source, end)
     if semicolon:
         end = semicolon.end()
