@@ -62,7 +62,7 @@ def _aliases_for(qmk_home: Path, keyboard: str) -> list[str]:
     )
 
 
-def _reduce(info: dict[str, Any], keyboard: str, aliases: list[str], rows: int, cols: int) -> dict[str, Any]:
+def reduce_info(info: dict[str, Any], keyboard: str, aliases: list[str], rows: int, cols: int) -> dict[str, Any]:
     out: dict[str, Any] = {
         "keyboard_name": info.get("keyboard_name", keyboard),
         "keyboard_folder": keyboard,
@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         info = merged_info_json(args.qmk_home, keyboard)
         board = keyboard_from_info(info, keyboard)
         aliases = _aliases_for(args.qmk_home, keyboard)
-        data = _reduce(info, keyboard, aliases, board.matrix_rows, board.matrix_cols)
+        data = reduce_info(info, keyboard, aliases, board.matrix_rows, board.matrix_cols)
         keyboard_from_info(data)  # the reduced file must load on its own
         (args.out / file_name(keyboard)).write_text(_dump(data), encoding="utf-8")
         index[keyboard] = {"file": file_name(keyboard), "aliases": aliases}

@@ -15,7 +15,7 @@ from keyconf.catalogue.entry import KeyboardEntry, LayoutSummary, Source
 from keyconf.model.keyboard import Keyboard
 
 DEFAULT_LIMIT = 200
-_SOURCE_BADGES = {Source.BUNDLED: "bundled", Source.VIA: "VIA definition"}
+_SOURCE_BADGES = {Source.BUNDLED: "bundled", Source.VIA: "VIA definition", Source.VIA_BUNDLED: "VIA"}
 
 
 @dataclass(frozen=True)

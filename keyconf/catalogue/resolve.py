@@ -1,10 +1,9 @@
-"""Find the keyboard a layout is for: its embedded geometry, a bundled definition, or the
-local QMK tree (through the catalogue)."""
+"""Find the keyboard a layout is for: its embedded geometry, or the catalogue's one resolver
+(the user's QMK tree where it has the board, the bundled catalogue, added VIA definitions)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from keyconf.model.keyboard import Keyboard
 from keyconf.model.layout import Layout
@@ -32,24 +31,17 @@ def resolve_keyboard(layout: Layout) -> Keyboard:
 
 
 def find_keyboard(name: str, catalogue: Catalogue | None = None) -> Keyboard:
-    """A keyboard by QMK name: bundled boards first (no tree is touched for them), then the
-    catalogue (the user's qmk_firmware tree, VIA definitions they added)."""
-    from keyconf.catalogue import bundled
-
-    try:
-        return bundled.load_bundled(name)
-    except KeyError:
-        pass
-    from keyconf.catalogue.catalogue import Catalogue
-
-    catalogue = Catalogue.open() if catalogue is None else catalogue
+    """A keyboard by name, by the catalogue's one rule (`Catalogue.find`): the user's
+    qmk_firmware tree when it has the board, then the bundled catalogue (QMK paths, old names,
+    `planck`-style folders, `via:` paths), then VIA definitions the user added."""
+    from keyconf.catalogue.catalogue import Catalogue, UnknownKeyboard
     from keyconf.formats.definition_source import KeyboardDefinitionError
 
-    entry = catalogue.get(name)
-    if entry is None:
-        raise UnknownKeyboardError(name, catalogue.suggestions(name))
+    catalogue = Catalogue.open() if catalogue is None else catalogue
     try:
-        return catalogue.load(entry)
+        return catalogue.find(name)
+    except UnknownKeyboard as error:
+        raise UnknownKeyboardError(name, error.suggestions) from None
     except KeyboardDefinitionError as error:
         raise UnknownKeyboardError(name, [], reason=str(error)) from None
 
@@ -57,47 +49,65 @@ def find_keyboard(name: str, catalogue: Catalogue | None = None) -> Keyboard:
 class CatalogueKeyboards:
     """The `KeyboardFinder` the commands use: keyboards keyconf knows (bundled and catalogued)."""
 
+    def __init__(self, catalogue: Catalogue | None = None):
+        self._catalogue = catalogue
+
+    @property
+    def catalogue(self) -> Catalogue:
+        if self._catalogue is None:
+            from keyconf.catalogue.catalogue import Catalogue
+
+            self._catalogue = Catalogue.open()
+        return self._catalogue
+
     def by_name(self, name: str) -> Keyboard | None:
         try:
-            return find_keyboard(name)
+            return find_keyboard(name, self.catalogue)
         except UnknownKeyboardError:
             return None
 
     def by_usb_id(self, vid: int, pid: int, name: str = "", matrix_keys: int | None = None) -> Keyboard | None:
-        """The keyboard with this USB id; among several (ids are often shared), the one whose
-        matrix holds `matrix_keys` positions and whose name is closest to `name`."""
-        candidates = [
-            (entry_name, rows * cols, loader)
-            for entry_name, rows, cols, loader in self._usb_candidates(vid, pid)
-            if matrix_keys is None or rows * cols in (0, matrix_keys)
-        ]
-        wanted = _squeeze(name)
-        candidates.sort(key=lambda c: (c[1] != matrix_keys, not (wanted and wanted in _squeeze(c[0]))))
-        for _, _, loader in candidates:
-            keyboard = loader()
-            if keyboard is not None and (keyboard.usb_vid, keyboard.usb_pid) == (vid, pid):
-                return keyboard
-        return None
-
-    def _usb_candidates(self, vid: int, pid: int) -> list[tuple[str, int, int, Callable[[], Keyboard | None]]]:
-        from keyconf.catalogue.catalogue import Catalogue
-
-        catalogue = Catalogue.open()
-        return [
-            (entry.name or entry.path, entry.matrix_rows, entry.matrix_cols, _loader(catalogue, entry))
-            for entry in catalogue.by_usb(vid, pid)
-            if not entry.broken
-        ]
-
-
-def _loader(catalogue: Any, entry: Any) -> Callable[[], Keyboard | None]:
-    def load() -> Keyboard | None:
-        try:
-            return catalogue.load(entry)
-        except Exception:  # noqa: BLE001 - a broken definition is skipped, the next candidate tried
+        """The keyboard with this USB id; among several (ids are often shared: a maker's
+        ANSI, ISO and JIS boards, QMK's and VIA's definitions of one board), the one whose
+        matrix holds `matrix_keys` positions and whose name is closest to `name` (the product
+        name a VIA save or the device reports)."""
+        boards = []
+        for order, (_, load) in enumerate(self.catalogue.usb_candidates(vid, pid)):
+            try:
+                board = load()
+            except Exception:  # noqa: BLE001 - a broken definition is skipped, the next candidate tried
+                continue
+            if (board.usb_vid, board.usb_pid) != (vid, pid):
+                continue
+            size = board.matrix_rows * board.matrix_cols
+            if matrix_keys is not None and size not in (0, matrix_keys):
+                continue
+            boards.append((-_closeness(name, board), size != matrix_keys, order, board))
+        if not boards:
             return None
+        boards.sort(key=lambda item: item[:3])
+        return boards[0][3]
 
-    return load
+
+def _closeness(wanted: str, board: Keyboard) -> float:
+    """How well a product name matches a board's names: shared words count, and the whole
+    name inside the board's wins."""
+    wanted_squeezed = _squeeze(wanted)
+    if not wanted_squeezed:
+        return 0.0
+    names = [board.display_name, board.name, *board.keyboard_aliases]
+    score = 0.0
+    if any(wanted_squeezed == _squeeze(n) for n in names):
+        score += 10
+    elif any(wanted_squeezed in _squeeze(n) for n in names):
+        score += 5
+    wanted_words = set(_words(wanted))
+    board_words = set().union(*(_words(n) for n in names))
+    return score + len(wanted_words & board_words)
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in "".join(ch if ch.isalnum() else " " for ch in text.lower()).split() if w}
 
 
 def _squeeze(text: str) -> str:

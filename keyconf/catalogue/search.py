@@ -42,7 +42,7 @@ INSIDE = 40
 TYPO = 25
 TYPO_START = 15
 # Tie-breakers added once per keyboard.
-_SOURCE_BONUS = {Source.QMK: 2.0, Source.BUNDLED: 1.0, Source.VIA: 0.0}
+_SOURCE_BONUS = {Source.QMK: 2.0, Source.BUNDLED: 1.0, Source.VIA: 0.5, Source.VIA_BUNDLED: 0.0}
 _USER_KEYMAP_BONUS = 10.0
 _BROKEN_PENALTY = -60.0
 _MIN_TYPO_LENGTH = 4
@@ -76,7 +76,10 @@ class SearchIndex:
         self._sorted_words: list[str] | None = None
         self._alphabet = ""
         self._longest_word = 0
+        self._hidden: frozenset[int] = frozenset()
+        self.restored = False
         if state is not None and self._restore(state):
+            self.restored = True
             return
         self._hay: list[str] = []  # all searchable text of an entry, lower case, for "inside" matches
         self._whole_other: dict[str, list[int]] = {}  # path and other names
@@ -120,7 +123,17 @@ class SearchIndex:
                 self._keys.setdefault(count, []).append(i)
 
     def __len__(self) -> int:
-        return len(self.entries)
+        return len(self.entries) - len(self._hidden)
+
+    def hide(self, hidden: Iterable[int]) -> None:
+        """Leave these entries (by number) out of every answer: bundled boards the user's tree
+        also has, listed from the tree instead."""
+        self._hidden = frozenset(hidden)
+
+    def visible(self) -> list[KeyboardEntry]:
+        """Every entry not hidden, in order."""
+        hidden = self._hidden
+        return [self.entries[i] for i in range(len(self.entries)) if i not in hidden]
 
     def state(self) -> tuple[Any, ...]:
         """The look-up structures as plain builtins, to cache beside the entries."""
@@ -138,16 +151,16 @@ class SearchIndex:
 
     def by_usb(self, vid: int, pid: int | None = None) -> list[KeyboardEntry]:
         """Keyboards declaring this USB vendor id (and product id, when given)."""
-        found = [self.entries[i] for i in self._usb.get(vid, ())]
+        found = [self.entries[i] for i in self._usb.get(vid, ()) if i not in self._hidden]
         return [e for e in found if pid is None or e.usb_pid == pid]
 
     def by_key_count(self, count: int) -> list[KeyboardEntry]:
         """Keyboards with a layout of exactly `count` keys."""
-        return [self.entries[i] for i in self._keys.get(count, ())]
+        return [self.entries[i] for i in self._keys.get(count, ()) if i not in self._hidden]
 
     def get(self, path: str) -> KeyboardEntry | None:
         """The entry whose path or other name is exactly `path`, preferring real paths."""
-        ids = self._whole_other.get(path.strip().lower())
+        ids = [i for i in self._whole_other.get(path.strip().lower(), ()) if i not in self._hidden]
         if not ids:
             return None
         exact = [i for i in ids if self.entries[i].path.lower() == path.strip().lower()]
@@ -160,14 +173,15 @@ class SearchIndex:
         terms = query.strip().lower().split()
         hay = self._hay  # starts with the path: the tie-breaker, without building entries
         if not terms:
-            ranked = sorted(range(len(self.entries)), key=lambda i: (-self._bonus[i], hay[i]))
+            shown = [i for i in range(len(self.entries)) if i not in self._hidden]
+            ranked = sorted(shown, key=lambda i: (-self._bonus[i], hay[i]))
             chosen = ranked if limit is None else ranked[:limit]
             return [Match(self.entries[i], self._bonus[i]) for i in chosen]
         total: dict[int, float] | None = None
         for term in terms:
             scores = self._term_scores(term)
             if total is None:
-                total = {i: float(s) for i, s in scores.items()}
+                total = {i: float(s) for i, s in scores.items() if i not in self._hidden}
             else:
                 total = {i: total[i] + s for i, s in scores.items() if i in total}
             if not total:

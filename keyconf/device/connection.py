@@ -52,14 +52,12 @@ def open_board(
     return Board.connect(open_transport(info), info, **kwargs)
 
 
-def bundled_by_usb_id(vendor_id: int, product_id: int) -> Keyboard | None:
-    from keyconf.catalogue.bundled import bundled_keyboards
+def bundled_by_usb_id(vendor_id: int, product_id: int, name: str = "") -> Keyboard | None:
+    """The keyboard keyconf knows by this USB id (the user's tree, the bundled QMK and VIA
+    catalogue), the product name choosing among boards that share it."""
+    from keyconf.catalogue.resolve import CatalogueKeyboards
 
-    for load in bundled_keyboards().values():
-        keyboard = load()
-        if (keyboard.usb_vid, keyboard.usb_pid) == (vendor_id, product_id):
-            return keyboard
-    return None
+    return CatalogueKeyboards().by_usb_id(vendor_id, product_id, name)
 
 
 def board_geometry(
@@ -84,7 +82,7 @@ def board_geometry(
         definition = board.vial.fetch_definition(progress=progress)
         return keyboard_from_vial(definition, board.name, info.vendor_id if info else 0, info.product_id if info else 0)
     if info is not None:
-        found = bundled_by_usb_id(info.vendor_id, info.product_id)
+        found = bundled_by_usb_id(info.vendor_id, info.product_id, board.name)
         if found is not None:
             return found
     usb = f" ({info.usb_id})" if info else ""

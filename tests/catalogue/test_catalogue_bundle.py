@@ -1,0 +1,162 @@
+"""The bundled catalogue of every QMK keyboard and VIA definition (resources/catalogue/, made by
+tools/build_catalogue.py): what it holds, how names and USB ids find boards with no tree, the
+hand-checked boards as golden references of the generator, and the generator itself."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from synthetic_qmk import SyntheticTree
+
+from keyconf.catalogue.bundle import open_bundle
+from keyconf.catalogue.bundled import bundled_keyboards
+from keyconf.catalogue.catalogue import Catalogue, UnknownKeyboard
+from keyconf.catalogue.entry import Source
+from keyconf.catalogue.qmk_home import QmkCliConfig
+from keyconf.catalogue.resolve import CatalogueKeyboards
+from keyconf.formats.qmk_info import load_qmk_keyboard
+from keyconf.model.keyboard import Keyboard
+
+ROOT = Path(__file__).resolve().parents[2]
+BUNDLE = open_bundle()
+pytestmark = pytest.mark.skipif(BUNDLE is None, reason="this checkout has no generated catalogue")
+
+
+def no_tree(tmp_path: Path) -> Catalogue:
+    return Catalogue.open(None, environ={}, qmk_config=QmkCliConfig(), home=tmp_path / "home",
+                          definitions_dir=tmp_path / "definitions", cache_dir=tmp_path / "cache")
+
+
+def geometry(board: Keyboard) -> dict[str, list[tuple[Any, ...]]]:
+    return {name: [(k.x, k.y, k.w, k.h, k.r, k.rx, k.ry, k.matrix, k.encoder, k.secondary) for k in macro.keys]
+            for name, macro in board.layouts.items()}
+
+
+def test_every_qmk_keyboard_and_via_definition_is_there_with_its_source() -> None:
+    assert BUNDLE is not None
+    assert BUNDLE.qmk_count >= 3300 and len(BUNDLE.paths) - BUNDLE.qmk_count >= 1300
+    sources = {source.name: source for source in BUNDLE.sources}
+    assert sources["qmk_firmware"].license == "GPL-2.0-or-later" and sources["via"].license == "GPL-3.0"
+    for source in sources.values():
+        assert len(source.commit) == 40 and len(source.date) == 10 and source.url.startswith("https://github.com/")
+    assert sources["qmk_firmware"].boards == BUNDLE.qmk_count
+
+
+@pytest.mark.parametrize("name", sorted(bundled_keyboards()))
+def test_hand_checked_boards_are_golden_references_of_the_generator(name: str) -> None:
+    """Generated geometry, matrix and ids equal the hand-checked files exactly (drawn as QMK's
+    data says: drawing with VIA's rotation is a separate, documented step)."""
+    assert BUNDLE is not None
+    checked, generated = bundled_keyboards()[name](), BUNDLE.load(name, draw=False)
+    assert geometry(generated) == geometry(checked)
+    for field in ("matrix_rows", "matrix_cols", "usb_vid", "usb_pid", "processor", "bootloader", "display_name",
+                  "manufacturer", "layout_aliases", "community_layouts"):
+        assert getattr(generated, field) == getattr(checked, field), field
+    assert [(e.index, e.x, e.y) for e in generated.encoders] == [(e.index, e.x, e.y) for e in checked.encoders]
+
+
+# Names people write (issue 13) and the board each means, with no qmk_firmware tree at all.
+NAMES = {
+    "planck": "planck/rev6", "ferris": "ferris/sweep", "redox_w": "redox/wireless", "ut472": "keyhive/ut472",
+    "jj40": "kprepublic/jj40/rev1", "ergodash/rev1": "omkbd/ergodash/rev1",
+    "runner3680/5x7": "omkbd/runner3680/5x7", "crkbd/r2g": "crkbd/r2g", "lily58/r2g": "lily58/r2g",
+    "keebio/iris/rev4": "keebio/iris/rev4", "whale/sk/v3": "whale/sk/v3", "crkbd": "crkbd/rev1",
+}
+
+
+@pytest.mark.parametrize(("name", "path"), sorted(NAMES.items()))
+def test_names_resolve_without_a_tree(name: str, path: str, tmp_path: Path) -> None:
+    board = no_tree(tmp_path).find(name)
+    assert board.name == path
+    assert board.layouts and all(k.matrix is not None for m in board.layouts.values() for k in m.slot_keys)
+    if name != path:
+        assert name in board.keyboard_aliases
+
+
+def test_an_unknown_name_gets_suggestions(tmp_path: Path) -> None:
+    with pytest.raises(UnknownKeyboard) as raised:
+        no_tree(tmp_path).find("lily59")
+    assert any("lily58" in s for s in raised.value.suggestions)
+
+
+def test_a_usb_id_finds_the_via_definition_and_the_product_name_chooses(tmp_path: Path) -> None:
+    finder = CatalogueKeyboards(no_tree(tmp_path))
+    board = finder.by_usb_id(0x3434, 0x0280, "Keychron K8 Pro")
+    assert board is not None and board.display_name.startswith("Keychron K8 Pro")
+    assert (board.matrix_rows, board.matrix_cols) == (6, 17)
+    # Corne's id is shared by QMK's revisions and VIA's definition: the name picks.
+    assert (pick := finder.by_usb_id(0x4653, 0x0001, "crkbd/r2g")) is not None and pick.name == "crkbd/r2g"
+    assert finder.by_usb_id(0x3434, 0x0280, "", matrix_keys=6 * 17) is not None
+    assert finder.by_usb_id(0x3434, 0x0280, "", matrix_keys=7) is None
+    assert finder.by_usb_id(0x0001, 0x0000) is None
+
+
+def test_the_chooser_finds_boards_by_name_and_usb_id(tmp_path: Path) -> None:
+    catalogue = no_tree(tmp_path)
+    assert catalogue.search("k8 pro")[0].entry.path.startswith("via:v2/keychron/k8_pro/")
+    assert [m.entry.path for m in catalogue.search("3434:0280")][:1] == ["via:v2/keychron/k8_pro/ansi_rgb"]
+    assert catalogue.search("iris rev4")[0].entry.path == "keebio/iris/rev4"
+    entry = catalogue.get("via:v2/keychron/k8_pro/ansi_rgb")
+    assert entry is not None and entry.source is Source.VIA_BUNDLED and entry.manufacturer == "keychron"
+    assert catalogue.load(entry).display_name == "Keychron K8 Pro ANSI RGB"
+
+
+def test_rotation_and_encoders_are_drawn_from_via_where_qmk_has_none() -> None:
+    assert BUNDLE is not None
+    qmk, drawn = BUNDLE.load("sofle/rev1", draw=False), BUNDLE.load("sofle/rev1")
+    assert not any(k.r for k in qmk.layout().keys) and any(k.r for k in drawn.layout().keys)
+    # Only where keys are drawn changes: order, matrix, macro names stay QMK's.
+    assert [k.matrix for k in drawn.layout().keys] == [k.matrix for k in qmk.layout().keys]
+    assert list(drawn.layouts) == list(qmk.layouts)
+    assert all(e.x is not None for e in drawn.encoders) and not any(e.x is not None for e in qmk.encoders)
+
+
+def test_a_users_tree_wins_for_boards_it_has(small_tree: SyntheticTree, tmp_path: Path) -> None:
+    catalogue = Catalogue.open(small_tree.root, environ={}, qmk_config=QmkCliConfig(), home=tmp_path / "home",
+                               definitions_dir=tmp_path / "definitions", cache_dir=tmp_path / "cache")
+    mine = next(p for p in sorted(small_tree.good) if BUNDLE is not None and p in BUNDLE.qmk_paths)
+    board = catalogue.find(mine)
+    assert geometry(board) == geometry(load_qmk_keyboard(small_tree.root, mine))
+    assert catalogue.get(mine).source is Source.QMK  # type: ignore[union-attr]
+    assert catalogue.find("keebio/iris/rev4").name == "keebio/iris/rev4"  # the tree lacks it: bundled
+
+
+def _build_catalogue_module() -> Any:
+    spec = importlib.util.spec_from_file_location("build_catalogue", ROOT / "tools" / "build_catalogue.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["build_catalogue"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_generator_writes_a_bundle_that_loads_as_the_tree_does(small_tree: SyntheticTree, tmp_path: Path) -> None:
+    via = tmp_path / "via"
+    (via / "v3" / "tiny").mkdir(parents=True)
+    (via / "src").mkdir()
+    pad = {"name": "Tiny Pad", "vendorId": "0xFEED", "productId": "0x6060", "matrix": {"rows": 1, "cols": 2},
+           "menus": ["qmk_rgblight", {"label": "Settings", "content": []}],
+           "layouts": {"keymap": [[{"r": 15, "rx": 1, "ry": 1}, "0,0", "0,1"]]}}
+    (via / "v3" / "tiny" / "pad.json").write_text(json.dumps(pad))
+    (via / "v3" / "tiny" / "broken.json").write_text(json.dumps({**pad, "layouts": {"keymap": [["9,9"]]}}))
+    out = tmp_path / "out"
+    module = _build_catalogue_module()
+    assert module.main(["--qmk", str(small_tree.root), "--via", str(via), "--out", str(out),
+                        "--qmk-commit", "a" * 40, "--qmk-date", "2025-07-17",
+                        "--via-commit", "b" * 40, "--via-date", "2026-08-20"]) == 0
+    bundle = open_bundle(out)
+    assert bundle is not None
+    assert set(small_tree.good) <= set(bundle.qmk_paths)  # and whatever else the full loader reads
+    for path in bundle.qmk_paths:
+        assert geometry(bundle.load(path, draw=False)) == geometry(load_qmk_keyboard(small_tree.root, path))
+    board = bundle.load("via:v3/tiny/pad")
+    assert board.display_name == "Tiny Pad" and board.manufacturer == "tiny" and board.layout().keys[0].r == 15
+    assert bundle.record("via:v3/tiny/pad")["menus"] == ["qmk_rgblight", "Settings"]
+    broken = bundle.entry("via:v3/tiny/broken")
+    assert broken is not None and broken.broken and "outside" in broken.broken
+    assert [s.commit for s in bundle.sources] == ["a" * 40, "b" * 40]
