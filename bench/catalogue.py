@@ -10,7 +10,13 @@ Figures:
   search - one query against the loaded catalogue, for several kinds of query;
   cli    - a whole `keyconf keyboards QUERY` process, beside `qmk list-keyboards` when the
            qmk CLI and a real tree are present.
+  bundle - (--bundle) the catalogue bundled with keyconf, with no tree: boards known, package
+           size, a cold look-up by name and by USB id in a fresh process over the bare CLI
+           start, warm search over every board; then load failures of the real trees
+           (KEYCONF_TEST_QMK_HOME, KEYCONF_TEST_QMK_HOME_2024, or --load-failures TREE...).
 Goals (issue 8): cold <= 2 s, warm <= 50 ms, search <= 10 ms.
+Goals (issue 13): >= 3,300 QMK + >= 1,300 VIA boards with no tree, look-up <= 150 ms over the CLI
+start, warm search <= 50 ms, <= 15 MB added, 0 load failures per real tree.
 """
 
 from __future__ import annotations
@@ -108,6 +114,75 @@ def load_failures(tree: Path, cache: Path) -> None:
         print(f"  {path}: {reason[:160]}")
 
 
+BUNDLE_GOAL_LOOKUP_MS, BUNDLE_GOAL_SEARCH_MS, BUNDLE_GOAL_MB = 150.0, 50.0, 15.0
+BUNDLE_QUERIES = ["planck", "corne", "k8 pro", "iris rev4", "3434:0280", "keys:42", "kyria", "lily58", "keychron q1",
+                  "plank", "a", "split", "zzqxjv"]
+
+
+def bench_bundle(runs: int = 7) -> None:
+    """The bundled catalogue, as a user with no qmk_firmware tree meets it (issue 13)."""
+    from keyconf.catalogue.bundle import bundle_folder, open_bundle
+    from keyconf.catalogue.catalogue import Catalogue
+    from keyconf.catalogue.qmk_home import QmkCliConfig
+
+    bundle = open_bundle()
+    if bundle is None:
+        print("no bundled catalogue in this checkout (run tools/build_catalogue.py)")
+        return
+    via = len(bundle.paths) - bundle.qmk_count
+    print(f"boards known with no tree: {bundle.qmk_count:,} QMK (goal >= 3,300: "
+          f"{'ok' if bundle.qmk_count >= 3300 else 'MISSED'}), {via:,} VIA definitions (goal >= 1,300: "
+          f"{'ok' if via >= 1300 else 'MISSED'})")
+    for source in bundle.sources:
+        print(f"  {source.name}: commit {source.commit[:10]} ({source.date}), {source.license}")
+    size = sum(f.stat().st_size for f in bundle_folder().iterdir() if f.is_file())
+    print(f"package size added: {size / 1e6:.2f} MB (goal <= {BUNDLE_GOAL_MB:g} MB: "
+          f"{verdict(size / 1e6, BUNDLE_GOAL_MB)})")
+
+    with tempfile.TemporaryDirectory() as scratch:
+        # Installed packages carry compiled bytecode: measure with it, as users run.
+        env = {k: v for k, v in os.environ.items() if k not in ("QMK_HOME", "PYTHONDONTWRITEBYTECODE")}
+        env.update(HOME=scratch, KEYCONF_HOME=f"{scratch}/keyconf", XDG_CACHE_HOME=f"{scratch}/cache",
+                   XDG_DATA_HOME=f"{scratch}/data", XDG_CONFIG_HOME=f"{scratch}/config", PYTHONPATH=str(ROOT))
+        bare = "import keyconf.cli.main"
+        by_name = bare + "; from keyconf.catalogue.resolve import find_keyboard; find_keyboard('keebio/iris/rev4')"
+        by_usb = (bare + "; from keyconf.catalogue.resolve import CatalogueKeyboards; "
+                  "assert CatalogueKeyboards().by_usb_id(0x3434, 0x0280, 'Keychron K8 Pro ANSI RGB')")
+
+        def process(code: str) -> list[float]:
+            command = [sys.executable, "-c", code]
+            subprocess.run(command, env=env, check=True, capture_output=True)
+            return timed(lambda: subprocess.run(command, env=env, check=True, capture_output=True), runs)
+
+        start = process(bare)
+        line("bare CLI start (process)", start)
+        base = statistics.median(start)
+        for label, code in (("cold lookup by name (process)", by_name), ("cold lookup by USB id (process)", by_usb)):
+            times = process(code)
+            extra = statistics.median(times) - base
+            line(label, times)
+            print(f"{'  over the bare start':<34} {extra:8.1f} ms   goal <= {BUNDLE_GOAL_LOOKUP_MS:g} ms: "
+                  f"{verdict(extra, BUNDLE_GOAL_LOOKUP_MS)}")
+
+        config = QmkCliConfig()
+        home = Path(scratch)
+        catalogue = Catalogue.open(None, environ={}, qmk_config=config, home=home, definitions_dir=home / "defs",
+                                   cache_dir=home / "cache" / "qmk-index")
+        first = timed(lambda: catalogue.search("corne"), 1)
+        line("first search (builds or reads the search cache)", first)
+        again = Catalogue.open(None, environ={}, qmk_config=config, home=home, definitions_dir=home / "defs",
+                               cache_dir=home / "cache" / "qmk-index")
+        line("first search, search cache warm", timed(lambda: again.search("corne"), 1))
+        worst = []
+        for query in BUNDLE_QUERIES:
+            times = timed(lambda q=query: again.search(q, 50), 15)
+            worst.append(statistics.median(times))
+            print(f"  search {query!r:<16} median {statistics.median(times):6.2f} ms  "
+                  f"({len(again.search(query, None))} matches over {len(again):,} boards)")
+        print(f"{'warm search (slowest query, median)':<34} {max(worst):8.2f} ms   goal <= "
+              f"{BUNDLE_GOAL_SEARCH_MS:g} ms: {verdict(max(worst), BUNDLE_GOAL_SEARCH_MS)}")
+
+
 def cli_times(tree: Path, env: dict[str, str], runs: int = 5) -> list[float]:
     command = [sys.executable, "-m", "keyconf", "keyboards", "corne", "--qmk-home", str(tree)]
     subprocess.run(command, cwd=ROOT, env=env, capture_output=True, check=True)  # fill the cache
@@ -132,12 +207,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keyboards", type=int, default=3000)
     parser.add_argument("--real", help="a real qmk_firmware tree to measure too")
+    parser.add_argument("--bundle", action="store_true",
+                        help="only the bundled catalogue's figures (then the load failures of the real trees)")
     parser.add_argument("--load-failures", nargs="*", metavar="TREE", default=None,
                         help="only count the keyboards of these real trees that fail to load "
                              "(default: KEYCONF_TEST_QMK_HOME and KEYCONF_TEST_QMK_HOME_2024)")
     parser.add_argument("--keep", help="generate the tree here and keep it (reused when present)")
     parser.add_argument("--cold-runs", type=int, default=3)
     args = parser.parse_args()
+    if args.bundle:
+        print("== bundled catalogue (no qmk_firmware tree) ==")
+        bench_bundle()
+        args.load_failures = args.load_failures if args.load_failures is not None else []
     if args.load_failures is not None:
         given = args.load_failures or [os.environ.get(v, "") for v in ("KEYCONF_TEST_QMK_HOME",
                                                                         "KEYCONF_TEST_QMK_HOME_2024")]

@@ -248,9 +248,9 @@ def bundle_search_indexes(bundle: Bundle, cache_dir: Path | None = None) -> tupl
     from keyconf.catalogue.search import SearchIndex
 
     if cache_dir is None:
-        from keyconf.catalogue.qmk_index import default_cache_dir
+        import platformdirs
 
-        cache_dir = default_cache_dir()
+        cache_dir = Path(platformdirs.user_cache_dir("keyconf")) / "qmk-index"
     cache = cache_dir.parent / "bundle.search" if cache_dir.name == "qmk-index" else cache_dir / "bundle.search"
     stamps = []
     for name in (LOOKUP_FILE, ENTRIES_FILE):

@@ -20,6 +20,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from keyconf.catalogue.bundle import Bundle, bundle_search_indexes, open_bundle
 from keyconf.catalogue.entry import KeyboardEntry, Source, entry_from_keyboard
@@ -32,9 +33,11 @@ from keyconf.catalogue.qmk_home import (
     find_qmk_userspace,
     read_qmk_cli_config,
 )
-from keyconf.catalogue.qmk_index import QmkIndex, load_qmk_index
 from keyconf.catalogue.search import Match, SearchIndex, parse_usb_id
 from keyconf.model.keyboard import Keyboard
+
+if TYPE_CHECKING:
+    from keyconf.catalogue.qmk_index import QmkIndex
 
 # Keyboards in qmk_firmware (3,693 at commit 3b2bc5f, March 2026), for the "get a tree" hint.
 QMK_KEYBOARDS_ESTIMATE = 3700
@@ -143,6 +146,8 @@ class Catalogue:
         if not self._qmk_loaded:
             self._qmk_loaded = True
             assert self.qmk_home is not None
+            from keyconf.catalogue.qmk_index import load_qmk_index
+
             try:
                 self._qmk_index = load_qmk_index(self.qmk_home.path, self.userspace,
                                                  cache_dir=self._cache_dir, refresh=self._refresh)

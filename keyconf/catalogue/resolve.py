@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from keyconf.model.keyboard import Keyboard
-from keyconf.model.layout import Layout
 
 if TYPE_CHECKING:
     from keyconf.catalogue.catalogue import Catalogue
+    from keyconf.model.layout import Layout
 
 
 class UnknownKeyboardError(LookupError):
@@ -82,11 +82,12 @@ class CatalogueKeyboards:
             size = board.matrix_rows * board.matrix_cols
             if matrix_keys is not None and size not in (0, matrix_keys):
                 continue
-            boards.append((-_closeness(name, board), size != matrix_keys, order, board))
+            # Ties go to the revision QMK's old names lead to (`crkbd` -> crkbd/rev1).
+            boards.append((-_closeness(name, board), size != matrix_keys, not board.keyboard_aliases, order, board))
         if not boards:
             return None
-        boards.sort(key=lambda item: item[:3])
-        return boards[0][3]
+        boards.sort(key=lambda item: item[:4])
+        return boards[0][4]
 
 
 def _closeness(wanted: str, board: Keyboard) -> float:

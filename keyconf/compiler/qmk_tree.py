@@ -171,10 +171,13 @@ class QmkTree:
         """The folder QMK builds for `name` (keyboard aliases, then DEFAULT_FOLDER), or None."""
         if not name or Path(name).is_absolute() or ".." in Path(name).parts:
             return None
-        folder = resolve_keyboard_name(self.root, name)
-        if Path(folder).is_absolute() or ".." in Path(folder).parts:
-            return None
-        return folder if self._is_keyboard_folder(folder) else None
+        for candidate in (name, *_bundled_other_names(name)):
+            folder = resolve_keyboard_name(self.root, candidate)
+            if Path(folder).is_absolute() or ".." in Path(folder).parts:
+                continue
+            if self._is_keyboard_folder(folder):
+                return folder
+        return None
 
     def keyboard(self, name: str) -> TreeKeyboard:
         """The keyboard `name` as this tree builds it; TreeError when the tree has no such keyboard."""
@@ -274,3 +277,17 @@ def _read_text(path: Path) -> str:
 
 def _text_or_none(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
+
+
+def _bundled_other_names(name: str) -> list[str]:
+    """Where the bundled catalogue says an old name or a folder that is no keyboard leads
+    (`planck` -> `planck/rev6`), for names the tree's own aliases no longer resolve."""
+    from keyconf.catalogue.bundle import open_bundle
+
+    try:
+        bundle = open_bundle()
+    except ValueError:  # a damaged bundle: the tree's own names still work
+        return []
+    if bundle is None:
+        return []
+    return [p for p in (bundle.aliases.get(name), bundle.folder_defaults.get(name)) if p]

@@ -49,7 +49,7 @@ def test_geometry_from_usb_ids_or_name():
 
 
 def test_unknown_via_board_asks_for_its_name():
-    sim = SimulatedKeyboard(vendor_id=0x1234, product_id=0x5678)
+    sim = SimulatedKeyboard(vendor_id=0xF0F0, product_id=0x0F0F)  # an id no QMK or VIA board declares
     board = Board.connect(sim, sim.info())
     with pytest.raises(DeviceError) as caught:
         board_geometry(board)

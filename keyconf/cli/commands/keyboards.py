@@ -32,6 +32,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--keys", type=int, metavar="N", help="only boards with a layout of N keys")
     parser.add_argument("-n", "--limit", type=int, metavar="N",
                         help=f"show at most N matches (default {DEFAULT_LIMIT} for a query, all without one)")
+    parser.add_argument("--sources", action="store_true",
+                        help="show where the bundled keyboards come from: each source's commit, date and license")
     parser.add_argument("--add-via-definition", metavar="FILE",
                         help="check a VIA definition file (.json) and add it to keyconf's keyboards")
 
@@ -42,6 +44,8 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(catalogue.status.qmk_problem.split("; ")[0], EXIT_USAGE, hint=HOW_TO_GET_A_TREE)
     if args.add_via_definition:
         return _add_definition(args.add_via_definition, catalogue)
+    if args.sources:
+        return _print_sources(catalogue, args.json)
 
     terms = list(args.query)
     if args.usb:
@@ -66,6 +70,24 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK if matches else EXIT_PROBLEMS
 
 
+def _print_sources(catalogue: Catalogue, as_json: bool) -> int:
+    """The bundled catalogue's sources (and the user's tree, which wins where it has a board)."""
+    bundle = catalogue.bundle
+    sources = [] if bundle is None else [dict(source.__dict__) for source in bundle.sources]
+    tree = str(catalogue.qmk_home.path) if catalogue.qmk_home else None
+    if as_json:
+        print(json.dumps({"bundled": sources, "qmk_home": tree}, indent=2))
+        return EXIT_OK
+    if not sources:
+        print("this keyconf has no bundled catalogue (only its hand-checked keyboards)")
+    for source in sources:
+        print(f"{source['name']}: {source['boards']:,} keyboards from {source['url']}")
+        print(f"  commit {source['commit']} ({source['date']}), license {source['license']}")
+    print(f"your qmk_firmware tree: {tree} (used first for the keyboards it has)" if tree
+          else "your qmk_firmware tree: none found")
+    return EXIT_OK
+
+
 def _layouts_text(entry: KeyboardEntry) -> str:
     if entry.broken:
         return f"broken: {entry.broken}"
@@ -79,9 +101,10 @@ def _print_table(matches: list[Match]) -> None:
         return
     rows = [(m.entry.path, m.entry.name, _layouts_text(m.entry), m.entry.source.value) for m in matches]
     widths = [min(40, max(len(row[i]) for row in rows)) for i in range(2)]
-    print(f"{'KEYBOARD':<{widths[0]}}  {'NAME':<{widths[1]}}  SOURCE   LAYOUTS (keys)")
+    source_width = max(6, *(len(row[3]) for row in rows))
+    print(f"{'KEYBOARD':<{widths[0]}}  {'NAME':<{widths[1]}}  {'SOURCE':<{source_width}}  LAYOUTS (keys)")
     for path, name, layouts, source in rows:
-        print(f"{path:<{widths[0]}}  {name:<{widths[1]}}  {source:<7}  {layouts}")
+        print(f"{path:<{widths[0]}}  {name:<{widths[1]}}  {source:<{source_width}}  {layouts}")
 
 
 def _print_footer(catalogue: Catalogue, query: str, matches: list[Match], total_found: int) -> None:
