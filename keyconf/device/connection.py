@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from keyconf.device.board import Board
+from keyconf.device.board_state import KeymapImage
 from keyconf.device.discovery import DeviceInfo, enumerate_devices, open_transport, select_device
 from keyconf.device.errors import DeviceError, DeviceNotFound
 from keyconf.device.sync import KeymapSync, Progress
 from keyconf.device.vial_geometry import keyboard_from_vial
+from keyconf.device.vial_protocol import REFUSED_MARK
 from keyconf.model.keyboard import Keyboard
 from keyconf.model.layout import Layout
 
@@ -129,6 +131,20 @@ class BoardLayout:
     warnings: list[str]
 
 
+def refused_marks(image: KeymapImage) -> list[str]:
+    """Keys holding 0xFFFF, the mark a locked Vial board stores for a refused QK_BOOT (older
+    tools, and keyconf before it wrote around it, destroyed QK_BOOT keys this way)."""
+    found = [image.position(i) for i, value in enumerate(image.values()) if value == REFUSED_MARK]
+    if not found:
+        return []
+    where = ", ".join(f"layer {layer} row {row} col {col}" for layer, row, col in found[:8])
+    more = f" and {len(found) - 8} more" if len(found) > 8 else ""
+    return [
+        f"{where}{more} hold{'s' if len(found) == 1 else ''} 0xFFFF, what a locked Vial keyboard stores for a "
+        "refused QK_BOOT: if QK_BOOT belongs there, put it back and push (keyconf unlocks the keyboard first)"
+    ]
+
+
 def read_board_layout(
     device_spec: str | None,
     *,
@@ -151,6 +167,8 @@ def read_board_layout(
         if keyboard is None and board.is_vial:
             layout.geometry = geometry  # the definition lives in the board: keep it in the file
         warnings = list(board.warnings)
+        if board.is_vial and sync.snapshot is not None:
+            warnings += refused_marks(sync.snapshot.keymap)
         return BoardLayout(layout, geometry, board.describe(), warnings)
     finally:
         board.close()

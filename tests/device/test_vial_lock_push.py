@@ -155,3 +155,13 @@ def test_a_misaligned_write_is_checked_like_the_firmware():
     request[4:8] = bytes([0x00, 0x7C, 0x00, 0x7C])
     sim._set_buffer(request)
     assert request[4:8] == bytes([0x00, 0xFF, 0xFF, 0xFF])
+
+
+def test_pull_warns_about_keys_a_locked_board_already_destroyed(monkeypatch):
+    from keyconf.device.connection import read_board_layout
+
+    sim = SimulatedVialKeyboard(rows=ROWS, cols=COLS, layers=LAYERS)
+    sim.set_keycode(3, 0, 11, 0xFFFF)
+    monkeypatch.setattr("keyconf.device.connection.open_board", lambda *a, **k: Board.connect(sim, sim.info()))
+    read = read_board_layout(None)
+    assert any("layer 3 row 0 col 11 holds 0xFFFF" in w and "QK_BOOT" in w for w in read.warnings)
