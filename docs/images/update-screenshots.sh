@@ -14,20 +14,24 @@ scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 export QT_QPA_PLATFORM=offscreen KEYCONF_HOME="$scratch/home" PYTHONPATH="$root${PYTHONPATH:+:$PYTHONPATH}"
 
-shot() {  # shot OUT.png [keyconf arguments…], run where the layout's relative path is shown
-    local out="$1"
-    shift
-    "$python" -m keyconf --screenshot "$images/$out" --size 1400x860 "$@"
+shot() {  # shot OUT.png SIZE [keyconf arguments…], run where the layout's relative path is shown
+    local out="$1" size="$2"
+    shift 2
+    "$python" -m keyconf --screenshot "$images/$out" --size "$size" "$@"
 }
 
+# The main window at a small laptop's 1366x768 and at 1920x1080, light and dark.
 # Layout paths are relative so the status bar shows "Opened layouts/…", not this machine's folders.
-(cd "$root" && shot main-window.png layouts/planck.yaml --light)
-(cd "$root" && shot corne-dark.png layouts/corne.yaml --layer nav --dark)
+(cd "$root" && shot main-window.png 1366x768 layouts/planck.yaml --light)
+(cd "$root" && shot main-window-dark.png 1366x768 layouts/planck.yaml --dark)
+(cd "$root" && shot main-window-1920.png 1920x1080 layouts/corne.yaml --light)
+(cd "$root" && shot main-window-1920-dark.png 1920x1080 layouts/corne.yaml --dark)
+(cd "$root" && shot corne-dark.png 1366x768 layouts/corne.yaml --layer nav --dark)
 
 # A layout with a typo, to show the problems panel.
 mkdir -p "$scratch/layouts"
 sed '0,/KC_Q,/s//KC_QQ,/' "$root/layouts/planck.yaml" > "$scratch/layouts/my-planck.yaml"
-(cd "$scratch" && shot problems.png layouts/my-planck.yaml --light)
+(cd "$scratch" && shot problems.png 1366x768 layouts/my-planck.yaml --light)
 
 # docs/retarget.md: a layout before and after `keyconf retarget`, drawn by `keyconf render`.
 (cd "$root" && "$python" -m keyconf retarget layouts/corne.yaml --keyboard ferris/sweep -o "$scratch/sweep.yaml" >/dev/null)

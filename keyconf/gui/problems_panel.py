@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHeaderView, QLabel, QStyle, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from keyconf.gui.document import LayoutDocument
@@ -87,6 +87,7 @@ class ProblemsPanel(QWidget):
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.tree.header().setStretchLastSection(True)
+        self.tree.viewport().installEventFilter(self)
         self.tree.itemActivated.connect(self._on_item)
         self.tree.itemClicked.connect(self._on_item)
         self.summary = QLabel("No problems")
@@ -152,6 +153,7 @@ class ProblemsPanel(QWidget):
             item.setToolTip(0, tip)
             item.setData(0, Qt.ItemDataRole.UserRole, index)
             self.tree.addTopLevelItem(item)
+        self._fit_rows()
         if not self.problems:
             self.summary.setText("✓ No problems: this layout can be built and sent to a keyboard.")
         else:
@@ -162,6 +164,26 @@ class ProblemsPanel(QWidget):
                 parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
             self.summary.setText(", ".join(parts))
         self.countsChanged.emit(errors, warnings)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if watched is self.tree.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_rows()
+        return False
+
+    def _fit_rows(self) -> None:
+        """Each row as tall as its message wrapped to the panel's width (Qt's own estimate cuts
+        wrapped rows short)."""
+        width = self.tree.viewport().width() - self.tree.columnWidth(0) - 8
+        if width <= 40:
+            return
+        metrics = self.tree.fontMetrics()
+        flags = int(Qt.TextFlag.TextWordWrap) | int(Qt.AlignmentFlag.AlignLeft)
+        for i in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(i)
+            if item is None:
+                continue
+            height = metrics.boundingRect(QRect(0, 0, width, 100_000), flags, item.text(1)).height()
+            item.setSizeHint(1, QSize(width, height + 6))
 
     def _where(self, problem: Any) -> str:
         if self.doc is None:

@@ -466,6 +466,10 @@ def test_problems_wrap_with_human_locations(opened, qtbot):
     assert item.text(1).split("\n")[1].startswith("layer nav, row 2, key 5")
     assert "KC_WW" in item.toolTip(1) and "layer nav, row 2, key 5" in item.toolTip(1)
     assert panel.tree.wordWrap() and panel.tree.textElideMode() == Qt.TextElideMode.ElideNone
+    # The row is as tall as the wrapped message plus its location line: nothing is cut short.
+    metrics = panel.tree.fontMetrics()
+    lines = metrics.horizontalAdvance(item.text(1).split("\n")[0]) // max(1, panel.tree.columnWidth(1)) + 2
+    assert item.sizeHint(1).height() >= lines * metrics.lineSpacing()
     names = doc.layout.layer_names
     assert describe_location(("layers", 2), names, positions) == f"layer {names[2]}"
     assert describe_location(("combos", 0, "keys"), names, positions) == "combo 1"
