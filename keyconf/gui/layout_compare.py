@@ -30,7 +30,7 @@ from keyconf.model.layout import Layout
 
 if TYPE_CHECKING:
     from keyconf.gui.editor_window import EditorWindow
-    from keyconf.model.layout_diff import LayoutDiff
+    from keyconf.model.layout_diff import KeyChange, LayoutDiff
 
 RECOMPUTE_DELAY_MS = 120  # edits arriving faster than this are compared once
 
@@ -55,16 +55,23 @@ class LayoutComparison:
     other: Layout
     path: Path
     format_name: str
+    # The file's keyboard: when it is another board than the window's (a layout and its
+    # `keyconf retarget` copy), keys are paired by where fingers find them, not by index.
+    other_keyboard: Keyboard | None = None
 
     @property
     def label(self) -> str:
         return self.path.name
 
-    def diff(self, layout: Layout) -> LayoutDiff:
+    def diff(self, layout: Layout, keyboard: Keyboard | None = None) -> LayoutDiff:
         """What changed from the file to the window's layout (the file is the old side)."""
         from keyconf.model.layout_diff import diff_layouts
+        from keyconf.model.retarget import layouts_match
 
-        return diff_layouts(self.other, layout)
+        match = None
+        if keyboard is not None and self.other_keyboard is not None:
+            match = layouts_match(self.other, self.other_keyboard, layout, keyboard)
+        return diff_layouts(self.other, layout, key_pairs=match.target_of if match else None)
 
     def changed_keys(self, diff: LayoutDiff, layout: Layout) -> dict[int, set[int]]:
         """Window layer index -> the key slots that differ (new layers count as unchanged keys:
@@ -74,7 +81,7 @@ class LayoutComparison:
             if entry.new_index is None or entry.added:
                 continue
             count = len(layout.layers[entry.new_index].keys)
-            slots = {change.index for change in entry.keys if change.index < count}
+            slots = {slot for change in entry.keys if (slot := change_slot(change)) is not None and slot < count}
             if slots:
                 changed[entry.new_index] = slots
         return changed
@@ -86,9 +93,20 @@ class LayoutComparison:
             if entry.new_index is None or entry.added:
                 continue
             for change in entry.keys:
+                slot = change_slot(change)
+                if slot is None:
+                    continue
                 old = f"{change.old_legend} ({change.old})" if change.old else "no key"
-                notes[(entry.new_index, change.index)] = f"In {self.label}: {old}"
+                notes[(entry.new_index, slot)] = f"In {self.label}: {old}"
         return notes
+
+
+def change_slot(change: KeyChange) -> int | None:
+    """Where a changed key sits in the window's layout; None for a key of the file's board that
+    has no place on the window's (layouts of different boards)."""
+    if change.new_index is not None:
+        return change.new_index
+    return change.index if change.new else None
 
 
 def key_positions(keyboard: Keyboard, macro_name: str) -> dict[int, tuple[int, int]]:
@@ -126,13 +144,13 @@ def difference_rows(
             parts.append(f"{len(entry.keys)} key{'s' if len(entry.keys) != 1 else ''} changed")
         rows.append(DifferenceRow(f"Layer {layer} “{name}”: {', '.join(parts)}", "layer", layer))
         for change in entry.keys:
-            where = f"row {positions[change.index][0]}, col {positions[change.index][1]}" if change.index in positions \
-                else f"key {change.index}"
-            rows.append(
-                DifferenceRow(
-                    f"    {where}: {change.old_legend} → {change.new_legend}", "key", layer, change.index
-                )
-            )
+            slot = change_slot(change)
+            if slot is None:
+                rows.append(DifferenceRow(f"    key {change.index + 1} of {label}: {change.old_legend} → no place here",
+                                          "key", layer))
+                continue
+            where = f"row {positions[slot][0]}, col {positions[slot][1]}" if slot in positions else f"key {slot}"
+            rows.append(DifferenceRow(f"    {where}: {change.old_legend} → {change.new_legend}", "key", layer, slot))
         for encoder in entry.encoders:
             arrow = "↺" if encoder.direction == "ccw" else "↻"
             rows.append(
@@ -165,7 +183,7 @@ def read_for_comparison(path: Path, keyboard: Keyboard, layout: Layout) -> Layou
         raise FileProblem(error.message, error.path or str(path), error.line, error.column, error.hint) from None
     except LayoutFileError as error:
         raise FileProblem(error.message, error.file or str(path), error.line, error.column, error.hint) from None
-    return LayoutComparison(imported.layout, path, FORMAT_NAMES[fmt])
+    return LayoutComparison(imported.layout, path, FORMAT_NAMES[fmt], imported.keyboard)
 
 
 # ---- the dock -------------------------------------------------------------------------------
@@ -303,7 +321,7 @@ class LayoutCompare(QObject):
         comparison = self.comparison
         if doc is None or comparison is None:
             return
-        diff = comparison.diff(doc.layout)
+        diff = comparison.diff(doc.layout, doc.keyboard)
         self.diff = diff
         changed = comparison.changed_keys(diff, doc.layout)
         self.window.keyboard_view.set_changed(changed, comparison.notes(diff))

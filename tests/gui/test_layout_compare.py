@@ -108,3 +108,24 @@ def test_opening_another_layout_stops_the_comparison(opened, qtbot, monkeypatch,
     opened.open_path(REPO / "layouts" / "planck.yaml")
     qtbot.waitUntil(lambda: opened.doc.keyboard.name == "planck/rev6", timeout=10_000)
     assert opened.keyboard_view.changed == {} and controller.comparison is None
+
+
+def test_comparing_with_the_layout_moved_to_another_board_pairs_keys_by_place(
+    opened, qtbot, monkeypatch, tmp_path, layout_file
+):
+    from keyconf.catalogue.resolve import find_keyboard
+    from keyconf.model.retarget import retarget_layout
+
+    corne = load_layout(layout_file).layout
+    sweep = retarget_layout(corne, find_keyboard("crkbd/rev1"), find_keyboard("ferris/sweep")).layout
+    sweep.layers[0].keys[31] = "KC_BSPC"  # the Sweep's copy changed on the left inner thumb
+    moved = tmp_path / "sweep.yaml"
+    save_layout(sweep, moved)
+    controller = compare(opened, qtbot, monkeypatch, moved)
+    view = opened.keyboard_view
+    outer = {0, 11, 12, 23, 24, 35, 36, 41}  # the Corne keys the Sweep has no place for
+    assert view.changed[0] == outer | {38}  # …and the Corne thumb the Sweep's changed key sits on
+    opened.selection.set_layer(0)
+    assert "In sweep.yaml: Bksp (KC_BSPC)" in view.tooltip_for(38)
+    assert "In sweep.yaml: no key" in view.tooltip_for(0)
+    assert "moved to the new board unchanged" in controller.panel.summary.text()
