@@ -267,6 +267,7 @@ class Tally:
     crashes: Counter[str] = field(default_factory=Counter)
     unplaced: Counter[str] = field(default_factory=Counter)
     slow: list[tuple[float, int, str]] = field(default_factory=list)  # over 1 s of CPU time
+    confirmed_slow: int = 0  # over 1 s of CPU time on a second run too (a first run may pay a GC pass)
     slow_wall: int = 0  # over 1 s of wall time (the machine's load counts here)
     times: list[float] = field(default_factory=list)
     traced_peak: tuple[int, int] = (0, 0)  # bytes, input size
@@ -350,7 +351,10 @@ def fuzz_format(fmt: str, n: int, seed: int, trace_every: int, hang: float, out:
                 tally.rss_raisers.append((now, len(data)))
             rss = now
         if tally.times[-1] > 0.3 and trace_every:  # measure the memory of slow inputs too
-            run_one(Tally(fmt), target, data, True, hang, out)
+            again = Tally(fmt)
+            run_one(again, target, data, True, hang, out)
+            if tally.times[-1] > 1.0 and again.times[-1] > 1.0:
+                tally.confirmed_slow += 1
     return tally
 
 
@@ -370,7 +374,8 @@ def report(tally: Tally) -> bool:
         print(f"     {count:6d}  without: {what}")
     p99 = times[int(0.99 * (len(times) - 1))]
     print(f"   CPU time per input: median {1000 * statistics.median(times):.1f} ms, p99 {1000 * p99:.1f} ms, "
-          f"max {1000 * times[-1]:.0f} ms; over 1 s: {len(tally.slow)} (of wall time: {tally.slow_wall})")
+          f"max {1000 * times[-1]:.0f} ms; over 1 s: {len(tally.slow)}, on a re-run too: {tally.confirmed_slow} "
+          f"(over 1 s of wall time: {tally.slow_wall})")
     for elapsed, size, path in sorted(tally.slow, reverse=True)[:5]:
         print(f"     {elapsed:6.2f} s  {size} bytes  {path}")
     peak, size = tally.traced_peak

@@ -41,9 +41,11 @@ def check_loaded_layout(loaded: LoadedLayout) -> CheckedLayout:
         keyboard = None
         hint = (f"did you mean {', '.join(exc.suggestions)}?" if exc.suggestions else
                 "use a keyboard from `keyconf keyboards`, or embed the geometry (`geometry:`) in the layout")
-        message = f"unknown keyboard `{exc.name}`"
+        long = len(exc.name) > 80  # a name this long is no keyboard's: show its start and its length
+        shown = f"`{exc.name[:60]}…` ({len(exc.name):,} characters)" if long else f"`{exc.name}`"
+        message = f"unknown keyboard {shown}"
         if exc.reason:
-            message, hint = f"keyboard `{exc.name}` cannot be loaded: {exc.reason}", "fix the definition file"
+            message, hint = f"keyboard {shown} cannot be loaded: {exc.reason}", "fix the definition file"
         problems.append(error(message, ("keyboard",), hint, code="unknown-keyboard"))
     problems.extend(validate(loaded.layout, keyboard))
     return CheckedLayout(loaded, keyboard, loaded.locate(problems))

@@ -96,6 +96,7 @@ MAX_LAYERS = 32  # QMK's layer state is 32 bits
 MAX_MATRIX_ROWS = 255  # VIA and Vial send a matrix position as one byte each
 MAX_MATRIX_COLS = 255
 MAX_LAYER_KEYS = 1024  # keys of one layer; the largest real boards have ~200
+MAX_LAYOUT_KEYCODES = 8192  # keycodes in all layers of an imported layout: 32 layers of 256
 MAX_TABLE_ENTRIES = 256  # macros, tap dances, combos, key overrides: QMK indexes each with one byte
 
 

@@ -14,7 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from keyconf.formats import foreign_keycodes as fk
-from keyconf.formats.document_limits import MAX_DOCUMENT_BYTES, JsonError, load_json, position
+from keyconf.formats.document_limits import (
+    MAX_DOCUMENT_BYTES,
+    MAX_LAYOUT_KEYCODES,
+    JsonError,
+    load_json,
+    position,
+)
 from keyconf.formats.format_error import FormatError
 from keyconf.formats.keymap_c_import import keyboard_from_path, looks_like_keymap_c, read_keymap_c
 from keyconf.formats.keymap_drawer import layout_to_keymap_drawer
@@ -192,6 +198,18 @@ def import_text(
         if error.line is None:
             error = _anchored(error, text, _ANCHORS.get(fmt, ""))
         raise error if error.path else error.with_path(path) from None
+    empty = next((place.location for place in keycode_fields(imported.layout) if not place.text.strip()), None)
+    if empty is not None:
+        where = "][".join(str(part) for part in empty[1:])
+        raise _anchored(FormatError(
+            f"a keycode is empty ({empty[0]}[{where}])", path,
+            hint="write KC_NO for a key that does nothing, KC_TRNS for one that falls through"),
+            text, _ANCHORS.get(fmt, ""))
+    total = sum(len(layer.keys) for layer in imported.layout.layers)
+    if total > MAX_LAYOUT_KEYCODES:
+        raise _anchored(FormatError(
+            f"the file holds {total:,} keycodes in all; a keyconf layout holds at most {MAX_LAYOUT_KEYCODES:,} "
+            "(32 layers of 256 keys)", path, hint="remove unused layers before importing"), text, _ANCHORS.get(fmt, ""))
     if embed_geometry and imported.keyboard is not None and imported.layout.geometry is None:
         imported.layout.geometry = imported.keyboard
     return imported
@@ -212,6 +230,9 @@ def layout_text(imported: Imported, path: str | Path) -> str:
     """The YAML text of an imported layout, checked to reopen: an import never writes a file
     keyconf cannot read back. Raises FormatError (naming `path`, the imported file) when the
     file holds something the layout format cannot carry."""
+    if not imported.layout.layout_macro:
+        raise FormatError("the file names no layout macro, and a keyconf layout needs one", path, 1, 1,
+                          hint="pass --layout with the keyboard's layout macro, e.g. --layout LAYOUT_split_3x6_3")
     text = dumps_layout(imported.layout, imported.keyboard)
     try:
         loads_layout(text, "<imported>")

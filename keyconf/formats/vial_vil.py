@@ -29,6 +29,7 @@ from typing import Any
 
 from keyconf.formats import foreign_keycodes as fk
 from keyconf.formats.document_limits import (
+    MAX_LAYER_KEYS,
     MAX_LAYERS,
     MAX_MATRIX_COLS,
     MAX_MATRIX_ROWS,
@@ -147,7 +148,8 @@ def read_vil(text: str, path: str | Path | None = None) -> VialSave:
     for li, layer in enumerate(layers):
         if not isinstance(layer, list) or not all(isinstance(row, list) for row in layer):
             raise fail("layout", f"layout[{li}] must be a list of rows, each a list of keycodes")
-        problem = too_many(len(layer), MAX_MATRIX_ROWS, f"matrix rows in layout[{li}]") or next(
+        problem = too_many(len(layer), MAX_MATRIX_ROWS, f"matrix rows in layout[{li}]") or too_many(
+            sum(len(row) for row in layer), MAX_LAYER_KEYS, f"matrix positions in layout[{li}]") or next(
             (too_many(len(row), MAX_MATRIX_COLS, f"matrix columns in layout[{li}][{ri}]")
              for ri, row in enumerate(layer) if len(row) > MAX_MATRIX_COLS), None)
         if problem:

@@ -7,7 +7,6 @@ remembers where every node sits so errors and surgical saves can point into the 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -22,9 +21,8 @@ except AttributeError:  # pragma: no cover - pure-Python PyYAML build
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
 # A layout of 32 layers x 200 keys with its geometry embedded has ~12,000 values.
-MAX_NODES = 25_000  # values, after alias expansion; also places a value can start, before reading
+MAX_NODES = 25_000  # values, counted before they are built and again after alias expansion
 MAX_DEPTH = 64  # a layout nests 4 levels (layers: name: rows: keys); embedded geometry ~6
-_VALUE_STARTS = re.compile(r"[,\n\[{:]|- |\? ")
 
 DocPath = tuple[str | int, ...]
 
@@ -131,9 +129,9 @@ def parse_yaml(text: str, file: str | None = None) -> YamlDocument:
     Limits are checked before anything is expanded: libyaml refuses nesting deeper than 1,000
     while it reads; the node graph is then measured (each distinct node once) so an alias
     bomb or nesting built from aliases is refused in time proportional to the file."""
-    _check_value_count(text, file)
     loader = _Loader(text)
     try:
+        _check_value_count(text, file)
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         raise _from_yaml_error(exc, text, file) from None
@@ -153,23 +151,27 @@ def parse_yaml(text: str, file: str | None = None) -> YamlDocument:
 
 
 def _check_value_count(text: str, file: str | None) -> None:
-    """Refuse, before libyaml builds a node for each, text with room for more values than a
-    layout has: every value starts after a comma, line break, bracket, colon or `- `, so their
-    count bounds the number of nodes (at most two per place) in one pass over the text."""
-    count = sum(text.count(c) for c in ",\n[{:") + text.count("- ") + text.count("? ")
-    if count <= MAX_NODES:
+    """Refuse, before libyaml builds a node for each, text holding more values than a layout.
+
+    Every value starts after a comma, line break, bracket, colon or `- `: when those are few
+    (almost every file) nothing more is done. Otherwise libyaml's event stream is counted,
+    stopping at the limit, so the cost is bounded by the limit, not by the file."""
+    if sum(text.count(c) for c in ",\n[{:") + text.count("- ") + text.count("? ") <= MAX_NODES:
         return
-    line, column = 1, 1
-    for index, match in enumerate(_VALUE_STARTS.finditer(text)):
-        if index == MAX_NODES:
-            line = text.count("\n", 0, match.start()) + 1
-            column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
-            break
-    raise SourceError(
-        f"the file has room for more than {MAX_NODES:,} values (lines, list items, entries); the limit "
-        "is passed here", file, line, column,
-        hint="a layout has a few thousand values: is this really a keyconf layout?",
-    )
+    count = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, _VALUE_EVENTS):
+            count += 1
+            if count > MAX_NODES:
+                mark = event.start_mark
+                raise SourceError(
+                    f"the file holds more than {MAX_NODES:,} values (keys, list items, entries); the limit is "
+                    "passed here", file, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1,
+                    hint="a layout has a few thousand values: is this really a keyconf layout?",
+                )
+
+
+_VALUE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
 
 
 def _check_expanded_size(root: yaml.Node, file: str | None) -> None:

@@ -69,7 +69,7 @@ def test_alias_bomb_is_refused_at_its_anchor():
 
 def test_too_many_values_refused_before_reading_them():
     error = yaml_error(GOOD + "notes: [" + "a," * (MAX_NODES + 10) + "]\n")
-    assert "room for more than" in error.message
+    assert f"holds more than {MAX_NODES:,} values" in error.message
     assert error.line == 5
 
 
@@ -210,3 +210,11 @@ def test_keymap_c_octal_keycode_imports_as_c_reads_it():
     """`017` is octal 15 in C, the value of KC_L."""
     imported = import_text(keymap_c_with("017"), "keymap.c", finder=NoKeyboards(), format="keymap.c")
     assert imported.layout.layers[0].keys[:3] == ["KC_TAB", "KC_L", "KC_W"]
+
+
+def test_a_4000_character_keyboard_name_gets_a_short_clear_answer():
+    loaded = loads_layout(f"keyboard: {'q' * 4000}\nlayout: LAYOUT\nlayers:\n  base: [[KC_A]]\n", "long.yaml")
+    problems = check_loaded_layout(loaded).problems
+    unknown = [p for p in problems if p.code == "unknown-keyboard"]
+    assert len(unknown) == 1 and unknown[0].line == 1
+    assert "(4,000 characters)" in unknown[0].message and len(unknown[0].format()) < 300
