@@ -15,11 +15,13 @@ from pathlib import Path
 
 from keyconf.formats.format_error import FormatError
 
-_IDENT_START = re.compile(r"[A-Za-z_]")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _NUMBER = re.compile(r"[0-9][A-Za-z0-9_.]*|\.[0-9][A-Za-z0-9_.]*")
-_PUNCT3 = ("...", "<<=", ">>=")
-_PUNCT2 = ("<<", ">>", "||", "&&", "==", "!=", "<=", ">=", "->", "##", "++", "--", "+=", "-=", "|=", "&=")
+_PUNCT3 = frozenset(("...", "<<=", ">>="))
+_PUNCT2 = frozenset(("<<", ">>", "||", "&&", "==", "!=", "<=", ">=", "->", "##", "++", "--", "+=", "-=", "|=", "&="))
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+_IDENT_START_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
+_NUMBER_START_CHARS = frozenset("0123456789.")
 _MAX_EXPANSION_DEPTH = 64
 MAX_NESTING = 200  # brackets inside brackets; QMK keymaps nest ~10 deep
 MAX_EXPANDED_TOKENS = 200_000  # what macro expansion may produce; a large keymap.c expands to ~30,000
@@ -62,18 +64,18 @@ def tokenize(text: str, path: str | Path | None = None, first_line: int = 1) -> 
             at_line_start = True
             continue
         if ch in " \t\r\f\v":
-            i += 1
+            i = _SPACES.match(text, i).end()  # type: ignore[union-attr]
             continue
         if ch == "\\" and text.startswith("\n", i + 1):
             i += 2
             line += 1
             line_start = i
             continue
-        if text.startswith("//", i):
+        if ch == "/" and text.startswith("//", i):
             end = text.find("\n", i)
             i = n if end < 0 else end
             continue
-        if text.startswith("/*", i):
+        if ch == "/" and text.startswith("/*", i):
             end = text.find("*/", i + 2)
             if end < 0:
                 raise FormatError("comment never closed (missing */)", path, line, i - line_start + 1)
@@ -123,13 +125,13 @@ def tokenize(text: str, path: str | Path | None = None, first_line: int = 1) -> 
             i = j
             continue
         at_line_start = False
-        if _IDENT_START.match(ch):
+        if ch in _IDENT_START_CHARS:
             m = _IDENT.match(text, i)
             assert m is not None
             tokens.append(Token("ident", m.group(0), line, column))
             i = m.end()
             continue
-        m = _NUMBER.match(text, i)
+        m = _NUMBER.match(text, i) if ch in _NUMBER_START_CHARS else None
         if m:
             tokens.append(Token("number", m.group(0), line, column))
             i = m.end()
@@ -147,11 +149,10 @@ def tokenize(text: str, path: str | Path | None = None, first_line: int = 1) -> 
             tokens.append(Token("string" if ch == '"' else "char", text[i : j + 1], line, column))
             i = j + 1
             continue
-        for punct in _PUNCT3 + _PUNCT2:
-            if text.startswith(punct, i):
-                tokens.append(Token("punct", punct, line, column))
-                i += len(punct)
-                break
+        punct = text[i:i + 3] if text[i:i + 3] in _PUNCT3 else text[i:i + 2] if text[i:i + 2] in _PUNCT2 else ""
+        if punct:
+            tokens.append(Token("punct", punct, line, column))
+            i += len(punct)
         else:
             tokens.append(Token("punct", ch, line, column))
             i += 1
