@@ -129,6 +129,23 @@ class PickerModel:
             fixed = named + [e for e in fixed if e.code not in codes]
         return self._in_language(fixed, layout)
 
+    def _language_matches(self, query: str, layout: Layout | None) -> list[Any]:
+        """The keycodes whose alias in the layout's language starts with the query (`DE_Z`)."""
+        language = layout.host_language if layout is not None else None
+        table = self.registry.language_table(language) if language else None
+        if table is None or len(query) < 3:
+            return []
+        from keyconf.model.keycodes.types import OP_KEYCODE
+
+        q = query.upper()
+        found = []
+        for alias, kc in table.by_alias.items():
+            if alias.startswith(q) and kc.op == OP_KEYCODE:
+                definition = self.registry.get(kc.name)
+                if definition is not None and definition not in found:
+                    found.append(definition)
+        return found
+
     def _in_language(self, entries: list[PickerEntry], layout: Layout | None) -> list[PickerEntry]:
         """For a layout whose computer types another language, keys it has an alias for are
         offered under it (DE_Z, legend Z for KC_Y): a pick writes the layout's language."""
@@ -164,7 +181,7 @@ class PickerModel:
         found: list[PickerEntry] = []
         seen: set[str] = set()
         shown: set[tuple[str, str]] = set()
-        for definition in self.registry.search(query):
+        for definition in [*self._language_matches(query, layout), *self.registry.search(query)]:
             entry = _entry_from_definition(definition)
             # One entry per keycode (its aliases fold into it), and none that would look and
             # read exactly like one already listed.

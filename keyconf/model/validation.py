@@ -7,11 +7,13 @@ location (see `keyconf.model.problems`); loaders turn locations into file positi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from keyconf.model import keycodes as kc
 from keyconf.model.keyboard import Keyboard, LayoutMacro
+from keyconf.model.keycodes.languages import language_title
 from keyconf.model.layout import Layout, keycode_context, keycode_fields
 from keyconf.model.problems import Location, Problem, error, warning
 
@@ -39,6 +41,9 @@ def validate(layout: Layout, keyboard: Keyboard | None = None) -> list[Problem]:
     return problems
 
 
+_ALIAS_NAME = re.compile(r"\b[A-Z][A-Z0-9]{1,3}_[A-Z0-9_]+\b")
+
+
 class _Checker:
     def __init__(self, layout: Layout, keyboard: Keyboard | None):
         self.layout = layout
@@ -52,6 +57,7 @@ class _Checker:
         yield from self.check_layer_names()
         yield from self.check_key_counts()
         yield from self.check_keycodes()
+        yield from self.check_language()
         yield from self.check_macros()
         yield from self.check_custom_keycodes()
         yield from self.check_definitions()
@@ -140,6 +146,31 @@ class _Checker:
                               "run `keyconf validate --fix FILE` to rewrite old names", code="deprecated")
             for ref in _layer_refs(keycode, self.ctx):
                 self.refs.append(_Ref(ref[0], ref[1], location, source_layer))
+
+    def check_language(self) -> Iterator[Problem]:
+        """Aliases of a language the computer does not type in: once per language, not per key."""
+        own = self.layout.host_language
+        table = self.registry.language_table(own) if own else None
+        first: dict[str, tuple[str, Location]] = {}
+        for field in keycode_fields(self.layout):
+            for name in _ALIAS_NAME.findall(field.text):
+                if (self.registry.get(name) is not None or self.ctx.custom(name) is not None
+                        or (table is not None and name in table.by_alias)):
+                    continue
+                owner = self.registry.language_of_alias(name)
+                if owner is not None and owner not in first:
+                    first[owner] = (name, field.location)
+        for language, (name, location) in first.items():
+            title = language_title(language)
+            if own is None:
+                yield warning(f"`{name}` is a {title} name, but the layout does not say the computer types in "
+                              f"{title}", location, f"add `host_language: {language}` so legends show what keys "
+                              "type and the firmware includes its header", code="host-language")
+            else:
+                yield warning(f"`{name}` is a {title} name, but this layout's computer types in "
+                              f"{language_title(own)} (host_language: {own})", location,
+                              f"write the key with {language_title(own)} names, or set host_language: {language}",
+                              code="host-language")
 
     def check_macros(self) -> Iterator[Problem]:
         for mi, macro in enumerate(self.layout.macros):

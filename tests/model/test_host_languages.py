@@ -146,3 +146,23 @@ def test_import_writes_a_via_save_in_the_language_asked_for(tmp_path, capsys) ->
     assert layout.layers[0].keys[6] == "DE_Z" and "KC_Y" not in layout.layers[0].keys
     assert main(["import", str(save), "--keyboard", "crkbd/rev1", "--host-language", "klingon", "-o", "-"]) != 0
     assert "unknown host language" in capsys.readouterr().err
+
+
+def test_aliases_of_another_language_are_one_warning_per_language() -> None:
+    keys = ["DE_Z", "DE_Y", "LCTL_T(DE_A)", "FR_A"] + ["KC_A"] * 38
+    layout = Layout("crkbd/rev1", "LAYOUT_split_3x6_3", [Layer("base", keys)])
+    keyboard = load_bundled("crkbd/rev1")
+    found = [p for p in validate(layout, keyboard) if p.code == "host-language"]
+    assert [p.is_error for p in found] == [False, False]
+    assert "German" in found[0].message and "host_language: german" in (found[0].hint or "")
+    layout.host_language = "german"
+    found = [p for p in validate(layout, keyboard) if p.code == "host-language"]
+    assert len(found) == 1 and "`FR_A` is a French name" in found[0].message and "German" in found[0].message
+
+
+def test_the_picker_finds_keys_by_the_languages_names() -> None:
+    from keyconf.gui.picker_model import PickerModel
+
+    layout = Layout("crkbd/rev1", "LAYOUT_split_3x6_3", [Layer("base", ["KC_A"] * 42)], host_language="german")
+    assert [e.code for e in PickerModel().search("DE_Z", layout)][:1] == ["DE_Z"]
+    assert [e.legend for e in PickerModel().search("DE_ODIA", layout)][:1] == ["Ö"]

@@ -85,6 +85,12 @@ def host_language(name: str) -> HostLanguage | None:
     return found
 
 
+def language_title(name: str) -> str:
+    """How people call a language keyconf knows by QMK's name (german → German)."""
+    language = host_languages().get(name)
+    return language.title if language is not None else name
+
+
 @lru_cache(maxsize=1)
 def alias_owners() -> dict[str, str]:
     """Alias name → the language it is read in when the layout names none: of the languages that
@@ -110,4 +116,5 @@ def source() -> str:
     return f"{data['source']} at {data['commit']} ({data['license']})"
 
 
-__all__ = ["Alias", "HostLanguage", "alias_owners", "host_language", "host_languages", "legend_of", "source"]
+__all__ = ["Alias", "HostLanguage", "alias_owners", "host_language", "host_languages", "language_title", "legend_of",
+           "source"]
