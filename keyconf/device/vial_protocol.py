@@ -208,7 +208,8 @@ def parse_unlock_status(reply: bytes) -> UnlockStatus:
 
 SETTINGS_END = 0xFFFF
 MAX_SETTING_IDS = 256  # real firmware offers about 30: more is a broken or hostile answer
-# Bytes each setting takes on the wire (vial-gui's qmk_settings.json "width"; 1 when it says none)
+# Bytes each setting takes on the wire: vial-gui's qmk_settings.json "width", 1 when it says none
+# (checked against vial-kb/vial-gui 9bb3c6b; 30-33, auto mouse, from a fork's list)
 SETTING_WIDTHS: dict[int, int] = {
     1: 1, 2: 2, 3: 1, 4: 2, 5: 1, 6: 2, 7: 2, 8: 1,
     9: 2, 10: 2, 11: 2, 12: 2, 13: 2, 14: 2, 15: 2, 16: 2, 17: 2,
