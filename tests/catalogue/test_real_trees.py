@@ -61,3 +61,28 @@ def test_names_people_write_load(name: str) -> None:
         board = load_qmk_keyboard(tree, name)
         assert board.name in ALIASES[name], tree
         assert board.layouts and all(k.matrix is not None for m in board.layouts.values() for k in m.keys)
+
+
+# Names QMK itself no longer resolves (folders that hold keyboards): the catalogue's default.
+FOLDER_NAMES = {"planck": "planck/rev6", "ferris": "ferris/sweep"}
+
+
+@needs_tree
+@pytest.mark.parametrize("name", sorted({**ALIASES, **FOLDER_NAMES}) + sorted(SPLIT_BOARDS))
+def test_the_resolver_takes_every_name_from_the_users_tree(name: str, tmp_path: Path) -> None:
+    from keyconf.catalogue.catalogue import Catalogue
+    from keyconf.catalogue.qmk_home import QmkCliConfig
+
+    for tree in trees():
+        catalogue = Catalogue.open(tree, environ={}, qmk_config=QmkCliConfig(), home=tmp_path,
+                                   definitions_dir=tmp_path / "definitions", cache_dir=tmp_path / "cache")
+        folder = catalogue.tree_path(name)
+        assert folder is not None, f"{tree} has no {name}"
+        board = catalogue.find(name)
+        assert board.name == folder
+        expected = FOLDER_NAMES.get(name) or (name if name in SPLIT_BOARDS else None)
+        assert expected is None or board.name == expected
+        # From the tree, as it is built: the same keys as the tree's own loader gives.
+        own = load_qmk_keyboard(tree, folder)
+        assert [[k.matrix for k in m.keys] for m in board.layouts.values()] == \
+               [[k.matrix for k in m.keys] for m in own.layouts.values()]
