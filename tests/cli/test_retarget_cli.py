@@ -69,3 +69,39 @@ def test_retarget_refuses_what_it_cannot_do(tmp_path: Path, capsys: pytest.Captu
     existing.write_text("keep me")
     assert main(["retarget", corne, "--keyboard", "ferris/sweep", "-o", str(existing)]) == 2
     assert existing.read_text() == "keep me"
+
+
+def preonic_definition(folder: Path) -> Path:
+    """A Preonic's geometry as a QMK info.json of our own: five rows of twelve (its matrix
+    wiring simplified to rows and columns), as keyboards/preonic's LAYOUT_ortho_5x12 lays them out."""
+    import json
+
+    keys = [{"matrix": [r, c], "x": c, "y": r} for r in range(5) for c in range(12)]
+    data = {
+        "keyboard_name": "Preonic (test)",
+        "manufacturer": "OLKB",
+        "matrix_size": {"rows": 5, "cols": 12},
+        "layouts": {"LAYOUT_ortho_5x12": {"layout": keys}},
+    }
+    path = folder / "preonic.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_planck_to_a_preonic_from_a_definition_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "preonic.yaml"
+    definition = preonic_definition(tmp_path)
+    assert main(["retarget", str(LAYOUTS / "planck.yaml"), "--keyboard", str(definition), "-o", str(out)]) == 0
+    captured = capsys.readouterr()
+    text = captured.out
+    assert "does not name its keyboard; the layout calls it preonic" in captured.err
+    assert "12 keys of preonic have nothing landing on them" in text
+    assert "left number row, column 6 from the inside" in text
+    assert text.count("48 moved, 0 dropped, 12 unfilled") == 4
+    moved = load_layout(out).layout
+    planck = load_layout(LAYOUTS / "planck.yaml").layout
+    assert moved.geometry is not None  # a board from a file travels with the layout
+    assert moved.keyboard == "preonic"
+    for before, after in zip(planck.layers, moved.layers, strict=True):
+        assert after.keys[:12] == ["KC_NO"] * 12
+        assert after.keys[12:] == before.keys
