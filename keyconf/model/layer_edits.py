@@ -119,14 +119,22 @@ def unique_layer_name(layout: Layout, base: str) -> str:
 
 
 def rename_layer(layout: Layout, old: str, new: str) -> int:
-    """Rename a layer and every reference to it; returns how many keycodes changed."""
-    from keyconf.model.keycodes import REGISTRY
+    """Rename a layer and every reference to it; returns how many keycodes changed. Text that
+    does not parse (a reference to a deleted layer, a typo) is left for validation to report."""
+    from keyconf.model.keycodes import REGISTRY, KeycodeError
 
     ctx = parse_context(layout)
     index = layout.layer_index(old)
     if index is None:
         raise KeyError(old)
-    changed = map_keycodes(layout, lambda text: REGISTRY.rename_layer(text, old, new, ctx))
+
+    def change(text: str) -> str:
+        try:
+            return REGISTRY.rename_layer(text, old, new, ctx)
+        except KeycodeError:
+            return text
+
+    changed = map_keycodes(layout, change)
     layout.layers[index].name = new
     items: list[Combo | KeyOverride] = [*layout.combos, *layout.key_overrides]
     for item in items:

@@ -100,3 +100,11 @@ def test_rename_still_follows_names() -> None:
     layer_edits.rename_layer(layout, "nav", "navigation")
     assert layout.layers[3].keys[4] == "MO(navigation)"
     assert layout.layers[0].keys[0] == "MO(1)"
+
+
+def test_rename_after_a_delete_leaves_broken_references_for_validation() -> None:
+    layout = imported()
+    layer_edits.remove_layer(layout, 2)  # sym: LT(2, KC_SPC) becomes LT(sym, KC_SPC)
+    layer_edits.rename_layer(layout, "nav", "arrows")  # must not trip over LT(sym, …)
+    assert layout.layers[0].keys[1] == "LT(sym, KC_SPC)"
+    assert layout.layers[2].keys[4] == "MO(arrows)"
