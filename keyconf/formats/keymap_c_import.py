@@ -12,6 +12,7 @@ included); layer and tap-dance identifiers become layout names. C code (function
 
 from __future__ import annotations
 
+import collections
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -195,7 +196,7 @@ class _Reader:
         tap_dances, td_symbols = self._tap_dances(symbols)
         symbols.update(td_symbols)
 
-        macro_names: set[str] = set()
+        macro_names: list[str] = []
         layers: list[Layer | None] = [None] * count
         for entry, index in zip(entries, indices, strict=True):
             if layers[index] is not None:
@@ -203,16 +204,25 @@ class _Reader:
                     f"line {entry.line}: layer {index} ({names[index]}) is given twice; the later one counts, as in C"
                 )
             macro, keys = self._layout_call(entry, symbols)
-            macro_names.add(macro)
+            macro_names.append(macro)
             layers[index] = Layer(names[index], keys)
         lengths = {len(layer.keys) for layer in layers if layer is not None}
-        if len(macro_names) > 1:
-            raise FormatError(
-                f"layers use different layout macros: {', '.join(sorted(macro_names))}",
-                self.path,
-                entries[0].line,
-                hint="keyconf layouts use one layout macro for every layer",
+        used = collections.Counter(macro_names)
+        if len(used) > 1:
+            if len(lengths) > 1:
+                raise FormatError(
+                    f"layers use different layout macros: {', '.join(sorted(used))}",
+                    self.path,
+                    entries[0].line,
+                    hint="keyconf layouts use one layout macro for every layer",
+                )
+            # The same number of keys under two names: a board's macro and its alias (LAYOUT).
+            chosen = used.most_common(1)[0][0]
+            self.warnings.append(
+                f"layers use {' and '.join(sorted(used))}, with the same {lengths.copy().pop()} keys: read as "
+                f"{chosen} (they are the same layout when one is the other's alias, as LAYOUT often is)"
             )
+            macro_names = [chosen]
         if len(lengths) > 1:
             raise FormatError(
                 f"layers have different key counts: {', '.join(str(n) for n in sorted(lengths))}",
@@ -226,7 +236,7 @@ class _Reader:
                 self.warnings.append(f"layer {index} ({names[index]}) is missing from keymaps[]; filled with KC_NO")
                 maybe = Layer(names[index], ["KC_NO"] * key_count)
             full_layers.append(maybe)
-        layout = Layout(keyboard=self.keyboard, layout_macro=macro_names.pop(), layers=full_layers)
+        layout = Layout(keyboard=self.keyboard, layout_macro=macro_names[0], layers=full_layers)
         layout.custom_keycodes = self.customs
         self.consume_statement("keymaps")
         self._consume_layer_names(layer_idents, symbols)

@@ -166,3 +166,14 @@ def test_keyconf_import_writes_the_c_code_beside_the_layout(tmp_path: Path, monk
     (tmp_path / "other.yaml").unlink()
     assert main(["import", "keymap.c", "--keyboard", "crkbd/rev1", "-o", "other.yaml"]) == 2  # other_user.c exists
     assert "other_user.c exists" in capsys.readouterr().err
+
+
+def test_a_layer_under_the_boards_alias_macro_is_read_with_the_others() -> None:
+    text = """
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+    [0] = LAYOUT_split_3x6_3(KC_A, KC_B), [1] = LAYOUT_split_3x6_3(KC_C, KC_D), [2] = LAYOUT(KC_E, KC_F),
+};"""
+    result = read_keymap_c(text, "keymap.c", "crkbd/rev1")
+    assert result.layout.layout_macro == "LAYOUT_split_3x6_3"
+    assert result.layout.layers[2].keys == ["KC_E", "KC_F"]
+    assert any("LAYOUT and LAYOUT_split_3x6_3, with the same 2 keys" in w for w in result.warnings)
