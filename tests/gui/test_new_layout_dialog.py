@@ -115,3 +115,18 @@ def _no_user_tree(monkeypatch, tmp_path):
     from keyconf.gui import keyboard_chooser
 
     monkeypatch.setattr(keyboard_chooser, "_SHARED", {})
+
+
+def test_with_no_tree_boards_are_found_by_name_and_by_typing_a_usb_id(qtbot, tmp_path):
+    """A VIA user with no qmk_firmware tree: the bundled catalogue knows their board."""
+    dialog = ready_dialog(qtbot, tmp_path)
+    qtbot.keyClicks(dialog.search, "3434:0280")
+    assert "Keychron K8 Pro ANSI RGB" in dialog.list.currentItem().text()
+    wait_for_board(qtbot, dialog, "via:v2/keychron/k8_pro/ansi_rgb")
+    assert dialog.keyboard is not None and dialog.keyboard.layout().key_count == 87
+    dialog.search.clear()
+    qtbot.keyClicks(dialog.search, "iris rev4")
+    assert "keebio/iris/rev4" in dialog.list.currentItem().text()
+    wait_for_board(qtbot, dialog, "keebio/iris/rev4")
+    assert dialog.ok_button.isEnabled()
+    dialog.grab().save(str(tmp_path / "chooser.png"))
