@@ -133,6 +133,10 @@ def test_matching_is_one_to_one_and_deterministic(source, target):
     for i, j in enumerate(first.target_of):
         if j is not None:
             assert first.source_of[j] == i
+            # Each hand's keys stay with that hand.
+            source_role, target_role = first.source_roles[i], first.target_roles[j]
+            assert source_role is not None and target_role is not None
+            assert source_role.side == target_role.side
 
 
 def test_the_letter_block_moves_together_when_the_middle_columns_are_left_empty():
