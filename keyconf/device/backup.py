@@ -21,6 +21,14 @@ from keyconf.device.board_state import BoardState, KeymapImage
 from keyconf.device.errors import DeviceError
 from keyconf.device.vial_protocol import VialCombo, VialKeyOverride, VialTapDance
 from keyconf.formats.atomic import write_atomic
+from keyconf.formats.document_limits import (
+    MAX_DOCUMENT_BYTES,
+    MAX_LAYERS,
+    MAX_MATRIX_COLS,
+    MAX_MATRIX_ROWS,
+    JsonError,
+    load_json,
+)
 
 BACKUP_FORMAT = 1
 
@@ -158,7 +166,14 @@ def _unpacked(kind: Any, data: Any) -> list[Any] | None:
 def load_backup(path: str | os.PathLike[str]) -> Backup:
     file = Path(path)
     try:
-        data = json.loads(file.read_text(encoding="utf-8"))
+        with file.open("rb") as handle:  # no more than the limit (and a byte) is read
+            raw = handle.read(MAX_DOCUMENT_BYTES + 1)
+        if len(raw) > MAX_DOCUMENT_BYTES:
+            raise BackupError(f"{file}: larger than {MAX_DOCUMENT_BYTES // 2**20} MiB, far more than a keyconf backup")
+        data: Any = load_json(raw.decode("utf-8"))
+    except JsonError as error:
+        raise BackupError(f"{file}:{error.line}:{error.column}: not a readable keyconf backup ({error.message})",
+                          hint=error.hint) from None
     except FileNotFoundError:
         raise BackupError(f"{file}: no such backup", hint="`keyconf restore --list` shows the backups",
                           unreadable=True) from None
@@ -187,6 +202,8 @@ def load_backup(path: str | os.PathLike[str]) -> Backup:
         )
         matrix = data["matrix"]
         layers, rows, cols = int(matrix["layers"]), int(matrix["rows"]), int(matrix["cols"])
+        if not (1 <= layers <= MAX_LAYERS and 1 <= rows <= MAX_MATRIX_ROWS and 1 <= cols <= MAX_MATRIX_COLS):
+            raise ValueError(f"a {layers}-layer {rows}x{cols} matrix is no keyboard's")
         image = KeymapImage(layers, rows, cols)
         keymap = data["keymap"]
         if len(keymap) != layers or any(len(layer) != rows * cols for layer in keymap):

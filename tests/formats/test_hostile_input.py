@@ -218,3 +218,20 @@ def test_a_4000_character_keyboard_name_gets_a_short_clear_answer():
     unknown = [p for p in problems if p.code == "unknown-keyboard"]
     assert len(unknown) == 1 and unknown[0].line == 1
     assert "(4,000 characters)" in unknown[0].message and len(unknown[0].format()) < 300
+
+
+def test_a_hostile_backup_file_is_a_clear_error(tmp_path: Path):
+    from keyconf.device.backup import BACKUP_FORMAT, BackupError, load_backup
+
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000)
+    with pytest.raises(BackupError) as info:
+        load_backup(deep)
+    assert f"{deep}:1:65:" in info.value.message
+    huge = tmp_path / "huge.json"
+    board = {"name": "x", "usb": "FEED:0001", "via_protocol": 12}
+    huge.write_text(json.dumps({"keyconf_backup": BACKUP_FORMAT, "board": board,
+                                "matrix": {"layers": 10**9, "rows": 1, "cols": 1}, "keymap": []}))
+    with pytest.raises(BackupError) as info:
+        load_backup(huge)
+    assert "matrix is no keyboard's" in info.value.message
