@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+from pathlib import Path
 
 import pytest
 
@@ -166,3 +169,39 @@ def test_the_picker_finds_keys_by_the_languages_names() -> None:
     layout = Layout("crkbd/rev1", "LAYOUT_split_3x6_3", [Layer("base", ["KC_A"] * 42)], host_language="german")
     assert [e.code for e in PickerModel().search("DE_Z", layout)][:1] == ["DE_Z"]
     assert [e.legend for e in PickerModel().search("DE_ODIA", layout)][:1] == ["Ö"]
+
+
+@pytest.mark.skipif(
+    not os.environ.get("KEYCONF_TEST_QMK_HOME")
+    or not (Path(os.environ.get("KEYCONF_TEST_QMK_HOME", "")) / "quantum" / "keymap_extras").is_dir(),
+    reason="KEYCONF_TEST_QMK_HOME is not set to a qmk_firmware checkout (with quantum/keymap_extras)",
+)
+def test_aliases_are_the_keycodes_the_trees_headers_define() -> None:
+    """Every alias keyconf reads is, as a value, what the tree's keymap_<language>.h #defines."""
+    extras = Path(os.environ["KEYCONF_TEST_QMK_HOME"]) / "quantum" / "keymap_extras"
+    checked = 0
+    for name, language in host_languages().items():
+        header = extras / f"keymap_{name}.h"
+        if not header.exists():
+            continue  # a language newer than this tree
+        defines = _c_defines(header.read_text("utf-8"))
+        ctx = ParseContext(language=name)
+        for alias in language.aliases:
+            if alias.name not in defines:
+                continue
+            c_value = REGISTRY.encode(REGISTRY.as_qmk_encodes(REGISTRY.parse(_expand(alias.name, defines))))
+            assert REGISTRY.encode(REGISTRY.parse(alias.name, ctx), ctx) == c_value, (name, alias.name)
+            checked += 1
+    assert checked > 5000
+
+
+def _c_defines(text: str) -> dict[str, str]:
+    pattern = r"^#define\s+([A-Z][A-Z0-9_]*)\s+([^/\n]+?)\s*(?://.*)?$"
+    return dict(re.findall(pattern, text, re.M))
+
+
+def _expand(name: str, defines: dict[str, str]) -> str:
+    """A header's alias in KC_ terms, as the C preprocessor would expand it."""
+    return re.sub(r"\b[A-Z][A-Z0-9_]*\b",
+                  lambda m: _expand(m.group(0), defines) if m.group(0) in defines else m.group(0),
+                  defines[name])
