@@ -194,7 +194,14 @@ def read_vil(text: str, path: str | Path | None = None) -> VialSave:
     for ki, override in enumerate(save.key_overrides):
         if not isinstance(override, dict) or "trigger" not in override or "replacement" not in override:
             raise fail("key_override", f"key_override[{ki}] must be an object with trigger and replacement")
+        for number in ("layers", "options", "suppressed_mods", "trigger_mods", "negative_mod_mask"):
+            value = override.get(number, 0)
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 0xFFFFFFFF:
+                raise fail("key_override", f"key_override[{ki}].{number} must be a whole number, not {value!r}")
     save.alt_repeat_keys = _list_field(data, "alt_repeat_key", fail)
+    for ai, entry in enumerate(save.alt_repeat_keys):
+        if not isinstance(entry, dict):
+            raise fail("alt_repeat_key", f"alt_repeat_key[{ai}] must be an object (keycode, alt_keycode, …)")
     settings = data.get("settings", {})
     if not isinstance(settings, dict):
         raise fail("settings", "`settings` must be an object of setting id: value")
