@@ -48,7 +48,12 @@ class FormatError(ValueError):
 
     def with_path(self, path: str | Path) -> FormatError:
         """The same error attributed to `path` (readers working on text learn the name late)."""
-        return FormatError(self.message, path, self.line, self.column, self.hint, unreadable=self.unreadable)
+        return type(self)(self.message, path, self.line, self.column, self.hint, unreadable=self.unreadable)
+
+
+class KeyboardMismatch(FormatError):
+    """The file is fine, but not for the keyboard it was matched with (a Corne file onto a
+    Sweep): the CLI stops, the window asks for another keyboard."""
 
 
 def parse_json(text: str, path: str | Path | None, what: str) -> object:

@@ -21,7 +21,7 @@ from keyconf.formats.document_limits import (
     load_json,
     position,
 )
-from keyconf.formats.format_error import FormatError
+from keyconf.formats.format_error import FormatError, KeyboardMismatch
 from keyconf.formats.keymap_c_import import keyboard_from_path, looks_like_keymap_c, read_keymap_c
 from keyconf.formats.keymap_drawer import layout_to_keymap_drawer
 from keyconf.formats.qmk_keymap_json import looks_like_keymap_json, read_keymap_json
@@ -223,7 +223,7 @@ def _anchored(error: FormatError, text: str, anchor: str) -> FormatError:
     """`error` placed at `anchor` (the part of the file it is about), or at the file's start."""
     index = text.find(anchor) if anchor else -1
     line, column = position(text, index) if index >= 0 else (1, 1)
-    return FormatError(error.message, error.path, line, column, error.hint)
+    return type(error)(error.message, error.path, line, column, error.hint, unreadable=error.unreadable)
 
 
 def layout_text(imported: Imported, path: str | Path) -> str:
@@ -373,12 +373,17 @@ def _match_keyboard(
         if current is not None:
             warnings.append(f"{layout.layout_macro}, QMK's name before 2017, is read as {current}")
             layout.layout_macro = current
+    keys = len(layout.layers[0].keys) if layout.layers else 0
     if current is None:
-        # Keys in another macro's order would land on the wrong switches: a wrong board, or a
-        # macro the user must choose.
-        keys = len(layout.layers[0].keys) if layout.layers else 0
+        # A macro of the same size is most likely the same keys under another name; any other
+        # would put keys on the wrong switches: a wrong board, or a macro the user must choose.
+        fits = [name for name, macro in keyboard.layouts.items() if macro.key_count == keys]
+        if fits:
+            warnings.append(f"{keyboard.name} has no layout {layout.layout_macro}; read as {fits[0]} ({keys} keys)")
+            layout.layout_macro = current = fits[0]
+    if current is None:
         theirs = ", ".join(f"{name} ({macro.key_count} keys)" for name, macro in keyboard.layouts.items())
-        raise FormatError(
+        raise KeyboardMismatch(
             f"the file is for layout {layout.layout_macro} ({keys} keys), which {keyboard.name} does not have",
             hint=f"{keyboard.name} has {theirs or 'no layouts'}; check --keyboard, or pass --layout to read "
             "the keys in one of its macros",
@@ -389,7 +394,7 @@ def _match_keyboard(
     count = keyboard.layouts[current].key_count
     for layer in layout.layers:
         if len(layer.keys) != count:
-            raise FormatError(
+            raise KeyboardMismatch(
                 f"layer {layer.name} has {len(layer.keys)} keys, but {keyboard.name} {current} has {count}",
                 hint="check the keyboard and the layout macro (--keyboard, --layout)",
             )
@@ -496,6 +501,7 @@ __all__ = [
     "IMPORT_FORMATS",
     "FormatError",
     "Imported",
+    "KeyboardMismatch",
     "KeyboardFinder",
     "LayoutFileError",
     "NoKeyboards",

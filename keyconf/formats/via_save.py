@@ -21,7 +21,7 @@ from typing import Any
 
 from keyconf.formats import foreign_keycodes as fk
 from keyconf.formats.document_limits import MAX_LAYER_KEYS, MAX_LAYERS, MAX_TABLE_ENTRIES, too_many
-from keyconf.formats.format_error import FormatError, json_location, parse_json
+from keyconf.formats.format_error import FormatError, KeyboardMismatch, json_location, parse_json
 from keyconf.formats.layer_names import default_layer_name
 from keyconf.formats.matrix_order import (
     choose_macro,
@@ -131,7 +131,7 @@ def via_to_layout(save: ViaSave, keyboard: Keyboard, layout_macro: str | None = 
     size = matrix_size(keyboard)
     count = len(save.layers[0])
     if count != size.count:
-        raise FormatError(
+        raise KeyboardMismatch(
             f"each layer of this VIA save has {count} keycodes, but {keyboard.name}'s matrix is "
             f"{size.rows}×{size.cols} = {size.count}",
             hint="the save belongs to another keyboard (or revision); check --keyboard",
@@ -157,7 +157,7 @@ def via_to_layout(save: ViaSave, keyboard: Keyboard, layout_macro: str | None = 
         ) from None
     wrong = None if layout_macro else misfit(matrix_layers, macro)
     if wrong:
-        raise FormatError(
+        raise KeyboardMismatch(
             f"this VIA save is not for {keyboard.name}: {wrong}",
             hint="check --keyboard (or pass --layout to take only the keys that fit)",
         )

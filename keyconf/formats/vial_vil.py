@@ -36,7 +36,7 @@ from keyconf.formats.document_limits import (
     MAX_TABLE_ENTRIES,
     too_many,
 )
-from keyconf.formats.format_error import FormatError, json_location, parse_json
+from keyconf.formats.format_error import FormatError, KeyboardMismatch, json_location, parse_json
 from keyconf.formats.layer_names import default_layer_name
 from keyconf.formats.matrix_order import (
     MatrixSize,
@@ -265,7 +265,7 @@ def vil_to_layout(save: VialSave, keyboard: Keyboard | None, layout_macro: str |
         ) from None
     covered = {k.matrix for k in macro.keys if k.matrix is not None}
     if positions and len(positions & covered) * 2 < len(positions):
-        raise FormatError(
+        raise KeyboardMismatch(
             f"only {len(positions & covered)} of the {len(positions)} keys of this Vial save have a place in "
             f"{keyboard.name} {macro.name}",
             hint="check --keyboard: the save belongs to another keyboard",
@@ -285,7 +285,7 @@ def vil_to_layout(save: VialSave, keyboard: Keyboard | None, layout_macro: str |
         matrix_layers.append({(r, c): kc(v) for r, row in enumerate(layer) for c, v in enumerate(row) if v != -1})
     wrong = None if embedded or layout_macro else misfit(matrix_layers, macro)
     if wrong:
-        raise FormatError(
+        raise KeyboardMismatch(
             f"this Vial save is not for {keyboard.name}: {wrong}",
             hint="check --keyboard (or pass --layout to take only the keys that fit)",
         )

@@ -106,7 +106,16 @@ def import_for_editor(
 ) -> ImportedLayout | NeedsKeyboard:
     """Read any importable file into a layout the editor can open, or say which keyboard is
     missing. Raises FileProblem (file, line, column, hint) for a file that cannot be read."""
-    from keyconf.formats.interchange import FORMAT_NAMES, VIA, VIL, FormatError, import_layout, read_text, sniff_format
+    from keyconf.formats.interchange import (
+        FORMAT_NAMES,
+        VIA,
+        VIL,
+        FormatError,
+        KeyboardMismatch,
+        import_layout,
+        read_text,
+        sniff_format,
+    )
     from keyconf.formats.yaml_layout import LayoutFileError
 
     finder = finder or _finder()
@@ -125,6 +134,8 @@ def import_for_editor(
                     save.name or "",
                 )
         imported = import_layout(path, keyboard=keyboard, layout_macro=layout_macro, finder=finder, format=fmt)
+    except KeyboardMismatch as error:  # the file is fine, the keyboard is not: ask for another
+        return NeedsKeyboard(f"{error.message}. Which keyboard and layout is it?")
     except FormatError as error:
         raise FileProblem(error.message, error.path or str(path), error.line, error.column, error.hint) from None
     except LayoutFileError as error:

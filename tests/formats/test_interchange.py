@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -145,3 +146,19 @@ def test_keymap_c_beside_a_qmk_tree_knows_its_keyboard(tmp_path: Path) -> None:
     shutil.copy(DATA / "corne_layers.keymap.c", folder / "keymap.c")
     imported = import_layout(folder / "keymap.c", finder=BundledBoards())
     assert imported.layout.keyboard == "crkbd/rev1" and imported.keyboard is not None
+
+
+def test_a_macro_of_the_same_size_under_another_name_is_read_with_a_warning(tmp_path):
+    from keyconf.catalogue.resolve import CatalogueKeyboards
+    from keyconf.formats.interchange import KeyboardMismatch, import_layout
+
+    data = json.loads((DATA / "corne_configurator.json").read_text())
+    data["layout"] = "LAYOUT_corne_42"  # no such macro; crkbd has one of 42 keys
+    path = tmp_path / "renamed.json"
+    path.write_text(json.dumps(data))
+    imported = import_layout(path, finder=CatalogueKeyboards())
+    assert imported.layout.layout_macro == "LAYOUT_split_3x6_3"
+    assert any("read as LAYOUT_split_3x6_3 (42 keys)" in w for w in imported.warnings)
+    sweep = CatalogueKeyboards().by_name("ferris/sweep")
+    with pytest.raises(KeyboardMismatch, match="which ferris/sweep does not have"):
+        import_layout(path, keyboard=sweep, finder=CatalogueKeyboards())

@@ -214,3 +214,14 @@ def test_dropping_a_via_save_on_the_window_imports_it(window, qtbot, isolated_us
     qtbot.waitUntil(lambda: window.doc is not None, timeout=15_000)
     assert window.doc.keyboard.name == "crkbd/rev1" and window.doc.path is None
     assert "(imported from corne.layout.json)" in window.windowTitle()
+
+
+def test_a_file_for_another_keyboard_asks_for_the_right_one(isolated_user):
+    from keyconf.catalogue.resolve import CatalogueKeyboards
+    from keyconf.gui.layout_exchange import NeedsKeyboard
+
+    sweep = CatalogueKeyboards().by_name("ferris/sweep")
+    assert sweep is not None
+    outcome = import_for_editor(DATA / "corne_configurator.json", keyboard=sweep)
+    assert isinstance(outcome, NeedsKeyboard)
+    assert "LAYOUT_split_3x6_3" in outcome.reason and "ferris/sweep" in outcome.reason
