@@ -20,7 +20,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -96,13 +96,51 @@ class KeycapTileDelegate(QStyledItemDelegate):
     def sizeHint(self, option: QStyleOptionViewItem, index: _ModelIndex) -> QSize:  # noqa: N802
         return TILE
 
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        # Tiles drawn once and reused: the window repaints the picker often (scrolling, hover,
+        # the window's own repaints) and a tile only changes with its state and the palette.
+        self._tiles: dict[tuple[object, ...], QPixmap] = {}
+
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _ModelIndex) -> None:
         entry: PickerEntry = index.data(PickerListModel.EntryRole)
+        rect = option.rect  # type: ignore[attr-defined]
+        state = option.state  # type: ignore[attr-defined]
         palette = option.palette  # type: ignore[attr-defined]
         dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
+        selected = bool(state & QStyle.StateFlag.State_Selected)
+        hovered = bool(state & QStyle.StateFlag.State_MouseOver)
+        ratio = painter.device().devicePixelRatioF() if painter.device() is not None else 1.0
+        key = (entry.code, entry.legend, entry.group, dark, selected, hovered, rect.width(), rect.height(), ratio)
+        tile = self._tiles.get(key)
+        if tile is None:
+            if len(self._tiles) > MAX_TILES:
+                self._tiles.clear()
+            tile = QPixmap(max(1, round(rect.width() * ratio)), max(1, round(rect.height() * ratio)))
+            tile.setDevicePixelRatio(ratio)
+            tile.fill(Qt.GlobalColor.transparent)
+            tile_painter = QPainter(tile)
+            try:
+                self._paint_tile(tile_painter, entry, QRectF(0, 0, rect.width(), rect.height()), option, dark,
+                                 selected, hovered)
+            finally:
+                tile_painter.end()
+            self._tiles[key] = tile
+        painter.drawPixmap(rect.topLeft(), tile)
+
+    def _paint_tile(
+        self,
+        painter: QPainter,
+        entry: PickerEntry,
+        area: QRectF,
+        option: QStyleOptionViewItem,
+        dark: bool,
+        selected: bool,
+        hovered: bool,
+    ) -> None:
         caps = palette_for(dark)
         colours = caps.cap(entry.group, entry.legend)
-        rect = QRectF(option.rect).adjusted(3, 3, -3, -3)  # type: ignore[attr-defined]
+        rect = area.adjusted(3, 3, -3, -3)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
@@ -111,10 +149,9 @@ class KeycapTileDelegate(QStyledItemDelegate):
         top = rect.adjusted(3, 2, -3, -6)
         painter.setBrush(QColor(colours.top))
         painter.drawRoundedRect(top, 4, 4)
-        state = option.state  # type: ignore[attr-defined]
-        if state & QStyle.StateFlag.State_Selected or state & QStyle.StateFlag.State_MouseOver:
+        if selected or hovered:
             accent = QColor(caps.selection)
-            accent.setAlpha(60 if state & QStyle.StateFlag.State_Selected else 30)
+            accent.setAlpha(60 if selected else 30)
             painter.setBrush(accent)
             painter.drawRoundedRect(rect, 5, 5)
         font = QFont(option.font)  # type: ignore[attr-defined]
@@ -138,6 +175,7 @@ class KeycapTileDelegate(QStyledItemDelegate):
         painter.restore()
 
 
+MAX_TILES = 3000  # drawn tiles kept (about 16 kB each)
 FILL_DELAY_MS = 400  # when no layout opens first, the list is filled this long after showing
 
 

@@ -124,6 +124,7 @@ class ProblemsPanel(QWidget):
 
     def recheck(self) -> None:
         """Validate now (the timer calls this after edits settle)."""
+        self._timer.stop()  # a check already asked for is this one
         if self.doc is None:
             return
         from keyconf.model.validation import validate
