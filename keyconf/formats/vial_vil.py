@@ -199,8 +199,8 @@ def read_vil(text: str, path: str | Path | None = None) -> VialSave:
             if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 0xFFFFFFFF:
                 raise fail("key_override", f"key_override[{ki}].{number} must be a whole number, not {value!r}")
     save.alt_repeat_keys = _list_field(data, "alt_repeat_key", fail)
-    for ai, entry in enumerate(save.alt_repeat_keys):
-        if not isinstance(entry, dict):
+    for ai, repeat in enumerate(save.alt_repeat_keys):
+        if not isinstance(repeat, dict):
             raise fail("alt_repeat_key", f"alt_repeat_key[{ai}] must be an object (keycode, alt_keycode, …)")
     settings = data.get("settings", {})
     if not isinstance(settings, dict):
