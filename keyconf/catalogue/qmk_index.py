@@ -58,9 +58,9 @@ from keyconf.catalogue.tree_scan import (
     stamps_unchanged,
 )
 from keyconf.formats.atomic import write_atomic
-from keyconf.formats.qmk_build_files import parse_config_h
+from keyconf.formats.qmk_build_files import header_layouts, parse_config_h
 
-INDEX_FORMAT = 4
+INDEX_FORMAT = 5
 TREE_KEYMAPS = frozenset({"via", "vial"})
 ALIASES_FILE = "data/mappings/keyboard_aliases.hjson"
 DEFAULTS_FILE = "data/mappings/defaults.hjson"
@@ -203,7 +203,7 @@ def _build(tree: Path, userspace: Path | None, previous: Mapping[str, list[Any]]
         userspace_stamps.update(stamp_files(userspace, [".", "qmk.json"]))
 
     wanted = [rel for rel in tree_stamps
-              if rel.endswith((".json", "rules.mk", "config.h", ".hjson")) and "/keymaps/" not in rel]
+              if rel.endswith((".json", "rules.mk", ".h", ".hjson")) and "/keymaps/" not in rel]
     payloads: dict[str, list[Any]] = {}
     to_parse: list[str] = []
     for rel in wanted:
@@ -234,6 +234,17 @@ def _build(tree: Path, userspace: Path | None, previous: Mapping[str, list[Any]]
 def parse_file(tree: str, rel: str) -> Payload:
     """Read one file of the tree into what the index keeps of it (runs in worker processes)."""
     path = os.path.join(tree, rel)
+    if rel.endswith(".h") and not rel.endswith("/config.h"):
+        try:
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                text = handle.read()
+        except OSError as error:
+            return ["error", f"{rel}: cannot read: {error.strerror or error}"]
+        layouts = header_layouts(text) if "LAYOUT" in text else {}
+        return ["ok", {"layouts": {name: [len(keys), all("matrix" in k for k in keys),
+                                          max((k["matrix"][0] for k in keys if "matrix" in k), default=-1),
+                                          max((k["matrix"][1] for k in keys if "matrix" in k), default=-1)]
+                                   for name, keys in layouts.items()}}]
     if rel.endswith("config.h"):
         try:
             with open(path, encoding="utf-8", errors="replace") as handle:
@@ -417,6 +428,14 @@ def _entry(keyboard: str, folders: Mapping[str, set[str]], payload_of: Any, rule
         return KeyboardEntry(keyboard, keyboard, Source.QMK, location=location,
                              broken=f"DEFAULT_FOLDER leads to keyboards/{keyboard}, which has no definition")
     summaries = []
+    header: dict[str, Any] = {}
+    for prefix in _prefixes(keyboard):  # old trees' C layouts: the start that files update
+        name = f"{prefix.rpartition('/')[2]}.h"
+        payload = payload_of(f"keyboards/{prefix}/{name}") if name in folders.get(prefix, ()) else None
+        if payload and payload[0] == "ok":
+            header.update(payload[1]["layouts"])
+    if header:
+        summaries.append({"layouts": header})
     for file in _chain(keyboard):
         folder, _, name = file.rpartition("/")
         if name not in folders.get(folder, ()):

@@ -62,7 +62,7 @@ def scan_keyboards(root: Path, keymap_names: frozenset[str] | None = None) -> di
                         _scan_keymaps(entry.path, child, keymap_names, stamps)
                     else:
                         pending.append(child)
-                elif name in DEFINITION_FILES:
+                elif name in DEFINITION_FILES or is_keyboard_header(rel, name):
                     st = entry.stat()
                     stamps[f"{rel}/{name}"] = st.st_mtime_ns
             except OSError:
@@ -131,12 +131,18 @@ def flatten(stamps: Mapping[str, Stamp]) -> tuple[tuple[str, ...], tuple[int, ..
     return tuple(stamps), tuple(stamps.values())
 
 
+def is_keyboard_header(folder: str, name: str) -> bool:
+    """`<folder>/<folder>.h`: where old trees define LAYOUT macros (qmk.info._search_keyboard_h)."""
+    return name.endswith(".h") and name[:-2] == folder.rpartition("/")[2]
+
+
 def definition_files(stamps: Mapping[str, Stamp]) -> dict[str, set[str]]:
     """Folder (relative to `keyboards/`) -> names of its definition files, from a scan."""
     folders: dict[str, set[str]] = {}
     for rel in stamps:
         folder, _, name = rel.rpartition("/")
-        if name in DEFINITION_FILES and "/keymaps/" not in rel and folder.startswith("keyboards/"):
+        if ((name in DEFINITION_FILES or is_keyboard_header(folder, name)) and "/keymaps/" not in rel
+                and folder.startswith("keyboards/")):
             folders.setdefault(folder[len("keyboards/"):], set()).add(name)
     return folders
 

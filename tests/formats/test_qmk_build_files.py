@@ -146,6 +146,10 @@ def test_layouts_from_an_old_keyboard_header(tmp_path: Path) -> None:
     assert [(k.matrix, k.x, k.y, k.w) for k in board.layouts["LAYOUT"].keys] == [
         ((0, 0), 0, 0, 1), ((0, 1), 1, 0, 1), ((1, 1), 1, 1, 2)]
     assert list(header_layouts(header)) == ["LAYOUT"]
+    entry = load_qmk_index(tree, use_cache=False).get("maker/old")  # the index reads the header too
+    assert entry is not None and not entry.broken
+    assert [(x.name, x.key_count) for x in entry.layouts] == [("LAYOUT", 3)]
+    assert (entry.matrix_rows, entry.matrix_cols) == (2, 2)
 
 
 @pytest.mark.parametrize(("text", "value"), [("10", 10), ("(5 * 2)", 10), ("12/2", 6), ("ROWS*2", None),
