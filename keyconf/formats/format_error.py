@@ -70,6 +70,14 @@ def parse_json(text: str, path: str | Path | None, what: str) -> object:
         ) from None
 
 
+def json_position(text: str, needle: str) -> tuple[int, int]:
+    """1-based (line, column) where `needle` (a JSON key, quoted) first appears; (1, 1) if nowhere."""
+    index = text.find(needle)
+    if index < 0:
+        return 1, 1
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
 def json_location(text: str, needle: str) -> int | None:
     """The 1-based line where `needle` (a JSON key, quoted) first appears, to point at a bad value."""
     index = text.find(needle)

@@ -17,7 +17,7 @@ from typing import Any
 
 from keyconf.formats import foreign_keycodes as fk
 from keyconf.formats.document_limits import MAX_LAYER_KEYS, MAX_LAYERS, MAX_TABLE_ENTRIES, too_many
-from keyconf.formats.format_error import FormatError, json_location, parse_json
+from keyconf.formats.format_error import FormatError, json_position, parse_json
 from keyconf.formats.layer_names import default_layer_name
 from keyconf.model.keycodes.languages import host_language
 from keyconf.model.layout import CustomKeycode, EncoderAction, Layer, Layout, Macro, MacroStep
@@ -50,7 +50,7 @@ def read_keymap_json(text: str, path: str | Path | None = None) -> KeymapJsonImp
         raise FormatError("a keymap.json file is a JSON object", path, 1)
 
     def fail(key: str, message: str, hint: str | None = None) -> FormatError:
-        return FormatError(message, path, json_location(text, f'"{key}"') or 1, hint=hint)
+        return FormatError(message, path, *json_position(text, f'"{key}"'), hint=hint)
 
     warnings: list[str] = []
     layers_data = data.get("layers")

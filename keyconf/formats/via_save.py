@@ -21,7 +21,7 @@ from typing import Any
 
 from keyconf.formats import foreign_keycodes as fk
 from keyconf.formats.document_limits import MAX_LAYER_KEYS, MAX_LAYERS, MAX_TABLE_ENTRIES, too_many
-from keyconf.formats.format_error import FormatError, KeyboardMismatch, json_location, parse_json
+from keyconf.formats.format_error import FormatError, KeyboardMismatch, json_position, parse_json
 from keyconf.formats.layer_names import default_layer_name
 from keyconf.formats.matrix_order import (
     choose_macro,
@@ -78,7 +78,7 @@ def read_via_save(text: str, path: str | Path | None = None) -> ViaSave:
         raise FormatError("a VIA save is a JSON object", path, 1)
 
     def fail(key: str, message: str) -> FormatError:
-        return FormatError(message, path, json_location(text, f'"{key}"') or 1)
+        return FormatError(message, path, *json_position(text, f'"{key}"'))
 
     vpid = data.get("vendorProductId")
     if isinstance(vpid, bool) or not isinstance(vpid, int) or vpid <= 0:

@@ -36,7 +36,7 @@ from keyconf.formats.document_limits import (
     MAX_TABLE_ENTRIES,
     too_many,
 )
-from keyconf.formats.format_error import FormatError, KeyboardMismatch, json_location, parse_json
+from keyconf.formats.format_error import FormatError, KeyboardMismatch, json_position, parse_json
 from keyconf.formats.layer_names import default_layer_name
 from keyconf.formats.matrix_order import (
     MatrixSize,
@@ -137,7 +137,7 @@ def read_vil(text: str, path: str | Path | None = None) -> VialSave:
         raise FormatError("a .vil file is a JSON object", path, 1)
 
     def fail(key: str, message: str) -> FormatError:
-        return FormatError(message, path, json_location(text, f'"{key}"') or 1)
+        return FormatError(message, path, *json_position(text, f'"{key}"'))
 
     layers = data.get("layout")
     if not isinstance(layers, list) or not layers:
