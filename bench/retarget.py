@@ -3,8 +3,8 @@
 Prints, for the shipped layouts and bundled boards:
 - Corne (3x6+3) → Sweep (3x5+2): alpha-block keys on the same finger, inner thumbs kept, keys dropped;
 - Sweep → Corne → Sweep: whether the original comes back exactly;
-- Planck → Preonic (the QMK tree's preonic/rev3 when KEYCONF_TEST_QMK_HOME or QMK_HOME names a
-  qmk_firmware tree, else a 5x12 grid) and dz60 → kbd8x TKL: keys that land on the same place;
+- Planck → Preonic (preonic/rev3 from the QMK tree when KEYCONF_TEST_QMK_HOME or QMK_HOME names a
+  qmk_firmware tree, else from keyconf's catalogue) and dz60 → kbd8x TKL: keys that land on the same place;
 - milliseconds to move a 32-layer layout between every pair of bundled boards (goal ≤ 50 ms).
 
 Run: .venv/bin/python bench/retarget.py
@@ -90,10 +90,15 @@ def same_place(label: str, layout: Layout, source: Keyboard, target: Keyboard, m
 
 
 def preonic() -> tuple[Keyboard, str]:
+    """The Preonic from a qmk_firmware tree when one is named, else from keyconf's catalogue."""
     for variable in ("KEYCONF_TEST_QMK_HOME", "QMK_HOME"):
         home = os.environ.get(variable)
         if home and (Path(home) / "keyboards" / "preonic").is_dir():
             return load_qmk_keyboard(home, "preonic/rev3"), f"preonic/rev3 from {home}"
+    try:
+        return find_keyboard("preonic/rev3"), "preonic/rev3 from keyconf's catalogue"
+    except LookupError:
+        pass
     keys = [Key(x=float(c), y=float(r), matrix=(r, c)) for r in range(5) for c in range(12)]
     grid = LayoutMacro("LAYOUT_ortho_5x12", keys)
     return Keyboard("preonic/rev3", layouts={grid.name: grid}), "a 5x12 grid"

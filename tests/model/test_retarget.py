@@ -157,6 +157,16 @@ def test_every_shipped_layout_moves_to_every_bundled_board_and_accounts_for_ever
         assert not [p for p in moved.problems if p.code in ("key-count", "unknown-keycode")], board
 
 
+def test_planck_to_the_catalogues_preonic_moves_every_key_one_row_down():
+    preonic = find_keyboard("preonic/rev3")  # not bundled as a layout: the catalogue knows it
+    planck = shipped("planck")
+    moved = retarget_layout(planck, find_keyboard("planck/rev6"), preonic)
+    assert moved.layout.layout_macro == "LAYOUT_ortho_5x12"  # the macro that drops nothing
+    for before, after, move in zip(planck.layers, moved.layout.layers, moved.layers, strict=True):
+        assert move.dropped == [] and move.unfilled == list(range(12))
+        assert after.keys[12:] == before.keys
+
+
 def qmk_home() -> Path | None:
     home = os.environ.get("KEYCONF_TEST_QMK_HOME")
     return Path(home) if home and (Path(home) / "keyboards").is_dir() else None
