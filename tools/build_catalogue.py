@@ -152,7 +152,7 @@ def folder_defaults(paths: Iterable[str], aliases: dict[str, str]) -> dict[str, 
     it, else its only board, else its newest numbered revision directly below it."""
     known = set(paths)
     below: dict[str, list[str]] = {}
-    for path in known:
+    for path in sorted(known):  # sorted: the same trees give the same bytes
         parts = path.split("/")
         for depth in range(1, len(parts)):
             below.setdefault("/".join(parts[:depth]), []).append(path)
@@ -174,7 +174,7 @@ def folder_defaults(paths: Iterable[str], aliases: dict[str, str]) -> dict[str, 
                     revisions.append(((int(match.group(1)), int(match.group(2) or 0)), board))
             if revisions:
                 chosen[folder] = max(revisions)[1]
-    return chosen
+    return dict(sorted(chosen.items()))
 
 
 def write_bundle(out: Path, sources: list[dict[str, Any]], qmk: list[tuple[KeyboardEntry, dict[str, Any], Keyboard]],
