@@ -19,7 +19,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from keyconf import __version__
@@ -39,7 +39,8 @@ from keyconf.compiler.toolchain import build_path, find_program
 from keyconf.compiler.workspace import Workspace, cache_root, make_workspace
 from keyconf.flash.metadata import for_firmware, write_metadata
 from keyconf.formats.atomic import write_atomic
-from keyconf.model.layout import Layout
+from keyconf.formats.c_source_file import CSourceFileError, read_c_source_file
+from keyconf.model.layout import CSource, Layout
 from keyconf.model.problems import Problem, error
 
 DEFAULT_KEYMAP = "keyconf"
@@ -61,9 +62,24 @@ class BuildRequest:
     jobs: int | None = None  # None: one job per CPU
     source_name: str | None = None  # the layout file's name, for generated headers
     row_lengths: Mapping[str, list[int]] | None = None  # from the loaded file, to locate key counts
+    # The layout file: its C file (`c_source: mine.c`) is read again for each build, so edits made
+    # to it since the layout was opened are built.
+    layout_path: Path | None = None
     # Before make: find a `qmk` whose Python has the tree's requirements, installing them into
     # keyconf's environment when none has (keyconf.compiler.qmk_python).
     prepare_python: bool = True
+
+
+def _with_fresh_c_source(layout: Layout, layout_path: Path | None) -> Layout:
+    """`layout` with its C file as it is on disk now (the layout itself is not changed)."""
+    source = layout.c_source
+    if layout_path is None or source is None or source.file is None:
+        return layout
+    try:
+        code = read_c_source_file(layout_path, source.file)
+    except (CSourceFileError, OSError) as problem:
+        raise BuildRefused([error(f"c_source: {problem}", ("c_source",), code="c-source")]) from None
+    return replace(layout, c_source=CSource(file=source.file, code=code))
 
 
 @dataclass
@@ -143,7 +159,7 @@ class FirmwareBuild:
                     ]
                 )
             self.plan = plan_build(
-                request.layout,
+                _with_fresh_c_source(request.layout, request.layout_path),
                 QmkTree(request.qmk_home),
                 via=request.via,
                 lto=request.lto,

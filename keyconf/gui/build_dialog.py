@@ -262,6 +262,7 @@ class BuildDialog(QDialog):
             jobs=self.jobs,
             source_name=self.source_path.name if self.source_path else None,
             row_lengths=self.row_lengths,
+            layout_path=self.source_path,
         )
         worker = BuildWorker(request)
         thread = QThread(self)

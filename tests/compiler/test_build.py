@@ -135,3 +135,22 @@ def test_refused_before_make(tmp_path: Path, calls: Path) -> None:
         FirmwareBuild(BuildRequest(layout, tree, tmp_path / "out")).run()
     assert [p.location for p in caught.value.problems] == [("layers", 0, 0)]
     assert not calls.exists()  # qmk never ran
+
+
+def test_the_layouts_c_file_is_read_again_for_each_build(tmp_path: Path, calls: Path) -> None:
+    from keyconf.compiler.build import BuildRefused
+    from keyconf.model.layout import CSource, CustomKeycode
+
+    tree = make_fake_tree(tmp_path / "qmk_firmware")
+    source = CSource(file="mine.c", code="int old;\n")  # as it was when the layout was opened
+    layout = layouts.layout(custom_keycodes=[CustomKeycode("ALTTAB")], c_source=source)
+    (tmp_path / "mine.c").write_text("int edited_since_the_layout_was_opened;\n")
+    built = BuildRequest(layout=layout, qmk_home=tree, output_dir=tmp_path / "out", layout_path=tmp_path / "my.yaml")
+    plan = FirmwareBuild(built).prepare()
+    assert "int edited_since_the_layout_was_opened;" in plan.sources.keymap_c
+    assert "int old;" not in plan.sources.keymap_c
+    assert source.code == "int old;\n"  # the open layout is left as it is
+    (tmp_path / "mine.c").unlink()
+    with pytest.raises(BuildRefused) as refused:
+        FirmwareBuild(built).prepare()
+    assert "'mine.c' was not found next to the layout" in refused.value.problems[0].message

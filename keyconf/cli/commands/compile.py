@@ -52,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         source_name=Path(args.layout).name,
         row_lengths=loaded.row_lengths,
+        layout_path=Path(args.layout),
     )
     progress = _ProgressLine(enabled=args.quiet and sys.stderr.isatty())
     build = FirmwareBuild(
