@@ -111,6 +111,7 @@ def read_keymap_json(text: str, path: str | Path | None = None) -> KeymapJsonImp
     # Configurator's ANY(NAME) of a name keyconf does not know is a keycode of the keymap's own
     # C code (SELWORD): it becomes one of the layout's custom keycodes, said once per name.
     probe = fk.named_context(names)
+    free_text: list[str] = []
     for layer in layers:
         for ki, key in enumerate(layer.keys):
             match = _ANY.match(key.strip())
@@ -118,7 +119,12 @@ def read_keymap_json(text: str, path: str | Path | None = None) -> KeymapJsonImp
                 continue
             name = match.group(1).strip()
             if not _C_NAME.match(name):
-                continue  # free text that is no name stays as written; validation points at it
+                # Free text that is no name stays as written (validation points at each key); said once.
+                if name not in free_text:
+                    free_text.append(name)
+                    warnings.append(f"ANY({name}): `{name}` is neither a keycode nor a C name; it is kept as "
+                                    "written, and neither keyconf nor QMK can build it until the key holds a keycode")
+                continue
             layer.keys[ki] = name
             if name not in {c.name for c in customs}:
                 customs.append(CustomKeycode(name))

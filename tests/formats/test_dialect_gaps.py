@@ -170,3 +170,13 @@ def test_keymap_json_with_qmks_pre_2017_macro_name(tmp_path: Path) -> None:
     assert errors(problems) == [] and layout.layout_macro in planck.layouts
     assert planck.layouts[layout.layout_macro].key_count == 48
     assert any("KEYMAP" in w and "2017" in w for w in imported.warnings)
+
+
+def test_configurator_free_text_that_is_no_name_is_one_warning(tmp_path: Path, crkbd: Keyboard) -> None:
+    # jamesukiyo/keeb: ANY(GUI/F24) on several keys.
+    layers = [["KC_A"] * 42]
+    layers[0][3] = layers[0][7] = "ANY(GUI/F24)"
+    imported = import_layout(_write(tmp_path / "free.json", configurator_export(layers)), keyboard=crkbd)
+    about = [w for w in imported.warnings if "GUI/F24" in w]
+    assert len(about) == 1 and "kept as written" in about[0]
+    assert imported.layout.layers[0].keys[3] == "ANY(GUI/F24)"
