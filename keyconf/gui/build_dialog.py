@@ -321,10 +321,11 @@ class BuildDialog(QDialog):
             return find_qmk_home().path
         except QmkHomeNotFound as missing:
             wrong = [t for t in missing.tried if t.source != "~/qmk_firmware"]
-            text = "No qmk_firmware folder to build with yet."
-            if wrong:
-                text = f"{wrong[0].path} is set as the qmk_firmware folder, but it {wrong[0].reason}."
-            self._show_outcome(False, text)
+            if wrong:  # a setting points at a wrong folder: that is an error worth red
+                where = wrong[0]
+                self._show_outcome(False, f"{where.path} is set as the qmk_firmware folder, but it {where.reason}.")
+            else:  # a first build: nothing is wrong, there is a step to take
+                self._set_status("Build firmware: one step first.")
             self.offer_setup()
             self.build_finished.emit(None)
             return None
