@@ -159,6 +159,8 @@ class _Generator:
         self.layer_enum()
         if self.layout.custom_keycodes:
             self.custom_keycode_enum()
+            if self.presses_custom_keycodes():
+                self.custom_keycode_sender()
         if self.layout.tap_dances:
             self.tap_dance_enum()
         self.keymaps()
@@ -235,6 +237,24 @@ class _Generator:
             comment = f"  // {c_comment_text(label, 60)}" if label else ""
             w.line(f"{custom.name}{value},{comment}", ref, depth=1)
         w.line("};")
+        w.blank()
+
+    def presses_custom_keycodes(self) -> bool:
+        """Whether a tap dance or a macro presses a custom keycode (C then calls its handler)."""
+        texts = [getattr(d, g) for d in self.layout.tap_dances for g in GESTURES if getattr(d, g)]
+        texts += [code for m in self.layout.macros for step in m.steps if step.kind in ("tap", "down", "up")
+                  for code in (step.value if isinstance(step.value, list) else [str(step.value)])]
+        names = set(self.layout.custom_keycode_names)
+        return any(text.strip() in names for text in texts)
+
+    def custom_keycode_sender(self) -> None:
+        w = self.out
+        w.line("// A custom keycode pressed by a tap dance or a macro reaches process_record_user as a key would.")
+        w.line("static inline __attribute__((unused)) void keyconf_custom_keycode(uint16_t keycode,")
+        w.line("bool pressed) {", depth=2)
+        w.line("keyrecord_t record = {.event = MAKE_KEYEVENT(0, 0, pressed)};", depth=1)
+        w.line("process_record_user(keycode, &record);", depth=1)
+        w.line("}")
         w.blank()
 
     def c_source(self) -> None:
@@ -417,22 +437,56 @@ class _Generator:
         w.line(f"case {case_name}:{comment}", ref, depth=2)
         w.line("if (record->event.pressed) {", ref, depth=3)
         pieces: list[tuple[str, SourceRef]] = []
+        wrote = False
         for step_index, step in enumerate(macro.steps):
             step_ref = ref.child("steps", step_index)
+            presses = self.attempt(partial(self.custom_macro_step, step.kind, step.value, step_ref), None)
+            if presses:
+                # SEND_STRING cannot press a custom keycode: its handler is called between strings.
+                wrote = self.send_string(pieces, ref) or wrote
+                pieces = []
+                for statement in presses:
+                    w.line(statement, step_ref, depth=4)
+                wrote = True
+                continue
             piece = self.attempt(partial(self.macro_step, step.kind, step.value, step_ref), None)
             if piece:
                 pieces.append((piece, step_ref))
-        if not pieces:
+        wrote = self.send_string(pieces, ref) or wrote
+        if not wrote:
             w.line("// (empty macro)", ref, depth=4)
-        elif len(pieces) == 1:
-            w.line(f"SEND_STRING({pieces[0][0]});", pieces[0][1], depth=4)
-        else:
-            w.line("SEND_STRING(", ref, depth=4)
-            for piece, step_ref in pieces:
-                w.line(piece, step_ref, depth=5)
-            w.line(");", ref, depth=4)
         w.line("}", ref, depth=3)
         w.line("return false;", ref, depth=3)
+
+    def send_string(self, pieces: list[tuple[str, SourceRef]], ref: SourceRef) -> bool:
+        w = self.out
+        if not pieces:
+            return False
+        if len(pieces) == 1:
+            w.line(f"SEND_STRING({pieces[0][0]});", pieces[0][1], depth=4)
+            return True
+        w.line("SEND_STRING(", ref, depth=4)
+        for piece, step_ref in pieces:
+            w.line(piece, step_ref, depth=5)
+        w.line(");", ref, depth=4)
+        return True
+
+    def custom_macro_step(self, kind: str, value: object, ref: SourceRef) -> list[str] | None:
+        """C for a macro step that presses one of the layout's custom keycodes; None for others."""
+        if kind not in ("tap", "down", "up"):
+            return None
+        keys = [value] if isinstance(value, str) else value
+        if not isinstance(keys, list):
+            return None
+        names = set(self.layout.custom_keycode_names)
+        custom = [k for k in keys if isinstance(k, str) and k.strip() in names]
+        if not custom:
+            return None
+        if len(keys) != 1:
+            raise SourceProblem("a macro step presses a custom keycode on its own, not in a chord", ref)
+        name = self.keycodes.custom_name(self.keycodes.parse(custom[0].strip(), ref), ref)
+        pressed = {"tap": ["true", "false"], "down": ["true"], "up": ["false"]}[kind]
+        return [f"keyconf_custom_keycode({name}, {state});" for state in pressed]
 
     def macro_step(self, kind: str, value: object, ref: SourceRef) -> str:
         if kind == "text":
@@ -487,14 +541,6 @@ class _Generator:
         w.line("return GESTURE_MORE_TAPS;", depth=1)
         w.line("}")
         w.blank()
-        if self.layout.custom_keycodes:
-            w.line("// A custom keycode in a tap dance reaches process_record_user as a key press would.")
-            w.line("static inline __attribute__((unused)) void keyconf_custom_keycode(uint16_t keycode,")
-            w.line("bool pressed) {", depth=2)
-            w.line("keyrecord_t record = {.event = MAKE_KEYEVENT(0, 0, pressed)};", depth=1)
-            w.line("process_record_user(keycode, &record);", depth=1)
-            w.line("}")
-            w.blank()
         terms: list[tuple[str, int, SourceRef]] = []
         for index, dance in enumerate(self.layout.tap_dances):
             self.tap_dance(index, dance)

@@ -182,6 +182,11 @@ class _Checker:
                     location = ("macros", mi, "steps", si)
                     try:
                         parsed = self.registry.parse(code, self.ctx)
+                        if parsed.op == kc.OP_CUSTOM:
+                            if len(codes) > 1:
+                                yield error(f"macro step `{code}`: a custom keycode is pressed on its own, not "
+                                            "in a chord", location, code="macro-keycode")
+                            continue  # its C handler runs, as for a key press
                         value = self.registry.encode(parsed, self.ctx)
                     except kc.KeycodeError as exc:
                         yield error(f"macro step `{code}`: {exc.message}", location, exc.hint,

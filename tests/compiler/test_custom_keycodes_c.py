@@ -104,3 +104,29 @@ def test_keymap_json_declares_custom_keycodes_and_refuses_c_code() -> None:
     layout.custom_keycodes[1].value = 0x7E50
     with pytest.raises(GenerationError, match="pinned to 0x7E50"):
         generate_keymap_json(layout, layouts.board())
+
+
+@pytest.mark.skipif(GCC is None, reason="gcc is not installed")
+def test_a_macro_presses_a_custom_keycode_through_its_handler(tmp_path: Path) -> None:
+    from keyconf.model.validation import validate
+
+    layout = custom_layout(
+        macros=[Macro(name="switch", steps=[MacroStep("text", "a"), MacroStep("tap", ["ALTTAB"]),
+                                            MacroStep("down", ["ALTTAB"]), MacroStep("text", "b")])],
+    )
+    layout.layers[1].keys[0] = "QK_MACRO_0"
+    assert [p for p in validate(layout, layouts.board()) if p.is_error] == []
+    keymap_c = generate(layout).keymap_c
+    assert (
+        '                SEND_STRING("a");\n'
+        "                keyconf_custom_keycode(ALTTAB, true);\n"
+        "                keyconf_custom_keycode(ALTTAB, false);\n"
+        "                keyconf_custom_keycode(ALTTAB, true);\n"
+        '                SEND_STRING("b");\n'
+    ) in keymap_c
+    assert keymap_c.index("void keyconf_custom_keycode(") < keymap_c.index("keyconf_macros(")
+    folder = write_build_dir(tmp_path, generate(layout), CURRENT_QMK.keycode_spec_version, {layouts.MACRO: 6}, 1)
+    result = syntax_check(folder)
+    assert result.returncode == 0, result.stderr + "\n" + keymap_c
+    layout.macros[0].steps.append(MacroStep("tap", ["KC_LCTL", "ALTTAB"]))
+    assert any(p.code == "macro-keycode" for p in validate(layout, layouts.board()))
