@@ -15,6 +15,7 @@ pytestmark = pytest.mark.slow
 SHIPPED_KEYBOARDS = sorted(p.name for p in (ROOT / "resources" / "keyboards").iterdir() if p.is_file())
 SHIPPED_LAYOUTS = sorted(p.name for p in (ROOT / "layouts").glob("*.yaml"))
 SHIPPED_ICONS = sorted(p.name for p in (ROOT / "resources" / "icons").iterdir() if p.is_file())
+SHIPPED_CATALOGUE = sorted(p.name for p in (ROOT / "resources" / "catalogue").iterdir() if p.is_file())
 
 
 def test_wheel_carries_keyboards_layouts_icons_and_the_guide(built: Built) -> None:
@@ -26,6 +27,9 @@ def test_wheel_carries_keyboards_layouts_icons_and_the_guide(built: Built) -> No
         assert f"keyconf/_resources/layouts/{name}" in names
     for name in SHIPPED_ICONS:
         assert f"keyconf/_resources/icons/{name}" in names
+    assert {"boards.bin", "lookup.json.gz", "entries.json.gz"} <= set(SHIPPED_CATALOGUE)
+    for name in SHIPPED_CATALOGUE:  # every QMK keyboard and VIA definition (keyconf.catalogue.bundle)
+        assert f"keyconf/_resources/catalogue/{name}" in names
     assert "keyconf/_resources/docs/user-guide.md" in names  # Help → User guide in an installed copy
     assert "keyconf/_resources/docs/images/main-window.png" in names
     assert "keyconf/model/keycodes/data/keycodes.json" in names
@@ -39,7 +43,8 @@ def test_sdist_carries_what_the_wheel_build_needs(built: Built) -> None:
     with tarfile.open(built.sdist) as archive:
         names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
     for required in ("setup.py", "pyproject.toml", "MANIFEST.in", "layouts/planck.yaml",
-                     "resources/keyboards/index.json", "packaging/linux/70-keyconf.rules"):
+                     "resources/keyboards/index.json", "resources/catalogue/lookup.json.gz",
+                     "resources/catalogue/boards.bin", "packaging/linux/70-keyconf.rules"):
         assert required in names
 
 
