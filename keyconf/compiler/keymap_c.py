@@ -25,7 +25,7 @@ from keyconf.compiler.dialect import QmkDialect
 from keyconf.compiler.key_grid import Grid, key_grid, macro_keys
 from keyconf.compiler.keycode_c import KeycodeC, TapDanceAction
 from keyconf.compiler.source_map import LineMap, SourceProblem, SourceRef
-from keyconf.formats.c_source import c_tables, defined_functions
+from keyconf.formats.c_source import c_identifiers, c_tables, defined_functions
 from keyconf.model.keyboard import LayoutMacro
 from keyconf.model.keycodes import REGISTRY
 from keyconf.model.keycodes import mods as modbits
@@ -41,6 +41,30 @@ GESTURES = ("tap", "hold", "double_tap", "tap_hold")
 # The layout's own process_record_user, renamed while its C code is compiled, when keyconf's
 # macros need a process_record_user of their own: keyconf's calls it after the macros.
 _USER_PROCESS_RECORD = "keyconf_c_source_process_record_user"
+# Software features whose API the layout's C code calls: compiled in for it, as its rules.mk
+# would (hardware features such as RGB or OLED stay the board's business).
+_C_CALL_FEATURES = {
+    "defer_exec": "DEFERRED_EXEC_ENABLE",
+    "extend_deferred_exec": "DEFERRED_EXEC_ENABLE",
+    "cancel_deferred_exec": "DEFERRED_EXEC_ENABLE",
+    "caps_word_on": "CAPS_WORD_ENABLE",
+    "caps_word_off": "CAPS_WORD_ENABLE",
+    "caps_word_toggle": "CAPS_WORD_ENABLE",
+    "is_caps_word_on": "CAPS_WORD_ENABLE",
+    "caps_word_press_user": "CAPS_WORD_ENABLE",
+    "leader_start_user": "LEADER_ENABLE",
+    "leader_end_user": "LEADER_ENABLE",
+    "leader_sequence_one_key": "LEADER_ENABLE",
+    "leader_sequence_two_keys": "LEADER_ENABLE",
+    "leader_sequence_three_keys": "LEADER_ENABLE",
+    "get_last_keycode": "REPEAT_KEY_ENABLE",
+    "get_alt_repeat_key_keycode_user": "REPEAT_KEY_ENABLE",
+    "layer_lock_on": "LAYER_LOCK_ENABLE",
+    "layer_lock_invert": "LAYER_LOCK_ENABLE",
+    "is_layer_locked": "LAYER_LOCK_ENABLE",
+    "autocorrect_toggle": "AUTOCORRECT_ENABLE",
+    "apply_autocorrect": "AUTOCORRECT_ENABLE",
+}
 _C_TABLE_FEATURES = {
     "tap_dance_actions": "TAP_DANCE_ENABLE",
     "key_combos": "COMBO_ENABLE",
@@ -292,6 +316,7 @@ class _Generator:
         w.line(f'#line {w.next_line + 1} "keymap.c"')
         # QMK features the C code's own tables need, as keyconf's would.
         self.features |= {_C_TABLE_FEATURES[table] for table in self.c_tables}
+        self.features |= {_C_CALL_FEATURES[name] for name in c_identifiers(self.c_code) if name in _C_CALL_FEATURES}
         if self.wrap_process_record:
             w.line("#undef process_record_user")
             w.blank()

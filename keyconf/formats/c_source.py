@@ -728,3 +728,11 @@ def c_tables(text: str) -> set[str]:
             if following.is_("[") or following.is_("="):
                 found.add(t.text)
     return found
+
+
+def c_identifiers(text: str) -> set[str]:
+    """Every identifier `text` uses (comments and strings left out)."""
+    try:
+        return {t.text for t in tokenize(text) if t.kind == "ident"}
+    except FormatError:
+        return set()

@@ -130,3 +130,12 @@ def test_a_macro_presses_a_custom_keycode_through_its_handler(tmp_path: Path) ->
     assert result.returncode == 0, result.stderr + "\n" + keymap_c
     layout.macros[0].steps.append(MacroStep("tap", ["KC_LCTL", "ALTTAB"]))
     assert any(p.code == "macro-keycode" for p in validate(layout, layouts.board()))
+
+
+def test_software_features_the_c_code_calls_are_switched_on() -> None:
+    code = USER_C + "static uint32_t later(uint32_t t, void *a) { return 0; }\n"
+    code += "void f(void) { defer_exec(10, later, NULL); }\n"
+    sources = generate(custom_layout(c_code=code))
+    assert "DEFERRED_EXEC_ENABLE" in sources.features and "DEFERRED_EXEC_ENABLE = yes" in sources.rules_mk
+    rgb = generate(custom_layout(c_code="void g(void) { rgb_matrix_disable(); }\n"))
+    assert "RGB_MATRIX_ENABLE" not in rgb.features  # hardware: the board's business
