@@ -12,7 +12,8 @@ chunks, YAML alias bombs and, for JSON, edits of the parsed tree.
 Per input it watches time (CPU time, which other users' load on a shared machine does not
 inflate, and wall time; an alarm stops an input after --hang seconds), and memory: the
 process's peak RSS is checked after every input (an input that raises it is named), and
-tracemalloc measures the peak of every --trace-every'th input and of every one over 0.3 s, in
+tracemalloc measures the peak of every --trace-every'th input, of every one over 0.3 s and of
+every one of --trace-from bytes or more, in
 a second run (tracemalloc slows Python down, so it never runs while an input is timed). The
 address space is capped (--max-memory-mb) so a memory bomb fails with MemoryError instead
 of taking the machine.
@@ -346,30 +347,29 @@ def _save(out: Path, fmt: str, kind: str, data: bytes) -> str:
     return str(path)
 
 
-def fuzz_format(fmt: str, n: int, seed: int, trace_every: int, hang: float, out: Path) -> Tally:
+def fuzz_format(fmt: str, n: int, seed: int, trace_every: int, hang: float, out: Path,
+                trace_from: int = 256 * 1024) -> Tally:
     rng = random.Random(f"{seed}:{fmt}")
     target = run_layout if fmt == "layout" else make_import_target(fmt)
     tally = Tally(fmt)
     seeds = _SEED_BYTES[fmt]
     for seed_bytes in seeds:  # the seeds themselves must pass
         run_one(tally, target, seed_bytes, hang, out)
-    rss = _max_rss_kib()
     for index in range(n):
         data = mutate(rng, rng.choice(seeds), fmt)
+        rss = _max_rss_kib()  # after mutating: the mutator's own memory is not the reader's
         run_one(tally, target, data, hang, out)
+        if _max_rss_kib() - rss > 20_000:
+            tally.rss_raisers.append((_max_rss_kib() - rss, len(data)))
+            _save(out, fmt, "memory", data)
         slow = tally.times[-1] > 1.0
         if slow:  # a first run may pay for a garbage collection of the whole process: time it again
             again = Tally(fmt)
             run_one(again, target, data, hang, out)
             if again.times[-1] > 1.0:
                 tally.confirmed_slow += 1
-        if trace_every and (index % trace_every == 0 or tally.times[-1] > 0.3):
+        if trace_every and (index % trace_every == 0 or tally.times[-1] > 0.3 or len(data) >= trace_from):
             trace_memory(tally, target, data, hang)
-        now = _max_rss_kib()
-        if now > rss:
-            if now - rss > 20_000:
-                tally.rss_raisers.append((now, len(data)))
-            rss = now
     return tally
 
 
@@ -396,8 +396,8 @@ def report(tally: Tally) -> bool:
     peak, size = tally.traced_peak
     print(f"   peak traced memory of one input: {peak / 2**20:.1f} MiB (an input of {size} bytes)")
     print(f"   process max RSS: {_max_rss_kib() / 1024:.0f} MiB"
-          + (f"; raised by inputs of {', '.join(str(s) for _, s in tally.rss_raisers[:5])} bytes"
-             if tally.rss_raisers else ""))
+          + (f"; raised by more than 20 MiB while reading {len(tally.rss_raisers)} inputs, at most "
+             f"{max(r for r, _ in tally.rss_raisers) / 1024:.0f} MiB" if tally.rss_raisers else ""))
     return crashes == 0 and not tally.slow and placed == errors and peak <= 200 * 2**20
 
 
@@ -407,6 +407,8 @@ def main() -> int:
     parser.add_argument("--formats", default=",".join(SEEDS), help="comma-separated: " + ", ".join(SEEDS))
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--trace-every", type=int, default=25, help="tracemalloc every Nth input (0: never)")
+    parser.add_argument("--trace-from", type=int, default=256 * 1024,
+                        help="tracemalloc every input at least this many bytes long too")
     parser.add_argument("--hang", type=float, default=10.0, help="seconds before an input counts as hung")
     parser.add_argument("--max-memory-mb", type=int, default=1500, help="address-space cap for the process")
     parser.add_argument("--out", type=Path, default=Path("/tmp/keyconf-fuzz"), help="where failing inputs go")
@@ -424,7 +426,7 @@ def main() -> int:
     started = time.perf_counter()
     for fmt in args.formats.split(","):
         t0 = time.perf_counter()
-        tally = fuzz_format(fmt, args.n, args.seed, args.trace_every, args.hang, args.out)
+        tally = fuzz_format(fmt, args.n, args.seed, args.trace_every, args.hang, args.out, args.trace_from)
         ok = report(tally) and ok
         print(f"   wall time {time.perf_counter() - t0:.0f} s")
     verdict = "all goals met" if ok else "GOALS MISSED"
