@@ -32,7 +32,7 @@ from keyconf.formats.document_limits import json_limits
 
 # A JSON string (kept), or a comment, or a comma before a closing bracket (both dropped).
 _COMMENTS_AND_TRAILING_COMMAS = re.compile(
-    r'"(?:[^"\\\n]|\\.)*"'
+    r'"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"'
     r"|//[^\n]*|/\*[\s\S]*?\*/|#[^\n]*"
     r"|,(?=(?:\s|//[^\n]*|/\*[\s\S]*?\*/|#[^\n]*)*[\]}])"
 )

@@ -235,3 +235,17 @@ def test_a_hostile_backup_file_is_a_clear_error(tmp_path: Path):
     with pytest.raises(BackupError) as info:
         load_backup(huge)
     assert "matrix is no keyboard's" in info.value.message
+
+
+def test_a_megabyte_json_string_costs_no_memory_to_measure():
+    """The limits scan skips strings without keeping a backtracking state per character."""
+    import tracemalloc
+
+    text = json.dumps({"notes": "x\\n" * 300_000, "layers": [["KC_A"]]})
+    tracemalloc.start()
+    try:
+        assert json_limits(text) is None
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * 2**20
