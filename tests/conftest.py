@@ -5,8 +5,16 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import settings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# Property tests explore new inputs on a developer's machine (where a failure is a finding to
+# fix) but replay the same examples in CI, so a landing is judged on the code, not on the draw.
+# `bench/fuzz.py` is where mutants are run at scale.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 MAX_DOCUMENT_BYTES = 4 * 1024 * 1024  # a 32-layer Vial save is ~100 KB; a keyboard definition ~1 MB at most
 MAX_JSON_DEPTH = 64  # a .vil nests 4 levels, info.json ~6
 MAX_JSON_VALUES = 200_000  # a 32-layer, 255-key VIA save has ~8,500; the largest QMK keyboard.json ~16,000
+MAX_JSON_NUMBER_DIGITS = 40  # no format keyconf reads holds a number past 64 bits; Python refuses ints past 4,300 digits
 
 # A JSON string (possessive quantifiers: no backtracking state per character, so a 1 MB string
 # costs no memory) or one bracket.
@@ -78,6 +79,19 @@ class JsonError(ValueError):
         self.hint = hint
 
 
+class _NumberTooLong(ValueError):
+    def __init__(self, digits: str):
+        super().__init__(digits)
+        self.digits = digits
+
+
+def _bounded_int(digits: str) -> int:
+    """Python's int() takes time quadratic in the digits and refuses past 4,300 of them."""
+    if len(digits.lstrip("-")) > MAX_JSON_NUMBER_DIGITS:
+        raise _NumberTooLong(digits)
+    return int(digits)
+
+
 def load_json(text: str, **kwargs: object) -> object:
     """`json.loads` after the limits are checked; any failure is a JsonError with a position.
 
@@ -86,7 +100,13 @@ def load_json(text: str, **kwargs: object) -> object:
     if passed is not None:
         raise JsonError(passed.message, passed.line, passed.column, passed.hint)
     try:
-        return json.loads(text, **kwargs)  # type: ignore[arg-type]
+        return json.loads(text, parse_int=_bounded_int, **kwargs)  # type: ignore[arg-type]
+    except _NumberTooLong as error:
+        line, column = position(text, max(text.find(error.digits), 0))
+        raise JsonError(
+            f"a number of {len(error.digits)} digits", line, column,
+            f"no value in this format has more than {MAX_JSON_NUMBER_DIGITS} digits",
+        ) from None
     except json.JSONDecodeError as error:
         raise JsonError(f"not valid JSON ({error.msg})", error.lineno, error.colno) from None
     except RecursionError:  # the depth check makes this unreachable; kept as the last guard

@@ -128,6 +128,16 @@ def test_json_nested_brackets_give_one_positioned_error(reader):
     assert "nested more than" in info.value.message
 
 
+@pytest.mark.parametrize("reader", [read_via_save, read_vil, read_keymap_json])
+def test_json_number_of_thousands_of_digits_gives_one_positioned_error(reader):
+    # Python's int() refuses past 4,300 digits with a ValueError no reader expected (found by fuzzing .vil)
+    text = '{"version": 1,\n "layers": [[' + "7" * 5000 + "]]}"
+    with pytest.raises(FormatError) as info:
+        reader(text, "long-number.json")
+    assert (info.value.line, info.value.column) == (2, 14)
+    assert "5000 digits" in info.value.message
+
+
 def test_json_with_too_many_values_is_refused_at_the_limit():
     passed = json_limits("[" + "0,\n" * MAX_JSON_VALUES + "0]")
     assert passed is not None and passed.line == MAX_JSON_VALUES - 1
