@@ -23,6 +23,7 @@ _SPACES = re.compile(r"[ \t\r\f\v]+")
 _IDENT_START_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 _NUMBER_START_CHARS = frozenset("0123456789.")
 _MAX_EXPANSION_DEPTH = 64
+_MAX_EXPRESSION_DEPTH = 50  # parentheses and unary operators inside one integer expression
 MAX_NESTING = 200  # brackets inside brackets; QMK keymaps nest ~10 deep
 MAX_EXPANDED_TOKENS = 200_000  # what macro expansion may produce; a large keymap.c expands to ~30,000
 
@@ -529,6 +530,7 @@ class IntExpression:
         self.names = names
         self.pos = 0
         self.unknown_as_zero = False
+        self.depth = 0  # nested parentheses and unary operators: the evaluator recurses through them
 
     def evaluate(self, unknown_as_zero: bool = False) -> int:
         self.unknown_as_zero = unknown_as_zero
@@ -572,10 +574,14 @@ class IntExpression:
         t = self._peek()
         if t is None:
             raise ValueError("expression ends early")
+        if t.kind == "punct" and t.text in ("-", "+", "!", "~", "("):
+            self.depth += 1
+            if self.depth > _MAX_EXPRESSION_DEPTH:
+                raise ValueError(f"expression nested more than {_MAX_EXPRESSION_DEPTH} deep")
         if t.kind == "punct" and t.text in ("-", "+", "!", "~"):
             self.pos += 1
             operand = self._unary()
-            return {"-": -operand, "+": operand, "!": int(not operand), "~": ~operand}[t.text]
+            return _int64({"-": -operand, "+": operand, "!": int(not operand), "~": ~operand}[t.text])
         if t.is_("("):
             self.pos += 1
             value = self._ternary()
@@ -586,7 +592,7 @@ class IntExpression:
             return value
         self.pos += 1
         if t.kind == "number":
-            return parse_c_integer(t.text)
+            return _int64(parse_c_integer(t.text))
         if t.kind == "char" and len(t.text) == 3:
             return ord(t.text[1])
         if t.kind == "ident":
@@ -600,10 +606,17 @@ class IntExpression:
         raise ValueError(f"unexpected '{t.text}'")
 
 
+def _int64(value: int) -> int:
+    """`value` as the preprocessor's 64-bit arithmetic holds it (so no chain of products grows
+    a number without bound)."""
+    value &= 0xFFFFFFFFFFFFFFFF
+    return value - (1 << 64) if value >> 63 else value
+
+
 def _apply(op: str, a: int, b: int) -> int:
     if op in ("/", "%") and b == 0:
         raise ValueError("division by zero")
-    return {
+    return _int64({
         "||": lambda: int(bool(a) or bool(b)),
         "&&": lambda: int(bool(a) and bool(b)),
         "|": lambda: a | b,
@@ -622,7 +635,7 @@ def _apply(op: str, a: int, b: int) -> int:
         "*": lambda: a * b,
         "/": lambda: int(a / b),
         "%": lambda: a % b,
-    }[op]()
+    }[op]())
 
 
 def parse_c_integer(text: str) -> int:

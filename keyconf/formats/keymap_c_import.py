@@ -462,6 +462,9 @@ class _Reader:
     def _add_custom(self, name: str, value: int) -> None:
         """A custom keycode with its firmware value; pinned only where C-enum counting from
         SAFE_RANGE would give another value."""
+        if name in self.custom_keycode_names:  # C refuses a redeclared enumerator; keep the first
+            self.warnings.append(f"custom keycode {name} is declared twice; the first declaration counts")
+            return
         first = REGISTRY.get("QK_USER_0")
         assert first is not None
         expected = self._custom_absolute[-1] + 1 if self._custom_absolute else first.value

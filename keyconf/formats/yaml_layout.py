@@ -424,12 +424,14 @@ class _Reader:
 
     def read_encoders(self, value: Any, layout: Layout) -> None:
         data = self.mapping(value, ("encoders",), "`encoders`")
+        self.mark(("encoders",), ("encoders",))
         for name, encoders in data.items():
             path: DocPath = ("encoders", name)
             index = layout.layer_index(name)
             if index is None:
                 raise self.fail(f"encoders are given for layer `{name}`, which is not in `layers`", path, key=True,
                                 hint=f"layers: {', '.join(layout.layer_names)}")
+            self.mark(("encoders", index), path)
             actions: list[EncoderAction] = []
             for i, pair in enumerate(self.sequence(encoders, path, f"encoders of layer `{name}`")):
                 item_path = (*path, i)

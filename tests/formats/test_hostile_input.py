@@ -259,3 +259,15 @@ def test_a_megabyte_json_string_costs_no_memory_to_measure():
     finally:
         tracemalloc.stop()
     assert peak < 8 * 2**20
+
+
+def test_keymap_c_deep_or_huge_integer_expressions_are_bounded():
+    from keyconf.formats.c_source import IntExpression, tokenize
+
+    deep = tokenize("(" * 150 + "1" + ")" * 150 + " + " + "-" * 400 + "1")
+    with pytest.raises(ValueError, match="nested more than"):
+        IntExpression(deep, {}).evaluate()
+    product = tokenize(" * ".join(["99999999999999999999"] * 2000))
+    assert -(2**63) <= IntExpression(product, {}).evaluate() < 2**63  # 64-bit, as the preprocessor computes
+    # In an #if the same depth is an expression keyconf cannot judge, never a crash.
+    read_keymap_c("#if " + "(" * 150 + "1" + ")" * 150 + "\n#endif\n" + keymap_c_with("KC_Q"), "keymap.c")
