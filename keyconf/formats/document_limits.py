@@ -18,7 +18,8 @@ from dataclasses import dataclass
 MAX_DOCUMENT_BYTES = 4 * 1024 * 1024  # a 32-layer Vial save is ~100 KB; a keyboard definition ~1 MB at most
 MAX_JSON_DEPTH = 64  # a .vil nests 4 levels, info.json ~6
 MAX_JSON_VALUES = 200_000  # a 32-layer, 255-key VIA save has ~8,500; the largest QMK keyboard.json ~16,000
-MAX_JSON_NUMBER_DIGITS = 40  # no format keyconf reads holds a number past 64 bits; Python refuses ints past 4,300 digits
+# No format keyconf reads holds a number past 64 bits; Python refuses ints past 4,300 digits.
+MAX_JSON_NUMBER_DIGITS = 40
 
 # A JSON string (possessive quantifiers: no backtracking state per character, so a 1 MB string
 # costs no memory) or one bracket.

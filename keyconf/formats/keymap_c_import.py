@@ -462,7 +462,7 @@ class _Reader:
     def _add_custom(self, name: str, value: int) -> None:
         """A custom keycode with its firmware value; pinned only where C-enum counting from
         SAFE_RANGE would give another value."""
-        if name in self.custom_keycode_names:  # C refuses a redeclared enumerator; keep the first
+        if any(c.name == name for c in self.customs):  # C refuses a redeclared enumerator; keep the first
             self.warnings.append(f"custom keycode {name} is declared twice; the first declaration counts")
             return
         first = REGISTRY.get("QK_USER_0")
