@@ -528,6 +528,9 @@ class _Reader:
                 continue
             if part[0].is_("["):
                 close = find_matching(part, 0)
+                if close == 1:
+                    raise FormatError("an empty index `[]` names no layer", self.path, part[0].line, part[0].column,
+                                      hint="write the layer's number or name between the brackets, e.g. [_BASE]")
                 if close + 1 >= len(part) or not part[close + 1].is_("="):
                     t = part[close + 1] if close + 1 < len(part) else part[close]
                     raise FormatError("expected '=' after the designator", self.path, t.line, t.column)
@@ -543,6 +546,8 @@ class _Reader:
         try:
             return IntExpression(expand(tokens, self.late_defines), self.enum_values).evaluate()
         except ValueError as error:
+            if not tokens:
+                raise FormatError("an empty index names no layer", self.path, 1, 1) from None
             t = tokens[0]
             raise FormatError(
                 f"cannot work out the index `{render(tokens)}` ({error})",

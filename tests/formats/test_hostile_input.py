@@ -271,3 +271,10 @@ def test_keymap_c_deep_or_huge_integer_expressions_are_bounded():
     assert -(2**63) <= IntExpression(product, {}).evaluate() < 2**63  # 64-bit, as the preprocessor computes
     # In an #if the same depth is an expression keyconf cannot judge, never a crash.
     read_keymap_c("#if " + "(" * 150 + "1" + ")" * 150 + "\n#endif\n" + keymap_c_with("KC_Q"), "keymap.c")
+
+
+def test_keymap_c_empty_index_is_a_positioned_error():
+    text = keymap_c_with("KC_Q").replace("[_BASE]", "[]", 1)
+    with pytest.raises(FormatError) as info:
+        read_keymap_c(text, "keymap.c")
+    assert "empty index" in info.value.message and info.value.line is not None
