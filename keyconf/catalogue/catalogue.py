@@ -404,9 +404,9 @@ class Catalogue:
 
             board = load_bundled(entry.path)
         else:
-            from keyconf.formats.via_definition import load_via_definition
+            from keyconf.catalogue.user_definitions import load_added_definition
 
-            board = load_via_definition(entry.location).keyboard
+            board = load_added_definition(entry.location)
         for alias in entry.aliases:
             if alias not in board.keyboard_aliases:
                 board.keyboard_aliases.append(alias)

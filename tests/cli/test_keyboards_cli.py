@@ -102,7 +102,7 @@ def test_adding_a_via_definition(home: Path, tmp_path: Path, capsys) -> None:
         "name": "Desk Pad", "vendorId": "0xFEED", "productId": "0x0001", "matrix": {"rows": 1, "cols": 2},
         "layouts": {"keymap": [["0,0", "0,1"]]}}))
     assert main(["keyboards", "--add-via-definition", str(definition)]) == 0
-    assert "added via:pad: Desk Pad (2 keys)" in capsys.readouterr().out
+    assert "added via:pad: Desk Pad (VIA definition, 2 keys)" in capsys.readouterr().out
     assert (home / ".local/share/keyconf/definitions/pad.json").exists()
     assert main(["keyboards", "desk pad"]) == 0
     assert "via:pad" in capsys.readouterr().out
@@ -137,3 +137,29 @@ def test_layouts_for_tree_keyboards_validate(home: Path, tmp_path: Path, monkeyp
     assert main(["validate", str(layout)]) == 1
     err = capsys.readouterr().err
     assert "keyboard `acme/broken` cannot be loaded" in err and "keyboards/acme/broken/keyboard.json" in err
+
+
+def test_adding_qmk_and_kle_definitions_under_keyconf_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           capsys) -> None:
+    monkeypatch.setenv("KEYCONF_HOME", str(tmp_path / "kc"))
+    monkeypatch.setenv("QMK_HOME", str(tmp_path / "no-tree"))
+    info = tmp_path / "keyboard.json"
+    info.write_text(json.dumps({
+        "keyboard_name": "Shelf Pad", "manufacturer": "Me", "usb": {"vid": "0xFEED", "pid": "0x4242"},
+        "matrix_size": {"rows": 1, "cols": 3},
+        "layouts": {"LAYOUT": {"layout": [{"matrix": [0, c], "x": c, "y": 0} for c in range(3)]}}}))
+    assert main(["keyboards", "--add", str(info)]) == 0
+    out = capsys.readouterr().out
+    assert "added via:Shelf_Pad: Shelf Pad (QMK info.json, 3 keys)" in out
+    assert (tmp_path / "kc/data/definitions/Shelf_Pad.json").exists()
+    kle = tmp_path / "numpad.json"
+    kle.write_text(json.dumps([{"name": "Plain Numpad"}, ["7", "8", "9"], ["4", "5", "6"]]))
+    assert main(["keyboards", "--add", str(kle)]) == 0
+    captured = capsys.readouterr()
+    assert "added via:numpad: Plain Numpad (KLE layout, 6 keys)" in captured.out
+    assert "reading order (2 rows x 3 columns)" in captured.err
+    assert main(["keyboards", "--usb", "FEED:4242"]) == 0
+    assert "via:Shelf_Pad" in capsys.readouterr().out
+    kle.write_text('[["7", "8"],\n ["4", {"h": "tall"}, "5"]]')
+    assert main(["keyboards", "--add", str(kle)]) == 1
+    assert f"{kle}:2:" in capsys.readouterr().err

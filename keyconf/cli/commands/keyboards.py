@@ -34,16 +34,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"show at most N matches (default {DEFAULT_LIMIT} for a query, all without one)")
     parser.add_argument("--sources", action="store_true",
                         help="show where the bundled keyboards come from: each source's commit, date and license")
-    parser.add_argument("--add-via-definition", metavar="FILE",
-                        help="check a VIA definition file (.json) and add it to keyconf's keyboards")
+    parser.add_argument("--add", "--add-via-definition", metavar="FILE", dest="add",
+                        help="check a keyboard definition (a VIA definition, a QMK info.json/keyboard.json "
+                        "or a KLE layout) and add it to keyconf's keyboards")
 
 
 def run(args: argparse.Namespace) -> int:
     catalogue = Catalogue.open(args.qmk_home, cwd=Path.cwd(), refresh=args.refresh)
     if args.qmk_home and catalogue.status.qmk_problem:
         raise CommandError(catalogue.status.qmk_problem.split("; ")[0], EXIT_USAGE, hint=HOW_TO_GET_A_TREE)
-    if args.add_via_definition:
-        return _add_definition(args.add_via_definition, catalogue)
+    if args.add:
+        return _add_definition(args.add, catalogue)
     if args.sources:
         return _print_sources(catalogue, args.json)
 
@@ -141,18 +142,21 @@ def _print_json(catalogue: Catalogue, query: str, matches: list[Match], total_fo
 
 
 def _add_definition(file: str, catalogue: Catalogue) -> int:
-    from keyconf.catalogue.user_definitions import add_via_definition
+    from keyconf.catalogue.user_definitions import add_definition
     from keyconf.formats.definition_source import KeyboardDefinitionError
 
     try:
-        entry = add_via_definition(file, catalogue.definitions_dir)
+        entry, kind, warnings = add_definition(file, catalogue.definitions_dir)
     except KeyboardDefinitionError as error:
         raise CommandError(f"{error}", input_exit_code(error),
-                           hint="only VIA definition files (v2 or v3 JSON) can be added") from None
+                           hint=getattr(error, "hint", None) or "give a VIA definition (v2 or v3 JSON), a QMK "
+                           "info.json/keyboard.json, or a KLE layout (JSON or raw data)") from None
     except OSError as error:
         raise CommandError(f"cannot add {file}: {error.strerror or error}", EXIT_PROBLEMS) from None
     counts = ", ".join(str(c) for c in sorted(set(entry.key_counts))) or "no"
-    print(f"added {entry.path}: {entry.name} ({counts} keys) to {catalogue.definitions_dir}")
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"added {entry.path}: {entry.name} ({kind.value}, {counts} keys) to {catalogue.definitions_dir}")
     return EXIT_OK
 
 
