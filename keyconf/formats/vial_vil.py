@@ -186,6 +186,9 @@ def read_vil(text: str, path: str | Path | None = None) -> VialSave:
     for ti, entry in enumerate(save.tap_dances):
         if not isinstance(entry, list) or len(entry) != 5:
             raise fail("tap_dance", f"tap_dance[{ti}] must be [on_tap, on_hold, on_double_tap, on_tap_hold, term]")
+        term = entry[4]
+        if isinstance(term, bool) or not isinstance(term, int) or not 0 <= term <= 65535:
+            raise fail("tap_dance", f"tap_dance[{ti}]: the tapping term is {term!r}, not milliseconds (0 to 65535)")
     save.combos = _list_field(data, "combo", fail)
     for ci, entry in enumerate(save.combos):
         if not isinstance(entry, list) or len(entry) != 5:
