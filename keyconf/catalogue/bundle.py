@@ -284,7 +284,19 @@ def bundle_search_indexes(bundle: Bundle, cache_dir: Path | None = None) -> tupl
 
 
 def open_bundle(folder: Path | None = None) -> Bundle | None:
-    """The shipped catalogue (read once per process), or None when this install has none."""
+    """The catalogue in use (read once per process): a snapshot `keyboards --update` downloaded
+    when there is a readable one, else the shipped one; None when this install has neither."""
+    if folder is None:
+        from keyconf.catalogue.update import downloaded_snapshot
+
+        downloaded = downloaded_snapshot()
+        if downloaded is not None:
+            try:
+                found = _open(downloaded)
+            except KeyboardDefinitionError:
+                found = None
+            if found is not None:
+                return found
     return _open(bundle_folder() if folder is None else folder)
 
 

@@ -8,6 +8,7 @@ import json
 import sys
 from pathlib import Path
 
+from keyconf.catalogue.bundle import bundle_folder
 from keyconf.catalogue.catalogue import Catalogue
 from keyconf.catalogue.entry import KeyboardEntry
 from keyconf.catalogue.qmk_home import HOW_TO_GET_A_TREE
@@ -34,6 +35,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"show at most N matches (default {DEFAULT_LIMIT} for a query, all without one)")
     parser.add_argument("--sources", action="store_true",
                         help="show where the bundled keyboards come from: each source's commit, date and license")
+    parser.add_argument("--update", action="store_true",
+                        help="download the current catalogue into your cache (resumable, checked by sha256); "
+                        "it is then used instead of the bundled one")
+    parser.add_argument("--url", metavar="URL",
+                        help="where --update downloads from (default: $KEYCONF_CATALOGUE_URL; "
+                        "there is no official server)")
     parser.add_argument("--add", "--add-via-definition", metavar="FILE", dest="add",
                         help="check a keyboard definition (a VIA definition, a QMK info.json/keyboard.json "
                         "or a KLE layout) and add it to keyconf's keyboards")
@@ -45,6 +52,8 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(catalogue.status.qmk_problem.split("; ")[0], EXIT_USAGE, hint=HOW_TO_GET_A_TREE)
     if args.add:
         return _add_definition(args.add, catalogue)
+    if args.update:
+        return _update(args.url)
     if args.sources:
         return _print_sources(catalogue, args.json)
 
@@ -76,9 +85,17 @@ def _print_sources(catalogue: Catalogue, as_json: bool) -> int:
     bundle = catalogue.bundle
     sources = [] if bundle is None else [dict(source.__dict__) for source in bundle.sources]
     tree = str(catalogue.qmk_home.path) if catalogue.qmk_home else None
+    from keyconf.catalogue.update import snapshot_date
+
+    in_use = "bundled" if bundle is None or bundle.folder == bundle_folder() else "downloaded"
+    date = snapshot_date(bundle.folder) if bundle is not None and in_use == "downloaded" else None
     if as_json:
-        print(json.dumps({"bundled": sources, "qmk_home": tree}, indent=2))
+        print(json.dumps({"bundled": sources, "qmk_home": tree, "catalogue": in_use, "downloaded_date": date,
+                          "folder": str(bundle.folder) if bundle else None}, indent=2))
         return EXIT_OK
+    if bundle is not None:
+        print(f"catalogue in use: downloaded {date or '(undated)'} snapshot in {bundle.folder}" if date or
+              in_use == "downloaded" else f"catalogue in use: bundled with keyconf ({bundle.folder})")
     if not sources:
         print("this keyconf has no bundled catalogue (only its hand-checked keyboards)")
     for source in sources:
@@ -139,6 +156,36 @@ def _print_json(catalogue: Catalogue, query: str, matches: list[Match], total_fo
     }
     json.dump(data, sys.stdout, indent=2)
     print()
+
+
+def _update(url: str | None) -> int:
+    import os
+
+    from keyconf.catalogue.update import URL_VARIABLE, UpdateError, update_catalogue
+
+    url = url or os.environ.get(URL_VARIABLE)
+    if not url:
+        raise CommandError("no catalogue server is set", EXIT_USAGE,
+                           hint=f"there is no official server: give --url URL or set {URL_VARIABLE} to a folder "
+                           "served over http(s) holding the files tools/build_catalogue.py writes and a manifest.json")
+    shown: dict[str, int] = {}
+
+    def progress(name: str, done: int, total: int) -> None:
+        percent = 100 * done // total if total else 100
+        if shown.get(name) != percent:
+            shown[name] = percent
+            print(f"\r{name}: {done:,} of {total:,} bytes ({percent}%)", end="\n" if done >= total else "",
+                  file=sys.stderr, flush=True)
+
+    try:
+        folder = update_catalogue(url, progress=progress)
+    except UpdateError as error:
+        print(file=sys.stderr)
+        raise CommandError(str(error), EXIT_PROBLEMS, hint="the catalogue in use is unchanged") from None
+    except OSError as error:
+        raise CommandError(f"cannot write the catalogue: {error}", EXIT_PROBLEMS) from None
+    print(f"catalogue updated: {folder}")
+    return EXIT_OK
 
 
 def _add_definition(file: str, catalogue: Catalogue) -> int:
