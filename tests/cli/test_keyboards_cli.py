@@ -24,7 +24,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name, folder in (("XDG_CONFIG_HOME", ".config"), ("XDG_CACHE_HOME", ".cache"),
                          ("XDG_DATA_HOME", ".local/share")):
         monkeypatch.setenv(name, str(home / folder))
-    for name in ("QMK_HOME", "QMK_USERSPACE"):
+    for name in ("QMK_HOME", "QMK_USERSPACE", "KEYCONF_HOME"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(home)
     return home
