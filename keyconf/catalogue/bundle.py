@@ -283,12 +283,26 @@ def bundle_search_indexes(bundle: Bundle, cache_dir: Path | None = None) -> tupl
     return qmk, via
 
 
+MANIFEST = "manifest.json"
+SNAPSHOT_FILES = ("lookup.json.gz", "entries.json.gz", "boards.bin")
+
+
+def catalogue_cache() -> Path:
+    from keyconf.app_dirs import app_dirs
+
+    return app_dirs().cache / "catalogue"
+
+
+def downloaded_snapshot(cache: Path | None = None) -> Path | None:
+    """The downloaded snapshot folder, when a complete one is there."""
+    folder = (catalogue_cache() if cache is None else cache) / "snapshot"
+    return folder if all((folder / name).is_file() for name in (*SNAPSHOT_FILES, MANIFEST)) else None
+
+
 def open_bundle(folder: Path | None = None) -> Bundle | None:
     """The catalogue in use (read once per process): a snapshot `keyboards --update` downloaded
     when there is a readable one, else the shipped one; None when this install has neither."""
     if folder is None:
-        from keyconf.catalogue.update import downloaded_snapshot
-
         downloaded = downloaded_snapshot()
         if downloaded is not None:
             try:

@@ -19,9 +19,15 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+# Where a downloaded snapshot lives is the bundle's fact (it opens whichever catalogue is in use).
+from keyconf.catalogue.bundle import (  # noqa: F401 (downloaded_snapshot: re-exported for the CLI and tests)
+    MANIFEST,
+    SNAPSHOT_FILES,
+    catalogue_cache,
+    downloaded_snapshot,
+)
+
 URL_VARIABLE = "KEYCONF_CATALOGUE_URL"
-MANIFEST = "manifest.json"
-SNAPSHOT_FILES = ("lookup.json.gz", "entries.json.gz", "boards.bin")
 MAX_MANIFEST_BYTES = 1 << 20
 MAX_FILE_BYTES = 200 << 20
 _CHUNK = 1 << 16
@@ -31,18 +37,6 @@ Progress = Callable[[str, int, int], None]
 
 class UpdateError(Exception):
     """A download that could not be done or verified; the snapshot in use is unchanged."""
-
-
-def catalogue_cache() -> Path:
-    from keyconf.app_dirs import app_dirs
-
-    return app_dirs().cache / "catalogue"
-
-
-def downloaded_snapshot(cache: Path | None = None) -> Path | None:
-    """The downloaded snapshot folder, when a complete one is there."""
-    folder = (catalogue_cache() if cache is None else cache) / "snapshot"
-    return folder if all((folder / name).is_file() for name in (*SNAPSHOT_FILES, MANIFEST)) else None
 
 
 def snapshot_date(folder: Path) -> str | None:
