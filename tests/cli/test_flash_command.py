@@ -164,7 +164,7 @@ def test_real_dfu_util_failure_reaches_the_user(tmp_path: Path) -> None:
         detector=Detector(usb=FakeBus(UsbDevice(0x0483, 0xDF11)), volumes=lambda: []), settle=0
     )
     out = io.StringIO()
-    result = flash_and_report(firmware, wait=0, environment=env, out=out)
+    result = flash_and_report(firmware, mcu="STM32F303", wait=0, environment=env, out=out)  # ROM DFU: the MCU is told
     assert not result.ok
     text = out.getvalue()
     assert "failed: dfu-util failed (exit code 74): dfu-util: No DFU capable USB device available" in text

@@ -244,7 +244,7 @@ def test_real_dfu_util_with_no_device_fails_clearly(planck_bin: Path) -> None:
     no device, and its own words reach the user."""
     env = environment(FakeBus(STM32_DFU), finder=shutil.which)
     env.run_command = __import__("subprocess").run
-    result = flash_firmware(planck_bin, wait=0, environment=env)
+    result = flash_firmware(planck_bin, mcu="STM32F303", wait=0, environment=env)  # ROM DFU: the MCU is told
     assert not result.ok
     assert result.message.startswith("dfu-util failed (exit code 74)")
     assert "No DFU capable USB device available" in result.message
