@@ -92,6 +92,7 @@ HEADER = "# keyconf layout (format 1): see docs/layout-format.md\n"
 LAYER_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 C_IDENTIFIER_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 C_SOURCE_SUFFIXES = (".c", ".h", ".inc")
+_MOST_SPLIT_PIECES = 8  # items one unquoted keycode can be cut into at its commas
 
 
 @dataclass
@@ -239,7 +240,9 @@ class _Reader:
             if span is not None and span.style:
                 continue  # quoted: YAML did not cut it
             pieces, depth = [], 0
-            for piece in items[index:]:
+            # A keycode has few commas (`LM(nav, MOD_LCTL | MOD_LSFT)`, `LT(1, LCTL(KC_A))`); looking
+            # at most a few items on keeps a row of a thousand unbalanced items linear.
+            for piece in items[index : index + _MOST_SPLIT_PIECES]:
                 if not isinstance(piece, Scalar):
                     break
                 pieces.append(str(piece).strip())
