@@ -71,6 +71,16 @@ def test_retarget_refuses_what_it_cannot_do(tmp_path: Path, capsys: pytest.Captu
     assert existing.read_text() == "keep me"
 
 
+def test_retarget_exits_as_every_command_does_on_its_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("keyboard: crkbd\nlayout: LAYOUT_split_3x6_3\nlayers:\n  base: [KC_A\n")
+    out = str(tmp_path / "x.yaml")
+    assert main(["retarget", str(broken), "--keyboard", "ferris/sweep", "-o", out]) == 1  # read, and wrong
+    assert "broken.yaml:5:1" in capsys.readouterr().err
+    assert main(["retarget", str(tmp_path / "missing.yaml"), "--keyboard", "ferris/sweep", "-o", out]) == 2
+    assert not Path(out).exists()
+
+
 def preonic_definition(folder: Path) -> Path:
     """A Preonic's geometry as a QMK info.json of our own: five rows of twelve (its matrix
     wiring simplified to rows and columns), as keyboards/preonic's LAYOUT_ortho_5x12 lays them out."""

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 from keyconf.catalogue.resolve import CatalogueKeyboards
-from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand
+from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand, input_exit_code
 from keyconf.cli.keyboard_lookup import keyboard_option
 from keyconf.cli.keyboard_text import grid_positions
 from keyconf.formats.atomic import write_atomic
@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         )
     except (FormatError, LayoutFileError) as error:
         message = str(error) if isinstance(error, FormatError) else error.format().splitlines()[0]
-        raise CommandError(message, EXIT_USAGE, error.hint) from None
+        raise CommandError(message, input_exit_code(error), error.hint) from None
     for warning in imported.warnings:
         print(f"keyconf: warning: {warning}", file=sys.stderr)
     source = imported.keyboard or imported.layout.geometry
