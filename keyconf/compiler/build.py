@@ -276,11 +276,13 @@ class FirmwareBuild:
             f"BUILD_DIR={workspace.build_dir}",
         ]
 
-    def _environment(self, workspace: Workspace) -> dict[str, str]:
+    def _environment(self, plan: BuildPlan, workspace: Workspace) -> dict[str, str]:
         env = dict(os.environ)
         for name in ("QMK_USERSPACE", "QMK_HOME", "QMK_FIRMWARE", "BUILD_DIR", "MAKEFLAGS", "MFLAGS"):
             env.pop(name, None)
         env.update(workspace.environment())
+        if not plan.tree.is_git_work_tree():
+            env["SKIP_GIT"] = "yes"  # as QMK's own Makefile does for a tree that is not a checkout
         env["PATH"] = build_path()
         env.setdefault("PYTHONUNBUFFERED", "1")
         return env
@@ -306,7 +308,7 @@ class FirmwareBuild:
             process = subprocess.Popen(
                 command,
                 cwd=str(cwd),
-                env=self._environment(workspace),
+                env=self._environment(plan, workspace),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
@@ -405,7 +407,7 @@ def _built_qmk_version(workspace: Workspace) -> str | None:
     except OSError:
         return None
     match = _QMK_VERSION_DEFINE.search(text)
-    return match.group(1) if match else None
+    return match.group(1) if match and match.group(1) not in ("", "NA") else None  # NA: built with SKIP_GIT
 
 
 def _size_problem(plan: BuildPlan, workspace: Workspace, overflow: SizeOverflow) -> Problem:

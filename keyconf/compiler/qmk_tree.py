@@ -161,6 +161,23 @@ class QmkTree:
         version = result.stdout.strip()
         return version if result.returncode == 0 and version else None
 
+    def is_git_work_tree(self) -> bool:
+        """Whether git sees the tree as a checkout. QMK's top Makefile sets SKIP_GIT=yes when it
+        does not (a downloaded archive, a copy without .git); `qmk compile` runs make past that
+        Makefile, so the build has to be told, or version.h's `git describe` error text lands in
+        make's input ("multiple target patterns")."""
+        try:
+            result = subprocess.run(
+                ["git", "-C", str(self.root), "rev-parse", "--is-inside-work-tree"],
+                capture_output=True,
+                text=True,
+                timeout=10,
+                check=False,
+            )
+        except (OSError, subprocess.SubprocessError):
+            return False
+        return result.returncode == 0 and result.stdout.strip() == "true"
+
     # -- keyboards ------------------------------------------------------------------------
 
     def _is_keyboard_folder(self, folder: str) -> bool:

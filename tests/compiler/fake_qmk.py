@@ -38,7 +38,7 @@ def main(argv: list[str]) -> int:
                 "cwd": os.getcwd(),
                 "keymap_dir": str(keymap_dir),
                 "keymap_files": sorted(p.name for p in keymap_dir.iterdir()) if keymap_dir.is_dir() else [],
-                "env": {k: os.environ.get(k) for k in ("QMK_HOME", "QMK_USERSPACE", "BUILD_DIR")},
+                "env": {k: os.environ.get(k) for k in ("QMK_HOME", "QMK_USERSPACE", "BUILD_DIR", "SKIP_GIT")},
             }
             handle.write(json.dumps(record) + "\n")
     keymap_c = keymap_dir / "keymap.c"

@@ -4,6 +4,7 @@ firmware and metadata, and the user's tree left exactly as it was."""
 from __future__ import annotations
 
 import json
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -58,6 +59,18 @@ def test_build_through_userspace_leaves_the_tree_untouched(tmp_path: Path, calls
     assert any(line.startswith("Compiling: ") for line in lines)
     assert progress[-1].phase == "done" and progress[-1].fraction == 1.0
     assert [p.compiled for p in progress if p.phase == "compiling"] == list(range(1, 13))
+
+
+def test_a_tree_that_is_not_a_git_checkout_builds_with_skip_git(tmp_path: Path, calls: Path) -> None:
+    """QMK's top Makefile sets SKIP_GIT for a tree without git (a downloaded archive, a copy);
+    `qmk compile` runs make past it, and version.h's `git describe` error then broke make."""
+    tree = make_fake_tree(tmp_path / "qmk_firmware")
+    assert FirmwareBuild(request(tree, tmp_path / "out")).run().ok
+    subprocess.run(["git", "init", "-q", str(tree)], check=True)
+    assert FirmwareBuild(request(tree, tmp_path / "out")).run().ok
+    copied, checkout = read_calls(calls)
+    assert copied["env"]["SKIP_GIT"] == "yes"  # type: ignore[index]
+    assert checkout["env"]["SKIP_GIT"] is None  # type: ignore[index]
 
 
 def test_later_builds_learn_the_object_count(tmp_path: Path, calls: Path) -> None:
