@@ -11,6 +11,11 @@ How the corpus is made (nothing of it is committed but the manifest):
    into OUT/via, OUT/vil, OUT/keymap.json, OUT/keymap.c (at most 4 of a kind per repository,
    duplicates by content dropped), and bench/corpus/manifest.tsv lists kind, repo, path, commit and
    the licence the repository declares.
+
+A held-out corpus (what lands is measured on files it was not tuned on):
+   .venv/bin/python bench/gather_corpus.py --held-out /work/corpus2 MIRROR...
+writes bench/corpus/manifest2.tsv instead, takes at most 2 files of a kind per repository, and leaves
+out every repository (and every file, by content) already in manifest.tsv.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = ROOT / "bench" / "corpus" / "manifest.tsv"
+HELD_OUT_MANIFEST = ROOT / "bench" / "corpus" / "manifest2.tsv"
 MIRRORS = Path("/work/.mirror")
 PER_REPO = 4
 # Projects whose files are their own fixtures and defaults, not users' layouts.
@@ -72,15 +78,23 @@ def licence(repo: Path, names: list[str]) -> str:
     return "none declared"
 
 
-def gather(out: Path, mirrors: list[Path]) -> list[tuple[str, str, str, str, str]]:
+def gather(
+    out: Path,
+    mirrors: list[Path],
+    per_repo: int = PER_REPO,
+    skip: frozenset[str] = frozenset(),
+    seen: set[str] | None = None,
+) -> list[tuple[str, str, str, str, str]]:
+    """Sorts the mirrors' files into OUT; repositories in `skip` (owner/name) and contents whose
+    SHA-1 is in `seen` are left out."""
     rows: list[tuple[str, str, str, str, str]] = []
-    seen: set[str] = set()
+    seen = set() if seen is None else seen
     for repo in mirrors:
         slug = repo.parent.name
         if (repo / ".git").is_dir():
             repo = repo / ".git"
         owner, _, name = slug.partition("+")
-        if owner in NOT_USERS or not name:
+        if owner in NOT_USERS or not name or f"{owner}/{name}".lower() in skip:
             continue
         try:
             commit = git(repo, "rev-parse", "HEAD").decode().strip()
@@ -103,7 +117,7 @@ def gather(out: Path, mirrors: list[Path]) -> list[tuple[str, str, str, str, str
             text = blob.decode("utf-8", "replace")
             kind = classify(path, text)
             digest = hashlib.sha1(blob).hexdigest()
-            if kind is None or digest in seen or taken.get(kind, 0) >= PER_REPO:
+            if kind is None or digest in seen or taken.get(kind, 0) >= per_repo:
                 continue
             seen.add(digest)
             taken[kind] = taken.get(kind, 0) + 1
@@ -115,11 +129,20 @@ def gather(out: Path, mirrors: list[Path]) -> list[tuple[str, str, str, str, str
 
 
 def main() -> None:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/work/corpus")
-    mirrors = [Path(a) for a in sys.argv[2:]] or sorted(MIRRORS.glob("*/repo"))
-    rows = gather(out, mirrors)
-    MANIFEST.parent.mkdir(parents=True, exist_ok=True)
-    with MANIFEST.open("w") as handle:
+    held_out = "--held-out" in sys.argv
+    args = [a for a in sys.argv[1:] if a != "--held-out"]
+    out = Path(args[0]) if args else Path("/work/corpus")
+    mirrors = [Path(a) for a in args[1:]] or sorted(MIRRORS.glob("*/repo"))
+    manifest = HELD_OUT_MANIFEST if held_out else MANIFEST
+    skip: frozenset[str] = frozenset()
+    seen: set[str] = set()
+    if held_out and MANIFEST.exists():
+        skip = frozenset(line.split("\t")[1].lower() for line in MANIFEST.read_text().splitlines()[1:])
+        first = Path("/work/corpus")
+        seen = {hashlib.sha1(f.read_bytes()).hexdigest() for f in first.glob("*/*") if f.is_file()}
+    rows = gather(out, mirrors, per_repo=2 if held_out else PER_REPO, skip=skip, seen=seen)
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    with manifest.open("w") as handle:
         handle.write("kind\trepo\tpath\tcommit\tlicense\n")
         for row in sorted(rows):
             handle.write("\t".join(row) + "\n")

@@ -2,7 +2,8 @@
 
 Run: .venv/bin/python bench/import_corpus.py [DIR] [-v]   (DIR default /work/corpus, holding via/,
 vil/, keymap.json/ and keymap.c/; bench/gather_corpus.py says how it is gathered and
-bench/corpus/manifest.tsv lists where each file comes from).
+bench/corpus/manifest.tsv lists where each file comes from; the held-out corpus /work/corpus2, never
+looked at while tuning the importers, is listed in bench/corpus/manifest2.tsv).
 
 Each file goes the way a user's file goes: `import_layout` (keyboards from keyconf's catalogue,
 no QMK tree needed when the board is bundled), the layout written as YAML, read back and
@@ -33,7 +34,7 @@ from keyconf.model.keyboard import Keyboard  # noqa: E402
 from keyconf.model.validation import validate  # noqa: E402
 
 KINDS = ("via", "vil", "keymap.json", "keymap.c")
-MANIFEST = ROOT / "bench" / "corpus" / "manifest.tsv"
+MANIFESTS = (ROOT / "bench" / "corpus" / "manifest.tsv", ROOT / "bench" / "corpus" / "manifest2.tsv")
 KEYBOARDS = ROOT / "bench" / "corpus" / "keyboards.tsv"
 UNKNOWN = "unknown keyboard"
 
@@ -41,10 +42,11 @@ UNKNOWN = "unknown keyboard"
 def manifest_paths() -> dict[str, str]:
     """Corpus file name → its path in the user's repository (which tells a keymap.c's keyboard)."""
     paths: dict[str, str] = {}
-    if MANIFEST.exists():
-        for line in MANIFEST.read_text().splitlines()[1:]:
-            kind, repo, path, *_ = line.split("\t")
-            paths[f"{repo.replace('/', '__', 1)}__{path.replace('/', '__')}"] = path
+    for manifest in MANIFESTS:
+        if manifest.exists():
+            for line in manifest.read_text().splitlines()[1:]:
+                kind, repo, path, *_ = line.split("\t")
+                paths[f"{repo.replace('/', '__', 1)}__{path.replace('/', '__')}"] = path
     return paths
 
 
