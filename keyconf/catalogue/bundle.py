@@ -293,9 +293,14 @@ def catalogue_cache() -> Path:
     return app_dirs().cache / "catalogue"
 
 
+def snapshot_folder(cache: Path | None = None) -> Path:
+    """Where `keyconf keyboards --update` puts a downloaded snapshot (there or not)."""
+    return (catalogue_cache() if cache is None else cache) / "snapshot"
+
+
 def downloaded_snapshot(cache: Path | None = None) -> Path | None:
     """The downloaded snapshot folder, when a complete one is there."""
-    folder = (catalogue_cache() if cache is None else cache) / "snapshot"
+    folder = snapshot_folder(cache)
     return folder if all((folder / name).is_file() for name in (*SNAPSHOT_FILES, MANIFEST)) else None
 
 

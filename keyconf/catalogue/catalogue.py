@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from keyconf.catalogue.bundle import Bundle, bundle_search_indexes, open_bundle
+from keyconf.catalogue.bundle import LOOKUP_FILE, Bundle, bundle_search_indexes, open_bundle
 from keyconf.catalogue.entry import KeyboardEntry, Source, entry_from_keyboard
 from keyconf.catalogue.qmk_home import (
     HOW_TO_GET_A_TREE,
@@ -311,6 +311,30 @@ class Catalogue:
         if entry is None:
             raise UnknownKeyboard(name, self.suggestions(name))
         return self.load(entry)
+
+    def decided_by(self, name: str) -> list[Path] | None:
+        """The files whose change could change what `find(name)` returns (the bundle in use, a
+        snapshot that may be downloaded, what points at a QMK tree, the code that reads the
+        definition), or None when files cannot tell: a QMK tree is configured, or the board is
+        not the bundle's. For `board_cache`."""
+        import importlib.util
+
+        from keyconf.catalogue.bundle import BOARDS_FILE, MANIFEST, SNAPSHOT_FILES, snapshot_folder
+        from keyconf.catalogue.qmk_home import QMK_FIRMWARE_MARKERS, qmk_cli_config_file
+
+        bundle = self.bundle
+        if self.qmk_home is not None or self._qmk_problem or bundle is None or bundle.resolve(name) is None:
+            return None
+        snapshot = snapshot_folder()
+        files = [bundle.folder / LOOKUP_FILE, bundle.folder / BOARDS_FILE,
+                 *(snapshot / f for f in (*SNAPSHOT_FILES, MANIFEST)), qmk_cli_config_file(),
+                 *(Path.home() / "qmk_firmware" / marker for marker in QMK_FIRMWARE_MARKERS)]
+        for module in ("keyconf.model.keyboard", "keyconf.formats.qmk_info", "keyconf.formats.via_definition",
+                       "keyconf.catalogue.drawn_geometry", "keyconf.catalogue.bundle", "keyconf.catalogue.catalogue"):
+            spec = importlib.util.find_spec(module)
+            if spec is not None and spec.origin:
+                files.append(Path(spec.origin))
+        return files
 
     def tree_path(self, name: str) -> str | None:
         """The keyboard folder of the user's tree that `name` means, or None (no tree, or the

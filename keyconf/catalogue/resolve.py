@@ -23,11 +23,28 @@ class UnknownKeyboardError(LookupError):
         self.reason = reason
 
 
-def resolve_keyboard(layout: Layout) -> Keyboard:
-    """The keyboard geometry for `layout`; raises UnknownKeyboardError with suggestions."""
+def resolve_keyboard(layout: Layout, *, remembered: bool = False) -> Keyboard:
+    """The keyboard geometry for `layout`; raises UnknownKeyboardError with suggestions.
+
+    `remembered`: a board found before is taken from `board_cache` while the catalogue is
+    unchanged (the editor's start opens no catalogue), and a board found now is kept there."""
     if layout.geometry is not None:
         return layout.geometry
-    return find_keyboard(layout.keyboard)
+    if not remembered:
+        return find_keyboard(layout.keyboard)
+    from keyconf.catalogue.board_cache import cached_board, remember_board
+
+    board = cached_board(layout.keyboard)
+    if board is not None:
+        return board
+    from keyconf.catalogue.catalogue import Catalogue
+
+    catalogue = Catalogue.open()
+    board = find_keyboard(layout.keyboard, catalogue)
+    files = catalogue.decided_by(layout.keyboard)
+    if files is not None:
+        remember_board(layout.keyboard, board, files)
+    return board
 
 
 def find_keyboard(name: str, catalogue: Catalogue | None = None) -> Keyboard:

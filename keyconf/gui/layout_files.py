@@ -64,7 +64,7 @@ def open_layout_file(path: Path) -> OpenedLayout:
             error.message, error.file or str(path), error.line, error.column, error.hint
         ) from None
     try:
-        keyboard = resolve_keyboard(loaded.layout)
+        keyboard = resolve_keyboard(loaded.layout, remembered=True)  # start-up opens no catalogue
     except UnknownKeyboardError as error:
         raise unknown_keyboard_problem(error, path) from None
     layout = loaded.layout
