@@ -348,7 +348,7 @@ def _save(out: Path, fmt: str, kind: str, data: bytes) -> str:
 
 
 def fuzz_format(fmt: str, n: int, seed: int, trace_every: int, hang: float, out: Path,
-                trace_from: int = 256 * 1024) -> Tally:
+                trace_from: int = 256 * 1024, progress: int = 0) -> Tally:
     rng = random.Random(f"{seed}:{fmt}")
     target = run_layout if fmt == "layout" else make_import_target(fmt)
     tally = Tally(fmt)
@@ -356,6 +356,10 @@ def fuzz_format(fmt: str, n: int, seed: int, trace_every: int, hang: float, out:
     for seed_bytes in seeds:  # the seeds themselves must pass
         run_one(tally, target, seed_bytes, hang, out)
     for index in range(n):
+        if progress and index and index % progress == 0:
+            crashes = sum(tally.crashes.values())
+            print(f"   {fmt}: {index}/{n} inputs, {crashes} crashes, {len(tally.slow)} over 1 s", file=sys.stderr,
+                  flush=True)
         data = mutate(rng, rng.choice(seeds), fmt)
         rss = _max_rss_kib()  # after mutating: the mutator's own memory is not the reader's
         run_one(tally, target, data, hang, out)
@@ -411,6 +415,7 @@ def main() -> int:
                         help="tracemalloc every input at least this many bytes long too")
     parser.add_argument("--hang", type=float, default=10.0, help="seconds before an input counts as hung")
     parser.add_argument("--max-memory-mb", type=int, default=1500, help="address-space cap for the process")
+    parser.add_argument("--progress", type=int, default=0, help="print a line to stderr every N inputs (0: never)")
     parser.add_argument("--out", type=Path, default=Path("/tmp/keyconf-fuzz"), help="where failing inputs go")
     args = parser.parse_args()
     limit = args.max_memory_mb * 2**20
@@ -426,7 +431,8 @@ def main() -> int:
     started = time.perf_counter()
     for fmt in args.formats.split(","):
         t0 = time.perf_counter()
-        tally = fuzz_format(fmt, args.n, args.seed, args.trace_every, args.hang, args.out, args.trace_from)
+        tally = fuzz_format(fmt, args.n, args.seed, args.trace_every, args.hang, args.out, args.trace_from,
+                             args.progress)
         ok = report(tally) and ok
         print(f"   wall time {time.perf_counter() - t0:.0f} s")
     verdict = "all goals met" if ok else "GOALS MISSED"
