@@ -1,17 +1,18 @@
-"""Every layout file format keyconf reads or writes, behind one pair of calls.
+"""Every layout file format keyconf reads, behind one call, and the names of those it writes.
 
 `import_layout(path)` tells the format from the file (extension, then content), reads it,
 and matches the keyboard: by name (keymap.json, keymap.c, YAML), by USB id (VIA saves), or
 not at all (Vial saves carry only Vial's keyboard id; the layout then carries a geometry
-made from the matrix). `export_layout(layout, format)` writes one. Finding keyboards is the
-catalogue's job; callers pass a `KeyboardFinder` so this module stays free of it."""
+made from the matrix). Finding keyboards is the catalogue's job; callers pass a
+`KeyboardFinder` so this module stays free of it. Writing is `keyconf.compiler.export`'s:
+keymap.json and keymap.c come from the compiler's generator, which the formats never import."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from keyconf.formats import foreign_keycodes as fk
 from keyconf.formats.document_limits import (
@@ -23,15 +24,11 @@ from keyconf.formats.document_limits import (
 )
 from keyconf.formats.format_error import FormatError, KeyboardMismatch
 from keyconf.formats.keymap_c_import import keyboard_from_path, looks_like_keymap_c, read_keymap_c
-from keyconf.formats.keymap_drawer import layout_to_keymap_drawer
 from keyconf.formats.qmk_keymap_json import looks_like_keymap_json, read_keymap_json
-from keyconf.formats.via_save import layout_to_via, looks_like_via_save, read_via_save, via_to_layout
-from keyconf.formats.vial_vil import layout_to_vil, looks_like_vil, read_vil, vil_to_layout
+from keyconf.formats.via_save import looks_like_via_save, read_via_save, via_to_layout
+from keyconf.formats.vial_vil import looks_like_vil, read_vil, vil_to_layout
 from keyconf.formats.yaml_layout import LayoutFileError, dumps_layout, loads_layout
 from keyconf.model.keyboard import Keyboard
-
-if TYPE_CHECKING:
-    from keyconf.compiler.dialect import QmkDialect
 from keyconf.model.keycodes.languages import host_language
 from keyconf.model.layout import Layout, keycode_fields
 
@@ -411,91 +408,7 @@ def _pre_2017_macro(layout: Layout, keyboard: Keyboard) -> str | None:
     return fitting[0] if len(fitting) == 1 else None
 
 
-def export_layout(
-    layout: Layout,
-    fmt: str,
-    keyboard: Keyboard | None,
-    *,
-    macro_count: int | None = None,
-    dialect: QmkDialect | None = None,
-) -> str:
-    """The text of `layout` in format `fmt`. VIA and Vial need the keyboard's matrix.
-
-    `macro_count` is the board's number of dynamic macros, for VIA (which refuses a save with
-    another count); `dialect` the QMK version keymap.json and keymap.c are written for
-    (current QMK when None)."""
-    if fmt == YAML:
-        return dumps_layout(layout, keyboard)
-    if fmt == KEYMAP_DRAWER:
-        return layout_to_keymap_drawer(layout, keyboard)
-    if fmt in (KEYMAP_JSON, KEYMAP_C):
-        return _compiled(layout, fmt, keyboard, dialect)
-    if keyboard is None:
-        raise FormatError(
-            f"{FORMAT_NAMES[fmt]} needs the keyboard's matrix, and keyboard {layout.keyboard} is unknown",
-            hint="pass --keyboard, or embed the geometry in the layout",
-        )
-    if fmt == VIA:
-        return layout_to_via(layout, keyboard, macro_count)
-    if fmt == VIL:
-        return layout_to_vil(layout, keyboard)
-    raise FormatError(f"unknown format {fmt}", hint=f"formats: {', '.join(EXPORT_FORMATS)}")
-
-
-def _compiled(layout: Layout, fmt: str, keyboard: Keyboard | None, dialect: QmkDialect | None = None) -> str:
-    """keymap.json and keymap.c come from the compiler's generator, the one that builds firmware."""
-    if keyboard is None:
-        raise FormatError(
-            f"{FORMAT_NAMES[fmt]} export needs the keyboard's layout macros, and keyboard {layout.keyboard} is unknown",
-            hint="pass --keyboard, or embed the geometry in the layout",
-        )
-    try:
-        from keyconf.compiler.dialect import CURRENT_QMK
-        from keyconf.compiler.keymap_json import generate_keymap_json
-        from keyconf.compiler.source_map import GenerationError
-        from keyconf.compiler.sources import GenerateOptions, generate_sources
-    except ImportError:
-        raise FormatError(f"{FORMAT_NAMES[fmt]} export needs keyconf's compiler, which is not installed") from None
-    dialect = dialect or CURRENT_QMK
-    try:
-        if fmt == KEYMAP_JSON:
-            return generate_keymap_json(layout, keyboard, dialect, keymap_name=_keymap_name(layout))
-        return generate_sources(layout, keyboard, GenerateOptions(dialect=dialect, source_name=layout.name)).keymap_c
-    except GenerationError as error:
-        first = error.problems[0]
-        more = f" (and {len(error.problems) - 1} more)" if len(error.problems) > 1 else ""
-        raise FormatError(f"{first.message}{more}", hint=getattr(first, "hint", None)) from None
-
-
-def keymap_c_sources(
-    layout: Layout, keyboard: Keyboard | None, source_name: str | None = None, dialect: QmkDialect | None = None
-) -> dict[str, str]:
-    """keymap.c with the rules.mk and config.h it needs (features, tapping terms), by file name."""
-    if keyboard is None:
-        raise FormatError(
-            f"keymap.c export needs the keyboard's layout macros, and keyboard {layout.keyboard} is unknown",
-            hint="pass --keyboard, or embed the geometry in the layout",
-        )
-    from keyconf.compiler.dialect import CURRENT_QMK
-    from keyconf.compiler.source_map import GenerationError
-    from keyconf.compiler.sources import GenerateOptions, generate_sources
-
-    try:
-        options = GenerateOptions(dialect=dialect or CURRENT_QMK, source_name=source_name or layout.name)
-        return generate_sources(layout, keyboard, options).files()
-    except GenerationError as error:
-        first = error.problems[0]
-        raise FormatError(first.message, hint=getattr(first, "hint", None)) from None
-
-
-def _keymap_name(layout: Layout) -> str:
-    """keymap.json's `keymap`: the layout's name as QMK accepts a keymap folder name."""
-    name = "".join(c if c.isalnum() or c in "_-" else "_" for c in (layout.name or "")).strip("_")
-    return name or "keyconf"
-
-
 __all__ = [
-    "keymap_c_sources",
     "EXPORT_FORMATS",
     "FORMAT_NAMES",
     "IMPORT_FORMATS",
@@ -505,7 +418,6 @@ __all__ = [
     "KeyboardFinder",
     "LayoutFileError",
     "NoKeyboards",
-    "export_layout",
     "import_layout",
     "import_text",
     "layout_text",

@@ -199,7 +199,8 @@ def _stem(path: Path) -> str:
 
 def export_text(layout: Any, keyboard: Keyboard, fmt: str) -> str:
     """The layout in `fmt` (raises FileProblem with the exporter's message)."""
-    from keyconf.formats.interchange import FormatError, export_layout
+    from keyconf.compiler.export import export_layout
+    from keyconf.formats.interchange import FormatError
 
     try:
         return export_layout(layout, fmt, keyboard)

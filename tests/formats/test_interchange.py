@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from keyconf.catalogue.bundled import load_bundled
+from keyconf.compiler.export import export_layout
 from keyconf.formats.format_error import FormatError
 from keyconf.formats.interchange import (
     KEYMAP_C,
@@ -16,7 +17,6 @@ from keyconf.formats.interchange import (
     VIA,
     VIL,
     YAML,
-    export_layout,
     import_layout,
     sniff_format,
 )

@@ -16,6 +16,7 @@ from keyconf.catalogue.resolve import CatalogueKeyboards
 from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand, input_exit_code
 from keyconf.cli.keyboard_lookup import keyboard_option
 from keyconf.compiler.dialect import NEWEST_KNOWN_SPEC, QmkDialect
+from keyconf.compiler.export import export_layout, keymap_c_sources
 from keyconf.compiler.qmk_tree import QmkTree
 from keyconf.formats.atomic import write_atomic
 from keyconf.formats.interchange import (
@@ -23,9 +24,7 @@ from keyconf.formats.interchange import (
     FORMAT_NAMES,
     FormatError,
     Imported,
-    export_layout,
     import_layout,
-    keymap_c_sources,
 )
 from keyconf.formats.yaml_layout import LayoutFileError
 from keyconf.model.keycodes import REGISTRY

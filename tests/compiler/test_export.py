@@ -7,13 +7,12 @@ from pathlib import Path
 import pytest
 
 from keyconf.catalogue.bundled import load_bundled
+from keyconf.compiler.export import export_layout, keymap_c_sources
 from keyconf.formats.format_error import FormatError
-from keyconf.formats.interchange import KEYMAP_C, KEYMAP_JSON, export_layout, import_layout
+from keyconf.formats.interchange import KEYMAP_C, KEYMAP_JSON, import_layout
 from keyconf.model.layout_diff import diff_layouts
 
-pytest.importorskip("keyconf.compiler.keymap_json", reason="keyconf's compiler is not installed")
-
-DATA = Path(__file__).parent / "data" / "interchange"
+DATA = Path(__file__).parents[1] / "formats" / "data" / "interchange"
 
 
 def round_trip(layout, keyboard, fmt: str, tmp_path: Path):
@@ -59,3 +58,11 @@ def test_keymap_json_cannot_hold_tap_dances(tmp_path: Path) -> None:
     layout = import_layout(DATA / "corne_layers.keymap.c", keyboard=crkbd).layout
     with pytest.raises(FormatError, match="keymap.json cannot hold"):
         export_layout(layout, KEYMAP_JSON, crkbd)
+
+
+def test_keymap_c_and_keymap_json_need_the_keyboards_macros() -> None:
+    layout = import_layout(DATA / "corne_configurator.json").layout
+    with pytest.raises(FormatError, match="QMK keymap.json export needs the keyboard's layout macros"):
+        export_layout(layout, KEYMAP_JSON, None)
+    with pytest.raises(FormatError, match="^keymap.c export needs the keyboard's layout macros"):
+        keymap_c_sources(layout, None)
