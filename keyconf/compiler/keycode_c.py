@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from keyconf.compiler.c_literals import is_c_identifier
 from keyconf.compiler.dialect import QmkDialect
 from keyconf.compiler.source_map import SourceProblem, SourceRef
+from keyconf.formats.c_literals import is_c_identifier
 from keyconf.model.keycodes import REGISTRY, Keycode, KeycodeError, ParseContext
 from keyconf.model.keycodes import mods as modbits
 from keyconf.model.keycodes.types import (

@@ -13,19 +13,20 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TypeVar
 
-from keyconf.compiler.c_literals import (
+from keyconf.compiler.c_writer import CWriter
+from keyconf.compiler.dialect import QmkDialect
+from keyconf.compiler.key_grid import Grid, key_grid, macro_keys
+from keyconf.compiler.keycode_c import KeycodeC, TapDanceAction
+from keyconf.compiler.source_map import LineMap, SourceProblem, SourceRef
+from keyconf.formats.c_literals import (
     c_comment_text,
     c_identifier,
     c_string_literal,
     identifier_part,
     is_c_identifier,
 )
-from keyconf.compiler.c_writer import CWriter
-from keyconf.compiler.dialect import QmkDialect
-from keyconf.compiler.key_grid import Grid, key_grid, macro_keys
-from keyconf.compiler.keycode_c import KeycodeC, TapDanceAction
-from keyconf.compiler.source_map import LineMap, SourceProblem, SourceRef
 from keyconf.formats.c_source import c_identifiers, c_tables, defined_functions
+from keyconf.formats.keymap_c_names import plan_names
 from keyconf.model.keyboard import LayoutMacro
 from keyconf.model.keycodes import REGISTRY
 from keyconf.model.keycodes import mods as modbits
@@ -74,55 +75,12 @@ _C_TABLE_FEATURES = {
 
 
 @dataclass
-class KeymapNames:
-    """The C identifiers chosen for a layout's layers, tap dances and combos."""
-
-    layers: list[str]
-    tap_dances: dict[str, str]  # tap dance name -> enum identifier
-    combos: list[str]
-
-
-@dataclass
 class KeymapC:
     text: str
     line_map: LineMap
     features: set[str] = field(default_factory=set)  # rules.mk flags the code needs
     config: dict[str, str | None] = field(default_factory=dict)  # config.h defines the code needs
     rows: list[list[int]] = field(default_factory=list)
-
-
-def unique_identifiers(
-    names: list[str], prefix: str, fallback: str, problems: list[SourceProblem], section: str
-) -> list[str]:
-    """`prefix` + NAME for each name, made unique, each a valid C identifier."""
-    chosen: list[str] = []
-    for index, name in enumerate(names):
-        part = identifier_part(name).upper()
-        base = f"{prefix}{part}" if part else f"{prefix}{fallback}{index}"
-        candidate = base
-        suffix = 2
-        while candidate in chosen:
-            candidate = f"{base}_{suffix}"
-            suffix += 1
-        try:
-            chosen.append(c_identifier(candidate))
-        except ValueError:
-            problems.append(SourceProblem(f"cannot make a C name from {name!r}", SourceRef.of(section, index)))
-            chosen.append(f"{prefix}{fallback}{index}")
-    return chosen
-
-
-def plan_names(layout: Layout, problems: list[SourceProblem]) -> KeymapNames:
-    layers = unique_identifiers(layout.layer_names, "_", "LAYER", problems, "layers")
-    tap_dance_ids = unique_identifiers(layout.tap_dance_names, "TD_", "", problems, "tap_dances")
-    combos = unique_identifiers(
-        [combo.name or "" for combo in layout.combos], "CMB_", "", problems, "combos"
-    )
-    return KeymapNames(
-        layers=layers,
-        tap_dances=dict(zip(layout.tap_dance_names, tap_dance_ids, strict=True)),
-        combos=combos,
-    )
 
 
 class _Generator:
@@ -140,7 +98,8 @@ class _Generator:
         self.dialect = dialect
         self.source_name = source_name
         self.problems: list[SourceProblem] = []
-        self.names = plan_names(layout, self.problems)
+        self.names = plan_names(layout)
+        self.problems += [SourceProblem(p.message, SourceRef.of(p.section, p.index)) for p in self.names.problems]
         self.keycodes = KeycodeC(
             keycode_context(layout),
             dialect,

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from keyconf.compiler.c_literals import c_comment_text, is_c_identifier
 from keyconf.compiler.config_h import VIA_DEFAULT_LAYERS, generate_config_h, settings_defines
 from keyconf.compiler.dialect import CURRENT_QMK, QmkDialect
 from keyconf.compiler.keymap_c import generate_keymap_c
 from keyconf.compiler.rules_mk import generate_rules_mk
 from keyconf.compiler.source_map import GenerationError, LineMap, SourceProblem, SourceRef
+from keyconf.formats.c_literals import c_comment_text, is_c_identifier
 from keyconf.model.keyboard import Keyboard, LayoutMacro
 from keyconf.model.layout import Layout
 

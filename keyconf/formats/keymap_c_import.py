@@ -35,6 +35,7 @@ from keyconf.formats.c_source import (
 from keyconf.formats.document_limits import position
 from keyconf.formats.format_error import FormatError
 from keyconf.formats.keymap_c_carry import CarriedC, carry_c
+from keyconf.formats.keymap_c_names import plan_names
 from keyconf.formats.layer_names import default_layer_name, layout_name_for_c_identifier
 from keyconf.formats.qmk_config_h import read_config_h
 from keyconf.formats.send_string_c import NotAMacro, send_string_steps
@@ -359,10 +360,7 @@ class _Reader:
         return found.group(1) if found else None
 
     def _carry(self, layout: Layout) -> CarriedC:
-        from keyconf.compiler.keymap_c import plan_names  # the names keyconf's keymap.c gives things
-
-        problems: list[object] = []
-        planned = plan_names(layout, problems)  # type: ignore[arg-type]
+        planned = plan_names(layout)  # the names keyconf's keymap.c gives things
         generated: dict[str, str] = {}
         for ident, name in self.renamed.items():
             index = layout.layer_index(name)

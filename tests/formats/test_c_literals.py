@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from keyconf.compiler.c_literals import (
+from keyconf.formats.c_literals import (
     c_comment_text,
     c_identifier,
     c_string_literal,
