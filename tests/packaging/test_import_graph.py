@@ -1,5 +1,6 @@
-"""keyconf's modules import each other without cycles — counting imports inside functions
-and under TYPE_CHECKING, which hide a cycle until someone moves them."""
+"""keyconf's modules import each other without cycles and only inward, layer by layer
+(docs/architecture.md) — counting imports inside functions and under TYPE_CHECKING, which
+hide a cycle or an upward import until someone moves them."""
 
 from __future__ import annotations
 
@@ -9,20 +10,70 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[2] / "keyconf"
 
 
-def import_graph() -> dict[str, set[str]]:
+# The layers, inner first: a part imports its own modules and those of inner layers. The middle
+# ring's parts may use each other (the cycle test keeps that acyclic); the faces are outermost.
+LAYERS: list[set[str]] = [
+    {"model"},
+    {"formats"},
+    {"catalogue", "compiler", "device", "flash", "render"},
+    {"gui", "cli"},
+]
+# Modules outside the parts: package data and user folders (they import nothing of keyconf),
+# the version, and `python -m keyconf`.
+SUPPORT = {"keyconf", "keyconf.app_dirs", "keyconf.resources"}
+ENTRY = {"keyconf.__main__"}
+# What the pure model never imports: Qt, USB, files of users, processes, the network.
+NOT_IN_MODEL = {"PySide6", "hid", "yaml", "os", "shutil", "tempfile", "subprocess", "socket", "urllib", "http",
+                "threading"}
+
+
+def imports() -> dict[str, set[str]]:
+    """Every module of keyconf and every module name it imports (keyconf's or not)."""
     modules: dict[str, set[str]] = {}
     for path in PACKAGE.rglob("*.py"):
         parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
         name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
         targets: set[str] = set()
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("keyconf"):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 targets.add(node.module)
                 targets.update(f"{node.module}.{alias.name}" for alias in node.names)
             elif isinstance(node, ast.Import):
-                targets.update(a.name for a in node.names if a.name.startswith("keyconf"))
+                targets.update(a.name for a in node.names)
         modules[name] = targets
+    return modules
+
+
+def import_graph() -> dict[str, set[str]]:
+    modules = imports()
     return {m: {t for t in targets if t in modules and t != m} for m, targets in modules.items()}
+
+
+def layer_of(module: str) -> int | None:
+    """The layer of a module in one of keyconf's parts; None for the support and entry modules."""
+    parts = module.split(".")
+    part = parts[1] if len(parts) > 1 else ""
+    return next((index for index, layer in enumerate(LAYERS) if part in layer), None)
+
+
+def upward_imports(graph: dict[str, set[str]]) -> list[str]:
+    """Imports that point outward (or from one face into the other), as "module -> module"."""
+    found = []
+    for module, targets in sorted(graph.items()):
+        here = layer_of(module)
+        for target in sorted(targets):
+            there = layer_of(target)
+            if module in ENTRY or target.split(".")[:2] == module.split(".")[:2]:
+                continue
+            if there is None:
+                if target in ENTRY or here == 0:  # the model uses nothing outside itself
+                    found.append(f"{module} -> {target}")
+                continue
+            if here is None:
+                found.append(f"{module} -> {target}")  # support modules stay beneath everything
+            elif there > here or (there == here == len(LAYERS) - 1 and module != "keyconf.cli.app"):
+                found.append(f"{module} -> {target}")
+    return found
 
 
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -79,3 +130,48 @@ def test_the_window_parts_do_not_import_the_window():
     graph = import_graph()
     importers = sorted(m for m, targets in graph.items() if "keyconf.gui.main_window" in targets)
     assert importers == ["keyconf.cli.app"]
+
+
+def test_layer_rule_finds_an_upward_import():
+    graph = {"keyconf.formats.x": {"keyconf.compiler.y"}, "keyconf.compiler.y": {"keyconf.formats.x"},
+             "keyconf.model.a": {"keyconf.resources"}, "keyconf.gui.w": {"keyconf.cli.main"},
+             "keyconf.device.d": {"keyconf.flash.f", "keyconf.model.a"}, "keyconf.cli.app": {"keyconf.gui.w"}}
+    assert upward_imports(graph) == [
+        "keyconf.formats.x -> keyconf.compiler.y",
+        "keyconf.gui.w -> keyconf.cli.main",
+        "keyconf.model.a -> keyconf.resources",
+    ]
+
+
+def test_every_import_points_inward():
+    """model <- formats <- catalogue, compiler, device, flash, render <- gui, cli: the formats
+    never reach up into the compiler, the core never imports a face, and the window is opened
+    by the CLI's one module for it (cli.app), never the other way round."""
+    assert upward_imports(import_graph()) == []
+
+
+def test_every_part_has_a_layer():
+    parts = {p.parent.name for p in PACKAGE.glob("*/__init__.py")}
+    assert parts == set().union(*LAYERS)
+
+
+def test_the_model_uses_no_qt_usb_files_or_processes():
+    found = sorted(
+        f"{module} -> {target}"
+        for module, targets in imports().items()
+        if layer_of(module) == 0
+        for target in targets
+        if target.split(".")[0] in NOT_IN_MODEL
+    )
+    assert found == []
+
+
+def test_qt_stays_in_the_faces_and_the_painter():
+    found = sorted(
+        module
+        for module, targets in imports().items()
+        if any(t.split(".")[0] == "PySide6" for t in targets)
+        and layer_of(module) != 3
+        and not module.startswith("keyconf.render")
+    )
+    assert found == []
