@@ -5,6 +5,9 @@ output, a busy bar and Cancel. The chosen tree is recorded where `qmk` and keyco
 
 from __future__ import annotations
 
+import os
+import shutil
+import signal
 from collections.abc import Callable
 from pathlib import Path
 
@@ -42,6 +45,11 @@ class QmkSetupPanel(QWidget):
         self.choose_folder: ChooseFolder = choose_folder or _choose_folder
         self.process: QProcess | None = None
         self.target: Path | None = None
+        # What the running set-up may leave half made: the target folder when keyconf created it,
+        # or its contents when it was an empty folder the person chose. Removed on cancel or failure.
+        self._made_target = False
+        self._emptied_target = False
+        self.cancelled = False
         self._output: list[str] = []
         self.intro = QLabel(INTRO)
         self.intro.setWordWrap(True)
@@ -128,7 +136,10 @@ class QmkSetupPanel(QWidget):
             self.message.setText("The qmk program that comes with keyconf is missing: reinstall keyconf.")
             return
         self.target = target
+        self._made_target = not target.exists()
+        self._emptied_target = not self._made_target and target.is_dir() and not any(target.iterdir())
         self._output = []
+        self.cancelled = False
         self.output.clear()
         process = QProcess(self)
         env = QProcessEnvironment.systemEnvironment()
@@ -137,6 +148,7 @@ class QmkSetupPanel(QWidget):
         env.remove("QMK_HOME")
         process.setProcessEnvironment(env)
         process.setProcessChannelMode(QProcess.ProcessChannelMode.MergedChannels)
+        _start_in_own_session(process)  # cancel stops git too, not only qmk
         process.readyReadStandardOutput.connect(self._read_output)
         process.finished.connect(self._finished)
         process.errorOccurred.connect(self._failed_to_start)
@@ -148,10 +160,14 @@ class QmkSetupPanel(QWidget):
     def cancel(self) -> None:
         process = self.process
         if process is not None:
+            self.cancelled = True
             self.message.setText("Cancelling…")
-            process.terminate()
+            if not _signal_group(process, signal.SIGTERM):
+                process.terminate()
             if not process.waitForFinished(3000):
-                process.kill()
+                if not _signal_group(process, getattr(signal, "SIGKILL", signal.SIGTERM)):
+                    process.kill()
+                process.waitForFinished(3000)
 
     def output_text(self) -> str:
         return "\n".join(self._output)
@@ -172,15 +188,38 @@ class QmkSetupPanel(QWidget):
         self.process = None
         self._set_busy(False)
         target = self.target
-        if status != QProcess.ExitStatus.NormalExit:
-            self.message.setText("The download was cancelled.")
-            return
-        if target is not None and not missing_qmk_firmware_parts(target):
+        if target is not None and not self.cancelled and not missing_qmk_firmware_parts(target):
             self.accept_tree(target)
+            return
+        removed = self._remove_partial_target()
+        left = "" if removed or target is None or not target.exists() else f" What it made is still in {target}."
+        if self.cancelled or status != QProcess.ExitStatus.NormalExit:
+            self.message.setText("The download was cancelled." + left)
             return
         self.message.setText(
             f"QMK's set-up stopped (exit status {code}) before {target} was complete: see its output above."
+            + left
         )
+
+    def _remove_partial_target(self) -> bool:
+        """Take away what the stopped set-up made: the folder keyconf created, or the contents of
+        the empty folder that was chosen. Nothing that was there before is touched."""
+        target = self.target
+        if target is None or not (self._made_target or self._emptied_target):
+            return False
+        try:
+            if self._made_target:
+                if target.exists():
+                    shutil.rmtree(target)
+            else:
+                for entry in list(target.iterdir()):
+                    if entry.is_dir() and not entry.is_symlink():
+                        shutil.rmtree(entry)
+                    else:
+                        entry.unlink()
+        except OSError:
+            return False
+        return True
 
     def _failed_to_start(self, error: QProcess.ProcessError) -> None:
         if error == QProcess.ProcessError.FailedToStart:
@@ -194,6 +233,29 @@ class QmkSetupPanel(QWidget):
         self.use_button.setEnabled(not busy)
         self.create_button.setEnabled(not busy)
         self.busyChanged.emit(busy)
+
+
+def _start_in_own_session(process: QProcess) -> None:
+    """`qmk setup` runs git: in a session (and process group) of its own, Cancel can stop both."""
+    if os.name != "posix" or not hasattr(process, "setUnixProcessParameters"):
+        return  # Qt < 6.6: only qmk itself is stopped
+    flag = getattr(QProcess.UnixProcessFlag, "CreateNewSession", None)
+    if flag is not None:
+        process.setUnixProcessParameters(flag)
+
+
+def _signal_group(process: QProcess, sig: signal.Signals) -> bool:
+    """Send `sig` to the process group the set-up leads; False when it does not lead one."""
+    pid = process.processId()
+    if os.name != "posix" or pid <= 0:
+        return False
+    try:
+        if os.getpgid(pid) != pid:
+            return False
+        os.killpg(pid, sig)
+    except OSError:
+        return False
+    return True
 
 
 def _choose_folder(parent: QWidget, title: str, start: str) -> str:

@@ -3,6 +3,7 @@ keyconf run `qmk setup` (a fake one here: no network in tests) into a folder of 
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -18,6 +19,10 @@ from tests.compiler.fake_tree import make_fake_tree
 # `qmk setup --yes --home DIR` as keyconf drives it: prints, then makes a tree (FAKE_SETUP=slow waits).
 FAKE_SETUP = """
 import os, sys, time
+GIT_CHILD = (
+    "import sys, time, pathlib\\nfor i in range(600):\\n"
+    "    pathlib.Path(sys.argv[1], 'keyboards', str(i)).mkdir(parents=True, exist_ok=True); time.sleep(0.05)"
+)
 from pathlib import Path
 args = sys.argv[1:]
 if "setup" not in args:
@@ -26,9 +31,16 @@ if "setup" not in args:
     sys.exit(0)
 home = Path(args[args.index("--home") + 1])
 print("Ψ Cloning qmk/qmk_firmware into", home, flush=True)
-if os.environ.get("FAKE_SETUP") == "slow":
+mode = os.environ.get("FAKE_SETUP")
+if mode in ("slow", "fail"):  # a clone under way: half a tree, and a `git` child still writing
+    (home / ".git").mkdir(parents=True, exist_ok=True)
+    (home / "keyboards").mkdir(exist_ok=True)
+if mode == "slow":
+    import subprocess
+    git = subprocess.Popen([sys.executable, "-c", GIT_CHILD, str(home)])
+    Path(os.environ["FAKE_SETUP_PIDS"]).write_text(str(git.pid))
     time.sleep(30)
-if os.environ.get("FAKE_SETUP") == "fail":
+if mode == "fail":
     print("fatal: unable to access 'https://github.com/qmk/qmk_firmware/'", flush=True)
     sys.exit(1)
 sys.path.insert(0, os.environ["FAKE_TREE_MODULE"])
@@ -95,20 +107,67 @@ def test_download_runs_qmk_setup_into_the_chosen_folder(qtbot, no_tree, tmp_path
     assert finished.args[0] is not None and finished.args[0].ok
 
 
-def test_download_can_be_cancelled_and_failures_are_shown(qtbot, no_tree, tmp_path, monkeypatch):
-    parent = tmp_path / "code"
-    parent.mkdir()
-    monkeypatch.setenv("FAKE_SETUP", "slow")
-    dialog = open_dialog(qtbot, [parent, parent])
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def cancel_download(qtbot, dialog: BuildDialog, pids: Path) -> None:  # type: ignore[no-untyped-def]
     panel = dialog.setup_panel
     qtbot.mouseClick(panel.create_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "Cloning" in panel.output_text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "Cloning" in panel.output_text() and pids.is_file(), timeout=10_000)
     assert not dialog.close_button.isEnabled()
     qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not panel.running, timeout=10_000)
-    assert "cancelled" in panel.message.text() and not dialog.build_button.isEnabled()
+    qtbot.waitUntil(lambda: not alive(int(pids.read_text())), timeout=5000)  # git stopped with qmk
+
+
+def test_a_cancelled_download_takes_away_the_folder_it_made(qtbot, no_tree, tmp_path, monkeypatch):
+    parent = tmp_path / "code"
+    parent.mkdir()
+    (parent / "notes.txt").write_text("mine")
+    pids = tmp_path / "git.pid"
+    monkeypatch.setenv("FAKE_SETUP", "slow")
+    monkeypatch.setenv("FAKE_SETUP_PIDS", str(pids))
+    dialog = open_dialog(qtbot, [parent])
+    cancel_download(qtbot, dialog, pids)
+    assert panel_message(dialog) == "The download was cancelled."
+    assert not dialog.build_button.isEnabled() and dialog.close_button.isEnabled()
+    qtbot.wait(300)  # the killed git would still be writing here
+    assert sorted(p.name for p in parent.iterdir()) == ["notes.txt"]
+
+
+def test_a_cancelled_download_into_an_empty_folder_empties_it_again(qtbot, no_tree, tmp_path, monkeypatch):
+    chosen = tmp_path / "qmk_firmware"
+    chosen.mkdir()
+    pids = tmp_path / "git.pid"
+    monkeypatch.setenv("FAKE_SETUP", "slow")
+    monkeypatch.setenv("FAKE_SETUP_PIDS", str(pids))
+    dialog = open_dialog(qtbot, [chosen])
+    cancel_download(qtbot, dialog, pids)
+    qtbot.wait(300)
+    assert chosen.is_dir() and list(chosen.iterdir()) == []  # the folder the person made stays
+
+
+def test_a_failed_download_is_shown_and_can_be_tried_again(qtbot, no_tree, tmp_path, monkeypatch):
+    parent = tmp_path / "code"
+    parent.mkdir()
     monkeypatch.setenv("FAKE_SETUP", "fail")
+    dialog = open_dialog(qtbot, [parent, parent])
+    panel = dialog.setup_panel
     qtbot.mouseClick(panel.create_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not panel.running, timeout=10_000)
     assert "exit status 1" in panel.message.text() and "unable to access" in panel.output_text()
     assert not dialog.build_button.isEnabled() and panel.create_button.isEnabled()
+    assert not (parent / "qmk_firmware").exists()  # the half clone is gone: the same place works again
+    monkeypatch.delenv("FAKE_SETUP")
+    with qtbot.waitSignal(dialog.build_finished, timeout=30_000) as finished:
+        qtbot.mouseClick(panel.create_button, Qt.MouseButton.LeftButton)
+    assert finished.args[0] is not None and finished.args[0].ok
+
+
+def panel_message(dialog: BuildDialog) -> str:
+    return str(dialog.setup_panel.message.text())
