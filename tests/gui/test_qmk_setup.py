@@ -108,11 +108,15 @@ def test_download_runs_qmk_setup_into_the_chosen_folder(qtbot, no_tree, tmp_path
 
 
 def alive(pid: int) -> bool:
+    """Running (a killed child nobody has reaped yet is a zombie: not running)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    return True
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
 
 
 def cancel_download(qtbot, dialog: BuildDialog, pids: Path) -> None:  # type: ignore[no-untyped-def]
