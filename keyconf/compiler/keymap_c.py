@@ -8,6 +8,7 @@ layout, the board geometry and the target's `QmkDialect`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -190,6 +191,19 @@ class _Generator:
             for header in (language.header, language.sendstring_header):
                 if header:
                     w.line(f'#include "{header}"', SourceRef.of("host_language"))
+        # Headers defining custom keycodes the layout only names (a userspace): included where
+        # the original keymap.c included them, before the keymap that uses their names.
+        included: set[str] = {"QMK_KEYBOARD_H"}
+        for index, custom in enumerate(self.layout.custom_keycodes):
+            for name in custom.headers:
+                if name in included:
+                    continue
+                included.add(name)
+                if not re.fullmatch(r"[A-Za-z0-9_./-]+", name):
+                    self.problems.append(SourceProblem(f"`{name}` is not a header name",
+                                                       SourceRef.of("custom_keycodes", index, "header")))
+                    continue
+                w.line(f'#include "{name}"', SourceRef.of("custom_keycodes", index, "header"))
         w.blank()
 
     def layer_enum(self) -> None:
@@ -206,16 +220,22 @@ class _Generator:
     def custom_keycode_enum(self) -> None:
         """The layout's own keycodes, numbered as keyconf numbers them (from SAFE_RANGE)."""
         w = self.out
+        if all(custom.external for custom in self.layout.custom_keycodes):
+            return  # their headers declare them all
         w.line("enum custom_keycodes {")
+        first = True
         for index, custom in enumerate(self.layout.custom_keycodes):
             ref = SourceRef.of("custom_keycodes", index)
+            if custom.external:
+                continue  # declared by its header, included at the top
             if not is_c_identifier(custom.name):
                 self.problems.append(SourceProblem(f"custom keycode {custom.name!r} is not a C name", ref))
                 continue
             if custom.value is not None:
                 value = f" = 0x{custom.value & 0xFFFF:04X}"
             else:
-                value = " = SAFE_RANGE" if index == 0 else ""
+                value = " = SAFE_RANGE" if first else ""
+            first = False
             label = custom.legend or custom.description
             comment = f"  // {c_comment_text(label, 60)}" if label else ""
             w.line(f"{custom.name}{value},{comment}", ref, depth=1)

@@ -130,6 +130,15 @@ def _keycode_declarations(layout: Layout, problems: list[SourceProblem]) -> list
     first = start.value if start is not None else 0
     for index, (custom, value) in enumerate(zip(layout.custom_keycodes, custom_keycode_values(layout), strict=True)):
         ref = SourceRef.of("custom_keycodes", index)
+        if custom.external:
+            problems.append(
+                SourceProblem(
+                    f"{custom.name} is defined in {' or '.join(custom.headers)}, which keymap.json cannot include",
+                    ref,
+                    "export as keymap.c, which includes the header",
+                )
+            )
+            continue
         if value != first + index:
             problems.append(
                 SourceProblem(

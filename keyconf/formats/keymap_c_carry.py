@@ -30,8 +30,11 @@ def carry_c(
     consumed: list[list[Token]],
     consumed_defines: set[str],
     generated_names: dict[str, str],
+    dropped_includes: frozenset[str] = frozenset(),
 ) -> CarriedC:
-    """`text` without the `consumed` statements and `#define`s, with aliases for renamed names."""
+    """`text` without the `consumed` statements and `#define`s, with aliases for renamed names.
+    `dropped_includes` are quoted headers the layout now includes itself (its custom keycodes
+    name them), so the C does not include them a second time."""
     source = text.replace("\r\n", "\n")
     starts = [0] + [m.end() for m in re.finditer("\n", source)]
     spans: list[tuple[int, int]] = []
@@ -48,6 +51,9 @@ def carry_c(
             continue
         body = token.text.lstrip("#").strip()
         drop = re.fullmatch(r"include\s+QMK_KEYBOARD_H", body) is not None
+        quoted = re.fullmatch(r'include\s*"([^"]+)"\s*(?://.*|/\*.*)?', body)
+        if quoted and quoted.group(1) in dropped_includes:
+            drop = True
         defined = re.match(r"define\s+([A-Za-z_][A-Za-z0-9_]*)", body)
         if defined and defined.group(1) in consumed_defines:
             drop = True

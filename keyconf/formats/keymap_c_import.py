@@ -40,6 +40,7 @@ from keyconf.formats.layer_names import default_layer_name, layout_name_for_c_id
 from keyconf.formats.qmk_config_h import read_config_h
 from keyconf.formats.send_string_c import NotAMacro, send_string_steps
 from keyconf.model.keycodes import REGISTRY, KeycodeError
+from keyconf.model.keycodes.removed import REMOVED_KEYCODES
 from keyconf.model.layout import (
     Combo,
     CSource,
@@ -66,7 +67,9 @@ _QMK_HEADER_PREFIXES = ("keymap_", "sendstring_", "quantum", "action", "process_
 _QMK_HEADERS = frozenset(
     """version.h eeconfig.h print.h debug.h timer.h wait.h host.h report.h raw_hid.h os_detection.h
     transactions.h split_util.h rgb_matrix.h rgblight.h led.h oled_driver.h encoder.h pointing_device.h
-    send_string.h keymap_us.h config.h progmem.h util.h color.h caps_word.h repeat_key.h""".split()
+    send_string.h keymap_us.h config.h progmem.h util.h color.h caps_word.h repeat_key.h analog.h audio.h
+    i2c_master.h spi_master.h ws2812.h eeprom.h gpio.h matrix.h keyboard.h layer_lock.h secure.h
+    leader.h tap_dance.h combo.h autocorrect.h os_detection.h deferred_exec.h haptic.h""".split()
 )
 
 
@@ -162,7 +165,8 @@ class _Reader:
         self.enum_values: dict[str, int] = {}
         self.custom_keycode_names: set[str] = set()
         self.customs: list[CustomKeycode] = []
-        self._custom_absolute: list[int] = []
+        self._custom_absolute: list[int] = []  # each custom keycode's value (-1: its header's)
+        self.external_headers: set[str] = set()  # includes now the layout's (custom keycodes name them)
         self.custom_enum_statements: list[list[Token]] = []
         self.enum_statements: list[tuple[dict[str, int | None], list[Token]]] = []
         self.consumed: list[list[Token]] = []  # statements the layout now holds
@@ -334,25 +338,60 @@ class _Reader:
             self.renamed.setdefault(ident, symbols.get(ident, ident))
 
     def _report_unseen_names(self, layout: Layout) -> None:
-        """Names on keys that nothing here defines: from the user's own headers, said once."""
+        """Names on keys that nothing here defines come from a header keyconf cannot see (the
+        user's own, or the keyboard's through QMK_KEYBOARD_H): they stay on their keys as custom
+        keycodes naming that header, which keyconf's keymap.c includes as the original did, so
+        QMK resolves them as it resolved the original's. Said once per header. Keycodes QMK
+        removed become the layout's own keycodes, with a warning naming the removal."""
         ctx = keycode_context(layout)
         unknown: list[str] = []
-        for layer in layout.layers:
-            for text in layer.keys:
-                try:
-                    REGISTRY.parse(text, ctx)
-                except KeycodeError as error:
-                    found = re.search(r"unknown keycode '([A-Za-z_][A-Za-z0-9_]*)'", error.message)
-                    if found and found.group(1) not in unknown:
-                        unknown.append(found.group(1))
-        headers = [h for h in (self._header_name(d.text) for d in self.includes) if h and not _is_qmk_header(h)]
-        if unknown and headers:
-            shown = ", ".join(unknown[:8]) + (f" and {len(unknown) - 8} more" if len(unknown) > 8 else "")
-            where = ", ".join(headers)
+        for place in keycode_fields(layout):
+            try:
+                REGISTRY.parse(place.text, ctx)
+            except KeycodeError as error:
+                found = re.search(r"unknown keycode '([A-Za-z_][A-Za-z0-9_]*)'", error.message)
+                if (found and found.group(1) not in unknown
+                        and re.search(rf"\b{found.group(1)}\b(?!\s*\()", place.text)):
+                    unknown.append(found.group(1))
+        removed = [name for name in unknown if name in REMOVED_KEYCODES]
+        for name in removed:
+            self._add_custom(name, self._next_custom_value())
             self.warnings.append(
-                f"{shown} come from {where}, which keyconf cannot see: the layout cannot use them until they are "
-                f"defined (copy their #defines and enums from {headers[0]} into the keymap.c and import again)"
+                f"{name} was a QMK keycode until QMK removed {REMOVED_KEYCODES[name]}: kept as a custom keycode "
+                "of the layout, which does nothing unless the C code handles it"
             )
+        unseen = [name for name in unknown if name not in REMOVED_KEYCODES]
+        if not unseen:
+            return
+        headers = [h for h in (self._header_name(d.text) for d in self.includes) if h and not _is_qmk_header(h)]
+        shown = ", ".join(unseen[:8]) + (f" and {len(unseen) - 8} more" if len(unseen) > 8 else "")
+        if headers:
+            where = " or ".join(headers)
+            self.warnings.append(
+                f"{shown} come from {where}, which keyconf cannot see: kept on their keys as custom keycodes "
+                f"defined there (`header:`); keyconf's keymap.c includes {where} as the original did, so "
+                "`qmk compile` needs it where it found it (a userspace or the keymap's folder); VIA and Vial "
+                "cannot hold them"
+            )
+        else:
+            self.warnings.append(
+                f"{shown} {'is neither a QMK keycode' if len(unseen) == 1 else 'are neither QMK keycodes'} nor "
+                "defined in this file: "
+                "kept on their keys as custom keycodes from the keyboard's own headers or a community module "
+                "(`header: QMK_KEYBOARD_H`), as QMK would resolve them; check the spelling if the original did "
+                "not build"
+            )
+        for name in unseen:
+            self.customs.append(CustomKeycode(name, headers=list(headers or ["QMK_KEYBOARD_H"])))
+            self._custom_absolute.append(-1)
+            self.external_headers.update(headers)
+        layout.custom_keycodes = self.customs
+
+    def _next_custom_value(self) -> int:
+        own = [v for v in self._custom_absolute if v >= 0]
+        first = REGISTRY.get("QK_USER_0")
+        assert first is not None
+        return own[-1] + 1 if own else first.value
 
     @staticmethod
     def _header_name(directive: str) -> str | None:
@@ -374,6 +413,7 @@ class _Reader:
             self.consumed,
             self.consumed_defines,
             generated,
+            dropped_includes=frozenset(self.external_headers),
         )
 
     # -- declarations ------------------------------------------------------------------------
@@ -465,7 +505,7 @@ class _Reader:
             return
         first = REGISTRY.get("QK_USER_0")
         assert first is not None
-        expected = self._custom_absolute[-1] + 1 if self._custom_absolute else first.value
+        expected = self._next_custom_value()
         self.customs.append(CustomKeycode(name, value=None if value == expected else value))
         self._custom_absolute.append(value)
         self.custom_keycode_names.add(name)

@@ -594,7 +594,8 @@ class _Reader:
                 name_path: DocPath = path
             else:
                 data = self.mapping(item, path, "a custom keycode")
-                _check_fields(self, data, path, {"name", "legend", "description", "value"}, "a custom keycode")
+                _check_fields(self, data, path, {"name", "legend", "description", "value", "header"},
+                              "a custom keycode")
                 if "name" not in data:
                     raise self.fail("a custom keycode needs a `name`", path,
                                     hint="e.g. `name: ALTTAB`; keys then use ALTTAB")
@@ -611,8 +612,28 @@ class _Reader:
                                    description=self.optional_text(data, "description", path))
             if "value" in data:
                 custom.value = self.integer(data["value"], (*path, "value"), "custom keycode `value`", 0, 0xFFFF)
+            if "header" in data:
+                custom.headers = self.header_names(data["header"], (*path, "header"))
+                if custom.value is not None:
+                    raise self.fail(f"custom keycode `{name}` has a `value` and a `header`", (*path, "value"),
+                                    hint="a keycode a header defines takes the header's value: remove `value:`")
             customs.append(custom)
         return customs
+
+    def header_names(self, value: Any, path: DocPath) -> list[str]:
+        """`header: user.h` or `header: [a.h, b.h]`: the C headers defining a custom keycode."""
+        items = value if isinstance(value, list) else [value]
+        names: list[str] = []
+        for index, item in enumerate(items):
+            where = (*path, index) if isinstance(value, list) else path
+            name = self.text(item, where, "custom keycode `header`")
+            if not re.fullmatch(r"[A-Za-z0-9_./-]+", name):
+                raise self.fail(f"`{name}` is not a header name", where,
+                                hint="the name as `#include \"...\"` writes it, e.g. user.h, or QMK_KEYBOARD_H")
+            names.append(name)
+        if not names:
+            raise self.fail("`header` names no header", path, hint="e.g. `header: user.h`")
+        return names
 
     def read_c_source(self, value: Any) -> CSource:
         """`c_source: mine.c` names a file next to the layout; a multi-line block is the C itself."""
@@ -1014,6 +1035,10 @@ class _SectionWriter:
                 lines.append(f"    description: {format_text_scalar(custom.description)}\n")
             if custom.value is not None:
                 lines.append(f"    value: 0x{custom.value:04X}\n")
+            if len(custom.headers) == 1:
+                lines.append(f"    header: {custom.headers[0]}  # defined there, not by the layout\n")
+            elif custom.headers:
+                lines.append(f"    header: [{', '.join(custom.headers)}]  # defined in one of them\n")
         return "".join(lines)
 
     def s_c_source(self) -> str:

@@ -88,12 +88,24 @@ class CustomKeycode:
     is written in the layout's C code (`process_record_user`).
 
     `value` pins its 16-bit value; without one it takes the value after the custom keycode
-    before it, the first taking QK_USER_0 (QMK's SAFE_RANGE), as a C enum would."""
+    before it, the first taking QK_USER_0 (QMK's SAFE_RANGE), as a C enum would.
+
+    `headers` names the C header(s) that define it instead, as `#include` names them (a
+    userspace's `user.h`; `QMK_KEYBOARD_H` for the keyboard's own headers or a community
+    module): the layout then only uses the name. keyconf declares nothing for it, the
+    generated keymap.c includes the header so QMK resolves it as the original file did, and
+    its value is unknown to keyconf (VIA and Vial, which need values, refuse it)."""
 
     name: str
     legend: str | None = None
     description: str | None = None
     value: int | None = None
+    headers: list[str] = field(default_factory=list)
+
+    @property
+    def external(self) -> bool:
+        """Whether a header, not the layout, defines it (see `headers`)."""
+        return bool(self.headers)
 
 
 @dataclass
@@ -171,9 +183,13 @@ class Layout:
         return [custom.name for custom in self.custom_keycodes]
 
 
+EXTERNAL_VALUE = -1  # the value of a custom keycode a header defines: unknown to keyconf
+
+
 def custom_keycode_values(layout: Layout) -> list[int]:
     """The firmware value of each custom keycode, counted as the C enum keyconf writes counts
-    (from QK_USER_0, which QMK's SAFE_RANGE equals)."""
+    (from QK_USER_0, which QMK's SAFE_RANGE equals); EXTERNAL_VALUE for one a header defines,
+    which the enum leaves out."""
     from keyconf.model.keycodes import REGISTRY
 
     first = REGISTRY.get("QK_USER_0")
@@ -181,6 +197,9 @@ def custom_keycode_values(layout: Layout) -> list[int]:
     values: list[int] = []
     following = first.value
     for custom in layout.custom_keycodes:
+        if custom.external:
+            values.append(EXTERNAL_VALUE)
+            continue
         value = custom.value if custom.value is not None else following
         values.append(value)
         following = value + 1
@@ -190,7 +209,8 @@ def custom_keycode_values(layout: Layout) -> list[int]:
 def keycode_context(layout: Layout) -> ParseContext:
     """How keycode text in `layout` resolves: its layers, tap dances and custom keycodes."""
     users = tuple(
-        UserKeycode(custom.name, value & 0xFFFF, custom.legend or "", custom.description or "")
+        UserKeycode(custom.name, value & 0xFFFF if value != EXTERNAL_VALUE else value, custom.legend or "",
+                    custom.description or "", " or ".join(custom.headers))
         for custom, value in zip(layout.custom_keycodes, custom_keycode_values(layout), strict=True)
     )
     return ParseContext(layers=tuple(layout.layer_names), tap_dances=tuple(layout.tap_dance_names),

@@ -121,6 +121,9 @@ class _Checker:
             keycode = self.registry.parse(text, self.ctx)
         except kc.KeycodeError as exc:
             return None, "unknown-keycode", exc, None
+        user = self.ctx.custom(keycode.name or "") if keycode.op == kc.OP_CUSTOM else None
+        if user is not None and user.header:
+            return keycode, "", None, None  # its header gives it a value keyconf cannot know
         try:
             self.registry.encode(keycode, self.ctx)
         except kc.KeycodeError as exc:
@@ -209,19 +212,21 @@ class _Checker:
         values: dict[int, str] = {}
         for index, (custom, user) in enumerate(zip(layout.custom_keycodes, self.ctx.custom_keycodes, strict=True)):
             location: Location = ("custom_keycodes", index)
-            if self.registry.get(custom.name) is not None:
+            if self.registry.get(custom.name) is not None and not self.registry.is_pre_spec_name(custom.name):
                 yield error(f"custom keycode `{custom.name}` has the name of a QMK keycode", location,
                             "give it a name of its own, e.g. MY_" + custom.name, code="custom-keycode-name")
             if custom.name in layout.layer_names or custom.name in layout.tap_dance_names:
                 yield error(f"custom keycode `{custom.name}` has the name of a layer or tap dance", location,
                             code="custom-keycode-name")
+            if custom.external:
+                continue  # its value is the header's; keyconf cannot compare it
             if user.value in values:
                 yield error(f"custom keycodes `{values[user.value]}` and `{custom.name}` have the same value "
                             f"0x{user.value:04X}", location, "remove the `value:` of one", code="custom-keycode-value")
             values.setdefault(user.value, custom.name)
         if layout.custom_keycodes and layout.c_source is None:
-            used = {n for n in layout.custom_keycode_names
-                    if any(k.op == kc.OP_CUSTOM and k.name == n for k in self.parsed.values())}
+            used = {c.name for c in layout.custom_keycodes if not c.external
+                    and any(k.op == kc.OP_CUSTOM and k.name == c.name for k in self.parsed.values())}
             for name in sorted(used):
                 index = layout.custom_keycode_names.index(name)
                 yield warning(f"custom keycode `{name}` does nothing: the layout has no C code (`c_source:`)",

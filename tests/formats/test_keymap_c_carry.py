@@ -9,6 +9,7 @@ from keyconf.catalogue.bundled import load_bundled
 from keyconf.formats.interchange import import_layout
 from keyconf.formats.keymap_c_import import read_keymap_c
 from keyconf.formats.yaml_layout import dumps_layout, loads_layout
+from keyconf.model.keyboard import Key, Keyboard, LayoutMacro
 from keyconf.model.validation import validate
 
 DATA = Path(__file__).parent / "data" / "keymap_c"
@@ -111,19 +112,110 @@ def test_the_imported_layout_writes_reads_and_generates(tmp_path: Path) -> None:
     assert "register_code(KC_TAB);" in keymap_c
 
 
-def test_names_from_a_users_own_header_are_reported_once_naming_it() -> None:
-    text = """#include QMK_KEYBOARD_H
-#include "users/me/wrappers.h"
+# Shaped like a Piantor keymap whose layer keys live in the user's own keymap.h (tomasruud/piantor-qmk).
+USERSPACE_KEYMAP = """#include QMK_KEYBOARD_H
+
+#include "keymap.h"
+#include "swapper.h"
+
 const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
-    [0] = LAYOUT(KC_A, MY_KEY, OTHER_KEY, MY_KEY),
-};"""
-    warnings = read_keymap_c(text, "keymap.c", "x").warnings
-    about = [w for w in warnings if "cannot see" in w]
-    assert about == [
-        "MY_KEY, OTHER_KEY come from users/me/wrappers.h, which keyconf cannot see: the layout cannot use them "
-        "until they are defined (copy their #defines and enums from users/me/wrappers.h into the keymap.c and "
-        "import again)"
+    [0] = LAYOUT_split_3x5_3(
+        KC_Q, KC_W, KC_E, KC_R, KC_T,   KC_Y, KC_U, KC_I, KC_O, KC_P,
+        KC_A, KC_S, KC_D, KC_F, KC_G,   KC_H, KC_J, KC_K, KC_L, KC_QUOT,
+        KC_Z, KC_X, KC_C, KC_V, KC_B,   KC_N, KC_M, KC_COMM, KC_DOT, SW_WIN,
+                  XXXXXXX, XXXXXXX, LA_NAV,   LA_NUMS, XXXXXXX, XXXXXXX
+    ),
+};
+
+bool sw_win_active = false;
+
+bool process_record_user(uint16_t keycode, keyrecord_t *record) {
+    update_swapper(&sw_win_active, KC_LGUI, KC_TAB, SW_WIN, keycode, record);
+    return true;
+}
+"""
+
+
+def test_names_from_a_users_own_header_stay_on_their_keys_naming_it() -> None:
+    result = read_keymap_c(USERSPACE_KEYMAP, "keymap.c", "crkbd/rev1")
+    layout = result.layout
+    assert [(c.name, c.headers) for c in layout.custom_keycodes] == [
+        ("SW_WIN", ["keymap.h", "swapper.h"]), ("LA_NAV", ["keymap.h", "swapper.h"]),
+        ("LA_NUMS", ["keymap.h", "swapper.h"]),
     ]
+    assert layout.layers[0].keys[29] == "SW_WIN" and layout.layers[0].keys[32] == "LA_NAV"
+    about = [w for w in result.warnings if "cannot see" in w]
+    assert len(about) == 1 and about[0].startswith(
+        "SW_WIN, LA_NAV, LA_NUMS come from keymap.h or swapper.h, which keyconf cannot see: kept on their keys")
+    # The layout now includes the headers itself: the C keeps its code but not a second #include.
+    code = layout.c_source.code if layout.c_source else ""
+    assert "update_swapper(" in code and "#include" not in code
+
+
+def test_a_layout_naming_a_header_validates_compiles_with_it_and_refuses_via() -> None:
+    from keyconf.compiler.sources import generate_sources
+    from keyconf.formats.format_error import FormatError
+    from keyconf.formats.interchange import VIA, export_layout
+
+    keyboard = load_bundled("crkbd/rev1")  # it has the Piantor's LAYOUT_split_3x5_3 too
+    result = read_keymap_c(USERSPACE_KEYMAP, "keymap.c", "crkbd/rev1")
+    text = dumps_layout(result.layout, keyboard)
+    assert "    header: [keymap.h, swapper.h]" in text
+    layout = loads_layout(text).layout
+    assert layout.custom_keycodes == result.layout.custom_keycodes
+    assert [p.message for p in validate(layout, keyboard) if p.is_error] == []
+    keymap_c = generate_sources(layout, keyboard).keymap_c
+    head = keymap_c[: keymap_c.index("keymaps[]")]
+    assert '#include "keymap.h"\n#include "swapper.h"\n' in head  # before the keymap that uses their names
+    assert "enum custom_keycodes" not in keymap_c  # the headers declare them
+    assert keymap_c.count('#include "keymap.h"') == 1
+    try:
+        export_layout(layout, VIA, keyboard)
+    except FormatError as error:
+        assert "is defined in keymap.h or swapper.h, which keyconf cannot read: its value is unknown" in (
+            error.message)
+    else:
+        raise AssertionError("VIA export guessed a value for SW_WIN")
+
+
+def test_a_name_only_the_keyboard_can_define_is_kept_from_qmk_keyboard_h() -> None:
+    # A Keychron fork's keymap: SOCDTOG comes from a community module the keyboard build adds.
+    text = """#include QMK_KEYBOARD_H
+#include "os_detection.h"
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+    [0] = LAYOUT(SOCDTOG, KC_A, LT(1, KC_B), KC_C),
+    [1] = LAYOUT(SOCDTOG, KC_TRNS, KC_TRNS, KC_TRNS),
+};"""
+    result = read_keymap_c(text, "keymap.c", "x")
+    assert [(c.name, c.headers) for c in result.layout.custom_keycodes] == [("SOCDTOG", ["QMK_KEYBOARD_H"])]
+    assert any(w.startswith("SOCDTOG is neither a QMK keycode nor defined in this file") for w in result.warnings)
+
+
+def test_a_keycode_qmk_removed_stays_as_the_layouts_own_keycode_naming_the_removal() -> None:
+    text = """#include QMK_KEYBOARD_H
+enum custom_keycodes { MUSIC = SAFE_RANGE };
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+    [0] = LAYOUT(TERM_ON, TERM_OFF, MUSIC, RESET),
+};"""
+    result = read_keymap_c(text, "keymap.c", "x")
+    customs = result.layout.custom_keycodes
+    assert [(c.name, c.headers) for c in customs] == [("MUSIC", []), ("TERM_ON", []), ("TERM_OFF", [])]
+    assert sum("QMK removed its Terminal feature" in w for w in result.warnings) == 2
+
+
+def test_a_custom_keycode_may_take_a_name_qmk_dropped_before_its_keycode_spec() -> None:
+    # CAPSWRD was QMK's Caps Word key until 0.19; today's headers lack it, so this enum compiles.
+    text = """#include QMK_KEYBOARD_H
+enum custom_keycodes { HR_LSFT = SAFE_RANGE, CAPSWRD };
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = { [0] = LAYOUT(CAPSWRD, HR_LSFT, KC_A, KC_B) };
+bool process_record_user(uint16_t keycode, keyrecord_t *record) {
+    switch (keycode) { case CAPSWRD: return false; case HR_LSFT: return false; }
+    return true;
+}"""
+    keyboard = Keyboard(name="x", layouts={"LAYOUT": LayoutMacro("LAYOUT", [Key(x=float(i), y=0.0) for i in range(4)])})
+    layout = read_keymap_c(text, "keymap.c", "x").layout
+    assert layout.layers[0].keys[0] == "CAPSWRD" and layout.custom_keycode_names == ["HR_LSFT", "CAPSWRD"]
+    assert [p.message for p in validate(layout, keyboard) if p.is_error] == []
 
 
 def test_custom_keycodes_from_other_range_starts_keep_their_values() -> None:

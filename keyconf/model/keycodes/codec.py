@@ -156,6 +156,9 @@ class Codec:
             user = ctx.custom(kc.name or "")
             if user is None:
                 raise KeycodeError(f"unknown custom keycode {kc.name!r}")
+            if user.header:
+                raise KeycodeError(f"custom keycode {kc.name} is defined in {user.header}, which keyconf cannot "
+                                   "read: its value is unknown")
             if numbering is Numbering.LEGACY:
                 raise KeycodeError(f"custom keycode {kc.name} has no value on {_NUMBERING_NAME[numbering]}")
             return user.value

@@ -211,6 +211,12 @@ class KeycodeRegistry:
     def groups(self) -> list[str]:
         return list(self._groups)
 
+    def is_pre_spec_name(self, name: str) -> bool:
+        """Whether `name` is only an old name QMK dropped before its keycode spec (`CAPSWRD`,
+        `KC_LEAD`): today's QMK headers do not define it, so a keymap may name its own keycode so."""
+        former = self._former.get(name)
+        return name not in self._by_name and former is not None and former.since is None
+
     def former_names(self) -> Mapping[str, FormerName]:
         """Every old name keyconf reads, with the canonical name it stands for."""
         return dict(self._former)

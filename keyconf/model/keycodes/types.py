@@ -105,6 +105,8 @@ class UserKeycode:
     value: int
     legend: str = ""
     description: str = ""
+    # The header defining it when the layout does not (its value is then unknown: `value` is -1).
+    header: str = ""
 
 
 @dataclass(frozen=True)
@@ -127,7 +129,7 @@ class ParseContext:
 
     def custom_by_value(self, value: int) -> UserKeycode | None:
         for user in self.custom_keycodes:
-            if user.value == value:
+            if user.value == value and not user.header:
                 return user
         return None
 
