@@ -369,7 +369,8 @@ class _Reader:
             where = " or ".join(headers)
             self.warnings.append(
                 f"{shown} come from {where}, which keyconf cannot see: kept on their keys as custom keycodes "
-                f"defined there (`header:`); keyconf's keymap.c includes {where} as the original did, so "
+                f"defined there (`header:`); keyconf's keymap.c includes {' and '.join(headers)} as the original "
+                "did, so "
                 "`qmk compile` needs it where it found it (a userspace or the keymap's folder); VIA and Vial "
                 "cannot hold them"
             )
