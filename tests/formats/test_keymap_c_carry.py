@@ -153,9 +153,10 @@ def test_names_from_a_users_own_header_stay_on_their_keys_naming_it() -> None:
 
 
 def test_a_layout_naming_a_header_validates_compiles_with_it_and_refuses_via() -> None:
+    from keyconf.compiler.export import export_layout
     from keyconf.compiler.sources import generate_sources
     from keyconf.formats.format_error import FormatError
-    from keyconf.formats.interchange import VIA, export_layout
+    from keyconf.formats.interchange import VIA
 
     keyboard = load_bundled("crkbd/rev1")  # it has the Piantor's LAYOUT_split_3x5_3 too
     result = read_keymap_c(USERSPACE_KEYMAP, "keymap.c", "crkbd/rev1")
