@@ -10,7 +10,7 @@ identifiers. Numbers are formatted by Python, so nothing else can reach the outp
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from keyconf.compiler.dialect import QmkDialect
 from keyconf.compiler.source_map import SourceProblem, SourceRef
@@ -49,6 +49,10 @@ _FEATURE_BY_SPEC_PREFIX = (
     ("QK_TRI_LAYER", "TRI_LAYER_ENABLE"),
 )
 _FEATURE_BY_GROUP = {"mouse": "MOUSEKEY_ENABLE", "media": "EXTRAKEY_ENABLE", "system": "EXTRAKEY_ENABLE"}
+
+
+_STAND_IN = Keycode(OP_KEYCODE, name="KC_A")  # a basic tap, standing in for a wide one
+_STAND_IN_END = "KC_A)"
 
 
 def _basic_definition(value: int) -> KeycodeDef | None:
@@ -175,6 +179,13 @@ class KeycodeC:
             self.features.add("SWAP_HANDS_ENABLE")
         if op in (OP_MODS, "MT", "OSM"):
             self._check_hands(keycode.mods, ref)
+        if op in ("MT", OP_SWAP_HANDS_TAP) and self._wide_tap(keycode):
+            # A tap wider than a basic keycode (`LALT_T(TO(nav))`): written from its parts, the
+            # tap in the generated names (layers, tap dances), so QMK cuts it as the user's did.
+            # The form in this tree's spelling around a stand-in basic tap, then the tap itself.
+            outer = self._spec_text(replace(keycode, inner=_STAND_IN), ref)
+            assert outer.endswith(_STAND_IN_END)
+            return f"{outer.removesuffix(_STAND_IN_END)}{self._inner(keycode, ref)})"
         # Fixed keycodes, modifier wrappers, mod-taps, one-shot mods, Unicode, raw values:
         # the registry writes them from the parsed form, in the names this tree knows.
         return self._spec_text(keycode, ref)
@@ -190,6 +201,13 @@ class KeycodeC:
         if keycode.inner is None:
             raise SourceProblem("keycode lacks the key it wraps", ref)
         return self.render(keycode.inner, ref)
+
+    def _wide_tap(self, keycode: Keycode) -> bool:
+        """Whether the tap of MT/SH_T is more than a basic keycode (QMK keeps its low 8 bits)."""
+        try:
+            return REGISTRY.cut_tap(keycode, self.context) is not None
+        except KeycodeError:
+            return True  # e.g. a tap dance only the layout's C code defines: write it from its parts
 
     def _tap_dance(self, keycode: Keycode, ref: SourceRef) -> str:
         number = keycode.number

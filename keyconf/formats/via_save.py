@@ -34,7 +34,16 @@ from keyconf.formats.matrix_order import (
     option_groups,
 )
 from keyconf.model.keyboard import Keyboard
-from keyconf.model.keycodes import REGISTRY, Keycode, KeycodeError, Numbering, ParseContext, format_mods
+from keyconf.model.keycodes import (
+    OP_RAW,
+    REGISTRY,
+    TAP_OPS,
+    Keycode,
+    KeycodeError,
+    Numbering,
+    ParseContext,
+    format_mods,
+)
 from keyconf.model.keycodes.via_dictionary import via_name
 from keyconf.model.layout import EncoderAction, Layer, Layout, Macro
 from keyconf.model.macro_text import MacroTextError, format_macro_text, parse_macro_text
@@ -264,6 +273,10 @@ def via_keycode(text: str, ctx: ParseContext) -> str:
 
 def _via_text(kc: Keycode, ctx: ParseContext) -> str:
     op = kc.op
+    if op in TAP_OPS and kc.inner is not None and kc.inner.op == OP_RAW:
+        # A tap QMK cut to a byte no name has (`LALT_T(TO(2))` holds 0x2402): VIA reads whole
+        # hex values, not hex inside MT().
+        return f"0x{REGISTRY.encode(kc, ctx):04X}"
     if op == "MODS" and kc.inner is not None:
         text = _via_text(kc.inner, ctx)
         right = kc.mods & 0xF0

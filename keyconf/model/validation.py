@@ -132,6 +132,7 @@ class _Checker:
 
     def check_keycodes(self) -> Iterator[Problem]:
         judged: dict[str, tuple[kc.Keycode | None, str, kc.KeycodeError | None, str | None]] = {}
+        cut_taps: dict[str, tuple[str, str] | None] = {}
         for field in keycode_fields(self.layout, macros=False):
             location, text, source_layer = field.location, field.text, field.layer
             if text not in judged:  # layouts repeat keycodes (KC_TRNS…): judge each text once
@@ -142,6 +143,12 @@ class _Checker:
                 yield error(f"`{text}`: {exc.message}", location, exc.hint, code=code)
                 continue
             self.parsed[location] = keycode
+            if keycode.op in kc.TAP_OPS:
+                if text not in cut_taps:
+                    cut_taps[text] = self._cut_tap(text, keycode)
+                cut = cut_taps[text]
+                if cut is not None:
+                    yield warning(cut[0], location, cut[1], code="cut-tap")
             if keycode.op == kc.OP_RAW:
                 yield from self.check_raw_value(text, keycode, replacement, location)
             elif replacement is not None and replacement != text:
@@ -149,6 +156,22 @@ class _Checker:
                               "run `keyconf validate --fix FILE` to rewrite old names", code="deprecated")
             for ref in _layer_refs(keycode, self.ctx):
                 self.refs.append(_Ref(ref[0], ref[1], location, source_layer))
+
+    def _cut_tap(self, text: str, keycode: kc.Keycode) -> tuple[str, str] | None:
+        """(message, hint) for a mod-tap, layer-tap or swap-hands tap of a keycode wider than a
+        basic one: QMK builds it, but keeps only the low 8 bits of the tap."""
+        cut = self.registry.cut_tap(keycode, self.ctx)
+        if cut is None:
+            return None
+        assert keycode.inner is not None
+        written = self.registry.format(keycode.inner)
+        message = (f"`{text}`: a tap sends {self.registry.tap_text(cut)}, not {written}, unless C code "
+                   "intercepts it (QMK keeps the low 8 bits of a tap)")
+        if self.layout.c_source is not None:
+            hint = "fine if the layout's process_record_user handles the tap (record->tap.count)"
+        else:
+            hint = "intercept the tap in `c_source:` (process_record_user, record->tap.count), or use a tap dance"
+        return message, hint
 
     def check_language(self) -> Iterator[Problem]:
         """Aliases of a language the computer does not type in: once per language, not per key."""
@@ -428,6 +451,11 @@ def _layer_refs(keycode: kc.Keycode, ctx: kc.ParseContext) -> list[tuple[str, in
             index = _layer_index(ref, ctx)
             if index is not None:
                 refs.append((head, index))
+    elif keycode.op in kc.TAP_OPS and keycode.inner is not None:
+        # A wide tap (`LALT_T(TO(nav))`) QMK cuts to 8 bits; its C code commonly intercepts the
+        # tap and does what is written, so the layer counts as reached (the cut-tap warning says
+        # what happens otherwise).
+        refs.extend(_layer_refs(keycode.inner, ctx))
     return refs
 
 

@@ -40,6 +40,12 @@ def writer(spec: str, send_string_names: frozenset[str] = frozenset()) -> Keycod
         ("C(S(KC_T))", "0.0.7", "LCTL(LSFT(KC_T))"),
         ("PDF(nav)", "0.0.6", "PDF(_NAV)"),
         ("_______", "0.0.7", "KC_TRNS"),
+        # Taps wider than a basic keycode (QMK keeps their low 8 bits): the tap in generated names.
+        ("LALT_T(TO(nav))", "0.0.7", "LALT_T(TO(_NAV))"),
+        ("LCS_T(TO(1))", "0.0.3", "MT(MOD_LCTL | MOD_LSFT, TO(_NAV))"),
+        ("LT(nav, TD(esc_caps))", "0.0.7", "LT(_NAV, TD(TD_ESC_CAPS))"),
+        ("SH_T(MO(nav))", "0.0.7", "SH_T(MO(_NAV))"),
+        ("LT(1, BL_STEP)", "0.0.3", "LT(_NAV, BL_STEP)"),
     ],
 )
 def test_names_follow_the_tree_spec(text: str, spec: str, expected: str) -> None:

@@ -16,6 +16,7 @@ from keyconf.model.keycodes import (
     Legend,
     Numbering,
     ParseContext,
+    UserKeycode,
     format_mods,
     parse_mods,
     to_qmk5,
@@ -165,7 +166,7 @@ def test_layer_limits() -> None:
         ("LT(nav, KC_SPCE)", 8, "KC_SPC"),
         ("LT(nva, KC_SPC)", 3, "layers"),
         ("LT(nav KC_SPC)", 7, None),
-        ("LT(nav, QK_BOOT)", 8, None),
+        ("LT(nav, LCTL(MO(1)))", 13, None),
         ("MT(MOD_LCTRL | MOD_FOO, KC_A)", 3, "MOD_LCTL"),
         ("KC_A)", 4, None),
         ("LCTL(KC_A", 9, None),
@@ -346,3 +347,32 @@ def test_keycode_is_hashable_and_immutable() -> None:
     with pytest.raises(AttributeError):
         kc.op = "MO"  # type: ignore[misc]
     assert isinstance(kc, Keycode)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "tapped"),
+    [
+        # QMK: MT(mod, kc) = 0x2000 | (mod & 0x1F) << 8 | (kc & 0xFF); LT and SH_T alike.
+        ("ANY(LALT_T(TO(2)))", 0x2402, "0x0002"),  # TO(2) is 0x5202
+        ("ANY(LT(3,BL_STEP))", 0x4305, "KC_B"),  # BL_STEP is 0x7805
+        ("LT(1, LSFT(KC_A))", 0x4104, "KC_A"),
+        ("MT(MOD_LCTL | MOD_LSFT, QK_BOOT)", 0x2300, "KC_NO"),
+        ("SH_T(MO(1))", 0x5621, "KC_4"),
+        ("LT(0, KC_X)", 0x401B, None),
+    ],
+)
+def test_a_wide_tap_keeps_its_low_8_bits_as_in_qmk(text: str, value: int, tapped: str | None) -> None:
+    kc = REGISTRY.parse(text)
+    assert REGISTRY.encode(kc) == value
+    cut = REGISTRY.cut_tap(kc)
+    assert (REGISTRY.format(cut) if cut is not None else None) == tapped
+    if tapped is not None:
+        assert f"QMK taps {tapped}" in REGISTRY.describe(kc)
+    assert REGISTRY.parse(REGISTRY.format(kc)) == kc  # the text stays what the user wrote
+
+
+def test_a_wide_tap_names_layers_and_custom_keycodes_of_its_layout() -> None:
+    ctx = ParseContext(layers=["base", "nav"], custom_keycodes=[UserKeycode("ALTTAB", 0x7E40)])
+    assert REGISTRY.encode(REGISTRY.parse("LALT_T(TO(nav))", ctx), ctx) == 0x2401
+    assert REGISTRY.encode(REGISTRY.parse("LT(nav, ALTTAB)", ctx), ctx) == 0x4140
+    assert REGISTRY.legend(REGISTRY.parse("LT(nav, ALTTAB)", ctx), ctx).hold == "nav"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from keyconf.model.keyboard import Key, Keyboard, LayoutMacro
-from keyconf.model.layout import Combo, Layer, Layout, Macro, MacroStep, TapDance
+from keyconf.model.layout import Combo, CSource, Layer, Layout, Macro, MacroStep, TapDance
 from keyconf.model.validation import fix_deprecated_names, validate
 
 N = 12
@@ -177,3 +177,29 @@ def test_same_keys_on_different_layers_are_no_duplicate():
         Combo(["KC_J", "KC_K"], "KC_TAB", layers=["nav"]),
     ])
     assert [p for p in validate(layout, keyboard()) if p.code == "duplicate-combo"] == []
+
+
+def test_a_wide_tap_is_a_warning_saying_what_qmk_taps():
+    """Real keymaps hold `LALT_T(TO(2))` and `LT(3, BL_STEP)` (QMK Configurator: inside ANY()):
+    QMK builds them, keeping the low 8 bits of the tap, and users intercept the tap in C."""
+    layout = Layout("test/board", "LAYOUT", layers=[
+        layer("base", "LALT_T(TO(2))", "LT(3, BL_STEP)", "LT(0, KC_X)", "MO(sym)"),
+        layer("sym"), layer("nav", "TO(0)"), layer("num")])
+    problems = validate(layout, keyboard())
+    assert codes(problems) == [("cut-tap", ("layers", 0, 0)), ("cut-tap", ("layers", 0, 1))]
+    assert not any(p.is_error for p in problems)
+    assert "a tap sends 0x0002 (no key), not TO(2)" in problems[0].message
+    assert "a tap sends KC_B, not BL_STEP" in problems[1].message
+    assert "c_source:" in (problems[0].hint or "")
+    # The layer the tap names counts as reached (C code commonly does what the text says).
+    layout.c_source = CSource(file="keymap_code.c")
+    problems = validate(layout, keyboard())
+    assert codes(problems) == [("cut-tap", ("layers", 0, 0)), ("cut-tap", ("layers", 0, 1))]
+    assert "process_record_user handles the tap" in (problems[0].hint or "")
+
+
+def test_a_modifier_wrapper_of_a_non_basic_keycode_stays_an_error():
+    # QMK ORs LCTL(kc) into the keycode unmasked: LCTL(MO(1)) would be another keycode altogether.
+    layout = Layout("test/board", "LAYOUT", layers=[layer("base", "LCTL(MO(1))"), layer("nav")])
+    problems = validate(layout, keyboard())
+    assert ("unknown-keycode", ("layers", 0, 0)) in codes(problems)

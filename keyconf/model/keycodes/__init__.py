@@ -36,6 +36,7 @@ from keyconf.model.keycodes.registry import FormerName, KeycodeRegistry, SpecNam
 from keyconf.model.keycodes.types import (
     OP_CUSTOM,
     OP_RAW,
+    TAP_OPS,
     Keycode,
     KeycodeDef,
     KeycodeError,
@@ -51,6 +52,7 @@ __all__ = [
     "MOD_NAMES",
     "OP_CUSTOM",
     "OP_RAW",
+    "TAP_OPS",
     "MOD_TAPS",
     "MOD_WRAPPERS",
     "ONE_SHOT_MODS",

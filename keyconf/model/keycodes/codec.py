@@ -126,10 +126,10 @@ class Codec:
         if op == OP_MODS:
             return layout.mods | (self._mods5(kc) << 8) | self._basic(kc, numbering)
         if op == OP_MOD_TAP:
-            return layout.mod_tap | (self._mods5(kc) << 8) | self._basic(kc, numbering)
+            return layout.mod_tap | (self._mods5(kc) << 8) | self.tap(kc, ctx, numbering)
         if op == OP_LAYER_TAP:
             layer = self._layer(kc, ctx, LAYER_TAP_MAX, "LT")
-            return layout.layer_tap | (layer << 8) | self._basic(kc, numbering)
+            return layout.layer_tap | (layer << 8) | self.tap(kc, ctx, numbering)
         if op == OP_LAYER_MOD:
             layer = self._layer(kc, ctx, LAYER_TAP_MAX, "LM")
             mods = self._mods5(kc)
@@ -146,7 +146,7 @@ class Codec:
         if op == OP_TAP_DANCE:
             return layout.tap_dance | self._tap_dance(kc, ctx)
         if op == OP_SWAP_HANDS_TAP:
-            basic = self._basic(kc, numbering)
+            basic = self.tap(kc, ctx, numbering)
             if basic >= 0xF0:
                 raise KeycodeError("SH_T() cannot tap keycodes 0xF0-0xFF (they are the swap-hands keys)")
             return layout.swap_hands | basic
@@ -174,6 +174,13 @@ class Codec:
                 raise KeycodeError(f"{definition.name} does not exist on {_NUMBERING_NAME[numbering]}")
             return definition.legacy_value
         return definition.value
+
+    def tap(self, kc: Keycode, ctx: ParseContext, numbering: Numbering) -> int:
+        """The tap keycode of MT/LT/SH_T as QMK encodes it: its low 8 bits. QMK's macros mask
+        the tap with 0xFF, so a wider keycode (`LT(1, TO(2))`) compiles, its tap cut to a basic
+        keycode that the user's C code commonly intercepts."""
+        assert kc.inner is not None
+        return self.encode(kc.inner, ctx, numbering) & 0xFF
 
     def _basic(self, kc: Keycode, numbering: Numbering) -> int:
         assert kc.inner is not None

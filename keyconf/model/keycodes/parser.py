@@ -226,11 +226,11 @@ class Parser:
         if func in MOD_TAPS:
             if func in DEPRECATED_FORMS:
                 self.note(f"{func} is now {DEPRECATED_FORMS[func]}")
-            return Keycode(OP_MOD_TAP, mods=MOD_TAPS[func], inner=self.basic_arg(func))
+            return Keycode(OP_MOD_TAP, mods=MOD_TAPS[func], inner=self.tap_arg())
         if func == "MT":
             mods = self.mods_arg()
             self.expect(",", "',' between the modifiers and the keycode")
-            return Keycode(OP_MOD_TAP, mods=mods, inner=self.basic_arg("MT"))
+            return Keycode(OP_MOD_TAP, mods=mods, inner=self.tap_arg())
         vial_lt = _VIAL_LT_RE.match(func)
         if func == "LT" or vial_lt:
             if vial_lt:
@@ -239,7 +239,7 @@ class Parser:
             else:
                 layer = self.layer_arg()
                 self.expect(",", "',' between the layer and the keycode")
-            return Keycode(OP_LAYER_TAP, layer=layer, inner=self.basic_arg("LT"))
+            return Keycode(OP_LAYER_TAP, layer=layer, inner=self.tap_arg())
         if func == "LM":
             layer = self.layer_arg()
             self.expect(",", "',' between the layer and the modifiers")
@@ -251,7 +251,7 @@ class Parser:
         if func == "TD":
             return Keycode(OP_TAP_DANCE, number=self.tap_dance_arg())
         if func == "SH_T":
-            return Keycode(OP_SWAP_HANDS_TAP, inner=self.basic_arg("SH_T"))
+            return Keycode(OP_SWAP_HANDS_TAP, inner=self.tap_arg())
         if func == "UC":
             return Keycode(OP_UNICODE, number=self.int_arg("a code point", 0x7FFF))
         if func in ("UM", "X"):
@@ -293,16 +293,10 @@ class Parser:
             raise KeycodeError(f"{func}() wraps a basic keycode (KC_A ... KC_RGUI)", start)
         return Keycode(OP_MODS, mods=mods, inner=inner)
 
-    def basic_arg(self, func: str) -> Keycode:
-        start = self.peek().pos
-        inner = self.expr()
-        if not self.is_basic(inner):
-            raise KeycodeError(
-                f"{func}() can only tap a basic keycode (KC_A ... KC_RGUI)",
-                start,
-                "use a tap dance or a macro for anything else",
-            )
-        return inner
+    def tap_arg(self) -> Keycode:
+        """The tap keycode of MT/LT/SH_T: any keycode, as in QMK, whose macros keep its low 8 bits
+        (users intercept such taps in C); `KeycodeRegistry.cut_tap` says what QMK taps."""
+        return self.expr()
 
     def mods_arg(self) -> int:
         start = self.peek().pos

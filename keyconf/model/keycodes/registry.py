@@ -43,6 +43,7 @@ from keyconf.model.keycodes.types import (
     OP_UNICODE,
     OP_UNICODE_MAP,
     OP_UNICODE_PAIR,
+    TAP_OPS,
     Keycode,
     KeycodeDef,
     KeycodeError,
@@ -402,6 +403,25 @@ class KeycodeRegistry:
         nothing explains decodes to RAW, which encodes back to the same value."""
         return self._codec.decode(value, numbering, ctx)
 
+    def cut_tap(
+        self, kc: Keycode, ctx: ParseContext = NO_CONTEXT, numbering: Numbering = Numbering.CURRENT
+    ) -> Keycode | None:
+        """What QMK taps for a mod-tap, layer-tap or swap-hands tap whose written tap is wider than
+        a basic keycode (`LALT_T(TO(2))`, `LT(3, BL_STEP)`): the low 8 bits of it, as QMK's macros
+        keep them. None when `kc` is no such key or its tap is basic. Users commonly intercept such
+        taps in process_record_user; without that, this is what the key sends."""
+        if kc.op not in TAP_OPS or kc.inner is None:
+            return None
+        value = self.encode(kc.inner, ctx, numbering)
+        return self.decode(value & 0xFF, numbering) if value > 0xFF else None
+
+    def tap_text(self, kc: Keycode) -> str:
+        """How a tap QMK cut (`cut_tap`) reads in a sentence: its name, or what it does."""
+        value = self.encode(kc)
+        if value in (0x00, 0x02, 0x03):  # KC_NO and the two HID error codes: no key
+            return f"{self.format(kc)} (no key)"
+        return self.format(kc)
+
     # ---- presentation
     def legend(self, kc: Keycode, ctx: ParseContext = NO_CONTEXT) -> Legend:
         """What the keycap shows; custom keycodes show the legend their layout gives them (`ctx`)."""
@@ -471,7 +491,7 @@ class KeycodeRegistry:
             return definition.description if definition else str(kc.name)
         if op == OP_RAW:
             return f"Raw keycode value 0x{kc.number:04X} (no name known)"
-        inner = self.legend(kc.inner).tap if kc.inner is not None else ""
+        inner = self.legend(kc.inner, ctx).tap if kc.inner is not None else ""
         layer = f"'{kc.layer}'" if isinstance(kc.layer, str) else str(kc.layer)
         mods = describe_mods(kc.mods) if kc.mods else ""
         mixed = " (left and right mixed: cannot be encoded)" if is_mixed(kc.mods) else ""
@@ -479,10 +499,11 @@ class KeycodeRegistry:
             if kc in self._expr_names:
                 return f"{self._expr_legends[kc]} ({mods} + {inner})"
             return f"{inner} with {mods} held{mixed}"
+        cut = self._cut_note(kc, ctx)
         if op == OP_MOD_TAP:
-            return f"{mods} when held, {inner} when tapped{mixed}"
+            return f"{mods} when held, {inner} when tapped{cut}{mixed}"
         if op == OP_LAYER_TAP:
-            return f"Layer {layer} when held, {inner} when tapped"
+            return f"Layer {layer} when held, {inner} when tapped{cut}"
         if op == OP_LAYER_MOD:
             return f"Layer {layer} with {mods} held{mixed}"
         if op in LAYER_FUNCTIONS:
@@ -492,7 +513,7 @@ class KeycodeRegistry:
         if op == OP_TAP_DANCE:
             return f"Tap dance {kc.number}"
         if op == OP_SWAP_HANDS_TAP:
-            return f"Swap hands when held, {inner} when tapped"
+            return f"Swap hands when held, {inner} when tapped{cut}"
         if op == OP_UNICODE:
             return f"Type U+{kc.number:04X}"
         if op == OP_UNICODE_MAP:
@@ -500,6 +521,15 @@ class KeycodeRegistry:
         if op == OP_UNICODE_PAIR:
             return f"Type Unicode map entry {kc.number} ({kc.number2} when shifted)"
         return self.format(kc)
+
+    def _cut_note(self, kc: Keycode, ctx: ParseContext) -> str:
+        try:
+            cut = self.cut_tap(kc, ctx)
+        except KeycodeError:
+            return ""
+        if cut is None:
+            return ""
+        return f" (QMK taps {self.tap_text(cut)} unless C code intercepts the tap)"
 
     # ---- search
     def _index(self) -> list[tuple[KeycodeDef, str, str, str]]:

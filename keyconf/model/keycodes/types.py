@@ -47,7 +47,7 @@ class KeycodeDef:
 # Expression kinds a Keycode can be.
 OP_KEYCODE = "KC"  # a fixed keycode (name)
 OP_MODS = "MODS"  # modifiers held with a basic keycode: LCTL(kc), C(S(kc)), HYPR(kc) ...
-OP_MOD_TAP = "MT"  # mods when held, basic keycode when tapped
+OP_MOD_TAP = "MT"  # mods when held, a keycode (its low 8 bits) when tapped
 OP_LAYER_TAP = "LT"
 OP_LAYER_MOD = "LM"
 OP_ONE_SHOT_MOD = "OSM"
@@ -59,6 +59,7 @@ OP_UNICODE_PAIR = "UP"
 OP_RAW = "RAW"  # a 16-bit value no name covers: kept so nothing is lost
 OP_CUSTOM = "CUSTOM"  # a keycode the layout defines itself (`custom_keycodes:`), by name
 LAYER_OPS = ("TO", "MO", "DF", "TG", "OSL", "TT", "PDF")  # functions of one layer
+TAP_OPS = (OP_MOD_TAP, OP_LAYER_TAP, OP_SWAP_HANDS_TAP)  # hold for one thing, tap `inner`
 
 
 @dataclass(frozen=True)
@@ -66,9 +67,10 @@ class Keycode:
     """An immutable parsed keycode expression.
 
     - KC: `name` is the canonical name of a fixed keycode.
-    - MODS / MT: `mods` (8-bit mask, see keyconf.model.keycodes.mods) and `inner` (a basic keycode).
-    - LT: `layer` and `inner`; LM: `layer` and `mods`; TO/MO/DF/TG/OSL/TT/PDF: `layer`.
-    - OSM: `mods`; TD: `number` (index or tap-dance name); SH_T: `inner`.
+    - MODS: `mods` (8-bit mask, see keyconf.model.keycodes.mods) and `inner` (a basic keycode).
+    - MT: `mods` and `inner`, the tap (any keycode: QMK keeps its low 8 bits, see TAP_OPS).
+    - LT: `layer` and `inner` (the tap); LM: `layer` and `mods`; TO/MO/DF/TG/OSL/TT/PDF: `layer`.
+    - OSM: `mods`; TD: `number` (index or tap-dance name); SH_T: `inner` (the tap).
     - UC: `number` (code point); UM: `number` (index); UP: `number`, `number2`.
     - CUSTOM: `name`, a custom keycode of the layout (its value comes from the ParseContext).
     - RAW: `number` (the 16-bit value).
