@@ -359,6 +359,9 @@ class FirmwareBuild:
             history.record(history_key, incremental, tracker.compiled)
             return result
         problems = _problems_from(diagnostics, result.log, returncode)
+        missing = _missing_submodule_problem(plan, result.log)
+        if missing is not None:  # the cause, in words: replaces make's "No such file or directory"
+            problems = [missing] + [p for p in problems if p.code != "qmk-failed"]
         overflow = find_overflow(result.log)
         if overflow is not None:
             # The size is the failure: it replaces "the build failed" (the log is shown anyway).
@@ -420,6 +423,42 @@ def _size_problem(plan: BuildPlan, workspace: Workspace, overflow: SizeOverflow)
         describe_overflow(overflow, plan.board.processor),
         hint=size_hint(overflow, costs, lto=lto, layout_features=layout_features),
         code="firmware-too-large",
+    )
+
+
+# make's words when a file of a submodule folder is not there: "lib/lufa/LUFA/makefile: No such
+# file or directory", "No rule to make target 'lib/chibios/os/…'".
+_MISSING_LIB_FILE = re.compile(r"(?:^|[\s'`])(lib/[A-Za-z0-9_.-]+)/[^\s:']*(?::\s*No such file or directory|')")
+
+
+def _missing_submodule_problem(plan: BuildPlan, log: list[str]) -> Problem | None:
+    """A failed build that looked for files of an empty git submodule (a tree copied or downloaded
+    without them) says so, and how to get them, instead of make's last lines."""
+    named = {
+        match.group(1)
+        for line in log
+        if "No such file" in line or "No rule to make target" in line
+        for match in _MISSING_LIB_FILE.finditer(line)
+    }
+    if not named:
+        return None
+    empty = [path for path in plan.tree.empty_submodules() if path in named]
+    if not empty:
+        return None
+    root = plan.tree.root
+    if plan.tree.is_git_work_tree():
+        hint = f"run `git submodule update --init --recursive` in {root} (or `qmk git-submodule` there)"
+    else:
+        hint = (
+            f"{root} has no git history to fetch them with: use Build Firmware → Download QMK… "
+            "(or `qmk setup`) for a complete qmk_firmware folder"
+        )
+    what = "a git submodule" if len(empty) == 1 else "git submodules"
+    return error(
+        f"the qmk_firmware folder lacks {', '.join(empty)}, {what} QMK needs to build "
+        f"{plan.board.folder} (the folder is empty)",
+        hint=hint,
+        code="qmk-submodule-missing",
     )
 
 

@@ -22,6 +22,7 @@ from keyconf.model.keyboard import Keyboard
 _SPEC_FILE = re.compile(r"keycodes_(\d+)\.(\d+)\.(\d+)(?:_[a-z0-9_]+)?\.hjson")
 _LAYOUT_DEFINE = re.compile(r"^\s*#\s*define\s+(LAYOUT\w*)\s*\(([^)]*)\)", re.MULTILINE)
 _SEND_STRING_NAME = re.compile(r"^\s*#\s*define\s+X_([A-Z0-9_]+)\b", re.MULTILINE)
+_SUBMODULE_PATH = re.compile(r"^\s*path\s*=\s*(\S+)\s*$", re.MULTILINE)
 
 AVR_PROCESSORS = frozenset(
     "atmega16u2 atmega32u2 atmega16u4 atmega32u4 at90usb162 at90usb646 at90usb647 at90usb1286 "
@@ -177,6 +178,20 @@ class QmkTree:
         except (OSError, subprocess.SubprocessError):
             return False
         return result.returncode == 0 and result.stdout.strip() == "true"
+
+    def empty_submodules(self) -> list[str]:
+        """The git submodules of `.gitmodules` whose folder is missing or empty (a tree copied or
+        downloaded without them), as paths relative to the root (`lib/chibios`)."""
+        text = _read_text(self.root / ".gitmodules") or ""
+        empty = []
+        for path in _SUBMODULE_PATH.findall(text):
+            folder = self.root / path.strip()
+            try:
+                if not folder.is_dir() or not any(folder.iterdir()):
+                    empty.append(path.strip())
+            except OSError:
+                empty.append(path.strip())
+        return empty
 
     # -- keyboards ------------------------------------------------------------------------
 

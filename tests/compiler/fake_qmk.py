@@ -46,6 +46,10 @@ def main(argv: list[str]) -> int:
         print(f"fake qmk: no keymap at {keymap_c}")
         return 1
     target = f"{keyboard.replace('/', '_')}_{keymap}"
+    if mode == "no-submodule":  # QMK's words for a tree without lib/chibios checked out
+        print("platforms/chibios/platform.mk:270: lib/chibios/os/hal/lib/streams/streams.mk: No such file or directory")
+        print("gmake: *** No rule to make target 'lib/chibios/os/hal/lib/streams/streams.mk'.  Stop.", flush=True)
+        return 2
     print(f"Compiling keymap with gmake -j {args[args.index('-j') + 1]}", flush=True)
     objects = 100 if mode == "slow" else 12
     for index in range(objects):

@@ -73,6 +73,28 @@ def test_a_tree_that_is_not_a_git_checkout_builds_with_skip_git(tmp_path: Path, 
     assert checkout["env"]["SKIP_GIT"] is None  # type: ignore[index]
 
 
+def test_a_tree_without_its_submodules_says_which_and_how_to_get_them(
+    tmp_path: Path, calls: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tree = make_fake_tree(tmp_path / "qmk_firmware")
+    (tree / ".gitmodules").write_text(
+        '[submodule "lib/chibios"]\n\tpath = lib/chibios\n\turl = https://github.com/qmk/ChibiOS\n'
+        '[submodule "lib/lufa"]\n\tpath = lib/lufa\n\turl = https://github.com/qmk/lufa\n'
+    )
+    (tree / "lib" / "chibios").mkdir(parents=True)  # as a copy or a zip download leaves it
+    (tree / "lib" / "lufa" / "LUFA").mkdir(parents=True)
+    monkeypatch.setenv("FAKE_QMK_MODE", "no-submodule")
+    result = FirmwareBuild(request(tree, tmp_path / "out")).run()
+    (problem,) = result.problems
+    assert problem.code == "qmk-submodule-missing"
+    assert "lacks lib/chibios, a git submodule QMK needs to build testco/ortho" in problem.message
+    assert "lib/lufa" not in problem.message  # checked out; this build did not miss it anyway
+    assert problem.hint is not None and "Download QMK" in problem.hint  # no git history to fetch with
+    subprocess.run(["git", "init", "-q", str(tree)], check=True)
+    (problem,) = FirmwareBuild(request(tree, tmp_path / "out")).run().problems
+    assert problem.hint is not None and "git submodule update --init --recursive" in problem.hint
+
+
 def test_later_builds_learn_the_object_count(tmp_path: Path, calls: Path) -> None:
     tree = make_fake_tree(tmp_path / "qmk_firmware")
     first: list[Progress] = []
