@@ -228,7 +228,7 @@ class FirmwareBuild:
         self._qmk = choice.program.path
         if not choice.missing:
             return None
-        self.on_progress(Progress(0, 0, "installing"))
+        self.on_progress(Progress(0, 0, "installing", packages=tuple(choice.missing)))
         self.on_line(
             f"qmk's Python lacks what this qmk_firmware tree needs ({', '.join(choice.missing)}): installing…"
         )

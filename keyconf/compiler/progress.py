@@ -18,6 +18,7 @@ from keyconf.formats.atomic import write_atomic
 
 _OBJECT_LINE = re.compile(r"^\s*(Compiling|Assembling):\s")
 _LINK_LINE = re.compile(r"^\s*Linking:\s")
+_GENERATE_LINE = re.compile(r"^\s*Generating:\s")
 _IMAGE_LINE = re.compile(r"^\s*(Creating load file for flashing|Creating binary load file for flashing):")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
@@ -36,6 +37,8 @@ class Progress:
     compiled: int
     expected: int
     phase: str  # "installing" (qmk's Python packages), "preparing", "compiling", "linking", "done"
+    generated: int = 0  # files QMK generated while preparing (info_config.h, default_keyboard.c…)
+    packages: tuple[str, ...] = ()  # while installing: the requirements being installed
 
     @property
     def fraction(self) -> float:
@@ -55,11 +58,15 @@ class ProgressTracker:
     def __init__(self, expected: int):
         self.expected = max(expected, 1)
         self.compiled = 0
+        self.generated = 0
         self.phase = "preparing"
 
     def feed(self, line: str) -> bool:
         """Account for one output line; True when the progress changed."""
         text = strip_ansi(line)
+        if self.phase == "preparing" and _GENERATE_LINE.match(text):
+            self.generated += 1
+            return True
         if _OBJECT_LINE.match(text):
             self.compiled += 1
             self.phase = "compiling"
@@ -76,7 +83,7 @@ class ProgressTracker:
         self.phase = "done"
 
     def snapshot(self) -> Progress:
-        return Progress(self.compiled, self.expected, self.phase)
+        return Progress(self.compiled, self.expected, self.phase, self.generated)
 
 
 class ObjectCountHistory:

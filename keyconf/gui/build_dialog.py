@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSizePolicy,
+    QSpacerItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -192,6 +193,9 @@ class BuildDialog(QDialog):
         self.result_widget.hide()
         outer.addWidget(self.result_widget)
 
+        # Takes the spare height while the problems, the log and the set-up panel are hidden (they
+        # stretch, and then it gets nothing), so the rows above stay together at the top.
+        outer.addItem(QSpacerItem(0, 0, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Expanding))
         log_row = QHBoxLayout()
         self.log_toggle = QToolButton()
         self.log_toggle.setObjectName("logToggle")
@@ -373,7 +377,8 @@ class BuildDialog(QDialog):
         self.progress.setValue(round(progress.fraction * PROGRESS_STEPS))
         if progress.phase == "installing":
             self.progress.setRange(0, 0)  # busy: pip does not say how far it is
-            self._set_status("Installing the Python packages this qmk_firmware tree needs…")
+            names = ", ".join(progress.packages) or "the Python packages"
+            self._set_status(f"Installing {names}, which the scripts of this qmk_firmware folder need (only once)…")
             return
         if self.progress.maximum() == 0:
             self.progress.setRange(0, PROGRESS_STEPS)
@@ -382,7 +387,8 @@ class BuildDialog(QDialog):
         elif progress.phase == "linking":
             self._set_status("Linking…")
         elif progress.phase == "preparing":
-            self._set_status("Running qmk compile…")
+            made = f" ({progress.generated} so far)" if progress.generated else ""
+            self._set_status(f"Preparing: QMK reads the keyboard's definition and generates its files{made}…")
 
     @Slot(object)
     def _on_refused(self, problems: list[Problem]) -> None:

@@ -110,3 +110,38 @@ def test_closing_during_a_build_cancels_it(qtbot, tree: Path, tmp_path: Path, mo
     dialog.close()  # waits for the cancelled build's thread
     assert not dialog.running or dialog._thread is None or dialog._thread.isFinished()
     assert not (tree / "testco_ortho_keyconf.bin").exists()
+
+
+def test_the_install_before_a_build_names_the_packages(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """A 2024 tree asks for appdirs, which keyconf's environment may lack: the dialog says what it
+    installs (busy bar: pip tells no fraction), and Cancel stops pip."""
+    from tests.compiler.test_qmk_python import ABSENT, fake_pip, tree_needing
+
+    install_fake_toolchain(tmp_path / "tools", monkeypatch)
+    fake_pip(monkeypatch, "import time; print('Collecting', flush=True); time.sleep(30)")
+    tree = tree_needing(tmp_path / "qmk_firmware", f"{ABSENT}\n")
+    dialog = dialog_for(qtbot, tree, tmp_path / "out")
+    dialog.show()
+    qtbot.waitUntil(lambda: ABSENT in dialog.status.text(), timeout=20_000)
+    assert dialog.status.text().startswith(f"Installing {ABSENT}, which the scripts of this qmk_firmware folder need")
+    assert dialog.progress.maximum() == 0 and dialog.cancel_button.isEnabled()
+    with qtbot.waitSignal(dialog.build_finished, timeout=15_000) as finished:
+        qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    assert finished.args[0].status == "cancelled"
+
+
+def test_while_qmk_prepares_the_dialog_counts_the_files_it_generates(qtbot, tree: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from keyconf.compiler.progress import ProgressTracker
+
+    dialog = dialog_for(qtbot, tree, tmp_path / "out", autostart=False)
+    tracker = ProgressTracker(80)
+    dialog._on_progress(tracker.snapshot())
+    assert dialog.status.text() == "Preparing: QMK reads the keyboard's definition and generates its files…"
+    for name in ("info_config.h", "default_keyboard.c", "default_keyboard.h"):
+        assert tracker.feed(f"Generating: /cache/obj/src/{name}          [OK]")
+    dialog._on_progress(tracker.snapshot())
+    assert dialog.status.text() == "Preparing: QMK reads the keyboard's definition and generates its files (3 so far)…"
+    tracker.feed("Compiling: quantum/quantum.c     [OK]")
+    assert not tracker.feed("Generating: late.h")  # only counted before compiling starts
+    dialog._on_progress(tracker.snapshot())
+    assert dialog.status.text() == "Compiling… 1 of about 80 files"
