@@ -140,3 +140,44 @@ def test_unknown_keyboard_messages():
     assert close.message == "unknown keyboard “crkb”" and close.hint.startswith("did you mean crkbd/rev1?")
     nothing = unknown_keyboard_problem(UnknownKeyboardError("zz"), None)
     assert "qmk setup" in nothing.hint and nothing.file is None
+
+
+FIRST_PAINT = """
+import os, sys
+from keyconf.gui import keyboard_view
+original = keyboard_view.KeyboardView.paintEvent
+def paint(self, event):
+    original(self, event)
+    if self.doc is not None:
+        print(" ".join(sorted(sys.modules)), flush=True)
+        os._exit(0)
+keyboard_view.KeyboardView.paintEvent = paint
+from keyconf.cli.main import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_the_first_paint_imports_no_device_flash_compiler_or_catalogue_code(tmp_path):
+    """What the window needs to show the keyboard, and nothing that talks to USB, flashes,
+    builds or searches keyboards: those come after the first paint. The second start takes
+    the board from the cache (the first one fills it)."""
+    import os
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", KEYCONF_HOME=str(tmp_path / "home"))
+    command = [sys.executable, "-c", FIRST_PAINT, str(repo / "layouts" / "planck.yaml")]
+    for _start in range(2):
+        done = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+    modules = set(done.stdout.split())
+    assert "keyconf.gui.main_window" in modules and "keyconf.model.keycodes.registry" in modules
+    # keyconf.device.demo holds the `--demo` board names the command line knows, and imports nothing.
+    allowed = {"keyconf.catalogue", "keyconf.catalogue.resolve", "keyconf.catalogue.board_cache",
+               "keyconf.device", "keyconf.device.demo"}
+    parts = ("keyconf.device", "keyconf.flash", "keyconf.compiler", "keyconf.catalogue", "keyconf.cli.commands.")
+    early = sorted(m for m in modules - allowed if m.startswith(parts))
+    assert early == []
+    assert not modules & {"hid", "keyconf.gui.device_features", "keyconf.gui.device_bar", "keyconf.gui.build_dialog",
+                          "keyconf.gui.flash_dialog", "keyconf.gui.feature_editors", "keyconf.model.validation"}
