@@ -44,14 +44,26 @@ app.exec()
 
 KEYCONF = """
 import os, sys
-from keyconf.gui import keyboard_view
-original = keyboard_view.KeyboardView.paintEvent
-def paint(self, event):
-    original(self, event)
-    if self.doc is not None:
-        print("painted", flush=True)
-        os._exit(0)
-keyboard_view.KeyboardView.paintEvent = paint
+from importlib.util import find_spec
+class PatchView:  # patches the view when keyconf imports it, so the start keeps its own import order
+    def find_spec(self, name, path=None, target=None):
+        if name != "keyconf.gui.keyboard_view":
+            return None
+        sys.meta_path.remove(self)
+        spec = find_spec(name)
+        run = spec.loader.exec_module
+        def exec_module(module):
+            run(module)
+            original = module.KeyboardView.paintEvent
+            def paint(self, event):
+                original(self, event)
+                if self.doc is not None:
+                    print("painted", flush=True)
+                    os._exit(0)
+            module.KeyboardView.paintEvent = paint
+        spec.loader.exec_module = exec_module
+        return spec
+sys.meta_path.insert(0, PatchView())
 from keyconf.cli.main import main
 sys.exit(main(sys.argv[1:]))
 """
