@@ -30,6 +30,9 @@ class PaintState:
     changed: Collection[int] = ()  # keys that differ from a layout being compared with
 
 
+MAX_CAP_PATHS = 4096  # outlines kept (a board at a few sizes); beyond, the cache starts afresh
+
+
 class KeycapPainter:
     """Draws keycaps; keeps font metrics and text fitting cached between paints."""
 
@@ -40,6 +43,9 @@ class KeycapPainter:
         self._fonts: dict[tuple[float, bool], tuple[QFont, QFontMetricsF]] = {}
         self._fit_cache: dict[tuple[str, float, float, float], tuple[float, tuple[str, ...]]] = {}
         self._colours: dict[str, QColor] = {}
+        # A key's outline and face depend only on its rectangles and the unit: built once, they
+        # serve every layer (a layer switch paints the same shapes with other legends).
+        self._cap_paths: dict[tuple[Rect, Rect | None, float], tuple[QPainterPath, QPainterPath]] = {}
 
     def set_palette(self, palette: KeycapPalette) -> None:
         self.palette = palette
@@ -154,15 +160,10 @@ class KeycapPainter:
     ) -> None:
         pal = self.palette
         face = face or KeycapFace(kind="empty")
-        gap = unit * 0.045
-        radius = unit * 0.09
-        rects = [shape.rect] + ([shape.secondary] if shape.secondary else [])
-        outer = _rounded_union([_inset(r, gap, gap, gap, gap) for r in rects], radius)
         side_inset = unit * 0.075
         top_inset = unit * 0.045
         bottom_inset = unit * 0.13
-        top_rects = [_inset(r, side_inset, top_inset, side_inset, bottom_inset) for r in rects]
-        top = _rounded_union(top_rects, radius * 0.8)
+        outer, top = self._cap_outline(shape, unit)
 
         colours = pal.cap(face.group, face.tap)
         side = self._colour(colours.side)
@@ -346,6 +347,22 @@ class KeycapPainter:
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(path)
+
+    def _cap_outline(self, shape: KeyShape, unit: float) -> tuple[QPainterPath, QPainterPath]:
+        """The cap's outer outline (the skirt) and its top face."""
+        key = (shape.rect, shape.secondary, unit)
+        cached = self._cap_paths.get(key)
+        if cached is None:
+            gap = unit * 0.045
+            radius = unit * 0.09
+            side_inset, top_inset, bottom_inset = unit * 0.075, unit * 0.045, unit * 0.13
+            rects = [shape.rect] + ([shape.secondary] if shape.secondary else [])
+            outer = _rounded_union([_inset(r, gap, gap, gap, gap) for r in rects], radius)
+            top_rects = [_inset(r, side_inset, top_inset, side_inset, bottom_inset) for r in rects]
+            if len(self._cap_paths) >= MAX_CAP_PATHS:
+                self._cap_paths.clear()
+            cached = self._cap_paths[key] = (outer, _rounded_union(top_rects, radius * 0.8))
+        return cached
 
     def _colour(self, value: str) -> QColor:
         colour = self._colours.get(value)

@@ -8,6 +8,7 @@ violet, macros/tap dances teal, firmware (quantum) keys red.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 FAMILIES = ("basic", "modifier", "navigation", "layer", "media", "lighting", "macro", "quantum")
@@ -51,8 +52,10 @@ _FAMILY_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 _EXACT = {"kb": "macro", "user": "macro", "internal": "basic", "modifiers": "modifier"}
 
 
+@functools.lru_cache(maxsize=256)
 def family_for_group(group: str) -> str:
-    """The colour family of a registry group name ("" and unknown groups are basic)."""
+    """The colour family of a registry group name ("" and unknown groups are basic); asked
+    for every key painted, so kept per group name."""
     g = group.lower()
     if g in _EXACT:
         return _EXACT[g]
