@@ -56,6 +56,8 @@ from keyconf.model.layout import (
 )
 
 MAX_KEYMAP_C_CHARS = 256 * 1024
+# Layer keys whose value keeps the layer number in its low bits (QK_TO, QK_MOMENTARY, ...: 0x52X0).
+_LAYER_KEYS = frozenset({"MO", "TG", "TO", "DF", "OSL", "TT", "PDF"})
 _TAP_DANCE_TYPES = ("tap_dance_action_t", "qk_tap_dance_action_t")
 # Where custom keycode enums start. SAFE_RANGE is QK_USER in QMK since 0.19; the rest were
 # keyboard-level range ends in older QMK, where a keymap's own keycodes now start at SAFE_RANGE.
@@ -166,6 +168,7 @@ class _Reader:
         self.custom_keycode_names: set[str] = set()
         self.customs: list[CustomKeycode] = []
         self._custom_absolute: list[int] = []  # each custom keycode's value (-1: its header's)
+        self.qmk_named: list[str] = []  # the file's own keycodes that QMK has since declared itself
         self.external_headers: set[str] = set()  # includes now the layout's (custom keycodes name them)
         self.custom_enum_statements: list[list[Token]] = []
         self.enum_statements: list[tuple[dict[str, int | None], list[Token]]] = []
@@ -253,6 +256,13 @@ class _Reader:
         for statement in self.custom_enum_statements:
             self.consumed.append(statement)
         self._report_unseen_names(layout)
+        if self.qmk_named:
+            self.warnings.append(
+                f"the file declares {', '.join(self.qmk_named)} as its own keycode{'s' if len(self.qmk_named) > 1 else ''}, but "
+                f"today's QMK declares {'them' if len(self.qmk_named) > 1 else 'it'} itself (the file was written "
+                "for an older QMK; a second declaration does not compile): the keys use QMK's keycode, and the "
+                f"C code's `case {self.qmk_named[0]}:` still catches them"
+            )
         carried = self._carry(layout)
         if carried.code is not None:
             layout.c_source = CSource(code=carried.code)
@@ -453,7 +463,9 @@ class _Reader:
                             if self._is_keycode(expression):
                                 self.late_defines[name] = Define(name, list(expression), None, part[0].line)
                 members[name] = value
-                if custom_run and value is not None:
+                if custom_run and value is not None and self._names_qmk_keycode(name):
+                    self.qmk_named.append(name)
+                elif custom_run and value is not None:
                     self._add_custom(name, value)
                 elif value is not None:
                     self.enum_values[name] = value
@@ -497,6 +509,11 @@ class _Reader:
     @property
     def custom_values(self) -> dict[str, int]:
         return {c.name: v for c, v in zip(self.customs, self._custom_absolute, strict=True)}
+
+    @staticmethod
+    def _names_qmk_keycode(name: str) -> bool:
+        """Whether today's QMK headers declare `name` (an enum of the file's own cannot, then)."""
+        return REGISTRY.get(name) is not None and not REGISTRY.is_pre_spec_name(name)
 
     def _add_custom(self, name: str, value: int) -> None:
         """A custom keycode with its firmware value; pinned only where C-enum counting from
@@ -723,7 +740,29 @@ class _Reader:
         for t in renamed:
             if t.kind in ("string", "char") or (t.kind == "punct" and t.text in "{};="):
                 raise FormatError(f"`{render(tokens)}` is not a keycode expression", self.path, t.line, t.column)
-        return render(renamed)
+        return render(self._layer_key_as_layer(renamed))
+
+    def _layer_key_as_layer(self, tokens: list[Token]) -> list[Token]:
+        """`LT(MO(_NAV), KC_M)`: LT and LM keep the low 4 bits of their layer argument, and a
+        layer key's value holds its layer there (MO(n) is 0x5220 | n), so QMK builds LT(_NAV, KC_M).
+        Read so, with a warning: the author most likely meant just the layer."""
+        out = list(tokens)
+        i = 0
+        while i + 4 < len(out):
+            outer, inner = out[i], out[i + 2]
+            if (outer.text in ("LT", "LM") and out[i + 1].is_("(") and inner.text in _LAYER_KEYS
+                    and out[i + 3].is_("(")):
+                close = find_matching(out, i + 3)
+                layer = out[i + 4 : close]
+                if layer and close + 1 < len(out) and out[close + 1].is_(","):
+                    self.warnings.append(
+                        f"line {outer.line}: `{render(tokens)}` gives {outer.text}() the key {inner.text}(...) as its "
+                        f"layer; QMK keeps its low 4 bits, which are the layer: read as {outer.text}({render(layer)}, "
+                        "...), as the firmware has it"
+                    )
+                    out[i + 2 : close + 1] = layer
+            i += 1
+        return out
 
     # -- encoders ----------------------------------------------------------------------------
 

@@ -219,6 +219,27 @@ bool process_record_user(uint16_t keycode, keyrecord_t *record) {
     assert [p.message for p in validate(layout, keyboard) if p.is_error] == []
 
 
+def test_own_keycodes_that_qmk_has_since_declared_become_qmks() -> None:
+    # Keychron's 2021 keymaps declared KC_MISSION_CONTROL themselves; QMK 0.19 added it.
+    text = """#include QMK_KEYBOARD_H
+enum custom_keycodes { KC_MISSION_CONTROL = SAFE_RANGE, KC_LAUNCHPAD, MY_KEY };
+#define KC_MCTL KC_MISSION_CONTROL
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = { [0] = LAYOUT(KC_MCTL, KC_LAUNCHPAD, MY_KEY, KC_A) };
+bool process_record_user(uint16_t keycode, keyrecord_t *record) {
+    switch (keycode) {
+        case KC_MISSION_CONTROL: if (record->event.pressed) { host_consumer_send(0x29F); } return false;
+        case MY_KEY: return false;
+    }
+    return true;
+}"""
+    result = read_keymap_c(text, "keymap.c", "x")
+    layout = result.layout
+    assert [(c.name, c.value) for c in layout.custom_keycodes] == [("MY_KEY", 0x7E42)]  # its value in the file
+    assert layout.layers[0].keys[:2] == ["KC_MISSION_CONTROL", "KC_LAUNCHPAD"]
+    assert any("today's QMK declares them itself" in w for w in result.warnings)
+    assert "case KC_MISSION_CONTROL:" in (layout.c_source.code if layout.c_source else "")
+
+
 def test_custom_keycodes_from_other_range_starts_keep_their_values() -> None:
     text = """
 enum my_keycodes { FIRST = QK_USER_4, SECOND, THIRD = SAFE_RANGE + 9 };

@@ -224,3 +224,18 @@ def test_key_count_that_does_not_fit_the_keyboard_is_an_error(tmp_path: Path) ->
     source.write_text("const uint16_t PROGMEM keymaps[][2][2] = { [0] = LAYOUT_split_3x6_3(KC_A, KC_B) };")
     with pytest.raises(FormatError, match="has 2 keys"):
         import_layout(source, keyboard=load_bundled("crkbd/rev1"))
+
+
+def test_a_layer_key_given_as_lts_layer_is_read_as_its_layer() -> None:
+    # From a BM40 keymap: `#define READ MO(_READ)` then LT(READ, KC_M). QMK keeps the low 4 bits
+    # of LT's layer, and MO(n) holds n there: the firmware has LT(_READ, KC_M).
+    text = """enum layers { _BASE, _NAV, _READ };
+#define READ MO(_READ)
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+    [_BASE] = LAYOUT(LT(READ, KC_M), LM(TG(_NAV), MOD_LSFT), MO(_NAV)),
+    [_NAV] = LAYOUT(KC_TRNS, KC_TRNS, KC_TRNS),
+    [_READ] = LAYOUT(KC_TRNS, KC_TRNS, KC_TRNS),
+};"""
+    result = read(text)
+    assert result.layout.layers[0].keys == ["LT(read, KC_M)", "LM(nav, MOD_LSFT)", "MO(nav)"]
+    assert sum("QMK keeps its low 4 bits, which are the layer" in w for w in result.warnings) == 2
