@@ -7,6 +7,7 @@ location (see `keyconf.model.problems`); loaders turn locations into file positi
 
 from __future__ import annotations
 
+import collections
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -133,14 +134,21 @@ class _Checker:
     def check_keycodes(self) -> Iterator[Problem]:
         judged: dict[str, tuple[kc.Keycode | None, str, kc.KeycodeError | None, str | None]] = {}
         cut_taps: dict[str, tuple[str, str] | None] = {}
-        for field in keycode_fields(self.layout, macros=False):
+        fields = list(keycode_fields(self.layout, macros=False))
+        uses = collections.Counter(field.text for field in fields)
+        reported: set[str] = set()
+        for field in fields:
             location, text, source_layer = field.location, field.text, field.layer
             if text not in judged:  # layouts repeat keycodes (KC_TRNS…): judge each text once
                 judged[text] = self._judge(text)
             keycode, code, exc, replacement = judged[text]
             if exc is not None or keycode is None:
                 assert exc is not None
-                yield error(f"`{text}`: {exc.message}", location, exc.hint, code=code)
+                if text not in reported:  # one error per text, at its first key: no cascade
+                    reported.add(text)
+                    more = uses[text] - 1
+                    also = f" (and on {more} more key{'s' if more > 1 else ''})" if more else ""
+                    yield error(f"`{text}`: {exc.message}{also}", location, exc.hint, code=code)
                 continue
             self.parsed[location] = keycode
             if keycode.op in kc.TAP_OPS:

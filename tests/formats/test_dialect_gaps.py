@@ -180,3 +180,11 @@ def test_configurator_free_text_that_is_no_name_is_one_warning(tmp_path: Path, c
     about = [w for w in imported.warnings if "GUI/F24" in w]
     assert len(about) == 1 and "kept as written" in about[0]
     assert imported.layout.layers[0].keys[3] == "ANY(GUI/F24)"
+    # Validation: one error for the text, at its first key, with a hint; the other keys are clean.
+    layers[0][5] = "ANY(SP/CTRL)"
+    _, _, problems = imported_problems(tmp_path, "free.json", configurator_export(layers), crkbd)
+    bad = [p for p in problems if p.is_error]
+    assert [p.location for p in bad] == [("layers", 0, 3), ("layers", 0, 5)]
+    assert "free text" in bad[0].message and "QMK cannot build it either" in bad[0].message
+    assert "(and on 1 more key)" in bad[0].message and "more key" not in bad[1].message
+    assert bad[0].hint and "LT(1, KC_ENT)" in bad[0].hint

@@ -203,3 +203,11 @@ def test_a_modifier_wrapper_of_a_non_basic_keycode_stays_an_error():
     layout = Layout("test/board", "LAYOUT", layers=[layer("base", "LCTL(MO(1))"), layer("nav")])
     problems = validate(layout, keyboard())
     assert ("unknown-keycode", ("layers", 0, 0)) in codes(problems)
+
+
+def test_one_error_per_bad_text_not_a_cascade():
+    layout = Layout("test/board", "LAYOUT", layers=[
+        layer("base", "KC_SPCE", "MO(nav)", "KC_SPCE"), layer("nav", "KC_SPCE")])
+    problems = validate(layout, keyboard())
+    assert codes(problems) == [("unknown-keycode", ("layers", 0, 0))]
+    assert "(and on 2 more keys)" in problems[0].message

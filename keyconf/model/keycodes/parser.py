@@ -103,7 +103,10 @@ class Parser:
         self.resolve = resolve
         self.is_basic = is_basic
         self.suggest = suggest
-        self.tokens = tokenize(text)
+        try:
+            self.tokens = tokenize(text)
+        except KeycodeError as exc:
+            raise _free_text(text, exc) from None
         self.index = 0
         self.deprecated = False
         self.notes: list[str] = []
@@ -149,7 +152,7 @@ class Parser:
         keycode = self.expr()
         token = self.peek()
         if token.kind != "end":
-            raise KeycodeError(f"unexpected {token.text!r} after the keycode", token.pos)
+            raise _free_text(self.text, KeycodeError(f"unexpected {token.text!r} after the keycode", token.pos))
         return ParsedText(keycode, self.deprecated, tuple(self.notes))
 
     def expr(self) -> Keycode:
@@ -364,6 +367,23 @@ class Parser:
         if not 0 <= value <= maximum:
             raise KeycodeError(f"{what} must be 0 to {maximum}", token.pos)
         return value
+
+
+_ANY_TEXT = re.compile(r"^\s*ANY\s*\((.*)\)\s*$", re.S | re.I)
+
+
+def _free_text(text: str, exc: KeycodeError) -> KeycodeError:
+    """A clearer error for QMK Configurator's ANY() holding words rather than a keycode
+    (`ANY(GUI/F24)`): QMK pastes the text into C, where it does not build either."""
+    found = _ANY_TEXT.match(text)
+    if found is None:
+        return exc
+    return KeycodeError(
+        f"ANY() holds free text, not a keycode: {exc.message}; QMK cannot build it either",
+        exc.column,
+        "write the keycode the text stands for, e.g. LT(1, KC_ENT) for a key held for layer 1 and tapped "
+        "for Enter",
+    )
 
 
 def _did_you_mean(candidates: Sequence[str]) -> str | None:
