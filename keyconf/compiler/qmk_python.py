@@ -241,21 +241,32 @@ def install_requirements(
         raise QmkPythonError(f"pip could not start: {error}", _manual_hint(requirements, python)) from None
     if on_process is not None:
         on_process(process)
+    reason = ""  # pip's own last word on why, e.g. "No matching distribution found for appdirs"
     try:
         assert process.stdout is not None
         for line in process.stdout:
-            on_line(line.rstrip("\n"))
+            line = line.rstrip("\n")
+            if line.startswith("ERROR: "):
+                reason = line[len("ERROR: ") :].strip()
+            on_line(line)
         code = process.wait()
     finally:
         if on_process is not None:
             on_process(None)
     if code != 0:
+        names = ", ".join(requirements)
+        because = f": {reason}" if reason else ""
         raise QmkPythonError(
-            f"installing {', '.join(requirements)} for qmk failed (pip exit status {code})",
+            f"the QMK scripts of this qmk_firmware folder need {names}, and installing "
+            f"{'it' if len(requirements) == 1 else 'them'} failed{because} (pip exit status {code})",
             _manual_hint(requirements, python),
         )
 
 
 def _manual_hint(requirements: list[str], python: str | None) -> str:
     wanted = " ".join(f"'{r}'" if any(c in r for c in "<>=!~ ;") else r for r in requirements)
-    return f"check the network connection, or install them yourself: {python or sys.executable} -m pip install {wanted}"
+    them = "it" if len(requirements) == 1 else "them"
+    return (
+        f"check the internet connection and build again, or install {them} yourself: "
+        f"{python or sys.executable} -m pip install {wanted}"
+    )

@@ -459,6 +459,9 @@ class BuildDialog(QDialog):
         self.status.setStyleSheet("")
 
     def _show_outcome(self, ok: bool, text: str) -> None:
+        if self.progress.maximum() == 0:  # a busy bar (installing) stops moving once it is over
+            self.progress.setRange(0, PROGRESS_STEPS)
+            self.progress.setValue(0)
         self.status.setText(text)
         self.status.setProperty("outcome", "ok" if ok else "error")
         from keyconf.gui.theme import outcome_colour

@@ -125,6 +125,7 @@ def test_a_failed_install_stops_the_build_with_a_clear_problem(tmp_path, monkeyp
     assert result.status == "failed"
     (problem,) = result.problems
     assert problem.code == "qmk-python" and ABSENT in problem.message
+    assert "installing it failed: No matching distribution (pip exit status 1)" in problem.message  # pip's why
     assert problem.hint and "pip install" in problem.hint
     assert not calls.exists()  # qmk never ran
 

@@ -128,6 +128,7 @@ def test_the_install_before_a_build_names_the_packages(qtbot, tmp_path: Path, mo
     with qtbot.waitSignal(dialog.build_finished, timeout=15_000) as finished:
         qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
     assert finished.args[0].status == "cancelled"
+    assert dialog.progress.maximum() > 0  # the busy bar stopped with the install
 
 
 def test_while_qmk_prepares_the_dialog_counts_the_files_it_generates(qtbot, tree: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
