@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QProgressBar, QPushButton, QWidget
 
 from keyconf.device.discovery import DeviceInfo, enumerate_devices, hidraw_node, udev_hint
 from keyconf.device.errors import DeviceError
 from keyconf.gui.device_worker import BoardSummary, DeviceWorker
+from keyconf.gui.elided_label import ElidedLabel
 from keyconf.gui.udev_button import Installer, UdevInstallButton
 
 DEMO_LABEL = "Demo keyboard (simulated Planck)"
@@ -72,8 +73,9 @@ class DeviceBar(QWidget):
         self.combo = QComboBox(self)
         self.combo.setMinimumContentsLength(24)
         self.connect_button = QPushButton("Connect", self)
-        self.status = QLabel("Looking for keyboards…", self)
-        self.status.setWordWrap(True)
+        # One line whatever it says ("hidapi is not installed…" would wrap and grow the bar):
+        # what does not fit is elided, the whole text is the tooltip.
+        self.status = ElidedLabel("Looking for keyboards…", self)
         self.progress = QProgressBar(self)
         self.progress.setMaximumWidth(160)
         self.progress.hide()

@@ -150,6 +150,14 @@ def test_device_bar_without_hidapi_still_offers_the_demo(qtbot, worker):
     qtbot.addWidget(bar)
     try:
         qtbot.waitUntil(lambda: "libhidapi-hidraw0" in bar.status.text(), timeout=3000)
+        # The long message stays on one line in a narrow window: elided, whole in the tooltip.
+        bar.resize(520, bar.sizeHint().height())
+        bar.show()
+        qtbot.waitExposed(bar)
+        one_line = bar.status.fontMetrics().height() + 8
+        assert bar.status.height() <= one_line and bar.height() <= bar.combo.sizeHint().height() + one_line
+        assert bar.status.shown_text().endswith("…") and bar.status.shown_text() != bar.status.text()
+        assert bar.status.toolTip() == bar.status.text()
         assert bar.combo.count() == 2 and bar.combo.itemText(0) == DEMO_LABEL
         assert bar.combo.itemText(1) == VIAL_DEMO_LABEL
         with qtbot.waitSignal(worker.connected, timeout=5000):
