@@ -7,9 +7,10 @@ deleting a layer other keys refer to asks first.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLineEdit,
     QMenu,
@@ -67,8 +68,10 @@ class LayersPanel(QWidget):
             row.addWidget(button)
         self._refreshing = False
         self._editor: QLineEdit | None = None
+        self._drag_moves: list[tuple[int, int]] = []  # the places a dragged tab passed, until it is dropped
         self.tabs.currentChanged.connect(self._on_tab)
         self.tabs.tabMoved.connect(self._on_tab_moved)
+        self.tabs.installEventFilter(self)
 
     def set_document(self, doc: LayoutDocument, selection: SelectionModel) -> None:
         if self.doc is not None:
@@ -224,6 +227,8 @@ class LayersPanel(QWidget):
             if event.key() == Qt.Key.Key_Escape:
                 self._close_editor()
                 return True
+        if watched is self.tabs and event.type() == QEvent.Type.MouseButtonRelease and self._drag_moves:
+            QTimer.singleShot(0, self._finish_drag)  # once the tab bar has handled the release
         return False
 
     # ---- reactions ------------------------------------------------------------------------
@@ -246,7 +251,7 @@ class LayersPanel(QWidget):
         menu.exec(self.tabs.mapToGlobal(pos))
 
     def _on_tab(self, index: int) -> None:
-        if not self._refreshing and index >= 0 and self.selection is not None:
+        if not self._refreshing and not self._drag_moves and index >= 0 and self.selection is not None:
             self.selection.set_layer(index)
         self._update_buttons()
 
@@ -258,12 +263,38 @@ class LayersPanel(QWidget):
         self._update_buttons()
 
     def _on_tab_moved(self, source: int, target: int) -> None:
-        """A tab dragged to another place: do it as an (undoable) edit."""
+        """A tab moved to another place: one (undoable) edit. The tab bar reports every place a
+        dragged tab passes; the layer moves once, where the drag ends."""
         if self._refreshing or self.doc is None or self.selection is None:
             return
-        self.doc.move_layer(source, target)
+        if self._drag_moves or QApplication.mouseButtons() & Qt.MouseButton.LeftButton:
+            self._drag_moves.append((source, target))
+            return
+        self._move_tab_layer(source, target)
+
+    def _move_tab_layer(self, source: int, target: int) -> None:
+        assert self.doc is not None and self.selection is not None
+        if source != target:
+            self.doc.move_layer(source, target)
         self.selection.set_layer(target)
         self.refresh()
+
+    def _finish_drag(self) -> None:
+        moves, self._drag_moves = self._drag_moves, []
+        if not moves or self.doc is None or self.selection is None:
+            return
+        count = len(self.doc.layout.layers)
+        order = list(range(count))  # the layers, as the tab bar now shows them
+        for source, target in moves:
+            order.insert(target, order.pop(source))
+        for source in range(count):  # the one layer whose move gives that order
+            target = order.index(source)
+            single = list(range(count))
+            single.insert(target, single.pop(source))
+            if single == order and source != target:
+                self._move_tab_layer(source, target)
+                return
+        self.refresh()  # dropped where it started (or no single move): the tabs show the layers again
 
     def _update_buttons(self) -> None:
         if self.doc is None or self.selection is None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QImage
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDockWidget, QMessageBox
 
 from keyconf.gui.drag_data import keycode_mime
@@ -280,6 +281,24 @@ def test_layers_have_one_control_above_the_keyboard(opened, qtbot):
     doc.undo_stack.undo()
     assert doc.layout.layer_names[:2] == [first, second]
     assert panel.tabs.tabText(0).endswith(first)
+    # Dragging the first tab with the mouse past two others is one edit, one undo step.
+    names = doc.layout.layer_names
+    assert len(names) >= 3
+    window.selection.set_layer(0)
+    steps = doc.undo_stack.index()
+    tabs = panel.tabs
+    start, end = tabs.tabRect(0).center(), tabs.tabRect(2).center() + QPoint(tabs.tabRect(2).width() // 4, 0)
+    QTest.mousePress(tabs, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    for i in range(1, 21):
+        QTest.mouseMove(tabs, start + (end - start) * (i / 20))
+        qtbot.wait(5)
+    QTest.mouseRelease(tabs, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
+    qtbot.waitUntil(lambda: doc.layout.layer_names != names, timeout=3000)
+    assert doc.layout.layer_names[:3] == [names[1], names[2], names[0]]
+    assert doc.undo_stack.index() == steps + 1 and window.selection.layer == 2
+    assert [tabs.tabText(i).split()[-1] for i in range(3)] == [names[1], names[2], names[0]]
+    doc.undo_stack.undo()
+    assert doc.layout.layer_names == names
     # Escape leaves a name as it was.
     panel.rename_layer()
     panel._editor.setText("zzz")
