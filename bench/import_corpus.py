@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import collections
 import re
+import subprocess
 import sys
+import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -37,6 +39,7 @@ KINDS = ("via", "vil", "keymap.json", "keymap.c")
 MANIFESTS = (ROOT / "bench" / "corpus" / "manifest.tsv", ROOT / "bench" / "corpus" / "manifest2.tsv")
 KEYBOARDS = ROOT / "bench" / "corpus" / "keyboards.tsv"
 UNKNOWN = "unknown keyboard"
+MIRRORS = Path("/work/.mirror")
 
 
 def manifest_paths() -> dict[str, str]:
@@ -48,6 +51,37 @@ def manifest_paths() -> dict[str, str]:
                 kind, repo, path, *_ = line.split("\t")
                 paths[f"{repo.replace('/', '__', 1)}__{path.replace('/', '__')}"] = path
     return paths
+
+
+def manifest_origins() -> dict[str, tuple[str, str, str]]:
+    """Corpus file name → (repository, path in it, commit)."""
+    origins: dict[str, tuple[str, str, str]] = {}
+    for manifest in MANIFESTS:
+        if manifest.exists():
+            for line in manifest.read_text().splitlines()[1:]:
+                kind, repo, path, commit, *_ = line.split("\t")
+                origins[f"{repo.replace('/', '__', 1)}__{path.replace('/', '__')}"] = (repo, path, commit)
+    return origins
+
+
+def in_its_repository(name: str, origins: dict[str, tuple[str, str, str]], work: Path) -> Path | None:
+    """The file where its user keeps it: their repository checked out from the local mirror
+    (/work/.mirror/<owner>+<repo>), so a keymap.c sees the keyboard folder around it."""
+    if name not in origins:
+        return None
+    repo, path, commit = origins[name]
+    mirror = MIRRORS / repo.replace("/", "+", 1) / "repo"
+    target = work / repo.replace("/", "+", 1)
+    if not mirror.is_dir():
+        return None
+    if not target.exists():
+        target.mkdir(parents=True)
+        archive = subprocess.run(["git", "-C", str(mirror), "archive", commit], capture_output=True, check=False)
+        if archive.returncode != 0:
+            return None
+        subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, capture_output=True, check=False)
+    file = target / path
+    return file if file.is_file() else None
 
 
 def keyboard_hints() -> dict[str, str]:
@@ -98,7 +132,9 @@ def main() -> None:
         print(f"usage: bench/import_corpus.py [DIR]   ({corpus} is not a folder; see bench/gather_corpus.py)")
         return
     finder = CatalogueKeyboards()
-    origins, hints = manifest_paths(), keyboard_hints()
+    origins, hints, repositories = manifest_paths(), keyboard_hints(), manifest_origins()
+    work = tempfile.TemporaryDirectory()
+    from_repository: collections.Counter[str] = collections.Counter()
     totals: collections.Counter[str] = collections.Counter()
     passed: collections.Counter[str] = collections.Counter()
     unknown: collections.Counter[str] = collections.Counter()
@@ -116,6 +152,12 @@ def main() -> None:
                 why = check(path, kind, finder, keyboard)
             except Exception as error:  # noqa: BLE001 - a crash is the worst failure; count it, go on
                 why = f"CRASH {type(error).__name__}: {error}"
+            if kind == "keymap.c" and (why == UNKNOWN or why and "does not have" in why):
+                # As its user would import it: from their repository, whose keyboard folder it sits in.
+                checkout = in_its_repository(path.name, repositories, Path(work.name))
+                if checkout is not None:
+                    why = check(checkout, kind, finder, keyboard)
+                    from_repository[kind] += why != UNKNOWN
             if why is None:
                 passed[kind] += 1
             elif why == UNKNOWN:
@@ -132,6 +174,9 @@ def main() -> None:
         known = totals[kind] - unknown[kind]
         rate = f"{100 * passed[kind] / known:.0f}%" if known else "-"
         print(f"{kind:<12} {passed[kind]:>5} {known:>8} {rate:>6} {unknown[kind]:>17} {totals[kind]:>6}")
+    for kind, count in from_repository.items():
+        print(f"  ({count} {kind} files' keyboards known from the keyboard folder of their own repository)")
+    work.cleanup()
     print("\ntop failure reasons (known keyboards):")
     merged = collections.Counter[str]()
     for kind in KINDS:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from keyconf.formats import foreign_keycodes as fk
+from keyconf.formats.definition_source import KeyboardDefinitionError
 from keyconf.formats.document_limits import (
     MAX_DOCUMENT_BYTES,
     MAX_LAYOUT_KEYCODES,
@@ -23,6 +24,7 @@ from keyconf.formats.document_limits import (
     position,
 )
 from keyconf.formats.format_error import FormatError, KeyboardMismatch
+from keyconf.formats.keyboard_folder import definition_files, local_keyboard
 from keyconf.formats.keymap_c_import import keyboard_from_path, looks_like_keymap_c, read_keymap_c
 from keyconf.formats.qmk_keymap_json import looks_like_keymap_json, read_keymap_json
 from keyconf.formats.via_save import looks_like_via_save, read_via_save, via_to_layout
@@ -274,10 +276,39 @@ def _import_keymap_c(
     _spell_as_keyconf(layout)
     _set_host_language(layout, warnings, text)
     found = keyboard or (finder.by_name(name) if name else None)
+    if layout_macro is None:
+        local = _keyboard_of_folder(path, found, layout.layout_macro, warnings)
+        if local is not None:
+            found = local
+            layout.keyboard = local.name
+            layout.geometry = local  # the catalogue does not know it: the layout carries it
     if not layout.keyboard:
         warnings.append("a keymap.c does not name its keyboard; pass --keyboard")
     _match_keyboard(layout, found, warnings, layout_macro)
     return Imported(layout, KEYMAP_C, found, warnings)
+
+
+def _keyboard_of_folder(
+    path: str | Path, known: Keyboard | None, macro: str, warnings: list[str]
+) -> Keyboard | None:
+    """The keyboard the keymap's own repository defines (`<board>/keymaps/<name>/keymap.c`),
+    when the catalogue does not know the board or lacks the file's layout macro."""
+    if known is not None and (not macro or known.resolve_layout_name(macro) is not None):
+        return None
+    if not Path(path).is_file():
+        return None
+    try:
+        local = local_keyboard(Path(path))
+    except KeyboardDefinitionError as error:
+        warnings.append(f"the keyboard definition beside the keymap does not read: {error}")
+        return None
+    if local is None or (known is not None and local.resolve_layout_name(macro) is None):
+        return None
+    files = ", ".join(str(f) for f in definition_files(Path(path)))
+    why = f"{known.name} has no layout {macro}" if known is not None else "the catalogue does not know it"
+    warnings.append(f"keyboard {local.name} from {files}, the keymap's own keyboard folder ({why}); "
+                    "the layout carries its geometry")
+    return local
 
 
 def _set_host_language(layout: Layout, warnings: list[str], source: str = "") -> None:

@@ -257,9 +257,10 @@ class _Reader:
             self.consumed.append(statement)
         self._report_unseen_names(layout)
         if self.qmk_named:
+            plural = len(self.qmk_named) > 1
             self.warnings.append(
-                f"the file declares {', '.join(self.qmk_named)} as its own keycode{'s' if len(self.qmk_named) > 1 else ''}, but "
-                f"today's QMK declares {'them' if len(self.qmk_named) > 1 else 'it'} itself (the file was written "
+                f"the file declares {', '.join(self.qmk_named)} as its own keycode{'s' if plural else ''}, but "
+                f"today's QMK declares {'them' if plural else 'it'} itself (the file was written "
                 "for an older QMK; a second declaration does not compile): the keys use QMK's keycode, and the "
                 f"C code's `case {self.qmk_named[0]}:` still catches them"
             )

@@ -1,0 +1,69 @@
+"""A keymap.c in its own repository's keyboard folder imports with that keyboard."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from keyconf.catalogue.bundled import load_bundled
+from keyconf.formats.interchange import import_layout
+from keyconf.formats.keyboard_folder import keyboard_name, local_keyboard
+from keyconf.formats.yaml_layout import dumps_layout, loads_layout
+from keyconf.model.validation import validate
+
+# A hand-wired 2x3 board kept in a user's repository, shaped like Shel-M/dactyl-qmk's cosmotyl.
+KEYBOARD_JSON = {
+    "keyboard_name": "Tiny",
+    "manufacturer": "Me",
+    "usb": {"vid": "0xFEED", "pid": "0x0001", "device_version": "1.0.0"},
+    "matrix_pins": {"cols": ["D4", "C6", "D7"], "rows": ["B1", "B3"]},
+    "processor": "atmega32u4",
+    "bootloader": "caterina",
+    "layouts": {
+        "LAYOUT_tiny": {
+            "layout": [{"matrix": [r, c], "x": c, "y": r} for r in range(2) for c in range(3)],
+        }
+    },
+}
+KEYMAP_C = """#include QMK_KEYBOARD_H
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+    [0] = LAYOUT_tiny(KC_A, KC_B, KC_C, KC_D, KC_E, MO(1)),
+    [1] = LAYOUT_tiny(KC_1, KC_2, KC_3, KC_4, KC_5, KC_TRNS),
+};
+"""
+
+
+def repository(root: Path, board: str = "keyboards/tiny") -> Path:
+    folder = root / board
+    (folder / "keymaps" / "mine").mkdir(parents=True)
+    (folder / "keyboard.json").write_text(json.dumps(KEYBOARD_JSON))
+    keymap = folder / "keymaps" / "mine" / "keymap.c"
+    keymap.write_text(KEYMAP_C)
+    return keymap
+
+
+def test_the_keyboard_folder_around_a_keymap_defines_its_board(tmp_path: Path) -> None:
+    keymap = repository(tmp_path)
+    board = local_keyboard(keymap)
+    assert board is not None and board.name == "tiny" and list(board.layouts) == ["LAYOUT_tiny"]
+    assert keyboard_name(repository(tmp_path / "other", "handwired/me/tiny")) == "tiny"
+    assert local_keyboard(tmp_path / "nowhere" / "keymap.c") is None
+
+
+def test_a_keymap_of_a_board_the_catalogue_lacks_imports_with_its_folders_board(tmp_path: Path) -> None:
+    imported = import_layout(repository(tmp_path))
+    layout = imported.layout
+    assert imported.keyboard is not None and layout.keyboard == "tiny" and layout.layout_macro == "LAYOUT_tiny"
+    assert any("keyboard tiny from" in w and "the catalogue does not know it" in w for w in imported.warnings)
+    # The layout carries the board, so it opens and validates where the catalogue lacks it.
+    again = loads_layout(dumps_layout(layout, imported.keyboard)).layout
+    assert again.geometry is not None and list(again.geometry.layouts) == ["LAYOUT_tiny"]
+    assert [p.message for p in validate(again, again.geometry) if p.is_error] == []
+
+
+def test_a_keymap_whose_known_board_lacks_its_layout_takes_the_folders(tmp_path: Path) -> None:
+    # A fork renamed the board's layout (klor's LAYOUT_konrad): QMK builds it with the fork's own files.
+    keymap = repository(tmp_path, "crkbd")
+    imported = import_layout(keymap, keyboard=load_bundled("crkbd/rev1"))
+    assert imported.layout.layout_macro == "LAYOUT_tiny" and imported.layout.keyboard == "crkbd"
+    assert any("crkbd/rev1 has no layout LAYOUT_tiny" in w for w in imported.warnings)
