@@ -30,12 +30,7 @@ TRANSPARENT = {"t": "▽", "type": "trans"}
 def layout_to_keymap_drawer(layout: Layout, keyboard: Keyboard | None = None) -> str:
     """keymap-drawer YAML for `layout`; `keyboard` (its geometry) splits layers into physical rows."""
     ctx = fk.context(layout)
-    macro = None
-    if keyboard is not None:
-        try:
-            macro = keyboard.layout(layout.layout_macro)
-        except KeyError:
-            macro = None
+    macro = keyboard.find_layout(layout.layout_macro) if keyboard is not None else None
     physical: dict[str, Any] = {"qmk_keyboard": layout.keyboard}
     if layout.layout_macro:
         physical["layout_name"] = layout.layout_macro

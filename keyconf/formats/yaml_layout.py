@@ -882,12 +882,7 @@ class _SectionWriter:
 
     # layers: aligned grid
     def macro(self) -> LayoutMacro | None:
-        if self.keyboard is None:
-            return None
-        try:
-            return self.keyboard.layout(self.layout.layout_macro)
-        except KeyError:
-            return None
+        return self.keyboard.find_layout(self.layout.layout_macro) if self.keyboard is not None else None
 
     def row_lengths(self, layer: Layer) -> list[int]:
         count = len(layer.keys)

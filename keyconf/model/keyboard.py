@@ -129,3 +129,10 @@ class Keyboard:
         if resolved is None:
             raise KeyError(name)
         return self.layouts[resolved]
+
+    def find_layout(self, name: str | None = None) -> LayoutMacro | None:
+        """As `layout`, but None when the keyboard has no such macro."""
+        try:
+            return self.layout(name)
+        except KeyError:
+            return None

@@ -77,12 +77,7 @@ class _Checker:
                         "merge or remove layers", code="too-many-layers")
 
     def macro(self) -> LayoutMacro | None:
-        if self.keyboard is None:
-            return None
-        try:
-            return self.keyboard.layout(self.layout.layout_macro)
-        except KeyError:
-            return None
+        return self.keyboard.find_layout(self.layout.layout_macro) if self.keyboard is not None else None
 
     def check_key_counts(self) -> Iterator[Problem]:
         if self.keyboard is None:
