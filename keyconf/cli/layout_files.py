@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from keyconf.catalogue.resolve import UnknownKeyboardError, resolve_keyboard
+from keyconf.catalogue.resolve import CatalogueKeyboards, UnknownKeyboardError, resolve_keyboard
+from keyconf.cli.command import CommandError, input_exit_code
+from keyconf.formats.interchange import FormatError, Imported, import_layout
 from keyconf.formats.yaml_layout import LayoutFileError, LoadedLayout, load_layout
 from keyconf.model.keyboard import Keyboard
 from keyconf.model.problems import Problem, error
@@ -51,4 +55,25 @@ def check_loaded_layout(loaded: LoadedLayout) -> CheckedLayout:
     return CheckedLayout(loaded, keyboard, loaded.locate(problems))
 
 
-__all__ = ["CheckedLayout", "LayoutFileError", "check_layout_file", "check_loaded_layout"]
+def import_error(error: FormatError | LayoutFileError, exit_code: int | None = None) -> CommandError:
+    """A layout file that cannot be imported, as one line naming file, line and column; exit 2
+    when it cannot be read and 1 when it was read and is wrong (`input_exit_code`), unless the
+    command says otherwise."""
+    message = str(error) if isinstance(error, FormatError) else error.format().splitlines()[0]
+    return CommandError(message, input_exit_code(error) if exit_code is None else exit_code, error.hint)
+
+
+def import_for_command(path: str | Path, keyboard: Keyboard | None = None, layout_macro: str | None = None) -> Imported:
+    """`import_layout` with the catalogue's keyboards, its warnings on standard error and its
+    errors as `import_error`s."""
+    try:
+        imported = import_layout(path, keyboard=keyboard, layout_macro=layout_macro, finder=CatalogueKeyboards())
+    except (FormatError, LayoutFileError) as error:
+        raise import_error(error) from None
+    for warning in imported.warnings:
+        print(f"keyconf: warning: {warning}", file=sys.stderr)
+    return imported
+
+
+__all__ = ["CheckedLayout", "LayoutFileError", "check_layout_file", "check_loaded_layout", "import_error",
+           "import_for_command"]

@@ -18,6 +18,7 @@ from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError
 from keyconf.cli.demo_option import add_demo_argument
 from keyconf.cli.keyboard_lookup import keyboard_option
 from keyconf.cli.keyboard_text import grid_positions
+from keyconf.cli.layout_files import import_error
 from keyconf.formats.interchange import (
     FORMAT_NAMES,
     VIA,
@@ -91,10 +92,8 @@ def _read(path: str, keyboard: Keyboard | None, layout_macro: str | None, fallba
             if keyboard is not None or fallback is None or fmt != VIA:
                 raise
             return import_layout(path, keyboard=fallback, layout_macro=layout_macro, finder=finder, format=fmt)
-    except FormatError as error:
-        raise CommandError(str(error), EXIT_USAGE, error.hint) from None
-    except LayoutFileError as error:
-        raise CommandError(error.format().splitlines()[0], EXIT_USAGE, error.hint) from None
+    except (FormatError, LayoutFileError) as error:
+        raise import_error(error, EXIT_USAGE) from None  # exit 1 says the layouts differ
 
 
 def _read_device(old: Imported, spec: str | None, demo: str | None) -> tuple[Layout, str]:
@@ -204,13 +203,7 @@ def _layer_heading(layer: LayerDiff) -> str:
 
 
 def _grid_positions(layout: Layout, keyboard: Keyboard | None, count: int) -> list[str]:
-    macro = None
-    if keyboard is not None:
-        try:
-            macro = keyboard.layout(layout.layout_macro)
-        except KeyError:
-            macro = None
-    return grid_positions(macro, count)
+    return grid_positions(keyboard.find_layout(layout.layout_macro) if keyboard is not None else None, count)
 
 
 COMMAND = Subcommand(

@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 
 from keyconf.catalogue.qmk_home import QmkHomeNotFound, find_qmk_home_or_none
-from keyconf.catalogue.resolve import CatalogueKeyboards
-from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand, input_exit_code
+from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand
 from keyconf.cli.keyboard_lookup import keyboard_option
+from keyconf.cli.layout_files import import_error, import_for_command
 from keyconf.compiler.dialect import NEWEST_KNOWN_SPEC, QmkDialect
 from keyconf.compiler.export import export_layout, keymap_c_sources
 from keyconf.compiler.qmk_tree import QmkTree
@@ -24,7 +24,6 @@ from keyconf.formats.interchange import (
     FORMAT_NAMES,
     FormatError,
     Imported,
-    import_layout,
 )
 from keyconf.formats.yaml_layout import LayoutFileError
 from keyconf.model.keycodes import REGISTRY
@@ -62,22 +61,14 @@ def run(args: argparse.Namespace) -> int:
     if args.macro_count is not None and not 0 <= args.macro_count <= 255:
         raise CommandError("--macro-count must be from 0 to 255", EXIT_USAGE)
     chosen = keyboard_option(args.keyboard)
+    imported = import_for_command(args.layout, chosen.keyboard if chosen else None, layout_macro=args.layout_macro)
+    dialect = _dialect(args)
     try:
-        imported = import_layout(
-            args.layout,
-            keyboard=chosen.keyboard if chosen else None,
-            layout_macro=args.layout_macro,
-            finder=CatalogueKeyboards(),
-        )
-        for warning in imported.warnings:
-            print(f"keyconf: warning: {warning}", file=sys.stderr)
-        dialect = _dialect(args)
         text = export_layout(
             imported.layout, args.format, imported.keyboard, macro_count=args.macro_count, dialect=dialect
         )
     except (FormatError, LayoutFileError) as error:
-        message = str(error) if isinstance(error, FormatError) else error.format().splitlines()[0]
-        raise CommandError(message, input_exit_code(error), error.hint) from None
+        raise import_error(error) from None
     if args.format == "keymap.c":
         return _write_keymap_c(args, imported, dialect)
     if not args.output or args.output == "-":

@@ -13,8 +13,9 @@ import sys
 from pathlib import Path
 
 from keyconf.catalogue.resolve import CatalogueKeyboards
-from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand, input_exit_code
+from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand
 from keyconf.cli.keyboard_lookup import keyboard_option
+from keyconf.cli.layout_files import import_error
 from keyconf.formats.atomic import write_atomic
 from keyconf.formats.foreign_keycodes import respell_in_language
 from keyconf.formats.interchange import FORMAT_NAMES, IMPORT_FORMATS, FormatError, import_layout, layout_text
@@ -57,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
             format=args.format,
         )
     except (FormatError, LayoutFileError) as error:
-        raise CommandError(_located(error), input_exit_code(error), error.hint) from None
+        raise import_error(error) from None
     layout = imported.layout
     if args.host_language:
         language = host_language(args.host_language)
@@ -83,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         text = layout_text(imported, args.file)
     except FormatError as error:
-        raise CommandError(_located(error), EXIT_PROBLEMS, error.hint) from None
+        raise import_error(error, EXIT_PROBLEMS) from None
     if output == "-":
         sys.stdout.write(text)
         return EXIT_OK
@@ -112,10 +113,6 @@ def _companion_c(layout: Layout, target: Path, force: bool) -> Path | None:
         raise CommandError(f"{companion} exists", EXIT_USAGE, "pass --force to overwrite it, or -o another file")
     layout.c_source.file = companion.name
     return companion
-
-
-def _located(error: FormatError | LayoutFileError) -> str:
-    return str(error) if isinstance(error, FormatError) else error.format().splitlines()[0]
 
 
 COMMAND = Subcommand(

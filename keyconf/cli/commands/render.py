@@ -7,13 +7,10 @@ layers on one landscape page: a cheat sheet to print. Needs no display."""
 from __future__ import annotations
 
 import argparse
-import sys
 
-from keyconf.catalogue.resolve import CatalogueKeyboards
-from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand, input_exit_code
+from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand
 from keyconf.cli.keyboard_lookup import keyboard_option
-from keyconf.formats.interchange import FormatError, import_layout
-from keyconf.formats.yaml_layout import LayoutFileError
+from keyconf.cli.layout_files import import_for_command
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,13 +26,7 @@ def run(args: argparse.Namespace) -> int:
     if not 0.1 <= args.scale <= 8:
         raise CommandError("--scale must be between 0.1 and 8", EXIT_USAGE)
     chosen = keyboard_option(args.keyboard)
-    try:
-        imported = import_layout(args.layout, keyboard=chosen.keyboard if chosen else None, finder=CatalogueKeyboards())
-    except (FormatError, LayoutFileError) as error:
-        message = str(error) if isinstance(error, FormatError) else error.format().splitlines()[0]
-        raise CommandError(message, input_exit_code(error), error.hint) from None
-    for warning in imported.warnings:
-        print(f"keyconf: warning: {warning}", file=sys.stderr)
+    imported = import_for_command(args.layout, chosen.keyboard if chosen else None)
     keyboard = imported.keyboard or imported.layout.geometry
     if keyboard is None:
         raise CommandError(

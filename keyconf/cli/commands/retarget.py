@@ -18,13 +18,12 @@ import dataclasses
 import sys
 from pathlib import Path
 
-from keyconf.catalogue.resolve import CatalogueKeyboards
-from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand, input_exit_code
+from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand
 from keyconf.cli.keyboard_lookup import keyboard_option
 from keyconf.cli.keyboard_text import grid_positions
+from keyconf.cli.layout_files import import_for_command
 from keyconf.formats.atomic import write_atomic
-from keyconf.formats.interchange import FormatError, import_layout
-from keyconf.formats.yaml_layout import LayoutFileError, dumps_layout, loads_layout
+from keyconf.formats.yaml_layout import dumps_layout, loads_layout
 from keyconf.model.key_matching import KeyRole
 from keyconf.model.keycodes import ParseContext
 from keyconf.model.layout import Layout, keycode_context
@@ -47,15 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     source_choice = keyboard_option(args.from_keyboard)
-    try:
-        imported = import_layout(
-            args.layout, keyboard=source_choice.keyboard if source_choice else None, finder=CatalogueKeyboards()
-        )
-    except (FormatError, LayoutFileError) as error:
-        message = str(error) if isinstance(error, FormatError) else error.format().splitlines()[0]
-        raise CommandError(message, input_exit_code(error), error.hint) from None
-    for warning in imported.warnings:
-        print(f"keyconf: warning: {warning}", file=sys.stderr)
+    imported = import_for_command(args.layout, source_choice.keyboard if source_choice else None)
     source = imported.keyboard or imported.layout.geometry
     if source is None:
         raise CommandError(

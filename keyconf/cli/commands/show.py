@@ -22,12 +22,7 @@ def run(args: argparse.Namespace) -> int:
         print(exc.format(), file=sys.stderr)
         return input_exit_code(exc)
     layout = checked.loaded.layout
-    macro = None
-    if checked.keyboard is not None:
-        try:
-            macro = checked.keyboard.layout(layout.layout_macro)
-        except KeyError:
-            macro = None
+    macro = checked.keyboard.find_layout(layout.layout_macro) if checked.keyboard is not None else None
     wanted = args.layer or layout.layer_names
     unknown = [name for name in wanted if layout.layer_index(name) is None]
     if unknown:
