@@ -16,6 +16,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from keyconf.model.geometry import rotate_point
 from keyconf.model.keyboard import Encoder, Key, Keyboard, LayoutMacro
 
 Point = tuple[float, float]
@@ -183,7 +184,7 @@ def build_scene(
     shapes = []
     for (index, slot, key, rect, secondary, angle, pivot, encoder), polys in zip(raw, polygons, strict=True):
         center_local = (rect[0] + rect[2] / 2, rect[1] + rect[3] / 2)
-        cx, cy = _rotate(center_local, pivot, angle)
+        cx, cy = rotate_point(center_local, angle, pivot)
         shapes.append(
             KeyShape(
                 index=index,
@@ -332,17 +333,7 @@ def _outlines(
         loops = rect_union_outline([rect, secondary])
     if not angle:
         return loops
-    return tuple(tuple(_rotate(p, pivot, angle) for p in loop) for loop in loops)
-
-
-def _rotate(point: Point, pivot: Point, angle: float) -> Point:
-    if not angle:
-        return point
-    a = math.radians(angle)
-    c, s = math.cos(a), math.sin(a)
-    px, py = point[0] - pivot[0], point[1] - pivot[1]
-    # Clockwise on screen (y grows downwards) is the usual rotation matrix.
-    return (pivot[0] + px * c - py * s, pivot[1] + px * s + py * c)
+    return tuple(tuple(rotate_point(p, angle, pivot) for p in loop) for loop in loops)
 
 
 def _drop_collinear(loop: list[Point]) -> list[Point]:
