@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from keyconf.formats.document_limits import json_limits
+from keyconf.formats.document_limits import byte_position, json_limits
 
 # A keyboard definition is a few kB to a few hundred kB; refuse anything absurd before reading it.
 MAX_DEFINITION_BYTES = 8 * 1024 * 1024
@@ -146,10 +146,9 @@ def read_definition_text(path: str | os.PathLike[str]) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise KeyboardDefinitionError(
-            "not UTF-8 text (binary data?)", path, line, column, hint="definitions are JSON text files"
+            "not UTF-8 text (binary data?)", path, *byte_position(raw, exc.start),
+            hint="definitions are JSON text files",
         ) from exc
 
 

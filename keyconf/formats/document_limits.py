@@ -12,7 +12,9 @@ docs/layout-format.md.
 from __future__ import annotations
 
 import json
+import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 MAX_DOCUMENT_BYTES = 4 * 1024 * 1024  # a 32-layer Vial save is ~100 KB; a keyboard definition ~1 MB at most
@@ -40,6 +42,26 @@ class LimitPassed:
 def position(text: str, index: int) -> tuple[int, int]:
     """1-based (line, column) of `index` in `text`."""
     return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def byte_position(data: bytes, index: int) -> tuple[int, int]:
+    """1-based (line, column) of byte `index` in `data`."""
+    return data.count(b"\n", 0, index) + 1, index - (data.rfind(b"\n", 0, index) + 1) + 1
+
+
+def read_document(path: str | os.PathLike[str], error: Callable[..., Exception]) -> bytes:
+    """The bytes of the file at `path`, never more than MAX_DOCUMENT_BYTES and one byte (that
+    byte tells the caller to refuse the file, with a position). A file that cannot be read
+    raises `error(message, path, hint=..., unreadable=True)`, never OSError."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(MAX_DOCUMENT_BYTES + 1)
+    except FileNotFoundError:
+        raise error("no such file", path, hint="check the path", unreadable=True) from None
+    except IsADirectoryError:
+        raise error("this is a folder, not a layout file", path, unreadable=True) from None
+    except OSError as exc:
+        raise error(f"cannot read the file: {exc.strerror}", path, unreadable=True) from None
 
 
 def json_limits(text: str, max_depth: int = MAX_JSON_DEPTH, max_values: int = MAX_JSON_VALUES) -> LimitPassed | None:

@@ -20,8 +20,10 @@ from keyconf.formats.document_limits import (
     MAX_DOCUMENT_BYTES,
     MAX_LAYOUT_KEYCODES,
     JsonError,
+    byte_position,
     load_json,
     position,
+    read_document,
 )
 from keyconf.formats.format_error import FormatError, KeyboardMismatch
 from keyconf.formats.keyboard_folder import definition_files, local_keyboard
@@ -95,29 +97,18 @@ class Imported:
 
 def read_text(path: str | Path) -> str:
     """A layout file's text; FormatError (never OSError) when it cannot be read."""
-    file = Path(path)
-    try:
-        with file.open("rb") as handle:  # never more than the limit (and a byte) is read
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        raise FormatError("no such file", path, hint="check the path", unreadable=True) from None
-    except IsADirectoryError:
-        raise FormatError("this is a folder, not a layout file", path, unreadable=True) from None
-    except OSError as error:
-        raise FormatError(f"cannot read the file: {error.strerror}", path, unreadable=True) from None
+    data = read_document(path, FormatError)
     if len(data) > MAX_FILE_BYTES:
-        kept = data[:MAX_FILE_BYTES]
         raise FormatError(
             f"the file is larger than {MAX_FILE_BYTES // 2**20} MiB, far more than a layout file; the limit is "
-            "passed here", path, kept.count(b"\n") + 1, len(kept) - (kept.rfind(b"\n") + 1) + 1,
-            hint="is it the right file?",
+            "passed here", path, *byte_position(data, MAX_FILE_BYTES), hint="is it the right file?",
         )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        before = data[: error.start]
-        line, column = before.count(b"\n") + 1, len(before) - (before.rfind(b"\n") + 1) + 1
-        raise FormatError("the file is not UTF-8 text", path, line, column, hint="is it a layout file?") from None
+        raise FormatError(
+            "the file is not UTF-8 text", path, *byte_position(data, error.start), hint="is it a layout file?"
+        ) from None
 
 
 def sniff_format(path: str | Path, text: str) -> str:

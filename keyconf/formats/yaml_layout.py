@@ -23,10 +23,9 @@ from typing import Any
 
 from keyconf.formats.atomic import write_atomic
 from keyconf.formats.c_source_file import CSourceFileError, read_c_source_file
-from keyconf.formats.document_limits import MAX_LAYERS
+from keyconf.formats.document_limits import MAX_LAYERS, read_document
 from keyconf.formats.embedded_geometry import geometry_from_data, geometry_to_data
 from keyconf.formats.yaml_source import (
-    MAX_FILE_BYTES,
     DocPath,
     Scalar,
     SourceError,
@@ -135,16 +134,7 @@ class LoadedLayout:
 def load_layout(path: str | os.PathLike[str]) -> LoadedLayout:
     """Read a layout file. Raises `LayoutFileError` (with file, line, column, hint)."""
     file = str(path)
-    try:
-        with open(path, "rb") as handle:  # no more than the limit (and a byte) is read
-            raw = handle.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        raise LayoutFileError("no such file", file, hint="check the path", unreadable=True) from None
-    except IsADirectoryError:
-        raise LayoutFileError("this is a folder, not a layout file", file, unreadable=True) from None
-    except OSError as exc:
-        raise LayoutFileError(f"cannot read the file: {exc.strerror}", file, unreadable=True) from None
-    return loads_layout(decode_text(raw, file), file)
+    return loads_layout(decode_text(read_document(file, LayoutFileError), file), file)
 
 
 def loads_layout(text: str, file: str | None = None) -> LoadedLayout:

@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from keyconf.formats.document_limits import MAX_DOCUMENT_BYTES, byte_position
 from keyconf.model.problems import format_diagnostic
 
 try:  # libyaml is much faster; it ships in PyYAML's wheels
@@ -19,7 +20,7 @@ try:  # libyaml is much faster; it ships in PyYAML's wheels
 except AttributeError:  # pragma: no cover - pure-Python PyYAML build
     _Loader = yaml.SafeLoader
 
-MAX_FILE_BYTES = 4 * 1024 * 1024
+MAX_FILE_BYTES = MAX_DOCUMENT_BYTES
 # A layout of 32 layers x 200 keys with its geometry embedded has ~12,000 values.
 MAX_NODES = 25_000  # values, counted before they are built and again after alias expansion
 MAX_DEPTH = 64  # a layout nests 4 levels (layers: name: rows: keys); embedded geometry ~6
@@ -97,10 +98,9 @@ class YamlDocument:
 def decode_text(raw: bytes, file: str | None) -> str:
     """A layout file's bytes as text; SourceError (with a position) for what is not a layout."""
     if len(raw) > MAX_FILE_BYTES:
-        before = raw[:MAX_FILE_BYTES]
         raise SourceError(
             f"the file is larger than {MAX_FILE_BYTES // 2**20} MiB, the most a layout file may be; "
-            "the limit is passed here", file, before.count(b"\n") + 1, len(before) - (before.rfind(b"\n") + 1) + 1,
+            "the limit is passed here", file, *byte_position(raw, MAX_FILE_BYTES),
             hint="is this really a keyconf layout? Layout files are small text files.",
         )
     if b"\x00" in raw[:8192]:
@@ -111,11 +111,8 @@ def decode_text(raw: bytes, file: str | None) -> str:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        column = len(before) - (before.rfind(b"\n") + 1) + 1
         raise SourceError(
-            f"not valid UTF-8 text (byte 0x{raw[exc.start]:02x})", file, line, column,
+            f"not valid UTF-8 text (byte 0x{raw[exc.start]:02x})", file, *byte_position(raw, exc.start),
             hint="save the file as UTF-8",
         ) from None
     if text.startswith("\ufeff"):

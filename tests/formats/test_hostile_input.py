@@ -278,3 +278,28 @@ def test_keymap_c_empty_index_is_a_positioned_error():
     with pytest.raises(FormatError) as info:
         read_keymap_c(text, "keymap.c")
     assert "empty index" in info.value.message and info.value.line is not None
+
+
+def test_files_past_the_size_limit_are_refused_at_the_limit_by_every_reader(tmp_path: Path):
+    """One bounded read (document_limits.read_document): no reader takes in more than the limit
+    and a byte, and each names the line and column where the limit is passed."""
+    from keyconf.formats.document_limits import MAX_DOCUMENT_BYTES, byte_position
+    from keyconf.formats.interchange import read_text
+    from keyconf.formats.yaml_layout import load_layout
+
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"# " + b"x" * 98 + b"\n" + b"y" * MAX_DOCUMENT_BYTES)
+    line, column = byte_position(b"# " + b"x" * 98 + b"\n" + b"y" * 10, MAX_DOCUMENT_BYTES)
+    assert (line, column) == (2, MAX_DOCUMENT_BYTES - 100)  # byte 101 is column 1 of line 2
+    with pytest.raises(FormatError) as imported:
+        read_text(big)
+    with pytest.raises(LayoutFileError) as loaded:
+        load_layout(big)
+    for error in (imported.value, loaded.value):
+        assert (error.line, error.column) == (line, column) and "larger than 4 MiB" in error.message
+    with pytest.raises(FormatError, match="no such file") as missing:
+        read_text(tmp_path / "nothing.json")
+    assert missing.value.unreadable
+    with pytest.raises(LayoutFileError, match="this is a folder") as folder:
+        load_layout(tmp_path)
+    assert folder.value.unreadable
