@@ -46,6 +46,7 @@ from keyconf.model.problems import Problem
 
 MAX_LOG_LINES = 50_000  # a runaway build cannot grow the log without bound
 PROGRESS_STEPS = 1000
+BASE_HEIGHT = 260  # progress, status, log toggle and buttons; grows for problems, log or set-up
 
 Locate = Callable[[list[Problem]], list[Problem]]
 
@@ -230,7 +231,7 @@ class BuildDialog(QDialog):
         for button in (self.build_button, self.cancel_button, self.close_button):
             buttons.addWidget(button)
         outer.addLayout(buttons)
-        self.resize(620, 260)
+        self.resize(620, BASE_HEIGHT)
 
     # ------------------------------------------------------------ actions
 
@@ -286,6 +287,9 @@ class BuildDialog(QDialog):
 
     @Slot()
     def cancel(self) -> None:
+        if self.setup_panel is not None and self.setup_panel.running:
+            self.setup_panel.cancel()
+            return
         if self._worker is not None:
             self._worker.cancel()
             self._set_status("Cancelling…")
@@ -341,7 +345,7 @@ class BuildDialog(QDialog):
 
             panel = QmkSetupPanel(self, choose_folder=self.choose_folder)
             panel.treeReady.connect(self._on_tree_ready)
-            panel.busyChanged.connect(lambda busy: self.close_button.setEnabled(not busy))
+            panel.busyChanged.connect(self._on_setup_busy)
             layout = self.layout()
             assert isinstance(layout, QVBoxLayout)
             layout.insertWidget(3, panel, 1)
@@ -352,6 +356,12 @@ class BuildDialog(QDialog):
         self.build_button.setToolTip("Choose or download a qmk_firmware folder first")
         self.resize(max(self.width(), 640), max(self.height(), 360))
 
+    @Slot(bool)
+    def _on_setup_busy(self, busy: bool) -> None:
+        """While QMK downloads, the dialog's Cancel stops it (as Cancel Download does); Close waits."""
+        self.close_button.setEnabled(not busy)
+        self.cancel_button.setEnabled(busy)
+
     @Slot(object)
     def _on_tree_ready(self, path: Path) -> None:
         self.qmk_home = path
@@ -360,6 +370,7 @@ class BuildDialog(QDialog):
         self.progress.show()
         self.build_button.setEnabled(True)
         self.build_button.setToolTip("")
+        self.resize(self.width(), BASE_HEIGHT)  # the room the set-up panel took is not needed now
         self._set_status(f"Building with {path}.")
         self.start()
 

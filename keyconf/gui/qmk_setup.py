@@ -192,7 +192,12 @@ class QmkSetupPanel(QWidget):
             self.accept_tree(target)
             return
         removed = self._remove_partial_target()
-        left = "" if removed or target is None or not target.exists() else f" What it made is still in {target}."
+        if removed:
+            left = f" The unfinished {target} was removed." if self._made_target else f" {target} is empty again."
+        elif target is not None and target.exists():
+            left = f" What it made is still in {target}."
+        else:
+            left = ""
         if self.cancelled or status != QProcess.ExitStatus.NormalExit:
             self.message.setText("The download was cancelled." + left)
             return

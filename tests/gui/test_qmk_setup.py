@@ -119,12 +119,12 @@ def alive(pid: int) -> bool:
         return True
 
 
-def cancel_download(qtbot, dialog: BuildDialog, pids: Path) -> None:  # type: ignore[no-untyped-def]
+def cancel_download(qtbot, dialog: BuildDialog, pids: Path, button=None) -> None:  # type: ignore[no-untyped-def]
     panel = dialog.setup_panel
     qtbot.mouseClick(panel.create_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Cloning" in panel.output_text() and pids.is_file(), timeout=10_000)
-    assert not dialog.close_button.isEnabled()
-    qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
+    assert not dialog.close_button.isEnabled() and dialog.cancel_button.isEnabled()
+    qtbot.mouseClick(button or panel.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not panel.running, timeout=10_000)
     qtbot.waitUntil(lambda: not alive(int(pids.read_text())), timeout=5000)  # git stopped with qmk
 
@@ -138,7 +138,7 @@ def test_a_cancelled_download_takes_away_the_folder_it_made(qtbot, no_tree, tmp_
     monkeypatch.setenv("FAKE_SETUP_PIDS", str(pids))
     dialog = open_dialog(qtbot, [parent])
     cancel_download(qtbot, dialog, pids)
-    assert panel_message(dialog) == "The download was cancelled."
+    assert panel_message(dialog) == f"The download was cancelled. The unfinished {parent / 'qmk_firmware'} was removed."
     assert not dialog.build_button.isEnabled() and dialog.close_button.isEnabled()
     qtbot.wait(300)  # the killed git would still be writing here
     assert sorted(p.name for p in parent.iterdir()) == ["notes.txt"]
@@ -151,9 +151,11 @@ def test_a_cancelled_download_into_an_empty_folder_empties_it_again(qtbot, no_tr
     monkeypatch.setenv("FAKE_SETUP", "slow")
     monkeypatch.setenv("FAKE_SETUP_PIDS", str(pids))
     dialog = open_dialog(qtbot, [chosen])
-    cancel_download(qtbot, dialog, pids)
+    cancel_download(qtbot, dialog, pids, button=dialog.cancel_button)  # the dialog's own Cancel
+    assert panel_message(dialog) == f"The download was cancelled. {chosen} is empty again."
     qtbot.wait(300)
     assert chosen.is_dir() and list(chosen.iterdir()) == []  # the folder the person made stays
+    assert not dialog.cancel_button.isEnabled() and dialog.close_button.isEnabled()
 
 
 def test_a_failed_download_is_shown_and_can_be_tried_again(qtbot, no_tree, tmp_path, monkeypatch):
