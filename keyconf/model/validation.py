@@ -42,7 +42,7 @@ def validate(layout: Layout, keyboard: Keyboard | None = None) -> list[Problem]:
     return problems
 
 
-_ALIAS_NAME = re.compile(r"\b[A-Z][A-Z0-9]{1,3}_[A-Z0-9_]+\b")
+_ALIAS_NAME = re.compile(r"\b[A-Z][A-Z0-9]{1,3}_[A-Z0-9_]+\b(?!\s*\()")  # not a function (LCTL_T(…))
 
 
 class _Checker:
@@ -183,7 +183,7 @@ class _Checker:
         first: dict[str, tuple[str, Location]] = {}
         for field in keycode_fields(self.layout):
             for name in _ALIAS_NAME.findall(field.text):
-                if (self.registry.get(name) is not None or self.ctx.custom(name) is not None
+                if (self.registry.knows(name) or self.ctx.custom(name) is not None
                         or (table is not None and name in table.by_alias)):
                     continue
                 owner = self.registry.language_of_alias(name)

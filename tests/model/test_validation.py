@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from keyconf.model.keyboard import Key, Keyboard, LayoutMacro
 from keyconf.model.layout import Combo, CSource, Layer, Layout, Macro, MacroStep, TapDance
 from keyconf.model.validation import fix_deprecated_names, validate
@@ -211,3 +213,25 @@ def test_one_error_per_bad_text_not_a_cascade():
     problems = validate(layout, keyboard())
     assert codes(problems) == [("unknown-keycode", ("layers", 0, 0))]
     assert "(and on 2 more keys)" in problems[0].message
+
+
+def test_names_that_are_keycodes_or_functions_are_not_looked_up_as_language_aliases(monkeypatch):
+    """KC_EXLM, LCTL_T(…), TL_LOWR: keyconf's own names; only an unknown name such as DE_Z makes
+    validation read the host languages' tables (a few hundred KB, ~50 ms)."""
+    from pathlib import Path
+
+    from keyconf.catalogue.resolve import resolve_keyboard
+    from keyconf.formats.yaml_layout import load_layout
+    from keyconf.model.keycodes import registry
+
+    def no_languages(*_args):
+        raise AssertionError("the host languages were read")
+
+    monkeypatch.setattr(registry, "alias_owners", no_languages)
+    layout = load_layout(Path(__file__).resolve().parents[2] / "layouts" / "planck.yaml").layout
+    assert any("KC_EXLM" in key for key in layout.layers[1].keys)
+    assert any("_T(" in key for key in layout.layers[0].keys)
+    assert validate(layout, resolve_keyboard(layout)) == []
+    layout.layers[0].keys[1] = "DE_Z"
+    with pytest.raises(AssertionError, match="host languages were read"):
+        validate(layout, resolve_keyboard(layout))

@@ -282,6 +282,11 @@ class KeycodeRegistry:
             return kc
         return replace(kc, inner=inner, mods=mods)
 
+    def knows(self, name: str) -> bool:
+        """Whether `name` alone is a keycode keyconf reads (a fixed keycode, a name for an
+        expression such as KC_EXLM, an old or dialect spelling), without a host language."""
+        return self._resolve(name) is not None
+
     def language_of_alias(self, name: str) -> str | None:
         """The language an alias name belongs to when no language is given (DE_Z → german)."""
         return alias_owners().get(name)
