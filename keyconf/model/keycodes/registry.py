@@ -98,8 +98,19 @@ DATA_DIR = Path(__file__).resolve().parent / "data"  # package data: generated f
 
 
 def _load_data() -> dict[str, object]:
-    text = (DATA_DIR / "keycodes.json").read_text("utf-8")
-    return json.loads(text)  # type: ignore[no-any-return]
+    data: dict[str, object] = json.loads((DATA_DIR / "keycodes.json").read_text("utf-8"))
+    _add_header_names(data, json.loads((DATA_DIR / "header_keycodes.json").read_text("utf-8")))
+    return data
+
+
+def _add_header_names(data: dict[str, object], header: Mapping[str, object]) -> None:
+    """Names QMK trees define in C headers rather than the spec (STN_* before spec 0.0.9) join the
+    keycode at their value, known to the spec versions whose trees have the header."""
+    by_value = {item["value"]: item for item in data["keycodes"]}  # type: ignore[attr-defined]
+    for name, info in header["names"].items():  # type: ignore[attr-defined]
+        item = by_value.get(info["value"])
+        if item is not None:
+            item["names"].setdefault(name, list(info["spec"]))
 
 
 def _vkey(version: str) -> tuple[int, ...]:
