@@ -395,9 +395,15 @@ class _Checker:
                         frontier.append(ref.layer)
         for index, layer in enumerate(self.layout.layers):
             if index not in reachable:
-                yield warning(f"nothing can reach layer `{layer.name}`", ("layers", index),
-                              f"add a layer key such as MO({layer.name}) or LT({layer.name}, KC_SPC) on a layer "
-                              "you can reach", code="unreachable-layer")
+                add_key = f"a layer key such as MO({layer.name}) or LT({layer.name}, KC_SPC) on a layer you can reach"
+                if self.layout.c_source is None:
+                    yield warning(f"nothing can reach layer `{layer.name}`", ("layers", index), f"add {add_key}",
+                                  code="unreachable-layer")
+                else:  # keyconf never reads the C: update_tri_layer_state() or layer_on() there may reach it
+                    yield warning(f"no key reaches layer `{layer.name}`; the layout's C code (c_source) may",
+                                  ("layers", index),
+                                  f"fine if that code turns it on (update_tri_layer_state, layer_on); if not, add "
+                                  f"{add_key}", code="unreachable-layer")
         # A hold key on the layer it activates does nothing more.
         for ref in self.refs:
             if ref.head in MOMENTARY and ref.source_layer is not None and ref.source_layer == ref.layer \

@@ -106,6 +106,16 @@ def test_unreachable_layer_warning():
     assert not problems[0].is_error
 
 
+def test_unreachable_layer_in_a_layout_with_c_code_says_the_code_may_reach_it():
+    """A keymap.c's tri-layer lives in layer_state_set_user(), which keyconf carries but never reads."""
+    layout = Layout("test/board", "LAYOUT", layers=[layer("base", "MO(lower)", "MO(raise)"), layer("lower"),
+                                                    layer("raise"), layer("adjust")])
+    layout.c_source = CSource(file="layout_user.c")
+    (problem,) = validate(layout, keyboard())
+    assert (problem.code, problem.location, problem.is_error) == ("unreachable-layer", ("layers", 3), False)
+    assert "c_source" in problem.message and "update_tri_layer_state" in (problem.hint or "")
+
+
 def test_reachable_through_combo_or_tri_layer():
     layout = Layout("test/board", "LAYOUT", layers=[
         layer("base", "TL_LOWR", "TL_UPPR"), layer("lower"), layer("upper"), layer("adjust"), layer("game")],
