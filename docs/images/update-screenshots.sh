@@ -33,6 +33,12 @@ mkdir -p "$scratch/layouts"
 sed '0,/KC_Q,/s//KC_QQ,/' "$root/layouts/planck.yaml" > "$scratch/layouts/my-planck.yaml"
 (cd "$scratch" && shot problems.png 1366x768 layouts/my-planck.yaml --light)
 
+# docs/sharing-layouts.md: a real-shaped keymap.c imported (issue 14's walkthrough, also
+# tests/gui/test_keymap_c_walkthrough.py): home-row mods, ALTTAB and the Norwegian letters.
+"$python" -m keyconf import "$root/tests/formats/data/keymap_c_norwegian/keymap.c" --keyboard crkbd/rev1 \
+    -o "$scratch/norwegian-corne.yaml" >/dev/null 2>&1
+(cd "$scratch" && shot keymap-c-norwegian.png 1366x768 norwegian-corne.yaml --light)
+
 # docs/retarget.md: a layout before and after `keyconf retarget`, drawn by `keyconf render`.
 (cd "$root" && "$python" -m keyconf retarget layouts/corne.yaml --keyboard ferris/sweep -o "$scratch/sweep.yaml" >/dev/null)
 (cd "$root" && "$python" -m keyconf retarget layouts/dz60.yaml --keyboard kbdfans/kbd8x_mk2 --layout LAYOUT_tkl_ansi \
