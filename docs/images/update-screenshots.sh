@@ -66,3 +66,9 @@ preview.grab().save(sys.argv[1])
 print(sys.argv[1])
 PY
 )
+
+# docs/user-guide.md: the Build dialog of a newcomer with no qmk_firmware tree, and (given a real
+# tree with lib/lufa and avr-gcc in KEYCONF_SHOT_QMK_HOME) the firmware built after choosing it.
+mkdir -p "$scratch/newcomer"
+HOME="$scratch/newcomer" XDG_CONFIG_HOME="$scratch/newcomer/.config" QMK_HOME= \
+    "$python" "$images/build_dialog_shots.py" "$images" ${KEYCONF_SHOT_QMK_HOME:+"$KEYCONF_SHOT_QMK_HOME"}
