@@ -20,22 +20,13 @@ from collections.abc import Sequence
 
 from keyconf.model.keycodes import REGISTRY, KeycodeError, KeycodeRegistry
 from keyconf.model.layout import MacroStep, MacroStepKind
+from keyconf.model.problems import TextError
 
 MAX_DELAY_MS = 65535
 
 
-class MacroTextError(ValueError):
+class MacroTextError(TextError):
     """Macro text that cannot be read: `message`, `column` (0-based), `hint`."""
-
-    def __init__(self, message: str, column: int | None = None, hint: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.column = column
-        self.hint = hint
-
-    def __str__(self) -> str:
-        where = f" (column {self.column + 1})" if self.column is not None else ""
-        return f"{self.message}{where}" + (f"; {self.hint}" if self.hint else "")
 
 
 def parse_macro_text(text: str, registry: KeycodeRegistry | None = None) -> list[MacroStep]:

@@ -41,6 +41,22 @@ class Problem:
                                  self.line, self.column)
 
 
+class TextError(ValueError):
+    """Text of one line that cannot be read (a keycode, macro text): `message`, `column` (0-based
+    offset into the text, or None), `hint`."""
+
+    def __init__(self, message: str, column: int | None = None, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.column = column
+        self.hint = hint
+
+    def __str__(self) -> str:
+        where = f" (column {self.column + 1})" if self.column is not None else ""
+        hint = f"; {self.hint}" if self.hint else ""
+        return f"{self.message}{where}{hint}"
+
+
 def format_position(file: str | None, line: int | None, column: int | None) -> str:
     """`FILE:LINE:COL`, as far as each part is known (the shape editors and terminals link)."""
     where = file or ""

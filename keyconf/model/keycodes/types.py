@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
+from keyconf.model.problems import TextError
+
 LayerRef = int | str  # a layer number, or a layer name resolved through a ParseContext
 
 
@@ -144,20 +146,9 @@ class ParseContext:
             return None
 
 
-class KeycodeError(ValueError):
+class KeycodeError(TextError):
     """A keycode that cannot be parsed or encoded: `message`, `column` (0-based offset into the
     text, or None), `hint` (e.g. "did you mean KC_SPC?")."""
-
-    def __init__(self, message: str, column: int | None = None, hint: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.column = column
-        self.hint = hint
-
-    def __str__(self) -> str:
-        where = f" (column {self.column + 1})" if self.column is not None else ""
-        hint = f"; {self.hint}" if self.hint else ""
-        return f"{self.message}{where}{hint}"
 
 
 @dataclass(frozen=True)
