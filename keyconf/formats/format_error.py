@@ -6,8 +6,9 @@ message carries the path, an optional line and column, and an optional hint."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Protocol
 
-from keyconf.formats.document_limits import JsonError, load_json
+from keyconf.formats.document_limits import MAX_LAYER_KEYS, MAX_LAYERS, JsonError, load_json, position, too_many
 
 
 class FormatError(ValueError):
@@ -73,9 +74,38 @@ def parse_json(text: str, path: str | Path | None, what: str) -> object:
 def json_position(text: str, needle: str) -> tuple[int, int]:
     """1-based (line, column) where `needle` (a JSON key, quoted) first appears; (1, 1) if nowhere."""
     index = text.find(needle)
-    if index < 0:
-        return 1, 1
-    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
+    return position(text, index) if index >= 0 else (1, 1)
+
+
+class JsonFieldError(Protocol):
+    def __call__(self, key: str, message: str, hint: str | None = None) -> FormatError: ...
+
+
+def json_field_error(text: str, path: str | Path | None) -> JsonFieldError:
+    """How a JSON reader refuses a field: `fail(key, message, hint)` is a FormatError at the
+    line and column where `"key"` first appears in `text`."""
+
+    def fail(key: str, message: str, hint: str | None = None) -> FormatError:
+        return FormatError(message, path, *json_position(text, f'"{key}"'), hint=hint)
+
+    return fail
+
+
+def check_keycode_layers(layers: list[object], fail: JsonFieldError, not_text: str) -> None:
+    """`layers` (a JSON list under "layers") holds at most MAX_LAYERS lists of at most
+    MAX_LAYER_KEYS keycode texts; `not_text` finishes the message for a value that is not text."""
+    problem = too_many(len(layers), MAX_LAYERS, "layers")
+    if problem:
+        raise fail("layers", problem)
+    for li, layer in enumerate(layers):
+        if not isinstance(layer, list):
+            raise fail("layers", f"layers[{li}] must be a list of keycodes")
+        problem = too_many(len(layer), MAX_LAYER_KEYS, f"keys in layers[{li}]")
+        if problem:
+            raise fail("layers", problem)
+        for ki, key in enumerate(layer):
+            if not isinstance(key, str):
+                raise fail("layers", f"layers[{li}][{ki}] is {key!r}, {not_text}")
 
 
 def json_location(text: str, needle: str) -> int | None:

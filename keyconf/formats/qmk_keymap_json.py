@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from keyconf.formats import foreign_keycodes as fk
-from keyconf.formats.document_limits import MAX_LAYER_KEYS, MAX_LAYERS, MAX_TABLE_ENTRIES, too_many
-from keyconf.formats.format_error import FormatError, json_position, parse_json
+from keyconf.formats.document_limits import MAX_TABLE_ENTRIES, too_many
+from keyconf.formats.format_error import FormatError, check_keycode_layers, json_field_error, parse_json
 from keyconf.formats.layer_names import default_layer_name
 from keyconf.model.keycodes.languages import host_language
 from keyconf.model.layout import CustomKeycode, EncoderAction, Layer, Layout, Macro, MacroStep
@@ -49,9 +49,7 @@ def read_keymap_json(text: str, path: str | Path | None = None) -> KeymapJsonImp
     if not isinstance(data, dict):
         raise FormatError("a keymap.json file is a JSON object", path, 1)
 
-    def fail(key: str, message: str, hint: str | None = None) -> FormatError:
-        return FormatError(message, path, *json_position(text, f'"{key}"'), hint=hint)
-
+    fail = json_field_error(text, path)
     warnings: list[str] = []
     layers_data = data.get("layers")
     if not isinstance(layers_data, list) or not layers_data:
@@ -62,18 +60,7 @@ def read_keymap_json(text: str, path: str | Path | None = None) -> KeymapJsonImp
             if "layers" not in data
             else "each layer is a list of keycodes",
         )
-    problem = too_many(len(layers_data), MAX_LAYERS, "layers")
-    if problem:
-        raise fail("layers", problem)
-    for li, layer in enumerate(layers_data):
-        if not isinstance(layer, list):
-            raise fail("layers", f"layers[{li}] must be a list of keycodes")
-        problem = too_many(len(layer), MAX_LAYER_KEYS, f"keys in layers[{li}]")
-        if problem:
-            raise fail("layers", problem)
-        for ki, key in enumerate(layer):
-            if not isinstance(key, str):
-                raise fail("layers", f"layers[{li}][{ki}] is {key!r}, not a keycode (write it as text)")
+    check_keycode_layers(layers_data, fail, "not a keycode (write it as text)")
     wrappers = sorted({k.strip() for layer in layers_data for k in layer if _WRAPPER_NAME.match(k.strip())})
     if wrappers:
         raise fail(

@@ -20,8 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from keyconf.formats import foreign_keycodes as fk
-from keyconf.formats.document_limits import MAX_LAYER_KEYS, MAX_LAYERS, MAX_TABLE_ENTRIES, too_many
-from keyconf.formats.format_error import FormatError, KeyboardMismatch, json_position, parse_json
+from keyconf.formats.document_limits import MAX_TABLE_ENTRIES, too_many
+from keyconf.formats.format_error import (
+    FormatError,
+    KeyboardMismatch,
+    check_keycode_layers,
+    json_field_error,
+    parse_json,
+)
 from keyconf.formats.layer_names import default_layer_name
 from keyconf.formats.matrix_order import (
     choose_macro,
@@ -86,27 +92,14 @@ def read_via_save(text: str, path: str | Path | None = None) -> ViaSave:
     if not isinstance(data, dict):
         raise FormatError("a VIA save is a JSON object", path, 1)
 
-    def fail(key: str, message: str) -> FormatError:
-        return FormatError(message, path, *json_position(text, f'"{key}"'))
-
+    fail = json_field_error(text, path)
     vpid = data.get("vendorProductId")
     if isinstance(vpid, bool) or not isinstance(vpid, int) or vpid <= 0:
         raise fail("vendorProductId", "`vendorProductId` must be the keyboard's USB VID << 16 | PID")
     layers = data.get("layers")
     if not isinstance(layers, list) or not layers:
         raise fail("layers", "`layers` must be a non-empty list of layers")
-    problem = too_many(len(layers), MAX_LAYERS, "layers")
-    if problem:
-        raise fail("layers", problem)
-    for li, layer in enumerate(layers):
-        if not isinstance(layer, list):
-            raise fail("layers", f"layers[{li}] must be a list of keycodes")
-        problem = too_many(len(layer), MAX_LAYER_KEYS, f"keys in layers[{li}]")
-        if problem:
-            raise fail("layers", problem)
-        for ki, key in enumerate(layer):
-            if not isinstance(key, str):
-                raise fail("layers", f"layers[{li}][{ki}] is {key!r}, not a keycode name")
+    check_keycode_layers(layers, fail, "not a keycode name")
     if len({len(layer) for layer in layers}) > 1:
         raise fail("layers", f"layers hold different numbers of keys: {sorted({len(x) for x in layers})}")
     macros = data.get("macros", []) or []

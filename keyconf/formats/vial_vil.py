@@ -36,7 +36,7 @@ from keyconf.formats.document_limits import (
     MAX_TABLE_ENTRIES,
     too_many,
 )
-from keyconf.formats.format_error import FormatError, KeyboardMismatch, json_position, parse_json
+from keyconf.formats.format_error import FormatError, KeyboardMismatch, json_field_error, parse_json
 from keyconf.formats.layer_names import default_layer_name
 from keyconf.formats.matrix_order import (
     MatrixSize,
@@ -136,9 +136,7 @@ def read_vil(text: str, path: str | Path | None = None) -> VialSave:
     if not isinstance(data, dict):
         raise FormatError("a .vil file is a JSON object", path, 1)
 
-    def fail(key: str, message: str) -> FormatError:
-        return FormatError(message, path, *json_position(text, f'"{key}"'))
-
+    fail = json_field_error(text, path)
     layers = data.get("layout")
     if not isinstance(layers, list) or not layers:
         raise fail("layout", "`layout` must be a non-empty list of layers (each a list of matrix rows)")
