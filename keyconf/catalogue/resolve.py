@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from keyconf.model.keyboard import Keyboard
@@ -83,11 +84,21 @@ class CatalogueKeyboards:
         except UnknownKeyboardError:
             return None
 
-    def by_usb_id(self, vid: int, pid: int, name: str = "", matrix_keys: int | None = None) -> Keyboard | None:
+    def by_usb_id(
+        self, vid: int, pid: int, name: str = "", matrix_keys: int | None = None, positions: Collection[int] = ()
+    ) -> Keyboard | None:
         """The keyboard with this USB id; among several (ids are often shared: a maker's
-        ANSI, ISO and JIS boards, QMK's and VIA's definitions of one board), the one whose
-        matrix holds `matrix_keys` positions and whose name is closest to `name` (the product
-        name a VIA save or the device reports)."""
+        ANSI, ISO and JIS boards, a board's revisions, QMK's and VIA's definitions of one board),
+        see `usb_choice`."""
+        return self.usb_choice(vid, pid, name, matrix_keys, positions)[0]
+
+    def usb_choice(
+        self, vid: int, pid: int, name: str = "", matrix_keys: int | None = None, positions: Collection[int] = ()
+    ) -> tuple[Keyboard | None, str | None]:
+        """The keyboard with this USB id, and why it was chosen when several share the id: the
+        one whose matrix holds `matrix_keys` positions, whose layouts place the most of the save's
+        used `positions` (row * cols + col), whose name is closest to `name` (the product name a
+        VIA save or the device reports)."""
         boards = []
         for order, (_, load) in enumerate(self.catalogue.usb_candidates(vid, pid)):
             try:
@@ -99,12 +110,42 @@ class CatalogueKeyboards:
             size = board.matrix_rows * board.matrix_cols
             if matrix_keys is not None and size not in (0, matrix_keys):
                 continue
+            unplaced = len(unplaced_positions(board, positions))
             # Ties go to the revision QMK's old names lead to (`crkbd` -> crkbd/rev1).
-            boards.append((-_closeness(name, board), size != matrix_keys, not board.keyboard_aliases, order, board))
+            boards.append(
+                (unplaced, -_closeness(name, board), size != matrix_keys, not board.keyboard_aliases, order, board)
+            )
         if not boards:
-            return None
-        boards.sort(key=lambda item: item[:4])
-        return boards[0][4]
+            return None, None
+        boards.sort(key=lambda item: item[:5])
+        best = boards[0]
+        chosen: Keyboard = best[5]
+        if len(boards) == 1:
+            return chosen, None
+        others = [item for item in boards[1:] if item[5].name != chosen.name]
+        if not others:
+            return chosen, None
+        used = len(positions)
+        worse = [item for item in others if item[0] > best[0]]
+        if worse and best[0] == 0:
+            why = (f"its layouts place all {used} used keys of the save; "
+                   + ", ".join(f"{item[5].name} leaves {item[0]} without a place" for item in worse[:3]))
+        elif worse:
+            why = f"its layouts leave the fewest used keys of the save without a place ({best[0]} of {used})"
+        else:
+            why = "the others place the save's keys as well; chosen by its name, then as QMK's default revision"
+        names = ", ".join(item[5].name for item in others[:4]) + (" …" if len(others) > 4 else "")
+        return chosen, f"USB id {vid:04X}:{pid:04X} is shared with {names}: chose {chosen.name} ({why})"
+
+
+def unplaced_positions(board: Keyboard, positions: Collection[int]) -> set[int]:
+    """The matrix positions (row * cols + col) no key of any of `board`'s layouts sits on."""
+    cols = board.matrix_cols
+    if not positions or not cols:
+        return set()
+    placed = {key.matrix[0] * cols + key.matrix[1] for macro in board.layouts.values() for key in macro.keys
+              if key.matrix is not None}
+    return set(positions) - placed
 
 
 def _closeness(wanted: str, board: Keyboard) -> float:

@@ -9,7 +9,7 @@ keymap.json and keymap.c come from the compiler's generator, which the formats n
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -29,7 +29,7 @@ from keyconf.formats.format_error import FormatError, KeyboardMismatch
 from keyconf.formats.keyboard_folder import definition_files, local_keyboard
 from keyconf.formats.keymap_c_import import keyboard_from_path, looks_like_keymap_c, read_keymap_c
 from keyconf.formats.qmk_keymap_json import looks_like_keymap_json, read_keymap_json
-from keyconf.formats.via_save import looks_like_via_save, read_via_save, via_to_layout
+from keyconf.formats.via_save import looks_like_via_save, read_via_save, used_positions, via_to_layout
 from keyconf.formats.vial_vil import looks_like_vil, read_vil, vil_to_layout
 from keyconf.formats.yaml_layout import LayoutFileError, dumps_layout, loads_layout
 from keyconf.model.keyboard import Keyboard
@@ -70,9 +70,16 @@ class KeyboardFinder(Protocol):
     def by_name(self, name: str) -> Keyboard | None:
         """The keyboard with this QMK path or alias."""
 
-    def by_usb_id(self, vid: int, pid: int, name: str = "", matrix_keys: int | None = None) -> Keyboard | None:
-        """The keyboard with this USB id; `name` (as VIA wrote it) and `matrix_keys` (rows × cols
-        of the save) choose among boards that share an id."""
+    def by_usb_id(
+        self, vid: int, pid: int, name: str = "", matrix_keys: int | None = None, positions: Collection[int] = ()
+    ) -> Keyboard | None:
+        """The keyboard with this USB id; `name` (as VIA wrote it), `matrix_keys` (rows × cols
+        of the save) and the save's used matrix `positions` choose among boards that share an id."""
+
+    def usb_choice(
+        self, vid: int, pid: int, name: str = "", matrix_keys: int | None = None, positions: Collection[int] = ()
+    ) -> tuple[Keyboard | None, str | None]:
+        """`by_usb_id`, and a sentence saying which board was chosen and why when several share the id."""
 
 
 class NoKeyboards:
@@ -81,8 +88,15 @@ class NoKeyboards:
     def by_name(self, name: str) -> Keyboard | None:
         return None
 
-    def by_usb_id(self, vid: int, pid: int, name: str = "", matrix_keys: int | None = None) -> Keyboard | None:
+    def by_usb_id(
+        self, vid: int, pid: int, name: str = "", matrix_keys: int | None = None, positions: Collection[int] = ()
+    ) -> Keyboard | None:
         return None
+
+    def usb_choice(
+        self, vid: int, pid: int, name: str = "", matrix_keys: int | None = None, positions: Collection[int] = ()
+    ) -> tuple[Keyboard | None, str | None]:
+        return None, None
 
 
 @dataclass
@@ -337,7 +351,9 @@ def _import_via(
     text: str, path: str | Path, keyboard: Keyboard | None, layout_macro: str | None, finder: KeyboardFinder
 ) -> Imported:
     save = read_via_save(text, path)
-    found = keyboard or finder.by_usb_id(save.vid, save.pid, save.name, len(save.layers[0]))
+    found, why = keyboard, None
+    if found is None:
+        found, why = finder.usb_choice(save.vid, save.pid, save.name, len(save.layers[0]), used_positions(save))
     if found is None:
         where = max(text.find('"vendorProductId"'), 0)
         raise FormatError(
@@ -348,7 +364,7 @@ def _import_via(
             hint="pass --keyboard with the keyboard's QMK name or its VIA definition (.json) file",
         )
     result = via_to_layout(save, found, layout_macro)
-    return Imported(result.layout, VIA, found, result.warnings)
+    return Imported(result.layout, VIA, found, ([why] if why else []) + result.warnings)
 
 
 def _import_vil(

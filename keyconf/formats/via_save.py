@@ -121,6 +121,15 @@ def read_via_save(text: str, path: str | Path | None = None) -> ViaSave:
     return ViaSave(str(name) if name is not None else "", vpid, layers, macros, encoders)
 
 
+_UNUSED = frozenset({"", "KC_NO", "XXXXXXX", "KC_TRNS", "_______", "0x0000", "0x0001"})
+
+
+def used_positions(save: ViaSave) -> set[int]:
+    """Matrix positions (row * cols + col) some layer of the save gives a keycode: where a
+    board's keys must sit. VIA writes KC_NO (or KC_TRNS) where no switch is."""
+    return {i for layer in save.layers for i, text in enumerate(layer) if text.strip() not in _UNUSED}
+
+
 @dataclass
 class ViaImport:
     layout: Layout

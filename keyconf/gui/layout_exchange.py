@@ -123,10 +123,11 @@ def import_for_editor(
         text = read_text(path)
         fmt = fmt or sniff_format(path, text)
         if fmt == VIA and keyboard is None:
-            from keyconf.formats.via_save import read_via_save
+            from keyconf.formats.via_save import read_via_save, used_positions
 
             save = read_via_save(text, path)
-            if finder.by_usb_id(save.vid, save.pid, save.name, len(save.layers[0]) if save.layers else None) is None:
+            if finder.by_usb_id(save.vid, save.pid, save.name, len(save.layers[0]) if save.layers else None,
+                                used_positions(save)) is None:
                 return NeedsKeyboard(
                     f"{path.name} is a VIA save of a keyboard with USB id {save.usb_id}"
                     + (f" (“{save.name}”)" if save.name else "")

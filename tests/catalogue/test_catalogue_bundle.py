@@ -160,3 +160,22 @@ def test_the_generator_writes_a_bundle_that_loads_as_the_tree_does(small_tree: S
     broken = bundle.entry("via:v3/tiny/broken")
     assert broken is not None and broken.broken and "outside" in broken.broken
     assert [s.commit for s in bundle.sources] == ["a" * 40, "b" * 40]
+
+
+def test_boards_sharing_a_usb_id_are_told_apart_by_the_keys_a_save_uses(tmp_path: Path) -> None:
+    """GMMK Pro's ANSI and ISO boards (and both revisions) share 320F:5044: a save that uses the
+    ISO key's matrix position is for an ISO board, whatever its name says; the choice is said."""
+    from keyconf.catalogue.resolve import unplaced_positions
+
+    catalogue = no_tree(tmp_path)
+    finder = CatalogueKeyboards(catalogue)
+    iso, ansi = catalogue.find("gmmk/pro/rev1/iso"), catalogue.find("gmmk/pro/rev1/ansi")
+    cols = iso.matrix_cols
+    iso_positions = {k.matrix[0] * cols + k.matrix[1] for m in iso.layouts.values() for k in m.keys if k.matrix}
+    assert unplaced_positions(ansi, iso_positions)  # the ISO key has no place on the ANSI board
+    board, why = finder.usb_choice(0x320F, 0x5044, "GMMK Pro ANSI", 88, iso_positions)
+    assert board is not None and board.name.endswith("/iso")
+    assert why is not None and "shared with" in why and f"chose {board.name}" in why and "ansi leaves 2 without" in why
+    ansi_positions = iso_positions - unplaced_positions(ansi, iso_positions)
+    board, why = finder.usb_choice(0x320F, 0x5044, "GMMK Pro ANSI", 88, ansi_positions)
+    assert board is not None and board.name.endswith("/ansi") and why and "as well" in why

@@ -34,12 +34,17 @@ class BundledBoards:
         except KeyError:
             return None
 
-    def by_usb_id(self, vid: int, pid: int, name: str = "", matrix_keys: int | None = None) -> Keyboard | None:
+    def by_usb_id(self, vid: int, pid: int, name: str = "", matrix_keys: int | None = None,
+                  positions: object = ()) -> Keyboard | None:
         for candidate in ("crkbd/rev1", "splitkb/kyria/rev3"):
             keyboard = load_bundled(candidate)
             if (keyboard.usb_vid, keyboard.usb_pid) == (vid, pid):
                 return keyboard
         return None
+
+    def usb_choice(self, vid: int, pid: int, name: str = "", matrix_keys: int | None = None,
+                   positions: object = ()) -> tuple[Keyboard | None, str | None]:
+        return self.by_usb_id(vid, pid), None
 
 
 @pytest.mark.parametrize(
