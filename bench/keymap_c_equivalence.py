@@ -140,6 +140,10 @@ def check(text: str, path: str, tree: Path, dialect: QmkDialect, work: Path) -> 
     became = {probe[1:]: str(0x7700 + index) for probe, (_, index) in zip(probes, converted, strict=True)}
     expected = [[became.get(value, value) for value in row.split()] for row in rows]
     got = [row.split() for row in ours]
+    # QMK reads a layer past keymaps[] as KC_TRNS; keyconf's import makes the layers keys name.
+    transparent = str(0x0001)
+    while len(expected) < len(got) and all(value == transparent for value in got[len(expected)]):
+        expected.append([transparent] * COLUMNS)
     if expected == got:
         return Outcome("match")
     for layer, (a, b) in enumerate(zip(expected, got, strict=False)):

@@ -256,6 +256,7 @@ class _Reader:
         for statement in self.custom_enum_statements:
             self.consumed.append(statement)
         self._report_unseen_names(layout)
+        self._add_layers_keys_name(layout)
         if self.qmk_named:
             plural = len(self.qmk_named) > 1
             self.warnings.append(
@@ -398,6 +399,35 @@ class _Reader:
             self._custom_absolute.append(-1)
             self.external_headers.update(headers)
         layout.custom_keycodes = self.customs
+
+    def _add_layers_keys_name(self, layout: Layout) -> None:
+        """`MO(3)` in a keymap of three layers: QMK reads a layer past keymaps[] as all KC_TRNS
+        (and VIA's extra layers start so), so the layout gets such layers up to the last named."""
+        ctx = keycode_context(layout)
+        highest = -1
+        for place in keycode_fields(layout):
+            try:
+                refs = REGISTRY.parse(place.text, ctx).layer_refs()
+            except KeycodeError:
+                continue
+            highest = max([highest, *(r for r in refs if isinstance(r, int) and r <= 31)])
+        count = len(layout.layers)
+        if highest < count:
+            return
+        taken = set(layout.layer_names)
+        for index in range(count, highest + 1):
+            name = default_layer_name(index)
+            while name in taken:
+                name += "_"
+            taken.add(name)
+            keys = ["KC_TRNS"] * (len(layout.layers[0].keys) if layout.layers else 0)
+            layout.layers.append(Layer(name, keys))
+        many = highest > count
+        self.warnings.append(
+            f"keys name layer{'s' if many else ''} {count}{f'–{highest}' if many else ''}, which keymaps[] does not "
+            f"define: added as {'empty (KC_TRNS) layers' if many else 'an empty (KC_TRNS) layer'}, as QMK reads "
+            "a layer past its keymap (and VIA's spare layers start so)"
+        )
 
     def _next_custom_value(self) -> int:
         own = [v for v in self._custom_absolute if v >= 0]

@@ -239,3 +239,14 @@ const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
     result = read(text)
     assert result.layout.layers[0].keys == ["LT(read, KC_M)", "LM(nav, MOD_LSFT)", "MO(nav)"]
     assert sum("QMK keeps its low 4 bits, which are the layer" in w for w in result.warnings) == 2
+
+
+def test_layers_keys_name_past_the_keymap_are_added_transparent() -> None:
+    # A VIA-ready default keymap (dztech/pluto's shape): one layer, and MO(1) for the layer VIA fills.
+    text = """const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+    [0] = LAYOUT(KC_A, MO(1), LT(3, KC_SPC)),
+};"""
+    result = read(text)
+    assert result.layout.layer_names == ["layer0", "layer1", "layer2", "layer3"]
+    assert result.layout.layers[3].keys == ["KC_TRNS"] * 3
+    assert any("keys name layers 1–3, which keymaps[] does not define" in w for w in result.warnings)
