@@ -87,7 +87,10 @@ class ProblemsPanel(QWidget):
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.tree.header().setStretchLastSection(True)
-        self.tree.viewport().installEventFilter(self)
+        # Rows are refitted when the list changes width. The tree (made here) is watched, not its
+        # viewport: the first viewport a Python call gets back makes PySide6 resolve every widget
+        # class (~10 ms), which the start keeps for after the first paint.
+        self.tree.installEventFilter(self)
         self.tree.itemActivated.connect(self._on_item)
         self.tree.itemClicked.connect(self._on_item)
         self.summary = QLabel("No problems")
@@ -167,13 +170,15 @@ class ProblemsPanel(QWidget):
         self.countsChanged.emit(errors, warnings)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        if watched is self.tree.viewport() and event.type() == QEvent.Type.Resize:
-            self._fit_rows()
+        if watched is self.tree and event.type() == QEvent.Type.Resize and self.tree.topLevelItemCount():
+            QTimer.singleShot(0, self._fit_rows)  # once the viewport has the new width
         return False
 
     def _fit_rows(self) -> None:
         """Each row as tall as its message wrapped to the panel's width (Qt's own estimate cuts
         wrapped rows short)."""
+        if not self.tree.topLevelItemCount():
+            return
         width = self.tree.viewport().width() - self.tree.columnWidth(0) - 8
         if width <= 40:
             return
