@@ -12,6 +12,7 @@ docs/layout-format.md.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from collections.abc import Callable
@@ -108,6 +109,32 @@ class _NumberTooLong(ValueError):
         self.digits = digits
 
 
+class _NotFinite(ValueError):
+    def __init__(self, token: str):
+        super().__init__(token)
+        self.token = token
+
+
+def _refuse_constant(name: str) -> float:
+    """NaN, Infinity and -Infinity are Python's, not JSON's: no format keyconf reads has them."""
+    raise _NotFinite(name)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e999 overflows to infinity
+        raise _NotFinite(text)
+    return value
+
+
+def _token_position(text: str, token: str) -> tuple[int, int]:
+    """Where `token` first stands outside a JSON string."""
+    for found in re.finditer(r'"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"|' + re.escape(token), text):
+        if not found.group().startswith('"'):
+            return position(text, found.start())
+    return 1, 1
+
+
 def _bounded_int(digits: str) -> int:
     """Python's int() takes time quadratic in the digits and refuses past 4,300 of them."""
     if len(digits.lstrip("-")) > MAX_JSON_NUMBER_DIGITS:
@@ -123,7 +150,15 @@ def load_json(text: str, **kwargs: object) -> object:
     if passed is not None:
         raise JsonError(passed.message, passed.line, passed.column, passed.hint)
     try:
-        return json.loads(text, parse_int=_bounded_int, **kwargs)  # type: ignore[arg-type]
+        return json.loads(
+            text, parse_int=_bounded_int, parse_float=_finite_float, parse_constant=_refuse_constant,
+            **kwargs,  # type: ignore[arg-type]
+        )
+    except _NotFinite as error:
+        raise JsonError(
+            f"{error.token} is not a number JSON can hold", *_token_position(text, error.token),
+            "write a finite number",
+        ) from None
     except _NumberTooLong as error:
         line, column = position(text, max(text.find(error.digits), 0))
         raise JsonError(

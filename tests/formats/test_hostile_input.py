@@ -138,6 +138,18 @@ def test_json_number_of_thousands_of_digits_gives_one_positioned_error(reader):
     assert "5000 digits" in info.value.message
 
 
+@pytest.mark.parametrize("reader", [read_via_save, read_vil, read_keymap_json])
+@pytest.mark.parametrize("token", ["NaN", "Infinity", "-Infinity", "1e999"])
+def test_json_numbers_that_are_not_finite_are_one_positioned_error(reader, token):
+    # Python's json takes NaN, Infinity and 1e999 (as inf); JSON has none of them (the .vil fuzz
+    # found an OverflowError from a tapping term of Infinity). A string holding the token is fine.
+    text = f'{{"name": "{token}",\n "layers": [[{token}]]}}'
+    with pytest.raises(FormatError) as info:
+        reader(text, "not-finite.json")
+    assert (info.value.line, info.value.column) == (2, 14)
+    assert info.value.message == f"{token} is not a number JSON can hold"
+
+
 def test_json_with_too_many_values_is_refused_at_the_limit():
     passed = json_limits("[" + "0,\n" * MAX_JSON_VALUES + "0]")
     assert passed is not None and passed.line == MAX_JSON_VALUES - 1
