@@ -22,7 +22,8 @@ Printed per format: inputs, outcomes (accepted / refused with a position / refus
 one), crashes (any exception that is not the format's error), inputs over 1 s, the slowest
 input, peak memory. Crashing and slow inputs are saved under --out for reproduction.
 Exit status 1 when a goal is missed (a crash, an input over 1 s, an error without position).
-"""
+Ctrl-C or `kill PID` stops a long run and prints the figures of the mutants that ran (marked
+STOPPED, which misses the goal: the count was not reached)."""
 
 from __future__ import annotations
 
@@ -274,6 +275,7 @@ class Tally:
     times: list[float] = field(default_factory=list)
     traced_peak: tuple[int, int] = (0, 0)  # bytes, input size
     rss_raisers: list[tuple[int, int]] = field(default_factory=list)  # (max RSS KiB, input size)
+    stopped_at: int | None = None  # mutants run when Ctrl-C or SIGTERM stopped the run
 
 
 def _max_rss_kib() -> int:
@@ -355,6 +357,18 @@ def fuzz_format(fmt: str, n: int, seed: int, trace_every: int, hang: float, out:
     seeds = _SEED_BYTES[fmt]
     for seed_bytes in seeds:  # the seeds themselves must pass
         run_one(tally, target, seed_bytes, hang, out)
+    try:
+        _fuzz_mutants(tally, target, seeds, rng, fmt, n, trace_every, hang, out, trace_from, progress)
+    except KeyboardInterrupt:  # stopped (Ctrl-C, SIGTERM): report what ran
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        if tracemalloc.is_tracing():
+            tracemalloc.stop()
+        tally.stopped_at = tally.inputs - len(seeds)
+    return tally
+
+
+def _fuzz_mutants(tally: Tally, target: Callable[[bytes], str], seeds: list[bytes], rng: random.Random, fmt: str,
+                  n: int, trace_every: int, hang: float, out: Path, trace_from: int, progress: int) -> None:
     for index in range(n):
         if progress and index and index % progress == 0:
             crashes = sum(tally.crashes.values())
@@ -374,7 +388,6 @@ def fuzz_format(fmt: str, n: int, seed: int, trace_every: int, hang: float, out:
                 tally.confirmed_slow += 1
         if trace_every and (index % trace_every == 0 or tally.times[-1] > 0.3 or len(data) >= trace_from):
             trace_memory(tally, target, data, hang)
-    return tally
 
 
 def report(tally: Tally) -> bool:
@@ -383,7 +396,8 @@ def report(tally: Tally) -> bool:
     errors = tally.outcomes["refused"] + tally.outcomes["unplaced"] + tally.outcomes["errors"]
     placed = errors - tally.outcomes["unplaced"]
     crashes = sum(tally.crashes.values())
-    print(f"\n== {tally.fmt}: {tally.inputs} inputs")
+    print(f"\n== {tally.fmt}: {tally.inputs} inputs"
+          + (f" (STOPPED after {tally.stopped_at} mutants)" if tally.stopped_at is not None else ""))
     print("   outcomes: " + ", ".join(f"{k} {v}" for k, v in sorted(tally.outcomes.items())))
     print(f"   crashes: {crashes}")
     for what, count in tally.crashes.most_common(12):
@@ -402,7 +416,8 @@ def report(tally: Tally) -> bool:
     print(f"   process max RSS: {_max_rss_kib() / 1024:.0f} MiB"
           + (f"; raised by more than 20 MiB while reading {len(tally.rss_raisers)} inputs, at most "
              f"{max(r for r, _ in tally.rss_raisers) / 1024:.0f} MiB" if tally.rss_raisers else ""))
-    return crashes == 0 and not tally.slow and placed == errors and peak <= 200 * 2**20
+    return (crashes == 0 and not tally.slow and placed == errors and peak <= 200 * 2**20
+            and tally.stopped_at is None)
 
 
 def main() -> int:
@@ -427,7 +442,11 @@ def main() -> int:
     def alarm(signum: int, frame: Any) -> None:
         raise Hang
 
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
     signal.signal(signal.SIGPROF, alarm)
+    signal.signal(signal.SIGTERM, stop)  # `kill PID` stops the run and prints what it ran
     CatalogueKeyboards().by_name("crkbd/rev1")  # warm the catalogue so its first load is not charged to an input
     ok = True
     started = time.perf_counter()
@@ -436,7 +455,9 @@ def main() -> int:
         tally = fuzz_format(fmt, args.n, args.seed, args.trace_every, args.hang, args.out, args.trace_from,
                              args.progress)
         ok = report(tally) and ok
-        print(f"   wall time {time.perf_counter() - t0:.0f} s")
+        print(f"   wall time {time.perf_counter() - t0:.0f} s", flush=True)
+        if tally.stopped_at is not None:
+            break
     verdict = "all goals met" if ok else "GOALS MISSED"
     print(f"\n{verdict} ({time.perf_counter() - started:.0f} s; inputs saved in {args.out})")
     return 0 if ok else 1
