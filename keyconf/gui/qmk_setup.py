@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from keyconf.catalogue.qmk_home import missing_qmk_firmware_parts, remember_qmk_home
+from keyconf.catalogue.qmk_home import is_qmk_firmware, missing_qmk_firmware_parts, remember_qmk_home
 
 INTRO = (
     "To build firmware, keyconf needs QMK's firmware source: a folder usually called "
@@ -96,7 +96,7 @@ class QmkSetupPanel(QWidget):
     def use_existing(self) -> None:
         chosen = self.choose_folder(self, "Choose your qmk_firmware folder", str(Path.home()))
         if chosen:
-            self.accept_tree(Path(chosen))
+            self.accept_tree(_tree_meant(Path(chosen)))
 
     def accept_tree(self, path: Path) -> bool:
         missing = missing_qmk_firmware_parts(path)
@@ -238,6 +238,16 @@ class QmkSetupPanel(QWidget):
         self.use_button.setEnabled(not busy)
         self.create_button.setEnabled(not busy)
         self.busyChanged.emit(busy)
+
+
+def _tree_meant(chosen: Path) -> Path:
+    """The tree a chosen folder means: itself, the tree it is inside (keyboards/ picked by a
+    slip), or its qmk_firmware subfolder (the folder holding it picked)."""
+    for candidate in (chosen, *chosen.parents):
+        if is_qmk_firmware(candidate):
+            return candidate
+    inside = chosen / "qmk_firmware"
+    return inside if is_qmk_firmware(inside) else chosen
 
 
 def _start_in_own_session(process: QProcess) -> None:

@@ -93,6 +93,17 @@ def test_no_tree_offers_a_folder_and_builds_once_one_is_chosen(qtbot, no_tree, t
     assert not panel.isVisible()
 
 
+@pytest.mark.parametrize("pick", ["parent", "inside"])
+def test_a_folder_next_to_the_tree_means_the_tree(qtbot, no_tree, tmp_path, pick):
+    tree = make_fake_tree(tmp_path / "src" / "qmk_firmware")
+    chosen = tree.parent if pick == "parent" else tree / "keyboards"
+    dialog = open_dialog(qtbot, [chosen])
+    with qtbot.waitSignal(dialog.build_finished, timeout=20_000) as finished:
+        qtbot.mouseClick(dialog.setup_panel.use_button, Qt.MouseButton.LeftButton)
+    assert finished.args[0] is not None and finished.args[0].ok
+    assert read_qmk_cli_config().qmk_home == tree.resolve()
+
+
 def test_download_runs_qmk_setup_into_the_chosen_folder(qtbot, no_tree, tmp_path):
     parent = tmp_path / "code"
     parent.mkdir()
@@ -119,14 +130,25 @@ def alive(pid: int) -> bool:
         return True
 
 
+def git_pid(pids: Path) -> int | None:
+    """The fake git child's id, once the fake qmk has written all of it."""
+    try:
+        text = pids.read_text().strip()
+    except OSError:
+        return None
+    return int(text) if text else None
+
+
 def cancel_download(qtbot, dialog: BuildDialog, pids: Path, button=None) -> None:  # type: ignore[no-untyped-def]
     panel = dialog.setup_panel
     qtbot.mouseClick(panel.create_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "Cloning" in panel.output_text() and pids.is_file(), timeout=10_000)
+    qtbot.waitUntil(lambda: "Cloning" in panel.output_text() and git_pid(pids) is not None, timeout=10_000)
     assert not dialog.close_button.isEnabled() and dialog.cancel_button.isEnabled()
     qtbot.mouseClick(button or panel.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not panel.running, timeout=10_000)
-    qtbot.waitUntil(lambda: not alive(int(pids.read_text())), timeout=5000)  # git stopped with qmk
+    pid = git_pid(pids)
+    assert pid is not None
+    qtbot.waitUntil(lambda: not alive(pid), timeout=5000)  # git stopped with qmk
 
 
 def test_a_cancelled_download_takes_away_the_folder_it_made(qtbot, no_tree, tmp_path, monkeypatch):
