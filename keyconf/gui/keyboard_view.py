@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QDragEnterEvent,
@@ -74,6 +74,12 @@ class KeyboardView(QWidget):
         self.changed: dict[int, set[int]] = {}
         self.change_notes: dict[tuple[int, int], str] = {}
         self._connections: list[tuple[Any, Any]] = []
+        # Once the board has been still for a moment, the other layers are drawn ahead, one per
+        # pass of the event loop, so that the first switch to each is one image copy too.
+        self._prepare_timer = QTimer(self)
+        self._prepare_timer.setSingleShot(True)
+        self._prepare_timer.setInterval(PREPARE_AFTER_MS)
+        self._prepare_timer.timeout.connect(self._prepare_next_layer)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(True)
         self.setAcceptDrops(True)
@@ -197,7 +203,8 @@ class KeyboardView(QWidget):
             return
         layer = self.selection.layer
         o = self.offset()
-        painter.drawPixmap(o, self._frame(scene, layer))
+        painter.drawPixmap(o, self._frame(scene, layer, self._hover, self._drop_target))
+        self._prepare_timer.start(PREPARE_AFTER_MS)
 
         if self._band is not None:
             accent = QColor(self._painter.palette.selection)
@@ -206,15 +213,15 @@ class KeyboardView(QWidget):
             painter.drawRect(self._band.normalized())
         painter.end()
 
-    def _frame(self, scene: KeyboardScene, layer: int) -> QPixmap:
+    def _frame(self, scene: KeyboardScene, layer: int, hovered: int | None, drop_target: int | None) -> QPixmap:
         """The board as drawn for this layer and state, kept per layer: switching back to a layer
         whose keys, selection and marks are unchanged is one image copy, not 100 keycaps."""
         assert self.selection is not None
         faces, encoder_faces = self.faces(layer), self.encoder_faces(layer)
         state = PaintState(
             selected=self.selection.slots,
-            hovered=self._hover,
-            drop_target=self._drop_target,
+            hovered=hovered,
+            drop_target=drop_target,
             marked=self.marked,
             changed=self.changed.get(layer, ()),
         )
@@ -247,6 +254,23 @@ class KeyboardView(QWidget):
         while len(self._frames) > MAX_FRAMES:
             self._frames.pop(next(iter(self._frames)))
         return pixmap
+
+    def _prepare_next_layer(self) -> None:
+        """Draw one layer the board does not show, as a switch to it would (no hover, no drop
+        target); then the next, on the next pass of the event loop."""
+        scene = self.scene()
+        if scene is None or self.selection is None or self.doc is None or not self.isVisible():
+            return
+        current = self.selection.layer
+        count = len(self.doc.layout.layers)
+        # The nearest layers first, and never more than the frames kept (the shown one stays).
+        others = sorted((i for i in range(count) if i != current), key=lambda i: (abs(i - current), i))
+        for layer in others[: MAX_FRAMES - 1]:
+            cached = self._frames.get(layer)
+            before = cached[1] if cached is not None else None
+            if self._frame(scene, layer, None, None) is not before:
+                self._prepare_timer.start(0)
+                return
 
     # ---- mouse ----------------------------------------------------------------------------
 
@@ -509,6 +533,7 @@ def _escape(text: str) -> str:
 
 _NO_ENCODER_FACES: list[EncoderFace] = []
 MAX_FRAMES = 8  # layers whose drawn board is kept (about 3 MB each at 1400x520)
+PREPARE_AFTER_MS = 200  # stillness after a paint before the other layers are drawn ahead
 
 
 def _same_key(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:

@@ -546,3 +546,38 @@ def test_switching_back_to_a_layer_shows_it_as_edited(opened, qtbot):
     window.doc.undo_stack.undo()
     window.selection.clear()
     assert view.grab().toImage() == first
+
+
+def test_the_other_layers_are_drawn_ahead_so_a_switch_draws_no_keycap(opened, qtbot):
+    """Once the board is still, the layers it does not show are drawn in the background: the
+    first switch to each is an image copy. An edit or a new selection redraws them ahead again."""
+    window = opened
+    view = window.keyboard_view
+    drawn: list[int] = []
+    paint = view._painter.paint
+
+    def counted(*args, **kwargs):
+        drawn.append(window.selection.layer)
+        return paint(*args, **kwargs)
+
+    view._painter.paint = counted
+    count = len(window.doc.layout.layers)
+    assert count >= 3
+    view.repaint()
+    qtbot.waitUntil(lambda: len(drawn) >= count - 1, timeout=5000)  # the layers not shown
+    qtbot.wait(300)
+    drawn.clear()
+    for layer in range(1, count):
+        window.selection.set_layer(layer)
+        view.repaint()
+    assert drawn == []
+    window.selection.select(3)  # the selection is drawn on every layer: all are drawn ahead again
+    window.selection.set_layer(0)
+    view.repaint()
+    drawn.clear()
+    qtbot.waitUntil(lambda: len(drawn) >= count - 1, timeout=5000)
+    qtbot.wait(300)
+    drawn.clear()
+    window.selection.set_layer(count - 1)
+    view.repaint()
+    assert drawn == []
