@@ -69,13 +69,14 @@ def from_author(text: str, ctx: ParseContext) -> str:
     """keyconf text for a keycode a person wrote (keymap.c, keymap.json): their spelling is kept
     unless it is an old name, another tool's dialect or refers to a layer by number."""
     stripped = text.strip()
+    as_qmk = qmk_mod_sets(stripped)
     try:
-        parsed = REGISTRY.parse_full(qmk_mod_sets(stripped), ctx)
+        parsed = REGISTRY.parse_full(as_qmk, ctx)
     except KeycodeError:
         return stripped
     kc = parsed.keycode
     named = _names_from_context(kc, ctx)
-    if parsed.deprecated or named != kc or kc.op == "RAW":
+    if parsed.deprecated or named != kc or kc.op == "RAW" or as_qmk != stripped:
         if kc.op == "RAW" and isinstance(kc.number, int):
             named = REGISTRY.decode(kc.number, Numbering.CURRENT, ctx)
         return REGISTRY.format(named)

@@ -33,6 +33,11 @@ _ANY = re.compile(r"^ANY\((.*)\)$", re.S)  # Configurator's free text, kept when
 _C_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
+def _unwrapped(key: str) -> str:
+    match = _ANY.match(key.strip())
+    return match.group(1) if match else key
+
+
 @dataclass
 class KeymapJsonImport:
     layout: Layout
@@ -70,6 +75,21 @@ def read_keymap_json(text: str, path: str | Path | None = None) -> KeymapJsonImp
             hint="this file came from `qmk c2json` of a keymap that uses userspace wrappers; import the keymap.c "
             "(with its userspace) or expand the wrappers with `qmk c2json` run in your qmk_firmware tree",
         )
+    filled = [layer for layer in layers_data if layer]
+    if filled and all(len(layer) <= 2 for layer in filled):
+        # `["C_42(HRM(_BASE))"]`, `["TY_ALPHAS_LAYER"]`: a layer written as one macro of the user's C
+        # code (which QMK pastes into the keymap), not as its keys. Boards of one or two keys pass.
+        probe = fk.named_context([default_layer_name(i) for i in range(len(layers_data))])
+        written = [k.strip() for layer in filled for k in layer if not fk.is_known(_unwrapped(k), probe)]
+        if written:
+            raise fail(
+                "layers",
+                f"the layers are written as macros of the user's own C code ({', '.join(written[:3])}"
+                + (f" and {len(written) - 3} more" if len(written) > 3 else "")
+                + "), not as their keys: keyconf, like QMK without that code, cannot tell the keys",
+                hint="import the keymap.c with its userspace, or expand the macros with `qmk c2json` run where "
+                "the userspace is (a keymap.json of the keys themselves)",
+            )
     counts = {len(layer) for layer in layers_data if layer}
     if len(counts) > 1:
         raise fail("layers", f"layers hold different numbers of keys: {sorted(counts)}")

@@ -188,3 +188,26 @@ def test_configurator_free_text_that_is_no_name_is_one_warning(tmp_path: Path, c
     assert "free text" in bad[0].message and "QMK cannot build it either" in bad[0].message
     assert "(and on 1 more key)" in bad[0].message and "more key" not in bad[1].message
     assert bad[0].hint and "LT(1, KC_ENT)" in bad[0].hint
+
+
+def test_keymap_json_layers_written_as_userspace_macros_are_one_clear_error(tmp_path: Path, crkbd: Keyboard) -> None:
+    # Userspace keymap.json files: `"layers": [["C_42(HRM(_BASE))"], ...]` or `[["MY_ALPHAS_LAYER"], ...]`.
+    for layers in ([["C_42(HRM(_BASE))"], ["C_42(_NUMB)"]], [["MY_ALPHAS_LAYER"], ["MY_NUMBERS_LAYER"]]):
+        data = configurator_export(layers)
+        data["layout"] = "LAYOUT_crkbd_mine"
+        with pytest.raises(FormatError) as raised:
+            import_layout(_write(tmp_path / "userspace.json", data), keyboard=crkbd)
+        assert "macros of the user's own C code" in raised.value.message and layers[0][0] in raised.value.message
+        assert raised.value.hint and "userspace" in raised.value.hint
+    # A board of one or two keys with real keycodes is no such file.
+    data = {"keyboard": "onekey", "layout": "LAYOUT_ortho_1x1", "layers": [["KC_A"], ["MO(1)"]]}
+    assert import_layout(_write(tmp_path / "onekey.json", data)).layout.layers[1].keys == ["MO(layer1)"]
+
+
+def test_keymap_json_modifier_sets_of_both_hands_read_as_qmk_encodes_them(tmp_path: Path, crkbd: Keyboard) -> None:
+    # `MT(MOD_LSFT | MOD_RSFT, KC_J)`: QMK ORs the 5-bit forms (0x02 | 0x12 = 0x12), right Shift.
+    layers = [["KC_A"] * 42]
+    layers[0][1], layers[0][2] = "MT(MOD_LSFT | MOD_RSFT, KC_J)", "ANY(MT(MOD_LALT|MOD_RALT,KC_SCLN))"
+    imported, layout, problems = imported_problems(tmp_path, "both.json", configurator_export(layers), crkbd)
+    assert layout.layers[0].keys[1:3] == ["RSFT_T(KC_J)", "RALT_T(KC_SCLN)"]
+    assert errors(problems) == []
