@@ -132,6 +132,8 @@ def sniff_format(path: str | Path, text: str) -> str:
         return VIL
     if name.endswith(".c") or name.endswith(".h"):
         return KEYMAP_C
+    if name.endswith((".yaml", ".yml")):  # before the content: a layout's C names QMK_KEYBOARD_H too
+        return YAML
     stripped = text.lstrip("\ufeff \t\r\n")
     if stripped.startswith("{") or name.endswith(".json"):
         try:

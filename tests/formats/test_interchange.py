@@ -66,6 +66,17 @@ def test_sniff_by_name_and_content(name: str, expected: str, tmp_path: Path) -> 
     assert sniff_format(renamed, text) == expected
 
 
+def test_a_yaml_layout_whose_c_names_qmk_keyboard_h_is_yaml() -> None:
+    """Header keycodes (`header: QMK_KEYBOARD_H`) and inline C made `keyconf export` read a layout as keymap.c."""
+    text = (
+        "keyconf: 1\nkeyboard: crkbd/rev1\nlayout: LAYOUT_split_3x6_3\nlayers:\n  base: [KC_A]\n"
+        "custom_keycodes:\n  - name: DPI_MOD\n    header: QMK_KEYBOARD_H\n"
+        "c_source: |\n  #include QMK_KEYBOARD_H\n  // keymaps[0] stays as LAYOUT(...) left it\n"
+    )
+    assert sniff_format("mine.yaml", text) == YAML
+    assert sniff_format("mine.yml", text) == YAML
+
+
 def test_unknown_json_is_refused() -> None:
     with pytest.raises(FormatError, match="not a layout keyconf knows"):
         sniff_format("x.json", '{"keyboard_name": "A VIA definition"}')
