@@ -158,12 +158,14 @@ def main() -> None:
                 why = check(path, kind, finder, keyboard)
             except Exception as error:  # noqa: BLE001 - a crash is the worst failure; count it, go on
                 why = f"CRASH {type(error).__name__}: {error}"
-            if kind == "keymap.c" and (why == UNKNOWN or why and "does not have" in why):
+            if kind == "keymap.c" and why is not None:
                 # As its user would import it: from their repository, whose keyboard folder it sits in.
                 checkout = in_its_repository(path.name, repositories, Path(work.name))
                 if checkout is not None:
-                    why = check(checkout, kind, finder, keyboard)
-                    from_repository[kind] += why != UNKNOWN
+                    again = check(checkout, kind, finder, keyboard)
+                    if again is None or why == UNKNOWN and again != UNKNOWN:
+                        from_repository[kind] += 1
+                        why = again
             if why is None:
                 passed[kind] += 1
             elif why == UNKNOWN:
@@ -182,7 +184,8 @@ def main() -> None:
         rate = f"{100 * passed[kind] / known:.0f}%" if known else "-"
         print(f"{kind:<12} {passed[kind]:>5} {known:>8} {rate:>6} {unknown[kind]:>17} {totals[kind]:>6}")
     for kind, count in from_repository.items():
-        print(f"  ({count} {kind} files' keyboards known from the keyboard folder of their own repository)")
+        print(f"  ({count} {kind} files read in their own repository checkout: the keyboard folder and the "
+              "headers beside them)")
     work.cleanup()
     print("\ntop failure reasons (known keyboards):")
     merged = collections.Counter[str]()

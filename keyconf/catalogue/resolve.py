@@ -84,6 +84,11 @@ class CatalogueKeyboards:
         except UnknownKeyboardError:
             return None
 
+    def boards_under(self, folder: str) -> list[str]:
+        """The keyboards inside `folder` (`bastardkb/charybdis/3x5`: its revisions), by QMK path."""
+        prefix = folder.strip("/") + "/"
+        return sorted({entry.path for entry in self.catalogue.entries if entry.path.startswith(prefix)})
+
     def by_usb_id(
         self, vid: int, pid: int, name: str = "", matrix_keys: int | None = None, positions: Collection[int] = ()
     ) -> Keyboard | None:

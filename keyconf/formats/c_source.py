@@ -180,6 +180,8 @@ def preprocess(
     path: str | Path | None = None,
     assume_defined: Callable[[str], bool] = lambda _: False,
     expand_unless: Callable[[Define], bool] | None = None,
+    include: Callable[[str], Sequence[Token] | None] | None = None,
+    defines: dict[str, Define] | None = None,
 ) -> Preprocessed:
     """Apply `#define`/`#undef` and `#if` family directives; drop includes and pragmas.
 
@@ -187,8 +189,13 @@ def preprocess(
     (a keymap reader assumes the features it guards are on): any other name defined
     elsewhere (config.h, rules.mk) counts as undefined. With `expand_unless`, the tokens come
     out macro-expanded as the compiler sees them: each run of code with the defines made
-    before it (a define applies from its line on), except defines `expand_unless` keeps."""
-    result = Preprocessed(tokens=[])
+    before it (a define applies from its line on), except defines `expand_unless` keeps.
+
+    `include` gives the tokens of a quoted `#include "name"` it can find (None: it cannot);
+    their `#define`s then apply from that line on, as the compiler's would, while their code
+    stays out of the result (it is the header's, not this file's). `defines` are the ones
+    made before (an including file's)."""
+    result = Preprocessed(tokens=[], defines=dict(defines or {}))
     run: list[Token] = []
     budget = [MAX_EXPANDED_TOKENS]  # one for the whole file
 
@@ -252,7 +259,15 @@ def preprocess(
         elif name == "undef":
             flush()
             result.defines.pop(_single_name(rest), None)
-        # include, pragma, error, warning, line: nothing to do for reading data
+        elif name == "include" and include is not None and rest.startswith('"'):
+            header = include(rest[1:].split('"', 1)[0])
+            if header is not None:
+                flush()
+                try:
+                    result.defines = preprocess(header, None, assume_defined, None, include, result.defines).defines
+                except FormatError:
+                    pass  # a header this reader cannot follow: its defines stay unknown, as without it
+        # pragma, error, warning, line: nothing to do for reading data
     flush()
     if stack:
         raise FormatError("#if without a matching #endif", path, tokens[-1].line if tokens else None)

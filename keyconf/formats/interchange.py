@@ -283,6 +283,19 @@ def _import_keymap_c(
     _spell_as_keyconf(layout)
     _set_host_language(layout, warnings, text)
     found = keyboard or (finder.by_name(name) if name else None)
+    keys = len(layout.layers[0].keys) if layout.layers else 0
+    if found is None and name:
+        found = _board_of_family(name, layout.layout_macro, keys, finder, warnings)
+    elif found is not None and layout.layout_macro and found.resolve_layout_name(layout.layout_macro) is None:
+        # keyboards/crkbd/keymaps/x builds for every crkbd: crkbd/rev1 lacks LAYOUT_split_3x6_3_ex2, rev4 has it.
+        parts = found.name.split("/")
+        for depth in range(len(parts) - 1, 0, -1):
+            sibling = _board_of_family("/".join(parts[:depth]), layout.layout_macro, keys, finder, [])
+            if sibling is not None:
+                warnings.append(f"{found.name} has no layout {layout.layout_macro}: read with {sibling.name}, "
+                                f"a board of the same folder {'/'.join(parts[:depth])} that has it")
+                found = sibling
+                break
     if layout_macro is None:
         local = _keyboard_of_folder(path, found, layout.layout_macro, warnings)
         if local is not None:
@@ -293,6 +306,37 @@ def _import_keymap_c(
         warnings.append("a keymap.c does not name its keyboard; pass --keyboard")
     _match_keyboard(layout, found, warnings, layout_macro)
     return Imported(layout, KEYMAP_C, found, warnings)
+
+
+_MAX_FAMILY = 40  # boards of one folder worth loading to find the keymap's
+
+
+def _board_of_family(
+    folder: str, macro: str, keys: int, finder: KeyboardFinder, warnings: list[str]
+) -> Keyboard | None:
+    """A keymap kept in a folder of several boards (`keyboards/bastardkb/charybdis/3x5/keymaps/x`,
+    whose revisions v1/elitec, v2/splinky_3, ... all build it) is for each of them: the first
+    with the file's layout macro and number of keys, named in a warning."""
+    under: Callable[[str], list[str]] | None = getattr(finder, "boards_under", None)
+    if under is None or not macro:
+        return None
+    boards = under(folder)
+    if len(boards) > _MAX_FAMILY:
+        return None  # a maker's folder, not one board's revisions
+    for board_name in boards:
+        board = finder.by_name(board_name)
+        if board is None:
+            continue
+        current = board.resolve_layout_name(macro)
+        if current is not None and board.layouts[current].key_count == keys:
+            others = len(boards) - 1
+            warnings.append(
+                f"{folder} is a folder of {len(boards)} keyboards, and its keymaps build for each: read with "
+                f"{board.name}{f' (the other {others} have the same {macro})' if others else ''}"
+                if others else f"{folder} holds one keyboard: {board.name}"
+            )
+            return board
+    return None
 
 
 def _keyboard_of_folder(

@@ -155,7 +155,9 @@ class _Reader:
         self.includes = [t for t in raw if t.kind == "directive" and re.match(r"#?\s*include\b", t.text)]
         # Expand as the compiler would, except names for plain numbers (`#define _LOWER 1`):
         # those may name layers, and are resolved where a number is needed.
-        pre = preprocess(raw, path, assume_defined=_is_feature_flag, expand_unless=_is_number_define)
+        self.headers = _HeaderFinder(Path(path)) if path is not None and Path(path).is_file() else None
+        pre = preprocess(raw, path, assume_defined=_is_feature_flag, expand_unless=_kept_for_later,
+                         include=self.headers.tokens if self.headers is not None else None)
         self.defines: dict[str, Define] = pre.defines
         # The tokens are expanded already; later passes resolve only what was kept for them:
         # numbers that may name layers, and enum constants that alias keycodes.
@@ -1081,14 +1083,71 @@ def _is_number_define(define: Define) -> bool:
     return define.params is None and len(define.body) == 1 and define.body[0].kind == "number"
 
 
+def _kept_for_later(define: Define) -> bool:
+    """Defines left unexpanded: numbers (they may name layers), and a keyboard's own layout
+    macros (`LAYOUT_konrad(...) { {...} }` from its header): the layout names its macro."""
+    return _is_number_define(define) or (
+        define.name.startswith(("LAYOUT", "KEYMAP")) and bool(define.body) and define.body[0].is_("{")
+    )
+
+
 def _is_qmk_header(name: str) -> bool:
     base = name.rsplit("/", 1)[-1]
     return base in _QMK_HEADERS or base.startswith(_QMK_HEADER_PREFIXES)
 
 
 def _is_feature_flag(name: str) -> bool:
-    """`COMBO_ENABLE`, `ENCODER_MAP_ENABLE`: rules.mk switches; code they guard belongs to the layout."""
-    return name.endswith("_ENABLE")
+    """`COMBO_ENABLE`, `ENCODER_MAP_ENABLE`: rules.mk switches; code they guard belongs to the layout.
+    QMK_KEYBOARD_H: every QMK build defines it (`#ifndef QMK_KEYBOARD_H` guards an editor's stubs)."""
+    return name.endswith("_ENABLE") or name == "QMK_KEYBOARD_H"
+
+
+class _HeaderFinder:
+    """The user's own headers a keymap.c includes, where QMK's build finds them: the keymap's
+    folder, the keyboard's folders above it, and a userspace (`users/<name>/` of the repository,
+    named as the keymap or as rules.mk's USER_NAME). Only their #defines are used (wrapper
+    macros, home-row-mod shorthands); what they declare stays theirs."""
+
+    MAX_HEADERS = 32
+    MAX_BYTES = 512 * 1024
+
+    def __init__(self, keymap: Path) -> None:
+        folder = keymap.resolve().parent
+        self.folders: list[Path] = [folder]
+        user_names = {folder.name}
+        rules = folder / "rules.mk"
+        if rules.is_file():
+            found = re.search(r"^\s*USER_NAME\s*:?=\s*(\S+)", rules.read_text(errors="replace"), re.M)
+            if found:
+                user_names.add(found.group(1))
+        current = folder
+        for _ in range(8):
+            current = current.parent
+            if current == current.parent:
+                break
+            if current.name != "keymaps":
+                self.folders.append(current)
+            users = current / "users"
+            if users.is_dir():
+                self.folders += [users / name for name in sorted(user_names) if (users / name).is_dir()]
+            if (current / ".git").exists() or current.name == "keyboards" and False:
+                break
+        self.read: dict[str, Path] = {}
+        self.budget = self.MAX_BYTES
+
+    def tokens(self, name: str) -> list[Token] | None:
+        if name in self.read or len(self.read) >= self.MAX_HEADERS or _is_qmk_header(name):
+            return None
+        for folder in self.folders:
+            file = folder / name
+            if file.is_file() and file.suffix in (".h", ".c", ".inc") and file.stat().st_size <= self.budget:
+                self.read[name] = file
+                self.budget -= file.stat().st_size
+                try:
+                    return tokenize(file.read_text(encoding="utf-8", errors="replace"), file)
+                except FormatError:
+                    return None
+        return None
 
 
 def ident_tokens(ident: str) -> list[Token]:

@@ -67,3 +67,64 @@ def test_a_keymap_whose_known_board_lacks_its_layout_takes_the_folders(tmp_path:
     imported = import_layout(keymap, keyboard=load_bundled("crkbd/rev1"))
     assert imported.layout.layout_macro == "LAYOUT_tiny" and imported.layout.keyboard == "crkbd"
     assert any("crkbd/rev1 has no layout LAYOUT_tiny" in w for w in imported.warnings)
+
+
+WRAPPED_KEYMAP = """#include QMK_KEYBOARD_H
+#include "wrappers.h"
+
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+    [_BASE] = LAYOUT_wrapper(__ROW_1__, HRM_A, KC_B, KC_C, MY_KEY, KC_E, MO(1)),
+    [1] = LAYOUT_tiny(KC_1, KC_2, KC_3, KC_4, KC_5, KC_TRNS),
+};
+"""
+# The user's userspace header (qmk_userspace/users/mine/wrappers.h), as QMK's build finds it.
+WRAPPERS_H = """#pragma once
+#define _BASE 0
+#define HRM_A LGUI_T(KC_A)
+#define __ROW_1__ KC_Q
+#define LAYOUT_wrapper(...) LAYOUT_tiny(__VA_ARGS__)
+enum userspace_keycodes { MY_KEY = SAFE_RANGE };
+"""
+
+
+def test_a_userspace_headers_defines_expand_as_qmks_build_would(tmp_path: Path) -> None:
+    keymap = repository(tmp_path)
+    keymap.write_text(WRAPPED_KEYMAP.replace("__ROW_1__, ", ""))
+    (tmp_path / "users" / "mine").mkdir(parents=True)
+    (tmp_path / "users" / "mine" / "wrappers.h").write_text(WRAPPERS_H)
+    imported = import_layout(keymap)
+    layout = imported.layout
+    assert layout.layout_macro == "LAYOUT_tiny"
+    assert layout.layers[0].keys == ["LGUI_T(KC_A)", "KC_B", "KC_C", "MY_KEY", "KC_E", "MO(layer1)"]
+    # Its enum stays the header's: MY_KEY is a keycode the header defines, included as before.
+    assert [(c.name, c.headers) for c in layout.custom_keycodes] == [("MY_KEY", ["wrappers.h"])]
+
+
+def test_an_editors_stub_branch_under_ifndef_qmk_keyboard_h_is_not_read() -> None:
+    from keyconf.formats.keymap_c_import import read_keymap_c
+
+    text = """#ifndef QMK_KEYBOARD_H
+#    define LAYOUT_tiny(...) { }
+#else
+#    include QMK_KEYBOARD_H
+#endif
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = { [0] = LAYOUT_tiny(KC_A, KC_B) };"""
+    layout = read_keymap_c(text, "keymap.c", "x").layout
+    assert layout.layout_macro == "LAYOUT_tiny" and layout.layers[0].keys == ["KC_A", "KC_B"]
+
+
+def test_a_keymap_of_a_boards_folder_takes_the_revision_with_its_layout() -> None:
+    from keyconf.catalogue.resolve import CatalogueKeyboards
+    from keyconf.formats.interchange import import_text
+
+    finder = CatalogueKeyboards()
+    if finder.by_name("crkbd/rev4_0/standard") is None:
+        import pytest
+
+        pytest.skip("the catalogue of this install lacks crkbd/rev4_0 (no generated catalogue)")
+    keys = ", ".join(["KC_A"] * 46)
+    text = f"const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {{ [0] = LAYOUT_split_3x6_3_ex2({keys}) }};"
+    # keyboards/crkbd/keymaps/x builds for every crkbd; rev1 (crkbd's default) lacks the _ex2 layout.
+    imported = import_text(text, "keyboards/crkbd/keymaps/x/keymap.c", finder=finder, format="keymap.c")
+    assert imported.keyboard is not None and imported.keyboard.name.startswith("crkbd/rev4")
+    assert any("crkbd/rev1 has no layout LAYOUT_split_3x6_3_ex2" in w for w in imported.warnings)
