@@ -384,20 +384,38 @@ def _expand(
             i += 1
             continue
         args, end = split_call_arguments(tokens, i + 1)
-        substituted: list[Token] = []
-        for b in define.body:
+        # Each body token becomes a piece; `##` glues two pieces into one token (`KC_##k` with
+        # k = A is KC_A), and an argument next to `##` goes in as written, unexpanded, as in cpp.
+        pieces: list[list[Token]] = []
+        glued: list[bool] = []  # glued[k]: piece k pastes onto piece k + 1
+        body = define.body
+        for j, b in enumerate(body):
+            if b.is_("##"):
+                if glued:
+                    glued[-1] = True
+                continue
+            pasting = (j > 0 and body[j - 1].is_("##")) or (j + 1 < len(body) and body[j + 1].is_("##"))
+            piece: list[Token] = []
             if b.kind == "ident" and b.text in define.params:
                 index = define.params.index(b.text)
-                if b.text == "__VA_ARGS__":
-                    rest = args[index:]
-                    for k, arg in enumerate(rest):
-                        if k:
-                            substituted.append(Token("punct", ",", t.line, t.column))
-                        substituted.extend(_expand(arg, defines, keep, hidden, depth + 1, budget))
-                elif index < len(args):
-                    substituted.extend(_expand(args[index], defines, keep, hidden, depth + 1, budget))
+                chosen = args[index:] if b.text == "__VA_ARGS__" else args[index : index + 1]
+                for k, arg in enumerate(chosen):
+                    if k:
+                        piece.append(Token("punct", ",", t.line, t.column))
+                    piece.extend(arg if pasting else _expand(arg, defines, keep, hidden, depth + 1, budget))
             else:
-                substituted.append(_relocate(b, t))
+                piece.append(_relocate(b, t))
+            pieces.append(piece)
+            glued.append(False)
+        substituted: list[Token] = []
+        for k, piece in enumerate(pieces):
+            if k and glued[k - 1] and substituted and piece:
+                text = substituted.pop().text + piece[0].text
+                kind = "ident" if _IDENT.fullmatch(text) else "number" if text[:1].isdigit() else piece[0].kind
+                substituted.append(Token(kind, text, t.line, t.column))
+                substituted.extend(piece[1:])
+            else:
+                substituted.extend(piece)
         out.extend(_expand(substituted, defines, keep, hidden | {t.text}, depth + 1, budget))
         i = end
     return out

@@ -166,7 +166,8 @@ class _Reader:
         check_nesting(self.tokens, path)
         self.warnings: list[str] = list(pre.warnings)
         self.enums: list[dict[str, int | None]] = []
-        self.enum_values: dict[str, int] = {}
+        # The headers' enum members number what this file names with them (`[TD_MEDIA] = ...`).
+        self.enum_values: dict[str, int] = dict(self.headers.enums) if self.headers is not None else {}
         self.custom_keycode_names: set[str] = set()
         self.customs: list[CustomKeycode] = []
         self._custom_absolute: list[int] = []  # each custom keycode's value (-1: its header's)
@@ -1083,6 +1084,34 @@ def _is_number_define(define: Define) -> bool:
     return define.params is None and len(define.body) == 1 and define.body[0].kind == "number"
 
 
+def _plain_enum_values(tokens: list[Token]) -> dict[str, int]:
+    """The members of `enum { A, B = 3, C }` in a header, numbered as C numbers them; enums
+    whose values are not plain numbers (custom keycodes from SAFE_RANGE) are left out."""
+    values: dict[str, int] = {}
+    code = [t for t in tokens if t.kind != "directive"]
+    for i, t in enumerate(code):
+        if not t.is_("enum"):
+            continue
+        brace = next((j for j in range(i + 1, min(i + 3, len(code))) if code[j].is_("{")), None)
+        if brace is None:
+            continue
+        members: dict[str, int] = {}
+        following = 0
+        for part in split_top_level(code[brace + 1 : find_matching(code, brace)]):
+            if not part or part[0].kind != "ident":
+                continue
+            if len(part) > 2 and part[1].is_("="):
+                try:
+                    following = IntExpression(part[2:], {**values, **members}).evaluate()
+                except (ValueError, FormatError):
+                    members = {}
+                    break
+            members[part[0].text] = following
+            following += 1
+        values.update(members)
+    return values
+
+
 def _kept_for_later(define: Define) -> bool:
     """Defines left unexpanded: numbers (they may name layers), and a keyboard's own layout
     macros (`LAYOUT_konrad(...) { {...} }` from its header): the layout names its macro."""
@@ -1134,9 +1163,10 @@ class _HeaderFinder:
                 break
         self.read: dict[str, Path] = {}
         self.budget = self.MAX_BYTES
+        self.enums: dict[str, int] = {}  # members of the headers' plain enums (layers, tap dances)
 
     def tokens(self, name: str) -> list[Token] | None:
-        if name in self.read or len(self.read) >= self.MAX_HEADERS or _is_qmk_header(name):
+        if name in self.read or len(self.read) >= self.MAX_HEADERS:
             return None
         for folder in self.folders:
             file = folder / name
@@ -1144,9 +1174,11 @@ class _HeaderFinder:
                 self.read[name] = file
                 self.budget -= file.stat().st_size
                 try:
-                    return tokenize(file.read_text(encoding="utf-8", errors="replace"), file)
+                    tokens = tokenize(file.read_text(encoding="utf-8", errors="replace"), file)
                 except FormatError:
                     return None
+                self.enums.update(_plain_enum_values(tokens))
+                return tokens
         return None
 
 

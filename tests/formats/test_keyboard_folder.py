@@ -128,3 +128,22 @@ def test_a_keymap_of_a_boards_folder_takes_the_revision_with_its_layout() -> Non
     imported = import_text(text, "keyboards/crkbd/keymaps/x/keymap.c", finder=finder, format="keymap.c")
     assert imported.keyboard is not None and imported.keyboard.name.startswith("crkbd/rev4")
     assert any("crkbd/rev1 has no layout LAYOUT_split_3x6_3_ex2" in w for w in imported.warnings)
+
+
+def test_a_tap_dance_enum_in_a_header_numbers_the_files_table(tmp_path: Path) -> None:
+    # boardsource/lulu keymaps keep `enum { TD_MEDIA, TD_ESC }` in keymap.h beside keymap.c.
+    keymap = repository(tmp_path)
+    keymap.write_text("""#include QMK_KEYBOARD_H
+#include "keymap.h"
+tap_dance_action_t tap_dance_actions[] = {
+    [TD_ESC] = ACTION_TAP_DANCE_DOUBLE(KC_ESC, KC_CAPS),
+    [TD_MEDIA] = ACTION_TAP_DANCE_DOUBLE(KC_MPLY, KC_MNXT),
+};
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+    [0] = LAYOUT_tiny(TD(TD_MEDIA), TD(TD_ESC), KC_C, KC_D, KC_E, KC_F),
+};
+""")
+    (keymap.parent / "keymap.h").write_text("#pragma once\nenum tap_dances { TD_MEDIA, TD_ESC };\n")
+    layout = import_layout(keymap).layout
+    assert [(d.name, d.tap) for d in layout.tap_dances] == [("td_media", "KC_MPLY"), ("td_esc", "KC_ESC")]
+    assert layout.layers[0].keys[:2] == ["TD(td_media)", "TD(td_esc)"]

@@ -250,3 +250,11 @@ def test_layers_keys_name_past_the_keymap_are_added_transparent() -> None:
     assert result.layout.layer_names == ["layer0", "layer1", "layer2", "layer3"]
     assert result.layout.layers[3].keys == ["KC_TRNS"] * 3
     assert any("keys name layers 1–3, which keymaps[] does not define" in w for w in result.warnings)
+
+
+def test_token_pasting_in_wrappers_makes_one_keycode() -> None:
+    # A home-row-mod wrapper as users write them: HRM(A) is LGUI_T(KC_A) by cpp's ## pasting.
+    text = """#define HRM(k) LGUI_T(KC_##k)
+#define MOD(m, k) m##_T(k)
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = { [0] = LAYOUT(HRM(A), MOD(LSFT, KC_S), KC_B) };"""
+    assert read(text).layout.layers[0].keys == ["LGUI_T(KC_A)", "LSFT_T(KC_S)", "KC_B"]
