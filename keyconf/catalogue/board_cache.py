@@ -21,9 +21,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from keyconf.model.keyboard import Encoder, Key, Keyboard, LayoutMacro, LayoutOption, SecondaryRect
+from keyconf.model.keyboard import BoardKeycode, Encoder, Key, Keyboard, LayoutMacro, LayoutOption, SecondaryRect
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: boards keep their VIA keycode names (board_keycodes)
 CACHE_FILE = "boards.json"
 MAX_BOARDS = 8  # the most recently stored; a user opens a handful of boards
 ENVIRONMENT = ("QMK_HOME", "QMK_USERSPACE", "HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "KEYCONF_HOME")
@@ -107,6 +107,7 @@ def board_to_data(board: Keyboard) -> dict[str, Any]:
         "usb": [board.usb_vid, board.usb_pid],
         "community_layouts": list(board.community_layouts),
         "keyboard_aliases": list(board.keyboard_aliases),
+        "board_keycodes": [[k.name, k.title, k.short_name] for k in board.board_keycodes],
     }
 
 
@@ -132,6 +133,7 @@ def board_from_data(data: Mapping[str, Any]) -> Keyboard:
         usb_pid=None if pid is None else _int(pid),
         community_layouts=[_text(c) for c in data["community_layouts"]],
         keyboard_aliases=[_text(a) for a in data["keyboard_aliases"]],
+        board_keycodes=[BoardKeycode(_text(n), _text(t), _text(s)) for n, t, s in data.get("board_keycodes", [])],
     )
     return board
 

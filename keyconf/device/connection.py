@@ -18,6 +18,7 @@ from keyconf.device.errors import DeviceError, DeviceNotFound
 from keyconf.device.sync import KeymapSync, Progress
 from keyconf.device.vial_geometry import keyboard_from_vial
 from keyconf.device.vial_protocol import REFUSED_MARK
+from keyconf.model.board_keycodes import name_board_keycodes
 from keyconf.model.keyboard import Keyboard
 from keyconf.model.layout import Layout
 
@@ -166,7 +167,7 @@ def read_board_layout(
         layout = sync.read_keymap(progress, layer_names)
         if keyboard is None and board.is_vial:
             layout.geometry = geometry  # the definition lives in the board: keep it in the file
-        warnings = list(board.warnings)
+        warnings = list(board.warnings) + name_board_keycodes(layout, geometry)
         if board.is_vial and sync.snapshot is not None:
             warnings += refused_marks(sync.snapshot.keymap)
         return BoardLayout(layout, geometry, board.describe(), warnings)

@@ -32,6 +32,7 @@ from keyconf.formats.qmk_keymap_json import looks_like_keymap_json, read_keymap_
 from keyconf.formats.via_save import looks_like_via_save, read_via_save, used_positions, via_to_layout
 from keyconf.formats.vial_vil import looks_like_vil, read_vil, vil_to_layout
 from keyconf.formats.yaml_layout import LayoutFileError, dumps_layout, loads_layout
+from keyconf.model.board_keycodes import name_board_keycodes
 from keyconf.model.keyboard import Keyboard
 from keyconf.model.keycodes.languages import host_language
 from keyconf.model.layout import Layout, keycode_fields
@@ -410,7 +411,8 @@ def _import_via(
             hint="pass --keyboard with the keyboard's QMK name or its VIA definition (.json) file",
         )
     result = via_to_layout(save, found, layout_macro)
-    return Imported(result.layout, VIA, found, ([why] if why else []) + result.warnings)
+    named = name_board_keycodes(result.layout, found)
+    return Imported(result.layout, VIA, found, ([why] if why else []) + result.warnings + named)
 
 
 def _import_vil(
@@ -418,7 +420,8 @@ def _import_vil(
 ) -> Imported:
     save = read_vil(text, path)
     result = vil_to_layout(save, keyboard, layout_macro)
-    return Imported(result.layout, VIL, keyboard or result.layout.geometry, result.warnings)
+    board = keyboard or result.layout.geometry
+    return Imported(result.layout, VIL, board, result.warnings + name_board_keycodes(result.layout, board))
 
 
 _IMPORTERS: dict[str, _Importer] = {

@@ -37,7 +37,7 @@ from keyconf.formats.definition_source import (
 )
 from keyconf.formats.kle import ENCODER_LEGEND, MATRIX_LEGEND, KleKey, parse_kle
 from keyconf.model.geometry import bounding_box, key_center
-from keyconf.model.keyboard import Encoder, Key, Keyboard, LayoutMacro, LayoutOption
+from keyconf.model.keyboard import BoardKeycode, Encoder, Key, Keyboard, LayoutMacro, LayoutOption
 
 # Legend positions VIA reads (KLE reading order); the matrix and encoder ones are kle's.
 OPTION_LEGEND = 8
@@ -49,13 +49,7 @@ _USB_ID = re.compile(r"^\s*0[xX]([0-9a-fA-F]{1,4})\s*$")
 _MAX_MATRIX = 255  # VIA addresses rows and columns with one byte each
 
 
-@dataclass(frozen=True)
-class CustomKeycode:
-    """A keyboard-specific keycode (QK_KB_n in order): `name` is the C name VIA shows."""
-
-    name: str
-    title: str = ""
-    short_name: str = ""
+CustomKeycode = BoardKeycode  # a definition's `customKeycodes` entry: QK_KB_n in order
 
 
 @dataclass
@@ -296,10 +290,12 @@ def via_definition_from_data(data: Any, source: DataSource | None = None) -> Via
         usb_vid=vid,
         usb_pid=pid,
     )
+    custom_keycodes = _custom_keycodes(src, data)
+    keyboard.board_keycodes = list(custom_keycodes)
     return ViaDefinition(
         keyboard=keyboard,
         version=definition_version(data),
-        custom_keycodes=_custom_keycodes(src, data),
+        custom_keycodes=custom_keycodes,
         keycodes=[k for k in data.get("keycodes", []) if isinstance(k, str)]
         if isinstance(data.get("keycodes"), list)
         else [],

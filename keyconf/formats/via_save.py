@@ -56,7 +56,7 @@ from keyconf.model.macro_text import MacroTextError, format_macro_text, parse_ma
 
 DEFAULT_MACRO_COUNT = 16  # QMK's DYNAMIC_KEYMAP_MACRO_COUNT default; VIA wants the board's exact count
 _QK_MACRO, _QK_MACRO_MAX = 0x7700, 0x777F
-_QK_KB, _QK_KB_MAX = 0x7E00, 0x7EFF
+_QK_KB, _QK_KB_MAX = 0x7E00, 0x7E3F  # VIA's CUSTOM(n) range; it caps n there (QK_USER_n is hex)
 
 
 @dataclass

@@ -88,6 +88,17 @@ class LayoutMacro:
         return sum(1 for k in self.keys if k.takes_slot)
 
 
+@dataclass(frozen=True)
+class BoardKeycode:
+    """A keycode the keyboard's own firmware defines, QK_KB_n with n its place in
+    `Keyboard.board_keycodes`, as its VIA or Vial definition names it: `name` in menus,
+    `short_name` on the keycap, `title` a longer description."""
+
+    name: str
+    title: str = ""
+    short_name: str = ""
+
+
 @dataclass
 class Keyboard:
     """A keyboard definition.
@@ -110,6 +121,7 @@ class Keyboard:
     usb_pid: int | None = None
     community_layouts: list[str] = field(default_factory=list)
     keyboard_aliases: list[str] = field(default_factory=list)
+    board_keycodes: list[BoardKeycode] = field(default_factory=list)  # QK_KB_0, QK_KB_1 … by name
 
     def resolve_layout_name(self, name: str) -> str | None:
         """The current macro name for `name`, following `layout_aliases`; None if unknown."""

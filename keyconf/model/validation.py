@@ -22,6 +22,7 @@ from keyconf.model.problems import Location, Problem, error, warning
 MOMENTARY = frozenset({"MO", "LT", "LM", "OSL", "TT"})
 TOGGLING = frozenset({"TG", "TO", "DF", "PDF"})
 LAYER_HEADS = MOMENTARY | TOGGLING
+_QK_KB, _QK_KB_MAX = 0x7E00, 0x7E3F  # the keyboard's own keycodes (QK_KB_n)
 # Tri-layer keys reach these layers (QMK's defaults: TRI_LAYER_LOWER/UPPER/ADJUST_LAYER).
 TRI_LAYER_TARGETS = {"TL_LOWR": (1, 3), "TL_UPPR": (2, 3)}
 
@@ -251,7 +252,10 @@ class _Checker:
                             f"0x{user.value:04X}", location, "remove the `value:` of one", code="custom-keycode-value")
             values.setdefault(user.value, custom.name)
         if layout.custom_keycodes and layout.c_source is None:
+            # The keyboard's own keycodes (pinned to QK_KB_n, named by its VIA definition) work
+            # through the keyboard's code.
             used = {c.name for c in layout.custom_keycodes if not c.external
+                    and not (c.value is not None and _QK_KB <= c.value <= _QK_KB_MAX)
                     and any(k.op == kc.OP_CUSTOM and k.name == c.name for k in self.parsed.values())}
             for name in sorted(used):
                 index = layout.custom_keycode_names.index(name)

@@ -1,0 +1,64 @@
+"""The keyboard's own keycodes (QK_KB_n) keep the names its VIA definition gives them.
+
+Keychron's K8 Pro definition names CUSTOM(4) "Misson Control" (shortName MCtrl); a VIA save holds
+only CUSTOM(4). Imported with the definition, the key is a custom keycode of that name pinned to
+QK_KB_4, the window shows MCtrl, and a VIA save written again holds CUSTOM(4) once more."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from keyconf.formats.interchange import import_layout
+from keyconf.formats.via_definition import keyboard_from_via
+from keyconf.formats.via_save import layout_to_via
+from keyconf.model.layout import CustomKeycode, Layer, Layout
+from keyconf.model.validation import validate
+
+DEFINITION = {
+    "name": "Test Pad", "vendorId": "0x3434", "productId": "0x0999",
+    "matrix": {"rows": 1, "cols": 4},
+    "customKeycodes": [
+        {"name": "Left Option", "title": "Left Option", "shortName": "LOpt"},
+        {"name": "Misson Control", "title": "Misson Control, availabe in macOS", "shortName": "MCtrl"},
+        {"name": "Task View", "title": "Task View in windows", "shortName": "Task"},
+    ],
+    "layouts": {"keymap": [["0,0", "0,1", "0,2", "0,3"]]},
+}  # fmt: skip
+
+
+def write(tmp_path: Path, name: str, data: object) -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_a_via_save_with_its_definition_gets_the_keycode_names(tmp_path: Path) -> None:
+    definition = keyboard_from_via(DEFINITION)
+    save = {"name": "Test Pad", "vendorProductId": 0x34340999, "macros": [""] * 16,
+            "layers": [["CUSTOM(1)", "KC_A", "CUSTOM(0)", "CUSTOM(1)"], ["KC_TRNS", "CUSTOM(2)", "KC_B", "CUSTOM(3)"]]}
+    imported = import_layout(write(tmp_path, "pad.layout.json", save), keyboard=definition)
+    layout = imported.layout
+    assert layout.layers[0].keys == ["MISSON_CONTROL", "KC_A", "LEFT_OPTION", "MISSON_CONTROL"]
+    assert layout.layers[1].keys == ["KC_TRNS", "TASK_VIEW", "KC_B", "QK_KB_3"]  # the definition names 3
+    assert layout.custom_keycodes[0] == CustomKeycode("MISSON_CONTROL", "MCtrl", "Misson Control, availabe in macOS",
+                                                      0x7E01)
+    assert any("MISSON_CONTROL (Misson Control)" in w for w in imported.warnings)
+    # They work through the keyboard's own code: no "does nothing without C code" warning.
+    assert [p.code for p in validate(layout, imported.keyboard)] == ["unreachable-layer"]  # layer 1: no MO()
+    # Written again, VIA gets the same values; read back, the same names.
+    assert imported.keyboard is not None
+    again = json.loads(layout_to_via(layout, imported.keyboard))
+    assert again["layers"] == save["layers"]
+    back = import_layout(write(tmp_path, "again.layout.json", again), keyboard=definition).layout
+    assert back.layers == layout.layers and back.custom_keycodes == layout.custom_keycodes
+
+
+def test_a_layouts_own_keycodes_are_not_written_as_via_custom_keycodes(tmp_path: Path) -> None:
+    """QK_USER_n (0x7E40 on) is past VIA's CUSTOM(n) range (QK_KB_0..63): VIA would cap CUSTOM(64)
+    to 0x7E3F, another keycode."""
+    keyboard = keyboard_from_via(DEFINITION)
+    layout = Layout("Test Pad", "LAYOUT", layers=[Layer("base", ["ALTTAB", "KC_A", "KC_B", "KC_C"])],
+                    custom_keycodes=[CustomKeycode("ALTTAB")])
+    written = json.loads(layout_to_via(layout, keyboard))["layers"][0][0]
+    assert written != "CUSTOM(64)" and written == "QK_USER_0"
