@@ -56,6 +56,8 @@ from keyconf.model.layout import (
 )
 
 MAX_KEYMAP_C_CHARS = 256 * 1024
+# Calls whose first argument names a layer (or, for TD, a tap dance) rather than a keycode.
+_LAYER_ARGUMENT = frozenset({"MO", "TG", "TO", "DF", "OSL", "TT", "PDF", "LT", "LM", "TD"})
 # Layer keys whose value keeps the layer number in its low bits (QK_TO, QK_MOMENTARY, ...: 0x52X0).
 _LAYER_KEYS = frozenset({"MO", "TG", "TO", "DF", "OSL", "TT", "PDF"})
 _TAP_DANCE_TYPES = ("tap_dance_action_t", "qk_tap_dance_action_t")
@@ -165,7 +167,10 @@ class _Reader:
         self.tokens = pre.tokens
         check_nesting(self.tokens, path)
         self.warnings: list[str] = list(pre.warnings)
-        self.enums: list[dict[str, int | None]] = []
+        # The headers' enums come first: a layer enum there names this file's layers.
+        self.enums: list[dict[str, int | None]] = (
+            [dict(group) for group in self.headers.enum_groups] if self.headers is not None else []
+        )
         # The headers' enum members number what this file names with them (`[TD_MEDIA] = ...`).
         self.enum_values: dict[str, int] = dict(self.headers.enums) if self.headers is not None else {}
         self.custom_keycode_names: set[str] = set()
@@ -767,10 +772,24 @@ class _Reader:
 
     def _keycode_text(self, tokens: list[Token], symbols: dict[str, str]) -> str:
         tokens = unwrap_parentheses(tokens)
-        renamed = [
-            Token(t.kind, symbols[t.text], t.line, t.column) if t.kind == "ident" and t.text in symbols else t
-            for t in tokens
-        ]
+        renamed: list[Token] = []
+        for i, t in enumerate(tokens):
+            if t.kind != "ident":
+                renamed.append(t)
+                continue
+            names_a_layer = (i >= 2 and tokens[i - 1].is_("(") and tokens[i - 2].text in _LAYER_ARGUMENT
+                             and i + 1 < len(tokens) and (tokens[i + 1].is_(",") or tokens[i + 1].is_(")")))
+            if t.text in symbols and (names_a_layer or t.text not in self.enum_values):
+                renamed.append(Token(t.kind, symbols[t.text], t.line, t.column))
+            elif not names_a_layer and t.text in self.enum_values and REGISTRY.get(t.text) is None:
+                # An enum constant where a keycode goes (`LT(FN, BASE)`, BASE = 0 of the layer
+                # enum) is its number, as C reads it: here KC_NO.
+                renamed.append(Token("number", f"0x{self.enum_values[t.text] & 0xFFFF:04X}", t.line, t.column))
+            elif names_a_layer and tokens[i - 2].text == "TD" and t.text in self.enum_values:
+                # TD(X) of a dance whose table keyconf did not read: the number C gives X.
+                renamed.append(Token("number", str(self.enum_values[t.text]), t.line, t.column))
+            else:
+                renamed.append(t)
         for t in renamed:
             if t.kind in ("string", "char") or (t.kind == "punct" and t.text in "{};="):
                 raise FormatError(f"`{render(tokens)}` is not a keycode expression", self.path, t.line, t.column)
@@ -1084,9 +1103,10 @@ def _is_number_define(define: Define) -> bool:
     return define.params is None and len(define.body) == 1 and define.body[0].kind == "number"
 
 
-def _plain_enum_values(tokens: list[Token]) -> dict[str, int]:
-    """The members of `enum { A, B = 3, C }` in a header, numbered as C numbers them; enums
+def _plain_enums(tokens: list[Token]) -> list[dict[str, int]]:
+    """The members of each `enum { A, B = 3, C }` in a header, numbered as C numbers them; enums
     whose values are not plain numbers (custom keycodes from SAFE_RANGE) are left out."""
+    groups: list[dict[str, int]] = []
     values: dict[str, int] = {}
     code = [t for t in tokens if t.kind != "directive"]
     for i, t in enumerate(code):
@@ -1109,7 +1129,9 @@ def _plain_enum_values(tokens: list[Token]) -> dict[str, int]:
             members[part[0].text] = following
             following += 1
         values.update(members)
-    return values
+        if members:
+            groups.append(members)
+    return groups
 
 
 def _kept_for_later(define: Define) -> bool:
@@ -1164,6 +1186,7 @@ class _HeaderFinder:
         self.read: dict[str, Path] = {}
         self.budget = self.MAX_BYTES
         self.enums: dict[str, int] = {}  # members of the headers' plain enums (layers, tap dances)
+        self.enum_groups: list[dict[str, int]] = []  # the same, enum by enum
 
     def tokens(self, name: str) -> list[Token] | None:
         if name in self.read or len(self.read) >= self.MAX_HEADERS:
@@ -1177,7 +1200,9 @@ class _HeaderFinder:
                     tokens = tokenize(file.read_text(encoding="utf-8", errors="replace"), file)
                 except FormatError:
                     return None
-                self.enums.update(_plain_enum_values(tokens))
+                for group in _plain_enums(tokens):
+                    self.enums.update(group)
+                    self.enum_groups.append(group)
                 return tokens
         return None
 

@@ -258,3 +258,19 @@ def test_token_pasting_in_wrappers_makes_one_keycode() -> None:
 #define MOD(m, k) m##_T(k)
 const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = { [0] = LAYOUT(HRM(A), MOD(LSFT, KC_S), KC_B) };"""
     assert read(text).layout.layers[0].keys == ["LGUI_T(KC_A)", "LSFT_T(KC_S)", "KC_B"]
+
+
+def test_an_enum_constant_where_a_keycode_goes_is_its_number() -> None:
+    # WandersFar's Planck: `LT(FN, BASE)` with BASE = 0 of the layer enum, caught by
+    # `case LT(FN, BASE):` in process_record_user. C reads BASE as 0 there: LT(3, KC_NO).
+    text = """enum layer_names { BASE, OZ, GAME, FN };
+enum tap_dances { TD_HOME, TD_END };
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+    [BASE] = LAYOUT(LT(FN, BASE), MO(FN), TD(TD_END)),
+    [OZ] = LAYOUT(KC_TRNS, KC_TRNS, KC_TRNS),
+    [GAME] = LAYOUT(KC_TRNS, KC_TRNS, KC_TRNS),
+    [FN] = LAYOUT(KC_TRNS, KC_TRNS, KC_TRNS),
+};"""
+    keys = read(text).layout.layers[0].keys
+    # TD_END names a dance whose table lives elsewhere (a .c the file includes): C's number for it.
+    assert keys == ["LT(fn, 0x0000)", "MO(fn)", "TD(1)"]
