@@ -201,10 +201,12 @@ class QmkSetupPanel(QWidget):
         if self.cancelled or status != QProcess.ExitStatus.NormalExit:
             self.message.setText("The download was cancelled." + left)
             return
-        self.message.setText(
-            f"QMK's set-up stopped (exit status {code}) before {target} was complete: see its output above."
-            + left
-        )
+        output = self.output_text()
+        if "Could not resolve host" in output or "unable to access" in output:
+            why = "could not reach GitHub (is this computer online?)"
+        else:
+            why = f"stopped (exit status {code}) before {target} was complete"
+        self.message.setText(f"QMK's set-up {why}: see its output below." + left)
 
     def _remove_partial_target(self) -> bool:
         """Take away what the stopped set-up made: the folder keyconf created, or the contents of
@@ -214,14 +216,17 @@ class QmkSetupPanel(QWidget):
             return False
         try:
             if self._made_target:
-                if target.exists():
-                    shutil.rmtree(target)
+                if not target.exists():
+                    return False  # nothing was made (git cleans up a clone that never started)
+                shutil.rmtree(target)
             else:
-                for entry in list(target.iterdir()):
+                entries = list(target.iterdir())
+                for entry in entries:
                     if entry.is_dir() and not entry.is_symlink():
                         shutil.rmtree(entry)
                     else:
                         entry.unlink()
+                return bool(entries)
         except OSError:
             return False
         return True

@@ -32,7 +32,7 @@ if "setup" not in args:
 home = Path(args[args.index("--home") + 1])
 print("Ψ Cloning qmk/qmk_firmware into", home, flush=True)
 mode = os.environ.get("FAKE_SETUP")
-if mode in ("slow", "fail"):  # a clone under way: half a tree, and a `git` child still writing
+if mode in ("slow", "fail", "crash"):  # a clone under way: half a tree, and a `git` child still writing
     (home / ".git").mkdir(parents=True, exist_ok=True)
     (home / "keyboards").mkdir(exist_ok=True)
 if mode == "slow":
@@ -43,6 +43,8 @@ if mode == "slow":
 if mode == "fail":
     print("fatal: unable to access 'https://github.com/qmk/qmk_firmware/'", flush=True)
     sys.exit(1)
+if mode == "crash":
+    sys.exit(3)
 sys.path.insert(0, os.environ["FAKE_TREE_MODULE"])
 from fake_tree import make_fake_tree
 make_fake_tree(home)
@@ -184,13 +186,24 @@ def test_a_failed_download_is_shown_and_can_be_tried_again(qtbot, no_tree, tmp_p
     parent = tmp_path / "code"
     parent.mkdir()
     monkeypatch.setenv("FAKE_SETUP", "fail")
-    dialog = open_dialog(qtbot, [parent, parent])
+    dialog = open_dialog(qtbot, [parent, parent, parent])
     panel = dialog.setup_panel
     qtbot.mouseClick(panel.create_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not panel.running, timeout=10_000)
-    assert "exit status 1" in panel.message.text() and "unable to access" in panel.output_text()
+    assert panel.message.text() == (
+        "QMK's set-up could not reach GitHub (is this computer online?): see its output below. "
+        f"The unfinished {parent / 'qmk_firmware'} was removed."
+    )
+    assert "unable to access" in panel.output_text()
     assert not dialog.build_button.isEnabled() and panel.create_button.isEnabled()
     assert not (parent / "qmk_firmware").exists()  # the half clone is gone: the same place works again
+    monkeypatch.setenv("FAKE_SETUP", "crash")
+    qtbot.mouseClick(panel.create_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not panel.running, timeout=10_000)
+    assert panel.message.text().startswith(
+        f"QMK's set-up stopped (exit status 3) before {parent / 'qmk_firmware'} was complete: see its output below."
+    )
+    assert not (parent / "qmk_firmware").exists()
     monkeypatch.delenv("FAKE_SETUP")
     with qtbot.waitSignal(dialog.build_finished, timeout=30_000) as finished:
         qtbot.mouseClick(panel.create_button, Qt.MouseButton.LeftButton)
