@@ -133,14 +133,26 @@ class _Checker:
         fields = list(keycode_fields(self.layout, macros=False))
         uses = collections.Counter(field.text for field in fields)
         reported: set[str] = set()
+        for text in uses:  # layouts repeat keycodes (KC_TRNS…): judge each text once
+            judged[text] = self._judge(text)
+        families = _unknown_families({t for t, j in judged.items() if j[2] is not None
+                                      and j[2].message.startswith("unknown keycode")})
         for field in fields:
             location, text, source_layer = field.location, field.text, field.layer
-            if text not in judged:  # layouts repeat keycodes (KC_TRNS…): judge each text once
-                judged[text] = self._judge(text)
             keycode, code, exc, replacement = judged[text]
             if exc is not None or keycode is None:
                 assert exc is not None
-                if text not in reported:  # one error per text, at its first key: no cascade
+                family = families.get(text)
+                if family is not None and family[0] not in reported:  # one error for a family of names
+                    reported.add(family[0])
+                    names = ", ".join(f"`{n}`" for n in family[1][:3])
+                    rest = f" and {len(family[1]) - 3} more" if len(family[1]) > 3 else ""
+                    yield error(f"{names}{rest}: {len(family[1])} unknown names of one family ({family[0]}…), "
+                                "most likely from a header of the user's C code (a language or userspace header) "
+                                "that keyconf cannot see", location,
+                                "write the keycodes they stand for, or import the keymap.c that includes the header",
+                                code=code)
+                if family is None and text not in reported:  # one error per text, at its first key: no cascade
                     reported.add(text)
                     more = uses[text] - 1
                     also = f" (and on {more} more key{'s' if more > 1 else ''})" if more else ""
@@ -451,6 +463,22 @@ class _Checker:
             ):
                 return True
         return False
+
+
+_FAMILY_NAME = re.compile(r"^([A-Z][A-Z0-9]{0,5}_)[A-Z0-9_]+$")
+_FAMILY_SIZE = 3  # this many unknown names with one prefix are one family (PG_A, PG_VIRG, PG_Z …)
+
+
+def _unknown_families(texts: set[str]) -> dict[str, tuple[str, list[str]]]:
+    """Unknown names sharing a prefix (`PG_VIRG`, `PG_A`: a header's aliases), by name:
+    (prefix, the family's names in order)."""
+    by_prefix: dict[str, list[str]] = {}
+    for text in sorted(texts):
+        match = _FAMILY_NAME.match(text)
+        if match:
+            by_prefix.setdefault(match.group(1), []).append(text)
+    return {name: (prefix, names) for prefix, names in by_prefix.items() if len(names) >= _FAMILY_SIZE
+            for name in names}
 
 
 def _layer_refs(keycode: kc.Keycode, ctx: kc.ParseContext) -> list[tuple[str, int]]:

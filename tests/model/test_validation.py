@@ -245,3 +245,13 @@ def test_names_that_are_keycodes_or_functions_are_not_looked_up_as_language_alia
     layout.layers[0].keys[1] = "DE_Z"
     with pytest.raises(AssertionError, match="host languages were read"):
         validate(layout, resolve_keyboard(layout))
+
+
+def test_unknown_names_of_one_family_are_one_error():
+    """A header's aliases keyconf cannot see (a user's language header: PG_A, PG_VIRG …)."""
+    layout = Layout("test/board", "LAYOUT", layers=[
+        layer("base", "PG_A", "PG_VIRG", "PG_Z", "PG_A", "MO(nav)", "KC_SPCE"), layer("nav", "PG_E")])
+    problems = validate(layout, keyboard())
+    assert codes(problems) == [("unknown-keycode", ("layers", 0, 0)), ("unknown-keycode", ("layers", 0, 5))]
+    assert "`PG_A`, `PG_E`, `PG_VIRG` and 1 more: 4 unknown names of one family (PG_…)" in problems[0].message
+    assert "header" in problems[0].message and problems[0].hint
