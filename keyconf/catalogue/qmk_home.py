@@ -36,6 +36,23 @@ HOW_TO_GET_A_TREE = (
 )
 
 
+def qmk_setup_command() -> str:
+    """`qmk setup` as the person can type it: keyconf's own `qmk` lives beside its Python, which
+    is not on PATH when keyconf was installed into a virtual environment or with pipx."""
+    import shutil
+    import sys
+
+    if shutil.which("qmk"):
+        return "qmk setup"
+    own = shutil.which("qmk", path=str(Path(sys.executable).parent))
+    return f"{own} setup" if own else "qmk setup"
+
+
+def how_to_get_a_tree() -> str:
+    """HOW_TO_GET_A_TREE with the `qmk setup` command this machine can run."""
+    return HOW_TO_GET_A_TREE.replace("`qmk setup`", f"`{qmk_setup_command()}`", 1)
+
+
 @dataclass(frozen=True)
 class Tried:
     """One place that was looked at, and why it did not hold a tree."""
@@ -48,11 +65,11 @@ class Tried:
 class QmkHomeNotFound(Exception):
     """No usable qmk_firmware tree: `message` says what was tried, `hint` how to fix it."""
 
-    def __init__(self, message: str, tried: list[Tried], hint: str = HOW_TO_GET_A_TREE):
+    def __init__(self, message: str, tried: list[Tried], hint: str | None = None):
         super().__init__(message)
         self.message = message
         self.tried = tried
-        self.hint = hint
+        self.hint = hint if hint is not None else how_to_get_a_tree()
 
     def __str__(self) -> str:
         return f"{self.message}; {self.hint}"
@@ -178,7 +195,7 @@ def find_qmk_home(
             raise QmkHomeNotFound(
                 f"{source} points at {path}, which is not a qmk_firmware tree ({tried[-1].reason})",
                 tried,
-                hint=f"fix {source}, or {HOW_TO_GET_A_TREE}",
+                hint=f"fix {source}, or {how_to_get_a_tree()}",
             )
         return found
 

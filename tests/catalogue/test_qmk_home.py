@@ -156,3 +156,20 @@ def test_userspace_build_targets(tmp_path: Path) -> None:
                                         ["bad"], [1, 2]])
     assert userspace_build_targets(space) == [("crkbd", "mine"), ("planck/rev6", "other")]
     assert userspace_build_targets(tmp_path / "missing") == []
+
+
+def test_the_hint_names_a_qmk_setup_the_person_can_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """keyconf's own `qmk` sits beside its Python: off PATH (a virtual environment not activated,
+    pipx), the hint names it by its path; on PATH, plainly."""
+    import shutil
+    import sys
+
+    from keyconf.catalogue.qmk_home import how_to_get_a_tree
+
+    own = shutil.which("qmk", path=str(Path(sys.executable).parent))
+    if own is None:
+        pytest.skip("no qmk beside this Python (keyconf's dependency is not installed here)")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert f"`{own} setup`" in how_to_get_a_tree()
+    monkeypatch.setenv("PATH", str(Path(own).parent))
+    assert "get one with `qmk setup`" in how_to_get_a_tree()

@@ -11,7 +11,7 @@ from pathlib import Path
 from keyconf.catalogue.bundle import bundle_folder
 from keyconf.catalogue.catalogue import Catalogue
 from keyconf.catalogue.entry import KeyboardEntry
-from keyconf.catalogue.qmk_home import HOW_TO_GET_A_TREE
+from keyconf.catalogue.qmk_home import how_to_get_a_tree
 from keyconf.catalogue.search import Match, parse_usb_id
 from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand, input_exit_code
 
@@ -49,7 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     catalogue = Catalogue.open(args.qmk_home, cwd=Path.cwd(), refresh=args.refresh)
     if args.qmk_home and catalogue.status.qmk_problem:
-        raise CommandError(catalogue.status.qmk_problem.split("; ")[0], EXIT_USAGE, hint=HOW_TO_GET_A_TREE)
+        raise CommandError(catalogue.status.qmk_problem.split("; ")[0], EXIT_USAGE, hint=how_to_get_a_tree())
     if args.add:
         return _add_definition(args.add, catalogue)
     if args.update:
