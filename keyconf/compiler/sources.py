@@ -6,6 +6,7 @@ writes. Pure: no files, no tree; what the target QMK accepts comes in as a `QmkD
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from keyconf.compiler.config_h import VIA_DEFAULT_LAYERS, generate_config_h, settings_defines
@@ -98,7 +99,10 @@ def generate_sources(
     defines, setting_problems = settings_defines(layout.settings)
     problems += setting_problems
     defines.update(keymap.config)
-    features = set(keymap.features)
+    for index, feature in enumerate(layout.features):
+        if not re.fullmatch(r"[A-Z][A-Z0-9_]*_ENABLE", feature):
+            problems.append(SourceProblem(f"`{feature}` is not a QMK feature switch", SourceRef.of("features", index)))
+    features = set(keymap.features) | {f for f in layout.features if re.fullmatch(r"[A-Z][A-Z0-9_]*_ENABLE", f)}
     if options.lto:
         features.add("LTO_ENABLE")
     if options.via:

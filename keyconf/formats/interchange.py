@@ -28,10 +28,11 @@ from keyconf.formats.document_limits import (
 from keyconf.formats.format_error import FormatError, KeyboardMismatch
 from keyconf.formats.keyboard_folder import definition_files, local_keyboard
 from keyconf.formats.keymap_c_import import keyboard_from_path, looks_like_keymap_c, read_keymap_c
+from keyconf.formats.qmk_build_files import apply_rules, parse_rules_mk
 from keyconf.formats.qmk_keymap_json import looks_like_keymap_json, read_keymap_json
 from keyconf.formats.via_save import looks_like_via_save, read_via_save, used_positions, via_to_layout
 from keyconf.formats.vial_vil import looks_like_vil, read_vil, vil_to_layout
-from keyconf.formats.yaml_layout import LayoutFileError, dumps_layout, loads_layout
+from keyconf.formats.yaml_layout import FEATURE_RE, LayoutFileError, dumps_layout, loads_layout
 from keyconf.model.board_keycodes import name_board_keycodes
 from keyconf.model.keyboard import Keyboard
 from keyconf.model.keycodes.languages import host_language
@@ -281,6 +282,7 @@ def _import_keymap_c(
     config_h = _config_h_beside(path)
     result = read_keymap_c(text, path, name, config_h)
     layout, warnings = result.layout, list(result.warnings)
+    _features_beside(path, layout, warnings)
     _spell_as_keyconf(layout)
     _set_host_language(layout, warnings, text)
     found = keyboard or (finder.by_name(name) if name else None)
@@ -383,6 +385,28 @@ def _config_h_beside(path: str | Path) -> str | None:
         return read_text(config)
     except FormatError:
         return None
+
+
+def _features_beside(path: str | Path, layout: Layout, warnings: list[str]) -> None:
+    """The rules.mk in a keymap's folder switches QMK features on for its C code (OLED_ENABLE,
+    TAP_DANCE_ENABLE…): the layout keeps those switched on (`features:`). `= no` cannot be
+    kept: a layout only adds to what the board has."""
+    rules = Path(path).with_name("rules.mk")
+    if not rules.is_file():
+        return
+    try:
+        text = read_text(rules)
+    except FormatError:
+        return
+    switches = apply_rules(parse_rules_mk(text))
+    on = [key for key, value in switches.items() if FEATURE_RE.match(key) and value.strip().lower() == "yes"]
+    layout.features = list(dict.fromkeys([*layout.features, *on]))
+    off = [key for key, value in switches.items() if FEATURE_RE.match(key) and value.strip().lower() == "no"]
+    if on:
+        warnings.append(f"rules.mk beside the keymap switches on {', '.join(on)}: the layout keeps them (`features:`)")
+    if off:
+        warnings.append(f"rules.mk beside the keymap switches off {', '.join(off)}; a layout cannot switch off what "
+                        "the board enables, so the board's own settings apply to them")
 
 
 def _spell_as_keyconf(layout: Layout) -> None:

@@ -74,6 +74,7 @@ SECTION_ORDER = (
     "host_language",
     "layout_options",
     "settings",
+    "features",
     "layers",
     "encoders",
     "macros",
@@ -90,6 +91,7 @@ KNOWN_SECTIONS = frozenset(SECTION_ORDER)
 HEADER = "# keyconf layout (format 1): see docs/layout-format.md\n"
 LAYER_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 C_IDENTIFIER_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+FEATURE_RE = re.compile(r"^[A-Z][A-Z0-9_]*_ENABLE$")
 C_SOURCE_SUFFIXES = (".c", ".h", ".inc")
 _MOST_SPLIT_PIECES = 8  # items one unquoted keycode can be cut into at its commas
 
@@ -322,6 +324,8 @@ class _Reader:
             layout.layout_options = self.read_layout_options(data["layout_options"])
         if "settings" in data:
             layout.settings = self.read_settings(data["settings"])
+        if "features" in data:
+            layout.features = self.read_features(data["features"])
         layout.layers = self.read_layers(data["layers"])
         if "encoders" in data:
             self.read_encoders(data["encoders"], layout)
@@ -354,6 +358,15 @@ class _Reader:
                 options[label] = self.integer(choice, path, f"layout option `{label}`", 0, 255)
             self.mark(path, path)
         return options
+
+    def read_features(self, value: Any) -> list[str]:
+        """`features: [OLED_ENABLE, RGB_MATRIX_ENABLE]`: rules.mk switches the layout turns on."""
+        names = self.name_list(value, ("features",), "`features`")
+        for index, name in enumerate(names):
+            if not FEATURE_RE.match(name):
+                raise self.fail(f"`{name}` is not a QMK feature switch", ("features", index),
+                                hint="rules.mk names such as OLED_ENABLE or RGB_MATRIX_ENABLE")
+        return list(dict.fromkeys(names))
 
     def read_settings(self, value: Any) -> dict[str, int | bool | str]:
         settings: dict[str, int | bool | str] = {}
@@ -855,6 +868,11 @@ class _SectionWriter:
         for label, choice in self.layout.layout_options.items():
             lines.append(f"  {_mapping_key(label)}: {choice}\n")
         return "".join(lines)
+
+    def s_features(self) -> str:
+        if not self.layout.features:
+            return ""
+        return f"features: [{', '.join(self.layout.features)}]  # rules.mk switches for the C code\n"
 
     def s_settings(self) -> str:
         if not self.layout.settings:

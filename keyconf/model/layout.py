@@ -153,6 +153,9 @@ class Layout:
     combos: list[Combo] = field(default_factory=list)
     key_overrides: list[KeyOverride] = field(default_factory=list)
     settings: dict[str, int | bool | str] = field(default_factory=dict)  # tapping_term, combo_term…
+    # QMK features the build switches on for the layout's C code (rules.mk's `X_ENABLE = yes`:
+    # OLED_ENABLE, RGB_MATRIX_ENABLE…), on top of those its keycodes and tables need.
+    features: list[str] = field(default_factory=list)
     custom_keycodes: list[CustomKeycode] = field(default_factory=list)
     c_source: CSource | None = None
     geometry: Keyboard | None = None

@@ -147,3 +147,31 @@ const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
     layout = import_layout(keymap).layout
     assert [(d.name, d.tap) for d in layout.tap_dances] == [("td_media", "KC_MPLY"), ("td_esc", "KC_ESC")]
     assert layout.layers[0].keys[:2] == ["TD(td_media)", "TD(td_esc)"]
+
+
+def test_rules_mk_beside_a_keymap_switches_features_on_for_its_layout(tmp_path: Path) -> None:
+    from keyconf.compiler.sources import generate_sources
+
+    keymap = repository(tmp_path)
+    (keymap.parent / "rules.mk").write_text(
+        "OLED_ENABLE = yes  # the C code draws on it\nTAP_DANCE_ENABLE=yes\nRGBLIGHT_ENABLE = no\nMCU = RP2040\n")
+    imported = import_layout(keymap)
+    layout = imported.layout
+    assert layout.features == ["OLED_ENABLE", "TAP_DANCE_ENABLE"]
+    assert any("switches off RGBLIGHT_ENABLE" in w for w in imported.warnings)
+    text = dumps_layout(layout, imported.keyboard)
+    assert "features: [OLED_ENABLE, TAP_DANCE_ENABLE]" in text
+    again = loads_layout(text).layout
+    assert again.features == layout.features
+    rules = generate_sources(again, imported.keyboard).rules_mk
+    assert "OLED_ENABLE" in rules and "TAP_DANCE_ENABLE" in rules and "RGBLIGHT" not in rules
+
+
+def test_a_features_entry_that_is_no_switch_is_refused() -> None:
+    import pytest
+
+    from keyconf.formats.yaml_layout import LayoutFileError
+
+    with pytest.raises(LayoutFileError, match="is not a QMK feature switch"):
+        loads_layout("keyboard: crkbd/rev1\nlayout: LAYOUT_split_3x5_3\nfeatures: [OLED_ENABLE, 'X = yes\\nY']\n"
+                     "layers:\n  base: [" + ", ".join(["KC_A"] * 36) + "]\n")
