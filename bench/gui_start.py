@@ -23,8 +23,8 @@ Warm switches are one image copy; their p95 on a busy machine is the scheduler's
 Cold switch CPU (60 switches, in-process): 11.2 ms before the cached cap outlines, 8.2 ms after;
 and the other layers are now drawn ahead once the board is still, so a user's first switch is warm.
 The start is still above 2x: what remains is mostly fixed cost of PySide6 for the ~60 Qt classes a
-real window touches (the `Qt` namespace alone creates ~100 enums, ~25 ms idle), the model's
-dataclasses and PyYAML's import (~20 ms), each a few ms, none of them device/catalogue code.
+real window touches (the first use of the `Qt` namespace alone took 63-88 ms on this busy machine),
+the model's dataclasses and PyYAML's import: none of it device, flash, compiler or catalogue code.
 """
 
 from __future__ import annotations
