@@ -141,9 +141,10 @@ def check(text: str, path: str, tree: Path, dialect: QmkDialect, work: Path) -> 
     expected = [[became.get(value, value) for value in row.split()] for row in rows]
     got = [row.split() for row in ours]
     # QMK reads a layer past keymaps[] as KC_TRNS; keyconf's import makes the layers keys name.
-    transparent = str(0x0001)
-    while len(expected) < len(got) and all(value == transparent for value in got[len(expected)]):
-        expected.append([transparent] * COLUMNS)
+    keys = len(layout.layers[0].keys)  # the LAYOUT arguments of a row; the columns after them are 0
+    empty = [str(0x0001)] * keys + ["0"] * (COLUMNS - keys)
+    while len(expected) < len(got) and got[len(expected)] == empty:
+        expected.append(empty)
     if expected == got:
         return Outcome("match")
     for layer, (a, b) in enumerate(zip(expected, got, strict=False)):
