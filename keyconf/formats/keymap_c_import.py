@@ -204,6 +204,7 @@ class _Reader:
         entries = self._entries(keymaps)
         if not entries:
             raise FormatError("the `keymaps[]` array is empty", self.path, keymaps[0].line if keymaps else None)
+        entries = self._spread_ranges(entries)
         layer_idents, indices = self._layer_indices(entries)
         count = max(indices) + 1
         names = self._layer_names(layer_idents, indices, count)
@@ -653,6 +654,23 @@ class _Reader:
             ) from None
 
     # -- layers ------------------------------------------------------------------------------
+
+    def _spread_ranges(self, entries: list[_Entry]) -> list[_Entry]:
+        """`[1 ... DYNAMIC_KEYMAP_LAYER_COUNT - 1] = LAYOUT(...)` (GCC's range designator) gives
+        each layer of the range the same keys: one entry per layer, numbered."""
+        spread: list[_Entry] = []
+        for entry in entries:
+            if entry.designator is None or len(split_top_level(entry.designator, "...")) != 2:
+                spread.append(entry)
+                continue
+            if "DYNAMIC_KEYMAP_LAYER_COUNT" not in self.late_defines and "DYNAMIC_KEYMAP_LAYER_COUNT" not in (
+                    self.enum_values):
+                self.enum_values["DYNAMIC_KEYMAP_LAYER_COUNT"] = 4  # QMK's default (quantum/dynamic_keymap.c)
+                self.warnings.append("DYNAMIC_KEYMAP_LAYER_COUNT is read as QMK's default, 4 (the file's config.h "
+                                     "may set another)")
+            for index in self._designated_range(entry, 0):
+                spread.append(_Entry([Token("number", str(index), entry.line, 1)], entry.value, entry.line))
+        return spread
 
     def _layer_indices(self, entries: list[_Entry]) -> tuple[list[str], list[int]]:
         idents: list[str] = []

@@ -274,3 +274,14 @@ const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
     keys = read(text).layout.layers[0].keys
     # TD_END names a dance whose table lives elsewhere (a .c the file includes): C's number for it.
     assert keys == ["LT(fn, 0x0000)", "MO(fn)", "TD(1)"]
+
+
+def test_a_gnu_range_designator_gives_each_layer_of_the_range_the_keys() -> None:
+    # bgkendall's katana keymap: every VIA layer after the first starts out the same.
+    text = """const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+    [0] = LAYOUT(KC_A, MO(1)),
+    [1 ... (DYNAMIC_KEYMAP_LAYER_COUNT - 1)] = LAYOUT(KC_TRNS, KC_B),
+};"""
+    result = read(text)
+    assert [layer.keys for layer in result.layout.layers] == [["KC_A", "MO(1)"]] + [["KC_TRNS", "KC_B"]] * 3
+    assert any("QMK's default, 4" in w for w in result.warnings)
