@@ -143,6 +143,24 @@ class CatalogueKeyboards:
         return chosen, f"USB id {vid:04X}:{pid:04X} is shared with {names}: chose {chosen.name} ({why})"
 
 
+    def makers_boards(self, vid: int, name: str, matrix_keys: int) -> list[Keyboard]:
+        """Boards of the same USB vendor whose names match `name` (a save's product name) and
+        whose matrix is NOT `matrix_keys` positions, closest name first: the boards a save
+        read with another revision's definition may really be for."""
+        entries = [e for e in self.catalogue.by_usb(vid) if not e.broken
+                   and e.matrix_rows * e.matrix_cols not in (0, matrix_keys)]
+        scored = sorted((-_closeness_of_names(name, [e.name, e.path, *e.aliases]), e.path) for e in entries)
+        boards = []
+        for score, path in scored[:12]:
+            if score >= 0:
+                break
+            try:
+                boards.append(self.catalogue.load(path))
+            except Exception:  # noqa: BLE001 - a broken definition is skipped
+                continue
+        return boards
+
+
 def unplaced_positions(board: Keyboard, positions: Collection[int]) -> set[int]:
     """The matrix positions (row * cols + col) no key of any of `board`'s layouts sits on."""
     cols = board.matrix_cols
@@ -156,10 +174,13 @@ def unplaced_positions(board: Keyboard, positions: Collection[int]) -> set[int]:
 def _closeness(wanted: str, board: Keyboard) -> float:
     """How well a product name matches a board's names: shared words count, and the whole
     name inside the board's wins."""
+    return _closeness_of_names(wanted, [board.display_name, board.name, *board.keyboard_aliases])
+
+
+def _closeness_of_names(wanted: str, names: list[str]) -> float:
     wanted_squeezed = _squeeze(wanted)
     if not wanted_squeezed:
         return 0.0
-    names = [board.display_name, board.name, *board.keyboard_aliases]
     score = 0.0
     if any(wanted_squeezed == _squeeze(n) for n in names):
         score += 10

@@ -10,7 +10,7 @@ keymap.json and keymap.c come from the compiler's generator, which the formats n
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -30,7 +30,14 @@ from keyconf.formats.keyboard_folder import definition_files, local_keyboard
 from keyconf.formats.keymap_c_import import keyboard_from_path, looks_like_keymap_c, read_keymap_c
 from keyconf.formats.qmk_build_files import apply_rules, parse_rules_mk
 from keyconf.formats.qmk_keymap_json import looks_like_keymap_json, read_keymap_json
-from keyconf.formats.via_save import looks_like_via_save, read_via_save, used_positions, via_to_layout
+from keyconf.formats.via_save import (
+    ViaImport,
+    ViaSave,
+    looks_like_via_save,
+    read_via_save,
+    used_positions,
+    via_to_layout,
+)
 from keyconf.formats.vial_vil import looks_like_vil, read_vil, vil_to_layout
 from keyconf.formats.yaml_layout import FEATURE_RE, LayoutFileError, dumps_layout, loads_layout
 from keyconf.model.board_keycodes import name_board_keycodes
@@ -83,6 +90,9 @@ class KeyboardFinder(Protocol):
     ) -> tuple[Keyboard | None, str | None]:
         """`by_usb_id`, and a sentence saying which board was chosen and why when several share the id."""
 
+    def makers_boards(self, vid: int, name: str, matrix_keys: int) -> list[Keyboard]:
+        """Boards of USB vendor `vid` named like `name`, with a matrix of other than `matrix_keys`."""
+
 
 class NoKeyboards:
     """A finder that knows no keyboard: imports then rely on --keyboard or embedded geometry."""
@@ -99,6 +109,9 @@ class NoKeyboards:
         self, vid: int, pid: int, name: str = "", matrix_keys: int | None = None, positions: Collection[int] = ()
     ) -> tuple[Keyboard | None, str | None]:
         return None, None
+
+    def makers_boards(self, vid: int, name: str, matrix_keys: int) -> list[Keyboard]:
+        return []
 
 
 @dataclass
@@ -434,9 +447,51 @@ def _import_via(
             *position(text, where),
             hint="pass --keyboard with the keyboard's QMK name or its VIA definition (.json) file",
         )
-    result = via_to_layout(save, found, layout_macro)
+    try:
+        result = via_to_layout(save, found, layout_macro)
+    except KeyboardMismatch:
+        resliced = None if keyboard is not None else _read_with_another_matrix(save, finder, layout_macro)
+        if resliced is None:
+            raise
+        found, result, why = resliced
     named = name_board_keycodes(result.layout, found)
     return Imported(result.layout, VIA, found, ([why] if why else []) + result.warnings + named)
+
+
+def _read_with_another_matrix(
+    save: ViaSave, finder: KeyboardFinder, layout_macro: str | None
+) -> tuple[Keyboard, ViaImport, str] | None:
+    """VIA reads a board's keymap as one buffer, layer after layer, sized by the definition it was
+    given; with another revision's definition (another matrix) the layers of the save run
+    together. Read that buffer again with the matrix of each board of the same maker and name,
+    and take the first whose layouts place every key."""
+    size = len(save.layers[0])
+    buffer = [text for layer in save.layers for text in layer]
+    boards = finder.makers_boards(save.vid, save.name, size)
+    for board in boards:
+        count = board.matrix_rows * board.matrix_cols
+        full, rest = divmod(len(buffer), count)
+        if not full or not count:
+            continue
+        layers = [buffer[i * count:(i + 1) * count] for i in range(full)]
+        if rest:
+            layers.append(buffer[full * count:] + ["KC_TRNS"] * (count - rest))
+        try:
+            result = via_to_layout(replace(save, layers=layers), board, layout_macro)
+        except FormatError:
+            continue
+        cut = (f"; the last layer was cut off after {rest} of its {count} positions (the rest are transparent)"
+               if rest else "")
+        note = (f"this save of USB id {save.usb_id} was taken with a definition of {size} matrix positions a layer, "
+                f"so its layers ran together; it reads as {board.name} ({board.matrix_rows}×{board.matrix_cols} "
+                f"= {count} a layer, USB id {board.usb_vid or 0:04X}:{board.usb_pid or 0:04X}): "
+                f"{len(layers)} layers{cut}")
+        alike = [b.name for b in boards if b is not board and (b.matrix_rows, b.matrix_cols) == (board.matrix_rows,
+                                                                                               board.matrix_cols)]
+        if alike:
+            note += f" ({', '.join(alike[:3])} share its matrix: pass --keyboard to pick one of them)"
+        return board, result, note
+    return None
 
 
 def _import_vil(

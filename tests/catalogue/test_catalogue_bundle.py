@@ -179,3 +179,33 @@ def test_boards_sharing_a_usb_id_are_told_apart_by_the_keys_a_save_uses(tmp_path
     ansi_positions = iso_positions - unplaced_positions(ansi, iso_positions)
     board, why = finder.usb_choice(0x320F, 0x5044, "GMMK Pro ANSI", 88, ansi_positions)
     assert board is not None and board.name.endswith("/ansi") and why and "as well" in why
+
+
+def test_a_via_save_read_with_another_revisions_matrix_is_read_again_with_the_right_one(tmp_path: Path) -> None:
+    """A Corne v4 (8×7 matrix) whose VIA loaded the older Corne's 8×6 definition saved its keymap
+    48 positions a layer: the layers ran together. Read again with the v4's matrix, every key
+    has a place; the import says so."""
+    from keyconf.formats.interchange import import_layout
+
+    catalogue = no_tree(tmp_path)
+    v4 = catalogue.find("crkbd/rev4_0/standard")
+    count = v4.matrix_rows * v4.matrix_cols
+    keys = v4.layout("LAYOUT_split_3x6_3").keys
+    letters = [f"KC_{chr(ord('A') + i % 26)}" for i in range(len(keys))]
+    firmware = []
+    for fill in (letters, ["KC_1"] * len(keys)):
+        buffer = ["KC_NO"] * count
+        for key, text in zip(keys, fill, strict=True):
+            assert key.matrix is not None
+            buffer[key.matrix[0] * v4.matrix_cols + key.matrix[1]] = text
+        firmware += buffer
+    old_size = 8 * 6  # VIA read 2 layers of the 8×6 definition: the first 96 values of the buffer
+    save = {"name": "Crkbd", "vendorProductId": 0x46530001, "macros": [],
+            "layers": [firmware[i * old_size:(i + 1) * old_size] for i in range(2)]}
+    path = tmp_path / "corne.layout.json"
+    path.write_text(json.dumps(save))
+    imported = import_layout(path, finder=CatalogueKeyboards(catalogue))
+    assert imported.keyboard is not None and imported.keyboard.name.startswith("crkbd/rev4")
+    assert any("layers ran together" in w and "cut off after 40 of its 56" in w for w in imported.warnings)
+    assert sorted(k for k in imported.layout.layers[0].keys if k != "KC_NO") == sorted(letters)
+    assert set(imported.layout.layers[1].keys) <= {"KC_1", "KC_TRNS", "KC_NO"}

@@ -46,6 +46,9 @@ class BundledBoards:
                    positions: object = ()) -> tuple[Keyboard | None, str | None]:
         return self.by_usb_id(vid, pid), None
 
+    def makers_boards(self, vid: int, name: str, matrix_keys: int) -> list[Keyboard]:
+        return []
+
 
 @pytest.mark.parametrize(
     ("name", "expected"),
