@@ -321,7 +321,22 @@ def _import_keymap_c(
     if not layout.keyboard:
         warnings.append("a keymap.c does not name its keyboard; pass --keyboard")
     _match_keyboard(layout, found, warnings, layout_macro)
+    _leave_out_encoders_the_board_lacks(layout, found, warnings)
     return Imported(layout, KEYMAP_C, found, warnings)
+
+
+def _leave_out_encoders_the_board_lacks(layout: Layout, keyboard: Keyboard | None, warnings: list[str]) -> None:
+    """QMK compiles a keymap's encoder_map only when the board has encoders (ENCODER_MAP_ENABLE is
+    defined under ENCODER_ENABLE): crkbd's default keymap, shared by rev1 and the rev4 boards with
+    encoders, builds for rev1 without it. keyconf would refuse to build it, so it is left out too."""
+    if keyboard is None or keyboard.encoders or not any(layer.encoders for layer in layout.layers):
+        return
+    for layer in layout.layers:
+        layer.encoders = []
+    warnings.append(
+        f"{keyboard.name} has no rotary encoders: the keymap's encoder_map is left out, as QMK's build of it "
+        "leaves it out"
+    )
 
 
 _MAX_FAMILY = 40  # boards of one folder worth loading to find the keymap's

@@ -46,6 +46,38 @@ def test_import_keymap_c_needs_a_keyboard(work: Path, capsys: pytest.CaptureFixt
     assert load_layout(work / "c.yaml").layout.layer_names == ["base", "lower", "raise", "adjust"]
 
 
+CORNE_WITH_ENCODER_MAP = """#include QMK_KEYBOARD_H
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+  [0] = LAYOUT_split_3x6_3(
+    KC_TAB, KC_Q, KC_W, KC_E, KC_R, KC_T,    KC_Y, KC_U, KC_I,    KC_O,   KC_P,    KC_BSPC,
+    KC_ESC, KC_A, KC_S, KC_D, KC_F, KC_G,    KC_H, KC_J, KC_K,    KC_L,   KC_SCLN, KC_QUOT,
+    KC_LSFT, KC_Z, KC_X, KC_C, KC_V, KC_B,   KC_N, KC_M, KC_COMM, KC_DOT, KC_SLSH, KC_ENT,
+                      KC_LGUI, KC_SPC, KC_LALT,  KC_RALT, KC_ENT, KC_RGUI
+  )
+};
+#ifdef ENCODER_MAP_ENABLE
+const uint16_t PROGMEM encoder_map[][NUM_ENCODERS][NUM_DIRECTIONS] = {
+  [0] = { ENCODER_CCW_CW(KC_VOLD, KC_VOLU), ENCODER_CCW_CW(KC_MPRV, KC_MNXT),
+          ENCODER_CCW_CW(RM_VALD, RM_VALU), ENCODER_CCW_CW(KC_RGHT, KC_LEFT), },
+};
+#endif
+"""
+
+
+def test_import_leaves_out_the_encoder_map_of_a_board_without_encoders(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """crkbd's default keymap (and users' copies) carries an encoder_map for the rev4 boards; QMK
+    builds it for rev1 without one, so `keyconf compile` must not be handed encoders rev1 lacks."""
+    (work / "keymap.c").write_text(CORNE_WITH_ENCODER_MAP)
+    assert main(["import", "keymap.c", "--keyboard", "crkbd/rev1", "-o", "rev1.yaml"]) == 0
+    assert "crkbd/rev1 has no rotary encoders: the keymap's encoder_map is left out" in capsys.readouterr().err
+    assert all(not layer.encoders for layer in load_layout(work / "rev1.yaml").layout.layers)
+    assert main(["import", "keymap.c", "--keyboard", "crkbd/rev4_1/standard", "-o", "rev4.yaml"]) == 0
+    assert "encoder_map is left out" not in capsys.readouterr().err
+    assert len(load_layout(work / "rev4.yaml").layout.layers[0].encoders) == 4
+
+
 def test_import_vial_save_of_unknown_board_embeds_geometry(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["import", str(DATA / "corne.vil"), "-o", "-"]) == 0
     captured = capsys.readouterr()
