@@ -7,8 +7,9 @@ kept in `<cache folder>/boards.json` with the facts that decided it: the files t
 read or would read (the bundle in use, a downloaded snapshot, `qmk.ini`, `~/qmk_firmware`)
 and the code that turns a definition into a board, each by size and time, and the settings
 that point elsewhere (QMK_HOME, …). Any of them changing makes the entry miss; a damaged or
-foreign file is ignored and rewritten. Only boards from the bundled catalogue with no QMK
-tree in use are kept: a tree's files change under the user's hands.
+foreign file is ignored and rewritten. A board from the user's QMK tree is kept with the tree's
+files that name and define it (QMK's renames, each folder's info.json, keyboard.json, rules.mk,
+config.h); boards of the user's own VIA definitions are not kept.
 
 This module imports nothing of the catalogue: a hit costs a few stats and a small JSON read.
 """
@@ -65,8 +66,14 @@ def cached_board(name: str, file: Path | None = None) -> Keyboard | None:
         return None  # a damaged cache costs only the catalogue's look-up
 
 
-def remember_board(name: str, board: Keyboard, files: Iterable[Path], file: Path | None = None) -> None:
-    """Keep `board` for `name`, valid while `files` stay as they are now. Never raises."""
+def stamps_of(files: Iterable[Path]) -> list[Stamp]:
+    """The files as they are now: taken before the look-up, so a file changed during it is a
+    miss next time, not a board kept with the new stamp."""
+    return [stamp(f) for f in files]
+
+
+def remember_board(name: str, board: Keyboard, stamps: list[Stamp], file: Path | None = None) -> None:
+    """Keep `board` for `name`, valid while the files keep these `stamps_of`. Never raises."""
     target = cache_file() if file is None else file
     try:
         data = json.loads(target.read_text(encoding="utf-8"))
@@ -76,7 +83,7 @@ def remember_board(name: str, board: Keyboard, files: Iterable[Path], file: Path
     except (OSError, ValueError, KeyError, TypeError):
         boards = {}
     boards.pop(name, None)
-    boards[name] = {"stamps": [stamp(f) for f in files], "board": board_to_data(board)}
+    boards[name] = {"stamps": stamps, "board": board_to_data(board)}
     while len(boards) > MAX_BOARDS:
         boards.pop(next(iter(boards)))
     try:

@@ -313,28 +313,55 @@ class Catalogue:
         return self.load(entry)
 
     def decided_by(self, name: str) -> list[Path] | None:
-        """The files whose change could change what `find(name)` returns (the bundle in use, a
-        snapshot that may be downloaded, what points at a QMK tree, the code that reads the
-        definition), or None when files cannot tell: a QMK tree is configured, or the board is
-        not the bundle's. For `board_cache`."""
+        """The files whose change could change what `find(name)` returns, there or not: the
+        bundle in use and a snapshot that may be downloaded, what points at a QMK tree, the
+        tree's files that resolve the name and define the board, the code that reads
+        definitions. None when files cannot tell (a tree that is configured but broken, a board
+        only the user's VIA definitions or the hand-checked set give). For `board_cache`."""
         import importlib.util
 
         from keyconf.catalogue.bundle import BOARDS_FILE, MANIFEST, SNAPSHOT_FILES, snapshot_folder
         from keyconf.catalogue.qmk_home import QMK_FIRMWARE_MARKERS, qmk_cli_config_file
+        from keyconf.formats.qmk_info import definition_files, resolve_keyboard_name
 
-        bundle = self.bundle
-        if self.qmk_home is not None or self._qmk_problem or bundle is None or bundle.resolve(name) is None:
+        if self._qmk_problem:
             return None
+        name = name.strip().strip("/")
+        bundle = self.bundle
         snapshot = snapshot_folder()
-        files = [bundle.folder / LOOKUP_FILE, bundle.folder / BOARDS_FILE,
-                 *(snapshot / f for f in (*SNAPSHOT_FILES, MANIFEST)), qmk_cli_config_file(),
+        files = [*(snapshot / f for f in (*SNAPSHOT_FILES, MANIFEST)), qmk_cli_config_file(),
                  *(Path.home() / "qmk_firmware" / marker for marker in QMK_FIRMWARE_MARKERS)]
+        if bundle is not None:
+            files += [bundle.folder / LOOKUP_FILE, bundle.folder / BOARDS_FILE]
         for module in ("keyconf.model.keyboard", "keyconf.formats.qmk_info", "keyconf.formats.via_definition",
                        "keyconf.catalogue.drawn_geometry", "keyconf.catalogue.bundle", "keyconf.catalogue.catalogue"):
             spec = importlib.util.find_spec(module)
             if spec is not None and spec.origin:
                 files.append(Path(spec.origin))
+        if self.qmk_home is not None:
+            tree = self.qmk_home.path
+            files += [tree / marker for marker in QMK_FIRMWARE_MARKERS]
+            for candidate in self._tree_candidates(name):  # as `tree_path` tries them
+                try:
+                    folder = resolve_keyboard_name(tree, candidate, files)
+                except (OSError, ValueError):
+                    return None
+                base = tree / "keyboards" / folder
+                files += [base / "keyboard.json", base / "rules.mk"]
+                if (base / "keyboard.json").is_file() or (base / "rules.mk").is_file():
+                    return files + definition_files(tree, folder)
+        if bundle is None or bundle.resolve(name) is None:
+            return None
         return files
+
+    def _tree_candidates(self, name: str) -> list[str]:
+        """The names `tree_path` looks for in the tree, in order: QMK's own, then the bundle's
+        old names and folder defaults (`planck`), which QMK itself no longer resolves."""
+        candidates = [name]
+        bundle = self.bundle
+        if bundle is not None:
+            candidates += [p for p in (bundle.aliases.get(name), bundle.folder_defaults.get(name)) if p]
+        return [c for c in candidates if c and not Path(c).is_absolute() and ".." not in Path(c).parts]
 
     def tree_path(self, name: str) -> str | None:
         """The keyboard folder of the user's tree that `name` means, or None (no tree, or the
@@ -345,13 +372,7 @@ class Catalogue:
         from keyconf.formats.qmk_info import resolve_keyboard_name
 
         tree = self.qmk_home.path
-        candidates = [name]
-        bundle = self.bundle
-        if bundle is not None:
-            candidates += [p for p in (bundle.aliases.get(name), bundle.folder_defaults.get(name)) if p]
-        for candidate in candidates:
-            if not candidate or Path(candidate).is_absolute() or ".." in Path(candidate).parts:
-                continue
+        for candidate in self._tree_candidates(name):
             try:
                 folder = resolve_keyboard_name(tree, candidate)
             except (OSError, ValueError):

@@ -33,7 +33,7 @@ def resolve_keyboard(layout: Layout, *, remembered: bool = False) -> Keyboard:
         return layout.geometry
     if not remembered:
         return find_keyboard(layout.keyboard)
-    from keyconf.catalogue.board_cache import cached_board, remember_board
+    from keyconf.catalogue.board_cache import cached_board, remember_board, stamps_of
 
     board = cached_board(layout.keyboard)
     if board is not None:
@@ -41,10 +41,11 @@ def resolve_keyboard(layout: Layout, *, remembered: bool = False) -> Keyboard:
     from keyconf.catalogue.catalogue import Catalogue
 
     catalogue = Catalogue.open()
-    board = find_keyboard(layout.keyboard, catalogue)
     files = catalogue.decided_by(layout.keyboard)
-    if files is not None:
-        remember_board(layout.keyboard, board, files)
+    stamps = stamps_of(files) if files is not None else None
+    board = find_keyboard(layout.keyboard, catalogue)
+    if stamps is not None:
+        remember_board(layout.keyboard, board, stamps)
     return board
 
 

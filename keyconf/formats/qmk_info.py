@@ -424,13 +424,15 @@ def build_files(qmk_home: str | os.PathLike[str], keyboard: str) -> tuple[dict[s
     return rules, config
 
 
-def resolve_keyboard_name(qmk_home: str | os.PathLike[str], keyboard: str) -> str:
+def resolve_keyboard_name(qmk_home: str | os.PathLike[str], keyboard: str, read: list[Path] | None = None) -> str:
     """The buildable keyboard path for `keyboard`, following QMK's renames
     (`data/mappings/keyboard_aliases.hjson`, e.g. `crkbd` → `crkbd/rev1`) and legacy
-    `DEFAULT_FOLDER` entries in rules.mk."""
+    `DEFAULT_FOLDER` entries in rules.mk. `read` collects the files looked at."""
     home = Path(qmk_home)
     keyboard = keyboard.strip("/")
-    loaded = _mapping_file(home / "data" / "mappings" / "keyboard_aliases.hjson")
+    read = [] if read is None else read
+    read.append(home / "data" / "mappings" / "keyboard_aliases.hjson")
+    loaded = _mapping_file(read[-1])
     aliases: Mapping[str, Any] = loaded if isinstance(loaded, Mapping) else {}
     for _ in range(10):  # alias chains are short; never loop forever on a cycle
         target = aliases.get(keyboard)
@@ -438,6 +440,7 @@ def resolve_keyboard_name(qmk_home: str | os.PathLike[str], keyboard: str) -> st
             keyboard = target["target"]
             continue
         folder = home / "keyboards" / keyboard
+        read += [folder / "keyboard.json", folder / "rules.mk"]
         if not (folder / "keyboard.json").is_file():
             default = _rules_mk(folder).get("DEFAULT_FOLDER")
             if default and default != keyboard:
@@ -445,6 +448,19 @@ def resolve_keyboard_name(qmk_home: str | os.PathLike[str], keyboard: str) -> st
                 continue
         break
     return keyboard
+
+
+def definition_files(qmk_home: str | os.PathLike[str], keyboard: str) -> list[Path]:
+    """Every file `merged_info_json(qmk_home, keyboard)` reads or looks for, there or not: each
+    folder's info.json, keyboard.json, rules.mk, config.h and `<folder>.h` from `keyboards/`
+    down, and QMK's board defaults. A board made from them stays right while they are unchanged."""
+    home = Path(qmk_home)
+    files = [home / "data" / "mappings" / "defaults.hjson"]
+    folder = home / "keyboards"
+    for part in keyboard.split("/"):
+        folder = folder / part
+        files += [folder / name for name in ("info.json", "keyboard.json", "rules.mk", "config.h", f"{part}.h")]
+    return files
 
 
 def find_info_files(qmk_home: str | os.PathLike[str], keyboard: str) -> list[Path]:

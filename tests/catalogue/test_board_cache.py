@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from keyconf.catalogue import board_cache
-from keyconf.catalogue.board_cache import board_from_data, board_to_data, cached_board, remember_board
+from keyconf.catalogue.board_cache import board_from_data, board_to_data, cached_board, remember_board, stamps_of
 from keyconf.catalogue.catalogue import Catalogue
 from keyconf.catalogue.resolve import find_keyboard, resolve_keyboard
 from keyconf.model.keyboard import Encoder, Key, Keyboard, LayoutMacro, LayoutOption, SecondaryRect
@@ -94,12 +94,12 @@ def test_a_stale_stamp_misses(tmp_path):
     source.write_bytes(b"one")
     cache = tmp_path / "boards.json"
     board = Keyboard("acme/pad", layouts={"LAYOUT": LayoutMacro("LAYOUT", [Key(0, 0, matrix=(0, 0))])})
-    remember_board("acme/pad", board, [source, tmp_path / "absent"], cache)
+    remember_board("acme/pad", board, stamps_of([source, tmp_path / "absent"]), cache)
     assert cached_board("acme/pad", cache) == board
     source.write_bytes(b"other")
     os.utime(source, ns=(1, 1))
     assert cached_board("acme/pad", cache) is None
-    remember_board("acme/pad", board, [source, tmp_path / "absent"], cache)
+    remember_board("acme/pad", board, stamps_of([source, tmp_path / "absent"]), cache)
     (tmp_path / "absent").write_text("now here")
     assert cached_board("acme/pad", cache) is None
 
@@ -126,12 +126,42 @@ def test_a_damaged_board_record_is_a_miss(tmp_path):
     assert cached_board("acme/pad", cache) is None
 
 
-def test_only_bundled_boards_without_a_tree_are_kept(home):
+def test_a_board_of_the_users_tree_is_kept_while_its_files_are_unchanged(home, small_tree, monkeypatch):
+    import time
+
+    monkeypatch.setenv("QMK_HOME", str(small_tree.root))
+    first = resolve_keyboard(layout_for("planck"), remembered=True)
+    assert first.name == "planck/rev6" and first.manufacturer == "OLKB"
+    opened = Catalogue.open
+
+    def no_catalogue(*_args, **_kwargs):
+        raise AssertionError("the catalogue was opened")
+
+    monkeypatch.setattr(Catalogue, "open", no_catalogue)
+    assert resolve_keyboard(layout_for("planck"), remembered=True) == first
+    monkeypatch.setattr(Catalogue, "open", opened)
+    # A parent folder's info.json is part of the board: editing it is a miss, and the edit shows.
+    family = small_tree.root / "keyboards/planck/info.json"
+    family.write_text(family.read_text().replace('"OLKB"', '"OLKB and friends"'))
+    later = time.time() + 5
+    os.utime(family, (later, later))
+    assert cached_board("planck") is None
+    assert resolve_keyboard(layout_for("planck"), remembered=True).manufacturer == "OLKB and friends"
+    assert cached_board("planck") is not None
+    # A file that was not there and would change which board the name means: a miss too.
+    (small_tree.root / "keyboards/planck/keyboard.json").write_text("{}")
+    assert cached_board("planck") is None
+
+
+def test_what_files_cannot_tell_is_not_kept(home, tmp_path):
     from keyconf.catalogue.qmk_home import QmkHome
 
-    with_tree = Catalogue(qmk_home=QmkHome(home, "QMK_HOME"))
-    assert with_tree.decided_by("planck/rev6") is None
     assert Catalogue.open().decided_by("no/such/board") is None
+    broken = Catalogue(qmk_problem="QMK_HOME points at a folder that is no tree")
+    assert broken.decided_by("planck/rev6") is None
+    without_the_board = Catalogue(qmk_home=QmkHome(tmp_path, "QMK_HOME"))  # the bundle gives it
+    files = without_the_board.decided_by("planck/rev6")
+    assert files is not None and tmp_path / "keyboards/planck/rev6/keyboard.json" in files
 
 
 def test_the_cache_keeps_a_few_boards(tmp_path):
