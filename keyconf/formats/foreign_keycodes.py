@@ -153,11 +153,21 @@ def detect_host_language(layout: Layout, source: str = "") -> tuple[str, str] | 
             return language.name, match.group(0)
     ctx = context(layout)
     used: dict[str, str] = {}
+    aliases: dict[str, set[str]] = {}  # by prefix: the language aliases, and names no language knows
+    strangers: dict[str, set[str]] = {}
     for place in keycode_fields(layout):
         for name in _NAME.findall(place.text):
             owner = REGISTRY.language_of_alias(name) if REGISTRY.get(name) is None else None
+            prefix = name.split("_", 1)[0]
             if owner is not None and is_known(place.text, ctx):
                 used.setdefault(owner, name)
+                aliases.setdefault(prefix, set()).add(name)
+            elif owner is None and REGISTRY.get(name) is None:
+                strangers.setdefault(prefix, set()).add(name)
+    # A prefix the file uses more for names of its own (LT_MGC, LT_REPT beside LT_E) is the
+    # user's, and its few language aliases say nothing about the language.
+    used = {owner: name for owner, name in used.items()
+            if len(strangers.get(name.split("_", 1)[0], ())) < len(aliases[name.split("_", 1)[0]])}
     if len(used) == 1:
         language_name, example = next(iter(used.items()))
         return language_name, f"names such as {example}"

@@ -211,3 +211,16 @@ def test_keymap_json_modifier_sets_of_both_hands_read_as_qmk_encodes_them(tmp_pa
     imported, layout, problems = imported_problems(tmp_path, "both.json", configurator_export(layers), crkbd)
     assert layout.layers[0].keys[1:3] == ["RSFT_T(KC_J)", "RALT_T(KC_SCLN)"]
     assert errors(problems) == []
+
+
+def test_a_users_own_prefix_is_no_host_language(tmp_path: Path, crkbd: Keyboard) -> None:
+    # Kawamashi/qmk_userspace keymap.json: LT_MGC, LT_REPT, LT_NBSPC (the user's own names) beside
+    # LT_E, which is also a Lithuanian alias: no language follows from that. NO_AE, NO_OSTR alone do.
+    layers = [["KC_A"] * 42]
+    layers[0][:4] = ["LT_E", "LT_MGC", "LT_REPT", "LT_NBSPC"]
+    imported = import_layout(_write(tmp_path / "own.json", configurator_export(layers)), keyboard=crkbd)
+    assert imported.layout.host_language is None
+    assert not any("the computer types in" in w for w in imported.warnings)
+    layers[0][:4] = ["NO_AE", "NO_OSTR", "NO_ARNG", "KC_C"]
+    imported = import_layout(_write(tmp_path / "norsk.json", configurator_export(layers)), keyboard=crkbd)
+    assert imported.layout.host_language == "norwegian"
