@@ -293,7 +293,7 @@ def _import_keymap_c(
 ) -> Imported:
     name = keyboard.name if keyboard is not None else keyboard_from_path(path) or ""
     config_h = _config_h_beside(path)
-    result = read_keymap_c(text, path, name, config_h)
+    result = read_keymap_c(text, path, name, config_h, mixed_macros=True)
     layout, warnings = result.layout, list(result.warnings)
     _features_beside(path, layout, warnings)
     _spell_as_keyconf(layout)
@@ -320,6 +320,8 @@ def _import_keymap_c(
             layout.geometry = local  # the catalogue does not know it: the layout carries it
     if not layout.keyboard:
         warnings.append("a keymap.c does not name its keyboard; pass --keyboard")
+    if result.layer_macros:
+        _one_macro(layout, result.layer_macros, found, warnings)
     _match_keyboard(layout, found, warnings, layout_macro)
     _leave_out_encoders_the_board_lacks(layout, found, warnings)
     return Imported(layout, KEYMAP_C, found, warnings)
@@ -337,6 +339,43 @@ def _leave_out_encoders_the_board_lacks(layout: Layout, keyboard: Keyboard | Non
         f"{keyboard.name} has no rotary encoders: the keymap's encoder_map is left out, as QMK's build of it "
         "leaves it out"
     )
+
+
+def _one_macro(layout: Layout, macros: list[str | None], keyboard: Keyboard | None, warnings: list[str]) -> None:
+    """Layers written with different layout macros (QMK allows it: each fills the matrix its
+    own way) become layers of one macro, key by key through the matrix: a position the
+    layer's macro leaves out is KC_NO there, as in QMK's keymap."""
+    used = sorted({m for m in macros if m is not None})
+    if keyboard is None:
+        raise FormatError(f"layers use different layout macros: {', '.join(used)}",
+                          hint="pass --keyboard: keyconf maps each layer through its own macro with the keyboard's "
+                          "matrix")
+    target_name = keyboard.resolve_layout_name(layout.layout_macro)
+    if target_name is None:
+        return  # _match_keyboard says what is wrong with it
+    target = keyboard.layouts[target_name]
+    lost: list[str] = []
+    for layer, macro_name in zip(layout.layers, macros, strict=True):
+        own_name = keyboard.resolve_layout_name(macro_name) if macro_name else None
+        if own_name is None or own_name == target_name:
+            if macro_name is not None and own_name is None:
+                raise FormatError(f"layer {layer.name} uses {macro_name}, which {keyboard.name} does not have",
+                                  hint=f"{keyboard.name} has {', '.join(keyboard.layouts)}")
+            continue
+        own = keyboard.layouts[own_name]
+        if len(own.keys) != len(layer.keys):
+            raise FormatError(f"layer {layer.name} has {len(layer.keys)} keys, but {macro_name} takes {len(own.keys)}")
+        original = list(layer.keys)
+        at = {key.matrix: text for key, text in zip(own.keys, original, strict=True) if key.matrix is not None}
+        layer.keys = [at.get(key.matrix, "KC_NO") if key.matrix is not None else "KC_NO" for key in target.keys]
+        kept = {key.matrix for key in target.keys}
+        dropped = [text for key, text in zip(own.keys, original, strict=True)
+                   if key.matrix not in kept and text not in ("KC_NO", "XXXXXXX", "KC_TRNS", "_______")]
+        if dropped:
+            lost.append(f"{layer.name}: {', '.join(dropped)}")
+    warnings.append(f"layers use {', '.join(used)}; read as {target_name}, each layer mapped through its own "
+                    "macro by matrix position (a position a layer's macro leaves out is KC_NO there, as in QMK)"
+                    + (f"; keys on positions {target_name} lacks are lost: {'; '.join(lost)}" if lost else ""))
 
 
 _MAX_FAMILY = 40  # boards of one folder worth loading to find the keymap's

@@ -89,6 +89,9 @@ class KeymapC:
     custom_keycodes: list[str] = field(default_factory=list)
     # Custom keycodes whose only code was a SEND_STRING: now the layout's macros (name -> index).
     macro_keycodes: dict[str, int] = field(default_factory=dict)
+    # When layers use layout macros of different sizes (read with mixed_macros): each layer's
+    # macro (None: a layer the file left out). Their keys are still in that macro's order.
+    layer_macros: list[str | None] = field(default_factory=list)
 
 
 def looks_like_keymap_c(text: str) -> bool:
@@ -96,14 +99,17 @@ def looks_like_keymap_c(text: str) -> bool:
 
 
 def read_keymap_c(
-    text: str, path: str | Path | None = None, keyboard: str = "", config_h: str | None = None
+    text: str, path: str | Path | None = None, keyboard: str = "", config_h: str | None = None,
+    mixed_macros: bool = False,
 ) -> KeymapC:
     """Parse keymap.c `text`. `keyboard` is the QMK keyboard path when the caller knows it;
     `config_h` the text of the config.h next to it, whose settings the layout takes.
+    `mixed_macros`: layers may use layout macros of different sizes (QMK allows it); the
+    result's `layer_macros` then says which, for the caller to map by matrix position.
 
     Raises FormatError naming the line of a construct it does not understand."""
     try:
-        result = _Reader(text, path, keyboard).read()
+        result = _Reader(text, path, keyboard, mixed_macros).read()
     except FormatError as error:
         raise error if error.path else error.with_path(path or "<keymap.c>") from None
     if config_h is not None:
@@ -141,9 +147,11 @@ class _Entry:
 
 
 class _Reader:
-    def __init__(self, text: str, path: str | Path | None, keyboard: str) -> None:
+    def __init__(self, text: str, path: str | Path | None, keyboard: str, mixed_macros: bool = False) -> None:
         self.path = path
         self.keyboard = keyboard
+        self.mixed_macros = mixed_macros
+        self.layer_macros: list[str | None] = []
         if len(text) > MAX_KEYMAP_C_CHARS:
             line, column = position(text, MAX_KEYMAP_C_CHARS)
             raise FormatError(
@@ -215,6 +223,7 @@ class _Reader:
 
         macro_names: list[str] = []
         layers: list[Layer | None] = [None] * count
+        layer_macros: list[str | None] = [None] * count
         for entry, index in zip(entries, indices, strict=True):
             if layers[index] is not None:
                 self.warnings.append(
@@ -223,9 +232,19 @@ class _Reader:
             macro, keys = self._layout_call(entry, symbols)
             macro_names.append(macro)
             layers[index] = Layer(names[index], keys)
+            layer_macros[index] = macro
         lengths = {len(layer.keys) for layer in layers if layer is not None}
         used = collections.Counter(macro_names)
-        if len(used) > 1:
+        mixed = len(used) > 1 and len(lengths) > 1 and self.mixed_macros
+        if mixed:
+            # Each layer through its own macro: the caller, who knows the keyboard, maps them
+            # by matrix position into the macro with the most keys.
+            widest = max(used, key=lambda name: max(len(layer.keys) for layer, m in zip(layers, layer_macros,
+                                                                                            strict=True)
+                                                    if layer is not None and m == name))
+            macro_names = [widest]
+            lengths = {max(lengths)}
+        if len(used) > 1 and not mixed:
             if len(lengths) > 1:
                 raise FormatError(
                     f"layers use different layout macros: {', '.join(sorted(used))}",
@@ -254,6 +273,7 @@ class _Reader:
                 maybe = Layer(names[index], ["KC_NO"] * key_count)
             full_layers.append(maybe)
         layout = Layout(keyboard=self.keyboard, layout_macro=macro_names[0], layers=full_layers)
+        self.layer_macros = layer_macros if mixed else []
         layout.custom_keycodes = self.customs
         self.consume_statement("keymaps")
         self._consume_layer_names(layer_idents, symbols)
@@ -278,7 +298,8 @@ class _Reader:
         if carried.code is not None:
             layout.c_source = CSource(code=carried.code)
         self.warnings += carried.warnings
-        return KeymapC(layout, self.warnings, [c.name for c in layout.custom_keycodes], macro_keycodes)
+        return KeymapC(layout, self.warnings, [c.name for c in layout.custom_keycodes], macro_keycodes,
+                       self.layer_macros)
 
     # -- SEND_STRING macros ------------------------------------------------------------------
 

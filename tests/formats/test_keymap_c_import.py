@@ -285,3 +285,29 @@ def test_a_gnu_range_designator_gives_each_layer_of_the_range_the_keys() -> None
     result = read(text)
     assert [layer.keys for layer in result.layout.layers] == [["KC_A", "MO(1)"]] + [["KC_TRNS", "KC_B"]] * 3
     assert any("QMK's default, 4" in w for w in result.warnings)
+
+
+def test_layers_of_different_layout_macros_map_through_the_matrix() -> None:
+    # A BM40/Planck keymap: most layers LAYOUT_planck_grid (48 keys), one LAYOUT_planck_mit (47,
+    # a 2u space over two grid positions). QMK fills each layer through its own macro.
+    keyboard = load_bundled("planck/rev6")
+    grid, mit = keyboard.resolve_layout_name("LAYOUT_planck_grid"), keyboard.resolve_layout_name("LAYOUT_planck_mit")
+    assert grid and mit and keyboard.layouts[grid].key_count == 48 and keyboard.layouts[mit].key_count == 47
+    grid_keys = ", ".join(["KC_A"] * 48)
+    mit_keys = ", ".join(["KC_B"] * 41 + ["KC_SPC"] + ["KC_C"] * 5)
+    text = f"""const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {{
+    [0] = LAYOUT_planck_grid({grid_keys}),
+    [1] = LAYOUT_planck_mit({mit_keys}),
+}};"""
+    from keyconf.formats.interchange import import_text
+
+    imported = import_text(text, "keymap.c", keyboard=keyboard, format="keymap.c")
+    layout = imported.layout
+    assert layout.layout_macro == grid and [len(layer.keys) for layer in layout.layers] == [48, 48]
+    mit_macro, grid_macro = keyboard.layouts[mit], keyboard.layouts[grid]
+    space = mit_macro.keys[41].matrix
+    matrix_of = [key.matrix for key in grid_macro.keys]
+    assert layout.layers[1].keys[matrix_of.index(space)] == "KC_SPC"
+    # The grid position the 2u space leaves out is KC_NO on that layer, as QMK's keymap has it.
+    assert layout.layers[1].keys.count("KC_NO") == 1
+    assert any("each layer mapped through its own macro by matrix position" in w for w in imported.warnings)
