@@ -219,13 +219,23 @@ def open_editor(
         else:
             window.open_path(target)
 
-    def install_later() -> None:
-        # The device bar, its docks and the device layer come after the keyboard is on screen.
+    def install(_module: object = None) -> None:
         from keyconf.gui.device_features import install_device_features
 
         features = install_device_features(window)
         if demo:
             features.connect_demo(demo if isinstance(demo, str) else "planck")
+
+    def install_later() -> None:
+        # The device bar, its docks and the device layer come after the keyboard is on screen;
+        # their modules (~90 ms of imports) load off the GUI thread, so the window answers
+        # meanwhile. Should that fail, `install` imports them here and says why.
+        import importlib
+
+        from keyconf.gui.layout_files import run_file_job
+
+        run_file_job(lambda: importlib.import_module("keyconf.gui.device_features"), install,
+                     lambda _problem: install(), owner=window)
 
     from keyconf.gui.startup import after_first_paint
 
