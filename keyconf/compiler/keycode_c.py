@@ -155,6 +155,7 @@ class KeycodeC:
         return self.render(self.parse(text, ref), ref)
 
     def render(self, keycode: Keycode, ref: SourceRef) -> str:
+        keycode = REGISTRY.as_qmk_encodes(keycode)  # modifiers of both hands as QMK's C makes them
         op = keycode.op
         if op == OP_LAYER_TAP:
             return f"LT({self._layer(keycode, ref)}, {self._inner(keycode, ref)})"

@@ -159,6 +159,11 @@ class _Checker:
                     yield error(f"`{text}`: {exc.message}{also}", location, exc.hint, code=code)
                 continue
             self.parsed[location] = keycode
+            encoded = self.registry.as_qmk_encodes(keycode)
+            if encoded != keycode:
+                written = self.registry.format(encoded)
+                yield warning(f"`{text}` mixes left- and right-hand modifiers, which QMK makes all right-hand: "
+                              f"it is {written}", location, f"write {written}", code="mixed-modifiers")
             if keycode.op in kc.TAP_OPS:
                 if text not in cut_taps:
                     cut_taps[text] = self._cut_tap(text, keycode)

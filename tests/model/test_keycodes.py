@@ -136,13 +136,14 @@ def test_whitespace_tolerant_and_canonical_spacing() -> None:
     assert REGISTRY.canonical_text("LCTL(LSFT(LALT(KC_A)))") == "MEH(KC_A)"
 
 
-def test_mixed_hand_mods_parse_but_do_not_encode() -> None:
+def test_mixed_hand_mods_encode_as_qmk_makes_them() -> None:
+    # QMK ORs the 5-bit forms: MOD_LALT | MOD_RALT = 0x04 | 0x14 = 0x14, right Alt; LCTL(RSFT(kc))
+    # = 0x0100 | 0x1200 | kc, right Ctrl and Shift.
     kc = REGISTRY.parse("MT( MOD_LALT | MOD_RALT , KC_ESC )")
     assert REGISTRY.format(kc) == "MT(MOD_LALT | MOD_RALT, KC_ESC)"
-    with pytest.raises(KeycodeError, match="left- and right-hand"):
-        REGISTRY.encode(kc)
-    with pytest.raises(KeycodeError):
-        REGISTRY.encode(REGISTRY.parse("LCTL(RSFT(KC_A))"))
+    assert REGISTRY.encode(kc) == 0x3429 == REGISTRY.encode(REGISTRY.parse("RALT_T(KC_ESC)"))
+    assert REGISTRY.encode(REGISTRY.parse("LCTL(RSFT(KC_A))")) == 0x1304
+    assert REGISTRY.encode(REGISTRY.parse("MT(MOD_LSFT | MOD_RSFT, KC_J)")) == 0x320D
 
 
 def test_layer_limits() -> None:

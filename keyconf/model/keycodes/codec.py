@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from keyconf.model.keycodes.forms import LAYER_FUNCTIONS, LAYER_TAP_MAX
-from keyconf.model.keycodes.mods import LEFT_MASK, ModsError, from_qmk5, to_qmk5
+from keyconf.model.keycodes.mods import LEFT_MASK, ModsError, as_qmk_encodes, from_qmk5, to_qmk5
 from keyconf.model.keycodes.types import (
     OP_CUSTOM,
     OP_KEYCODE,
@@ -191,8 +191,10 @@ class Codec:
 
     @staticmethod
     def _mods5(kc: Keycode) -> int:
+        """The 5-bit modifier field; a set of both hands as QMK's C makes it (MOD_LSFT | MOD_RSFT is
+        0x02 | 0x12: right Shift), which validation warns about."""
         try:
-            return to_qmk5(kc.mods)
+            return to_qmk5(as_qmk_encodes(kc.mods))
         except ModsError as exc:
             raise KeycodeError(str(exc), None, "use only left-hand or only right-hand modifiers") from exc
 

@@ -510,7 +510,7 @@ class KeycodeRegistry:
         inner = self.legend(kc.inner, ctx).tap if kc.inner is not None else ""
         layer = f"'{kc.layer}'" if isinstance(kc.layer, str) else str(kc.layer)
         mods = describe_mods(kc.mods) if kc.mods else ""
-        mixed = " (left and right mixed: cannot be encoded)" if is_mixed(kc.mods) else ""
+        mixed = " (left and right mixed: QMK makes them all right-hand)" if is_mixed(kc.mods) else ""
         if op == OP_MODS:
             if kc in self._expr_names:
                 return f"{self._expr_legends[kc]} ({mods} + {inner})"
