@@ -28,6 +28,7 @@ from keyconf.formats.document_limits import (
 from keyconf.formats.format_error import FormatError, KeyboardMismatch
 from keyconf.formats.keyboard_folder import definition_files, local_keyboard
 from keyconf.formats.keymap_c_import import keyboard_from_path, looks_like_keymap_c, read_keymap_c
+from keyconf.formats.named_keycodes import SAVE_KEY, names_in
 from keyconf.formats.qmk_build_files import apply_rules, parse_rules_mk
 from keyconf.formats.qmk_keymap_json import looks_like_keymap_json, read_keymap_json
 from keyconf.formats.via_save import (
@@ -40,7 +41,7 @@ from keyconf.formats.via_save import (
 )
 from keyconf.formats.vial_vil import looks_like_vil, read_vil, vil_to_layout
 from keyconf.formats.yaml_layout import FEATURE_RE, LayoutFileError, dumps_layout, loads_layout
-from keyconf.model.board_keycodes import name_board_keycodes
+from keyconf.model.board_keycodes import name_board_keycodes, name_keycodes
 from keyconf.model.keyboard import Keyboard
 from keyconf.model.keycodes.languages import host_language
 from keyconf.model.layout import Layout, keycode_fields
@@ -508,8 +509,10 @@ def _import_via(
         if resliced is None:
             raise
         found, result, why = resliced
+    warnings = ([why] if why else []) + result.warnings
+    name_keycodes(result.layout, names_in({SAVE_KEY: save.custom_names}, warnings))
     named = name_board_keycodes(result.layout, found)
-    return Imported(result.layout, VIA, found, ([why] if why else []) + result.warnings + named)
+    return Imported(result.layout, VIA, found, warnings + named)
 
 
 def _read_with_another_matrix(
@@ -554,7 +557,9 @@ def _import_vil(
     save = read_vil(text, path)
     result = vil_to_layout(save, keyboard, layout_macro)
     board = keyboard or result.layout.geometry
-    return Imported(result.layout, VIL, board, result.warnings + name_board_keycodes(result.layout, board))
+    warnings = list(result.warnings)
+    name_keycodes(result.layout, names_in({SAVE_KEY: save.custom_names}, warnings))
+    return Imported(result.layout, VIL, board, warnings + name_board_keycodes(result.layout, board))
 
 
 _IMPORTERS: dict[str, _Importer] = {

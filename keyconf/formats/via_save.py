@@ -39,6 +39,7 @@ from keyconf.formats.matrix_order import (
     misfit,
     option_groups,
 )
+from keyconf.formats.named_keycodes import SAVE_KEY, names_out
 from keyconf.model.keyboard import Keyboard
 from keyconf.model.keycodes import (
     OP_RAW,
@@ -68,6 +69,7 @@ class ViaSave:
     layers: list[list[str]]
     macros: list[str] = field(default_factory=list)
     encoders: list[list[list[str]]] | None = None
+    custom_names: Any = None  # keyconf's `keyconf_custom_keycodes` (see named_keycodes), as written
 
     @property
     def vid(self) -> int:
@@ -118,7 +120,7 @@ def read_via_save(text: str, path: str | Path | None = None) -> ViaSave:
         if not ok:
             raise fail("encoders", "`encoders` must list, per encoder, a [counter-clockwise, clockwise] pair per layer")
     name = data.get("name")
-    return ViaSave(str(name) if name is not None else "", vpid, layers, macros, encoders)
+    return ViaSave(str(name) if name is not None else "", vpid, layers, macros, encoders, data.get(SAVE_KEY))
 
 
 _UNUSED = frozenset({"", "KC_NO", "XXXXXXX", "KC_TRNS", "_______", "0x0000", "0x0001"})
@@ -250,6 +252,8 @@ def layout_to_via(layout: Layout, keyboard: Keyboard, macro_count: int | None = 
         "macros": texts,
         "layers": layers,
     }
+    if names_out(layout):
+        data[SAVE_KEY] = names_out(layout)
     if encoder_count:
         data["encoders"] = [
             [

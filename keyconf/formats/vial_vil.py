@@ -52,6 +52,7 @@ from keyconf.formats.matrix_order import (
     pack_layout_options,
     unpack_layout_options,
 )
+from keyconf.formats.named_keycodes import SAVE_KEY, names_out
 from keyconf.model.keyboard import Keyboard
 from keyconf.model.keycodes import KeycodeError, ModsError, Numbering, ParseContext, mod_mask_names, parse_mod_mask
 from keyconf.model.layout import (
@@ -105,6 +106,7 @@ class VialSave:
     uid: int = 0
     vial_protocol: int = WRITTEN_VIAL_PROTOCOL
     via_protocol: int = WRITTEN_VIA_PROTOCOL
+    custom_names: Any = None  # keyconf's `keyconf_custom_keycodes` (see named_keycodes), as written
 
     @property
     def size(self) -> MatrixSize:
@@ -207,6 +209,7 @@ def read_vil(text: str, path: str | Path | None = None) -> VialSave:
     if not isinstance(settings, dict):
         raise fail("settings", "`settings` must be an object of setting id: value")
     save.settings = settings
+    save.custom_names = data.get(SAVE_KEY)
     return save
 
 
@@ -496,6 +499,8 @@ def layout_to_vil(layout: Layout, keyboard: Keyboard, uid: int | None = None) ->
         "alt_repeat_key": [],
         "settings": _settings_out(layout),
     }
+    if names_out(layout):
+        data[SAVE_KEY] = names_out(layout)
     return json.dumps(data) + "\n"
 
 

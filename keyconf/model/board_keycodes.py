@@ -26,8 +26,30 @@ def name_board_keycodes(layout: Layout, keyboard: Keyboard | None) -> list[str]:
     if keyboard is None or not keyboard.board_keycodes:
         return []
     first = board_keycode_base()
+    taken = {*layout.custom_keycode_names, *layout.layer_names, *layout.tap_dance_names}
+    named = []
+    for index, board in enumerate(keyboard.board_keycodes):
+        name = _c_name(board.name, taken)
+        taken.add(name)
+        named.append(CustomKeycode(name, legend=board.short_name or board.name,
+                                   description=board.title or board.name, value=first + index))
+    added = name_keycodes(layout, named)
+    titles = {c.name: board.name for c, board in zip(named, keyboard.board_keycodes, strict=True)}
+    if not added:
+        return []
+    return [f"keys of {keyboard.display_name or keyboard.name}'s own keycodes are named as its definition names "
+            f"them: {', '.join(f'{name} ({titles[name]})' for name in added)}"]
+
+
+def name_keycodes(layout: Layout, named: list[CustomKeycode]) -> list[str]:
+    """Rewrite keys whose value is one of `named` (custom keycodes with values) as its name, adding
+    it to the layout's custom keycodes when a key uses it and the layout lacks a keycode of that
+    value; returns the names added. A layout's own keycode of the same value keeps its name."""
+    by_value = {c.value: c for c in named if c.value is not None}
+    if not by_value:
+        return []
     ctx = keycode_context(layout)
-    by_value = {c.value: c.name for c in layout.custom_keycodes if c.value is not None}
+    have = {c.value: c.name for c in layout.custom_keycodes if c.value is not None}
     taken = {*layout.custom_keycode_names, *layout.layer_names, *layout.tap_dance_names}
     added: list[str] = []
     for field in keycode_fields(layout, macros=False):
@@ -35,24 +57,20 @@ def name_board_keycodes(layout: Layout, keyboard: Keyboard | None) -> list[str]:
             value = REGISTRY.encode(REGISTRY.parse(field.text, ctx), ctx)
         except KeycodeError:
             continue
-        index = value - first
-        if not 0 <= index < len(keyboard.board_keycodes):
+        custom = by_value.get(value)
+        if custom is None:
             continue
-        name = by_value.get(value)
+        name = have.get(value)
         if name is None:
-            board = keyboard.board_keycodes[index]
-            name = _c_name(board.name, taken)
-            layout.custom_keycodes.append(CustomKeycode(
-                name, legend=board.short_name or board.name, description=board.title or board.name, value=value))
-            by_value[value] = name
+            if custom.name in taken or REGISTRY.get(custom.name) is not None:
+                continue  # a name the layout already uses for something else: the key keeps its value
+            layout.custom_keycodes.append(custom)
+            name = have[value] = custom.name
             taken.add(name)
-            added.append(f"{name} ({board.name})")
+            added.append(name)
         if field.text != name:
             field.set(name)
-    if not added:
-        return []
-    return [f"keys of {keyboard.display_name or keyboard.name}'s own keycodes are named as its definition names "
-            f"them: {', '.join(added)}"]
+    return added
 
 
 def _c_name(name: str, taken: set[str]) -> str:

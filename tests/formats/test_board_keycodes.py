@@ -62,3 +62,30 @@ def test_a_layouts_own_keycodes_are_not_written_as_via_custom_keycodes(tmp_path:
                     custom_keycodes=[CustomKeycode("ALTTAB")])
     written = json.loads(layout_to_via(layout, keyboard))["layers"][0][0]
     assert written != "CUSTOM(64)" and written == "QK_USER_0"
+
+
+def test_a_layouts_own_keycode_names_survive_a_via_and_a_vial_save(tmp_path: Path) -> None:
+    """VIA and Vial saves hold values; keyconf writes the names beside them (a key of its own,
+    which VIA and Vial leave be) and reads them back."""
+    from keyconf.formats.vial_vil import layout_to_vil
+
+    keyboard = keyboard_from_via(DEFINITION)
+    layout = Layout("Test Pad", "LAYOUT", layers=[Layer("base", ["ALTTAB", "KC_A", "CUSTOM(1)", "EMAIL"])],
+                    custom_keycodes=[CustomKeycode("ALTTAB", "Alt⇥", "Alt-Tab that holds Alt"),
+                                     CustomKeycode("EMAIL", value=0x7E50)])
+    via = json.loads(layout_to_via(layout, keyboard))
+    assert via["layers"][0] == ["QK_USER_0", "KC_A", "CUSTOM(1)", "QK_USER_16"]  # what VIA reads: values
+    assert via["keyconf_custom_keycodes"][0] == {"name": "ALTTAB", "value": 0x7E40, "legend": "Alt⇥",
+                                                 "description": "Alt-Tab that holds Alt"}
+    vil = layout_to_vil(layout, keyboard)
+    for name, text in (("pad.layout.json", json.dumps(via)), ("pad.vil", vil)):
+        path = tmp_path / name
+        path.write_text(text)
+        back = import_layout(path, keyboard=keyboard).layout
+        assert back.layers[0].keys == ["ALTTAB", "KC_A", "MISSON_CONTROL", "EMAIL"], name
+        assert back.custom_keycodes[0] == CustomKeycode("ALTTAB", "Alt⇥", "Alt-Tab that holds Alt", 0x7E40)
+    broken = dict(via, keyconf_custom_keycodes=[{"name": "not a name", "value": 1}, {"name": "OK", "value": "x"}])
+    path = write(tmp_path, "broken.layout.json", broken)
+    imported = import_layout(path, keyboard=keyboard)
+    assert imported.layout.layers[0].keys[0] == "QK_USER_0"
+    assert sum("skipped" in w for w in imported.warnings) == 2
