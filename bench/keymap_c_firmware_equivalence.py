@@ -49,7 +49,8 @@ def keymaps_bytes(elf: Path) -> bytes:
 
 def first_error(log: str) -> str:
     lines = log.strip().splitlines() or [""]
-    return next((line for line in lines if "error" in line.lower()), lines[-1]).strip()[:160]
+    found = [line for line in lines if "error:" in line] or [line for line in lines if "error" in line.lower()]
+    return (found or lines[-1:])[0].strip()[:200]
 
 
 def build_original(tree: Path, keymap_c: Path, keyboard: str, work: Path, jobs: str) -> bytes | str:
