@@ -57,7 +57,8 @@ from keyconf.model.macro_text import MacroTextError, format_macro_text, parse_ma
 
 DEFAULT_MACRO_COUNT = 16  # QMK's DYNAMIC_KEYMAP_MACRO_COUNT default; VIA wants the board's exact count
 _QK_MACRO, _QK_MACRO_MAX = 0x7700, 0x777F
-_QK_KB, _QK_KB_MAX = 0x7E00, 0x7E3F  # VIA's CUSTOM(n) range; it caps n there (QK_USER_n is hex)
+_QK_KB, _QK_KB_MAX = 0x7E00, 0x7E3F  # VIA's CUSTOM(n) range; it caps n there
+_QK_USER, _QK_USER_MAX = 0x7E40, 0x7FFF  # no name in VIA: its saves hold them as hex
 
 
 @dataclass
@@ -274,6 +275,8 @@ def via_keycode(text: str, ctx: ParseContext) -> str:
         return f"MACRO({value - _QK_MACRO})"
     if _QK_KB <= value <= _QK_KB_MAX:
         return f"CUSTOM({value - _QK_KB})"
+    if _QK_USER <= value <= _QK_USER_MAX:
+        return f"0x{value:x}"  # as VIA writes the keymap's own keycodes, which its dictionary lacks
     return _via_text(REGISTRY.decode(value), ctx)
 
 
