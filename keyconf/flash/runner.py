@@ -77,6 +77,9 @@ class PlanRunner:
             ) -> None:
                 self._progress((base + weight * fraction) / total_weight, phase)
 
+            # The bar shows where the step starts before the tool prints anything (a tool may
+            # take seconds to find the board, and its first line may already say 1 %).
+            report(0.0, "starting")
             try:
                 if isinstance(step, CommandStep):
                     ok, code, warning = self._run_command(step, report)

@@ -49,6 +49,7 @@ def test_progress_streams_while_the_tool_runs(tmp_path: Path, use_pty: bool) -> 
     assert result.ok, result.message
     percents = [p for p, _ in recorder.progress]
     assert percents == sorted(percents) and percents[-1] == 100
+    assert recorder.progress[0] == (0, "starting")  # before the tool's first line
     assert len(percents) > 10  # many updates, not one at the end
     assert "File downloaded successfully" in result.log
     assert result.log.startswith(f"$ {tool} -D fw.bin\n")
