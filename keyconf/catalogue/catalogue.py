@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 
 # Keyboards in qmk_firmware (3,693 at commit 3b2bc5f, March 2026), for the "get a tree" hint.
 QMK_KEYBOARDS_ESTIMATE = 3700
+# No keyboard name is near this long (QMK's longest paths are under 70 characters).
+MAX_SUGGESTED_NAME = 200
 
 
 @dataclass(frozen=True)
@@ -423,6 +425,10 @@ class Catalogue:
         return found
 
     def suggestions(self, name: str, count: int = 3) -> list[str]:
+        """Keyboards whose names are close to `name`, for "did you mean"; none for a name far
+        longer than any keyboard's (each of its words would be one more search term)."""
+        if len(name) > MAX_SUGGESTED_NAME:
+            return []
         return [m.entry.path for m in self.search(name.replace("/", " "), count)]
 
     def load(self, name: str | KeyboardEntry) -> Keyboard:

@@ -170,7 +170,9 @@ class SearchIndex:
 
     def search(self, query: str, limit: int | None = 50) -> list[Match]:
         """Entries matching every term of `query`, best first (all entries for an empty query)."""
-        terms = query.strip().lower().split()
+        # A term said twice narrows nothing more: each distinct term is scanned once (a fuzzed
+        # layout named its keyboard with 20,000 words of two kinds and took 8.6 s here).
+        terms = list(dict.fromkeys(query.strip().lower().split()))
         hay = self._hay  # starts with the path: the tie-breaker, without building entries
         if not terms:
             shown = [i for i in range(len(self.entries)) if i not in self._hidden]

@@ -90,6 +90,21 @@ def test_unknown_names_get_suggestions(tmp_path: Path) -> None:
     assert "did you mean planck/rev6" in str(caught.value)
 
 
+def test_a_name_far_longer_than_any_keyboards_gets_no_suggestions(tmp_path: Path) -> None:
+    # Found by fuzzing layouts: `keyboard: crkbd/rev crkbd/rev …` 100,000 characters long took
+    # 8.6 s of CPU in the did-you-mean, one search term per word.
+    catalogue = open_catalogue(tmp_path)
+    long_name = "crkbd/rev " * 10_000
+    assert catalogue.suggestions(long_name) == []
+    assert catalogue.suggestions("crkbd/rev crkbd/rev")[0].startswith("crkbd/")
+
+
+def test_a_search_term_said_twice_finds_what_it_finds_once(tmp_path: Path) -> None:
+    catalogue = open_catalogue(tmp_path)
+    once = [m.entry.path for m in catalogue.search("crkbd rev")]
+    assert once and [m.entry.path for m in catalogue.search("crkbd rev " * 500)] == once
+
+
 def test_broken_tree_definitions_raise_with_the_file(small_tree: SyntheticTree, tmp_path: Path) -> None:
     folder = small_tree.root / "keyboards/acme/halfwritten"
     folder.mkdir(parents=True)
