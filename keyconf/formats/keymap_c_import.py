@@ -260,10 +260,18 @@ class _Reader:
             )
             macro_names = [chosen]
         if len(lengths) > 1:
+            unseen = self._unseen_macros([t for entry in entries for t in entry.value])
+            counts = {n: [layer.name for layer in layers if layer is not None and len(layer.keys) == n]
+                      for n in sorted(lengths)}
             raise FormatError(
-                f"layers have different key counts: {', '.join(str(n) for n in sorted(lengths))}",
+                "layers have different key counts: "
+                + ", ".join(f"{n} ({', '.join(names[:3])}{'…' if len(names) > 3 else ''})"
+                            for n, names in counts.items())
+                + (f"; {unseen}" if unseen else ""),
                 self.path,
                 entries[0].line,
+                hint="copy their #defines into the keymap.c, or import it from the folder where QMK builds it"
+                if unseen else "one layout macro takes one number of keys: QMK cannot build this either",
             )
         key_count = lengths.pop()
         full_layers: list[Layer] = []
@@ -800,14 +808,39 @@ class _Reader:
         keys: list[str] = []
         for number, arg in enumerate(args, start=1):
             if not arg:
+                before = args[number - 2][-1] if number > 1 and args[number - 2] else value[1]
+                unseen = self._unseen_macros(entry.value)
                 raise FormatError(
-                    f"key {number} of {value[0].text}(...) is empty (two commas in a row?)",
+                    f"key {number} of {value[0].text}(...) is empty (two commas in a row?)"
+                    + (f"; {unseen}" if unseen else ""),
                     self.path,
-                    value[0].line,
-                    value[0].column,
+                    before.line,
+                    before.column,
+                    hint="QMK cannot build an empty argument either" if not unseen else
+                    "copy their #defines into the keymap.c, or import it from the folder where QMK builds it",
                 )
             keys.append(self._keycode_text(arg, symbols))
         return value[0].text, keys
+
+    def _unseen_macros(self, tokens: list[Token]) -> str:
+        """Names called like macros in `tokens` (before expansion) that neither this file nor QMK
+        defines, said with the headers they must come from: a userspace wrapper
+        (`KB(HRM(LAYER_QWERTY))`) that expands to many keys keyconf cannot count."""
+        names = [t.text for i, t in enumerate(tokens[:-1])
+                 if t.kind == "ident" and tokens[i + 1].is_("(") and t.text not in self.defines
+                 and not t.text.startswith("LAYOUT") and not _is_keycode_function(t.text)]
+        # Row names a wrapper fills in (`QWERTY_L1`): nothing here or in QMK knows them.
+        names += [t.text for i, t in enumerate(tokens) if t.kind == "ident" and t.text not in self.defines
+                  and (i + 1 == len(tokens) or not tokens[i + 1].is_("(")) and REGISTRY.get(t.text) is None
+                  and t.text not in self.enum_values and t.text not in self.custom_keycode_names
+                  and not t.text.startswith("LAYOUT")][:6]
+        if not names:
+            return ""
+        headers = [h for h in (self._header_name(d.text) for d in self.includes) if h and not _is_qmk_header(h)]
+        where = f"from {' or '.join(headers)}, which keyconf cannot see" if headers else "defined nowhere in the file"
+        called = {t.text for i, t in enumerate(tokens[:-1]) if tokens[i + 1].is_("(")}
+        shown = ", ".join(f"{n}(...)" if n in called else n for n in dict.fromkeys(names))
+        return f"{shown} {'is a macro' if len(set(names)) == 1 else 'are macros'} {where}"
 
     def _keycode_text(self, tokens: list[Token], symbols: dict[str, str]) -> str:
         tokens = unwrap_parentheses(tokens)
@@ -1171,6 +1204,15 @@ def _plain_enums(tokens: list[Token]) -> list[dict[str, int]]:
         if members:
             groups.append(members)
     return groups
+
+
+def _is_keycode_function(name: str) -> bool:
+    """Whether QMK's keycodes have a function of this name (LT, MO, LCTL_T, S, ...)."""
+    try:
+        REGISTRY.parse(f"{name}(KC_A)")
+    except KeycodeError as error:
+        return "unknown keycode function" not in error.message
+    return True
 
 
 def _kept_for_later(define: Define) -> bool:

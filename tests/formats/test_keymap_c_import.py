@@ -311,3 +311,26 @@ def test_layers_of_different_layout_macros_map_through_the_matrix() -> None:
     # The grid position the 2u space leaves out is KC_NO on that layer, as QMK's keymap has it.
     assert layout.layers[1].keys.count("KC_NO") == 1
     assert any("each layer mapped through its own macro by matrix position" in w for w in imported.warnings)
+
+
+def test_wrappers_from_an_unseen_header_are_named_in_the_error() -> None:
+    # krig's ferris keymap: rows are wrapper names from krig.h, which a lone keymap.c lacks.
+    text = """#include QMK_KEYBOARD_H
+#include "krig.h"
+#define LAYOUT_wrapper(...) LAYOUT(__VA_ARGS__)
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+    [0] = LAYOUT_wrapper(QWERTY_L1, QWERTY_R1, KC_A),
+    [1] = LAYOUT(KC_A, KC_B, KC_C, KC_D),
+};"""
+    with pytest.raises(FormatError) as caught:
+        read(text)
+    message = caught.value.message
+    assert message.startswith("layers have different key counts: 3 (layer0), 4 (layer1)")
+    assert "QWERTY_L1, QWERTY_R1 are macros from krig.h, which keyconf cannot see" in message
+    # An empty argument says where it is (unicorne's `_______, ,_______ _______`).
+    text = "const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {\n    [0] = LAYOUT(\n" \
+           "        KC_A, KC_B,\n        KC_C, , KC_D),\n};"
+    with pytest.raises(FormatError) as caught:
+        read(text)
+    assert caught.value.message == "key 4 of LAYOUT(...) is empty (two commas in a row?)"
+    assert caught.value.line == 4 and caught.value.hint == "QMK cannot build an empty argument either"
