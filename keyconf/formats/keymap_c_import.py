@@ -865,7 +865,27 @@ class _Reader:
         for t in renamed:
             if t.kind in ("string", "char") or (t.kind == "punct" and t.text in "{};="):
                 raise FormatError(f"`{render(tokens)}` is not a keycode expression", self.path, t.line, t.column)
-        return render(self._layer_key_as_layer(renamed))
+        return self._computed_keycode(render(self._layer_key_as_layer(renamed)), renamed)
+
+    def _computed_keycode(self, text: str, tokens: list[Token]) -> str:
+        """A key written as C arithmetic (`SAFE_RANGE + 2`, from a macro numbering keys in a
+        range) is the keycode of its value, as the compiler computes it."""
+        if not any(t.kind == "punct" and t.text in "+-|*<<>>" for t in tokens) or any(t.is_("(") for t in tokens):
+            return text
+        try:
+            REGISTRY.parse(text)
+            return text
+        except KeycodeError:
+            pass
+        first = REGISTRY.get("QK_USER_0")
+        assert first is not None
+        values = {"SAFE_RANGE": first.value, "QK_USER": first.value, **self.enum_values, **self.custom_values}
+        try:
+            value = IntExpression(tokens, values).evaluate() & 0xFFFF
+        except (ValueError, FormatError):
+            return text
+        named = next((name for name, v in self.custom_values.items() if v == value), None)
+        return named or REGISTRY.format(REGISTRY.decode(value))
 
     def _layer_key_as_layer(self, tokens: list[Token]) -> list[Token]:
         """`LT(MO(_NAV), KC_M)`: LT and LM keep the low 4 bits of their layer argument, and a

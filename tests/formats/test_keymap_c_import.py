@@ -334,3 +334,16 @@ const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
         read(text)
     assert caught.value.message == "key 4 of LAYOUT(...) is empty (two commas in a row?)"
     assert caught.value.line == 4 and caught.value.hint == "QMK cannot build an empty argument either"
+
+
+def test_a_key_written_as_c_arithmetic_is_the_keycode_of_its_value() -> None:
+    # matrix/noah's blockader keymap numbers layer keys from SAFE_RANGE, handled by range in C.
+    text = """enum layers { LAYER_BASE, LAYER_WINDOW };
+enum custom_keycodes { KEY_BACK = SAFE_RANGE + 2 };
+#define KEY_FORWARD_LAYER(a) SAFE_RANGE + a
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+    [LAYER_BASE] = LAYOUT(KEY_FORWARD_LAYER(LAYER_WINDOW), KEY_FORWARD_LAYER(2)),
+    [LAYER_WINDOW] = LAYOUT(KC_TRNS, KEY_BACK),
+};"""
+    keys = read(text).layout.layers[0].keys
+    assert keys == ["QK_USER_1", "KEY_BACK"]
