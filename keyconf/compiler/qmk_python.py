@@ -246,8 +246,9 @@ def install_requirements(
         assert process.stdout is not None
         for line in process.stdout:
             line = line.rstrip("\n")
-            if line.startswith("ERROR: "):
-                reason = line[len("ERROR: ") :].strip()
+            # pip says "ERROR: …"; a system-managed Python (PEP 668) "error: externally-managed-environment"
+            if line.lower().startswith("error: "):
+                reason = line[len("error: ") :].strip()
             on_line(line)
         code = process.wait()
     finally:

@@ -130,6 +130,14 @@ def test_a_failed_install_stops_the_build_with_a_clear_problem(tmp_path, monkeyp
     assert not calls.exists()  # qmk never ran
 
 
+def test_a_system_managed_python_says_so(tmp_path, monkeypatch):
+    install_fake_toolchain(tmp_path / "tools", monkeypatch)
+    fake_pip(monkeypatch, "import sys; print('error: externally-managed-environment'); sys.exit(1)")
+    tree = tree_needing(tmp_path / "qmk_firmware", f"{ABSENT}\n")
+    (problem,) = FirmwareBuild(request(tree, tmp_path / "out")).run().problems
+    assert "installing it failed: externally-managed-environment (pip exit status 1)" in problem.message
+
+
 def test_cancel_stops_the_install(tmp_path, monkeypatch):
     install_fake_toolchain(tmp_path / "tools", monkeypatch)
     fake_pip(monkeypatch, "import time; print('Collecting', flush=True); time.sleep(30)")
