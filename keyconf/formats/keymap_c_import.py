@@ -410,7 +410,9 @@ class _Reader:
                 f"{name} was a QMK keycode until QMK removed {REMOVED_KEYCODES[name]}: kept as a custom keycode "
                 "of the layout, which does nothing unless the C code handles it"
             )
-        unseen = [name for name in unknown if name not in REMOVED_KEYCODES]
+        # A name this file declares in a form keyconf could not read is no header's: it stays unknown.
+        declared = {member for members in self.enums for member in members} | set(self.defines)
+        unseen = [name for name in unknown if name not in REMOVED_KEYCODES and name not in declared]
         if not unseen:
             return
         headers = [h for h in (self._header_name(d.text) for d in self.includes) if h and not _is_qmk_header(h)]
@@ -568,8 +570,14 @@ class _Reader:
                 values[name] = self.custom_values[name]
             elif definition is not None and definition.group in ("user", "kb"):
                 values[name] = definition.value
+            elif name in self.enum_values:  # SAFE_RANGE + NUMBER_OF_LAYERS
+                values[name] = self.enum_values[name]
             else:
                 return None
+        if not any(n in _USER_RANGE or n.endswith(_OLD_RANGE_SUFFIX) or n in self.custom_values
+                   or (REGISTRY.get(n) is not None and REGISTRY.get(n).group in ("user", "kb"))  # type: ignore[union-attr]
+                   for n in names):
+            return None  # plain numbers: not a keycode range
         try:
             return IntExpression(expression, values).evaluate() & 0xFFFF
         except ValueError:

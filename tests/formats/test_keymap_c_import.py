@@ -347,3 +347,13 @@ const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
 };"""
     keys = read(text).layout.layers[0].keys
     assert keys == ["QK_USER_1", "KEY_BACK"]
+
+
+def test_custom_keycodes_counted_from_safe_range_plus_an_enum_constant() -> None:
+    # blockader's noah keymap: `KEY_BACK_LAYER = SAFE_RANGE + NUMBER_OF_LAYERS, KEY_CUT_LINE, ...`.
+    text = """enum layers { LAYER_BASE, LAYER_WINDOW, NUMBER_OF_LAYERS };
+enum custom_keycodes { KEY_BACK_LAYER = SAFE_RANGE + NUMBER_OF_LAYERS, KEY_CUT_LINE };
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = { [0] = LAYOUT(KEY_CUT_LINE, KEY_BACK_LAYER) };"""
+    result = read(text)
+    assert [(c.name, c.value, c.headers) for c in result.layout.custom_keycodes] == [
+        ("KEY_BACK_LAYER", 0x7E42, []), ("KEY_CUT_LINE", None, [])]
