@@ -159,6 +159,13 @@ class _Checker:
                     yield error(f"`{text}`: {exc.message}{also}", location, exc.hint, code=code)
                 continue
             self.parsed[location] = keycode
+            cut_layer = self.registry.layer_cut(keycode, self.ctx)
+            if cut_layer is not None:
+                written_layer, used, limit = cut_layer
+                yield warning(f"`{text}`: {keycode.op}() reaches layers 0-{limit}; QMK keeps the low bits of the "
+                              f"layer, so the key uses layer {used}, not {written_layer}", location,
+                              f"move the layer to 0-{limit}, or keep it if C code intercepts the key",
+                              code="layer-cut")
             encoded = self.registry.as_qmk_encodes(keycode)
             if encoded != keycode:
                 written = self.registry.format(encoded)

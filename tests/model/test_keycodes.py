@@ -146,16 +146,15 @@ def test_mixed_hand_mods_encode_as_qmk_makes_them() -> None:
     assert REGISTRY.encode(REGISTRY.parse("MT(MOD_LSFT | MOD_RSFT, KC_J)")) == 0x320D
 
 
-def test_layer_limits() -> None:
-    with pytest.raises(KeycodeError, match="0-15"):
-        REGISTRY.encode(REGISTRY.parse("LT(16, KC_A)"))
-    with pytest.raises(KeycodeError, match="0-15"):
-        REGISTRY.encode(REGISTRY.parse("LT(l16, KC_A)", CTX), CTX)
+def test_layers_beyond_a_field_keep_their_low_bits_as_in_qmk() -> None:
+    # QMK: LT(layer, kc) = 0x4000 | (layer & 0xF) << 8 | ..., MO(layer) = 0x5220 | (layer & 0x1F).
+    assert REGISTRY.encode(REGISTRY.parse("LT(24, KC_DOT)")) == 0x4837  # burkfers' DOTCOMM: LT(8, KC_DOT)
+    assert REGISTRY.encode(REGISTRY.parse("LT(l16, KC_A)", CTX), CTX) == 0x4004
+    assert REGISTRY.layer_cut(REGISTRY.parse("LT(l16, KC_A)", CTX), CTX) == (16, 0, 15)
+    assert REGISTRY.layer_cut(REGISTRY.parse("LT(15, KC_A)")) is None
     assert REGISTRY.encode(REGISTRY.parse("MO(31)")) == 0x523F
-    with pytest.raises(KeycodeError, match="0-31"):
-        REGISTRY.encode(REGISTRY.parse("MO(32)"))
-    with pytest.raises(KeycodeError, match="0-15"):
-        REGISTRY.encode(REGISTRY.parse("LM(16, MOD_LCTL)"))
+    assert REGISTRY.encode(REGISTRY.parse("MO(32)")) == 0x5220
+    assert REGISTRY.encode(REGISTRY.parse("LM(16, MOD_LCTL)")) == 0x5001
     with pytest.raises(KeycodeError, match="does not exist"):
         REGISTRY.encode(REGISTRY.parse("PDF(1)"), numbering=Numbering.LEGACY)
 

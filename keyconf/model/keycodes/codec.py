@@ -204,11 +204,8 @@ class Codec:
         index = ctx.layer_index(kc.layer)
         if index is None:
             raise KeycodeError(f"unknown layer {kc.layer!r}")
-        if index > limit:
-            where = f"layer {index}" if isinstance(kc.layer, int) else f"layer {kc.layer!r} (number {index})"
-            hint = "move the layer to 0-15 or use MO()/TG()" if limit == LAYER_TAP_MAX else None
-            raise KeycodeError(f"{func}() reaches layers 0-{limit} only, not {where}", None, hint)
-        return index
+        # QMK masks the layer to the field's bits (LT(24, kc) is LT(8, kc)); validation warns.
+        return index & limit
 
     @staticmethod
     def _tap_dance(kc: Keycode, ctx: ParseContext) -> int:

@@ -18,6 +18,7 @@ from keyconf.model.keycodes.forms import (
     DEPRECATED_FORMS,
     DIALECT_NAMES,
     LAYER_FUNCTIONS,
+    LAYER_TAP_MAX,
     MOD_TAPS,
     MOD_WRAPPERS,
     OLD_TREE_MOD_TAPS,
@@ -430,6 +431,20 @@ class KeycodeRegistry:
             return None
         value = self.encode(kc.inner, ctx, numbering)
         return self.decode(value & 0xFF, numbering) if value > 0xFF else None
+
+    def layer_cut(self, kc: Keycode, ctx: ParseContext = NO_CONTEXT) -> tuple[int, int, int] | None:
+        """(layer written, layer QMK uses, highest layer the form reaches) for a layer key beyond
+        its field (`LT(24, kc)`: LT holds 4 bits, so QMK uses layer 8); None when it fits."""
+        if kc.op in (OP_LAYER_TAP, OP_LAYER_MOD):
+            limit = LAYER_TAP_MAX
+        elif kc.op in LAYER_FUNCTIONS:
+            limit = LAYER_FUNCTIONS[kc.op][0]
+        else:
+            return None
+        index = ctx.layer_index(kc.layer) if kc.layer is not None else None
+        if index is None or index <= limit:
+            return None
+        return index, index & limit, limit
 
     def tap_text(self, kc: Keycode) -> str:
         """How a tap QMK cut (`cut_tap`) reads in a sentence: its name, or what it does."""
