@@ -181,13 +181,14 @@ class QmkTree:
 
     def empty_submodules(self) -> list[str]:
         """The git submodules of `.gitmodules` whose folder is missing or empty (a tree copied or
-        downloaded without them), as paths relative to the root (`lib/chibios`)."""
+        downloaded without them; a clone whose submodule commit could not be fetched leaves only
+        its `.git` file there), as paths relative to the root (`lib/chibios`)."""
         text = _read_text(self.root / ".gitmodules") or ""
         empty = []
         for path in _SUBMODULE_PATH.findall(text):
             folder = self.root / path.strip()
             try:
-                if not folder.is_dir() or not any(folder.iterdir()):
+                if not folder.is_dir() or all(entry.name == ".git" for entry in folder.iterdir()):
                     empty.append(path.strip())
             except OSError:
                 empty.append(path.strip())

@@ -82,6 +82,7 @@ def test_a_tree_without_its_submodules_says_which_and_how_to_get_them(
         '[submodule "lib/lufa"]\n\tpath = lib/lufa\n\turl = https://github.com/qmk/lufa\n'
     )
     (tree / "lib" / "chibios").mkdir(parents=True)  # as a copy or a zip download leaves it
+    (tree / "lib" / "chibios" / ".git").write_text("gitdir: ../../.git/modules/lib/chibios\n")  # a failed fetch
     (tree / "lib" / "lufa" / "LUFA").mkdir(parents=True)
     monkeypatch.setenv("FAKE_QMK_MODE", "no-submodule")
     result = FirmwareBuild(request(tree, tmp_path / "out")).run()
