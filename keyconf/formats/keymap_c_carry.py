@@ -31,6 +31,7 @@ def carry_c(
     consumed_defines: set[str],
     generated_names: dict[str, str],
     dropped_includes: frozenset[str] = frozenset(),
+    user_includes: frozenset[str] = frozenset(),
 ) -> CarriedC:
     """`text` without the `consumed` statements and `#define`s, with aliases for renamed names.
     `dropped_includes` are quoted headers the layout now includes itself (its custom keycodes
@@ -66,10 +67,16 @@ def carry_c(
         tokens = [t for t in tokenize(remaining, path) if t.kind != "directive"]
     except FormatError:
         tokens = []
-    if not tokens:
+    # A file of the user's own that the keymap includes (`#include "tapdance.c"`) is code too.
+    kept_includes = [name for name in re.findall(r'^[ \t]*#[ \t]*include[ \t]*"([^"]+)"', remaining, re.M)
+                     if name in user_includes]
+    if not tokens and not kept_includes:
         return CarriedC(None)
     warnings = [f"{piece} is kept as C code (the layout's c_source); keyconf keeps it but cannot edit it"
                 for piece in _pieces(tokens)]
+    if kept_includes and not tokens:
+        warnings.append(f"#include of {', '.join(kept_includes)} is kept as C code (the layout's c_source), so the "
+                        "build still compiles what the keymap includes")
     used = {t.text for t in tokens if t.kind == "ident"}
     aliases = [f"#define {ident} {name}" for ident, name in sorted(generated_names.items())
                if ident != name and ident in used]

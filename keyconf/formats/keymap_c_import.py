@@ -496,6 +496,9 @@ class _Reader:
             self.consumed_defines,
             generated,
             dropped_includes=frozenset(self.external_headers),
+            user_includes=frozenset(
+                h for h in (self._header_name(d.text) for d in self.includes) if h and not _is_qmk_header(h)
+            ),
         )
 
     # -- declarations ------------------------------------------------------------------------

@@ -291,3 +291,13 @@ const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
     assert result.layout.layout_macro == "LAYOUT_split_3x6_3"
     assert result.layout.layers[2].keys == ["KC_E", "KC_F"]
     assert any("LAYOUT and LAYOUT_split_3x6_3, with the same 2 keys" in w for w in result.warnings)
+
+
+def test_an_included_c_file_of_the_users_stays_in_the_c_code() -> None:
+    # WandersFar's Planck: the tap dances live in tapdance.c, which the keymap includes.
+    text = """#include QMK_KEYBOARD_H
+#include "tapdance.c"
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = { [0] = LAYOUT(TD(0), KC_A) };"""
+    result = read_keymap_c(text, "keymap.c", "x")
+    assert result.layout.c_source is not None and result.layout.c_source.code == '#include "tapdance.c"\n'
+    assert any("#include of tapdance.c is kept as C code" in w for w in result.warnings)
