@@ -7,7 +7,8 @@ Run: .venv/bin/python bench/keymap_c_equivalence.py [TREE ...] [--files DIR] [--
   --files DIR   also every *.c in DIR (users' keymaps gathered from public repositories),
          checked against the first TREE's headers.
 
-For each file: keyconf imports it (`read_keymap_c`, the keymap.c reader of `keyconf import`)
+For each file: keyconf imports it (`import_text`, what `keyconf import` does, with a keyboard whose
+one layout macro takes the file's keys in order)
 and generates its keymap.c (`generate_sources`, what `keyconf compile` builds, with the tree's
 dialect). Both keymaps are then compiled by host gcc against the tree's own keycode headers
 (quantum/quantum_keycodes.h, keymap_extras/) and run, printing every keymaps[][][] value:
@@ -43,6 +44,7 @@ from keyconf.compiler.source_map import GenerationError  # noqa: E402
 from keyconf.compiler.sources import GenerateOptions, generate_sources  # noqa: E402
 from keyconf.formats.c_source import iter_statements, tokenize  # noqa: E402
 from keyconf.formats.format_error import FormatError  # noqa: E402
+from keyconf.formats.interchange import import_text  # noqa: E402
 from keyconf.formats.keymap_c_carry import carry_c  # noqa: E402
 from keyconf.formats.keymap_c_import import read_keymap_c  # noqa: E402
 from keyconf.model.keyboard import Key, Keyboard, LayoutMacro  # noqa: E402
@@ -122,9 +124,11 @@ def run_values(source: str, tree: Path, work: Path, name: str) -> list[str] | No
 def check(text: str, path: str, tree: Path, dialect: QmkDialect, work: Path) -> Outcome:
     try:
         result = read_keymap_c(text, path, "bench")
-        layout = result.layout
-        macro = LayoutMacro(layout.layout_macro, [Key(x=float(i), y=0.0) for i in range(len(layout.layers[0].keys))])
-        keyboard = Keyboard(name="bench", layouts={layout.layout_macro: macro})
+        first = result.layout
+        macro = LayoutMacro(first.layout_macro, [Key(x=float(i), y=0.0) for i in range(len(first.layers[0].keys))])
+        keyboard = Keyboard(name="bench", layouts={first.layout_macro: macro})
+        # The layout as `keyconf import` makes it (host language from the includes, names respelled).
+        layout = import_text(text, path, keyboard=keyboard, format="keymap.c").layout
         generated = generate_sources(layout, keyboard, GenerateOptions(dialect=dialect)).keymap_c
     except (FormatError, GenerationError) as error:
         return Outcome("keyconf refuses", str(error).splitlines()[0][:100])
