@@ -82,8 +82,9 @@ def keymap_part(text: str) -> str:
         if statement and not (is_enum or is_keymaps):
             dropped.append(statement)
     kept = carry_c(text, None, dropped, set(), {}).code or ""
-    # Headers other than QMK's language tables are not part of the keymap values here.
-    return re.sub(r'^\s*#\s*include\s+(?!"(?:keymap_|sendstring_)).*$', "", kept, flags=re.M)
+    # Headers other than QMK's language keycodes are not part of the keymap values here (its
+    # sendstring_ tables only serve SEND_STRING, and need the firmware's headers).
+    return re.sub(r'^\s*#\s*include\s+(?!"keymap_).*$', "", kept, flags=re.M)
 
 
 def program(text: str, probes: list[str]) -> str:
