@@ -403,6 +403,7 @@ class _Reader:
                 if (found and found.group(1) not in unknown
                         and re.search(rf"\b{found.group(1)}\b(?!\s*\()", place.text)):
                     unknown.append(found.group(1))
+        unknown += self._aliases_of_user_prefixes(layout, unknown)
         removed = [name for name in unknown if name in REMOVED_KEYCODES]
         for name in removed:
             self._add_custom(name, self._next_custom_value())
@@ -439,6 +440,20 @@ class _Reader:
             self._custom_absolute.append(-1)
             self.external_headers.update(headers)
         layout.custom_keycodes = self.customs
+
+    def _aliases_of_user_prefixes(self, layout: Layout, unknown: list[str]) -> list[str]:
+        """Language aliases that share a prefix the file uses more for names of its own (TR_COPY,
+        Turkish F's, beside TR_JMPF, TR_TMUX … from the user's keymap.h): in C they are the user's
+        names too, from the same header, unless the file includes that language's header itself."""
+        included = {m.group(1) for d in self.includes for m in _LANGUAGE_HEADER.finditer(d.text)}
+        aliases: dict[str, set[str]] = collections.defaultdict(set)
+        for place in keycode_fields(layout):
+            for name in _IDENT.findall(place.text):
+                owner = REGISTRY.language_of_alias(name) if REGISTRY.get(name) is None else None
+                if owner is not None and owner not in included:
+                    aliases[name.split("_", 1)[0]].add(name)
+        own = collections.Counter(name.split("_", 1)[0] for name in unknown)
+        return sorted(name for prefix, names in aliases.items() if own[prefix] >= len(names) for name in names)
 
     def _add_layers_keys_name(self, layout: Layout) -> None:
         """`MO(3)` in a keymap of three layers: QMK reads a layer past keymaps[] as all KC_TRNS
@@ -1253,6 +1268,9 @@ def _kept_for_later(define: Define) -> bool:
         define.name.startswith(("LAYOUT", "KEYMAP")) and bool(define.body) and define.body[0].is_("{")
     )
 
+
+_LANGUAGE_HEADER = re.compile(r"\b(?:keymap|sendstring)_([a-z0-9_]+)\.h\b")
+_IDENT = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\b")
 
 def _is_qmk_header(name: str) -> bool:
     base = name.rsplit("/", 1)[-1]

@@ -357,3 +357,24 @@ const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = { [0] = LAYOUT(KEY_
     result = read(text)
     assert [(c.name, c.value, c.headers) for c in result.layout.custom_keycodes] == [
         ("KEY_BACK_LAYER", 0x7E42, []), ("KEY_CUT_LINE", None, [])]
+
+
+USER_PREFIX_KEYMAP = """
+#include QMK_KEYBOARD_H
+#include "keymap.h"
+%s
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+  [0] = LAYOUT(TR_COPY, TR_PAST, TR_TMUX, NO_AE),
+};
+"""
+
+
+def test_a_language_alias_among_the_users_own_names_of_its_prefix_is_the_users_too() -> None:
+    # A real Piantor keymap: TR_COPY (Turkish F's alias for ©) sits beside TR_PAST and TR_TMUX,
+    # all #defined in the user's keymap.h. In C it is the user's, from that header.
+    result = read(USER_PREFIX_KEYMAP % "")
+    customs = {c.name: c.headers for c in result.layout.custom_keycodes}
+    assert customs == {"TR_COPY": ["keymap.h"], "TR_PAST": ["keymap.h"], "TR_TMUX": ["keymap.h"]}
+    # A file that includes the language's header means the alias.
+    included = read(USER_PREFIX_KEYMAP % '#include "keymap_turkish_f.h"')
+    assert {c.name for c in included.layout.custom_keycodes} == {"TR_PAST", "TR_TMUX"}
