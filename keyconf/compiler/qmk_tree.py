@@ -149,35 +149,26 @@ class QmkTree:
 
     def qmk_version(self) -> str | None:
         """`git describe` of the tree, as QMK's own version.h uses; None when git cannot tell."""
-        try:
-            result = subprocess.run(
-                ["git", "-C", str(self.root), "describe", "--abbrev=6", "--dirty", "--always", "--tags"],
-                capture_output=True,
-                text=True,
-                timeout=10,
-                check=False,
-            )
-        except (OSError, subprocess.SubprocessError):
-            return None
-        version = result.stdout.strip()
-        return version if result.returncode == 0 and version else None
+        result = self._git("describe", "--abbrev=6", "--dirty", "--always", "--tags")
+        version = result.stdout.strip() if result is not None else ""
+        return version if result is not None and result.returncode == 0 and version else None
 
     def is_git_work_tree(self) -> bool:
         """Whether git sees the tree as a checkout. QMK's top Makefile sets SKIP_GIT=yes when it
         does not (a downloaded archive, a copy without .git); `qmk compile` runs make past that
         Makefile, so the build has to be told, or version.h's `git describe` error text lands in
         make's input ("multiple target patterns")."""
+        result = self._git("rev-parse", "--is-inside-work-tree")
+        return result is not None and result.returncode == 0 and result.stdout.strip() == "true"
+
+    def _git(self, *args: str) -> subprocess.CompletedProcess[str] | None:
+        """git run in the tree; None when git is missing or hangs."""
         try:
-            result = subprocess.run(
-                ["git", "-C", str(self.root), "rev-parse", "--is-inside-work-tree"],
-                capture_output=True,
-                text=True,
-                timeout=10,
-                check=False,
+            return subprocess.run(
+                ["git", "-C", str(self.root), *args], capture_output=True, text=True, timeout=10, check=False
             )
         except (OSError, subprocess.SubprocessError):
-            return False
-        return result.returncode == 0 and result.stdout.strip() == "true"
+            return None
 
     def empty_submodules(self) -> list[str]:
         """The git submodules of `.gitmodules` whose folder is missing or empty (a tree copied or
