@@ -979,7 +979,7 @@ class _SectionWriter:
             return ""
         lines = ["tap_dances:  # TD(name)\n"]
         for dance in self.layout.tap_dances:
-            lines.append(f"  - name: {dance.name}\n")
+            lines.append(f"  - name: {format_keycode_scalar(dance.name)}\n")
             for action in ("tap", "hold", "double_tap", "tap_hold"):
                 value = getattr(dance, action)
                 if value is not None and not (action == "tap" and value == "KC_NO" and dance.hold):
@@ -1031,7 +1031,7 @@ class _SectionWriter:
             return ""
         lines = ["custom_keycodes:  # keycodes this layout defines; c_source says what they do\n"]
         for custom in self.layout.custom_keycodes:
-            lines.append(f"  - name: {custom.name}\n")
+            lines.append(f"  - name: {format_keycode_scalar(custom.name)}\n")
             if custom.legend:
                 lines.append(f"    legend: {format_text_scalar(custom.legend)}\n")
             if custom.description:

@@ -369,3 +369,15 @@ def test_a_keycode_with_spaces_keeps_the_columns_aligned():
     assert third[0] == third[1]  # the key after the new one starts in the same column in both rows
     assert loads_layout(text).layout.layers[0].keys[2] == "LT(nav, KC_W)"
     assert text.splitlines()[:9] == source.read_text().splitlines()[:9]  # the rest of the file kept
+
+
+def test_custom_keycode_and_tap_dance_named_like_yaml_words_read_back():
+    # Found by fuzzing keymap.c imports: a keycode `null` kept as a custom keycode was written
+    # `name: null`, which YAML reads as no name, so the import refused to write its layout.
+    from keyconf.model.layout import CustomKeycode, Layer, Layout, TapDance
+
+    layout = Layout(keyboard="test/board", layout_macro="LAYOUT", layers=[Layer("base", ["null", "TD(yes)"])],
+                    custom_keycodes=[CustomKeycode("null")], tap_dances=[TapDance("yes", tap="KC_A")])
+    again = loads_layout(dumps_layout(layout)).layout
+    assert [c.name for c in again.custom_keycodes] == ["null"]
+    assert [d.name for d in again.tap_dances] == ["yes"]
