@@ -420,8 +420,15 @@ class _Reader:
         shown = ", ".join(unseen[:8]) + (f" and {len(unseen) - 8} more" if len(unseen) > 8 else "")
         if headers:
             where = " or ".join(headers)
+            unread = [h for h in headers if self.headers is None or h not in self.headers.read]
+            if unread == headers:
+                where += ", which keyconf cannot see"
+            elif unread:
+                where += f" (keyconf cannot see {', '.join(unread)})"
+            else:  # read, but declared there otherwise than by a #define (an enum of the user's keycodes)
+                where += ", which declare them in a form keyconf keeps as names only (not a #define)"
             self.warnings.append(
-                f"{shown} come from {where}, which keyconf cannot see: kept on their keys as custom keycodes "
+                f"{shown} come from {where}: kept on their keys as custom keycodes "
                 f"defined there (`header:`); keyconf's keymap.c includes {' and '.join(headers)} as the original "
                 "did, so "
                 "`qmk compile` needs it where it found it (a userspace or the keymap's folder); VIA and Vial "
@@ -1311,7 +1318,7 @@ class _HeaderFinder:
             users = current / "users"
             if users.is_dir():
                 self.folders += [users / name for name in sorted(user_names) if (users / name).is_dir()]
-            if (current / ".git").exists() or current.name == "keyboards" and False:
+            if (current / ".git").exists():  # the repository's root: QMK's build looks no higher
                 break
         self.read: dict[str, Path] = {}
         self.budget = self.MAX_BYTES

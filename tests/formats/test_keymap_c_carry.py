@@ -301,3 +301,23 @@ const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = { [0] = LAYOUT(TD(0
     result = read_keymap_c(text, "keymap.c", "x")
     assert result.layout.c_source is not None and result.layout.c_source.code == '#include "tapdance.c"\n'
     assert any("#include of tapdance.c is kept as C code" in w for w in result.warnings)
+
+
+def test_names_a_header_declares_in_an_enum_are_not_said_to_be_unseen(tmp_path: Path) -> None:
+    # A userspace header beside the keymap, as in a real qmk_userspace: its #defines expand, and
+    # its `enum custom_keycodes` declares names keyconf keeps as names (the header is read).
+    (tmp_path / "teelahti.h").write_text(
+        "#pragma once\nenum custom_keycodes { NOTEQUAL = SAFE_RANGE, MY_EURO };\n#define HOME_A LGUI_T(KC_A)\n"
+    )
+    keymap = tmp_path / "keymap.c"
+    keymap.write_text(
+        '#include QMK_KEYBOARD_H\n#include "teelahti.h"\n'
+        "const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {\n"
+        "  [0] = LAYOUT(HOME_A, MY_EURO, NOTEQUAL),\n};\n"
+    )
+    result = read_keymap_c(keymap.read_text(), keymap, "test/board")
+    assert result.layout.layers[0].keys == ["LGUI_T(KC_A)", "MY_EURO", "NOTEQUAL"]
+    assert [(c.name, c.headers) for c in result.layout.custom_keycodes] == [
+        ("MY_EURO", ["teelahti.h"]), ("NOTEQUAL", ["teelahti.h"])]
+    about = [w for w in result.warnings if "teelahti.h" in w]
+    assert len(about) == 1 and "cannot see" not in about[0] and "names only" in about[0]
