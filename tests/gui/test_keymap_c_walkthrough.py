@@ -10,15 +10,14 @@ builds a firmware whose keymaps[][][] holds the same bytes as qmk's own build of
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
+from bench.keymap_c_firmware_equivalence import build_original, keymaps_bytes
 from keyconf.cli.main import main
 from keyconf.compiler.qmk_tree import QmkTree, is_qmk_tree
-from keyconf.compiler.toolchain import build_path, find_program
-from keyconf.compiler.workspace import make_workspace
+from keyconf.compiler.toolchain import find_program
 from keyconf.formats.yaml_layout import load_layout
 
 KEYMAP = Path(__file__).resolve().parents[1] / "formats" / "data" / "keymap_c_norwegian"
@@ -76,37 +75,14 @@ def avr_tree() -> Path:
     return home
 
 
-def keymaps_bytes(elf: Path) -> bytes:
-    """The keymaps[][][] array as it sits in the firmware's flash."""
-    symbols = subprocess.run(["avr-nm", "-S", "-t", "d", str(elf)], capture_output=True, text=True, check=True)
-    address, size = next(
-        (int(fields[0]), int(fields[1]))
-        for fields in (line.split() for line in symbols.stdout.splitlines())
-        if len(fields) == 4 and fields[3] == "keymaps"
-    )
-    flash = elf.with_suffix(".text.bin")
-    subprocess.run(["avr-objcopy", "-O", "binary", "-j", ".text", str(elf), str(flash)], check=True)
-    return flash.read_bytes()[address : address + size]  # .text starts at flash address 0
-
-
 @pytest.mark.slow
 def test_keyconf_compile_builds_the_keymap_qmk_builds_from_the_original(tmp_path, monkeypatch):
     home = avr_tree()
     jobs = ["-j", "2"]
-    empty_ini = tmp_path / "qmk.ini"
-    empty_ini.write_text("[user]\n")
-    original = {name: (KEYMAP / name).read_text() for name in ("keymap.c", "config.h")}
     # qmk builds the original through a userspace of its own, as keyconf does: the tree is only read.
-    cache = tmp_path / "qmk-cache"
-    with make_workspace(home, "crkbd/rev1", "original", original, use_userspace=True, cache=cache) as ws:
-        env = {k: v for k, v in os.environ.items() if k not in ("QMK_HOME", "QMK_USERSPACE", "BUILD_DIR")}
-        env.update(ws.environment(), SKIP_GIT="yes", PATH=build_path())
-        command = [str(find_program("qmk")), "--config-file", str(empty_ini), "compile", "-kb", "crkbd/rev1",
-                   "-km", "original", *jobs, "-e", f"BUILD_DIR={ws.build_dir}"]
-        built = subprocess.run(command, cwd=ws.userspace, env=env, capture_output=True, text=True)
-        assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
-        original_keymaps = keymaps_bytes(ws.build_dir / f"{ws.target}.elf")
-    assert not (home / f"{ws.target}.hex").exists()  # the firmware copy qmk put in the tree is gone again
+    original_keymaps = build_original(home, KEYMAP / "keymap.c", "crkbd/rev1", tmp_path, "2")
+    assert isinstance(original_keymaps, bytes), original_keymaps
+    assert not (home / "crkbd_rev1_original.hex").exists()  # the firmware copy qmk put in the tree is gone again
 
     layout = import_keymap(tmp_path)
     monkeypatch.setenv("KEYCONF_BUILD_CACHE", str(tmp_path / "keyconf-cache"))
