@@ -9,9 +9,10 @@ Text the registry cannot read is kept exactly as written, never dropped."""
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from keyconf.model.keycodes import (
     REGISTRY,
@@ -30,7 +31,7 @@ from keyconf.model.layout import Layout, Macro, keycode_context, keycode_fields
 from keyconf.model.layout_diff import legend_text, same_keycode
 
 _MACRO_FIRST, _MACRO_LAST = 0x7700, 0x777F  # QK_MACRO_0 ..: the dynamic macro range of QMK's spec
-_LANGUAGE_INCLUDE = re.compile(r'#\s*include\s*[<"](?:keymap|sendstring)_([a-z0-9_]+)\.h[>"]')
+_LANGUAGE_INCLUDE = re.compile(r'(?:#\s*)?\binclude\s*[<"](?:keymap|sendstring)_([a-z0-9_]+)\.h[>"]')
 _NAME = re.compile(r"\b[A-Z][A-Z0-9]{1,3}_[A-Z0-9_]+\b")
 _MOD_SET = re.compile(r"MOD_[A-Z]+(?:\s*\|\s*MOD_[A-Z]+)+")
 
@@ -144,6 +145,37 @@ def keep_played_macros(layout: Layout) -> int:
     return added
 
 
+def included_languages(source: str) -> list[str]:
+    """The host languages whose keymap_<language>.h (or sendstring_) the C `source` includes."""
+    found = (host_language(m.group(1)) for m in _LANGUAGE_INCLUDE.finditer(source))
+    return [language.name for language in found if language is not None]
+
+
+def language_aliases(layout: Layout) -> dict[str, str]:
+    """Each name on the layout's keys that is only a host-language alias (NO_AE), with its language."""
+    found: dict[str, str] = {}
+    for place in keycode_fields(layout):
+        for name in _NAME.findall(place.text):
+            owner = REGISTRY.language_of_alias(name) if REGISTRY.get(name) is None else None
+            if owner is not None:
+                found.setdefault(name, owner)
+    return found
+
+
+def aliases_of_own_prefixes(aliases: Iterable[str], own_names: Iterable[str]) -> set[str]:
+    """The language aliases whose prefix the file uses at least as much for names of its own
+    (LT_E beside LT_MGC, LT_REPT; TR_COPY beside TR_PAST, TR_TMUX): they are the user's names
+    too, and say nothing about the language the computer types in."""
+    def prefix(name: str) -> str:
+        return name.split("_", 1)[0]
+
+    own = collections.Counter(prefix(name) for name in set(own_names))
+    by_prefix: dict[str, set[str]] = collections.defaultdict(set)
+    for name in aliases:
+        by_prefix[prefix(name)].add(name)
+    return {name for key, names in by_prefix.items() if own[key] >= len(names) for name in names}
+
+
 def detect_host_language(layout: Layout, source: str = "") -> tuple[str, str] | None:
     """The host language a file implies, and why: a keymap_<language>.h (or sendstring_) the C
     `source` includes, else the one language every alias the keycodes use belongs to (NO_AE)."""
@@ -152,22 +184,20 @@ def detect_host_language(layout: Layout, source: str = "") -> tuple[str, str] | 
         if language is not None:
             return language.name, match.group(0)
     ctx = context(layout)
-    used: dict[str, str] = {}
-    aliases: dict[str, set[str]] = {}  # by prefix: the language aliases, and names no language knows
-    strangers: dict[str, set[str]] = {}
+    aliases: dict[str, str] = {}  # alias -> its language, on keys that read
+    strangers: set[str] = set()  # names no language knows
     for place in keycode_fields(layout):
         for name in _NAME.findall(place.text):
             owner = REGISTRY.language_of_alias(name) if REGISTRY.get(name) is None else None
-            prefix = name.split("_", 1)[0]
             if owner is not None and is_known(place.text, ctx):
-                used.setdefault(owner, name)
-                aliases.setdefault(prefix, set()).add(name)
+                aliases.setdefault(name, owner)
             elif owner is None and REGISTRY.get(name) is None:
-                strangers.setdefault(prefix, set()).add(name)
-    # A prefix the file uses more for names of its own (LT_MGC, LT_REPT beside LT_E) is the
-    # user's, and its few language aliases say nothing about the language.
-    used = {owner: name for owner, name in used.items()
-            if len(strangers.get(name.split("_", 1)[0], ())) < len(aliases[name.split("_", 1)[0]])}
+                strangers.add(name)
+    users = aliases_of_own_prefixes(aliases, strangers)
+    used: dict[str, str] = {}
+    for name, owner in aliases.items():
+        if name not in users:
+            used.setdefault(owner, name)
     if len(used) == 1:
         language_name, example = next(iter(used.items()))
         return language_name, f"names such as {example}"
@@ -223,7 +253,10 @@ def canonical(text: str, ctx: ParseContext) -> str:
 __all__ = [
     "canonical",
     "context",
+    "aliases_of_own_prefixes",
     "detect_host_language",
+    "included_languages",
+    "language_aliases",
     "from_author",
     "from_tool",
     "is_known",

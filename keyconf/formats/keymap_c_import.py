@@ -33,6 +33,7 @@ from keyconf.formats.c_source import (
     unwrap_parentheses,
 )
 from keyconf.formats.document_limits import position
+from keyconf.formats.foreign_keycodes import aliases_of_own_prefixes, included_languages, language_aliases
 from keyconf.formats.format_error import FormatError
 from keyconf.formats.keymap_c_carry import CarriedC, carry_c
 from keyconf.formats.keymap_c_names import plan_names
@@ -452,15 +453,9 @@ class _Reader:
         """Language aliases that share a prefix the file uses more for names of its own (TR_COPY,
         Turkish F's, beside TR_JMPF, TR_TMUX … from the user's keymap.h): in C they are the user's
         names too, from the same header, unless the file includes that language's header itself."""
-        included = {m.group(1) for d in self.includes for m in _LANGUAGE_HEADER.finditer(d.text)}
-        aliases: dict[str, set[str]] = collections.defaultdict(set)
-        for place in keycode_fields(layout):
-            for name in _IDENT.findall(place.text):
-                owner = REGISTRY.language_of_alias(name) if REGISTRY.get(name) is None else None
-                if owner is not None and owner not in included:
-                    aliases[name.split("_", 1)[0]].add(name)
-        own = collections.Counter(name.split("_", 1)[0] for name in unknown)
-        return sorted(name for prefix, names in aliases.items() if own[prefix] >= len(names) for name in names)
+        included = included_languages("\n".join(d.text for d in self.includes))
+        aliases = [name for name, owner in language_aliases(layout).items() if owner not in included]
+        return sorted(aliases_of_own_prefixes(aliases, unknown))
 
     def _add_layers_keys_name(self, layout: Layout) -> None:
         """`MO(3)` in a keymap of three layers: QMK reads a layer past keymaps[] as all KC_TRNS
@@ -1276,8 +1271,6 @@ def _kept_for_later(define: Define) -> bool:
     )
 
 
-_LANGUAGE_HEADER = re.compile(r"\b(?:keymap|sendstring)_([a-z0-9_]+)\.h\b")
-_IDENT = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\b")
 
 def _is_qmk_header(name: str) -> bool:
     base = name.rsplit("/", 1)[-1]
