@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import collections
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -523,20 +524,12 @@ class _Reader:
     def _collect_enums(self, statement: list[Token]) -> None:
         """Enums: layer names (plain numbers), custom keycodes (from SAFE_RANGE and kin), and
         keycode aliases (`OSM_SFT = OSM(MOD_LSFT)`, read like an object-like #define)."""
-        for i, t in enumerate(statement):
-            if not t.is_("enum"):
-                continue
-            brace = next((j for j in range(i + 1, min(i + 3, len(statement))) if statement[j].is_("{")), None)
-            if brace is None:
-                continue
-            close = find_matching(statement, brace)
+        for body in _enum_bodies(statement):
             members: dict[str, int | None] = {}
             next_value: int | None = 0
             custom_run = False  # members follow a custom keycode: they are custom keycodes too
             is_custom_enum = False
-            for part in split_top_level(statement[brace + 1 : close]):
-                if not part or part[0].kind != "ident":
-                    continue
+            for part in body:
                 name = part[0].text
                 value: int | None = next_value
                 if len(part) > 2 and part[1].is_("="):
@@ -1223,23 +1216,27 @@ def _is_number_define(define: Define) -> bool:
     return define.params is None and len(define.body) == 1 and define.body[0].kind == "number"
 
 
+def _enum_bodies(tokens: list[Token]) -> Iterator[list[list[Token]]]:
+    """The members of each `enum [name] { ... }` in `tokens`, one token list a member (its name first)."""
+    for i, t in enumerate(tokens):
+        if not t.is_("enum"):
+            continue
+        brace = next((j for j in range(i + 1, min(i + 3, len(tokens))) if tokens[j].is_("{")), None)
+        if brace is not None:
+            parts = split_top_level(tokens[brace + 1 : find_matching(tokens, brace)])
+            yield [part for part in parts if part and part[0].kind == "ident"]
+
+
 def _plain_enums(tokens: list[Token]) -> list[dict[str, int]]:
     """The members of each `enum { A, B = 3, C }` in a header, numbered as C numbers them; enums
     whose values are not plain numbers (custom keycodes from SAFE_RANGE) are left out."""
     groups: list[dict[str, int]] = []
     values: dict[str, int] = {}
     code = [t for t in tokens if t.kind != "directive"]
-    for i, t in enumerate(code):
-        if not t.is_("enum"):
-            continue
-        brace = next((j for j in range(i + 1, min(i + 3, len(code))) if code[j].is_("{")), None)
-        if brace is None:
-            continue
+    for body in _enum_bodies(code):
         members: dict[str, int] = {}
         following = 0
-        for part in split_top_level(code[brace + 1 : find_matching(code, brace)]):
-            if not part or part[0].kind != "ident":
-                continue
+        for part in body:
             if len(part) > 2 and part[1].is_("="):
                 try:
                     following = IntExpression(part[2:], {**values, **members}).evaluate()
