@@ -97,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not wants_cli:
             from keyconf.cli import app
 
-            return app.run(args)
+            return app.run(args, program=argv is None)  # None: this process's own command line
         parser = build_parser(subcommands)
         ns = parser.parse_args(args)
         if not getattr(ns, "subcommand", None):
