@@ -6,7 +6,7 @@ message carries the path, an optional line and column, and an optional hint."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from keyconf.formats.document_limits import MAX_LAYER_KEYS, MAX_LAYERS, JsonError, load_json, position, too_many
 
@@ -89,6 +89,17 @@ def json_field_error(text: str, path: str | Path | None) -> JsonFieldError:
         return FormatError(message, path, *json_position(text, f'"{key}"'), hint=hint)
 
     return fail
+
+
+def parse_json_object(
+    text: str, path: str | Path | None, what: str, kind: str
+) -> tuple[dict[str, Any], JsonFieldError]:
+    """`parse_json` for a document that must be one JSON object (`kind`: "a VIA save"), and how
+    its reader refuses a field (`json_field_error`)."""
+    data = parse_json(text, path, what)
+    if not isinstance(data, dict):
+        raise FormatError(f"{kind} is a JSON object", path, 1)
+    return data, json_field_error(text, path)
 
 
 def check_keycode_layers(layers: list[object], fail: JsonFieldError, not_text: str) -> None:

@@ -12,7 +12,9 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from keyconf.formats.format_error import FormatError, KeyboardMismatch
 from keyconf.model.keyboard import Key, Keyboard, LayoutMacro
+from keyconf.model.layout import Layer, Layout
 
 GRID_MACRO = "LAYOUT_matrix"
 _UNUSED = ("KC_NO", "XXXXXXX", "KC_TRNS", "_______", "")
@@ -61,6 +63,53 @@ def choose_macro(keyboard: Keyboard, used: Iterable[tuple[int, int]], requested:
     if best is None:
         raise KeyError(f"keyboard {keyboard.name} defines no layouts")
     return best
+
+
+def macro_for_save(keyboard: Keyboard, used: Iterable[tuple[int, int]], requested: str | None) -> LayoutMacro:
+    """`choose_macro` for a save being imported: a `--layout` the keyboard lacks is the user's
+    FormatError, listing the layouts it has."""
+    try:
+        return choose_macro(keyboard, used, requested)
+    except KeyError:
+        raise FormatError(
+            f"keyboard {keyboard.name} has no layout {requested}", hint=f"layouts: {', '.join(keyboard.layouts)}"
+        ) from None
+
+
+def layers_from_matrix(
+    matrix_layers: Sequence[dict[tuple[int, int], str]],
+    layer_names: Sequence[str],
+    macro: LayoutMacro,
+    *,
+    save: str,
+    keyboard_name: str,
+    check_fit: bool,
+) -> tuple[list[Layer], str | None]:
+    """A save's matrix layers in `macro`'s key order, and the warning for keycodes left out.
+
+    With `check_fit` (no `--layout` given), a save whose base layer mostly has no place in the
+    macro is a KeyboardMismatch naming `save` ("this VIA save") and the keyboard."""
+    wrong = misfit(matrix_layers, macro) if check_fit else None
+    if wrong:
+        raise KeyboardMismatch(
+            f"this {save} is not for {keyboard_name}: {wrong}",
+            hint="check --keyboard (or pass --layout to take only the keys that fit)",
+        )
+    layers = [Layer(name, matrix_to_macro_order(m, macro)) for name, m in zip(layer_names, matrix_layers, strict=True)]
+    lost = describe_lost(lost_positions(matrix_layers, macro), layer_names, macro)
+    return layers, lost and lost + " (pass --layout to pick another layout macro)"
+
+
+def layout_in_matrix(layout: Layout, keyboard: Keyboard) -> tuple[LayoutMacro, list[list[list[str]]]]:
+    """The layout's macro and each of its layers as rows of `keyboard`'s matrix (KC_NO where no
+    key sits), as VIA and Vial save a keymap; the chosen layout options decide shared positions."""
+    try:
+        macro = keyboard.layout(layout.layout_macro)
+    except KeyError:
+        raise FormatError(f"keyboard {keyboard.name} has no layout {layout.layout_macro}") from None
+    size = matrix_size(keyboard)
+    groups = option_groups(keyboard, layout.layout_options)
+    return macro, [macro_order_to_matrix(layer.keys, macro, size, option_choices=groups) for layer in layout.layers]
 
 
 def matrix_to_macro_order(

@@ -21,24 +21,9 @@ from typing import Any
 
 from keyconf.formats import foreign_keycodes as fk
 from keyconf.formats.document_limits import MAX_TABLE_ENTRIES, too_many
-from keyconf.formats.format_error import (
-    FormatError,
-    KeyboardMismatch,
-    check_keycode_layers,
-    json_field_error,
-    parse_json,
-)
+from keyconf.formats.format_error import FormatError, KeyboardMismatch, check_keycode_layers, parse_json_object
 from keyconf.formats.layer_names import default_layer_name
-from keyconf.formats.matrix_order import (
-    choose_macro,
-    describe_lost,
-    lost_positions,
-    macro_order_to_matrix,
-    matrix_size,
-    matrix_to_macro_order,
-    misfit,
-    option_groups,
-)
+from keyconf.formats.matrix_order import layers_from_matrix, layout_in_matrix, macro_for_save, matrix_size
 from keyconf.formats.named_keycodes import SAVE_KEY, names_out
 from keyconf.model.keyboard import Keyboard
 from keyconf.model.keycodes import (
@@ -52,7 +37,7 @@ from keyconf.model.keycodes import (
     format_mods,
 )
 from keyconf.model.keycodes.via_dictionary import via_name
-from keyconf.model.layout import EncoderAction, Layer, Layout, Macro
+from keyconf.model.layout import EncoderAction, Layout, Macro
 from keyconf.model.macro_text import MacroTextError, format_macro_text, parse_macro_text
 
 DEFAULT_MACRO_COUNT = 16  # QMK's DYNAMIC_KEYMAP_MACRO_COUNT default; VIA wants the board's exact count
@@ -91,11 +76,7 @@ def looks_like_via_save(data: object) -> bool:
 
 def read_via_save(text: str, path: str | Path | None = None) -> ViaSave:
     """Parse VIA save text and check its shape; FormatError names what is wrong and where."""
-    data = parse_json(text, path, "VIA layout save")
-    if not isinstance(data, dict):
-        raise FormatError("a VIA save is a JSON object", path, 1)
-
-    fail = json_field_error(text, path)
+    data, fail = parse_json_object(text, path, "VIA layout save", "a VIA save")
     vpid = data.get("vendorProductId")
     if isinstance(vpid, bool) or not isinstance(vpid, int) or vpid <= 0:
         raise fail("vendorProductId", "`vendorProductId` must be the keyboard's USB VID << 16 | PID")
@@ -163,22 +144,12 @@ def via_to_layout(save: ViaSave, keyboard: Keyboard, layout_macro: str | None = 
         {(i // size.cols, i % size.cols): kc(text) for i, text in enumerate(layer)} for layer in save.layers
     ]
     used = {p for layer in matrix_layers for p, text in layer.items() if text not in ("KC_NO", "KC_TRNS")}
-    try:
-        macro = choose_macro(keyboard, used, layout_macro)
-    except KeyError:
-        raise FormatError(
-            f"keyboard {keyboard.name} has no layout {layout_macro}", hint=f"layouts: {', '.join(keyboard.layouts)}"
-        ) from None
-    wrong = None if layout_macro else misfit(matrix_layers, macro)
-    if wrong:
-        raise KeyboardMismatch(
-            f"this VIA save is not for {keyboard.name}: {wrong}",
-            hint="check --keyboard (or pass --layout to take only the keys that fit)",
-        )
-    layers = [Layer(names[i], matrix_to_macro_order(m, macro)) for i, m in enumerate(matrix_layers)]
-    lost = describe_lost(lost_positions(matrix_layers, macro), names, macro)
+    macro = macro_for_save(keyboard, used, layout_macro)
+    layers, lost = layers_from_matrix(
+        matrix_layers, names, macro, save="VIA save", keyboard_name=keyboard.name, check_fit=not layout_macro
+    )
     if lost:
-        warnings.append(lost + " (pass --layout to pick another layout macro)")
+        warnings.append(lost)
     for encoder_index, per_layer in enumerate(save.encoders or []):
         for layer_index, (ccw, cw) in enumerate(per_layer[: len(layers)]):
             encoders = layers[layer_index].encoders
@@ -222,12 +193,7 @@ def layout_to_via(layout: Layout, keyboard: Keyboard, macro_count: int | None = 
             hint="use a keyboard definition that lists usb.vid and usb.pid",
         )
     ctx = fk.context(layout)
-    try:
-        macro = keyboard.layout(layout.layout_macro)
-    except KeyError:
-        raise FormatError(f"keyboard {keyboard.name} has no layout {layout.layout_macro}") from None
-    size = matrix_size(keyboard)
-    groups = option_groups(keyboard, layout.layout_options)
+    _, grids = layout_in_matrix(layout, keyboard)
 
     def name(text: str, where: str) -> str:
         try:
@@ -235,10 +201,10 @@ def layout_to_via(layout: Layout, keyboard: Keyboard, macro_count: int | None = 
         except KeycodeError as error:
             raise FormatError(f"{where}: {text} cannot be stored in VIA ({error.message})") from None
 
-    layers = []
-    for layer in layout.layers:
-        grid = macro_order_to_matrix(layer.keys, macro, size, option_choices=groups)
-        layers.append([name(text, f"layer {layer.name}") for row in grid for text in row])
+    layers = [
+        [name(text, f"layer {layer.name}") for row in grid for text in row]
+        for layer, grid in zip(layout.layers, grids, strict=True)
+    ]
     count = DEFAULT_MACRO_COUNT if macro_count is None else macro_count
     if len(layout.macros) > count:
         raise FormatError(f"the layout has {len(layout.macros)} macros; the board holds {count}")

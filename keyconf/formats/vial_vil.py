@@ -36,19 +36,15 @@ from keyconf.formats.document_limits import (
     MAX_TABLE_ENTRIES,
     too_many,
 )
-from keyconf.formats.format_error import FormatError, KeyboardMismatch, json_field_error, parse_json
+from keyconf.formats.format_error import FormatError, KeyboardMismatch, parse_json_object
 from keyconf.formats.layer_names import default_layer_name
 from keyconf.formats.matrix_order import (
     MatrixSize,
-    choose_macro,
-    describe_lost,
     grid_keyboard,
-    lost_positions,
-    macro_order_to_matrix,
+    layers_from_matrix,
+    layout_in_matrix,
+    macro_for_save,
     matrix_size,
-    matrix_to_macro_order,
-    misfit,
-    option_groups,
     pack_layout_options,
     unpack_layout_options,
 )
@@ -59,7 +55,6 @@ from keyconf.model.layout import (
     Combo,
     EncoderAction,
     KeyOverride,
-    Layer,
     Layout,
     Macro,
     MacroStep,
@@ -134,11 +129,7 @@ _MACRO_ACTIONS = ("text", "tap", "down", "up", "delay")
 
 def read_vil(text: str, path: str | Path | None = None) -> VialSave:
     """Parse .vil text and check its shape; FormatError names what is wrong and where."""
-    data = parse_json(text, path, "Vial layout (.vil)")
-    if not isinstance(data, dict):
-        raise FormatError("a .vil file is a JSON object", path, 1)
-
-    fail = json_field_error(text, path)
+    data, fail = parse_json_object(text, path, "Vial layout (.vil)", "a .vil file")
     layers = data.get("layout")
     if not isinstance(layers, list) or not layers:
         raise fail("layout", "`layout` must be a non-empty list of layers (each a list of matrix rows)")
@@ -260,13 +251,7 @@ def vil_to_layout(save: VialSave, keyboard: Keyboard | None, layout_macro: str |
             warnings.append(
                 f"this Vial save has a {size.rows}×{size.cols} matrix, {keyboard.name} has {known.rows}×{known.cols}"
             )
-    try:
-        macro = choose_macro(keyboard, positions, layout_macro)
-    except KeyError:
-        raise FormatError(
-            f"keyboard {keyboard.name} has no layout {layout_macro}",
-            hint=f"layouts: {', '.join(keyboard.layouts)}",
-        ) from None
+    macro = macro_for_save(keyboard, positions, layout_macro)
     covered = {k.matrix for k in macro.keys if k.matrix is not None}
     if positions and len(positions & covered) * 2 < len(positions):
         raise KeyboardMismatch(
@@ -287,16 +272,12 @@ def vil_to_layout(save: VialSave, keyboard: Keyboard | None, layout_macro: str |
     matrix_layers: list[dict[tuple[int, int], str]] = []
     for layer in save.layers:
         matrix_layers.append({(r, c): kc(v) for r, row in enumerate(layer) for c, v in enumerate(row) if v != -1})
-    wrong = None if embedded or layout_macro else misfit(matrix_layers, macro)
-    if wrong:
-        raise KeyboardMismatch(
-            f"this Vial save is not for {keyboard.name}: {wrong}",
-            hint="check --keyboard (or pass --layout to take only the keys that fit)",
-        )
-    layers = [Layer(names[i], matrix_to_macro_order(m, macro)) for i, m in enumerate(matrix_layers)]
-    lost = describe_lost(lost_positions(matrix_layers, macro), names, macro)
+    layers, lost = layers_from_matrix(
+        matrix_layers, names, macro, save="Vial save", keyboard_name=keyboard.name,
+        check_fit=not (embedded or layout_macro),
+    )
     if lost:
-        warnings.append(lost + " (pass --layout to pick another layout macro)")
+        warnings.append(lost)
     for index, layer_encoders in enumerate(save.encoders[: len(layers)]):
         layers[index].encoders = [EncoderAction(ccw=kc(pair[0]), cw=kc(pair[1])) for pair in layer_encoders]
     layout = Layout(keyboard=keyboard.name, layout_macro=macro.name, layers=layers)
@@ -442,13 +423,8 @@ def layout_to_vil(layout: Layout, keyboard: Keyboard, uid: int | None = None) ->
     if uid is None:
         uid = uid_from_keyboard_name(layout.keyboard)
     ctx = fk.context(layout)
-    try:
-        macro = keyboard.layout(layout.layout_macro)
-    except KeyError:
-        raise FormatError(f"keyboard {keyboard.name} has no layout {layout.layout_macro}") from None
-    size = matrix_size(keyboard)
+    macro, grids = layout_in_matrix(layout, keyboard)
     covered = {k.matrix for k in macro.keys if k.matrix is not None and not k.decal}
-    groups = option_groups(keyboard, layout.layout_options)
 
     def value(text: str, where: str) -> int:
         try:
@@ -459,15 +435,13 @@ def layout_to_vil(layout: Layout, keyboard: Keyboard, uid: int | None = None) ->
                 hint="Vial holds 16-bit keycodes; custom keycodes from C code have none",
             ) from None
 
-    layers: list[list[list[int]]] = []
-    for layer in layout.layers:
-        grid = macro_order_to_matrix(layer.keys, macro, size, option_choices=groups)
-        layers.append(
-            [
-                [value(grid[r][c], f"layer {layer.name}") if (r, c) in covered else -1 for c in range(size.cols)]
-                for r in range(size.rows)
-            ]
-        )
+    layers = [
+        [
+            [value(text, f"layer {layer.name}") if (r, c) in covered else -1 for c, text in enumerate(row)]
+            for r, row in enumerate(grid)
+        ]
+        for layer, grid in zip(layout.layers, grids, strict=True)
+    ]
     # Encoders only when the layout sets some: Vial then leaves the board's as they are.
     encoder_count = max((len(layer.encoders) for layer in layout.layers), default=0)
     if encoder_count:

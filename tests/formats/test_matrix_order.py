@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import pytest
+
 from keyconf.catalogue.bundled import load_bundled
+from keyconf.formats.format_error import FormatError, KeyboardMismatch
 from keyconf.formats.matrix_order import (
     GRID_MACRO,
     MatrixSize,
     choose_macro,
     grid_keyboard,
+    layers_from_matrix,
     lost_positions,
+    macro_for_save,
     macro_order_to_matrix,
     matrix_size,
     matrix_to_macro_order,
@@ -35,6 +40,29 @@ def test_choose_macro_keeps_the_most_keys() -> None:
     outer_column = {(0, 0), (1, 0)}
     assert choose_macro(crkbd, outer_column).name == "LAYOUT_split_3x6_3"
     assert choose_macro(crkbd, set(), "LAYOUT_split_3x5_3").name == "LAYOUT_split_3x5_3"
+
+
+def test_a_save_asking_for_a_layout_the_keyboard_lacks_is_told_which_it_has() -> None:
+    crkbd = load_bundled("crkbd/rev1")
+    with pytest.raises(FormatError, match="crkbd/rev1 has no layout LAYOUT_nope") as caught:
+        macro_for_save(crkbd, set(), "LAYOUT_nope")
+    assert caught.value.hint is not None and "LAYOUT_split_3x5_3" in caught.value.hint
+
+
+def test_layers_from_matrix_warn_of_lost_keys_and_refuse_another_keyboards_save() -> None:
+    crkbd = load_bundled("crkbd/rev1")
+    macro = crkbd.layouts["LAYOUT_split_3x5_3"]
+    outer = {(0, 0): "KC_TAB", (0, 1): "KC_Q"}
+    layers, lost = layers_from_matrix([outer], ["base"], macro, save="VIA save", keyboard_name="crkbd/rev1",
+                                      check_fit=True)
+    assert layers[0].name == "base" and "KC_Q" in layers[0].keys and "KC_TAB" not in layers[0].keys
+    assert lost is not None and "base r0c0 KC_TAB" in lost and "--layout" in lost
+    stranger = {(r, 0): "KC_A" for r in range(8)}  # the outer column LAYOUT_split_3x5_3 leaves out
+    with pytest.raises(KeyboardMismatch, match="this VIA save is not for crkbd/rev1"):
+        layers_from_matrix([stranger], ["base"], macro, save="VIA save", keyboard_name="crkbd/rev1", check_fit=True)
+    layers, lost = layers_from_matrix([stranger], ["base"], macro, save="VIA save", keyboard_name="crkbd/rev1",
+                                      check_fit=False)
+    assert lost is not None and "8 keycode(s)" in lost
 
 
 def test_lost_positions_ignore_empty_and_transparent() -> None:
