@@ -13,9 +13,11 @@ How the corpus is made (nothing of it is committed but the manifest):
    the licence the repository declares.
 
 A held-out corpus (what lands is measured on files it was not tuned on):
-   .venv/bin/python bench/gather_corpus.py --held-out /work/corpus2 MIRROR...
-writes bench/corpus/manifest2.tsv instead, takes at most 2 files of a kind per repository, and leaves
-out every repository (and every file, by content) already in manifest.tsv.
+   .venv/bin/python bench/gather_corpus.py --held-out /work/corpus3 MIRROR...
+writes bench/corpus/manifestN.tsv instead (N from the folder's name: /work/corpus2 → manifest2.tsv,
+/work/corpus3 → manifest3.tsv), takes at most 2 files of a kind per repository, and leaves out every
+repository already in another manifest and every file whose content is in another corpus folder or is
+a keymap of a QMK tree in /work/trees.
 """
 
 from __future__ import annotations
@@ -29,7 +31,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = ROOT / "bench" / "corpus" / "manifest.tsv"
-HELD_OUT_MANIFEST = ROOT / "bench" / "corpus" / "manifest2.tsv"
 MIRRORS = Path("/work/.mirror")
 PER_REPO = 4
 # Projects whose files are their own fixtures and defaults, not users' layouts.
@@ -128,18 +129,36 @@ def gather(
     return rows
 
 
+def qmk_keymaps() -> set[str]:
+    """SHA-1s of the keymaps in the QMK trees here: a user's unchanged copy of one is QMK's file, not theirs."""
+    found = set()
+    for tree in sorted(Path("/work/trees").glob("qmk*/keyboards")):
+        for file in tree.rglob("keymap.*"):
+            if file.suffix in (".c", ".json"):
+                found.add(hashlib.sha1(file.read_bytes()).hexdigest())
+    return found
+
+
+def held_out_manifest(out: Path) -> Path:
+    """The manifest of a held-out corpus: its folder's trailing number names it (corpus3 → manifest3)."""
+    number = re.search(r"(\d+)$", out.name)
+    return MANIFEST.with_name(f"manifest{number.group(1) if number else 2}.tsv")
+
+
 def main() -> None:
     held_out = "--held-out" in sys.argv
     args = [a for a in sys.argv[1:] if a != "--held-out"]
     out = Path(args[0]) if args else Path("/work/corpus")
     mirrors = [Path(a) for a in args[1:]] or sorted(MIRRORS.glob("*/repo"))
-    manifest = HELD_OUT_MANIFEST if held_out else MANIFEST
+    manifest = held_out_manifest(out) if held_out else MANIFEST
     skip: frozenset[str] = frozenset()
     seen: set[str] = set()
-    if held_out and MANIFEST.exists():
-        skip = frozenset(line.split("\t")[1].lower() for line in MANIFEST.read_text().splitlines()[1:])
-        first = Path("/work/corpus")
-        seen = {hashlib.sha1(f.read_bytes()).hexdigest() for f in first.glob("*/*") if f.is_file()}
+    if held_out:
+        others = [m for m in sorted(MANIFEST.parent.glob("manifest*.tsv")) if m != manifest]
+        skip = frozenset(line.split("\t")[1].lower() for m in others for line in m.read_text().splitlines()[1:])
+        folders = [Path("/work") / m.stem.replace("manifest", "corpus") for m in others]
+        seen = {hashlib.sha1(f.read_bytes()).hexdigest() for d in folders for f in d.glob("*/*") if f.is_file()}
+        seen |= qmk_keymaps()
     rows = gather(out, mirrors, per_repo=2 if held_out else PER_REPO, skip=skip, seen=seen)
     manifest.parent.mkdir(parents=True, exist_ok=True)
     with manifest.open("w") as handle:

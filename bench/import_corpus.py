@@ -1,9 +1,10 @@
 """Coverage: real users' layout files of all four kinds imported and validated; prints figures.
 
-Run: .venv/bin/python bench/import_corpus.py [DIR] [-v]   (DIR default /work/corpus, holding via/,
+Run: .venv/bin/python bench/import_corpus.py [DIR] [-v] [--alone]   (DIR default /work/corpus, holding via/,
 vil/, keymap.json/ and keymap.c/; bench/gather_corpus.py says how it is gathered and
 bench/corpus/manifest.tsv lists where each file comes from; the held-out corpus /work/corpus2, never
-looked at while tuning the importers, is listed in bench/corpus/manifest2.tsv).
+looked at while tuning the importers, is listed in bench/corpus/manifest2.tsv, and /work/corpus3 in
+manifest3.tsv).
 
 Each file goes the way a user's file goes: `import_layout` (keyboards from keyconf's catalogue,
 no QMK tree needed when the board is bundled), the layout written as YAML, read back and
@@ -11,7 +12,9 @@ validated against its keyboard. A file passes when all of that raises nothing an
 finds no error. Files whose keyboard keyconf does not know are counted apart ("unknown
 keyboard"): they say nothing about the format readers. A keymap.c names its keyboard only by
 its folder (keyboards/<kb>/keymaps/...); bench/corpus/keyboards.tsv gives the keyboard for
-files that do not (the --keyboard a user would pass). -v lists every failing file.
+files that do not (the --keyboard a user would pass). -v lists every failing file. A keymap.c that
+fails alone is read again in its repository checkout (its headers, users/<name>/, keyboards folders),
+as a user importing it in place would; --alone leaves that out, as when the file is all one has.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from keyconf.model.keyboard import Keyboard  # noqa: E402
 from keyconf.model.validation import validate  # noqa: E402
 
 KINDS = ("via", "vil", "keymap.json", "keymap.c")
-MANIFESTS = (ROOT / "bench" / "corpus" / "manifest.tsv", ROOT / "bench" / "corpus" / "manifest2.tsv")
+MANIFESTS = tuple(sorted((ROOT / "bench" / "corpus").glob("manifest*.tsv")))
 KEYBOARDS = ROOT / "bench" / "corpus" / "keyboards.tsv"
 UNKNOWN = "unknown keyboard"
 MIRRORS = Path("/work/.mirror")
@@ -133,6 +136,7 @@ def check(path: Path, kind: str, finder: CatalogueKeyboards, keyboard: Keyboard 
 def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("-")]
     verbose = "-v" in sys.argv
+    alone = "--alone" in sys.argv
     corpus = Path(args[0]) if args else Path("/work/corpus")
     if not corpus.is_dir():
         print(f"usage: bench/import_corpus.py [DIR]   ({corpus} is not a folder; see bench/gather_corpus.py)")
@@ -158,7 +162,7 @@ def main() -> None:
                 why = check(path, kind, finder, keyboard)
             except Exception as error:  # noqa: BLE001 - a crash is the worst failure; count it, go on
                 why = f"CRASH {type(error).__name__}: {error}"
-            if kind == "keymap.c" and why is not None:
+            if kind == "keymap.c" and why is not None and not alone:
                 # As its user would import it: from their repository, whose keyboard folder it sits in.
                 checkout = in_its_repository(path.name, repositories, Path(work.name))
                 if checkout is not None:
