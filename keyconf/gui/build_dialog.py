@@ -19,20 +19,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, QTimer, QUrl, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QFontDatabase
+from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
-    QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QSizePolicy,
     QSpacerItem,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -41,6 +38,7 @@ from keyconf.catalogue.qmk_home import QmkHomeNotFound, find_qmk_home
 from keyconf.compiler.build import DEFAULT_KEYMAP, BuildRequest, BuildResult, FirmwareBuild
 from keyconf.compiler.checks import BuildRefused
 from keyconf.compiler.progress import Progress
+from keyconf.gui.worker_dialog import WorkerDialog
 from keyconf.model.layout import Layout
 from keyconf.model.problems import Problem
 
@@ -89,7 +87,7 @@ class BuildWorker(QObject):
             self.done.emit()
 
 
-class BuildDialog(QDialog):
+class BuildDialog(WorkerDialog):
     """Standalone build dialog for one layout.
 
     `qmk_home` defaults to QMK's own discovery (QMK_HOME, `qmk config user.qmk_home`,
@@ -99,6 +97,8 @@ class BuildDialog(QDialog):
     build_finished = Signal(object)  # BuildResult, or None when nothing was built (refused, no tree)
     problem_activated = Signal(object)  # Problem (with its location) the user double-clicked
     flash_requested = Signal(object)  # Path of the firmware to flash
+    log_open_height = 560
+    _worker: BuildWorker | None
 
     def __init__(
         self,
@@ -136,8 +136,6 @@ class BuildDialog(QDialog):
         self.setup_panel: Any = None  # keyconf.gui.qmk_setup.QmkSetupPanel, when there is no tree
         self.last_result: BuildResult | None = None
         self.problems: list[Problem] = []
-        self._thread: QThread | None = None
-        self._worker: BuildWorker | None = None
         self._log: list[str] = []
         self._pending: list[str] = []  # lines not yet shown in the log view
         self._log_timer = QTimer(self)
@@ -162,11 +160,7 @@ class BuildDialog(QDialog):
         self.progress.setTextVisible(True)
         self.progress.setFormat("%p%")
         outer.addWidget(self.progress)
-        self.status = QLabel("Ready.")
-        self.status.setObjectName("statusLabel")
-        self.status.setWordWrap(True)
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        outer.addWidget(self.status)
+        self._add_status(outer)
 
         self.problem_list = QListWidget()
         self.problem_list.setObjectName("problemList")
@@ -197,47 +191,15 @@ class BuildDialog(QDialog):
         # Takes the spare height while the problems, the log and the set-up panel are hidden (they
         # stretch, and then it gets nothing), so the rows above stay together at the top.
         outer.addItem(QSpacerItem(0, 0, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Expanding))
-        log_row = QHBoxLayout()
-        self.log_toggle = QToolButton()
-        self.log_toggle.setObjectName("logToggle")
-        self.log_toggle.setText("Build log")
-        self.log_toggle.setCheckable(True)
-        self.log_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.log_toggle.setArrowType(Qt.ArrowType.RightArrow)
-        self.log_toggle.toggled.connect(self._toggle_log)
-        log_row.addWidget(self.log_toggle)
-        log_row.addStretch(1)
-        outer.addLayout(log_row)
-        self.log_view = QPlainTextEdit()
-        self.log_view.setObjectName("logView")
-        self.log_view.setReadOnly(True)
+        self._add_log(outer, "Build log")
         self.log_view.setMaximumBlockCount(MAX_LOG_LINES)
-        self.log_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.log_view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.log_view.hide()
-        outer.addWidget(self.log_view, 1)
-
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
         self.build_button = QPushButton("Build")
         self.build_button.setObjectName("buildButton")
         self.build_button.clicked.connect(self.start)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setObjectName("cancelButton")
-        self.cancel_button.setEnabled(False)
-        self.cancel_button.clicked.connect(self.cancel)
-        self.close_button = QPushButton("Close")
-        self.close_button.clicked.connect(self.close)
-        for button in (self.build_button, self.cancel_button, self.close_button):
-            buttons.addWidget(button)
-        outer.addLayout(buttons)
+        self._add_buttons(outer, self.build_button)
         self.resize(620, BASE_HEIGHT)
 
     # ------------------------------------------------------------ actions
-
-    @property
-    def running(self) -> bool:
-        return self._thread is not None
 
     @Slot()
     def start(self) -> None:
@@ -270,29 +232,21 @@ class BuildDialog(QDialog):
             layout_path=self.source_path,
         )
         worker = BuildWorker(request)
-        thread = QThread(self)
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
         worker.line.connect(self._on_line)
         worker.progressed.connect(self._on_progress)
         worker.refused.connect(self._on_refused)
         worker.built.connect(self._on_built)
         worker.crashed.connect(self._on_crashed)
-        worker.done.connect(thread.quit)
-        thread.finished.connect(self._on_thread_finished)
-        self._worker, self._thread = worker, thread
         self._set_running(True)
         self._log_timer.start()
-        thread.start()
+        self._run_worker(worker)
 
     @Slot()
     def cancel(self) -> None:
         if self.setup_panel is not None and self.setup_panel.running:
             self.setup_panel.cancel()
             return
-        if self._worker is not None:
-            self._worker.cancel()
-            self._set_status("Cancelling…")
+        super().cancel()
 
     @Slot()
     def show_in_folder(self) -> None:
@@ -429,9 +383,7 @@ class BuildDialog(QDialog):
 
     @Slot()
     def _on_thread_finished(self) -> None:
-        if self._thread is not None:
-            self._thread.deleteLater()
-        self._thread = None
+        super()._on_thread_finished()
         self._log_timer.stop()
         self._render_log()
         self._set_running(False)
@@ -464,20 +416,11 @@ class BuildDialog(QDialog):
         self.build_button.setText("Build again" if self.last_result is not None or self.problems else "Build")
         self.cancel_button.setEnabled(running)
 
-    def _set_status(self, text: str) -> None:
-        self.status.setText(text)
-        self.status.setProperty("outcome", "")
-        self.status.setStyleSheet("")
-
     def _show_outcome(self, ok: bool, text: str) -> None:
         if self.progress.maximum() == 0:  # a busy bar (installing) stops moving once it is over
             self.progress.setRange(0, PROGRESS_STEPS)
             self.progress.setValue(0)
-        self.status.setText(text)
-        self.status.setProperty("outcome", "ok" if ok else "error")
-        from keyconf.gui.theme import outcome_colour
-
-        self.status.setStyleSheet(f"color: {outcome_colour(self, ok)};")
+        super()._show_outcome(ok, text)
 
     @Slot()
     def _render_log(self) -> None:
@@ -489,22 +432,10 @@ class BuildDialog(QDialog):
         bar = self.log_view.verticalScrollBar()
         bar.setValue(bar.maximum())
 
-    @Slot(bool)
-    def _toggle_log(self, shown: bool) -> None:
-        self.log_toggle.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
-        self.log_view.setVisible(shown)
-        if shown:
-            self._render_log()
-            self.resize(self.width(), max(self.height(), 560))
-
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         if self.setup_panel is not None and self.setup_panel.running:
             self.setup_panel.cancel()
-        if self._worker is not None:
-            self._worker.cancel()
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait(10_000)
+        self._stop_worker(10_000)
         self._log_timer.stop()
         super().closeEvent(event)
 

@@ -16,22 +16,18 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QFontDatabase
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QProgressBar,
     QPushButton,
-    QSizePolicy,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -51,6 +47,7 @@ from keyconf.flash.job import (
     WaitingEvent,
     flash_firmware,
 )
+from keyconf.gui.worker_dialog import WorkerDialog
 from keyconf.model.keyboard import Keyboard
 from keyconf.model.layout import Layout
 
@@ -150,11 +147,12 @@ class FlashWorker(QObject):
             self.done.emit()
 
 
-class FlashDialog(QDialog):
+class FlashDialog(WorkerDialog):
     """Standalone flash dialog. `firmware` pre-fills the file (e.g. the last build);
     `environment` swaps detection and tools (tests, other platforms)."""
 
     flash_finished = Signal(object)  # FlashResult, or None when nothing was written
+    _worker: FlashWorker | None
 
     def __init__(
         self,
@@ -179,8 +177,6 @@ class FlashDialog(QDialog):
         self.environment = environment or FlashEnvironment()
         self.wait_seconds = wait_seconds
         self.last_result: FlashResult | None = None
-        self._thread: QThread | None = None
-        self._worker: FlashWorker | None = None
         self._writing = False
         self._console = ConsoleText()
         self._log_timer = QTimer(self)
@@ -245,53 +241,18 @@ class FlashDialog(QDialog):
         self.progress.setRange(0, 100)
         self.progress.setValue(0)
         outer.addWidget(self.progress)
-        self.status = QLabel("Ready.")
-        self.status.setObjectName("statusLabel")
-        self.status.setWordWrap(True)
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        outer.addWidget(self.status)
+        self._add_status(outer)
 
-        log_row = QHBoxLayout()
-        self.log_toggle = QToolButton()
-        self.log_toggle.setText("Log")
-        self.log_toggle.setCheckable(True)
-        self.log_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.log_toggle.setArrowType(Qt.ArrowType.RightArrow)
-        self.log_toggle.toggled.connect(self._toggle_log)
         self.save_log_button = QPushButton("Save log…")
         self.save_log_button.clicked.connect(self.save_log)
-        log_row.addWidget(self.log_toggle)
-        log_row.addStretch(1)
-        log_row.addWidget(self.save_log_button)
-        outer.addLayout(log_row)
-        self.log_view = QPlainTextEdit()
-        self.log_view.setObjectName("logView")
-        self.log_view.setReadOnly(True)
-        self.log_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.log_view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.log_view.hide()
-        outer.addWidget(self.log_view, 1)
-
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
+        self._add_log(outer, "Log", self.save_log_button)
         self.flash_button = QPushButton("Flash")
         self.flash_button.setDefault(True)
         self.flash_button.clicked.connect(self.start)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setEnabled(False)
-        self.cancel_button.clicked.connect(self.cancel)
-        self.close_button = QPushButton("Close")
-        self.close_button.clicked.connect(self.close)
-        for button in (self.flash_button, self.cancel_button, self.close_button):
-            buttons.addWidget(button)
-        outer.addLayout(buttons)
+        self._add_buttons(outer, self.flash_button)
         self.resize(560, 300)
 
     # ------------------------------------------------------------ actions
-
-    @property
-    def running(self) -> bool:
-        return self._thread is not None
 
     def firmware_path(self) -> Path | None:
         text = self.file_edit.text().strip()
@@ -342,7 +303,7 @@ class FlashDialog(QDialog):
             return
         path = self.firmware_path()
         if path is None:
-            self._show_result(False, "Choose a firmware file first.")
+            self._show_outcome(False, "Choose a firmware file first.")
             return
         self.last_result = None
         self._console = ConsoleText()
@@ -358,24 +319,17 @@ class FlashDialog(QDialog):
         worker = FlashWorker(
             request, self.environment, self.keyboard, self.layout_model, self.enter_bootloader
         )
-        thread = QThread(self)
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
         worker.reported.connect(self._on_event)
         worker.succeeded.connect(self._on_result)
         worker.refused.connect(self._on_refused)
-        worker.done.connect(thread.quit)
-        thread.finished.connect(self._on_thread_finished)
-        self._worker, self._thread = worker, thread
         self._set_running(True)
-        self.status.setText("Checking the firmware…")
-        thread.start()
+        self._set_status("Checking the firmware…")
+        self._run_worker(worker)
 
     @Slot()
     def cancel(self) -> None:
-        if self._worker is not None and not self._writing:
-            self._worker.cancel()
-            self.status.setText("Cancelling…")
+        if not self._writing:  # a keyboard half written is worse than one written
+            super().cancel()
 
     @Slot()
     def save_log(self) -> None:
@@ -396,7 +350,7 @@ class FlashDialog(QDialog):
         if isinstance(event, ProgressEvent):
             self.progress.setValue(event.percent)
             if event.phase:
-                self.status.setText(f"{event.phase.capitalize()}… {event.percent}%")
+                self._set_status(f"{event.phase.capitalize()}… {event.percent}%")
         elif isinstance(event, LogEvent):
             self._console.feed(event.text)
             if not self._log_timer.isActive():
@@ -405,18 +359,18 @@ class FlashDialog(QDialog):
             self._console.feed(("warning: " if event.level == "warning" else "") + event.message + "\n")
             self._log_timer.start()
             if event.level == "warning" or not self._writing:
-                self.status.setText(event.message)
+                self._set_status(event.message)
         elif isinstance(event, WaitingEvent):
             self.instructions.setText(event.instructions)
             self.instructions.show()
-            self.status.setText(f"Waiting for bootloader… {event.seconds_left:.0f} s left")
+            self._set_status(f"Waiting for bootloader… {event.seconds_left:.0f} s left")
         elif isinstance(event, DetectedEvent):
             self.instructions.hide()
             self.device_label.setText(event.device.describe())
             self._writing = True
             self.cancel_button.setEnabled(False)
             self.close_button.setEnabled(False)
-            self.status.setText("Flashing — do not unplug the keyboard.")
+            self._set_status("Flashing — do not unplug the keyboard.")
 
     @Slot(object)
     def _on_result(self, result: FlashResult) -> None:
@@ -428,9 +382,9 @@ class FlashDialog(QDialog):
             )
             if result.warnings:
                 text += "\n" + "\n".join(f"⚠ {w}" for w in result.warnings[-3:])
-            self._show_result(True, text)
+            self._show_outcome(True, text)
         else:
-            self._show_result(False, f"Flashing failed: {result.message}")
+            self._show_outcome(False, f"Flashing failed: {result.message}")
             self.log_toggle.setChecked(True)
         self.flash_finished.emit(result)
 
@@ -439,16 +393,14 @@ class FlashDialog(QDialog):
         text = f"Not flashed: {message}"
         if hint:
             text += f"\n{hint}"
-        self._show_result(False, text)
+        self._show_outcome(False, text)
         self.flash_finished.emit(None)
 
     @Slot()
     def _on_thread_finished(self) -> None:
-        if self._thread is not None:
-            self._thread.deleteLater()
+        super()._on_thread_finished()
         if self._worker is not None:
             self._worker.deleteLater()
-        self._thread = None
         self._worker = None
         self._writing = False
         self.close_button.setEnabled(True)
@@ -468,13 +420,9 @@ class FlashDialog(QDialog):
         if running:
             self._detect_timer.stop()
 
-    def _show_result(self, ok: bool, text: str) -> None:
+    def _show_outcome(self, ok: bool, text: str) -> None:
         self.instructions.hide()
-        self.status.setText(text)
-        self.status.setProperty("outcome", "ok" if ok else "error")
-        from keyconf.gui.theme import outcome_colour
-
-        self.status.setStyleSheet(f"color: {outcome_colour(self, ok)};")
+        super()._show_outcome(ok, text)
 
     @Slot()
     def _render_log(self) -> None:
@@ -482,29 +430,18 @@ class FlashDialog(QDialog):
         bar = self.log_view.verticalScrollBar()
         bar.setValue(bar.maximum())
 
-    @Slot(bool)
-    def _toggle_log(self, shown: bool) -> None:
-        self.log_toggle.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
-        self.log_view.setVisible(shown)
-        if shown:
-            self.resize(self.width(), max(self.height(), 520))
-
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         if self._writing:
-            self.status.setText("The keyboard is being written: wait until it finishes before closing.")
+            self._set_status("The keyboard is being written: wait until it finishes before closing.")
             event.ignore()
             return
-        if self._worker is not None:
-            self._worker.cancel()
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait(5000)
+        self._stop_worker(5000)
         self._detect_timer.stop()
         super().closeEvent(event)
 
     def reject(self) -> None:  # Escape: same rules as closing
         if self._writing:
-            self.status.setText("The keyboard is being written: wait until it finishes before closing.")
+            self._set_status("The keyboard is being written: wait until it finishes before closing.")
             return
         self.close()
         super().reject()
