@@ -41,6 +41,6 @@ def test_plain_demo_still_means_the_editor(monkeypatch):
     from keyconf.cli import app
 
     seen = []
-    monkeypatch.setattr(app, "run", lambda args: seen.append(list(args)) or 0)
+    monkeypatch.setattr(app, "run", lambda args, program=False: seen.append(list(args)) or 0)
     assert main(["--demo"]) == 0
     assert seen == [["--demo"]]
