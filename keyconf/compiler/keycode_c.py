@@ -17,6 +17,7 @@ from keyconf.compiler.source_map import SourceProblem, SourceRef
 from keyconf.formats.c_literals import is_c_identifier
 from keyconf.model.keycodes import REGISTRY, Keycode, KeycodeError, ParseContext
 from keyconf.model.keycodes import mods as modbits
+from keyconf.model.keycodes.keyboard_keycodes import QK_KB_0
 from keyconf.model.keycodes.types import (
     LAYER_OPS,
     OP_CUSTOM,
@@ -88,8 +89,11 @@ class KeycodeC:
         dialect: QmkDialect,
         layer_ids: list[str],
         tap_dance_ids: Mapping[str, str],
+        keyboard_keycodes_by_value: bool = False,
     ):
         self.context = context
+        # keymap.json: the keyboard's own keycodes as QK_KB_n, the names QMK's tools know.
+        self.keyboard_keycodes_by_value = keyboard_keycodes_by_value
         self.dialect = dialect
         self.spec = REGISTRY.names_for_spec(dialect.keycode_spec_version)
         self.layer_ids = layer_ids
@@ -192,10 +196,14 @@ class KeycodeC:
         return self._spec_text(keycode, ref)
 
     def custom_name(self, keycode: Keycode, ref: SourceRef) -> str:
-        """A custom keycode's C name: the enum constant the generator declares for it."""
+        """A custom keycode's C name: the enum constant the generator declares for it, or the name
+        the keyboard's header declares for one of its own keycodes."""
         name = keycode.name or ""
         if self.context.custom(name) is None or not is_c_identifier(name):
             raise SourceProblem(f"custom keycode {name!r} is not defined in this layout", ref)
+        board = self.context.keyboard_keycode(name)
+        if board is not None and self.keyboard_keycodes_by_value:
+            return f"QK_KB_{board.value - QK_KB_0}"
         return name
 
     def _inner(self, keycode: Keycode, ref: SourceRef) -> str:

@@ -67,6 +67,7 @@ def keymap_json_data(
         dialect,
         [str(index) for index in range(len(layout.layers))],
         {name: str(index) for index, name in enumerate(layout.tap_dance_names)},  # refused above anyway
+        keyboard_keycodes_by_value=True,
     )
 
     def render(text: str, ref: SourceRef) -> str:

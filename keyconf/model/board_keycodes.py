@@ -1,14 +1,17 @@
-"""Keys pressing the keyboard's own keycodes (QK_KB_n), named as its VIA or Vial definition names
-them (`customKeycodes`): the layout gets one custom keycode per name it uses, pinned to QK_KB_n,
-so the window shows the definition's legend and the name comes back from a VIA or Vial save
-(which hold only the value, CUSTOM(n)) whenever the board's definition is known."""
+"""Keys pressing the keyboard's own keycodes (QK_KB_n), named as its firmware's header names them
+(keyconf's table of them, `keyconf.model.keycodes.keyboard_keycodes`), or else as its VIA or
+Vial definition does (`customKeycodes`): then the layout gets one custom keycode per name it
+uses, pinned to QK_KB_n, so the window shows the definition's legend and the name comes back
+from a VIA or Vial save (which hold only the value, CUSTOM(n)) whenever the board's definition
+is known."""
 
 from __future__ import annotations
 
 import re
 
 from keyconf.model.keyboard import Keyboard
-from keyconf.model.keycodes import REGISTRY, KeycodeError
+from keyconf.model.keycodes import OP_CUSTOM, REGISTRY, KeycodeError
+from keyconf.model.keycodes.keyboard_keycodes import keyboard_keycodes
 from keyconf.model.layout import CustomKeycode, Layout, keycode_context, keycode_fields
 
 _NOT_C = re.compile(r"[^A-Za-z0-9]+")
@@ -22,7 +25,10 @@ def board_keycode_base() -> int:
 
 def name_board_keycodes(layout: Layout, keyboard: Keyboard | None) -> list[str]:
     """Rewrite keys holding QK_KB_n as the custom keycode named after the board's n-th keycode
-    (added to the layout when missing); returns what to tell the user."""
+    (added to the layout when missing); returns what to tell the user. A keyboard whose header
+    names them needs no custom keycode: its keys take the header's names."""
+    if keyboard_keycodes(layout.keyboard):
+        return _name_by_header(layout)
     if keyboard is None or not keyboard.board_keycodes:
         return []
     first = board_keycode_base()
@@ -39,6 +45,21 @@ def name_board_keycodes(layout: Layout, keyboard: Keyboard | None) -> list[str]:
         return []
     return [f"keys of {keyboard.display_name or keyboard.name}'s own keycodes are named as its definition names "
             f"them: {', '.join(f'{name} ({titles[name]})' for name in added)}"]
+
+
+def _name_by_header(layout: Layout) -> list[str]:
+    """Keys holding QK_KB_n (as a VIA or Vial save has them) written with the header's name."""
+    ctx = keycode_context(layout)
+    for field in keycode_fields(layout):
+        try:
+            kc = REGISTRY.parse(field.text, ctx)
+            value = REGISTRY.encode(kc, ctx)
+        except KeycodeError:
+            continue
+        named = ctx.custom_by_value(value) if kc.op != OP_CUSTOM else None
+        if named is not None and ctx.keyboard_keycode(named.name) is not None:
+            field.set(named.name)
+    return []
 
 
 def name_keycodes(layout: Layout, named: list[CustomKeycode]) -> list[str]:

@@ -17,6 +17,7 @@ from functools import partial
 from typing import Literal
 
 from keyconf.model.keyboard import Keyboard
+from keyconf.model.keycodes.keyboard_keycodes import keyboard_user_keycodes
 from keyconf.model.keycodes.types import ParseContext, UserKeycode
 
 FORMAT_VERSION = 1
@@ -210,14 +211,16 @@ def custom_keycode_values(layout: Layout) -> list[int]:
 
 
 def keycode_context(layout: Layout) -> ParseContext:
-    """How keycode text in `layout` resolves: its layers, tap dances and custom keycodes."""
+    """How keycode text in `layout` resolves: its layers, tap dances and custom keycodes, and the
+    keycodes its keyboard's firmware defines (QK_KB_n)."""
     users = tuple(
         UserKeycode(custom.name, value & 0xFFFF if value != EXTERNAL_VALUE else value, custom.legend or "",
                     custom.description or "", " or ".join(custom.headers))
         for custom, value in zip(layout.custom_keycodes, custom_keycode_values(layout), strict=True)
     )
     return ParseContext(layers=tuple(layout.layer_names), tap_dances=tuple(layout.tap_dance_names),
-                        custom_keycodes=users, language=layout.host_language)
+                        custom_keycodes=users, keyboard_keycodes=keyboard_user_keycodes(layout.keyboard),
+                        language=layout.host_language)
 
 
 @dataclass(frozen=True)

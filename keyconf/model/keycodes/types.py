@@ -121,6 +121,8 @@ class ParseContext:
     layers: Sequence[str] = ()
     tap_dances: Sequence[str] = ()
     custom_keycodes: Sequence[UserKeycode] = ()
+    # The keyboard's own keycodes (QK_KB_n, named by its header): after the layout's, before QMK's.
+    keyboard_keycodes: Sequence[UserKeycode] = ()
     # The host language (QMK's name: german, norwegian): its aliases read first, legends show
     # what a key types in it. None: US English, and language aliases read in their own language.
     language: str | None = None
@@ -129,11 +131,23 @@ class ParseContext:
         for user in self.custom_keycodes:
             if user.name == name:
                 return user
+        return self.keyboard_keycode(name)
+
+    def keyboard_keycode(self, name: str) -> UserKeycode | None:
+        """`name` as one of the keyboard's own keycodes, unless the layout names a keycode so."""
+        if any(user.name == name for user in self.custom_keycodes):
+            return None
+        for user in self.keyboard_keycodes:
+            if user.name == name:
+                return user
         return None
 
     def custom_by_value(self, value: int) -> UserKeycode | None:
         for user in self.custom_keycodes:
             if user.value == value and not user.header:
+                return user
+        for user in self.keyboard_keycodes:
+            if user.value == value and self.keyboard_keycode(user.name) is not None:
                 return user
         return None
 

@@ -1,0 +1,77 @@
+"""A keymap.c using its keyboard's own keycodes (Charybdis's DPI_MOD, SNIPING, DRGSCRL from
+charybdis.h): they import as those keycodes (QK_KB_n), not as names of an unknown header, so
+VIA, Vial and keymap.json exports carry them, and keymap.c is written with the header's names."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from keyconf.compiler.export import export_layout
+from keyconf.formats.interchange import import_layout
+from keyconf.model.keyboard import Key, Keyboard, LayoutMacro
+from keyconf.model.validation import validate
+
+BOARD = "bastardkb/charybdis/3x5/v2/splinky_3"
+# The shape of a real Charybdis Nano keymap's pointer layer (users' keymaps write the header's
+# #define aliases), cut to six keys a layer.
+KEYMAP_C = """#include QMK_KEYBOARD_H
+
+enum charybdis_keymap_layers { LAYER_BASE = 0, LAYER_POINTER };
+
+#define PT_Z LT(LAYER_POINTER, KC_Z)
+
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+  [LAYER_BASE] = LAYOUT(
+    PT_Z, KC_X, KC_C, KC_V, KC_B, KC_SPC
+  ),
+  [LAYER_POINTER] = LAYOUT(
+    DPI_MOD, S_D_MOD, DRGSCRL, SNIPING, POINTER_SNIPING_DPI_REVERSE, _______
+  ),
+};
+"""
+
+
+def board() -> Keyboard:
+    keys = [Key(float(i), 0.0, matrix=(0, i)) for i in range(6)]
+    return Keyboard(BOARD, matrix_rows=1, matrix_cols=6, layouts={"LAYOUT": LayoutMacro("LAYOUT", keys)},
+                    usb_vid=0xA8F8, usb_pid=0x1832)
+
+
+def imported(tmp_path: Path):
+    path = tmp_path / "keymap.c"
+    path.write_text(KEYMAP_C)
+    return import_layout(path, keyboard=board())
+
+
+def test_the_keyboards_names_import_as_its_keycodes(tmp_path: Path) -> None:
+    result = imported(tmp_path)
+    layout = result.layout
+    assert layout.layers[1].keys == ["DPI_MOD", "S_D_MOD", "DRGSCRL", "SNIPING", "POINTER_SNIPING_DPI_REVERSE",
+                                     "_______"]
+    assert layout.custom_keycodes == []  # nothing from a header keyconf cannot see
+    assert not any("QMK_KEYBOARD_H" in w or "neither" in w for w in result.warnings)
+    assert [p.code for p in validate(layout, board())] == []
+
+
+def test_exports_carry_their_values_and_keymap_c_their_names(tmp_path: Path) -> None:
+    layout = imported(tmp_path).layout
+    via = json.loads(export_layout(layout, "via", board()))
+    assert via["layers"][1] == ["CUSTOM(0)", "CUSTOM(2)", "CUSTOM(6)", "CUSTOM(4)", "CUSTOM(3)", "KC_TRNS"]
+    vil = json.loads(export_layout(layout, "vil", board()))
+    assert vil["layout"][1][0][:5] == [0x7E00, 0x7E02, 0x7E06, 0x7E04, 0x7E03]
+    keymap_json = json.loads(export_layout(layout, "keymap.json", board()))
+    assert keymap_json["layers"][1][:5] == ["QK_KB_0", "QK_KB_2", "QK_KB_6", "QK_KB_4", "QK_KB_3"]
+    assert "keycodes" not in keymap_json  # QMK's header declares them, not the keymap
+    keymap_c = export_layout(layout, "keymap.c", board())
+    assert "DPI_MOD, S_D_MOD, DRGSCRL, SNIPING, POINTER_SNIPING_DPI_REVERSE" in keymap_c.replace("\n", " ")
+    assert "enum custom_keycodes" not in keymap_c and "QK_KB" not in keymap_c
+
+
+def test_a_via_save_of_the_board_reads_back_with_the_headers_names(tmp_path: Path) -> None:
+    layout = imported(tmp_path).layout
+    save = tmp_path / "nano.layout.json"
+    save.write_text(export_layout(layout, "via", board()))
+    back = import_layout(save, keyboard=board())
+    assert back.layout.layers[1].keys[:5] == ["DPI_MOD", "S_D_MOD", "DRGSCRL", "SNIPING", "S_D_RMOD"]
+    assert back.layout.custom_keycodes == []
