@@ -2,7 +2,8 @@
 
 Qt-free so tests can ask "what does a search for 'vol' show" without widgets. Fixed
 keycodes come from the registry (its groups decide the category); layer keys, macros and
-tap dances come from the open layout, since they name its layers and items.
+tap dances come from the open layout, since they name its layers and items; the keyboard's own
+keycodes (QK_KB_n, named by its firmware's header) from the layout's keyboard.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ LIGHTING = "Lighting"
 MACROS = "Macros"
 TAP_DANCE = "Tap dance"
 CUSTOM = "Custom"
+KEYBOARD = "Keyboard"
 INTERNATIONAL = "International"
 OTHER = "Other"
 
@@ -38,6 +40,7 @@ CATEGORIES = (
     MACROS,
     TAP_DANCE,
     CUSTOM,
+    KEYBOARD,
     INTERNATIONAL,
     OTHER,
 )
@@ -122,6 +125,8 @@ class PickerModel:
             return self._tap_dance_entries(layout)
         if category == CUSTOM:
             return self._custom_entries(layout)
+        if category == KEYBOARD:
+            return self._keyboard_entries(layout)
         fixed = list(self._fixed_entries().get(category, []))
         if category == MACROS and layout is not None:
             named = self._macro_entries(layout)
@@ -194,6 +199,7 @@ class PickerModel:
             *self._layer_entries(layout),
             *self._tap_dance_entries(layout),
             *self._custom_entries(layout),
+            *self._keyboard_entries(layout),
             *(self._macro_entries(layout) if layout else []),
         ]:
             if entry.code not in seen and entry.matches(query):
@@ -270,6 +276,21 @@ class PickerModel:
                 "custom",
             )
             for custom in layout.custom_keycodes
+        ]
+
+    def _keyboard_entries(self, layout: Layout | None) -> list[PickerEntry]:
+        """The keycodes the layout's keyboard defines in its firmware, under the name keymaps
+        write (DPI_MOD), with the legend its VIA definition gives them; a layout keycode of
+        the same name hides one."""
+        if layout is None:
+            return []
+        from keyconf.model.keycodes.keyboard_keycodes import keyboard_keycodes
+
+        own = set(layout.custom_keycode_names)
+        return [
+            PickerEntry(keycode.names[0], keycode.legend, keycode.description, "keyboard", keycode.names[1:])
+            for keycode in keyboard_keycodes(layout.keyboard)
+            if keycode.names[0] not in own
         ]
 
     def _macro_entries(self, layout: Layout) -> list[PickerEntry]:

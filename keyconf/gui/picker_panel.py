@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from keyconf.gui.drag_data import KEYCODE_MIME, keycode_mime
 from keyconf.gui.expression_editor import ExpressionEditor
-from keyconf.gui.picker_model import CATEGORIES, RECENT, PickerEntry, PickerModel
+from keyconf.gui.picker_model import CATEGORIES, KEYBOARD, RECENT, PickerEntry, PickerModel
 from keyconf.model.layout import Layout
 from keyconf.render.keycap_painter import is_glyph
 from keyconf.render.keycap_palette import palette_for
@@ -296,7 +296,9 @@ class PickerPanel(QWidget):
         else:
             category = CATEGORIES[self.tabs.currentIndex()]
             entries = self.model.entries(category, self._layout())
-            empty = "Keycodes you assign show up here." if category == RECENT else "Nothing in this category."
+            empty = {RECENT: "Keycodes you assign show up here.",
+                     KEYBOARD: "This keyboard's firmware defines no keycodes of its own (QK_KB_n) that keyconf "
+                               "knows."}.get(category, "Nothing in this category.")
             self._show(entries, empty)
 
     def start_search(self, text: str) -> None:
