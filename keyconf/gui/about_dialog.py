@@ -57,6 +57,24 @@ def guide_url() -> QUrl:
     return QUrl.fromLocalFile(str(path)) if path is not None else QUrl()
 
 
+def open_user_guide(parent: QWidget) -> None:
+    """Open the guide in the desktop's viewer, or say where it is when nothing opens it."""
+    from PySide6.QtGui import QDesktopServices
+    from PySide6.QtWidgets import QMessageBox
+
+    url = guide_url()
+    if not url.isValid() or not QDesktopServices.openUrl(url):
+        path = guide_path()
+        QMessageBox.information(
+            parent,
+            "keyconf user guide",
+            f"Open {path} in a Markdown viewer or text editor."
+            if path is not None
+            else "The user guide (docs/user-guide.md) is missing from this installation; "
+            "it is also on keyconf's project page.",
+        )
+
+
 def about_html() -> str:
     rows = "".join(
         f"<tr><td>{name}</td><td>{version}</td><td>{licence}</td></tr>"

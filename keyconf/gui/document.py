@@ -80,6 +80,11 @@ class LayoutDocument(QObject):
             return f"Untitled (copy of {self.origin.name})"
         return self.layout.name or "Untitled layout"
 
+    @property
+    def file_stem(self) -> str:
+        """What the names of files made from this layout start with: its file's, else its name's."""
+        return self.path.stem if self.path is not None else (self.layout.name or "layout").replace(" ", "_")
+
     def parse_context(self) -> Any:
         """The registry ParseContext for this layout's layer and tap dance names (cached)."""
         if self._context is None:

@@ -319,8 +319,7 @@ def export_dialog(window: EditorWindow) -> None:
     doc = window.doc
     if doc is None:
         return
-    stem = doc.path.stem if doc.path else (doc.layout.name or "layout").replace(" ", "_")
-    suggested = str(window.last_folder() / f"{stem}.json")
+    suggested = str(window.last_folder() / f"{doc.file_stem}.json")
     name, chosen = QFileDialog.getSaveFileName(window.window(), "Export layout", suggested, EXPORT_FILTER)
     if not name:
         return

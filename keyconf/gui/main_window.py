@@ -18,8 +18,6 @@ from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QColor,
-    QDesktopServices,
-    QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
     QKeySequence,
@@ -646,17 +644,13 @@ class MainWindow(QMainWindow):
 
     # ---- drops ----------------------------------------------------------------------------
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+    def dragEnterEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802 (a QDragEnterEvent is one)
         if dropped_layout(event.mimeData()) is not None:
             event.acceptProposedAction()
         else:
             event.ignore()
 
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
-        if dropped_layout(event.mimeData()) is not None:
-            event.acceptProposedAction()
-        else:
-            event.ignore()
+    dragMoveEvent = dragEnterEvent  # noqa: N815
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
         path = dropped_layout(event.mimeData())
@@ -670,21 +664,9 @@ class MainWindow(QMainWindow):
     # ---- help -----------------------------------------------------------------------------
 
     def open_guide(self) -> None:
-        from keyconf.gui.about_dialog import guide_url
+        from keyconf.gui.about_dialog import open_user_guide
 
-        url = guide_url()
-        if not url.isValid() or not QDesktopServices.openUrl(url):
-            from keyconf.gui.about_dialog import guide_path
-
-            path = guide_path()
-            QMessageBox.information(
-                self,
-                "keyconf user guide",
-                f"Open {path} in a Markdown viewer or text editor."
-                if path is not None
-                else "The user guide (docs/user-guide.md) is missing from this installation; "
-                "it is also on keyconf's project page.",
-            )
+        open_user_guide(self)
 
     def show_about(self) -> None:
         from keyconf.gui.about_dialog import AboutDialog
@@ -742,23 +724,9 @@ class MainWindow(QMainWindow):
         start_retarget(self)
 
     def choose_host_language(self) -> None:
-        """Keyboard → Host Language…: pick the language the computer types in (US English: none)."""
-        if self.doc is None:
-            return
-        from PySide6.QtWidgets import QInputDialog
+        from keyconf.gui.host_language_dialog import choose_host_language
 
-        from keyconf.model.keycodes.languages import host_languages
-
-        languages = sorted(host_languages().values(), key=lambda language: language.title)
-        titles = ["US English"] + [f"{language.title} ({language.name})" for language in languages]
-        current = self.doc.layout.host_language
-        index = next((i + 1 for i, language in enumerate(languages) if language.name == current), 0)
-        title, ok = QInputDialog.getItem(
-            self, "Host Language", "The computer this keyboard is plugged into types in:", titles, index, False
-        )
-        if ok:
-            chosen = None if titles.index(title) == 0 else languages[titles.index(title) - 1].name
-            self.doc.set_host_language(chosen)
+        choose_host_language(self)
 
     def open_flash_dialog(self) -> None:
         from keyconf.gui.firmware_actions import open_flash_dialog

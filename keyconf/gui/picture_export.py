@@ -40,8 +40,7 @@ def export_picture_dialog(window: EditorWindow) -> None:
     doc = window.doc
     if doc is None:
         return
-    stem = doc.path.stem if doc.path else (doc.layout.name or "layout").replace(" ", "_")
-    suggested = str(window.last_folder() / f"{stem}.svg")
+    suggested = str(window.last_folder() / f"{doc.file_stem}.svg")
     name, chosen = QFileDialog.getSaveFileName(window.window(), "Export picture", suggested, PICTURE_FILTER)
     if name:
         export_picture(window, picture_target(name, chosen))

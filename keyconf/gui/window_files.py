@@ -122,8 +122,7 @@ class LayoutFileCommands(QObject):
         doc = self.window.doc
         if doc is None:
             return False
-        name = (doc.layout.name or "layout").replace(" ", "_")
-        suggested = doc.path or self.save_folder() / f"{name}.yaml"
+        suggested = doc.path or self.save_folder() / f"{doc.file_stem}.yaml"
         chosen, _ = QFileDialog.getSaveFileName(self.window.window(), "Save layout as", str(suggested), LAYOUT_FILTER)
         if not chosen:
             return False
