@@ -504,16 +504,25 @@ class KeymapSync:
                 problems,
                 hint="fix these in the layout (`keyconf validate FILE` explains each)",
             )
-        changed = current.keymap.changed_keys(target.keymap)
         cell_owner = {cell: self.mapping.owner(cell, choices).key for cell in self.mapping.by_cell}
-        for index in changed:
-            layer_index, row, col = image.position(index)
-            old, new = image.value(index), target.keymap.value(index)
-            plan.keys.append(
+        plan.keys = self._key_changes(current.keymap, target.keymap, names, cell_owner)
+        plan.windows = self._windows(current.keymap, target.keymap)
+        return plan
+
+    def _key_changes(
+        self, before: KeymapImage, after: KeymapImage, names: list[str], owner: dict[tuple[int, int], int]
+    ) -> list[KeyChange]:
+        """The keys `after` changes, each with its layout key (`owner` of its matrix cell, if any)
+        and its old and new keycode as text."""
+        changes = []
+        for index in before.changed_keys(after):
+            layer, row, col = before.position(index)
+            old, new = before.value(index), after.value(index)
+            changes.append(
                 KeyChange(
-                    layer_index,
-                    names[layer_index] if layer_index < len(names) else str(layer_index),
-                    cell_owner.get((row, col)),
+                    layer,
+                    names[layer] if layer < len(names) else str(layer),
+                    owner.get((row, col)),
                     row,
                     col,
                     old,
@@ -522,8 +531,7 @@ class KeymapSync:
                     self.codec.decode(new, names),
                 )
             )
-        plan.windows = self._windows(current.keymap, target.keymap)
-        return plan
+        return changes
 
     def _option_choices(self, layout: Layout) -> dict[int, int]:
         by_label = {o.label: i for i, o in enumerate(self.keyboard.layout_options)}
@@ -652,22 +660,7 @@ class KeymapSync:
         target.keymap = saved.keymap.copy()
         plan = PushPlan(current=current, target=target)
         names = default_layer_names(current.keymap.layers)
-        for index in current.keymap.changed_keys(target.keymap):
-            layer, row, col = current.keymap.position(index)
-            old, new = current.keymap.value(index), target.keymap.value(index)
-            plan.keys.append(
-                KeyChange(
-                    layer,
-                    names[layer],
-                    None,
-                    row,
-                    col,
-                    old,
-                    new,
-                    self.codec.decode(old, names),
-                    self.codec.decode(new, names),
-                )
-            )
+        plan.keys = self._key_changes(current.keymap, target.keymap, names, {})
         plan.windows = self._windows(current.keymap, target.keymap)
         if saved.encoders is not None and current.encoders is not None and target.encoders is not None:
             for key, value in saved.encoders.items():
