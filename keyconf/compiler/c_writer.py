@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from keyconf.compiler.source_map import LineMap, SourceRef
 
 INDENT = "    "
@@ -43,6 +45,29 @@ class CWriter:
         """Lines of someone else's C, kept exactly (the layout's own C code)."""
         body = text.replace("\r\n", "\n")
         self._lines.extend(body[:-1].split("\n") if body.endswith("\n") else body.split("\n"))
+
+    def switch_function(
+        self,
+        signature: str,
+        subject: str,
+        cases: Iterable[tuple[str, str, SourceRef]],
+        default: str,
+        first: str = "",
+    ) -> None:
+        """A C function that answers by cases, as QMK's per-key and per-combo hooks do:
+        `signature {` [first] switch (subject) { case label: return value; … default: return default; } }."""
+        self.line(f"{signature} {{")
+        if first:
+            self.line(first, depth=1)
+        self.line(f"switch ({subject}) {{", depth=1)
+        for label, value, ref in cases:
+            self.line(f"case {label}:", ref, depth=2)
+            self.line(f"return {value};", ref, depth=3)
+        self.line("default:", depth=2)
+        self.line(f"return {default};", depth=3)
+        self.line("}", depth=1)
+        self.line("}")
+        self.blank()
 
     def blank(self) -> None:
         if self._lines and self._lines[-1] != "":

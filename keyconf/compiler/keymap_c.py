@@ -567,16 +567,12 @@ class _Generator:
         self.features.add("TAP_DANCE_ENABLE")
         if terms:
             self.config["TAPPING_TERM_PER_KEY"] = None
-            w.line("uint16_t get_tapping_term(uint16_t keycode, keyrecord_t *record) {")
-            w.line("switch (keycode) {", depth=1)
-            for identifier, term, ref in terms:
-                w.line(f"case TD({identifier}):", ref, depth=2)
-                w.line(f"return {term};", ref, depth=3)
-            w.line("default:", depth=2)
-            w.line("return TAPPING_TERM;", depth=3)
-            w.line("}", depth=1)
-            w.line("}")
-            w.blank()
+            w.switch_function(
+                "uint16_t get_tapping_term(uint16_t keycode, keyrecord_t *record)",
+                "keycode",
+                ((f"TD({identifier})", str(term), ref) for identifier, term, ref in terms),
+                "TAPPING_TERM",
+            )
 
     def tap_dance(self, index: int, dance: TapDance) -> None:
         w = self.out
@@ -715,45 +711,35 @@ class _Generator:
         timed = [(i, c) for i, c in enumerate(combos) if c.term is not None]
         if not timed:
             return
-        w = self.out
         self.config["COMBO_TERM_PER_COMBO"] = None
-        w.line("uint16_t get_combo_term(uint16_t combo_index, combo_t *combo) {")
-        w.line("switch (combo_index) {", depth=1)
+        cases = []
         for index, combo in timed:
             ref = SourceRef.of("combos", index, "term")
             term = self.attempt(partial(_term, combo.term, ref), None)
-            if term is None:
-                continue
-            w.line(f"case {self.names.combos[index]}:", ref, depth=2)
-            w.line(f"return {term};", ref, depth=3)
-        w.line("default:", depth=2)
-        w.line("return COMBO_TERM;", depth=3)
-        w.line("}", depth=1)
-        w.line("}")
-        w.blank()
+            if term is not None:
+                cases.append((self.names.combos[index], str(term), ref))
+        self.out.switch_function(
+            "uint16_t get_combo_term(uint16_t combo_index, combo_t *combo)", "combo_index", cases, "COMBO_TERM"
+        )
 
     def combo_layers(self, combos: list[Combo]) -> None:
         limited = [(i, c) for i, c in enumerate(combos) if c.layers is not None]
         if not limited:
             return
-        w = self.out
         self.config["COMBO_SHOULD_TRIGGER"] = None
-        w.line(
-            "bool combo_should_trigger(uint16_t combo_index, combo_t *combo, uint16_t keycode, keyrecord_t *record) {"
-        )
-        w.line("uint8_t layer = get_highest_layer(layer_state | default_layer_state);", depth=1)
-        w.line("switch (combo_index) {", depth=1)
+        cases = []
         for index, combo in limited:
             ref = SourceRef.of("combos", index, "layers")
             layers = [self.attempt(partial(self.layer_id, n, ref), None) for n in combo.layers or []]
             condition = " || ".join(f"layer == {layer}" for layer in layers if layer) or "false"
-            w.line(f"case {self.names.combos[index]}:", ref, depth=2)
-            w.line(f"return {condition};", ref, depth=3)
-        w.line("default:", depth=2)
-        w.line("return true;", depth=3)
-        w.line("}", depth=1)
-        w.line("}")
-        w.blank()
+            cases.append((self.names.combos[index], condition, ref))
+        self.out.switch_function(
+            "bool combo_should_trigger(uint16_t combo_index, combo_t *combo, uint16_t keycode, keyrecord_t *record)",
+            "combo_index",
+            cases,
+            "true",
+            first="uint8_t layer = get_highest_layer(layer_state | default_layer_state);",
+        )
 
     def layer_id(self, name: str, ref: SourceRef) -> str:
         index = self.layout.layer_index(name)
