@@ -32,16 +32,30 @@ def imports() -> dict[str, set[str]]:
     modules: dict[str, set[str]] = {}
     for path in PACKAGE.rglob("*.py"):
         parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
-        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-        targets: set[str] = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                targets.add(node.module)
-                targets.update(f"{node.module}.{alias.name}" for alias in node.names)
-            elif isinstance(node, ast.Import):
-                targets.update(a.name for a in node.names)
-        modules[name] = targets
+        package = parts[:-1]
+        name = ".".join(package if parts[-1] == "__init__" else parts)
+        modules[name] = imported_names(path.read_text(encoding="utf-8"), ".".join(package))
     return modules
+
+
+def imported_names(source: str, package: str) -> set[str]:
+    """The module names `source` (a module of `package`) imports: `import`, `from … import`
+    (relative ones resolved) and `importlib.import_module("…")` with a literal name."""
+    targets: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom):
+            base = package.split(".")[: len(package.split(".")) - node.level + 1] if node.level else []
+            module = ".".join(base + ([node.module] if node.module else []))
+            if module:
+                targets.add(module)
+                targets.update(f"{module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            targets.update(a.name for a in node.names)
+        elif (isinstance(node, ast.Call) and isinstance(node.func, (ast.Attribute, ast.Name))
+              and (node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id) == "import_module"
+              and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+            targets.add(node.args[0].value)
+    return targets
 
 
 def import_graph() -> dict[str, set[str]]:
@@ -116,6 +130,13 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
                 if len(group) > 1:
                     found.append(sorted(group))
     return found
+
+
+def test_relative_and_importlib_imports_count_too():
+    source = ("from . import layers_panel\nfrom .main_window import MainWindow\nfrom .. import app_dirs\n"
+              "import importlib\nimportlib.import_module('keyconf.gui.device_features')\n")
+    assert imported_names(source, "keyconf.gui") >= {
+        "keyconf.gui.layers_panel", "keyconf.gui.main_window", "keyconf.app_dirs", "keyconf.gui.device_features"}
 
 
 def test_cycle_finder_finds_a_cycle():
