@@ -42,8 +42,13 @@ from keyconf.model.macro_text import MacroTextError, format_macro_text, parse_ma
 
 DEFAULT_MACRO_COUNT = 16  # QMK's DYNAMIC_KEYMAP_MACRO_COUNT default; VIA wants the board's exact count
 _QK_MACRO, _QK_MACRO_MAX = 0x7700, 0x777F
-_QK_KB, _QK_KB_MAX = 0x7E00, 0x7E3F  # VIA's CUSTOM(n) range; it caps n there
-_QK_USER, _QK_USER_MAX = 0x7E40, 0x7FFF  # no name in VIA: its saves hold them as hex
+# VIA's CUSTOM(n) range (the-via/app src/utils/key-to-byte/v12.ts, _QK_KB.._QK_KB_MAX): the
+# keyboard's keycodes and the keymap's own (QK_USER_0 is CUSTOM(64)). VIA writes every value there
+# as CUSTOM(n) and caps n when reading; past it, VIA has no spelling: a hex string in a save
+# loads as KC_NO (save-load.tsx reads each key with getByteForCode, whose last resort,
+# advancedStringToKeycode, returns 0 for text it does not know).
+_QK_KB, _QK_KB_MAX = 0x7E00, 0x7EFF
+_QK_USER_MAX = 0x7FFF
 
 
 @dataclass
@@ -241,8 +246,9 @@ def via_keycode(text: str, ctx: ParseContext) -> str:
         return f"MACRO({value - _QK_MACRO})"
     if _QK_KB <= value <= _QK_KB_MAX:
         return f"CUSTOM({value - _QK_KB})"
-    if _QK_USER <= value <= _QK_USER_MAX:
-        return f"0x{value:x}"  # as VIA writes the keymap's own keycodes, which its dictionary lacks
+    if _QK_KB_MAX < value <= _QK_USER_MAX:
+        raise KeycodeError(f"VIA has no spelling for 0x{value:04X} (past CUSTOM(255), 0x7EFF): a save holding it "
+                           "loads as KC_NO")
     return _via_text(REGISTRY.decode(value), ctx)
 
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
+from keyconf.formats.format_error import FormatError
 from keyconf.formats.interchange import import_layout
 from keyconf.formats.via_definition import keyboard_from_via
 from keyconf.formats.via_save import layout_to_via
@@ -54,14 +57,20 @@ def test_a_via_save_with_its_definition_gets_the_keycode_names(tmp_path: Path) -
     assert back.layers == layout.layers and back.custom_keycodes == layout.custom_keycodes
 
 
-def test_a_layouts_own_keycodes_are_not_written_as_via_custom_keycodes(tmp_path: Path) -> None:
-    """QK_USER_n (0x7E40 on) is past VIA's CUSTOM(n) range (QK_KB_0..63): VIA would cap CUSTOM(64)
-    to 0x7E3F, another keycode."""
+def test_a_layouts_own_keycodes_are_written_as_via_writes_them(tmp_path: Path) -> None:
+    """VIA (its v12 dictionary) spells every value from 0x7E00 to 0x7EFF CUSTOM(n), QK_USER_n
+    included (CUSTOM(64 + n)); a hex string would load into the board as KC_NO. Past 0x7EFF VIA
+    has no spelling, and the export says so instead of writing a key VIA would blank."""
     keyboard = keyboard_from_via(DEFINITION)
-    layout = Layout("Test Pad", "LAYOUT", layers=[Layer("base", ["ALTTAB", "KC_A", "KC_B", "KC_C"])],
-                    custom_keycodes=[CustomKeycode("ALTTAB")])
-    written = json.loads(layout_to_via(layout, keyboard))["layers"][0][0]
-    assert written != "CUSTOM(64)" and written == "0x7e40"  # as VIA writes a value its dictionary lacks
+    layout = Layout("Test Pad", "LAYOUT", layers=[Layer("base", ["ALTTAB", "NEXT", "KC_B", "KC_C"])],
+                    custom_keycodes=[CustomKeycode("ALTTAB"), CustomKeycode("NEXT", value=0x7EFF)])
+    written = json.loads(layout_to_via(layout, keyboard))
+    assert written["layers"][0][:2] == ["CUSTOM(64)", "CUSTOM(255)"]
+    back = import_layout(write(tmp_path, "back.layout.json", written), keyboard=keyboard).layout
+    assert back.layers[0].keys[:2] == ["ALTTAB", "NEXT"]
+    layout.custom_keycodes[1].value = 0x7F00
+    with pytest.raises(FormatError, match="NEXT cannot be stored in VIA.*KC_NO"):
+        layout_to_via(layout, keyboard)
 
 
 def test_a_layouts_own_keycode_names_survive_a_via_and_a_vial_save(tmp_path: Path) -> None:
@@ -74,7 +83,7 @@ def test_a_layouts_own_keycode_names_survive_a_via_and_a_vial_save(tmp_path: Pat
                     custom_keycodes=[CustomKeycode("ALTTAB", "Alt⇥", "Alt-Tab that holds Alt"),
                                      CustomKeycode("EMAIL", value=0x7E50)])
     via = json.loads(layout_to_via(layout, keyboard))
-    assert via["layers"][0] == ["0x7e40", "KC_A", "CUSTOM(1)", "0x7e50"]  # values, as VIA writes them
+    assert via["layers"][0] == ["CUSTOM(64)", "KC_A", "CUSTOM(1)", "CUSTOM(80)"]  # values, as VIA writes them
     assert via["keyconf_custom_keycodes"][0] == {"name": "ALTTAB", "value": 0x7E40, "legend": "Alt⇥",
                                                  "description": "Alt-Tab that holds Alt"}
     vil = layout_to_vil(layout, keyboard)

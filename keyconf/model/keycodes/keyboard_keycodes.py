@@ -21,7 +21,6 @@ from keyconf.model.keycodes.types import UserKeycode
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "keyboard_keycodes.json"
 QK_KB_0 = 0x7E00  # QMK's keycode spec since 0.0.1: QK_KB_0 … QK_KB_31 = 0x7E00 … 0x7E1F
-QK_KB_LAST = 0x7E3F  # the end of the range QMK keeps for keyboards
 
 
 @dataclass(frozen=True)

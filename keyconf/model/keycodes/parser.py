@@ -279,6 +279,12 @@ class Parser:
         start = self.peek().pos
         index = self.int_arg("an index", 255)
         family = {"MACRO": "QK_MACRO", "CUSTOM": "QK_KB", "USER": "QK_KB"}.get(func, func)
+        if func == "CUSTOM" and index >= 32:
+            # VIA (its v12 dictionary, protocols 12-13) reads CUSTOM(n) as the value 0x7E00 + n up
+            # to 0x7EFF, and writes every value there so: CUSTOM(64) is QK_USER_0.
+            self.note("VIA's CUSTOM(n) is the value 0x7E00 + n")
+            user = self.resolve(f"QK_USER_{index - 64}") if index >= 64 else None
+            return user[0] if user is not None else Keycode(OP_RAW, number=0x7E00 + index)
         if family != func:
             self.note(f"VIA's {func}(n) is {family}_n")
         found = self.resolve(f"{family}_{index}")
