@@ -19,6 +19,7 @@ from keyconf.device.sync import PushPlan, PushResult
 from keyconf.device.unlock import keys_text
 from keyconf.gui.device_bar import DeviceBar
 from keyconf.gui.device_worker import BoardSummary, DeviceWorker
+from keyconf.gui.editor_window import EditorWindow
 from keyconf.gui.layout_files import OpenedLayout
 from keyconf.gui.lighting_panel import LightingPanel
 from keyconf.gui.matrix_tester import MatrixTester
@@ -29,8 +30,8 @@ LIVE_DELAY_MS = 40  # edits arriving faster than this go to the keyboard togethe
 
 
 class DeviceFeatures(QObject):
-    def __init__(self, window: Any, worker: DeviceWorker | None = None, bar: DeviceBar | None = None):
-        super().__init__(window)
+    def __init__(self, window: EditorWindow, worker: DeviceWorker | None = None, bar: DeviceBar | None = None):
+        super().__init__(window.window())
         self.window = window
         window.device_features = self  # the flash dialog reaches the keyboard through it
         if worker is None:
@@ -38,8 +39,8 @@ class DeviceFeatures(QObject):
 
             worker = DeviceWorker(self, demo_state=default_state_file())
         self.worker = worker
-        self.bar = bar or DeviceBar(worker, window)
-        toolbar = QToolBar("Keyboard", window)
+        self.bar = bar or DeviceBar(worker, window.window())
+        toolbar = QToolBar("Keyboard", window.window())
         toolbar.setObjectName("keyboard-toolbar")
         toolbar.addWidget(self.bar)
         window.addToolBar(Qt.ToolBarArea.BottomToolBarArea, toolbar)
@@ -77,8 +78,7 @@ class DeviceFeatures(QObject):
         self.lock_box: QMessageBox | None = None
         self._unlock_offered = False
         self.unlock_dialog: UnlockDialog | None = None
-        if hasattr(window, "documentChanged"):
-            window.documentChanged.connect(self._watch_document)
+        window.documentChanged.connect(self._watch_document)
         self._watch_document()
         self._shut_down = False
         application = QApplication.instance()
@@ -86,7 +86,7 @@ class DeviceFeatures(QObject):
             application.aboutToQuit.connect(self.shutdown)
 
     def _action(self, text: str, slot: Any, tip: str) -> QAction:
-        action = QAction(text, self.window)
+        action = QAction(text, self.window.window())
         action.setStatusTip(tip)
         action.triggered.connect(slot)
         self.window.add_keyboard_action(action)
@@ -130,7 +130,9 @@ class DeviceFeatures(QObject):
             self._unlock_offered = False  # _on_locked offers the unlock instead of this error
             return
         if action in ("read", "preview", "apply"):
-            box = QMessageBox(QMessageBox.Icon.Warning, f"Keyboard {action} failed", message, parent=self.window)
+            box = QMessageBox(
+                QMessageBox.Icon.Warning, f"Keyboard {action} failed", message, parent=self.window.window()
+            )
             if hint:
                 box.setInformativeText(hint)
             box.open()
@@ -152,7 +154,7 @@ class DeviceFeatures(QObject):
             "Keyboard locked",
             f"{message[:1].upper()}{message[1:]}. Nothing was written.",
             QMessageBox.StandardButton.Cancel,
-            self.window,
+            self.window.window(),
         )
         box.setInformativeText("Unlock it by holding its unlock keys, then the layout is applied again.")
         unlock_button = box.addButton("Unlock…", QMessageBox.ButtonRole.AcceptRole)
@@ -162,7 +164,7 @@ class DeviceFeatures(QObject):
 
     def unlock(self) -> None:
         """Unlock the keyboard (the one flow, in a dialog), then retry the refused write."""
-        dialog = UnlockDialog(self.worker, self._describe_unlock_keys, self.window)
+        dialog = UnlockDialog(self.worker, self._describe_unlock_keys, self.window.window())
         dialog.accepted.connect(self._after_unlock)
         self.unlock_dialog = dialog
         dialog.start()
@@ -236,7 +238,7 @@ class DeviceFeatures(QObject):
             )
             + ". A backup is kept.",
             QMessageBox.StandardButton.Apply | QMessageBox.StandardButton.Cancel,
-            self.window,
+            self.window.window(),
         )
         box.setDetailedText("\n".join(lines + plan.warnings))
         box.buttonClicked.connect(lambda button: self._maybe_apply(box, button, plan))
@@ -269,7 +271,7 @@ class DeviceFeatures(QObject):
             self._status("Live mode off")
 
     def _watch_document(self) -> None:
-        doc = getattr(self.window, "doc", None)
+        doc = self.window.doc
         if doc is None or doc is self._watched:
             return
         self._watched = doc
@@ -291,6 +293,6 @@ class DeviceFeatures(QObject):
         self.set_live(True)
 
 
-def install_device_features(window: Any) -> DeviceFeatures:
+def install_device_features(window: EditorWindow) -> DeviceFeatures:
     """Add the keyboard features to a MainWindow (then `window.device_features`)."""
     return DeviceFeatures(window)

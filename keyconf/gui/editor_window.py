@@ -1,7 +1,8 @@
 """What the window's parts may use of the main window.
 
-Import, export, pictures, comparison, firmware, files and key commands are written against
-this protocol, not `MainWindow`, so `main_window` imports its parts and no part imports it back.
+Import, export, pictures, comparison, firmware, files, key commands and the keyboard features
+(device_features) are written against this protocol, not `MainWindow`, so `main_window`
+imports its parts and no part imports it back.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QDockWidget, QStatusBar, QWidget
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QDockWidget, QStatusBar, QToolBar, QWidget
 
     from keyconf.gui.document import LayoutDocument
     from keyconf.gui.keyboard_view import KeyboardView
@@ -61,5 +63,9 @@ class EditorWindow(Protocol):
     def go_to_problem(self, problem: Any) -> None: ...
 
     def add_dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea, name: str) -> QDockWidget: ...
+
+    def add_keyboard_action(self, action: QAction) -> None: ...
+
+    def addToolBar(self, area: Qt.ToolBarArea, toolbar: QToolBar) -> None: ...  # noqa: N802
 
     def tabifyDockWidget(self, first: QDockWidget, second: QDockWidget) -> None: ...  # noqa: N802
