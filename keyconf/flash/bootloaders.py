@@ -139,6 +139,21 @@ _CATERINA_IDS = (
 
 _RESET_KEY = "press the QK_BOOT key or the reset button"
 
+
+def _rom_dfu(name: str, title: str, usb_id: UsbId) -> Bootloader:
+    """The DFU bootloader in the ROM of an STM32 or of a chip cloning its flash layout (APM32,
+    GD32V, AT32): a .bin at 0x08000000 through dfu-util, entered by holding BOOT0 at reset."""
+    return Bootloader(
+        name=name,
+        title=title,
+        tool=Tool.DFU_UTIL,
+        formats=(FirmwareFormat.BIN,),
+        usb_ids=(usb_id,),
+        dfu_util=DfuUtilArgs(alt=0, dfuse_address="0x08000000:leave"),
+        windows_driver="WinUSB",
+        how_to_enter="press the QK_BOOT key, or hold BOOT0 while pressing reset",
+    )
+
 _TABLE: tuple[Bootloader, ...] = (
     Bootloader(
         name="atmel-dfu",
@@ -285,46 +300,10 @@ _TABLE: tuple[Bootloader, ...] = (
         windows_driver="usbser",
         how_to_enter="press the QK_BOOT key, or the reset button under the keyboard",
     ),
-    Bootloader(
-        name="stm32-dfu",
-        title="STM32 DFU",
-        tool=Tool.DFU_UTIL,
-        formats=(FirmwareFormat.BIN,),
-        usb_ids=(UsbId(0x0483, 0xDF11, "STM32 ROM DFU"),),
-        dfu_util=DfuUtilArgs(alt=0, dfuse_address="0x08000000:leave"),
-        windows_driver="WinUSB",
-        how_to_enter="press the QK_BOOT key, or hold BOOT0 while pressing reset",
-    ),
-    Bootloader(
-        name="apm32-dfu",
-        title="APM32 DFU",
-        tool=Tool.DFU_UTIL,
-        formats=(FirmwareFormat.BIN,),
-        usb_ids=(UsbId(0x314B, 0x0106, "APM32 ROM DFU"),),
-        dfu_util=DfuUtilArgs(alt=0, dfuse_address="0x08000000:leave"),
-        windows_driver="WinUSB",
-        how_to_enter="press the QK_BOOT key, or hold BOOT0 while pressing reset",
-    ),
-    Bootloader(
-        name="gd32v-dfu",
-        title="GD32V DFU",
-        tool=Tool.DFU_UTIL,
-        formats=(FirmwareFormat.BIN,),
-        usb_ids=(UsbId(0x28E9, 0x0189, "GD32V ROM DFU"),),
-        dfu_util=DfuUtilArgs(alt=0, dfuse_address="0x08000000:leave"),
-        windows_driver="WinUSB",
-        how_to_enter="press the QK_BOOT key, or hold BOOT0 while pressing reset",
-    ),
-    Bootloader(
-        name="at32-dfu",
-        title="AT32 DFU",
-        tool=Tool.DFU_UTIL,
-        formats=(FirmwareFormat.BIN,),
-        usb_ids=(UsbId(0x2E3C, 0xDF11, "Artery AT32 ROM DFU"),),
-        dfu_util=DfuUtilArgs(alt=0, dfuse_address="0x08000000:leave"),
-        windows_driver="WinUSB",
-        how_to_enter="press the QK_BOOT key, or hold BOOT0 while pressing reset",
-    ),
+    _rom_dfu("stm32-dfu", "STM32 DFU", UsbId(0x0483, 0xDF11, "STM32 ROM DFU")),
+    _rom_dfu("apm32-dfu", "APM32 DFU", UsbId(0x314B, 0x0106, "APM32 ROM DFU")),
+    _rom_dfu("gd32v-dfu", "GD32V DFU", UsbId(0x28E9, 0x0189, "GD32V ROM DFU")),
+    _rom_dfu("at32-dfu", "AT32 DFU", UsbId(0x2E3C, 0xDF11, "Artery AT32 ROM DFU")),
     Bootloader(
         name="kiibohd",
         title="Kiibohd DFU (Input Club)",

@@ -78,6 +78,13 @@ class Mcu:
 
 
 _STM32_RAM = ((0x20000000, 0x20080000),)
+
+
+def _stm32(name: str, flash_size: int | None, uf2_families: tuple[int, ...]) -> Mcu:
+    """An Arm MCU laid out as an STM32: flash mapped at 0x08000000, SRAM at 0x20000000."""
+    return Mcu(name, "arm", flash_size, 0x08000000, uf2_families=uf2_families, ram_ranges=_STM32_RAM)
+
+
 _F4 = (UF2_FAMILIES["STM32F4"],)
 
 _TABLE: tuple[Mcu, ...] = (
@@ -104,85 +111,20 @@ _TABLE: tuple[Mcu, ...] = (
     # RP2040: external QSPI flash mapped at 0x10000000, up to 16 MiB
     Mcu("RP2040", "arm", 16 * MIB, flash_base=0x10000000, uf2_families=(UF2_FAMILIES["RP2040"],)),
     # STM32 and friends: flash at 0x08000000
-    Mcu(
-        "STM32F042",
-        "arm",
-        32 * KIB,
-        0x08000000,
-        uf2_families=(UF2_FAMILIES["STM32F0"],),
-        ram_ranges=_STM32_RAM,
-    ),
-    Mcu(
-        "STM32F072",
-        "arm",
-        128 * KIB,
-        0x08000000,
-        uf2_families=(UF2_FAMILIES["STM32F0"],),
-        ram_ranges=_STM32_RAM,
-    ),
-    Mcu(
-        "STM32F103",
-        "arm",
-        128 * KIB,
-        0x08000000,
-        uf2_families=(UF2_FAMILIES["STM32F1"],),
-        ram_ranges=_STM32_RAM,
-    ),
-    Mcu(
-        "STM32F303",
-        "arm",
-        512 * KIB,
-        0x08000000,
-        uf2_families=(UF2_FAMILIES["STM32F3"],),
-        ram_ranges=_STM32_RAM,
-    ),
-    Mcu("STM32F401", "arm", 512 * KIB, 0x08000000, uf2_families=_F4, ram_ranges=_STM32_RAM),
-    Mcu("STM32F405", "arm", 1 * MIB, 0x08000000, uf2_families=_F4, ram_ranges=_STM32_RAM),
-    Mcu(
-        "STM32F407",
-        "arm",
-        1 * MIB,
-        0x08000000,
-        uf2_families=(*_F4, UF2_FAMILIES["STM32F407"], UF2_FAMILIES["STM32F407VG"]),
-        ram_ranges=_STM32_RAM,
-    ),
-    Mcu(
-        "STM32F411",
-        "arm",
-        512 * KIB,
-        0x08000000,
-        uf2_families=(*_F4, UF2_FAMILIES["STM32F411xE"], UF2_FAMILIES["STM32F411xC"]),
-        ram_ranges=_STM32_RAM,
-    ),
-    Mcu("STM32F446", "arm", 512 * KIB, 0x08000000, uf2_families=_F4, ram_ranges=_STM32_RAM),
-    Mcu(
-        "STM32G0B1",
-        "arm",
-        512 * KIB,
-        0x08000000,
-        uf2_families=(UF2_FAMILIES["STM32G0"],),
-        ram_ranges=_STM32_RAM,
-    ),
-    Mcu(
-        "STM32G431",
-        "arm",
-        128 * KIB,
-        0x08000000,
-        uf2_families=(UF2_FAMILIES["STM32G4"],),
-        ram_ranges=_STM32_RAM,
-    ),
-    Mcu(
-        "STM32G474",
-        "arm",
-        512 * KIB,
-        0x08000000,
-        uf2_families=(UF2_FAMILIES["STM32G4"],),
-        ram_ranges=_STM32_RAM,
-    ),
+    _stm32("STM32F042", 32 * KIB, (UF2_FAMILIES["STM32F0"],)),
+    _stm32("STM32F072", 128 * KIB, (UF2_FAMILIES["STM32F0"],)),
+    _stm32("STM32F103", 128 * KIB, (UF2_FAMILIES["STM32F1"],)),
+    _stm32("STM32F303", 512 * KIB, (UF2_FAMILIES["STM32F3"],)),
+    _stm32("STM32F401", 512 * KIB, _F4),
+    _stm32("STM32F405", 1 * MIB, _F4),
+    _stm32("STM32F407", 1 * MIB, (*_F4, UF2_FAMILIES["STM32F407"], UF2_FAMILIES["STM32F407VG"])),
+    _stm32("STM32F411", 512 * KIB, (*_F4, UF2_FAMILIES["STM32F411xE"], UF2_FAMILIES["STM32F411xC"])),
+    _stm32("STM32F446", 512 * KIB, _F4),
+    _stm32("STM32G0B1", 512 * KIB, (UF2_FAMILIES["STM32G0"],)),
+    _stm32("STM32G431", 128 * KIB, (UF2_FAMILIES["STM32G4"],)),
+    _stm32("STM32G474", 512 * KIB, (UF2_FAMILIES["STM32G4"],)),
     *(
-        Mcu(
-            name, "arm", 256 * KIB, 0x08000000, uf2_families=(UF2_FAMILIES["STM32L4"],), ram_ranges=_STM32_RAM
-        )
+        _stm32(name, 256 * KIB, (UF2_FAMILIES["STM32L4"],))
         for name in ("STM32L412", "STM32L422", "STM32L432", "STM32L442", "STM32L433", "STM32L443")
     ),
     *(
@@ -196,16 +138,9 @@ _TABLE: tuple[Mcu, ...] = (
         )
         for name in ("STM32H723", "STM32H733")
     ),
-    Mcu("WB32F3G71", "arm", None, 0x08000000, ram_ranges=_STM32_RAM),
-    Mcu("WB32FQ95", "arm", None, 0x08000000, ram_ranges=_STM32_RAM),
-    Mcu(
-        "AT32F415",
-        "arm",
-        256 * KIB,
-        0x08000000,
-        uf2_families=(UF2_FAMILIES["AT32F415"],),
-        ram_ranges=_STM32_RAM,
-    ),
+    _stm32("WB32F3G71", None, ()),
+    _stm32("WB32FQ95", None, ()),
+    _stm32("AT32F415", 256 * KIB, (UF2_FAMILIES["AT32F415"],)),
     Mcu("GD32VF103", "riscv", 128 * KIB, 0x08000000, uf2_families=(UF2_FAMILIES["GD32VF103"],)),
     # Massdrop boards (SAM-BA / md-boot)
     Mcu("SAMD51J18A", "arm", 256 * KIB, ram_ranges=((0x20000000, 0x20030000),)),
