@@ -5,7 +5,11 @@ VIA, Vial and keymap.json exports carry them, and keymap.c is written with the h
 from __future__ import annotations
 
 import json
+import os
+import sys
 from pathlib import Path
+
+import pytest
 
 from keyconf.compiler.export import export_layout
 from keyconf.formats.interchange import import_layout
@@ -75,3 +79,27 @@ def test_a_via_save_of_the_board_reads_back_with_the_headers_names(tmp_path: Pat
     back = import_layout(save, keyboard=board())
     assert back.layout.layers[1].keys[:5] == ["DPI_MOD", "S_D_MOD", "DRGSCRL", "SNIPING", "S_D_RMOD"]
     assert back.layout.custom_keycodes == []
+
+
+@pytest.mark.skipif(
+    not os.environ.get("KEYCONF_TEST_QMK_HOME"),
+    reason="KEYCONF_TEST_QMK_HOME is not set (a qmk_firmware tree with keyboards/bastardkb/charybdis/charybdis.h)",
+)
+def test_the_written_keymap_c_holds_the_originals_values_under_gcc(tmp_path: Path) -> None:
+    """The original and keyconf's keymap.c, each compiled by gcc with the tree's own charybdis.h
+    (the firmware-equivalence bench's program), hold the same keymaps[][][] values."""
+    home = Path(os.environ["KEYCONF_TEST_QMK_HOME"])
+    header = home / "keyboards/bastardkb/charybdis/charybdis.h"
+    if not header.exists():
+        pytest.skip(f"{home} has no {header.name}")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    import keymap_c_equivalence as bench
+
+    layout = imported(tmp_path).layout
+    generated = export_layout(layout, "keymap.c", board())
+    (tmp_path / "kb.h").write_text(bench.HEADER + f'#define POINTING_DEVICE_ENABLE\n#include "{header}"\n')
+    (tmp_path / "quantum.h").write_text('#pragma once\n#include "quantum_keycodes.h"\n')
+    original = bench.run_values(bench.program(KEYMAP_C, []), home, tmp_path, "original")
+    ours = bench.run_values(bench.program(generated, []), home, tmp_path, "keyconf")
+    assert original is not None and ours == original
+    assert original[1].split()[:5] == [str(0x7E00), str(0x7E02), str(0x7E06), str(0x7E04), str(0x7E03)]

@@ -149,3 +149,43 @@ def test_the_table_is_what_the_generator_reads_from_a_tree(tmp_path: Path) -> No
     made, kept = json.loads(out.read_text()), json.loads(DATA_FILE.read_text())
     charybdis = made["sets"][made["keyboards"]["bastardkb/charybdis"]["set"]]
     assert charybdis == kept["sets"][kept["keyboards"]["bastardkb/charybdis"]["set"]]
+
+
+# Switches under which the boards' headers declare their keycodes (Charybdis: pointing device).
+_FEATURES = ("POINTING_DEVICE_ENABLE", "VIA_ENABLE", "RGBLIGHT_ENABLE", "RGB_BACKLIGHT_PORTICO",
+             "RGB_BACKLIGHT_PORTICO75")
+
+
+@pytest.mark.skipif(
+    not os.environ.get("KEYCONF_TEST_QMK_HOME"),
+    reason="KEYCONF_TEST_QMK_HOME is not set (a qmk_firmware tree whose headers gcc evaluates)",
+)
+def test_gcc_gives_every_name_of_the_table_its_value_from_the_trees_headers(tmp_path: Path) -> None:
+    """Each keyboard's header, included as QMK_KEYBOARD_H is (quantum.h reduced to the keycodes),
+    compiled by gcc: every name and alias of the table is QK_KB_0 + its index. Headers that need
+    more of the firmware than the keycodes do not compile alone and are counted apart."""
+    home = Path(os.environ["KEYCONF_TEST_QMK_HOME"])
+    data = json.loads(DATA_FILE.read_text("utf-8"))
+    (tmp_path / "quantum.h").write_text('#pragma once\n#include <stdint.h>\n#include <stdbool.h>\n'
+                                        '#include "quantum_keycodes.h"\n')
+    matched, differ, alone = [], [], []
+    for folder, entry in data["keyboards"].items():
+        names = [(n, k["index"]) for k in data["sets"][entry["set"]] for n in [k["name"], *k["aliases"]]]
+        header = home / "keyboards" / folder / (folder.split("/")[-1] + ".h")
+        lines = [f"#define {f}" for f in _FEATURES] + ["#include <stdio.h>", f'#include "{header}"', "int main(void) {"]
+        lines += [f'    printf("%d\\n", (int)({n}) - (int)QK_KB_0);' for n, _ in names] + ["    return 0;", "}"]
+        (tmp_path / "t.c").write_text("\n".join(lines) + "\n")
+        include = [str(tmp_path), str(home), str(home / "quantum"), str(home / "quantum/keymap_extras"),
+                   str(home / "quantum/sequencer"), str(home / "quantum/logging"), str(home / "platforms"),
+                   str(home / "drivers"), str(home / "tmk_core/protocol"), str(header.parent),
+                   *(str((home / h).parent) for h in entry["header"].split())]
+        built = subprocess.run(["gcc", "-w", "-std=gnu11", *(f"-I{i}" for i in include), str(tmp_path / "t.c"),
+                                "-o", str(tmp_path / "t")], capture_output=True, text=True, check=False)
+        if built.returncode:
+            alone.append(folder)
+            continue
+        ran = subprocess.run([str(tmp_path / "t")], capture_output=True, text=True, check=True)
+        (matched if [int(v) for v in ran.stdout.split()] == [i for _, i in names] else differ).append(folder)
+    assert differ == []
+    assert "bastardkb/charybdis" in matched, (alone, differ)
+    print(f"{len(matched)} of {len(data['keyboards'])} keyboard folders match gcc; {len(alone)} do not compile alone")
