@@ -38,6 +38,7 @@ from keyconf.catalogue.qmk_home import QmkHomeNotFound, find_qmk_home
 from keyconf.compiler.build import DEFAULT_KEYMAP, BuildRequest, BuildResult, FirmwareBuild
 from keyconf.compiler.checks import BuildRefused
 from keyconf.compiler.progress import Progress
+from keyconf.gui.rich_text import as_rich_text
 from keyconf.gui.worker_dialog import WorkerDialog
 from keyconf.model.layout import Layout
 from keyconf.model.problems import Problem
@@ -150,7 +151,7 @@ class BuildDialog(WorkerDialog):
     def _build_ui(self) -> None:
         outer = QVBoxLayout(self)
         title = self.layout_model.name or self.layout_model.keyboard
-        self.heading = QLabel(f"<b>{_escape(title)}</b> for {_escape(self.layout_model.keyboard)}")
+        self.heading = QLabel(f"<b>{as_rich_text(title)}</b> for {as_rich_text(self.layout_model.keyboard)}")
         self.heading.setObjectName("buildHeading")
         outer.addWidget(self.heading)
         self.progress = QProgressBar()
@@ -446,7 +447,3 @@ class BuildDialog(WorkerDialog):
 
 def _open_folder(folder: Path) -> None:
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

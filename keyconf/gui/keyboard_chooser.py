@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from keyconf.gui.layout_files import FileProblem, OpenedLayout, run_file_job
+from keyconf.gui.rich_text import as_rich_text
 from keyconf.model.keyboard import Keyboard
 
 if TYPE_CHECKING:
@@ -219,13 +220,13 @@ class KeyboardChooserPanel(QWidget):
             self.choiceChanged.emit()
             return
         entry = row.entry
-        who = f" by {_escape(entry.manufacturer)}" if entry.manufacturer else ""
+        who = f" by {as_rich_text(entry.manufacturer)}" if entry.manufacturer else ""
         if entry.broken:
-            self.info.setText(f"<b>{_escape(row.title)}</b>{who}<br>This definition cannot be used: "
-                              f"{_escape(entry.broken)}")
+            self.info.setText(f"<b>{as_rich_text(row.title)}</b>{who}<br>This definition cannot be used: "
+                              f"{as_rich_text(entry.broken)}")
             self.choiceChanged.emit()
             return
-        self.info.setText(f"<b>{_escape(row.title)}</b>{who} · <tt>{_escape(entry.path)}</tt>")
+        self.info.setText(f"<b>{as_rich_text(row.title)}</b>{who} · <tt>{as_rich_text(entry.path)}</tt>")
         self.macro.blockSignals(True)
         for layout in entry.layouts:
             self.macro.addItem(f"{layout.name}  ({layout.key_count} keys)", layout.name)
@@ -283,7 +284,9 @@ class KeyboardChooserPanel(QWidget):
     def _board_failed(self, path: str, problem: FileProblem) -> None:
         row = self._row(self.list.currentRow())
         if row is not None and row.entry.path == path:
-            self.info.setText(f"<b>{_escape(row.title)}</b><br>Cannot load this keyboard: {_escape(problem.message)}")
+            self.info.setText(
+                f"<b>{as_rich_text(row.title)}</b><br>Cannot load this keyboard: {as_rich_text(problem.message)}"
+            )
 
     def _on_macro(self, _index: int) -> None:
         self._draw()
@@ -397,7 +400,3 @@ class ChooseKeyboardDialog(QDialog):
     def _accept_choice(self) -> None:
         if self.panel.macro_name is not None:
             self.accept()
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

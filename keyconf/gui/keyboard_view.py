@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QApplication, QSizePolicy, QToolTip, QWidget
 
 from keyconf.gui.document import LayoutDocument
 from keyconf.gui.drag_data import dropped_keycode, dropped_slot
+from keyconf.gui.rich_text import as_rich_text
 from keyconf.gui.selection import SelectionModel
 from keyconf.render.keycap_faces import EncoderFace, FaceBuilder, KeycapFace
 from keyconf.render.keycap_painter import KeycapPainter, PaintState
@@ -396,12 +397,12 @@ class KeyboardView(QWidget):
         if slot >= len(faces):
             return ""
         face = faces[slot]
-        lines = [f"<b>{_escape(face.text)}</b>"]
+        lines = [f"<b>{as_rich_text(face.text)}</b>"]
         if face.description:
-            lines.append(_escape(face.description))
+            lines.append(as_rich_text(face.description))
         note = self.change_notes.get((self.selection.layer, slot))
         if note:
-            lines.append(f"<i>{_escape(note)}</i>")
+            lines.append(f"<i>{as_rich_text(note)}</i>")
         return "<br>".join(lines)
 
     # ---- keyboard -------------------------------------------------------------------------
@@ -526,9 +527,6 @@ class KeyboardView(QWidget):
         """The keycap colours in use (other widgets match them)."""
         return self._painter.palette
 
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 _NO_ENCODER_FACES: list[EncoderFace] = []

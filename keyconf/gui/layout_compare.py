@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from keyconf.gui.layout_files import FileProblem, run_file_job
+from keyconf.gui.rich_text import as_rich_text
 from keyconf.model.keyboard import Keyboard
 from keyconf.model.layout import Layout
 
@@ -330,7 +331,7 @@ class LayoutCompare(QObject):
         )
         positions = key_positions(doc.keyboard, doc.macro.name)
         rows = difference_rows(diff, doc.layout, comparison.label, positions)
-        heading = f"Compared with <b>{_escape(comparison.label)}</b> ({_escape(comparison.format_name)})"
+        heading = f"Compared with <b>{as_rich_text(comparison.label)}</b> ({as_rich_text(comparison.format_name)})"
         summary = "Same as the file: no differences." if diff.same else diff.summary().capitalize() + "."
         self.panel.show_rows(heading, summary, rows)
         self.window.statusBar().showMessage(f"Compared with {comparison.label}: {diff.summary()}", 6000)
@@ -391,7 +392,3 @@ def _snapshot(layout: Layout) -> Layout:
     import copy
 
     return copy.deepcopy(layout)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from keyconf.gui.drag_data import KEYCODE_MIME, keycode_mime
 from keyconf.gui.expression_editor import ExpressionEditor
 from keyconf.gui.picker_model import CATEGORIES, KEYBOARD, RECENT, PickerEntry, PickerModel
+from keyconf.gui.rich_text import as_rich_text
 from keyconf.model.layout import Layout
 from keyconf.render.keycap_painter import is_glyph
 from keyconf.render.keycap_palette import palette_for
@@ -68,7 +69,7 @@ class PickerListModel(QAbstractListModel):
             return entry.legend
         if role == Qt.ItemDataRole.ToolTipRole:
             return (
-                f"<b>{_escape(entry.code)}</b><br>{_escape(entry.description)}"
+                f"<b>{as_rich_text(entry.code)}</b><br>{as_rich_text(entry.description)}"
                 if entry.description
                 else entry.code
             )
@@ -348,7 +349,3 @@ class PickerPanel(QWidget):
 
 def _no_layers() -> Layout:
     return Layout(keyboard="", layout_macro="")
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -36,6 +36,7 @@ from keyconf.gui.document import LayoutDocument
 from keyconf.gui.drag_data import keycode_mime
 from keyconf.gui.keyboard_view import KeyboardView
 from keyconf.gui.layout_files import OpenedLayout
+from keyconf.gui.rich_text import as_rich_text
 from keyconf.gui.selection import SelectionModel
 from keyconf.model.keyboard import Keyboard
 from keyconf.model.layout import Layout, keycode_context
@@ -170,9 +171,9 @@ class RetargetPreview(QDialog):
         first = m.layers[0] if m.layers else None
         per_layer = (f"{len(first.moved)} keys moved per layer, {len(first.dropped)} with no place on the new board, "
                      f"{len(first.unfilled)} of its keys left empty (KC_NO)") if first else "no layers"
-        return (f"<b>{_escape(self.original.name or 'This layout')}</b> from {_escape(self.source.name)} "
-                f"({_escape(m.source_macro.name)}) on <b>{_escape(self.target.name)}</b> "
-                f"({_escape(m.target_macro.name)}): {per_layer}.")
+        return (f"<b>{as_rich_text(self.original.name or 'This layout')}</b> from {as_rich_text(self.source.name)} "
+                f"({as_rich_text(m.source_macro.name)}) on <b>{as_rich_text(self.target.name)}</b> "
+                f"({as_rich_text(m.target_macro.name)}): {per_layer}.")
 
     def _notes_text(self) -> str:
         lines = [f"Combo {c}" for c in self.moved.combos]
@@ -185,7 +186,7 @@ class RetargetPreview(QDialog):
         lines += [
             p.message for p in self.moved.problems if p.is_error or p.code in ("no-way-back", "unreachable-layer")
         ]
-        return "<br>".join(_escape(line) for line in lines)
+        return "<br>".join(as_rich_text(line) for line in lines)
 
     def _mark(self) -> None:
         """Outline the unfilled keys of every layer; every key's tooltip says where it came from."""
@@ -242,7 +243,7 @@ class RetargetPreview(QDialog):
             self.dropped.setCurrentRow(current)
         left = sum(1 for _, _, placed in entries if not placed)
         extra = f" (and {empty} empty)" if empty else ""
-        self.dropped_title.setText(f"<b>Dropped from layer {_escape(self.result_layout.layers[layer].name)}:</b> "
+        self.dropped_title.setText(f"<b>Dropped from layer {as_rich_text(self.result_layout.layers[layer].name)}:</b> "
                                    f"{left} to place{extra}")
         self._update_button()
 
@@ -324,7 +325,3 @@ def open_moved(window: EditorWindow, preview: RetargetPreview) -> bool:
         f"Moved to {target.name} ({left} dropped key(s) not placed); Save (Ctrl+S) asks for a name", 8000
     )
     return True
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
