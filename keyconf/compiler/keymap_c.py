@@ -143,8 +143,8 @@ class _Generator:
         self.layer_enum()
         if self.layout.custom_keycodes:
             self.custom_keycode_enum()
-            if self.presses_custom_keycodes():
-                self.custom_keycode_sender()
+        if self.presses_custom_keycodes():
+            self.custom_keycode_sender()
         if self.layout.tap_dances:
             self.tap_dance_enum()
         self.keymaps()
@@ -248,15 +248,17 @@ class _Generator:
         texts += [code for m in self.layout.macros for step in m.steps if step.kind in ("tap", "down", "up")
                   for code in (step.value if isinstance(step.value, list) else [str(step.value)])]
         names = set(self.layout.custom_keycode_names)
-        return any(text.strip() in names for text in texts)
+        return any(text.strip() in names or self.keycodes.context.keyboard_keycode(text.strip()) is not None
+                   for text in texts)
 
     def custom_keycode_sender(self) -> None:
         w = self.out
-        w.line("// A custom keycode pressed by a tap dance or a macro reaches process_record_user as a key would.")
+        w.line("// A custom keycode pressed by a tap dance or a macro reaches process_record_kb (the keyboard's")
+        w.line("// own keycodes, then process_record_user) as a key would.")
         w.line("static inline __attribute__((unused)) void keyconf_custom_keycode(uint16_t keycode,")
         w.line("bool pressed) {", depth=2)
         w.line("keyrecord_t record = {.event = MAKE_KEYEVENT(0, 0, pressed)};", depth=1)
-        w.line("process_record_user(keycode, &record);", depth=1)
+        w.line("process_record_kb(keycode, &record);", depth=1)
         w.line("}")
         w.blank()
 

@@ -140,6 +140,7 @@ void register_code16(uint16_t code) { (void)code; }
 void unregister_code16(uint16_t code) { (void)code; }
 void tap_code16(uint16_t code) { (void)code; }
 void reset_keyboard(void) {}
+bool process_record_kb(uint16_t keycode, keyrecord_t *record) { return process_record_user(keycode, record); }
 void stub_send_string(const char *string, size_t length) {
     printf("%zu:", length);
     fwrite(string, 1, length, stdout);

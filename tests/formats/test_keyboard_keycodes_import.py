@@ -103,3 +103,18 @@ def test_the_written_keymap_c_holds_the_originals_values_under_gcc(tmp_path: Pat
     ours = bench.run_values(bench.program(generated, []), home, tmp_path, "keyconf")
     assert original is not None and ours == original
     assert original[1].split()[:5] == [str(0x7E00), str(0x7E02), str(0x7E06), str(0x7E04), str(0x7E03)]
+
+
+def test_a_tap_dance_pressing_a_keyboard_keycode_goes_through_the_keyboards_handler(tmp_path: Path) -> None:
+    """Charybdis handles DPI_MOD in process_record_kb: a tap dance presses it there, as a key would
+    (process_record_kb calls process_record_user in turn), even when the layout has no keycodes
+    of its own."""
+    from keyconf.model.layout import TapDance
+
+    layout = imported(tmp_path).layout
+    layout.tap_dances = [TapDance("dpi", tap="DPI_MOD", hold="SNIPING")]
+    layout.layers[0].keys[0] = "TD(dpi)"
+    assert layout.custom_keycodes == []
+    keymap_c = export_layout(layout, "keymap.c", board())
+    assert "process_record_kb(keycode, &record);" in keymap_c
+    assert "keyconf_custom_keycode(DPI_MOD, true);" in keymap_c and "keyconf_custom_keycode(SNIPING, true);" in keymap_c

@@ -91,6 +91,7 @@ void unregister_code16(uint16_t code);
 void tap_code16(uint16_t code);
 void reset_keyboard(void);
 bool process_record_user(uint16_t keycode, keyrecord_t *record);
+bool process_record_kb(uint16_t keycode, keyrecord_t *record);  // the keyboard's; it calls process_record_user
 extern const uint16_t keymaps[][MATRIX_ROWS][MATRIX_COLS];
 
 #ifndef TAPPING_TERM
