@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from keyconf.gui.layout_files import FileProblem, run_file_job
+from keyconf.gui.layout_files import FileProblem, reader_problem, run_file_job
 from keyconf.gui.rich_text import as_rich_text
 from keyconf.model.keyboard import Keyboard
 from keyconf.model.layout import Layout
@@ -180,10 +180,8 @@ def read_for_comparison(path: Path, keyboard: Keyboard, layout: Layout) -> Layou
             if fmt != VIA:
                 raise
             imported = import_layout(path, keyboard=keyboard, layout_macro=macro, finder=finder, format=fmt)
-    except FormatError as error:
-        raise FileProblem(error.message, error.path or str(path), error.line, error.column, error.hint) from None
-    except LayoutFileError as error:
-        raise FileProblem(error.message, error.file or str(path), error.line, error.column, error.hint) from None
+    except (FormatError, LayoutFileError) as error:
+        raise reader_problem(error, path) from None
     return LayoutComparison(imported.layout, path, FORMAT_NAMES[fmt], imported.keyboard)
 
 

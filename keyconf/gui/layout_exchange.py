@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from keyconf.gui.layout_files import FileProblem, OpenedLayout, run_file_job
+from keyconf.gui.layout_files import FileProblem, OpenedLayout, reader_problem, run_file_job
 from keyconf.model.keyboard import Keyboard
 
 if TYPE_CHECKING:
@@ -137,10 +137,8 @@ def import_for_editor(
         imported = import_layout(path, keyboard=keyboard, layout_macro=layout_macro, finder=finder, format=fmt)
     except KeyboardMismatch as error:  # the file is fine, the keyboard is not: ask for another
         return NeedsKeyboard(f"{error.message}. Which keyboard and layout is it?")
-    except FormatError as error:
-        raise FileProblem(error.message, error.path or str(path), error.line, error.column, error.hint) from None
-    except LayoutFileError as error:
-        raise FileProblem(error.message, error.file or str(path), error.line, error.column, error.hint) from None
+    except (FormatError, LayoutFileError) as error:
+        raise reader_problem(error, path) from None
     layout, board = imported.layout, imported.keyboard
     warnings = list(imported.warnings)
     format_name = FORMAT_NAMES[fmt]

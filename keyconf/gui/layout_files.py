@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
@@ -21,6 +21,10 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from keyconf.model.keyboard import Keyboard
 from keyconf.model.layout import Layout
 from keyconf.model.problems import format_position
+
+if TYPE_CHECKING:
+    from keyconf.formats.format_error import FormatError
+    from keyconf.formats.yaml_layout import LayoutFileError
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +56,15 @@ class FileProblem(Exception):
         return text + (f"\nHint: {self.hint}" if self.hint else "")
 
 
+def reader_problem(error: FormatError | LayoutFileError, path: str | Path) -> FileProblem:
+    """A reader's error (an importer's FormatError, a layout's LayoutFileError) ready to show:
+    its file (else `path`), line, column and hint."""
+    from keyconf.formats import format_error
+
+    where = error.path if isinstance(error, format_error.FormatError) else error.file
+    return FileProblem(error.message, where or str(path), error.line, error.column, error.hint)
+
+
 def open_layout_file(path: Path) -> OpenedLayout:
     """Read a layout and find its keyboard. Raises FileProblem."""
     from keyconf.catalogue.resolve import UnknownKeyboardError, resolve_keyboard
@@ -60,9 +73,7 @@ def open_layout_file(path: Path) -> OpenedLayout:
     try:
         loaded = load_layout(path)
     except LayoutFileError as error:
-        raise FileProblem(
-            error.message, error.file or str(path), error.line, error.column, error.hint
-        ) from None
+        raise reader_problem(error, path) from None
     try:
         keyboard = resolve_keyboard(loaded.layout, remembered=True)  # start-up opens no catalogue
     except UnknownKeyboardError as error:
