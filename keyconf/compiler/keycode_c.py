@@ -228,6 +228,10 @@ class KeycodeC:
         if isinstance(number, int) and self.c_tap_dances:
             self.features.add("TAP_DANCE_ENABLE")
             return str(number)  # a tap dance of the layout's own C code
+        user = self.context.custom(number) if isinstance(number, str) else None
+        if user is not None and user.header and is_c_identifier(user.name):
+            self.features.add("TAP_DANCE_ENABLE")
+            return user.name  # numbered by the enum of the header the keymap.c includes
         raise SourceProblem(f"tap dance {keycode.number!r} is not defined in this layout", ref)
 
     def _check_hands(self, mods: int, ref: SourceRef) -> None:

@@ -195,6 +195,7 @@ class _Reader:
         self.found: dict[str, list[Token]] = {}
         self.renamed: dict[str, str] = {}  # C identifier -> layout name (layers, tap dances)
         self.functions: list[str] = []
+        self.header_tap_dances: list[str] = []  # TD(name)s numbered by a header's enum, not this file
         self.statements: list[list[Token]] = [self.tokens[a:b] for a, b in iter_statements(self.tokens)]
 
     # -- top level ---------------------------------------------------------------------------
@@ -405,6 +406,9 @@ class _Reader:
                 if (found and found.group(1) not in unknown
                         and re.search(rf"\b{found.group(1)}\b(?!\s*\()", place.text)):
                     unknown.append(found.group(1))
+                dance = re.search(r"unknown tap dance '([A-Za-z_][A-Za-z0-9_]*)'", error.message)
+                if dance and dance.group(1) not in unknown and self._dance_from_elsewhere(dance.group(1)):
+                    unknown.append(dance.group(1))
         unknown += self._aliases_of_user_prefixes(layout, unknown)
         removed = [name for name in unknown if name in REMOVED_KEYCODES]
         for name in removed:
@@ -449,6 +453,12 @@ class _Reader:
             self._custom_absolute.append(-1)
             self.external_headers.update(headers)
         layout.custom_keycodes = self.customs
+
+    def _dance_from_elsewhere(self, name: str) -> bool:
+        """Whether `TD(name)` names a tap dance numbered outside this file: by the enum of a header
+        its table is indexed with, or, with no table here, by the header or file that has it."""
+        return name in self.header_tap_dances or (
+            "tap_dance_actions" not in self.found and not any(name in members for members in self.enums))
 
     def _aliases_of_user_prefixes(self, layout: Layout, unknown: list[str]) -> list[str]:
         """Language aliases that share a prefix the file uses more for names of its own (TR_COPY,
@@ -978,7 +988,23 @@ class _Reader:
         unreadable: list[str] = []
         positional = 0
         keep = frozenset(symbols)
-        for entry in self._entries(body):
+        entries = self._entries(body)
+        unnumbered = [e.designator[0].text for e in entries
+                      if e.designator is not None and len(e.designator) == 1 and e.designator[0].kind == "ident"
+                      and not self._resolvable(e.designator)]
+        if unnumbered:
+            # The enum numbering the table is in a header keyconf cannot see: numbering the
+            # dances here could disagree with it, so the table stays C as written and keys keep
+            # `TD(TD_MEDIA)`, which QMK numbers from that header as it did the original's.
+            self.header_tap_dances.extend(unnumbered)
+            shown = ", ".join(unnumbered[:6]) + (f" and {len(unnumbered) - 6} more" if len(unnumbered) > 6 else "")
+            self.warnings.append(
+                f"tap dances {shown} are numbered by an enum outside this file: `tap_dance_actions[]` stays C code "
+                "(the layout's c_source) as written, and keys keep TD(name), numbered by that header when QMK "
+                "builds the keymap"
+            )
+            return [], {}
+        for entry in entries:
             index = positional if entry.designator is None else self._int(entry.designator)
             positional = index + 1
             designator = entry.designator

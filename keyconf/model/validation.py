@@ -118,14 +118,25 @@ class _Checker:
             keycode = self.registry.parse(text, self.ctx)
         except kc.KeycodeError as exc:
             return None, "unknown-keycode", exc, None
-        user = self.ctx.custom(keycode.name or "") if keycode.op == kc.OP_CUSTOM else None
-        if user is not None and user.header:
+        if self._from_header(keycode):
             return keycode, "", None, None  # its header gives it a value keyconf cannot know
         try:
             self.registry.encode(keycode, self.ctx)
         except kc.KeycodeError as exc:
             return None, "unencodable", exc, None
         return keycode, "", None, self.registry.deprecated_replacement(text, self.ctx)
+
+    def _from_header(self, keycode: kc.Keycode) -> bool:
+        """Whether `keycode` holds a name a header defines (a custom keycode, or a tap dance its
+        enum numbers): QMK gives it the header's value, which keyconf cannot know."""
+        part: kc.Keycode | None = keycode
+        while part is not None:
+            name = part.name if part.op == kc.OP_CUSTOM else part.number if part.op == kc.OP_TAP_DANCE else None
+            user = self.ctx.custom(name) if isinstance(name, str) else None
+            if user is not None and user.header:
+                return True
+            part = part.inner
+        return False
 
     def check_keycodes(self) -> Iterator[Problem]:
         judged: dict[str, tuple[kc.Keycode | None, str, kc.KeycodeError | None, str | None]] = {}
@@ -188,7 +199,10 @@ class _Checker:
     def _cut_tap(self, text: str, keycode: kc.Keycode) -> tuple[str, str] | None:
         """(message, hint) for a mod-tap, layer-tap or swap-hands tap of a keycode wider than a
         basic one: QMK builds it, but keeps only the low 8 bits of the tap."""
-        cut = self.registry.cut_tap(keycode, self.ctx)
+        try:
+            cut = self.registry.cut_tap(keycode, self.ctx)
+        except kc.KeycodeError:  # a tap a header defines: its width is the header's to know
+            return None
         if cut is None:
             return None
         assert keycode.inner is not None

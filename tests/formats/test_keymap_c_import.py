@@ -378,3 +378,38 @@ def test_a_language_alias_among_the_users_own_names_of_its_prefix_is_the_users_t
     # A file that includes the language's header means the alias.
     included = read(USER_PREFIX_KEYMAP % '#include "keymap_turkish_f.h"')
     assert {c.name for c in included.layout.custom_keycodes} == {"TR_PAST", "TR_TMUX"}
+
+
+def test_tap_dances_numbered_by_an_unseen_header_stay_c_and_keys_keep_their_names() -> None:
+    # A lulu keymap: `enum { TD_MEDIA }` lives in the user's keymap.h, which a lone keymap.c lacks.
+    from keyconf.compiler.export import keymap_c_sources
+    from keyconf.formats.interchange import import_text
+    from keyconf.model.validation import validate
+
+    keyboard = load_bundled("ferris/sweep")
+    keys = ", ".join(["TD(TD_MEDIA)"] + ["KC_A"] * 33)
+    text = f"""#include QMK_KEYBOARD_H
+#include "keymap.h"
+void media_tap(tap_dance_state_t *state, void *user_data) {{ tap_code(KC_MPLY); }}
+tap_dance_action_t tap_dance_actions[] = {{
+    [TD_MEDIA] = ACTION_TAP_DANCE_FN(media_tap),
+}};
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {{
+    [0] = LAYOUT({keys}),
+}};
+uint16_t get_tapping_term(uint16_t keycode, keyrecord_t *record) {{
+    return keycode == TD(TD_MEDIA) ? 300 : TAPPING_TERM;
+}}"""
+    imported = import_text(text, "keymap.c", keyboard=keyboard, format="keymap.c")
+    layout = imported.layout
+    # Numbering the dances here could disagree with the header: the key keeps the name QMK numbers.
+    assert layout.tap_dances == [] and layout.layers[0].keys[0] == "TD(TD_MEDIA)"
+    assert [(c.name, c.headers) for c in layout.custom_keycodes] == [("TD_MEDIA", ["keymap.h"])]
+    assert any("numbered by an enum outside this file" in w for w in imported.warnings)
+    assert layout.c_source is not None and layout.c_source.code is not None
+    assert "[TD_MEDIA] = ACTION_TAP_DANCE_FN(media_tap)," in layout.c_source.code
+    assert [p.message for p in validate(layout, keyboard) if p.is_error] == []
+    keymap_c = keymap_c_sources(layout, keyboard)["keymap.c"]
+    # keyconf's keymap.c includes the header above keymaps[] and writes the key as the original did.
+    assert keymap_c.index('#include "keymap.h"') < keymap_c.index("keymaps[]")
+    assert "TD(TD_MEDIA)," in keymap_c and "keycode == TD(TD_MEDIA)" in keymap_c

@@ -36,6 +36,7 @@ from keyconf.model.keycodes.registry import FormerName, KeycodeRegistry, SpecNam
 from keyconf.model.keycodes.types import (
     OP_CUSTOM,
     OP_RAW,
+    OP_TAP_DANCE,
     TAP_OPS,
     Keycode,
     KeycodeDef,
@@ -52,6 +53,7 @@ __all__ = [
     "MOD_NAMES",
     "OP_CUSTOM",
     "OP_RAW",
+    "OP_TAP_DANCE",
     "TAP_OPS",
     "MOD_TAPS",
     "MOD_WRAPPERS",

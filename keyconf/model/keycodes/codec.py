@@ -213,6 +213,10 @@ class Codec:
             index = kc.number
         else:
             names = list(ctx.tap_dances)
+            user = ctx.custom(kc.number) if isinstance(kc.number, str) and kc.number not in names else None
+            if user is not None and user.header:
+                raise KeycodeError(f"tap dance {kc.number} is numbered in {user.header}, which keyconf cannot "
+                                   "read: its value is unknown")
             if kc.number not in names:
                 raise KeycodeError(f"unknown tap dance {kc.number!r}")
             index = names.index(kc.number)

@@ -361,6 +361,11 @@ class Parser:
         if token.kind == "ident":
             if token.text in self.ctx.tap_dances:
                 return token.text
+            user = self.ctx.custom(token.text)
+            if user is not None and user.header:
+                # `TD(TD_MEDIA)` numbered by an enum in the user's header: C code's tap dance,
+                # written as the original wrote it so QMK numbers it from that header.
+                return token.text
             known = ", ".join(self.ctx.tap_dances) if self.ctx.tap_dances else "none defined"
             raise KeycodeError(f"unknown tap dance {token.text!r}", token.pos, f"tap dances: {known}")
         raise KeycodeError("expected a tap dance name or number", token.pos)
