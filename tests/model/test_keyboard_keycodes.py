@@ -61,6 +61,13 @@ def test_a_keyboard_below_the_header_has_its_keycodes() -> None:
     assert switch.value == 0x7E0B and switch.names == ("KC_OSSW", "KC_OS_SWITCH")
 
 
+def test_a_name_of_thousands_of_folders_finds_the_header_of_its_first_ones() -> None:
+    """A fuzzed layout named its keyboard with ~30,000 folders: each shorter name was joined
+    and hashed again (8 s of CPU for one `keyconf validate`)."""
+    assert keyboard_keycodes(CHARYBDIS + "/x" * 30_000) == keyboard_keycodes(CHARYBDIS)
+    assert keyboard_keycodes("y/" * 30_000) == ()
+
+
 def test_in_a_layout_for_the_keyboard_its_names_are_keycodes() -> None:
     layout = Layout(CHARYBDIS, "LAYOUT", [Layer("base", ["DPI_MOD", "SNIPING_MODE", "KC_A"])])
     ctx = keycode_context(layout)

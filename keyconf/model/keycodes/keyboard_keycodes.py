@@ -65,9 +65,12 @@ def _table() -> tuple[dict[str, tuple[str, int]], list[list[dict[str, Any]]]]:
 def keyboard_keycodes(keyboard: str) -> tuple[KeyboardKeycode, ...]:
     """The keycodes the header of `keyboard` (a QMK path) or of a folder above it declares."""
     keyboards, sets = _table()
-    parts = keyboard.strip("/").split("/") if keyboard else []
-    while parts:
-        found = keyboards.get("/".join(parts))
+    folder = keyboard.strip("/")
+    longest = max(map(len, keyboards), default=0)
+    if len(folder) > longest:  # a fuzzed name of thousands of parts: only folders the table can hold
+        folder = folder[: max(folder.rfind("/", 0, longest + 1), 0)]
+    while folder:
+        found = keyboards.get(folder)
         if found is not None:
             header, index = found
             return tuple(
@@ -75,7 +78,7 @@ def keyboard_keycodes(keyboard: str) -> tuple[KeyboardKeycode, ...]:
                                 str(k.get("label", "")), str(k.get("title", "")), header)
                 for k in sets[index]
             )
-        parts.pop()
+        folder = folder.rpartition("/")[0]
     return ()
 
 
