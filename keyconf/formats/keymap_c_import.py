@@ -242,9 +242,10 @@ class _Reader:
         if mixed:
             # Each layer through its own macro: the caller, who knows the keyboard, maps them
             # by matrix position into the macro with the most keys.
-            widest = max(used, key=lambda name: max(len(layer.keys) for layer, m in zip(layers, layer_macros,
-                                                                                            strict=True)
-                                                    if layer is not None and m == name))
+            # (a macro whose only layer a later one of the same index replaced has no keys left)
+            widest = max(used, key=lambda name: max((len(layer.keys) for layer, m in zip(layers, layer_macros,
+                                                                                             strict=True)
+                                                     if layer is not None and m == name), default=0))
             macro_names = [widest]
             lengths = {max(lengths)}
         if len(used) > 1 and not mixed:
