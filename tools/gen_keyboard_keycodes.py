@@ -74,6 +74,29 @@ def aliases(text: str, members: dict[str, int]) -> dict[str, str]:
     return {alias: target for alias, target in _DEFINE.findall(_COMMENT.sub("", text)) if target in members}
 
 
+def shared_headers(qmk_home: Path) -> dict[str, dict[str, Any]]:
+    """Headers of keyboard keycodes that are no keyboard's own (keyboards/keychron/common/
+    keychron_common.h): a keymap includes one by name (its rules.mk adds the folder to VPATH),
+    so they are kept by file name -> {"header": …, "keycodes": […]}."""
+    keyboards = qmk_home / "keyboards"
+    found: dict[str, dict[str, Any]] = {}
+    for path in sorted(keyboards.rglob("*.h")):
+        if "keymaps" in path.relative_to(keyboards).parts or path.stem == path.parent.name:
+            continue
+        text = path.read_text("utf-8", errors="replace")
+        members = keyboard_enum(text)
+        if not members or path.name in found:
+            continue
+        names = aliases(text, members)
+        found[path.name] = {
+            "header": path.relative_to(qmk_home).as_posix(),
+            "keycodes": [{"index": index, "name": member,
+                          "aliases": sorted(a for a, target in names.items() if target == member)}
+                         for member, index in sorted(members.items(), key=lambda item: item[1])],
+        }
+    return found
+
+
 def read_tree(qmk_home: Path) -> dict[str, dict[str, Any]]:
     """keyboard folder -> {"header": …, "keycodes": [{index, name, aliases}]}."""
     keyboards = qmk_home / "keyboards"
@@ -174,16 +197,18 @@ def label(table: dict[str, dict[str, Any]], qmk_home: Path, via_home: Path) -> N
                         keycode[key] = str(custom[field]).strip()
 
 
-def shared(table: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def shared(table: dict[str, dict[str, Any]], headers: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """Boards sharing a header (Wilba's) share one list: `sets` holds each list once, and
-    `keyboards` maps a keyboard folder to its header and the index of its list."""
+    `keyboards` maps a keyboard folder (`headers` a shared header's file name) to its header
+    and the index of its list."""
     sets: list[list[dict[str, Any]]] = []
-    keyboards: dict[str, dict[str, Any]] = {}
-    for folder, entry in sorted(table.items()):
-        if entry["keycodes"] not in sets:
-            sets.append(entry["keycodes"])
-        keyboards[folder] = {"header": entry["header"], "set": sets.index(entry["keycodes"])}
-    return {"keyboards": keyboards, "sets": sets}
+    out: dict[str, dict[str, dict[str, Any]]] = {"keyboards": {}, "headers": {}}
+    for kind, entries in (("keyboards", table), ("headers", headers)):
+        for key, entry in sorted(entries.items()):
+            if entry["keycodes"] not in sets:
+                sets.append(entry["keycodes"])
+            out[kind][key] = {"header": entry["header"], "set": sets.index(entry["keycodes"])}
+    return {**out, "sets": sets}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -204,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
         "via_commit": args.via_commit,
         "via_license": VIA_LICENSE,
         "generated_by": "tools/gen_keyboard_keycodes.py",
-        **shared(table),
+        **shared(table, shared_headers(args.qmk_home)),
     }
     args.output.write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n", "utf-8")
     labelled = sum(1 for e in table.values() if any("label" in k for k in e["keycodes"]))

@@ -201,9 +201,10 @@ class KeycodeC:
         name = keycode.name or ""
         if self.context.custom(name) is None or not is_c_identifier(name):
             raise SourceProblem(f"custom keycode {name!r} is not defined in this layout", ref)
-        board = self.context.keyboard_keycode(name)
-        if board is not None and self.keyboard_keycodes_by_value:
-            return f"QK_KB_{board.value - QK_KB_0}"
+        board = self.context.keyboard_keycode(name) or self.context.custom(name)
+        if (self.keyboard_keycodes_by_value and board is not None and (board.header or board in
+                self.context.keyboard_keycodes) and QK_KB_0 <= board.value <= QK_KB_0 + 0x3F):
+            return f"QK_KB_{board.value - QK_KB_0}"  # the keyboard's, or a header's known to keyconf
         return name
 
     def _inner(self, keycode: Keycode, ref: SourceRef) -> str:

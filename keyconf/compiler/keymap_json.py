@@ -21,7 +21,7 @@ from keyconf.compiler.source_map import GenerationError, SourceProblem, SourceRe
 from keyconf.compiler.sources import key_count_problems, resolve_macro
 from keyconf.model.keyboard import Keyboard
 from keyconf.model.keycodes import REGISTRY
-from keyconf.model.layout import Layout, MacroStep, custom_keycode_values, keycode_context
+from keyconf.model.layout import EXTERNAL_VALUE, Layout, MacroStep, custom_keycode_values, keycode_context
 from keyconf.model.qmk_settings import BY_NAME, config_from_settings
 
 _KEYMAP_JSON_KEYCODE = re.compile(r"^[A-Z][A-Z_0-9]*$")  # QMK's schema for a declared keycode name
@@ -93,8 +93,9 @@ def keymap_json_data(
         data["host_language"] = layout.host_language  # QMK includes keymap_<it>.h and sendstring_<it>.h
     if layout.settings:
         data["config"] = config_from_settings(layout.settings)
-    if layout.custom_keycodes:
-        data["keycodes"] = _keycode_declarations(layout, problems)
+    declarations = _keycode_declarations(layout, problems) if layout.custom_keycodes else []
+    if declarations:
+        data["keycodes"] = declarations
     if any(layer.encoders for layer in layout.layers):
         data["encoders"] = [
             [
@@ -129,8 +130,11 @@ def _keycode_declarations(layout: Layout, problems: list[SourceProblem]) -> list
     declarations = []
     start = REGISTRY.get("QK_USER_0")
     first = start.value if start is not None else 0
+    own = 0  # the declared ones, numbered from QK_USER_0
     for index, (custom, value) in enumerate(zip(layout.custom_keycodes, custom_keycode_values(layout), strict=True)):
         ref = SourceRef.of("custom_keycodes", index)
+        if custom.external and value != EXTERNAL_VALUE:
+            continue  # a keyboard keycode of a header keyconf knows: written as QK_KB_n, declared there
         if custom.external:
             problems.append(
                 SourceProblem(
@@ -140,7 +144,8 @@ def _keycode_declarations(layout: Layout, problems: list[SourceProblem]) -> list
                 )
             )
             continue
-        if value != first + index:
+        own += 1
+        if value != first + own - 1:
             problems.append(
                 SourceProblem(
                     f"keymap.json numbers custom keycodes from QK_USER_0; {custom.name} is pinned to 0x{value:04X}",

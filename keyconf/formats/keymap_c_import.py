@@ -42,6 +42,7 @@ from keyconf.formats.layer_names import default_layer_name, layout_name_for_c_id
 from keyconf.formats.qmk_config_h import read_config_h
 from keyconf.formats.send_string_c import NotAMacro, send_string_steps
 from keyconf.model.keycodes import REGISTRY, KeycodeError
+from keyconf.model.keycodes.keyboard_keycodes import header_keycode
 from keyconf.model.keycodes.removed import REMOVED_KEYCODES
 from keyconf.model.layout import (
     Combo,
@@ -424,8 +425,20 @@ class _Reader:
         if not unseen:
             return
         headers = [h for h in (self._header_name(d.text) for d in self.includes) if h and not _is_qmk_header(h)]
-        shown = ", ".join(unseen[:8]) + (f" and {len(unseen) - 8} more" if len(unseen) > 8 else "")
-        if headers:
+        known = {name: kc for name in unseen if (kc := header_keycode(headers, name)) is not None}
+        if known:
+            declared_in = sorted({kc.header for kc in known.values()})
+            self.warnings.append(
+                f"{', '.join(list(known)[:8])}{f' and {len(known) - 8} more' if len(known) > 8 else ''} "
+                f"{'is a keyboard keycode' if len(known) == 1 else 'are keyboard keycodes'} of "
+                f"{' and '.join(declared_in)} "
+                "(QK_KB_n): kept on their keys with that header, which keyconf's keymap.c includes as the original "
+                "did (its folder must be on the build's VPATH, as the original's rules.mk put it); VIA, Vial and "
+                "keymap.json carry their values"
+            )
+        shown_names = [name for name in unseen if name not in known]
+        shown = ", ".join(shown_names[:8]) + (f" and {len(shown_names) - 8} more" if len(shown_names) > 8 else "")
+        if shown_names and headers:
             where = " or ".join(headers)
             unread = [h for h in headers if self.headers is None or h not in self.headers.read]
             if unread == headers:
@@ -441,9 +454,9 @@ class _Reader:
                 "`qmk compile` needs it where it found it (a userspace or the keymap's folder); VIA and Vial "
                 "cannot hold them"
             )
-        else:
+        elif shown_names:
             self.warnings.append(
-                f"{shown} {'is neither a QMK keycode' if len(unseen) == 1 else 'are neither QMK keycodes'} nor "
+                f"{shown} {'is neither a QMK keycode' if len(shown_names) == 1 else 'are neither QMK keycodes'} nor "
                 "defined in this file: "
                 "kept on their keys as custom keycodes from the keyboard's own headers or a community module "
                 "(`header: QMK_KEYBOARD_H`), as QMK would resolve them; check the spelling if the original did "

@@ -19,8 +19,8 @@ def names_out(layout: Layout) -> list[dict[str, Any]]:
     """The entries for a save: name, value and (when set) legend and description."""
     entries: list[dict[str, Any]] = []
     for custom, value in zip(layout.custom_keycodes, custom_keycode_values(layout), strict=True):
-        if value == EXTERNAL_VALUE:
-            continue  # a header's keycode: no value to name
+        if value == EXTERNAL_VALUE or custom.external:
+            continue  # a header's keycode: no value to name, or the header names it
         entry: dict[str, Any] = {"name": custom.name, "value": value}
         if custom.legend:
             entry["legend"] = custom.legend

@@ -17,7 +17,7 @@ from functools import partial
 from typing import Literal
 
 from keyconf.model.keyboard import Keyboard
-from keyconf.model.keycodes.keyboard_keycodes import keyboard_user_keycodes
+from keyconf.model.keycodes.keyboard_keycodes import header_keycode, keyboard_user_keycodes
 from keyconf.model.keycodes.types import ParseContext, UserKeycode
 
 FORMAT_VERSION = 1
@@ -187,7 +187,7 @@ class Layout:
         return [custom.name for custom in self.custom_keycodes]
 
 
-EXTERNAL_VALUE = -1  # the value of a custom keycode a header defines: unknown to keyconf
+EXTERNAL_VALUE = -1  # the value of a custom keycode a header defines, when keyconf does not know it
 
 
 def custom_keycode_values(layout: Layout) -> list[int]:
@@ -202,7 +202,9 @@ def custom_keycode_values(layout: Layout) -> list[int]:
     following = first.value
     for custom in layout.custom_keycodes:
         if custom.external:
-            values.append(EXTERNAL_VALUE)
+            # A header's: its value is known when keyconf's table of keyboard keycodes has it.
+            known = header_keycode(custom.headers, custom.name)
+            values.append(known.value if known is not None else EXTERNAL_VALUE)
             continue
         value = custom.value if custom.value is not None else following
         values.append(value)
@@ -214,9 +216,11 @@ def keycode_context(layout: Layout) -> ParseContext:
     """How keycode text in `layout` resolves: its layers, tap dances and custom keycodes, and the
     keycodes its keyboard's firmware defines (QK_KB_n)."""
     users = tuple(
-        UserKeycode(custom.name, value & 0xFFFF if value != EXTERNAL_VALUE else value, custom.legend or "",
-                    custom.description or "", " or ".join(custom.headers))
+        UserKeycode(custom.name, value & 0xFFFF if value != EXTERNAL_VALUE else value,
+                    custom.legend or (known.legend if known else ""),
+                    custom.description or (known.description if known else ""), " or ".join(custom.headers))
         for custom, value in zip(layout.custom_keycodes, custom_keycode_values(layout), strict=True)
+        for known in [header_keycode(custom.headers, custom.name) if custom.external else None]
     )
     return ParseContext(layers=tuple(layout.layer_names), tap_dances=tuple(layout.tap_dance_names),
                         custom_keycodes=users, keyboard_keycodes=keyboard_user_keycodes(layout.keyboard),

@@ -118,3 +118,42 @@ def test_a_tap_dance_pressing_a_keyboard_keycode_goes_through_the_keyboards_hand
     keymap_c = export_layout(layout, "keymap.c", board())
     assert "process_record_kb(keycode, &record);" in keymap_c
     assert "keyconf_custom_keycode(DPI_MOD, true);" in keymap_c and "keyconf_custom_keycode(SNIPING, true);" in keymap_c
+
+
+# The shape of a keymap for a Keychron board built from Keychron's QMK (its rules.mk adds
+# keyboards/keychron/common to VPATH; the keymap includes the header by name).
+KEYCHRON_C = """#include QMK_KEYBOARD_H
+#include "keychron_common.h"
+
+enum layers { MAC_BASE, WIN_BASE };
+
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+    [MAC_BASE] = LAYOUT(KC_LOPTN, KC_LCMMD, KC_A, KC_B),
+    [WIN_BASE] = LAYOUT(KC_TASK, KC_FLXP, KC_SNAP, KC_CRTA),
+};
+"""
+
+
+def test_keycodes_of_a_shared_header_keep_it_and_carry_their_values(tmp_path: Path) -> None:
+    keys = [Key(float(i), 0.0, matrix=(0, i)) for i in range(4)]
+    keychron = Keyboard("keychron/q1v2/ansi", matrix_rows=1, matrix_cols=4, usb_vid=0x3434, usb_pid=0x0110,
+                        layouts={"LAYOUT": LayoutMacro("LAYOUT", keys)})
+    path = tmp_path / "keymap.c"
+    path.write_text(KEYCHRON_C)
+    result = import_layout(path, keyboard=keychron)
+    layout = result.layout
+    names = [c.name for c in layout.custom_keycodes]
+    assert names == ["KC_LOPTN", "KC_LCMMD", "KC_TASK", "KC_FLXP", "KC_SNAP", "KC_CRTA"]
+    assert all(c.headers == ["keychron_common.h"] for c in layout.custom_keycodes)
+    assert any("keyboard keycodes of keyboards/keychron/common/keychron_common.h" in w for w in result.warnings)
+    assert not any("cannot see" in w for w in result.warnings)
+    assert [p.code for p in validate(layout, keychron)] == ["unreachable-layer"]  # no MO(): layer 1 is unreachable
+    via = json.loads(export_layout(layout, "via", keychron))
+    assert via["layers"][1] == ["CUSTOM(7)", "CUSTOM(8)", "CUSTOM(9)", "CUSTOM(10)"]
+    assert "keyconf_custom_keycodes" not in via  # the header names them
+    assert via["layers"][0][:2] == ["CUSTOM(2)", "CUSTOM(4)"]
+    keymap_c = export_layout(layout, "keymap.c", keychron)
+    assert '#include "keychron_common.h"' in keymap_c and "KC_TASK, KC_FLXP, KC_SNAP, KC_CRTA" in keymap_c
+    assert "enum custom_keycodes" not in keymap_c
+    keymap_json = json.loads(export_layout(layout, "keymap.json", keychron))
+    assert keymap_json["layers"][1] == ["QK_KB_7", "QK_KB_8", "QK_KB_9", "QK_KB_10"] and "keycodes" not in keymap_json

@@ -139,6 +139,25 @@ def test_the_generator_reads_the_headers_enums_aliases_and_via_legends(tmp_path:
     assert knob["header"] == "keyboards/acme/common/acme_keycodes.h"
     assert data["sets"][knob["set"]] == [{"index": 0, "name": "ACME_LED", "aliases": ["A_LED"]},
                                          {"index": 1, "name": "ACME_FX", "aliases": []}]
+    # A header no keyboard folder is named after is also kept by its file name, for keymaps that
+    # include it themselves (Keychron's keychron_common.h).
+    assert data["headers"] == {"acme_keycodes.h": {"header": "keyboards/acme/common/acme_keycodes.h",
+                                                   "set": knob["set"]}}
+
+
+def test_a_shared_headers_keycodes_are_found_by_the_header_a_keymap_includes() -> None:
+    from keyconf.model.keycodes.keyboard_keycodes import header_keycode
+
+    task = header_keycode(["keychron_common.h"], "KC_TASK")
+    assert task is not None and task.value == 0x7E07 and task.names == ("KC_TASK", "KC_TASK_VIEW")
+    assert task.legend == "TASK"  # no VIA label: its shortest name
+    assert header_keycode(["user.h"], "KC_TASK") is None and header_keycode(["keychron_common.h"], "KC_A") is None
+    layout = Layout("keychron/q1v2/ansi", "LAYOUT", [Layer("base", ["KC_TASK"])],
+                    custom_keycodes=[CustomKeycode("KC_TASK", headers=["keychron_common.h"])])
+    ctx = keycode_context(layout)
+    kc = REGISTRY.parse("KC_TASK", ctx)
+    assert REGISTRY.encode(kc, ctx) == 0x7E07 and REGISTRY.legend(kc, ctx).tap == "TASK"
+    assert REGISTRY.format(REGISTRY.decode(0x7E07, Numbering.CURRENT, ctx)) == "KC_TASK"
 
 
 @pytest.mark.skipif(

@@ -156,7 +156,7 @@ class Codec:
             user = ctx.custom(kc.name or "")
             if user is None:
                 raise KeycodeError(f"unknown custom keycode {kc.name!r}")
-            if user.header:
+            if user.header and user.value < 0:
                 raise KeycodeError(f"custom keycode {kc.name} is defined in {user.header}, which keyconf cannot "
                                    "read: its value is unknown")
             if numbering is Numbering.LEGACY:

@@ -12,6 +12,7 @@ keyboard headers and VIA's definitions (it records sources, commits and licences
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -46,7 +47,8 @@ class KeyboardKeycode:
 
     @property
     def legend(self) -> str:
-        return self.label or min(self.names, key=len)
+        shortest = min(self.names, key=len)
+        return self.label or shortest.removeprefix("KC_") or shortest
 
     @property
     def description(self) -> str:
@@ -55,16 +57,25 @@ class KeyboardKeycode:
 
 
 @cache
-def _table() -> tuple[dict[str, tuple[str, int]], list[list[dict[str, Any]]]]:
+def _table() -> tuple[dict[str, tuple[str, int]], dict[str, tuple[str, int]], list[list[dict[str, Any]]]]:
     data = json.loads(DATA_FILE.read_text("utf-8"))
     keyboards = {folder: (entry["header"], entry["set"]) for folder, entry in data["keyboards"].items()}
-    return keyboards, data["sets"]
+    headers = {name: (entry["header"], entry["set"]) for name, entry in data.get("headers", {}).items()}
+    return keyboards, headers, data["sets"]
+
+
+def _keycodes(header: str, index: int) -> tuple[KeyboardKeycode, ...]:
+    return tuple(
+        KeyboardKeycode(int(k["index"]), str(k["name"]), tuple(str(a) for a in k["aliases"]),
+                        str(k.get("label", "")), str(k.get("title", "")), header)
+        for k in _table()[2][index]
+    )
 
 
 @cache
 def keyboard_keycodes(keyboard: str) -> tuple[KeyboardKeycode, ...]:
     """The keycodes the header of `keyboard` (a QMK path) or of a folder above it declares."""
-    keyboards, sets = _table()
+    keyboards = _table()[0]
     folder = keyboard.strip("/")
     longest = max(map(len, keyboards), default=0)
     if len(folder) > longest:  # a fuzzed name of thousands of parts: only folders the table can hold
@@ -72,14 +83,22 @@ def keyboard_keycodes(keyboard: str) -> tuple[KeyboardKeycode, ...]:
     while folder:
         found = keyboards.get(folder)
         if found is not None:
-            header, index = found
-            return tuple(
-                KeyboardKeycode(int(k["index"]), str(k["name"]), tuple(str(a) for a in k["aliases"]),
-                                str(k.get("label", "")), str(k.get("title", "")), header)
-                for k in sets[index]
-            )
+            return _keycodes(*found)
         folder = folder.rpartition("/")[0]
     return ()
+
+
+def header_keycode(headers: Sequence[str], name: str) -> KeyboardKeycode | None:
+    """`name` as a keycode of one of `headers`, shared headers of keyboard keycodes a keymap
+    includes by name (Keychron's keychron_common.h: KC_TASK is QK_KB_7); None if none declares it."""
+    shared = _table()[1]
+    for header in headers:
+        found = shared.get(header.rsplit("/", 1)[-1])
+        if found is not None:
+            for keycode in _keycodes(*found):
+                if name in keycode.names:
+                    return keycode
+    return None
 
 
 @cache

@@ -109,7 +109,7 @@ class UserKeycode:
     value: int
     legend: str = ""
     description: str = ""
-    # The header defining it when the layout does not (its value is then unknown: `value` is -1).
+    # The header defining it when the layout does not (`value` is -1 when keyconf does not know it).
     header: str = ""
 
 
@@ -144,7 +144,7 @@ class ParseContext:
 
     def custom_by_value(self, value: int) -> UserKeycode | None:
         for user in self.custom_keycodes:
-            if user.value == value and not user.header:
+            if user.value == value and user.value >= 0:
                 return user
         for user in self.keyboard_keycodes:
             if user.value == value and self.keyboard_keycode(user.name) is not None:
