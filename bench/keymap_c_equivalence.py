@@ -13,7 +13,8 @@ and generates its keymap.c (`generate_sources`, what `keyconf compile` builds, w
 dialect). Both keymaps are then compiled by host gcc against the tree's own keycode headers
 (quantum/quantum_keycodes.h, keymap_extras/) and run, printing every keymaps[][][] value:
 gcc, not keyconf, evaluates the original's macros, enums and keycode expressions. Function
-bodies and tables other than keymaps are left out of both (they need the whole firmware),
+bodies and tables other than keymaps are left out of both (they need the whole firmware), the
+rules.mk switches the original's `#if`s test (`JOYSTICK_ENABLE`) are on, as keyconf's import takes them,
 and every LAYOUT* macro is one row taking its arguments in order, so two keymaps match when
 each layer holds the same value at each argument of its layout macro. Keys keyconf turned into
 macros (a custom keycode whose only C was a SEND_STRING) are compared as the macro keycode
@@ -87,11 +88,18 @@ def keymap_part(text: str) -> str:
     return re.sub(r'^\s*#\s*include\s+(?!"keymap_).*$', "", kept, flags=re.M)
 
 
-def program(text: str, probes: list[str]) -> str:
+def assumed_features(text: str) -> list[str]:
+    """The rules.mk switches (`JOYSTICK_ENABLE`) the file's `#if`s test and keyconf's import takes as
+    on: the original is built with them on too, so both sides read the same branches."""
+    tested = set(re.findall(r"^\s*#\s*(?:if|ifdef|ifndef|elif)\b[^\n]*?\b(\w+_ENABLE)\b", text, re.M))
+    return sorted(tested - set(re.findall(r"#\s*define\s+(\w+_ENABLE)\b", text)))
+
+
+def program(text: str, probes: list[str], features: list[str] | None = None) -> str:
     part = keymap_part(text)
     defined = set(re.findall(r"#\s*define\s+(LAYOUT\w*)", part))
     layouts = sorted(set(re.findall(r"\b(LAYOUT\w*)\s*\(", part)) - defined)
-    lines = ['#include "kb.h"']
+    lines = [f"#define {feature} 1" for feature in features or []] + ['#include "kb.h"']
     lines += [f"#define {name}(...) {{ {{ __VA_ARGS__ }} }}" for name in layouts]
     lines.append(part)
     lines.append("int main(void) {")
@@ -134,7 +142,8 @@ def check(text: str, path: str, tree: Path, dialect: QmkDialect, work: Path) -> 
     except (FormatError, GenerationError) as error:
         return Outcome("keyconf refuses", str(error).splitlines()[0][:100])
     converted = sorted(result.macro_keycodes.items(), key=lambda item: item[1])
-    original = run_values(program(text, [name for name, _ in converted]), tree, work, "original")
+    original = run_values(program(text, [name for name, _ in converted], assumed_features(text)), tree, work,
+                          "original")
     if original is None:
         return Outcome("original does not build")
     ours = run_values(program(generated, []), tree, work, "keyconf")

@@ -182,6 +182,7 @@ def preprocess(
     expand_unless: Callable[[Define], bool] | None = None,
     include: Callable[[str], Sequence[Token] | None] | None = None,
     defines: dict[str, Define] | None = None,
+    unknown_taken: list[str] | None = None,
 ) -> Preprocessed:
     """Apply `#define`/`#undef` and `#if` family directives; drop includes and pragmas.
 
@@ -194,7 +195,11 @@ def preprocess(
     `include` gives the tokens of a quoted `#include "name"` it can find (None: it cannot);
     their `#define`s then apply from that line on, as the compiler's would, while their code
     stays out of the result (it is the header's, not this file's). `defines` are the ones
-    made before (an including file's)."""
+    made before (an including file's).
+
+    With `unknown_taken` (a list), an `#if`/`#elif` on a value nobody here defines (a board's
+    setting such as `HELIX_ROWS == 5`, from its rules.mk) is taken as true, so the first branch
+    of such a chain is read; each condition so taken is added to the list."""
     result = Preprocessed(tokens=[], defines=dict(defines or {}))
     run: list[Token] = []
     budget = [MAX_EXPANDED_TOKENS]  # one for the whole file
@@ -229,14 +234,14 @@ def preprocess(
             elif name == "ifndef":
                 value = not is_defined(_single_name(rest))
             else:
-                value = _condition(rest, result, token, path, is_defined)
+                value = _condition(rest, result, token, path, is_defined, unknown_taken)
             stack.append((active and value, value, active))
             active = active and value
         elif name == "elif":
             if not stack:
                 raise FormatError("#elif without #if", path, token.line, token.column)
             _, taken, outer = stack[-1]
-            value = (not taken) and _condition(rest, result, token, path, is_defined)
+            value = (not taken) and _condition(rest, result, token, path, is_defined, unknown_taken)
             stack[-1] = (outer and value, taken or value, outer)
             active = outer and value
         elif name == "else":
@@ -293,7 +298,8 @@ def _parse_define(rest: str, token: Token, path: str | Path | None) -> Define:
 
 
 def _condition(
-    text: str, pre: Preprocessed, token: Token, path: str | Path | None, is_defined: Callable[[str], bool]
+    text: str, pre: Preprocessed, token: Token, path: str | Path | None, is_defined: Callable[[str], bool],
+    unknown_taken: list[str] | None = None,
 ) -> bool:
     tokens = [t for t in tokenize(text, path, token.line) if t.kind != "directive"]
     # Resolve defined(X) / defined X before macro expansion, as cpp does.
@@ -315,6 +321,9 @@ def _condition(
     expanded = expand(resolved, pre.defines)
     try:
         assumed = {t.text: 1 for t in expanded if t.kind == "ident" and is_defined(t.text)}
+        if unknown_taken is not None and any(t.kind == "ident" and t.text not in assumed for t in expanded):
+            unknown_taken.append(f"#{token.text.lstrip('#').strip()}")
+            return True
         return bool(IntExpression(expanded, assumed).evaluate(unknown_as_zero=True))
     except ValueError:
         pre.warnings.append(f"line {token.line}: could not judge `#{token.text.lstrip('#').strip()}`; took it as false")

@@ -97,6 +97,10 @@ class KeymapC:
     layer_macros: list[str | None] = field(default_factory=list)
 
 
+def _names_keymaps(tokens: list[Token]) -> bool:
+    return any(t.kind == "ident" and t.text == "keymaps" for t in tokens)
+
+
 def looks_like_keymap_c(text: str) -> bool:
     return bool(re.search(r"\bkeymaps\s*\[", text)) and "LAYOUT" in text or "QMK_KEYBOARD_H" in text
 
@@ -169,8 +173,22 @@ class _Reader:
         # Expand as the compiler would, except names for plain numbers (`#define _LOWER 1`):
         # those may name layers, and are resolved where a number is needed.
         self.headers = _HeaderFinder(Path(path)) if path is not None and Path(path).is_file() else None
-        pre = preprocess(raw, path, assume_defined=_is_feature_flag, expand_unless=_kept_for_later,
-                         include=self.headers.tokens if self.headers is not None else None)
+        include = self.headers.tokens if self.headers is not None else None
+        pre = preprocess(raw, path, assume_defined=_is_feature_flag, expand_unless=_kept_for_later, include=include)
+        if not _names_keymaps(pre.tokens) and _names_keymaps(raw):
+            # keymaps[] only under `#if HELIX_ROWS == 5` (a board's setting from its rules.mk, which
+            # a keymap.c alone lacks): read the first branch of such a chain, and say so.
+            taken: list[str] = []
+            again = preprocess(raw, path, assume_defined=_is_feature_flag, expand_unless=_kept_for_later,
+                               include=include, unknown_taken=taken)
+            if _names_keymaps(again.tokens):
+                pre = again
+                more = f" (and {len(taken) - 1} more #if on such settings)" if len(taken) > 1 else ""
+                pre.warnings.append(
+                    f"keymaps[] is under `{taken[0]}`{more}, a setting of the keyboard keyconf does not know (its "
+                    "rules.mk or config.h): read the first branch of each such #if; check the layers are the ones "
+                    "your board builds"
+                )
         self.defines: dict[str, Define] = pre.defines
         # The tokens are expanded already; later passes resolve only what was kept for them:
         # numbers that may name layers, and enum constants that alias keycodes.
@@ -196,6 +214,7 @@ class _Reader:
         self.found: dict[str, list[Token]] = {}
         self.renamed: dict[str, str] = {}  # C identifier -> layout name (layers, tap dances)
         self.functions: list[str] = []
+        self.bare_designator_noted = False
         self.header_tap_dances: list[str] = []  # TD(name)s numbered by a header's enum, not this file
         self.statements: list[list[Token]] = [self.tokens[a:b] for a, b in iter_statements(self.tokens)]
 
@@ -553,9 +572,19 @@ class _Reader:
             next_value: int | None = 0
             custom_run = False  # members follow a custom keycode: they are custom keycodes too
             is_custom_enum = False
+            keycode_after: int | None = None  # the keycode value the last member aliased (`HB_A = JS_0`)
             for part in body:
                 name = part[0].text
                 value: int | None = next_value
+                if len(part) == 1 and keycode_after is not None and keycode_after < 0xFFFF:
+                    # `HB_B,` after `HB_A = JS_0`: C counts on from JS_0's value, to JS_1.
+                    keycode_after += 1
+                    spelled = REGISTRY.format(REGISTRY.decode(keycode_after))
+                    self.late_defines[name] = Define(name, tokenize(spelled, self.path, part[0].line), None,
+                                                     part[0].line)
+                    members[name] = None
+                    continue
+                keycode_after = None
                 if len(part) > 2 and part[1].is_("="):
                     expression = expand(part[2:], self.late_defines)
                     start = self._custom_range_start(expression)
@@ -570,6 +599,7 @@ class _Reader:
                             value = None
                             if self._is_keycode(expression):
                                 self.late_defines[name] = Define(name, list(expression), None, part[0].line)
+                                keycode_after = self._keycode_value(expression)
                 members[name] = value
                 if custom_run and value is not None and self._names_qmk_keycode(name):
                     self.qmk_named.append(name)
@@ -654,6 +684,14 @@ class _Reader:
             # A layer identifier (`LT(_NAV, KC_SPC)`) is resolved once the layer names are known.
             return "layer" in error.message
 
+    @staticmethod
+    def _keycode_value(expression: list[Token]) -> int | None:
+        """The value of a keycode expression that needs no layout (`JS_0`, `KC_A`); None otherwise."""
+        try:
+            return REGISTRY.encode(REGISTRY.parse(render(unwrap_parentheses(expression))))
+        except KeycodeError:
+            return None
+
     def _collect_function(self, statement: list[Token]) -> None:
         if not statement or not statement[-1].is_("}"):
             return
@@ -701,10 +739,16 @@ class _Reader:
                 if close == 1:
                     raise FormatError("an empty index `[]` names no layer", self.path, part[0].line, part[0].column,
                                       hint="write the layer's number or name between the brackets, e.g. [_BASE]")
-                if close + 1 >= len(part) or not part[close + 1].is_("="):
-                    t = part[close + 1] if close + 1 < len(part) else part[close]
-                    raise FormatError("expected '=' after the designator", self.path, t.line, t.column)
-                value = part[close + 2 :]
+                if close + 1 < len(part) and part[close + 1].kind == "ident" and not self.bare_designator_noted:
+                    # `[_NAV] LAYOUT(...)`: GCC's obsolete designator without '=', which it accepts.
+                    self.bare_designator_noted = True
+                    self.warnings.append(f"line {part[0].line}: `[{render(part[1:close])}]` has no '=' before its "
+                                         "value, an obsolete GCC form QMK builds; read as `[…] = …`")
+                elif close + 1 >= len(part) or not part[close + 1].is_("="):
+                    if close + 1 >= len(part) or part[close + 1].kind != "ident":
+                        t = part[close + 1] if close + 1 < len(part) else part[close]
+                        raise FormatError("expected '=' after the designator", self.path, t.line, t.column)
+                value = part[close + 2 :] if part[close + 1].is_("=") else part[close + 1 :]
                 if not value:
                     raise FormatError("designator without a value", self.path, part[0].line, part[0].column)
                 entries.append(_Entry(part[1:close], value, part[0].line))
@@ -758,13 +802,20 @@ class _Reader:
             and e.designator[0].kind == "ident"
             and not self._resolvable(e.designator)
         ]
-        if unresolved and len(unresolved) == len(entries) and len(set(unresolved)) == len(unresolved):
-            # The layer enum lives in a header this file includes: number layers in order.
+        first_unresolved = next((i for i, e in enumerate(entries) if e.designator is not None
+                                 and len(e.designator) == 1 and e.designator[0].text in unresolved), len(entries))
+        resolved_first = entries[:first_unresolved]
+        if (unresolved and len(set(unresolved)) == len(unresolved)
+                and len(unresolved) == len(entries) - len(resolved_first)
+                and all(e.designator is not None and self._resolvable(e.designator) for e in resolved_first)):
+            # The layer enum (or its last names) lives in a header this file includes: number those
+            # layers in order, after the ones this file numbers.
+            start = max((self._int(e.designator) for e in resolved_first if e.designator is not None), default=-1) + 1
             self.warnings.append(
                 f"layer names {', '.join(unresolved)} are defined outside this file; "
-                "numbered them in the order keymaps[] lists them"
+                f"numbered them {'from ' + str(start) + ' ' if start else ''}in the order keymaps[] lists them"
             )
-            for index, ident in enumerate(unresolved):
+            for index, ident in enumerate(unresolved, start):
                 self.enum_values[ident] = index
         for entry in entries:
             if entry.designator is None:

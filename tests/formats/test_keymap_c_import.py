@@ -413,3 +413,54 @@ uint16_t get_tapping_term(uint16_t keycode, keyrecord_t *record) {{
     # keyconf's keymap.c includes the header above keymaps[] and writes the key as the original did.
     assert keymap_c.index('#include "keymap.h"') < keymap_c.index("keymaps[]")
     assert "TD(TD_MEDIA)," in keymap_c and "keycode == TD(TD_MEDIA)" in keymap_c
+
+
+def test_keymaps_under_an_if_on_a_board_setting_reads_the_first_branch() -> None:
+    # Helix keymaps: HELIX_ROWS comes from the board's rules.mk, which a keymap.c alone lacks.
+    text = """enum layer_number { _QWERTY = 0, _LOWER };
+#if HELIX_ROWS == 5
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+    [_QWERTY] = LAYOUT(KC_A, MO(_LOWER)), [_LOWER] = LAYOUT(KC_1, KC_TRNS),
+};
+#elif HELIX_ROWS == 4
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+    [_QWERTY] = LAYOUT(KC_B, KC_C),
+};
+#else
+#error "undefined keymaps"
+#endif"""
+    result = read(text)
+    assert [layer.keys for layer in result.layout.layers] == [["KC_A", "MO(lower)"], ["KC_1", "KC_TRNS"]]
+    assert any("keymaps[] is under `#if HELIX_ROWS == 5`" in w for w in result.warnings)
+
+
+def test_last_layer_names_from_a_header_are_numbered_after_the_files_own() -> None:
+    text = """#include "layer_number.h"
+#define LY_BASE 0
+#define LY_NUM 1
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+    [LY_BASE] = LAYOUT(MO(_ADJUST)), [LY_NUM] = LAYOUT(KC_1), [_ADJUST] = LAYOUT(KC_2),
+};"""
+    result = read(text)
+    assert result.layout.layer_names == ["ly_base", "ly_num", "adjust"]
+    assert result.layout.layers[0].keys == ["MO(adjust)"]
+    assert any("numbered them from 2 in the order keymaps[] lists them" in w for w in result.warnings)
+
+
+def test_a_designator_without_equals_is_read_as_gcc_reads_it() -> None:
+    text = """const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+    [0] = LAYOUT(KC_A), [1] LAYOUT(KC_B),
+};"""
+    result = read(text)
+    assert [layer.keys for layer in result.layout.layers] == [["KC_A"], ["KC_B"]]
+    assert any("no '=' before its value" in w for w in result.warnings)
+
+
+def test_enum_members_after_a_keycode_count_on_from_its_value() -> None:
+    # `HB_BTA = JS_0, HB_BTB, ...`: C numbers HB_BTB as JS_0 + 1, the keycode JS_1.
+    text = """enum hitbox { HB_MOD = SAFE_RANGE, HB_BTA = JS_0, HB_BTB, HB_BTX };
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+    [0] = LAYOUT(HB_MOD, HB_BTA, HB_BTB, HB_BTX),
+};"""
+    result = read(text)
+    assert result.layout.layers[0].keys == ["HB_MOD", "JS_0", "JS_1", "JS_2"]
