@@ -265,17 +265,21 @@ class PickerModel:
         ]
 
     def _custom_entries(self, layout: Layout | None) -> list[PickerEntry]:
-        """The layout's own keycodes, shown with the legend and description it gives them."""
+        """The layout's own keycodes, shown with the legend and description it gives them (or, for
+        a header's keycode keyconf knows, its table's)."""
         if layout is None:
             return []
+        from keyconf.model.layout import keycode_context
+
+        users = keycode_context(layout).custom_keycodes
         return [
             PickerEntry(
                 custom.name,
-                custom.legend or custom.name,
-                custom.description or f"Custom keycode {custom.name} (the layout's C code says what it does)",
+                user.legend or custom.name,
+                user.description or f"Custom keycode {custom.name} (the layout's C code says what it does)",
                 "custom",
             )
-            for custom in layout.custom_keycodes
+            for custom, user in zip(layout.custom_keycodes, users, strict=True)
         ]
 
     def _keyboard_entries(self, layout: Layout | None) -> list[PickerEntry]:

@@ -203,7 +203,7 @@ def custom_keycode_values(layout: Layout) -> list[int]:
     for custom in layout.custom_keycodes:
         if custom.external:
             # A header's: its value is known when keyconf's table of keyboard keycodes has it.
-            known = header_keycode(custom.headers, custom.name)
+            known = header_keycode(custom.headers, custom.name, layout.keyboard)
             values.append(known.value if known is not None else EXTERNAL_VALUE)
             continue
         value = custom.value if custom.value is not None else following
@@ -220,7 +220,7 @@ def keycode_context(layout: Layout) -> ParseContext:
                     custom.legend or (known.legend if known else ""),
                     custom.description or (known.description if known else ""), " or ".join(custom.headers))
         for custom, value in zip(layout.custom_keycodes, custom_keycode_values(layout), strict=True)
-        for known in [header_keycode(custom.headers, custom.name) if custom.external else None]
+        for known in [header_keycode(custom.headers, custom.name, layout.keyboard) if custom.external else None]
     )
     return ParseContext(layers=tuple(layout.layer_names), tap_dances=tuple(layout.tap_dance_names),
                         custom_keycodes=users, keyboard_keycodes=keyboard_user_keycodes(layout.keyboard),

@@ -215,3 +215,16 @@ def test_gcc_gives_every_name_of_the_table_its_value_from_the_trees_headers(tmp_
     assert differ == []
     assert "bastardkb/charybdis" in matched, (alone, differ)
     print(f"{len(matched)} of {len(data['keyboards'])} keyboard folders match gcc; {len(alone)} do not compile alone")
+
+
+def test_a_layout_that_names_them_from_qmk_keyboard_h_gets_their_values() -> None:
+    """A layout imported before keyconf knew Charybdis's keycodes keeps `DPI_MOD` as a custom
+    keycode of QMK_KEYBOARD_H: that header is the keyboard's, so its value is known as well."""
+    layout = Layout(CHARYBDIS, "LAYOUT", [Layer("base", ["DPI_MOD", "MY_OWN"])],
+                    custom_keycodes=[CustomKeycode("DPI_MOD", headers=["QMK_KEYBOARD_H"]),
+                                     CustomKeycode("MY_OWN", headers=["QMK_KEYBOARD_H"])])
+    ctx = keycode_context(layout)
+    assert REGISTRY.encode(REGISTRY.parse("DPI_MOD", ctx), ctx) == 0x7E00
+    assert REGISTRY.legend(REGISTRY.parse("DPI_MOD", ctx), ctx).tap == "DPI+"
+    with pytest.raises(Exception, match="value is unknown"):
+        REGISTRY.encode(REGISTRY.parse("MY_OWN", ctx), ctx)

@@ -88,9 +88,14 @@ def keyboard_keycodes(keyboard: str) -> tuple[KeyboardKeycode, ...]:
     return ()
 
 
-def header_keycode(headers: Sequence[str], name: str) -> KeyboardKeycode | None:
-    """`name` as a keycode of one of `headers`, shared headers of keyboard keycodes a keymap
-    includes by name (Keychron's keychron_common.h: KC_TASK is QK_KB_7); None if none declares it."""
+def header_keycode(headers: Sequence[str], name: str, keyboard: str = "") -> KeyboardKeycode | None:
+    """`name` as a keycode of one of `headers`: shared headers of keyboard keycodes a keymap
+    includes by name (Keychron's keychron_common.h: KC_TASK is QK_KB_7), or QMK_KEYBOARD_H, the
+    header of `keyboard` (a layout that names DPI_MOD so for a Charybdis); None if none declares it."""
+    if "QMK_KEYBOARD_H" in headers:
+        for keycode in keyboard_keycodes(keyboard):
+            if name in keycode.names:
+                return keycode
     shared = _table()[1]
     for header in headers:
         found = shared.get(header.rsplit("/", 1)[-1])
