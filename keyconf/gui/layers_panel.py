@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QMenu,
-    QMessageBox,
     QTabBar,
     QToolButton,
     QWidget,
@@ -146,6 +145,8 @@ class LayersPanel(QWidget):
             return False
         problem = layer_edits.layer_name_problem(self.doc.layout, name, renaming=old)
         if problem:
+            from PySide6.QtWidgets import QMessageBox  # a dialog's class, made when first used
+
             QMessageBox.warning(self, "Rename layer", problem)
             return False
         return self.doc.rename_layer(index, name)
@@ -153,6 +154,8 @@ class LayersPanel(QWidget):
     def delete_layer(self) -> None:
         if self.doc is None or self.selection is None:
             return
+        from PySide6.QtWidgets import QMessageBox
+
         layout = self.doc.layout
         if len(layout.layers) <= 1:
             QMessageBox.information(self, "Delete layer", "A layout needs at least one layer.")

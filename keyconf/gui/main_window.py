@@ -11,24 +11,15 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QAction,
-    QCloseEvent,
-    QColor,
-    QDragMoveEvent,
-    QDropEvent,
-    QKeySequence,
-)
+from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QLabel,
     QMainWindow,
-    QMessageBox,
-    QStyle,
     QTabWidget,
     QToolBar,
     QVBoxLayout,
@@ -47,6 +38,12 @@ from keyconf.gui.problems_panel import ProblemsPanel
 from keyconf.gui.selection import SelectionModel
 from keyconf.gui.settings import EditorSettings
 from keyconf.gui.window_files import DROPPABLE_SUFFIXES, LAYOUT_FILTER, LayoutFileCommands, dropped_layout
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent, QDragMoveEvent, QDropEvent
+
+# Qt classes the first paint does without (QMessageBox, QStyle) are imported where they are
+# used: PySide6 makes a class's Python type, with all its enums, on first use (QStyle: ~7 ms).
 
 log = logging.getLogger(__name__)
 
@@ -430,6 +427,8 @@ class MainWindow(QMainWindow):
             self.show()
 
     def show_file_problem(self, title: str, problem: FileProblem) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(QMessageBox.Icon.Critical, title, problem.message, QMessageBox.StandardButton.Ok, self)
         details = []
         if problem.location():
@@ -637,6 +636,8 @@ class MainWindow(QMainWindow):
         width = self.width()
         self.resizeDocks([self.problems_dock], [max(240, min(360, width // 5))], Qt.Orientation.Horizontal)
         # The picker shows at least PICKER_ROWS rows of keycodes and grows with the window.
+        from PySide6.QtWidgets import QStyle
+
         title = self.picker_dock.titleBarWidget() or self.picker_dock
         title_height = self.picker_dock.style().pixelMetric(QStyle.PixelMetric.PM_TitleBarHeight, None, title)
         least = self.picker.height_for_rows(PICKER_ROWS) + title_height

@@ -7,7 +7,7 @@ keyboard assigns it to the key it is dropped on. The lists come from `PickerMode
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -26,9 +26,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
-    QStyle,
     QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTabBar,
     QVBoxLayout,
     QWidget,
@@ -41,6 +39,9 @@ from keyconf.gui.rich_text import as_rich_text
 from keyconf.model.layout import Layout
 from keyconf.render.keycap_painter import is_glyph
 from keyconf.render.keycap_palette import palette_for
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QStyleOptionViewItem
 
 TILE = QSize(78, 46)
 _ModelIndex = QModelIndex | QPersistentModelIndex
@@ -104,6 +105,10 @@ class KeycapTileDelegate(QStyledItemDelegate):
         self._tiles: dict[tuple[object, ...], QPixmap] = {}
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _ModelIndex) -> None:
+        # QStyle's Python type, with its enums, costs ~7 ms to make: the keyboard's first paint,
+        # which comes before the picker's, does without it.
+        from PySide6.QtWidgets import QStyle
+
         entry: PickerEntry = index.data(PickerListModel.EntryRole)
         rect = option.rect  # type: ignore[attr-defined]
         state = option.state  # type: ignore[attr-defined]

@@ -7,8 +7,7 @@ import copy
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QMimeData, QObject, QUrl
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+from PySide6.QtCore import QObject
 
 from keyconf.gui.layout_files import (
     FileProblem,
@@ -19,7 +18,14 @@ from keyconf.gui.layout_files import (
 )
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QMimeData
+    from PySide6.QtWidgets import QMenu
+
     from keyconf.gui.editor_window import EditorWindow
+
+# The dialogs' Qt classes (QFileDialog, QMessageBox) are imported where they are used: PySide6
+# makes a class's Python type, with all its enums, on first use, and the window's start does
+# without them.
 
 LAYOUT_FILTER = "keyconf layouts (*.yaml *.yml);;All files (*)"
 # Layouts (opened) and other tools' files (imported) that may be dropped on the window.
@@ -88,6 +94,8 @@ class LayoutFileCommands(QObject):
     def open_dialog(self) -> None:
         doc = self.window.doc
         start = str(doc.path.parent) if doc and doc.path else str(Path.cwd())
+        from PySide6.QtWidgets import QFileDialog
+
         name, _ = QFileDialog.getOpenFileName(self.window.window(), "Open layout", start, LAYOUT_FILTER)
         if name:
             self.open_path(name)
@@ -123,6 +131,8 @@ class LayoutFileCommands(QObject):
         if doc is None:
             return False
         suggested = doc.path or self.save_folder() / f"{doc.file_stem}.yaml"
+        from PySide6.QtWidgets import QFileDialog
+
         chosen, _ = QFileDialog.getSaveFileName(self.window.window(), "Save layout as", str(suggested), LAYOUT_FILTER)
         if not chosen:
             return False
@@ -191,6 +201,8 @@ class LayoutFileCommands(QObject):
         doc = self.window.doc
         if doc is None or not doc.is_modified:
             return True
+        from PySide6.QtWidgets import QMessageBox
+
         answer = QMessageBox.warning(
             self.window.window(),
             "Unsaved changes",
@@ -218,6 +230,8 @@ def dropped_layout(data: QMimeData | None) -> Path | None:
     """The first local layout file (or other tool's file keyconf imports) in a drop."""
     if data is None or not data.hasUrls():
         return None
+    from PySide6.QtCore import QUrl
+
     for url in data.urls():
         if isinstance(url, QUrl) and url.isLocalFile():
             path = Path(url.toLocalFile())
