@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -157,3 +158,33 @@ def test_keycodes_of_a_shared_header_keep_it_and_carry_their_values(tmp_path: Pa
     assert "enum custom_keycodes" not in keymap_c
     keymap_json = json.loads(export_layout(layout, "keymap.json", keychron))
     assert keymap_json["layers"][1] == ["QK_KB_7", "QK_KB_8", "QK_KB_9", "QK_KB_10"] and "keycodes" not in keymap_json
+
+
+@pytest.mark.skipif(
+    not os.environ.get("KEYCONF_TEST_QMK_HOME") or not shutil.which("avr-gcc"),
+    reason="KEYCONF_TEST_QMK_HOME is not set to a tree that builds AVR boards (lib/lufa), or no avr-gcc",
+)
+def test_a_wilba_keymap_builds_the_same_firmware_keymap_with_keyconf(tmp_path: Path) -> None:
+    """Zeal60's lighting keys (BR_INC … from wt_rgb_backlight_keycodes.h, QK_KB_0 on): qmk's build
+    of the keymap.c and keyconf's build of its import put the same keymaps bytes in flash."""
+    home = Path(os.environ["KEYCONF_TEST_QMK_HOME"])
+    if not (home / "lib/lufa/LUFA").is_dir() or not (home / "keyboards/wilba_tech/zeal60").is_dir():
+        pytest.skip(f"{home} has no LUFA (submodules) or no wilba_tech/zeal60")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    import keymap_c_firmware_equivalence as bench
+
+    fn = ["BR_DEC", "BR_INC", "EF_DEC", "EF_INC", "H1_DEC", "H1_INC", "S1_DEC", "S1_INC", "ES_DEC", "ES_INC"]
+    base = ["KC_ESC"] + [f"KC_{c}" for c in "1234567890"] + ["KC_MINS", "KC_EQL", "KC_BSPC"] + ["KC_A"] * 43 + [
+        "KC_LCTL", "KC_LGUI", "MO(1)", "KC_RCTL"]
+    layer1 = fn + ["_______"] * (len(base) - len(fn))
+    text = ("#include QMK_KEYBOARD_H\n\nconst uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {\n"
+            f"    [0] = LAYOUT_60_ansi({', '.join(base)}),\n    [1] = LAYOUT_60_ansi({', '.join(layer1)}),\n}};\n")
+    keymap_c = tmp_path / "zeal" / "keymap.c"
+    keymap_c.parent.mkdir()
+    keymap_c.write_text(text)
+    original = bench.build_original(home, keymap_c, "wilba_tech/zeal60", tmp_path, "2")
+    ours = bench.build_keyconf(home, keymap_c, "wilba_tech/zeal60", tmp_path, "2")
+    assert isinstance(original, bytes), original
+    assert ours == original
+    words = [int.from_bytes(original[i:i + 2], "little") for i in range(0, len(original), 2)]
+    assert {0x7E00, 0x7E01, 0x7E09} <= set(words)  # QK_KB_0, QK_KB_1, QK_KB_9 on layer 1
