@@ -27,7 +27,7 @@ from keyconf.formats.document_limits import (
 )
 from keyconf.formats.format_error import FormatError, KeyboardMismatch
 from keyconf.formats.keyboard_folder import definition_files, local_keyboard
-from keyconf.formats.keymap_c_import import keyboard_from_path, looks_like_keymap_c, read_keymap_c
+from keyconf.formats.keymap_c_import import IN_PLACE_HINT, keyboard_from_path, looks_like_keymap_c, read_keymap_c
 from keyconf.formats.named_keycodes import SAVE_KEY, names_in
 from keyconf.formats.qmk_build_files import apply_rules, parse_rules_mk
 from keyconf.formats.qmk_keymap_json import looks_like_keymap_json, read_keymap_json
@@ -323,7 +323,18 @@ def _import_keymap_c(
         warnings.append("a keymap.c does not name its keyboard; pass --keyboard")
     if result.layer_macros:
         _one_macro(layout, result.layer_macros, found, warnings)
-    _match_keyboard(layout, found, warnings, layout_macro)
+    try:
+        _match_keyboard(layout, found, warnings, layout_macro)
+    except KeyboardMismatch as mismatch:
+        macro = layout.layout_macro
+        if not result.unseen_headers or found is None or not macro or found.resolve_layout_name(macro) is not None:
+            raise
+        # LAYOUT_mitosis_wrapper(...): a userspace's wrapper, which QMK expands to the board's macro.
+        raise KeyboardMismatch(
+            f"{macro} is not a layout of {found.name}: most likely a wrapper macro from "
+            f"{' or '.join(result.unseen_headers)}, which keyconf cannot see, so the keys it lays out are unknown",
+            path, hint=IN_PLACE_HINT,
+        ) from mismatch
     _leave_out_encoders_the_board_lacks(layout, found, warnings)
     return Imported(layout, KEYMAP_C, found, warnings)
 

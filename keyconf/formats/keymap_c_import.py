@@ -70,6 +70,11 @@ _USER_RANGE = frozenset({"SAFE_RANGE", "QK_USER"})
 _OLD_RANGE_SUFFIX = "_SAFE_RANGE"
 # Headers QMK itself provides: names from them are keyconf's to know; any other quoted
 # include is the user's own (a userspace), which keyconf cannot see.
+# What a user can do about a keymap.c whose keys are in headers it includes but keyconf lacks.
+IN_PLACE_HINT = (
+    "import the keymap.c where it lives in your repository checkout (keyconf reads the headers beside it, "
+    "users/<name>/ and the keyboards folders, as QMK's build does), or copy those #defines into the keymap.c"
+)
 _QMK_HEADER_PREFIXES = ("keymap_", "sendstring_", "quantum", "action", "process_", "keycode")
 _QMK_HEADERS = frozenset(
     """version.h eeconfig.h print.h debug.h timer.h wait.h host.h report.h raw_hid.h os_detection.h
@@ -95,6 +100,17 @@ class KeymapC:
     # When layers use layout macros of different sizes (read with mixed_macros): each layer's
     # macro (None: a layer the file left out). Their keys are still in that macro's order.
     layer_macros: list[str | None] = field(default_factory=list)
+    # The user's own headers the file includes that keyconf could not read (a userspace).
+    unseen_headers: list[str] = field(default_factory=list)
+
+
+def _names_keycode(name: str) -> bool:
+    """Whether QMK names a keycode `name` (KC_LPRN, an alias of a shifted key, included)."""
+    try:
+        REGISTRY.parse(name)
+        return True
+    except KeycodeError:
+        return False
 
 
 def _names_keymaps(tokens: list[Token]) -> bool:
@@ -287,16 +303,14 @@ class _Reader:
             unseen = self._unseen_macros([t for entry in entries for t in entry.value])
             counts = {n: [layer.name for layer in layers if layer is not None and len(layer.keys) == n]
                       for n in sorted(lengths)}
-            raise FormatError(
-                "layers have different key counts: "
-                + ", ".join(f"{n} ({', '.join(names[:3])}{'…' if len(names) > 3 else ''})"
-                            for n, names in counts.items())
-                + (f"; {unseen}" if unseen else ""),
-                self.path,
-                entries[0].line,
-                hint="copy their #defines into the keymap.c, or import it from the folder where QMK builds it"
-                if unseen else "one layout macro takes one number of keys: QMK cannot build this either",
-            )
+            shown_counts = ", ".join(f"{n} ({', '.join(names[:3])}{'…' if len(names) > 3 else ''})"
+                                     for n, names in counts.items())
+            if unseen:
+                raise FormatError(f"{unseen}: the keys of keymaps[] are in that code, not in this file (read "
+                                  f"without it, the layers have different key counts: {shown_counts})",
+                                  self.path, entries[0].line, hint=IN_PLACE_HINT)
+            raise FormatError(f"layers have different key counts: {shown_counts}", self.path, entries[0].line,
+                              hint="one layout macro takes one number of keys: QMK cannot build this either")
         key_count = lengths.pop()
         full_layers: list[Layer] = []
         for index, maybe in enumerate(layers):
@@ -330,8 +344,10 @@ class _Reader:
         if carried.code is not None:
             layout.c_source = CSource(code=carried.code)
         self.warnings += carried.warnings
+        unread = [h for h in (self._header_name(d.text) for d in self.includes) if h and not _is_qmk_header(h)
+                  and (self.headers is None or h not in self.headers.read)]
         return KeymapC(layout, self.warnings, [c.name for c in layout.custom_keycodes], macro_keycodes,
-                       self.layer_macros)
+                       self.layer_macros, unread)
 
     # -- SEND_STRING macros ------------------------------------------------------------------
 
@@ -891,6 +907,10 @@ class _Reader:
             )
         if len(value) < 3 or value[0].kind != "ident" or not value[1].is_("("):
             t = value[0] if value else Token("punct", "", entry.line, 1)
+            unseen = self._unseen_macros(entry.value) if value and value[0].kind == "ident" else ""
+            if unseen:
+                raise FormatError(f"{unseen}: the layers of keymaps[] are in that code, not in this file",
+                                  self.path, t.line, t.column, hint=IN_PLACE_HINT)
             raise FormatError(
                 f"expected a layout macro call like LAYOUT_xxx(...), found `{render(value[:6])}`",
                 self.path,
@@ -906,14 +926,16 @@ class _Reader:
             if not arg:
                 before = args[number - 2][-1] if number > 1 and args[number - 2] else value[1]
                 unseen = self._unseen_macros(entry.value)
+                if unseen:
+                    raise FormatError(f"{unseen}: the keys of keymaps[] are in that code, not in this file (read "
+                                      f"without it, key {number} of {value[0].text}(...) is empty)",
+                                      self.path, before.line, before.column, hint=IN_PLACE_HINT)
                 raise FormatError(
-                    f"key {number} of {value[0].text}(...) is empty (two commas in a row?)"
-                    + (f"; {unseen}" if unseen else ""),
+                    f"key {number} of {value[0].text}(...) is empty (two commas in a row?)",
                     self.path,
                     before.line,
                     before.column,
-                    hint="QMK cannot build an empty argument either" if not unseen else
-                    "copy their #defines into the keymap.c, or import it from the folder where QMK builds it",
+                    hint="QMK cannot build an empty argument either",
                 )
             keys.append(self._keycode_text(arg, symbols))
         return value[0].text, keys
@@ -927,16 +949,19 @@ class _Reader:
                  and not t.text.startswith("LAYOUT") and not _is_keycode_function(t.text)]
         # Row names a wrapper fills in (`QWERTY_L1`): nothing here or in QMK knows them.
         names += [t.text for i, t in enumerate(tokens) if t.kind == "ident" and t.text not in self.defines
-                  and (i + 1 == len(tokens) or not tokens[i + 1].is_("(")) and REGISTRY.get(t.text) is None
+                  and (i + 1 == len(tokens) or not tokens[i + 1].is_("(")) and not _names_keycode(t.text)
                   and t.text not in self.enum_values and t.text not in self.custom_keycode_names
-                  and not t.text.startswith("LAYOUT")][:6]
+                  and not t.text.startswith("LAYOUT")]
+        names = list(dict.fromkeys(names))
         if not names:
             return ""
+        more = len(names) - 4
+        names = names[:4]
         headers = [h for h in (self._header_name(d.text) for d in self.includes) if h and not _is_qmk_header(h)]
         where = f"from {' or '.join(headers)}, which keyconf cannot see" if headers else "defined nowhere in the file"
         called = {t.text for i, t in enumerate(tokens[:-1]) if tokens[i + 1].is_("(")}
-        shown = ", ".join(f"{n}(...)" if n in called else n for n in dict.fromkeys(names))
-        return f"{shown} {'is a macro' if len(set(names)) == 1 else 'are macros'} {where}"
+        shown = ", ".join(f"{n}(...)" if n in called else n for n in names) + (f" and {more} more" if more > 0 else "")
+        return f"{shown} {'is a macro' if len(names) == 1 else 'are macros'} {where}"
 
     def _keycode_text(self, tokens: list[Token], symbols: dict[str, str]) -> str:
         tokens = unwrap_parentheses(tokens)

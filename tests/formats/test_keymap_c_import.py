@@ -325,8 +325,16 @@ const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
     with pytest.raises(FormatError) as caught:
         read(text)
     message = caught.value.message
-    assert message.startswith("layers have different key counts: 3 (layer0), 4 (layer1)")
-    assert "QWERTY_L1, QWERTY_R1 are macros from krig.h, which keyconf cannot see" in message
+    # One message: what is missing and where it is; the key counts it causes come last.
+    assert message.startswith("QWERTY_L1, QWERTY_R1 are macros from krig.h, which keyconf cannot see: the keys of")
+    assert message.endswith("layers have different key counts: 3 (layer0), 4 (layer1))")
+    assert caught.value.hint is not None and "repository checkout" in caught.value.hint
+    # Layers made by an X-macro of the header (`FOR_EACH_LAYER` calling the file's `DO(LAYER)`) say the
+    # same, not 'expected a layout macro call'.
+    with pytest.raises(FormatError) as caught:
+        read('#include "ramo.h"\nconst uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {\n'
+             "#define DO(L) [L] = LAYOUT(L##_1, L##_2),\n    FOR_EACH_LAYER\n#undef DO\n};")
+    assert caught.value.message.startswith("FOR_EACH_LAYER is a macro from ramo.h, which keyconf cannot see")
     # An empty argument says where it is (unicorne's `_______, ,_______ _______`).
     text = "const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {\n    [0] = LAYOUT(\n" \
            "        KC_A, KC_B,\n        KC_C, , KC_D),\n};"
@@ -464,3 +472,20 @@ const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
 };"""
     result = read(text)
     assert result.layout.layers[0].keys == ["HB_MOD", "JS_0", "JS_1", "JS_2"]
+
+
+def test_a_layout_wrapper_from_an_unseen_header_is_named_as_such() -> None:
+    # A mitosis userspace: LAYOUT_mitosis_wrapper(...) and its row names come from the user's header.
+    from keyconf.formats.format_error import KeyboardMismatch
+    from keyconf.formats.interchange import import_text
+
+    text = """#include QMK_KEYBOARD_H
+#include "naughty.h"
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+    [0] = LAYOUT_crkbd_wrapper(QWERTY_L1, QWERTY_R1, THUMBS),
+};"""
+    with pytest.raises(KeyboardMismatch) as caught:
+        import_text(text, "keymap.c", keyboard=load_bundled("crkbd/rev1"), format="keymap.c")
+    assert caught.value.message.startswith("LAYOUT_crkbd_wrapper is not a layout of crkbd/rev1: most likely a "
+                                           "wrapper macro from naughty.h, which keyconf cannot see")
+    assert caught.value.hint is not None and "repository checkout" in caught.value.hint
