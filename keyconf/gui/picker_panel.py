@@ -102,7 +102,10 @@ class KeycapTileDelegate(QStyledItemDelegate):
         super().__init__(parent)
         # Tiles drawn once and reused: the window repaints the picker often (scrolling, hover,
         # the window's own repaints) and a tile only changes with its state and the palette.
+        # A tile is kept from its second paint on: the first paint draws straight onto the list,
+        # as making ~90 pixmaps for the window's first frame cost more (~6 ms) than drawing.
         self._tiles: dict[tuple[object, ...], QPixmap] = {}
+        self._painted_once: set[tuple[object, ...]] = set()
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _ModelIndex) -> None:
         # QStyle's Python type, with its enums, costs ~7 ms to make: the keyboard's first paint,
@@ -119,6 +122,18 @@ class KeycapTileDelegate(QStyledItemDelegate):
         ratio = painter.device().devicePixelRatioF() if painter.device() is not None else 1.0
         key = (entry.code, entry.legend, entry.group, dark, selected, hovered, rect.width(), rect.height(), ratio)
         tile = self._tiles.get(key)
+        if tile is None and key not in self._painted_once:
+            if len(self._painted_once) > MAX_TILES:
+                self._painted_once.clear()
+            self._painted_once.add(key)
+            painter.save()
+            painter.translate(rect.topLeft())
+            try:
+                self._paint_tile(painter, entry, QRectF(0, 0, rect.width(), rect.height()), option, dark,
+                                 selected, hovered)
+            finally:
+                painter.restore()
+            return
         if tile is None:
             if len(self._tiles) > MAX_TILES:
                 self._tiles.clear()
