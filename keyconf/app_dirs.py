@@ -15,6 +15,8 @@ APP_NAME = "keyconf"
 
 @dataclass(frozen=True)
 class AppDirs:
+    """Where keyconf keeps the user's settings, data, backups, logs and cache."""
+
     config: Path  # settings (keyconf.ini: recent files, window state)
     data: Path  # user data
     backups: Path  # copies of layouts and device keymaps taken before overwriting them

@@ -35,6 +35,8 @@ class CommandError(Exception):
 
 @dataclass(frozen=True)
 class Subcommand:
+    """One `keyconf NAME` command: its arguments and what runs it."""
+
     name: str
     help: str
     add_arguments: Callable[[argparse.ArgumentParser], None]

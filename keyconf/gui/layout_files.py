@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class OpenedLayout:
+    """A layout read from a file (or made new), with its keyboard, ready for the window."""
+
     layout: Layout
     keyboard: Keyboard
     path: Path | None

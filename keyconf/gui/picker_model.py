@@ -85,6 +85,8 @@ MAX_RECENT = 24
 
 @dataclass(frozen=True)
 class PickerEntry:
+    """One tile of the keycode picker."""
+
     code: str  # the keycode text assigned when picked
     legend: str
     description: str = ""

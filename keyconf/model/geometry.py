@@ -26,6 +26,8 @@ _NEW_ROW_RISE = 0.95
 
 @dataclass(frozen=True)
 class BoundingBox:
+    """The smallest rectangle around some keys, in key units."""
+
     left: float
     top: float
     right: float

@@ -24,6 +24,8 @@ class SecondaryRect:
 
 @dataclass(frozen=True)
 class Key:
+    """One key of a physical arrangement, in key units (KLE's x, y, w, h and rotation)."""
+
     x: float
     y: float
     w: float = 1.0
@@ -63,6 +65,8 @@ class LayoutOption:
 
 @dataclass(frozen=True)
 class Encoder:
+    """A rotary encoder of the board, by index; x and y place its knob when the definition does."""
+
     index: int
     x: float | None = None
     y: float | None = None

@@ -122,12 +122,16 @@ class CSource:
 
 @dataclass
 class EncoderAction:
+    """What one encoder sends on a layer, turned counter-clockwise and clockwise."""
+
     ccw: str = "KC_TRNS"
     cw: str = "KC_TRNS"
 
 
 @dataclass
 class Layer:
+    """A named layer: a keycode per key slot, and an action per encoder."""
+
     name: str
     keys: list[str]
     encoders: list[EncoderAction] = field(default_factory=list)

@@ -19,6 +19,8 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True)
 class Problem:
+    """One finding about a layout, with where it is (model path, file, line) and a fix."""
+
     severity: Severity
     message: str
     hint: str | None = None

@@ -20,6 +20,8 @@ EMPTY_NAMES = frozenset({"KC_NO", "XXXXXXX"})
 
 @dataclass(frozen=True)
 class KeycapFace:
+    """What one keycap shows: legends, colour group, and whether it is transparent, empty or invalid."""
+
     tap: str = ""
     hold: str = ""
     group: str = ""
@@ -34,6 +36,8 @@ class KeycapFace:
 
 @dataclass(frozen=True)
 class EncoderFace:
+    """What an encoder's two turns show."""
+
     ccw: KeycapFace
     cw: KeycapFace
 

@@ -67,12 +67,16 @@ def family_for_group(group: str) -> str:
 
 @dataclass(frozen=True)
 class CapColours:
+    """The two colours of one keycap."""
+
     top: str  # the face the legend is printed on
     side: str  # the skirt around it
 
 
 @dataclass(frozen=True)
 class KeycapPalette:
+    """The colours of the board, its keycaps and their states, light or dark."""
+
     dark: bool
     background: str
     plate: str

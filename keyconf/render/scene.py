@@ -57,6 +57,8 @@ class KeyShape:
 
 @dataclass(frozen=True)
 class KeyboardScene:
+    """A board laid out in pixels: the shapes to draw and the size they take."""
+
     shapes: tuple[KeyShape, ...]
     width: float
     height: float

@@ -52,6 +52,8 @@ MAX_TEXT = 512  # longer text is not a keycode; refuse before doing any work
 
 @dataclass(frozen=True)
 class Token:
+    """One lexical piece of keycode text and where it starts (for error columns)."""
+
     kind: str  # "num", "ident", "(", ")", ",", "|", "end"
     text: str
     pos: int
