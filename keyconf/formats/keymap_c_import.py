@@ -13,6 +13,7 @@ included); layer and tap-dance identifiers become layout names. C code (function
 from __future__ import annotations
 
 import collections
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ from keyconf.formats.qmk_config_h import read_config_h
 from keyconf.formats.send_string_c import NotAMacro, send_string_steps
 from keyconf.model.keycodes import REGISTRY, KeycodeError
 from keyconf.model.keycodes.keyboard_keycodes import header_keycode
+from keyconf.model.keycodes.languages import host_languages
 from keyconf.model.keycodes.removed import REMOVED_KEYCODES
 from keyconf.model.layout import (
     Combo,
@@ -79,7 +81,8 @@ _QMK_HEADER_PREFIXES = ("keymap_", "sendstring_", "quantum", "action", "process_
 _QMK_HEADERS = frozenset(
     """version.h eeconfig.h print.h debug.h timer.h wait.h host.h report.h raw_hid.h os_detection.h
     transactions.h split_util.h rgb_matrix.h rgblight.h led.h oled_driver.h encoder.h pointing_device.h
-    send_string.h keymap_us.h config.h progmem.h util.h color.h caps_word.h repeat_key.h analog.h audio.h
+    send_string.h keymap_us.h keymap_steno.h keymap_introspection.h keymap_common.h config.h progmem.h util.h
+    color.h caps_word.h repeat_key.h analog.h audio.h
     i2c_master.h spi_master.h ws2812.h eeprom.h gpio.h matrix.h keyboard.h layer_lock.h secure.h
     leader.h tap_dance.h combo.h autocorrect.h os_detection.h deferred_exec.h haptic.h""".split()
 )
@@ -1387,7 +1390,16 @@ def _kept_for_later(define: Define) -> bool:
 
 def _is_qmk_header(name: str) -> bool:
     base = name.rsplit("/", 1)[-1]
+    if base.startswith(("keymap_", "sendstring_")):
+        # QMK's language headers, not a user's own (keymap_french_propergol.h of a userspace).
+        return base in _QMK_HEADERS or base in _qmk_language_headers()
     return base in _QMK_HEADERS or base.startswith(_QMK_HEADER_PREFIXES)
+
+
+@functools.cache
+def _qmk_language_headers() -> frozenset[str]:
+    languages = host_languages().values()
+    return frozenset(h for language in languages for h in (language.header, language.sendstring_header) if h)
 
 
 def _is_feature_flag(name: str) -> bool:

@@ -489,3 +489,27 @@ const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
     assert caught.value.message.startswith("LAYOUT_crkbd_wrapper is not a layout of crkbd/rev1: most likely a "
                                            "wrapper macro from naughty.h, which keyconf cannot see")
     assert caught.value.hint is not None and "repository checkout" in caught.value.hint
+
+
+def test_a_modifier_around_a_header_name_is_kept_as_written() -> None:
+    # Kawamashi's crkbd: PG_Z is `#define PG_Z KC_W` in the user's own language header, unseen here.
+    from keyconf.compiler.export import keymap_c_sources
+    from keyconf.formats.interchange import import_text
+    from keyconf.model.validation import validate
+
+    keyboard = load_bundled("ferris/sweep")
+    keys = ", ".join(["C(PG_Z)", "LCS(PG_Z)", "PG_Z"] + ["KC_A"] * 31)
+    text = f"""#include QMK_KEYBOARD_H
+#include "keymap_french_propergol.h"
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {{ [0] = LAYOUT({keys}) }};"""
+    imported = import_text(text, "keymap.c", keyboard=keyboard, format="keymap.c")
+    layout = imported.layout
+    assert layout.layers[0].keys[:3] == ["C(PG_Z)", "LCS(PG_Z)", "PG_Z"]
+    assert [p.message for p in validate(layout, keyboard) if p.is_error] == []
+    keymap_c = keymap_c_sources(layout, keyboard)["keymap.c"]
+    assert "LCTL(PG_Z)" in keymap_c and '#include "keymap_french_propergol.h"' in keymap_c
+    # A name that no header vouches for still must be a basic keycode inside C().
+    from keyconf.model.keycodes import REGISTRY, KeycodeError
+
+    with pytest.raises(KeycodeError):
+        REGISTRY.parse("C(TO(1))")

@@ -300,7 +300,10 @@ class Parser:
         inner = self.expr()
         if inner.op == OP_MODS and inner.inner is not None:
             return Keycode(OP_MODS, mods=mods | inner.mods, inner=inner.inner)
-        if not self.is_basic(inner):
+        user = self.ctx.custom(inner.name or "") if inner.op == OP_CUSTOM else None
+        if not self.is_basic(inner) and not (user is not None and user.header):
+            # (A header's name, `C(PG_Z)` with `#define PG_Z KC_W` in a language header, is the
+            # header's basic keycode as far as anyone here can tell: QMK builds it with the header.)
             raise KeycodeError(f"{func}() wraps a basic keycode (KC_A ... KC_RGUI)", start)
         return Keycode(OP_MODS, mods=mods, inner=inner)
 
