@@ -64,6 +64,7 @@ def _table() -> tuple[dict[str, tuple[str, int]], dict[str, tuple[str, int]], li
     return keyboards, headers, data["sets"]
 
 
+@cache
 def _keycodes(header: str, index: int) -> tuple[KeyboardKeycode, ...]:
     return tuple(
         KeyboardKeycode(int(k["index"]), str(k["name"]), tuple(str(a) for a in k["aliases"]),
