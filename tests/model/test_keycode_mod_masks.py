@@ -162,3 +162,11 @@ def test_validation_reports_unknown_override_modifier() -> None:
     assert len(problems) == 1
     assert problems[0].location == ("key_overrides", 0, "negative_mods", 0)
     assert "MOD_MASK_SC" in problems[0].message
+
+
+def test_mod_bit_of_a_modifier_key_is_its_bit() -> None:
+    # A lulu keymap's key override: ko_make_with_layers(MOD_BIT(KC_RCTL), KC_W, LCTL(KC_BSPC), ...).
+    assert parse_mod_mask("MOD_BIT(KC_RCTL)") == 0x10
+    assert parse_mod_mask("MOD_BIT(KC_LSFT) | MOD_BIT(KC_RIGHT_SHIFT)") == 0x22
+    with pytest.raises(ModsError):
+        parse_mod_mask("MOD_BIT(KC_A)")

@@ -12,6 +12,8 @@ bits, 0x22). `parse_mod_mask`/`mod_mask_names` read and write those; `parse_mods
 
 from __future__ import annotations
 
+import re
+
 LCTL, LSFT, LALT, LGUI = 0x01, 0x02, 0x04, 0x08
 RCTL, RSFT, RALT, RGUI = 0x10, 0x20, 0x40, 0x80
 LEFT_MASK, RIGHT_MASK = 0x0F, 0xF0
@@ -191,6 +193,8 @@ def parse_mod_mask(text: str) -> int:
             mask |= MOD_MASK_NAMES[name]
         elif name in MOD_BIT_NAMES:
             mask |= MOD_BIT_NAMES[name]
+        elif (bit := _mod_bit_of_keycode(name)) is not None:
+            mask |= bit
         elif name in MOD_NAMES:
             mask |= MOD_NAMES[name]
         elif _is_number(name):
@@ -201,6 +205,25 @@ def parse_mod_mask(text: str) -> int:
         else:
             raise ModsError(_unknown(name))
     return mask
+
+
+# The modifier keys' names (KC_LCTL is 0xE0 … KC_RGUI 0xE7) by their bit in an 8-bit mask.
+_MODIFIER_KEYS: dict[str, int] = {
+    name: bit
+    for names, bit in (
+        (("LCTL", "LCTRL", "LEFT_CTRL"), LCTL), (("LSFT", "LSHIFT", "LEFT_SHIFT"), LSFT),
+        (("LALT", "LOPT", "LEFT_ALT"), LALT), (("LGUI", "LCMD", "LWIN", "LEFT_GUI"), LGUI),
+        (("RCTL", "RCTRL", "RIGHT_CTRL"), RCTL), (("RSFT", "RSHIFT", "RIGHT_SHIFT"), RSFT),
+        (("RALT", "ROPT", "ALGR", "RIGHT_ALT"), RALT), (("RGUI", "RCMD", "RWIN", "RIGHT_GUI"), RGUI),
+    )
+    for name in (f"KC_{n}" for n in names)
+}  # fmt: skip
+
+
+def _mod_bit_of_keycode(text: str) -> int | None:
+    """`MOD_BIT(KC_RCTL)`, QMK's macro for a modifier key's bit (1 << (KC_RCTL & 7)): that bit."""
+    found = re.fullmatch(r"MOD_BIT\s*\(\s*(KC_\w+)\s*\)", text.strip())
+    return _MODIFIER_KEYS.get(found.group(1)) if found else None
 
 
 def mod_mask_names(mask: int) -> list[str]:
