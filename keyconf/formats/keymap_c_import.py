@@ -72,6 +72,8 @@ _USER_RANGE = frozenset({"SAFE_RANGE", "QK_USER"})
 _OLD_RANGE_SUFFIX = "_SAFE_RANGE"
 # Headers QMK itself provides: names from them are keyconf's to know; any other quoted
 # include is the user's own (a userspace), which keyconf cannot see.
+# Old QMK's layout macros that paste KC_ before each key (`LAYOUT_kc(A, LGUI)`), removed in 2021.
+_KC_PASTING = re.compile(r"LAYOUT_kc(_\w+)?|KC_KEYMAP|KEYMAP_kc(_\w+)?")
 # What a user can do about a keymap.c whose keys are in headers it includes but keyconf lacks.
 IN_PLACE_HINT = (
     "import the keymap.c where it lives in your repository checkout (keyconf reads the headers beside it, "
@@ -234,6 +236,7 @@ class _Reader:
         self.renamed: dict[str, str] = {}  # C identifier -> layout name (layers, tap dances)
         self.functions: list[str] = []
         self.bare_designator_noted = False
+        self.kc_pasting_noted = False
         self.header_tap_dances: list[str] = []  # TD(name)s numbered by a header's enum, not this file
         self.statements: list[list[Token]] = [self.tokens[a:b] for a, b in iter_statements(self.tokens)]
 
@@ -924,6 +927,9 @@ class _Reader:
         if end != len(value):
             t = value[end]
             raise FormatError(f"unexpected `{t.text}` after the layout macro call", self.path, t.line, t.column)
+        macro = value[0].text
+        if _KC_PASTING.fullmatch(macro) and macro not in self.defines:
+            macro, args = self._kc_pasted(macro, args, keep)
         keys: list[str] = []
         for number, arg in enumerate(args, start=1):
             if not arg:
@@ -941,7 +947,24 @@ class _Reader:
                     hint="QMK cannot build an empty argument either",
                 )
             keys.append(self._keycode_text(arg, symbols))
-        return value[0].text, keys
+        return macro, keys
+
+    def _kc_pasted(self, macro: str, args: list[list[Token]], keep: frozenset[str]) -> tuple[str, list[list[Token]]]:
+        """QMK's `LAYOUT_kc(LGUI, A, NAV)` (board headers defined it until QMK removed it in 2021):
+        each key is `KC_##key`, through the board's LAYOUT; the file's `#define KC_NAV ...` apply."""
+        plain = re.sub(r"^KC_KEYMAP$", "KEYMAP", macro).replace("_kc", "", 1)
+        if not self.kc_pasting_noted:
+            self.kc_pasting_noted = True
+            self.warnings.append(f"{macro}(...) is old QMK's {plain}(...) that puts KC_ before each key (boards "
+                                 f"defined it until 2021): read as {plain} with KC_ keys")
+        kept = keep | frozenset(n for n, d in self.defines.items() if _kept_for_later(d))
+        pasted: list[list[Token]] = []
+        for arg in args:
+            if len(arg) == 1 and arg[0].kind in ("ident", "number") and not arg[0].text.startswith("KC_"):
+                name = Token("ident", f"KC_{arg[0].text}", arg[0].line, arg[0].column)
+                arg = expand([name], self.defines, kept)
+            pasted.append(arg)
+        return plain, pasted
 
     def _unseen_macros(self, tokens: list[Token]) -> str:
         """Names called like macros in `tokens` (before expansion) that neither this file nor QMK

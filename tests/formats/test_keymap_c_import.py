@@ -513,3 +513,20 @@ const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {{ [0] = LAYOUT({ke
 
     with pytest.raises(KeycodeError):
         REGISTRY.parse("C(TO(1))")
+
+
+def test_old_qmk_layout_kc_pastes_kc_before_each_key() -> None:
+    # A 2019 crkbd keymap: LAYOUT_kc came from crkbd.h (QMK removed it in 2021); KC_ aliases are the file's.
+    text = """#define _QWERTY 0
+#define _NUMSYM 1
+#define KC_NUTAB LT(_NUMSYM, KC_TAB)
+#define KC______ KC_TRNS
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+  [_QWERTY] = LAYOUT_kc(LCTRL, Q, 1, NUTAB),
+  [_NUMSYM] = LAYOUT_kc(_____, _____, _____, _____),
+};"""
+    result = read(text)
+    assert result.layout.layout_macro == "LAYOUT"
+    assert result.layout.layers[0].keys == ["KC_LCTRL", "KC_Q", "KC_1", "LT(numsym, KC_TAB)"]
+    assert result.layout.layers[1].keys == ["KC_TRNS"] * 4
+    assert any("LAYOUT_kc(...) is old QMK's LAYOUT(...)" in w for w in result.warnings)
