@@ -153,7 +153,7 @@ def _run_gui(
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
-    set_app_identity(app)
+    set_app_identity(app, icon=not ns.screenshot)  # a picture has no title bar to show it
     if ns.dark or ns.light:
         from keyconf.gui.theme import apply_palette
 
@@ -249,9 +249,9 @@ def open_editor(
     return window
 
 
-def set_app_identity(app: object) -> None:
-    """Names, the desktop entry (Wayland matches windows to it) and the icon."""
-    from PySide6.QtGui import QIcon
+def set_app_identity(app: object, *, icon: bool = True) -> None:
+    """Names, the desktop entry (Wayland matches windows to it) and the icon (loading it, with
+    Qt's SVG icon plugin, takes ~2 ms of CPU and more of waiting)."""
     from PySide6.QtWidgets import QApplication
 
     from keyconf import APP_ID
@@ -261,6 +261,10 @@ def set_app_identity(app: object) -> None:
     app.setOrganizationName("keyconf")
     app.setApplicationDisplayName("keyconf")
     app.setDesktopFileName(APP_ID)
+    if not icon:
+        return
+    from PySide6.QtGui import QIcon
+
     from keyconf.resources import resource_path
 
     try:
