@@ -32,11 +32,10 @@ from keyconf.model.keyboard import LayoutMacro
 from keyconf.model.keycodes import REGISTRY
 from keyconf.model.keycodes import mods as modbits
 from keyconf.model.keycodes.languages import host_language
-from keyconf.model.layout import Combo, KeyOverride, Layout, Macro, TapDance, keycode_context
+from keyconf.model.layout import MAX_MACRO_DELAY_MS, Combo, KeyOverride, Layout, Macro, TapDance, keycode_context
 
 T = TypeVar("T")
 
-_MAX_DELAY_MS = 60_000
 
 GESTURES = ("tap", "hold", "double_tap", "tap_hold")
 
@@ -500,8 +499,8 @@ class _Generator:
                 raise SourceProblem("a text step holds a string", ref)
             return c_string_literal(send_string_text(value, ref))
         if kind == "delay":
-            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _MAX_DELAY_MS:
-                raise SourceProblem(f"a delay is a whole number of milliseconds, 0 to {_MAX_DELAY_MS}", ref)
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_MACRO_DELAY_MS:
+                raise SourceProblem(f"a delay is a whole number of milliseconds, 0 to {MAX_MACRO_DELAY_MS}", ref)
             return f"SS_DELAY({value})"
         if kind in ("tap", "down", "up"):
             keys = [value] if isinstance(value, str) else value

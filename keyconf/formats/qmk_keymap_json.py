@@ -20,7 +20,7 @@ from keyconf.formats.document_limits import MAX_TABLE_ENTRIES, too_many
 from keyconf.formats.format_error import FormatError, check_keycode_layers, json_field_error, parse_json
 from keyconf.formats.layer_names import default_layer_name
 from keyconf.model.keycodes.languages import host_language
-from keyconf.model.layout import CustomKeycode, EncoderAction, Layer, Layout, Macro, MacroStep
+from keyconf.model.layout import MAX_MACRO_DELAY_MS, CustomKeycode, EncoderAction, Layer, Layout, Macro, MacroStep
 from keyconf.model.qmk_settings import settings_from_config
 
 # Keys of qmk.keymap.v1 (and Configurator's additions) that a keyconf layout takes in.
@@ -229,8 +229,9 @@ def _macro(items: Any, index: int, fail: Any, warnings: list[str]) -> Macro:
         action = item["action"]
         if action == "delay":
             duration = item.get("duration")
-            if isinstance(duration, bool) or not isinstance(duration, int) or duration < 0:
-                raise fail("macros", f"macros[{index}]: a delay needs a whole-number `duration` in milliseconds")
+            if isinstance(duration, bool) or not isinstance(duration, int) or not 0 <= duration <= MAX_MACRO_DELAY_MS:
+                raise fail("macros", f"macros[{index}]: a delay needs a whole-number `duration` in milliseconds, "
+                           f"0 to {MAX_MACRO_DELAY_MS}")
             steps.append(MacroStep("delay", duration))
         elif action == "beep":
             warnings.append(f"macro {index}: a beep has no place in a keyconf macro and was left out")

@@ -52,6 +52,7 @@ from keyconf.formats.named_keycodes import SAVE_KEY, names_out
 from keyconf.model.keyboard import Keyboard
 from keyconf.model.keycodes import KeycodeError, ModsError, Numbering, ParseContext, mod_mask_names, parse_mod_mask
 from keyconf.model.layout import (
+    MAX_MACRO_DELAY_MS,
     Combo,
     EncoderAction,
     KeyOverride,
@@ -170,9 +171,9 @@ def read_vil(text: str, path: str | Path | None = None) -> VialSave:
                 error = fail("macro", f"macro[{mi}] has an unknown action {action[0]!r}")
                 error.hint = "Vial writes text, tap, down, up and delay"
                 raise error
-            if action[0] == "delay" and not all(isinstance(a, int) and not isinstance(a, bool) and 0 <= a <= 65535
-                                                for a in action[1:]):
-                raise fail("macro", f"macro[{mi}]: a delay is a number of milliseconds, 0 to 65535")
+            if action[0] == "delay" and not all(isinstance(a, int) and not isinstance(a, bool)
+                                                and 0 <= a <= MAX_MACRO_DELAY_MS for a in action[1:]):
+                raise fail("macro", f"macro[{mi}]: a delay is a number of milliseconds, 0 to {MAX_MACRO_DELAY_MS}")
     save.tap_dances = _list_field(data, "tap_dance", fail)
     for ti, entry in enumerate(save.tap_dances):
         if not isinstance(entry, list) or len(entry) != 5:

@@ -39,6 +39,7 @@ from keyconf.model.keyboard import Keyboard, LayoutMacro
 from keyconf.model.keycodes.languages import host_language, host_languages
 from keyconf.model.layout import (
     FORMAT_VERSION,
+    MAX_MACRO_DELAY_MS,
     Combo,
     CSource,
     CustomKeycode,
@@ -488,7 +489,9 @@ class _Reader:
             return MacroStep("text", self.text(value, value_path, "macro text", allow_empty=True)
                              if not isinstance(value, Scalar) else str(value))
         if kind == "delay":
-            return MacroStep("delay", self.integer(value, value_path, "a macro delay (milliseconds)", 0, 60000))
+            return MacroStep(
+                "delay", self.integer(value, value_path, "a macro delay (milliseconds)", 0, MAX_MACRO_DELAY_MS)
+            )
         if kind in ("tap", "down", "up"):
             if isinstance(value, list):
                 codes = [self.keycode(v, (*value_path, k)) for k, v in enumerate(value)]

@@ -25,6 +25,9 @@ FORMAT_VERSION = 1
 MacroStepKind = Literal["text", "tap", "down", "up", "delay"]
 
 
+MAX_MACRO_DELAY_MS = 60_000  # a macro's pause: a minute at most in a layout (QMK's SS_DELAY holds 65535)
+
+
 @dataclass
 class MacroStep:
     """One step of a macro.

@@ -1,0 +1,36 @@
+"""A macro pause longer than a layout holds is refused where the imported file says it
+(found by bench/fuzz.py keymap.json: the import read it, then could not write the layout)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from keyconf.formats.format_error import FormatError
+from keyconf.formats.interchange import import_text
+from keyconf.formats.qmk_keymap_json import read_keymap_json
+from keyconf.formats.vial_vil import read_vil
+from keyconf.model.layout import MAX_MACRO_DELAY_MS
+
+
+def keymap_json(duration: int) -> str:
+    return json.dumps({"keyboard": "crkbd/rev1", "layout": "LAYOUT_split_3x6_3",
+                       "layers": [["KC_A"] * 42], "macros": [["hi", {"action": "delay", "duration": duration}]]},
+                      indent=1)
+
+
+def test_keymap_json_delay_up_to_the_limit_is_read_beyond_it_refused_at_its_line() -> None:
+    assert read_keymap_json(keymap_json(MAX_MACRO_DELAY_MS)).layout.macros[0].steps[1].value == MAX_MACRO_DELAY_MS
+    text = keymap_json(MAX_MACRO_DELAY_MS + 1)
+    with pytest.raises(FormatError, match=f"0 to {MAX_MACRO_DELAY_MS}") as caught:
+        import_text(text, "fuzz.json", format="keymap.json")
+    assert caught.value.line == text.splitlines().index(' "macros": [') + 1
+
+
+def test_vial_delay_beyond_the_limit_is_refused_at_its_line() -> None:
+    text = json.dumps({"version": 1, "uid": 1, "vial_protocol": 6, "layout": [[["KC_A"]]],
+                       "macro": [[["delay", MAX_MACRO_DELAY_MS + 1]]]})
+    with pytest.raises(FormatError, match=f"0 to {MAX_MACRO_DELAY_MS}") as caught:
+        read_vil(text)
+    assert caught.value.line == 1
