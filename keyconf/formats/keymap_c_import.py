@@ -42,7 +42,7 @@ from keyconf.formats.keymap_c_names import plan_names
 from keyconf.formats.layer_names import default_layer_name, layout_name_for_c_identifier
 from keyconf.formats.qmk_config_h import read_config_h
 from keyconf.formats.send_string_c import NotAMacro, send_string_steps
-from keyconf.model.keycodes import REGISTRY, KeycodeError
+from keyconf.model.keycodes import REGISTRY, KeycodeError, format_mods, from_qmk5
 from keyconf.model.keycodes.keyboard_keycodes import header_keycode
 from keyconf.model.keycodes.languages import host_languages
 from keyconf.model.keycodes.removed import REMOVED_KEYCODES
@@ -65,6 +65,9 @@ MAX_KEYMAP_C_CHARS = 256 * 1024
 _LAYER_ARGUMENT = frozenset({"MO", "TG", "TO", "DF", "OSL", "TT", "PDF", "LT", "LM", "TD"})
 # Layer keys whose value keeps the layer number in its low bits (QK_TO, QK_MOMENTARY, ...: 0x52X0).
 _LAYER_KEYS = frozenset({"MO", "TG", "TO", "DF", "OSL", "TT", "PDF"})
+# Calls taking QMK's 5-bit MOD_ modifiers, and which argument holds them.
+_MODS_ARGUMENT = {"MT": 0, "OSM": 0, "LM": 1}
+_MODIFIER_BITS = ("MOD_LCTL", "MOD_LSFT", "MOD_LALT", "MOD_LGUI", "MOD_RCTL", "MOD_RSFT", "MOD_RALT", "MOD_RGUI")
 _TAP_DANCE_TYPES = ("tap_dance_action_t", "qk_tap_dance_action_t")
 # Where custom keycode enums start. SAFE_RANGE is QK_USER in QMK since 0.19; the rest were
 # keyboard-level range ends in older QMK, where a keymap's own keycodes now start at SAFE_RANGE.
@@ -1000,7 +1003,8 @@ class _Reader:
                              and i + 1 < len(tokens) and (tokens[i + 1].is_(",") or tokens[i + 1].is_(")")))
             if t.text in symbols and (names_a_layer or t.text not in self.enum_values):
                 renamed.append(Token(t.kind, symbols[t.text], t.line, t.column))
-            elif not names_a_layer and t.text in self.enum_values and REGISTRY.get(t.text) is None:
+            elif (not names_a_layer and t.text in self.enum_values and REGISTRY.get(t.text) is None
+                  and not (i + 1 < len(tokens) and tokens[i + 1].is_("("))):  # `LT(` calls LT() even with an enum LT
                 # An enum constant where a keycode goes (`LT(FN, BASE)`, BASE = 0 of the layer
                 # enum) is its number, as C reads it: here KC_NO.
                 renamed.append(Token("number", f"0x{self.enum_values[t.text] & 0xFFFF:04X}", t.line, t.column))
@@ -1012,7 +1016,56 @@ class _Reader:
         for t in renamed:
             if t.kind in ("string", "char") or (t.kind == "punct" and t.text in "{};="):
                 raise FormatError(f"`{render(tokens)}` is not a keycode expression", self.path, t.line, t.column)
+        renamed = self._modifier_keys_as_mods(renamed)
         return self._computed_keycode(render(self._layer_key_as_layer(renamed)), renamed)
+
+    def _modifier_keys_as_mods(self, tokens: list[Token]) -> list[Token]:
+        """`MT(KC_LALT, KC_SPC)`: a modifier KEY where QMK wants MOD_ bits. QMK's macro keeps the low
+        5 bits of its value (KC_LALT is 0xE2: MOD_LSFT), so the key is what those bits say; written
+        so, with a warning, since the user most likely meant MOD_LALT."""
+        out = list(tokens)
+        for i in range(len(out) - 3, -1, -1):
+            t = out[i]
+            if not (t.kind == "ident" and t.text in _MODS_ARGUMENT and out[i + 1].is_("(")):
+                continue
+            args, _ = split_call_arguments(out, i + 1)
+            which = _MODS_ARGUMENT[t.text]
+            if len(args) <= which or len(args[which]) != 1 or args[which][0].text.startswith("MOD_"):
+                continue
+            key = args[which][0]
+            if key.text.startswith("KC_"):
+                value = self._keycode_value([key])
+                if value is None or not 0xE1 <= value <= 0xE7:
+                    continue
+                meant = f"write {_MODIFIER_BITS[value - 0xE0]} for that modifier"
+            else:
+                try:  # a number of the file's (`MT(NUMP, KC_ENT)`, NUMP a custom keycode or a layer)
+                    values = {**self.enum_values, **self.custom_values}
+                    value = IntExpression(expand([key], self.late_defines), values).evaluate()
+                except (ValueError, FormatError):
+                    continue
+                meant = "LT() holds a layer; a custom keycode is handled in C"
+            if not value & 0x1F:
+                tap = self._keycode_value(args[1]) if t.text == "MT" and len(args) == 2 else None
+                if tap is None:
+                    continue
+                # `MT(SYMB, KC_ENT)`, SYMB = SAFE_RANGE: no modifier bits at all; QMK builds a bare
+                # mod-tap value, which C code catches (`case MT(SYMB, KC_ENT):`). Kept as that value.
+                raw = f"0x{0x2000 | (tap & 0xFF):04X}"
+                self.warnings.append(f"line {key.line}: MT({key.text}, …) holds no modifier (QMK keeps the low 5 "
+                                     f"bits of {key.text}, all 0): kept as QMK's value {raw}, for the C code that "
+                                     "catches it")
+                end = next(j for j, u in enumerate(out) if u is args[-1][-1]) + 1 if args[-1] else i + 2
+                out[i:end + 1] = [Token("number", raw, t.line, t.column)]
+                continue
+            mods = format_mods(from_qmk5(value & 0x1F))
+            self.warnings.append(
+                f"line {key.line}: {t.text}() takes MOD_ modifiers, but gets {key.text}: QMK keeps the low 5 bits of "
+                f"its value, {mods}, so that is what the key holds ({meant})"
+            )
+            position = next(j for j, u in enumerate(out) if u is key)
+            out[position:position + 1] = tokenize(mods, self.path, key.line)
+        return out
 
     def _computed_keycode(self, text: str, tokens: list[Token]) -> str:
         """A key written as C arithmetic (`SAFE_RANGE + 2`, from a macro numbering keys in a

@@ -530,3 +530,25 @@ const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
     assert result.layout.layers[0].keys == ["KC_LCTRL", "KC_Q", "KC_1", "LT(numsym, KC_TAB)"]
     assert result.layout.layers[1].keys == ["KC_TRNS"] * 4
     assert any("LAYOUT_kc(...) is old QMK's LAYOUT(...)" in w for w in result.warnings)
+
+
+def test_a_modifier_key_or_number_where_mt_wants_mod_bits_is_what_qmk_makes_of_it() -> None:
+    # A corne keymap: MT(KC_LALT, KC_SPC) meant Alt; QMK keeps KC_LALT's low 5 bits (0xE2: MOD_LSFT).
+    text = """enum custom_keycodes { SYMB = SAFE_RANGE, NUMP };
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+    [0] = LAYOUT(MT(KC_LALT, KC_SPC), MT(NUMP, KC_ENT), MT(SYMB, KC_ENT), MT(MOD_LALT, KC_A)),
+};"""
+    result = read(text)
+    assert result.layout.layers[0].keys == ["MT(MOD_LSFT, KC_SPC)", "MT(MOD_LCTL, KC_ENT)", "0x2028",
+                                            "MT(MOD_LALT, KC_A)"]
+    assert any("gets KC_LALT" in w and "write MOD_LALT" in w for w in result.warnings)
+    assert any("MT(SYMB, …) holds no modifier" in w for w in result.warnings)
+
+
+def test_an_enum_constant_named_like_a_keycode_function_does_not_replace_its_calls() -> None:
+    # A sofle keymap's unicode enum has a member LT (for '<'); LT(4, KC_TAB) still calls QMK's LT().
+    text = """enum unicode_names { GT, LT };
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+    [0] = LAYOUT(LT(1, KC_TAB)), [1] = LAYOUT(KC_TRNS),
+};"""
+    assert read(text).layout.layers[0].keys == ["LT(1, KC_TAB)"]
