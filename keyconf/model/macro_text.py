@@ -19,10 +19,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from keyconf.model.keycodes import REGISTRY, KeycodeError, KeycodeRegistry
-from keyconf.model.layout import MacroStep, MacroStepKind
+from keyconf.model.layout import MAX_MACRO_DELAY_MS, MacroStep, MacroStepKind
 from keyconf.model.problems import TextError
-
-MAX_DELAY_MS = 65535
 
 
 class MacroTextError(TextError):
@@ -82,8 +80,8 @@ def _block(body: str, offset: int, reg: KeycodeRegistry) -> MacroStep:
         raise MacroTextError("empty {} in macro text", offset - 1)
     if stripped.isdigit():
         delay = int(stripped)
-        if delay > MAX_DELAY_MS:
-            raise MacroTextError(f"delay {delay} ms is longer than {MAX_DELAY_MS} ms", offset)
+        if delay > MAX_MACRO_DELAY_MS:
+            raise MacroTextError(f"delay {delay} ms is longer than {MAX_MACRO_DELAY_MS} ms", offset)
         return MacroStep("delay", delay)
     kind: MacroStepKind = "tap"
     lead = len(body) - len(body.lstrip())

@@ -12,6 +12,7 @@ from keyconf.formats.interchange import import_text
 from keyconf.formats.qmk_keymap_json import read_keymap_json
 from keyconf.formats.vial_vil import read_vil
 from keyconf.model.layout import MAX_MACRO_DELAY_MS
+from keyconf.model.macro_text import MacroTextError, parse_macro_text
 
 
 def keymap_json(duration: int) -> str:
@@ -34,3 +35,11 @@ def test_vial_delay_beyond_the_limit_is_refused_at_its_line() -> None:
     with pytest.raises(FormatError, match=f"0 to {MAX_MACRO_DELAY_MS}") as caught:
         read_vil(text)
     assert caught.value.line == 1
+
+
+def test_via_macro_text_holds_the_layouts_delays_only() -> None:
+    """VIA's notation (saves and the window's macro editor) read delays up to 65535 ms, which a
+    layout then could not save."""
+    assert parse_macro_text(f"a{{{MAX_MACRO_DELAY_MS}}}")[1].value == MAX_MACRO_DELAY_MS
+    with pytest.raises(MacroTextError, match=f"longer than {MAX_MACRO_DELAY_MS} ms"):
+        parse_macro_text(f"a{{{MAX_MACRO_DELAY_MS + 1}}}")
