@@ -9,22 +9,34 @@
 
 Run: QT_QPA_PLATFORM=offscreen python bench/gui_start.py [--runs N]
 
-Figures (2 shared cores, load average 4-6 while measuring; two runs of 9 pairs each, the code of
-the session start and of now alternated, both with this script; "pairs" = median of pair ratios):
-                              before (a9d6b28)            now
-  first paint, pairs          2.63x, 2.75x                2.31x, 2.37x
-  first paint, CPU            2.65x, 2.63x (410-496 ms)   2.37x, 2.31x (420-451 ms)
-  screenshot process, pairs   3.14x, 3.16x                2.73x, 2.53x
-  screenshot process, CPU     2.93x, 3.01x                2.59x, 2.50x
-  layer switch, cold          30.1, 43.8 ms               18.1, 25.5 ms
-  layer switch, warm p95      4.75, 6.00 ms               4.65, 9.05 ms (medians 0.4-0.5 ms)
-First paint CPU alone, 16 alternated starts each: 426 ms before, 371 ms now (wall 1295 / 1032 ms).
+Figures (2 shared cores; --runs 15, the code of ea848f6 and of e7cc4ef run one after the other
+with this script, twice: first at load average 3, then at 5; "pairs" = median of pair ratios;
+e7cc4ef also holds the other work landed since ea848f6, e.g. keyboard keycodes in the registry):
+                              before (ea848f6)                 now (e7cc4ef)
+  first paint, wall           2.43x, 2.32x (pairs 2.37, 2.51)  2.20x, 2.27x (pairs 2.25, 2.32)
+  first paint, CPU            2.36x, 2.32x (355, 378 ms)       2.22x, 2.25x (350, 423 ms)
+  screenshot process, wall    2.49x, 2.75x (pairs 2.50, 2.62)  2.06x, 2.19x (pairs 2.08, 2.26)
+  screenshot process, CPU     2.47x, 2.33x (490, 543 ms)       2.05x, 2.04x (423, 474 ms)
+  layer switch, cold          7.6, 15.3 ms                     10.1, 15.8 ms
+  layer switch, warm p95      0.67, 4.52 ms                    0.73, 4.59 ms (medians 0.4 ms)
+(An earlier session, a9d6b28 -> ea848f6, pairs: first paint 2.63-2.75x -> 2.31-2.37x, screenshot
+3.14x -> 2.53-2.73x.)
+What made the screenshot cheaper: the process ends once the picture is written (os._exit; Python's
+teardown of Qt and ~500 modules was ~40-80 ms of CPU); the window is painted once, by grab(), with
+its updates off until then (the show and the settling repaints were ~60 ms); no window icon.
+Both starts: Qt classes only dialogs need (QMessageBox, QFileDialog, QStyle, the Build... dialog)
+are imported where used, as PySide6 makes a class's Python type with all its enums on first use
+(211 enums before the first paint instead of 254); picker tiles are cached from their second
+paint; docstrings on 16 dataclasses (Python 3.11 makes one with inspect.signature otherwise).
 Warm switches are one image copy; their p95 on a busy machine is the scheduler's, not keyconf's.
-Cold switch CPU (60 switches, in-process): 11.2 ms before the cached cap outlines, 8.2 ms after;
-and the other layers are now drawn ahead once the board is still, so a user's first switch is warm.
-The start is still above 2x: what remains is mostly fixed cost of PySide6 for the ~60 Qt classes a
-real window touches (the first use of the `Qt` namespace alone took 63-88 ms on this busy machine),
-the model's dataclasses and PyYAML's import: none of it device, flash, compiler or catalogue code.
+The first paint is still above 2x. What remains (CPU, measured apart): the `Qt` namespace's 93
+enums made on its first use (~21 ms; the bare window never touches `Qt`), the window's other Qt
+classes (~30 ms of types and enums), ~50 dataclasses of the model, render and window (~30 ms in
+Python 3.11), PyYAML's import (~15 ms, mostly its regexes), the keycode registry (~12 ms with its
+data), PySide6 reading the source of each of ~48 modules imported after it (~8-14 ms, looking for
+`from __feature__`), and the window's own widgets and first frame. None of it device, flash,
+compiler or catalogue code; keyconf.device.demo (the --demo board names; it imports nothing of keyconf) and
+catalogue.board_cache/resolve (finding the layout's keyboard, from the board cache) excepted.
 """
 
 from __future__ import annotations
