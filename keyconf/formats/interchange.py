@@ -327,8 +327,20 @@ def _import_keymap_c(
         _match_keyboard(layout, found, warnings, layout_macro)
     except KeyboardMismatch as mismatch:
         macro = layout.layout_macro
-        if not result.unseen_headers or found is None or not macro or found.resolve_layout_name(macro) is not None:
+        if not result.unseen_headers or found is None or not macro:
             raise
+        if found.resolve_layout_name(macro) is not None:
+            # The key count is off, and keys hold names of the user's unseen header: rows of a userspace
+            # (`HRML(LEFT_ROW2(_BASE))`), each standing for several keys.
+            names = [c.name for c in layout.custom_keycodes if c.external]
+            if not names:
+                raise
+            shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+            raise KeyboardMismatch(
+                f"{mismatch.message}: the keys hold names from {' or '.join(result.unseen_headers)}, which keyconf "
+                f"cannot see ({shown}), and some most likely stand for several keys (a userspace's rows)",
+                path, hint=IN_PLACE_HINT,
+            ) from mismatch
         # LAYOUT_mitosis_wrapper(...): a userspace's wrapper, which QMK expands to the board's macro.
         raise KeyboardMismatch(
             f"{macro} is not a layout of {found.name}: most likely a wrapper macro from "

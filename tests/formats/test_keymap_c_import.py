@@ -552,3 +552,20 @@ const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
     [0] = LAYOUT(LT(1, KC_TAB)), [1] = LAYOUT(KC_TRNS),
 };"""
     assert read(text).layout.layers[0].keys == ["LT(1, KC_TAB)"]
+
+
+def test_a_key_count_off_by_rows_from_an_unseen_header_names_the_header() -> None:
+    from keyconf.formats.format_error import KeyboardMismatch
+    from keyconf.formats.interchange import import_text
+
+    text = """#include QMK_KEYBOARD_H
+#include "mine.h"
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+    [0] = LAYOUT_split_3x6_3(ROW_L1, ROW_R1, ROW_L2, ROW_R2, ROW_L3, ROW_R3, THUMBS),
+};"""
+    with pytest.raises(KeyboardMismatch) as caught:
+        import_text(text, "keymap.c", keyboard=load_bundled("crkbd/rev1"), format="keymap.c")
+    message = caught.value.message
+    assert message.startswith("layer layer0 has 7 keys, but crkbd/rev1 LAYOUT_split_3x6_3 has 42: the keys hold "
+                              "names from mine.h, which keyconf cannot see (ROW_L1, ROW_R1, ROW_L2, ROW_R2 and 3 more)")
+    assert caught.value.hint is not None and "repository checkout" in caught.value.hint
