@@ -830,12 +830,12 @@ class _Reader:
         first_unresolved = next((i for i, e in enumerate(entries) if e.designator is not None
                                  and len(e.designator) == 1 and e.designator[0].text in unresolved), len(entries))
         resolved_first = entries[:first_unresolved]
-        if (unresolved and len(set(unresolved)) == len(unresolved)
-                and len(unresolved) == len(entries) - len(resolved_first)
+        if (unresolved and len(unresolved) == len(entries) - len(resolved_first)
                 and all(e.designator is not None and self._resolvable(e.designator) for e in resolved_first)):
             # The layer enum (or its last names) lives in a header this file includes: number those
             # layers in order, after the ones this file numbers.
             start = max((self._int(e.designator) for e in resolved_first if e.designator is not None), default=-1) + 1
+            unresolved = list(dict.fromkeys(unresolved))  # a layer given twice is one layer (the later counts)
             self.warnings.append(
                 f"layer names {', '.join(unresolved)} are defined outside this file; "
                 f"numbered them {'from ' + str(start) + ' ' if start else ''}in the order keymaps[] lists them"

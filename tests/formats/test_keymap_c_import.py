@@ -569,3 +569,13 @@ const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
     assert message.startswith("layer layer0 has 7 keys, but crkbd/rev1 LAYOUT_split_3x6_3 has 42: the keys hold "
                               "names from mine.h, which keyconf cannot see (ROW_L1, ROW_R1, ROW_L2, ROW_R2 and 3 more)")
     assert caught.value.hint is not None and "repository checkout" in caught.value.hint
+
+
+def test_header_layer_names_given_twice_are_one_layer() -> None:
+    text = """#include "layers.h"
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+    [ALPHA] = LAYOUT(MO(MOUSE)), [MOUSE] = LAYOUT(KC_1), [NUM] = LAYOUT(KC_2), [MOUSE] = LAYOUT(KC_3),
+};"""
+    result = read(text)
+    assert result.layout.layer_names == ["alpha", "mouse", "num"]
+    assert [layer.keys for layer in result.layout.layers] == [["MO(mouse)"], ["KC_3"], ["KC_2"]]
