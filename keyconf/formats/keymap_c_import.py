@@ -1038,13 +1038,15 @@ class _Reader:
                 if value is None or not 0xE1 <= value <= 0xE7:
                     continue
                 meant = f"write {_MODIFIER_BITS[value - 0xE0]} for that modifier"
-            else:
+            elif key.kind == "ident":
                 try:  # a number of the file's (`MT(NUMP, KC_ENT)`, NUMP a custom keycode or a layer)
                     values = {**self.enum_values, **self.custom_values}
                     value = IntExpression(expand([key], self.late_defines), values).evaluate()
                 except (ValueError, FormatError):
                     continue
                 meant = "LT() holds a layer; a custom keycode is handled in C"
+            else:
+                continue  # a number: the modifier bits themselves, read as such
             if not value & 0x1F:
                 tap = self._keycode_value(args[1]) if t.text == "MT" and len(args) == 2 else None
                 if tap is None:

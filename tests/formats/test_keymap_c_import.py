@@ -579,3 +579,13 @@ const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
     result = read(text)
     assert result.layout.layer_names == ["alpha", "mouse", "num"]
     assert [layer.keys for layer in result.layout.layers] == [["MO(mouse)"], ["KC_3"], ["KC_2"]]
+
+
+def test_modifier_bits_by_number_stay_quiet() -> None:
+    text = """#define MY_MODS 0x03
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+    [0] = LAYOUT(MT(MY_MODS, KC_A), OSM(0x02)),
+};"""
+    result = read(text)
+    assert result.layout.layers[0].keys == ["MT(0x03, KC_A)", "OSM(0x02)"]
+    assert not any("takes MOD_ modifiers" in w for w in result.warnings)
