@@ -19,6 +19,11 @@ e7cc4ef also holds the other work landed since ea848f6, e.g. keyboard keycodes i
   screenshot process, CPU     2.47x, 2.33x (490, 543 ms)       2.05x, 2.04x (423, 474 ms)
   layer switch, cold          7.6, 15.3 ms                     10.1, 15.8 ms
   layer switch, warm p95      0.67, 4.52 ms                    0.73, 4.59 ms (medians 0.4 ms)
+Again with 28fa256 (the icons of an empty problems list no longer loaded, spec versions parsed
+once), load average 3-4, ea848f6 / 28fa256 / 28fa256 / ea848f6: first paint CPU 2.36x, 2.24x,
+2.33x, 2.43x; screenshot CPU 2.44x, 2.09x, 2.09x, 2.42x (wall pairs 2.65x, 2.14x, 2.04x, 2.53x);
+warm layer switch p95 8.84, 5.31, 4.94, 4.97 ms.
+The ratios move by ~0.1 between runs on this shared machine; compare alternated runs, not single ones.
 (An earlier session, a9d6b28 -> ea848f6, pairs: first paint 2.63-2.75x -> 2.31-2.37x, screenshot
 3.14x -> 2.53-2.73x.)
 What made the screenshot cheaper: the process ends once the picture is written (os._exit; Python's
