@@ -76,7 +76,7 @@ _OLD_RANGE_SUFFIX = "_SAFE_RANGE"
 # Headers QMK itself provides: names from them are keyconf's to know; any other quoted
 # include is the user's own (a userspace), which keyconf cannot see.
 # Old QMK's layout macros that paste KC_ before each key (`LAYOUT_kc(A, LGUI)`), removed in 2021.
-_KC_PASTING = re.compile(r"LAYOUT_kc(_\w+)?|KC_KEYMAP|KEYMAP_kc(_\w+)?")
+_KC_PASTING = re.compile(r"LAYOUT_(?:kc|KC)(_\w+)?|KC_KEYMAP|KEYMAP_kc(_\w+)?|KC_LAYOUT(_\w+)?")
 # What a user can do about a keymap.c whose keys are in headers it includes but keyconf lacks.
 IN_PLACE_HINT = (
     "import the keymap.c where it lives in your repository checkout (keyconf reads the headers beside it, "
@@ -955,15 +955,18 @@ class _Reader:
     def _kc_pasted(self, macro: str, args: list[list[Token]], keep: frozenset[str]) -> tuple[str, list[list[Token]]]:
         """QMK's `LAYOUT_kc(LGUI, A, NAV)` (board headers defined it until QMK removed it in 2021):
         each key is `KC_##key`, through the board's LAYOUT; the file's `#define KC_NAV ...` apply."""
-        plain = re.sub(r"^KC_KEYMAP$", "KEYMAP", macro).replace("_kc", "", 1)
+        plain = re.sub(r"^KC_(KEYMAP|LAYOUT)", r"\1", macro).replace("_kc", "", 1).replace("_KC", "", 1)
         if not self.kc_pasting_noted:
             self.kc_pasting_noted = True
             self.warnings.append(f"{macro}(...) is old QMK's {plain}(...) that puts KC_ before each key (boards "
                                  f"defined it until 2021): read as {plain} with KC_ keys")
         kept = keep | frozenset(n for n, d in self.defines.items() if _kept_for_later(d))
         pasted: list[list[Token]] = []
-        for arg in args:
-            if len(arg) == 1 and arg[0].kind in ("ident", "number") and not arg[0].text.startswith("KC_"):
+        for number, arg in enumerate(args):
+            if not arg:  # `KC_##` of nothing: the file's `#define KC_ KC_TRNS`, the idiom's blank key
+                where = args[number - 1][-1] if number and args[number - 1] else Token("ident", "", 0, 0)
+                arg = expand([Token("ident", "KC_", where.line, where.column)], self.defines, kept)
+            elif len(arg) == 1 and arg[0].kind in ("ident", "number") and not arg[0].text.startswith("KC_"):
                 name = Token("ident", f"KC_{arg[0].text}", arg[0].line, arg[0].column)
                 arg = expand([name], self.defines, kept)
             pasted.append(arg)

@@ -589,3 +589,15 @@ const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
     result = read(text)
     assert result.layout.layers[0].keys == ["MT(0x03, KC_A)", "OSM(0x02)"]
     assert not any("takes MOD_ modifiers" in w for w in result.warnings)
+
+
+def test_kc_pasting_layouts_take_a_blank_key_as_the_files_kc_define() -> None:
+    # A lily58 keymap: LAYOUT_KC(...) with `#define KC_ KC_TRNS` for blank keys and `KC_xx KC_NO`.
+    text = """#define KC_ KC_TRNS
+#define KC_xx KC_NO
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+  [0] = LAYOUT_KC(xx, Q, , SCLN),
+};"""
+    result = read(text)
+    assert result.layout.layout_macro == "LAYOUT"
+    assert result.layout.layers[0].keys == ["KC_NO", "KC_Q", "KC_TRNS", "KC_SCLN"]
