@@ -42,7 +42,7 @@ from keyconf.formats.keymap_c_names import plan_names
 from keyconf.formats.layer_names import default_layer_name, layout_name_for_c_identifier
 from keyconf.formats.qmk_config_h import read_config_h
 from keyconf.formats.send_string_c import NotAMacro, send_string_steps
-from keyconf.model.keycodes import REGISTRY, KeycodeError, format_mods, from_qmk5
+from keyconf.model.keycodes import MOD_WRAPPERS, REGISTRY, KeycodeError, format_mods, from_qmk5
 from keyconf.model.keycodes.keyboard_keycodes import header_keycode
 from keyconf.model.keycodes.languages import host_languages
 from keyconf.model.keycodes.removed import REMOVED_KEYCODES
@@ -1020,7 +1020,33 @@ class _Reader:
             if t.kind in ("string", "char") or (t.kind == "punct" and t.text in "{};="):
                 raise FormatError(f"`{render(tokens)}` is not a keycode expression", self.path, t.line, t.column)
         renamed = self._modifier_keys_as_mods(renamed)
-        return self._computed_keycode(render(self._layer_key_as_layer(renamed)), renamed)
+        text = self._computed_keycode(render(self._layer_key_as_layer(renamed)), renamed)
+        return self._modifiers_around_a_wide_keycode(text)
+
+    def _modifiers_around_a_wide_keycode(self, text: str) -> str:
+        """`LSFT(QK_MAKE)`: QMK's LSFT() ORs the Shift bit into any value, so a keycode wider than a
+        basic one becomes another keycode (QK_MAKE | 0x0200), most likely not what the user meant:
+        the key is that value, with a warning."""
+        found = re.fullmatch(r"([A-Z_]+)\((.+)\)", text)
+        if found is None or found.group(1) not in MOD_WRAPPERS:
+            return text
+        try:
+            REGISTRY.parse(text)
+            return text
+        except KeycodeError:
+            pass
+        try:
+            inner = REGISTRY.encode(REGISTRY.parse(found.group(2)))
+            bits = REGISTRY.encode(REGISTRY.parse(f"{found.group(1)}(KC_NO)"))
+        except KeycodeError:
+            return text
+        if inner <= 0xFF:
+            return text
+        value = REGISTRY.format(REGISTRY.decode((inner | bits) & 0xFFFF))
+        self.warnings.append(f"`{text}`: QMK's {found.group(1)}() ORs its modifier bits into {found.group(2)}, which "
+                             f"is wider than a basic keycode, so the key is {value}, not {found.group(2)} with the "
+                             "modifier held (that takes C code)")
+        return value
 
     def _modifier_keys_as_mods(self, tokens: list[Token]) -> list[Token]:
         """`MT(KC_LALT, KC_SPC)`: a modifier KEY where QMK wants MOD_ bits. QMK's macro keeps the low

@@ -601,3 +601,16 @@ const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
     result = read(text)
     assert result.layout.layout_macro == "LAYOUT"
     assert result.layout.layers[0].keys == ["KC_NO", "KC_Q", "KC_TRNS", "KC_SCLN"]
+
+
+def test_a_modifier_around_a_wide_keycode_is_the_value_qmk_makes() -> None:
+    # A corne keymap's `#define QK_FLSH LSFT(QK_MAKE)`: LSFT() ORs 0x0200 into QK_MAKE's value.
+    from keyconf.model.keycodes import REGISTRY
+
+    text = """#define QK_FLSH LSFT(QK_MAKE)
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = { [0] = LAYOUT(QK_FLSH, LSFT(KC_A)) };"""
+    result = read(text)
+    expected = REGISTRY.encode(REGISTRY.parse("QK_MAKE")) | 0x0200
+    assert REGISTRY.encode(REGISTRY.parse(result.layout.layers[0].keys[0])) == expected
+    assert result.layout.layers[0].keys[1] == "LSFT(KC_A)"
+    assert any("ORs its modifier bits into QK_MAKE" in w for w in result.warnings)
