@@ -1011,6 +1011,13 @@ class _Reader:
                 # An enum constant where a keycode goes (`LT(FN, BASE)`, BASE = 0 of the layer
                 # enum) is its number, as C reads it: here KC_NO.
                 renamed.append(Token("number", f"0x{self.enum_values[t.text] & 0xFFFF:04X}", t.line, t.column))
+            elif names_a_layer and tokens[i - 2].text != "TD" and t.text in self.custom_values:
+                # `MO(FN)` with FN a custom keycode, not the layer _FN: QMK keeps the low bits of its
+                # value as the layer (FN = SAFE_RANGE + 4 is layer 4), so that layer it is.
+                layer = self.custom_values[t.text] & (0x0F if tokens[i - 2].text in ("LT", "LM") else 0x1F)
+                self.warnings.append(f"`{tokens[i - 2].text}({t.text})`: {t.text} is a custom keycode, not a layer; "
+                                     f"QMK keeps the low bits of its value, so the key uses layer {layer}")
+                renamed.append(Token("number", str(layer), t.line, t.column))
             elif names_a_layer and tokens[i - 2].text == "TD" and t.text in self.enum_values:
                 # TD(X) of a dance whose table keyconf did not read: the number C gives X.
                 renamed.append(Token("number", str(self.enum_values[t.text]), t.line, t.column))

@@ -614,3 +614,15 @@ const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = { [0] = LAYOUT(QK_F
     assert REGISTRY.encode(REGISTRY.parse(result.layout.layers[0].keys[0])) == expected
     assert result.layout.layers[0].keys[1] == "LSFT(KC_A)"
     assert any("ORs its modifier bits into QK_MAKE" in w for w in result.warnings)
+
+
+def test_a_custom_keycode_where_a_layer_goes_is_the_layer_of_its_low_bits() -> None:
+    # A corne keymap: MO(FN) with FN the custom keycode SAFE_RANGE + 1, not the layer _FN.
+    text = """enum layers { _BASE, _FN };
+enum custom_keycodes { BASE = SAFE_RANGE, FN };
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+    [_BASE] = LAYOUT(MO(FN)), [_FN] = LAYOUT(KC_TRNS),
+};"""
+    result = read(text)
+    assert result.layout.layers[0].keys == ["MO(1)"]  # layer 1, _FN
+    assert any("`MO(FN)`: FN is a custom keycode, not a layer" in w for w in result.warnings)
