@@ -60,7 +60,7 @@ from keyconf.device.vial_sync import (
     write_entries,
 )
 from keyconf.model.keyboard import Keyboard, LayoutMacro
-from keyconf.model.layout import EncoderAction, Layer, Layout, Macro, MacroStep
+from keyconf.model.layout import EncoderAction, Layer, Layout, Macro, MacroStep, delay_steps
 from keyconf.model.qmk_settings import settings_from_vial
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
@@ -450,7 +450,7 @@ class KeymapSync:
                 if step.kind == "text":
                     model_steps.append(MacroStep("text", step.text))
                 elif step.kind == "delay":
-                    model_steps.append(MacroStep("delay", step.delay_ms))
+                    model_steps.extend(delay_steps(step.delay_ms))
                 else:
                     model_steps.append(MacroStep(step.kind, [self.codec.decode(k, names) for k in step.keycodes]))
             out.append(Macro(steps=model_steps))

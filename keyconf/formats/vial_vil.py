@@ -52,7 +52,7 @@ from keyconf.formats.named_keycodes import SAVE_KEY, names_out
 from keyconf.model.keyboard import Keyboard
 from keyconf.model.keycodes import KeycodeError, ModsError, Numbering, ParseContext, mod_mask_names, parse_mod_mask
 from keyconf.model.layout import (
-    MAX_MACRO_DELAY_MS,
+    MAX_BOARD_DELAY_MS,
     Combo,
     EncoderAction,
     KeyOverride,
@@ -60,6 +60,7 @@ from keyconf.model.layout import (
     Macro,
     MacroStep,
     TapDance,
+    delay_steps,
 )
 from keyconf.model.qmk_settings import VIAL_PACKED_PREFIX, settings_from_vial, vial_values
 
@@ -172,8 +173,8 @@ def read_vil(text: str, path: str | Path | None = None) -> VialSave:
                 error.hint = "Vial writes text, tap, down, up and delay"
                 raise error
             if action[0] == "delay" and not all(isinstance(a, int) and not isinstance(a, bool)
-                                                and 0 <= a <= MAX_MACRO_DELAY_MS for a in action[1:]):
-                raise fail("macro", f"macro[{mi}]: a delay is a number of milliseconds, 0 to {MAX_MACRO_DELAY_MS}")
+                                                and 0 <= a <= MAX_BOARD_DELAY_MS for a in action[1:]):
+                raise fail("macro", f"macro[{mi}]: a delay is a number of milliseconds, 0 to {MAX_BOARD_DELAY_MS}")
     save.tap_dances = _list_field(data, "tap_dance", fail)
     for ti, entry in enumerate(save.tap_dances):
         if not isinstance(entry, list) or len(entry) != 5:
@@ -338,7 +339,7 @@ def _macros(save: VialSave, kc: Any) -> list[Macro]:
             elif tag in ("down", "up"):
                 steps.append(MacroStep(tag, [kc(a) for a in args]))
             elif tag == "delay":
-                steps.append(MacroStep("delay", int(args[0]) if args else 0))
+                steps.extend(delay_steps(int(args[0]) if args else 0))
             else:
                 raise FormatError(f"unknown macro action {tag!r}", hint="Vial writes text, tap, down, up and delay")
         macros.append(Macro(steps))

@@ -42,6 +42,20 @@ class MacroStep:
     value: str | int | list[str]
 
 
+MAX_BOARD_DELAY_MS = 65_535  # the longest pause a board's or a Vial save's macro holds (16 bits)
+
+
+def delay_steps(ms: int) -> list[MacroStep]:
+    """A pause read from a board or a Vial save as layout steps: one over a minute becomes
+    consecutive pauses that add up to it (a layout holds a minute per step), so the macro keeps
+    its timing and the layout can still be saved. Past 16 bits is what no firmware holds: capped."""
+    ms = max(0, min(ms, MAX_BOARD_DELAY_MS))
+    steps = [MacroStep("delay", MAX_MACRO_DELAY_MS) for _ in range(ms // MAX_MACRO_DELAY_MS)]
+    if ms % MAX_MACRO_DELAY_MS or not steps:
+        steps.append(MacroStep("delay", ms % MAX_MACRO_DELAY_MS))
+    return steps
+
+
 @dataclass
 class Macro:
     """A macro bound to `QK_MACRO_<index>` (alias `MC_<index>`); `name` is optional, for people."""

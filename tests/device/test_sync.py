@@ -302,3 +302,18 @@ def test_live_mode_keeps_one_backup_for_the_session(tmp_path):
         assert result.backup == first
     assert len(list((tmp_path / "backups").glob("*.json"))) == 1
     assert load_backup(first).state.keymap.values() == original
+
+
+def test_a_pause_longer_than_a_layout_step_reads_as_pauses_that_add_up(tmp_path):
+    """A board's macro may hold a pause a layout step cannot (another tool wrote 65 s, or VIA's
+    digits say 99999): the read layout keeps the timing in steps of a minute and can be saved."""
+    from keyconf.formats.yaml_layout import dumps_layout, loads_layout
+    from keyconf.model.layout import MAX_MACRO_DELAY_MS
+
+    sim, sync = make(tmp_path, macro_count=2, macro_buffer_size=64)
+    sim.macros[:20] = b"a\x01\x0465000|\x00\x01\x0499999|\x00"
+    layout = sync.read_keymap()
+    first, second = layout.macros
+    assert first.steps == [MacroStep("text", "a"), MacroStep("delay", MAX_MACRO_DELAY_MS), MacroStep("delay", 5000)]
+    assert sum(int(step.value) for step in second.steps) == 65535  # past 16 bits no firmware holds: capped
+    assert loads_layout(dumps_layout(layout)).layout.macros == layout.macros
