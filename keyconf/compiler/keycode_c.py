@@ -101,6 +101,7 @@ class KeycodeC:
         self.features: set[str] = set()
         self.sends_custom_keycodes = False  # a tap dance presses a custom keycode
         self.c_tap_dances = False  # the layout's C code defines tap dances keys may name by number
+        self.c_unicode_map = False  # the layout's C code defines the unicode_map[] UM()/UP() index
 
     # -- parsing ---------------------------------------------------------------------------
 
@@ -172,6 +173,10 @@ class KeycodeC:
             return f"TD({self._tap_dance(keycode, ref)})"
         if op == OP_CUSTOM:
             return self.custom_name(keycode, ref)
+        if op in (OP_UNICODE_MAP, OP_UNICODE_PAIR) and self.c_unicode_map:
+            # The index of the unicode_map[] the layout's C code keeps (an imported keymap.c's).
+            self.features.add("UNICODEMAP_ENABLE")
+            return f"UM({keycode.number})" if op == OP_UNICODE_MAP else f"UP({keycode.number}, {keycode.number2})"
         if op in (OP_UNICODE_MAP, OP_UNICODE_PAIR):
             raise SourceProblem(
                 f"{op}() needs a unicode map, which keyconf layouts cannot define yet",

@@ -71,6 +71,7 @@ _C_TABLE_FEATURES = {
     "key_combos": "COMBO_ENABLE",
     "key_overrides": "KEY_OVERRIDE_ENABLE",
     "encoder_map": "ENCODER_MAP_ENABLE",
+    "unicode_map": "UNICODEMAP_ENABLE",
 }
 
 
@@ -114,6 +115,7 @@ class _Generator:
         self.wrap_process_record = bool(layout.macros) and "process_record_user" in self.c_functions
         self.c_tables = c_tables(self.c_code) if self.c_code else set()
         self.keycodes.c_tap_dances = "tap_dance_actions" in self.c_tables
+        self.keycodes.c_unicode_map = "unicode_map" in self.c_tables
         self.features: set[str] = set()
         self.config: dict[str, str | None] = {}
         self.grid: Grid = key_grid(macro_keys(macro.keys))

@@ -767,7 +767,7 @@ def defined_functions(text: str) -> set[str]:
         return set()
 
 
-_QMK_TABLES = ("tap_dance_actions", "key_combos", "key_overrides", "encoder_map")
+_QMK_TABLES = ("tap_dance_actions", "key_combos", "key_overrides", "encoder_map", "unicode_map")
 
 
 def c_tables(text: str) -> set[str]:

@@ -626,3 +626,20 @@ const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
     result = read(text)
     assert result.layout.layers[0].keys == ["MO(1)"]  # layer 1, _FN
     assert any("`MO(FN)`: FN is a custom keycode, not a layer" in w for w in result.warnings)
+
+
+def test_unicode_map_keys_build_with_the_files_own_unicode_map() -> None:
+    # A sofle keymap with Cyrillic letters: `enum unicode_names`, `unicode_map[]` and UP(lower, upper) keys.
+    from keyconf.compiler.export import keymap_c_sources
+    from keyconf.formats.interchange import import_text
+
+    keyboard = load_bundled("ferris/sweep")
+    keys = ", ".join(["UP(RU_A_L, RU_A_U)", "UM(RU_A_L)"] + ["KC_A"] * 32)
+    text = f"""#include QMK_KEYBOARD_H
+enum unicode_names {{ RU_A_L, RU_A_U }};
+const uint32_t PROGMEM unicode_map[] = {{ [RU_A_L] = 0x0430, [RU_A_U] = 0x0410 }};
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {{ [0] = LAYOUT({keys}) }};"""
+    layout = import_text(text, "keymap.c", keyboard=keyboard, format="keymap.c").layout
+    files = keymap_c_sources(layout, keyboard)
+    assert "UP(0, 1)," in files["keymap.c"] and "UM(0)," in files["keymap.c"]
+    assert "unicode_map[]" in files["keymap.c"] and "UNICODEMAP_ENABLE = yes" in files["rules.mk"]
