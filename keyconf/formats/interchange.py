@@ -190,15 +190,18 @@ def import_layout(
     finder: KeyboardFinder | None = None,
     embed_geometry: bool = False,
     format: str | None = None,
+    keyboard_name: str | None = None,
 ) -> Imported:
     """Read any importable layout file into a Layout.
 
-    `keyboard` (from --keyboard) overrides what the file says; `layout_macro` (from --layout)
+    `keyboard` (from --keyboard) overrides what the file says; `keyboard_name` is a --keyboard the
+    catalogue knows only as a folder of boards (`bastardkb/dilemma/3x5_2`: its keymaps build for
+    each), read as a keymap.c's path would be; `layout_macro` (from --layout)
     picks the layout macro for matrix-ordered saves; `embed_geometry` makes the layout carry
     the keyboard's geometry (for keyboards given as a definition file, not the catalogue).
     Raises FormatError (or LayoutFileError for YAML) naming the file and line."""
     return import_text(read_text(path), path, keyboard=keyboard, layout_macro=layout_macro, finder=finder,
-                       embed_geometry=embed_geometry, format=format)
+                       embed_geometry=embed_geometry, format=format, keyboard_name=keyboard_name)
 
 
 def import_text(
@@ -210,12 +213,16 @@ def import_text(
     finder: KeyboardFinder | None = None,
     embed_geometry: bool = False,
     format: str | None = None,
+    keyboard_name: str | None = None,
 ) -> Imported:
     """`import_layout` for text already read (`path` names it in messages and tells the format)."""
     finder = finder or NoKeyboards()
     fmt = format or sniff_format(path, text)
     try:
-        imported = _IMPORTERS[fmt](text, path, keyboard, layout_macro, finder)
+        if fmt == KEYMAP_C and keyboard is None and keyboard_name:
+            imported = _import_keymap_c(text, path, None, layout_macro, finder, name=keyboard_name)
+        else:
+            imported = _IMPORTERS[fmt](text, path, keyboard, layout_macro, finder)
     except FormatError as error:
         if error.line is None:
             error = _anchored(error, text, _ANCHORS.get(fmt, ""))
@@ -285,14 +292,18 @@ def _import_keymap_json(
     layout, warnings = result.layout, list(result.warnings)
     _set_host_language(layout, warnings)
     found = keyboard or (finder.by_name(layout.keyboard) if layout.keyboard else None)
+    if found is None and layout.keyboard:  # "keyboard": "bastardkb/dilemma/3x5_2", a folder of boards
+        keys = len(layout.layers[0].keys) if layout.layers else 0
+        found = _board_of_family(layout.keyboard, layout.layout_macro, keys, finder, warnings)
     _match_keyboard(layout, found, warnings, layout_macro)
     return Imported(layout, KEYMAP_JSON, found, warnings)
 
 
 def _import_keymap_c(
-    text: str, path: str | Path, keyboard: Keyboard | None, layout_macro: str | None, finder: KeyboardFinder
+    text: str, path: str | Path, keyboard: Keyboard | None, layout_macro: str | None, finder: KeyboardFinder,
+    name: str | None = None,
 ) -> Imported:
-    name = keyboard.name if keyboard is not None else keyboard_from_path(path) or ""
+    name = keyboard.name if keyboard is not None else name or keyboard_from_path(path) or ""
     config_h = _config_h_beside(path)
     result = read_keymap_c(text, path, name, config_h, mixed_macros=True)
     layout, warnings = result.layout, list(result.warnings)
@@ -423,11 +434,10 @@ def _board_of_family(
             continue
         current = board.resolve_layout_name(macro)
         if current is not None and board.layouts[current].key_count == keys:
-            others = len(boards) - 1
             warnings.append(
                 f"{folder} is a folder of {len(boards)} keyboards, and its keymaps build for each: read with "
-                f"{board.name}{f' (the other {others} have the same {macro})' if others else ''}"
-                if others else f"{folder} holds one keyboard: {board.name}"
+                f"{board.name}, the first with {macro} of {keys} keys (--keyboard chooses another)"
+                if len(boards) > 1 else f"{folder} holds one keyboard: {board.name}"
             )
             return board
     return None

@@ -254,3 +254,38 @@ def test_export_for_a_tree_uses_its_spec(no_tree: Path, capsys: pytest.CaptureFi
         pytest.skip("KEYCONF_TEST_QMK_HOME is not set (a qmk_firmware checkout)")
     assert main(["export", str(CORNE), "--format", "keymap.json", "--qmk-home", home, "-o", "c.json"]) == 0
     assert f"written for {Path(home)}" in capsys.readouterr().err
+
+
+DILEMMA_3X5_2 = """#include QMK_KEYBOARD_H
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+    [0] = LAYOUT_split_3x5_2(
+        KC_Q, KC_W, KC_E, KC_R, KC_T,    KC_Y, KC_U, KC_I,    KC_O,   KC_P,
+        KC_A, KC_S, KC_D, KC_F, KC_G,    KC_H, KC_J, KC_K,    KC_L,   KC_QUOT,
+        KC_Z, KC_X, KC_C, KC_V, KC_B,    KC_N, KC_M, KC_COMM, KC_DOT, KC_SLSH,
+                    KC_ESC, KC_SPC,      KC_ENT, KC_BSPC
+    ),
+};
+"""
+
+
+def test_import_with_a_folder_of_boards_as_keyboard(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--keyboard bastardkb/dilemma/3x5_2` names the folder a keymap is kept in (its keymaps build
+    for each board inside): the import reads it as it reads that keymap's path, with a warning."""
+    (work / "keymap.c").write_text(DILEMMA_3X5_2)
+    assert main(["import", "keymap.c", "--keyboard", "bastardkb/dilemma/3x5_2", "-o", "d.yaml"]) == 0
+    err = capsys.readouterr().err
+    assert "bastardkb/dilemma/3x5_2 is a folder of 2 keyboards" in err
+    assert load_layout(work / "d.yaml").layout.keyboard.startswith("bastardkb/dilemma/3x5_2/")
+    assert main(["import", "keymap.c", "--keyboard", "bastardkb/no_such_board", "-o", "x.yaml"]) == 2
+    assert "unknown keyboard bastardkb/no_such_board" in capsys.readouterr().err
+
+
+def test_keymap_json_naming_a_folder_of_boards_is_read_with_one_of_them(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    keys = ["KC_A"] * 34
+    (work / "dilemma.json").write_text(json.dumps(
+        {"keyboard": "bastardkb/dilemma/3x5_2", "layout": "LAYOUT_split_3x5_2", "layers": [keys]}))
+    assert main(["import", "dilemma.json", "-o", "d.yaml"]) == 0
+    assert "is a folder of 2 keyboards" in capsys.readouterr().err
+    assert load_layout(work / "d.yaml").layout.keyboard.startswith("bastardkb/dilemma/3x5_2/")
