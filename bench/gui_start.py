@@ -40,8 +40,8 @@ classes (~30 ms of types and enums), ~50 dataclasses of the model, render and wi
 Python 3.11), PyYAML's import (~15 ms, mostly its regexes), the keycode registry (~12 ms with its
 data), PySide6 reading the source of each of ~48 modules imported after it (~8-14 ms, looking for
 `from __feature__`), and the window's own widgets and first frame. None of it device, flash,
-compiler or catalogue code; keyconf.device.demo (the --demo board names; it imports nothing of keyconf) and
-catalogue.board_cache/resolve (finding the layout's keyboard, from the board cache) excepted.
+compiler or catalogue code, catalogue.board_cache/resolve (finding the layout's keyboard, from the board
+cache) excepted; the --demo board names live in keyconf/__init__.py, so no device code is imported.
 """
 
 from __future__ import annotations

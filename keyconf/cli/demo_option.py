@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from keyconf.device.demo import DEMO_BOARDS
+from keyconf import DEMO_BOARDS
 
 DEMO_BOARD_OPTION = "--demo-board"
 

@@ -18,7 +18,9 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # the names alone (DEMO_BOARDS) are wanted where start-up time counts
+from keyconf import DEMO_BOARDS
+
+if TYPE_CHECKING:
     from keyconf.device.simulated import SimulatedKeyboard, SimulatedVialKeyboard
     from keyconf.model.keyboard import Keyboard
     from keyconf.model.layout import Layout
@@ -26,7 +28,6 @@ if TYPE_CHECKING:  # the names alone (DEMO_BOARDS) are wanted where start-up tim
 DEMO_KEYBOARD = "planck/rev6"
 DEMO_LAYOUT = "demo/planck.yaml"
 DEMO_SERIAL = "KEYCONF-DEMO"
-DEMO_BOARDS = ("planck", "vial")  # `--demo BOARD`; the first is the default
 VIAL_DEMO_LAYOUT = "demo/vial.yaml"
 VIAL_DEMO_ROWS, VIAL_DEMO_COLS = 4, 12
 VIAL_DEMO_UNLOCK_POLLS = 10  # real firmware wants 50 polls (5 s); the demo is quicker
