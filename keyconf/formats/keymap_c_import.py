@@ -157,6 +157,10 @@ def read_keymap_c(
     return result
 
 
+_TD_NUMBER = re.compile(r"\bTD\((\d+)\)")
+_MAX_DYNAMIC_TAP_DANCES = 255  # Vial's tap dance slots are numbered in one byte
+
+
 def keyboard_from_path(path: str | Path) -> str | None:
     """`keyboards/<kb>/keymaps/<name>/keymap.c` tells the keyboard: `<kb>`."""
     parts = Path(path).resolve().parts if Path(path).exists() else Path(path).parts
@@ -241,6 +245,7 @@ class _Reader:
         self.bare_designator_noted = False
         self.kc_pasting_noted = False
         self.header_tap_dances: list[str] = []  # TD(name)s numbered by a header's enum, not this file
+        self.tap_dance_table = False  # the file has a tap_dance_actions[] (read, or kept as C)
         self.statements: list[list[Token]] = [self.tokens[a:b] for a, b in iter_statements(self.tokens)]
 
     # -- top level ---------------------------------------------------------------------------
@@ -333,7 +338,7 @@ class _Reader:
         self.consume_statement("keymaps")
         self._consume_layer_names(layer_idents, symbols)
         self._encoders(layout, symbols)
-        layout.tap_dances = tap_dances
+        layout.tap_dances = tap_dances or self._dynamic_tap_dances(layout)
         layout.combos = self._combos(symbols)
         layout.key_overrides = self._key_overrides(symbols, names)
         macro_keycodes = self._macros_from_process_record(layout)
@@ -1185,8 +1190,28 @@ class _Reader:
 
     # -- tap dances, combos, key overrides ---------------------------------------------------
 
+    def _dynamic_tap_dances(self, layout: Layout) -> list[TapDance]:
+        """Keys pressing TD(0), TD(1) … in a file with no `tap_dance_actions[]` at all: a Vial
+        keymap's dynamic tap dances (set in Vial and kept on the keyboard; QMK alone could not
+        link the file). The layout holds them as empty tap dances, so it validates and builds,
+        and says so."""
+        if self.tap_dance_table or self.header_tap_dances:
+            return []
+        used = {int(n) for layer in layout.layers for key in layer.keys for n in _TD_NUMBER.findall(key)}
+        if not used or max(used) > _MAX_DYNAMIC_TAP_DANCES:
+            return []
+        count = max(used) + 1
+        self.warnings.append(
+            f"keys use {', '.join(f'TD({n})' for n in sorted(used))}, but the file has no tap_dance_actions[]: in a "
+            f"Vial keymap they are Vial's tap dances, set in Vial and kept on the keyboard. The layout holds "
+            f"{count} empty tap dance{'s' if count != 1 else ''} (td0…): set them in keyconf's tap dance editor, "
+            "or read them from the keyboard (keyconf pull)"
+        )
+        return [TapDance(f"td{n}") for n in range(count)]
+
     def _tap_dances(self, symbols: dict[str, str]) -> tuple[list[TapDance], dict[str, str]]:
         body = self._find_array("tap_dance_actions", _TAP_DANCE_TYPES)
+        self.tap_dance_table = body is not None
         if body is None:
             return [], {}
         found: dict[int, TapDance] = {}
