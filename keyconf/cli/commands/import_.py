@@ -72,14 +72,14 @@ def run(args: argparse.Namespace) -> int:
                                f"languages: {', '.join(host_languages())}")
         layout.host_language = language.name
     respell_in_language(layout)
-    for warning in imported.warnings:
-        print(f"keyconf: warning: {warning}", file=sys.stderr)
-    if not layout.keyboard:
+    if not layout.keyboard:  # said alone: the import's notes are about a layout that is not written
         raise CommandError(
             f"{args.file} does not say which keyboard it is for",
             EXIT_USAGE,
             "pass --keyboard with the keyboard's QMK name (e.g. crkbd/rev1) or its definition file",
         )
+    for warning in imported.warnings:
+        print(f"keyconf: warning: {warning}", file=sys.stderr)
     output = args.output or str(default_output(Path(args.file)))
     target = Path(output)
     if output != "-" and target.exists() and not args.force:
