@@ -1042,11 +1042,8 @@ class _Reader:
         found = re.fullmatch(r"([A-Z_]+)\((.+)\)", text)
         if found is None or found.group(1) not in MOD_WRAPPERS:
             return text
-        try:
-            REGISTRY.parse(text)
+        if _parses(text):
             return text
-        except KeycodeError:
-            pass
         try:
             inner = REGISTRY.encode(REGISTRY.parse(found.group(2)))
             bits = REGISTRY.encode(REGISTRY.parse(f"{found.group(1)}(KC_NO)"))
@@ -1115,11 +1112,8 @@ class _Reader:
         range) is the keycode of its value, as the compiler computes it."""
         if not any(t.kind == "punct" and t.text in "+-|*<<>>" for t in tokens) or any(t.is_("(") for t in tokens):
             return text
-        try:
-            REGISTRY.parse(text)
+        if _parses(text):
             return text
-        except KeycodeError:
-            pass
         first = REGISTRY.get("QK_USER_0")
         assert first is not None
         values = {"SAFE_RANGE": first.value, "QK_USER": first.value, **self.enum_values, **self.custom_values}
@@ -1508,6 +1502,14 @@ def _plain_enums(tokens: list[Token]) -> list[dict[str, int]]:
             groups.append(members)
     return groups
 
+
+def _parses(text: str) -> bool:
+    """Whether keyconf reads `text` as a keycode as written (nothing of QMK's arithmetic to apply)."""
+    try:
+        REGISTRY.parse(text)
+    except KeycodeError:
+        return False
+    return True
 
 def _is_keycode_function(name: str) -> bool:
     """Whether QMK's keycodes have a function of this name (LT, MO, LCTL_T, S, ...)."""
