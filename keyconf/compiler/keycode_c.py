@@ -17,7 +17,7 @@ from keyconf.compiler.source_map import SourceProblem, SourceRef
 from keyconf.formats.c_literals import is_c_identifier
 from keyconf.model.keycodes import REGISTRY, Keycode, KeycodeError, ParseContext
 from keyconf.model.keycodes import mods as modbits
-from keyconf.model.keycodes.keyboard_keycodes import QK_KB_0
+from keyconf.model.keycodes.keyboard_keycodes import QK_KB_COUNT, qk_kb_0
 from keyconf.model.keycodes.types import (
     LAYER_OPS,
     OP_CUSTOM,
@@ -208,8 +208,8 @@ class KeycodeC:
             raise SourceProblem(f"custom keycode {name!r} is not defined in this layout", ref)
         board = self.context.keyboard_keycode(name) or self.context.custom(name)
         if (self.keyboard_keycodes_by_value and board is not None and (board.header or board in
-                self.context.keyboard_keycodes) and QK_KB_0 <= board.value <= QK_KB_0 + 0x3F):
-            return f"QK_KB_{board.value - QK_KB_0}"  # the keyboard's, or a header's known to keyconf
+                self.context.keyboard_keycodes) and 0 <= board.value - qk_kb_0() < QK_KB_COUNT):
+            return f"QK_KB_{board.value - qk_kb_0()}"  # the keyboard's, or a header's known to keyconf
         return name
 
     def _inner(self, keycode: Keycode, ref: SourceRef) -> str:

@@ -11,16 +11,10 @@ import re
 
 from keyconf.model.keyboard import Keyboard
 from keyconf.model.keycodes import OP_CUSTOM, REGISTRY, KeycodeError
-from keyconf.model.keycodes.keyboard_keycodes import keyboard_keycodes
+from keyconf.model.keycodes.keyboard_keycodes import keyboard_keycodes, qk_kb_0
 from keyconf.model.layout import CustomKeycode, Layout, keycode_context, keycode_fields
 
 _NOT_C = re.compile(r"[^A-Za-z0-9]+")
-
-
-def board_keycode_base() -> int:
-    first = REGISTRY.get("QK_KB_0")
-    assert first is not None
-    return first.value
 
 
 def name_board_keycodes(layout: Layout, keyboard: Keyboard | None) -> list[str]:
@@ -31,7 +25,7 @@ def name_board_keycodes(layout: Layout, keyboard: Keyboard | None) -> list[str]:
         return _name_by_header(layout)
     if keyboard is None or not keyboard.board_keycodes:
         return []
-    first = board_keycode_base()
+    first = qk_kb_0()
     taken = {*layout.custom_keycode_names, *layout.layer_names, *layout.tap_dance_names}
     named = []
     for index, board in enumerate(keyboard.board_keycodes):

@@ -21,7 +21,17 @@ from typing import Any
 from keyconf.model.keycodes.types import UserKeycode
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "keyboard_keycodes.json"
-QK_KB_0 = 0x7E00  # QMK's keycode spec since 0.0.1: QK_KB_0 … QK_KB_31 = 0x7E00 … 0x7E1F
+QK_KB_COUNT = 64  # QK_KB_0 … QK_KB_63: the range VIA's CUSTOM(n) and Vial's USER00… reach
+
+
+@cache
+def qk_kb_0() -> int:
+    """QK_KB_0's value, as the keycode registry (QMK's spec) has it."""
+    from keyconf.model.keycodes import REGISTRY  # the package holds this module: imported on use
+
+    first = REGISTRY.get("QK_KB_0")
+    assert first is not None
+    return first.value
 
 
 @dataclass(frozen=True)
@@ -38,7 +48,7 @@ class KeyboardKeycode:
 
     @property
     def value(self) -> int:
-        return QK_KB_0 + self.index
+        return qk_kb_0() + self.index
 
     @property
     def names(self) -> tuple[str, ...]:
