@@ -48,15 +48,17 @@ def default_output(source: Path) -> Path:
 
 def run(args: argparse.Namespace) -> int:
     finder = CatalogueKeyboards()
-    folder = args.keyboard if args.keyboard and finder.boards_under(args.keyboard) else None
-    # A folder of boards (bastardkb/dilemma/3x5_2) is no keyboard, but a keymap kept there builds
-    # for each: the import picks the one that has the file's layout, as it does from a keymap's path.
-    chosen = None if folder and finder.by_name(folder) is None else keyboard_option(args.keyboard)
+    if args.keyboard and finder.by_name(args.keyboard) is None and finder.boards_under(args.keyboard):
+        # A folder of boards (bastardkb/dilemma/3x5_2) is no keyboard, but a keymap kept there builds
+        # for each: the import picks the one with the file's layout, as it does from a keymap's path.
+        chosen, folder = None, args.keyboard
+    else:
+        chosen, folder = keyboard_option(args.keyboard), None
     try:
         imported = import_layout(
             args.file,
             keyboard=chosen.keyboard if chosen else None,
-            keyboard_name=folder if chosen is None else None,
+            keyboard_name=folder,
             layout_macro=args.layout,
             finder=finder,
             embed_geometry=bool(chosen and chosen.from_file),
