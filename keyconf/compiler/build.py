@@ -40,7 +40,7 @@ from keyconf.compiler.workspace import Workspace, cache_root, make_workspace
 from keyconf.flash.metadata import for_firmware, write_metadata
 from keyconf.formats.atomic import write_atomic
 from keyconf.formats.c_source_file import CSourceFileError, read_c_source_file
-from keyconf.model.layout import CSource, Layout
+from keyconf.model.layout import CFile, CSource, Layout
 from keyconf.model.problems import Problem, error
 
 DEFAULT_KEYMAP = "keyconf"
@@ -71,15 +71,31 @@ class BuildRequest:
 
 
 def _with_fresh_c_source(layout: Layout, layout_path: Path | None) -> Layout:
-    """`layout` with its C file as it is on disk now (the layout itself is not changed)."""
-    source = layout.c_source
-    if layout_path is None or source is None or source.file is None:
+    """`layout` with its C files (`c_source`, `c_files`) as they are on disk now (the layout itself
+    is not changed). A file missing from beside the layout refuses the build, naming it."""
+    if layout_path is None:
         return layout
-    try:
-        code = read_c_source_file(layout_path, source.file)
-    except (CSourceFileError, OSError) as problem:
-        raise BuildRefused([error(f"c_source: {problem}", ("c_source",), code="c-source")]) from None
-    return replace(layout, c_source=CSource(file=source.file, code=code))
+    source = layout.c_source
+    if source is not None and source.file is not None:
+        try:
+            code = read_c_source_file(layout_path, source.file)
+        except (CSourceFileError, OSError) as problem:
+            raise BuildRefused([error(f"c_source: {problem}", ("c_source",), code="c-source")]) from None
+        layout = replace(layout, c_source=CSource(file=source.file, code=code))
+    if not layout.c_files:
+        return layout
+    fresh: list[CFile] = []
+    for index, c_file in enumerate(layout.c_files):
+        try:
+            text = read_c_source_file(layout_path, c_file.path)
+        except (CSourceFileError, OSError) as problem:
+            raise BuildRefused([error(f"c_files: {problem}", ("c_files", index), code="c-source")]) from None
+        if text is None:
+            raise BuildRefused([error(f"the layout's C file {c_file.path} is not next to the layout",
+                                      ("c_files", index), f"put it at {Path(layout_path).parent / c_file.path}, "
+                                      "or remove it from `c_files:`", code="c-source")])
+        fresh.append(replace(c_file, text=text))
+    return replace(layout, c_files=fresh)
 
 
 @dataclass

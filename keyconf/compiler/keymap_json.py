@@ -46,6 +46,10 @@ def _needs_c(layout: Layout) -> list[SourceProblem]:
                 hint,
             )
         )
+    if layout.c_files:
+        problems.append(SourceProblem("keymap.json cannot hold the layout's more C files (`c_files`)",
+                                      SourceRef.of("c_files"), "export as keymap.c to a folder instead "
+                                      "(keyconf export --format keymap.c -o FOLDER/)"))
     _, problems_of_settings = settings_defines(layout.settings)
     problems += problems_of_settings
     for name in layout.settings:

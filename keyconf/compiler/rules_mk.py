@@ -31,8 +31,10 @@ FEATURE_NOTES: dict[str, str] = {
 }
 
 
-def generate_rules_mk(features: Iterable[str], header: str) -> str:
-    """rules.mk text: `header` comment lines, then `FEATURE = yes` for each feature."""
+def generate_rules_mk(features: Iterable[str], header: str, sources: Iterable[str] = ()) -> str:
+    """rules.mk text: `header` comment lines, then `FEATURE = yes` for each feature, then
+    `SRC +=` the layout's C files to compile (paths in the keymap folder, which is on make's
+    VPATH; the layout format allows only names make reads as names)."""
     wanted = set(features)
     order = [name for name in FEATURE_NOTES if name in wanted] + sorted(wanted - set(FEATURE_NOTES))
     lines = [f"# {line}" if line else "#" for line in header.splitlines()]
@@ -45,4 +47,9 @@ def generate_rules_mk(features: Iterable[str], header: str) -> str:
     else:
         lines.append("")
         lines.append("# No extra features: the board's own settings apply.")
+    compiled = list(sources)
+    if compiled:
+        lines.append("")
+        lines.append("# The layout's own C files (c_files: compile)")
+        lines += [f"SRC += {path}" for path in compiled]
     return "\n".join(lines) + "\n"

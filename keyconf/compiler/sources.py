@@ -15,6 +15,7 @@ from keyconf.compiler.keymap_c import generate_keymap_c
 from keyconf.compiler.rules_mk import generate_rules_mk
 from keyconf.compiler.source_map import GenerationError, LineMap, SourceProblem, SourceRef
 from keyconf.formats.c_literals import c_comment_text, is_c_identifier
+from keyconf.formats.c_source_file import c_file_path_problem
 from keyconf.model.keyboard import Keyboard, LayoutMacro
 from keyconf.model.layout import Layout
 
@@ -36,9 +37,12 @@ class GeneratedSources:
     features: frozenset[str] = field(default_factory=frozenset)
     macro_name: str = ""
     rows: list[list[int]] = field(default_factory=list)  # physical rows of the layout macro's keys
+    # The layout's more C files (`c_files:`), by their path in the keymap folder.
+    c_files: dict[str, str] = field(default_factory=dict)
 
     def files(self) -> dict[str, str]:
-        return {"keymap.c": self.keymap_c, "rules.mk": self.rules_mk, "config.h": self.config_h}
+        """Every file of the keymap folder, by its path there."""
+        return {"keymap.c": self.keymap_c, "rules.mk": self.rules_mk, "config.h": self.config_h, **self.c_files}
 
 
 def resolve_macro(layout: Layout, keyboard: Keyboard) -> tuple[str, LayoutMacro]:
@@ -109,17 +113,29 @@ def generate_sources(
         features.add("VIA_ENABLE")
         if "DYNAMIC_KEYMAP_LAYER_COUNT" not in defines:
             defines["DYNAMIC_KEYMAP_LAYER_COUNT"] = str(max(len(layout.layers), VIA_DEFAULT_LAYERS))
+    c_files: dict[str, str] = {}
+    for index, c_file in enumerate(layout.c_files):
+        unsafe = c_file_path_problem(c_file.path)  # rules.mk and the folder take only safe paths
+        if unsafe is not None:
+            problems.append(SourceProblem(unsafe, SourceRef.of("c_files", index)))
+        elif c_file.text is None:
+            problems.append(SourceProblem(f"the layout's C file {c_file.path!r} was not found next to the layout",
+                                          SourceRef.of("c_files", index),
+                                          "put the file in the layout's folder, or remove it from `c_files:`"))
+        else:
+            c_files[c_file.path] = c_file.text
     if problems:
         raise GenerationError(problems)
     header = _header(layout, options)
     return GeneratedSources(
         keymap_c=keymap.text,
-        rules_mk=generate_rules_mk(features, header),
+        rules_mk=generate_rules_mk(features, header, [c_file.path for c_file in layout.c_files if c_file.compile]),
         config_h=generate_config_h(defines, header),
         line_map=keymap.line_map,
         features=frozenset(features),
         macro_name=macro_name,
         rows=keymap.rows,
+        c_files=c_files,
     )
 
 

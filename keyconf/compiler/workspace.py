@@ -91,12 +91,7 @@ class Workspace:
                 if not qmk_json.is_file():
                     write_atomic(qmk_json, json.dumps(USERSPACE_JSON) + "\n")
                 self.keymap_dir.mkdir(parents=True, exist_ok=True)
-                for stale in self.keymap_dir.iterdir():
-                    if stale.name not in self.files:
-                        if stale.is_dir():
-                            shutil.rmtree(stale)
-                        else:
-                            stale.unlink()
+                _remove_stale(self.keymap_dir, set(self.files))
             else:
                 self.keymap_dir.mkdir(parents=True)  # unique name: fails rather than reuse a folder
             for name, text in self.files.items():
@@ -177,7 +172,20 @@ def _write_if_changed(path: Path, text: str) -> None:
     data = text.encode("utf-8")
     if path.is_file() and path.read_bytes() == data:
         return
+    path.parent.mkdir(parents=True, exist_ok=True)  # a layout's C file in a subfolder (features/x.c)
     write_atomic(path, data)
+
+
+def _remove_stale(folder: Path, keep: set[str]) -> None:
+    """Remove what an earlier build left in the reused keymap folder and this one does not write
+    (a header an old layout had could otherwise be found by this one's `#include`)."""
+    for entry in sorted(folder.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+        relative = entry.relative_to(folder).as_posix()
+        if entry.is_dir() and not entry.is_symlink():
+            if not any(name.startswith(relative + "/") for name in keep):
+                shutil.rmtree(entry, ignore_errors=True)
+        elif relative not in keep:
+            entry.unlink()
 
 
 def _lock_folder(folder: Path) -> int | None:

@@ -1,4 +1,5 @@
-"""Reading a layout's companion C file (`c_source: mine.c`): confined to the layout's folder.
+"""Reading a layout's companion C file (`c_source: mine.c`) and its more C files (`c_files:`):
+confined to the layout's folder.
 
 The file is someone else's code: keyconf reads it as text and hands it to QMK's build,
 never runs it. A layout from a stranger must not make keyconf read files elsewhere, so
@@ -6,9 +7,14 @@ the path (symbolic links followed) has to stay inside the layout's folder."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 MAX_C_SOURCE_BYTES = 2 * 1024 * 1024
+C_SOURCE_SUFFIXES = (".c", ".h", ".inc")
+# A part of a `c_files:` path: it goes into rules.mk, so no character make or a shell reads.
+_C_FILE_PART_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.+-]*$")
+_GENERATED_FILES = ("keymap.c", "config.h")  # the build writes these into the keymap folder itself
 
 
 class CSourceFileError(ValueError):
@@ -37,3 +43,32 @@ def read_c_source_file(layout_file: str | Path, name: str) -> str | None:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise CSourceFileError(f"{name} is not UTF-8 text (byte {error.start})") from None
+
+
+def c_file_path_problem(name: str) -> str | None:
+    """Why `name` cannot be one of a layout's more C files (`c_files:`); None when it can. As for
+    `c_source`, the file stays in the layout's folder; and as rules.mk names it, its path holds
+    only letters, digits and `_ . + -`, so no make code rides in on a file name."""
+    problem = c_source_path_problem(name)
+    if problem is not None:
+        return problem.replace(f"`c_source: {name}`", f"`{name}`")
+    if not all(_C_FILE_PART_RE.match(part) for part in name.split("/")):
+        return f"`{name}` holds characters a build cannot take (use letters, digits, `_`, `.`, `+` and `-`)"
+    if name.lower() in _GENERATED_FILES:
+        return f"`{name}` is a file keyconf writes for each build (from the layout)"
+    return None
+
+
+def c_source_path_problem(name: str) -> str | None:
+    """Why `name` cannot be a layout's C file (None when it can): the file must sit in the layout's
+    folder or below it, so a layout from a stranger cannot make keyconf read other files."""
+    if "\\" in name or name.startswith("/") or re.match(r"^[A-Za-z]:", name):
+        return f"`c_source: {name}` must be a path relative to the layout's folder"
+    parts = name.split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        return f"`c_source: {name}` must stay inside the layout's folder (no `..`, no empty parts)"
+    if not name.endswith(C_SOURCE_SUFFIXES):
+        return f"`c_source: {name}` is not a C file ({', '.join(C_SOURCE_SUFFIXES)})"
+    if any(ch.isspace() or ch in '"<>|*?' or not ch.isprintable() for ch in name):
+        return f"`c_source: {name}` holds characters a build cannot take"
+    return None

@@ -22,7 +22,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from keyconf.formats.atomic import write_atomic
-from keyconf.formats.c_source_file import CSourceFileError, read_c_source_file
+from keyconf.formats.c_source_file import (
+    CSourceFileError,
+    c_file_path_problem,
+    c_source_path_problem,
+    read_c_source_file,
+)
 from keyconf.formats.document_limits import MAX_LAYERS, read_document
 from keyconf.formats.embedded_geometry import geometry_from_data, geometry_to_data
 from keyconf.formats.yaml_source import (
@@ -39,7 +44,9 @@ from keyconf.model.keyboard import Keyboard, LayoutMacro
 from keyconf.model.keycodes.languages import host_language, host_languages
 from keyconf.model.layout import (
     FORMAT_VERSION,
+    MAX_C_FILES,
     MAX_MACRO_DELAY_MS,
+    CFile,
     Combo,
     CSource,
     CustomKeycode,
@@ -84,16 +91,16 @@ SECTION_ORDER = (
     "key_overrides",
     "custom_keycodes",
     "c_source",
+    "c_files",
     "geometry",
 )
 _BLOCK_SECTIONS = ("layers", "encoders", "macros", "tap_dances", "combos", "key_overrides", "custom_keycodes",
-                   "c_source", "geometry")
+                   "c_source", "c_files", "geometry")
 KNOWN_SECTIONS = frozenset(SECTION_ORDER)
 HEADER = "# keyconf layout (format 1): see docs/layout-format.md\n"
 LAYER_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 C_IDENTIFIER_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 FEATURE_RE = re.compile(r"^[A-Z][A-Z0-9_]*_ENABLE$")
-C_SOURCE_SUFFIXES = (".c", ".h", ".inc")
 _MOST_SPLIT_PIECES = 8  # items one unquoted keycode can be cut into at its commas
 
 
@@ -150,6 +157,13 @@ def loads_layout(text: str, file: str | None = None) -> LoadedLayout:
         except (CSourceFileError, OSError) as exc:
             raise reader.fail(f"`c_source`: {exc}", ("c_source",),
                               hint="keep the C file as plain text in the layout's folder") from None
+    if file is not None:
+        for index, c_file in enumerate(layout.c_files):
+            try:
+                c_file.text = read_c_source_file(file, c_file.path)
+            except (CSourceFileError, OSError) as exc:
+                raise reader.fail(f"`c_files`: {exc}", reader.c_file_paths[index],
+                                  hint="keep the C file as plain text in the layout's folder") from None
     return LoadedLayout(
         layout=layout,
         path=file,
@@ -167,6 +181,7 @@ class _Reader:
         self.file = file
         self.positions: dict[Location, tuple[int, int]] = {}
         self.row_lengths: dict[str, list[int]] = {}
+        self.c_file_paths: list[DocPath] = []  # where each of `c_files` is written
 
     # -- helpers
     def span(self, path: DocPath) -> Span | None:
@@ -342,6 +357,8 @@ class _Reader:
             layout.custom_keycodes = self.read_custom_keycodes(data["custom_keycodes"])
         if "c_source" in data:
             layout.c_source = self.read_c_source(data["c_source"])
+        if "c_files" in data:
+            layout.c_files = self.read_c_files(data["c_files"], layout.c_source)
         if "geometry" in data:
             try:
                 layout.geometry = geometry_from_data(_plain(data["geometry"]), layout.keyboard)
@@ -659,19 +676,44 @@ class _Reader:
         return CSource(file=name)
 
 
-def c_source_path_problem(name: str) -> str | None:
-    """Why `name` cannot be a layout's C file (None when it can): the file must sit in the layout's
-    folder or below it, so a layout from a stranger cannot make keyconf read other files."""
-    if "\\" in name or name.startswith("/") or re.match(r"^[A-Za-z]:", name):
-        return f"`c_source: {name}` must be a path relative to the layout's folder"
-    parts = name.split("/")
-    if any(part in ("", ".", "..") for part in parts):
-        return f"`c_source: {name}` must stay inside the layout's folder (no `..`, no empty parts)"
-    if not name.endswith(C_SOURCE_SUFFIXES):
-        return f"`c_source: {name}` is not a C file ({', '.join(C_SOURCE_SUFFIXES)})"
-    if any(ch.isspace() or ch in '"<>|*?' or not ch.isprintable() for ch in name):
-        return f"`c_source: {name}` holds characters a build cannot take"
-    return None
+    def read_c_files(self, value: Any, c_source: CSource | None) -> list[CFile]:
+        """`c_files: {compile: [a.c], include: [a.h]}`: more C files next to the layout."""
+        path: DocPath = ("c_files",)
+        if isinstance(value, Scalar) and value.kind == "null":
+            return []
+        if not isinstance(value, dict):
+            raise self.fail("`c_files` lists files to compile and files to include", path,
+                            hint="e.g. `c_files: {compile: [features/layer_lock.c], include: [my_keycodes.h]}`")
+        data: dict[str, Any] = value
+        _check_fields(self, data, path, {"compile", "include"}, "`c_files`")
+        files: list[CFile] = []
+        seen: dict[str, str] = {}
+        for group in ("compile", "include"):
+            if group not in data or (isinstance(data[group], Scalar) and data[group].kind == "null"):
+                continue
+            items = data[group] if isinstance(data[group], list) else [data[group]]
+            for index, item in enumerate(items):
+                where: DocPath = (*path, group, index) if isinstance(data[group], list) else (*path, group)
+                name = self.text(item, where, f"a file name in `c_files: {group}`")
+                problem = c_file_path_problem(name)
+                if problem:
+                    raise self.fail(problem, where, hint="name a file in the layout's folder by its path "
+                                    "there, e.g. features/layer_lock.c")
+                if name.lower() in seen:  # twice, or twice but for case: one file on Windows and macOS
+                    first = seen[name.lower()]
+                    raise self.fail(f"`{name}` is named twice in `c_files`" if first == name else
+                                    f"`{name}` and `{first}` are one file on Windows and macOS", where)
+                if c_source is not None and c_source.file is not None and c_source.file.lower() == name.lower():
+                    raise self.fail(f"`{name}` is the layout's `c_source`", where,
+                                    hint="c_source is pasted into keymap.c: leave it out of `c_files`")
+                seen[name.lower()] = name
+                if len(files) == MAX_C_FILES:
+                    raise self.fail(f"`c_files` names more than {MAX_C_FILES} files", where,
+                                    hint="a keymap's folder holds a handful of C files: are these the right ones?")
+                self.mark(("c_files", len(files)), where)
+                self.c_file_paths.append(where)
+                files.append(CFile(name, compile=group == "compile"))
+        return files
 
 
 def _check_fields(reader: _Reader, data: dict[str, Any], path: DocPath, allowed: set[str], what: str) -> None:
@@ -1056,6 +1098,22 @@ class _SectionWriter:
         code = source.code or ""
         block = _multiline_block(code, "  ")
         return f"c_source: {block}" if block else f"c_source: {_double_quoted(code)}\n"
+
+    def s_c_files(self) -> str:
+        if not self.layout.c_files:
+            return ""
+        lines = ["c_files:  # more of the keymap's own C, next to this file: copied into each build\n"]
+        for group, compiled, note in (("compile", True, "rules.mk SRC"), ("include", False, "#included")):
+            names = [format_text_scalar(c_file.path) for c_file in self.layout.c_files if c_file.compile == compiled]
+            if not names:
+                continue
+            flow = f"  {group}: [{', '.join(names)}]  # {note}\n"
+            if len(flow) <= 100:
+                lines.append(flow)
+            else:
+                lines.append(f"  {group}:  # {note}\n")
+                lines += [f"    - {name}\n" for name in names]
+        return "".join(lines)
 
     def s_geometry(self) -> str:
         if self.layout.geometry is None:

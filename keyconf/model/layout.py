@@ -137,6 +137,24 @@ class CSource:
     code: str | None = None
 
 
+MAX_C_FILES = 64  # more C files of a layout: a real keymap folder has a handful
+
+
+@dataclass
+class CFile:
+    """One more C file of the layout's own (`features/layer_lock.c`, `my_keycodes.h`), kept as a
+    file next to the layout and copied into each build's keymap folder at the same relative path.
+
+    `compile` files are compiled (rules.mk's `SRC +=`); the others are only `#include`d by the
+    layout's C code or by each other. `text` is the file's content when it is at hand (read
+    beside the layout, or held from an import until the layout is first saved); it is not part
+    of the layout's identity, the file on disk is."""
+
+    path: str
+    compile: bool = False
+    text: str | None = field(default=None, compare=False, repr=False)
+
+
 @dataclass
 class EncoderAction:
     """What one encoder sends on a layer, turned counter-clockwise and clockwise."""
@@ -180,6 +198,7 @@ class Layout:
     features: list[str] = field(default_factory=list)
     custom_keycodes: list[CustomKeycode] = field(default_factory=list)
     c_source: CSource | None = None
+    c_files: list[CFile] = field(default_factory=list)
     geometry: Keyboard | None = None
     version: int = FORMAT_VERSION
 

@@ -37,7 +37,9 @@ def main(argv: list[str]) -> int:
                 "args": args,
                 "cwd": os.getcwd(),
                 "keymap_dir": str(keymap_dir),
-                "keymap_files": sorted(p.name for p in keymap_dir.iterdir()) if keymap_dir.is_dir() else [],
+                "keymap_files": sorted(
+                    p.relative_to(keymap_dir).as_posix() for p in keymap_dir.rglob("*") if p.is_file()
+                ),
                 "env": {k: os.environ.get(k) for k in ("QMK_HOME", "QMK_USERSPACE", "BUILD_DIR", "SKIP_GIT")},
             }
             handle.write(json.dumps(record) + "\n")

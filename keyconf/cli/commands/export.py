@@ -108,7 +108,7 @@ def _dialect(args: argparse.Namespace) -> QmkDialect | None:
 
 def _write_keymap_c(args: argparse.Namespace, imported: Imported, dialect: QmkDialect | None = None) -> int:
     """keymap.c alone to a file or standard output; with -o FOLDER, its rules.mk and config.h too
-    (tap dances, combos, key overrides and settings need them)."""
+    (tap dances, combos, key overrides and settings need them), and the layout's `c_files`."""
     try:
         files = keymap_c_sources(imported.layout, imported.keyboard, Path(args.layout).name, dialect)
     except FormatError as error:
@@ -117,8 +117,9 @@ def _write_keymap_c(args: argparse.Namespace, imported: Imported, dialect: QmkDi
     folder = Path(args.output) if args.output and args.output != "-" else None
     if folder is not None and (folder.is_dir() or args.output.endswith(("/", "\\"))):
         folder.mkdir(parents=True, exist_ok=True)
-        for name, content in files.items():
+        for name, content in files.items():  # the layout's c_files keep their subfolders
             try:
+                (folder / name).parent.mkdir(parents=True, exist_ok=True)
                 write_atomic(folder / name, content)
             except OSError as error:
                 raise CommandError(f"cannot write {folder / name}: {error.strerror}", EXIT_PROBLEMS) from None
@@ -132,7 +133,10 @@ def _write_keymap_c(args: argparse.Namespace, imported: Imported, dialect: QmkDi
         except OSError as error:
             raise CommandError(f"cannot write {folder}: {error.strerror}", EXIT_PROBLEMS) from None
         print(f"{folder}: {FORMAT_NAMES[args.format]}", file=sys.stderr)
-    if needs_companions:
+    if imported.layout.c_files:
+        print(f"keyconf: note: this keymap also needs its rules.mk, config.h and the layout's {len(files) - 3} more "
+              "C files (c_files); give a folder (-o FOLDER/) to write them all", file=sys.stderr)
+    elif needs_companions:
         print("keyconf: note: this keymap also needs its rules.mk and config.h (features and settings it "
               "uses); give a folder (-o FOLDER/) to write all three", file=sys.stderr)
     return EXIT_OK
