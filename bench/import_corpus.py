@@ -111,10 +111,14 @@ def reason_of(message: str) -> str:
     return message[:110]
 
 
-def check(path: Path, kind: str, finder: CatalogueKeyboards, keyboard: Keyboard | None) -> str | None:
-    """None when the file imports and validates; else why not (UNKNOWN for an unknown keyboard)."""
+def check(
+    path: Path, kind: str, finder: CatalogueKeyboards, keyboard: Keyboard | None, folder: str | None = None
+) -> str | None:
+    """None when the file imports and validates; else why not (UNKNOWN for an unknown keyboard).
+    `folder`: the keyboard named is a folder of boards (bastardkb/charybdis/3x5), passed as
+    `keyconf import --keyboard` passes it."""
     try:
-        imported = import_layout(path, keyboard=keyboard, finder=finder, format=kind)
+        imported = import_layout(path, keyboard=keyboard, finder=finder, format=kind, keyboard_name=folder)
     except (FormatError, LayoutFileError) as error:
         message = error.message if isinstance(error, FormatError) else str(error)
         if "USB id" in message and "is known" in message:
@@ -158,15 +162,16 @@ def main() -> None:
             totals[kind] += 1
             name = hints.get(path.name) or (keyboard_from_path(origins.get(path.name, "")) or "")
             keyboard = finder.by_name(name) if name else None
+            folder = name if name and keyboard is None and finder.boards_under(name) else None
             try:
-                why = check(path, kind, finder, keyboard)
+                why = check(path, kind, finder, keyboard, folder)
             except Exception as error:  # noqa: BLE001 - a crash is the worst failure; count it, go on
                 why = f"CRASH {type(error).__name__}: {error}"
             if kind == "keymap.c" and why is not None and not alone:
                 # As its user would import it: from their repository, whose keyboard folder it sits in.
                 checkout = in_its_repository(path.name, repositories, Path(work.name))
                 if checkout is not None:
-                    again = check(checkout, kind, finder, keyboard)
+                    again = check(checkout, kind, finder, keyboard, folder)
                     if again is None or why == UNKNOWN and again != UNKNOWN:
                         from_repository[kind] += 1
                         why = again

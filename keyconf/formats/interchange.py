@@ -26,7 +26,7 @@ from keyconf.formats.document_limits import (
     read_document,
 )
 from keyconf.formats.format_error import FormatError, KeyboardMismatch
-from keyconf.formats.keyboard_folder import definition_files, local_keyboard
+from keyconf.formats.keyboard_folder import folder_board
 from keyconf.formats.keymap_c_import import IN_PLACE_HINT, keyboard_from_path, looks_like_keymap_c, read_keymap_c
 from keyconf.formats.named_keycodes import SAVE_KEY, names_in
 from keyconf.formats.qmk_build_files import apply_rules, parse_rules_mk
@@ -325,7 +325,7 @@ def _import_keymap_c(
                 found = sibling
                 break
     if layout_macro is None:
-        local = _keyboard_of_folder(path, found, layout.layout_macro, warnings)
+        local = _keyboard_of_folder(path, found, layout.layout_macro, keys, warnings)
         if local is not None:
             found = local
             layout.keyboard = local.name
@@ -444,7 +444,7 @@ def _board_of_family(
 
 
 def _keyboard_of_folder(
-    path: str | Path, known: Keyboard | None, macro: str, warnings: list[str]
+    path: str | Path, known: Keyboard | None, macro: str, keys: int, warnings: list[str]
 ) -> Keyboard | None:
     """The keyboard the keymap's own repository defines (`<board>/keymaps/<name>/keymap.c`),
     when the catalogue does not know the board or lacks the file's layout macro."""
@@ -453,16 +453,20 @@ def _keyboard_of_folder(
     if not Path(path).is_file():
         return None
     try:
-        local = local_keyboard(Path(path))
+        found = folder_board(Path(path), macro, keys)
     except KeyboardDefinitionError as error:
         warnings.append(f"the keyboard definition beside the keymap does not read: {error}")
         return None
-    if local is None or (known is not None and local.resolve_layout_name(macro) is None):
+    if found is None or (known is not None and found.keyboard.resolve_layout_name(macro) is None):
         return None
-    files = ", ".join(str(f) for f in definition_files(Path(path)))
+    local = found.keyboard
+    files = ", ".join(str(f) for f in found.files)
     why = f"{known.name} has no layout {macro}" if known is not None else "the catalogue does not know it"
     warnings.append(f"keyboard {local.name} from {files}, the keymap's own keyboard folder ({why}); "
                     "the layout carries its geometry")
+    if found.boards > 1:
+        warnings.append(f"the keymap's folder holds {found.boards} boards, and QMK builds it for each: read with "
+                        f"{local.name}, {found.chosen_by} (--keyboard chooses another)")
     return local
 
 

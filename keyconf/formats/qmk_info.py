@@ -411,17 +411,34 @@ def _config_h(folder: Path) -> dict[str, str]:
 
 
 def build_files(qmk_home: str | os.PathLike[str], keyboard: str) -> tuple[dict[str, str], dict[str, str]]:
-    """(rules.mk, config.h) of a keyboard as `qmk info` merges them: the keyboard's own rules.mk,
-    then each folder from the top down (the deepest wins); config.h from the top down."""
-    base = Path(qmk_home) / "keyboards"
-    rules = _rules_mk(base / keyboard)
-    config: dict[str, str] = {}
-    folder = base
+    """(rules.mk, config.h) of a keyboard of a qmk_firmware tree, as `qmk info` merges them."""
+    folder, folders = Path(qmk_home) / "keyboards", []
     for part in keyboard.split("/"):
         folder = folder / part
+        folders.append(folder)
+    return folders_build_files(folders)
+
+
+def folders_build_files(folders: list[Path]) -> tuple[dict[str, str], dict[str, str]]:
+    """(rules.mk, config.h) of a keyboard's folders, given from the top down, as `qmk info`
+    merges them: the keyboard's own rules.mk, then each folder's from the top (the deepest
+    wins); config.h from the top down."""
+    rules = _rules_mk(folders[-1]) if folders else {}
+    config: dict[str, str] = {}
+    for folder in folders:
         rules = _rules_mk(folder, rules)
         config.update(_config_h(folder))
     return rules, config
+
+
+def apply_make_settings(info: dict[str, Any], rules: Mapping[str, str], config: Mapping[str, str]) -> None:
+    """What `qmk info` takes from rules.mk and config.h into a merged info.json: the matrix
+    (`apply_build_files`), the processor (`MCU`) and a bootloader the JSON leaves out."""
+    apply_build_files(info, rules, config)
+    if "MCU" in rules:
+        info["processor"] = rules["MCU"]
+    if "BOOTLOADER" in rules and "bootloader" not in info:
+        info["bootloader"] = rules["BOOTLOADER"]
 
 
 def resolve_keyboard_name(qmk_home: str | os.PathLike[str], keyboard: str, read: list[Path] | None = None) -> str:
@@ -529,12 +546,7 @@ def merged_info_json(qmk_home: str | os.PathLike[str], keyboard: str) -> dict[st
         _deep_update(info, new)
 
     _apply_board_defaults(home, info)
-    rules, config = build_files(home, keyboard)
-    apply_build_files(info, rules, config)
-    if "MCU" in rules:
-        info["processor"] = rules["MCU"]
-    if "BOOTLOADER" in rules and "bootloader" not in info:
-        info["bootloader"] = rules["BOOTLOADER"]
+    apply_make_settings(info, *build_files(home, keyboard))
     info.setdefault("processor", "atmega32u4")  # QMK's own default when nothing says otherwise
     info["keyboard_folder"] = keyboard
     return info

@@ -175,3 +175,54 @@ def test_a_features_entry_that_is_no_switch_is_refused() -> None:
     with pytest.raises(LayoutFileError, match="is not a QMK feature switch"):
         loads_layout("keyboard: crkbd/rev1\nlayout: LAYOUT_split_3x5_3\nfeatures: [OLED_ENABLE, 'X = yes\\nY']\n"
                      "layers:\n  base: [" + ", ".join(["KC_A"] * 36) + "]\n")
+
+
+def _split_board(rows: int) -> dict[str, object]:
+    """A hand-wired split board's keyboard.json, pins of one half only (a TOTEM-shaped repository)."""
+    return {
+        "keyboard_name": "Halves",
+        "matrix_pins": {"cols": ["GP1", "GP2", "GP3"], "rows": [f"GP{10 + r}" for r in range(rows)]},
+        "processor": "RP2040",
+        "bootloader": "rp2040",
+        "layouts": {"LAYOUT": {"layout": [{"matrix": [r, c], "x": c + 4 * (r // rows), "y": r % rows}
+                                          for r in range(2 * rows) for c in range(3)]}},
+    }
+
+
+def test_a_local_split_boards_matrix_counts_its_config_h_and_rules_mk(tmp_path: Path) -> None:
+    # keyboard.json lists one half's pins; config.h says MATRIX_ROWS 4 (or rules.mk SPLIT_KEYBOARD = yes):
+    # `qmk info` merges both, so the right half's keys [2..3, x] are inside the matrix.
+    config_h = "#pragma once\n#define MATRIX_ROWS 4\n#define MATRIX_COLS 3\n"
+    for name, make_file, text in (("config", "config.h", config_h),
+                                  ("rules", "rules.mk", "SPLIT_KEYBOARD = yes\nMCU = RP2040\n")):
+        keymap = repository(tmp_path / name)
+        folder = keymap.parent.parent.parent
+        (folder / "keyboard.json").write_text(json.dumps(_split_board(2)))
+        (folder / make_file).write_text(text)
+        keymap.write_text(KEYMAP_C.replace("LAYOUT_tiny(", "LAYOUT(KC_1, KC_2, KC_3, KC_4, KC_5, KC_6, "))
+        imported = import_layout(keymap)
+        board = imported.keyboard
+        assert board is not None and (board.matrix_rows, board.matrix_cols) == (4, 3)
+        assert len(imported.layout.layers[0].keys) == 12
+
+
+def test_a_keymap_in_a_folder_of_boards_takes_its_default_folder_or_the_board_with_its_layout(tmp_path: Path) -> None:
+    # keyboards/aki27/cocot38mini/keymaps/mine beside v1/ and v2/ (an info.json above them without layouts):
+    # QMK builds the keymap for each board inside; DEFAULT_FOLDER picks one when the folder names it.
+    keymap = repository(tmp_path, "keyboards/maker/tiny")
+    folder = keymap.parent.parent.parent
+    (folder / "keyboard.json").unlink()
+    (folder / "info.json").write_text(json.dumps({"manufacturer": "Me", "usb": {"vid": "0xFEED", "pid": "0x0001"}}))
+    other = dict(KEYBOARD_JSON, layouts={"LAYOUT_other": KEYBOARD_JSON["layouts"]["LAYOUT_tiny"]})  # type: ignore[index]
+    for revision, definition in (("v1", other), ("v2", KEYBOARD_JSON), ("v3", KEYBOARD_JSON)):
+        (folder / revision).mkdir()
+        (folder / revision / "keyboard.json").write_text(json.dumps(definition))
+    imported = import_layout(keymap)
+    assert imported.keyboard is not None and imported.keyboard.name == "maker/tiny/v2"
+    assert any("holds 3 boards" in w and "maker/tiny/v2, the first with LAYOUT_tiny of 6 keys" in w
+               for w in imported.warnings)
+    (folder / "rules.mk").write_text("DEFAULT_FOLDER = maker/tiny/v3\n")
+    imported = import_layout(keymap)
+    assert imported.keyboard is not None and imported.keyboard.name == "maker/tiny/v3"
+    assert any("maker/tiny/v3, its rules.mk's DEFAULT_FOLDER" in w for w in imported.warnings)
+    assert [p.message for p in validate(imported.layout, imported.keyboard) if p.is_error] == []
