@@ -148,6 +148,10 @@ def held_out_manifest(out: Path) -> Path:
 def main() -> None:
     held_out = "--held-out" in sys.argv
     args = [a for a in sys.argv[1:] if a != "--held-out"]
+    if any(a.startswith("-") for a in args):
+        # An option taken for OUT would overwrite bench/corpus/manifest.tsv with a corpus of everything.
+        print(__doc__)
+        return
     out = Path(args[0]) if args else Path("/work/corpus")
     mirrors = [Path(a) for a in args[1:]] or sorted(MIRRORS.glob("*/repo"))
     manifest = held_out_manifest(out) if held_out else MANIFEST

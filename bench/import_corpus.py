@@ -4,7 +4,7 @@ Run: .venv/bin/python bench/import_corpus.py [DIR] [-v] [--alone]   (DIR default
 vil/, keymap.json/ and keymap.c/; bench/gather_corpus.py says how it is gathered and
 bench/corpus/manifest.tsv lists where each file comes from; the held-out corpus /work/corpus2, never
 looked at while tuning the importers, is listed in bench/corpus/manifest2.tsv, and /work/corpus3 in
-manifest3.tsv).
+manifest3.tsv, /work/corpus4 in manifest4.tsv).
 
 Each file goes the way a user's file goes: `import_layout` (keyboards from keyconf's catalogue,
 no QMK tree needed when the board is bundled), the layout written as YAML, read back and
