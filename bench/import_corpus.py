@@ -89,6 +89,8 @@ def in_its_repository(name: str, origins: dict[str, tuple[str, str, str]], work:
             if blob.returncode == 0:
                 (target / name_in_repo).parent.mkdir(parents=True, exist_ok=True)
                 (target / name_in_repo).write_bytes(blob.stdout)
+        # A clone's top folder holds its .git: where keyconf stops looking for the user's headers.
+        subprocess.run(["git", "init", "-q", str(target)], capture_output=True, check=False)
     file = target / path
     return file if file.is_file() else None
 

@@ -293,6 +293,10 @@ def _parse_define(rest: str, token: Token, path: str | Path | None) -> Define:
     if m.group(2) is not None:
         params = [p.strip() for p in m.group(3).split(",") if p.strip()]
         params = ["__VA_ARGS__" if p == "..." else p for p in params]
+        bad = next((p for p in params if not _IDENT.fullmatch(p)), None)
+        if bad is not None:  # `#define LT(0,KC_SLSH)`: cpp refuses it, and so the build
+            raise FormatError(f"#define {m.group(1)}(...): `{bad}` is not a parameter name", path, token.line,
+                              token.column, hint="a function-like macro's parameters are names")
     body = [t for t in tokenize(body_text, path, token.line) if t.kind != "directive"]
     return Define(m.group(1), body, params, token.line)
 

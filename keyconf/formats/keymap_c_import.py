@@ -15,7 +15,6 @@ from __future__ import annotations
 import collections
 import functools
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +41,7 @@ from keyconf.formats.keymap_c_names import plan_names
 from keyconf.formats.layer_names import default_layer_name, layout_name_for_c_identifier
 from keyconf.formats.qmk_config_h import read_config_h
 from keyconf.formats.send_string_c import NotAMacro, send_string_steps
+from keyconf.formats.user_headers import UserHeaders, enum_bodies, is_feature_flag
 from keyconf.model.keycodes import MOD_WRAPPERS, REGISTRY, KeycodeError, format_mods, from_qmk5
 from keyconf.model.keycodes.keyboard_keycodes import header_keycode
 from keyconf.model.keycodes.languages import host_languages
@@ -131,16 +131,20 @@ def looks_like_keymap_c(text: str) -> bool:
 
 def read_keymap_c(
     text: str, path: str | Path | None = None, keyboard: str = "", config_h: str | None = None,
-    mixed_macros: bool = False,
+    mixed_macros: bool = False, headers: UserHeaders | None = None,
 ) -> KeymapC:
     """Parse keymap.c `text`. `keyboard` is the QMK keyboard path when the caller knows it;
     `config_h` the text of the config.h next to it, whose settings the layout takes.
     `mixed_macros`: layers may use layout macros of different sizes (QMK allows it); the
     result's `layer_macros` then says which, for the caller to map by matrix position.
+    `headers`: where the user's headers are (by default, found around `path` when it is a file,
+    named by the keymap's folder as QMK names its userspace).
 
     Raises FormatError naming the line of a construct it does not understand."""
+    if headers is None and path is not None and Path(path).is_file():
+        headers = UserHeaders(Path(path), [Path(path).resolve().parent.name], _QUOTED_INCLUDE.findall(text))
     try:
-        result = _Reader(text, path, keyboard, mixed_macros).read()
+        result = _Reader(text, path, keyboard, mixed_macros, headers).read()
     except FormatError as error:
         raise error if error.path else error.with_path(path or "<keymap.c>") from None
     if config_h is not None:
@@ -157,6 +161,7 @@ def read_keymap_c(
     return result
 
 
+_QUOTED_INCLUDE = re.compile(r'^\s*#\s*include\s*"([^"]+)"', re.M)
 _TD_NUMBER = re.compile(r"\bTD\((\d+)\)")
 _MAX_DYNAMIC_TAP_DANCES = 255  # Vial's tap dance slots are numbered in one byte
 
@@ -182,7 +187,8 @@ class _Entry:
 
 
 class _Reader:
-    def __init__(self, text: str, path: str | Path | None, keyboard: str, mixed_macros: bool = False) -> None:
+    def __init__(self, text: str, path: str | Path | None, keyboard: str, mixed_macros: bool = False,
+                 headers: UserHeaders | None = None) -> None:
         self.path = path
         self.keyboard = keyboard
         self.mixed_macros = mixed_macros
@@ -200,15 +206,20 @@ class _Reader:
         self.includes = [t for t in raw if t.kind == "directive" and re.match(r"#?\s*include\b", t.text)]
         # Expand as the compiler would, except names for plain numbers (`#define _LOWER 1`):
         # those may name layers, and are resolved where a number is needed.
-        self.headers = _HeaderFinder(Path(path)) if path is not None and Path(path).is_file() else None
+        self.headers = headers
         include = self.headers.tokens if self.headers is not None else None
-        pre = preprocess(raw, path, assume_defined=_is_feature_flag, expand_unless=_kept_for_later, include=include)
+        # QMK force-includes the userspace's and the keymap's config.h before the first line.
+        forced = self.headers.forced_defines() if self.headers is not None else None
+        pre = preprocess(raw, path, assume_defined=is_feature_flag, expand_unless=_kept_for_later, include=include,
+                         defines=forced)
         if not _names_keymaps(pre.tokens) and _names_keymaps(raw):
             # keymaps[] only under `#if HELIX_ROWS == 5` (a board's setting from its rules.mk, which
             # a keymap.c alone lacks): read the first branch of such a chain, and say so.
             taken: list[str] = []
-            again = preprocess(raw, path, assume_defined=_is_feature_flag, expand_unless=_kept_for_later,
-                               include=include, unknown_taken=taken)
+            if self.headers is not None:
+                self.headers.next_pass()
+            again = preprocess(raw, path, assume_defined=is_feature_flag, expand_unless=_kept_for_later,
+                               include=include, defines=forced, unknown_taken=taken)
             if _names_keymaps(again.tokens):
                 pre = again
                 more = f" (and {len(taken) - 1} more #if on such settings)" if len(taken) > 1 else ""
@@ -243,6 +254,7 @@ class _Reader:
         self.renamed: dict[str, str] = {}  # C identifier -> layout name (layers, tap dances)
         self.functions: list[str] = []
         self.bare_designator_noted = False
+        self.used_as_layers: list[str] = []  # enum members the keys use as layers, when no designator names one
         self.kc_pasting_noted = False
         self.header_tap_dances: list[str] = []  # TD(name)s numbered by a header's enum, not this file
         self.tap_dance_table = False  # the file has a tap_dance_actions[] (read, or kept as C)
@@ -267,6 +279,7 @@ class _Reader:
             raise FormatError("the `keymaps[]` array is empty", self.path, keymaps[0].line if keymaps else None)
         entries = self._spread_ranges(entries)
         layer_idents, indices = self._layer_indices(entries)
+        self.used_as_layers = [] if layer_idents else self._names_used_as_layers(entries)
         count = max(indices) + 1
         names = self._layer_names(layer_idents, indices, count)
         symbols: dict[str, str] = {ident: names[self._int(ident_tokens(ident))] for ident in layer_idents}
@@ -597,7 +610,7 @@ class _Reader:
     def _collect_enums(self, statement: list[Token]) -> None:
         """Enums: layer names (plain numbers), custom keycodes (from SAFE_RANGE and kin), and
         keycode aliases (`OSM_SFT = OSM(MOD_LSFT)`, read like an object-like #define)."""
-        for body in _enum_bodies(statement):
+        for body in enum_bodies(statement):
             members: dict[str, int | None] = {}
             next_value: int | None = 0
             custom_run = False  # members follow a custom keycode: they are custom keycodes too
@@ -884,7 +897,7 @@ class _Reader:
         names = [default_layer_name(i) for i in range(count)]
         by_index = {self._int(ident_tokens(ident)): ident for ident in idents}
         # A layer enum also names layers the array leaves out.
-        layer_enum = next((e for e in self.enums if any(i in e for i in idents)), {})
+        layer_enum = self._layer_enum(idents)
         for member, value in layer_enum.items():
             if value is not None and value < count and value not in by_index:
                 by_index[value] = member
@@ -899,9 +912,25 @@ class _Reader:
             taken.add(name)
         return names
 
+    def _layer_enum(self, idents: list[str]) -> dict[str, int | None]:
+        """The enum of the layers: the one the designators name, else (`[0] = …`, as QMK's json2c
+        writes) the one whose members the keys use as layers (`LT(SYM, KC_TAB)`)."""
+        named = idents or self.used_as_layers
+        return next((e for e in self.enums if any(i in e for i in named)), {})
+
+    def _names_used_as_layers(self, entries: list[_Entry]) -> list[str]:
+        used: list[str] = []
+        for entry in entries:
+            tokens = entry.value
+            for i, t in enumerate(tokens[2:], 2):
+                if (t.kind == "ident" and tokens[i - 1].is_("(") and tokens[i - 2].text in _LAYER_ARGUMENT
+                        and tokens[i - 2].text != "TD" and t.text in self.enum_values):
+                    used.append(t.text)
+        return list(dict.fromkeys(used))
+
     def _other_layer_symbols(self, idents: list[str], names: list[str]) -> dict[str, str]:
         """Enum members of the layer enum that the array does not designate still name layers."""
-        layer_enum = next((e for e in self.enums if any(i in e for i in idents)), {})
+        layer_enum = self._layer_enum(idents)
         symbols: dict[str, str] = {}
         for member, value in layer_enum.items():
             if value is not None and value < len(names) and member not in idents:
@@ -996,6 +1025,12 @@ class _Reader:
         names = names[:4]
         headers = [h for h in (self._header_name(d.text) for d in self.includes) if h and not _is_qmk_header(h)]
         where = f"from {' or '.join(headers)}, which keyconf cannot see" if headers else "defined nowhere in the file"
+        if headers and self.headers is not None and all(h in self.headers.read for h in headers):
+            # Found where QMK's build finds them, and they lack the names: a keymap older or newer than them.
+            includes = "they include" if len(headers) > 1 else "it includes"
+            where = (f"defined neither in the file nor in {' or '.join(headers)} and the headers {includes} "
+                     f"(keyconf read them from {self.headers.read[headers[0]].parent}): QMK's build, which reads "
+                     "the same files, cannot find them either")
         called = {t.text for i, t in enumerate(tokens[:-1]) if tokens[i + 1].is_("(")}
         shown = ", ".join(f"{n}(...)" if n in called else n for n in names) + (f" and {more} more" if more > 0 else "")
         return f"{shown} {'is a macro' if len(names) == 1 else 'are macros'} {where}"
@@ -1468,41 +1503,6 @@ def _is_number_define(define: Define) -> bool:
     return define.params is None and len(define.body) == 1 and define.body[0].kind == "number"
 
 
-def _enum_bodies(tokens: list[Token]) -> Iterator[list[list[Token]]]:
-    """The members of each `enum [name] { ... }` in `tokens`, one token list a member (its name first)."""
-    for i, t in enumerate(tokens):
-        if not t.is_("enum"):
-            continue
-        brace = next((j for j in range(i + 1, min(i + 3, len(tokens))) if tokens[j].is_("{")), None)
-        if brace is not None:
-            parts = split_top_level(tokens[brace + 1 : find_matching(tokens, brace)])
-            yield [part for part in parts if part and part[0].kind == "ident"]
-
-
-def _plain_enums(tokens: list[Token]) -> list[dict[str, int]]:
-    """The members of each `enum { A, B = 3, C }` in a header, numbered as C numbers them; enums
-    whose values are not plain numbers (custom keycodes from SAFE_RANGE) are left out."""
-    groups: list[dict[str, int]] = []
-    values: dict[str, int] = {}
-    code = [t for t in tokens if t.kind != "directive"]
-    for body in _enum_bodies(code):
-        members: dict[str, int] = {}
-        following = 0
-        for part in body:
-            if len(part) > 2 and part[1].is_("="):
-                try:
-                    following = IntExpression(part[2:], {**values, **members}).evaluate()
-                except (ValueError, FormatError):
-                    members = {}
-                    break
-            members[part[0].text] = following
-            following += 1
-        values.update(members)
-        if members:
-            groups.append(members)
-    return groups
-
-
 def _parses(text: str) -> bool:
     """Whether keyconf reads `text` as a keycode as written (nothing of QMK's arithmetic to apply)."""
     try:
@@ -1541,66 +1541,6 @@ def _is_qmk_header(name: str) -> bool:
 def _qmk_language_headers() -> frozenset[str]:
     languages = host_languages().values()
     return frozenset(h for language in languages for h in (language.header, language.sendstring_header) if h)
-
-
-def _is_feature_flag(name: str) -> bool:
-    """`COMBO_ENABLE`, `ENCODER_MAP_ENABLE`: rules.mk switches; code they guard belongs to the layout.
-    QMK_KEYBOARD_H: every QMK build defines it (`#ifndef QMK_KEYBOARD_H` guards an editor's stubs)."""
-    return name.endswith("_ENABLE") or name == "QMK_KEYBOARD_H"
-
-
-class _HeaderFinder:
-    """The user's own headers a keymap.c includes, where QMK's build finds them: the keymap's
-    folder, the keyboard's folders above it, and a userspace (`users/<name>/` of the repository,
-    named as the keymap or as rules.mk's USER_NAME). Only their #defines are used (wrapper
-    macros, home-row-mod shorthands); what they declare stays theirs."""
-
-    MAX_HEADERS = 32
-    MAX_BYTES = 512 * 1024
-
-    def __init__(self, keymap: Path) -> None:
-        folder = keymap.resolve().parent
-        self.folders: list[Path] = [folder]
-        user_names = {folder.name}
-        rules = folder / "rules.mk"
-        if rules.is_file():
-            found = re.search(r"^\s*USER_NAME\s*:?=\s*(\S+)", rules.read_text(errors="replace"), re.M)
-            if found:
-                user_names.add(found.group(1))
-        current = folder
-        for _ in range(8):
-            current = current.parent
-            if current == current.parent:
-                break
-            if current.name != "keymaps":
-                self.folders.append(current)
-            users = current / "users"
-            if users.is_dir():
-                self.folders += [users / name for name in sorted(user_names) if (users / name).is_dir()]
-            if (current / ".git").exists():  # the repository's root: QMK's build looks no higher
-                break
-        self.read: dict[str, Path] = {}
-        self.budget = self.MAX_BYTES
-        self.enums: dict[str, int] = {}  # members of the headers' plain enums (layers, tap dances)
-        self.enum_groups: list[dict[str, int]] = []  # the same, enum by enum
-
-    def tokens(self, name: str) -> list[Token] | None:
-        if name in self.read or len(self.read) >= self.MAX_HEADERS:
-            return None
-        for folder in self.folders:
-            file = folder / name
-            if file.is_file() and file.suffix in (".h", ".c", ".inc") and file.stat().st_size <= self.budget:
-                self.read[name] = file
-                self.budget -= file.stat().st_size
-                try:
-                    tokens = tokenize(file.read_text(encoding="utf-8", errors="replace"), file)
-                except FormatError:
-                    return None
-                for group in _plain_enums(tokens):
-                    self.enums.update(group)
-                    self.enum_groups.append(group)
-                return tokens
-        return None
 
 
 def ident_tokens(ident: str) -> list[Token]:

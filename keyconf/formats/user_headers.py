@@ -1,0 +1,238 @@
+"""The user's own C headers a keymap's keys come from, found where QMK's build finds them.
+
+QMK compiles a keymap (a keymap.c, or the keymap.c it generates from a keymap.json) with the
+keymap's folder, the keyboard's folders above it and the userspace `users/<USER_NAME>/` on the
+include path (USER_NAME: a rules.mk's, else the keymap's name; for `qmk compile x.json`, the
+file's `keymap`), and it force-includes the userspace's config.h and the keymap folder's
+config.h into every C file (`-include`), so a wrapper macro a keymap uses may come from a
+header one of those config.h files includes. This module finds those files and reads their
+`#define`s and plain enums; what they declare stays theirs, and nothing in them is run.
+
+A userspace repository is often the `users/<name>/` folder itself, checked out there by its
+build (its CI clones it into `users/<name>`): a folder above the keymap that holds
+`<name>.h` or `<name>.c` is taken as that userspace too."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from keyconf.formats.c_source import Define, IntExpression, Token, find_matching, preprocess, split_top_level, tokenize
+from keyconf.formats.format_error import FormatError
+
+_QUOTED_INCLUDE = re.compile(r'#?\s*include\s*"([^"]+)"')
+_USER_NAME = re.compile(r"^\s*USER_NAME\s*:?=\s*(\S+)", re.M)
+_MAX_LEVELS = 8  # folders above the keymap that QMK's keyboard paths reach (keyboards/a/b/c/d/keymaps/x)
+
+
+class UserHeaders:
+    """The folders a keymap's quoted includes resolve in, in QMK's order, and the config.h
+    files QMK force-includes; `tokens` is the include callback of `c_source.preprocess`."""
+
+    MAX_HEADERS = 32
+    MAX_BYTES = 512 * 1024
+
+    def __init__(self, keymap: Path, user_names: Iterable[str] = (), includes: Iterable[str] = ()) -> None:
+        """`user_names`: the names QMK may take as USER_NAME (the keymap's; a rules.mk beside it
+        adds its own). `includes`: the quoted includes of the keymap, for a repository that keeps
+        its userspace in a folder its setup links in as users/<name> (`user/`, `shared/`)."""
+        folder = keymap.resolve().parent
+        self.keymap_folder = folder
+        names = {name for name in user_names if name}
+        rules = folder / "rules.mk"
+        if rules.is_file():
+            found = _USER_NAME.search(rules.read_text(errors="replace"))
+            if found:
+                names.add(found.group(1))
+        self.user_names = sorted(names)
+        self.folders: list[Path] = [folder]
+        # users/<name>/ folders, and folders that are such a userspace checked out on their own.
+        self.userspaces: list[Path] = []
+        self.root: Path | None = None  # the repository's top folder, when the walk finds its .git
+        current = folder
+        for level in range(_MAX_LEVELS + 1):
+            if level:
+                current = current.parent
+                if current == current.parent:
+                    break
+                if current.name != "keymaps":
+                    self.folders.append(current)
+            self._add_users_folder(current / "users")
+            if any((current / f"{name}.h").is_file() or (current / f"{name}.c").is_file() for name in self.user_names):
+                self._add_userspace(current)
+            if (current / ".git").exists():  # the repository's root: QMK's build looks no higher
+                self.root = current
+                break
+        for name in includes:
+            if self.root is not None and not any((f / name).is_file() for f in self.folders):
+                linked = _linked_userspace(self.root, name)
+                if linked is not None:
+                    self._add_userspace(linked)
+        self.read: dict[str, Path] = {}  # include name -> the file it was read from
+        self._cache: dict[Path, list[Token]] = {}
+        self._seen: set[Path] = set()  # files this pass has included: each once, as their guards make it
+        self._forced: dict[str, Define] | None = None
+        self._beside: set[str] = set()  # includes of headers resolved in their own folder, by full path
+        self.budget = self.MAX_BYTES
+        self.enums: dict[str, int] = {}  # members of the headers' plain enums (layers, tap dances)
+        self.enum_groups: list[dict[str, int]] = []  # the same, enum by enum
+
+    def _add_users_folder(self, users: Path) -> None:
+        """users/<USER_NAME>/; a users/ holding one folder is that user's own repository's, the
+        userspace of its keymaps whatever they are called (its build copies it as users/<name>)."""
+        if not users.is_dir():
+            return
+        spaces = [users / name for name in self.user_names if (users / name).is_dir()]
+        if not spaces:
+            inside = [entry for entry in users.iterdir() if entry.is_dir() and not entry.name.startswith(".")]
+            spaces = inside if len(inside) == 1 else []
+        for space in spaces:
+            self._add_userspace(space)
+
+    def _add_userspace(self, space: Path) -> None:
+        if space not in self.userspaces:
+            self.userspaces.append(space)
+        if space not in self.folders:
+            self.folders.append(space)
+
+    @property
+    def forced(self) -> list[Path]:
+        """The config.h files QMK force-includes, in its order: the userspace's, then the keymap's."""
+        found: list[Path] = []
+        for file in [*(space / "config.h" for space in self.userspaces), self.keymap_folder / "config.h"]:
+            if file.is_file() and file.resolve() not in found:
+                found.append(file.resolve())
+        return found
+
+    def forced_defines(self) -> dict[str, Define]:
+        """The #defines the force-included config.h files (and the headers they include) make,
+        as the compiler has them before the first line of the keymap."""
+        if self._forced is None:
+            defines: dict[str, Define] = {}
+            for file in self.forced:
+                tokens = self._read(file.name, file)
+                if tokens is None:
+                    continue
+                try:
+                    defines = preprocess(tokens, file, is_feature_flag, None, self.tokens, defines).defines
+                except FormatError:
+                    continue  # a config.h this reader cannot follow adds nothing, as if it were absent
+            self._forced = defines
+        return dict(self._forced)
+
+    def next_pass(self) -> None:
+        """Before preprocessing the keymap again: its headers are included afresh."""
+        self._seen.clear()
+
+    def tokens(self, name: str) -> list[Token] | None:
+        if name in self._beside:  # a header's include of a file beside it, resolved when it was read
+            return self._read(name, Path(name))
+        for folder in self.folders:
+            file = folder / name
+            if file.is_file() and file.suffix in (".h", ".c", ".inc"):
+                return self._read(name, file)
+        return None
+
+    def _beside_includer(self, token: Token, file: Path) -> Token:
+        """A header's `#include "x.h"` finds x.h beside that header first, as the compiler's does:
+        such an include is rewritten to the file's full path."""
+        if token.kind != "directive":
+            return token
+        found = _QUOTED_INCLUDE.match(token.text)
+        if found is None or Path(found.group(1)).is_absolute():
+            return token
+        beside = file.parent / found.group(1)
+        if not beside.is_file():
+            return token
+        full = str(beside.resolve())
+        self._beside.add(full)
+        return Token("directive", f'#include "{full}"', token.line, token.column)
+
+    def _read(self, name: str, file: Path) -> list[Token] | None:
+        resolved = file.resolve()
+        if resolved in self._seen:
+            return None
+        tokens = self._cache.get(resolved)
+        if tokens is None:
+            size = file.stat().st_size
+            if size > self.budget or len(self._cache) >= self.MAX_HEADERS:
+                return None
+            self.budget -= size
+            try:
+                tokens = [self._beside_includer(t, file) for t in
+                          tokenize(file.read_text(encoding="utf-8", errors="replace"), file)]
+            except FormatError:
+                tokens = []
+            self._cache[resolved] = tokens
+            for group in plain_enums(tokens):
+                self.enums.update(group)
+                self.enum_groups.append(group)
+        self._seen.add(resolved)
+        self.read.setdefault(name, file)
+        return tokens or None
+
+
+_MAX_SEARCHED = 20_000  # entries of a repository searched for a linked userspace's header
+
+
+def _linked_userspace(root: Path, name: str) -> Path | None:
+    """The folder of the one file `name` (`pket.h`, `features/swapper.h`) in the repository `root`,
+    outside any qmk_firmware tree it holds: the userspace its setup links in as users/<name>."""
+    if Path(name).is_absolute() or ".." in Path(name).parts:
+        return None
+    parts = Path(name).parts
+    found: list[Path] = []
+    seen = 0
+    for here, dirs, files in os.walk(root):
+        seen += len(dirs) + len(files)
+        if seen > _MAX_SEARCHED:
+            return None
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (Path(here) / d / "quantum").is_dir())
+        if parts[-1] in files:
+            file = Path(here) / parts[-1]
+            if file.parts[-len(parts):] == parts:
+                found.append(file.parents[len(parts) - 1])
+    return found[0] if len(set(found)) == 1 else None
+
+
+def is_feature_flag(name: str) -> bool:
+    """`COMBO_ENABLE`, `ENCODER_MAP_ENABLE`: rules.mk switches; code they guard belongs to the layout.
+    QMK_KEYBOARD_H: every QMK build defines it (`#ifndef QMK_KEYBOARD_H` guards an editor's stubs)."""
+    return name.endswith("_ENABLE") or name == "QMK_KEYBOARD_H"
+
+
+def enum_bodies(tokens: list[Token]) -> Iterator[list[list[Token]]]:
+    """The members of each `enum [name] { ... }` in `tokens`, one token list a member (its name first)."""
+    for i, t in enumerate(tokens):
+        if not t.is_("enum"):
+            continue
+        brace = next((j for j in range(i + 1, min(i + 3, len(tokens))) if tokens[j].is_("{")), None)
+        if brace is not None:
+            parts = split_top_level(tokens[brace + 1 : find_matching(tokens, brace)])
+            yield [part for part in parts if part and part[0].kind == "ident"]
+
+
+def plain_enums(tokens: list[Token]) -> list[dict[str, int]]:
+    """The members of each `enum { A, B = 3, C }` in a header, numbered as C numbers them; enums
+    whose values are not plain numbers (custom keycodes from SAFE_RANGE) are left out."""
+    groups: list[dict[str, int]] = []
+    values: dict[str, int] = {}
+    code = [t for t in tokens if t.kind != "directive"]
+    for body in enum_bodies(code):
+        members: dict[str, int] = {}
+        following = 0
+        for part in body:
+            if len(part) > 2 and part[1].is_("="):
+                try:
+                    following = IntExpression(part[2:], {**values, **members}).evaluate()
+                except (ValueError, FormatError):
+                    members = {}
+                    break
+            members[part[0].text] = following
+            following += 1
+        values.update(members)
+        if members:
+            groups.append(members)
+    return groups
