@@ -12,9 +12,10 @@ validated against its keyboard. A file passes when all of that raises nothing an
 finds no error. Files whose keyboard keyconf does not know are counted apart ("unknown
 keyboard"): they say nothing about the format readers. A keymap.c names its keyboard only by
 its folder (keyboards/<kb>/keymaps/...); bench/corpus/keyboards.tsv gives the keyboard for
-files that do not (the --keyboard a user would pass). -v lists every failing file. A keymap.c that
-fails alone is read again in its repository checkout (its headers, users/<name>/, keyboards folders),
-as a user importing it in place would; --alone leaves that out, as when the file is all one has.
+files that do not (the --keyboard a user would pass). -v lists every failing file. A keymap.c or
+keymap.json that fails alone is read again in its repository checkout (its headers, users/<name>/ and
+the config.h files QMK force-includes, keyboards folders), as a user importing it in place would; the
+figures say how many passed so; --alone leaves that out, as when the file is all one has.
 """
 
 from __future__ import annotations
@@ -169,7 +170,7 @@ def main() -> None:
                 why = check(path, kind, finder, keyboard, folder)
             except Exception as error:  # noqa: BLE001 - a crash is the worst failure; count it, go on
                 why = f"CRASH {type(error).__name__}: {error}"
-            if kind == "keymap.c" and why is not None and not alone:
+            if kind in ("keymap.c", "keymap.json") and why is not None and not alone:
                 # As its user would import it: from their repository, whose keyboard folder it sits in.
                 checkout = in_its_repository(path.name, repositories, Path(work.name))
                 if checkout is not None:
@@ -195,8 +196,8 @@ def main() -> None:
         rate = f"{100 * passed[kind] / known:.0f}%" if known else "-"
         print(f"{kind:<12} {passed[kind]:>5} {known:>8} {rate:>6} {unknown[kind]:>17} {totals[kind]:>6}")
     for kind, count in from_repository.items():
-        print(f"  ({count} {kind} files read in their own repository checkout: the keyboard folder and the "
-              "headers beside them)")
+        print(f"  ({count} {kind} files read in their own repository checkout: the keyboard folder, the user's "
+              "headers and config.h)")
     work.cleanup()
     print("\ntop failure reasons (known keyboards):")
     merged = collections.Counter[str]()

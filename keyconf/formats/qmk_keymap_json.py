@@ -16,9 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from keyconf.formats import foreign_keycodes as fk
+from keyconf.formats.c_source import Token, tokenize
 from keyconf.formats.document_limits import MAX_TABLE_ENTRIES, too_many
 from keyconf.formats.format_error import FormatError, check_keycode_layers, json_field_error, parse_json
+from keyconf.formats.keymap_c_import import KeymapC, read_keymap_c
 from keyconf.formats.layer_names import default_layer_name
+from keyconf.formats.user_headers import UserHeaders
 from keyconf.model.keycodes.languages import host_language
 from keyconf.model.layout import MAX_MACRO_DELAY_MS, CustomKeycode, EncoderAction, Layer, Layout, Macro, MacroStep
 from keyconf.model.qmk_settings import settings_from_config
@@ -29,6 +32,7 @@ _READ = {"keyboard", "keymap", "layout", "layers", "encoders", "macros", "config
 _IGNORED = {"version", "documentation"}  # Configurator's export header: nothing to keep
 # `___QWERTY_L1___`, `__BASE__`: userspace wrapper macros, each several keys, left unexpanded by c2json.
 _WRAPPER_NAME = re.compile(r"^_{2,}[A-Za-z0-9_]*[A-Za-z0-9]_*_{2,}$")
+_WRAPPER_LAYOUT = re.compile(r"^LAYOUT\w*_(?:w|wrapper)$")  # `LAYOUT_34key_w`: a userspace's layout wrapper
 _ANY = re.compile(r"^ANY\((.*)\)$", re.S)  # Configurator's free text, kept when it is no keycode
 _C_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -66,31 +70,13 @@ def read_keymap_json(text: str, path: str | Path | None = None) -> KeymapJsonImp
             else "each layer is a list of keycodes",
         )
     check_keycode_layers(layers_data, fail, "not a keycode (write it as text)")
-    wrappers = sorted({k.strip() for layer in layers_data for k in layer if _WRAPPER_NAME.match(k.strip())})
-    if wrappers:
-        raise fail(
-            "layers",
-            f"the layers hold layout wrapper names that stand for several keys each: {', '.join(wrappers[:4])}"
-            + (f" and {len(wrappers) - 4} more" if len(wrappers) > 4 else ""),
-            hint="this file came from `qmk c2json` of a keymap that uses userspace wrappers; import the keymap.c "
-            "(with its userspace) or expand the wrappers with `qmk c2json` run in your qmk_firmware tree",
-        )
-    filled = [layer for layer in layers_data if layer]
-    if filled and all(len(layer) <= 2 for layer in filled):
-        # `["C_42(HRM(_BASE))"]`, `["TY_ALPHAS_LAYER"]`: a layer written as one macro of the user's C
-        # code (which QMK pastes into the keymap), not as its keys. Boards of one or two keys pass.
-        probe = fk.named_context([default_layer_name(i) for i in range(len(layers_data))])
-        written = [k.strip() for layer in filled for k in layer if not fk.is_known(_unwrapped(k), probe)]
-        if written:
-            raise fail(
-                "layers",
-                f"the layers are written as macros of the user's own C code ({', '.join(written[:3])}"
-                + (f" and {len(written) - 3} more" if len(written) > 3 else "")
-                + "), not as their keys: keyconf, like QMK without that code, cannot tell the keys",
-                hint="import the keymap.c with its userspace, or expand the macros with `qmk c2json` run where "
-                "the userspace is (a keymap.json of the keys themselves)",
-            )
-    counts = {len(layer) for layer in layers_data if layer}
+    probe = fk.named_context([default_layer_name(i) for i in range(len(layers_data))])
+    unknown = [k.strip() for layer in layers_data for k in layer if not fk.is_known(_unwrapped(k), probe)]
+    headers = _user_headers(data, path) if unknown or _WRAPPER_LAYOUT.search(str(data.get("layout", ""))) else None
+    from_code = _read_through_user_code(layers_data, data, headers, fail) if headers is not None else None
+    if from_code is None:
+        _refuse_user_macros(layers_data, unknown, headers, path, fail)
+    counts = {len(layer) for layer in layers_data if layer} if from_code is None else set()
     if len(counts) > 1:
         raise fail("layers", f"layers hold different numbers of keys: {sorted(counts)}")
     empty = [li for li, layer in enumerate(layers_data) if not layer]
@@ -115,11 +101,17 @@ def read_keymap_json(text: str, path: str | Path | None = None) -> KeymapJsonImp
     names = [default_layer_name(i) for i in range(len(layers_data))]
     customs = _declared_keycodes(data.get("keycodes"), fail)
     layers = [Layer(names[i], list(layer)) for i, layer in enumerate(layers_data)]
+    if from_code is not None:
+        layers = from_code.layout.layers
+        names = [layer.name for layer in layers]
+        layout_macro = from_code.layout.layout_macro
+        customs += [c for c in from_code.layout.custom_keycodes if c.name not in {d.name for d in customs}]
+        warnings += from_code.warnings
     # Configurator's ANY(NAME) of a name keyconf does not know is a keycode of the keymap's own
     # C code (SELWORD): it becomes one of the layout's custom keycodes, said once per name.
     probe = fk.named_context(names)
     free_text: list[str] = []
-    for layer in layers:
+    for layer in layers if from_code is None else []:
         for ki, key in enumerate(layer.keys):
             match = _ANY.match(key.strip())
             if match is None or fk.is_known(match.group(1), probe):
@@ -142,7 +134,7 @@ def read_keymap_json(text: str, path: str | Path | None = None) -> KeymapJsonImp
     layout = Layout(keyboard=keyboard, layout_macro=layout_macro, layers=layers)
     layout.custom_keycodes = customs
     ctx = fk.context(layout)
-    for layer in layers:
+    for layer in layers if from_code is None else []:  # read through the C reader: keyconf's text already
         layer.keys = [fk.from_author(k, ctx) for k in layer.keys]
     layout.name = data.get("keymap") or None
     layout.author = data.get("author") or None
@@ -194,6 +186,104 @@ def read_keymap_json(text: str, path: str | Path | None = None) -> KeymapJsonImp
     if extra:
         warnings.append(f"keymap.json keys keyconf layouts do not hold were not imported: {', '.join(extra)}")
     return KeymapJsonImport(layout, warnings)
+
+
+def _user_headers(data: dict[str, Any], path: str | Path | None) -> UserHeaders | None:
+    """Where QMK's build finds the user's C code for this file, when it is read where it lives:
+    USER_NAME is the file's `keymap` (`qmk compile x.json`) or, for a keymap folder's keymap.json,
+    that folder's name."""
+    if path is None or not Path(path).is_file():
+        return None
+    names = [data.get("keymap") if isinstance(data.get("keymap"), str) else ""]
+    if Path(path).name == "keymap.json":
+        names.append(Path(path).resolve().parent.name)
+    return UserHeaders(Path(path), [name for name in names if name])
+
+
+def _read_through_user_code(
+    layers_data: list[list[str]], data: dict[str, Any], headers: UserHeaders, fail: Any
+) -> KeymapC | None:
+    """The layers as QMK builds them: its json2c pastes each layer into `[n] = LAYOUT(keys)` of a
+    generated keymap.c, compiled with the userspace's and keymap's config.h force-included (the
+    keymap.h that keymap.c includes is the one QMK generates beside it, not the user's). So when
+    the keys or the layout name macros those config.h files bring in, the keymap.c reader (one
+    C reader for both formats) expands them; None when they define none of them."""
+    defined = headers.forced_defines()
+    if not defined:
+        return None
+    layout_macro = data.get("layout") if isinstance(data.get("layout"), str) else ""
+    used = {t.text for layer in layers_data for key in layer for t in _c_tokens(_unwrapped(key))}
+    if not used & set(defined) and layout_macro not in defined:
+        return None
+    lines = ["#include QMK_KEYBOARD_H", "const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {"]
+    for index, layer in enumerate(layers_data):
+        keys = ", ".join(" ".join(_unwrapped(key).split()) for key in layer)
+        lines.append(f"    [{index}] = {layout_macro or 'LAYOUT'}({keys}),")
+    lines.append("};")
+    first_layer_line = 3
+    where = ", ".join(str(file) for file in headers.forced)
+    try:
+        result = read_keymap_c("\n".join(lines) + "\n", None, str(data.get("keyboard") or ""), headers=headers)
+    except FormatError as error:
+        index = (error.line or 0) - first_layer_line
+        at = f"layers[{index}]: " if 0 <= index < len(layers_data) else ""
+        raise fail("layers", f"{at}{error.message} (read as QMK's build reads the layers, with {where})",
+                   hint=error.hint) from None
+    shown = sorted(used & set(defined))
+    result.warnings.insert(0, (
+        f"the layers are written with macros of the user's own C code ({', '.join(shown[:4])}"
+        + (f" and {len(shown) - 4} more" if len(shown) > 4 else "")
+        + f"): read as QMK's build reads them, with {where} and the headers included from there; the layout "
+        "holds the keys they stand for, and no longer follows edits of those headers"))
+    return result
+
+
+def _c_tokens(text: str) -> list[Token]:
+    try:
+        return tokenize(text)
+    except FormatError:
+        return []
+
+
+def _refuse_user_macros(
+    layers_data: list[list[str]], unknown: list[str], headers: UserHeaders | None, path: str | Path | None,
+    fail: Any,
+) -> None:
+    """One clear error for layers written as the user's C macros that keyconf cannot expand."""
+    if headers is not None and headers.forced:
+        seen = ", ".join(str(file) for file in headers.forced)
+        why = (f"neither the file nor the userspace config.h keyconf read where QMK's build does ({seen}, and "
+               "the headers included from there) defines them: QMK's build cannot tell the keys either")
+        hint = ("check that the file's `keymap` names the userspace (users/<keymap>/) and that its config.h "
+                "includes the header with these macros; or expand them with `qmk c2json`")
+    else:
+        why = "keyconf, like QMK without that code, cannot tell the keys"
+        hint = ("import the file where it lives in your userspace checkout (keyconf reads users/<keymap>/config.h "
+                "and the headers it includes, as QMK's build does), or import the keymap.c it was made from, or "
+                "expand the macros with `qmk c2json` run where the userspace is (a keymap.json of the keys "
+                "themselves)")
+        if path is not None and headers is not None:
+            hint = ("no userspace config.h was found around the file (users/<keymap>/config.h, or the keymap "
+                    "folder's): " + hint)
+    wrappers = sorted({k for k in unknown if _WRAPPER_NAME.match(k)})
+    if wrappers:
+        raise fail(
+            "layers",
+            f"the layers hold layout wrapper names that stand for several keys each: {', '.join(wrappers[:4])}"
+            + (f" and {len(wrappers) - 4} more" if len(wrappers) > 4 else "") + f"; {why}",
+            hint=hint,
+        )
+    filled = [layer for layer in layers_data if layer]
+    if unknown and filled and all(len(layer) <= 2 for layer in filled):
+        # `["C_42(HRM(_BASE))"]`, `["TY_ALPHAS_LAYER"]`: a layer written as one macro of the user's C
+        # code (which QMK pastes into the keymap), not as its keys. Boards of one or two keys pass.
+        raise fail(
+            "layers",
+            f"the layers are written as macros of the user's own C code ({', '.join(unknown[:3])}"
+            + (f" and {len(unknown) - 3} more" if len(unknown) > 3 else "")
+            + f"), not as their keys: {why}",
+            hint=hint,
+        )
 
 
 def _declared_keycodes(items: Any, fail: Any) -> list[CustomKeycode]:

@@ -3,9 +3,11 @@ the keymap's folder, users/<USER_NAME>/, and the config.h files it force-include
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from keyconf.formats.keymap_c_import import read_keymap_c
+from keyconf.formats.qmk_keymap_json import read_keymap_json
 from keyconf.formats.user_headers import UserHeaders
 
 # A split 3x5+2 userspace in the shape users keep: rows and home-row mods in a header that the
@@ -151,3 +153,112 @@ def test_a_define_whose_parameter_is_no_name_is_refused_as_cpp_refuses_it() -> N
     with pytest.raises(FormatError, match="`0` is not a parameter name") as raised:
         read_keymap_c(text, None, "x")
     assert raised.value.line == 1
+
+
+# -- keymap.json whose layers are macros of the userspace -------------------------------------------
+
+def keymap_json(folder: Path, name: str = "cradio.json", layers: object = None, **fields: object) -> Path:
+    data = {"keyboard": "cradio", "keymap": "me", "layout": "LAYOUT_34key_w",
+            "layers": layers if layers is not None else [["HRM(BASE)"], ["NAVI"]], **fields}
+    folder.mkdir(parents=True, exist_ok=True)
+    file = folder / name
+    file.write_text(json.dumps(data, indent=4))
+    return file
+
+
+def test_a_keymap_json_of_userspace_macros_reads_as_qmks_build_reads_it(tmp_path: Path) -> None:
+    # qmk_userspace/users/me/keymaps/cradio.json, built with `qmk compile cradio.json` (keymap "me").
+    space = userspace(tmp_path)
+    imported = read_keymap_json(keymap_json(space / "keymaps").read_text(), space / "keymaps" / "cradio.json")
+    layout = imported.layout
+    assert layout.layout_macro == "LAYOUT_split_3x5_2" and layout.keyboard == "cradio"
+    assert layout.layer_names == ["bse", "nav"]
+    assert layout.layers[0].keys == BASE_KEYS and layout.layers[1].keys[29] == "TG(nav)"
+    assert any("read as QMK's build reads them" in w and "config.h" in w for w in imported.warnings)
+
+
+def test_a_userspace_repository_that_is_the_users_folder_itself_is_found(tmp_path: Path) -> None:
+    # filterpaper/qmk_userspace: the repository is users/filterpaper/ (its CI clones it there),
+    # with me.c, config.h and layout.h at its top and the keymaps in keymaps/*.json.
+    root = tmp_path / "qmk_userspace"
+    (root / ".git").mkdir(parents=True)
+    (root / "me.c").write_text("#include QMK_KEYBOARD_H\n")
+    (root / "config.h").write_text(CONFIG_H)
+    (root / "layout.h").write_text(LAYOUT_H)
+    file = keymap_json(root / "keymaps")
+    layout = read_keymap_json(file.read_text(), file).layout
+    assert layout.layers[0].keys == BASE_KEYS
+    # A keymap folder's keymap.json with keys of its own beside the macros; the folder names the user.
+    file = keymap_json(tmp_path / "fork" / "keyboards" / "cradio" / "keymaps" / "me", "keymap.json",
+                       [BASE_KEYS[:31] + ["NAV_SPC", "KC_ENT", "KC_BSPC"], ["NAVI"]], keymap="default")
+    (tmp_path / "fork" / ".git").mkdir()
+    (tmp_path / "fork" / "users" / "me").mkdir(parents=True)
+    (tmp_path / "fork" / "users" / "other").mkdir()
+    (tmp_path / "fork" / "users" / "me" / "config.h").write_text(CONFIG_H)
+    (tmp_path / "fork" / "users" / "me" / "layout.h").write_text(LAYOUT_H)
+    layout = read_keymap_json(file.read_text(), file).layout
+    assert layout.layers[0].keys[31] == "LT(nav, KC_SPC)" and layout.layers[1].keys[:2] == ["KC_1", "KC_2"]
+
+
+def test_userspace_macros_keyconf_cannot_expand_are_one_clear_error(tmp_path: Path) -> None:
+    import pytest
+
+    from keyconf.formats.format_error import FormatError
+
+    # Read alone: one error naming the macros, and how to import it in place.
+    text = keymap_json(tmp_path / "alone").read_text()
+    with pytest.raises(FormatError) as raised:
+        read_keymap_json(text, None)
+    assert "HRM(BASE)" in raised.value.message and "macros of the user's own C code" in raised.value.message
+    assert raised.value.hint and "where it lives in your userspace checkout" in raised.value.hint
+    # In a userspace whose config.h brings in no such macros (a file left from another one's).
+    space = userspace(tmp_path / "other")
+    (space / "config.h").write_text("#pragma once\n#define TAPPING_TERM 180\n")
+    file = keymap_json(space / "keymaps")
+    with pytest.raises(FormatError) as raised:
+        read_keymap_json(file.read_text(), file)
+    assert "HRM(BASE)" in raised.value.message and str(space / "config.h") in raised.value.message
+    assert "QMK's build cannot tell the keys either" in raised.value.message
+
+
+def test_keys_read_through_the_userspace_are_what_gcc_makes_of_them(tmp_path: Path) -> None:
+    """Cross-check with the real preprocessor: the keymap.c QMK's json2c generates, run through
+    `gcc -E` with the userspace's config.h force-included and users/me on the include path."""
+    import re
+    import shutil
+    import subprocess
+
+    import pytest
+
+    gcc = shutil.which("gcc")
+    if gcc is None:
+        pytest.skip("gcc is not installed: the preprocessor cross-check cannot run")
+    space = userspace(tmp_path)
+    file = keymap_json(space / "keymaps")
+    layout = read_keymap_json(file.read_text(), file).layout
+    build = tmp_path / "build"
+    build.mkdir()
+    (build / "board.h").write_text("#define LAYOUT_split_3x5_2(...) { __VA_ARGS__ }\n")
+    (build / "keymap.c").write_text(
+        "#include QMK_KEYBOARD_H\nconst uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {\n"
+        "    [0] = LAYOUT_34key_w(HRM(BASE)),\n    [1] = LAYOUT_34key_w(NAVI),\n};\n")
+    run = subprocess.run([gcc, "-E", "-P", '-DQMK_KEYBOARD_H="board.h"', "-include", str(space / "config.h"),
+                          "-I", str(space), "-I", str(build), str(build / "keymap.c")],
+                         capture_output=True, text=True, check=True)
+    layers = re.findall(r"\[\d\] = \{(.*?)\}\s*,", run.stdout, re.S)
+    assert len(layers) == 2
+
+    def keys(c_text: str) -> list[str]:
+        out, depth, current = [], 0, ""
+        for ch in c_text:
+            depth += ch == "("
+            depth -= ch == ")"
+            if ch == "," and depth == 0:
+                out.append(current)
+                current = ""
+            else:
+                current += ch
+        return [k.replace(" ", "").replace("_______", "KC_TRNS").upper() for k in [*out, current]]
+
+    for layer, c_text in zip(layout.layers, layers, strict=True):
+        assert keys(", ".join(layer.keys)) == keys(c_text)
