@@ -203,6 +203,7 @@ class _Reader:
         self.text = text
         raw = tokenize(text, path)
         check_nesting(raw, path)
+        self.raw_tokens = raw
         self.includes = [t for t in raw if t.kind == "directive" and re.match(r"#?\s*include\b", t.text)]
         # Expand as the compiler would, except names for plain numbers (`#define _LOWER 1`):
         # those may name layers, and are resolved where a number is needed.
@@ -473,6 +474,10 @@ class _Reader:
                 dance = re.search(r"unknown tap dance '([A-Za-z_][A-Za-z0-9_]*)'", error.message)
                 if dance and dance.group(1) not in unknown and self._dance_from_elsewhere(dance.group(1)):
                     unknown.append(dance.group(1))
+                if "unknown Unicode map entry" in error.message:
+                    # UM(E_ACUTE), UP(A, B): unicode_map[]'s enum is in a header (it stays C, as written).
+                    for arguments in re.findall(r"\b(?:UM|X|UP|XP)\s*\(([^()]*)\)", place.text):
+                        unknown += [n for n in re.findall(r"[A-Za-z_]\w*", arguments) if n not in unknown]
         unknown += self._aliases_of_user_prefixes(layout, unknown)
         removed = [name for name in unknown if name in REMOVED_KEYCODES]
         for name in removed:
@@ -484,6 +489,22 @@ class _Reader:
         # A name this file declares in a form keyconf could not read is no header's: it stays unknown.
         declared = {member for members in self.enums for member in members} | set(self.defines)
         unseen = [name for name in unknown if name not in REMOVED_KEYCODES and name not in declared]
+        # Declared here under an #if on a setting of the user's config.h (`#ifdef UNICODE_SELECTED_MODES`
+        # around the enum of unicode_map[]): the original builds only with it set, and so does keyconf's
+        # keymap.c, which keeps that C as written. The keys keep the names.
+        under_if = [name for name in unseen if name in _enum_members(self.raw_tokens)]
+        if under_if:
+            shown = ", ".join(under_if[:8]) + (f" and {len(under_if) - 8} more" if len(under_if) > 8 else "")
+            self.warnings.append(
+                f"{shown} {'is' if len(under_if) == 1 else 'are'} declared in this file under an #if on a setting "
+                "keyconf does not know (the config.h of your build): kept on their keys as names, and that C stays "
+                "as written (the layout's c_source), so QMK numbers them as it did the original's"
+            )
+            for name in under_if:
+                self.customs.append(CustomKeycode(name, headers=["QMK_KEYBOARD_H"]))
+                self._custom_absolute.append(-1)
+            unseen = [name for name in unseen if name not in under_if]
+            layout.custom_keycodes = self.customs
         if not unseen:
             return
         headers = [h for h in (self._header_name(d.text) for d in self.includes) if h and not _is_qmk_header(h)]
@@ -1541,6 +1562,28 @@ def _is_qmk_header(name: str) -> bool:
 def _qmk_language_headers() -> frozenset[str]:
     languages = host_languages().values()
     return frozenset(h for language in languages for h in (language.header, language.sendstring_header) if h)
+
+
+def _enum_members(tokens: list[Token]) -> set[str]:
+    """The names every `enum … { … }` of the tokens declares, whatever #if they are under."""
+    members: set[str] = set()
+    for at, token in enumerate(tokens):
+        if token.kind != "ident" or token.text != "enum":
+            continue
+        end = at + 1
+        while end < len(tokens) and tokens[end].text not in ("{", ";"):
+            end += 1
+        if end >= len(tokens) or tokens[end].text != "{":
+            continue
+        previous = tokens[end]
+        for inner in tokens[end + 1:]:
+            if inner.text == "}":
+                break
+            if inner.kind == "ident" and previous.text in ("{", ","):
+                members.add(inner.text)
+            if inner.kind != "directive":
+                previous = inner
+    return members
 
 
 def ident_tokens(ident: str) -> list[Token]:

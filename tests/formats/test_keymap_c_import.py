@@ -643,3 +643,64 @@ const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {{ [0] = LAYOUT({ke
     files = keymap_c_sources(layout, keyboard)
     assert "UP(0, 1)," in files["keymap.c"] and "UM(0)," in files["keymap.c"]
     assert "unicode_map[]" in files["keymap.c"] and "UNICODEMAP_ENABLE = yes" in files["rules.mk"]
+
+
+def test_unicode_map_entries_numbered_by_an_unseen_header_keep_their_names() -> None:
+    # A corne keymap: `enum { E_ACUTE_L, E_ACUTE_U }` lives in the user's accents.h, unicode_map[] here.
+    from keyconf.compiler.export import keymap_c_sources
+    from keyconf.formats.interchange import import_text
+    from keyconf.model.validation import validate
+
+    keyboard = load_bundled("ferris/sweep")
+    keys = ", ".join(["XP(E_ACUTE_L, E_ACUTE_U)", "UM(N_TILDE_L)"] + ["KC_A"] * 32)
+    text = f"""#include QMK_KEYBOARD_H
+#include "accents.h"
+const uint32_t PROGMEM unicode_map[] = {{ [E_ACUTE_L] = 0x00E9, [E_ACUTE_U] = 0x00C9, [N_TILDE_L] = 0x00F1 }};
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {{ [0] = LAYOUT({keys}) }};"""
+    imported = import_text(text, "keymap.c", keyboard=keyboard, format="keymap.c")
+    layout = imported.layout
+    assert layout.layers[0].keys[:2] == ["UP(E_ACUTE_L, E_ACUTE_U)", "UM(N_TILDE_L)"]
+    assert {c.name: c.headers for c in layout.custom_keycodes} == {
+        "E_ACUTE_L": ["accents.h"], "E_ACUTE_U": ["accents.h"], "N_TILDE_L": ["accents.h"]}
+    assert [p.message for p in validate(layout, keyboard) if p.is_error] == []
+    files = keymap_c_sources(layout, keyboard)
+    assert files["keymap.c"].index('#include "accents.h"') < files["keymap.c"].index("keymaps[]")
+    assert "UP(E_ACUTE_L, E_ACUTE_U)," in files["keymap.c"] and "UM(N_TILDE_L)," in files["keymap.c"]
+    assert "UNICODEMAP_ENABLE = yes" in files["rules.mk"]
+
+
+def test_unicode_names_declared_under_an_ifdef_on_a_config_setting_stay_names() -> None:
+    # A lulu keymap: `#ifdef UNICODE_SELECTED_MODES` (set in the user's config.h) around the enum and map.
+    from keyconf.compiler.export import keymap_c_sources
+    from keyconf.formats.interchange import import_text
+    from keyconf.model.validation import validate
+
+    keyboard = load_bundled("ferris/sweep")
+    keys = ", ".join(["UM(BOX_DR)", "UP(BOX_LH, BOX_DL)"] + ["KC_A"] * 32)
+    text = f"""#include QMK_KEYBOARD_H
+#ifdef UNICODE_SELECTED_MODES
+enum unicode_names {{
+    BOX_DR, BOX_LH, // corners
+    BOX_DL,
+}};
+const uint32_t PROGMEM unicode_map[] = {{ [BOX_DR] = 0x250C, [BOX_LH] = 0x2500, [BOX_DL] = 0x2510 }};
+#endif
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {{ [0] = LAYOUT({keys}) }};"""
+    imported = import_text(text, "keymap.c", keyboard=keyboard, format="keymap.c")
+    layout = imported.layout
+    assert layout.layers[0].keys[:2] == ["UM(BOX_DR)", "UP(BOX_LH, BOX_DL)"]
+    assert any("BOX_DR, BOX_LH, BOX_DL are declared in this file under an #if" in w for w in imported.warnings)
+    assert [p.message for p in validate(layout, keyboard) if p.is_error] == []
+    keymap_c = keymap_c_sources(layout, keyboard)["keymap.c"]
+    assert "#ifdef UNICODE_SELECTED_MODES" in keymap_c and "UM(BOX_DR)," in keymap_c
+
+
+def test_a_unicode_map_entry_nothing_defines_is_an_error_naming_it() -> None:
+    from keyconf.model.keycodes import REGISTRY, KeycodeError, ParseContext, UserKeycode
+
+    with pytest.raises(KeycodeError, match="unknown Unicode map entry 'E_ACUTE'"):
+        REGISTRY.parse("UM(E_ACUTE)", ParseContext())
+    ctx = ParseContext(custom_keycodes=(UserKeycode("E_ACUTE", -1, header="accents.h"),))
+    keycode = REGISTRY.parse("UM(E_ACUTE)", ctx)
+    with pytest.raises(KeycodeError, match="numbered in accents.h"):
+        REGISTRY.encode(keycode, ctx)

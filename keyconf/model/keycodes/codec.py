@@ -151,7 +151,7 @@ class Codec:
                 raise KeycodeError("SH_T() cannot tap keycodes 0xF0-0xFF (they are the swap-hands keys)")
             return layout.swap_hands | basic
         if op in (OP_UNICODE, OP_UNICODE_MAP, OP_UNICODE_PAIR):
-            return self._unicode(kc, layout)
+            return self._unicode(kc, ctx, layout)
         if op == OP_CUSTOM:
             user = ctx.custom(kc.name or "")
             if user is None:
@@ -225,13 +225,20 @@ class Codec:
         return index
 
     @staticmethod
-    def _unicode(kc: Keycode, layout: Layout) -> int:
+    def _unicode(kc: Keycode, ctx: ParseContext, layout: Layout) -> int:
+        for index in (kc.number, kc.number2):
+            user = ctx.custom(index) if isinstance(index, str) else None
+            if user is not None and user.header:
+                raise KeycodeError(f"Unicode map entry {index} is numbered in {user.header}, which keyconf cannot "
+                                   "read: its value is unknown")
+            if isinstance(index, str):
+                raise KeycodeError(f"unknown Unicode map entry {index!r}")
         assert isinstance(kc.number, int)
         if kc.op == OP_UNICODE:
             return layout.unicode | (kc.number & 0x7FFF)
         if kc.op == OP_UNICODE_MAP:
             return layout.unicode | (kc.number & 0x3FFF)
-        assert kc.number2 is not None
+        assert isinstance(kc.number2, int)
         return 0xC000 | (kc.number & 0x7F) | ((kc.number2 & 0x7F) << 7)
 
     # -- decode

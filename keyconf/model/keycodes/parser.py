@@ -262,13 +262,13 @@ class Parser:
         if func in ("UM", "X"):
             if func == "X":
                 self.note("X(i) is now UM(i)")
-            return Keycode(OP_UNICODE_MAP, number=self.int_arg("a Unicode map index", 0x3FFF))
+            return Keycode(OP_UNICODE_MAP, number=self.unicode_index_arg(0x3FFF))
         if func in ("UP", "XP"):
             if func == "XP":
                 self.note("XP(i, j) is now UP(i, j)")
-            first = self.int_arg("a Unicode map index", 0x7F)
+            first = self.unicode_index_arg(0x7F)
             self.expect(",", "',' between the two indices")
-            return Keycode(OP_UNICODE_PAIR, number=first, number2=self.int_arg("a Unicode map index", 0x7F))
+            return Keycode(OP_UNICODE_PAIR, number=first, number2=self.unicode_index_arg(0x7F))
         if func in ("MACRO", "CUSTOM", "USER", "QK_MACRO", "QK_KB", "QK_USER"):
             return self.indexed(func)
         raise KeycodeError(
@@ -355,6 +355,19 @@ class Parser:
             hint = f"did you mean {close[0]}?" if close else f"layers: {known}"
             raise KeycodeError(f"unknown layer {token.text!r}", token.pos, hint)
         raise KeycodeError("expected a layer name or number", token.pos)
+
+    def unicode_index_arg(self, maximum: int) -> int | str:
+        token = self.peek()
+        if token.kind == "ident":
+            self.take()
+            user = self.ctx.custom(token.text)
+            if user is not None and user.header:
+                # `UM(E_ACUTE)` numbered by an enum in the user's header, as their unicode_map[] is:
+                # written as the original wrote it so QMK numbers it from that header.
+                return token.text
+            raise KeycodeError(f"unknown Unicode map entry {token.text!r}", token.pos,
+                               "a Unicode map index is a number, or a name the enum of the unicode_map[] numbers")
+        return self.int_arg("a Unicode map index", maximum)
 
     def tap_dance_arg(self) -> int | str:
         token = self.take()

@@ -73,7 +73,8 @@ class Keycode:
     - MT: `mods` and `inner`, the tap (any keycode: QMK keeps its low 8 bits, see TAP_OPS).
     - LT: `layer` and `inner` (the tap); LM: `layer` and `mods`; TO/MO/DF/TG/OSL/TT/PDF: `layer`.
     - OSM: `mods`; TD: `number` (index or tap-dance name); SH_T: `inner` (the tap).
-    - UC: `number` (code point); UM: `number` (index); UP: `number`, `number2`.
+    - UC: `number` (code point); UM: `number` (index); UP: `number`, `number2`; a UM/UP index
+      may be the name a header's enum numbers (`UM(E_ACUTE)`), as a TD's may.
     - CUSTOM: `name`, a custom keycode of the layout (its value comes from the ParseContext).
     - RAW: `number` (the 16-bit value).
     """
@@ -84,7 +85,7 @@ class Keycode:
     layer: LayerRef | None = None
     inner: Keycode | None = None
     number: int | str | None = None
-    number2: int | None = None
+    number2: int | str | None = None
 
     def layer_refs(self) -> list[LayerRef]:
         """The layers this keycode names (numbers or names), outermost first."""
