@@ -31,10 +31,11 @@ FEATURE_NOTES: dict[str, str] = {
 }
 
 
-def generate_rules_mk(features: Iterable[str], header: str, sources: Iterable[str] = ()) -> str:
+def generate_rules_mk(features: Iterable[str], header: str, sources: Iterable[tuple[str, str | None]] = ()) -> str:
     """rules.mk text: `header` comment lines, then `FEATURE = yes` for each feature, then
-    `SRC +=` the layout's C files to compile (paths in the keymap folder, which is on make's
-    VPATH; the layout format allows only names make reads as names)."""
+    `SRC +=` the layout's C files to compile, as (path in the keymap folder, which is on make's
+    VPATH; the feature switch it needs or None). The layout format allows only paths make reads
+    as names and switches named `X_ENABLE`: nothing else of a layout reaches make."""
     wanted = set(features)
     order = [name for name in FEATURE_NOTES if name in wanted] + sorted(wanted - set(FEATURE_NOTES))
     lines = [f"# {line}" if line else "#" for line in header.splitlines()]
@@ -51,5 +52,9 @@ def generate_rules_mk(features: Iterable[str], header: str, sources: Iterable[st
     if compiled:
         lines.append("")
         lines.append("# The layout's own C files (c_files: compile)")
-        lines += [f"SRC += {path}" for path in compiled]
+        lines += [f"SRC += {path}" for path, when in compiled if when is None]
+        for switch in dict.fromkeys(when for _, when in compiled if when is not None):
+            lines.append(f"ifeq ($(strip $({switch})), yes)")
+            lines += [f"    SRC += {path}" for path, when in compiled if when == switch]
+            lines.append("endif")
     return "\n".join(lines) + "\n"

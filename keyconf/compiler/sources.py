@@ -116,6 +116,8 @@ def generate_sources(
     c_files: dict[str, str] = {}
     for index, c_file in enumerate(layout.c_files):
         unsafe = c_file_path_problem(c_file.path)  # rules.mk and the folder take only safe paths
+        if unsafe is None and c_file.when is not None and not re.fullmatch(r"[A-Z][A-Z0-9_]*_ENABLE", c_file.when):
+            unsafe = f"`when: {c_file.when}` is not a QMK feature switch"
         if unsafe is not None:
             problems.append(SourceProblem(unsafe, SourceRef.of("c_files", index)))
         elif c_file.text is None:
@@ -129,7 +131,7 @@ def generate_sources(
     header = _header(layout, options)
     return GeneratedSources(
         keymap_c=keymap.text,
-        rules_mk=generate_rules_mk(features, header, [c_file.path for c_file in layout.c_files if c_file.compile]),
+        rules_mk=generate_rules_mk(features, header, [(f.path, f.when) for f in layout.c_files if f.compile]),
         config_h=generate_config_h(defines, header),
         line_map=keymap.line_map,
         features=frozenset(features),

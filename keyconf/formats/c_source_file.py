@@ -8,7 +8,11 @@ the path (symbolic links followed) has to stay inside the layout's folder."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
+
+from keyconf.formats.atomic import write_atomic
+from keyconf.model.layout import CFile
 
 MAX_C_SOURCE_BYTES = 2 * 1024 * 1024
 C_SOURCE_SUFFIXES = (".c", ".h", ".inc")
@@ -72,3 +76,42 @@ def c_source_path_problem(name: str) -> str | None:
     if any(ch.isspace() or ch in '"<>|*?' or not ch.isprintable() for ch in name):
         return f"`c_source: {name}` holds characters a build cannot take"
     return None
+
+
+def write_c_files(c_files: Sequence[CFile], layout_file: str | Path, *, from_layout: str | Path | None = None,
+                  overwrite: bool = False) -> list[Path]:
+    """Write a layout's `c_files` beside `layout_file`, at their paths, and return those written.
+
+    Each file's text is read beside `from_layout` (the layout's file until now, for a save to
+    another folder), or else is the text the layout holds (an import's, until its first save).
+    A file already there with the same text is left; one with other text is refused, before
+    anything is written (CSourceFileError naming them), unless `overwrite`."""
+    folder = Path(layout_file).resolve().parent
+    if from_layout is not None and Path(from_layout).resolve().parent == folder:
+        return []  # the files are beside it already
+    planned: list[tuple[Path, str]] = []
+    clashes: list[str] = []
+    for c_file in c_files:
+        problem = c_file_path_problem(c_file.path)
+        if problem is not None:
+            raise CSourceFileError(problem.replace("`", ""))
+        text = read_c_source_file(from_layout, c_file.path) if from_layout is not None else None
+        text = text if text is not None else c_file.text
+        if text is None:
+            continue  # nothing to write: building the layout will say the file is missing
+        target = folder / c_file.path
+        if not target.resolve().is_relative_to(folder):
+            raise CSourceFileError(f"{c_file.path} leads outside the layout's folder")
+        if target.is_file():
+            if target.read_bytes() == text.encode("utf-8"):
+                continue
+            if not overwrite:
+                clashes.append(c_file.path)
+        planned.append((target, text))
+    if clashes:
+        raise CSourceFileError(f"{', '.join(clashes)} already {'exists' if len(clashes) == 1 else 'exist'} beside "
+                               "the layout with other content")
+    for target, text in planned:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, text)
+    return [target for target, _ in planned]

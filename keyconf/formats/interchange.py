@@ -28,6 +28,7 @@ from keyconf.formats.document_limits import (
 from keyconf.formats.format_error import FormatError, KeyboardMismatch
 from keyconf.formats.keyboard_folder import folder_board
 from keyconf.formats.keymap_c_import import IN_PLACE_HINT, keyboard_from_path, looks_like_keymap_c, read_keymap_c
+from keyconf.formats.keymap_folder_c import keymap_folder_c_files
 from keyconf.formats.named_keycodes import SAVE_KEY, names_in
 from keyconf.formats.qmk_build_files import apply_rules, parse_rules_mk
 from keyconf.formats.qmk_keymap_json import looks_like_keymap_json, read_keymap_json
@@ -308,6 +309,9 @@ def _import_keymap_c(
     result = read_keymap_c(text, path, name, config_h, mixed_macros=True)
     layout, warnings = result.layout, list(result.warnings)
     _features_beside(path, layout, warnings)
+    if Path(path).is_file():  # the keymap's other C files, from where it lives
+        folder_files = keymap_folder_c_files(path, text)
+        layout.c_files, warnings = folder_files.files, warnings + folder_files.warnings
     _spell_as_keyconf(layout)
     _set_host_language(layout, warnings, text)
     found = keyboard or (finder.by_name(name) if name else None)

@@ -520,6 +520,10 @@ class _Reader:
                 "keymap.json carry their values"
             )
         shown_names = [name for name in unseen if name not in known]
+        read_names = self.headers.names if self.headers is not None else {}
+        owning = [h for h in headers if any(name in read_names.get(h, ()) for name in shown_names)]
+        if shown_names and all(any(name in read_names.get(h, ()) for h in owning) for name in shown_names):
+            headers = owning  # the headers keyconf read that name them (my_keycodes.h, not tapdances.c also included)
         shown = ", ".join(shown_names[:8]) + (f" and {len(shown_names) - 8} more" if len(shown_names) > 8 else "")
         if shown_names and headers:
             where = " or ".join(headers)

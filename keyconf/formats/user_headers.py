@@ -78,6 +78,7 @@ class UserHeaders:
         self.budget = self.MAX_BYTES
         self.enums: dict[str, int] = {}  # members of the headers' plain enums (layers, tap dances)
         self.enum_groups: list[dict[str, int]] = []  # the same, enum by enum
+        self.names: dict[str, set[str]] = {}  # include name -> the identifiers of the file read for it
 
     def _add_users_folder(self, users: Path) -> None:
         """users/<USER_NAME>/; a users/ holding one folder is that user's own repository's, the
@@ -171,6 +172,7 @@ class UserHeaders:
                 self.enum_groups.append(group)
         self._seen.add(resolved)
         self.read.setdefault(name, file)
+        self.names.setdefault(name, {token.text for token in tokens if token.kind == "ident"})
         return tokens or None
 
 

@@ -694,6 +694,21 @@ class _Reader:
             items = data[group] if isinstance(data[group], list) else [data[group]]
             for index, item in enumerate(items):
                 where: DocPath = (*path, group, index) if isinstance(data[group], list) else (*path, group)
+                when = None
+                if isinstance(item, dict):  # {file: oled.c, when: OLED_ENABLE}
+                    _check_fields(self, item, where, {"file", "when"}, f"a file of `c_files: {group}`")
+                    if "file" not in item:
+                        raise self.fail("the entry names no `file`", where,
+                                        hint="e.g. `{file: oled.c, when: OLED_ENABLE}`")
+                    if "when" in item:
+                        when = self.text(item["when"], (*where, "when"), "`when`")
+                        if group != "compile":
+                            raise self.fail("only a compiled file takes `when`", (*where, "when"),
+                                            hint="an included file is there for every build: remove `when`")
+                        if not FEATURE_RE.match(when):
+                            raise self.fail(f"`when: {when}` is not a QMK feature switch", (*where, "when"),
+                                            hint="name the switch the file needs, e.g. `when: OLED_ENABLE`")
+                    item, where = item["file"], (*where, "file")
                 name = self.text(item, where, f"a file name in `c_files: {group}`")
                 problem = c_file_path_problem(name)
                 if problem:
@@ -712,7 +727,7 @@ class _Reader:
                                     hint="a keymap's folder holds a handful of C files: are these the right ones?")
                 self.mark(("c_files", len(files)), where)
                 self.c_file_paths.append(where)
-                files.append(CFile(name, compile=group == "compile"))
+                files.append(CFile(name, compile=group == "compile", when=when))
         return files
 
 
@@ -1104,7 +1119,9 @@ class _SectionWriter:
             return ""
         lines = ["c_files:  # more of the keymap's own C, next to this file: copied into each build\n"]
         for group, compiled, note in (("compile", True, "rules.mk SRC"), ("include", False, "#included")):
-            names = [format_text_scalar(c_file.path) for c_file in self.layout.c_files if c_file.compile == compiled]
+            names = [format_text_scalar(c_file.path) if c_file.when is None else
+                     f"{{file: {format_text_scalar(c_file.path)}, when: {c_file.when}}}"
+                     for c_file in self.layout.c_files if c_file.compile == compiled]
             if not names:
                 continue
             flow = f"  {group}: [{', '.join(names)}]  # {note}\n"

@@ -141,6 +141,10 @@ def import_for_editor(
         raise reader_problem(error, path) from None
     layout, board = imported.layout, imported.keyboard
     warnings = list(imported.warnings)
+    if layout.c_files:
+        shown = ", ".join(c_file.path for c_file in layout.c_files[:6]) + (" …" if len(layout.c_files) > 6 else "")
+        warnings.append(f"the layout carries {len(layout.c_files)} more C files of the keymap's folder ({shown}); "
+                        "saving the layout writes them beside it (c_files)")
     format_name = FORMAT_NAMES[fmt]
     count = len(layout.layers[0].keys) if layout.layers else 0
     if board is None:

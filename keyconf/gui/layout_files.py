@@ -114,10 +114,22 @@ def unknown_keyboard_problem(error: Any, path: Path | None) -> FileProblem:
 
 
 def save_layout_file(layout: Layout, keyboard: Keyboard, path: Path, loaded: Any = None) -> Any:
-    """Write atomically (surgically when `loaded` came from the same file). Raises FileProblem."""
+    """Write atomically (surgically when `loaded` came from the same file). Raises FileProblem.
+
+    The layout's more C files (`c_files`) go beside a new file first: an import's, held until
+    this first save, or those beside the layout's file until now, for a save to another folder."""
+    from keyconf.formats.c_source_file import CSourceFileError, write_c_files
     from keyconf.formats.yaml_layout import save_layout
 
     same_file = loaded is not None and getattr(loaded, "path", None) is not None and Path(loaded.path) == path
+    try:
+        if layout.c_files and not same_file:
+            write_c_files(layout.c_files, path, from_layout=getattr(loaded, "path", None))
+    except CSourceFileError as error:
+        raise FileProblem(f"cannot save: {error}", str(path.parent),
+                          hint="save the layout into another folder (the files there are kept)") from None
+    except OSError as error:
+        raise FileProblem(f"cannot save the layout's C files: {error.strerror or error}", str(path.parent)) from None
     try:
         return save_layout(layout, path, loaded if same_file else None, keyboard)
     except OSError as error:

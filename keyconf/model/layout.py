@@ -145,13 +145,16 @@ class CFile:
     """One more C file of the layout's own (`features/layer_lock.c`, `my_keycodes.h`), kept as a
     file next to the layout and copied into each build's keymap folder at the same relative path.
 
-    `compile` files are compiled (rules.mk's `SRC +=`); the others are only `#include`d by the
-    layout's C code or by each other. `text` is the file's content when it is at hand (read
-    beside the layout, or held from an import until the layout is first saved); it is not part
-    of the layout's identity, the file on disk is."""
+    `compile` files are compiled (rules.mk's `SRC +=`), under `when` only if that feature is on;
+    the others are only `#include`d by the layout's C code or by each other. `text` is the file's
+    content when it is at hand (read beside the layout, or held from an import until the layout
+    is first saved); it is not part of the layout's identity, the file on disk is."""
 
     path: str
     compile: bool = False
+    # Compiled only when this QMK feature switch is on for the build (`OLED_ENABLE`): the original
+    # rules.mk's `ifeq ($(strip $(OLED_ENABLE)), yes)` around its `SRC +=`, the board deciding.
+    when: str | None = None
     text: str | None = field(default=None, compare=False, repr=False)
 
 

@@ -129,3 +129,29 @@ def test_a_link_leading_out_of_the_folder_is_refused(tmp_path: Path) -> None:
     with pytest.raises(LayoutFileError) as caught:
         load_layout(path)
     assert "leads outside the layout's folder" in caught.value.message and caught.value.line == 12
+
+
+def test_a_compiled_file_may_need_a_feature_switch(tmp_path: Path) -> None:
+    text = LAYOUT.replace("compile: [features/layer_lock.c]",
+                          "compile: [features/layer_lock.c, {file: oled.c, when: OLED_ENABLE}]")
+    layout = load_layout(write(tmp_path, text, {**FILES, "oled.c": "// oled\n"})).layout
+    assert [(f.path, f.when) for f in layout.c_files if f.compile] == [
+        ("features/layer_lock.c", None), ("oled.c", "OLED_ENABLE")]
+    written = dumps_layout(layout)
+    assert "compile: [features/layer_lock.c, {file: oled.c, when: OLED_ENABLE}]" in written
+    assert loads_layout(written).layout.c_files == layout.c_files
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("{include: [{file: a.h, when: OLED_ENABLE}]}", "only a compiled file takes `when`"),
+        ("{compile: [{file: a.c, when: 'yes) $(shell x'}]}", "is not a QMK feature switch"),
+        ("{compile: [{when: OLED_ENABLE}]}", "the entry names no `file`"),
+        ("{compile: [{file: a.c, if: OLED_ENABLE}]}", "unknown field `if`"),
+    ],
+)
+def test_bad_conditions_are_refused(entry: str, message: str) -> None:
+    with pytest.raises(LayoutFileError) as caught:
+        loads_layout(LAYOUT.split("c_files:")[0] + f"c_files: {entry}\n")
+    assert message in caught.value.message and caught.value.line == 10

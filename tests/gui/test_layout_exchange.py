@@ -225,3 +225,30 @@ def test_a_file_for_another_keyboard_asks_for_the_right_one(isolated_user):
     outcome = import_for_editor(DATA / "corne_configurator.json", keyboard=sweep)
     assert isinstance(outcome, NeedsKeyboard)
     assert "LAYOUT_split_3x6_3" in outcome.reason and "ferris/sweep" in outcome.reason
+
+
+def test_a_keymap_c_brings_its_folders_c_files_and_the_first_save_writes_them(
+    window, qtbot, isolated_user, tmp_path, answer_open, answer_save
+):
+    from tests.formats.test_keymap_folder_c import FILES, keymap_folder
+
+    source = keymap_folder(tmp_path / "qmk_userspace" / "keyboards" / "crkbd" / "keymaps" / "mine")
+    answer_open(source)
+    window.act_import.trigger()
+    qtbot.waitUntil(lambda: window.doc is not None, timeout=15_000)
+    doc = window.doc
+    assert [f.path for f in doc.layout.c_files][:3] == ["features/layer_lock.c", "rgb.c", "oled.c"]
+    target = tmp_path / "saved" / "mine.yaml"
+    target.parent.mkdir()
+    answer_save(target, "")
+    window.save()
+    qtbot.waitUntil(lambda: target.exists() and window.doc.path == target, timeout=10_000)
+    for c_file in doc.layout.c_files:
+        assert (target.parent / c_file.path).read_text() == FILES[c_file.path]
+    assert "c_files:" in target.read_text()
+    # Saving again leaves the files beside the layout as the user has them now.
+    (target.parent / "rgb.c").write_text("// edited by hand\n")
+    window.doc.layout.layers[0].keys[0] = "KC_Z"
+    window.save()
+    qtbot.waitUntil(lambda: "KC_Z" in target.read_text(), timeout=10_000)
+    assert (target.parent / "rgb.c").read_text() == "// edited by hand\n"

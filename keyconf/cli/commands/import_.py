@@ -1,7 +1,8 @@
 """`keyconf import FILE [-o OUT.yaml] [--keyboard NAME] [--layout MACRO]`: any layout file to YAML.
 
 Reads a QMK keymap.json (Configurator export or `qmk c2json`), a keymap.c, a VIA save
-(.layout.json) or a Vial save (.vil), and writes a keyconf YAML layout. The format is told
+(.layout.json) or a Vial save (.vil), and writes a keyconf YAML layout (a keymap.c's own C code
+and the other C files of its folder beside it). The format is told
 from the file. Anything the file holds that a layout cannot is reported, never dropped
 silently."""
 
@@ -17,6 +18,7 @@ from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError
 from keyconf.cli.keyboard_lookup import keyboard_option
 from keyconf.cli.layout_files import import_error
 from keyconf.formats.atomic import write_atomic
+from keyconf.formats.c_source_file import CSourceFileError, write_c_files
 from keyconf.formats.foreign_keycodes import respell_in_language
 from keyconf.formats.interchange import FORMAT_NAMES, IMPORT_FORMATS, FormatError, import_layout, layout_text
 from keyconf.formats.yaml_layout import LayoutFileError
@@ -93,8 +95,22 @@ def run(args: argparse.Namespace) -> int:
     except FormatError as error:
         raise import_error(error, EXIT_PROBLEMS) from None
     if output == "-":
+        if layout.c_files:
+            print(f"keyconf: warning: the layout names {len(layout.c_files)} more C files of the keymap's folder "
+                  "(c_files) that are not written to standard output: import with -o to carry them", file=sys.stderr)
         sys.stdout.write(text)
         return EXIT_OK
+    try:
+        # The keymap folder's other C files go beside the layout at their paths (checked before anything is written).
+        written = write_c_files(layout.c_files, target, overwrite=args.force)
+    except CSourceFileError as error:
+        raise CommandError(str(error), EXIT_USAGE, "pass --force to overwrite them, or -o a file in another folder") \
+            from None
+    except OSError as error:
+        raise CommandError(f"cannot write the layout's C files: {error.strerror}", EXIT_PROBLEMS) from None
+    if written:
+        print(f"{', '.join(str(path.relative_to(target.resolve().parent)) for path in written)}: the keymap's more "
+              f"C files, beside {target.name}, which builds with them (c_files)")
     try:
         if companion is not None and layout.c_source is not None and layout.c_source.code is not None:
             write_atomic(companion, layout.c_source.code)

@@ -1,0 +1,305 @@
+"""The other C files of a keymap's folder that QMK's build uses with its keymap.c, for an import
+to carry into the layout (`c_files:`).
+
+QMK builds a keymap folder's keymap.c together with what its rules.mk compiles
+(`SRC += features/layer_lock.c oled.c`) and the files they `#include "..."`, the folder being on
+the build's include path. A layout that left them behind would not build. They are found here as
+make and the C preprocessor would find them, without running either: rules.mk is read line by
+line, its `ifeq`/`ifdef` decided by what the file itself sets (a feature switch it leaves to the
+board stays a condition of the layout, `when: OLED_ENABLE`), and includes are followed from file
+to file inside the keymap's folder only. Files elsewhere (QMK's own headers, a userspace's
+users/<name>/, the keyboard's lib/) are not carried: the import says which remain."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from keyconf.formats.c_source_file import (
+    MAX_C_SOURCE_BYTES,
+    CSourceFileError,
+    c_file_path_problem,
+    read_c_source_file,
+)
+from keyconf.formats.keymap_c_import import _is_qmk_header  # the one list of QMK's own header names
+from keyconf.model.layout import MAX_C_FILES, CFile
+
+MAX_C_FILES_BYTES = 4 * MAX_C_SOURCE_BYTES  # all of a keymap folder's more C files together
+_INCLUDE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*"([^"\n]+)"', re.M)
+_BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+_LINE_COMMENT = re.compile(r"//[^\n]*")
+_REFERENCE = re.compile(r"\$[({]([^$(){}]*)[)}]")  # $(NAME), ${NAME}, $(strip text): innermost first
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_FEATURE = re.compile(r"^[A-Z][A-Z0-9_]*_ENABLE$")
+_TRUE = ("yes", "on", "true", "1")
+
+# A condition as far as the import can tell: True, False, None (it cannot), or the feature switch
+# (OLED_ENABLE) it stands for when the board decides it.
+Condition = bool | str | None
+
+
+@dataclass
+class FolderCFiles:
+    """The keymap folder's C files the layout carries, and what the import could not carry."""
+
+    files: list[CFile] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Source:
+    """One `SRC +=` word of rules.mk and the condition it sits under."""
+
+    word: str
+    when: Condition
+
+
+def keymap_folder_c_files(keymap: str | Path, keymap_text: str) -> FolderCFiles:
+    """The C files QMK's build of `keymap` (a keymap.c where it lives) takes from its folder:
+    rules.mk's compiled sources, and the local files the keymap and they include, transitively."""
+    folder = Path(keymap).resolve().parent
+    found = FolderCFiles()
+    taken: dict[str, CFile] = {}  # by path, lower-cased: one file on every system
+    budget = [MAX_C_FILES_BYTES]
+    elsewhere: list[str] = []
+
+    def take(path: str, compile: bool, when: str | None = None) -> CFile | None:
+        if path.lower() in taken:
+            return None
+        problem = c_file_path_problem(path)
+        if problem is not None:
+            found.warnings.append(f"{path} of the keymap's folder is not carried: {problem.strip('`')}")
+            return None
+        if len(taken) >= MAX_C_FILES:
+            found.warnings.append(f"the keymap's folder has more than {MAX_C_FILES} C files to carry; {path} "
+                                  "and those after it are not")
+            return None
+        try:
+            text = read_c_source_file(folder / "keymap.c", path)
+        except (CSourceFileError, OSError) as problem_reading:
+            found.warnings.append(f"{path} of the keymap's folder is not carried: {problem_reading}")
+            return None
+        if text is None:
+            return None
+        budget[0] -= len(text.encode("utf-8"))
+        if budget[0] < 0:
+            found.warnings.append(f"the keymap's folder holds more than {MAX_C_FILES_BYTES // 2**20} MiB of C; "
+                                  f"{path} is not carried")
+            return None
+        c_file = CFile(path, compile=compile, when=when, text=text)
+        taken[path.lower()] = c_file
+        return c_file
+
+    rules = folder / "rules.mk"
+    if rules.is_file():
+        try:
+            rules_text = rules.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            rules_text = ""
+        for source in _compiled_sources(rules_text, found.warnings):
+            word = source.word.removeprefix("./")
+            if "$" in word:
+                found.warnings.append(f"rules.mk compiles {source.word}, a path made by make; the layout cannot "
+                                      "carry it")
+                continue
+            local = _local_path(folder, "", word)
+            if local is None:
+                elsewhere.append(word)
+                continue
+            if source.when is True or isinstance(source.when, str):
+                take(local, True, source.when if isinstance(source.when, str) else None)
+            elif source.when is None:
+                if take(local, False) is not None:
+                    found.warnings.append(f"rules.mk compiles {local} under a condition keyconf cannot decide: the "
+                                          "layout keeps the file but does not compile it (move it to `c_files: "
+                                          "compile` if the build needs it)")
+    if elsewhere:
+        verb = "is" if len(elsewhere) == 1 else "are"
+        found.warnings.append(f"rules.mk compiles {', '.join(elsewhere)}, which {verb} not in the keymap's folder "
+                              "(the keyboard's or a userspace's, found by QMK's VPATH): the layout does not carry "
+                              f"{'it' if len(elsewhere) == 1 else 'them'}")
+    # The keymap, then each file carried, for the files they include: relative to the including
+    # file's folder first, then to the keymap's folder (on the include path), as the preprocessor looks.
+    queue: list[tuple[str, str]] = [("", keymap_text)]
+    queue += [(posixpath.dirname(c_file.path), c_file.text or "") for c_file in list(taken.values())]
+    unseen: list[str] = []
+    while queue:
+        directory, text = queue.pop(0)
+        for name in _includes(text):
+            local = _local_path(folder, directory, name)
+            if local is None:
+                if not _is_qmk_header(name) and name not in unseen:
+                    unseen.append(name)
+                continue
+            if local in (Path(keymap).name, "keymap.c", "config.h"):
+                continue  # the keymap itself, and the config.h QMK includes anyway: the build writes both
+            c_file = take(local, False)
+            if c_file is not None:
+                queue.append((posixpath.dirname(local), c_file.text or ""))
+    if unseen:
+        found.warnings.append(f"the keymap includes {', '.join(unseen)}, not in its folder (a userspace's or "
+                              "QMK's own): the layout does not carry "
+                              f"{'it' if len(unseen) == 1 else 'them'}; the build needs "
+                              f"{'it' if len(unseen) == 1 else 'them'} where QMK finds "
+                              f"{'it' if len(unseen) == 1 else 'them'}")
+    found.files = sorted(taken.values(), key=lambda c_file: not c_file.compile)
+    return found
+
+
+def _includes(text: str) -> list[str]:
+    """The `#include "..."` names of C text, comments left out."""
+    text = _LINE_COMMENT.sub("", _BLOCK_COMMENT.sub(" ", text))
+    return [name.strip() for name in _INCLUDE.findall(text)]
+
+
+def _local_path(folder: Path, directory: str, name: str) -> str | None:
+    """`name` as included from `directory` (a folder inside `folder`), as a path inside `folder`
+    to a file that is there; None when it is not."""
+    if name.startswith("/") or "\\" in name:
+        return None
+    for base in dict.fromkeys((directory, "")):
+        path = posixpath.normpath(posixpath.join(base, name))
+        if path.startswith("../") or path == "..":
+            continue
+        candidate = folder / path
+        if candidate.is_file() and candidate.resolve().is_relative_to(folder):
+            return path
+    return None
+
+
+def _compiled_sources(text: str, warnings: list[str]) -> list[_Source]:
+    """The `SRC +=` words of a keymap's rules.mk, each with the condition it is under."""
+    variables: dict[str, str] = {}
+    unknown: set[str] = set()
+    # Per nested if: (whether a branch before was taken, the current branch's condition).
+    stack: list[tuple[Condition, Condition]] = []
+    sources: list[_Source] = []
+    for line in _logical_lines(text):
+        directive = line.split(None, 1)
+        keyword = directive[0] if directive else ""
+        rest = directive[1] if len(directive) > 1 else ""
+        if keyword in ("ifeq", "ifneq", "ifdef", "ifndef"):
+            stack.append((False, _condition(keyword, rest, variables)))
+            continue
+        if keyword == "else" and stack:
+            before, current = stack[-1]
+            earlier = _either(before, current)
+            follows: Condition = True
+            inner = rest.split(None, 1)
+            if inner and inner[0] in ("ifeq", "ifneq", "ifdef", "ifndef"):
+                follows = _condition(inner[0], inner[1] if len(inner) > 1 else "", variables)
+            stack[-1] = (earlier, _both(_negate(earlier), follows))
+            continue
+        if keyword == "endif" and stack:
+            stack.pop()
+            continue
+        state: Condition = True
+        for _, current in stack:
+            state = _both(state, current)
+        assignment = re.match(r"^([A-Za-z_][A-Za-z0-9_]*)\s*(\+=|\?=|:=|::=|=)\s*(.*)$", line)
+        if assignment is None:
+            continue
+        name, operator, value = assignment.groups()
+        if name == "SRC" and operator == "+=":
+            if state is not False:
+                sources += [_Source(word, state) for word in value.split()]
+            continue
+        if state is not True:
+            continue  # a setting under a condition keyconf cannot decide: left unknown
+        expanded = _expand(value, variables)
+        if operator == "?=" and name in variables:
+            continue
+        if expanded is None or (operator == "+=" and name not in variables and name in unknown):
+            variables.pop(name, None)  # made of what keyconf cannot know: unknown from here on
+            unknown.add(name)
+        elif operator == "+=" and name in variables:
+            variables[name] = f"{variables[name]} {expanded}".strip()
+        else:
+            variables[name] = expanded
+            unknown.discard(name)
+    return sources
+
+
+def _logical_lines(text: str) -> list[str]:
+    """rules.mk's lines as make reads them: a backslash-newline joins (in a comment too), `#` starts a comment."""
+    joined = re.sub(r"\\\r?\n", " ", text)
+    return [line.split("#", 1)[0].strip() for line in joined.splitlines()]
+
+
+def _expand(text: str, variables: dict[str, str]) -> str | None:
+    """`text` with its variable references replaced; None when one is not set in the file (the
+    board's or QMK's) or is a make function other than `strip`."""
+    for _ in range(32):
+        match = _REFERENCE.search(text)
+        if match is None:
+            return text
+        inner = match.group(1).strip()
+        if inner.startswith("strip ") or inner == "strip":
+            value = " ".join(inner[len("strip"):].split())
+        elif _NAME.match(inner) and inner in variables:
+            value = variables[inner]
+        else:
+            return None
+        text = text[: match.start()] + value + text[match.end():]
+    return None
+
+
+def _condition(keyword: str, arguments: str, variables: dict[str, str]) -> Condition:
+    if keyword in ("ifdef", "ifndef"):
+        name = arguments.strip()
+        if not _NAME.match(name):
+            return None
+        if name not in variables:
+            return (name if keyword == "ifdef" else None) if _FEATURE.match(name) else keyword == "ifndef"
+        return bool(variables[name].strip()) == (keyword == "ifdef")
+    pair = _arguments(arguments)
+    if pair is None:
+        return None
+    left, right = (_expand(side, variables) for side in pair)
+    if left is not None and right is not None:
+        return (left.strip() == right.strip()) == (keyword == "ifeq")
+    if keyword == "ifeq":  # ifeq ($(strip $(OLED_ENABLE)), yes) with the switch left to the board
+        for unknown, known in ((pair[0], right), (pair[1], left)):
+            switch = re.fullmatch(r"\s*\$[({](?:strip\s+)?\$?[({]?([A-Z][A-Z0-9_]*_ENABLE)[)}]?[)}]\s*", unknown)
+            if switch and known is not None and known.strip().lower() in _TRUE:
+                return switch.group(1)
+    return None
+
+
+def _arguments(text: str) -> tuple[str, str] | None:
+    """The two sides of `ifeq (a,b)`, `ifeq "a" "b"` or `ifeq 'a' 'b'`."""
+    text = text.strip()
+    if text.startswith("(") and text.endswith(")"):
+        inner, depth = text[1:-1], 0
+        for index, char in enumerate(inner):
+            depth += {"(": 1, ")": -1}.get(char, 0)
+            if char == "," and depth == 0:
+                return inner[:index], inner[index + 1:]
+        return None
+    quoted = re.fullmatch(r"""(["'])(.*?)\1\s+(["'])(.*?)\3""", text)
+    return (quoted.group(2), quoted.group(4)) if quoted else None
+
+
+def _negate(condition: Condition) -> Condition:
+    return (not condition) if isinstance(condition, bool) else None
+
+
+def _both(first: Condition, second: Condition) -> Condition:
+    """Two nested conditions at once (a feature switch under another is more than `when` says)."""
+    if first is False or second is False:
+        return False
+    if first is True:
+        return second
+    if second is True:
+        return first
+    return first if first == second else None
+
+
+def _either(first: Condition, second: Condition) -> Condition:
+    if first is True or second is True:
+        return True
+    if first is False:
+        return second if isinstance(second, bool) else None
+    return None

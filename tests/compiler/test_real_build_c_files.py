@@ -1,0 +1,100 @@
+"""A keymap.c imported with the other C files of its folder builds with a real qmk_firmware tree
+(KEYCONF_TEST_QMK_HOME): the rules.mk SRC file in a subfolder is compiled, the #included .c and the
+headers are found, and a file under `ifeq ($(strip $(OLED_ENABLE)), yes)` follows the board."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from keyconf.cli.main import main
+from keyconf.compiler.build import BuildRequest, FirmwareBuild
+from keyconf.compiler.qmk_tree import QmkTree, compilers_for_processor, is_qmk_tree
+from keyconf.compiler.toolchain import find_program
+from keyconf.formats.yaml_layout import load_layout
+
+pytestmark = pytest.mark.slow
+
+ROW = "KC_TAB, KC_Q, KC_W, KC_E, KC_R, KC_T, KC_Y, KC_U, KC_I, KC_O, KC_P, KC_BSPC"
+KEYMAP_C = f"""\
+#include QMK_KEYBOARD_H
+#include "my_keycodes.h"
+#include "features/sticky_layer.h"
+
+enum layers {{ _BASE, _NAV }};
+
+#include "helpers.c"
+
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {{
+    [_BASE] = LAYOUT_split_3x6_3(
+        {ROW},
+        {ROW},
+        {ROW},
+        KC_LGUI, MO(_NAV), KC_SPC, KC_ENT, STICKY, KC_RALT
+    ),
+    [_NAV] = LAYOUT_split_3x6_3(
+        {ROW},
+        {ROW},
+        {ROW},
+        KC_LGUI, _______, KC_SPC, KC_ENT, _______, KC_RALT
+    ),
+}};
+
+bool process_record_user(uint16_t keycode, keyrecord_t *record) {{
+    if (!process_sticky_layer(keycode, record, STICKY)) {{
+        return false;
+    }}
+    return helper_passes(keycode);
+}}
+"""
+
+FILES = {
+    "keymap.c": KEYMAP_C,
+    "rules.mk": "EXTRAKEY_ENABLE = yes\n\nSRC += features/sticky_layer.c\n\n"
+                "ifeq ($(strip $(OLED_ENABLE)), yes)\n    SRC += oled.c\nendif\n",
+    "my_keycodes.h": "#pragma once\n#include \"quantum.h\"\nenum my_keycodes { STICKY = SAFE_RANGE };\n",
+    "features/sticky_layer.h": "#pragma once\n#include \"quantum.h\"\n"
+                               "bool process_sticky_layer(uint16_t keycode, keyrecord_t *record, uint16_t key);\n",
+    "features/sticky_layer.c": "#include \"sticky_layer.h\"\n\n"
+                               "bool process_sticky_layer(uint16_t keycode, keyrecord_t *record, uint16_t key) {\n"
+                               "    if (keycode == key && record->event.pressed) {\n"
+                               "        layer_invert(1);\n        return false;\n    }\n    return true;\n}\n",
+    "helpers.c": "static bool helper_passes(uint16_t keycode) {\n    return keycode != KC_NO;\n}\n",
+    "oled.c": "#include QMK_KEYBOARD_H\n\nbool oled_task_user(void) {\n"
+              "    oled_write_P(PSTR(\"keyconf\"), false);\n    return false;\n}\n",
+}
+
+
+def test_an_imported_keymap_folder_builds_for_real(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    configured = os.environ.get("KEYCONF_TEST_QMK_HOME")
+    if not configured:
+        pytest.skip("KEYCONF_TEST_QMK_HOME is not set (a qmk_firmware tree with its submodules and toolchain)")
+    home = Path(configured).expanduser().resolve()
+    if not is_qmk_tree(home):
+        pytest.skip(f"{home} is not a checked-out qmk_firmware tree")
+    tree = QmkTree(home)
+    if tree.resolve_keyboard("crkbd/rev1") is None:
+        pytest.skip(f"crkbd/rev1 is not in the tree at {home}")
+    processor = tree.keyboard("crkbd/rev1").processor
+    if not any(find_program(name) for name in compilers_for_processor(processor)) or not find_program("qmk"):
+        pytest.skip(f"no toolchain for {processor} on PATH")
+    folder = tmp_path / "repo" / "keyboards" / "crkbd" / "keymaps" / "mine"
+    for name, text in FILES.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text)
+    monkeypatch.chdir(tmp_path)
+    assert main(["import", str(folder / "keymap.c"), "--keyboard", "crkbd/rev1", "-o", "out/mine.yaml"]) == 0
+    loaded = load_layout(tmp_path / "out" / "mine.yaml")
+    assert {f.path for f in loaded.layout.c_files} == set(FILES) - {"keymap.c", "rules.mk"}
+    result = FirmwareBuild(BuildRequest(loaded.layout, home, tmp_path / "firmware", jobs=2,
+                                        layout_path=tmp_path / "out" / "mine.yaml")).run()
+    missing = [p for p in result.problems if p.code == "qmk-submodule-missing"]
+    if missing:
+        pytest.skip(missing[0].message)
+    assert result.ok, "\n".join(p.message for p in result.problems) + "\n" + "\n".join(result.log[-40:])
+    compiled = "\n".join(line for line in result.log if line.startswith("Compiling"))
+    assert "features/sticky_layer.c" in compiled
+    assert "oled.c" in compiled  # the Corne switches its OLED on: `when: OLED_ENABLE` holds
+    assert result.firmware is not None and result.firmware.stat().st_size > 1000

@@ -1,0 +1,165 @@
+"""A keymap.c imported where it lives brings the other C files of its folder that QMK's build uses:
+rules.mk's SRC (its conditions read as make would), and the local files included, transitively."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from keyconf.formats.c_source_file import CSourceFileError, write_c_files
+from keyconf.formats.keymap_folder_c import keymap_folder_c_files
+from keyconf.model.layout import CFile
+
+KEYS = ", ".join(["KC_A"] * 20 + ["LLOCK"] + ["KC_B"] * 21)
+KEYMAP_C = f"""\
+#include QMK_KEYBOARD_H
+#include "keymap_german.h"
+#include "my_keycodes.h"
+#include "features/layer_lock.h"
+#include "sm_td.h"  // a userspace's, not in this folder
+// #include "commented_out.h"
+/* #include "in_a_comment.h" */
+
+#ifdef TAP_DANCE_ENABLE
+#include "tapdances.c"
+#endif
+
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {{
+    [0] = LAYOUT_split_3x6_3({KEYS}),
+}};
+
+bool process_record_user(uint16_t keycode, keyrecord_t *record) {{
+    if (!process_layer_lock(keycode, record, LLOCK)) {{ return false; }}
+    return true;
+}}
+"""
+
+RULES_MK = """\
+CAPS_WORD_ENABLE = yes
+MOUSEKEY_ENABLE = yes
+COMBO_ENABLE = no
+BONGO = yes
+
+SRC += features/layer_lock.c \\
+       ./rgb.c \\
+       # ./notes.c \\
+       ./also_commented.c
+SRC += ./lib/rgb_state_reader.c
+
+ifeq ($(strip $(OLED_ENABLE)), yes)
+    SRC += oled.c
+endif
+ifeq ($(COMBO_ENABLE),yes)
+    SRC += combos.c
+endif
+ifeq ($(BONGO), yes)
+    SRC += bongo.c
+else
+    SRC += luna.c
+endif
+ifeq ($(strip $(KEYBOARD)), crkbd/rev1)
+    SRC += rev1_only.c
+endif
+"""
+
+FILES = {
+    "keymap.c": KEYMAP_C,
+    "rules.mk": RULES_MK,
+    "config.h": "#pragma once\n#define TAPPING_TERM 180\n",
+    "my_keycodes.h": '#pragma once\n#include "config.h"\nenum my_keycodes { LLOCK = SAFE_RANGE };\n',
+    "features/layer_lock.h": '#pragma once\n#include "quantum.h"\n#include "../shared.h"\n',
+    "features/layer_lock.c": '#include "layer_lock.h"\nbool process_layer_lock(void) { return true; }\n',
+    "shared.h": "#pragma once\n",
+    "tapdances.c": '#include "tapdances.h"\n',
+    "tapdances.h": "#pragma once\n",
+    "rgb.c": "void rgb(void) {}\n",
+    "oled.c": "bool oled_task_user(void) { return false; }\n",
+    "combos.c": "// off in rules.mk\n",
+    "bongo.c": "// BONGO = yes\n",
+    "luna.c": "// not with BONGO\n",
+    "rev1_only.c": "// under a condition of QMK's own\n",
+    "notes.c": "// named only in a comment\n",
+    "unused.h": "// in the folder, used by nothing\n",
+}
+
+
+def keymap_folder(folder: Path, files: dict[str, str] = FILES) -> Path:
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder / "keymap.c"
+
+
+def test_the_files_the_build_uses_come_along(tmp_path: Path) -> None:
+    found = keymap_folder_c_files(keymap_folder(tmp_path), KEYMAP_C)
+    assert [(f.path, f.compile, f.when) for f in found.files] == [
+        ("features/layer_lock.c", True, None),
+        ("rgb.c", True, None),
+        ("oled.c", True, "OLED_ENABLE"),  # the board decides: the layout's build asks the same
+        ("bongo.c", True, None),
+        ("rev1_only.c", False, None),  # kept, not compiled: said in a warning
+        ("my_keycodes.h", False, None),
+        ("features/layer_lock.h", False, None),
+        ("tapdances.c", False, None),
+        ("shared.h", False, None),  # ../shared.h from features/: still inside the folder
+        ("tapdances.h", False, None),
+    ]
+    assert all(f.text == FILES[f.path] for f in found.files)
+    warnings = "\n".join(found.warnings)
+    assert "rules.mk compiles rev1_only.c under a condition keyconf cannot decide" in warnings
+    assert "rules.mk compiles lib/rgb_state_reader.c, which is not in the keymap's folder" in warnings
+    assert "the keymap includes sm_td.h, not in its folder" in warnings
+    assert "keymap_german.h" not in warnings and "quantum.h" not in warnings  # QMK's own
+    assert "commented_out" not in warnings and "in_a_comment" not in warnings
+
+
+def test_a_folder_without_more_files_brings_none(tmp_path: Path) -> None:
+    text = "#include QMK_KEYBOARD_H\n"
+    found = keymap_folder_c_files(keymap_folder(tmp_path, {"keymap.c": text}), text)
+    assert found.files == [] and found.warnings == []
+
+
+def test_nothing_outside_the_folder_is_read(tmp_path: Path) -> None:
+    (tmp_path / "secret.h").write_text("#define SECRET 1\n")
+    folder = tmp_path / "keymap"
+    text = '#include "../secret.h"\n#include "link.h"\n'
+    keymap_folder(folder, {"keymap.c": text, "rules.mk": "SRC += ../secret.c\n"})
+    (tmp_path / "secret.c").write_text("int secret;\n")
+    if hasattr(os, "symlink"):
+        (folder / "link.h").symlink_to(tmp_path / "secret.h")
+    found = keymap_folder_c_files(folder / "keymap.c", text)
+    assert found.files == []
+
+
+def test_make_code_in_a_name_is_not_carried(tmp_path: Path) -> None:
+    text = '#include "ok.h"\n'
+    keymap_folder(tmp_path, {"keymap.c": text, "ok.h": "#pragma once\n", "rules.mk": "SRC += $(USER_PATH)/x.c\n"})
+    found = keymap_folder_c_files(tmp_path / "keymap.c", text)
+    assert [f.path for f in found.files] == ["ok.h"]
+    assert any("$(USER_PATH)/x.c, a path made by make" in w for w in found.warnings)
+
+
+def test_written_beside_a_layout_and_never_over_other_content(tmp_path: Path) -> None:
+    files = [CFile("features/layer_lock.c", True, text="int a;\n"), CFile("my_keycodes.h", text="#pragma once\n")]
+    layout_file = tmp_path / "out" / "mine.yaml"
+    layout_file.parent.mkdir()
+    assert write_c_files(files, layout_file) == [layout_file.parent / "features" / "layer_lock.c",
+                                                layout_file.parent / "my_keycodes.h"]
+    assert (layout_file.parent / "features" / "layer_lock.c").read_text() == "int a;\n"
+    assert write_c_files(files, layout_file) == []  # the same text: left as it is
+    (layout_file.parent / "my_keycodes.h").write_text("// the user's own edit\n")
+    with pytest.raises(CSourceFileError, match="my_keycodes.h already exists beside the layout"):
+        write_c_files([CFile("new.h", text="x\n"), *files], layout_file)
+    assert not (layout_file.parent / "new.h").exists()  # nothing written when one would be lost
+    assert write_c_files(files, layout_file, overwrite=True) == [layout_file.parent / "my_keycodes.h"]
+
+
+def test_a_save_elsewhere_copies_them_as_they_are_now(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "my_keycodes.h").write_text("// edited on disk\n")
+    files = [CFile("my_keycodes.h", text="// as loaded\n")]
+    written = write_c_files(files, tmp_path / "b" / "mine.yaml", from_layout=tmp_path / "a" / "mine.yaml")
+    assert written == [tmp_path / "b" / "my_keycodes.h"] and written[0].read_text() == "// edited on disk\n"
+    assert write_c_files(files, tmp_path / "a" / "other.yaml", from_layout=tmp_path / "a" / "mine.yaml") == []
