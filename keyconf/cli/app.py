@@ -153,7 +153,8 @@ def _run_gui(
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
-    set_app_identity(app, icon=not ns.screenshot)  # a picture has no title bar to show it
+    # The icon comes after the first paint (open_editor); a picture has no title bar to show it.
+    set_app_identity(app, icon=False)
     if ns.dark or ns.light:
         from keyconf.gui.theme import apply_palette
 
@@ -202,6 +203,7 @@ def open_editor(
     """The main window on `file`, the last file, or (the first time) an untitled copy of the
     bundled example; the device features follow once the keyboard has been painted."""
     from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
 
     from keyconf.gui.main_window import MainWindow
 
@@ -233,6 +235,7 @@ def open_editor(
             features.connect_demo(demo if isinstance(demo, str) else "planck")
 
     def install_later() -> None:
+        set_app_icon(QApplication.instance())
         # The device bar, its docks and the device layer come after the keyboard is on screen;
         # their modules (~90 ms of imports) load off the GUI thread, so the window answers
         # meanwhile. Should that fail, `install` imports them here and says why.
@@ -250,8 +253,7 @@ def open_editor(
 
 
 def set_app_identity(app: object, *, icon: bool = True) -> None:
-    """Names, the desktop entry (Wayland matches windows to it) and the icon (loading it, with
-    Qt's SVG icon plugin, takes ~2 ms of CPU and more of waiting)."""
+    """Names, the desktop entry (Wayland matches windows to it) and, with `icon`, the icon."""
     from PySide6.QtWidgets import QApplication
 
     from keyconf import APP_ID
@@ -261,14 +263,23 @@ def set_app_identity(app: object, *, icon: bool = True) -> None:
     app.setOrganizationName("keyconf")
     app.setApplicationDisplayName("keyconf")
     app.setDesktopFileName(APP_ID)
-    if not icon:
-        return
-    from PySide6.QtGui import QIcon
+    if icon:
+        set_app_icon(app)
 
+
+def set_app_icon(app: object) -> None:
+    """The icon of the application's windows. The editor sets it once its keyboard is painted:
+    loading it (QIcon's type with its 151 theme icons, Qt's SVG plugin, the file) took ~4 ms of
+    CPU before the first paint; the window manager shows the icon when it arrives."""
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    from keyconf import APP_ID
     from keyconf.resources import resource_path
 
+    assert isinstance(app, QApplication)
     try:
-        app.setWindowIcon(QIcon(str(resource_path(f"icons/{APP_ID}.svg"))))
+        app.setWindowIcon(QIcon(str(resource_path(f"icons/{APP_ID}.svg"))))  # shown windows follow
     except FileNotFoundError:
         pass  # a broken install still starts; the desktop shows its generic icon
 

@@ -79,6 +79,16 @@ def test_device_features_arrive_after_the_first_paint(started, qtbot):
     assert "&Read from Keyboard" in texts and any("Flash" in t for t in texts)
 
 
+def test_the_window_gets_the_app_icon_after_the_first_paint(started, qtbot):
+    from PySide6.QtGui import QIcon
+
+    qt_app = QApplication.instance()
+    qt_app.setWindowIcon(QIcon())
+    window = started()
+    qtbot.waitUntil(lambda: not window.windowIcon().isNull(), timeout=10_000)
+    assert not qt_app.windowIcon().isNull()
+
+
 def test_app_identity():
     qt_app = QApplication.instance()
     app.set_app_identity(qt_app)

@@ -201,9 +201,7 @@ class KeycodeRegistry:
         for old, info in data.get("former_names", {}).items():  # type: ignore[attr-defined]
             span = info.get("spec") or [None, None]
             self._former[old] = FormerName(old, info["to"], span[0], span[1])
-        self._dialect: dict[str, Keycode] = {}
-        for n, text in DIALECT_NAMES.items():
-            self._dialect[n] = self.parse(text)
+        self._dialect_names: dict[str, Keycode] | None = None  # see _dialect
         self._languages: dict[str, LanguageTable | None] = {}
         self._search_index: list[tuple[KeycodeDef, str, str, str]] | None = None
         self._all_names: list[str] | None = None
@@ -250,9 +248,18 @@ class KeycodeRegistry:
             target = self._by_name.get(former.to)
             if target is not None:
                 return Keycode(OP_KEYCODE, name=target.name), True
-        if name in self._dialect:
-            return self._dialect[name], True
+        dialect = self._dialect()
+        if name in dialect:
+            return dialect[name], True
         return None
+
+    def _dialect(self) -> dict[str, Keycode]:
+        """Other tools' names for keycodes (SPC_FN1, BR_INC, USER16 …), parsed when a name is first
+        looked up among them: parsing the 66 at every start took ~1 ms before the first paint."""
+        if self._dialect_names is None:
+            self._dialect_names = {}  # their texts name keycodes only: parsing them never looks here
+            self._dialect_names = {n: self.parse(text) for n, text in DIALECT_NAMES.items()}
+        return self._dialect_names
 
     def _is_basic(self, kc: Keycode) -> bool:
         if kc.op == OP_KEYCODE:
