@@ -373,7 +373,7 @@ class _Reader:
             layout.c_source = CSource(code=carried.code)
         self.warnings += carried.warnings
         unread = [h for h in (self._header_name(d.text) for d in self.includes) if h and not _is_qmk_header(h)
-                  and (self.headers is None or h not in self.headers.read)]
+                  and (self.headers is None or self.headers.found(h) is None)]
         return KeymapC(layout, self.warnings, [c.name for c in layout.custom_keycodes], macro_keycodes,
                        self.layer_macros, unread)
 
@@ -508,6 +508,11 @@ class _Reader:
         if not unseen:
             return
         headers = [h for h in (self._header_name(d.text) for d in self.includes) if h and not _is_qmk_header(h)]
+        if not headers and self.headers is not None:
+            # Names a force-included config.h brought in (a keymap.json's userspace): their header's.
+            declaring = [self.headers.declaring(name) for name in unseen]
+            if all(declaring):
+                headers = sorted({h for h in declaring if h})
         known = {name: kc for name in unseen if (kc := header_keycode(headers, name)) is not None}
         if known:
             declared_in = sorted({kc.header for kc in known.values()})
@@ -527,7 +532,7 @@ class _Reader:
         shown = ", ".join(shown_names[:8]) + (f" and {len(shown_names) - 8} more" if len(shown_names) > 8 else "")
         if shown_names and headers:
             where = " or ".join(headers)
-            unread = [h for h in headers if self.headers is None or h not in self.headers.read]
+            unread = [h for h in headers if self.headers is None or self.headers.found(h) is None]
             if unread == headers:
                 where += ", which keyconf cannot see"
             elif unread:
@@ -1050,11 +1055,11 @@ class _Reader:
         names = names[:4]
         headers = [h for h in (self._header_name(d.text) for d in self.includes) if h and not _is_qmk_header(h)]
         where = f"from {' or '.join(headers)}, which keyconf cannot see" if headers else "defined nowhere in the file"
-        if headers and self.headers is not None and all(h in self.headers.read for h in headers):
+        if headers and self.headers is not None and all(self.headers.found(h) is not None for h in headers):
             # Found where QMK's build finds them, and they lack the names: a keymap older or newer than them.
             includes = "they include" if len(headers) > 1 else "it includes"
             where = (f"defined neither in the file nor in {' or '.join(headers)} and the headers {includes} "
-                     f"(keyconf read them from {self.headers.read[headers[0]].parent}): QMK's build, which reads "
+                     f"(keyconf read them from {self.headers.found(headers[0])}): QMK's build, which reads "
                      "the same files, cannot find them either")
         called = {t.text for i, t in enumerate(tokens[:-1]) if tokens[i + 1].is_("(")}
         shown = ", ".join(f"{n}(...)" if n in called else n for n in names) + (f" and {more} more" if more > 0 else "")

@@ -123,6 +123,26 @@ class UserHeaders:
             self._forced = defines
         return dict(self._forced)
 
+    def found(self, name: str) -> Path | None:
+        """The file read for an include of `name` (wherever the include came from), or None."""
+        if name in self.read:
+            return self.read[name]
+        return next((folder / name for folder in self.folders if (folder / name).resolve() in self._cache), None)
+
+    def declaring(self, name: str) -> str | None:
+        """How a keymap would include the header read that declares `name` (an enum member or a
+        #define): its path from the include folder that holds it. None: no header read does."""
+        for path, tokens in self._cache.items():
+            code = [t for t in tokens if t.kind != "directive"]
+            declared = any(part[0].text == name for body in enum_bodies(code) for part in body) or any(
+                re.match(rf"#?\s*define\s+{re.escape(name)}\b", t.text) for t in tokens if t.kind == "directive")
+            if declared:
+                for folder in self.folders:
+                    if path.is_relative_to(folder.resolve()):
+                        return path.relative_to(folder.resolve()).as_posix()
+                return path.name
+        return None
+
     def next_pass(self) -> None:
         """Before preprocessing the keymap again: its headers are included afresh."""
         self._seen.clear()

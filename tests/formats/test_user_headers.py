@@ -262,3 +262,16 @@ def test_keys_read_through_the_userspace_are_what_gcc_makes_of_them(tmp_path: Pa
 
     for layer, c_text in zip(layout.layers, layers, strict=True):
         assert keys(", ".join(layer.keys)) == keys(c_text)
+
+
+def test_a_userspace_keycode_on_a_key_names_the_header_that_declares_it(tmp_path: Path) -> None:
+    # pixelbreaker's layout.h includes pixelbreaker.h, whose enum starts at QK_USER: TGL_BASE stays a
+    # name, from that header, which keyconf's keymap.c includes (not QMK_KEYBOARD_H, which lacks it).
+    space = userspace(tmp_path)
+    (space / "me.h").write_text("#pragma once\nenum custom_keycodes { APPSWITCH = QK_USER, TGL_BASE };\n")
+    (space / "layout.h").write_text('#include "me.h"\n' + LAYOUT_H.replace("TG(NAV)", "TGL_BASE"))
+    imported = read_keymap_json(keymap_json(space / "keymaps").read_text(), space / "keymaps" / "cradio.json")
+    layout = imported.layout
+    assert layout.layers[1].keys[29] == "TGL_BASE"
+    assert [(c.name, c.headers) for c in layout.custom_keycodes] == [("TGL_BASE", ["me.h"])]
+    assert any("TGL_BASE come from me.h" in w for w in imported.warnings)
