@@ -1,7 +1,7 @@
 """rules.mk for a generated keymap: exactly the features the layout uses, nothing else.
 
-Features the board already enables stay as the board has them; a keymap's rules.mk can
-only add to them here, so a layout never switches off something the board relies on.
+Features the board already enables stay as the board has them, but for those the layout
+switches off by name (`features_off:`, as an imported keymap's own rules.mk did).
 """
 
 from __future__ import annotations
@@ -31,11 +31,13 @@ FEATURE_NOTES: dict[str, str] = {
 }
 
 
-def generate_rules_mk(features: Iterable[str], header: str, sources: Iterable[tuple[str, str | None]] = ()) -> str:
+def generate_rules_mk(features: Iterable[str], header: str, sources: Iterable[tuple[str, str | None]] = (),
+                      off: Iterable[str] = ()) -> str:
     """rules.mk text: `header` comment lines, then `FEATURE = yes` for each feature, then
     `SRC +=` the layout's C files to compile, as (path in the keymap folder, which is on make's
-    VPATH; the feature switch it needs or None). The layout format allows only paths make reads
-    as names and switches named `X_ENABLE`: nothing else of a layout reaches make."""
+    VPATH; the feature switch it needs or None), and `X = no` for the features in `off`. The
+    layout format allows only paths make reads as names and switches named `X_ENABLE`: nothing
+    else of a layout reaches make."""
     wanted = set(features)
     order = [name for name in FEATURE_NOTES if name in wanted] + sorted(wanted - set(FEATURE_NOTES))
     lines = [f"# {line}" if line else "#" for line in header.splitlines()]
@@ -48,6 +50,11 @@ def generate_rules_mk(features: Iterable[str], header: str, sources: Iterable[tu
     else:
         lines.append("")
         lines.append("# No extra features: the board's own settings apply.")
+    switched_off = list(off)
+    if switched_off:
+        lines.append("")
+        width = max(len(name) for name in switched_off)
+        lines += [f"{name.ljust(width)} = no  # switched off by the layout (features_off)" for name in switched_off]
     compiled = list(sources)
     if compiled:
         lines.append("")

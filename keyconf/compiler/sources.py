@@ -107,6 +107,17 @@ def generate_sources(
         if not re.fullmatch(r"[A-Z][A-Z0-9_]*_ENABLE", feature):
             problems.append(SourceProblem(f"`{feature}` is not a QMK feature switch", SourceRef.of("features", index)))
     features = set(keymap.features) | {f for f in layout.features if re.fullmatch(r"[A-Z][A-Z0-9_]*_ENABLE", f)}
+    switched_off: list[str] = []
+    for index, feature in enumerate(layout.features_off):
+        if not re.fullmatch(r"[A-Z][A-Z0-9_]*_ENABLE", feature):
+            problems.append(SourceProblem(f"`{feature}` is not a QMK feature switch",
+                                          SourceRef.of("features_off", index)))
+        elif feature in features:
+            problems.append(SourceProblem(f"`features_off` switches {feature} off, but the layout needs it",
+                                          SourceRef.of("features_off", index),
+                                          "remove it from `features_off:` (or what in the layout uses it)"))
+        else:
+            switched_off.append(feature)
     if options.lto:
         features.add("LTO_ENABLE")
     if options.via:
@@ -131,7 +142,8 @@ def generate_sources(
     header = _header(layout, options)
     return GeneratedSources(
         keymap_c=keymap.text,
-        rules_mk=generate_rules_mk(features, header, [(f.path, f.when) for f in layout.c_files if f.compile]),
+        rules_mk=generate_rules_mk(features, header, [(f.path, f.when) for f in layout.c_files if f.compile],
+                                   switched_off),
         config_h=generate_config_h(defines, header),
         line_map=keymap.line_map,
         features=frozenset(features),

@@ -498,8 +498,9 @@ def _config_h_beside(path: str | Path) -> str | None:
 
 def _features_beside(path: str | Path, layout: Layout, warnings: list[str]) -> None:
     """The rules.mk in a keymap's folder switches QMK features on for its C code (OLED_ENABLE,
-    TAP_DANCE_ENABLE…): the layout keeps those switched on (`features:`). `= no` cannot be
-    kept: a layout only adds to what the board has."""
+    TAP_DANCE_ENABLE…): the layout keeps those switched on (`features:`), and those it switches
+    off (`= no`: the board's OLED, whose callbacks the C code may write for an older QMK) off
+    (`features_off:`)."""
     rules = Path(path).with_name("rules.mk")
     if not rules.is_file():
         return
@@ -511,11 +512,12 @@ def _features_beside(path: str | Path, layout: Layout, warnings: list[str]) -> N
     on = [key for key, value in switches.items() if FEATURE_RE.match(key) and value.strip().lower() == "yes"]
     layout.features = list(dict.fromkeys([*layout.features, *on]))
     off = [key for key, value in switches.items() if FEATURE_RE.match(key) and value.strip().lower() == "no"]
+    layout.features_off = list(dict.fromkeys([*layout.features_off, *(key for key in off if key not in on)]))
     if on:
         warnings.append(f"rules.mk beside the keymap switches on {', '.join(on)}: the layout keeps them (`features:`)")
     if off:
-        warnings.append(f"rules.mk beside the keymap switches off {', '.join(off)}; a layout cannot switch off what "
-                        "the board enables, so the board's own settings apply to them")
+        warnings.append(f"rules.mk beside the keymap switches off {', '.join(off)}: the layout keeps them switched "
+                        "off (`features_off:`), whatever the board enables")
 
 
 def _spell_as_keyconf(layout: Layout) -> None:

@@ -83,6 +83,7 @@ SECTION_ORDER = (
     "layout_options",
     "settings",
     "features",
+    "features_off",
     "layers",
     "encoders",
     "macros",
@@ -342,6 +343,12 @@ class _Reader:
             layout.settings = self.read_settings(data["settings"])
         if "features" in data:
             layout.features = self.read_features(data["features"])
+        if "features_off" in data:
+            layout.features_off = self.read_features(data["features_off"], "features_off")
+            both = next((name for name in layout.features_off if name in layout.features), None)
+            if both is not None:
+                raise self.fail(f"`{both}` is in both `features` and `features_off`",
+                                ("features_off", layout.features_off.index(both)), hint="keep it in one of them")
         layout.layers = self.read_layers(data["layers"])
         if "encoders" in data:
             self.read_encoders(data["encoders"], layout)
@@ -377,12 +384,13 @@ class _Reader:
             self.mark(path, path)
         return options
 
-    def read_features(self, value: Any) -> list[str]:
-        """`features: [OLED_ENABLE, RGB_MATRIX_ENABLE]`: rules.mk switches the layout turns on."""
-        names = self.name_list(value, ("features",), "`features`")
+    def read_features(self, value: Any, section: str = "features") -> list[str]:
+        """`features: [OLED_ENABLE, RGB_MATRIX_ENABLE]`: rules.mk switches the layout turns on
+        (`features_off:` the same, turned off)."""
+        names = self.name_list(value, (section,), f"`{section}`")
         for index, name in enumerate(names):
             if not FEATURE_RE.match(name):
-                raise self.fail(f"`{name}` is not a QMK feature switch", ("features", index),
+                raise self.fail(f"`{name}` is not a QMK feature switch", (section, index),
                                 hint="rules.mk names such as OLED_ENABLE or RGB_MATRIX_ENABLE")
         return list(dict.fromkeys(names))
 
@@ -933,6 +941,11 @@ class _SectionWriter:
         if not self.layout.features:
             return ""
         return f"features: [{', '.join(self.layout.features)}]  # rules.mk switches for the C code\n"
+
+    def s_features_off(self) -> str:
+        if not self.layout.features_off:
+            return ""
+        return f"features_off: [{', '.join(self.layout.features_off)}]  # switched off, as the original keymap did\n"
 
     def s_settings(self) -> str:
         if not self.layout.settings:

@@ -199,6 +199,9 @@ class Layout:
     # QMK features the build switches on for the layout's C code (rules.mk's `X_ENABLE = yes`:
     # OLED_ENABLE, RGB_MATRIX_ENABLE…), on top of those its keycodes and tables need.
     features: list[str] = field(default_factory=list)
+    # QMK features the build switches off (rules.mk's `X_ENABLE = no`), as the original keymap's
+    # rules.mk did: the board's OLED, say, whose callbacks its C code writes for an older QMK.
+    features_off: list[str] = field(default_factory=list)
     custom_keycodes: list[CustomKeycode] = field(default_factory=list)
     c_source: CSource | None = None
     c_files: list[CFile] = field(default_factory=list)

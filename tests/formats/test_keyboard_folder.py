@@ -164,7 +164,8 @@ def test_rules_mk_beside_a_keymap_switches_features_on_for_its_layout(tmp_path: 
     again = loads_layout(text).layout
     assert again.features == layout.features
     rules = generate_sources(again, imported.keyboard).rules_mk
-    assert "OLED_ENABLE" in rules and "TAP_DANCE_ENABLE" in rules and "RGBLIGHT" not in rules
+    assert "OLED_ENABLE" in rules and "TAP_DANCE_ENABLE" in rules
+    assert "RGBLIGHT_ENABLE = no" in rules  # switched off as the keymap's rules.mk did (features_off)
 
 
 def test_a_features_entry_that_is_no_switch_is_refused() -> None:

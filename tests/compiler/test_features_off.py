@@ -1,0 +1,64 @@
+"""`features_off:` switches a QMK feature off for the build (`OLED_ENABLE = no` in rules.mk), as an
+imported keymap's own rules.mk did: a Corne keymap written for an older QMK's OLED callbacks, with
+its OLED code switched off, builds as the original did."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from keyconf.compiler.source_map import GenerationError
+from keyconf.compiler.sources import generate_sources
+from keyconf.formats.interchange import import_layout
+from keyconf.formats.yaml_layout import LayoutFileError, dumps_layout, loads_layout
+from keyconf.model.layout import TapDance
+from tests.compiler import layouts
+
+
+def test_read_written_back_and_into_rules_mk() -> None:
+    layout = layouts.layout(features=["MOUSEKEY_ENABLE"], features_off=["OLED_ENABLE", "RGB_MATRIX_ENABLE"])
+    text = dumps_layout(layout)
+    assert "features_off: [OLED_ENABLE, RGB_MATRIX_ENABLE]  # switched off, as the original keymap did\n" in text
+    assert loads_layout(text).layout.features_off == ["OLED_ENABLE", "RGB_MATRIX_ENABLE"]
+    rules = generate_sources(layout, layouts.board()).rules_mk
+    assert "OLED_ENABLE       = no  # switched off by the layout (features_off)" in rules
+    assert "MOUSEKEY_ENABLE = yes" in rules
+
+
+@pytest.mark.parametrize(
+    ("sections", "message"),
+    [
+        ("features: [OLED_ENABLE]\nfeatures_off: [OLED_ENABLE]\n", "`OLED_ENABLE` is in both `features` and"),
+        ("features_off: [OLED]\n", "`OLED` is not a QMK feature switch"),
+    ],
+)
+def test_bad_entries_are_refused(sections: str, message: str) -> None:
+    text = "keyboard: testco/ortho\nlayout: LAYOUT_ortho_2x3\n" + sections + "layers:\n  base: [KC_A]\n"
+    with pytest.raises(LayoutFileError) as caught:
+        loads_layout(text)
+    assert message in caught.value.message and caught.value.line is not None
+
+
+def test_a_feature_the_layout_needs_cannot_be_switched_off() -> None:
+    layout = layouts.layout(tap_dances=[TapDance("esc", tap="KC_ESC", double_tap="KC_CAPS")],
+                            features_off=["TAP_DANCE_ENABLE"])
+    layout.layers[0].keys[0] = "TD(esc)"
+    with pytest.raises(GenerationError) as caught:
+        generate_sources(layout, layouts.board())
+    (problem,) = caught.value.problems
+    assert "switches TAP_DANCE_ENABLE off, but the layout needs it" in problem.message
+    assert problem.ref.path == ("features_off", 0)
+
+
+def test_an_imported_keymaps_rules_mk_switches_off_for_its_layout(tmp_path: Path) -> None:
+    folder = tmp_path / "keyboards" / "crkbd" / "keymaps" / "mine"
+    folder.mkdir(parents=True)
+    keys = ", ".join(["KC_A"] * 42)
+    (folder / "keymap.c").write_text("#include QMK_KEYBOARD_H\nconst uint16_t PROGMEM keymaps[][MATRIX_ROWS]"
+                                     f"[MATRIX_COLS] = {{ [0] = LAYOUT_split_3x6_3({keys}) }};\n")
+    (folder / "rules.mk").write_text("OLED_ENABLE = no\nCOMBO_ENABLE = no\nMOUSEKEY_ENABLE = yes\n")
+    imported = import_layout(folder / "keymap.c")
+    assert imported.layout.features == ["MOUSEKEY_ENABLE"]
+    assert imported.layout.features_off == ["OLED_ENABLE", "COMBO_ENABLE"]
+    assert any("the layout keeps them switched off (`features_off:`)" in w for w in imported.warnings)
