@@ -116,6 +116,12 @@ def test_a_userspace_linked_in_by_the_repositorys_setup_is_found_by_its_header(t
     keymap = keymap_c(tmp_path, "kyria", '#include QMK_KEYBOARD_H\n#include "pket.h"\n' + ROWS_ONLY_KEYMAP_C)
     layout = read_keymap_c(keymap.read_text(), keymap, "cradio").layout
     assert layout.layers[0].keys == BASE_KEYS
+    # QMK's own headers are QMK's, not a linked userspace, even where the repository holds a copy.
+    (tmp_path / "vendor").mkdir()
+    (tmp_path / "vendor" / "print.h").write_text("#pragma once\n")
+    (tmp_path / "vendor" / "config.h").write_text("#define KC_Q KC_NO\n")
+    keymap.write_text('#include QMK_KEYBOARD_H\n#include "print.h"\n#include "pket.h"\n' + ROWS_ONLY_KEYMAP_C)
+    assert read_keymap_c(keymap.read_text(), keymap, "cradio").layout.layers[0].keys == BASE_KEYS
     # Two files of that name: which one the setup links is not known, so neither is taken.
     (tmp_path / "old").mkdir()
     (tmp_path / "old" / "pket.h").write_text("#pragma once\n")
