@@ -265,13 +265,15 @@ def preprocess(
             flush()
             result.defines.pop(_single_name(rest), None)
         elif name == "include" and include is not None and rest.startswith('"'):
-            header = include(rest[1:].split('"', 1)[0])
+            name = rest[1:].split('"', 1)[0]
+            header = include(name)
             if header is not None:
                 flush()
                 try:
                     result.defines = preprocess(header, None, assume_defined, None, include, result.defines).defines
-                except FormatError:
-                    pass  # a header this reader cannot follow: its defines stay unknown, as without it
+                except FormatError as error:  # its defines stay unknown, as without it; said once
+                    where = f" (line {error.line})" if error.line else ""
+                    result.warnings.append(f"{name}{where}: {error.message}; keyconf could not read its #defines")
         # pragma, error, warning, line: nothing to do for reading data
     flush()
     if stack:

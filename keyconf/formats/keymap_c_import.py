@@ -236,7 +236,7 @@ class _Reader:
         self.late_defines: dict[str, Define] = {n: d for n, d in pre.defines.items() if _is_number_define(d)}
         self.tokens = pre.tokens
         check_nesting(self.tokens, path)
-        self.warnings: list[str] = list(pre.warnings)
+        self.warnings: list[str] = (self.headers.problems if self.headers is not None else []) + pre.warnings
         # The headers' enums come first: a layer enum there names this file's layers.
         self.enums: list[dict[str, int | None]] = (
             [dict(group) for group in self.headers.enum_groups] if self.headers is not None else []

@@ -254,6 +254,8 @@ def _refuse_user_macros(
         seen = ", ".join(str(file) for file in headers.forced)
         why = (f"neither the file nor the userspace config.h keyconf read where QMK's build does ({seen}, and "
                "the headers included from there) defines them: QMK's build cannot tell the keys either")
+        if headers.problems:
+            why += f" ({'; '.join(headers.problems[:2])})"
         hint = ("check that the file's `keymap` names the userspace (users/<keymap>/) and that its config.h "
                 "includes the header with these macros; or expand them with `qmk c2json`")
     else:

@@ -74,6 +74,7 @@ class UserHeaders:
         self._cache: dict[Path, list[Token]] = {}
         self._seen: set[Path] = set()  # files this pass has included: each once, as their guards make it
         self._forced: dict[str, Define] | None = None
+        self.problems: list[str] = []  # headers of the force-included config.h keyconf could not read
         self._beside: set[str] = set()  # includes of headers resolved in their own folder, by full path
         self.budget = self.MAX_BYTES
         self.enums: dict[str, int] = {}  # members of the headers' plain enums (layers, tap dances)
@@ -117,9 +118,12 @@ class UserHeaders:
                 if tokens is None:
                     continue
                 try:
-                    defines = preprocess(tokens, file, is_feature_flag, None, self.tokens, defines).defines
-                except FormatError:
-                    continue  # a config.h this reader cannot follow adds nothing, as if it were absent
+                    done = preprocess(tokens, file, is_feature_flag, None, self.tokens, defines)
+                except FormatError as error:  # a config.h this reader cannot follow adds nothing
+                    self.problems.append(f"{file}: {error.message}; keyconf could not read its #defines")
+                    continue
+                defines = done.defines
+                self.problems += [f"{file}: {problem}" for problem in done.warnings if "could not read" in problem]
             self._forced = defines
         return dict(self._forced)
 

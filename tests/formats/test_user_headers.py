@@ -225,6 +225,13 @@ def test_userspace_macros_keyconf_cannot_expand_are_one_clear_error(tmp_path: Pa
         read_keymap_json(file.read_text(), file)
     assert "HRM(BASE)" in raised.value.message and str(space / "config.h") in raised.value.message
     assert "QMK's build cannot tell the keys either" in raised.value.message
+    # A header cpp refuses (`#define LT(0,KC_SLSH)`, a slip of Eldestroyer74's layout.h) is named with why.
+    space = userspace(tmp_path / "slip")
+    (space / "layout.h").write_text("#define  LT(0,KC_SLSH)\n" + LAYOUT_H)
+    file = keymap_json(space / "keymaps")
+    with pytest.raises(FormatError) as raised:
+        read_keymap_json(file.read_text(), file)
+    assert "layout.h (line 1): #define LT(...): `0` is not a parameter name" in raised.value.message
 
 
 def test_keys_read_through_the_userspace_are_what_gcc_makes_of_them(tmp_path: Path) -> None:
