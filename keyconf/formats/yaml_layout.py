@@ -142,14 +142,17 @@ class LoadedLayout:
 # --------------------------------------------------------------------------- reading
 
 
-def load_layout(path: str | os.PathLike[str]) -> LoadedLayout:
-    """Read a layout file. Raises `LayoutFileError` (with file, line, column, hint)."""
+def load_layout(path: str | os.PathLike[str], *, remembered: bool = False) -> LoadedLayout:
+    """Read a layout file. Raises `LayoutFileError` (with file, line, column, hint).
+
+    `remembered`: the parsed document comes from the cache of files opened before when the
+    file's text is the same, and goes there otherwise (`yaml_cache`: the editor's start)."""
     file = str(path)
-    return loads_layout(decode_text(read_document(file, LayoutFileError), file), file)
+    return loads_layout(decode_text(read_document(file, LayoutFileError), file), file, remembered=remembered)
 
 
-def loads_layout(text: str, file: str | None = None) -> LoadedLayout:
-    document = parse_yaml(text, file)
+def loads_layout(text: str, file: str | None = None, *, remembered: bool = False) -> LoadedLayout:
+    document = _parsed(text, file) if remembered and file is not None else parse_yaml(text, file)
     reader = _Reader(document, file)
     layout = reader.read()
     if layout.c_source is not None and layout.c_source.file is not None and file is not None:
@@ -174,6 +177,17 @@ def loads_layout(text: str, file: str | None = None) -> LoadedLayout:
         row_lengths=reader.row_lengths,
         original=copy.deepcopy(layout),
     )
+
+
+def _parsed(text: str, file: str) -> YamlDocument:
+    from keyconf.formats.yaml_cache import cached_document, remember_document
+
+    key = os.path.abspath(file)
+    document = cached_document(key, text)
+    if document is None:
+        document = parse_yaml(text, file)
+        remember_document(key, text, document)
+    return document
 
 
 class _Reader:

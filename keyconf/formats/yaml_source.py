@@ -8,17 +8,16 @@ remembers where every node sits so errors and surgical saves can point into the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
-
-import yaml
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from keyconf.formats.document_limits import MAX_DOCUMENT_BYTES, byte_position
 from keyconf.model.problems import format_diagnostic
 
-try:  # libyaml is much faster; it ships in PyYAML's wheels
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - pure-Python PyYAML build
-    _Loader = yaml.SafeLoader
+if TYPE_CHECKING:
+    import yaml
+
+# PyYAML is imported when a text is parsed, not with this module: importing it takes ~15 ms,
+# which the editor's start spares when it reopens a file it parsed before (`yaml_cache`).
 
 MAX_FILE_BYTES = MAX_DOCUMENT_BYTES
 # A layout of 32 layers x 200 keys with its geometry embedded has ~12,000 values.
@@ -126,7 +125,9 @@ def parse_yaml(text: str, file: str | None = None) -> YamlDocument:
     Limits are checked before anything is expanded: libyaml refuses nesting deeper than 1,000
     while it reads; the node graph is then measured (each distinct node once) so an alias
     bomb or nesting built from aliases is refused in time proportional to the file."""
-    loader = _Loader(text)
+    import yaml
+
+    loader = _loader_class()(text)
     try:
         _check_value_count(text, file)
         root = loader.get_single_node()
@@ -147,6 +148,15 @@ def parse_yaml(text: str, file: str | None = None) -> YamlDocument:
     return YamlDocument(data, walker.spans, walker.key_spans)
 
 
+def _loader_class() -> type:
+    import yaml
+
+    try:  # libyaml is much faster; it ships in PyYAML's wheels
+        return yaml.CSafeLoader
+    except AttributeError:  # pragma: no cover - pure-Python PyYAML build
+        return yaml.SafeLoader
+
+
 def _check_value_count(text: str, file: str | None) -> None:
     """Refuse, before libyaml builds a node for each, text holding more values than a layout.
 
@@ -155,9 +165,12 @@ def _check_value_count(text: str, file: str | None) -> None:
     stopping at the limit, so the cost is bounded by the limit, not by the file."""
     if sum(text.count(c) for c in ",\n[{:") + text.count("- ") + text.count("? ") <= MAX_NODES:
         return
+    import yaml
+
+    value_events = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
     count = 0
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, _VALUE_EVENTS):
+    for event in yaml.parse(text, Loader=_loader_class()):
+        if isinstance(event, value_events):
             count += 1
             if count > MAX_NODES:
                 mark = event.start_mark
@@ -168,14 +181,14 @@ def _check_value_count(text: str, file: str | None) -> None:
                 )
 
 
-_VALUE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
-
 
 def _check_expanded_size(root: yaml.Node, file: str | None) -> None:
     """Reject alias bombs and deep nesting before expanding anything: sizes and depths are
     computed over the node graph, each distinct collection once, so the check costs as
     little as the file is long."""
-    scalar = yaml.ScalarNode
+    import yaml
+
+    scalar, sequence, mapping = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
     sizes: dict[int, int] = {}
     depths: dict[int, int] = {}
     active: set[int] = set()
@@ -185,7 +198,7 @@ def _check_expanded_size(root: yaml.Node, file: str | None) -> None:
         key = id(node)
         if children_done:
             size, depth = 1, 1
-            for child in _children(node):
+            for child in _children(node, sequence, mapping):
                 if child.__class__ is scalar:
                     size += 1
                     depth = max(depth, 2)
@@ -214,15 +227,15 @@ def _check_expanded_size(root: yaml.Node, file: str | None) -> None:
                               node.start_mark.column + 1)
         active.add(key)
         stack.append((node, True))
-        for child in _children(node):
+        for child in _children(node, sequence, mapping):
             if child.__class__ is not scalar and id(child) not in sizes:
                 stack.append((child, False))
 
 
-def _children(node: yaml.Node) -> list[yaml.Node]:
-    if isinstance(node, yaml.SequenceNode):
+def _children(node: yaml.Node, sequence: type, mapping: type) -> list[yaml.Node]:
+    if isinstance(node, sequence):
         return list(node.value)
-    if isinstance(node, yaml.MappingNode):
+    if isinstance(node, mapping):
         return [n for pair in node.value for n in pair]
     return []
 
@@ -263,15 +276,18 @@ def _from_yaml_error(exc: yaml.MarkedYAMLError, text: str, file: str | None) -> 
 
 class _Walker:
     def __init__(self, file: str | None):
+        import yaml
+
         self.file = file
         self.count = 0
         self.spans: dict[DocPath, Span] = {}
         self.key_spans: dict[DocPath, Span] = {}
         self._active: set[int] = set()
+        self._scalar, self._sequence, self._mapping = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
 
     def _span(self, node: yaml.Node) -> Span:
         start, end = node.start_mark, node.end_mark
-        style = getattr(node, "style", None) if isinstance(node, yaml.ScalarNode) else None
+        style = getattr(node, "style", None) if isinstance(node, self._scalar) else None
         return Span(start.line, start.column, end.line, end.column, style)
 
     def walk(self, node: yaml.Node, path: DocPath) -> Any:
@@ -287,16 +303,16 @@ class _Walker:
                               node.start_mark.column + 1)
         if path not in self.spans:
             self.spans[path] = self._span(node)
-        if isinstance(node, yaml.ScalarNode):
+        if isinstance(node, self._scalar):
             return Scalar(node.value, node.tag)
         self._active.add(id(node))
         try:
-            if isinstance(node, yaml.SequenceNode):
+            if isinstance(node, self._sequence):
                 return [self.walk(child, (*path, i)) for i, child in enumerate(node.value)]
-            if isinstance(node, yaml.MappingNode):
+            if isinstance(node, self._mapping):
                 result: dict[str, Any] = {}
                 for key_node, value_node in node.value:
-                    if not isinstance(key_node, yaml.ScalarNode):
+                    if not isinstance(key_node, self._scalar):
                         raise SourceError("a mapping key must be a plain name", self.file,
                                           key_node.start_mark.line + 1, key_node.start_mark.column + 1)
                     key = key_node.value

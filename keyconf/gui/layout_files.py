@@ -73,7 +73,7 @@ def open_layout_file(path: Path) -> OpenedLayout:
     from keyconf.formats.yaml_layout import LayoutFileError, load_layout
 
     try:
-        loaded = load_layout(path)
+        loaded = load_layout(path, remembered=True)  # reopening a file the editor parsed before needs no parser
     except LayoutFileError as error:
         raise reader_problem(error, path) from None
     try:
