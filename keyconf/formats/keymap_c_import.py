@@ -1175,14 +1175,21 @@ class _Reader:
 
     def _computed_keycode(self, text: str, tokens: list[Token]) -> str:
         """A key written as C arithmetic (`SAFE_RANGE + 2`, from a macro numbering keys in a
-        range) is the keycode of its value, as the compiler computes it."""
-        if not any(t.kind == "punct" and t.text in "+-|*<<>>" for t in tokens) or any(t.is_("(") for t in tokens):
+        range; `QK_LCTL | QK_LGUI | (KC_LEFT)`, modifier bits ORed onto a key by the file's own
+        macro) is the keycode of its value, as the compiler computes it."""
+        if not any(t.kind == "punct" and t.text in "+-|*<<>>" for t in tokens):
             return text
+        if any(t.kind == "ident" and i + 1 < len(tokens) and tokens[i + 1].is_("(") for i, t in enumerate(tokens)):
+            return text  # a call, not arithmetic
         if _parses(text):
             return text
         first = REGISTRY.get("QK_USER_0")
         assert first is not None
-        values = {"SAFE_RANGE": first.value, "QK_USER": first.value, **self.enum_values, **self.custom_values}
+        names = {t.text for t in tokens if t.kind == "ident"}
+        values = {
+            **{name: value for name in names if (value := _named_keycode_value(name)) is not None},
+            "SAFE_RANGE": first.value, "QK_USER": first.value, **self.enum_values, **self.custom_values,
+        }
         try:
             value = IntExpression(tokens, values).evaluate() & 0xFFFF
         except (ValueError, FormatError):
@@ -1463,17 +1470,19 @@ class _Reader:
         if call.text not in shapes or len(args) != shapes[call.text]:
             self.warnings.append(f"line {call.line}: {call.text}(...) is not a key override keyconf reads")
             return None
+        args = [_without_integer_casts(arg) for arg in args]
         override = KeyOverride(
             trigger=self._keycode_text(args[1], symbols),
             replacement=self._keycode_text(args[2], symbols),
-            mods=[render(p) for p in split_top_level(args[0], "|")],
+            mods=[render(unwrap_parentheses(p)) for p in split_top_level(unwrap_parentheses(args[0]), "|")],
         )
         if len(args) >= 4:
             mask = self._int(args[3])
             if mask & 0xFFFFFFFF != 0xFFFFFFFF and mask != -1:
                 override.layers = [n for i, n in enumerate(layer_names) if mask >> i & 1]
         if len(args) >= 5 and render(args[4]) not in ("0", "0x00", "0x0"):
-            override.negative_mods = [render(p) for p in split_top_level(args[4], "|")]
+            override.negative_mods = [render(unwrap_parentheses(p))
+                                      for p in split_top_level(unwrap_parentheses(args[4]), "|")]
         if len(args) == 6:
             self.warnings.append(f"line {call.line}: key override options `{render(args[5])}` were not imported")
         return override
@@ -1532,6 +1541,37 @@ def _send_string_case(tokens: list[Token], start: int) -> tuple[list[list[Token]
 
 def _is_number_define(define: Define) -> bool:
     return define.params is None and len(define.body) == 1 and define.body[0].kind == "number"
+
+
+# Integer types a cast may name that hold every modifier mask and layer mask unchanged.
+_INTEGER_TYPES = frozenset({"uint8_t", "uint16_t", "uint32_t", "int", "unsigned", "layer_state_t"})
+
+
+def _without_integer_casts(tokens: list[Token]) -> list[Token]:
+    """`(uint8_t) MOD_MASK_SHIFT` as `MOD_MASK_SHIFT`: a cast to an integer type as wide as the
+    value it converts leaves the value as it is."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        if (tokens[i].is_("(") and i + 3 < len(tokens) and tokens[i + 1].text in _INTEGER_TYPES
+                and tokens[i + 2].is_(")") and not tokens[i + 3].is_(")")):
+            i += 3
+            continue
+        out.append(tokens[i])
+        i += 1
+    return out
+
+
+def _named_keycode_value(name: str) -> int | None:
+    """The value C gives a keycode name in arithmetic: a keycode's (`KC_LEFT`), or one of QMK's
+    modifier bits `QK_LCTL` … `QK_RGUI` (the bits LCTL() … RGUI() set)."""
+    found = re.fullmatch(r"QK_([LR](?:CTL|SFT|ALT|GUI))", name)
+    try:
+        if found:
+            return REGISTRY.encode(REGISTRY.parse(f"{found.group(1)}(KC_NO)"))
+        return REGISTRY.encode(REGISTRY.parse(name)) if REGISTRY.get(name) is not None else None
+    except KeycodeError:
+        return None
 
 
 def _parses(text: str) -> bool:

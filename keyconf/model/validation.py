@@ -315,7 +315,13 @@ class _Checker:
                 value = self.registry.encode(keycode, self.ctx)
             except kc.KeycodeError:
                 continue
-            if 0x7700 <= value <= 0x777F and value - 0x7700 >= macro_count:
+            if 0x7700 <= value <= 0x777F and value - 0x7700 >= macro_count and self.layout.c_source is not None:
+                # A keymap.c's MC_1 with no macro in the file: VIA's macros, set in VIA and kept
+                # on the keyboard (or the file's C code), play it; QMK builds it so.
+                yield warning(f"`{self.registry.format(keycode)}` plays macro {value - 0x7700}, which is not in the "
+                              "layout: the keyboard's own macros (set in VIA, kept on the keyboard) or the layout's "
+                              "C code play it", location, code="macro-in-c")
+            elif 0x7700 <= value <= 0x777F and value - 0x7700 >= macro_count:
                 n = value - 0x7700
                 yield error(f"`{self.registry.format(keycode)}` plays macro {n}, but the layout defines "
                             f"{macro_count} macro{'s' if macro_count != 1 else ''}", location,
