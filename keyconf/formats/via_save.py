@@ -15,6 +15,7 @@ row length, so reading one needs the keyboard definition (found by VID:PID or --
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,10 @@ class ViaSave:
     @property
     def usb_id(self) -> str:
         return f"{self.vid:04X}:{self.pid:04X}"
+
+
+# What VIA writes for a keycode its dictionary has no name for, inside a modifier wrapper.
+_VIA_UNNAMED = re.compile(r"\bundefined\b")
 
 
 def looks_like_via_save(data: object) -> bool:
@@ -139,10 +144,17 @@ def via_to_layout(save: ViaSave, keyboard: Keyboard, layout_macro: str | None = 
     names = [default_layer_name(i) for i in range(len(save.layers))]
     ctx = ParseContext(layers=names)
 
+    lost_inside: list[str] = []
+
     def kc(text: str) -> str:
         if not text.strip():
             warnings.append("VIA wrote an empty keycode (a value it has no name for); imported as KC_NO")
             return "KC_NO"
+        if _VIA_UNNAMED.search(text):
+            # VIA writes `S(undefined)` for modifiers around a key it has no name for, and loads
+            # that back as the modifiers around KC_NO: the file lost the key itself.
+            lost_inside.append(text)
+            text = _VIA_UNNAMED.sub("KC_NO", text)
         return fk.from_tool(text, ctx, Numbering.CURRENT)
 
     matrix_layers = [
@@ -161,6 +173,13 @@ def via_to_layout(save: ViaSave, keyboard: Keyboard, layout_macro: str | None = 
             while len(encoders) <= encoder_index:
                 encoders.append(EncoderAction())
             encoders[encoder_index] = EncoderAction(ccw=kc(ccw), cw=kc(cw))
+    if lost_inside:
+        shown = ", ".join(f"`{t}`" for t in dict.fromkeys(lost_inside[:3]))
+        warnings.append(
+            f"VIA wrote {shown}{' …' if len(lost_inside) > 3 else ''} ({len(lost_inside)} key"
+            f"{'s' if len(lost_inside) != 1 else ''}): 'undefined' stands for a keycode VIA had no name for, so "
+            "the save lost it; imported as VIA loads them, the modifiers around KC_NO: set those keys again"
+        )
     layout = Layout(keyboard=keyboard.name, layout_macro=macro.name, layers=layers)
     layout.macros = _macros(save.macros, warnings)
     fk.keep_played_macros(layout)

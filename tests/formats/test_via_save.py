@@ -200,3 +200,19 @@ def test_encoders_are_written_only_when_the_layout_sets_them(kyria) -> None:
     data = json.loads(layout_to_via(layout, kyria))
     assert "encoders" not in data  # VIA then leaves the board's encoders as they are
     assert via_to_layout(read_via_save(json.dumps(data)), kyria).layout == layout
+
+
+def test_undefined_inside_a_modifier_is_read_as_via_loads_it(crkbd) -> None:
+    # VIA writes `S(undefined)` for Shift around a keycode its dictionary has no name for, and
+    # loads it back as Shift around KC_NO (0x0200); nested wrappers OR their bits as VIA does.
+    data = json.loads((DATA / "corne.layout.json").read_text())
+    data["layers"][1][1] = "S(undefined)"
+    data["layers"][1][2] = "C(LWIN(RCTL(RWIN(undefined))))"
+    result = via_to_layout(read_via_save(json.dumps(data)), crkbd)
+    keys = result.layout.layers[1].keys
+    ctx = ParseContext(layers=result.layout.layer_names)
+    values = [REGISTRY.encode(REGISTRY.parse(k, ctx), ctx) for k in keys]
+    assert 0x0200 in values and 0x1900 in values
+    assert not any("undefined" in k for k in keys)
+    [warning] = [w for w in result.warnings if "undefined" in w]
+    assert "`S(undefined)`" in warning and "(2 keys)" in warning and "set those keys again" in warning
