@@ -64,9 +64,12 @@ def carry_c(
     remaining = _cut(source, spans)
     remaining = re.sub(r"\n[ \t]*\n(?:[ \t]*\n)+", "\n\n", remaining).strip("\n")
     try:
-        tokens = [t for t in tokenize(remaining, path) if t.kind != "directive"]
+        every = tokenize(remaining, path)
     except FormatError:
-        tokens = []
+        every = []
+    tokens = [t for t in every if t.kind != "directive"]
+    # Names the kept #defines use (`#define COLEMAK_D LT(_Puc, KC_D)`) need their aliases too.
+    in_directives = {name for t in every if t.kind == "directive" for name in re.findall(r"\b[A-Za-z_]\w*", t.text)}
     # A file of the user's own that the keymap includes (`#include "tapdance.c"`) is code too.
     kept_includes = [name for name in re.findall(r'^[ \t]*#[ \t]*include[ \t]*"([^"]+)"', remaining, re.M)
                      if name in user_includes]
@@ -77,7 +80,7 @@ def carry_c(
     if kept_includes and not tokens:
         warnings.append(f"#include of {', '.join(kept_includes)} is kept as C code (the layout's c_source), so the "
                         "build still compiles what the keymap includes")
-    used = {t.text for t in tokens if t.kind == "ident"}
+    used = {t.text for t in tokens if t.kind == "ident"} | in_directives
     aliases = [f"#define {ident} {name}" for ident, name in sorted(generated_names.items())
                if ident != name and ident in used]
     prelude = ""

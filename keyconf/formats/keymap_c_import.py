@@ -1458,6 +1458,14 @@ class _Reader:
         self.consume_statement("key_overrides")
         return chosen
 
+    def _override_mod(self, tokens: list[Token]) -> str:
+        """One part of a key override's modifier mask; `KC_NO` there (no modifiers) is 0 to C."""
+        tokens = unwrap_parentheses(tokens)
+        text = render(tokens)
+        if tokens and tokens[0].kind == "ident" and not text.startswith("MOD_") and self._keycode_value(tokens) == 0:
+            return "0"
+        return text
+
     def _key_override(
         self, call: Token, args: list[list[Token]], symbols: dict[str, str], layer_names: list[str]
     ) -> KeyOverride | None:
@@ -1474,15 +1482,14 @@ class _Reader:
         override = KeyOverride(
             trigger=self._keycode_text(args[1], symbols),
             replacement=self._keycode_text(args[2], symbols),
-            mods=[render(unwrap_parentheses(p)) for p in split_top_level(unwrap_parentheses(args[0]), "|")],
+            mods=[self._override_mod(p) for p in split_top_level(unwrap_parentheses(args[0]), "|")],
         )
         if len(args) >= 4:
             mask = self._int(args[3])
             if mask & 0xFFFFFFFF != 0xFFFFFFFF and mask != -1:
                 override.layers = [n for i, n in enumerate(layer_names) if mask >> i & 1]
         if len(args) >= 5 and render(args[4]) not in ("0", "0x00", "0x0"):
-            override.negative_mods = [render(unwrap_parentheses(p))
-                                      for p in split_top_level(unwrap_parentheses(args[4]), "|")]
+            override.negative_mods = [self._override_mod(p) for p in split_top_level(unwrap_parentheses(args[4]), "|")]
         if len(args) == 6:
             self.warnings.append(f"line {call.line}: key override options `{render(args[5])}` were not imported")
         return override

@@ -88,3 +88,44 @@ def test_mc_keys_of_a_layout_without_c_code_still_need_their_macros() -> None:
     assert layout.c_source is None
     errors = [p.message for p in validate(layout, load_bundled("ferris/sweep")) if p.is_error]
     assert errors and all("plays macro" in e for e in errors)
+
+
+def test_kc_no_as_a_key_override_mask_is_no_modifiers() -> None:
+    text = CAST_OVERRIDES.replace("ko_make_basic((uint8_t)(MOD_MASK_SHIFT), KC_2, KC_AT)",
+                                  "ko_make_basic(KC_NO, KC_2, KC_AT)")
+    layout = read_keymap_c(text, "keymap.c", "ferris/sweep").layout
+    assert layout.key_overrides[1].mods == ["0"]
+    keyboard = load_bundled("ferris/sweep")
+    assert [p.message for p in validate(layout, keyboard) if p.is_error] == []
+
+
+MIXED_CASE_LAYERS = """#include QMK_KEYBOARD_H
+enum custom_layers { _Base, _Puc };
+#define HOLD_D LT(_Puc, KC_D)
+#define COMBO_LIST COMBO_X(DF_PUC, OSL(_Puc), HOLD_D, KC_F)
+#define COMBO_X(name, action, ...) const uint16_t PROGMEM name##_combo[] = { __VA_ARGS__, COMBO_END };
+COMBO_LIST
+#undef COMBO_X
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+    [_Base] = LAYOUT_split_3x5_2(
+        KC_Q, KC_W, KC_E, KC_R, KC_T,    KC_Y, KC_U, KC_I,    KC_O,   KC_P,
+        KC_A, KC_S, HOLD_D, KC_F, KC_G,  KC_H, KC_J, KC_K,    KC_L,   KC_SCLN,
+        KC_Z, KC_X, KC_C, KC_V, KC_B,    KC_N, KC_M, KC_COMM, KC_DOT, KC_SLSH,
+                    KC_ESC, KC_SPC,      KC_ENT, KC_BSPC
+    ),
+    [_Puc] = LAYOUT_split_3x5_2(
+        KC_1, KC_2, KC_3, KC_4, KC_5,    KC_6, KC_7, KC_8,    KC_9,   KC_0,
+        KC_A, KC_S, KC_D, KC_F, KC_G,    KC_H, KC_J, KC_K,    KC_L,   KC_SCLN,
+        KC_Z, KC_X, KC_C, KC_V, KC_B,    KC_N, KC_M, KC_COMM, KC_DOT, KC_SLSH,
+                    KC_ESC, KC_SPC,      KC_ENT, KC_BSPC
+    ),
+};
+"""
+
+
+def test_carried_defines_that_name_a_layer_get_its_alias() -> None:
+    # The layer _Puc is _PUC in keyconf's keymap.c; the #defines the C keeps still say _Puc.
+    layout = read_keymap_c(MIXED_CASE_LAYERS, "keymap.c", "ferris/sweep").layout
+    assert layout.c_source is not None and layout.c_source.code is not None
+    code = layout.c_source.code
+    assert "#define _Puc _PUC" in code and "#define HOLD_D LT(_Puc, KC_D)" in code
