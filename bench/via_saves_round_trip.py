@@ -3,6 +3,9 @@ through import → export → import unchanged; prints figures.
 
 Run: .venv/bin/python bench/via_saves_round_trip.py PATH [COUNT]   (a checkout of the-via/keyboards
 or a bare git repo of one; COUNT definitions sampled, default all).
+     .venv/bin/python bench/via_saves_round_trip.py --saves DIR   users' saves of a corpus (DIR/via/*,
+DIR/vil/*, as bench/gather_corpus.py sorts them): each save whose keyboard keyconf knows goes
+import → export in its own format → import, and the two layouts must be equal.
 """
 
 from __future__ import annotations
@@ -19,8 +22,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from keyconf.catalogue.resolve import CatalogueKeyboards  # noqa: E402
+from keyconf.compiler.export import export_layout  # noqa: E402
 from keyconf.formats.definition_source import DataSource  # noqa: E402
 from keyconf.formats.format_error import FormatError  # noqa: E402
+from keyconf.formats.interchange import import_layout, import_text  # noqa: E402
 from keyconf.formats.matrix_order import matrix_size  # noqa: E402
 from keyconf.formats.via_definition import via_definition_from_data  # noqa: E402
 from keyconf.formats.via_save import ViaSave, layout_to_via, read_via_save, via_to_layout  # noqa: E402
@@ -44,7 +50,43 @@ def definitions(tree: Path) -> Iterator[tuple[str, str]]:
             yield name, text.decode("utf-8", "replace")
 
 
+def users_saves(corpus: Path) -> None:
+    """Users' VIA and Vial saves: import, export in the same format, import again; equal?"""
+    finder = CatalogueKeyboards()
+    for kind in ("via", "vil"):
+        stats: collections.Counter[str] = collections.Counter()
+        failures: list[str] = []
+        for path in sorted((corpus / kind).glob("*")):
+            try:
+                first = import_layout(path, finder=finder, format=kind)
+            except FormatError as error:
+                stats["keyboard unknown" if "is known" in error.message else "import refused"] += 1
+                continue
+            keyboard = first.keyboard
+            if keyboard is None:
+                stats["keyboard unknown"] += 1
+                continue
+            try:
+                text = export_layout(first.layout, kind, keyboard, macro_count=len(first.layout.macros) or None)
+                second = import_text(text, path, keyboard=keyboard, layout_macro=first.layout.layout_macro,
+                                     format=kind).layout
+            except FormatError as error:
+                stats["export or re-import refused"] += 1
+                failures.append(f"{path.name}: {error.message}")
+                continue
+            same = second.layers == first.layout.layers and second.macros == first.layout.macros
+            stats["round trip equal" if same else "round trip differs"] += 1
+            if not same:
+                failures.append(f"{path.name}: layers or macros differ after export and import")
+        print(f"{kind} saves in {corpus}: " + ", ".join(f"{n} {k}" for k, n in sorted(stats.items())))
+        for line in failures[:10]:
+            print("  " + line)
+
+
 def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "--saves":
+        users_saves(Path(sys.argv[2]))
+        return
     if len(sys.argv) < 2:
         print("usage: bench/via_saves_round_trip.py THE_VIA_KEYBOARDS_TREE [COUNT]")
         return
