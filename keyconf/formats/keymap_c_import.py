@@ -824,6 +824,15 @@ class _Reader:
                         raise FormatError("expected '=' after the designator", self.path, t.line, t.column)
                 value = part[close + 2 :] if part[close + 1].is_("=") else part[close + 1 :]
                 if not value:
+                    emptied = next((d for d in self.defines.values()
+                                    if d.name.startswith("LAYOUT") and d.params is not None and not d.body), None)
+                    if emptied is not None:
+                        # `#define LAYOUT_split_3x6_3(__VA_ARGS__)`: the layout macro made to vanish.
+                        raise FormatError(
+                            f"the file defines {emptied.name}(...) as nothing (`#define {emptied.name}("
+                            f"{', '.join(emptied.params or [])})`), so its layers hold no keys: QMK cannot build it "
+                            "either", self.path, emptied.line,
+                            hint="delete that #define: the keyboard's own layout macro places the keys")
                     raise FormatError("designator without a value", self.path, part[0].line, part[0].column)
                 entries.append(_Entry(part[1:close], value, part[0].line))
             else:

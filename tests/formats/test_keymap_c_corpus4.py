@@ -3,7 +3,10 @@ ORed onto a key, casts in key override masks, MC_n keys that play VIA's macros."
 
 from __future__ import annotations
 
+import pytest
+
 from keyconf.catalogue.bundled import load_bundled
+from keyconf.formats.format_error import FormatError
 from keyconf.formats.keymap_c_import import read_keymap_c
 from keyconf.formats.yaml_layout import dumps_layout, loads_layout
 from keyconf.model.keycodes import REGISTRY
@@ -129,3 +132,13 @@ def test_carried_defines_that_name_a_layer_get_its_alias() -> None:
     assert layout.c_source is not None and layout.c_source.code is not None
     code = layout.c_source.code
     assert "#define _Puc _PUC" in code and "#define HOLD_D LT(_Puc, KC_D)" in code
+
+
+def test_a_layout_macro_defined_as_nothing_is_named_in_the_error() -> None:
+    text = ("#include QMK_KEYBOARD_H\n#define LAYOUT_split_3x5_2(__VA_ARGS__)\n"
+            + VIA_MACROS.split("\n", 1)[1].split("bool process_record_user")[0])
+    with pytest.raises(FormatError) as caught:
+        read_keymap_c(text, "keymap.c", "ferris/sweep")
+    assert caught.value.line == 2
+    assert "defines LAYOUT_split_3x5_2(...) as nothing" in caught.value.message
+    assert "QMK cannot build it either" in caught.value.message
