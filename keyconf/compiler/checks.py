@@ -18,6 +18,7 @@ from keyconf.compiler.qmk_tree import QmkTree, TreeError, TreeKeyboard
 from keyconf.compiler.source_map import GenerationError
 from keyconf.compiler.sources import GeneratedSources, GenerateOptions, generate_sources
 from keyconf.compiler.toolchain import missing_tools
+from keyconf.formats.c_source_file import QMK_ROOT_FOLDERS
 from keyconf.model.keyboard import Key, Keyboard, LayoutMacro
 from keyconf.model.layout import Layout
 from keyconf.model.problems import Problem, error
@@ -99,6 +100,7 @@ def plan_build(
                 code="encoder-count",
             )
         )
+    problems += _qmk_files_missing(layout, tree, board.folder)
     use_via = board.has_via_keymap if via is None else via
     sources: GeneratedSources | None = None
     if not problems:
@@ -115,6 +117,25 @@ def plan_build(
     if problems or sources is None:
         raise BuildRefused(problems)
     return BuildPlan(tree, board, keyboard, macro_name, sources, use_via)
+
+
+def _qmk_files_missing(layout: Layout, tree: QmkTree, folder: str) -> list[Problem]:
+    """`c_files: qmk` entries this tree lacks: a root path (keyboards/keychron/common/x.c) at the
+    tree's root, another (lib/x.c) in one of the keyboard's folders, where QMK's VPATH finds it."""
+    parts = folder.split("/")
+    problems = []
+    for index, name in enumerate(layout.qmk_files):
+        if name.startswith(QMK_ROOT_FOLDERS):
+            candidates = [tree.root / name]
+        else:
+            candidates = [tree.root / "keyboards" / "/".join(parts[:depth]) / name
+                          for depth in range(1, len(parts) + 1)]
+        if not any(candidate.is_file() for candidate in candidates):
+            where = "" if name.startswith(QMK_ROOT_FOLDERS) else f" (in the folders of keyboards/{folder})"
+            problems.append(error(f"{name} is not in the QMK tree at {tree.root}{where}", ("qmk_files", index),
+                                  "the layout builds with this file of QMK's own (c_files: qmk): use a tree that "
+                                  "has it, or remove it from the layout", code="qmk-file"))
+    return problems
 
 
 def _geometry_for(layout: Layout, board: TreeKeyboard, macro_name: str) -> Keyboard:

@@ -7,6 +7,7 @@ switches off by name (`features_off:`, as an imported keymap's own rules.mk did)
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 # The order features are written in (the rest follow alphabetically), with a note each.
 FEATURE_NOTES: dict[str, str] = {
@@ -31,11 +32,21 @@ FEATURE_NOTES: dict[str, str] = {
 }
 
 
+@dataclass
+class QmkSources:
+    """What of the QMK tree a keymap builds with: folders for VPATH (from the tree's root), and
+    sources for SRC (found through VPATH: a keyboard folder's `lib/x.c`, or a VPATH folder's file)."""
+
+    folders: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+
+
 def generate_rules_mk(features: Iterable[str], header: str, sources: Iterable[tuple[str, str | None]] = (),
-                      off: Iterable[str] = ()) -> str:
+                      off: Iterable[str] = (), qmk: QmkSources | None = None) -> str:
     """rules.mk text: `header` comment lines, then `FEATURE = yes` for each feature, then
     `SRC +=` the layout's C files to compile, as (path in the keymap folder, which is on make's
-    VPATH; the feature switch it needs or None), and `X = no` for the features in `off`. The
+    VPATH; the feature switch it needs or None), `X = no` for the features in `off`, and the
+    VPATH folders and sources of QMK's own tree in `qmk`. The
     layout format allows only paths make reads as names and switches named `X_ENABLE`: nothing
     else of a layout reaches make."""
     wanted = set(features)
@@ -55,6 +66,11 @@ def generate_rules_mk(features: Iterable[str], header: str, sources: Iterable[tu
         lines.append("")
         width = max(len(name) for name in switched_off)
         lines += [f"{name.ljust(width)} = no  # switched off by the layout (features_off)" for name in switched_off]
+    if qmk is not None and (qmk.folders or qmk.sources):
+        lines.append("")
+        lines.append("# QMK's own C files the layout builds with (c_files: qmk), from the tree")
+        lines += [f"VPATH += {folder}" for folder in qmk.folders]
+        lines += [f"SRC += {source}" for source in qmk.sources]
     compiled = list(sources)
     if compiled:
         lines.append("")

@@ -6,17 +6,19 @@ writes. Pure: no files, no tree; what the target QMK accepts comes in as a `QmkD
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass, field
 
 from keyconf.compiler.config_h import VIA_DEFAULT_LAYERS, generate_config_h, settings_defines
 from keyconf.compiler.dialect import CURRENT_QMK, QmkDialect
 from keyconf.compiler.keymap_c import generate_keymap_c
-from keyconf.compiler.rules_mk import generate_rules_mk
+from keyconf.compiler.rules_mk import QmkSources, generate_rules_mk
 from keyconf.compiler.source_map import GenerationError, LineMap, SourceProblem, SourceRef
 from keyconf.formats.c_literals import c_comment_text, is_c_identifier
-from keyconf.formats.c_source_file import c_file_path_problem
+from keyconf.formats.c_source_file import QMK_ROOT_FOLDERS, c_file_path_problem, qmk_file_path_problem
 from keyconf.model.keyboard import Keyboard, LayoutMacro
+from keyconf.model.keycodes.keyboard_keycodes import shared_header_path
 from keyconf.model.layout import Layout
 
 
@@ -112,11 +114,7 @@ def generate_sources(
         if not re.fullmatch(r"[A-Z][A-Z0-9_]*_ENABLE", feature):
             problems.append(SourceProblem(f"`{feature}` is not a QMK feature switch",
                                           SourceRef.of("features_off", index)))
-        elif feature in features:
-            problems.append(SourceProblem(f"`features_off` switches {feature} off, but the layout needs it",
-                                          SourceRef.of("features_off", index),
-                                          "remove it from `features_off:` (or what in the layout uses it)"))
-        else:
+        elif feature not in features:  # one the layout needs stays on (media keys need EXTRAKEY_ENABLE)
             switched_off.append(feature)
     if options.lto:
         features.add("LTO_ENABLE")
@@ -137,13 +135,17 @@ def generate_sources(
                                           "put the file in the layout's folder, or remove it from `c_files:`"))
         else:
             c_files[c_file.path] = c_file.text
+    for index, name in enumerate(layout.qmk_files):
+        unsafe = qmk_file_path_problem(name)
+        if unsafe is not None:
+            problems.append(SourceProblem(unsafe, SourceRef.of("qmk_files", index)))
     if problems:
         raise GenerationError(problems)
     header = _header(layout, options)
     return GeneratedSources(
         keymap_c=keymap.text,
         rules_mk=generate_rules_mk(features, header, [(f.path, f.when) for f in layout.c_files if f.compile],
-                                   switched_off),
+                                   switched_off, qmk_sources(layout)),
         config_h=generate_config_h(defines, header),
         line_map=keymap.line_map,
         features=frozenset(features),
@@ -151,6 +153,28 @@ def generate_sources(
         rows=keymap.rows,
         c_files=c_files,
     )
+
+
+def qmk_sources(layout: Layout) -> QmkSources:
+    """What of QMK's tree the layout builds with: `c_files: qmk` (a root path's folder on VPATH and
+    its .c in SRC, as a Keychron keymap's rules.mk writes them; a keyboard-relative path in SRC as
+    written), and the folders of the shared headers its custom keycodes come from
+    (keychron_common.h), which keyconf's keymap.c includes."""
+    folders: list[str] = []
+    compiled: list[str] = []
+    for name in layout.qmk_files:
+        if name.startswith(QMK_ROOT_FOLDERS):
+            folders.append(posixpath.dirname(name))
+            if name.endswith(".c"):
+                compiled.append(posixpath.basename(name))
+        elif name.endswith(".c"):
+            compiled.append(name)
+    for custom in layout.custom_keycodes:
+        for header in custom.headers:
+            path = shared_header_path(header)
+            if path is not None:
+                folders.append(posixpath.dirname(path))
+    return QmkSources(list(dict.fromkeys(folders)), list(dict.fromkeys(compiled)))
 
 
 def _header(layout: Layout, options: GenerateOptions) -> str:

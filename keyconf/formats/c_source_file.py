@@ -115,3 +115,19 @@ def write_c_files(c_files: Sequence[CFile], layout_file: str | Path, *, from_lay
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(target, text)
     return [target for target, _ in planned]
+
+
+# Paths from the tree's root (not lib/: a keyboard's own lib/ folder is meant by that).
+QMK_ROOT_FOLDERS = ("keyboards/", "users/", "quantum/", "drivers/", "platforms/")
+
+
+def qmk_file_path_problem(name: str) -> str | None:
+    """Why `name` cannot be one of QMK's own files a layout builds with (`c_files: qmk:`); None when
+    it can: a path inside the tree (no `..`, not absolute), of a `.c` or `.h`, in letters,
+    digits and `_ . + -` only, as it goes into rules.mk."""
+    problem = c_file_path_problem(name)
+    if problem is not None and "keyconf writes" not in problem:
+        return problem.replace("the layout's folder", "the QMK tree")
+    if not name.endswith((".c", ".h")):
+        return f"`{name}` is not a C file (.c, .h)"
+    return None

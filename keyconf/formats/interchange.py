@@ -311,7 +311,8 @@ def _import_keymap_c(
     _features_beside(path, layout, warnings)
     if Path(path).is_file():  # the keymap's other C files, from where it lives
         folder_files = keymap_folder_c_files(path, text)
-        layout.c_files, warnings = folder_files.files, warnings + folder_files.warnings
+        layout.c_files, layout.qmk_files = folder_files.files, folder_files.qmk_files
+        warnings += folder_files.warnings
     _spell_as_keyconf(layout)
     _set_host_language(layout, warnings, text)
     found = keyboard or (finder.by_name(name) if name else None)

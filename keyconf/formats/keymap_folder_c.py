@@ -7,8 +7,10 @@ the build's include path. A layout that left them behind would not build. They a
 make and the C preprocessor would find them, without running either: rules.mk is read line by
 line, its `ifeq`/`ifdef` decided by what the file itself sets (a feature switch it leaves to the
 board stays a condition of the layout, `when: OLED_ENABLE`), and includes are followed from file
-to file inside the keymap's folder only. Files elsewhere (QMK's own headers, a userspace's
-users/<name>/, the keyboard's lib/) are not carried: the import says which remain."""
+to file inside the keymap's folder only. Files elsewhere are not carried: what rules.mk compiles
+from QMK's own tree (the keyboard's `lib/rgb_state_reader.c`, Keychron's `keychron_common.c` in a
+folder it puts on VPATH) is named for the build to take from the tree (`c_files: qmk`); a
+userspace's users/<name>/ files are named in a warning."""
 
 from __future__ import annotations
 
@@ -19,11 +21,14 @@ from pathlib import Path
 
 from keyconf.formats.c_source_file import (
     MAX_C_SOURCE_BYTES,
+    QMK_ROOT_FOLDERS,
     CSourceFileError,
     c_file_path_problem,
+    qmk_file_path_problem,
     read_c_source_file,
 )
 from keyconf.formats.keymap_c_import import _is_qmk_header  # the one list of QMK's own header names
+from keyconf.model.keycodes.keyboard_keycodes import shared_header_path
 from keyconf.model.layout import MAX_C_FILES, CFile
 
 MAX_C_FILES_BYTES = 4 * MAX_C_SOURCE_BYTES  # all of a keymap folder's more C files together
@@ -45,6 +50,7 @@ class FolderCFiles:
     """The keymap folder's C files the layout carries, and what the import could not carry."""
 
     files: list[CFile] = field(default_factory=list)
+    qmk_files: list[str] = field(default_factory=list)  # QMK's own files the build compiles too
     warnings: list[str] = field(default_factory=list)
 
 
@@ -98,7 +104,8 @@ def keymap_folder_c_files(keymap: str | Path, keymap_text: str) -> FolderCFiles:
             rules_text = rules.read_text(encoding="utf-8", errors="replace")
         except OSError:
             rules_text = ""
-        for source in _compiled_sources(rules_text, found.warnings):
+        vpath: list[str] = []
+        for source in _compiled_sources(rules_text, vpath):
             word = source.word.removeprefix("./")
             if "$" in word:
                 found.warnings.append(f"rules.mk compiles {source.word}, a path made by make; the layout cannot "
@@ -106,7 +113,14 @@ def keymap_folder_c_files(keymap: str | Path, keymap_text: str) -> FolderCFiles:
                 continue
             local = _local_path(folder, "", word)
             if local is None:
-                elsewhere.append(word)
+                tree_folders = [f.removeprefix("./").rstrip("/") for f in vpath
+                                if f.removeprefix("./").startswith(QMK_ROOT_FOLDERS)]
+                # In a folder rules.mk put on VPATH (Keychron's common code), else in the keyboard's own.
+                qmk_path = f"{tree_folders[0]}/{word}" if tree_folders and "/" not in word else word
+                if source.when is not True or qmk_file_path_problem(qmk_path) is not None:
+                    elsewhere.append(word)
+                elif qmk_path not in found.qmk_files:
+                    found.qmk_files.append(qmk_path)
                 continue
             if source.when is True or isinstance(source.when, str):
                 take(local, True, source.when if isinstance(source.when, str) else None)
@@ -115,6 +129,10 @@ def keymap_folder_c_files(keymap: str | Path, keymap_text: str) -> FolderCFiles:
                     found.warnings.append(f"rules.mk compiles {local} under a condition keyconf cannot decide: the "
                                           "layout keeps the file but does not compile it (move it to `c_files: "
                                           "compile` if the build needs it)")
+    if found.qmk_files:
+        found.warnings.append(f"rules.mk compiles {', '.join(found.qmk_files)} of QMK's own tree (not in the keymap's "
+                              "folder): the layout builds with them from the tree as the original did "
+                              "(`c_files: qmk`)")
     if elsewhere:
         verb = "is" if len(elsewhere) == 1 else "are"
         found.warnings.append(f"rules.mk compiles {', '.join(elsewhere)}, which {verb} not in the keymap's folder "
@@ -130,7 +148,10 @@ def keymap_folder_c_files(keymap: str | Path, keymap_text: str) -> FolderCFiles:
         for name in _includes(text):
             local = _local_path(folder, directory, name)
             if local is None:
-                if not _is_qmk_header(name) and name not in unseen:
+                shared = shared_header_path(name)  # keychron_common.h: its folder goes on the build's VPATH
+                if shared is not None and shared not in found.qmk_files:
+                    found.qmk_files.append(shared)
+                elif shared is None and not _is_qmk_header(name) and name not in unseen:
                     unseen.append(name)
                 continue
             if local in (Path(keymap).name, "keymap.c", "config.h"):
@@ -169,8 +190,9 @@ def _local_path(folder: Path, directory: str, name: str) -> str | None:
     return None
 
 
-def _compiled_sources(text: str, warnings: list[str]) -> list[_Source]:
-    """The `SRC +=` words of a keymap's rules.mk, each with the condition it is under."""
+def _compiled_sources(text: str, vpath: list[str]) -> list[_Source]:
+    """The `SRC +=` words of a keymap's rules.mk, each with the condition it is under; the folders
+    it adds to VPATH (`VPATH += keyboards/keychron/common`) go to `vpath`."""
     variables: dict[str, str] = {}
     unknown: set[str] = set()
     # Per nested if: (whether a branch before was taken, the current branch's condition).
@@ -205,6 +227,10 @@ def _compiled_sources(text: str, warnings: list[str]) -> list[_Source]:
         if name == "SRC" and operator == "+=":
             if state is not False:
                 sources += [_Source(word, state) for word in value.split()]
+            continue
+        if name == "VPATH" and operator == "+=":
+            if state is True:
+                vpath += (_expand(value, variables) or "").split()
             continue
         if state is not True:
             continue  # a setting under a condition keyconf cannot decide: left unknown

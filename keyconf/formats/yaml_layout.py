@@ -26,6 +26,7 @@ from keyconf.formats.c_source_file import (
     CSourceFileError,
     c_file_path_problem,
     c_source_path_problem,
+    qmk_file_path_problem,
     read_c_source_file,
 )
 from keyconf.formats.document_limits import MAX_LAYERS, read_document
@@ -197,6 +198,7 @@ class _Reader:
         self.positions: dict[Location, tuple[int, int]] = {}
         self.row_lengths: dict[str, list[int]] = {}
         self.c_file_paths: list[DocPath] = []  # where each of `c_files` is written
+        self.qmk_files: list[str] = []
 
     # -- helpers
     def span(self, path: DocPath) -> Span | None:
@@ -380,6 +382,7 @@ class _Reader:
             layout.c_source = self.read_c_source(data["c_source"])
         if "c_files" in data:
             layout.c_files = self.read_c_files(data["c_files"], layout.c_source)
+            layout.qmk_files = self.qmk_files
         if "geometry" in data:
             try:
                 layout.geometry = geometry_from_data(_plain(data["geometry"]), layout.keyboard)
@@ -698,6 +701,23 @@ class _Reader:
         return CSource(file=name)
 
 
+    def read_qmk_files(self, value: Any) -> list[str]:
+        """`c_files: {qmk: [lib/rgb_state_reader.c]}`: QMK's own C files the build compiles too."""
+        path: DocPath = ("c_files", "qmk")
+        names = self.name_list(value, path, "`c_files: qmk`")
+        for index, name in enumerate(names):
+            where: DocPath = (*path, index) if isinstance(value, list) else path
+            problem = qmk_file_path_problem(name)
+            if problem is not None:
+                raise self.fail(problem, where, hint="name the file as the keymap's rules.mk did (lib/x.c, in the "
+                                "keyboard's folders) or from qmk_firmware's root (keyboards/keychron/common/x.c)")
+            if names.index(name) != index:
+                raise self.fail(f"`{name}` is named twice in `c_files: qmk`", where)
+            if index == MAX_C_FILES:
+                raise self.fail(f"`c_files: qmk` names more than {MAX_C_FILES} files", where)
+            self.mark(("qmk_files", index), where)
+        return names
+
     def read_c_files(self, value: Any, c_source: CSource | None) -> list[CFile]:
         """`c_files: {compile: [a.c], include: [a.h]}`: more C files next to the layout."""
         path: DocPath = ("c_files",)
@@ -707,7 +727,9 @@ class _Reader:
             raise self.fail("`c_files` lists files to compile and files to include", path,
                             hint="e.g. `c_files: {compile: [features/layer_lock.c], include: [my_keycodes.h]}`")
         data: dict[str, Any] = value
-        _check_fields(self, data, path, {"compile", "include"}, "`c_files`")
+        _check_fields(self, data, path, {"compile", "include", "qmk"}, "`c_files`")
+        if "qmk" in data:
+            self.qmk_files = self.read_qmk_files(data["qmk"])
         files: list[CFile] = []
         seen: dict[str, str] = {}
         for group in ("compile", "include"):
@@ -1142,13 +1164,17 @@ class _SectionWriter:
         return f"c_source: {block}" if block else f"c_source: {_double_quoted(code)}\n"
 
     def s_c_files(self) -> str:
-        if not self.layout.c_files:
+        if not self.layout.c_files and not self.layout.qmk_files:
             return ""
-        lines = ["c_files:  # more of the keymap's own C, next to this file: copied into each build\n"]
-        for group, compiled, note in (("compile", True, "rules.mk SRC"), ("include", False, "#included")):
+        lines = ["c_files:  # more of the keymap's own C, next to this file: copied into each build\n"
+                 if self.layout.c_files else "c_files:  # more C the build compiles\n"]
+        for group, compiled, note in (("compile", True, "rules.mk SRC"), ("include", False, "#included"),
+                                      ("qmk", None, "QMK's own, from the tree")):
             names = [format_text_scalar(c_file.path) if c_file.when is None else
                      f"{{file: {format_text_scalar(c_file.path)}, when: {c_file.when}}}"
                      for c_file in self.layout.c_files if c_file.compile == compiled]
+            if compiled is None:
+                names = [format_text_scalar(name) for name in self.layout.qmk_files]
             if not names:
                 continue
             flow = f"  {group}: [{', '.join(names)}]  # {note}\n"
@@ -1660,6 +1686,8 @@ def _section_equal(name: str, old: Layout, new: Layout) -> bool:
     if name == "encoders":
         return [(layer.name, layer.encoders) for layer in old.layers if layer.encoders] == [
             (layer.name, layer.encoders) for layer in new.layers if layer.encoders]
+    if name == "c_files":
+        return old.c_files == new.c_files and old.qmk_files == new.qmk_files
     if name == "geometry":
         return (old.geometry is None) == (new.geometry is None) and (
             old.geometry is None or geometry_to_data(old.geometry) == geometry_to_data(new.geometry)  # type: ignore[arg-type]

@@ -205,6 +205,11 @@ class Layout:
     custom_keycodes: list[CustomKeycode] = field(default_factory=list)
     c_source: CSource | None = None
     c_files: list[CFile] = field(default_factory=list)
+    # QMK's own C files the build compiles too (`c_files: qmk:`), as a keymap's rules.mk names them:
+    # a path in the keyboard's folders (`lib/rgb_state_reader.c`, found by QMK's VPATH) or from the
+    # tree's root (`keyboards/keychron/common/keychron_common.c`: its folder goes on VPATH; a .h
+    # entry puts only its folder there). Not the layout's files: the tree has them.
+    qmk_files: list[str] = field(default_factory=list)
     geometry: Keyboard | None = None
     version: int = FORMAT_VERSION
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from keyconf.compiler.source_map import GenerationError
 from keyconf.compiler.sources import generate_sources
 from keyconf.formats.interchange import import_layout
 from keyconf.formats.yaml_layout import LayoutFileError, dumps_layout, loads_layout
@@ -40,15 +39,15 @@ def test_bad_entries_are_refused(sections: str, message: str) -> None:
     assert message in caught.value.message and caught.value.line is not None
 
 
-def test_a_feature_the_layout_needs_cannot_be_switched_off() -> None:
+def test_a_feature_the_layout_needs_stays_on() -> None:
+    """A keymap's rules.mk said EXTRAKEY_ENABLE = no, yet its keys send media keys: keyconf's build
+    keeps what the layout's own keys and tables need (its tap dances would not compile without it)."""
     layout = layouts.layout(tap_dances=[TapDance("esc", tap="KC_ESC", double_tap="KC_CAPS")],
-                            features_off=["TAP_DANCE_ENABLE"])
+                            features_off=["TAP_DANCE_ENABLE", "OLED_ENABLE"])
     layout.layers[0].keys[0] = "TD(esc)"
-    with pytest.raises(GenerationError) as caught:
-        generate_sources(layout, layouts.board())
-    (problem,) = caught.value.problems
-    assert "switches TAP_DANCE_ENABLE off, but the layout needs it" in problem.message
-    assert problem.ref.path == ("features_off", 0)
+    rules = generate_sources(layout, layouts.board()).rules_mk
+    assert "TAP_DANCE_ENABLE = yes" in rules and "TAP_DANCE_ENABLE = no" not in rules
+    assert "OLED_ENABLE = no" in rules
 
 
 def test_an_imported_keymaps_rules_mk_switches_off_for_its_layout(tmp_path: Path) -> None:

@@ -117,6 +117,13 @@ def header_keycode(headers: Sequence[str], name: str, keyboard: str = "") -> Key
     return None
 
 
+def shared_header_path(header: str) -> str | None:
+    """Where a shared header of keyboard keycodes (`keychron_common.h`) is in a qmk_firmware tree
+    (`keyboards/keychron/common/keychron_common.h`); None for a header the table does not know."""
+    found = _table()[1].get(header.rsplit("/", 1)[-1])
+    return found[0] if found is not None else None
+
+
 @cache
 def keyboard_user_keycodes(keyboard: str) -> tuple[UserKeycode, ...]:
     """`keyboard_keycodes` as the names a ParseContext resolves, each name of each keycode."""
