@@ -109,7 +109,8 @@ def test_the_files_the_build_uses_come_along(tmp_path: Path) -> None:
     assert all(f.text == FILES[f.path] for f in found.files)
     warnings = "\n".join(found.warnings)
     assert "rules.mk compiles rev1_only.c under a condition keyconf cannot decide" in warnings
-    assert "rules.mk compiles lib/rgb_state_reader.c, which is not in the keymap's folder" in warnings
+    assert found.qmk_files == ["lib/rgb_state_reader.c"]  # the keyboard's, from the tree (c_files: qmk)
+    assert "rules.mk compiles lib/rgb_state_reader.c of QMK's own tree" in warnings
     assert "the keymap includes sm_td.h, not in its folder" in warnings
     assert "keymap_german.h" not in warnings and "quantum.h" not in warnings  # QMK's own
     assert "commented_out" not in warnings and "in_a_comment" not in warnings
