@@ -464,10 +464,14 @@ class _Reader:
         removed become the layout's own keycodes, with a warning naming the removal."""
         ctx = keycode_context(layout)
         unknown: list[str] = []
+        layer_aliases: dict[str, str] = {}  # LT(T1, …): a layer named by an unseen header
         for place in keycode_fields(layout):
             try:
                 REGISTRY.parse(place.text, ctx)
             except KeycodeError as error:
+                layer = re.search(r"unknown layer '([A-Za-z_][A-Za-z0-9_]*)'", error.message)
+                if layer:
+                    layer_aliases.setdefault(layer.group(1), place.text)
                 found = re.search(r"unknown keycode '([A-Za-z_][A-Za-z0-9_]*)'", error.message)
                 if (found and found.group(1) not in unknown
                         and re.search(rf"\b{found.group(1)}\b(?!\s*\()", place.text)):
@@ -479,6 +483,7 @@ class _Reader:
                     # UM(E_ACUTE), UP(A, B): unicode_map[]'s enum is in a header (it stays C, as written).
                     for arguments in re.findall(r"\b(?:UM|X|UP|XP)\s*\(([^()]*)\)", place.text):
                         unknown += [n for n in re.findall(r"[A-Za-z_]\w*", arguments) if n not in unknown]
+        self._refuse_unseen_layer_names(layer_aliases)
         unknown += self._aliases_of_user_prefixes(layout, unknown)
         removed = [name for name in unknown if name in REMOVED_KEYCODES]
         for name in removed:
@@ -560,6 +565,21 @@ class _Reader:
             self._custom_absolute.append(-1)
             self.external_headers.update(headers)
         layout.custom_keycodes = self.customs
+
+    def _refuse_unseen_layer_names(self, keys: dict[str, str]) -> None:
+        """`LT(T1, KC_SPC)` with T1 a layer's alias in a header keyconf cannot see: which layer the key
+        uses is that header's to say. One error naming them and the header, as for its other macros."""
+        declared = {member for members in self.enums for member in members} | set(self.defines)
+        headers = [h for h in (self._header_name(d.text) for d in self.includes) if h and not _is_qmk_header(h)]
+        unseen = [h for h in headers if self.headers is None or h not in self.headers.read]
+        names = [name for name in keys if name not in declared]
+        if not names or not unseen:
+            return
+        shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+        raise FormatError(
+            f"{shown} {'names a layer' if len(names) == 1 else 'name layers'} in {' or '.join(unseen)}, which "
+            f"keyconf cannot see (`{keys[names[0]]}`): which layer a key uses is that code's to say, not this file's",
+            self.path, hint=IN_PLACE_HINT)
 
     def _dance_from_elsewhere(self, name: str) -> bool:
         """Whether `TD(name)` names a tap dance numbered outside this file: by the enum of a header
@@ -1016,8 +1036,9 @@ class _Reader:
                     raise FormatError(f"{unseen}: the keys of keymaps[] are in that code, not in this file (read "
                                       f"without it, key {number} of {value[0].text}(...) is empty)",
                                       self.path, before.line, before.column, hint=IN_PLACE_HINT)
+                why = "a comma before the closing parenthesis" if number == len(args) else "two commas in a row"
                 raise FormatError(
-                    f"key {number} of {value[0].text}(...) is empty (two commas in a row?)",
+                    f"key {number} of {value[0].text}(...) is empty ({why}?)",
                     self.path,
                     before.line,
                     before.column,
@@ -1101,6 +1122,10 @@ class _Reader:
             elif names_a_layer and tokens[i - 2].text == "TD" and t.text in self.enum_values:
                 # TD(X) of a dance whose table keyconf did not read: the number C gives X.
                 renamed.append(Token("number", str(self.enum_values[t.text]), t.line, t.column))
+            elif names_a_layer and t.text in self.enum_values and 0 <= self.enum_values[t.text] <= 0xFF:
+                # `LT(T1, KC_SPC)` with `T1 = TYPING_1`, a layer's alias in an enum (a header's): the
+                # layer of the number C gives it.
+                renamed.append(Token("number", str(self.enum_values[t.text]), t.line, t.column))
             else:
                 renamed.append(t)
         for t in renamed:
@@ -1135,7 +1160,8 @@ class _Reader:
     def _modifier_keys_as_mods(self, tokens: list[Token]) -> list[Token]:
         """`MT(KC_LALT, KC_SPC)`: a modifier KEY where QMK wants MOD_ bits. QMK's macro keeps the low
         5 bits of its value (KC_LALT is 0xE2: MOD_LSFT), so the key is what those bits say; written
-        so, with a warning, since the user most likely meant MOD_LALT."""
+        so, with a warning, since the user most likely meant MOD_LALT. So too a keycode expression
+        there (a keymap.json's `MT(LALT(KC_G), KC_SPC)`, which json2c pastes into C)."""
         out = list(tokens)
         for i in range(len(out) - 3, -1, -1):
             t = out[i]
@@ -1143,9 +1169,26 @@ class _Reader:
                 continue
             args, _ = split_call_arguments(out, i + 1)
             which = _MODS_ARGUMENT[t.text]
-            if len(args) <= which or len(args[which]) != 1 or args[which][0].text.startswith("MOD_"):
+            if len(args) <= which or not args[which] or any(a.text.startswith("MOD_") for a in args[which]):
                 continue
             key = args[which][0]
+            if len(args[which]) > 1:
+                value = self._keycode_value(args[which]) if key.kind == "ident" and args[which][1].is_("(") else None
+                if value is None or value <= 0xFF:
+                    continue
+                written = render(args[which])
+                meant = (f"{t.text}() holds modifiers only: a key held for {written} needs C code or a tap dance"
+                         if t.text != "OSM" else "OSM() holds modifiers only")
+                mods = format_mods(from_qmk5(value & 0x1F)) if value & 0x1F else ""
+                if mods:
+                    self.warnings.append(
+                        f"line {key.line}: {t.text}() takes MOD_ modifiers, but gets {written}: QMK keeps the low 5 "
+                        f"bits of its value, {mods}, so that is what the key holds ({meant})"
+                    )
+                    start = next(j for j, u in enumerate(out) if u is key)
+                    end = next(j for j, u in enumerate(out) if u is args[which][-1])
+                    out[start:end + 1] = tokenize(mods, self.path, key.line)
+                continue
             if key.text.startswith("KC_"):
                 value = self._keycode_value([key])
                 if value is None or not 0xE1 <= value <= 0xE7:

@@ -22,6 +22,7 @@ from keyconf.formats.format_error import FormatError, check_keycode_layers, json
 from keyconf.formats.keymap_c_import import KeymapC, read_keymap_c
 from keyconf.formats.layer_names import default_layer_name
 from keyconf.formats.user_headers import UserHeaders
+from keyconf.model.keycodes import ParseContext
 from keyconf.model.keycodes.languages import host_language
 from keyconf.model.layout import MAX_MACRO_DELAY_MS, CustomKeycode, EncoderAction, Layer, Layout, Macro, MacroStep
 from keyconf.model.qmk_settings import settings_from_config
@@ -134,8 +135,9 @@ def read_keymap_json(text: str, path: str | Path | None = None) -> KeymapJsonImp
     layout = Layout(keyboard=keyboard, layout_macro=layout_macro, layers=layers)
     layout.custom_keycodes = customs
     ctx = fk.context(layout)
-    for layer in layers if from_code is None else []:  # read through the C reader: keyconf's text already
-        layer.keys = [fk.from_author(k, ctx) for k in layer.keys]
+    for li, layer in enumerate(layers if from_code is None else []):  # read through the C reader already
+        layer.keys = [fk.from_author(k, ctx) if fk.is_known(k, ctx) or "(" not in k
+                      else _as_c_reads(k, f"layers[{li}][{ki}]", ctx, warnings) for ki, k in enumerate(layer.keys)]
     layout.name = data.get("keymap") or None
     layout.author = data.get("author") or None
     layout.notes = data.get("notes") or None
@@ -236,6 +238,23 @@ def _read_through_user_code(
         + f"): read as QMK's build reads them, with {where} and the headers included from there; the layout "
         "holds the keys they stand for, and no longer follows edits of those headers"))
     return result
+
+
+def _as_c_reads(key: str, where: str, ctx: ParseContext, warnings: list[str]) -> str:
+    """A key keyconf's keycode parser does not read, as QMK's build reads it: json2c pastes it into
+    the keymap.c it generates, so C computes its value (`MT(LALT(KC_G), KC_SPC)`, a slip QMK builds
+    as MT(MOD_LSFT | MOD_LGUI, KC_SPC)). The keymap.c reader (one C reader for both formats) reads
+    it so, with its warning; a key it cannot read either stays as written."""
+    text = f"const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {{\n    [0] = LAYOUT({key}),\n}};\n"
+    try:
+        result = read_keymap_c(text, None, "")
+    except FormatError:
+        return key.strip()
+    keys = result.layout.layers[0].keys if len(result.layout.layers) == 1 else []
+    if len(keys) != 1 or not fk.is_known(keys[0], ctx):
+        return key.strip()
+    warnings += [re.sub(r"^line \d+: ", f"{where}: ", w) for w in result.warnings if w.startswith("line ")]
+    return fk.from_author(keys[0], ctx)
 
 
 def _c_tokens(text: str) -> list[Token]:

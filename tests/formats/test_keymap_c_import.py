@@ -342,6 +342,10 @@ const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
         read(text)
     assert caught.value.message == "key 4 of LAYOUT(...) is empty (two commas in a row?)"
     assert caught.value.line == 4 and caught.value.hint == "QMK cannot build an empty argument either"
+    # cberg18's ergodox: `KC_END, KC_PGDN, )`, one argument more than the macro takes, and it empty.
+    with pytest.raises(FormatError) as caught:
+        read(text.replace("KC_C, , KC_D)", "KC_C, KC_D, )"))
+    assert caught.value.message == "key 5 of LAYOUT(...) is empty (a comma before the closing parenthesis?)"
 
 
 def test_a_key_written_as_c_arithmetic_is_the_keycode_of_its_value() -> None:
@@ -704,3 +708,29 @@ def test_a_unicode_map_entry_nothing_defines_is_an_error_naming_it() -> None:
     keycode = REGISTRY.parse("UM(E_ACUTE)", ctx)
     with pytest.raises(KeycodeError, match="numbered in accents.h"):
         REGISTRY.encode(keycode, ctx)
+
+
+LAYER_ALIAS_KEYMAP = """#include QMK_KEYBOARD_H
+#include "layers.h"
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+    [TYPING_0] = LAYOUT(LT(T1, KC_SPC), MO(T2)),
+    [TYPING_1] = LAYOUT(KC_1, KC_2),
+    [TYPING_2] = LAYOUT(KC_3, KC_4),
+};
+"""
+
+
+def test_a_layer_alias_of_the_users_header_is_the_layer_it_numbers(tmp_path: Path) -> None:
+    # A crkbd keymap: layers.h has `enum { TYPING_0, TYPING_1, TYPING_2 }` and `enum { T1 = TYPING_1, … }`.
+    (tmp_path / "keymap").mkdir()
+    (tmp_path / "keymap" / "layers.h").write_text(
+        "#pragma once\nenum { TYPING_0 = 0, TYPING_1, TYPING_2 };\nenum { T0 = TYPING_0, T1 = TYPING_1, T2 };\n")
+    keymap = tmp_path / "keymap" / "keymap.c"
+    keymap.write_text(LAYER_ALIAS_KEYMAP)
+    layout = import_layout(keymap).layout
+    assert layout.layer_names == ["typing_0", "typing_1", "typing_2"]
+    assert layout.layers[0].keys == ["LT(typing_1, KC_SPC)", "MO(typing_2)"]
+    # Alone, the header is missing: one error naming the aliases and the header, with the in-place hint.
+    with pytest.raises(FormatError, match=r"T1, T2 name layers in layers.h, which keyconf cannot see") as error:
+        read(LAYER_ALIAS_KEYMAP)
+    assert error.value.hint is not None and "where it lives" in error.value.hint

@@ -87,3 +87,27 @@ def test_corrupted_files_name_the_line(text: str, words: str, line: int) -> None
     assert words in caught.value.message
     assert caught.value.line == line
     assert str(caught.value).startswith(f"keymap.json:{line}")
+
+
+def test_a_key_qmk_builds_as_c_reads_it_like_the_keymap_c_reader() -> None:
+    # A corne config's slip: MT() around a modified key where MOD_ bits go. json2c pastes the text
+    # into C, where QMK's macro keeps the low 5 bits of LALT(KC_G) = 0x040A: MOD_LSFT | MOD_LGUI.
+    from keyconf.formats.keymap_c_import import read_keymap_c
+    from keyconf.model.validation import validate
+
+    keys = ["MT(LALT(KC_G),KC_SPC)", "OSM(LCTL(KC_A))", "MO(1)"] + ["KC_A"] * 31
+    text = json.dumps({"keyboard": "ferris/sweep", "layout": "LAYOUT", "layers": [keys, ["KC_TRNS"] * 34]})
+    result = read_keymap_json(text, "mine.json")
+    assert result.layout.layers[0].keys[:3] == ["MT(MOD_LSFT | MOD_LGUI, KC_SPC)", "OSM(MOD_LALT)", "MO(layer1)"]
+    assert any(w.startswith("layers[0][0]: MT() takes MOD_ modifiers, but gets LALT(KC_G)") for w in result.warnings)
+    assert [p.message for p in validate(result.layout, load_bundled("ferris/sweep")) if p.is_error] == []
+    # The keymap.c reader reads the same key the same way: one rule for both formats.
+    c_text = ("const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {\n"
+              "    [0] = LAYOUT(MT(LALT(KC_G), KC_SPC)),\n};\n")
+    c_result = read_keymap_c(c_text, "keymap.c", "x")
+    assert c_result.layout.layers[0].keys == ["MT(MOD_LSFT | MOD_LGUI, KC_SPC)"]
+    assert any("line 2: MT() takes MOD_ modifiers, but gets LALT(KC_G)" in w for w in c_result.warnings)
+    # A key C cannot read either stays as the file wrote it, for validation to point at.
+    unknown = read_keymap_json(text.replace("OSM(LCTL(KC_A))", "P(PG_O)"), "mine.json")
+    assert unknown.layout.layers[0].keys[1] == "P(PG_O)"
+
