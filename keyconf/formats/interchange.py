@@ -615,6 +615,21 @@ _IMPORTERS: dict[str, _Importer] = {
 }
 
 
+# Layout macros a board's add-on modules define in their own C code, not in the board's QMK
+# definition: (macro suffix, boards, where the macro comes from).
+_MODULE_LAYOUTS = (
+    ("_hlc", "splitkb/halcyon/",
+     "splitkb's Halcyon modules define (users/halcyon_modules/splitkb/config.h of splitkb/qmk_userspace, a C macro "
+     "adding the keys of the module on each half as more matrix rows)"),
+)
+
+
+def _module_layout_origin(macro: str, keyboard: str) -> str | None:
+    """Where a layout macro that adds a module's keys comes from, when it is one of those."""
+    return next((origin for suffix, boards, origin in _MODULE_LAYOUTS
+                 if macro.endswith(suffix) and keyboard.startswith(boards)), None)
+
+
 def _match_keyboard(
     layout: Layout, keyboard: Keyboard | None, warnings: list[str], requested: str | None = None
 ) -> None:
@@ -649,6 +664,14 @@ def _match_keyboard(
             layout.layout_macro = current = fits[0]
     if current is None:
         theirs = ", ".join(f"{name} ({macro.key_count} keys)" for name, macro in keyboard.layouts.items())
+        module = _module_layout_origin(layout.layout_macro, keyboard.name)
+        if module is not None:
+            raise KeyboardMismatch(
+                f"the file is for layout {layout.layout_macro} ({keys} keys), which {module}; it is in no "
+                f"definition of {keyboard.name}, so keyconf does not know where its keys are",
+                hint=f"{keyboard.name} itself has {theirs or 'no layouts'}: a keymap written with one of those "
+                "imports (the module's own keys cannot be kept in it)",
+            )
         raise KeyboardMismatch(
             f"the file is for layout {layout.layout_macro} ({keys} keys), which {keyboard.name} does not have",
             hint=f"{keyboard.name} has {theirs or 'no layouts'}; check --keyboard, or pass --layout to read "

@@ -111,3 +111,19 @@ def test_a_key_qmk_builds_as_c_reads_it_like_the_keymap_c_reader() -> None:
     unknown = read_keymap_json(text.replace("OSM(LCTL(KC_A))", "P(PG_O)"), "mine.json")
     assert unknown.layout.layers[0].keys[1] == "P(PG_O)"
 
+
+
+def test_a_halcyon_module_layout_says_where_it_comes_from() -> None:
+    # splitkb's vial_hlc keymap.json: LAYOUT_split_3x6_5_hlc, the board's 50 keys and 10 of its modules.
+    import dataclasses
+
+    from keyconf.formats.interchange import KeyboardMismatch, import_text
+
+    # The Halcyon Kyria is the Kyria's LAYOUT_split_3x6_5 on a new controller board.
+    keyboard = dataclasses.replace(load_bundled("splitkb/kyria/rev3"), name="splitkb/halcyon/kyria/rev4")
+    text = json.dumps({"keyboard": "splitkb/halcyon/kyria/rev4", "layout": "LAYOUT_split_3x6_5_hlc",
+                       "layers": [["KC_A"] * 60]})
+    with pytest.raises(KeyboardMismatch) as caught:
+        import_text(text, "keymap.json", keyboard=keyboard, format="keymap.json")
+    assert "which splitkb's Halcyon modules define (users/halcyon_modules/splitkb/config.h" in caught.value.message
+    assert caught.value.hint is not None and "LAYOUT_split_3x6_5 (50 keys)" in caught.value.hint
