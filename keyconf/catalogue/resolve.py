@@ -85,6 +85,10 @@ class CatalogueKeyboards:
         except UnknownKeyboardError:
             return None
 
+    def suggestions(self, name: str) -> list[str]:
+        """Boards whose names are close to `name` (a board QMK renamed or merged: keebio/iris/rev6b)."""
+        return self.catalogue.suggestions(name)
+
     def boards_under(self, folder: str) -> list[str]:
         """The keyboards inside `folder` (`bastardkb/charybdis/3x5`: its revisions), by QMK path."""
         prefix = folder.strip("/") + "/"

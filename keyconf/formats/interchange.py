@@ -296,7 +296,7 @@ def _import_keymap_json(
     if found is None and layout.keyboard:  # "keyboard": "bastardkb/dilemma/3x5_2", a folder of boards
         keys = len(layout.layers[0].keys) if layout.layers else 0
         found = _board_of_family(layout.keyboard, layout.layout_macro, keys, finder, warnings)
-    _match_keyboard(layout, found, warnings, layout_macro)
+    _match_keyboard(layout, found, warnings, layout_macro, finder)
     return Imported(layout, KEYMAP_JSON, found, warnings)
 
 
@@ -340,7 +340,7 @@ def _import_keymap_c(
     if result.layer_macros:
         _one_macro(layout, result.layer_macros, found, warnings)
     try:
-        _match_keyboard(layout, found, warnings, layout_macro)
+        _match_keyboard(layout, found, warnings, layout_macro, finder)
     except KeyboardMismatch as mismatch:
         macro = layout.layout_macro
         if not result.unseen_headers or found is None or not macro:
@@ -445,6 +445,10 @@ def _board_of_family(
                 if len(boards) > 1 else f"{folder} holds one keyboard: {board.name}"
             )
             return board
+    if boards and not any("is a folder of" in w for w in warnings):
+        warnings.append(f"{folder} is a folder of {len(boards)} keyboard{'s' if len(boards) > 1 else ''}, none with "
+                        f"{macro} of {keys} keys: pass --keyboard with the one the file is for "
+                        f"({', '.join(boards[:4])}{' …' if len(boards) > 4 else ''})")
     return None
 
 
@@ -631,7 +635,8 @@ def _module_layout_origin(macro: str, keyboard: str) -> str | None:
 
 
 def _match_keyboard(
-    layout: Layout, keyboard: Keyboard | None, warnings: list[str], requested: str | None = None
+    layout: Layout, keyboard: Keyboard | None, warnings: list[str], requested: str | None = None,
+    finder: KeyboardFinder | None = None,
 ) -> None:
     """Follow layout macro aliases and check the key count against the keyboard, when it is known.
 
@@ -642,8 +647,11 @@ def _match_keyboard(
             warnings.append(f"the file's layout {layout.layout_macro} is read as {requested} (--layout)")
         layout.layout_macro = requested
     if keyboard is None:
-        if layout.keyboard:
-            warnings.append(f"keyboard {layout.keyboard} is not in the catalogue; its geometry is unknown")
+        if layout.keyboard and not any(w.startswith(f"{layout.keyboard} is a folder of") for w in warnings):
+            suggest: Callable[[str], list[str]] | None = getattr(finder, "suggestions", None)
+            close = [n for n in (suggest(layout.keyboard) if suggest is not None else []) if not n.startswith("via:")]
+            warnings.append(f"keyboard {layout.keyboard} is not in the catalogue; its geometry is unknown"
+                            + (f" (did you mean {' or '.join(close)}? --keyboard names the board)" if close else ""))
         return
     layout.keyboard = keyboard.name
     if not layout.layout_macro:

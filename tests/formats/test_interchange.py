@@ -18,6 +18,7 @@ from keyconf.formats.interchange import (
     VIL,
     YAML,
     import_layout,
+    import_text,
     sniff_format,
 )
 from keyconf.formats.yaml_layout import loads_layout
@@ -181,3 +182,26 @@ def test_a_macro_of_the_same_size_under_another_name_is_read_with_a_warning(tmp_
     sweep = CatalogueKeyboards().by_name("ferris/sweep")
     with pytest.raises(KeyboardMismatch, match="which ferris/sweep does not have"):
         import_layout(path, keyboard=sweep, finder=CatalogueKeyboards())
+
+
+class RenamedBoards(BundledBoards):
+    """Bundled boards, with the catalogue's close names and folders of boards."""
+
+    def suggestions(self, name: str) -> list[str]:
+        return ["via:v3/crkbd/crkbd", "crkbd/rev1"] if name.startswith("crkbd") else []
+
+    def boards_under(self, folder: str) -> list[str]:
+        return ["splitkb/kyria/rev3"] if folder == "splitkb/kyrias" else []
+
+
+def test_a_keyboard_the_catalogue_lacks_is_named_with_the_closest_it_has() -> None:
+    # keebio/iris/rev6b, merged into rev6 in 2023 without an alias; a folder of boards none of which fits.
+    text = json.dumps({"keyboard": "crkbd/rev0b", "layout": "LAYOUT_split_3x6_3", "layers": [["KC_A"] * 42]})
+    imported = import_text(text, "keymap.json", finder=RenamedBoards(), format=KEYMAP_JSON)
+    assert imported.keyboard is None
+    assert ("keyboard crkbd/rev0b is not in the catalogue; its geometry is unknown (did you mean crkbd/rev1? "
+            "--keyboard names the board)") in imported.warnings
+    text = json.dumps({"keyboard": "splitkb/kyrias", "layout": "LAYOUT", "layers": [["KC_A"] * 36]})
+    imported = import_text(text, "keymap.json", finder=RenamedBoards(), format=KEYMAP_JSON)
+    assert imported.warnings == ["splitkb/kyrias is a folder of 1 keyboard, none with LAYOUT of 36 keys: pass "
+                                 "--keyboard with the one the file is for (splitkb/kyria/rev3)"]
