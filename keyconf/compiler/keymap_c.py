@@ -26,8 +26,10 @@ from keyconf.formats.c_literals import (
     identifier_part,
     is_c_identifier,
 )
-from keyconf.formats.c_source import c_identifiers, c_tables, defined_functions
+from keyconf.formats.c_source import c_identifiers, c_tables, defined_functions, tokenize
+from keyconf.formats.format_error import FormatError
 from keyconf.formats.keymap_c_names import plan_names
+from keyconf.formats.user_headers import plain_enums
 from keyconf.model.keyboard import LayoutMacro
 from keyconf.model.keycodes import REGISTRY
 from keyconf.model.keycodes import mods as modbits
@@ -209,6 +211,15 @@ class _Generator:
 
     def layer_enum(self) -> None:
         w = self.out
+        declaring = self.layer_header()
+        if declaring is not None:
+            # The layout's own header declares the layers (an imported keymap's layers.h): included
+            # here as the original keymap included it, rather than a second enum of the same names.
+            index, path = declaring
+            w.line(f"// The layers are those {c_comment_text(path, 60)} (c_files) declares, numbered as here.")
+            w.line(f'#include "{path}"', SourceRef.of("c_files", index))
+            w.blank()
+            return
         w.line("enum layer_names {")
         for index, (identifier, layer) in enumerate(zip(self.names.layers, self.layout.layers, strict=True)):
             comment = ""
@@ -217,6 +228,21 @@ class _Generator:
             w.line(f"{identifier},{comment}", SourceRef.of("layers", index, "name"), depth=1)
         w.line("};")
         w.blank()
+
+    def layer_header(self) -> tuple[int, str] | None:
+        """The layout's included C file (`c_files`) whose enum declares every layer's C name with
+        that layer's number, if one does: (its index, its path)."""
+        wanted = dict(zip(self.names.layers, range(len(self.layout.layers)), strict=True))
+        for index, c_file in enumerate(self.layout.c_files):
+            if c_file.compile or c_file.text is None or not c_file.path.endswith(".h"):
+                continue
+            try:
+                groups = plain_enums(tokenize(c_file.text, c_file.path))
+            except FormatError:
+                continue
+            if any(all(group.get(name) == value for name, value in wanted.items()) for group in groups):
+                return index, c_file.path
+        return None
 
     def custom_keycode_enum(self) -> None:
         """The layout's own keycodes, numbered as keyconf numbers them (from SAFE_RANGE)."""

@@ -131,3 +131,16 @@ def test_keymap_json_cannot_hold_them() -> None:
     with pytest.raises(GenerationError) as caught:
         generate_keymap_json(layout, layouts.board())
     assert [p.ref.path for p in caught.value.problems] == [("c_files",)]
+
+
+def test_layers_an_included_header_declares_are_not_declared_twice() -> None:
+    """An imported keymap's layers.h declares `enum { _BASE, _NAV }`, and its C code includes it:
+    keyconf's keymap.c includes it in place of its own layer enum (a second would not compile)."""
+    header = CFile("layers.h", text="#pragma once\nenum layer_names { _BASE = 0, _NAV, _ADJUST };\n")
+    layout = layouts.layout(c_files=[header], c_source=CSource(code='#include "layers.h"\n'))
+    keymap = generate_sources(layout, layouts.board()).keymap_c
+    assert '#include "layers.h"' in keymap.split("const uint16_t PROGMEM keymaps")[0]
+    assert "enum layer_names {" not in keymap and "[_NAV] = " in keymap
+    header.text = "#pragma once\nenum layer_names { _NAV, _BASE };\n"  # numbered otherwise: keyconf's own
+    keymap = generate_sources(layout, layouts.board()).keymap_c
+    assert "enum layer_names {" in keymap
