@@ -33,7 +33,6 @@ _READ = {"keyboard", "keymap", "layout", "layers", "encoders", "macros", "config
 _IGNORED = {"version", "documentation"}  # Configurator's export header: nothing to keep
 # `___QWERTY_L1___`, `__BASE__`: userspace wrapper macros, each several keys, left unexpanded by c2json.
 _WRAPPER_NAME = re.compile(r"^_{2,}[A-Za-z0-9_]*[A-Za-z0-9]_*_{2,}$")
-_WRAPPER_LAYOUT = re.compile(r"^LAYOUT\w*_(?:w|wrapper)$")  # `LAYOUT_34key_w`: a userspace's layout wrapper
 _ANY = re.compile(r"^ANY\((.*)\)$", re.S)  # Configurator's free text, kept when it is no keycode
 _C_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -73,7 +72,7 @@ def read_keymap_json(text: str, path: str | Path | None = None) -> KeymapJsonImp
     check_keycode_layers(layers_data, fail, "not a keycode (write it as text)")
     probe = fk.named_context([default_layer_name(i) for i in range(len(layers_data))])
     unknown = [k.strip() for layer in layers_data for k in layer if not fk.is_known(_unwrapped(k), probe)]
-    headers = _user_headers(data, path) if unknown or _WRAPPER_LAYOUT.search(str(data.get("layout", ""))) else None
+    headers = _user_headers(data, path)
     from_code = _read_through_user_code(layers_data, data, headers, fail) if headers is not None else None
     if from_code is None:
         _refuse_user_macros(layers_data, unknown, headers, path, fail)

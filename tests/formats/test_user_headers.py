@@ -204,6 +204,11 @@ def test_a_userspace_repository_that_is_the_users_folder_itself_is_found(tmp_pat
     (tmp_path / "fork" / "users" / "me" / "layout.h").write_text(LAYOUT_H)
     layout = read_keymap_json(file.read_text(), file).layout
     assert layout.layers[0].keys[31] == "LT(nav, KC_SPC)" and layout.layers[1].keys[:2] == ["KC_1", "KC_2"]
+    # Every key a keycode, only the layout a wrapper of the userspace: the board's macro it stands for.
+    plain = [BASE_KEYS[:31] + ["LT(1, KC_SPC)", "KC_ENT", "KC_BSPC"], ["KC_TRNS"] * 34]
+    file.write_text(json.dumps({"keyboard": "cradio", "keymap": "me", "layout": "LAYOUT_34key_w", "layers": plain}))
+    layout = read_keymap_json(file.read_text(), file).layout
+    assert layout.layout_macro == "LAYOUT_split_3x5_2" and layout.layers[0].keys[:2] == ["KC_Q", "KC_W"]
 
 
 def test_userspace_macros_keyconf_cannot_expand_are_one_clear_error(tmp_path: Path) -> None:
