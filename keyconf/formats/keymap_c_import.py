@@ -143,7 +143,7 @@ def read_keymap_c(
     Raises FormatError naming the line of a construct it does not understand."""
     if headers is None and path is not None and Path(path).is_file():
         own = [name for name in _QUOTED_INCLUDE.findall(text) if not _is_qmk_header(name) and name != "config.h"]
-        headers = UserHeaders(Path(path), [Path(path).resolve().parent.name], own)
+        headers = UserHeaders(Path(path), [Path(path).resolve().parent.name], own, keyboard)
     try:
         result = _Reader(text, path, keyboard, mixed_macros, headers).read()
     except FormatError as error:

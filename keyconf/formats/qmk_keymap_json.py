@@ -198,7 +198,20 @@ def _user_headers(data: dict[str, Any], path: str | Path | None) -> UserHeaders 
     names = [data.get("keymap") if isinstance(data.get("keymap"), str) else ""]
     if Path(path).name == "keymap.json":
         names.append(Path(path).resolve().parent.name)
-    return UserHeaders(Path(path), [name for name in names if name])
+    keyboard = data.get("keyboard") if isinstance(data.get("keyboard"), str) else ""
+    headers = UserHeaders(Path(path), [name for name in names if name], keyboard=keyboard or "")
+    folder = Path(path).resolve().parent
+    if not headers.userspaces and folder.name == "keymaps" and _is_userspace_folder(folder.parent):
+        # users/<name>/keymaps/x.json of a userspace repository checked out under another name
+        # (its CI clones it as users/<keymap>): the folder above keymaps/ is that userspace.
+        headers.add_userspace(folder.parent)
+    return headers
+
+
+def _is_userspace_folder(folder: Path) -> bool:
+    """A folder of the user's C code (config.h or rules.mk), not a keyboard's (keyboard.json, info.json)."""
+    return (((folder / "config.h").is_file() or (folder / "rules.mk").is_file())
+            and not (folder / "keyboard.json").is_file() and not (folder / "info.json").is_file())
 
 
 def _read_through_user_code(

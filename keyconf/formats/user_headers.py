@@ -34,10 +34,16 @@ class UserHeaders:
     MAX_HEADERS = 32
     MAX_BYTES = 512 * 1024
 
-    def __init__(self, keymap: Path, user_names: Iterable[str] = (), includes: Iterable[str] = ()) -> None:
+    def __init__(self, keymap: Path, user_names: Iterable[str] = (), includes: Iterable[str] = (),
+                 keyboard: str = "") -> None:
         """`user_names`: the names QMK may take as USER_NAME (the keymap's; a rules.mk beside it
         adds its own). `includes`: the quoted includes of the keymap, for a repository that keeps
-        its userspace in a folder its setup links in as users/<name> (`user/`, `shared/`)."""
+        its userspace in a folder its setup links in as users/<name> (`user/`, `shared/`).
+        `keyboard`: the board built, whose `KEYBOARD_crkbd`, `KEYBOARD_crkbd_rev1` QMK defines
+        for every file (a userspace's config.h picks its headers with them)."""
+        parts = [part for part in keyboard.split("/") if part]
+        self.board_flags = frozenset(
+            "KEYBOARD_" + "_".join(parts[: level + 1]).replace(".", "") for level in range(len(parts)))
         folder = keymap.resolve().parent
         self.keymap_folder = folder
         names = {name for name in user_names if name}
@@ -61,7 +67,7 @@ class UserHeaders:
                     self.folders.append(current)
             self._add_users_folder(current / "users")
             if any((current / f"{name}.h").is_file() or (current / f"{name}.c").is_file() for name in self.user_names):
-                self._add_userspace(current)
+                self.add_userspace(current)
             if (current / ".git").exists():  # the repository's root: QMK's build looks no higher
                 self.root = current
                 break
@@ -69,7 +75,7 @@ class UserHeaders:
             if self.root is not None and not any((f / name).is_file() for f in self.folders):
                 linked = _linked_userspace(self.root, name)
                 if linked is not None:
-                    self._add_userspace(linked)
+                    self.add_userspace(linked)
         self.read: dict[str, Path] = {}  # include name -> the file it was read from
         self._cache: dict[Path, list[Token]] = {}
         self._seen: set[Path] = set()  # files this pass has included: each once, as their guards make it
@@ -91,9 +97,10 @@ class UserHeaders:
             inside = [entry for entry in users.iterdir() if entry.is_dir() and not entry.name.startswith(".")]
             spaces = inside if len(inside) == 1 else []
         for space in spaces:
-            self._add_userspace(space)
+            self.add_userspace(space)
 
-    def _add_userspace(self, space: Path) -> None:
+    def add_userspace(self, space: Path) -> None:
+        """`space` is a users/<name>/ of this keymap: its config.h is force-included, its headers found."""
         if space not in self.userspaces:
             self.userspaces.append(space)
         if space not in self.folders:
@@ -118,7 +125,7 @@ class UserHeaders:
                 if tokens is None:
                     continue
                 try:
-                    done = preprocess(tokens, file, is_feature_flag, None, self.tokens, defines)
+                    done = preprocess(tokens, file, self.is_defined_by_the_build, None, self.tokens, defines)
                 except FormatError as error:  # a config.h this reader cannot follow adds nothing
                     self.problems.append(f"{file}: {error.message}; keyconf could not read its #defines")
                     continue
@@ -126,6 +133,9 @@ class UserHeaders:
                 self.problems += [f"{file}: {problem}" for problem in done.warnings if "could not read" in problem]
             self._forced = defines
         return dict(self._forced)
+
+    def is_defined_by_the_build(self, name: str) -> bool:
+        return is_feature_flag(name) or name in self.board_flags
 
     def found(self, name: str) -> Path | None:
         """The file read for an include of `name` (wherever the include came from), or None."""

@@ -184,6 +184,10 @@ def test_a_keymap_json_of_userspace_macros_reads_as_qmks_build_reads_it(tmp_path
 
 
 def test_a_userspace_repository_that_is_the_users_folder_itself_is_found(tmp_path: Path) -> None:
+    import pytest
+
+    from keyconf.formats.format_error import FormatError
+
     # filterpaper/qmk_userspace: the repository is users/filterpaper/ (its CI clones it there),
     # with me.c, config.h and layout.h at its top and the keymaps in keymaps/*.json.
     root = tmp_path / "qmk_userspace"
@@ -194,6 +198,17 @@ def test_a_userspace_repository_that_is_the_users_folder_itself_is_found(tmp_pat
     file = keymap_json(root / "keymaps")
     layout = read_keymap_json(file.read_text(), file).layout
     assert layout.layers[0].keys == BASE_KEYS
+    # ratoru/qmk_keymap: no <keymap>.c, but keymaps/ sits in a folder of the user's C code (config.h, no
+    # keyboard.json), whose config.h picks its header by the board QMK builds (KEYBOARD_cradio).
+    other = tmp_path / "qmk_keymap"
+    (other / ".git").mkdir(parents=True)
+    (other / "config.h").write_text('#pragma once\n#ifdef KEYBOARD_cradio\n#    include "layout.h"\n#endif\n')
+    (other / "layout.h").write_text(LAYOUT_H)
+    file = keymap_json(other / "keymaps")
+    assert read_keymap_json(file.read_text(), file).layout.layers[0].keys == BASE_KEYS
+    file = keymap_json(other / "keymaps", "sweep.json", keyboard="ferris/sweep")
+    with pytest.raises(FormatError, match="macros of the user's own C code"):
+        read_keymap_json(file.read_text(), file)
     # A keymap folder's keymap.json with keys of its own beside the macros; the folder names the user.
     file = keymap_json(tmp_path / "fork" / "keyboards" / "cradio" / "keymaps" / "me", "keymap.json",
                        [BASE_KEYS[:31] + ["NAV_SPC", "KC_ENT", "KC_BSPC"], ["NAVI"]], keymap="default")
