@@ -465,6 +465,7 @@ class _Reader:
         ctx = keycode_context(layout)
         unknown: list[str] = []
         layer_aliases: dict[str, str] = {}  # LT(T1, …): a layer named by an unseen header
+        calls: dict[str, str] = {}  # P(PG_O): a function-like macro of a header
         for place in keycode_fields(layout):
             try:
                 REGISTRY.parse(place.text, ctx)
@@ -472,6 +473,9 @@ class _Reader:
                 layer = re.search(r"unknown layer '([A-Za-z_][A-Za-z0-9_]*)'", error.message)
                 if layer:
                     layer_aliases.setdefault(layer.group(1), place.text)
+                call = re.search(r"unknown keycode function ([A-Za-z_][A-Za-z0-9_]*)\(\)", error.message)
+                if call:
+                    calls.setdefault(call.group(1), place.text)
                 found = re.search(r"unknown keycode '([A-Za-z_][A-Za-z0-9_]*)'", error.message)
                 if (found and found.group(1) not in unknown
                         and re.search(rf"\b{found.group(1)}\b(?!\s*\()", place.text)):
@@ -484,6 +488,7 @@ class _Reader:
                     for arguments in re.findall(r"\b(?:UM|X|UP|XP)\s*\(([^()]*)\)", place.text):
                         unknown += [n for n in re.findall(r"[A-Za-z_]\w*", arguments) if n not in unknown]
         self._refuse_unseen_layer_names(layer_aliases)
+        self._refuse_unseen_functions(calls)
         unknown += self._aliases_of_user_prefixes(layout, unknown)
         removed = [name for name in unknown if name in REMOVED_KEYCODES]
         for name in removed:
@@ -580,6 +585,30 @@ class _Reader:
             f"{shown} {'names a layer' if len(names) == 1 else 'name layers'} in {' or '.join(unseen)}, which "
             f"keyconf cannot see (`{keys[names[0]]}`): which layer a key uses is that code's to say, not this file's",
             self.path, hint=IN_PLACE_HINT)
+
+    def _refuse_unseen_functions(self, keys: dict[str, str]) -> None:
+        """`P(PG_O)`, `PM_MO(PM_CARET)`: a function-like macro of the user's header or a community
+        module, which C expands to a value keyconf cannot know. One error naming them and where
+        they come from, as for the header's other macros (a typo, with no header, stays a
+        validation error with its 'did you mean')."""
+        declared = set(self.defines)
+        headers = [h for h in (self._header_name(d.text) for d in self.includes) if h and not _is_qmk_header(h)]
+        names = [name for name in keys if name not in declared]
+        if not names or not headers:
+            return
+        unseen = [h for h in headers if self.headers is None or h not in self.headers.read]
+        shown = ", ".join(f"{n}(...)" for n in names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+        example = f"`{keys[names[0]]}`"
+        if unseen:
+            raise FormatError(
+                f"{shown} {'is a macro' if len(names) == 1 else 'are macros'} from {' or '.join(unseen)}, which "
+                f"keyconf cannot see ({example}): the keys they stand for are in that code, not in this file",
+                self.path, hint=IN_PLACE_HINT)
+        raise FormatError(
+            f"{shown} {'is' if len(names) == 1 else 'are'} defined neither in this file nor in {' or '.join(headers)} "
+            f"and the headers {'they include' if len(headers) > 1 else 'it includes'} ({example}): most likely "
+            "keycodes of a QMK community module (keymap.json `modules`), which keyconf cannot read",
+            self.path, hint="QMK's build finds them only with that module; keyconf cannot tell what the keys are")
 
     def _dance_from_elsewhere(self, name: str) -> bool:
         """Whether `TD(name)` names a tap dance numbered outside this file: by the enum of a header

@@ -734,3 +734,26 @@ def test_a_layer_alias_of_the_users_header_is_the_layer_it_numbers(tmp_path: Pat
     with pytest.raises(FormatError, match=r"T1, T2 name layers in layers.h, which keyconf cannot see") as error:
         read(LAYER_ALIAS_KEYMAP)
     assert error.value.hint is not None and "where it lives" in error.value.hint
+
+
+def test_a_function_like_macro_of_an_unseen_header_is_one_error_naming_it(tmp_path: Path) -> None:
+    # A kyria keymap: P(PG_O), R(PG_A) from the user's header (prefixed Ergo-L letters).
+    text = """#include QMK_KEYBOARD_H
+#include "ergol.h"
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+    [0] = LAYOUT(P(PG_O), R(PG_A), KC_A),
+};
+"""
+    with pytest.raises(FormatError, match=r"P\(\.\.\.\), R\(\.\.\.\) are macros from ergol.h, which keyconf cannot see "
+                       r"\(`P\(PG_O\)`\)") as caught:
+        read(text)
+    assert caught.value.hint is not None and "where it lives" in caught.value.hint
+    # In place, the header read lacks them: a community module's keycodes (PM_MO of a pointing module).
+    (tmp_path / "ergol.h").write_text("#pragma once\n#define PG_O KC_O\n")
+    keymap = tmp_path / "keymap.c"
+    keymap.write_text(text)
+    with pytest.raises(FormatError, match=r"defined neither in this file nor in ergol.h .* community module"):
+        import_layout(keymap)
+    # A typo with no header of the user's stays for validation to point at, with its "did you mean".
+    typo = read(text.replace('#include "ergol.h"\n', "").replace("P(PG_O), R(PG_A)", "LCTR(KC_C), KC_B"))
+    assert typo.layout.layers[0].keys[0] == "LCTR(KC_C)"
