@@ -6,7 +6,7 @@ set it and QMK builds treat a changed redefinition as a warning.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from keyconf.compiler.source_map import SourceProblem, SourceRef
 from keyconf.model.qmk_settings import BY_NAME, VIAL_PACKED_PREFIX
@@ -50,10 +50,15 @@ def _unknown(key: str, ref: SourceRef) -> SourceProblem:
     )
 
 
-def generate_config_h(defines: Mapping[str, str | None], header: str) -> str:
-    """config.h text: `header` as comment lines, then each define (None: a bare flag)."""
+def generate_config_h(defines: Mapping[str, str | None], header: str, includes: Sequence[str] = ()) -> str:
+    """config.h text: `header` as comment lines, the layout's config headers (`c_files: config`,
+    an imported keymap's own config.h) included, then each define (None: a bare flag), which
+    `#undef` first so the layout's settings win over the included header's."""
     lines = [f"// {line}" if line else "//" for line in header.splitlines()]
     lines += ["", "#pragma once"]
+    if includes:
+        lines += ["", "// The keymap's own config (c_files: config), before the layout's settings."]
+        lines += [f'#include "{path}"' for path in includes]
     for name, value in defines.items():
         lines.append("")
         lines.append(f"#undef {name}")

@@ -146,7 +146,7 @@ def generate_sources(
         keymap_c=keymap.text,
         rules_mk=generate_rules_mk(features, header, [(f.path, f.when) for f in layout.c_files if f.compile],
                                    switched_off, qmk_sources(layout)),
-        config_h=generate_config_h(defines, header),
+        config_h=generate_config_h(defines, header, [f.path for f in layout.c_files if f.config]),
         line_map=keymap.line_map,
         features=frozenset(features),
         macro_name=macro_name,

@@ -28,7 +28,7 @@ from keyconf.formats.document_limits import (
 from keyconf.formats.format_error import FormatError, KeyboardMismatch
 from keyconf.formats.keyboard_folder import folder_board
 from keyconf.formats.keymap_c_import import IN_PLACE_HINT, keyboard_from_path, looks_like_keymap_c, read_keymap_c
-from keyconf.formats.keymap_folder_c import keymap_folder_c_files
+from keyconf.formats.keymap_folder_c import CONFIG_NAME, keymap_folder_c_files
 from keyconf.formats.named_keycodes import SAVE_KEY, names_in
 from keyconf.formats.qmk_build_files import apply_rules, parse_rules_mk
 from keyconf.formats.qmk_keymap_json import looks_like_keymap_json, read_keymap_json
@@ -313,6 +313,8 @@ def _import_keymap_c(
         folder_files = keymap_folder_c_files(path, text)
         layout.c_files, layout.qmk_files = folder_files.files, folder_files.qmk_files
         warnings += folder_files.warnings
+        if any(c_file.config for c_file in layout.c_files):  # its defines are kept after all
+            warnings = [_config_carried(w) if w.startswith("config.h: ") else w for w in warnings]
     _spell_as_keyconf(layout)
     _set_host_language(layout, warnings, text)
     found = keyboard or (finder.by_name(name) if name else None)
@@ -523,6 +525,16 @@ def _features_beside(path: str | Path, layout: Layout, warnings: list[str]) -> N
     if off:
         warnings.append(f"rules.mk beside the keymap switches off {', '.join(off)}: the layout keeps them switched "
                         "off (`features_off:`), whatever the board enables")
+
+
+def _config_carried(warning: str) -> str:
+    """The importer's word on config.h defines that are no layout settings, when the config.h came
+    along whole (c_files: config)."""
+    for dropped, applies in (("; the layout does not keep them", "they still apply"),
+                             ("; the layout does not keep it", "it still applies")):
+        warning = warning.replace(dropped, f": {applies}, from the keymap's config.h, which the layout "
+                                  f"keeps as {CONFIG_NAME} (c_files: config)")
+    return warning
 
 
 def _spell_as_keyconf(layout: Layout) -> None:

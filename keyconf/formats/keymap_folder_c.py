@@ -28,11 +28,13 @@ from keyconf.formats.c_source_file import (
     read_c_source_file,
 )
 from keyconf.formats.keymap_c_import import _is_qmk_header  # the one list of QMK's own header names
+from keyconf.formats.qmk_config_h import read_config_h
 from keyconf.model.keycodes.keyboard_keycodes import shared_header_path
 from keyconf.model.layout import MAX_C_FILES, CFile
 
 MAX_C_FILES_BYTES = 4 * MAX_C_SOURCE_BYTES  # all of a keymap folder's more C files together
-_INCLUDE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*"([^"\n]+)"', re.M)
+_INCLUDE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*(["<])([^">\n]+)[">]', re.M)
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.S)
 _LINE_COMMENT = re.compile(r"//[^\n]*")
 _REFERENCE = re.compile(r"\$[({]([^$(){}]*)[)}]")  # $(NAME), ${NAME}, $(strip text): innermost first
@@ -140,39 +142,65 @@ def keymap_folder_c_files(keymap: str | Path, keymap_text: str) -> FolderCFiles:
                               f"{'it' if len(elsewhere) == 1 else 'them'}")
     # The keymap, then each file carried, for the files they include: relative to the including
     # file's folder first, then to the keymap's folder (on the include path), as the preprocessor looks.
-    queue: list[tuple[str, str]] = [("", keymap_text)]
-    queue += [(posixpath.dirname(c_file.path), c_file.text or "") for c_file in list(taken.values())]
     unseen: list[str] = []
-    while queue:
-        directory, text = queue.pop(0)
-        for name in _includes(text):
-            local = _local_path(folder, directory, name)
-            if local is None:
-                shared = shared_header_path(name)  # keychron_common.h: its folder goes on the build's VPATH
-                if shared is not None and shared not in found.qmk_files:
-                    found.qmk_files.append(shared)
-                elif shared is None and not _is_qmk_header(name) and name not in unseen:
-                    unseen.append(name)
-                continue
-            if local in (Path(keymap).name, "keymap.c", "config.h"):
-                continue  # the keymap itself, and the config.h QMK includes anyway: the build writes both
-            c_file = take(local, False)
-            if c_file is not None:
-                queue.append((posixpath.dirname(local), c_file.text or ""))
+
+    def follow(queue: list[tuple[str, str]]) -> None:
+        while queue:
+            directory, text = queue.pop(0)
+            for name, quoted in _includes(text):
+                local = _local_path(folder, directory if quoted else "", name)
+                if local is None:
+                    shared = shared_header_path(name)  # keychron_common.h: its folder goes on the build's VPATH
+                    if shared is not None and shared not in found.qmk_files:
+                        found.qmk_files.append(shared)
+                    elif shared is None and quoted and not _is_qmk_header(name) and name not in unseen:
+                        unseen.append(name)
+                    continue
+                if local in (Path(keymap).name, "keymap.c", "config.h"):
+                    continue  # the keymap itself, and the config.h QMK includes anyway: the build writes both
+                c_file = take(local, False)
+                if c_file is not None:
+                    queue.append((posixpath.dirname(local), c_file.text or ""))
+
+    follow([("", keymap_text), *((posixpath.dirname(f.path), f.text or "") for f in list(taken.values()))])
+    config = _keymap_config(folder, [keymap_text, *(f.text or "" for f in taken.values())], taken, found.warnings)
+    if config is not None:
+        follow([("", config.text or "")])
     if unseen:
         found.warnings.append(f"the keymap includes {', '.join(unseen)}, not in its folder (a userspace's or "
                               "QMK's own): the layout does not carry "
                               f"{'it' if len(unseen) == 1 else 'them'}; the build needs "
                               f"{'it' if len(unseen) == 1 else 'them'} where QMK finds "
                               f"{'it' if len(unseen) == 1 else 'them'}")
-    found.files = sorted(taken.values(), key=lambda c_file: not c_file.compile)
+    found.files = sorted(taken.values(), key=lambda c_file: not c_file.compile) + ([config] if config else [])
     return found
 
 
-def _includes(text: str) -> list[str]:
-    """The `#include "..."` names of C text, comments left out."""
+CONFIG_NAME = "keymap_config.h"  # the keymap's own config.h, as the layout carries it (config.h is the build's)
+
+
+def _keymap_config(folder: Path, code: list[str], taken: dict[str, CFile], warnings: list[str]) -> CFile | None:
+    """The keymap folder's config.h, whole, when the keymap's C `code` uses a define of it that is
+    no layout setting (`#ifdef COMBOS`, `ADAPTIVE_TERM`): the build's config.h includes it. One
+    whose other defines only tune QMK is left (the import names them): a define today's QMK
+    refuses (IGNORE_MOD_TAP_INTERRUPT) would stop a build the C code does not need it for."""
+    try:
+        text = read_c_source_file(folder / "keymap.c", "config.h")
+    except (CSourceFileError, OSError) as problem:
+        warnings.append(f"config.h of the keymap's folder is not carried: {problem}")
+        return None
+    if text is None or CONFIG_NAME.lower() in taken:
+        return None
+    left = set(read_config_h(text).left)
+    used = {word for part in code for word in _WORD.findall(_LINE_COMMENT.sub("", _BLOCK_COMMENT.sub(" ", part)))}
+    return CFile(CONFIG_NAME, config=True, text=text) if left & used else None
+
+
+def _includes(text: str) -> list[tuple[str, bool]]:
+    """The `#include "..."` and `#include <...>` names of C text, comments left out, and whether
+    each was quoted (a <name> is looked for on the include path only: the keymap's folder)."""
     text = _LINE_COMMENT.sub("", _BLOCK_COMMENT.sub(" ", text))
-    return [name.strip() for name in _INCLUDE.findall(text)]
+    return [(name.strip(), opening == '"') for opening, name in _INCLUDE.findall(text)]
 
 
 def _local_path(folder: Path, directory: str, name: str) -> str | None:

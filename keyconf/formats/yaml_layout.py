@@ -727,12 +727,12 @@ class _Reader:
             raise self.fail("`c_files` lists files to compile and files to include", path,
                             hint="e.g. `c_files: {compile: [features/layer_lock.c], include: [my_keycodes.h]}`")
         data: dict[str, Any] = value
-        _check_fields(self, data, path, {"compile", "include", "qmk"}, "`c_files`")
+        _check_fields(self, data, path, {"compile", "include", "config", "qmk"}, "`c_files`")
         if "qmk" in data:
             self.qmk_files = self.read_qmk_files(data["qmk"])
         files: list[CFile] = []
         seen: dict[str, str] = {}
-        for group in ("compile", "include"):
+        for group in ("compile", "include", "config"):
             if group not in data or (isinstance(data[group], Scalar) and data[group].kind == "null"):
                 continue
             items = data[group] if isinstance(data[group], list) else [data[group]]
@@ -755,6 +755,8 @@ class _Reader:
                     item, where = item["file"], (*where, "file")
                 name = self.text(item, where, f"a file name in `c_files: {group}`")
                 problem = c_file_path_problem(name)
+                if problem is None and group == "config" and not name.endswith(".h"):
+                    problem = f"`{name}` is not a header (.h): the build's config.h includes it"
                 if problem:
                     raise self.fail(problem, where, hint="name a file in the layout's folder by its path "
                                     "there, e.g. features/layer_lock.c")
@@ -771,7 +773,7 @@ class _Reader:
                                     hint="a keymap's folder holds a handful of C files: are these the right ones?")
                 self.mark(("c_files", len(files)), where)
                 self.c_file_paths.append(where)
-                files.append(CFile(name, compile=group == "compile", when=when))
+                files.append(CFile(name, compile=group == "compile", when=when, config=group == "config"))
         return files
 
 
@@ -1168,12 +1170,12 @@ class _SectionWriter:
             return ""
         lines = ["c_files:  # more of the keymap's own C, next to this file: copied into each build\n"
                  if self.layout.c_files else "c_files:  # more C the build compiles\n"]
-        for group, compiled, note in (("compile", True, "rules.mk SRC"), ("include", False, "#included"),
-                                      ("qmk", None, "QMK's own, from the tree")):
+        for group, note in (("compile", "rules.mk SRC"), ("include", "#included"),
+                            ("config", "#included by the build's config.h"), ("qmk", "QMK's own, from the tree")):
             names = [format_text_scalar(c_file.path) if c_file.when is None else
                      f"{{file: {format_text_scalar(c_file.path)}, when: {c_file.when}}}"
-                     for c_file in self.layout.c_files if c_file.compile == compiled]
-            if compiled is None:
+                     for c_file in self.layout.c_files if _c_file_group(c_file) == group]
+            if group == "qmk":
                 names = [format_text_scalar(name) for name in self.layout.qmk_files]
             if not names:
                 continue
@@ -1189,6 +1191,10 @@ class _SectionWriter:
         if self.layout.geometry is None:
             return ""
         return "geometry:\n" + _emit_block(geometry_to_data(self.layout.geometry), "  ")
+
+
+def _c_file_group(c_file: CFile) -> str:
+    return "compile" if c_file.compile else "config" if c_file.config else "include"
 
 
 def _step_value(step: MacroStep) -> str:

@@ -155,6 +155,9 @@ class CFile:
     # Compiled only when this QMK feature switch is on for the build (`OLED_ENABLE`): the original
     # rules.mk's `ifeq ($(strip $(OLED_ENABLE)), yes)` around its `SRC +=`, the board deciding.
     when: str | None = None
+    # Included by the build's config.h, which QMK includes before every C file: an imported
+    # keymap's own config.h (its defines that are not layout settings: OLED, RGB, its features' flags).
+    config: bool = False
     text: str | None = field(default=None, compare=False, repr=False)
 
 

@@ -164,3 +164,29 @@ def test_a_save_elsewhere_copies_them_as_they_are_now(tmp_path: Path) -> None:
     written = write_c_files(files, tmp_path / "b" / "mine.yaml", from_layout=tmp_path / "a" / "mine.yaml")
     assert written == [tmp_path / "b" / "my_keycodes.h"] and written[0].read_text() == "// edited on disk\n"
     assert write_c_files(files, tmp_path / "a" / "other.yaml", from_layout=tmp_path / "a" / "mine.yaml") == []
+
+
+def test_the_keymaps_config_h_comes_along_when_its_c_code_uses_a_define_of_it(tmp_path: Path) -> None:
+    keymap = '#include QMK_KEYBOARD_H\n#ifdef COMBOS\n#include "combos.c"\n#endif\n#include <layer_codes.h>\n'
+    config = "#pragma once\n#define COMBOS\n#define TAPPING_TERM 180\n#define OLED_TIMEOUT 5000\n"
+    files = {"keymap.c": keymap, "config.h": config, "combos.c": "// combos\n", "layer_codes.h": "#pragma once\n"}
+    found = keymap_folder_c_files(keymap_folder(tmp_path, files), keymap)
+    assert [(f.path, f.config) for f in found.files] == [
+        ("combos.c", False), ("layer_codes.h", False), ("keymap_config.h", True)]
+    assert found.files[-1].text == config
+    # Defines that only tune QMK (kept or named by the import) leave the config.h where it is.
+    (tmp_path / "config.h").write_text("#pragma once\n#define IGNORE_MOD_TAP_INTERRUPT\n")
+    assert all(not f.config for f in keymap_folder_c_files(tmp_path / "keymap.c", keymap).files)
+
+
+def test_the_import_says_the_config_h_defines_still_apply(tmp_path: Path) -> None:
+    from keyconf.formats.interchange import import_layout
+
+    folder = tmp_path / "keyboards" / "crkbd" / "keymaps" / "mine"
+    keymap_folder(folder, {**FILES, "config.h": "#pragma once\n#define USE_LAYER_LOCK\n#define TAPPING_TERM 180\n",
+                           "keymap.c": KEYMAP_C + "#ifdef USE_LAYER_LOCK\n#endif\n"})
+    imported = import_layout(folder / "keymap.c")
+    assert imported.layout.settings.get("tapping_term") == 180
+    assert any(f.path == "keymap_config.h" and f.config for f in imported.layout.c_files)
+    assert any(w.startswith("config.h: USE_LAYER_LOCK is not a layout setting: it still applies, from the keymap's "
+                            "config.h, which the layout keeps as keymap_config.h") for w in imported.warnings)

@@ -155,3 +155,21 @@ def test_bad_conditions_are_refused(entry: str, message: str) -> None:
     with pytest.raises(LayoutFileError) as caught:
         loads_layout(LAYOUT.split("c_files:")[0] + f"c_files: {entry}\n")
     assert message in caught.value.message and caught.value.line == 10
+
+
+def test_a_config_header_is_included_by_the_builds_config_h(tmp_path: Path) -> None:
+    from keyconf.compiler.sources import generate_sources
+    from tests.compiler import layouts
+
+    text = LAYOUT.replace("  include: [my_keycodes.h,", "  config: [keymap_config.h]\n  include: [my_keycodes.h,")
+    layout = load_layout(write(tmp_path, text, {**FILES, "keymap_config.h": "#define COMBOS\n"})).layout
+    assert [f.path for f in layout.c_files if f.config] == ["keymap_config.h"]
+    written = dumps_layout(layout)
+    assert "  config: [keymap_config.h]  # #included by the build's config.h\n" in written
+    assert loads_layout(written).layout.c_files == layout.c_files
+    layout.keyboard, layout.layout_macro = "testco/ortho", "LAYOUT_ortho_2x3"
+    layout.settings = {"tapping_term": 200}
+    config_h = generate_sources(layout, layouts.board()).config_h
+    assert config_h.index('#include "keymap_config.h"') < config_h.index("#define TAPPING_TERM 200")
+    with pytest.raises(LayoutFileError, match="is not a header"):
+        loads_layout(LAYOUT.split("c_files:")[0] + "c_files: {config: [settings.c]}\n")
