@@ -35,6 +35,7 @@ from keyconf.model.layout import MAX_C_FILES, CFile
 MAX_C_FILES_BYTES = 4 * MAX_C_SOURCE_BYTES  # all of a keymap folder's more C files together
 _INCLUDE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*(["<])([^">\n]+)[">]', re.M)
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_NAMED_FILE = re.compile(r'^[ \t]*#[ \t]*define[ \t]+[A-Za-z_]\w*[ \t]+"([^"\n]+\.(?:c|h|inc))"', re.M)
 _BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.S)
 _LINE_COMMENT = re.compile(r"//[^\n]*")
 _REFERENCE = re.compile(r"\$[({]([^$(){}]*)[)}]")  # $(NAME), ${NAME}, $(strip text): innermost first
@@ -198,9 +199,12 @@ def _keymap_config(folder: Path, code: list[str], taken: dict[str, CFile], warni
 
 def _includes(text: str) -> list[tuple[str, bool]]:
     """The `#include "..."` and `#include <...>` names of C text, comments left out, and whether
-    each was quoted (a <name> is looked for on the include path only: the keymap's folder)."""
+    each was quoted (a <name> is looked for on the include path only: the keymap's folder); and
+    the C files a `#define` names in quotes, for an `#include` of that name elsewhere."""
     text = _LINE_COMMENT.sub("", _BLOCK_COMMENT.sub(" ", text))
-    return [(name.strip(), opening == '"') for opening, name in _INCLUDE.findall(text)]
+    found = [(name.strip(), opening == '"') for opening, name in _INCLUDE.findall(text)]
+    # A file a define names for an include QMK makes with it (`#define OLED_FONT_H "navi_font.c"`).
+    return found + [(name, False) for name in _NAMED_FILE.findall(text)]  # looked for as <name>: no warning
 
 
 def _local_path(folder: Path, directory: str, name: str) -> str | None:

@@ -190,3 +190,12 @@ def test_the_import_says_the_config_h_defines_still_apply(tmp_path: Path) -> Non
     assert any(f.path == "keymap_config.h" and f.config for f in imported.layout.c_files)
     assert any(w.startswith("config.h: USE_LAYER_LOCK is not a layout setting: it still applies, from the keymap's "
                             "config.h, which the layout keeps as keymap_config.h") for w in imported.warnings)
+
+
+def test_a_file_a_define_names_for_qmk_to_include_comes_along(tmp_path: Path) -> None:
+    """`#define OLED_FONT_H "navi_font.c"` in config.h: QMK's OLED driver includes that file."""
+    keymap = "#include QMK_KEYBOARD_H\n#if IS_LEFT\n#endif\n"
+    config = '#pragma once\n#define IS_LEFT 1\n#define OLED_FONT_H "navi_font.c"\n'
+    files = {"keymap.c": keymap, "config.h": config, "navi_font.c": "static const char font[] = {0};\n"}
+    found = keymap_folder_c_files(keymap_folder(tmp_path, files), keymap)
+    assert [f.path for f in found.files] == ["navi_font.c", "keymap_config.h"]
