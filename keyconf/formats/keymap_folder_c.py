@@ -152,7 +152,7 @@ def keymap_folder_c_files(keymap: str | Path, keymap_text: str) -> FolderCFiles:
                 local = _local_path(folder, directory if quoted else "", name)
                 if local is None:
                     shared = shared_header_path(name)  # keychron_common.h: its folder goes on the build's VPATH
-                    if shared is not None and shared not in found.qmk_files:
+                    if shared is not None and posixpath.dirname(shared) not in map(posixpath.dirname, found.qmk_files):
                         found.qmk_files.append(shared)
                     elif shared is None and quoted and not _is_qmk_header(name) and name not in unseen:
                         unseen.append(name)

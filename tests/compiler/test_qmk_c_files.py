@@ -93,5 +93,8 @@ def test_an_import_names_them_from_rules_mk_and_the_includes(tmp_path: Path) -> 
     found = keymap_folder_c_files(tmp_path / "keymap.c", keymap)
     assert found.files == []
     assert found.qmk_files == ["keyboards/keychron/common/keychron_common.c", "lib/rgb_state_reader.c",
-                               "lib/layer_state_reader.c", "keyboards/keychron/common/keychron_common.h"]
+                               "lib/layer_state_reader.c"]  # the header's folder is on VPATH already
+    (tmp_path / "rules.mk").write_text("")
+    assert keymap_folder_c_files(tmp_path / "keymap.c", keymap).qmk_files == [
+        "keyboards/keychron/common/keychron_common.h"]  # an include alone puts its folder on VPATH
     assert any("the layout builds with them from the tree as the original did" in w for w in found.warnings)

@@ -98,3 +98,44 @@ def test_an_imported_keymap_folder_builds_for_real(tmp_path: Path, monkeypatch: 
     assert "features/sticky_layer.c" in compiled
     assert "oled.c" in compiled  # the Corne switches its OLED on: `when: OLED_ENABLE` holds
     assert result.firmware is not None and result.firmware.stat().st_size > 1000
+
+
+def test_an_old_keychron_keymap_builds_with_keychrons_common_code(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Keychron keymap of 2022-23, as many users copied it: `#include "keychron_common.h"`, its
+    KC_TASK and KC_FLXP, process_record_keychron(), and in rules.mk `VPATH += keyboards/keychron/common`
+    with `SRC += keychron_common.c`. Made here from the tree's own default keymap of the Q1."""
+    configured = os.environ.get("KEYCONF_TEST_QMK_HOME")
+    if not configured:
+        pytest.skip("KEYCONF_TEST_QMK_HOME is not set (a qmk_firmware tree with its submodules and toolchain)")
+    home = Path(configured).expanduser().resolve()
+    board = "keychron/q1v1/ansi_encoder"
+    default = home / "keyboards" / board / "keymaps" / "default" / "keymap.c"
+    if not default.is_file() or not (home / "keyboards/keychron/common/keychron_common.c").is_file():
+        pytest.skip(f"{home} has no {board} default keymap or no keyboards/keychron/common")
+    if not find_program("avr-gcc") or not find_program("qmk"):
+        pytest.skip("no AVR toolchain or qmk on PATH")
+    text = default.read_text().replace("#include QMK_KEYBOARD_H",
+                                       '#include QMK_KEYBOARD_H\n#include "keychron_common.h"', 1)
+    text = text.replace("KC_BRIU,  KC_NO,    KC_NO,", "KC_BRIU,  KC_TASK,  KC_FLXP,", 1)
+    assert "KC_TASK" in text, "the default keymap changed shape: update this test"
+    text += ("\nbool process_record_user(uint16_t keycode, keyrecord_t *record) {\n"
+             "    return process_record_keychron(keycode, record);\n}\n\n"
+             "void housekeeping_task_user(void) {\n    housekeeping_task_keychron();\n}\n")
+    folder = tmp_path / "repo" / "keyboards" / board / "keymaps" / "mine"
+    folder.mkdir(parents=True)
+    (folder / "keymap.c").write_text(text)
+    (folder / "rules.mk").write_text("VPATH += keyboards/keychron/common\nSRC += keychron_common.c\n")
+    (tmp_path / "out").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert main(["import", str(folder / "keymap.c"), "-o", "out/kc.yaml"]) == 0
+    loaded = load_layout(tmp_path / "out" / "kc.yaml")
+    assert loaded.layout.qmk_files == ["keyboards/keychron/common/keychron_common.c"]
+    assert [c.headers for c in loaded.layout.custom_keycodes if c.name == "KC_TASK"] == [["keychron_common.h"]]
+    result = FirmwareBuild(BuildRequest(loaded.layout, home, tmp_path / "firmware", jobs=2,
+                                        layout_path=tmp_path / "out" / "kc.yaml")).run()
+    missing = [p for p in result.problems if p.code == "qmk-submodule-missing"]
+    if missing:
+        pytest.skip(missing[0].message)
+    assert result.ok, "\n".join(p.message for p in result.problems) + "\n" + "\n".join(result.log[-40:])
+    assert any("keychron_common.c" in line for line in result.log if line.startswith("Compiling"))
