@@ -78,6 +78,9 @@ class ViaSave:
 
 # What VIA writes for a keycode its dictionary has no name for, inside a modifier wrapper.
 _VIA_UNNAMED = re.compile(r"\bundefined\b")
+# VIA's names, until its dictionary dropped them in December 2022, for TMK's Fn keys 0xC0-0xDF,
+# which QMK no longer has; VIA now loads a save naming one as KC_NO (its modifiers kept).
+_VIA_OLD_FN = re.compile(r"\bKC_FN(?:[12]?[0-9]|3[01])\b")
 
 
 def looks_like_via_save(data: object) -> bool:
@@ -145,6 +148,7 @@ def via_to_layout(save: ViaSave, keyboard: Keyboard, layout_macro: str | None = 
     ctx = ParseContext(layers=names)
 
     lost_inside: list[str] = []
+    old_fn: list[str] = []
 
     def kc(text: str) -> str:
         if not text.strip():
@@ -155,6 +159,9 @@ def via_to_layout(save: ViaSave, keyboard: Keyboard, layout_macro: str | None = 
             # that back as the modifiers around KC_NO: the file lost the key itself.
             lost_inside.append(text)
             text = _VIA_UNNAMED.sub("KC_NO", text)
+        if _VIA_OLD_FN.search(text):
+            old_fn.append(text)
+            text = _VIA_OLD_FN.sub("KC_NO", text)
         return fk.from_tool(text, ctx, Numbering.CURRENT)
 
     matrix_layers = [
@@ -179,6 +186,13 @@ def via_to_layout(save: ViaSave, keyboard: Keyboard, layout_macro: str | None = 
             f"VIA wrote {shown}{' …' if len(lost_inside) > 3 else ''} ({len(lost_inside)} key"
             f"{'s' if len(lost_inside) != 1 else ''}): 'undefined' stands for a keycode VIA had no name for, so "
             "the save lost it; imported as VIA loads them, the modifiers around KC_NO: set those keys again"
+        )
+    if old_fn:
+        shown = ", ".join(f"`{t}`" for t in dict.fromkeys(old_fn[:3]))
+        warnings.append(
+            f"{shown}{' …' if len(old_fn) > 3 else ''} ({len(old_fn)} key{'s' if len(old_fn) != 1 else ''}): "
+            "KC_FN0 … KC_FN31 are old VIA's names (until 2022) for TMK's Fn keys, which QMK no longer has; the Fn "
+            "key is read as KC_NO, as VIA now loads it"
         )
     layout = Layout(keyboard=keyboard.name, layout_macro=macro.name, layers=layers)
     layout.macros = _macros(save.macros, warnings)

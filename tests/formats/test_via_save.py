@@ -216,3 +216,15 @@ def test_undefined_inside_a_modifier_is_read_as_via_loads_it(crkbd) -> None:
     assert not any("undefined" in k for k in keys)
     [warning] = [w for w in result.warnings if "undefined" in w]
     assert "`S(undefined)`" in warning and "(2 keys)" in warning and "set those keys again" in warning
+
+
+def test_old_via_fn_key_names_are_read_as_via_loads_them(crkbd) -> None:
+    # VIA's dictionary named 0xC0-0xDF KC_FN0-KC_FN31 until December 2022; VIA now loads them as KC_NO.
+    data = json.loads((DATA / "corne.layout.json").read_text())
+    data["layers"][1][1] = "C(A(LCA(KC_FN0)))"
+    data["layers"][1][2] = "KC_FN31"
+    result = via_to_layout(read_via_save(json.dumps(data)), crkbd)
+    ctx = ParseContext(layers=result.layout.layer_names)
+    values = [REGISTRY.encode(REGISTRY.parse(k, ctx), ctx) for k in result.layout.layers[1].keys]
+    assert 0x0500 in values and not any("KC_FN" in k for k in result.layout.layers[1].keys)
+    assert any("old VIA's names" in w and "(2 keys)" in w for w in result.warnings)
