@@ -165,6 +165,7 @@ def read_keymap_c(
 _QUOTED_INCLUDE = re.compile(r'^\s*#\s*include\s*"([^"]+)"', re.M)
 _TD_NUMBER = re.compile(r"\bTD\((\d+)\)")
 _MAX_DYNAMIC_TAP_DANCES = 255  # Vial's tap dance slots are numbered in one byte
+_MAX_LAYERS = 32  # QMK's layer_state_t holds 32 layers
 
 
 def keyboard_from_path(path: str | Path) -> str | None:
@@ -254,6 +255,7 @@ class _Reader:
         self.consumed_defines: set[str] = set()
         self.found: dict[str, list[Token]] = {}
         self.renamed: dict[str, str] = {}  # C identifier -> layout name (layers, tap dances)
+        self.keyless_layers: dict[int, str] = {}  # layer enum members past keymaps[]: number -> C name
         self.functions: list[str] = []
         self.bare_designator_noted = False
         self.used_as_layers: list[str] = []  # enum members the keys use as layers, when no designator names one
@@ -640,10 +642,13 @@ class _Reader:
             return
         taken = set(layout.layer_names)
         for index in range(count, highest + 1):
-            name = default_layer_name(index)
+            member = self.keyless_layers.get(index)
+            name = layout_name_for_c_identifier(member) if member else default_layer_name(index)
             while name in taken:
                 name += "_"
             taken.add(name)
+            if member:
+                self.renamed[member] = name  # the C kept still says ZERO: aliased to keyconf's name
             keys = ["KC_TRNS"] * (len(layout.layers[0].keys) if layout.layers else 0)
             layout.layers.append(Layer(name, keys))
         many = highest > count
@@ -1018,12 +1023,17 @@ class _Reader:
         return list(dict.fromkeys(used))
 
     def _other_layer_symbols(self, idents: list[str], names: list[str]) -> dict[str, str]:
-        """Enum members of the layer enum that the array does not designate still name layers."""
+        """Enum members of the layer enum that the array does not designate still name layers; one
+        past the array's layers (`LT(ZERO, KC_A)`, ZERO a layer with no keys, held for its tap-hold
+        in C) is the layer number C gives it, which QMK reads as all KC_TRNS."""
         layer_enum = self._layer_enum(idents)
         symbols: dict[str, str] = {}
         for member, value in layer_enum.items():
             if value is not None and value < len(names) and member not in idents:
                 symbols[member] = names[value]
+            elif value is not None and len(names) <= value < _MAX_LAYERS and member not in idents:
+                symbols[member] = str(value)
+                self.keyless_layers[value] = member
         return symbols
 
     def _layout_call(self, entry: _Entry, symbols: dict[str, str]) -> tuple[str, list[str]]:

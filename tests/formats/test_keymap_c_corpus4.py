@@ -142,3 +142,40 @@ def test_a_layout_macro_defined_as_nothing_is_named_in_the_error() -> None:
     assert caught.value.line == 2
     assert "defines LAYOUT_split_3x5_2(...) as nothing" in caught.value.message
     assert "QMK cannot build it either" in caught.value.message
+
+
+KEYLESS_LAYER = """#include QMK_KEYBOARD_H
+enum layers { BASE, NUM, HOLD };  // HOLD: no keys, held only for LT()'s tap-hold in C
+#define TH(key) LT(HOLD, key)
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+    [BASE] = LAYOUT_split_3x5_2(
+        TH(KC_Q), KC_W, KC_E, KC_R, KC_T,    KC_Y, KC_U, KC_I,    KC_O,   KC_P,
+        KC_A, KC_S, KC_D, KC_F, KC_G,        KC_H, KC_J, KC_K,    KC_L,   KC_SCLN,
+        KC_Z, KC_X, KC_C, KC_V, KC_B,        KC_N, KC_M, KC_COMM, KC_DOT, KC_SLSH,
+                    MO(NUM), KC_SPC,         KC_ENT, KC_BSPC
+    ),
+    [NUM] = LAYOUT_split_3x5_2(
+        KC_1, KC_2, KC_3, KC_4, KC_5,        KC_6, KC_7, KC_8,    KC_9,   KC_0,
+        KC_A, KC_S, KC_D, KC_F, KC_G,        KC_H, KC_J, KC_K,    KC_L,   KC_SCLN,
+        KC_Z, KC_X, KC_C, KC_V, KC_B,        KC_N, KC_M, KC_COMM, KC_DOT, KC_SLSH,
+                    KC_TRNS, KC_SPC,         KC_ENT, KC_BSPC
+    ),
+};
+bool process_record_user(uint16_t keycode, keyrecord_t *record) {
+    if (keycode == TH(KC_Q) && !record->tap.count) { tap_code16(C(KC_Q)); return false; }
+    return true;
+}
+"""
+
+
+def test_a_layer_enum_member_past_keymaps_is_an_empty_layer_of_its_name() -> None:
+    # QMK builds LT(HOLD, KC_Q) as LT(2, KC_Q) and reads layer 2, past keymaps[], as KC_TRNS.
+    result = read_keymap_c(KEYLESS_LAYER, "keymap.c", "ferris/sweep")
+    layout = result.layout
+    assert layout.layer_names == ["base", "num", "hold"]
+    assert layout.layers[0].keys[0] == "LT(2, KC_Q)" and set(layout.layers[2].keys) == {"KC_TRNS"}
+    assert any("added as an empty (KC_TRNS) layer" in w for w in result.warnings)
+    assert layout.c_source is not None and layout.c_source.code is not None
+    assert "#define HOLD _HOLD" in layout.c_source.code  # the C kept still says HOLD
+    keyboard = load_bundled("ferris/sweep")
+    assert [p.message for p in validate(layout, keyboard) if p.is_error] == []
