@@ -45,6 +45,7 @@ from keyconf.formats.user_headers import UserHeaders, enum_bodies, is_feature_fl
 from keyconf.model.keycodes import MOD_WRAPPERS, REGISTRY, KeycodeError, format_mods, from_qmk5
 from keyconf.model.keycodes.keyboard_keycodes import header_keycode
 from keyconf.model.keycodes.languages import host_languages
+from keyconf.model.keycodes.mods import MOD_MASK_NAMES, ModsError, parse_mods, to_qmk5
 from keyconf.model.keycodes.removed import REMOVED_KEYCODES
 from keyconf.model.layout import (
     Combo,
@@ -1158,6 +1159,14 @@ class _Reader:
                 self.warnings.append(f"`{tokens[i - 2].text}({t.text})`: {t.text} is a custom keycode, not a layer; "
                                      f"QMK keeps the low bits of its value, so the key uses layer {layer}")
                 renamed.append(Token("number", str(layer), t.line, t.column))
+            elif names_a_layer and tokens[i - 2].text != "TD" and (bits := _mod_constant_value(t.text)) is not None:
+                # `MO(MOD_LALT)`: QMK's modifier constant is a number to C (MOD_LALT is 0x04), and the
+                # layer key keeps its low bits, so the key uses that layer.
+                layer = bits & (0x0F if tokens[i - 2].text in ("LT", "LM") else 0x1F)
+                self.warnings.append(f"`{tokens[i - 2].text}({t.text})`: {t.text} is QMK's modifier constant "
+                                     f"0x{bits:02X}, not a layer; QMK keeps its low bits, so the key uses layer "
+                                     f"{layer}")
+                renamed.append(Token("number", str(layer), t.line, t.column))
             elif names_a_layer and tokens[i - 2].text == "TD" and t.text in self.enum_values:
                 # TD(X) of a dance whose table keyconf did not read: the number C gives X.
                 renamed.append(Token("number", str(self.enum_values[t.text]), t.line, t.column))
@@ -1658,6 +1667,19 @@ def _without_integer_casts(tokens: list[Token]) -> list[Token]:
         out.append(tokens[i])
         i += 1
     return out
+
+
+def _mod_constant_value(name: str) -> int | None:
+    """The number C gives one of QMK's modifier constants: MOD_LALT 0x04, MOD_RCTL 0x11 (the
+    5-bit form), MOD_MASK_SHIFT 0x22 (an 8-bit mask); None for any other name."""
+    if name in MOD_MASK_NAMES:
+        return MOD_MASK_NAMES[name]
+    if not name.startswith("MOD_"):
+        return None
+    try:
+        return to_qmk5(parse_mods(name))
+    except ModsError:
+        return None
 
 
 def _named_keycode_value(name: str) -> int | None:

@@ -179,3 +179,12 @@ def test_a_layer_enum_member_past_keymaps_is_an_empty_layer_of_its_name() -> Non
     assert "#define HOLD _HOLD" in layout.c_source.code  # the C kept still says HOLD
     keyboard = load_bundled("ferris/sweep")
     assert [p.message for p in validate(layout, keyboard) if p.is_error] == []
+
+
+def test_a_modifier_constant_where_a_layer_goes_is_the_layer_of_its_value() -> None:
+    # QMK builds MO(MOD_LALT) as MO(4) (MOD_LALT is 0x04) and LT(MOD_RCTL, KC_A) as LT(1, KC_A).
+    text = KEYLESS_LAYER.replace("MO(NUM)", "MO(MOD_LALT)").replace("KC_Z, KC_X", "LT(MOD_RCTL, KC_Z), KC_X", 1)
+    result = read_keymap_c(text, "keymap.c", "ferris/sweep")
+    keys = result.layout.layers[0].keys
+    assert "MO(4)" in keys and "LT(1, KC_Z)" in keys
+    assert any("MOD_LALT is QMK's modifier constant 0x04, not a layer" in w for w in result.warnings)
