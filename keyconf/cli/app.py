@@ -135,14 +135,23 @@ def run(args: Sequence[str], *, program: bool = False) -> int:
 
 
 def import_core_before_qt() -> None:
-    """Import what opening a layout needs (the model, the YAML reader, the board cache) before
-    Qt: once PySide6 is loaded it reads the source of every module imported after it (looking
-    for `from __feature__`), about 0.2 ms a module on an idle machine, for ~70 modules."""
+    """Import what opening and drawing a layout needs without Qt (the model, the layout reader,
+    the board cache, the keycap scene, faces and colours, the picker's model) before Qt: once
+    PySide6 is loaded it reads the source of every module an import statement reaches for the
+    first time (looking for `from __feature__`), ~0.2 ms a module on an idle machine. Modules
+    these import that the window's own do not name (math, functools …) are then never read."""
+    import keyconf.app_dirs
     import keyconf.catalogue.board_cache
     import keyconf.catalogue.resolve
+    import keyconf.formats.yaml_cache
     import keyconf.formats.yaml_layout
+    import keyconf.gui.picker_model
+    import keyconf.gui.rich_text
     import keyconf.model.layer_edits
-    import keyconf.model.problems  # noqa: F401 - imported for the side effect above
+    import keyconf.model.problems
+    import keyconf.render.keycap_faces
+    import keyconf.render.keycap_palette
+    import keyconf.render.scene  # noqa: F401 - imported for the side effect above
 
 
 def _run_gui(

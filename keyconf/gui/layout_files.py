@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import logging
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -161,6 +160,8 @@ class FileJob(QRunnable):
             self.signals.failed.emit(problem)
             return
         except Exception as error:  # noqa: BLE001 - the user sees a message, the log the traceback
+            import traceback  # here: the window's start does without reading its source (see cli.app)
+
             log.error("unexpected error in a file job:\n%s", traceback.format_exc())
             self.signals.failed.emit(FileProblem(f"unexpected error: {error}", hint="please report this"))
             return

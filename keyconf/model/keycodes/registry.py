@@ -149,7 +149,8 @@ class KeycodeRegistry:
             name = item["name"]
             names = list(item["names"])
             spans = tuple((n, *item["names"][n]) for n in names)
-            since = min((s[1] for s in spans if s[1]), key=_vkey, default=self.spec_versions[0])
+            firsts = {s[1] for s in spans if s[1]}  # mostly one version: ordering them is then not needed
+            since = min(firsts, key=_vkey) if len(firsts) > 1 else firsts.pop() if firsts else self.spec_versions[0]
             legend, description = book.lookup(name, item["key"], item["group"], item.get("label"))
             definition = KeycodeDef(
                 name=name,
