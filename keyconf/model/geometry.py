@@ -22,6 +22,11 @@ _NEW_ROW_DROP = 0.3
 # How far above the current row's mean height a key must be to start a new row on its own
 # (a macro that lists the left half's rows, then the right half's). Column stagger stays below it.
 _NEW_ROW_RISE = 0.95
+# A key at most this far right of the one before, and less than a key higher than it, is its
+# neighbour column in the same row, however far above the row's mean (the Cradio's pinky sits
+# almost a whole key below its ring finger). A macro listing columns top to bottom rises more.
+_NEXT_COLUMN = 1.25
+_STAGGER_STEP = 1.0
 
 
 @dataclass(frozen=True)
@@ -99,18 +104,20 @@ def physical_rows(keys: Sequence[Key]) -> list[list[int]]:
     rows: list[list[int]] = []
     current: list[int] = []
     row_y_sum = 0.0
-    prev_x = 0.0
+    prev_x = prev_y = 0.0
     for index, key in enumerate(keys):
         cx, cy = key_center(key)
         if current:
             row_mean_y = row_y_sum / len(current)
             wrapped = cx < prev_x - _WRAP_LEFT and cy > row_mean_y + _NEW_ROW_DROP
-            if wrapped or cy < row_mean_y - _NEW_ROW_RISE:
+            staggered = 0 < cx - prev_x <= _NEXT_COLUMN and prev_y - cy < _STAGGER_STEP
+            risen = cy < row_mean_y - _NEW_ROW_RISE and not staggered
+            if wrapped or risen:
                 rows.append(current)
                 current, row_y_sum = [], 0.0
         current.append(index)
         row_y_sum += cy
-        prev_x = cx
+        prev_x, prev_y = cx, cy
     if current:
         rows.append(current)
     return rows

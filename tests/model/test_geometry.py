@@ -133,3 +133,14 @@ def test_strong_stagger_between_neighbours_stays_one_row() -> None:
     stagger = [0.8, 0.8, 0, 0, 0.5, 0.5]  # an ADM42-like column stagger
     keys = [Key(x=c, y=r + stagger[c]) for r in range(3) for c in range(6)]
     assert [len(row) for row in physical_rows(keys)] == [6, 6, 6]
+
+
+def test_pinky_almost_a_key_below_its_neighbour_stays_in_the_row() -> None:
+    stagger = [1.27, 0.31, 0, 0.28, 0.42]  # a Cradio's columns: the pinky 0.96 below the ring finger
+    keys = [Key(x=c, y=r + stagger[c]) for r in range(3) for c in range(5)]
+    assert [len(row) for row in physical_rows(keys)] == [5, 5, 5]
+
+
+def test_macro_listing_columns_top_to_bottom_keeps_them_apart() -> None:
+    keys = [Key(x=c, y=r) for c in range(3) for r in range(3)]  # each column's keys, then the next column
+    assert [len(row) for row in physical_rows(keys)] == [3, 3, 3]
