@@ -293,9 +293,16 @@ def _import_keymap_json(
     layout, warnings = result.layout, list(result.warnings)
     _set_host_language(layout, warnings)
     found = keyboard or (finder.by_name(layout.keyboard) if layout.keyboard else None)
+    keys = len(layout.layers[0].keys) if layout.layers else 0
     if found is None and layout.keyboard:  # "keyboard": "bastardkb/dilemma/3x5_2", a folder of boards
-        keys = len(layout.layers[0].keys) if layout.layers else 0
         found = _board_of_family(layout.keyboard, layout.layout_macro, keys, finder, warnings)
+    if layout_macro is None and keyboard is None:
+        # keyboards/<board>/keymaps/<name>/keymap.json of a board the user keeps: QMK builds the
+        # keymap folder's file with that board, as it builds a keymap.c there.
+        local = _keyboard_of_folder(path, found, layout.layout_macro, keys, warnings)
+        if local is not None:
+            warnings[:] = [w for w in warnings if not w.startswith(f"{layout.keyboard} is a folder of")]
+            found, layout.keyboard, layout.geometry = local, local.name, local
     _match_keyboard(layout, found, warnings, layout_macro, finder)
     return Imported(layout, KEYMAP_JSON, found, warnings)
 

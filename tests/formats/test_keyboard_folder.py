@@ -227,3 +227,18 @@ def test_a_keymap_in_a_folder_of_boards_takes_its_default_folder_or_the_board_wi
     assert imported.keyboard is not None and imported.keyboard.name == "maker/tiny/v3"
     assert any("maker/tiny/v3, its rules.mk's DEFAULT_FOLDER" in w for w in imported.warnings)
     assert [p.message for p in validate(imported.layout, imported.keyboard) if p.is_error] == []
+
+
+def test_a_keymap_json_in_the_keymaps_folder_of_a_board_the_user_keeps_takes_that_board(tmp_path: Path) -> None:
+    # qmk_userspace/keyboards/bgkendall/clearpad/keymaps/default/keymap.json, its "keyboard" a name no
+    # catalogue has: QMK builds the keymap folder's file with the board around it, as for a keymap.c.
+    keymap = repository(tmp_path, "keyboards/maker/tiny")
+    keymap.unlink()
+    as_json = keymap.with_name("keymap.json")
+    as_json.write_text(json.dumps({"keyboard": "handwired/maker/tiny", "layout": "LAYOUT_tiny",
+                                   "layers": [["KC_A", "KC_B", "KC_C", "KC_D", "KC_E", "MO(1)"], ["KC_TRNS"] * 6]}))
+    imported = import_layout(as_json)
+    assert imported.keyboard is not None and imported.layout.keyboard == "maker/tiny"
+    assert imported.layout.geometry is not None
+    assert any("keyboard maker/tiny from" in w and "the catalogue does not know it" in w for w in imported.warnings)
+    assert [p.message for p in validate(imported.layout, imported.keyboard) if p.is_error] == []
