@@ -50,14 +50,19 @@ def _unknown(key: str, ref: SourceRef) -> SourceProblem:
     )
 
 
-def generate_config_h(defines: Mapping[str, str | None], header: str, includes: Sequence[str] = ()) -> str:
+def generate_config_h(defines: Mapping[str, str | None], header: str, includes: Sequence[str] = (),
+                      undefine: Sequence[str] = ()) -> str:
     """config.h text: `header` as comment lines, the layout's config headers (`c_files: config`,
-    an imported keymap's own config.h) included, then each define (None: a bare flag), which
-    `#undef` first so the layout's settings win over the included header's."""
+    an imported keymap's own config.h) included, after `#undef` of the names they define (QMK
+    defines some from the board's info.json first: the keymap's value is the one meant, and a
+    second definition stops the build), then each define (None: a bare flag), which `#undef`s
+    first so the layout's settings win over the included header's."""
     lines = [f"// {line}" if line else "//" for line in header.splitlines()]
     lines += ["", "#pragma once"]
     if includes:
-        lines += ["", "// The keymap's own config (c_files: config), before the layout's settings."]
+        lines += ["", "// The keymap's own config (c_files: config), before the layout's settings; what it"]
+        lines += ["// defines replaces what QMK defined before it."]
+        lines += [f"#undef {name}" for name in undefine]
         lines += [f'#include "{path}"' for path in includes]
     for name, value in defines.items():
         lines.append("")

@@ -17,6 +17,7 @@ from keyconf.compiler.rules_mk import QmkSources, generate_rules_mk
 from keyconf.compiler.source_map import GenerationError, LineMap, SourceProblem, SourceRef
 from keyconf.formats.c_literals import c_comment_text, is_c_identifier
 from keyconf.formats.c_source_file import QMK_ROOT_FOLDERS, c_file_path_problem, qmk_file_path_problem
+from keyconf.formats.qmk_build_files import parse_config_h
 from keyconf.model.keyboard import Keyboard, LayoutMacro
 from keyconf.model.keycodes.keyboard_keycodes import shared_header_path
 from keyconf.model.layout import Layout
@@ -146,7 +147,9 @@ def generate_sources(
         keymap_c=keymap.text,
         rules_mk=generate_rules_mk(features, header, [(f.path, f.when) for f in layout.c_files if f.compile],
                                    switched_off, qmk_sources(layout)),
-        config_h=generate_config_h(defines, header, [f.path for f in layout.c_files if f.config]),
+        config_h=generate_config_h(defines, header, [f.path for f in layout.c_files if f.config],
+                                   [name for f in layout.c_files if f.config and f.text
+                                    for name in parse_config_h(f.text)]),
         line_map=keymap.line_map,
         features=frozenset(features),
         macro_name=macro_name,
