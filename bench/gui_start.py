@@ -15,7 +15,8 @@ alternated runs, not single ones). The warm-up start before the runs fills the b
 cache of parsed layouts, as a user's earlier start has: the runs measure reopening a file.
 This session, c3c202d -> 1bd33d3 (the QGradient and QIcon types and the 66 dialect names no longer
 made before the first paint; a reopened file parsed from the cache of parsed layouts, so no PyYAML;
-less source read by PySide6), at load average 7-10, the whole machine busy:
+less source read by PySide6; 1bd33d3 also holds other sessions' work landed meanwhile, keymap
+import mostly), at load average 7-10, the whole machine busy:
                                    before (c3c202d)               after (1bd33d3)
   this script, --runs 15, twice:
     first paint, CPU               429 / 202 = 2.12x,             404 / 193 = 2.10x,
