@@ -130,12 +130,21 @@ def _qmk_files_missing(layout: Layout, tree: QmkTree, folder: str) -> list[Probl
         else:
             candidates = [tree.root / "keyboards" / "/".join(parts[:depth]) / name
                           for depth in range(1, len(parts) + 1)]
-        if not any(candidate.is_file() for candidate in candidates):
+        if not any(candidate.is_file() for candidate in candidates) and not _in_common_vpath(tree, name):
             where = "" if name.startswith(QMK_ROOT_FOLDERS) else f" (in the folders of keyboards/{folder})"
             problems.append(error(f"{name} is not in the QMK tree at {tree.root}{where}", ("qmk_files", index),
                                   "the layout builds with this file of QMK's own (c_files: qmk): use a tree that "
                                   "has it, or remove it from the layout", code="qmk-file"))
     return problems
+
+
+def _in_common_vpath(tree: QmkTree, name: str) -> bool:
+    """Whether QMK's own folders hold `name` (an old Planck keymap's `SRC += muse.c`, in
+    quantum/audio/), which make finds on the VPATH the features it is built with add."""
+    if name.startswith(QMK_ROOT_FOLDERS):
+        return False
+    return any(found.is_file() for top in ("quantum", "drivers", "platforms")
+               for found in (tree.root / top).glob(f"**/{name}"))
 
 
 def _geometry_for(layout: Layout, board: TreeKeyboard, macro_name: str) -> Keyboard:

@@ -80,6 +80,9 @@ def test_a_build_refuses_a_file_the_tree_lacks(tmp_path: Path, monkeypatch: pyte
     (problem,) = refused.value.problems
     assert problem.location == ("qmk_files", 1)
     assert "keyboards/keychron/common/keychron_common.c is not in the QMK tree" in problem.message
+    layout.qmk_files.append("muse.c")  # an old Planck keymap's: QMK's quantum/audio/muse.c, on VPATH with audio
+    (tree / "quantum" / "audio").mkdir(parents=True, exist_ok=True)
+    (tree / "quantum" / "audio" / "muse.c").write_text("// QMK's\n")
     (tree / "keyboards" / "keychron" / "common").mkdir(parents=True)
     (tree / "keyboards" / "keychron" / "common" / "keychron_common.c").write_text("// Keychron's\n")
     assert FirmwareBuild(BuildRequest(layout=layout, qmk_home=tree, output_dir=tmp_path / "out")).run().ok
