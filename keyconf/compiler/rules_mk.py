@@ -42,7 +42,8 @@ class QmkSources:
 
 
 def generate_rules_mk(features: Iterable[str], header: str, sources: Iterable[tuple[str, str | None]] = (),
-                      off: Iterable[str] = (), qmk: QmkSources | None = None) -> str:
+                      off: Iterable[str] = (), qmk: QmkSources | None = None,
+                      drivers: dict[str, str] | None = None) -> str:
     """rules.mk text: `header` comment lines, then `FEATURE = yes` for each feature, then
     `SRC +=` the layout's C files to compile, as (path in the keymap folder, which is on make's
     VPATH; the feature switch it needs or None), `X = no` for the features in `off`, and the
@@ -66,6 +67,9 @@ def generate_rules_mk(features: Iterable[str], header: str, sources: Iterable[tu
         lines.append("")
         width = max(len(name) for name in switched_off)
         lines += [f"{name.ljust(width)} = no  # switched off by the layout (features_off)" for name in switched_off]
+    if drivers:
+        lines.append("")
+        lines += [f"{name} = {value}  # the layout's driver (drivers)" for name, value in drivers.items()]
     if qmk is not None and (qmk.folders or qmk.sources):
         lines.append("")
         lines.append("# QMK's own C files the layout builds with (c_files: qmk), from the tree")

@@ -136,6 +136,13 @@ def generate_sources(
                                           "put the file in the layout's folder, or remove it from `c_files:`"))
         else:
             c_files[c_file.path] = c_file.text
+    drivers: dict[str, str] = {}
+    for key, value in layout.drivers.items():
+        if re.fullmatch(r"[A-Z][A-Z0-9_]*_DRIVER", key) and re.fullmatch(r"[a-z0-9_]+", value):
+            drivers[key] = value
+        else:
+            problems.append(SourceProblem(f"`{key}: {value}` is not a QMK driver setting",
+                                          SourceRef.of("drivers", key)))
     for index, name in enumerate(layout.qmk_files):
         unsafe = qmk_file_path_problem(name)
         if unsafe is not None:
@@ -146,7 +153,7 @@ def generate_sources(
     return GeneratedSources(
         keymap_c=keymap.text,
         rules_mk=generate_rules_mk(features, header, [(f.path, f.when) for f in layout.c_files if f.compile],
-                                   switched_off, qmk_sources(layout)),
+                                   switched_off, qmk_sources(layout), drivers),
         config_h=generate_config_h(defines, header, [f.path for f in layout.c_files if f.config],
                                    [name for f in layout.c_files if f.config and f.text
                                     for name in parse_config_h(f.text)]),

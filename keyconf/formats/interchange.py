@@ -41,7 +41,14 @@ from keyconf.formats.via_save import (
     via_to_layout,
 )
 from keyconf.formats.vial_vil import looks_like_vil, read_vil, vil_to_layout
-from keyconf.formats.yaml_layout import FEATURE_RE, LayoutFileError, dumps_layout, loads_layout
+from keyconf.formats.yaml_layout import (
+    DRIVER_NAME_RE,
+    DRIVER_RE,
+    FEATURE_RE,
+    LayoutFileError,
+    dumps_layout,
+    loads_layout,
+)
 from keyconf.model.board_keycodes import name_board_keycodes, name_keycodes
 from keyconf.model.keyboard import Keyboard
 from keyconf.model.keycodes.languages import host_language
@@ -527,8 +534,15 @@ def _features_beside(path: str | Path, layout: Layout, warnings: list[str]) -> N
     layout.features = list(dict.fromkeys([*layout.features, *on]))
     off = [key for key, value in switches.items() if FEATURE_RE.match(key) and value.strip().lower() == "no"]
     layout.features_off = list(dict.fromkeys([*layout.features_off, *(key for key in off if key not in on)]))
+    # The drivers the keymap picked for them (RGB_MATRIX_DRIVER = WS2812), in today's QMK spelling.
+    drivers = {key: value.strip().lower() for key, value in switches.items()
+               if DRIVER_RE.match(key) and DRIVER_NAME_RE.match(value.strip().lower())}
+    layout.drivers = {**drivers, **layout.drivers}
     if on:
         warnings.append(f"rules.mk beside the keymap switches on {', '.join(on)}: the layout keeps them (`features:`)")
+    if drivers:
+        warnings.append(f"rules.mk beside the keymap picks {', '.join(f'{k} = {v}' for k, v in drivers.items())}: "
+                        "the layout keeps them (`drivers:`)")
     if off:
         warnings.append(f"rules.mk beside the keymap switches off {', '.join(off)}: the layout keeps them switched "
                         "off (`features_off:`), whatever the board enables")

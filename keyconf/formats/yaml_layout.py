@@ -85,6 +85,7 @@ SECTION_ORDER = (
     "settings",
     "features",
     "features_off",
+    "drivers",
     "layers",
     "encoders",
     "macros",
@@ -103,6 +104,8 @@ HEADER = "# keyconf layout (format 1): see docs/layout-format.md\n"
 LAYER_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 C_IDENTIFIER_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 FEATURE_RE = re.compile(r"^[A-Z][A-Z0-9_]*_ENABLE$")
+DRIVER_RE = re.compile(r"^[A-Z][A-Z0-9_]*_DRIVER$")
+DRIVER_NAME_RE = re.compile(r"^[a-z0-9_]+$")  # goes into rules.mk: nothing make reads but a name
 _MOST_SPLIT_PIECES = 8  # items one unquoted keycode can be cut into at its commas
 
 
@@ -365,6 +368,8 @@ class _Reader:
             if both is not None:
                 raise self.fail(f"`{both}` is in both `features` and `features_off`",
                                 ("features_off", layout.features_off.index(both)), hint="keep it in one of them")
+        if "drivers" in data:
+            layout.drivers = self.read_drivers(data["drivers"])
         layout.layers = self.read_layers(data["layers"])
         if "encoders" in data:
             self.read_encoders(data["encoders"], layout)
@@ -410,6 +415,21 @@ class _Reader:
                 raise self.fail(f"`{name}` is not a QMK feature switch", (section, index),
                                 hint="rules.mk names such as OLED_ENABLE or RGB_MATRIX_ENABLE")
         return list(dict.fromkeys(names))
+
+    def read_drivers(self, value: Any) -> dict[str, str]:
+        """`drivers: {OLED_DRIVER: ssd1306}`: the drivers rules.mk picks for QMK features."""
+        drivers: dict[str, str] = {}
+        for key, item in self.mapping(value, ("drivers",), "`drivers`").items():
+            where: DocPath = ("drivers", key)
+            if not DRIVER_RE.match(str(key)):
+                raise self.fail(f"`{key}` is not a QMK driver setting", where, key=True,
+                                hint="rules.mk names such as RGB_MATRIX_DRIVER or OLED_DRIVER")
+            name = self.text(item, where, f"`{key}`")
+            if not DRIVER_NAME_RE.match(name):
+                raise self.fail(f"`{name}` is not a driver name", where,
+                                hint="QMK's name for it, in lower case: ws2812, ssd1306, cirque_pinnacle_i2c")
+            drivers[str(key)] = name
+        return drivers
 
     def read_settings(self, value: Any) -> dict[str, int | bool | str]:
         settings: dict[str, int | bool | str] = {}
@@ -984,6 +1004,12 @@ class _SectionWriter:
         if not self.layout.features_off:
             return ""
         return f"features_off: [{', '.join(self.layout.features_off)}]  # switched off, as the original keymap did\n"
+
+    def s_drivers(self) -> str:
+        if not self.layout.drivers:
+            return ""
+        pairs = ", ".join(f"{key}: {value}" for key, value in self.layout.drivers.items())
+        return f"drivers: {{{pairs}}}  # rules.mk's feature drivers, as the original keymap picked them\n"
 
     def s_settings(self) -> str:
         if not self.layout.settings:

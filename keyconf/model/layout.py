@@ -205,6 +205,9 @@ class Layout:
     # QMK features the build switches off (rules.mk's `X_ENABLE = no`), as the original keymap's
     # rules.mk did: the board's OLED, say, whose callbacks its C code writes for an older QMK.
     features_off: list[str] = field(default_factory=list)
+    # The drivers the build picks for QMK features (rules.mk's `RGB_MATRIX_DRIVER = ws2812`,
+    # `OLED_DRIVER = ssd1306`), as the original keymap's rules.mk did: by name, lower case.
+    drivers: dict[str, str] = field(default_factory=dict)
     custom_keycodes: list[CustomKeycode] = field(default_factory=list)
     c_source: CSource | None = None
     c_files: list[CFile] = field(default_factory=list)

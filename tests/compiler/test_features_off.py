@@ -61,3 +61,38 @@ def test_an_imported_keymaps_rules_mk_switches_off_for_its_layout(tmp_path: Path
     assert imported.layout.features == ["MOUSEKEY_ENABLE"]
     assert imported.layout.features_off == ["OLED_ENABLE", "COMBO_ENABLE"]
     assert any("the layout keeps them switched off (`features_off:`)" in w for w in imported.warnings)
+
+
+def test_drivers_are_read_written_back_and_into_rules_mk() -> None:
+    layout = layouts.layout(features=["RGB_MATRIX_ENABLE"], drivers={"RGB_MATRIX_DRIVER": "ws2812"})
+    text = dumps_layout(layout)
+    assert "drivers: {RGB_MATRIX_DRIVER: ws2812}" in text
+    assert loads_layout(text).layout.drivers == {"RGB_MATRIX_DRIVER": "ws2812"}
+    assert "RGB_MATRIX_DRIVER = ws2812" in generate_sources(layout, layouts.board()).rules_mk
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("{SRC: oled.c}", "`SRC` is not a QMK driver setting"),
+        ("{OLED_DRIVER: 'ssd1306 $(shell x)'}", "is not a driver name"),
+        ("{OLED_DRIVER: SSD1306}", "is not a driver name"),
+    ],
+)
+def test_bad_drivers_are_refused(entry: str, message: str) -> None:
+    text = f"keyboard: testco/ortho\nlayout: LAYOUT_ortho_2x3\ndrivers: {entry}\nlayers:\n  base: [KC_A]\n"
+    with pytest.raises(LayoutFileError) as caught:
+        loads_layout(text)
+    assert message in caught.value.message and caught.value.line == 3
+
+
+def test_an_imported_keymaps_drivers_come_along_in_todays_spelling(tmp_path: Path) -> None:
+    folder = tmp_path / "keyboards" / "crkbd" / "keymaps" / "mine"
+    folder.mkdir(parents=True)
+    keys = ", ".join(["KC_A"] * 42)
+    (folder / "keymap.c").write_text("#include QMK_KEYBOARD_H\nconst uint16_t PROGMEM keymaps[][MATRIX_ROWS]"
+                                     f"[MATRIX_COLS] = {{ [0] = LAYOUT_split_3x6_3({keys}) }};\n")
+    (folder / "rules.mk").write_text("RGB_MATRIX_ENABLE = yes\nRGB_MATRIX_DRIVER = WS2812\nOLED_DRIVER = SSD1306\n"
+                                     "MCU = atmega32u4\n")
+    imported = import_layout(folder / "keymap.c")
+    assert imported.layout.drivers == {"RGB_MATRIX_DRIVER": "ws2812", "OLED_DRIVER": "ssd1306"}
