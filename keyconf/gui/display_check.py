@@ -6,7 +6,6 @@ sentence instead, with what to do."""
 
 from __future__ import annotations
 
-import glob
 import os
 import sys
 
@@ -59,7 +58,10 @@ LIBRARY_DIRS = (
 
 def _has_library(name: str) -> bool:
     """Whether lib`name`.so is installed: a quick look in the usual folders first (start-up
-    time), then ctypes' search (ldconfig), which knows every configured folder."""
+    time), then ctypes' search (ldconfig), which knows every configured folder. (glob is imported
+    here: most starts never get this far, and it is not among what Qt imports itself.)"""
+    import glob
+
     for folder in LIBRARY_DIRS:
         if glob.glob(os.path.join(folder, f"lib{name}.so*")):
             return True
