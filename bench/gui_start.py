@@ -30,7 +30,7 @@ import mostly), at load average 7-10, the whole machine busy:
   i.e. 30-40 ms less CPU to the first paint (-7 to -10 %), measured step by step as: QGradient's
   169 presets (made by fillRect's overloads) ~3 ms, QIcon with its 151 theme icons and the SVG icon
   ~4 ms, the dialect names ~1 ms, PyYAML's import ~15 ms (its reader's character class alone ~6 ms)
-  minus ~1 ms to read planck.yaml's document from <cache>/layouts.json, the registry's spec
+  minus ~1 ms to read planck.yaml's document from <cache>/layouts/, the registry's spec
   versions ~1 ms, one module's source fewer. On a busy machine the bare window's own CPU moves by
   +-10 %, so the ratio moves by 0.1-0.2 between runs: the goal (<= 2x of CPU) is met in the better
   runs only; on the quiet machine of the last session (416 / 202 ms = 2.06x) these 30-40 ms would

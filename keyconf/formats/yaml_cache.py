@@ -5,32 +5,41 @@ Importing PyYAML costs ~15 ms of CPU (most of it compiling its reader's characte
 resolver's patterns), as much as a tenth of the editor's start, though libyaml reads a layout in
 well under a millisecond. The parsed document of a file the editor opened (its plain data, each
 scalar's YAML tag and the span of every node, as `yaml_source.parse_yaml` gives them) is kept
-in `<cache folder>/layouts.json` together with the file's whole text: an entry is used only for
-exactly that text, so an edited file is parsed again, whoever changed it. A damaged or foreign
-cache is ignored and rewritten. Only documents that parsed without error are kept; what the
-layout reader makes of the data (and its errors) is worked out again at every open.
+in `<cache folder>/layouts/`, one file per layout file (so a start reads only the one it opens),
+together with the file's path and whole text: an entry is used only for exactly that text, so an
+edited file is parsed again, whoever changed it. A damaged or foreign entry is ignored and
+rewritten; the most recently written entries are kept. Only documents that parsed without error
+are kept; what the layout reader makes of the data (and its errors) is worked out again at every
+open.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import zlib
 from pathlib import Path
 from typing import Any
 
 from keyconf.formats.yaml_source import DocPath, Scalar, Span, YamlDocument
 
 CACHE_FORMAT = 1
-CACHE_FILE = "layouts.json"
-MAX_LAYOUTS = 8  # the most recently opened files
+CACHE_FOLDER = "layouts"
+MAX_LAYOUTS = 8  # the most recently parsed files
 MAX_TEXT = 256 * 1024  # a bigger file is parsed each time (layouts are a few kB)
 
 _ERRORS = (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError)
 
 
-def cache_file() -> Path:
+def cache_folder() -> Path:
     from keyconf.app_dirs import app_dirs
 
-    return app_dirs().cache / CACHE_FILE
+    return app_dirs().cache / CACHE_FOLDER
+
+
+def entry_file(key: str, folder: Path) -> Path:
+    """Where the entry of `key` is kept (two keys may share a file: the entry names its key)."""
+    return folder / f"{zlib.crc32(key.encode('utf-8', 'surrogateescape')):08x}.json"
 
 
 def _context() -> dict[str, Any]:
@@ -39,41 +48,36 @@ def _context() -> dict[str, Any]:
     return {"format": CACHE_FORMAT, "version": __version__}
 
 
-def cached_document(key: str, text: str, file: Path | None = None) -> YamlDocument | None:
+def cached_document(key: str, text: str, folder: Path | None = None) -> YamlDocument | None:
     """The document kept for `key` (a file's path) when it was parsed from exactly `text`."""
     try:
-        data = json.loads((cache_file() if file is None else file).read_text(encoding="utf-8"))
-        if not isinstance(data, dict) or data.get("context") != _context():
+        entry = json.loads(entry_file(key, cache_folder() if folder is None else folder).read_text(encoding="utf-8"))
+        if not isinstance(entry, dict) or entry.get("context") != _context():
             return None
-        entry = data["layouts"].get(key)
-        if entry is None or entry["text"] != text:
+        if entry["key"] != key or entry["text"] != text:
             return None
         return document_from_data(entry["document"])
     except _ERRORS:
         return None  # a damaged cache costs only a parse
 
 
-def remember_document(key: str, text: str, document: YamlDocument, file: Path | None = None) -> None:
-    """Keep `document`, parsed from `text`, for `key`. Never raises."""
+def remember_document(key: str, text: str, document: YamlDocument, folder: Path | None = None) -> None:
+    """Keep `document`, parsed from `text`, for `key`; forget the oldest entries past
+    MAX_LAYOUTS. Never raises."""
     if len(text) > MAX_TEXT:
         return
-    target = cache_file() if file is None else file
-    try:
-        data = json.loads(target.read_text(encoding="utf-8"))
-        layouts = data["layouts"] if isinstance(data, dict) and data.get("context") == _context() else {}
-        if not isinstance(layouts, dict):
-            layouts = {}
-    except _ERRORS:
-        layouts = {}
-    layouts.pop(key, None)
-    layouts[key] = {"text": text, "document": document_to_data(document)}
-    while len(layouts) > MAX_LAYOUTS:
-        layouts.pop(next(iter(layouts)))
+    folder = cache_folder() if folder is None else folder
+    entry = {"context": _context(), "key": key, "text": text, "document": document_to_data(document)}
     try:
         from keyconf.formats.atomic import write_atomic
 
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, json.dumps({"context": _context(), "layouts": layouts}, separators=(",", ":")))
+        folder.mkdir(parents=True, exist_ok=True)
+        target = entry_file(key, folder)
+        write_atomic(target, json.dumps(entry, separators=(",", ":")))
+        kept = sorted(folder.glob("*.json"), key=lambda f: f.stat().st_mtime_ns, reverse=True)
+        for old in kept[MAX_LAYOUTS:]:
+            if old != target:
+                os.remove(old)
     except (OSError, ValueError):
         pass  # a cache that cannot be written only costs a parse next time
 

@@ -4,6 +4,7 @@ parser gives, without the parser, and only for exactly the text that was parsed.
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from keyconf.formats.yaml_cache import (
     cached_document,
     document_from_data,
     document_to_data,
+    entry_file,
     remember_document,
 )
 from keyconf.formats.yaml_layout import load_layout
@@ -66,7 +68,7 @@ def test_a_document_survives_the_cache(text):
 
 
 def test_only_the_same_text_of_the_same_file_hits(tmp_path):
-    cache = tmp_path / "layouts.json"
+    cache = tmp_path / "layouts"
     document = parse_yaml(TRICKY)
     remember_document("/a/x.yaml", TRICKY, document, cache)
     hit = cached_document("/a/x.yaml", TRICKY, cache)
@@ -74,13 +76,17 @@ def test_only_the_same_text_of_the_same_file_hits(tmp_path):
     assert_same(hit, document)
     assert cached_document("/a/x.yaml", TRICKY.replace("KC_Q", "KC_A"), cache) is None  # the file changed
     assert cached_document("/a/other.yaml", TRICKY, cache) is None
-    assert cached_document("/a/x.yaml", TRICKY, tmp_path / "absent.json") is None
+    assert cached_document("/a/x.yaml", TRICKY, tmp_path / "absent") is None
+    # Another file whose entry lands in the same place is told apart by the entry's own key.
+    entry_file("/a/x.yaml", cache).rename(entry_file("/a/other.yaml", cache))
+    assert cached_document("/a/other.yaml", TRICKY, cache) is None
 
 
 @pytest.mark.parametrize("content", ["", "not json", "[]", '{"context": 1}', '{"context": {"format": 0}}'])
-def test_a_damaged_or_foreign_cache_is_ignored_and_replaced(tmp_path, content):
-    cache = tmp_path / "layouts.json"
-    cache.write_text(content)
+def test_a_damaged_or_foreign_entry_is_ignored_and_replaced(tmp_path, content):
+    cache = tmp_path / "layouts"
+    cache.mkdir()
+    entry_file("/a/x.yaml", cache).write_text(content)
     assert cached_document("/a/x.yaml", TRICKY, cache) is None
     remember_document("/a/x.yaml", TRICKY, parse_yaml(TRICKY), cache)
     assert cached_document("/a/x.yaml", TRICKY, cache) is not None
@@ -97,24 +103,27 @@ def test_a_damaged_or_foreign_cache_is_ignored_and_replaced(tmp_path, content):
     lambda d: d.pop("spans"),
 ])
 def test_a_damaged_entry_is_a_miss(tmp_path, damage):
-    cache = tmp_path / "layouts.json"
+    cache = tmp_path / "layouts"
     remember_document("/a/x.yaml", TRICKY, parse_yaml(TRICKY), cache)
-    stored = json.loads(cache.read_text())
-    damage(stored["layouts"]["/a/x.yaml"]["document"])
-    cache.write_text(json.dumps(stored))
+    file = entry_file("/a/x.yaml", cache)
+    stored = json.loads(file.read_text())
+    damage(stored["document"])
+    file.write_text(json.dumps(stored))
     assert cached_document("/a/x.yaml", TRICKY, cache) is None
 
 
 def test_the_cache_keeps_the_last_few_files(tmp_path):
-    cache = tmp_path / "layouts.json"
+    cache = tmp_path / "layouts"
     for n in range(MAX_LAYOUTS + 2):
         remember_document(f"/a/{n}.yaml", TRICKY, parse_yaml(TRICKY), cache)
-    kept = json.loads(cache.read_text())["layouts"]
-    assert list(kept) == [f"/a/{n}.yaml" for n in range(2, MAX_LAYOUTS + 2)]
+        time.sleep(0.02)  # distinct file times, the order the entries are kept by
+    assert len(list(cache.iterdir())) == MAX_LAYOUTS
+    kept = [n for n in range(MAX_LAYOUTS + 2) if cached_document(f"/a/{n}.yaml", TRICKY, cache) is not None]
+    assert kept == list(range(2, MAX_LAYOUTS + 2))
 
 
 def test_a_remembered_load_reopens_the_file_without_the_parser(tmp_path, monkeypatch):
-    monkeypatch.setattr(yaml_cache, "cache_file", lambda: tmp_path / "cache" / "layouts.json")
+    monkeypatch.setattr(yaml_cache, "cache_folder", lambda: tmp_path / "cache" / "layouts")
     path = tmp_path / "planck.yaml"
     path.write_text((REPO / "layouts" / "planck.yaml").read_text("utf-8"))
     first = load_layout(path, remembered=True)
