@@ -53,7 +53,7 @@ class LayoutFileCommands(QObject):
             self.opened(opened)
             return
         w.set_busy(True, f"Opening {path.name}…")
-        run_file_job(lambda: open_layout_file(path), self.opened, self.open_failed, owner=w)
+        run_file_job(lambda: open_layout_file(path), self.opened, self.open_failed, owner=w.window())
 
     def open_untitled_copy(self, path: str | Path) -> None:
         w = self.window
@@ -74,7 +74,7 @@ class LayoutFileCommands(QObject):
             )
 
         w.set_busy(True, f"Opening {path.name}…")
-        run_file_job(work, done, self.open_failed, owner=w)
+        run_file_job(work, done, self.open_failed, owner=w.window())
 
     def opened(self, opened: OpenedLayout) -> None:
         w = self.window
@@ -193,7 +193,7 @@ class LayoutFileCommands(QObject):
                 return False
             return True
         w.set_busy(True, f"Saving {path.name}…")
-        run_file_job(work, done, failed, owner=w)
+        run_file_job(work, done, failed, owner=w.window())
         return True
 
     def maybe_save(self) -> bool:
