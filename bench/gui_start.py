@@ -27,6 +27,8 @@ import mostly), at load average 7-10, the whole machine busy:
   the two codes alternated run by run (the same load for both; bare window between them):
     first paint, CPU, 21 runs      465 ms = 2.36x (min 2.20x)     433 ms = 2.20x (min 1.97x)  bare 197 ms
     screenshot, CPU, 15 runs       571 ms = 2.16x (min 2.21x)     565 ms = 2.13x (min 1.99x)  bare 265 ms
+    again with 6aa8153 (glob no longer imported; the parsed layouts one file each), load 7:
+    first paint, CPU, 21 runs      394 ms = 2.27x (min 2.29x)     365 ms = 2.10x (min 2.07x)  bare 173 ms
   i.e. 30-40 ms less CPU to the first paint (-7 to -10 %), measured step by step as: QGradient's
   169 presets (made by fillRect's overloads) ~3 ms, QIcon with its 151 theme icons and the SVG icon
   ~4 ms, the dialect names ~1 ms, PyYAML's import ~15 ms (its reader's character class alone ~6 ms)
