@@ -50,6 +50,14 @@ def _unknown(key: str, ref: SourceRef) -> SourceProblem:
     )
 
 
+# config.h options QMK removed and now stops a build on (quantum/action_tapping.c), left out of
+# an imported keymap's own config.h: mod-taps behave so by default since QMK 0.20.
+REFUSED_OPTIONS = {
+    "IGNORE_MOD_TAP_INTERRUPT": "QMK's default behaviour since 0.20; QMK now refuses the option",
+    "IGNORE_MOD_TAP_INTERRUPT_PER_KEY": "removed from QMK (0.20), which now refuses it",
+}
+
+
 def generate_config_h(defines: Mapping[str, str | None], header: str, includes: Sequence[str] = (),
                       undefine: Sequence[str] = ()) -> str:
     """config.h text: `header` as comment lines, the layout's config headers (`c_files: config`,
@@ -64,6 +72,8 @@ def generate_config_h(defines: Mapping[str, str | None], header: str, includes: 
         lines += ["// defines replaces what QMK defined before it."]
         lines += [f"#undef {name}" for name in undefine]
         lines += [f'#include "{path}"' for path in includes]
+        # Options today's QMK refuses with an #error, whose behaviour it now has by default.
+        lines += [f"#undef {name}  // {why}" for name, why in REFUSED_OPTIONS.items()]
     for name, value in defines.items():
         lines.append("")
         lines.append(f"#undef {name}")

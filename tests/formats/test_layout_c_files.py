@@ -174,5 +174,7 @@ def test_a_config_header_is_included_by_the_builds_config_h(tmp_path: Path) -> N
     # What the keymap's config.h defines replaces QMK's definition from the board's info.json
     # (RGB_MATRIX_MAXIMUM_BRIGHTNESS: a second definition is an error in QMK's -Werror build).
     assert config_h.index("#undef COMBOS") < config_h.index('#include "keymap_config.h"')
+    # An option today's QMK stops the build on (its behaviour is now the default) is left out.
+    assert config_h.index('#include "keymap_config.h"') < config_h.index("#undef IGNORE_MOD_TAP_INTERRUPT ")
     with pytest.raises(LayoutFileError, match="is not a header"):
         loads_layout(LAYOUT.split("c_files:")[0] + "c_files: {config: [settings.c]}\n")
