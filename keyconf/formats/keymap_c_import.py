@@ -535,8 +535,8 @@ class _Reader:
                 f"{'is a keyboard keycode' if len(known) == 1 else 'are keyboard keycodes'} of "
                 f"{' and '.join(declared_in)} "
                 "(QK_KB_n): kept on their keys with that header, which keyconf's keymap.c includes as the original "
-                "did (its folder must be on the build's VPATH, as the original's rules.mk put it); VIA, Vial and "
-                "keymap.json carry their values"
+                "did (keyconf's build puts its folder on make's VPATH, as the original's rules.mk did); VIA, Vial "
+                "and keymap.json carry their values"
             )
         shown_names = [name for name in unseen if name not in known]
         read_names = self.headers.names if self.headers is not None else {}
