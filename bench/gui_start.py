@@ -37,6 +37,9 @@ import mostly), at load average 7-10, the whole machine busy:
   +-10 %, so the ratio moves by 0.1-0.2 between runs: the goal (<= 2x of CPU) is met in the better
   runs only; on the quiet machine of the last session (416 / 202 ms = 2.06x) these 30-40 ms would
   give ~1.85-1.9x, not measured quiet here. Screenshots are byte-identical before and after.
+  Quiet machine at the end of the session (load 0.4, main 2cad3e5, --runs 15): first paint CPU
+  379 / 181 ms = 2.09x (wall 368 / 176 ms, pairs 2.10x), screenshot process CPU 447 / 224 ms = 1.99x
+  (pairs 2.02x); layer switch warm p95 0.69 ms, cold median 8.6 ms. The first paint stays just above 2x.
 Before (sessions before this one):
   ea848f6 -> e7cc4ef, --runs 15, twice, load 3 then 5: first paint CPU 2.36x, 2.32x -> 2.22x, 2.25x;
   screenshot CPU 2.47x, 2.33x -> 2.05x, 2.04x. Again with 28fa256 (load 3-4), ea848f6 / 28fa256 /
