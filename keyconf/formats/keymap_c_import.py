@@ -64,6 +64,7 @@ from keyconf.model.layout import (
 MAX_KEYMAP_C_CHARS = 256 * 1024
 # Calls whose first argument names a layer (or, for TD, a tap dance) rather than a keycode.
 _LAYER_ARGUMENT = frozenset({"MO", "TG", "TO", "DF", "OSL", "TT", "PDF", "LT", "LM", "TD"})
+_UNICODE_MAP_CALLS = frozenset({"UM", "UP", "XP"})  # their arguments are indices of unicode_map[]
 # Layer keys whose value keeps the layer number in its low bits (QK_TO, QK_MOMENTARY, ...: 0x52X0).
 _LAYER_KEYS = frozenset({"MO", "TG", "TO", "DF", "OSL", "TT", "PDF"})
 # Calls taking QMK's 5-bit MOD_ modifiers, and which argument holds them.
@@ -1150,8 +1151,11 @@ class _Reader:
             elif (not names_a_layer and t.text in self.enum_values and REGISTRY.get(t.text) is None
                   and not (i + 1 < len(tokens) and tokens[i + 1].is_("("))):  # `LT(` calls LT() even with an enum LT
                 # An enum constant where a keycode goes (`LT(FN, BASE)`, BASE = 0 of the layer
-                # enum) is its number, as C reads it: here KC_NO.
-                renamed.append(Token("number", f"0x{self.enum_values[t.text] & 0xFFFF:04X}", t.line, t.column))
+                # enum) is its number, as C reads it: here KC_NO. A Unicode map index (`UM(UNI_AE)`)
+                # is written as the index it is.
+                value = self.enum_values[t.text]
+                index = _enclosing_call(tokens, i) in _UNICODE_MAP_CALLS
+                renamed.append(Token("number", str(value) if index else f"0x{value & 0xFFFF:04X}", t.line, t.column))
             elif names_a_layer and tokens[i - 2].text != "TD" and t.text in self.custom_values:
                 # `MO(FN)` with FN a custom keycode, not the layer _FN: QMK keeps the low bits of its
                 # value as the layer (FN = SAFE_RANGE + 4 is layer 4), so that layer it is.
@@ -1667,6 +1671,19 @@ def _without_integer_casts(tokens: list[Token]) -> list[Token]:
         out.append(tokens[i])
         i += 1
     return out
+
+
+def _enclosing_call(tokens: list[Token], index: int) -> str | None:
+    """The name of the call whose arguments hold `tokens[index]` (`UP` for B in `UP(A, B)`)."""
+    depth = 0
+    for i in range(index - 1, 0, -1):
+        if tokens[i].is_(")"):
+            depth += 1
+        elif tokens[i].is_("("):
+            if depth == 0:
+                return tokens[i - 1].text if tokens[i - 1].kind == "ident" else None
+            depth -= 1
+    return None
 
 
 def _mod_constant_value(name: str) -> int | None:

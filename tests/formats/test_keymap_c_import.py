@@ -644,6 +644,7 @@ enum unicode_names {{ RU_A_L, RU_A_U }};
 const uint32_t PROGMEM unicode_map[] = {{ [RU_A_L] = 0x0430, [RU_A_U] = 0x0410 }};
 const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {{ [0] = LAYOUT({keys}) }};"""
     layout = import_text(text, "keymap.c", keyboard=keyboard, format="keymap.c").layout
+    assert layout.layers[0].keys[:2] == ["UP(0, 1)", "UM(0)"]  # indices, as written in the layout
     files = keymap_c_sources(layout, keyboard)
     assert "UP(0, 1)," in files["keymap.c"] and "UM(0)," in files["keymap.c"]
     assert "unicode_map[]" in files["keymap.c"] and "UNICODEMAP_ENABLE = yes" in files["rules.mk"]
