@@ -30,6 +30,7 @@ from keyconf.model.keycodes.types import (
     OP_UNICODE,
     OP_UNICODE_MAP,
     OP_UNICODE_PAIR,
+    REPORT_FEATURE_BY_GROUP,
     KeycodeDef,
 )
 
@@ -49,7 +50,6 @@ _FEATURE_BY_SPEC_PREFIX = (
     ("QK_LOCK", "KEY_LOCK_ENABLE"),
     ("QK_TRI_LAYER", "TRI_LAYER_ENABLE"),
 )
-_FEATURE_BY_GROUP = {"mouse": "MOUSEKEY_ENABLE", "media": "EXTRAKEY_ENABLE", "system": "EXTRAKEY_ENABLE"}
 
 
 _STAND_IN = Keycode(OP_KEYCODE, name="KC_A")  # a basic tap, standing in for a wide one
@@ -143,7 +143,7 @@ class KeycodeC:
         for prefix, feature in _FEATURE_BY_SPEC_PREFIX:
             if spec_name.startswith(prefix):
                 self.features.add(feature)
-        group_feature = _FEATURE_BY_GROUP.get(definition.group)
+        group_feature = REPORT_FEATURE_BY_GROUP.get(definition.group)
         if group_feature:
             self.features.add(group_feature)
 

@@ -20,6 +20,7 @@ from keyconf.formats.c_source_file import QMK_ROOT_FOLDERS, c_file_path_problem,
 from keyconf.formats.qmk_build_files import parse_config_h
 from keyconf.model.keyboard import Keyboard, LayoutMacro
 from keyconf.model.keycodes.keyboard_keycodes import shared_header_path
+from keyconf.model.keycodes.types import REPORT_FEATURE_BY_GROUP
 from keyconf.model.layout import Layout
 
 
@@ -46,6 +47,9 @@ class GeneratedSources:
     def files(self) -> dict[str, str]:
         """Every file of the keymap folder, by its path there."""
         return {"keymap.c": self.keymap_c, "rules.mk": self.rules_mk, "config.h": self.config_h, **self.c_files}
+
+
+REPORT_FEATURES = frozenset(REPORT_FEATURE_BY_GROUP.values())  # keys build without them
 
 
 def resolve_macro(layout: Layout, keyboard: Keyboard) -> tuple[str, LayoutMacro]:
@@ -115,7 +119,11 @@ def generate_sources(
         if not re.fullmatch(r"[A-Z][A-Z0-9_]*_ENABLE", feature):
             problems.append(SourceProblem(f"`{feature}` is not a QMK feature switch",
                                           SourceRef.of("features_off", index)))
-        elif feature not in features:  # one the layout needs stays on (media keys need EXTRAKEY_ENABLE)
+        elif feature not in features or feature in REPORT_FEATURES:
+            # As the original keymap had it; a feature the layout's tables need stays on (its tap
+            # dances would not compile). Mouse and media keys build without theirs and send
+            # nothing, as they did in the original firmware (validation says so).
+            features.discard(feature)
             switched_off.append(feature)
     if options.lto:
         features.add("LTO_ENABLE")

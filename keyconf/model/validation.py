@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from keyconf.model import keycodes as kc
 from keyconf.model.keyboard import Keyboard, LayoutMacro
 from keyconf.model.keycodes.languages import language_title
+from keyconf.model.keycodes.types import OP_KEYCODE, REPORT_FEATURE_BY_GROUP
 from keyconf.model.layout import Layout, keycode_context, keycode_fields
 from keyconf.model.problems import Location, Problem, error, warning
 
@@ -43,6 +44,12 @@ def validate(layout: Layout, keyboard: Keyboard | None = None) -> list[Problem]:
     return problems
 
 
+def _fixed_names(keycode: kc.Keycode) -> list[str]:
+    """The fixed keycodes a keycode expression sends (KC_MPLY in `LSFT(KC_MPLY)`)."""
+    names = [keycode.name] if keycode.op == OP_KEYCODE and keycode.name else []
+    return names + (_fixed_names(keycode.inner) if keycode.inner is not None else [])
+
+
 _ALIAS_NAME = re.compile(r"\b[A-Z][A-Z0-9]{1,3}_[A-Z0-9_]+\b(?!\s*\()")  # not a function (LCTL_T(…))
 
 
@@ -63,6 +70,7 @@ class _Checker:
         yield from self.check_macros()
         yield from self.check_custom_keycodes()
         yield from self.check_definitions()
+        yield from self.check_switched_off_reports()
         yield from self.check_layer_flow()
 
     # -- structure
@@ -304,6 +312,24 @@ class _Checker:
                               ("custom_keycodes", index),
                               "add `c_source: mine.c` with a process_record_user that handles it",
                               code="custom-keycode-without-c")
+
+    def check_switched_off_reports(self) -> Iterator[Problem]:
+        """Mouse and media keys of a layout that switches their feature off (`features_off:`, as
+        the keymap it came from did) build, but send nothing: said once per keycode."""
+        off = set(self.layout.features_off)
+        if not off:
+            return
+        said: set[str] = set()
+        for location, keycode in self.parsed.items():
+            for name in _fixed_names(keycode):
+                definition = self.registry.get(name)
+                feature = REPORT_FEATURE_BY_GROUP.get(definition.group) if definition is not None else None
+                if feature in off and name not in said:
+                    said.add(name)
+                    yield warning(f"`{name}` sends nothing: the layout switches {feature} off (`features_off:`), "
+                                  "as the keymap it came from did", location,
+                                  f"remove {feature} from `features_off:` for the key to work",
+                                  code="feature-switched-off")
 
     def check_definitions(self) -> Iterator[Problem]:
         macro_count = len(self.layout.macros)

@@ -4,6 +4,7 @@ its OLED code switched off, builds as the original did."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from keyconf.compiler.sources import generate_sources
 from keyconf.formats.interchange import import_layout
 from keyconf.formats.yaml_layout import LayoutFileError, dumps_layout, loads_layout
 from keyconf.model.layout import TapDance
+from keyconf.model.validation import validate
 from tests.compiler import layouts
 
 
@@ -40,14 +42,28 @@ def test_bad_entries_are_refused(sections: str, message: str) -> None:
 
 
 def test_a_feature_the_layout_needs_stays_on() -> None:
-    """A keymap's rules.mk said EXTRAKEY_ENABLE = no, yet its keys send media keys: keyconf's build
-    keeps what the layout's own keys and tables need (its tap dances would not compile without it)."""
+    """A keymap's rules.mk said TAP_DANCE_ENABLE = no, yet the layout has tap dances: keyconf's build
+    keeps what the layout's own tables need (its tap dances would not compile without it)."""
     layout = layouts.layout(tap_dances=[TapDance("esc", tap="KC_ESC", double_tap="KC_CAPS")],
                             features_off=["TAP_DANCE_ENABLE", "OLED_ENABLE"])
     layout.layers[0].keys[0] = "TD(esc)"
     rules = generate_sources(layout, layouts.board()).rules_mk
     assert "TAP_DANCE_ENABLE = yes" in rules and "TAP_DANCE_ENABLE = no" not in rules
     assert "OLED_ENABLE = no" in rules
+
+
+def test_media_keys_stay_dead_as_the_original_keymap_had_them() -> None:
+    """A Lily58 keymap switched EXTRAKEY_ENABLE off to fit its flash, with three media keys that then
+    sent nothing: the build keeps it off (the keys compile either way), and validation says so once
+    per keycode."""
+    layout = layouts.layout(features_off=["EXTRAKEY_ENABLE"])
+    layout.layers[0].keys[:3] = ["KC_MPLY", "LSFT(KC_MPLY)", "KC_MS_U"]
+    rules = generate_sources(layout, layouts.board()).rules_mk
+    assert "EXTRAKEY_ENABLE" in rules and "EXTRAKEY_ENABLE = yes" not in rules
+    assert re.search(r"EXTRAKEY_ENABLE\s*= no", rules) and re.search(r"MOUSEKEY_ENABLE\s*= yes", rules)
+    warnings = [p for p in validate(layout, layouts.board()) if p.code == "feature-switched-off"]
+    assert len(warnings) == 1 and "`KC_MPLY` sends nothing" in warnings[0].message
+    assert not any(p.is_error for p in validate(layout, layouts.board()))
 
 
 def test_an_imported_keymaps_rules_mk_switches_off_for_its_layout(tmp_path: Path) -> None:

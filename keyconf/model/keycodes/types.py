@@ -46,6 +46,11 @@ class KeycodeDef:
         return (self.name, *self.aliases)
 
 
+# The QMK feature that sends the reports of a group of keycodes (mouse keys, media and system
+# keys). Without it such a key still builds, but sends nothing: a keymap may switch it off so.
+REPORT_FEATURE_BY_GROUP = {"mouse": "MOUSEKEY_ENABLE", "media": "EXTRAKEY_ENABLE", "system": "EXTRAKEY_ENABLE"}
+
+
 # Expression kinds a Keycode can be.
 OP_KEYCODE = "KC"  # a fixed keycode (name)
 OP_MODS = "MODS"  # modifiers held with a basic keycode: LCTL(kc), C(S(kc)), HYPR(kc) ...
