@@ -61,13 +61,6 @@ def _basic_definition(value: int) -> KeycodeDef | None:
     return REGISTRY.by_value(value)
 
 
-def _keycode_names(keycode: Keycode) -> list[str]:
-    names = [keycode.name] if keycode.op == OP_KEYCODE and keycode.name else []
-    if keycode.inner is not None:
-        names += _keycode_names(keycode.inner)
-    return names
-
-
 @dataclass(frozen=True)
 class TapDanceAction:
     """C statements for one tap-dance gesture: `press` when it is decided, `release` on reset."""
@@ -125,7 +118,7 @@ class KeycodeC:
             raise SourceProblem(
                 error.message, ref, "update the QMK tree (`git pull` in qmk_firmware) or use another keycode"
             ) from error
-        for name in _keycode_names(keycode):
+        for name in keycode.fixed_names():
             definition = REGISTRY.get(name)
             if definition is not None:
                 self._note_feature(definition)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from keyconf.model import keycodes as kc
 from keyconf.model.keyboard import Keyboard, LayoutMacro
 from keyconf.model.keycodes.languages import language_title
-from keyconf.model.keycodes.types import OP_KEYCODE, REPORT_FEATURE_BY_GROUP
+from keyconf.model.keycodes.types import REPORT_FEATURE_BY_GROUP
 from keyconf.model.layout import Layout, keycode_context, keycode_fields
 from keyconf.model.problems import Location, Problem, error, warning
 
@@ -42,12 +42,6 @@ def validate(layout: Layout, keyboard: Keyboard | None = None) -> list[Problem]:
     problems = list(checker.run())
     problems.sort(key=lambda p: (not p.is_error))
     return problems
-
-
-def _fixed_names(keycode: kc.Keycode) -> list[str]:
-    """The fixed keycodes a keycode expression sends (KC_MPLY in `LSFT(KC_MPLY)`)."""
-    names = [keycode.name] if keycode.op == OP_KEYCODE and keycode.name else []
-    return names + (_fixed_names(keycode.inner) if keycode.inner is not None else [])
 
 
 _ALIAS_NAME = re.compile(r"\b[A-Z][A-Z0-9]{1,3}_[A-Z0-9_]+\b(?!\s*\()")  # not a function (LCTL_T(…))
@@ -321,7 +315,7 @@ class _Checker:
             return
         said: set[str] = set()
         for location, keycode in self.parsed.items():
-            for name in _fixed_names(keycode):
+            for name in keycode.fixed_names():
                 definition = self.registry.get(name)
                 feature = REPORT_FEATURE_BY_GROUP.get(definition.group) if definition is not None else None
                 if feature in off and name not in said:

@@ -99,6 +99,11 @@ class Keycode:
             refs += self.inner.layer_refs()
         return refs
 
+    def fixed_names(self) -> list[str]:
+        """The fixed keycodes this keycode sends, outermost first (KC_MPLY in `LSFT(KC_MPLY)`)."""
+        names = [self.name] if self.op == OP_KEYCODE and self.name else []
+        return names + (self.inner.fixed_names() if self.inner is not None else [])
+
     def tap_dance_refs(self) -> list[int | str]:
         """The tap dances this keycode names (indices or names)."""
         if self.op == OP_TAP_DANCE and self.number is not None:
