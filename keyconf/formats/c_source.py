@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from keyconf.formats.format_error import FormatError
 
@@ -28,8 +29,10 @@ MAX_NESTING = 200  # brackets inside brackets; QMK keymaps nest ~10 deep
 MAX_EXPANDED_TOKENS = 200_000  # what macro expansion may produce; a large keymap.c expands to ~30,000
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """A NamedTuple, not a frozen dataclass: a large keymap.c is ~100,000 tokens, and a frozen
+    dataclass's __init__ made half the tokenizer's time."""
+
     kind: str  # "ident", "number", "string", "char", "punct", "directive"
     text: str
     line: int

@@ -32,10 +32,12 @@ def carry_c(
     generated_names: dict[str, str],
     dropped_includes: frozenset[str] = frozenset(),
     user_includes: frozenset[str] = frozenset(),
+    tokens: list[Token] | None = None,
 ) -> CarriedC:
     """`text` without the `consumed` statements and `#define`s, with aliases for renamed names.
     `dropped_includes` are quoted headers the layout now includes itself (its custom keycodes
-    name them), so the C does not include them a second time."""
+    name them), so the C does not include them a second time. `tokens` are `text`'s, when the
+    reader has them: a large file is not tokenized once more (positions differ only with CRLF)."""
     source = text.replace("\r\n", "\n")
     starts = [0] + [m.end() for m in re.finditer("\n", source)]
     spans: list[tuple[int, int]] = []
@@ -44,7 +46,7 @@ def carry_c(
         if span is not None:
             spans.append(span)
     try:
-        raw = tokenize(source, path)
+        raw = tokens if tokens is not None and source == text else tokenize(source, path)
     except FormatError:
         return CarriedC(None, ["the file's C could not be carried over: it does not tokenize"])
     for token in raw:

@@ -690,6 +690,7 @@ class _Reader:
             user_includes=frozenset(
                 h for h in (self._header_name(d.text) for d in self.includes) if h and not _is_qmk_header(h)
             ),
+            tokens=self.raw_tokens,
         )
 
     # -- declarations ------------------------------------------------------------------------
