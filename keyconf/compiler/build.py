@@ -432,7 +432,8 @@ def _built_qmk_version(workspace: Workspace) -> str | None:
 def _size_problem(plan: BuildPlan, workspace: Workspace, overflow: SizeOverflow) -> Problem:
     """The build did not fit: by how much, which features of it take the room, what to turn off."""
     compiler = compilers_for_processor(plan.board.processor)[0]
-    costs = feature_costs(flash_symbols(workspace.build_dir / f"{workspace.target}.elf", compiler))
+    elf = workspace.build_dir / f"{workspace.target}.elf"
+    costs = feature_costs(flash_symbols(elf, compiler), plan.sources.switched_off)
     lto = True if "LTO_ENABLE" in plan.sources.features else plan.tree.uses_lto(plan.board.folder)
     layout_features = set(plan.sources.features) - {"VIA_ENABLE"}
     return error(

@@ -27,7 +27,7 @@ FEATURE_SYMBOLS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
     for feature, label, pattern in (
         ("VIA_ENABLE", "VIA and the dynamic keymap", r"^(via_|dynamic_keymap_|raw_hid_|eeconfig_\w*via|vial_)"),
         ("RGB_MATRIX_ENABLE", "RGB matrix", r"^(rgb_matrix|g_led_config|led_matrix|rgb_effect)"),
-        ("RGBLIGHT_ENABLE", "RGB underglow (rgblight)", r"^(rgblight|RGBLED_|ws2812|sethsv|setrgb)"),
+        ("RGBLIGHT_ENABLE", "RGB underglow (rgblight)", r"^(rgblight|RGBLED_|sethsv|setrgb)"),
         ("OLED_ENABLE", "OLED display", r"^(oled_|font$|ssd1306|render_)"),
         ("TAP_DANCE_ENABLE", "tap dances", r"tap_dance"),
         ("COMBO_ENABLE", "combos", r"combo"),
@@ -44,6 +44,11 @@ FEATURE_SYMBOLS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
         ("DYNAMIC_MACRO_ENABLE", "dynamic macros", r"dynamic_macro"),
         ("SEND_STRING", "macros (send_string)", r"^(send_string|send_char|ascii_to_keycode)"),
     )
+)
+# Drivers more than one feature uses (the WS2812 LEDs light underglow and per-key lighting alike):
+# they count toward the first of their features whose own code the program holds.
+SHARED_SYMBOLS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (re.compile(r"^ws2812"), ("RGB_MATRIX_ENABLE", "RGBLIGHT_ENABLE")),
 )
 # Features a keymap commonly does without, and what turning each off costs the user.
 OPTIONAL_FEATURES = {
@@ -114,18 +119,32 @@ def parse_nm(output: str) -> list[tuple[str, int]]:
     return symbols
 
 
-def feature_costs(symbols: Sequence[tuple[str, int]]) -> list[FeatureCost]:
+def feature_costs(symbols: Sequence[tuple[str, int]], switched_off: Iterable[str] = ()) -> list[FeatureCost]:
     """Flash per feature, largest first; the rest of QMK and the board last. With link-time
-    optimisation much code is folded into its callers, so these are lower bounds."""
+    optimisation much code is folded into its callers, so these are lower bounds. A feature the
+    build switches off (`switched_off`) has no code there: what is named like it (debug stubs that
+    stay without the console) is the rest."""
+    off = set(switched_off)
     totals: dict[str, int] = {}
+    shared: list[tuple[tuple[str, ...], int]] = []
     rest = 0
     for name, size in symbols:
+        users = next((features for pattern, features in SHARED_SYMBOLS if pattern.search(name)), None)
+        if users is not None:
+            shared.append((users, size))
+            continue
         for feature, _label, pattern in FEATURE_SYMBOLS:
-            if pattern.search(name):
+            if feature not in off and pattern.search(name):
                 totals[feature] = totals.get(feature, 0) + size
                 break
         else:
             rest += size
+    for users, size in shared:
+        owner = next((feature for feature in users if totals.get(feature) and feature not in off), None)
+        if owner is None:
+            rest += size
+        else:
+            totals[owner] += size
     labels = {feature: label for feature, label, _ in FEATURE_SYMBOLS}
     costs = [FeatureCost(f, labels[f], size) for f, size in totals.items() if size]
     costs.sort(key=lambda cost: -cost.size)

@@ -39,6 +39,7 @@ class GeneratedSources:
     config_h: str
     line_map: LineMap  # keymap.c line -> layout refs
     features: frozenset[str] = field(default_factory=frozenset)
+    switched_off: frozenset[str] = field(default_factory=frozenset)  # rules.mk's `X = no` (features_off)
     macro_name: str = ""
     rows: list[list[int]] = field(default_factory=list)  # physical rows of the layout macro's keys
     # The layout's more C files (`c_files:`), by their path in the keymap folder.
@@ -167,6 +168,7 @@ def generate_sources(
                                     for name in parse_config_h(f.text)]),
         line_map=keymap.line_map,
         features=frozenset(features),
+        switched_off=frozenset(switched_off),
         macro_name=macro_name,
         rows=keymap.rows,
         c_files=c_files,

@@ -85,3 +85,25 @@ def test_whether_a_board_uses_lto() -> None:
     assert board_uses_lto({}, ["# x\nLTO_ENABLE = yes\n"]) is True
     assert board_uses_lto({}, ["LTO_ENABLE = no"]) is False
     assert board_uses_lto({}, ["VIA_ENABLE = yes"]) is None
+
+
+def test_a_switched_off_feature_is_neither_measured_nor_offered() -> None:
+    # What nm lists of a real Corne keymap's build (saidout's, 138 bytes over) with per-key lighting
+    # on and underglow and the console switched off by its rules.mk: the WS2812 driver serves the
+    # RGB matrix, and the debug stubs stay without the console.
+    symbols = [("rgb_matrix_task", 900), ("rgb_matrix_sethsv_eeprom_helper", 38), ("ws2812_flush", 74),
+               ("ws2812_set_color", 24), ("debug_waiting_buffer.lto_priv.107", 20), ("sendchar", 4),
+               ("oled_task", 1500), ("matrix_scan", 300)]  # fmt: skip
+    off = {"RGBLIGHT_ENABLE", "CONSOLE_ENABLE"}
+    costs = {cost.feature: cost.size for cost in feature_costs(symbols, off)}
+    assert costs == {"RGB_MATRIX_ENABLE": 900 + 38 + 74 + 24, "OLED_ENABLE": 1500, "": 300 + 20 + 4}
+    hint = size_hint(SizeOverflow(138, 28810, 28672), feature_costs(symbols, off), lto=True)
+    assert "RGBLIGHT_ENABLE" not in hint and "CONSOLE_ENABLE" not in hint and "underglow" not in hint
+    assert "OLED_ENABLE = no (the OLED, 1500 bytes)" in hint
+
+
+def test_the_led_driver_counts_toward_underglow_when_only_underglow_is_built() -> None:
+    symbols = [("rgblight_set", 300), ("ws2812_flush", 74), ("matrix_scan", 300)]
+    costs = {cost.feature: cost.size for cost in feature_costs(symbols)}
+    assert costs == {"RGBLIGHT_ENABLE": 374, "": 300}
+    assert {cost.feature for cost in feature_costs([("ws2812_flush", 74)])} == {""}
