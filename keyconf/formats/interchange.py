@@ -718,15 +718,29 @@ def _match_keyboard(
             hint=f"{keyboard.name} has {theirs or 'no layouts'}; check --keyboard, or pass --layout to read "
             "the keys in one of its macros",
         )
-    if current != layout.layout_macro:
+    count = keyboard.layouts[current].key_count
+    sizes = {len(layer.keys) for layer in layout.layers}
+    fits = [name for name, macro in keyboard.layouts.items() if macro.key_count == keys]
+    unseen = any(custom.external for custom in layout.custom_keycodes)
+    if count != keys and sizes == {keys} and len(fits) == 1 and requested is None and not unseen:
+        # The user's copy of the board defines the macro with other keys (`"LAYOUT":
+        # "LAYOUT_split_3x5_3"` in their info.json): the board's one macro of that size holds them.
+        # Not when keys are names of an unseen header: those may stand for several keys each.
+        called = "" if current == layout.layout_macro else f" ({current})"
+        warnings.append(f"{keyboard.name} {layout.layout_macro}{called} has {count} keys, but the file's layers "
+                        f"hold {keys}: read as {fits[0]}, its layout of {keys} keys (--layout chooses another)")
+        layout.layout_macro = current = fits[0]
+        count = keys
+    elif current != layout.layout_macro:
         warnings.append(f"layout {layout.layout_macro} is now called {current}")
         layout.layout_macro = current
-    count = keyboard.layouts[current].key_count
     for layer in layout.layers:
         if len(layer.keys) != count:
+            near = ", ".join(f"{name} ({keyboard.layouts[name].key_count} keys)" for name in fits)
             raise KeyboardMismatch(
                 f"layer {layer.name} has {len(layer.keys)} keys, but {keyboard.name} {current} has {count}",
-                hint="check the keyboard and the layout macro (--keyboard, --layout)",
+                hint=f"check the keyboard and the layout macro (--keyboard, --layout{' ' + fits[0] if fits else ''})"
+                + (f"; {keyboard.name} has {near}" if near else ""),
             )
 
 

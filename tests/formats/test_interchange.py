@@ -205,3 +205,25 @@ def test_a_keyboard_the_catalogue_lacks_is_named_with_the_closest_it_has() -> No
     imported = import_text(text, "keymap.json", finder=RenamedBoards(), format=KEYMAP_JSON)
     assert imported.warnings == ["splitkb/kyrias is a folder of 1 keyboard, none with LAYOUT of 36 keys: pass "
                                  "--keyboard with the one the file is for (splitkb/kyria/rev3)"]
+
+
+def test_a_known_macro_of_another_size_is_read_with_the_boards_one_macro_of_the_files_size() -> None:
+    # A user's copy of crkbd whose info.json aliases LAYOUT to LAYOUT_split_3x5_3: 36 keys per layer.
+    from keyconf.catalogue.resolve import CatalogueKeyboards
+    from keyconf.formats.interchange import KeyboardMismatch
+
+    crkbd = CatalogueKeyboards().by_name("crkbd/rev1")
+    assert crkbd is not None and crkbd.layouts["LAYOUT_split_3x5_3"].key_count == 36
+
+    def keymap_c(keys: int) -> str:
+        return ("#include QMK_KEYBOARD_H\nconst uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {\n"
+                f"    [0] = LAYOUT({', '.join(['KC_A'] * keys)}),\n"
+                f"    [1] = LAYOUT({', '.join(['KC_B'] * keys)}),\n}};\n")
+
+    imported = import_text(keymap_c(36), "keymap.c", keyboard=crkbd, format="keymap.c")
+    assert imported.layout.layout_macro == "LAYOUT_split_3x5_3"
+    assert imported.warnings == ["crkbd/rev1 LAYOUT (LAYOUT_split_3x6_3) has 42 keys, but the file's layers hold 36: "
+                                 "read as LAYOUT_split_3x5_3, its layout of 36 keys (--layout chooses another)"]
+    with pytest.raises(KeyboardMismatch, match="layer layer0 has 40 keys") as caught:
+        import_text(keymap_c(40), "keymap.c", keyboard=crkbd, format="keymap.c")
+    assert caught.value.hint is not None and "--layout" in caught.value.hint
