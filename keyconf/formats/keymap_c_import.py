@@ -246,6 +246,12 @@ class _Reader:
         )
         # The headers' enum members number what this file names with them (`[TD_MEDIA] = ...`).
         self.enum_values: dict[str, int] = dict(self.headers.enums) if self.headers is not None else {}
+        # Keycode ranges a header's enum counts from SAFE_RANGE (`CKR_SAFE_RANGE = CKR_RLC + 10`).
+        first = REGISTRY.get("QK_USER_0")
+        assert first is not None
+        self.header_ranges: dict[str, int] = (
+            self.headers.range_members(dict.fromkeys(_USER_RANGE, first.value)) if self.headers is not None else {}
+        )
         self.custom_keycode_names: set[str] = set()
         self.customs: list[CustomKeycode] = []
         self._custom_absolute: list[int] = []  # each custom keycode's value (-1: its header's)
@@ -758,6 +764,8 @@ class _Reader:
             definition = REGISTRY.get(name)
             if name in _USER_RANGE:
                 values[name] = first.value
+            elif name in self.header_ranges:
+                values[name] = self.header_ranges[name]
             elif name.endswith(_OLD_RANGE_SUFFIX):
                 values[name] = first.value
                 self.warnings.append(
@@ -773,6 +781,7 @@ class _Reader:
             else:
                 return None
         if not any(n in _USER_RANGE or n.endswith(_OLD_RANGE_SUFFIX) or n in self.custom_values
+                   or n in self.header_ranges
                    or (REGISTRY.get(n) is not None and REGISTRY.get(n).group in ("user", "kb"))  # type: ignore[union-attr]
                    for n in names):
             return None  # plain numbers: not a keycode range

@@ -170,6 +170,10 @@ class UserHeaders:
                 return self._read(name, file)
         return None
 
+    def range_members(self, starts: dict[str, int]) -> dict[str, int]:
+        """The read headers' enum members numbered from a keycode range, by their value."""
+        return range_enums(list(self._cache.values()), starts)
+
     def _beside_includer(self, token: Token, file: Path) -> Token:
         """A header's `#include "x.h"` finds x.h beside that header first, as the compiler's does:
         such an include is rewritten to the file's full path."""
@@ -272,3 +276,31 @@ def plain_enums(tokens: list[Token]) -> list[dict[str, int]]:
         if members:
             groups.append(members)
     return groups
+
+
+def range_enums(headers: Iterable[list[Token]], starts: dict[str, int]) -> dict[str, int]:
+    """The members of the headers' enums that count from a keycode range (`CKR_LANGUAGE =
+    SAFE_RANGE, CKR_RLC = CKR_LANGUAGE + 60`, a userspace's ranges for its keycode groups), numbered
+    as C numbers them from `starts` (SAFE_RANGE's value). A header may count from a range another
+    one declares, read after it."""
+    codes = [[t for t in tokens if t.kind != "directive"] for tokens in headers]
+    found: dict[str, int] = {}
+    for _ in range(len(codes)):
+        before = len(found)
+        for code in codes:
+            for body in enum_bodies(code):
+                following: int | None = None
+                for part in body:
+                    if len(part) > 2 and part[1].is_("="):
+                        following = None
+                        if any(t.kind == "ident" and (t.text in starts or t.text in found) for t in part[2:]):
+                            try:
+                                following = IntExpression(part[2:], {**starts, **found}).evaluate() & 0xFFFF
+                            except (ValueError, FormatError):
+                                following = None
+                    if following is not None:
+                        found.setdefault(part[0].text, following)
+                        following += 1
+        if len(found) == before:
+            break
+    return found

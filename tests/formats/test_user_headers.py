@@ -308,3 +308,24 @@ def test_a_userspace_keycode_on_a_key_names_the_header_that_declares_it(tmp_path
     assert layout.layers[1].keys[29] == "TGL_BASE"
     assert [(c.name, c.headers) for c in layout.custom_keycodes] == [("TGL_BASE", ["me.h"])]
     assert any("TGL_BASE come from me.h" in w for w in imported.warnings)
+
+
+def test_a_keycode_counting_from_a_headers_range_keeps_its_value(tmp_path: Path) -> None:
+    # saidout's Corne keymap: a header splits SAFE_RANGE into ranges for its keycode groups, and the
+    # keymap's own keycode starts at the end of the last one, 70 past SAFE_RANGE. Numbered from
+    # SAFE_RANGE (as old QMK's <keyboard>_SAFE_RANGE is), it took the first language key's value.
+    (tmp_path / "custom_keycode_ranges.h").write_text(
+        "#pragma once\n#include QMK_KEYBOARD_H\nenum custom_keycode_ranges {\n    CKR_LANGUAGE = SAFE_RANGE,\n"
+        "    CKR_DEFAULT_LAYER = CKR_LANGUAGE + 50,\n    CKR_RLC = CKR_DEFAULT_LAYER + 10,\n"
+        "    CKR_SAFE_RANGE = CKR_RLC + 10\n};\n")
+    # The group header is read first and counts from a range the other header declares.
+    (tmp_path / "language_keys.h").write_text(
+        '#pragma once\n#include "custom_keycode_ranges.h"\nenum ll_keycodes { LL_FIRST_ = CKR_LANGUAGE, LL_SCLN };\n')
+    text = ('#include QMK_KEYBOARD_H\n#include "language_keys.h"\n#include "custom_keycode_ranges.h"\n'
+            "enum custom_keycodes { CK_OTG = CKR_SAFE_RANGE, CK_NEXT };\n"
+            "const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = { [0] = LAYOUT(CK_OTG, CK_NEXT, LL_SCLN) };\n")
+    (tmp_path / "keymap.c").write_text(text)
+    result = read_keymap_c(text, str(tmp_path / "keymap.c"), "x")
+    assert [(c.name, c.value) for c in result.layout.custom_keycodes if c.name.startswith("CK_")] == [
+        ("CK_OTG", 0x7E40 + 70), ("CK_NEXT", None)]  # CK_NEXT counts on from CK_OTG
+    assert not any("old QMK" in warning for warning in result.warnings)
