@@ -28,6 +28,23 @@ def test_import_via_save_finds_the_keyboard_by_usb_id(work: Path, capsys: pytest
     assert layout.keyboard == "crkbd/rev1" and layout.layers[0].keys[1] == "KC_Q"
 
 
+def test_import_says_which_kept_keys_the_written_layout_must_fix(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A `qmk c2json` export keeps the names of the user's keymap.c (`#define CTL_ESC LCTL_T(KC_ESC)`).
+    data = json.loads((DATA / "corne_configurator.json").read_text())
+    data["layers"][0][0] = "CTL_ESC"
+    (work / "mine.json").write_text(json.dumps(data))
+    assert main(["import", "mine.json"]) == 0
+    captured = capsys.readouterr()
+    assert "mine.yaml: 4 layers" in captured.out
+    assert "mine.yaml:" in captured.err and "unknown keycode 'CTL_ESC'" in captured.err
+    assert "mine.yaml: written with 1 error to fix before it builds" in captured.err
+    assert load_layout(work / "mine.yaml").layout.layers[0].keys[0] == "CTL_ESC"  # kept as written
+    assert main(["import", str(DATA / "corne.layout.json")]) == 0
+    assert "error" not in capsys.readouterr().err
+
+
 def test_import_refuses_to_overwrite(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (work / "corne.yaml").write_text("mine")
     assert main(["import", str(DATA / "corne.layout.json")]) == 2

@@ -16,7 +16,7 @@ from pathlib import Path
 from keyconf.catalogue.resolve import CatalogueKeyboards
 from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand
 from keyconf.cli.keyboard_lookup import keyboard_option
-from keyconf.cli.layout_files import import_error
+from keyconf.cli.layout_files import check_layout_file, import_error
 from keyconf.formats.atomic import write_atomic
 from keyconf.formats.c_source_file import CSourceFileError, write_c_files
 from keyconf.formats.foreign_keycodes import respell_in_language
@@ -123,7 +123,30 @@ def run(args: argparse.Namespace) -> int:
         f"{target}: {len(layout.layers)} layers, {keys} keys from {FORMAT_NAMES[imported.format]} "
         f"({layout.keyboard}, {layout.layout_macro})"
     )
+    _report_errors(target)
     return EXIT_OK
+
+
+def _report_errors(target: Path) -> None:
+    """The written layout's errors, located in it. An import keeps a key it cannot read as written
+    (a name of the user's C code, `CTL_ESC`): the user learns it now, not at the first build."""
+    try:
+        checked = check_layout_file(str(target))
+    except LayoutFileError:
+        return
+    if checked.keyboard is None:
+        return  # a board the import found where validate does not look (the user's repository)
+    errors = checked.errors
+    for problem in errors[:_ERRORS_SHOWN]:
+        print(problem.format(), file=sys.stderr)
+    if len(errors) > _ERRORS_SHOWN:
+        print(f"... and {len(errors) - _ERRORS_SHOWN} more", file=sys.stderr)
+    if errors:
+        print(f"{target}: written with {len(errors)} error{'s' if len(errors) != 1 else ''} to fix before it builds "
+              f"(`keyconf validate {target}` lists them; the window marks the keys)", file=sys.stderr)
+
+
+_ERRORS_SHOWN = 10
 
 
 def _companion_c(layout: Layout, target: Path, force: bool) -> Path | None:
