@@ -323,7 +323,8 @@ def test_a_keycode_counting_from_a_headers_range_keeps_its_value(tmp_path: Path)
         '#pragma once\n#include "custom_keycode_ranges.h"\nenum ll_keycodes { LL_FIRST_ = CKR_LANGUAGE, LL_SCLN };\n')
     text = ('#include QMK_KEYBOARD_H\n#include "language_keys.h"\n#include "custom_keycode_ranges.h"\n'
             "enum custom_keycodes { CK_OTG = CKR_SAFE_RANGE, CK_NEXT };\n"
-            "const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = { [0] = LAYOUT(CK_OTG, CK_NEXT, LL_SCLN) };\n")
+            "const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {\n"
+            "    [0] = LAYOUT(CK_OTG, CK_NEXT, LL_SCLN) };\n")
     (tmp_path / "keymap.c").write_text(text)
     result = read_keymap_c(text, str(tmp_path / "keymap.c"), "x")
     assert [(c.name, c.value) for c in result.layout.custom_keycodes if c.name.startswith("CK_")] == [
