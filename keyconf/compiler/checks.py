@@ -101,7 +101,9 @@ def plan_build(
             )
         )
     problems += _qmk_files_missing(layout, tree, board.folder)
-    use_via = board.has_via_keymap if via is None else via
+    # By default with VIA where the board has a stock `via` keymap, unless the layout switches it off
+    # (an imported keymap built without it).
+    use_via = board.has_via_keymap and "VIA_ENABLE" not in layout.features_off if via is None else via
     sources: GeneratedSources | None = None
     if not problems:
         options = GenerateOptions(dialect=tree.dialect, via=use_via, lto=lto, source_name=source_name)

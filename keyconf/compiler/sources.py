@@ -132,6 +132,9 @@ def generate_sources(
         features.add("VIA_ENABLE")
         if "DYNAMIC_KEYMAP_LAYER_COUNT" not in defines:
             defines["DYNAMIC_KEYMAP_LAYER_COUNT"] = str(max(len(layout.layers), VIA_DEFAULT_LAYERS))
+    # What the build asks for beats the layout's features_off (`keyconf compile --via`, `--lto`):
+    # rules.mk's later `X = no` would switch it off again.
+    switched_off = [feature for feature in switched_off if feature not in features]
     c_files: dict[str, str] = {}
     for index, c_file in enumerate(layout.c_files):
         unsafe = c_file_path_problem(c_file.path)  # rules.mk and the folder take only safe paths

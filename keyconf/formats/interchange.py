@@ -546,6 +546,13 @@ def _features_beside(path: str | Path, layout: Layout, warnings: list[str]) -> N
     if off:
         warnings.append(f"rules.mk beside the keymap switches off {', '.join(off)}: the layout keeps them switched "
                         "off (`features_off:`), whatever the board enables")
+    if not {"VIA_ENABLE", "VIAL_ENABLE"} & {*on, *off}:
+        # QMK builds the keymap without VIA (no board enables it itself: a tree's `via` keymaps do),
+        # while `keyconf compile` adds it for a board with a `via` keymap: kilobytes the original's
+        # flash may not have (a Corne with OLED and per-key lighting).
+        layout.features_off = [*layout.features_off, "VIA_ENABLE"]
+        warnings.append("the keymap builds without VIA (its rules.mk does not switch VIA_ENABLE on): so does the "
+                        "layout (`features_off: [VIA_ENABLE]`); `keyconf compile --via` adds it")
 
 
 def _config_carried(warning: str) -> str:

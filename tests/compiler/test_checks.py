@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,19 @@ def test_a_good_layout_plans_with_the_tree_dialect(tree: QmkTree) -> None:
     assert "VIA_ENABLE" in plan.sources.features
     assert "TD(TD_ESC_CAPS)" in plan.sources.keymap_c
     assert not plan_build(layouts.layers_only(), tree, via=False, check_toolchain=False).via
+
+
+def test_a_layout_built_without_via_gets_none_unless_asked(tree: QmkTree) -> None:
+    """An imported keymap whose original built without VIA (`features_off: [VIA_ENABLE]`) is not given
+    VIA for the board's stock `via` keymap, whose kilobytes its flash may lack; `--via` still adds it."""
+    layout = layouts.layers_only()
+    layout.features_off = ["VIA_ENABLE"]
+    plan = plan_build(layout, tree, check_toolchain=False)
+    assert not plan.via and "VIA_ENABLE" not in plan.sources.features
+    assert re.search(r"^VIA_ENABLE\s*= no", plan.sources.rules_mk, re.MULTILINE)
+    asked = plan_build(layout, tree, via=True, check_toolchain=False)
+    assert asked.via and re.search(r"^VIA_ENABLE\s*= yes", asked.sources.rules_mk, re.MULTILINE)
+    assert "= no" not in asked.sources.rules_mk  # a later `VIA_ENABLE = no` would switch it off again
 
 
 def test_keyboard_and_layout_aliases_are_followed(tree: QmkTree) -> None:

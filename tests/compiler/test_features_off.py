@@ -75,8 +75,16 @@ def test_an_imported_keymaps_rules_mk_switches_off_for_its_layout(tmp_path: Path
     (folder / "rules.mk").write_text("OLED_ENABLE = no\nCOMBO_ENABLE = no\nMOUSEKEY_ENABLE = yes\n")
     imported = import_layout(folder / "keymap.c")
     assert imported.layout.features == ["MOUSEKEY_ENABLE"]
-    assert imported.layout.features_off == ["OLED_ENABLE", "COMBO_ENABLE"]
+    # And VIA, which its rules.mk does not switch on: keyconf compile would add it for a board with a
+    # stock `via` keymap (every crkbd, lily58 and planck of the 2024 tree).
+    assert imported.layout.features_off == ["OLED_ENABLE", "COMBO_ENABLE", "VIA_ENABLE"]
     assert any("the layout keeps them switched off (`features_off:`)" in w for w in imported.warnings)
+    assert any("builds without VIA" in w and "--via" in w for w in imported.warnings)
+    for line in ("VIA_ENABLE = yes\n", "VIAL_ENABLE = yes\nVIA_ENABLE = yes\n", "VIA_ENABLE = no\n"):
+        (folder / "rules.mk").write_text(line)
+        imported = import_layout(folder / "keymap.c")
+        assert imported.layout.features_off == (["VIA_ENABLE"] if "= no" in line else [])
+        assert not any("builds without VIA" in w for w in imported.warnings)
 
 
 def test_drivers_are_read_written_back_and_into_rules_mk() -> None:
