@@ -53,3 +53,33 @@ def test_export_to_a_folder_writes_a_keymap_folder_again(
     rules = (tmp_path / "again" / "rules.mk").read_text()
     assert "SRC += features/layer_lock.c\nSRC += rgb.c\nSRC += bongo.c\n" in rules
     assert "ifeq ($(strip $(OLED_ENABLE)), yes)\n    SRC += oled.c\nendif\n" in rules
+
+
+def test_a_keyboard_name_keyconf_lacks_takes_the_board_of_the_keymaps_own_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `keyconf import keymap.c --keyboard cosmos/tiny`: the user builds it from their repository, where
+    # keyboards/tiny/ defines the board QMK copies in as cosmos/tiny; keyconf's catalogue has no such name.
+    from tests.formats.test_keyboard_folder import repository
+
+    keymap = repository(tmp_path / "repo")
+    out = tmp_path / "tiny.yaml"
+    assert main(["import", str(keymap), "--keyboard", "cosmos/tiny", "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "keyconf does not know keyboard cosmos/tiny: read with tiny, the board of the keymap's own folders" in err
+    loaded = load_layout(out)
+    assert loaded.layout.keyboard == "tiny" and loaded.layout.geometry is not None
+    assert loaded.layout.layers[0].keys[:3] == ["KC_A", "KC_B", "KC_C"]
+
+
+def test_a_keyboard_name_keyconf_lacks_for_a_lone_keymap_says_how_to_give_the_board(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.formats.test_keyboard_folder import KEYMAP_C
+
+    keymap = tmp_path / "keymap.c"
+    keymap.write_text(KEYMAP_C)
+    assert main(["import", str(keymap), "--keyboard", "cosmos/tiny", "-o", str(tmp_path / "t.yaml")]) != 0
+    err = capsys.readouterr().err
+    assert "unknown keyboard cosmos/tiny" in err and "keyboards/<board>/keymaps/<name>/" in err
+    assert not (tmp_path / "t.yaml").exists()

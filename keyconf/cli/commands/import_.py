@@ -50,12 +50,25 @@ def default_output(source: Path) -> Path:
 
 def run(args: argparse.Namespace) -> int:
     finder = CatalogueKeyboards()
+    own_board: CommandError | None = None  # --keyboard names no board keyconf knows: the keymap's own folder may
     if args.keyboard and finder.by_name(args.keyboard) is None and finder.boards_under(args.keyboard):
         # A folder of boards (bastardkb/dilemma/3x5_2) is no keyboard, but a keymap kept there builds
         # for each: the import picks the one with the file's layout, as it does from a keymap's path.
         chosen, folder = None, args.keyboard
     else:
-        chosen, folder = keyboard_option(args.keyboard), None
+        try:
+            chosen, folder = keyboard_option(args.keyboard), None
+        except CommandError as unknown:
+            if not _in_a_keyboard_folder(Path(args.file)):
+                if not str(args.file).endswith((".c", ".json")) or str(args.file).endswith(".layout.json"):
+                    raise
+                raise CommandError(unknown.message, unknown.exit_code, f"{unknown.hint}; for a board of your own, "
+                                   "import the keymap where it sits in its board's folder "
+                                   "(keyboards/<board>/keymaps/<name>/), which keyconf reads the board from, or pass "
+                                   "the board's keyboard.json") from None
+            # A board of the user's own (keyboards/<theirs>/keymaps/x/keymap.c in their repository), which
+            # QMK builds from that folder: the import reads it from there, as it does with no --keyboard.
+            chosen, folder, own_board = None, args.keyboard, unknown
     try:
         imported = import_layout(
             args.file,
@@ -68,6 +81,11 @@ def run(args: argparse.Namespace) -> int:
         )
     except (FormatError, LayoutFileError) as error:
         raise import_error(error) from None
+    if own_board is not None:
+        if imported.layout.geometry is None:
+            raise own_board
+        imported.warnings.insert(0, f"keyconf does not know keyboard {args.keyboard}: read with "
+                                 f"{imported.layout.keyboard}, the board of the keymap's own folders")
     layout = imported.layout
     if args.host_language:
         language = host_language(args.host_language)
@@ -147,6 +165,21 @@ def _report_errors(target: Path) -> None:
 
 
 _ERRORS_SHOWN = 10
+
+
+def _in_a_keyboard_folder(file: Path) -> bool:
+    """The file sits in the keymaps folder of a board defined there (its keyboard.json or info.json)."""
+    from keyconf.formats.definition_source import KeyboardDefinitionError
+    from keyconf.formats.keyboard_folder import folder_board
+
+    if not file.is_file():
+        return False
+    try:
+        return folder_board(file) is not None
+    except KeyboardDefinitionError:
+        return True  # the import says what is wrong with it
+    except OSError:
+        return False
 
 
 def _companion_c(layout: Layout, target: Path, force: bool) -> Path | None:
