@@ -359,8 +359,8 @@ def _import_keymap_c(
         _match_keyboard(layout, found, warnings, layout_macro, finder)
     except KeyboardMismatch as mismatch:
         macro = layout.layout_macro
-        if not result.unseen_headers or found is None or not macro:
-            raise
+        if not result.unseen_headers or found is None or not macro or _module_layout_origin(macro, found.name):
+            raise  # a Halcyon module layout's own message says where it comes from, whatever the file includes
         if found.resolve_layout_name(macro) is not None:
             # The key count is off, and keys hold names of the user's unseen header: rows of a userspace
             # (`HRML(LEFT_ROW2(_BASE))`), each standing for several keys.
