@@ -6,6 +6,7 @@ A keyboard from a file is not in the catalogue, so layouts made with it carry it
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,12 +40,33 @@ def keyboard_option(value: str | None) -> ChosenKeyboard | None:
     try:
         return ChosenKeyboard(find_keyboard(value), False)
     except UnknownKeyboardError as error:
+        board = _board_above(value)
+        if board is not None:
+            print(f"keyconf: warning: keyconf does not know keyboard {value}: read with {board.name}, the board it "
+                  f"names a revision of (a fork's name such as ZSA's zsa/moonlander/reva; QMK builds the keymap for "
+                  f"{board.name})", file=sys.stderr)
+            return ChosenKeyboard(board, False)
         hint = (
             f"did you mean {', '.join(error.suggestions)}?"
             if error.suggestions
             else "give a QMK keyboard name, or the path of its VIA/Vial definition or info.json"
         )
         raise CommandError(f"unknown keyboard {value}", EXIT_USAGE, hint) from None
+
+
+def _board_above(name: str) -> Keyboard | None:
+    """The board a longer name lies below (`zsa/moonlander/reva` → `zsa/moonlander`): a vendor's fork adds
+    a revision folder under a board QMK keeps whole. Only a board by that exact name, never a folder's
+    default revision (keebio/iris/rev6b is no revision of keebio/iris/rev8)."""
+    parts = name.strip().strip("/").split("/")
+    for depth in range(len(parts) - 1, 0, -1):
+        above = "/".join(parts[:depth])
+        try:
+            board = find_keyboard(above)
+        except UnknownKeyboardError:
+            continue
+        return board if board.name == above else None
+    return None
 
 
 def load_definition_file(path: Path) -> Keyboard:

@@ -307,3 +307,20 @@ def test_keymap_json_naming_a_folder_of_boards_is_read_with_one_of_them(
     assert main(["import", "dilemma.json", "-o", "d.yaml"]) == 0
     assert "is a folder of 2 keyboards" in capsys.readouterr().err
     assert load_layout(work / "d.yaml").layout.keyboard.startswith("bastardkb/dilemma/3x5_2/")
+
+
+def test_a_forks_revision_of_a_board_qmk_keeps_whole_is_read_with_that_board(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An Oryx source download builds in ZSA's fork as zsa/moonlander/reva; QMK has the same board as zsa/moonlander.
+    keys = ", ".join(["KC_A"] * 71 + ["MO(1)"])
+    (work / "keymap.c").write_text(
+        "#include QMK_KEYBOARD_H\nconst uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {\n"
+        f"    [0] = LAYOUT_moonlander({keys}),\n    [1] = LAYOUT_moonlander({', '.join(['KC_TRNS'] * 72)}),\n}};\n"
+    )
+    assert main(["import", "keymap.c", "--keyboard", "zsa/moonlander/reva", "-o", "m.yaml"]) == 0
+    assert "read with zsa/moonlander, the board it names a revision of" in capsys.readouterr().err
+    assert load_layout(work / "m.yaml").layout.keyboard == "zsa/moonlander"
+    # Never a folder's default revision: keebio/iris/rev6b is no revision of the Iris QMK builds for keebio/iris.
+    assert main(["import", "keymap.c", "--keyboard", "keebio/iris/rev6b", "-o", "i.yaml"]) == 2
+    assert "unknown keyboard keebio/iris/rev6b" in capsys.readouterr().err
