@@ -191,3 +191,49 @@ def test_the_first_paint_imports_no_device_flash_compiler_or_catalogue_code(tmp_
     assert not modules & {"hid", "keyconf.gui.device_features", "keyconf.gui.device_bar", "keyconf.gui.build_dialog",
                           "keyconf.gui.flash_dialog", "keyconf.gui.feature_editors", "keyconf.model.validation",
                           "yaml"}
+
+
+AFTER_FIRST_PAINT = """
+import gc, os, sys
+from importlib.util import find_spec
+class PatchView:  # patches the view when the start imports it (after Qt), keeping its import order
+    def find_spec(self, name, path=None, target=None):
+        if name != "keyconf.gui.keyboard_view":
+            return None
+        sys.meta_path.remove(self)
+        spec = find_spec(name)
+        run = spec.loader.exec_module
+        def exec_module(module):
+            run(module)
+            original = module.KeyboardView.paintEvent
+            def paint(self, event):
+                original(self, event)
+                if self.doc is not None and not hasattr(self, "seen"):
+                    self.seen = gc.isenabled()
+                    from PySide6.QtCore import QTimer
+                    def report():
+                        print(self.seen, gc.isenabled(), flush=True)
+                        os._exit(0)
+                    QTimer.singleShot(200, report)
+            module.KeyboardView.paintEvent = paint
+        spec.loader.exec_module = exec_module
+        return spec
+sys.meta_path.insert(0, PatchView())
+from keyconf.cli.main import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_the_cycle_collector_resumes_after_the_first_paint(tmp_path):
+    """The start makes many objects and next to no garbage: Python's cycle collector is off until
+    the keyboard has been painted, and on from then on."""
+    import os
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", KEYCONF_HOME=str(tmp_path / "home"))
+    command = [sys.executable, "-c", AFTER_FIRST_PAINT, str(repo / "layouts" / "planck.yaml")]
+    done = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "True"]
