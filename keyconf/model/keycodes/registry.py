@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from keyconf.model.keycodes.codec import Codec
 from keyconf.model.keycodes.forms import (
@@ -198,10 +199,8 @@ class KeycodeRegistry:
         for n, mods in ONE_SHOT_MODS.items():
             self._named_exprs[n] = Keycode(OP_ONE_SHOT_MOD, mods=mods)
 
-        self._former: dict[str, FormerName] = {}
-        for old, info in data.get("former_names", {}).items():  # type: ignore[attr-defined]
-            span = info.get("spec") or [None, None]
-            self._former[old] = FormerName(old, info["to"], span[0], span[1])
+        self._former_data: Mapping[str, Any] = data.get("former_names", {})  # type: ignore[assignment]
+        self._former_names: dict[str, FormerName] | None = None  # see _former
         self._dialect_names: dict[str, Keycode] | None = None  # see _dialect
         self._languages: dict[str, LanguageTable | None] = {}
         self._search_index: list[tuple[KeycodeDef, str, str, str]] | None = None
@@ -209,6 +208,18 @@ class KeycodeRegistry:
         self._trigram_pool: list[str] | None = None
         self._trigram_index: dict[str, list[int]] = {}
         self._suggested: dict[str, list[str]] = {}
+
+    @property
+    def _former(self) -> dict[str, FormerName]:
+        """Old names, made when a name is first looked up among them: a layout in today's names
+        opens without them (making the 512 took ~1 ms of each start before the first paint)."""
+        if self._former_names is None:
+            made = {}  # whole before it is shared: the window's threads both look names up
+            for old, info in self._former_data.items():
+                span = info.get("spec") or [None, None]
+                made[old] = FormerName(old, info["to"], span[0], span[1])
+            self._former_names = made
+        return self._former_names
 
     # ---- lookups
     def get(self, name: str) -> KeycodeDef | None:
