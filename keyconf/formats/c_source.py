@@ -201,8 +201,9 @@ def preprocess(
     made before (an including file's).
 
     With `unknown_taken` (a list), an `#if`/`#elif` on a value nobody here defines (a board's
-    setting such as `HELIX_ROWS == 5`, from its rules.mk) is taken as true, so the first branch
-    of such a chain is read; each condition so taken is added to the list."""
+    setting such as `HELIX_ROWS == 5`, from its rules.mk) or an `#ifdef` of a name nobody here
+    defines (a layout macro of the board's) is taken as true, so the first branch of such a
+    chain is read; each condition so taken is added to the list."""
     result = Preprocessed(tokens=[], defines=dict(defines or {}))
     run: list[Token] = []
     budget = [MAX_EXPANDED_TOKENS]  # one for the whole file
@@ -234,6 +235,10 @@ def preprocess(
         if name in ("if", "ifdef", "ifndef"):
             if name == "ifdef":
                 value = is_defined(_single_name(rest))
+                if not value and unknown_taken is not None and active:
+                    # `#ifdef LAYOUT_split_3x6_3_ex2`: a name the board's headers may define.
+                    unknown_taken.append(f"#ifdef {_single_name(rest)}")
+                    value = True
             elif name == "ifndef":
                 value = not is_defined(_single_name(rest))
             else:

@@ -320,7 +320,9 @@ def _import_keymap_c(
 ) -> Imported:
     name = keyboard.name if keyboard is not None else name or keyboard_from_path(path) or ""
     config_h = _config_h_beside(path)
-    result = read_keymap_c(text, path, name, config_h, mixed_macros=True)
+    board = keyboard or (finder.by_name(name) if name else None)
+    has_layout = (lambda macro: board.resolve_layout_name(macro) is not None) if board is not None else None
+    result = read_keymap_c(text, path, name, config_h, mixed_macros=True, has_layout=has_layout)
     layout, warnings = result.layout, list(result.warnings)
     _features_beside(path, layout, warnings)
     if Path(path).is_file():  # the keymap's other C files, from where it lives
@@ -331,7 +333,7 @@ def _import_keymap_c(
             warnings = [_config_carried(w) if w.startswith("config.h: ") else w for w in warnings]
     _spell_as_keyconf(layout)
     _set_host_language(layout, warnings, text)
-    found = keyboard or (finder.by_name(name) if name else None)
+    found = board
     keys = len(layout.layers[0].keys) if layout.layers else 0
     if found is None and name:
         found = _board_of_family(name, layout.layout_macro, keys, finder, warnings)

@@ -87,7 +87,7 @@ def carry_c(
                if ident != name and ident in used]
     prelude = ""
     if aliases:
-        prelude = "// Names this code uses for layers and tap dances, as keyconf's keymap.c calls them.\n"
+        prelude = "// Names this code uses for layers, tap dances and keycodes, as keyconf's keymap.c calls them.\n"
         prelude += "\n".join(aliases) + "\n\n"
     return CarriedC(prelude + remaining + "\n", warnings)
 

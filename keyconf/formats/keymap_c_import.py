@@ -15,6 +15,7 @@ from __future__ import annotations
 import collections
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -134,6 +135,7 @@ def looks_like_keymap_c(text: str) -> bool:
 def read_keymap_c(
     text: str, path: str | Path | None = None, keyboard: str = "", config_h: str | None = None,
     mixed_macros: bool = False, headers: UserHeaders | None = None,
+    has_layout: Callable[[str], bool] | None = None,
 ) -> KeymapC:
     """Parse keymap.c `text`. `keyboard` is the QMK keyboard path when the caller knows it;
     `config_h` the text of the config.h next to it, whose settings the layout takes.
@@ -141,13 +143,15 @@ def read_keymap_c(
     result's `layer_macros` then says which, for the caller to map by matrix position.
     `headers`: where the user's headers are (by default, found around `path` when it is a file,
     named by the keymap's folder as QMK names its userspace).
+    `has_layout`: whether the keyboard's QMK headers define a layout macro of that name, when the
+    caller knows the keyboard (`#ifdef LAYOUT_split_3x5_3` picks the keymap for it).
 
     Raises FormatError naming the line of a construct it does not understand."""
     if headers is None and path is not None and Path(path).is_file():
         own = [name for name in _QUOTED_INCLUDE.findall(text) if not _is_qmk_header(name) and name != "config.h"]
         headers = UserHeaders(Path(path), [Path(path).resolve().parent.name], own, keyboard)
     try:
-        result = _Reader(text, path, keyboard, mixed_macros, headers).read()
+        result = _Reader(text, path, keyboard, mixed_macros, headers, has_layout).read()
     except FormatError as error:
         raise error if error.path else error.with_path(path or "<keymap.c>") from None
     if config_h is not None:
@@ -192,7 +196,7 @@ class _Entry:
 
 class _Reader:
     def __init__(self, text: str, path: str | Path | None, keyboard: str, mixed_macros: bool = False,
-                 headers: UserHeaders | None = None) -> None:
+                 headers: UserHeaders | None = None, has_layout: Callable[[str], bool] | None = None) -> None:
         self.path = path
         self.keyboard = keyboard
         self.mixed_macros = mixed_macros
@@ -215,7 +219,10 @@ class _Reader:
         include = self.headers.tokens if self.headers is not None else None
         # QMK force-includes the userspace's and the keymap's config.h before the first line.
         forced = self.headers.forced_defines() if self.headers is not None else None
-        pre = preprocess(raw, path, assume_defined=is_feature_flag, expand_unless=_kept_for_later, include=include,
+        def assume_defined(name: str) -> bool:
+            return is_feature_flag(name) or (has_layout is not None and name.startswith("LAYOUT") and has_layout(name))
+
+        pre = preprocess(raw, path, assume_defined=assume_defined, expand_unless=_kept_for_later, include=include,
                          defines=forced)
         if not _names_keymaps(pre.tokens) and _names_keymaps(raw):
             # keymaps[] only under `#if HELIX_ROWS == 5` (a board's setting from its rules.mk, which
@@ -223,7 +230,7 @@ class _Reader:
             taken: list[str] = []
             if self.headers is not None:
                 self.headers.next_pass()
-            again = preprocess(raw, path, assume_defined=is_feature_flag, expand_unless=_kept_for_later,
+            again = preprocess(raw, path, assume_defined=assume_defined, expand_unless=_kept_for_later,
                                include=include, defines=forced, unknown_taken=taken)
             if _names_keymaps(again.tokens):
                 pre = again
@@ -263,6 +270,8 @@ class _Reader:
         self.consumed_defines: set[str] = set()
         self.found: dict[str, list[Token]] = {}
         self.renamed: dict[str, str] = {}  # C identifier -> layout name (layers, tap dances)
+        # Members of a custom keycode enum that are not custom keycodes: C name -> what keyconf's C calls it.
+        self.enum_keycode_aliases: dict[str, str] = {}
         self.keyless_layers: dict[int, str] = {}  # layer enum members past keymaps[]: number -> C name
         self.functions: list[str] = []
         self.bare_designator_noted = False
@@ -686,6 +695,7 @@ class _Reader:
                 generated[ident] = planned.layers[index]
             elif name in planned.tap_dances:
                 generated[ident] = planned.tap_dances[name]
+        generated.update(self.enum_keycode_aliases)
         return carry_c(
             self.text,
             self.path,
@@ -710,20 +720,41 @@ class _Reader:
             custom_run = False  # members follow a custom keycode: they are custom keycodes too
             is_custom_enum = False
             keycode_after: int | None = None  # the keycode value the last member aliased (`HB_A = JS_0`)
+            aliased: str | None = None  # that member's name
+            aliases: dict[str, int] = {}  # members that are keycodes, not custom keycodes: their values
             for part in body:
                 name = part[0].text
                 value: int | None = next_value
                 if len(part) == 1 and keycode_after is not None and keycode_after < 0xFFFF:
                     # `HB_B,` after `HB_A = JS_0`: C counts on from JS_0's value, to JS_1.
+                    before = REGISTRY.format(REGISTRY.decode(keycode_after))
                     keycode_after += 1
                     spelled = REGISTRY.format(REGISTRY.decode(keycode_after))
                     self.late_defines[name] = Define(name, tokenize(spelled, self.path, part[0].line), None,
                                                      part[0].line)
+                    if is_custom_enum:
+                        # `LIGHTS,` after `RAISE = LT(_RAISE, KC_ENT)` among custom keycodes: not a keycode
+                        # of its own, to C, but RAISE's value plus one.
+                        self.warnings.append(
+                            f"{name} comes after {aliased} ({before}) in its enum, so C gives it the next value, "
+                            f"{spelled}, which the key keeps (the C code's `case {name}:` still catches it)"
+                        )
+                    aliases[name] = keycode_after
+                    aliased = name
                     members[name] = None
                     continue
                 keycode_after = None
                 if len(part) > 2 and part[1].is_("="):
                     expression = expand(part[2:], self.late_defines)
+                    target = unwrap_parentheses(expression)
+                    if custom_run and len(target) == 1 and target[0].text in self.custom_values:
+                        # `YF_UP = YEGO_FREQ_UP`: another name for a custom keycode, not one more; C counts on
+                        # from its value.
+                        self.late_defines[name] = Define(name, list(target), None, part[0].line)
+                        self.enum_keycode_aliases[name] = target[0].text
+                        members[name] = value = self.custom_values[target[0].text]
+                        next_value = value + 1
+                        continue
                     start = self._custom_range_start(expression)
                     if start is not None:
                         custom_run = is_custom_enum = True
@@ -736,7 +767,10 @@ class _Reader:
                             value = None
                             if self._is_keycode(expression):
                                 self.late_defines[name] = Define(name, list(expression), None, part[0].line)
-                                keycode_after = self._keycode_value(expression)
+                                keycode_after = self._keycode_value(self._layers_as_numbers(expression))
+                                aliased = name
+                                if keycode_after is not None:
+                                    aliases[name] = keycode_after
                 members[name] = value
                 if custom_run and value is not None and self._names_qmk_keycode(name):
                     self.qmk_named.append(name)
@@ -749,7 +783,17 @@ class _Reader:
             self.enum_statements.append((members, statement))
             if is_custom_enum:
                 self.custom_enum_statements.append(statement)
+                # The layout holds the custom keycodes and keyconf declares them; the kept C still names
+                # the enum's other members (`case LOWER:`), so it gets them as the keycodes they are.
+                for alias, code in aliases.items():
+                    self.enum_keycode_aliases[alias] = REGISTRY.format(REGISTRY.decode(code))
             return
+
+    def _layers_as_numbers(self, expression: list[Token]) -> list[Token]:
+        """`LT(_RAISE, KC_SPC)` as C reads it once the layer enum is known: `LT(2, KC_SPC)`."""
+        return [Token("number", str(self.enum_values[t.text]), t.line, t.column)
+                if t.kind == "ident" and t.text in self.enum_values and REGISTRY.get(t.text) is None else t
+                for t in expression]
 
     def _custom_range_start(self, expression: list[Token]) -> int | None:
         """The value a custom keycode range starts at, when `expression` is one

@@ -1,0 +1,141 @@
+"""keymap.c import of forms real users' files hold (found in the held-out corpus5): a custom
+keycode's second name in its enum, enum members counted on from a layer-tap alias, keymaps
+chosen by `#ifdef` of the board's layout macro."""
+
+from __future__ import annotations
+
+from keyconf.catalogue.bundled import load_bundled
+from keyconf.formats.interchange import import_text
+from keyconf.formats.keymap_c_import import read_keymap_c
+from keyconf.formats.yaml_layout import dumps_layout, loads_layout
+from keyconf.model.keycodes import REGISTRY
+from keyconf.model.validation import validate
+
+SECOND_NAMES = """#include QMK_KEYBOARD_H
+enum custom_keycodes {
+    LED_LEVEL = SAFE_RANGE,
+    LED_FASTER,   LF_UP = LED_FASTER,
+    LED_SLOWER,   LF_DN = LED_SLOWER,
+    LED_SAVE,
+};
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+    [0] = LAYOUT_split_3x5_2(
+        KC_Q, KC_W, KC_E, KC_R, KC_T,    KC_Y, KC_U, KC_I,    KC_O,   KC_P,
+        KC_A, KC_S, KC_D, KC_F, KC_G,    KC_H, KC_J, KC_K,    KC_L,   KC_SCLN,
+        KC_Z, KC_X, KC_C, KC_V, KC_B,    KC_N, KC_M, KC_COMM, KC_DOT, KC_SLSH,
+                 LED_LEVEL, LF_UP,       LF_DN, LED_SAVE
+    ),
+};
+bool process_record_user(uint16_t keycode, keyrecord_t *record) {
+    switch (keycode) {
+        case LF_UP: return false;
+        case LED_SAVE: return false;
+    }
+    return true;
+}
+"""
+
+
+def test_a_second_name_for_a_custom_keycode_is_that_keycode_not_another() -> None:
+    layout = read_keymap_c(SECOND_NAMES, "keymap.c", "ferris/sweep").layout
+    # C: LF_UP == LED_FASTER, and LED_SAVE counts on from LF_DN's value (LED_SLOWER + 1)
+    assert [c.name for c in layout.custom_keycodes] == ["LED_LEVEL", "LED_FASTER", "LED_SLOWER", "LED_SAVE"]
+    assert all(c.value is None for c in layout.custom_keycodes)  # numbered on from SAFE_RANGE, as C does
+    assert layout.layers[0].keys[-4:] == ["LED_LEVEL", "LED_FASTER", "LED_SLOWER", "LED_SAVE"]
+    keyboard = load_bundled("ferris/sweep")
+    reread = loads_layout(dumps_layout(layout, keyboard)).layout
+    assert [p.message for p in validate(reread, keyboard) if p.is_error] == []
+    # the kept C still says `case LF_UP:`
+    assert layout.c_source is not None and "#define LF_UP LED_FASTER\n" in layout.c_source.code
+
+
+COUNTED_ON = """#include QMK_KEYBOARD_H
+enum preonic_layers { _QWERTY, _LOWER, _RAISE };
+enum preonic_keycodes {
+  QWERTY = SAFE_RANGE,
+  LOWER = LT(_LOWER, KC_SPC),
+  RAISE = LT(_RAISE, KC_ENT),
+  BACKLIT,
+  MUTE_MIC
+};
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+    [_QWERTY] = LAYOUT_split_3x5_2(
+        KC_Q, KC_W, KC_E, KC_R, KC_T,    KC_Y, KC_U, KC_I,    KC_O,   KC_P,
+        KC_A, KC_S, KC_D, KC_F, KC_G,    KC_H, KC_J, KC_K,    KC_L,   KC_SCLN,
+        KC_Z, KC_X, KC_C, KC_V, KC_B,    KC_N, KC_M, KC_COMM, KC_DOT, QWERTY,
+                    LOWER, BACKLIT,      MUTE_MIC, RAISE
+    ),
+    [_LOWER] = LAYOUT_split_3x5_2(
+        KC_1, KC_2, KC_3, KC_4, KC_5,    KC_6, KC_7, KC_8,    KC_9,   KC_0,
+        KC_A, KC_S, KC_D, KC_F, KC_G,    KC_H, KC_J, KC_K,    KC_L,   KC_SCLN,
+        KC_Z, KC_X, KC_C, KC_V, KC_B,    KC_N, KC_M, KC_COMM, KC_DOT, KC_SLSH,
+                    _______, _______,    _______, _______
+    ),
+    [_RAISE] = LAYOUT_split_3x5_2(
+        KC_1, KC_2, KC_3, KC_4, KC_5,    KC_6, KC_7, KC_8,    KC_9,   KC_0,
+        KC_A, KC_S, KC_D, KC_F, KC_G,    KC_H, KC_J, KC_K,    KC_L,   KC_SCLN,
+        KC_Z, KC_X, KC_C, KC_V, KC_B,    KC_N, KC_M, KC_COMM, KC_DOT, KC_SLSH,
+                    _______, _______,    _______, _______
+    ),
+};
+bool process_record_user(uint16_t keycode, keyrecord_t *record) {
+  switch (keycode) {
+    case BACKLIT:
+      if (record->event.pressed) { backlight_step(); }
+      return false;
+    case LOWER:
+      return true;
+  }
+  return true;
+}
+"""
+
+
+def test_members_after_a_layer_tap_in_a_keycode_enum_count_on_from_its_value() -> None:
+    result = read_keymap_c(COUNTED_ON, "keymap.c", "ferris/sweep")
+    layout = result.layout
+    lower, backlit, mute, raise_ = layout.layers[0].keys[-4:]
+    values = [REGISTRY.encode(REGISTRY.parse(k.replace("lower", "1").replace("raise", "2")))
+              for k in (lower, backlit, mute, raise_)]
+    # what C gives them: LT(_RAISE, KC_ENT) = 0x4228, then 0x4229 and 0x422A
+    assert values == [0x412C, 0x4229, 0x422A, 0x4228]
+    assert [c.name for c in layout.custom_keycodes] == ["QWERTY"]
+    assert any(w.startswith("BACKLIT comes after RAISE (LT(2, KC_ENT))") for w in result.warnings)
+    # the kept C's `case BACKLIT:` and `case LOWER:` still name those keycodes
+    assert layout.c_source is not None
+    assert "#define BACKLIT LT(2, KC_ESC)\n" in layout.c_source.code
+    assert "#define LOWER LT(1, KC_SPC)\n" in layout.c_source.code
+    keyboard = load_bundled("ferris/sweep")
+    reread = loads_layout(dumps_layout(layout, keyboard)).layout
+    assert [p.message for p in validate(reread, keyboard) if p.is_error] == []
+
+
+def _corne_keys(first: str) -> str:
+    return ", ".join([first] + ["KC_A"] * 35)
+
+
+LAYOUT_IFDEF = f"""#include QMK_KEYBOARD_H
+#include "layers.h"
+#if defined(LAYOUT_split_3x6_3_ex2)
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {{
+    [0] = LAYOUT_split_3x6_3_ex2({", ".join(["KC_B"] * 46)}),
+}};
+#elif defined(LAYOUT_split_3x5_3)
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {{
+    [0] = LAYOUT_split_3x5_3({_corne_keys("KC_Q")}),
+}};
+#endif
+"""
+
+
+def test_ifdef_of_a_layout_macro_picks_the_keymap_for_the_board() -> None:
+    keyboard = load_bundled("crkbd/rev1")  # has LAYOUT_split_3x5_3, not the ex2 layout of rev4
+    layout = import_text(LAYOUT_IFDEF, "keymap.c", keyboard=keyboard, format="keymap.c").layout
+    assert layout.layout_macro == "LAYOUT_split_3x5_3" and layout.layers[0].keys[0] == "KC_Q"
+
+
+def test_ifdef_of_a_layout_macro_with_the_board_unknown_reads_the_first_branch_and_says_so() -> None:
+    result = read_keymap_c(LAYOUT_IFDEF.replace("#if defined(LAYOUT_split_3x6_3_ex2)", "#ifdef LAYOUT_split_3x6_3_ex2"),
+                           "keymap.c", "")
+    assert result.layout.layout_macro == "LAYOUT_split_3x6_3_ex2"
+    assert any("#ifdef LAYOUT_split_3x6_3_ex2" in w for w in result.warnings)
