@@ -324,3 +324,22 @@ def test_a_forks_revision_of_a_board_qmk_keeps_whole_is_read_with_that_board(
     # Never a folder's default revision: keebio/iris/rev6b is no revision of the Iris QMK builds for keebio/iris.
     assert main(["import", "keymap.c", "--keyboard", "keebio/iris/rev6b", "-o", "i.yaml"]) == 2
     assert "unknown keyboard keebio/iris/rev6b" in capsys.readouterr().err
+
+
+def test_a_keyboard_json_given_as_the_keyboard_names_the_board_by_its_folder(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A board's keyboard.json kept beside a VIA save (neo65p_wired/keyboard.json, a board QMK lacks): no
+    # `keyboard_folder` in it, since only `qmk info` merges that in; the layout was written with no keyboard.
+    from tests.formats.test_keyboard_folder import KEYBOARD_JSON, KEYMAP_C
+
+    (work / "keymap.c").write_text(KEYMAP_C)
+    for folder, named in (("keyboards/me/tiny", "me/tiny"), ("tiny_wired", "tiny_wired")):
+        (work / folder).mkdir(parents=True)
+        (work / folder / "keyboard.json").write_text(json.dumps(KEYBOARD_JSON))
+        out = work / f"{named.replace('/', '_')}.yaml"
+        assert main(["import", "keymap.c", "--keyboard", f"{folder}/keyboard.json", "-o", str(out)]) == 0
+        capsys.readouterr()
+        loaded = load_layout(out)
+        assert loaded.layout.keyboard == named and loaded.layout.geometry is not None
+        assert main(["validate", str(out)]) == 0
