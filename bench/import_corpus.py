@@ -12,7 +12,8 @@ validated against its keyboard. A file passes when all of that raises nothing an
 finds no error. Files whose keyboard keyconf does not know are counted apart ("unknown
 keyboard"): they say nothing about the format readers. A keymap.c names its keyboard only by
 its folder (keyboards/<kb>/keymaps/...); bench/corpus/keyboards.tsv gives the keyboard for
-files that do not (the --keyboard a user would pass). -v lists every failing file. A keymap.c or
+files that do not (the --keyboard a user would pass; `repo:PATH` names a definition file of the user's
+repository, a VIA definition or keyboard.json, given as `--keyboard FILE`). -v lists every failing file. A keymap.c or
 keymap.json that fails alone is read again in its repository checkout (its headers, users/<name>/ and
 the config.h files QMK force-includes, keyboards folders), as a user importing it in place would; the
 figures say how many passed so; --alone leaves that out, as when the file is all one has.
@@ -96,6 +97,30 @@ def in_its_repository(name: str, origins: dict[str, tuple[str, str, str]], work:
     return file if file.is_file() else None
 
 
+def definition_in_repository(
+    name: str, definition: str, origins: dict[str, tuple[str, str, str]], work: Path
+) -> Keyboard | None:
+    """The keyboard a definition file of the user's repository gives (a hint `repo:PATH`: the VIA definition
+    or keyboard.json they load their save with), read as `keyconf import --keyboard FILE` reads it."""
+    from keyconf.cli.command import CommandError
+    from keyconf.cli.keyboard_lookup import load_definition_file
+
+    if name not in origins:
+        return None
+    repo, _, commit = origins[name]
+    blob = subprocess.run(["git", "-C", str(MIRRORS / repo.replace("/", "+", 1) / "repo"), "show",
+                           f"{commit}:{definition}"], capture_output=True, check=False)
+    if blob.returncode != 0:
+        return None
+    file = work / "definitions" / repo.replace("/", "+", 1) / definition
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.write_bytes(blob.stdout)
+    try:
+        return load_definition_file(file)
+    except CommandError:
+        return None
+
+
 def keyboard_hints() -> dict[str, str]:
     hints: dict[str, str] = {}
     if KEYBOARDS.exists():
@@ -164,8 +189,11 @@ def main() -> None:
         for path in sorted((corpus / kind).glob("*")):
             totals[kind] += 1
             name = hints.get(path.name) or (keyboard_from_path(origins.get(path.name, "")) or "")
-            keyboard = finder.by_name(name) if name else None
-            folder = name if name and keyboard is None and finder.boards_under(name) else None
+            if name.startswith("repo:"):  # a definition file in the user's repository, given as --keyboard FILE
+                keyboard, folder = definition_in_repository(path.name, name[5:], repositories, Path(work.name)), None
+            else:
+                keyboard = finder.by_name(name) if name else None
+                folder = name if name and keyboard is None and finder.boards_under(name) else None
             try:
                 why = check(path, kind, finder, keyboard, folder)
             except Exception as error:  # noqa: BLE001 - a crash is the worst failure; count it, go on
