@@ -2,36 +2,67 @@
 bytes into the firmware as `qmk compile` of the original.
 
 Run: .venv/bin/python bench/keymap_c_firmware_equivalence.py TREE KEYMAP.c:KEYBOARD [...] [-j N]
+     .venv/bin/python bench/keymap_c_firmware_equivalence.py TREE --corpus DIR [--per-repo N] [--limit N]
   TREE   a qmk_firmware tree that builds AVR boards (lib/lufa filled), with avr-gcc and qmk
   KEYMAP.c:KEYBOARD   a user's keymap.c and the QMK keyboard it is for (crkbd/rev1)
+  --corpus DIR   the keymap.c files of a corpus (bench/gather_corpus.py) whose keyboard is a known
+                 AVR board (its path or bench/corpus/keyboards.tsv), each in its repository
+                 checked out from /work/.mirror, as its user keeps it
 
-For each file, qmk builds the original through a userspace of its own (the tree is only read),
-`keyconf import` + `keyconf compile` build the layout, and the `keymaps` symbol of both .elf
-files is read from the firmware's flash (avr-nm, avr-objcopy) and compared byte for byte.
+For each file, qmk builds the original through a userspace of its own (the tree is only read):
+the keymap's folder as its user has it (keymap.c with its rules.mk, config.h and other C files,
+subfolders holding no other keymap). `keyconf import` (in place: it reads the same folder) +
+`keyconf compile` build the layout, and the `keymaps` symbol of both .elf files is read from the
+firmware's flash (avr-nm, avr-objcopy) and compared byte for byte. A program too large for the
+flash still links: both sides' keymaps are compared then too, and the sizes are printed.
 bench/keymap_c_equivalence.py checks many files quickly with host gcc and the tree's headers;
-this one checks whole firmware builds (about a minute a file), the way issue 14 asks. Prints
-"N of M equal" and what happened to the others (original does not build, keyconf refuses or its
-build fails, bytes differ).
+this one checks whole firmware builds (about a minute a file), the way issue 14 asks. Prints, per
+file, what happened, then how many originals build, how many keyconf builds, and how many of
+those give equal keymaps[] bytes.
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import contextlib
 import io
 import os
+import re
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from keyconf.cli.main import main as keyconf  # noqa: E402
 from keyconf.compiler.toolchain import build_path, find_program  # noqa: E402
 from keyconf.compiler.workspace import make_workspace  # noqa: E402
+
+# The files of a keymap folder qmk's build reads (keymap.json is left out: beside a keymap.c it
+# would replace it).
+FOLDER_SUFFIXES = (".c", ".h", ".mk", ".inc")
+_TOO_LARGE = re.compile(r"The firmware is too large!\s*(\d+)/(\d+)")
+_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@dataclass
+class Built:
+    """One side's build: the keymaps bytes of its program, or why there is none; its size."""
+
+    keymaps: bytes | None
+    why: str = ""  # why there are no keymaps bytes, or "" when there are
+    size: int | None = None  # the firmware's bytes, as QMK's size check counts them
+    limit: int | None = None  # the flash there is, when the program did not fit
+
+    @property
+    def fits(self) -> bool:
+        return self.keymaps is not None and self.limit is None
 
 
 def keymaps_bytes(elf: Path) -> bytes:
@@ -53,62 +84,157 @@ def first_error(log: str) -> str:
     return (found or lines[-1:])[0].strip()[:200]
 
 
-def build_original(tree: Path, keymap_c: Path, keyboard: str, work: Path, jobs: str) -> bytes | str:
-    files = {"keymap.c": keymap_c.read_text()}
-    if keymap_c.with_name("config.h").is_file():
-        files["config.h"] = keymap_c.with_name("config.h").read_text()
+def keymap_folder_files(keymap_c: Path) -> dict[str, str]:
+    """The keymap's folder as qmk builds it: its C files, headers and make files, with subfolders
+    (features/, oled/) but not those holding a keymap of their own."""
+    folder = keymap_c.parent
+    files: dict[str, str] = {}
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        inner = path.parents[: len(relative.parts) - 1]
+        if any((parent / "keymap.c").is_file() or (parent / "keymap.json").is_file() for parent in inner):
+            continue
+        if path.is_file() and path.suffix in FOLDER_SUFFIXES and len(files) < 400:
+            files[relative.as_posix()] = path.read_text(encoding="utf-8", errors="replace")
+    return files
+
+
+def program(elf: Path, log: str) -> Built:
+    """What a build that linked `elf` made, fitting or not (QMK's size check runs after linking)."""
+    too_large = _TOO_LARGE.search(log)
+    size, limit = (int(too_large.group(1)), int(too_large.group(2))) if too_large else (None, None)
+    if size is None:
+        fitted = re.search(r"The firmware size is fine - (\d+)/(\d+)", log)
+        size = int(fitted.group(1)) if fitted else None
+    return Built(keymaps_bytes(elf), size=size, limit=limit)
+
+
+def build_original_program(tree: Path, keymap_c: Path, keyboard: str, work: Path, jobs: str) -> Built:
     ini = work / "qmk.ini"
     ini.write_text("[user]\n")
+    files = keymap_folder_files(keymap_c)
     with make_workspace(tree, keyboard, "original", files, use_userspace=True, cache=work / "qmk-cache") as ws:
         env = {k: v for k, v in os.environ.items() if k not in ("QMK_HOME", "QMK_USERSPACE", "BUILD_DIR")}
         env.update(ws.environment(), SKIP_GIT="yes", PATH=build_path())
-        command = [str(find_program("qmk")), "--config-file", str(ini), "compile", "-kb", keyboard, "-km",
-                   "original", "-j", jobs, "-e", f"BUILD_DIR={ws.build_dir}"]  # fmt: skip
+        command = ["nice", "-n", "10", str(find_program("qmk")), "--config-file", str(ini), "compile", "-kb",
+                   keyboard, "-km", "original", "-j", jobs, "-e", f"BUILD_DIR={ws.build_dir}"]  # fmt: skip
         built = subprocess.run(command, cwd=ws.userspace, env=env, capture_output=True, text=True)
-        if built.returncode != 0:
-            return "original does not build: " + first_error(built.stdout + built.stderr)
-        return keymaps_bytes(ws.build_dir / f"{ws.target}.elf")
+        log = _COLOUR.sub("", built.stdout + built.stderr)
+        elf = ws.build_dir / f"{ws.target}.elf"
+        if built.returncode != 0 and not (_TOO_LARGE.search(log) and elf.is_file()):
+            return Built(None, "original does not build: " + first_error(log))
+        return program(elf, log)
 
 
-def build_keyconf(tree: Path, keymap_c: Path, keyboard: str, work: Path, jobs: str) -> bytes | str:
-    layout = work / "layout.yaml"
-    os.environ["KEYCONF_BUILD_CACHE"] = str(work / "keyconf-cache")
+def build_original(tree: Path, keymap_c: Path, keyboard: str, work: Path, jobs: str) -> bytes | str:
+    """The original's keymaps bytes, or why it does not build (a program over the flash counts)."""
+    built = build_original_program(tree, keymap_c, keyboard, work, jobs)
+    return built.keymaps if built.keymaps is not None and built.limit is None else built.why or "over flash"
+
+
+def build_keyconf_program(tree: Path, keymap_c: Path, keyboard: str, work: Path, jobs: str) -> Built:
+    layout = work / "layout" / "layout.yaml"
+    layout.parent.mkdir(parents=True, exist_ok=True)
+    cache = work / "keyconf-cache"
+    os.environ["KEYCONF_BUILD_CACHE"] = str(cache)
     quiet = io.StringIO()
     with contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):
         if keyconf(["import", str(keymap_c), "--keyboard", keyboard, "-o", str(layout)]) != 0:
-            return "keyconf refuses: " + first_error(quiet.getvalue())
-        if keyconf(["compile", str(layout), "--qmk-home", str(tree), "-j", jobs, "-o", str(work / "out"), "-q"]):
-            return "keyconf's build fails: " + first_error(quiet.getvalue())
-    (elf,) = (work / "keyconf-cache").glob("*/obj/*_keyconf.elf")
-    return keymaps_bytes(elf)
+            return Built(None, "keyconf refuses: " + first_error(quiet.getvalue()))
+        if keyconf(["compile", str(layout), "--qmk-home", str(tree), "-j", jobs, "-o", str(work / "out")]):
+            elves = list(cache.glob("*/obj/*_keyconf.elf"))
+            log = _COLOUR.sub("", quiet.getvalue())
+            if elves and _TOO_LARGE.search(log):
+                return program(elves[0], log)
+            problems = [line for line in log.splitlines() if ": error: " in line and "layout.yaml" in line]
+            return Built(None, "keyconf's build fails: " + (problems[0][:200] if problems else first_error(log)))
+    (elf,) = cache.glob("*/obj/*_keyconf.elf")
+    return program(elf, _COLOUR.sub("", quiet.getvalue()))
+
+
+def build_keyconf(tree: Path, keymap_c: Path, keyboard: str, work: Path, jobs: str) -> bytes | str:
+    built = build_keyconf_program(tree, keymap_c, keyboard, work, jobs)
+    return built.keymaps if built.keymaps is not None and built.limit is None else built.why or "over flash"
+
+
+def corpus_keymaps(corpus: Path, per_repo: int, work: Path) -> list[tuple[Path, str]]:
+    """(keymap.c in its repository checkout, keyboard) for the corpus's keymap.c files on AVR boards."""
+    from import_corpus import in_its_repository, keyboard_hints, manifest_origins, manifest_paths
+
+    from keyconf.catalogue.resolve import CatalogueKeyboards
+    from keyconf.formats.keymap_c_import import keyboard_from_path
+
+    finder = CatalogueKeyboards()
+    paths, hints, origins = manifest_paths(), keyboard_hints(), manifest_origins()
+    picked: list[tuple[Path, str]] = []
+    per: collections.Counter[str] = collections.Counter()
+    for path in sorted((corpus / "keymap.c").glob("*")):
+        name = hints.get(path.name) or keyboard_from_path(paths.get(path.name, "")) or ""
+        board = finder.by_name(name) if name else None
+        repository = origins.get(path.name, ("", "", ""))[0]
+        if board is None or not (board.processor or "").startswith("at") or per[repository] >= per_repo:
+            continue
+        checkout = in_its_repository(path.name, origins, work)
+        if checkout is not None:
+            per[repository] += 1
+            picked.append((checkout, board.name))
+    return picked
+
+
+def size_note(original: Built, mine: Built) -> str:
+    if original.size is None or mine.size is None:
+        return ""
+    over = [f"{side} {built.size - built.limit} bytes over" for side, built in (("original", original),
+            ("keyconf", mine)) if built.limit is not None]  # fmt: skip
+    sizes = f"; firmware {original.size} -> {mine.size} bytes ({mine.size - original.size:+d})"
+    return sizes + (f", {', '.join(over)}" if over else "")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("tree", type=Path)
-    parser.add_argument("keymaps", nargs="+", help="KEYMAP.c:KEYBOARD")
+    parser.add_argument("keymaps", nargs="*", help="KEYMAP.c:KEYBOARD")
     parser.add_argument("-j", "--jobs", default="2")
+    parser.add_argument("--corpus", type=Path, help="the keymap.c files of this corpus on AVR boards")
+    parser.add_argument("--per-repo", type=int, default=1, help="at most this many keymaps of one repository")
+    parser.add_argument("--limit", type=int, default=0, help="at most this many keymaps (0: all)")
+    parser.add_argument("--skip", type=int, default=0, help="leave out the first N picked (to resume)")
     args = parser.parse_args()
     tree = args.tree.resolve()
-    equal, outcomes = 0, []
+    checkouts = tempfile.TemporaryDirectory(prefix="kc-fw-repos-")
+    items = [(Path(text).resolve(), keyboard) for text, _, keyboard in (k.rpartition(":") for k in args.keymaps)]
+    if args.corpus:
+        items += corpus_keymaps(args.corpus, args.per_repo, Path(checkouts.name))
+    items = items[args.skip :]
+    items = items[: args.limit] if args.limit else items
+    counts: collections.Counter[str] = collections.Counter()
     start = time.perf_counter()
-    for item in args.keymaps:
-        path_text, _, keyboard = item.rpartition(":")
-        keymap_c = Path(path_text).resolve()
+    for keymap_c, keyboard in items:
         with tempfile.TemporaryDirectory(prefix="kc-fw-") as scratch:
-            original = build_original(tree, keymap_c, keyboard, Path(scratch), args.jobs)
-            mine = build_keyconf(tree, keymap_c, keyboard, Path(scratch), args.jobs)
-        if isinstance(original, str) or isinstance(mine, str):
-            outcome = original if isinstance(original, str) else str(mine)
-        elif original == mine:
-            equal += 1
-            outcome = f"equal ({len(original) // 2} keymaps words)"
+            original = build_original_program(tree, keymap_c, keyboard, Path(scratch), args.jobs)
+            mine = build_keyconf_program(tree, keymap_c, keyboard, Path(scratch), args.jobs)
+        counts["original builds"] += original.fits
+        counts["keyconf builds"] += mine.fits
+        counts["both build"] += original.fits and mine.fits
+        if original.keymaps is None or mine.keymaps is None:
+            outcome = original.why or mine.why
+        elif original.keymaps == mine.keymaps:
+            counts["equal keymaps"] += 1
+            counts["equal, both fit"] += original.fits and mine.fits
+            outcome = f"equal ({len(original.keymaps) // 2} keymaps words)"
         else:
-            differing = sum(a != b for a, b in zip(original[::2], mine[::2], strict=False))
-            outcome = f"DIFFER: {differing} of {len(original) // 2} words (sizes {len(original)}, {len(mine)})"
-        outcomes.append(f"{keymap_c.name} ({keyboard}): {outcome}")
-        print(outcomes[-1], flush=True)
-    print(f"{equal} of {len(args.keymaps)} equal ({time.perf_counter() - start:.0f} s)")
+            counts["keymaps differ"] += 1
+            differing = sum(a != b for a, b in zip(original.keymaps[::2], mine.keymaps[::2], strict=False))
+            outcome = f"DIFFER: {differing} of {len(original.keymaps) // 2} words"
+        if original.keymaps is not None and mine.keymaps is None:
+            counts["original builds, keyconf not"] += 1
+        label = keymap_c.relative_to(checkouts.name) if keymap_c.is_relative_to(checkouts.name) else keymap_c
+        print(f"{label} ({keyboard}): {outcome}{size_note(original, mine)}", flush=True)
+    print(f"{len(items)} keymaps ({time.perf_counter() - start:.0f} s): originals build {counts['original builds']}, "
+          f"keyconf builds {counts['keyconf builds']}, both {counts['both build']}; equal keymaps[] "
+          f"{counts['equal keymaps']} (both fitting {counts['equal, both fit']}), differ {counts['keymaps differ']}; "
+          f"original links but keyconf's does not {counts['original builds, keyconf not']}")
+    checkouts.cleanup()
     return 0
 
 
