@@ -73,6 +73,15 @@ SETTINGS: tuple[QmkSetting, ...] = (
     QmkSetting("mousekey_wheel_time_to_max", None, 17, 40, 0, 255),
     QmkSetting("debounce", "debounce", None, 5, 0, 100),
     QmkSetting("dynamic_keymap_layer_count", "dynamic_keymap.layer_count", None, 4, 1, 32),
+    # Brightness caps a keymap sets so its LEDs stay within the USB port's current (255: none).
+    QmkSetting("rgblight_limit_val", "rgblight.max_brightness", None, 255, 0, 255),
+    QmkSetting("rgb_matrix_maximum_brightness", "rgb_matrix.max_brightness", None, 255, 0, 255),
+    QmkSetting("led_matrix_maximum_brightness", "led_matrix.max_brightness", None, 255, 0, 255),
+    # What a keymap leaves out of the firmware to fit its flash (an atmega32u4's 28 KB).
+    _flag("layer_state_8bit", None, None),
+    _flag("layer_state_16bit", None, None),
+    _flag("no_action_oneshot", None, None),
+    _flag("no_music_mode", None, None),
 )
 BY_NAME: dict[str, QmkSetting] = {s.name: s for s in SETTINGS}
 BY_VIAL_ID: dict[int, QmkSetting] = {s.vial_id: s for s in SETTINGS if s.vial_id is not None}

@@ -120,3 +120,29 @@ def test_an_imported_keymaps_drivers_come_along_in_todays_spelling(tmp_path: Pat
                                      "MCU = atmega32u4\n")
     imported = import_layout(folder / "keymap.c")
     assert imported.layout.drivers == {"RGB_MATRIX_DRIVER": "ws2812", "OLED_DRIVER": "ssd1306"}
+
+
+def test_an_imported_keymaps_size_and_brightness_settings_come_along(tmp_path: Path) -> None:
+    """What real Corne and Kyria keymaps' config.h files leave out of the firmware to fit its flash,
+    and the LED brightness caps they set for the USB port's current: the layout keeps them, so
+    keyconf's build is as small, and as dim, as the original's (before, they were named as left)."""
+    folder = tmp_path / "keyboards" / "crkbd" / "keymaps" / "mine"
+    folder.mkdir(parents=True)
+    keys = ", ".join(["KC_A"] * 42)
+    (folder / "keymap.c").write_text("#include QMK_KEYBOARD_H\nconst uint16_t PROGMEM keymaps[][MATRIX_ROWS]"
+                                     f"[MATRIX_COLS] = {{ [0] = LAYOUT_split_3x6_3({keys}) }};\n")
+    (folder / "config.h").write_text("#pragma once\n#define LAYER_STATE_8BIT\n#define NO_ACTION_ONESHOT\n"
+                                     "#define NO_MUSIC_MODE\n#define RGBLIGHT_LIMIT_VAL 120\n"
+                                     "#define RGB_MATRIX_MAXIMUM_BRIGHTNESS 150\n#define TAPPING_TERM 180\n")
+    imported = import_layout(folder / "keymap.c")
+    assert imported.layout.settings == {"layer_state_8bit": True, "no_action_oneshot": True, "no_music_mode": True,
+                                        "rgblight_limit_val": 120, "rgb_matrix_maximum_brightness": 150,
+                                        "tapping_term": 180}
+    assert not any("not a layout setting" in w or "not layout settings" in w for w in imported.warnings)
+    assert loads_layout(dumps_layout(imported.layout)).layout.settings == imported.layout.settings
+    layout = layouts.layout()
+    layout.settings = imported.layout.settings
+    config = generate_sources(layout, layouts.board()).config_h
+    for define in ("#define LAYER_STATE_8BIT", "#define NO_ACTION_ONESHOT", "#define NO_MUSIC_MODE",
+                   "#define RGBLIGHT_LIMIT_VAL 120", "#define RGB_MATRIX_MAXIMUM_BRIGHTNESS 150"):
+        assert define in config
