@@ -99,6 +99,46 @@ def keymap_folder_files(keymap_c: Path) -> dict[str, str]:
     return files
 
 
+def checkout_root(keymap_c: Path) -> Path | None:
+    return next((folder for folder in keymap_c.parents if (folder / ".git").exists()), None)
+
+
+def linked_userspace(keymap_c: Path) -> Path | None:
+    """A top folder of the repository that is a userspace (`CarlAndersson/CarlAndersson.h`), which the
+    user's setup links in as users/<name> and builds their keymap under that name."""
+    root = checkout_root(keymap_c)
+    found = [d for d in sorted(root.iterdir()) if d.is_dir() and ((d / f"{d.name}.h").is_file()
+             or (d / f"{d.name}.c").is_file())] if root else []  # fmt: skip
+    return found[0] if len(found) == 1 else None
+
+
+def users_folder_files(keymap_c: Path) -> dict[str, str]:
+    """The repository's userspace, by its path in a QMK userspace (users/<name>/...), as qmk builds a
+    keymap whose header lives there: its users/ folder nearest above the keymap, or a linked one."""
+    def texts(folder: Path, prefix: str) -> dict[str, str]:
+        return {f"{prefix}/{path.relative_to(folder).as_posix()}": path.read_text(encoding="utf-8", errors="replace")
+                for path in sorted(folder.rglob("*")) if path.is_file() and path.suffix in FOLDER_SUFFIXES}
+
+    root = checkout_root(keymap_c)
+    for folder in keymap_c.parents:
+        if (folder / "users").is_dir():
+            return texts(folder / "users", "users")
+        if folder == root:
+            break
+    linked = linked_userspace(keymap_c)
+    return texts(linked, f"users/{linked.name}") if linked else {}
+
+
+def keymap_name(keymap_c: Path) -> str:
+    """The name qmk builds the keymap under, which it takes as USER_NAME (users/<name>/): its folder's
+    under keymaps/, a linked userspace's, else `original`."""
+    name = keymap_c.parent.name
+    if keymap_c.parent.parent.name == "keymaps" and re.fullmatch(r"[A-Za-z0-9_]+", name):
+        return name
+    linked = linked_userspace(keymap_c)
+    return linked.name if linked and re.fullmatch(r"[A-Za-z0-9_]+", linked.name) else "original"
+
+
 def program(elf: Path, log: str) -> Built:
     """What a build that linked `elf` made, fitting or not (QMK's size check runs after linking)."""
     too_large = _TOO_LARGE.search(log)
@@ -110,14 +150,20 @@ def program(elf: Path, log: str) -> Built:
 
 
 def build_original_program(tree: Path, keymap_c: Path, keyboard: str, work: Path, jobs: str) -> Built:
+    work.mkdir(parents=True, exist_ok=True)
     ini = work / "qmk.ini"
     ini.write_text("[user]\n")
     files = keymap_folder_files(keymap_c)
-    with make_workspace(tree, keyboard, "original", files, use_userspace=True, cache=work / "qmk-cache") as ws:
+    name = keymap_name(keymap_c)
+    with make_workspace(tree, keyboard, name, files, use_userspace=True, cache=work / "qmk-cache") as ws:
+        assert ws.userspace is not None
+        for path, text in users_folder_files(keymap_c).items():
+            (ws.userspace / path).parent.mkdir(parents=True, exist_ok=True)
+            (ws.userspace / path).write_text(text)
         env = {k: v for k, v in os.environ.items() if k not in ("QMK_HOME", "QMK_USERSPACE", "BUILD_DIR")}
         env.update(ws.environment(), SKIP_GIT="yes", PATH=build_path())
         command = ["nice", "-n", "10", str(find_program("qmk")), "--config-file", str(ini), "compile", "-kb",
-                   keyboard, "-km", "original", "-j", jobs, "-e", f"BUILD_DIR={ws.build_dir}"]  # fmt: skip
+                   keyboard, "-km", name, "-j", jobs, "-e", f"BUILD_DIR={ws.build_dir}"]  # fmt: skip
         built = subprocess.run(command, cwd=ws.userspace, env=env, capture_output=True, text=True)
         log = _COLOUR.sub("", built.stdout + built.stderr)
         elf = ws.build_dir / f"{ws.target}.elf"
@@ -217,7 +263,11 @@ def main() -> int:
         counts["keyconf builds"] += mine.fits
         counts["both build"] += original.fits and mine.fits
         if original.keymaps is None or mine.keymaps is None:
-            outcome = original.why or mine.why
+            outcome = "; ".join(why for why in (original.why, mine.why) if why)
+            if mine.keymaps is not None:
+                outcome += "; keyconf builds it" if mine.fits else "; keyconf's links, over the flash"
+            elif original.keymaps is not None:
+                outcome = ("original builds" if original.fits else "original links, over the flash") + "; " + outcome
         elif original.keymaps == mine.keymaps:
             counts["equal keymaps"] += 1
             counts["equal, both fit"] += original.fits and mine.fits
