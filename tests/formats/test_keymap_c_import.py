@@ -758,3 +758,19 @@ const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
     # A typo with no header of the user's stays for validation to point at, with its "did you mean".
     typo = read(text.replace('#include "ergol.h"\n', "").replace("P(PG_O), R(PG_A)", "LCTR(KC_C), KC_B"))
     assert typo.layout.layers[0].keys[0] == "LCTR(KC_C)"
+
+
+def test_a_mod_tap_holding_no_modifier_imports_and_validation_says_what_to_do(tmp_path: Path) -> None:
+    # A real ErgoDox keymap's `#define _SPACE MT(0, KC_SPACE)` (QMK builds it: a key that taps Space
+    # and holds nothing) stopped `keyconf import` with "internal error: ModsError: no modifiers".
+    from keyconf.model.validation import validate
+
+    keys = ", ".join(["KC_A"] * 41 + ["_SPACE"])
+    keymap = tmp_path / "keymap.c"
+    keymap.write_text("#include QMK_KEYBOARD_H\n#define _SPACE MT(0, KC_SPACE)\nconst uint16_t PROGMEM "
+                      f"keymaps[][MATRIX_ROWS][MATRIX_COLS] = {{ [0] = LAYOUT_split_3x6_3({keys}) }};\n")
+    imported = import_layout(keymap, keyboard=load_bundled("crkbd/rev1"))
+    assert imported.layout.layers[0].keys[-1] == "MT(0, KC_SPC)"
+    [problem] = [p for p in validate(imported.layout, imported.keyboard) if p.is_error]
+    assert "no modifiers" in problem.message and problem.location == ("layers", 0, 41)
+    assert problem.hint is not None and "MT(MOD_LSFT, KC_SPC)" in problem.hint

@@ -196,7 +196,9 @@ class Codec:
         try:
             return to_qmk5(as_qmk_encodes(kc.mods))
         except ModsError as exc:
-            raise KeycodeError(str(exc), None, "use only left-hand or only right-hand modifiers") from exc
+            hint = ("name the modifiers it holds (MT(MOD_LSFT, KC_SPC)), or use the key alone" if not kc.mods
+                    else "use only left-hand or only right-hand modifiers")
+            raise KeycodeError(str(exc), None, hint) from exc
 
     @staticmethod
     def _layer(kc: Keycode, ctx: ParseContext, limit: int, func: str) -> int:

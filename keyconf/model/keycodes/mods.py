@@ -239,11 +239,11 @@ def _mask_name(letters: str) -> str:
 
 
 def format_mods(mods: int) -> str:
-    """Canonical text: `MOD_LCTL | MOD_LSFT`, in the order Ctrl, Shift, Alt, GUI, left then right."""
+    """Canonical text: `MOD_LCTL | MOD_LSFT`, in the order Ctrl, Shift, Alt, GUI, left then right;
+    `0` for none, as QMK's C takes it (a real ErgoDox keymap's `MT(0, KC_SPACE)`: a key that taps
+    Space and holds nothing)."""
     names = [name for name, bit in _ORDER if mods & bit]
-    if not names:
-        raise ModsError("no modifiers")
-    return " | ".join(names)
+    return " | ".join(names) if names else "0"
 
 
 def describe_mods(mods: int) -> str:
