@@ -502,6 +502,11 @@ class _Reader:
                 dance = re.search(r"unknown tap dance '([A-Za-z_][A-Za-z0-9_]*)'", error.message)
                 if dance and dance.group(1) not in unknown and self._dance_from_elsewhere(dance.group(1)):
                     unknown.append(dance.group(1))
+                if "expected a code point" in error.message:
+                    # UC(JP_KA): a code point a header names (`#define JP_KA 0x304B`, jp_ime.h).
+                    for argument in re.findall(r"\bUC\s*\(\s*([A-Za-z_]\w*)\s*\)", place.text):
+                        if argument not in unknown:
+                            unknown.append(argument)
                 if "unknown Unicode map entry" in error.message:
                     # UM(E_ACUTE), UP(A, B): unicode_map[]'s enum is in a header (it stays C, as written).
                     for arguments in re.findall(r"\b(?:UM|X|UP|XP)\s*\(([^()]*)\)", place.text):
@@ -1297,7 +1302,7 @@ class _Reader:
                 continue
             if key.text.startswith("KC_"):
                 value = self._keycode_value([key])
-                if value is None or not 0xE1 <= value <= 0xE7:
+                if value is None or not 0xE0 <= value <= 0xE7:
                     continue
                 meant = f"write {_MODIFIER_BITS[value - 0xE0]} for that modifier"
             elif key.kind == "ident":
@@ -1309,6 +1314,16 @@ class _Reader:
                 meant = "LT() holds a layer; a custom keycode is handled in C"
             else:
                 continue  # a number: the modifier bits themselves, read as such
+            if not value & 0x1F and t.text == "OSM" and len(args) == 1:
+                # `OSM(KC_LCTL)`: KC_LCTL is 0xE0, whose low 5 bits are all 0; QMK builds a one-shot of
+                # no modifier, a key that does nothing. Kept as that value, said so.
+                raw = f"0x{REGISTRY.encode(REGISTRY.parse('OSM(MOD_LCTL)')) - 1:04X}"  # QK_ONE_SHOT_MOD
+                self.warnings.append(f"line {key.line}: OSM({key.text}) holds no modifier (QMK keeps the low 5 bits "
+                                     f"of {key.text}, all 0), so the key does nothing: kept as QMK's value {raw} "
+                                     f"({meant})")
+                end = next(j for j, u in enumerate(out) if u is args[-1][-1]) + 1
+                out[i:end + 1] = [Token("number", raw, t.line, t.column)]
+                continue
             if not value & 0x1F:
                 tap = self._keycode_value(args[1]) if t.text == "MT" and len(args) == 2 else None
                 if tap is None:

@@ -129,12 +129,13 @@ class _Checker:
         return keycode, "", None, self.registry.deprecated_replacement(text, self.ctx)
 
     def _from_header(self, keycode: kc.Keycode) -> bool:
-        """Whether `keycode` holds a name a header defines (a custom keycode, or a tap dance or
-        Unicode map entry its enum numbers): QMK gives it the header's value, which keyconf cannot
-        know (unless its table of keyboard keycodes has it)."""
+        """Whether `keycode` holds a name a header defines (a custom keycode, a tap dance or
+        Unicode map entry its enum numbers, a code point it names): QMK gives it the header's
+        value, which keyconf cannot know (unless its table of keyboard keycodes has it)."""
         part: kc.Keycode | None = keycode
         while part is not None:
-            names = ([part.name] if part.op == kc.OP_CUSTOM else [part.number] if part.op == kc.OP_TAP_DANCE
+            names = ([part.name] if part.op == kc.OP_CUSTOM
+                     else [part.number] if part.op in (kc.OP_TAP_DANCE, kc.OP_UNICODE)
                      else [part.number, part.number2] if part.op in (kc.OP_UNICODE_MAP, kc.OP_UNICODE_PAIR) else [])
             for name in names:
                 user = self.ctx.custom(name) if isinstance(name, str) else None

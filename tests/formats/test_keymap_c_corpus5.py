@@ -4,11 +4,16 @@ chosen by `#ifdef` of the board's layout macro."""
 
 from __future__ import annotations
 
+import pytest
+
 from keyconf.catalogue.bundled import load_bundled
+from keyconf.compiler.sources import GenerateOptions, generate_sources
 from keyconf.formats.interchange import import_text
 from keyconf.formats.keymap_c_import import read_keymap_c
 from keyconf.formats.yaml_layout import dumps_layout, loads_layout
-from keyconf.model.keycodes import REGISTRY
+from keyconf.model.keyboard import Key, Keyboard, LayoutMacro
+from keyconf.model.keycodes import REGISTRY, KeycodeError
+from keyconf.model.layout import keycode_context
 from keyconf.model.validation import validate
 
 SECOND_NAMES = """#include QMK_KEYBOARD_H
@@ -139,3 +144,44 @@ def test_ifdef_of_a_layout_macro_with_the_board_unknown_reads_the_first_branch_a
                            "keymap.c", "")
     assert result.layout.layout_macro == "LAYOUT_split_3x6_3_ex2"
     assert any("#ifdef LAYOUT_split_3x6_3_ex2" in w for w in result.warnings)
+
+
+ONE_SHOT_KEYS = """#include QMK_KEYBOARD_H
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+    [0] = LAYOUT(OSM(MOD_LGUI), OSM(KC_LCTL), OSM(KC_LSFT), KC_NO),
+};
+"""
+
+
+def test_a_one_shot_of_a_modifier_key_is_the_one_shot_qmk_builds() -> None:
+    result = read_keymap_c(ONE_SHOT_KEYS, "keymap.c", "test/board")
+    keys = result.layout.layers[0].keys
+    # QMK keeps the low 5 bits: KC_LCTL (0xE0) none, a one-shot of nothing; KC_LSFT (0xE1) MOD_LCTL's
+    assert [REGISTRY.encode(REGISTRY.parse(k)) for k in keys] == [0x52A8, 0x52A0, 0x52A1, 0x0000]
+    assert any("OSM(KC_LCTL) holds no modifier" in w and "MOD_LCTL" in w for w in result.warnings)
+
+
+CODE_POINTS_OF_A_HEADER = """#include QMK_KEYBOARD_H
+#include "kana.h"
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+    [0] = LAYOUT(UC(HIRA_KA), UC(HIRA_KI), UC(0x3042), KC_NO),
+};
+"""
+
+
+def test_a_code_point_a_users_header_names_stays_named_and_validates() -> None:
+    result = read_keymap_c(CODE_POINTS_OF_A_HEADER, "keymap.c", "test/board")
+    layout = result.layout
+    assert layout.layers[0].keys[:3] == ["UC(HIRA_KA)", "UC(HIRA_KI)", "UC(0x3042)"]
+    assert [(c.name, c.headers) for c in layout.custom_keycodes] == [("HIRA_KA", ["kana.h"]), ("HIRA_KI", ["kana.h"])]
+    # one warning naming the header, not one error per key
+    assert sum("kana.h" in w for w in result.warnings) == 1
+    keyboard = Keyboard(name="test/board", layouts={"LAYOUT": LayoutMacro("LAYOUT", [Key(x=float(i), y=0.0)
+                                                                                     for i in range(4)])})
+    reread = loads_layout(dumps_layout(layout, keyboard)).layout
+    assert [p.message for p in validate(reread, keyboard) if p.is_error] == []
+    generated = generate_sources(reread, keyboard, GenerateOptions()).keymap_c
+    assert '#include "kana.h"' in generated and "UC(HIRA_KA), UC(HIRA_KI), UC(0x3042)" in generated
+    with pytest.raises(KeycodeError, match="code point HIRA_KA is defined in kana.h"):
+        context = keycode_context(reread)
+        REGISTRY.encode(REGISTRY.parse("UC(HIRA_KA)", context), context)  # VIA needs the value

@@ -231,8 +231,9 @@ class Codec:
         for index in (kc.number, kc.number2):
             user = ctx.custom(index) if isinstance(index, str) else None
             if user is not None and user.header:
-                raise KeycodeError(f"Unicode map entry {index} is numbered in {user.header}, which keyconf cannot "
-                                   "read: its value is unknown")
+                what = "code point" if kc.op == OP_UNICODE else "Unicode map entry"
+                raise KeycodeError(f"{what} {index} is {'defined' if kc.op == OP_UNICODE else 'numbered'} in "
+                                   f"{user.header}, which keyconf cannot read: its value is unknown")
             if isinstance(index, str):
                 raise KeycodeError(f"unknown Unicode map entry {index!r}")
         assert isinstance(kc.number, int)

@@ -258,7 +258,7 @@ class Parser:
         if func == "SH_T":
             return Keycode(OP_SWAP_HANDS_TAP, inner=self.tap_arg())
         if func == "UC":
-            return Keycode(OP_UNICODE, number=self.int_arg("a code point", 0x7FFF))
+            return Keycode(OP_UNICODE, number=self.code_point_arg())
         if func in ("UM", "X"):
             if func == "X":
                 self.note("X(i) is now UM(i)")
@@ -355,6 +355,17 @@ class Parser:
             hint = f"did you mean {close[0]}?" if close else f"layers: {known}"
             raise KeycodeError(f"unknown layer {token.text!r}", token.pos, hint)
         raise KeycodeError("expected a layer name or number", token.pos)
+
+    def code_point_arg(self) -> int | str:
+        token = self.peek()
+        if token.kind == "ident":
+            user = self.ctx.custom(token.text)
+            if user is not None and user.header:
+                # `UC(JP_KA)`, a code point the user's header names (`#define JP_KA 0x304B`): written
+                # as the original wrote it, so QMK takes the value from that header.
+                self.take()
+                return token.text
+        return self.int_arg("a code point", 0x7FFF)
 
     def unicode_index_arg(self, maximum: int) -> int | str:
         token = self.peek()

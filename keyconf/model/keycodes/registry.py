@@ -373,7 +373,7 @@ class KeycodeRegistry:
             assert kc.inner is not None
             return f"SH_T({self.format(kc.inner)})"
         if op == OP_UNICODE:
-            return f"UC(0x{kc.number:04X})"
+            return f"UC({kc.number})" if isinstance(kc.number, str) else f"UC(0x{kc.number:04X})"
         if op == OP_UNICODE_MAP:
             return f"UM({kc.number})"
         if op == OP_UNICODE_PAIR:
@@ -515,7 +515,8 @@ class KeycodeRegistry:
             assert kc.inner is not None
             return Legend(self.legend(kc.inner, ctx).tap, "Swap")
         if op == OP_UNICODE:
-            assert isinstance(kc.number, int)
+            if isinstance(kc.number, str):
+                return Legend(kc.number)  # a code point the user's header names
             char = chr(kc.number)
             return Legend(char if char.isprintable() and not char.isspace() else f"U+{kc.number:04X}")
         if op == OP_UNICODE_MAP:
