@@ -14,8 +14,9 @@ from keyconf.formats.c_source import IntExpression, preprocess, render, tokenize
 from keyconf.formats.format_error import FormatError
 from keyconf.model.qmk_settings import BY_NAME
 
-# Defines every keymap config.h may carry that are not settings of a layout.
-_HOUSEKEEPING = frozenset({"MASTER_LEFT", "MASTER_RIGHT", "EE_HANDS"})
+# Defines a keymap config.h may carry that say nothing a build lacks: MASTER_LEFT is QMK's default
+# (MASTER_RIGHT and EE_HANDS are settings).
+_HOUSEKEEPING = frozenset({"MASTER_LEFT"})
 
 
 @dataclass

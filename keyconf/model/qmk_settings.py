@@ -82,6 +82,17 @@ SETTINGS: tuple[QmkSetting, ...] = (
     _flag("layer_state_16bit", None, None),
     _flag("no_action_oneshot", None, None),
     _flag("no_music_mode", None, None),
+    # Which half of a split keyboard is which: lost, a keymap's right half or EEPROM-set halves
+    # would swap over. Then what the halves share and how lights sleep with the computer.
+    _flag("master_right", None, None),
+    _flag("ee_hands", None, None),
+    _flag("split_usb_detect", "split.usb_detect.enabled", None),
+    _flag("split_layer_state_enable", "split.transport.sync.layer_state", None),
+    _flag("split_mods_enable", "split.transport.sync.modifiers", None),
+    _flag("split_oled_enable", "split.transport.sync.oled", None),
+    _flag("split_wpm_enable", "split.transport.sync.wpm", None),
+    _flag("rgblight_sleep", "rgblight.sleep", None),
+    _flag("rgb_matrix_sleep", "rgb_matrix.sleep", None),
 )
 BY_NAME: dict[str, QmkSetting] = {s.name: s for s in SETTINGS}
 BY_VIAL_ID: dict[int, QmkSetting] = {s.vial_id: s for s in SETTINGS if s.vial_id is not None}

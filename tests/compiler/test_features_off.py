@@ -146,3 +146,20 @@ def test_an_imported_keymaps_size_and_brightness_settings_come_along(tmp_path: P
     for define in ("#define LAYER_STATE_8BIT", "#define NO_ACTION_ONESHOT", "#define NO_MUSIC_MODE",
                    "#define RGBLIGHT_LIMIT_VAL 120", "#define RGB_MATRIX_MAXIMUM_BRIGHTNESS 150"):
         assert define in config
+
+
+def test_an_imported_split_keymaps_handedness_and_sleep_come_along(tmp_path: Path) -> None:
+    """A Corne keymap whose USB cable goes into the right half (MASTER_RIGHT), or whose halves know
+    their side from EEPROM (EE_HANDS), built without it swaps its halves over; an Iris keymap's
+    RGBLIGHT_SLEEP was the 60 bytes keyconf's build lacked."""
+    folder = tmp_path / "keyboards" / "crkbd" / "keymaps" / "mine"
+    folder.mkdir(parents=True)
+    keys = ", ".join(["KC_A"] * 42)
+    (folder / "keymap.c").write_text("#include QMK_KEYBOARD_H\nconst uint16_t PROGMEM keymaps[][MATRIX_ROWS]"
+                                     f"[MATRIX_COLS] = {{ [0] = LAYOUT_split_3x6_3({keys}) }};\n")
+    (folder / "config.h").write_text("#pragma once\n#define MASTER_RIGHT\n#define EE_HANDS\n#define MASTER_LEFT\n"
+                                     "#define SPLIT_LAYER_STATE_ENABLE\n#define RGBLIGHT_SLEEP\n")
+    imported = import_layout(folder / "keymap.c")
+    assert imported.layout.settings == {"master_right": True, "ee_hands": True, "split_layer_state_enable": True,
+                                        "rgblight_sleep": True}
+    assert not any("not a layout setting" in w or "not layout settings" in w for w in imported.warnings)
