@@ -517,6 +517,7 @@ class KeycodeRegistry:
         if op == OP_UNICODE:
             if isinstance(kc.number, str):
                 return Legend(kc.number)  # a code point the user's header names
+            assert kc.number is not None
             char = chr(kc.number)
             return Legend(char if char.isprintable() and not char.isspace() else f"U+{kc.number:04X}")
         if op == OP_UNICODE_MAP:
