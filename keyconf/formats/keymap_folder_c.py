@@ -38,6 +38,9 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _NAMED_FILE = re.compile(r'^[ \t]*#[ \t]*define[ \t]+[A-Za-z_]\w*[ \t]+"([^"\n]+\.(?:c|h|inc))"', re.M)
 _BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.S)
 _LINE_COMMENT = re.compile(r"//[^\n]*")
+# QMK headers a keymap's config.h included that QMK has since removed, their contents now its
+# defaults (config_common.h went in 2023): an #include of one stops today's build.
+_REMOVED_CONFIG_INCLUDE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*[<"](config_common\.h)[>"][^\n]*$', re.M)
 _REFERENCE = re.compile(r"\$[({]([^$(){}]*)[)}]")  # $(NAME), ${NAME}, $(strip text): innermost first
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _FEATURE = re.compile(r"^[A-Z][A-Z0-9_]*_ENABLE$")
@@ -194,7 +197,14 @@ def _keymap_config(folder: Path, code: list[str], taken: dict[str, CFile], warni
         return None
     left = set(read_config_h(text).left)
     used = {word for part in code for word in _WORD.findall(_LINE_COMMENT.sub("", _BLOCK_COMMENT.sub(" ", part)))}
-    return CFile(CONFIG_NAME, config=True, text=text) if left & used else None
+    if not left & used:
+        return None
+    removed = _REMOVED_CONFIG_INCLUDE.findall(text)
+    if removed:
+        text = _REMOVED_CONFIG_INCLUDE.sub(lambda found: f"// {found.group(0).strip()}  (removed from QMK)", text)
+        warnings.append(f"config.h includes {', '.join(dict.fromkeys(removed))}, which QMK removed in 2023 (what it "
+                        f"set is QMK's default now): the layout's copy, {CONFIG_NAME}, leaves the #include out")
+    return CFile(CONFIG_NAME, config=True, text=text)
 
 
 def _includes(text: str) -> list[tuple[str, bool]]:

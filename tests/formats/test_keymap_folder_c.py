@@ -179,6 +179,18 @@ def test_the_keymaps_config_h_comes_along_when_its_c_code_uses_a_define_of_it(tm
     assert all(not f.config for f in keymap_folder_c_files(tmp_path / "keymap.c", keymap).files)
 
 
+def test_a_carried_config_h_leaves_out_the_config_common_h_qmk_removed(tmp_path: Path) -> None:
+    # A real bdn9 keymap's config.h (2021): its `#include "config_common.h"` stops today's build,
+    # which has no such header since 2023.
+    keymap = "#include QMK_KEYBOARD_H\n#ifdef USE_LAYER_LOCK\n#endif\n"
+    config = '#pragma once\n#include "config_common.h"\n#define USE_LAYER_LOCK\n'
+    found = keymap_folder_c_files(keymap_folder(tmp_path, {"keymap.c": keymap, "config.h": config}), keymap)
+    [carried] = found.files
+    assert carried.text == ('#pragma once\n// #include "config_common.h"  (removed from QMK)\n'
+                            "#define USE_LAYER_LOCK\n")
+    assert any("config_common.h, which QMK removed in 2023" in w for w in found.warnings)
+
+
 def test_the_import_says_the_config_h_defines_still_apply(tmp_path: Path) -> None:
     from keyconf.formats.interchange import import_layout
 
