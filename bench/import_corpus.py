@@ -1,7 +1,7 @@
 """Coverage: real users' layout files of all four kinds imported and validated; prints figures.
 
-Run: .venv/bin/python bench/import_corpus.py [DIR] [-v] [--alone]   (DIR default /work/corpus, holding via/,
-vil/, keymap.json/ and keymap.c/; bench/gather_corpus.py says how it is gathered and
+Run: .venv/bin/python bench/import_corpus.py [DIR] [-v] [--alone] [--stand-in]   (DIR default
+/work/corpus, holding via/, vil/, keymap.json/ and keymap.c/; bench/gather_corpus.py says how it is gathered and
 bench/corpus/manifest.tsv lists where each file comes from; the held-out corpus /work/corpus2, never
 looked at while tuning the importers, is listed in bench/corpus/manifest2.tsv, and /work/corpus3 in
 manifest3.tsv, /work/corpus4 in manifest4.tsv).
@@ -37,7 +37,7 @@ from keyconf.catalogue.resolve import CatalogueKeyboards  # noqa: E402
 from keyconf.formats.interchange import FormatError, import_layout  # noqa: E402
 from keyconf.formats.keymap_c_import import keyboard_from_path  # noqa: E402
 from keyconf.formats.yaml_layout import LayoutFileError, dumps_layout, loads_layout  # noqa: E402
-from keyconf.model.keyboard import Keyboard  # noqa: E402
+from keyconf.model.keyboard import Key, Keyboard, LayoutMacro  # noqa: E402
 from keyconf.model.validation import validate  # noqa: E402
 
 KINDS = ("via", "vil", "keymap.json", "keymap.c")
@@ -165,10 +165,37 @@ def check(
     return None
 
 
+def stand_in(path: Path, kind: str) -> Keyboard | None:
+    """A board for a file whose keyboard nothing tells: one layout, the file's own macro with as many keys
+    as its first layer, each at its own matrix position. It measures the readers (keycodes, layers, C
+    constructs, validation), never whether the keys fit a real board; the figures count it apart."""
+    if kind == "keymap.c":
+        from keyconf.formats.keymap_c_import import read_keymap_c
+
+        try:
+            layout = read_keymap_c(path.read_text(errors="replace"), str(path), "stand-in").layout
+        except FormatError:
+            return None
+        macro, keys = layout.layout_macro, len(layout.layers[0].keys) if layout.layers else 0
+    else:
+        import json
+
+        try:
+            data = json.loads(path.read_text(errors="replace"))
+            macro, keys = str(data.get("layout") or "LAYOUT"), max(len(layer) for layer in data["layers"])
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return None
+    if not macro or not keys:
+        return None
+    board = [Key(x=float(i % 16), y=float(i // 16), matrix=(i // 16, i % 16)) for i in range(keys)]
+    return Keyboard(name="stand-in", layouts={macro: LayoutMacro(macro, board)})
+
+
 def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("-")]
     verbose = "-v" in sys.argv
     alone = "--alone" in sys.argv
+    standing_in = "--stand-in" in sys.argv
     corpus = Path(args[0]) if args else Path("/work/corpus")
     if not corpus.is_dir():
         print(f"usage: bench/import_corpus.py [DIR]   ({corpus} is not a folder; see bench/gather_corpus.py)")
@@ -180,6 +207,8 @@ def main() -> None:
     totals: collections.Counter[str] = collections.Counter()
     passed: collections.Counter[str] = collections.Counter()
     unknown: collections.Counter[str] = collections.Counter()
+    stood_in: collections.Counter[str] = collections.Counter()  # unknown-keyboard files measured on a stand-in
+    stand_in_passed: collections.Counter[str] = collections.Counter()
     reasons: dict[str, collections.Counter[str]] = {kind: collections.Counter() for kind in KINDS}
     examples: dict[str, str] = {}
     failures: list[str] = []
@@ -210,6 +239,17 @@ def main() -> None:
                 passed[kind] += 1
             elif why == UNKNOWN:
                 unknown[kind] += 1
+                board = stand_in(path, kind) if standing_in and kind in ("keymap.c", "keymap.json") else None
+                if board is not None:
+                    stood_in[kind] += 1
+                    try:
+                        on_stand_in = check(path, kind, finder, board)
+                    except Exception as error:  # noqa: BLE001
+                        on_stand_in = f"CRASH {type(error).__name__}: {error}"
+                    stand_in_passed[kind] += on_stand_in is None
+                    if on_stand_in is not None:
+                        failures.append(f"{kind}\t{path.name}\tunknown keyboard; on a stand-in: {on_stand_in[:160]}")
+                        continue
                 failures.append(f"{kind}\t{path.name}\t{UNKNOWN}")
             else:
                 reason = reason_of(why)
@@ -223,6 +263,9 @@ def main() -> None:
         known = totals[kind] - unknown[kind]
         rate = f"{100 * passed[kind] / known:.0f}%" if known else "-"
         print(f"{kind:<12} {passed[kind]:>5} {known:>8} {rate:>6} {unknown[kind]:>17} {totals[kind]:>6}")
+    for kind, count in stood_in.items():
+        print(f"  ({kind}: {stand_in_passed[kind]} of {count} unknown-keyboard files import and validate on a stand-in "
+              "board of their own macro and key count: the readers, not the board's fit)")
     for kind, count in from_repository.items():
         print(f"  ({count} {kind} files read in their own repository checkout: the keyboard folder, the user's "
               "headers and config.h)")
