@@ -29,7 +29,7 @@ from keyconf.formats.c_literals import (
 from keyconf.formats.c_source import c_identifiers, c_tables, defined_functions, tokenize
 from keyconf.formats.format_error import FormatError
 from keyconf.formats.keymap_c_names import plan_names
-from keyconf.formats.user_headers import plain_enums
+from keyconf.formats.user_headers import enum_bodies, plain_enums
 from keyconf.model.keyboard import LayoutMacro
 from keyconf.model.keycodes import REGISTRY
 from keyconf.model.keycodes import mods as modbits
@@ -319,6 +319,10 @@ class _Generator:
         if self.wrap_process_record:
             w.line(f"bool {_USER_PROCESS_RECORD}(uint16_t keycode, keyrecord_t *record);", ref)
             w.line(f"#define process_record_user {_USER_PROCESS_RECORD}", ref)
+        for old_name, spelled in self.former_keycode_names(ref):
+            w.line(f"#ifndef {old_name}", ref)
+            w.line(f"#    define {old_name} {spelled}  // the old name QMK dropped, in the C code", ref)
+            w.line("#endif", ref)
         w.line(f"#line 1 {c_string_literal(shown)}", ref)
         w.verbatim(self.c_code)
         w.line(f'#line {w.next_line + 1} "keymap.c"')
@@ -334,6 +338,37 @@ class _Generator:
             w.line("}", depth=1)
             w.line(f"return {_USER_PROCESS_RECORD}(keycode, record);", depth=1)
             w.line("}")
+
+    def former_keycode_names(self, ref: SourceRef) -> list[tuple[str, str]]:
+        """(old name, this tree's spelling) for the keycodes the C code names as QMK no longer does
+        (`RESET`, `KC_SLCK`, `EEP_RST` in an old keymap's process_record_user or combos): keyconf
+        reads them in the keys, and the kept C builds with them too. Names the C code declares
+        itself or tests with the preprocessor (`#ifdef DEBUG`) are its own, and left alone."""
+        assert self.c_code is not None
+        former = REGISTRY.former_names()
+        code = self.c_code
+        used = sorted(name for name in c_identifiers(code) if name in former)
+        if not used:
+            return []
+        declared = {c.name for c in self.layout.custom_keycodes}.union(*self._enum_member_names(code))
+        found = []
+        for name in used:
+            if name in declared or re.search(rf"#\s*(?:define|ifn?def|undef)\s+{name}\b|defined\s*\(?\s*{name}\b",
+                                             code):
+                continue
+            try:
+                found.append((name, self.keycodes.fixed_name(former[name].to, ref)))
+            except SourceProblem:
+                continue  # a keycode this tree lacks: the C code's own error names it
+        return found
+
+    @staticmethod
+    def _enum_member_names(code: str) -> list[set[str]]:
+        try:
+            tokens = tokenize(code)
+        except FormatError:
+            return []
+        return [{part[0].text for part in body} for body in enum_bodies(tokens)]
 
     def generated_functions(self) -> set[str]:
         """The QMK callbacks keyconf's own code defines for this layout."""

@@ -139,3 +139,34 @@ def test_software_features_the_c_code_calls_are_switched_on() -> None:
     assert "DEFERRED_EXEC_ENABLE" in sources.features and "DEFERRED_EXEC_ENABLE = yes" in sources.rules_mk
     rgb = generate(custom_layout(c_code="void g(void) { rgb_matrix_disable(); }\n"))
     assert "RGB_MATRIX_ENABLE" not in rgb.features  # hardware: the board's business
+
+
+OLD_NAMES_C = """\
+enum my_keycodes { EEP_RST = SAFE_RANGE + 9 };  // the code's own keycode, not QMK's old name
+bool process_record_user(uint16_t keycode, keyrecord_t *record) {
+#ifdef DEBUG
+\tif (keycode == DEBUG) return false;
+#endif
+\tif (keycode == KC_SLCK && record->event.pressed) { tap_code16(RESET); return false; }
+\treturn keycode != EEP_RST;
+}
+"""
+
+
+def test_old_keycode_names_in_the_c_code_build_as_the_keys_do() -> None:
+    # A jj40 keymap's process_record_user taps RESET, which QMK dropped for QK_BOOT in 2022: keyconf
+    # reads it on a key, and the kept C stopped the build ("RESET undeclared").
+    keymap_c = generate(custom_layout(OLD_NAMES_C)).keymap_c
+    before = keymap_c[: keymap_c.index('#line 1 "mine.c"')]
+    assert "#ifndef RESET\n#    define RESET QK_BOOT" in before
+    assert "#ifndef KC_SLCK\n#    define KC_SLCK KC_SCRL" in before
+    assert "define EEP_RST" not in before and "define DEBUG" not in before  # the code's own
+    assert "the old name QMK dropped" not in generate(custom_layout()).keymap_c  # USER_C names none
+
+
+@pytest.mark.skipif(GCC is None, reason="gcc is not installed")
+def test_old_keycode_names_in_the_c_code_compile(tmp_path: Path) -> None:
+    sources = generate(custom_layout(OLD_NAMES_C))
+    folder = write_build_dir(tmp_path, sources, CURRENT_QMK.keycode_spec_version, {layouts.MACRO: 6})
+    result = syntax_check(folder)
+    assert result.returncode == 0, result.stderr
