@@ -38,6 +38,7 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _NAMED_FILE = re.compile(r'^[ \t]*#[ \t]*define[ \t]+[A-Za-z_]\w*[ \t]+"([^"\n]+\.(?:c|h|inc))"', re.M)
 _BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.S)
 _LINE_COMMENT = re.compile(r"//[^\n]*")
+_PER_KEY = re.compile(r"_PER_(KEY|COMBO|CHORD)$")
 # QMK headers a keymap's config.h included that QMK has since removed, their contents now its
 # defaults (config_common.h went in 2023): an #include of one stops today's build.
 _REMOVED_CONFIG_INCLUDE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*[<"](config_common\.h)[>"][^\n]*$', re.M)
@@ -197,7 +198,10 @@ def _keymap_config(folder: Path, code: list[str], taken: dict[str, CFile], warni
         return None
     left = set(read_config_h(text).left)
     used = {word for part in code for word in _WORD.findall(_LINE_COMMENT.sub("", _BLOCK_COMMENT.sub(" ", part)))}
-    if not left & used:
+    # A per-key switch (QUICK_TAP_TERM_PER_KEY) is what makes QMK call the code's callback
+    # (get_quick_tap_term): the code uses it by defining a function, not by naming it.
+    per_key = {name for name in left if _PER_KEY.search(name)}
+    if not left & used and not (per_key and any(part.strip() for part in code)):
         return None
     removed = _REMOVED_CONFIG_INCLUDE.findall(text)
     if removed:

@@ -179,6 +179,16 @@ def test_the_keymaps_config_h_comes_along_when_its_c_code_uses_a_define_of_it(tm
     assert all(not f.config for f in keymap_folder_c_files(tmp_path / "keymap.c", keymap).files)
 
 
+def test_a_per_key_switch_brings_the_config_h_along_for_the_callback_it_turns_on(tmp_path: Path) -> None:
+    # A real ErgoDox keymap: QUICK_TAP_TERM_PER_KEY in config.h, get_quick_tap_term() in keymap.c,
+    # LEADER_TIMEOUT and MIDI_ADVANCED beside them. Left behind, keyconf's firmware never called
+    # the callback and lacked the leader timing and advanced MIDI (1,544 bytes under qmk's).
+    keymap = "#include QMK_KEYBOARD_H\nuint16_t get_quick_tap_term(uint16_t k, keyrecord_t *r) { return 0; }\n"
+    config = "#pragma once\n#define QUICK_TAP_TERM_PER_KEY\n#define LEADER_TIMEOUT 300\n#define MIDI_ADVANCED\n"
+    found = keymap_folder_c_files(keymap_folder(tmp_path, {"keymap.c": keymap, "config.h": config}), keymap)
+    assert [(f.path, f.config, f.text) for f in found.files] == [("keymap_config.h", True, config)]
+
+
 def test_a_carried_config_h_leaves_out_the_config_common_h_qmk_removed(tmp_path: Path) -> None:
     # A real bdn9 keymap's config.h (2021): its `#include "config_common.h"` stops today's build,
     # which has no such header since 2023.
