@@ -244,9 +244,13 @@ class _Reader:
         # The tokens are expanded already; later passes resolve only what was kept for them:
         # numbers that may name layers, and enum constants that alias keycodes.
         self.late_defines: dict[str, Define] = {n: d for n, d in pre.defines.items() if _is_number_define(d)}
-        self.tokens = pre.tokens
+        self.fn_actions_read = False  # every fn_actions[] entry became a keycode
+        self.fn_note: str | None = None  # what the Fn keys became
+        self.tokens = self._fn_keys_as_keycodes(pre.tokens)
         check_nesting(self.tokens, path)
         self.warnings: list[str] = (self.headers.problems if self.headers is not None else []) + pre.warnings
+        if self.fn_note is not None:
+            self.warnings.append(self.fn_note)
         # The headers' enums come first: a layer enum there names this file's layers.
         self.enums: list[dict[str, int | None]] = (
             [dict(group) for group in self.headers.enum_groups] if self.headers is not None else []
@@ -287,6 +291,8 @@ class _Reader:
         for statement in self.statements:
             self._collect_enums(statement)
             self._collect_function(statement)
+        if self.fn_actions_read and self._find_array("fn_actions") is not None:
+            self.consume_statement("fn_actions")  # its keys hold what it said
         keymaps = self._find_array("keymaps")
         if keymaps is None:
             raise FormatError(
@@ -456,6 +462,63 @@ class _Reader:
         return False
 
     # -- what stays C ------------------------------------------------------------------------
+
+    def _fn_keys_as_keycodes(self, tokens: list[Token]) -> list[Token]:
+        """TMK's Fn keys (`KC_FN0`, `F(0)`) of old keymaps do what `fn_actions[]` says
+        (`[0] = ACTION_LAYER_MOMENTARY(NAV)`). Today's QMK has neither; the keycode that does the
+        same (`MO(NAV)`) takes their place, where there is one."""
+        start = next((i for i, t in enumerate(tokens[:-1])
+                      if t.kind == "ident" and t.text == "fn_actions" and tokens[i + 1].is_("[")), None)
+        brace = None if start is None else next(
+            (j for j in range(start, min(start + 8, len(tokens))) if tokens[j].is_("{")), None)
+        if brace is None:
+            return tokens
+        close = find_matching(tokens, brace)
+        table: dict[int, list[Token]] = {}
+        left: list[str] = []
+        for ordinal, part in enumerate(p for p in split_top_level(tokens[brace + 1 : close]) if p):
+            index, value = ordinal, part
+            if part[0].is_("["):
+                end = find_matching(part, 0)
+                try:
+                    index = int(render(part[1:end]), 0)
+                except ValueError:
+                    left.append(render(part))
+                    continue
+                value = part[end + 2 :] if end + 1 < len(part) and part[end + 1].is_("=") else part[end + 1 :]
+            keycode = _fn_action_keycode(value)
+            if keycode is None:
+                left.append(render(value))
+            else:
+                table[index] = keycode
+        self.fn_actions_read = not left
+        out: list[Token] = []
+        replaced: dict[str, str] = {}
+        i = 0
+        while i < len(tokens):
+            t = tokens[i]
+            number: int | None = None
+            width = 1
+            fn = re.fullmatch(r"KC_FN(\d+)", t.text) if t.kind == "ident" else None
+            if fn:
+                number = int(fn.group(1))
+            elif (t.kind == "ident" and t.text == "F" and i + 3 < len(tokens) and tokens[i + 1].is_("(")
+                  and tokens[i + 2].kind == "number" and tokens[i + 3].is_(")")):
+                number, width = int(tokens[i + 2].text, 0), 4
+            if number is None or number not in table or (start <= i <= close):
+                out.append(t)
+                i += 1
+                continue
+            out += [Token(u.kind, u.text, t.line, t.column) for u in table[number]]
+            replaced.setdefault(render(tokens[i:i + width]), render(table[number]))
+            i += width
+        if replaced:
+            shown = ", ".join(f"{old} is {new}" for old, new in list(replaced.items())[:6])
+            self.fn_note = (
+                f"TMK's Fn keys do what fn_actions[] says, which today's QMK no longer reads: {shown}"
+                + ("" if not left else f"; fn_actions[] entries with no keycode of today's QMK stay C: {left[0]}")
+            )
+        return out
 
     def consume_statement(self, array: str) -> None:
         statement = self.found.get(array)
@@ -1666,6 +1729,31 @@ class _Reader:
         if len(args) == 6:
             self.warnings.append(f"line {call.line}: key override options `{render(args[5])}` were not imported")
         return override
+
+
+# TMK's fn_actions[] entries and the keycodes of today's QMK that do the same (the same arguments).
+_FN_ACTIONS = {
+    "ACTION_LAYER_MOMENTARY": ("MO", 1), "ACTION_LAYER_TOGGLE": ("TG", 1), "ACTION_LAYER_TAP_TOGGLE": ("TT", 1),
+    "ACTION_LAYER_ONESHOT": ("OSL", 1), "ACTION_DEFAULT_LAYER_SET": ("DF", 1), "ACTION_LAYER_TAP_KEY": ("LT", 2),
+    "ACTION_LAYER_MODS": ("LM", 2), "ACTION_MODS_ONESHOT": ("OSM", 1), "ACTION_MODS_TAP_KEY": ("MT", 2),
+}
+
+
+def _fn_action_keycode(value: list[Token]) -> list[Token] | None:
+    """`ACTION_LAYER_MOMENTARY(NAV)` as the keycode that does it, `MO(NAV)`; None for an action
+    no keycode does (`ACTION_FUNCTION(n)`, which calls the keymap's C)."""
+    if len(value) < 3 or value[0].kind != "ident" or value[0].text not in _FN_ACTIONS or not value[1].is_("("):
+        return None
+    name, arity = _FN_ACTIONS[value[0].text]
+    args, end = split_call_arguments(value, 1)
+    if len(args) != arity or end != len(value) or not all(args):
+        return None
+    out = [Token("ident", name, value[0].line, value[0].column), value[1]]
+    for n, arg in enumerate(args):
+        if n:
+            out.append(Token("punct", ",", arg[0].line, arg[0].column))
+        out += arg
+    return out + [Token("punct", ")", value[-1].line, value[-1].column)]
 
 
 def _defines_function(statement: list[Token], name: str) -> bool:

@@ -185,3 +185,45 @@ def test_a_code_point_a_users_header_names_stays_named_and_validates() -> None:
     with pytest.raises(KeycodeError, match="code point HIRA_KA is defined in kana.h"):
         context = keycode_context(reread)
         REGISTRY.encode(REGISTRY.parse("UC(HIRA_KA)", context), context)  # VIA needs the value
+
+
+TMK_FN_KEYS = """#include QMK_KEYBOARD_H
+#define BASE 0
+#define NAV 1
+#define GAME 2
+enum fn_keys {
+  MO_NAV  = KC_FN0,
+  TG_GAME = KC_FN1
+};
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+    [BASE] = LAYOUT(MO_NAV, TG_GAME, F(2), F(3)),
+    [NAV]  = LAYOUT(KC_LEFT, KC_DOWN, KC_UP, KC_RGHT),
+    [GAME] = LAYOUT(KC_W, KC_A, KC_S, TG_GAME),
+};
+const uint16_t PROGMEM fn_actions[] = {
+  [0] = ACTION_LAYER_MOMENTARY(NAV),
+  [1] = ACTION_LAYER_TOGGLE(GAME),
+  [2] = ACTION_LAYER_TAP_KEY(NAV, KC_SPC),
+  [3] = ACTION_MODS_ONESHOT(MOD_LSFT)
+};
+"""
+
+
+def test_tmk_fn_keys_are_the_keycodes_their_fn_actions_say() -> None:
+    result = read_keymap_c(TMK_FN_KEYS, "keymap.c", "test/board")
+    layout = result.layout
+    context = keycode_context(layout)
+    values = [REGISTRY.encode(REGISTRY.parse(k, context), context) for k in layout.layers[0].keys]
+    assert values == [0x5221, 0x5262, 0x412C, 0x52A2]  # MO(1), TG(2), LT(1, KC_SPC), OSM(MOD_LSFT)
+    assert REGISTRY.encode(REGISTRY.parse(layout.layers[2].keys[3], context), context) == 0x5262
+    assert any("KC_FN0 is MO(NAV), KC_FN1 is TG(GAME)" in w for w in result.warnings)
+    # fn_actions[] is read: it is not kept as C (today's QMK does not read it)
+    assert layout.c_source is None or "fn_actions" not in layout.c_source.code
+
+
+def test_an_fn_action_no_keycode_does_stays_c() -> None:
+    text = TMK_FN_KEYS.replace("[3] = ACTION_MODS_ONESHOT(MOD_LSFT)", "[3] = ACTION_FUNCTION(0)")
+    result = read_keymap_c(text, "keymap.c", "test/board")
+    assert result.layout.layers[0].keys[3] == "F(3)"  # left as written: validation says what it is
+    assert result.layout.c_source is not None and "fn_actions" in result.layout.c_source.code
+    assert any("ACTION_FUNCTION(0)" in w for w in result.warnings)
