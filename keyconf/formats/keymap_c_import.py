@@ -471,7 +471,7 @@ class _Reader:
                       if t.kind == "ident" and t.text == "fn_actions" and tokens[i + 1].is_("[")), None)
         brace = None if start is None else next(
             (j for j in range(start, min(start + 8, len(tokens))) if tokens[j].is_("{")), None)
-        if brace is None:
+        if start is None or brace is None:
             return tokens
         close = find_matching(tokens, brace)
         table: dict[int, list[Token]] = {}
