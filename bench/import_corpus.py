@@ -22,6 +22,7 @@ figures say how many passed so; --alone leaves that out, as when the file is all
 from __future__ import annotations
 
 import collections
+import dataclasses
 import re
 import subprocess
 import sys
@@ -103,7 +104,7 @@ def definition_in_repository(
     """The keyboard a definition file of the user's repository gives (a hint `repo:PATH`: the VIA definition
     or keyboard.json they load their save with), read as `keyconf import --keyboard FILE` reads it."""
     from keyconf.cli.command import CommandError
-    from keyconf.cli.keyboard_lookup import load_definition_file
+    from keyconf.cli.keyboard_lookup import board_name_of_file, load_definition_file
 
     if name not in origins:
         return None
@@ -116,9 +117,11 @@ def definition_in_repository(
     file.parent.mkdir(parents=True, exist_ok=True)
     file.write_bytes(blob.stdout)
     try:
-        return load_definition_file(file)
+        board = load_definition_file(file)
     except CommandError:
         return None
+    # As `keyconf import` names a board's own keyboard.json, which names no QMK path.
+    return board if board.name else dataclasses.replace(board, name=board_name_of_file(file))
 
 
 def keyboard_hints() -> dict[str, str]:

@@ -69,12 +69,11 @@ def _board_above(name: str) -> Keyboard | None:
     return None
 
 
-def _board_name_of_file(path: Path, data: Any) -> str | None:
-    """A QMK definition file names no board path unless `qmk info` merged it (`keyboard_folder`): a layout
-    made with it needs one, so it is the file's folder below `keyboards/` (`neo/neo65p_wired`), else that
-    folder's name beside its keyboard.json or info.json, else the file's own name."""
-    if isinstance(data, dict) and isinstance(data.get("keyboard_folder"), str) and data["keyboard_folder"]:
-        return None
+def board_name_of_file(path: Path) -> str:
+    """A name for the board of a QMK definition file that names no board path (only `qmk info` merges
+    `keyboard_folder` in), which a layout made with it needs: the file's folder below `keyboards/`
+    (`neo/neo65p_wired`), else that folder's name beside its keyboard.json or info.json, else the file's
+    own name."""
     folder = path.resolve().parent
     if path.name not in ("keyboard.json", "info.json"):
         return path.name.removesuffix(".json") or "keyboard"
@@ -93,6 +92,6 @@ def load_definition_file(path: Path) -> Keyboard:
         data: Any = parse_definition_json(text, path)
         if isinstance(data, dict) and isinstance(data.get("layouts"), dict) and "keymap" in data["layouts"]:
             return via_definition_from_data(data, DataSource.of(path, text)).keyboard
-        return keyboard_from_info(data, _board_name_of_file(path, data), path=path, text=text)
+        return keyboard_from_info(data, None, path=path, text=text)
     except KeyboardDefinitionError as error:
         raise CommandError(str(error), EXIT_USAGE, getattr(error, "hint", None)) from None
