@@ -6,6 +6,7 @@ A keyboard from a file is not in the catalogue, so layouts made with it carry it
 
 from __future__ import annotations
 
+import itertools
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,9 +43,9 @@ def keyboard_option(value: str | None) -> ChosenKeyboard | None:
     except UnknownKeyboardError as error:
         board = _board_above(value)
         if board is not None:
-            print(f"keyconf: warning: keyconf does not know keyboard {value}: read with {board.name}, the board it "
-                  f"names a revision of (a fork's name such as ZSA's zsa/moonlander/reva; QMK builds the keymap for "
-                  f"{board.name})", file=sys.stderr)
+            print(f"keyconf: warning: keyconf does not know keyboard {value}: read with {board.name}, the board "
+                  f"a fork's name stands for (ZSA's zsa/moonlander/reva, zsa/ergodox_ez/m32u4/glow; QMK builds the "
+                  f"keymap for {board.name})", file=sys.stderr)
             return ChosenKeyboard(board, False)
         hint = (
             f"did you mean {', '.join(error.suggestions)}?"
@@ -55,18 +56,44 @@ def keyboard_option(value: str | None) -> ChosenKeyboard | None:
 
 
 def _board_above(name: str) -> Keyboard | None:
-    """The board a longer name lies below (`zsa/moonlander/reva` → `zsa/moonlander`): a vendor's fork adds
-    a revision folder under a board QMK keeps whole. Only a board by that exact name, never a folder's
-    default revision (keebio/iris/rev6b is no revision of keebio/iris/rev8)."""
+    """The board keyconf has that a fork's longer name stands for: the name with its last folders left off
+    (`zsa/moonlander/reva` → `zsa/moonlander`: a vendor's fork adds a revision folder under a board QMK keeps
+    whole), else with folders the fork put around the same board left out, its own last folder kept
+    (`zsa/ergodox_ez/m32u4/glow` → `ergodox_ez/glow`), when exactly one such board exists. Only a board by
+    that exact name, never a folder's default revision (keebio/iris/rev6b is no revision of keebio/iris/rev8)."""
     parts = name.strip().strip("/").split("/")
     for depth in range(len(parts) - 1, 0, -1):
-        above = "/".join(parts[:depth])
-        try:
-            board = find_keyboard(above)
-        except UnknownKeyboardError:
-            continue
-        return board if board.name == above else None
+        board = _exactly("/".join(parts[:depth]))
+        if board is not None or _known("/".join(parts[:depth])):
+            return board
+    if not 3 <= len(parts) <= _MAX_FORK_DEPTH:
+        return None
+    for kept in range(len(parts) - 2, 1, -1):  # the fewest folders left out first
+        names = ["/".join([*inner, parts[-1]]) for inner in itertools.combinations(parts[:-1], kept - 1)]
+        found = [board for board in map(_exactly, names) if board is not None]
+        if found:
+            return found[0] if len(found) == 1 else None
     return None
+
+
+_MAX_FORK_DEPTH = 6
+
+
+def _known(name: str) -> bool:
+    try:
+        find_keyboard(name)
+    except UnknownKeyboardError:
+        return False
+    return True
+
+
+def _exactly(name: str) -> Keyboard | None:
+    """The board keyconf has by exactly this name (not a folder's default revision, not an alias)."""
+    try:
+        board = find_keyboard(name)
+    except UnknownKeyboardError:
+        return None
+    return board if board.name == name else None
 
 
 def board_name_of_file(path: Path) -> str:

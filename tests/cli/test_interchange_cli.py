@@ -319,8 +319,17 @@ def test_a_forks_revision_of_a_board_qmk_keeps_whole_is_read_with_that_board(
         f"    [0] = LAYOUT_moonlander({keys}),\n    [1] = LAYOUT_moonlander({', '.join(['KC_TRNS'] * 72)}),\n}};\n"
     )
     assert main(["import", "keymap.c", "--keyboard", "zsa/moonlander/reva", "-o", "m.yaml"]) == 0
-    assert "read with zsa/moonlander, the board it names a revision of" in capsys.readouterr().err
+    assert "read with zsa/moonlander, the board a fork's name stands for" in capsys.readouterr().err
     assert load_layout(work / "m.yaml").layout.keyboard == "zsa/moonlander"
+    # ZSA's fork keeps the ErgoDox EZ Glow as zsa/ergodox_ez/m32u4/glow; QMK has it as ergodox_ez/glow.
+    ergodox = ", ".join(["KC_B"] * 76)
+    (work / "ergodox.c").write_text(
+        "#include QMK_KEYBOARD_H\nconst uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {\n"
+        f"    [0] = LAYOUT_ergodox({ergodox}),\n}};\n"
+    )
+    assert main(["import", "ergodox.c", "--keyboard", "zsa/ergodox_ez/m32u4/glow", "-o", "e.yaml"]) == 0
+    assert "read with ergodox_ez/glow" in capsys.readouterr().err
+    assert load_layout(work / "e.yaml").layout.keyboard == "ergodox_ez/glow"
     # Never a folder's default revision: keebio/iris/rev6b is no revision of the Iris QMK builds for keebio/iris.
     assert main(["import", "keymap.c", "--keyboard", "keebio/iris/rev6b", "-o", "i.yaml"]) == 2
     assert "unknown keyboard keebio/iris/rev6b" in capsys.readouterr().err
