@@ -40,6 +40,19 @@ import mostly), at load average 7-10, the whole machine busy:
   Quiet machine at the end of the session (load 0.4, main 2cad3e5, --runs 15): first paint CPU
   379 / 181 ms = 2.09x (wall 368 / 176 ms, pairs 2.10x), screenshot process CPU 447 / 224 ms = 1.99x
   (pairs 2.02x); layer switch warm p95 0.69 ms, cold median 8.6 ms. The first paint stays just above 2x.
+Then (start16b), 066eb7e -> 3d01421: Python's cycle collector off until the first paint (~75
+collections of ~50,000 tracked objects before it); the registry's 512 old names made on first use;
+PySide6's table of modules filled up front, so it reads no module's source (45 files, ~1 MB) looking
+for __feature__ switches. Instructions to the first paint (callgrind; the file opened on the GUI
+thread and the 300/400 ms start-up timers held off, else valgrind's slowness fires them before the
+paint and runs differ by up to 15 %): 1,402 M -> 1,359-1,376 M (-2 to -3 %); the bare window 618 M.
+This script, --runs 15, before and after in turn, load 2.7-7: first paint pairs 2.08, 2.71, 1.89x ->
+1.93, 1.91, 2.04x; first paint CPU 2.00, 2.12, 2.15x -> 2.19, 2.00, 2.15x; screenshot CPU 1.96,
+1.99, 1.97x -> 1.77, 1.97, 1.78x: the load moves the ratios more than the ~10 ms (quiet) these cut.
+On a loaded machine (wall to the paint > ~650 ms) the same timers can fire in real runs too: the
+window shown before its layout is open (SHOW_WITHIN_MS), the picker listing its ~1000 keycodes
+(FILL_DELAY_MS) before the first paint; keyconf's figures then grow faster with load than the bare
+window's. Screenshots byte-identical.
 Before (sessions before this one):
   ea848f6 -> e7cc4ef, --runs 15, twice, load 3 then 5: first paint CPU 2.36x, 2.32x -> 2.22x, 2.25x;
   screenshot CPU 2.47x, 2.33x -> 2.05x, 2.04x. Again with 28fa256 (load 3-4), ea848f6 / 28fa256 /
