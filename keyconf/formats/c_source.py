@@ -479,24 +479,36 @@ def split_call_arguments(tokens: Sequence[Token], open_index: int) -> tuple[list
 
 def find_matching(tokens: Sequence[Token], open_index: int) -> int:
     """Index of the bracket closing the one at `open_index`."""
-    pairs = {"(": ")", "[": "]", "{": "}"}
+    pairs = _CLOSING
     opening = tokens[open_index].text
-    closing = pairs[opening]
-    depth = 0
+    stack: list[int] = []  # the brackets open at each point, innermost last
     for i in range(open_index, len(tokens)):
         t = tokens[i]
         if t.kind != "punct":
             continue
         if t.text in pairs:
-            depth += 1
+            stack.append(i)
         elif t.text in pairs.values():
-            depth -= 1
-            if depth == 0:
-                if t.text != closing:
+            inner = stack.pop()
+            if t.text != pairs[tokens[inner].text]:
+                if inner == open_index:
                     raise FormatError(f"'{opening}' closed by '{t.text}'", None, t.line, t.column)
+                # `LAYOUT(` of a layer never closed: say so at that bracket, not at the array's `{`.
+                raise _never_closed(tokens, inner, f" (the '{t.text}' at line {t.line} comes first)")
+            if not stack:
                 return i
-    start = tokens[open_index]
-    raise FormatError(f"'{opening}' never closed", None, start.line, start.column)
+    raise _never_closed(tokens, stack[-1] if stack else open_index)
+
+
+def _never_closed(tokens: Sequence[Token], index: int, detail: str = "") -> FormatError:
+    start = tokens[index]
+    call = tokens[index - 1].text if start.is_("(") and index and tokens[index - 1].kind == "ident" else None
+    what = f"'(' of {call}(...)" if call else f"'{start.text}'"
+    return FormatError(f"{what} never closed{detail}", None, start.line, start.column,
+                       hint=f"add the missing '{_CLOSING[start.text]}'")
+
+
+_CLOSING = {"(": ")", "[": "]", "{": "}"}
 
 
 def split_top_level(tokens: Sequence[Token], separator: str = ",") -> list[list[Token]]:

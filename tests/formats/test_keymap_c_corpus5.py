@@ -8,6 +8,7 @@ import pytest
 
 from keyconf.catalogue.bundled import load_bundled
 from keyconf.compiler.sources import GenerateOptions, generate_sources
+from keyconf.formats.format_error import FormatError
 from keyconf.formats.interchange import import_text
 from keyconf.formats.keymap_c_import import read_keymap_c
 from keyconf.formats.yaml_layout import dumps_layout, loads_layout
@@ -227,3 +228,19 @@ def test_an_fn_action_no_keycode_does_stays_c() -> None:
     assert result.layout.layers[0].keys[3] == "F(3)"  # left as written: validation says what it is
     assert result.layout.c_source is not None and "fn_actions" in result.layout.c_source.code
     assert any("ACTION_FUNCTION(0)" in w for w in result.warnings)
+
+
+def test_a_layer_whose_layout_call_is_never_closed_is_named_at_its_line() -> None:
+    text = """#include QMK_KEYBOARD_H
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+    [0] = LAYOUT(KC_A, KC_B, KC_C, KC_D),
+    [1] = LAYOUT(KC_1, KC_2, KC_3, KC_4
+    [2] = LAYOUT(KC_F1, KC_F2, KC_F3, KC_F4),
+};
+"""
+    with pytest.raises(FormatError) as caught:
+        read_keymap_c(text, "keymap.c", "test/board")
+    error = caught.value
+    assert (error.line, error.column) == (4, 17)  # layer 1's LAYOUT(, not keymaps[]'s {
+    assert "'(' of LAYOUT(...) never closed (the '}' at line 6 comes first)" in error.message
+    assert error.hint == "add the missing ')'"
