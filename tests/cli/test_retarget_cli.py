@@ -104,7 +104,7 @@ def test_planck_to_a_preonic_from_a_definition_file(tmp_path: Path, capsys: pyte
     assert main(["retarget", str(LAYOUTS / "planck.yaml"), "--keyboard", str(definition), "-o", str(out)]) == 0
     captured = capsys.readouterr()
     text = captured.out
-    assert "error" not in captured.err  # the board is named by its file (preonic.json): a layout needs a name
+    assert "does not name its keyboard; the layout calls it preonic" in captured.err
     assert "12 keys of preonic have nothing landing on them" in text
     assert "left number row, column 6 from the inside" in text
     assert text.count("48 moved, 0 dropped, 12 unfilled") == 4
