@@ -81,6 +81,9 @@ _VIA_UNNAMED = re.compile(r"\bundefined\b")
 # VIA's names, until its dictionary dropped them in December 2022, for TMK's Fn keys 0xC0-0xDF,
 # which QMK no longer has; VIA now loads a save naming one as KC_NO (its modifiers kept).
 _VIA_OLD_FN = re.compile(r"\bKC_FN(?:[12]?[0-9]|3[01])\b")
+# VIA's text for a mod-tap holding no modifier (0x2000 | kc, read from the keyboard): its modifier list
+# is empty. The key taps kc and holds nothing; VIA itself cannot read the text back (it loads KC_NO).
+_VIA_MOD_TAP_WITHOUT_MODS = re.compile(r"MT\(\s*,\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)")
 
 
 def looks_like_via_save(data: object) -> bool:
@@ -149,6 +152,7 @@ def via_to_layout(save: ViaSave, keyboard: Keyboard, layout_macro: str | None = 
 
     lost_inside: list[str] = []
     old_fn: list[str] = []
+    no_mod_taps: list[str] = []
 
     def kc(text: str) -> str:
         if not text.strip():
@@ -159,6 +163,10 @@ def via_to_layout(save: ViaSave, keyboard: Keyboard, layout_macro: str | None = 
             # that back as the modifiers around KC_NO: the file lost the key itself.
             lost_inside.append(text)
             text = _VIA_UNNAMED.sub("KC_NO", text)
+        no_mods = _VIA_MOD_TAP_WITHOUT_MODS.fullmatch(text.strip())
+        if no_mods:
+            no_mod_taps.append(text.strip())
+            text = no_mods.group(1)
         if _VIA_OLD_FN.search(text):
             old_fn.append(text)
             text = _VIA_OLD_FN.sub("KC_NO", text)
@@ -186,6 +194,14 @@ def via_to_layout(save: ViaSave, keyboard: Keyboard, layout_macro: str | None = 
             f"VIA wrote {shown}{' …' if len(lost_inside) > 3 else ''} ({len(lost_inside)} key"
             f"{'s' if len(lost_inside) != 1 else ''}): 'undefined' stands for a keycode VIA had no name for, so "
             "the save lost it; imported as VIA loads them, the modifiers around KC_NO: set those keys again"
+        )
+    if no_mod_taps:
+        shown = ", ".join(f"`{t}`" for t in dict.fromkeys(no_mod_taps[:3]))
+        warnings.append(
+            f"VIA wrote {shown}{' …' if len(no_mod_taps) > 3 else ''} ({len(no_mod_taps)} key"
+            f"{'s' if len(no_mod_taps) != 1 else ''}): a mod-tap holding no modifier, which taps its key and holds "
+            "nothing (VIA itself reloads it as KC_NO); imported as the key it taps: give it a modifier to hold "
+            "if one was meant"
         )
     if old_fn:
         shown = ", ".join(f"`{t}`" for t in dict.fromkeys(old_fn[:3]))

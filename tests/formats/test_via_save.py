@@ -218,6 +218,17 @@ def test_undefined_inside_a_modifier_is_read_as_via_loads_it(crkbd) -> None:
     assert "`S(undefined)`" in warning and "(2 keys)" in warning and "set those keys again" in warning
 
 
+def test_a_mod_tap_without_modifiers_is_read_as_the_key_it_taps(crkbd) -> None:
+    # VIA writes the keyboard's 0x2006 (a mod-tap of no modifier) as `MT(,KC_C)`: an empty modifier list.
+    data = json.loads((DATA / "corne.layout.json").read_text())
+    data["layers"][1][1] = "MT(,KC_C)"
+    data["layers"][1][2] = "MT(MOD_LCTL,KC_C)"
+    result = via_to_layout(read_via_save(json.dumps(data)), crkbd)
+    assert result.layout.layers[1].keys[1:3] == ["KC_C", "LCTL_T(KC_C)"]
+    [warning] = [w for w in result.warnings if "MT(,KC_C)" in w]
+    assert "(1 key)" in warning and "taps its key and holds nothing" in warning
+
+
 def test_old_via_fn_key_names_are_read_as_via_loads_them(crkbd) -> None:
     # VIA's dictionary named 0xC0-0xDF KC_FN0-KC_FN31 until December 2022; VIA now loads them as KC_NO.
     data = json.loads((DATA / "corne.layout.json").read_text())
