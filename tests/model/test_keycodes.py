@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -11,6 +13,7 @@ from keyconf.model.keycodes import (
     MOD_WRAPPERS,
     REGISTRY,
     Keycode,
+    KeycodeDef,
     KeycodeError,
     KeycodeRegistry,
     Legend,
@@ -316,6 +319,20 @@ def test_registry_builds_fresh_and_lookups() -> None:
     assert registry.by_value(0x7C00, Numbering.LEGACY) is None
     assert registry.by_value(0x5C00, Numbering.LEGACY) is registry.get("QK_BOOT")
     assert len(registry.all()) >= 815
+
+
+def test_the_registry_makes_the_definitions_its_dataclass_would() -> None:
+    """The registry makes its definitions without the frozen class's __init__ (KeycodeDef.from_fields):
+    each must have every field, compare and hash as the constructor's, and stay immutable."""
+    names = [f.name for f in dataclasses.fields(KeycodeDef)]
+    for definition in KeycodeRegistry().all():
+        made = KeycodeDef(**{name: getattr(definition, name) for name in names})
+        assert list(vars(definition)) == names
+        assert made == definition
+        assert hash(made) == hash(definition)
+        assert repr(made) == repr(definition)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        definition.legend = "x"  # type: ignore[misc]
 
 
 def test_search_ranks_exact_matches_first() -> None:

@@ -146,31 +146,38 @@ class KeycodeRegistry:
         self._by_name: dict[str, KeycodeDef] = {}
         by_current: dict[int, KeycodeDef] = {}
         by_legacy: dict[int, KeycodeDef] = {}
+        first_version = self.spec_versions[0]
+        lookup = book.lookup
+        from_fields = KeycodeDef.from_fields
         for item in data["keycodes"]:  # type: ignore[attr-defined]
             name = item["name"]
-            names = list(item["names"])
-            spans = tuple((n, *item["names"][n]) for n in names)
+            names = item["names"]
+            spans = tuple([(n, since, until) for n, (since, until) in names.items()])
             firsts = {s[1] for s in spans if s[1]}  # mostly one version: ordering them is then not needed
-            since = min(firsts, key=_vkey) if len(firsts) > 1 else firsts.pop() if firsts else self.spec_versions[0]
-            legend, description = book.lookup(name, item["key"], item["group"], item.get("label"))
-            definition = KeycodeDef(
-                name=name,
-                value=item["value"],
-                aliases=tuple(n for n in names if n != name),
-                group=item["group"],
-                legend=legend,
-                description=description,
-                since=since,
-                qmk_name=item["key"],
-                legacy_value=item.get("legacy"),
-                name_versions=spans,
-            )
+            since = min(firsts, key=_vkey) if len(firsts) > 1 else firsts.pop() if firsts else first_version
+            key = item["key"]
+            group = item["group"]
+            legend, description = lookup(name, key, group, item.get("label"))
+            value = item["value"]
+            legacy = item.get("legacy")
+            definition = from_fields({
+                "name": name,
+                "value": value,
+                "aliases": tuple([n for n in names if n != name]),
+                "group": group,
+                "legend": legend,
+                "description": description,
+                "since": since,
+                "qmk_name": key,
+                "legacy_value": legacy,
+                "name_versions": spans,
+            })
             self._defs.append(definition)
             for n in names:
                 self._by_name[n] = definition
-            by_current[definition.value] = definition
-            if definition.legacy_value is not None:
-                by_legacy.setdefault(definition.legacy_value, definition)
+            by_current[value] = definition
+            if legacy is not None:
+                by_legacy.setdefault(legacy, definition)
         self._by_value = {Numbering.CURRENT: by_current, Numbering.LEGACY: by_legacy}
         self._codec = Codec(self._by_name, self._by_value)
         self._groups = list(dict.fromkeys(d.group for d in self._defs))

@@ -45,6 +45,15 @@ class KeycodeDef:
     def names(self) -> tuple[str, ...]:
         return (self.name, *self.aliases)
 
+    @classmethod
+    def from_fields(cls, fields: dict[str, object]) -> KeycodeDef:
+        """A definition from all its fields by name, as the registry makes its ~800 at each start:
+        without the frozen class's ten object.__setattr__ calls (~1.3 ms of the ~1.6 ms of
+        constructing them). `fields` must name every field; the registry's tests compare."""
+        made = object.__new__(cls)
+        object.__setattr__(made, "__dict__", fields)
+        return made
+
 
 # The QMK feature that sends the reports of a group of keycodes (mouse keys, media and system
 # keys). Without it such a key still builds, but sends nothing: a keymap may switch it off so.
