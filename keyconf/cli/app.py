@@ -168,15 +168,15 @@ def skip_pyside_source_reading() -> None:
         return
     for name in list(sys.modules):
         table.setdefault(name, 0 if name.partition(".")[0] == "keyconf" else -1)
-    root = Path(__file__).resolve().parents[1]  # and keyconf's modules not imported yet (keyconf.gui.* …)
-    folders = [(root, "keyconf")] + [
-        (Path(e.path), f"keyconf.{e.name}") for e in os.scandir(root) if e.is_dir() and not e.name.startswith("_")
-    ]
+    # and keyconf's modules not imported yet (keyconf.gui.*, keyconf.model.keycodes.languages …)
+    folders = [(Path(__file__).resolve().parents[1], "keyconf")]
     for folder, package in folders:
         for entry in os.scandir(folder):
             if entry.name.endswith(".py"):
                 module = entry.name[:-3]
                 table.setdefault(package if module == "__init__" else f"{package}.{module}", 0)
+            elif entry.is_dir() and not entry.name.startswith(("_", ".")) and entry.name != "data":
+                folders.append((Path(entry.path), f"{package}.{entry.name}"))
 
 
 def _run_gui(

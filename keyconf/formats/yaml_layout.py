@@ -42,7 +42,6 @@ from keyconf.formats.yaml_source import (
 )
 from keyconf.model.geometry import column_slots, physical_rows
 from keyconf.model.keyboard import Keyboard, LayoutMacro
-from keyconf.model.keycodes.languages import host_language, host_languages
 from keyconf.model.layout import (
     FORMAT_VERSION,
     MAX_C_FILES,
@@ -297,6 +296,9 @@ class _Reader:
         name = self.optional_text(data, "host_language", ())
         if name is None:
             return None
+        # Here: the languages' module and table load when a layout names a language (not before a first paint).
+        from keyconf.model.keycodes.languages import host_language, host_languages
+
         language = host_language(name)
         if language is None:
             close = _closest(name.lower(), list(host_languages()))

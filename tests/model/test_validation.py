@@ -236,12 +236,12 @@ def test_names_that_are_keycodes_or_functions_are_not_looked_up_as_language_alia
 
     from keyconf.catalogue.resolve import resolve_keyboard
     from keyconf.formats.yaml_layout import load_layout
-    from keyconf.model.keycodes import registry
+    from keyconf.model.keycodes import languages
 
     def no_languages(*_args):
         raise AssertionError("the host languages were read")
 
-    monkeypatch.setattr(registry, "alias_owners", no_languages)
+    monkeypatch.setattr(languages, "alias_owners", no_languages)
     layout = load_layout(Path(__file__).resolve().parents[2] / "layouts" / "planck.yaml").layout
     assert any("KC_EXLM" in key for key in layout.layers[1].keys)
     assert any("_T(" in key for key in layout.layers[0].keys)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
-import heapq
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from keyconf.model.keycodes.codec import Codec
 from keyconf.model.keycodes.forms import (
@@ -28,7 +26,6 @@ from keyconf.model.keycodes.forms import (
     PDF_SINCE,
     SINGLE_MOD_WRAPPERS,
 )
-from keyconf.model.keycodes.languages import HostLanguage, alias_owners, host_language, legend_of
 from keyconf.model.keycodes.legends import LegendBook
 from keyconf.model.keycodes.mods import HYPR, LSFT, MEH, as_qmk_encodes, describe_mods, format_mods, is_mixed
 from keyconf.model.keycodes.parser import Parser
@@ -56,6 +53,9 @@ from keyconf.model.keycodes.types import (
     ParseContext,
     ParsedText,
 )
+
+if TYPE_CHECKING:  # the languages' module (and its data) loads when a layout names a language
+    from keyconf.model.keycodes.languages import HostLanguage
 
 _MODS_GROUP = "modified"
 _OP_GROUPS = {
@@ -303,12 +303,16 @@ class KeycodeRegistry:
     def language_table(self, language: str) -> LanguageTable | None:
         """A host language's aliases as keycodes (None for a language keyconf does not know)."""
         if language not in self._languages:
+            from keyconf.model.keycodes.languages import host_language
+
             found = host_language(language)
             self._languages[language] = LanguageTable.build(self, found) if found is not None else None
         return self._languages[language]
 
     def _language_alias(self, name: str, language: str | None) -> Keycode | None:
         """A language alias: in the layout's language first, else in the language that owns the name."""
+        from keyconf.model.keycodes.languages import alias_owners
+
         for owner in (language, alias_owners().get(name)):
             table = self.language_table(owner) if owner else None
             if table is not None and name in table.by_alias:
@@ -331,6 +335,8 @@ class KeycodeRegistry:
 
     def language_of_alias(self, name: str) -> str | None:
         """The language an alias name belongs to when no language is given (DE_Z → german)."""
+        from keyconf.model.keycodes.languages import alias_owners
+
         return alias_owners().get(name)
 
     def parse(self, text: str, ctx: ParseContext = NO_CONTEXT) -> Keycode:
@@ -665,6 +671,8 @@ class KeycodeRegistry:
         ]
         if len(probe) > _MAX_SUGGEST_LENGTH:
             return out[:5]
+        import difflib  # here: only a name keyconf does not know needs it (the start does without)
+
         pool = self._names() + functions
         for candidate in difflib.get_close_matches(probe, self._likely(probe, pool), n=6, cutoff=0.75):
             add(candidate)
@@ -689,6 +697,8 @@ class KeycodeRegistry:
         for gram in _trigrams(probe):
             for i in self._trigram_index.get(gram, ()):
                 shared[i] = shared.get(i, 0) + 1
+        import heapq
+
         best = heapq.nlargest(_SUGGEST_CANDIDATES, shared, key=shared.__getitem__)
         return [pool[i] for i in best]
 
@@ -823,6 +833,8 @@ class LanguageTable:
 
     @classmethod
     def build(cls, registry: KeycodeRegistry, language: HostLanguage) -> LanguageTable:
+        from keyconf.model.keycodes.languages import legend_of
+
         by_alias: dict[str, Keycode] = {}
         names: dict[Keycode, str] = {}
         legends: dict[Keycode, str] = {}
