@@ -11,13 +11,28 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 _NOTE_NAMES = {"C": "C", "CS": "C♯", "D": "D", "DS": "D♯", "E": "E", "F": "F", "FS": "F♯", "G": "G",
                "GS": "G♯",
                "A": "A", "AS": "A♯", "B": "B"}  # fmt: skip
 
 
-def _midi_note(m: re.Match[str]) -> tuple[str, str]:
+class _Captures:
+    """One rule's groups in the match of all the rules' patterns at once (its group 1 is the
+    whole pattern's group `offset` + 1)."""
+
+    __slots__ = ("match", "offset")
+
+    def __init__(self, match: re.Match[str], offset: int) -> None:
+        self.match = match
+        self.offset = offset
+
+    def group(self, number: int) -> str | Any:
+        return self.match.group(self.offset + number)
+
+
+def _midi_note(m: _Captures) -> tuple[str, str]:
     note = _NOTE_NAMES[m.group(1) + ("S" if m.group(2) else "")]
     octave = int(m.group(3))
     return f"{note}{octave}", f"MIDI note {note} in octave {octave} (relative to the current octave)"
@@ -27,47 +42,49 @@ def _signed(text: str) -> int:
     return -int(text[1:]) if text.startswith("N") else int(text)
 
 
-_RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], tuple[str, str]]]] = [
-    (re.compile(r"^KC_([A-Z])$"), lambda m: (m.group(1), f"Letter {m.group(1)}")),
-    (re.compile(r"^KC_(\d)$"), lambda m: (m.group(1), f"Digit {m.group(1)} on the number row")),
-    (re.compile(r"^KC_F(\d+)$"), lambda m: (f"F{m.group(1)}", f"Function key F{m.group(1)}")),
-    (re.compile(r"^KC_KP_(\d)$"), lambda m: (m.group(1), f"Keypad {m.group(1)}")),
-    (re.compile(r"^KC_INTERNATIONAL_(\d)$"),
+_RULES: list[tuple[str, Callable[[_Captures], tuple[str, str]]]] = [
+    (r"^KC_([A-Z])$", lambda m: (m.group(1), f"Letter {m.group(1)}")),
+    (r"^KC_(\d)$", lambda m: (m.group(1), f"Digit {m.group(1)} on the number row")),
+    (r"^KC_F(\d+)$", lambda m: (f"F{m.group(1)}", f"Function key F{m.group(1)}")),
+    (r"^KC_KP_(\d)$", lambda m: (m.group(1), f"Keypad {m.group(1)}")),
+    (r"^KC_INTERNATIONAL_(\d)$",
      lambda m: (f"Int{m.group(1)}", f"International key {m.group(1)} (Japanese and other layouts)")),
-    (re.compile(r"^KC_LANGUAGE_(\d)$"),
+    (r"^KC_LANGUAGE_(\d)$",
      lambda m: (f"Lang{m.group(1)}", f"Language key {m.group(1)} (input method switching)")),
-    (re.compile(r"^QK_MOUSE_BUTTON_(\d)$"), lambda m: (f"Btn{m.group(1)}", f"Mouse button {m.group(1)}")),
-    (re.compile(r"^QK_MOUSE_ACCELERATION_(\d)$"),
+    (r"^QK_MOUSE_BUTTON_(\d)$", lambda m: (f"Btn{m.group(1)}", f"Mouse button {m.group(1)}")),
+    (r"^QK_MOUSE_ACCELERATION_(\d)$",
      lambda m: (f"Acc{m.group(1)}", f"Mouse keys: acceleration level {m.group(1)}")),
-    (re.compile(r"^QK_MIDI_NOTE_([A-G])(_SHARP)?_(\d)$"), _midi_note),
-    (re.compile(r"^QK_MIDI_OCTAVE_(N?\d)$"),
+    (r"^QK_MIDI_NOTE_([A-G])(_SHARP)?_(\d)$", _midi_note),
+    (r"^QK_MIDI_OCTAVE_(N?\d)$",
      lambda m: (f"Oct {_signed(m.group(1))}", f"MIDI: set the octave to {_signed(m.group(1))}")),
-    (re.compile(r"^QK_MIDI_TRANSPOSE_(N?\d)$"),
+    (r"^QK_MIDI_TRANSPOSE_(N?\d)$",
      lambda m: (f"Trns {_signed(m.group(1))}", f"MIDI: transpose by {_signed(m.group(1))} semitones")),
-    (re.compile(r"^QK_MIDI_VELOCITY_(\d+)$"),
+    (r"^QK_MIDI_VELOCITY_(\d+)$",
      lambda m: (f"Vel {m.group(1)}", f"MIDI: set the velocity to level {m.group(1)} of 10")),
-    (re.compile(r"^QK_MIDI_CHANNEL_(\d+)$"),
+    (r"^QK_MIDI_CHANNEL_(\d+)$",
      lambda m: (f"Ch {m.group(1)}", f"MIDI: send on channel {m.group(1)}")),
-    (re.compile(r"^QK_JOYSTICK_BUTTON_(\d+)$"),
+    (r"^QK_JOYSTICK_BUTTON_(\d+)$",
      lambda m: (f"JS {m.group(1)}", f"Joystick button {m.group(1)}")),
-    (re.compile(r"^QK_PROGRAMMABLE_BUTTON_(\d+)$"),
+    (r"^QK_PROGRAMMABLE_BUTTON_(\d+)$",
      lambda m: (f"PB {m.group(1)}", f"Programmable button {m.group(1)} (a HID usage the host can map)")),
-    (re.compile(r"^QK_MACRO_(\d+)$"), lambda m: (f"M{m.group(1)}", f"Play macro {m.group(1)}")),
-    (re.compile(r"^QK_KB_(\d+)$"), lambda m: (f"KB {m.group(1)}", f"Keyboard-specific keycode {m.group(1)}")),
-    (re.compile(r"^QK_USER_(\d+)$"),
+    (r"^QK_MACRO_(\d+)$", lambda m: (f"M{m.group(1)}", f"Play macro {m.group(1)}")),
+    (r"^QK_KB_(\d+)$", lambda m: (f"KB {m.group(1)}", f"Keyboard-specific keycode {m.group(1)}")),
+    (r"^QK_USER_(\d+)$",
      lambda m: (f"User {m.group(1)}", f"Keymap-specific keycode {m.group(1)}")),
-    (re.compile(r"^QK_SEQUENCER_STEP_(\d+)$"),
+    (r"^QK_SEQUENCER_STEP_(\d+)$",
      lambda m: (f"Step {m.group(1)}", f"Sequencer: toggle step {m.group(1)}")),
-    (re.compile(r"^QK_SEQUENCER_TRACK_(\d+)$"),
+    (r"^QK_SEQUENCER_TRACK_(\d+)$",
      lambda m: (f"Trk {m.group(1)}", f"Sequencer: select track {m.group(1)}")),
-    (re.compile(r"^QK_STENO_X(\d+)$"), lambda m: (f"X{m.group(1)}", f"Steno: extra key X{m.group(1)}")),
-    (re.compile(r"^QK_STENO_N([1-9A-C])$"),
+    (r"^QK_STENO_X(\d+)$", lambda m: (f"X{m.group(1)}", f"Steno: extra key X{m.group(1)}")),
+    (r"^QK_STENO_N([1-9A-C])$",
      lambda m: (f"#{m.group(1)}", f"Steno: number bar key {m.group(1)}")),
 ]  # fmt: skip
 
-# One pass over the key names which rule may apply (a rule's pattern then makes its legend): a key
-# without a rule tried the 22 patterns one by one, ~1 ms of each start for the registry's ~800 keys.
-_ANY_RULE = re.compile("|".join(f"(?P<r{i}>{pattern.pattern})" for i, (pattern, _) in enumerate(_RULES)))
+# The rules' patterns as one, which tells the rule of a key in one match: a key without a rule
+# tried the 22 patterns in turn (~1 ms of each start for the registry's ~800 keys), and compiling
+# the one pattern costs less than compiling the 22.
+_ANY_RULE = re.compile("|".join(f"(?P<r{i}>{pattern})" for i, (pattern, _) in enumerate(_RULES)))
+_OFFSETS = [_ANY_RULE.groupindex[f"r{i}"] for i in range(len(_RULES))]
 
 _STENO_SIDES = {"L": "left", "R": "right"}
 
@@ -101,10 +118,8 @@ class LegendBook:
         found = _ANY_RULE.match(key)
         if found is not None:
             assert found.lastgroup is not None
-            pattern, rule = _RULES[int(found.lastgroup[1:])]
-            match = pattern.match(key)
-            assert match is not None
-            return rule(match)
+            number = int(found.lastgroup[1:])
+            return _RULES[number][1](_Captures(found, _OFFSETS[number]))
         if group == "steno":
             steno = _steno(key)
             if steno:
@@ -130,4 +145,4 @@ def parse_legends(text: str) -> dict[str, tuple[str, str]]:
 
 def has_rule(key: str, group: str) -> bool:
     """True when a family rule (not the hand-written table) gives this keycode its legend."""
-    return any(p.match(key) for p, _ in _RULES) or (group == "steno" and _steno(key) is not None)
+    return _ANY_RULE.match(key) is not None or (group == "steno" and _steno(key) is not None)
