@@ -378,6 +378,9 @@ class FirmwareBuild:
         missing = _missing_submodule_problem(plan, result.log)
         if missing is not None:  # the cause, in words: replaces make's "No such file or directory"
             problems = [missing] + [p for p in problems if p.code != "qmk-failed"]
+        eeprom = _eeprom_problem(plan, result.log)
+        if eeprom is not None:
+            problems = [eeprom] + [p for p in problems if p.code != "qmk-failed"]
         overflow = find_overflow(result.log)
         if overflow is not None:
             # The size is the failure: it replaces "the build failed" (the log is shown anyway).
@@ -441,6 +444,36 @@ def _size_problem(plan: BuildPlan, workspace: Workspace, overflow: SizeOverflow)
         hint=size_hint(overflow, costs, lto=lto, layout_features=layout_features),
         code="firmware-too-large",
     )
+
+
+# QMK's static assertions about VIA's live keymap: its DYNAMIC_KEYMAP_LAYER_COUNT layers leave under 100
+# bytes of EEPROM for its macros (quantum/dynamic_keymap.c in 2024, quantum/nvm/eeprom/ in 2025), or
+# keymaps[] has more layers than that count (quantum/keymap_introspection.c).
+_EEPROM_FULL = "Dynamic keymaps are configured to use more EEPROM than is available"
+_LAYERS_OVER_COUNT = "Number of keymap layers exceeds maximum set by DYNAMIC_KEYMAP_LAYER_COUNT"
+
+
+def _eeprom_problem(plan: BuildPlan, log: list[str]) -> Problem | None:
+    """A VIA build whose layers do not fit the keyboard's EEPROM says so in words, with what to change,
+    instead of the compiler's static-assertion line."""
+    found = re.search(r"^#\s*define\s+DYNAMIC_KEYMAP_LAYER_COUNT\s+(\d+)", plan.sources.config_h, re.M)
+    layers = found.group(1) if found else "4"  # QMK's default
+    if any(_EEPROM_FULL in line for line in log):
+        return error(
+            f"VIA keeps each layer in the keyboard's EEPROM, and {layers} layers of {plan.board.folder} do not "
+            f"fit in its {plan.board.processor or 'chip'}'s EEPROM with the 100 bytes VIA's macros need",
+            hint="build without VIA (--no-via: the keys are then the firmware's, changed by rebuilding), or "
+            "remove layers; QMK builds no VIA firmware with fewer live layers than keymaps[] holds",
+            code="eeprom-too-small",
+        )
+    if any(_LAYERS_OVER_COUNT in line for line in log):
+        return error(
+            f"with VIA, QMK keeps at most dynamic_keymap_layer_count layers ({layers}), and the layout has more",
+            hint="raise `settings: dynamic_keymap_layer_count:` to the number of layers (or leave it out: "
+            "keyconf then sets it), build without VIA (--no-via), or remove layers",
+            code="eeprom-too-small",
+        )
+    return None
 
 
 # make's words when a file of a submodule folder is not there: "lib/lufa/LUFA/makefile: No such

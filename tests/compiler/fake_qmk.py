@@ -52,6 +52,13 @@ def main(argv: list[str]) -> int:
         print("platforms/chibios/platform.mk:270: lib/chibios/os/hal/lib/streams/streams.mk: No such file or directory")
         print("gmake: *** No rule to make target 'lib/chibios/os/hal/lib/streams/streams.mk'.  Stop.", flush=True)
         return 2
+    if mode == "eeprom-full":  # QMK 2025's static assertion when VIA's layers leave too little EEPROM
+        print("Compiling: quantum/nvm/eeprom/nvm_dynamic_keymap.c                                       "
+              "quantum/nvm/eeprom/nvm_dynamic_keymap.c:60:1: error: static assertion failed: \"Dynamic keymaps "
+              "are configured to use more EEPROM than is available.\"")
+        print(" [ERRORS]")
+        print("gmake: *** [builddefs/common_rules.mk:373: .build/obj/nvm_dynamic_keymap.o] Error 1", flush=True)
+        return 2
     print(f"Compiling keymap with gmake -j {args[args.index('-j') + 1]}", flush=True)
     objects = 100 if mode == "slow" else 12
     for index in range(objects):

@@ -96,6 +96,22 @@ def test_a_tree_without_its_submodules_says_which_and_how_to_get_them(
     assert problem.hint is not None and "git submodule update --init --recursive" in problem.hint
 
 
+def test_layers_that_do_not_fit_the_eeprom_with_via_say_so_and_what_to_change(
+    tmp_path: Path, calls: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tree = make_fake_tree(tmp_path / "qmk_firmware")
+    monkeypatch.setenv("FAKE_QMK_MODE", "eeprom-full")
+    built = request(tree, tmp_path / "out")
+    built.via = True
+    result = FirmwareBuild(built).run()
+    assert result.status != "ok"
+    problem = result.problems[0]
+    assert problem.code == "eeprom-too-small"
+    assert "layers of testco/ortho do not fit" in problem.message and "EEPROM" in problem.message
+    assert problem.hint is not None and "--no-via" in problem.hint and "remove layers" in problem.hint
+    assert not any(p.code == "qmk-failed" for p in result.problems)
+
+
 def test_later_builds_learn_the_object_count(tmp_path: Path, calls: Path) -> None:
     tree = make_fake_tree(tmp_path / "qmk_firmware")
     first: list[Progress] = []

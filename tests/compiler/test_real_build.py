@@ -9,6 +9,7 @@ needs.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 from pathlib import Path
@@ -69,3 +70,32 @@ def test_bundled_layout_builds_for_real(variable: str, layout_path: Path, tmp_pa
     metadata = read_metadata(result.firmware)
     assert metadata is not None and metadata.processor == processor
     assert tree_state(home) == before
+
+
+@pytest.mark.parametrize("variable", TREES)
+def test_via_layers_past_the_eeprom_fail_in_words(variable: str, tmp_path: Path) -> None:
+    """Twelve layers of a Corne with VIA: 12 x 96 bytes of live keymap leave the atmega32u4's 1 KB
+    EEPROM under the 100 bytes VIA's macros need, and QMK's static assertion stops the build; the
+    user reads that in words, with what to change."""
+    configured = os.environ.get(variable)
+    if not configured:
+        pytest.skip(f"{variable} is not set (a qmk_firmware tree with its submodules and toolchain)")
+    home = Path(configured).expanduser().resolve()
+    if not is_qmk_tree(home):
+        pytest.skip(f"{home} is not a checked-out qmk_firmware tree (a bare repository cannot build)")
+    if not find_program("avr-gcc") or not find_program("qmk"):
+        pytest.skip("no avr-gcc or qmk on PATH")
+    loaded = load_layout(ROOT / "layouts" / "corne.yaml")
+    layout = loaded.layout
+    while len(layout.layers) < 12:
+        extra = dataclasses.replace(layout.layers[-1], name=f"extra{len(layout.layers)}")
+        extra.keys = ["KC_NO" if k == "QK_BOOT" else k for k in extra.keys]
+        layout.layers.append(extra)
+    result = FirmwareBuild(BuildRequest(layout, home, tmp_path, via=True, source_name="many.yaml")).run()
+    missing = [p for p in result.problems if p.code == "qmk-submodule-missing"]
+    if missing:
+        pytest.skip(missing[0].message)
+    assert not result.ok
+    problem = result.problems[0]
+    assert problem.code == "eeprom-too-small", "\n".join(result.log[-30:])
+    assert "12 layers of crkbd/rev1 do not fit in its atmega32u4's EEPROM" in problem.message
