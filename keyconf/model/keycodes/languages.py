@@ -18,6 +18,9 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "languages.json"
+# The names QMK removed from keymap_extras in 2021 (SE_AA for SE_ARNG), which older keymaps and ZSA's
+# Oryx sources still use: tools/gen_former_language_aliases.py.
+FORMER_FILE = Path(__file__).resolve().parent / "data" / "former_language_aliases.json"
 _PREFIX = re.compile(r"^([A-Z][A-Z0-9]{1,3})_")
 _PREFERRED = frozenset({"norwegian", "turkish_q", "lithuanian_qwerty"})
 _DEAD = re.compile(r"\s*\((dead|non-spacing)\)\s*$", re.I)
@@ -66,9 +69,12 @@ def _data() -> dict[str, object]:
 def host_languages() -> dict[str, HostLanguage]:
     """Every host language keyconf knows, by QMK's name, in QMK's (alphabetical) order."""
     languages: dict[str, HostLanguage] = {}
+    former: dict[str, dict[str, str]] = json.loads(FORMER_FILE.read_text("utf-8"))["languages"]
     for name, entry in _data()["languages"].items():  # type: ignore[attr-defined]
         aliases = tuple(Alias(row[0], row[1], row[2]) for row in entry["aliases"])
         extra = {other: row[0] for row in entry["aliases"] for other in row[3]}
+        for old, new in former.get(name, {}).items():  # read as today's name; never written
+            extra.setdefault(old, new)
         languages[name] = HostLanguage(name, entry["title"], entry["header"], entry["sendstring"], aliases, extra)
     return languages
 
@@ -106,6 +112,15 @@ def alias_owners() -> dict[str, str]:
     return owners
 
 
+@lru_cache(maxsize=1)
+def former_alias_names() -> frozenset[str]:
+    """The names QMK removed from keymap_extras (SE_AA): read as today's alias, and old, so a
+    person's file is rewritten with today's name (`keyconf validate --fix`)."""
+    former: dict[str, dict[str, str]] = json.loads(FORMER_FILE.read_text("utf-8"))["languages"]
+    current = {alias.name for language in host_languages().values() for alias in language.aliases}
+    return frozenset(old for names in former.values() for old in names if old not in current)
+
+
 def legend_of(label: str) -> str:
     """A keycap legend from QMK's label: `^ (dead)` → `^`; long words stay as they are."""
     return _DEAD.sub("", label).strip() or label
@@ -116,5 +131,5 @@ def source() -> str:
     return f"{data['source']} at {data['commit']} ({data['license']})"
 
 
-__all__ = ["Alias", "HostLanguage", "alias_owners", "host_language", "host_languages", "language_title", "legend_of",
-           "source"]
+__all__ = ["Alias", "HostLanguage", "alias_owners", "former_alias_names", "host_language", "host_languages",
+           "language_title", "legend_of", "source"]

@@ -294,7 +294,10 @@ class KeycodeRegistry:
             found = self._resolve(name)
             if found is None and _ALIAS_SHAPE.match(name):
                 alias = self._language_alias(name, language)
-                found = (alias, False) if alias is not None else None
+                if alias is not None:
+                    from keyconf.model.keycodes.languages import former_alias_names
+
+                    found = (alias, name in former_alias_names())
             return found
 
         return Parser(text, ctx, resolve, self._is_basic, self.suggest).parse()
