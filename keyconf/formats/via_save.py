@@ -86,6 +86,12 @@ _VIA_OLD_FN = re.compile(r"\bKC_FN(?:[12]?[0-9]|3[01])\b")
 _VIA_MOD_TAP_WITHOUT_MODS = re.compile(r"MT\(\s*,\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)")
 
 
+def _some_keys(texts: list[str]) -> str:
+    """The first few of a warning's keys as written, and how many keys there are: `MT(,KC_C)` (1 key)."""
+    shown = ", ".join(f"`{t}`" for t in dict.fromkeys(texts[:3]))
+    return f"{shown}{' …' if len(texts) > 3 else ''} ({len(texts)} key{'s' if len(texts) != 1 else ''})"
+
+
 def looks_like_via_save(data: object) -> bool:
     return isinstance(data, dict) and "vendorProductId" in data and "layers" in data
 
@@ -189,26 +195,20 @@ def via_to_layout(save: ViaSave, keyboard: Keyboard, layout_macro: str | None = 
                 encoders.append(EncoderAction())
             encoders[encoder_index] = EncoderAction(ccw=kc(ccw), cw=kc(cw))
     if lost_inside:
-        shown = ", ".join(f"`{t}`" for t in dict.fromkeys(lost_inside[:3]))
         warnings.append(
-            f"VIA wrote {shown}{' …' if len(lost_inside) > 3 else ''} ({len(lost_inside)} key"
-            f"{'s' if len(lost_inside) != 1 else ''}): 'undefined' stands for a keycode VIA had no name for, so "
+            f"VIA wrote {_some_keys(lost_inside)}: 'undefined' stands for a keycode VIA had no name for, so "
             "the save lost it; imported as VIA loads them, the modifiers around KC_NO: set those keys again"
         )
     if no_mod_taps:
-        shown = ", ".join(f"`{t}`" for t in dict.fromkeys(no_mod_taps[:3]))
         warnings.append(
-            f"VIA wrote {shown}{' …' if len(no_mod_taps) > 3 else ''} ({len(no_mod_taps)} key"
-            f"{'s' if len(no_mod_taps) != 1 else ''}): a mod-tap holding no modifier, which taps its key and holds "
+            f"VIA wrote {_some_keys(no_mod_taps)}: a mod-tap holding no modifier, which taps its key and holds "
             "nothing (VIA itself reloads it as KC_NO); imported as the key it taps: give it a modifier to hold "
             "if one was meant"
         )
     if old_fn:
-        shown = ", ".join(f"`{t}`" for t in dict.fromkeys(old_fn[:3]))
         warnings.append(
-            f"{shown}{' …' if len(old_fn) > 3 else ''} ({len(old_fn)} key{'s' if len(old_fn) != 1 else ''}): "
-            "KC_FN0 … KC_FN31 are old VIA's names (until 2022) for TMK's Fn keys, which QMK no longer has; the Fn "
-            "key is read as KC_NO, as VIA now loads it"
+            f"{_some_keys(old_fn)}: KC_FN0 … KC_FN31 are old VIA's names (until 2022) for TMK's Fn keys, which "
+            "QMK no longer has; the Fn key is read as KC_NO, as VIA now loads it"
         )
     layout = Layout(keyboard=keyboard.name, layout_macro=macro.name, layers=layers)
     layout.macros = _macros(save.macros, warnings)
