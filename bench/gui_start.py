@@ -53,6 +53,19 @@ On a loaded machine (wall to the paint > ~650 ms) the same timers can fire in re
 window shown before its layout is open (SHOW_WITHIN_MS), the picker listing its ~1000 keycodes
 (FILL_DELAY_MS) before the first paint; keyconf's figures then grow faster with load than the bare
 window's. Screenshots byte-identical.
+Then (start16c), ba67754 -> af7c9aa: the registry's ~800 KeycodeDefs made without the frozen
+class's __init__ (one __dict__, not ten object.__setattr__), a key's legend rule found by one
+compiled pattern of the 22 (compiled once, not 22 + 1 times), the host languages' module (two
+frozen dataclasses) and difflib loaded when first needed: registry build 6.2 -> 4.1 ms (best of
+40, quiet core). Instructions to the first paint (callgrind, this script's start with the file job
+run on the GUI thread and the two timers held off, which makes runs repeat within 0.1 %):
+1,439-1,441 M -> 1,427-1,428 M (-0.9 %); the bare window 616 M. This script, --runs 15, base and
+then this, then the other way round (load 2.7-4): first paint CPU 1.99x (355 / 179 ms), 1.97x ->
+1.91x (337 / 177 ms), 2.05x (490 / 239 ms); screenshot CPU 2.00x, 2.33x -> 1.85x, 1.91x: the
+ratios swing by more than the ~4 ms (quiet) these cut. What is left is mostly dataclass making
+(50 classes before the first paint, 22 never instantiated by then: parts of Layout and Keyboard,
+exceptions, the picker's entries; ~0.5 ms a plain one, ~1 ms a frozen one at load 4) and
+PySide6's own types and enums. Screenshots byte-identical.
 Before (sessions before this one):
   ea848f6 -> e7cc4ef, --runs 15, twice, load 3 then 5: first paint CPU 2.36x, 2.32x -> 2.22x, 2.25x;
   screenshot CPU 2.47x, 2.33x -> 2.05x, 2.04x. Again with 28fa256 (load 3-4), ea848f6 / 28fa256 /
