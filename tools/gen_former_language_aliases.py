@@ -9,8 +9,9 @@ Remove deprecated defines", #12949): `#define SE_AA SE_ARNG`, `#define SE_OSLH S
 more. Keymaps written before then, and ZSA's Oryx source downloads, still use them. This reads the
 `#define OLD NEW` lines that commit deleted from each keymap_<language>.h, follows a chain of old
 names to its end, and keeps the names whose end is an alias of the same language in keyconf's
-languages.json (tools/gen_languages.py): the registry then reads SE_AA as SE_ARNG. Names that stood
-for an expression (`S(SE_LCBR)`) or a KC_ keycode are counted and left out. The output records its
+languages.json (tools/gen_languages.py) or a KC_ keycode: the registry then reads SE_AA as SE_ARNG.
+Headers QMK had renamed before (keymap_fr_ch.h is swiss_fr) count as today's language. Names that
+stood for an expression (`S(SE_LCBR)`) are counted and left out. The output records its
 source, the commit and the licence.
 """
 
@@ -28,6 +29,13 @@ DEFAULT_OUT = ROOT / "keyconf/model/keycodes/data/former_language_aliases.json"
 LANGUAGES = ROOT / "keyconf/model/keycodes/data/languages.json"
 REMOVAL_COMMIT = "50d4dfd2e65904234d7ee138b57eccd4b6664e1f"
 LICENSE = "GPL-2.0-or-later (QMK Firmware's keycode data)"
+# Headers QMK renamed before it removed their old names: the language each is today.
+RENAMED = {
+    "fr_ch": "swiss_fr", "german_ch": "swiss_de", "german_osx": "german_mac_iso", "french_osx": "french_mac_iso",
+    "italian_osx_ansi": "italian_mac_ansi", "italian_osx_iso": "italian_mac_iso", "br_abnt2": "brazilian_abnt2",
+    "jp": "japanese",
+}  # fmt: skip
+KC_NAME = re.compile(r"^KC_[A-Z0-9_]+$")
 FILE = re.compile(r"^diff --git a/quantum/keymap_extras/keymap_(?P<name>[a-z0-9_]+)\.h ")
 DEFINE = re.compile(r"^-#\s*define\s+(?P<old>[A-Z][A-Z0-9_]*)\s+(?P<new>[A-Z][A-Z0-9_]*)\s*(?://.*)?$")
 
@@ -55,7 +63,8 @@ def build(git_dir: Path, commit: str) -> tuple[dict[str, object], int]:
     current = json.loads(LANGUAGES.read_text("utf-8"))["languages"]
     languages: dict[str, dict[str, str]] = {}
     left_out = 0
-    for language, defines in sorted(removed_defines(git_dir, commit).items()):
+    for header, defines in sorted(removed_defines(git_dir, commit).items()):
+        language = RENAMED.get(header, header)
         if language not in current:
             left_out += len(defines)
             continue
@@ -67,12 +76,12 @@ def build(git_dir: Path, commit: str) -> tuple[dict[str, object], int]:
             while new in defines and new not in seen:  # an old name for another old name
                 seen.add(new)
                 new = defines[new]
-            if new in names and old not in names:
-                kept[old] = new
+            if (new in names or KC_NAME.match(new)) and old not in names:
+                kept[old] = new  # today's alias, or a plain keycode (UK_ESC was KC_ESC)
             else:
                 left_out += 1
         if kept:
-            languages[language] = dict(sorted(kept.items()))
+            languages[language] = dict(sorted({**languages.get(language, {}), **kept}.items()))
     return {
         "source": "qmk/qmk_firmware quantum/keymap_extras/keymap_*.h: the deprecated names commit "
                   f"{REMOVAL_COMMIT[:10]} removed",

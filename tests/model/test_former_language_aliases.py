@@ -38,3 +38,12 @@ def test_a_keymap_in_old_swedish_names_imports_in_todays_with_its_language() -> 
     assert imported.layout.host_language == "swedish"
     respell_in_language(imported.layout)  # as `keyconf import` and the window write it
     assert imported.layout.layers[0].keys[-3:] == ["SE_ARNG", "SE_ODIA", "SE_QUOT"]
+
+
+def test_names_of_renamed_headers_and_plain_keys_read_too() -> None:
+    # keymap_fr_ch.h became keymap_swiss_fr.h before its FR_CH_ names were removed; UK_ESC was KC_ESC.
+    swiss = ParseContext(language="swiss_fr")
+    assert REGISTRY.parse("FR_CH_A", swiss) == REGISTRY.parse("CH_A", swiss)
+    assert alias_owners()["FR_CH_A"] == "swiss_fr"
+    uk = ParseContext(language="uk")
+    assert REGISTRY.parse_full("UK_ESC", uk).keycode == REGISTRY.parse("KC_ESC") and "UK_ESC" in former_alias_names()

@@ -853,6 +853,8 @@ class LanguageTable:
         for other, name in language.extra_names.items():
             if name in by_alias:
                 by_alias[other] = by_alias[name]
+            elif name.startswith("KC_") and registry.get(name) is not None:  # a former name of a key (UK_ESC)
+                by_alias[other] = registry.parse(name)
         return cls(language, by_alias, names, legends)
 
 
