@@ -6,6 +6,7 @@ A keyboard from a file is not in the catalogue, so layouts made with it carry it
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import sys
 from dataclasses import dataclass
@@ -94,6 +95,16 @@ def _exactly(name: str) -> Keyboard | None:
     except UnknownKeyboardError:
         return None
     return board if board.name == name else None
+
+
+def named_board(chosen: ChosenKeyboard, value: str) -> ChosenKeyboard:
+    """The board of a definition file that names no QMK path (a board's own keyboard.json kept beside a
+    VIA save), named by its file, with a note: a layout made with it needs a `keyboard:`."""
+    if not chosen.from_file or chosen.keyboard.name:
+        return chosen
+    named = board_name_of_file(Path(value))
+    print(f"keyconf: note: {value} does not name its keyboard; the layout calls it {named}", file=sys.stderr)
+    return dataclasses.replace(chosen, keyboard=dataclasses.replace(chosen.keyboard, name=named))
 
 
 def board_name_of_file(path: Path) -> str:

@@ -9,14 +9,13 @@ silently."""
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import re
 import sys
 from pathlib import Path
 
 from keyconf.catalogue.resolve import CatalogueKeyboards
 from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand
-from keyconf.cli.keyboard_lookup import board_name_of_file, keyboard_option
+from keyconf.cli.keyboard_lookup import keyboard_option, named_board
 from keyconf.cli.layout_files import check_layout_file, import_error
 from keyconf.formats.atomic import write_atomic
 from keyconf.formats.c_source_file import CSourceFileError, write_c_files
@@ -70,12 +69,8 @@ def run(args: argparse.Namespace) -> int:
             # A board of the user's own (keyboards/<theirs>/keymaps/x/keymap.c in their repository), which
             # QMK builds from that folder: the import reads it from there, as it does with no --keyboard.
             chosen, folder, own_board = None, args.keyboard, unknown
-    if chosen is not None and chosen.from_file and not chosen.keyboard.name:
-        # A board's own keyboard.json (kept beside a VIA save) names no QMK path; the layout needs a name.
-        named = board_name_of_file(Path(args.keyboard))
-        print(f"keyconf: note: {args.keyboard} does not name its keyboard; the layout calls it {named}",
-              file=sys.stderr)
-        chosen = dataclasses.replace(chosen, keyboard=dataclasses.replace(chosen.keyboard, name=named))
+    if chosen is not None:
+        chosen = named_board(chosen, args.keyboard)
     try:
         imported = import_layout(
             args.file,

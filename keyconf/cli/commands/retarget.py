@@ -14,12 +14,11 @@ Exit status: 0 written, 1 written with errors in the result, 2 bad arguments or 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 from pathlib import Path
 
 from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand
-from keyconf.cli.keyboard_lookup import keyboard_option
+from keyconf.cli.keyboard_lookup import keyboard_option, named_board
 from keyconf.cli.keyboard_text import grid_positions
 from keyconf.cli.layout_files import import_for_command
 from keyconf.formats.atomic import write_atomic
@@ -63,12 +62,8 @@ def run(args: argparse.Namespace) -> int:
         )
     chosen = keyboard_option(args.keyboard)
     assert chosen is not None
+    chosen = named_board(chosen, args.keyboard)
     target = chosen.keyboard
-    if not target.name:
-        # A definition file that does not say its QMK path: the layout needs a `keyboard:`.
-        target = dataclasses.replace(target, name=Path(args.keyboard).stem.split(".")[0] or "keyboard")
-        print(f"keyconf: note: {args.keyboard} does not name its keyboard; the layout calls it {target.name}",
-              file=sys.stderr)
     if not target.layouts:
         raise CommandError(f"{target.name} defines no layout macros", EXIT_USAGE)
     if args.macro is not None and target.resolve_layout_name(args.macro) is None:
