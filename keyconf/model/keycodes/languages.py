@@ -66,10 +66,16 @@ def _data() -> dict[str, object]:
 
 
 @lru_cache(maxsize=1)
+def _former_data() -> dict[str, dict[str, str]]:
+    """Per language, each removed name → today's name it stood for."""
+    return json.loads(FORMER_FILE.read_text("utf-8"))["languages"]  # type: ignore[no-any-return]
+
+
+@lru_cache(maxsize=1)
 def host_languages() -> dict[str, HostLanguage]:
     """Every host language keyconf knows, by QMK's name, in QMK's (alphabetical) order."""
     languages: dict[str, HostLanguage] = {}
-    former: dict[str, dict[str, str]] = json.loads(FORMER_FILE.read_text("utf-8"))["languages"]
+    former = _former_data()
     for name, entry in _data()["languages"].items():  # type: ignore[attr-defined]
         aliases = tuple(Alias(row[0], row[1], row[2]) for row in entry["aliases"])
         extra = {other: row[0] for row in entry["aliases"] for other in row[3]}
@@ -116,7 +122,7 @@ def alias_owners() -> dict[str, str]:
 def former_alias_names() -> frozenset[str]:
     """The names QMK removed from keymap_extras (SE_AA): read as today's alias, and old, so a
     person's file is rewritten with today's name (`keyconf validate --fix`)."""
-    former: dict[str, dict[str, str]] = json.loads(FORMER_FILE.read_text("utf-8"))["languages"]
+    former = _former_data()
     current = {alias.name for language in host_languages().values() for alias in language.aliases}
     return frozenset(old for names in former.values() for old in names if old not in current)
 
