@@ -705,10 +705,10 @@ def _match_keyboard(
             warnings.append(f"{layout.layout_macro}, QMK's name before 2017, is read as {current}")
             layout.layout_macro = current
     keys = len(layout.layers[0].keys) if layout.layers else 0
+    fits = [name for name, macro in keyboard.layouts.items() if macro.key_count == keys]  # the board's of this size
     if current is None:
         # A macro of the same size is most likely the same keys under another name; any other
         # would put keys on the wrong switches: a wrong board, or a macro the user must choose.
-        fits = [name for name, macro in keyboard.layouts.items() if macro.key_count == keys]
         if fits:
             warnings.append(f"{keyboard.name} has no layout {layout.layout_macro}; read as {fits[0]} ({keys} keys)")
             layout.layout_macro = current = fits[0]
@@ -729,7 +729,6 @@ def _match_keyboard(
         )
     count = keyboard.layouts[current].key_count
     sizes = {len(layer.keys) for layer in layout.layers}
-    fits = [name for name, macro in keyboard.layouts.items() if macro.key_count == keys]
     unseen = any(custom.external for custom in layout.custom_keycodes)
     if count != keys and sizes == {keys} and len(fits) == 1 and requested is None and not unseen:
         # The user's copy of the board defines the macro with other keys (`"LAYOUT":
