@@ -7,7 +7,6 @@ writes. Pure: no files, no tree; what the target QMK accepts comes in as a `QmkD
 from __future__ import annotations
 
 import posixpath
-import re
 from dataclasses import dataclass, field
 
 from keyconf.compiler.config_h import VIA_DEFAULT_LAYERS, generate_config_h, settings_defines
@@ -18,6 +17,7 @@ from keyconf.compiler.source_map import GenerationError, LineMap, SourceProblem,
 from keyconf.formats.c_literals import c_comment_text, is_c_identifier
 from keyconf.formats.c_source_file import QMK_ROOT_FOLDERS, c_file_path_problem, qmk_file_path_problem
 from keyconf.formats.qmk_build_files import parse_config_h
+from keyconf.formats.yaml_layout import DRIVER_NAME_RE, DRIVER_RE, FEATURE_RE
 from keyconf.model.keyboard import Keyboard, LayoutMacro
 from keyconf.model.keycodes.keyboard_keycodes import shared_header_path
 from keyconf.model.keycodes.types import REPORT_FEATURE_BY_GROUP
@@ -112,12 +112,12 @@ def generate_sources(
     problems += setting_problems
     defines.update(keymap.config)
     for index, feature in enumerate(layout.features):
-        if not re.fullmatch(r"[A-Z][A-Z0-9_]*_ENABLE", feature):
+        if not FEATURE_RE.fullmatch(feature):
             problems.append(SourceProblem(f"`{feature}` is not a QMK feature switch", SourceRef.of("features", index)))
-    features = set(keymap.features) | {f for f in layout.features if re.fullmatch(r"[A-Z][A-Z0-9_]*_ENABLE", f)}
+    features = set(keymap.features) | {f for f in layout.features if FEATURE_RE.fullmatch(f)}
     switched_off: list[str] = []
     for index, feature in enumerate(layout.features_off):
-        if not re.fullmatch(r"[A-Z][A-Z0-9_]*_ENABLE", feature):
+        if not FEATURE_RE.fullmatch(feature):
             problems.append(SourceProblem(f"`{feature}` is not a QMK feature switch",
                                           SourceRef.of("features_off", index)))
         elif feature not in features or feature in REPORT_FEATURES:
@@ -138,7 +138,7 @@ def generate_sources(
     c_files: dict[str, str] = {}
     for index, c_file in enumerate(layout.c_files):
         unsafe = c_file_path_problem(c_file.path)  # rules.mk and the folder take only safe paths
-        if unsafe is None and c_file.when is not None and not re.fullmatch(r"[A-Z][A-Z0-9_]*_ENABLE", c_file.when):
+        if unsafe is None and c_file.when is not None and not FEATURE_RE.fullmatch(c_file.when):
             unsafe = f"`when: {c_file.when}` is not a QMK feature switch"
         if unsafe is not None:
             problems.append(SourceProblem(unsafe, SourceRef.of("c_files", index)))
@@ -150,7 +150,7 @@ def generate_sources(
             c_files[c_file.path] = c_file.text
     drivers: dict[str, str] = {}
     for key, value in layout.drivers.items():
-        if re.fullmatch(r"[A-Z][A-Z0-9_]*_DRIVER", key) and re.fullmatch(r"[a-z0-9_]+", value):
+        if DRIVER_RE.fullmatch(key) and DRIVER_NAME_RE.fullmatch(value):
             drivers[key] = value
         else:
             problems.append(SourceProblem(f"`{key}: {value}` is not a QMK driver setting",

@@ -532,13 +532,13 @@ def _features_beside(path: str | Path, layout: Layout, warnings: list[str]) -> N
     except FormatError:
         return
     switches = apply_rules(parse_rules_mk(text))
-    on = [key for key, value in switches.items() if FEATURE_RE.match(key) and value.strip().lower() == "yes"]
+    on = [key for key, value in switches.items() if FEATURE_RE.fullmatch(key) and value.strip().lower() == "yes"]
     layout.features = list(dict.fromkeys([*layout.features, *on]))
-    off = [key for key, value in switches.items() if FEATURE_RE.match(key) and value.strip().lower() == "no"]
+    off = [key for key, value in switches.items() if FEATURE_RE.fullmatch(key) and value.strip().lower() == "no"]
     layout.features_off = list(dict.fromkeys([*layout.features_off, *(key for key in off if key not in on)]))
     # The drivers the keymap picked for them (RGB_MATRIX_DRIVER = WS2812), in today's QMK spelling.
     drivers = {key: value.strip().lower() for key, value in switches.items()
-               if DRIVER_RE.match(key) and DRIVER_NAME_RE.match(value.strip().lower())}
+               if DRIVER_RE.fullmatch(key) and DRIVER_NAME_RE.fullmatch(value.strip().lower())}
     layout.drivers = {**drivers, **layout.drivers}
     if on:
         warnings.append(f"rules.mk beside the keymap switches on {', '.join(on)}: the layout keeps them (`features:`)")

@@ -413,7 +413,7 @@ class _Reader:
         (`features_off:` the same, turned off)."""
         names = self.name_list(value, (section,), f"`{section}`")
         for index, name in enumerate(names):
-            if not FEATURE_RE.match(name):
+            if not FEATURE_RE.fullmatch(name):
                 raise self.fail(f"`{name}` is not a QMK feature switch", (section, index),
                                 hint="rules.mk names such as OLED_ENABLE or RGB_MATRIX_ENABLE")
         return list(dict.fromkeys(names))
@@ -423,11 +423,11 @@ class _Reader:
         drivers: dict[str, str] = {}
         for key, item in self.mapping(value, ("drivers",), "`drivers`").items():
             where: DocPath = ("drivers", key)
-            if not DRIVER_RE.match(str(key)):
+            if not DRIVER_RE.fullmatch(str(key)):
                 raise self.fail(f"`{key}` is not a QMK driver setting", where, key=True,
                                 hint="rules.mk names such as RGB_MATRIX_DRIVER or OLED_DRIVER")
             name = self.text(item, where, f"`{key}`")
-            if not DRIVER_NAME_RE.match(name):
+            if not DRIVER_NAME_RE.fullmatch(name):
                 raise self.fail(f"`{name}` is not a driver name", where,
                                 hint="QMK's name for it, in lower case: ws2812, ssd1306, cirque_pinnacle_i2c")
             drivers[str(key)] = name
@@ -771,7 +771,7 @@ class _Reader:
                         if group != "compile":
                             raise self.fail("only a compiled file takes `when`", (*where, "when"),
                                             hint="an included file is there for every build: remove `when`")
-                        if not FEATURE_RE.match(when):
+                        if not FEATURE_RE.fullmatch(when):
                             raise self.fail(f"`when: {when}` is not a QMK feature switch", (*where, "when"),
                                             hint="name the switch the file needs, e.g. `when: OLED_ENABLE`")
                     item, where = item["file"], (*where, "file")
