@@ -55,7 +55,12 @@ def classify(path: str, text: str) -> str | None:
     try:
         data = json.loads(text)
     except ValueError:
-        return None
+        # A save whose first value is whole but is followed by a stray `}` or a second copy is still a
+        # user's file of that kind (the importer has to say what is wrong with it), not some other file.
+        try:
+            data, _ = json.JSONDecoder().raw_decode(text.lstrip())
+        except ValueError:
+            return None
     if not isinstance(data, dict):
         return None
     if "layout" in data and ("vial_protocol" in data or "uid" in data) and isinstance(data["layout"], list):
