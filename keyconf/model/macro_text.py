@@ -6,7 +6,7 @@ VIA (and keyconf's macro editor) write a macro as one line of text:
     {KC_LCTL,KC_C}       a chord: press Ctrl then C, release in reverse order
     {+KC_LSFT}x{-KC_LSFT} press / release a key around other steps
     {250}                wait 250 ms
-    \\{                   a literal "{" inside text
+    \\{                   a literal "{" inside text ("}" outside a block is typed as it is)
 
 Keycode names are checked with the keycode registry and stored canonically (KC_LCTRL becomes
 KC_LCTL). Consecutive presses (`{+KC_A}{+KC_B}`) become one `down` step with both keys, and a
@@ -45,9 +45,9 @@ def parse_macro_text(text: str, registry: KeycodeRegistry | None = None) -> list
             chars.append("{")
             pos += 2
             continue
-        if char == "}":
-            raise MacroTextError("'}' without a matching '{'", pos, "write a literal { as \\{")
         if char != "{":
+            # A '}' outside a block is typed like any character: VIA reads it so and writes it
+            # back unescaped (only '{' is escaped, as \\{).
             chars.append(char)
             pos += 1
             continue

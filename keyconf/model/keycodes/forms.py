@@ -87,6 +87,9 @@ DIALECT_NAMES = {
     # Vial's USER00..USER63 are QK_KB_0 + n (vial-gui keycodes_v6); QMK names only the first 32
     # (USER00..USER15 come with VIA's old names).
     **{f"USER{n:02d}": f"QK_KB_{n}" if n < 32 else f"0x{0x7E00 + n:04X}" for n in range(16, 64)},
+    # Vial's M0..M127 play dynamic macro n (QK_MACRO + n, up to QK_MACRO_MAX 0x777F); QMK names
+    # only QK_MACRO_0..31, so a board with more macros (DYNAMIC_KEYMAP_MACRO_COUNT 60) saves M45.
+    **{f"M{n}": f"0x{0x7700 + n:04X}" for n in range(32, 128)},
 }  # fmt: skip
 
 # One-shot-mod shorthands: OS_LCTL = OSM(MOD_LCTL) ...

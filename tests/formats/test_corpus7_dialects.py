@@ -1,0 +1,70 @@
+"""What the held-out corpus7 (bench/corpus/manifest7.tsv) showed keyconf refusing in real saves.
+
+Each case is the fixture save changed the way a real file differs (nothing of the users' files
+is copied): imported, written as YAML, read back and validated as `keyconf import` does, then
+exported in its own format and imported again."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from keyconf.catalogue.bundled import load_bundled
+from keyconf.formats.interchange import import_layout
+from keyconf.formats.via_save import layout_to_via
+from keyconf.formats.vial_vil import layout_to_vil
+from keyconf.formats.yaml_layout import dumps_layout, loads_layout
+from keyconf.model.keyboard import Keyboard
+from keyconf.model.layout import MacroStep
+from keyconf.model.validation import validate
+
+DATA = Path(__file__).parent / "data" / "interchange"
+
+
+@pytest.fixture(scope="module")
+def crkbd() -> Keyboard:
+    return load_bundled("crkbd/rev1")
+
+
+def imported(tmp_path: Path, name: str, data: object, keyboard: Keyboard):
+    path = tmp_path / name
+    path.write_text(json.dumps(data))
+    result = import_layout(path, keyboard=keyboard)
+    layout = loads_layout(dumps_layout(result.layout, result.keyboard), str(path)).layout
+    assert [p.message for p in validate(layout, result.keyboard) if p.is_error] == []
+    return layout
+
+
+def test_via_macro_typing_a_closing_brace(tmp_path: Path, crkbd: Keyboard) -> None:
+    # A VIA save of an iris: GUI held while '}' is typed. VIA escapes only '{' (as \{) and writes a
+    # typed '}' as it is; keyconf called it "'}' without a matching '{'" and refused the save.
+    save = json.loads((DATA / "corne.layout.json").read_text())
+    save["macros"][2] = "{+KC_LGUI}\\{{-KC_LGUI}"
+    save["macros"][3] = "{+KC_LGUI}}{-KC_LGUI}"
+    layout = imported(tmp_path, "crkbd.layout.json", save, crkbd)
+    assert layout.macros[2].steps == [MacroStep("down", ["KC_LGUI"]), MacroStep("text", "{"),
+                                      MacroStep("up", ["KC_LGUI"])]  # fmt: skip
+    assert layout.macros[3].steps == [MacroStep("down", ["KC_LGUI"]), MacroStep("text", "}"),
+                                      MacroStep("up", ["KC_LGUI"])]  # fmt: skip
+    written = json.loads(layout_to_via(layout, crkbd, macro_count=16))
+    assert written["macros"][2:4] == ["{+KC_LGUI}\\{{-KC_LGUI}", "{+KC_LGUI}}{-KC_LGUI}"]
+
+
+def test_vial_macro_beyond_the_32_qmk_names(tmp_path: Path, crkbd: Keyboard) -> None:
+    # A Vial board built with DYNAMIC_KEYMAP_MACRO_COUNT 60: its save has 60 macro slots and keys
+    # M45. QMK names QK_MACRO_0..31 only, but the range runs to QK_MACRO_MAX (0x777F), which is
+    # what the firmware plays; keyconf said "unknown keycode 'M45'".
+    save = json.loads((DATA / "corne.vil").read_text())
+    save["macro"] += [[] for _ in range(60 - len(save["macro"]))]
+    save["macro"][45] = [["text", "forty-five"]]
+    save["layout"][1][0][1] = "M45"
+    save["layout"][1][0][2] = "M33"  # an empty slot past the 32 QMK names
+    layout = imported(tmp_path, "corne.vil", save, crkbd)
+    assert "0x772D" in layout.layers[1].keys and "0x7721" in layout.layers[1].keys
+    assert layout.macros[45].steps == [MacroStep("text", "forty-five")]
+    written = json.loads(layout_to_vil(layout, crkbd))
+    assert written["layout"][1][0][1:3] == [0x772D, 0x7721]
+    again = imported(tmp_path, "again.vil", written, crkbd)
+    assert again.layers == layout.layers and again.macros == layout.macros
