@@ -135,6 +135,12 @@ def _token_position(text: str, token: str) -> tuple[int, int]:
     return 1, 1
 
 
+def _excerpt(text: str, pos: int, width: int = 20) -> str:
+    """The start of what stands at `pos`, on one line, for a message."""
+    piece = " ".join(text[pos : pos + width * 4].split())
+    return piece if len(piece) <= width else piece[: width - 1] + "…"
+
+
 def _bounded_int(digits: str) -> int:
     """Python's int() takes time quadratic in the digits and refuses past 4,300 of them."""
     if len(digits.lstrip("-")) > MAX_JSON_NUMBER_DIGITS:
@@ -166,6 +172,14 @@ def load_json(text: str, **kwargs: object) -> object:
             f"no value in this format has more than {MAX_JSON_NUMBER_DIGITS} digits",
         ) from None
     except json.JSONDecodeError as error:
+        if error.msg == "Extra data":
+            # The file's value is whole and something follows it: a stray `}` left by a hand edit,
+            # or a second save pasted after the first. No JSON reader takes it (VIA neither).
+            raise JsonError(
+                f"text after the end of the file's JSON value: {_excerpt(text, error.pos)!r}",
+                error.lineno, error.colno,
+                "delete it: the value above is complete (a stray '}' or a second copy pasted in?)",
+            ) from None
         raise JsonError(f"not valid JSON ({error.msg})", error.lineno, error.colno) from None
     except RecursionError:  # the depth check makes this unreachable; kept as the last guard
         raise JsonError("values are nested too deeply", 1, 1) from None

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from keyconf.catalogue.bundled import load_bundled
+from keyconf.formats.format_error import FormatError
 from keyconf.formats.interchange import import_layout
 from keyconf.formats.via_save import layout_to_via
 from keyconf.formats.vial_vil import layout_to_vil
@@ -68,3 +69,17 @@ def test_vial_macro_beyond_the_32_qmk_names(tmp_path: Path, crkbd: Keyboard) -> 
     assert written["layout"][1][0][1:3] == [0x772D, 0x7721]
     again = imported(tmp_path, "again.vil", written, crkbd)
     assert again.layers == layout.layers and again.macros == layout.macros
+
+
+def test_save_with_text_after_its_value_says_where_and_what(tmp_path: Path, crkbd: Keyboard) -> None:
+    # A VIA save of a lily58 ends in "}}": the value is whole, a stray '}' follows. No reader takes
+    # it (VIA's JSON.parse neither); the error points at the stray text and says to delete it.
+    text = (DATA / "corne.layout.json").read_text().rstrip() + "}\n"
+    path = tmp_path / "crkbd.layout.json"
+    path.write_text(text)
+    with pytest.raises(FormatError) as caught:
+        import_layout(path, keyboard=crkbd)
+    error = caught.value
+    assert error.line == text.count("\n") and error.column == text.splitlines()[-1].index("}}") + 2
+    assert "text after the end of the file's JSON value: '}'" in error.message
+    assert error.hint is not None and "delete it" in error.hint
