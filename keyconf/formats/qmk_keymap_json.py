@@ -24,6 +24,7 @@ from keyconf.formats.layer_names import default_layer_name
 from keyconf.formats.user_headers import UserHeaders
 from keyconf.model.keycodes import ParseContext
 from keyconf.model.keycodes.languages import host_language
+from keyconf.model.keycodes.parser import ZMK_BEHAVIOR
 from keyconf.model.layout import MAX_MACRO_DELAY_MS, CustomKeycode, EncoderAction, Layer, Layout, Macro, MacroStep
 from keyconf.model.qmk_settings import settings_from_config
 
@@ -35,6 +36,13 @@ _IGNORED = {"version", "documentation"}  # Configurator's export header: nothing
 _WRAPPER_NAME = re.compile(r"^_{2,}[A-Za-z0-9_]*[A-Za-z0-9]_*_{2,}$")
 _ANY = re.compile(r"^ANY\((.*)\)$", re.S)  # Configurator's free text, kept when it is no keycode
 _C_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _listed(texts: list[str], shown: int = 3) -> str:
+    """The first few distinct texts, and how many more."""
+    distinct = list(dict.fromkeys(texts))
+    more = len(distinct) - shown
+    return ", ".join(distinct[:shown]) + (f" and {more} more" if more > 0 else "")
 
 
 def _unwrapped(key: str) -> str:
@@ -111,6 +119,7 @@ def read_keymap_json(text: str, path: str | Path | None = None) -> KeymapJsonImp
     # C code (SELWORD): it becomes one of the layout's custom keycodes, said once per name.
     probe = fk.named_context(names)
     free_text: list[str] = []
+    zmk: list[str] = []
     for layer in layers if from_code is None else []:
         for ki, key in enumerate(layer.keys):
             match = _ANY.match(key.strip())
@@ -119,7 +128,9 @@ def read_keymap_json(text: str, path: str | Path | None = None) -> KeymapJsonImp
             name = match.group(1).strip()
             if not _C_NAME.match(name):
                 # Free text that is no name stays as written (validation points at each key); said once.
-                if name not in free_text:
+                if ZMK_BEHAVIOR.match(name):
+                    zmk.append(name)
+                elif name not in free_text:
                     free_text.append(name)
                     warnings.append(f"ANY({name}): `{name}` is neither a keycode nor a C name; it is kept as "
                                     "written, and neither keyconf nor QMK can build it until the key holds a keycode")
@@ -131,6 +142,13 @@ def read_keymap_json(text: str, path: str | Path | None = None) -> KeymapJsonImp
                     f"ANY({name}): `{name}` is a keycode of the keymap's own C code; it is now a custom keycode "
                     "of the layout, and what it does needs that C code (c_source) to build the firmware"
                 )
+    if zmk:
+        # A Configurator export kept for a ZMK converter: ZMK behaviours written into ANY().
+        warnings.append(
+            f"{len(zmk)} key{'s' if len(zmk) != 1 else ''} hold ZMK behaviours in ANY() ({_listed(zmk)}): the file "
+            "is drawn for a ZMK converter, and QMK cannot build them; they are kept as written until those keys "
+            "hold QMK keycodes (KC_NO for none)"
+        )
     layout = Layout(keyboard=keyboard, layout_macro=layout_macro, layers=layers)
     layout.custom_keycodes = customs
     ctx = fk.context(layout)

@@ -83,3 +83,25 @@ def test_save_with_text_after_its_value_says_where_and_what(tmp_path: Path, crkb
     assert error.line == text.count("\n") and error.column == text.splitlines()[-1].index("}}") + 2
     assert "text after the end of the file's JSON value: '}'" in error.message
     assert error.hint is not None and "delete it" in error.hint
+
+
+def test_configurator_export_for_a_zmk_converter_says_zmk_once(tmp_path: Path, crkbd: Keyboard) -> None:
+    # Two lily58 exports in zmk-config repositories: ZMK users draw in QMK Configurator and convert,
+    # writing ZMK behaviours into ANY(). One warning on import names them; each key's error says
+    # what the text is and what to do, instead of "unexpected character '&'".
+    data = json.loads((DATA / "corne_configurator.json").read_text())
+    data["layers"][1][0] = "ANY(&bt BT_CLR)"
+    data["layers"][1][1] = "ANY(&bt BT_SEL 0)"
+    path = tmp_path / "crkbd_rev1_layout_split_3x6_3_mine.json"
+    path.write_text(json.dumps(data))
+    result = import_layout(path, keyboard=crkbd)
+    zmk = [w for w in result.warnings if "ZMK" in w]
+    assert len(zmk) == 1 and "2 keys hold ZMK behaviours in ANY() (&bt BT_CLR, &bt BT_SEL 0)" in zmk[0]
+    assert not [w for w in result.warnings if "neither a keycode nor a C name" in w]
+    layout = loads_layout(dumps_layout(result.layout, result.keyboard), str(path)).layout
+    problems = [p for p in validate(layout, result.keyboard) if p.is_error]
+    assert [p.message for p in problems] == [
+        "`ANY(&bt BT_CLR)`: `&bt BT_CLR` is ZMK's behaviour &bt, not a QMK keycode: QMK cannot build it",
+        "`ANY(&bt BT_SEL 0)`: `&bt BT_SEL 0` is ZMK's behaviour &bt, not a QMK keycode: QMK cannot build it",
+    ]
+    assert all(p.hint and "KC_NO" in p.hint for p in problems)

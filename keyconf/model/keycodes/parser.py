@@ -410,6 +410,8 @@ class Parser:
 
 
 _ANY_TEXT = re.compile(r"^\s*ANY\s*\((.*)\)\s*$", re.S | re.I)
+# ZMK's behaviour syntax (`&bt BT_SEL 0`, `&kp A`), which users of QMK Configurator for ZMK write in ANY().
+ZMK_BEHAVIOR = re.compile(r"^\s*&([a-z][a-z0-9_]*)\b")
 
 
 def _free_text(text: str, exc: KeycodeError) -> KeycodeError:
@@ -418,6 +420,15 @@ def _free_text(text: str, exc: KeycodeError) -> KeycodeError:
     found = _ANY_TEXT.match(text)
     if found is None:
         return exc
+    zmk = ZMK_BEHAVIOR.match(found.group(1))
+    if zmk is not None:
+        # QMK Configurator exports kept in zmk-config repositories: ZMK users draw their keymap
+        # there and convert it, writing ZMK behaviours (`&bt BT_SEL 0`) into ANY().
+        return KeycodeError(
+            f"`{found.group(1).strip()}` is ZMK's behaviour &{zmk.group(1)}, not a QMK keycode: QMK cannot build it",
+            exc.column,
+            "this file is meant for a ZMK converter; for QMK put a QMK keycode there (KC_NO for none)",
+        )
     return KeycodeError(
         f"ANY() holds free text, not a keycode: {exc.message}; QMK cannot build it either",
         exc.column,
