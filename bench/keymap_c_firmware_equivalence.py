@@ -5,6 +5,7 @@ Run: .venv/bin/python bench/keymap_c_firmware_equivalence.py TREE KEYMAP.c:KEYBO
      .venv/bin/python bench/keymap_c_firmware_equivalence.py TREE --corpus DIR [--per-repo N] [--limit N]
   TREE   a qmk_firmware tree that builds AVR boards (lib/lufa filled), with avr-gcc and qmk
   KEYMAP.c:KEYBOARD   a user's keymap.c and the QMK keyboard it is for (crkbd/rev1)
+  --userspace    with --corpus: only keymaps whose repository keeps a userspace (users/<name>/)
   --corpus DIR   the keymap.c files of a corpus (bench/gather_corpus.py) whose keyboard is a known
                  AVR board (its path or bench/corpus/keyboards.tsv), each in its repository
                  checked out from /work/.mirror, as its user keeps it
@@ -203,8 +204,17 @@ def build_keyconf(tree: Path, keymap_c: Path, keyboard: str, work: Path, jobs: s
     return built.keymaps if built.keymaps is not None and built.limit is None else built.why or "over flash"
 
 
-def corpus_keymaps(corpus: Path, per_repo: int, work: Path) -> list[tuple[Path, str]]:
-    """(keymap.c in its repository checkout, keyboard) for the corpus's keymap.c files on AVR boards."""
+def uses_userspace(keymap_c: Path) -> bool:
+    """Whether the repository around `keymap_c` keeps a userspace its build reads (users/<name>/, or
+    a linked top folder) outside the keymap's own folder."""
+    files = users_folder_files(keymap_c)
+    linked = linked_userspace(keymap_c)
+    return bool(files) and not (linked is not None and keymap_c.is_relative_to(linked))
+
+
+def corpus_keymaps(corpus: Path, per_repo: int, work: Path, userspace: bool = False) -> list[tuple[Path, str]]:
+    """(keymap.c in its repository checkout, keyboard) for the corpus's keymap.c files on AVR boards;
+    with `userspace`, only those whose repository keeps a userspace."""
     from import_corpus import in_its_repository, keyboard_hints, manifest_origins, manifest_paths
 
     from keyconf.catalogue.resolve import CatalogueKeyboards
@@ -221,7 +231,7 @@ def corpus_keymaps(corpus: Path, per_repo: int, work: Path) -> list[tuple[Path, 
         if board is None or not (board.processor or "").startswith("at") or per[repository] >= per_repo:
             continue
         checkout = in_its_repository(path.name, origins, work)
-        if checkout is not None:
+        if checkout is not None and (not userspace or uses_userspace(checkout)):
             per[repository] += 1
             picked.append((checkout, board.name))
     return picked
@@ -244,15 +254,23 @@ def main() -> int:
     parser.add_argument("--corpus", type=Path, help="the keymap.c files of this corpus on AVR boards")
     parser.add_argument("--per-repo", type=int, default=1, help="at most this many keymaps of one repository")
     parser.add_argument("--limit", type=int, default=0, help="at most this many keymaps (0: all)")
+    parser.add_argument("--userspace", action="store_true",
+                        help="only keymaps whose repository keeps a userspace (users/<name>/)")
+    parser.add_argument("--list", action="store_true", help="print the keymaps picked, build nothing")
     parser.add_argument("--skip", type=int, default=0, help="leave out the first N picked (to resume)")
     args = parser.parse_args()
     tree = args.tree.resolve()
     checkouts = tempfile.TemporaryDirectory(prefix="kc-fw-repos-")
     items = [(Path(text).resolve(), keyboard) for text, _, keyboard in (k.rpartition(":") for k in args.keymaps)]
     if args.corpus:
-        items += corpus_keymaps(args.corpus, args.per_repo, Path(checkouts.name))
+        items += corpus_keymaps(args.corpus, args.per_repo, Path(checkouts.name), args.userspace)
     items = items[args.skip :]
     items = items[: args.limit] if args.limit else items
+    if args.list:
+        for keymap_c, keyboard in items:
+            print(f"{keymap_c.relative_to(checkouts.name) if keymap_c.is_relative_to(checkouts.name) else keymap_c} "
+                  f"({keyboard})")
+        return 0
     counts: collections.Counter[str] = collections.Counter()
     start = time.perf_counter()
     for keymap_c, keyboard in items:

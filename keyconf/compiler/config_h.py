@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from keyconf.compiler.source_map import SourceProblem, SourceRef
+from keyconf.formats.qmk_config_h import REFUSED_OPTIONS
 from keyconf.model.qmk_settings import BY_NAME, VIAL_PACKED_PREFIX
 
 # VIA's own default number of remappable layers.
@@ -48,14 +49,6 @@ def _unknown(key: str, ref: SourceRef) -> SourceProblem:
         ref,
         "known settings: " + ", ".join(sorted(BY_NAME)),
     )
-
-
-# config.h options QMK removed and now stops a build on (quantum/action_tapping.c), left out of
-# an imported keymap's own config.h: mod-taps behave so by default since QMK 0.20.
-REFUSED_OPTIONS = {
-    "IGNORE_MOD_TAP_INTERRUPT": "QMK's default behaviour since 0.20; QMK now refuses the option",
-    "IGNORE_MOD_TAP_INTERRUPT_PER_KEY": "removed from QMK (0.20), which now refuses it",
-}
 
 
 def generate_config_h(defines: Mapping[str, str | None], header: str, includes: Sequence[str] = (),

@@ -28,7 +28,7 @@ from keyconf.formats.document_limits import (
 from keyconf.formats.format_error import FormatError, KeyboardMismatch
 from keyconf.formats.keyboard_folder import folder_board
 from keyconf.formats.keymap_c_import import IN_PLACE_HINT, keyboard_from_path, looks_like_keymap_c, read_keymap_c
-from keyconf.formats.keymap_folder_c import CONFIG_NAME, keymap_folder_c_files
+from keyconf.formats.keymap_folder_c import CONFIG_NAME, FolderCFiles, keymap_folder_c_files
 from keyconf.formats.named_keycodes import SAVE_KEY, names_in
 from keyconf.formats.qmk_build_files import apply_rules, parse_rules_mk
 from keyconf.formats.qmk_keymap_json import looks_like_keymap_json, read_keymap_json
@@ -329,6 +329,7 @@ def _import_keymap_c(
         folder_files = keymap_folder_c_files(path, text)
         layout.c_files, layout.qmk_files = folder_files.files, folder_files.qmk_files
         warnings += folder_files.warnings
+        _userspace_features(layout, folder_files)
         if any(c_file.config for c_file in layout.c_files):  # its defines are kept after all
             warnings = [_config_carried(w) if w.startswith("config.h: ") else w for w in warnings]
     _spell_as_keyconf(layout)
@@ -555,6 +556,14 @@ def _features_beside(path: str | Path, layout: Layout, warnings: list[str]) -> N
         layout.features_off = [*layout.features_off, "VIA_ENABLE"]
         warnings.append("the keymap builds without VIA (its rules.mk does not switch VIA_ENABLE on): so does the "
                         "layout (`features_off: [VIA_ENABLE]`); `keyconf compile --via` adds it")
+
+
+def _userspace_features(layout: Layout, found: FolderCFiles) -> None:
+    """What the userspace's rules.mk switches, read by make after the keymap's rules.mk: it wins."""
+    layout.features = [f for f in dict.fromkeys([*layout.features, *found.features]) if f not in found.features_off]
+    layout.features_off = [f for f in dict.fromkeys([*layout.features_off, *found.features_off])
+                           if f not in found.features]
+    layout.drivers = {**layout.drivers, **found.drivers}
 
 
 def _config_carried(warning: str) -> str:

@@ -28,17 +28,17 @@ from keyconf.formats.c_source_file import (
     read_c_source_file,
 )
 from keyconf.formats.keymap_c_import import _is_qmk_header  # the one list of QMK's own header names
-from keyconf.formats.qmk_config_h import read_config_h
+from keyconf.formats.qmk_config_h import REFUSED_OPTIONS, read_config_h
+from keyconf.formats.user_headers import UserHeaders
+from keyconf.formats.yaml_layout import DRIVER_NAME_RE, DRIVER_RE, FEATURE_RE
 from keyconf.model.keycodes.keyboard_keycodes import shared_header_path
 from keyconf.model.layout import MAX_C_FILES, CFile
 
 MAX_C_FILES_BYTES = 4 * MAX_C_SOURCE_BYTES  # all of a keymap folder's more C files together
 _INCLUDE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*(["<])([^">\n]+)[">]', re.M)
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _NAMED_FILE = re.compile(r'^[ \t]*#[ \t]*define[ \t]+[A-Za-z_]\w*[ \t]+"([^"\n]+\.(?:c|h|inc))"', re.M)
 _BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.S)
 _LINE_COMMENT = re.compile(r"//[^\n]*")
-_PER_KEY = re.compile(r"_PER_(KEY|COMBO|CHORD)$")
 # QMK headers a keymap's config.h included that QMK has since removed, their contents now its
 # defaults (config_common.h went in 2023): an #include of one stops today's build.
 _REMOVED_CONFIG_INCLUDE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*[<"](config_common\.h)[>"][^\n]*$', re.M)
@@ -46,6 +46,7 @@ _REFERENCE = re.compile(r"\$[({]([^$(){}]*)[)}]")  # $(NAME), ${NAME}, $(strip t
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _FEATURE = re.compile(r"^[A-Z][A-Z0-9_]*_ENABLE$")
 _TRUE = ("yes", "on", "true", "1")
+_USER_PATH = re.compile(r"\$[({]USER_PATH[)}]/")  # a userspace's rules.mk names its files so
 
 # A condition as far as the import can tell: True, False, None (it cannot), or the feature switch
 # (OLED_ENABLE) it stands for when the board decides it.
@@ -54,11 +55,18 @@ Condition = bool | str | None
 
 @dataclass
 class FolderCFiles:
-    """The keymap folder's C files the layout carries, and what the import could not carry."""
+    """The keymap folder's C files the layout carries (and its userspace's), and what the import
+    could not carry."""
 
     files: list[CFile] = field(default_factory=list)
     qmk_files: list[str] = field(default_factory=list)  # QMK's own files the build compiles too
     warnings: list[str] = field(default_factory=list)
+    userspace: str | None = None  # the users/<name> folder whose files came along
+    # What the userspace's rules.mk switches on and off, and the drivers it picks (the keymap's
+    # own rules.mk is read by the importer): make reads it after the keymap's, so it wins.
+    features: list[str] = field(default_factory=list)
+    features_off: list[str] = field(default_factory=list)
+    drivers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -70,72 +78,96 @@ class _Source:
 
 
 def keymap_folder_c_files(keymap: str | Path, keymap_text: str) -> FolderCFiles:
-    """The C files QMK's build of `keymap` (a keymap.c where it lives) takes from its folder:
-    rules.mk's compiled sources, and the local files the keymap and they include, transitively."""
+    """The C files QMK's build of `keymap` (a keymap.c where it lives) takes from its folder and
+    from its userspace (users/<name>/): rules.mk's compiled sources, and the local files the keymap
+    and they include, transitively.
+
+    A userspace's files come along at their paths inside it, beside the keymap's own: QMK puts both
+    folders on the include path and on VPATH (the keymap's first), so in one folder `#include
+    "brrr.h"` and `SRC += brrr.c` find the same files. A file of the same path in the keymap's
+    folder wins, as it does in QMK's search; the userspace's config.h is kept as
+    userspace_config.h, included before the keymap's own as QMK includes it."""
     folder = Path(keymap).resolve().parent
-    found = FolderCFiles()
+    space = keymap_userspace(Path(keymap), keymap_text)
+    found = FolderCFiles(userspace=f"users/{space.name}" if space is not None else None)
     taken: dict[str, CFile] = {}  # by path, lower-cased: one file on every system
+    sources: dict[str, Path] = {}  # where each file taken came from: the keymap's folder or the userspace
     budget = [MAX_C_FILES_BYTES]
     elsewhere: list[str] = []
 
-    def take(path: str, compile: bool, when: str | None = None) -> CFile | None:
+    def where(root: Path) -> str:
+        return "the keymap's folder" if root == folder else f"the userspace users/{root.name}"
+
+    def take(root: Path, path: str, compile: bool, when: str | None = None) -> CFile | None:
         if path.lower() in taken:
             return None
         problem = c_file_path_problem(path)
         if problem is not None:
-            found.warnings.append(f"{path} of the keymap's folder is not carried: {problem.strip('`')}")
+            found.warnings.append(f"{path} of {where(root)} is not carried: {problem.strip('`')}")
             return None
         if len(taken) >= MAX_C_FILES:
-            found.warnings.append(f"the keymap's folder has more than {MAX_C_FILES} C files to carry; {path} "
+            found.warnings.append(f"the keymap has more than {MAX_C_FILES} C files to carry; {path} "
                                   "and those after it are not")
             return None
         try:
-            text = read_c_source_file(folder / "keymap.c", path)
+            text = read_c_source_file(root / "keymap.c", path)
         except (CSourceFileError, OSError) as problem_reading:
-            found.warnings.append(f"{path} of the keymap's folder is not carried: {problem_reading}")
+            found.warnings.append(f"{path} of {where(root)} is not carried: {problem_reading}")
             return None
         if text is None:
             return None
         budget[0] -= len(text.encode("utf-8"))
         if budget[0] < 0:
-            found.warnings.append(f"the keymap's folder holds more than {MAX_C_FILES_BYTES // 2**20} MiB of C; "
+            found.warnings.append(f"the keymap's C files hold more than {MAX_C_FILES_BYTES // 2**20} MiB; "
                                   f"{path} is not carried")
             return None
         c_file = CFile(path, compile=compile, when=when, text=text)
         taken[path.lower()] = c_file
+        sources[path.lower()] = root
         return c_file
 
-    rules = folder / "rules.mk"
-    if rules.is_file():
-        try:
-            rules_text = rules.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            rules_text = ""
+    variables: dict[str, str] = {}  # make's variables as the rules.mk files leave them
+    roots = [(folder, "rules.mk")] + ([(space, "the userspace's rules.mk")] if space is not None else [])
+    for root, named in roots:
+        rules_text = _read_text(root / "rules.mk")
+        if rules_text is None:
+            continue
         vpath: list[str] = []
-        for source in _compiled_sources(rules_text, vpath):
+        before = dict(variables)
+        if root != folder:
+            # QMK reads the userspace's rules.mk after the keymap's, with USER_NAME and USER_PATH set;
+            # what it compiles is found on VPATH, the userspace being on it.
+            variables.setdefault("USER_NAME", root.name)
+            rules_text = _USER_PATH.sub("", rules_text)
+        for source in _compiled_sources(rules_text, vpath, variables):
             word = source.word.removeprefix("./")
             if "$" in word:
-                found.warnings.append(f"rules.mk compiles {source.word}, a path made by make; the layout cannot "
+                found.warnings.append(f"{named} compiles {source.word}, a path made by make; the layout cannot "
                                       "carry it")
                 continue
-            local = _local_path(folder, "", word)
+            local = _local_path(root, "", word)
+            owner = root
+            if local is None and root != folder:
+                local, owner = _local_path(folder, "", word), folder  # VPATH: the keymap's folder first
             if local is None:
                 tree_folders = [f.removeprefix("./").rstrip("/") for f in vpath
                                 if f.removeprefix("./").startswith(QMK_ROOT_FOLDERS)]
                 # In a folder rules.mk put on VPATH (Keychron's common code), else in the keyboard's own.
                 qmk_path = f"{tree_folders[0]}/{word}" if tree_folders and "/" not in word else word
-                if source.when is not True or qmk_file_path_problem(qmk_path) is not None:
+                if source.when is not True or qmk_file_path_problem(qmk_path) is not None or root != folder:
                     elsewhere.append(word)
                 elif qmk_path not in found.qmk_files:
                     found.qmk_files.append(qmk_path)
                 continue
             if source.when is True or isinstance(source.when, str):
-                take(local, True, source.when if isinstance(source.when, str) else None)
+                take(owner, local, True, source.when if isinstance(source.when, str) else None)
             elif source.when is None:
-                if take(local, False) is not None:
-                    found.warnings.append(f"rules.mk compiles {local} under a condition keyconf cannot decide: the "
+                if take(owner, local, False) is not None:
+                    found.warnings.append(f"{named} compiles {local} under a condition keyconf cannot decide: the "
                                           "layout keeps the file but does not compile it (move it to `c_files: "
                                           "compile` if the build needs it)")
+        if root != folder:
+            _userspace_switches(found, {k: v for k, v in variables.items() if before.get(k) != v})
     if found.qmk_files:
         found.warnings.append(f"rules.mk compiles {', '.join(found.qmk_files)} of QMK's own tree (not in the keymap's "
                               "folder): the layout builds with them from the tree as the original did "
@@ -146,49 +178,135 @@ def keymap_folder_c_files(keymap: str | Path, keymap_text: str) -> FolderCFiles:
                               "(the keyboard's or a userspace's, found by QMK's VPATH): the layout does not carry "
                               f"{'it' if len(elsewhere) == 1 else 'them'}")
     # The keymap, then each file carried, for the files they include: relative to the including
-    # file's folder first, then to the keymap's folder (on the include path), as the preprocessor looks.
+    # file's folder first, then to the keymap's folder and the userspace's (on the include path),
+    # as the preprocessor looks.
     unseen: list[str] = []
+    search = [folder] + ([space] if space is not None else [])
 
-    def follow(queue: list[tuple[str, str]]) -> None:
+    def resolve(root: Path, directory: str, name: str) -> tuple[Path, str] | None:
+        for base, inside in [(root, directory), *((other, "") for other in search)]:
+            local = _local_path(base, inside, name)
+            if local is not None:
+                return base, local
+        return None
+
+    def follow(queue: list[tuple[Path, str, str]]) -> None:
         while queue:
-            directory, text = queue.pop(0)
+            root, directory, text = queue.pop(0)
             for name, quoted in _includes(text):
-                local = _local_path(folder, directory if quoted else "", name)
-                if local is None:
+                resolved = resolve(root, directory if quoted else "", name)
+                if resolved is None:
                     shared = shared_header_path(name)  # keychron_common.h: its folder goes on the build's VPATH
                     if shared is not None and posixpath.dirname(shared) not in map(posixpath.dirname, found.qmk_files):
                         found.qmk_files.append(shared)
                     elif shared is None and quoted and not _is_qmk_header(name) and name not in unseen:
                         unseen.append(name)
                     continue
+                owner, local = resolved
                 if local in (Path(keymap).name, "keymap.c", "config.h"):
                     continue  # the keymap itself, and the config.h QMK includes anyway: the build writes both
-                c_file = take(local, False)
+                c_file = take(owner, local, False)
                 if c_file is not None:
-                    queue.append((posixpath.dirname(local), c_file.text or ""))
+                    queue.append((owner, posixpath.dirname(local), c_file.text or ""))
 
-    follow([("", keymap_text), *((posixpath.dirname(f.path), f.text or "") for f in list(taken.values()))])
-    config = _keymap_config(folder, [keymap_text, *(f.text or "" for f in taken.values())], taken, found.warnings)
+    follow([(folder, "", keymap_text),
+            *((sources[f.path.lower()], posixpath.dirname(f.path), f.text or "") for f in list(taken.values()))])
+    configs: list[CFile] = []
+    if space is not None:
+        user_config = _userspace_config(space, taken, found.warnings)
+        if user_config is not None:
+            configs.append(user_config)
+            follow([(space, "", user_config.text or "")])
+    config = _keymap_config(folder, taken, found.warnings)
     if config is not None:
-        follow([("", config.text or "")])
+        configs.append(config)
+        follow([(folder, "", config.text or "")])
     if unseen:
-        found.warnings.append(f"the keymap includes {', '.join(unseen)}, not in its folder (a userspace's or "
-                              "QMK's own): the layout does not carry "
+        found.warnings.append(f"the keymap includes {', '.join(unseen)}, not in its folder"
+                              + (f" nor in its userspace users/{space.name}" if space is not None else "")
+                              + " (a userspace's or QMK's own): the layout does not carry "
                               f"{'it' if len(unseen) == 1 else 'them'}; the build needs "
                               f"{'it' if len(unseen) == 1 else 'them'} where QMK finds "
                               f"{'it' if len(unseen) == 1 else 'them'}")
-    found.files = sorted(taken.values(), key=lambda c_file: not c_file.compile) + ([config] if config else [])
+    if space is not None:
+        carried = [f.path for f in taken.values() if sources[f.path.lower()] == space]
+        if carried or any(c.path == USERSPACE_CONFIG_NAME for c in configs):
+            shown = ", ".join(carried[:6]) + (f" and {len(carried) - 6} more" if len(carried) > 6 else "")
+            found.warnings.append(
+                f"the keymap builds with its userspace users/{space.name}: the layout carries "
+                + (f"{shown} beside the keymap's own files" if carried else "nothing of its C")
+                + (f", its config.h as {USERSPACE_CONFIG_NAME}" if any(c.path == USERSPACE_CONFIG_NAME
+                                                                          for c in configs) else "")
+                + " (c_files), and what its rules.mk switches (features)")
+    found.files = sorted(taken.values(), key=lambda c_file: not c_file.compile) + configs
     return found
+
+
+def keymap_userspace(keymap: Path, keymap_text: str) -> Path | None:
+    """The users/<name>/ folder QMK's build of `keymap` reads, found as `UserHeaders` finds it: the
+    one named as QMK names it (USER_NAME of the keymap's rules.mk, else the keymap's folder), or one
+    the keymap's quoted includes need (a userspace checked out under another name, or linked in)."""
+    if not keymap.is_file():
+        return None
+    includes = [name for name, quoted in _includes(keymap_text) if quoted and not _is_qmk_header(name)]
+    headers = UserHeaders(keymap, [keymap.resolve().parent.name], includes)
+    for space in headers.userspaces:
+        if space.name in headers.user_names or any((space / name).is_file() for name in includes):
+            return space.resolve()
+    return None
+
+
+def _read_text(path: Path) -> str | None:
+    if not path.is_file():
+        return None
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+def _userspace_switches(found: FolderCFiles, assigned: dict[str, str]) -> None:
+    """The feature switches and drivers the userspace's rules.mk set (`assigned`: make's variables
+    it changed), for the layout's `features:`, `features_off:` and `drivers:`."""
+    for name, value in assigned.items():
+        value = value.strip().lower()
+        if FEATURE_RE.fullmatch(name) and value in ("yes", "no"):
+            (found.features if value == "yes" else found.features_off).append(name)
+        elif DRIVER_RE.fullmatch(name) and DRIVER_NAME_RE.fullmatch(value):
+            found.drivers[name] = value
+    if found.features or found.features_off or found.drivers:
+        said = [f"switches on {', '.join(found.features)}" if found.features else "",
+                f"switches off {', '.join(found.features_off)}" if found.features_off else "",
+                "picks " + ", ".join(f"{k} = {v}" for k, v in found.drivers.items()) if found.drivers else ""]
+        found.warnings.append(f"the userspace's rules.mk {'; '.join(s for s in said if s)}: the layout keeps "
+                              "that (`features:`, `features_off:`, `drivers:`)")
+
+
+USERSPACE_CONFIG_NAME = "userspace_config.h"  # a userspace's config.h, as the layout carries it
+
+
+def _userspace_config(space: Path, taken: dict[str, CFile], warnings: list[str]) -> CFile | None:
+    """The userspace's config.h, whole: QMK includes it in every file before the keymap's own."""
+    try:
+        text = read_c_source_file(space / "keymap.c", "config.h")
+    except (CSourceFileError, OSError) as problem:
+        warnings.append(f"config.h of the userspace users/{space.name} is not carried: {problem}")
+        return None
+    if text is None or not text.strip() or USERSPACE_CONFIG_NAME.lower() in taken:
+        return None
+    return CFile(USERSPACE_CONFIG_NAME, config=True, text=_without_removed_includes(text, "the userspace's config.h",
+                                                                                   USERSPACE_CONFIG_NAME, warnings))
 
 
 CONFIG_NAME = "keymap_config.h"  # the keymap's own config.h, as the layout carries it (config.h is the build's)
 
 
-def _keymap_config(folder: Path, code: list[str], taken: dict[str, CFile], warnings: list[str]) -> CFile | None:
-    """The keymap folder's config.h, whole, when the keymap's C `code` uses a define of it that is
-    no layout setting (`#ifdef COMBOS`, `ADAPTIVE_TERM`): the build's config.h includes it. One
-    whose other defines only tune QMK is left (the import names them): a define today's QMK
-    refuses (IGNORE_MOD_TAP_INTERRUPT) would stop a build the C code does not need it for."""
+def _keymap_config(folder: Path, taken: dict[str, CFile], warnings: list[str]) -> CFile | None:
+    """The keymap folder's config.h, whole, when it defines what no layout setting holds
+    (`#ifdef COMBOS`, LEADER_TIMEOUT, STENO_COMBINEDMAP, TAPPING_TERM_PER_KEY, a COMBO_TERM written
+    as an expression): QMK's build applies every define of it to every file, so the layout's build
+    includes it from its config.h. One that only holds settings (and options today's QMK refuses,
+    which the build #undefs) is left: the layout has them."""
     try:
         text = read_c_source_file(folder / "keymap.c", "config.h")
     except (CSourceFileError, OSError) as problem:
@@ -196,19 +314,20 @@ def _keymap_config(folder: Path, code: list[str], taken: dict[str, CFile], warni
         return None
     if text is None or CONFIG_NAME.lower() in taken:
         return None
-    left = set(read_config_h(text).left)
-    used = {word for part in code for word in _WORD.findall(_LINE_COMMENT.sub("", _BLOCK_COMMENT.sub(" ", part)))}
-    # A per-key switch (QUICK_TAP_TERM_PER_KEY) is what makes QMK call the code's callback
-    # (get_quick_tap_term): the code uses it by defining a function, not by naming it.
-    per_key = {name for name in left if _PER_KEY.search(name)}
-    if not left & used and not (per_key and any(part.strip() for part in code)):
+    read = read_config_h(text)
+    if not (set(read.left) - set(REFUSED_OPTIONS) or read.macros or read.problems):
         return None
+    return CFile(CONFIG_NAME, config=True, text=_without_removed_includes(text, "config.h", CONFIG_NAME, warnings))
+
+
+def _without_removed_includes(text: str, named: str, kept_as: str, warnings: list[str]) -> str:
+    """A config.h's text with its includes of headers QMK removed commented out."""
     removed = _REMOVED_CONFIG_INCLUDE.findall(text)
     if removed:
         text = _REMOVED_CONFIG_INCLUDE.sub(lambda found: f"// {found.group(0).strip()}  (removed from QMK)", text)
-        warnings.append(f"config.h includes {', '.join(dict.fromkeys(removed))}, which QMK removed in 2023 (what it "
-                        f"set is QMK's default now): the layout's copy, {CONFIG_NAME}, leaves the #include out")
-    return CFile(CONFIG_NAME, config=True, text=text)
+        warnings.append(f"{named} includes {', '.join(dict.fromkeys(removed))}, which QMK removed in 2023 (what it "
+                        f"set is QMK's default now): the layout's copy, {kept_as}, leaves the #include out")
+    return text
 
 
 def _includes(text: str) -> list[tuple[str, bool]]:
@@ -236,10 +355,12 @@ def _local_path(folder: Path, directory: str, name: str) -> str | None:
     return None
 
 
-def _compiled_sources(text: str, vpath: list[str]) -> list[_Source]:
+def _compiled_sources(text: str, vpath: list[str], variables: dict[str, str] | None = None) -> list[_Source]:
     """The `SRC +=` words of a keymap's rules.mk, each with the condition it is under; the folders
-    it adds to VPATH (`VPATH += keyboards/keychron/common`) go to `vpath`."""
-    variables: dict[str, str] = {}
+    it adds to VPATH (`VPATH += keyboards/keychron/common`) go to `vpath`. `variables`: make's
+    variables as files read before left them (the keymap's rules.mk before its userspace's),
+    updated with what this one sets."""
+    variables = {} if variables is None else variables
     unknown: set[str] = set()
     # Per nested if: (whether a branch before was taken, the current branch's condition).
     stack: list[tuple[Condition, Condition]] = []

@@ -18,11 +18,19 @@ from keyconf.model.qmk_settings import BY_NAME
 # (MASTER_RIGHT and EE_HANDS are settings).
 _HOUSEKEEPING = frozenset({"MASTER_LEFT"})
 
+# config.h options QMK removed and now stops a build on (quantum/action_tapping.c), left out of
+# an imported keymap's own config.h: mod-taps behave so by default since QMK 0.20.
+REFUSED_OPTIONS = {
+    "IGNORE_MOD_TAP_INTERRUPT": "QMK's default behaviour since 0.20; QMK now refuses the option",
+    "IGNORE_MOD_TAP_INTERRUPT_PER_KEY": "removed from QMK (0.20), which now refuses it",
+}
+
 
 @dataclass
 class ConfigSettings:
     settings: dict[str, int | bool | str] = field(default_factory=dict)
     left: list[str] = field(default_factory=list)  # defines with no setting (kept in no layout)
+    macros: list[str] = field(default_factory=list)  # function-like defines (no setting either)
     problems: list[str] = field(default_factory=list)
 
 
@@ -39,6 +47,8 @@ def read_config_h(text: str, path: str | Path | None = None) -> ConfigSettings:
         if setting is None:
             if define.params is None and name not in _HOUSEKEEPING and not name.startswith("_"):
                 result.left.append(name)
+            elif define.params is not None:
+                result.macros.append(name)
             continue
         if setting.flag:
             if define.body and render(define.body) in ("0", "false"):

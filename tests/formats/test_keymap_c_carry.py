@@ -74,7 +74,10 @@ def test_send_string_notation_reads_as_steps() -> None:
 def test_config_h_settings_are_read_and_the_rest_named(tmp_path: Path) -> None:
     result = imported(tmp_path)
     assert result.layout.settings == {"tapping_term": 180, "permissive_hold": True, "quick_tap_term": 0}
-    assert any("OLED_TIMEOUT is not a layout setting; the layout does not keep it" in w for w in result.warnings)
+    # QMK applies the define all the same: the layout keeps the config.h for it (c_files: config).
+    assert any("OLED_TIMEOUT is not a layout setting: it still applies, from the keymap's config.h" in w
+               for w in result.warnings)
+    assert [f.path for f in result.layout.c_files if f.config] == ["keymap_config.h"]
 
 
 def test_everything_else_is_carried_verbatim_with_one_warning_per_piece(tmp_path: Path) -> None:
@@ -106,6 +109,8 @@ def test_the_imported_layout_writes_reads_and_generates(tmp_path: Path) -> None:
     result = imported(tmp_path)
     layout = loads_layout(dumps_layout(result.layout, result.keyboard)).layout
     assert layout.c_source == result.layout.c_source and layout.custom_keycodes == result.layout.custom_keycodes
+    assert layout.c_files == result.layout.c_files  # the config.h it keeps: its text is beside the layout once saved
+    layout.c_files = result.layout.c_files
     keymap_c = generate_sources(layout, result.keyboard).keymap_c
     assert "enum custom_keycodes {\n    ALTTAB = SAFE_RANGE,\n    CAPS_WORDISH = 0x7E42,\n};" in keymap_c
     assert "static bool keyconf_macros(" in keymap_c  # keyconf's macros, then the C's process_record_user

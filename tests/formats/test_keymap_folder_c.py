@@ -174,9 +174,26 @@ def test_the_keymaps_config_h_comes_along_when_its_c_code_uses_a_define_of_it(tm
     assert [(f.path, f.config) for f in found.files] == [
         ("combos.c", False), ("layer_codes.h", False), ("keymap_config.h", True)]
     assert found.files[-1].text == config
-    # Defines that only tune QMK (kept or named by the import) leave the config.h where it is.
-    (tmp_path / "config.h").write_text("#pragma once\n#define IGNORE_MOD_TAP_INTERRUPT\n")
+    # Settings the layout holds, and an option today's QMK refuses (the build #undefs it): nothing to carry.
+    (tmp_path / "config.h").write_text("#pragma once\n#define IGNORE_MOD_TAP_INTERRUPT\n#define TAPPING_TERM 180\n")
     assert all(not f.config for f in keymap_folder_c_files(tmp_path / "keymap.c", keymap).files)
+
+
+@pytest.mark.parametrize("config", [
+    # Real keymaps' config.h defines that tune QMK and that no layout setting holds, which their C
+    # code does not name: QMK applies them all the same (a Georgi's steno map, a leader's timing).
+    "#pragma once\n#define STENO_COMBINEDMAP\n",
+    "#pragma once\n#define LEADER_TIMEOUT 300\n#define LEADER_PER_KEY_TIMING\n",
+    "#pragma once\n#define TAPPING_TERM_PER_KEY\n",
+    # A setting written as an expression keyconf does not evaluate: the define still applies.
+    "#pragma once\n#define TAPPING_TERM 200\n#define COMBO_TERM (TAPPING_TERM / 4)\n",
+    "#pragma once\n#define RGB_MATRIX_HUE_STEP(x) (x)\n",
+])
+def test_a_config_h_with_defines_no_setting_holds_comes_along_whatever_the_c_code_uses(
+        tmp_path: Path, config: str) -> None:
+    keymap = "#include QMK_KEYBOARD_H\n"
+    found = keymap_folder_c_files(keymap_folder(tmp_path, {"keymap.c": keymap, "config.h": config}), keymap)
+    assert [(f.path, f.config, f.text) for f in found.files] == [("keymap_config.h", True, config)]
 
 
 def test_a_per_key_switch_brings_the_config_h_along_for_the_callback_it_turns_on(tmp_path: Path) -> None:

@@ -1,0 +1,173 @@
+"""A keymap imported where it lives brings its userspace (users/<name>/) along as QMK's build of the
+repository sees it: the C files the userspace's rules.mk compiles (its conditions decided as make
+would, after the keymap's rules.mk), the headers the keymap and they include, its config.h, and the
+feature switches it sets. Shaped like real userspaces: a bm40 keymap that `#include`s its user's
+brrr.c, QMK Userspace repositories (qmk.json, keyboards/ and users/)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from keyconf.formats.keymap_folder_c import USERSPACE_CONFIG_NAME, keymap_folder_c_files, keymap_userspace
+
+KEYMAP_C = """\
+#include QMK_KEYBOARD_H
+#include "mine.h"
+
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+    [_BASE] = LAYOUT_split_3x6_3(KC_A),
+};
+"""
+USER_RULES = """\
+# Build options
+LTO_ENABLE = yes
+MOUSEKEY_ENABLE = no              # Mouse keys
+CAPS_WORD_ENABLE ?= yes
+RGB_MATRIX_DRIVER = ws2812
+
+SRC += mine.c \\
+       $(USER_PATH)/features/swapper.c
+ifeq ($(strip $(OLED_ENABLE)), yes)
+    SRC += oled.c
+endif
+ifeq ($(strip $(COMBO_ENABLE)), yes)
+    SRC += combos.c
+endif
+ifdef HOME_ROW_MODS
+    SRC += hrm.c
+endif
+ifneq ($(strip $(NOT_SET_HERE)),)
+    SRC += undecided.c
+endif
+SRC += $(shell touch /tmp/pwned).c
+"""
+USERSPACE = {
+    "mine.h": '#pragma once\n#include QMK_KEYBOARD_H\n#include "features/swapper.h"\nenum layers { _BASE };\n',
+    "mine.c": '#include "mine.h"\n',
+    "features/swapper.h": "#pragma once\n",
+    "features/swapper.c": '#include "swapper.h"\n',
+    "oled.c": "// OLED_ENABLE: the board decides\n",
+    "combos.c": "// the keymap's rules.mk switches combos off\n",
+    "hrm.c": "// HOME_ROW_MODS: set by the keymap's rules.mk\n",
+    "undecided.c": "// NOT_SET_HERE is the board's\n",
+    "unused.c": "// in the userspace, used by nothing\n",
+    "config.h": '#pragma once\n#include "config_common.h"\n#define TAPPING_TERM 190\n#include "rgb_config.h"\n',
+    "rgb_config.h": "#pragma once\n#define RGB_MATRIX_SLEEP\n",
+    "rules.mk": USER_RULES,
+}
+
+
+def write(folder: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+
+
+def repository(tmp_path: Path, keymap_files: dict[str, str] | None = None, user: str = "mine",
+               keymap_name: str = "mine") -> Path:
+    """A QMK Userspace repository (qmk.json, keyboards/, users/) as its user keeps it; the keymap.c."""
+    root = tmp_path / "qmk_userspace"
+    (root / ".git").mkdir(parents=True)
+    (root / "qmk.json").write_text('{"userspace_version": "1.0", "build_targets": [["crkbd/rev1", "mine"]]}\n')
+    write(root / "users" / user, USERSPACE)
+    keymap = root / "keyboards" / "crkbd" / "keymaps" / keymap_name
+    write(keymap, keymap_files or {"keymap.c": KEYMAP_C, "rules.mk": "COMBO_ENABLE = no\nHOME_ROW_MODS = yes\n"})
+    return keymap / "keymap.c"
+
+
+def test_the_userspace_the_build_uses_comes_along(tmp_path: Path) -> None:
+    keymap = repository(tmp_path)
+    found = keymap_folder_c_files(keymap, KEYMAP_C)
+    assert found.userspace == "users/mine"
+    assert [(f.path, f.compile, f.when, f.config) for f in found.files] == [
+        ("mine.c", True, None, False),
+        ("features/swapper.c", True, None, False),  # $(USER_PATH)/features/swapper.c
+        ("oled.c", True, "OLED_ENABLE", False),  # the board decides: the layout's build asks the same
+        ("hrm.c", True, None, False),  # HOME_ROW_MODS from the keymap's rules.mk, read before
+        ("undecided.c", False, None, False),  # kept, not compiled: said in a warning
+        ("mine.h", False, None, False),
+        ("features/swapper.h", False, None, False),  # included by mine.h, from the userspace's root
+        ("rgb_config.h", False, None, False),  # what the userspace's config.h includes
+        (USERSPACE_CONFIG_NAME, False, None, True),
+    ]
+    by_path = {f.path: f for f in found.files}
+    assert by_path["mine.c"].text == USERSPACE["mine.c"]
+    assert by_path[USERSPACE_CONFIG_NAME].text == ('#pragma once\n// #include "config_common.h"  (removed from QMK)\n'
+                                                   '#define TAPPING_TERM 190\n#include "rgb_config.h"\n')
+    assert found.features == ["LTO_ENABLE", "CAPS_WORD_ENABLE"] and found.features_off == ["MOUSEKEY_ENABLE"]
+    assert found.drivers == {"RGB_MATRIX_DRIVER": "ws2812"}
+    warnings = "\n".join(found.warnings)
+    assert "the userspace's rules.mk compiles $(shell, a path made by make" in warnings
+    assert "compiles undecided.c under a condition keyconf cannot decide" in warnings
+    assert "the keymap builds with its userspace users/mine: the layout carries mine.c" in warnings
+    assert "combos.c" not in by_path and "unused.c" not in by_path
+
+
+def test_the_keymaps_own_file_of_the_same_path_wins_as_on_qmks_include_path(tmp_path: Path) -> None:
+    keymap = repository(tmp_path, {"keymap.c": KEYMAP_C, "mine.h": "#pragma once\n// the keymap's own\n"})
+    found = keymap_folder_c_files(keymap, KEYMAP_C)
+    assert [f.text for f in found.files if f.path == "mine.h"] == ["#pragma once\n// the keymap's own\n"]
+    assert "features/swapper.h" not in [f.path for f in found.files]  # the keymap's mine.h does not include it
+
+
+def test_a_userspace_of_another_name_that_nothing_includes_stays(tmp_path: Path) -> None:
+    # QMK builds keymap `via` with users/via/, which is not there: users/mine/ is not its build's.
+    text = "#include QMK_KEYBOARD_H\n"
+    keymap = repository(tmp_path, {"keymap.c": text}, keymap_name="via")
+    (keymap.parents[4] / "users" / "other").mkdir()
+    assert keymap_userspace(keymap, text) is None
+    found = keymap_folder_c_files(keymap, text)
+    assert found.files == [] and found.userspace is None and found.features == []
+
+
+def test_the_userspace_the_keymap_includes_or_its_rules_mk_names(tmp_path: Path) -> None:
+    # A keymap named otherwise, in a repository whose only userspace holds the header it includes.
+    keymap = repository(tmp_path, {"keymap.c": KEYMAP_C}, user="daniele", keymap_name="default")
+    assert keymap_userspace(keymap, KEYMAP_C) == (keymap.parents[4] / "users" / "daniele").resolve()
+    # USER_NAME in the keymap's rules.mk: QMK's build takes that userspace.
+    text = "#include QMK_KEYBOARD_H\n"
+    other = repository(tmp_path / "b", {"keymap.c": text, "rules.mk": "USER_NAME := daniele\n"}, user="daniele",
+                       keymap_name="via")
+    assert keymap_userspace(other, text) == (other.parents[4] / "users" / "daniele").resolve()
+
+
+def test_nothing_outside_the_userspace_is_read_and_no_make_code_rides_in_a_name(tmp_path: Path) -> None:
+    keymap = repository(tmp_path)
+    space = keymap.parents[4] / "users" / "mine"
+    (tmp_path / "secret.h").write_text("// outside\n")
+    (space / "mine.h").unlink()
+    os.symlink(tmp_path / "secret.h", space / "mine.h")
+    (space / "rules.mk").write_text("SRC += mine.c we$$ird.c\nSRC += ../../escape.c\n")
+    (tmp_path / "qmk_userspace" / "escape.c").write_text("// outside the userspace\n")
+    found = keymap_folder_c_files(keymap, KEYMAP_C)
+    texts = [f.text or "" for f in found.files]
+    assert all("outside" not in text for text in texts)
+    assert all(all(part.replace("_", "").replace(".", "").replace("-", "").isalnum() for part in f.path.split("/"))
+               for f in found.files)
+    assert "mine.h is not carried" in "\n".join(found.warnings) or "mine.h" not in [f.path for f in found.files]
+
+
+def test_the_import_keeps_the_userspaces_switches_after_the_keymaps(tmp_path: Path) -> None:
+    from keyconf.formats.interchange import import_layout
+
+    keys = ", ".join(["KC_A"] * 42)
+    text = KEYMAP_C.replace("KC_A", keys)
+    keymap = repository(tmp_path, {"keymap.c": text, "rules.mk": "MOUSEKEY_ENABLE = yes\nOLED_ENABLE = yes\n"})
+    imported = import_layout(keymap)
+    layout = imported.layout
+    assert "MOUSEKEY_ENABLE" in layout.features_off and "MOUSEKEY_ENABLE" not in layout.features  # make: last wins
+    assert {"OLED_ENABLE", "LTO_ENABLE", "CAPS_WORD_ENABLE"} <= set(layout.features)
+    assert layout.drivers == {"RGB_MATRIX_DRIVER": "ws2812"}
+    assert [f.path for f in layout.c_files if f.config] == [USERSPACE_CONFIG_NAME]
+    assert any(f.path == "oled.c" and f.compile for f in layout.c_files)
+    assert any(w.startswith("the keymap builds with its userspace users/mine") for w in imported.warnings)
+
+
+@pytest.mark.parametrize("config", ["", "   \n"])
+def test_an_empty_userspace_config_h_is_not_carried(tmp_path: Path, config: str) -> None:
+    keymap = repository(tmp_path)
+    (keymap.parents[4] / "users" / "mine" / "config.h").write_text(config)
+    assert USERSPACE_CONFIG_NAME not in [f.path for f in keymap_folder_c_files(keymap, KEYMAP_C).files]
