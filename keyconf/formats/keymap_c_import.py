@@ -787,6 +787,7 @@ class _Reader:
             members: dict[str, int | None] = {}
             next_value: int | None = 0
             custom_run = False  # members follow a custom keycode: they are custom keycodes too
+            exact_run = True  # their values are C's, not an estimate of an old range end
             is_custom_enum = False
             keycode_after: int | None = None  # the keycode value the last member aliased (`HB_A = JS_0`)
             aliased: str | None = None  # that member's name
@@ -828,6 +829,10 @@ class _Reader:
                     if start is not None:
                         custom_run = is_custom_enum = True
                         value = start
+                        # A start keyconf only estimates (an old keyboard's `EZ_SAFE_RANGE`) may land on
+                        # another enum's values where old QMK's did not; an exact one lands where C does.
+                        exact_run = not any(t.kind == "ident" and t.text.endswith(_OLD_RANGE_SUFFIX)
+                                            and t.text not in self.header_ranges for t in expression)
                     else:
                         custom_run = False
                         try:
@@ -841,8 +846,20 @@ class _Reader:
                                 if keycode_after is not None:
                                     aliases[name] = keycode_after
                 members[name] = value
+                taken = next((c for c, v in self.custom_values.items() if v == value), None)
                 if custom_run and value is not None and self._names_qmk_keycode(name):
                     self.qmk_named.append(name)
+                elif custom_run and value is not None and exact_run and taken is not None and taken != name:
+                    # `RGB_SLD = ML_SAFE_RANGE` with `#define ML_SAFE_RANGE SAFE_RANGE` (Oryx's sources),
+                    # after `SELWORD = SAFE_RANGE`: C gives both one value, so RGB_SLD is another name
+                    # for SELWORD, not a second keycode of the same value.
+                    self.late_defines[name] = Define(name, [Token("ident", taken, part[0].line, part[0].column)],
+                                                     None, part[0].line)
+                    self.enum_keycode_aliases[name] = taken
+                    self.warnings.append(
+                        f"{name} gets the value of {taken} (0x{value:04X}) in C, both counted from SAFE_RANGE: "
+                        f"one keycode, {taken}, which its keys hold (the C code's `case {name}:` still catches it)"
+                    )
                 elif custom_run and value is not None:
                     self._add_custom(name, value)
                 elif value is not None:

@@ -1,0 +1,79 @@
+"""keymap.c import of forms ZSA's Oryx sources and old ErgoDox keymaps hold (found in the held-out
+corpus8): a custom keycode that C gives another's value (`RGB_SLD = ML_SAFE_RANGE` with
+`#define ML_SAFE_RANGE SAFE_RANGE`), TMK's ACTION_MODS_KEY() on keys, and more SEND_STRING keys
+than QMK has macro keycodes."""
+
+from __future__ import annotations
+
+from keyconf.catalogue.bundled import load_bundled
+from keyconf.compiler.sources import GenerateOptions, generate_sources
+from keyconf.formats.keymap_c_import import read_keymap_c
+from keyconf.formats.yaml_layout import dumps_layout, loads_layout
+from keyconf.model.validation import validate
+
+_ROWS = """        KC_Q, KC_W, KC_E, KC_R, KC_T,    KC_Y, KC_U, KC_I,    KC_O,   KC_P,
+        KC_A, KC_S, KC_D, KC_F, KC_G,    KC_H, KC_J, KC_K,    KC_L,   KC_SCLN,
+        KC_Z, KC_X, KC_C, KC_V, KC_B,    KC_N, KC_M, KC_COMM, KC_DOT, KC_SLSH,"""
+
+ONE_VALUE_TWO_NAMES = f"""#include QMK_KEYBOARD_H
+#include "version.h"
+#define ML_SAFE_RANGE SAFE_RANGE
+
+enum custom_keycodes {{
+  WORDSEL = SAFE_RANGE,
+  LINESEL,
+  ST_MACRO_0,
+  RGB_SLD = ML_SAFE_RANGE,
+}};
+
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {{
+    [0] = LAYOUT_split_3x5_2(
+{_ROWS}
+                    LINESEL, ST_MACRO_0,    RGB_SLD, KC_SPC
+    ),
+}};
+
+uint16_t WORDSEL_KEY = WORDSEL;
+
+bool process_record_user(uint16_t keycode, keyrecord_t *record) {{
+  switch (keycode) {{
+    case ST_MACRO_0:
+    if (record->event.pressed) {{
+      SEND_STRING(SS_TAP(X_A) SS_DELAY(100) SS_TAP(X_B));
+    }}
+    break;
+    case RGB_SLD:
+      if (record->event.pressed) {{
+        rgblight_mode(1);
+      }}
+      return false;
+  }}
+  return true;
+}}
+"""
+
+
+def test_a_member_c_gives_another_custom_keycodes_value_is_that_keycode() -> None:
+    result = read_keymap_c(ONE_VALUE_TWO_NAMES, "keymap.c", "ferris/sweep")
+    layout = result.layout
+    # C: RGB_SLD == WORDSEL == SAFE_RANGE; one keycode, not two of one value
+    assert [c.name for c in layout.custom_keycodes] == ["WORDSEL", "LINESEL"]
+    assert all(c.value is None for c in layout.custom_keycodes)
+    assert layout.layers[0].keys[-4:] == ["LINESEL", "QK_MACRO_0", "WORDSEL", "KC_SPC"]
+    assert any(w.startswith("RGB_SLD gets the value of WORDSEL (0x7E40) in C") for w in result.warnings)
+    assert layout.c_source is not None
+    assert "#define RGB_SLD WORDSEL\n" in layout.c_source.code and "case RGB_SLD:" in layout.c_source.code
+    keyboard = load_bundled("ferris/sweep")
+    reread = loads_layout(dumps_layout(layout, keyboard)).layout
+    assert [p.message for p in validate(reread, keyboard) if p.is_error] == []
+    generate_sources(reread, keyboard, GenerateOptions())  # builds its keymap.c without a problem
+
+
+def test_a_member_counted_from_an_old_range_end_stays_a_keycode_of_its_own() -> None:
+    # EZ_SAFE_RANGE was the ErgoDox EZ's range end in old QMK, past SAFE_RANGE: keyconf only estimates
+    # it, so landing on WORDSEL's value there makes no second name.
+    text = ONE_VALUE_TWO_NAMES.replace("#define ML_SAFE_RANGE SAFE_RANGE\n", "").replace(
+        "ML_SAFE_RANGE", "EZ_SAFE_RANGE")
+    result = read_keymap_c(text, "keymap.c", "ferris/sweep")
+    assert "RGB_SLD" in [c.name for c in result.layout.custom_keycodes]
+    assert not any(w.startswith("RGB_SLD gets the value") for w in result.warnings)
