@@ -282,6 +282,7 @@ class _Reader:
         self.bare_designator_noted = False
         self.used_as_layers: list[str] = []  # enum members the keys use as layers, when no designator names one
         self.kc_pasting_noted = False
+        self._said: set[str] = set()  # notes given once per file (ACTION_MODS_KEY)
         self.header_tap_dances: list[str] = []  # TD(name)s numbered by a header's enum, not this file
         self.tap_dance_table = False  # the file has a tap_dance_actions[] (read, or kept as C)
         self.statements: list[list[Token]] = [self.tokens[a:b] for a, b in iter_statements(self.tokens)]
@@ -1323,9 +1324,33 @@ class _Reader:
         for t in renamed:
             if t.kind in ("string", "char") or (t.kind == "punct" and t.text in "{};="):
                 raise FormatError(f"`{render(tokens)}` is not a keycode expression", self.path, t.line, t.column)
-        renamed = self._modifier_keys_as_mods(renamed)
+        renamed = self._modifier_keys_as_mods(self._action_mods_keys(renamed))
         text = self._computed_keycode(render(self._layer_key_as_layer(renamed)), renamed)
         return self._modifiers_around_a_wide_keycode(text)
+
+    def _action_mods_keys(self, tokens: list[Token]) -> list[Token]:
+        """`ACTION_MODS_KEY(MOD_LSFT, KC_TAB)` on a key (TMK's action, which QMK's action_code.h still
+        defines): its value is the key with those modifiers, the modded keycode QMK has for it,
+        LSFT(KC_TAB). The modifier bits sit where a mod-tap's do, so MT()'s reading of them serves."""
+        out = list(tokens)
+        for i in range(len(out) - 2, -1, -1):
+            t = out[i]
+            if not (t.kind == "ident" and t.text == "ACTION_MODS_KEY" and out[i + 1].is_("(")):
+                continue
+            args, end = split_call_arguments(out, i + 1)
+            if len(args) != 2 or not all(args):
+                continue
+            try:
+                mod_tap = REGISTRY.encode(REGISTRY.parse(f"MT({render(args[0])}, {render(args[1])})"))
+            except KeycodeError:
+                continue
+            spelled = REGISTRY.format(REGISTRY.decode(mod_tap & 0x1FFF))  # QK_MODS: mods << 8 | key
+            if "ACTION_MODS_KEY" not in self._said:
+                self._said.add("ACTION_MODS_KEY")
+                self.warnings.append(f"ACTION_MODS_KEY() (TMK's action) is read as the modded keycode of the "
+                                     f"same value, e.g. {render(out[i:end])} as {spelled}")
+            out[i:end] = tokenize(spelled, self.path, t.line)
+        return out
 
     def _modifiers_around_a_wide_keycode(self, text: str) -> str:
         """`LSFT(QK_MAKE)`: QMK's LSFT() ORs the Shift bit into any value, so a keycode wider than a

@@ -9,6 +9,7 @@ from keyconf.catalogue.bundled import load_bundled
 from keyconf.compiler.sources import GenerateOptions, generate_sources
 from keyconf.formats.keymap_c_import import read_keymap_c
 from keyconf.formats.yaml_layout import dumps_layout, loads_layout
+from keyconf.model.keycodes import REGISTRY
 from keyconf.model.validation import validate
 
 _ROWS = """        KC_Q, KC_W, KC_E, KC_R, KC_T,    KC_Y, KC_U, KC_I,    KC_O,   KC_P,
@@ -77,3 +78,24 @@ def test_a_member_counted_from_an_old_range_end_stays_a_keycode_of_its_own() -> 
     result = read_keymap_c(text, "keymap.c", "ferris/sweep")
     assert "RGB_SLD" in [c.name for c in result.layout.custom_keycodes]
     assert not any(w.startswith("RGB_SLD gets the value") for w in result.warnings)
+
+
+ACTION_MODS = f"""#include QMK_KEYBOARD_H
+#define STAB ACTION_MODS_KEY(MOD_LSFT, KC_TAB)
+#define HYPR_H ACTION_MODS_KEY(MOD_LGUI | MOD_LSFT | MOD_LCTL, KC_H)
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {{
+    [0] = LAYOUT_split_3x5_2(
+{_ROWS}
+                    STAB, HYPR_H,    ACTION_MODS_KEY(MOD_RALT, KC_E), KC_SPC
+    ),
+}};
+"""
+
+
+def test_tmk_action_mods_key_on_a_key_is_the_modded_keycode_of_its_value() -> None:
+    result = read_keymap_c(ACTION_MODS, "keymap.c", "ferris/sweep")
+    keys = result.layout.layers[0].keys[-4:-1]
+    # QMK's action_code.h: ACTION(ACT_LMODS or ACT_RMODS, (mods & 0x1f) << 8 | key)
+    assert [REGISTRY.encode(REGISTRY.parse(k)) for k in keys] == [0x022B, 0x0B0B, 0x1408]
+    assert keys == ["LSFT(KC_TAB)", "LCSG(KC_H)", "RALT(KC_E)"]
+    assert sum("ACTION_MODS_KEY()" in w for w in result.warnings) == 1
