@@ -417,6 +417,7 @@ class _Reader:
         names = {c.name for c in self.customs}
         converted: dict[str, int] = {}
         removed: list[list[Token]] = []
+        left: list[str] = []
         for i, token in enumerate(function):
             if not (token.is_("case") and i + 2 < len(function) and function[i + 1].text in names
                     and function[i + 2].is_(":")):
@@ -432,9 +433,17 @@ class _Reader:
                 continue
             if self._mentions(name, function[i:end]):
                 continue
+            if REGISTRY.get(f"QK_MACRO_{len(layout.macros)}") is None:
+                left.append(name)  # QMK's macro keycodes are all taken: the key stays a custom keycode
+                continue
             converted[name] = len(layout.macros)
             layout.macros.append(Macro(steps=steps, name=name.lower()))
             removed.append(function[i:end])
+        if left:
+            self.warnings.append(
+                f"{len(left)} more SEND_STRING keys ({', '.join(left)}) stay custom keycodes with their C code: "
+                f"QMK has {len(layout.macros)} macro keycodes, which the first ones took"
+            )
         if not converted:
             return {}
         for place in keycode_fields(layout, macros=False):

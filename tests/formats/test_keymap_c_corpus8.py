@@ -99,3 +99,49 @@ def test_tmk_action_mods_key_on_a_key_is_the_modded_keycode_of_its_value() -> No
     assert [REGISTRY.encode(REGISTRY.parse(k)) for k in keys] == [0x022B, 0x0B0B, 0x1408]
     assert keys == ["LSFT(KC_TAB)", "LCSG(KC_H)", "RALT(KC_E)"]
     assert sum("ACTION_MODS_KEY()" in w for w in result.warnings) == 1
+
+
+def _many_send_string_keys(count: int) -> str:
+    names = [f"ST_MACRO_{n}" for n in range(count)]
+    cases = "".join(f"""    case {name}:
+    if (record->event.pressed) {{
+      SEND_STRING(SS_TAP(X_{chr(ord('A') + n % 26)}));
+    }}
+    break;
+""" for n, name in enumerate(names))
+    return f"""#include QMK_KEYBOARD_H
+enum custom_keycodes {{
+  RGB_SLD = SAFE_RANGE,
+  {", ".join(names)},
+}};
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {{
+    [0] = LAYOUT_split_3x5_2(
+{_ROWS}
+                    ST_MACRO_0, ST_MACRO_31,    ST_MACRO_32, ST_MACRO_33
+    ),
+}};
+bool process_record_user(uint16_t keycode, keyrecord_t *record) {{
+  switch (keycode) {{
+{cases}  }}
+  return true;
+}}
+"""
+
+
+def test_send_string_keys_past_qmks_macro_keycodes_stay_custom_keycodes() -> None:
+    result = read_keymap_c(_many_send_string_keys(34), "keymap.c", "ferris/sweep")
+    layout = result.layout
+    assert len(layout.macros) == 32  # QK_MACRO_0 … QK_MACRO_31
+    assert layout.layers[0].keys[-4:] == ["QK_MACRO_0", "QK_MACRO_31", "ST_MACRO_32", "ST_MACRO_33"]
+    assert [c.name for c in layout.custom_keycodes] == ["RGB_SLD", "ST_MACRO_32", "ST_MACRO_33"]
+    # C numbers them from SAFE_RANGE on, past the converted ones: their values are kept
+    values = {c.name: c.value for c in layout.custom_keycodes}
+    assert values["ST_MACRO_32"] == REGISTRY.encode(REGISTRY.parse("QK_USER_0")) + 33
+    assert layout.c_source is not None and "case ST_MACRO_33:" in layout.c_source.code
+    assert "case ST_MACRO_31:" not in layout.c_source.code
+    assert any(w.startswith("2 more SEND_STRING keys (ST_MACRO_32, ST_MACRO_33) stay custom keycodes")
+               for w in result.warnings)
+    keyboard = load_bundled("ferris/sweep")
+    reread = loads_layout(dumps_layout(layout, keyboard)).layout
+    assert [p.message for p in validate(reread, keyboard) if p.is_error] == []
+    generate_sources(reread, keyboard, GenerateOptions())  # was "QMK has no keycode for macro 32"
