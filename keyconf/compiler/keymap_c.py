@@ -116,8 +116,11 @@ class _Generator:
         # keyconf's macros and the layout's C both want process_record_user: keyconf's calls the C's.
         self.wrap_process_record = bool(layout.macros) and "process_record_user" in self.c_functions
         self.c_tables = c_tables(self.c_code) if self.c_code else set()
-        self.keycodes.c_tap_dances = "tap_dance_actions" in self.c_tables
-        self.keycodes.c_unicode_map = "unicode_map" in self.c_tables
+        # The tables the layout's more C files define (a userspace's unicode_map[] in its .c or .h):
+        # the keys may index them, as the original keymap's did; their features stay the build's.
+        defined = self.c_tables.union(*(c_tables(f.text) for f in layout.c_files if f.text and not f.config))
+        self.keycodes.c_tap_dances = "tap_dance_actions" in defined
+        self.keycodes.c_unicode_map = "unicode_map" in defined
         self.features: set[str] = set()
         self.config: dict[str, str | None] = {}
         self.grid: Grid = key_grid(macro_keys(macro.keys))

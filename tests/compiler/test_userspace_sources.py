@@ -54,3 +54,23 @@ def test_saved_beside_the_layout_the_userspace_files_come_back_for_the_build(tmp
     sources = generate_sources(layout, layouts.board())
     assert sources.c_files["features/swapper.c"] == '#include "swapper.h"\n'
     assert sources.c_files["userspace_config.h"].endswith('#include "rgb_config.h"\n')
+
+
+def test_keys_may_index_the_unicode_map_a_userspace_file_defines() -> None:
+    # bbaserdem's and VeyPatch's userspaces keep unicode_map[] in their own .c files, which the keys'
+    # UM()/UP() index; keyconf's build refused them, the layout's c_source defining no map.
+    import pytest
+
+    from keyconf.compiler.source_map import GenerationError
+    from keyconf.model.layout import CFile
+
+    layout = layouts.layout()
+    layout.layers[0].keys[0] = "UM(0)"
+    layout.layers[0].keys[3] = "UP(0, 1)"
+    with pytest.raises(GenerationError, match="needs a unicode map"):
+        generate_sources(layout, layouts.board())
+    layout.c_files = [CFile("unicode.c", compile=True,
+                            text="const uint32_t PROGMEM unicode_map[] = {0x00E9, 0x00C9};\n")]
+    sources = generate_sources(layout, layouts.board())
+    assert "UM(0)" in sources.keymap_c and "UP(0, 1)" in sources.keymap_c
+    assert "UNICODEMAP_ENABLE" in sources.rules_mk
