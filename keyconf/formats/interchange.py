@@ -326,7 +326,8 @@ def _import_keymap_c(
     layout, warnings = result.layout, list(result.warnings)
     _features_beside(path, layout, warnings)
     if Path(path).is_file():  # the keymap's other C files, from where it lives
-        folder_files = keymap_folder_c_files(path, text)
+        folder_files = keymap_folder_c_files(path, text, board.name if board is not None else name,
+                                             board.processor if board is not None else None)
         layout.c_files, layout.qmk_files = folder_files.files, folder_files.qmk_files
         warnings += folder_files.warnings
         _userspace_features(layout, folder_files)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +47,7 @@ _REFERENCE = re.compile(r"\$[({]([^$(){}]*)[)}]")  # $(NAME), ${NAME}, $(strip t
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _FEATURE = re.compile(r"^[A-Z][A-Z0-9_]*_ENABLE$")
 _TRUE = ("yes", "on", "true", "1")
+_MAX_MAKE_INCLUDES = 32
 _USER_PATH = re.compile(r"\$[({]USER_PATH[)}]/")  # a userspace's rules.mk names its files so
 
 # A condition as far as the import can tell: True, False, None (it cannot), or the feature switch
@@ -77,7 +79,8 @@ class _Source:
     when: Condition
 
 
-def keymap_folder_c_files(keymap: str | Path, keymap_text: str) -> FolderCFiles:
+def keymap_folder_c_files(keymap: str | Path, keymap_text: str, keyboard: str = "",
+                          processor: str | None = None) -> FolderCFiles:
     """The C files QMK's build of `keymap` (a keymap.c where it lives) takes from its folder and
     from its userspace (users/<name>/): rules.mk's compiled sources, and the local files the keymap
     and they include, transitively.
@@ -127,6 +130,11 @@ def keymap_folder_c_files(keymap: str | Path, keymap_text: str) -> FolderCFiles:
         return c_file
 
     variables: dict[str, str] = {}  # make's variables as the rules.mk files leave them
+    if keyboard:
+        variables["KEYBOARD"] = keyboard
+    platform = platform_key(processor)
+    if platform is not None:
+        variables["PLATFORM_KEY"] = platform
     roots = [(folder, "rules.mk")] + ([(space, "the userspace's rules.mk")] if space is not None else [])
     for root, named in roots:
         rules_text = _read_text(root / "rules.mk")
@@ -139,7 +147,8 @@ def keymap_folder_c_files(keymap: str | Path, keymap_text: str) -> FolderCFiles:
             # what it compiles is found on VPATH, the userspace being on it.
             variables.setdefault("USER_NAME", root.name)
             rules_text = _USER_PATH.sub("", rules_text)
-        for source in _compiled_sources(rules_text, vpath, variables):
+        reader = _make_file_reader(root) if root != folder else None
+        for source in _compiled_sources(rules_text, vpath, variables, reader):
             word = source.word.removeprefix("./")
             if "$" in word:
                 found.warnings.append(f"{named} compiles {source.word}, a path made by make; the layout cannot "
@@ -256,6 +265,32 @@ def keymap_userspace(keymap: Path, keymap_text: str) -> Path | None:
     return None
 
 
+def platform_key(processor: str | None) -> str | None:
+    """QMK's PLATFORM_KEY (the platforms/ folder) for a board's processor: avr, arm_atsam or chibios."""
+    if not processor:
+        return None
+    name = processor.lower()
+    if name.startswith(("atmega", "at90usb", "attiny")):
+        return "avr"
+    return "arm_atsam" if name.startswith("atsam") else "chibios"
+
+
+def _make_file_reader(space: Path) -> Callable[[str], str | None]:
+    """The text of a make file inside the userspace `space`, by the path an `include` gives it
+    (`$(USER_PATH)/` already taken off), with its own `$(USER_PATH)/` taken off; None elsewhere."""
+    def read(name: str) -> str | None:
+        if not name.endswith(".mk") or name.startswith("/") or c_file_path_problem(name.removesuffix(".mk") + ".h"):
+            return None
+        target = (space / name).resolve()
+        if not target.is_relative_to(space.resolve()) or not target.is_file():
+            return None
+        if target.stat().st_size > MAX_C_SOURCE_BYTES:
+            return None
+        text = _read_text(target)
+        return _USER_PATH.sub("", text) if text is not None else None
+    return read
+
+
 def _read_text(path: Path) -> str | None:
     if not path.is_file():
         return None
@@ -355,17 +390,22 @@ def _local_path(folder: Path, directory: str, name: str) -> str | None:
     return None
 
 
-def _compiled_sources(text: str, vpath: list[str], variables: dict[str, str] | None = None) -> list[_Source]:
+def _compiled_sources(text: str, vpath: list[str], variables: dict[str, str] | None = None,
+                      include: Callable[[str], str | None] | None = None) -> list[_Source]:
     """The `SRC +=` words of a keymap's rules.mk, each with the condition it is under; the folders
     it adds to VPATH (`VPATH += keyboards/keychron/common`) go to `vpath`. `variables`: make's
     variables as files read before left them (the keymap's rules.mk before its userspace's),
-    updated with what this one sets."""
+    updated with what this one sets. `include`: the text of a make file the file includes, by the
+    name it gives (None: not one keyconf reads)."""
     variables = {} if variables is None else variables
     unknown: set[str] = set()
     # Per nested if: (whether a branch before was taken, the current branch's condition).
     stack: list[tuple[Condition, Condition]] = []
     sources: list[_Source] = []
-    for line in _logical_lines(text):
+    lines = _logical_lines(text)
+    included = 0
+    while lines:
+        line = lines.pop(0)
         directive = line.split(None, 1)
         keyword = directive[0] if directive else ""
         rest = directive[1] if len(directive) > 1 else ""
@@ -387,6 +427,16 @@ def _compiled_sources(text: str, vpath: list[str], variables: dict[str, str] | N
         state: Condition = True
         for _, current in stack:
             state = _both(state, current)
+        if keyword in ("include", "-include", "sinclude") and include is not None:
+            # A make file of the userspace's own (`include $(USER_PATH)/features/features.mk`), read
+            # in its place as make reads it; one elsewhere, or under a condition keyconf cannot
+            # decide, is not.
+            name = _expand(rest, variables) if state is True else None
+            text_included = include(name.strip()) if name and included < _MAX_MAKE_INCLUDES else None
+            if text_included is not None:
+                included += 1
+                lines[:0] = _logical_lines(text_included)
+            continue
         assignment = re.match(r"^([A-Za-z_][A-Za-z0-9_]*)\s*(\+=|\?=|:=|::=|=)\s*(.*)$", line)
         if assignment is None:
             continue

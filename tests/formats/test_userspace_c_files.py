@@ -171,3 +171,29 @@ def test_an_empty_userspace_config_h_is_not_carried(tmp_path: Path, config: str)
     keymap = repository(tmp_path)
     (keymap.parents[4] / "users" / "mine" / "config.h").write_text(config)
     assert USERSPACE_CONFIG_NAME not in [f.path for f in keymap_folder_c_files(keymap, KEYMAP_C).files]
+
+
+def test_make_files_the_userspace_includes_and_the_boards_platform_decide_what_compiles(tmp_path: Path) -> None:
+    # Shaped like VeyPatch's userspace: its rules.mk includes a make file per platform and feature.
+    keymap = repository(tmp_path)
+    space = keymap.parents[4] / "users" / "mine"
+    write(space, {
+        "rules.mk": "SRC += mine.c\nifeq ($(PLATFORM_KEY),chibios)\n\tinclude $(USER_PATH)/arm/arm.mk\nendif\n"
+                    "-include $(USER_PATH)/features/features.mk\ninclude $(USER_PATH)/../../outside.mk\n"
+                    "ifeq ($(strip $(KEYBOARD)), crkbd/rev1)\n    SRC += corne.c\nendif\n",
+        "arm/arm.mk": "SRC += $(USER_PATH)/arm/rgb.c\nRGB_MATRIX_ENABLE = yes\n",
+        "arm/rgb.c": "// chibios boards only\n",
+        "features/features.mk": "SRC += features/swapper.c\nCAPS_WORD_ENABLE = yes\n",
+        "corne.c": "// the Corne's\n",
+    })
+    (keymap.parents[4] / "outside.mk").write_text("SRC += mine.h\nOUTSIDE_ENABLE = yes\n")
+
+    def compiled(**board: str) -> list[str]:
+        found = keymap_folder_c_files(keymap, KEYMAP_C, **board)
+        return [f.path for f in found.files if f.compile] + [f"+{name}" for name in found.features]
+
+    assert compiled() == ["mine.c", "features/swapper.c", "+CAPS_WORD_ENABLE"]  # arm.mk and corne.c undecided
+    assert compiled(keyboard="crkbd/rev1", processor="atmega32u4") == [
+        "mine.c", "features/swapper.c", "corne.c", "+CAPS_WORD_ENABLE"]
+    assert compiled(keyboard="crkbd/rev4_1/standard", processor="RP2040") == [
+        "mine.c", "arm/rgb.c", "features/swapper.c", "+RGB_MATRIX_ENABLE", "+CAPS_WORD_ENABLE"]
