@@ -20,7 +20,12 @@ _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _NUMBER = re.compile(r"[0-9][A-Za-z0-9_.]*|\.[0-9][A-Za-z0-9_.]*")
 _PUNCT3 = frozenset(("...", "<<=", ">>="))
 _PUNCT2 = frozenset(("<<", ">>", "||", "&&", "==", "!=", "<=", ">=", "->", "##", "++", "--", "+=", "-=", "|=", "&="))
+# Every punctuator C has; a character outside them, strings and comments is a stray one gcc refuses.
+PUNCTUATORS = frozenset("[](){}.-+&*~!/%<>^|?:;=,#") | _PUNCT2 | _PUNCT3
 _SPACES = re.compile(r"[ \t\r\f\v]+")
+# A line splice as compilers take it: a backslash, then the end of the line, where a CRLF file's \r
+# (and stray blanks, which gcc splices with a warning) may stand between the two.
+_SPLICE = re.compile(r"\\[ \t\r\f\v]*\n")
 _IDENT_START_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 _NUMBER_START_CHARS = frozenset("0123456789.")
 _MAX_EXPANSION_DEPTH = 64
@@ -70,8 +75,8 @@ def tokenize(text: str, path: str | Path | None = None, first_line: int = 1) -> 
         if ch in " \t\r\f\v":
             i = _SPACES.match(text, i).end()  # type: ignore[union-attr]
             continue
-        if ch == "\\" and text.startswith("\n", i + 1):
-            i += 2
+        if ch == "\\" and (splice := _SPLICE.match(text, i)):
+            i = splice.end()
             line += 1
             line_start = i
             continue
@@ -96,9 +101,9 @@ def tokenize(text: str, path: str | Path | None = None, first_line: int = 1) -> 
             parts: list[str] = []
             segment_start = j
             while j < n:
-                if text.startswith("\\\n", j):
+                if text[j] == "\\" and (splice := _SPLICE.match(text, j)):
                     parts.append(text[segment_start:j])
-                    j += 2
+                    j = splice.end()
                     line += 1
                     line_start = j
                     segment_start = j

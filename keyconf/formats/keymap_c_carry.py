@@ -128,7 +128,7 @@ def _directive_end(source: str, start: int) -> int:
         newline = source.find("\n", position)
         if newline < 0:
             return len(source)
-        if newline > 0 and source[newline - 1] == "\\":
+        if source[position:newline].rstrip(" \t\f\v").endswith("\\"):  # a line splice, as the tokenizer takes it
             position = newline + 1
             continue
         return newline + 1

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from keyconf.formats.c_source import (
+    PUNCTUATORS,
     Define,
     IntExpression,
     Token,
@@ -275,6 +276,7 @@ class _Reader:
         self.consumed_defines: set[str] = set()
         self.found: dict[str, list[Token]] = {}
         self.renamed: dict[str, str] = {}  # C identifier -> layout name (layers, tap dances)
+        self.enum_counts: dict[str, str] = {}  # a consumed enum's member counting its entries -> its number
         # Members of a custom keycode enum that are not custom keycodes: C name -> what keyconf's C calls it.
         self.enum_keycode_aliases: dict[str, str] = {}
         self.keyless_layers: dict[int, str] = {}  # layer enum members past keymaps[]: number -> C name
@@ -775,6 +777,7 @@ class _Reader:
             elif name in planned.tap_dances:
                 generated[ident] = planned.tap_dances[name]
         generated.update(self.enum_keycode_aliases)
+        generated.update(self.enum_counts)
         return carry_c(
             self.text,
             self.path,
@@ -1212,6 +1215,16 @@ class _Reader:
                 t.column,
             )
         args, end = split_call_arguments(value, 1)
+        stray = next((t for t in value if t.kind == "punct" and t.text not in PUNCTUATORS
+                      and not t.text.isalpha() and t.text != "$"), None)  # gcc takes both in names
+        if stray is not None:
+            # `│KC_TAB, │KC_Q,` (a drawing's box lines among the keys): no C character, so gcc stops at it
+            # ("stray in program") where a count of the keys would only say how many it wrongly made.
+            raise FormatError(
+                f"`{stray.text}` in {value[0].text}(...) is not C: the compiler stops at this stray character",
+                self.path, stray.line, stray.column,
+                hint="remove it from the key list (a drawing of the keys belongs in a // or /* */ comment)",
+            )
         if end != len(value):
             t = value[end]
             raise FormatError(f"unexpected `{t.text}` after the layout macro call", self.path, t.line, t.column)
@@ -1415,11 +1428,15 @@ class _Reader:
                     end = next(j for j, u in enumerate(out) if u is args[which][-1])
                     out[start:end + 1] = tokenize(mods, self.path, key.line)
                 continue
-            if key.text.startswith("KC_"):
-                value = self._keycode_value([key])
-                if value is None or not 0xE0 <= value <= 0xE7:
-                    continue
-                meant = f"write {_MODIFIER_BITS[value - 0xE0]} for that modifier"
+            basic = self._keycode_value([key]) if key.kind == "ident" else None
+            if basic is not None and basic <= 0xFF:
+                # `MT(KC_LCTL, kc)`, `MT(XXXXXXX, kc)`: a key where QMK wants MOD_ bits; C takes its value's
+                # low 5 bits as they are.
+                value = basic
+                meant = (f"write {_MODIFIER_BITS[value - 0xE0]} for that modifier" if 0xE0 <= value <= 0xE7
+                         else f"{key.text} is a key, not a modifier")
+            elif key.text.startswith("KC_"):
+                continue
             elif key.kind == "ident":
                 try:  # a number of the file's (`MT(NUMP, KC_ENT)`, NUMP a custom keycode or a layer)
                     values = {**self.enum_values, **self.custom_values}
@@ -1632,10 +1649,20 @@ class _Reader:
         return dances, td_symbols
 
     def _consume_enum_of(self, idents: list[str]) -> None:
-        """The enum naming the entries of a table keyconf took over (tap dances, combos)."""
+        """The enum naming the entries of a table keyconf took over (tap dances, combos). Members after
+        them that count them (`TD_QESC, …, TAPDANCE_LENGTH`, for `COMBO_LEN = COMBO_LENGTH;`) go too: the
+        C kept gets each as the number C gave it (kept, the enum would declare the entries once more
+        beside keyconf's names for them)."""
         for members, statement in self.enum_statements:
-            if idents and all(ident in members for ident in idents) and all(m in idents for m in members):
-                self.consumed.append(statement)
+            if not idents or not all(ident in members for ident in idents):
+                continue
+            counts = list(members)[len(set(idents)):]
+            if any(m in idents for m in counts):
+                continue
+            if counts and list(members.values()) != list(range(len(members))):
+                continue
+            self.consumed.append(statement)
+            self.enum_counts.update({m: str(members[m]) for m in counts})
 
     def _combos(self, symbols: dict[str, str]) -> list[Combo]:
         body = self._find_array("key_combos", ("combo_t",))
