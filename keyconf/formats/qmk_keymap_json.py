@@ -10,6 +10,7 @@ Configurator adds `version` and `documentation`. Writing keymap.json is the comp
 
 from __future__ import annotations
 
+import collections
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,8 +18,8 @@ from typing import Any
 
 from keyconf.formats import foreign_keycodes as fk
 from keyconf.formats.c_source import Token, tokenize
-from keyconf.formats.document_limits import MAX_TABLE_ENTRIES, too_many
-from keyconf.formats.format_error import FormatError, check_keycode_layers, json_field_error, parse_json
+from keyconf.formats.document_limits import MAX_DOCUMENT_BYTES, MAX_TABLE_ENTRIES, position, too_many
+from keyconf.formats.format_error import FormatError, check_keycode_layers, json_field_error, json_position, parse_json
 from keyconf.formats.keymap_c_import import KeymapC, read_keymap_c
 from keyconf.formats.layer_names import default_layer_name
 from keyconf.formats.user_headers import UserHeaders
@@ -36,6 +37,55 @@ _IGNORED = {"version", "documentation"}  # Configurator's export header: nothing
 _WRAPPER_NAME = re.compile(r"^_{2,}[A-Za-z0-9_]*[A-Za-z0-9]_*_{2,}$")
 _ANY = re.compile(r"^ANY\((.*)\)$", re.S)  # Configurator's free text, kept when it is no keycode
 _C_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _uneven_layers(text: str, path: str | Path | None, layers_data: list[list[str]]) -> FormatError:
+    """One error for layers of different sizes, at the first layer whose size differs from most of
+    them: QMK pastes each into LAYOUT(...), which takes one number of keys, so it cannot build them."""
+    sizes = collections.Counter(len(layer) for layer in layers_data if layer)
+    width = max(sizes, key=lambda size: (sizes[size], size))
+    odd = next(li for li, layer in enumerate(layers_data) if layer and len(layer) != width)
+    line, column = _layer_position(text, odd) or json_position(text, '"layers"')
+    others = [li for li, layer in enumerate(layers_data) if layer and len(layer) != width and li != odd]
+    also = f" (and layers[{'], layers['.join(map(str, others))}] too)" if others else ""
+    count = len(layers_data[odd])
+    return FormatError(
+        f"layers[{odd}] holds {count} key{'s' if count != 1 else ''}, the other layers {width}{also}: each layer "
+        "goes into the same LAYOUT(...), so QMK cannot build this either",
+        path, line, column,
+        hint=f"give layers[{odd}] its {width} keys, or write it as [] for a layer that leaves every key to the "
+        "layers below (as QMK Configurator writes unused layers)",
+    )
+
+
+def _layer_position(text: str, index: int) -> tuple[int, int] | None:
+    """1-based line and column where layers[index] of a keymap.json starts."""
+    at = text.find('"layers"')
+    at = text.find("[", at) if at >= 0 else -1
+    if at < 0:
+        return None
+    depth, seen, i, quoted = 0, -1, at, False
+    while i < len(text):
+        char = text[i]
+        if quoted:
+            if char == "\\":
+                i += 1
+            elif char == '"':
+                quoted = False
+        elif char == '"':
+            quoted = True
+        elif char in "[{":
+            depth += 1
+            if depth == 2 and char == "[":
+                seen += 1
+                if seen == index:
+                    return position(text, i)
+        elif char in "]}":
+            depth -= 1
+            if depth == 0:
+                return None
+        i += 1
+    return None
 
 
 def _listed(texts: list[str], shown: int = 3) -> str:
@@ -82,11 +132,15 @@ def read_keymap_json(text: str, path: str | Path | None = None) -> KeymapJsonImp
     unknown = [k.strip() for layer in layers_data for k in layer if not fk.is_known(_unwrapped(k), probe)]
     headers = _user_headers(data, path)
     from_code = _read_through_user_code(layers_data, data, headers, fail) if headers is not None else None
+    source = None
+    if from_code is None and unknown:
+        source = _read_with_source_keymap_c(layers_data, data, path, unknown, fail, warnings)
+        from_code = source
     if from_code is None:
         _refuse_user_macros(layers_data, unknown, headers, path, fail)
     counts = {len(layer) for layer in layers_data if layer} if from_code is None else set()
     if len(counts) > 1:
-        raise fail("layers", f"layers hold different numbers of keys: {sorted(counts)}")
+        raise _uneven_layers(text, path, layers_data)
     empty = [li for li, layer in enumerate(layers_data) if not layer]
     if empty and counts:
         # Configurator exports the layers a user never filled as []; QMK reads them as falling through.
@@ -151,6 +205,12 @@ def read_keymap_json(text: str, path: str | Path | None = None) -> KeymapJsonImp
         )
     layout = Layout(keyboard=keyboard, layout_macro=layout_macro, layers=layers)
     layout.custom_keycodes = customs
+    if source is not None:
+        # What the keymap.c behind the export builds besides the layers: its C code (the
+        # process_record_user that gives LOWER its meaning), macros, tap dances, combos.
+        read = source.layout
+        layout.c_source, layout.macros, layout.tap_dances = read.c_source, read.macros, read.tap_dances
+        layout.combos, layout.key_overrides = read.combos, read.key_overrides
     ctx = fk.context(layout)
     for li, layer in enumerate(layers if from_code is None else []):  # read through the C reader already
         layer.keys = [fk.from_author(k, ctx) if fk.is_known(k, ctx) or "(" not in k
@@ -268,6 +328,130 @@ def _read_through_user_code(
         + f"): read as QMK's build reads them, with {where} and the headers included from there; the layout "
         "holds the keys they stand for, and no longer follows edits of those headers"))
     return result
+
+
+_PATH_NAME = re.compile(r"^[A-Za-z0-9_\-]+(?:/[A-Za-z0-9_\-]+)*$")  # a keyboard or keymap name, no '..'
+
+
+def _source_keymap_c_candidates(data: dict[str, Any], path: Path) -> list[Path]:
+    """Where the keymap.c a `qmk c2json` export was made from is kept beside it: in its folder or the one
+    above, or as QMK names it from the export's `keyboard` and `keymap` (keymaps/<keymap>/keymap.c,
+    keyboards/<keyboard>/keymaps/<keymap>/keymap.c) a folder or two up."""
+    here = path.resolve().parent
+    found = [here / "keymap.c", here.parent / "keymap.c"]
+    keyboard, keymap = data.get("keyboard"), data.get("keymap")
+    if isinstance(keymap, str) and _PATH_NAME.match(keymap):
+        for folder in (here, here.parent, here.parent.parent):
+            found.append(folder / "keymaps" / keymap / "keymap.c")
+            if isinstance(keyboard, str) and _PATH_NAME.match(keyboard):
+                found.append(folder / "keyboards" / keyboard / "keymaps" / keymap / "keymap.c")
+    return list(dict.fromkeys(found))
+
+
+def _read_with_source_keymap_c(
+    layers_data: list[list[str]], data: dict[str, Any], path: str | Path | None, unknown: list[str], fail: Any,
+    warnings: list[str],
+) -> KeymapC | None:
+    """The layers of a `qmk c2json` export read with the keymap.c it was made from.
+
+    c2json copies the keymap.c's keys as written (`LOWER`, `CTL_ESC`, `MO(_F1)`), leaving the names
+    that file defines (its enums, #defines, custom keycodes) to it; QMK cannot build such an export
+    on its own. When a keymap.c kept beside the export has as many layers and names them, the
+    export's layers are read in that file, in place of its own keymaps[] (one C reader for both
+    formats), so the names mean what they mean there. None when there is no such keymap.c (a
+    warning says so when one names them but holds another number of layers)."""
+    if path is None or not Path(path).is_file():
+        return None
+    names = {name for key in unknown for name in _names_in(_unwrapped(key))}
+    for candidate in _source_keymap_c_candidates(data, Path(path)):
+        if not candidate.is_file() or candidate.stat().st_size > MAX_DOCUMENT_BYTES:
+            continue
+        text = candidate.read_text(encoding="utf-8", errors="replace")
+        tokens = _c_tokens(text)
+        defined = sorted({t.text for t in tokens if t.kind == "ident"} & names)
+        table = _KeymapsTable.find(tokens) if defined else None
+        if table is None:
+            continue
+        shown = ", ".join(defined[:4]) + (f" and {len(defined) - 4} more" if len(defined) > 4 else "")
+        if len(table.entries) != len(layers_data):
+            warnings.append(
+                f"the layers use names of {candidate} ({shown}), but that keymap.c has {len(table.entries)} "
+                f"layers and this file {len(layers_data)}: it is a `qmk c2json` export of another version of "
+                "it, so the names are not read with it; import that keymap.c, or export it again with qmk c2json")
+            return None
+        spliced = table.with_layers(text, layers_data, str(data.get("layout") or "") or "LAYOUT")
+        try:
+            result = read_keymap_c(spliced, candidate, str(data.get("keyboard") or ""))
+        except FormatError as error:
+            raise fail("layers", f"{error.message} (read with {candidate}, the keymap.c this export was made "
+                                 "from, whose names its layers use)", hint=error.hint) from None
+        result.warnings.insert(0, (
+            f"the layers use names of {candidate} ({shown}): this file is a `qmk c2json` export of that "
+            "keymap.c, so its layers are read with it, as QMK builds that keymap.c, and its C code comes along; "
+            "QMK cannot build the export on its own"))
+        return result
+    return None
+
+
+def _names_in(key: str) -> list[str]:
+    """The names a key's text uses, not the functions it calls (`_NAV` of `MO(_NAV)`)."""
+    tokens = _c_tokens(key)
+    return [t.text for i, t in enumerate(tokens)
+            if t.kind == "ident" and not (i + 1 < len(tokens) and tokens[i + 1].is_("("))]
+
+
+@dataclass
+class _KeymapsTable:
+    """Where a keymap.c's keymaps[] initializer is: its braces (token indices) and each entry's
+    designator (`_QWERTY` of `[_QWERTY] = LAYOUT(...)`, None for an entry without one)."""
+
+    tokens: list[Token]
+    open: int
+    close: int
+    entries: list[str | None]
+
+    @staticmethod
+    def find(tokens: list[Token]) -> _KeymapsTable | None:
+        start = next((i for i, t in enumerate(tokens) if t.kind == "ident" and t.text == "keymaps"), None)
+        if start is None:
+            return None
+        brace = next((i for i in range(start, len(tokens)) if tokens[i].is_("{") or tokens[i].is_(";")), None)
+        if brace is None or not tokens[brace].is_("{"):
+            return None
+        depth, designator, entries = 0, None, []
+        for i in range(brace, len(tokens)):
+            token = tokens[i]
+            if token.kind != "punct":
+                continue
+            if token.text in ("{", "(", "["):
+                if depth == 1 and token.text == "[":
+                    end = next((j for j in range(i, len(tokens)) if tokens[j].is_("]")), len(tokens) - 1)
+                    if end + 1 < len(tokens) and tokens[end + 1].is_("="):
+                        designator = " ".join(t.text for t in tokens[i + 1 : end])
+                elif depth == 1:  # an entry's LAYOUT(...) (or its braces, in old keymaps)
+                    entries.append(designator)
+                    designator = None
+                depth += 1
+            elif token.text in ("}", ")", "]"):
+                depth -= 1
+                if depth == 0:
+                    return _KeymapsTable(tokens, brace, i, entries)
+        return None
+
+    def with_layers(self, text: str, layers: list[list[str]], layout_macro: str) -> str:
+        """`text` with the entries replaced by `layers`, each under the entry's designator in the file's
+        order (c2json writes them so); the lines of the rest of the file stay where they were."""
+        starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+
+        def offset(token: Token) -> int:
+            return starts[token.line - 1] + token.column - 1
+
+        body = " ".join(
+            (f"[{name}] = " if name is not None else "") + f"{layout_macro}({', '.join(_unwrapped(k) for k in layer)}),"
+            for name, layer in zip(self.entries, layers, strict=True)
+        )
+        open_at, close_at = offset(self.tokens[self.open]), offset(self.tokens[self.close])
+        return text[: open_at + 1] + body + "\n" * text.count("\n", open_at, close_at) + text[close_at:]
 
 
 def _as_c_reads(key: str, where: str, ctx: ParseContext, warnings: list[str]) -> str:

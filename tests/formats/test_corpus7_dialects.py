@@ -105,3 +105,78 @@ def test_configurator_export_for_a_zmk_converter_says_zmk_once(tmp_path: Path, c
         "`ANY(&bt BT_SEL 0)`: `&bt BT_SEL 0` is ZMK's behaviour &bt, not a QMK keycode: QMK cannot build it",
     ]
     assert all(p.hint and "KC_NO" in p.hint for p in problems)
+
+
+_KEYMAP_C = """#include QMK_KEYBOARD_H
+
+enum layers { _BASE, _NAV };
+enum custom_keycodes { ALTTAB = SAFE_RANGE };
+#define CTL_ESC LCTL_T(KC_ESC)
+
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+    [_BASE] = LAYOUT_split_3x6_3(%s),
+    [_NAV] = LAYOUT_split_3x6_3(%s)
+};
+
+bool process_record_user(uint16_t keycode, keyrecord_t *record) {
+    if (keycode == ALTTAB && record->event.pressed) {
+        tap_code16(LALT(KC_TAB));
+    }
+    return true;
+}
+"""
+
+
+def _c2json_export(folder: Path, base: list[str], nav: list[str], c_layers: int = 2) -> Path:
+    """A keymap folder as users keep it for keymap-drawer: keymap.c and `qmk c2json` of it beside."""
+    layers = [base, nav][:c_layers]
+    (folder / "keymap.c").write_text(_KEYMAP_C % tuple(", ".join(layer) for layer in [*layers, base][:2])
+                                     if c_layers == 2 else
+                                     _KEYMAP_C.replace(",\n    [_NAV] = LAYOUT_split_3x6_3(%s)", "") % ", ".join(base))
+    export = {"keyboard": "crkbd/rev1", "keymap": "mine", "layout": "LAYOUT_split_3x6_3", "layers": [base, nav]}
+    path = folder / "crkbd_mine.json"
+    path.write_text(json.dumps(export, indent=2))
+    return path
+
+
+def test_c2json_export_beside_its_keymap_c_reads_that_files_names(tmp_path: Path, crkbd: Keyboard) -> None:
+    # c2json exports kept beside keymap.c (corpus4: `LOWER`, `CTL_ESC`, `MO(_SYM_ALT)`, `QTE_SPC`): the
+    # names are the keymap.c's, and QMK cannot build the export alone. Read with that keymap.c, the
+    # export's own keys (KC_W here, not the keymap.c's KC_Q) mean what the keymap.c makes of them.
+    base = ["CTL_ESC", "KC_W", *["KC_A"] * 38, "MO(_NAV)", "KC_SPC"]
+    nav = ["ALTTAB", *["KC_TRNS"] * 41]
+    path = _c2json_export(tmp_path, base, nav)
+    (tmp_path / "keymap.c").write_text((tmp_path / "keymap.c").read_text().replace("KC_W", "KC_Q", 1))
+    result = import_layout(path, keyboard=crkbd)
+    assert any("`qmk c2json` export of that keymap.c" in w and "ALTTAB, CTL_ESC, _NAV" in w for w in result.warnings)
+    layout = loads_layout(dumps_layout(result.layout, result.keyboard), str(path)).layout
+    assert [p.message for p in validate(layout, result.keyboard) if p.is_error] == []
+    assert layout.layers[0].keys[1] == "KC_W" and layout.layers[1].keys[0] == "ALTTAB"
+    assert [c.name for c in layout.custom_keycodes] == ["ALTTAB"]
+    assert layout.c_source is not None and "process_record_user" in (layout.c_source.code or "")
+
+
+def test_c2json_export_of_another_version_of_the_keymap_c_says_so(tmp_path: Path, crkbd: Keyboard) -> None:
+    base = ["CTL_ESC", *["KC_A"] * 39, "MO(_NAV)", "KC_SPC"]
+    path = _c2json_export(tmp_path, base, ["ALTTAB", *["KC_TRNS"] * 41], c_layers=1)
+    result = import_layout(path, keyboard=crkbd)
+    assert any("that keymap.c has 1 layers and this file 2" in w for w in result.warnings)
+    alone = tmp_path / "elsewhere" / "alone"
+    alone.mkdir(parents=True)
+    (alone / "x.json").write_text(path.read_text())
+    assert not any("keymap.c" in w for w in import_layout(alone / "x.json", keyboard=crkbd).warnings)
+
+
+def test_layers_of_different_sizes_one_error_at_the_odd_layer(tmp_path: Path, crkbd: Keyboard) -> None:
+    # An iris export with layers [56, 56, 56, 56, 1, 0, 0, 56]: the one-key layer is pointed at.
+    data = json.loads((DATA / "corne_configurator.json").read_text())
+    data["layers"] += [["KC_TRNS"], []]
+    path = tmp_path / "crkbd.json"
+    text = json.dumps(data, indent=1)
+    path.write_text(text)
+    with pytest.raises(FormatError) as caught:
+        import_layout(path, keyboard=crkbd)
+    error = caught.value
+    assert error.message.startswith("layers[4] holds 1 key, the other layers 42")
+    assert text.splitlines()[error.line - 1].strip() == "[" and '"KC_TRNS"' in text.splitlines()[error.line]
+    assert error.hint is not None and "write it as []" in error.hint
