@@ -341,10 +341,12 @@ def _source_keymap_c_candidates(data: dict[str, Any], path: Path) -> list[Path]:
     found = [here / "keymap.c", here.parent / "keymap.c"]
     keyboard, keymap = data.get("keyboard"), data.get("keymap")
     if isinstance(keymap, str) and _PATH_NAME.match(keymap):
+        # QMK finds keymaps/<keymap>/ in any folder of the keyboard's path (splitkb/kyria for splitkb/kyria/rev3).
+        parts = keyboard.split("/") if isinstance(keyboard, str) and _PATH_NAME.match(keyboard) else []
         for folder in (here, here.parent, here.parent.parent):
             found.append(folder / "keymaps" / keymap / "keymap.c")
-            if isinstance(keyboard, str) and _PATH_NAME.match(keyboard):
-                found.append(folder / "keyboards" / keyboard / "keymaps" / keymap / "keymap.c")
+            found += [folder / "keyboards" / Path(*parts[:n]) / "keymaps" / keymap / "keymap.c"
+                      for n in range(len(parts), 0, -1)]
     return list(dict.fromkeys(found))
 
 

@@ -180,3 +180,18 @@ def test_layers_of_different_sizes_one_error_at_the_odd_layer(tmp_path: Path, cr
     assert error.message.startswith("layers[4] holds 1 key, the other layers 42")
     assert text.splitlines()[error.line - 1].strip() == "[" and '"KC_TRNS"' in text.splitlines()[error.line]
     assert error.hint is not None and "write it as []" in error.hint
+
+
+def test_c2json_export_finds_its_keymap_c_where_qmk_keeps_it(tmp_path: Path, crkbd: Keyboard) -> None:
+    # A userspace repository: keyboards/crkbd/keymaps/mine/keymap.c, and its export for keymap-drawer
+    # in drawings/ (keyboard crkbd/rev1: QMK looks for keymaps/ in each folder of the board's path).
+    base = ["CTL_ESC", *["KC_A"] * 39, "MO(_NAV)", "KC_SPC"]
+    source = tmp_path / "keyboards" / "crkbd" / "keymaps" / "mine"
+    source.mkdir(parents=True)
+    export = _c2json_export(source, base, ["ALTTAB", *["KC_TRNS"] * 41])
+    drawings = tmp_path / "drawings"
+    drawings.mkdir()
+    (drawings / "crkbd.json").write_text(export.read_text())
+    result = import_layout(drawings / "crkbd.json", keyboard=crkbd)
+    assert any(f"names of {source / 'keymap.c'}" in w for w in result.warnings)
+    assert result.layout.layers[1].keys[0] == "ALTTAB"
