@@ -136,6 +136,8 @@ def keymap_folder_c_files(keymap: str | Path, keymap_text: str, keyboard: str = 
     if platform is not None:
         variables["PLATFORM_KEY"] = platform
     roots = [(folder, "rules.mk")] + ([(space, "the userspace's rules.mk")] if space is not None else [])
+    space_folders: list[Path] = [space] if space is not None else []  # the userspace and its VPATH folders
+    opt_defs: list[_Source] = []
     for root, named in roots:
         rules_text = _read_text(root / "rules.mk")
         if rules_text is None:
@@ -148,16 +150,23 @@ def keymap_folder_c_files(keymap: str | Path, keymap_text: str, keyboard: str = 
             variables.setdefault("USER_NAME", root.name)
             rules_text = _USER_PATH.sub("", rules_text)
         reader = _make_file_reader(root) if root != folder else None
-        for source in _compiled_sources(rules_text, vpath, variables, reader):
+        compiled = _compiled_sources(rules_text, vpath, variables, reader, opt_defs)
+        if root != folder:
+            # Its own folders it puts on VPATH (`VPATH += $(USER_PATH)/features`): their files are
+            # found by name, so they come along at their paths inside that folder.
+            space_folders += [root / v for v in dict.fromkeys(vpath) if v and _inside(root, v)]
+        for source in compiled:
             word = source.word.removeprefix("./")
             if "$" in word:
                 found.warnings.append(f"{named} compiles {source.word}, a path made by make; the layout cannot "
                                       "carry it")
                 continue
-            local = _local_path(root, "", word)
+            local: str | None = None
             owner = root
-            if local is None and root != folder:
-                local, owner = _local_path(folder, "", word), folder  # VPATH: the keymap's folder first
+            for owner in [root] if root == folder else [*space_folders, folder]:  # as make's VPATH looks
+                local = _local_path(owner, "", word)
+                if local is not None:
+                    break
             if local is None:
                 tree_folders = [f.removeprefix("./").rstrip("/") for f in vpath
                                 if f.removeprefix("./").startswith(QMK_ROOT_FOLDERS)]
@@ -190,7 +199,7 @@ def keymap_folder_c_files(keymap: str | Path, keymap_text: str, keyboard: str = 
     # file's folder first, then to the keymap's folder and the userspace's (on the include path),
     # as the preprocessor looks.
     unseen: list[str] = []
-    search = [folder] + ([space] if space is not None else [])
+    search = [folder, *space_folders]
 
     def resolve(root: Path, directory: str, name: str) -> tuple[Path, str] | None:
         for base, inside in [(root, directory), *((other, "") for other in search)]:
@@ -221,6 +230,9 @@ def keymap_folder_c_files(keymap: str | Path, keymap_text: str, keyboard: str = 
     follow([(folder, "", keymap_text),
             *((sources[f.path.lower()], posixpath.dirname(f.path), f.text or "") for f in list(taken.values()))])
     configs: list[CFile] = []
+    defines = _defines_header(opt_defs, found.warnings)
+    if defines is not None and DEFINES_NAME.lower() not in taken:
+        configs.append(defines)
     if space is not None:
         user_config = _userspace_config(space, taken, found.warnings)
         if user_config is not None:
@@ -238,7 +250,7 @@ def keymap_folder_c_files(keymap: str | Path, keymap_text: str, keyboard: str = 
                               f"{'it' if len(unseen) == 1 else 'them'} where QMK finds "
                               f"{'it' if len(unseen) == 1 else 'them'}")
     if space is not None:
-        carried = [f.path for f in taken.values() if sources[f.path.lower()] == space]
+        carried = [f.path for f in taken.values() if sources[f.path.lower()] in space_folders]
         if carried or any(c.path == USERSPACE_CONFIG_NAME for c in configs):
             shown = ", ".join(carried[:6]) + (f" and {len(carried) - 6} more" if len(carried) > 6 else "")
             found.warnings.append(
@@ -263,6 +275,46 @@ def keymap_userspace(keymap: Path, keymap_text: str) -> Path | None:
         if space.name in headers.user_names or any((space / name).is_file() for name in includes):
             return space.resolve()
     return None
+
+
+DEFINES_NAME = "rules_mk_defines.h"  # the -D options of the rules.mk files (OPT_DEFS), as the layout carries them
+_OPT_DEF = re.compile(r"-D([A-Za-z_][A-Za-z0-9_]*)(?:=([A-Za-z0-9_.+-]*))?")
+
+
+def _defines_header(opt_defs: list[_Source], warnings: list[str]) -> CFile | None:
+    """The defines the rules.mk files pass to every C file (`OPT_DEFS += -DUSER_NUM_WORD_ENABLE`),
+    as a config header the build's config.h includes first: QMK passes them on the command line,
+    before any config.h. One under a feature switch the board decides is defined when QMK defines
+    that switch (`#ifdef OLED_ENABLE`); one keyconf cannot read or decide is named, not kept."""
+    lines: list[str] = []
+    left: list[str] = []
+    for define in opt_defs:
+        found = _OPT_DEF.fullmatch(define.word)
+        if found is None or define.when is None or define.when is False:
+            if define.when is not False:
+                left.append(define.word)
+            continue
+        name, value = found.group(1), found.group(2)
+        text = f"#define {name} {'1' if value is None else value}".rstrip()  # -DX is X 1; -DX= is X empty
+        lines += ([f"#ifdef {define.when}", f"#    undef {name}", f"#    {text[1:]}", "#endif"]
+                  if isinstance(define.when, str) else [f"#undef {name}", text])
+    if left:
+        warnings.append(f"rules.mk passes {', '.join(dict.fromkeys(left))} to the compiler (OPT_DEFS) in a form or "
+                        "under a condition keyconf cannot read: the layout does not keep "
+                        f"{'it' if len(left) == 1 else 'them'}")
+    if not lines:
+        return None
+    header = ["// The -D options of the keymap's and its userspace's rules.mk (OPT_DEFS), which QMK passes",
+              "// to every C file: kept by keyconf's import.", "#pragma once"]
+    return CFile(DEFINES_NAME, config=True, text="\n".join(header + lines) + "\n")
+
+
+def _inside(root: Path, name: str) -> bool:
+    """Whether `name` (a VPATH entry of root's rules.mk) is a folder inside `root`."""
+    if name.startswith("/") or ".." in name.split("/"):
+        return False
+    target = (root / name).resolve()
+    return target.is_dir() and target.is_relative_to(root.resolve()) and target != root.resolve()
 
 
 def platform_key(processor: str | None) -> str | None:
@@ -391,12 +443,14 @@ def _local_path(folder: Path, directory: str, name: str) -> str | None:
 
 
 def _compiled_sources(text: str, vpath: list[str], variables: dict[str, str] | None = None,
-                      include: Callable[[str], str | None] | None = None) -> list[_Source]:
+                      include: Callable[[str], str | None] | None = None,
+                      opt_defs: list[_Source] | None = None) -> list[_Source]:
     """The `SRC +=` words of a keymap's rules.mk, each with the condition it is under; the folders
     it adds to VPATH (`VPATH += keyboards/keychron/common`) go to `vpath`. `variables`: make's
     variables as files read before left them (the keymap's rules.mk before its userspace's),
     updated with what this one sets. `include`: the text of a make file the file includes, by the
-    name it gives (None: not one keyconf reads)."""
+    name it gives (None: not one keyconf reads). `opt_defs`: gets the words of `OPT_DEFS +=`
+    (`-DUSER_NUM_WORD_ENABLE`), each with its condition."""
     variables = {} if variables is None else variables
     unknown: set[str] = set()
     # Per nested if: (whether a branch before was taken, the current branch's condition).
@@ -444,6 +498,10 @@ def _compiled_sources(text: str, vpath: list[str], variables: dict[str, str] | N
         if name == "SRC" and operator == "+=":
             if state is not False:
                 sources += [_Source(word, state) for word in value.split()]
+            continue
+        if name == "OPT_DEFS" and operator == "+=":
+            if state is not False and opt_defs is not None:
+                opt_defs += [_Source(word, state) for word in (_expand(value, variables) or value).split()]
             continue
         if name == "VPATH" and operator == "+=":
             if state is True:

@@ -197,3 +197,34 @@ def test_make_files_the_userspace_includes_and_the_boards_platform_decide_what_c
         "mine.c", "features/swapper.c", "corne.c", "+CAPS_WORD_ENABLE"]
     assert compiled(keyboard="crkbd/rev4_1/standard", processor="RP2040") == [
         "mine.c", "arm/rgb.c", "features/swapper.c", "+RGB_MATRIX_ENABLE", "+CAPS_WORD_ENABLE"]
+
+
+def test_the_defines_rules_mk_passes_to_the_compiler_come_along_first(tmp_path: Path) -> None:
+    # OPT_DEFS, as real userspaces switch their own code with it (USER_NUM_WORD_ENABLE, OLED_WPM_GRAPH).
+    keymap = repository(tmp_path, {"keymap.c": KEYMAP_C, "rules.mk": "OPT_DEFS += -DKEYMAP_OWN=3\n"})
+    space = keymap.parents[4] / "users" / "mine"
+    (space / "rules.mk").write_text(
+        "SRC += mine.c\nOPT_DEFS += -DUSER_NUM_WORD_ENABLE -DCADET_ALPHAS=\n"
+        "ifeq ($(strip $(OLED_ENABLE)), yes)\n    OPT_DEFS += -DOLED_WPM_GRAPH\nendif\n"
+        "ifeq ($(strip $(MOUSEKEY_ENABLE)), no)\n    OPT_DEFS += -DNO_MOUSE\nendif\n"
+        'OPT_DEFS += -DEVIL="$(shell id)" -include/etc/passwd\n')
+    found = keymap_folder_c_files(keymap, KEYMAP_C)
+    configs = [f for f in found.files if f.config]
+    assert [f.path for f in configs] == ["rules_mk_defines.h", USERSPACE_CONFIG_NAME]
+    text = configs[0].text or ""
+    assert "#define KEYMAP_OWN 3\n" in text and "#define USER_NUM_WORD_ENABLE 1\n" in text
+    assert "#define CADET_ALPHAS\n" in text  # -DX= defines X as nothing
+    assert "#ifdef OLED_ENABLE\n#    undef OLED_WPM_GRAPH\n#    define OLED_WPM_GRAPH 1\n#endif\n" in text
+    assert "NO_MOUSE" not in text and "shell" not in text and "passwd" not in text and "EVIL" not in text
+    assert any("rules.mk passes -DNO_MOUSE, -DEVIL" in w for w in found.warnings)
+
+
+def test_a_folder_the_userspace_puts_on_vpath_finds_its_files_by_name(tmp_path: Path) -> None:
+    keymap = repository(tmp_path)
+    space = keymap.parents[4] / "users" / "mine"
+    write(space, {"rules.mk": "VPATH += $(USER_PATH)/features\nSRC += mine.c caps_word.c\n",
+                  "mine.h": '#pragma once\n#include "caps_word.h"\nenum layers { _BASE };\n',
+                  "features/caps_word.h": "#pragma once\n", "features/caps_word.c": '#include "caps_word.h"\n'})
+    found = keymap_folder_c_files(keymap, KEYMAP_C)
+    assert [(f.path, f.compile) for f in found.files if not f.config] == [
+        ("mine.c", True), ("caps_word.c", True), ("mine.h", False), ("caps_word.h", False), ("rgb_config.h", False)]
