@@ -363,12 +363,16 @@ class _Reader:
                       for n in sorted(lengths)}
             shown_counts = ", ".join(f"{n} ({', '.join(names[:3])}{'…' if len(names) > 3 else ''})"
                                      for n, names in counts.items())
-            if unseen:
+            if unseen and self._user_headers():
                 raise FormatError(f"{unseen}: the keys of keymaps[] are in that code, not in this file (read "
                                   f"without it, the layers have different key counts: {shown_counts})",
                                   self.path, entries[0].line, hint=IN_PLACE_HINT)
-            raise FormatError(f"layers have different key counts: {shown_counts}", self.path, entries[0].line,
-                              hint="one layout macro takes one number of keys: QMK cannot build this either")
+            # No header of the user's to hold them: the names are the file's own mistakes (`LT(FK, DEL)` for
+            # KC_DEL), not keys kept elsewhere; the counts are the file's too.
+            nowhere = f"; and {unseen}" if unseen else ""
+            raise FormatError(f"layers have different key counts: {shown_counts}{nowhere}", self.path,
+                              entries[0].line, hint="one layout macro takes one number of keys, and each name needs "
+                              "a definition: QMK cannot build this either")
         key_count = lengths.pop()
         full_layers: list[Layer] = []
         for index, maybe in enumerate(layers):
@@ -1271,6 +1275,10 @@ class _Reader:
             pasted.append(arg)
         return plain, pasted
 
+    def _user_headers(self) -> list[str]:
+        """The quoted headers the file includes that are not QMK's: a userspace, the user's own files."""
+        return [h for h in (self._header_name(d.text) for d in self.includes) if h and not _is_qmk_header(h)]
+
     def _unseen_macros(self, tokens: list[Token]) -> str:
         """Names called like macros in `tokens` (before expansion) that neither this file nor QMK
         defines, said with the headers they must come from: a userspace wrapper
@@ -1288,7 +1296,7 @@ class _Reader:
             return ""
         more = len(names) - 4
         names = names[:4]
-        headers = [h for h in (self._header_name(d.text) for d in self.includes) if h and not _is_qmk_header(h)]
+        headers = self._user_headers()
         where = f"from {' or '.join(headers)}, which keyconf cannot see" if headers else "defined nowhere in the file"
         if headers and self.headers is not None and all(self.headers.found(h) is not None for h in headers):
             # Found where QMK's build finds them, and they lack the names: a keymap older or newer than them.

@@ -161,3 +161,26 @@ def test_an_enum_numbering_more_than_the_table_stays_c() -> None:
     text = COUNTED_TABLES.replace("  TAPDANCE_LENGTH\n", "  TAPDANCE_LENGTH = 9\n")
     layout = import_text(text, "keymap.c", keyboard=load_bundled("ferris/sweep"), format="keymap.c").layout
     assert layout.c_source is not None and "TAPDANCE_LENGTH = 9" in layout.c_source.code
+
+
+UNDEFINED_NAME = """#include QMK_KEYBOARD_H
+#define FK MO(1)
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+    [0] = LAYOUT(KC_A, KC_B, LT(1, DEL)),
+    [1] = LAYOUT(KC_A, KC_B, KC_C, KC_D),
+};
+"""
+
+
+def test_a_name_defined_nowhere_in_a_file_of_no_own_headers_is_its_mistake_not_unseen_code() -> None:
+    # `LT(FK, DEL)` for KC_DEL, and one layer with a key more: keyconf said the keys were in code it
+    # could not see and to import the file in its repository, where nothing more is to be found.
+    with pytest.raises(FormatError) as caught:
+        read_keymap_c(UNDEFINED_NAME, "keymap.c", None)
+    message = caught.value.message
+    assert message.startswith("layers have different key counts: 3 (layer0), 4 (layer1); and DEL is")
+    assert "in that code" not in message and "QMK cannot build this either" in (caught.value.hint or "")
+    # With a header of the user's to come from, the names are still said to be in it.
+    with pytest.raises(FormatError) as caught:
+        read_keymap_c(UNDEFINED_NAME.replace("#define FK", '#include "user.h"\n#define FK'), "keymap.c", None)
+    assert "from user.h, which keyconf cannot see" in caught.value.message
