@@ -1471,9 +1471,10 @@ class _Reader:
                 # `MT(SYMB, KC_ENT)`, SYMB = SAFE_RANGE: no modifier bits at all; QMK builds a bare
                 # mod-tap value, which C code catches (`case MT(SYMB, KC_ENT):`). Kept as that value.
                 raw = f"0x{0x2000 | (tap & 0xFF):04X}"
+                use = (f"tapped it types {render(args[1])}, held it adds no modifier" if basic is not None
+                       else "for the C code that catches it")
                 self.warnings.append(f"line {key.line}: MT({key.text}, …) holds no modifier (QMK keeps the low 5 "
-                                     f"bits of {key.text}, all 0): kept as QMK's value {raw}, for the C code that "
-                                     "catches it")
+                                     f"bits of {key.text}, all 0): kept as QMK's value {raw}, {use}")
                 end = next(j for j, u in enumerate(out) if u is args[-1][-1]) + 1 if args[-1] else i + 2
                 out[i:end + 1] = [Token("number", raw, t.line, t.column)]
                 continue

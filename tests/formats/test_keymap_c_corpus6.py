@@ -65,7 +65,7 @@ def test_a_mod_tap_of_no_modifier_key_is_the_value_qmk_builds() -> None:
     result = read_keymap_c(MOD_TAP_OF_A_KEY, "keymap.c", "ferris/sweep")
     keys = result.layout.layers[0].keys
     assert keys[11] == "0x2015" and keys[18] == "0x200C"
-    assert sum("MT(XXXXXXX, …) holds no modifier" in w for w in result.warnings) == 1
+    assert sum("MT(XXXXXXX, …) holds no modifier" in w and "tapped it types KC_R" in w for w in result.warnings) == 1
     keyboard = load_bundled("ferris/sweep")
     reread = loads_layout(dumps_layout(result.layout, keyboard)).layout
     assert [p.message for p in validate(reread, keyboard) if p.is_error] == []
