@@ -1,16 +1,17 @@
-"""The other C files of a keymap's folder that QMK's build uses with its keymap.c, for an import
-to carry into the layout (`c_files:`).
+"""The other C files of a keymap's folder and of its userspace that QMK's build uses with its
+keymap.c, for an import to carry into the layout (`c_files:`).
 
 QMK builds a keymap folder's keymap.c together with what its rules.mk compiles
 (`SRC += features/layer_lock.c oled.c`) and the files they `#include "..."`, the folder being on
 the build's include path. A layout that left them behind would not build. They are found here as
 make and the C preprocessor would find them, without running either: rules.mk is read line by
-line, its `ifeq`/`ifdef` decided by what the file itself sets (a feature switch it leaves to the
-board stays a condition of the layout, `when: OLED_ENABLE`), and includes are followed from file
-to file inside the keymap's folder only. Files elsewhere are not carried: what rules.mk compiles
-from QMK's own tree (the keyboard's `lib/rgb_state_reader.c`, Keychron's `keychron_common.c` in a
-folder it puts on VPATH) is named for the build to take from the tree (`c_files: qmk`); a
-userspace's users/<name>/ files are named in a warning."""
+line, its `ifeq`/`ifdef` decided by what the file itself sets and by the board (a feature switch
+it leaves to the board stays a condition of the layout, `when: OLED_ENABLE`), and includes are
+followed from file to file inside the keymap's folder and its userspace (users/<name>/, whose
+rules.mk make reads after the keymap's) only. Files elsewhere are not carried: what rules.mk
+compiles from QMK's own tree (the keyboard's `lib/rgb_state_reader.c`, Keychron's
+`keychron_common.c` in a folder it puts on VPATH) is named for the build to take from the tree
+(`c_files: qmk`); the rest is named in a warning."""
 
 from __future__ import annotations
 
