@@ -139,6 +139,7 @@ def keymap_folder_c_files(keymap: str | Path, keymap_text: str, keyboard: str = 
     roots = [(folder, "rules.mk")] + ([(space, "the userspace's rules.mk")] if space is not None else [])
     space_folders: list[Path] = [space] if space is not None else []  # the userspace and its VPATH folders
     opt_defs: list[_Source] = []
+    read: list[tuple[Path, str, list[str], list[_Source]]] = []
     for root, named in roots:
         rules_text = _read_text(root / "rules.mk")
         if rules_text is None:
@@ -151,11 +152,15 @@ def keymap_folder_c_files(keymap: str | Path, keymap_text: str, keyboard: str = 
             variables.setdefault("USER_NAME", root.name)
             rules_text = _USER_PATH.sub("", rules_text)
         reader = _make_file_reader(root) if root != folder else None
-        compiled = _compiled_sources(rules_text, vpath, variables, reader, opt_defs)
+        read.append((root, named, vpath, _compiled_sources(rules_text, vpath, variables, reader, opt_defs)))
         if root != folder:
             # Its own folders it puts on VPATH (`VPATH += $(USER_PATH)/features`): their files are
             # found by name, so they come along at their paths inside that folder.
             space_folders += [root / v for v in dict.fromkeys(vpath) if v and _inside(root, v)]
+            _userspace_switches(found, {k: v for k, v in variables.items() if before.get(k) != v})
+    # What either rules.mk compiles is looked for on make's VPATH once both are read: the keymap's
+    # folder, the userspace and its folders (a keymap's `SRC += features/swapper.c` of its userspace).
+    for root, named, vpath, compiled in read:
         for source in compiled:
             word = source.word.removeprefix("./")
             if "$" in word:
@@ -164,7 +169,7 @@ def keymap_folder_c_files(keymap: str | Path, keymap_text: str, keyboard: str = 
                 continue
             local: str | None = None
             owner = root
-            for owner in [root] if root == folder else [*space_folders, folder]:  # as make's VPATH looks
+            for owner in [root, *(f for f in [folder, *space_folders] if f != root)]:
                 local = _local_path(owner, "", word)
                 if local is not None:
                     break
@@ -185,8 +190,6 @@ def keymap_folder_c_files(keymap: str | Path, keymap_text: str, keyboard: str = 
                     found.warnings.append(f"{named} compiles {local} under a condition keyconf cannot decide: the "
                                           "layout keeps the file but does not compile it (move it to `c_files: "
                                           "compile` if the build needs it)")
-        if root != folder:
-            _userspace_switches(found, {k: v for k, v in variables.items() if before.get(k) != v})
     if found.qmk_files:
         found.warnings.append(f"rules.mk compiles {', '.join(found.qmk_files)} of QMK's own tree (not in the keymap's "
                               "folder): the layout builds with them from the tree as the original did "

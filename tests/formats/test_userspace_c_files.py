@@ -228,3 +228,11 @@ def test_a_folder_the_userspace_puts_on_vpath_finds_its_files_by_name(tmp_path: 
     found = keymap_folder_c_files(keymap, KEYMAP_C)
     assert [(f.path, f.compile) for f in found.files if not f.config] == [
         ("mine.c", True), ("caps_word.c", True), ("mine.h", False), ("caps_word.h", False), ("rgb_config.h", False)]
+
+
+def test_what_the_keymaps_rules_mk_compiles_from_its_userspace_comes_along(tmp_path: Path) -> None:
+    # krig's Ferris keymap: `SRC += features/swapper.c` in the keymap's rules.mk, the file in users/krig/.
+    keymap = repository(tmp_path, {"keymap.c": KEYMAP_C, "rules.mk": "SRC += features/swapper.c\n"})
+    found = keymap_folder_c_files(keymap, KEYMAP_C)
+    assert ("features/swapper.c", True) in [(f.path, f.compile) for f in found.files]
+    assert found.qmk_files == []
