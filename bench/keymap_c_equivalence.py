@@ -6,6 +6,14 @@ Run: .venv/bin/python bench/keymap_c_equivalence.py [TREE ...] [--files DIR] [--
          (default 200; 0: all), QMK's `default` keymaps and users' keymaps counted apart.
   --files DIR   also every *.c in DIR (users' keymaps gathered from public repositories),
          checked against the first TREE's headers.
+  --board-keycodes   both keymaps also get the enums of their board's own headers in the tree
+         (keyboards/zsa/voyager/voyager.h: TOGGLE_LAYER_COLOR = QK_KB, LED_LEVEL), as QMK's build
+         of the board includes them; the board of a tree keymap is its folder, of a --files keymap
+         its hint in bench/corpus/keyboards.tsv (ZSA Oryx sources name those keycodes on keys).
+  --in-place    each --files keymap is read in its repository checked out from /work/.mirror (the
+         manifests say where), imported there as `keyconf import` in place does, and both keymaps
+         get the #defines of the headers it includes from its folder (Oryx's i18n.h: KC_PC_COPY,
+         the language aliases of the layout).
 
 For each file: keyconf imports it (`import_text`, what `keyconf import` does, with a keyboard whose
 one layout macro takes the file's keys in order)
@@ -39,6 +47,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.import_corpus import in_its_repository, keyboard_hints, manifest_origins  # noqa: E402
 from keyconf.compiler.dialect import QmkDialect  # noqa: E402
 from keyconf.compiler.qmk_tree import QmkTree  # noqa: E402
 from keyconf.compiler.source_map import GenerationError  # noqa: E402
@@ -95,11 +104,43 @@ def assumed_features(text: str) -> list[str]:
     return sorted(tested - set(re.findall(r"#\s*define\s+(\w+_ENABLE)\b", text)))
 
 
-def program(text: str, probes: list[str], features: list[str] | None = None) -> str:
+def board_enums(tree: Path, board: str | None) -> str:
+    """The enums of the board's own headers (each folder from keyboards/ down to the board's), its
+    keycodes among them (`TOGGLE_LAYER_COLOR = QK_KB_0`); the rest of those headers needs the firmware."""
+    if not board:
+        return ""
+    enums: list[str] = []
+    folder = tree / "keyboards"
+    for part in board.split("/"):
+        folder = folder / part
+        for header in sorted(folder.glob("*.h")) if folder.is_dir() else []:
+            tokens = [t for t in tokenize(header.read_text(encoding="utf-8", errors="replace"))
+                      if t.kind != "directive"]
+            for start, end in iter_statements(tokens):
+                texts = [t.text for t in tokens[start:end]]
+                if texts[:1] == ["enum"] and "{" in texts and "(" not in texts[:texts.index("{")]:
+                    enums.append(" ".join(texts).rstrip(" ;") + ";")
+    return "\n".join(enums)
+
+
+def folder_defines(text: str, keymap: Path) -> str:
+    """The #defines of the headers `text` includes from `keymap`'s folder (and folders under it)."""
+    lines: list[str] = []
+    for name in re.findall(r'^\s*#\s*include\s+"([^"]+\.h)"', text, re.M):
+        header = keymap.parent / name
+        if header.is_file():
+            lines += [f"#{t.text}" for t in tokenize(header.read_text(encoding="utf-8", errors="replace"))
+                      if t.kind == "directive" and re.match(r"define\b", t.text)]
+    return "\n".join(lines)
+
+
+def program(text: str, probes: list[str], features: list[str] | None = None, prelude: str = "") -> str:
+    """gcc's program printing the keymap's values; `prelude`: C the keymap needs before it (its board's
+    keycodes, its folder's #defines)."""
     part = keymap_part(text)
     defined = set(re.findall(r"#\s*define\s+(LAYOUT\w*)", part))
     layouts = sorted(set(re.findall(r"\b(LAYOUT\w*)\s*\(", part)) - defined)
-    lines = [f"#define {feature} 1" for feature in features or []] + ['#include "kb.h"']
+    lines = [f"#define {feature} 1" for feature in features or []] + ['#include "kb.h"', prelude]
     lines += [f"#define {name}(...) {{ {{ __VA_ARGS__ }} }}" for name in layouts]
     lines.append(part)
     lines.append("int main(void) {")
@@ -130,7 +171,7 @@ def run_values(source: str, tree: Path, work: Path, name: str) -> list[str] | No
     return ran.stdout.splitlines() if ran.returncode == 0 else None
 
 
-def check(text: str, path: str, tree: Path, dialect: QmkDialect, work: Path) -> Outcome:
+def check(text: str, path: str, tree: Path, dialect: QmkDialect, work: Path, prelude: str = "") -> Outcome:
     try:
         result = read_keymap_c(text, path, "bench")
         first = result.layout
@@ -142,11 +183,11 @@ def check(text: str, path: str, tree: Path, dialect: QmkDialect, work: Path) -> 
     except (FormatError, GenerationError) as error:
         return Outcome("keyconf refuses", str(error).splitlines()[0][:100])
     converted = sorted(result.macro_keycodes.items(), key=lambda item: item[1])
-    original = run_values(program(text, [name for name, _ in converted], assumed_features(text)), tree, work,
-                          "original")
+    original = run_values(program(text, [name for name, _ in converted], assumed_features(text), prelude), tree,
+                          work, "original")
     if original is None:
         return Outcome("original does not build")
-    ours = run_values(program(generated, []), tree, work, "keyconf")
+    ours = run_values(program(generated, [], prelude=prelude), tree, work, "keyconf")
     if ours is None:
         return Outcome("keyconf output does not build")
     probes = [line for line in original if line.startswith("#")]
@@ -180,6 +221,12 @@ def tree_keymaps(tree: Path, limit: int) -> dict[str, list[Path]]:
     return sets
 
 
+def tree_board(tree: Path, keymap: Path) -> str:
+    """keyboards/zsa/voyager/keymaps/default/keymap.c: zsa/voyager."""
+    parts = keymap.relative_to(tree / "keyboards").parts
+    return "/".join(parts[: parts.index("keymaps")])
+
+
 def report(title: str, outcomes: dict[str, Outcome], verbose: bool) -> None:
     counts = collections.Counter(o.status for o in outcomes.values())
     matched = counts["match"]
@@ -198,8 +245,14 @@ def main() -> int:
     parser.add_argument("trees", nargs="*")
     parser.add_argument("--files", help="a folder of users' keymap.c files")
     parser.add_argument("--limit", type=int, default=200)
+    parser.add_argument("--board-keycodes", action="store_true",
+                        help="give both keymaps the enums of their board's headers (its own keycodes)")
     parser.add_argument("-v", "--verbose", action="store_true")
+    parser.add_argument("--in-place", action="store_true",
+                        help="read each --files keymap in its repository checkout, with its folder's headers")
     args = parser.parse_args()
+    hints = keyboard_hints() if args.board_keycodes else {}
+    origins = manifest_origins() if args.in_place else {}
     trees = [Path(t) for t in args.trees] or (
         [Path(os.environ["KEYCONF_TEST_QMK_HOME"])] if os.environ.get("KEYCONF_TEST_QMK_HOME")
         else [Path(t) for t in DEFAULT_TREES if Path(t).is_dir()]
@@ -215,16 +268,22 @@ def main() -> int:
                 outcomes = {}
                 for file in files:
                     text = file.read_text(encoding="utf-8", errors="replace")
-                    outcomes[str(file.relative_to(tree))] = check(text, str(file), tree, dialect, work)
+                    board = board_enums(tree, tree_board(tree, file)) if args.board_keycodes else ""
+                    outcomes[str(file.relative_to(tree))] = check(text, str(file), tree, dialect, work, board)
                 report(f"{tree.name}, {title}", outcomes, args.verbose)
                 total += len(outcomes)
                 matched += sum(o.status == "match" for o in outcomes.values())
         if args.files and trees:
             dialect = QmkTree(trees[0]).dialect
             outcomes = {}
+            checkouts = work / "checkouts"
             for file in sorted(Path(args.files).glob("*.c")):
-                text = file.read_text(encoding="utf-8", errors="replace")
-                outcomes[file.name] = check(text, str(file), trees[0], dialect, work)
+                board = board_enums(trees[0], hints.get(file.name)) if args.board_keycodes else ""
+                where = (in_its_repository(file.name, origins, checkouts) if args.in_place else None) or file
+                text = where.read_text(encoding="utf-8", errors="replace")
+                if where != file:
+                    board = "\n".join(part for part in (board, folder_defines(text, where)) if part)
+                outcomes[file.name] = check(text, str(where), trees[0], dialect, work, board)
             report(f"{args.files} (against {trees[0].name})", outcomes, args.verbose)
             total += len(outcomes)
             matched += sum(o.status == "match" for o in outcomes.values())

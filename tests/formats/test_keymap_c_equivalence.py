@@ -84,3 +84,48 @@ def test_a_changed_value_is_caught(checker, monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(module, "generate_sources", one_key_off)
     outcome = checker(DATA / "keymap_c" / "keymap.c")
     assert outcome.status == "differ" and outcome.detail == "layer 0 key 1: 0x0014 != 0x001A"
+
+
+ORYX_STYLE = """#include QMK_KEYBOARD_H
+#include "version.h"
+#include "i18n.h"
+#define ZSA_SAFE_RANGE SAFE_RANGE
+
+enum custom_keycodes {
+  RGB_SLD = ZSA_SAFE_RANGE,
+  HSV_0_255_255,
+};
+
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+  [0] = LAYOUT_voyager(
+    KC_ESCAPE, KC_1, KC_2, KC_3, KC_4, KC_5,                   KC_6, KC_7, KC_8, KC_9, KC_0, KC_MINUS,
+    KC_TAB, KC_Q, KC_W, KC_E, KC_R, KC_T,                      KC_Y, KC_U, KC_I, KC_O, KC_P, KC_BSLS,
+    KC_BSPC, KC_A, KC_S, KC_D, KC_F, KC_G,                     KC_H, KC_J, KC_K, KC_L, KC_SCLN, KC_QUOTE,
+    KC_LEFT_SHIFT, KC_Z, KC_X, KC_C, KC_V, KC_B,               KC_N, KC_M, KC_COMMA, KC_DOT, KC_SLASH, UK_PND,
+    TOGGLE_LAYER_COLOR, RGB_SLD,                               KC_PC_COPY, HSV_0_255_255
+  ),
+};
+"""
+
+
+def test_an_oryx_source_with_its_boards_keycodes_and_its_folders_i18n_header(tmp_path: Path) -> None:
+    from keyconf.compiler.qmk_tree import QmkTree
+
+    module = bench()
+    tree = Path(str(QMK_HOME))
+    if not (tree / "keyboards" / "zsa" / "voyager").is_dir():
+        pytest.skip("this tree has no zsa/voyager")
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "kb.h").write_text(module.HEADER, encoding="utf-8")
+    keymap = tmp_path / "PY5XZ" / "keymap.c"
+    keymap.parent.mkdir()
+    keymap.write_text(ORYX_STYLE, encoding="utf-8")
+    (keymap.parent / "i18n.h").write_text("#define UK_PND S(KC_3)\n#define KC_PC_COPY LCTL(KC_C)\n", encoding="utf-8")
+    dialect = QmkTree(tree).dialect
+    board = module.board_enums(tree, "zsa/voyager")
+    assert "TOGGLE_LAYER_COLOR" in board
+    prelude = board + "\n" + module.folder_defines(ORYX_STYLE, keymap)
+    assert module.check(ORYX_STYLE, str(keymap), tree, dialect, work, prelude).status == "match"
+    # without them the original names what only the board and the folder define
+    assert module.check(ORYX_STYLE, str(keymap), tree, dialect, work).status == "original does not build"
