@@ -728,9 +728,56 @@ class _Reader:
         aliases = [name for name, owner in language_aliases(layout).items() if owner not in included]
         return sorted(aliases_of_own_prefixes(aliases, unknown))
 
+    def _layer_taps_the_c_catches(self, layout: Layout) -> None:
+        """Oryx's dual-function keys: `#define DUAL_FUNC_0 LT(13, KC_F15)`, a layer-tap to a layer
+        keymaps[] lacks, which process_record_user catches by its name (`case DUAL_FUNC_0:`, a tap and
+        a hold of its own, then `return false`). The layer is never reached: the key is a custom
+        keycode of the LT's value (QMK still times it as a tap-hold key), its C kept, not a layer tap
+        that adds empty layers up to layer 13."""
+        count = len(layout.layers)
+        raw = self.raw_tokens  # as written: self.tokens has the #defines applied
+        cased = {raw[i + 1].text for i, t in enumerate(raw[:-2])
+                 if t.is_("case") and raw[i + 1].kind == "ident" and raw[i + 2].is_(":")}
+        caught: dict[int, str] = {}
+        for name, define in self.defines.items():
+            if define.params is not None or name not in cased or not define.body or define.body[0].text != "LT":
+                continue
+            try:
+                keycode = REGISTRY.parse(render(define.body))
+                value = REGISTRY.encode(keycode)
+            except KeycodeError:
+                continue
+            if all(isinstance(r, int) and r >= count for r in keycode.layer_refs()) and value not in caught:
+                caught[value] = name
+        if not caught:
+            return
+        ctx = keycode_context(layout)
+        used: list[str] = []
+        for place in keycode_fields(layout):
+            try:
+                found = caught.get(REGISTRY.encode(REGISTRY.parse(place.text, ctx), ctx))
+            except KeycodeError:
+                continue
+            if found is not None:
+                place.set(found)
+                if found not in used:
+                    used.append(found)
+        for value, name in caught.items():
+            if name in used:
+                self._add_custom(name, value)
+                self.consumed_defines.add(name)  # keyconf declares it, with its value
+        layout.custom_keycodes = self.customs
+        if used:
+            self.warnings.append(
+                f"{', '.join(used)}: layer-taps to layers keymaps[] lacks, which process_record_user catches by "
+                "name (a tap and a hold of their own, as Oryx's dual-function keys): custom keycodes of the same "
+                "value, whose C decides what they do (no empty layers added for them)"
+            )
+
     def _add_layers_keys_name(self, layout: Layout) -> None:
         """`MO(3)` in a keymap of three layers: QMK reads a layer past keymaps[] as all KC_TRNS
         (and VIA's extra layers start so), so the layout gets such layers up to the last named."""
+        self._layer_taps_the_c_catches(layout)
         ctx = keycode_context(layout)
         highest = -1
         for place in keycode_fields(layout):

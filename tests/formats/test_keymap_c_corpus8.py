@@ -145,3 +145,59 @@ def test_send_string_keys_past_qmks_macro_keycodes_stay_custom_keycodes() -> Non
     reread = loads_layout(dumps_layout(layout, keyboard)).layout
     assert [p.message for p in validate(reread, keyboard) if p.is_error] == []
     generate_sources(reread, keyboard, GenerateOptions())  # was "QMK has no keycode for macro 32"
+
+
+DUAL_FUNCTION = f"""#include QMK_KEYBOARD_H
+#define DUAL_FUNC_0 LT(13, KC_F15)
+#define DUAL_FUNC_1 LT(9, KC_1)
+#define NAV_SPC LT(1, KC_SPC)
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {{
+    [0] = LAYOUT_split_3x5_2(
+{_ROWS}
+                    DUAL_FUNC_0, NAV_SPC,    DUAL_FUNC_1, KC_ENT
+    ),
+    [1] = LAYOUT_split_3x5_2(
+{_ROWS}
+                    KC_TRNS, KC_TRNS,    KC_TRNS, KC_TRNS
+    ),
+}};
+bool process_record_user(uint16_t keycode, keyrecord_t *record) {{
+  switch (keycode) {{
+    case DUAL_FUNC_0:
+      if (record->tap.count > 0) {{
+        if (record->event.pressed) {{ register_code16(KC_Q); }} else {{ unregister_code16(KC_Q); }}
+      }} else {{
+        if (record->event.pressed) {{ register_code16(LCTL(KC_Q)); }} else {{ unregister_code16(LCTL(KC_Q)); }}
+      }}
+      return false;
+    case DUAL_FUNC_1:
+      return false;
+  }}
+  return true;
+}}
+"""
+
+
+def test_a_layer_tap_the_c_catches_to_a_layer_keymaps_lacks_is_a_custom_keycode_of_its_value() -> None:
+    result = read_keymap_c(DUAL_FUNCTION, "keymap.c", "ferris/sweep")
+    layout = result.layout
+    # Oryx's dual-function keys: no layers 2-13 made up for them
+    assert len(layout.layers) == 2
+    assert layout.layers[0].keys[-4:-1] == ["DUAL_FUNC_0", "LT(1, KC_SPC)", "DUAL_FUNC_1"]
+    values = {c.name: c.value for c in layout.custom_keycodes}
+    assert values == {"DUAL_FUNC_0": REGISTRY.encode(REGISTRY.parse("LT(13, KC_F15)")),
+                      "DUAL_FUNC_1": REGISTRY.encode(REGISTRY.parse("LT(9, KC_1)"))}
+    assert layout.c_source is not None and "case DUAL_FUNC_0:" in layout.c_source.code
+    assert "#define DUAL_FUNC_0" not in layout.c_source.code  # keyconf declares it, with its value
+    assert any(w.startswith("DUAL_FUNC_0, DUAL_FUNC_1: layer-taps to layers keymaps[] lacks") for w in result.warnings)
+    keyboard = load_bundled("ferris/sweep")
+    reread = loads_layout(dumps_layout(layout, keyboard)).layout
+    assert [p.message for p in validate(reread, keyboard) if p.is_error] == []
+    assert "DUAL_FUNC_0 = 0x4D6A," in generate_sources(reread, keyboard, GenerateOptions()).keymap_c
+
+
+def test_a_layer_tap_nothing_catches_still_adds_the_layers_it_names() -> None:
+    # no C catches them: real layer taps, and QMK reads layers 9 and 13 as all KC_TRNS
+    text = DUAL_FUNCTION.replace("case DUAL_FUNC_0:", "case KC_A:").replace("case DUAL_FUNC_1:", "case KC_B:")
+    layout = read_keymap_c(text, "keymap.c", "ferris/sweep").layout
+    assert len(layout.layers) == 14 and not layout.custom_keycodes
