@@ -330,7 +330,7 @@ def _import_keymap_c(
                                              board.processor if board is not None else None)
         layout.c_files, layout.qmk_files = folder_files.files, folder_files.qmk_files
         warnings += folder_files.warnings
-        _userspace_features(layout, folder_files)
+        _userspace_features(layout, folder_files, warnings)
         if any(c_file.config for c_file in layout.c_files):  # its defines are kept after all
             warnings = [_config_carried(w) if w.startswith("config.h: ") else w for w in warnings]
     _spell_as_keyconf(layout)
@@ -559,12 +559,20 @@ def _features_beside(path: str | Path, layout: Layout, warnings: list[str]) -> N
                         "layout (`features_off: [VIA_ENABLE]`); `keyconf compile --via` adds it")
 
 
-def _userspace_features(layout: Layout, found: FolderCFiles) -> None:
-    """What the userspace's rules.mk switches, read by make after the keymap's rules.mk: it wins."""
+def _userspace_features(layout: Layout, found: FolderCFiles, warnings: list[str]) -> None:
+    """What the userspace's rules.mk switches, read by make after the keymap's rules.mk: it wins.
+    A keymap built with its userspace and no rules.mk of its own builds without VIA, as QMK builds
+    it, unless the userspace switches VIA on."""
     layout.features = [f for f in dict.fromkeys([*layout.features, *found.features]) if f not in found.features_off]
     layout.features_off = [f for f in dict.fromkeys([*layout.features_off, *found.features_off])
                            if f not in found.features]
     layout.drivers = {**layout.drivers, **found.drivers}
+    via = {"VIA_ENABLE", "VIAL_ENABLE"}
+    if found.userspace is not None and not via & {*layout.features, *layout.features_off}:
+        layout.features_off = [*layout.features_off, "VIA_ENABLE"]
+        warnings.append(f"the keymap builds without VIA (neither its rules.mk nor {found.userspace}'s switches "
+                        "VIA_ENABLE on): so does the layout (`features_off: [VIA_ENABLE]`); `keyconf compile --via` "
+                        "adds it")
 
 
 def _config_carried(warning: str) -> str:

@@ -236,3 +236,15 @@ def test_what_the_keymaps_rules_mk_compiles_from_its_userspace_comes_along(tmp_p
     found = keymap_folder_c_files(keymap, KEYMAP_C)
     assert ("features/swapper.c", True) in [(f.path, f.compile) for f in found.files]
     assert found.qmk_files == []
+
+
+def test_a_keymap_with_no_rules_mk_of_its_own_builds_without_via_unless_its_userspace_says(tmp_path: Path) -> None:
+    # QMK builds it without VIA; keyconf's build would add it for a board with a stock `via` keymap.
+    from keyconf.formats.interchange import import_layout
+
+    text = KEYMAP_C.replace("KC_A", ", ".join(["KC_A"] * 42))
+    keymap = repository(tmp_path, {"keymap.c": text})
+    assert "VIA_ENABLE" in import_layout(keymap).layout.features_off
+    (keymap.parents[4] / "users" / "mine" / "rules.mk").write_text("SRC += mine.c\nVIA_ENABLE = yes\n")
+    layout = import_layout(keymap).layout
+    assert "VIA_ENABLE" in layout.features and "VIA_ENABLE" not in layout.features_off
