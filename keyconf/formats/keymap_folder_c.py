@@ -246,6 +246,13 @@ def keymap_folder_c_files(keymap: str | Path, keymap_text: str, keyboard: str = 
     if config is not None:
         configs.append(config)
         follow([(folder, "", config.text or "")])
+    if space is not None:
+        # QMK includes the userspace's post_config.h after every config.h: its `#ifndef X` defaults
+        # see what the keymap's config.h defined.
+        post = _userspace_config(space, taken, found.warnings, "post_config.h", USERSPACE_POST_CONFIG_NAME)
+        if post is not None:
+            configs.append(post)
+            follow([(space, "", post.text or "")])
     if unseen:
         found.warnings.append(f"the keymap includes {', '.join(unseen)}, not in its folder"
                               + (f" nor in its userspace users/{space.name}" if space is not None else "")
@@ -376,17 +383,22 @@ def _userspace_switches(found: FolderCFiles, assigned: dict[str, str]) -> None:
 USERSPACE_CONFIG_NAME = "userspace_config.h"  # a userspace's config.h, as the layout carries it
 
 
-def _userspace_config(space: Path, taken: dict[str, CFile], warnings: list[str]) -> CFile | None:
-    """The userspace's config.h, whole: QMK includes it in every file before the keymap's own."""
+USERSPACE_POST_CONFIG_NAME = "userspace_post_config.h"  # its post_config.h
+
+
+def _userspace_config(space: Path, taken: dict[str, CFile], warnings: list[str], name: str = "config.h",
+                      kept_as: str = USERSPACE_CONFIG_NAME) -> CFile | None:
+    """The userspace's config.h (or post_config.h), whole: QMK includes it in every file, the
+    config.h before the keymap's own."""
     try:
-        text = read_c_source_file(space / "keymap.c", "config.h")
+        text = read_c_source_file(space / "keymap.c", name)
     except (CSourceFileError, OSError) as problem:
-        warnings.append(f"config.h of the userspace users/{space.name} is not carried: {problem}")
+        warnings.append(f"{name} of the userspace users/{space.name} is not carried: {problem}")
         return None
-    if text is None or not text.strip() or USERSPACE_CONFIG_NAME.lower() in taken:
+    if text is None or not text.strip() or kept_as.lower() in taken:
         return None
-    return CFile(USERSPACE_CONFIG_NAME, config=True, text=_without_removed_includes(text, "the userspace's config.h",
-                                                                                   USERSPACE_CONFIG_NAME, warnings))
+    return CFile(kept_as, config=True, text=_without_removed_includes(text, f"the userspace's {name}", kept_as,
+                                                                      warnings))
 
 
 CONFIG_NAME = "keymap_config.h"  # the keymap's own config.h, as the layout carries it (config.h is the build's)

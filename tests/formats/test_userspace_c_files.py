@@ -248,3 +248,13 @@ def test_a_keymap_with_no_rules_mk_of_its_own_builds_without_via_unless_its_user
     (keymap.parents[4] / "users" / "mine" / "rules.mk").write_text("SRC += mine.c\nVIA_ENABLE = yes\n")
     layout = import_layout(keymap).layout
     assert "VIA_ENABLE" in layout.features and "VIA_ENABLE" not in layout.features_off
+
+
+def test_the_userspaces_post_config_h_comes_last(tmp_path: Path) -> None:
+    # drashna's and t18n's userspaces: defaults under #ifndef, after the keymap's config.h.
+    keymap = repository(tmp_path, {"keymap.c": KEYMAP_C, "config.h": "#pragma once\n#define LEADER_TIMEOUT 250\n"})
+    post = "#pragma once\n#ifndef LEADER_TIMEOUT\n#    define LEADER_TIMEOUT 300\n#endif\n"
+    (keymap.parents[4] / "users" / "mine" / "post_config.h").write_text(post)
+    configs = [f for f in keymap_folder_c_files(keymap, KEYMAP_C).files if f.config]
+    assert [f.path for f in configs] == [USERSPACE_CONFIG_NAME, "keymap_config.h", "userspace_post_config.h"]
+    assert configs[-1].text == post
