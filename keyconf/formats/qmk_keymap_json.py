@@ -138,6 +138,16 @@ def read_keymap_json(text: str, path: str | Path | None = None) -> KeymapJsonImp
         from_code = source
     if from_code is None:
         _refuse_user_macros(layers_data, unknown, headers, path, fail)
+        # Bare names that are no keycode (Configurator writes those as ANY(...)): `qmk c2json` copies a
+        # keymap.c's keys as written, so LOWER, CTL_ESC, MO(_SYM_ALT) are that file's names. Said once.
+        bare = sorted({name for key in unknown if not _ANY.match(key) for name in _names_in(key)})
+        if bare and not any("qmk c2json" in w for w in warnings):
+            shown = ", ".join(bare[:4]) + (f" and {len(bare) - 4} more" if len(bare) > 4 else "")
+            warnings.append(
+                f"{shown} {'are' if len(bare) > 1 else 'is'} no QMK keycode or layer: the file looks like a `qmk "
+                "c2json` export of a keymap.c, which copies that file's names as written, and QMK cannot build it "
+                "without them. Import it beside the keymap.c it was made from (keyconf then reads the names with "
+                "it), or import that keymap.c")
     counts = {len(layer) for layer in layers_data if layer} if from_code is None else set()
     if len(counts) > 1:
         raise _uneven_layers(text, path, layers_data)
