@@ -94,6 +94,13 @@ class CatalogueKeyboards:
         prefix = folder.strip("/") + "/"
         return sorted({entry.path for entry in self.catalogue.entries if entry.path.startswith(prefix)})
 
+    def boards_ending(self, name: str) -> list[str]:
+        """QMK keyboards whose path ends in `name` after a folder (`keebio/iris/rev2` for `iris/rev2`: a
+        board QMK moved into its maker's folder, named as before the move)."""
+        suffix = "/" + name.strip("/")
+        paths = (entry.path for entry in self.catalogue.entries)
+        return sorted({path for path in paths if path.endswith(suffix) and not path.startswith("via:")})
+
     def by_usb_id(
         self, vid: int, pid: int, name: str = "", matrix_keys: int | None = None, positions: Collection[int] = ()
     ) -> Keyboard | None:

@@ -303,6 +303,8 @@ def _import_keymap_json(
     keys = len(layout.layers[0].keys) if layout.layers else 0
     if found is None and layout.keyboard:  # "keyboard": "bastardkb/dilemma/3x5_2", a folder of boards
         found = _board_of_family(layout.keyboard, layout.layout_macro, keys, finder, warnings)
+    if found is None and layout.keyboard:  # "keyboard": "iris/rev2", from before QMK moved it to keebio/
+        found = _moved_board(layout.keyboard, layout.layout_macro, keys, finder, warnings)
     if layout_macro is None and keyboard is None:
         # keyboards/<board>/keymaps/<name>/keymap.json of a board the user keeps: QMK builds the
         # keymap folder's file with that board, as it builds a keymap.c there.
@@ -470,6 +472,25 @@ def _board_of_family(
                         f"{macro} of {keys} keys: pass --keyboard with the one the file is for "
                         f"({', '.join(boards[:4])}{' …' if len(boards) > 4 else ''})")
     return None
+
+
+def _moved_board(name: str, macro: str, keys: int, finder: KeyboardFinder, warnings: list[str]) -> Keyboard | None:
+    """The board a file names as it was called before QMK moved it into its maker's folder (Configurator
+    exports of 2018-2019 say `iris/rev2`, `kbd75/rev1`; QMK's keyboard_aliases list only later moves): the
+    one catalogued board whose path ends so and has the file's layout macro with its number of keys."""
+    ending: Callable[[str], list[str]] | None = getattr(finder, "boards_ending", None)
+    if ending is None or "/" not in name.strip("/"):
+        return None  # one word (`rev2`, `sweep`) ends too many paths to say which board
+    boards = ending(name)
+    if len(boards) != 1:
+        return None
+    board = finder.by_name(boards[0])
+    current = board.resolve_layout_name(macro) if board is not None and macro else None
+    if board is None or current is None or board.layouts[current].key_count != keys:
+        return None
+    warnings.append(f"keyboard {name} is {board.name} today (QMK moved the board into its maker's folder after "
+                    f"this file was made): read with {board.name}, whose {macro} has the file's {keys} keys")
+    return board
 
 
 def _keyboard_of_folder(

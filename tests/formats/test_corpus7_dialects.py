@@ -198,3 +198,23 @@ def test_c2json_export_finds_its_keymap_c_where_qmk_keeps_it(tmp_path: Path, crk
     result = import_layout(drawings / "crkbd.json", keyboard=crkbd)
     assert any(f"names of {source / 'keymap.c'}" in w for w in result.warnings)
     assert result.layout.layers[1].keys[0] == "ALTTAB"
+
+
+def test_configurator_export_naming_a_board_before_qmk_moved_it(tmp_path: Path) -> None:
+    # Configurator exports of 2018-2019 name `iris/rev2`; QMK has kept it as keebio/iris/rev2 since,
+    # with no alias for the old name. The one board whose path ends so, with the file's LAYOUT of
+    # 56 keys, is read, named in a warning; a one-word name ends too many paths to say.
+    from keyconf.catalogue.resolve import CatalogueKeyboards
+
+    data = {"keyboard": "iris/rev2", "keymap": "mine", "layout": "LAYOUT", "layers": [["KC_A"] * 56]}
+    path = tmp_path / "iris_rev2_layout_mine.json"
+    path.write_text(json.dumps(data))
+    result = import_layout(path, finder=CatalogueKeyboards())
+    assert result.keyboard is not None and result.keyboard.name == "keebio/iris/rev2"
+    assert any(w.startswith("keyboard iris/rev2 is keebio/iris/rev2 today") for w in result.warnings)
+    data["layers"] = [["KC_A"] * 50]
+    path.write_text(json.dumps(data))
+    assert import_layout(path, finder=CatalogueKeyboards()).keyboard is None  # not that board's LAYOUT
+    data["keyboard"], data["layers"] = "rev2", [["KC_A"] * 56]
+    path.write_text(json.dumps(data))
+    assert import_layout(path, finder=CatalogueKeyboards()).keyboard is None
