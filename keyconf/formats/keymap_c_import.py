@@ -367,12 +367,15 @@ class _Reader:
                 raise FormatError(f"{unseen}: the keys of keymaps[] are in that code, not in this file (read "
                                   f"without it, the layers have different key counts: {shown_counts})",
                                   self.path, entries[0].line, hint=IN_PLACE_HINT)
-            # No header of the user's to hold them: the names are the file's own mistakes (`LT(FK, DEL)` for
-            # KC_DEL), not keys kept elsewhere; the counts are the file's too.
-            nowhere = f"; and {unseen}" if unseen else ""
-            raise FormatError(f"layers have different key counts: {shown_counts}{nowhere}", self.path,
-                              entries[0].line, hint="one layout macro takes one number of keys, and each name needs "
-                              "a definition: QMK cannot build this either")
+            if unseen:
+                # No header of the user's includes them: a userspace QMK's build adds may define them, or they
+                # are the file's own mistakes (`LT(FK, DEL)` for KC_DEL), and so are the counts.
+                raise FormatError(f"layers have different key counts: {shown_counts}; and {unseen}", self.path,
+                                  entries[0].line, hint="the file includes no header of its own: if its userspace "
+                                  "(users/<name>/) defines them, import the file in its repository checkout; if "
+                                  "nothing does, QMK cannot build it either")
+            raise FormatError(f"layers have different key counts: {shown_counts}", self.path, entries[0].line,
+                              hint="one layout macro takes one number of keys: QMK cannot build this either")
         key_count = lengths.pop()
         full_layers: list[Layer] = []
         for index, maybe in enumerate(layers):
@@ -1389,6 +1392,16 @@ class _Reader:
                                      f"0x{bits:02X}, not a layer; QMK keeps its low bits, so the key uses layer "
                                      f"{layer}")
                 renamed.append(Token("number", str(layer), t.line, t.column))
+            elif (names_a_layer and tokens[i - 2].text != "TD" and t.text not in self.enum_values
+                  and (basic := self._keycode_value([t])) is not None and basic <= 0xFF):
+                # `LT(KC_NO, KC_SPC)` (a placeholder the C code retargets): a key where QMK wants a layer is
+                # a number to C, and the layer key keeps its low bits, so the key uses that layer.
+                layer = basic & (0x0F if tokens[i - 2].text in ("LT", "LM") else 0x1F)
+                said = (f"`{tokens[i - 2].text}({t.text}, …)`: {t.text} is a key, not a layer; QMK keeps the low "
+                        f"bits of its value 0x{basic:02X}, so the key uses layer {layer}")
+                if said not in self.warnings:
+                    self.warnings.append(said)
+                renamed.append(Token("number", str(layer), t.line, t.column))
             elif names_a_layer and tokens[i - 2].text == "TD" and t.text in self.enum_values:
                 # TD(X) of a dance whose table keyconf did not read: the number C gives X.
                 renamed.append(Token("number", str(self.enum_values[t.text]), t.line, t.column))
@@ -1401,9 +1414,32 @@ class _Reader:
         for t in renamed:
             if t.kind in ("string", "char") or (t.kind == "punct" and t.text in "{};="):
                 raise FormatError(f"`{render(tokens)}` is not a keycode expression", self.path, t.line, t.column)
-        renamed = self._modifier_keys_as_mods(self._action_mods_keys(renamed))
+        renamed = self._modifier_keys_as_mods(self._action_mods_keys(self._layer_arithmetic(renamed)))
         text = self._computed_keycode(render(self._layer_key_as_layer(renamed)), renamed)
         return self._modifiers_around_a_wide_keycode(text)
+
+    def _layer_arithmetic(self, tokens: list[Token]) -> list[Token]:
+        """`TG(ADD_LAYER + 1)` with `#define ADD_LAYER (SCROLL_LAYER + 1)`: a layer argument C computes
+        (numbers, the file's enum constants) is the layer of the number it comes to."""
+        out = list(tokens)
+        for i in range(len(out) - 2, -1, -1):
+            t = out[i]
+            if not (t.kind == "ident" and t.text in _LAYER_ARGUMENT and out[i + 1].is_("(")):
+                continue
+            args, _ = split_call_arguments(out, i + 1)
+            layer = args[0] if args else []
+            if not any(u.kind == "punct" and u.text not in "()" for u in layer):
+                continue
+            if not all(u.kind == "number" or u.kind == "punct" or u.text in self.enum_values for u in layer):
+                continue
+            try:
+                value = IntExpression(layer, self.enum_values).evaluate()
+            except (ValueError, FormatError):
+                continue
+            start = next(j for j, u in enumerate(out) if u is layer[0])
+            end = next(j for j, u in enumerate(out) if u is layer[-1])
+            out[start:end + 1] = [Token("number", str(value), layer[0].line, layer[0].column)]
+        return out
 
     def _action_mods_keys(self, tokens: list[Token]) -> list[Token]:
         """`ACTION_MODS_KEY(MOD_LSFT, KC_TAB)` on a key (TMK's action, which QMK's action_code.h still

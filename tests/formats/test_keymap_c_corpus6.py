@@ -15,6 +15,8 @@ from keyconf.formats.format_error import FormatError
 from keyconf.formats.interchange import import_text
 from keyconf.formats.keymap_c_import import read_keymap_c
 from keyconf.formats.yaml_layout import dumps_layout, loads_layout
+from keyconf.model.keycodes import REGISTRY
+from keyconf.model.layout import Layout, keycode_context
 from keyconf.model.validation import validate
 
 SPLICED = """#include QMK_KEYBOARD_H
@@ -172,15 +174,46 @@ const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
 """
 
 
-def test_a_name_defined_nowhere_in_a_file_of_no_own_headers_is_its_mistake_not_unseen_code() -> None:
+def test_a_name_defined_nowhere_in_a_file_of_no_own_headers_is_not_said_to_be_in_a_header() -> None:
     # `LT(FK, DEL)` for KC_DEL, and one layer with a key more: keyconf said the keys were in code it
     # could not see and to import the file in its repository, where nothing more is to be found.
     with pytest.raises(FormatError) as caught:
         read_keymap_c(UNDEFINED_NAME, "keymap.c", None)
     message = caught.value.message
     assert message.startswith("layers have different key counts: 3 (layer0), 4 (layer1); and DEL is")
-    assert "in that code" not in message and "QMK cannot build this either" in (caught.value.hint or "")
+    assert "in that code" not in message
+    assert "no header of its own" in (caught.value.hint or "") and "QMK cannot build it" in (caught.value.hint or "")
     # With a header of the user's to come from, the names are still said to be in it.
     with pytest.raises(FormatError) as caught:
         read_keymap_c(UNDEFINED_NAME.replace("#define FK", '#include "user.h"\n#define FK'), "keymap.c", None)
     assert "from user.h, which keyconf cannot see" in caught.value.message
+
+
+LAYER_ARITHMETIC = """#include QMK_KEYBOARD_H
+enum layers { BASE, NUM, SCROLL_LAYER };
+#define ADD_LAYER (SCROLL_LAYER + 1)
+#define SPC_0 LT(KC_NO, KC_SPC)
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+    [BASE] = LAYOUT(TG(ADD_LAYER + 1), TG(ADD_LAYER), SPC_0, MO(NUM)),
+    [NUM] = LAYOUT(KC_1, KC_2, KC_3, KC_TRNS),
+    [SCROLL_LAYER] = LAYOUT(KC_WH_U, KC_WH_D, KC_TRNS, KC_TRNS),
+    [ADD_LAYER] = LAYOUT(KC_A, KC_B, KC_C, KC_D),
+    [ADD_LAYER + 1] = LAYOUT(KC_E, KC_F, KC_G, KC_H),
+};
+"""
+
+
+def test_a_layer_argument_c_computes_is_the_layer_it_comes_to() -> None:
+    # `TG(ADD_LAYER + 1)` read as the text `TG(((2 + 1) + 1))`: "unexpected character '+'".
+    result = read_keymap_c(LAYER_ARITHMETIC, "keymap.c", "handwired/four")
+    layout = result.layout
+    assert len(layout.layers) == 5
+    first = layout.layers[0].keys
+    assert [_value(k, layout) for k in first[:2]] == [0x5260 | 4, 0x5260 | 3]  # QK_TOGGLE_LAYER | n
+    # `LT(KC_NO, KC_SPC)`: KC_NO is 0 to C, so QMK's key is LT(0, KC_SPC); said once
+    assert _value(first[2], layout) == 0x4000 | 0x2C
+    assert sum("KC_NO is a key, not a layer" in w for w in result.warnings) == 1
+
+
+def _value(key: str, layout: Layout) -> int:
+    return REGISTRY.encode(REGISTRY.parse(key), keycode_context(layout))
