@@ -49,6 +49,9 @@ _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _FEATURE = re.compile(r"^[A-Z][A-Z0-9_]*_ENABLE$")
 _TRUE = ("yes", "on", "true", "1")
 _MAX_MAKE_INCLUDES = 32
+# The config headers an import may add after the files it takes (rules_mk_defines.h, the userspace's
+# config.h and post_config.h, the keymap's config.h): room is kept for them under MAX_C_FILES.
+_CONFIG_HEADERS = 4
 _USER_PATH = re.compile(r"\$[({]USER_PATH[)}]/")  # a userspace's rules.mk names its files so
 
 # A condition as far as the import can tell: True, False, None (it cannot), or the feature switch
@@ -109,8 +112,8 @@ def keymap_folder_c_files(keymap: str | Path, keymap_text: str, keyboard: str = 
         if problem is not None:
             found.warnings.append(f"{path} of {where(root)} is not carried: {problem.strip('`')}")
             return None
-        if len(taken) >= MAX_C_FILES:
-            found.warnings.append(f"the keymap has more than {MAX_C_FILES} C files to carry; {path} "
+        if len(taken) >= MAX_C_FILES - _CONFIG_HEADERS:
+            found.warnings.append(f"the keymap has more than {MAX_C_FILES - _CONFIG_HEADERS} C files to carry; {path} "
                                   "and those after it are not")
             return None
         try:

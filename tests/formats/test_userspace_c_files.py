@@ -258,3 +258,21 @@ def test_the_userspaces_post_config_h_comes_last(tmp_path: Path) -> None:
     configs = [f for f in keymap_folder_c_files(keymap, KEYMAP_C).files if f.config]
     assert [f.path for f in configs] == [USERSPACE_CONFIG_NAME, "keymap_config.h", "userspace_post_config.h"]
     assert configs[-1].text == post
+
+
+def test_a_userspace_of_more_files_than_a_layout_holds_fills_it_and_keeps_room_for_the_configs(
+        tmp_path: Path) -> None:
+    # drashna's userspace: 67 files reached from the keymap, and config headers after them.
+    from keyconf.formats.yaml_layout import dumps_layout
+    from keyconf.model.layout import MAX_C_FILES
+
+    keymap = repository(tmp_path, {"keymap.c": KEYMAP_C, "config.h": "#pragma once\n#define X_PIN B1\n"})
+    space = keymap.parents[4] / "users" / "mine"
+    write(space, {f"parts/p{i}.h": "#pragma once\n" for i in range(80)})
+    (space / "mine.h").write_text("#pragma once\n" + "".join(f'#include "parts/p{i}.h"\n' for i in range(80)))
+    found = keymap_folder_c_files(keymap, KEYMAP_C)
+    assert len(found.files) <= MAX_C_FILES
+    assert [f.path for f in found.files if f.config] == [USERSPACE_CONFIG_NAME, "keymap_config.h"]
+    assert any("C files to carry" in w for w in found.warnings)
+    from keyconf.model.layout import Layout
+    dumps_layout(Layout(keyboard="crkbd/rev1", layout_macro="LAYOUT", c_files=found.files))  # a layout holds them
