@@ -44,7 +44,7 @@ from keyconf.formats.layer_names import default_layer_name, layout_name_for_c_id
 from keyconf.formats.qmk_config_h import read_config_h
 from keyconf.formats.send_string_c import NotAMacro, send_string_steps
 from keyconf.formats.user_headers import UserHeaders, enum_bodies, is_feature_flag
-from keyconf.model.keycodes import MOD_WRAPPERS, REGISTRY, KeycodeError, format_mods, from_qmk5
+from keyconf.model.keycodes import MOD_WRAPPERS, REGISTRY, KeycodeError, ParseContext, format_mods, from_qmk5
 from keyconf.model.keycodes.codec import CURRENT_LAYOUT
 from keyconf.model.keycodes.keyboard_keycodes import header_keycode
 from keyconf.model.keycodes.languages import host_languages
@@ -769,6 +769,12 @@ class _Reader:
             if name in used:
                 self._add_custom(name, value)
                 self.consumed_defines.add(name)  # keyconf declares it, with its value
+                actions = self._tap_and_hold_of_case(name)
+                if actions is not None:
+                    custom = next(c for c in self.customs if c.name == name)
+                    tap, hold = (self._legend_of(a, ctx) for a in actions)
+                    custom.legend = f"{tap}/{hold}"
+                    custom.description = f"tap: {actions[0]}, hold: {actions[1]} (done by its C code)"
         layout.custom_keycodes = self.customs
         if used:
             self.warnings.append(
@@ -776,6 +782,35 @@ class _Reader:
                 "name (a tap and a hold of their own, as Oryx's dual-function keys): custom keycodes of the same "
                 "value, whose C decides what they do (no empty layers added for them)"
             )
+
+    @staticmethod
+    def _legend_of(keycode: str, ctx: ParseContext) -> str:
+        try:
+            return REGISTRY.legend(REGISTRY.parse(keycode, ctx), ctx).tap
+        except KeycodeError:
+            return keycode  # a header's name (PL_03): shown as written
+
+    def _tap_and_hold_of_case(self, name: str) -> tuple[str, str] | None:
+        """What `case NAME:` of the C does on a tap and on a hold, when it is Oryx's dual-function
+        form: `if (record->tap.count > 0) { ... register_code16(TAP) ... } else { ... register_code16(HOLD) ... }`
+        then `return false`. For the key's legend and description only: the C stays as written."""
+        raw = self.raw_tokens
+        start = next((i for i in range(len(raw) - 2) if raw[i].is_("case") and raw[i + 1].text == name
+                      and raw[i + 2].is_(":")), None)
+        if start is None:
+            return None
+        end = next((i for i in range(start + 3, len(raw)) if raw[i].is_("return") or raw[i].is_("case")), len(raw))
+        body = raw[start + 3 : end]
+        texts = [t.text for t in body]
+        if "tap" not in texts or "count" not in texts or "else" not in texts:
+            return None
+        pressed: list[str] = []
+        for i, t in enumerate(body[:-1]):
+            if t.text in ("register_code16", "register_code") and body[i + 1].is_("("):
+                args, _ = split_call_arguments(body, i + 1)
+                if len(args) == 1 and args[0] and (_parses(render(args[0])) or len(args[0]) == 1):
+                    pressed.append(render(args[0]))
+        return (pressed[0], pressed[1]) if len(pressed) == 2 else None
 
     def _add_layers_keys_name(self, layout: Layout) -> None:
         """`MO(3)` in a keymap of three layers: QMK reads a layer past keymaps[] as all KC_TRNS

@@ -187,6 +187,10 @@ def test_a_layer_tap_the_c_catches_to_a_layer_keymaps_lacks_is_a_custom_keycode_
     values = {c.name: c.value for c in layout.custom_keycodes}
     assert values == {"DUAL_FUNC_0": REGISTRY.encode(REGISTRY.parse("LT(13, KC_F15)")),
                       "DUAL_FUNC_1": REGISTRY.encode(REGISTRY.parse("LT(9, KC_1)"))}
+    # the window shows what its C does on a tap and a hold (the C stays as written)
+    first, second = layout.custom_keycodes
+    assert (first.legend, first.description) == ("Q/Ctrl+Q", "tap: KC_Q, hold: LCTL(KC_Q) (done by its C code)")
+    assert (second.legend, second.description) == (None, None)  # its C is not that form
     assert layout.c_source is not None and "case DUAL_FUNC_0:" in layout.c_source.code
     assert "#define DUAL_FUNC_0" not in layout.c_source.code  # keyconf declares it, with its value
     assert any(w.startswith("DUAL_FUNC_0, DUAL_FUNC_1: layer-taps to layers keymaps[] lacks") for w in result.warnings)
