@@ -142,6 +142,7 @@ def keymap_folder_c_files(keymap: str | Path, keymap_text: str, keyboard: str = 
     roots = [(folder, "rules.mk")] + ([(space, "the userspace's rules.mk")] if space is not None else [])
     space_folders: list[Path] = [space] if space is not None else []  # the userspace and its VPATH folders
     opt_defs: list[_Source] = []
+    config_headers: list[tuple[Path, _Source]] = []  # CONFIG_H += of a rules.mk, by the folder it names from
     read: list[tuple[Path, str, list[str], list[_Source]]] = []
     for root, named in roots:
         rules_text = _read_text(root / "rules.mk")
@@ -155,7 +156,9 @@ def keymap_folder_c_files(keymap: str | Path, keymap_text: str, keyboard: str = 
             variables.setdefault("USER_NAME", root.name)
             rules_text = _USER_PATH.sub("", rules_text)
         reader = _make_file_reader(root) if root != folder else None
-        read.append((root, named, vpath, _compiled_sources(rules_text, vpath, variables, reader, opt_defs)))
+        lists: dict[str, list[_Source]] = {"OPT_DEFS": opt_defs, "CONFIG_H": []}
+        read.append((root, named, vpath, _compiled_sources(rules_text, vpath, variables, reader, lists)))
+        config_headers += [(root, header) for header in lists["CONFIG_H"]]
         if root != folder:
             # Its own folders it puts on VPATH (`VPATH += $(USER_PATH)/features`): their files are
             # found by name, so they come along at their paths inside that folder.
@@ -240,6 +243,20 @@ def keymap_folder_c_files(keymap: str | Path, keymap_text: str, keyboard: str = 
     defines = _defines_header(opt_defs, found.warnings)
     if defines is not None and DEFINES_NAME.lower() not in taken:
         configs.append(defines)
+    # Config headers a rules.mk adds (`CONFIG_H += $(USER_PATH)/pointing/config.h`): QMK includes
+    # them before the userspace's config.h, which it adds after reading the userspace's rules.mk.
+    for root, header in config_headers:
+        local = _local_path(root, "", header.word.removeprefix("./"))
+        if header.when is not True or local is None:
+            found.warnings.append(f"rules.mk adds {header.word} to the config headers (CONFIG_H) "
+                                  + ("under a condition keyconf cannot decide" if local is not None
+                                     else "from outside its folder") + ": the layout does not keep it")
+            continue
+        header_file = take(root, local, False)
+        if header_file is not None:
+            header_file.config = True
+            configs.append(header_file)
+            follow([(root, posixpath.dirname(local), header_file.text or "")])
     if space is not None:
         user_config = _userspace_config(space, taken, found.warnings)
         if user_config is not None:
@@ -273,7 +290,7 @@ def keymap_folder_c_files(keymap: str | Path, keymap_text: str, keyboard: str = 
                 + (f", its config.h as {USERSPACE_CONFIG_NAME}" if any(c.path == USERSPACE_CONFIG_NAME
                                                                           for c in configs) else "")
                 + " (c_files), and what its rules.mk switches (features)")
-    found.files = sorted(taken.values(), key=lambda c_file: not c_file.compile) + configs
+    found.files = sorted((f for f in taken.values() if not f.config), key=lambda c_file: not c_file.compile) + configs
     return found
 
 
@@ -463,13 +480,14 @@ def _local_path(folder: Path, directory: str, name: str) -> str | None:
 
 def _compiled_sources(text: str, vpath: list[str], variables: dict[str, str] | None = None,
                       include: Callable[[str], str | None] | None = None,
-                      opt_defs: list[_Source] | None = None) -> list[_Source]:
+                      lists: dict[str, list[_Source]] | None = None) -> list[_Source]:
     """The `SRC +=` words of a keymap's rules.mk, each with the condition it is under; the folders
     it adds to VPATH (`VPATH += keyboards/keychron/common`) go to `vpath`. `variables`: make's
     variables as files read before left them (the keymap's rules.mk before its userspace's),
     updated with what this one sets. `include`: the text of a make file the file includes, by the
-    name it gives (None: not one keyconf reads). `opt_defs`: gets the words of `OPT_DEFS +=`
-    (`-DUSER_NUM_WORD_ENABLE`), each with its condition."""
+    name it gives (None: not one keyconf reads). `lists`: gets the words `+=` adds to
+    the variables it names (`OPT_DEFS += -DUSER_NUM_WORD_ENABLE`, `CONFIG_H += pointing/config.h`),
+    each with its condition."""
     variables = {} if variables is None else variables
     unknown: set[str] = set()
     # Per nested if: (whether a branch before was taken, the current branch's condition).
@@ -518,9 +536,9 @@ def _compiled_sources(text: str, vpath: list[str], variables: dict[str, str] | N
             if state is not False:
                 sources += [_Source(word, state) for word in value.split()]
             continue
-        if name == "OPT_DEFS" and operator == "+=":
-            if state is not False and opt_defs is not None:
-                opt_defs += [_Source(word, state) for word in (_expand(value, variables) or value).split()]
+        if lists is not None and name in lists and operator == "+=":
+            if state is not False:
+                lists[name] += [_Source(word, state) for word in (_expand(value, variables) or value).split()]
             continue
         if name == "VPATH" and operator == "+=":
             if state is True:

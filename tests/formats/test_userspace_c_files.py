@@ -276,3 +276,21 @@ def test_a_userspace_of_more_files_than_a_layout_holds_fills_it_and_keeps_room_f
     assert any("C files to carry" in w for w in found.warnings)
     from keyconf.model.layout import Layout
     dumps_layout(Layout(keyboard="crkbd/rev1", layout_macro="LAYOUT", c_files=found.files))  # a layout holds them
+
+
+def test_a_config_header_the_userspaces_rules_mk_adds_comes_before_its_config_h(tmp_path: Path) -> None:
+    # drashna's pointing.mk: `CONFIG_H += $(USER_PATH)/pointing/config.h` when the keymap has a pointing device.
+    keymap = repository(tmp_path, {"keymap.c": KEYMAP_C, "rules.mk": "POINTING_DEVICE_ENABLE = yes\n"})
+    space = keymap.parents[4] / "users" / "mine"
+    write(space, {
+        "rules.mk": "SRC += mine.c\ninclude $(USER_PATH)/pointing/pointing.mk\n",
+        "pointing/pointing.mk": "ifeq ($(strip $(POINTING_DEVICE_ENABLE)), yes)\n"
+                                "    CONFIG_H += $(USER_PATH)/pointing/config.h\nendif\n"
+                                "ifeq ($(strip $(OLED_ENABLE)), yes)\n"
+                                "    CONFIG_H += $(USER_PATH)/oled_config.h\nendif\n",
+        "pointing/config.h": "#pragma once\n#define POINTING_DEVICE_AUTO_MOUSE_ENABLE\n",
+        "oled_config.h": "#pragma once\n",
+    })
+    found = keymap_folder_c_files(keymap, KEYMAP_C)
+    assert [f.path for f in found.files if f.config] == ["pointing/config.h", USERSPACE_CONFIG_NAME]
+    assert any("adds oled_config.h to the config headers (CONFIG_H) under a condition" in w for w in found.warnings)
