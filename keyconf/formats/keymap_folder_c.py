@@ -237,14 +237,13 @@ def keymap_folder_c_files(keymap: str | Path, keymap_text: str, keyboard: str = 
                 if c_file is not None:
                     queue.append((owner, posixpath.dirname(local), c_file.text or ""))
 
-    follow([(folder, "", keymap_text),
-            *((sources[f.path.lower()], posixpath.dirname(f.path), f.text or "") for f in list(taken.values()))])
     configs: list[CFile] = []
     defines = _defines_header(opt_defs, found.warnings)
     if defines is not None and DEFINES_NAME.lower() not in taken:
         configs.append(defines)
     # Config headers a rules.mk adds (`CONFIG_H += $(USER_PATH)/pointing/config.h`): QMK includes
     # them before the userspace's config.h, which it adds after reading the userspace's rules.mk.
+    # Taken before the includes are followed: they are few, and the build stops without them.
     for root, header in config_headers:
         local = _local_path(root, "", header.word.removeprefix("./"))
         if header.when is not True or local is None:
@@ -257,6 +256,8 @@ def keymap_folder_c_files(keymap: str | Path, keymap_text: str, keyboard: str = 
             header_file.config = True
             configs.append(header_file)
             follow([(root, posixpath.dirname(local), header_file.text or "")])
+    follow([(folder, "", keymap_text),
+            *((sources[f.path.lower()], posixpath.dirname(f.path), f.text or "") for f in list(taken.values()))])
     if space is not None:
         user_config = _userspace_config(space, taken, found.warnings)
         if user_config is not None:
