@@ -27,7 +27,13 @@ from keyconf.formats.document_limits import (
 )
 from keyconf.formats.format_error import FormatError, KeyboardMismatch
 from keyconf.formats.keyboard_folder import folder_board
-from keyconf.formats.keymap_c_import import IN_PLACE_HINT, keyboard_from_path, looks_like_keymap_c, read_keymap_c
+from keyconf.formats.keymap_c_import import (
+    IN_PLACE_HINT,
+    keyboard_from_path,
+    looks_like_keymap_c,
+    raw_matrix_columns,
+    read_keymap_c,
+)
 from keyconf.formats.keymap_folder_c import CONFIG_NAME, FolderCFiles, keymap_folder_c_files
 from keyconf.formats.named_keycodes import SAVE_KEY, names_in
 from keyconf.formats.qmk_build_files import apply_rules, parse_rules_mk
@@ -412,32 +418,77 @@ def _one_macro(layout: Layout, macros: list[str | None], keyboard: Keyboard | No
         raise FormatError(f"layers use different layout macros: {', '.join(used)}",
                           hint="pass --keyboard: keyconf maps each layer through its own macro with the keyboard's "
                           "matrix")
-    target_name = keyboard.resolve_layout_name(layout.layout_macro)
+    all_raw = layout.layout_macro if raw_matrix_columns(layout.layout_macro) is not None else None
+    if all_raw is not None:
+        macros = [m or all_raw for m in macros]  # a layer keymaps[] lacks came as the matrix too (all KC_NO)
+        target_name = _layout_for_matrix(layout, macros, keyboard)
+        if target_name is None:
+            return
+        layout.layout_macro = target_name
+    else:
+        target_name = keyboard.resolve_layout_name(layout.layout_macro)
     if target_name is None:
         return  # _match_keyboard says what is wrong with it
     target = keyboard.layouts[target_name]
     lost: list[str] = []
     for layer, macro_name in zip(layout.layers, macros, strict=True):
         own_name = keyboard.resolve_layout_name(macro_name) if macro_name else None
-        if own_name is None or own_name == target_name:
+        if own_name == target_name and raw_matrix_columns(macro_name) is None:
+            continue  # already the target's keys
+        places = _matrix_places(layer.keys, macro_name, keyboard, layer.name)
+        if places is None:
+            own_name = keyboard.resolve_layout_name(macro_name) if macro_name else None
             if macro_name is not None and own_name is None:
                 raise FormatError(f"layer {layer.name} uses {macro_name}, which {keyboard.name} does not have",
                                   hint=f"{keyboard.name} has {', '.join(keyboard.layouts)}")
             continue
-        own = keyboard.layouts[own_name]
-        if len(own.keys) != len(layer.keys):
-            raise FormatError(f"layer {layer.name} has {len(layer.keys)} keys, but {macro_name} takes {len(own.keys)}")
         original = list(layer.keys)
-        at = {key.matrix: text for key, text in zip(own.keys, original, strict=True) if key.matrix is not None}
+        at = {place: text for place, text in zip(places, original, strict=True) if place is not None}
         layer.keys = [at.get(key.matrix, "KC_NO") if key.matrix is not None else "KC_NO" for key in target.keys]
         kept = {key.matrix for key in target.keys}
-        dropped = [text for key, text in zip(own.keys, original, strict=True)
-                   if key.matrix not in kept and text not in ("KC_NO", "XXXXXXX", "KC_TRNS", "_______")]
+        dropped = [text for place, text in zip(places, original, strict=True)
+                   if place not in kept and text not in _EMPTY_KEYS]
         if dropped:
             lost.append(f"{layer.name}: {', '.join(dropped)}")
     warnings.append(f"layers use {', '.join(used)}; read as {target_name}, each layer mapped through its own "
                     "macro by matrix position (a position a layer's macro leaves out is KC_NO there, as in QMK)"
                     + (f"; keys on positions {target_name} lacks are lost: {'; '.join(lost)}" if lost else ""))
+
+
+_EMPTY_KEYS = ("KC_NO", "XXXXXXX", "KC_TRNS", "_______")
+
+
+def _matrix_places(
+    keys: list[str], macro_name: str | None, keyboard: Keyboard, layer_name: str = ""
+) -> list[tuple[int, int] | None] | None:
+    """Where each key of a layer sits in the matrix: by its own layout macro's keys, or row by row for a
+    layer written as the matrix; None when the layer is already in the target's order."""
+    columns = raw_matrix_columns(macro_name)
+    if columns is not None:
+        return [divmod(index, columns) for index in range(len(keys))]
+    own_name = keyboard.resolve_layout_name(macro_name) if macro_name else None
+    if own_name is None:
+        return None
+    own = keyboard.layouts[own_name]
+    if len(own.keys) != len(keys):
+        raise FormatError(f"layer {layer_name} has {len(keys)} keys, but {macro_name} takes {len(own.keys)}")
+    return [key.matrix for key in own.keys]
+
+
+def _layout_for_matrix(layout: Layout, macros: list[str | None], keyboard: Keyboard) -> str | None:
+    """The board's layout for layers all written as the matrix: the one whose keys hold the most of the
+    keys the layers set (a position no layout has is a key of no layout), the fewest keys among equals."""
+    placed = [(place, text) for layer, macro in zip(layout.layers, macros, strict=True)
+              for place, text in zip(_matrix_places(layer.keys, macro, keyboard) or [], layer.keys, strict=True)
+              if text not in _EMPTY_KEYS]
+    if not keyboard.layouts:
+        return None
+
+    def held(name: str) -> tuple[int, int]:
+        places = {key.matrix for key in keyboard.layouts[name].keys}
+        return sum(place in places for place, _ in placed), -len(keyboard.layouts[name].keys)
+
+    return max(keyboard.layouts, key=held)
 
 
 _MAX_FAMILY = 40  # boards of one folder worth loading to find the keymap's

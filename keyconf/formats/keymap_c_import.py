@@ -176,6 +176,18 @@ _MAX_DYNAMIC_TAP_DANCES = 255  # Vial's tap dance slots are numbered in one byte
 _MAX_LAYERS = 32  # QMK's layer_state_t holds 32 layers
 
 
+
+def raw_matrix_macro(columns: int) -> str:
+    """How a layer written as the matrix itself (`{ {KC_A, ...}, ... }`, often through the file's own
+    macro) names its "macro": its keys are row after row, `columns` to a row, each at its matrix place."""
+    return f"a raw matrix ({{...}} rows of {columns})"
+
+
+def raw_matrix_columns(macro: str | None) -> int | None:
+    """The row width of a raw matrix layer's name (raw_matrix_macro), None for a layout macro's."""
+    found = re.fullmatch(r"a raw matrix \(\{\.\.\.\} rows of (\d+)\)", macro or "")
+    return int(found.group(1)) if found else None
+
 def keyboard_from_path(path: str | Path) -> str | None:
     """`keyboards/<kb>/keymaps/<name>/keymap.c` tells the keyboard: `<kb>`."""
     parts = Path(path).resolve().parts if Path(path).exists() else Path(path).parts
@@ -332,16 +344,19 @@ class _Reader:
             layer_macros[index] = macro
         lengths = {len(layer.keys) for layer in layers if layer is not None}
         used = collections.Counter(macro_names)
-        mixed = len(used) > 1 and len(lengths) > 1 and self.mixed_macros
+        raw = any(raw_matrix_columns(m) is not None for m in used)
+        mixed = (len(used) > 1 and len(lengths) > 1 or raw) and self.mixed_macros
         if mixed:
             # Each layer through its own macro: the caller, who knows the keyboard, maps them
-            # by matrix position into the macro with the most keys.
+            # by matrix position into the macro with the most keys (a layout macro's, where a layer
+            # has one; of layers all written as the matrix, the caller picks the board's layout).
             # (a macro whose only layer a later one of the same index replaced has no keys left)
-            widest = max(used, key=lambda name: max((len(layer.keys) for layer, m in zip(layers, layer_macros,
-                                                                                             strict=True)
-                                                     if layer is not None and m == name), default=0))
+            def keys_of(name: str) -> int:
+                return max((len(layer.keys) for layer, m in zip(layers, layer_macros, strict=True)
+                            if layer is not None and m == name), default=0)
+            widest = max([name for name in used if raw_matrix_columns(name) is None] or list(used), key=keys_of)
             macro_names = [widest]
-            lengths = {max(lengths)}
+            lengths = {keys_of(widest)}
         if len(used) > 1 and not mixed:
             if len(lengths) > 1:
                 raise FormatError(
@@ -1280,9 +1295,37 @@ class _Reader:
                 self.keyless_layers[value] = member
         return symbols
 
+    @staticmethod
+    def _raw_matrix_rows(value: list[Token]) -> list[list[list[Token]]] | None:
+        """`{ {k00, k01}, {k10, k11} }`: the keys of each row; None when it is not rows of keys."""
+        if find_matching(value, 0) != len(value) - 1:
+            return None
+        parts = split_top_level(value[1:-1])
+        if parts and not parts[-1]:
+            parts.pop()  # a trailing comma
+        rows: list[list[list[Token]]] = []
+        for part in parts:
+            if not part or not part[0].is_("{") or find_matching(part, 0) != len(part) - 1:
+                return None
+            keys = split_top_level(part[1:-1])
+            if keys and not keys[-1]:
+                keys.pop()
+            if not keys or not all(keys):
+                return None
+            rows.append(keys)
+        return rows or None
+
     def _layout_call(self, entry: _Entry, symbols: dict[str, str]) -> tuple[str, list[str]]:
         keep = frozenset(symbols)
         value = expand(entry.value, self.late_defines, keep)
+        rows = self._raw_matrix_rows(value) if value and value[0].is_("{") and self.mixed_macros else None
+        if rows:
+            # QMK's keymaps[] is the matrix: rows of keys (a C row shorter than the matrix is KC_NO after).
+            columns = max(len(row) for row in rows)
+            in_rows: list[str] = []
+            for row in rows:
+                in_rows += [self._keycode_text(arg, symbols) for arg in row] + ["KC_NO"] * (columns - len(row))
+            return raw_matrix_macro(columns), in_rows
         if value and value[0].is_("{"):
             raise FormatError(
                 "this layer is a raw matrix initializer ({...}), not a LAYOUT macro call",

@@ -15,6 +15,7 @@ from keyconf.formats.format_error import FormatError
 from keyconf.formats.interchange import import_text
 from keyconf.formats.keymap_c_import import read_keymap_c
 from keyconf.formats.yaml_layout import dumps_layout, loads_layout
+from keyconf.model.keyboard import Key, Keyboard, LayoutMacro
 from keyconf.model.keycodes import REGISTRY
 from keyconf.model.layout import Layout, keycode_context
 from keyconf.model.validation import validate
@@ -217,3 +218,54 @@ def test_a_layer_argument_c_computes_is_the_layer_it_comes_to() -> None:
 
 def _value(key: str, layout: Layout) -> int:
     return REGISTRY.encode(REGISTRY.parse(key), keycode_context(layout))
+
+
+RAW_MATRIX_MACRO = """#include QMK_KEYBOARD_H
+#define HRM_LAYOUT( \\
+    k00, k01, k02, k03, \\
+    k10, k11,    k13    \\
+) { \\
+    { k00, LGUI_T(k01), k02 }, \\
+    { k10, k11, k13 }, \\
+    { k03 } \\
+}
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+    [0] = HRM_LAYOUT(KC_A, KC_B, KC_C, KC_D,  KC_E, KC_F, KC_G),
+    [1] = LAYOUT(KC_1, KC_2, KC_3, KC_4, KC_5, KC_6, KC_7),
+    [2] = { { KC_F1, KC_F2 }, { KC_F3 }, { KC_F4, KC_F5 } },
+};
+"""
+
+
+def _three_by_three() -> Keyboard:
+    # LAYOUT: row 0 (0,0) (0,1) (0,2) (2,0); row 1 (1,0) (1,1) (1,2); (2,1) has no key
+    places = [(0, 0), (0, 1), (0, 2), (2, 0), (1, 0), (1, 1), (1, 2)]
+    keys = [Key(x=float(i), y=0.0, matrix=place) for i, place in enumerate(places)]
+    return Keyboard(name="handwired/nine", layouts={"LAYOUT": LayoutMacro("LAYOUT", keys)})
+
+
+def test_layers_written_as_the_matrix_go_through_the_matrix_into_the_boards_layout() -> None:
+    # A user's macro that fills keymaps[] with the matrix rows itself (a preonic keymap's home row
+    # mods), or a layer written as rows: "this layer is a raw matrix initializer" before.
+    imported = import_text(RAW_MATRIX_MACRO, "keymap.c", keyboard=_three_by_three(), format="keymap.c")
+    layout = imported.layout
+    assert layout.layout_macro == "LAYOUT"
+    assert layout.layers[0].keys == ["KC_A", "LGUI_T(KC_B)", "KC_C", "KC_D", "KC_E", "KC_F", "KC_G"]
+    assert layout.layers[1].keys == ["KC_1", "KC_2", "KC_3", "KC_4", "KC_5", "KC_6", "KC_7"]
+    # row 1 has one key (KC_F3 at (1,0)); (2,1) holds KC_F5, a place with no key: said lost
+    assert layout.layers[2].keys == ["KC_F1", "KC_F2", "KC_NO", "KC_F4", "KC_F3", "KC_NO", "KC_NO"]
+    assert any("raw matrix" in w and "lost: layer2: KC_F5" in w for w in imported.warnings)
+
+
+def test_a_keymap_all_written_as_the_matrix_takes_the_layout_holding_its_keys() -> None:
+    text = RAW_MATRIX_MACRO.replace("    [1] = LAYOUT(KC_1, KC_2, KC_3, KC_4, KC_5, KC_6, KC_7),\n", "")
+    text = text.replace("{ KC_F4, KC_F5 }", "{ KC_F4 }")
+    layout = import_text(text, "keymap.c", keyboard=_three_by_three(), format="keymap.c").layout
+    assert layout.layout_macro == "LAYOUT" and len(layout.layers) == 3  # layer 1, left out, is KC_NO, as in C
+    assert layout.layers[1].keys == ["KC_NO"] * 7
+    assert layout.layers[2].keys == ["KC_F1", "KC_F2", "KC_NO", "KC_F4", "KC_F3", "KC_NO", "KC_NO"]
+
+
+def test_a_raw_matrix_with_no_board_known_is_still_refused() -> None:
+    with pytest.raises(FormatError, match="raw matrix initializer"):
+        read_keymap_c(RAW_MATRIX_MACRO, "keymap.c", "handwired/nine")
