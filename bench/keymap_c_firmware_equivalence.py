@@ -19,7 +19,8 @@ flash still links: both sides' keymaps are compared then too, and the sizes are 
 bench/keymap_c_equivalence.py checks many files quickly with host gcc and the tree's headers;
 this one checks whole firmware builds (about a minute a file), the way issue 14 asks. Prints, per
 file, what happened, then how many originals build, how many keyconf builds, and how many of
-those give equal keymaps[] bytes.
+those give equal keymaps[] bytes; keys the import turned into layout macros (a custom keycode whose
+only C was a SEND_STRING) count as equal when each custom keycode became one macro, and are named.
 """
 
 from __future__ import annotations
@@ -237,6 +238,25 @@ def corpus_keymaps(corpus: Path, per_repo: int, work: Path, userspace: bool = Fa
     return picked
 
 
+def words(data: bytes) -> list[int]:
+    """keymaps[][][]'s 16-bit keycodes (AVR is little-endian)."""
+    return [int.from_bytes(data[i : i + 2], "little") for i in range(0, len(data) - 1, 2)]
+
+
+def macro_keys_only(original: list[int], mine: list[int]) -> int | None:
+    """How many keys differ, when they differ only where keyconf's key plays a layout macro (QK_MACRO_n)
+    and the original's holds a custom keycode, one for each macro (the SEND_STRING keys the import
+    turns into macros; the key does what the original's C did). None otherwise."""
+    pairs = {(a, b) for a, b in zip(original, mine, strict=False) if a != b}
+    if len(original) != len(mine) or not pairs:
+        return None
+    if not all(0x7700 <= b <= 0x771F and 0x7E40 <= a <= 0x7FFF for a, b in pairs):
+        return None
+    if len({a for a, _ in pairs}) != len(pairs) or len({b for _, b in pairs}) != len(pairs):
+        return None  # one macro for one custom keycode, both ways
+    return sum(a != b for a, b in zip(original, mine, strict=False))
+
+
 def size_note(original: Built, mine: Built) -> str:
     if original.size is None or mine.size is None:
         return ""
@@ -290,9 +310,14 @@ def main() -> int:
             counts["equal keymaps"] += 1
             counts["equal, both fit"] += original.fits and mine.fits
             outcome = f"equal ({len(original.keymaps) // 2} keymaps words)"
+        elif (became := macro_keys_only(words(original.keymaps), words(mine.keymaps))) is not None:
+            counts["equal keymaps"] += 1
+            counts["equal, both fit"] += original.fits and mine.fits
+            outcome = (f"equal ({len(original.keymaps) // 2} keymaps words) but for {became} SEND_STRING keys that "
+                       "became layout macros (the original's custom keycode there, QK_MACRO_n in keyconf's)")
         else:
             counts["keymaps differ"] += 1
-            differing = sum(a != b for a, b in zip(original.keymaps[::2], mine.keymaps[::2], strict=False))
+            differing = sum(a != b for a, b in zip(words(original.keymaps), words(mine.keymaps), strict=False))
             outcome = f"DIFFER: {differing} of {len(original.keymaps) // 2} words"
         if original.keymaps is not None and mine.keymaps is None:
             counts["original builds, keyconf not"] += 1

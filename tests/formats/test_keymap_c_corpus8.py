@@ -205,3 +205,19 @@ def test_a_layer_tap_nothing_catches_still_adds_the_layers_it_names() -> None:
     text = DUAL_FUNCTION.replace("case DUAL_FUNC_0:", "case KC_A:").replace("case DUAL_FUNC_1:", "case KC_B:")
     layout = read_keymap_c(text, "keymap.c", "ferris/sweep").layout
     assert len(layout.layers) == 14 and not layout.custom_keycodes
+
+
+def test_the_firmware_bench_counts_keys_that_became_macros_as_equal_and_nothing_else() -> None:
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    import keymap_c_firmware_equivalence as bench
+
+    # an Oryx ErgoDox's keymaps[]: ST_MACRO_0/1 (0x7E41, 0x7E42) became QK_MACRO_0/1 in keyconf's firmware
+    original = bench.words(bytes([0x04, 0x00, 0x41, 0x7E, 0x42, 0x7E, 0x41, 0x7E]))
+    assert original == [0x0004, 0x7E41, 0x7E42, 0x7E41]
+    assert bench.macro_keys_only(original, [0x0004, 0x7700, 0x7701, 0x7700]) == 3
+    assert bench.macro_keys_only(original, [0x0005, 0x7700, 0x7701, 0x7700]) is None  # a real difference
+    assert bench.macro_keys_only(original, [0x0004, 0x7700, 0x7700, 0x7700]) is None  # two keys, one macro
+    assert bench.macro_keys_only(original, original) is None  # equal: said elsewhere
