@@ -9,6 +9,7 @@ keymap.json and keymap.c come from the compiler's generator, which the formats n
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -339,6 +340,8 @@ def _import_keymap_c(
         layout.c_files, layout.qmk_files = folder_files.files, folder_files.qmk_files
         warnings += folder_files.warnings
         _userspace_features(layout, folder_files, warnings)
+        carried = {c_file.path for c_file in layout.c_files}
+        warnings = [_header_carried(w, carried) for w in warnings]
         if any(c_file.config for c_file in layout.c_files):  # its defines are kept after all
             warnings = [_config_carried(w) if w.startswith("config.h: ") else w for w in warnings]
     _spell_as_keyconf(layout)
@@ -645,6 +648,19 @@ def _userspace_features(layout: Layout, found: FolderCFiles, warnings: list[str]
         warnings.append(f"the keymap builds without VIA (neither its rules.mk nor {found.userspace}'s switches "
                         "VIA_ENABLE on): so does the layout (`features_off: [VIA_ENABLE]`); `keyconf compile --via` "
                         "adds it")
+
+
+_NEEDS_HEADER = re.compile(r"includes (.+?) as the original did, so `qmk compile` needs it where it found it "
+                           r"\(a userspace or the keymap's folder\)")
+
+
+def _header_carried(warning: str, carried: set[str]) -> str:
+    """The importer's word on headers of custom keycodes, when the headers came along (c_files)."""
+    found = _NEEDS_HEADER.search(warning)
+    if found is None or not set(found.group(1).split(" and ")) <= carried:
+        return warning
+    return warning[: found.start()] + f"includes {found.group(1)} as the original did, and the layout carries " \
+        f"{'it' if ' and ' not in found.group(1) else 'them'} (c_files)" + warning[found.end():]
 
 
 def _config_carried(warning: str) -> str:

@@ -294,3 +294,16 @@ def test_a_config_header_the_userspaces_rules_mk_adds_comes_before_its_config_h(
     found = keymap_folder_c_files(keymap, KEYMAP_C)
     assert [f.path for f in found.files if f.config] == ["pointing/config.h", USERSPACE_CONFIG_NAME]
     assert any("adds oled_config.h to the config headers (CONFIG_H) under a condition" in w for w in found.warnings)
+
+
+def test_the_import_says_the_header_of_its_custom_keycodes_comes_along(tmp_path: Path) -> None:
+    # The bm40 keymap that includes brrr.c: its keycodes are the userspace's, and now so is the file.
+    from keyconf.formats.interchange import import_layout
+
+    text = KEYMAP_C.replace("KC_A)", ", ".join(["KC_A"] * 41) + ", BR_MAIL)")
+    keymap = repository(tmp_path, {"keymap.c": text})
+    (keymap.parents[4] / "users" / "mine" / "mine.h").write_text(
+        "#pragma once\nenum layers { _BASE };\nenum my_keycodes { BR_MAIL = SAFE_RANGE };\n")
+    warnings = import_layout(keymap).warnings
+    said = [w for w in warnings if w.startswith("BR_MAIL come from mine.h")]
+    assert said and "the layout carries it (c_files)" in said[0] and "needs it where it found it" not in said[0]
