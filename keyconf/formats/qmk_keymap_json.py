@@ -424,11 +424,14 @@ class _KeymapsTable:
 
     @staticmethod
     def find(tokens: list[Token]) -> _KeymapsTable | None:
-        start = next((i for i, t in enumerate(tokens) if t.kind == "ident" and t.text == "keymaps"), None)
-        if start is None:
-            return None
-        brace = next((i for i in range(start, len(tokens)) if tokens[i].is_("{") or tokens[i].is_(";")), None)
-        if brace is None or not tokens[brace].is_("{"):
+        brace = None
+        for start in (i for i, t in enumerate(tokens) if t.kind == "ident" and t.text == "keymaps"):
+            # The definition, not a declaration before it (`extern const uint16_t keymaps[]...;`).
+            end = next((i for i in range(start, len(tokens)) if tokens[i].is_("{") or tokens[i].is_(";")), None)
+            if end is not None and tokens[end].is_("{"):
+                brace = end
+                break
+        if brace is None:
             return None
         depth, designator, entries = 0, None, []
         for i in range(brace, len(tokens)):

@@ -218,3 +218,15 @@ def test_configurator_export_naming_a_board_before_qmk_moved_it(tmp_path: Path) 
     data["keyboard"], data["layers"] = "rev2", [["KC_A"] * 56]
     path.write_text(json.dumps(data))
     assert import_layout(path, finder=CatalogueKeyboards()).keyboard is None
+
+
+def test_c2json_export_with_keymaps_declared_before_its_definition(tmp_path: Path, crkbd: Keyboard) -> None:
+    # keymap.c files that declare keymaps[] before defining it (for code above the table that uses it).
+    base = ["CTL_ESC", *["KC_A"] * 39, "MO(_NAV)", "KC_SPC"]
+    path = _c2json_export(tmp_path, base, ["ALTTAB", *["KC_TRNS"] * 41])
+    keymap_c = tmp_path / "keymap.c"
+    keymap_c.write_text(keymap_c.read_text().replace(
+        "enum layers", "extern const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS];\nenum layers", 1))
+    result = import_layout(path, keyboard=crkbd)
+    assert any("`qmk c2json` export of that keymap.c" in w for w in result.warnings)
+    assert result.layout.layers[1].keys[0] == "ALTTAB"
