@@ -5,11 +5,13 @@ than QMK has macro keycodes."""
 
 from __future__ import annotations
 
+import pytest
+
 from keyconf.catalogue.bundled import load_bundled
 from keyconf.compiler.sources import GenerateOptions, generate_sources
 from keyconf.formats.keymap_c_import import read_keymap_c
 from keyconf.formats.yaml_layout import dumps_layout, loads_layout
-from keyconf.model.keycodes import REGISTRY
+from keyconf.model.keycodes import REGISTRY, KeycodeError
 from keyconf.model.validation import validate
 
 _ROWS = """        KC_Q, KC_W, KC_E, KC_R, KC_T,    KC_Y, KC_U, KC_I,    KC_O,   KC_P,
@@ -221,3 +223,9 @@ def test_the_firmware_bench_counts_keys_that_became_macros_as_equal_and_nothing_
     assert bench.macro_keys_only(original, [0x0005, 0x7700, 0x7701, 0x7700]) is None  # a real difference
     assert bench.macro_keys_only(original, [0x0004, 0x7700, 0x7700, 0x7700]) is None  # two keys, one macro
     assert bench.macro_keys_only(original, original) is None  # equal: said elsewhere
+
+
+def test_a_long_modifier_name_qmk_lacks_is_refused_naming_qmks() -> None:
+    # MT(MOD_LEFT_GUI, KC_ENTER) in a hand-edited Oryx source: QMK has KC_LEFT_GUI, but only MOD_LGUI
+    with pytest.raises(KeycodeError, match=r"unknown modifier 'MOD_LEFT_GUI' \(QMK's name is MOD_LGUI\)"):
+        REGISTRY.parse("MT(MOD_LEFT_GUI, KC_ENTER)")

@@ -178,7 +178,11 @@ def _parse_as_qmk(names: list[str], text: str) -> int:
 
 
 def _unknown(name: str) -> str:
-    return f"unknown modifier {name!r}"
+    # `MOD_LEFT_GUI`: the long keycode names (KC_LEFT_GUI) have no MOD_ twin in QMK
+    short = name.replace("_LEFT_", "_L").replace("_RIGHT_", "_R").replace("CTRL", "CTL").replace("SHIFT", "SFT")
+    short = MOD_NAME_ALIASES.get(short, short)
+    meant = f" (QMK's name is {short})" if short != name and short in MOD_NAMES else ""
+    return f"unknown modifier {name!r}{meant}"
 
 
 def parse_mod_mask(text: str) -> int:
