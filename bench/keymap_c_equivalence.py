@@ -101,7 +101,8 @@ def assumed_features(text: str) -> list[str]:
     """The rules.mk switches (`JOYSTICK_ENABLE`) the file's `#if`s test and keyconf's import takes as
     on: the original is built with them on too, so both sides read the same branches."""
     tested = set(re.findall(r"^\s*#\s*(?:if|ifdef|ifndef|elif)\b[^\n]*?\b(\w+_ENABLE)\b", text, re.M))
-    return sorted(tested - set(re.findall(r"#\s*define\s+(\w+_ENABLE)\b", text)))
+    # a define at a line's start: `// #define MY_UNICODE_ENABLE 1  // it's in rules.mk` defines nothing
+    return sorted(tested - set(re.findall(r"^\s*#\s*define\s+(\w+_ENABLE)\b", text, re.M)))
 
 
 def board_enums(tree: Path, board: str | None) -> str:
