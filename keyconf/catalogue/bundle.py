@@ -21,6 +21,7 @@ import functools
 import gzip
 import json
 import lzma
+import re
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -80,6 +81,7 @@ class Bundle:
     _entries: tuple[LazyEntries, LazyEntries] | None = field(default=None, init=False, repr=False)
     _lock: threading.RLock = field(default_factory=threading.RLock, init=False, repr=False)
     _decoded: dict[int, list[Any]] = field(default_factory=dict, init=False, repr=False)
+    _via_spellings: dict[str, list[str]] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._numbers = {path: number for number, path in enumerate(self.paths)}
@@ -130,6 +132,24 @@ class Bundle:
             return name
         target = self.aliases.get(name) or self.folder_defaults.get(name)
         return target if target in self._numbers else None
+
+    def via_spelling(self, name: str) -> str | None:
+        """The one VIA definition that a board path not in QMK names in VIA's spelling, or None.
+
+        A maker's own QMK fork files a board as `keychron/k8_pro/iso/rgb` where VIA files it as
+        `v2/keychron/k8_pro/iso_rgb.json` (or v3's `keychron/c1_pro/c1_pro_ansi_rgb`, the
+        folder's name repeated): users give the fork's path. None when no definition or more
+        than one reads so."""
+        if name.startswith(VIA_PREFIX):
+            return None
+        with self._lock:
+            if self._via_spellings is None:
+                spellings: dict[str, list[str]] = {}
+                for path in self.paths[self.qmk_count:]:
+                    spellings.setdefault(_spelling_key(re.sub(r"^via:v\d+/", "", path)), []).append(path)
+                self._via_spellings = spellings
+        found = self._via_spellings.get(_spelling_key(name.strip().strip("/")), [])
+        return found[0] if len(found) == 1 else None
 
     def by_usb(self, vid: int, pid: int) -> list[str]:
         """Paths of the boards declaring this USB id (QMK's first)."""
@@ -330,3 +350,15 @@ def sources_table(bundle: Bundle) -> list[Mapping[str, Any]]:
 
 __all__ = ["BUNDLE_FORMAT", "ENTRIES_FILE", "LOOKUP_FILE", "Bundle", "BundleSource", "Source", "bundle_folder",
            "bundle_search_indexes", "entry_row", "open_bundle"]
+
+
+def _spelling_key(path: str) -> str:
+    """`keychron/k8_pro/iso/rgb`, `keychron/k8_pro/iso_rgb` and `keychron/k8_pro/k8_pro_iso_rgb`
+    alike: case and `/` against `_` do not count, nor a file name's repeat of its folder's
+    (`mechboards/sofle/pro/pro` is `mechboards/sofle/pro`)."""
+    parts = path.lower().split("/")
+    if len(parts) >= 2 and parts[-1] == parts[-2]:
+        parts.pop()
+    elif len(parts) >= 2 and parts[-1].startswith(parts[-2] + "_"):
+        parts[-1] = parts[-1][len(parts[-2]) + 1 :]
+    return "_".join(parts)

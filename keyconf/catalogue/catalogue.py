@@ -287,7 +287,9 @@ class Catalogue:
            DEFAULT_FOLDER, as `qmk compile` resolves the name; then the bundle's old names);
         2. the bundled catalogue: QMK paths, QMK's old names, folders that are no keyboard
            (`planck` → `planck/rev6`), `via:` paths;
-        3. VIA definitions the user added.
+        3. VIA definitions the user added;
+        4. the one bundled VIA definition a maker's fork path names in VIA's spelling
+           (`keychron/k8_pro/iso/rgb` → `via:v2/keychron/k8_pro/iso_rgb`).
         Nothing here indexes the tree. Raises `UnknownKeyboard` with suggestions, or
         `KeyboardDefinitionError` for a definition that cannot be used."""
         name = name.strip().strip("/")
@@ -311,6 +313,9 @@ class Catalogue:
                 return self.load(user_entry)
         entry = self.get(name)
         if entry is None:
+            spelled = bundle.via_spelling(name) if bundle is not None else None
+            if bundle is not None and spelled is not None:  # a maker's fork path of a board VIA has
+                return self._named(bundle.load(spelled), name)
             raise UnknownKeyboard(name, self.suggestions(name))
         return self.load(entry)
 

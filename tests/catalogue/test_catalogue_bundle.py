@@ -78,6 +78,26 @@ def test_names_resolve_without_a_tree(name: str, path: str, tmp_path: Path) -> N
         assert name in board.keyboard_aliases
 
 
+# A maker's fork path (Keychron keeps its K Pro boards in its own QMK fork) -> the VIA definition of it.
+FORK_PATHS = {
+    "keychron/k8_pro/iso/rgb": "via:v2/keychron/k8_pro/iso_rgb",
+    "keychron/k3_pro/ansi/rgb": "via:v2/keychron/k3_pro/ansi_rgb",
+    "Keychron/K8_Pro/ANSI_RGB": "via:v2/keychron/k8_pro/ansi_rgb",
+}
+
+
+@pytest.mark.parametrize(("name", "path"), sorted(FORK_PATHS.items()))
+def test_a_makers_fork_path_finds_the_one_via_definition_spelled_so(name: str, path: str, tmp_path: Path) -> None:
+    board = no_tree(tmp_path).find(name)
+    assert board.name == path and name in board.keyboard_aliases
+
+
+def test_a_fork_path_that_several_via_definitions_could_spell_finds_none() -> None:
+    assert BUNDLE is not None
+    assert BUNDLE.via_spelling("keychron/k8_pro") is None  # a folder of four definitions, no one board
+    assert BUNDLE.via_spelling("via:v2/keychron/k8_pro/iso_rgb") is None  # VIA's own name is found exactly
+
+
 def test_an_unknown_name_gets_suggestions(tmp_path: Path) -> None:
     with pytest.raises(UnknownKeyboard) as raised:
         no_tree(tmp_path).find("lily59")
