@@ -59,7 +59,7 @@ from keyconf.formats.yaml_layout import (
 from keyconf.model.board_keycodes import name_board_keycodes, name_keycodes
 from keyconf.model.keyboard import Keyboard
 from keyconf.model.keycodes.languages import host_language
-from keyconf.model.layout import Layout, keycode_fields
+from keyconf.model.layout import CSource, Layout, keycode_fields
 
 YAML = "yaml"
 KEYMAP_JSON = "keymap.json"
@@ -340,6 +340,8 @@ def _import_keymap_c(
         layout.c_files, layout.qmk_files = folder_files.files, folder_files.qmk_files
         warnings += folder_files.warnings
         _userspace_features(layout, folder_files, warnings)
+        if folder_files.introspection is not None:
+            _include_after_keymap(layout, folder_files.introspection, warnings)
         carried = {c_file.path for c_file in layout.c_files}
         warnings = [_header_carried(w, carried) for w in warnings]
         if any(c_file.config for c_file in layout.c_files):  # its defines are kept after all
@@ -648,6 +650,20 @@ def _userspace_features(layout: Layout, found: FolderCFiles, warnings: list[str]
         warnings.append(f"the keymap builds without VIA (neither its rules.mk nor {found.userspace}'s switches "
                         "VIA_ENABLE on): so does the layout (`features_off: [VIA_ENABLE]`); `keyconf compile --via` "
                         "adds it")
+
+
+def _include_after_keymap(layout: Layout, path: str, warnings: list[str]) -> None:
+    """QMK includes a rules.mk's INTROSPECTION_KEYMAP_C after the keymap, in its translation unit
+    (a userspace's combos.c with key_combos[]): the layout's C code, pasted after keyconf's keymap,
+    ends with that include."""
+    code = layout.c_source.code if layout.c_source is not None else ""
+    if layout.c_source is not None and layout.c_source.code is None:
+        return  # the layout's C is a file of its own: left as it is
+    layout.c_source = CSource(code=(code or "").rstrip("\n") + ("\n\n" if code else "") +
+                              f"// rules.mk's INTROSPECTION_KEYMAP_C: QMK includes it after the keymap\n"
+                              f'#include "{path}"\n')
+    warnings.append(f"rules.mk names {path} as INTROSPECTION_KEYMAP_C: the layout carries it and its C code "
+                    "includes it after the keymap, as QMK does")
 
 
 _NEEDS_HEADER = re.compile(r"includes (.+?) as the original did, so `qmk compile` needs it where it found it "

@@ -73,6 +73,9 @@ class FolderCFiles:
     features: list[str] = field(default_factory=list)
     features_off: list[str] = field(default_factory=list)
     drivers: dict[str, str] = field(default_factory=dict)
+    # The file a rules.mk names as INTROSPECTION_KEYMAP_C (`combos.c`, defining key_combos[]): QMK
+    # includes it after the keymap, in the keymap's translation unit; it is among `files`.
+    introspection: str | None = None
 
 
 @dataclass
@@ -164,6 +167,7 @@ def keymap_folder_c_files(keymap: str | Path, keymap_text: str, keyboard: str = 
             # found by name, so they come along at their paths inside that folder.
             space_folders += [root / v for v in dict.fromkeys(vpath) if v and _inside(root, v)]
             _userspace_switches(found, {k: v for k, v in variables.items() if before.get(k) != v})
+    introspected = variables.get("INTROSPECTION_KEYMAP_C", "").strip()
     # What either rules.mk compiles is looked for on make's VPATH once both are read: the keymap's
     # folder, the userspace and its folders (a keymap's `SRC += features/swapper.c` of its userspace).
     for root, named, vpath, compiled in read:
@@ -256,6 +260,14 @@ def keymap_folder_c_files(keymap: str | Path, keymap_text: str, keyboard: str = 
             header_file.config = True
             configs.append(header_file)
             follow([(root, posixpath.dirname(local), header_file.text or "")])
+    if introspected:
+        resolved = resolve(space or folder, "", introspected.removeprefix("./"))
+        kept = take(*resolved, False) if resolved is not None else None
+        if kept is not None or (resolved is not None and resolved[1].lower() in taken):
+            found.introspection = resolved[1] if resolved is not None else None
+        else:
+            found.warnings.append(f"rules.mk names {introspected} as INTROSPECTION_KEYMAP_C (QMK includes it after the "
+                                  "keymap), which keyconf cannot carry")
     follow([(folder, "", keymap_text),
             *((sources[f.path.lower()], posixpath.dirname(f.path), f.text or "") for f in list(taken.values()))])
     if space is not None:

@@ -307,3 +307,24 @@ def test_the_import_says_the_header_of_its_custom_keycodes_comes_along(tmp_path:
     warnings = import_layout(keymap).warnings
     said = [w for w in warnings if w.startswith("BR_MAIL come from mine.h")]
     assert said and "the layout carries it (c_files)" in said[0] and "needs it where it found it" not in said[0]
+
+
+def test_the_file_rules_mk_names_as_introspection_keymap_c_is_included_after_the_keymap(tmp_path: Path) -> None:
+    # mforman's and plodah's userspaces: `INTROSPECTION_KEYMAP_C = combos.c`, whose key_combos[] QMK
+    # reads in the keymap's translation unit; compiled on its own, keyconf's build lacked it.
+    from keyconf.compiler.sources import generate_sources
+    from keyconf.formats.interchange import import_layout
+    from tests.compiler import layouts
+
+    text = KEYMAP_C.replace("LAYOUT_split_3x6_3(KC_A)", "LAYOUT_ortho_2x3(KC_A, KC_B, KC_C, KC_D, KC_E, KC_F)")
+    keymap = repository(tmp_path, {"keymap.c": text})
+    space = keymap.parents[4] / "users" / "mine"
+    (space / "rules.mk").write_text("SRC += mine.c\nCOMBO_ENABLE = yes\nINTROSPECTION_KEYMAP_C = combos.c\n")
+    (space / "combos.c").write_text("const uint16_t PROGMEM ab[] = {KC_A, KC_B, COMBO_END};\n"
+                                    "combo_t key_combos[] = {COMBO(ab, KC_ESC)};\n")
+    imported = import_layout(keymap, keyboard=layouts.board())
+    layout = imported.layout
+    assert ("combos.c", False) in [(f.path, f.compile) for f in layout.c_files]
+    assert layout.c_source is not None and (layout.c_source.code or "").endswith('#include "combos.c"\n')
+    keymap_c = generate_sources(layout, layouts.board()).keymap_c
+    assert keymap_c.index("keymaps[]") < keymap_c.index('#include "combos.c"')
