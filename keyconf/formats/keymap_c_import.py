@@ -1041,10 +1041,14 @@ class _Reader:
     def custom_values(self) -> dict[str, int]:
         return {c.name: v for c, v in zip(self.customs, self._custom_absolute, strict=True)}
 
-    @staticmethod
-    def _names_qmk_keycode(name: str) -> bool:
-        """Whether today's QMK headers declare `name` (an enum of the file's own cannot, then)."""
-        return REGISTRY.get(name) is not None and not REGISTRY.is_pre_spec_name(name)
+    def _names_qmk_keycode(self, name: str) -> bool:
+        """Whether today's QMK headers declare `name` (an enum of the file's own cannot, then): QMK's
+        own, or the board's through QMK_KEYBOARD_H (an old Oryx ErgoDox keymap's `TOGGLE_LAYER_COLOR,`
+        in its custom keycodes, which ergodox_ez.h now declares)."""
+        if REGISTRY.get(name) is not None and not REGISTRY.is_pre_spec_name(name):
+            return True
+        return (any("QMK_KEYBOARD_H" in d.text for d in self.includes)
+                and header_keycode(["QMK_KEYBOARD_H"], name, self.keyboard) is not None)
 
     def _add_custom(self, name: str, value: int) -> None:
         """A custom keycode with its firmware value; pinned only where C-enum counting from

@@ -229,3 +229,37 @@ def test_a_long_modifier_name_qmk_lacks_is_refused_naming_qmks() -> None:
     # MT(MOD_LEFT_GUI, KC_ENTER) in a hand-edited Oryx source: QMK has KC_LEFT_GUI, but only MOD_LGUI
     with pytest.raises(KeycodeError, match=r"unknown modifier 'MOD_LEFT_GUI' \(QMK's name is MOD_LGUI\)"):
         REGISTRY.parse("MT(MOD_LEFT_GUI, KC_ENTER)")
+
+
+OLD_ORYX_ERGODOX = f"""#include QMK_KEYBOARD_H
+#include "version.h"
+enum custom_keycodes {{
+  RGB_SLD = SAFE_RANGE,
+  TOGGLE_LAYER_COLOR,
+  EPRM,
+}};
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {{
+    [0] = LAYOUT_split_3x5_2(
+{_ROWS}
+                    RGB_SLD, TOGGLE_LAYER_COLOR,    EPRM, KC_SPC
+    ),
+}};
+bool process_record_user(uint16_t keycode, keyrecord_t *record) {{
+  switch (keycode) {{
+    case EPRM: if (record->event.pressed) {{ eeconfig_init(); }} return false;
+  }}
+  return true;
+}}
+"""
+
+
+def test_a_custom_keycode_the_boards_header_now_declares_is_the_boards_keycode() -> None:
+    # Oryx ErgoDox sources of 2018-19 declared TOGGLE_LAYER_COLOR themselves; ergodox_ez.h does now, and a
+    # second declaration does not compile. On another board it stays the file's own.
+    result = read_keymap_c(OLD_ORYX_ERGODOX, "keymap.c", "ergodox_ez/glow")
+    customs = {c.name: c.value for c in result.layout.custom_keycodes}
+    assert "TOGGLE_LAYER_COLOR" not in customs
+    assert customs == {"RGB_SLD": None, "EPRM": REGISTRY.encode(REGISTRY.parse("QK_USER_2"))}  # C's value kept
+    assert any(w.startswith("the file declares TOGGLE_LAYER_COLOR as its own keycode") for w in result.warnings)
+    elsewhere = read_keymap_c(OLD_ORYX_ERGODOX, "keymap.c", "ferris/sweep")
+    assert "TOGGLE_LAYER_COLOR" in [c.name for c in elsewhere.layout.custom_keycodes]
