@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from keyconf.model.keyboard import Keyboard
@@ -84,6 +85,13 @@ class CatalogueKeyboards:
             return find_keyboard(name, self.catalogue)
         except UnknownKeyboardError:
             return None
+
+    def module_roots(self) -> list[Path]:
+        """Where QMK looks for community modules (`modules/` of the userspace, then of the tree), as
+        far as the catalogue knows them."""
+        catalogue = self.catalogue
+        return [*([catalogue.userspace] if catalogue.userspace else []),
+                *([catalogue.qmk_home.path] if catalogue.qmk_home else [])]
 
     def suggestions(self, name: str) -> list[str]:
         """Boards whose names are close to `name` (a board QMK renamed or merged: keebio/iris/rev6b)."""

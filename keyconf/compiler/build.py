@@ -98,6 +98,18 @@ def _with_fresh_c_source(layout: Layout, layout_path: Path | None) -> Layout:
     return replace(layout, c_files=fresh)
 
 
+def _with_modules(layout: Layout, request: BuildRequest) -> Layout:
+    """`layout` with its community modules read where this build finds them: a `modules/` folder
+    around the layout file (copied into keyconf's userspace for the build), then the tree's."""
+    if not layout.modules:
+        return layout
+    from keyconf.formats.qmk_modules import attach_modules, module_roots_near
+
+    layout = replace(layout, module_definitions={})
+    attach_modules(layout, [*module_roots_near(request.layout_path), request.qmk_home])
+    return layout
+
+
 @dataclass
 class BuildResult:
     status: str  # "ok", "failed" or "cancelled"
@@ -175,7 +187,7 @@ class FirmwareBuild:
                     ]
                 )
             self.plan = plan_build(
-                _with_fresh_c_source(request.layout, request.layout_path),
+                _with_modules(_with_fresh_c_source(request.layout, request.layout_path), request),
                 QmkTree(request.qmk_home),
                 via=request.via,
                 lto=request.lto,
@@ -210,6 +222,7 @@ class FirmwareBuild:
             plan.sources.files(),
             use_userspace=plan.tree.supports_userspace,
         )
+        workspace.modules = dict(plan.module_folders)
         result = BuildResult(status="failed")
         if self.cancelled:
             result.status = "cancelled"

@@ -11,7 +11,8 @@ board's processor.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from keyconf.compiler.key_grid import key_grid, macro_keys
 from keyconf.compiler.qmk_tree import QmkTree, TreeError, TreeKeyboard
@@ -43,6 +44,42 @@ class BuildPlan:
     macro_name: str
     sources: GeneratedSources
     via: bool
+    # The layout's community modules that are not the tree's own (found around the layout file), by
+    # module path: the build copies them into its userspace's `modules/`.
+    module_folders: dict[str, Path] = field(default_factory=dict)
+
+
+def module_folders(layout: Layout, tree: Path) -> dict[str, Path]:
+    """The folders of the layout's modules that are not the tree's own, by module path: the build
+    copies them into its userspace's `modules/`, where QMK looks first."""
+    own = (tree / "modules").resolve()
+    folders = {}
+    for module, definition in layout.module_definitions.items():
+        folder = Path(definition.source).resolve().parent
+        if not folder.is_relative_to(own):
+            folders[module] = folder
+    return folders
+
+
+def _check_modules(layout: Layout, tree: QmkTree) -> None:
+    """A layout's community modules need a tree that has them (QMK 2025 on), and each module's
+    folder where QMK's build finds it; refused before make runs otherwise."""
+    if not tree.supports_community_modules:
+        raise BuildRefused([error(
+            f"the QMK tree at {tree.root} predates community modules (QMK 0.28, 2025), and the layout uses "
+            f"{', '.join(layout.modules)}", ("modules",),
+            "update the tree (`git pull` in it, then `qmk git-submodule`), point keyconf at a newer one, or remove "
+            "`modules:` (and the keys using the modules' keycodes)", code="qmk-no-modules")])
+    problems = []
+    for index, module in enumerate(layout.modules):
+        if module not in layout.module_definitions:
+            problems.append(error(
+                f"community module {module} is not in {tree.root / 'modules'}, nor in a `modules/` folder around "
+                "the layout", ("modules", index),
+                f"put the module's folder (with its qmk_module.json) at modules/{module} of your QMK userspace or "
+                "tree, or beside the layout", code="module-not-found"))
+    if problems:
+        raise BuildRefused(problems)
 
 
 def plan_build(
@@ -70,6 +107,8 @@ def plan_build(
                 )
             ]
         )
+    if layout.modules:
+        _check_modules(layout, tree)
     try:
         board = tree.keyboard(layout.keyboard)
     except TreeError as problem:
@@ -118,7 +157,7 @@ def plan_build(
             )
     if problems or sources is None:
         raise BuildRefused(problems)
-    return BuildPlan(tree, board, keyboard, macro_name, sources, use_via)
+    return BuildPlan(tree, board, keyboard, macro_name, sources, use_via, module_folders(layout, tree.root))
 
 
 def _qmk_files_missing(layout: Layout, tree: QmkTree, folder: str) -> list[Problem]:

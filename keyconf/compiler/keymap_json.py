@@ -97,6 +97,8 @@ def keymap_json_data(
         data["host_language"] = layout.host_language  # QMK includes keymap_<it>.h and sendstring_<it>.h
     if layout.settings:
         data["config"] = config_from_settings(layout.settings)
+    if layout.modules:
+        data["modules"] = list(layout.modules)  # QMK 2025's community modules, by their path
     declarations = _keycode_declarations(layout, problems) if layout.custom_keycodes else []
     if declarations:
         data["keycodes"] = declarations

@@ -119,6 +119,13 @@ class QmkTree:
         return userspace_py.is_file() and "QMK_USERSPACE" in _read_text(rules)
 
     @cached_property
+    def supports_community_modules(self) -> bool:
+        """Community modules (keymap.json's `"modules"`) arrived with `lib/python/qmk/community_modules.py`
+        and QK_COMMUNITY_MODULE keycodes (QMK 0.28, 2025)."""
+        return (self.root / "lib" / "python" / "qmk" / "community_modules.py").is_file() and \
+            "QK_COMMUNITY_MODULE" in _read_text(self.root / "quantum" / "keycodes.h")
+
+    @cached_property
     def dialect(self) -> QmkDialect:
         introspection = _read_text(self.root / "quantum" / "keymap_introspection.c")
         tap_dance_h = _read_text(self.root / "quantum" / "process_keycode" / "process_tap_dance.h")

@@ -6,6 +6,7 @@ writes. Pure: no files, no tree; what the target QMK accepts comes in as a `QmkD
 
 from __future__ import annotations
 
+import json
 import posixpath
 from dataclasses import dataclass, field
 
@@ -21,7 +22,7 @@ from keyconf.formats.yaml_layout import DRIVER_NAME_RE, DRIVER_RE, FEATURE_RE
 from keyconf.model.keyboard import Keyboard, LayoutMacro
 from keyconf.model.keycodes.keyboard_keycodes import shared_header_path
 from keyconf.model.keycodes.types import REPORT_FEATURE_BY_GROUP
-from keyconf.model.layout import Layout
+from keyconf.model.layout import Layout, module_path_problem
 
 
 @dataclass(frozen=True)
@@ -44,10 +45,15 @@ class GeneratedSources:
     rows: list[list[int]] = field(default_factory=list)  # physical rows of the layout macro's keys
     # The layout's more C files (`c_files:`), by their path in the keymap folder.
     c_files: dict[str, str] = field(default_factory=dict)
+    # keymap.json beside keymap.c holding only the layout's community modules (`"modules"`), as QMK
+    # reads them for a keymap.c: None when the layout names none.
+    keymap_json: str | None = None
 
     def files(self) -> dict[str, str]:
         """Every file of the keymap folder, by its path there."""
-        return {"keymap.c": self.keymap_c, "rules.mk": self.rules_mk, "config.h": self.config_h, **self.c_files}
+        modules = {"keymap.json": self.keymap_json} if self.keymap_json is not None else {}
+        return {"keymap.c": self.keymap_c, "rules.mk": self.rules_mk, "config.h": self.config_h, **self.c_files,
+                **modules}
 
 
 REPORT_FEATURES = frozenset(REPORT_FEATURE_BY_GROUP.values())  # keys build without them
@@ -159,6 +165,10 @@ def generate_sources(
         unsafe = qmk_file_path_problem(name)
         if unsafe is not None:
             problems.append(SourceProblem(unsafe, SourceRef.of("qmk_files", index)))
+    for index, module in enumerate(layout.modules):
+        unsafe = module_path_problem(module)
+        if unsafe is not None:
+            problems.append(SourceProblem(unsafe, SourceRef.of("modules", index)))
     if problems:
         raise GenerationError(problems)
     header = _header(layout, options)
@@ -175,6 +185,7 @@ def generate_sources(
         macro_name=macro_name,
         rows=keymap.rows,
         c_files=c_files,
+        keymap_json=json.dumps({"modules": layout.modules}, indent=2) + "\n" if layout.modules else None,
     )
 
 

@@ -60,6 +60,9 @@ class Workspace:
     build_dir: Path
     userspace: Path | None  # None: the temporary in-tree keymap folder is used
     files: dict[str, str] = field(default_factory=dict)
+    # Community module folders the tree lacks, by module path (`owner/name`): copied to the
+    # userspace's `modules/`, where QMK looks for modules before the tree's.
+    modules: dict[str, Path] = field(default_factory=dict)
     _saved_root_files: dict[Path, bytes | None] = field(default_factory=dict)
     _lock: int | None = None
 
@@ -92,6 +95,9 @@ class Workspace:
                     write_atomic(qmk_json, json.dumps(USERSPACE_JSON) + "\n")
                 self.keymap_dir.mkdir(parents=True, exist_ok=True)
                 _remove_stale(self.keymap_dir, set(self.files))
+                _place_modules(self.userspace / "modules", self.modules)
+            elif self.modules:
+                raise OSError("community modules outside the QMK tree need a tree with external userspace")
             else:
                 self.keymap_dir.mkdir(parents=True)  # unique name: fails rather than reuse a folder
             for name, text in self.files.items():
@@ -186,6 +192,27 @@ def _remove_stale(folder: Path, keep: set[str]) -> None:
                 shutil.rmtree(entry, ignore_errors=True)
         elif relative not in keep:
             entry.unlink()
+
+
+MAX_MODULE_FILES = 200  # a community module is a handful of files; refuse to copy a whole repository
+MAX_MODULE_BYTES = 4 * 1024 * 1024
+
+
+def _place_modules(folder: Path, modules: dict[str, Path]) -> None:
+    """`folder` holding exactly these module folders (what an earlier build copied goes), files
+    only: links are not followed, so a module cannot bring in what lies outside it."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    for module, source in modules.items():
+        files = [entry for entry in source.rglob("*") if entry.is_file() and not entry.is_symlink()
+                 and ".git" not in entry.relative_to(source).parts]
+        if len(files) > MAX_MODULE_FILES or sum(entry.stat().st_size for entry in files) > MAX_MODULE_BYTES:
+            raise OSError(f"community module {module} at {source} is larger than a module "
+                          f"({MAX_MODULE_FILES} files, {MAX_MODULE_BYTES // 2**20} MiB)")
+        for entry in files:
+            target = folder / module / entry.relative_to(source)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(entry, target)
 
 
 def _lock_folder(folder: Path) -> int | None:

@@ -39,6 +39,7 @@ from keyconf.formats.keymap_folder_c import CONFIG_NAME, FolderCFiles, keymap_fo
 from keyconf.formats.named_keycodes import SAVE_KEY, names_in
 from keyconf.formats.qmk_build_files import apply_rules, parse_rules_mk
 from keyconf.formats.qmk_keymap_json import looks_like_keymap_json, read_keymap_json
+from keyconf.formats.qmk_modules import MODULE_KEYCODE_NAME, attach_modules, module_roots_near, modules_beside
 from keyconf.formats.via_save import (
     ViaImport,
     ViaSave,
@@ -59,7 +60,7 @@ from keyconf.formats.yaml_layout import (
 from keyconf.model.board_keycodes import name_board_keycodes, name_keycodes
 from keyconf.model.keyboard import Keyboard
 from keyconf.model.keycodes.languages import host_language
-from keyconf.model.layout import CSource, Layout, keycode_fields
+from keyconf.model.layout import CSource, Layout, keycode_fields, module_keycodes
 
 YAML = "yaml"
 KEYMAP_JSON = "keymap.json"
@@ -108,6 +109,13 @@ class KeyboardFinder(Protocol):
 
     def makers_boards(self, vid: int, name: str, matrix_keys: int) -> list[Keyboard]:
         """Boards of USB vendor `vid` named like `name`, with a matrix of other than `matrix_keys`."""
+
+
+def module_roots(path: str | Path, finder: KeyboardFinder) -> list[Path]:
+    """Where a file's community modules are looked for: a `modules/` folder of the repository
+    around it, then the QMK userspace and tree the finder knows (a finder with `module_roots()`)."""
+    known = getattr(finder, "module_roots", None)
+    return [*module_roots_near(path if Path(path).exists() else None), *(known() if callable(known) else [])]
 
 
 class NoKeyboards:
@@ -297,13 +305,14 @@ def _import_yaml(
 ) -> Imported:
     layout = loads_layout(text, str(path)).layout
     found = keyboard or layout.geometry or finder.by_name(layout.keyboard)
-    return Imported(layout, YAML, found)
+    warnings = attach_modules(layout, module_roots(path, finder)) if layout.modules else []
+    return Imported(layout, YAML, found, warnings)
 
 
 def _import_keymap_json(
     text: str, path: str | Path, keyboard: Keyboard | None, layout_macro: str | None, finder: KeyboardFinder
 ) -> Imported:
-    result = read_keymap_json(text, path)
+    result = read_keymap_json(text, path, module_roots(path, finder))
     layout, warnings = result.layout, list(result.warnings)
     _set_host_language(layout, warnings)
     found = keyboard or (finder.by_name(layout.keyboard) if layout.keyboard else None)
@@ -346,6 +355,8 @@ def _import_keymap_c(
         warnings = [_header_carried(w, carried) for w in warnings]
         if any(c_file.config for c_file in layout.c_files):  # its defines are kept after all
             warnings = [_config_carried(w) if w.startswith("config.h: ") else w for w in warnings]
+    if Path(path).is_file():
+        warnings = _modules_beside(path, layout, finder, warnings)
     _spell_as_keyconf(layout)
     _set_host_language(layout, warnings, text)
     found = board
@@ -398,6 +409,29 @@ def _import_keymap_c(
         ) from mismatch
     _leave_out_encoders_the_board_lacks(layout, found, warnings)
     return Imported(layout, KEYMAP_C, found, warnings)
+
+
+def _modules_beside(path: str | Path, layout: Layout, finder: KeyboardFinder, warnings: list[str]) -> list[str]:
+    """`warnings`, after the community modules of the keymap.json beside a keymap.c are taken and
+    their keycodes read: the names the C reader kept as the keyboard's own (`header: QMK_KEYBOARD_H`)
+    are the modules', and its warning about them goes."""
+    layout.modules, more = modules_beside(path)
+    if not layout.modules:
+        return warnings + more
+    more += attach_modules(layout, module_roots(path, finder))
+    names = {keycode.name for keycode in module_keycodes(layout)}
+    layout.custom_keycodes = [c for c in layout.custom_keycodes if not (c.external and c.name in names)]
+    kept = []
+    for warning in warnings:
+        listed = _NOT_DEFINED_HERE.match(warning)
+        listed_names = set(listed.group(1).split(", ")) if listed is not None else set()
+        unread = len(layout.module_definitions) < len(layout.modules)  # said once, by the module's warning
+        if listed is None or not all(n in names or (unread and MODULE_KEYCODE_NAME.match(n)) for n in listed_names):
+            kept.append(warning)
+    return kept + more
+
+
+_NOT_DEFINED_HERE = re.compile(r"^(.*?) (?:is|are) neither (?:a )?QMK keycodes? nor defined in this file")
 
 
 def _leave_out_encoders_the_board_lacks(layout: Layout, keyboard: Keyboard | None, warnings: list[str]) -> None:

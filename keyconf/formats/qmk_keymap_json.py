@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import collections
 import re
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,16 +23,28 @@ from keyconf.formats.document_limits import MAX_DOCUMENT_BYTES, MAX_TABLE_ENTRIE
 from keyconf.formats.format_error import FormatError, check_keycode_layers, json_field_error, json_position, parse_json
 from keyconf.formats.keymap_c_import import KeymapC, read_keymap_c
 from keyconf.formats.layer_names import default_layer_name
+from keyconf.formats.qmk_modules import MODULE_KEYCODE_NAME, attach_modules
 from keyconf.formats.user_headers import UserHeaders
 from keyconf.model.keycodes import ParseContext
 from keyconf.model.keycodes.languages import host_language
 from keyconf.model.keycodes.parser import ZMK_BEHAVIOR
-from keyconf.model.layout import MAX_MACRO_DELAY_MS, CustomKeycode, EncoderAction, Layer, Layout, Macro, MacroStep
+from keyconf.model.layout import (
+    MAX_MACRO_DELAY_MS,
+    MAX_MODULES,
+    CustomKeycode,
+    EncoderAction,
+    Layer,
+    Layout,
+    Macro,
+    MacroStep,
+    module_keycodes,
+    module_path_problem,
+)
 from keyconf.model.qmk_settings import settings_from_config
 
 # Keys of qmk.keymap.v1 (and Configurator's additions) that a keyconf layout takes in.
 _READ = {"keyboard", "keymap", "layout", "layers", "encoders", "macros", "config", "author", "notes",
-         "host_language", "keycodes"}
+         "host_language", "keycodes", "modules"}
 _IGNORED = {"version", "documentation"}  # Configurator's export header: nothing to keep
 # `___QWERTY_L1___`, `__BASE__`: userspace wrapper macros, each several keys, left unexpanded by c2json.
 _WRAPPER_NAME = re.compile(r"^_{2,}[A-Za-z0-9_]*[A-Za-z0-9]_*_{2,}$")
@@ -107,11 +120,15 @@ class KeymapJsonImport:
 
 
 def looks_like_keymap_json(data: object) -> bool:
+    if isinstance(data, dict) and "modules" in data and "layers" not in data:
+        return True  # a keymap.c's companion naming its community modules: read, to say so
     return isinstance(data, dict) and "layers" in data and ("layout" in data or "keyboard" in data)
 
 
-def read_keymap_json(text: str, path: str | Path | None = None) -> KeymapJsonImport:
-    """Parse keymap.json text; FormatError names the file, the line of the bad part and a fix."""
+def read_keymap_json(text: str, path: str | Path | None = None,
+                     module_roots: Sequence[Path] = ()) -> KeymapJsonImport:
+    """Parse keymap.json text; FormatError names the file, the line of the bad part and a fix.
+    `module_roots`: folders holding `modules/` where its community modules are looked for."""
     data = parse_json(text, path, "QMK keymap.json")
     if not isinstance(data, dict):
         raise FormatError("a keymap.json file is a JSON object", path, 1)
@@ -123,12 +140,16 @@ def read_keymap_json(text: str, path: str | Path | None = None) -> KeymapJsonImp
         raise fail(
             "layers" if "layers" in data else "{",
             "this keymap.json holds no layers" if "layers" not in data else "`layers` must be a non-empty list",
-            hint="a keymap.json with only `config` leaves its layers to a keymap.c beside it: import that file"
+            hint="a keymap.json with only `config` or `modules` leaves its layers to a keymap.c beside it: import "
+            "that file (keyconf takes the modules from here)"
             if "layers" not in data
             else "each layer is a list of keycodes",
         )
     check_keycode_layers(layers_data, fail, "not a keycode (write it as text)")
-    probe = fk.named_context([default_layer_name(i) for i in range(len(layers_data))])
+    modules = Layout(keyboard="", layout_macro="", modules=read_modules(data, fail))
+    warnings += attach_modules(modules, module_roots)
+    probe = replace(fk.named_context([default_layer_name(i) for i in range(len(layers_data))]),
+                    keyboard_keycodes=module_keycodes(modules))
     unknown = [k.strip() for layer in layers_data for k in layer if not fk.is_known(_unwrapped(k), probe)]
     headers = _user_headers(data, path)
     from_code = _read_through_user_code(layers_data, data, headers, fail) if headers is not None else None
@@ -140,7 +161,9 @@ def read_keymap_json(text: str, path: str | Path | None = None) -> KeymapJsonImp
         _refuse_user_macros(layers_data, unknown, headers, path, fail)
         # Bare names that are no keycode (Configurator writes those as ANY(...)): `qmk c2json` copies a
         # keymap.c's keys as written, so LOWER, CTL_ESC, MO(_SYM_ALT) are that file's names. Said once.
-        bare = sorted({name for key in unknown if not _ANY.match(key) for name in _names_in(key)})
+        unread = len(modules.module_definitions) < len(modules.modules)  # its warning says it once
+        bare = sorted({name for key in unknown if not _ANY.match(key) for name in _names_in(key)
+                       if not (unread and MODULE_KEYCODE_NAME.match(name))})
         if bare and not any("qmk c2json" in w for w in warnings):
             shown = ", ".join(bare[:4]) + (f" and {len(bare) - 4} more" if len(bare) > 4 else "")
             warnings.append(
@@ -215,6 +238,7 @@ def read_keymap_json(text: str, path: str | Path | None = None) -> KeymapJsonImp
         )
     layout = Layout(keyboard=keyboard, layout_macro=layout_macro, layers=layers)
     layout.custom_keycodes = customs
+    layout.modules, layout.module_definitions = modules.modules, modules.module_definitions
     if source is not None:
         # What the keymap.c behind the export builds besides the layers: its C code (the
         # process_record_user that gives LOWER its meaning), macros, tap dances, combos.
@@ -275,6 +299,23 @@ def read_keymap_json(text: str, path: str | Path | None = None) -> KeymapJsonImp
     if extra:
         warnings.append(f"keymap.json keys keyconf layouts do not hold were not imported: {', '.join(extra)}")
     return KeymapJsonImport(layout, warnings)
+
+
+def read_modules(data: dict[str, Any], fail: Any) -> list[str]:
+    """keymap.json's `"modules": ["qmk/super_alt_tab"]`: QMK community module paths, checked as the
+    layout format checks them."""
+    value = data.get("modules")
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise fail("modules", "`modules` must be a list of module paths (\"qmk/super_alt_tab\")")
+    if len(value) > MAX_MODULES:
+        raise fail("modules", f"{len(value)} community modules; a layout names at most {MAX_MODULES}")
+    for item in value:
+        problem = module_path_problem(item)
+        if problem is not None:
+            raise fail("modules", problem)
+    return list(dict.fromkeys(value))
 
 
 def _user_headers(data: dict[str, Any], path: str | Path | None) -> UserHeaders | None:

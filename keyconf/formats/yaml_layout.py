@@ -46,6 +46,7 @@ from keyconf.model.layout import (
     FORMAT_VERSION,
     MAX_C_FILES,
     MAX_MACRO_DELAY_MS,
+    MAX_MODULES,
     CFile,
     Combo,
     CSource,
@@ -57,6 +58,7 @@ from keyconf.model.layout import (
     Macro,
     MacroStep,
     TapDance,
+    module_path_problem,
 )
 from keyconf.model.problems import Location, Problem
 
@@ -85,6 +87,7 @@ SECTION_ORDER = (
     "features",
     "features_off",
     "drivers",
+    "modules",
     "layers",
     "encoders",
     "macros",
@@ -372,6 +375,8 @@ class _Reader:
                                 ("features_off", layout.features_off.index(both)), hint="keep it in one of them")
         if "drivers" in data:
             layout.drivers = self.read_drivers(data["drivers"])
+        if "modules" in data:
+            layout.modules = self.read_modules(data["modules"])
         layout.layers = self.read_layers(data["layers"])
         if "encoders" in data:
             self.read_encoders(data["encoders"], layout)
@@ -416,6 +421,19 @@ class _Reader:
             if not FEATURE_RE.fullmatch(name):
                 raise self.fail(f"`{name}` is not a QMK feature switch", (section, index),
                                 hint="rules.mk names such as OLED_ENABLE or RGB_MATRIX_ENABLE")
+        return list(dict.fromkeys(names))
+
+    def read_modules(self, value: Any) -> list[str]:
+        """`modules: [qmk/super_alt_tab]`: QMK community modules, as keymap.json names them."""
+        names = self.name_list(value, ("modules",), "`modules`")
+        if len(names) > MAX_MODULES:
+            raise self.fail(f"{len(names)} community modules; a layout names at most {MAX_MODULES}",
+                            ("modules", MAX_MODULES), hint="remove the modules the layout does not use")
+        for index, name in enumerate(names):
+            problem = module_path_problem(name)
+            if problem is not None:
+                raise self.fail(problem, ("modules", index), hint="write it as keymap.json does: `qmk/super_alt_tab`")
+            self.mark(("modules", index), ("modules", index))
         return list(dict.fromkeys(names))
 
     def read_drivers(self, value: Any) -> dict[str, str]:
@@ -1006,6 +1024,11 @@ class _SectionWriter:
         if not self.layout.features_off:
             return ""
         return f"features_off: [{', '.join(self.layout.features_off)}]  # switched off, as the original keymap did\n"
+
+    def s_modules(self) -> str:
+        if not self.layout.modules:
+            return ""
+        return f"modules: [{', '.join(self.layout.modules)}]  # QMK community modules the build links in\n"
 
     def s_drivers(self) -> str:
         if not self.layout.drivers:

@@ -11,6 +11,7 @@ Pure data: no files, no Qt. The YAML reader/writer lives in `keyconf.formats.yam
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -161,6 +162,40 @@ class CFile:
     text: str | None = field(default=None, compare=False, repr=False)
 
 
+MAX_MODULES = 32  # community modules one layout names; QMK numbers 64 keycodes for all of them
+QK_COMMUNITY_MODULE = 0x77C0  # QMK's first community module keycode (keycodes.h, 2025 on)
+QK_COMMUNITY_MODULE_COUNT = 64
+# A module as QMK's keymap.json names it: its folder under a `modules/` folder, `owner/name`
+# (more segments allowed), each segment a plain name, so it never leaves that folder.
+MODULE_PATH_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}(/[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}){1,3}$")
+
+
+@dataclass(frozen=True)
+class ModuleKeycode:
+    """A keycode a QMK community module declares (its qmk_module.json), with the aliases it gives."""
+
+    key: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ModuleDefinition:
+    """What keyconf read of a community module's qmk_module.json: its name and keycodes, in order."""
+
+    path: str  # as the layout names it: `qmk/super_alt_tab`
+    name: str = ""  # module_name: `Super Alt Tab`
+    keycodes: tuple[ModuleKeycode, ...] = ()
+    source: str = ""  # the qmk_module.json it was read from, for messages
+
+
+def module_path_problem(path: str) -> str | None:
+    """Why `path` cannot name a community module (None when it can)."""
+    if not MODULE_PATH_RE.fullmatch(path) or ".." in path.split("/"):
+        return (f"`{path}` is not a community module path: QMK names modules by their folder under "
+                "`modules/`, `owner/name` (letters, digits, `_`, `-`, `.`)")
+    return None
+
+
 @dataclass
 class EncoderAction:
     """What one encoder sends on a layer, turned counter-clockwise and clockwise."""
@@ -216,6 +251,12 @@ class Layout:
     # tree's root (`keyboards/keychron/common/keychron_common.c`: its folder goes on VPATH; a .h
     # entry puts only its folder there). Not the layout's files: the tree has them.
     qmk_files: list[str] = field(default_factory=list)
+    # QMK community modules the build links in (keymap.json's `"modules"`), as QMK names them:
+    # `qmk/super_alt_tab`. Their keycodes count from QK_COMMUNITY_MODULE in this order.
+    modules: list[str] = field(default_factory=list)
+    # What keyconf found of those modules (their qmk_module.json, read at the edges: beside the
+    # layout or in the QMK tree), by path: not part of the layout, the module's files are.
+    module_definitions: dict[str, ModuleDefinition] = field(default_factory=dict, compare=False, repr=False)
     geometry: Keyboard | None = None
     version: int = FORMAT_VERSION
 
@@ -269,6 +310,38 @@ def custom_keycode_values(layout: Layout) -> list[int]:
     return values
 
 
+def module_keycodes(layout: Layout) -> tuple[UserKeycode, ...]:
+    """The keycodes of the layout's community modules, each name and alias, with QMK's values:
+    counted from QK_COMMUNITY_MODULE in the order of `modules:` and of each module's keycodes.
+    After a module keyconf has not read, values are unknown (EXTERNAL_VALUE): QMK's build needs
+    every module anyway."""
+    found: list[UserKeycode] = []
+    value: int | None = QK_COMMUNITY_MODULE
+    for path in layout.modules:
+        definition = layout.module_definitions.get(path)
+        if definition is None:
+            value = None
+            continue
+        for keycode in definition.keycodes:
+            known = value if value is not None and value < QK_COMMUNITY_MODULE + QK_COMMUNITY_MODULE_COUNT else None
+            legend = module_keycode_legend(definition, keycode)
+            description = f"{keycode.key}: a keycode of the community module {path}"
+            for name in (keycode.key, *keycode.aliases):
+                found.append(UserKeycode(name, known if known is not None else EXTERNAL_VALUE, legend,
+                                         description, ""))
+            if value is not None:
+                value += 1
+    return tuple(found)
+
+
+def module_keycode_legend(definition: ModuleDefinition, keycode: ModuleKeycode) -> str:
+    """A short readable legend: the module's name for its only keycode (`Super Alt Tab`), else the
+    keycode's name without QMK's COMMUNITY_MODULE_ prefix (`SENTENCE CASE TOGGLE`)."""
+    if len(definition.keycodes) == 1 and definition.name:
+        return definition.name
+    return keycode.key.removeprefix("COMMUNITY_MODULE_").replace("_", " ").title()
+
+
 def keycode_context(layout: Layout) -> ParseContext:
     """How keycode text in `layout` resolves: its layers, tap dances and custom keycodes, and the
     keycodes its keyboard's firmware defines (QK_KB_n)."""
@@ -280,7 +353,8 @@ def keycode_context(layout: Layout) -> ParseContext:
         for known in [header_keycode(custom.headers, custom.name, layout.keyboard) if custom.external else None]
     )
     return ParseContext(layers=tuple(layout.layer_names), tap_dances=tuple(layout.tap_dance_names),
-                        custom_keycodes=users, keyboard_keycodes=keyboard_user_keycodes(layout.keyboard),
+                        custom_keycodes=users,
+                        keyboard_keycodes=keyboard_user_keycodes(layout.keyboard) + module_keycodes(layout),
                         language=layout.host_language)
 
 

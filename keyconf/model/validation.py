@@ -16,7 +16,14 @@ from keyconf.model import keycodes as kc
 from keyconf.model.keyboard import Keyboard, LayoutMacro
 from keyconf.model.keycodes.languages import language_title
 from keyconf.model.keycodes.types import REPORT_FEATURE_BY_GROUP
-from keyconf.model.layout import Layout, keycode_context, keycode_fields
+from keyconf.model.layout import (
+    MAX_MODULES,
+    QK_COMMUNITY_MODULE_COUNT,
+    Layout,
+    keycode_context,
+    keycode_fields,
+    module_path_problem,
+)
 from keyconf.model.problems import Location, Problem, error, warning
 
 # Keycode heads that move to another layer, by how they do it.
@@ -65,6 +72,7 @@ class _Checker:
         yield from self.check_custom_keycodes()
         yield from self.check_definitions()
         yield from self.check_switched_off_reports()
+        yield from self.check_modules()
         yield from self.check_layer_flow()
 
     # -- structure
@@ -173,7 +181,13 @@ class _Checker:
                     reported.add(text)
                     more = uses[text] - 1
                     also = f" (and on {more} more key{'s' if more > 1 else ''})" if more else ""
-                    yield error(f"`{text}`: {exc.message}{also}", location, exc.hint, code=code)
+                    hint = exc.hint
+                    unread = [m for m in self.layout.modules if m not in self.layout.module_definitions]
+                    if unread and exc.message.startswith("unknown keycode"):
+                        hint = (f"a keycode of the community module{'s' if len(unread) > 1 else ''} "
+                                f"{', '.join(unread)}? keyconf could not read {'them' if len(unread) > 1 else 'it'}"
+                                " (see the warning at `modules:`)")
+                    yield error(f"`{text}`: {exc.message}{also}", location, hint, code=code)
                 continue
             self.parsed[location] = keycode
             cut_layer = self.registry.layer_cut(keycode, self.ctx)
@@ -325,6 +339,25 @@ class _Checker:
                                   "as the keymap it came from did", location,
                                   f"remove {feature} from `features_off:` for the key to work",
                                   code="feature-switched-off")
+
+    def check_modules(self) -> Iterator[Problem]:
+        """Community module paths QMK can find (a folder under `modules/`), few enough, and no more
+        keycodes in all than QMK numbers for them."""
+        modules = self.layout.modules
+        if len(modules) > MAX_MODULES:
+            yield error(f"{len(modules)} community modules; a layout names at most {MAX_MODULES}",
+                        ("modules", MAX_MODULES), "remove the modules the layout does not use", code="modules")
+        for index, path in enumerate(modules[:MAX_MODULES]):
+            problem = module_path_problem(path)
+            if problem is not None:
+                yield error(problem, ("modules", index), "write it as keymap.json does: `qmk/super_alt_tab`",
+                            code="modules")
+            elif path in modules[:index]:
+                yield error(f"community module `{path}` is named twice", ("modules", index), code="modules")
+        count = sum(len(d.keycodes) for d in self.layout.module_definitions.values() if d.path in modules)
+        if count > QK_COMMUNITY_MODULE_COUNT:
+            yield error(f"the layout's community modules declare {count} keycodes; QMK numbers "
+                        f"{QK_COMMUNITY_MODULE_COUNT} at most", ("modules",), "use fewer modules", code="modules")
 
     def check_definitions(self) -> Iterator[Problem]:
         macro_count = len(self.layout.macros)
