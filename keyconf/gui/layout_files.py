@@ -80,6 +80,11 @@ def open_layout_file(path: Path) -> OpenedLayout:
     except UnknownKeyboardError as error:
         raise unknown_keyboard_problem(error, path) from None
     layout = loaded.layout
+    if layout.modules:  # their keycodes, read from the modules' files (a catalogue is opened only for them)
+        from keyconf.catalogue.resolve import CatalogueKeyboards
+        from keyconf.formats.qmk_modules import attach_modules, module_roots_near
+
+        attach_modules(layout, [*module_roots_near(path), *CatalogueKeyboards().module_roots()])
     from keyconf.model.keycodes import REGISTRY
 
     REGISTRY.get("KC_A")  # build the registry here, off the GUI thread: the keycaps need it next
