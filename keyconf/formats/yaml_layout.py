@@ -426,6 +426,7 @@ class _Reader:
     def read_modules(self, value: Any) -> list[str]:
         """`modules: [qmk/super_alt_tab]`: QMK community modules, as keymap.json names them."""
         names = self.name_list(value, ("modules",), "`modules`")
+        self.mark(("modules",), ("modules",))
         if len(names) > MAX_MODULES:
             raise self.fail(f"{len(names)} community modules; a layout names at most {MAX_MODULES}",
                             ("modules", MAX_MODULES), hint="remove the modules the layout does not use")
