@@ -220,6 +220,14 @@ def keymap_folder_c_files(keymap: str | Path, keymap_text: str, keyboard: str = 
             local = _local_path(base, inside, name)
             if local is not None:
                 return base, local
+        # `users/mforman/oled/glcdfont.c` (a config.h's OLED_FONT_H): from the top of the userspace
+        # repository, which is on QMK's include path; it comes along at that path, inside users/<name>/.
+        named = posixpath.normpath(name)
+        if space is not None and space.parent.name == "users" and named.startswith(f"users/{space.name}/"):
+            local = _local_path(space.parent.parent, "", named)
+            if local is not None and local.startswith(f"users/{space.name}/") and \
+                    (space.parent.parent / local).resolve().is_relative_to(space):
+                return space.parent.parent, local
         return None
 
     def follow(queue: list[tuple[Path, str, str]]) -> None:

@@ -328,3 +328,17 @@ def test_the_file_rules_mk_names_as_introspection_keymap_c_is_included_after_the
     assert layout.c_source is not None and (layout.c_source.code or "").endswith('#include "combos.c"\n')
     keymap_c = generate_sources(layout, layouts.board()).keymap_c
     assert keymap_c.index("keymaps[]") < keymap_c.index('#include "combos.c"')
+
+
+def test_a_file_named_from_the_top_of_the_userspace_repository_comes_along_at_that_path(tmp_path: Path) -> None:
+    # mforman's config.h: `#define OLED_FONT_H "users/mforman/oled/glcdfont.c"`, found from QMK's include path.
+    keymap = repository(tmp_path)
+    space = keymap.parents[4] / "users" / "mine"
+    (space / "config.h").write_text('#pragma once\n#define OLED_FONT_H "users/mine/oled/glcdfont.c"\n'
+                                    '#define OTHER_H "users/mine/../../keyboards/secret.h"\n')
+    write(space, {"oled/glcdfont.c": "static const unsigned char font[] = {0};\n"})
+    (keymap.parents[4] / "keyboards" / "secret.h").write_text("// outside the userspace\n")
+    found = keymap_folder_c_files(keymap, KEYMAP_C)
+    paths = [f.path for f in found.files]
+    assert "users/mine/oled/glcdfont.c" in paths
+    assert not any("secret" in path for path in paths)
