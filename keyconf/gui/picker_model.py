@@ -291,13 +291,24 @@ class PickerModel:
         if layout is None:
             return []
         from keyconf.model.keycodes.keyboard_keycodes import keyboard_keycodes
+        from keyconf.model.layout import module_keycode_legend
 
         own = set(layout.custom_keycode_names)
-        return [
+        board = [
             PickerEntry(keycode.names[0], keycode.legend, keycode.description, "keyboard", keycode.names[1:])
             for keycode in keyboard_keycodes(layout.keyboard)
             if keycode.names[0] not in own
         ]
+        # The layout's community modules' keycodes (`modules:`, as far as keyconf read them) go with them.
+        modules = [
+            PickerEntry(keycode.key, module_keycode_legend(definition, keycode),
+                        f"{keycode.key}: a keycode of the community module {definition.path}", "keyboard",
+                        keycode.aliases)
+            for module in layout.modules
+            for definition in [layout.module_definitions.get(module)] if definition is not None
+            for keycode in definition.keycodes if keycode.key not in own
+        ]
+        return board + modules
 
     def _macro_entries(self, layout: Layout) -> list[PickerEntry]:
         entries = []
