@@ -65,6 +65,9 @@ class BuildRequest:
     # The layout file: its C file (`c_source: mine.c`) is read again for each build, so edits made
     # to it since the layout was opened are built.
     layout_path: Path | None = None
+    # More folders holding a `modules/` folder of community modules (the user's QMK userspace),
+    # looked in after the layout's repository and before the tree.
+    module_roots: tuple[Path, ...] = ()
     # Before make: find a `qmk` whose Python has the tree's requirements, installing them into
     # keyconf's environment when none has (keyconf.compiler.qmk_python).
     prepare_python: bool = True
@@ -100,13 +103,14 @@ def _with_fresh_c_source(layout: Layout, layout_path: Path | None) -> Layout:
 
 def _with_modules(layout: Layout, request: BuildRequest) -> Layout:
     """`layout` with its community modules read where this build finds them: a `modules/` folder
-    around the layout file (copied into keyconf's userspace for the build), then the tree's."""
+    around the layout file or of the user's userspace (copied into keyconf's userspace for the
+    build), then the tree's."""
     if not layout.modules:
         return layout
     from keyconf.formats.qmk_modules import attach_modules, module_roots_near
 
     layout = replace(layout, module_definitions={})
-    attach_modules(layout, [*module_roots_near(request.layout_path), request.qmk_home])
+    attach_modules(layout, [*module_roots_near(request.layout_path), *request.module_roots, request.qmk_home])
     return layout
 
 

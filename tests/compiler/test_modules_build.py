@@ -156,3 +156,16 @@ def keymap_words(elf: Path) -> list[int]:
     subprocess.run(["avr-objcopy", "-O", "binary", "-j", ".text", str(elf), str(flash)], check=True)
     data = flash.read_bytes()[address:address + size]
     return [int.from_bytes(data[i:i + 2], "little") for i in range(0, len(data), 2)]
+
+
+def test_a_module_of_the_users_qmk_userspace_is_found(tmp_path: Path) -> None:
+    tree = modules_tree(tmp_path / "qmk_firmware")
+    userspace = tmp_path / "qmk_userspace"
+    source = write_module(userspace, "me/hello", {"module_name": "Hello", "keycodes": [{"key": "CM_HELLO"}]})
+    layout = module_layout("me/hello")
+    layout.layers[0].keys[0] = "CM_HELLO"
+    request = BuildRequest(layout, tree, tmp_path / "out", layout_path=tmp_path / "elsewhere" / "mine.yaml")
+    with pytest.raises(BuildRefused, match="community module me/hello is not in"):
+        FirmwareBuild(request).prepare()
+    request.module_roots = (userspace,)
+    assert FirmwareBuild(request).prepare().module_folders == {"me/hello": source.resolve()}

@@ -53,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
         source_name=Path(args.layout).name,
         row_lengths=loaded.row_lengths,
         layout_path=Path(args.layout),
+        module_roots=_userspace(loaded.layout.modules),
     )
     progress = _ProgressLine(enabled=args.quiet and sys.stderr.isatty())
     build = FirmwareBuild(
@@ -82,6 +83,16 @@ def run(args: argparse.Namespace) -> int:
         _flash(result.firmware, loaded, build)
     print(result.firmware)
     return EXIT_OK
+
+
+def _userspace(modules: list[str]) -> tuple[Path, ...]:
+    """The user's QMK userspace, whose `modules/` a layout's community modules may come from."""
+    if not modules:
+        return ()
+    from keyconf.catalogue.qmk_home import find_qmk_userspace
+
+    found = find_qmk_userspace(cwd=Path.cwd())
+    return (found,) if found is not None else ()
 
 
 def _load(path: str) -> LoadedLayout:
