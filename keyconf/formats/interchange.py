@@ -39,7 +39,7 @@ from keyconf.formats.keymap_folder_c import CONFIG_NAME, FolderCFiles, keymap_fo
 from keyconf.formats.named_keycodes import SAVE_KEY, names_in
 from keyconf.formats.qmk_build_files import apply_rules, parse_rules_mk
 from keyconf.formats.qmk_keymap_json import looks_like_keymap_json, read_keymap_json
-from keyconf.formats.qmk_modules import MODULE_KEYCODE_NAME, attach_modules, module_roots_near, modules_beside
+from keyconf.formats.qmk_modules import attach_modules, module_roots_near, modules_beside
 from keyconf.formats.via_save import (
     ViaImport,
     ViaSave,
@@ -424,9 +424,8 @@ def _modules_beside(path: str | Path, layout: Layout, finder: KeyboardFinder, wa
     kept = []
     for warning in warnings:
         listed = _NOT_DEFINED_HERE.match(warning)
-        listed_names = set(listed.group(1).split(", ")) if listed is not None else set()
         unread = len(layout.module_definitions) < len(layout.modules)  # said once, by the module's warning
-        if listed is None or not all(n in names or (unread and MODULE_KEYCODE_NAME.match(n)) for n in listed_names):
+        if listed is None or not (unread or set(listed.group(1).split(", ")) <= names):
             kept.append(warning)
     return kept + more
 

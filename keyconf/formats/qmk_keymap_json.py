@@ -23,7 +23,7 @@ from keyconf.formats.document_limits import MAX_DOCUMENT_BYTES, MAX_TABLE_ENTRIE
 from keyconf.formats.format_error import FormatError, check_keycode_layers, json_field_error, json_position, parse_json
 from keyconf.formats.keymap_c_import import KeymapC, read_keymap_c
 from keyconf.formats.layer_names import default_layer_name
-from keyconf.formats.qmk_modules import MODULE_KEYCODE_NAME, attach_modules
+from keyconf.formats.qmk_modules import attach_modules
 from keyconf.formats.user_headers import UserHeaders
 from keyconf.model.keycodes import ParseContext
 from keyconf.model.keycodes.languages import host_language
@@ -161,9 +161,10 @@ def read_keymap_json(text: str, path: str | Path | None = None,
         _refuse_user_macros(layers_data, unknown, headers, path, fail)
         # Bare names that are no keycode (Configurator writes those as ANY(...)): `qmk c2json` copies a
         # keymap.c's keys as written, so LOWER, CTL_ESC, MO(_SYM_ALT) are that file's names. Said once.
-        unread = len(modules.module_definitions) < len(modules.modules)  # its warning says it once
-        bare = sorted({name for key in unknown if not _ANY.match(key) for name in _names_in(key)
-                       if not (unread and MODULE_KEYCODE_NAME.match(name))})
+        # A module keyconf could not read most likely names them (SELWORD of getreuer/select_word): its
+        # warning says so, once, and each key's hint names the modules.
+        unread = len(modules.module_definitions) < len(modules.modules)
+        bare = [] if unread else sorted({name for key in unknown if not _ANY.match(key) for name in _names_in(key)})
         if bare and not any("qmk c2json" in w for w in warnings):
             shown = ", ".join(bare[:4]) + (f" and {len(bare) - 4} more" if len(bare) > 4 else "")
             warnings.append(

@@ -10,7 +10,6 @@ keycodes; a module not found leaves its keys as written, with one warning per mo
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -31,7 +30,6 @@ MODULE_JSON = "qmk_module.json"
 MODULES_FOLDER = "modules"
 _FOLDERS_UP = 6  # how far above the layout file a repository's `modules/` folder is looked for
 _MAX_ALIASES = 8
-MODULE_KEYCODE_NAME = re.compile(r"^(CM_|COMMUNITY_MODULE_)[A-Z0-9_]+$")  # how modules name their keycodes
 
 
 class ModuleJsonError(Exception):

@@ -185,3 +185,21 @@ def test_a_keymap_json_holding_only_modules_points_at_its_keymap_c(tmp_path: Pat
     with pytest.raises(Exception) as caught:
         import_layout(path, keyboard=layouts.board())
     assert "keyconf takes the modules from here" in str(getattr(caught.value, "hint", ""))
+
+
+def test_names_of_a_module_not_found_get_only_its_warning(tmp_path: Path) -> None:
+    """getreuer's modules name their keycodes freely (SELWORD): with the module's submodule not
+    checked out, the file's unknown names are its, said once by the module's warning."""
+    data = {**KEYMAP_JSON, "modules": ["getreuer/select_word"], "layers": [six("SELWORD", "SELWBAK")]}
+    (tmp_path / "keymap.json").write_text(json.dumps(data), encoding="utf-8")
+    imported = import_layout(tmp_path / "keymap.json", keyboard=layouts.board())
+    assert [w.split(":")[0] for w in imported.warnings] == ["community module getreuer/select_word"]
+    folder = tmp_path / "keyboards" / "testco" / "ortho" / "keymaps" / "mine"
+    folder.mkdir(parents=True)
+    (folder / "keymap.json").write_text('{"modules": ["getreuer/select_word"]}\n', encoding="utf-8")
+    (folder / "keymap.c").write_text(
+        "#include QMK_KEYBOARD_H\n\nconst uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {\n"
+        "    [0] = LAYOUT_ortho_2x3(SELWORD, KC_B, KC_C, KC_D, KC_E, SELWBAK)\n};\n", encoding="utf-8")
+    imported = import_layout(folder / "keymap.c", keyboard=layouts.board())
+    assert [w.split(":")[0] for w in imported.warnings] == ["community module getreuer/select_word"]
+    assert imported.layout.layers[0].keys[0] == "SELWORD"
