@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 from keyconf.formats import foreign_keycodes as fk
+from keyconf.formats.c_source import c_tables
 from keyconf.formats.definition_source import KeyboardDefinitionError
 from keyconf.formats.document_limits import (
     MAX_DOCUMENT_BYTES,
@@ -351,6 +352,7 @@ def _import_keymap_c(
         _userspace_features(layout, folder_files, warnings)
         if folder_files.introspection is not None:
             _include_after_keymap(layout, folder_files.introspection, warnings)
+        _tap_dances_of_the_c_files(layout, warnings)
         carried = {c_file.path for c_file in layout.c_files}
         warnings = [_header_carried(w, carried) for w in warnings]
         if any(c_file.config for c_file in layout.c_files):  # its defines are kept after all
@@ -683,6 +685,23 @@ def _userspace_features(layout: Layout, found: FolderCFiles, warnings: list[str]
         warnings.append(f"the keymap builds without VIA (neither its rules.mk nor {found.userspace}'s switches "
                         "VIA_ENABLE on): so does the layout (`features_off: [VIA_ENABLE]`); `keyconf compile --via` "
                         "adds it")
+
+
+_DYNAMIC_TAP_DANCES = "but the file has no tap_dance_actions[]"
+
+
+def _tap_dances_of_the_c_files(layout: Layout, warnings: list[str]) -> None:
+    """Keys pressing TD(0)… in a keymap whose tap_dance_actions[] is in a carried file (a userspace's
+    mforman.c, numbering them by its header's enum) press those: not empty tap dances of the layout
+    (which the keymap.c reader makes for a Vial keymap's), whose table would be a second definition."""
+    if not layout.tap_dances or not any(_DYNAMIC_TAP_DANCES in w for w in warnings):
+        return
+    if not any("tap_dance_actions" in c_tables(f.text) for f in layout.c_files if f.text and not f.config):
+        return
+    layout.tap_dances = []
+    warnings[:] = [w for w in warnings if _DYNAMIC_TAP_DANCES not in w]
+    warnings.append("keys use tap dances by number whose tap_dance_actions[] is in the C files the layout carries: "
+                    "they stay that code's")
 
 
 def _include_after_keymap(layout: Layout, path: str, warnings: list[str]) -> None:

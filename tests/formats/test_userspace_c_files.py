@@ -342,3 +342,24 @@ def test_a_file_named_from_the_top_of_the_userspace_repository_comes_along_at_th
     paths = [f.path for f in found.files]
     assert "users/mine/oled/glcdfont.c" in paths
     assert not any("secret" in path for path in paths)
+
+
+def test_tap_dances_a_userspace_file_defines_are_not_made_empty_tap_dances_of_the_layout(tmp_path: Path) -> None:
+    # mforman's: TD(NAV_BSPC) numbered by mforman.h's enum, tap_dance_actions[] in mforman.c. The layout's
+    # own (empty) tap dances would be a second tap_dance_actions[]: the link failed.
+    from keyconf.compiler.sources import generate_sources
+    from keyconf.formats.interchange import import_layout
+    from tests.compiler import layouts
+
+    text = KEYMAP_C.replace("LAYOUT_split_3x6_3(KC_A)", "LAYOUT_ortho_2x3(TD(NAV_BSPC), KC_B, KC_C, KC_D, KC_E, KC_F)")
+    keymap = repository(tmp_path, {"keymap.c": text})
+    space = keymap.parents[4] / "users" / "mine"
+    (space / "mine.h").write_text("#pragma once\nenum layers { _BASE };\nenum tap_dances { NAV_BSPC };\n")
+    (space / "rules.mk").write_text("SRC += mine.c\nTAP_DANCE_ENABLE = yes\n")
+    (space / "mine.c").write_text('#include "mine.h"\ntap_dance_action_t tap_dance_actions[] = {\n'
+                                  "    [NAV_BSPC] = ACTION_TAP_DANCE_DOUBLE(KC_A, KC_B)};\n")
+    imported = import_layout(keymap, keyboard=layouts.board())
+    assert imported.layout.tap_dances == []
+    assert not any("Vial" in w for w in imported.warnings)
+    keymap_c = generate_sources(imported.layout, layouts.board()).keymap_c
+    assert "tap_dance_actions" not in keymap_c and "TD(0)" in keymap_c
