@@ -105,12 +105,17 @@ def checkout_root(keymap_c: Path) -> Path | None:
     return next((folder for folder in keymap_c.parents if (folder / ".git").exists()), None)
 
 
+def _keyboard_folder(folder: Path) -> bool:
+    """A keyboard's folder (`r2g/` with r2g.c and info.json in a repository that is a crkbd folder), not a userspace."""
+    return any((folder / name).is_file() for name in ("info.json", "keyboard.json"))
+
+
 def linked_userspace(keymap_c: Path) -> Path | None:
     """A top folder of the repository that is a userspace (`CarlAndersson/CarlAndersson.h`), which the
     user's setup links in as users/<name> and builds their keymap under that name."""
     root = checkout_root(keymap_c)
     found = [d for d in sorted(root.iterdir()) if d.is_dir() and ((d / f"{d.name}.h").is_file()
-             or (d / f"{d.name}.c").is_file())] if root else []  # fmt: skip
+             or (d / f"{d.name}.c").is_file()) and not _keyboard_folder(d)] if root else []  # fmt: skip
     return found[0] if len(found) == 1 else None
 
 
