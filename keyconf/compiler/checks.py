@@ -10,6 +10,7 @@ board's processor.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -61,6 +62,30 @@ def module_folders(layout: Layout, tree: Path) -> dict[str, Path]:
     return folders
 
 
+# What a module's make file from outside the tree may hold: variables set to plain words (file
+# names, yes/no, numbers, other variables' values) and conditionals on them. QMK's build includes
+# it, so anything more (`$(shell ...)`, a recipe, an include, a backtick a recipe would run) is
+# code that would run on this machine when the layout is built.
+_MAKE_WORDS = r"(?:[A-Za-z0-9_./+,:= -]|\$\([A-Za-z_][A-Za-z0-9_]*\))*"
+_MAKE_DATA_LINE = re.compile(
+    rf"\s*(?:[A-Za-z_][A-Za-z0-9_]*\s*(?:\+=|:=|\?=|=){_MAKE_WORDS}"
+    rf"|(?:ifeq|ifneq)\s*\({_MAKE_WORDS}\)|(?:ifdef|ifndef)\s+[A-Za-z_][A-Za-z0-9_]*|else|endif)?\s*")
+
+
+def module_make_code(folder: Path) -> tuple[Path, int, str] | None:
+    """The first line of a module's make files that is more than variables set to plain words
+    (file, line number, text), or None: such a module is not built from outside the tree."""
+    for file in sorted(folder.rglob("*.mk")):
+        if file.is_symlink() or not file.is_file():
+            continue
+        lines = file.read_text(encoding="utf-8", errors="replace").split("\n")
+        for number, line in enumerate(lines, 1):
+            text = line.split("#", 1)[0]
+            if line.startswith("\t") or text.rstrip().endswith("\\") or not _MAKE_DATA_LINE.fullmatch(text):
+                return file, number, line.strip()[:80]
+    return None
+
+
 def _check_modules(layout: Layout, tree: QmkTree) -> None:
     """A layout's community modules need a tree that has them (QMK 2025 on), and each module's
     folder where QMK's build finds it; refused before make runs otherwise."""
@@ -78,6 +103,16 @@ def _check_modules(layout: Layout, tree: QmkTree) -> None:
                 "the layout", ("modules", index),
                 f"put the module's folder (with its qmk_module.json) at modules/{module} of your QMK userspace or "
                 "tree, or beside the layout", code="module-not-found"))
+    for module, folder in module_folders(layout, tree.root).items():
+        code = module_make_code(folder)
+        if code is not None:
+            file, number, text = code
+            problems.append(error(
+                f"community module {module} (at {folder}) is not the QMK tree's own, and its {file.name} runs make "
+                f"code when QMK builds it: line {number}, `{text}`", ("modules", layout.modules.index(module)),
+                "keyconf builds a module from outside the tree only when its make files set variables to plain "
+                f"words; if you trust it, put it in {tree.root / 'modules' / module} (or build it with qmk compile)",
+                code="module-make-code"))
     if problems:
         raise BuildRefused(problems)
 

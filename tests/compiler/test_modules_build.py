@@ -169,3 +169,34 @@ def test_a_module_of_the_users_qmk_userspace_is_found(tmp_path: Path) -> None:
         FirmwareBuild(request).prepare()
     request.module_roots = (userspace,)
     assert FirmwareBuild(request).prepare().module_folders == {"me/hello": source.resolve()}
+
+
+@pytest.mark.parametrize(("rules", "line"), [("$(shell touch /tmp/keyconf-module-ran)\n", 3),
+                                             ("SRC += extra.c\nall:\n\ttouch ran\n", 4),
+                                             ("X = `id`\n", 3), ("include ../../evil.mk\n", 3)])
+def test_a_module_from_outside_the_tree_whose_make_file_runs_code_is_refused(tmp_path: Path, rules: str,
+                                                                              line: int) -> None:
+    """QMK's build includes a module's rules.mk: from a repository around the layout (a stranger's,
+    perhaps), only variables set to plain words are built; make code is refused before make runs."""
+    tree = modules_tree(tmp_path / "qmk_firmware")
+    repo = tmp_path / "shared_repo"
+    source = write_module(repo, "them/hello", {"module_name": "Hello", "keycodes": [{"key": "CM_HELLO"}]})
+    (source / "rules.mk").write_text("# a module\nRGB_MATRIX_CUSTOM_USER = yes\n" + rules)
+    layout_path = repo / "mine.yaml"
+    layout = module_layout("qmk/super_alt_tab", "them/hello")
+    with pytest.raises(BuildRefused) as refused:
+        FirmwareBuild(BuildRequest(layout, tree, tmp_path / "out", layout_path=layout_path)).prepare()
+    [problem] = refused.value.problems
+    assert problem.code == "module-make-code" and problem.location == ("modules", 1)
+    assert "rules.mk" in problem.message and f"line {line}," in problem.message
+
+
+def test_a_module_from_outside_the_tree_setting_variables_builds(tmp_path: Path) -> None:
+    tree = modules_tree(tmp_path / "qmk_firmware")
+    repo = tmp_path / "shared_repo"
+    source = write_module(repo, "them/hello", {"module_name": "Hello", "keycodes": [{"key": "CM_HELLO"}]})
+    (source / "rules.mk").write_text("SRC += $(MODULE_PATH)/extra.c  # more\nifeq ($(RGB_MATRIX_ENABLE),yes)\n"
+                                     "    OPT_DEFS += -DHELLO_RGB=1\nendif\n")
+    plan = FirmwareBuild(BuildRequest(module_layout("qmk/super_alt_tab", "them/hello"), tree, tmp_path / "out",
+                                      layout_path=repo / "mine.yaml")).prepare()
+    assert plan.module_folders == {"them/hello": source.resolve()}
