@@ -139,16 +139,17 @@ class Bundle:
         A maker's own QMK fork files a board as `keychron/k8_pro/iso/rgb` where VIA files it as
         `v2/keychron/k8_pro/iso_rgb.json` (or v3's `keychron/c1_pro/c1_pro_ansi_rgb`, the
         folder's name repeated): users give the fork's path. None when no definition or more
-        than one reads so."""
-        if name.startswith(VIA_PREFIX):
-            return None
+        than one reads so, or when `name` is a folder of QMK's boards."""
+        name = name.strip().strip("/")
+        if name.startswith(VIA_PREFIX) or any(path.startswith(name + "/") for path in self.qmk_paths):
+            return None  # a folder of QMK's boards (`bastardkb/charybdis/3x6`) is chosen among them
         with self._lock:
             if self._via_spellings is None:
                 spellings: dict[str, list[str]] = {}
                 for path in self.paths[self.qmk_count:]:
                     spellings.setdefault(_spelling_key(re.sub(r"^via:v\d+/", "", path)), []).append(path)
                 self._via_spellings = spellings
-        found = self._via_spellings.get(_spelling_key(name.strip().strip("/")), [])
+        found = self._via_spellings.get(_spelling_key(name), [])
         return found[0] if len(found) == 1 else None
 
     def by_usb(self, vid: int, pid: int) -> list[str]:

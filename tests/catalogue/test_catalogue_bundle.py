@@ -96,6 +96,8 @@ def test_a_fork_path_that_several_via_definitions_could_spell_finds_none() -> No
     assert BUNDLE is not None
     assert BUNDLE.via_spelling("keychron/k8_pro") is None  # a folder of four definitions, no one board
     assert BUNDLE.via_spelling("via:v2/keychron/k8_pro/iso_rgb") is None  # VIA's own name is found exactly
+    # a folder of QMK's boards is chosen among them, not taken for VIA's bastardkb/charybdis_3x6
+    assert BUNDLE.via_spelling("bastardkb/charybdis/3x6") is None
 
 
 def test_an_unknown_name_gets_suggestions(tmp_path: Path) -> None:
