@@ -85,6 +85,9 @@ def test_an_imported_keymap_folder_builds_for_real(tmp_path: Path, monkeypatch: 
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_text(text)
     monkeypatch.chdir(tmp_path)
+    # A build cache of its own: objects an earlier run left are not compiled again, and the log
+    # checked below would not name the carried files.
+    monkeypatch.setenv("KEYCONF_BUILD_CACHE", str(tmp_path / "build-cache"))
     assert main(["import", str(folder / "keymap.c"), "--keyboard", "crkbd/rev1", "-o", "out/mine.yaml"]) == 0
     loaded = load_layout(tmp_path / "out" / "mine.yaml")
     assert {f.path for f in loaded.layout.c_files} == set(FILES) - {"keymap.c", "rules.mk"}
@@ -128,6 +131,9 @@ def test_an_old_keychron_keymap_builds_with_keychrons_common_code(tmp_path: Path
     (folder / "rules.mk").write_text("VPATH += keyboards/keychron/common\nSRC += keychron_common.c\n")
     (tmp_path / "out").mkdir()
     monkeypatch.chdir(tmp_path)
+    # A build cache of its own: objects an earlier run left are not compiled again, and the log
+    # checked below would not name the carried files.
+    monkeypatch.setenv("KEYCONF_BUILD_CACHE", str(tmp_path / "build-cache"))
     assert main(["import", str(folder / "keymap.c"), "-o", "out/kc.yaml"]) == 0
     loaded = load_layout(tmp_path / "out" / "kc.yaml")
     assert loaded.layout.qmk_files == ["keyboards/keychron/common/keychron_common.c"]
