@@ -8,8 +8,8 @@ from pathlib import Path
 
 from keyconf.catalogue.resolve import CatalogueKeyboards, UnknownKeyboardError, resolve_keyboard
 from keyconf.cli.command import CommandError, input_exit_code
-from keyconf.formats.interchange import FormatError, Imported, import_layout
-from keyconf.formats.qmk_modules import module_problems, module_roots_near
+from keyconf.formats.interchange import FormatError, Imported, import_layout, module_roots
+from keyconf.formats.qmk_modules import module_problems
 from keyconf.formats.yaml_layout import LayoutFileError, LoadedLayout, load_layout
 from keyconf.model.keyboard import Keyboard
 from keyconf.model.problems import Problem, error
@@ -53,8 +53,7 @@ def check_loaded_layout(loaded: LoadedLayout) -> CheckedLayout:
             message, hint = f"keyboard {shown} cannot be loaded: {exc.reason}", "fix the definition file"
         problems.append(error(message, ("keyboard",), hint, code="unknown-keyboard"))
     if loaded.layout.modules:  # their keycodes, from the modules' files (beside the layout, in the QMK tree)
-        roots = [*module_roots_near(loaded.path), *CatalogueKeyboards().module_roots()]
-        problems.extend(module_problems(loaded.layout, roots))
+        problems.extend(module_problems(loaded.layout, module_roots(loaded.path, CatalogueKeyboards())))
     problems.extend(validate(loaded.layout, keyboard))
     return CheckedLayout(loaded, keyboard, loaded.locate(problems))
 

@@ -112,11 +112,13 @@ class KeyboardFinder(Protocol):
         """Boards of USB vendor `vid` named like `name`, with a matrix of other than `matrix_keys`."""
 
 
-def module_roots(path: str | Path, finder: KeyboardFinder) -> list[Path]:
+def module_roots(path: str | Path | None, finder: KeyboardFinder) -> list[Path]:
     """Where a file's community modules are looked for: a `modules/` folder of the repository
-    around it, then the QMK userspace and tree the finder knows (a finder with `module_roots()`)."""
+    around it, then the QMK userspace and tree the finder knows (a finder with `module_roots()`).
+    The one rule of import, `keyconf validate` and the window."""
     known = getattr(finder, "module_roots", None)
-    return [*module_roots_near(path if Path(path).exists() else None), *(known() if callable(known) else [])]
+    near = module_roots_near(path if path is not None and Path(path).exists() else None)
+    return [*near, *(known() if callable(known) else [])]
 
 
 class NoKeyboards:

@@ -82,9 +82,10 @@ def open_layout_file(path: Path) -> OpenedLayout:
     layout = loaded.layout
     if layout.modules:  # their keycodes, read from the modules' files (a catalogue is opened only for them)
         from keyconf.catalogue.resolve import CatalogueKeyboards
-        from keyconf.formats.qmk_modules import attach_modules, module_roots_near
+        from keyconf.formats.interchange import module_roots
+        from keyconf.formats.qmk_modules import attach_modules
 
-        attach_modules(layout, [*module_roots_near(path), *CatalogueKeyboards().module_roots()])
+        attach_modules(layout, module_roots(path, CatalogueKeyboards()))
     from keyconf.model.keycodes import REGISTRY
 
     REGISTRY.get("KC_A")  # build the registry here, off the GUI thread: the keycaps need it next
