@@ -17,17 +17,13 @@ from pathlib import Path
 from keyconf.compiler.dialect import QmkDialect
 from keyconf.formats.definition_source import KeyboardDefinitionError
 from keyconf.formats.qmk_info import load_qmk_keyboard, merged_info_json, resolve_keyboard_name
-from keyconf.model.keyboard import Keyboard
+from keyconf.model.keyboard import AVR_PROCESSORS, Keyboard
 
 _SPEC_FILE = re.compile(r"keycodes_(\d+)\.(\d+)\.(\d+)(?:_[a-z0-9_]+)?\.hjson")
 _LAYOUT_DEFINE = re.compile(r"^\s*#\s*define\s+(LAYOUT\w*)\s*\(([^)]*)\)", re.MULTILINE)
 _SEND_STRING_NAME = re.compile(r"^\s*#\s*define\s+X_([A-Z0-9_]+)\b", re.MULTILINE)
 _SUBMODULE_PATH = re.compile(r"^\s*path\s*=\s*(\S+)\s*$", re.MULTILINE)
 
-AVR_PROCESSORS = frozenset(
-    "atmega16u2 atmega32u2 atmega16u4 atmega32u4 at90usb162 at90usb646 at90usb647 at90usb1286 "
-    "at90usb1287 atmega32a atmega328p atmega328 attiny85".split()
-)
 RISCV_PROCESSORS = frozenset({"GD32VF103"})
 
 

@@ -33,6 +33,7 @@ from keyconf.formats.keymap_c_import import _is_qmk_header  # the one list of QM
 from keyconf.formats.qmk_config_h import REFUSED_OPTIONS, read_config_h
 from keyconf.formats.user_headers import UserHeaders
 from keyconf.formats.yaml_layout import DRIVER_NAME_RE, DRIVER_RE, FEATURE_RE
+from keyconf.model.keyboard import AVR_PROCESSORS
 from keyconf.model.keycodes.keyboard_keycodes import shared_header_path
 from keyconf.model.layout import MAX_C_FILES, CFile
 
@@ -373,10 +374,9 @@ def platform_key(processor: str | None) -> str | None:
     """QMK's PLATFORM_KEY (the platforms/ folder) for a board's processor: avr, arm_atsam or chibios."""
     if not processor:
         return None
-    name = processor.lower()
-    if name.startswith(("atmega", "at90usb", "attiny")):
+    if processor.lower() in AVR_PROCESSORS:
         return "avr"
-    return "arm_atsam" if name.startswith("atsam") else "chibios"
+    return "arm_atsam" if processor.lower().startswith("atsam") else "chibios"
 
 
 def _make_file_reader(space: Path) -> Callable[[str], str | None]:

@@ -9,6 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# The processors QMK builds with avr-gcc on its AVR platform (`Keyboard.processor`, as info.json
+# spells them); the compiler picks its toolchain by them, and a rules.mk's PLATFORM_KEY is `avr` for them.
+AVR_PROCESSORS = frozenset(
+    "atmega16u2 atmega32u2 atmega16u4 atmega32u4 at90usb162 at90usb646 at90usb647 at90usb1286 "
+    "at90usb1287 atmega32a atmega328p atmega328 attiny85".split()
+)
+
 
 @dataclass(frozen=True)
 class SecondaryRect:
