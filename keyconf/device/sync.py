@@ -60,13 +60,12 @@ from keyconf.device.vial_sync import (
     write_entries,
 )
 from keyconf.model.keyboard import Keyboard, LayoutMacro
+from keyconf.model.keycodes import REGISTRY
 from keyconf.model.layout import EncoderAction, Layer, Layout, Macro, MacroStep, delay_steps
 from keyconf.model.qmk_settings import settings_from_vial
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 MAX_KEYMAP_BYTES = 0x10000  # buffer offsets are 16-bit
-# QMK's current numbering (keycode spec 0.0.1+): MC_0 and TD(0), the ranges a keymap reaches
-QK_MACRO, QK_TAP_DANCE, QK_TAP_DANCE_MAX = 0x7700, 0x5700, 0x57FF
 
 
 class LayoutMismatch(DeviceError):
@@ -424,7 +423,8 @@ class KeymapSync:
             for entry in table or []:
                 values.update(entry_keycodes(entry))
         macros = dances = 0
-        current = codec_for(True)
+        current = codec_for(True)  # QMK's current numbering, where the spec's ranges are
+        macro_range, dance_range = REGISTRY.ranges["QK_MACRO"], REGISTRY.ranges["QK_TAP_DANCE"]
         for value in values:
             if not value:
                 continue
@@ -432,10 +432,10 @@ class KeymapSync:
                 number = current.encode(self.codec.decode(value, names), names)
             except KeycodeEncodeError:
                 continue
-            if QK_MACRO <= number < QK_MACRO + MAX_MACROS:
-                macros = max(macros, number - QK_MACRO + 1)
-            elif QK_TAP_DANCE <= number <= QK_TAP_DANCE_MAX:
-                dances = max(dances, number - QK_TAP_DANCE + 1)
+            if number in macro_range and number - macro_range.first < MAX_MACROS:
+                macros = max(macros, number - macro_range.first + 1)
+            elif number in dance_range:
+                dances = max(dances, number - dance_range.first + 1)
         return macros, dances
 
     def _decode_macros(self, state: BoardState, names: list[str]) -> list[Macro]:

@@ -30,7 +30,6 @@ from keyconf.model.keycodes.languages import host_language
 from keyconf.model.layout import Layout, Macro, keycode_context, keycode_fields
 from keyconf.model.layout_diff import legend_text, same_keycode
 
-_MACRO_FIRST, _MACRO_LAST = 0x7700, 0x777F  # QK_MACRO_0 ..: the dynamic macro range of QMK's spec
 _LANGUAGE_INCLUDE = re.compile(r'(?:#\s*)?\binclude\s*[<"](?:keymap|sendstring)_([a-z0-9_]+)\.h[>"]')
 _NAME = re.compile(r"\b[A-Z][A-Z0-9]{1,3}_[A-Z0-9_]+\b")
 _MOD_SET = re.compile(r"MOD_[A-Z]+(?:\s*\|\s*MOD_[A-Z]+)+")
@@ -133,13 +132,14 @@ def keep_played_macros(layout: Layout) -> int:
     one played; returns how many were added."""
     ctx = context(layout)
     highest = -1
+    macros = REGISTRY.ranges["QK_MACRO"]
     for place in keycode_fields(layout):
         try:
             value = REGISTRY.encode(REGISTRY.parse(place.text, ctx), ctx)
         except KeycodeError:
             continue
-        if _MACRO_FIRST <= value <= _MACRO_LAST:
-            highest = max(highest, value - _MACRO_FIRST)
+        if value in macros:
+            highest = max(highest, value - macros.first)
     added = max(0, highest + 1 - len(layout.macros))
     layout.macros.extend(Macro() for _ in range(added))
     return added

@@ -45,7 +45,6 @@ from keyconf.formats.qmk_config_h import read_config_h
 from keyconf.formats.send_string_c import NotAMacro, send_string_steps
 from keyconf.formats.user_headers import UserHeaders, enum_bodies, is_feature_flag
 from keyconf.model.keycodes import MOD_WRAPPERS, REGISTRY, KeycodeError, ParseContext, format_mods, from_qmk5
-from keyconf.model.keycodes.codec import CURRENT_LAYOUT
 from keyconf.model.keycodes.keyboard_keycodes import header_keycode
 from keyconf.model.keycodes.languages import host_languages
 from keyconf.model.keycodes.mods import MOD_MASK_NAMES, ModsError, parse_mods, to_qmk5
@@ -1622,7 +1621,7 @@ class _Reader:
             if not value & 0x1F and t.text == "OSM" and len(args) == 1:
                 # `OSM(KC_LCTL)`: KC_LCTL is 0xE0, whose low 5 bits are all 0; QMK builds a one-shot of
                 # no modifier, a key that does nothing. Kept as that value, said so.
-                raw = f"0x{CURRENT_LAYOUT.one_shot_mod:04X}"  # QK_ONE_SHOT_MOD with no modifier bits
+                raw = f"0x{REGISTRY.ranges['QK_ONE_SHOT_MOD'].first:04X}"  # QK_ONE_SHOT_MOD with no modifier bits
                 self.warnings.append(f"line {key.line}: OSM({key.text}) holds no modifier (QMK keeps the low 5 bits "
                                      f"of {key.text}, all 0), so the key does nothing: kept as QMK's value {raw} "
                                      f"({meant})")

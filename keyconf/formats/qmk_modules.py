@@ -16,9 +16,9 @@ from pathlib import Path
 from keyconf.formats.c_literals import is_c_identifier
 from keyconf.formats.document_limits import JsonError, load_json, read_document
 from keyconf.formats.format_error import FormatError
+from keyconf.model.keycodes import REGISTRY
 from keyconf.model.layout import (
     MAX_MODULES,
-    QK_COMMUNITY_MODULE_COUNT,
     Layout,
     ModuleDefinition,
     ModuleKeycode,
@@ -71,8 +71,9 @@ def read_module_json(path: Path, module: str) -> ModuleDefinition:
         raise ModuleJsonError(f"{path} is not a JSON object")
     keycodes: list[ModuleKeycode] = []
     entries = data.get("keycodes", [])
-    if not isinstance(entries, list) or len(entries) > QK_COMMUNITY_MODULE_COUNT:
-        raise ModuleJsonError(f"{path}: `keycodes` is not a list of at most {QK_COMMUNITY_MODULE_COUNT}")
+    room = REGISTRY.ranges["QK_COMMUNITY_MODULE"].size
+    if not isinstance(entries, list) or len(entries) > room:
+        raise ModuleJsonError(f"{path}: `keycodes` is not a list of at most {room}")
     for entry in entries:
         key = entry.get("key") if isinstance(entry, dict) else None
         aliases = entry.get("aliases", []) if isinstance(entry, dict) else []

@@ -42,7 +42,6 @@ from keyconf.model.layout import EncoderAction, Layout, Macro
 from keyconf.model.macro_text import MacroTextError, format_macro_text, parse_macro_text
 
 DEFAULT_MACRO_COUNT = 16  # QMK's DYNAMIC_KEYMAP_MACRO_COUNT default; VIA wants the board's exact count
-_QK_MACRO, _QK_MACRO_MAX = 0x7700, 0x777F
 # VIA's CUSTOM(n) range (the-via/app src/utils/key-to-byte/v12.ts, _QK_KB.._QK_KB_MAX): the
 # keyboard's keycodes and the keymap's own (QK_USER_0 is CUSTOM(64)). VIA writes every value there
 # as CUSTOM(n) and caps n when reading; past it, VIA has no spelling: a hex string in a save
@@ -291,8 +290,9 @@ def via_keycode(text: str, ctx: ParseContext) -> str:
     `MT(MOD_LCTL,KC_A)`, `MACRO(0)`, `CUSTOM(2)`), with layers as numbers."""
     kc = REGISTRY.parse(text, ctx)
     value = REGISTRY.encode(kc, ctx)
-    if _QK_MACRO <= value <= _QK_MACRO_MAX:
-        return f"MACRO({value - _QK_MACRO})"
+    macros = REGISTRY.ranges["QK_MACRO"]
+    if value in macros:
+        return f"MACRO({value - macros.first})"
     if _QK_KB <= value <= _QK_KB_MAX:
         return f"CUSTOM({value - _QK_KB})"
     if _QK_KB_MAX < value <= _QK_USER_MAX:

@@ -18,6 +18,7 @@ from functools import partial
 from typing import Literal
 
 from keyconf.model.keyboard import Keyboard
+from keyconf.model.keycodes import REGISTRY
 from keyconf.model.keycodes.keyboard_keycodes import header_keycode, keyboard_user_keycodes
 from keyconf.model.keycodes.types import ParseContext, UserKeycode
 
@@ -163,8 +164,6 @@ class CFile:
 
 
 MAX_MODULES = 32  # community modules one layout names; QMK numbers 64 keycodes for all of them
-QK_COMMUNITY_MODULE = 0x77C0  # QMK's first community module keycode (keycodes.h, 2025 on)
-QK_COMMUNITY_MODULE_COUNT = 64
 # A module as QMK's keymap.json names it: its folder under a `modules/` folder, `owner/name`
 # (more segments allowed), each segment a plain name, so it never leaves that folder.
 MODULE_PATH_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}(/[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}){1,3}$")
@@ -316,14 +315,15 @@ def module_keycodes(layout: Layout) -> tuple[UserKeycode, ...]:
     After a module keyconf has not read, values are unknown (EXTERNAL_VALUE): QMK's build needs
     every module anyway."""
     found: list[UserKeycode] = []
-    value: int | None = QK_COMMUNITY_MODULE
+    modules = REGISTRY.ranges["QK_COMMUNITY_MODULE"]
+    value: int | None = modules.first
     for path in layout.modules:
         definition = layout.module_definitions.get(path)
         if definition is None:
             value = None
             continue
         for keycode in definition.keycodes:
-            known = value if value is not None and value < QK_COMMUNITY_MODULE + QK_COMMUNITY_MODULE_COUNT else None
+            known = value if value in modules else None
             legend = module_keycode_legend(definition, keycode)
             description = f"{keycode.key}: a keycode of the community module {path}"
             for name in (keycode.key, *keycode.aliases):

@@ -18,7 +18,6 @@ from keyconf.model.keycodes.languages import language_title
 from keyconf.model.keycodes.types import REPORT_FEATURE_BY_GROUP
 from keyconf.model.layout import (
     MAX_MODULES,
-    QK_COMMUNITY_MODULE_COUNT,
     Layout,
     keycode_context,
     keycode_fields,
@@ -30,7 +29,6 @@ from keyconf.model.problems import Location, Problem, error, warning
 MOMENTARY = frozenset({"MO", "LT", "LM", "OSL", "TT"})
 TOGGLING = frozenset({"TG", "TO", "DF", "PDF"})
 LAYER_HEADS = MOMENTARY | TOGGLING
-_QK_KB, _QK_KB_MAX = 0x7E00, 0x7E3F  # the keyboard's own keycodes (QK_KB_n)
 # Tri-layer keys reach these layers (QMK's defaults: TRI_LAYER_LOWER/UPPER/ADJUST_LAYER).
 TRI_LAYER_TARGETS = {"TL_LOWR": (1, 3), "TL_UPPR": (2, 3)}
 
@@ -313,7 +311,7 @@ class _Checker:
             # The keyboard's own keycodes (pinned to QK_KB_n, named by its VIA definition) work
             # through the keyboard's code.
             used = {c.name for c in layout.custom_keycodes if not c.external
-                    and not (c.value is not None and _QK_KB <= c.value <= _QK_KB_MAX)
+                    and c.value not in self.registry.ranges["QK_KB"]
                     and any(k.op == kc.OP_CUSTOM and k.name == c.name for k in self.parsed.values())}
             for name in sorted(used):
                 index = layout.custom_keycode_names.index(name)
@@ -355,13 +353,15 @@ class _Checker:
             elif path in modules[:index]:
                 yield error(f"community module `{path}` is named twice", ("modules", index), code="modules")
         count = sum(len(d.keycodes) for d in self.layout.module_definitions.values() if d.path in modules)
-        if count > QK_COMMUNITY_MODULE_COUNT:
+        room = self.registry.ranges["QK_COMMUNITY_MODULE"].size
+        if count > room:
             yield error(f"the layout's community modules declare {count} keycodes; QMK numbers "
-                        f"{QK_COMMUNITY_MODULE_COUNT} at most", ("modules",), "use fewer modules", code="modules")
+                        f"{room} at most", ("modules",), "use fewer modules", code="modules")
 
     def check_definitions(self) -> Iterator[Problem]:
         macro_count = len(self.layout.macros)
         dance_count = len(self.layout.tap_dances)
+        macros, dances = self.registry.ranges["QK_MACRO"], self.registry.ranges["QK_TAP_DANCE"]
         for location, keycode in self.parsed.items():
             if keycode.op == kc.OP_CUSTOM:
                 continue
@@ -369,23 +369,23 @@ class _Checker:
                 value = self.registry.encode(keycode, self.ctx)
             except kc.KeycodeError:
                 continue
-            if 0x7700 <= value <= 0x777F and value - 0x7700 >= macro_count and self.layout.c_source is not None:
+            macro = value - macros.first if value in macros else None
+            dance = value - dances.first if value in dances else None
+            if macro is not None and macro >= macro_count and self.layout.c_source is not None:
                 # A keymap.c's MC_1 with no macro in the file: VIA's macros, set in VIA and kept
                 # on the keyboard (or the file's C code), play it; QMK builds it so.
-                yield warning(f"`{self.registry.format(keycode)}` plays macro {value - 0x7700}, which is not in the "
+                yield warning(f"`{self.registry.format(keycode)}` plays macro {macro}, which is not in the "
                               "layout: the keyboard's own macros (set in VIA, kept on the keyboard) or the layout's "
                               "C code play it", location, code="macro-in-c")
-            elif 0x7700 <= value <= 0x777F and value - 0x7700 >= macro_count:
-                n = value - 0x7700
-                yield error(f"`{self.registry.format(keycode)}` plays macro {n}, but the layout defines "
+            elif macro is not None and macro >= macro_count:
+                yield error(f"`{self.registry.format(keycode)}` plays macro {macro}, but the layout defines "
                             f"{macro_count} macro{'s' if macro_count != 1 else ''}", location,
                             "add it under `macros:` (the first macro is QK_MACRO_0)", code="undefined-macro")
-            elif 0x5700 <= value <= 0x57FF and value - 0x5700 >= dance_count and self.layout.c_source is not None:
-                yield warning(f"`{self.registry.format(keycode)}` uses tap dance {value - 0x5700}, which is not in "
+            elif dance is not None and dance >= dance_count and self.layout.c_source is not None:
+                yield warning(f"`{self.registry.format(keycode)}` uses tap dance {dance}, which is not in "
                               "the layout: its C code must define it", location, code="tap-dance-in-c")
-            elif 0x5700 <= value <= 0x57FF and value - 0x5700 >= dance_count:
-                n = value - 0x5700
-                yield error(f"`{self.registry.format(keycode)}` uses tap dance {n}, but the layout defines "
+            elif dance is not None and dance >= dance_count:
+                yield error(f"`{self.registry.format(keycode)}` uses tap dance {dance}, but the layout defines "
                             f"{dance_count} tap dance{'s' if dance_count != 1 else ''}", location,
                             "add it under `tap_dances:` with a name, then write TD(name)",
                             code="undefined-tap-dance")

@@ -393,3 +393,26 @@ def test_a_wide_tap_names_layers_and_custom_keycodes_of_its_layout() -> None:
     assert REGISTRY.encode(REGISTRY.parse("LALT_T(TO(nav))", ctx), ctx) == 0x2401
     assert REGISTRY.encode(REGISTRY.parse("LT(nav, ALTTAB)", ctx), ctx) == 0x4140
     assert REGISTRY.legend(REGISTRY.parse("LT(nav, ALTTAB)", ctx), ctx).hold == "nav"
+
+
+def test_the_spec_range_table_is_where_every_kind_of_keycode_starts() -> None:
+    """The codec, validation and the save readers read the spec's range table (REGISTRY.ranges);
+    a table that moved a range moves what encodes there."""
+    from keyconf.model.keycodes.registry import _load_data
+    from keyconf.model.keycodes.types import KeycodeRange
+
+    registry = KeycodeRegistry()
+    assert registry.ranges["QK_MACRO"] == KeycodeRange("QK_MACRO", 0x7700, 0x777F)
+    assert registry.ranges["QK_COMMUNITY_MODULE"].size == 64
+    assert 0x7E3F in registry.ranges["QK_KB"] and 0x7E40 not in registry.ranges["QK_KB"]
+    ctx = ParseContext(layers=["a", "b"], tap_dances=["x", "y"])
+    for text, start in (("MC_1", "QK_MACRO"), ("TD(y)", "QK_TAP_DANCE"), ("TG(b)", "QK_TOGGLE_LAYER"),
+                        ("OSM(MOD_LSFT)", "QK_ONE_SHOT_MOD"), ("LT(b, KC_A)", "QK_LAYER_TAP")):
+        assert registry.encode(registry.parse(text, ctx), ctx) in registry.ranges[start], text
+
+    moved = _load_data()
+    moved["ranges"] = [[0x5800, 0xFF, "QK_TAP_DANCE"] if row[2] == "QK_TAP_DANCE" else row
+                       for row in moved["ranges"]]  # type: ignore[attr-defined]
+    elsewhere = KeycodeRegistry(data=moved)
+    assert elsewhere.encode(elsewhere.parse("TD(y)", ctx), ctx) == 0x5801
+    assert elsewhere.decode(0x5801, ctx=ctx) == registry.parse("TD(y)", ctx)

@@ -30,6 +30,7 @@ from keyconf.model.keycodes.types import (
     Keycode,
     KeycodeDef,
     KeycodeError,
+    KeycodeRange,
     LayerRef,
     Numbering,
     ParseContext,
@@ -56,30 +57,41 @@ class Layout:
     unicode: int
 
 
-CURRENT_LAYOUT = Layout(
-    mods=0x0000,
-    mod_tap=0x2000,
-    mod_tap_end=0x3FFF,
-    layer_tap=0x4000,
-    layer_mod=0x5000,
-    layer_mod_shift=5,
-    layer_mod_mods=0x1F,
-    layer_funcs={
-        "TO": 0x5200,
-        "MO": 0x5220,
-        "DF": 0x5240,
-        "TG": 0x5260,
-        "OSL": 0x5280,
-        "TT": 0x52C0,
-        "PDF": 0x52E0,
-    },
-    layer_func_span=0x20,
-    one_shot_mod=0x52A0,
-    one_shot_mod_span=0x20,
-    swap_hands=0x5600,
-    tap_dance=0x5700,
-    unicode=0x8000,
-)
+
+
+def current_layout(ranges: Mapping[str, KeycodeRange]) -> Layout:
+    """The current numbering, from the keycode spec's range table."""
+
+    def first(name: str) -> int:
+        return ranges[name].first
+
+    return Layout(
+        mods=0x0000,  # QK_MODS holds the mods above a basic keycode: the mods field starts at bit 8
+        mod_tap=first("QK_MOD_TAP"),
+        mod_tap_end=ranges["QK_MOD_TAP"].last,
+        layer_tap=first("QK_LAYER_TAP"),
+        layer_mod=first("QK_LAYER_MOD"),
+        layer_mod_shift=5,
+        layer_mod_mods=0x1F,
+        layer_funcs={
+            "TO": first("QK_TO"),
+            "MO": first("QK_MOMENTARY"),
+            "DF": first("QK_DEF_LAYER"),
+            "TG": first("QK_TOGGLE_LAYER"),
+            "OSL": first("QK_ONE_SHOT_LAYER"),
+            "TT": first("QK_LAYER_TAP_TOGGLE"),
+            "PDF": first("QK_PERSISTENT_DEF_LAYER"),
+        },
+        layer_func_span=ranges["QK_TO"].size,
+        one_shot_mod=first("QK_ONE_SHOT_MOD"),
+        one_shot_mod_span=ranges["QK_ONE_SHOT_MOD"].size,
+        swap_hands=first("QK_SWAP_HANDS"),
+        tap_dance=first("QK_TAP_DANCE"),
+        unicode=first("QK_UNICODE"),
+    )
+
+
+# QMK before the November 2022 renumbering: no spec data holds it.
 LEGACY_LAYOUT = Layout(
     mods=0x0000,
     mod_tap=0x6000,
@@ -96,7 +108,6 @@ LEGACY_LAYOUT = Layout(
     tap_dance=0x5700,
     unicode=0x8000,
 )
-LAYOUTS = {Numbering.CURRENT: CURRENT_LAYOUT, Numbering.LEGACY: LEGACY_LAYOUT}
 _NUMBERING_NAME = {
     Numbering.CURRENT: "the current numbering",
     Numbering.LEGACY: "VIA protocol <= 10 firmware",
@@ -110,13 +121,15 @@ class Codec:
         self,
         by_name: Mapping[str, KeycodeDef],
         by_value: Mapping[Numbering, Mapping[int, KeycodeDef]],
+        ranges: Mapping[str, KeycodeRange],
     ) -> None:
         self.by_name = by_name
         self.by_value = by_value
+        self.layouts = {Numbering.CURRENT: current_layout(ranges), Numbering.LEGACY: LEGACY_LAYOUT}
 
     # -- encode
     def encode(self, kc: Keycode, ctx: ParseContext, numbering: Numbering) -> int:
-        layout = LAYOUTS[numbering]
+        layout = self.layouts[numbering]
         op = kc.op
         if op == OP_KEYCODE:
             return self._fixed(kc, numbering)
@@ -254,7 +267,7 @@ class Codec:
         fixed = self.by_value[numbering].get(value)
         if fixed is not None:
             return Keycode(OP_KEYCODE, name=fixed.name)
-        layout = LAYOUTS[numbering]
+        layout = self.layouts[numbering]
         decoded = self._decode_range(value, layout, numbering, ctx)
         return decoded if decoded is not None else Keycode(OP_RAW, number=value)
 

@@ -47,6 +47,7 @@ from keyconf.model.keycodes.types import (
     Keycode,
     KeycodeDef,
     KeycodeError,
+    KeycodeRange,
     LayerRef,
     Legend,
     Numbering,
@@ -179,7 +180,12 @@ class KeycodeRegistry:
             if legacy is not None:
                 by_legacy.setdefault(legacy, definition)
         self._by_value = {Numbering.CURRENT: by_current, Numbering.LEGACY: by_legacy}
-        self._codec = Codec(self._by_name, self._by_value)
+        # The spec's [first, size - 1, name] rows: where each kind of keycode starts.
+        self.ranges: Mapping[str, KeycodeRange] = {
+            row[2]: KeycodeRange(row[2], row[0], row[0] + row[1])
+            for row in data["ranges"]  # type: ignore[attr-defined]
+        }
+        self._codec = Codec(self._by_name, self._by_value, self.ranges)
         self._groups = list(dict.fromkeys(d.group for d in self._defs))
 
         # Names that parse to expressions: US shifted symbols, KC_HYPR/KC_MEH, one-shot mods.

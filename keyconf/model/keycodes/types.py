@@ -55,6 +55,25 @@ class KeycodeDef:
         return made
 
 
+@dataclass(frozen=True)
+class KeycodeRange:
+    """A block of values QMK's keycode spec gives one kind of keycode (QK_MACRO: 0x7700..0x777F).
+
+    The spec's range table is the one source of where each kind starts: the codec, validation,
+    the save readers and the device layer all read it from the registry (`REGISTRY.ranges`)."""
+
+    name: str
+    first: int
+    last: int
+
+    @property
+    def size(self) -> int:
+        return self.last - self.first + 1
+
+    def __contains__(self, value: object) -> bool:
+        return isinstance(value, int) and self.first <= value <= self.last
+
+
 # The QMK feature that sends the reports of a group of keycodes (mouse keys, media and system
 # keys). Without it such a key still builds, but sends nothing: a keymap may switch it off so.
 REPORT_FEATURE_BY_GROUP = {"mouse": "MOUSEKEY_ENABLE", "media": "EXTRAKEY_ENABLE", "system": "EXTRAKEY_ENABLE"}
