@@ -3,19 +3,23 @@ bytes into the firmware as `qmk compile` of the original.
 
 Run: .venv/bin/python bench/keymap_c_firmware_equivalence.py TREE KEYMAP.c:KEYBOARD [...] [-j N]
      .venv/bin/python bench/keymap_c_firmware_equivalence.py TREE --corpus DIR [--per-repo N] [--limit N]
-  TREE   a qmk_firmware tree that builds AVR boards (lib/lufa filled), with avr-gcc and qmk
-  KEYMAP.c:KEYBOARD   a user's keymap.c and the QMK keyboard it is for (crkbd/rev1)
+  TREE   a qmk_firmware tree with the submodules its boards need (lib/lufa for AVR; lib/chibios,
+         lib/chibios-contrib, lib/printf and, for RP2040, lib/pico-sdk for ARM: docs/compiler.md says how
+         to fill a copy), with qmk and the boards' compilers (avr-gcc, arm-none-eabi-gcc)
+  KEYMAP.c:KEYBOARD   a user's keymap.c and the QMK keyboard it is for (crkbd/rev1, zsa/voyager)
   --userspace    with --corpus: only keymaps whose repository keeps a userspace (users/<name>/)
   --corpus DIR   the keymap.c files of a corpus (bench/gather_corpus.py) whose keyboard is a known
-                 AVR board (its path or bench/corpus/keyboards.tsv), each in its repository
-                 checked out from /work/.mirror, as its user keeps it
+                 board (its path or bench/corpus/keyboards.tsv) of the --platform asked for (avr, arm,
+                 rp2040 (ARM's RP2040 only) or all; avr by default), each in its repository checked out
+                 from /work/.mirror, as its user keeps it
 
 For each file, qmk builds the original through a userspace of its own (the tree is only read):
 the keymap's folder as its user has it (keymap.c with its rules.mk, config.h and other C files,
 subfolders holding no other keymap). `keyconf import` (in place: it reads the same folder) +
 `keyconf compile` build the layout, and the `keymaps` symbol of both .elf files is read from the
-firmware's flash (avr-nm, avr-objcopy) and compared byte for byte. A program too large for the
-flash still links: both sides' keymaps are compared then too, and the sizes are printed.
+firmware's image (the ELF file's own symbol and section tables: AVR, ARM and RISC-V alike) and compared
+byte for byte. An AVR program too large for the flash still links: both sides' keymaps are compared
+then too, and the sizes are printed (QMK's size check on AVR, `size` of the flashable file on ARM).
 bench/keymap_c_equivalence.py checks many files quickly with host gcc and the tree's headers;
 this one checks whole firmware builds (about a minute a file), the way issue 14 asks. Prints, per
 file, what happened, then how many originals build, how many keyconf builds, and how many of
@@ -31,6 +35,7 @@ import contextlib
 import io
 import os
 import re
+import struct
 import subprocess
 import sys
 import tempfile
@@ -43,6 +48,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from keyconf.cli.main import main as keyconf  # noqa: E402
+from keyconf.compiler.qmk_tree import compilers_for_processor  # noqa: E402
 from keyconf.compiler.toolchain import build_path, find_program  # noqa: E402
 from keyconf.compiler.workspace import make_workspace  # noqa: E402
 
@@ -67,17 +73,44 @@ class Built:
         return self.keymaps is not None and self.limit is None
 
 
+def symbol_bytes(elf: Path, name: str) -> bytes:
+    """The bytes of the defined symbol `name` as the program's image holds them, read from the ELF file
+    itself (32- or 64-bit, little-endian), so AVR, ARM (STM32 flash at 0x08000000, RP2040's at 0x10000000)
+    and RISC-V firmware are read alike, with no toolchain-specific nm or objcopy."""
+    data = elf.read_bytes()
+    if data[:4] != b"\x7fELF" or data[5] != 1:
+        raise ValueError(f"{elf} is not a little-endian ELF file")
+    wide = data[4] == 2
+    header = struct.unpack_from("<QQQIHHHHHH" if wide else "<IIIIHHHHHH", data, 24)
+    section_table, section_size, section_count = header[2], header[7], header[8]
+    sections = []
+    for index in range(section_count):
+        fields = struct.unpack_from("<IIQQQQIIQQ" if wide else "<IIIIIIIIII", data,
+                                    section_table + index * section_size)
+        sections.append(fields)  # name, type, flags, addr, offset, size, link, info, addralign, entsize
+    for kind, offset, size, link, entry in ((s[1], s[4], s[5], s[6], s[9]) for s in sections):
+        if kind != 2:  # SHT_SYMTAB
+            continue
+        strings = sections[link][4]
+        for at in range(offset, offset + size, entry):
+            if wide:
+                name_at, _info, _other, section, value, length = struct.unpack_from("<IBBHQQ", data, at)
+            else:
+                name_at, value, length, _info, _other, section = struct.unpack_from("<IIIBBH", data, at)
+            end = data.index(b"\0", strings + name_at)
+            if data[strings + name_at : end].decode() != name or not 0 < section < len(sections):
+                continue
+            holder = sections[section]
+            if holder[1] == 8:  # SHT_NOBITS: zeroed RAM, not in the image
+                return bytes(length)
+            start = holder[4] + value - holder[3]
+            return data[start : start + length]
+    raise LookupError(f"{elf} defines no symbol {name}")
+
+
 def keymaps_bytes(elf: Path) -> bytes:
-    """The keymaps[][][] array as it sits in an AVR firmware's flash (.text starts at address 0)."""
-    symbols = subprocess.run(["avr-nm", "-S", "-t", "d", str(elf)], capture_output=True, text=True, check=True)
-    address, size = next(
-        (int(fields[0]), int(fields[1]))
-        for fields in (line.split() for line in symbols.stdout.splitlines())
-        if len(fields) == 4 and fields[3] == "keymaps"
-    )
-    flash = elf.with_suffix(".text.bin")
-    subprocess.run(["avr-objcopy", "-O", "binary", "-j", ".text", str(elf), str(flash)], check=True)
-    return flash.read_bytes()[address : address + size]
+    """The keymaps[][][] array as the firmware's flash holds it."""
+    return symbol_bytes(elf, "keymaps")
 
 
 def first_error(log: str) -> str:
@@ -153,6 +186,9 @@ def program(elf: Path, log: str) -> Built:
     if size is None:
         fitted = re.search(r"The firmware size is fine - (\d+)/(\d+)", log)
         size = int(fitted.group(1)) if fitted else None
+    if size is None:  # ARM: no size check, only `size` of the flashable file (text data bss dec hex name)
+        table = re.search(r"Size after:\s*\n\s*text\s+data\s+bss\s+dec.*\n\s*\d+\s+\d+\s+\d+\s+(\d+)", log)
+        size = int(table.group(1)) if table else None
     return Built(keymaps_bytes(elf), size=size, limit=limit)
 
 
@@ -218,9 +254,19 @@ def uses_userspace(keymap_c: Path) -> bool:
     return bool(files) and not (linked is not None and keymap_c.is_relative_to(linked))
 
 
-def corpus_keymaps(corpus: Path, per_repo: int, work: Path, userspace: bool = False) -> list[tuple[Path, str]]:
-    """(keymap.c in its repository checkout, keyboard) for the corpus's keymap.c files on AVR boards;
-    with `userspace`, only those whose repository keeps a userspace."""
+def on_platform(processor: str | None, platform: str) -> bool:
+    """Whether a board of `processor` is one the --platform asked for (avr, arm, rp2040 or all)."""
+    if not processor:
+        return False
+    family = compilers_for_processor(processor)[0]
+    return {"all": True, "avr": family == "avr-gcc", "arm": family == "arm-none-eabi-gcc",
+            "rp2040": processor == "RP2040"}[platform]
+
+
+def corpus_keymaps(corpus: Path, per_repo: int, work: Path, userspace: bool = False,
+                   platform: str = "avr") -> list[tuple[Path, str]]:
+    """(keymap.c in its repository checkout, keyboard) for the corpus's keymap.c files on boards of
+    `platform`; with `userspace`, only those whose repository keeps a userspace."""
     from import_corpus import in_its_repository, keyboard_hints, manifest_origins, manifest_paths
 
     from keyconf.catalogue.resolve import CatalogueKeyboards
@@ -234,7 +280,7 @@ def corpus_keymaps(corpus: Path, per_repo: int, work: Path, userspace: bool = Fa
         name = hints.get(path.name) or keyboard_from_path(paths.get(path.name, "")) or ""
         board = finder.by_name(name) if name else None
         repository = origins.get(path.name, ("", "", ""))[0]
-        if board is None or not (board.processor or "").startswith("at") or per[repository] >= per_repo:
+        if board is None or not on_platform(board.processor, platform) or per[repository] >= per_repo:
             continue
         checkout = in_its_repository(path.name, origins, work)
         if checkout is not None and (not userspace or uses_userspace(checkout)):
@@ -276,7 +322,9 @@ def main() -> int:
     parser.add_argument("tree", type=Path)
     parser.add_argument("keymaps", nargs="*", help="KEYMAP.c:KEYBOARD")
     parser.add_argument("-j", "--jobs", default="2")
-    parser.add_argument("--corpus", type=Path, help="the keymap.c files of this corpus on AVR boards")
+    parser.add_argument("--corpus", type=Path, help="the keymap.c files of this corpus on --platform's boards")
+    parser.add_argument("--platform", choices=("avr", "arm", "rp2040", "all"), default="avr",
+                        help="with --corpus: the boards' platform (default avr)")
     parser.add_argument("--per-repo", type=int, default=1, help="at most this many keymaps of one repository")
     parser.add_argument("--limit", type=int, default=0, help="at most this many keymaps (0: all)")
     parser.add_argument("--userspace", action="store_true",
@@ -288,7 +336,7 @@ def main() -> int:
     checkouts = tempfile.TemporaryDirectory(prefix="kc-fw-repos-")
     items = [(Path(text).resolve(), keyboard) for text, _, keyboard in (k.rpartition(":") for k in args.keymaps)]
     if args.corpus:
-        items += corpus_keymaps(args.corpus, args.per_repo, Path(checkouts.name), args.userspace)
+        items += corpus_keymaps(args.corpus, args.per_repo, Path(checkouts.name), args.userspace, args.platform)
     items = items[args.skip :]
     items = items[: args.limit] if args.limit else items
     if args.list:
