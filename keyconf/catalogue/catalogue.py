@@ -280,7 +280,7 @@ class Catalogue:
                 return found
         return None
 
-    def find(self, name: str) -> Keyboard:
+    def find(self, name: str, tree: bool = True) -> Keyboard:
         """The keyboard a layout or command names, by the one rule every face uses:
 
         1. the user's qmk_firmware tree, when it has the board (QMK's keyboard aliases and
@@ -290,10 +290,11 @@ class Catalogue:
         3. VIA definitions the user added;
         4. the one bundled VIA definition a maker's fork path names in VIA's spelling
            (`keychron/k8_pro/iso/rgb` → `via:v2/keychron/k8_pro/iso_rgb`).
-        Nothing here indexes the tree. Raises `UnknownKeyboard` with suggestions, or
+        Nothing here indexes the tree. `tree=False` leaves out step 1 (what keyconf itself knows
+        of a board an older tree defines otherwise). Raises `UnknownKeyboard` with suggestions, or
         `KeyboardDefinitionError` for a definition that cannot be used."""
         name = name.strip().strip("/")
-        board = self._from_tree(name)
+        board = self._from_tree(name) if tree else None
         if board is not None:
             return board
         bundle = self.bundle

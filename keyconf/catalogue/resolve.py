@@ -86,6 +86,24 @@ class CatalogueKeyboards:
         except UnknownKeyboardError:
             return None
 
+    def bundled_by_name(self, name: str) -> tuple[Keyboard, str] | None:
+        """keyconf's own definition of a board the user's QMK tree also defines, and the QMK it
+        comes from ("QMK 2025-07-17"): the tree may predate a layout a file uses. None without a
+        tree, or when keyconf knows the board only from the tree."""
+        from keyconf.catalogue.catalogue import UnknownKeyboard
+        from keyconf.formats.definition_source import KeyboardDefinitionError
+
+        catalogue = self.catalogue
+        if catalogue.qmk_home is None:
+            return None
+        try:
+            board = catalogue.find(name, tree=False)
+        except (UnknownKeyboard, KeyboardDefinitionError):
+            return None
+        bundle = catalogue.bundle
+        qmk = next((s for s in bundle.sources if s.name == "qmk_firmware"), None) if bundle is not None else None
+        return board, f"QMK {qmk.date[:10]}" if qmk is not None else "keyconf's catalogue"
+
     def module_roots(self) -> list[Path]:
         """Where QMK looks for community modules (`modules/` of the userspace, then of the tree), as
         far as the catalogue knows them."""

@@ -331,6 +331,7 @@ def _import_keymap_json(
         if local is not None:
             warnings[:] = [w for w in warnings if not w.startswith(f"{layout.keyboard} is a folder of")]
             found, layout.keyboard, layout.geometry = local, local.name, local
+    found = _newer_definition(layout, found, layout_macro, finder, warnings)
     _match_keyboard(layout, found, warnings, layout_macro, finder)
     return Imported(layout, KEYMAP_JSON, found, warnings)
 
@@ -363,7 +364,7 @@ def _import_keymap_c(
         warnings = _modules_beside(path, layout, finder, warnings)
     _spell_as_keyconf(layout)
     _set_host_language(layout, warnings, text)
-    found = board
+    found = _newer_definition(layout, board, layout_macro, finder, warnings)  # the same board, before its siblings
     keys = len(layout.layers[0].keys) if layout.layers else 0
     if found is None and name:
         found = _board_of_family(name, layout.layout_macro, keys, finder, warnings)
@@ -850,6 +851,27 @@ def _module_layout_origin(macro: str, keyboard: str) -> str | None:
     """Where a layout macro that adds a module's keys comes from, when it is one of those."""
     return next((origin for suffix, boards, origin in _MODULE_LAYOUTS
                  if macro.endswith(suffix) and keyboard.startswith(boards)), None)
+
+
+def _newer_definition(
+    layout: Layout, found: Keyboard | None, requested: str | None, finder: KeyboardFinder, warnings: list[str]
+) -> Keyboard | None:
+    """keyconf's own definition of the board, when the user's QMK tree defines it without the
+    file's layout macro and keyconf's definition (a newer QMK) has it: a keymap written for
+    today's `LAYOUT_ortho_5x12_1x2u_c` reads in full, and the warning says the tree cannot build it."""
+    macro = layout.layout_macro
+    if found is None or requested or not macro or found.resolve_layout_name(macro) is not None:
+        return found
+    bundled: Callable[[str], tuple[Keyboard, str] | None] | None = getattr(finder, "bundled_by_name", None)
+    other = bundled(found.name) if bundled is not None else None
+    if other is None or other[0].resolve_layout_name(macro) is None:
+        return found
+    board, origin = other
+    warnings.append(f"your QMK tree's {found.name} has no layout {macro}; keyconf's definition of it ({origin}) "
+                    "has: read with that. To build it, update your qmk_firmware tree (git pull)")
+    if layout.keyboard == found.name:
+        layout.keyboard = board.name
+    return board
 
 
 def _match_keyboard(
