@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from keyconf.formats.c_literals import is_c_identifier
+from keyconf.formats.definition_source import KeyboardDefinitionError, parse_definition_json
 from keyconf.formats.document_limits import JsonError, load_json, read_document
 from keyconf.formats.format_error import FormatError
 from keyconf.model.keycodes import REGISTRY
@@ -61,11 +62,12 @@ def find_module(module: str, roots: Iterable[Path]) -> Path | None:
 
 
 def read_module_json(path: Path, module: str) -> ModuleDefinition:
-    """The name and keycodes a qmk_module.json declares; ModuleJsonError when it is not one."""
+    """The name and keycodes a qmk_module.json declares; ModuleJsonError when it is not one.
+    QMK reads the file as HJSON (comments, unquoted keys, trailing commas), so keyconf does too."""
     try:
         text = read_document(path, FormatError).decode("utf-8-sig")
-        data = load_json(text)
-    except (FormatError, JsonError, UnicodeDecodeError) as problem:
+        data = parse_definition_json(text, path)
+    except (FormatError, KeyboardDefinitionError, UnicodeDecodeError) as problem:
         raise ModuleJsonError(f"{path} cannot be read: {problem}") from None
     if not isinstance(data, dict):
         raise ModuleJsonError(f"{path} is not a JSON object")

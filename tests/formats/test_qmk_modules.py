@@ -203,3 +203,19 @@ def test_names_of_a_module_not_found_get_only_its_warning(tmp_path: Path) -> Non
     imported = import_layout(folder / "keymap.c", keyboard=layouts.board())
     assert [w.split(":")[0] for w in imported.warnings] == ["community module getreuer/select_word"]
     assert imported.layout.layers[0].keys[0] == "SELWORD"
+
+
+def test_a_qmk_module_json_in_hjson_is_read_as_qmk_reads_it(tmp_path: Path) -> None:
+    """QMK loads qmk_module.json as HJSON: comments and trailing commas are fine there."""
+    folder = tmp_path / "modules" / "me" / "commented"
+    folder.mkdir(parents=True)
+    (folder / "qmk_module.json").write_text(
+        '{\n  // a user\'s module\n  "module_name": "Commented",\n  "maintainer": "me",\n'
+        '  "keycodes": [\n    {"key": "COMMENTED_KEY", "aliases": ["CM_KEY"]},\n  ],\n}\n')
+    layout = layouts.layout(modules=["me/commented"])
+    assert attach_modules(layout, [tmp_path]) == []
+    assert [k.key for k in layout.module_definitions["me/commented"].keycodes] == ["COMMENTED_KEY"]
+    (folder / "qmk_module.json").write_text('{"module_name": "Commented", "keycodes": [{"key": ')
+    broken = layouts.layout(modules=["me/commented"])
+    warnings = attach_modules(broken, [tmp_path])
+    assert len(warnings) == 1 and "qmk_module.json" in warnings[0] and broken.module_definitions == {}
