@@ -19,6 +19,7 @@ from typing import Any
 
 from keyconf.formats import foreign_keycodes as fk
 from keyconf.formats.c_source import Token, tokenize
+from keyconf.formats.definition_source import KeyboardDefinitionError, parse_definition_json
 from keyconf.formats.document_limits import MAX_DOCUMENT_BYTES, MAX_TABLE_ENTRIES, position, too_many
 from keyconf.formats.format_error import FormatError, check_keycode_layers, json_field_error, json_position, parse_json
 from keyconf.formats.keymap_c_import import KeymapC, read_keymap_c
@@ -125,16 +126,34 @@ def looks_like_keymap_json(data: object) -> bool:
     return isinstance(data, dict) and "layers" in data and ("layout" in data or "keyboard" in data)
 
 
+def _parse_keymap_json(text: str, path: str | Path | None, warnings: list[str]) -> object:
+    """QMK loads keymap.json as HJSON (`qmk compile` and `qmk json2c` alike), so a hand-kept one may
+    hold `// comments` and trailing commas. Strict JSON first; when that fails and HJSON reads an
+    object, that is it. Otherwise the strict reader's error, with its line and column, stands."""
+    try:
+        return parse_json(text, path, "QMK keymap.json")
+    except FormatError as strict:
+        try:
+            data = parse_definition_json(text, path)
+        except KeyboardDefinitionError:
+            raise strict from None
+        if not isinstance(data, dict):
+            raise strict from None
+    warnings.append("the file is HJSON, as QMK reads keymap.json (comments or trailing commas): read so; its "
+                    "comments are not kept")
+    return data
+
+
 def read_keymap_json(text: str, path: str | Path | None = None,
                      module_roots: Sequence[Path] = ()) -> KeymapJsonImport:
     """Parse keymap.json text; FormatError names the file, the line of the bad part and a fix.
     `module_roots`: folders holding `modules/` where its community modules are looked for."""
-    data = parse_json(text, path, "QMK keymap.json")
+    warnings: list[str] = []
+    data = _parse_keymap_json(text, path, warnings)
     if not isinstance(data, dict):
         raise FormatError("a keymap.json file is a JSON object", path, 1)
 
     fail = json_field_error(text, path)
-    warnings: list[str] = []
     layers_data = data.get("layers")
     if not isinstance(layers_data, list) or not layers_data:
         raise fail(

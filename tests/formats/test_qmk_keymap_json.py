@@ -127,3 +127,22 @@ def test_a_halcyon_module_layout_says_where_it_comes_from() -> None:
         import_text(text, "keymap.json", keyboard=keyboard, format="keymap.json")
     assert "which splitkb's Halcyon modules define (users/halcyon_modules/splitkb/config.h" in caught.value.message
     assert caught.value.hint is not None and "LAYOUT_split_3x6_5 (50 keys)" in caught.value.hint
+
+
+def test_a_hand_kept_keymap_json_with_comments_reads_as_qmk_reads_it() -> None:
+    """QMK loads keymap.json as HJSON: a userspace's hand-kept file with `//` comments above its
+    layers and trailing commas builds there, so it imports here, with a note that comments go."""
+    base, lower = ", ".join(['"KC_Q"'] * 47), ", ".join(['"KC_TRNS"'] * 48)
+    text = ('{\n  "keyboard": "planck/rev6",\n  "keymap": "mine",\n  "layout": "LAYOUT_planck_mit",\n'
+            f'  "layers": [\n    // base\n    [{base}, "MO(1)"],\n    /* lower */\n'
+            f'    [{lower}],\n  ],\n}}\n')
+    result = read_keymap_json(text, "keymap.json")
+    assert [len(layer.keys) for layer in result.layout.layers] == [48, 48]
+    assert result.layout.layers[0].keys[-1] == f"MO({result.layout.layers[1].name})"
+    assert any("HJSON" in w and "comments are not kept" in w for w in result.warnings)
+
+
+def test_a_broken_file_keeps_the_strict_readers_position() -> None:
+    with pytest.raises(FormatError) as refused:
+        read_keymap_json('{"keyboard": "planck/rev6",\n "layers": [["KC_A",]', "keymap.json")
+    assert refused.value.line == 2 and "not valid JSON" in str(refused.value)
