@@ -2,13 +2,16 @@
 VIA definition, so keyconf knows them with no qmk_firmware tree.
 
     python tools/build_catalogue.py --qmk /path/to/qmk_firmware --via /path/to/via-keyboards \
-        [--qmk-commit SHA --qmk-date YYYY-MM-DD] [--via-commit SHA --via-date YYYY-MM-DD] [--out DIR]
+        [--qmk-commit SHA --qmk-date YYYY-MM-DD] [--via-commit SHA --via-date YYYY-MM-DD] [--out DIR] \
+        [--fork keychron=/path/to/Keychron/qmk_firmware.git --fork vial=/path/to/vial-qmk.git]
 
 QMK keyboards are those `qmk list-keyboards` lists, each resolved as `qmk info` resolves it
 (parent info.json files, rules.mk and config.h, DEFAULT_FOLDER, layout and keyboard aliases:
 `keyconf.formats.qmk_info.merged_info_json`), reduced to the fields keyconf reads. VIA
 definitions are the `v3/` files of the-via/keyboards, reduced the same way (their menus to the
-names of what they offer). Every record is checked by loading it with keyconf's own readers
+names of what they offer). `--fork` adds the boards of QMK forks that upstream lacks
+(`tools/fork_boards.py`: Keychron's branches, vial-qmk), each recorded with its repository,
+branch, commit and license. Every record is checked by loading it with keyconf's own readers
 before it is written. The format is described in docs/catalogue.md.
 """
 
@@ -32,6 +35,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 from bundle_keyboards import BOARDS as HAND_CHECKED  # noqa: E402
 from bundle_keyboards import reduce_info  # noqa: E402
+from fork_boards import FORKS, ForkBranch, UpstreamNames, fork_argument, fork_boards  # noqa: E402
 
 from keyconf.catalogue.bundle import (  # noqa: E402
     BOARDS_FILE,
@@ -178,8 +182,26 @@ def folder_defaults(paths: Iterable[str], aliases: dict[str, str]) -> dict[str, 
 
 
 def write_bundle(out: Path, sources: list[dict[str, Any]], qmk: list[tuple[KeyboardEntry, dict[str, Any], Keyboard]],
-                 via: list[tuple[KeyboardEntry, dict[str, Any], Keyboard | None]], aliases: dict[str, str]) -> None:
+                 via: list[tuple[KeyboardEntry, dict[str, Any], Keyboard | None]], aliases: dict[str, str],
+                 forks: list[ForkBranch] | None = None) -> None:
+    """The three files; a fork's boards follow upstream's QMK boards, branch after branch."""
     out.mkdir(parents=True, exist_ok=True)
+    upstream_paths = [entry.path for entry, _, _ in qmk]
+    defaults = folder_defaults(upstream_paths, aliases)
+    fork_rows = []
+    if forks:
+        upstream = UpstreamNames(upstream_paths, aliases)
+        qmk = list(qmk)
+        fork_aliases: dict[str, str] = {}
+        for branch in forks:
+            fork_rows.append({**branch.source, "first": len(qmk)})
+            qmk += branch.boards
+            fork_aliases.update(branch.aliases)
+        aliases = {**aliases, **{k: v for k, v in fork_aliases.items() if not upstream.knows(k)}}
+        # a folder only a fork has boards under (`keychron/q3_max`) gets a default as upstream's do
+        every = folder_defaults([entry.path for entry, _, _ in qmk], aliases)
+        defaults.update({k: v for k, v in every.items() if k not in defaults and not upstream.knows(k)})
+        defaults = dict(sorted(defaults.items()))
     records = [(entry, record) for entry, record, _ in (*qmk, *via)]
     chunks: list[tuple[int, int, int]] = []
     blob = bytearray()
@@ -227,10 +249,12 @@ def write_bundle(out: Path, sources: list[dict[str, Any]], qmk: list[tuple[Keybo
         "qmk_count": len(qmk),
         "chunks": chunks,
         "aliases": {k: v for k, v in sorted(aliases.items()) if not k.startswith("_")},
-        "folder_defaults": folder_defaults([e.path for e, _, _ in qmk], aliases),
+        "folder_defaults": defaults,
         "usb": usb,
         "via_geometry": donors,
     }
+    if fork_rows:
+        lookup["forks"] = fork_rows
     rows = [entry_row(entry) for entry, _ in records]
     (out / BOARDS_FILE).write_bytes(bytes(blob))
     for name, data in ((LOOKUP_FILE, lookup), (ENTRIES_FILE, rows)):
@@ -248,6 +272,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--qmk-commit"), parser.add_argument("--qmk-date")
     parser.add_argument("--via-commit"), parser.add_argument("--via-date")
     parser.add_argument("--out", type=Path, default=ROOT / "resources" / "catalogue")
+    parser.add_argument("--fork", type=fork_argument, action="append", default=[],
+                        help=f"NAME=GIT_DIR: add the boards of a QMK fork upstream lacks, NAME one of "
+                             f"{', '.join(FORKS)} (repeatable; the first wins a board several have)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     qmk_commit, qmk_date = git_facts(args.qmk)
@@ -263,7 +290,9 @@ def main(argv: list[str] | None = None) -> int:
     for source in sources:
         if not source["commit"] or not source["date"]:
             parser.error(f"{source['name']}: no git history here; give --{source['name'][:3]}-commit and -date")
-    write_bundle(args.out, sources, qmk, via, aliases)
+    upstream = UpstreamNames((entry.path for entry, _, _ in qmk), aliases)
+    forks = fork_boards(args.fork, upstream) if args.fork else []
+    write_bundle(args.out, sources, qmk, via, aliases, forks)
     print(f"done in {time.perf_counter() - started:.0f} s")
     return 0
 

@@ -53,12 +53,27 @@ def bundle_folder() -> Path:
 class BundleSource:
     """Where one part of the bundle came from."""
 
-    name: str  # "qmk_firmware" or "via"
+    name: str  # "qmk_firmware", "via", or a fork's `owner/repo` ("Keychron/qmk_firmware")
     url: str
     commit: str
     date: str
     license: str
     boards: int
+    branch: str = ""  # a fork's branch the boards were read from
+
+    @property
+    def where(self) -> str:
+        """`url` and the branch, as a person checks it out."""
+        return f"{self.url} (branch {self.branch})" if self.branch else self.url
+
+
+@dataclass(frozen=True)
+class ForkBoards:
+    """Boards of a QMK fork upstream lacks (Keychron's, vial-qmk): numbers `first` to
+    `first + source.boards - 1`, among the QMK paths. Only that fork builds them."""
+
+    source: BundleSource
+    first: int
 
 
 @dataclass
@@ -75,6 +90,7 @@ class Bundle:
     folder_defaults: dict[str, str]  # a folder that is no keyboard (`planck`) -> its default board
     usb: dict[str, list[int]]  # "VVVV:PPPP" (upper-case hex) -> board numbers
     via_geometry: dict[str, str] = field(default_factory=dict)  # QMK path -> VIA path drawn for it
+    forks: list[ForkBoards] = field(default_factory=list)  # QMK paths that are a fork's boards
     _numbers: dict[str, int] = field(default_factory=dict, init=False, repr=False)
     _starts: list[int] = field(default_factory=list, init=False, repr=False)
     _rows: list[list[Any]] | None = field(default=None, init=False, repr=False)
@@ -151,6 +167,17 @@ class Bundle:
                 self._via_spellings = spellings
         found = self._via_spellings.get(_spelling_key(name), [])
         return found[0] if len(found) == 1 else None
+
+    def fork_of(self, path: str) -> BundleSource | None:
+        """The fork (repository and branch) a bundled board comes from; None for upstream's
+        boards, VIA's definitions and names the bundle does not have."""
+        number = self._numbers.get(path)
+        if number is None:
+            return None
+        for fork in self.forks:
+            if fork.first <= number < fork.first + fork.source.boards:
+                return fork.source
+        return None
 
     def by_usb(self, vid: int, pid: int) -> list[str]:
         """Paths of the boards declaring this USB id (QMK's first)."""
@@ -235,9 +262,14 @@ def _open(folder: Path) -> Bundle | None:
         chunks = [(int(first), int(offset), int(length)) for first, offset, length in data["chunks"]]
         if not chunks or chunks[0][0] != 0 or any(a[0] >= b[0] for a, b in zip(chunks, chunks[1:], strict=False)):
             raise ValueError("the chunk table is out of order")
+        forks = [ForkBoards(BundleSource(**{k: v for k, v in fork.items() if k != "first"}), int(fork["first"]))
+                 for fork in data.get("forks", [])]
+        if any(not 0 <= f.first <= f.first + f.source.boards <= int(data["qmk_count"]) for f in forks):
+            raise ValueError("a fork's boards lie outside the QMK boards")
         return Bundle(
             folder=folder,
             sources=[BundleSource(**source) for source in data["sources"]],
+            forks=forks,
             paths=paths, qmk_count=int(data["qmk_count"]), chunks=chunks,
             aliases=dict(data["aliases"]), folder_defaults=dict(data["folder_defaults"]),
             usb={k: list(v) for k, v in data["usb"].items()},
@@ -349,7 +381,8 @@ def sources_table(bundle: Bundle) -> list[Mapping[str, Any]]:
     return [source.__dict__ for source in bundle.sources]
 
 
-__all__ = ["BUNDLE_FORMAT", "ENTRIES_FILE", "LOOKUP_FILE", "Bundle", "BundleSource", "Source", "bundle_folder",
+__all__ = ["BUNDLE_FORMAT", "ENTRIES_FILE", "LOOKUP_FILE", "Bundle", "BundleSource", "ForkBoards", "Source",
+           "bundle_folder",
            "bundle_search_indexes", "entry_row", "open_bundle"]
 
 

@@ -216,7 +216,8 @@ class Catalogue:
         qmk = self.qmk_index
         indexes = self._search_indexes()
         bundled_shown = sum(len(i) for i in indexes
-                            if i.entries and i.entries[0].source in (Source.BUNDLED, Source.VIA_BUNDLED))
+                            if i.entries and i.entries[0].source in (Source.BUNDLED, Source.FORK_BUNDLED,
+                                                                     Source.VIA_BUNDLED))
         return CatalogueStatus(
             qmk_home=self.qmk_home, qmk_problem=self._qmk_problem, userspace=self.userspace,
             qmk_keyboards=len(qmk.entries) if qmk else 0, bundled_keyboards=bundled_shown,
@@ -286,7 +287,8 @@ class Catalogue:
         1. the user's qmk_firmware tree, when it has the board (QMK's keyboard aliases and
            DEFAULT_FOLDER, as `qmk compile` resolves the name; then the bundle's old names);
         2. the bundled catalogue: QMK paths, QMK's old names, folders that are no keyboard
-           (`planck` → `planck/rev6`), `via:` paths;
+           (`planck` → `planck/rev6`), `via:` paths, and the boards of QMK forks upstream lacks
+           (`keychron/q3_max/ansi_encoder`, `Bundle.fork_of` names the fork that builds it);
         3. VIA definitions the user added;
         4. the one bundled VIA definition a maker's fork path names in VIA's spelling
            (`keychron/k8_pro/iso/rgb` → `via:v2/keychron/k8_pro/iso_rgb`).
@@ -450,7 +452,7 @@ class Catalogue:
 
             assert self.qmk_home is not None
             board = load_qmk_keyboard(self.qmk_home.path, entry.path)
-        elif entry.source in (Source.BUNDLED, Source.VIA_BUNDLED) and self.bundle is not None:
+        elif entry.source in (Source.BUNDLED, Source.FORK_BUNDLED, Source.VIA_BUNDLED) and self.bundle is not None:
             if entry.broken:
                 from keyconf.formats.definition_source import KeyboardDefinitionError
 

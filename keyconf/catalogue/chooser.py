@@ -36,6 +36,12 @@ def key_counts_text(layouts: tuple[LayoutSummary, ...]) -> str:
     return f"{', '.join(map(str, counts[:-1]))} or {counts[-1]} keys"
 
 
+def fork_badge(location: str) -> str:
+    """`Keychron/qmk_firmware@wls_2025q1` → "Keychron fork"; `vial-kb/vial-qmk@vial` → "vial-qmk"."""
+    owner, _, repo = location.partition("@")[0].partition("/")
+    return f"{owner} fork" if repo == "qmk_firmware" else repo or owner
+
+
 def row_for(entry: KeyboardEntry) -> ChooserRow:
     parts = [entry.path]
     if entry.manufacturer:
@@ -52,7 +58,12 @@ def row_for(entry: KeyboardEntry) -> ChooserRow:
         badges.append("your keymaps")
     if entry.source in _SOURCE_BADGES:
         badges.append(_SOURCE_BADGES[entry.source])
+    elif entry.source is Source.FORK_BUNDLED:
+        badges.append(fork_badge(entry.location))
     tooltip = entry.broken or entry.location
+    if entry.source is Source.FORK_BUNDLED and not entry.broken:
+        repo, _, branch = entry.location.partition("@")
+        tooltip = f"a board of {repo} (branch {branch}), not of qmk_firmware: only that fork builds it"
     return ChooserRow(entry, entry.name or entry.path, " · ".join(parts), tuple(badges), tooltip)
 
 

@@ -42,7 +42,8 @@ INSIDE = 40
 TYPO = 25
 TYPO_START = 15
 # Tie-breakers added once per keyboard.
-_SOURCE_BONUS = {Source.QMK: 2.0, Source.BUNDLED: 1.0, Source.VIA: 0.5, Source.VIA_BUNDLED: 0.0}
+_SOURCE_BONUS = {Source.QMK: 2.0, Source.BUNDLED: 1.0, Source.FORK_BUNDLED: 0.75, Source.VIA: 0.5,
+                 Source.VIA_BUNDLED: 0.0}
 _USER_KEYMAP_BONUS = 10.0
 _BROKEN_PENALTY = -60.0
 _MIN_TYPO_LENGTH = 4

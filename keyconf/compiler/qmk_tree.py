@@ -13,11 +13,15 @@ import subprocess
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from keyconf.compiler.dialect import QmkDialect
 from keyconf.formats.definition_source import KeyboardDefinitionError
 from keyconf.formats.qmk_info import load_qmk_keyboard, merged_info_json, resolve_keyboard_name
 from keyconf.model.keyboard import AVR_PROCESSORS, Keyboard
+
+if TYPE_CHECKING:
+    from keyconf.catalogue.bundle import BundleSource
 
 _SPEC_FILE = re.compile(r"keycodes_(\d+)\.(\d+)\.(\d+)(?:_[a-z0-9_]+)?\.hjson")
 _LAYOUT_DEFINE = re.compile(r"^\s*#\s*define\s+(LAYOUT\w*)\s*\(([^)]*)\)", re.MULTILINE)
@@ -210,6 +214,13 @@ class QmkTree:
         """The keyboard `name` as this tree builds it; TreeError when the tree has no such keyboard."""
         folder = self.resolve_keyboard(name)
         if folder is None:
+            fork = fork_of_board(name)
+            if fork is not None:
+                raise TreeError(
+                    f"keyboard '{name}' is a board of {fork.name} (branch {fork.branch}), which qmk_firmware "
+                    f"does not have, and the QMK tree at {self.root} lacks it: only that fork builds it",
+                    hint=fork_tree_hint(fork),
+                )
             raise TreeError(
                 f"keyboard '{name}' does not exist in the QMK tree at {self.root}",
                 hint="check the keyboard name (it is the folder under keyboards/, e.g. crkbd/rev1), "
@@ -304,6 +315,24 @@ def _read_text(path: Path) -> str:
 
 def _text_or_none(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
+
+
+def fork_of_board(name: str) -> BundleSource | None:
+    """The QMK fork (Keychron's, vial-qmk) whose board `name` is, when the bundled catalogue
+    knows it only from there; None for upstream's boards and unknown names."""
+    from keyconf.catalogue.bundle import open_bundle
+
+    try:
+        bundle = open_bundle()
+    except ValueError:  # a damaged bundle says nothing about forks
+        return None
+    path = bundle.resolve(name) if bundle is not None else None
+    return bundle.fork_of(path) if bundle is not None and path is not None else None
+
+
+def fork_tree_hint(fork: BundleSource) -> str:
+    return (f"build it with that fork as the QMK tree: `git clone -b {fork.branch} {fork.url}`, `qmk git-submodule` "
+            "in it, then give it with --qmk-home PATH (or QMK_HOME)")
 
 
 def _bundled_other_names(name: str) -> list[str]:

@@ -39,7 +39,8 @@ def test_without_a_tree_the_bundled_boards_work_and_the_notice_says_how_to_get_m
     bundled = catalogue.entries
     qmk = [e for e in bundled if e.source is Source.BUNDLED]
     via = [e for e in bundled if e.source is Source.VIA_BUNDLED]
-    assert len(qmk) >= 3300 and len(via) >= 1300 and len(qmk) + len(via) == len(bundled)
+    forks = [e for e in bundled if e.source is Source.FORK_BUNDLED]
+    assert len(qmk) >= 3300 and len(via) >= 1300 and len(qmk) + len(via) + len(forks) == len(bundled)
     assert catalogue.search("corne")[0].entry.path == "crkbd/rev1"
     assert catalogue.get("kyria").path == "splitkb/kyria/rev3"  # an old QMK name of a bundled board
     notice = catalogue.notice

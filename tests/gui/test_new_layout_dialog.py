@@ -121,8 +121,11 @@ def test_with_no_tree_boards_are_found_by_name_and_by_typing_a_usb_id(qtbot, tmp
     """A VIA user with no qmk_firmware tree: the bundled catalogue knows their board."""
     dialog = ready_dialog(qtbot, tmp_path)
     qtbot.keyClicks(dialog.search, "3434:0280")
-    assert "Keychron K8 Pro ANSI RGB" in dialog.list.currentItem().text()
-    wait_for_board(qtbot, dialog, "via:v2/keychron/k8_pro/ansi_rgb")
+    # Keychron's own QMK fork's board first (its layout macros are a keymap.c's), then VIA's definition
+    assert "keychron/k8_pro/ansi/rgb" in dialog.list.currentItem().text()
+    assert "Keychron fork" in dialog.list.currentItem().text()
+    assert "Keychron K8 Pro ANSI RGB" in dialog.list.item(1).text()
+    wait_for_board(qtbot, dialog, "keychron/k8_pro/ansi/rgb")
     assert dialog.keyboard is not None and dialog.keyboard.layout().key_count == 87
     dialog.search.clear()
     qtbot.keyClicks(dialog.search, "iris rev4")

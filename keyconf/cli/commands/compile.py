@@ -10,6 +10,7 @@ from keyconf.catalogue.qmk_home import QmkHomeNotFound, find_qmk_home
 from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand, input_exit_code
 from keyconf.compiler.build import DEFAULT_KEYMAP, BuildRefused, BuildRequest, FirmwareBuild, default_jobs
 from keyconf.compiler.progress import Progress
+from keyconf.compiler.qmk_tree import fork_of_board, fork_tree_hint
 from keyconf.formats.yaml_layout import LayoutFileError, LoadedLayout, load_layout
 
 
@@ -41,6 +42,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         home = find_qmk_home(args.qmk_home, cwd=Path.cwd())
     except QmkHomeNotFound as missing:
+        fork = fork_of_board(loaded.layout.keyboard) if loaded.layout.geometry is None else None
+        if fork is not None:  # upstream's tree would not build it either: say which one does
+            raise CommandError(f"{missing.message}; {loaded.layout.keyboard} is a board of {fork.name} "
+                               f"(branch {fork.branch}), not of qmk_firmware", EXIT_PROBLEMS,
+                               fork_tree_hint(fork)) from None
         raise CommandError(missing.message, EXIT_PROBLEMS, missing.hint) from None
     request = BuildRequest(
         layout=loaded.layout,

@@ -84,14 +84,15 @@ def _print_sources(catalogue: Catalogue, as_json: bool) -> int:
     """The bundled catalogue's sources (and the user's tree, which wins where it has a board)."""
     bundle = catalogue.bundle
     sources = [] if bundle is None else [dict(source.__dict__) for source in bundle.sources]
+    forks = [] if bundle is None else [dict(fork.source.__dict__) for fork in bundle.forks]
     tree = str(catalogue.qmk_home.path) if catalogue.qmk_home else None
     from keyconf.catalogue.update import snapshot_date
 
     in_use = "bundled" if bundle is None or bundle.folder == bundle_folder() else "downloaded"
     date = snapshot_date(bundle.folder) if bundle is not None and in_use == "downloaded" else None
     if as_json:
-        print(json.dumps({"bundled": sources, "qmk_home": tree, "catalogue": in_use, "downloaded_date": date,
-                          "folder": str(bundle.folder) if bundle else None}, indent=2))
+        print(json.dumps({"bundled": sources, "forks": forks, "qmk_home": tree, "catalogue": in_use,
+                          "downloaded_date": date, "folder": str(bundle.folder) if bundle else None}, indent=2))
         return EXIT_OK
     if bundle is not None:
         print(f"catalogue in use: downloaded {date or '(undated)'} snapshot in {bundle.folder}" if date or
@@ -101,6 +102,12 @@ def _print_sources(catalogue: Catalogue, as_json: bool) -> int:
     for source in sources:
         print(f"{source['name']}: {source['boards']:,} keyboards from {source['url']}")
         print(f"  commit {source['commit']} ({source['date']}), license {source['license']}")
+    if forks:
+        print(f"boards of QMK forks that qmk_firmware lacks ({sum(f['boards'] for f in forks):,}; "
+              "only the fork builds them):")
+    for fork in forks:
+        print(f"  {fork['name']} {fork['branch']}: {fork['boards']:,} keyboards, "
+              f"commit {fork['commit'][:10]} ({fork['date']}), license {fork['license']}")
     print(f"your qmk_firmware tree: {tree} (used first for the keyboards it has)" if tree
           else "your qmk_firmware tree: none found")
     return EXIT_OK
