@@ -107,12 +107,28 @@ def named_board(chosen: ChosenKeyboard, value: str) -> ChosenKeyboard:
     return dataclasses.replace(chosen, keyboard=dataclasses.replace(chosen.keyboard, name=named))
 
 
+def _vial_definition(data: dict[str, Any], path: Path) -> Keyboard:
+    """The board of a Vial definition (the vial.json a Vial firmware is built with): a VIA definition
+    without USB ids, as Vial finds its boards by their serial number, with encoders marked Vial's way.
+    Its `customKeycodes` name the board's own keycodes, which old Vial saves hold by those names."""
+    from keyconf.device.errors import DefinitionError
+    from keyconf.device.vial_geometry import keyboard_from_vial
+
+    try:
+        return keyboard_from_vial(data, str(data.get("name") or board_name_of_file(path)), 0, 0)
+    except DefinitionError as error:
+        raise CommandError(f"{path}: {error.message}", EXIT_USAGE, error.hint) from None
+
+
 def board_name_of_file(path: Path) -> str:
     """A name for the board of a QMK definition file that names no board path (only `qmk info` merges
     `keyboard_folder` in), which a layout made with it needs: the file's folder below `keyboards/`
     (`neo/neo65p_wired`), else that folder's name beside its keyboard.json or info.json, else the file's
     own name."""
     folder = path.resolve().parent
+    if path.name == "vial.json" and folder.parent.name == "keymaps":
+        # keyboards/<board>/keymaps/<keymap>/vial.json, where Vial firmware keeps its definition
+        return board_name_of_file(folder.parent.parent / "info.json")
     if path.name not in ("keyboard.json", "info.json"):
         return path.name.removesuffix(".json") or "keyboard"
     parts = folder.parts
@@ -129,6 +145,8 @@ def load_definition_file(path: Path) -> Keyboard:
         text = read_definition_text(path)
         data: Any = parse_definition_json(text, path)
         if isinstance(data, dict) and isinstance(data.get("layouts"), dict) and "keymap" in data["layouts"]:
+            if "vendorId" not in data and "productId" not in data:
+                return _vial_definition(data, path)
             return via_definition_from_data(data, DataSource.of(path, text)).keyboard
         return keyboard_from_info(data, None, path=path, text=text)
     except KeyboardDefinitionError as error:

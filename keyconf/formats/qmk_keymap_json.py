@@ -26,7 +26,7 @@ from keyconf.formats.keymap_c_import import KeymapC, read_keymap_c
 from keyconf.formats.layer_names import default_layer_name
 from keyconf.formats.qmk_modules import attach_modules
 from keyconf.formats.user_headers import UserHeaders
-from keyconf.model.keycodes import ParseContext
+from keyconf.model.keycodes import REGISTRY, KeycodeError, ParseContext
 from keyconf.model.keycodes.languages import host_language
 from keyconf.model.keycodes.parser import ZMK_BEHAVIOR
 from keyconf.model.layout import (
@@ -239,7 +239,8 @@ def read_keymap_json(text: str, path: str | Path | None = None,
                     zmk.append(name)
                 elif name not in free_text:
                     free_text.append(name)
-                    warnings.append(f"ANY({name}): `{name}` is neither a keycode nor a C name; it is kept as "
+                    why = _parse_problem(name, probe)
+                    warnings.append(f"ANY({name}): `{name}` is neither a keycode nor a C name{why}; it is kept as "
                                     "written, and neither keyconf nor QMK can build it until the key holds a keycode")
                 continue
             layer.keys[ki] = name
@@ -595,6 +596,15 @@ def _refuse_user_macros(
             + f"), not as their keys: {why}",
             hint=hint,
         )
+
+
+def _parse_problem(text: str, ctx: ParseContext) -> str:
+    """What is wrong with keycode text, when the parser can tell what to write instead (`UC(00e4)`)."""
+    try:
+        REGISTRY.parse(text, ctx)
+    except KeycodeError as error:
+        return f" ({error.hint})" if error.hint else ""
+    return ""
 
 
 def _declared_keycodes(items: Any, fail: Any) -> list[CustomKeycode]:

@@ -73,6 +73,10 @@ ALL_LAYERS_MASK = 0xFFFF
 KEY_OVERRIDE_ENABLED = 0x80
 KEY_OVERRIDE_DEFAULT_OPTIONS = 0x07  # activate on trigger down, required mod down, negative mod up
 
+# How a keyboard's Vial definition names its own keycodes (`customKeycodes[].name`), which Vial
+# before protocol 6 wrote into saves in place of the keycode: a word, never a QMK expression.
+_DEFINITION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_ ]*")
+
 # A keyboard known only from a Vial save is named after the save's keyboard id.
 _UID_NAME = re.compile(r"vial_([0-9a-f]{16})")
 
@@ -265,11 +269,18 @@ def vil_to_layout(save: VialSave, keyboard: Keyboard | None, layout_macro: str |
     td_names = [f"td{i}" for i in range(_used_length(save.tap_dances, _tap_dance_empty))]
     ctx = ParseContext(layers=names, tap_dances=td_names)
     numbering = save.numbering
+    board_names = {} if embedded else {b.name: i for i, b in enumerate(keyboard.board_keycodes)}
+    unnamed: dict[str, None] = {}
 
     def kc(value: Any) -> str:
         if isinstance(value, bool) or not isinstance(value, (str, int)):
             raise FormatError(f"{value!r} is not a keycode")
-        return fk.from_tool(value, ctx, numbering)
+        text = fk.from_tool(value, ctx, numbering)
+        if isinstance(value, str) and _DEFINITION_NAME.fullmatch(text) and not fk.is_known(text, ctx):
+            if text in board_names:
+                return f"QK_KB_{board_names[text]}"
+            unnamed[text] = None
+        return text
 
     matrix_layers: list[dict[tuple[int, int], str]] = []
     for layer in save.layers:
@@ -307,7 +318,27 @@ def vil_to_layout(save: VialSave, keyboard: Keyboard | None, layout_macro: str |
         warnings.append("alt repeat key entries are not part of a keyconf layout and were not imported")
     layout.settings.update(_settings(save.settings, warnings))
     fk.keep_played_macros(layout)
+    if unnamed:
+        warnings.append(_definition_names_warning(list(unnamed), save.vial_protocol, embedded))
     return VialImport(layout, warnings)
+
+
+def _definition_names_warning(names: list[str], protocol: int, board_unknown: bool) -> str:
+    """Why keys hold words that are no keycode: Vial before protocol 6 saved a board's own keycodes
+    (its definition's `customKeycodes`) under the names that definition gives them, so only the
+    definition tells which QK_KB_n each one is."""
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    older = (f"this save is of Vial protocol {protocol}, and Vial before protocol 6 saved a keyboard's own "
+             "keycodes under the names its Vial definition gives them (customKeycodes)"
+             if protocol < FIRST_CURRENT_NUMBERING_PROTOCOL else
+             "Vial saves a keyboard's own keycodes as USER00, USER01 …, so these may be names of a "
+             "keyboard's own keycodes written by another tool")
+    where = ("the keyboard of this save is not known" if board_unknown
+             else "the keyboard's definition keyconf has names none of them")
+    return (f"{shown} {'is' if len(names) == 1 else 'are'} no QMK or Vial keycode: {older}; {where}, so the keys "
+            "keep the names and the layout does not build until they hold keycodes. Import again with "
+            "--keyboard naming the keyboard's vial.json (the definition its firmware was built with) to read "
+            "them as the keyboard's own keycodes")
 
 
 def _used_length(entries: list[Any], empty: Any) -> int:

@@ -76,10 +76,28 @@ def tokenize(text: str) -> list[Token]:
         kind = match.lastgroup or "punct"
         start = match.start(kind)
         value = match.group(kind)
+        if kind == "num" and match.end() < len(text) and (text[match.end()].isalnum() or text[match.end()] == "_"):
+            raise _number_run_on(text, start)
         tokens.append(Token(value if kind == "punct" else kind, value, start))
         pos = match.end()
     tokens.append(Token("end", "", len(text.rstrip())))
     return tokens
+
+
+_RUN_ON = re.compile(r"-?[0-9A-Za-z_]+")
+_HEX_DIGITS = re.compile(r"[0-9a-fA-F]+")
+
+
+def _number_run_on(text: str, start: int) -> KeycodeError:
+    """Digits running into letters (`UC(00e4)`, a code point typed without its 0x): C reads no such
+    number (`00e4` is even a float there), so QMK cannot build it either."""
+    match = _RUN_ON.match(text, start)
+    word = match.group(0) if match else text[start:]
+    digits = word.lstrip("-")
+    hint = (f"write it as a hexadecimal number: 0x{digits}" if _HEX_DIGITS.fullmatch(digits)
+            else "write a number as decimal digits, or hexadecimal ones after 0x")
+    return KeycodeError(f"`{word}` is not a number QMK can take: digits running into letters make no C integer "
+                        "(a hexadecimal one starts with 0x)", start, hint)
 
 
 NameResolver = Callable[[str], "tuple[Keycode, bool] | None"]
@@ -418,7 +436,7 @@ def _free_text(text: str, exc: KeycodeError) -> KeycodeError:
     """A clearer error for QMK Configurator's ANY() holding words rather than a keycode
     (`ANY(GUI/F24)`): QMK pastes the text into C, where it does not build either."""
     found = _ANY_TEXT.match(text)
-    if found is None:
+    if found is None or exc.hint:  # an error that already says what to write stands as it is
         return exc
     zmk = ZMK_BEHAVIOR.match(found.group(1))
     if zmk is not None:

@@ -1,0 +1,168 @@
+"""What the held-out corpus10 (bench/corpus/manifest10.tsv) showed in real saves and keymap.json files.
+
+Each case is a snippet written here in the shape of the real file (nothing of the users' files is
+copied): imported as `keyconf import` does, written as YAML and read back, validated, and where the
+format allows exported in its own format and imported again."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from keyconf.cli.keyboard_lookup import board_name_of_file, load_definition_file
+from keyconf.formats.interchange import import_layout
+from keyconf.formats.vial_vil import layout_to_vil
+from keyconf.formats.yaml_layout import dumps_layout, loads_layout
+from keyconf.model.keyboard import Keyboard
+from keyconf.model.keycodes import REGISTRY, KeycodeError, ParseContext
+from keyconf.model.layout import Layout
+from keyconf.model.validation import validate
+
+# A pointing board's Vial definition as its firmware's keymaps/vial/vial.json holds it: no USB ids
+# (Vial finds boards by serial number), two keycodes of the board's own, one encoder marked Vial's way.
+VIAL_JSON = {
+    "name": "Pointer Pad",
+    "matrix": {"rows": 2, "cols": 3},
+    "customKeycodes": [
+        {"name": "Dpi", "title": "Pointer DPI up", "shortName": "Dpi"},
+        {"name": "Drg", "title": "Drag scroll while held", "shortName": "Drg"},
+    ],
+    "layouts": {"keymap": [["0,0", "0,1", "0,2", "0,0\n\n\n\n\n\n\n\n\ne", "0,1\n\n\n\n\n\n\n\n\ne"],
+                           ["1,0", "1,1", "1,2"]]},
+}  # fmt: skip
+
+
+def old_vial_save() -> dict[str, object]:
+    """What vial-gui before 2023 (Vial protocol 5) saved: the board's own keycodes by their definition names."""
+    return {
+        "version": 1,
+        "uid": 0x1F2E3D4C5B6A7988,
+        "layout": [
+            [["KC_A", "Drg", "KC_B"], ["TD(0)", "Dpi", "MO(1)"]],
+            [["KC_TRNS", "KC_TRNS", "KC_TRNS"], ["KC_TRNS", "Drg", "KC_TRNS"]],
+        ],
+        "encoder_layout": [[["KC_VOLD", "KC_VOLU"]], [["KC_TRNS", "KC_TRNS"]]],
+        "layout_options": -1,
+        "macro": [[] for _ in range(16)],
+        "vial_protocol": 5,
+        "via_protocol": 9,
+        "tap_dance": [["KC_SPACE", "Drg", "KC_NO", "KC_NO", 200]] + [["KC_NO", "KC_NO", "KC_NO", "KC_NO", 200]] * 7,
+        "combo": [["KC_A", "KC_B", "KC_NO", "KC_NO", "Dpi"]],
+        "key_override": [],
+        "settings": {},
+    }
+
+
+@pytest.fixture
+def pointer_pad(tmp_path: Path) -> Keyboard:
+    folder = tmp_path / "keyboards" / "acme" / "pointer_pad" / "keymaps" / "vial"
+    folder.mkdir(parents=True)
+    (folder / "vial.json").write_text(json.dumps(VIAL_JSON))
+    return load_definition_file(folder / "vial.json")
+
+
+def written_and_read(layout: Layout, keyboard: Keyboard | None) -> Layout:
+    return loads_layout(dumps_layout(layout, keyboard), "layout.yaml").layout
+
+
+def test_a_vial_json_without_usb_ids_is_a_keyboard(tmp_path: Path, pointer_pad: Keyboard) -> None:
+    # `--keyboard vial.json`: keyconf asked for a 'vendorId' that no Vial definition has.
+    assert pointer_pad.name == "Pointer Pad"
+    assert [b.name for b in pointer_pad.board_keycodes] == ["Dpi", "Drg"]
+    assert len(pointer_pad.encoders) == 1
+    switches = [k for k in pointer_pad.layouts["LAYOUT"].keys if k.matrix is not None and not k.decal]
+    assert sorted(k.matrix for k in switches if k.encoder is None) == [(r, c) for r in range(2) for c in range(3)]
+    unnamed = tmp_path / "keyboards" / "acme" / "pointer_pad" / "keymaps" / "vial" / "vial.json"
+    assert board_name_of_file(unnamed) == "acme/pointer_pad"
+
+
+def test_old_vial_save_reads_the_boards_own_keycodes_by_their_definition_names(
+    tmp_path: Path, pointer_pad: Keyboard
+) -> None:
+    path = tmp_path / "pad.vil"
+    path.write_text(json.dumps(old_vial_save()))
+    result = import_layout(path, keyboard=pointer_pad)
+    layout = written_and_read(result.layout, result.keyboard)
+    assert [p.message for p in validate(layout, result.keyboard) if p.is_error] == []
+    customs = {c.name: c for c in layout.custom_keycodes}
+    assert set(customs) == {"DRG", "DPI"}
+    assert customs["DRG"].legend == "Drg"
+    assert layout.layers[0].keys[1] == "DRG" and layout.layers[1].keys[4] == "DRG"
+    assert layout.tap_dances[0].hold == "DRG"
+    assert layout.combos[0].action == "DPI"
+    assert not any("no QMK or Vial keycode" in w for w in result.warnings)
+    # Written back for Vial: the values of the board's own keycodes (QK_KB_1, QK_KB_0).
+    saved = json.loads(layout_to_vil(layout, pointer_pad))
+    kb = ParseContext()
+    assert saved["layout"][0][0][1] == REGISTRY.encode(REGISTRY.parse("QK_KB_1", kb), kb)
+    assert saved["tap_dance"][0][1] == REGISTRY.encode(REGISTRY.parse("QK_KB_1", kb), kb)
+    assert saved["combo"][0][4] == REGISTRY.encode(REGISTRY.parse("QK_KB_0", kb), kb)
+    again = tmp_path / "again.vil"
+    again.write_text(json.dumps(saved))
+    second = import_layout(again, keyboard=pointer_pad).layout
+    assert second.layers == result.layout.layers
+    assert second.tap_dances == result.layout.tap_dances and second.combos == result.layout.combos
+
+
+def test_old_vial_save_without_its_definition_says_which_names_need_it(tmp_path: Path) -> None:
+    path = tmp_path / "pad.vil"
+    path.write_text(json.dumps(old_vial_save()))
+    result = import_layout(path)
+    said = [w for w in result.warnings if "no QMK or Vial keycode" in w]
+    assert len(said) == 1
+    assert said[0].startswith("Drg, Dpi are no QMK or Vial keycode")
+    assert "Vial protocol 5" in said[0] and "vial.json" in said[0]
+    layout = written_and_read(result.layout, result.keyboard)
+    errors = [p for p in validate(layout, result.keyboard) if p.is_error]
+    assert errors and all("Drg" in p.message or "Dpi" in p.message for p in errors)
+
+
+def configurator_export(key: str) -> dict[str, object]:
+    """A QMK Configurator download of a 40% ortho board whose user typed a code point into ANY()."""
+    base = ["KC_ESC", "KC_Q", "KC_W", "KC_E", "KC_R", "KC_T", "KC_Y", "KC_U", "KC_I", "KC_O", "KC_P", "KC_BSPC"]
+    home = ["KC_TAB", "KC_A", "KC_S", "KC_D", "KC_F", "KC_G", "KC_H", "KC_J", "KC_K", "KC_L", key, "KC_ENT"]
+    low = ["KC_LSFT", "KC_Z", "KC_X", "KC_C", "KC_V", "KC_B", "KC_N", "KC_M", "KC_COMM", "KC_DOT", "KC_SLSH",
+           "KC_RSFT"]  # fmt: skip
+    thumbs = ["KC_LCTL", "KC_LGUI", "KC_LALT", "MO(1)", "KC_SPC", "MO(2)", "KC_LEFT", "KC_DOWN", "KC_UP", "KC_RGHT"]
+    return {
+        "version": 1, "notes": "", "documentation": "This file is a QMK Configurator export.",
+        "keyboard": "planck/rev6", "keymap": "planck_rev6_layout_planck_mit_mine", "layout": "LAYOUT_planck_mit",
+        "layers": [base + home + low + thumbs + ["KC_RCTL"]],
+        "author": "",
+    }  # fmt: skip
+
+
+def test_code_point_without_0x_in_any_says_what_to_write(tmp_path: Path) -> None:
+    # ANY(UC(00e4)) for ä: QMK pastes `UC(00e4)` into C, where 00e4 is a float and the keymap does
+    # not build. keyconf said "expected ')' to close UC(, found 'e4'".
+    path = tmp_path / "planck_rev6_layout_planck_mit_mine.json"
+    path.write_text(json.dumps(configurator_export("ANY(UC(00e4))")))
+    result = import_layout(path)
+    assert any("UC(00e4)" in w and "0x00e4" in w for w in result.warnings)
+    layout = written_and_read(result.layout, result.keyboard)
+    errors = [p for p in validate(layout, result.keyboard) if p.is_error]
+    assert len(errors) == 1
+    assert "`00e4` is not a number QMK can take" in errors[0].message
+    assert errors[0].hint == "write it as a hexadecimal number: 0x00e4"
+    # Written as the hint says, the file imports and validates.
+    path.write_text(json.dumps(configurator_export("ANY(UC(0x00e4))")))
+    fixed = import_layout(path)
+    layout = written_and_read(fixed.layout, fixed.keyboard)
+    assert [p.message for p in validate(layout, fixed.keyboard) if p.is_error] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "column", "hint"),
+    [
+        ("UC(1F600)", 3, "write it as a hexadecimal number: 0x1F600"),
+        ("5F80", 0, "write it as a hexadecimal number: 0x5F80"),
+        ("LT(1, 2x)", 6, "write a number as decimal digits, or hexadecimal ones after 0x"),
+    ],
+)
+def test_digits_running_into_letters_are_no_number(text: str, column: int, hint: str) -> None:
+    with pytest.raises(KeycodeError) as caught:
+        REGISTRY.parse(text, ParseContext(layers=["base", "nav"]))
+    assert caught.value.column == column
+    assert caught.value.hint == hint
