@@ -54,6 +54,9 @@ _MAX_MAKE_INCLUDES = 32
 # config.h and post_config.h, the keymap's config.h): room is kept for them under MAX_C_FILES.
 _CONFIG_HEADERS = 4
 _USER_PATH = re.compile(r"\$[({]USER_PATH[)}]/")  # a userspace's rules.mk names its files so
+# rules.mk switches for which QMK's code includes a file of the keymap's by name.
+_INCLUDED_BY_SWITCH = (("RGB_MATRIX_CUSTOM_USER", "rgb_matrix_user.inc"),
+                       ("LED_MATRIX_CUSTOM_USER", "led_matrix_user.inc"))
 
 # A condition as far as the import can tell: True, False, None (it cannot), or the feature switch
 # (OLED_ENABLE) it stands for when the board decides it.
@@ -277,6 +280,17 @@ def keymap_folder_c_files(keymap: str | Path, keymap_text: str, keyboard: str = 
         else:
             found.warnings.append(f"rules.mk names {introspected} as INTROSPECTION_KEYMAP_C (QMK includes it after the "
                                   "keymap), which keyconf cannot carry")
+    # Files QMK's own code includes by name when a switch asks for them (rgb_matrix_user.inc, the
+    # keymap's RGB matrix effects, under RGB_MATRIX_CUSTOM_USER): found on the include path as the
+    # keymap's own headers are.
+    for switch, name in _INCLUDED_BY_SWITCH:
+        if variables.get(switch, "").strip().lower() in _TRUE:
+            resolved = resolve(folder, "", name)
+            if resolved is not None:
+                take(*resolved, False)
+            else:
+                found.warnings.append(f"rules.mk switches {switch} on, for QMK to include {name}, which is not in "
+                                      "the keymap's folder: the layout does not carry it")
     follow([(folder, "", keymap_text),
             *((sources[f.path.lower()], posixpath.dirname(f.path), f.text or "") for f in list(taken.values()))])
     if space is not None:

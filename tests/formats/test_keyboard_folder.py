@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from keyconf.catalogue.bundled import load_bundled
@@ -166,6 +167,34 @@ def test_rules_mk_beside_a_keymap_switches_features_on_for_its_layout(tmp_path: 
     rules = generate_sources(again, imported.keyboard).rules_mk
     assert "OLED_ENABLE" in rules and "TAP_DANCE_ENABLE" in rules
     assert "RGBLIGHT_ENABLE = no" in rules  # switched off as the keymap's rules.mk did (features_off)
+
+
+def test_rules_mk_switches_that_are_not_x_enable_come_along_with_the_file_qmk_includes(tmp_path: Path) -> None:
+    """A keymap's own RGB matrix effects (rgb_matrix_user.inc under RGB_MATRIX_CUSTOM_USER = yes, as ZSA's
+    Oryx keymaps switch on the board's RGB_MATRIX_CUSTOM_KB) and its shared USB endpoint: make switches
+    without the _ENABLE suffix, which the import dropped, so keyconf's firmware lost the effects and the
+    build of a keymap selecting one failed."""
+    from keyconf.compiler.sources import generate_sources
+
+    keymap = repository(tmp_path)
+    (keymap.parent / "rules.mk").write_text("RGB_MATRIX_ENABLE = yes\nRGB_MATRIX_CUSTOM_USER = yes\n"
+                                           "KEYBOARD_SHARED_EP = yes\nRGB_MATRIX_CUSTOM_KB = no\nDEBOUNCE_TYPE = x\n")
+    (keymap.parent / "rgb_matrix_user.inc").write_text('#include "glow.h"\nRGB_MATRIX_EFFECT(my_glow)\n')
+    (keymap.parent / "glow.h").write_text("#define GLOW_BLUE 40\n")
+    imported = import_layout(keymap)
+    layout = imported.layout
+    assert layout.features == ["RGB_MATRIX_ENABLE", "RGB_MATRIX_CUSTOM_USER", "KEYBOARD_SHARED_EP"]
+    assert "RGB_MATRIX_CUSTOM_KB" in layout.features_off
+    assert [(f.path, f.compile) for f in layout.c_files] == [("rgb_matrix_user.inc", False), ("glow.h", False)]
+    assert "features: [RGB_MATRIX_ENABLE, RGB_MATRIX_CUSTOM_USER, KEYBOARD_SHARED_EP]" in dumps_layout(
+        layout, imported.keyboard)
+    rules = generate_sources(layout, imported.keyboard).rules_mk
+    assert re.search(r"^RGB_MATRIX_CUSTOM_USER *= yes$", rules, re.M)
+    assert re.search(r"^KEYBOARD_SHARED_EP *= yes$", rules, re.M)
+    assert re.search(r"^RGB_MATRIX_CUSTOM_KB *= no", rules, re.M) and "DEBOUNCE_TYPE" not in rules
+
+    (keymap.parent / "rules.mk").write_text("RGB_MATRIX_ENABLE = yes\n")  # no switch: QMK does not include it
+    assert import_layout(keymap).layout.c_files == []
 
 
 def test_a_features_entry_that_is_no_switch_is_refused() -> None:
