@@ -47,7 +47,7 @@ from keyconf.formats.user_headers import UserHeaders, enum_bodies, is_feature_fl
 from keyconf.model.keycodes import MOD_WRAPPERS, REGISTRY, KeycodeError, ParseContext, format_mods, from_qmk5
 from keyconf.model.keycodes.keyboard_keycodes import header_keycode
 from keyconf.model.keycodes.languages import host_languages
-from keyconf.model.keycodes.mods import MOD_MASK_NAMES, ModsError, parse_mods, to_qmk5
+from keyconf.model.keycodes.mods import MOD_MASK_NAMES, MOD_NAMES, ModsError, parse_mods, to_qmk5
 from keyconf.model.keycodes.removed import REMOVED_KEYCODES
 from keyconf.model.layout import (
     Combo,
@@ -1441,6 +1441,17 @@ class _Reader:
 
     def _keycode_text(self, tokens: list[Token], symbols: dict[str, str]) -> str:
         tokens = unwrap_parentheses(tokens)
+        if len(tokens) == 1 and tokens[0].text not in symbols and tokens[0].text in _MOD_CONSTANT_NAMES:
+            # `MOD_MEH` alone as a key: QMK's modifier constant is a number to C (0x07), and keymaps[]
+            # holds that number, a basic keycode (KC_D). Read as the firmware has it, said so.
+            name = tokens[0].text
+            bits = _mod_constant_value(name)
+            assert bits is not None
+            text = REGISTRY.format(REGISTRY.decode(bits))
+            self.warnings.append(f"line {tokens[0].line}: {name} is QMK's modifier constant 0x{bits:02X}, not a "
+                                 f"keycode: as a key QMK builds {text} (a key holding those modifiers is "
+                                 f"OSM({name}) or MT({name}, kc))")
+            return text
         renamed: list[Token] = []
         for i, t in enumerate(tokens):
             if t.kind != "ident":
@@ -2093,6 +2104,9 @@ def _enclosing_call(tokens: list[Token], index: int) -> str | None:
                 return tokens[i - 1].text if tokens[i - 1].kind == "ident" else None
             depth -= 1
     return None
+
+
+_MOD_CONSTANT_NAMES = frozenset({*MOD_NAMES, *MOD_MASK_NAMES})  # QMK's modifier constants in modifiers.h
 
 
 def _mod_constant_value(name: str) -> int | None:

@@ -263,3 +263,25 @@ def test_a_custom_keycode_the_boards_header_now_declares_is_the_boards_keycode()
     assert any(w.startswith("the file declares TOGGLE_LAYER_COLOR as its own keycode") for w in result.warnings)
     elsewhere = read_keymap_c(OLD_ORYX_ERGODOX, "keymap.c", "ferris/sweep")
     assert "TOGGLE_LAYER_COLOR" in [c.name for c in elsewhere.layout.custom_keycodes]
+
+
+MOD_CONSTANT_AS_KEY = f"""#include QMK_KEYBOARD_H
+#include "userspace.h"
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {{
+    [0] = LAYOUT_split_3x5_2(
+{_ROWS}
+                    MOD_MEH, MOD_MASK_SHIFT,    MT(MOD_MEH, KC_ENT), KC_SPC
+    ),
+}};
+"""
+
+
+def test_a_modifier_constant_alone_on_a_key_is_the_number_c_gives_it() -> None:
+    # MOD_MEH is 0x07 to C: keymaps[] holds KC_D there; MOD_MASK_SHIFT (0x22) holds KC_5. Not a
+    # name of the unseen header, and MT(MOD_MEH, ...) stays the mod-tap it is.
+    result = read_keymap_c(MOD_CONSTANT_AS_KEY, "keymap.c", "ferris/sweep")
+    keys = result.layout.layers[0].keys[-4:]
+    assert keys == ["KC_D", "KC_5", "MT(MOD_MEH, KC_ENT)", "KC_SPC"]
+    assert not [c.name for c in result.layout.custom_keycodes if c.name.startswith("MOD_")]
+    said = [w for w in result.warnings if "MOD_MEH is QMK's modifier constant 0x07" in w]
+    assert len(said) == 1 and "builds KC_D" in said[0] and "OSM(MOD_MEH)" in said[0]
