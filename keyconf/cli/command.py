@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 # Exit codes shared by every subcommand.
 EXIT_OK = 0
@@ -31,6 +32,18 @@ class CommandError(Exception):
         self.message = message
         self.exit_code = exit_code
         self.hint = hint
+
+
+def cannot_write(target: Path, error: OSError) -> CommandError:
+    """A file the command could not write, with what to do about the usual causes."""
+    folder = target.parent
+    if not folder.exists():
+        hint = f"the folder {folder} does not exist: create it, or pass -o a file in a folder that does"
+    elif isinstance(error, PermissionError):
+        hint = f"you may not write in {folder}: pass -o a file in a folder of yours"
+    else:
+        hint = None
+    return CommandError(f"cannot write {target}: {error.strerror or error}", EXIT_PROBLEMS, hint)
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,21 @@ def test_unreadable_input_exits_2_everywhere(
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize(
+    "command", [["import"], ["export", "--format", "keymap.c"], ["retarget", "--keyboard", "preonic/rev3"]],
+    ids=lambda c: c[0],
+)
+def test_an_output_in_a_folder_that_is_not_there_says_so(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    layout = Path(__file__).resolve().parents[2] / "layouts" / "planck.yaml"
+    out = tmp_path / "not-made-yet" / "out.file"
+    code = main([command[0], str(layout), *command[1:], "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code == 1 and not out.parent.exists()
+    assert f"the folder {out.parent} does not exist: create it" in err and "Traceback" not in err
+
+
 def test_a_layout_with_problems_still_exits_1(home: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("keyboard: planck/rev6\nlayout: LAYOUT_ortho_4x12\nlayers:\n  base: [[KC_A, KC_B]]\n")

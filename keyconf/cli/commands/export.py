@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from keyconf.catalogue.qmk_home import QmkHomeNotFound, find_qmk_home_or_none
-from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand
+from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand, cannot_write
 from keyconf.cli.keyboard_lookup import keyboard_option
 from keyconf.cli.layout_files import import_error, import_for_command
 from keyconf.compiler.dialect import NEWEST_KNOWN_SPEC, QmkDialect
@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         write_atomic(target, text)
     except OSError as error:
-        raise CommandError(f"cannot write {target}: {error.strerror}", EXIT_PROBLEMS) from None
+        raise cannot_write(target, error) from None
     print(f"{target}: {FORMAT_NAMES[args.format]}", file=sys.stderr)
     return EXIT_OK
 
@@ -122,7 +122,7 @@ def _write_keymap_c(args: argparse.Namespace, imported: Imported, dialect: QmkDi
                 (folder / name).parent.mkdir(parents=True, exist_ok=True)
                 write_atomic(folder / name, content)
             except OSError as error:
-                raise CommandError(f"cannot write {folder / name}: {error.strerror}", EXIT_PROBLEMS) from None
+                raise cannot_write(folder / name, error) from None
             print(f"{folder / name}", file=sys.stderr)
         return EXIT_OK
     if folder is None:
@@ -131,7 +131,7 @@ def _write_keymap_c(args: argparse.Namespace, imported: Imported, dialect: QmkDi
         try:
             write_atomic(folder, files["keymap.c"])
         except OSError as error:
-            raise CommandError(f"cannot write {folder}: {error.strerror}", EXIT_PROBLEMS) from None
+            raise cannot_write(folder, error) from None
         print(f"{folder}: {FORMAT_NAMES[args.format]}", file=sys.stderr)
     if imported.layout.c_files:
         print(f"keyconf: note: this keymap also needs its rules.mk, config.h and the layout's {len(files) - 3} more "

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from keyconf.catalogue.resolve import CatalogueKeyboards
-from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand
+from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand, cannot_write
 from keyconf.cli.keyboard_lookup import keyboard_option, named_board
 from keyconf.cli.layout_files import check_layout_file, import_error
 from keyconf.formats.atomic import write_atomic
@@ -137,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"{companion}: the keymap's own C code, which {target.name} builds with (c_source)")
         write_atomic(target, text)
     except OSError as error:
-        raise CommandError(f"cannot write {target}: {error.strerror}", EXIT_PROBLEMS) from None
+        raise cannot_write(target, error) from None
     keys = sum(len(layer.keys) for layer in layout.layers)
     print(
         f"{target}: {len(layout.layers)} layers, {keys} keys from {FORMAT_NAMES[imported.format]} "

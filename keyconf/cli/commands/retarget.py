@@ -17,7 +17,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand
+from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand, cannot_write
 from keyconf.cli.keyboard_lookup import keyboard_option, named_board
 from keyconf.cli.keyboard_text import grid_positions
 from keyconf.cli.layout_files import import_for_command
@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             write_atomic(path, text)
         except OSError as error:
-            raise CommandError(f"cannot write {path}: {error.strerror}", EXIT_PROBLEMS) from None
+            raise cannot_write(path, error) from None
     report = sys.stderr if output == "-" else sys.stdout
     if output == "-":
         sys.stdout.write(text)
