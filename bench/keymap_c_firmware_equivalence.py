@@ -331,12 +331,17 @@ def main() -> int:
                         help="only keymaps whose repository keeps a userspace (users/<name>/)")
     parser.add_argument("--list", action="store_true", help="print the keymaps picked, build nothing")
     parser.add_argument("--skip", type=int, default=0, help="leave out the first N picked (to resume)")
+    parser.add_argument("--match", action="append", default=[],
+                        help="with --corpus: only keymaps whose repository or path holds this text (repeatable)")
     args = parser.parse_args()
     tree = args.tree.resolve()
     checkouts = tempfile.TemporaryDirectory(prefix="kc-fw-repos-")
     items = [(Path(text).resolve(), keyboard) for text, _, keyboard in (k.rpartition(":") for k in args.keymaps)]
     if args.corpus:
         items += corpus_keymaps(args.corpus, args.per_repo, Path(checkouts.name), args.userspace, args.platform)
+    if args.match:
+        items = [(keymap_c, keyboard) for keymap_c, keyboard in items
+                 if any(text in keymap_c.as_posix() for text in args.match)]
     items = items[args.skip :]
     items = items[: args.limit] if args.limit else items
     if args.list:

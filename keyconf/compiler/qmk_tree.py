@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from keyconf.catalogue.bundle import BundleSource
 
 _SPEC_FILE = re.compile(r"keycodes_(\d+)\.(\d+)\.(\d+)(?:_[a-z0-9_]+)?\.hjson")
+_DFU_ARGS = re.compile(r"^[ \t]*DFU_ARGS[ \t]*[:?]?=([^\n#]*)", re.MULTILINE)
 _LAYOUT_DEFINE = re.compile(r"^\s*#\s*define\s+(LAYOUT\w*)\s*\(([^)]*)\)", re.MULTILINE)
 _SEND_STRING_NAME = re.compile(r"^\s*#\s*define\s+X_([A-Z0-9_]+)\b", re.MULTILINE)
 _SUBMODULE_PATH = re.compile(r"^\s*path\s*=\s*(\S+)\s*$", re.MULTILINE)
@@ -246,6 +247,8 @@ class QmkTree:
                 info = {}
             processor = _text_or_none(info.get("processor"))
             bootloader = _text_or_none(info.get("bootloader"))
+        if bootloader == "custom":
+            bootloader = self._custom_bootloader(folder) or bootloader
         for macro, count in self._c_layout_macros(folder).items():
             layouts.setdefault(macro, count)
         if encoder_count == 0 and self._encoders_in_c(folder):
@@ -271,6 +274,18 @@ class QmkTree:
         except (KeyboardDefinitionError, OSError, ValueError):
             info = {}
         return board_uses_lto(info, [_read_text(path / "rules.mk") for path in reversed(self._folder_chain(folder))])
+
+    def _custom_bootloader(self, folder: str) -> str | None:
+        """The bootloader of a board QMK calls `custom` whose rules.mk tells dfu-util where it is
+        (ZSA's Voyager: `DFU_ARGS = -d 3297:0791 -a 0 -s 0x08002000:leave`), when keyconf knows it."""
+        from keyconf.flash.bootloaders import for_dfu_args
+
+        for level in reversed(self._folder_chain(folder)):
+            found = _DFU_ARGS.search(_read_text(level / "rules.mk"))
+            if found is not None:
+                bootloader = for_dfu_args(found.group(1))
+                return bootloader.name if bootloader is not None else None
+        return None
 
     def _folder_chain(self, folder: str) -> list[Path]:
         path = self.root / "keyboards"

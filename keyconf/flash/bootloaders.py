@@ -10,6 +10,7 @@ builds of the LUFA DFU and HID bootloaders; LUFA mass storage; AVR ISP; USBtinyI
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -305,6 +306,17 @@ _TABLE: tuple[Bootloader, ...] = (
     _rom_dfu("gd32v-dfu", "GD32V DFU", UsbId(0x28E9, 0x0189, "GD32V ROM DFU")),
     _rom_dfu("at32-dfu", "AT32 DFU", UsbId(0x2E3C, 0xDF11, "Artery AT32 ROM DFU")),
     Bootloader(
+        # Not a QMK name: QMK calls it `custom` and its voyager/rules.mk says DFU_ARGS (`for_dfu_args`).
+        name="zsa-dfu",
+        title="ZSA DFU (Voyager)",
+        tool=Tool.DFU_UTIL,
+        formats=(FirmwareFormat.BIN,),
+        usb_ids=(UsbId(0x3297, 0x0791, "ZSA Voyager bootloader"),),
+        dfu_util=DfuUtilArgs(alt=0, dfuse_address="0x08002000:leave"),
+        windows_driver="WinUSB",
+        how_to_enter="press the QK_BOOT key, or the reset button in the pinhole of the left half",
+    ),
+    Bootloader(
         name="kiibohd",
         title="Kiibohd DFU (Input Club)",
         tool=Tool.DFU_UTIL,
@@ -398,6 +410,28 @@ def match_usb(vid: int, pid: int, bcd: int | None, *, include_manual: bool = Fal
         if not bootloader.auto_detect and not include_manual:
             continue
         if any(usb_id.matches(vid, pid, bcd) for usb_id in bootloader.usb_ids):
+            return bootloader
+    return None
+
+
+_DFU_DEVICE = re.compile(r"(?:^|\s)-d\s*([0-9A-Fa-f]{4}):([0-9A-Fa-f]{4})\b")
+_DFU_ADDRESS = re.compile(r"(?:^|\s)-s\s*(0x[0-9A-Fa-f]+(?::leave)?)")
+
+
+def for_dfu_args(text: str) -> Bootloader | None:
+    """The bootloader a board's rules.mk `DFU_ARGS` (`-d 3297:0791 -a 0 -s 0x08002000:leave`) addresses,
+    for a board QMK calls `custom`: one of the table's that dfu-util reaches at that USB id and address."""
+    device, address = _DFU_DEVICE.search(text), _DFU_ADDRESS.search(text)
+    if device is None:
+        return None
+    vid, pid = int(device.group(1), 16), int(device.group(2), 16)
+    wanted = address.group(1).lower() if address else None
+    for bootloader in _TABLE:
+        args = bootloader.dfu_util
+        if bootloader.tool is not Tool.DFU_UTIL or args is None:
+            continue
+        same_device = any(usb_id.vid == vid and usb_id.pid == pid for usb_id in bootloader.usb_ids)
+        if same_device and wanted == (args.dfuse_address.lower() if args.dfuse_address else None):
             return bootloader
     return None
 

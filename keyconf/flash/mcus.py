@@ -5,7 +5,7 @@ Names are QMK's `processor` values (keyboard.json). Where one QMK name covers pa
 different flash sizes (STM32F401xC/xE…), `flash_size` is the largest, so a file a real board
 can take is never refused; QMK's own link step catches the smaller parts.
 Boot-section sizes are QMK's `platforms/avr/bootloader.mk`; application offsets of the
-ARM bootloaders that live in flash are QMK's linker scripts (stm32duino 8 KiB, tinyuf2 on
+ARM bootloaders that live in flash are QMK's linker scripts (stm32duino and ZSA's Voyager 8 KiB, tinyuf2 on
 STM32F4 64 KiB and on STM32F303 16 KiB, Kiibohd 4/8 KiB, Massdrop SAM-BA 16 KiB).
 UF2 family ids are Microsoft's uf2families.json as shipped in QMK's `util/`.
 """
@@ -181,7 +181,7 @@ def app_offset(bootloader: str, mcu: Mcu) -> int:
     """Bytes from the start of flash to where the application must begin (ARM bootloaders in flash)."""
     if mcu.arch == "avr":
         return 0
-    if bootloader == "stm32duino":
+    if bootloader in ("stm32duino", "zsa-dfu"):
         return 0x2000
     if bootloader == "kiibohd":
         return 0x1000 if mcu.lower == "mk20dx128" else 0x2000

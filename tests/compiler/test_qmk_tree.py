@@ -49,6 +49,23 @@ def test_keyboard_from_merged_info(tree: QmkTree) -> None:
     assert board.has_via_keymap
 
 
+def test_a_custom_bootloader_is_named_by_the_dfu_args_of_the_boards_rules_mk(tmp_path: Path) -> None:
+    """ZSA's Voyager: `"bootloader": "custom"` and DFU_ARGS in rules.mk; its firmware's metadata names the
+    bootloader keyconf flashes it with (ZSA's DFU, behind 8 KiB), not `custom`, which no flasher knows."""
+    root = make_fake_tree(tmp_path / "qmk_firmware")
+    for name, args in (("voyager", "-d 3297:0791 -a 0 -s 0x08002000:leave"), ("other", "-d 1688:2220 -a 0")):
+        board = root / "keyboards" / "zsa" / name
+        board.mkdir(parents=True)
+        (board / "keyboard.json").write_text(
+            '{"keyboard_name": "V", "processor": "STM32F303", "bootloader": "custom", "usb": {"vid": "0x3297", '
+            '"pid": "0x1977", "device_version": "0.0.1"}, "matrix_pins": {"cols": ["A0"], "rows": ["B0"]}, '
+            '"layouts": {"LAYOUT": {"layout": [{"matrix": [0, 0], "x": 0, "y": 0}]}}}')
+        (board / "rules.mk").write_text(f"CUSTOM_MATRIX = lite\nDFU_ARGS = {args}\n")
+    tree = QmkTree(root)
+    assert tree.keyboard("zsa/voyager").bootloader == "zsa-dfu"
+    assert tree.keyboard("zsa/other").bootloader == "custom"  # unknown: left as QMK says
+
+
 def test_keyboard_with_c_layout_and_development_board(tree: QmkTree) -> None:
     board = tree.keyboard("testco/split")
     assert board.layouts == {"LAYOUT_split": 4}

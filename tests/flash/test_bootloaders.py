@@ -185,3 +185,25 @@ def test_table_covers_qmk_udev_rules_of_a_real_tree() -> None:
     assert len(pairs) > 25
     for vid, pid in pairs:
         assert match_usb(int(vid, 16), int(pid, 16), None) is not None, f"{vid}:{pid}"
+
+
+@pytest.mark.parametrize(("dfu_args", "expected"), [
+    ("-d 3297:0791 -a 0 -s 0x08002000:leave", "zsa-dfu"),  # zsa/voyager/rules.mk
+    ("-d 1EAF:0003 -a 2 -R", "stm32duino"),
+    ("-d 0483:df11 -a 0 -s 0x08002000:leave", None),  # the ST ROM's ids, but past a bootloader of the board's own
+    ("-d 1688:2220 -a 0 -s 0x08006000", None),  # a vendor DFU keyconf does not know
+    ("-a 0 -s 0x08000000:leave", None),
+])
+def test_a_custom_boards_dfu_args_name_the_bootloader_only_when_ids_and_address_agree(
+        dfu_args: str, expected: str | None) -> None:
+    found = bootloaders.for_dfu_args(dfu_args)
+    assert (found.name if found else None) == expected
+
+
+def test_the_voyagers_bootloader_is_found_and_written_behind_its_8_kib() -> None:
+    found = match_usb(0x3297, 0x0791, bcd=0x0200)
+    assert found is not None and found.name == "zsa-dfu" and found.tool is Tool.DFU_UTIL
+    assert found.dfu_util is not None and found.dfu_util.dfuse_address == "0x08002000:leave"
+    from keyconf.flash import mcus
+
+    assert mcus.application_region("zsa-dfu", mcus.find("STM32F303")).start == 0x08002000

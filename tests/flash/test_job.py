@@ -386,3 +386,27 @@ def test_a_sidecar_of_nested_brackets_is_a_clear_error(planck_bin: Path) -> None
         flash_firmware(planck_bin, mcu="STM32F303", wait=0, environment=environment(FakeBus(STM32_DFU)))
     assert info.value.stage == "metadata"
     assert "line 1, column 65: values are nested more than 64 levels deep" in info.value.message
+
+
+def test_a_voyager_firmware_goes_behind_zsas_bootloader_and_a_moonlanders_never_does(tmp_path: Path) -> None:
+    """ZSA's Voyager keeps its own DFU bootloader in the first 8 KiB (QMK's `custom`, its rules.mk's
+    DFU_ARGS): its .bin, linked at 0x08002000, is written there; a .bin linked at 0x08000000 (a
+    Moonlander's, for the ST ROM) would overwrite that bootloader and is refused before dfu-util runs."""
+    voyager_dfu = UsbDevice(0x3297, 0x0791, 0x0200)
+    firmware = tmp_path / "zsa_voyager_mine.bin"
+    firmware.write_bytes(arm_image(40000, reset=0x08002131))
+    write_metadata(firmware, for_firmware(firmware, keyboard="zsa/voyager", processor="STM32F303",
+                                          bootloader="zsa-dfu"))
+    tools = tmp_path / "tools"
+    replay_tool(tools, "dfu-util", "dfu_util_dfuse.out")
+    result = flash_firmware(firmware, wait=1, environment=environment(FakeBus(voyager_dfu), tools))
+    assert result.ok, result.log
+    assert (tools / "dfu-util.argv").read_text().split()[:6] == ["-a", "0", "-d", "3297:0791", "-s",
+                                                                 "0x08002000:leave"]
+    (tools / "dfu-util.argv").unlink()
+    moonlander = tmp_path / "zsa_moonlander_mine.bin"
+    moonlander.write_bytes(arm_image(40000))
+    with pytest.raises(FlashError, match="reset vector 0x08000131 is outside the application flash"):
+        flash_firmware(moonlander, bootloader="zsa-dfu", mcu="STM32F303", wait=1,
+                       environment=environment(FakeBus(voyager_dfu), tools))
+    assert not (tools / "dfu-util.argv").exists()
