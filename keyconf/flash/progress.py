@@ -27,15 +27,22 @@ class ProgressParser:
     def percent(self) -> int:
         return int(self.fraction * 100)
 
-    def feed(self, text: str) -> None:
+    def feed(self, text: str) -> list[tuple[float, str]]:
+        """Read more of the tool's output; returns (fraction, phase) after each segment in it, so
+        output that arrives in one piece (a busy machine, a pipe read late) still shows every step
+        the tool drew, not only the last."""
         data = self._partial + text
         parts = re.split(r"[\r\n]", data)
         self._partial = parts.pop()
+        steps: list[tuple[float, str]] = []
         for segment in parts:
             if segment:
                 self.segment(segment, complete=True)
+                steps.append((self.fraction, self.phase))
         if self._partial:
             self.segment(self._partial, complete=False)
+            steps.append((self.fraction, self.phase))
+        return steps
 
     def segment(self, text: str, complete: bool) -> None:
         match = re.search(r"(\d{1,3})%", text)

@@ -204,8 +204,8 @@ class PlanRunner:
                     text = decoder.decode(chunk)
                     seen.append(text)
                     self._emit(text)
-                    step.parser.feed(text)
-                    report(step.parser.fraction, step.parser.phase)
+                    for fraction, phase in step.parser.feed(text):
+                        report(fraction, phase)
                 if self.cancelled():
                     _stop(process)
                     raise _Cancelled()

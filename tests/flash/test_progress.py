@@ -143,3 +143,13 @@ def test_generic_parser_reads_percentages() -> None:
     assert parser.percent == 40  # never backwards
     parser.finish(True)
     assert parser.percent == 100
+
+
+def test_output_read_in_one_piece_still_shows_every_step_the_tool_drew() -> None:
+    """A busy machine may hand the runner the tool's whole output at once: feed() says the
+    fraction after each segment, so the steps are the same as when it arrives piece by piece."""
+    whole = DfuUtilProgress().feed(fixture_bytes("dfu_util_dfuse.out").decode("utf-8"))
+    fractions = [fraction for fraction, _ in whole]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    assert len({int(f * 100) for f in fractions}) >= 10
+    assert {phase for _, phase in whole} >= {"erasing", "writing", "done"}
