@@ -81,6 +81,8 @@ SECTION_ORDER = (
     "notes",
     "keyboard",
     "layout",
+    "converter",
+    "bootloader",
     "host_language",
     "layout_options",
     "settings",
@@ -116,6 +118,8 @@ MAKE_SWITCHES = (
 FEATURE_RE = re.compile(rf"^(?:[A-Z][A-Z0-9_]*_ENABLE|{'|'.join(MAKE_SWITCHES)})$")
 DRIVER_RE = re.compile(r"^[A-Z][A-Z0-9_]*_DRIVER$")
 DRIVER_NAME_RE = re.compile(r"^[a-z0-9_]+$")  # goes into rules.mk: nothing make reads but a name
+CONVERTER_NAME_RE = re.compile(r"^[a-z][0-9a-z_]{0,63}$")  # QMK's keymap schema; goes into rules.mk
+BOOTLOADER_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")  # QMK's names (atmel-dfu); goes into rules.mk
 _MOST_SPLIT_PIECES = 8  # items one unquoted keycode can be cut into at its commas
 
 
@@ -318,6 +322,17 @@ class _Reader:
                             "use QMK's name of the language, as in keymap_<name>.h: german, french, norwegian, uk…")
         return language.name
 
+    def read_controller_name(self, data: dict[str, Any], key: str, pattern: re.Pattern[str], hint: str) -> str | None:
+        """`converter: rp2040_ce` / `bootloader: atmel-dfu`: a plain name, which reaches rules.mk
+        (whether QMK has it is validation's to say)."""
+        name = self.optional_text(data, key, ())
+        if name is None:
+            return None
+        self.mark((key,), (key,))
+        if not pattern.fullmatch(name):
+            raise self.fail(f"`{name}` is not a {key} name", (key,), hint=hint)
+        return name
+
     def optional_text(self, data: dict[str, Any], key: str, path: DocPath) -> str | None:
         if key not in data:
             return None
@@ -364,6 +379,10 @@ class _Reader:
         layout.name = self.optional_text(data, "name", ())
         layout.author = self.optional_text(data, "author", ())
         layout.host_language = self.read_host_language(data)
+        layout.converter = self.read_controller_name(
+            data, "converter", CONVERTER_NAME_RE, "QMK's name of the converter, as CONVERT_TO takes it: rp2040_ce…")
+        layout.bootloader = self.read_controller_name(
+            data, "bootloader", BOOTLOADER_NAME_RE, "QMK's name of the bootloader, as BOOTLOADER takes it: atmel-dfu…")
         if "notes" in data:  # kept exactly: notes may end in a newline or hold indentation
             notes = data["notes"]
             if isinstance(notes, (dict, list)):
@@ -1011,6 +1030,14 @@ class _SectionWriter:
 
     def s_layout(self) -> str:
         return f"layout: {format_text_scalar(self.layout.layout_macro)}\n"
+
+    def s_converter(self) -> str:
+        name = self.layout.converter
+        return f"converter: {name}  # the controller in the board's socket (QMK's CONVERT_TO)\n" if name else ""
+
+    def s_bootloader(self) -> str:
+        name = self.layout.bootloader
+        return f"bootloader: {name}  # the controller's bootloader (QMK's BOOTLOADER)\n" if name else ""
 
     def s_host_language(self) -> str:
         language = self.layout.host_language

@@ -227,6 +227,12 @@ class Layout:
     author: str | None = None
     notes: str | None = None
     host_language: str | None = None  # the language the computer types in (QMK's name: german); None = US
+    # The controller the firmware is built for when it is not the board's own, by QMK's names:
+    # `converter` (rules.mk's CONVERT_TO, keymap.json's "converter": rp2040_ce for a Pro Micro
+    # board with an RP2040 in its socket) and `bootloader` (rules.mk's BOOTLOADER: atmel-dfu for an
+    # Elite-C). None: the board's. See keyconf.model.controllers.
+    converter: str | None = None
+    bootloader: str | None = None
     layout_options: dict[str, int] = field(default_factory=dict)
     macros: list[Macro] = field(default_factory=list)
     tap_dances: list[TapDance] = field(default_factory=list)

@@ -8,10 +8,12 @@ location (see `keyconf.model.problems`); loaders turn locations into file positi
 from __future__ import annotations
 
 import collections
+import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from keyconf.model import controllers
 from keyconf.model import keycodes as kc
 from keyconf.model.keyboard import Keyboard, LayoutMacro
 from keyconf.model.keycodes.languages import language_title
@@ -71,6 +73,7 @@ class _Checker:
         yield from self.check_definitions()
         yield from self.check_switched_off_reports()
         yield from self.check_modules()
+        yield from self.check_controller()
         yield from self.check_layer_flow()
 
     # -- structure
@@ -357,6 +360,54 @@ class _Checker:
         if count > room:
             yield error(f"the layout's community modules declare {count} keycodes; QMK numbers "
                         f"{room} at most", ("modules",), "use fewer modules", code="modules")
+
+    def check_controller(self) -> Iterator[Problem]:
+        """`converter:` is one QMK has for the board's footprint, `bootloader:` one of QMK's names
+        that the chip built for takes (keyconf.model.controllers)."""
+        converter, bootloader, keyboard = self.layout.converter, self.layout.bootloader, self.keyboard
+        found: controllers.Converter | None = None
+        if converter:
+            footprint = controllers.board_footprint(keyboard) if keyboard is not None else None
+            names = (list(controllers.converters(footprint)) if footprint
+                     else controllers.all_converter_names())
+            if keyboard is not None and keyboard.processor and footprint is None:
+                yield error(f"`{keyboard.name}` cannot take converter `{converter}`: QMK converts boards built for a "
+                            f"Pro Micro or Elite-C controller, and this one has a {keyboard.processor}",
+                            ("converter",), "remove `converter:`: the board's own controller is built for",
+                            code="converter-not-possible")
+            elif converter not in names:
+                where = f"{controllers.FOOTPRINT_TITLES.get(footprint, footprint)} boards" if footprint else "QMK"
+                close = difflib.get_close_matches(converter, names, n=1)
+                yield error(f"QMK has no converter `{converter}` for {where}", ("converter",),
+                            (f"did you mean `{close[0]}`? " if close else "") + f"QMK's: {', '.join(sorted(names))}",
+                            code="unknown-converter")
+            elif keyboard is not None:
+                found = controllers.find_converter(keyboard, converter)
+                if found is not None and found.deprecated:
+                    yield warning(f"QMK marks converter `{converter}` deprecated", ("converter",),
+                                  "QMK names rp2040_ce or sparkfun_pm2040 for the board's RP2040 Pro Micro instead",
+                                  code="converter-deprecated")
+        if bootloader:
+            names = controllers.bootloader_names()
+            if bootloader not in names:
+                close = difflib.get_close_matches(bootloader, names, n=1)
+                yield error(f"QMK has no bootloader `{bootloader}`", ("bootloader",),
+                            (f"did you mean `{close[0]}`? " if close else "") + f"QMK's: {', '.join(names)}",
+                            code="unknown-bootloader")
+                return
+            if found is not None and found.bootloader != bootloader:
+                yield warning(f"converter `{converter}` builds for the {found.bootloader} bootloader: QMK's converter "
+                              f"sets it over `bootloader: {bootloader}`", ("bootloader",),
+                              "remove `bootloader:`", code="bootloader-overridden")
+                return
+            processor = found.processor if found is not None else keyboard.processor if keyboard is not None else None
+            platform = controllers.processor_platform(processor)
+            platforms = controllers.bootloader_platforms(bootloader)
+            if platform is not None and platforms and platform not in platforms:
+                yield error(f"bootloader `{bootloader}` is not one a {processor} takes: QMK builds it for "
+                            f"{' and '.join(platforms)} boards", ("bootloader",),
+                            "remove `bootloader:` to keep the board's, or name the controller's own",
+                            code="unknown-bootloader")
 
     def check_definitions(self) -> Iterator[Problem]:
         macro_count = len(self.layout.macros)
