@@ -3,9 +3,11 @@ through import → export → import unchanged; prints figures.
 
 Run: .venv/bin/python bench/via_saves_round_trip.py PATH [COUNT]   (a checkout of the-via/keyboards
 or a bare git repo of one; COUNT definitions sampled, default all).
-     .venv/bin/python bench/via_saves_round_trip.py --saves DIR   users' saves of a corpus (DIR/via/*,
-DIR/vil/*, as bench/gather_corpus.py sorts them): each save whose keyboard keyconf knows goes
-import → export in its own format → import, and the two layouts must be equal.
+     .venv/bin/python bench/via_saves_round_trip.py --saves DIR   users' files of a corpus (DIR/via/*,
+DIR/vil/*, DIR/keymap.json/*, as bench/gather_corpus.py sorts them): each file whose keyboard keyconf
+knows (by itself, or from bench/corpus/keyboards.tsv as a user's --keyboard) goes import → YAML →
+export in its own format → import, and the two layouts must hold the same keys (by value: a keymap.json
+export writes QMK's names), encoders, macros, tap dances, combos, key overrides and settings.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from import_corpus import keyboard_hints  # noqa: E402
+
 from keyconf.catalogue.resolve import CatalogueKeyboards  # noqa: E402
 from keyconf.compiler.export import export_layout  # noqa: E402
 from keyconf.formats.definition_source import DataSource  # noqa: E402
@@ -30,6 +34,9 @@ from keyconf.formats.interchange import import_layout, import_text  # noqa: E402
 from keyconf.formats.matrix_order import matrix_size  # noqa: E402
 from keyconf.formats.via_definition import via_definition_from_data  # noqa: E402
 from keyconf.formats.via_save import ViaSave, layout_to_via, read_via_save, via_to_layout  # noqa: E402
+from keyconf.formats.yaml_layout import LayoutFileError, dumps_layout, loads_layout  # noqa: E402
+from keyconf.model.keycodes import REGISTRY, KeycodeError  # noqa: E402
+from keyconf.model.layout import Layer, Layout, keycode_context  # noqa: E402
 
 KEYCODES = ["KC_A", "KC_1", "KC_ENT", "MO(1)", "LT(1,KC_SPC)", "MT(MOD_LCTL,KC_ESC)", "RGB_TOG", "MACRO(2)",
             "CUSTOM(1)", "KC_TRNS", "LCTL(KC_C)"]  # fmt: skip
@@ -50,15 +57,21 @@ def definitions(tree: Path) -> Iterator[tuple[str, str]]:
             yield name, text.decode("utf-8", "replace")
 
 
+SAME = ("layers", "macros", "tap_dances", "combos", "key_overrides", "settings", "layout_options")
+
+
 def users_saves(corpus: Path) -> None:
-    """Users' VIA and Vial saves: import, export in the same format, import again; equal?"""
+    """Users' VIA saves, Vial saves and keymap.json files: import, YAML, export in the same format, import
+    again; the same layout?"""
     finder = CatalogueKeyboards()
-    for kind in ("via", "vil"):
+    hints = keyboard_hints()
+    for kind in ("via", "vil", "keymap.json"):
         stats: collections.Counter[str] = collections.Counter()
         failures: list[str] = []
         for path in sorted((corpus / kind).glob("*")):
+            hinted = finder.by_name(hints[path.name]) if path.name in hints else None
             try:
-                first = import_layout(path, finder=finder, format=kind)
+                first = import_layout(path, keyboard=hinted, finder=finder, format=kind)
             except FormatError as error:
                 stats["keyboard unknown" if "is known" in error.message else "import refused"] += 1
                 continue
@@ -67,20 +80,39 @@ def users_saves(corpus: Path) -> None:
                 stats["keyboard unknown"] += 1
                 continue
             try:
-                text = export_layout(first.layout, kind, keyboard, macro_count=len(first.layout.macros) or None)
-                second = import_text(text, path, keyboard=keyboard, layout_macro=first.layout.layout_macro,
+                layout = loads_layout(dumps_layout(first.layout, keyboard), str(path)).layout
+                text = export_layout(layout, kind, keyboard, macro_count=len(layout.macros) or None)
+                second = import_text(text, path, keyboard=keyboard, layout_macro=layout.layout_macro,
                                      format=kind).layout
-            except FormatError as error:
+            except (FormatError, LayoutFileError) as error:
                 stats["export or re-import refused"] += 1
-                failures.append(f"{path.name}: {error.message}")
+                failures.append(f"{path.name}: {getattr(error, 'message', error)}")
                 continue
-            same = second.layers == first.layout.layers and second.macros == first.layout.macros
-            stats["round trip equal" if same else "round trip differs"] += 1
-            if not same:
-                failures.append(f"{path.name}: layers or macros differ after export and import")
-        print(f"{kind} saves in {corpus}: " + ", ".join(f"{n} {k}" for k, n in sorted(stats.items())))
+            differ = [what for what in SAME if _values(getattr(second, what), second)
+                      != _values(getattr(first.layout, what), first.layout)]
+            stats["round trip equal" if not differ else "round trip differs"] += 1
+            if differ:
+                failures.append(f"{path.name}: {', '.join(differ)} differ after YAML, export and import")
+        print(f"{kind} files in {corpus}: " + ", ".join(f"{n} {k}" for k, n in sorted(stats.items())))
         for line in failures[:10]:
             print("  " + line)
+
+
+def _values(part: object, layout: Layout) -> object:
+    """Layers with each key as its 16-bit value where it has one (KC_PAUS and KC_BRK are one key), the
+    rest as it is."""
+    if not isinstance(part, list) or not part or not isinstance(part[0], Layer):
+        return part
+    ctx = keycode_context(layout)
+
+    def value(text: str) -> object:
+        try:
+            return REGISTRY.encode(REGISTRY.parse(text, ctx), ctx)
+        except KeycodeError:
+            return text
+
+    return [([value(k) for k in layer.keys], [(value(e.ccw), value(e.cw)) for e in layer.encoders])
+            for layer in part]
 
 
 def main() -> None:

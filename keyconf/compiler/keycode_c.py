@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from keyconf.compiler.dialect import QmkDialect
 from keyconf.compiler.source_map import SourceProblem, SourceRef
 from keyconf.formats.c_literals import is_c_identifier
+from keyconf.formats.document_limits import MAX_LAYERS
 from keyconf.model.keycodes import REGISTRY, Keycode, KeycodeError, ParseContext
 from keyconf.model.keycodes import mods as modbits
 from keyconf.model.keycodes.keyboard_keycodes import QK_KB_COUNT, qk_kb_0
@@ -142,6 +143,10 @@ class KeycodeC:
 
     def _layer(self, keycode: Keycode, ref: SourceRef) -> str:
         index = self.context.layer_index(keycode.layer) if keycode.layer is not None else None
+        if isinstance(keycode.layer, int) and len(self.layer_ids) <= keycode.layer < MAX_LAYERS:
+            # A layer by number past the last one (MO(3) of three layers): QMK builds it, reading that
+            # layer as transparent everywhere; validation warns.
+            return str(keycode.layer)
         if index is None or not 0 <= index < len(self.layer_ids):
             raise SourceProblem(f"layer {keycode.layer!r} does not exist", ref)
         return self.layer_ids[index]

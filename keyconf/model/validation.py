@@ -74,6 +74,7 @@ class _Checker:
         yield from self.check_switched_off_reports()
         yield from self.check_modules()
         yield from self.check_controller()
+        yield from self.check_missing_layers()
         yield from self.check_layer_flow()
 
     # -- structure
@@ -523,6 +524,19 @@ class _Checker:
             if not _is_transparent(self.registry, keycode, self.ctx):
                 return keycode
         return None
+
+    def check_missing_layers(self) -> Iterator[Problem]:
+        """Layer keys by number past the last layer (`MO(3)` with three layers, as keymap.json files have
+        them): QMK builds them, and reads every key of a layer the keymap lacks as KC_TRNS."""
+        count = len(self.layout.layers)
+        said: set[int] = set()
+        for ref in self.refs:
+            if ref.layer >= count and ref.layer not in said:
+                said.add(ref.layer)
+                yield warning(f"this {ref.head} key names layer {ref.layer}, which the layout does not have (it has "
+                              f"{count}): QMK builds it, and reads that layer as transparent on every key",
+                              ref.location, f"point it at one of the layout's layers, or add layer {ref.layer}",
+                              code="missing-layer")
 
     def check_layer_flow(self) -> Iterator[Problem]:
         layer_count = len(self.layout.layers)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from keyconf.catalogue.bundled import load_bundled
 from keyconf.cli.keyboard_lookup import board_name_of_file, load_definition_file
 from keyconf.formats.interchange import import_layout
 from keyconf.formats.vial_vil import layout_to_vil
@@ -120,26 +121,30 @@ def test_old_vial_save_without_its_definition_says_which_names_need_it(tmp_path:
 
 
 def configurator_export(key: str) -> dict[str, object]:
-    """A QMK Configurator download of a 40% ortho board whose user typed a code point into ANY()."""
-    base = ["KC_ESC", "KC_Q", "KC_W", "KC_E", "KC_R", "KC_T", "KC_Y", "KC_U", "KC_I", "KC_O", "KC_P", "KC_BSPC"]
+    """A QMK Configurator download of a corne whose user typed a code point into ANY()."""
+    top = ["KC_ESC", "KC_Q", "KC_W", "KC_E", "KC_R", "KC_T", "KC_Y", "KC_U", "KC_I", "KC_O", "KC_P", "KC_BSPC"]
     home = ["KC_TAB", "KC_A", "KC_S", "KC_D", "KC_F", "KC_G", "KC_H", "KC_J", "KC_K", "KC_L", key, "KC_ENT"]
     low = ["KC_LSFT", "KC_Z", "KC_X", "KC_C", "KC_V", "KC_B", "KC_N", "KC_M", "KC_COMM", "KC_DOT", "KC_SLSH",
            "KC_RSFT"]  # fmt: skip
-    thumbs = ["KC_LCTL", "KC_LGUI", "KC_LALT", "MO(1)", "KC_SPC", "MO(2)", "KC_LEFT", "KC_DOWN", "KC_UP", "KC_RGHT"]
+    thumbs = ["KC_LGUI", "MO(1)", "KC_SPC", "KC_ENT", "MO(2)", "KC_RALT"]
     return {
         "version": 1, "notes": "", "documentation": "This file is a QMK Configurator export.",
-        "keyboard": "planck/rev6", "keymap": "planck_rev6_layout_planck_mit_mine", "layout": "LAYOUT_planck_mit",
-        "layers": [base + home + low + thumbs + ["KC_RCTL"]],
-        "author": "",
+        "keyboard": "crkbd/rev1", "keymap": "crkbd_rev1_layout_split_3x6_3_mine", "layout": "LAYOUT_split_3x6_3",
+        "layers": [top + home + low + thumbs], "author": "",
     }  # fmt: skip
 
 
-def test_code_point_without_0x_in_any_says_what_to_write(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def crkbd() -> Keyboard:
+    return load_bundled("crkbd/rev1")
+
+
+def test_code_point_without_0x_in_any_says_what_to_write(tmp_path: Path, crkbd: Keyboard) -> None:
     # ANY(UC(00e4)) for ä: QMK pastes `UC(00e4)` into C, where 00e4 is a float and the keymap does
     # not build. keyconf said "expected ')' to close UC(, found 'e4'".
-    path = tmp_path / "planck_rev6_layout_planck_mit_mine.json"
+    path = tmp_path / "crkbd_rev1_layout_split_3x6_3_mine.json"
     path.write_text(json.dumps(configurator_export("ANY(UC(00e4))")))
-    result = import_layout(path)
+    result = import_layout(path, keyboard=crkbd)
     assert any("UC(00e4)" in w and "0x00e4" in w for w in result.warnings)
     layout = written_and_read(result.layout, result.keyboard)
     errors = [p for p in validate(layout, result.keyboard) if p.is_error]
@@ -148,7 +153,7 @@ def test_code_point_without_0x_in_any_says_what_to_write(tmp_path: Path) -> None
     assert errors[0].hint == "write it as a hexadecimal number: 0x00e4"
     # Written as the hint says, the file imports and validates.
     path.write_text(json.dumps(configurator_export("ANY(UC(0x00e4))")))
-    fixed = import_layout(path)
+    fixed = import_layout(path, keyboard=crkbd)
     layout = written_and_read(fixed.layout, fixed.keyboard)
     assert [p.message for p in validate(layout, fixed.keyboard) if p.is_error] == []
 
@@ -166,3 +171,29 @@ def test_digits_running_into_letters_are_no_number(text: str, column: int, hint:
         REGISTRY.parse(text, ParseContext(layers=["base", "nav"]))
     assert caught.value.column == column
     assert caught.value.hint == hint
+
+
+def test_layer_key_past_the_last_layer_exports_as_qmk_builds_it(tmp_path: Path, crkbd: Keyboard) -> None:
+    # A keymap.json of three layers whose thumb key is MO(3) (found by the round trip of corpus7's
+    # keymap.json files): QMK builds it and reads the missing layer as KC_TRNS everywhere. keyconf
+    # validated it without a word, then refused to export it ("layer 3 does not exist").
+    from keyconf.compiler.export import export_layout
+
+    data = configurator_export("KC_SCLN")
+    base = data["layers"][0]  # type: ignore[index]
+    lower = ["KC_TRNS"] * len(base)
+    lower[40] = "MO(3)"
+    data["layers"] = [base, lower, ["KC_TRNS"] * len(base)]
+    path = tmp_path / "corne.json"
+    path.write_text(json.dumps(data))
+    result = import_layout(path, keyboard=crkbd)
+    problems = validate(result.layout, result.keyboard)
+    assert [p.message for p in problems if p.is_error] == []
+    missing = [p for p in problems if p.code == "missing-layer"]
+    assert len(missing) == 1 and "layer 3, which the layout does not have (it has 3)" in missing[0].message
+    written = json.loads(export_layout(result.layout, "keymap.json", result.keyboard))
+    assert written["layers"][1][40] == "MO(3)"
+    assert "MO(3)" in export_layout(result.layout, "keymap.c", result.keyboard)
+    again = tmp_path / "again.json"
+    again.write_text(json.dumps(written))
+    assert import_layout(again, keyboard=crkbd).layout.layers == result.layout.layers
