@@ -43,6 +43,8 @@ from keyconf.formats.qmk_info import keyboard_from_info, merged_info_json  # noq
 from keyconf.model.keyboard import Keyboard  # noqa: E402
 
 FORK_LICENSE = "GPL-2.0-or-later"
+# QMK's own test fixtures, which a fork may carry in versions upstream has dropped: no one's board.
+NOT_BOARDS = ("handwired/pytest/",)
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,8 @@ def read_branch(git_dir: Path, fork: Fork, branch: str, upstream: UpstreamNames,
         for entry in index.entries:
             path = entry.path
             if (fork.folder and not path.startswith(fork.folder + "/")) or path in taken or upstream.knows(path):
+                continue
+            if path.startswith(NOT_BOARDS):
                 continue
             if any(other.startswith(path + "/") for other in paths):
                 continue  # a family's folder (`keychron/k8_pro`, rules.mk and info.json): its boards are below

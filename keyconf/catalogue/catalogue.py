@@ -234,6 +234,9 @@ class Catalogue:
         bundle = self.bundle
         if bundle is not None:
             snapshot = ", ".join(f"{s.name} {s.date}" for s in bundle.sources)
+            if bundle.forks:
+                forks = ", ".join(dict.fromkeys(f.source.name for f in bundle.forks))
+                snapshot += f"; {sum(f.source.boards for f in bundle.forks):,} of them from QMK forks: {forks}"
             return no_tree_notice(len(bundle.paths), snapshot)
         return no_tree_notice(len(self.bundled_entries()))
 
