@@ -21,6 +21,7 @@ from keyconf.compiler.source_map import GenerationError
 from keyconf.compiler.sources import GeneratedSources, GenerateOptions, generate_sources
 from keyconf.compiler.toolchain import missing_tools
 from keyconf.formats.c_source_file import QMK_ROOT_FOLDERS
+from keyconf.model.controllers import FOOTPRINT_TITLES, board_footprint, built_controller
 from keyconf.model.keyboard import Key, Keyboard, LayoutMacro
 from keyconf.model.layout import Layout
 from keyconf.model.problems import Problem, error
@@ -48,6 +49,10 @@ class BuildPlan:
     # The layout's community modules that are not the tree's own (found around the layout file), by
     # module path: the build copies them into its userspace's `modules/`.
     module_folders: dict[str, Path] = field(default_factory=dict)
+    # The chip and bootloader the firmware is for: the board's, or the layout's converter's
+    # (`converter: rp2040_ce` builds a Pro Micro board for an RP2040) and bootloader.
+    processor: str | None = None
+    bootloader: str | None = None
 
 
 def module_folders(layout: Layout, tree: Path) -> dict[str, Path]:
@@ -175,6 +180,9 @@ def plan_build(
             )
         )
     problems += _qmk_files_missing(layout, tree, board.folder)
+    problems += _converter_missing(layout, tree, keyboard)
+    processor, bootloader = built_controller(keyboard, layout.converter, layout.bootloader)
+    processor = processor or board.processor
     # By default with VIA where the board has a stock `via` keymap, unless the layout switches it off
     # (an imported keymap built without it).
     use_via = board.has_via_keymap and "VIA_ENABLE" not in layout.features_off if via is None else via
@@ -186,13 +194,26 @@ def plan_build(
         except GenerationError as failure:
             problems += failure.to_problems()
     if check_toolchain:
-        for tool in missing_tools(board.processor):
+        for tool in missing_tools(processor):
             problems.append(
                 error(f"`{tool.name}` is not installed or not on PATH: {tool.why}", hint=tool.hint, code="toolchain")
             )
     if problems or sources is None:
         raise BuildRefused(problems)
-    return BuildPlan(tree, board, keyboard, macro_name, sources, use_via, module_folders(layout, tree.root))
+    return BuildPlan(tree, board, keyboard, macro_name, sources, use_via, module_folders(layout, tree.root),
+                     processor, bootloader or board.bootloader)
+
+
+def _converter_missing(layout: Layout, tree: QmkTree, keyboard: Keyboard) -> list[Problem]:
+    """A converter keyconf's table knows for the board that this tree lacks (one QMK added later:
+    `sparkfun_pm2040` is not in early 2024's tree): QMK's build would stop with "Converting … not possible"."""
+    footprint = board_footprint(keyboard) if layout.converter else None
+    if footprint is None or any(tree.root.glob(f"platforms/*/converters/{footprint}_to_{layout.converter}")):
+        return []
+    have = sorted(path.name.split("_to_", 1)[1] for path in tree.root.glob(f"platforms/*/converters/{footprint}_to_*"))
+    return [error(f"this QMK tree ({tree.root}) has no converter `{layout.converter}` for "
+                  f"{FOOTPRINT_TITLES.get(footprint, footprint)} boards", ("converter",),
+                  f"update the tree, or use one it has: {', '.join(have) or 'none'}", code="unknown-converter")]
 
 
 def _qmk_files_missing(layout: Layout, tree: QmkTree, folder: str) -> list[Problem]:

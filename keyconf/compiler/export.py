@@ -61,6 +61,20 @@ def export_layout(
     raise FormatError(f"unknown format {fmt}", hint=f"formats: {', '.join(EXPORT_FORMATS)}")
 
 
+def export_warnings(layout: Layout, fmt: str) -> list[str]:
+    """What of `layout` an export in `fmt` leaves behind that the user would miss: the controller
+    built for, where the format has no place for it."""
+    left: list[str] = []
+    if fmt == KEYMAP_JSON and layout.bootloader:
+        left.append(f"keymap.json has no bootloader field: `bootloader: {layout.bootloader}` is left behind; "
+                    f"put `BOOTLOADER = {layout.bootloader}` in the keymap folder's rules.mk to build for it")
+    elif fmt in (VIA, VIL, KEYMAP_DRAWER) and (layout.converter or layout.bootloader):
+        held = [f"{name}: {value}" for name, value in (("converter", layout.converter),
+                                                       ("bootloader", layout.bootloader)) if value]
+        left.append(f"{FORMAT_NAMES[fmt]} has no place for the controller: {', '.join(held)} is left behind")
+    return left
+
+
 def keymap_c_sources(
     layout: Layout, keyboard: Keyboard | None, source_name: str | None = None, dialect: QmkDialect | None = None
 ) -> dict[str, str]:

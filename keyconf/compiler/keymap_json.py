@@ -95,6 +95,8 @@ def keymap_json_data(
     }
     if layout.host_language:
         data["host_language"] = layout.host_language  # QMK includes keymap_<it>.h and sendstring_<it>.h
+    if layout.converter:
+        data["converter"] = layout.converter  # QMK's generated rules.mk sets CONVERT_TO from it
     if layout.settings:
         data["config"] = config_from_settings(layout.settings)
     if layout.modules:

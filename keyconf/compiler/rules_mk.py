@@ -43,13 +43,15 @@ class QmkSources:
 
 def generate_rules_mk(features: Iterable[str], header: str, sources: Iterable[tuple[str, str | None]] = (),
                       off: Iterable[str] = (), qmk: QmkSources | None = None,
-                      drivers: dict[str, str] | None = None) -> str:
+                      drivers: dict[str, str] | None = None, converter: str | None = None,
+                      bootloader: str | None = None) -> str:
     """rules.mk text: `header` comment lines, then `FEATURE = yes` for each feature, then
     `SRC +=` the layout's C files to compile, as (path in the keymap folder, which is on make's
     VPATH; the feature switch it needs or None), `X = no` for the features in `off`, and the
-    VPATH folders and sources of QMK's own tree in `qmk`. The
-    layout format allows only paths make reads as names and switches named `X_ENABLE`: nothing
-    else of a layout reaches make."""
+    VPATH folders and sources of QMK's own tree in `qmk`, and the controller built for
+    (`CONVERT_TO`, `BOOTLOADER`), where a keymap's rules.mk sets them for QMK's build. The
+    layout format allows only paths make reads as names, switches named `X_ENABLE` and plain
+    converter and bootloader names: nothing else of a layout reaches make."""
     wanted = set(features)
     order = [name for name in FEATURE_NOTES if name in wanted] + sorted(wanted - set(FEATURE_NOTES))
     lines = [f"# {line}" if line else "#" for line in header.splitlines()]
@@ -70,6 +72,12 @@ def generate_rules_mk(features: Iterable[str], header: str, sources: Iterable[tu
     if drivers:
         lines.append("")
         lines += [f"{name} = {value}  # the layout's driver (drivers)" for name, value in drivers.items()]
+    if converter or bootloader:
+        lines.append("")
+        if converter:
+            lines.append(f"CONVERT_TO = {converter}  # the controller in the board's socket (converter)")
+        if bootloader:
+            lines.append(f"BOOTLOADER = {bootloader}  # the controller's bootloader (bootloader)")
     if qmk is not None and (qmk.folders or qmk.sources):
         lines.append("")
         lines.append("# QMK's own C files the layout builds with (c_files: qmk), from the tree")

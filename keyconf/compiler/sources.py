@@ -19,6 +19,7 @@ from keyconf.formats.c_literals import c_comment_text, is_c_identifier
 from keyconf.formats.c_source_file import QMK_ROOT_FOLDERS, c_file_path_problem, qmk_file_path_problem
 from keyconf.formats.qmk_build_files import parse_config_h
 from keyconf.formats.yaml_layout import DRIVER_NAME_RE, DRIVER_RE, FEATURE_RE
+from keyconf.model.controllers import BOOTLOADER_NAME_RE, CONVERTER_NAME_RE
 from keyconf.model.keyboard import Keyboard, LayoutMacro
 from keyconf.model.keycodes.keyboard_keycodes import shared_header_path
 from keyconf.model.keycodes.types import REPORT_FEATURE_BY_GROUP
@@ -161,6 +162,10 @@ def generate_sources(
         else:
             problems.append(SourceProblem(f"`{key}: {value}` is not a QMK driver setting",
                                           SourceRef.of("drivers", key)))
+    for field_name, pattern in (("converter", CONVERTER_NAME_RE), ("bootloader", BOOTLOADER_NAME_RE)):
+        value = getattr(layout, field_name)
+        if value is not None and not pattern.fullmatch(value):  # reaches rules.mk: a plain name only
+            problems.append(SourceProblem(f"`{value}` is not a {field_name} name", SourceRef.of(field_name)))
     for index, name in enumerate(layout.qmk_files):
         unsafe = qmk_file_path_problem(name)
         if unsafe is not None:
@@ -175,7 +180,7 @@ def generate_sources(
     return GeneratedSources(
         keymap_c=keymap.text,
         rules_mk=generate_rules_mk(features, header, [(f.path, f.when) for f in layout.c_files if f.compile],
-                                   switched_off, qmk_sources(layout), drivers),
+                                   switched_off, qmk_sources(layout), drivers, layout.converter, layout.bootloader),
         config_h=generate_config_h(defines, header, [f.path for f in layout.c_files if f.config],
                                    [name for f in layout.c_files if f.config and f.text
                                     for name in parse_config_h(f.text)]),

@@ -50,6 +50,7 @@ from keyconf.flash.flashers import (
 from keyconf.flash.metadata import FirmwareMetadata, MetadataError, compare, read_metadata, sha256_of
 from keyconf.flash.runner import PlanRunner
 from keyconf.flash.tools import ToolFinder, ToolMissing, find_tool, which
+from keyconf.model.controllers import built_controller
 from keyconf.model.keyboard import Keyboard
 from keyconf.model.layout import Layout
 
@@ -179,7 +180,7 @@ def flash_firmware(
     emit(StatusEvent(f"{firmware.path.name}: {firmware.describe()}"))
     for note in firmware.warnings:
         warn(note)
-    expected = _expectation(firmware, bootloader, mcu, keyboard, force, warn)
+    expected = _expectation(firmware, bootloader, mcu, keyboard, force, warn, layout)
     eeprom_path = Path(eeprom) if eeprom is not None else None
     if eeprom_path is not None:
         _check_eeprom(eeprom_path, expected)
@@ -279,8 +280,10 @@ def _expectation(
     keyboard: Keyboard | None,
     force: bool,
     warn: Callable[[str], None],
+    layout: Layout | None = None,
 ) -> _Expectation:
-    """What the firmware is for: --bootloader / --mcu first, then its metadata, then the keyboard."""
+    """What the firmware is for: --bootloader / --mcu first, then its metadata, then the layout's
+    controller (`converter:`, `bootloader:`) on the keyboard, then the keyboard."""
     metadata: FirmwareMetadata | None = None
     try:
         metadata = read_metadata(firmware.path)
@@ -297,10 +300,12 @@ def _expectation(
         )
         metadata = None
     chosen: Bootloader | None = None
+    built_mcu, built_bootloader = built_controller(keyboard, layout.converter if layout else None,
+                                                   layout.bootloader if layout else None)
     name = (
         bootloader
         or (metadata.bootloader if metadata else None)
-        or (keyboard.bootloader if keyboard else None)
+        or built_bootloader
     )
     if name:
         try:
@@ -314,9 +319,7 @@ def _expectation(
         if not force:
             raise FlashError(message, hint="pass --force if you are sure", stage="metadata")
         warn(message)
-    wanted_mcu = (
-        mcu or (metadata.processor if metadata else None) or (keyboard.processor if keyboard else None)
-    )
+    wanted_mcu = mcu or (metadata.processor if metadata else None) or built_mcu
     return _Expectation(chosen, wanted_mcu, metadata)
 
 

@@ -59,6 +59,7 @@ from keyconf.formats.yaml_layout import (
     loads_layout,
 )
 from keyconf.model.board_keycodes import name_board_keycodes, name_keycodes
+from keyconf.model.controllers import BOOTLOADER_NAME_RE, CONVERTER_NAME_RE
 from keyconf.model.keyboard import Keyboard
 from keyconf.model.keycodes.languages import host_language
 from keyconf.model.layout import CSource, Layout, keycode_fields, module_keycodes
@@ -657,6 +658,7 @@ def _features_beside(path: str | Path, layout: Layout, warnings: list[str]) -> N
     drivers = {key: value.strip().lower() for key, value in switches.items()
                if DRIVER_RE.fullmatch(key) and DRIVER_NAME_RE.fullmatch(value.strip().lower())}
     layout.drivers = {**drivers, **layout.drivers}
+    _controller_of_rules(switches, layout, warnings, "rules.mk beside the keymap")
     if on:
         warnings.append(f"rules.mk beside the keymap switches on {', '.join(on)}: the layout keeps them (`features:`)")
     if drivers:
@@ -674,6 +676,27 @@ def _features_beside(path: str | Path, layout: Layout, warnings: list[str]) -> N
                         "layout (`features_off: [VIA_ENABLE]`); `keyconf compile --via` adds it")
 
 
+def _controller_of_rules(switches: dict[str, str], layout: Layout, warnings: list[str], where: str) -> None:
+    """A rules.mk's `CONVERT_TO = rp2040_ce` and `BOOTLOADER = atmel-dfu`: the chip the user built for,
+    which the layout keeps (`converter:`, `bootloader:`) so keyconf builds for it too."""
+    said: list[str] = []
+    for key, pattern, attribute in (("CONVERT_TO", CONVERTER_NAME_RE, "converter"),
+                                    ("BOOTLOADER", BOOTLOADER_NAME_RE, "bootloader")):
+        if key not in switches:
+            continue
+        value = switches[key].strip()  # QMK strips both before it looks at them
+        if not value:
+            continue
+        if pattern.fullmatch(value):
+            setattr(layout, attribute, value)
+            said.append(f"{key} = {value}")
+        else:
+            warnings.append(f"{where} sets {key} = {value}, which keyconf cannot read as a name: left out")
+    if said:
+        warnings.append(f"{where} builds for another controller ({', '.join(said)}): the layout keeps it "
+                        "(`converter:`, `bootloader:`)")
+
+
 def _userspace_features(layout: Layout, found: FolderCFiles, warnings: list[str]) -> None:
     """What the userspace's rules.mk switches, read by make after the keymap's rules.mk: it wins.
     A keymap built with its userspace and no rules.mk of its own builds without VIA, as QMK builds
@@ -682,6 +705,8 @@ def _userspace_features(layout: Layout, found: FolderCFiles, warnings: list[str]
     layout.features_off = [f for f in dict.fromkeys([*layout.features_off, *found.features_off])
                            if f not in found.features]
     layout.drivers = {**layout.drivers, **found.drivers}
+    if found.bootloader:
+        layout.bootloader = found.bootloader  # make reads the userspace's after the keymap's: it wins
     via = {"VIA_ENABLE", "VIAL_ENABLE"}
     if found.userspace is not None and not via & {*layout.features, *layout.features_off}:
         layout.features_off = [*layout.features_off, "VIA_ENABLE"]

@@ -33,6 +33,7 @@ from keyconf.formats.keymap_c_import import _is_qmk_header  # the one list of QM
 from keyconf.formats.qmk_config_h import REFUSED_OPTIONS, read_config_h
 from keyconf.formats.user_headers import UserHeaders
 from keyconf.formats.yaml_layout import DRIVER_NAME_RE, DRIVER_RE, FEATURE_RE
+from keyconf.model.controllers import BOOTLOADER_NAME_RE
 from keyconf.model.keyboard import AVR_PROCESSORS
 from keyconf.model.keycodes.keyboard_keycodes import shared_header_path
 from keyconf.model.layout import MAX_C_FILES, CFile
@@ -77,6 +78,9 @@ class FolderCFiles:
     features: list[str] = field(default_factory=list)
     features_off: list[str] = field(default_factory=list)
     drivers: dict[str, str] = field(default_factory=dict)
+    # The BOOTLOADER it sets (`atmel-dfu`: an Elite-C), which QMK reads after it. A CONVERT_TO there
+    # comes too late for QMK, which picks the chip before it reads a userspace: not kept.
+    bootloader: str | None = None
     # The file a rules.mk names as INTROSPECTION_KEYMAP_C (`combos.c`, defining key_combos[]): QMK
     # includes it after the keymap, in the keymap's translation unit; it is among `files`.
     introspection: str | None = None
@@ -427,6 +431,14 @@ def _userspace_switches(found: FolderCFiles, assigned: dict[str, str]) -> None:
             (found.features if value == "yes" else found.features_off).append(name)
         elif DRIVER_RE.fullmatch(name) and DRIVER_NAME_RE.fullmatch(value):
             found.drivers[name] = value
+        elif name == "BOOTLOADER" and BOOTLOADER_NAME_RE.fullmatch(value):
+            found.bootloader = value
+            found.warnings.append(f"the userspace's rules.mk sets BOOTLOADER = {value}: the layout keeps it "
+                                  "(`bootloader:`)")
+        elif name == "CONVERT_TO" and value:
+            found.warnings.append(f"the userspace's rules.mk sets CONVERT_TO = {value}, which QMK's build reads too "
+                                  "late to change the chip (it picks the converter before it reads a userspace): "
+                                  "left out; put `converter:` in the layout to build for it")
     if found.features or found.features_off or found.drivers:
         said = [f"switches on {', '.join(found.features)}" if found.features else "",
                 f"switches off {', '.join(found.features_off)}" if found.features_off else "",

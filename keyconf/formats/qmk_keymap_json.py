@@ -26,6 +26,7 @@ from keyconf.formats.keymap_c_import import KeymapC, read_keymap_c
 from keyconf.formats.layer_names import default_layer_name
 from keyconf.formats.qmk_modules import attach_modules
 from keyconf.formats.user_headers import UserHeaders
+from keyconf.model.controllers import CONVERTER_NAME_RE
 from keyconf.model.keycodes import REGISTRY, KeycodeError, ParseContext
 from keyconf.model.keycodes.languages import host_language
 from keyconf.model.keycodes.parser import ZMK_BEHAVIOR
@@ -45,7 +46,7 @@ from keyconf.model.qmk_settings import settings_from_config
 
 # Keys of qmk.keymap.v1 (and Configurator's additions) that a keyconf layout takes in.
 _READ = {"keyboard", "keymap", "layout", "layers", "encoders", "macros", "config", "author", "notes",
-         "host_language", "keycodes", "modules"}
+         "host_language", "keycodes", "modules", "converter"}
 _IGNORED = {"version", "documentation"}  # Configurator's export header: nothing to keep
 # `___QWERTY_L1___`, `__BASE__`: userspace wrapper macros, each several keys, left unexpanded by c2json.
 _WRAPPER_NAME = re.compile(r"^_{2,}[A-Za-z0-9_]*[A-Za-z0-9]_*_{2,}$")
@@ -280,6 +281,14 @@ def read_keymap_json(text: str, path: str | Path | None = None,
             warnings.append(f"host_language {language!r} is not a language keyconf knows; it was left out")
         else:
             layout.host_language = found.name
+    converter = data.get("converter")
+    if converter is not None:
+        # QMK's generated rules.mk gets CONVERT_TO from it: the firmware is for the chip in the socket.
+        if isinstance(converter, str) and CONVERTER_NAME_RE.fullmatch(converter):
+            layout.converter = converter
+        else:
+            warnings.append(f"converter {converter!r} is not a converter name (QMK's schema: lower-case letters, "
+                            "digits and _); it was left out")
 
     encoders = data.get("encoders")
     if encoders is not None:

@@ -40,6 +40,7 @@ from keyconf.formats.yaml_source import (
     decode_text,
     parse_yaml,
 )
+from keyconf.model.controllers import BOOTLOADER_NAME_RE, CONVERTER_NAME_RE
 from keyconf.model.geometry import column_slots, physical_rows
 from keyconf.model.keyboard import Keyboard, LayoutMacro
 from keyconf.model.layout import (
@@ -118,8 +119,6 @@ MAKE_SWITCHES = (
 FEATURE_RE = re.compile(rf"^(?:[A-Z][A-Z0-9_]*_ENABLE|{'|'.join(MAKE_SWITCHES)})$")
 DRIVER_RE = re.compile(r"^[A-Z][A-Z0-9_]*_DRIVER$")
 DRIVER_NAME_RE = re.compile(r"^[a-z0-9_]+$")  # goes into rules.mk: nothing make reads but a name
-CONVERTER_NAME_RE = re.compile(r"^[a-z][0-9a-z_]{0,63}$")  # QMK's keymap schema; goes into rules.mk
-BOOTLOADER_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")  # QMK's names (atmel-dfu); goes into rules.mk
 _MOST_SPLIT_PIECES = 8  # items one unquoted keycode can be cut into at its commas
 
 

@@ -336,6 +336,10 @@ def export_to(window: EditorWindow, path: Path, fmt: str) -> None:
     assert doc is not None
     layout, keyboard = copy.deepcopy(doc.layout), doc.keyboard
 
+    from keyconf.compiler.export import export_warnings
+
+    left_behind = export_warnings(layout, fmt)
+
     def work() -> Path:
         from keyconf.formats.atomic import write_atomic
 
@@ -348,7 +352,8 @@ def export_to(window: EditorWindow, path: Path, fmt: str) -> None:
 
     def done(written: Path) -> None:
         window.set_busy(False)
-        window.statusBar().showMessage(f"Exported {written} ({FORMAT_NAMES[fmt]})", 6000)
+        window.statusBar().showMessage(f"Exported {written} ({FORMAT_NAMES[fmt]})"
+                                       + "".join(f"; {note}" for note in left_behind), 12000 if left_behind else 6000)
         window.exported.emit(str(written))
 
     def failed(problem: FileProblem) -> None:

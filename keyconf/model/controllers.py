@@ -11,6 +11,7 @@ QMK trees (their converters, the boards that name their footprint, QMK's bootloa
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -23,6 +24,9 @@ DATA_FILE = Path(__file__).resolve().parent / "data" / "controllers.json"
 # info.json names another (`pin_compatible`).
 DEFAULT_FOOTPRINT_PROCESSOR = "atmega32u4"
 FOOTPRINT_TITLES = {"promicro": "Pro Micro", "elite_c": "Elite-C"}
+# The names a layout may hold: they reach rules.mk, so nothing make reads as more than a word.
+CONVERTER_NAME_RE = re.compile(r"^[a-z][0-9a-z_]{0,63}$")  # QMK's keymap schema's pattern
+BOOTLOADER_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")  # atmel-dfu, stm32duino
 
 
 @dataclass(frozen=True)

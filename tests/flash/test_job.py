@@ -410,3 +410,26 @@ def test_a_voyager_firmware_goes_behind_zsas_bootloader_and_a_moonlanders_never_
         flash_firmware(moonlander, bootloader="zsa-dfu", mcu="STM32F303", wait=1,
                        environment=environment(FakeBus(voyager_dfu), tools))
     assert not (tools / "dfu-util.argv").exists()
+
+
+def test_a_layouts_converter_picks_the_flasher_for_a_file_without_metadata(tmp_path: Path) -> None:
+    """A Corne (atmega32u4, caterina) whose layout says `converter: rp2040_ce`: its .uf2 goes to the
+    RP2040's drive; with the board's own controller expected, the same file is refused."""
+    from keyconf.catalogue.bundled import load_bundled
+
+    corne = load_bundled("crkbd/rev1")
+    layout = Layout("crkbd/rev1", "LAYOUT_split_3x6_3", layers=[Layer("base", ["KC_A"] * 42)], converter="rp2040_ce")
+    firmware = tmp_path / "crkbd_rev1_mine.uf2"
+    data = uf2(b"\x5a" * 600, 0x10000000, 0xE48BFF56)
+    firmware.write_bytes(data)
+    drive = uf2_drive(tmp_path / "RPI-RP2", RP2040_INFO)
+    env = environment(FakeBus(RP2_BOOT), detector=Detector(usb=FakeBus(RP2_BOOT), volumes=lambda: [drive]),
+                      reboot_grace=0)
+    result = flash_firmware(firmware, wait=0, layout=layout, keyboard=corne, environment=env)
+    assert result.ok and result.device is not None and result.device.bootloader.name == "rp2040"
+    assert (drive.mount_point / "NEW.UF2").read_bytes() == data
+    (drive.mount_point / "NEW.UF2").unlink()
+    layout.converter = None
+    with pytest.raises(FlashError):
+        flash_firmware(firmware, wait=0, layout=layout, keyboard=corne, environment=env)
+    assert not (drive.mount_point / "NEW.UF2").exists()

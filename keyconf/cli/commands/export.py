@@ -16,7 +16,7 @@ from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError
 from keyconf.cli.keyboard_lookup import keyboard_option
 from keyconf.cli.layout_files import import_error, import_for_command
 from keyconf.compiler.dialect import NEWEST_KNOWN_SPEC, QmkDialect
-from keyconf.compiler.export import export_layout, keymap_c_sources
+from keyconf.compiler.export import export_layout, export_warnings, keymap_c_sources
 from keyconf.compiler.qmk_tree import QmkTree
 from keyconf.formats.atomic import write_atomic
 from keyconf.formats.interchange import (
@@ -69,6 +69,8 @@ def run(args: argparse.Namespace) -> int:
         )
     except (FormatError, LayoutFileError) as error:
         raise import_error(error) from None
+    for warning in export_warnings(imported.layout, args.format):
+        print(f"keyconf: warning: {warning}", file=sys.stderr)
     if args.format == "keymap.c":
         return _write_keymap_c(args, imported, dialect)
     if not args.output or args.output == "-":

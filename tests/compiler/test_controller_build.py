@@ -1,0 +1,80 @@
+"""Building for the layout's controller (`converter:`, `bootloader:`): rules.mk sets them as a
+keymap's rules.mk does, the checks and toolchain follow the chip built for, a tree without the
+converter refuses, and the firmware's metadata names the chip and bootloader for the flasher."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from keyconf.compiler.build import BuildRequest, FirmwareBuild
+from keyconf.compiler.checks import BuildRefused, plan_build
+from keyconf.compiler.qmk_tree import QmkTree
+from keyconf.flash.metadata import read_metadata
+from keyconf.model.layout import Layer, Layout
+from tests.compiler.fake_toolchain import install_fake_toolchain
+from tests.compiler.fake_tree import make_fake_tree
+
+RP2040_CE = "# rp2040_ce\nMCU := RP2040\nBOARD := QMK_PM2040\nBOOTLOADER := rp2040\n"
+
+
+def split(converter: str | None = None, bootloader: str | None = None) -> Layout:
+    return Layout("testco/split", "LAYOUT_split", layers=[Layer("base", ["KC_A", "KC_B", "KC_C", "KC_D"])],
+                  converter=converter, bootloader=bootloader)
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    root = make_fake_tree(tmp_path / "qmk_firmware")
+    folder = root / "platforms/chibios/converters/promicro_to_rp2040_ce"
+    folder.mkdir(parents=True)
+    (folder / "converter.mk").write_text(RP2040_CE)
+    return root
+
+
+def test_rules_mk_and_plan_name_the_converters_chip(tree: Path) -> None:
+    plan = plan_build(split("rp2040_ce"), QmkTree(tree), check_toolchain=False)
+    assert "CONVERT_TO = rp2040_ce" in plan.sources.rules_mk and "BOOTLOADER" not in plan.sources.rules_mk
+    assert (plan.board.processor, plan.processor, plan.bootloader) == ("atmega32u4", "RP2040", "rp2040")
+    elite_c = plan_build(split(bootloader="atmel-dfu"), QmkTree(tree), check_toolchain=False)
+    assert "BOOTLOADER = atmel-dfu" in elite_c.sources.rules_mk
+    assert (elite_c.processor, elite_c.bootloader) == ("atmega32u4", "atmel-dfu")
+
+
+def test_a_converter_the_tree_lacks_is_refused_naming_those_it_has(tree: Path) -> None:
+    with pytest.raises(BuildRefused) as caught:
+        plan_build(split("kb2040"), QmkTree(tree), check_toolchain=False)
+    (problem,) = caught.value.problems
+    assert (problem.code, problem.location) == ("unknown-converter", ("converter",))
+    assert "rp2040_ce" in (problem.hint or "")
+
+
+def test_a_board_that_takes_no_converter_is_refused_before_make(tree: Path) -> None:
+    layout = Layout("testco/ortho", "LAYOUT_ortho_2x3", layers=[Layer("base", ["KC_A"] * 6)], converter="rp2040_ce")
+    with pytest.raises(BuildRefused) as caught:
+        plan_build(layout, QmkTree(tree), check_toolchain=False)
+    assert [p.code for p in caught.value.problems] == ["converter-not-possible"]
+
+
+def test_the_toolchain_asked_for_is_the_converters(tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    monkeypatch.delenv("QMK_PATH_PREFIX", raising=False)
+    monkeypatch.delenv("QMK_DISTRIB_DIR", raising=False)
+    with pytest.raises(BuildRefused) as caught:
+        plan_build(split("rp2040_ce"), QmkTree(tree))
+    said = " ".join(p.message for p in caught.value.problems)
+    assert "arm-none-eabi-gcc" in said and "avr-gcc" not in said
+
+
+def test_firmware_metadata_names_the_chip_built_for(tree: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    install_fake_toolchain(tmp_path / "tools", monkeypatch)
+    request = BuildRequest(layout=split("rp2040_ce"), qmk_home=tree, output_dir=tmp_path / "out", jobs=2)
+    result = FirmwareBuild(request).run()
+    assert result.ok, result.problems
+    metadata = read_metadata(result.firmware)
+    assert metadata is not None
+    assert (metadata.keyboard, metadata.processor, metadata.bootloader) == ("testco/split/rev2", "RP2040", "rp2040")
