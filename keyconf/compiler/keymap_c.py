@@ -857,8 +857,10 @@ class _Generator:
         comment = ""
         if override.name and identifier_part(override.name).lower() not in name:
             comment = f"  // {c_comment_text(override.name, 60)}"
+        options = ("ko_options_default" if override.options is None
+                   else " | ".join(f"ko_option_{option}" for option in override.options) or "0")
         w = self.out
-        if override.suppressed_mods is None:
+        if override.suppressed_mods is None and override.enabled:
             w.line(f"const key_override_t {name} ={comment}", ref)
             w.spans(
                 [
@@ -872,26 +874,35 @@ class _Generator:
                     (layers, ref.child("layers")),
                     (", ", None),
                     (negative, ref.child("negative_mods")),
-                    (", ko_options_default);", None),
+                    (", ", None),
+                    (options, ref.child("options")),
+                    (");", None),
                 ],
                 depth=1,
             )
             return name
-        suppressed = self.attempt(
-            lambda: self.override_mods(override.suppressed_mods or [], ref.child("suppressed_mods")), "0"
-        )
+        if override.suppressed_mods is None:
+            suppressed = mods
+        else:
+            suppressed = self.attempt(
+                lambda: self.override_mods(override.suppressed_mods or [], ref.child("suppressed_mods")), "0"
+            )
+        enabled = "NULL"
+        if not override.enabled:  # switched off (as Vial saves it): on only when C code sets the flag
+            enabled = f"&{name}_enabled"
+            w.line(f"bool {name}_enabled = false;", ref.child("enabled"))
         w.line(f"const key_override_t {name} = {{{comment}", ref)
         fields = [
             ("trigger_mods", mods, "mods"),
             ("layers", layers, "layers"),
             ("suppressed_mods", suppressed, "suppressed_mods"),
-            ("options", "ko_options_default", None),
+            ("options", options, "options"),
             ("negative_mod_mask", negative, "negative_mods"),
             ("custom_action", "NULL", None),
             ("context", "NULL", None),
             ("trigger", trigger, "trigger"),
             ("replacement", replacement, "replacement"),
-            ("enabled", "NULL", None),
+            ("enabled", enabled, "enabled" if not override.enabled else None),
         ]
         for field_name, value, key in fields:
             w.line(f".{field_name} = {value},", ref.child(key) if key else ref, depth=1)

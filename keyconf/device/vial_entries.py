@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from keyconf.device.keycode_codec import KeycodeCodec, KeycodeEncodeError
 from keyconf.device.vial_protocol import KeyOverrideOption, VialCombo, VialKeyOverride, VialTapDance
 from keyconf.model.keycodes.mods import ModsError, mod_mask_names, parse_mod_mask
-from keyconf.model.layout import Combo, KeyOverride, TapDance
+from keyconf.model.layout import Combo, KeyOverride, TapDance, key_override_option_bits, key_override_options
 
 DEFAULT_TAPPING_TERM = 200  # QMK's TAPPING_TERM default, for a new tap dance without a term
 DEFAULT_OVERRIDE_OPTIONS = (
@@ -121,6 +121,8 @@ def key_override_from_entry(entry: VialKeyOverride, codec: KeycodeCodec, names: 
         layers=layers,
         negative_mods=mods_names(entry.negative_mods),
         suppressed_mods=None if entry.suppressed_mods == entry.trigger_mods else mods_names(entry.suppressed_mods),
+        options=key_override_options(entry.options & ~KeyOverrideOption.ENABLED),
+        enabled=entry.enabled,
     )
 
 
@@ -137,7 +139,7 @@ def key_override_entry(
             layers |= 1 << index
     trigger_mods = mods_mask(override.mods)
     suppressed = trigger_mods if override.suppressed_mods is None else mods_mask(override.suppressed_mods)
-    options = current.options if current is not None and current.enabled else DEFAULT_OVERRIDE_OPTIONS
+    options = key_override_option_bits(override.options) | (KeyOverrideOption.ENABLED if override.enabled else 0)
     return VialKeyOverride(
         trigger=codec.encode(override.trigger, names.layers, names.tap_dances),
         replacement=codec.encode(override.replacement, names.layers, names.tap_dances),
@@ -145,7 +147,7 @@ def key_override_entry(
         trigger_mods=trigger_mods,
         negative_mods=mods_mask(override.negative_mods),
         suppressed_mods=suppressed,
-        options=options | KeyOverrideOption.ENABLED,
+        options=options,
     )
 
 

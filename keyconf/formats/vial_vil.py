@@ -61,6 +61,8 @@ from keyconf.model.layout import (
     MacroStep,
     TapDance,
     delay_steps,
+    key_override_option_bits,
+    key_override_options,
 )
 from keyconf.model.qmk_settings import VIAL_PACKED_PREFIX, settings_from_vial, vial_values
 
@@ -313,7 +315,7 @@ def vil_to_layout(save: VialSave, keyboard: Keyboard | None, layout_macro: str |
     if keyless:
         warnings.append(f"combo{'s' if len(keyless) > 1 else ''} {', '.join(map(str, keyless))} "
                         "name no keys (Vial never plays them): left out")
-    layout.key_overrides = _key_overrides(save, names, kc, warnings)
+    layout.key_overrides = _key_overrides(save, names, kc)
     if any(not _alt_repeat_empty(e) for e in save.alt_repeat_keys):
         warnings.append("alt repeat key entries are not part of a keyconf layout and were not imported")
     layout.settings.update(_settings(save.settings, warnings))
@@ -399,9 +401,9 @@ def _tap_dances(save: VialSave, names: list[str], kc: Any) -> list[TapDance]:
     return dances
 
 
-def _key_overrides(save: VialSave, layer_names: list[str], kc: Any, warnings: list[str]) -> list[KeyOverride]:
+def _key_overrides(save: VialSave, layer_names: list[str], kc: Any) -> list[KeyOverride]:
     overrides: list[KeyOverride] = []
-    for index, entry in enumerate(save.key_overrides):
+    for entry in save.key_overrides:
         trigger, replacement = kc(entry["trigger"]), kc(entry["replacement"])
         if trigger == "KC_NO" and replacement == "KC_NO":
             continue
@@ -418,12 +420,8 @@ def _key_overrides(save: VialSave, layer_names: list[str], kc: Any, warnings: li
         )
         if layers_mask & ALL_LAYERS_MASK != ALL_LAYERS_MASK:
             override.layers = [n for i, n in enumerate(layer_names) if layers_mask >> i & 1]
-        if not options & KEY_OVERRIDE_ENABLED:
-            warnings.append(f"key override {index} is switched off in Vial; imported as an active one")
-        if options & ~KEY_OVERRIDE_ENABLED != KEY_OVERRIDE_DEFAULT_OPTIONS:
-            warnings.append(
-                f"key override {index}: options 0x{options:02X} differ from QMK's defaults; keyconf keeps the defaults"
-            )
+        override.enabled = bool(options & KEY_OVERRIDE_ENABLED)
+        override.options = key_override_options(options & ~KEY_OVERRIDE_ENABLED)
         overrides.append(override)
     return overrides
 
@@ -590,7 +588,7 @@ def _key_override_entry(override: KeyOverride, layout: Layout) -> dict[str, Any]
         "trigger_mods": mods,
         "negative_mod_mask": _mods_mask(override.negative_mods, what),
         "suppressed_mods": suppressed,
-        "options": KEY_OVERRIDE_ENABLED | KEY_OVERRIDE_DEFAULT_OPTIONS,
+        "options": (KEY_OVERRIDE_ENABLED if override.enabled else 0) | key_override_option_bits(override.options),
     }
 
 

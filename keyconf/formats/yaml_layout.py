@@ -45,6 +45,7 @@ from keyconf.model.geometry import column_slots, physical_rows
 from keyconf.model.keyboard import Keyboard, LayoutMacro
 from keyconf.model.layout import (
     FORMAT_VERSION,
+    KEY_OVERRIDE_OPTIONS,
     MAX_C_FILES,
     MAX_MACRO_DELAY_MS,
     MAX_MODULES,
@@ -667,7 +668,8 @@ class _Reader:
 
     def read_key_overrides(self, value: Any) -> list[KeyOverride]:
         overrides: list[KeyOverride] = []
-        fields = {"name", "trigger", "replacement", "mods", "layers", "negative_mods", "suppressed_mods"}
+        fields = {"name", "trigger", "replacement", "mods", "layers", "negative_mods", "suppressed_mods", "options",
+                  "enabled"}
         for i, item in enumerate(self.sequence(value, ("key_overrides",), "`key_overrides`")):
             path: DocPath = ("key_overrides", i)
             data = self.mapping(item, path, "a key override")
@@ -696,6 +698,17 @@ class _Reader:
             if "layers" in data:
                 override.layers = self.name_list(data["layers"], (*path, "layers"), "key override `layers`")
                 self.mark((*path, "layers"), (*path, "layers"))
+            if "options" in data:
+                override.options = self.name_list(data["options"], (*path, "options"), "key override `options`")
+                for oi, option in enumerate(override.options):
+                    if option not in KEY_OVERRIDE_OPTIONS:
+                        raise self.fail(f"`{option}` is not a key override option", (*path, "options", oi),
+                                        hint=f"options: {', '.join(KEY_OVERRIDE_OPTIONS)} (QMK's ko_option_*)")
+            if "enabled" in data:
+                enabled = data["enabled"]
+                if not isinstance(enabled, Scalar) or enabled.kind != "bool":
+                    raise self.fail("key override `enabled` is true or false", (*path, "enabled"))
+                override.enabled = str(enabled).lower() in ("true", "yes", "on", "y")
             overrides.append(override)
         return overrides
 
@@ -1221,6 +1234,10 @@ class _SectionWriter:
                 lines.append(f"    negative_mods: [{', '.join(override.negative_mods)}]\n")
             if override.suppressed_mods is not None:
                 lines.append(f"    suppressed_mods: [{', '.join(override.suppressed_mods)}]\n")
+            if override.options is not None:
+                lines.append(f"    options: [{', '.join(override.options)}]\n")
+            if not override.enabled:
+                lines.append("    enabled: false\n")
         return "".join(lines)
 
     def s_custom_keycodes(self) -> str:
@@ -1760,7 +1777,8 @@ def _same_except_keycodes(section: str, old: Layout, new: Layout) -> bool:
             return [(d.name, d.tapping_term, [getattr(d, a) is None for a in ("tap", "hold", "double_tap", "tap_hold")])
                     for d in layout.tap_dances]
         if section == "key_overrides":
-            return [(o.name, o.mods, o.layers, o.negative_mods, o.suppressed_mods) for o in layout.key_overrides]
+            return [(o.name, o.mods, o.layers, o.negative_mods, o.suppressed_mods, o.options, o.enabled)
+                    for o in layout.key_overrides]
         if section == "encoders":
             return [(layer.name, len(layer.encoders)) for layer in layout.layers]
         return None

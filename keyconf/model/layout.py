@@ -89,9 +89,25 @@ class Combo:
     term: int | None = None
 
 
+# QMK's ko_option_t flags of a key override (ko_option_<name>), by their bit; Vial stores the same bits.
+KEY_OVERRIDE_OPTIONS = {
+    "activation_trigger_down": 1 << 0,
+    "activation_required_mod_down": 1 << 1,
+    "activation_negative_mod_up": 1 << 2,
+    "one_mod": 1 << 3,
+    "no_reregister_trigger": 1 << 4,
+    "no_unregister_on_other_key_down": 1 << 5,
+}
+# ko_options_default: the three activation_* flags.
+DEFAULT_KEY_OVERRIDE_OPTIONS = ["activation_trigger_down", "activation_required_mod_down", "activation_negative_mod_up"]
+
+
 @dataclass
 class KeyOverride:
-    """While `mods` are held, `trigger` sends `replacement` instead (QMK key overrides)."""
+    """While `mods` are held, `trigger` sends `replacement` instead (QMK key overrides).
+
+    `options` names QMK's ko_option_t flags (KEY_OVERRIDE_OPTIONS), None for ko_options_default;
+    `enabled` False keeps an override the user switched off (Vial's toggle; QMK's `enabled` flag)."""
 
     trigger: str
     replacement: str
@@ -100,6 +116,20 @@ class KeyOverride:
     layers: list[str] | None = None
     negative_mods: list[str] = field(default_factory=list)
     suppressed_mods: list[str] | None = None  # None: suppress the trigger mods (QMK default)
+    options: list[str] | None = None
+    enabled: bool = True
+
+
+def key_override_option_bits(options: list[str] | None) -> int:
+    """The ko_option_t value of `options` (names of KEY_OVERRIDE_OPTIONS; unknown names add nothing)."""
+    names = DEFAULT_KEY_OVERRIDE_OPTIONS if options is None else options
+    return sum(KEY_OVERRIDE_OPTIONS.get(name, 0) for name in dict.fromkeys(names))
+
+
+def key_override_options(bits: int) -> list[str] | None:
+    """Option names for a ko_option_t value; None when it is QMK's default."""
+    names = [name for name, bit in KEY_OVERRIDE_OPTIONS.items() if bits & bit]
+    return None if names == DEFAULT_KEY_OVERRIDE_OPTIONS else names
 
 
 @dataclass

@@ -434,4 +434,6 @@ def _same_override(a: KeyOverride, b: KeyOverride, ctx_a: ParseContext, ctx_b: P
         and a.layers == b.layers
         and sorted(a.negative_mods) == sorted(b.negative_mods)
         and a.suppressed_mods == b.suppressed_mods
+        and a.options == b.options
+        and a.enabled == b.enabled
     )

@@ -197,3 +197,55 @@ def test_layer_key_past_the_last_layer_exports_as_qmk_builds_it(tmp_path: Path, 
     again = tmp_path / "again.json"
     again.write_text(json.dumps(written))
     assert import_layout(again, keyboard=crkbd).layout.layers == result.layout.layers
+
+
+def test_vial_key_override_options_and_switch_survive_import_and_export(tmp_path: Path) -> None:
+    # Vial saves each key override's ko_option_t bits and its on/off switch (bit 7). keyconf warned
+    # "options 0x2F differ from QMK's defaults; keyconf keeps the defaults" and "switched off in Vial;
+    # imported as an active one", so a save exported back (or a firmware built) behaved otherwise.
+    from keyconf.compiler.export import export_layout
+
+    save = old_vial_save()
+    save["vial_protocol"] = 6
+    save["layout"] = [[["KC_A", "KC_BSPC", "KC_B"], ["KC_C", "KC_D", "MO(1)"]], [["KC_TRNS"] * 3, ["KC_TRNS"] * 3]]
+    save["tap_dance"], save["combo"] = [], []
+    save["key_override"] = [
+        {"trigger": "KC_BSPC", "replacement": "KC_DEL", "layers": 0xFFFF, "trigger_mods": 0x02,
+         "negative_mod_mask": 0, "suppressed_mods": 0x02, "options": 0x80 | 0x20 | 0x08 | 0x07},
+        {"trigger": "KC_A", "replacement": "KC_B", "layers": 0x0001, "trigger_mods": 0x01,
+         "negative_mod_mask": 0, "suppressed_mods": 0x01, "options": 0x07},
+        {"trigger": "KC_NO", "replacement": "KC_NO", "layers": 0xFFFF, "trigger_mods": 0,
+         "negative_mod_mask": 0, "suppressed_mods": 0, "options": 0x07},
+    ]  # fmt: skip
+    path = tmp_path / "pad.vil"
+    path.write_text(json.dumps(save))
+    result = import_layout(path)
+    assert not [w for w in result.warnings if "key override" in w]
+    layout = written_and_read(result.layout, result.keyboard)
+    first, second = layout.key_overrides
+    assert first.options == ["activation_trigger_down", "activation_required_mod_down",
+                             "activation_negative_mod_up", "one_mod", "no_unregister_on_other_key_down"]
+    assert first.enabled
+    assert second.options is None and not second.enabled
+    assert [p.message for p in validate(layout, result.keyboard) if p.is_error] == []
+    written = json.loads(layout_to_vil(layout, result.keyboard))
+    assert [o["options"] for o in written["key_override"]] == [0xAF, 0x07]
+    source = export_layout(layout, "keymap.c", result.keyboard)
+    assert ("ko_option_activation_trigger_down | ko_option_activation_required_mod_down | "
+            "ko_option_activation_negative_mod_up | ko_option_one_mod | ko_option_no_unregister_on_other_key_down"
+            in source)
+    assert "bool ko_1_enabled = false;" in source and ".enabled = &ko_1_enabled," in source
+
+
+def test_unknown_key_override_option_is_one_positioned_error(tmp_path: Path) -> None:
+    text = (
+        "keyconf: 1\nkeyboard: crkbd/rev1\nlayout: LAYOUT_split_3x6_3\nlayers:\n  base: [KC_A]\n"
+        "key_overrides:\n  - mods: [MOD_MASK_SHIFT]\n    trigger: KC_BSPC\n    replacement: KC_DEL\n"
+        "    options: [one_mod, activation_on_release]\n"
+    )
+    from keyconf.formats.yaml_layout import LayoutFileError
+
+    with pytest.raises(LayoutFileError) as caught:
+        loads_layout(text, "layout.yaml")
+    assert "`activation_on_release` is not a key override option" in str(caught.value)
+    assert ":10:" in str(caught.value)
