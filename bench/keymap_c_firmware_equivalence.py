@@ -19,7 +19,8 @@ subfolders holding no other keymap). `keyconf import` (in place: it reads the sa
 `keyconf compile` build the layout, and the `keymaps` symbol of both .elf files is read from the
 firmware's image (the ELF file's own symbol and section tables: AVR, ARM and RISC-V alike) and compared
 byte for byte. An AVR program too large for the flash still links: both sides' keymaps are compared
-then too, and the sizes are printed (QMK's size check on AVR, `size` of the flashable file on ARM).
+then too, and the sizes are printed (QMK's size check on AVR, `size` of the flashable file on ARM, the
+ELF's loaded sections where QMK prints no size: RP2040).
 bench/keymap_c_equivalence.py checks many files quickly with host gcc and the tree's headers;
 this one checks whole firmware builds (about a minute a file), the way issue 14 asks. Prints, per
 file, what happened, then how many originals build, how many keyconf builds, and how many of
@@ -73,21 +74,24 @@ class Built:
         return self.keymaps is not None and self.limit is None
 
 
-def symbol_bytes(elf: Path, name: str) -> bytes:
-    """The bytes of the defined symbol `name` as the program's image holds them, read from the ELF file
-    itself (32- or 64-bit, little-endian), so AVR, ARM (STM32 flash at 0x08000000, RP2040's at 0x10000000)
-    and RISC-V firmware are read alike, with no toolchain-specific nm or objcopy."""
-    data = elf.read_bytes()
+def elf_sections(data: bytes) -> tuple[bool, list[tuple[int, ...]]]:
+    """Whether an ELF file (little-endian, 32- or 64-bit) is 64-bit, and its section headers as (name, type,
+    flags, addr, offset, size, link, info, addralign, entsize)."""
     if data[:4] != b"\x7fELF" or data[5] != 1:
-        raise ValueError(f"{elf} is not a little-endian ELF file")
+        raise ValueError("not a little-endian ELF file")
     wide = data[4] == 2
     header = struct.unpack_from("<QQQIHHHHHH" if wide else "<IIIIHHHHHH", data, 24)
-    section_table, section_size, section_count = header[2], header[7], header[8]
-    sections = []
-    for index in range(section_count):
-        fields = struct.unpack_from("<IIQQQQIIQQ" if wide else "<IIIIIIIIII", data,
-                                    section_table + index * section_size)
-        sections.append(fields)  # name, type, flags, addr, offset, size, link, info, addralign, entsize
+    table, entry, count = header[2], header[7], header[8]
+    layout = "<IIQQQQIIQQ" if wide else "<IIIIIIIIII"
+    return wide, [struct.unpack_from(layout, data, table + index * entry) for index in range(count)]
+
+
+def symbol_bytes(elf: Path, name: str) -> bytes:
+    """The bytes of the defined symbol `name` as the program's image holds them, read from the ELF file
+    itself, so AVR, ARM (STM32 flash at 0x08000000, RP2040's at 0x10000000) and RISC-V firmware are read
+    alike, with no toolchain-specific nm or objcopy."""
+    data = elf.read_bytes()
+    wide, sections = elf_sections(data)
     for kind, offset, size, link, entry in ((s[1], s[4], s[5], s[6], s[9]) for s in sections):
         if kind != 2:  # SHT_SYMTAB
             continue
@@ -106,6 +110,12 @@ def symbol_bytes(elf: Path, name: str) -> bytes:
             start = holder[4] + value - holder[3]
             return data[start : start + length]
     raise LookupError(f"{elf} defines no symbol {name}")
+
+
+def image_size(elf: Path) -> int:
+    """The bytes the program puts in the chip's memory image (its allocated sections with contents: code,
+    constants, initialised data), for builds whose log says no size (QMK's RP2040 builds)."""
+    return sum(s[5] for s in elf_sections(elf.read_bytes())[1] if s[2] & 2 and s[1] != 8)  # SHF_ALLOC, not NOBITS
 
 
 def keymaps_bytes(elf: Path) -> bytes:
@@ -188,7 +198,7 @@ def program(elf: Path, log: str) -> Built:
         size = int(fitted.group(1)) if fitted else None
     if size is None:  # ARM: no size check, only `size` of the flashable file (text data bss dec hex name)
         table = re.search(r"Size after:\s*\n\s*text\s+data\s+bss\s+dec.*\n\s*\d+\s+\d+\s+\d+\s+(\d+)", log)
-        size = int(table.group(1)) if table else None
+        size = int(table.group(1)) if table else image_size(elf)  # RP2040: QMK prints no size
     return Built(keymaps_bytes(elf), size=size, limit=limit)
 
 

@@ -49,6 +49,9 @@ def test_the_size_of_an_arm_build_is_read_from_the_size_table(tmp_path: Path) ->
            "filename\n      0\t  58410\t      0\t  58410\t   e42a\tzsa_voyager_mine.bin\n")
     built = bench.program(tmp_path / "keymap.elf", log)
     assert built.size == 58410 and built.limit is None and bench.words(built.keymaps or b"") == WORDS
+    # QMK's RP2040 builds print no size: the ELF's loaded sections say it (here the two constant arrays).
+    rp2040 = bench.program(tmp_path / "keymap.elf", "Creating UF2 file for deployment: .build/x.uf2 [OK]\n")
+    assert rp2040.size == bench.image_size(tmp_path / "keymap.elf") == 12 + 4
 
 
 def test_the_corpus_picks_boards_by_platform() -> None:
