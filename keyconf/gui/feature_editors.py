@@ -332,6 +332,12 @@ def key_overrides_editor(doc_of: Callable[[], LayoutDocument | None]) -> Feature
         else:
             item.layers = None
 
+    def write_enabled(item: KeyOverride, text: str) -> None:
+        word = text.strip().lower()
+        if word not in ("yes", "on", "true", "off", "no", "false"):
+            raise ValueError("yes (active) or off (switched off)")
+        item.enabled = word in ("yes", "on", "true")
+
     return FeatureTable(
         "key_overrides",
         "Key overrides",
@@ -341,6 +347,8 @@ def key_overrides_editor(doc_of: Callable[[], LayoutDocument | None]) -> Feature
             Column("Key", lambda o, i: o.trigger, lambda o, s: setattr(o, "trigger", check(s))),
             Column("Sends", lambda o, i: o.replacement, lambda o, s: setattr(o, "replacement", check(s))),
             Column("Layers", lambda o, i: " ".join(o.layers or []) or "all", write_layers, stretch=True),
+            Column("On", lambda o, i: "yes" if o.enabled else "off", write_enabled,
+                   "off: kept, but switched off (as Vial's toggle leaves it); the firmware gets it off"),
         ],
         lambda doc: KeyOverride(trigger="KC_BSPC", replacement="KC_DEL", mods=["MOD_MASK_SHIFT"]),
         "While the mods are held, the key sends the replacement instead (e.g. Shift+Backspace → Delete).",

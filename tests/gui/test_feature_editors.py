@@ -117,3 +117,17 @@ def test_layout_option_redraws_the_board_and_encoders_edit(window, qtbot):
     encoders.table.item(0, 2).setText("KC_VOLU")
     assert window.doc.layout.layers[0].encoders[0].cw == "KC_VOLU"
     assert window.doc.layout.layers[0].encoders[0].ccw == "KC_TRNS"
+
+
+def test_key_override_switched_off_shows_and_toggles(opened):
+    # A Vial save keeps switched-off key overrides; the table says so and switches them back on.
+    window = opened
+    overrides = editor(window, "key_overrides")
+    overrides.add()
+    row = len(window.doc.layout.key_overrides) - 1
+    column = 5
+    assert overrides.edit_cell(row, column, "off")
+    assert window.doc.layout.key_overrides[row].enabled is False
+    assert not overrides.edit_cell(row, column, "maybe")
+    assert overrides.edit_cell(row, column, "yes")
+    assert window.doc.layout.key_overrides[row].enabled is True
