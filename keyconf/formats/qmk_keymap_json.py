@@ -19,9 +19,9 @@ from typing import Any
 
 from keyconf.formats import foreign_keycodes as fk
 from keyconf.formats.c_source import Token, tokenize
-from keyconf.formats.definition_source import KeyboardDefinitionError, parse_definition_json
 from keyconf.formats.document_limits import MAX_DOCUMENT_BYTES, MAX_TABLE_ENTRIES, position, too_many
 from keyconf.formats.format_error import FormatError, check_keycode_layers, json_field_error, json_position, parse_json
+from keyconf.formats.json_comments import without_comments
 from keyconf.formats.keymap_c_import import KeymapC, read_keymap_c
 from keyconf.formats.layer_names import default_layer_name
 from keyconf.formats.qmk_modules import attach_modules
@@ -129,18 +129,19 @@ def looks_like_keymap_json(data: object) -> bool:
 
 def _parse_keymap_json(text: str, path: str | Path | None, warnings: list[str]) -> object:
     """QMK loads keymap.json as HJSON (`qmk compile` and `qmk json2c` alike), so a hand-kept one may
-    hold `// comments` and trailing commas. Strict JSON first; when that fails and HJSON reads an
-    object, that is it. Otherwise the strict reader's error, with its line and column, stands."""
+    hold `// comments` and trailing commas. Strict JSON first; when that fails and the text without
+    them reads, that is it. Otherwise the strict reader's error, with its line and column, stands."""
     try:
         return parse_json(text, path, "QMK keymap.json")
     except FormatError as strict:
+        relaxed = without_comments(text)
+        if relaxed is None:
+            raise
         try:
-            data = parse_definition_json(text, path)
-        except KeyboardDefinitionError:
+            data = parse_json(relaxed, path, "QMK keymap.json")
+        except FormatError:
             raise strict from None
-        if not isinstance(data, dict):
-            raise strict from None
-    warnings.append("the file is HJSON, as QMK reads keymap.json (comments or trailing commas): read so; its "
+    warnings.append("the file has comments or trailing commas, which QMK's HJSON reader takes: read so; its "
                     "comments are not kept")
     return data
 

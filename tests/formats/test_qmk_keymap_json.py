@@ -140,6 +140,7 @@ def test_a_hand_kept_keymap_json_with_comments_reads_as_qmk_reads_it() -> None:
     assert [len(layer.keys) for layer in result.layout.layers] == [48, 48]
     assert result.layout.layers[0].keys[-1] == f"MO({result.layout.layers[1].name})"
     assert any("HJSON" in w and "comments are not kept" in w for w in result.warnings)
+    assert result.layout.layers[0].keys[0] == "KC_Q"
 
 
 def test_a_broken_file_keeps_the_strict_readers_position() -> None:
