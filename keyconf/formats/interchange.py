@@ -63,6 +63,7 @@ from keyconf.model.controllers import BOOTLOADER_NAME_RE, CONVERTER_NAME_RE
 from keyconf.model.keyboard import Keyboard
 from keyconf.model.keycodes.languages import host_language
 from keyconf.model.layout import CSource, Layout, keycode_fields, module_keycodes
+from keyconf.model.validation import controller_problems
 
 YAML = "yaml"
 KEYMAP_JSON = "keymap.json"
@@ -334,6 +335,7 @@ def _import_keymap_json(
             found, layout.keyboard, layout.geometry = local, local.name, local
     found = _newer_definition(layout, found, layout_macro, finder, warnings)
     _match_keyboard(layout, found, warnings, layout_macro, finder)
+    _leave_out_a_controller_the_board_cannot_take(layout, found, warnings)
     return Imported(layout, KEYMAP_JSON, found, warnings)
 
 
@@ -363,6 +365,7 @@ def _import_keymap_c(
             warnings = [_config_carried(w) if w.startswith("config.h: ") else w for w in warnings]
     if Path(path).is_file():
         warnings = _modules_beside(path, layout, finder, warnings)
+        _converter_beside(path, layout, warnings)
     _spell_as_keyconf(layout)
     _set_host_language(layout, warnings, text)
     found = _newer_definition(layout, board, layout_macro, finder, warnings)  # the same board, before its siblings
@@ -414,6 +417,7 @@ def _import_keymap_c(
             path, hint=IN_PLACE_HINT,
         ) from mismatch
     _leave_out_encoders_the_board_lacks(layout, found, warnings)
+    _leave_out_a_controller_the_board_cannot_take(layout, found, warnings)
     return Imported(layout, KEYMAP_C, found, warnings)
 
 
@@ -695,6 +699,39 @@ def _controller_of_rules(switches: dict[str, str], layout: Layout, warnings: lis
     if said:
         warnings.append(f"{where} builds for another controller ({', '.join(said)}): the layout keeps it "
                         "(`converter:`, `bootloader:`)")
+
+
+def _converter_beside(path: str | Path, layout: Layout, warnings: list[str]) -> None:
+    """The `"converter"` of a keymap.json beside a keymap.c: QMK builds the folder from the keymap.json
+    (its keymap.c included by it), and the rules.mk it generates from it, read after the keymap's own,
+    sets CONVERT_TO."""
+    beside = Path(path).with_name("keymap.json")
+    if not beside.is_file():
+        return
+    try:
+        data = load_json(read_document(beside, FormatError).decode("utf-8-sig"))
+    except (FormatError, JsonError, UnicodeDecodeError):
+        return  # said by the modules' reader, which reads the same file
+    converter = data.get("converter") if isinstance(data, dict) else None
+    if isinstance(converter, str) and CONVERTER_NAME_RE.fullmatch(converter):
+        layout.converter = converter
+        warnings.append(f"keymap.json beside the keymap builds for converter {converter}: the layout keeps it "
+                        "(`converter:`)")
+
+
+def _leave_out_a_controller_the_board_cannot_take(layout: Layout, keyboard: Keyboard | None,
+                                                  warnings: list[str]) -> None:
+    """A rules.mk BOOTLOADER for another chip than the one built for (`BOOTLOADER = rp2040` beside
+    `MCU = RP2040` on a Corne: keyconf keeps no MCU), or a converter QMK lacks for the board: the
+    layout builds for the board's own controller, and the warning says what was left out."""
+    if keyboard is None or not (layout.converter or layout.bootloader):
+        return
+    for problem in [p for p in controller_problems(layout, keyboard) if p.is_error]:
+        field_name = str(problem.location[0])
+        value = getattr(layout, field_name)
+        setattr(layout, field_name, None)
+        warnings.append(f"{field_name} {value} was left out: {problem.message}" +
+                        (f" ({problem.hint})" if problem.hint and field_name == "converter" else ""))
 
 
 def _userspace_features(layout: Layout, found: FolderCFiles, warnings: list[str]) -> None:

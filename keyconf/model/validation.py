@@ -51,6 +51,11 @@ def validate(layout: Layout, keyboard: Keyboard | None = None) -> list[Problem]:
     return problems
 
 
+def controller_problems(layout: Layout, keyboard: Keyboard | None) -> list[Problem]:
+    """Only the problems of the layout's `converter:` and `bootloader:` (see `validate`)."""
+    return list(_Checker(layout, keyboard).check_controller())
+
+
 _ALIAS_NAME = re.compile(r"\b[A-Z][A-Z0-9]{1,3}_[A-Z0-9_]+\b(?!\s*\()")  # not a function (LCTL_T(…))
 
 

@@ -91,3 +91,25 @@ def test_keymap_c_export_writes_them_into_rules_mk():
                     converter="rp2040_ce", bootloader="rp2040")
     rules = keymap_c_sources(layout, load_bundled("crkbd/rev1"))["rules.mk"]
     assert "\nCONVERT_TO = rp2040_ce  #" in rules and "\nBOOTLOADER = rp2040  #" in rules
+
+
+def test_a_keymap_json_beside_the_keymap_c_gives_the_converter(tmp_path):
+    # QMK builds such a folder from keymap.json (keymap.c included by it): its converter applies.
+    path = keymap_folder(tmp_path, "OLED_ENABLE = no\n")
+    path.with_name("keymap.json").write_text('{\n    "converter": "rp2040_ce"\n}\n')
+    imported = import_layout(path, keyboard=load_bundled("crkbd/rev1"))
+    assert imported.layout.converter == "rp2040_ce"
+
+
+def test_a_bootloader_for_another_chip_is_left_out_saying_why(tmp_path):
+    # A Corne keymap that set `MCU = RP2040` and `BOOTLOADER = rp2040`: keyconf keeps no MCU, and an
+    # atmega32u4 build with the RP2040's bootloader would not build.
+    imported = import_layout(keymap_folder(tmp_path, "MCU = RP2040\nBOOTLOADER = rp2040\n"),
+                             keyboard=load_bundled("crkbd/rev1"))
+    assert imported.layout.bootloader is None
+    assert any(w.startswith("bootloader rp2040 was left out") and "atmega32u4" in w for w in imported.warnings)
+
+
+def test_an_upper_case_converter_is_not_a_qmk_name_and_is_left_out(tmp_path):
+    imported = import_layout(keymap_folder(tmp_path, "CONVERT_TO = BLOK\n"), keyboard=load_bundled("crkbd/rev1"))
+    assert imported.layout.converter is None and any("CONVERT_TO = BLOK" in w for w in imported.warnings)

@@ -1,0 +1,249 @@
+"""How many real keymaps build for another controller than their board's, and whether keyconf keeps it.
+
+Run: .venv/bin/python bench/controller_corpus.py [--mirrors] [--limit N] [-v]
+
+A keymap folder's rules.mk with `CONVERT_TO = rp2040_ce` (an RP2040 in a Pro Micro's socket) or
+`BOOTLOADER = atmel-dfu` (an Elite-C), or a keymap.json with `"converter"`, builds its board's
+firmware for another chip. This counts such keymaps:
+
+- in the corpora (bench/corpus/manifest*.tsv: every keymap.c and keymap.json, its folder's rules.mk
+  read at the manifest's commit from /work/.mirror/<owner>+<name>/repo);
+- with --mirrors, in every keymap folder (`keyboards/**/keymaps/*/`) of every repository mirrored in
+  /work/.mirror, at its newest commit (a qmk_firmware fork's own keymaps count too: a user's fork).
+
+Each one found (up to --limit from the mirrors) is imported as a user imports it: its keymap folder
+(keymap.c or keymap.json, rules.mk, config.h, and the users/<name>/ folder beside keyboards/ when the
+repository has one) written out as keyboards/<kb>/keymaps/<name>/, `import_layout` with the keyboard
+its path names. It counts as kept when the layout holds the converter and bootloader make would take
+from those rules.mk files (QMK's `?=`, `=`, `:=`; a userspace's BOOTLOADER after the keymap's; a
+userspace's CONVERT_TO, too late for QMK's build, not) and validation finds no problem with them.
+Keymaps whose keyboard keyconf does not know, or that do not import for other reasons, are counted apart.
+"""
+
+from __future__ import annotations
+
+import collections
+import re
+import subprocess
+import sys
+import tempfile
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from keyconf.catalogue.resolve import CatalogueKeyboards  # noqa: E402
+from keyconf.formats.interchange import FormatError, import_layout  # noqa: E402
+from keyconf.formats.keymap_c_import import keyboard_from_path  # noqa: E402
+from keyconf.formats.qmk_build_files import apply_rules, parse_rules_mk  # noqa: E402
+from keyconf.formats.yaml_layout import LayoutFileError, dumps_layout, loads_layout  # noqa: E402
+from keyconf.model.validation import validate  # noqa: E402
+
+MANIFESTS = tuple(sorted((ROOT / "bench" / "corpus").glob("manifest*.tsv")))
+MIRRORS = Path("/work/.mirror")
+KEYMAP_FOLDER = re.compile(r"^(?:.*/)?keyboards/(?P<kb>.+)/keymaps/(?P<km>[^/]+)/(?P<file>rules\.mk|keymap\.json)$")
+CONTROLLER_CODES = {"unknown-converter", "converter-not-possible", "unknown-bootloader"}
+# (repository, keymap folder) -> keyboard, from bench/corpus/keyboards.tsv: for a keymap.c outside keyboards/.
+HINTS: dict[tuple[str, str], str] = {}
+MENTION = re.compile(r"^\s*(CONVERT_TO|BOOTLOADER)\s*[:?]?=", re.MULTILINE)
+
+
+@dataclass
+class Found:
+    repo: str
+    commit: str
+    folder: str  # the keymap folder in the repository
+    keyboard: str
+    wanted: tuple[str | None, str | None]  # (converter, bootloader) QMK's build would take
+    source: str  # rules.mk / keymap.json / userspace
+
+
+def git(mirror: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(["git", "-C", str(mirror), *args], capture_output=True, check=False)
+
+
+def show(mirror: Path, commit: str, path: str) -> str | None:
+    blob = git(mirror, "show", f"{commit}:{path}")
+    return blob.stdout.decode("utf-8", "replace") if blob.returncode == 0 else None
+
+
+def inside(folder: str, name: str) -> str:
+    return f"{folder}/{name}" if folder else name
+
+
+def wanted_of(mirror: Path, commit: str, folder: str, listing: set[str]) -> tuple[str | None, str | None, str]:
+    """(converter, bootloader, where) QMK's build takes for the keymap folder: its keymap.json's
+    converter, its rules.mk's CONVERT_TO and BOOTLOADER, a userspace's BOOTLOADER after those."""
+    converter = bootloader = None
+    where: list[str] = []
+    keymap_json = inside(folder, "keymap.json")
+    if keymap_json in listing:
+        text = show(mirror, commit, keymap_json) or ""
+        match = re.search(r'"converter"\s*:\s*"([^"]*)"', text)
+        if match:
+            converter, where = match.group(1), ["keymap.json"]
+    rules_path = inside(folder, "rules.mk")
+    rules = apply_rules(parse_rules_mk(show(mirror, commit, rules_path) or "")) if rules_path in listing else {}
+    if rules.get("CONVERT_TO", "").strip():
+        converter, where = rules["CONVERT_TO"].strip(), [*where, "rules.mk"]
+    if rules.get("BOOTLOADER", "").strip():
+        bootloader, where = rules["BOOTLOADER"].strip(), [*where, "rules.mk"]
+    top = folder.split("keyboards/")[0] if "keyboards/" in folder else ""
+    user = rules.get("USER_NAME", "").strip() or folder.rsplit("/", 1)[-1]
+    user_rules = f"{top}users/{user}/rules.mk"
+    if user_rules in listing:
+        # Read as the importer reads it, unconditionally here: the count is of what the files say.
+        said = apply_rules(parse_rules_mk(show(mirror, commit, user_rules) or ""))
+        if said.get("BOOTLOADER", "").strip() and re.fullmatch(r"[a-z0-9-]+", said["BOOTLOADER"].strip()):
+            bootloader, where = said["BOOTLOADER"].strip(), [*where, "userspace"]
+        elif said.get("CONVERT_TO", "").strip():
+            where = [*where, "userspace CONVERT_TO (too late for QMK)"]
+    return converter, bootloader, "+".join(dict.fromkeys(where))
+
+
+def corpus_keymaps() -> list[tuple[str, str, str]]:
+    """(repo, keymap folder, commit) of every keymap.c / keymap.json of the corpora."""
+    hints = {}
+    for line in (ROOT / "bench" / "corpus" / "keyboards.tsv").read_text().splitlines():
+        if line.strip() and not line.startswith("#") and "\t" in line:
+            name, keyboard = line.split("\t")[:2]
+            if not keyboard.startswith("repo:"):
+                hints[name] = keyboard
+    found: dict[tuple[str, str], str] = {}
+    for manifest in MANIFESTS:
+        for line in manifest.read_text().splitlines()[1:]:
+            kind, repo, path, commit, *_ = line.split("\t")
+            if kind in ("keymap.c", "keymap.json"):
+                folder = path.rsplit("/", 1)[0] if "/" in path else ""
+                found.setdefault((repo, folder), commit)
+                hint = hints.get(f"{repo.replace('/', '__', 1)}__{path.replace('/', '__')}")
+                if hint:
+                    HINTS.setdefault((repo, folder), hint)
+    return [(repo, folder, commit) for (repo, folder), commit in sorted(found.items())]
+
+
+def survey(repo: str, commit: str, folders: list[str] | None) -> list[Found]:
+    mirror = MIRRORS / repo.replace("/", "+", 1) / "repo"
+    if not mirror.is_dir():
+        return []
+    listing_run = git(mirror, "ls-tree", "-r", "--name-only", commit)
+    listing = set(listing_run.stdout.decode("utf-8", "replace").splitlines())
+    if folders is None:  # every keymap folder with a rules.mk or keymap.json
+        folders = sorted({m.group(0).rsplit("/", 1)[0] for name in listing if (m := KEYMAP_FOLDER.match(name))})
+    results = []
+    for folder in folders:
+        rules = inside(folder, "rules.mk")
+        mentions = rules in listing and MENTION.search(show(mirror, commit, rules) or "")
+        keymap_json = inside(folder, "keymap.json")
+        converted = keymap_json in listing and '"converter"' in (show(mirror, commit, keymap_json) or "")
+        if not mentions and not converted:
+            continue
+        converter, bootloader, where = wanted_of(mirror, commit, folder, listing)
+        keyboard = keyboard_from_path(inside(folder, "keymap.c")) or HINTS.get((repo, folder), "")
+        results.append(Found(repo, commit, folder, keyboard, (converter, bootloader), where))
+    return results
+
+
+def materialise(found: Found, work: Path) -> Path | None:
+    """The keymap folder (and the userspace beside keyboards/) written out as QMK lays them."""
+    mirror = MIRRORS / found.repo.replace("/", "+", 1) / "repo"
+    listing = git(mirror, "ls-tree", "-r", "--name-only", found.commit).stdout.decode("utf-8", "replace").splitlines()
+    top = found.folder.split("keyboards/")[0] if "keyboards/" in found.folder else ""
+    target = work / found.repo.replace("/", "+", 1) / (found.folder.replace("/", "_") or "top")
+    keymap_folder = target / "keyboards" / found.keyboard / "keymaps" / (found.folder.rsplit("/", 1)[-1] or "mine")
+    prefix = found.folder + "/" if found.folder else ""
+    for name in listing:
+        in_folder = name.startswith(prefix) and "/" not in name[len(prefix):].strip("/") or (
+            bool(prefix) and name.startswith(prefix))
+        users = name.startswith(f"{top}users/")
+        if not (in_folder or users) or not name.endswith((".c", ".h", ".mk", ".json", ".inc")):
+            continue
+        text = git(mirror, "show", f"{found.commit}:{name}").stdout
+        place = keymap_folder / name[len(prefix):] if in_folder else target / name[len(top):]
+        place.parent.mkdir(parents=True, exist_ok=True)
+        place.write_bytes(text)
+    subprocess.run(["git", "init", "-q", str(target)], capture_output=True, check=False)
+    for name in ("keymap.c", "keymap.json"):
+        if (keymap_folder / name).is_file():
+            return keymap_folder / name
+    return None
+
+
+def check(found: Found, finder: CatalogueKeyboards, work: Path) -> str:
+    """"kept", or why not."""
+    keyboard = finder.by_name(found.keyboard) if found.keyboard else None
+    if keyboard is None:
+        return "unknown keyboard"
+    path = materialise(found, work)
+    if path is None:
+        return "no keymap.c or keymap.json in the folder"
+    try:
+        imported = import_layout(path, keyboard=keyboard, finder=finder)
+        layout = loads_layout(dumps_layout(imported.layout, imported.keyboard)).layout
+    except (FormatError, LayoutFileError) as error:
+        return f"does not import: {getattr(error, 'message', str(error))[:100]}"
+    except Exception as error:  # noqa: BLE001 - a crash counts; go on
+        return f"CRASH {type(error).__name__}: {error}"
+    if (layout.converter, layout.bootloader) != found.wanted:
+        held = (layout.converter, layout.bootloader)
+        said = [w for w in imported.warnings if "left out" in w and ("converter" in w or "BOOTLOADER" in w
+                                                                   or "bootloader" in w or "CONVERT_TO" in w)]
+        if said:
+            return f"left out, said: {said[0][:150]}"
+        return f"layout holds {held}, the build takes {found.wanted}"
+    wrong = [p for p in validate(layout, imported.keyboard) if p.code in CONTROLLER_CODES]
+    if wrong:
+        return f"validation: {wrong[0].message[:120]}"
+    return "kept"
+
+
+def report(title: str, found: list[Found], outcomes: dict[int, str], verbose: bool) -> None:
+    print(f"\n{title}: {len(found)} keymap folders set a controller")
+    kinds = collections.Counter(f.source for f in found)
+    print("  where: " + ", ".join(f"{k} {n}" for k, n in kinds.most_common()))
+    converters = collections.Counter(f.wanted[0] for f in found if f.wanted[0])
+    loaders = collections.Counter(f.wanted[1] for f in found if f.wanted[1])
+    print("  converters: " + ", ".join(f"{k} {n}" for k, n in converters.most_common()))
+    print("  bootloaders: " + ", ".join(f"{k} {n}" for k, n in loaders.most_common()))
+    if not outcomes:
+        return
+    counted = collections.Counter(why if why in ("kept", "unknown keyboard") else "left out" if
+                                  why.startswith("left out, said") else "other" for why in outcomes.values())
+    known = len(outcomes) - counted["unknown keyboard"]
+    print(f"  imported {len(outcomes)}: keyboard known {known}, controller kept and valid {counted['kept']}/{known}, "
+          f"left out with a warning saying why {counted['left out']}, other {counted['other']}")
+    for index, why in outcomes.items():
+        if why != "kept" and (verbose or why != "unknown keyboard"):
+            f = found[index]
+            print(f"    {f.repo} {f.folder}: {why}")
+
+
+def main() -> int:
+    verbose = "-v" in sys.argv
+    limit = int(sys.argv[sys.argv.index("--limit") + 1]) if "--limit" in sys.argv else 200
+    warnings.simplefilter("ignore")
+    finder = CatalogueKeyboards()
+    with tempfile.TemporaryDirectory() as scratch:
+        work = Path(scratch)
+        by_repo: dict[tuple[str, str], list[str]] = collections.defaultdict(list)
+        corpus = corpus_keymaps()
+        for repo, folder, commit in corpus:
+            by_repo[(repo, commit)].append(folder)
+        found = [f for (repo, commit), folders in by_repo.items() for f in survey(repo, commit, folders)]
+        print(f"corpora: {len(corpus)} keymap folders of keymap.c/keymap.json files in {len(MANIFESTS)} manifests")
+        report("corpora", found, {i: check(f, finder, work) for i, f in enumerate(found)}, verbose)
+        if "--mirrors" in sys.argv:
+            everywhere: list[Found] = []
+            repos = sorted(p.name for p in MIRRORS.iterdir() if (p / "repo").is_dir())
+            for name in repos:
+                everywhere += survey(name.replace("+", "/", 1), "HEAD", None)
+            print(f"\nmirrors: {len(repos)} repositories")
+            sample = {i: check(f, finder, work) for i, f in enumerate(everywhere[:limit])}
+            report(f"mirrors (imported: the first {min(limit, len(everywhere))})", everywhere, sample, verbose)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
