@@ -52,6 +52,7 @@ from keyconf.cli.main import main as keyconf  # noqa: E402
 from keyconf.compiler.qmk_tree import compilers_for_processor  # noqa: E402
 from keyconf.compiler.toolchain import build_path, find_program  # noqa: E402
 from keyconf.compiler.workspace import make_workspace  # noqa: E402
+from keyconf.formats.qmk_build_files import apply_rules, parse_rules_mk  # noqa: E402
 
 # The files of a keymap folder qmk's build reads (keymap.json is left out: beside a keymap.c it
 # would replace it).
@@ -208,7 +209,11 @@ def build_original_program(tree: Path, keymap_c: Path, keyboard: str, work: Path
     ini.write_text("[user]\n")
     files = keymap_folder_files(keymap_c)
     name = keymap_name(keymap_c)
-    with make_workspace(tree, keyboard, name, files, use_userspace=True, cache=work / "qmk-cache") as ws:
+    workspace = make_workspace(tree, keyboard, name, files, use_userspace=True, cache=work / "qmk-cache")
+    # A CONVERT_TO of the keymap's rules.mk names the firmware QMK copies into the tree's root (before
+    # mid-2024): the workspace removes that copy too.
+    workspace.converter = apply_rules(parse_rules_mk(files.get("rules.mk", ""))).get("CONVERT_TO", "").strip() or None
+    with workspace as ws:
         assert ws.userspace is not None
         for path, text in users_folder_files(keymap_c).items():
             (ws.userspace / path).parent.mkdir(parents=True, exist_ok=True)
@@ -219,7 +224,9 @@ def build_original_program(tree: Path, keymap_c: Path, keyboard: str, work: Path
                    keyboard, "-km", name, "-j", jobs, "-e", f"BUILD_DIR={ws.build_dir}"]  # fmt: skip
         built = subprocess.run(command, cwd=ws.userspace, env=env, capture_output=True, text=True)
         log = _COLOUR.sub("", built.stdout + built.stderr)
-        elf = ws.build_dir / f"{ws.target}.elf"
+        # QMK before mid-2024 adds a keymap rules.mk's CONVERT_TO to the target's name.
+        elves = sorted(ws.build_dir.glob(f"{ws.target}*.elf"), key=lambda p: p.stat().st_mtime)
+        elf = elves[-1] if elves else ws.build_dir / f"{ws.target}.elf"
         if built.returncode != 0 and not (_TOO_LARGE.search(log) and elf.is_file()):
             return Built(None, "original does not build: " + first_error(log))
         return program(elf, log)
@@ -241,13 +248,13 @@ def build_keyconf_program(tree: Path, keymap_c: Path, keyboard: str, work: Path,
         if keyconf(["import", str(keymap_c), "--keyboard", keyboard, "-o", str(layout)]) != 0:
             return Built(None, "keyconf refuses: " + first_error(quiet.getvalue()))
         if keyconf(["compile", str(layout), "--qmk-home", str(tree), "-j", jobs, "-o", str(work / "out")]):
-            elves = list(cache.glob("*/obj/*_keyconf.elf"))
+            elves = list(cache.glob("*/obj/*_keyconf.elf")) or list(cache.glob("*/obj/*_keyconf_*.elf"))
             log = _COLOUR.sub("", quiet.getvalue())
             if elves and _TOO_LARGE.search(log):
                 return program(elves[0], log)
             problems = [line for line in log.splitlines() if ": error: " in line and "layout.yaml" in line]
             return Built(None, "keyconf's build fails: " + (problems[0][:200] if problems else first_error(log)))
-    (elf,) = cache.glob("*/obj/*_keyconf.elf")
+    (elf,) = list(cache.glob("*/obj/*_keyconf.elf")) or list(cache.glob("*/obj/*_keyconf_*.elf"))
     return program(elf, _COLOUR.sub("", quiet.getvalue()))
 
 

@@ -227,6 +227,7 @@ class FirmwareBuild:
             use_userspace=plan.tree.supports_userspace,
         )
         workspace.modules = dict(plan.module_folders)
+        workspace.converter = request.layout.converter
         result = BuildResult(status="failed")
         if self.cancelled:
             result.status = "cancelled"
@@ -452,7 +453,7 @@ def _built_qmk_version(workspace: Workspace) -> str | None:
 def _size_problem(plan: BuildPlan, workspace: Workspace, overflow: SizeOverflow) -> Problem:
     """The build did not fit: by how much, which features of it take the room, what to turn off."""
     compiler = compilers_for_processor(plan.processor or plan.board.processor)[0]
-    elf = workspace.build_dir / f"{workspace.target}.elf"
+    elf = workspace.elf()
     costs = feature_costs(flash_symbols(elf, compiler), plan.sources.switched_off)
     lto = True if "LTO_ENABLE" in plan.sources.features else plan.tree.uses_lto(plan.board.folder)
     layout_features = set(plan.sources.features) - {"VIA_ENABLE"}

@@ -63,6 +63,9 @@ class Workspace:
     # Community module folders the tree lacks, by module path (`owner/name`): copied to the
     # userspace's `modules/`, where QMK looks for modules before the tree's.
     modules: dict[str, Path] = field(default_factory=dict)
+    # The layout's converter (`rp2040_ce`): QMK before mid-2024 names the build `<target>_rp2040_ce`
+    # (its converters.mk adds it to TARGET), later QMK only for a CONVERT_TO given to make.
+    converter: str | None = None
     _saved_root_files: dict[Path, bytes | None] = field(default_factory=dict)
     _lock: int | None = None
 
@@ -70,6 +73,17 @@ class Workspace:
     def target(self) -> str:
         """QMK's name for the build: `<keyboard with _>_<keymap>`."""
         return f"{self.keyboard_folder.replace('/', '_')}_{self.keymap}"
+
+    @property
+    def target_names(self) -> list[str]:
+        """The names the firmware files may take: the target's, and with a converter's suffix."""
+        return [self.target] + ([f"{self.target}_{self.converter}"] if self.converter else [])
+
+    def elf(self) -> Path:
+        """The linked program (the newest, under either of `target_names`)."""
+        found = [self.build_dir / f"{name}.elf" for name in self.target_names
+                 if (self.build_dir / f"{name}.elf").is_file()]
+        return max(found, key=lambda p: p.stat().st_mtime) if found else self.build_dir / f"{self.target}.elf"
 
     @property
     def in_tree(self) -> bool:
@@ -85,9 +99,10 @@ class Workspace:
         self.build_dir.mkdir(parents=True, exist_ok=True)
         self._lock = _lock_folder(self.build_dir)
         try:
-            for suffix in FIRMWARE_SUFFIXES:
-                root_copy = self.tree / f"{self.target}{suffix}"
-                self._saved_root_files[root_copy] = root_copy.read_bytes() if root_copy.is_file() else None
+            for name in self.target_names:
+                for suffix in FIRMWARE_SUFFIXES:
+                    root_copy = self.tree / f"{name}{suffix}"
+                    self._saved_root_files[root_copy] = root_copy.read_bytes() if root_copy.is_file() else None
             if self.userspace is not None:
                 self.userspace.mkdir(parents=True, exist_ok=True)
                 qmk_json = self.userspace / "qmk.json"
@@ -139,14 +154,16 @@ class Workspace:
         ChibiOS builds leave both a .hex and a .bin in the build folder; the one QMK copies
         out ("Copying <target>.bin to qmk_firmware folder") is the board's format."""
         for line in reversed(log):
-            for suffix in FIRMWARE_SUFFIXES:
-                if f"Copying {self.target}{suffix} " in line:
-                    path = self.build_dir / f"{self.target}{suffix}"
-                    return path if path.is_file() else None
+            for name in self.target_names:
+                for suffix in FIRMWARE_SUFFIXES:
+                    if f"Copying {name}{suffix} " in line:
+                        path = self.build_dir / f"{name}{suffix}"
+                        return path if path.is_file() else None
         found = [
-            self.build_dir / f"{self.target}{suffix}"
+            self.build_dir / f"{name}{suffix}"
+            for name in self.target_names
             for suffix in FIRMWARE_SUFFIXES
-            if (self.build_dir / f"{self.target}{suffix}").is_file()
+            if (self.build_dir / f"{name}{suffix}").is_file()
         ]
         return max(found, key=lambda p: p.stat().st_mtime) if found else None
 

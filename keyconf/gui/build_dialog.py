@@ -151,7 +151,11 @@ class BuildDialog(WorkerDialog):
     def _build_ui(self) -> None:
         outer = QVBoxLayout(self)
         title = self.layout_model.name or self.layout_model.keyboard
-        self.heading = QLabel(f"<b>{as_rich_text(title)}</b> for {as_rich_text(self.layout_model.keyboard)}")
+        # The controller built for, when the layout names one (`converter:`, `bootloader:`).
+        controller = "".join(f", {what} <b>{as_rich_text(value)}</b>" for what, value in (
+            ("controller", self.layout_model.converter), ("bootloader", self.layout_model.bootloader)) if value)
+        self.heading = QLabel(f"<b>{as_rich_text(title)}</b> for {as_rich_text(self.layout_model.keyboard)}"
+                              + controller)
         self.heading.setObjectName("buildHeading")
         outer.addWidget(self.heading)
         self.progress = QProgressBar()

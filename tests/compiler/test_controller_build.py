@@ -78,3 +78,21 @@ def test_firmware_metadata_names_the_chip_built_for(tree: Path, tmp_path: Path,
     metadata = read_metadata(result.firmware)
     assert metadata is not None
     assert (metadata.keyboard, metadata.processor, metadata.bootloader) == ("testco/split/rev2", "RP2040", "rp2040")
+
+
+def test_a_2024_tree_names_the_firmware_with_the_converter_and_its_root_copy_is_removed(tmp_path: Path) -> None:
+    # QMK before mid-2024 adds CONVERT_TO to the target: crkbd_rev1_keyconf_rp2040_ce.uf2.
+    from keyconf.compiler.workspace import make_workspace
+
+    tree = make_fake_tree(tmp_path / "qmk_firmware")
+    workspace = make_workspace(tree, "crkbd/rev1", "keyconf", {"keymap.c": ""}, use_userspace=True,
+                               cache=tmp_path / "cache")
+    workspace.converter = "rp2040_ce"
+    with workspace:
+        (workspace.build_dir / "crkbd_rev1_keyconf_rp2040_ce.uf2").write_bytes(b"UF2")
+        (workspace.build_dir / "crkbd_rev1_keyconf_rp2040_ce.elf").write_bytes(b"ELF")
+        (tree / "crkbd_rev1_keyconf_rp2040_ce.uf2").write_bytes(b"UF2")  # QMK's copy into the root
+        log = ["Copying crkbd_rev1_keyconf_rp2040_ce.uf2 to qmk_firmware folder      [OK]"]
+        assert workspace.firmware(log) == workspace.build_dir / "crkbd_rev1_keyconf_rp2040_ce.uf2"
+        assert workspace.elf().name == "crkbd_rev1_keyconf_rp2040_ce.elf"
+    assert not (tree / "crkbd_rev1_keyconf_rp2040_ce.uf2").exists()
