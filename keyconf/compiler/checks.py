@@ -183,6 +183,9 @@ def plan_build(
     problems += _converter_missing(layout, tree, keyboard)
     processor, bootloader = built_controller(keyboard, layout.converter, layout.bootloader)
     processor = processor or board.processor
+    if bootloader == "custom" and not layout.converter and not layout.bootloader:
+        # The tree names a `custom` board's bootloader from its rules.mk's DFU_ARGS (ZSA's Voyager).
+        bootloader = board.bootloader or bootloader
     # By default with VIA where the board has a stock `via` keymap, unless the layout switches it off
     # (an imported keymap built without it).
     use_via = board.has_via_keymap and "VIA_ENABLE" not in layout.features_off if via is None else via

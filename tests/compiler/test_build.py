@@ -37,6 +37,20 @@ def read_calls(log: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in log.read_text().splitlines()]
 
 
+def test_a_custom_boards_firmware_names_the_bootloader_its_dfu_args_address(tmp_path: Path, calls: Path) -> None:
+    """A board QMK calls `custom` whose rules.mk tells dfu-util where its own bootloader is (ZSA's Voyager):
+    the firmware's metadata names that bootloader, so `keyconf flash` finds the board and writes behind it."""
+    tree = make_fake_tree(tmp_path / "qmk_firmware")
+    board = tree / "keyboards" / "testco" / "ortho"
+    info = json.loads((board / "keyboard.json").read_text())
+    (board / "keyboard.json").write_text(json.dumps({**info, "processor": "STM32F303", "bootloader": "custom"}))
+    (board / "rules.mk").write_text("DFU_ARGS = -d 3297:0791 -a 0 -s 0x08002000:leave\n")
+    result = FirmwareBuild(request(tree, tmp_path / "out")).run()
+    assert result.ok, result.problems
+    metadata = read_metadata(result.firmware) if result.firmware else None
+    assert metadata is not None and (metadata.processor, metadata.bootloader) == ("STM32F303", "zsa-dfu")
+
+
 def test_build_through_userspace_leaves_the_tree_untouched(tmp_path: Path, calls: Path) -> None:
     tree = make_fake_tree(tmp_path / "qmk_firmware")
     before = snapshot(tree)
