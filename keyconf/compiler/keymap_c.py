@@ -218,9 +218,16 @@ class _Generator:
         if declaring is not None:
             # The layout's own header declares the layers (an imported keymap's layers.h): included
             # here as the original keymap included it, rather than a second enum of the same names.
-            index, path = declaring
+            index, path, header_names = declaring
             w.line(f"// The layers are those {c_comment_text(path, 60)} (c_files) declares, numbered as here.")
             w.line(f'#include "{path}"', SourceRef.of("c_files", index))
+            if any(identifier != header_names[identifier] for identifier in self.names.layers):
+                # It names them as the original keymap did (CLMK), the keymap below as keyconf does (_CLMK).
+                w.line("enum layer_names {")
+                for position, identifier in enumerate(self.names.layers):
+                    w.line(f"{identifier} = {header_names[identifier]},", SourceRef.of("layers", position, "name"),
+                           depth=1)
+                w.line("};")
             w.blank()
             return
         w.line("enum layer_names {")
@@ -232,10 +239,14 @@ class _Generator:
         w.line("};")
         w.blank()
 
-    def layer_header(self) -> tuple[int, str] | None:
-        """The layout's included C file (`c_files`) whose enum declares every layer's C name with
-        that layer's number, if one does: (its index, its path)."""
-        wanted = dict(zip(self.names.layers, range(len(self.layout.layers)), strict=True))
+    def layer_header(self) -> tuple[int, str, dict[str, str]] | None:
+        """The layout's included C file (`c_files`) whose enum declares every layer with that layer's
+        number, if one does: (its index, its path, keyconf's C name of each layer -> the header's). The
+        header may name a layer as keyconf does (`_NAV`), as the layout does, or as keyconf does without
+        the underscore (an imported keymap's `enum layers { CLMK, AROW }` in layers.h for layers clmk
+        and arow, which its carried C includes too, mapping CLMK to keyconf's _CLMK)."""
+        candidates = [(identifier, (identifier, layer.name, identifier.lstrip("_")))
+                      for identifier, layer in zip(self.names.layers, self.layout.layers, strict=True)]
         for index, c_file in enumerate(self.layout.c_files):
             if c_file.compile or c_file.text is None or not c_file.path.endswith(".h"):
                 continue
@@ -243,8 +254,11 @@ class _Generator:
                 groups = plain_enums(tokenize(c_file.text, c_file.path))
             except FormatError:
                 continue
-            if any(all(group.get(name) == value for name, value in wanted.items()) for group in groups):
-                return index, c_file.path
+            for group in groups:
+                found = {identifier: next((name for name in names if group.get(name) == number), None)
+                         for number, (identifier, names) in enumerate(candidates)}
+                if candidates and all(found.values()):
+                    return index, c_file.path, {identifier: name or identifier for identifier, name in found.items()}
         return None
 
     def custom_keycode_enum(self) -> None:

@@ -8,11 +8,13 @@ from pathlib import Path
 import pytest
 
 from keyconf.compiler.build import BuildRefused, BuildRequest, FirmwareBuild
+from keyconf.compiler.dialect import CURRENT_QMK
 from keyconf.compiler.export import keymap_c_sources
 from keyconf.compiler.source_map import GenerationError
 from keyconf.compiler.sources import generate_sources
 from keyconf.model.layout import CFile, CSource, Layout
 from tests.compiler import layouts
+from tests.compiler.c_stub import GCC, syntax_check, write_build_dir
 from tests.compiler.fake_toolchain import install_fake_toolchain
 from tests.compiler.fake_tree import make_fake_tree
 
@@ -144,3 +146,21 @@ def test_layers_an_included_header_declares_are_not_declared_twice() -> None:
     header.text = "#pragma once\nenum layer_names { _NAV, _BASE };\n"  # numbered otherwise: keyconf's own
     keymap = generate_sources(layout, layouts.board()).keymap_c
     assert "enum layer_names {" in keymap
+
+
+@pytest.mark.skipif(GCC is None, reason="gcc is not installed")
+def test_layers_a_header_names_as_the_original_keymap_did_are_not_declared_twice(tmp_path: Path) -> None:
+    """An imported Moonlander keymap's layers.h: `enum layers { BASE, NAV }` for the layout's layers base
+    and nav, included by its carried C after the import's `#define NAV _NAV`. keyconf's own enum of _BASE and
+    _NAV beside it was declared twice there (a real build of a user's keymap failed: 'redeclaration of
+    enumerator'); the header's names are keyconf's through its values instead."""
+    header = CFile("layers.h", text="#pragma once\nenum layers { BASE, NAV, SPARE };\n")
+    code = '#define BASE _BASE\n#define NAV _NAV\n#include "layers.h"\nconst int nav_layer_of_mine = NAV;\n'
+    layout = layouts.layout(c_files=[header], c_source=CSource(code=code))
+    sources = generate_sources(layout, layouts.board())
+    assert "_BASE = BASE," in sources.keymap_c and "[_NAV] = " in sources.keymap_c
+    folder = write_build_dir(tmp_path, sources, CURRENT_QMK.keycode_spec_version, {layouts.MACRO: 6}, encoders=1)
+    result = syntax_check(folder)
+    assert result.returncode == 0, result.stderr + "\n" + sources.keymap_c
+    header.text = "#pragma once\nenum layers { NAV, BASE };\n"  # numbered otherwise: keyconf's own enum
+    assert "enum layer_names {\n    _BASE,\n" in generate_sources(layout, layouts.board()).keymap_c
