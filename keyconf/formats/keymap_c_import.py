@@ -608,6 +608,14 @@ class _Reader:
                     # UM(E_ACUTE), UP(A, B): unicode_map[]'s enum is in a header (it stays C, as written).
                     for arguments in re.findall(r"\b(?:UM|X|UP|XP)\s*\(([^()]*)\)", place.text):
                         unknown += [n for n in re.findall(r"[A-Za-z_]\w*", arguments) if n not in unknown]
+        # An old name today's QMK no longer defines (RESET, before QK_BOOT) that a header of the user's
+        # declares (`enum userspace_keycodes { ..., RESET }`): in C it is that header's keycode, not QMK's.
+        declared_here = {member for members in self.enums for member in members} | set(self.defines)
+        for place in keycode_fields(layout):
+            for name in re.findall(r"\b[A-Za-z_]\w*\b", place.text):
+                if (name not in unknown and name not in declared_here and REGISTRY.is_pre_spec_name(name)
+                        and self.headers is not None and self.headers.declaring(name) is not None):
+                    unknown.append(name)
         self._refuse_unseen_layer_names(layer_aliases)
         self._refuse_unseen_functions(calls)
         unknown += self._aliases_of_user_prefixes(layout, unknown)

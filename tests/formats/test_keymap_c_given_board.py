@@ -38,3 +38,24 @@ def test_a_halcyon_module_layout_says_where_it_comes_from_beside_headers_keyconf
     # of the user's would tell where the modules' keys are.
     assert "LAYOUT_ferris_hlc" in message and "Halcyon modules define" in message
     assert "keydefs/keycodes.h" not in message
+
+
+def test_an_old_qmk_name_a_users_header_declares_is_that_headers_keycode(tmp_path: Path) -> None:
+    """`RESET` in a userspace's `enum userspace_keycodes { CAP_WRD = QK_USER, ..., RESET }`: QMK dropped its
+    RESET alias of QK_BOOT, so in C the key is the header's keycode (process_record_user handles it). The
+    import made it QK_BOOT, and keyconf's firmware for an RP2040 Lulu held 0x7C00 where the original's
+    held 0x7E46 (found by a real build's keymaps[])."""
+    (tmp_path / "keycodes.h").write_text("#pragma once\nenum userspace_keycodes { CAP_WRD = QK_USER, RESET };\n")
+    keys = ", ".join(["KC_A"] * 40 + ["CAP_WRD", "RESET"])
+    keymap = tmp_path / "keymap.c"
+    keymap.write_text('#include QMK_KEYBOARD_H\n#include "keycodes.h"\n'
+                      "const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {\n"
+                      f"    [0] = LAYOUT_split_3x6_3({keys}),\n}};\n")
+    finder = CatalogueKeyboards()
+    layout = import_layout(keymap, keyboard=finder.by_name("crkbd/rev1"), finder=finder).layout
+    assert layout.layers[0].keys[-2:] == ["CAP_WRD", "RESET"]
+    assert [(c.name, c.headers) for c in layout.custom_keycodes] == [("CAP_WRD", ["keycodes.h"]),
+                                                                     ("RESET", ["keycodes.h"])]
+    (tmp_path / "keycodes.h").write_text("#pragma once\nenum userspace_keycodes { CAP_WRD = QK_USER };\n")
+    assert import_layout(keymap, keyboard=finder.by_name("crkbd/rev1"), finder=finder).layout.layers[0].keys[-1] \
+        == "QK_BOOT"  # nothing of the user's declares it: QMK's old name, read as today's
