@@ -240,6 +240,15 @@ def test_a_fork_board_is_found_by_search_and_badged_with_its_fork(tmp_path: Path
     assert "Keychron fork" in row.badges and "only that fork builds it" in row.tooltip
 
 
+def test_keyconf_keyboards_lists_a_fork_board_with_its_fork(user_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["keyboards", "q3", "max"]) == 0
+    out = capsys.readouterr().out
+    assert "keychron/q3_max/ansi_encoder" in out and "Keychron fork" in out
+    assert main(["keyboards", "--sources"]) == 0
+    out = capsys.readouterr().out
+    assert "Keychron/qmk_firmware wls_2025q1" in out and "vial-kb/vial-qmk vial" in out
+
+
 def test_upstream_boards_of_the_shipped_catalogue_stay_upstreams() -> None:
     assert BUNDLE is not None
     for name in ("keychron/q1v1/ansi", "keychron/q3/ansi", "crkbd/rev1", "planck"):

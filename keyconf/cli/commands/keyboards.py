@@ -10,7 +10,8 @@ from pathlib import Path
 
 from keyconf.catalogue.bundle import bundle_folder
 from keyconf.catalogue.catalogue import Catalogue
-from keyconf.catalogue.entry import KeyboardEntry
+from keyconf.catalogue.chooser import fork_badge
+from keyconf.catalogue.entry import KeyboardEntry, Source
 from keyconf.catalogue.qmk_home import how_to_get_a_tree
 from keyconf.catalogue.search import Match, parse_usb_id
 from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand, input_exit_code
@@ -121,10 +122,15 @@ def _layouts_text(entry: KeyboardEntry) -> str:
     return ", ".join(shown) + (f", +{more} more" if more > 0 else "")
 
 
+def _source_text(entry: KeyboardEntry) -> str:
+    """The source column: a fork's board says which fork ("Keychron fork"), the rest their source."""
+    return fork_badge(entry.location) if entry.source is Source.FORK_BUNDLED else entry.source.value
+
+
 def _print_table(matches: list[Match]) -> None:
     if not matches:
         return
-    rows = [(m.entry.path, m.entry.name, _layouts_text(m.entry), m.entry.source.value) for m in matches]
+    rows = [(m.entry.path, m.entry.name, _layouts_text(m.entry), _source_text(m.entry)) for m in matches]
     widths = [min(40, max(len(row[i]) for row in rows)) for i in range(2)]
     source_width = max(6, *(len(row[3]) for row in rows))
     print(f"{'KEYBOARD':<{widths[0]}}  {'NAME':<{widths[1]}}  {'SOURCE':<{source_width}}  LAYOUTS (keys)")
