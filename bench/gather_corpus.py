@@ -3,8 +3,13 @@
 How the corpus is made (nothing of it is committed but the manifest):
 1. Find users' repositories holding layout files: the search tools' `find_files` with paths such as
    keymap.vil, layout.vil, corne.vil, vial.vil, keymap.json, keymap.c, via.json; `find_repos` for
-   names like keychron, via-layout. QMK's, VIA's and Vial's own repositories and forks of
-   qmk_firmware / vial-qmk (a tree with quantum/) are left out: their files are fixtures and defaults.
+   names like keychron, via-layout. QMK's, VIA's and Vial's own repositories are left out: their files
+   are fixtures and defaults. Of a fork of qmk_firmware or vial-qmk (a tree with quantum/) only the
+   keymaps its user wrote are taken: a file whose content was ever in the upstream history (QMK's,
+   in /work/.mirror/MiguelRoldao+qmk-home, and vial-qmk's, in /work/.mirror/vial-kb+vial-qmk, where
+   those mirrors are here) is upstream's, and so is one whose last change in the fork was made by
+   someone who committed upstream (a fork synced after the mirror's snapshot carries newer upstream
+   files); a fork is skipped when no upstream mirror is here.
 2. Bring each repository here with the `fetch` tool (a bare git snapshot in /work/.mirror/OWNER+NAME/repo).
 3. Run: .venv/bin/python bench/gather_corpus.py [OUT] [MIRROR...]   (OUT default /work/corpus; the
    mirrors default to every /work/.mirror/*/repo). Each file of a snapshot's HEAD is sorted by content
@@ -40,6 +45,8 @@ LICENCES = (
     (r"Creative Commons|CC0", "CC"),
 )  # fmt: skip
 NOT_USERS = ("qmk", "the-via", "vial-kb", "MiguelRoldao", "zsa", "keychron", "Keychron")
+# Upstream histories a fork's files are told from: a blob one of them holds is not the user's.
+UPSTREAMS = ("MiguelRoldao+qmk-home", "vial-kb+vial-qmk", "Keychron+qmk_firmware")
 
 
 def git(repo: Path, *args: str) -> bytes:
@@ -72,6 +79,72 @@ def classify(path: str, text: str) -> str | None:
     return None
 
 
+def upstream_blobs(blobs: set[str]) -> set[str]:
+    """Those of `blobs` (SHA-1s) that an upstream mirror here holds: content QMK, vial-qmk or a vendor
+    published, which a fork carries unchanged."""
+    found: set[str] = set()
+    for name in UPSTREAMS:
+        mirror = MIRRORS / name / "repo"
+        if not mirror.is_dir() or not blobs:
+            continue
+        answer = subprocess.run(["git", "--git-dir", str(mirror), "cat-file", "--batch-check"],
+                                input="\n".join(sorted(blobs)) + "\n", capture_output=True, text=True)
+        found |= {line.split()[0] for line in answer.stdout.splitlines() if not line.endswith("missing")}
+    return found
+
+
+_UPSTREAM_AUTHORS: set[str] = set()
+
+
+def upstream_authors() -> set[str]:
+    """E-mail addresses of everyone who committed to an upstream mirror here (read once)."""
+    if not _UPSTREAM_AUTHORS:
+        for name in UPSTREAMS:
+            mirror = MIRRORS / name / "repo"
+            if mirror.is_dir():
+                _UPSTREAM_AUTHORS.update(git(mirror, "log", "--format=%ae").decode("utf-8", "replace").split())
+    return _UPSTREAM_AUTHORS
+
+
+def changed_by_its_user(repo: Path, path: str) -> bool:
+    """Whether the fork's last change to `path` was made by someone who never committed upstream."""
+    author = git(repo, "log", "-1", "--format=%ae", "HEAD", "--", path).decode("utf-8", "replace").strip()
+    return bool(author) and author not in upstream_authors()
+
+
+def fork_keymaps(repo: Path) -> dict[str, str] | None:
+    """The keymap.c files of a fork of qmk_firmware/vial-qmk that may be its user's own (no upstream mirror
+    holds their content), path → blob; None when no upstream mirror is here to tell."""
+    if not any((MIRRORS / name / "repo").is_dir() for name in UPSTREAMS):
+        return None
+    listing = git(repo, "ls-tree", "-r", "HEAD").decode("utf-8", "replace").splitlines()
+    keymaps: dict[str, str] = {}
+    for line in listing:
+        info, _, path = line.partition("\t")
+        if path.endswith("keymap.c") and "/keymaps/" in path and info.split()[1] == "blob":
+            keymaps[path] = info.split()[2]
+    published = upstream_blobs(set(keymaps.values()))
+    return {path: blob for path, blob in keymaps.items() if blob not in published}
+
+
+def blobs_forks_share(mirrors: list[Path]) -> set[str]:
+    """Keymap contents that forks of two owners both hold: upstream's files newer than the upstream
+    mirrors (a board vial-qmk added after the mirror's snapshot), not a user's."""
+    owners: dict[str, set[str]] = {}
+    for repo in mirrors:
+        owner = repo.parent.name.partition("+")[0]
+        if (repo / ".git").is_dir():
+            repo = repo / ".git"
+        try:
+            if not git(repo, "ls-tree", "HEAD", "quantum/"):
+                continue
+        except subprocess.CalledProcessError:
+            continue
+        for blob in (fork_keymaps(repo) or {}).values():
+            owners.setdefault(blob, set()).add(owner.lower())
+    return {blob for blob, who in owners.items() if len(who) > 1}
+
+
 def licence(repo: Path, names: list[str]) -> str:
     for name in names:
         if "/" in name or not re.match(r"(?i)(licen[cs]e|copying)", name):
@@ -95,6 +168,7 @@ def gather(
     SHA-1 is in `seen` are left out."""
     rows: list[tuple[str, str, str, str, str]] = []
     seen = set() if seen is None else seen
+    shared = blobs_forks_share(mirrors)
     for repo in mirrors:
         slug = repo.parent.name
         if (repo / ".git").is_dir():
@@ -107,10 +181,15 @@ def gather(
             names = git(repo, "ls-tree", "-r", "--name-only", "HEAD").decode("utf-8", "replace").splitlines()
         except subprocess.CalledProcessError:
             continue
-        if any(n.startswith("quantum/") for n in names):
-            continue  # a fork of qmk_firmware or vial-qmk
-        taken: dict[str, int] = {}
         lic = licence(repo, names)
+        is_fork = any(n.startswith("quantum/") for n in names)
+        if is_fork:
+            # A fork of qmk_firmware or vial-qmk: only the keymaps its user wrote.
+            own = fork_keymaps(repo)
+            if own is None:
+                continue
+            names = [path for path, blob in own.items() if blob not in shared]
+        taken: dict[str, int] = {}
         for path in names:
             if not path.endswith((".json", ".vil", "keymap.c")):
                 continue
@@ -124,6 +203,8 @@ def gather(
             kind = classify(path, text)
             digest = hashlib.sha1(blob).hexdigest()
             if kind is None or digest in seen or taken.get(kind, 0) >= per_repo:
+                continue
+            if is_fork and not changed_by_its_user(repo, path):
                 continue
             seen.add(digest)
             taken[kind] = taken.get(kind, 0) + 1
