@@ -196,7 +196,17 @@ class KeycodeC:
             return f"{outer.removesuffix(_STAND_IN_END)}{self._inner(keycode, ref)})"
         # Fixed keycodes, modifier wrappers, mod-taps, one-shot mods, Unicode, raw values:
         # the registry writes them from the parsed form, in the names this tree knows.
-        return self._spec_text(keycode, ref)
+        text = self._spec_text(keycode, ref)
+        return self._in_host_language(keycode, text)
+
+    def _in_host_language(self, keycode: Keycode, text: str) -> str:
+        """`text` with the host language's names for the keys it has one for (DE_Z for KC_Y,
+        LALT_T(DE_ODIA)), as the layout shows them and the language's header the file includes
+        defines; only where this tree spells the rest as today's QMK does."""
+        language = self.context.language
+        if not language or text != REGISTRY.format(keycode):
+            return text
+        return REGISTRY.format(keycode, language)
 
     def custom_name(self, keycode: Keycode, ref: SourceRef) -> str:
         """A custom keycode's C name: the enum constant the generator declares for it, or the name
