@@ -43,12 +43,12 @@ from keyconf.formats.keymap_c_names import plan_names
 from keyconf.formats.layer_names import default_layer_name, layout_name_for_c_identifier
 from keyconf.formats.qmk_config_h import read_config_h
 from keyconf.formats.send_string_c import NotAMacro, send_string_steps
-from keyconf.formats.user_headers import UserHeaders, enum_bodies, is_feature_flag
+from keyconf.formats.user_headers import UserHeaders, enum_bodies, is_feature_flag, plain_enums
 from keyconf.model.keycodes import MOD_WRAPPERS, REGISTRY, KeycodeError, ParseContext, format_mods, from_qmk5
 from keyconf.model.keycodes.keyboard_keycodes import header_keycode
 from keyconf.model.keycodes.languages import host_languages
 from keyconf.model.keycodes.mods import MOD_MASK_NAMES, MOD_NAMES, ModsError, parse_mods, to_qmk5
-from keyconf.model.keycodes.removed import REMOVED_KEYCODES
+from keyconf.model.keycodes.removed import REMOVED_KEYCODES, REMOVED_WRAPPERS
 from keyconf.model.layout import (
     Combo,
     CSource,
@@ -510,13 +510,15 @@ class _Reader:
         close = find_matching(tokens, brace)
         table: dict[int, list[Token]] = {}
         left: list[str] = []
+        # Entries and keys name their number with the file's enum (`[F_CTRL] = ...`, `F(F_CTRL)`).
+        numbers = {name: value for group in plain_enums(tokens) for name, value in group.items()}
         for ordinal, part in enumerate(p for p in split_top_level(tokens[brace + 1 : close]) if p):
             index, value = ordinal, part
             if part[0].is_("["):
                 end = find_matching(part, 0)
                 try:
-                    index = int(render(part[1:end]), 0)
-                except ValueError:
+                    index = IntExpression(part[1:end], numbers).evaluate()
+                except (ValueError, FormatError):
                     left.append(render(part))
                     continue
                 value = part[end + 2 :] if end + 1 < len(part) and part[end + 1].is_("=") else part[end + 1 :]
@@ -537,8 +539,11 @@ class _Reader:
             if fn:
                 number = int(fn.group(1))
             elif (t.kind == "ident" and t.text == "F" and i + 3 < len(tokens) and tokens[i + 1].is_("(")
-                  and tokens[i + 2].kind == "number" and tokens[i + 3].is_(")")):
-                number, width = int(tokens[i + 2].text, 0), 4
+                  and tokens[i + 3].is_(")")):
+                if tokens[i + 2].kind == "number":
+                    number, width = int(tokens[i + 2].text, 0), 4
+                elif tokens[i + 2].text in numbers:
+                    number, width = numbers[tokens[i + 2].text], 4
             if number is None or number not in table or (start <= i <= close):
                 out.append(t)
                 i += 1
@@ -1391,6 +1396,15 @@ class _Reader:
                     before.column,
                     hint="QMK cannot build an empty argument either",
                 )
+            second = _second_key_at(arg)
+            if second is not None:
+                t = arg[second]
+                raise FormatError(
+                    f"key {number} of {value[0].text}(...) is two keys with no comma between them: "
+                    f"`{render(arg[:second])}` `{render(arg[second:])}`",
+                    self.path, t.line, t.column,
+                    hint="add the missing comma before the second key; QMK cannot build this either",
+                )
             keys.append(self._keycode_text(arg, symbols))
         return macro, keys
 
@@ -1514,7 +1528,8 @@ class _Reader:
         for t in renamed:
             if t.kind in ("string", "char") or (t.kind == "punct" and t.text in "{};="):
                 raise FormatError(f"`{render(tokens)}` is not a keycode expression", self.path, t.line, t.column)
-        renamed = self._modifier_keys_as_mods(self._action_mods_keys(self._layer_arithmetic(renamed)))
+        renamed = self._modifier_keys_as_mods(
+            self._action_mods_keys(self._removed_wrappers(self._layer_arithmetic(renamed))))
         text = self._computed_keycode(render(self._layer_key_as_layer(renamed)), renamed)
         return self._modifiers_around_a_wide_keycode(text)
 
@@ -1539,6 +1554,19 @@ class _Reader:
             start = next(j for j, u in enumerate(out) if u is layer[0])
             end = next(j for j, u in enumerate(out) if u is layer[-1])
             out[start:end + 1] = [Token("number", str(value), layer[0].line, layer[0].column)]
+        return out
+
+    def _removed_wrappers(self, tokens: list[Token]) -> list[Token]:
+        """`ALTG(KC_DEL)` of a 2016-2018 keymap: a modifier wrapper QMK removed, whose value today's
+        wrapper of the same modifiers makes (RCA(KC_DEL)); read as that, with a note once a file."""
+        out = list(tokens)
+        for i, t in enumerate(out[:-1]):
+            if t.kind == "ident" and t.text in REMOVED_WRAPPERS and out[i + 1].is_("("):
+                today, removal = REMOVED_WRAPPERS[t.text]
+                out[i] = Token("ident", today, t.line, t.column)
+                if t.text not in self._said:
+                    self._said.add(t.text)
+                    self.warnings.append(f"{t.text}() is read as {today}(), the same modifiers: {removal}")
         return out
 
     def _action_mods_keys(self, tokens: list[Token]) -> list[Token]:
@@ -1728,7 +1756,13 @@ class _Reader:
             indices = self._designated_range(entry, positional)
             positional = indices[-1] + 1
             if indices[-1] >= len(layout.layers):
-                raise FormatError(f"encoder_map has a layer {indices[-1]} that keymaps[] lacks", self.path, entry.line)
+                at = (entry.designator or entry.value or [Token("punct", "", entry.line, 1)])[0]
+                raise FormatError(
+                    f"encoder_map has a layer {indices[-1]} that keymaps[] lacks ({len(layout.layers)} layers)",
+                    self.path, at.line, at.column,
+                    hint="give encoder_map one entry per layer of keymaps[]: QMK cannot build it either (its "
+                    "keymap_introspection.c asserts both have as many layers)",
+                )
             value = entry.value
             if not value[0].is_("{"):
                 raise FormatError("expected { ENCODER_CCW_CW(...), ... }", self.path, value[0].line, value[0].column)
@@ -1867,20 +1901,12 @@ class _Reader:
             if not any(t.is_("COMBO_END") for t in statement):
                 continue
             array_statements.append(statement)
-            for i, t in enumerate(statement):
-                if t.kind != "ident":
-                    continue
-                after = i + 1
-                if i > 0 and statement[i - 1].is_("(") and after < len(statement) and statement[after].is_(")"):
-                    after += 1  # `(name)[]`, as macro-made arrays write it
-                if after < len(statement) and statement[after].is_("["):
-                    inner = self._find_array_in(statement, after - 1)
-                    if inner is not None:
-                        parts = [p for p in split_top_level(inner) if not (len(p) == 1 and p[0].is_("COMBO_END"))]
-                        key_arrays[t.text] = [
-                            self._keycode_text(expand(p, self.late_defines, keep), symbols) for p in parts
-                        ]
-                    break
+            for name, inner in _initialised_arrays(statement):
+                parts = [p for p in split_top_level(inner) if not (len(p) == 1 and p[0].is_("COMBO_END"))]
+                if len(parts) < len(split_top_level(inner)):  # a combo's keys end in COMBO_END
+                    key_arrays[name] = [
+                        self._keycode_text(expand(p, self.late_defines, keep), symbols) for p in parts
+                    ]
         combos: list[Combo] = []
         combo_idents: list[str] = []
         for entry in self._entries(body):
@@ -2008,6 +2034,49 @@ _FN_ACTIONS = {
     "ACTION_LAYER_ONESHOT": ("OSL", 1), "ACTION_DEFAULT_LAYER_SET": ("DF", 1), "ACTION_LAYER_TAP_KEY": ("LT", 2),
     "ACTION_LAYER_MODS": ("LM", 2), "ACTION_MODS_ONESHOT": ("OSM", 1), "ACTION_MODS_TAP_KEY": ("MT", 2),
 }
+
+
+def _second_key_at(arg: list[Token]) -> int | None:
+    """Where a second key starts in one macro argument (`ALT_T(KC_S) CTL_T(KC_T)`, a comma missing
+    between them): C puts no name or number right after a complete one. None when the argument
+    is one expression."""
+    if not arg or arg[0].kind not in ("ident", "number"):
+        return None
+    i = 1
+    if arg[0].kind == "ident" and i < len(arg) and arg[i].is_("("):
+        i = find_matching(arg, i) + 1
+    if i < len(arg) and arg[i].kind in ("ident", "number"):
+        return i
+    return None
+
+
+def _initialised_arrays(statement: list[Token]) -> list[tuple[str, list[Token]]]:
+    """Each `name[] = { ... }` a declaration initialises, with what is between its braces: one
+    (`const uint16_t PROGMEM ab[] = {KC_A, KC_B, COMBO_END};`, `(ab)[]` as macro-made arrays write
+    it) or several, whose type a typedef makes an array (`static comb_t ab = {...}, cd = {...};`)."""
+    found: list[tuple[str, list[Token]]] = []
+    k = 0
+    while k + 1 < len(statement):
+        if not (statement[k].is_("=") and statement[k + 1].is_("{")):
+            k += 1
+            continue
+        close = find_matching(statement, k + 1)
+        j = k - 1
+        while j >= 0 and statement[j].is_("PROGMEM"):
+            j -= 1
+        while j >= 0 and statement[j].is_("]"):
+            depth = 0
+            while j >= 0:
+                depth += 1 if statement[j].is_("]") else -1 if statement[j].is_("[") else 0
+                j -= 1
+                if depth == 0:
+                    break
+        if j >= 2 and statement[j].is_(")") and statement[j - 2].is_("(") and statement[j - 1].kind == "ident":
+            j -= 1
+        if j >= 0 and statement[j].kind == "ident":
+            found.append((statement[j].text, statement[k + 2 : close]))
+        k = close + 1
+    return found
 
 
 def _fn_action_keycode(value: list[Token]) -> list[Token] | None:

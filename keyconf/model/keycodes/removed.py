@@ -12,3 +12,9 @@ REMOVED_KEYCODES: dict[str, str] = {
     "TERM_ON": _TERMINAL,
     "TERM_OFF": _TERMINAL,
 }
+
+# Modifier wrappers QMK removed whose keys today's wrappers still make: NAME -> (today's wrapper, the
+# removal). ALTG(kc) was `QK_RCTL | QK_RALT | kc` (quantum_keycodes.h, 2016-12 to 2018-11).
+REMOVED_WRAPPERS: dict[str, tuple[str, str]] = {
+    "ALTG": ("RCA", "QMK removed ALTG() in 2018-11 (qmk/qmk_firmware#4338): it held Right Ctrl and Right Alt"),
+}
