@@ -198,3 +198,34 @@ def test_a_host_language_keymap_is_written_back_with_the_languages_names() -> No
         assert name in rows, name
     assert "KC_Y" not in rows and "KC_SCLN" not in rows
     assert "KC_BSPC" in rows  # a key German has no name for keeps QMK's
+
+
+def _pair_dance(second: str) -> str:
+    return f"""#include QMK_KEYBOARD_H
+enum {{ TD_SHIFT_CAPS }};
+tap_dance_action_t tap_dance_actions[] = {{
+    [TD_SHIFT_CAPS] = ACTION_TAP_DANCE_DOUBLE({second}, KC_CAPS),
+}};
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {{
+    [0] = LAYOUT_split_3x5_2(
+{_ROWS}
+                    TD(TD_SHIFT_CAPS), KC_BSPC,    KC_SPC, KC_ENT
+    ),
+}};
+"""
+
+
+def test_a_pair_dance_of_a_key_register_code16_cannot_press_stays_c() -> None:
+    # QMK's ACTION_TAP_DANCE_DOUBLE presses its keys with register_code16(): a one-shot modifier
+    # there is no one-shot; the C stays, so the firmware does what the original's did
+    result = read_keymap_c(_pair_dance("OSM(MOD_LSFT)"), "keymap.c", "ferris/sweep")
+    assert result.layout.tap_dances == []
+    assert result.layout.c_source is not None and "ACTION_TAP_DANCE_DOUBLE(OSM(MOD_LSFT), KC_CAPS)" in (
+        result.layout.c_source.code)
+    assert any("OSM(MOD_LSFT), which QMK sends with register_code16" in w for w in result.warnings)
+    _builds(_pair_dance("OSM(MOD_LSFT)"))
+
+
+def test_a_pair_dance_of_keys_with_modifiers_is_still_a_layout_tap_dance() -> None:
+    dances = read_keymap_c(_pair_dance("LSFT(KC_9)"), "keymap.c", "ferris/sweep").layout.tap_dances
+    assert [(d.tap, d.double_tap) for d in dances] == [("LSFT(KC_9)", "KC_CAPS")]
