@@ -9,7 +9,8 @@ firmware for another chip. This counts such keymaps:
 - in the corpora (bench/corpus/manifest*.tsv: every keymap.c and keymap.json, its folder's rules.mk
   read at the manifest's commit from /work/.mirror/<owner>+<name>/repo);
 - with --mirrors, in every keymap folder (`keyboards/**/keymaps/*/`) of every repository mirrored in
-  /work/.mirror, at its newest commit (a qmk_firmware fork's own keymaps count too: a user's fork).
+  /work/.mirror, at its newest commit, but for those QMK's own trees hold at the same path (a fork's
+  copies of QMK's keymaps).
 
 Each one found (up to --limit from the mirrors) is imported as a user imports it: its keymap folder
 (keymap.c or keymap.json, rules.mk, config.h, and the users/<name>/ folder beside keyboards/ when the
@@ -103,6 +104,14 @@ def wanted_of(mirror: Path, commit: str, folder: str, listing: set[str]) -> tupl
     return converter, bootloader, "+".join(dict.fromkeys(where))
 
 
+QMK_TREES = (Path("/work/trees/qmk2025"), Path("/work/trees/qmk2024"))
+
+
+def qmk_own(folder: str) -> bool:
+    """A keymap folder QMK's own tree has at that path (a fork's copy of QMK's keymaps): not the user's."""
+    return folder.startswith("keyboards/") and any((tree / folder).is_dir() for tree in QMK_TREES)
+
+
 def corpus_keymaps() -> list[tuple[str, str, str]]:
     """(repo, keymap folder, commit) of every keymap.c / keymap.json of the corpora."""
     hints = {}
@@ -130,8 +139,12 @@ def survey(repo: str, commit: str, folders: list[str] | None) -> list[Found]:
         return []
     listing_run = git(mirror, "ls-tree", "-r", "--name-only", commit)
     listing = set(listing_run.stdout.decode("utf-8", "replace").splitlines())
-    if folders is None:  # every keymap folder with a rules.mk or keymap.json
-        folders = sorted({m.group(0).rsplit("/", 1)[0] for name in listing if (m := KEYMAP_FOLDER.match(name))})
+    if folders is None:  # every keymap folder whose rules.mk or keymap.json names a controller (git grep)
+        said = git(mirror, "grep", "-l", "-E", r"^\s*(CONVERT_TO|BOOTLOADER)\s*[:?]?=|\"converter\"", commit, "--",
+                   "*rules.mk", "*keymap.json").stdout.decode("utf-8", "replace").splitlines()
+        names = [line.split(":", 1)[1] for line in said if ":" in line]
+        folders = sorted({m.group(0).rsplit("/", 1)[0] for name in names if (m := KEYMAP_FOLDER.match(name))
+                          and not qmk_own(m.group(0).rsplit("/", 1)[0])})
     results = []
     for folder in folders:
         rules = inside(folder, "rules.mk")
