@@ -59,6 +59,7 @@ class Found:
     keyboard: str
     wanted: tuple[str | None, str | None]  # (converter, bootloader) QMK's build would take
     source: str  # rules.mk / keymap.json / userspace
+    user: str = ""  # the users/<name>/ folder QMK's build would read
 
 
 def git(mirror: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
@@ -74,7 +75,7 @@ def inside(folder: str, name: str) -> str:
     return f"{folder}/{name}" if folder else name
 
 
-def wanted_of(mirror: Path, commit: str, folder: str, listing: set[str]) -> tuple[str | None, str | None, str]:
+def wanted_of(mirror: Path, commit: str, folder: str, listing: set[str]) -> tuple[str | None, str | None, str, str]:
     """(converter, bootloader, where) QMK's build takes for the keymap folder: its keymap.json's
     converter, its rules.mk's CONVERT_TO and BOOTLOADER, a userspace's BOOTLOADER after those."""
     converter = bootloader = None
@@ -101,7 +102,7 @@ def wanted_of(mirror: Path, commit: str, folder: str, listing: set[str]) -> tupl
             bootloader, where = said["BOOTLOADER"].strip(), [*where, "userspace"]
         elif said.get("CONVERT_TO", "").strip():
             where = [*where, "userspace CONVERT_TO (too late for QMK)"]
-    return converter, bootloader, "+".join(dict.fromkeys(where))
+    return converter, bootloader, "+".join(dict.fromkeys(where)), user
 
 
 QMK_TREES = (Path("/work/trees/qmk2025"), Path("/work/trees/qmk2024"))
@@ -153,9 +154,9 @@ def survey(repo: str, commit: str, folders: list[str] | None) -> list[Found]:
         converted = keymap_json in listing and '"converter"' in (show(mirror, commit, keymap_json) or "")
         if not mentions and not converted:
             continue
-        converter, bootloader, where = wanted_of(mirror, commit, folder, listing)
+        converter, bootloader, where, user = wanted_of(mirror, commit, folder, listing)
         keyboard = keyboard_from_path(inside(folder, "keymap.c")) or HINTS.get((repo, folder), "")
-        results.append(Found(repo, commit, folder, keyboard, (converter, bootloader), where))
+        results.append(Found(repo, commit, folder, keyboard, (converter, bootloader), where, user))
     return results
 
 
@@ -170,7 +171,7 @@ def materialise(found: Found, work: Path) -> Path | None:
     for name in listing:
         in_folder = name.startswith(prefix) and "/" not in name[len(prefix):].strip("/") or (
             bool(prefix) and name.startswith(prefix))
-        users = name.startswith(f"{top}users/")
+        users = name.startswith(f"{top}users/{found.user}/")
         if not (in_folder or users) or not name.endswith((".c", ".h", ".mk", ".json", ".inc")):
             continue
         text = git(mirror, "show", f"{found.commit}:{name}").stdout
