@@ -188,7 +188,15 @@ def check(text: str, path: str, tree: Path, dialect: QmkDialect, work: Path, pre
                           work, "original")
     if original is None:
         return Outcome("original does not build")
-    ours = run_values(program(generated, [], prelude=prelude), tree, work, "keyconf")
+    # The user's headers' #defines (in place) name layers the generated keymap declares in its own enum
+    # (`#define _COLEMAK 0` in layers.h, `enum layers { _COLEMAK, ...}`): keyconf's keymap.c does not include
+    # that header, so its side gets the other #defines only.
+    declared = {m.group(1) for body in re.findall(r"\benum\b[^{;]*\{([^}]*)\}", generated)
+                for part in re.sub(r"//[^\n]*|/\*.*?\*/", "", body, flags=re.S).split(",")
+                if (m := re.match(r"\s*([A-Za-z_]\w*)", part))}
+    ours_prelude = "\n".join(line for line in prelude.splitlines()
+                              if not (m := re.match(r"#\s*define\s+(\w+)", line)) or m.group(1) not in declared)
+    ours = run_values(program(generated, [], prelude=ours_prelude), tree, work, "keyconf")
     if ours is None:
         return Outcome("keyconf output does not build")
     probes = [line for line in original if line.startswith("#")]
