@@ -8,7 +8,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Protocol
 
-from keyconf.formats.document_limits import MAX_LAYER_KEYS, MAX_LAYERS, JsonError, load_json, position, too_many
+from keyconf.formats.document_limits import (
+    MAX_DOCUMENT_BYTES,
+    MAX_LAYER_KEYS,
+    MAX_LAYERS,
+    JsonError,
+    byte_position,
+    load_json,
+    position,
+    read_document,
+    too_many,
+)
 
 
 class FormatError(ValueError):
@@ -55,6 +65,22 @@ class FormatError(ValueError):
 class KeyboardMismatch(FormatError):
     """The file is fine, but not for the keyboard it was matched with (a Corne file onto a
     Sweep): the CLI stops, the window asks for another keyboard."""
+
+
+def read_text(path: str | Path) -> str:
+    """A layout file's text; FormatError (never OSError) when it cannot be read."""
+    data = read_document(path, FormatError)
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise FormatError(
+            f"the file is larger than {MAX_DOCUMENT_BYTES // 2**20} MiB, far more than a layout file; the limit is "
+            "passed here", path, *byte_position(data, MAX_DOCUMENT_BYTES), hint="is it the right file?",
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise FormatError(
+            "the file is not UTF-8 text", path, *byte_position(data, error.start), hint="is it a layout file?"
+        ) from None
 
 
 def parse_json(text: str, path: str | Path | None, what: str) -> object:

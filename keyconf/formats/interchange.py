@@ -16,18 +16,14 @@ from pathlib import Path
 from typing import Protocol
 
 from keyconf.formats import foreign_keycodes as fk
-from keyconf.formats.c_source import c_tables
 from keyconf.formats.definition_source import KeyboardDefinitionError
 from keyconf.formats.document_limits import (
-    MAX_DOCUMENT_BYTES,
     MAX_LAYOUT_KEYCODES,
     JsonError,
-    byte_position,
     load_json,
     position,
-    read_document,
 )
-from keyconf.formats.format_error import FormatError, KeyboardMismatch
+from keyconf.formats.format_error import FormatError, KeyboardMismatch, read_text
 from keyconf.formats.keyboard_folder import folder_board
 from keyconf.formats.keymap_c_import import (
     IN_PLACE_HINT,
@@ -36,9 +32,18 @@ from keyconf.formats.keymap_c_import import (
     raw_matrix_columns,
     read_keymap_c,
 )
-from keyconf.formats.keymap_folder_c import CONFIG_NAME, FolderCFiles, keymap_folder_c_files
+from keyconf.formats.keymap_folder_build import (
+    config_carried,
+    config_h_beside,
+    converter_beside,
+    features_beside,
+    header_carried,
+    include_after_keymap,
+    tap_dances_of_the_c_files,
+    userspace_features,
+)
+from keyconf.formats.keymap_folder_c import keymap_folder_c_files
 from keyconf.formats.named_keycodes import SAVE_KEY, names_in
-from keyconf.formats.qmk_build_files import apply_rules, parse_rules_mk
 from keyconf.formats.qmk_keymap_json import looks_like_keymap_json, read_keymap_json
 from keyconf.formats.qmk_modules import attach_modules, module_roots_near, modules_beside
 from keyconf.formats.via_save import (
@@ -51,18 +56,14 @@ from keyconf.formats.via_save import (
 )
 from keyconf.formats.vial_vil import looks_like_vil, read_vil, vil_to_layout
 from keyconf.formats.yaml_layout import (
-    DRIVER_NAME_RE,
-    DRIVER_RE,
-    FEATURE_RE,
     LayoutFileError,
     dumps_layout,
     loads_layout,
 )
 from keyconf.model.board_keycodes import name_board_keycodes, name_keycodes
-from keyconf.model.controllers import BOOTLOADER_NAME_RE, CONVERTER_NAME_RE
 from keyconf.model.keyboard import Keyboard
 from keyconf.model.keycodes.languages import host_language
-from keyconf.model.layout import CSource, Layout, keycode_fields, module_keycodes
+from keyconf.model.layout import Layout, keycode_fields, module_keycodes
 from keyconf.model.validation import controller_problems
 
 YAML = "yaml"
@@ -90,7 +91,6 @@ EXPORT_SUFFIXES = {
     VIL: ".vil",
     KEYMAP_DRAWER: ".keymap-drawer.yaml",
 }
-MAX_FILE_BYTES = MAX_DOCUMENT_BYTES  # no layout file is this big; refuse rather than read it
 
 
 class KeyboardFinder(Protocol):
@@ -151,22 +151,6 @@ class Imported:
     format: str
     keyboard: Keyboard | None
     warnings: list[str] = field(default_factory=list)
-
-
-def read_text(path: str | Path) -> str:
-    """A layout file's text; FormatError (never OSError) when it cannot be read."""
-    data = read_document(path, FormatError)
-    if len(data) > MAX_FILE_BYTES:
-        raise FormatError(
-            f"the file is larger than {MAX_FILE_BYTES // 2**20} MiB, far more than a layout file; the limit is "
-            "passed here", path, *byte_position(data, MAX_FILE_BYTES), hint="is it the right file?",
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise FormatError(
-            "the file is not UTF-8 text", path, *byte_position(data, error.start), hint="is it a layout file?"
-        ) from None
 
 
 def sniff_format(path: str | Path, text: str) -> str:
@@ -344,28 +328,28 @@ def _import_keymap_c(
     name: str | None = None,
 ) -> Imported:
     name = keyboard.name if keyboard is not None else name or keyboard_from_path(path) or ""
-    config_h = _config_h_beside(path)
+    config_h = config_h_beside(path)
     board = keyboard or (finder.by_name(name) if name else None)
     has_layout = (lambda macro: board.resolve_layout_name(macro) is not None) if board is not None else None
     result = read_keymap_c(text, path, name, config_h, mixed_macros=True, has_layout=has_layout)
     layout, warnings = result.layout, list(result.warnings)
-    _features_beside(path, layout, warnings)
+    features_beside(path, layout, warnings)
     if Path(path).is_file():  # the keymap's other C files, from where it lives
         folder_files = keymap_folder_c_files(path, text, board.name if board is not None else name,
                                              board.processor if board is not None else None)
         layout.c_files, layout.qmk_files = folder_files.files, folder_files.qmk_files
         warnings += folder_files.warnings
-        _userspace_features(layout, folder_files, warnings)
+        userspace_features(layout, folder_files, warnings)
         if folder_files.introspection is not None:
-            _include_after_keymap(layout, folder_files.introspection, warnings)
-        _tap_dances_of_the_c_files(layout, warnings)
+            include_after_keymap(layout, folder_files.introspection, warnings)
+        tap_dances_of_the_c_files(layout, warnings)
         carried = {c_file.path for c_file in layout.c_files}
-        warnings = [_header_carried(w, carried) for w in warnings]
+        warnings = [header_carried(w, carried) for w in warnings]
         if any(c_file.config for c_file in layout.c_files):  # its defines are kept after all
-            warnings = [_config_carried(w) if w.startswith("config.h: ") else w for w in warnings]
+            warnings = [config_carried(w) if w.startswith("config.h: ") else w for w in warnings]
     if Path(path).is_file():
         warnings = _modules_beside(path, layout, finder, warnings)
-        _converter_beside(path, layout, warnings)
+        converter_beside(path, layout, warnings)
     _spell_as_keyconf(layout)
     _set_host_language(layout, warnings, text)
     found = _newer_definition(layout, board, layout_macro, finder, warnings)  # the same board, before its siblings
@@ -630,95 +614,6 @@ def _set_host_language(layout: Layout, warnings: list[str], source: str = "") ->
         warnings.append(f"the computer types in {title} ({found[1]}): the layout's host_language is {found[0]}")
 
 
-def _config_h_beside(path: str | Path) -> str | None:
-    """The text of the config.h in a keymap's folder (its TAPPING_TERM and such), if there is one."""
-    config = Path(path).with_name("config.h")
-    if not config.is_file():
-        return None
-    try:
-        return read_text(config)
-    except FormatError:
-        return None
-
-
-def _features_beside(path: str | Path, layout: Layout, warnings: list[str]) -> None:
-    """The rules.mk in a keymap's folder switches QMK features on for its C code (OLED_ENABLE,
-    TAP_DANCE_ENABLE…): the layout keeps those switched on (`features:`), and those it switches
-    off (`= no`: the board's OLED, whose callbacks the C code may write for an older QMK) off
-    (`features_off:`)."""
-    rules = Path(path).with_name("rules.mk")
-    if not rules.is_file():
-        return
-    try:
-        text = read_text(rules)
-    except FormatError:
-        return
-    switches = apply_rules(parse_rules_mk(text))
-    on = [key for key, value in switches.items() if FEATURE_RE.fullmatch(key) and value.strip().lower() == "yes"]
-    layout.features = list(dict.fromkeys([*layout.features, *on]))
-    off = [key for key, value in switches.items() if FEATURE_RE.fullmatch(key) and value.strip().lower() == "no"]
-    layout.features_off = list(dict.fromkeys([*layout.features_off, *(key for key in off if key not in on)]))
-    # The drivers the keymap picked for them (RGB_MATRIX_DRIVER = WS2812), in today's QMK spelling.
-    drivers = {key: value.strip().lower() for key, value in switches.items()
-               if DRIVER_RE.fullmatch(key) and DRIVER_NAME_RE.fullmatch(value.strip().lower())}
-    layout.drivers = {**drivers, **layout.drivers}
-    _controller_of_rules(switches, layout, warnings, "rules.mk beside the keymap")
-    if on:
-        warnings.append(f"rules.mk beside the keymap switches on {', '.join(on)}: the layout keeps them (`features:`)")
-    if drivers:
-        warnings.append(f"rules.mk beside the keymap picks {', '.join(f'{k} = {v}' for k, v in drivers.items())}: "
-                        "the layout keeps them (`drivers:`)")
-    if off:
-        warnings.append(f"rules.mk beside the keymap switches off {', '.join(off)}: the layout keeps them switched "
-                        "off (`features_off:`), whatever the board enables")
-    if not {"VIA_ENABLE", "VIAL_ENABLE"} & {*on, *off}:
-        # QMK builds the keymap without VIA (no board enables it itself: a tree's `via` keymaps do),
-        # while `keyconf compile` adds it for a board with a `via` keymap: kilobytes the original's
-        # flash may not have (a Corne with OLED and per-key lighting).
-        layout.features_off = [*layout.features_off, "VIA_ENABLE"]
-        warnings.append("the keymap builds without VIA (its rules.mk does not switch VIA_ENABLE on): so does the "
-                        "layout (`features_off: [VIA_ENABLE]`); `keyconf compile --via` adds it")
-
-
-def _controller_of_rules(switches: dict[str, str], layout: Layout, warnings: list[str], where: str) -> None:
-    """A rules.mk's `CONVERT_TO = rp2040_ce` and `BOOTLOADER = atmel-dfu`: the chip the user built for,
-    which the layout keeps (`converter:`, `bootloader:`) so keyconf builds for it too."""
-    said: list[str] = []
-    for key, pattern, attribute in (("CONVERT_TO", CONVERTER_NAME_RE, "converter"),
-                                    ("BOOTLOADER", BOOTLOADER_NAME_RE, "bootloader")):
-        if key not in switches:
-            continue
-        value = switches[key].strip()  # QMK strips both before it looks at them
-        if not value:
-            continue
-        if pattern.fullmatch(value):
-            setattr(layout, attribute, value)
-            said.append(f"{key} = {value}")
-        else:
-            warnings.append(f"{where} sets {key} = {value}, which keyconf cannot read as a name: left out")
-    if said:
-        warnings.append(f"{where} builds for another controller ({', '.join(said)}): the layout keeps it "
-                        "(`converter:`, `bootloader:`)")
-
-
-def _converter_beside(path: str | Path, layout: Layout, warnings: list[str]) -> None:
-    """The `"converter"` of a keymap.json beside a keymap.c: QMK builds the folder from the keymap.json
-    (its keymap.c included by it), and the rules.mk it generates from it, read after the keymap's own,
-    sets CONVERT_TO."""
-    beside = Path(path).with_name("keymap.json")
-    if not beside.is_file():
-        return
-    try:
-        data = load_json(read_document(beside, FormatError).decode("utf-8-sig"))
-    except (FormatError, JsonError, UnicodeDecodeError):
-        return  # said by the modules' reader, which reads the same file
-    converter = data.get("converter") if isinstance(data, dict) else None
-    if isinstance(converter, str) and CONVERTER_NAME_RE.fullmatch(converter):
-        layout.converter = converter
-        warnings.append(f"keymap.json beside the keymap builds for converter {converter}: the layout keeps it "
-                        "(`converter:`)")
-
-
 def _leave_out_a_controller_the_board_cannot_take(layout: Layout, keyboard: Keyboard | None,
                                                   warnings: list[str]) -> None:
     """A rules.mk BOOTLOADER for another chip than the one built for (`BOOTLOADER = rp2040` beside
@@ -732,78 +627,6 @@ def _leave_out_a_controller_the_board_cannot_take(layout: Layout, keyboard: Keyb
         setattr(layout, field_name, None)
         warnings.append(f"{field_name} {value} was left out: {problem.message}" +
                         (f" ({problem.hint})" if problem.hint and field_name == "converter" else ""))
-
-
-def _userspace_features(layout: Layout, found: FolderCFiles, warnings: list[str]) -> None:
-    """What the userspace's rules.mk switches, read by make after the keymap's rules.mk: it wins.
-    A keymap built with its userspace and no rules.mk of its own builds without VIA, as QMK builds
-    it, unless the userspace switches VIA on."""
-    layout.features = [f for f in dict.fromkeys([*layout.features, *found.features]) if f not in found.features_off]
-    layout.features_off = [f for f in dict.fromkeys([*layout.features_off, *found.features_off])
-                           if f not in found.features]
-    layout.drivers = {**layout.drivers, **found.drivers}
-    if found.bootloader:
-        layout.bootloader = found.bootloader  # make reads the userspace's after the keymap's: it wins
-    via = {"VIA_ENABLE", "VIAL_ENABLE"}
-    if found.userspace is not None and not via & {*layout.features, *layout.features_off}:
-        layout.features_off = [*layout.features_off, "VIA_ENABLE"]
-        warnings.append(f"the keymap builds without VIA (neither its rules.mk nor {found.userspace}'s switches "
-                        "VIA_ENABLE on): so does the layout (`features_off: [VIA_ENABLE]`); `keyconf compile --via` "
-                        "adds it")
-
-
-_DYNAMIC_TAP_DANCES = "but the file has no tap_dance_actions[]"
-
-
-def _tap_dances_of_the_c_files(layout: Layout, warnings: list[str]) -> None:
-    """Keys pressing TD(0)… in a keymap whose tap_dance_actions[] is in a carried file (a userspace's
-    mforman.c, numbering them by its header's enum) press those: not empty tap dances of the layout
-    (which the keymap.c reader makes for a Vial keymap's), whose table would be a second definition."""
-    if not layout.tap_dances or not any(_DYNAMIC_TAP_DANCES in w for w in warnings):
-        return
-    if not any("tap_dance_actions" in c_tables(f.text) for f in layout.c_files if f.text and not f.config):
-        return
-    layout.tap_dances = []
-    warnings[:] = [w for w in warnings if _DYNAMIC_TAP_DANCES not in w]
-    warnings.append("keys use tap dances by number whose tap_dance_actions[] is in the C files the layout carries: "
-                    "they stay that code's")
-
-
-def _include_after_keymap(layout: Layout, path: str, warnings: list[str]) -> None:
-    """QMK includes a rules.mk's INTROSPECTION_KEYMAP_C after the keymap, in its translation unit
-    (a userspace's combos.c with key_combos[]): the layout's C code, pasted after keyconf's keymap,
-    ends with that include."""
-    code = layout.c_source.code if layout.c_source is not None else ""
-    if layout.c_source is not None and layout.c_source.code is None:
-        return  # the layout's C is a file of its own: left as it is
-    layout.c_source = CSource(code=(code or "").rstrip("\n") + ("\n\n" if code else "") +
-                              f"// rules.mk's INTROSPECTION_KEYMAP_C: QMK includes it after the keymap\n"
-                              f'#include "{path}"\n')
-    warnings.append(f"rules.mk names {path} as INTROSPECTION_KEYMAP_C: the layout carries it and its C code "
-                    "includes it after the keymap, as QMK does")
-
-
-_NEEDS_HEADER = re.compile(r"includes (.+?) as the original did, so `qmk compile` needs it where it found it "
-                           r"\(a userspace or the keymap's folder\)")
-
-
-def _header_carried(warning: str, carried: set[str]) -> str:
-    """The importer's word on headers of custom keycodes, when the headers came along (c_files)."""
-    found = _NEEDS_HEADER.search(warning)
-    if found is None or not set(found.group(1).split(" and ")) <= carried:
-        return warning
-    return warning[: found.start()] + f"includes {found.group(1)} as the original did, and the layout carries " \
-        f"{'it' if ' and ' not in found.group(1) else 'them'} (c_files)" + warning[found.end():]
-
-
-def _config_carried(warning: str) -> str:
-    """The importer's word on config.h defines that are no layout settings, when the config.h came
-    along whole (c_files: config)."""
-    for dropped, applies in (("; the layout does not keep them", "they still apply"),
-                             ("; the layout does not keep it", "it still applies")):
-        warning = warning.replace(dropped, f": {applies}, from the keymap's config.h, which the layout "
-                                  f"keeps as {CONFIG_NAME} (c_files: config)")
-    return warning
 
 
 def _spell_as_keyconf(layout: Layout) -> None:
