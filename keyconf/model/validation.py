@@ -8,7 +8,6 @@ location (see `keyconf.model.problems`); loaders turn locations into file positi
 from __future__ import annotations
 
 import collections
-import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -370,6 +369,8 @@ class _Checker:
     def check_controller(self) -> Iterator[Problem]:
         """`converter:` is one QMK has for the board's footprint, `bootloader:` one of QMK's names
         that the chip built for takes (keyconf.model.controllers)."""
+        import difflib  # here: only a layout naming a controller needs it (the start does without)
+
         converter, bootloader, keyboard = self.layout.converter, self.layout.bootloader, self.keyboard
         found: controllers.Converter | None = None
         if converter:
