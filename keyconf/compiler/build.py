@@ -326,7 +326,7 @@ class FirmwareBuild:
         history = ObjectCountHistory(cache_root() / "object-counts.json")
         incremental = workspace.object_dir().is_dir()
         history_key = f"{plan.tree.root}|{workspace.target}"
-        tracker = ProgressTracker(history.expected(history_key, incremental, plan.processor or plan.board.processor))
+        tracker = ProgressTracker(history.expected(history_key, incremental, plan.processor))
         self.on_progress(tracker.snapshot())
         result = BuildResult(status="failed", command=command)
         cwd = workspace.userspace if workspace.userspace is not None else plan.tree.root
@@ -426,8 +426,8 @@ class FirmwareBuild:
             target,
             data,
             keyboard=plan.board.folder,
-            processor=plan.processor or plan.board.processor or "",  # a converter's chip, if any
-            bootloader=plan.bootloader or plan.board.bootloader or "",
+            processor=plan.processor or "",  # a converter's chip, if any
+            bootloader=plan.bootloader or "",
             keymap=self.request.keymap,
             layout_hash=layout_hash(plan),
             qmk_version=qmk_version,
@@ -452,13 +452,13 @@ def _built_qmk_version(workspace: Workspace) -> str | None:
 
 def _size_problem(plan: BuildPlan, workspace: Workspace, overflow: SizeOverflow) -> Problem:
     """The build did not fit: by how much, which features of it take the room, what to turn off."""
-    compiler = compilers_for_processor(plan.processor or plan.board.processor)[0]
+    compiler = compilers_for_processor(plan.processor)[0]
     elf = workspace.elf()
     costs = feature_costs(flash_symbols(elf, compiler), plan.sources.switched_off)
     lto = True if "LTO_ENABLE" in plan.sources.features else plan.tree.uses_lto(plan.board.folder)
     layout_features = set(plan.sources.features) - {"VIA_ENABLE"}
     return error(
-        describe_overflow(overflow, plan.processor or plan.board.processor),
+        describe_overflow(overflow, plan.processor),
         hint=size_hint(overflow, costs, lto=lto, layout_features=layout_features),
         code="firmware-too-large",
     )
@@ -479,7 +479,7 @@ def _eeprom_problem(plan: BuildPlan, log: list[str]) -> Problem | None:
     if any(_EEPROM_FULL in line for line in log):
         return error(
             f"VIA keeps each layer in the keyboard's EEPROM, and {layers} layers of {plan.board.folder} do not "
-            f"fit in its {plan.processor or plan.board.processor or 'chip'}'s EEPROM with the 100 bytes VIA's "
+            f"fit in its {plan.processor or 'chip'}'s EEPROM with the 100 bytes VIA's "
             "macros need",
             hint="build without VIA (--no-via: the keys are then the firmware's, changed by rebuilding), or "
             "remove layers; QMK builds no VIA firmware with fewer live layers than keymaps[] holds",

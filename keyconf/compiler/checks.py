@@ -49,8 +49,9 @@ class BuildPlan:
     # The layout's community modules that are not the tree's own (found around the layout file), by
     # module path: the build copies them into its userspace's `modules/`.
     module_folders: dict[str, Path] = field(default_factory=dict)
-    # The chip and bootloader the firmware is for: the board's, or the layout's converter's
-    # (`converter: rp2040_ce` builds a Pro Micro board for an RP2040) and bootloader.
+    # The chip and bootloader the firmware is for (the checks decide them, and the build reads only
+    # these): the board's, or the layout's converter's (`converter: rp2040_ce` builds a Pro Micro
+    # board for an RP2040) and bootloader.
     processor: str | None = None
     bootloader: str | None = None
 

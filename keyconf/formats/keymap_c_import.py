@@ -175,7 +175,6 @@ _MAX_DYNAMIC_TAP_DANCES = 255  # Vial's tap dance slots are numbered in one byte
 _MAX_LAYERS = 32  # QMK's layer_state_t holds 32 layers
 
 
-
 def raw_matrix_macro(columns: int) -> str:
     """How a layer written as the matrix itself (`{ {KC_A, ...}, ... }`, often through the file's own
     macro) names its "macro": its keys are row after row, `columns` to a row, each at its matrix place."""
@@ -186,6 +185,7 @@ def raw_matrix_columns(macro: str | None) -> int | None:
     """The row width of a raw matrix layer's name (raw_matrix_macro), None for a layout macro's."""
     found = re.fullmatch(r"a raw matrix \(\{\.\.\.\} rows of (\d+)\)", macro or "")
     return int(found.group(1)) if found else None
+
 
 def keyboard_from_path(path: str | Path) -> str | None:
     """`keyboards/<kb>/keymaps/<name>/keymap.c` tells the keyboard: `<kb>`."""
