@@ -280,6 +280,14 @@ def find_qmk_userspace(
     return None
 
 
+def userspace_module_roots(cwd: Path | None = None) -> tuple[Path, ...]:
+    """The user's QMK userspace as a place a layout's community modules come from (its `modules/`,
+    which QMK looks in before the tree's): empty when there is none. The compile command and the
+    window's build both ask this."""
+    found = find_qmk_userspace(cwd=cwd)
+    return (found,) if found is not None else ()
+
+
 def userspace_build_targets(userspace: Path) -> list[tuple[str, str]]:
     """The (keyboard, keymap) pairs listed in a userspace's `qmk.json` `build_targets`.
 

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from keyconf.catalogue.qmk_home import QmkHomeNotFound, find_qmk_home
+from keyconf.catalogue.qmk_home import QmkHomeNotFound, find_qmk_home, userspace_module_roots
 from keyconf.compiler.build import DEFAULT_KEYMAP, BuildRequest, BuildResult, FirmwareBuild
 from keyconf.compiler.checks import BuildRefused
 from keyconf.compiler.progress import Progress
@@ -235,7 +235,7 @@ class BuildDialog(WorkerDialog):
             source_name=self.source_path.name if self.source_path else None,
             row_lengths=self.row_lengths,
             layout_path=self.source_path,
-            module_roots=_userspace() if self.layout_model.modules else (),
+            module_roots=userspace_module_roots() if self.layout_model.modules else (),
         )
         worker = BuildWorker(request)
         worker.line.connect(self._on_line)
@@ -453,10 +453,3 @@ class BuildDialog(WorkerDialog):
 def _open_folder(folder: Path) -> None:
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
-
-def _userspace() -> tuple[Path, ...]:
-    """The user's QMK userspace, whose `modules/` a layout's community modules may come from."""
-    from keyconf.catalogue.qmk_home import find_qmk_userspace
-
-    found = find_qmk_userspace()
-    return (found,) if found is not None else ()

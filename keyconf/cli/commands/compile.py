@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from keyconf.catalogue.qmk_home import QmkHomeNotFound, find_qmk_home
+from keyconf.catalogue.qmk_home import QmkHomeNotFound, find_qmk_home, userspace_module_roots
 from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, CommandError, Subcommand, input_exit_code
 from keyconf.compiler.build import DEFAULT_KEYMAP, BuildRefused, BuildRequest, FirmwareBuild, default_jobs
 from keyconf.compiler.progress import Progress
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         source_name=Path(args.layout).name,
         row_lengths=loaded.row_lengths,
         layout_path=Path(args.layout),
-        module_roots=_userspace(loaded.layout.modules),
+        module_roots=userspace_module_roots(cwd=Path.cwd()) if loaded.layout.modules else (),
     )
     progress = _ProgressLine(enabled=args.quiet and sys.stderr.isatty())
     build = FirmwareBuild(
@@ -89,16 +89,6 @@ def run(args: argparse.Namespace) -> int:
         _flash(result.firmware, loaded, build)
     print(result.firmware)
     return EXIT_OK
-
-
-def _userspace(modules: list[str]) -> tuple[Path, ...]:
-    """The user's QMK userspace, whose `modules/` a layout's community modules may come from."""
-    if not modules:
-        return ()
-    from keyconf.catalogue.qmk_home import find_qmk_userspace
-
-    found = find_qmk_userspace(cwd=Path.cwd())
-    return (found,) if found is not None else ()
 
 
 def _load(path: str) -> LoadedLayout:
