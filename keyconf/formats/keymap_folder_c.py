@@ -29,7 +29,7 @@ from keyconf.formats.c_source_file import (
     qmk_file_path_problem,
     read_c_source_file,
 )
-from keyconf.formats.keymap_c_import import _is_qmk_header  # the one list of QMK's own header names
+from keyconf.formats.keymap_c_statements import is_qmk_header  # the one list of QMK's own header names
 from keyconf.formats.qmk_config_h import REFUSED_OPTIONS, read_config_h
 from keyconf.formats.user_headers import UserHeaders
 from keyconf.formats.yaml_layout import DRIVER_NAME_RE, DRIVER_RE, FEATURE_RE
@@ -247,7 +247,7 @@ def keymap_folder_c_files(keymap: str | Path, keymap_text: str, keyboard: str = 
                     shared = shared_header_path(name)  # keychron_common.h: its folder goes on the build's VPATH
                     if shared is not None and posixpath.dirname(shared) not in map(posixpath.dirname, found.qmk_files):
                         found.qmk_files.append(shared)
-                    elif shared is None and quoted and not _is_qmk_header(name) and name not in unseen:
+                    elif shared is None and quoted and not is_qmk_header(name) and name not in unseen:
                         unseen.append(name)
                     continue
                 owner, local = resolved
@@ -340,7 +340,7 @@ def keymap_userspace(keymap: Path, keymap_text: str) -> Path | None:
     the keymap's quoted includes need (a userspace checked out under another name, or linked in)."""
     if not keymap.is_file():
         return None
-    includes = [name for name, quoted in _includes(keymap_text) if quoted and not _is_qmk_header(name)]
+    includes = [name for name, quoted in _includes(keymap_text) if quoted and not is_qmk_header(name)]
     headers = UserHeaders(keymap, [keymap.resolve().parent.name], includes)
     for space in headers.userspaces:
         if space.name in headers.user_names or any((space / name).is_file() for name in includes):

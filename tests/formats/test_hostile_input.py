@@ -17,7 +17,8 @@ from keyconf.formats.definition_source import KeyboardDefinitionError, parse_def
 from keyconf.formats.document_limits import MAX_JSON_DEPTH, MAX_JSON_VALUES, json_limits
 from keyconf.formats.format_error import FormatError
 from keyconf.formats.interchange import NoKeyboards, import_text
-from keyconf.formats.keymap_c_import import MAX_KEYMAP_C_CHARS, read_keymap_c
+from keyconf.formats.keymap_c_import import read_keymap_c
+from keyconf.formats.keymap_c_statements import MAX_KEYMAP_C_CHARS
 from keyconf.formats.qmk_keymap_json import read_keymap_json
 from keyconf.formats.via_save import read_via_save
 from keyconf.formats.vial_vil import read_vil
