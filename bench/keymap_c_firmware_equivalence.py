@@ -23,8 +23,11 @@ then too, and the sizes are printed (QMK's size check on AVR, `size` of the flas
 ELF's loaded sections where QMK prints no size: RP2040).
 bench/keymap_c_equivalence.py checks many files quickly with host gcc and the tree's headers;
 this one checks whole firmware builds (about a minute a file), the way issue 14 asks. Prints, per
-file, what happened, then how many originals build, how many keyconf builds, and how many of
-those give equal keymaps[] bytes; keys the import turned into layout macros (a custom keycode whose
+file, what happened, then how many originals build, how many keyconf builds, how many of
+those give equal keymaps[] bytes, and how many give equal keymaps[] and the same firmware size (text+data: what
+the flash holds); where the sizes differ, the functions and data that make the difference, grouped by the QMK
+feature they belong to (read from both ELF files' symbol tables: `+1328 MOUSEKEY_ENABLE: mouse keys (mousekey_task
++400, ...)`); keys the import turned into layout macros (a custom keycode whose
 only C was a SEND_STRING) count as equal when each custom keycode became one macro, and are named.
 """
 
@@ -41,7 +44,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,6 +72,7 @@ class Built:
     why: str = ""  # why there are no keymaps bytes, or "" when there are
     size: int | None = None  # the firmware's bytes, as QMK's size check counts them
     limit: int | None = None  # the flash there is, when the program did not fit
+    symbols: dict[str, int] = field(default_factory=dict)  # the program's functions and data, by name: bytes
 
     @property
     def fits(self) -> bool:
@@ -111,6 +115,56 @@ def symbol_bytes(elf: Path, name: str) -> bytes:
             start = holder[4] + value - holder[3]
             return data[start : start + length]
     raise LookupError(f"{elf} defines no symbol {name}")
+
+
+_COMPILER_SUFFIX = re.compile(r"\.(?:lto_priv|constprop|isra|part|cold|lto)(?:\.\d+)*")
+
+
+def elf_symbols(elf: Path) -> dict[str, int]:
+    """The program's functions and data by name, with the bytes each takes in the chip's memory image
+    (symbols of allocated sections with contents, compiler clones such as `.constprop.0` and `.lto_priv.0`
+    counted under their function's name), for saying what makes two builds' sizes differ."""
+    data = elf.read_bytes()
+    wide, sections = elf_sections(data)
+    found: dict[str, int] = collections.Counter()
+    for kind, offset, size, link, entry in ((s[1], s[4], s[5], s[6], s[9]) for s in sections):
+        if kind != 2:  # SHT_SYMTAB
+            continue
+        strings = sections[link][4]
+        for at in range(offset, offset + size, entry):
+            if wide:
+                name_at, info, _other, section, _value, length = struct.unpack_from("<IBBHQQ", data, at)
+            else:
+                name_at, _value, length, info, _other, section = struct.unpack_from("<IIIBBH", data, at)
+            if info & 0xF not in (1, 2) or not length or not 0 < section < len(sections):  # OBJECT, FUNC
+                continue
+            holder = sections[section]
+            if not holder[2] & 2 or holder[1] == 8:  # not SHF_ALLOC, or NOBITS (RAM only)
+                continue
+            name = data[strings + name_at : data.index(b"\0", strings + name_at)].decode(errors="replace")
+            found[_COMPILER_SUFFIX.sub("", name)] += length
+    return dict(found)
+
+
+def size_causes(original: dict[str, int], mine: dict[str, int], shown: int = 3) -> str:
+    """What makes keyconf's program bigger or smaller than the original's: the functions and data one has and
+    the other lacks or holds at another size, grouped by the QMK feature they belong to (firmware_size's
+    table), biggest difference first, with its largest symbols named."""
+    from keyconf.compiler.firmware_size import FEATURE_SYMBOLS
+
+    groups: dict[str, dict[str, int]] = collections.defaultdict(dict)
+    for name in set(original) | set(mine):
+        change = mine.get(name, 0) - original.get(name, 0)
+        if change:
+            label = next((f"{feature}: {text}" for feature, text, pattern in FEATURE_SYMBOLS if pattern.search(name)),
+                         "other code")
+            groups[label][name] = change
+    ranked = sorted(groups.items(), key=lambda item: -abs(sum(item[1].values())))
+    said = []
+    for label, changes in ranked[:shown]:
+        biggest = sorted(changes.items(), key=lambda item: -abs(item[1]))[:3]
+        said.append(f"{sum(changes.values()):+d} {label} ({', '.join(f'{n} {c:+d}' for n, c in biggest)})")
+    return "; ".join(said)
 
 
 def image_size(elf: Path) -> int:
@@ -200,7 +254,7 @@ def program(elf: Path, log: str) -> Built:
     if size is None:  # ARM: no size check, only `size` of the flashable file (text data bss dec hex name)
         table = re.search(r"Size after:\s*\n\s*text\s+data\s+bss\s+dec.*\n\s*\d+\s+\d+\s+\d+\s+(\d+)", log)
         size = int(table.group(1)) if table else image_size(elf)  # RP2040: QMK prints no size
-    return Built(keymaps_bytes(elf), size=size, limit=limit)
+    return Built(keymaps_bytes(elf), size=size, limit=limit, symbols=elf_symbols(elf))
 
 
 def build_original_program(tree: Path, keymap_c: Path, keyboard: str, work: Path, jobs: str) -> Built:
@@ -331,6 +385,8 @@ def size_note(original: Built, mine: Built) -> str:
     over = [f"{side} {built.size - built.limit} bytes over" for side, built in (("original", original),
             ("keyconf", mine)) if built.limit is not None]  # fmt: skip
     sizes = f"; firmware {original.size} -> {mine.size} bytes ({mine.size - original.size:+d})"
+    if mine.size != original.size:
+        sizes += f", because: {size_causes(original.symbols, mine.symbols) or 'no symbol differs'}"
     return sizes + (f", {', '.join(over)}" if over else "")
 
 
@@ -384,10 +440,12 @@ def main() -> int:
         elif original.keymaps == mine.keymaps:
             counts["equal keymaps"] += 1
             counts["equal, both fit"] += original.fits and mine.fits
+            counts["equal keymaps and size"] += original.size is not None and original.size == mine.size
             outcome = f"equal ({len(original.keymaps) // 2} keymaps words)"
         elif (became := macro_keys_only(words(original.keymaps), words(mine.keymaps))) is not None:
             counts["equal keymaps"] += 1
             counts["equal, both fit"] += original.fits and mine.fits
+            counts["equal keymaps and size"] += original.size is not None and original.size == mine.size
             outcome = (f"equal ({len(original.keymaps) // 2} keymaps words) but for {became} SEND_STRING keys that "
                        "became layout macros (the original's custom keycode there, QK_MACRO_n in keyconf's)")
         else:
@@ -396,12 +454,15 @@ def main() -> int:
             outcome = f"DIFFER: {differing} of {len(original.keymaps) // 2} words"
         if original.keymaps is not None and mine.keymaps is None:
             counts["original builds, keyconf not"] += 1
+        counts["sizes differ"] += None not in (original.size, mine.size) and original.size != mine.size
         label = keymap_c.relative_to(checkouts.name) if keymap_c.is_relative_to(checkouts.name) else keymap_c
         print(f"{label} ({keyboard}): {outcome}{size_note(original, mine)}", flush=True)
     print(f"{len(items)} keymaps ({time.perf_counter() - start:.0f} s): originals build {counts['original builds']}, "
           f"keyconf builds {counts['keyconf builds']}, both {counts['both build']}; equal keymaps[] "
           f"{counts['equal keymaps']} (both fitting {counts['equal, both fit']}), differ {counts['keymaps differ']}; "
           f"original links but keyconf's does not {counts['original builds, keyconf not']}")
+    print(f"same keymaps[] and same firmware size (text+data) as the original: {counts['equal keymaps and size']} of "
+          f"{counts['both build']} that both build; sizes differ: {counts['sizes differ']}")
     checkouts.cleanup()
     return 0
 

@@ -59,3 +59,21 @@ def test_the_corpus_picks_boards_by_platform() -> None:
     assert bench.on_platform("STM32F303", "arm") and not bench.on_platform("STM32F303", "rp2040")
     assert bench.on_platform("RP2040", "arm") and bench.on_platform("RP2040", "rp2040")
     assert bench.on_platform("RP2040", "all") and not bench.on_platform(None, "all")
+
+
+def test_a_size_difference_is_told_by_the_symbols_that_make_it(tmp_path: Path) -> None:
+    """Two builds' sizes differ: the bench names the functions and data one has and the other lacks, by the
+    QMK feature they belong to, biggest first."""
+    if shutil.which("gcc") is None:
+        pytest.skip("gcc is not installed")
+    (tmp_path / "a.c").write_text(SOURCE)
+    (tmp_path / "b.c").write_text(SOURCE + "const unsigned char mousekey_table[40] = {1};\n"
+                                  "int mousekey_task(int x) { return x * 3 + mousekey_table[x]; }\n")
+    for name in ("a", "b"):
+        subprocess.run(["gcc", "-O1", "-fno-common", "-c", f"{name}.c", "-o", f"{name}.o"], cwd=tmp_path, check=True)
+    original, mine = bench.elf_symbols(tmp_path / "a.o"), bench.elf_symbols(tmp_path / "b.o")
+    assert original["keymaps"] == 12 and "scratch" not in original  # .bss is RAM only: not in the image
+    assert mine["mousekey_table"] == 40 and "mousekey_task" in mine
+    cause = bench.size_causes(original, mine)
+    assert cause.startswith(f"+{40 + mine['mousekey_task']} MOUSEKEY_ENABLE: mouse keys (mousekey_table +40")
+    assert bench.size_causes(mine, mine) == ""
