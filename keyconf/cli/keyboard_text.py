@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from keyconf.formats.yaml_layout import rows_for_keys
+from keyconf.formats.yaml_layout_write import rows_for_keys
 from keyconf.model import keycodes as kc
 from keyconf.model.geometry import bounding_box, key_center, physical_rows
 from keyconf.model.keyboard import LayoutMacro

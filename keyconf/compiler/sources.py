@@ -18,7 +18,7 @@ from keyconf.compiler.source_map import GenerationError, LineMap, SourceProblem,
 from keyconf.formats.c_literals import c_comment_text, is_c_identifier
 from keyconf.formats.c_source_file import QMK_ROOT_FOLDERS, c_file_path_problem, qmk_file_path_problem
 from keyconf.formats.qmk_build_files import parse_config_h
-from keyconf.formats.yaml_layout import DRIVER_NAME_RE, DRIVER_RE, FEATURE_RE
+from keyconf.formats.yaml_layout_schema import DRIVER_NAME_RE, DRIVER_RE, FEATURE_RE
 from keyconf.model.controllers import BOOTLOADER_NAME_RE, CONVERTER_NAME_RE
 from keyconf.model.keyboard import Keyboard, LayoutMacro
 from keyconf.model.keycodes.keyboard_keycodes import shared_header_path

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from keyconf.formats import foreign_keycodes as fk
-from keyconf.formats.yaml_layout import rows_for_keys
+from keyconf.formats.yaml_layout_write import rows_for_keys
 from keyconf.model.keyboard import Keyboard
 from keyconf.model.keycodes import REGISTRY, KeycodeError, ParseContext
 from keyconf.model.layout import Combo, Layout

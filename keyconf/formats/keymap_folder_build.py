@@ -15,7 +15,7 @@ from keyconf.formats.document_limits import JsonError, load_json, read_document
 from keyconf.formats.format_error import FormatError, read_text
 from keyconf.formats.keymap_folder_c import CONFIG_NAME, FolderCFiles
 from keyconf.formats.qmk_build_files import apply_rules, parse_rules_mk
-from keyconf.formats.yaml_layout import DRIVER_NAME_RE, DRIVER_RE, FEATURE_RE
+from keyconf.formats.yaml_layout_schema import DRIVER_NAME_RE, DRIVER_RE, FEATURE_RE
 from keyconf.model.controllers import BOOTLOADER_NAME_RE, CONVERTER_NAME_RE
 from keyconf.model.layout import CSource, Layout
 

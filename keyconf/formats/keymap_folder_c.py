@@ -32,7 +32,7 @@ from keyconf.formats.c_source_file import (
 from keyconf.formats.keymap_c_statements import is_qmk_header  # the one list of QMK's own header names
 from keyconf.formats.qmk_config_h import REFUSED_OPTIONS, read_config_h
 from keyconf.formats.user_headers import UserHeaders
-from keyconf.formats.yaml_layout import DRIVER_NAME_RE, DRIVER_RE, FEATURE_RE
+from keyconf.formats.yaml_layout_schema import DRIVER_NAME_RE, DRIVER_RE, FEATURE_RE
 from keyconf.model.controllers import BOOTLOADER_NAME_RE
 from keyconf.model.keyboard import AVR_PROCESSORS
 from keyconf.model.keycodes.keyboard_keycodes import shared_header_path

@@ -269,7 +269,7 @@ class RetargetPreview(QDialog):
 
 def _grid_places(moved: Retargeted) -> tuple[list[str], list[str]]:
     """`row 2, key 5` for each key of the old and the new board, as the file prints them."""
-    from keyconf.formats.yaml_layout import rows_for_keys
+    from keyconf.formats.yaml_layout_write import rows_for_keys
 
     result = []
     for macro in (moved.source_macro, moved.target_macro):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from keyconf.formats import yaml_cache, yaml_layout
+from keyconf.formats import yaml_cache, yaml_layout, yaml_layout_read
 from keyconf.formats.yaml_cache import (
     MAX_LAYOUTS,
     cached_document,
@@ -132,7 +132,7 @@ def test_a_remembered_load_reopens_the_file_without_the_parser(tmp_path, monkeyp
         raise AssertionError("parsed again")
 
     with monkeypatch.context() as patch:
-        patch.setattr(yaml_layout, "parse_yaml", no_parser)
+        patch.setattr(yaml_layout_read, "parse_yaml", no_parser)
         again = load_layout(path, remembered=True)
         with pytest.raises(AssertionError, match="parsed again"):
             load_layout(path)  # without `remembered`, a file is always parsed
