@@ -68,7 +68,7 @@ def reduce_info(info: dict[str, Any], keyboard: str, aliases: list[str], rows: i
         "keyboard_folder": keyboard,
         "manufacturer": info.get("manufacturer", ""),
     }
-    for field in ("url", "maintainer", "processor", "bootloader"):
+    for field in ("url", "maintainer", "processor", "bootloader", "pin_compatible"):
         if field in info:
             out[field] = info[field]
     usb = info.get("usb", {})

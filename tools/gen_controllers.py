@@ -15,10 +15,14 @@ oldest first. From each this reads:
   footprint themselves (the rest of QMK's convertible boards are atmega32u4 ones, which
   builddefs/converters.mk takes as Pro Micro footprints);
 - data/schemas/keyboard.jsonschema's `bootloader` names, and which platform's bootloader.mk
-  handles each (`avr`, `chibios`; both for `custom`).
+  handles each (`avr`, `chibios`; both for `custom`), and its `pin_compatible` footprints;
+- data/mappings/defaults.hjson's `development_board` names: the processor, bootloader and
+  footprint QMK gives a board that names one (`development_board: elite_c` is an atmega32u4 with
+  atmel-dfu in a Pro Micro footprint), so a user's own keyboard.json naming one is read as QMK reads it.
 
 A fact present in several trees is kept once, as the newest tree has it, with the first tree that
-has it (`since`).
+has it (`since`); the boards naming a footprint are the newest tree's (keyconf's bundled catalogue
+is made from it, and its records do not carry the footprint yet: `keyconf.model.controllers.board_footprint`).
 The output records its source, the trees' commits and the licence.
 """
 
@@ -112,6 +116,23 @@ def bootloaders(tree: Path) -> dict[str, list[str]]:
     return platforms
 
 
+def footprints(tree: Path) -> list[str]:
+    """The footprints keyboard.jsonschema lets a board's `pin_compatible` name."""
+    schema = hjson.loads((tree / "data/schemas/keyboard.jsonschema").read_text(encoding="utf-8"))
+    return list(schema["properties"]["pin_compatible"]["enum"])
+
+
+DEVELOPMENT_BOARD_FACTS = ("processor", "bootloader", "pin_compatible")
+
+
+def development_boards(tree: Path) -> dict[str, dict[str, str]]:
+    """development_board name -> what defaults.hjson gives a board naming it (its `board`, a
+    ChibiOS board file, is the build's business, not keyconf's)."""
+    data = hjson.loads((tree / "data/mappings/defaults.hjson").read_text(encoding="utf-8"))
+    return {name: {fact: str(entry[fact]) for fact in DEVELOPMENT_BOARD_FACTS if fact in entry}
+            for name, entry in sorted(data.get("development_board", {}).items())}
+
+
 def merge(into: dict, fact_key: str, value: object, commit: str) -> None:
     """Keep `value` under `fact_key`: the newest tree's facts, with the first tree that had it."""
     since = into.get(fact_key, {}).get("since", commit)
@@ -127,6 +148,8 @@ def main() -> int:
     table_converters: dict[str, dict[str, dict]] = {}
     table_boards: dict[str, dict] = {}
     table_bootloaders: dict[str, dict] = {}
+    table_development: dict[str, dict] = {}
+    table_footprints: dict[str, dict] = {}
     for spec in args.trees:
         home, _, commit = spec.partition("@")
         tree = Path(home)
@@ -136,14 +159,23 @@ def main() -> int:
         for footprint, entries in converters(tree).items():
             for name, entry in entries.items():
                 merge(table_converters.setdefault(footprint, {}), name, entry, commit)
-        for board, footprint in pin_compatible_boards(tree).items():
+        boards = pin_compatible_boards(tree)
+        for board, footprint in boards.items():
             merge(table_boards, board, footprint, commit)
+        # A board folder's facts are the newest tree's: one that no longer names its footprint there
+        # (tweetydabird/lotus58 moved it into its nanoboot/ and elite_c/ revisions) would give it to
+        # its other revisions (lotus58/rp2040_ce, which takes none).
+        table_boards = {board: fact for board, fact in table_boards.items() if board in boards}
         for name, platforms in bootloaders(tree).items():
             merge(table_bootloaders, name, {"platforms": platforms}, commit)
+        for name, facts in development_boards(tree).items():
+            merge(table_development, name, facts, commit)
+        for footprint in footprints(tree):
+            merge(table_footprints, footprint, {}, commit)
     out = {
         "source": "qmk/qmk_firmware platforms/*/converters/, builddefs/converters.mk, "
-                  "keyboards/**/{info,keyboard}.json pin_compatible, data/schemas/keyboard.jsonschema bootloader, "
-                  "platforms/*/bootloader.mk",
+                  "keyboards/**/{info,keyboard}.json pin_compatible, data/schemas/keyboard.jsonschema bootloader "
+                  "and pin_compatible, platforms/*/bootloader.mk, data/mappings/defaults.hjson development_board",
         "commits": commits,
         "license": LICENSE,
         "generated_by": "tools/gen_controllers.py",
@@ -151,12 +183,15 @@ def main() -> int:
         "pin_compatible_boards": {board: {"footprint": v["value"], "since": v["since"]}
                                   for board, v in sorted(table_boards.items())},
         "bootloaders": dict(sorted(table_bootloaders.items())),
+        "footprints": dict(sorted(table_footprints.items())),
+        "development_boards": dict(sorted(table_development.items())),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(out, indent=1, sort_keys=False) + "\n", encoding="utf-8")
     count = sum(len(v) for v in table_converters.values())
     print(f"{args.out}: {count} converters, {len(table_boards)} boards naming a footprint, "
-          f"{len(table_bootloaders)} bootloaders", file=sys.stderr)
+          f"{len(table_bootloaders)} bootloaders, {len(table_footprints)} footprints, "
+          f"{len(table_development)} development boards", file=sys.stderr)
     return 0
 
 

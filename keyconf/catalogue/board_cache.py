@@ -24,7 +24,7 @@ from typing import Any
 
 from keyconf.model.keyboard import BoardKeycode, Encoder, Key, Keyboard, LayoutMacro, LayoutOption, SecondaryRect
 
-CACHE_FORMAT = 2  # 2: boards keep their VIA keycode names (board_keycodes)
+CACHE_FORMAT = 3  # 2: boards keep their VIA keycode names (board_keycodes); 3: their pin_compatible
 CACHE_FILE = "boards.json"
 MAX_BOARDS = 8  # the most recently stored; a user opens a handful of boards
 ENVIRONMENT = ("QMK_HOME", "QMK_USERSPACE", "HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "KEYCONF_HOME")
@@ -111,6 +111,7 @@ def board_to_data(board: Keyboard) -> dict[str, Any]:
         "encoders": [[e.index, e.x, e.y] for e in board.encoders],
         "processor": board.processor,
         "bootloader": board.bootloader,
+        "pin_compatible": board.pin_compatible,
         "usb": [board.usb_vid, board.usb_pid],
         "community_layouts": list(board.community_layouts),
         "keyboard_aliases": list(board.keyboard_aliases),
@@ -136,6 +137,7 @@ def board_from_data(data: Mapping[str, Any]) -> Keyboard:
         encoders=[Encoder(_int(i), _number_or_none(x), _number_or_none(y)) for i, x, y in data["encoders"]],
         processor=_text_or_none(data["processor"]),
         bootloader=_text_or_none(data["bootloader"]),
+        pin_compatible=_text_or_none(data.get("pin_compatible")),
         usb_vid=None if vid is None else _int(vid),
         usb_pid=None if pid is None else _int(pid),
         community_layouts=[_text(c) for c in data["community_layouts"]],

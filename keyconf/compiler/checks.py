@@ -21,7 +21,7 @@ from keyconf.compiler.source_map import GenerationError
 from keyconf.compiler.sources import GeneratedSources, GenerateOptions, generate_sources
 from keyconf.compiler.toolchain import missing_tools
 from keyconf.formats.c_source_file import QMK_ROOT_FOLDERS
-from keyconf.model.controllers import FOOTPRINT_TITLES, board_footprint, built_controller
+from keyconf.model.controllers import board_footprint, built_controller, converters, footprint_title
 from keyconf.model.keyboard import Key, Keyboard, LayoutMacro
 from keyconf.model.layout import Layout
 from keyconf.model.problems import Problem, error
@@ -210,13 +210,15 @@ def plan_build(
 
 def _converter_missing(layout: Layout, tree: QmkTree, keyboard: Keyboard) -> list[Problem]:
     """A converter keyconf's table knows for the board that this tree lacks (one QMK added later:
-    `sparkfun_pm2040` is not in early 2024's tree): QMK's build would stop with "Converting … not possible"."""
+    `sparkfun_pm2040` is not in early 2024's tree): QMK's build would stop with "Converting … not possible".
+    One QMK has not for the footprint at all is validation's to say."""
     footprint = board_footprint(keyboard) if layout.converter else None
-    if footprint is None or any(tree.root.glob(f"platforms/*/converters/{footprint}_to_{layout.converter}")):
+    if (footprint is None or layout.converter not in converters(footprint)
+            or any(tree.root.glob(f"platforms/*/converters/{footprint}_to_{layout.converter}"))):
         return []
     have = sorted(path.name.split("_to_", 1)[1] for path in tree.root.glob(f"platforms/*/converters/{footprint}_to_*"))
     return [error(f"this QMK tree ({tree.root}) has no converter `{layout.converter}` for "
-                  f"{FOOTPRINT_TITLES.get(footprint, footprint)} boards", ("converter",),
+                  f"{footprint_title(footprint)} boards", ("converter",),
                   f"update the tree, or use one it has: {', '.join(have) or 'none'}", code="unknown-converter")]
 
 
@@ -261,6 +263,7 @@ def _geometry_for(layout: Layout, board: TreeKeyboard, macro_name: str) -> Keybo
             return replace(
                 embedded,
                 name=board.folder,
+                pin_compatible=board.pin_compatible or embedded.pin_compatible,
                 layouts={macro_name: embedded.layouts[resolved]},
                 layout_aliases={**board.layout_aliases, layout.layout_macro: macro_name},
             )
@@ -273,6 +276,7 @@ def _geometry_for(layout: Layout, board: TreeKeyboard, macro_name: str) -> Keybo
         layout_aliases={**board.layout_aliases, layout.layout_macro: macro_name},
         processor=board.processor,
         bootloader=board.bootloader,
+        pin_compatible=board.pin_compatible,
     )
 
 

@@ -73,6 +73,7 @@ class TreeKeyboard:
     layout_aliases: dict[str, str] = field(default_factory=dict)
     processor: str | None = None
     bootloader: str | None = None
+    pin_compatible: str | None = None  # the controller footprint the board names (promicro, elite_c)
     encoder_count: int | None = 0  # None: the board has encoders set up in C, count unknown
     has_via_keymap: bool = False
     geometry: Keyboard | None = None  # from the tree's info.json files, when it has them
@@ -233,12 +234,12 @@ class QmkTree:
             geometry = None  # a board described only in C headers and rules.mk
         layouts: dict[str, int | None] = {}
         aliases: dict[str, str] = {}
-        processor = bootloader = None
+        processor = bootloader = pin_compatible = None
         encoder_count: int | None = 0
         if geometry is not None:
             layouts = {macro: layout.key_count for macro, layout in geometry.layouts.items()}
             aliases = dict(geometry.layout_aliases)
-            processor, bootloader = geometry.processor, geometry.bootloader
+            processor, bootloader, pin_compatible = geometry.processor, geometry.bootloader, geometry.pin_compatible
             encoder_count = len(geometry.encoders)
         else:
             try:
@@ -247,6 +248,7 @@ class QmkTree:
                 info = {}
             processor = _text_or_none(info.get("processor"))
             bootloader = _text_or_none(info.get("bootloader"))
+            pin_compatible = _text_or_none(info.get("pin_compatible"))
         if bootloader == "custom":
             bootloader = self._custom_bootloader(folder) or bootloader
         for macro, count in self._c_layout_macros(folder).items():
@@ -260,6 +262,7 @@ class QmkTree:
             layout_aliases=aliases,
             processor=processor,
             bootloader=bootloader,
+            pin_compatible=pin_compatible,
             encoder_count=encoder_count,
             has_via_keymap=self._has_keymap(folder, "via"),
             geometry=geometry,

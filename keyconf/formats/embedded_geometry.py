@@ -2,7 +2,8 @@
 definition can open it.
 
 The shape is QMK's info.json (`keyboard_name`, `matrix_size`, `layouts: {LAYOUT_x: {layout:
-[{x, y, w, h, r, rx, ry, matrix, encoder, label}]}}`, `layout_aliases`) plus what keyconf draws
+[{x, y, w, h, r, rx, ry, matrix, encoder, label}]}}`, `layout_aliases`, `processor`,
+`bootloader`, `pin_compatible`) plus what keyconf draws
 and QMK leaves out: `x2/y2/w2/h2` for ISO-enter shaped keys, `option: [group, choice]` for VIA
 layout options, `decal`, and `layout_options` labels.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from keyconf.model.controllers import FOOTPRINT_NAME_RE
 from keyconf.model.keyboard import Encoder, Key, Keyboard, LayoutMacro, LayoutOption, SecondaryRect
 
 MAX_KEYS = 1024
@@ -29,6 +31,8 @@ def geometry_to_data(keyboard: Keyboard) -> dict[str, Any]:
         data["processor"] = keyboard.processor
     if keyboard.bootloader:
         data["bootloader"] = keyboard.bootloader
+    if keyboard.pin_compatible:
+        data["pin_compatible"] = keyboard.pin_compatible
     if keyboard.usb_vid is not None and keyboard.usb_pid is not None:
         data["usb"] = {"vid": f"0x{keyboard.usb_vid:04X}", "pid": f"0x{keyboard.usb_pid:04X}"}
     if keyboard.layout_options:
@@ -127,9 +131,19 @@ def geometry_from_data(data: Any, name: str) -> Keyboard:
         encoders=[Encoder(i) for i in range(min(encoder_count, 64))],
         processor=str(data["processor"]) if data.get("processor") else None,
         bootloader=str(data["bootloader"]) if data.get("bootloader") else None,
+        pin_compatible=_footprint(data.get("pin_compatible")),
         usb_vid=_hex(usb.get("vid")) if usb else None,
         usb_pid=_hex(usb.get("pid")) if usb else None,
     )
+
+
+def _footprint(value: Any) -> str | None:
+    """A `pin_compatible` footprint: a plain name such as promicro (QMK's keyboard schema's)."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not FOOTPRINT_NAME_RE.match(value):
+        raise ValueError("pin_compatible must be a controller footprint's name, such as promicro or elite_c")
+    return value
 
 
 def _int(value: Any, what: str) -> int:

@@ -36,6 +36,7 @@ from keyconf.formats.qmk_build_files import (
     parse_config_h,
     parse_rules_mk,
 )
+from keyconf.model.controllers import development_board
 from keyconf.model.keyboard import Encoder, Key, Keyboard, LayoutMacro, SecondaryRect
 
 __all__ = [
@@ -288,6 +289,9 @@ def keyboard_from_info(
     usb = data.get("usb", {})
     if not isinstance(usb, Mapping):
         raise src.error("'usb' must be an object", ["usb"])
+    # What a `development_board` implies where the file says nothing (QMK's _process_defaults; a
+    # tree's own defaults were applied by merged_info_json, and a user's own file has none but keyconf's).
+    implied = development_board(_string_field(src, data, "development_board"))
 
     return Keyboard(
         name=keyboard_name,
@@ -298,8 +302,9 @@ def keyboard_from_info(
         layouts=layouts,
         layout_aliases=dict(aliases_raw),
         encoders=_encoders(data, layouts),
-        processor=_string_field(src, data, "processor"),
-        bootloader=_string_field(src, data, "bootloader"),
+        processor=_string_field(src, data, "processor") or implied.get("processor"),
+        bootloader=_string_field(src, data, "bootloader") or implied.get("bootloader"),
+        pin_compatible=_string_field(src, data, "pin_compatible") or implied.get("pin_compatible"),
         usb_vid=_parse_usb_id(src, usb, "vid"),
         usb_pid=_parse_usb_id(src, usb, "pid"),
         community_layouts=_string_list(src, data, "community_layouts"),
@@ -433,10 +438,13 @@ def folders_build_files(folders: list[Path]) -> tuple[dict[str, str], dict[str, 
 
 def apply_make_settings(info: dict[str, Any], rules: Mapping[str, str], config: Mapping[str, str]) -> None:
     """What `qmk info` takes from rules.mk and config.h into a merged info.json: the matrix
-    (`apply_build_files`), the processor (`MCU`) and a bootloader the JSON leaves out."""
+    (`apply_build_files`), the processor (`MCU`), the controller footprint (`PIN_COMPATIBLE`) and
+    a bootloader the JSON leaves out."""
     apply_build_files(info, rules, config)
     if "MCU" in rules:
         info["processor"] = rules["MCU"]
+    if rules.get("PIN_COMPATIBLE", "").strip():  # over the JSON's, as QMK's info_rules mapping does
+        info["pin_compatible"] = rules["PIN_COMPATIBLE"].strip()
     if "BOOTLOADER" in rules and "bootloader" not in info:
         info["bootloader"] = rules["BOOTLOADER"]
 

@@ -27,6 +27,7 @@ FOOTPRINT_TITLES = {"promicro": "Pro Micro", "elite_c": "Elite-C"}
 # The names a layout may hold: they reach rules.mk, so nothing make reads as more than a word.
 CONVERTER_NAME_RE = re.compile(r"^[a-z][0-9a-z_]{0,63}$")  # QMK's keymap schema's pattern
 BOOTLOADER_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")  # atmel-dfu, stm32duino
+FOOTPRINT_NAME_RE = re.compile(r"^[a-z][0-9a-z_]{0,31}$")  # a board's pin_compatible: promicro
 
 
 @dataclass(frozen=True)
@@ -61,9 +62,29 @@ def all_converter_names() -> list[str]:
     return sorted({name for footprint in _data()["converters"] for name in converters(footprint)})
 
 
+def footprints() -> list[str]:
+    """The footprints QMK lets a board name (keyboard.jsonschema's `pin_compatible`)."""
+    return sorted(_data()["footprints"])
+
+
+def footprint_title(footprint: str) -> str:
+    return FOOTPRINT_TITLES.get(footprint, footprint)
+
+
+def development_board(name: str | None) -> dict[str, str]:
+    """What QMK gives a board whose info.json names development board `name` (its processor,
+    bootloader and, for a Pro Micro or Elite-C, the footprint); empty for a name QMK lacks."""
+    entry = _data()["development_boards"].get(name) if name else None
+    return {fact: value for fact, value in entry.items() if fact != "since"} if entry else {}
+
+
 def board_footprint(keyboard: Keyboard) -> str | None:
-    """The controller footprint QMK converts `keyboard` from: the one its info.json names (a
-    parent folder's counts), else Pro Micro for an atmega32u4 board; None when it takes no converter."""
+    """The controller footprint QMK converts `keyboard` from: the one its definition names
+    (`Keyboard.pin_compatible`), else the one keyconf's table says its QMK folder names (a parent
+    folder's counts: the bundled catalogue's boards do not carry it), else Pro Micro for an
+    atmega32u4 board, as builddefs/converters.mk assumes; None when it takes no converter."""
+    if keyboard.pin_compatible:
+        return keyboard.pin_compatible
     named = _data()["pin_compatible_boards"]
     parts = keyboard.name.split("/")
     for end in range(len(parts), 0, -1):

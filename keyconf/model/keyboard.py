@@ -128,6 +128,10 @@ class Keyboard:
     encoders: list[Encoder] = field(default_factory=list)
     processor: str | None = None
     bootloader: str | None = None
+    # The controller footprint the board is built around, as its definition names it (info.json's
+    # `pin_compatible`, rules.mk's PIN_COMPATIBLE, or what its `development_board` implies):
+    # `promicro`, `elite_c`. QMK converts the board's firmware for another controller of that footprint.
+    pin_compatible: str | None = None
     usb_vid: int | None = None
     usb_pid: int | None = None
     community_layouts: list[str] = field(default_factory=list)

@@ -377,13 +377,21 @@ class _Checker:
             footprint = controllers.board_footprint(keyboard) if keyboard is not None else None
             names = (list(controllers.converters(footprint)) if footprint
                      else controllers.all_converter_names())
-            if keyboard is not None and keyboard.processor and footprint is None:
+            if keyboard is not None and footprint is not None and footprint not in controllers.footprints():
+                close = difflib.get_close_matches(footprint, controllers.footprints(), n=1)
+                yield error(f"`{keyboard.name}` names controller footprint `{footprint}` (pin_compatible), which QMK "
+                            f"does not know: it converts {' and '.join(controllers.footprints())} boards",
+                            ("converter",), (f"did you mean `{close[0]}`? " if close else "")
+                            + "fix `pin_compatible` in the board's keyboard.json", code="converter-not-possible")
+            elif keyboard is not None and keyboard.processor and footprint is None:
                 yield error(f"`{keyboard.name}` cannot take converter `{converter}`: QMK converts boards built for a "
                             f"Pro Micro or Elite-C controller, and this one has a {keyboard.processor}",
-                            ("converter",), "remove `converter:`: the board's own controller is built for",
+                            ("converter",), "remove `converter:`: the board's own controller is built for (a "
+                            "board made for a Pro Micro's socket says so in its keyboard.json: "
+                            "\"pin_compatible\": \"promicro\")",
                             code="converter-not-possible")
             elif converter not in names:
-                where = f"{controllers.FOOTPRINT_TITLES.get(footprint, footprint)} boards" if footprint else "QMK"
+                where = f"{controllers.footprint_title(footprint)} boards" if footprint else "QMK"
                 close = difflib.get_close_matches(converter, names, n=1)
                 yield error(f"QMK has no converter `{converter}` for {where}", ("converter",),
                             (f"did you mean `{close[0]}`? " if close else "") + f"QMK's: {', '.join(sorted(names))}",

@@ -39,7 +39,7 @@ def test_every_field_of_a_board_survives_the_cache():
         layout_aliases={"LAYOUT_old": "LAYOUT"},
         layout_options=[LayoutOption("Split backspace"), LayoutOption("Bottom row", ("7u", "6.25u"))],
         encoders=[Encoder(0, 4.0, 0.0), Encoder(1)],
-        processor="RP2040", bootloader="rp2040", usb_vid=0xFEED, usb_pid=0x0001,
+        processor="RP2040", bootloader="rp2040", pin_compatible="promicro", usb_vid=0xFEED, usb_pid=0x0001,
         community_layouts=["ortho_2x3"], keyboard_aliases=["acme"],
     )
     assert board_from_data(board_to_data(board)) == board

@@ -4,6 +4,7 @@ converter refuses, and the firmware's metadata names the chip and bootloader for
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,49 @@ def test_a_2024_tree_names_the_firmware_with_the_converter_and_its_root_copy_is_
         assert workspace.firmware(log) == workspace.build_dir / "crkbd_rev1_keyconf_rp2040_ce.uf2"
         assert workspace.elf().name == "crkbd_rev1_keyconf_rp2040_ce.elf"
     assert not (tree / "crkbd_rev1_keyconf_rp2040_ce.uf2").exists()
+
+
+def elite_c_board(tree: Path, rules: str = "") -> Layout:
+    """A board of the user's tree (in no tree keyconf's table was made from) built around an Elite-C."""
+    folder = tree / "keyboards/testco/elitec"
+    folder.mkdir(parents=True)
+    facts = {"development_board": "elite_c"} if rules else {"development_board": "elite_c", "pin_compatible": "elite_c"}
+    (folder / "keyboard.json").write_text(json.dumps({
+        "keyboard_name": "Elite-C split", **facts,
+        "layouts": {"LAYOUT": {"layout": [{"matrix": [0, c], "x": c, "y": 0} for c in range(4)]}}}))
+    if rules:
+        (folder / "rules.mk").write_text(rules)
+    for name in ("elite_c_to_rp2040_ce", "elite_c_to_stemcell"):
+        converter = tree / "platforms/chibios/converters" / name
+        converter.mkdir(parents=True)
+        (converter / "converter.mk").write_text(RP2040_CE if "rp2040" in name else "MCU := STM32F411\n")
+    return Layout("testco/elitec", "LAYOUT", layers=[Layer("base", ["KC_A", "KC_B", "KC_C", "KC_D"])])
+
+
+def test_a_board_naming_its_elite_c_footprint_builds_the_elite_c_converter(tree: Path) -> None:
+    layout = elite_c_board(tree)
+    layout.converter = "rp2040_ce"
+    plan = plan_build(layout, QmkTree(tree), check_toolchain=False)
+    assert (plan.board.pin_compatible, plan.processor, plan.bootloader) == ("elite_c", "RP2040", "rp2040")
+    # The tree has promicro_to_rp2040_ce too; it is the Elite-C one the board's footprint asks for.
+    (tree / "platforms/chibios/converters/elite_c_to_rp2040_ce/converter.mk").unlink()
+    (tree / "platforms/chibios/converters/elite_c_to_rp2040_ce").rmdir()
+    with pytest.raises(BuildRefused) as caught:
+        plan_build(layout, QmkTree(tree), check_toolchain=False)
+    (problem,) = caught.value.problems
+    assert "Elite-C boards" in problem.message and "stemcell" in (problem.hint or "")
+
+
+def test_a_converter_qmk_has_not_for_the_footprint_is_refused_before_make(tree: Path) -> None:
+    layout = elite_c_board(tree)
+    layout.converter = "proton_c"  # QMK has promicro_to_proton_c only
+    with pytest.raises(BuildRefused) as caught:
+        plan_build(layout, QmkTree(tree), check_toolchain=False)
+    assert [(p.code, "Elite-C" in p.message) for p in caught.value.problems] == [("unknown-converter", True)]
+
+
+def test_pin_compatible_in_the_boards_rules_mk(tree: Path) -> None:
+    layout = elite_c_board(tree, rules="PIN_COMPATIBLE = elite_c\n")
+    layout.converter = "stemcell"
+    plan = plan_build(layout, QmkTree(tree), check_toolchain=False)
+    assert (plan.board.pin_compatible, plan.processor) == ("elite_c", "STM32F411")

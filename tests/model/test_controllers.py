@@ -98,3 +98,56 @@ def test_built_controller():
     assert controllers.built_controller(board(), "rp2040_ce", None) == ("RP2040", "rp2040")
     assert controllers.built_controller(board(), None, "atmel-dfu") == ("atmega32u4", "atmel-dfu")
     assert controllers.built_controller(board(), None, None) == ("atmega32u4", "caterina")
+
+
+# ---- the footprint a board's own definition names (Keyboard.pin_compatible) -------------------------------
+
+
+def own_board(pin_compatible: str | None, processor: str | None = "atmega32u4",
+              bootloader: str | None = "atmel-dfu") -> Keyboard:
+    """A user's board, in no QMK tree keyconf's table was made from."""
+    kb = board("handwired/mine/splitty", processor, bootloader)
+    kb.pin_compatible = pin_compatible
+    return kb
+
+
+def test_the_boards_own_footprint_comes_before_the_table_and_the_chip():
+    assert controllers.board_footprint(own_board("elite_c")) == "elite_c"
+    assert controllers.board_footprint(own_board(None)) == "promicro"  # an atmega32u4: QMK's default
+    # An RP2040 board made for a Pro Micro's socket: QMK converts it too (converters.mk only
+    # assumes a footprint for an atmega32u4; one the board names counts whatever its chip).
+    assert controllers.board_footprint(own_board("promicro", "RP2040", "rp2040")) == "promicro"
+    # A board the table knows says so itself, and its own word wins.
+    named = board("tweetydabird/lotus58/elite_c")
+    named.pin_compatible = "promicro"
+    assert controllers.board_footprint(named) == "promicro"
+
+
+def test_an_elite_c_board_of_the_users_own_is_checked_as_one():
+    kb = own_board("elite_c")
+    assert problems(layout("elite_pi", keyboard=kb.name), kb) == []
+    found = validate(layout("proton_c", keyboard=kb.name), kb)
+    assert [p.code for p in found] == ["unknown-converter"]
+    assert "Elite-C boards" in found[0].message and "proton_c" not in (found[0].hint or "")
+
+
+def test_an_rp2040_board_naming_a_pro_micro_footprint_takes_a_converter():
+    kb = own_board("promicro", "RP2040", "rp2040")
+    assert problems(layout("rp2040_ce", keyboard=kb.name), kb) == []
+    assert controllers.built_controller(kb, "stemcell", None) == ("STM32F411", "tinyuf2")
+
+
+def test_a_footprint_qmk_does_not_know_is_named_with_the_fix():
+    kb = own_board("pro_micro")
+    found = validate(layout("rp2040_ce", keyboard=kb.name), kb)
+    assert [(p.code, p.is_error) for p in found] == [("converter-not-possible", True)]
+    assert "`pro_micro`" in found[0].message and "`promicro`" in (found[0].hint or "")
+    assert problems(layout(keyboard=kb.name), kb) == []  # no converter asked for: nothing to say
+
+
+def test_footprints_and_development_boards_from_qmks_data():
+    assert controllers.footprints() == ["elite_c", "promicro"]
+    assert controllers.development_board("elite_c") == {
+        "processor": "atmega32u4", "bootloader": "atmel-dfu", "pin_compatible": "promicro"}
+    assert controllers.development_board("kb2040") == {"processor": "RP2040", "bootloader": "rp2040"}
+    assert controllers.development_board("nosuch") == {} and controllers.development_board(None) == {}
