@@ -44,9 +44,11 @@ LICENCES = (
     (r"Apache License", "Apache-2.0"), (r"Unlicense|unlicense.org", "Unlicense"), (r"BSD", "BSD"),
     (r"Creative Commons|CC0", "CC"),
 )  # fmt: skip
-NOT_USERS = ("qmk", "the-via", "vial-kb", "MiguelRoldao", "zsa", "keychron", "Keychron")
-# Upstream histories a fork's files are told from: a blob one of them holds is not the user's.
-UPSTREAMS = ("MiguelRoldao+qmk-home", "vial-kb+vial-qmk", "Keychron+qmk_firmware")
+NOT_USERS = ("qmk", "the-via", "vial-kb", "MiguelRoldao", "zsa", "keychron", "Keychron", "Yowkees")
+# Upstream histories a fork's files are told from: a blob one of them holds is not the user's. Yowkees/keyball
+# is the Keyball's maker's tree, which Keyball owners copy whole (its default/via/test keymaps included) into
+# their own repositories next to the keymap they wrote.
+UPSTREAMS = ("MiguelRoldao+qmk-home", "vial-kb+vial-qmk", "Keychron+qmk_firmware", "Yowkees+keyball")
 
 
 def git(repo: Path, *args: str) -> bytes:
@@ -189,6 +191,16 @@ def gather(
             if own is None:
                 continue
             names = [path for path, blob in own.items() if blob not in shared]
+        else:
+            # A user's repository holding a copy of an upstream's keymaps (a Keyball owner's copy of the maker's
+            # tree): those copies are not the user's.
+            blobs: dict[str, str] = {}
+            for line in git(repo, "ls-tree", "-r", "HEAD").decode("utf-8", "replace").splitlines():
+                info, _, path = line.partition("\t")
+                if path.endswith("keymap.c") and info.split()[1] == "blob":
+                    blobs[path] = info.split()[2]
+            published = upstream_blobs(set(blobs.values()))
+            names = [path for path in names if blobs.get(path) not in published]
         taken: dict[str, int] = {}
         for path in names:
             if not path.endswith((".json", ".vil", "keymap.c")):
