@@ -331,7 +331,8 @@ def _import_keymap_c(
     config_h = config_h_beside(path)
     board = keyboard or (finder.by_name(name) if name else None)
     has_layout = (lambda macro: board.resolve_layout_name(macro) is not None) if board is not None else None
-    result = read_keymap_c(text, path, name, config_h, mixed_macros=True, has_layout=has_layout)
+    result = read_keymap_c(text, path, name, config_h, mixed_macros=True, has_layout=has_layout,
+                           processor=board.processor if board is not None else None)
     layout, warnings = result.layout, list(result.warnings)
     features_beside(path, layout, warnings)
     if Path(path).is_file():  # the keymap's other C files, from where it lives

@@ -79,7 +79,7 @@ def looks_like_keymap_c(text: str) -> bool:
 def read_keymap_c(
     text: str, path: str | Path | None = None, keyboard: str = "", config_h: str | None = None,
     mixed_macros: bool = False, headers: UserHeaders | None = None,
-    has_layout: Callable[[str], bool] | None = None,
+    has_layout: Callable[[str], bool] | None = None, processor: str | None = None,
 ) -> KeymapC:
     """Parse keymap.c `text`. `keyboard` is the QMK keyboard path when the caller knows it;
     `config_h` the text of the config.h next to it, whose settings the layout takes.
@@ -89,13 +89,16 @@ def read_keymap_c(
     named by the keymap's folder as QMK names its userspace).
     `has_layout`: whether the keyboard's QMK headers define a layout macro of that name, when the
     caller knows the keyboard (`#ifdef LAYOUT_split_3x5_3` picks the keymap for it).
+    `processor`: the board's chip, when the caller knows it (an STM32's headers declare `RESET`).
 
     Raises FormatError naming the line of a construct it does not understand."""
     if headers is None and path is not None and Path(path).is_file():
         own = [name for name in _QUOTED_INCLUDE.findall(text) if not is_qmk_header(name) and name != "config.h"]
         headers = UserHeaders(Path(path), [Path(path).resolve().parent.name], own, keyboard)
     try:
-        result = _Reader(text, path, keyboard, mixed_macros, headers, has_layout).read()
+        reader = _Reader(text, path, keyboard, mixed_macros, headers, has_layout)
+        reader.processor = processor
+        result = reader.read()
     except FormatError as error:
         raise error if error.path else error.with_path(path or "<keymap.c>") from None
     if config_h is not None:

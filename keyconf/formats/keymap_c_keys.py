@@ -27,6 +27,7 @@ from keyconf.formats.keymap_c_statements import (
     kept_for_later,
     names_keycode,
 )
+from keyconf.model.controllers import chip_declares_reset
 from keyconf.model.keycodes import MOD_WRAPPERS, REGISTRY, KeycodeError, format_mods, from_qmk5
 from keyconf.model.keycodes.mods import MOD_MASK_NAMES, MOD_NAMES, ModsError, parse_mods, to_qmk5
 from keyconf.model.keycodes.removed import REMOVED_WRAPPERS
@@ -329,6 +330,15 @@ class KeyReader(KeymapCStatements):
                 if said not in self.warnings:
                     self.warnings.append(said)
                 renamed.append(Token("number", str(layer), t.line, t.column))
+            elif t.text == "RESET" and self._reset_is_the_chips():
+                # QMK's old name for QK_BOOT, which QMK no longer defines: on an STM32 the chip's header
+                # declares `RESET = 0`, so the original firmware's key is 0 and does nothing.
+                self.warnings.append(
+                    f"line {t.line}: RESET is no QMK keycode since QMK renamed it QK_BOOT (2022); the original "
+                    f"builds because the {self.processor} chip's header declares RESET = 0, so its key does nothing: "
+                    "imported as KC_NO, as that firmware has it (write QK_BOOT there for a key that resets the "
+                    "keyboard into its bootloader)")
+                renamed.append(Token("ident", "KC_NO", t.line, t.column))
             elif names_a_layer and tokens[i - 2].text == "TD" and t.text in self.enum_values:
                 # TD(X) of a dance whose table keyconf did not read: the number C gives X.
                 renamed.append(Token("number", str(self.enum_values[t.text]), t.line, t.column))
@@ -345,6 +355,13 @@ class KeyReader(KeymapCStatements):
             self._action_mods_keys(self._removed_wrappers(self._layer_arithmetic(renamed))))
         text = self._computed_keycode(render(self._layer_key_as_layer(renamed)), renamed)
         return self._modifiers_around_a_wide_keycode(text)
+
+    def _reset_is_the_chips(self) -> bool:
+        """Whether `RESET` on a key is the chip header's 0: the board's chip declares it, and nothing of
+        the user's (this file, a header of theirs) does."""
+        if not chip_declares_reset(self.processor) or "RESET" in self.enum_values or "RESET" in self.defines:
+            return False
+        return self.headers is None or self.headers.declaring("RESET") is None
 
     def _layer_arithmetic(self, tokens: list[Token]) -> list[Token]:
         """`TG(ADD_LAYER + 1)` with `#define ADD_LAYER (SCROLL_LAYER + 1)`: a layer argument C computes

@@ -156,6 +156,7 @@ class KeymapCStatements:
                  headers: UserHeaders | None = None, has_layout: Callable[[str], bool] | None = None) -> None:
         self.path = path
         self.keyboard = keyboard
+        self.processor: str | None = None  # the board's chip, when the caller knows it (what its headers declare)
         self.mixed_macros = mixed_macros
         self.layer_macros: list[str | None] = []
         if len(text) > MAX_KEYMAP_C_CHARS:

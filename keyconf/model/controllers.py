@@ -124,6 +124,19 @@ def processor_platform(processor: str | None) -> str | None:
     return "chibios"
 
 
+# Chip families whose vendor headers, which QMK's ChibiOS builds include in every file, declare
+# `typedef enum { RESET = 0, SET = !RESET } FlagStatus` (ST's CMSIS headers stm32f3xx.h and the others in
+# ChibiOS's os/common/ext/ST, WestBerry's wb32f3g71xx.h/wb32fq95xx.h and ArteryTek's at32f415.h in
+# ChibiOS-Contrib). There a keymap's `RESET`, QMK's old name for QK_BOOT, which QMK no longer defines, is
+# that enum's 0: the key does nothing.
+_RESET_IS_ZERO_CHIPS = ("STM32", "WB32", "AT32")
+
+
+def chip_declares_reset(processor: str | None) -> bool:
+    """Whether the chip's own headers make `RESET` 0 in a keymap QMK builds for it."""
+    return processor is not None and processor.upper().startswith(_RESET_IS_ZERO_CHIPS)
+
+
 def built_controller(keyboard: Keyboard | None, converter: str | None,
                      bootloader: str | None) -> tuple[str | None, str | None]:
     """(processor, bootloader) the firmware is built for: a converter's, else the board's, with a

@@ -59,3 +59,32 @@ def test_an_old_qmk_name_a_users_header_declares_is_that_headers_keycode(tmp_pat
     (tmp_path / "keycodes.h").write_text("#pragma once\nenum userspace_keycodes { CAP_WRD = QK_USER };\n")
     assert import_layout(keymap, keyboard=finder.by_name("crkbd/rev1"), finder=finder).layout.layers[0].keys[-1] \
         == "QK_BOOT"  # nothing of the user's declares it: QMK's old name, read as today's
+
+
+def _planck_keymap(tmp_path: Path, last_key: str, before: str = "") -> Path:
+    keys = ", ".join(["KC_A"] * 47 + [last_key])
+    keymap = tmp_path / "keymap.c"
+    keymap.write_text(f"#include QMK_KEYBOARD_H\n{before}"
+                      "const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {\n"
+                      f"    [0] = LAYOUT_ortho_4x12(\n        {keys}),\n}};\n")
+    return keymap
+
+
+def test_reset_on_an_stm32_board_is_the_chip_headers_zero_as_the_original_firmware_has_it(tmp_path: Path) -> None:
+    """`RESET` on a key of an STM32 keymap that nothing of the user's declares: QMK dropped the old name of
+    QK_BOOT, and the original builds only because ST's stm32f3xx.h declares `RESET = 0` (FlagStatus): its key
+    is 0 and does nothing (a Moonlander keymap's real build held 0 where keyconf's held QK_BOOT 0x7C00). The
+    import keeps what the firmware did and says so, naming the line."""
+    finder = CatalogueKeyboards()
+    imported = import_layout(_planck_keymap(tmp_path, "RESET"), keyboard=finder.by_name("planck/rev6"), finder=finder)
+    assert imported.layout.layers[0].keys[-1] == "KC_NO"
+    said = [w for w in imported.warnings if "RESET" in w]
+    assert len(said) == 1 and said[0].startswith("line 4: RESET is no QMK keycode") and "STM32F303" in said[0]
+    assert "QK_BOOT" in said[0]
+    # An AVR Planck's headers declare no RESET: the key is what its user meant, QMK's old name for QK_BOOT.
+    avr = import_layout(_planck_keymap(tmp_path, "RESET"), keyboard=finder.by_name("planck/rev5"), finder=finder)
+    assert avr.layout.layers[0].keys[-1] == "QK_BOOT" and not any("RESET = 0" in w for w in avr.warnings)
+    # A keymap that declares RESET itself builds its own: on an STM32 too.
+    own = import_layout(_planck_keymap(tmp_path, "RESET", "#define RESET QK_BOOT\n"),
+                        keyboard=finder.by_name("planck/rev6"), finder=finder)
+    assert own.layout.layers[0].keys[-1] == "QK_BOOT" and not any("RESET = 0" in w for w in own.warnings)
