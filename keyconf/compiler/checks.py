@@ -192,7 +192,8 @@ def plan_build(
     use_via = board.has_via_keymap and "VIA_ENABLE" not in layout.features_off if via is None else via
     sources: GeneratedSources | None = None
     if not problems:
-        options = GenerateOptions(dialect=tree.dialect, via=use_via, lto=lto, source_name=source_name)
+        options = GenerateOptions(dialect=tree.dialect, via=use_via, lto=lto, source_name=source_name,
+                                  board_features=tree.board_features(board.folder))
         try:
             sources = generate_sources(layout, keyboard, options)
         except GenerationError as failure:

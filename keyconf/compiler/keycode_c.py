@@ -93,6 +93,8 @@ class KeycodeC:
         self.layer_ids = layer_ids
         self.tap_dance_ids = dict(tap_dance_ids)
         self.features: set[str] = set()
+        # A mouse key that moves the pointer or scrolls (not a button): only mouse keys send those.
+        self.mouse_movement = False
         self.sends_custom_keycodes = False  # a tap dance presses a custom keycode
         self.c_tap_dances = False  # the layout's C code defines tap dances keys may name by number
         self.c_unicode_map = False  # the layout's C code defines the unicode_map[] UM()/UP() index
@@ -140,6 +142,8 @@ class KeycodeC:
         group_feature = REPORT_FEATURE_BY_GROUP.get(definition.group)
         if group_feature:
             self.features.add(group_feature)
+        if definition.group == "mouse" and not spec_name.startswith("QK_MOUSE_BUTTON_"):
+            self.mouse_movement = True
 
     def _layer(self, keycode: Keycode, ref: SourceRef) -> str:
         index = self.context.layer_index(keycode.layer) if keycode.layer is not None else None

@@ -84,6 +84,9 @@ class KeymapC:
     features: set[str] = field(default_factory=set)  # rules.mk flags the code needs
     config: dict[str, str | None] = field(default_factory=dict)  # config.h defines the code needs
     rows: list[list[int]] = field(default_factory=list)
+    # The keys need MOUSEKEY_ENABLE for mouse buttons only (no pointer movement or scrolling), which a
+    # board's pointing device also sends (QMK's register_mouse hands them to it without mouse keys).
+    mouse_buttons_only: bool = False
 
 
 class _Generator:
@@ -172,6 +175,7 @@ class _Generator:
             features=self.features,
             config=self.config,
             rows=self.grid.rows,
+            mouse_buttons_only="MOUSEKEY_ENABLE" in self.keycodes.features and not self.keycodes.mouse_movement,
         )
 
     def header(self) -> None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from keyconf.compiler.dialect import QmkDialect
 from keyconf.formats.definition_source import KeyboardDefinitionError
+from keyconf.formats.qmk_build_files import parse_rules_mk
 from keyconf.formats.qmk_info import load_qmk_keyboard, merged_info_json, resolve_keyboard_name
 from keyconf.model.keyboard import AVR_PROCESSORS, Keyboard
 
@@ -277,6 +278,27 @@ class QmkTree:
         except (KeyboardDefinitionError, OSError, ValueError):
             info = {}
         return board_uses_lto(info, [_read_text(path / "rules.mk") for path in reversed(self._folder_chain(folder))])
+
+    def board_features(self, folder: str) -> frozenset[str]:
+        """The feature switches the board turns on itself (`"features": {"pointing_device": true}` of its
+        info.json/keyboard.json files, then `POINTING_DEVICE_ENABLE = yes` of its rules.mk files from the top
+        folder down, which QMK's make reads over what it generates from the JSON)."""
+        try:
+            info = merged_info_json(self.root, folder)
+        except (KeyboardDefinitionError, OSError, ValueError):
+            info = {}
+        switches: dict[str, bool] = {}
+        declared = info.get("features")
+        if isinstance(declared, dict):
+            switches = {f"{name.upper()}_ENABLE": value for name, value in declared.items()
+                        if isinstance(name, str) and isinstance(value, bool)}
+        for level in self._folder_chain(folder):
+            for operator, name, value in parse_rules_mk(_read_text(level / "rules.mk")):
+                if operator == "?=" and name in switches:
+                    continue
+                if name.endswith("_ENABLE") and value.strip().lower() in ("yes", "no"):
+                    switches[name] = value.strip().lower() == "yes"
+        return frozenset(name for name, on in switches.items() if on)
 
     def _custom_bootloader(self, folder: str) -> str | None:
         """The bootloader of a board QMK calls `custom` whose rules.mk tells dfu-util where it is

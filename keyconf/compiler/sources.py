@@ -32,6 +32,9 @@ class GenerateOptions:
     via: bool = False
     lto: bool = False  # link-time optimisation: LTO_ENABLE = yes in rules.mk
     source_name: str | None = None  # the layout file's name, for the header comments
+    # The feature switches the board itself turns on in the tree built with (POINTING_DEVICE_ENABLE on a
+    # Charybdis): none when unknown (an export without a tree).
+    board_features: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -122,6 +125,12 @@ def generate_sources(
         if not FEATURE_RE.fullmatch(feature):
             problems.append(SourceProblem(f"`{feature}` is not a QMK feature switch", SourceRef.of("features", index)))
     features = set(keymap.features) | {f for f in layout.features if FEATURE_RE.fullmatch(f)}
+    pointing = "POINTING_DEVICE_ENABLE" in {*options.board_features, *layout.features} - set(layout.features_off)
+    if keymap.mouse_buttons_only and pointing and "MOUSEKEY_ENABLE" not in layout.features:
+        # Mouse buttons on a board with a pointing device (a Charybdis's trackball) are sent by the
+        # pointing device's code: mouse keys would add their kilobyte and change nothing, and a keymap built
+        # by QMK for the board has none (the board leaves MOUSEKEY_ENABLE off).
+        features.discard("MOUSEKEY_ENABLE")
     switched_off: list[str] = []
     for index, feature in enumerate(layout.features_off):
         if not FEATURE_RE.fullmatch(feature):

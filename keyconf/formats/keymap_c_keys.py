@@ -334,8 +334,9 @@ class KeyReader(KeymapCStatements):
                 # QMK's old name for QK_BOOT, which QMK no longer defines: on an STM32 the chip's header
                 # declares `RESET = 0`, so the original firmware's key is 0 and does nothing.
                 self.warnings.append(
-                    f"line {t.line}: RESET is no QMK keycode since QMK renamed it QK_BOOT (2022); the original "
-                    f"builds because the {self.processor} chip's header declares RESET = 0, so its key does nothing: "
+                    f"line {t.line}: RESET is no QMK keycode since QMK dropped that old name of QK_BOOT (2022); the "
+                    f"original builds because the {self.processor} chip's header declares RESET = 0, so its key does "
+                    "nothing: "
                     "imported as KC_NO, as that firmware has it (write QK_BOOT there for a key that resets the "
                     "keyboard into its bootloader)")
                 renamed.append(Token("ident", "KC_NO", t.line, t.column))

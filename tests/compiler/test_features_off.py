@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from keyconf.compiler.sources import generate_sources
+from keyconf.compiler.sources import GenerateOptions, generate_sources
 from keyconf.formats.interchange import import_layout
 from keyconf.formats.yaml_layout import LayoutFileError, dumps_layout, loads_layout
 from keyconf.model.layout import TapDance
@@ -163,3 +163,29 @@ def test_an_imported_split_keymaps_handedness_and_sleep_come_along(tmp_path: Pat
     assert imported.layout.settings == {"master_right": True, "ee_hands": True, "split_layer_state_enable": True,
                                         "rgblight_sleep": True}
     assert not any("not a layout setting" in w or "not layout settings" in w for w in imported.warnings)
+
+
+def test_mouse_buttons_on_a_board_with_a_pointing_device_need_no_mouse_keys() -> None:
+    """A Charybdis keymap's KC_BTN1: QMK's register_mouse hands mouse buttons to the pointing device when
+    mouse keys are off, and the board leaves them off. keyconf switched MOUSEKEY_ENABLE on for the button
+    keys, and its firmware came out 1,328 bytes larger than the original's (a real RP2040 build); a key that
+    moves the pointer or scrolls still needs mouse keys."""
+    layout = layouts.layout()
+    layout.layers[0].keys[:2] = ["MS_BTN1", "KC_BTN2"]
+    pointing = GenerateOptions(board_features=frozenset({"POINTING_DEVICE_ENABLE"}))
+    assert "MOUSEKEY_ENABLE" not in generate_sources(layout, layouts.board(), pointing).rules_mk
+    assert "MOUSEKEY_ENABLE = yes" in generate_sources(layout, layouts.board()).rules_mk  # no pointing device
+    # The layout switches the pointing device on itself (an imported keymap's rules.mk did): the same.
+    layout.features = ["POINTING_DEVICE_ENABLE"]
+    assert "MOUSEKEY_ENABLE" not in generate_sources(layout, layouts.board()).rules_mk
+    # ... or off: the buttons need mouse keys again.
+    off = layouts.layout(features_off=["POINTING_DEVICE_ENABLE"])
+    off.layers[0].keys[0] = "MS_BTN1"
+    assert "MOUSEKEY_ENABLE = yes" in generate_sources(off, layouts.board(), pointing).rules_mk
+    # A key that moves the pointer, or a layout asking for mouse keys by name, keeps them.
+    layout.features = []
+    layout.layers[0].keys[2] = "MS_UP"
+    assert "MOUSEKEY_ENABLE = yes" in generate_sources(layout, layouts.board(), pointing).rules_mk
+    layout.layers[0].keys[2] = "KC_A"
+    layout.features = ["MOUSEKEY_ENABLE"]
+    assert "MOUSEKEY_ENABLE = yes" in generate_sources(layout, layouts.board(), pointing).rules_mk

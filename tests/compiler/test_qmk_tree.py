@@ -112,3 +112,19 @@ def test_encoders_set_up_in_c_count_as_unknown(tree: QmkTree) -> None:
         "#define ENCODERS_PAD_A { D1 }\n#define ENCODERS_PAD_B { D2 }\n"
     )
     assert tree.keyboard("testco/split").encoder_count is None
+
+
+def test_the_boards_own_features_come_from_its_json_and_its_rules_mk_files(tmp_path: Path) -> None:
+    """A 2025 Charybdis says `"features": {"pointing_device": true, "mousekey": false}` in keyboard.json; a
+    2024 one says POINTING_DEVICE_ENABLE = yes in rules.mk: a deeper folder's rules.mk wins, as make reads it
+    last, and `?=` does not override."""
+    root = make_fake_tree(tmp_path / "qmk_firmware")
+    board = root / "keyboards" / "bkb" / "ball" / "rev1"
+    board.mkdir(parents=True)
+    (board / "keyboard.json").write_text(
+        '{"keyboard_name": "B", "processor": "RP2040", "bootloader": "rp2040", "features": {"pointing_device": true, '
+        '"mousekey": false, "rgb_matrix": true}, "matrix_pins": {"cols": ["GP0"], "rows": ["GP1"]}, '
+        '"layouts": {"LAYOUT": {"layout": [{"matrix": [0, 0], "x": 0, "y": 0}]}}}')
+    (board.parent / "rules.mk").write_text("OLED_ENABLE = yes\nNKRO_ENABLE ?= yes\n")
+    (board / "rules.mk").write_text("RGB_MATRIX_ENABLE = no  # off here\nOLED_ENABLE ?= no\nSRC += ball.c\n")
+    assert QmkTree(root).board_features("bkb/ball/rev1") == {"POINTING_DEVICE_ENABLE", "OLED_ENABLE", "NKRO_ENABLE"}

@@ -77,7 +77,9 @@ SYMB_ROWS = [
     "_______",
     "_______, _______, _______,                                     _______, _______, _______",
 ]
-MDIA_ROWS = [", ".join(["_______"] * count) for count in (14, 14, 13, 12, 12, 6)]
+# MDIA's last key is `RESET`, QMK's old name of QK_BOOT, which it dropped in 2022: the original builds because
+# the STM32's own header declares RESET = 0 (a dead key), and the import keeps that.
+MDIA_ROWS = [", ".join(["_______"] * count) for count in (14, 14, 13, 12, 12, 5)] + ["RESET"]
 MDIA_ROWS[2] += ", KC_MPLY"
 MDIA_ROWS[3] = ("_______, _______, _______, _______, _______, _______,  _______, _______, KC_MPRV, KC_MNXT, KC_VOLU, "
                 "KC_VOLD")
@@ -136,6 +138,7 @@ def test_an_imported_moonlander_keymap_builds_to_its_originals_bin_for_dfu_util(
     mine = bench.build_keyconf_program(home, folder / "keymap.c", "zsa/moonlander", tmp_path / "keyconf", "2")
     assert mine.keymaps is not None, mine.why
     assert bench.words(mine.keymaps) == bench.words(original.keymaps)
+    assert bench.words(original.keymaps)[-1] == 0  # RESET, the chip's 0: the layout's KC_NO
     assert original.size is not None and mine.size == original.size
 
     # What the user flashes: the .bin QMK makes for dfu-util, its metadata naming the ST bootloader,
@@ -219,3 +222,49 @@ def test_an_rp2040_layout_builds_to_a_uf2_for_its_drive(variable: str, tmp_path:
     flashed = flash_firmware(firmware, wait=5, environment=environment)
     assert flashed.ok, flashed.log
     assert (drive.mount_point / "NEW.UF2").read_bytes() == firmware.read_bytes()
+
+
+# A Charybdis keymap (bastardkb/charybdis/3x5, RP2040 on a Splinky): mouse buttons beside the trackball, which
+# the board's pointing device sends with mouse keys off, as the board leaves them.
+CHARYBDIS_KEYMAP_C = """#include QMK_KEYBOARD_H
+
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+    [0] = LAYOUT(
+        KC_Q, KC_W, KC_E, KC_R, KC_T,          KC_Y, KC_U, KC_I, KC_O, KC_P,
+        KC_A, KC_S, KC_D, KC_F, KC_G,          KC_H, KC_J, KC_K, KC_L, KC_QUOT,
+        KC_Z, KC_X, KC_C, KC_V, KC_B,          KC_N, KC_M, KC_COMM, KC_DOT, KC_SLSH,
+                  KC_BTN1, KC_SPC, MO(1),      KC_ENT, KC_BSPC
+    ),
+    [1] = LAYOUT(
+        KC_1, KC_2, KC_3, KC_4, KC_5,          KC_6, KC_7, KC_8, KC_9, KC_0,
+        KC_BTN1, KC_BTN2, KC_BTN3, _______, _______,   KC_LEFT, KC_DOWN, KC_UP, KC_RGHT, _______,
+        _______, _______, _______, _______, _______,   _______, _______, _______, _______, QK_BOOT,
+                  _______, _______, _______,   _______, _______
+    ),
+};
+"""
+
+
+@pytest.mark.parametrize("variable", TREES)
+def test_a_charybdis_keymaps_mouse_buttons_build_to_the_originals_size(variable: str, tmp_path: Path) -> None:
+    """keyconf switched MOUSEKEY_ENABLE on for KC_BTN1 where the board leaves mouse keys off and its pointing
+    device sends the buttons: its firmware was 1,328 bytes larger than the original's (thomashexton's
+    Charybdis, the bench). Now the same keymaps[] and the same size."""
+    home = arm_tree(variable, "lib/pico-sdk")
+    sys.path.insert(0, str(ROOT / "bench"))
+    import keymap_c_firmware_equivalence as bench
+
+    board = "bastardkb/charybdis/3x5/v2/splinky_3"
+    if "MOUSEKEY_ENABLE" in QmkTree(home).board_features(board):
+        pytest.skip(f"{board} switches mouse keys on itself in {home}")
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "keymap.c").write_text(CHARYBDIS_KEYMAP_C)
+    (folder / "rules.mk").write_text("CONSOLE_ENABLE = no\n")
+    original = bench.build_original_program(home, folder / "keymap.c", board, tmp_path / "qmk", "2")
+    assert original.keymaps is not None, original.why
+    mine = bench.build_keyconf_program(home, folder / "keymap.c", board, tmp_path / "keyconf", "2")
+    assert mine.keymaps is not None, mine.why
+    assert bench.words(mine.keymaps) == bench.words(original.keymaps)
+    assert "mousekey_task" not in mine.symbols and original.size is not None
+    assert mine.size == original.size, bench.size_causes(original.symbols, mine.symbols)
