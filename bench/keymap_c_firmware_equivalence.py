@@ -117,7 +117,9 @@ def symbol_bytes(elf: Path, name: str) -> bytes:
     raise LookupError(f"{elf} defines no symbol {name}")
 
 
-_COMPILER_SUFFIX = re.compile(r"\.(?:lto_priv|constprop|isra|part|cold|lto)(?:\.\d+)*")
+# Compiler clones (`.constprop.0`, `.lto_priv.0`) and the numbers a function's static variables get
+# (`crkbd_logo.5368`), which differ between two builds of the same code.
+_COMPILER_SUFFIX = re.compile(r"(?:\.(?:lto_priv|constprop|isra|part|cold|lto))?(?:\.\d+)+$|\.(?:cold|part)$")
 
 
 def elf_symbols(elf: Path) -> dict[str, int]:

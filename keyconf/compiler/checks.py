@@ -182,6 +182,7 @@ def plan_build(
         )
     problems += _qmk_files_missing(layout, tree, board.folder)
     problems += _converter_missing(layout, tree, keyboard)
+    problems += _debounce_missing(layout, tree)
     processor, bootloader = built_controller(keyboard, layout.converter, layout.bootloader)
     processor = processor or board.processor
     if bootloader == "custom" and not layout.converter and not layout.bootloader:
@@ -221,6 +222,17 @@ def _converter_missing(layout: Layout, tree: QmkTree, keyboard: Keyboard) -> lis
     return [error(f"this QMK tree ({tree.root}) has no converter `{layout.converter}` for "
                   f"{footprint_title(footprint)} boards", ("converter",),
                   f"update the tree, or use one it has: {', '.join(have) or 'none'}", code="unknown-converter")]
+
+
+def _debounce_missing(layout: Layout, tree: QmkTree) -> list[Problem]:
+    """A `DEBOUNCE_TYPE` this tree has no algorithm for: QMK's make would look for
+    quantum/debounce/<name>.c and stop with "No rule to make target"."""
+    name = layout.rules.get("DEBOUNCE_TYPE")
+    if name is None or name == "custom" or (tree.root / "quantum" / "debounce" / f"{name}.c").is_file():
+        return []
+    have = sorted(path.stem for path in (tree.root / "quantum" / "debounce").glob("*.c"))
+    return [error(f"this QMK tree ({tree.root}) has no debounce algorithm `{name}`", ("rules", "DEBOUNCE_TYPE"),
+                  f"use one it has: {', '.join(have + ['custom']) if have else 'none found'}", code="unknown-rule")]
 
 
 def _qmk_files_missing(layout: Layout, tree: QmkTree, folder: str) -> list[Problem]:

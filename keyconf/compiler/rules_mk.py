@@ -71,7 +71,8 @@ def generate_rules_mk(features: Iterable[str], header: str, sources: Iterable[tu
         lines += [f"{name.ljust(width)} = no  # switched off by the layout (features_off)" for name in switched_off]
     if drivers:
         lines.append("")
-        lines += [f"{name} = {value}  # the layout's driver (drivers)" for name, value in drivers.items()]
+        lines += [f"{name} = {value}  # the layout's " + ("driver (drivers)" if name.endswith("_DRIVER") else
+                  "build option (rules)") for name, value in drivers.items()]
     if converter or bootloader:
         lines.append("")
         if converter:

@@ -18,7 +18,7 @@ from keyconf.compiler.source_map import GenerationError, LineMap, SourceProblem,
 from keyconf.formats.c_literals import c_comment_text, is_c_identifier
 from keyconf.formats.c_source_file import QMK_ROOT_FOLDERS, c_file_path_problem, qmk_file_path_problem
 from keyconf.formats.qmk_build_files import parse_config_h
-from keyconf.formats.yaml_layout_schema import DRIVER_NAME_RE, DRIVER_RE, FEATURE_RE
+from keyconf.formats.yaml_layout_schema import DRIVER_NAME_RE, DRIVER_RE, FEATURE_RE, RULES_OPTIONS
 from keyconf.model.controllers import BOOTLOADER_NAME_RE, CONVERTER_NAME_RE
 from keyconf.model.keyboard import Keyboard, LayoutMacro
 from keyconf.model.keycodes.keyboard_keycodes import shared_header_path
@@ -171,6 +171,12 @@ def generate_sources(
         else:
             problems.append(SourceProblem(f"`{key}: {value}` is not a QMK driver setting",
                                           SourceRef.of("drivers", key)))
+    for key, value in layout.rules.items():
+        if key in RULES_OPTIONS and DRIVER_NAME_RE.fullmatch(value):
+            drivers[key] = value  # rules.mk takes them as it takes the drivers: `NAME = name`
+        else:
+            problems.append(SourceProblem(f"`{key}: {value}` is not a rules.mk option the layout holds",
+                                          SourceRef.of("rules", key)))
     for field_name, pattern in (("converter", CONVERTER_NAME_RE), ("bootloader", BOOTLOADER_NAME_RE)):
         value = getattr(layout, field_name)
         if value is not None and not pattern.fullmatch(value):  # reaches rules.mk: a plain name only

@@ -15,11 +15,18 @@ from keyconf.formats.document_limits import JsonError, load_json, read_document
 from keyconf.formats.format_error import FormatError, read_text
 from keyconf.formats.keymap_folder_c import CONFIG_NAME, FolderCFiles
 from keyconf.formats.qmk_build_files import apply_rules, parse_rules_mk
-from keyconf.formats.yaml_layout_schema import DRIVER_NAME_RE, DRIVER_RE, FEATURE_RE
+from keyconf.formats.yaml_layout_schema import DRIVER_NAME_RE, DRIVER_RE, FEATURE_RE, RULES_OPTIONS
 from keyconf.model.controllers import BOOTLOADER_NAME_RE, CONVERTER_NAME_RE
 from keyconf.model.layout import CSource, Layout
 
 _DYNAMIC_TAP_DANCES = "but the file has no tap_dance_actions[]"
+# What of a keymap's rules.mk other parts of the import take (its C files, -D options, controller...).
+_READ_ELSEWHERE = frozenset({"SRC", "VPATH", "OPT_DEFS", "CONFIG_H", "INTROSPECTION_KEYMAP_C", "USER_NAME",
+                             "CONVERT_TO", "BOOTLOADER"})
+_FLAG_VARIABLES = ("EXTRAFLAGS", "CFLAGS")  # QMK passes both to every compile and to the link
+_LTO_FLAG = re.compile(r"^-flto(?:=[a-z0-9]+)?$")
+# Compiler flags that change what the compiler says, never the firmware it makes.
+_DIAGNOSTIC_FLAG = re.compile(r"^-(?:W[A-Za-z0-9=_-]*|fdiagnostics-[a-z=-]+|fno-diagnostics-[a-z-]+)$")
 _NEEDS_HEADER = re.compile(r"includes (.+?) as the original did, so `qmk compile` needs it where it found it "
                            r"\(a userspace or the keymap's folder\)")
 
@@ -48,6 +55,16 @@ def features_beside(path: str | Path, layout: Layout, warnings: list[str]) -> No
     except FormatError:
         return
     switches = apply_rules(parse_rules_mk(text))
+    # QMK's make tests a switch with `ifeq ($(strip $(X_ENABLE)), yes)`: any other word (`lite`, an old
+    # BOOTMAGIC_ENABLE's; `false`; a driver's name where QMK once took one) leaves the feature off.
+    other = {key: value.strip() for key, value in switches.items() if FEATURE_RE.fullmatch(key)
+             and value.strip() and "$" not in value and value.strip().lower() not in ("yes", "no")}
+    switches.update({key: "no" for key in other})
+    if other:
+        warnings.append(f"rules.mk beside the keymap sets {', '.join(f'{k} = {v}' for k, v in other.items())}, which "
+                        "QMK's make reads as off (it switches a feature on for `yes` only): the layout switches "
+                        f"{'it' if len(other) == 1 else 'them'} off too (`features_off:`); put "
+                        f"{'it' if len(other) == 1 else 'them'} in `features:` to have the feature")
     on = [key for key, value in switches.items() if FEATURE_RE.fullmatch(key) and value.strip().lower() == "yes"]
     layout.features = list(dict.fromkeys([*layout.features, *on]))
     off = [key for key, value in switches.items() if FEATURE_RE.fullmatch(key) and value.strip().lower() == "no"]
@@ -56,7 +73,25 @@ def features_beside(path: str | Path, layout: Layout, warnings: list[str]) -> No
     drivers = {key: value.strip().lower() for key, value in switches.items()
                if DRIVER_RE.fullmatch(key) and DRIVER_NAME_RE.fullmatch(value.strip().lower())}
     layout.drivers = {**drivers, **layout.drivers}
+    options = {key: value.strip().lower() for key, value in switches.items()
+               if key in RULES_OPTIONS and DRIVER_NAME_RE.fullmatch(value.strip().lower())}
+    layout.rules = {**options, **layout.rules}
+    if options:
+        warnings.append(f"rules.mk beside the keymap picks {', '.join(f'{k} = {v}' for k, v in options.items())}: "
+                        "the layout keeps them (`rules:`)")
     controller_of_rules(switches, layout, warnings, "rules.mk beside the keymap")
+    _compiler_flags(switches, layout, warnings)
+    left = [f"{key} = {value.strip()}" if len(value.strip()) <= 40 else f"{key} = {value.strip()[:37]}..."
+            for key, value in switches.items()
+            if not (FEATURE_RE.fullmatch(key) or DRIVER_RE.fullmatch(key) or key in RULES_OPTIONS
+                    or key in _READ_ELSEWHERE or key in _FLAG_VARIABLES)]
+    if left:
+        warnings.append(f"rules.mk beside the keymap sets {'; '.join(left)}: no layout data keyconf holds (make "
+                        "settings of the board or chip, or the keymap's own make variables), so the layout does not "
+                        f"keep {'it' if len(left) == 1 else 'them'}, and keyconf's build goes without")
+    if Path(path).with_name("post_rules.mk").is_file():
+        warnings.append("post_rules.mk beside the keymap: QMK reads none in a keymap's folder (only the keyboard's "
+                        "folders' and community modules'), so neither does the layout")
     if on:
         warnings.append(f"rules.mk beside the keymap switches on {', '.join(on)}: the layout keeps them (`features:`)")
     if drivers:
@@ -72,6 +107,25 @@ def features_beside(path: str | Path, layout: Layout, warnings: list[str]) -> No
         layout.features_off = [*layout.features_off, "VIA_ENABLE"]
         warnings.append("the keymap builds without VIA (its rules.mk does not switch VIA_ENABLE on): so does the "
                         "layout (`features_off: [VIA_ENABLE]`); `keyconf compile --via` adds it")
+
+
+def _compiler_flags(switches: dict[str, str], layout: Layout, warnings: list[str]) -> None:
+    """`EXTRAFLAGS += -flto` (or CFLAGS): link-time optimisation, which the layout has as QMK's own switch
+    (`features: [LTO_ENABLE]`: the same -flto for every file and the link); flags that only change the
+    compiler's messages leave the firmware as it is; any other flag is not kept (a flag from a layout file
+    could make the compiler run a program), said in a warning."""
+    words = [word for key in _FLAG_VARIABLES for word in switches.get(key, "").split()]
+    if not words:
+        return
+    if any(_LTO_FLAG.fullmatch(word) for word in words) and "LTO_ENABLE" not in layout.features_off:
+        layout.features = list(dict.fromkeys([*layout.features, "LTO_ENABLE"]))
+        warnings.append("rules.mk beside the keymap builds with -flto (EXTRAFLAGS or CFLAGS): the layout builds with "
+                        "link-time optimisation, QMK's LTO_ENABLE (`features:`)")
+    left = [word for word in words if not _LTO_FLAG.fullmatch(word) and not _DIAGNOSTIC_FLAG.fullmatch(word)]
+    if left:
+        shown = " ".join(dict.fromkeys(left))
+        warnings.append(f"rules.mk beside the keymap passes {shown[:80]} to the compiler: the layout does not keep "
+                        "compiler flags (`-D` options of OPT_DEFS it does)")
 
 
 def controller_of_rules(switches: dict[str, str], layout: Layout, warnings: list[str], where: str) -> None:
@@ -121,6 +175,7 @@ def userspace_features(layout: Layout, found: FolderCFiles, warnings: list[str])
     layout.features_off = [f for f in dict.fromkeys([*layout.features_off, *found.features_off])
                            if f not in found.features]
     layout.drivers = {**layout.drivers, **found.drivers}
+    layout.rules = {**layout.rules, **found.rules}
     if found.bootloader:
         layout.bootloader = found.bootloader  # make reads the userspace's after the keymap's: it wins
     via = {"VIA_ENABLE", "VIAL_ENABLE"}

@@ -32,7 +32,7 @@ from keyconf.formats.c_source_file import (
 from keyconf.formats.keymap_c_statements import is_qmk_header  # the one list of QMK's own header names
 from keyconf.formats.qmk_config_h import REFUSED_OPTIONS, read_config_h
 from keyconf.formats.user_headers import UserHeaders
-from keyconf.formats.yaml_layout_schema import DRIVER_NAME_RE, DRIVER_RE, FEATURE_RE
+from keyconf.formats.yaml_layout_schema import DRIVER_NAME_RE, DRIVER_RE, FEATURE_RE, RULES_OPTIONS
 from keyconf.model.controllers import BOOTLOADER_NAME_RE
 from keyconf.model.keyboard import AVR_PROCESSORS
 from keyconf.model.keycodes.keyboard_keycodes import shared_header_path
@@ -78,6 +78,7 @@ class FolderCFiles:
     features: list[str] = field(default_factory=list)
     features_off: list[str] = field(default_factory=list)
     drivers: dict[str, str] = field(default_factory=dict)
+    rules: dict[str, str] = field(default_factory=dict)  # the options it picks by name (DEBOUNCE_TYPE)
     # The BOOTLOADER it sets (`atmel-dfu`: an Elite-C), which QMK reads after it. A CONVERT_TO there
     # comes too late for QMK, which picks the chip before it reads a userspace: not kept.
     bootloader: str | None = None
@@ -431,6 +432,8 @@ def _userspace_switches(found: FolderCFiles, assigned: dict[str, str]) -> None:
             (found.features if value == "yes" else found.features_off).append(name)
         elif DRIVER_RE.fullmatch(name) and DRIVER_NAME_RE.fullmatch(value):
             found.drivers[name] = value
+        elif name in RULES_OPTIONS and DRIVER_NAME_RE.fullmatch(value):
+            found.rules[name] = value
         elif name == "BOOTLOADER" and BOOTLOADER_NAME_RE.fullmatch(value):
             found.bootloader = value
             found.warnings.append(f"the userspace's rules.mk sets BOOTLOADER = {value}: the layout keeps it "
@@ -439,12 +442,13 @@ def _userspace_switches(found: FolderCFiles, assigned: dict[str, str]) -> None:
             found.warnings.append(f"the userspace's rules.mk sets CONVERT_TO = {value}, which QMK's build reads too "
                                   "late to change the chip (it picks the converter before it reads a userspace): "
                                   "left out; put `converter:` in the layout to build for it")
-    if found.features or found.features_off or found.drivers:
+    if found.features or found.features_off or found.drivers or found.rules:
+        picked = {**found.drivers, **found.rules}
         said = [f"switches on {', '.join(found.features)}" if found.features else "",
                 f"switches off {', '.join(found.features_off)}" if found.features_off else "",
-                "picks " + ", ".join(f"{k} = {v}" for k, v in found.drivers.items()) if found.drivers else ""]
+                "picks " + ", ".join(f"{k} = {v}" for k, v in picked.items()) if picked else ""]
         found.warnings.append(f"the userspace's rules.mk {'; '.join(s for s in said if s)}: the layout keeps "
-                              "that (`features:`, `features_off:`, `drivers:`)")
+                              "that (`features:`, `features_off:`, `drivers:`, `rules:`)")
 
 
 USERSPACE_CONFIG_NAME = "userspace_config.h"  # a userspace's config.h, as the layout carries it

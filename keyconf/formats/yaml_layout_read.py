@@ -26,6 +26,7 @@ from keyconf.formats.yaml_layout_schema import (
     FEATURE_RE,
     KNOWN_SECTIONS,
     LAYER_NAME_RE,
+    RULES_OPTIONS,
     SECTION_ORDER,
 )
 from keyconf.formats.yaml_source import (
@@ -328,6 +329,8 @@ class LayoutReader:
                                 ("features_off", layout.features_off.index(both)), hint="keep it in one of them")
         if "drivers" in data:
             layout.drivers = self.read_drivers(data["drivers"])
+        if "rules" in data:
+            layout.rules = self.read_rules(data["rules"])
         if "modules" in data:
             layout.modules = self.read_modules(data["modules"])
         layout.layers = self.read_layers(data["layers"])
@@ -404,6 +407,22 @@ class LayoutReader:
                                 hint="QMK's name for it, in lower case: ws2812, ssd1306, cirque_pinnacle_i2c")
             drivers[str(key)] = name
         return drivers
+
+    def read_rules(self, value: Any) -> dict[str, str]:
+        """`rules: {DEBOUNCE_TYPE: sym_eager_pk}`: the rules.mk options that pick a QMK implementation by name."""
+        rules: dict[str, str] = {}
+        for key, item in self.mapping(value, ("rules",), "`rules`").items():
+            where: DocPath = ("rules", key)
+            if str(key) not in RULES_OPTIONS:
+                raise self.fail(f"`{key}` is not a rules.mk option the layout holds", where, key=True,
+                                hint=f"one of {', '.join(RULES_OPTIONS)} (drivers go in `drivers:`, switches in "
+                                "`features:`)")
+            name = self.text(item, where, f"`{key}`")
+            if not DRIVER_NAME_RE.fullmatch(name):
+                raise self.fail(f"`{name}` is not a name QMK takes for {key}", where,
+                                hint="QMK's name for it, in lower case: sym_eager_pk, i2c, geminipr")
+            rules[str(key)] = name
+        return rules
 
     def read_settings(self, value: Any) -> dict[str, int | bool | str]:
         settings: dict[str, int | bool | str] = {}

@@ -21,6 +21,7 @@ SECTION_ORDER = (
     "features",
     "features_off",
     "drivers",
+    "rules",
     "modules",
     "layers",
     "encoders",
@@ -50,3 +51,7 @@ MAKE_SWITCHES = (
 FEATURE_RE = re.compile(rf"^(?:[A-Z][A-Z0-9_]*_ENABLE|{'|'.join(MAKE_SWITCHES)})$")
 DRIVER_RE = re.compile(r"^[A-Z][A-Z0-9_]*_DRIVER$")
 DRIVER_NAME_RE = re.compile(r"^[a-z0-9_]+$")  # goes into rules.mk: nothing make reads but a name
+# rules.mk options, other than drivers, that pick one of QMK's named implementations for the firmware:
+# the debounce algorithm (quantum/debounce/<name>.c), the split and OLED transports, the steno protocol.
+# A user edits them in the layout (`rules:`), with a name as value, as `drivers:`.
+RULES_OPTIONS = ("DEBOUNCE_TYPE", "SPLIT_TRANSPORT", "OLED_TRANSPORT", "STENO_PROTOCOL")

@@ -193,6 +193,12 @@ class SectionWriter:
         pairs = ", ".join(f"{key}: {value}" for key, value in self.layout.drivers.items())
         return f"drivers: {{{pairs}}}  # rules.mk's feature drivers, as the original keymap picked them\n"
 
+    def s_rules(self) -> str:
+        if not self.layout.rules:
+            return ""
+        pairs = ", ".join(f"{key}: {value}" for key, value in self.layout.rules.items())
+        return f"rules: {{{pairs}}}  # rules.mk options, as the original keymap picked them\n"
+
     def s_settings(self) -> str:
         if not self.layout.settings:
             return ""

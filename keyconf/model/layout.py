@@ -278,6 +278,9 @@ class Layout:
     # The drivers the build picks for QMK features (rules.mk's `RGB_MATRIX_DRIVER = ws2812`,
     # `OLED_DRIVER = ssd1306`), as the original keymap's rules.mk did: by name, lower case.
     drivers: dict[str, str] = field(default_factory=dict)
+    # The other rules.mk options that pick one of QMK's implementations by name (`DEBOUNCE_TYPE =
+    # sym_eager_pk`, `SPLIT_TRANSPORT = custom`), as the original keymap's rules.mk did.
+    rules: dict[str, str] = field(default_factory=dict)
     custom_keycodes: list[CustomKeycode] = field(default_factory=list)
     c_source: CSource | None = None
     c_files: list[CFile] = field(default_factory=list)

@@ -117,3 +117,20 @@ def test_missing_toolchain_is_named_with_a_hint(
     tools = {p.message.split("`")[1] for p in caught.value.problems if p.code == "toolchain"}
     assert {"make", "arm-none-eabi-gcc"} <= tools
     assert all(p.hint for p in caught.value.problems)
+
+
+def test_a_debounce_algorithm_the_tree_lacks_is_refused_before_make(tree: QmkTree) -> None:
+    """`rules: {DEBOUNCE_TYPE: ...}` names quantum/debounce/<name>.c of the tree: one it lacks would stop make
+    with "No rule to make target"; it is refused at the YAML's line, naming the ones the tree has."""
+    folder = tree.root / "quantum" / "debounce"
+    folder.mkdir(parents=True)
+    for name in ("sym_defer_g", "sym_eager_pk"):
+        (folder / f"{name}.c").write_text("")
+    assert plan_build(layouts.layout(rules={"DEBOUNCE_TYPE": "sym_eager_pk"}), tree, check_toolchain=False)
+    assert plan_build(layouts.layout(rules={"DEBOUNCE_TYPE": "custom"}), tree, check_toolchain=False)
+    with pytest.raises(BuildRefused) as caught:
+        plan_build(layouts.layout(rules={"DEBOUNCE_TYPE": "sym_eager_pr"}), tree, check_toolchain=False)
+    [problem] = caught.value.problems
+    assert (problem.code, problem.location) == ("unknown-rule", ("rules", "DEBOUNCE_TYPE"))
+    assert "no debounce algorithm `sym_eager_pr`" in problem.message
+    assert problem.hint == "use one it has: sym_defer_g, sym_eager_pk, custom"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from keyconf.catalogue.resolve import CatalogueKeyboards
 from keyconf.compiler.sources import GenerateOptions, generate_sources
 from keyconf.formats.interchange import import_layout
 from keyconf.formats.yaml_layout import LayoutFileError, dumps_layout, loads_layout
@@ -189,3 +190,64 @@ def test_mouse_buttons_on_a_board_with_a_pointing_device_need_no_mouse_keys() ->
     layout.layers[0].keys[2] = "KC_A"
     layout.features = ["MOUSEKEY_ENABLE"]
     assert "MOUSEKEY_ENABLE = yes" in generate_sources(layout, layouts.board(), pointing).rules_mk
+
+
+def test_rules_options_are_read_written_back_and_into_rules_mk() -> None:
+    """`rules:` holds the rules.mk options that pick one of QMK's implementations by name: the debounce
+    algorithm (a Corne keymap's DEBOUNCE_TYPE = sym_eager_pk: its real RP2040 firmware was 928 bytes larger
+    than keyconf's, which had left it out), the split and OLED transports, the steno protocol."""
+    layout = layouts.layout(rules={"DEBOUNCE_TYPE": "sym_eager_pk", "STENO_PROTOCOL": "geminipr"})
+    text = dumps_layout(layout)
+    assert "rules: {DEBOUNCE_TYPE: sym_eager_pk, STENO_PROTOCOL: geminipr}" in text
+    assert loads_layout(text).layout.rules == layout.rules
+    rules_mk = generate_sources(layout, layouts.board()).rules_mk
+    assert "DEBOUNCE_TYPE = sym_eager_pk  # the layout's build option (rules)" in rules_mk
+    assert "STENO_PROTOCOL = geminipr" in rules_mk
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("{MCU: atmega32u4}", "`MCU` is not a rules.mk option the layout holds"),
+        ("{EXTRAFLAGS: -flto}", "`EXTRAFLAGS` is not a rules.mk option the layout holds"),
+        ("{DEBOUNCE_TYPE: 'sym $(shell x)'}", "is not a name QMK takes for DEBOUNCE_TYPE"),
+    ],
+)
+def test_bad_rules_options_are_refused(entry: str, message: str) -> None:
+    text = f"keyboard: testco/ortho\nlayout: LAYOUT_ortho_2x3\nrules: {entry}\nlayers:\n  base: [KC_A]\n"
+    with pytest.raises(LayoutFileError) as caught:
+        loads_layout(text)
+    assert message in caught.value.message and caught.value.line == 3
+
+
+def test_an_imported_keymaps_build_settings_are_layout_data_or_said_left(tmp_path: Path) -> None:
+    """A keymap's rules.mk beyond yes/no: options QMK picks by name become `rules:`; -flto in EXTRAFLAGS is
+    QMK's LTO_ENABLE; a switch set to another word than yes (an old `BOOTMAGIC_ENABLE = lite`) is off, as
+    make reads it; flags that only silence warnings change nothing; the chip's make settings and the keymap's
+    own variables are named as left out, and so is a post_rules.mk, which QMK does not read in a keymap."""
+    folder = tmp_path / "keyboards" / "crkbd" / "rev1" / "keymaps" / "mine"
+    folder.mkdir(parents=True)
+    keys = ", ".join(["KC_A"] * 42)
+    (folder / "keymap.c").write_text("#include QMK_KEYBOARD_H\nconst uint16_t PROGMEM keymaps[][MATRIX_ROWS]"
+                                     f"[MATRIX_COLS] = {{ [0] = LAYOUT_split_3x6_3({keys}) }};\n")
+    (folder / "rules.mk").write_text(
+        "OLED_ENABLE = yes\nBOOTMAGIC_ENABLE = lite\nDEBOUNCE_TYPE = sym_eager_pk\nSPLIT_TRANSPORT = custom\n"
+        "EXTRAFLAGS += -flto\nEXTRAFLAGS += -Wno-error=cpp\nCFLAGS += -fplugin=evil.so\nMCU = atmega32u4\n"
+        "HELIX_ROWS = 5\nSRC += oled.c\n")
+    (folder / "oled.c").write_text("void oled_stuff(void) {}\n")
+    (folder / "post_rules.mk").write_text("OLED_ENABLE = no\n")
+    finder = CatalogueKeyboards()
+    imported = import_layout(folder / "keymap.c", keyboard=finder.by_name("crkbd/rev1"), finder=finder)
+    layout = imported.layout
+    assert layout.rules == {"DEBOUNCE_TYPE": "sym_eager_pk", "SPLIT_TRANSPORT": "custom"}
+    assert layout.features == ["OLED_ENABLE", "LTO_ENABLE"]
+    assert "BOOTMAGIC_ENABLE" in layout.features_off
+    said = "\n".join(imported.warnings)
+    assert "BOOTMAGIC_ENABLE = lite, which QMK's make reads as off" in said
+    assert "-fplugin=evil.so" in said and "-Wno-error=cpp" not in said
+    assert "sets MCU = atmega32u4; HELIX_ROWS = 5: no layout data" in said and "SRC" not in said.split("sets MCU")[1]
+    assert "post_rules.mk beside the keymap: QMK reads none" in said
+    assert imported.keyboard is not None
+    rules_mk = generate_sources(layout, imported.keyboard).rules_mk
+    assert "LTO_ENABLE" in rules_mk and "DEBOUNCE_TYPE = sym_eager_pk" in rules_mk and "fplugin" not in rules_mk
+    assert "BOOTMAGIC_ENABLE = no" in rules_mk and "MCU" not in rules_mk
