@@ -191,7 +191,9 @@ def test_rules_mk_switches_that_are_not_x_enable_come_along_with_the_file_qmk_in
     rules = generate_sources(layout, imported.keyboard).rules_mk
     assert re.search(r"^RGB_MATRIX_CUSTOM_USER *= yes$", rules, re.M)
     assert re.search(r"^KEYBOARD_SHARED_EP *= yes$", rules, re.M)
-    assert re.search(r"^RGB_MATRIX_CUSTOM_KB *= no", rules, re.M) and "DEBOUNCE_TYPE" not in rules
+    assert re.search(r"^RGB_MATRIX_CUSTOM_KB *= no", rules, re.M)
+    # DEBOUNCE_TYPE is no switch: an option picking QMK's debounce algorithm by name, which `rules:` holds.
+    assert layout.rules == {"DEBOUNCE_TYPE": "x"} and re.search(r"^DEBOUNCE_TYPE = x ", rules, re.M)
 
     (keymap.parent / "rules.mk").write_text("RGB_MATRIX_ENABLE = yes\n")  # no switch: QMK does not include it
     assert import_layout(keymap).layout.c_files == []
