@@ -1,11 +1,15 @@
 """Fuzz every untrusted-document reader in-process and print what went wrong.
 
-Run: .venv/bin/python bench/fuzz.py [--n 2000] [--formats layout,via,vil,keymap.json,keymap.c]
+Run: .venv/bin/python bench/fuzz.py [--n 2000] [--formats layout,via,vil,keymap.json,keymap.c,...]
 
-Each format starts from real files (the example layouts, the interchange test files) and
-feeds N mutants through the code a user's command runs: `keyconf validate` for layouts
-(load, find the keyboard, validate), `keyconf import` for the others (read, match the
-keyboard, write the YAML text and check it reopens). Mutations stack byte edits, hostile
+Each format starts from real files (the example layouts, the interchange test files, the
+seeds of bench/fuzz_seeds/) and feeds N mutants through the code a user's command runs:
+`keyconf validate` for layouts (load, find the keyboard, validate), `keyconf import` for the
+others (read, match the keyboard, write the YAML text and check it reopens), and for the
+readers of bench/fuzz_targets.py: a keymap folder imported in place (keymap.c with its
+rules.mk, config.h, C files and userspace), qmk_module.json, VIA definitions and info.json
+(HJSON), firmware files checked for flashing, and `keyconf pull` from a keyboard whose replies
+lie (layer counts, macro buffer sizes, dynamic entry counts, Vial definition sizes). Mutations stack byte edits, hostile
 tokens (`017`, control characters, `---`, quotes, huge numbers), deep nesting, repeated
 chunks, YAML alias bombs and, for JSON, edits of the parsed tree.
 
@@ -19,7 +23,8 @@ address space is capped (--max-memory-mb) so a memory bomb fails with MemoryErro
 of taking the machine.
 
 Printed per format: inputs, outcomes (accepted / refused with a position / refused without
-one), crashes (any exception that is not the format's error), inputs over 1 s, the slowest
+one; and those with a line but no column), crashes (any exception that is not the format's
+error), inputs over 1 s, the slowest
 input, peak memory. Crashing and slow inputs are saved under --out for reproduction.
 Exit status 1 when a goal is missed (a crash, an input over 1 s, an error without position).
 Ctrl-C or `kill PID` stops a long run and prints the figures of the mutants that ran (marked
@@ -47,9 +52,13 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import fuzz_targets  # noqa: E402
 
 from keyconf.catalogue.resolve import CatalogueKeyboards  # noqa: E402
 from keyconf.cli.layout_files import check_loaded_layout  # noqa: E402
+from keyconf.formats.definition_source import KeyboardDefinitionError  # noqa: E402
 from keyconf.formats.format_error import FormatError  # noqa: E402
 from keyconf.formats.interchange import import_text, layout_text  # noqa: E402
 from keyconf.formats.yaml_layout import LayoutFileError, loads_layout  # noqa: E402
@@ -60,9 +69,18 @@ SEEDS: dict[str, list[Path]] = {
     "layout": sorted((ROOT / "layouts").glob("*.yaml")),
     "via": sorted(DATA.glob("*.layout.json")),
     "vil": sorted(DATA.glob("*.vil")),
-    "keymap.json": [DATA / "corne_configurator.json", DATA / "kyria_macros.keymap.json"],
+    "keymap.json": [DATA / "corne_configurator.json", DATA / "kyria_macros.keymap.json",
+                    fuzz_targets.SEED_DIR / "keymap_comments.json"],
     "keymap.c": [DATA / "corne_layers.keymap.c", *sorted((ROOT / "tests" / "compiler" / "golden").glob("*/keymap.c"))],
+    "keymap-folder": [],  # packed by fuzz_targets.packed_folder
+    "qmk_module": [fuzz_targets.SEED_DIR / "qmk_module.json"],
+    "via-definition": [fuzz_targets.SEED_DIR / "via_definition.json"],
+    "info.json": [fuzz_targets.SEED_DIR / "info_hjson.json", ROOT / "resources" / "keyboards" / "crkbd_rev1.json",
+                  ROOT / "resources" / "keyboards" / "planck_rev6.json"],
+    "firmware": [],  # written by fuzz_targets.firmware_seeds
+    "device": [],  # fuzz_targets.device_seeds: what a keyboard claims, as JSON
 }
+TEXT_FORMATS = ("layout", "keymap.c", "keymap-folder", "firmware")  # no JSON tree edits
 FILE_NAMES = {"layout": "fuzz.yaml", "via": "fuzz.layout.json", "vil": "fuzz.vil", "keymap.json": "fuzz.json",
               "keymap.c": "keyboards/crkbd/rev1/keymaps/fuzz/keymap.c"}
 MAX_INPUT = 1 << 20  # the goal figures are for inputs up to 1 MiB
@@ -70,7 +88,9 @@ TOKENS = [b"[", b"]", b"{", b"}", b"(", b")", b",", b":", b"- ", b"&a ", b"*a", 
           b"\x1b", b"\r", b"\t", b"\n---\n", b"\n...\n", b"'", b'"', b"\\", b"!!python/object:os.system ", b"<<: ",
           b"?", b"%YAML 1.1\n", b"99999999999999999999999", b"1e999", b"NaN", b"null", b"true", b"[]", b"{}",
           b"LT(", b"MO(", b"KC_", b"TD(", b"#define X ", b"#if 1\n", b"#endif\n", b"/*", b"*/", b"//", b"\xff",
-          b"\xef\xbb\xbf", b"\xc3", "é€𝄞".encode(), b"~", b"&&", b"||", b"LAYOUT(", b"keymaps[", b"%", b"|"]
+          b"\xef\xbb\xbf", b"\xc3", "é€𝄞".encode(), b"~", b"&&", b"||", b"LAYOUT(", b"keymaps[", b"%", b"|",
+          b"$(", b"$(shell touch /tmp/keyconf-fuzz-pwned)", b"\nifeq (a,a)\n", b"\ninclude ", b"\\\n", b"#include \"",
+          b"#undef ", b"__VA_ARGS__", b"##", b"SEND_STRING(\"", b"SS_TAP(", b"enum ", b"= SAFE_RANGE", b"\x00"]
 
 
 # --------------------------------------------------------------------------- targets
@@ -104,11 +124,31 @@ def make_import_target(fmt: str) -> Callable[[bytes], str]:
     return run
 
 
+def make_target(fmt: str) -> Callable[[bytes], str]:
+    if fmt == "layout":
+        return run_layout
+    if fmt == "keymap-folder":
+        return fuzz_targets.make_folder_target(CatalogueKeyboards())
+    if fmt == "qmk_module":
+        return fuzz_targets.make_module_target()
+    if fmt in ("via-definition", "info.json"):
+        return fuzz_targets.make_definition_target(fmt)
+    if fmt == "firmware":
+        return fuzz_targets.make_firmware_target()
+    if fmt == "device":
+        return fuzz_targets.make_device_target()
+    return make_import_target(fmt)
+
+
 # --------------------------------------------------------------------------- mutation
 
 
 def mutate(rng: random.Random, data: bytes, fmt: str) -> bytes:
-    if fmt != "layout" and fmt != "keymap.c" and rng.random() < 0.35:
+    if fmt == "device":  # what a keyboard claims: edits of the claims, never of the bench's JSON syntax
+        for _ in range(rng.choice((1, 2, 3))):
+            data = _json_mutant(rng, data) or data
+        return data
+    if fmt not in TEXT_FORMATS and rng.random() < 0.35:
         tree = _json_mutant(rng, data)
         if tree is not None:
             data = tree
@@ -190,8 +230,29 @@ def m_long_name(rng: random.Random, data: bytes, fmt: str) -> bytes:
     return data.replace(b'"', b'"' + name, 1)
 
 
+def m_c_bomb(rng: random.Random, data: bytes, fmt: str) -> bytes:
+    """Preprocessor and make shapes that cost a naive reader exponential or quadratic time."""
+    n = rng.choice((10, 30, 60, 200, 2000))
+    kind = rng.randrange(6)
+    if kind == 0:  # each macro twice the one after it
+        text = b"".join(b"#define Q%d Q%d Q%d\n" % (k, k + 1, k + 1) for k in range(n)) + b"#define Q%d KC_A\n" % n
+    elif kind == 1:  # function-like macros nested in their arguments
+        text = b"#define F(x) x, x\n#define Z " + b"F(" * n + b"KC_A" + b")" * n + b"\n"
+    elif kind == 2:  # a long chain of aliases
+        text = b"".join(b"#define A%d A%d\n" % (k, k + 1) for k in range(n)) + b"#define A%d KC_B\n" % n
+    elif kind == 3:  # #if nesting
+        text = b"#if 1\n" * n + b"#define X KC_C\n" + b"#endif\n" * n
+    elif kind == 4:  # make variables doubling
+        text = b"V0 = x\n" + b"".join(b"V%d = $(V%d)$(V%d)\n" % (k + 1, k, k) for k in range(min(n, 64))) \
+            + b"SRC += $(V%d).c\n" % min(n, 64)
+    else:  # a long line of keys
+        text = b"#define ROW " + b", ".join([b"KC_A"] * n * 10) + b"\n"
+    i = _at(rng, data)
+    return data[:i] + b"\n" + text + data[i:]
+
+
 _MUTATORS = [m_flip, m_flip, m_delete, m_token, m_token, m_token, m_replace_number, m_nest, m_repeat, m_splice,
-             m_alias_bomb, m_long_name]
+             m_alias_bomb, m_long_name, m_c_bomb]
 
 
 def _json_mutant(rng: random.Random, data: bytes) -> bytes | None:
@@ -253,6 +314,9 @@ def _json_value(rng: random.Random, old: Any) -> Any:
 
 
 _SEED_BYTES = {fmt: [p.read_bytes() for p in paths] for fmt, paths in SEEDS.items()}
+_SEED_BYTES["keymap-folder"] = [fuzz_targets.packed_folder()]
+_SEED_BYTES["firmware"] = fuzz_targets.firmware_seeds()
+_SEED_BYTES["device"] = fuzz_targets.device_seeds()
 
 
 # --------------------------------------------------------------------------- running
@@ -269,6 +333,7 @@ class Tally:
     outcomes: Counter[str] = field(default_factory=Counter)
     crashes: Counter[str] = field(default_factory=Counter)
     unplaced: Counter[str] = field(default_factory=Counter)
+    no_column: Counter[str] = field(default_factory=Counter)  # a line but no column
     slow: list[tuple[float, int, str]] = field(default_factory=list)  # over 1 s of CPU time
     confirmed_slow: int = 0  # over 1 s of CPU time on a second run too (a first run may pay a GC pass)
     slow_wall: int = 0  # over 1 s of wall time (the machine's load counts here)
@@ -308,12 +373,15 @@ def run_one(tally: Tally, target: Callable[[bytes], str], data: bytes, hang: flo
     outcome = ""
     try:
         outcome = target(data)
-    except (FormatError, LayoutFileError) as error:
+    except (FormatError, LayoutFileError, KeyboardDefinitionError) as error:
         line = error.line
         outcome = "refused" if line is not None else "unplaced"
         if line is None:
             tally.unplaced[error.message[:70]] += 1
             _save(out, tally.fmt, "unplaced", data)
+        elif error.column is None:
+            tally.no_column[error.message[:70]] += 1
+            _save(out, tally.fmt, "no-column", data)
     except Hang:
         outcome = "hang"
         tally.crashes[f"hang over {hang:g} s of CPU time"] += 1
@@ -352,7 +420,7 @@ def _save(out: Path, fmt: str, kind: str, data: bytes) -> str:
 def fuzz_format(fmt: str, n: int, seed: int, trace_every: int, hang: float, out: Path,
                 trace_from: int = 256 * 1024, progress: int = 0) -> Tally:
     rng = random.Random(f"{seed}:{fmt}")
-    target = run_layout if fmt == "layout" else make_import_target(fmt)
+    target = make_target(fmt)
     tally = Tally(fmt)
     seeds = _SEED_BYTES[fmt]
     for seed_bytes in seeds:  # the seeds themselves must pass
@@ -405,6 +473,10 @@ def report(tally: Tally) -> bool:
     print(f"   errors with a position: {placed}/{errors}" + (f" ({100 * placed / errors:.2f} %)" if errors else ""))
     for what, count in tally.unplaced.most_common(8):
         print(f"     {count:6d}  without: {what}")
+    no_column = sum(tally.no_column.values())
+    print(f"   errors with a line but no column: {no_column}")
+    for what, count in tally.no_column.most_common(8):
+        print(f"     {count:6d}  {what}")
     p99 = times[int(0.99 * (len(times) - 1))]
     print(f"   CPU time per input: median {1000 * statistics.median(times):.1f} ms, p99 {1000 * p99:.1f} ms, "
           f"max {1000 * times[-1]:.0f} ms; over 1 s: {len(tally.slow)}, on a re-run too: {tally.confirmed_slow} "

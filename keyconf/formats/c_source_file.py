@@ -25,6 +25,24 @@ class CSourceFileError(ValueError):
     """The C file exists but cannot be used: outside the folder, too big, not text."""
 
 
+def is_file_at(path: Path) -> bool:
+    """`path.is_file()`, and False for a name the system refuses to look up (a part longer than
+    255 bytes, a path past 4096: `File name too long`), which `is_file` raises for. The names come
+    from strangers' files (`#include "..."`, rules.mk's SRC, a layout's `c_source:`)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
+def is_folder_at(path: Path) -> bool:
+    """`path.is_dir()`, False for a name the system refuses to look up (see `is_file_at`)."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
 def read_c_source_file(layout_file: str | Path, name: str) -> str | None:
     """The text of `name` next to `layout_file`; None when there is no such file.
 
@@ -34,13 +52,16 @@ def read_c_source_file(layout_file: str | Path, name: str) -> str | None:
     target = (folder / name).resolve()
     if not target.is_relative_to(folder):
         raise CSourceFileError(f"{name} leads outside the layout's folder")
-    if not target.exists():
-        return None
-    if not target.is_file():
-        raise CSourceFileError(f"{name} is not a file")
-    if target.stat().st_size > MAX_C_SOURCE_BYTES:
-        raise CSourceFileError(f"{name} is larger than {MAX_C_SOURCE_BYTES // (1024 * 1024)} MiB")
-    data = target.read_bytes()
+    try:
+        if not target.exists():
+            return None
+        if not target.is_file():
+            raise CSourceFileError(f"{name} is not a file")
+        if target.stat().st_size > MAX_C_SOURCE_BYTES:
+            raise CSourceFileError(f"{name} is larger than {MAX_C_SOURCE_BYTES // (1024 * 1024)} MiB")
+        data = target.read_bytes()
+    except OSError as error:  # a name too long for the system, a file it may not read
+        raise CSourceFileError(f"the file cannot be read: {error.strerror or error}") from None
     if b"\0" in data:
         raise CSourceFileError(f"{name} is not a text file")
     try:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,8 @@ from keyconf.formats.c_source_file import (
     QMK_ROOT_FOLDERS,
     CSourceFileError,
     c_file_path_problem,
+    is_file_at,
+    is_folder_at,
     qmk_file_path_problem,
     read_c_source_file,
 )
@@ -51,6 +54,9 @@ _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _FEATURE = re.compile(r"^[A-Z][A-Z0-9_]*_ENABLE$")
 _TRUE = ("yes", "on", "true", "1")
 _MAX_MAKE_INCLUDES = 32
+# A variable's value as keyconf expands it; longer is left unknown. A rules.mk of `V1 = $(V0)$(V0)`
+# lines doubles it on each (fuzzing found 64 of them taking the memory of the machine).
+_MAX_MAKE_VALUE = 16 * 1024
 # The config headers an import may add after the files it takes (rules_mk_defines.h, the userspace's
 # config.h and post_config.h, the keymap's config.h): room is kept for them under MAX_C_FILES.
 _CONFIG_HEADERS = 4
@@ -344,7 +350,7 @@ def keymap_userspace(keymap: Path, keymap_text: str) -> Path | None:
     includes = [name for name, quoted in _includes(keymap_text) if quoted and not is_qmk_header(name)]
     headers = UserHeaders(keymap, [keymap.resolve().parent.name], includes)
     for space in headers.userspaces:
-        if space.name in headers.user_names or any((space / name).is_file() for name in includes):
+        if space.name in headers.user_names or any(is_file_at(space / name) for name in includes):
             return space.resolve()
     return None
 
@@ -386,7 +392,7 @@ def _inside(root: Path, name: str) -> bool:
     if name.startswith("/") or ".." in name.split("/"):
         return False
     target = (root / name).resolve()
-    return target.is_dir() and target.is_relative_to(root.resolve()) and target != root.resolve()
+    return is_folder_at(target) and target.is_relative_to(root.resolve()) and target != root.resolve()
 
 
 def platform_key(processor: str | None) -> str | None:
@@ -405,7 +411,7 @@ def _make_file_reader(space: Path) -> Callable[[str], str | None]:
         if not name.endswith(".mk") or name.startswith("/") or c_file_path_problem(name.removesuffix(".mk") + ".h"):
             return None
         target = (space / name).resolve()
-        if not target.is_relative_to(space.resolve()) or not target.is_file():
+        if not target.is_relative_to(space.resolve()) or not is_file_at(target):
             return None
         if target.stat().st_size > MAX_C_SOURCE_BYTES:
             return None
@@ -415,7 +421,7 @@ def _make_file_reader(space: Path) -> Callable[[str], str | None]:
 
 
 def _read_text(path: Path) -> str | None:
-    if not path.is_file():
+    if not is_file_at(path):
         return None
     try:
         return path.read_text(encoding="utf-8", errors="replace")
@@ -524,7 +530,7 @@ def _local_path(folder: Path, directory: str, name: str) -> str | None:
         if path.startswith("../") or path == "..":
             continue
         candidate = folder / path
-        if candidate.is_file() and candidate.resolve().is_relative_to(folder):
+        if is_file_at(candidate) and candidate.resolve().is_relative_to(folder):
             return path
     return None
 
@@ -541,18 +547,22 @@ def _compiled_sources(text: str, vpath: list[str], variables: dict[str, str] | N
     each with its condition."""
     variables = {} if variables is None else variables
     unknown: set[str] = set()
-    # Per nested if: (whether a branch before was taken, the current branch's condition).
+    # Per nested if: (whether a branch before was taken, the current branch's condition), and
+    # beside it the condition all the ifs around a line make together (kept as the stack grows,
+    # not recomputed per line: a file of 20,000 nested ifdefs took 44 s).
     stack: list[tuple[Condition, Condition]] = []
+    under: list[Condition] = []
     sources: list[_Source] = []
-    lines = _logical_lines(text)
+    lines = deque(_logical_lines(text))
     included = 0
     while lines:
-        line = lines.pop(0)
+        line = lines.popleft()
         directive = line.split(None, 1)
         keyword = directive[0] if directive else ""
         rest = directive[1] if len(directive) > 1 else ""
         if keyword in ("ifeq", "ifneq", "ifdef", "ifndef"):
             stack.append((False, _condition(keyword, rest, variables)))
+            under.append(_both(under[-1] if under else True, stack[-1][1]))
             continue
         if keyword == "else" and stack:
             before, current = stack[-1]
@@ -562,13 +572,13 @@ def _compiled_sources(text: str, vpath: list[str], variables: dict[str, str] | N
             if inner and inner[0] in ("ifeq", "ifneq", "ifdef", "ifndef"):
                 follows = _condition(inner[0], inner[1] if len(inner) > 1 else "", variables)
             stack[-1] = (earlier, _both(_negate(earlier), follows))
+            under[-1] = _both(under[-2] if len(under) > 1 else True, stack[-1][1])
             continue
         if keyword == "endif" and stack:
             stack.pop()
+            under.pop()
             continue
-        state: Condition = True
-        for _, current in stack:
-            state = _both(state, current)
+        state: Condition = under[-1] if under else True
         if keyword in ("include", "-include", "sinclude") and include is not None:
             # A make file of the userspace's own (`include $(USER_PATH)/features/features.mk`), read
             # in its place as make reads it; one elsewhere, or under a condition keyconf cannot
@@ -577,7 +587,7 @@ def _compiled_sources(text: str, vpath: list[str], variables: dict[str, str] | N
             text_included = include(name.strip()) if name and included < _MAX_MAKE_INCLUDES else None
             if text_included is not None:
                 included += 1
-                lines[:0] = _logical_lines(text_included)
+                lines.extendleft(reversed(_logical_lines(text_included)))
             continue
         assignment = re.match(r"^([A-Za-z_][A-Za-z0-9_]*)\s*(\+=|\?=|:=|::=|=)\s*(.*)$", line)
         if assignment is None:
@@ -630,6 +640,8 @@ def _expand(text: str, variables: dict[str, str]) -> str | None:
         elif _NAME.match(inner) and inner in variables:
             value = variables[inner]
         else:
+            return None
+        if len(text) - (match.end() - match.start()) + len(value) > _MAX_MAKE_VALUE:
             return None
         text = text[: match.start()] + value + text[match.end():]
     return None

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from keyconf.formats.c_source import Define, IntExpression, Token, find_matching, preprocess, split_top_level, tokenize
+from keyconf.formats.c_source_file import is_file_at, is_folder_at
 from keyconf.formats.format_error import FormatError
 
 _QUOTED_INCLUDE = re.compile(r'#?\s*include\s*"([^"]+)"')
@@ -66,13 +67,13 @@ class UserHeaders:
                 if current.name != "keymaps":
                     self.folders.append(current)
             self._add_users_folder(current / "users")
-            if any((current / f"{name}.h").is_file() or (current / f"{name}.c").is_file() for name in self.user_names):
+            if any(is_file_at(current / f"{name}.h") or is_file_at(current / f"{name}.c") for name in self.user_names):
                 self.add_userspace(current)
             if (current / ".git").exists():  # the repository's root: QMK's build looks no higher
                 self.root = current
                 break
         for name in includes:
-            if self.root is not None and not any((f / name).is_file() for f in self.folders):
+            if self.root is not None and not any(is_file_at(f / name) for f in self.folders):
                 linked = _linked_userspace(self.root, name)
                 if linked is not None:
                     self.add_userspace(linked)
@@ -92,7 +93,7 @@ class UserHeaders:
         userspace of its keymaps whatever they are called (its build copies it as users/<name>)."""
         if not users.is_dir():
             return
-        spaces = [users / name for name in self.user_names if (users / name).is_dir()]
+        spaces = [users / name for name in self.user_names if is_folder_at(users / name)]
         if not spaces:
             inside = [entry for entry in users.iterdir() if entry.is_dir() and not entry.name.startswith(".")]
             spaces = inside if len(inside) == 1 else []
@@ -166,7 +167,7 @@ class UserHeaders:
             return self._read(name, Path(name))
         for folder in self.folders:
             file = folder / name
-            if file.is_file() and file.suffix in (".h", ".c", ".inc"):
+            if file.suffix in (".h", ".c", ".inc") and is_file_at(file):
                 return self._read(name, file)
         return None
 
@@ -183,7 +184,7 @@ class UserHeaders:
         if found is None or Path(found.group(1)).is_absolute():
             return token
         beside = file.parent / found.group(1)
-        if not beside.is_file():
+        if not is_file_at(beside):
             return token
         full = str(beside.resolve())
         self._beside.add(full)

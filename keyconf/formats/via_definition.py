@@ -47,6 +47,11 @@ LAYOUT_NAME = "LAYOUT"
 _PAIR = re.compile(r"^\s*(-?\d+)\s*[,，]\s*(-?\d+)\s*$")
 _USB_ID = re.compile(r"^\s*0[xX]([0-9a-fA-F]{1,4})\s*$")
 _MAX_MATRIX = 255  # VIA addresses rows and columns with one byte each
+# VIA keeps every option's choice in one 32-bit value, each option taking a bit at least: no
+# board has more options, and a choice past 255 would take more bits than options ever use. A
+# definition naming option 10**24 (fuzzing found it) made the reader name every option up to it.
+_MAX_OPTIONS = 32
+_MAX_CHOICES = 256
 
 
 CustomKeycode = BoardKeycode  # a definition's `customKeycodes` entry: QK_KB_n in order
@@ -141,6 +146,11 @@ def _read_key(src: DataSource, kle_key: KleKey, where: JsonPath) -> _ViaKey:
         if group >= 0:
             if choice < 0:
                 raise src.error(f"layout option choice {legends[OPTION_LEGEND]!r} is negative", where)
+            if group >= _MAX_OPTIONS or choice >= _MAX_CHOICES:
+                raise src.error(
+                    f"layout option {legends[OPTION_LEGEND]!r} is past what VIA holds (options 0-{_MAX_OPTIONS - 1}, "
+                    f"choices 0-{_MAX_CHOICES - 1})"[:200], where,
+                    hint='the bottom-right legend is "option,choice", e.g. "0,1"')
             option = (group, choice)
     key = replace(kle_key.key, matrix=matrix, encoder=encoder, option=option)
     return _ViaKey(kle_key, key)

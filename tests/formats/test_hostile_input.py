@@ -316,3 +316,85 @@ def test_files_past_the_size_limit_are_refused_at_the_limit_by_every_reader(tmp_
     with pytest.raises(LayoutFileError, match="this is a folder") as folder:
         load_layout(tmp_path)
     assert folder.value.unreadable
+
+
+# -- found by fuzzing the readers bench/fuzz.py did not reach before (issue 14, hostile14)
+
+
+def _keymap_folder(tmp_path: Path, keymap_c: str, rules_mk: str = "") -> Path:
+    folder = tmp_path / "keyboards" / "crkbd" / "rev1" / "keymaps" / "fuzz"
+    folder.mkdir(parents=True)
+    (folder / "keymap.c").write_text(keymap_c)
+    if rules_mk:
+        (folder / "rules.mk").write_text(rules_mk)
+    return folder / "keymap.c"
+
+
+def test_an_include_too_long_for_a_file_name_is_a_header_not_found(tmp_path: Path):
+    """`#include "<300 characters>.h"`: the system refuses to look the name up (File name too
+    long), which Path.is_file raises for; the import said OSError with a traceback."""
+    from keyconf.formats.interchange import import_layout
+
+    name = "x" * 300 + ".h"
+    keymap = _keymap_folder(tmp_path, f'#include "{name}"\n#include "{"y/" * 2100}z.h"\n' + keymap_c_with("KC_Q"),
+                            f"SRC += {'s' * 300}.c\nUSER_NAME := {'u' * 300}\n")
+    imported = import_layout(keymap, finder=NoKeyboards())
+    assert imported.layout.layers[0].keys[1] == "KC_Q"
+    assert any(name in warning for warning in imported.warnings)
+
+
+def test_a_rules_mk_doubling_its_variables_costs_no_memory(tmp_path: Path):
+    """`V1 = $(V0)$(V0)` 64 times over: keyconf's make reading held 2**64 characters (a
+    MemoryError after taking a gigabyte); a value past 16 KiB is one keyconf leaves unknown."""
+    import tracemalloc
+
+    from keyconf.formats.keymap_folder_c import keymap_folder_c_files
+
+    rules = "V0 = x\n" + "".join(f"V{k + 1} = $(V{k})$(V{k})\n" for k in range(64)) + "SRC += $(V64).c\n"
+    keymap = _keymap_folder(tmp_path, keymap_c_with("KC_Q"), rules)
+    tracemalloc.start()
+    try:
+        found = keymap_folder_c_files(keymap, keymap.read_text())
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 * 2**20
+    assert found.files == []
+
+
+def test_a_rules_mk_of_thousands_of_nested_ifs_reads_each_line_once(tmp_path: Path):
+    """A file under 20,000 nested `ifdef`s recomputed the condition of every line from all of them
+    (44 s for 340 KB); what is under them all still carries the condition they make."""
+    from keyconf.formats.keymap_folder_c import keymap_folder_c_files
+
+    depth = 20_000
+    rules = "ifdef OLED_ENABLE\n" * depth + "SRC += oled.c\n" + "endif\n" * depth
+    keymap = _keymap_folder(tmp_path, keymap_c_with("KC_Q"), rules)
+    (keymap.parent / "oled.c").write_text("void oled(void) {}\n")
+    found = keymap_folder_c_files(keymap, keymap.read_text())
+    assert [(f.path, f.when) for f in found.files] == [("oled.c", "OLED_ENABLE")]
+
+
+def test_a_via_layout_option_past_what_via_holds_is_refused_at_its_key():
+    """A key of option 10**24 made the reader name every option up to it: a hang on 1 KB."""
+    from keyconf.formats.definition_source import DataSource, KeyboardDefinitionError
+    from keyconf.formats.via_definition import via_definition_from_data
+
+    text = json.dumps({"name": "pad", "vendorId": "0xFEED", "productId": "0x0001", "matrix": {"rows": 1, "cols": 2},
+                       "layouts": {"keymap": [["0,0", "0,1\n\n\n999999999999999999999990,0"]]}}, indent=1)
+    for option in ("999999999999999999999990,0", "0,300", "32,1"):
+        with pytest.raises(KeyboardDefinitionError) as info:
+            via_definition_from_data(json.loads(text.replace("999999999999999999999990,0", option)),
+                                     DataSource.of("pad.json", text.replace("999999999999999999999990,0", option)))
+        assert "past what VIA holds" in info.value.message and info.value.line == 13 and info.value.column
+
+
+def test_a_c_source_name_too_long_for_a_file_name_is_a_clear_error(tmp_path: Path):
+    layout = tmp_path / "long.yaml"
+    layout.write_text(GOOD.replace("layers:", f"c_source: {'a' * 300}.c\nlayers:"))
+    from keyconf.formats.yaml_layout import load_layout
+
+    with pytest.raises(LayoutFileError) as info:
+        load_layout(layout)
+    assert (info.value.line, info.value.column) == (3, 11)
+    assert "cannot be read: File name too long" in info.value.message and "aaaa" not in info.value.message

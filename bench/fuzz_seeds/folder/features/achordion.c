@@ -1,0 +1,2 @@
+#include "achordion.h"
+void achordion_task(void) {}

@@ -1,0 +1,2 @@
+#pragma once
+void achordion_task(void);

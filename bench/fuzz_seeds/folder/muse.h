@@ -1,0 +1,2 @@
+#pragma once
+#define MUSE_KEY KC_MPLY

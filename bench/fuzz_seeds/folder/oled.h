@@ -1,0 +1,2 @@
+#pragma once
+#define OLED_FUZZ 1

@@ -1,0 +1,2 @@
+SRC += fuzz.c
+COMBO_ENABLE = yes
