@@ -96,8 +96,22 @@ class SurgicalSave:
     ) -> str:
         out: list[str] = []
         by_start = {start: (key, end) for key, (start, end) in ranges.items()}
+        # Each added section goes after the file's section that precedes it in the canonical order
+        # (a `bootloader:` the window sets lands under `layout:`, not below the layers); at the end
+        # when none does.
+        after: dict[str, list[str]] = {}
+        at_end: list[str] = []
+        for name in additions:
+            added = ("\n" if name in BLOCK_SECTIONS else "") + self.writer.section(name)
+            before = [key for key in SECTION_ORDER[:SECTION_ORDER.index(name)] if key in ranges]
+            (after.setdefault(before[-1], []) if before else at_end).append(added)
+        ends = {end: key for key, (_start, end) in ranges.items()}
         i = 0
-        while i < len(self.lines):
+        while i < len(self.lines) or i in ends:
+            if i in ends:
+                out.extend(after.pop(ends.pop(i), []))
+            if i >= len(self.lines):
+                break
             if i in by_start and by_start[i][0] in replacements:
                 key, end = by_start[i]
                 text = replacements[key]
@@ -107,10 +121,9 @@ class SurgicalSave:
                 continue
             out.append(self.lines[i])
             i += 1
-        for name in additions:
-            text = self.writer.section(name)
-            # Insert after the section that precedes it in the canonical order, if present.
-            out.append(("\n" if name in BLOCK_SECTIONS else "") + text)
+        for texts in after.values():  # a section whose range the loop never reached the end of
+            out.extend(texts)
+        out.extend(at_end)
         return "".join(out)
 
     def _reads_back(self, text: str, sections: list[str]) -> bool:

@@ -61,3 +61,26 @@ def test_a_name_make_would_read_as_more_is_refused(line, word):
     with pytest.raises(LayoutFileError) as info:
         loads_layout(text, "mine.yaml")
     assert info.value.line == 4 and word in info.value.message
+
+
+def test_a_surgical_save_adds_them_under_the_layout_macro_keeping_the_rest():
+    text = """keyconf: 1
+keyboard: crkbd/rev1   # mine
+layout: LAYOUT_split_3x6_3
+settings:
+  tapping_term: 200
+
+layers:
+  base:
+    - [KC_A,    KC_B]   # aligned by hand
+"""
+    loaded = loads_layout(text, "mine.yaml")
+    loaded.layout.converter, loaded.layout.bootloader = "rp2040_ce", None
+    saved = render_layout(loaded.layout, loaded)
+    assert saved == text.replace("LAYOUT_split_3x6_3\n", "LAYOUT_split_3x6_3\nconverter: rp2040_ce" +
+                                 saved.split("converter: rp2040_ce", 1)[1].split("\n", 1)[0] + "\n")
+    loaded.layout.converter, loaded.layout.bootloader = None, "atmel-dfu"
+    saved = render_layout(loaded.layout, loaded)
+    lines = saved.splitlines()
+    assert lines[lines.index("layout: LAYOUT_split_3x6_3") + 1].startswith("bootloader: atmel-dfu")
+    assert "    - [KC_A,    KC_B]   # aligned by hand" in lines and loads_layout(saved).layout.bootloader == "atmel-dfu"
