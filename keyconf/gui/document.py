@@ -32,6 +32,8 @@ _SNAPSHOT_FIELDS = (
     "author",
     "notes",
     "host_language",
+    "converter",
+    "bootloader",
 )
 
 
@@ -221,6 +223,14 @@ class LayoutDocument(QObject):
             respell_in_language(layout, previous)
 
         return self.edit_layout(edit, "Host language")
+
+    def set_controller(self, converter: str | None, bootloader: str | None) -> bool:
+        """The controller the firmware is built for (`converter:`, `bootloader:`), as one undo step."""
+
+        def edit(layout: Layout) -> None:
+            layout.converter, layout.bootloader = converter or None, bootloader or None
+
+        return self.edit_layout(edit, "Controller")
 
     def replace_feature(self, attribute: str, items: list[Any], label: str) -> bool:
         """Replace one of macros / tap_dances / combos / key_overrides as a single undo step."""

@@ -1,4 +1,5 @@
-"""The Features dock: macros, tap dances, combos, key overrides, encoders and layout options.
+"""The Features dock: macros, tap dances, combos, key overrides, encoders, layout options and the
+controller built for (`controller_editor`).
 
 Keycode cells are checked with the keycode registry as they are committed; macros are
 edited in VIA's one-line notation (`Hello{KC_ENT}{250}{KC_LCTL,KC_C}`) with their steps
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from keyconf.gui.controller_editor import ControllerEditor
 from keyconf.gui.document import LayoutDocument
 from keyconf.gui.feature_table import Column, FeatureTable
 from keyconf.gui.keyboard_view import KeyboardView
@@ -492,4 +494,5 @@ def build_feature_editors(
         ("Key overrides", key_overrides_editor(doc_of)),
         ("Encoders", EncodersEditor(doc_of, selection)),
         ("Layout options", LayoutOptionsEditor(doc_of)),
+        ("Controller", ControllerEditor(doc_of)),
     ]

@@ -257,6 +257,10 @@ class MainWindow(QMainWindow):
             None,
             "The language the computer types in: legends show what keys type there, keys use its names",
         )
+        self.act_controller = self._action(
+            "&Controller…", lambda: self.show_feature("controller", 0), None,
+            "The controller the firmware is built for: another chip in the board's socket, or its bootloader",
+        )
         self.act_flash = self._action(
             "&Flash Firmware…", self.open_flash_dialog, None, "Write a firmware file to a keyboard in its bootloader"
         )
@@ -310,6 +314,7 @@ class MainWindow(QMainWindow):
         self.keyboard_menu.addSeparator()
         self.keyboard_menu.addAction(self.act_retarget)
         self.keyboard_menu.addAction(self.act_host_language)
+        self.keyboard_menu.addAction(self.act_controller)
         self.keyboard_menu.addSeparator()
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.act_guide)
@@ -552,7 +557,7 @@ class MainWindow(QMainWindow):
         self.feature_editors  # noqa: B018 - built on first use
         for i in range(self.editors.count()):
             widget = self.editors.widget(i)
-            if getattr(widget, "feature", None) == name:
+            if name in (getattr(widget, "feature", None), *getattr(widget, "fields", ())):
                 self.editors.setCurrentIndex(i)
                 select = getattr(widget, "select_item", None)
                 if select is not None:
@@ -589,6 +594,7 @@ class MainWindow(QMainWindow):
             self.act_build,
             self.act_retarget,
             self.act_host_language,
+            self.act_controller,
             self.act_select_all,
             self.act_next_layer,
             self.act_prev_layer,

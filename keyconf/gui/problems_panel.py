@@ -51,6 +51,10 @@ def describe_location(
     return where
 
 
+# Layout fields (not lists) that a feature editor edits: a problem with one opens it.
+EDITED_FIELDS = ("converter", "bootloader")
+
+
 def key_of(location: tuple[Any, ...]) -> tuple[int, int] | None:
     """(layer, slot) when a problem location points at a key of a layer."""
     if (
@@ -222,3 +226,5 @@ class ProblemsPanel(QWidget):
             self.selection.select(key[1])
         elif len(location) >= 2 and isinstance(location[1], int):
             self.featureRequested.emit(str(location[0]), location[1])
+        elif len(location) == 1 and location[0] in EDITED_FIELDS:
+            self.featureRequested.emit(str(location[0]), 0)
