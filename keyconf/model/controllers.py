@@ -148,3 +148,16 @@ def built_controller(keyboard: Keyboard | None, converter: str | None,
         if found is not None:
             return found.processor, found.bootloader
     return processor, bootloader or board_bootloader
+
+
+def describe_controller(keyboard: Keyboard | None, converter: str | None, bootloader: str | None) -> str:
+    """A layout's controller in words, for where a face names its keyboard ("" when it is the board's):
+    `converter rp2040_ce (RP2040, rp2040 bootloader)`, `bootloader atmel-dfu`."""
+    words = []
+    if converter:
+        found = find_converter(keyboard, converter) if keyboard is not None else None
+        words.append(f"converter {converter}" + (f" ({found.processor}, {found.bootloader} bootloader)"
+                                                 if found is not None else ""))
+    if bootloader:
+        words.append(f"bootloader {bootloader}")
+    return ", ".join(words)

@@ -81,6 +81,24 @@ def test_show_prints_each_layer(capsys):
     assert "[2] raise" in out and "[0] base" not in out
 
 
+def test_show_and_validate_name_the_controller_beside_the_keyboard(tmp_path, capsys):
+    path = tmp_path / "corne.yaml"
+    text = (ROOT / "layouts" / "corne.yaml").read_text()
+    path.write_text(text.replace("layout: LAYOUT_split_3x6_3\n", "layout: LAYOUT_split_3x6_3\nconverter: liatris\n"))
+    assert main(["show", str(path), "--layer", "base"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.endswith("crkbd/rev1 (LAYOUT_split_3x6_3), converter liatris (RP2040, rp2040 bootloader)")
+    assert main(["validate", str(path)]) == 0
+    said = capsys.readouterr().out
+    assert f"{path}: ok (crkbd/rev1, converter liatris (RP2040, rp2040 bootloader), 4 layers)" in said
+    path.write_text(text.replace("layout: LAYOUT_split_3x6_3\n", "layout: LAYOUT_split_3x6_3\nbootloader: atmel-dfu\n"))
+    assert main(["validate", str(path)]) == 0
+    assert f"{path}: ok (crkbd/rev1, bootloader atmel-dfu, 4 layers)" in capsys.readouterr().out
+    path.write_text(text)
+    assert main(["show", str(path), "--layer", "base"]) == 0
+    assert capsys.readouterr().out.splitlines()[0].endswith("crkbd/rev1 (LAYOUT_split_3x6_3)")
+
+
 def test_version():
     result = subprocess.run([sys.executable, "-m", "keyconf", "--version"], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0 and result.stdout.startswith("keyconf ")

@@ -22,6 +22,7 @@ from keyconf.formats.c_source_file import CSourceFileError, write_c_files
 from keyconf.formats.foreign_keycodes import respell_in_language
 from keyconf.formats.interchange import FORMAT_NAMES, IMPORT_FORMATS, FormatError, import_layout, layout_text
 from keyconf.formats.yaml_layout import LayoutFileError
+from keyconf.model.controllers import describe_controller
 from keyconf.model.keycodes.languages import host_language, host_languages
 from keyconf.model.layout import Layout
 
@@ -139,9 +140,10 @@ def run(args: argparse.Namespace) -> int:
     except OSError as error:
         raise cannot_write(target, error) from None
     keys = sum(len(layer.keys) for layer in layout.layers)
+    controller = describe_controller(imported.keyboard, layout.converter, layout.bootloader)
     print(
         f"{target}: {len(layout.layers)} layers, {keys} keys from {FORMAT_NAMES[imported.format]} "
-        f"({layout.keyboard}, {layout.layout_macro})"
+        f"({layout.keyboard}, {layout.layout_macro}{f', {controller}' if controller else ''})"
     )
     _report_errors(target)
     return EXIT_OK

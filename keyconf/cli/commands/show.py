@@ -8,6 +8,7 @@ import sys
 from keyconf.cli.command import EXIT_OK, EXIT_USAGE, CommandError, Subcommand, input_exit_code
 from keyconf.cli.keyboard_text import draw_layer
 from keyconf.cli.layout_files import LayoutFileError, check_layout_file
+from keyconf.model.controllers import describe_controller
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,7 +30,8 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(f"no layer named {', '.join(unknown)}", EXIT_USAGE,
                            hint=f"layers: {', '.join(layout.layer_names)}")
     title = layout.name or args.file
-    print(f"{title} — {layout.keyboard} ({layout.layout_macro})")
+    controller = describe_controller(checked.keyboard, layout.converter, layout.bootloader)
+    print(f"{title} — {layout.keyboard} ({layout.layout_macro})" + (f", {controller}" if controller else ""))
     for name in wanted:
         layer = layout.layer(name)
         index = layout.layer_index(name)

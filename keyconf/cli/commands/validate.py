@@ -8,6 +8,7 @@ import sys
 from keyconf.cli.command import EXIT_OK, EXIT_PROBLEMS, Subcommand, input_exit_code
 from keyconf.cli.layout_files import LayoutFileError, check_layout_file
 from keyconf.formats.yaml_layout import save_layout
+from keyconf.model.controllers import describe_controller
 from keyconf.model.validation import fix_deprecated_names
 
 
@@ -45,7 +46,9 @@ def _validate_one(path: str, args: argparse.Namespace) -> int:
                   f"{warnings} warning{'s' if warnings != 1 else ''}")
         else:
             layout = checked.loaded.layout
-            print(f"{path}: ok ({layout.keyboard}, {len(layout.layers)} layers)")
+            controller = describe_controller(checked.keyboard, layout.converter, layout.bootloader)
+            board = f"{layout.keyboard}, {controller}" if controller else layout.keyboard
+            print(f"{path}: ok ({board}, {len(layout.layers)} layers)")
     if errors or (args.strict and warnings):
         return EXIT_PROBLEMS
     return EXIT_OK
