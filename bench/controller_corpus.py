@@ -18,7 +18,10 @@ repository has one) written out as keyboards/<kb>/keymaps/<name>/, `import_layou
 its path names. It counts as kept when the layout holds the converter and bootloader make would take
 from those rules.mk files (QMK's `?=`, `=`, `:=`; a userspace's BOOTLOADER after the keymap's; a
 userspace's CONVERT_TO, too late for QMK's build, not) and validation finds no problem with them.
-Keymaps whose keyboard keyconf does not know, or that do not import for other reasons, are counted apart.
+Keymaps whose keyboard keyconf does not know, or that do not import for other reasons, are counted apart;
+a keyboard keyconf does not know that the keymap's repository defines (its keyboards/<kb>/ folder:
+a hand-wired board, a fork's) is read from those files, as an import of the keymap in place reads it,
+and counted apart too ("boards only their repository holds").
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from keyconf.formats.interchange import FormatError, import_layout  # noqa: E402
 from keyconf.formats.keymap_c_import import keyboard_from_path  # noqa: E402
 from keyconf.formats.qmk_build_files import apply_rules, parse_rules_mk  # noqa: E402
 from keyconf.formats.yaml_layout import LayoutFileError, dumps_layout, loads_layout  # noqa: E402
+from keyconf.model.keyboard import Keyboard  # noqa: E402
 from keyconf.model.validation import validate  # noqa: E402
 
 MANIFESTS = tuple(sorted((ROOT / "bench" / "corpus").glob("manifest*.tsv")))
@@ -185,14 +189,47 @@ def materialise(found: Found, work: Path) -> Path | None:
     return None
 
 
+BOARD_FILES = ("info.json", "keyboard.json", "rules.mk", "config.h")
+
+
+def materialise_board(found: Found, work: Path) -> bool:
+    """The keymap's keyboard folder as the repository holds it (a board only there: its
+    info.json/keyboard.json, rules.mk, config.h and headers, each parent folder's too), beside the
+    keymap `materialise` wrote; False when the repository has none."""
+    mirror = MIRRORS / found.repo.replace("/", "+", 1) / "repo"
+    top = found.folder.split("keyboards/")[0] if "keyboards/" in found.folder else ""
+    board = f"{top}keyboards/{found.keyboard}"
+    listing = git(mirror, "ls-tree", "-r", "--name-only", found.commit).stdout.decode("utf-8", "replace").splitlines()
+    parents = {f"{top}keyboards/{'/'.join(found.keyboard.split('/')[:depth])}"
+               for depth in range(1, found.keyboard.count("/") + 1)}
+    wanted = [name for name in listing if "/keymaps/" not in name and (
+        name.startswith(board + "/") and name.endswith((".json", ".mk", ".h"))
+        or name.rsplit("/", 1)[0] in parents and name.rsplit("/", 1)[-1] in BOARD_FILES)]
+    if not any(name.rsplit("/", 1)[-1] in ("info.json", "keyboard.json") for name in wanted):
+        return False
+    target = work / found.repo.replace("/", "+", 1) / (found.folder.replace("/", "_") or "top")
+    for name in wanted:
+        place = target / name[len(top):]
+        place.parent.mkdir(parents=True, exist_ok=True)
+        place.write_bytes(git(mirror, "show", f"{found.commit}:{name}").stdout)
+    return True
+
+
 def check(found: Found, finder: CatalogueKeyboards, work: Path) -> str:
-    """"kept", or why not."""
+    """"kept", or why not; "own board: …" for a keymap of a board only its repository holds."""
     keyboard = finder.by_name(found.keyboard) if found.keyboard else None
     if keyboard is None:
-        return "unknown keyboard"
+        path = materialise(found, work) if found.keyboard else None
+        if path is None or not materialise_board(found, work):
+            return "unknown keyboard"
+        return "own board: " + imported_outcome(found, path, None, finder)
     path = materialise(found, work)
     if path is None:
         return "no keymap.c or keymap.json in the folder"
+    return imported_outcome(found, path, keyboard, finder)
+
+
+def imported_outcome(found: Found, path: Path, keyboard: Keyboard | None, finder: CatalogueKeyboards) -> str:
     try:
         imported = import_layout(path, keyboard=keyboard, finder=finder)
         layout = loads_layout(dumps_layout(imported.layout, imported.keyboard)).layout
@@ -223,13 +260,20 @@ def report(title: str, found: list[Found], outcomes: dict[int, str], verbose: bo
     print("  bootloaders: " + ", ".join(f"{k} {n}" for k, n in loaders.most_common()))
     if not outcomes:
         return
+    catalogued = {i: why for i, why in outcomes.items() if not why.startswith("own board: ")}
     counted = collections.Counter(why if why in ("kept", "unknown keyboard") else "left out" if
-                                  why.startswith("left out, said") else "other" for why in outcomes.values())
-    known = len(outcomes) - counted["unknown keyboard"]
+                                  why.startswith("left out, said") else "other" for why in catalogued.values())
+    known = len(catalogued) - counted["unknown keyboard"]
     print(f"  imported {len(outcomes)}: keyboard known {known}, controller kept and valid {counted['kept']}/{known}, "
           f"left out with a warning saying why {counted['left out']}, other {counted['other']}")
+    own = [why.removeprefix("own board: ") for why in outcomes.values() if why.startswith("own board: ")]
+    if own:
+        mine = collections.Counter(why if why == "kept" else "left out" if why.startswith("left out, said")
+                                   else "other" for why in own)
+        print(f"  boards only their repository holds (read from its keyboard folder): {len(own)}, controller kept "
+              f"and valid {mine['kept']}, left out with a warning saying why {mine['left out']}, other {mine['other']}")
     for index, why in outcomes.items():
-        if why != "kept" and (verbose or why != "unknown keyboard"):
+        if why not in ("kept", "own board: kept") and (verbose or why != "unknown keyboard"):
             f = found[index]
             print(f"    {f.repo} {f.folder}: {why}")
 
