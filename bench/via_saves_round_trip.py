@@ -5,7 +5,8 @@ Run: .venv/bin/python bench/via_saves_round_trip.py PATH [COUNT]   (a checkout o
 or a bare git repo of one; COUNT definitions sampled, default all).
      .venv/bin/python bench/via_saves_round_trip.py --saves DIR   users' files of a corpus (DIR/via/*,
 DIR/vil/*, DIR/keymap.json/*, as bench/gather_corpus.py sorts them): each file whose keyboard keyconf
-knows (by itself, or from bench/corpus/keyboards.tsv as a user's --keyboard) goes import → YAML →
+knows (by itself, or from bench/corpus/keyboards.tsv as a user's --keyboard: a QMK name, or `repo:PATH`, a
+definition file of the user's repository) goes import → YAML →
 export in its own format → import, and the two layouts must hold the same keys (by value: a keymap.json
 export writes QMK's names), encoders, macros, tap dances, combos, key overrides and settings.
 """
@@ -17,6 +18,7 @@ import json
 import random
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from import_corpus import keyboard_hints  # noqa: E402
+from import_corpus import definition_in_repository, keyboard_hints, manifest_origins  # noqa: E402
 
 from keyconf.catalogue.resolve import CatalogueKeyboards  # noqa: E402
 from keyconf.compiler.export import export_layout  # noqa: E402
@@ -65,11 +67,17 @@ def users_saves(corpus: Path) -> None:
     again; the same layout?"""
     finder = CatalogueKeyboards()
     hints = keyboard_hints()
+    origins = manifest_origins()
+    work = tempfile.TemporaryDirectory()
     for kind in ("via", "vil", "keymap.json"):
         stats: collections.Counter[str] = collections.Counter()
         failures: list[str] = []
         for path in sorted((corpus / kind).glob("*")):
-            hinted = finder.by_name(hints[path.name]) if path.name in hints else None
+            hint = hints.get(path.name, "")
+            if hint.startswith("repo:"):  # the user's own definition file, as `--keyboard FILE` reads it
+                hinted = definition_in_repository(path.name, hint[5:], origins, Path(work.name))
+            else:
+                hinted = finder.by_name(hint) if hint else None
             try:
                 first = import_layout(path, keyboard=hinted, finder=finder, format=kind)
             except FormatError as error:
