@@ -50,7 +50,15 @@ from keyconf.formats.matrix_order import (
 )
 from keyconf.formats.named_keycodes import SAVE_KEY, names_out
 from keyconf.model.keyboard import Keyboard
-from keyconf.model.keycodes import KeycodeError, ModsError, Numbering, ParseContext, mod_mask_names, parse_mod_mask
+from keyconf.model.keycodes import (
+    REGISTRY,
+    KeycodeError,
+    ModsError,
+    Numbering,
+    ParseContext,
+    mod_mask_names,
+    parse_mod_mask,
+)
 from keyconf.model.layout import (
     MAX_BOARD_DELAY_MS,
     Combo,
@@ -268,9 +276,10 @@ def vil_to_layout(save: VialSave, keyboard: Keyboard | None, layout_macro: str |
             hint="check --keyboard: the save belongs to another keyboard",
         )
     names = [default_layer_name(i) for i in range(len(save.layers))]
-    td_names = [f"td{i}" for i in range(_used_length(save.tap_dances, _tap_dance_empty))]
-    ctx = ParseContext(layers=names, tap_dances=td_names)
     numbering = save.numbering
+    used = max(_used_length(save.tap_dances, _tap_dance_empty), _played_tap_dances(save, names, numbering))
+    td_names = [f"td{i}" for i in range(used)]
+    ctx = ParseContext(layers=names, tap_dances=td_names)
     board_names = {} if embedded else {b.name: i for i, b in enumerate(keyboard.board_keycodes)}
     unnamed: dict[str, None] = {}
 
@@ -351,6 +360,27 @@ def _used_length(entries: list[Any], empty: Any) -> int:
     return length
 
 
+def _played_tap_dances(save: VialSave, layer_names: list[str], numbering: Numbering) -> int:
+    """One more than the highest tap-dance slot a key or encoder of the save plays. Vial keeps every
+    slot, so a key may play TD(n) whose slot holds no action (the key does nothing, but the slot and
+    its tapping term are the user's): such slots are imported as empty tap dances, not left out."""
+    ctx = ParseContext(layers=layer_names)
+    slots = REGISTRY.ranges["QK_TAP_DANCE"]
+    played = 0
+    values = [v for layer in save.layers for row in layer for v in row]
+    values += [v for layer in save.encoders for pair in layer for v in pair]
+    for value in values:
+        if isinstance(value, bool) or not isinstance(value, (str, int)) or value == -1:
+            continue
+        try:
+            number = REGISTRY.encode(REGISTRY.parse(fk.from_tool(value, ctx, numbering), ctx), ctx)
+        except KeycodeError:
+            continue
+        if number in slots:
+            played = max(played, number - slots.first + 1)
+    return played
+
+
 def _tap_dance_empty(entry: list[Any]) -> bool:
     return all(v in ("KC_NO", 0, "0x0000") for v in entry[:4])
 
@@ -398,6 +428,8 @@ def _tap_dances(save: VialSave, names: list[str], kc: Any) -> list[TapDance]:
                 tapping_term=int(term),
             )
         )
+    # A slot a key plays that the save itself does not hold (a file cut short): empty, as in the firmware.
+    dances.extend(TapDance(name) for name in names[len(dances):])
     return dances
 
 
