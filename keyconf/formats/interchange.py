@@ -657,8 +657,11 @@ def _import_via(
         )
     try:
         result = via_to_layout(save, found, layout_macro)
-    except KeyboardMismatch:
-        resliced = None if keyboard is not None else _read_with_another_matrix(save, finder, layout_macro)
+    except KeyboardMismatch as mismatch:
+        if keyboard is not None:
+            raise _with_fitting_relatives(mismatch, keyboard, layout_macro, finder,
+                                          lambda board: via_to_layout(save, board, None)) from None
+        resliced = _read_with_another_matrix(save, finder, layout_macro)
         if resliced is None:
             raise
         found, result, why = resliced
@@ -708,11 +711,64 @@ def _import_vil(
     text: str, path: str | Path, keyboard: Keyboard | None, layout_macro: str | None, finder: KeyboardFinder
 ) -> Imported:
     save = read_vil(text, path)
-    result = vil_to_layout(save, keyboard, layout_macro)
+    try:
+        result = vil_to_layout(save, keyboard, layout_macro)
+    except KeyboardMismatch as mismatch:
+        if keyboard is None:
+            raise
+        raise _with_fitting_relatives(mismatch, keyboard, layout_macro, finder,
+                                      lambda board: vil_to_layout(save, board, None)) from None
     board = keyboard or result.layout.geometry
     warnings = list(result.warnings)
     name_keycodes(result.layout, names_in({SAVE_KEY: save.custom_names}, warnings))
     return Imported(result.layout, VIL, board, warnings + name_board_keycodes(result.layout, board))
+
+
+def _with_fitting_relatives(
+    mismatch: KeyboardMismatch,
+    keyboard: Keyboard,
+    layout_macro: str | None,
+    finder: KeyboardFinder,
+    read: Callable[[Keyboard], object],
+) -> KeyboardMismatch:
+    """`mismatch` (a save refused for the --keyboard given), its hint naming the boards of the same maker
+    or family whose matrix places the save's keys: a maker's boards share names and files are named
+    loosely (a Piantor Pro save kept as piantor.vil, read with beekeeb/piantor, whose thumbs sit
+    elsewhere in the matrix)."""
+    if layout_macro:
+        return mismatch
+    fitting = _boards_reading(keyboard.name, finder, read)
+    if not fitting:
+        return mismatch
+    shown = ", ".join(fitting[:3]) + (f" and {len(fitting) - 3} more" if len(fitting) > 3 else "")
+    return KeyboardMismatch(mismatch.message, mismatch.path, mismatch.line, mismatch.column,
+                            f"its keys all have a place in {shown}: pass --keyboard {fitting[0]} if that is the "
+                            "keyboard (or --layout to take only the keys that fit)")
+
+
+def _boards_reading(name: str, finder: KeyboardFinder, read: Callable[[Keyboard], object]) -> list[str]:
+    """Boards beside `name` in QMK's folders (its siblings, else its folder's siblings) that `read`
+    accepts, as few as one family's worth: a maker's whole folder is not searched board by board."""
+    under: Callable[[str], list[str]] | None = getattr(finder, "boards_under", None)
+    parts = name.split("/")
+    if under is None or len(parts) < 2:
+        return []
+    for depth in range(len(parts) - 1, max(len(parts) - 3, 0), -1):
+        relatives = [b for b in under("/".join(parts[:depth])) if b != name]
+        if not relatives or len(relatives) > _MAX_FAMILY:
+            continue
+        fitting = []
+        for board_name in relatives:
+            board = finder.by_name(board_name)
+            try:
+                if board is not None:
+                    read(board)
+                    fitting.append(board_name)
+            except FormatError:
+                continue
+        if fitting:
+            return fitting
+    return []
 
 
 _IMPORTERS: dict[str, _Importer] = {

@@ -45,7 +45,9 @@ OPTION_LEGEND = 8
 LAYOUT_NAME = "LAYOUT"
 
 _PAIR = re.compile(r"^\s*(-?\d+)\s*[,，]\s*(-?\d+)\s*$")
-_USB_ID = re.compile(r"^\s*0[xX]([0-9a-fA-F]{1,4})\s*$")
+# VIA reads vendorId/productId as hexadecimal whether or not they start with 0x ("4645" is 0x4645: a
+# save made with such a definition holds vendorProductId 0x4645xxxx), so keyconf does too.
+_USB_ID = re.compile(r"^\s*(?:0[xX])?([0-9a-fA-F]{1,4})\s*$")
 _MAX_MATRIX = 255  # VIA addresses rows and columns with one byte each
 # VIA keeps every option's choice in one 32-bit value, each option taking a bit at least: no
 # board has more options, and a choice past 255 would take more bits than options ever use. A

@@ -168,7 +168,7 @@ def mutated(row: int, item: int, value: Any) -> dict[str, Any]:
         (mutated(0, 1, "4,0"), "outside the 4x6 matrix", "layouts.keymap[0][1]"),
         (mutated(0, 1, "0,0"), "used by two keys (keymap items [0][0] and [0][1])", "layouts.keymap[0][1]"),
         (mutated(0, 1, "0,1\n\n\nx"), "layout option legend 'x'", "layouts.keymap[0][1]"),
-        ({**V3, "vendorId": "5241"}, "'vendorId' must be a hex string", "vendorId"),
+        ({**V3, "vendorId": "0x52G1"}, "'vendorId' must be a hex string", "vendorId"),
         ({k: v for k, v in V3.items() if k != "productId"}, "no 'productId'", None),
         ({**V3, "matrix": {"rows": 0, "cols": 6}}, "matrix rows must be a whole number", "matrix.rows"),
         ({**V3, "layouts": {"labels": [5], "keymap": KEYMAP}}, "layout option label", "layouts.labels[0]"),

@@ -63,10 +63,11 @@ def run(args: argparse.Namespace) -> int:
             if not _in_a_keyboard_folder(Path(args.file)):
                 if not str(args.file).endswith((".c", ".json")) or str(args.file).endswith(".layout.json"):
                     raise
-                raise CommandError(unknown.message, unknown.exit_code, f"{unknown.hint}; for a board of your own, "
-                                   "import the keymap where it sits in its board's folder "
-                                   "(keyboards/<board>/keymaps/<name>/), which keyconf reads the board from, or pass "
-                                   "the board's keyboard.json") from None
+                own = ("for a board of your own, import the keymap where it sits in its board's folder "
+                       "(keyboards/<board>/keymaps/<name>/), which keyconf reads the board from, or pass the board's "
+                       "keyboard.json")
+                raise CommandError(unknown.message, unknown.exit_code,
+                                   f"{unknown.hint}; {own}" if unknown.hint else own) from None
             # A board of the user's own (keyboards/<theirs>/keymaps/x/keymap.c in their repository), which
             # QMK builds from that folder: the import reads it from there, as it does with no --keyboard.
             chosen, folder, own_board = None, args.keyboard, unknown
