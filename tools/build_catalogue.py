@@ -10,7 +10,8 @@ QMK keyboards are those `qmk list-keyboards` lists, each resolved as `qmk info` 
 `keyconf.formats.qmk_info.merged_info_json`), reduced to the fields keyconf reads. VIA
 definitions are the `v3/` files of the-via/keyboards, reduced the same way (their menus to the
 names of what they offer). `--fork` adds the boards of QMK forks that upstream lacks
-(`tools/fork_boards.py`: Keychron's branches, vial-qmk), each recorded with its repository,
+(`tools/fork_boards.py`: Keychron's branches, vial-qmk, fingerpunch's and Framework's forks, and
+upstream's newer master), each recorded with its repository,
 branch, commit and license. Every record is checked by loading it with keyconf's own readers
 before it is written. The format is described in docs/catalogue.md.
 """

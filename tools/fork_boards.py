@@ -4,10 +4,15 @@ Keychron keeps most of its boards (Max, Pro, HE, the K version refreshes) in its
 github.com/Keychron/qmk_firmware, spread over several branches; Vial users build from
 github.com/vial-kb/vial-qmk, which carries boards QMK never took or has since removed. Users
 of those forks write the fork's paths (`keychron/q3_max/ansi_encoder`), so keyconf should know
-them, and know that only that fork builds them.
+them, and know that only that fork builds them. Community forks too: fingerpunch's boards live in
+github.com/sadekbaroudi/qmk_firmware, the Framework Laptop 16 modules in Framework's fork (read
+at a release tag: a "branch" may be any ref). `qmk-master` reads upstream's own master where
+it is newer than the tree the catalogue is made from: the boards QMK added since.
 
     python tools/fork_boards.py --fork keychron=/path/to/Keychron/qmk_firmware.git \
-        --fork vial=/path/to/vial-qmk.git --qmk /path/to/qmk_firmware
+        --fork vial=/path/to/vial-qmk.git --fork qmk-master=/path/to/a/clone/of/upstream/master \
+        --fork fingerpunch=/path/to/sadekbaroudi/qmk_firmware.git \
+        --fork framework=/path/to/FrameworkComputer/qmk_firmware.git --qmk /path/to/qmk_firmware
 
 lists what each fork would add to the catalogue (`tools/build_catalogue.py --fork ...` adds
 them). A fork is read from a git repository (bare or not) by branch: only the files that
@@ -36,6 +41,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 from bundle_keyboards import reduce_info  # noqa: E402
 
+from keyconf.catalogue.bundle import UPSTREAM_REPO  # noqa: E402
 from keyconf.catalogue.entry import KeyboardEntry, Source, entry_from_keyboard  # noqa: E402
 from keyconf.catalogue.qmk_index import load_qmk_index  # noqa: E402
 from keyconf.formats.definition_source import KeyboardDefinitionError  # noqa: E402
@@ -43,6 +49,7 @@ from keyconf.formats.qmk_info import keyboard_from_info, merged_info_json  # noq
 from keyconf.model.keyboard import Keyboard  # noqa: E402
 
 FORK_LICENSE = "GPL-2.0-or-later"
+UPSTREAM_MASTER = "qmk-master"
 # QMK's own test fixtures, which a fork may carry in versions upstream has dropped: no one's board.
 NOT_BOARDS = ("handwired/pytest/",)
 
@@ -67,6 +74,14 @@ FORKS = {
                      ("2025q3", "wls_2025q1", "wireless_playground", "hall_effect_playground", "playground",
                       "bluetooth_playground", "wired_wb", "master", "old_playground"), "keychron"),
     "vial": Fork("vial-kb/vial-qmk", ("vial",)),
+    # fingerpunch boards (ffkb, ximi, pinkiesout, sweeeeep ...) are built from Sadek Baroudi's fork
+    "fingerpunch": Fork("sadekbaroudi/qmk_firmware", ("master",), "fingerpunch"),
+    # the Framework Laptop 16 input modules: Framework's releases are tags of its fork
+    "framework": Fork("FrameworkComputer/qmk_firmware", ("v0.2.9",), "framework"),
+    # upstream's own master, newer than the tree the catalogue is built from: the boards QMK added
+    # since (the 2025q3 renames such as bastardkb/skeletyl/promicro); any repository holding
+    # upstream's master (a fork that mirrors it, as Keychron's `master` does) serves
+    UPSTREAM_MASTER: Fork(UPSTREAM_REPO, ("master",)),
 }
 
 Record = tuple[KeyboardEntry, dict[str, Any], Keyboard]

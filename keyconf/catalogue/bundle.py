@@ -41,6 +41,9 @@ LOOKUP_FILE = "lookup.json.gz"
 ENTRIES_FILE = "entries.json.gz"
 BOARDS_FILE = "boards.bin"
 VIA_PREFIX = "via:"
+# A "fork" row naming upstream itself holds the boards qmk_firmware's master added after the tree the
+# catalogue's QMK part comes from: a newer upstream tree builds them, no fork needed.
+UPSTREAM_REPO = "qmk/qmk_firmware"
 # Decoded chunks kept in memory (a chunk is a few hundred KB of JSON).
 _CHUNK_CACHE = 8
 
@@ -65,6 +68,11 @@ class BundleSource:
     def where(self) -> str:
         """`url` and the branch, as a person checks it out."""
         return f"{self.url} (branch {self.branch})" if self.branch else self.url
+
+    @property
+    def is_newer_upstream(self) -> bool:
+        """Boards upstream's master added after the catalogue's tree, not a fork's."""
+        return self.name == UPSTREAM_REPO
 
 
 @dataclass(frozen=True)

@@ -234,9 +234,14 @@ class Catalogue:
         bundle = self.bundle
         if bundle is not None:
             snapshot = ", ".join(f"{s.name} {s.date}" for s in bundle.sources)
-            if bundle.forks:
-                forks = ", ".join(dict.fromkeys(f.source.name for f in bundle.forks))
-                snapshot += f"; {sum(f.source.boards for f in bundle.forks):,} of them from QMK forks: {forks}"
+            newer = [f for f in bundle.forks if f.source.is_newer_upstream]
+            if newer:
+                snapshot += (f"; {sum(f.source.boards for f in newer):,} added by qmk_firmware's master of "
+                             f"{max(f.source.date for f in newer)}")
+            forks = [f for f in bundle.forks if not f.source.is_newer_upstream]
+            if forks:
+                names = ", ".join(dict.fromkeys(f.source.name for f in forks))
+                snapshot += f"; {sum(f.source.boards for f in forks):,} of them from QMK forks: {names}"
             return no_tree_notice(len(bundle.paths), snapshot)
         return no_tree_notice(len(self.bundled_entries()))
 

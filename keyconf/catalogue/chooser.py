@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from keyconf.catalogue.bundle import UPSTREAM_REPO
 from keyconf.catalogue.catalogue import Catalogue
 from keyconf.catalogue.entry import KeyboardEntry, LayoutSummary, Source
 from keyconf.model.keyboard import Keyboard
@@ -37,9 +38,21 @@ def key_counts_text(layouts: tuple[LayoutSummary, ...]) -> str:
 
 
 def fork_badge(location: str) -> str:
-    """`Keychron/qmk_firmware@wls_2025q1` → "Keychron fork"; `vial-kb/vial-qmk@vial` → "vial-qmk"."""
-    owner, _, repo = location.partition("@")[0].partition("/")
+    """`Keychron/qmk_firmware@wls_2025q1` → "Keychron fork"; `vial-kb/vial-qmk@vial` → "vial-qmk";
+    upstream's own master (boards newer than the catalogue's tree) → "newer QMK"."""
+    repository = location.partition("@")[0]
+    if repository == UPSTREAM_REPO:
+        return "newer QMK"
+    owner, _, repo = repository.partition("/")
     return f"{owner} fork" if repo == "qmk_firmware" else repo or owner
+
+
+def fork_tooltip(location: str) -> str:
+    repo, _, branch = location.partition("@")
+    if repo == UPSTREAM_REPO:
+        return (f"a board qmk_firmware added after the tree the catalogue was made from (its {branch} branch): "
+                "a QMK tree older than that lacks it")
+    return f"a board of {repo} (branch {branch}), not of qmk_firmware: only that fork builds it"
 
 
 def row_for(entry: KeyboardEntry) -> ChooserRow:
@@ -62,8 +75,7 @@ def row_for(entry: KeyboardEntry) -> ChooserRow:
         badges.append(fork_badge(entry.location))
     tooltip = entry.broken or entry.location
     if entry.source is Source.FORK_BUNDLED and not entry.broken:
-        repo, _, branch = entry.location.partition("@")
-        tooltip = f"a board of {repo} (branch {branch}), not of qmk_firmware: only that fork builds it"
+        tooltip = fork_tooltip(entry.location)
     return ChooserRow(entry, entry.name or entry.path, " · ".join(parts), tuple(badges), tooltip)
 
 

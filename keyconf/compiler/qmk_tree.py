@@ -218,6 +218,12 @@ class QmkTree:
         folder = self.resolve_keyboard(name)
         if folder is None:
             fork = fork_of_board(name)
+            if fork is not None and fork.is_newer_upstream:
+                raise TreeError(
+                    f"keyboard '{name}' is newer than the QMK tree at {self.root}: qmk_firmware's {fork.branch} "
+                    f"has it since the tree was made (the catalogue's copy is of {fork.date})",
+                    hint=fork_tree_hint(fork),
+                )
             if fork is not None:
                 raise TreeError(
                     f"keyboard '{name}' is a board of {fork.name} (branch {fork.branch}), which qmk_firmware "
@@ -358,8 +364,9 @@ def _text_or_none(value: object) -> str | None:
 
 
 def fork_of_board(name: str) -> BundleSource | None:
-    """The QMK fork (Keychron's, vial-qmk) whose board `name` is, when the bundled catalogue
-    knows it only from there; None for upstream's boards and unknown names."""
+    """The QMK fork (Keychron's, vial-qmk, fingerpunch's ...) whose board `name` is, when the bundled
+    catalogue knows it only from there (or upstream's newer master: `is_newer_upstream`); None for the
+    boards of the catalogue's own upstream tree and for unknown names."""
     from keyconf.catalogue.bundle import open_bundle
 
     try:
@@ -371,6 +378,9 @@ def fork_of_board(name: str) -> BundleSource | None:
 
 
 def fork_tree_hint(fork: BundleSource) -> str:
+    if fork.is_newer_upstream:
+        return (f"update the tree (`git pull` then `qmk git-submodule` in it), or clone a new one: "
+                f"`git clone -b {fork.branch} {fork.url}`, and give it with --qmk-home PATH (or QMK_HOME)")
     return (f"build it with that fork as the QMK tree: `git clone -b {fork.branch} {fork.url}`, `qmk git-submodule` "
             "in it, then give it with --qmk-home PATH (or QMK_HOME)")
 

@@ -43,6 +43,10 @@ def run(args: argparse.Namespace) -> int:
         home = find_qmk_home(args.qmk_home, cwd=Path.cwd())
     except QmkHomeNotFound as missing:
         fork = fork_of_board(loaded.layout.keyboard) if loaded.layout.geometry is None else None
+        if fork is not None and fork.is_newer_upstream:  # a tree from before it came would not build it
+            raise CommandError(f"{missing.message}; {loaded.layout.keyboard} is a board qmk_firmware added lately "
+                               f"(its {fork.branch} of {fork.date} has it): a tree older than that lacks it",
+                               EXIT_PROBLEMS, fork_tree_hint(fork)) from None
         if fork is not None:  # upstream's tree would not build it either: say which one does
             raise CommandError(f"{missing.message}; {loaded.layout.keyboard} is a board of {fork.name} "
                                f"(branch {fork.branch}), not of qmk_firmware", EXIT_PROBLEMS,

@@ -8,7 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from keyconf.catalogue.bundle import bundle_folder
+from keyconf.catalogue.bundle import UPSTREAM_REPO, bundle_folder
 from keyconf.catalogue.catalogue import Catalogue
 from keyconf.catalogue.chooser import fork_badge
 from keyconf.catalogue.entry import KeyboardEntry, Source
@@ -103,6 +103,12 @@ def _print_sources(catalogue: Catalogue, as_json: bool) -> int:
     for source in sources:
         print(f"{source['name']}: {source['boards']:,} keyboards from {source['url']}")
         print(f"  commit {source['commit']} ({source['date']}), license {source['license']}")
+    newer = [fork for fork in forks if fork["name"] == UPSTREAM_REPO]
+    for fork in newer:
+        print(f"newer qmk_firmware boards ({fork['boards']:,}; a tree from before {fork['date']} may lack them): "
+              f"{fork['name']} {fork['branch']}, commit {fork['commit'][:10]} ({fork['date']}), "
+              f"license {fork['license']}")
+    forks = [fork for fork in forks if fork["name"] != UPSTREAM_REPO]
     if forks:
         print(f"boards of QMK forks that qmk_firmware lacks ({sum(f['boards'] for f in forks):,}; "
               "only the fork builds them):")
