@@ -334,7 +334,8 @@ def _import_keymap_c(
     result = read_keymap_c(text, path, name, config_h, mixed_macros=True, has_layout=has_layout,
                            processor=board.processor if board is not None else None)
     layout, warnings = result.layout, list(result.warnings)
-    features_beside(path, layout, warnings)
+    features_beside(path, layout, warnings, board.name if board is not None else name,
+                    board.processor if board is not None else None)
     if Path(path).is_file():  # the keymap's other C files, from where it lives
         folder_files = keymap_folder_c_files(path, text, board.name if board is not None else name,
                                              board.processor if board is not None else None)

@@ -13,8 +13,7 @@ from pathlib import Path
 from keyconf.formats.c_source import c_tables
 from keyconf.formats.document_limits import JsonError, load_json, read_document
 from keyconf.formats.format_error import FormatError, read_text
-from keyconf.formats.keymap_folder_c import CONFIG_NAME, FolderCFiles
-from keyconf.formats.qmk_build_files import apply_rules, parse_rules_mk
+from keyconf.formats.keymap_folder_c import CONFIG_NAME, FolderCFiles, rules_mk_settings
 from keyconf.formats.yaml_layout_schema import DRIVER_NAME_RE, DRIVER_RE, FEATURE_RE, RULES_OPTIONS
 from keyconf.model.controllers import BOOTLOADER_NAME_RE, CONVERTER_NAME_RE
 from keyconf.model.layout import CSource, Layout
@@ -42,11 +41,13 @@ def config_h_beside(path: str | Path) -> str | None:
         return None
 
 
-def features_beside(path: str | Path, layout: Layout, warnings: list[str]) -> None:
+def features_beside(path: str | Path, layout: Layout, warnings: list[str], keyboard: str = "",
+                    processor: str | None = None) -> None:
     """The rules.mk in a keymap's folder switches QMK features on for its C code (OLED_ENABLE,
     TAP_DANCE_ENABLE…): the layout keeps those switched on (`features:`), and those it switches
     off (`= no`: the board's OLED, whose callbacks the C code may write for an older QMK) off
-    (`features_off:`)."""
+    (`features_off:`). Its conditions are decided as make decides them for `keyboard` (with
+    `processor`), where they can be."""
     rules = Path(path).with_name("rules.mk")
     if not rules.is_file():
         return
@@ -54,7 +55,13 @@ def features_beside(path: str | Path, layout: Layout, warnings: list[str]) -> No
         text = read_text(rules)
     except FormatError:
         return
-    switches = apply_rules(parse_rules_mk(text))
+    switches, undecided = rules_mk_settings(text, keyboard, processor)
+    undecided = [name for name in undecided if name not in _READ_ELSEWHERE - {"CONVERT_TO", "BOOTLOADER"}]
+    if undecided:
+        warnings.append(f"rules.mk beside the keymap sets {', '.join(undecided)} under a condition keyconf cannot "
+                        "decide, or to a value make code computes: the layout leaves "
+                        f"{'it' if len(undecided) == 1 else 'them'} as the board has "
+                        f"{'it' if len(undecided) == 1 else 'them'}")
     # QMK's make tests a switch with `ifeq ($(strip $(X_ENABLE)), yes)`: any other word (`lite`, an old
     # BOOTMAGIC_ENABLE's; `false`; a driver's name where QMK once took one) leaves the feature off.
     other = {key: value.strip() for key, value in switches.items() if FEATURE_RE.fullmatch(key)

@@ -537,14 +537,18 @@ def _local_path(folder: Path, directory: str, name: str) -> str | None:
 
 def _compiled_sources(text: str, vpath: list[str], variables: dict[str, str] | None = None,
                       include: Callable[[str], str | None] | None = None,
-                      lists: dict[str, list[_Source]] | None = None) -> list[_Source]:
+                      lists: dict[str, list[_Source]] | None = None,
+                      undecided: list[str] | None = None) -> list[_Source]:
     """The `SRC +=` words of a keymap's rules.mk, each with the condition it is under; the folders
     it adds to VPATH (`VPATH += keyboards/keychron/common`) go to `vpath`. `variables`: make's
     variables as files read before left them (the keymap's rules.mk before its userspace's),
     updated with what this one sets. `include`: the text of a make file the file includes, by the
     name it gives (None: not one keyconf reads). `lists`: gets the words `+=` adds to
     the variables it names (`OPT_DEFS += -DUSER_NUM_WORD_ENABLE`, `CONFIG_H += pointing/config.h`),
-    each with its condition."""
+    each with its condition. `undecided`: when given, gets the names of the settings made under a
+    condition keyconf cannot decide or of a value it cannot know (`$(shell ...)`), and a setting under a
+    feature switch the board decides (`ifeq ($(strip $(OLED_ENABLE)), yes)`) is taken as set, the board
+    most likely having the feature on (as the keymap's user built it)."""
     variables = {} if variables is None else variables
     unknown: set[str] = set()
     # Per nested if: (whether a branch before was taken, the current branch's condition), and
@@ -605,9 +609,13 @@ def _compiled_sources(text: str, vpath: list[str], variables: dict[str, str] | N
             if state is True:
                 vpath += (_expand(value, variables) or "").split()
             continue
-        if state is not True:
+        if state is not True and not (undecided is not None and isinstance(state, str)):
+            if undecided is not None and state is None and name not in undecided:
+                undecided.append(name)
             continue  # a setting under a condition keyconf cannot decide: left unknown
         expanded = _expand(value, variables)
+        if expanded is None and undecided is not None and name not in undecided:
+            undecided.append(name)
         if operator == "?=" and name in variables:
             continue
         if expanded is None or (operator == "+=" and name not in variables and name in unknown):
@@ -619,6 +627,24 @@ def _compiled_sources(text: str, vpath: list[str], variables: dict[str, str] | N
             variables[name] = expanded
             unknown.discard(name)
     return sources
+
+
+def rules_mk_settings(text: str, keyboard: str = "", processor: str | None = None) -> tuple[dict[str, str], list[str]]:
+    """What a keymap's rules.mk sets, as make leaves it after reading it for `keyboard`: its `ifeq`/`ifneq`/
+    `ifdef` decided by what it sets itself and by the board (`KEYBOARD`, `PLATFORM_KEY`, `$(findstring ...)`),
+    `+=` appended; and the names it sets only under a condition keyconf cannot decide, or to a value made by
+    make code (`$(shell git describe)`). SRC, VPATH, OPT_DEFS and CONFIG_H are the C files' reader's."""
+    variables: dict[str, str] = {}
+    if keyboard:
+        variables["KEYBOARD"] = keyboard
+    platform = platform_key(processor)
+    if platform is not None:
+        variables["PLATFORM_KEY"] = platform
+    given = dict(variables)
+    undecided: list[str] = []
+    _compiled_sources(text, [], variables, None, {"OPT_DEFS": [], "CONFIG_H": []}, undecided)
+    settings = {name: value for name, value in variables.items() if given.get(name) != value}
+    return settings, [name for name in undecided if name not in settings]
 
 
 def _logical_lines(text: str) -> list[str]:
@@ -637,6 +663,9 @@ def _expand(text: str, variables: dict[str, str]) -> str | None:
         inner = match.group(1).strip()
         if inner.startswith("strip ") or inner == "strip":
             value = " ".join(inner[len("strip"):].split())
+        elif inner.startswith("findstring ") and "," in inner:  # $(findstring lets_split,$(KEYBOARD))
+            wanted, _, within = inner[len("findstring "):].partition(",")
+            value = wanted if wanted in within else ""
         elif _NAME.match(inner) and inner in variables:
             value = variables[inner]
         else:

@@ -251,3 +251,29 @@ def test_an_imported_keymaps_build_settings_are_layout_data_or_said_left(tmp_pat
     rules_mk = generate_sources(layout, imported.keyboard).rules_mk
     assert "LTO_ENABLE" in rules_mk and "DEBOUNCE_TYPE = sym_eager_pk" in rules_mk and "fplugin" not in rules_mk
     assert "BOOTMAGIC_ENABLE = no" in rules_mk and "MCU" not in rules_mk
+
+
+def test_an_imported_keymaps_rules_mk_conditions_are_decided_as_make_decides_them(tmp_path: Path) -> None:
+    """A rules.mk written for several boards (`ifneq (,$(findstring crkbd,$(KEYBOARD)))`) was read line by line,
+    every branch taken, the last word winning: now its conditions are decided for the board imported for; a
+    setting under the board's own switch is taken as the board has it on; one under a condition keyconf cannot
+    decide, or computed by make code, is named and left to the board."""
+    folder = tmp_path / "keyboards" / "crkbd" / "rev1" / "keymaps" / "mine"
+    folder.mkdir(parents=True)
+    keys = ", ".join(["KC_A"] * 42)
+    (folder / "keymap.c").write_text("#include QMK_KEYBOARD_H\nconst uint16_t PROGMEM keymaps[][MATRIX_ROWS]"
+                                     f"[MATRIX_COLS] = {{ [0] = LAYOUT_split_3x6_3({keys}) }};\n")
+    (folder / "rules.mk").write_text(
+        "ifneq (,$(findstring crkbd,$(KEYBOARD)))\n  OLED_ENABLE = yes\nelse\n  OLED_ENABLE = no\nendif\n"
+        "ifneq (,$(findstring planck,$(KEYBOARD)))\n  AUDIO_ENABLE = yes\n  DEBOUNCE_TYPE = sym_eager_pr\nendif\n"
+        "ifeq ($(strip $(OLED_ENABLE)), yes)\n  WPM_ENABLE = yes\nendif\n"
+        "ifeq ($(strip $(RGB_MATRIX_ENABLE)), yes)\n  RGB_MATRIX_CUSTOM_USER = yes\nendif\n"
+        "ifeq ($(MYSTERY), 1)\n  CONSOLE_ENABLE = yes\nendif\nGIT_HASH = $(shell git rev-parse HEAD)\n")
+    finder = CatalogueKeyboards()
+    imported = import_layout(folder / "keymap.c", keyboard=finder.by_name("crkbd/rev1"), finder=finder)
+    layout = imported.layout
+    assert layout.features == ["OLED_ENABLE", "WPM_ENABLE", "RGB_MATRIX_CUSTOM_USER"]
+    assert "AUDIO_ENABLE" not in layout.features_off and layout.rules == {}
+    said = [w for w in imported.warnings if "under a condition keyconf cannot decide" in w]
+    assert said == ["rules.mk beside the keymap sets CONSOLE_ENABLE, GIT_HASH under a condition keyconf cannot "
+                    "decide, or to a value make code computes: the layout leaves them as the board has them"]
