@@ -209,9 +209,13 @@ class _Generator:
                 if name in included:
                     continue
                 included.add(name)
-                if not re.fullmatch(r"[A-Za-z0-9_./-]+", name):
-                    self.problems.append(SourceProblem(f"`{name}` is not a header name",
-                                                       SourceRef.of("custom_keycodes", index, "header")))
+                if not re.fullmatch(r"[A-Za-z0-9_./-]+", name) or name.startswith("/") or ".." in name.split("/"):
+                    # Found on the build's include path (the userspace, the keymap's folder), never a
+                    # file elsewhere on the machine: a stranger's layout cannot have the build read it.
+                    self.problems.append(SourceProblem(
+                        f"`{name}` is not a header name", SourceRef.of("custom_keycodes", index, "header"),
+                        "name the header as the keymap includes it from its userspace or folder: `user.h`, "
+                        "`features/keycodes.h` (no `/` at the start, no `..`)"))
                     continue
                 w.line(f'#include "{name}"', SourceRef.of("custom_keycodes", index, "header"))
         w.blank()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -199,7 +200,10 @@ def _parse_hjson(text: str, path: str | os.PathLike[str] | None, json_error: jso
     try:
         return hjson.loads(text, object_pairs_hook=_reject_duplicates)
     except _DuplicateKey as dup:
-        raise KeyboardDefinitionError(f"duplicate key {dup.key!r}", path) from None
+        line, column = _find_duplicate(text, dup.key)
+        raise KeyboardDefinitionError(
+            f"duplicate key {dup.key!r}", path, line, column, hint="each key may appear once per object"
+        ) from None
     except hjson.HjsonDecodeError as exc:
         message = str(getattr(exc, "msg", exc))
         raise KeyboardDefinitionError(
@@ -223,13 +227,13 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
 
 
 def _find_duplicate(text: str, key: str) -> tuple[int | None, int | None]:
-    """Where the duplicate key's second occurrence is (best effort: a text search)."""
-    needle = json.dumps(key)
-    first = text.find(needle)
-    second = text.find(needle, first + 1) if first >= 0 else -1
-    if second < 0:
+    """Where the duplicate key's second occurrence is (best effort: a text search, of the key
+    quoted, or in HJSON bare or single-quoted, followed by its colon)."""
+    pattern = re.compile(rf"""(?:{re.escape(json.dumps(key))}|'{re.escape(key)}'|(?<![\w"']){re.escape(key)})\s*:""")
+    found = [match.start() for match in pattern.finditer(text)]
+    if len(found) < 2:
         return None, None
-    return _line_col(text, second)
+    return _line_col(text, found[1])
 
 
 def locate(text: str, path: JsonPath) -> tuple[int, int] | None:
@@ -239,6 +243,10 @@ def locate(text: str, path: JsonPath) -> tuple[int, int] | None:
     give up (returns None) rather than guess."""
     try:
         return _Locator(text).find(list(path))
+    except (_LocateFailed, IndexError, RecursionError):
+        pass
+    try:  # QMK's info.json and qmk_module.json may be HJSON: comments, bare keys, no commas
+        return _HjsonLocator(text).find(list(path))
     except (_LocateFailed, IndexError, RecursionError):
         return None
 
@@ -342,3 +350,153 @@ class _Locator:
                     self._expect(",")
             self._skip_ws()
         return _line_col(self.text, self.pos)
+
+
+class _HjsonLocator:
+    """The same walk over HJSON as QMK writes it: comments (`#`, `//`, `/* */`), bare and
+    single-quoted keys, quoteless values running to the end of their line, commas left out
+    between members on lines of their own, trailing commas. A file a stranger wrote in HJSON
+    gets its errors at their line and column as a JSON one does."""
+
+    _CLOSERS = "]}"
+
+    def __init__(self, text: str):
+        self.text = text
+        self.pos = 0
+        self.decoder = json.JSONDecoder()
+
+    def _skip_ws(self) -> bool:
+        """Skip blanks and comments; True when a newline was passed."""
+        text, newline = self.text, False
+        while self.pos < len(text):
+            char = text[self.pos]
+            if char in " \t\r\n":
+                newline = newline or char == "\n"
+                self.pos += 1
+            elif char == "#" or text.startswith("//", self.pos):
+                end = text.find("\n", self.pos)
+                self.pos = len(text) if end < 0 else end
+            elif text.startswith("/*", self.pos):
+                end = text.find("*/", self.pos + 2)
+                if end < 0:
+                    raise _LocateFailed
+                newline = newline or "\n" in text[self.pos:end]
+                self.pos = end + 2
+            else:
+                break
+        return newline
+
+    def _more(self) -> bool:
+        """After a member: True when another follows (after a comma, a new line, or nothing: the
+        HJSON parser read the file before anything is located), False at the closer."""
+        self._skip_ws()
+        char = self.text[self.pos]
+        if char == ",":
+            self.pos += 1
+            self._skip_ws()
+            return self.text[self.pos] not in self._CLOSERS
+        return char not in self._CLOSERS  # the parser took the file: whatever follows is a member
+
+    def _key(self) -> str:
+        self._skip_ws()
+        char = self.text[self.pos]
+        if char in "\"'":
+            key = self._quoted()
+        else:
+            start = self.pos
+            while self.pos < len(self.text) and self.text[self.pos] not in ",:[]{} \t\r\n":
+                self.pos += 1
+            key = self.text[start:self.pos]
+            if not key:
+                raise _LocateFailed
+        self._skip_ws()
+        if self.text[self.pos] != ":":
+            raise _LocateFailed
+        self.pos += 1
+        return key
+
+    def _quoted(self) -> str:
+        text, quote = self.text, self.text[self.pos]
+        if text.startswith(quote * 3, self.pos) and quote == "'":
+            end = text.find("\'\'\'", self.pos + 3)
+            if end < 0:
+                raise _LocateFailed
+            value, self.pos = text[self.pos + 3:end], end + 3
+            return value
+        index = self.pos + 1
+        while index < len(text) and text[index] != quote:
+            index += 2 if text[index] == "\\" else 1
+        if index >= len(text):
+            raise _LocateFailed
+        raw, self.pos = text[self.pos:index + 1], index + 1
+        try:
+            return str(json.loads('"' + raw[1:-1].replace('"', '\\"') + '"')) if quote == "'" else str(json.loads(raw))
+        except ValueError:
+            return raw[1:-1]
+
+    def _skip_value(self) -> None:
+        self._skip_ws()
+        text, char = self.text, self.text[self.pos]
+        if char in "{[":
+            self.pos += 1
+            self._skip_ws()
+            if text[self.pos] in self._CLOSERS:
+                self.pos += 1
+                return
+            while True:
+                if char == "{":
+                    self._key()
+                self._skip_value()
+                if not self._more():
+                    break
+            self._skip_ws()
+            self.pos += 1  # the closer _more stopped at
+            return
+        if char in "\"'":
+            self._quoted()
+            return
+        # A number, true, false, null, or a quoteless string: to a separator on the line, or its end.
+        end = self.pos
+        while end < len(text) and text[end] not in "\n":
+            if text[end] in ",]}" and text[self.pos:end].strip() and _is_json_word(text[self.pos:end].strip()):
+                break
+            end += 1
+        if end == self.pos:
+            raise _LocateFailed
+        self.pos = end
+
+    def find(self, path: list[str | int]) -> tuple[int, int]:
+        self._skip_ws()
+        for step in path:
+            self._skip_ws()
+            char = self.text[self.pos]
+            if isinstance(step, str):
+                if char != "{":
+                    raise _LocateFailed
+                self.pos += 1
+                while self._key() != step:
+                    self._skip_value()
+                    if not self._more():
+                        raise _LocateFailed
+            else:
+                if char != "[":
+                    raise _LocateFailed
+                self.pos += 1
+                for _ in range(step):
+                    self._skip_value()
+                    if not self._more():
+                        raise _LocateFailed
+            self._skip_ws()
+        return _line_col(self.text, self.pos)
+
+
+def _is_json_word(text: str) -> bool:
+    """A number, true, false or null: what a comma or closer ends in HJSON (a quoteless string
+    runs to the end of its line, commas and all)."""
+    if text in ("true", "false", "null"):
+        return True
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

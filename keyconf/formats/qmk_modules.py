@@ -14,8 +14,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from keyconf.formats.c_literals import is_c_identifier
-from keyconf.formats.definition_source import KeyboardDefinitionError, parse_definition_json
-from keyconf.formats.document_limits import JsonError, load_json, read_document
+from keyconf.formats.definition_source import DataSource, KeyboardDefinitionError, parse_definition_json
+from keyconf.formats.document_limits import JsonError, byte_position, load_json, read_document
 from keyconf.formats.format_error import FormatError
 from keyconf.model.keycodes import REGISTRY
 from keyconf.model.layout import (
@@ -62,26 +62,34 @@ def find_module(module: str, roots: Iterable[Path]) -> Path | None:
 
 
 def read_module_json(path: Path, module: str) -> ModuleDefinition:
-    """The name and keycodes a qmk_module.json declares; ModuleJsonError when it is not one.
-    QMK reads the file as HJSON (comments, unquoted keys, trailing commas), so keyconf does too."""
+    """The name and keycodes a qmk_module.json declares; ModuleJsonError when it is not one, its
+    message naming the file, line and column. QMK reads the file as HJSON (comments, unquoted
+    keys, trailing commas), so keyconf does too."""
     try:
-        text = read_document(path, FormatError).decode("utf-8-sig")
+        raw = read_document(path, FormatError)
+        text = raw.decode("utf-8-sig")
         data = parse_definition_json(text, path)
-    except (FormatError, KeyboardDefinitionError, UnicodeDecodeError) as problem:
+    except UnicodeDecodeError as problem:
+        line, column = byte_position(raw, problem.start)
+        raise ModuleJsonError(f"{path}:{line}:{column}: not UTF-8 text (byte 0x{raw[problem.start]:02X})") from None
+    except (FormatError, KeyboardDefinitionError) as problem:
         raise ModuleJsonError(f"{path} cannot be read: {problem}") from None
+    source = DataSource.of(path, text)
     if not isinstance(data, dict):
-        raise ModuleJsonError(f"{path} is not a JSON object")
+        raise ModuleJsonError(str(source.error("a qmk_module.json is a JSON object", [])))
     keycodes: list[ModuleKeycode] = []
     entries = data.get("keycodes", [])
     room = REGISTRY.ranges["QK_COMMUNITY_MODULE"].size
     if not isinstance(entries, list) or len(entries) > room:
-        raise ModuleJsonError(f"{path}: `keycodes` is not a list of at most {room}")
-    for entry in entries:
+        raise ModuleJsonError(str(source.error(f"`keycodes` is not a list of at most {room}", ["keycodes"])))
+    for index, entry in enumerate(entries):
         key = entry.get("key") if isinstance(entry, dict) else None
         aliases = entry.get("aliases", []) if isinstance(entry, dict) else []
         if not _is_name(key) or not isinstance(aliases, list) or len(aliases) > _MAX_ALIASES \
                 or not all(_is_name(alias) for alias in aliases):
-            raise ModuleJsonError(f"{path}: a keycode is not `{{\"key\": NAME, \"aliases\": [NAME…]}}`")
+            raise ModuleJsonError(str(source.error(
+                f"a keycode is not `{{\"key\": NAME, \"aliases\": [NAME…]}}` (C names of at most 64 characters, "
+                f"{_MAX_ALIASES} aliases)", ["keycodes", index])))
         keycodes.append(ModuleKeycode(str(key), tuple(str(alias) for alias in aliases)))
     name = data.get("module_name")
     return ModuleDefinition(module, name[:60] if isinstance(name, str) else "", tuple(keycodes), str(path))

@@ -398,3 +398,53 @@ def test_a_c_source_name_too_long_for_a_file_name_is_a_clear_error(tmp_path: Pat
         load_layout(layout)
     assert (info.value.line, info.value.column) == (3, 11)
     assert "cannot be read: File name too long" in info.value.message and "aaaa" not in info.value.message
+
+
+HJSON_INFO = """\
+// a keyboard.json as QMK reads it: HJSON
+{
+    keyboard_name: "pad"   # a comment
+    usb: {vid: "0xFEED", pid: "0x0001", device_version: "1.0.0"}
+    matrix_pins: {cols: ["GP0", "GP1"], rows: ["GP2"]}
+    layouts: {
+        LAYOUT: {
+            layout: [
+                {matrix: [0, 0], x: 0, y: 0}
+                /* the second key */ {matrix: [0, 1], x: 1, y: "WRONG"}
+            ]
+        }
+    }
+}
+"""
+
+
+def test_an_hjson_keyboard_definition_gets_its_errors_at_line_and_column():
+    """QMK reads info.json as HJSON; an error in one (a stranger's board, a community module)
+    had no position, as keyconf's locator read JSON only."""
+    from keyconf.formats.definition_source import KeyboardDefinitionError
+    from keyconf.formats.qmk_info import keyboard_from_info
+
+    data = parse_definition_json(HJSON_INFO, "keyboard.json")
+    with pytest.raises(KeyboardDefinitionError) as info:
+        keyboard_from_info(data, "pad", path="keyboard.json", text=HJSON_INFO)
+    assert (info.value.line, info.value.column) == (10, 64)  # "WRONG"
+    duplicated = HJSON_INFO.replace('    usb:', '    keyboard_name: "again"\n    usb:')
+    with pytest.raises(KeyboardDefinitionError) as info:
+        parse_definition_json(duplicated, "keyboard.json")
+    assert (info.value.line, info.value.column) == (4, 5) and "duplicate key 'keyboard_name'" in info.value.message
+
+
+@pytest.mark.parametrize(("text", "where", "what"), [
+    ('{module_name: "x"\n keycodes: [\n  {key: "CM_A"}\n  {key: "not a C name"}\n ]\n}\n', ":4:3:", "a keycode is not"),
+    ('{"keycodes": {"key": "CM_A"}}', ":1:14:", "not a list of at most"),
+    ('[1]', ":1:1:", "is a JSON object"),
+    ('{"module_name": "caf\xe9"}', ":1:21:", "not UTF-8 text (byte 0xE9)"),
+])
+def test_a_broken_qmk_module_json_is_named_at_line_and_column(tmp_path: Path, text: str, where: str, what: str):
+    from keyconf.formats.qmk_modules import ModuleJsonError, read_module_json
+
+    path = tmp_path / "qmk_module.json"
+    path.write_bytes(text.encode("latin-1") if "\xe9" in text else text.encode())
+    with pytest.raises(ModuleJsonError) as info:
+        read_module_json(path, "someone/x")
+    assert f"{path}{where}" in str(info.value) and what in str(info.value)
