@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -30,6 +30,7 @@ from keyconf.gui.document import LayoutDocument
 from keyconf.gui.feature_table import Column, FeatureTable
 from keyconf.gui.keyboard_view import KeyboardView
 from keyconf.gui.selection import SelectionModel
+from keyconf.model.keyboard import LayoutOption
 from keyconf.model.layout import Combo, KeyOverride, Macro, TapDance
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -462,17 +463,29 @@ class LayoutOptionsEditor(QWidget):
         pass
 
     def refresh(self) -> None:
+        """Rows are rebuilt only when the keyboard's options differ: an option chosen in a box
+        comes back here while that box is still emitting, and deleting it then crashes Qt."""
         doc = self._doc_of()
-        while self.form.rowCount():
-            self.form.removeRow(0)
-        self.boxes = {}
         options = doc.keyboard.layout_options if doc else []
         self.empty.setVisible(not options)
+        if [option.label for option in options] != list(self.boxes):
+            self._rebuild_rows(options)
+        for option in options:
+            box = self.boxes[option.label]
+            with QSignalBlocker(box):
+                box.setCurrentIndex(min(doc.layout.layout_options.get(option.label, 0), box.count() - 1) if doc else 0)
+
+    def _rebuild_rows(self, options: list[LayoutOption]) -> None:
+        while self.form.rowCount():
+            row = self.form.takeRow(0)
+            for item in (row.labelItem, row.fieldItem):
+                widget = item.widget() if item is not None else None
+                if widget is not None:
+                    widget.deleteLater()
+        self.boxes = {}
         for option in options:
             box = QComboBox()
-            choices = list(option.choices) or ["Off", "On"]
-            box.addItems(choices)
-            box.setCurrentIndex(min(doc.layout.layout_options.get(option.label, 0), len(choices) - 1) if doc else 0)
+            box.addItems(list(option.choices) or ["Off", "On"])
             box.currentIndexChanged.connect(lambda index, label=option.label: self._changed(label, index))
             self.form.addRow(option.label + ":", box)
             self.boxes[option.label] = box

@@ -107,11 +107,15 @@ def test_layout_option_redraws_the_board_and_encoders_edit(window, qtbot):
     view = window.keyboard_view
     assert sorted(s.index for s in view.scene().shapes) == [0, 1, 4]
     options = editor(window, "layout_options")
-    options.boxes["Split Backspace"].setCurrentIndex(1)
+    box = options.boxes["Split Backspace"]
+    box.setCurrentIndex(1)
     assert window.doc.layout.layout_options == {"Split Backspace": 1}
     assert sorted(s.index for s in view.scene().shapes) == [0, 2, 3, 4]
+    # The box that emitted the change is kept (deleting it inside its own signal crashed Qt).
+    assert options.boxes["Split Backspace"] is box
     window.doc.undo_stack.undo()
     assert sorted(s.index for s in view.scene().shapes) == [0, 1, 4]
+    assert box.currentIndex() == 0 and window.doc.layout.layout_options.get("Split Backspace", 0) == 0
     encoders = editor(window, "encoders")
     assert encoders.table.rowCount() == 1
     encoders.table.item(0, 2).setText("KC_VOLU")
