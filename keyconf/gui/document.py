@@ -83,6 +83,16 @@ class LayoutDocument(QObject):
         return self.layout.name or "Untitled layout"
 
     @property
+    def board_summary(self) -> str:
+        """The keyboard as the status bar names it: `Corne · LAYOUT_split_3x6_3 · 42 keys`, and the
+        controller built for when the layout names one (`converter liatris (RP2040, rp2040 bootloader)`)."""
+        from keyconf.model.controllers import describe_controller
+
+        controller = describe_controller(self.keyboard, self.layout.converter, self.layout.bootloader)
+        parts = (self.keyboard.display_name or self.keyboard.name, self.macro.name, f"{self.macro.key_count} keys")
+        return " · ".join((*parts, controller) if controller else parts)
+
+    @property
     def file_stem(self) -> str:
         """What the names of files made from this layout start with: its file's, else its name's."""
         return self.path.stem if self.path is not None else (self.layout.name or "layout").replace(" ", "_")

@@ -382,9 +382,8 @@ class MainWindow(QMainWindow):
             from keyconf.gui.startup import after_first_paint
 
             after_first_paint(self.keyboard_view, self.picker.fill, fallback_ms=300)
-        keyboard = opened.keyboard
-        name = keyboard.display_name or keyboard.name
-        self.board_label.setText(f"{name} · {doc.macro.name} · {doc.macro.key_count} keys")
+        self.board_label.setText(doc.board_summary)
+        doc.changed.connect(lambda: self.board_label.setText(doc.board_summary))  # a controller chosen
         self.update_title()
         self._update_actions()
         if self._default_dock_sizes:

@@ -103,9 +103,12 @@ def test_choosing_a_converter_in_the_window_is_an_undoable_edit(opened, qtbot):
     assert doc.is_modified and window.isWindowModified()
     assert not tab.bootloader_box.isEnabled() and tab.bootloader_box.currentText() == "The converter's: rp2040"
     assert "RP2040" in tab.built_label.text() and ".uf2" in tab.built_label.text()
+    # The status bar names the keyboard and now the controller built for.
+    assert window.board_label.text().endswith("42 keys · converter rp2040_ce (RP2040, rp2040 bootloader)")
     assert window.act_undo.isEnabled() and doc.undo_stack.undoText() == "Controller"
     window.act_undo.trigger()
     assert doc.layout.converter is None and not doc.is_modified
+    assert window.board_label.text().endswith("· 42 keys")
     assert tab.converter_box.currentData() is None and tab.bootloader_box.isEnabled()
 
 
