@@ -1,6 +1,6 @@
 """How many real keymaps build for another controller than their board's, and whether keyconf keeps it.
 
-Run: .venv/bin/python bench/controller_corpus.py [--mirrors] [--limit N] [-v]
+Run: .venv/bin/python bench/controller_corpus.py [--mirrors] [--own-boards] [--limit N] [-v]
 
 A keymap folder's rules.mk with `CONVERT_TO = rp2040_ce` (an RP2040 in a Pro Micro's socket) or
 `BOOTLOADER = atmel-dfu` (an Elite-C), or a keymap.json with `"converter"`, builds its board's
@@ -21,7 +21,8 @@ userspace's CONVERT_TO, too late for QMK's build, not) and validation finds no p
 Keymaps whose keyboard keyconf does not know, or that do not import for other reasons, are counted apart;
 a keyboard keyconf does not know that the keymap's repository defines (its keyboards/<kb>/ folder:
 a hand-wired board, a fork's) is read from those files, as an import of the keymap in place reads it,
-and counted apart too ("boards only their repository holds").
+and counted apart too ("boards only their repository holds"). --own-boards looks at such keymaps in the
+mirrored repositories that define boards of their own naming `pin_compatible` or `development_board`.
 """
 
 from __future__ import annotations
@@ -278,6 +279,19 @@ def report(title: str, found: list[Found], outcomes: dict[int, str], verbose: bo
             print(f"    {f.repo} {f.folder}: {why}")
 
 
+def repos_with_own_boards() -> list[str]:
+    """Mirrored repositories holding a board definition that names its controller footprint or
+    development board (`pin_compatible`, `development_board`) at a path QMK's own trees lack."""
+    repos = []
+    for mirror in sorted(p / "repo" for p in MIRRORS.iterdir() if (p / "repo").is_dir()):
+        said = git(mirror, "grep", "-l", "-E", r"\"(pin_compatible|development_board)\"", "HEAD", "--",
+                   "*info.json", "*keyboard.json").stdout.decode("utf-8", "replace").splitlines()
+        paths = [line.split(":", 1)[1] for line in said if ":" in line and "keyboards/" in line]
+        if any(not any((tree / path[path.index("keyboards/"):]).exists() for tree in QMK_TREES) for path in paths):
+            repos.append(mirror.parent.name.replace("+", "/", 1))
+    return repos
+
+
 def main() -> int:
     verbose = "-v" in sys.argv
     limit = int(sys.argv[sys.argv.index("--limit") + 1]) if "--limit" in sys.argv else 200
@@ -292,6 +306,13 @@ def main() -> int:
         found = [f for (repo, commit), folders in by_repo.items() for f in survey(repo, commit, folders)]
         print(f"corpora: {len(corpus)} keymap folders of keymap.c/keymap.json files in {len(MANIFESTS)} manifests")
         report("corpora", found, {i: check(f, finder, work) for i, f in enumerate(found)}, verbose)
+        if "--own-boards" in sys.argv:
+            repos = repos_with_own_boards()
+            theirs = [f for repo in repos for f in survey(repo, "HEAD", None)
+                      if f.keyboard and finder.by_name(f.keyboard) is None]
+            print(f"\nrepositories with boards of their own naming pin_compatible/development_board: {len(repos)}")
+            report("their keymaps of boards keyconf does not know", theirs,
+                   {i: check(f, finder, work) for i, f in enumerate(theirs[:limit])}, verbose)
         if "--mirrors" in sys.argv:
             everywhere: list[Found] = []
             repos = sorted(p.name for p in MIRRORS.iterdir() if (p / "repo").is_dir())
