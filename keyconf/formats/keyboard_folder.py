@@ -19,7 +19,13 @@ from typing import Any
 
 from keyconf.formats.definition_source import parse_definition_json, read_definition_text
 from keyconf.formats.qmk_build_files import apply_rules, parse_rules_mk
-from keyconf.formats.qmk_info import apply_make_settings, folders_build_files, keyboard_from_info
+from keyconf.formats.qmk_info import (
+    apply_make_settings,
+    folders_build_files,
+    header_layout_definitions,
+    keyboard_from_info,
+    place_header_layouts,
+)
 from keyconf.model.keyboard import Keyboard
 
 DEFINITION_NAMES = ("info.json", "keyboard.json")
@@ -164,7 +170,9 @@ def _board(chain: list[Path], keyboard_folder: Path | None = None) -> Keyboard:
     if keyboard_folder is not None and keyboard_folder in chain[-1].parents:
         while chain[-1] != keyboard_folder:
             chain = [*chain, chain[-1].parent]
-    merged: dict[str, Any] = {"layouts": {}}
+    header, header_aliases = header_layout_definitions(list(reversed(chain)))
+    merged: dict[str, Any] = {"layouts": dict(header)}
+    listed: set[str] = set()
     for file in reversed(files):  # parents first: the keyboard's own file wins
         text = read_definition_text(file)
         data = parse_definition_json(text, file)
@@ -173,14 +181,31 @@ def _board(chain: list[Path], keyboard_folder: Path | None = None) -> Keyboard:
         data = dict(data)
         layouts = data.pop("layouts", None)
         if isinstance(layouts, dict):
-            merged["layouts"].update(layouts)
+            for name, layout in layouts.items():
+                merged["layouts"][name] = _over_header(merged["layouts"].get(name), layout)
+            listed.update(layouts)
         _deep_update(merged, data)
+    place_header_layouts(merged["layouts"], listed)
+    for alias, target in header_aliases.items():  # what the JSON names itself wins
+        if alias not in merged["layouts"]:
+            merged.setdefault("layout_aliases", {}).setdefault(alias, target)
     apply_make_settings(merged, *folders_build_files(list(reversed(chain))))
     name = _name_of(chain[0])
     if keyboard_folder is not None and keyboard_folder in chain[0].parents and "keyboards" not in chain[0].parts:
         name = "/".join([keyboard_folder.name, *chain[0].relative_to(keyboard_folder).parts])  # cocot38mini/v1
     merged["keyboard_folder"] = name
     return keyboard_from_info(merged, name, path=files[0])
+
+
+def _over_header(header: Any, layout: Any) -> Any:
+    """A JSON layout over the header's macro of the same name: its keys take the header's matrix places
+    where they name none (an info.json of x/y only, as QMK fills it from the macro's body)."""
+    if not (isinstance(header, dict) and header.get("from_header") and isinstance(layout, dict)
+            and isinstance(layout.get("layout"), list) and len(layout["layout"]) == len(header["layout"])):
+        return layout
+    keys = [{**old, **new} if isinstance(new, dict) else new for old, new in zip(header["layout"], layout["layout"],
+                                                                                 strict=True)]
+    return {**layout, "layout": keys}
 
 
 def _deep_update(target: dict[str, Any], new: dict[str, Any]) -> None:

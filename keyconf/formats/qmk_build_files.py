@@ -190,6 +190,15 @@ def matrix_size_from_pins(info: Mapping[str, Any]) -> tuple[int, int] | None:
 
 
 _LAYOUT_DEFINE = re.compile(r"^\s*#\s*define\s+(LAYOUT\w*)\s*\(")
+_LAYOUT_ALIAS = re.compile(r"^\s*#\s*define\s+(LAYOUT\w*)\s+(LAYOUT\w*)\s*$", re.M)
+
+
+def header_layout_aliases(text: str) -> dict[str, str]:
+    """`#define LAYOUT LAYOUT_right_ball` in a keyboard header (a Keyball's keyball39.h): the file's
+    LAYOUT(...) is that macro to the compiler, though `qmk info` lists no LAYOUT."""
+    text = _BLOCK_COMMENT.sub(" ", text)
+    text = "\n".join(_LINE_COMMENT.sub("", line) for line in text.split("\n"))
+    return {alias: target for alias, target in _LAYOUT_ALIAS.findall(text) if alias != target}
 
 
 def header_layouts(text: str) -> dict[str, list[dict[str, Any]]]:

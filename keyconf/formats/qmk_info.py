@@ -31,6 +31,7 @@ from keyconf.formats.definition_source import (
 from keyconf.formats.qmk_build_files import (
     apply_build_files,
     apply_rules,
+    header_layout_aliases,
     header_layouts,
     matrix_size_from_pins,
     parse_config_h,
@@ -537,7 +538,13 @@ def merged_info_json(qmk_home: str | os.PathLike[str], keyboard: str) -> dict[st
             hint="is it a keyboard folder?",
         )
     info: dict[str, Any] = {"keyboard_name": keyboard, "keyboard_folder": keyboard, "layouts": {}}
-    info["layouts"].update(_header_layouts(home, keyboard))
+    folders, folder = [], home / "keyboards"
+    for part in keyboard.split("/"):
+        folder = folder / part
+        folders.append(folder)
+    header, header_aliases = header_layout_definitions(folders)
+    info["layouts"].update(header)
+    listed: set[str] = set()
     for file in files:
         text = read_definition_text(file)
         new = parse_definition_json(text, file)
@@ -551,8 +558,13 @@ def merged_info_json(qmk_home: str | os.PathLike[str], keyboard: str) -> dict[st
         layouts = new.pop("layouts", {})
         if isinstance(layouts, Mapping):
             _merge_layouts(info, layouts, file)
+            listed.update(layouts)
         _deep_update(info, new)
 
+    place_header_layouts(info["layouts"], listed)
+    for alias, target in header_aliases.items():  # what the JSON names itself wins
+        if alias not in info["layouts"]:
+            info.setdefault("layout_aliases", {}).setdefault(alias, target)
     _apply_board_defaults(home, info)
     apply_make_settings(info, *build_files(home, keyboard))
     info.setdefault("processor", "atmega32u4")  # QMK's own default when nothing says otherwise
@@ -602,14 +614,15 @@ def _merge_layouts(info: dict[str, Any], layouts: Mapping[str, Any], file: Path)
                 old_key.update(new_key)
 
 
-def _header_layouts(home: Path, keyboard: str) -> dict[str, Any]:
-    """Layouts old trees define as C macros in `<folder>/<folder>.h` (qmk.info._search_keyboard_h),
-    the starting point that info.json files then update key by key."""
+def header_layout_definitions(folders: list[Path]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Layouts a board defines as C macros in `<folder>/<folder>.h` of its folders, parents first
+    (qmk.info._search_keyboard_h: old trees, and boards users keep in their own repositories, such as a
+    Keyball's keyball39.h), the starting point that info.json files then update key by key; and that
+    header's `#define LAYOUT LAYOUT_right_ball`, which the compiler follows."""
     layouts: dict[str, Any] = {}
-    folder = home / "keyboards"
-    for part in keyboard.split("/"):
-        folder = folder / part
-        header = folder / f"{part}.h"
+    aliases: dict[str, str] = {}
+    for folder in folders:
+        header = folder / f"{folder.name}.h"
         try:
             text = header.read_text(encoding="utf-8", errors="replace") if header.is_file() else ""
         except OSError:
@@ -617,7 +630,28 @@ def _header_layouts(home: Path, keyboard: str) -> dict[str, Any]:
         if "LAYOUT" in text:
             for name, keys in header_layouts(text).items():
                 layouts[name] = {"layout": keys, "from_header": True}
-    return layouts
+            aliases.update(header_layout_aliases(text))
+    return layouts, aliases
+
+
+def place_header_layouts(layouts: dict[str, Any], listed: set[str]) -> None:
+    """A layout only a header defines (`LAYOUT_right_ball`, beside info.json's `LAYOUT_no_ball`) has no
+    geometry: `qmk info` lines its keys up in one row. Where a layout the JSON lists has a key at each of
+    its matrix places, its keys take that key's place and size, so the window draws the board."""
+    placed: dict[tuple[int, int], Mapping[str, Any]] = {}
+    for name in listed:
+        for key in layouts.get(name, {}).get("layout", []):
+            if isinstance(key, Mapping) and isinstance(key.get("matrix"), list) and len(key["matrix"]) == 2:
+                placed.setdefault((key["matrix"][0], key["matrix"][1]), key)
+    for name, layout in layouts.items():
+        if name in listed or not layout.get("from_header"):
+            continue
+        keys = layout["layout"]
+        if not keys or not all(isinstance(k.get("matrix"), list) and tuple(k["matrix"]) in placed for k in keys):
+            continue
+        for key in keys:
+            like = placed[tuple(key["matrix"])]
+            key.update({field: like[field] for field in ("x", "y", "w", "h", "r", "rx", "ry") if field in like})
 
 
 def _apply_board_defaults(home: Path, info: dict[str, Any]) -> None:
