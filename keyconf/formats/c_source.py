@@ -226,6 +226,7 @@ def preprocess(
 
     # Each frame: (this branch active, some branch of this #if already taken, enclosing active)
     stack: list[tuple[bool, bool, bool]] = []
+    boards: list[list[str]] = []  # per frame, the KEYBOARD_x names its conditions test
     active = True
     for token in tokens:
         if token.kind != "directive":
@@ -249,6 +250,7 @@ def preprocess(
             else:
                 value = _condition(rest, result, token, path, is_defined, unknown_taken)
             stack.append((active and value, value, active))
+            boards.append(_KEYBOARD_MACRO.findall(rest))
             active = active and value
         elif name == "elif":
             if not stack:
@@ -256,6 +258,7 @@ def preprocess(
             _, taken, outer = stack[-1]
             value = (not taken) and _condition(rest, result, token, path, is_defined, unknown_taken)
             stack[-1] = (outer and value, taken or value, outer)
+            boards[-1] += _KEYBOARD_MACRO.findall(rest)
             active = outer and value
         elif name == "else":
             if not stack:
@@ -267,9 +270,17 @@ def preprocess(
             if not stack:
                 raise FormatError("#endif without #if", path, token.line, token.column)
             _, _, outer = stack.pop()
+            boards.pop()
             active = outer
         elif not active:
             continue
+        elif name == "error" and boards and boards[-1]:
+            # `#if defined(KEYBOARD_planck) ... #else #error Keyboard not implemented.`: the file builds
+            # for the boards it names, and is being read for another (or for none named).
+            named = ", ".join(dict.fromkeys(boards[-1]))
+            raise FormatError(f"`#error {rest}`: the file builds only for the keyboards its #if names ({named}), "
+                              "and is read here for another", path, token.line, token.column,
+                              hint="pass --keyboard with one of them (KEYBOARD_planck_rev6 is planck/rev6)")
         elif name == "define":
             flush()
             define = _parse_define(rest, token, path)
@@ -292,6 +303,16 @@ def preprocess(
     if stack:
         raise FormatError("#if without a matching #endif", path, tokens[-1].line if tokens else None)
     return result
+
+
+_KEYBOARD_MACRO = re.compile(r"\bKEYBOARD_\w+")
+
+
+def keyboard_macros(keyboard: str) -> frozenset[str]:
+    """The names QMK's build defines for a board (`planck/rev6`: KEYBOARD_planck, KEYBOARD_planck_rev6),
+    which a keymap shared by several boards tests (`#if defined(KEYBOARD_planck)`)."""
+    parts = [re.sub(r"\W", "_", part) for part in keyboard.split("/") if part]
+    return frozenset("KEYBOARD_" + "_".join(parts[:i]) for i in range(1, len(parts) + 1))
 
 
 def _single_name(rest: str) -> str:

@@ -554,22 +554,26 @@ class KeyReader(KeymapCStatements):
         return named or REGISTRY.format(REGISTRY.decode(value))
 
     def _layer_key_as_layer(self, tokens: list[Token]) -> list[Token]:
-        """`LT(MO(_NAV), KC_M)`: LT and LM keep the low 4 bits of their layer argument, and a
-        layer key's value holds its layer there (MO(n) is 0x5220 | n), so QMK builds LT(_NAV, KC_M).
-        Read so, with a warning: the author most likely meant just the layer."""
+        """`LT(MO(_NAV), KC_M)`, `TT(NUM)` with `#define NUM MO(_NUM)`: a layer key keeps the low bits of
+        its layer argument (4 for LT and LM, 5 for the others), and a layer key's value holds its layer
+        there (MO(n) is 0x5220 | n), so QMK builds LT(_NAV, KC_M), TT(_NUM). Read so, with a warning: the
+        author most likely meant just the layer."""
         out = list(tokens)
         i = 0
         while i + 4 < len(out):
             outer, inner = out[i], out[i + 2]
-            if (outer.text in ("LT", "LM") and out[i + 1].is_("(") and inner.text in _LAYER_KEYS
+            if (outer.text in _LAYER_KEYS | {"LT", "LM"} and out[i + 1].is_("(") and inner.text in _LAYER_KEYS
                     and out[i + 3].is_("(")):
                 close = find_matching(out, i + 3)
                 layer = out[i + 4 : close]
-                if layer and close + 1 < len(out) and out[close + 1].is_(","):
+                after = "," if outer.text in ("LT", "LM") else ")"
+                if layer and close + 1 < len(out) and out[close + 1].is_(after):
+                    bits = 4 if outer.text in ("LT", "LM") else 5
+                    rest = ", ..." if after == "," else ""
                     self.warnings.append(
                         f"line {outer.line}: `{render(tokens)}` gives {outer.text}() the key {inner.text}(...) as its "
-                        f"layer; QMK keeps its low 4 bits, which are the layer: read as {outer.text}({render(layer)}, "
-                        "...), as the firmware has it"
+                        f"layer; QMK keeps its low {bits} bits, which are the layer: read as "
+                        f"{outer.text}({render(layer)}{rest}), as the firmware has it"
                     )
                     out[i + 2 : close + 1] = layer
             i += 1

@@ -23,6 +23,7 @@ from keyconf.formats.c_source import (
     expand,
     find_matching,
     iter_statements,
+    keyboard_macros,
     preprocess,
     render,
     split_call_arguments,
@@ -177,8 +178,11 @@ class KeymapCStatements:
         include = self.headers.tokens if self.headers is not None else None
         # QMK force-includes the userspace's and the keymap's config.h before the first line.
         forced = self.headers.forced_defines() if self.headers is not None else None
+        board_macros = keyboard_macros(keyboard)
+
         def assume_defined(name: str) -> bool:
-            return is_feature_flag(name) or (has_layout is not None and name.startswith("LAYOUT") and has_layout(name))
+            return (is_feature_flag(name) or name in board_macros
+                    or (has_layout is not None and name.startswith("LAYOUT") and has_layout(name)))
 
         pre = preprocess(raw, path, assume_defined=assume_defined, expand_unless=kept_for_later, include=include,
                          defines=forced)
@@ -371,7 +375,15 @@ class KeymapCStatements:
             return True
         except KeycodeError as error:
             # A layer identifier (`LT(_NAV, KC_SPC)`) is resolved once the layer names are known.
-            return "layer" in error.message
+            if "layer" in error.message:
+                return True
+        # `NAV_A = LGUI_T(CA)`, CA one of the file's custom keycodes: a mod-tap whose tap the C code
+        # catches; the layout holds it as written, as a key may.
+        if not any(t.kind == "ident" and t.text in self.custom_keycode_names for t in expression):
+            return False
+        placeholder = [Token("ident", "KC_NO", t.line, t.column)
+                       if t.kind == "ident" and t.text in self.custom_keycode_names else t for t in expression]
+        return self._is_keycode(placeholder)
 
     @staticmethod
     def _keycode_value(expression: list[Token]) -> int | None:

@@ -1,14 +1,23 @@
 """keymap.c import of forms found in the held-out corpus11 (2023-2026 userspaces, Keyball and Voyager
 owners): a board kept in the user's repository whose header defines its layouts as C macros and names
-one of them LAYOUT (`#define LAYOUT LAYOUT_right_ball`), while its info.json lists only another."""
+one of them LAYOUT (`#define LAYOUT LAYOUT_right_ball`), while its info.json lists only another; a layer
+key given a layer key (TT(MO(_NUM))); an enum alias of a mod-tap on a custom keycode; a keymap shared by
+boards through `#if defined(KEYBOARD_planck)`."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import pytest
+
+from keyconf.catalogue.bundled import load_bundled
+from keyconf.compiler.sources import GenerateOptions, generate_sources
+from keyconf.formats.c_source import keyboard_macros
+from keyconf.formats.format_error import FormatError
 from keyconf.formats.interchange import import_layout
 from keyconf.formats.keyboard_folder import local_keyboard
+from keyconf.formats.keymap_c_import import KeymapC, read_keymap_c
 from keyconf.formats.qmk_info import merged_info_json
 from keyconf.formats.yaml_layout import dumps_layout, loads_layout
 from keyconf.model.validation import validate
@@ -107,3 +116,63 @@ def test_a_trees_board_follows_its_headers_layout_alias(tmp_path: Path) -> None:
     info = merged_info_json(tmp_path, "ball")
     assert info["layout_aliases"]["LAYOUT"] == "LAYOUT_right_ball"
     assert info["layouts"]["LAYOUT_right_ball"]["layout"][3]["x"] == 5
+
+
+def _planck(rows: str, before: str = "", keyboard: str = "planck/rev6") -> KeymapC:
+    text = f"#include QMK_KEYBOARD_H\n{before}\nconst uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {{\n"
+    return read_keymap_c(f"{text}{rows}\n}};\n", "keymap.c", keyboard)
+
+
+_FILL = ", ".join(["KC_A"] * 44)
+
+
+def test_a_layer_key_given_a_layer_key_keeps_the_layer_qmk_builds() -> None:
+    # vsbrian's dactyl: `#define NUM MO(_NUM)` and then TT(NUM) on a key: TT(MO(_NUM)), which QMK builds as
+    # TT(_NUM) (MO's layer sits in the low 5 bits TT keeps).
+    result = _planck(f"  [_BASE] = LAYOUT_ortho_4x12(KC_A, TT(NUM), TG(MO(_SYM)), LT(MO(_SYM), KC_B), {_FILL}),\n"
+                      f"  [_SYM] = LAYOUT_ortho_4x12(KC_B, KC_B, KC_B, KC_B, {_FILL}),\n"
+                      f"  [_NUM] = LAYOUT_ortho_4x12(KC_C, KC_C, KC_C, KC_C, {_FILL}),",
+                      "enum layers { _BASE, _SYM, _NUM };\n#define NUM MO(_NUM)")
+    assert result.layout.layers[0].keys[1:4] == ["TT(num)", "TG(sym)", "LT(sym, KC_B)"]
+    assert any("TT() the key MO(...) as its layer; QMK keeps its low 5 bits" in w for w in result.warnings)
+    keyboard = load_bundled("planck/rev6")
+    assert [p.message for p in validate(result.layout, keyboard) if p.is_error] == []
+
+
+def test_an_enum_alias_of_a_mod_tap_on_a_custom_keycode_is_that_key() -> None:
+    # matesea's Voyager (2025): `NAV_A = LGUI_T(CA)`, CA a custom keycode whose tap process_record_user
+    # catches (`case NAV_A:`); the key is that mod-tap, as written, and the enum stays C for the code.
+    result = _planck(f"  [0] = LAYOUT_ortho_4x12(NAV_A, HRM_S, CA, KC_D, {_FILL}),",
+                      "enum custom_keycodes { ARROW = SAFE_RANGE, CA, CS };\n"
+                      "enum keycode_aliases { HRM_S = LALT_T(KC_S), NAV_A = LGUI_T(CA), NAV_S = LALT_T(CS) };")
+    assert result.layout.layers[0].keys[:3] == ["LGUI_T(CA)", "LALT_T(KC_S)", "CA"]
+    keyboard = load_bundled("planck/rev6")
+    reread = loads_layout(dumps_layout(result.layout, keyboard)).layout
+    assert [p.message for p in validate(reread, keyboard) if p.is_error] == []
+    generated = generate_sources(reread, keyboard, GenerateOptions())
+    assert "LGUI_T(CA)" in generated.keymap_c
+
+
+_BY_BOARD = """#if defined(KEYBOARD_planck)
+#define LAYOUT_wrapper(...) LAYOUT_ortho_4x12(__VA_ARGS__)
+#define R1(...)
+#elif defined(KEYBOARD_preonic)
+#define LAYOUT_wrapper(...) LAYOUT_ortho_5x12(__VA_ARGS__)
+#define R1(...) __VA_ARGS__,
+#else
+#error Keyboard not implemented.
+#endif"""
+
+
+def test_a_keymap_shared_by_boards_reads_the_branch_of_its_keyboard() -> None:
+    # thisleejones' Planck/Preonic keymap: `#if defined(KEYBOARD_planck)`, which QMK's build defines for
+    # planck/rev6 (KEYBOARD_planck, KEYBOARD_planck_rev6); the Preonic's number row R1(...) is left out.
+    rows = f"  [0] = LAYOUT_wrapper(R1(KC_1, KC_2, KC_3, KC_4) KC_B, KC_B, KC_B, KC_B, {_FILL}),"
+    result = _planck(rows, _BY_BOARD)
+    assert result.layout.layout_macro == "LAYOUT_ortho_4x12" and result.layout.layers[0].keys[0] == "KC_B"
+    assert keyboard_macros("planck/rev6") == {"KEYBOARD_planck", "KEYBOARD_planck_rev6"}
+    # Read for another board, the file's own #error stops it, at its line, saying which boards it is for.
+    with pytest.raises(FormatError) as raised:
+        _planck(rows, _BY_BOARD, keyboard="crkbd/rev1")
+    assert raised.value.line == 9 and "KEYBOARD_planck, KEYBOARD_preonic" in raised.value.message
+    assert raised.value.hint is not None and "--keyboard" in raised.value.hint
