@@ -178,7 +178,7 @@ class KeymapCStatements:
         include = self.headers.tokens if self.headers is not None else None
         # QMK force-includes the userspace's and the keymap's config.h before the first line.
         forced = self.headers.forced_defines() if self.headers is not None else None
-        board_macros = keyboard_macros(keyboard)
+        board_macros = keyboard_macros(keyboard or "")
 
         def assume_defined(name: str) -> bool:
             return (is_feature_flag(name) or name in board_macros
