@@ -85,13 +85,14 @@ def features_beside(path: str | Path, layout: Layout, warnings: list[str], keybo
     layout.rules = {**options, **layout.rules}
     if options:
         warnings.append(f"rules.mk beside the keymap picks {', '.join(f'{k} = {v}' for k, v in options.items())}: "
-                        "the layout keeps them (`rules:`)")
+                        f"the layout keeps {'it' if len(options) == 1 else 'them'} (`rules:`)")
     controller_of_rules(switches, layout, warnings, "rules.mk beside the keymap")
     _compiler_flags(switches, layout, warnings)
     left = [f"{key} = {value.strip()}" if len(value.strip()) <= 40 else f"{key} = {value.strip()[:37]}..."
             for key, value in switches.items()
             if not (FEATURE_RE.fullmatch(key) or DRIVER_RE.fullmatch(key) or key in RULES_OPTIONS
-                    or key in _READ_ELSEWHERE or key in _FLAG_VARIABLES)]
+                    or key in _READ_ELSEWHERE or key in _FLAG_VARIABLES
+                    or (key == "MCU" and processor is not None and value.strip().lower() == processor.lower()))]
     if left:
         warnings.append(f"rules.mk beside the keymap sets {'; '.join(left)}: no layout data keyconf holds (make "
                         "settings of the board or chip, or the keymap's own make variables), so the layout does not "
@@ -104,9 +105,9 @@ def features_beside(path: str | Path, layout: Layout, warnings: list[str], keybo
     if drivers:
         warnings.append(f"rules.mk beside the keymap picks {', '.join(f'{k} = {v}' for k, v in drivers.items())}: "
                         "the layout keeps them (`drivers:`)")
-    if off:
-        warnings.append(f"rules.mk beside the keymap switches off {', '.join(off)}: the layout keeps them switched "
-                        "off (`features_off:`), whatever the board enables")
+    if said_off := [key for key in off if key not in other]:  # those set to another word are said above
+        warnings.append(f"rules.mk beside the keymap switches off {', '.join(said_off)}: the layout keeps them "
+                        "switched off (`features_off:`), whatever the board enables")
     if not {"VIA_ENABLE", "VIAL_ENABLE"} & {*on, *off}:
         # QMK builds the keymap without VIA (no board enables it itself: a tree's `via` keymaps do),
         # while `keyconf compile` adds it for a board with a `via` keymap: kilobytes the original's
