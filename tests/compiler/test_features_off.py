@@ -233,6 +233,7 @@ def test_an_imported_keymaps_build_settings_are_layout_data_or_said_left(tmp_pat
     (folder / "rules.mk").write_text(
         "OLED_ENABLE = yes\nBOOTMAGIC_ENABLE = lite\nDEBOUNCE_TYPE = sym_eager_pk\nSPLIT_TRANSPORT = custom\n"
         "EXTRAFLAGS += -flto\nEXTRAFLAGS += -Wno-error=cpp\nCFLAGS += -fplugin=evil.so\nMCU = atmega32u4\n"
+        "F_CPU = 8000000\n"
         "HELIX_ROWS = 5\nSRC += oled.c\n")
     (folder / "oled.c").write_text("void oled_stuff(void) {}\n")
     (folder / "post_rules.mk").write_text("OLED_ENABLE = no\n")
@@ -245,7 +246,8 @@ def test_an_imported_keymaps_build_settings_are_layout_data_or_said_left(tmp_pat
     said = "\n".join(imported.warnings)
     assert "BOOTMAGIC_ENABLE = lite, which QMK's make reads as off" in said
     assert "-fplugin=evil.so" in said and "-Wno-error=cpp" not in said
-    assert "sets MCU = atmega32u4; HELIX_ROWS = 5: no layout data" in said and "SRC" not in said.split("sets MCU")[1]
+    assert "sets F_CPU = 8000000; HELIX_ROWS = 5: no layout data" in said and "SRC" not in said.split("F_CPU")[1]
+    assert "MCU" not in said  # the board's own chip: nothing left out
     assert "post_rules.mk beside the keymap: QMK reads none" in said
     assert imported.keyboard is not None
     rules_mk = generate_sources(layout, imported.keyboard).rules_mk
