@@ -432,10 +432,17 @@ def _read_text(path: Path) -> str | None:
 def _userspace_switches(found: FolderCFiles, assigned: dict[str, str]) -> None:
     """The feature switches and drivers the userspace's rules.mk set (`assigned`: make's variables
     it changed), for the layout's `features:`, `features_off:` and `drivers:`."""
+    other: list[str] = []
     for name, value in assigned.items():
         value = value.strip().lower()
         if FEATURE_RE.fullmatch(name) and value in ("yes", "no"):
             (found.features if value == "yes" else found.features_off).append(name)
+        elif FEATURE_RE.fullmatch(name) and value and "$" not in value:
+            # make switches a feature on for `yes` only: `BOOTMAGIC_ENABLE = lite` leaves it off.
+            found.features_off.append(name)
+            other.append(f"{name} = {value}")
+        elif name in ("EXTRAFLAGS", "CFLAGS") and re.search(r"(?:^|\s)-flto(?:=[a-z0-9]+)?(?:\s|$)", value):
+            found.features.append("LTO_ENABLE")  # the same -flto on every file and the link
         elif DRIVER_RE.fullmatch(name) and DRIVER_NAME_RE.fullmatch(value):
             found.drivers[name] = value
         elif name in RULES_OPTIONS and DRIVER_NAME_RE.fullmatch(value):
@@ -448,6 +455,9 @@ def _userspace_switches(found: FolderCFiles, assigned: dict[str, str]) -> None:
             found.warnings.append(f"the userspace's rules.mk sets CONVERT_TO = {value}, which QMK's build reads too "
                                   "late to change the chip (it picks the converter before it reads a userspace): "
                                   "left out; put `converter:` in the layout to build for it")
+    if other:
+        found.warnings.append(f"the userspace's rules.mk sets {', '.join(other)}, which QMK's make reads as off (it "
+                              "switches a feature on for `yes` only): so does the layout (`features_off:`)")
     if found.features or found.features_off or found.drivers or found.rules:
         picked = {**found.drivers, **found.rules}
         said = [f"switches on {', '.join(found.features)}" if found.features else "",

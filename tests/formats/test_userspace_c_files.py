@@ -363,3 +363,20 @@ def test_tap_dances_a_userspace_file_defines_are_not_made_empty_tap_dances_of_th
     assert not any("Vial" in w for w in imported.warnings)
     keymap_c = generate_sources(imported.layout, layouts.board()).keymap_c
     assert "tap_dance_actions" not in keymap_c and "TD(0)" in keymap_c
+
+
+def test_the_userspaces_other_switch_words_flags_and_options_are_read_as_make_reads_them(tmp_path: Path) -> None:
+    """The userspace's rules.mk, read after the keymap's: `BOOTMAGIC_ENABLE = lite` is off to make (which tests
+    for yes), `EXTRAFLAGS += -flto` is QMK's LTO_ENABLE, `DEBOUNCE_TYPE` goes in `rules:`."""
+    from keyconf.formats.interchange import import_layout
+
+    keys = ", ".join(["KC_A"] * 42)
+    keymap = repository(tmp_path, {"keymap.c": KEYMAP_C.replace("KC_A", keys), "rules.mk": "OLED_ENABLE = yes\n"})
+    (keymap.parents[4] / "users" / "mine" / "rules.mk").write_text(
+        "BOOTMAGIC_ENABLE = lite\nEXTRAFLAGS += -flto\nDEBOUNCE_TYPE = sym_defer_pk\n")
+    imported = import_layout(keymap)
+    layout = imported.layout
+    assert "BOOTMAGIC_ENABLE" in layout.features_off and "LTO_ENABLE" in layout.features
+    assert layout.rules == {"DEBOUNCE_TYPE": "sym_defer_pk"}
+    assert any("the userspace's rules.mk sets BOOTMAGIC_ENABLE = lite, which QMK's make reads as off" in w
+               for w in imported.warnings)
