@@ -61,6 +61,9 @@ class Fork:
     repo: str  # owner/name on GitHub
     branches: tuple[str, ...]  # the branches holding boards; each is read, newest first
     folder: str = ""  # only boards under this folder of keyboards/ ("" = every board)
+    # a folder with boards below that holds keymaps is a board too (svalboard: `qmk compile -kb
+    # svalboard`, its halves below only set the hand); elsewhere such a folder is a family's
+    parents_build: bool = False
 
     @property
     def url(self) -> str:
@@ -82,6 +85,10 @@ FORKS = {
     # since (the 2025q3 renames such as bastardkb/skeletyl/promicro); any repository holding
     # upstream's master (a fork that mirrors it, as Keychron's `master` does) serves
     UPSTREAM_MASTER: Fork(UPSTREAM_REPO, ("master",)),
+    # boards their makers keep in their own vial-qmk forks, and holykeebs' boards
+    "svalboard": Fork("svalboard/vial-qmk", ("vial",), "svalboard", parents_build=True),
+    "ergohaven": Fork("ergohaven/vial-qmk", ("vial",), "ergohaven"),
+    "holykeebs": Fork("holykeebs/qmk_firmware", ("hk-master",), "holykeebs"),
 }
 
 Record = tuple[KeyboardEntry, dict[str, Any], Keyboard]
@@ -134,18 +141,23 @@ def _defines_boards(path: str) -> bool:
         len(parts) >= 3 and name == parts[-2] + ".h")
 
 
-def export_definitions(git_dir: Path, branch: str, folder: str, out: Path) -> int:
+def export_definitions(git_dir: Path, branch: str, folder: str, out: Path) -> set[str]:
     """Write the board-defining files of `branch` (under keyboards/`folder`) to `out`; returns
-    how many. Blobs are read from git in one `cat-file --batch`, never checked out."""
+    the keyboard folders that hold keymaps of their own (`svalboard`, whose halves below only set
+    the hand). Blobs are read from git in one `cat-file --batch`, never checked out."""
     listing = _git(git_dir, "ls-tree", "-r", "-z", branch, "--", "data/mappings",
                    f"keyboards/{folder}".rstrip("/"))
     wanted: list[tuple[str, str]] = []
+    with_keymaps: set[str] = set()
     for item in listing.split("\0"):
         if not item:
             continue
         meta, path = item.split("\t", 1)
         _mode, kind, sha = meta.split()
-        if kind == "blob" and _defines_boards(path) and ".." not in path.split("/"):
+        parts = path.split("/")
+        if "keymaps" in parts[2:]:
+            with_keymaps.add("/".join(parts[1:parts.index("keymaps", 2)]))
+        if kind == "blob" and _defines_boards(path) and ".." not in parts:
             wanted.append((sha, path))
     batch = subprocess.run(["git", "-C", str(git_dir), "cat-file", "--batch"],
                            input="".join(f"{sha}\n" for sha, _ in wanted).encode(), capture_output=True, check=True)
@@ -158,7 +170,7 @@ def export_definitions(git_dir: Path, branch: str, folder: str, out: Path) -> in
         target = out / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(body)
-    return len(wanted)
+    return with_keymaps
 
 
 class UpstreamNames:
@@ -186,16 +198,18 @@ def read_branch(git_dir: Path, fork: Fork, branch: str, upstream: UpstreamNames,
     found = ForkBranch(fork, branch, commit, date, [], {}, [])
     with tempfile.TemporaryDirectory(prefix="keyconf-fork-") as temp:
         tree = Path(temp)
-        export_definitions(git_dir, branch, fork.folder, tree)
+        with_keymaps = export_definitions(git_dir, branch, fork.folder, tree)
         index = load_qmk_index(tree, use_cache=False, workers=1)
         paths = [entry.path for entry in index.entries]
         for entry in index.entries:
             path = entry.path
-            if (fork.folder and not path.startswith(fork.folder + "/")) or path in taken or upstream.knows(path):
+            outside = fork.folder and path != fork.folder and not path.startswith(fork.folder + "/")
+            if outside or path in taken or upstream.knows(path):
                 continue
             if path.startswith(NOT_BOARDS):
                 continue
-            if any(other.startswith(path + "/") for other in paths):
+            if any(other.startswith(path + "/") for other in paths) and not (
+                    fork.parents_build and path in with_keymaps):
                 continue  # a family's folder (`keychron/k8_pro`, rules.mk and info.json): its boards are below
             try:
                 info = merged_info_json(tree, path)

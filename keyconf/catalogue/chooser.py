@@ -38,12 +38,15 @@ def key_counts_text(layouts: tuple[LayoutSummary, ...]) -> str:
 
 
 def fork_badge(location: str) -> str:
-    """`Keychron/qmk_firmware@wls_2025q1` → "Keychron fork"; `vial-kb/vial-qmk@vial` → "vial-qmk";
+    """`Keychron/qmk_firmware@wls_2025q1` → "Keychron fork"; `vial-kb/vial-qmk@vial` → "vial-qmk",
+    `svalboard/vial-qmk@vial` → "svalboard vial-qmk";
     upstream's own master (boards newer than the catalogue's tree) → "newer QMK"."""
     repository = location.partition("@")[0]
     if repository == UPSTREAM_REPO:
         return "newer QMK"
     owner, _, repo = repository.partition("/")
+    if repo == "vial-qmk" and owner != "vial-kb":  # a maker's own vial-qmk (svalboard's, ergohaven's)
+        return f"{owner} vial-qmk"
     return f"{owner} fork" if repo == "qmk_firmware" else repo or owner
 
 

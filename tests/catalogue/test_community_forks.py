@@ -1,4 +1,5 @@
-"""The community forks' boards (fingerpunch's, Framework's) and upstream's newer master in the
+"""The community forks' boards (fingerpunch's, Framework's, the makers' own vial-qmk forks of
+Svalboard and ergohaven, holykeebs') and upstream's newer master in the
 catalogue (tools/fork_boards.py, issue 14): generated from fork-shaped git repositories written
 here, each board recorded with its repository, branch or tag, commit and licence; upstream's own
 names stay upstream's; the picker, `keyconf keyboards` and `keyconf compile` say where a board
@@ -194,6 +195,10 @@ SHIPPED = {
     "framework/macropad": ("FrameworkComputer/qmk_firmware", "FrameworkComputer fork"),
     "bastardkb/skeletyl/promicro": (UPSTREAM_REPO, "newer QMK"),
     "bastardkb/charybdis/3x5/elitec": (UPSTREAM_REPO, "newer QMK"),
+    "svalboard": ("svalboard/vial-qmk", "svalboard vial-qmk"),
+    "svalboard/trackball/pmw3389/left": ("svalboard/vial-qmk", "svalboard vial-qmk"),
+    "ergohaven/k03": ("ergohaven/vial-qmk", "ergohaven vial-qmk"),
+    "holykeebs/sweeq": ("holykeebs/qmk_firmware", "holykeebs fork"),
 }
 
 
@@ -278,7 +283,8 @@ def test_compile_of_a_newer_upstream_board_asks_for_a_newer_tree(tmp_path: Path,
 
 
 @pytest.mark.parametrize(("name", "macro"), [("bastardkb/skeletyl/promicro", "LAYOUT_split_3x5_3"),
-                                             ("fingerpunch/ximi/v2", None), ("framework/iso", None)])
+                                             ("fingerpunch/ximi/v2", None), ("framework/iso", None),
+                                             ("svalboard", None), ("ergohaven/k03", None)])
 def test_a_keymap_c_in_the_boards_folder_imports_and_validates(name: str, macro: str | None, tmp_path: Path) -> None:
     """A user's keymap.c at keyboards/<board>/keymaps/mine/, with a second layer reached by MO()."""
     catalogue = no_tree(tmp_path)
@@ -295,3 +301,37 @@ def test_a_keymap_c_in_the_boards_folder_imports_and_validates(name: str, macro:
     layout = import_layout(folder / "keymap.c", finder=CatalogueKeyboards(catalogue)).layout
     assert layout.keyboard == name and layout.layout_macro == macro
     assert not [p for p in validate(layout, catalogue.find(name)) if p.is_error]
+
+
+def svalboard_fork(root: Path) -> Path:
+    """A maker's vial-qmk fork: the board itself holds its keymaps, its halves below only set the
+    hand (Svalboard); and a family folder with a keymap of its own in a fork that reads families
+    as families (ergohaven/k03pro)."""
+    _repo(root, "vial")
+    _write(root, {
+        "data/mappings/keyboard_aliases.hjson": {},
+        "keyboards/svalboard/info.json": {
+            "manufacturer": "Svalboard", "keyboard_name": "lightly", "processor": "RP2040", "bootloader": "rp2040",
+            "usb": {"vid": "0x05AC", "pid": "0x0250"}, "diode_direction": "COL2ROW",
+            "matrix_pins": {"rows": ["GP8", "GP7"], "cols": ["GP14", "GP13", "GP12"]},
+            "layouts": {"LAYOUT": {"layout": [*_keys(3), *_keys(3, 1)]}}},
+        "keyboards/svalboard/rules.mk": "MCU = RP2040\n",
+        "keyboards/svalboard/keymaps/vial/keymap.c": "/* the fork's vial keymap */\n",
+        "keyboards/svalboard/left/rules.mk": "OPT_DEFS += -DINIT_EE_HANDS_LEFT\n",
+    })
+    _commit(root, "svalboard")
+    return root
+
+
+def test_a_board_with_its_halves_below_is_a_board_where_the_fork_says_so(tmp_path: Path) -> None:
+    tool = _tool("fork_boards")
+    repo = svalboard_fork(tmp_path / "svalboard.git")
+    read = tool.fork_boards([("svalboard", repo)], tool.UpstreamNames([], []), lambda line: None)
+    assert [e.path for e, _, _ in read[0].boards] == ["svalboard", "svalboard/left"]
+    entry, _, board = read[0].boards[0]
+    assert entry.vial_keymap and board.layout().key_count == 6 and entry.location == "svalboard/vial-qmk@vial"
+    # the same shape in a fork whose parents are families (Keychron's k8_pro): only the board below
+    family = tool.Fork("svalboard/vial-qmk", ("vial",), "svalboard")
+    upstream = tool.UpstreamNames([], [])
+    read_as_families = tool.read_branch(repo, family, "vial", upstream, set(), lambda line: None)
+    assert [e.path for e, _, _ in read_as_families.boards] == ["svalboard/left"]
