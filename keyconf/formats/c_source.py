@@ -224,9 +224,11 @@ def preprocess(
     def is_defined(name: str) -> bool:
         return name in result.defines or assume_defined(name)
 
-    # Each frame: (this branch active, some branch of this #if already taken, enclosing active)
+    # Each frame: (this branch active, some branch of this #if already taken, enclosing active);
+    # beside them the #if tokens, to name the one left open.
     stack: list[tuple[bool, bool, bool]] = []
     boards: list[list[str]] = []  # per frame, the KEYBOARD_x names its conditions test
+    openers: list[Token] = []
     active = True
     for token in tokens:
         if token.kind != "directive":
@@ -251,6 +253,7 @@ def preprocess(
                 value = _condition(rest, result, token, path, is_defined, unknown_taken)
             stack.append((active and value, value, active))
             boards.append(_KEYBOARD_MACRO.findall(rest))
+            openers.append(token)
             active = active and value
         elif name == "elif":
             if not stack:
@@ -271,6 +274,7 @@ def preprocess(
                 raise FormatError("#endif without #if", path, token.line, token.column)
             _, _, outer = stack.pop()
             boards.pop()
+            openers.pop()
             active = outer
         elif not active:
             continue
@@ -301,7 +305,9 @@ def preprocess(
         # pragma, error, warning, line: nothing to do for reading data
     flush()
     if stack:
-        raise FormatError("#if without a matching #endif", path, tokens[-1].line if tokens else None)
+        opener = openers[-1]
+        raise FormatError(f"#{opener.text.lstrip('#').split()[0]} without a matching #endif", path, opener.line,
+                          opener.column, hint="add the #endif where the block it opens ends")
     return result
 
 

@@ -36,6 +36,7 @@ from keyconf.formats.keymap_c_statements import (
     LAYER_ARGUMENT_CALLS,
     USER_RANGE_STARTS,
     ArrayEntry,
+    entry_start,
     ident_tokens,
     is_qmk_header,
 )
@@ -192,10 +193,11 @@ class _Reader(UnseenNameReader):
             lengths = {keys_of(widest)}
         if len(used) > 1 and not mixed:
             if len(lengths) > 1:
+                other = next(e for e, m in zip(entries, macro_names, strict=True) if m != macro_names[0])
                 raise FormatError(
                     f"layers use different layout macros: {', '.join(sorted(used))}",
                     self.path,
-                    entries[0].line,
+                    *entry_start(other),
                     hint="keyconf layouts use one layout macro for every layer",
                 )
             # The same number of keys under two names: a board's macro and its alias (LAYOUT).
@@ -211,18 +213,22 @@ class _Reader(UnseenNameReader):
                       for n in sorted(lengths)}
             shown_counts = ", ".join(f"{n} ({', '.join(names[:3])}{'…' if len(names) > 3 else ''})"
                                      for n, names in counts.items())
+            # At the first layer of the count fewest layers have: the odd one out.
+            odd = min(counts, key=lambda n: len(counts[n]))
+            at = entry_start(next((e for e, i in zip(entries, indices, strict=True)
+                                   if (layer := layers[i]) is not None and len(layer.keys) == odd), entries[0]))
             if unseen and self._user_headers():
                 raise FormatError(f"{unseen}: the keys of keymaps[] are in that code, not in this file (read "
                                   f"without it, the layers have different key counts: {shown_counts})",
-                                  self.path, entries[0].line, hint=IN_PLACE_HINT)
+                                  self.path, *at, hint=IN_PLACE_HINT)
             if unseen:
                 # No header of the user's includes them: a userspace QMK's build adds may define them, or they
                 # are the file's own mistakes (`LT(FK, DEL)` for KC_DEL), and so are the counts.
                 raise FormatError(f"layers have different key counts: {shown_counts}; and {unseen}", self.path,
-                                  entries[0].line, hint="the file includes no header of its own: if its userspace "
+                                  *at, hint="the file includes no header of its own: if its userspace "
                                   "(users/<name>/) defines them, import the file in its repository checkout; if "
                                   "nothing does, QMK cannot build it either")
-            raise FormatError(f"layers have different key counts: {shown_counts}", self.path, entries[0].line,
+            raise FormatError(f"layers have different key counts: {shown_counts}", self.path, *at,
                               hint="one layout macro takes one number of keys: QMK cannot build this either")
         key_count = lengths.pop()
         full_layers: list[Layer] = []

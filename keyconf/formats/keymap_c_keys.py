@@ -89,6 +89,10 @@ def _enclosing_call(tokens: list[Token], index: int) -> str | None:
     return None
 
 
+# The keys keyconf reads of one layer and of them all: the largest layout macro of QMK's keyboards
+# has 400 keys (cutie_club/giant_macro_pad), a keymap holds 32 layers; a file past them is no keymap.
+MAX_LAYOUT_KEYS = 1024
+MAX_KEYMAP_KEYS = 16 * 1024
 _MOD_CONSTANT_NAMES = frozenset({*MOD_NAMES, *MOD_MASK_NAMES})  # QMK's modifier constants in modifiers.h
 
 
@@ -149,6 +153,22 @@ class KeyReader(KeymapCStatements):
             rows.append(keys)
         return rows or None
 
+    keys_read = 0  # keys of the layers read so far, bounded by MAX_KEYMAP_KEYS
+
+    def _count_keys(self, count: int, value: list[Token], args: list[list[Token]]) -> None:
+        """Refuse a layer of more keys than any keyboard, or layers of more than 32 such boards'
+        keys, before reading them: each key costs a keycode parse (a 1 MiB file of keys took 8 s)."""
+        self.keys_read += count
+        if count <= MAX_LAYOUT_KEYS and self.keys_read <= MAX_KEYMAP_KEYS:
+            return
+        past = args[min(count, MAX_LAYOUT_KEYS)] if count > MAX_LAYOUT_KEYS else []
+        at = (past or value)[0]
+        what = (f"{value[0].text}(...) holds {count:,} keys" if count > MAX_LAYOUT_KEYS else
+                f"the layers up to this one hold {self.keys_read:,} keys")
+        raise FormatError(f"{what}: more than a keymap of any keyboard QMK knows (keyconf reads at most "
+                          f"{MAX_LAYOUT_KEYS:,} a layer, {MAX_KEYMAP_KEYS:,} in all)", self.path, at.line, at.column,
+                          hint="check the layer's parentheses and commas: a missing `)` runs layers together")
+
     def _layout_call(self, entry: ArrayEntry, symbols: dict[str, str]) -> tuple[str, list[str]]:
         keep = frozenset(symbols)
         value = expand(entry.value, self.late_defines, keep)
@@ -156,6 +176,7 @@ class KeyReader(KeymapCStatements):
         if rows:
             # QMK's keymaps[] is the matrix: rows of keys (a C row shorter than the matrix is KC_NO after).
             columns = max(len(row) for row in rows)
+            self._count_keys(columns * len(rows), value, [])
             in_rows: list[str] = []
             for row in rows:
                 in_rows += [self._keycode_text(arg, symbols) for arg in row] + ["KC_NO"] * (columns - len(row))
@@ -181,6 +202,7 @@ class KeyReader(KeymapCStatements):
                 t.column,
             )
         args, end = split_call_arguments(value, 1)
+        self._count_keys(len(args), value, args)
         stray = next((t for t in value if t.kind == "punct" and t.text not in PUNCTUATORS
                       and not t.text.isalpha() and t.text != "$"), None)  # gcc takes both in names
         if stray is not None:

@@ -86,6 +86,12 @@ class ArrayEntry:
     line: int
 
 
+def entry_start(entry: ArrayEntry) -> tuple[int, int | None]:
+    """The line and column where `entry` starts (its `[index] =`, else its value)."""
+    tokens = entry.designator or entry.value
+    return (tokens[0].line, tokens[0].column) if tokens else (entry.line, None)
+
+
 # TMK's fn_actions[] entries and the keycodes of today's QMK that do the same (the same arguments).
 _FN_ACTIONS = {
     "ACTION_LAYER_MOMENTARY": ("MO", 1), "ACTION_LAYER_TOGGLE": ("TG", 1), "ACTION_LAYER_TAP_TOGGLE": ("TT", 1),

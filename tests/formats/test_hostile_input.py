@@ -448,3 +448,35 @@ def test_a_broken_qmk_module_json_is_named_at_line_and_column(tmp_path: Path, te
     with pytest.raises(ModuleJsonError) as info:
         read_module_json(path, "someone/x")
     assert f"{path}{where}" in str(info.value) and what in str(info.value)
+
+
+def test_an_if_left_open_is_named_where_it_opens():
+    with pytest.raises(FormatError) as info:
+        read_keymap_c("#if 1\n#ifdef X\n#endif\n" + keymap_c_with("KC_Q"), "keymap.c")
+    assert (info.value.line, info.value.column) == (1, 1)
+    assert info.value.message == "#if without a matching #endif"
+
+
+def test_layers_of_different_key_counts_are_named_at_the_odd_one_out():
+    text = keymap_c_with("KC_Q, KC_Q")
+    with pytest.raises(FormatError) as info:
+        read_keymap_c(text, "keymap.c")
+    line = text.splitlines()[info.value.line - 1]
+    assert "different key counts" in info.value.message
+    assert line[info.value.column - 1:].startswith("_BASE] = ")
+
+
+def test_a_keymap_of_more_keys_than_any_keyboard_is_refused_before_reading_them():
+    """A layer of 20,006 keys (a fuzzed file) was read key by key before its count was judged:
+    1.4 s; a 1 MiB file of keys some 8 s."""
+    from keyconf.formats.keymap_c_keys import MAX_KEYMAP_KEYS, MAX_LAYOUT_KEYS
+
+    head = "const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {\n"
+    with pytest.raises(FormatError) as info:
+        read_keymap_c(head + " [0] = LAYOUT(" + "KC_A, " * 20_005 + "KC_A)\n};\n", "keymap.c")
+    assert (info.value.line, info.value.column) == (2, 15 + 6 * MAX_LAYOUT_KEYS)
+    assert "LAYOUT(...) holds 20,006 keys" in info.value.message
+    layers = "".join(f" [{i}] = LAYOUT(" + "KC_A, " * 999 + "KC_A),\n" for i in range(17))
+    with pytest.raises(FormatError) as info:
+        read_keymap_c(head + layers + "};\n", "keymap.c")
+    assert info.value.line == 18 and f"{MAX_KEYMAP_KEYS:,} in all" in info.value.message
