@@ -371,8 +371,11 @@ class FeatureReader(KeyReader):
                 return []
             args, _ = split_call_arguments(value, 1)
             if len(args) != 2 or len(args[0]) != 1 or args[0][0].text not in key_arrays:
+                at = (args[0] if args and args[0] else value)[0]
                 raise FormatError(
-                    "COMBO(keys, action) must name a key array ending in COMBO_END", self.path, entry.line
+                    "COMBO(keys, action) must name a key array ending in COMBO_END", self.path, at.line, at.column,
+                    hint="declare the keys as `const uint16_t PROGMEM name[] = {KC_A, KC_B, COMBO_END};` and give "
+                    "COMBO that name",
                 )
             array = args[0][0].text
             ident = entry.designator[0].text if entry.designator and len(entry.designator) == 1 else array

@@ -512,7 +512,7 @@ class _Reader(UnseenNameReader):
                 if len(entry.designator) == 1 and entry.designator[0].kind == "ident":
                     idents.append(entry.designator[0].text)
             if index < 0 or index > 31:
-                raise FormatError(f"layer index {index} is out of range 0..31", self.path, entry.line)
+                raise FormatError(f"layer index {index} is out of range 0..31", self.path, *entry_start(entry))
             indices.append(index)
             next_index = index + 1
         return idents, indices

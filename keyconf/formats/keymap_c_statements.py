@@ -493,7 +493,7 @@ class KeymapCStatements:
         if len(parts) == 2:
             low, high = self._int(parts[0]), self._int(parts[1])
             if high < low or high - low > 255:
-                raise FormatError(f"bad index range {low} ... {high}", self.path, entry.line)
+                raise FormatError(f"bad index range {low} ... {high}", self.path, *entry_start(entry))
             return range(low, high + 1)
         index = self._int(entry.designator)
         return range(index, index + 1)

@@ -480,3 +480,16 @@ def test_a_keymap_of_more_keys_than_any_keyboard_is_refused_before_reading_them(
     with pytest.raises(FormatError) as info:
         read_keymap_c(head + layers + "};\n", "keymap.c")
     assert info.value.line == 18 and f"{MAX_KEYMAP_KEYS:,} in all" in info.value.message
+
+
+def test_keymap_c_refusals_of_a_combo_or_a_layer_index_name_the_column():
+    """Found by fuzzing: COMBO() of a key array not ending in COMBO_END, a layer index past 31 and
+    a GNU range upside down were refused at a line with no column."""
+    golden = Path(__file__).parents[1] / "compiler" / "golden" / "combos" / "keymap.c"
+    broken = golden.read_text().replace("COMBO_END}", "COMBO_EN\tD}")
+    for text, at in ((keymap_c_with("KC_Q").replace("[_BASE]", "[40]", 1), "40]"),
+                     (keymap_c_with("KC_Q").replace("[_BASE]", "[3 ... 1]", 1), "3 ... 1]"),
+                     (broken, "cmb_")):
+        with pytest.raises(FormatError) as info:
+            read_keymap_c(text, "keymap.c")
+        assert text.splitlines()[info.value.line - 1][info.value.column - 1:].startswith(at), info.value.message
