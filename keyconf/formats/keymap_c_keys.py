@@ -319,14 +319,26 @@ class KeyReader(KeymapCStatements):
                              and i + 1 < len(tokens) and (tokens[i + 1].is_(",") or tokens[i + 1].is_(")")))
             if t.text in symbols and (names_a_layer or t.text not in self.enum_values):
                 renamed.append(Token(t.kind, symbols[t.text], t.line, t.column))
-            elif (not names_a_layer and t.text in self.enum_values and REGISTRY.get(t.text) is None
+            elif (not names_a_layer and t.text in self.enum_values
+                  and (REGISTRY.get(t.text) is None or REGISTRY.is_pre_spec_name(t.text))
                   and not (i + 1 < len(tokens) and tokens[i + 1].is_("("))):  # `LT(` calls LT() even with an enum LT
                 # An enum constant where a keycode goes (`LT(FN, BASE)`, BASE = 0 of the layer
                 # enum) is its number, as C reads it: here KC_NO. A Unicode map index (`UM(UNI_AE)`)
-                # is written as the index it is.
+                # is written as the index it is. So too a name QMK dropped before its keycode spec
+                # that the file's enum declares (`enum custom_keycodes { MACRO_0, ... }`: 0, not MC_0).
                 value = self.enum_values[t.text]
                 index = _enclosing_call(tokens, i) in _UNICODE_MAP_CALLS
                 renamed.append(Token("number", str(value) if index else f"0x{value & 0xFFFF:04X}", t.line, t.column))
+                if not index and t.text in self._case_labels() and t.text not in self._said:
+                    # `enum custom_keycodes { MACRO_0, MACRO_1 }` without SAFE_RANGE, caught by
+                    # `case MACRO_0:` in process_record_user: C gives it 0, which the key holds.
+                    self._said.add(t.text)
+                    spelled = REGISTRY.format(REGISTRY.decode(value & 0xFFFF))
+                    self.warnings.append(
+                        f"line {t.line}: {t.text} is {value} in C (its enum does not count from SAFE_RANGE), so the "
+                        f"key is {spelled}, the keycode the C code's `case {t.text}:` tests; `{t.text} = SAFE_RANGE` "
+                        "in the file makes it a keycode of its own"
+                    )
             elif names_a_layer and tokens[i - 2].text != "TD" and t.text in self.custom_values:
                 # `MO(FN)` with FN a custom keycode, not the layer _FN: QMK keeps the low bits of its
                 # value as the layer (FN = SAFE_RANGE + 4 is layer 4), so that layer it is.
@@ -385,6 +397,15 @@ class KeyReader(KeymapCStatements):
         if not chip_declares_reset(self.processor) or "RESET" in self.enum_values or "RESET" in self.defines:
             return False
         return self.headers is None or self.headers.declaring("RESET") is None
+
+    def _case_labels(self) -> frozenset[str]:
+        """The names the file's C code switches on (`case MACRO_0:`)."""
+        if self._labels is None:
+            tokens = self.tokens
+            self._labels = frozenset(tokens[i + 1].text for i in range(len(tokens) - 2)
+                                     if tokens[i].is_("case") and tokens[i + 1].kind == "ident"
+                                     and tokens[i + 2].is_(":"))
+        return self._labels
 
     def _layer_arithmetic(self, tokens: list[Token]) -> list[Token]:
         """`TG(ADD_LAYER + 1)` with `#define ADD_LAYER (SCROLL_LAYER + 1)`: a layer argument C computes

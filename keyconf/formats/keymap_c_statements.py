@@ -252,6 +252,7 @@ class KeymapCStatements:
         self.used_as_layers: list[str] = []  # enum members the keys use as layers, when no designator names one
         self.kc_pasting_noted = False
         self._said: set[str] = set()  # notes given once per file (ACTION_MODS_KEY)
+        self._labels: frozenset[str] | None = None  # the names `case X:` labels switch on
         self.header_tap_dances: list[str] = []  # TD(name)s numbered by a header's enum, not this file
         self.tap_dance_table = False  # the file has a tap_dance_actions[] (read, or kept as C)
         self.statements: list[list[Token]] = [self.tokens[a:b] for a, b in iter_statements(self.tokens)]

@@ -176,3 +176,18 @@ def test_a_keymap_shared_by_boards_reads_the_branch_of_its_keyboard() -> None:
         _planck(rows, _BY_BOARD, keyboard="crkbd/rev1")
     assert raised.value.line == 9 and "KEYBOARD_planck, KEYBOARD_preonic" in raised.value.message
     assert raised.value.hint is not None and "--keyboard" in raised.value.hint
+
+
+def test_a_custom_keycode_enum_not_counted_from_safe_range_is_the_numbers_c_gives_it() -> None:
+    # Fukkei's sweep: `enum custom_keycodes { MACRO_0, MACRO_1, MACRO_2 }` and `case MACRO_0: SEND_STRING(...)`.
+    # C gives them 0, 1, 2 (KC_NO, KC_TRNS, 0x0002), which the firmware's keys hold; MACRO_0 is also a name
+    # QMK dropped before its keycode spec (MC_0), which the file's own enum declares here.
+    result = _planck(f"  [0] = LAYOUT_ortho_4x12(MACRO_0, MACRO_1, MACRO_2, KC_B, {_FILL}),",
+                     "enum custom_keycodes { MACRO_0, MACRO_1, MACRO_2 };\n"
+                     "bool process_record_user(uint16_t keycode, keyrecord_t *record) {\n"
+                     "  if (record->event.pressed) { switch (keycode) {\n"
+                     "  case MACRO_0: SEND_STRING(\"x\"); return false;\n"
+                     "  case MACRO_1: SEND_STRING(\"y\"); return false; } }\n  return true;\n}")
+    assert result.layout.layers[0].keys[:4] == ["0x0000", "0x0001", "0x0002", "KC_B"]
+    said = [w for w in result.warnings if "does not count from SAFE_RANGE" in w]
+    assert len(said) == 2 and said[0].startswith("line ") and "`MACRO_0 = SAFE_RANGE`" in said[0]
