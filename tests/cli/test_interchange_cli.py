@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -292,7 +293,8 @@ def test_import_with_a_folder_of_boards_as_keyboard(work: Path, capsys: pytest.C
     (work / "keymap.c").write_text(DILEMMA_3X5_2)
     assert main(["import", "keymap.c", "--keyboard", "bastardkb/dilemma/3x5_2", "-o", "d.yaml"]) == 0
     err = capsys.readouterr().err
-    assert "bastardkb/dilemma/3x5_2 is a folder of 2 keyboards" in err
+    # (how many boards the folder holds grows with the catalogue: upstream's, and makers' forks)
+    assert re.search(r"bastardkb/dilemma/3x5_2 is a folder of \d+ keyboards", err)
     assert load_layout(work / "d.yaml").layout.keyboard.startswith("bastardkb/dilemma/3x5_2/")
     assert main(["import", "keymap.c", "--keyboard", "bastardkb/no_such_board", "-o", "x.yaml"]) == 2
     assert "unknown keyboard bastardkb/no_such_board" in capsys.readouterr().err
@@ -305,7 +307,7 @@ def test_keymap_json_naming_a_folder_of_boards_is_read_with_one_of_them(
     (work / "dilemma.json").write_text(json.dumps(
         {"keyboard": "bastardkb/dilemma/3x5_2", "layout": "LAYOUT_split_3x5_2", "layers": [keys]}))
     assert main(["import", "dilemma.json", "-o", "d.yaml"]) == 0
-    assert "is a folder of 2 keyboards" in capsys.readouterr().err
+    assert re.search(r"is a folder of \d+ keyboards", capsys.readouterr().err)
     assert load_layout(work / "d.yaml").layout.keyboard.startswith("bastardkb/dilemma/3x5_2/")
 
 
