@@ -301,7 +301,7 @@ def _import_yaml(
 def _import_keymap_json(
     text: str, path: str | Path, keyboard: Keyboard | None, layout_macro: str | None, finder: KeyboardFinder
 ) -> Imported:
-    result = read_keymap_json(text, path, module_roots(path, finder))
+    result = read_keymap_json(text, path, module_roots(path, finder), _processor_of(text, keyboard, finder))
     layout, warnings = result.layout, list(result.warnings)
     _set_host_language(layout, warnings)
     found = keyboard or (finder.by_name(layout.keyboard) if layout.keyboard else None)
@@ -321,6 +321,19 @@ def _import_keymap_json(
     _match_keyboard(layout, found, warnings, layout_macro, finder)
     _leave_out_a_controller_the_board_cannot_take(layout, found, warnings)
     return Imported(layout, KEYMAP_JSON, found, warnings)
+
+
+def _processor_of(text: str, keyboard: Keyboard | None, finder: KeyboardFinder) -> str | None:
+    """The chip of the board a keymap.json is for: the one given, else the one its `"keyboard"` names."""
+    if keyboard is not None:
+        return keyboard.processor
+    try:
+        data = load_json(text)
+    except (JsonError, ValueError, RecursionError):
+        return None
+    name = data.get("keyboard") if isinstance(data, dict) else None
+    board = finder.by_name(name) if isinstance(name, str) and name else None
+    return board.processor if board is not None else None
 
 
 def _import_keymap_c(

@@ -26,7 +26,7 @@ from keyconf.formats.keymap_c_import import KeymapC, read_keymap_c
 from keyconf.formats.layer_names import default_layer_name
 from keyconf.formats.qmk_modules import attach_modules
 from keyconf.formats.user_headers import UserHeaders
-from keyconf.model.controllers import CONVERTER_NAME_RE
+from keyconf.model.controllers import CONVERTER_NAME_RE, chip_declares_reset
 from keyconf.model.keycodes import REGISTRY, KeycodeError, ParseContext
 from keyconf.model.keycodes.languages import host_language
 from keyconf.model.keycodes.parser import ZMK_BEHAVIOR
@@ -147,9 +147,10 @@ def _parse_keymap_json(text: str, path: str | Path | None, warnings: list[str]) 
 
 
 def read_keymap_json(text: str, path: str | Path | None = None,
-                     module_roots: Sequence[Path] = ()) -> KeymapJsonImport:
+                     module_roots: Sequence[Path] = (), processor: str | None = None) -> KeymapJsonImport:
     """Parse keymap.json text; FormatError names the file, the line of the bad part and a fix.
-    `module_roots`: folders holding `modules/` where its community modules are looked for."""
+    `module_roots`: folders holding `modules/` where its community modules are looked for.
+    `processor`: the board's chip, when the caller knows it (an STM32's headers declare `RESET`)."""
     warnings: list[str] = []
     data = _parse_keymap_json(text, path, warnings)
     if not isinstance(data, dict):
@@ -167,6 +168,18 @@ def read_keymap_json(text: str, path: str | Path | None = None,
             else "each layer is a list of keycodes",
         )
     check_keycode_layers(layers_data, fail, "not a keycode (write it as text)")
+    if chip_declares_reset(processor):
+        # `RESET`, QMK's old name of QK_BOOT, which it dropped in 2022: json2c pastes it into C, where the
+        # chip's header declares RESET = 0 (ST's FlagStatus), so the firmware's key does nothing.
+        places = [f"layers[{i}][{j}]" for i, layer in enumerate(layers_data) for j, key in enumerate(layer)
+                  if isinstance(key, str) and key.strip() == "RESET"]
+        for layer in layers_data:
+            layer[:] = ["KC_NO" if isinstance(key, str) and key.strip() == "RESET" else key for key in layer]
+        if places:
+            warnings.append(f"{', '.join(places)}: RESET is no QMK keycode since QMK dropped that old name of QK_BOOT "
+                            f"(2022); QMK's build of this file puts it in C, where the {processor} chip's header "
+                            "declares RESET = 0, so the key does nothing: imported as KC_NO, as that firmware has it "
+                            "(write QK_BOOT there for a key that resets the keyboard into its bootloader)")
     modules = Layout(keyboard="", layout_macro="", modules=read_modules(data, fail))
     warnings += attach_modules(modules, module_roots)
     probe = replace(fk.named_context([default_layer_name(i) for i in range(len(layers_data))]),

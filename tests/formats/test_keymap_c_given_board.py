@@ -88,3 +88,20 @@ def test_reset_on_an_stm32_board_is_the_chip_headers_zero_as_the_original_firmwa
     own = import_layout(_planck_keymap(tmp_path, "RESET", "#define RESET QK_BOOT\n"),
                         keyboard=finder.by_name("planck/rev6"), finder=finder)
     assert own.layout.layers[0].keys[-1] == "QK_BOOT" and not any("RESET = 0" in w for w in own.warnings)
+
+
+def test_reset_in_a_keymap_json_for_an_stm32_board_is_the_chip_headers_zero_too(tmp_path: Path) -> None:
+    """QMK's build of a keymap.json pastes its keys into C (json2c translates no old names): `RESET` on a
+    Planck rev6 (STM32F303) is the chip header's 0 there as in a keymap.c. 18 keymap.json files of the corpora
+    (Planck rev6, Preonic rev3, Moonlander) hold it."""
+    import json
+
+    path = tmp_path / "planck.json"
+    for keyboard, expected in (("planck/rev6", "KC_NO"), ("planck/rev5", "QK_BOOT")):
+        path.write_text(json.dumps({"keyboard": keyboard, "keymap": "mine", "layout": "LAYOUT_ortho_4x12",
+                                    "layers": [["KC_A"] * 47 + ["RESET"]]}))
+        imported = import_layout(path, finder=CatalogueKeyboards())
+        assert imported.layout.layers[0].keys[-1] == expected
+        said = [w for w in imported.warnings if "RESET = 0" in w]
+        assert bool(said) == (expected == "KC_NO")
+        assert not said or said[0].startswith("layers[0][47]: RESET is no QMK keycode")
