@@ -212,8 +212,8 @@ DEVICE_SEED = {
 def device_seeds() -> list[bytes]:
     """A Vial keyboard and a VIA one, each with reply bytes as the firmware sends them (the
     mutants change the values): the protocol version, a keyboard value's id, the layer count,
-    Vial's protocol in its keyboard id."""
-    vial = dict(DEVICE_SEED, reply_bytes={"1": {"2": 9}, "17": {"1": 4}, "254": {"0": 6}})
+    the macro buffer size's high byte."""
+    vial = dict(DEVICE_SEED, reply_bytes={"1": {"2": 9}, "17": {"1": 4}, "13": {"2": 0}})
     plain = dict(DEVICE_SEED, vial=False, protocol=12, reply_bytes={"1": {"2": 12}, "2": {"1": 1}, "17": {"1": 4}})
     return [json.dumps(vial).encode(), json.dumps(plain).encode()]
 

@@ -87,9 +87,13 @@ class DataSource:
     def error(self, message: str, where: JsonPath, hint: str | None = None) -> KeyboardDefinitionError:
         line = column = None
         if self.text is not None:
-            position = locate(self.text, where)
-            if position is not None:
-                line, column = position
+            # A key the file lacks (`"matrix": {"cols": 3}` without rows) is named at the object
+            # that lacks it: the nearest part of the path the file has.
+            for depth in range(len(where), -1, -1):
+                position = locate(self.text, where[:depth])
+                if position is not None:
+                    line, column = position
+                    break
         return KeyboardDefinitionError(
             message, self.path, line, column, where=format_json_path(where) or None, hint=hint
         )

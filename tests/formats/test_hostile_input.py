@@ -493,3 +493,15 @@ def test_keymap_c_refusals_of_a_combo_or_a_layer_index_name_the_column():
         with pytest.raises(FormatError) as info:
             read_keymap_c(text, "keymap.c")
         assert text.splitlines()[info.value.line - 1][info.value.column - 1:].startswith(at), info.value.message
+
+
+def test_a_key_a_definition_lacks_is_named_at_the_object_lacking_it():
+    """`"matrix": {"rows017": 3, "cols": 3}` (fuzzed): rows missing had no position at all."""
+    from keyconf.formats.definition_source import DataSource, KeyboardDefinitionError
+    from keyconf.formats.via_definition import via_definition_from_data
+
+    text = '{"name": "pad", "vendorId": "0xFEED", "productId": "0x0001",\n "matrix": {"rows017": 3, "cols": 3},\n' \
+           ' "layouts": {"keymap": [["0,0"]]}}'
+    with pytest.raises(KeyboardDefinitionError) as info:
+        via_definition_from_data(json.loads(text), DataSource.of("pad.json", text))
+    assert (info.value.line, info.value.column) == (2, 12) and "matrix rows must be" in info.value.message
