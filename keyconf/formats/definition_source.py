@@ -241,16 +241,11 @@ def _find_duplicate(text: str, key: str) -> tuple[int | None, int | None]:
 
 
 def locate(text: str, path: JsonPath) -> tuple[int, int] | None:
-    """Line and column (1-based) of the value at `path` in JSON `text`; None if not found.
+    """Line and column (1-based) of the value at `path` in JSON or HJSON `text`; None if not found.
 
-    Used only when reporting an error, so it re-scans the text; HJSON-only syntax makes it
-    give up (returns None) rather than guess."""
-    try:
+    Used only when reporting an error, so it re-scans the text."""
+    try:  # one walk for both: JSON is HJSON, and QMK's info.json and qmk_module.json may be HJSON
         return _Locator(text).find(list(path))
-    except (_LocateFailed, IndexError, RecursionError):
-        pass
-    try:  # QMK's info.json and qmk_module.json may be HJSON: comments, bare keys, no commas
-        return _HjsonLocator(text).find(list(path))
     except (_LocateFailed, IndexError, RecursionError):
         return None
 
@@ -260,107 +255,10 @@ class _LocateFailed(Exception):
 
 
 class _Locator:
-    """A minimal JSON scanner that walks to one value and returns its position."""
-
-    def __init__(self, text: str):
-        self.text = text
-        self.pos = 0
-        self.decoder = json.JSONDecoder()
-
-    def _skip_ws(self) -> None:
-        text = self.text
-        while self.pos < len(text) and text[self.pos] in " \t\r\n":
-            self.pos += 1
-
-    def _expect(self, char: str) -> None:
-        self._skip_ws()
-        if self.text[self.pos] != char:
-            raise _LocateFailed
-        self.pos += 1
-
-    def _skip_value(self) -> None:
-        self._skip_ws()
-        char = self.text[self.pos]
-        if char == "{":
-            self.pos += 1
-            self._skip_ws()
-            if self.text[self.pos] == "}":
-                self.pos += 1
-                return
-            while True:
-                self._string()
-                self._expect(":")
-                self._skip_value()
-                self._skip_ws()
-                if self.text[self.pos] == ",":
-                    self.pos += 1
-                    continue
-                self._expect("}")
-                return
-        if char == "[":
-            self.pos += 1
-            self._skip_ws()
-            if self.text[self.pos] == "]":
-                self.pos += 1
-                return
-            while True:
-                self._skip_value()
-                self._skip_ws()
-                if self.text[self.pos] == ",":
-                    self.pos += 1
-                    continue
-                self._expect("]")
-                return
-        try:
-            _, self.pos = self.decoder.raw_decode(self.text, self.pos)
-        except json.JSONDecodeError as exc:
-            raise _LocateFailed from exc
-
-    def _string(self) -> str:
-        self._skip_ws()
-        if self.text[self.pos] != '"':
-            raise _LocateFailed
-        try:
-            value, self.pos = self.decoder.raw_decode(self.text, self.pos)
-        except json.JSONDecodeError as exc:
-            raise _LocateFailed from exc
-        return str(value)
-
-    def find(self, path: list[str | int]) -> tuple[int, int]:
-        self._skip_ws()
-        for step in path:
-            self._skip_ws()
-            char = self.text[self.pos]
-            if isinstance(step, str):
-                if char != "{":
-                    raise _LocateFailed
-                self.pos += 1
-                while True:
-                    key = self._string()
-                    self._expect(":")
-                    if key == step:
-                        break
-                    self._skip_value()
-                    self._skip_ws()
-                    if self.text[self.pos] != ",":
-                        raise _LocateFailed
-                    self.pos += 1
-            else:
-                if char != "[":
-                    raise _LocateFailed
-                self.pos += 1
-                for _ in range(step):
-                    self._skip_value()
-                    self._expect(",")
-            self._skip_ws()
-        return _line_col(self.text, self.pos)
-
-
-class _HjsonLocator:
-    """The same walk over HJSON as QMK writes it: comments (`#`, `//`, `/* */`), bare and
-    single-quoted keys, quoteless values running to the end of their line, commas left out
-    between members on lines of their own, trailing commas. A file a stranger wrote in HJSON
-    gets its errors at their line and column as a JSON one does."""
+    """A walk to one value of a JSON text, or of HJSON as QMK writes it: comments (`#`, `//`,
+    `/* */`), bare and single-quoted keys, quoteless values running to the end of their line,
+    commas left out between members on lines of their own, trailing commas. A file a stranger
+    wrote in HJSON gets its errors at their line and column as a JSON one does."""
 
     _CLOSERS = "]}"
 
