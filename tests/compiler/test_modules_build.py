@@ -20,6 +20,7 @@ from keyconf.compiler.toolchain import find_program
 from keyconf.compiler.workspace import make_workspace
 from keyconf.formats.yaml_layout import load_layout
 from tests.compiler import layouts
+from tests.compiler.fake_toolchain import install_fake_toolchain
 from tests.compiler.fake_tree import make_fake_tree
 from tests.formats.test_qmk_modules import SUPER_ALT_TAB, write_module
 
@@ -31,6 +32,13 @@ def modules_tree(root: Path) -> Path:
     (tree / "quantum/keycodes.h").write_text("QK_COMMUNITY_MODULE = 0x77C0,\n")
     write_module(tree, "qmk/super_alt_tab", SUPER_ALT_TAB)
     return tree
+
+
+@pytest.fixture
+def fake_tools(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plans are checked for the board's compiler (arm-none-eabi-gcc for the fake tree's STM32 board),
+    which a machine without the ARM toolchain lacks: these tests are about modules, not toolchains."""
+    install_fake_toolchain(tmp_path / "tools", monkeypatch)
 
 
 def module_layout(*modules: str):  # type: ignore[no-untyped-def]
@@ -50,7 +58,7 @@ def test_a_tree_from_before_modules_refuses_before_make(tmp_path: Path) -> None:
     assert problem.location == ("modules",)
 
 
-def test_the_trees_module_builds_with_a_keymap_json_beside_keymap_c(tmp_path: Path) -> None:
+def test_the_trees_module_builds_with_a_keymap_json_beside_keymap_c(tmp_path: Path, fake_tools: None) -> None:
     tree = modules_tree(tmp_path / "qmk_firmware")
     plan = FirmwareBuild(BuildRequest(module_layout("qmk/super_alt_tab"), tree, tmp_path / "out")).prepare()
     files = plan.sources.files()
@@ -59,7 +67,7 @@ def test_the_trees_module_builds_with_a_keymap_json_beside_keymap_c(tmp_path: Pa
     assert plan.module_folders == {}  # the tree's own: QMK finds it there
 
 
-def test_a_layout_without_modules_writes_no_keymap_json(tmp_path: Path) -> None:
+def test_a_layout_without_modules_writes_no_keymap_json(tmp_path: Path, fake_tools: None) -> None:
     tree = modules_tree(tmp_path / "qmk_firmware")
     plan = FirmwareBuild(BuildRequest(layouts.layout(), tree, tmp_path / "out")).prepare()
     assert "keymap.json" not in plan.sources.files()
@@ -75,7 +83,7 @@ def test_a_module_nowhere_refuses_naming_it(tmp_path: Path) -> None:
     assert "getreuer/sentence_case" in problem.message
 
 
-def test_a_module_of_the_users_repository_is_copied_into_the_userspace(tmp_path: Path) -> None:
+def test_a_module_of_the_users_repository_is_copied_into_the_userspace(tmp_path: Path, fake_tools: None) -> None:
     tree = modules_tree(tmp_path / "qmk_firmware")
     repo = tmp_path / "qmk_userspace"
     source = write_module(repo, "me/hello", {"module_name": "Hello", "keycodes": [{"key": "CM_HELLO"}]})
@@ -158,7 +166,7 @@ def keymap_words(elf: Path) -> list[int]:
     return [int.from_bytes(data[i:i + 2], "little") for i in range(0, len(data), 2)]
 
 
-def test_a_module_of_the_users_qmk_userspace_is_found(tmp_path: Path) -> None:
+def test_a_module_of_the_users_qmk_userspace_is_found(tmp_path: Path, fake_tools: None) -> None:
     tree = modules_tree(tmp_path / "qmk_firmware")
     userspace = tmp_path / "qmk_userspace"
     source = write_module(userspace, "me/hello", {"module_name": "Hello", "keycodes": [{"key": "CM_HELLO"}]})
@@ -191,7 +199,7 @@ def test_a_module_from_outside_the_tree_whose_make_file_runs_code_is_refused(tmp
     assert "rules.mk" in problem.message and f"line {line}," in problem.message
 
 
-def test_a_module_from_outside_the_tree_setting_variables_builds(tmp_path: Path) -> None:
+def test_a_module_from_outside_the_tree_setting_variables_builds(tmp_path: Path, fake_tools: None) -> None:
     tree = modules_tree(tmp_path / "qmk_firmware")
     repo = tmp_path / "shared_repo"
     source = write_module(repo, "them/hello", {"module_name": "Hello", "keycodes": [{"key": "CM_HELLO"}]})
