@@ -58,7 +58,9 @@ def git(repo: Path, *args: str) -> bytes:
 def classify(path: str, text: str) -> str | None:
     """The corpus kind of a file, told from its content as the importers tell it."""
     if path.endswith(".c"):
-        return "keymap.c" if re.search(r"keymaps\s*\[", text) and "LAYOUT" in text else None
+        # Layers are LAYOUT*(...) since 2018 and KEYMAP*(...) before: both are users' keymaps.
+        layers = "LAYOUT" in text or re.search(r"\bKEYMAP\w*\s*\(", text)
+        return "keymap.c" if re.search(r"keymaps\s*\[", text) and layers else None
     if not path.endswith((".json", ".vil")):
         return None
     try:
