@@ -371,7 +371,7 @@ def _import_keymap_c(
     keys = len(layout.layers[0].keys) if layout.layers else 0
     if found is None and name:
         found = _board_of_family(name, layout.layout_macro, keys, finder, warnings)
-    elif found is not None and layout.layout_macro and found.resolve_layout_name(layout.layout_macro) is None:
+    elif found is not None and layout.layout_macro and _layout_taking(found, layout.layout_macro, keys) is None:
         # keyboards/crkbd/keymaps/x builds for every crkbd: crkbd/rev1 lacks LAYOUT_split_3x6_3_ex2, rev4 has it.
         parts = found.name.split("/")
         for depth in range(len(parts) - 1, 0, -1):
@@ -557,7 +557,7 @@ def _board_of_family(
         board = finder.by_name(board_name)
         if board is None:
             continue
-        current = board.resolve_layout_name(macro)
+        current = _layout_taking(board, macro, keys)
         if current is not None and board.layouts[current].key_count == keys:
             warnings.append(
                 f"{folder} is a folder of {len(boards)} keyboards, and its keymaps build for each: read with "
@@ -854,7 +854,7 @@ def _match_keyboard(
         return
     current = keyboard.resolve_layout_name(layout.layout_macro)
     if current is None and layout.layout_macro.startswith("KEYMAP"):
-        current = _pre_2017_macro(layout, keyboard)
+        current = _pre_2017_macro(layout.layout_macro, len(layout.layers[0].keys) if layout.layers else 0, keyboard)
         if current is not None:
             warnings.append(f"{layout.layout_macro}, QMK's name before 2017, is read as {current}")
             layout.layout_macro = current
@@ -906,13 +906,19 @@ def _match_keyboard(
             )
 
 
-def _pre_2017_macro(layout: Layout, keyboard: Keyboard) -> str | None:
+def _layout_taking(keyboard: Keyboard, macro: str, keys: int) -> str | None:
+    """The board's layout a file's macro names, a pre-2017 KEYMAP* one too: which board of a folder
+    (annepro2/c15, c18) a KEYMAP(...) keymap is for is told as a LAYOUT_*(...) one's is."""
+    current = keyboard.resolve_layout_name(macro)
+    return _pre_2017_macro(macro, keys, keyboard) if current is None and macro.startswith("KEYMAP") else current
+
+
+def _pre_2017_macro(macro: str, keys: int, keyboard: Keyboard) -> str | None:
     """QMK's layout macros were KEYMAP, KEYMAP_<x> until 2017, when they became LAYOUT, LAYOUT_<x>:
     the renamed macro, else the board's only layout with the file's number of keys."""
-    renamed = keyboard.resolve_layout_name("LAYOUT" + layout.layout_macro[len("KEYMAP"):])
+    renamed = keyboard.resolve_layout_name("LAYOUT" + macro[len("KEYMAP"):])
     if renamed is not None:
         return renamed
-    keys = len(layout.layers[0].keys) if layout.layers else 0
     fitting = [name for name, macro in keyboard.layouts.items() if macro.key_count == keys]
     return fitting[0] if len(fitting) == 1 else None
 

@@ -1,0 +1,66 @@
+"""What the held-out corpus13 (bench/corpus/manifest13.tsv) showed keyconf refusing in real keymap.c files.
+
+Each case is a small file written here in the shape of the real one (nothing of the users' files is
+copied): imported as `keyconf import` imports it, written as YAML, read back and validated."""
+
+from __future__ import annotations
+
+import pytest
+
+from keyconf.catalogue.resolve import CatalogueKeyboards
+from keyconf.formats.interchange import import_text
+from keyconf.formats.yaml_layout import dumps_layout, loads_layout
+from keyconf.model.validation import validate
+
+_SIXTY = [  # the 61 keys of a 60% ANSI board, row by row
+    "KC_ESC", *(f"KC_{n}" for n in "1234567890"), "KC_MINS", "KC_EQL", "KC_BSPC",
+    "KC_TAB", *(f"KC_{c}" for c in "QWERTYUIOP"), "KC_LBRC", "KC_RBRC", "KC_BSLS",
+    "MO(1)", *(f"KC_{c}" for c in "ASDFGHJKL"), "KC_SCLN", "KC_QUOT", "KC_ENT",
+    "KC_LSFT", *(f"KC_{c}" for c in "ZXCVBNM"), "KC_COMM", "KC_DOT", "KC_SLSH", "RSFT_T(KC_UP)",
+    "KC_LCTL", "KC_LGUI", "KC_LALT", "KC_SPC", "KC_RALT", "KC_LEFT", "KC_DOWN", "RCTL_T(KC_RGHT)",
+]  # fmt: skip
+
+
+def _pre_2017_keymap_c(keys: list[str]) -> str:
+    # An Anne Pro 2 keymap of the first QMK port's era: its layers are KEYMAP(...), the board's 61 keys.
+    return ("#include <stdint.h>\n#include \"annepro2.h\"\n\n"
+            "enum anne_pro_layers { _BASE_LAYER, _FN1_LAYER };\n\n"
+            "const uint16_t keymaps[][MATRIX_ROWS][MATRIX_COLS] = {\n"
+            f" [_BASE_LAYER] = KEYMAP( /* Base */\n    {', '.join(keys)}\n),\n"
+            f" [_FN1_LAYER] = KEYMAP(\n    {', '.join(['_______'] * len(keys))}\n),\n}};\n")
+
+
+@pytest.fixture(scope="module")
+def finder() -> CatalogueKeyboards:
+    finder = CatalogueKeyboards()
+    if sorted(finder.boards_under("annepro2")) != ["annepro2/c15", "annepro2/c18"]:
+        pytest.skip("the catalogue here does not hold the Anne Pro 2's two boards")
+    return finder
+
+
+def test_a_pre_2017_keymap_for_a_folder_of_boards_is_read_with_the_first_that_takes_it(finder) -> None:
+    # `--keyboard annepro2`: a folder of two boards (c15, c18), both with LAYOUT_60_ansi of 61 keys, which
+    # the file's KEYMAP(...) is called since 2017. It was "none with KEYMAP of 61 keys": unknown keyboard.
+    imported = import_text(_pre_2017_keymap_c(_SIXTY), "keymap.c", finder=finder, format="keymap.c",
+                           keyboard_name="annepro2")
+    assert imported.keyboard is not None and imported.keyboard.name == "annepro2/c15"
+    assert imported.layout.layout_macro == "LAYOUT_60_ansi"
+    assert ("annepro2 is a folder of 2 keyboards, and its keymaps build for each: read with annepro2/c15, the first "
+            "with KEYMAP of 61 keys (--keyboard chooses another)") in imported.warnings
+    assert "KEYMAP, QMK's name before 2017, is read as LAYOUT_60_ansi" in imported.warnings
+    written = loads_layout(dumps_layout(imported.layout, imported.keyboard), "annepro2.yaml")
+    assert not [p for p in validate(written.layout, imported.keyboard) if p.is_error]
+    assert written.layout.layers[0].keys[-1] == "RCTL_T(KC_RGHT)"
+
+
+def test_a_pre_2017_keymap_keeps_the_board_named_and_a_folder_none_of_whose_boards_fits_is_said(finder) -> None:
+    # The board the user names (c18) is kept, not the folder's first that also takes KEYMAP.
+    c18 = finder.by_name("annepro2/c18")
+    imported = import_text(_pre_2017_keymap_c(_SIXTY), "keymap.c", keyboard=c18, finder=finder, format="keymap.c")
+    assert imported.keyboard is c18 and imported.layout.layout_macro == "LAYOUT_60_ansi"
+    # 60 keys: no board of the folder has a layout that size, so none is chosen and the user is asked.
+    imported = import_text(_pre_2017_keymap_c(_SIXTY[:-1]), "keymap.c", finder=finder, format="keymap.c",
+                           keyboard_name="annepro2")
+    assert imported.keyboard is None
+    said = "annepro2 is a folder of 2 keyboards, none with KEYMAP of 60 keys"
+    assert any(w.startswith(said) for w in imported.warnings)
