@@ -395,6 +395,16 @@ def _import_keymap_c(
         _match_keyboard(layout, found, warnings, layout_macro, finder)
     except KeyboardMismatch as mismatch:
         macro = layout.layout_macro
+        if (not result.unseen_headers and found is not None and macro and not macro.startswith(("LAYOUT", "KEYMAP"))
+                and found.resolve_layout_name(macro) is None):
+            # `EXPAND(LAYOUT, ...)` in a file including only QMK_KEYBOARD_H: not a layout macro by its name, nor
+            # defined here; a userspace's config.h, which QMK puts in every build unnamed, defines such wrappers.
+            raise KeyboardMismatch(
+                f"{macro}(...) is not a layout of {found.name}, and neither this file nor a header it includes "
+                "defines it: most likely a wrapper macro from a userspace's config.h (QMK's build includes that "
+                "without an #include), which keyconf cannot see, so the keys it lays out are unknown",
+                path, hint=IN_PLACE_HINT,
+            ) from mismatch
         if not result.unseen_headers or found is None or not macro or _module_layout_origin(macro, found.name):
             raise  # a Halcyon module layout's own message says where it comes from, whatever the file includes
         if found.resolve_layout_name(macro) is not None:

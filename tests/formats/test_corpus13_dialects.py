@@ -32,13 +32,18 @@ def _pre_2017_keymap_c(keys: list[str]) -> str:
 
 @pytest.fixture(scope="module")
 def finder() -> CatalogueKeyboards:
-    finder = CatalogueKeyboards()
+    return CatalogueKeyboards()
+
+
+@pytest.fixture(scope="module")
+def annepro2(finder: CatalogueKeyboards) -> CatalogueKeyboards:
     if sorted(finder.boards_under("annepro2")) != ["annepro2/c15", "annepro2/c18"]:
         pytest.skip("the catalogue here does not hold the Anne Pro 2's two boards")
     return finder
 
 
-def test_a_pre_2017_keymap_for_a_folder_of_boards_is_read_with_the_first_that_takes_it(finder) -> None:
+def test_a_pre_2017_keymap_for_a_folder_of_boards_is_read_with_the_first_that_takes_it(annepro2) -> None:
+    finder = annepro2
     # `--keyboard annepro2`: a folder of two boards (c15, c18), both with LAYOUT_60_ansi of 61 keys, which
     # the file's KEYMAP(...) is called since 2017. It was "none with KEYMAP of 61 keys": unknown keyboard.
     imported = import_text(_pre_2017_keymap_c(_SIXTY), "keymap.c", finder=finder, format="keymap.c",
@@ -53,7 +58,8 @@ def test_a_pre_2017_keymap_for_a_folder_of_boards_is_read_with_the_first_that_ta
     assert written.layout.layers[0].keys[-1] == "RCTL_T(KC_RGHT)"
 
 
-def test_a_pre_2017_keymap_keeps_the_board_named_and_a_folder_none_of_whose_boards_fits_is_said(finder) -> None:
+def test_a_pre_2017_keymap_keeps_the_board_named_and_a_folder_none_of_whose_boards_fits_is_said(annepro2) -> None:
+    finder = annepro2
     # The board the user names (c18) is kept, not the folder's first that also takes KEYMAP.
     c18 = finder.by_name("annepro2/c18")
     imported = import_text(_pre_2017_keymap_c(_SIXTY), "keymap.c", keyboard=c18, finder=finder, format="keymap.c")
@@ -64,3 +70,29 @@ def test_a_pre_2017_keymap_keeps_the_board_named_and_a_folder_none_of_whose_boar
     assert imported.keyboard is None
     said = "annepro2 is a folder of 2 keyboards, none with KEYMAP of 60 keys"
     assert any(w.startswith(said) for w in imported.warnings)
+
+
+def test_a_wrapper_a_userspace_config_h_defines_is_named_as_one_when_the_file_is_read_alone(finder) -> None:
+    # users/<name>/config.h includes rows.h, defining `EXPAND(layout, ...)` and the rows: QMK force-includes
+    # that config.h, so the keymap.c includes only QMK_KEYBOARD_H. Alone it was "the file is for layout
+    # EXPAND (19 keys), which crkbd/rev1 does not have": as if the user had named the wrong board.
+    from keyconf.formats.interchange import KeyboardMismatch
+    from keyconf.formats.keymap_c_statements import IN_PLACE_HINT
+
+    rows = ("KC_TAB, __BASE_ROW1_LEFT__, __BASE_ROW1_RIGHT__, KC_BSPC,\n"
+            "    KC_ESC, __BASE_ROW2_LEFT__, __BASE_ROW2_RIGHT__, KC_ENT,\n"
+            "    MO(2), KC_SPC, MO(1), MO(2), KC_ENT, MO(1)")
+    text = ("#include QMK_KEYBOARD_H\n\nenum layers { _BASE, _LOWER, _RAISE };\n\n"
+            "const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {\n"
+            f"[_BASE] = EXPAND(LAYOUT,\n    {rows}\n),\n}};\n")
+    crkbd = finder.by_name("crkbd/rev1")
+    with pytest.raises(KeyboardMismatch) as caught:
+        import_text(text, "keymap.c", keyboard=crkbd, finder=finder, format="keymap.c")
+    assert caught.value.message.startswith(
+        "EXPAND(...) is not a layout of crkbd/rev1, and neither this file nor a header it includes defines it: "
+        "most likely a wrapper macro from a userspace's config.h")
+    assert caught.value.hint == IN_PLACE_HINT
+    # A LAYOUT_* macro the board lacks is still the wrong board or layout, said as before.
+    with pytest.raises(KeyboardMismatch, match="the file is for layout LAYOUT_ortho_4x12 .* which crkbd/rev1 does not"):
+        import_text(text.replace("EXPAND(LAYOUT,", "LAYOUT_ortho_4x12("), "keymap.c", keyboard=crkbd, finder=finder,
+                    format="keymap.c")
