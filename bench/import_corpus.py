@@ -157,11 +157,13 @@ def reason_of(message: str) -> str:
 
 
 def check(
-    path: Path, kind: str, finder: CatalogueKeyboards, keyboard: Keyboard | None, folder: str | None = None
+    path: Path, kind: str, finder: CatalogueKeyboards, keyboard: Keyboard | None, folder: str | None = None,
+    drawn: set[str] | None = None,
 ) -> str | None:
     """None when the file imports and validates; else why not (UNKNOWN for an unknown keyboard).
     `folder`: the keyboard named is a folder of boards (bastardkb/charybdis/3x5), passed as
-    `keyconf import --keyboard` passes it."""
+    `keyconf import --keyboard` passes it. A Vial save read in no real board (the geometry drawn
+    from its matrix) passes, and its name goes into `drawn`."""
     try:
         imported = import_layout(path, keyboard=keyboard, finder=finder, format=kind, keyboard_name=folder)
     except (FormatError, LayoutFileError) as error:
@@ -171,6 +173,8 @@ def check(
         return message
     if imported.keyboard is None:
         return UNKNOWN
+    if drawn is not None and imported.layout.geometry is not None and keyboard is None:
+        drawn.add(path.name)
     try:
         loaded = loads_layout(dumps_layout(imported.layout, imported.keyboard), str(path))
     except LayoutFileError as error:
@@ -229,6 +233,7 @@ def main() -> None:
     reasons: dict[str, collections.Counter[str]] = {kind: collections.Counter() for kind in KINDS}
     examples: dict[str, str] = {}
     failures: list[str] = []
+    drawn: set[str] = set()  # Vial saves read in no real board: no hint, and their Vial keyboard id is not known
     start = time.perf_counter()
     warnings.simplefilter("ignore")
     for kind in KINDS:
@@ -241,7 +246,7 @@ def main() -> None:
                 keyboard = finder.by_name(name) if name else None
                 folder = name if name and keyboard is None and finder.boards_under(name) else None
             try:
-                why = check(path, kind, finder, keyboard, folder)
+                why = check(path, kind, finder, keyboard, folder, drawn)
             except Exception as error:  # noqa: BLE001 - a crash is the worst failure; count it, go on
                 why = f"CRASH {type(error).__name__}: {error}"
             if kind in ("keymap.c", "keymap.json") and why is not None and not alone:
@@ -283,6 +288,9 @@ def main() -> None:
     for kind, count in stood_in.items():
         print(f"  ({kind}: {stand_in_passed[kind]} of {count} unknown-keyboard files import and validate on a stand-in "
               "board of their own macro and key count: the readers, not the board's fit)")
+    if totals["vil"]:
+        print(f"  (vil: {totals['vil'] - len(drawn)} of {totals['vil']} saves read in their real board, by a hint of "
+              f"keyboards.tsv or their Vial keyboard id; {len(drawn)} carry a geometry drawn from their matrix)")
     for kind, count in from_repository.items():
         print(f"  ({count} {kind} files read in their own repository checkout: the keyboard folder, the user's "
               "headers and config.h)")

@@ -181,6 +181,45 @@ class CatalogueKeyboards:
         return chosen, f"USB id {vid:04X}:{pid:04X} is shared with {names}: chose {chosen.name} ({why})"
 
 
+    def vial_choice(
+        self, uid: int, rows: int, cols: int, positions: Collection[int] = ()
+    ) -> tuple[Keyboard | None, str | None]:
+        """The keyboard whose Vial firmware reports keyboard id `uid` (vial-qmk's ids, `vial_uids`),
+        and a sentence when the id's boards do not hold the save: the first board of the id's
+        folders (the folder's own or default revision, then the boards below it) whose matrix is
+        `rows` × `cols` and whose layouts place every used position (row * cols + col). A folder's
+        Vial keymap serves every revision below it, so the save's matrix tells them apart; a board
+        whose layouts lack a key the save uses is not taken (the key would be lost)."""
+        from keyconf.catalogue.vial_uids import folders_for_uid
+
+        folders = folders_for_uid(uid)
+        tried: dict[str, Keyboard] = {}
+        short: list[tuple[Keyboard, set[int]]] = []  # the right matrix, keys without a place
+        for folder in folders:
+            for name in dict.fromkeys([folder, *self.boards_under(folder)]):
+                board = self.by_name(name)
+                if board is None or board.name in tried:
+                    continue
+                tried[board.name] = board
+                if (board.matrix_rows, board.matrix_cols) == (rows, cols):
+                    unplaced = unplaced_positions(board, positions)
+                    if not unplaced:
+                        return board, None
+                    short.append((board, unplaced))
+        if not tried:
+            return None, None
+        named = f"Vial keyboard id {uid & 0xFFFFFFFFFFFFFFFF:016x} is that of {', '.join(folders[:3])} in vial-qmk"
+        if short:
+            board, unplaced = short[0]
+            where = ", ".join(f"r{p // cols}c{p % cols}" for p in sorted(unplaced)[:4])
+            return None, (f"{named}, but {board.name}'s layouts have no key at {len(unplaced)} matrix "
+                          f"position{'s' if len(unplaced) > 1 else ''} the save uses ({where}"
+                          f"{' …' if len(unplaced) > 4 else ''}); pass --keyboard {board.name} to read it "
+                          "there anyway (those keys are left out)")
+        sizes = ", ".join(f"{b.name} {b.matrix_rows}×{b.matrix_cols}" for b in list(tried.values())[:3])
+        return None, (f"{named}, but the save's {rows}×{cols} matrix is not that board's ({sizes}"
+                      f"{' …' if len(tried) > 3 else ''}): its firmware is another build")
+
     def makers_boards(self, vid: int, name: str, matrix_keys: int) -> list[Keyboard]:
         """Boards of the same USB vendor whose names match `name` (a save's product name) and
         whose matrix is NOT `matrix_keys` positions, closest name first: the boards a save

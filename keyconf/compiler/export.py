@@ -7,6 +7,7 @@ formats never import the compiler."""
 
 from __future__ import annotations
 
+from keyconf.catalogue.vial_uids import uid_for_board
 from keyconf.compiler.dialect import CURRENT_QMK, QmkDialect
 from keyconf.compiler.keymap_json import generate_keymap_json
 from keyconf.compiler.source_map import GenerationError
@@ -57,7 +58,9 @@ def export_layout(
     if fmt == VIA:
         return layout_to_via(layout, keyboard, macro_count)
     if fmt == VIL:
-        return layout_to_vil(layout, keyboard)
+        # The id Vial firmware of the board reports, so Vial loads the save without asking; a board
+        # known only from a Vial save carries its id in its name (layout_to_vil's default).
+        return layout_to_vil(layout, keyboard, uid_for_board(layout.keyboard))
     raise FormatError(f"unknown format {fmt}", hint=f"formats: {', '.join(EXPORT_FORMATS)}")
 
 

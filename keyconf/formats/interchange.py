@@ -54,7 +54,7 @@ from keyconf.formats.via_save import (
     used_positions,
     via_to_layout,
 )
-from keyconf.formats.vial_vil import looks_like_vil, read_vil, vil_to_layout
+from keyconf.formats.vial_vil import VialSave, looks_like_vil, read_vil, vil_to_layout
 from keyconf.formats.yaml_layout import (
     LayoutFileError,
     dumps_layout,
@@ -735,17 +735,38 @@ def _import_vil(
     text: str, path: str | Path, keyboard: Keyboard | None, layout_macro: str | None, finder: KeyboardFinder
 ) -> Imported:
     save = read_vil(text, path)
+    notes: list[str] = []
+    detected = None
+    if keyboard is None:
+        detected, note = _vial_board(save, layout_macro, finder)
+        notes += [note] if note else []
     try:
-        result = vil_to_layout(save, keyboard, layout_macro)
+        result = vil_to_layout(save, keyboard or detected, layout_macro)
     except KeyboardMismatch as mismatch:
+        if detected is not None:  # the id's board after all places too few keys: as with no board
+            return _import_vil(text, path, keyboard, layout_macro, NoKeyboards())
         if keyboard is None:
             raise
         raise _with_fitting_relatives(mismatch, keyboard, layout_macro, finder,
                                       lambda board: vil_to_layout(save, board, None)) from None
-    board = keyboard or result.layout.geometry
-    warnings = list(result.warnings)
+    board = keyboard or detected or result.layout.geometry
+    warnings = list(result.warnings) + notes
     name_keycodes(result.layout, names_in({SAVE_KEY: save.custom_names}, warnings))
     return Imported(result.layout, VIL, board, warnings + name_board_keycodes(result.layout, board))
+
+
+def _vial_board(save: VialSave, layout_macro: str | None, finder: KeyboardFinder) -> tuple[Keyboard | None, str | None]:
+    """The board a Vial save's keyboard id names (a finder with `vial_choice`, the catalogue's), when
+    its matrix and layouts hold the save; else None and, for an id whose boards do not fit, why."""
+    choose = getattr(finder, "vial_choice", None)
+    if not callable(choose) or not save.layers:
+        return None, None
+    size = save.size
+    positions = [r * size.cols + c for r, c in save.positions()]
+    board, note = choose(save.uid, size.rows, size.cols, positions)
+    if board is not None and layout_macro is not None and layout_macro not in board.layouts:
+        return None, None
+    return board, note
 
 
 def _with_fitting_relatives(
