@@ -280,7 +280,11 @@ def vil_to_layout(save: VialSave, keyboard: Keyboard | None, layout_macro: str |
     used = max(_used_length(save.tap_dances, _tap_dance_empty), _played_tap_dances(save, names, numbering))
     td_names = [f"td{i}" for i in range(used)]
     ctx = ParseContext(layers=names, tap_dances=td_names)
-    board_names = {} if embedded else {b.name: i for i, b in enumerate(keyboard.board_keycodes)}
+    # vial-gui before protocol 6 saved a custom keycode as its shortName (its `name` when the two are one word).
+    board_names = {} if embedded else {
+        **{b.name: i for i, b in enumerate(keyboard.board_keycodes)},
+        **{b.short_name: i for i, b in enumerate(keyboard.board_keycodes) if b.short_name},
+    }
     unnamed: dict[str, None] = {}
 
     def kc(value: Any) -> str:

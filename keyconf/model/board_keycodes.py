@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from keyconf.model.keyboard import Keyboard
+from keyconf.model.keyboard import BoardKeycode, Keyboard
 from keyconf.model.keycodes import OP_CUSTOM, REGISTRY, KeycodeError
 from keyconf.model.keycodes.keyboard_keycodes import keyboard_keycodes, qk_kb_0
 from keyconf.model.layout import CustomKeycode, Layout, keycode_context, keycode_fields
@@ -29,7 +29,7 @@ def name_board_keycodes(layout: Layout, keyboard: Keyboard | None) -> list[str]:
     taken = {*layout.custom_keycode_names, *layout.layer_names, *layout.tap_dance_names}
     named = []
     for index, board in enumerate(keyboard.board_keycodes):
-        name = _c_name(board.name, taken)
+        name = _c_name(_name_source(board), taken)
         taken.add(name)
         named.append(CustomKeycode(name, legend=board.short_name or board.name,
                                    description=board.title or board.name, value=first + index))
@@ -86,6 +86,12 @@ def name_keycodes(layout: Layout, named: list[CustomKeycode]) -> list[str]:
         if field.text != name:
             field.set(name)
     return added
+
+
+def _name_source(board: BoardKeycode) -> str:
+    """What a board keycode's C name is made from: its definition's `name` ("Mission Control"), or its
+    shortName where the name is a two-line keycap drawing ("/\\nE" of an "E_ACUTE"), which says less."""
+    return board.short_name if "\n" in board.name and board.short_name else board.name
 
 
 def _c_name(name: str, taken: set[str]) -> str:

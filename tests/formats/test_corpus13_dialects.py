@@ -1,15 +1,21 @@
-"""What the held-out corpus13 (bench/corpus/manifest13.tsv) showed keyconf refusing in real keymap.c files.
+"""What the held-out corpus13 (bench/corpus/manifest13.tsv) showed keyconf refusing in real keymap.c and .vil files.
 
 Each case is a small file written here in the shape of the real one (nothing of the users' files is
 copied): imported as `keyconf import` imports it, written as YAML, read back and validated."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from keyconf.catalogue.resolve import CatalogueKeyboards
-from keyconf.formats.interchange import import_text
+from keyconf.cli.keyboard_lookup import load_definition_file
+from keyconf.formats.interchange import import_layout, import_text
+from keyconf.formats.vial_vil import layout_to_vil
 from keyconf.formats.yaml_layout import dumps_layout, loads_layout
+from keyconf.model.keycodes import REGISTRY, ParseContext
 from keyconf.model.validation import validate
 
 _SIXTY = [  # the 61 keys of a 60% ANSI board, row by row
@@ -96,3 +102,39 @@ def test_a_wrapper_a_userspace_config_h_defines_is_named_as_one_when_the_file_is
     with pytest.raises(KeyboardMismatch, match="the file is for layout LAYOUT_ortho_4x12 .* which crkbd/rev1 does not"):
         import_text(text.replace("EXPAND(LAYOUT,", "LAYOUT_ortho_4x12("), "keymap.c", keyboard=crkbd, finder=finder,
                     format="keymap.c")
+
+
+def test_an_old_vial_save_holds_the_boards_own_keycodes_by_their_short_names(tmp_path: Path) -> None:
+    # A Vial firmware's vial.json whose customKeycodes draw a two-line keycap as `name` ("/\nE": an acute
+    # over E) and give a word as `shortName`; vial-gui before protocol 6 saved each as its shortName. keyconf
+    # looked the words up among the names only: "unknown keycode 'E_ACUTE'", with the definition passed.
+    definition = {
+        "name": "Accent Split",
+        "matrix": {"rows": 1, "cols": 4},
+        "customKeycodes": [
+            {"name": "/\nE", "title": "E ACUTE", "shortName": "E_ACUTE"},
+            {"name": "v\nT", "title": "T CARON", "shortName": "T_CARON"},
+        ],
+        "layouts": {"keymap": [["0,0", "0,1", "0,2", "0,3"]]},
+    }
+    folder = tmp_path / "keyboards" / "accent" / "keymaps" / "vial"
+    folder.mkdir(parents=True)
+    (folder / "vial.json").write_text(json.dumps(definition))
+    board = load_definition_file(folder / "vial.json")
+    save = {
+        "version": 1, "uid": 0x0123456789ABCDEF, "vial_protocol": 4, "via_protocol": 9,
+        "layout": [[["KC_A", "T_CARON", "E_ACUTE", "MO(1)"]], [["KC_TRNS", "E_ACUTE", "KC_TRNS", "KC_TRNS"]]],
+        "encoder_layout": [], "layout_options": -1, "macro": [[] for _ in range(16)], "tap_dance": [],
+        "combo": [], "key_override": [], "settings": {},
+    }  # fmt: skip
+    path = tmp_path / "accents.vil"
+    path.write_text(json.dumps(save))
+    imported = import_layout(path, keyboard=board)
+    layout = loads_layout(dumps_layout(imported.layout, imported.keyboard), "accents.yaml").layout
+    assert [p.message for p in validate(layout, imported.keyboard) if p.is_error] == []
+    assert layout.layers[0].keys[:3] == ["KC_A", "T_CARON", "E_ACUTE"] and layout.layers[1].keys[1] == "E_ACUTE"
+    assert not any("no QMK or Vial keycode" in w for w in imported.warnings)
+    # Saved for Vial again, they are the board's QK_KB_1 and QK_KB_0.
+    saved = json.loads(layout_to_vil(layout, board))
+    kb = ParseContext()
+    assert saved["layout"][0][0][1:3] == [REGISTRY.encode(REGISTRY.parse(f"QK_KB_{n}", kb), kb) for n in (1, 0)]
