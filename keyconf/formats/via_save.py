@@ -61,6 +61,7 @@ class ViaSave:
     macros: list[str] = field(default_factory=list)
     encoders: list[list[list[str]]] | None = None
     custom_names: Any = None  # keyconf's `keyconf_custom_keycodes` (see named_keycodes), as written
+    unread: list[str] = field(default_factory=list)  # top-level fields VIA does not write (a hand-added tappingTerm)
 
     @property
     def vid(self) -> int:
@@ -89,6 +90,18 @@ def _some_keys(texts: list[str]) -> str:
     """The first few of a warning's keys as written, and how many keys there are: `MT(,KC_C)` (1 key)."""
     shown = ", ".join(f"`{t}`" for t in dict.fromkeys(texts[:3]))
     return f"{shown}{' …' if len(texts) > 3 else ''} ({len(texts)} key{'s' if len(texts) != 1 else ''})"
+
+
+# What VIA's "Save" writes: anything else in a save was added by hand or by another tool.
+VIA_SAVE_FIELDS = ("name", "vendorProductId", "macros", "layers", "encoders")
+
+
+def unread_fields_warning(kind: str, unread: list[str]) -> list[str]:
+    """The warning for a save's top-level fields keyconf does not read (as keymap.json's are said)."""
+    if not unread:
+        return []
+    shown = ", ".join(unread[:6]) + (f" and {len(unread) - 6} more" if len(unread) > 6 else "")
+    return [f"{kind} fields keyconf layouts do not hold were not imported: {shown}"]
 
 
 def looks_like_via_save(data: object) -> bool:
@@ -123,7 +136,8 @@ def read_via_save(text: str, path: str | Path | None = None) -> ViaSave:
         if not ok:
             raise fail("encoders", "`encoders` must list, per encoder, a [counter-clockwise, clockwise] pair per layer")
     name = data.get("name")
-    return ViaSave(str(name) if name is not None else "", vpid, layers, macros, encoders, data.get(SAVE_KEY))
+    unread = [key for key in data if key not in VIA_SAVE_FIELDS and key != SAVE_KEY]
+    return ViaSave(str(name) if name is not None else "", vpid, layers, macros, encoders, data.get(SAVE_KEY), unread)
 
 
 _UNUSED = frozenset({"", "KC_NO", "XXXXXXX", "KC_TRNS", "_______", "0x0000", "0x0001"})
@@ -143,7 +157,7 @@ class ViaImport:
 
 def via_to_layout(save: ViaSave, keyboard: Keyboard, layout_macro: str | None = None) -> ViaImport:
     """The Layout a VIA save holds, in one of `keyboard`'s layout macros."""
-    warnings: list[str] = []
+    warnings: list[str] = unread_fields_warning("VIA save", save.unread)
     size = matrix_size(keyboard)
     count = len(save.layers[0])
     if count != size.count:

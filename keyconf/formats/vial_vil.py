@@ -49,6 +49,7 @@ from keyconf.formats.matrix_order import (
     unpack_layout_options,
 )
 from keyconf.formats.named_keycodes import SAVE_KEY, names_out
+from keyconf.formats.via_save import unread_fields_warning
 from keyconf.model.keyboard import Keyboard
 from keyconf.model.keycodes import (
     REGISTRY,
@@ -118,6 +119,7 @@ class VialSave:
     vial_protocol: int = WRITTEN_VIAL_PROTOCOL
     via_protocol: int = WRITTEN_VIA_PROTOCOL
     custom_names: Any = None  # keyconf's `keyconf_custom_keycodes` (see named_keycodes), as written
+    unread: list[str] = field(default_factory=list)  # top-level fields vial-gui does not write
 
     @property
     def size(self) -> MatrixSize:
@@ -141,6 +143,9 @@ def looks_like_vil(data: object) -> bool:
 
 
 _MACRO_ACTIONS = ("text", "tap", "down", "up", "delay")
+# What vial-gui's "Save current layout" writes.
+VIAL_SAVE_FIELDS = ("version", "uid", "layout", "encoder_layout", "layout_options", "macro", "vial_protocol",
+                    "via_protocol", "tap_dance", "combo", "key_override", "alt_repeat_key", "settings")
 
 
 def read_vil(text: str, path: str | Path | None = None) -> VialSave:
@@ -217,6 +222,7 @@ def read_vil(text: str, path: str | Path | None = None) -> VialSave:
         raise fail("settings", "`settings` must be an object of setting id: value")
     save.settings = settings
     save.custom_names = data.get(SAVE_KEY)
+    save.unread = [key for key in data if key not in VIAL_SAVE_FIELDS and key != SAVE_KEY]
     return save
 
 
@@ -251,7 +257,7 @@ class VialImport:
 def vil_to_layout(save: VialSave, keyboard: Keyboard | None, layout_macro: str | None = None) -> VialImport:
     """The Layout a Vial save holds, in `keyboard`'s layout macro (or a matrix-shaped geometry
     the layout carries with it when the keyboard is unknown)."""
-    warnings: list[str] = []
+    warnings: list[str] = unread_fields_warning("Vial save", save.unread)
     size = save.size
     positions = save.positions()
     embedded = keyboard is None
