@@ -41,6 +41,7 @@ from keyconf.formats.keymap_c_statements import (
     is_qmk_header,
 )
 from keyconf.formats.keymap_c_unseen import UnseenNameReader
+from keyconf.formats.keymaps_elsewhere import keymaps_elsewhere
 from keyconf.formats.layer_names import default_layer_name, layout_name_for_c_identifier
 from keyconf.formats.qmk_config_h import read_config_h
 from keyconf.formats.user_headers import UserHeaders, enum_bodies
@@ -101,6 +102,14 @@ def read_keymap_c(
         reader.processor = processor
         result = reader.read()
     except FormatError as error:
+        if error.message == NO_KEYMAPS and path is not None and Path(path).is_file():
+            holder = keymaps_elsewhere(Path(path), text, keyboard)
+            if holder is not None:
+                raise FormatError(
+                    f"this keymap.c holds no `keymaps[]`: its layers are in {holder}, which QMK builds with it",
+                    path, hint=f"keyconf imports the keymaps[] of the file it is given: import {holder} (with "
+                    "--keyboard), or move that keymaps[] into the keymap.c",
+                ) from None
         raise error if error.path else error.with_path(path or "<keymap.c>") from None
     if config_h is not None:
         config = read_config_h(config_h)
@@ -117,6 +126,7 @@ def read_keymap_c(
 
 
 _QUOTED_INCLUDE = re.compile(r'^\s*#\s*include\s*"([^"]+)"', re.M)
+NO_KEYMAPS = "no `keymaps[]` array found"
 _MAX_LAYERS = 32  # QMK's layer_state_t holds 32 layers
 
 
@@ -146,7 +156,7 @@ class _Reader(UnseenNameReader):
         keymaps = self._find_array("keymaps")
         if keymaps is None:
             raise FormatError(
-                "no `keymaps[]` array found",
+                NO_KEYMAPS,
                 self.path,
                 hint="keyconf reads the `const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {...}` "
                 "array of a QMK keymap.c",

@@ -138,3 +138,56 @@ def test_an_old_vial_save_holds_the_boards_own_keycodes_by_their_short_names(tmp
     saved = json.loads(layout_to_vil(layout, board))
     kb = ParseContext()
     assert saved["layout"][0][0][1:3] == [REGISTRY.encode(REGISTRY.parse(f"QK_KB_{n}", kb), kb) for n in (1, 0)]
+
+
+_HOOKS_ONLY = ("#include QMK_KEYBOARD_H\n%s\n#ifdef POINTING_DEVICE_AUTO_MOUSE_ENABLE\n"
+               "void pointing_device_init_user(void) {\n    set_auto_mouse_enable(true);\n}\n#endif\n")
+_SHARED_KEYMAPS = ("#pragma once\nenum layers { _BASE, _NAV };\n"
+                   "const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {\n"
+                   f"    [_BASE] = LAYOUT_split_3x6_3({', '.join(['KC_A'] * 39)}, MO(_NAV), KC_SPC, KC_ENT),\n"
+                   f"    [_NAV] = LAYOUT_split_3x6_3({', '.join(['KC_TRNS'] * 42)}),\n}};\n")
+
+
+def test_a_keymap_c_whose_layers_a_userspace_keeps_elsewhere_names_the_file_holding_them(tmp_path: Path) -> None:
+    # A userspace keeps one keymaps[] for its boards and each board's keymap.c holds only its hooks: in a
+    # header the keymap.c includes, or in users/<name>/<name>.c its rules.mk compiles. QMK builds them
+    # together; keyconf said "no `keymaps[]` array found", as if the file were no keymap.
+    from keyconf.formats.format_error import FormatError
+
+    (tmp_path / ".git").mkdir()
+    folder = tmp_path / "keyboards" / "crkbd" / "keymaps" / "me"
+    folder.mkdir(parents=True)
+    keymap = folder / "keymap.c"
+    keymap.write_text(_HOOKS_ONLY % '#include "shared_layers.h"')
+    (folder / "shared_layers.h").write_text(_SHARED_KEYMAPS)
+    with pytest.raises(FormatError) as caught:
+        import_layout(keymap, finder=CatalogueKeyboards())
+    held = "keyboards/crkbd/keymaps/me/shared_layers.h"
+    said = f"this keymap.c holds no `keymaps[]`: its layers are in {held}, which QMK builds with it"
+    assert caught.value.message == said
+    assert caught.value.hint is not None and f"import {held}" in caught.value.hint
+    # What the hint says works: the header imports as the keymap it holds.
+    crkbd = CatalogueKeyboards().by_name("crkbd/rev1")
+    imported = import_layout(folder / "shared_layers.h", keyboard=crkbd)
+    assert [layer.name for layer in imported.layout.layers] == ["base", "nav"]
+    assert [p for p in validate(imported.layout, imported.keyboard) if p.is_error] == []
+
+    # users/me/me.c, compiled with the keymap as its INTROSPECTION_KEYMAP_C.
+    keymap.write_text(_HOOKS_ONLY % "")
+    (folder / "shared_layers.h").unlink()
+    space = tmp_path / "users" / "me"
+    space.mkdir(parents=True)
+    (space / "me.c").write_text(_SHARED_KEYMAPS.replace("#pragma once\n", '#include "me.h"\n'))
+    (space / "me.h").write_text("#pragma once\n#include QMK_KEYBOARD_H\n")
+    (space / "rules.mk").write_text("COMBO_ENABLE = yes\nINTROSPECTION_KEYMAP_C = me.c\n")
+    with pytest.raises(FormatError, match=r"its layers are in users/me/me\.c, which QMK builds with it"):
+        import_layout(keymap, finder=CatalogueKeyboards())
+    # Neither: the keymap.c is read as before, and so is one given as text alone.
+    (space / "rules.mk").write_text("COMBO_ENABLE = yes\n")
+    for source in (keymap, None):
+        with pytest.raises(FormatError) as caught:
+            if source is None:
+                import_text(keymap.read_text(), "keymap.c", format="keymap.c")
+            else:
+                import_layout(source, finder=CatalogueKeyboards())
+        assert caught.value.message == "no `keymaps[]` array found"
