@@ -52,7 +52,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from keyconf.cli.main import main as keyconf  # noqa: E402
-from keyconf.compiler.qmk_tree import compilers_for_processor  # noqa: E402
+from keyconf.compiler.qmk_tree import QmkTree, compilers_for_processor  # noqa: E402
 from keyconf.compiler.toolchain import build_path, find_program  # noqa: E402
 from keyconf.compiler.workspace import make_workspace  # noqa: E402
 from keyconf.formats.qmk_build_files import apply_rules, parse_rules_mk  # noqa: E402
@@ -265,7 +265,10 @@ def build_original_program(tree: Path, keymap_c: Path, keyboard: str, work: Path
     ini.write_text("[user]\n")
     files = keymap_folder_files(keymap_c)
     name = keymap_name(keymap_c)
-    workspace = make_workspace(tree, keyboard, name, files, use_userspace=True, cache=work / "qmk-cache")
+    # The folder qmk builds for the name (`splitkb/kyria/rev1` is rev1/base in 2025 trees): its target
+    # names the firmware, and the copy QMK leaves in the tree's root, which the workspace removes.
+    folder = QmkTree(tree).resolve_keyboard(keyboard) or keyboard
+    workspace = make_workspace(tree, folder, name, files, use_userspace=True, cache=work / "qmk-cache")
     # A CONVERT_TO of the keymap's rules.mk names the firmware QMK copies into the tree's root (before
     # mid-2024): the workspace removes that copy too.
     workspace.converter = apply_rules(parse_rules_mk(files.get("rules.mk", ""))).get("CONVERT_TO", "").strip() or None
@@ -285,6 +288,8 @@ def build_original_program(tree: Path, keymap_c: Path, keyboard: str, work: Path
         elf = elves[-1] if elves else ws.build_dir / f"{ws.target}.elf"
         if built.returncode != 0 and not (_TOO_LARGE.search(log) and elf.is_file()):
             return Built(None, "original does not build: " + first_error(log))
+        if not elf.is_file():
+            return Built(None, f"original builds, but not as {ws.target}.elf: " + first_error(log))
         return program(elf, log)
 
 

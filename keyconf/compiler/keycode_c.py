@@ -113,26 +113,28 @@ class KeycodeC:
             raise SourceProblem(f"unknown keycode {keycode.name!r}", ref)
         return definition
 
-    def _spec_text(self, keycode: Keycode, ref: SourceRef) -> str:
-        """The registry's text for `keycode` in this tree's names; refused when the tree lacks it."""
+    def _spec_text(self, keycode: Keycode, ref: SourceRef, used: bool = True) -> str:
+        """The registry's text for `keycode` in this tree's names; refused when the tree lacks it.
+        `used`: a key sends it, so the feature its group needs (mouse keys, media keys) is switched on."""
         try:
             text = self.spec.text(keycode)
         except KeycodeError as error:
             raise SourceProblem(
                 error.message, ref, "update the QMK tree (`git pull` in qmk_firmware) or use another keycode"
             ) from error
-        for name in keycode.fixed_names():
+        for name in keycode.fixed_names() if used else ():
             definition = REGISTRY.get(name)
             if definition is not None:
                 self._note_feature(definition)
         return text
 
-    def fixed_name(self, name: str, ref: SourceRef) -> str:
-        """This tree's spelling of the fixed keycode `name` (e.g. MC_0 for QK_MACRO_0)."""
+    def fixed_name(self, name: str, ref: SourceRef, used: bool = True) -> str:
+        """This tree's spelling of the fixed keycode `name` (e.g. MC_0 for QK_MACRO_0); `used` as
+        for `_spec_text` (False for a name the layout's C code spells: its features are its rules.mk's)."""
         definition = REGISTRY.get(name)
         if definition is None:
             raise SourceProblem(f"unknown keycode {name!r}", ref)
-        return self._spec_text(Keycode(OP_KEYCODE, name=definition.name), ref)
+        return self._spec_text(Keycode(OP_KEYCODE, name=definition.name), ref, used)
 
     def _note_feature(self, definition: KeycodeDef) -> None:
         spec_name = definition.qmk_name or definition.name

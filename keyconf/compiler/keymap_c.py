@@ -382,7 +382,9 @@ class _Generator:
                                              code):
                 continue
             try:
-                found.append((name, self.keycodes.fixed_name(former[name].to, ref)))
+                # Spelled only: a mouse key the code taps under `#ifdef MOUSEKEY_ENABLE` (Planck's default
+                # keymap) must not switch mouse keys on; the layout's `features:` holds what its rules.mk did.
+                found.append((name, self.keycodes.fixed_name(former[name].to, ref, used=False)))
             except SourceProblem:
                 continue  # a keycode this tree lacks: the C code's own error names it
         return found

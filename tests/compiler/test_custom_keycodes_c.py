@@ -164,6 +164,18 @@ def test_old_keycode_names_in_the_c_code_build_as_the_keys_do() -> None:
     assert "the old name QMK dropped" not in generate(custom_layout()).keymap_c  # USER_C names none
 
 
+def test_old_mouse_key_names_in_the_c_code_leave_mouse_keys_as_the_rules_had_them() -> None:
+    # Planck's default keymap scrolls with KC_MS_WH_DOWN under `#ifdef MOUSEKEY_ENABLE` in its encoder
+    # code, on a board with mouse keys off: spelling the old name switched them on (+1,770 bytes).
+    code = "void scroll(void) {\n#ifdef MOUSEKEY_ENABLE\n\ttap_code(KC_MS_WH_DOWN);\n#endif\n}\n"
+    sources = generate(custom_layout(code))
+    assert "#ifndef KC_MS_WH_DOWN\n#    define KC_MS_WH_DOWN MS_WHLD" in sources.keymap_c
+    assert "MOUSEKEY_ENABLE" not in sources.features and "MOUSEKEY_ENABLE" not in sources.rules_mk
+    keys = custom_layout(code)
+    keys.layers[0].keys[4] = "KC_MS_WH_DOWN"  # on a key it is the layout's own: mouse keys on
+    assert "MOUSEKEY_ENABLE" in generate(keys).features
+
+
 @pytest.mark.skipif(GCC is None, reason="gcc is not installed")
 def test_old_keycode_names_in_the_c_code_compile(tmp_path: Path) -> None:
     sources = generate(custom_layout(OLD_NAMES_C))
