@@ -87,7 +87,7 @@ def keymap_c_sources(
         options = GenerateOptions(dialect=dialect or CURRENT_QMK, source_name=source_name or layout.name)
         return generate_sources(layout, keyboard, options).files()
     except GenerationError as error:
-        raise _format_error(error, more=False) from None
+        raise _format_error(error, more=False, layout=layout) from None
 
 
 def _generated(layout: Layout, fmt: str, keyboard: Keyboard | None, dialect: QmkDialect | None) -> str:
@@ -98,7 +98,7 @@ def _generated(layout: Layout, fmt: str, keyboard: Keyboard | None, dialect: Qmk
             return generate_keymap_json(layout, keyboard, dialect, keymap_name=_keymap_name(layout))
         return generate_sources(layout, keyboard, GenerateOptions(dialect=dialect, source_name=layout.name)).keymap_c
     except GenerationError as error:
-        raise _format_error(error, more=True) from None
+        raise _format_error(error, more=True, layout=layout) from None
 
 
 def _needs_macros(layout: Layout, what: str, keyboard: Keyboard | None) -> Keyboard:
@@ -110,11 +110,16 @@ def _needs_macros(layout: Layout, what: str, keyboard: Keyboard | None) -> Keybo
     return keyboard
 
 
-def _format_error(error: GenerationError, more: bool) -> FormatError:
-    """The generator's first problem as an export error (and how many more there are)."""
+def _format_error(error: GenerationError, more: bool, layout: Layout | None = None) -> FormatError:
+    """The generator's first problem as an export error: where in the layout it is (layer and key), how
+    many more there are, and, where the problem has no hint of its own, how to see each in its place."""
     first = error.problems[0]
-    extra = f" (and {len(error.problems) - 1} more)" if more and len(error.problems) > 1 else ""
-    return FormatError(f"{first.message}{extra}", hint=getattr(first, "hint", None))
+    where = f"{first.ref.describe(layout)}: " if first.ref is not None and first.ref.path else ""
+    count = len(error.problems)
+    extra = f" (and {count - 1} more)" if more and count > 1 else ""
+    shown = "lists them all, each at its line" if count > 1 else "shows it at its line"
+    hint = getattr(first, "hint", None) or (f"`keyconf validate` {shown} of the layout file" if where else None)
+    return FormatError(f"{where}{first.message}{extra}", hint=hint)
 
 
 def _keymap_name(layout: Layout) -> str:

@@ -66,3 +66,18 @@ def test_keymap_c_and_keymap_json_need_the_keyboards_macros() -> None:
         export_layout(layout, KEYMAP_JSON, None)
     with pytest.raises(FormatError, match="^keymap.c export needs the keyboard's layout macros"):
         keymap_c_sources(layout, None)
+
+
+def test_a_key_export_cannot_write_is_named_by_layer_and_key(tmp_path: Path) -> None:
+    # corpus14: a QMK Configurator export of a BLE Micro Pro board (its fork's AD_WO_L, SEL_BLE on the
+    # third layer) imports with a warning; its export said only "unknown keycode 'AD_WO_L' in 'AD_WO_L'
+    # (and 8 more)", with no layer, key or way to find them.
+    crkbd = load_bundled("crkbd/rev1")
+    first = import_layout(DATA / "corne_configurator.json", keyboard=crkbd).layout
+    first.layers[-1].keys[1:3] = ["AD_WO_L", "SEL_BLE"]
+    for fmt in (KEYMAP_JSON, KEYMAP_C):
+        with pytest.raises(FormatError) as refused:
+            export_layout(first, fmt, crkbd)
+        name = repr(first.layers[-1].name)
+        assert refused.value.message == f"layer {name}, key 2: unknown keycode 'AD_WO_L' in 'AD_WO_L' (and 1 more)"
+        assert refused.value.hint == "`keyconf validate` lists them all, each at its line of the layout file"
