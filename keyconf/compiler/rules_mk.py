@@ -39,6 +39,7 @@ class QmkSources:
 
     folders: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    when: dict[str, str] = field(default_factory=dict)  # a source's feature switch, as `c_files: qmk` has it
 
 
 def generate_rules_mk(features: Iterable[str], header: str, sources: Iterable[tuple[str, str | None]] = (),
@@ -83,7 +84,11 @@ def generate_rules_mk(features: Iterable[str], header: str, sources: Iterable[tu
         lines.append("")
         lines.append("# QMK's own C files the layout builds with (c_files: qmk), from the tree")
         lines += [f"VPATH += {folder}" for folder in qmk.folders]
-        lines += [f"SRC += {source}" for source in qmk.sources]
+        lines += [f"SRC += {source}" for source in qmk.sources if source not in qmk.when]
+        for switch in dict.fromkeys(qmk.when[source] for source in qmk.sources if source in qmk.when):
+            lines.append(f"ifeq ($(strip $({switch})), yes)")
+            lines += [f"    SRC += {source}" for source in qmk.sources if qmk.when.get(source) == switch]
+            lines.append("endif")
     compiled = list(sources)
     if compiled:
         lines.append("")

@@ -183,6 +183,9 @@ def generate_sources(
             problems.append(SourceProblem(f"`{value}` is not a {field_name} name", SourceRef.of(field_name)))
     for index, name in enumerate(layout.qmk_files):
         unsafe = qmk_file_path_problem(name)
+        switch = layout.qmk_files_when.get(name)
+        if unsafe is None and switch is not None and not FEATURE_RE.fullmatch(switch):
+            unsafe = f"`when: {switch}` is not a QMK feature switch"
         if unsafe is not None:
             problems.append(SourceProblem(unsafe, SourceRef.of("qmk_files", index)))
     for index, module in enumerate(layout.modules):
@@ -216,19 +219,22 @@ def qmk_sources(layout: Layout) -> QmkSources:
     (keychron_common.h), which keyconf's keymap.c includes."""
     folders: list[str] = []
     compiled: list[str] = []
+    when: dict[str, str] = {}
     for name in layout.qmk_files:
+        source = posixpath.basename(name) if name.startswith(QMK_ROOT_FOLDERS) else name
         if name.startswith(QMK_ROOT_FOLDERS):
             folders.append(posixpath.dirname(name))
-            if name.endswith(".c"):
-                compiled.append(posixpath.basename(name))
-        elif name.endswith(".c"):
-            compiled.append(name)
+        if name.endswith(".c"):
+            compiled.append(source)
+            switch = layout.qmk_files_when.get(name)
+            if switch is not None and FEATURE_RE.fullmatch(switch):  # what reaches rules.mk: a switch's name
+                when[source] = switch
     for custom in layout.custom_keycodes:
         for header in custom.headers:
             path = shared_header_path(header)
             if path is not None:
                 folders.append(posixpath.dirname(path))
-    return QmkSources(list(dict.fromkeys(folders)), list(dict.fromkeys(compiled)))
+    return QmkSources(list(dict.fromkeys(folders)), list(dict.fromkeys(compiled)), when)
 
 
 def _header(layout: Layout, options: GenerateOptions) -> str:

@@ -353,6 +353,7 @@ def _import_keymap_c(
         folder_files = keymap_folder_c_files(path, text, board.name if board is not None else name,
                                              board.processor if board is not None else None)
         layout.c_files, layout.qmk_files = folder_files.files, folder_files.qmk_files
+        layout.qmk_files_when = folder_files.qmk_files_when
         warnings += folder_files.warnings
         userspace_features(layout, folder_files, warnings)
         if folder_files.introspection is not None:

@@ -77,6 +77,7 @@ class FolderCFiles:
 
     files: list[CFile] = field(default_factory=list)
     qmk_files: list[str] = field(default_factory=list)  # QMK's own files the build compiles too
+    qmk_files_when: dict[str, str] = field(default_factory=dict)  # the switch one compiles under, if any
     warnings: list[str] = field(default_factory=list)
     userspace: str | None = None  # the users/<name> folder whose files came along
     # What the userspace's rules.mk switches on and off, and the drivers it picks (the keymap's
@@ -203,10 +204,13 @@ def keymap_folder_c_files(keymap: str | Path, keymap_text: str, keyboard: str = 
                                 if f.removeprefix("./").startswith(QMK_ROOT_FOLDERS)]
                 # In a folder rules.mk put on VPATH (Keychron's common code), else in the keyboard's own.
                 qmk_path = f"{tree_folders[0]}/{word}" if tree_folders and "/" not in word else word
-                if source.when is not True or qmk_file_path_problem(qmk_path) is not None or root != folder:
+                if source.when is None or source.when is False or qmk_file_path_problem(qmk_path) is not None \
+                        or root != folder:
                     elsewhere.append(word)
                 elif qmk_path not in found.qmk_files:
                     found.qmk_files.append(qmk_path)
+                    if isinstance(source.when, str):  # a switch the board decides: the layout keeps it
+                        found.qmk_files_when[qmk_path] = source.when
                 continue
             if source.when is True or isinstance(source.when, str):
                 take(owner, local, True, source.when if isinstance(source.when, str) else None)

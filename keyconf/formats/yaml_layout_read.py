@@ -143,6 +143,7 @@ class LayoutReader:
         self.row_lengths: dict[str, list[int]] = {}
         self.c_file_paths: list[DocPath] = []  # where each of `c_files` is written
         self.qmk_files: list[str] = []
+        self.qmk_files_when: dict[str, str] = {}
 
     # -- helpers
     def span(self, path: DocPath) -> Span | None:
@@ -351,6 +352,7 @@ class LayoutReader:
         if "c_files" in data:
             layout.c_files = self.read_c_files(data["c_files"], layout.c_source)
             layout.qmk_files = self.qmk_files
+            layout.qmk_files_when = self.qmk_files_when
         if "geometry" in data:
             try:
                 layout.geometry = geometry_from_data(_plain(data["geometry"]), layout.keyboard)
@@ -727,11 +729,30 @@ class LayoutReader:
 
 
     def read_qmk_files(self, value: Any) -> list[str]:
-        """`c_files: {qmk: [lib/rgb_state_reader.c]}`: QMK's own C files the build compiles too."""
+        """`c_files: {qmk: [lib/rgb_state_reader.c, {file: muse.c, when: AUDIO_ENABLE}]}`: QMK's own C
+        files the build compiles too, a file with `when:` only with that feature switch on."""
         path: DocPath = ("c_files", "qmk")
-        names = self.name_list(value, path, "`c_files: qmk`")
-        for index, name in enumerate(names):
+        items = value if isinstance(value, list) else [value]
+        names: list[str] = []
+        for index, item in enumerate(items):
             where: DocPath = (*path, index) if isinstance(value, list) else path
+            if isinstance(item, dict):
+                _check_fields(self, item, where, {"file", "when"}, "a file of `c_files: qmk`")
+                if "file" not in item:
+                    raise self.fail("the entry names no `file`", where,
+                                    hint="e.g. `{file: muse.c, when: AUDIO_ENABLE}`")
+                name = self.text(item["file"], (*where, "file"), "a file name in `c_files: qmk`")
+                if "when" in item:
+                    when = self.text(item["when"], (*where, "when"), "`when`")
+                    if not FEATURE_RE.fullmatch(when):
+                        raise self.fail(f"`when: {when}` is not a QMK feature switch", (*where, "when"),
+                                        hint="name the switch the file needs, e.g. `when: AUDIO_ENABLE`")
+                    self.qmk_files_when[name] = when
+                names.append(name)
+                continue
+            names.append(self.text(item, where, "a file name in `c_files: qmk`"))
+        for index, name in enumerate(names):
+            where = (*path, index) if isinstance(value, list) else path
             problem = qmk_file_path_problem(name)
             if problem is not None:
                 raise self.fail(problem, where, hint="name the file as the keymap's rules.mk did (lib/x.c, in the "

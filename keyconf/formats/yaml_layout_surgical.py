@@ -474,7 +474,8 @@ def _section_equal(name: str, old: Layout, new: Layout) -> bool:
         return [(layer.name, layer.encoders) for layer in old.layers if layer.encoders] == [
             (layer.name, layer.encoders) for layer in new.layers if layer.encoders]
     if name == "c_files":
-        return old.c_files == new.c_files and old.qmk_files == new.qmk_files
+        return (old.c_files == new.c_files and old.qmk_files == new.qmk_files
+                and old.qmk_files_when == new.qmk_files_when)
     if name == "geometry":
         return (old.geometry is None) == (new.geometry is None) and (
             old.geometry is None or geometry_to_data(old.geometry) == geometry_to_data(new.geometry)  # type: ignore[arg-type]

@@ -394,7 +394,9 @@ class SectionWriter:
                      f"{{file: {format_text_scalar(c_file.path)}, when: {c_file.when}}}"
                      for c_file in self.layout.c_files if _c_file_group(c_file) == group]
             if group == "qmk":
-                names = [format_text_scalar(name) for name in self.layout.qmk_files]
+                names = [format_text_scalar(name) if name not in self.layout.qmk_files_when else
+                         f"{{file: {format_text_scalar(name)}, when: {self.layout.qmk_files_when[name]}}}"
+                         for name in self.layout.qmk_files]
             if not names:
                 continue
             flow = f"  {group}: [{', '.join(names)}]  # {note}\n"

@@ -289,6 +289,9 @@ class Layout:
     # tree's root (`keyboards/keychron/common/keychron_common.c`: its folder goes on VPATH; a .h
     # entry puts only its folder there). Not the layout's files: the tree has them.
     qmk_files: list[str] = field(default_factory=list)
+    # The feature switch a `qmk_files` entry compiles under, as the rules.mk's `ifeq` had it (an old
+    # Planck keymap's `SRC += muse.c` when AUDIO_ENABLE is on: QMK's VPATH has quantum/audio only then).
+    qmk_files_when: dict[str, str] = field(default_factory=dict)
     # QMK community modules the build links in (keymap.json's `"modules"`), as QMK names them:
     # `qmk/super_alt_tab`. Their keycodes count from QK_COMMUNITY_MODULE in this order.
     modules: list[str] = field(default_factory=list)

@@ -101,3 +101,29 @@ def test_an_import_names_them_from_rules_mk_and_the_includes(tmp_path: Path) -> 
     assert keymap_folder_c_files(tmp_path / "keymap.c", keymap).qmk_files == [
         "keyboards/keychron/common/keychron_common.h"]  # an include alone puts its folder on VPATH
     assert any("the layout builds with them from the tree as the original did" in w for w in found.warnings)
+
+
+def test_a_file_rules_mk_compiles_under_a_board_switch_keeps_its_condition(tmp_path: Path) -> None:
+    # The Planck and Preonic default keymaps: `ifeq ($(strip $(AUDIO_ENABLE)), yes)  SRC += muse.c`. QMK's
+    # VPATH has quantum/audio only with audio on, and the keymap calls muse_clock_pulse() then: left out,
+    # the 2024 planck/rev5 (audio on) did not link; compiled always, a board without audio would not find it.
+    keymap = '#include QMK_KEYBOARD_H\n#ifdef AUDIO_ENABLE\n#    include "muse.h"\n#endif\n'
+    (tmp_path / "keymap.c").write_text(keymap)
+    (tmp_path / "rules.mk").write_text("ifeq ($(strip $(AUDIO_ENABLE)), yes)\n    SRC += muse.c\nendif\n"
+                                       "ifeq ($(strip $(NO_SUCH_THING)), yes)\n    SRC += other.c\nendif\n")
+    found = keymap_folder_c_files(tmp_path / "keymap.c", keymap, "planck/rev5")
+    assert found.qmk_files == ["muse.c"] and found.qmk_files_when == {"muse.c": "AUDIO_ENABLE"}
+    layout = layouts.layout(qmk_files=["lib/rgb_state_reader.c", "muse.c"], qmk_files_when={"muse.c": "AUDIO_ENABLE"})
+    text = dumps_layout(layout)
+    assert "qmk: [lib/rgb_state_reader.c, {file: muse.c, when: AUDIO_ENABLE}]" in text
+    again = loads_layout(text).layout
+    assert again.qmk_files == layout.qmk_files and again.qmk_files_when == layout.qmk_files_when
+    rules = generate_sources(again, layouts.board()).rules_mk
+    assert "SRC += lib/rgb_state_reader.c\nifeq ($(strip $(AUDIO_ENABLE)), yes)\n    SRC += muse.c\nendif\n" in rules
+    with pytest.raises(LayoutFileError) as caught:
+        loads_layout(text.replace("when: AUDIO_ENABLE", "when: $(shell x)"))
+    assert "is not a QMK feature switch" in caught.value.message
+    layout.qmk_files_when["muse.c"] = "AUDIO_ENABLE)$(shell x"  # made in code: refused, not written
+    with pytest.raises(GenerationError) as refused:
+        generate_sources(layout, layouts.board())
+    assert refused.value.problems[0].ref.path == ("qmk_files", 1)
