@@ -9,7 +9,7 @@ one from the matrix itself, so the layout still opens and round-trips."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from keyconf.formats.format_error import FormatError, KeyboardMismatch
@@ -84,8 +84,10 @@ def layers_from_matrix(
     save: str,
     keyboard_name: str,
     check_fit: bool,
+    layouts: Mapping[str, LayoutMacro] | None = None,
 ) -> tuple[list[Layer], str | None]:
-    """A save's matrix layers in `macro`'s key order, and the warning for keycodes left out.
+    """A save's matrix layers in `macro`'s key order, and the warning for keycodes left out: it names
+    the keyboard's other layout (of `layouts`) with keys at those positions, or says none has any.
 
     With `check_fit` (no `--layout` given), a save whose base layer mostly has no place in the
     macro is a KeyboardMismatch naming `save` ("this VIA save") and the keyboard."""
@@ -96,8 +98,25 @@ def layers_from_matrix(
             hint="check --keyboard (or pass --layout to take only the keys that fit)",
         )
     layers = [Layer(name, matrix_to_macro_order(m, macro)) for name, m in zip(layer_names, matrix_layers, strict=True)]
-    lost = describe_lost(lost_positions(matrix_layers, macro), layer_names, macro)
-    return layers, lost and lost + " (pass --layout to pick another layout macro)"
+    gone = lost_positions(matrix_layers, macro)
+    lost = describe_lost(gone, layer_names, macro)
+    return layers, lost and lost + _where_lost_keys_fit({p for _, p, _ in gone}, macro, layouts, keyboard_name)
+
+
+def _where_lost_keys_fit(
+    positions: set[tuple[int, int]], macro: LayoutMacro, layouts: Mapping[str, LayoutMacro] | None, keyboard: str
+) -> str:
+    """The hint for keycodes a save holds where `macro` has no key: the layout of the keyboard with
+    keys at the most of those positions, or that no layout has one (a key the save's firmware had
+    beyond the board's QMK definition, such as a knob's turns played as matrix keys)."""
+    if layouts is None:
+        return " (pass --layout to pick another layout macro)"
+    best = max(((len(positions & {p for p in macro_positions(m) if p is not None}), name)
+                for name, m in layouts.items() if name != macro.name), default=(0, ""))
+    if best[0]:
+        return f" ({best[1]} has keys at {best[0]} of those positions: pass --layout {best[1]} to keep them)"
+    return (f" (no layout of {keyboard} has a key there: the firmware that wrote the save had keys its QMK "
+            "definition lacks)")
 
 
 def layout_in_matrix(layout: Layout, keyboard: Keyboard) -> tuple[LayoutMacro, list[list[list[str]]]]:

@@ -197,7 +197,8 @@ def via_to_layout(save: ViaSave, keyboard: Keyboard, layout_macro: str | None = 
     used = {p for layer in matrix_layers for p, text in layer.items() if text not in ("KC_NO", "KC_TRNS")}
     macro = macro_for_save(keyboard, used, layout_macro)
     layers, lost = layers_from_matrix(
-        matrix_layers, names, macro, save="VIA save", keyboard_name=keyboard.name, check_fit=not layout_macro
+        matrix_layers, names, macro, save="VIA save", keyboard_name=keyboard.name, check_fit=not layout_macro,
+        layouts=keyboard.layouts,
     )
     if lost:
         warnings.append(lost)

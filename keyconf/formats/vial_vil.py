@@ -308,7 +308,7 @@ def vil_to_layout(save: VialSave, keyboard: Keyboard | None, layout_macro: str |
         matrix_layers.append({(r, c): kc(v) for r, row in enumerate(layer) for c, v in enumerate(row) if v != -1})
     layers, lost = layers_from_matrix(
         matrix_layers, names, macro, save="Vial save", keyboard_name=keyboard.name,
-        check_fit=not (embedded or layout_macro),
+        check_fit=not (embedded or layout_macro), layouts=keyboard.layouts,
     )
     if lost:
         warnings.append(lost)
