@@ -264,8 +264,8 @@ def vil_to_layout(save: VialSave, keyboard: Keyboard | None, layout_macro: str |
     if keyboard is None:
         keyboard = grid_keyboard(keyboard_name_for_uid(save.uid), positions, size)
         warnings.append(
-            "the keyboard of this Vial save is not known; the layout carries a matrix-shaped geometry "
-            "(pass --keyboard to use the keyboard's real layout)"
+            f"the keyboard of this Vial save (Vial keyboard id {save.uid & 0xFFFFFFFFFFFFFFFF:016x}) is not known; "
+            "the layout carries a matrix-shaped geometry (pass --keyboard to use the keyboard's real layout)"
         )
     else:
         known = matrix_size(keyboard)

@@ -109,4 +109,5 @@ def test_without_the_catalogue_a_save_reads_as_before(tmp_path: Path) -> None:
     path.write_text(json.dumps(corne_save([base_layer()])))
     imported = import_layout(path, finder=NoKeyboards())
     assert imported.layout.geometry is not None and imported.layout.layout_macro == "LAYOUT_matrix"
-    assert any("not known" in w for w in imported.warnings)
+    # The id is said, so the user can tell which firmware wrote the save and ask for its board.
+    assert any(f"(Vial keyboard id {CORNE_UID:016x}) is not known" in w for w in imported.warnings)
