@@ -403,7 +403,8 @@ def _import_keymap_c(
             raise KeyboardMismatch(
                 f"{macro}(...) is not a layout of {found.name}, and neither this file nor a header it includes "
                 "defines it: most likely a wrapper macro from a userspace's config.h (QMK's build includes that "
-                "without an #include), which keyconf cannot see, so the keys it lays out are unknown",
+                "without an #include) or, in a keymap of QMK before 2018 (KC_KEYMAP), from the keyboard's own "
+                "header of then, which keyconf cannot see, so the keys it lays out are unknown",
                 path, hint=IN_PLACE_HINT,
             ) from mismatch
         if not result.unseen_headers or found is None or not macro or _module_layout_origin(macro, found.name):
