@@ -43,6 +43,7 @@ from keyconf.formats.keymap_folder_build import (
     userspace_features,
 )
 from keyconf.formats.keymap_folder_c import keymap_folder_c_files
+from keyconf.formats.keymaps_elsewhere import with_its_header_keymaps
 from keyconf.formats.named_keycodes import SAVE_KEY, names_in
 from keyconf.formats.qmk_keymap_json import looks_like_keymap_json, read_keymap_json
 from keyconf.formats.qmk_modules import attach_modules, module_roots_near, modules_beside
@@ -344,9 +345,24 @@ def _import_keymap_c(
     config_h = config_h_beside(path)
     board = keyboard or (finder.by_name(name) if name else None)
     has_layout = (lambda macro: board.resolve_layout_name(macro) is not None) if board is not None else None
-    result = read_keymap_c(text, path, name, config_h, mixed_macros=True, has_layout=has_layout,
-                           processor=board.processor if board is not None else None)
+    processor = board.processor if board is not None else None
+    spliced = with_its_header_keymaps(Path(path), text) if Path(path).is_file() else None
+    result = None
+    if spliced is not None:
+        try:  # as the compiler reads it: the header holding its keymaps[] in place of its #include
+            result = read_keymap_c(spliced[0], path, name, config_h, mixed_macros=True, has_layout=has_layout,
+                                   processor=processor)
+            text = spliced[0]
+        except FormatError:
+            spliced = None  # read alone it says which file holds the keymaps[], to import for its own lines
+    if result is None:
+        result = read_keymap_c(text, path, name, config_h, mixed_macros=True, has_layout=has_layout,
+                               processor=processor)
     layout, warnings = result.layout, list(result.warnings)
+    if spliced is not None:
+        warnings.insert(0, f"the keymaps[] is in {spliced[1]}, which the keymap.c includes: the layout holds that "
+                        "header's code in place of its #include, as the compiler reads it (lines named below count "
+                        "in that text)")
     features_beside(path, layout, warnings, board.name if board is not None else name,
                     board.processor if board is not None else None)
     if Path(path).is_file():  # the keymap's other C files, from where it lives

@@ -3,9 +3,10 @@
 A userspace often keeps one keymap for several boards outside each board's keymap.c: in a header the
 keymap.c includes (`#include "shared/layout.h"`, a generated `keymap.h`), or in a C file its rules.mk
 compiles with it (users/<name>/<name>.c named as `INTROSPECTION_KEYMAP_C` or `SRC`), and the keymap.c
-holds only its own hooks. QMK builds them together; keyconf imports the keymaps[] of the file it is given,
-so the user is told which file holds it. Files are found as QMK's build finds them (`UserHeaders`); none
-is run, and only what they define is looked at."""
+holds only its own hooks. QMK builds them together. A header beside the keymap.c is read as the compiler
+reads it, in place of its #include (`with_its_header_keymaps`); for the others the user is told which file
+holds the keymaps[] (`keymaps_elsewhere`), keyconf importing the keymaps[] of the file it is given. Files are
+found as QMK's build finds them (`UserHeaders`); none is run, and only what they define is looked at."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from keyconf.formats.user_headers import UserHeaders
 _QUOTED_INCLUDE = re.compile(r'^\s*#\s*include\s*"([^"]+)"', re.M)
 _COMPILED = re.compile(r"^\s*(?:SRC|INTROSPECTION_KEYMAP_C)\s*[+:?]?=\s*(.*?)\s*$", re.M)
 _MAX_BYTES = 512 * 1024  # a C file bigger than this is not read to look for keymaps[]
+_PRAGMA_ONCE = re.compile(r"^[ \t]*#[ \t]*pragma[ \t]+once\b.*$", re.M)
 
 
 def defines_keymaps(tokens: list[Token]) -> bool:
@@ -72,3 +74,59 @@ def keymaps_elsewhere(keymap: Path, text: str, keyboard: str = "") -> str | None
     if headers.root is not None and resolved.is_relative_to(headers.root.resolve()):
         return resolved.relative_to(headers.root.resolve()).as_posix()
     return str(resolved)
+
+
+def with_its_header_keymaps(keymap: Path, text: str) -> tuple[str, str] | None:
+    """The keymap.c `text` as the compiler reads it when it holds no keymaps[] and a header beside it that it
+    includes does (`#include "sofle_keymap.h"`, a generated `gen_keymap.h`): the header's text in place of
+    the #include line (its `#pragma once` left out: the text is read once; a second #include of it dropped),
+    and the header's name. Only a header of the keymap's own folder that no other file there or in its
+    userspace includes: its includes resolve as they did, and no file the layout carries includes the
+    keymaps[] a second time. None otherwise (keymaps_elsewhere names the file holding them)."""
+    try:
+        if defines_keymaps(tokenize(text)):
+            return None
+    except FormatError:
+        return None
+    folder = keymap.resolve().parent
+    for match in _QUOTED_INCLUDE.finditer(text):
+        name = match.group(1)
+        file = folder / name
+        if "/" in name or "\\" in name or is_qmk_header(name) or not is_file_at(file):
+            continue
+        if file.stat().st_size > _MAX_BYTES:
+            continue
+        header = file.read_text(encoding="utf-8", errors="replace")
+        try:
+            if not defines_keymaps(tokenize(header, file)):
+                continue
+        except FormatError:
+            continue
+        again = re.compile(rf'^\s*#\s*include\s*"{re.escape(name)}"', re.M)
+        if _included_elsewhere(keymap, file, again):
+            return None
+        rest = again.sub("", text[match.end():])
+        return text[: match.start()] + _PRAGMA_ONCE.sub("", header) + rest, name
+    return None
+
+
+_MAX_LOOKED_AT = 400  # files of a keymap's folder and userspace looked through for another #include of a header
+
+
+def _included_elsewhere(keymap: Path, header: Path, include: re.Pattern[str]) -> bool:
+    """Whether a C file of the keymap's folder or of its userspace, other than the keymap.c and the header,
+    includes the header (`#include "sofle_keymap.h"` in a feature's header); True when there are too many to
+    look through."""
+    headers = UserHeaders(keymap, [keymap.resolve().parent.name])
+    mine = {keymap.resolve(), header.resolve()}
+    looked = 0
+    for folder in [headers.keymap_folder, *headers.userspaces]:
+        for file in sorted(folder.rglob("*")):
+            if file.suffix not in (".c", ".h", ".inc") or file.resolve() in mine or not is_file_at(file):
+                continue
+            looked += 1
+            if looked > _MAX_LOOKED_AT:
+                return True
+            if file.stat().st_size <= _MAX_BYTES and include.search(file.read_text(encoding="utf-8", errors="replace")):
+                return True
+    return False

@@ -160,6 +160,9 @@ def test_a_keymap_c_whose_layers_a_userspace_keeps_elsewhere_names_the_file_hold
     keymap = folder / "keymap.c"
     keymap.write_text(_HOOKS_ONLY % '#include "shared_layers.h"')
     (folder / "shared_layers.h").write_text(_SHARED_KEYMAPS)
+    # A feature's header includes it too (its #pragma once makes that a no-op in QMK's build).
+    (folder / "features").mkdir()
+    (folder / "features" / "taps.h").write_text('#pragma once\n#include "shared_layers.h"\n')
     with pytest.raises(FormatError) as caught:
         import_layout(keymap, finder=CatalogueKeyboards())
     held = "keyboards/crkbd/keymaps/me/shared_layers.h"
@@ -191,3 +194,28 @@ def test_a_keymap_c_whose_layers_a_userspace_keeps_elsewhere_names_the_file_hold
             else:
                 import_layout(source, finder=CatalogueKeyboards())
         assert caught.value.message == "no `keymaps[]` array found"
+
+
+def test_a_header_beside_the_keymap_that_only_it_includes_is_read_in_place_of_its_include(tmp_path: Path) -> None:
+    # A generated header (gen_keymap.h) holds the enum and keymaps[]; the keymap.c includes it and holds the
+    # hooks. The compiler reads the header's text where the #include is: so does the import, and the layout
+    # holds it all, the #include gone (keyconf's keymap.c defines the keymaps[] itself).
+    from keyconf.compiler.sources import generate_sources
+
+    (tmp_path / ".git").mkdir()
+    folder = tmp_path / "keyboards" / "crkbd" / "keymaps" / "me"
+    folder.mkdir(parents=True)
+    keymap = folder / "keymap.c"
+    keymap.write_text(_HOOKS_ONLY % '#include "gen_keymap.h"')
+    (folder / "gen_keymap.h").write_text(_SHARED_KEYMAPS)
+    imported = import_layout(keymap, finder=CatalogueKeyboards())
+    assert imported.keyboard is not None and imported.keyboard.name == "crkbd/rev1"
+    assert [layer.name for layer in imported.layout.layers] == ["base", "nav"]
+    assert imported.layout.layers[0].keys[39:] == ["MO(nav)", "KC_SPC", "KC_ENT"]
+    assert imported.warnings[0].startswith("the keymaps[] is in gen_keymap.h, which the keymap.c includes")
+    assert "gen_keymap.h" not in [c.path for c in imported.layout.c_files]
+    written = loads_layout(dumps_layout(imported.layout, imported.keyboard), "me.yaml").layout
+    assert [p for p in validate(written, imported.keyboard) if p.is_error] == []
+    keymap_c = generate_sources(written, imported.keyboard).keymap_c
+    assert keymap_c.count("keymaps[") == 1 and "gen_keymap.h" not in keymap_c
+    assert "pointing_device_init_user" in keymap_c and "#pragma once" not in keymap_c
