@@ -43,7 +43,7 @@ from keyconf.formats.keymap_folder_build import (
     userspace_features,
 )
 from keyconf.formats.keymap_folder_c import keymap_folder_c_files
-from keyconf.formats.keymaps_elsewhere import with_its_header_keymaps
+from keyconf.formats.keymaps_elsewhere import with_its_header_keymaps, with_its_introspected_keymaps
 from keyconf.formats.named_keycodes import SAVE_KEY, names_in
 from keyconf.formats.qmk_keymap_json import looks_like_keymap_json, read_keymap_json
 from keyconf.formats.qmk_modules import attach_modules, module_roots_near, modules_beside
@@ -355,6 +355,17 @@ def _import_keymap_c(
             text = spliced[0]
         except FormatError:
             spliced = None  # read alone it says which file holds the keymaps[], to import for its own lines
+    introspected = None
+    if result is None and Path(path).is_file():
+        introspected = with_its_introspected_keymaps(Path(path), text, board.name if board is not None else name,
+                                                     processor)
+        if introspected is not None:
+            try:  # as the compiler reads it: the INTROSPECTION_KEYMAP_C holding its keymaps[] after the keymap
+                result = read_keymap_c(introspected[0], path, name, config_h, mixed_macros=True,
+                                       has_layout=has_layout, processor=processor)
+                text = introspected[0]
+            except FormatError:
+                introspected = None
     if result is None:
         result = read_keymap_c(text, path, name, config_h, mixed_macros=True, has_layout=has_layout,
                                processor=processor)
@@ -363,16 +374,22 @@ def _import_keymap_c(
         warnings.insert(0, f"the keymaps[] is in {spliced[1]}, which the keymap.c includes: the layout holds that "
                         "header's code in place of its #include, as the compiler reads it (lines named below count "
                         "in that text)")
+    if introspected is not None:
+        warnings.insert(0, f"the keymaps[] is in {introspected[1]}, which rules.mk names as INTROSPECTION_KEYMAP_C "
+                        "(QMK includes it after the keymap): the layout holds its code after the keymap's, as the "
+                        "compiler reads it, and does not carry the file (lines named below count in that text)")
     features_beside(path, layout, warnings, board.name if board is not None else name,
                     board.processor if board is not None else None)
     if Path(path).is_file():  # the keymap's other C files, from where it lives
         folder_files = keymap_folder_c_files(path, text, board.name if board is not None else name,
                                              board.processor if board is not None else None)
-        layout.c_files, layout.qmk_files = folder_files.files, folder_files.qmk_files
+        read_in = introspected[1] if introspected is not None else None  # its code is the layout's now
+        layout.c_files = [c_file for c_file in folder_files.files if c_file.path != read_in]
+        layout.qmk_files = folder_files.qmk_files
         layout.qmk_files_when = folder_files.qmk_files_when
         warnings += folder_files.warnings
         userspace_features(layout, folder_files, warnings)
-        if folder_files.introspection is not None:
+        if folder_files.introspection is not None and folder_files.introspection != read_in:
             include_after_keymap(layout, folder_files.introspection, warnings)
         tap_dances_of_the_c_files(layout, warnings)
         carried = {c_file.path for c_file in layout.c_files}

@@ -4,8 +4,9 @@ A userspace often keeps one keymap for several boards outside each board's keyma
 keymap.c includes (`#include "shared/layout.h"`, a generated `keymap.h`), or in a C file its rules.mk
 compiles with it (users/<name>/<name>.c named as `INTROSPECTION_KEYMAP_C` or `SRC`), and the keymap.c
 holds only its own hooks. QMK builds them together. A header beside the keymap.c is read as the compiler
-reads it, in place of its #include (`with_its_header_keymaps`); for the others the user is told which file
-holds the keymaps[] (`keymaps_elsewhere`), keyconf importing the keymaps[] of the file it is given. Files are
+reads it, in place of its #include (`with_its_header_keymaps`), and so is an INTROSPECTION_KEYMAP_C file,
+which QMK includes after the keymap (`with_its_introspected_keymaps`); for the others the user is told which
+file holds the keymaps[] (`keymaps_elsewhere`), keyconf importing the keymaps[] of the file it is given. Files are
 found as QMK's build finds them (`UserHeaders`); none is run, and only what they define is looked at."""
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from keyconf.formats.c_source import Token, tokenize
 from keyconf.formats.c_source_file import is_file_at
 from keyconf.formats.format_error import FormatError
 from keyconf.formats.keymap_c_statements import is_qmk_header
+from keyconf.formats.keymap_folder_c import keymap_folder_c_files
 from keyconf.formats.user_headers import UserHeaders
 
 _QUOTED_INCLUDE = re.compile(r'^\s*#\s*include\s*"([^"]+)"', re.M)
@@ -130,3 +132,26 @@ def _included_elsewhere(keymap: Path, header: Path, include: re.Pattern[str]) ->
             if file.stat().st_size <= _MAX_BYTES and include.search(file.read_text(encoding="utf-8", errors="replace")):
                 return True
     return False
+
+
+def with_its_introspected_keymaps(keymap: Path, text: str, keyboard: str = "",
+                                  processor: str | None = None) -> tuple[str, str] | None:
+    """The keymap.c `text` as the compiler reads it when it holds no keymaps[] and the file a rules.mk of its
+    folder or userspace names as INTROSPECTION_KEYMAP_C does (users/<name>/<name>.c; miryoku's
+    manna-harbour_miryoku.c): QMK includes that file after the keymap, in its translation unit, so its text
+    follows the keymap's; with that file's path as the layout would carry it (it is not carried then)."""
+    try:
+        if defines_keymaps(tokenize(text)):
+            return None
+    except FormatError:
+        return None
+    files = keymap_folder_c_files(keymap, text, keyboard, processor)
+    introspected = next((f for f in files.files if f.path == files.introspection and f.text is not None), None)
+    if introspected is None or introspected.text is None:
+        return None
+    try:
+        if not defines_keymaps(tokenize(introspected.text)):
+            return None
+    except FormatError:
+        return None
+    return text.rstrip("\n") + "\n\n" + introspected.text, introspected.path

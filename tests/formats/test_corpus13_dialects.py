@@ -175,14 +175,14 @@ def test_a_keymap_c_whose_layers_a_userspace_keeps_elsewhere_names_the_file_hold
     assert [layer.name for layer in imported.layout.layers] == ["base", "nav"]
     assert [p for p in validate(imported.layout, imported.keyboard) if p.is_error] == []
 
-    # users/me/me.c, compiled with the keymap as its INTROSPECTION_KEYMAP_C.
+    # users/me/me.c, compiled on its own (`SRC += me.c`): another translation unit, named for the user.
     keymap.write_text(_HOOKS_ONLY % "")
     (folder / "shared_layers.h").unlink()
     space = tmp_path / "users" / "me"
     space.mkdir(parents=True)
     (space / "me.c").write_text(_SHARED_KEYMAPS.replace("#pragma once\n", '#include "me.h"\n'))
     (space / "me.h").write_text("#pragma once\n#include QMK_KEYBOARD_H\n")
-    (space / "rules.mk").write_text("COMBO_ENABLE = yes\nINTROSPECTION_KEYMAP_C = me.c\n")
+    (space / "rules.mk").write_text("COMBO_ENABLE = yes\nSRC += me.c\n")
     with pytest.raises(FormatError, match=r"its layers are in users/me/me\.c, which QMK builds with it"):
         import_layout(keymap, finder=CatalogueKeyboards())
     # Neither: the keymap.c is read as before, and so is one given as text alone.
@@ -219,3 +219,33 @@ def test_a_header_beside_the_keymap_that_only_it_includes_is_read_in_place_of_it
     keymap_c = generate_sources(written, imported.keyboard).keymap_c
     assert keymap_c.count("keymaps[") == 1 and "gen_keymap.h" not in keymap_c
     assert "pointing_device_init_user" in keymap_c and "#pragma once" not in keymap_c
+
+
+def test_an_introspection_keymap_c_holding_the_keymaps_is_read_after_the_keymap(tmp_path: Path) -> None:
+    # Miryoku's shape: each board's keymap.c holds no keymaps[]; the userspace's rules.mk names its C file as
+    # INTROSPECTION_KEYMAP_C, which QMK includes after the keymap in one translation unit. keyconf said "no
+    # `keymaps[]` array found"; it reads them as the compiler does and does not carry the file (its keymaps[]
+    # would be defined twice).
+    from keyconf.compiler.sources import generate_sources
+
+    (tmp_path / ".git").mkdir()
+    folder = tmp_path / "keyboards" / "crkbd" / "keymaps" / "me"
+    folder.mkdir(parents=True)
+    keymap = folder / "keymap.c"
+    keymap.write_text(_HOOKS_ONLY % "")
+    space = tmp_path / "users" / "me"
+    space.mkdir(parents=True)
+    (space / "me.c").write_text(_SHARED_KEYMAPS.replace("#pragma once\n", '#include "me.h"\n'))
+    (space / "me.h").write_text("#pragma once\n#include QMK_KEYBOARD_H\n#define MY_TAPPING 180\n")
+    (space / "rules.mk").write_text("COMBO_ENABLE = yes\nINTROSPECTION_KEYMAP_C = me.c\n")
+    imported = import_layout(keymap, finder=CatalogueKeyboards())
+    assert imported.keyboard is not None and imported.keyboard.name == "crkbd/rev1"
+    assert [layer.name for layer in imported.layout.layers] == ["base", "nav"]
+    assert imported.layout.layers[0].keys[39:] == ["MO(nav)", "KC_SPC", "KC_ENT"]
+    assert imported.warnings[0].startswith("the keymaps[] is in me.c, which rules.mk names as INTROSPECTION_KEYMAP_C")
+    carried = [c.path for c in imported.layout.c_files]
+    assert "me.c" not in carried and "me.h" in carried
+    written = loads_layout(dumps_layout(imported.layout, imported.keyboard), "me.yaml").layout
+    assert [p for p in validate(written, imported.keyboard) if p.is_error] == []
+    keymap_c = generate_sources(imported.layout, imported.keyboard).keymap_c  # its C files' text at hand
+    assert keymap_c.count("keymaps[") == 1 and '#include "me.c"' not in keymap_c and '#include "me.h"' in keymap_c
