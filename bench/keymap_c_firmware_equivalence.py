@@ -415,6 +415,9 @@ def main() -> int:
                         help="with --corpus: only keymaps whose repository or path holds this text (repeatable)")
     args = parser.parse_args()
     tree = args.tree.resolve()
+    # The import sees the tree as a user's set-up would (QMK_HOME): board names as that tree has them
+    # (splitkb/kyria/rev1 is a board of its own in 2024's, rev1/base in 2025's), not the catalogue's.
+    os.environ["QMK_HOME"] = str(tree)
     checkouts = tempfile.TemporaryDirectory(prefix="kc-fw-repos-")
     items = [(Path(text).resolve(), keyboard) for text, _, keyboard in (k.rpartition(":") for k in args.keymaps)]
     if args.corpus:
