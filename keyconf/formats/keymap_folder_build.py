@@ -50,6 +50,8 @@ def features_beside(path: str | Path, layout: Layout, warnings: list[str], keybo
     `processor`), where they can be."""
     rules = Path(path).with_name("rules.mk")
     if not rules.is_file():
+        if Path(path).is_file():  # a keymap folder without rules.mk (Corne's default): QMK builds it without VIA
+            _without_via(layout, warnings, "the keymap's folder has no rules.mk to switch VIA_ENABLE on")
         return
     try:
         text = read_text(rules)
@@ -109,12 +111,18 @@ def features_beside(path: str | Path, layout: Layout, warnings: list[str], keybo
         warnings.append(f"rules.mk beside the keymap switches off {', '.join(said_off)}: the layout keeps them "
                         "switched off (`features_off:`), whatever the board enables")
     if not {"VIA_ENABLE", "VIAL_ENABLE"} & {*on, *off}:
-        # QMK builds the keymap without VIA (no board enables it itself: a tree's `via` keymaps do),
-        # while `keyconf compile` adds it for a board with a `via` keymap: kilobytes the original's
-        # flash may not have (a Corne with OLED and per-key lighting).
-        layout.features_off = [*layout.features_off, "VIA_ENABLE"]
-        warnings.append("the keymap builds without VIA (its rules.mk does not switch VIA_ENABLE on): so does the "
-                        "layout (`features_off: [VIA_ENABLE]`); `keyconf compile --via` adds it")
+        _without_via(layout, warnings, "its rules.mk does not switch VIA_ENABLE on")
+
+
+def _without_via(layout: Layout, warnings: list[str], why: str) -> None:
+    """QMK builds the keymap without VIA (no board enables it itself: a tree's `via` keymaps do), while
+    `keyconf compile` adds it for a board with a `via` keymap: kilobytes the original's flash may not
+    have (a Corne with OLED and per-key lighting), so the layout switches it off."""
+    if "VIA_ENABLE" in {*layout.features, *layout.features_off}:
+        return
+    layout.features_off = [*layout.features_off, "VIA_ENABLE"]
+    warnings.append(f"the keymap builds without VIA ({why}): so does the layout (`features_off: [VIA_ENABLE]`); "
+                    "`keyconf compile --via` adds it")
 
 
 def _compiler_flags(switches: dict[str, str], layout: Layout, warnings: list[str]) -> None:

@@ -64,4 +64,12 @@ def read_config_h(text: str, path: str | Path | None = None) -> ConfigSettings:
             result.settings[setting.name] = value
         else:
             result.problems.append(f"config.h: {name} {value} is out of range ({setting.describe()}); not imported")
+    # Defines under a feature switch (`#ifdef RGBLIGHT_ENABLE`: the Kyria default keymap's animations),
+    # which QMK's build defines when rules.mk or the board turns the feature on: no setting is read
+    # from them (the switch decides at build time), but they are the file's, for it to be kept whole.
+    guarded = preprocess(tokenize(text, path), path, assume_defined=lambda name: name.endswith("_ENABLE"))
+    result.left += [name for name, define in guarded.defines.items() if name not in pre.defines
+                    and define.params is None and name not in _HOUSEKEEPING and not name.startswith("_")]
+    result.macros += [name for name, define in guarded.defines.items() if name not in pre.defines
+                      and define.params is not None]
     return result

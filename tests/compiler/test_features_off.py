@@ -86,6 +86,12 @@ def test_an_imported_keymaps_rules_mk_switches_off_for_its_layout(tmp_path: Path
         imported = import_layout(folder / "keymap.c")
         assert imported.layout.features_off == (["VIA_ENABLE"] if "= no" in line else [])
         assert not any("builds without VIA" in w for w in imported.warnings)
+    # A folder without rules.mk (the 2024 tree's Corne and ErgoDox EZ default keymaps) builds without VIA
+    # too: keyconf's build added it (+462 bytes on the Corne, +1,958 on a DZ60).
+    (folder / "rules.mk").unlink()
+    imported = import_layout(folder / "keymap.c")
+    assert imported.layout.features_off == ["VIA_ENABLE"]
+    assert any("builds without VIA (the keymap's folder has no rules.mk" in w for w in imported.warnings)
 
 
 def test_drivers_are_read_written_back_and_into_rules_mk() -> None:

@@ -188,6 +188,10 @@ def test_the_keymaps_config_h_comes_along_when_its_c_code_uses_a_define_of_it(tm
     # A setting written as an expression keyconf does not evaluate: the define still applies.
     "#pragma once\n#define TAPPING_TERM 200\n#define COMBO_TERM (TAPPING_TERM / 4)\n",
     "#pragma once\n#define RGB_MATRIX_HUE_STEP(x) (x)\n",
+    # The Kyria and 2024 Corne default keymaps: every define under a switch QMK's build passes as -D when
+    # the feature is on (left behind, their firmware lost ten RGB animations: 3,270 bytes).
+    "#pragma once\n#ifdef RGBLIGHT_ENABLE\n#    define RGBLIGHT_EFFECT_TWINKLE\n"
+    "#    define RGBLIGHT_HUE_STEP 8\n#endif\n",
 ])
 def test_a_config_h_with_defines_no_setting_holds_comes_along_whatever_the_c_code_uses(
         tmp_path: Path, config: str) -> None:

@@ -201,7 +201,9 @@ def test_names_of_a_module_not_found_get_only_its_warning(tmp_path: Path) -> Non
         "#include QMK_KEYBOARD_H\n\nconst uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {\n"
         "    [0] = LAYOUT_ortho_2x3(SELWORD, KC_B, KC_C, KC_D, KC_E, SELWBAK)\n};\n", encoding="utf-8")
     imported = import_layout(folder / "keymap.c", keyboard=layouts.board())
-    assert [w.split(":")[0] for w in imported.warnings] == ["community module getreuer/select_word"]
+    assert [w.split(":")[0] for w in imported.warnings] == [
+        "the keymap builds without VIA (the keymap's folder has no rules.mk to switch VIA_ENABLE on)",
+        "community module getreuer/select_word"]
     assert imported.layout.layers[0].keys[0] == "SELWORD"
 
 
