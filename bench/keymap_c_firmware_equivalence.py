@@ -248,6 +248,10 @@ def keymap_name(keymap_c: Path) -> str:
 
 def program(elf: Path, log: str) -> Built:
     """What a build that linked `elf` made, fitting or not (QMK's size check runs after linking)."""
+    try:
+        keymaps = keymaps_bytes(elf)
+    except LookupError:  # the compiler kept no keymaps[] of its own (folded into its one reader)
+        return Built(None, f"{elf.name} holds no keymaps symbol")
     too_large = _TOO_LARGE.search(log)
     size, limit = (int(too_large.group(1)), int(too_large.group(2))) if too_large else (None, None)
     if size is None:
@@ -256,7 +260,7 @@ def program(elf: Path, log: str) -> Built:
     if size is None:  # ARM: no size check, only `size` of the flashable file (text data bss dec hex name)
         table = re.search(r"Size after:\s*\n\s*text\s+data\s+bss\s+dec.*\n\s*\d+\s+\d+\s+\d+\s+(\d+)", log)
         size = int(table.group(1)) if table else image_size(elf)  # RP2040: QMK prints no size
-    return Built(keymaps_bytes(elf), size=size, limit=limit, symbols=elf_symbols(elf))
+    return Built(keymaps, size=size, limit=limit, symbols=elf_symbols(elf))
 
 
 def build_original_program(tree: Path, keymap_c: Path, keyboard: str, work: Path, jobs: str) -> Built:
