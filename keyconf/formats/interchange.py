@@ -346,7 +346,8 @@ def _import_keymap_c(
     board = keyboard or (finder.by_name(name) if name else None)
     has_layout = (lambda macro: board.resolve_layout_name(macro) is not None) if board is not None else None
     processor = board.processor if board is not None else None
-    spliced = with_its_header_keymaps(Path(path), text) if Path(path).is_file() else None
+    spliced = (with_its_header_keymaps(Path(path), text, board.name if board is not None else name, processor)
+               if Path(path).is_file() else None)
     result = None
     if spliced is not None:
         try:  # as the compiler reads it: the header holding its keymaps[] in place of its #include

@@ -78,25 +78,29 @@ def keymaps_elsewhere(keymap: Path, text: str, keyboard: str = "") -> str | None
     return str(resolved)
 
 
-def with_its_header_keymaps(keymap: Path, text: str) -> tuple[str, str] | None:
-    """The keymap.c `text` as the compiler reads it when it holds no keymaps[] and a header beside it that it
-    includes does (`#include "sofle_keymap.h"`, a generated `gen_keymap.h`): the header's text in place of
-    the #include line (its `#pragma once` left out: the text is read once; a second #include of it dropped),
-    and the header's name. Only a header of the keymap's own folder that no other file there or in its
-    userspace includes: its includes resolve as they did, and no file the layout carries includes the
-    keymaps[] a second time. None otherwise (keymaps_elsewhere names the file holding them)."""
+def with_its_header_keymaps(keymap: Path, text: str, keyboard: str = "",
+                            processor: str | None = None) -> tuple[str, str] | None:
+    """The keymap.c `text` as the compiler reads it when it holds no keymaps[] and a header it includes does
+    (`#include "sofle_keymap.h"` beside it, a generated `gen_keymap.h`, a userspace's `base.h` or `vandalt.c`):
+    the header's text in place of the #include line (its `#pragma once` left out: the text is read once; a
+    second #include of it dropped), and the include's name. Only where that reads as the original did: the
+    header's own includes resolve the same from the keymap (it sits in a folder of the build's include path,
+    or includes nothing beside it), and no C file the layout carries includes it again (its keymaps[] would
+    be defined twice). None otherwise (keymaps_elsewhere names the file holding them)."""
     try:
         if defines_keymaps(tokenize(text)):
             return None
     except FormatError:
         return None
-    folder = keymap.resolve().parent
+    own = [name for name in _QUOTED_INCLUDE.findall(text) if not is_qmk_header(name) and name != "config.h"]
+    headers = UserHeaders(keymap, [keymap.resolve().parent.name], own, keyboard)
+    on_path = {folder.resolve() for folder in [headers.keymap_folder, *headers.folders]}
     for match in _QUOTED_INCLUDE.finditer(text):
         name = match.group(1)
-        file = folder / name
-        if "/" in name or "\\" in name or is_qmk_header(name) or not is_file_at(file):
+        if name not in own:
             continue
-        if file.stat().st_size > _MAX_BYTES:
+        file = next((folder / name for folder in headers.folders if is_file_at(folder / name)), None)
+        if file is None or file.stat().st_size > _MAX_BYTES:
             continue
         header = file.read_text(encoding="utf-8", errors="replace")
         try:
@@ -104,34 +108,17 @@ def with_its_header_keymaps(keymap: Path, text: str) -> tuple[str, str] | None:
                 continue
         except FormatError:
             continue
+        beside = [inc for inc in _QUOTED_INCLUDE.findall(header) if is_file_at(file.parent / inc)]
+        if beside and file.parent.resolve() not in on_path:
+            return None  # its includes would resolve elsewhere from the keymap's folder
         again = re.compile(rf'^\s*#\s*include\s*"{re.escape(name)}"', re.M)
-        if _included_elsewhere(keymap, file, again):
+        spliced = text[: match.start()] + _PRAGMA_ONCE.sub("", header) + again.sub("", text[match.end():])
+        including = re.compile(rf'#\s*include\s*"(?:[^"]*/)?{re.escape(file.name)}"')
+        carried = keymap_folder_c_files(keymap, spliced, keyboard, processor).files
+        if any(c_file.text is not None and including.search(c_file.text) for c_file in carried):
             return None
-        rest = again.sub("", text[match.end():])
-        return text[: match.start()] + _PRAGMA_ONCE.sub("", header) + rest, name
+        return spliced, name
     return None
-
-
-_MAX_LOOKED_AT = 400  # files of a keymap's folder and userspace looked through for another #include of a header
-
-
-def _included_elsewhere(keymap: Path, header: Path, include: re.Pattern[str]) -> bool:
-    """Whether a C file of the keymap's folder or of its userspace, other than the keymap.c and the header,
-    includes the header (`#include "sofle_keymap.h"` in a feature's header); True when there are too many to
-    look through."""
-    headers = UserHeaders(keymap, [keymap.resolve().parent.name])
-    mine = {keymap.resolve(), header.resolve()}
-    looked = 0
-    for folder in [headers.keymap_folder, *headers.userspaces]:
-        for file in sorted(folder.rglob("*")):
-            if file.suffix not in (".c", ".h", ".inc") or file.resolve() in mine or not is_file_at(file):
-                continue
-            looked += 1
-            if looked > _MAX_LOOKED_AT:
-                return True
-            if file.stat().st_size <= _MAX_BYTES and include.search(file.read_text(encoding="utf-8", errors="replace")):
-                return True
-    return False
 
 
 def with_its_introspected_keymaps(keymap: Path, text: str, keyboard: str = "",

@@ -158,9 +158,10 @@ def test_a_keymap_c_whose_layers_a_userspace_keeps_elsewhere_names_the_file_hold
     folder = tmp_path / "keyboards" / "crkbd" / "keymaps" / "me"
     folder.mkdir(parents=True)
     keymap = folder / "keymap.c"
-    keymap.write_text(_HOOKS_ONLY % '#include "shared_layers.h"')
+    keymap.write_text(_HOOKS_ONLY % '#include "shared_layers.h"\n#include "features/taps.h"')
     (folder / "shared_layers.h").write_text(_SHARED_KEYMAPS)
-    # A feature's header includes it too (its #pragma once makes that a no-op in QMK's build).
+    # A feature's header the keymap includes includes it too (its #pragma once makes that a no-op in QMK's
+    # build; read in place of the keymap's #include, the layout's copy of taps.h would define keymaps[] again).
     (folder / "features").mkdir()
     (folder / "features" / "taps.h").write_text('#pragma once\n#include "shared_layers.h"\n')
     with pytest.raises(FormatError) as caught:
@@ -219,6 +220,18 @@ def test_a_header_beside_the_keymap_that_only_it_includes_is_read_in_place_of_it
     keymap_c = generate_sources(written, imported.keyboard).keymap_c
     assert keymap_c.count("keymaps[") == 1 and "gen_keymap.h" not in keymap_c
     assert "pointing_device_init_user" in keymap_c and "#pragma once" not in keymap_c
+
+    # The userspace's C file the keymap.c includes (`#include "me.c"`, users/me/me.c): read so as well.
+    (folder / "gen_keymap.h").unlink()
+    keymap.write_text(_HOOKS_ONLY % '#include "me.c"')
+    space = tmp_path / "users" / "me"
+    space.mkdir(parents=True)
+    (space / "me.c").write_text(_SHARED_KEYMAPS.replace("#pragma once\n", ""))
+    imported = import_layout(keymap, finder=CatalogueKeyboards())
+    assert imported.warnings[0].startswith("the keymaps[] is in me.c, which the keymap.c includes")
+    assert [layer.name for layer in imported.layout.layers] == ["base", "nav"]
+    keymap_c = generate_sources(imported.layout, imported.keyboard).keymap_c
+    assert keymap_c.count("keymaps[") == 1 and '#include "me.c"' not in keymap_c
 
 
 def test_an_introspection_keymap_c_holding_the_keymaps_is_read_after_the_keymap(tmp_path: Path) -> None:
