@@ -15,7 +15,11 @@ How the corpus is made (nothing of it is committed but the manifest):
    mirrors default to every /work/.mirror/*/repo). Each file of a snapshot's HEAD is sorted by content
    into OUT/via, OUT/vil, OUT/keymap.json, OUT/keymap.c (at most 4 of a kind per repository,
    duplicates by content dropped), and bench/corpus/manifest.tsv lists kind, repo, path, commit and
-   the licence the repository declares.
+   the licence the repository declares. A keymap.c of a keymaps/ folder holding no keymaps[] is taken when
+   its layers are in another file of the repository that QMK's build reads with it (`layers_elsewhere`):
+   a file it #includes by a quoted name, or the INTROSPECTION_KEYMAP_C or SRC file of its folder's or its
+   users/<name>/ rules.mk, found where the build looks (beside the file, the keyboard folders above it,
+   users/<keymap name>/) and defining `keymaps[...] =` (a userspace's wrapper keymap, miryoku's).
 
 A held-out corpus (what lands is measured on files it was not tuned on):
    .venv/bin/python bench/gather_corpus.py --held-out /work/corpus3 MIRROR...
@@ -81,6 +85,60 @@ def classify(path: str, text: str) -> str | None:
     if isinstance(data.get("layers"), list) and "keyboard" in data and "layout" in data:
         return "keymap.json"
     return None
+
+
+_DEFINES_KEYMAPS = re.compile(r"\bkeymaps\s*\[[^;{]*=")
+_QUOTED_INCLUDE = re.compile(r'^\s*#\s*include\s*"([^"]+)"', re.M)
+_COMPILED = re.compile(r"^\s*(?:SRC|INTROSPECTION_KEYMAP_C)\s*[+:?]?=\s*(.*?)\s*$", re.M)
+
+
+def _normal(path: str) -> str:
+    """A repository path with `.` and `..` resolved (no leading slash)."""
+    parts: list[str] = []
+    for part in path.split("/"):
+        if part == "..":
+            if parts:
+                parts.pop()
+        elif part and part != ".":
+            parts.append(part)
+    return "/".join(parts)
+
+
+def layers_elsewhere(repo: Path, path: str, tree: set[str]) -> bool:
+    """Whether `path`, a keymap.c in a keymaps/ folder holding no keymaps[], is built with a file of the
+    repository that defines them: one it includes by a quoted name, or one its folder's or users/<name>/
+    rules.mk compiles (SRC, INTROSPECTION_KEYMAP_C), looked for where QMK's build looks (beside the including
+    file, each keyboard folder above the keymap, users/<keymap name>/)."""
+    if "/keymaps/" not in path:
+        return False
+    folder = path.rsplit("/", 1)[0]
+    name = folder.rsplit("/", 1)[-1]
+    top = path.split("/keymaps/")[0]
+    steps = top.split("/")
+    root = "/".join(steps[: steps.index("keyboards")]) if "keyboards" in steps else ""
+    users = _normal(f"{root}/users/{name}")
+    places = [folder, *("/".join(steps[:i]) for i in range(len(steps), 0, -1)), users]
+
+    def text_of(file: str) -> str:
+        try:
+            return git(repo, "show", f"HEAD:{file}").decode("utf-8", "replace")[:512 * 1024]
+        except subprocess.CalledProcessError:
+            return ""
+
+    def holds_keymaps(file: str) -> bool:
+        return file in tree and bool(_DEFINES_KEYMAPS.search(text_of(file)))
+
+    for include in _QUOTED_INCLUDE.findall(text_of(path)):
+        if any(holds_keymaps(_normal(f"{place}/{include}")) for place in places):
+            return True
+    for rules_folder in (folder, users):
+        for words in _COMPILED.findall(text_of(f"{rules_folder}/rules.mk") if f"{rules_folder}/rules.mk" in tree
+                                       else ""):
+            for word in words.split():
+                if word.endswith(".c") and any(holds_keymaps(_normal(f"{place}/{word}"))
+                                               for place in (rules_folder, folder, users)):
+                    return True
+    return False
 
 
 def upstream_blobs(blobs: set[str]) -> set[str]:
@@ -186,6 +244,7 @@ def gather(
         except subprocess.CalledProcessError:
             continue
         lic = licence(repo, names)
+        tree = set(names)
         is_fork = any(n.startswith("quantum/") for n in names)
         if is_fork:
             # A fork of qmk_firmware or vial-qmk: only the keymaps its user wrote.
@@ -215,13 +274,18 @@ def gather(
                 continue
             text = blob.decode("utf-8", "replace")
             kind = classify(path, text)
+            # Counted apart (half as many a repository), so a userspace's wrapper keymaps are not crowded out
+            # by its ordinary ones, nor the ordinary ones by them.
+            bucket, limit = kind, per_repo
+            if kind is None and path.endswith("keymap.c") and layers_elsewhere(repo, path, tree):
+                kind, bucket, limit = "keymap.c", "keymap.c elsewhere", max(1, per_repo // 2)
             digest = hashlib.sha1(blob).hexdigest()
-            if kind is None or digest in seen or taken.get(kind, 0) >= per_repo:
+            if kind is None or bucket is None or digest in seen or taken.get(bucket, 0) >= limit:
                 continue
             if is_fork and not changed_by_its_user(repo, path):
                 continue
             seen.add(digest)
-            taken[kind] = taken.get(kind, 0) + 1
+            taken[bucket] = taken.get(bucket, 0) + 1
             target = out / kind / f"{owner}__{name}__{path.replace('/', '__')}"
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(blob)
