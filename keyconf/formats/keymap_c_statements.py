@@ -187,7 +187,8 @@ class KeymapCStatements:
         board_macros = keyboard_macros(keyboard or "")
 
         def assume_defined(name: str) -> bool:
-            return (is_feature_flag(name) or name in board_macros
+            switched_off = self.headers.switched_off if self.headers is not None else frozenset()
+            return ((is_feature_flag(name) and name not in switched_off) or name in board_macros
                     or (has_layout is not None and name.startswith("LAYOUT") and has_layout(name)))
 
         pre = preprocess(raw, path, assume_defined=assume_defined, expand_unless=kept_for_later, include=include,

@@ -92,6 +92,10 @@ class FolderCFiles:
     # The file a rules.mk names as INTROSPECTION_KEYMAP_C (`combos.c`, defining key_combos[]): QMK
     # includes it after the keymap, in the keymap's translation unit; it is among `files`.
     introspection: str | None = None
+    # Names the rules.mk files pass as `-DNAME` (OPT_DEFS) only under conditions they decide false
+    # (`GAMING_ENABLE ?= no` then `ifeq ($(strip $(GAMING_ENABLE)), yes)`): the build leaves them undefined,
+    # though named like the feature switches a keymap's reader takes as on.
+    switched_off: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -161,6 +165,7 @@ def keymap_folder_c_files(keymap: str | Path, keymap_text: str, keyboard: str = 
     roots = [(folder, "rules.mk")] + ([(space, "the userspace's rules.mk")] if space is not None else [])
     space_folders: list[Path] = [space] if space is not None else []  # the userspace and its VPATH folders
     opt_defs: list[_Source] = []
+    opt_defs_off: list[_Source] = []  # what OPT_DEFS would get under conditions decided false
     config_headers: list[tuple[Path, _Source]] = []  # CONFIG_H += of a rules.mk, by the folder it names from
     read: list[tuple[Path, str, list[str], list[_Source]]] = []
     for root, named in roots:
@@ -175,7 +180,7 @@ def keymap_folder_c_files(keymap: str | Path, keymap_text: str, keyboard: str = 
             variables.setdefault("USER_NAME", root.name)
             rules_text = _USER_PATH.sub("", rules_text)
         reader = _make_file_reader(root) if root != folder else None
-        lists: dict[str, list[_Source]] = {"OPT_DEFS": opt_defs, "CONFIG_H": []}
+        lists: dict[str, list[_Source]] = {"OPT_DEFS": opt_defs, "OPT_DEFS off": opt_defs_off, "CONFIG_H": []}
         read.append((root, named, vpath, _compiled_sources(rules_text, vpath, variables, reader, lists)))
         config_headers += [(root, header) for header in lists["CONFIG_H"]]
         if root != folder:
@@ -270,6 +275,7 @@ def keymap_folder_c_files(keymap: str | Path, keymap_text: str, keyboard: str = 
 
     configs: list[CFile] = []
     defines = _defines_header(opt_defs, found.warnings)
+    found.switched_off = _switched_off(opt_defs_off) - _switched_off(opt_defs)
     if defines is not None and DEFINES_NAME.lower() not in taken:
         configs.append(defines)
     # Config headers a rules.mk adds (`CONFIG_H += $(USER_PATH)/pointing/config.h`): QMK includes
@@ -361,6 +367,11 @@ def keymap_userspace(keymap: Path, keymap_text: str) -> Path | None:
 
 DEFINES_NAME = "rules_mk_defines.h"  # the -D options of the rules.mk files (OPT_DEFS), as the layout carries them
 _OPT_DEF = re.compile(r"-D([A-Za-z_][A-Za-z0-9_]*)(?:=([A-Za-z0-9_.+-]*))?")
+
+
+def _switched_off(opt_defs: list[_Source]) -> frozenset[str]:
+    """The names the `-DNAME` words of `opt_defs` define."""
+    return frozenset(found.group(1) for define in opt_defs if (found := _OPT_DEF.fullmatch(define.word)))
 
 
 def _defines_header(opt_defs: list[_Source], warnings: list[str]) -> CFile | None:
@@ -616,8 +627,11 @@ def _compiled_sources(text: str, vpath: list[str], variables: dict[str, str] | N
                 sources += [_Source(word, state) for word in value.split()]
             continue
         if lists is not None and name in lists and operator == "+=":
+            words = [_Source(word, state) for word in (_expand(value, variables) or value).split()]
             if state is not False:
-                lists[name] += [_Source(word, state) for word in (_expand(value, variables) or value).split()]
+                lists[name] += words
+            elif f"{name} off" in lists:  # what a branch decided false would add, for a caller that asks
+                lists[f"{name} off"] += words
             continue
         if name == "VPATH" and operator == "+=":
             if state is True:

@@ -87,6 +87,9 @@ class UserHeaders:
         self.enums: dict[str, int] = {}  # members of the headers' plain enums (layers, tap dances)
         self.enum_groups: list[dict[str, int]] = []  # the same, enum by enum
         self.names: dict[str, set[str]] = {}  # include name -> the identifiers of the file read for it
+        # Switches the keymap's or its userspace's rules.mk leave off (`GAMING_ENABLE ?= no`, passed as
+        # -DGAMING_ENABLE only when yes): not taken as on, as other *_ENABLE names are.
+        self.switched_off: frozenset[str] = frozenset()
 
     def _add_users_folder(self, users: Path) -> None:
         """users/<USER_NAME>/; a users/ holding one folder is that user's own repository's, the
@@ -136,7 +139,7 @@ class UserHeaders:
         return dict(self._forced)
 
     def is_defined_by_the_build(self, name: str) -> bool:
-        return is_feature_flag(name) or name in self.board_flags
+        return (is_feature_flag(name) and name not in self.switched_off) or name in self.board_flags
 
     def found(self, name: str) -> Path | None:
         """The file read for an include of `name` (wherever the include came from), or None."""
@@ -206,7 +209,7 @@ class UserHeaders:
             except FormatError:
                 tokens = []
             self._cache[resolved] = tokens
-            for group in plain_enums(tokens):
+            for group in plain_enums(without_switched_off(tokens, self.switched_off)):
                 self.enums.update(group)
                 self.enum_groups.append(group)
         self._seen.add(resolved)
@@ -236,6 +239,38 @@ def _linked_userspace(root: Path, name: str) -> Path | None:
             if file.parts[-len(parts):] == parts:
                 found.append(file.parents[len(parts) - 1])
     return found[0] if len(set(found)) == 1 else None
+
+
+_SWITCH_TEST = re.compile(r"#?\s*(ifdef|ifndef|if|elif|else|endif)\b\s*(?:(!?)\s*defined\s*\(?\s*)?(\w*)\s*\)?\s*$")
+
+
+def without_switched_off(tokens: list[Token], off: frozenset[str]) -> list[Token]:
+    """`tokens` without the code under `#ifdef X` / `#if defined(X)` for a switch X in `off` (and with only
+    the code under `#ifndef X`'s), as the build reads them: a layer enum's `#ifdef GAMING_ENABLE _GAMING,
+    #endif` numbers the layers after it. Other conditions are kept whole, as before."""
+    if not off:
+        return tokens
+    kept: list[Token] = []
+    stack: list[bool | None] = []  # per #if: whether its current branch is in the build (None: not decided here)
+    for token in tokens:
+        test = _SWITCH_TEST.fullmatch(token.text) if token.kind == "directive" else None
+        if test is not None:
+            keyword, negated, name = test.groups()
+            if keyword in ("ifdef", "ifndef", "if"):
+                decided = name in off and (keyword != "if" or test.group(0).find("defined") >= 0)
+                on = (keyword == "ifndef") != (negated == "!") if decided else None
+                stack.append(on)
+            elif keyword == "elif" and stack:
+                stack[-1] = None if stack[-1] is not True else False
+            elif keyword == "else" and stack:
+                stack[-1] = None if stack[-1] is None else not stack[-1]
+            elif keyword == "endif" and stack:
+                stack.pop()
+        elif token.kind == "directive" and re.match(r"#?\s*(ifdef|ifndef|if)\b", token.text):
+            stack.append(None)
+        if all(state is not False for state in stack):
+            kept.append(token)
+    return kept
 
 
 def is_feature_flag(name: str) -> bool:
