@@ -112,6 +112,19 @@ def read_keymap_c(
                     path, hint=f"keyconf imports the keymaps[] of the file it is given: import {holder} (with "
                     "--keyboard), or move that keymaps[] into the keymap.c",
                 ) from None
+        if error.message == NO_KEYMAPS:
+            unseen = _unseen_includes(text, headers)
+            if unseen:
+                line = text.count("\n", 0, unseen[0].start()) + 1
+                names = ", ".join(f'"{found.group(1)}"' for found in unseen)
+                raise FormatError(
+                    f"this keymap.c holds no `keymaps[]`: its layers are most likely in {names}, which it includes "
+                    f"and keyconf does not find {'beside it' if headers is not None else 'here'} (a userspace's or a "
+                    "shared layout's file)", path or "<keymap.c>", line, 1,
+                    hint="import the keymap.c where it lives in your repository checkout, where that file is (keyconf "
+                    "reads it in place of its #include, as QMK's build does), or import the file holding the "
+                    "keymaps[] with --keyboard",
+                ) from None
         raise error if error.path else error.with_path(path or "<keymap.c>") from None
     if config_h is not None:
         config = read_config_h(config_h)
@@ -128,6 +141,21 @@ def read_keymap_c(
 
 
 _QUOTED_INCLUDE = re.compile(r'^\s*#\s*include\s*"([^"]+)"', re.M)
+
+
+def _unseen_includes(text: str, headers: UserHeaders | None) -> list[re.Match[str]]:
+    """The keymap's quoted #includes of files of its user's (not QMK's headers, not config.h) that are not
+    found where QMK's build looks (`headers`; None: the text was given alone, and none is)."""
+    unseen = []
+    for found in _QUOTED_INCLUDE.finditer(text):
+        name = found.group(1)
+        if is_qmk_header(name) or name == "config.h":
+            continue
+        if headers is None or headers.tokens(name) is None and headers.found(name) is None:
+            unseen.append(found)
+    return unseen
+
+
 NO_KEYMAPS = "no `keymaps[]` array found"
 _MAX_LAYERS = 32  # QMK's layer_state_t holds 32 layers
 

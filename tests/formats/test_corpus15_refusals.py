@@ -1,0 +1,45 @@
+"""What the held-out corpus15 (bench/corpus/manifest15.tsv) showed keyconf refusing rightly, said so the user
+knows which file and what to do.
+
+A QMK Userspace keymap.c may hold no keymaps[] because it includes the file that does by a relative path (a
+miryoku keymap of a dz60rgb including `../../../../../layouts/miryoku/v3/keymap.c`, a tsangan 60% keymap shared
+by nine boards). Read alone, that file is not there: keyconf said only "no `keymaps[]` array found", as if the
+file were no keymap. Files written here in the shape of those keymaps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from keyconf.formats.format_error import FormatError
+from keyconf.formats.interchange import import_layout, import_text
+
+_INCLUDING = ('#include QMK_KEYBOARD_H\n#include "../../../../../layouts/shared/v3/keymap.c"\n\n'
+              "bool process_record_user(uint16_t keycode, keyrecord_t *record) { return true; }\n")
+
+
+def test_a_keymap_c_including_the_file_of_its_layers_names_it_when_that_file_is_not_there(tmp_path: Path) -> None:
+    keymap = tmp_path / "keymap.c"
+    keymap.write_text(_INCLUDING)
+    with pytest.raises(FormatError) as caught:
+        import_layout(keymap, format="keymap.c")
+    error = caught.value
+    assert error.message.startswith('this keymap.c holds no `keymaps[]`: its layers are most likely in '
+                                    '"../../../../../layouts/shared/v3/keymap.c", which it includes and keyconf '
+                                    "does not find beside it")
+    assert (error.line, error.path) == (2, str(keymap))
+    assert error.hint is not None and "where it lives in your repository checkout" in error.hint
+    # Given as text, the same, without a folder to look in.
+    with pytest.raises(FormatError, match=r"most likely in \"\.\./\.\./\.\./\.\./\.\./layouts/shared/v3/keymap\.c\", "
+                                          r"which it includes and keyconf does not find here"):
+        import_text(_INCLUDING, "keymap.c", format="keymap.c")
+
+
+def test_a_keymap_c_whose_included_files_are_there_and_hold_no_layers_is_no_keymap(tmp_path: Path) -> None:
+    keymap = tmp_path / "keymap.c"
+    keymap.write_text('#include QMK_KEYBOARD_H\n#include "mine.h"\n')
+    (tmp_path / "mine.h").write_text("#pragma once\n#define MY_TERM 200\n")
+    with pytest.raises(FormatError) as caught:
+        import_layout(keymap, format="keymap.c")
+    assert caught.value.message == "no `keymaps[]` array found"
