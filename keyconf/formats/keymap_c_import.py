@@ -116,7 +116,8 @@ def read_keymap_c(
             unseen = _unseen_includes(text, headers)
             if unseen:
                 line = text.count("\n", 0, unseen[0].start()) + 1
-                names = ", ".join(f'"{found.group(1)}"' for found in unseen)
+                names = ", ".join(f'"{found.group(1)}"' for found in unseen[:3])
+                names += f" (or one of the {len(unseen) - 3} more)" if len(unseen) > 3 else ""
                 raise FormatError(
                     f"this keymap.c holds no `keymaps[]`: its layers are most likely in {names}, which it includes "
                     f"and keyconf does not find {'beside it' if headers is not None else 'here'} (a userspace's or a "

@@ -43,3 +43,14 @@ def test_a_keymap_c_whose_included_files_are_there_and_hold_no_layers_is_no_keym
     with pytest.raises(FormatError) as caught:
         import_layout(keymap, format="keymap.c")
     assert caught.value.message == "no `keymaps[]` array found"
+
+
+def test_a_keymap_c_including_many_unseen_files_names_the_first_three(tmp_path: Path) -> None:
+    # A userspace keymap.c including seven of its user's headers (layers, RGB, OLED, logo...), read alone.
+    keymap = tmp_path / "keymap.c"
+    names = ["keymap_split_3x6_5.h", "rgb.h", "logo.h", "common.h", "oled.h", "mine.h", "encoders.h"]
+    keymap.write_text("#include QMK_KEYBOARD_H\n" + "".join(f'#include "{name}"\n' for name in names))
+    with pytest.raises(FormatError) as caught:
+        import_layout(keymap, format="keymap.c")
+    assert ('its layers are most likely in "keymap_split_3x6_5.h", "rgb.h", "logo.h" (or one of the 4 more), which '
+            "it includes") in caught.value.message
