@@ -21,6 +21,7 @@ from keyconf.compiler.source_map import GenerationError
 from keyconf.compiler.sources import GeneratedSources, GenerateOptions, generate_sources
 from keyconf.compiler.toolchain import missing_tools
 from keyconf.formats.c_source_file import QMK_ROOT_FOLDERS
+from keyconf.formats.module_layouts import ModuleLayouts, module_layouts
 from keyconf.model.controllers import board_footprint, built_controller, converters, footprint_title
 from keyconf.model.keyboard import Key, Keyboard, LayoutMacro
 from keyconf.model.layout import Layout
@@ -155,6 +156,9 @@ def plan_build(
     except TreeError as problem:
         raise BuildRefused([error(problem.message, ("keyboard",), problem.hint, code="unknown-keyboard")]) from None
     macro_name = board.resolve_layout(layout.layout_macro)
+    module = module_layouts(layout.layout_macro, board.folder) if macro_name is None else None
+    if module is not None:
+        raise BuildRefused([_module_macro(layout, board, module)])
     if macro_name is None:
         known = ", ".join(sorted(board.layouts)) or "none"
         raise BuildRefused(
@@ -208,6 +212,22 @@ def plan_build(
         raise BuildRefused(problems)
     return BuildPlan(tree, board, keyboard, macro_name, sources, use_via, module_folders(layout, tree.root),
                      processor, bootloader or board.bootloader)
+
+
+def _module_macro(layout: Layout, board: TreeKeyboard, module: ModuleLayouts) -> Problem:
+    """The refusal of a layout whose macro a board's add-on modules define in a userspace (read in place,
+    it carries the board with the module's keys: splitkb's Halcyon `LAYOUT_corne_hlc`): keyconf builds in a
+    userspace of its own, without that code, so QMK would stop on the unknown macro."""
+    macro = layout.layout_macro
+    return error(
+        f"{board.folder} has no layout macro {macro} in this QMK tree: the layout is for {macro}, which "
+        f"{module.origin}; keyconf builds in a userspace of its own, without that code",
+        ("layout",),
+        f"build it with `qmk compile` in your QMK userspace, which has {module.build_needs}; or export the layout "
+        f"(keyconf export --format keymap.c) into that userspace's keymap folder. Its board's own layouts: "
+        f"{', '.join(sorted(board.layouts)) or 'none'}",
+        code="userspace-layout-macro",
+    )
 
 
 def _converter_missing(layout: Layout, tree: QmkTree, keyboard: Keyboard) -> list[Problem]:

@@ -44,6 +44,7 @@ from keyconf.formats.keymap_folder_build import (
 )
 from keyconf.formats.keymap_folder_c import keymap_folder_c_files
 from keyconf.formats.keymaps_elsewhere import with_its_header_keymaps, with_its_introspected_keymaps
+from keyconf.formats.module_layouts import module_layout_origin, userspace_layout_board
 from keyconf.formats.named_keycodes import SAVE_KEY, names_in
 from keyconf.formats.qmk_keymap_json import looks_like_keymap_json, read_keymap_json
 from keyconf.formats.qmk_modules import attach_modules, module_roots_near, modules_beside
@@ -319,9 +320,20 @@ def _import_keymap_json(
             warnings[:] = [w for w in warnings if not w.startswith(f"{layout.keyboard} is a folder of")]
             found, layout.keyboard, layout.geometry = local, local.name, local
     found = _newer_definition(layout, found, layout_macro, finder, warnings)
+    found = _userspace_layout(path, layout, found, layout_macro, warnings, _keymap_name_of(text))
     _match_keyboard(layout, found, warnings, layout_macro, finder)
     _leave_out_a_controller_the_board_cannot_take(layout, found, warnings)
     return Imported(layout, KEYMAP_JSON, found, warnings)
+
+
+def _keymap_name_of(text: str) -> tuple[str, ...]:
+    """A keymap.json's `keymap`, which QMK takes as USER_NAME when no rules.mk names one."""
+    try:
+        data = load_json(text)
+    except (JsonError, ValueError, RecursionError):
+        return ()
+    name = data.get("keymap") if isinstance(data, dict) else None
+    return (name,) if isinstance(name, str) and name else ()
 
 
 def _processor_of(text: str, keyboard: Keyboard | None, finder: KeyboardFinder) -> str | None:
@@ -422,6 +434,7 @@ def _import_keymap_c(
             found = local
             layout.keyboard = local.name
             layout.geometry = local  # the catalogue does not know it: the layout carries it
+    found = _userspace_layout(path, layout, found, layout_macro, warnings)
     if not layout.keyboard:
         warnings.append("a keymap.c does not name its keyboard; pass --keyboard")
     if result.layer_macros:
@@ -441,7 +454,7 @@ def _import_keymap_c(
                 "header of then, which keyconf cannot see, so the keys it lays out are unknown",
                 path, hint=IN_PLACE_HINT,
             ) from mismatch
-        if not result.unseen_headers or found is None or not macro or _module_layout_origin(macro, found.name):
+        if not result.unseen_headers or found is None or not macro or module_layout_origin(macro, found.name):
             raise  # a Halcyon module layout's own message says where it comes from, whatever the file includes
         if found.resolve_layout_name(macro) is not None:
             # The key count is off, and keys hold names of the user's unseen header: rows of a userspace
@@ -861,19 +874,27 @@ _IMPORTERS: dict[str, _Importer] = {
 }
 
 
-# Layout macros a board's add-on modules define in their own C code, not in the board's QMK
-# definition: (macro suffix, boards, where the macro comes from).
-_MODULE_LAYOUTS = (
-    ("_hlc", "splitkb/halcyon/",
-     "splitkb's Halcyon modules define (users/halcyon_modules/splitkb/config.h of splitkb/qmk_userspace, a C macro "
-     "adding the keys of the module on each half as more matrix rows)"),
-)
-
-
-def _module_layout_origin(macro: str, keyboard: str) -> str | None:
-    """Where a layout macro that adds a module's keys comes from, when it is one of those."""
-    return next((origin for suffix, boards, origin in _MODULE_LAYOUTS
-                 if macro.endswith(suffix) and keyboard.startswith(boards)), None)
+def _userspace_layout(path: str | Path, layout: Layout, found: Keyboard | None, requested: str | None,
+                      warnings: list[str], user_names: tuple[str, ...] = ()) -> Keyboard | None:
+    """`found` with the file's layout macro more, when the board lacks it and the keymap's userspace
+    defines it in a config.h QMK's build includes (splitkb's Halcyon modules): the layout carries that
+    board (`geometry`); else `found`."""
+    macro = layout.layout_macro
+    if found is None or requested or not macro or found.resolve_layout_name(macro) is not None:
+        return found
+    extended = userspace_layout_board(path, found, macro, user_names)
+    if extended is None:
+        return found
+    board, header = extended
+    added = board.layouts[macro].key_count - max((m.key_count for m in found.layouts.values()), default=0)
+    warnings.append(f"layout {macro} is defined for {found.name} by the userspace's {header} (QMK includes it in "
+                    f"every file of the build): read with {found.name} and that macro, whose matrix has "
+                    f"{board.matrix_rows} rows; the layout carries the board so extended (geometry)"
+                    + (f", the {added} keys the board itself lacks drawn below its halves" if added > 0 else "")
+                    + (f", with {len(board.encoders)} encoders (its ENCODER_A_PINS)"
+                       if len(board.encoders) != len(found.encoders) else ""))
+    layout.geometry = board
+    return board
 
 
 def _newer_definition(
@@ -935,13 +956,15 @@ def _match_keyboard(
             layout.layout_macro = current = fits[0]
     if current is None:
         theirs = ", ".join(f"{name} ({macro.key_count} keys)" for name, macro in keyboard.layouts.items())
-        module = _module_layout_origin(layout.layout_macro, keyboard.name)
+        module = module_layout_origin(layout.layout_macro, keyboard.name)
         if module is not None:
             raise KeyboardMismatch(
                 f"the file is for layout {layout.layout_macro} ({keys} keys), which {module}; it is in no "
                 f"definition of {keyboard.name}, so keyconf does not know where its keys are",
-                hint=f"{keyboard.name} itself has {theirs or 'no layouts'}: a keymap written with one of those "
-                "imports (the module's own keys cannot be kept in it)",
+                hint="import the file where it lives in your QMK userspace checkout (beside its users/<name>/ "
+                "folder, whose config.h keyconf then reads the macro from); "
+                f"{keyboard.name} itself has {theirs or 'no layouts'}, and a keymap written with one of those "
+                "imports anywhere (without the module's keys)",
             )
         raise KeyboardMismatch(
             f"the file is for layout {layout.layout_macro} ({keys} keys), which {keyboard.name} does not have",
