@@ -41,7 +41,7 @@ from keyconf.formats.keymap_c_statements import (
     is_qmk_header,
 )
 from keyconf.formats.keymap_c_unseen import UnseenNameReader
-from keyconf.formats.keymap_folder_c import keymap_folder_c_files
+from keyconf.formats.keymap_folder_c import rules_switched_off
 from keyconf.formats.keymaps_elsewhere import keymaps_elsewhere
 from keyconf.formats.layer_names import default_layer_name, layout_name_for_c_identifier
 from keyconf.formats.qmk_config_h import read_config_h
@@ -98,7 +98,7 @@ def read_keymap_c(
     if headers is None and path is not None and Path(path).is_file():
         own = [name for name in _QUOTED_INCLUDE.findall(text) if not is_qmk_header(name) and name != "config.h"]
         headers = UserHeaders(Path(path), [Path(path).resolve().parent.name], own, keyboard)
-        headers.switched_off = keymap_folder_c_files(Path(path), text, keyboard, processor).switched_off
+        headers.switched_off = rules_switched_off(Path(path), text, keyboard, processor)
     try:
         reader = _Reader(text, path, keyboard, mixed_macros, headers, has_layout)
         reader.processor = processor

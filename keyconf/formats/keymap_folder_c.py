@@ -92,10 +92,6 @@ class FolderCFiles:
     # The file a rules.mk names as INTROSPECTION_KEYMAP_C (`combos.c`, defining key_combos[]): QMK
     # includes it after the keymap, in the keymap's translation unit; it is among `files`.
     introspection: str | None = None
-    # Names the rules.mk files pass as `-DNAME` (OPT_DEFS) only under conditions they decide false
-    # (`GAMING_ENABLE ?= no` then `ifeq ($(strip $(GAMING_ENABLE)), yes)`): the build leaves them undefined,
-    # though named like the feature switches a keymap's reader takes as on.
-    switched_off: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -165,7 +161,6 @@ def keymap_folder_c_files(keymap: str | Path, keymap_text: str, keyboard: str = 
     roots = [(folder, "rules.mk")] + ([(space, "the userspace's rules.mk")] if space is not None else [])
     space_folders: list[Path] = [space] if space is not None else []  # the userspace and its VPATH folders
     opt_defs: list[_Source] = []
-    opt_defs_off: list[_Source] = []  # what OPT_DEFS would get under conditions decided false
     config_headers: list[tuple[Path, _Source]] = []  # CONFIG_H += of a rules.mk, by the folder it names from
     read: list[tuple[Path, str, list[str], list[_Source]]] = []
     for root, named in roots:
@@ -180,7 +175,7 @@ def keymap_folder_c_files(keymap: str | Path, keymap_text: str, keyboard: str = 
             variables.setdefault("USER_NAME", root.name)
             rules_text = _USER_PATH.sub("", rules_text)
         reader = _make_file_reader(root) if root != folder else None
-        lists: dict[str, list[_Source]] = {"OPT_DEFS": opt_defs, "OPT_DEFS off": opt_defs_off, "CONFIG_H": []}
+        lists: dict[str, list[_Source]] = {"OPT_DEFS": opt_defs, "CONFIG_H": []}
         read.append((root, named, vpath, _compiled_sources(rules_text, vpath, variables, reader, lists)))
         config_headers += [(root, header) for header in lists["CONFIG_H"]]
         if root != folder:
@@ -275,7 +270,6 @@ def keymap_folder_c_files(keymap: str | Path, keymap_text: str, keyboard: str = 
 
     configs: list[CFile] = []
     defines = _defines_header(opt_defs, found.warnings)
-    found.switched_off = _switched_off(opt_defs_off) - _switched_off(opt_defs)
     if defines is not None and DEFINES_NAME.lower() not in taken:
         configs.append(defines)
     # Config headers a rules.mk adds (`CONFIG_H += $(USER_PATH)/pointing/config.h`): QMK includes
@@ -369,9 +363,35 @@ DEFINES_NAME = "rules_mk_defines.h"  # the -D options of the rules.mk files (OPT
 _OPT_DEF = re.compile(r"-D([A-Za-z_][A-Za-z0-9_]*)(?:=([A-Za-z0-9_.+-]*))?")
 
 
-def _switched_off(opt_defs: list[_Source]) -> frozenset[str]:
-    """The names the `-DNAME` words of `opt_defs` define."""
-    return frozenset(found.group(1) for define in opt_defs if (found := _OPT_DEF.fullmatch(define.word)))
+def rules_switched_off(
+    keymap: Path, keymap_text: str, keyboard: str = "", processor: str | None = None
+) -> frozenset[str]:
+    """The names the keymap's and its userspace's rules.mk pass as `-DNAME` (OPT_DEFS) only under conditions
+    they decide false (`GAMING_ENABLE ?= no`, then `ifeq ($(strip $(GAMING_ENABLE)), yes)`): the build leaves
+    them undefined, though named like the feature switches a keymap's reader takes as on. Read as
+    `keymap_folder_c_files` reads those files (the keymap's first, then the userspace's), without its C files."""
+    folder = keymap.resolve().parent
+    space = keymap_userspace(keymap, keymap_text)
+    variables: dict[str, str] = {"KEYBOARD": keyboard} if keyboard else {}
+    platform = platform_key(processor)
+    if platform is not None:
+        variables["PLATFORM_KEY"] = platform
+    on: list[_Source] = []
+    off: list[_Source] = []
+    for root in [folder] + ([space] if space is not None else []):
+        rules_text = _read_text(root / "rules.mk")
+        if rules_text is None:
+            continue
+        if root != folder:
+            variables.setdefault("USER_NAME", root.name)
+            rules_text = _USER_PATH.sub("", rules_text)
+        reader = _make_file_reader(root) if root != folder else None
+        _compiled_sources(rules_text, [], variables, reader, {"OPT_DEFS": on, "OPT_DEFS off": off})
+
+    def named(defines: list[_Source]) -> frozenset[str]:
+        return frozenset(found.group(1) for define in defines if (found := _OPT_DEF.fullmatch(define.word)))
+
+    return named(off) - named(on)
 
 
 def _defines_header(opt_defs: list[_Source], warnings: list[str]) -> CFile | None:

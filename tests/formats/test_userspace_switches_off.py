@@ -16,7 +16,7 @@ import pytest
 
 from keyconf.catalogue.resolve import CatalogueKeyboards
 from keyconf.formats.interchange import import_layout
-from keyconf.formats.keymap_folder_c import keymap_folder_c_files
+from keyconf.formats.keymap_folder_c import rules_switched_off
 from keyconf.formats.yaml_layout import dumps_layout, loads_layout
 from keyconf.model.validation import validate
 
@@ -94,7 +94,7 @@ def _imported_and_checked(keymap: Path, finder: CatalogueKeyboards) -> tuple[lis
 
 def test_a_switch_the_userspace_rules_mk_leaves_off_is_off_for_its_keymap(tmp_path: Path, finder) -> None:
     keymap = _repository(tmp_path, "OLED_ENABLE = yes\n", gaming_layer=False)
-    assert keymap_folder_c_files(keymap, keymap.read_text()).switched_off == {"GAMING_ENABLE"}
+    assert rules_switched_off(keymap, keymap.read_text()) == {"GAMING_ENABLE"}
     last_keys, errors = _imported_and_checked(keymap, finder)
     # GAMING is XXXXXXX, as the build has it: was TG(_GAMING), a layer the build (and the file) lacks.
     assert last_keys == ["KC_ESC", "XXXXXXX"] and errors == []
@@ -102,6 +102,6 @@ def test_a_switch_the_userspace_rules_mk_leaves_off_is_off_for_its_keymap(tmp_pa
 
 def test_the_keymaps_rules_mk_switching_it_on_keeps_it_on(tmp_path: Path, finder) -> None:
     keymap = _repository(tmp_path, "GAMING_ENABLE = yes\n", gaming_layer=True)
-    assert keymap_folder_c_files(keymap, keymap.read_text()).switched_off == frozenset()
+    assert rules_switched_off(keymap, keymap.read_text()) == frozenset()
     last_keys, errors = _imported_and_checked(keymap, finder)
     assert last_keys == ["KC_ESC", "_______", "TG(gaming)"] and errors == []
