@@ -141,7 +141,7 @@ def read_keymap_c(
     return result
 
 
-_QUOTED_INCLUDE = re.compile(r'^\s*#\s*include\s*"([^"]+)"', re.M)
+_QUOTED_INCLUDE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*"([^"\n]+)"', re.M)  # not \s: quadratic with re.M
 
 
 def _unseen_includes(text: str, headers: UserHeaders | None) -> list[re.Match[str]]:

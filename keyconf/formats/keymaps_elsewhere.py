@@ -17,34 +17,51 @@ from pathlib import Path
 from keyconf.formats.c_source import Token, tokenize
 from keyconf.formats.c_source_file import is_file_at
 from keyconf.formats.format_error import FormatError
-from keyconf.formats.keymap_c_statements import is_qmk_header
+from keyconf.formats.keymap_c_statements import MAX_KEYMAP_C_CHARS, is_qmk_header
 from keyconf.formats.keymap_folder_c import keymap_folder_c_files
 from keyconf.formats.user_headers import UserHeaders
 
-_QUOTED_INCLUDE = re.compile(r'^\s*#\s*include\s*"([^"]+)"', re.M)
-_COMPILED = re.compile(r"^\s*(?:SRC|INTROSPECTION_KEYMAP_C)\s*[+:?]?=\s*(.*?)\s*$", re.M)
+# `[ \t]*`, not `\s*`: with re.M, `^\s*` retried at each of a run of blank lines is quadratic.
+_QUOTED_INCLUDE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*"([^"\n]+)"', re.M)
+_ANY_QUOTED_INCLUDE = re.compile(r'#[ \t]*include[ \t]*"([^"\n]*)"')
+_COMPILED = re.compile(r"^[ \t]*(?:SRC|INTROSPECTION_KEYMAP_C)[ \t]*[+:?]?=[ \t]*(.*?)[ \t]*$", re.M)
 _MAX_BYTES = 512 * 1024  # a C file bigger than this is not read to look for keymaps[]
+_MAX_READ = 4 * 1024 * 1024  # all the files one keymap's search reads together
+_MAX_RULES_BYTES = 256 * 1024  # a rules.mk longer than this is read no further
 _PRAGMA_ONCE = re.compile(r"^[ \t]*#[ \t]*pragma[ \t]+once\b.*$", re.M)
 
 
 def defines_keymaps(tokens: list[Token]) -> bool:
     """Whether C tokens define a `keymaps[]` array (`keymaps[][MATRIX_ROWS][MATRIX_COLS] = {`), not only
-    declare it (`extern const uint16_t keymaps[][...];`)."""
-    for i, token in enumerate(tokens[:-1]):
-        if token.kind == "ident" and token.text == "keymaps" and tokens[i + 1].is_("["):
-            for following in tokens[i + 2 :]:
-                if following.is_(";"):
-                    break
-                if following.is_("="):
-                    return True
+    declare it (`extern const uint16_t keymaps[][...];`): an `=` after `keymaps[` before the next `;`.
+    One pass (a file of many `keymaps[` without a `;` costs no more)."""
+    after_keymaps = False
+    for i, token in enumerate(tokens):
+        if token.kind == "ident" and token.text == "keymaps" and i + 1 < len(tokens) and tokens[i + 1].is_("["):
+            after_keymaps = True
+        elif after_keymaps and token.is_(";"):
+            after_keymaps = False
+        elif after_keymaps and token.is_("="):
+            return True
     return False
+
+
+def _read_bounded(file: Path, limit: int) -> str | None:
+    """The text of `file` when it is at most `limit` bytes and readable; else None."""
+    try:
+        if file.stat().st_size > limit:
+            return None
+        return file.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
 
 
 def keymaps_elsewhere(keymap: Path, text: str, keyboard: str = "") -> str | None:
     """The file holding the keymaps[] that `keymap` (a keymap.c where it lives, holding none) is built with:
     a header it includes, else a C file its folder's or its userspace's rules.mk compiles; named from the
     repository's top folder when that is known. None when no such file says so."""
-    own = [name for name in _QUOTED_INCLUDE.findall(text) if not is_qmk_header(name) and name != "config.h"]
+    own = [name for name in dict.fromkeys(_QUOTED_INCLUDE.findall(text))
+           if not is_qmk_header(name) and name != "config.h"]
     headers = UserHeaders(keymap, [keymap.resolve().parent.name], own, keyboard)
     holder: Path | None = None
     for name in own:
@@ -52,22 +69,36 @@ def keymaps_elsewhere(keymap: Path, text: str, keyboard: str = "") -> str | None
         if tokens and defines_keymaps(tokens):
             holder = headers.found(name)
             break
+    looked: set[Path] = {keymap.resolve()}
+    budget = _MAX_READ
     for folder in [headers.keymap_folder, *headers.userspaces]:
         rules = folder / "rules.mk"
-        if holder is not None or not is_file_at(rules):
+        if holder is not None or not is_file_at(rules) or not headers.holds(rules):
             continue
-        for words in _COMPILED.findall(rules.read_text(encoding="utf-8", errors="replace")):
-            for word in words.split():
+        try:
+            with rules.open(encoding="utf-8", errors="replace") as handle:
+                rules_text = handle.read(_MAX_RULES_BYTES)
+        except OSError:
+            continue
+        for words in _COMPILED.findall(rules_text):
+            for word in dict.fromkeys(words.split()):
                 file = folder / word
-                if (word.endswith(".c") and "$" not in word and is_file_at(file)
-                        and file.resolve() != keymap.resolve() and file.stat().st_size <= _MAX_BYTES):
-                    try:
-                        tokens = tokenize(file.read_text(encoding="utf-8", errors="replace"), file)
-                    except FormatError:
-                        continue
-                    if defines_keymaps(tokens):
-                        holder = file
-                        break
+                if not word.endswith(".c") or "$" in word or not is_file_at(file) or not headers.holds(file):
+                    continue  # a path make builds, or one leading out of the repository, is not followed
+                if file.resolve() in looked:
+                    continue
+                looked.add(file.resolve())
+                source = _read_bounded(file, min(_MAX_BYTES, budget))
+                if source is None:
+                    continue
+                budget -= len(source)
+                try:
+                    tokens = tokenize(source, file)
+                except FormatError:
+                    continue
+                if defines_keymaps(tokens):
+                    holder = file
+                    break
             if holder is not None:
                 break
     if holder is None:
@@ -87,22 +118,27 @@ def with_its_header_keymaps(keymap: Path, text: str, keyboard: str = "",
     header's own includes resolve the same from the keymap (it sits in a folder of the build's include path,
     or includes nothing beside it), and no C file the layout carries includes it again (its keymaps[] would
     be defined twice). None otherwise (keymaps_elsewhere names the file holding them)."""
+    if len(text) > MAX_KEYMAP_C_CHARS:
+        return None  # the reader refuses it, at the place the limit is passed
     try:
         if defines_keymaps(tokenize(text)):
             return None
     except FormatError:
         return None
-    own = [name for name in _QUOTED_INCLUDE.findall(text) if not is_qmk_header(name) and name != "config.h"]
+    own = [name for name in dict.fromkeys(_QUOTED_INCLUDE.findall(text))
+           if not is_qmk_header(name) and name != "config.h"]
     headers = UserHeaders(keymap, [keymap.resolve().parent.name], own, keyboard)
     on_path = {folder.resolve() for folder in [headers.keymap_folder, *headers.folders]}
-    for match in _QUOTED_INCLUDE.finditer(text):
-        name = match.group(1)
-        if name not in own:
+    budget = _MAX_READ
+    for name in own:
+        # Where QMK's build finds it, inside the user's repository or userspace (not `/x.h`, `../../x.h`,
+        # or a link out of the folder: its text would become the layout's).
+        file = next((folder / name for folder in headers.folders
+                     if is_file_at(folder / name) and headers.holds(folder / name)), None)
+        header = _read_bounded(file, min(_MAX_BYTES, budget)) if file is not None else None
+        if file is None or header is None:
             continue
-        file = next((folder / name for folder in headers.folders if is_file_at(folder / name)), None)
-        if file is None or file.stat().st_size > _MAX_BYTES:
-            continue
-        header = file.read_text(encoding="utf-8", errors="replace")
+        budget -= len(header)
         try:
             if not defines_keymaps(tokenize(header, file)):
                 continue
@@ -111,14 +147,19 @@ def with_its_header_keymaps(keymap: Path, text: str, keyboard: str = "",
         beside = [inc for inc in _QUOTED_INCLUDE.findall(header) if is_file_at(file.parent / inc)]
         if beside and file.parent.resolve() not in on_path:
             return None  # its includes would resolve elsewhere from the keymap's folder
-        again = re.compile(rf'^\s*#\s*include\s*"{re.escape(name)}"', re.M)
+        match = next(m for m in _QUOTED_INCLUDE.finditer(text) if m.group(1) == name)
+        again = re.compile(rf'^[ \t]*#[ \t]*include[ \t]*"{re.escape(name)}"', re.M)
         spliced = text[: match.start()] + _PRAGMA_ONCE.sub("", header) + again.sub("", text[match.end():])
-        including = re.compile(rf'#\s*include\s*"(?:[^"]*/)?{re.escape(file.name)}"')
         carried = keymap_folder_c_files(keymap, spliced, keyboard, processor).files
-        if any(c_file.text is not None and including.search(c_file.text) for c_file in carried):
+        if any(c_file.text is not None and _includes_file(c_file.text, file.name) for c_file in carried):
             return None
         return spliced, name
     return None
+
+
+def _includes_file(text: str, name: str) -> bool:
+    """Whether C `text` has an `#include "…/name"` (a path ending in the file's name)."""
+    return any(found.rsplit("/", 1)[-1] == name for found in _ANY_QUOTED_INCLUDE.findall(text))
 
 
 def with_its_introspected_keymaps(keymap: Path, text: str, keyboard: str = "",

@@ -190,7 +190,7 @@ def matrix_size_from_pins(info: Mapping[str, Any]) -> tuple[int, int] | None:
 
 
 _LAYOUT_DEFINE = re.compile(r"^\s*#\s*define\s+(LAYOUT\w*)\s*\(")
-_LAYOUT_ALIAS = re.compile(r"^\s*#\s*define\s+(LAYOUT\w*)\s+(LAYOUT\w*)\s*$", re.M)
+_LAYOUT_ALIAS = re.compile(r"^[ \t]*#[ \t]*define[ \t]+(LAYOUT\w*)[ \t]+(LAYOUT\w*)[ \t]*$", re.M)
 
 
 def header_layout_aliases(text: str) -> dict[str, str]:

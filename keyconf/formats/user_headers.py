@@ -6,7 +6,10 @@ include path (USER_NAME: a rules.mk's, else the keymap's name; for `qmk compile 
 file's `keymap`), and it force-includes the userspace's config.h and the keymap folder's
 config.h into every C file (`-include`), so a wrapper macro a keymap uses may come from a
 header one of those config.h files includes. This module finds those files and reads their
-`#define`s and plain enums; what they declare stays theirs, and nothing in them is run.
+`#define`s and plain enums; what they declare stays theirs, and nothing in them is run. A file
+is read only inside the user's repository (its .git's folder; else the QMK tree holding the keymap's
+keyboards/, or the keymap's folder) or a userspace of the keymap: an include of a stranger's keymap
+(`#include "/home/you/x.h"`, `../../../x.h`, a link out of the folder) reads nothing elsewhere.
 
 A userspace repository is often the `users/<name>/` folder itself, checked out there by its
 build (its CI clones it into `users/<name>`): a folder above the keymap that holds
@@ -24,7 +27,7 @@ from keyconf.formats.c_source_file import is_file_at, is_folder_at
 from keyconf.formats.format_error import FormatError
 
 _QUOTED_INCLUDE = re.compile(r'#?\s*include\s*"([^"]+)"')
-_USER_NAME = re.compile(r"^\s*USER_NAME\s*:?=\s*(\S+)", re.M)
+_USER_NAME = re.compile(r"^[ \t]*USER_NAME[ \t]*:?=[ \t]*(\S+)", re.M)  # [ \t]: \s* of re.M is quadratic
 _MAX_LEVELS = 8  # folders above the keymap that QMK's keyboard paths reach (keyboards/a/b/c/d/keymaps/x)
 
 
@@ -72,6 +75,9 @@ class UserHeaders:
             if (current / ".git").exists():  # the repository's root: QMK's build looks no higher
                 self.root = current
                 break
+        # A QMK tree's top (the folder of keyboards/ above the keymap), for a repository without .git.
+        self._tree = next((above.parent for above in list(folder.parents)[:_MAX_LEVELS] if above.name == "keyboards"),
+                          None)
         for name in includes:
             if self.root is not None and not any(is_file_at(f / name) for f in self.folders):
                 linked = _linked_userspace(self.root, name)
@@ -103,6 +109,17 @@ class UserHeaders:
         for space in spaces:
             self.add_userspace(space)
 
+    def holds(self, file: Path) -> bool:
+        """Whether `file` (links followed) is inside the user's repository or a userspace of the keymap:
+        the only files read. The repository is the folder of its .git, else the QMK tree holding the
+        keymap (the folder of its keyboards/), else the keymap's own folder."""
+        try:
+            resolved = file.resolve()
+            top = (self.root or self._tree or self.keymap_folder).resolve()
+            return any(resolved.is_relative_to(b) for b in [top, *(s.resolve() for s in self.userspaces)])
+        except (OSError, RuntimeError):  # a name too long, a loop of links
+            return False
+
     def add_userspace(self, space: Path) -> None:
         """`space` is a users/<name>/ of this keymap: its config.h is force-included, its headers found."""
         if space not in self.userspaces:
@@ -115,7 +132,7 @@ class UserHeaders:
         """The config.h files QMK force-includes, in its order: the userspace's, then the keymap's."""
         found: list[Path] = []
         for file in [*(space / "config.h" for space in self.userspaces), self.keymap_folder / "config.h"]:
-            if file.is_file() and file.resolve() not in found:
+            if is_file_at(file) and self.holds(file) and file.resolve() not in found:
                 found.append(file.resolve())
         return found
 
@@ -170,7 +187,7 @@ class UserHeaders:
             return self._read(name, Path(name))
         for folder in self.folders:
             file = folder / name
-            if file.suffix in (".h", ".c", ".inc") and is_file_at(file):
+            if file.suffix in (".h", ".c", ".inc") and is_file_at(file) and self.holds(file):
                 return self._read(name, file)
         return None
 
@@ -187,7 +204,7 @@ class UserHeaders:
         if found is None or Path(found.group(1)).is_absolute():
             return token
         beside = file.parent / found.group(1)
-        if not is_file_at(beside):
+        if not is_file_at(beside) or not self.holds(beside):
             return token
         full = str(beside.resolve())
         self._beside.add(full)
