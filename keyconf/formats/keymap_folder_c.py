@@ -54,6 +54,7 @@ _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _FEATURE = re.compile(r"^[A-Z][A-Z0-9_]*_ENABLE$")
 _TRUE = ("yes", "on", "true", "1")
 _MAX_MAKE_INCLUDES = 32
+_MAX_SOURCES = 256  # files of one rules.mk's SRC looked for (a real one names a few dozen at most)
 # A variable's value as keyconf expands it; longer is left unknown. A rules.mk of `V1 = $(V0)$(V0)`
 # lines doubles it on each (fuzzing found 64 of them taking the memory of the machine).
 _MAX_MAKE_VALUE = 16 * 1024
@@ -187,8 +188,16 @@ def keymap_folder_c_files(keymap: str | Path, keymap_text: str, keyboard: str = 
     # What either rules.mk compiles is looked for on make's VPATH once both are read: the keymap's
     # folder, the userspace and its folders (a keymap's `SRC += features/swapper.c` of its userspace).
     for root, named, vpath, compiled in read:
+        seen: set[tuple[str, str]] = set()  # each word once per condition: looking one up costs path lookups
         for source in compiled:
             word = source.word.removeprefix("./")
+            if (word, repr(source.when)) in seen:
+                continue
+            if len(seen) == _MAX_SOURCES:
+                found.warnings.append(f"{named} compiles more than {_MAX_SOURCES} files: keyconf looked for the "
+                                      f"first {_MAX_SOURCES} only")
+                break
+            seen.add((word, repr(source.when)))
             if "$" in word:
                 found.warnings.append(f"{named} compiles {source.word}, a path made by make; the layout cannot "
                                       "carry it")

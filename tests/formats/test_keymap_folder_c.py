@@ -242,3 +242,21 @@ def test_a_file_a_define_names_for_qmk_to_include_comes_along(tmp_path: Path) ->
     files = {"keymap.c": keymap, "config.h": config, "navi_font.c": "static const char font[] = {0};\n"}
     found = keymap_folder_c_files(keymap_folder(tmp_path, files), keymap)
     assert [f.path for f in found.files] == ["navi_font.c", "keymap_config.h"]
+
+
+def test_a_rules_mk_naming_files_by_the_thousand_is_looked_through_in_a_moment(tmp_path: Path) -> None:
+    # Each word a rules.mk's SRC names is looked for in the folder and the userspace (links resolved): 100,000
+    # words of one file and 3,000 of files that are not there took seconds (200,000 took 24 s) and said each
+    # make-built path in a warning of its own.
+    import time
+
+    text = "#include QMK_KEYBOARD_H\n"
+    rules = "SRC += " + "features/x.c " * 100_000 + "\n"
+    rules += "".join(f"SRC += gone{n}.c $(N{n})/y.c\n" for n in range(3000))
+    keymap_folder(tmp_path, {"keymap.c": text, "features/x.c": "int x;\n", "rules.mk": rules})
+    start = time.process_time()
+    found = keymap_folder_c_files(tmp_path / "keymap.c", text)
+    assert time.process_time() - start < 1.0
+    assert [f.path for f in found.files] == ["features/x.c"]
+    assert "rules.mk compiles more than 256 files: keyconf looked for the first 256 only" in found.warnings
+    assert len(found.warnings) < 200
