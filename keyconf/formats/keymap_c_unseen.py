@@ -20,6 +20,7 @@ from keyconf.model.keycodes import REGISTRY, KeycodeError, ParseContext
 from keyconf.model.keycodes.keyboard_keycodes import header_keycode
 from keyconf.model.keycodes.removed import REMOVED_KEYCODES
 from keyconf.model.layout import (
+    HEADER_NAME_RE,
     CustomKeycode,
     Layer,
     Layout,
@@ -128,7 +129,10 @@ class UnseenNameReader(FeatureReader):
             layout.custom_keycodes = self.customs
         if not unseen:
             return
-        headers = [h for h in (self._header_name(d.text) for d in self.includes) if h and not is_qmk_header(h)]
+        # The headers a layout can name (`header:`): an include of another name (`"keys.h(x"`) is no file of the
+        # build's, and the layout could not be written with it.
+        headers = [h for h in (self._header_name(d.text) for d in self.includes)
+                   if h and not is_qmk_header(h) and HEADER_NAME_RE.fullmatch(h)]
         if not headers and self.headers is not None:
             # Names a force-included config.h brought in (a keymap.json's userspace): their header's.
             declaring = [self.headers.declaring(name) for name in unseen]

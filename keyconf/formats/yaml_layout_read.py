@@ -40,6 +40,7 @@ from keyconf.formats.yaml_source import (
 from keyconf.model.controllers import BOOTLOADER_NAME_RE, CONVERTER_NAME_RE
 from keyconf.model.layout import (
     FORMAT_VERSION,
+    HEADER_NAME_RE,
     KEY_OVERRIDE_OPTIONS,
     MAX_C_FILES,
     MAX_MACRO_DELAY_MS,
@@ -702,7 +703,7 @@ class LayoutReader:
         for index, item in enumerate(items):
             where = (*path, index) if isinstance(value, list) else path
             name = self.text(item, where, "custom keycode `header`")
-            if not re.fullmatch(r"[A-Za-z0-9_./-]+", name):
+            if not HEADER_NAME_RE.fullmatch(name):
                 raise self.fail(f"`{name}` is not a header name", where,
                                 hint="the name as `#include \"...\"` writes it, e.g. user.h, or QMK_KEYBOARD_H")
             names.append(name)

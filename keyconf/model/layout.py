@@ -131,6 +131,9 @@ def key_override_options(bits: int) -> list[str] | None:
     names = [name for name, bit in KEY_OVERRIDE_OPTIONS.items() if bits & bit]
     return None if names == DEFAULT_KEY_OVERRIDE_OPTIONS else names
 
+# A custom keycode's `header:` as a layout file holds it: the name an `#include "..."` gives.
+HEADER_NAME_RE = re.compile(r"[A-Za-z0-9_./-]+")
+
 
 @dataclass
 class CustomKeycode:

@@ -774,3 +774,21 @@ def test_a_mod_tap_holding_no_modifier_imports_and_validation_says_what_to_do(tm
     [problem] = [p for p in validate(imported.layout, imported.keyboard) if p.is_error]
     assert "no modifiers" in problem.message and problem.location == ("layers", 0, 41)
     assert problem.hint is not None and "MT(MOD_LSFT, KC_SPC)" in problem.hint
+
+
+def test_an_include_of_no_header_name_is_not_kept_as_the_header_of_unknown_keycodes() -> None:
+    # A mangled `#include "keys.h(x"` (fuzzing): the keycodes no header keyconf reads defines were kept as
+    # defined there, and the layout could not be written ('`keys.h(x` is not a header name', with no place).
+    from keyconf.catalogue.resolve import CatalogueKeyboards
+    from keyconf.formats.interchange import import_text, layout_text
+    from keyconf.formats.yaml_layout import loads_layout
+
+    crkbd = CatalogueKeyboards().by_name("crkbd/rev1")
+    keys = ", ".join(["MY_KEY"] + ["KC_A"] * 41)
+    text = ('#include QMK_KEYBOARD_H\n#include "keys.h(x"\n'
+            f"const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {{ [0] = LAYOUT_split_3x6_3({keys}) }};\n")
+    imported = import_text(text, "keymap.c", keyboard=crkbd, format="keymap.c")
+    [custom] = [c for c in imported.layout.custom_keycodes if c.name == "MY_KEY"]
+    assert custom.headers == ["QMK_KEYBOARD_H"]
+    written = loads_layout(layout_text(imported, "keymap.c"), "x.yaml").layout
+    assert written.layers[0].keys[0] == "MY_KEY"
