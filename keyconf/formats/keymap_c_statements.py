@@ -472,6 +472,17 @@ class KeymapCStatements:
             if not tokens:
                 raise FormatError("an empty index names no layer", self.path, 1, 1) from None
             t = tokens[0]
+            unknown = re.fullmatch(r"unknown name (\w+)", str(error))
+            unseen = [h for h in (self._header_name(d.text) for d in self.includes)
+                      if h and not is_qmk_header(h) and (self.headers is None or h not in self.headers.read)]
+            if unknown and unseen:
+                # `[NUMBER_OF_LAYERS - 1]` with the layer enum in the user's layers.h, read alone.
+                shown = " or ".join(unseen[:3]) + (f" (or one of {len(unseen) - 3} more)" if len(unseen) > 3 else "")
+                raise FormatError(
+                    f"cannot work out the index `{render(tokens)}`: {unknown.group(1)} is not defined in this file, "
+                    f"most likely in {shown}, which it includes and keyconf cannot see",
+                    self.path, t.line, t.column, hint=IN_PLACE_HINT,
+                ) from None
             raise FormatError(
                 f"cannot work out the index `{render(tokens)}` ({error})",
                 self.path,

@@ -54,3 +54,31 @@ def test_a_keymap_c_including_many_unseen_files_names_the_first_three(tmp_path: 
         import_layout(keymap, format="keymap.c")
     assert ('its layers are most likely in "keymap_split_3x6_5.h", "rgb.h", "logo.h" (or one of the 4 more), which '
             "it includes") in caught.value.message
+
+
+_INDEXED_BY_HEADER = """\
+#include QMK_KEYBOARD_H
+#include "layers.h"
+
+const uint16_t PROGMEM encoder_map[NUMBER_OF_LAYERS][NUM_ENCODERS][NUM_DIRECTIONS] = {
+    [0 ... NUMBER_OF_LAYERS - 1] = {ENCODER_CCW_CW(KC_VOLD, KC_VOLU)},
+};
+
+const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {
+    [0] = LAYOUT_54_ansi(KC_A),
+};
+"""
+
+
+def test_a_layer_index_named_in_a_header_not_seen_names_that_header(tmp_path: Path) -> None:
+    # A Keychron Q9 Plus keymap whose encoder map covers `[0 ... NUMBER_OF_LAYERS - 1]`, the count in the user's
+    # layers.h, read alone: it was "(unknown name NUMBER_OF_LAYERS)", hinting at an enum "in this file".
+    keymap = tmp_path / "keymap.c"
+    keymap.write_text(_INDEXED_BY_HEADER)
+    with pytest.raises(FormatError) as caught:
+        import_layout(keymap, format="keymap.c")
+    error = caught.value
+    assert error.message.startswith("cannot work out the index `NUMBER_OF_LAYERS")
+    assert error.message.endswith(": NUMBER_OF_LAYERS is not defined in this file, most likely in layers.h, which it "
+                                  "includes and keyconf cannot see")
+    assert error.line == 5 and error.hint is not None and "where it lives in your repository checkout" in error.hint
