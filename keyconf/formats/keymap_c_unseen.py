@@ -30,24 +30,30 @@ from keyconf.model.layout import (
 
 
 def _enum_members(tokens: list[Token]) -> set[str]:
-    """The names every `enum … { … }` of the tokens declares, whatever #if they are under."""
+    """The names every `enum … { … }` of the tokens declares, whatever #if they are under. One pass: the
+    search goes on after what an enum's scan covered (a file of thousands of `enum` without a `{` or `}`)."""
     members: set[str] = set()
-    for at, token in enumerate(tokens):
+    at = 0
+    while at < len(tokens):
+        token = tokens[at]
         if token.kind != "ident" or token.text != "enum":
+            at += 1
             continue
         end = at + 1
         while end < len(tokens) and tokens[end].text not in ("{", ";"):
             end += 1
         if end >= len(tokens) or tokens[end].text != "{":
+            at = end  # an `enum` before this `;` reaches it too
             continue
         previous = tokens[end]
-        for inner in tokens[end + 1:]:
-            if inner.text == "}":
-                break
+        at = end + 1
+        while at < len(tokens) and tokens[at].text != "}":
+            inner = tokens[at]
             if inner.kind == "ident" and previous.text in ("{", ","):
                 members.add(inner.text)
             if inner.kind != "directive":
                 previous = inner
+            at += 1
     return members
 
 

@@ -175,6 +175,10 @@ def read_vil(text: str, path: str | Path | None = None) -> VialSave:
         raise fail("layout", f"layers have different numbers of rows: {sorted(rows)}")
     save = VialSave(layers=layers)
     save.uid = _int_field(data, "uid", 0, fail)
+    if not 0 <= save.uid <= 0xFFFFFFFFFFFFFFFF:  # vial-gui writes the firmware's 8 bytes as an unsigned number
+        error = fail("uid", f"`uid` is {save.uid}, not a Vial keyboard id (0 to 18446744073709551615)")
+        error.hint = "Vial writes the id its keyboard reports: take it from a save of that keyboard, or write 0"
+        raise error
     save.vial_protocol = _int_field(data, "vial_protocol", WRITTEN_VIAL_PROTOCOL, fail)
     save.via_protocol = _int_field(data, "via_protocol", WRITTEN_VIA_PROTOCOL, fail)
     save.layout_options = _int_field(data, "layout_options", -1, fail)

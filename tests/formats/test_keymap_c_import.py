@@ -792,3 +792,22 @@ def test_an_include_of_no_header_name_is_not_kept_as_the_header_of_unknown_keyco
     assert custom.headers == ["QMK_KEYBOARD_H"]
     written = loads_layout(layout_text(imported, "keymap.c"), "x.yaml").layout
     assert written.layers[0].keys[0] == "MY_KEY"
+
+
+def test_thousands_of_enum_words_cost_no_more_than_the_file() -> None:
+    # With a key no file declares, the reader looks for it among the enums' members: each `enum` was scanned
+    # to its `{` and `}` however far (12,000 `enum` without either: 5 s; 40,000, within the size limit: 55 s).
+    import time
+
+    from keyconf.catalogue.resolve import CatalogueKeyboards
+    from keyconf.formats.interchange import import_text
+
+    crkbd = CatalogueKeyboards().by_name("crkbd/rev1")
+    keys = ", ".join(["MY_KEY"] + ["KC_A"] * 41)
+    text = ("#include QMK_KEYBOARD_H\n"
+            f"const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {{ [0] = LAYOUT_split_3x6_3({keys}) }};\n"
+            + "enum " * 12_000 + "\n")
+    start = time.process_time()
+    imported = import_text(text, "keymap.c", keyboard=crkbd, format="keymap.c")
+    assert time.process_time() - start < 1.0
+    assert imported.layout.layers[0].keys[0] == "MY_KEY"

@@ -211,3 +211,16 @@ def test_key_override_masks_use_the_registry_names(crkbd) -> None:
     override.mods = ["MOD_MASK_SC"]  # not a QMK name: QMK has MOD_MASK_CS only
     with pytest.raises(FormatError, match="MOD_MASK_SC"):
         layout_to_vil(layout, crkbd)
+
+
+def test_a_keyboard_id_past_64_bits_or_below_zero_is_refused_at_the_uid() -> None:
+    # Vial's keyboard id is the firmware's 8 bytes, unsigned. 2**64 plus a Corne's id was read as that Corne
+    # (the id was cut to 64 bits), -1 as id ffffffffffffffff.
+    data = json.loads((DATA / "corne.vil").read_text())
+    for uid in (2**64 + 0xD1ED568029A06B3B, -1, 10**30):
+        text = json.dumps(dict(data, uid=uid))
+        with pytest.raises(FormatError) as caught:
+            read_vil(text, "odd.vil")
+        assert caught.value.message == f"`uid` is {uid}, not a Vial keyboard id (0 to 18446744073709551615)"
+        assert (caught.value.line, caught.value.column) == (1, text.index('"uid"') + 1)
+    assert read_vil(json.dumps(dict(data, uid=2**64 - 1)), "top.vil").uid == 2**64 - 1
