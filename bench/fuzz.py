@@ -68,11 +68,12 @@ DATA = ROOT / "tests" / "formats" / "data" / "interchange"
 SEEDS: dict[str, list[Path]] = {
     "layout": sorted((ROOT / "layouts").glob("*.yaml")),
     "via": sorted(DATA.glob("*.layout.json")),
-    "vil": sorted(DATA.glob("*.vil")),
+    "vil": [*sorted(DATA.glob("*.vil")), *sorted(fuzz_targets.SEED_DIR.glob("*.vil"))],
     "keymap.json": [DATA / "corne_configurator.json", DATA / "kyria_macros.keymap.json",
                     fuzz_targets.SEED_DIR / "keymap_comments.json"],
-    "keymap.c": [DATA / "corne_layers.keymap.c", *sorted((ROOT / "tests" / "compiler" / "golden").glob("*/keymap.c"))],
-    "keymap-folder": [],  # packed by fuzz_targets.packed_folder
+    "keymap.c": [DATA / "corne_layers.keymap.c", *sorted((ROOT / "tests" / "compiler" / "golden").glob("*/keymap.c")),
+                 *sorted(fuzz_targets.SEED_DIR.glob("*.keymap.c"))],
+    "keymap-folder": [],  # packed by fuzz_targets.packed_folders
     "qmk_module": [fuzz_targets.SEED_DIR / "qmk_module.json"],
     "via-definition": [fuzz_targets.SEED_DIR / "via_definition.json"],
     "info.json": [fuzz_targets.SEED_DIR / "info_hjson.json", ROOT / "resources" / "keyboards" / "crkbd_rev1.json",
@@ -315,7 +316,7 @@ def _json_value(rng: random.Random, old: Any) -> Any:
 
 
 _SEED_BYTES = {fmt: [p.read_bytes() for p in paths] for fmt, paths in SEEDS.items()}
-_SEED_BYTES["keymap-folder"] = [fuzz_targets.packed_folder()]
+_SEED_BYTES["keymap-folder"] = fuzz_targets.packed_folders()
 _SEED_BYTES["firmware"] = fuzz_targets.firmware_seeds()
 _SEED_BYTES["device"] = fuzz_targets.device_seeds()
 

@@ -30,19 +30,28 @@ MAX_FILES = 40  # a mutant that repeats the mark makes no more files (their writ
 _FOLDER = "keyboards/crkbd/rev1/keymaps/fuzz"
 
 
-def packed_folder() -> bytes:
-    """keymap.c, its config.h, rules.mk, C files and a userspace, as one input."""
-    folder = SEED_DIR / "folder"
-    files: dict[str, bytes] = {
-        f"{_FOLDER}/keymap.c": b'#include "fuzz.h"\n' + (DATA / "keymap_c" / "keymap.c").read_bytes(),
-        f"{_FOLDER}/config.h": (DATA / "keymap_c" / "config.h").read_bytes(),
-    }
+def packed_folder(seed: str = "folder") -> bytes:
+    """keymap.c, its config.h, rules.mk, C files and a userspace, as one input: bench/fuzz_seeds/<seed>/
+    (its users/ going to users/fuzz/), with the test data's Corne keymap.c and config.h where it has none."""
+    folder = SEED_DIR / seed
+    files: dict[str, bytes] = {}
+    if not (folder / "keymap.c").is_file():
+        files[f"{_FOLDER}/keymap.c"] = b'#include "fuzz.h"\n' + (DATA / "keymap_c" / "keymap.c").read_bytes()
+        files[f"{_FOLDER}/config.h"] = (DATA / "keymap_c" / "config.h").read_bytes()
     for path in sorted(folder.rglob("*")):
         if path.is_file():
             name = path.relative_to(folder).as_posix()
             target = f"users/fuzz/{name[len('users/'):]}" if name.startswith("users/") else f"{_FOLDER}/{name}"
             files[target] = path.read_bytes()
     return b"".join(FILE_MARK + name.encode() + b"\n" + text for name, text in files.items())
+
+
+def packed_folders() -> list[bytes]:
+    """The keymap folder seeds: a Corne keymap with a userspace (folder/), and one whose keymap.c holds only
+    hooks, its keymaps[] in a header beside it, with rules.mk's SRC under an ifeq and an
+    INTROSPECTION_KEYMAP_C (folder_header/), and one whose userspace's INTROSPECTION_KEYMAP_C holds them
+    (folder_introspect/)."""
+    return [packed_folder("folder"), packed_folder("folder_header"), packed_folder("folder_introspect")]
 
 
 def unpack_folder(data: bytes, root: Path) -> Path:
@@ -63,8 +72,12 @@ def unpack_folder(data: bytes, root: Path) -> Path:
             continue
     keymap = root / _FOLDER / "keymap.c"
     if not keymap.is_file():
-        keymap.parent.mkdir(parents=True, exist_ok=True)
-        keymap.write_bytes(b"")
+        try:
+            keymap.parent.mkdir(parents=True, exist_ok=True)
+            keymap.write_bytes(b"")
+        except OSError:  # a mutated name made a file where the keymap's folder goes: the bench's, not the reader's
+            keymap = root / "keymap.c"
+            keymap.write_bytes(b"")
     return keymap
 
 
