@@ -114,6 +114,15 @@ def read_keymap_c(
                 ) from None
         if error.message == NO_KEYMAPS:
             unseen = _unseen_includes(text, headers)
+            away = next((found for found in unseen if headers is not None and headers.outside(found.group(1))), None)
+            if away is not None:
+                raise FormatError(
+                    f'this keymap.c holds no `keymaps[]`, and it includes "{away.group(1)}", which leads out of its '
+                    "repository: keyconf reads no file there", path or "<keymap.c>",
+                    text.count("\n", 0, away.start()) + 1, 1,
+                    hint="copy that file into the repository (the keymap's folder or its userspace) and import again, "
+                    "or import the file holding the keymaps[] with --keyboard",
+                ) from None
             if unseen:
                 line = text.count("\n", 0, unseen[0].start()) + 1
                 names = ", ".join(f'"{found.group(1)}"' for found in unseen[:3])

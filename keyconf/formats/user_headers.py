@@ -120,6 +120,11 @@ class UserHeaders:
         except (OSError, RuntimeError):  # a name too long, a loop of links
             return False
 
+    def outside(self, name: str) -> Path | None:
+        """The file an include of `name` would find outside the repository and userspaces (not read), if any."""
+        return next((folder / name for folder in self.folders
+                     if is_file_at(folder / name) and not self.holds(folder / name)), None)
+
     def add_userspace(self, space: Path) -> None:
         """`space` is a users/<name>/ of this keymap: its config.h is force-included, its headers found."""
         if space not in self.userspaces:

@@ -60,8 +60,10 @@ def test_files_outside_the_repository_are_not_read_for_the_keymaps(tmp_path: Pat
     (folder / "rules.mk").unlink()
     for include in ("../../../../../elsewhere/layers.h", f"{outside}/layers.h"):
         keymap.write_text(_HOOKS_ONLY % f'#include "{include}"')
-        error = _refusal(keymap, finder)  # the include is said not found, as any missing one
-        assert "keyconf does not find" in error.message and (error.line, error.column) == (2, 1), include
+        error = _refusal(keymap, finder)  # the include is named, at its line, and not read
+        assert error.message == (f'this keymap.c holds no `keymaps[]`, and it includes "{include}", which leads out '
+                                 "of its repository: keyconf reads no file there")
+        assert (error.line, error.column) == (2, 1) and "copy that file into the repository" in str(error.hint)
     # Inside the repository the same file is named, as before.
     (folder / "layers.c").write_text(_KEYMAPS)
     keymap.write_text(_HOOKS_ONLY % "")
@@ -77,7 +79,8 @@ def test_a_header_beside_the_keymap_linked_out_of_the_repository_is_not_read_int
     keymap.write_text(_HOOKS_ONLY % '#include "gen_keymap.h"')
     os.symlink(outside / "layers.h", folder / "gen_keymap.h")
     error = _refusal(keymap, finder)
-    assert "keyconf does not find" in error.message and (error.line, error.column) == (2, 1)
+    assert "includes \"gen_keymap.h\", which leads out of its repository" in error.message
+    assert (error.line, error.column) == (2, 1)
     # The same header in the folder is read in place of its #include.
     (folder / "gen_keymap.h").unlink()
     (folder / "gen_keymap.h").write_text(_KEYMAPS)
