@@ -235,9 +235,30 @@ def _find_duplicate(text: str, key: str) -> tuple[int | None, int | None]:
     quoted, or in HJSON bare or single-quoted, followed by its colon)."""
     pattern = re.compile(rf"""(?:{re.escape(json.dumps(key))}|'{re.escape(key)}'|(?<![\w"']){re.escape(key)})\s*:""")
     found = [match.start() for match in pattern.finditer(text)]
+    if len(found) < 2:  # spelled with escapes (`"a\u0041"` and `"aA"`): the quoted keys, decoded
+        found = sorted({*found, *_quoted_keys(text, key)})
     if len(found) < 2:
         return None, None
     return _line_col(text, found[1])
+
+
+_QUOTED = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+_COLON = re.compile(r"\s*:")
+
+
+def _quoted_keys(text: str, key: str) -> list[int]:
+    """Where the quoted strings of `text` followed by a colon decode to `key`: one pass, string after string."""
+    found = []
+    for match in _QUOTED.finditer(text):
+        if _COLON.match(text, match.end()) is None:
+            continue
+        try:
+            value = json.loads(match.group(0))
+        except ValueError:
+            continue
+        if value == key:
+            found.append(match.start())
+    return found
 
 
 def locate(text: str, path: JsonPath) -> tuple[int, int] | None:

@@ -425,3 +425,13 @@ def test_community_layout(tmp_path: Path) -> None:
     assert all(k.matrix is None for k in macro.keys)
     with pytest.raises(KeyboardDefinitionError, match="no community layout 'nope'"):
         load_community_layout(tmp_path, "nope")
+
+
+def test_a_duplicate_key_spelled_with_an_escape_is_refused_at_its_place(tmp_path: Path) -> None:
+    # "keyboard\u005fname" is "keyboard_name" to the parser: the text search for the second did not find it,
+    # and the error had no line (fuzzing a qmk_module.json).
+    path = write(tmp_path, '{\n "keyboard_name": "a",\n "layouts": {},\n  "keyboard\\u005fname": "b"\n}')
+    with pytest.raises(KeyboardDefinitionError) as caught:
+        load_info_file(path)
+    assert caught.value.message == "duplicate key 'keyboard_name'"
+    assert (caught.value.line, caught.value.column) == (4, 3)
