@@ -19,6 +19,7 @@ from pathlib import Path
 
 from keyconf.formats.c_source import Define, Token, keyboard_macros, preprocess, render, tokenize
 from keyconf.formats.c_source_file import is_file_at
+from keyconf.formats.document_limits import MAX_MATRIX_ROWS
 from keyconf.formats.format_error import FormatError
 from keyconf.formats.qmk_build_files import header_layouts
 from keyconf.formats.user_headers import UserHeaders
@@ -68,9 +69,9 @@ def userspace_layout_board(keymap: str | Path, board: Keyboard, macro: str,
     path = Path(keymap)
     if not path.is_file():
         return None
-    spaces = UserHeaders(path, [path.resolve().parent.name, *user_names], keyboard=board.name).userspaces
-    for space in spaces:
-        for header in _config_headers(space):
+    headers = UserHeaders(path, [path.resolve().parent.name, *user_names], keyboard=board.name)
+    for space in headers.userspaces:
+        for header in filter(headers.holds, _config_headers(space)):  # none linked out of the userspace
             found = _macro_keys(header, board, macro)
             if found is not None:
                 keys, defines = found
@@ -109,6 +110,8 @@ def _macro_keys(header: Path, board: Keyboard, macro: str) -> tuple[list[dict[st
     keys = header_layouts(f"#define {macro}({', '.join(found.params)}) {render(found.body)}").get(macro)
     if not keys or any(not isinstance(key.get("matrix"), list) for key in keys):
         return None
+    if any(not 0 <= place < MAX_MATRIX_ROWS for key in keys for place in key["matrix"]):  # type: ignore[union-attr]
+        return None  # a matrix no firmware has (VIA and Vial hold a row and a column in a byte each)
     return keys, defined
 
 

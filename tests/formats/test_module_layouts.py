@@ -14,6 +14,7 @@ from keyconf.catalogue.resolve import CatalogueKeyboards
 from keyconf.compiler.checks import BuildRefused, plan_build
 from keyconf.compiler.export import export_layout
 from keyconf.compiler.qmk_tree import QmkTree
+from keyconf.formats.format_error import FormatError
 from keyconf.formats.interchange import KEYMAP_C, KEYMAP_JSON, KeyboardMismatch, import_layout
 from keyconf.formats.yaml_layout import dumps_layout, loads_layout
 from keyconf.model.keyboard import Keyboard
@@ -148,3 +149,21 @@ def test_a_build_of_a_halcyon_module_layout_refuses_before_make_naming_the_users
     assert problem.code == "userspace-layout-macro" and problem.location == ("layout",)
     assert MACRO in problem.message and problem.hint is not None
     assert "users/halcyon_modules" in problem.hint and "HLC_ENCODER=1" in problem.hint
+
+
+def test_a_module_macro_of_a_matrix_no_firmware_has_is_not_taken(tmp_path: Path) -> None:
+    # A userspace macro placing a key at matrix row 3001 (or column 3001): the board was extended with a
+    # 3002-row matrix, and the layout could not be written ('matrix row must be between 0 and 255', no place).
+    board = _board()
+    for body in ("{a}, " + "{KC_NO}, " * 3000 + "{b}", "{a, " + "KC_NO, " * 3000 + "b}"):
+        root = tmp_path / str(len(list(tmp_path.iterdir())))
+        (root / ".git").mkdir(parents=True)
+        header = root / "users" / "halcyon_modules" / "config.h"
+        header.parent.mkdir(parents=True)
+        header.write_text(f"#pragma once\n#if PRODUCT_ID == 0x{board.usb_pid:04X}\n#define {MACRO}(a, b) {{ {body} }}\n"
+                          "#endif\n")
+        keymap = _keymap_c(root / "keyboards" / "splitkb" / "halcyon" / "kyria" / "keymaps" / "mine", 4)
+        keymap.write_text(keymap.read_text().replace("KC_A, KC_B, KC_MUTE, KC_VOLU", "KC_A, KC_B"))
+        with pytest.raises(FormatError) as caught:
+            import_layout(keymap, finder=CatalogueKeyboards())
+        assert caught.value.line == 2 and f"the file is for layout {MACRO} (2 keys)" in caught.value.message
