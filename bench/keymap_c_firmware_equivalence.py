@@ -44,6 +44,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,11 +92,9 @@ def elf_sections(data: bytes) -> tuple[bool, list[tuple[int, ...]]]:
     return wide, [struct.unpack_from(layout, data, table + index * entry) for index in range(count)]
 
 
-def symbol_bytes(elf: Path, name: str) -> bytes:
-    """The bytes of the defined symbol `name` as the program's image holds them, read from the ELF file
-    itself, so AVR, ARM (STM32 flash at 0x08000000, RP2040's at 0x10000000) and RISC-V firmware are read
-    alike, with no toolchain-specific nm or objcopy."""
-    data = elf.read_bytes()
+def elf_symbol_table(data: bytes) -> Iterator[tuple[str, int, int, int, int]]:
+    """Every entry of the ELF file's symbol tables as (name, info, section index, value, size): the one
+    walk over 32- and 64-bit layouts that symbol_bytes and elf_symbols share."""
     wide, sections = elf_sections(data)
     for kind, offset, size, link, entry in ((s[1], s[4], s[5], s[6], s[9]) for s in sections):
         if kind != 2:  # SHT_SYMTAB
@@ -103,17 +102,27 @@ def symbol_bytes(elf: Path, name: str) -> bytes:
         strings = sections[link][4]
         for at in range(offset, offset + size, entry):
             if wide:
-                name_at, _info, _other, section, value, length = struct.unpack_from("<IBBHQQ", data, at)
+                name_at, info, _other, section, value, length = struct.unpack_from("<IBBHQQ", data, at)
             else:
-                name_at, value, length, _info, _other, section = struct.unpack_from("<IIIBBH", data, at)
-            end = data.index(b"\0", strings + name_at)
-            if data[strings + name_at : end].decode() != name or not 0 < section < len(sections):
-                continue
-            holder = sections[section]
-            if holder[1] == 8:  # SHT_NOBITS: zeroed RAM, not in the image
-                return bytes(length)
-            start = holder[4] + value - holder[3]
-            return data[start : start + length]
+                name_at, value, length, info, _other, section = struct.unpack_from("<IIIBBH", data, at)
+            name = data[strings + name_at : data.index(b"\0", strings + name_at)].decode(errors="replace")
+            yield name, info, section, value, length
+
+
+def symbol_bytes(elf: Path, name: str) -> bytes:
+    """The bytes of the defined symbol `name` as the program's image holds them, read from the ELF file
+    itself, so AVR, ARM (STM32 flash at 0x08000000, RP2040's at 0x10000000) and RISC-V firmware are read
+    alike, with no toolchain-specific nm or objcopy."""
+    data = elf.read_bytes()
+    sections = elf_sections(data)[1]
+    for symbol, _info, section, value, length in elf_symbol_table(data):
+        if symbol != name or not 0 < section < len(sections):
+            continue
+        holder = sections[section]
+        if holder[1] == 8:  # SHT_NOBITS: zeroed RAM, not in the image
+            return bytes(length)
+        start = holder[4] + value - holder[3]
+        return data[start : start + length]
     raise LookupError(f"{elf} defines no symbol {name}")
 
 
@@ -127,24 +136,15 @@ def elf_symbols(elf: Path) -> dict[str, int]:
     (symbols of allocated sections with contents, compiler clones such as `.constprop.0` and `.lto_priv.0`
     counted under their function's name), for saying what makes two builds' sizes differ."""
     data = elf.read_bytes()
-    wide, sections = elf_sections(data)
+    sections = elf_sections(data)[1]
     found: dict[str, int] = collections.Counter()
-    for kind, offset, size, link, entry in ((s[1], s[4], s[5], s[6], s[9]) for s in sections):
-        if kind != 2:  # SHT_SYMTAB
+    for name, info, section, _value, length in elf_symbol_table(data):
+        if info & 0xF not in (1, 2) or not length or not 0 < section < len(sections):  # OBJECT, FUNC
             continue
-        strings = sections[link][4]
-        for at in range(offset, offset + size, entry):
-            if wide:
-                name_at, info, _other, section, _value, length = struct.unpack_from("<IBBHQQ", data, at)
-            else:
-                name_at, _value, length, info, _other, section = struct.unpack_from("<IIIBBH", data, at)
-            if info & 0xF not in (1, 2) or not length or not 0 < section < len(sections):  # OBJECT, FUNC
-                continue
-            holder = sections[section]
-            if not holder[2] & 2 or holder[1] == 8:  # not SHF_ALLOC, or NOBITS (RAM only)
-                continue
-            name = data[strings + name_at : data.index(b"\0", strings + name_at)].decode(errors="replace")
-            found[_COMPILER_SUFFIX.sub("", name)] += length
+        holder = sections[section]
+        if not holder[2] & 2 or holder[1] == 8:  # not SHF_ALLOC, or NOBITS (RAM only)
+            continue
+        found[_COMPILER_SUFFIX.sub("", name)] += length
     return dict(found)
 
 
