@@ -248,14 +248,17 @@ def import_text(
             f"a keycode is empty ({empty[0]}[{where}])", path,
             hint="write KC_NO for a key that does nothing, KC_TRNS for one that falls through"),
             text, _ANCHORS.get(fmt, ""))
-    total = sum(len(layer.keys) for layer in imported.layout.layers)
+    _check_keycode_count(sum(len(layer.keys) for layer in imported.layout.layers), text, path, fmt)
+    if embed_geometry and imported.keyboard is not None and imported.layout.geometry is None:
+        imported.layout.geometry = imported.keyboard
+    return imported
+
+
+def _check_keycode_count(total: int, text: str, path: str | Path, fmt: str) -> None:
     if total > MAX_LAYOUT_KEYCODES:
         raise _anchored(FormatError(
             f"the file holds {total:,} keycodes in all; a keyconf layout holds at most {MAX_LAYOUT_KEYCODES:,} "
             "(32 layers of 256 keys)", path, hint="remove unused layers before importing"), text, _ANCHORS.get(fmt, ""))
-    if embed_geometry and imported.keyboard is not None and imported.layout.geometry is None:
-        imported.layout.geometry = imported.keyboard
-    return imported
 
 
 # Where a problem with the layers as a whole (their key count against the keyboard's) points.
@@ -789,6 +792,8 @@ def _import_vil(
     if keyboard is None:
         detected, note = _vial_board(save, layout_macro, finder)
         notes += [note] if note else []
+    if keyboard is None and detected is None:  # a key per position the save uses, on each layer: refused unread
+        _check_keycode_count(len(save.positions()) * len(save.layers), text, path, VIL)
     try:
         result = vil_to_layout(save, keyboard or detected, layout_macro)
     except KeyboardMismatch as mismatch:

@@ -224,3 +224,20 @@ def test_a_keyboard_id_past_64_bits_or_below_zero_is_refused_at_the_uid() -> Non
         assert caught.value.message == f"`uid` is {uid}, not a Vial keyboard id (0 to 18446744073709551615)"
         assert (caught.value.line, caught.value.column) == (1, text.index('"uid"') + 1)
     assert read_vil(json.dumps(dict(data, uid=2**64 - 1)), "top.vil").uid == 2**64 - 1
+
+
+def test_a_save_of_more_keycodes_than_a_layout_holds_is_refused_before_they_are_read() -> None:
+    # 32 layers of 255 rows of 4 keycodes (within each limit but the total) took over a second to read
+    # before the total was refused.
+    import time
+
+    from keyconf.formats.interchange import import_text
+
+    data = json.loads((DATA / "corne.vil").read_text())
+    text = json.dumps(dict(data, layout=[[["KC_A"] * 4 for _ in range(255)] for _ in range(32)]))
+    start = time.process_time()
+    with pytest.raises(FormatError) as caught:
+        import_text(text, "big.vil")
+    assert time.process_time() - start < 0.3
+    assert caught.value.message.startswith("the file holds 32,640 keycodes in all")
+    assert (caught.value.line, caught.value.column) == (1, text.index('"layout"') + 1)
