@@ -214,7 +214,7 @@ def keymap_folder_c_files(keymap: str | Path, keymap_text: str, keyboard: str = 
                 # In a folder rules.mk put on VPATH (Keychron's common code), else in the keyboard's own.
                 qmk_path = f"{tree_folders[0]}/{word}" if tree_folders and "/" not in word else word
                 if source.when is None or source.when is False or qmk_file_path_problem(qmk_path) is not None \
-                        or root != folder:
+                        or root != folder or len(found.qmk_files) >= MAX_C_FILES:  # past it: no layout holds them
                     elsewhere.append(word)
                 elif qmk_path not in found.qmk_files:
                     found.qmk_files.append(qmk_path)
@@ -265,7 +265,8 @@ def keymap_folder_c_files(keymap: str | Path, keymap_text: str, keyboard: str = 
                 resolved = resolve(root, directory if quoted else "", name)
                 if resolved is None:
                     shared = shared_header_path(name)  # keychron_common.h: its folder goes on the build's VPATH
-                    if shared is not None and posixpath.dirname(shared) not in map(posixpath.dirname, found.qmk_files):
+                    if shared is not None and posixpath.dirname(shared) not in map(posixpath.dirname, found.qmk_files) \
+                            and len(found.qmk_files) < MAX_C_FILES:
                         found.qmk_files.append(shared)
                     elif shared is None and quoted and not is_qmk_header(name) and name not in unseen:
                         unseen.append(name)

@@ -260,3 +260,18 @@ def test_a_rules_mk_naming_files_by_the_thousand_is_looked_through_in_a_moment(t
     assert [f.path for f in found.files] == ["features/x.c"]
     assert "rules.mk compiles more than 256 files: keyconf looked for the first 256 only" in found.warnings
     assert len(found.warnings) < 200
+
+
+def test_qmk_files_past_what_a_layout_holds_are_said_not_carried(tmp_path: Path) -> None:
+    # 100 `SRC += mN.c` of QMK's tree, each under its own feature switch: all were kept as `c_files: qmk`,
+    # and the layout could not be written ('`c_files: qmk` names more than 64 files', without a place).
+    from keyconf.model.layout import MAX_C_FILES
+
+    text = "#include QMK_KEYBOARD_H\n"
+    rules = "".join(f"ifeq ($(strip $(F{n}_ENABLE)), yes)\n    SRC += m{n}.c\nendif\n" for n in range(100))
+    keymap_folder(tmp_path, {"keymap.c": text, "rules.mk": rules})
+    found = keymap_folder_c_files(tmp_path / "keymap.c", text)
+    assert found.qmk_files == [f"m{n}.c" for n in range(MAX_C_FILES)]
+    assert found.qmk_files_when[f"m{MAX_C_FILES - 1}.c"] == f"F{MAX_C_FILES - 1}_ENABLE"
+    assert any(w.startswith(f"rules.mk compiles m{MAX_C_FILES}.c, ") and "the layout does not carry them" in w
+               for w in found.warnings)
