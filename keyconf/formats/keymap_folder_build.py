@@ -41,6 +41,14 @@ def config_h_beside(path: str | Path) -> str | None:
         return None
 
 
+def in_keymaps_folder(path: str | Path) -> bool:
+    """Whether the file sits where QMK builds a keymap from (`keymaps/<name>/`), so that its folder is
+    all QMK would read: a keymap.c saved on its own elsewhere (downloaded, copied out of a repository)
+    says nothing about the rules.mk it was built with."""
+    file = Path(path)
+    return file.is_file() and file.parent.parent.name == "keymaps"
+
+
 def features_beside(path: str | Path, layout: Layout, warnings: list[str], keyboard: str = "",
                     processor: str | None = None) -> None:
     """The rules.mk in a keymap's folder switches QMK features on for its C code (OLED_ENABLE,
@@ -50,7 +58,7 @@ def features_beside(path: str | Path, layout: Layout, warnings: list[str], keybo
     `processor`), where they can be."""
     rules = Path(path).with_name("rules.mk")
     if not rules.is_file():
-        if Path(path).is_file():  # a keymap folder without rules.mk (Corne's default): QMK builds it without VIA
+        if in_keymaps_folder(path):  # a keymap folder without rules.mk (Corne's default): QMK builds it without VIA
             _without_via(layout, warnings, "the keymap's folder has no rules.mk to switch VIA_ENABLE on")
         return
     try:

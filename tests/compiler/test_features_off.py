@@ -285,3 +285,16 @@ def test_an_imported_keymaps_rules_mk_conditions_are_decided_as_make_decides_the
     said = [w for w in imported.warnings if "under a condition keyconf cannot decide" in w]
     assert said == ["rules.mk beside the keymap sets CONSOLE_ENABLE, GIT_HASH under a condition keyconf cannot "
                     "decide, or to a value make code computes: the layout leaves them as the board has them"]
+
+
+def test_a_keymap_c_saved_on_its_own_keeps_keyconfs_via_default(tmp_path: Path) -> None:
+    """A keymap.c downloaded or copied out of its repository, alone in a folder that is not a QMK
+    keymap folder, says nothing about the rules.mk it was built with: VIA is not switched off for it
+    (it is for one in keymaps/<name>/ without rules.mk, which QMK builds without VIA)."""
+    keys = ", ".join(["KC_A"] * 42)
+    (tmp_path / "keymap.c").write_text("#include QMK_KEYBOARD_H\nconst uint16_t PROGMEM keymaps[][MATRIX_ROWS]"
+                                       f"[MATRIX_COLS] = {{ [0] = LAYOUT_split_3x6_3({keys}) }};\n")
+    finder = CatalogueKeyboards()
+    imported = import_layout(tmp_path / "keymap.c", keyboard=finder.by_name("crkbd/rev1"), finder=finder)
+    assert "VIA_ENABLE" not in imported.layout.features_off
+    assert not any("builds without VIA" in w for w in imported.warnings)
