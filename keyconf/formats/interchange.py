@@ -441,7 +441,7 @@ def _import_keymap_c(
     if not layout.keyboard:
         warnings.append("a keymap.c does not name its keyboard; pass --keyboard")
     if result.layer_macros:
-        _one_macro(layout, result.layer_macros, found, warnings)
+        _one_macro(layout, result.layer_macros, found, warnings, result.unseen_headers)
     try:
         _match_keyboard(layout, found, warnings, layout_macro, finder)
     except KeyboardMismatch as mismatch:
@@ -518,10 +518,13 @@ def _leave_out_encoders_the_board_lacks(layout: Layout, keyboard: Keyboard | Non
     )
 
 
-def _one_macro(layout: Layout, macros: list[str | None], keyboard: Keyboard | None, warnings: list[str]) -> None:
+def _one_macro(layout: Layout, macros: list[str | None], keyboard: Keyboard | None, warnings: list[str],
+               unseen_headers: Collection[str] = ()) -> None:
     """Layers written with different layout macros (QMK allows it: each fills the matrix its
     own way) become layers of one macro, key by key through the matrix: a position the
-    layer's macro leaves out is KC_NO there, as in QMK's keymap."""
+    layer's macro leaves out is KC_NO there, as in QMK's keymap. A macro the board lacks in a file
+    including headers keyconf cannot see is most likely their wrapper (LAYOUT_split_3x6_3_wrapper
+    on most layers, the board's own macro on one)."""
     used = sorted({m for m in macros if m is not None})
     if keyboard is None:
         raise FormatError(f"layers use different layout macros: {', '.join(used)}",
@@ -547,6 +550,10 @@ def _one_macro(layout: Layout, macros: list[str | None], keyboard: Keyboard | No
         places = _matrix_places(layer.keys, macro_name, keyboard, layer.name)
         if places is None:
             own_name = keyboard.resolve_layout_name(macro_name) if macro_name else None
+            if macro_name is not None and own_name is None and unseen_headers:
+                raise FormatError(f"layer {layer.name} uses {macro_name}, which is not a layout of {keyboard.name}: "
+                                  f"most likely a wrapper macro from {' or '.join(unseen_headers)}, which keyconf "
+                                  "cannot see, so the keys it lays out are unknown", hint=IN_PLACE_HINT)
             if macro_name is not None and own_name is None:
                 raise FormatError(f"layer {layer.name} uses {macro_name}, which {keyboard.name} does not have",
                                   hint=f"{keyboard.name} has {', '.join(keyboard.layouts)}")

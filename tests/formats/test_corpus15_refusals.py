@@ -82,3 +82,24 @@ def test_a_layer_index_named_in_a_header_not_seen_names_that_header(tmp_path: Pa
     assert error.message.endswith(": NUMBER_OF_LAYERS is not defined in this file, most likely in layers.h, which it "
                                   "includes and keyconf cannot see")
     assert error.line == 5 and error.hint is not None and "where it lives in your repository checkout" in error.hint
+
+
+def test_a_wrapper_macro_on_most_layers_and_the_boards_own_on_one_names_the_unseen_headers(tmp_path: Path) -> None:
+    """A Piantor keymap of a userspace: `LAYOUT_split_3x6_3_wrapper(...)` (its crandel.c's) on five layers and
+    the board's own LAYOUT_split_3x6_3 on a gaming layer. Read alone, the wrapper is one of the headers' it
+    includes, as keyconf says of a file using it on every layer; it said only that the board lacks it."""
+    from keyconf.catalogue.resolve import CatalogueKeyboards
+
+    keys = ", ".join(["KC_A"] * 42)
+    keymap = tmp_path / "keymap.c"
+    keymap.write_text('#include QMK_KEYBOARD_H\n#include "mine.c"\n\n'
+                      "const uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {\n"
+                      "  [0] = LAYOUT_split_3x6_3_wrapper(___BASE_L___, ___BASE_R___, ___THUMBS___),\n"
+                      f"  [1] = LAYOUT_split_3x6_3({keys})\n}};\n")
+    finder = CatalogueKeyboards()
+    with pytest.raises(FormatError) as caught:
+        import_layout(keymap, keyboard=finder.by_name("beekeeb/piantor"), finder=finder)
+    error = caught.value
+    assert "LAYOUT_split_3x6_3_wrapper, which is not a layout of beekeeb/piantor: most likely a wrapper macro " \
+           "from mine.c, which keyconf cannot see" in error.message
+    assert error.hint is not None and "where it lives in your repository checkout" in error.hint
