@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 
 # A JSON string (possessive: linear on a long or unterminated one), or a comment: `//` and `#` to
-# the end of the line, `/* ... */`.
-_STRING_OR_COMMENT = re.compile(r'"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"|(//[^\n]*|#[^\n]*|/\*.*?\*/)', re.DOTALL)
+# the end of the line, `/* ... */`. An unterminated `/*` runs to the end (else each of thousands of `/*`
+# is scanned to the end: quadratic) and is left as it is, for the JSON reader to refuse at its place.
+_STRING_OR_COMMENT = re.compile(r'"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"|(//[^\n]*|#[^\n]*|/\*.*?(?:\*/|\Z))', re.DOTALL)
 # A string, or a comma with only blanks before the `]` or `}` that closes its list or object.
 _STRING_OR_TRAILING_COMMA = re.compile(r'"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"|(,)(?=\s*+[\]}])')
 
@@ -24,7 +25,9 @@ def without_comments(text: str) -> str | None:
     """`text` with its comments and trailing commas blanked out, or None when it has neither."""
 
     def comment(match: re.Match[str]) -> str:
-        return _blank(match.group(0)) if match.group(1) else match.group(0)
+        found = match.group(1)
+        unterminated = found is not None and found.startswith("/*") and (len(found) < 4 or not found.endswith("*/"))
+        return _blank(match.group(0)) if found and not unterminated else match.group(0)
 
     def comma(match: re.Match[str]) -> str:
         return " " if match.group(1) else match.group(0)

@@ -44,7 +44,7 @@ from keyconf.model.layout import MAX_C_FILES, CFile
 MAX_C_FILES_BYTES = 4 * MAX_C_SOURCE_BYTES  # all of a keymap folder's more C files together
 _INCLUDE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*(["<])([^">\n]+)[">]', re.M)
 _NAMED_FILE = re.compile(r'^[ \t]*#[ \t]*define[ \t]+[A-Za-z_]\w*[ \t]+"([^"\n]+\.(?:c|h|inc))"', re.M)
-_BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+_BLOCK_COMMENT = re.compile(r"/\*.*?(?:\*/|\Z)", re.S)  # an unterminated one to the end: linear
 _LINE_COMMENT = re.compile(r"//[^\n]*")
 # QMK headers a keymap's config.h included that QMK has since removed, their contents now its
 # defaults (config_common.h went in 2023): an #include of one stops today's build.

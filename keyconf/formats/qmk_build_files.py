@@ -22,7 +22,7 @@ from typing import Any
 TRUE_VALUES = frozenset({"1", "on", "yes", "true"})
 _DEFINE = re.compile(r"^\s*#\s*define\s+([A-Za-z_]\w*)(?:\s+(.*?))?\s*$")
 _UNDEF = re.compile(r"^\s*#\s*undef\s+([A-Za-z_]\w*)")
-_BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+_BLOCK_COMMENT = re.compile(r"/\*.*?(?:\*/|\Z)", re.S)  # an unterminated one to the end: linear
 _LINE_COMMENT = re.compile(r"//.*")
 # config.h values (MATRIX_ROWS and friends) are small arithmetic at most.
 _OPERATORS: dict[type, Any] = {

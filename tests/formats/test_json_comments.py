@@ -37,3 +37,18 @@ def test_an_unterminated_comment_or_string_is_refused_not_scanned_forever(size: 
     for text in ('{"a": 1 /*' + "x" * size, '{"a": "' + "x" * size, "[" + '"a",' * size):
         relaxed = without_comments(text)
         assert relaxed is None or len(relaxed) == len(text)
+
+
+def test_thousands_of_unterminated_comments_cost_no_more_than_the_text() -> None:
+    # Each `/*` without a `*/` after it was scanned to the end (20,000 of them: 4 s); the first is left as it is,
+    # for the strict reader to refuse there.
+    import time
+
+    text = '{\n  "layers": [["KC_A"]],\n  ' + "/* " * 20_000 + "\n}"
+    start = time.process_time()
+    assert without_comments(text) is None
+    with pytest.raises(FormatError) as refused:
+        read_keymap_json(text, "keymap.json")
+    assert time.process_time() - start < 0.5
+    assert (refused.value.line, refused.value.column) == (3, 3)
+    assert without_comments('{"a": 1 /**/, "b": 2 /*/}') == '{"a": 1     , "b": 2 /*/}'

@@ -275,3 +275,16 @@ def test_qmk_files_past_what_a_layout_holds_are_said_not_carried(tmp_path: Path)
     assert found.qmk_files_when[f"m{MAX_C_FILES - 1}.c"] == f"F{MAX_C_FILES - 1}_ENABLE"
     assert any(w.startswith(f"rules.mk compiles m{MAX_C_FILES}.c, ") and "the layout does not carry them" in w
                for w in found.warnings)
+
+
+def test_thousands_of_unterminated_comments_in_the_keymap_cost_no_more_than_the_text(tmp_path: Path) -> None:
+    # Each `/*` without a `*/` after it was scanned to the end looking for the files the keymap includes
+    # (20,000 of them: 4 s; the fuzzer's 1 MB keymap.c, before the reader refused its size: 23 s).
+    import time
+
+    text = '#include QMK_KEYBOARD_H\n#include "my_keycodes.h"\n' + "/* " * 20_000
+    keymap_folder(tmp_path, {"keymap.c": text, "my_keycodes.h": "#pragma once\n"})
+    start = time.process_time()
+    found = keymap_folder_c_files(tmp_path / "keymap.c", text)
+    assert time.process_time() - start < 0.5
+    assert [f.path for f in found.files] == ["my_keycodes.h"]
