@@ -30,6 +30,7 @@ from keyconf.model.controllers import CONVERTER_NAME_RE, chip_declares_reset
 from keyconf.model.keycodes import REGISTRY, KeycodeError, ParseContext
 from keyconf.model.keycodes.languages import host_language
 from keyconf.model.keycodes.parser import ZMK_BEHAVIOR
+from keyconf.model.layer_edits import layer_name_problem
 from keyconf.model.layout import (
     MAX_MACRO_DELAY_MS,
     MAX_MODULES,
@@ -46,7 +47,7 @@ from keyconf.model.qmk_settings import settings_from_config
 
 # Keys of qmk.keymap.v1 (and Configurator's additions) that a keyconf layout takes in.
 _READ = {"keyboard", "keymap", "layout", "layers", "encoders", "macros", "config", "author", "notes",
-         "host_language", "keycodes", "modules", "converter"}
+         "host_language", "keycodes", "modules", "converter", "layer_names"}
 _IGNORED = {"version", "documentation"}  # Configurator's export header: nothing to keep
 # `___QWERTY_L1___`, `__BASE__`: userspace wrapper macros, each several keys, left unexpanded by c2json.
 _WRAPPER_NAME = re.compile(r"^_{2,}[A-Za-z0-9_]*[A-Za-z0-9]_*_{2,}$")
@@ -182,8 +183,8 @@ def read_keymap_json(text: str, path: str | Path | None = None,
                             "(write QK_BOOT there for a key that resets the keyboard into its bootloader)")
     modules = Layout(keyboard="", layout_macro="", modules=read_modules(data, fail))
     warnings += attach_modules(modules, module_roots)
-    probe = replace(fk.named_context([default_layer_name(i) for i in range(len(layers_data))]),
-                    keyboard_keycodes=module_keycodes(modules))
+    names = _layer_names(data.get("layer_names"), len(layers_data), warnings)
+    probe = replace(fk.named_context(names), keyboard_keycodes=module_keycodes(modules))
     unknown = [k.strip() for layer in layers_data for k in layer if not fk.is_known(_unwrapped(k), probe)]
     headers = _user_headers(data, path)
     from_code = _read_through_user_code(layers_data, data, headers, fail) if headers is not None else None
@@ -228,7 +229,6 @@ def read_keymap_json(text: str, path: str | Path | None = None,
     if not layout_macro:
         warnings.append("the file names no layout macro; pass --layout")
 
-    names = [default_layer_name(i) for i in range(len(layers_data))]
     customs = _declared_keycodes(data.get("keycodes"), fail)
     layers = [Layer(names[i], list(layer)) for i, layer in enumerate(layers_data)]
     if from_code is not None:
@@ -343,6 +343,22 @@ def read_keymap_json(text: str, path: str | Path | None = None,
     if extra:
         warnings.append(f"keymap.json keys keyconf layouts do not hold were not imported: {', '.join(extra)}")
     return KeymapJsonImport(layout, warnings)
+
+
+def _layer_names(given: Any, count: int, warnings: list[str]) -> list[str]:
+    """The layers' names: `"layer_names": ["Base", "Sym", ...]`, which QMK's keymap.json does not have
+    but files kept for keymap-drawer and users' own scripts add so keys can say `MO(Num)`; keyconf's
+    `layer0`, `layer1` ... otherwise, or when the list is not one usable name per layer (said once)."""
+    defaults = [default_layer_name(i) for i in range(count)]
+    if given is None:
+        return defaults
+    if (isinstance(given, list) and len(given) == count and all(isinstance(n, str) for n in given)
+            and len(set(given)) == count
+            and all(layer_name_problem(Layout(keyboard="", layout_macro=""), n) is None for n in given)):
+        return list(given)
+    warnings.append(f"`layer_names` is not one layer name per layer ({count}: letters, digits and _, each once, no "
+                    "keycode's name): the layers are named layer0, layer1 ... instead")
+    return defaults
 
 
 def read_modules(data: dict[str, Any], fail: Any) -> list[str]:

@@ -147,3 +147,21 @@ def test_a_broken_file_keeps_the_strict_readers_position() -> None:
     with pytest.raises(FormatError) as refused:
         read_keymap_json('{"keyboard": "planck/rev6",\n "layers": [["KC_A",]', "keymap.json")
     assert refused.value.line == 2 and "not valid JSON" in str(refused.value)
+
+
+def test_layer_names_beside_the_layers_name_them_so_keys_can_say_mo_num() -> None:
+    """A keymap.json kept for keymap-drawer (an Iris's): `"layer_names"` next to `"layers"`, and keys written
+    `MO(Num)`, `LT(Sys, KC_B)`. QMK's keymap.json has no such field; keyconf takes the names instead of
+    reporting the field unread and every such key an unknown layer."""
+    base = ["MO(Num)", "LT(Sys, KC_B)", "KC_A", "KC_B"]
+    data = {"keyboard": "x", "layout": "LAYOUT", "layer_names": ["Base", "Num", "Sys"],
+            "layers": [base, ["KC_TRNS", "KC_1", "KC_2", "TO(Base)"], ["KC_TRNS"] * 4]}
+    imported = read_keymap_json(json.dumps(data))
+    assert imported.layout.layer_names == ["Base", "Num", "Sys"]
+    assert imported.layout.layers[0].keys[:2] == ["MO(Num)", "LT(Sys, KC_B)"]
+    assert not any("layer_names" in w or "no QMK keycode or layer" in w for w in imported.warnings)
+    # Not one usable name a layer: keyconf's own names, said once.
+    for names in (["Base", "Num"], ["Base", "Base", "Sys"], ["Base", "1st", "Sys"], ["Base", "KC_A", "Sys"], "Base"):
+        imported = read_keymap_json(json.dumps({**data, "layer_names": names}))
+        assert imported.layout.layer_names == ["layer0", "layer1", "layer2"]
+        assert sum("`layer_names` is not one layer name per layer" in w for w in imported.warnings) == 1
