@@ -13,7 +13,7 @@ from pathlib import Path
 from keyconf.formats.c_source import c_tables
 from keyconf.formats.document_limits import JsonError, load_json, read_document
 from keyconf.formats.format_error import FormatError, read_text
-from keyconf.formats.keymap_folder_c import CONFIG_NAME, FolderCFiles, rules_mk_settings
+from keyconf.formats.keymap_folder_c import CONFIG_NAME, FolderCFiles, listed, rules_mk_settings
 from keyconf.formats.yaml_layout_schema import DRIVER_NAME_RE, DRIVER_RE, FEATURE_RE, RULES_OPTIONS
 from keyconf.model.controllers import BOOTLOADER_NAME_RE, CONVERTER_NAME_RE
 from keyconf.model.layout import CSource, Layout
@@ -68,7 +68,7 @@ def features_beside(path: str | Path, layout: Layout, warnings: list[str], keybo
     switches, undecided = rules_mk_settings(text, keyboard, processor)
     undecided = [name for name in undecided if name not in _READ_ELSEWHERE - {"CONVERT_TO", "BOOTLOADER"}]
     if undecided:
-        warnings.append(f"rules.mk beside the keymap sets {', '.join(undecided)} under a condition keyconf cannot "
+        warnings.append(f"rules.mk beside the keymap sets {listed(undecided)} under a condition keyconf cannot "
                         "decide, or to a value make code computes: the layout leaves "
                         f"{'it' if len(undecided) == 1 else 'them'} as the board has "
                         f"{'it' if len(undecided) == 1 else 'them'}")
@@ -78,7 +78,7 @@ def features_beside(path: str | Path, layout: Layout, warnings: list[str], keybo
              and value.strip() and "$" not in value and value.strip().lower() not in ("yes", "no")}
     switches.update({key: "no" for key in other})
     if other:
-        warnings.append(f"rules.mk beside the keymap sets {', '.join(f'{k} = {v}' for k, v in other.items())}, which "
+        warnings.append(f"rules.mk beside the keymap sets {listed([f'{k} = {v}' for k, v in other.items()])}, which "
                         "QMK's make reads as off (it switches a feature on for `yes` only): the layout switches "
                         f"{'it' if len(other) == 1 else 'them'} off too (`features_off:`); put "
                         f"{'it' if len(other) == 1 else 'them'} in `features:` to have the feature")
@@ -94,7 +94,7 @@ def features_beside(path: str | Path, layout: Layout, warnings: list[str], keybo
                if key in RULES_OPTIONS and DRIVER_NAME_RE.fullmatch(value.strip().lower())}
     layout.rules = {**options, **layout.rules}
     if options:
-        warnings.append(f"rules.mk beside the keymap picks {', '.join(f'{k} = {v}' for k, v in options.items())}: "
+        warnings.append(f"rules.mk beside the keymap picks {listed([f'{k} = {v}' for k, v in options.items()])}: "
                         f"the layout keeps {'it' if len(options) == 1 else 'them'} (`rules:`)")
     controller_of_rules(switches, layout, warnings, "rules.mk beside the keymap")
     _compiler_flags(switches, layout, warnings)
@@ -104,19 +104,19 @@ def features_beside(path: str | Path, layout: Layout, warnings: list[str], keybo
                     or key in _READ_ELSEWHERE or key in _FLAG_VARIABLES
                     or (key == "MCU" and processor is not None and value.strip().lower() == processor.lower()))]
     if left:
-        warnings.append(f"rules.mk beside the keymap sets {'; '.join(left)}: no layout data keyconf holds (make "
+        warnings.append(f"rules.mk beside the keymap sets {listed(left, '; ')}: no layout data keyconf holds (make "
                         "settings of the board or chip, or the keymap's own make variables), so the layout does not "
                         f"keep {'it' if len(left) == 1 else 'them'}, and keyconf's build goes without")
     if Path(path).with_name("post_rules.mk").is_file():
         warnings.append("post_rules.mk beside the keymap: QMK reads none in a keymap's folder (only the keyboard's "
                         "folders' and community modules'), so neither does the layout")
     if on:
-        warnings.append(f"rules.mk beside the keymap switches on {', '.join(on)}: the layout keeps them (`features:`)")
+        warnings.append(f"rules.mk beside the keymap switches on {listed(on)}: the layout keeps them (`features:`)")
     if drivers:
-        warnings.append(f"rules.mk beside the keymap picks {', '.join(f'{k} = {v}' for k, v in drivers.items())}: "
+        warnings.append(f"rules.mk beside the keymap picks {listed([f'{k} = {v}' for k, v in drivers.items()])}: "
                         "the layout keeps them (`drivers:`)")
     if said_off := [key for key in off if key not in other]:  # those set to another word are said above
-        warnings.append(f"rules.mk beside the keymap switches off {', '.join(said_off)}: the layout keeps them "
+        warnings.append(f"rules.mk beside the keymap switches off {listed(said_off)}: the layout keeps them "
                         "switched off (`features_off:`), whatever the board enables")
     if not {"VIA_ENABLE", "VIAL_ENABLE"} & {*on, *off}:
         _without_via(layout, warnings, "its rules.mk does not switch VIA_ENABLE on")

@@ -229,12 +229,12 @@ def keymap_folder_c_files(keymap: str | Path, keymap_text: str, keyboard: str = 
                                           "layout keeps the file but does not compile it (move it to `c_files: "
                                           "compile` if the build needs it)")
     if found.qmk_files:
-        found.warnings.append(f"rules.mk compiles {', '.join(found.qmk_files)} of QMK's own tree (not in the keymap's "
+        found.warnings.append(f"rules.mk compiles {listed(found.qmk_files)} of QMK's own tree (not in the keymap's "
                               "folder): the layout builds with them from the tree as the original did "
                               "(`c_files: qmk`)")
     if elsewhere:
         verb = "is" if len(elsewhere) == 1 else "are"
-        found.warnings.append(f"rules.mk compiles {', '.join(elsewhere)}, which {verb} not in the keymap's folder "
+        found.warnings.append(f"rules.mk compiles {listed(elsewhere)}, which {verb} not in the keymap's folder "
                               "(the keyboard's or a userspace's, found by QMK's VPATH): the layout does not carry "
                               f"{'it' if len(elsewhere) == 1 else 'them'}")
     # The keymap, then each file carried, for the files they include: relative to the including
@@ -422,7 +422,7 @@ def _defines_header(opt_defs: list[_Source], warnings: list[str]) -> CFile | Non
         lines += ([f"#ifdef {define.when}", f"#    undef {name}", f"#    {text[1:]}", "#endif"]
                   if isinstance(define.when, str) else [f"#undef {name}", text])
     if left:
-        warnings.append(f"rules.mk passes {', '.join(dict.fromkeys(left))} to the compiler (OPT_DEFS) in a form or "
+        warnings.append(f"rules.mk passes {listed(list(dict.fromkeys(left)))} to the compiler (OPT_DEFS) in a form or "
                         "under a condition keyconf cannot read: the layout does not keep "
                         f"{'it' if len(left) == 1 else 'them'}")
     if not lines:
@@ -430,6 +430,11 @@ def _defines_header(opt_defs: list[_Source], warnings: list[str]) -> CFile | Non
     header = ["// The -D options of the keymap's and its userspace's rules.mk (OPT_DEFS), which QMK passes",
               "// to every C file: kept by keyconf's import.", "#pragma once"]
     return CFile(DEFINES_NAME, config=True, text="\n".join(header + lines) + "\n")
+
+
+def listed(names: list[str], separator: str = ", ", most: int = 12) -> str:
+    """Names for a warning: the first `most` and how many more (a rules.mk may name thousands)."""
+    return separator.join(names[:most]) + (f" and {len(names) - most} more" if len(names) > most else "")
 
 
 def _inside(root: Path, name: str) -> bool:
@@ -501,13 +506,13 @@ def _userspace_switches(found: FolderCFiles, assigned: dict[str, str]) -> None:
                                   "late to change the chip (it picks the converter before it reads a userspace): "
                                   "left out; put `converter:` in the layout to build for it")
     if other:
-        found.warnings.append(f"the userspace's rules.mk sets {', '.join(other)}, which QMK's make reads as off (it "
+        found.warnings.append(f"the userspace's rules.mk sets {listed(other)}, which QMK's make reads as off (it "
                               "switches a feature on for `yes` only): so does the layout (`features_off:`)")
     if found.features or found.features_off or found.drivers or found.rules:
         picked = {**found.drivers, **found.rules}
-        said = [f"switches on {', '.join(found.features)}" if found.features else "",
-                f"switches off {', '.join(found.features_off)}" if found.features_off else "",
-                "picks " + ", ".join(f"{k} = {v}" for k, v in picked.items()) if picked else ""]
+        said = [f"switches on {listed(found.features)}" if found.features else "",
+                f"switches off {listed(found.features_off)}" if found.features_off else "",
+                "picks " + listed([f"{k} = {v}" for k, v in picked.items()]) if picked else ""]
         found.warnings.append(f"the userspace's rules.mk {'; '.join(s for s in said if s)}: the layout keeps "
                               "that (`features:`, `features_off:`, `drivers:`, `rules:`)")
 

@@ -288,3 +288,23 @@ def test_thousands_of_unterminated_comments_in_the_keymap_cost_no_more_than_the_
     found = keymap_folder_c_files(tmp_path / "keymap.c", text)
     assert time.process_time() - start < 0.5
     assert [f.path for f in found.files] == ["my_keycodes.h"]
+
+
+def test_a_warning_names_a_dozen_of_what_a_rules_mk_names_by_the_thousand(tmp_path: Path) -> None:
+    # 2,000 feature switches in the keymap's rules.mk, 2,000 left off in its userspace's: each warning listed
+    # them all (20,000 made warnings of 289 KB).
+    from keyconf.catalogue.resolve import CatalogueKeyboards
+    from keyconf.formats.interchange import import_layout
+
+    (tmp_path / ".git").mkdir()
+    folder = tmp_path / "keyboards" / "crkbd" / "keymaps" / "me"
+    keys = ", ".join(["KC_A"] * 42)
+    keymap = keymap_folder(folder, {
+        "keymap.c": "#include QMK_KEYBOARD_H\nconst uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = "
+                    f"{{ [0] = LAYOUT_split_3x6_3({keys}) }};\n",
+        "rules.mk": "".join(f"F{n}_ENABLE = yes\n" for n in range(2000))})
+    keymap_folder(tmp_path / "users" / "me", {"rules.mk": "".join(f"G{n}_ENABLE = no\n" for n in range(2000))})
+    imported = import_layout(keymap, finder=CatalogueKeyboards())
+    assert max(len(w) for w in imported.warnings) < 600
+    said = [w for w in imported.warnings if "F0_ENABLE" in w or "G0_ENABLE" in w]
+    assert len(said) == 2 and all("and 1988 more" in w for w in said)
