@@ -39,6 +39,7 @@ from keyconf.formats.keymap_c_statements import (
     entry_start,
     ident_tokens,
     is_qmk_header,
+    past_keymap_c_limits,
 )
 from keyconf.formats.keymap_c_unseen import UnseenNameReader
 from keyconf.formats.keymap_folder_c import rules_switched_off
@@ -95,7 +96,7 @@ def read_keymap_c(
     `processor`: the board's chip, when the caller knows it (an STM32's headers declare `RESET`).
 
     Raises FormatError naming the line of a construct it does not understand."""
-    if headers is None and path is not None and Path(path).is_file():
+    if headers is None and path is not None and Path(path).is_file() and past_keymap_c_limits(text) is None:
         own = [name for name in _QUOTED_INCLUDE.findall(text) if not is_qmk_header(name) and name != "config.h"]
         headers = UserHeaders(Path(path), [Path(path).resolve().parent.name], own, keyboard)
         headers.switched_off = rules_switched_off(Path(path), text, keyboard, processor)

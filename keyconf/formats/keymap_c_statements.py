@@ -42,6 +42,19 @@ from keyconf.model.layout import (
 )
 
 MAX_KEYMAP_C_CHARS = 256 * 1024
+MAX_KEYMAP_C_INCLUDES = 256  # `#include` lines of one keymap.c: QMK's have a handful, users' a few dozen
+_INCLUDE_LINE = re.compile(r"^[ \t]*#[ \t]*include\b", re.M)
+
+
+def past_keymap_c_limits(text: str) -> int | None:
+    """Where `text` passes the size or `#include` count a keymap.c may have (each include is looked for in
+    the folders of the build: thousands cost seconds), or None."""
+    if len(text) > MAX_KEYMAP_C_CHARS:
+        return MAX_KEYMAP_C_CHARS
+    for count, found in enumerate(_INCLUDE_LINE.finditer(text)):
+        if count == MAX_KEYMAP_C_INCLUDES:
+            return found.start()
+    return None
 
 
 # Calls whose first argument names a layer (or, for TD, a tap dance) rather than a keycode.
@@ -172,6 +185,14 @@ class KeymapCStatements:
                 f"the file is longer than {MAX_KEYMAP_C_CHARS // 1024} KiB of text, far more than a keymap.c; "
                 "the limit is passed here", path, line, column,
                 hint="the largest keymap.c files in QMK are ~55 KB: is it the right file?",
+            )
+        too_many = past_keymap_c_limits(text)
+        if too_many is not None:
+            line, column = position(text, too_many)
+            raise FormatError(
+                f"the file has more than {MAX_KEYMAP_C_INCLUDES} #include lines, far more than a keymap.c; the limit "
+                "is passed here", path, line, column,
+                hint="a keymap.c includes a few headers: is it the right file?",
             )
         self.text = text
         raw = tokenize(text, path)

@@ -17,7 +17,7 @@ from pathlib import Path
 from keyconf.formats.c_source import Token, tokenize
 from keyconf.formats.c_source_file import is_file_at
 from keyconf.formats.format_error import FormatError
-from keyconf.formats.keymap_c_statements import MAX_KEYMAP_C_CHARS, is_qmk_header
+from keyconf.formats.keymap_c_statements import is_qmk_header, past_keymap_c_limits
 from keyconf.formats.keymap_folder_c import keymap_folder_c_files
 from keyconf.formats.user_headers import UserHeaders
 
@@ -118,7 +118,7 @@ def with_its_header_keymaps(keymap: Path, text: str, keyboard: str = "",
     header's own includes resolve the same from the keymap (it sits in a folder of the build's include path,
     or includes nothing beside it), and no C file the layout carries includes it again (its keymaps[] would
     be defined twice). None otherwise (keymaps_elsewhere names the file holding them)."""
-    if len(text) > MAX_KEYMAP_C_CHARS:
+    if past_keymap_c_limits(text) is not None:
         return None  # the reader refuses it, at the place the limit is passed
     try:
         if defines_keymaps(tokenize(text)):
@@ -168,6 +168,8 @@ def with_its_introspected_keymaps(keymap: Path, text: str, keyboard: str = "",
     folder or userspace names as INTROSPECTION_KEYMAP_C does (users/<name>/<name>.c; miryoku's
     manna-harbour_miryoku.c): QMK includes that file after the keymap, in its translation unit, so its text
     follows the keymap's; with that file's path as the layout would carry it (it is not carried then)."""
+    if past_keymap_c_limits(text) is not None:
+        return None  # the reader refuses it, at the place the limit is passed
     try:
         if defines_keymaps(tokenize(text)):
             return None

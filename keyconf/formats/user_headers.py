@@ -78,9 +78,10 @@ class UserHeaders:
         # A QMK tree's top (the folder of keyboards/ above the keymap), for a repository without .git.
         self._tree = next((above.parent for above in list(folder.parents)[:_MAX_LEVELS] if above.name == "keyboards"),
                           None)
-        for name in includes:
-            if self.root is not None and not any(is_file_at(f / name) for f in self.folders):
-                linked = _linked_userspace(self.root, name)
+        repository = _RepositoryFiles(self.root) if self.root is not None else None  # walked once, if at all
+        for name in list(dict.fromkeys(includes))[:_MAX_LINKED_LOOKUPS]:
+            if repository is not None and not any(is_file_at(f / name) for f in self.folders):
+                linked = _linked_userspace(repository, name)
                 if linked is not None:
                     self.add_userspace(linked)
         self.read: dict[str, Path] = {}  # include name -> the file it was read from
@@ -167,6 +168,8 @@ class UserHeaders:
         """The file read for an include of `name` (wherever the include came from), or None."""
         if name in self.read:
             return self.read[name]
+        if Path(name).name not in {path.name for path in self._cache}:  # no file of that name was read
+            return None
         return next((folder / name for folder in self.folders if (folder / name).resolve() in self._cache), None)
 
     def declaring(self, name: str) -> str | None:
@@ -241,25 +244,45 @@ class UserHeaders:
 
 
 _MAX_SEARCHED = 20_000  # entries of a repository searched for a linked userspace's header
+_MAX_LINKED_LOOKUPS = 64  # a keymap's includes looked up there (a real one has a dozen)
 
 
-def _linked_userspace(root: Path, name: str) -> Path | None:
-    """The folder of the one file `name` (`pket.h`, `features/swapper.h`) in the repository `root`,
+class _RepositoryFiles:
+    """The files of a repository by name, walked once (at most _MAX_SEARCHED entries; None past that),
+    outside any qmk_firmware tree it holds: a keymap's includes are each looked up here."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._by_name: dict[str, list[Path]] | None = None
+        self._walked = False
+
+    def by_name(self) -> dict[str, list[Path]] | None:
+        if not self._walked:
+            self._walked = True
+            found: dict[str, list[Path]] = {}
+            seen = 0
+            for here, dirs, files in os.walk(self.root):
+                seen += len(dirs) + len(files)
+                if seen > _MAX_SEARCHED:
+                    return None
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (Path(here) / d / "quantum").is_dir())
+                for name in files:
+                    found.setdefault(name, []).append(Path(here) / name)
+            self._by_name = found
+        return self._by_name
+
+
+def _linked_userspace(files: _RepositoryFiles, name: str) -> Path | None:
+    """The folder of the one file `name` (`pket.h`, `features/swapper.h`) in the repository,
     outside any qmk_firmware tree it holds: the userspace its setup links in as users/<name>."""
-    if Path(name).is_absolute() or ".." in Path(name).parts:
+    if Path(name).is_absolute() or ".." in Path(name).parts or not Path(name).parts:
         return None
     parts = Path(name).parts
-    found: list[Path] = []
-    seen = 0
-    for here, dirs, files in os.walk(root):
-        seen += len(dirs) + len(files)
-        if seen > _MAX_SEARCHED:
-            return None
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (Path(here) / d / "quantum").is_dir())
-        if parts[-1] in files:
-            file = Path(here) / parts[-1]
-            if file.parts[-len(parts):] == parts:
-                found.append(file.parents[len(parts) - 1])
+    by_name = files.by_name()
+    if by_name is None:
+        return None
+    found = [file.parents[len(parts) - 1] for file in by_name.get(parts[-1], [])
+             if file.parts[-len(parts):] == parts]
     return found[0] if len(set(found)) == 1 else None
 
 

@@ -112,3 +112,25 @@ def test_no_shape_of_the_folder_makes_the_search_slow(tmp_path: Path, finder: Ca
     (folder / "big.c").write_text("int x;\n" * 2000)
     (folder / "rules.mk").write_text("SRC += big.c\n" * 400)
     assert _cpu(lambda: import_layout(keymap, finder=finder)) < 1.0
+
+
+def test_a_keymap_including_hundreds_of_files_is_read_in_a_moment_or_refused_at_the_limit(
+        tmp_path: Path, finder: CatalogueKeyboards) -> None:
+    # Each include keyconf does not find was looked for in a walk of the whole repository (a linked userspace's
+    # header): 200 of them in a repository of 3,000 files took seconds; 13,000, within the size limit, minutes.
+    folder, _ = _folders(tmp_path)
+    for n in range(60):
+        (folder.parents[3] / "notes" / str(n)).mkdir(parents=True)
+        for m in range(50):
+            (folder.parents[3] / "notes" / str(n) / f"{m}.md").write_text("x")
+    keymap = folder / "keymap.c"
+    keymap.write_text(_HOOKS_ONLY % "".join(f'#include "h{n}.h"\n' for n in range(200)))
+    start = time.process_time()
+    error = _refusal(keymap, finder)
+    assert time.process_time() - start < 1.0
+    assert error.message.startswith('this keymap.c holds no `keymaps[]`: its layers are most likely in "h0.h"')
+    keymap.write_text(_HOOKS_ONLY % "".join(f'#include "h{n}.h"\n' for n in range(300)))
+    error = _refusal(keymap, finder)
+    assert error.message == ("the file has more than 256 #include lines, far more than a keymap.c; the limit is "
+                             "passed here")
+    assert (error.line, error.column) == (257, 1)  # the 257th: QMK_KEYBOARD_H is the first
