@@ -237,6 +237,8 @@ def _find_duplicate(text: str, key: str) -> tuple[int | None, int | None]:
     found = [match.start() for match in pattern.finditer(text)]
     if len(found) < 2:  # spelled with escapes (`"a\u0041"` and `"aA"`): the quoted keys, decoded
         found = sorted({*found, *_quoted_keys(text, key)})
+    if len(found) < 2 and key:  # an HJSON bare key right after a string (`"a"key": 1`): the key's text anywhere
+        found = [match.start() for match in re.finditer(rf"{re.escape(key)}\s*:", text)]
     if len(found) < 2:
         return None, None
     return _line_col(text, found[1])

@@ -435,3 +435,13 @@ def test_a_duplicate_key_spelled_with_an_escape_is_refused_at_its_place(tmp_path
         load_info_file(path)
     assert caught.value.message == "duplicate key 'keyboard_name'"
     assert (caught.value.line, caught.value.column) == (4, 3)
+
+
+def test_a_duplicate_bare_key_right_after_a_string_is_refused_at_its_place(tmp_path: Path) -> None:
+    # HJSON reads `"x"key": 1` as a string and a bare key `key"` (fuzzing a qmk_module.json): the search for
+    # the key, which wants no quote before a bare key, did not find it, and the error had no line.
+    path = write(tmp_path, '{\n  a: "x"key": 1\n  b: 2\n  c: "y"key": 3\n}')
+    with pytest.raises(KeyboardDefinitionError) as caught:
+        load_info_file(path)
+    assert caught.value.message == "duplicate key 'key\"'"
+    assert (caught.value.line, caught.value.column) == (4, 9)
