@@ -109,6 +109,17 @@ def keymaps_elsewhere(keymap: Path, text: str, keyboard: str = "") -> str | None
     return str(resolved)
 
 
+def _holds_no_keymaps(text: str) -> bool:
+    """Whether a keymap.c is one whose keymaps[] may be elsewhere: within the reader's limits (past them,
+    the reader refuses it at the place the limit is passed), readable, and defining no keymaps[]."""
+    if past_keymap_c_limits(text) is not None:
+        return False
+    try:
+        return not defines_keymaps(tokenize(text))
+    except FormatError:
+        return False
+
+
 def with_its_header_keymaps(keymap: Path, text: str, keyboard: str = "",
                             processor: str | None = None) -> tuple[str, str] | None:
     """The keymap.c `text` as the compiler reads it when it holds no keymaps[] and a header it includes does
@@ -118,12 +129,7 @@ def with_its_header_keymaps(keymap: Path, text: str, keyboard: str = "",
     header's own includes resolve the same from the keymap (it sits in a folder of the build's include path,
     or includes nothing beside it), and no C file the layout carries includes it again (its keymaps[] would
     be defined twice). None otherwise (keymaps_elsewhere names the file holding them)."""
-    if past_keymap_c_limits(text) is not None:
-        return None  # the reader refuses it, at the place the limit is passed
-    try:
-        if defines_keymaps(tokenize(text)):
-            return None
-    except FormatError:
+    if not _holds_no_keymaps(text):
         return None
     own = [name for name in dict.fromkeys(_QUOTED_INCLUDE.findall(text))
            if not is_qmk_header(name) and name != "config.h"]
@@ -168,12 +174,7 @@ def with_its_introspected_keymaps(keymap: Path, text: str, keyboard: str = "",
     folder or userspace names as INTROSPECTION_KEYMAP_C does (users/<name>/<name>.c; miryoku's
     manna-harbour_miryoku.c): QMK includes that file after the keymap, in its translation unit, so its text
     follows the keymap's; with that file's path as the layout would carry it (it is not carried then)."""
-    if past_keymap_c_limits(text) is not None:
-        return None  # the reader refuses it, at the place the limit is passed
-    try:
-        if defines_keymaps(tokenize(text)):
-            return None
-    except FormatError:
+    if not _holds_no_keymaps(text):
         return None
     files = keymap_folder_c_files(keymap, text, keyboard, processor)
     introspected = next((f for f in files.files if f.path == files.introspection and f.text is not None), None)
