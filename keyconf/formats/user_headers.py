@@ -297,6 +297,7 @@ def without_switched_off(tokens: list[Token], off: frozenset[str]) -> list[Token
         return tokens
     kept: list[Token] = []
     stack: list[bool | None] = []  # per #if: whether its current branch is in the build (None: not decided here)
+    taken: list[bool] = []  # per #if: whether a branch before this one was in the build (then no later one is)
     for token in tokens:
         test = _SWITCH_TEST.fullmatch(token.text) if token.kind == "directive" else None
         if test is not None:
@@ -305,14 +306,21 @@ def without_switched_off(tokens: list[Token], off: frozenset[str]) -> list[Token
                 decided = name in off and (keyword != "if" or test.group(0).find("defined") >= 0)
                 on = (keyword == "ifndef") != (negated == "!") if decided else None
                 stack.append(on)
-            elif keyword == "elif" and stack:
-                stack[-1] = None if stack[-1] is not True else False
-            elif keyword == "else" and stack:
-                stack[-1] = None if stack[-1] is None else not stack[-1]
+                taken.append(on is True)
+            elif keyword in ("elif", "else") and stack:
+                if taken[-1]:
+                    stack[-1] = False
+                elif keyword == "elif" or stack[-1] is None:
+                    stack[-1] = None  # an #elif's own condition, or an #else after one, is not decided here
+                else:
+                    stack[-1] = True  # every branch before was decided out
+                    taken[-1] = True
             elif keyword == "endif" and stack:
                 stack.pop()
+                taken.pop()
         elif token.kind == "directive" and re.match(r"#?\s*(ifdef|ifndef|if)\b", token.text):
             stack.append(None)
+            taken.append(False)
         if all(state is not False for state in stack):
             kept.append(token)
     return kept

@@ -105,3 +105,21 @@ def test_the_keymaps_rules_mk_switching_it_on_keeps_it_on(tmp_path: Path, finder
     assert rules_switched_off(keymap, keymap.read_text()) == frozenset()
     last_keys, errors = _imported_and_checked(keymap, finder)
     assert last_keys == ["KC_ESC", "_______", "TG(gaming)"] and errors == []
+
+
+@pytest.mark.parametrize(("code", "kept"), [
+    # #ifndef of a switched-off X is in the build: its #elif and #else branches are not.
+    ("#ifndef X\n_A,\n#elif defined(Y)\n_B,\n#else\n_C,\n#endif\n", ["_A"]),
+    ("#ifndef X\n_A,\n#else\n_C,\n#endif\n", ["_A"]),
+    # #ifdef of it is out: the #else is in; an #elif's own condition is not decided here, nor an #else after it.
+    ("#ifdef X\n_A,\n#else\n_C,\n#endif\n", ["_C"]),
+    ("#ifdef X\n_A,\n#elif defined(Y)\n_B,\n#else\n_C,\n#endif\n", ["_B", "_C"]),
+    # Conditions on other names are kept whole.
+    ("#ifdef Y\n_A,\n#else\n_C,\n#endif\n", ["_A", "_C"]),
+])
+def test_a_switched_off_names_branches_are_taken_as_the_build_takes_them(code: str, kept: list[str]) -> None:
+    from keyconf.formats.c_source import tokenize
+    from keyconf.formats.user_headers import without_switched_off
+
+    tokens = without_switched_off(tokenize(code), frozenset({"X"}))
+    assert [t.text for t in tokens if t.kind == "ident"] == kept
