@@ -12,6 +12,7 @@ from pathlib import Path
 
 from keyconf.formats.c_source import IntExpression, preprocess, render, tokenize
 from keyconf.formats.format_error import FormatError
+from keyconf.formats.user_headers import is_feature_flag
 from keyconf.model.qmk_settings import BY_NAME
 
 # Defines a keymap config.h may carry that say nothing a build lacks: MASTER_LEFT is QMK's default
@@ -38,13 +39,22 @@ def read_config_h(text: str, path: str | Path | None = None) -> ConfigSettings:
     """The layout settings `text` (a config.h) defines."""
     result = ConfigSettings()
     try:
-        pre = preprocess(tokenize(text, path), path)
+        tokens = tokenize(text, path)
+        pre = preprocess(tokens, path)
     except FormatError as error:
         result.problems.append(f"config.h: {error.message}; its settings were not imported")
         return result
-    for name, define in pre.defines.items():
+    # Defines under a feature switch (`#ifdef RGBLIGHT_ENABLE`: the Kyria default keymap's animations),
+    # which QMK's build defines when rules.mk or the board turns the feature on: no setting is read
+    # from them (the switch decides at build time), but they are the file's, for it to be kept whole.
+    try:
+        guarded = preprocess(tokens, path, assume_defined=is_feature_flag).defines
+    except FormatError:  # such a branch that cannot be read here (an #error for other boards): what is read stands
+        guarded = {}
+    only_guarded = [(name, define) for name, define in guarded.items() if name not in pre.defines]
+    for name, define in [*pre.defines.items(), *only_guarded]:
         setting = BY_NAME.get(name.lower())
-        if setting is None:
+        if setting is None or name not in pre.defines:
             if define.params is None and name not in _HOUSEKEEPING and not name.startswith("_"):
                 result.left.append(name)
             elif define.params is not None:
@@ -64,12 +74,4 @@ def read_config_h(text: str, path: str | Path | None = None) -> ConfigSettings:
             result.settings[setting.name] = value
         else:
             result.problems.append(f"config.h: {name} {value} is out of range ({setting.describe()}); not imported")
-    # Defines under a feature switch (`#ifdef RGBLIGHT_ENABLE`: the Kyria default keymap's animations),
-    # which QMK's build defines when rules.mk or the board turns the feature on: no setting is read
-    # from them (the switch decides at build time), but they are the file's, for it to be kept whole.
-    guarded = preprocess(tokenize(text, path), path, assume_defined=lambda name: name.endswith("_ENABLE"))
-    result.left += [name for name, define in guarded.defines.items() if name not in pre.defines
-                    and define.params is None and name not in _HOUSEKEEPING and not name.startswith("_")]
-    result.macros += [name for name, define in guarded.defines.items() if name not in pre.defines
-                      and define.params is not None]
     return result

@@ -308,3 +308,19 @@ def test_a_warning_names_a_dozen_of_what_a_rules_mk_names_by_the_thousand(tmp_pa
     assert max(len(w) for w in imported.warnings) < 600
     said = [w for w in imported.warnings if "F0_ENABLE" in w or "G0_ENABLE" in w]
     assert len(said) == 2 and all("and 1988 more" in w for w in said)
+
+
+def test_a_config_h_branch_for_other_boards_under_a_feature_switch_leaves_its_settings_read() -> None:
+    """The second reading of a config.h (feature switches taken as on, for the defines under them) meets an
+    `#error` for other boards the first reading skipped: the settings read stand, and nothing is raised out
+    of a keymap.c's import (it was a FormatError at that #error's line)."""
+    from keyconf.formats.keymap_c_import import read_keymap_c
+    from keyconf.formats.qmk_config_h import read_config_h
+
+    config = ("#pragma once\n#define TAPPING_TERM 180\n#ifdef RGBLIGHT_ENABLE\n#  if defined(KEYBOARD_planck)\n"
+              "#    define RGBLIGHT_HUE_STEP 8\n#  else\n#    error only the planck\n#  endif\n#endif\n")
+    read = read_config_h(config)
+    assert read.settings == {"tapping_term": 180} and not read.problems
+    keymap = ("#include QMK_KEYBOARD_H\nconst uint16_t PROGMEM keymaps[][MATRIX_ROWS][MATRIX_COLS] = {\n"
+              "    [0] = LAYOUT_ortho_2x3(KC_A, KC_B, KC_C, KC_D, KC_E, KC_F)\n};\n")
+    assert read_keymap_c(keymap, config_h=config).layout.settings["tapping_term"] == 180
