@@ -288,7 +288,6 @@ class _Locator:
     def __init__(self, text: str):
         self.text = text
         self.pos = 0
-        self.decoder = json.JSONDecoder()
 
     def _skip_ws(self) -> bool:
         """Skip blanks and comments; True when a newline was passed."""

@@ -79,7 +79,8 @@ def read_text(path: str | Path) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise FormatError(
-            "the file is not UTF-8 text", path, *byte_position(data, error.start), hint="is it a layout file?"
+            f"the file is not UTF-8 text (byte 0x{data[error.start]:02X})", path, *byte_position(data, error.start),
+            hint="is it a layout file?",
         ) from None
 
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from keyconf.formats.c_literals import is_c_identifier
 from keyconf.formats.definition_source import DataSource, KeyboardDefinitionError, parse_definition_json
-from keyconf.formats.document_limits import JsonError, byte_position, load_json, read_document
-from keyconf.formats.format_error import FormatError
+from keyconf.formats.document_limits import JsonError, load_json
+from keyconf.formats.format_error import FormatError, read_text
 from keyconf.model.keycodes import REGISTRY
 from keyconf.model.layout import (
     MAX_MODULES,
@@ -66,12 +66,8 @@ def read_module_json(path: Path, module: str) -> ModuleDefinition:
     message naming the file, line and column. QMK reads the file as HJSON (comments, unquoted
     keys, trailing commas), so keyconf does too."""
     try:
-        raw = read_document(path, FormatError)
-        text = raw.decode("utf-8-sig")
+        text = read_text(path)
         data = parse_definition_json(text, path)
-    except UnicodeDecodeError as problem:
-        line, column = byte_position(raw, problem.start)
-        raise ModuleJsonError(f"{path}:{line}:{column}: not UTF-8 text (byte 0x{raw[problem.start]:02X})") from None
     except (FormatError, KeyboardDefinitionError) as problem:
         raise ModuleJsonError(f"{path} cannot be read: {problem}") from None
     source = DataSource.of(path, text)
@@ -137,8 +133,8 @@ def modules_beside(keymap_c: str | Path) -> tuple[list[str], list[str]]:
     if not path.is_file():
         return [], []
     try:
-        data = load_json(read_document(path, FormatError).decode("utf-8-sig"))
-    except (FormatError, JsonError, UnicodeDecodeError) as problem:
+        data = load_json(read_text(path))
+    except (FormatError, JsonError) as problem:
         return [], [f"{path} cannot be read ({problem}): its community modules, if any, were not taken"]
     value = data.get("modules") if isinstance(data, dict) else None
     if value is None:

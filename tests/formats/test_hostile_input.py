@@ -505,3 +505,15 @@ def test_a_key_a_definition_lacks_is_named_at_the_object_lacking_it():
     with pytest.raises(KeyboardDefinitionError) as info:
         via_definition_from_data(json.loads(text), DataSource.of("pad.json", text))
     assert (info.value.line, info.value.column) == (2, 12) and "matrix rows must be" in info.value.message
+
+
+def test_a_qmk_module_json_past_the_document_limit_is_refused_not_cut_off(tmp_path: Path) -> None:
+    """read_document leaves the size check to its caller: the module reader read the first 4 MiB and called
+    what it cut off bad JSON. It reads as every document does now (read_text), refused at the limit."""
+    from keyconf.formats.document_limits import MAX_DOCUMENT_BYTES
+    from keyconf.formats.qmk_modules import ModuleJsonError, read_module_json
+
+    path = tmp_path / "qmk_module.json"
+    path.write_text('{"module_name": "x", "notes": "' + "a" * MAX_DOCUMENT_BYTES + '"}')
+    with pytest.raises(ModuleJsonError, match="larger than"):
+        read_module_json(path, "someone/x")
