@@ -27,7 +27,7 @@ from keyconf.formats.keymap_c_statements import (
     kept_for_later,
     names_keycode,
 )
-from keyconf.model.controllers import chip_declares_reset
+from keyconf.model.controllers import chip_declares_reset, chip_reset_warning
 from keyconf.model.keycodes import MOD_WRAPPERS, REGISTRY, KeycodeError, format_mods, from_qmk5
 from keyconf.model.keycodes.mods import MOD_MASK_NAMES, MOD_NAMES, ModsError, parse_mods, to_qmk5
 from keyconf.model.keycodes.removed import REMOVED_WRAPPERS
@@ -367,12 +367,7 @@ class KeyReader(KeymapCStatements):
             elif t.text == "RESET" and self._reset_is_the_chips():
                 # QMK's old name for QK_BOOT, which QMK no longer defines: on an STM32 the chip's header
                 # declares `RESET = 0`, so the original firmware's key is 0 and does nothing.
-                self.warnings.append(
-                    f"line {t.line}: RESET is no QMK keycode since QMK dropped that old name of QK_BOOT (2022); the "
-                    f"original builds because the {self.processor} chip's header declares RESET = 0, so its key does "
-                    "nothing: "
-                    "imported as KC_NO, as that firmware has it (write QK_BOOT there for a key that resets the "
-                    "keyboard into its bootloader)")
+                self.warnings.append(chip_reset_warning(f"line {t.line}", self.processor or ""))
                 renamed.append(Token("ident", "KC_NO", t.line, t.column))
             elif names_a_layer and tokens[i - 2].text == "TD" and t.text in self.enum_values:
                 # TD(X) of a dance whose table keyconf did not read: the number C gives X.

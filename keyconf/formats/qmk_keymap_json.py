@@ -26,7 +26,7 @@ from keyconf.formats.keymap_c_import import KeymapC, read_keymap_c
 from keyconf.formats.layer_names import default_layer_name
 from keyconf.formats.qmk_modules import attach_modules
 from keyconf.formats.user_headers import UserHeaders
-from keyconf.model.controllers import CONVERTER_NAME_RE, chip_declares_reset
+from keyconf.model.controllers import CONVERTER_NAME_RE, chip_declares_reset, chip_reset_warning
 from keyconf.model.keycodes import REGISTRY, KeycodeError, ParseContext
 from keyconf.model.keycodes.languages import host_language
 from keyconf.model.keycodes.parser import ZMK_BEHAVIOR
@@ -169,24 +169,24 @@ def read_keymap_json(text: str, path: str | Path | None = None,
             else "each layer is a list of keycodes",
         )
     check_keycode_layers(layers_data, fail, "not a keycode (write it as text)")
-    if chip_declares_reset(processor):
+    headers = _user_headers(data, path)
+    if chip_declares_reset(processor) and (headers is None or "RESET" not in headers.forced_defines()):
         # `RESET`, QMK's old name of QK_BOOT, which it dropped in 2022: json2c pastes it into C, where the
-        # chip's header declares RESET = 0 (ST's FlagStatus), so the firmware's key does nothing.
-        places = [f"layers[{i}][{j}]" for i, layer in enumerate(layers_data) for j, key in enumerate(layer)
-                  if isinstance(key, str) and key.strip() == "RESET"]
-        for layer in layers_data:
-            layer[:] = ["KC_NO" if isinstance(key, str) and key.strip() == "RESET" else key for key in layer]
+        # chip's header declares RESET = 0 (ST's FlagStatus), so the firmware's key does nothing, unless the
+        # user's config.h that QMK's build force-includes defines it (as the keymap.c reader has it).
+        places = []
+        for i, layer in enumerate(layers_data):
+            for j, key in enumerate(layer):
+                if isinstance(key, str) and key.strip() == "RESET":
+                    places.append(f"layers[{i}][{j}]")
+                    layer[j] = "KC_NO"
         if places:
-            warnings.append(f"{', '.join(places)}: RESET is no QMK keycode since QMK dropped that old name of QK_BOOT "
-                            f"(2022); QMK's build of this file puts it in C, where the {processor} chip's header "
-                            "declares RESET = 0, so the key does nothing: imported as KC_NO, as that firmware has it "
-                            "(write QK_BOOT there for a key that resets the keyboard into its bootloader)")
+            warnings.append(chip_reset_warning(", ".join(places), processor or ""))
     modules = Layout(keyboard="", layout_macro="", modules=read_modules(data, fail))
     warnings += attach_modules(modules, module_roots)
     names = _layer_names(data.get("layer_names"), len(layers_data), warnings)
     probe = replace(fk.named_context(names), keyboard_keycodes=module_keycodes(modules))
     unknown = [k.strip() for layer in layers_data for k in layer if not fk.is_known(_unwrapped(k), probe)]
-    headers = _user_headers(data, path)
     from_code = _read_through_user_code(layers_data, data, headers, fail) if headers is not None else None
     source = None
     if from_code is None and unknown:

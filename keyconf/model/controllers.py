@@ -137,6 +137,14 @@ def chip_declares_reset(processor: str | None) -> bool:
     return processor is not None and processor.upper().startswith(_RESET_IS_ZERO_CHIPS)
 
 
+def chip_reset_warning(where: str, processor: str) -> str:
+    """What an imported key `RESET` became where the chip's header makes it 0 (`chip_declares_reset`)."""
+    return (f"{where}: RESET is no QMK keycode since QMK dropped that old name of QK_BOOT (2022); the original "
+            f"builds because the {processor} chip's header declares RESET = 0, so its key does nothing: imported as "
+            "KC_NO, as that firmware has it (write QK_BOOT there for a key that resets the keyboard into its "
+            "bootloader)")
+
+
 def built_controller(keyboard: Keyboard | None, converter: str | None,
                      bootloader: str | None) -> tuple[str | None, str | None]:
     """(processor, bootloader) the firmware is built for: a converter's, else the board's, with a

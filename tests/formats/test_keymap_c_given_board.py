@@ -105,3 +105,22 @@ def test_reset_in_a_keymap_json_for_an_stm32_board_is_the_chip_headers_zero_too(
         said = [w for w in imported.warnings if "RESET = 0" in w]
         assert bool(said) == (expected == "KC_NO")
         assert not said or said[0].startswith("layers[0][47]: RESET is no QMK keycode")
+
+
+def test_reset_in_a_keymap_json_whose_userspace_config_h_defines_it_is_that_definition(tmp_path: Path) -> None:
+    """As in a keymap.c whose own header declares RESET: a keymap.json read where it lives, whose userspace's
+    config.h (which QMK's build force-includes) defines `RESET QK_BOOT`, presses what that defines, not the
+    chip header's 0 (the keymap.json reader rewrote it to KC_NO before it looked at the user's code)."""
+    import json
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "users" / "mine").mkdir(parents=True)
+    (tmp_path / "users" / "mine" / "config.h").write_text("#pragma once\n#define RESET QK_BOOT\n")
+    folder = tmp_path / "keyboards" / "planck" / "keymaps" / "mine"
+    folder.mkdir(parents=True)
+    layers = [["KC_A"] * 47 + ["RESET"]]
+    (folder / "keymap.json").write_text(json.dumps({"keyboard": "planck/rev6", "keymap": "mine",
+                                                    "layout": "LAYOUT_ortho_4x12", "layers": layers}))
+    imported = import_layout(folder / "keymap.json", finder=CatalogueKeyboards())
+    assert imported.layout.layers[0].keys[-1] == "QK_BOOT"
+    assert not any("RESET = 0" in w for w in imported.warnings)
