@@ -316,8 +316,9 @@ _KEYBOARD_MACRO = re.compile(r"\bKEYBOARD_\w+")
 
 def keyboard_macros(keyboard: str) -> frozenset[str]:
     """The names QMK's build defines for a board (`planck/rev6`: KEYBOARD_planck, KEYBOARD_planck_rev6),
-    which a keymap shared by several boards tests (`#if defined(KEYBOARD_planck)`)."""
-    parts = [re.sub(r"\W", "_", part) for part in keyboard.split("/") if part]
+    which a keymap shared by several boards tests (`#if defined(KEYBOARD_planck)`). As build_keyboard.mk
+    writes them: each folder level's path with `/` as `_` and `.` left out."""
+    parts = [part.replace(".", "") for part in keyboard.split("/") if part]
     return frozenset("KEYBOARD_" + "_".join(parts[:i]) for i in range(1, len(parts) + 1))
 
 

@@ -22,7 +22,16 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from keyconf.formats.c_source import Define, IntExpression, Token, find_matching, preprocess, split_top_level, tokenize
+from keyconf.formats.c_source import (
+    Define,
+    IntExpression,
+    Token,
+    find_matching,
+    keyboard_macros,
+    preprocess,
+    split_top_level,
+    tokenize,
+)
 from keyconf.formats.c_source_file import is_file_at, is_folder_at
 from keyconf.formats.format_error import FormatError
 
@@ -45,9 +54,7 @@ class UserHeaders:
         its userspace in a folder its setup links in as users/<name> (`user/`, `shared/`).
         `keyboard`: the board built, whose `KEYBOARD_crkbd`, `KEYBOARD_crkbd_rev1` QMK defines
         for every file (a userspace's config.h picks its headers with them)."""
-        parts = [part for part in keyboard.split("/") if part]
-        self.board_flags = frozenset(
-            "KEYBOARD_" + "_".join(parts[: level + 1]).replace(".", "") for level in range(len(parts)))
+        self.board_flags = keyboard_macros(keyboard)
         folder = keymap.resolve().parent
         self.keymap_folder = folder
         names = {name for name in user_names if name}

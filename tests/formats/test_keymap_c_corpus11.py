@@ -171,6 +171,8 @@ def test_a_keymap_shared_by_boards_reads_the_branch_of_its_keyboard() -> None:
     result = _planck(rows, _BY_BOARD)
     assert result.layout.layout_macro == "LAYOUT_ortho_4x12" and result.layout.layers[0].keys[0] == "KC_B"
     assert keyboard_macros("planck/rev6") == {"KEYBOARD_planck", "KEYBOARD_planck_rev6"}
+    # build_keyboard.mk leaves a folder's `.` out (KEYBOARD_FILESAFE_n), as the userspace header reader had it.
+    assert keyboard_macros("acme/v1.1/rev2") == {"KEYBOARD_acme", "KEYBOARD_acme_v11", "KEYBOARD_acme_v11_rev2"}
     # Read for another board, the file's own #error stops it, at its line, saying which boards it is for.
     with pytest.raises(FormatError) as raised:
         _planck(rows, _BY_BOARD, keyboard="crkbd/rev1")
