@@ -16,6 +16,7 @@ from pathlib import Path
 
 from keyconf.formats.c_source import Token, iter_statements, render, tokenize
 from keyconf.formats.format_error import FormatError
+from keyconf.formats.keymap_c_statements import QUOTED_INCLUDE
 
 
 @dataclass
@@ -73,7 +74,7 @@ def carry_c(
     # Names the kept #defines use (`#define COLEMAK_D LT(_Puc, KC_D)`) need their aliases too.
     in_directives = {name for t in every if t.kind == "directive" for name in re.findall(r"\b[A-Za-z_]\w*", t.text)}
     # A file of the user's own that the keymap includes (`#include "tapdance.c"`) is code too.
-    kept_includes = [name for name in re.findall(r'^[ \t]*#[ \t]*include[ \t]*"([^"]+)"', remaining, re.M)
+    kept_includes = [name for name in QUOTED_INCLUDE.findall(remaining)
                      if name in user_includes]
     if not tokens and not kept_includes:
         return CarriedC(None)

@@ -34,11 +34,13 @@ from keyconf.formats.keymap_c_names import plan_names
 from keyconf.formats.keymap_c_statements import (
     IN_PLACE_HINT,
     LAYER_ARGUMENT_CALLS,
+    QUOTED_INCLUDE,
     USER_RANGE_STARTS,
     ArrayEntry,
     entry_start,
     ident_tokens,
     is_qmk_header,
+    own_includes,
     past_keymap_c_limits,
 )
 from keyconf.formats.keymap_c_unseen import UnseenNameReader
@@ -97,8 +99,7 @@ def read_keymap_c(
 
     Raises FormatError naming the line of a construct it does not understand."""
     if headers is None and path is not None and Path(path).is_file() and past_keymap_c_limits(text) is None:
-        own = [name for name in _QUOTED_INCLUDE.findall(text) if not is_qmk_header(name) and name != "config.h"]
-        headers = UserHeaders(Path(path), [Path(path).resolve().parent.name], own, keyboard)
+        headers = UserHeaders(Path(path), [Path(path).resolve().parent.name], own_includes(text), keyboard)
         headers.switched_off = rules_switched_off(Path(path), text, keyboard, processor)
     try:
         reader = _Reader(text, path, keyboard, mixed_macros, headers, has_layout)
@@ -151,14 +152,13 @@ def read_keymap_c(
     return result
 
 
-_QUOTED_INCLUDE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*"([^"\n]+)"', re.M)  # not \s: quadratic with re.M
 
 
 def _unseen_includes(text: str, headers: UserHeaders | None) -> list[re.Match[str]]:
     """The keymap's quoted #includes of files of its user's (not QMK's headers, not config.h) that are not
     found where QMK's build looks (`headers`; None: the text was given alone, and none is)."""
     unseen = []
-    for found in _QUOTED_INCLUDE.finditer(text):
+    for found in QUOTED_INCLUDE.finditer(text):
         name = found.group(1)
         if is_qmk_header(name) or name == "config.h":
             continue

@@ -159,6 +159,17 @@ def is_qmk_header(name: str) -> bool:
     return base in _QMK_HEADERS or base.startswith(_QMK_HEADER_PREFIXES)
 
 
+# `#include "name"` at a line's start (not \s: quadratic with re.M over blank lines).
+QUOTED_INCLUDE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*"([^"\n]+)"', re.M)
+
+
+def own_includes(text: str) -> list[str]:
+    """The files of the user's own a keymap.c includes by quoted name, each once: not QMK's headers, and
+    not config.h (QMK's build force-includes the keymap's)."""
+    return [name for name in dict.fromkeys(QUOTED_INCLUDE.findall(text))
+            if not is_qmk_header(name) and name != "config.h"]
+
+
 @functools.cache
 def _qmk_language_headers() -> frozenset[str]:
     languages = host_languages().values()

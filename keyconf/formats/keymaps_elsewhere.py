@@ -17,12 +17,11 @@ from pathlib import Path
 from keyconf.formats.c_source import Token, tokenize
 from keyconf.formats.c_source_file import is_file_at
 from keyconf.formats.format_error import FormatError
-from keyconf.formats.keymap_c_statements import is_qmk_header, past_keymap_c_limits
+from keyconf.formats.keymap_c_statements import QUOTED_INCLUDE, own_includes, past_keymap_c_limits
 from keyconf.formats.keymap_folder_c import keymap_folder_c_files
 from keyconf.formats.user_headers import UserHeaders
 
 # `[ \t]*`, not `\s*`: with re.M, `^\s*` retried at each of a run of blank lines is quadratic.
-_QUOTED_INCLUDE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*"([^"\n]+)"', re.M)
 _ANY_QUOTED_INCLUDE = re.compile(r'#[ \t]*include[ \t]*"([^"\n]*)"')
 _COMPILED = re.compile(r"^[ \t]*(?:SRC|INTROSPECTION_KEYMAP_C)[ \t]*[+:?]?=[ \t]*(.*?)[ \t]*$", re.M)
 _MAX_BYTES = 512 * 1024  # a C file bigger than this is not read to look for keymaps[]
@@ -60,8 +59,7 @@ def keymaps_elsewhere(keymap: Path, text: str, keyboard: str = "") -> str | None
     """The file holding the keymaps[] that `keymap` (a keymap.c where it lives, holding none) is built with:
     a header it includes, else a C file its folder's or its userspace's rules.mk compiles; named from the
     repository's top folder when that is known. None when no such file says so."""
-    own = [name for name in dict.fromkeys(_QUOTED_INCLUDE.findall(text))
-           if not is_qmk_header(name) and name != "config.h"]
+    own = own_includes(text)
     headers = UserHeaders(keymap, [keymap.resolve().parent.name], own, keyboard)
     holder: Path | None = None
     for name in own:
@@ -131,8 +129,7 @@ def with_its_header_keymaps(keymap: Path, text: str, keyboard: str = "",
     be defined twice). None otherwise (keymaps_elsewhere names the file holding them)."""
     if not _holds_no_keymaps(text):
         return None
-    own = [name for name in dict.fromkeys(_QUOTED_INCLUDE.findall(text))
-           if not is_qmk_header(name) and name != "config.h"]
+    own = own_includes(text)
     headers = UserHeaders(keymap, [keymap.resolve().parent.name], own, keyboard)
     on_path = {folder.resolve() for folder in [headers.keymap_folder, *headers.folders]}
     budget = _MAX_READ
@@ -150,10 +147,10 @@ def with_its_header_keymaps(keymap: Path, text: str, keyboard: str = "",
                 continue
         except FormatError:
             continue
-        beside = [inc for inc in _QUOTED_INCLUDE.findall(header) if is_file_at(file.parent / inc)]
+        beside = [inc for inc in QUOTED_INCLUDE.findall(header) if is_file_at(file.parent / inc)]
         if beside and file.parent.resolve() not in on_path:
             return None  # its includes would resolve elsewhere from the keymap's folder
-        match = next(m for m in _QUOTED_INCLUDE.finditer(text) if m.group(1) == name)
+        match = next(m for m in QUOTED_INCLUDE.finditer(text) if m.group(1) == name)
         again = re.compile(rf'^[ \t]*#[ \t]*include[ \t]*"{re.escape(name)}"', re.M)
         spliced = text[: match.start()] + _PRAGMA_ONCE.sub("", header) + again.sub("", text[match.end():])
         carried = keymap_folder_c_files(keymap, spliced, keyboard, processor).files
