@@ -34,7 +34,17 @@ from keyconf.model.keyboard import LayoutMacro
 from keyconf.model.keycodes import REGISTRY
 from keyconf.model.keycodes import mods as modbits
 from keyconf.model.keycodes.languages import host_language
-from keyconf.model.layout import MAX_MACRO_DELAY_MS, Combo, KeyOverride, Layout, Macro, TapDance, keycode_context
+from keyconf.model.layout import (
+    HEADER_NAME_HINT,
+    MAX_MACRO_DELAY_MS,
+    Combo,
+    KeyOverride,
+    Layout,
+    Macro,
+    TapDance,
+    header_name_problem,
+    keycode_context,
+)
 
 T = TypeVar("T")
 
@@ -209,13 +219,10 @@ class _Generator:
                 if name in included:
                     continue
                 included.add(name)
-                if not re.fullmatch(r"[A-Za-z0-9_./-]+", name) or name.startswith("/") or ".." in name.split("/"):
-                    # Found on the build's include path (the userspace, the keymap's folder), never a
-                    # file elsewhere on the machine: a stranger's layout cannot have the build read it.
-                    self.problems.append(SourceProblem(
-                        f"`{name}` is not a header name", SourceRef.of("custom_keycodes", index, "header"),
-                        "name the header as the keymap includes it from its userspace or folder: `user.h`, "
-                        "`features/keycodes.h` (no `/` at the start, no `..`)"))
+                problem = header_name_problem(name)
+                if problem is not None:
+                    self.problems.append(SourceProblem(problem, SourceRef.of("custom_keycodes", index, "header"),
+                                                       HEADER_NAME_HINT))
                     continue
                 w.line(f'#include "{name}"', SourceRef.of("custom_keycodes", index, "header"))
         w.blank()

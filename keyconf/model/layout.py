@@ -135,6 +135,21 @@ def key_override_options(bits: int) -> list[str] | None:
 HEADER_NAME_RE = re.compile(r"[A-Za-z0-9_./-]+")
 
 
+HEADER_NAME_HINT = ("name the header as the keymap includes it from its userspace or folder: `user.h`, "
+                    "`features/keycodes.h` (no `/` at the start, no `..`)")
+
+
+def header_name_problem(name: str) -> str | None:
+    """Why a custom keycode's `header:` cannot be built (None when it can): the build finds it on its
+    include path (the userspace, the keymap's folder), never as a file elsewhere on the machine, so
+    that a stranger's layout cannot have the build read one."""
+    if not HEADER_NAME_RE.fullmatch(name):
+        return f"`{name}` is not a header name"
+    if name.startswith("/") or ".." in name.split("/"):
+        return f"`{name}` leads out of the build's folders"
+    return None
+
+
 @dataclass
 class CustomKeycode:
     """A keycode the layout defines itself (`ALTTAB`), used like any other keycode; what it does

@@ -18,8 +18,10 @@ from keyconf.model.keyboard import Keyboard, LayoutMacro
 from keyconf.model.keycodes.languages import language_title
 from keyconf.model.keycodes.types import REPORT_FEATURE_BY_GROUP
 from keyconf.model.layout import (
+    HEADER_NAME_HINT,
     MAX_MODULES,
     Layout,
+    header_name_problem,
     keycode_context,
     keycode_fields,
     module_path_problem,
@@ -301,6 +303,7 @@ class _Checker:
         and two of them must not share a value."""
         layout = self.layout
         values: dict[int, str] = {}
+        bad_headers: set[str] = set()
         for index, (custom, user) in enumerate(zip(layout.custom_keycodes, self.ctx.custom_keycodes, strict=True)):
             location: Location = ("custom_keycodes", index)
             if self.registry.get(custom.name) is not None and not self.registry.is_pre_spec_name(custom.name):
@@ -309,6 +312,15 @@ class _Checker:
             if custom.name in layout.layer_names or custom.name in layout.tap_dance_names:
                 yield error(f"custom keycode `{custom.name}` has the name of a layer or tap dance", location,
                             code="custom-keycode-name")
+            for at, header in enumerate(custom.headers):
+                problem = header_name_problem(header)
+                if problem is not None and header not in bad_headers:
+                    bad_headers.add(header)  # said once, at the first keycode naming it: a header names many
+                    others = sum(header in c.headers for c in layout.custom_keycodes[index + 1:])
+                    if others:
+                        problem += f" (and {others} more custom keycode{'s' if others > 1 else ''} name it)"
+                    where = (*location, "header", at) if len(custom.headers) > 1 else (*location, "header")
+                    yield error(problem, where, HEADER_NAME_HINT, code="custom-keycode-header")
             if custom.external:
                 continue  # its value is the header's; keyconf cannot compare it
             if user.value in values:

@@ -91,3 +91,19 @@ def test_keycap_faces_show_the_custom_legend() -> None:
     layout = alt_tab_layout()
     faces = FaceBuilder(layout).layer_faces(layout, 0)
     assert (faces[0].tap, faces[0].kind, faces[0].group) == ("Alt⇥", "normal", "custom")
+
+
+def test_a_header_outside_the_builds_folders_is_a_validation_error_before_any_build() -> None:
+    """The compiler refuses `header: ../common/keys.h` (a stranger's layout cannot have the build read a file
+    elsewhere); validation says so first, at the header, so `keyconf validate` and the window show it."""
+    layout = alt_tab_layout(custom_keycodes=[CustomKeycode("KEYS", headers=["../common/keys.h"]),
+                                             CustomKeycode("MINE", headers=["user.h", "/etc/x.h"]),
+                                             CustomKeycode("OK", headers=["features/keycodes.h"])])
+    found = [(p.code, p.location) for p in validate(layout) if p.code == "custom-keycode-header"]
+    assert found == [("custom-keycode-header", ("custom_keycodes", 0, "header")),
+                     ("custom-keycode-header", ("custom_keycodes", 1, "header", 1))]
+    # A header many keycodes name (a userspace's 166 language keycodes) is one error, at the first of them.
+    layout.custom_keycodes = [CustomKeycode(f"L_{i}", headers=["../lang/include.h"]) for i in range(5)]
+    [problem] = [p for p in validate(layout) if p.code == "custom-keycode-header"]
+    assert problem.location == ("custom_keycodes", 0, "header")
+    assert "and 4 more custom keycodes name it" in problem.message
